@@ -1,0 +1,40 @@
+#pragma once
+// Calendar dates as day numbers, so that the simulation works in integer days
+// and reports dates people read ("2021-09-15").
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace fnesim {
+
+class Date {
+ public:
+  constexpr Date() = default;
+  static Date from_ymd(int year, int month, int day);
+  static constexpr Date from_day_number(std::int32_t days_since_epoch) { return Date(days_since_epoch); }
+  // Parses "YYYY-MM-DD"; nullopt when malformed or not a real date.
+  static std::optional<Date> parse(std::string_view text);
+
+  constexpr std::int32_t day_number() const { return days_since_epoch_; }
+  int year() const;
+  int month() const;  // 1..12
+  int day() const;    // 1..31
+  std::string iso() const;  // "YYYY-MM-DD"
+
+  constexpr Date plus_days(std::int32_t days) const { return Date(days_since_epoch_ + days); }
+  friend constexpr std::int32_t days_between(Date from, Date to) { return to.days_since_epoch_ - from.days_since_epoch_; }
+  friend constexpr auto operator<=>(Date, Date) = default;
+
+ private:
+  constexpr explicit Date(std::int32_t days) : days_since_epoch_(days) {}
+  std::int32_t days_since_epoch_ = 0;  // 1970-01-01 is day 0
+};
+
+int days_in_month(int year, int month);
+bool is_valid_ymd(int year, int month, int day);
+
+// Months counted from a first month: month_index(2021-01-xx, 2022-03-xx) == 14.
+int month_index(Date first, Date date);
+
+}  // namespace fnesim

@@ -1,0 +1,43 @@
+#pragma once
+// The framework convention between the State (DGEFP) and OPCO 2i as data:
+// envelope, fees, regions, dates (art. 5, 6, 7 and annex).
+#include <string>
+#include <vector>
+
+#include "models/calendar.hpp"
+#include "models/money.hpp"
+
+namespace fnesim {
+
+// How OPCO 2i's management fees (art. 6: 5 %, included in the envelope) are taken.
+enum class FeeMode {
+  ProRata,  // withheld from each regional envelope: available = envelope − round(envelope × fee rate)
+  National  // kept aside nationally; the regional envelopes are then net and add up to total − fees
+};
+
+struct Region {
+  std::string code;  // short key used in scenario files, e.g. "ARA"
+  std::string name;  // e.g. "Auvergne-Rhône-Alpes"
+  Cents envelope = 0;  // annex figure
+};
+
+struct Convention {
+  Cents total_envelope = 0;  // art. 6: 150 M EUR
+  Rate fee_rate{};           // art. 6: 5 %
+  FeeMode fee_mode = FeeMode::ProRata;
+  std::vector<Region> regions;  // annex, in the scenario's order
+  Date commitment_start;        // art. 7: 2021-01-01
+  Date commitment_end;          // art. 7: 2021-12-31 (last day commitments may be made)
+  Date training_end;            // art. 7: 2022-04-30 (last day training may run)
+  std::vector<Date> steering_committee_dates;  // art. 5: once per semester
+
+  // What a region may commit: its envelope less its share of the fees.
+  Cents available(std::size_t region) const;
+  Cents fees(std::size_t region) const;  // zero per region in national mode
+  Cents national_fees() const;           // the sum of regional fees, or total × rate in national mode
+  Cents total_available() const;
+  // Days in the commitment window: commitment_end − commitment_start + 1.
+  int commitment_days() const { return days_between(commitment_start, commitment_end) + 1; }
+};
+
+}  // namespace fnesim

@@ -1,0 +1,2 @@
+// Placeholder: the coverage rules are being written.
+#include "models/coverage.hpp"

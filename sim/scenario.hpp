@@ -1,0 +1,75 @@
+#pragma once
+// A scenario: the convention, its coverage rules, the demand model and the run
+// settings, loaded from TOML (docs/scenario-format.md) and fully validated.
+#include <cstdint>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "models/convention.hpp"
+#include "models/coverage.hpp"
+#include "models/demand.hpp"
+
+namespace fnesim {
+
+struct RunSettings {
+  std::int64_t replications = 1000;
+  std::uint64_t seed = 20210118;
+  int threads = 0;                 // 0: all cores
+  double confidence_level = 0.90;  // of the Student-t intervals reported
+};
+
+struct Scenario {
+  std::string name;
+  std::string description;
+  Convention convention;
+  CoverageSettings coverage;
+  DemandModel demand;
+  RunSettings run;
+
+  // Provenance, for output files: the resolved TOML text (extends applied) and
+  // the files it came from, the first being the one named by the user.
+  std::string resolved_toml;
+  std::vector<std::string> source_files;
+};
+
+// One problem found in a scenario file, reported as
+// `file:line:column: key.path: message` (line/column 0 when unknown).
+struct ScenarioDiagnostic {
+  std::string file;
+  int line = 0;
+  int column = 0;
+  std::string key_path;
+  std::string message;
+  std::string to_string() const;
+};
+
+// Thrown with every problem of the input at once; nothing is partially loaded.
+class ScenarioError : public std::runtime_error {
+ public:
+  explicit ScenarioError(std::vector<ScenarioDiagnostic> diagnostics);
+  const std::vector<ScenarioDiagnostic>& diagnostics() const { return diagnostics_; }
+
+ private:
+  std::vector<ScenarioDiagnostic> diagnostics_;
+};
+
+// Loads a scenario file, resolving `extends` relative to it.
+Scenario load_scenario_file(const std::filesystem::path& path);
+// Loads scenario text; `display_name` is used in messages, `base_dir` resolves `extends`.
+// A relative `extends` that names a built-in scenario resolves to the built-in text
+// when no such file exists in base_dir.
+Scenario load_scenario_text(const std::string& text, const std::string& display_name,
+                            const std::filesystem::path& base_dir);
+
+// Scenarios compiled into the binary (scenarios/*.toml), by file name.
+struct BuiltinScenario {
+  std::string_view file_name;  // e.g. "convention-2021.toml"
+  std::string_view text;
+};
+const std::vector<BuiltinScenario>& builtin_scenarios();
+inline constexpr std::string_view default_scenario_file = "convention-2021.toml";
+Scenario load_default_scenario();
+
+}  // namespace fnesim
