@@ -71,5 +71,8 @@ struct BuiltinScenario {
 const std::vector<BuiltinScenario>& builtin_scenarios();
 inline constexpr std::string_view default_scenario_file = "convention-2021.toml";
 Scenario load_default_scenario();
+// What users type after a subcommand: a path to a scenario file or, when no such
+// file exists, the name of a built-in scenario ("reference-r1" or "reference-r1.toml").
+Scenario load_scenario_argument(const std::string& path_or_builtin_name);
 
 }  // namespace fnesim
