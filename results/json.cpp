@@ -53,7 +53,9 @@ JsonWriter& JsonWriter::key(std::string_view name) {
   if (!stack_.back().empty) out_ += ',';
   stack_.back().empty = false;
   newline();
-  out_ += '"' + json_escape(name) + "\":";
+  out_ += '"';
+  out_ += json_escape(name);
+  out_ += "\":";
   if (indent_ > 0) out_ += ' ';
   after_key_ = true;
   return *this;
@@ -92,7 +94,9 @@ JsonWriter& JsonWriter::end_array() {
 
 JsonWriter& JsonWriter::value(std::string_view text) {
   before_value();
-  out_ += '"' + json_escape(text) + '"';
+  out_ += '"';
+  out_ += json_escape(text);
+  out_ += '"';
   return *this;
 }
 
@@ -132,8 +136,10 @@ JsonWriter& JsonWriter::euros_from_cents(Cents amount) {
   const bool negative = amount < 0;
   const Cents magnitude = negative ? -amount : amount;
   const Cents fraction = magnitude % cents_per_euro;
-  out_ += (negative ? "-" : "") + std::to_string(magnitude / cents_per_euro) + '.' + (fraction < 10 ? "0" : "") +
-          std::to_string(fraction);
+  if (negative) out_ += '-';
+  out_ += std::to_string(magnitude / cents_per_euro);
+  out_ += fraction < 10 ? ".0" : ".";
+  out_ += std::to_string(fraction);
   return *this;
 }
 
