@@ -1,11 +1,136 @@
-// Placeholder while the subcommand is written.
+// `fnesim run`: simulate a scenario and print the regional table.
+#include <chrono>
+#include <iostream>
+#include <optional>
+
+#include "results/output_file.hpp"
+#include "results/run_summary.hpp"
 #include "sim/cli.hpp"
+#include "sim/cli_progress.hpp"
+#include "sim/run_statistics.hpp"
+#include "sim/runner.hpp"
+#include "sim/scenario.hpp"
+#include "sim/simulator.hpp"
 
 namespace fnesim::cli {
+namespace {
+
+struct RunOptions {
+  std::string scenario;
+  std::optional<std::int64_t> replications;
+  std::optional<std::uint64_t> seed;
+  std::optional<int> threads;
+  std::string summary_json;
+  bool force = false;
+  std::optional<double> precision;
+  std::int64_t min_replications = 1000;
+  std::int64_t max_replications = 1'000'000;
+};
+
+int run_command(const RunOptions& options) {
+  Scenario scenario;
+  try {
+    scenario = options.scenario.empty() ? load_default_scenario() : load_scenario_argument(options.scenario);
+  } catch (const ScenarioError& e) {
+    for (const auto& d : e.diagnostics()) std::cerr << d.to_string() << '\n';
+    return exit_bad_input;
+  }
+  if (options.replications) scenario.run.replications = *options.replications;
+  if (options.seed) scenario.run.seed = *options.seed;
+  if (options.threads) scenario.run.threads = *options.threads;
+  if (options.precision && options.min_replications > options.max_replications) {
+    std::cerr << "fnesim run: --min-replications exceeds --max-replications\n";
+    return exit_bad_input;
+  }
+  try {
+    if (!options.summary_json.empty()) check_output_path(options.summary_json, options.force);
+  } catch (const OutputError& e) {
+    std::cerr << "fnesim run: " << e.what() << '\n';
+    return exit_bad_input;
+  }
+
+  const Simulator simulator(scenario);
+  RunStatistics statistics(simulator);
+  ReplicationSink* sinks[] = {&statistics};
+  ProgressBar progress;
+  RunControl control;
+  control.seed = scenario.run.seed;
+  control.threads = scenario.run.threads;
+  control.stop_requested = &install_interrupt_flag();
+
+  const auto start = std::chrono::steady_clock::now();
+  RunReport report;
+  std::int64_t done = 0;
+  if (!options.precision) {
+    control.on_progress = [&](std::int64_t d, std::int64_t target) { progress.update(d, target); };
+    report = run_replications(simulator, 0, scenario.run.replications, control, sinks);
+    done = report.completed;
+  } else {
+    // Run until precision (QuantLib's McSimulation::value): batches growing by
+    // half, each continuing the replication indices, so the result at N
+    // replications is the same as a plain run of N.
+    std::int64_t batch = options.min_replications;
+    control.on_progress = [&](std::int64_t d, std::int64_t) { progress.update(done + d, options.max_replications); };
+    for (;;) {
+      report = run_replications(simulator, done, batch, control, sinks);
+      done += report.completed;
+      if (report.interrupted || statistics.precision_reached(*options.precision, nullptr)) break;
+      if (done >= options.max_replications) break;
+      batch = std::min(options.max_replications - done, std::max<std::int64_t>(done / 2, 1));
+    }
+  }
+  progress.finish();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (report.interrupted) {
+    std::cerr << "fnesim run: interrupted after " << done << " replications; nothing written\n";
+    return exit_interrupted;
+  }
+  std::vector<std::string> not_reached;
+  if (options.precision && !statistics.precision_reached(*options.precision, &not_reached)) {
+    std::cerr << "fnesim run: precision " << *options.precision << " not reached after the maximum of " << done
+              << " replications:\n";
+    for (const auto& line : not_reached) std::cerr << "  " << line << '\n';
+    std::cerr << "raise --max-replications or loosen --precision; nothing written\n";
+    return exit_failure;
+  }
+
+  const RunSummary summary = summarise(simulator, statistics, scenario.run.seed);
+  std::cout << render_summary_table(summary, {seconds, report.threads_used});
+  if (!options.summary_json.empty()) {
+    try {
+      write_file_atomically(options.summary_json, summary_json(summary));
+    } catch (const OutputError& e) {
+      std::cerr << "fnesim run: " << e.what() << '\n';
+      return exit_failure;
+    }
+  }
+  return exit_ok;
+}
+
+}  // namespace
 
 void register_run(CLI::App& app, int& exit_code) {
-  (void)exit_code;
-  app.add_subcommand("run", "not yet available");
+  auto options = std::make_shared<RunOptions>();
+  CLI::App* run = app.add_subcommand("run", "Simulate a scenario: when each regional envelope runs out, how much demand "
+                                            "goes unmet, whether additional money is needed");
+  run->add_option("scenario", options->scenario,
+                  "Scenario file, or the name of a built-in scenario (default: the built-in convention-2021)");
+  run->add_option("-n,--replications", options->replications, "Number of replications (default: the scenario's)")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1'000'000'000}));
+  run->add_option("-s,--seed", options->seed, "Master seed (default: the scenario's)");
+  run->add_option("-j,--threads", options->threads, "Threads (0: all cores; default: the scenario's)")
+      ->check(CLI::Range(0, 1024));
+  run->add_option("--summary-json", options->summary_json, "Write the summary as JSON to this file");
+  run->add_flag("--force", options->force, "Overwrite existing output files");
+  run->add_option("--precision", options->precision,
+                  "Run until every P(exhausted) has a standard error under TARGET and every expected amount one "
+                  "under TARGET × its envelope (e.g. 0.005)")
+      ->check(CLI::Range(1e-6, 0.5));
+  run->add_option("--min-replications", options->min_replications, "With --precision: replications before the first check")
+      ->check(CLI::Range(std::int64_t{2}, std::int64_t{1'000'000'000}));
+  run->add_option("--max-replications", options->max_replications, "With --precision: fail beyond this count")
+      ->check(CLI::Range(std::int64_t{2}, std::int64_t{1'000'000'000}));
+  run->callback([options, &exit_code] { exit_code = run_command(*options); });
 }
 
 }  // namespace fnesim::cli

@@ -1,0 +1,229 @@
+#include "results/run_summary.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "results/json.hpp"
+#include "results/text_table.hpp"
+
+namespace fnesim {
+namespace {
+
+MeanEstimate estimate(const Moments& m, double level, double scale = 1.0) {
+  const Interval ci = student_t_interval(m, level);
+  return {m.mean() * scale, m.standard_error() * scale, {ci.low * scale, ci.high * scale}};
+}
+
+template <typename Percentiles>
+std::map<int, Cents> amount_quantiles(std::vector<Cents> values, const Percentiles& percentiles) {
+  std::map<int, Cents> out;
+  if (values.empty()) return out;
+  std::sort(values.begin(), values.end());
+  for (int p : percentiles) out[p] = quantile_inverted_cdf<Cents>(values, p);
+  return out;
+}
+
+std::string millions(double eur) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.2f M€", eur / 1e6);
+  return buffer;
+}
+
+std::string millions_cents(Cents cents) { return millions(static_cast<double>(cents) / cents_per_euro); }
+
+std::string probability(const MeanEstimate& p) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.3f ±%.3f", p.mean, p.standard_error);
+  return buffer;
+}
+
+std::string day_as_date(const RunSummary& s, const std::optional<std::int32_t>& day) {
+  return day ? s.commitment_start.plus_days(*day).iso() : "not exhausted";
+}
+
+}  // namespace
+
+RunSummary summarise(const Simulator& simulator, const RunStatistics& stats, std::uint64_t seed) {
+  const Scenario& scenario = simulator.scenario();
+  const Convention& conv = scenario.convention;
+  const double level = scenario.run.confidence_level;
+  constexpr double eur = 1.0 / cents_per_euro;
+  RunSummary s;
+  s.scenario_name = scenario.name;
+  s.replications = stats.replications();
+  s.seed = seed;
+  s.confidence_level = level;
+  s.commitment_start = conv.commitment_start;
+  s.window_days = simulator.window_days();
+  for (int m = 0; m < simulator.month_count(); ++m) s.months.push_back(simulator.month_start(m));
+  for (std::size_t r = 0; r < conv.regions.size(); ++r) {
+    const RegionStatistics& rs = stats.regions()[r];
+    RegionSummary out;
+    out.code = conv.regions[r].code;
+    out.name = conv.regions[r].name;
+    out.envelope = conv.regions[r].envelope;
+    out.available = conv.available(r);
+    out.p_exhausted = estimate(rs.exhausted, level);
+    for (int p : reported_percentiles) out.exhaustion_day[p] = rs.exhaustion_day.quantile(p);
+    out.committed_eur = estimate(rs.committed, level, eur);
+    out.released_eur = estimate(rs.released, level, eur);
+    out.paid_eur = estimate(rs.paid, level, eur);
+    out.unmet_eur = estimate(rs.unmet, level, eur);
+    out.demand_eur = estimate(rs.demand, level, eur);
+    out.peak_net_demand_eur = estimate(rs.peak_net_demand, level, eur);
+    out.unmet_quantile = amount_quantiles(rs.unmet_values, amount_percentiles);
+    out.dossiers_committed = estimate(rs.dossiers_committed, level);
+    out.dossiers_unmet = estimate(rs.dossiers_unmet, level);
+    out.dossiers_ineligible = estimate(rs.dossiers_ineligible, level);
+    out.trainees_committed = estimate(rs.trainees_committed, level);
+    out.trainees_unmet = estimate(rs.trainees_unmet, level);
+    for (int m = 0; m < simulator.month_count(); ++m)
+      out.p_exhausted_by_month_end.push_back(stats.p_exhausted_by_month_end(static_cast<int>(r), m));
+    s.regions.push_back(std::move(out));
+  }
+  const NationalStatistics& ns = stats.national();
+  NationalSummary& n = s.national;
+  n.envelope = conv.total_envelope;
+  n.available = conv.total_available();
+  n.fees = conv.national_fees();
+  n.committed_eur = estimate(ns.committed, level, eur);
+  n.released_eur = estimate(ns.released, level, eur);
+  n.paid_eur = estimate(ns.paid, level, eur);
+  n.unmet_eur = estimate(ns.unmet, level, eur);
+  n.demand_eur = estimate(ns.demand, level, eur);
+  n.p_additional_needed = estimate(ns.additional_is_needed, level);
+  n.additional_needed_eur = estimate(ns.additional_needed, level, eur);
+  n.additional_needed_quantile = amount_quantiles(ns.additional_needed_values, amount_percentiles);
+  for (int p : reported_percentiles) n.additional_needed_day[p] = ns.additional_needed_day.quantile(p);
+  return s;
+}
+
+std::string render_summary_table(const RunSummary& s, const RunTiming& timing) {
+  std::string out;
+  char header[256];
+  std::snprintf(header, sizeof header, "fnesim run: %s — %lld replications, seed %llu, %d thread%s, %.1f s\n\n",
+                s.scenario_name.c_str(), static_cast<long long>(s.replications),
+                static_cast<unsigned long long>(s.seed), timing.threads, timing.threads > 1 ? "s" : "",
+                timing.seconds);
+  out += header;
+  TextTable table;
+  table.add_column("Region", TextTable::Align::Left);
+  table.add_column("Envelope");
+  table.add_column("P(exhausted)");
+  table.add_column("Exhaustion: median", TextTable::Align::Left);
+  table.add_column("[5 % – 95 %]", TextTable::Align::Left);
+  table.add_column("Committed");
+  table.add_column("Unmet: mean");
+  table.add_column("[5 % – 95 %]", TextTable::Align::Left);
+  for (const RegionSummary& r : s.regions) {
+    table.add_row({r.name, millions_cents(r.envelope), probability(r.p_exhausted),
+                   day_as_date(s, r.exhaustion_day.at(50)),
+                   day_as_date(s, r.exhaustion_day.at(5)) + " – " + day_as_date(s, r.exhaustion_day.at(95)),
+                   millions(r.committed_eur.mean), millions(r.unmet_eur.mean),
+                   millions_cents(r.unmet_quantile.at(5)) + " – " + millions_cents(r.unmet_quantile.at(95))});
+  }
+  const NationalSummary& n = s.national;
+  table.add_rule();
+  table.add_row({"National", millions_cents(n.envelope), "", "", "", millions(n.committed_eur.mean),
+                 millions(n.unmet_eur.mean), ""});
+  out += table.render();
+
+  char national[768];
+  std::snprintf(national, sizeof national,
+                "\nFees withheld: %s; available for dossiers: %s.\n"
+                "Additional allocation needed (regions pooled, releases counted): probability %s; "
+                "median %s, 90 %%: %s, 95 %%: %s; mean %s ±%s.\n",
+                millions_cents(n.fees).c_str(), millions_cents(n.available).c_str(),
+                probability(n.p_additional_needed).c_str(), millions_cents(n.additional_needed_quantile.at(50)).c_str(),
+                millions_cents(n.additional_needed_quantile.at(90)).c_str(),
+                millions_cents(n.additional_needed_quantile.at(95)).c_str(),
+                millions(n.additional_needed_eur.mean).c_str(),
+                millions(n.additional_needed_eur.standard_error).c_str());
+  out += national;
+  if (n.p_additional_needed.mean > 0) {
+    out += "Needed by (the national pool runs short): 5 %: " + day_as_date(s, n.additional_needed_day.at(5)) +
+           ", median: " + day_as_date(s, n.additional_needed_day.at(50)) + ".\n";
+  }
+  char precision[256];
+  std::snprintf(precision, sizeof precision,
+                "P(exhausted) ± one Monte-Carlo standard error; exhaustion = the first dossier refused before %s.\n",
+                s.commitment_start.plus_days(s.window_days).iso().c_str());
+  out += precision;
+  return out;
+}
+
+std::string summary_json(const RunSummary& s) {
+  JsonWriter j;
+  auto day = [&](const std::optional<std::int32_t>& d) -> JsonWriter& {
+    return d ? j.value(static_cast<std::int64_t>(*d)) : j.null();
+  };
+  j.begin_object();
+  j.field("scenario", s.scenario_name);
+  j.field("replications", static_cast<std::int64_t>(s.replications));
+  j.key("seed").value(static_cast<std::int64_t>(s.seed));
+  j.field("confidence_level", s.confidence_level);
+  j.field("commitment_start", s.commitment_start.iso());
+  j.field("window_days", s.window_days);
+  j.key("regions").begin_array();
+  for (const RegionSummary& r : s.regions) {
+    j.begin_object();
+    j.field("code", r.code);
+    j.field("name", r.name);
+    j.field_euros("envelope_eur", r.envelope);
+    j.field_euros("available_eur", r.available);
+    j.field("p_exhausted", r.p_exhausted.mean);
+    j.field("p_exhausted_se", r.p_exhausted.standard_error);
+    for (int p : reported_percentiles) {
+      char name[32];
+      std::snprintf(name, sizeof name, "exhaustion_day_q%02d", p);
+      j.key(name);
+      day(r.exhaustion_day.at(p));
+    }
+    j.field("committed_mean_eur", r.committed_eur.mean);
+    j.field("committed_se_eur", r.committed_eur.standard_error);
+    j.field("released_mean_eur", r.released_eur.mean);
+    j.field("paid_mean_eur", r.paid_eur.mean);
+    j.field("unmet_mean_eur", r.unmet_eur.mean);
+    j.field("unmet_se_eur", r.unmet_eur.standard_error);
+    for (const auto& [p, cents] : r.unmet_quantile) {
+      char name[32];
+      std::snprintf(name, sizeof name, "unmet_q%02d_eur", p);
+      j.field_euros(name, cents);
+    }
+    j.field("demand_mean_eur", r.demand_eur.mean);
+    j.field("dossiers_committed_mean", r.dossiers_committed.mean);
+    j.field("dossiers_unmet_mean", r.dossiers_unmet.mean);
+    j.field("trainees_committed_mean", r.trainees_committed.mean);
+    j.field("trainees_unmet_mean", r.trainees_unmet.mean);
+    j.end_object();
+  }
+  j.end_array();
+  const NationalSummary& n = s.national;
+  j.key("national").begin_object();
+  j.field_euros("envelope_eur", n.envelope);
+  j.field_euros("available_eur", n.available);
+  j.field_euros("fees_eur", n.fees);
+  j.field("committed_mean_eur", n.committed_eur.mean);
+  j.field("committed_se_eur", n.committed_eur.standard_error);
+  j.field("unmet_mean_eur", n.unmet_eur.mean);
+  j.field("unmet_se_eur", n.unmet_eur.standard_error);
+  j.field("p_additional_needed", n.p_additional_needed.mean);
+  j.field("p_additional_needed_se", n.p_additional_needed.standard_error);
+  j.field("additional_needed_mean_eur", n.additional_needed_eur.mean);
+  for (const auto& [p, cents] : n.additional_needed_quantile) {
+    char name[40];
+    std::snprintf(name, sizeof name, "additional_needed_q%02d_eur", p);
+    j.field_euros(name, cents);
+  }
+  for (int p : reported_percentiles) {
+    char name[40];
+    std::snprintf(name, sizeof name, "additional_needed_day_q%02d", p);
+    j.key(name);
+    day(n.additional_needed_day.at(p));
+  }
+  j.end_object();
+  j.end_object();
+  return j.str();
+}
+
+}  // namespace fnesim

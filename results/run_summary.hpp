@@ -1,0 +1,64 @@
+#pragma once
+// The figures a run reports — one structure feeding the terminal table, the
+// summary JSON and the output files, so they can never disagree.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/run_statistics.hpp"
+
+namespace fnesim {
+
+struct MeanEstimate {
+  double mean = 0;            // EUR for amounts, counts otherwise
+  double standard_error = 0;  // Monte-Carlo standard error of the mean
+  Interval confidence;        // Student-t, at RunSummary::confidence_level
+};
+
+struct RegionSummary {
+  std::string code, name;
+  Cents envelope = 0, available = 0;
+  MeanEstimate p_exhausted;
+  std::map<int, std::optional<std::int32_t>> exhaustion_day;  // percentile → day from commitment start; none = not exhausted
+  MeanEstimate committed_eur, released_eur, paid_eur, unmet_eur, demand_eur, peak_net_demand_eur;
+  std::map<int, Cents> unmet_quantile;  // percentile → cents
+  MeanEstimate dossiers_committed, dossiers_unmet, dossiers_ineligible, trainees_committed, trainees_unmet;
+  std::vector<double> p_exhausted_by_month_end;  // per trajectory month
+};
+
+struct NationalSummary {
+  Cents envelope = 0, available = 0, fees = 0;
+  MeanEstimate committed_eur, released_eur, paid_eur, unmet_eur, demand_eur;
+  MeanEstimate p_additional_needed;
+  MeanEstimate additional_needed_eur;
+  std::map<int, Cents> additional_needed_quantile;  // percentile → cents
+  std::map<int, std::optional<std::int32_t>> additional_needed_day;
+};
+
+struct RunSummary {
+  std::string scenario_name;
+  std::int64_t replications = 0;
+  std::uint64_t seed = 0;
+  double confidence_level = 0.9;
+  Date commitment_start;
+  int window_days = 0;
+  std::vector<Date> months;  // first day of each trajectory month
+  std::vector<RegionSummary> regions;
+  NationalSummary national;
+};
+
+// Percentiles reported for amounts: the standard set plus 80 % for the committee.
+inline constexpr int amount_percentiles[] = {5, 10, 25, 50, 75, 80, 90, 95};
+
+RunSummary summarise(const Simulator& simulator, const RunStatistics& statistics, std::uint64_t seed);
+
+struct RunTiming {
+  double seconds = 0;
+  int threads = 1;
+};
+std::string render_summary_table(const RunSummary& summary, const RunTiming& timing);
+std::string summary_json(const RunSummary& summary);
+
+}  // namespace fnesim

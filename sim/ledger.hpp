@@ -1,0 +1,49 @@
+#pragma once
+// One regional envelope's ledger in cents: commitments against a ceiling,
+// releases of unrealised parts, payments. The identities below hold after
+// every operation (tested step by step):
+//   outstanding = committed − released ≤ ceiling
+//   released ≤ committed,  paid ≤ committed − released
+//   headroom   = ceiling − outstanding ≥ 0
+#include <cassert>
+
+#include "models/money.hpp"
+
+namespace fnesim {
+
+class RegionLedger {
+ public:
+  explicit RegionLedger(Cents ceiling) : ceiling_(ceiling) {}
+
+  // Commits `amount` if it fits under the ceiling.
+  bool try_commit(Cents amount) {
+    if (amount > headroom()) return false;
+    committed_ += amount;
+    return true;
+  }
+  // The unrealised part of a commitment comes back and may be committed again.
+  void release(Cents amount) {
+    assert(amount >= 0 && released_ + amount <= committed_);
+    released_ += amount;
+  }
+  // A realised part is paid (scheduled; its date goes to the trajectories).
+  void pay(Cents amount) {
+    assert(amount >= 0 && paid_ + amount <= committed_ - released_);
+    paid_ += amount;
+  }
+
+  Cents ceiling() const { return ceiling_; }
+  Cents committed() const { return committed_; }
+  Cents released() const { return released_; }
+  Cents paid() const { return paid_; }
+  Cents outstanding() const { return committed_ - released_; }
+  Cents headroom() const { return ceiling_ - outstanding(); }
+
+ private:
+  Cents ceiling_;
+  Cents committed_ = 0;
+  Cents released_ = 0;
+  Cents paid_ = 0;
+};
+
+}  // namespace fnesim

@@ -1,0 +1,136 @@
+#include "sim/run_statistics.hpp"
+
+#include <cmath>
+#include <cstdio>
+
+namespace fnesim {
+
+void DayHistogram::add(std::int32_t day) {
+  const std::size_t never_bin = counts_.size() - 1;
+  const std::size_t bin = day < 0 || static_cast<std::size_t>(day) >= never_bin ? never_bin : static_cast<std::size_t>(day);
+  ++counts_[bin];
+  ++total_;
+}
+
+std::int64_t DayHistogram::at_or_before(std::int32_t day) const {
+  std::int64_t sum = 0;
+  for (std::int32_t d = 0; d <= day && static_cast<std::size_t>(d) + 1 < counts_.size(); ++d)
+    sum += counts_[static_cast<std::size_t>(d)];
+  return sum;
+}
+
+std::optional<std::int32_t> DayHistogram::quantile(int percent) const {
+  if (total_ == 0) return std::nullopt;
+  std::int64_t k = (static_cast<std::int64_t>(percent) * total_ + 99) / 100;
+  if (k < 1) k = 1;
+  std::int64_t seen = 0;
+  for (std::size_t d = 0; d + 1 < counts_.size(); ++d) {
+    seen += counts_[d];
+    if (seen >= k) return static_cast<std::int32_t>(d);
+  }
+  return std::nullopt;
+}
+
+RunStatistics::RunStatistics(const Simulator& simulator) : simulator_(&simulator) {
+  const auto months = static_cast<std::size_t>(simulator.month_count());
+  regions_.resize(static_cast<std::size_t>(simulator.region_count()));
+  for (RegionStatistics& rs : regions_) {
+    rs.exhaustion_day = DayHistogram(simulator.window_days());
+    rs.monthly_commitments.resize(months);
+    rs.monthly_payments.resize(months);
+    rs.committed_by_cell_sum.assign(mix_cell_count, 0.0);
+    rs.trainees_by_cell_sum.assign(mix_cell_count, 0.0);
+  }
+  national_.additional_needed_day = DayHistogram(simulator.window_days());
+  national_.monthly_commitments.resize(months);
+  national_.monthly_payments.resize(months);
+}
+
+void RunStatistics::consume(std::int64_t, const ReplicationOutcome& out) {
+  ++replications_;
+  const int months = out.month_count;
+  std::vector<Cents> national_commit(static_cast<std::size_t>(months), 0), national_pay(static_cast<std::size_t>(months), 0);
+  for (int r = 0; r < out.region_count; ++r) {
+    const RegionOutcome& ro = out.regions[static_cast<std::size_t>(r)];
+    RegionStatistics& rs = regions_[static_cast<std::size_t>(r)];
+    rs.committed.add(static_cast<double>(ro.committed));
+    rs.released.add(static_cast<double>(ro.released));
+    rs.paid.add(static_cast<double>(ro.paid));
+    rs.unmet.add(static_cast<double>(ro.unmet));
+    rs.demand.add(static_cast<double>(ro.demand));
+    rs.peak_net_demand.add(static_cast<double>(ro.peak_net_demand));
+    rs.dossiers_committed.add(static_cast<double>(ro.dossiers_committed));
+    rs.dossiers_unmet.add(static_cast<double>(ro.dossiers_unmet));
+    rs.dossiers_ineligible.add(static_cast<double>(ro.dossiers_ineligible));
+    rs.trainees_committed.add(static_cast<double>(ro.trainees_committed));
+    rs.trainees_unmet.add(static_cast<double>(ro.trainees_unmet));
+    rs.exhausted.add(ro.exhaustion_day == never_exhausted ? 0.0 : 1.0);
+    rs.exhaustion_day.add(ro.exhaustion_day);
+    rs.unmet_values.push_back(ro.unmet);
+    for (int m = 0; m < months; ++m) {
+      const std::size_t i = static_cast<std::size_t>(r * months + m);
+      rs.monthly_commitments[static_cast<std::size_t>(m)].add(static_cast<double>(out.monthly_commitments[i]));
+      rs.monthly_payments[static_cast<std::size_t>(m)].add(static_cast<double>(out.monthly_payments[i]));
+      national_commit[static_cast<std::size_t>(m)] += out.monthly_commitments[i];
+      national_pay[static_cast<std::size_t>(m)] += out.monthly_payments[i];
+    }
+    for (int c = 0; c < mix_cell_count; ++c) {
+      const std::size_t i = static_cast<std::size_t>(r * mix_cell_count + c);
+      rs.committed_by_cell_sum[static_cast<std::size_t>(c)] += static_cast<double>(out.committed_by_cell[i]);
+      rs.trainees_by_cell_sum[static_cast<std::size_t>(c)] += static_cast<double>(out.trainees_by_cell[i]);
+    }
+  }
+  const NationalOutcome& no = out.national;
+  national_.committed.add(static_cast<double>(no.committed));
+  national_.released.add(static_cast<double>(no.released));
+  national_.paid.add(static_cast<double>(no.paid));
+  national_.unmet.add(static_cast<double>(no.unmet));
+  national_.demand.add(static_cast<double>(no.demand));
+  national_.additional_needed.add(static_cast<double>(no.additional_needed));
+  national_.additional_is_needed.add(no.additional_needed > 0 ? 1.0 : 0.0);
+  national_.additional_needed_day.add(no.additional_needed_day);
+  national_.additional_needed_values.push_back(no.additional_needed);
+  for (int m = 0; m < months; ++m) {
+    national_.monthly_commitments[static_cast<std::size_t>(m)].add(static_cast<double>(national_commit[static_cast<std::size_t>(m)]));
+    national_.monthly_payments[static_cast<std::size_t>(m)].add(static_cast<double>(national_pay[static_cast<std::size_t>(m)]));
+  }
+}
+
+double RunStatistics::p_exhausted_by_month_end(int region, int month) const {
+  if (replications_ == 0) return 0.0;
+  const Date next_month = simulator_->month_start(month + 1);
+  const std::int32_t last_day =
+      days_between(simulator_->scenario().convention.commitment_start, next_month) - 1;
+  return static_cast<double>(regions_[static_cast<std::size_t>(region)].exhaustion_day.at_or_before(last_day)) /
+         static_cast<double>(replications_);
+}
+
+bool RunStatistics::precision_reached(double target, std::vector<std::string>* not_reached) const {
+  if (replications_ < 2) return false;
+  const Convention& conv = simulator_->scenario().convention;
+  bool reached = true;
+  auto check = [&](const std::string& what, double standard_error, double scale) {
+    if (standard_error <= target * scale) return;
+    reached = false;
+    if (not_reached) {
+      char line[256];
+      std::snprintf(line, sizeof line, "%s: standard error %.4g, target %.4g", what.c_str(), standard_error,
+                    target * scale);
+      not_reached->push_back(line);
+    }
+  };
+  for (std::size_t r = 0; r < regions_.size(); ++r) {
+    const RegionStatistics& rs = regions_[r];
+    const std::string& code = conv.regions[r].code;
+    const double available = static_cast<double>(conv.available(r));
+    check(code + " P(exhausted)", rs.exhausted.standard_error(), 1.0);
+    check(code + " expected committed (share of available)", rs.committed.standard_error(), available);
+    check(code + " expected unmet (share of available)", rs.unmet.standard_error(), available);
+  }
+  const double pool = static_cast<double>(conv.total_available());
+  check("national P(additional needed)", national_.additional_is_needed.standard_error(), 1.0);
+  check("national additional needed (share of available)", national_.additional_needed.standard_error(), pool);
+  return reached;
+}
+
+}  // namespace fnesim

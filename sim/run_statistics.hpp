@@ -1,0 +1,72 @@
+#pragma once
+// Everything the summary reports, accumulated replication by replication in
+// index order (so the floating-point sums are the same for any thread count).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/runner.hpp"
+#include "sim/statistics.hpp"
+
+namespace fnesim {
+
+// Exact empirical distribution of a day count over a window: a histogram, so
+// its quantiles are exact and its memory does not grow with replications.
+class DayHistogram {
+ public:
+  explicit DayHistogram(int window_days = 0) : counts_(static_cast<std::size_t>(window_days) + 1, 0) {}
+  void add(std::int32_t day_or_never);  // never_exhausted counts beyond the window
+  std::int64_t total() const { return total_; }
+  std::int64_t at_or_before(std::int32_t day) const;
+  // Inverted-CDF quantile; nullopt when it lies beyond the window.
+  std::optional<std::int32_t> quantile(int percent) const;
+
+ private:
+  std::vector<std::int64_t> counts_;  // last bin: never
+  std::int64_t total_ = 0;
+};
+
+struct RegionStatistics {
+  Moments committed, released, paid, unmet, demand, peak_net_demand;
+  Moments dossiers_committed, dossiers_unmet, dossiers_ineligible, trainees_committed, trainees_unmet;
+  Moments exhausted;  // 0/1 per replication: its mean is P(exhausted)
+  DayHistogram exhaustion_day;
+  std::vector<Cents> unmet_values;  // per replication, for quantiles
+  std::vector<Moments> monthly_commitments, monthly_payments;
+  std::vector<double> committed_by_cell_sum, trainees_by_cell_sum;
+};
+
+struct NationalStatistics {
+  Moments committed, released, paid, unmet, demand, additional_needed;
+  Moments additional_is_needed;  // 0/1: its mean is P(additional allocation needed)
+  DayHistogram additional_needed_day;
+  std::vector<Cents> additional_needed_values;
+  std::vector<Moments> monthly_commitments, monthly_payments;
+};
+
+class RunStatistics : public ReplicationSink {
+ public:
+  explicit RunStatistics(const Simulator& simulator);
+  void consume(std::int64_t replication, const ReplicationOutcome& outcome) override;
+
+  std::int64_t replications() const { return replications_; }
+  const std::vector<RegionStatistics>& regions() const { return regions_; }
+  const NationalStatistics& national() const { return national_; }
+  // Share of replications in which region r was exhausted by the end of month m.
+  double p_exhausted_by_month_end(int region, int month) const;
+
+  // True when the Monte-Carlo standard error of every headline figure is under
+  // `target`: P(exhausted) and P(additional needed) in absolute terms, expected
+  // committed, unmet and additional amounts as a share of the envelope concerned.
+  // Otherwise lists the figures still above target.
+  bool precision_reached(double target, std::vector<std::string>* not_reached) const;
+
+ private:
+  const Simulator* simulator_;
+  std::int64_t replications_ = 0;
+  std::vector<RegionStatistics> regions_;
+  NationalStatistics national_;
+};
+
+}  // namespace fnesim

@@ -1,0 +1,106 @@
+#pragma once
+// One replication of a scenario: uptake factors, dossier arrivals region by
+// region, their attributes and life cycle, committed against each regional
+// envelope in filing order (the ledger), with every amount in cents.
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "models/categories.hpp"
+#include "models/money.hpp"
+#include "sim/scenario.hpp"
+
+namespace fnesim {
+
+inline constexpr std::int32_t never_exhausted = -1;
+
+struct RegionOutcome {
+  std::int32_t exhaustion_day = never_exhausted;  // days from the commitment start to the first refusal
+  Cents committed = 0;  // gross commitments, carry-over and diagnostics included
+  Cents released = 0;   // unrealised parts returned at the training's end (all, including after the deadline)
+  Cents paid = 0;       // realised parts, paid after the invoicing lag
+  Cents unmet = 0;      // the envelope share of dossiers that could not be committed
+  // Demand that ignores the envelope: the FNE share of every eligible dossier
+  // filed, and the peak over the window of the cumulative filed amounts less
+  // the releases that come back before the deadline — the envelope this region
+  // would have needed to refuse nothing.
+  Cents demand = 0;
+  Cents peak_net_demand = 0;
+  Cents carryover_committed = 0;
+  Cents diagnostics_committed = 0;
+  std::int64_t dossiers_committed = 0;  // training dossiers, carry-over and diagnostics included
+  std::int64_t dossiers_unmet = 0;
+  std::int64_t dossiers_ineligible = 0;  // no coverage rule applied on their filing date
+  std::int64_t trainees_committed = 0;
+  std::int64_t trainees_unmet = 0;
+};
+
+struct NationalOutcome {
+  Cents committed = 0, released = 0, paid = 0, unmet = 0, demand = 0;
+  // Additional allocation needed for a national pool to refuse nothing:
+  // max(0, peak cumulative national net demand − total available).
+  Cents additional_needed = 0;
+  std::int32_t additional_needed_day = never_exhausted;  // first day the national pool falls short
+};
+
+struct ReplicationOutcome {
+  ReplicationOutcome(int region_count, int month_count);
+  void clear();
+
+  int region_count;
+  int month_count;
+  std::vector<RegionOutcome> regions;
+  NationalOutcome national;
+  std::vector<Cents> monthly_commitments;  // [region × month_count + month]
+  std::vector<Cents> monthly_payments;     // [region × month_count + month]
+  std::vector<Cents> committed_by_cell;    // [region × mix_cell_count + mix_cell()]
+  std::vector<std::int64_t> trainees_by_cell;
+};
+
+// Per-thread scratch buffers and engines, reused from one replication to the next.
+struct Workspace;
+
+class Simulator {
+ public:
+  explicit Simulator(const Scenario& scenario);
+  ~Simulator();
+  Simulator(const Simulator&) = delete;
+  Simulator& operator=(const Simulator&) = delete;
+
+  const Scenario& scenario() const { return scenario_; }
+  int region_count() const { return static_cast<int>(scenario_.convention.regions.size()); }
+  int window_days() const { return window_days_; }  // commitment window, day 0 = commitment start
+  // Months of the trajectories: from the commitment start's month to the month
+  // of the last possible payment.
+  int month_count() const { return month_count_; }
+  Date month_start(int month) const;
+
+  ReplicationOutcome make_outcome() const { return ReplicationOutcome(region_count(), month_count_); }
+  std::unique_ptr<Workspace, void (*)(Workspace*)> make_workspace() const;
+
+  // Fills `outcome` with replication `replication` of the run seeded `seed`.
+  // Depends on nothing else: any thread, any order, the same result.
+  void simulate(std::uint64_t seed, std::int64_t replication, Workspace& workspace,
+                ReplicationOutcome& outcome) const;
+
+  // The uptake multipliers (national × regional) drawn for one replication.
+  std::vector<double> uptake_factors(std::uint64_t seed, std::int64_t replication) const;
+
+ private:
+  struct RegionPlan;
+  struct Epoch;
+  void simulate_region(int region, double uptake, std::uint64_t seed, std::int64_t replication,
+                       Workspace& workspace, ReplicationOutcome& outcome) const;
+  void draw_uptake(std::uint64_t seed, std::int64_t replication, Workspace& workspace) const;
+
+  Scenario scenario_;
+  int window_days_ = 0;
+  int horizon_days_ = 0;
+  int month_count_ = 0;
+  std::vector<std::int32_t> month_of_day_;  // day → trajectory month, over the horizon
+  std::vector<RegionPlan> plans_;
+  std::vector<Epoch> epochs_;  // periods of the window within which the coverage rules do not change
+  Eigen::MatrixXd uptake_loading_;  // L with L Lᵀ = regional correlation
+};
+
+}  // namespace fnesim

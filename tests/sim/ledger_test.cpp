@@ -1,0 +1,58 @@
+#include "sim/ledger.hpp"
+
+#include <random>
+
+#include <gtest/gtest.h>
+
+namespace fnesim {
+namespace {
+
+// Random commits, releases and payments: the identities hold after every step.
+TEST(RegionLedger, IdentitiesHoldAtEveryStep) {
+  std::mt19937_64 engine(7);
+  RegionLedger ledger(euros(1'000'000));
+  std::vector<std::pair<Cents, Cents>> open;  // (still releasable, still payable) per commitment
+  for (int step = 0; step < 20'000; ++step) {
+    const int action = static_cast<int>(engine() % 3);
+    if (action == 0) {
+      const Cents amount = static_cast<Cents>(engine() % euros(50'000));
+      const Cents headroom_before = ledger.headroom();
+      const bool committed = ledger.try_commit(amount);
+      EXPECT_EQ(committed, amount <= headroom_before);
+      if (committed) open.push_back({amount, 0});
+    } else if (!open.empty()) {
+      auto& [releasable, payable] = open[engine() % open.size()];
+      if (action == 1 && releasable > 0) {
+        const Cents part = static_cast<Cents>(engine() % (releasable + 1));
+        ledger.release(part);
+        releasable -= part;
+      } else if (releasable > 0) {
+        // Realise what is left: it becomes payable.
+        payable += releasable;
+        releasable = 0;
+        ledger.pay(payable);
+        payable = 0;
+      }
+    }
+    ASSERT_LE(ledger.outstanding(), ledger.ceiling());
+    ASSERT_GE(ledger.headroom(), 0);
+    ASSERT_EQ(ledger.headroom() + ledger.outstanding(), ledger.ceiling());
+    ASSERT_LE(ledger.released(), ledger.committed());
+    ASSERT_LE(ledger.paid(), ledger.committed() - ledger.released());
+  }
+  EXPECT_GT(ledger.committed(), ledger.ceiling());  // releases were committed again
+}
+
+TEST(RegionLedger, RefusesWhatDoesNotFitToTheCent) {
+  RegionLedger ledger(1000);
+  EXPECT_TRUE(ledger.try_commit(999));
+  EXPECT_FALSE(ledger.try_commit(2));
+  EXPECT_TRUE(ledger.try_commit(1));
+  EXPECT_EQ(ledger.headroom(), 0);
+  ledger.release(300);
+  EXPECT_TRUE(ledger.try_commit(300));
+  EXPECT_FALSE(ledger.try_commit(1));
+}
+
+}  // namespace
+}  // namespace fnesim

@@ -1,0 +1,159 @@
+#include "sim/simulator.hpp"
+
+#include <numeric>
+
+#include <gtest/gtest.h>
+
+#include "results/run_summary.hpp"
+#include "sim/run_statistics.hpp"
+#include "sim/runner.hpp"
+#include "test_scenarios.hpp"
+
+namespace fnesim {
+namespace {
+
+// FNV-1a over every field of an outcome: equal digests ⇔ equal outcomes (for our purposes).
+class DigestSink : public ReplicationSink {
+ public:
+  void consume(std::int64_t replication, const ReplicationOutcome& o) override {
+    std::uint64_t h = 1469598103934665603ULL;
+    auto mix = [&](std::int64_t v) {
+      for (int i = 0; i < 8; ++i) {
+        h ^= static_cast<std::uint64_t>(v >> (8 * i)) & 0xFF;
+        h *= 1099511628211ULL;
+      }
+    };
+    mix(replication);
+    for (const RegionOutcome& r : o.regions)
+      for (std::int64_t v : {std::int64_t{r.exhaustion_day}, r.committed, r.released, r.paid, r.unmet, r.demand,
+                             r.peak_net_demand, r.dossiers_committed, r.dossiers_unmet, r.trainees_committed})
+        mix(v);
+    for (Cents c : o.monthly_commitments) mix(c);
+    for (Cents c : o.monthly_payments) mix(c);
+    for (Cents c : o.committed_by_cell) mix(c);
+    mix(o.national.additional_needed);
+    mix(o.national.additional_needed_day);
+    digests.push_back(h);
+  }
+  std::vector<std::uint64_t> digests;
+};
+
+struct ThreadRun {
+  std::vector<std::uint64_t> digests;
+  std::string summary;
+};
+
+ThreadRun run_with_threads(const Scenario& scenario, int threads, std::int64_t replications) {
+  const Simulator simulator(scenario);
+  DigestSink digests;
+  RunStatistics statistics(simulator);
+  ReplicationSink* sinks[] = {&digests, &statistics};
+  RunControl control;
+  control.seed = 2021;
+  control.threads = threads;
+  run_replications(simulator, 0, replications, control, sinks);
+  return {digests.digests, summary_json(summarise(simulator, statistics, control.seed))};
+}
+
+class EveryPolicy : public ::testing::TestWithParam<ExhaustionPolicy> {};
+
+TEST_P(EveryPolicy, OutcomesAreBitIdenticalForOneTwoAndFourThreads) {
+  const Scenario scenario = testing::rich_scenario(GetParam());
+  const ThreadRun one = run_with_threads(scenario, 1, 150);
+  const ThreadRun two = run_with_threads(scenario, 2, 150);
+  const ThreadRun four = run_with_threads(scenario, 4, 150);
+  EXPECT_EQ(one.digests, two.digests);
+  EXPECT_EQ(one.digests, four.digests);
+  EXPECT_EQ(one.summary, two.summary);
+  EXPECT_EQ(one.summary, four.summary);
+}
+
+TEST_P(EveryPolicy, LedgerAddsUpToTheCentInEveryReplication) {
+  const Scenario scenario = testing::rich_scenario(GetParam());
+  const Simulator simulator(scenario);
+  auto workspace = simulator.make_workspace();
+  ReplicationOutcome o = simulator.make_outcome();
+  const double ceiling_factor = GetParam() == ExhaustionPolicy::Overcommit ? 1.05 : 1.0;
+  int exhausted = 0, with_releases = 0;
+  for (std::int64_t rep = 0; rep < 200; ++rep) {
+    simulator.simulate(99, rep, *workspace, o);
+    Cents national_committed = 0;
+    for (int r = 0; r < o.region_count; ++r) {
+      const RegionOutcome& ro = o.regions[static_cast<std::size_t>(r)];
+      const auto months = o.monthly_commitments.begin() + r * o.month_count;
+      const auto payments = o.monthly_payments.begin() + r * o.month_count;
+      const auto cells = o.committed_by_cell.begin() + r * mix_cell_count;
+      ASSERT_EQ(std::accumulate(months, months + o.month_count, Cents{0}), ro.committed);
+      ASSERT_EQ(std::accumulate(payments, payments + o.month_count, Cents{0}), ro.paid);
+      ASSERT_EQ(std::accumulate(cells, cells + mix_cell_count, Cents{0}) + ro.carryover_committed +
+                    ro.diagnostics_committed,
+                ro.committed);
+      // Every commitment is either paid (realised) or released (unrealised).
+      ASSERT_EQ(ro.paid + ro.released, ro.committed);
+      ASSERT_EQ(ro.demand, ro.committed + ro.unmet);
+      ASSERT_LE(static_cast<double>(ro.committed - ro.released),
+                ceiling_factor * static_cast<double>(scenario.convention.available(static_cast<std::size_t>(r))) + 1);
+      ASSERT_EQ(ro.exhaustion_day != never_exhausted, ro.dossiers_unmet > 0);
+      ASSERT_GE(ro.peak_net_demand, 0);
+      national_committed += ro.committed;
+      exhausted += ro.exhaustion_day != never_exhausted;
+      with_releases += ro.released > 0;
+    }
+    ASSERT_EQ(o.national.committed, national_committed);
+    ASSERT_EQ(o.national.additional_needed > 0, o.national.additional_needed_day != never_exhausted);
+  }
+  // The scenario exercises what it is meant to.
+  EXPECT_GT(exhausted, 0);
+  EXPECT_GT(with_releases, 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Policies, EveryPolicy,
+                         ::testing::Values(ExhaustionPolicy::Stop, ExhaustionPolicy::Fill, ExhaustionPolicy::Overcommit));
+
+TEST(Simulator, StopRefusesEverythingAfterTheFirstRefusalWhileFillKeepsCommitting) {
+  // Identical random numbers (same seed): fill commits at least as much as stop.
+  Scenario stop = testing::rich_scenario(ExhaustionPolicy::Stop);
+  Scenario fill = testing::rich_scenario(ExhaustionPolicy::Fill);
+  const Simulator s_stop(stop), s_fill(fill);
+  auto ws = s_stop.make_workspace();
+  ReplicationOutcome a = s_stop.make_outcome(), b = s_fill.make_outcome();
+  for (std::int64_t rep = 0; rep < 50; ++rep) {
+    s_stop.simulate(5, rep, *ws, a);
+    s_fill.simulate(5, rep, *ws, b);
+    for (int r = 0; r < a.region_count; ++r) {
+      const auto& x = a.regions[static_cast<std::size_t>(r)];
+      const auto& y = b.regions[static_cast<std::size_t>(r)];
+      EXPECT_EQ(x.exhaustion_day, y.exhaustion_day);  // the first refusal is the same dossier
+      EXPECT_GE(y.committed, x.committed);
+      EXPECT_EQ(x.demand, y.demand);  // demand does not depend on the policy
+    }
+  }
+}
+
+TEST(Simulator, AllDemandIsCommittedWhenTheEnvelopeIsAmple) {
+  Scenario s = testing::simple_scenario(2, 100, 1'000'000'000, 1000);
+  const Simulator simulator(s);
+  auto ws = simulator.make_workspace();
+  ReplicationOutcome o = simulator.make_outcome();
+  simulator.simulate(1, 0, *ws, o);
+  for (const RegionOutcome& r : o.regions) {
+    EXPECT_EQ(r.exhaustion_day, never_exhausted);
+    EXPECT_EQ(r.unmet, 0);
+    EXPECT_EQ(r.committed, r.dossiers_committed * euros(1000));
+  }
+}
+
+TEST(Simulator, RateOfTheRuleAppliesToTheCent) {
+  // 70 % of 1 000.01 EUR = 700.007 → 700.01 EUR per dossier.
+  Scenario s = testing::simple_scenario(1, 50, 1'000'000'000, 1000.01, Rate{7000});
+  const Simulator simulator(s);
+  auto ws = simulator.make_workspace();
+  ReplicationOutcome o = simulator.make_outcome();
+  simulator.simulate(3, 0, *ws, o);
+  const RegionOutcome& r = o.regions[0];
+  ASSERT_GT(r.dossiers_committed, 0);
+  EXPECT_EQ(r.committed, r.dossiers_committed * 70001);
+}
+
+}  // namespace
+}  // namespace fnesim

@@ -1,0 +1,54 @@
+#include "sim/statistics.hpp"
+
+#include <cmath>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "sim/run_statistics.hpp"
+
+namespace fnesim {
+namespace {
+
+TEST(Quantile, InvertedCdfIsTheSmallestValueWithEnoughMassBelow) {
+  const std::vector<int> v = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+  EXPECT_EQ(quantile_inverted_cdf<int>(v, 5), 1);   // ceil(0.5) = 1st
+  EXPECT_EQ(quantile_inverted_cdf<int>(v, 10), 1);  // exactly 10 % at or below 1
+  EXPECT_EQ(quantile_inverted_cdf<int>(v, 11), 2);
+  EXPECT_EQ(quantile_inverted_cdf<int>(v, 50), 5);
+  EXPECT_EQ(quantile_inverted_cdf<int>(v, 95), 10);
+  EXPECT_EQ(quantile_inverted_cdf<int>(std::vector<int>{0, 1}, 50), 0);
+}
+
+TEST(DayHistogram, QuantilesMatchTheSortedDefinitionAndNeverIsBeyondTheWindow) {
+  DayHistogram h(10);
+  for (int d : {3, 1, 4, 1, 5, 9, 2, 6}) h.add(d);
+  h.add(-1);
+  h.add(-1);  // two replications never exhausted
+  EXPECT_EQ(h.total(), 10);
+  EXPECT_EQ(h.quantile(10), 1);
+  EXPECT_EQ(h.quantile(50), 4);  // sorted: 1 1 2 3 4 5 6 9 never never
+  EXPECT_EQ(h.quantile(80), 9);
+  EXPECT_FALSE(h.quantile(81).has_value());
+  EXPECT_EQ(h.at_or_before(4), 5);
+}
+
+TEST(Moments, MeanVarianceAndStandardErrorOfKnownData) {
+  Moments m;
+  for (double x : {2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0}) m.add(x + 1e12);  // shifted: no cancellation
+  EXPECT_DOUBLE_EQ(m.mean() - 1e12, 5.0);
+  EXPECT_NEAR(m.variance(), 32.0 / 7.0, 1e-9);
+  EXPECT_NEAR(m.standard_error(), std::sqrt(32.0 / 7.0 / 8.0), 1e-9);
+}
+
+TEST(Moments, StudentIntervalUsesTheTQuantile) {
+  Moments m;
+  for (double x : {1.0, 2.0, 3.0, 4.0, 5.0}) m.add(x);
+  const Interval ci = student_t_interval(m, 0.95);
+  // t(0.975, 4) = 2.7764451; se = sqrt(2.5 / 5)
+  EXPECT_NEAR(ci.high - 3.0, 2.7764451 * std::sqrt(0.5), 1e-6);
+  EXPECT_NEAR(3.0 - ci.low, ci.high - 3.0, 1e-12);
+}
+
+}  // namespace
+}  // namespace fnesim
