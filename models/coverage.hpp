@@ -2,10 +2,14 @@
 // The convention's coverage rules (art. 6 table, art. 3 diagnostics) and the
 // split of one dossier's cost between the FNE envelope and everyone else.
 // The rates are data (scenario `coverage.rules`), never constants in code.
+// docs/coverage.md states the rules as encoded and the decisions taken.
 #include <array>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "models/calendar.hpp"
@@ -18,6 +22,7 @@ namespace fnesim {
 // the EU general block exemption a company may opt for (domain.md, 7 Sept 2021).
 enum class Regime { Convention, BlockExemption };
 inline constexpr std::array<std::string_view, 2> regime_keys = {"convention", "block-exemption"};
+inline std::string_view key_of(Regime v) { return regime_keys[static_cast<int>(v)]; }
 
 // One cell (or band) of a rates table: who it applies to, from when, at what rate.
 struct CoverageRule {
@@ -25,15 +30,20 @@ struct CoverageRule {
   std::string article;  // citation shown to users, e.g. "art. 6"
   Regime regime = Regime::Convention;
   std::vector<Status> statuses;
-  long headcount_min = 0;  // inclusive
-  long headcount_max = 0;  // inclusive
-  Rate rate{};             // share of eligible costs paid by the envelope
-  std::optional<Date> valid_from;   // inclusive; none = always
-  std::optional<Date> valid_until;  // inclusive; none = always
-  std::optional<Cents> cap_per_dossier;  // e.g. 2 M EUR per project under block exemption
+  long headcount_min = 0;                                // inclusive
+  long headcount_max = size_class_max_headcount.back();  // inclusive; open-ended unless set
+  Rate rate{};                                           // share of eligible costs paid by the envelope
+  std::optional<Date> valid_from;                        // inclusive; none = always
+  std::optional<Date> valid_until;                       // inclusive; none = always
+  std::optional<Cents> cap_per_dossier;                  // e.g. 2 M EUR per project under block exemption
 
   bool applies(Regime r, Status s, long headcount, Date filing) const;
 };
+
+// True when some dossier (regime, status, headcount, date) would match both
+// rules: the scenario loader rejects such pairs, since the table must give one
+// rate per cell (art. 6).
+bool rules_overlap(const CoverageRule& a, const CoverageRule& b);
 
 struct CoverageSettings {
   std::vector<CoverageRule> rules;
@@ -46,7 +56,14 @@ struct CoverageSettings {
   // Art. 3, DIAG GPEC COVID-19: flat rate per day, per company and per year, capped.
   Cents diagnostic_day_rate = euros(1000);
   int diagnostic_max_days_per_year = 10;
+  // Art. 3: sector and territory studies ("GPEC industrielle/sectorielle",
+  // "diag flash") "bénéficieront d'une prise en charge totale".
+  Rate sector_study_rate{Rate::full};
 };
+
+// Largest amount of one cost component split_dossier accepts: keeps amount ×
+// rate (basis points) far inside 64 bits, so the arithmetic stays exact.
+inline constexpr Cents max_dossier_component = euros(1'000'000'000'000);
 
 // A dossier as an adviser or the simulation describes it.
 struct DossierRequest {
@@ -72,6 +89,7 @@ struct CostSplit {
   std::string rule_id;
   std::string article;
   std::string fne_reason, company_reason, pdc50_reason, state_allowance_reason;
+  bool capped = false;  // fne was limited by the rule's cap_per_dossier
   Cents total() const { return fne + company + pdc50 + state_allowance; }
 };
 
@@ -80,29 +98,53 @@ class NoCoverageRule : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// The one rule that applies; throws NoCoverageRule when none does.
+// The one rule that applies; throws NoCoverageRule when none does, with a
+// message saying what the scenario's rules do cover for that status.
+// Several matching rules are a broken invariant (the loader rejects overlaps):
+// std::logic_error.
 const CoverageRule& find_rule(const CoverageSettings& settings, Regime regime, Status status, long headcount,
                               Date filing);
+// Same, but nullptr when no rule applies (the simulation's refusal path).
 const CoverageRule* find_rule_or_null(const CoverageSettings& settings, Regime regime, Status status,
                                       long headcount, Date filing);
 
+// Splits a dossier's costs (art. 2 components) between the envelope, the
+// company, PDC-50 and the State's partial-activity allowance (art. 6).
+// Throws NoCoverageRule when no rule applies, std::invalid_argument for a
+// negative or absurdly large amount or fewer than one trainee.
 CostSplit split_dossier(const CoverageSettings& settings, const DossierRequest& dossier);
+
+// Art. 3 (2): sector or territory study, covered at settings.sector_study_rate
+// (in full under the convention). The envelope's share goes to `fne`, any rest
+// to `company`.
+CostSplit split_sector_study(const CoverageSettings& settings, Cents cost);
+
+// "70 %", "62.5 %": a rate as people read it.
+std::string format_percent(Rate rate);
+
+// Art. 3, DIAG GPEC COVID-19: what one more diagnostic request earns, given the
+// days already funded to the same company in the same calendar year.
+struct DiagnosticGrant {
+  int days_funded = 0;
+  int days_refused = 0;  // beyond diagnostic_max_days_per_year
+  Cents fne = 0;         // days_funded × diagnostic_day_rate (flat rate, "prise en charge forfaitaire")
+};
+DiagnosticGrant grant_diagnostic_days(const CoverageSettings& settings, int days_already_funded,
+                                      int days_requested);
 
 // Diagnostic days charged to the envelope for one company in one year: the
 // art. 3 cap counts every diagnostic dossier of that company in the year.
 class DiagnosticAllowance {
  public:
   explicit DiagnosticAllowance(const CoverageSettings& settings);
-  struct Grant {
-    int days_funded = 0;
-    int days_refused = 0;
-    Cents fne = 0;
-  };
+  using Grant = DiagnosticGrant;
+  // Throws std::invalid_argument for a negative number of days.
   Grant request(const std::string& company_id, int year, int days);
+  int days_funded(const std::string& company_id, int year) const;
 
  private:
   const CoverageSettings* settings_;
-  std::vector<std::pair<std::pair<std::string, int>, int>> days_used_;
+  std::map<std::pair<std::string, int>, int> days_used_;
 };
 
 }  // namespace fnesim

@@ -2,7 +2,9 @@
 // Money is held in integer cents everywhere (domain.md, modelling decisions):
 // every split is rounded once and its parts add up to the cent.
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace fnesim {
 
@@ -27,6 +29,12 @@ struct Rate {
 
 // amount × rate, rounded to the nearest cent (halves away from zero).
 Cents apply_rate(Cents amount, Rate rate);
+
+// Parses an amount typed by a person, in euros, to cents exactly, without going
+// through binary floating point: "1234.5" → 123450, "10000" → 1000000.
+// Accepts digits with an optional '.' and one or two decimals; rejects signs,
+// more than two decimals, separators, exponents, empty text and overflow.
+std::optional<Cents> parse_euros(std::string_view text);
 
 // "1 234 567.89" style rendering used in terminal tables.
 std::string format_euros(Cents amount);

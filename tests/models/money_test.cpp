@@ -2,14 +2,16 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 namespace fnesim {
 namespace {
 
 TEST(Money, ApplyRateRoundsHalfAwayFromZero) {
-  EXPECT_EQ(apply_rate(1, Rate{5000}), 1);        // 0.5 cent → 1
-  EXPECT_EQ(apply_rate(3, Rate{5000}), 2);        // 1.5 cents → 2
+  EXPECT_EQ(apply_rate(1, Rate{5000}), 1);  // 0.5 cent → 1
+  EXPECT_EQ(apply_rate(3, Rate{5000}), 2);  // 1.5 cents → 2
   EXPECT_EQ(apply_rate(-3, Rate{5000}), -2);
-  EXPECT_EQ(apply_rate(101, Rate{7000}), 71);     // 70.7 → 71
+  EXPECT_EQ(apply_rate(101, Rate{7000}), 71);  // 70.7 → 71
   EXPECT_EQ(apply_rate(100, Rate{4000}), 40);
   EXPECT_EQ(apply_rate(euros(150'000'000), Rate{500}), euros(7'500'000));
 }
@@ -24,6 +26,27 @@ TEST(Money, FormatsWithThousandsSeparators) {
   EXPECT_EQ(format_euros(euros(27'500'000)), "27 500 000.00");
   EXPECT_EQ(format_euros(-5), "-0.05");
   EXPECT_EQ(format_euros(123456), "1 234.56");
+}
+
+// Amounts typed on the command line reach cents without binary floating point.
+TEST(Money, ParseEurosIsExact) {
+  EXPECT_EQ(parse_euros("1234.5"), 123450);
+  EXPECT_EQ(parse_euros("1234.56"), 123456);
+  EXPECT_EQ(parse_euros("1234.05"), 123405);
+  EXPECT_EQ(parse_euros("10000"), 1000000);
+  EXPECT_EQ(parse_euros("0"), 0);
+  EXPECT_EQ(parse_euros("0.01"), 1);
+  EXPECT_EQ(parse_euros("007.10"), 710);
+  // 0.1 + 0.2 style amounts that a double would not hold exactly.
+  EXPECT_EQ(parse_euros("0.29"), 29);
+  EXPECT_EQ(parse_euros("1.15"), 115);
+  EXPECT_EQ(parse_euros("92233720368547758.07"), std::numeric_limits<Cents>::max());
+}
+
+TEST(Money, ParseEurosRejectsWhatIsNotAnAmount) {
+  for (const char* text : {"", "-1", "+1", "1.234", "1.", ".5", "1,5", "1 000", "1e3", "abc", "12a", "1..2",
+                           "1.2.3", " 1", "1 ", "92233720368547758.08", "99999999999999999999"})
+    EXPECT_EQ(parse_euros(text), std::nullopt) << '"' << text << '"';
 }
 
 }  // namespace

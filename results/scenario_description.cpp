@@ -1,0 +1,260 @@
+#include "results/scenario_description.hpp"
+
+#include <cmath>
+#include <cstdio>
+
+#include "results/text_table.hpp"
+
+namespace fnesim {
+namespace {
+
+// "12 345.6": thousands grouped like format_euros, `decimals` digits after the point.
+std::string format_count(double value, int decimals) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
+  std::string text(buffer);
+  const bool negative = !text.empty() && text[0] == '-';
+  if (negative) text.erase(0, 1);
+  const auto dot = text.find('.');
+  const std::string whole = text.substr(0, dot);
+  const std::string fraction = dot == std::string::npos ? std::string() : text.substr(dot);
+  std::string grouped;
+  for (std::size_t i = 0; i < whole.size(); ++i) {
+    if (i > 0 && (whole.size() - i) % 3 == 0) grouped += ' ';
+    grouped += whole[i];
+  }
+  return (negative ? "-" : "") + grouped + fraction;
+}
+
+std::string format_rate(Rate rate) {
+  // Basis points: 500 → "5 %", 1250 → "12.5 %".
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%g %%", rate.basis_points / 100.0);
+  return buffer;
+}
+
+std::string format_share(double share) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%g %%", std::round(share * 1e6) / 1e4);
+  return buffer;
+}
+
+std::string format_real(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%g", value);
+  return buffer;
+}
+
+std::string day_range_text(DayRange range) {
+  if (range.min == range.max) return std::to_string(range.min);
+  return std::to_string(range.min) + "–" + std::to_string(range.max);
+}
+
+void line(std::string& out, const std::string& label, const std::string& value) {
+  constexpr std::size_t label_width = 24;
+  out += "  ";
+  out += label;
+  if (label.size() < label_width) out.append(label_width - label.size(), ' ');
+  out += ' ';
+  out += value;
+  out += '\n';
+}
+
+std::string headcount_text(const CoverageRule& rule) {
+  if (rule.headcount_max >= 1'000'000'000) return std::to_string(rule.headcount_min) + "+";
+  return std::to_string(rule.headcount_min) + "–" + std::to_string(rule.headcount_max);
+}
+
+std::string validity_text(const CoverageRule& rule) {
+  if (!rule.valid_from && !rule.valid_until) return "always";
+  std::string out = rule.valid_from ? rule.valid_from->iso() : std::string("…");
+  out += " – ";
+  out += rule.valid_until ? rule.valid_until->iso() : std::string("…");
+  return out;
+}
+
+std::string correlation_text(const DemandModel& demand) {
+  const Eigen::MatrixXd& m = demand.regional_correlation;
+  const Eigen::Index n = m.rows();
+  if (n <= 1 || m.isIdentity()) return "independent regions";
+  const double first = m(0, 1);
+  bool equi = true;
+  for (Eigen::Index i = 0; i < n; ++i)
+    for (Eigen::Index j = 0; j < n; ++j)
+      if (i != j && m(i, j) != first) equi = false;
+  if (equi) return "equicorrelation " + format_real(first);
+  return "matrix (" + std::to_string(n) + " × " + std::to_string(n) + ")";
+}
+
+double mean_trainees(const TraineeCount& t) {
+  switch (t.kind) {
+    case TraineeCount::Kind::ShiftedPoisson:
+      return t.mean;
+    case TraineeCount::Kind::Fixed:
+      return t.fixed;
+    case TraineeCount::Kind::Categorical: {
+      double sum = 0;
+      for (std::size_t i = 0; i < t.values.size(); ++i) sum += t.values[i] * t.weights[i];
+      return sum;
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+std::string describe_scenario(const Scenario& s) {
+  const Convention& c = s.convention;
+  const DemandModel& d = s.demand;
+  std::string out = "Scenario " + s.name + "\n";
+  if (!s.description.empty()) out += "  " + s.description + "\n";
+  std::string sources;
+  for (const auto& f : s.source_files) {
+    if (!sources.empty()) sources += " <- ";
+    sources += f;
+  }
+  line(out, "Source files", sources);
+
+  out += "\nConvention\n";
+  line(out, "Total envelope", format_euros(c.total_envelope) + " EUR");
+  line(out, "Management fees",
+       format_rate(c.fee_rate) + ", " +
+           (c.fee_mode == FeeMode::ProRata ? std::string("withheld from each region")
+                                           : std::string("kept aside nationally")) +
+           ": " + format_euros(c.national_fees()) + " EUR");
+  line(out, "Available for dossiers", format_euros(c.total_available()) + " EUR");
+  line(out, "Commitment window",
+       c.commitment_start.iso() + " to " + c.commitment_end.iso() + " (" +
+           std::to_string(c.commitment_days()) + " days)");
+  line(out, "Training end", c.training_end.iso());
+  std::string committees;
+  for (const Date& date : c.steering_committee_dates) {
+    if (!committees.empty()) committees += ", ";
+    committees += date.iso();
+  }
+  line(out, "Steering committees", committees.empty() ? std::string("none") : committees);
+
+  out += "\n";
+  TextTable regions;
+  regions.add_column("Region", TextTable::Align::Left);
+  regions.add_column("Name", TextTable::Align::Left);
+  regions.add_column("Envelope EUR");
+  regions.add_column("Fees EUR");
+  regions.add_column("Available EUR");
+  regions.add_column("Expected dossiers");
+  double total_dossiers = 0;
+  Cents total_envelope = 0, total_fees = 0;
+  for (std::size_t r = 0; r < c.regions.size(); ++r) {
+    const double dossiers = r < d.regions.size() ? d.regions[r].expected_dossiers : 0;
+    total_dossiers += dossiers;
+    total_envelope += c.regions[r].envelope;
+    total_fees += c.fees(r);
+    regions.add_row({c.regions[r].code, c.regions[r].name, format_euros(c.regions[r].envelope),
+                     format_euros(c.fees(r)), format_euros(c.available(r)), format_count(dossiers, 1)});
+  }
+  regions.add_rule();
+  regions.add_row({"Total", "", format_euros(total_envelope), format_euros(total_fees),
+                   format_euros(c.total_available()), format_count(total_dossiers, 1)});
+  out += regions.render();
+
+  out += "\nCoverage rules (share of eligible costs paid by the envelope)\n";
+  TextTable rules;
+  rules.add_column("Rule", TextTable::Align::Left);
+  rules.add_column("Regime", TextTable::Align::Left);
+  rules.add_column("Statuses", TextTable::Align::Left);
+  rules.add_column("Headcount");
+  rules.add_column("Rate");
+  rules.add_column("Validity", TextTable::Align::Left);
+  rules.add_column("Cap EUR");
+  rules.add_column("Article", TextTable::Align::Left);
+  for (const CoverageRule& rule : s.coverage.rules) {
+    std::string statuses;
+    for (Status st : rule.statuses) {
+      if (!statuses.empty()) statuses += ", ";
+      statuses += key_of(st);
+    }
+    rules.add_row({rule.id, std::string(regime_keys[static_cast<int>(rule.regime)]), statuses,
+                   headcount_text(rule), format_rate(rule.rate), validity_text(rule),
+                   rule.cap_per_dossier ? format_euros(*rule.cap_per_dossier) : std::string("-"),
+                   rule.article});
+  }
+  out += rules.render();
+  out += '\n';
+  line(out, "Ancillary costs",
+       s.coverage.ancillary_eligible ? "covered at the rule's rate" : "paid by the company");
+  line(out, "PDC-50 remuneration",
+       s.coverage.pdc50_funds_remuneration
+           ? "funded up to " + std::to_string(s.coverage.pdc50_max_headcount) + " employees"
+           : std::string("not funded"));
+  line(out, "Diagnostics (art. 3)",
+       format_euros(s.coverage.diagnostic_day_rate) + " EUR a day, at most " +
+           std::to_string(s.coverage.diagnostic_max_days_per_year) + " days per company and year");
+
+  out += "\nDemand\n";
+  line(out, "Exhaustion policy",
+       std::string(exhaustion_policy_keys[static_cast<int>(d.exhaustion_policy)]) +
+           (d.exhaustion_policy == ExhaustionPolicy::Overcommit
+                ? " (margin " + format_share(d.overcommit_margin) + ")"
+                : std::string()));
+  line(out, "Expected dossiers",
+       format_count(total_dossiers, 1) + " nationally, intake closing " +
+           std::to_string(d.intake_closes_days_before_end) + " days before the commitment deadline");
+  line(out, "Uptake uncertainty",
+       "CV national " + format_real(d.national_uptake_cv) + ", regional " +
+           format_real(d.regional_uptake_cv) + ", " + correlation_text(d));
+  line(out, "Carry-over (2020)",
+       d.carryover_expected_dossiers > 0
+           ? format_count(d.carryover_expected_dossiers, 0) + " dossiers, mean FNE share " +
+                 format_count(d.carryover_mean_fne_eur, 0) + " EUR"
+           : std::string("none"));
+
+  // National pathway shares: the regional mixes weighted by their expected dossiers.
+  std::array<double, pathway_count> pathway_share{};
+  double weight = 0;
+  for (const RegionalDemand& rd : d.regions) {
+    for (int cell = 0; cell < mix_cell_count; ++cell)
+      pathway_share[static_cast<std::size_t>(cell % pathway_count)] +=
+          rd.expected_dossiers * rd.mix[static_cast<std::size_t>(cell)];
+    weight += rd.expected_dossiers;
+  }
+  double mean_cost = 0;
+  std::string by_pathway;
+  for (int p = 0; p < pathway_count; ++p) {
+    const auto i = static_cast<std::size_t>(p);
+    if (weight > 0) mean_cost += pathway_share[i] / weight * d.cost_per_trainee[i].mean_eur;
+    if (!by_pathway.empty()) by_pathway += ", ";
+    by_pathway += std::string(pathway_keys[i]) + " " + format_count(d.cost_per_trainee[i].mean_eur, 0);
+  }
+  const TraineeCount& t = d.trainees;
+  const std::string trainee_kind = t.kind == TraineeCount::Kind::ShiftedPoisson ? "1 + Poisson"
+                                   : t.kind == TraineeCount::Kind::Fixed        ? "fixed"
+                                                                                : "categorical";
+  line(out, "Trainees per dossier", "mean " + format_real(mean_trainees(t)) + " (" + trainee_kind + ")");
+  const TraineeCost& cost = d.cost_per_trainee[0];
+  line(out, "Cost per trainee",
+       "mean " + format_count(mean_cost, 0) + " EUR over the mix, " +
+           (cost.kind == TraineeCost::Kind::LogNormal ? "lognormal σ " + format_real(cost.sigma)
+                                                      : std::string("fixed")));
+  line(out, "  by pathway (EUR)", by_pathway);
+  line(out, "Cost components",
+       "pedagogical " + format_share(d.pedagogical_share) + ", ancillary " + format_share(d.ancillary_share) +
+           ", remuneration " + format_share(d.remuneration_share));
+  line(out, "Life cycle",
+       "cancelled " + format_share(d.cancellation_probability) + ", drop-out mean " +
+           format_share(d.dropout_mean) + " sd " + format_share(d.dropout_sd) + ", start lag " +
+           day_range_text(d.start_lag_days) + " days, invoicing lag " + day_range_text(d.invoicing_lag_days) +
+           " days");
+  line(out, "Diagnostics dossiers",
+       d.diagnostics_expected_dossiers > 0 ? format_count(d.diagnostics_expected_dossiers, 0) + ", " +
+                                                 day_range_text(d.diagnostic_days) + " days each"
+                                           : std::string("none"));
+
+  out += "\nRun\n";
+  line(out, "Replications", format_count(static_cast<double>(s.run.replications), 0));
+  line(out, "Seed", std::to_string(s.run.seed));
+  line(out, "Threads", s.run.threads == 0 ? std::string("all cores") : std::to_string(s.run.threads));
+  line(out, "Confidence level", format_share(s.run.confidence_level));
+  return out;
+}
+
+}  // namespace fnesim
