@@ -140,9 +140,12 @@ std::string render_summary_table(const RunSummary& s, const RunTiming& timing) {
                 millions(n.additional_needed_eur.mean).c_str(),
                 millions(n.additional_needed_eur.standard_error).c_str());
   out += national;
-  if (n.p_additional_needed.mean > 0) {
-    out += "Needed by (the national pool runs short): 5 %: " + day_as_date(s, n.additional_needed_day.at(5)) +
-           ", median: " + day_as_date(s, n.additional_needed_day.at(50)) + ".\n";
+  // When it is needed: the date the pooled national envelope runs short, in
+  // the 5 % of years when that comes earliest, and in half of them.
+  if (n.additional_needed_day.at(5)) {
+    out += "Needed by: " + day_as_date(s, n.additional_needed_day.at(5)) + " in 5 % of simulated years";
+    if (n.additional_needed_day.at(50)) out += ", " + day_as_date(s, n.additional_needed_day.at(50)) + " in half of them";
+    out += ".\n";
   }
   char precision[256];
   std::snprintf(precision, sizeof precision,
@@ -192,8 +195,10 @@ std::string summary_json(const RunSummary& s) {
     }
     j.field("demand_mean_eur", r.demand_eur.mean);
     j.field("dossiers_committed_mean", r.dossiers_committed.mean);
+    j.field("dossiers_committed_se", r.dossiers_committed.standard_error);
     j.field("dossiers_unmet_mean", r.dossiers_unmet.mean);
     j.field("trainees_committed_mean", r.trainees_committed.mean);
+    j.field("trainees_committed_se", r.trainees_committed.standard_error);
     j.field("trainees_unmet_mean", r.trainees_unmet.mean);
     j.end_object();
   }

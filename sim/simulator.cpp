@@ -48,6 +48,11 @@ struct Workspace {
   std::vector<Cents> national_demand_delta;  // the same, summed over regions
   std::vector<PendingRelease> release_heap;  // min-heap on day
   Engine lifecycle_engine;
+  double floor_checksum = 0;
+  // Where each stream stood when the replication was done with it: equal
+  // digests mean two code paths drew the same number of variates.
+  std::uint64_t stream_digest = 0;
+  void note_stream_end(Engine& e) { stream_digest = splitmix64(stream_digest ^ e()); }
 };
 
 struct Simulator::Epoch {
@@ -138,6 +143,17 @@ Simulator::Simulator(const Scenario& scenario) : scenario_(scenario) {
     plans_.push_back(std::move(plan));
   }
 
+  const TraineeCount& tc = demand.trainees;
+  trainee_extra_ = boost::random::poisson_distribution<int, double>(tc.mean > 1 ? tc.mean - 1 : 1.0);
+  trainee_category_ = boost::random::discrete_distribution<int, double>(tc.weights.empty() ? std::vector<double>{1.0}
+                                                                                        : tc.weights);
+  for (int p = 0; p < pathway_count; ++p) {
+    const TraineeCost& cost = demand.cost_per_trainee[static_cast<std::size_t>(p)];
+    const double sigma = cost.kind == TraineeCost::Kind::LogNormal ? cost.sigma : 0.0;
+    trainee_cost_[static_cast<std::size_t>(p)] =
+        boost::random::lognormal_distribution<double>(std::log(cost.mean_eur) - sigma * sigma / 2, sigma);
+  }
+
   // Gaussian copula loading: L = V √Λ handles semidefinite matrices too.
   const Eigen::MatrixXd& corr = demand.regional_correlation;
   if (corr.rows() == regions && corr.cols() == regions) {
@@ -203,6 +219,17 @@ void Simulator::draw_uptake(std::uint64_t seed, std::int64_t replication, Worksp
   }
 }
 
+double Simulator::draw_variates_only(std::uint64_t seed, std::int64_t replication, Workspace& ws) const {
+  ws.floor_checksum = 0;
+  ws.stream_digest = 0;
+  draw_uptake(seed, replication, ws);
+  for (int r = 0; r < region_count(); ++r)
+    simulate_region<false>(r, ws.uptake[static_cast<std::size_t>(r)], seed, replication, ws, nullptr);
+  return ws.floor_checksum;
+}
+
+std::uint64_t Simulator::stream_digest(const Workspace& ws) { return ws.stream_digest; }
+
 std::vector<double> Simulator::uptake_factors(std::uint64_t seed, std::int64_t replication) const {
   auto ws = make_workspace();
   draw_uptake(seed, replication, *ws);
@@ -211,10 +238,11 @@ std::vector<double> Simulator::uptake_factors(std::uint64_t seed, std::int64_t r
 
 void Simulator::simulate(std::uint64_t seed, std::int64_t replication, Workspace& ws, ReplicationOutcome& out) const {
   out.clear();
+  ws.stream_digest = 0;
   draw_uptake(seed, replication, ws);
   std::fill(ws.national_demand_delta.begin(), ws.national_demand_delta.end(), 0);
   for (int r = 0; r < region_count(); ++r)
-    simulate_region(r, ws.uptake[static_cast<std::size_t>(r)], seed, replication, ws, out);
+    simulate_region<true>(r, ws.uptake[static_cast<std::size_t>(r)], seed, replication, ws, &out);
 
   NationalOutcome& nat = out.national;
   for (const RegionOutcome& ro : out.regions) {
@@ -234,20 +262,28 @@ void Simulator::simulate(std::uint64_t seed, std::int64_t replication, Workspace
   nat.additional_needed = std::max<Cents>(0, peak - pool);
 }
 
+// With kBookkeeping false this draws exactly the same variates from the same
+// engines and does nothing else: the random-number floor the benchmark
+// compares the full replication against (docs/performance.md).
+template <bool kBookkeeping>
 void Simulator::simulate_region(int r, double uptake, std::uint64_t seed, std::int64_t replication, Workspace& ws,
-                                ReplicationOutcome& out) const {
+                                ReplicationOutcome* out) const {
   const DemandModel& demand = scenario_.demand;
   const RegionPlan& plan = plans_[static_cast<std::size_t>(r)];
-  RegionOutcome& ro = out.regions[static_cast<std::size_t>(r)];
-  Cents* monthly_commit = &out.monthly_commitments[static_cast<std::size_t>(r * month_count_)];
-  Cents* monthly_pay = &out.monthly_payments[static_cast<std::size_t>(r * month_count_)];
-  Cents* cell_cents = &out.committed_by_cell[static_cast<std::size_t>(r * mix_cell_count)];
-  std::int64_t* cell_trainees = &out.trainees_by_cell[static_cast<std::size_t>(r * mix_cell_count)];
+  RegionOutcome unused;
+  RegionOutcome& ro = kBookkeeping ? out->regions[static_cast<std::size_t>(r)] : unused;
+  Cents* monthly_commit = kBookkeeping ? &out->monthly_commitments[static_cast<std::size_t>(r * month_count_)] : nullptr;
+  Cents* monthly_pay = kBookkeeping ? &out->monthly_payments[static_cast<std::size_t>(r * month_count_)] : nullptr;
+  Cents* cell_cents = kBookkeeping ? &out->committed_by_cell[static_cast<std::size_t>(r * mix_cell_count)] : nullptr;
+  std::int64_t* cell_trainees =
+      kBookkeeping ? &out->trainees_by_cell[static_cast<std::size_t>(r * mix_cell_count)] : nullptr;
   const auto rep = static_cast<std::uint64_t>(replication);
   const auto region_id = static_cast<std::uint32_t>(r);
   const std::int32_t last_commitment_day = window_days_ - 1;
-  std::fill(ws.region_demand_delta.begin(), ws.region_demand_delta.end(), 0);
-  ws.release_heap.clear();
+  if constexpr (kBookkeeping) {
+    std::fill(ws.region_demand_delta.begin(), ws.region_demand_delta.end(), 0);
+    ws.release_heap.clear();
+  }
 
   RegionLedger ledger(plan.ceiling);
   Cents released_after_deadline = 0;  // comes back too late to be committed again
@@ -292,8 +328,13 @@ void Simulator::simulate_region(int r, double uptake, std::uint64_t seed, std::i
     boost::random::lognormal_distribution<double> share(std::log(demand.carryover_mean_fne_eur) - sigma * sigma / 2,
                                                         sigma);
     for (int i = 0; i < count; ++i) {
-      const Cents amount = round_to_cents(sigma > 0 ? share(engine) : demand.carryover_mean_fne_eur);
+      const double share_eur = sigma > 0 ? share(engine) : demand.carryover_mean_fne_eur;
       const int lag = draw_days(demand.invoicing_lag_days, engine);
+      if constexpr (!kBookkeeping) {
+        ws.floor_checksum += share_eur + lag;
+        continue;
+      }
+      const Cents amount = round_to_cents(share_eur);
       ro.demand += amount;
       ws.region_demand_delta[0] += amount;
       if (try_commit(0, amount)) {
@@ -305,6 +346,8 @@ void Simulator::simulate_region(int r, double uptake, std::uint64_t seed, std::i
       }
     }
   }
+
+  if (plan.carryover_expected > 0) ws.note_stream_end(engine);
 
   // Arrivals: a Poisson count, then ordered filing times from exponential
   // spacings (U_(i) = S_i / S_(n+1)) mapped through the cumulative intensity —
@@ -321,15 +364,18 @@ void Simulator::simulate_region(int r, double uptake, std::uint64_t seed, std::i
       sum += spacing(engine);
       s = sum;
     }
+    if constexpr (!kBookkeeping) ws.floor_checksum += sum;
     const double total = sum;
     const std::vector<double>& cumulative = plan.cumulative_intensity;
     std::size_t day = 0;
-    for (int i = 0; i < arrivals; ++i) {
+    for (int i = 0; i < arrivals && kBookkeeping; ++i) {
       const double u = ws.spacings[static_cast<std::size_t>(i)] / total;
       while (cumulative[day + 1] <= u) ++day;
       ws.arrival_days[static_cast<std::size_t>(i)] = static_cast<std::int32_t>(day);
     }
   }
+
+  ws.note_stream_end(engine);
 
   // Attributes and life cycle, dossier by dossier, on their own streams; every
   // dossier draws the same numbers whether or not it is committed.
@@ -337,15 +383,7 @@ void Simulator::simulate_region(int r, double uptake, std::uint64_t seed, std::i
   reseed(ws.lifecycle_engine, seed, rep, StreamPurpose::LifeCycle, region_id);
   Engine& life = ws.lifecycle_engine;
   const TraineeCount& tc = demand.trainees;
-  boost::random::poisson_distribution<int, double> extra_trainees(tc.mean > 1 ? tc.mean - 1 : 1.0);
-  boost::random::discrete_distribution<int, double> categorical_trainees(
-      tc.weights.empty() ? std::vector<double>{1.0} : tc.weights);
-  std::array<boost::random::lognormal_distribution<double>, pathway_count> trainee_cost;
-  for (int p = 0; p < pathway_count; ++p) {
-    const TraineeCost& cost = demand.cost_per_trainee[static_cast<std::size_t>(p)];
-    trainee_cost[static_cast<std::size_t>(p)] = boost::random::lognormal_distribution<double>(
-        std::log(cost.mean_eur) - cost.sigma * cost.sigma / 2, cost.sigma);
-  }
+  auto trainee_cost = trainee_cost_;  // Boost's lognormal samples through a non-const call: a local copy
   boost::random::bernoulli_distribution<double> is_diagnostic(plan.diagnostic_probability);
   boost::random::bernoulli_distribution<double> is_cancelled(demand.cancellation_probability);
   const bool random_dropout = demand.dropout_sd > 0;
@@ -365,33 +403,62 @@ void Simulator::simulate_region(int r, double uptake, std::uint64_t seed, std::i
 
   std::size_t epoch = 0;
   for (int i = 0; i < arrivals; ++i) {
-    const std::int32_t day = ws.arrival_days[static_cast<std::size_t>(i)];
-    apply_releases_until(day);
-    while (epoch + 1 < epochs_.size() && epochs_[epoch + 1].first_day <= day) ++epoch;
+    const std::int32_t day = kBookkeeping ? ws.arrival_days[static_cast<std::size_t>(i)] : 0;
+    if constexpr (kBookkeeping) {
+      apply_releases_until(day);
+      while (epoch + 1 < epochs_.size() && epochs_[epoch + 1].first_day <= day) ++epoch;
+    }
 
     // Attributes.
     const bool diagnostic = plan.diagnostic_probability > 0 && is_diagnostic(engine);
-    int cell = 0, trainees = 0;
-    Cents amount = 0;
-    bool eligible = true;
+    int cell = 0, trainees = 0, diagnostic_days = 0;
+    double cost_eur = 0;
     Pathway pathway = Pathway::Anticipation;
     if (diagnostic) {
-      amount = diagnostic_day_rate * draw_days(demand.diagnostic_days, engine);
+      diagnostic_days = draw_days(demand.diagnostic_days, engine);
     } else {
       cell = plan.cell(engine);
       pathway = static_cast<Pathway>(cell % pathway_count);
       switch (tc.kind) {
-        case TraineeCount::Kind::ShiftedPoisson: trainees = 1 + (tc.mean > 1 ? extra_trainees(engine) : 0); break;
+        case TraineeCount::Kind::ShiftedPoisson: trainees = 1 + (tc.mean > 1 ? trainee_extra_(engine) : 0); break;
         case TraineeCount::Kind::Fixed: trainees = tc.fixed; break;
-        case TraineeCount::Kind::Categorical: trainees = tc.values[static_cast<std::size_t>(categorical_trainees(engine))]; break;
+        case TraineeCount::Kind::Categorical:
+          trainees = tc.values[static_cast<std::size_t>(trainee_category_(engine))];
+          break;
       }
       const TraineeCost& cost = demand.cost_per_trainee[static_cast<std::size_t>(pathway)];
-      double cost_eur = 0;
-      for (int k = 0; k < trainees; ++k)
-        cost_eur += cost.kind == TraineeCost::Kind::LogNormal ? trainee_cost[static_cast<std::size_t>(pathway)](engine)
-                                                              : cost.mean_eur;
+      if (cost.kind == TraineeCost::Kind::LogNormal) {
+        auto& per_trainee = trainee_cost[static_cast<std::size_t>(pathway)];
+        for (int k = 0; k < trainees; ++k) cost_eur += per_trainee(engine);
+      } else {
+        cost_eur = cost.mean_eur * trainees;
+      }
+    }
+
+    // Life cycle.
+    const int start_lag = draw_days(demand.start_lag_days, life);
+    const int duration = diagnostic ? 0 : draw_days(demand.duration_days[static_cast<std::size_t>(pathway)], life);
+    const bool cancelled = demand.cancellation_probability > 0 && is_cancelled(life);
+    const double dropout = random_dropout ? dropout_share(life) : demand.dropout_mean;
+    const int invoicing_lag = draw_days(demand.invoicing_lag_days, life);
+
+    if constexpr (!kBookkeeping) {
+      ws.floor_checksum += cost_eur + dropout + start_lag + duration + invoicing_lag + cancelled + diagnostic_days;
+      continue;
+    }
+
+    // The envelope's share: the rule's rate on the eligible components (art. 2, 6), or the diagnostic's flat rate (art. 3).
+    Cents amount = 0;
+    if (diagnostic) {
+      amount = diagnostic_day_rate * diagnostic_days;
+    } else {
+      const Epoch& rules = epochs_[epoch];
+      if (!rules.eligible[static_cast<std::size_t>(cell)]) {
+        ++ro.dossiers_ineligible;
+        continue;
+      }
       const Cents total_cost = round_to_cents(cost_eur);
-      // Components of the cost (art. 2); the remuneration part never reaches the envelope.
+      // Components of the cost; the remuneration part never reaches the envelope.
       const Cents pedagogical = demand.remuneration_share == 0 && demand.ancillary_share == 0
                                     ? total_cost
                                     : static_cast<Cents>(std::llround(total_cost * demand.pedagogical_share));
@@ -399,31 +466,20 @@ void Simulator::simulate_region(int r, double uptake, std::uint64_t seed, std::i
                                   ? total_cost - pedagogical
                                   : std::min(total_cost - pedagogical,
                                              static_cast<Cents>(std::llround(total_cost * demand.ancillary_share)));
-      const Epoch& rules = epochs_[epoch];
-      eligible = rules.eligible[static_cast<std::size_t>(cell)];
       amount = apply_rate(pedagogical + (ancillary_eligible ? ancillary : 0), rules.rate[static_cast<std::size_t>(cell)]);
       const Cents cap = rules.cap[static_cast<std::size_t>(cell)];
       if (cap >= 0) amount = std::min(amount, cap);
     }
-
-    // Life cycle.
-    const std::int32_t start = std::min(day + draw_days(demand.start_lag_days, life), last_training_day);
-    const int duration = diagnostic ? 0 : draw_days(demand.duration_days[static_cast<std::size_t>(pathway)], life);
+    const std::int32_t start = std::min(day + start_lag, last_training_day);
     const std::int32_t end_day = std::min(start + duration, last_training_day);
-    const bool cancelled = demand.cancellation_probability > 0 && is_cancelled(life);
-    const double dropout = random_dropout ? dropout_share(life) : demand.dropout_mean;
-    const int invoicing_lag = draw_days(demand.invoicing_lag_days, life);
-    if (!eligible) {
-      ++ro.dossiers_ineligible;
-      continue;
-    }
     const Cents realised =
         diagnostic ? amount : (cancelled ? 0 : amount - static_cast<Cents>(std::llround(amount * dropout)));
     const Cents released = amount - realised;
 
     ro.demand += amount;
     ws.region_demand_delta[static_cast<std::size_t>(day)] += amount;
-    if (released > 0 && end_day <= last_commitment_day) ws.region_demand_delta[static_cast<std::size_t>(end_day)] -= released;
+    if (released > 0 && end_day <= last_commitment_day)
+      ws.region_demand_delta[static_cast<std::size_t>(end_day)] -= released;
 
     if (try_commit(day, amount)) {
       ++ro.dossiers_committed;
@@ -440,6 +496,9 @@ void Simulator::simulate_region(int r, double uptake, std::uint64_t seed, std::i
       ro.trainees_unmet += trainees;
     }
   }
+  ws.note_stream_end(engine);
+  ws.note_stream_end(life);
+  if constexpr (!kBookkeeping) return;
 
   apply_releases_until(last_commitment_day);
   ledger.release(released_after_deadline);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "models/categories.hpp"
+#include "sim/boost_random.hpp"
 #include "models/money.hpp"
 #include "sim/scenario.hpp"
 
@@ -83,14 +84,24 @@ class Simulator {
   void simulate(std::uint64_t seed, std::int64_t replication, Workspace& workspace,
                 ReplicationOutcome& outcome) const;
 
+  // Draws exactly the variates `simulate` draws, from the same engines, and
+  // does nothing else: the random-number floor of a replication's cost.
+  // Returns a checksum of the draws (so that they cannot be optimised away).
+  double draw_variates_only(std::uint64_t seed, std::int64_t replication, Workspace& workspace) const;
+
+  // Where the streams of the last replication run in `workspace` ended: equal
+  // after `simulate` and `draw_variates_only` ⇔ both drew the same variates.
+  static std::uint64_t stream_digest(const Workspace& workspace);
+
   // The uptake multipliers (national × regional) drawn for one replication.
   std::vector<double> uptake_factors(std::uint64_t seed, std::int64_t replication) const;
 
  private:
   struct RegionPlan;
   struct Epoch;
+  template <bool kBookkeeping>
   void simulate_region(int region, double uptake, std::uint64_t seed, std::int64_t replication,
-                       Workspace& workspace, ReplicationOutcome& outcome) const;
+                       Workspace& workspace, ReplicationOutcome* outcome) const;
   void draw_uptake(std::uint64_t seed, std::int64_t replication, Workspace& workspace) const;
 
   Scenario scenario_;
@@ -101,6 +112,10 @@ class Simulator {
   std::vector<RegionPlan> plans_;
   std::vector<Epoch> epochs_;  // periods of the window within which the coverage rules do not change
   Eigen::MatrixXd uptake_loading_;  // L with L Lᵀ = regional correlation
+  // Samplers whose parameters do not change between replications, built once.
+  boost::random::poisson_distribution<int, double> trainee_extra_;
+  boost::random::discrete_distribution<int, double> trainee_category_;
+  std::array<boost::random::lognormal_distribution<double>, pathway_count> trainee_cost_;
 };
 
 }  // namespace fnesim

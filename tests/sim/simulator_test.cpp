@@ -157,3 +157,29 @@ TEST(Simulator, RateOfTheRuleAppliesToTheCent) {
 
 }  // namespace
 }  // namespace fnesim
+
+namespace fnesim {
+namespace {
+
+// The benchmark's floor must draw exactly what a replication draws, no more, no less.
+TEST(Simulator, TheRandomNumberFloorDrawsExactlyTheSameVariates) {
+  for (ExhaustionPolicy policy : {ExhaustionPolicy::Stop, ExhaustionPolicy::Fill}) {
+    const Scenario scenario = testing::rich_scenario(policy);
+    const Simulator simulator(scenario);
+    auto full = simulator.make_workspace();
+    auto floor = simulator.make_workspace();
+    ReplicationOutcome o = simulator.make_outcome();
+    for (std::int64_t rep = 0; rep < 20; ++rep) {
+      simulator.simulate(8, rep, *full, o);
+      simulator.draw_variates_only(8, rep, *floor);
+      ASSERT_EQ(Simulator::stream_digest(*full), Simulator::stream_digest(*floor)) << "replication " << rep;
+    }
+    // And the digest does see a difference in what is drawn.
+    simulator.draw_variates_only(8, 0, *floor);
+    simulator.simulate(8, 1, *full, o);
+    EXPECT_NE(Simulator::stream_digest(*full), Simulator::stream_digest(*floor));
+  }
+}
+
+}  // namespace
+}  // namespace fnesim
