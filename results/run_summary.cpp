@@ -167,6 +167,9 @@ std::string summary_json(const RunSummary& s) {
   j.field("confidence_level", s.confidence_level);
   j.field("commitment_start", s.commitment_start.iso());
   j.field("window_days", s.window_days);
+  j.key("months").begin_array();
+  for (const Date& m : s.months) j.value(m.iso().substr(0, 7));
+  j.end_array();
   j.key("regions").begin_array();
   for (const RegionSummary& r : s.regions) {
     j.begin_object();
@@ -200,6 +203,9 @@ std::string summary_json(const RunSummary& s) {
     j.field("trainees_committed_mean", r.trainees_committed.mean);
     j.field("trainees_committed_se", r.trainees_committed.standard_error);
     j.field("trainees_unmet_mean", r.trainees_unmet.mean);
+    j.key("p_exhausted_by_month_end").begin_array();
+    for (double p : r.p_exhausted_by_month_end) j.value(p);
+    j.end_array();
     j.end_object();
   }
   j.end_array();
