@@ -13,6 +13,9 @@ int main(int argc, char** argv) {
   fnesim::cli::register_validate(app, exit_code);
   fnesim::cli::register_quote(app, exit_code);
   fnesim::cli::register_run(app, exit_code);
+  fnesim::cli::register_bench(app, exit_code);
+  fnesim::cli::register_inspect(app, exit_code);
+  fnesim::cli::register_export(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

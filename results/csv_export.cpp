@@ -1,0 +1,483 @@
+#include "results/csv_export.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstdio>
+#include <cstring>
+#include <iterator>
+#include <memory>
+
+#include "results/hdf5.hpp"
+#include "results/output_file.hpp"
+#include "results/run_file_layout.hpp"
+
+namespace fnesim {
+
+namespace fs = std::filesystem;
+namespace layout = run_layout;
+
+namespace {
+
+// Replications read per block from /replications: the CSV of a long run is
+// streamed, never held whole.
+constexpr hsize_t replication_block = 4096;
+
+// A text file written beside its target and renamed into place by commit();
+// removed if never committed, so a failed export leaves no truncated file.
+class AtomicTextFile {
+ public:
+  explicit AtomicTextFile(fs::path target)
+      : target_(std::move(target)), temporary_(target_.string() + ".tmp." + std::to_string(::getpid())) {
+    file_ = std::fopen(temporary_.c_str(), "wb");
+    if (!file_)
+      throw OutputError(target_.string() + ": cannot create " + temporary_.string() + ": " +
+                        std::strerror(errno));
+    std::setvbuf(file_, nullptr, _IOFBF, 1 << 20);
+  }
+  ~AtomicTextFile() {
+    if (file_) std::fclose(file_);
+    if (!committed_) {
+      std::error_code ignored;
+      fs::remove(temporary_, ignored);
+    }
+  }
+  AtomicTextFile(const AtomicTextFile&) = delete;
+  AtomicTextFile& operator=(const AtomicTextFile&) = delete;
+
+  void write(std::string_view text) {
+    if (std::fwrite(text.data(), 1, text.size(), file_) != text.size()) fail_write();
+  }
+  // Flushes and closes the temporary; the rename comes later, once every file is complete.
+  void close() {
+    const bool flushed = std::fflush(file_) == 0 && !std::ferror(file_);
+    const int saved = errno;
+    const bool closed = std::fclose(file_) == 0;
+    file_ = nullptr;
+    if (!flushed || !closed) {
+      errno = flushed ? errno : saved;
+      fail_write();
+    }
+  }
+  void commit() {
+    std::error_code ec;
+    fs::rename(temporary_, target_, ec);
+    if (ec)
+      throw OutputError(target_.string() + ": cannot rename the temporary file into place: " + ec.message());
+    committed_ = true;
+  }
+  const fs::path& target() const { return target_; }
+
+ private:
+  [[noreturn]] void fail_write() {
+    throw OutputError(target_.string() + ": write failed: " + std::strerror(errno));
+  }
+  fs::path target_, temporary_;
+  std::FILE* file_ = nullptr;
+  bool committed_ = false;
+};
+
+// One CSV line, built cell by cell.
+class CsvRow {
+ public:
+  CsvRow& text(std::string_view value) {
+    separate();
+    if (value.find_first_of(",\"\n\r") == std::string_view::npos) {
+      line_ += value;
+    } else {
+      line_ += '"';
+      for (char c : value) {
+        if (c == '"') line_ += '"';
+        line_ += c;
+      }
+      line_ += '"';
+    }
+    return *this;
+  }
+  CsvRow& integer(std::int64_t value) {
+    separate();
+    char buffer[24];
+    const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+    (void)ec;
+    line_.append(buffer, end);
+    return *this;
+  }
+  // Shortest text that reads back as the same double.
+  CsvRow& real(double value) {
+    separate();
+    char buffer[32];
+    const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+    (void)ec;
+    line_.append(buffer, end);
+    return *this;
+  }
+  CsvRow& euros(std::int64_t cents) {
+    separate();
+    line_ += csv_euros(cents);
+    return *this;
+  }
+  CsvRow& day(std::int32_t day_or_never) {
+    if (day_or_never == never_exhausted) return empty();
+    return integer(day_or_never);
+  }
+  CsvRow& empty() {
+    separate();
+    return *this;
+  }
+  std::string finish() {
+    line_ += '\n';
+    std::string out;
+    out.swap(line_);
+    first_ = true;
+    return out;
+  }
+
+ private:
+  void separate() {
+    if (!first_) line_ += ',';
+    first_ = false;
+  }
+  std::string line_;
+  bool first_ = true;
+};
+
+// "exhaustion_day_q05", "unmet_q05_eur". Appended step by step: GCC 12
+// warns falsely (-Wrestrict) on chains of std::string +.
+std::string percentile_column(std::string_view base, int percent, std::string_view suffix = {}) {
+  char digits[8];
+  std::snprintf(digits, sizeof digits, "_q%02d", percent);
+  std::string name(base);
+  name += digits;
+  name += suffix;
+  return name;
+}
+
+// ---- regions.csv ------------------------------------------------------------------
+
+struct EstimateColumn {
+  std::string_view base, units;
+  const MeanEstimate RegionSummary::*region = nullptr;
+  const MeanEstimate NationalSummary::*national = nullptr;
+};
+
+std::vector<EstimateColumn> estimate_columns() {
+  std::vector<EstimateColumn> columns;
+  for (const auto& e : layout::region_estimates) columns.push_back({e.base, e.units, e.member, nullptr});
+  for (const auto& e : layout::national_estimates) {
+    auto same = std::find_if(columns.begin(), columns.end(),
+                             [&](const EstimateColumn& c) { return c.base == e.base; });
+    if (same != columns.end())
+      same->national = e.member;
+    else
+      columns.push_back({e.base, e.units, nullptr, e.member});
+  }
+  return columns;
+}
+
+void add_estimate(CsvRow& row, const MeanEstimate* estimate) {
+  if (!estimate) {
+    for (int k = 0; k < 4; ++k) row.empty();
+    return;
+  }
+  row.real(estimate->mean)
+      .real(estimate->standard_error)
+      .real(estimate->confidence.low)
+      .real(estimate->confidence.high);
+}
+
+void write_regions_csv(AtomicTextFile& out, const RunSummary& s, const std::vector<std::int64_t>& fees) {
+  const std::vector<EstimateColumn> columns = estimate_columns();
+  CsvRow row;
+  row.text("code").text("name").text("envelope_eur").text("available_eur").text("fees_eur");
+  for (const EstimateColumn& c : columns)
+    for (std::string_view statistic : layout::estimate_statistics)
+      row.text(layout::estimate_name(c.base, statistic, c.units));
+  for (int p : reported_percentiles) row.text(percentile_column("exhaustion_day", p));
+  for (int p : amount_percentiles) row.text(percentile_column("unmet", p, "_eur"));
+  for (int p : amount_percentiles) row.text(percentile_column("additional_needed", p, "_eur"));
+  for (int p : reported_percentiles) row.text(percentile_column("additional_needed_day", p));
+  out.write(row.finish());
+
+  for (std::size_t r = 0; r < s.regions.size(); ++r) {
+    const RegionSummary& region = s.regions[r];
+    row.text(region.code).text(region.name).euros(region.envelope).euros(region.available).euros(fees[r]);
+    for (const EstimateColumn& c : columns) add_estimate(row, c.region ? &(region.*c.region) : nullptr);
+    for (int p : reported_percentiles) row.day(region.exhaustion_day.at(p).value_or(never_exhausted));
+    for (int p : amount_percentiles) row.euros(region.unmet_quantile.at(p));
+    for (std::size_t k = 0; k < std::size(amount_percentiles) + std::size(reported_percentiles); ++k)
+      row.empty();
+    out.write(row.finish());
+  }
+  const NationalSummary& n = s.national;
+  row.text("national").text("National").euros(n.envelope).euros(n.available).euros(n.fees);
+  for (const EstimateColumn& c : columns) add_estimate(row, c.national ? &(n.*c.national) : nullptr);
+  for (std::size_t k = 0; k < std::size(reported_percentiles) + std::size(amount_percentiles); ++k)
+    row.empty();
+  for (int p : amount_percentiles) row.euros(n.additional_needed_quantile.at(p));
+  for (int p : reported_percentiles) row.day(n.additional_needed_day.at(p).value_or(never_exhausted));
+  out.write(row.finish());
+}
+
+// ---- exhaustion_by_month.csv ---------------------------------------------------------
+
+void write_exhaustion_by_month_csv(AtomicTextFile& out, const RunSummary& s,
+                                   const std::vector<std::string>& months) {
+  CsvRow row;
+  out.write(row.text("region").text("month").text("p_exhausted_by_month_end").finish());
+  for (const RegionSummary& region : s.regions)
+    for (std::size_t m = 0; m < months.size(); ++m)
+      out.write(row.text(region.code).text(months[m]).real(region.p_exhausted_by_month_end[m]).finish());
+}
+
+// ---- monthly_fan.csv ------------------------------------------------------------------
+
+struct FanStatistics {
+  double mean_eur = 0;
+  std::vector<std::int64_t> quantiles_cents;  // at reported_percentiles
+};
+
+FanStatistics fan_statistics(std::vector<std::int64_t>& values) {
+  FanStatistics out;
+  std::int64_t sum = 0;  // exact: cents over 10^5 replications stay far below 2^63
+  for (std::int64_t v : values) sum += v;
+  out.mean_eur = static_cast<double>(sum) / static_cast<double>(values.size()) / cents_per_euro;
+  std::sort(values.begin(), values.end());
+  for (int p : reported_percentiles)
+    out.quantiles_cents.push_back(quantile_inverted_cdf<std::int64_t>(values, p));
+  return out;
+}
+
+void write_monthly_fan_csv(AtomicTextFile& out, const RunFileReader& run, std::size_t memory_budget_bytes) {
+  const RunFileInfo& info = run.info();
+  const hdf5::Group trajectories = run.file().open_group("trajectories");
+  const hdf5::Dataset commitments = trajectories.open_dataset("monthly_commitments_cents");
+  const hdf5::Dataset payments = trajectories.open_dataset("monthly_payments_cents");
+  const auto N = static_cast<hsize_t>(info.replications);
+  const hsize_t R = info.region_codes.size(), M = info.months.size();
+  const std::vector<hsize_t> expected{N, R, M};
+  if (commitments.shape() != expected) commitments.fail("has an unexpected shape");
+  if (payments.shape() != expected) payments.fail("has an unexpected shape");
+  if (N == 0) throw RunFileError(run.path().string() + ": the run has no replications");
+
+  // fan[(series × (R + 1) + region) × M + month], series 0: cumulative commitments, 1: monthly payments;
+  // region R is national.
+  const std::size_t series_regions = static_cast<std::size_t>(R) + 1;
+  std::vector<FanStatistics> fan(2 * series_regions * static_cast<std::size_t>(M));
+  std::vector<std::int64_t> cumulative(static_cast<std::size_t>(N * (R + 1)),
+                                       0);  // running sums, replication-major
+  const std::size_t bytes_per_month = static_cast<std::size_t>(N * R) * sizeof(std::int64_t) * 2;
+  const hsize_t batch = std::max<hsize_t>(
+      1, std::min<hsize_t>(M, memory_budget_bytes / std::max<std::size_t>(bytes_per_month, 1)));
+  std::vector<std::int64_t> values(static_cast<std::size_t>(N));
+  std::vector<std::int64_t> national_payments(static_cast<std::size_t>(N));
+  for (hsize_t m0 = 0; m0 < M; m0 += batch) {
+    const hsize_t count = std::min(batch, M - m0);
+    const hsize_t start[] = {0, 0, m0}, extent[] = {N, R, count};
+    const std::vector<std::int64_t> c = commitments.read_block<std::int64_t>(start, extent);
+    const std::vector<std::int64_t> p = payments.read_block<std::int64_t>(start, extent);
+    auto at = [&](hsize_t i, hsize_t r, hsize_t k) {
+      return static_cast<std::size_t>((i * R + r) * count + k);
+    };
+    for (hsize_t k = 0; k < count; ++k) {
+      const hsize_t m = m0 + k;
+      std::fill(national_payments.begin(), national_payments.end(), 0);
+      for (hsize_t r = 0; r <= R; ++r) {
+        for (hsize_t i = 0; i < N; ++i) {
+          std::int64_t& running = cumulative[static_cast<std::size_t>(i * (R + 1) + r)];
+          if (r < R) {
+            running += c[at(i, r, k)];
+            cumulative[static_cast<std::size_t>(i * (R + 1) + R)] += c[at(i, r, k)];
+          }
+          values[static_cast<std::size_t>(i)] = running;
+        }
+        fan[static_cast<std::size_t>((0 * series_regions + r) * M + m)] = fan_statistics(values);
+        for (hsize_t i = 0; i < N; ++i) {
+          if (r < R) {
+            values[static_cast<std::size_t>(i)] = p[at(i, r, k)];
+            national_payments[static_cast<std::size_t>(i)] += p[at(i, r, k)];
+          } else {
+            values[static_cast<std::size_t>(i)] = national_payments[static_cast<std::size_t>(i)];
+          }
+        }
+        fan[static_cast<std::size_t>((1 * series_regions + r) * M + m)] = fan_statistics(values);
+      }
+    }
+  }
+
+  CsvRow row;
+  row.text("region").text("month").text("measure").text("mean_eur");
+  for (int p : reported_percentiles) {
+    char name[16];
+    std::snprintf(name, sizeof name, "q%02d_eur", p);
+    row.text(name);
+  }
+  out.write(row.finish());
+  static constexpr std::string_view measures[] = {"cumulative_commitments", "monthly_payments"};
+  for (std::size_t r = 0; r < series_regions; ++r) {
+    const std::string& code = r < R ? info.region_codes[r] : std::string("national");
+    for (std::size_t series = 0; series < 2; ++series) {
+      for (std::size_t m = 0; m < M; ++m) {
+        const FanStatistics& f = fan[(series * series_regions + r) * M + m];
+        row.text(code).text(info.months[m]).text(measures[series]).real(f.mean_eur);
+        for (std::int64_t q : f.quantiles_cents) row.euros(q);
+        out.write(row.finish());
+      }
+    }
+  }
+}
+
+// ---- replications.csv and national_replications.csv ----------------------------------------
+
+void write_replications_csv(AtomicTextFile& out, const RunFileReader& run) {
+  const RunFileInfo& info = run.info();
+  const hdf5::Group group = run.file().open_group("replications");
+  const auto N = static_cast<hsize_t>(info.replications);
+  const hsize_t R = info.region_codes.size();
+  const std::vector<hsize_t> expected{N, R};
+  const hdf5::Dataset exhaustion_day = group.open_dataset("exhaustion_day");
+  if (exhaustion_day.shape() != expected) exhaustion_day.fail("has an unexpected shape");
+  std::vector<hdf5::Dataset> fields;
+  for (const layout::RegionField& field : layout::region_fields) {
+    fields.push_back(group.open_dataset(field.name));
+    if (fields.back().shape() != expected) fields.back().fail("has an unexpected shape");
+  }
+
+  CsvRow row;
+  row.text("replication").text("region").text("exhaustion_day");
+  for (const layout::RegionField& field : layout::region_fields) row.text(field.name);
+  out.write(row.finish());
+  std::vector<std::vector<std::int64_t>> columns(fields.size());
+  for (hsize_t first = 0; first < N; first += replication_block) {
+    const hsize_t count = std::min(replication_block, N - first);
+    const std::vector<std::int32_t> days = exhaustion_day.read_rows<std::int32_t>(first, count);
+    for (std::size_t f = 0; f < fields.size(); ++f)
+      columns[f] = fields[f].read_rows<std::int64_t>(first, count);
+    std::string block;
+    for (hsize_t i = 0; i < count; ++i) {
+      for (hsize_t r = 0; r < R; ++r) {
+        const auto at = static_cast<std::size_t>(i * R + r);
+        row.integer(static_cast<std::int64_t>(first + i)).text(info.region_codes[r]).day(days[at]);
+        for (const auto& column : columns) row.integer(column[at]);
+        block += row.finish();
+      }
+    }
+    out.write(block);
+  }
+}
+
+void write_national_replications_csv(AtomicTextFile& out, const RunFileReader& run) {
+  const auto N = static_cast<hsize_t>(run.info().replications);
+  const hdf5::Group group = run.file().open_group("replications/national");
+  std::vector<hdf5::Dataset> fields;
+  for (const layout::NationalField& field : layout::national_fields) {
+    fields.push_back(group.open_dataset(field.name));
+    if (fields.back().shape() != std::vector<hsize_t>{N}) fields.back().fail("has an unexpected shape");
+  }
+  const hdf5::Dataset needed_day = group.open_dataset("additional_needed_day");
+  if (needed_day.shape() != std::vector<hsize_t>{N}) needed_day.fail("has an unexpected shape");
+
+  CsvRow row;
+  row.text("replication");
+  for (const layout::NationalField& field : layout::national_fields) row.text(field.name);
+  row.text("additional_needed_day");
+  out.write(row.finish());
+  std::vector<std::vector<std::int64_t>> columns(fields.size());
+  for (hsize_t first = 0; first < N; first += replication_block) {
+    const hsize_t count = std::min(replication_block, N - first);
+    for (std::size_t f = 0; f < fields.size(); ++f)
+      columns[f] = fields[f].read_rows<std::int64_t>(first, count);
+    const std::vector<std::int32_t> days = needed_day.read_rows<std::int32_t>(first, count);
+    std::string block;
+    for (hsize_t i = 0; i < count; ++i) {
+      row.integer(static_cast<std::int64_t>(first + i));
+      for (const auto& column : columns) row.integer(column[static_cast<std::size_t>(i)]);
+      row.day(days[static_cast<std::size_t>(i)]);
+      block += row.finish();
+    }
+    out.write(block);
+  }
+}
+
+}  // namespace
+
+std::string csv_euros(std::int64_t cents) {
+  const bool negative = cents < 0;
+  // Through unsigned arithmetic so that the most negative value is safe too.
+  const std::uint64_t magnitude =
+      negative ? 0 - static_cast<std::uint64_t>(cents) : static_cast<std::uint64_t>(cents);
+  std::string out = negative ? "-" : "";
+  out += std::to_string(magnitude / 100);
+  out += '.';
+  const auto fraction = static_cast<unsigned>(magnitude % 100);
+  out += static_cast<char>('0' + fraction / 10);
+  out += static_cast<char>('0' + fraction % 10);
+  return out;
+}
+
+std::vector<fs::path> csv_export_targets(const RunFileReader& run, const fs::path& directory) {
+  std::vector<fs::path> targets{directory / csv_regions, directory / csv_exhaustion_by_month};
+  if (run.info().has_trajectories) targets.push_back(directory / csv_monthly_fan);
+  targets.push_back(directory / csv_replications);
+  targets.push_back(directory / csv_national_replications);
+  return targets;
+}
+
+CsvExportReport export_csv(const RunFileReader& run, const fs::path& directory, bool overwrite,
+                           std::size_t fan_memory_budget_bytes) {
+  CsvExportReport report;
+  std::error_code ec;
+  if (!fs::is_directory(directory, ec)) {
+    fs::create_directories(directory, ec);
+    if (ec) throw OutputError(directory.string() + ": cannot create the directory: " + ec.message());
+  }
+  const std::vector<fs::path> targets = csv_export_targets(run, directory);
+  for (const fs::path& target : targets) check_output_path(target, overwrite);
+
+  // Read everything the small files need before creating any file, so that
+  // an unreadable run file leaves nothing behind.
+  const RunSummary summary = run.summary();
+  std::vector<std::int64_t> fees;
+  try {
+    fees = run.file().open_dataset("regions/fees_cents").read<std::int64_t>();
+  } catch (const hdf5::Error& e) {
+    throw RunFileError(e.what());
+  }
+  if (fees.size() != summary.regions.size())
+    throw RunFileError(run.path().string() + ": /regions/fees_cents has the wrong length");
+
+  std::vector<std::unique_ptr<AtomicTextFile>> files;
+  try {
+    for (const fs::path& target : targets) {
+      files.push_back(std::make_unique<AtomicTextFile>(target));
+      AtomicTextFile& out = *files.back();
+      const std::string name = target.filename().string();
+      if (name == csv_regions)
+        write_regions_csv(out, summary, fees);
+      else if (name == csv_exhaustion_by_month)
+        write_exhaustion_by_month_csv(out, summary, run.info().months);
+      else if (name == csv_monthly_fan)
+        write_monthly_fan_csv(out, run, fan_memory_budget_bytes);
+      else if (name == csv_replications)
+        write_replications_csv(out, run);
+      else if (name == csv_national_replications)
+        write_national_replications_csv(out, run);
+      out.close();
+    }
+  } catch (const hdf5::Error& e) {
+    throw RunFileError(e.what());  // the temporaries are removed as `files` unwinds
+  }
+  for (auto& file : files) {
+    file->commit();
+    report.written.push_back(file->target());
+  }
+  if (!run.info().has_trajectories) {
+    std::string note(csv_monthly_fan);
+    note += " not written: the run was made with --no-trajectories";
+    report.notes.push_back(note);
+  }
+  return report;
+}
+
+}  // namespace fnesim

@@ -1,0 +1,44 @@
+#pragma once
+// CSV exports of a run file, for spreadsheets and statistics packages
+// (columns: docs/csv-format.md): header row, UTF-8, comma-separated, dot
+// decimals, one value per cell, an empty cell where a value does not exist.
+#include <array>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "results/run_file.hpp"
+
+namespace fnesim {
+
+inline constexpr std::string_view csv_regions = "regions.csv";  // per-region summary, plus a national row
+inline constexpr std::string_view csv_monthly_fan = "monthly_fan.csv";  // needs /trajectories
+inline constexpr std::string_view csv_exhaustion_by_month = "exhaustion_by_month.csv";
+inline constexpr std::string_view csv_replications = "replications.csv";  // replication × region
+inline constexpr std::string_view csv_national_replications = "national_replications.csv";
+
+// The files export_csv would write for this run, in `directory`.
+std::vector<std::filesystem::path> csv_export_targets(const RunFileReader& run,
+                                                      const std::filesystem::path& directory);
+
+struct CsvExportReport {
+  std::vector<std::filesystem::path> written;
+  std::vector<std::string> notes;  // e.g. why monthly_fan.csv was not written
+};
+
+// Writes the CSV files into `directory` (created if missing). Refuses, before
+// writing anything, to replace an existing file unless `overwrite`. Each file
+// goes to a temporary beside it and is renamed into place once every file is
+// complete. Throws RunFileError for an unreadable run file, OutputError for
+// output problems. The monthly fan needs every replication of a month for
+// exact quantiles: it reads the trajectories in batches of months that fit
+// `fan_memory_budget_bytes`.
+inline constexpr std::size_t default_fan_memory_budget_bytes = std::size_t{256} << 20;
+CsvExportReport export_csv(const RunFileReader& run, const std::filesystem::path& directory, bool overwrite,
+                           std::size_t fan_memory_budget_bytes = default_fan_memory_budget_bytes);
+
+// Exact decimal euros from cents: 123456 → "1234.56", -5 → "-0.05".
+std::string csv_euros(std::int64_t cents);
+
+}  // namespace fnesim

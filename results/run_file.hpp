@@ -1,0 +1,121 @@
+#pragma once
+// The run store: one self-describing HDF5 file per run (docs/hdf5-format.md).
+// The writer is a ReplicationSink that buffers a chunk of replications and
+// appends it to extendible datasets, so its memory does not grow with the
+// replication count; it writes to a temporary file beside the target and
+// renames it into place only once complete. The reader checks the file type
+// and format version before anything else and rebuilds the RunSummary, so
+// `inspect` and `export` show exactly what `run` showed.
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "results/run_summary.hpp"
+#include "sim/runner.hpp"
+
+namespace fnesim {
+
+namespace hdf5 {
+class File;
+}
+
+inline constexpr std::string_view run_file_type = "fnesim-results";
+// Minor: additions that readers may ignore. Major: anything incompatible.
+inline constexpr int run_format_major = 1;
+inline constexpr int run_format_minor = 0;
+
+// A run file that cannot be read: missing, not HDF5, corrupt, another file
+// type, an unknown major version, or a documented path missing.
+class RunFileError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct RunFileOptions {
+  bool trajectories = true;  // /trajectories: replication × region × month (the bulk of the file)
+  bool overwrite = false;    // replace an existing target (--force)
+  std::int64_t chunk_replications = 256;  // replications buffered, and HDF5 chunk length along replications
+};
+
+// Writes the run file of one run. Failures (I/O, full disk, a replication out
+// of order, a summary that does not match what was written) are thrown as
+// OutputError (results/output_file.hpp), and nothing then exists under the
+// target name.
+class RunFileWriter : public ReplicationSink {
+ public:
+  // Creates `<target>.tmp.<pid>` and writes the inputs: provenance, scenario, regions.
+  RunFileWriter(const std::filesystem::path& target, const Simulator& simulator, std::uint64_t seed,
+                const RunFileOptions& options = {});
+  ~RunFileWriter() override;  // without a successful finish(): removes the temporary file
+  RunFileWriter(const RunFileWriter&) = delete;
+  RunFileWriter& operator=(const RunFileWriter&) = delete;
+
+  // Replications must arrive in index order from 0, as the runner hands them,
+  // from one thread at a time (the runner's calling thread: the serial HDF5
+  // library is not thread-safe).
+  void consume(std::int64_t replication, const ReplicationOutcome& outcome) override;
+
+  // Writes the remaining replications, the breakdowns and the summary, closes
+  // the file and renames it to the target.
+  void finish(const RunSummary& summary, const RunTiming& timing);
+  // Gives up: closes and removes the temporary file (interrupted or failed runs).
+  void abandon() noexcept;
+
+  const std::filesystem::path& target() const;
+  const std::filesystem::path& temporary() const;
+  std::int64_t replications_consumed() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// The root attributes and a few facts about the content.
+struct RunFileInfo {
+  int format_major = 0, format_minor = 0;
+  std::string fnesim_version, git_revision, created, stream_scheme, scenario_sha256, scenario_name;
+  std::uint64_t seed = 0;
+  std::int64_t replications = 0;
+  double confidence_level = 0;
+  std::string exhaustion_policy;
+  double overcommit_margin = 0;
+  std::string commitment_start;  // YYYY-MM-DD, day 0 of every "days since commitment start"
+  int window_days = 0;
+  double run_seconds = 0;
+  int threads = 0;
+  std::vector<std::string> source_files;
+  std::vector<std::string> region_codes, region_names;
+  std::vector<std::string> months;  // YYYY-MM
+  bool has_trajectories = false;
+};
+
+class RunFileReader {
+ public:
+  // Opens the file and refuses anything but an fnesim results file of a known
+  // major version; throws RunFileError.
+  explicit RunFileReader(const std::filesystem::path& path);
+  ~RunFileReader();
+  RunFileReader(RunFileReader&&) noexcept;
+
+  const RunFileInfo& info() const { return info_; }
+  std::string resolved_toml() const;
+  // The summary as `run` computed it, rebuilt from /summary.
+  RunSummary summary() const;
+  // The open file, for readers of the bulk datasets (csv_export).
+  const hdf5::File& file() const;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+  std::unique_ptr<hdf5::File> file_;
+  RunFileInfo info_;
+};
+
+// Human-readable metadata block printed by `fnesim inspect` above the summary table.
+std::string render_run_file_info(const RunFileInfo& info, const std::filesystem::path& path);
+
+}  // namespace fnesim

@@ -1,0 +1,138 @@
+#pragma once
+// The layout of the run file (docs/hdf5-format.md) as tables, shared by the
+// writer, the reader and the CSV export so that names, units and descriptions
+// are spelled once. scripts/check_results.py holds the same list, checked
+// against the file.
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "results/run_summary.hpp"
+#include "sim/simulator.hpp"
+
+namespace fnesim::run_layout {
+
+// Units, as written in every dataset's `units` attribute.
+inline constexpr std::string_view cents = "cents";
+inline constexpr std::string_view eur = "EUR";
+inline constexpr std::string_view count = "count";
+inline constexpr std::string_view probability = "probability";
+inline constexpr std::string_view days = "days since commitment start";
+inline constexpr std::string_view percent = "percent";
+inline constexpr std::string_view label = "label";
+inline constexpr std::string_view text = "text";
+
+// /replications/<name>: replication × region, int64.
+struct RegionField {
+  std::string_view name, units, description;
+  std::int64_t RegionOutcome::*member;
+};
+inline constexpr std::array<RegionField, 13> region_fields = {{
+    {"committed_cents", cents, "Gross commitments, carry-over and diagnostics included",
+     &RegionOutcome::committed},
+    {"released_cents", cents,
+     "Unrealised parts of commitments returned to the envelope at the training's end",
+     &RegionOutcome::released},
+    {"paid_cents", cents, "Realised parts of commitments, paid after the invoicing lag",
+     &RegionOutcome::paid},
+    {"unmet_cents", cents, "Envelope share of the dossiers that could not be committed",
+     &RegionOutcome::unmet},
+    {"demand_cents", cents, "Envelope share of every eligible dossier filed, whatever the envelope",
+     &RegionOutcome::demand},
+    {"peak_net_demand_cents", cents,
+     "Peak over the window of the cumulative filed amounts less the releases back before the deadline: the "
+     "envelope that would have refused nothing",
+     &RegionOutcome::peak_net_demand},
+    {"carryover_committed_cents", cents, "Commitments of the 2020 carry-over stock",
+     &RegionOutcome::carryover_committed},
+    {"diagnostics_committed_cents", cents, "Commitments of company diagnostics (DIAG GPEC COVID-19)",
+     &RegionOutcome::diagnostics_committed},
+    {"dossiers_committed", count, "Dossiers committed, carry-over and diagnostics included",
+     &RegionOutcome::dossiers_committed},
+    {"dossiers_unmet", count, "Dossiers that could not be committed", &RegionOutcome::dossiers_unmet},
+    {"dossiers_ineligible", count, "Dossiers no coverage rule applied to on their filing date",
+     &RegionOutcome::dossiers_ineligible},
+    {"trainees_committed", count, "Trainees of the committed training dossiers",
+     &RegionOutcome::trainees_committed},
+    {"trainees_unmet", count, "Trainees of the dossiers that could not be committed",
+     &RegionOutcome::trainees_unmet},
+}};
+inline constexpr std::string_view exhaustion_day_description =
+    "First day a dossier of the region was refused; -1 when none was refused within the commitment window";
+
+// /replications/national/<name>: per replication, int64.
+struct NationalField {
+  std::string_view name, units, description;
+  std::int64_t NationalOutcome::*member;
+};
+inline constexpr std::array<NationalField, 6> national_fields = {{
+    {"committed_cents", cents, "Gross commitments, all regions", &NationalOutcome::committed},
+    {"released_cents", cents, "Released amounts, all regions", &NationalOutcome::released},
+    {"paid_cents", cents, "Paid amounts, all regions", &NationalOutcome::paid},
+    {"unmet_cents", cents, "Unmet demand, all regions", &NationalOutcome::unmet},
+    {"demand_cents", cents, "Demand, all regions", &NationalOutcome::demand},
+    {"additional_needed_cents", cents,
+     "Additional allocation a national pool would have needed to refuse nothing: max(0, peak cumulative "
+     "national "
+     "net demand - total available)",
+     &NationalOutcome::additional_needed},
+}};
+inline constexpr std::string_view additional_needed_day_description =
+    "First day the national pool falls short; -1 when it never does within the commitment window";
+
+// /summary/regions and /summary/national: each estimate is four datasets,
+// <base>_mean, _se, _ci_low, _ci_high, with "_eur" appended for amounts.
+inline constexpr std::array<std::string_view, 4> estimate_statistics = {"mean", "se", "ci_low", "ci_high"};
+inline constexpr std::array<std::string_view, 4> estimate_statistic_descriptions = {
+    "mean over replications", "Monte-Carlo standard error of the mean",
+    "lower bound of the two-sided Student-t interval at the root's confidence_level",
+    "upper bound of the two-sided Student-t interval at the root's confidence_level"};
+
+inline std::string estimate_name(std::string_view base, std::string_view statistic, std::string_view units) {
+  std::string name(base);
+  name += '_';
+  name += statistic;
+  if (units == eur) name += "_eur";
+  return name;
+}
+
+struct RegionEstimate {
+  std::string_view base, units, description;
+  MeanEstimate RegionSummary::*member;
+};
+inline constexpr std::array<RegionEstimate, 12> region_estimates = {{
+    {"p_exhausted", probability,
+     "Probability that the region refuses a dossier before the commitment deadline",
+     &RegionSummary::p_exhausted},
+    {"committed", eur, "Gross commitments", &RegionSummary::committed_eur},
+    {"released", eur, "Released amounts", &RegionSummary::released_eur},
+    {"paid", eur, "Paid amounts", &RegionSummary::paid_eur},
+    {"unmet", eur, "Unmet demand", &RegionSummary::unmet_eur},
+    {"demand", eur, "Demand", &RegionSummary::demand_eur},
+    {"peak_net_demand", eur, "Peak net demand (the envelope that would have refused nothing)",
+     &RegionSummary::peak_net_demand_eur},
+    {"dossiers_committed", count, "Dossiers committed", &RegionSummary::dossiers_committed},
+    {"dossiers_unmet", count, "Dossiers unmet", &RegionSummary::dossiers_unmet},
+    {"dossiers_ineligible", count, "Dossiers ineligible", &RegionSummary::dossiers_ineligible},
+    {"trainees_committed", count, "Trainees committed", &RegionSummary::trainees_committed},
+    {"trainees_unmet", count, "Trainees unmet", &RegionSummary::trainees_unmet},
+}};
+
+struct NationalEstimate {
+  std::string_view base, units, description;
+  MeanEstimate NationalSummary::*member;
+};
+inline constexpr std::array<NationalEstimate, 7> national_estimates = {{
+    {"committed", eur, "Gross commitments, all regions", &NationalSummary::committed_eur},
+    {"released", eur, "Released amounts, all regions", &NationalSummary::released_eur},
+    {"paid", eur, "Paid amounts, all regions", &NationalSummary::paid_eur},
+    {"unmet", eur, "Unmet demand, all regions", &NationalSummary::unmet_eur},
+    {"demand", eur, "Demand, all regions", &NationalSummary::demand_eur},
+    {"additional_needed", eur, "Additional allocation needed by a national pool",
+     &NationalSummary::additional_needed_eur},
+    {"p_additional_needed", probability, "Probability that an additional allocation is needed",
+     &NationalSummary::p_additional_needed},
+}};
+
+}  // namespace fnesim::run_layout

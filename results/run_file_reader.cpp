@@ -1,0 +1,250 @@
+// RunFileReader: checks what a file is before trusting it, then rebuilds the
+// RunSummary from /summary (layout: docs/hdf5-format.md).
+#include <algorithm>
+#include <cstdio>
+#include <iterator>
+
+#include "results/hdf5.hpp"
+#include "results/run_file.hpp"
+#include "results/run_file_layout.hpp"
+
+namespace fnesim {
+
+namespace fs = std::filesystem;
+namespace layout = run_layout;
+
+namespace {
+
+Date parse_month(const std::string& path, const std::string& label) {
+  int year = 0, month = 0;
+  char tail = 0;
+  if (std::sscanf(label.c_str(), "%4d-%2d%c", &year, &month, &tail) != 2 || !is_valid_ymd(year, month, 1))
+    throw RunFileError(path + ": /summary/month: '" + label + "' is not a YYYY-MM month");
+  return Date::from_ymd(year, month, 1);
+}
+
+template <typename T>
+std::vector<T> read_exact(const hdf5::Group& group, std::string_view name,
+                          const std::vector<hsize_t>& shape) {
+  const hdf5::Dataset dataset = group.open_dataset(name);
+  if (dataset.shape() != shape) dataset.fail("has an unexpected shape");
+  return dataset.read<T>();
+}
+
+template <std::size_t N>
+void expect_percentiles(const hdf5::Group& summary, std::string_view name, const int (&expected)[N]) {
+  const std::vector<std::int32_t> stored = read_exact<std::int32_t>(summary, name, {N});
+  if (!std::equal(stored.begin(), stored.end(), std::begin(expected)))
+    summary.open_dataset(name).fail("lists other percentiles than format 1 defines");
+}
+
+}  // namespace
+
+RunFileReader::RunFileReader(const fs::path& path) : path_(path) {
+  const std::string name = path.string();
+  try {
+    file_ = std::make_unique<hdf5::File>(hdf5::File::open_read_only(path));
+    const hdf5::File& f = *file_;
+    // What the file is comes first: a file of another kind or of a future
+    // major version need not have any of the other attributes.
+    if (!f.has_attribute("filetype"))
+      throw RunFileError(name + ": not an fnesim results file (no filetype attribute)");
+    const std::string filetype = f.string_attribute("filetype");
+    if (filetype != run_file_type)
+      throw RunFileError(name + ": is a '" + filetype + "' file, not an fnesim results file ('" +
+                         std::string(run_file_type) + "')");
+    const std::vector<std::int32_t> version = f.attribute_values<std::int32_t>("format_version");
+    if (version.size() != 2) throw RunFileError(name + ": format_version is not [major, minor]");
+    info_.format_major = version[0];
+    info_.format_minor = version[1];
+    if (info_.format_major != run_format_major) {
+      char message[160];
+      std::snprintf(
+          message, sizeof message,
+          ": format version %d.%d, but this fnesim reads format %d.x only; use an fnesim that reads "
+          "format %d",
+          info_.format_major, info_.format_minor, run_format_major, info_.format_major);
+      throw RunFileError(name + message);
+    }
+    // A higher minor version only adds what this reader may ignore.
+
+    info_.fnesim_version = f.string_attribute("fnesim_version");
+    info_.git_revision = f.string_attribute("git_revision");
+    info_.created = f.string_attribute("created");
+    info_.seed = f.attribute<std::uint64_t>("seed");
+    info_.replications = f.attribute<std::int64_t>("replications");
+    info_.stream_scheme = f.string_attribute("stream_scheme");
+    info_.scenario_sha256 = f.string_attribute("scenario_sha256");
+    info_.scenario_name = f.string_attribute("scenario_name");
+    info_.confidence_level = f.attribute<double>("confidence_level");
+    info_.exhaustion_policy = f.string_attribute("exhaustion_policy");
+    info_.overcommit_margin = f.attribute<double>("overcommit_margin");
+    info_.commitment_start = f.string_attribute("commitment_start");
+    info_.window_days = f.attribute<std::int32_t>("window_days");
+    info_.run_seconds = f.attribute<double>("run_seconds");
+    info_.threads = f.attribute<std::int32_t>("threads");
+    if (!Date::parse(info_.commitment_start)) throw RunFileError(name + ": commitment_start is not a date");
+    info_.source_files = f.open_dataset("scenario/source_files").read_strings();
+    info_.region_codes = f.open_dataset("regions/code").read_strings();
+    info_.region_names = f.open_dataset("regions/name").read_strings();
+    if (info_.region_names.size() != info_.region_codes.size())
+      throw RunFileError(name + ": /regions/code and /regions/name differ in length");
+    info_.months = f.open_dataset("summary/month").read_strings();
+    info_.has_trajectories = f.contains("trajectories");
+  } catch (const hdf5::Error& e) {
+    throw RunFileError(e.what());
+  }
+}
+
+RunFileReader::~RunFileReader() = default;
+RunFileReader::RunFileReader(RunFileReader&&) noexcept = default;
+
+const hdf5::File& RunFileReader::file() const { return *file_; }
+
+std::string RunFileReader::resolved_toml() const {
+  try {
+    return file_->open_dataset("scenario/resolved_toml").read_string();
+  } catch (const hdf5::Error& e) {
+    throw RunFileError(e.what());
+  }
+}
+
+RunSummary RunFileReader::summary() const {
+  const std::string name = path_.string();
+  try {
+    const hdf5::File& f = *file_;
+    RunSummary s;
+    s.scenario_name = info_.scenario_name;
+    s.replications = info_.replications;
+    s.seed = info_.seed;
+    s.confidence_level = info_.confidence_level;
+    s.commitment_start = *Date::parse(info_.commitment_start);
+    s.window_days = info_.window_days;
+    for (const std::string& label : info_.months) s.months.push_back(parse_month(name, label));
+
+    const hdf5::Group summary = f.open_group("summary");
+    expect_percentiles(summary, "day_percentiles", reported_percentiles);
+    expect_percentiles(summary, "amount_percentiles", amount_percentiles);
+    constexpr std::size_t day_count = std::size(reported_percentiles);
+    constexpr std::size_t amount_count = std::size(amount_percentiles);
+
+    const std::size_t R = info_.region_codes.size();
+    const hsize_t rows = R, months = s.months.size();
+    const hdf5::Group regions = f.open_group("regions");
+    const auto envelope = read_exact<std::int64_t>(regions, "envelope_cents", {rows});
+    const auto available = read_exact<std::int64_t>(regions, "available_cents", {rows});
+    s.regions.resize(R);
+    for (std::size_t r = 0; r < R; ++r) {
+      s.regions[r].code = info_.region_codes[r];
+      s.regions[r].name = info_.region_names[r];
+      s.regions[r].envelope = envelope[r];
+      s.regions[r].available = available[r];
+    }
+
+    const hdf5::Group by_region = summary.open_group("regions");
+    for (const layout::RegionEstimate& e : layout::region_estimates) {
+      std::vector<double> stats[4];
+      for (std::size_t k = 0; k < 4; ++k)
+        stats[k] = read_exact<double>(
+            by_region, layout::estimate_name(e.base, layout::estimate_statistics[k], e.units), {rows});
+      for (std::size_t r = 0; r < R; ++r)
+        s.regions[r].*e.member = MeanEstimate{stats[0][r], stats[1][r], {stats[2][r], stats[3][r]}};
+    }
+    const auto days = read_exact<std::int32_t>(by_region, "exhaustion_day_quantiles", {rows, day_count});
+    const auto unmet = read_exact<std::int64_t>(by_region, "unmet_quantiles_cents", {rows, amount_count});
+    const auto by_month = read_exact<double>(by_region, "p_exhausted_by_month_end", {rows, months});
+    for (std::size_t r = 0; r < R; ++r) {
+      RegionSummary& out = s.regions[r];
+      for (std::size_t k = 0; k < day_count; ++k) {
+        const std::int32_t day = days[r * day_count + k];
+        out.exhaustion_day[reported_percentiles[k]] =
+            day == never_exhausted ? std::nullopt : std::optional<std::int32_t>(day);
+      }
+      for (std::size_t k = 0; k < amount_count; ++k)
+        out.unmet_quantile[amount_percentiles[k]] = unmet[r * amount_count + k];
+      out.p_exhausted_by_month_end.assign(by_month.begin() + static_cast<std::ptrdiff_t>(r * months),
+                                          by_month.begin() + static_cast<std::ptrdiff_t>((r + 1) * months));
+    }
+
+    const hdf5::Group national = summary.open_group("national");
+    NationalSummary& n = s.national;
+    n.envelope = national.open_dataset("envelope_cents").read_scalar<std::int64_t>();
+    n.available = national.open_dataset("available_cents").read_scalar<std::int64_t>();
+    n.fees = national.open_dataset("fees_cents").read_scalar<std::int64_t>();
+    for (const layout::NationalEstimate& e : layout::national_estimates) {
+      double stats[4];
+      for (std::size_t k = 0; k < 4; ++k)
+        stats[k] =
+            national.open_dataset(layout::estimate_name(e.base, layout::estimate_statistics[k], e.units))
+                .read_scalar<double>();
+      n.*e.member = MeanEstimate{stats[0], stats[1], {stats[2], stats[3]}};
+    }
+    const auto amounts =
+        read_exact<std::int64_t>(national, "additional_needed_quantiles_cents", {amount_count});
+    for (std::size_t k = 0; k < amount_count; ++k)
+      n.additional_needed_quantile[amount_percentiles[k]] = amounts[k];
+    const auto needed_days =
+        read_exact<std::int32_t>(national, "additional_needed_day_quantiles", {day_count});
+    for (std::size_t k = 0; k < day_count; ++k)
+      n.additional_needed_day[reported_percentiles[k]] =
+          needed_days[k] == never_exhausted ? std::nullopt : std::optional<std::int32_t>(needed_days[k]);
+    return s;
+  } catch (const hdf5::Error& e) {
+    throw RunFileError(e.what());
+  }
+}
+
+std::string render_run_file_info(const RunFileInfo& info, const fs::path& path) {
+  std::string out;
+  auto line = [&](const char* label, const std::string& value) {
+    char head[32];
+    std::snprintf(head, sizeof head, "%-18s", label);
+    out += head;
+    out += value;
+    out += '\n';
+  };
+  char text[256];
+  std::snprintf(text, sizeof text, " (%s, format %d.%d)", std::string(run_file_type).c_str(),
+                info.format_major, info.format_minor);
+  line("File:", path.string() + text);
+  std::string written = "fnesim ";
+  written += info.fnesim_version;
+  written += " (git ";
+  written += info.git_revision;
+  written += "), ";
+  written += info.created;
+  line("Written by:", written);
+  line("Scenario:", info.scenario_name);
+  line("Scenario SHA-256:", info.scenario_sha256);
+  std::string sources;
+  for (const std::string& file : info.source_files) {
+    if (!sources.empty()) sources += ", ";
+    sources += file;
+  }
+  line("Source files:", sources.empty() ? "(built in code)" : sources);
+  std::snprintf(text, sizeof text, "%lld replications, seed %llu, confidence level %g, exhaustion policy ",
+                static_cast<long long>(info.replications), static_cast<unsigned long long>(info.seed),
+                info.confidence_level);
+  std::string run = text;
+  run += info.exhaustion_policy;
+  if (info.exhaustion_policy == "overcommit") {
+    std::snprintf(text, sizeof text, " (margin %g)", info.overcommit_margin);
+    run += text;
+  }
+  line("Run:", run);
+  line("Random streams:", info.stream_scheme);
+  std::snprintf(text, sizeof text, "%zu regions, %zu months", info.region_codes.size(), info.months.size());
+  std::string content = text;
+  if (!info.months.empty()) {
+    content += " (";
+    content += info.months.front();
+    content += " to ";
+    content += info.months.back();
+    content += ')';
+  }
+  content += info.has_trajectories ? "; trajectories stored" : "; no trajectories (--no-trajectories)";
+  line("Content:", content);
+  return out;
+}
+
+}  // namespace fnesim

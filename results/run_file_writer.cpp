@@ -1,0 +1,521 @@
+// RunFileWriter: streams replications into the run file in chunks and writes
+// the summary at the end (layout: docs/hdf5-format.md).
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+
+#include "fnesim_version.hpp"
+#include "models/categories.hpp"
+#include "results/hdf5.hpp"
+#include "results/output_file.hpp"
+#include "results/run_file.hpp"
+#include "results/run_file_layout.hpp"
+#include "results/sha256.hpp"
+#include "sim/rng.hpp"
+
+namespace fnesim {
+
+namespace fs = std::filesystem;
+namespace layout = run_layout;
+using hdf5::Meta;
+
+namespace {
+
+constexpr int trajectory_deflate_level = 4;  // zlib: most of the gain, a fraction of level 9's time
+constexpr int replication_deflate_level = 4;
+
+std::string utc_now_iso8601() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+std::string month_label(Date first_day) {
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02d", first_day.year(), first_day.month());
+  return text;
+}
+
+std::vector<std::string> month_labels(const Simulator& simulator) {
+  std::vector<std::string> labels;
+  for (int m = 0; m < simulator.month_count(); ++m) labels.push_back(month_label(simulator.month_start(m)));
+  return labels;
+}
+
+template <std::size_t N>
+std::vector<std::string> labels_of(const std::array<std::string_view, N>& keys) {
+  return {keys.begin(), keys.end()};
+}
+
+Meta meta(std::string_view units, std::string_view description, std::string_view dimensions = {}) {
+  return {std::string(units), std::string(description), std::string(dimensions)};
+}
+
+// Renames without replacing an existing file unless asked to: the target was
+// checked before the run, but another process may have created it since.
+void move_into_place(const fs::path& temporary, const fs::path& target, bool overwrite) {
+  if (!overwrite) {
+    if (::renameat2(AT_FDCWD, temporary.c_str(), AT_FDCWD, target.c_str(), RENAME_NOREPLACE) == 0) return;
+    if (errno == EEXIST) throw OutputError(target.string() + ": exists already (use --force to overwrite)");
+    if (errno != EINVAL && errno != ENOSYS)  // else: a file system without RENAME_NOREPLACE
+      throw OutputError(target.string() +
+                        ": cannot rename the temporary file into place: " + std::strerror(errno));
+    std::error_code ec;
+    if (fs::exists(target, ec))
+      throw OutputError(target.string() + ": exists already (use --force to overwrite)");
+  }
+  std::error_code ec;
+  fs::rename(temporary, target, ec);
+  if (ec)
+    throw OutputError(target.string() + ": cannot rename the temporary file into place: " + ec.message());
+}
+
+}  // namespace
+
+struct RunFileWriter::Impl {
+  fs::path target, temporary;
+  RunFileOptions options;
+  const Simulator* simulator = nullptr;
+  std::uint64_t seed = 0;
+  int regions = 0, months = 0;
+  bool finished = false;  // renamed into place, or abandoned: nothing left to clean up
+  bool failed = false;    // a write failed: the temporary is gone and the run cannot be finished
+
+  hdf5::File file;
+  // Extendible datasets, open for the whole run, in the order of the layout tables.
+  std::vector<hdf5::Dataset> region_datasets;
+  hdf5::Dataset exhaustion_day;
+  std::vector<hdf5::Dataset> national_datasets;
+  hdf5::Dataset additional_needed_day;
+  hdf5::Dataset monthly_commitments, monthly_payments;
+
+  // One chunk of replications, row-major (replication × region [× month]).
+  std::vector<std::vector<std::int64_t>> region_buffers;
+  std::vector<std::int32_t> exhaustion_buffer;
+  std::vector<std::vector<std::int64_t>> national_buffers;
+  std::vector<std::int32_t> additional_day_buffer;
+  std::vector<std::int64_t> commitments_buffer, payments_buffer;
+  std::int64_t buffered = 0, written = 0;
+
+  // Exact integer sums for the breakdown means: a region's commitments (~3e9
+  // cents) over the 10^9 replications the CLI allows stay below 2^63.
+  std::vector<std::int64_t> committed_by_cell_sum, trainees_by_cell_sum;
+
+  void create();
+  void append(std::int64_t replication, const ReplicationOutcome& outcome);
+  void flush();
+  void write_breakdowns();
+  void write_summary(const RunSummary& summary);
+  void write_final_attributes(const RunSummary& summary, const RunTiming& timing);
+  void close_all();
+  void discard() noexcept;
+};
+
+void RunFileWriter::Impl::create() {
+  const Scenario& scenario = simulator->scenario();
+  const Convention& conv = scenario.convention;
+  file = hdf5::File::create(temporary);
+
+  file.set_string_attribute("filetype", run_file_type);
+  const std::int32_t version[] = {run_format_major, run_format_minor};
+  file.set_attribute<std::int32_t>("format_version", version);
+  file.set_string_attribute("fnesim_version", version_string);
+  file.set_string_attribute("git_revision", git_revision);
+  file.set_attribute<std::uint64_t>("seed", seed);
+  file.set_string_attribute("stream_scheme", stream_scheme);
+  file.set_string_attribute("scenario_sha256", sha256_hex(scenario.resolved_toml));
+  file.set_string_attribute("scenario_name", scenario.name);
+  file.set_attribute<double>("confidence_level", scenario.run.confidence_level);
+  file.set_string_attribute(
+      "exhaustion_policy",
+      exhaustion_policy_keys[static_cast<std::size_t>(scenario.demand.exhaustion_policy)]);
+  file.set_attribute<double>("overcommit_margin", scenario.demand.overcommit_margin);
+  file.set_string_attribute("commitment_start", conv.commitment_start.iso());
+  file.set_attribute<std::int32_t>("window_days", simulator->window_days());
+
+  {
+    hdf5::Group group = file.create_group("scenario", "The scenario as run");
+    group.write_string("resolved_toml", scenario.resolved_toml,
+                       meta(layout::text,
+                            "The scenario's TOML text with every `extends` resolved; "
+                            "scenario_sha256 on the root is its SHA-256"));
+    group.write_strings(
+        "source_files", scenario.source_files,
+        meta(layout::text, "The files the scenario came from, the one named by the user first", "file"));
+  }
+  {
+    hdf5::Group group = file.create_group("regions", "The regional envelopes, in scenario order");
+    std::vector<std::string> codes, names;
+    std::vector<std::int64_t> envelope, available, fees;
+    for (std::size_t r = 0; r < conv.regions.size(); ++r) {
+      codes.push_back(conv.regions[r].code);
+      names.push_back(conv.regions[r].name);
+      envelope.push_back(conv.regions[r].envelope);
+      available.push_back(conv.available(r));
+      fees.push_back(conv.fees(r));
+    }
+    const std::vector<hsize_t> shape{static_cast<hsize_t>(regions)};
+    group.write_strings("code", codes, meta(layout::label, "Region key used in scenario files", "region"));
+    group.write_strings("name", names, meta(layout::label, "Region name", "region"));
+    group.write<std::int64_t>("envelope_cents", envelope, shape,
+                              meta(layout::cents, "Regional envelope (annex of the convention)", "region"));
+    group.write<std::int64_t>(
+        "available_cents", available, shape,
+        meta(layout::cents, "What the region may commit: its envelope less its fees", "region"));
+    group.write<std::int64_t>(
+        "fees_cents", fees, shape,
+        meta(layout::cents, "Management fees withheld from the region (0 in national mode)", "region"));
+  }
+
+  const hsize_t chunk = static_cast<hsize_t>(options.chunk_replications);
+  const std::vector<hsize_t> per_region{static_cast<hsize_t>(regions)};
+  {
+    hdf5::Group group = file.create_group("replications", "One row per replication, in index order from 0");
+    exhaustion_day = group.create_extendible<std::int32_t>(
+        "exhaustion_day", per_region, chunk, replication_deflate_level,
+        meta(layout::days, layout::exhaustion_day_description, "replication × region"));
+    for (const layout::RegionField& field : layout::region_fields)
+      region_datasets.push_back(group.create_extendible<std::int64_t>(
+          field.name, per_region, chunk, replication_deflate_level,
+          meta(field.units, field.description, "replication × region")));
+    hdf5::Group national = group.create_group("national", "Per replication, all regions together");
+    for (const layout::NationalField& field : layout::national_fields)
+      national_datasets.push_back(
+          national.create_extendible<std::int64_t>(field.name, {}, chunk, replication_deflate_level,
+                                                   meta(field.units, field.description, "replication")));
+    additional_needed_day = national.create_extendible<std::int32_t>(
+        "additional_needed_day", {}, chunk, replication_deflate_level,
+        meta(layout::days, layout::additional_needed_day_description, "replication"));
+  }
+  if (options.trajectories) {
+    hdf5::Group group = file.create_group("trajectories", "Monthly amounts of every replication");
+    group.write_strings("month", month_labels(*simulator),
+                        meta(layout::label, "Calendar month, YYYY-MM", "month"));
+    const std::vector<hsize_t> row{static_cast<hsize_t>(regions), static_cast<hsize_t>(months)};
+    monthly_commitments = group.create_extendible<std::int64_t>(
+        "monthly_commitments_cents", row, chunk, trajectory_deflate_level,
+        meta(layout::cents, "Gross commitments made in the month", "replication × region × month"));
+    monthly_payments = group.create_extendible<std::int64_t>(
+        "monthly_payments_cents", row, chunk, trajectory_deflate_level,
+        meta(layout::cents, "Payments made in the month", "replication × region × month"));
+  }
+
+  const auto rows = static_cast<std::size_t>(options.chunk_replications);
+  region_buffers.assign(layout::region_fields.size(), {});
+  for (auto& b : region_buffers) b.reserve(rows * static_cast<std::size_t>(regions));
+  exhaustion_buffer.reserve(rows * static_cast<std::size_t>(regions));
+  national_buffers.assign(layout::national_fields.size(), {});
+  for (auto& b : national_buffers) b.reserve(rows);
+  additional_day_buffer.reserve(rows);
+  if (options.trajectories) {
+    commitments_buffer.reserve(rows * static_cast<std::size_t>(regions * months));
+    payments_buffer.reserve(rows * static_cast<std::size_t>(regions * months));
+  }
+  committed_by_cell_sum.assign(static_cast<std::size_t>(regions * mix_cell_count), 0);
+  trainees_by_cell_sum.assign(static_cast<std::size_t>(regions * mix_cell_count), 0);
+}
+
+void RunFileWriter::Impl::append(std::int64_t replication, const ReplicationOutcome& outcome) {
+  if (replication != written + buffered)
+    throw OutputError(target.string() + ": replication " + std::to_string(replication) +
+                      " arrived out of order (expected " + std::to_string(written + buffered) + ")");
+  if (outcome.region_count != regions || outcome.month_count != months)
+    throw OutputError(target.string() + ": a replication does not have the scenario's regions and months");
+  for (int r = 0; r < regions; ++r) {
+    const RegionOutcome& ro = outcome.regions[static_cast<std::size_t>(r)];
+    exhaustion_buffer.push_back(ro.exhaustion_day);
+    for (std::size_t f = 0; f < layout::region_fields.size(); ++f)
+      region_buffers[f].push_back(ro.*layout::region_fields[f].member);
+  }
+  for (std::size_t f = 0; f < layout::national_fields.size(); ++f)
+    national_buffers[f].push_back(outcome.national.*layout::national_fields[f].member);
+  additional_day_buffer.push_back(outcome.national.additional_needed_day);
+  if (options.trajectories) {
+    commitments_buffer.insert(commitments_buffer.end(), outcome.monthly_commitments.begin(),
+                              outcome.monthly_commitments.end());
+    payments_buffer.insert(payments_buffer.end(), outcome.monthly_payments.begin(),
+                           outcome.monthly_payments.end());
+  }
+  for (std::size_t i = 0; i < committed_by_cell_sum.size(); ++i) {
+    committed_by_cell_sum[i] += outcome.committed_by_cell[i];
+    trainees_by_cell_sum[i] += outcome.trainees_by_cell[i];
+  }
+  if (++buffered == options.chunk_replications) flush();
+}
+
+void RunFileWriter::Impl::flush() {
+  if (buffered == 0) return;
+  const auto rows = static_cast<hsize_t>(buffered);
+  exhaustion_day.append_rows<std::int32_t>(exhaustion_buffer, rows);
+  exhaustion_buffer.clear();
+  for (std::size_t f = 0; f < region_datasets.size(); ++f) {
+    region_datasets[f].append_rows<std::int64_t>(region_buffers[f], rows);
+    region_buffers[f].clear();
+  }
+  for (std::size_t f = 0; f < national_datasets.size(); ++f) {
+    national_datasets[f].append_rows<std::int64_t>(national_buffers[f], rows);
+    national_buffers[f].clear();
+  }
+  additional_needed_day.append_rows<std::int32_t>(additional_day_buffer, rows);
+  additional_day_buffer.clear();
+  if (options.trajectories) {
+    monthly_commitments.append_rows<std::int64_t>(commitments_buffer, rows);
+    monthly_payments.append_rows<std::int64_t>(payments_buffer, rows);
+    commitments_buffer.clear();
+    payments_buffer.clear();
+  }
+  written += buffered;
+  buffered = 0;
+}
+
+void RunFileWriter::Impl::write_breakdowns() {
+  hdf5::Group group =
+      file.create_group("breakdowns",
+                        "Training commitments by company size × status × pathway, mean over replications "
+                        "(carry-over and diagnostics are outside the cells)");
+  group.write_strings("size", labels_of(size_class_keys), meta(layout::label, "Company size class", "size"));
+  group.write_strings("status", labels_of(status_keys),
+                      meta(layout::label, "Partial-activity status", "status"));
+  group.write_strings("pathway", labels_of(pathway_keys), meta(layout::label, "Training pathway", "pathway"));
+  const double n = written > 0 ? static_cast<double>(written) : 1.0;
+  std::vector<double> committed(committed_by_cell_sum.size()), trainees(trainees_by_cell_sum.size());
+  for (std::size_t i = 0; i < committed.size(); ++i) {
+    committed[i] = static_cast<double>(committed_by_cell_sum[i]) / n;
+    trainees[i] = static_cast<double>(trainees_by_cell_sum[i]) / n;
+  }
+  const std::vector<hsize_t> shape{static_cast<hsize_t>(regions), size_class_count, status_count,
+                                   pathway_count};
+  group.write<double>(
+      "committed_mean_cents", committed, shape,
+      meta(layout::cents, "Mean training commitments of the cell", "region × size × status × pathway"));
+  group.write<double>(
+      "trainees_mean", trainees, shape,
+      meta(layout::count, "Mean trainees committed in the cell", "region × size × status × pathway"));
+}
+
+void RunFileWriter::Impl::write_summary(const RunSummary& s) {
+  hdf5::Group summary = file.create_group("summary", "Every figure `fnesim run` reports (RunSummary)");
+  std::vector<std::int32_t> day_percentiles(std::begin(reported_percentiles), std::end(reported_percentiles));
+  std::vector<std::int32_t> amount_percentile_list(std::begin(amount_percentiles),
+                                                   std::end(amount_percentiles));
+  summary.write<std::int32_t>("day_percentiles", day_percentiles, {day_percentiles.size()},
+                              meta(layout::percent, "Percentiles of the day quantiles", "day_percentile"));
+  summary.write<std::int32_t>(
+      "amount_percentiles", amount_percentile_list, {amount_percentile_list.size()},
+      meta(layout::percent, "Percentiles of the amount quantiles", "amount_percentile"));
+  std::vector<std::string> month_text;
+  for (const Date& d : s.months) month_text.push_back(month_label(d));
+  summary.write_strings("month", month_text, meta(layout::label, "Calendar month, YYYY-MM", "month"));
+
+  const auto R = static_cast<hsize_t>(s.regions.size());
+  {
+    hdf5::Group group = summary.create_group("regions", "Per region, in the order of /regions");
+    for (const layout::RegionEstimate& e : layout::region_estimates) {
+      for (std::size_t k = 0; k < layout::estimate_statistics.size(); ++k) {
+        std::vector<double> values;
+        for (const RegionSummary& r : s.regions) {
+          const MeanEstimate& m = r.*e.member;
+          const double all[] = {m.mean, m.standard_error, m.confidence.low, m.confidence.high};
+          values.push_back(all[k]);
+        }
+        std::string description(e.description);
+        description += ": ";
+        description += layout::estimate_statistic_descriptions[k];
+        group.write<double>(layout::estimate_name(e.base, layout::estimate_statistics[k], e.units), values,
+                            {R}, meta(e.units, description, "region"));
+      }
+    }
+    std::vector<std::int32_t> days;
+    std::vector<std::int64_t> unmet;
+    std::vector<double> by_month;
+    for (const RegionSummary& r : s.regions) {
+      for (int p : reported_percentiles) days.push_back(r.exhaustion_day.at(p).value_or(never_exhausted));
+      for (int p : amount_percentiles) unmet.push_back(r.unmet_quantile.at(p));
+      by_month.insert(by_month.end(), r.p_exhausted_by_month_end.begin(), r.p_exhausted_by_month_end.end());
+    }
+    group.write<std::int32_t>(
+        "exhaustion_day_quantiles", days, {R, day_percentiles.size()},
+        meta(layout::days,
+             "Quantiles (inverted empirical CDF) of the exhaustion day; -1 when the quantile lies beyond the "
+             "commitment window (not exhausted)",
+             "region × day_percentile"));
+    group.write<std::int64_t>("unmet_quantiles_cents", unmet, {R, amount_percentile_list.size()},
+                              meta(layout::cents, "Quantiles (inverted empirical CDF) of the unmet demand",
+                                   "region × amount_percentile"));
+    group.write<double>("p_exhausted_by_month_end", by_month, {R, static_cast<hsize_t>(s.months.size())},
+                        meta(layout::probability, "Share of replications exhausted by the end of the month",
+                             "region × month"));
+  }
+  {
+    const NationalSummary& n = s.national;
+    hdf5::Group group = summary.create_group("national", "All regions together");
+    group.write_scalar<std::int64_t>("envelope_cents", n.envelope, meta(layout::cents, "Total envelope"));
+    group.write_scalar<std::int64_t>("available_cents", n.available,
+                                     meta(layout::cents, "Total available for dossiers"));
+    group.write_scalar<std::int64_t>("fees_cents", n.fees, meta(layout::cents, "Management fees withheld"));
+    for (const layout::NationalEstimate& e : layout::national_estimates) {
+      const MeanEstimate& m = n.*e.member;
+      const double all[] = {m.mean, m.standard_error, m.confidence.low, m.confidence.high};
+      for (std::size_t k = 0; k < layout::estimate_statistics.size(); ++k) {
+        std::string description(e.description);
+        description += ": ";
+        description += layout::estimate_statistic_descriptions[k];
+        group.write_scalar<double>(layout::estimate_name(e.base, layout::estimate_statistics[k], e.units),
+                                   all[k], meta(e.units, description));
+      }
+    }
+    std::vector<std::int64_t> amounts;
+    for (int p : amount_percentiles) amounts.push_back(n.additional_needed_quantile.at(p));
+    std::vector<std::int32_t> days;
+    for (int p : reported_percentiles)
+      days.push_back(n.additional_needed_day.at(p).value_or(never_exhausted));
+    group.write<std::int64_t>(
+        "additional_needed_quantiles_cents", amounts, {amount_percentile_list.size()},
+        meta(layout::cents, "Quantiles of the additional allocation needed", "amount_percentile"));
+    group.write<std::int32_t>(
+        "additional_needed_day_quantiles", days, {day_percentiles.size()},
+        meta(layout::days, "Quantiles of the day the national pool falls short; -1 beyond the window",
+             "day_percentile"));
+  }
+}
+
+void RunFileWriter::Impl::write_final_attributes(const RunSummary& summary, const RunTiming& timing) {
+  file.set_attribute<std::int64_t>("replications", summary.replications);
+  file.set_string_attribute("created", utc_now_iso8601());
+  file.set_attribute<double>("run_seconds", timing.seconds);
+  file.set_attribute<std::int32_t>("threads", timing.threads);
+}
+
+void RunFileWriter::Impl::close_all() {
+  exhaustion_day.close();
+  for (hdf5::Dataset& d : region_datasets) d.close();
+  for (hdf5::Dataset& d : national_datasets) d.close();
+  additional_needed_day.close();
+  if (options.trajectories) {
+    monthly_commitments.close();
+    monthly_payments.close();
+  }
+  file.close();
+}
+
+void RunFileWriter::Impl::discard() noexcept {
+  // Handles first: the file closes only once nothing in it is open.
+  region_datasets.clear();
+  national_datasets.clear();
+  exhaustion_day = {};
+  additional_needed_day = {};
+  monthly_commitments = {};
+  monthly_payments = {};
+  try {
+    file.close();
+  } catch (...) {
+    // The file is being thrown away; its close errors do not matter.
+  }
+  file = {};
+  std::error_code ignored;
+  fs::remove(temporary, ignored);
+}
+
+// ---- RunFileWriter ------------------------------------------------------------
+
+namespace {
+
+[[noreturn]] void rethrow_as_output_error(const fs::path& target, const hdf5::Error& e) {
+  std::string message = target.string();
+  message += ": cannot write the run file: ";
+  message += e.what();
+  throw OutputError(message);
+}
+
+}  // namespace
+
+RunFileWriter::RunFileWriter(const fs::path& target, const Simulator& simulator, std::uint64_t seed,
+                             const RunFileOptions& options)
+    : impl_(std::make_unique<Impl>()) {
+  Impl& w = *impl_;
+  w.target = target;
+  w.temporary = target.string() + ".tmp." + std::to_string(::getpid());
+  w.options = options;
+  if (w.options.chunk_replications < 1) w.options.chunk_replications = 1;
+  w.simulator = &simulator;
+  w.seed = seed;
+  w.regions = simulator.region_count();
+  w.months = simulator.month_count();
+  try {
+    w.create();
+  } catch (const hdf5::Error& e) {
+    w.discard();
+    rethrow_as_output_error(target, e);
+  } catch (...) {
+    w.discard();
+    throw;
+  }
+}
+
+RunFileWriter::~RunFileWriter() {
+  if (impl_ && !impl_->finished) impl_->discard();
+}
+
+void RunFileWriter::consume(std::int64_t replication, const ReplicationOutcome& outcome) {
+  Impl& w = *impl_;
+  if (w.failed || w.finished) throw OutputError(w.target.string() + ": the run file is closed already");
+  try {
+    w.append(replication, outcome);
+  } catch (const hdf5::Error& e) {
+    w.failed = true;
+    w.discard();
+    rethrow_as_output_error(w.target, e);
+  } catch (...) {
+    w.failed = true;
+    w.discard();
+    throw;
+  }
+}
+
+void RunFileWriter::finish(const RunSummary& summary, const RunTiming& timing) {
+  Impl& w = *impl_;
+  if (w.failed || w.finished) throw OutputError(w.target.string() + ": the run file is closed already");
+  try {
+    w.flush();
+    // What the summary describes must be what the file holds.
+    if (summary.replications != w.written)
+      throw OutputError(w.target.string() + ": the summary covers " + std::to_string(summary.replications) +
+                        " replications but " + std::to_string(w.written) + " were written");
+    if (static_cast<int>(summary.regions.size()) != w.regions ||
+        static_cast<int>(summary.months.size()) != w.months)
+      throw OutputError(w.target.string() + ": the summary does not have the scenario's regions and months");
+    w.write_breakdowns();
+    w.write_summary(summary);
+    w.write_final_attributes(summary, timing);
+    w.close_all();
+    move_into_place(w.temporary, w.target, w.options.overwrite);
+    w.finished = true;
+  } catch (const hdf5::Error& e) {
+    w.failed = true;
+    w.discard();
+    rethrow_as_output_error(w.target, e);
+  } catch (...) {
+    w.failed = true;
+    w.discard();
+    throw;
+  }
+}
+
+void RunFileWriter::abandon() noexcept {
+  if (!impl_->finished) impl_->discard();
+  impl_->finished = true;
+}
+
+const fs::path& RunFileWriter::target() const { return impl_->target; }
+const fs::path& RunFileWriter::temporary() const { return impl_->temporary; }
+std::int64_t RunFileWriter::replications_consumed() const { return impl_->written + impl_->buffered; }
+
+}  // namespace fnesim

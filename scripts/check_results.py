@@ -1,0 +1,430 @@
+#!/usr/bin/python3
+"""Checks an fnesim run file (fnesim run --out FILE) as an independent client.
+
+1. Layout: every path docs/hdf5-format.md lists is present with its type and
+   shape, every dataset carries `units` and `description`, and (for format
+   1.0) nothing undocumented is there.
+2. Invariants, per replication: paid + released = committed; demand =
+   committed + unmet; committed - released <= available (x (1 + margin) under
+   the overcommit policy); a region is exhausted exactly when it has unmet
+   dossiers; the months add up to the totals (commitments and payments);
+   national = sum of the regions.
+3. The summary recomputed from /replications, matching /summary: quantiles
+   exactly (inverted empirical CDF: the smallest value with at least p of the
+   replications at or below it; an exhaustion day of -1 counts as beyond the
+   window), means and standard errors to 1e-9 relative, Student-t intervals
+   to 1e-9 of their half-width (1e-8 without scipy, from 100 replications).
+
+Prints what it checked; exits 0 when everything holds, 1 on any failure,
+2 when the file cannot be read as an fnesim run file.
+
+Usage: scripts/check_results.py run.h5      (needs Debian's python3-h5py, python3-numpy)
+"""
+import datetime
+import statistics
+import sys
+
+import h5py
+import numpy as np
+
+try:  # exact Student-t quantiles; without scipy, a series expansion (see student_t_quantile)
+    from scipy import stats as scipy_stats
+except ImportError:  # pragma: no cover
+    scipy_stats = None
+
+FORMAT_MAJOR, FORMAT_MINOR = 1, 0
+DAY_PERCENTILES = [5, 10, 25, 50, 75, 90, 95]
+AMOUNT_PERCENTILES = [5, 10, 25, 50, 75, 80, 90, 95]
+RELATIVE_TOLERANCE = 1e-9
+
+REGION_FIELDS = [  # /replications/<name>, int64, replication x region
+    "committed_cents", "released_cents", "paid_cents", "unmet_cents", "demand_cents", "peak_net_demand_cents",
+    "carryover_committed_cents", "diagnostics_committed_cents", "dossiers_committed", "dossiers_unmet",
+    "dossiers_ineligible", "trainees_committed", "trainees_unmet",
+]
+NATIONAL_FIELDS = ["committed_cents", "released_cents", "paid_cents", "unmet_cents", "demand_cents",
+                   "additional_needed_cents"]
+# /summary estimates: (base, unit suffix, the per-replication values it is the mean of)
+REGION_ESTIMATES = [
+    ("p_exhausted", ""), ("committed", "_eur"), ("released", "_eur"), ("paid", "_eur"), ("unmet", "_eur"),
+    ("demand", "_eur"), ("peak_net_demand", "_eur"), ("dossiers_committed", ""), ("dossiers_unmet", ""),
+    ("dossiers_ineligible", ""), ("trainees_committed", ""), ("trainees_unmet", ""),
+]
+NATIONAL_ESTIMATES = [
+    ("committed", "_eur"), ("released", "_eur"), ("paid", "_eur"), ("unmet", "_eur"), ("demand", "_eur"),
+    ("additional_needed", "_eur"), ("p_additional_needed", ""),
+]
+STATISTICS = ["mean", "se", "ci_low", "ci_high"]
+
+ROOT_ATTRIBUTES = {  # name: kind
+    "filetype": "str", "format_version": "i32", "fnesim_version": "str", "git_revision": "str", "created": "str",
+    "seed": "u64", "replications": "i64", "stream_scheme": "str", "scenario_sha256": "str", "scenario_name": "str",
+    "confidence_level": "f64", "exhaustion_policy": "str", "overcommit_margin": "f64", "commitment_start": "str",
+    "window_days": "i32", "run_seconds": "f64", "threads": "i32",
+}
+
+
+def estimate_name(base, statistic, suffix):
+    return f"{base}_{statistic}{suffix}"
+
+
+def documented_layout(trajectories):
+    """Every documented dataset: path -> (kind, shape in symbols)."""
+    layout = {
+        "scenario/resolved_toml": ("str", ()),
+        "scenario/source_files": ("str", ("F",)),
+        "regions/code": ("str", ("R",)),
+        "regions/name": ("str", ("R",)),
+        "regions/envelope_cents": ("i64", ("R",)),
+        "regions/available_cents": ("i64", ("R",)),
+        "regions/fees_cents": ("i64", ("R",)),
+        "replications/exhaustion_day": ("i32", ("N", "R")),
+        "replications/national/additional_needed_day": ("i32", ("N",)),
+        "breakdowns/size": ("str", (4,)),
+        "breakdowns/status": ("str", (5,)),
+        "breakdowns/pathway": ("str", (4,)),
+        "breakdowns/committed_mean_cents": ("f64", ("R", 4, 5, 4)),
+        "breakdowns/trainees_mean": ("f64", ("R", 4, 5, 4)),
+        "summary/day_percentiles": ("i32", (7,)),
+        "summary/amount_percentiles": ("i32", (8,)),
+        "summary/month": ("str", ("M",)),
+        "summary/regions/exhaustion_day_quantiles": ("i32", ("R", 7)),
+        "summary/regions/unmet_quantiles_cents": ("i64", ("R", 8)),
+        "summary/regions/p_exhausted_by_month_end": ("f64", ("R", "M")),
+        "summary/national/envelope_cents": ("i64", ()),
+        "summary/national/available_cents": ("i64", ()),
+        "summary/national/fees_cents": ("i64", ()),
+        "summary/national/additional_needed_quantiles_cents": ("i64", (8,)),
+        "summary/national/additional_needed_day_quantiles": ("i32", (7,)),
+    }
+    for name in REGION_FIELDS:
+        layout[f"replications/{name}"] = ("i64", ("N", "R"))
+    for name in NATIONAL_FIELDS:
+        layout[f"replications/national/{name}"] = ("i64", ("N",))
+    for base, suffix in REGION_ESTIMATES:
+        for statistic in STATISTICS:
+            layout[f"summary/regions/{estimate_name(base, statistic, suffix)}"] = ("f64", ("R",))
+    for base, suffix in NATIONAL_ESTIMATES:
+        for statistic in STATISTICS:
+            layout[f"summary/national/{estimate_name(base, statistic, suffix)}"] = ("f64", ())
+    if trajectories:
+        layout["trajectories/month"] = ("str", ("M",))
+        layout["trajectories/monthly_commitments_cents"] = ("i64", ("N", "R", "M"))
+        layout["trajectories/monthly_payments_cents"] = ("i64", ("N", "R", "M"))
+    return layout
+
+
+def kind_of(dtype):
+    if h5py.check_string_dtype(dtype) is not None:
+        return "str"
+    if dtype.kind == "i":
+        return f"i{dtype.itemsize * 8}"
+    if dtype.kind == "u":
+        return f"u{dtype.itemsize * 8}"
+    if dtype.kind == "f":
+        return f"f{dtype.itemsize * 8}"
+    return str(dtype)
+
+
+class Checker:
+    def __init__(self):
+        self.failures = []
+        self.checks = 0
+        self.section_failures = 0
+
+    def check(self, condition, message):
+        self.checks += 1
+        if not condition:
+            self.failures.append(message)
+            self.section_failures += 1
+        return bool(condition)
+
+    def close(self, actual, expected, message, tolerance=RELATIVE_TOLERANCE):
+        """Equal to `tolerance` relative to the larger magnitude (exactly, for zeros)."""
+        actual = np.asarray(actual, dtype=float)
+        expected = np.asarray(expected, dtype=float)
+        scale = np.maximum(np.abs(actual), np.abs(expected))
+        bad = np.abs(actual - expected) > tolerance * scale
+        if bad.any():
+            where = np.argwhere(np.atleast_1d(bad))[0]
+            a, e = np.atleast_1d(actual)[tuple(where)], np.atleast_1d(expected)[tuple(where)]
+            return self.check(False, f"{message}: {a!r} in the file, {e!r} recomputed (at {tuple(where)})")
+        return self.check(True, message)
+
+    def equal(self, actual, expected, message):
+        actual, expected = np.asarray(actual), np.asarray(expected)
+        if actual.shape != expected.shape:
+            return self.check(False, f"{message}: shape {actual.shape} in the file, {expected.shape} recomputed")
+        if np.array_equal(actual, expected):
+            return self.check(True, message)
+        if actual.size <= 10:
+            return self.check(False, f"{message}: {actual.tolist()!r} in the file, {expected.tolist()!r} recomputed")
+        where = tuple(np.argwhere(actual != expected)[0])
+        return self.check(False, f"{message}: {actual[where]!r} in the file, {expected[where]!r} recomputed at {where}")
+
+    def section(self, title, detail):
+        status = "ok" if self.section_failures == 0 else f"{self.section_failures} FAILED"
+        print(f"{title:<11} {status:<10} {detail}")
+        self.section_failures = 0
+
+
+def quantile_inverted_cdf(sorted_values, percent):
+    """The smallest value with at least percent % of the values at or below it (Hyndman & Fan 1)."""
+    n = len(sorted_values)
+    k = max(1, -(-percent * n // 100))  # ceil in integers
+    return sorted_values[k - 1]
+
+
+def day_quantiles(days, window_days):
+    """Exhaustion-day quantiles; -1 (never) sorts beyond the window and gives -1."""
+    beyond = np.where((days < 0) | (days >= window_days), np.iinfo(np.int64).max, days.astype(np.int64))
+    ordered = np.sort(beyond)
+    out = []
+    for p in DAY_PERCENTILES:
+        q = quantile_inverted_cdf(ordered, p)
+        out.append(-1 if q == np.iinfo(np.int64).max else int(q))
+    return np.array(out, dtype=np.int64)
+
+
+def amount_quantiles(values):
+    ordered = np.sort(values)
+    return np.array([quantile_inverted_cdf(ordered, p) for p in AMOUNT_PERCENTILES], dtype=np.int64)
+
+
+def student_t_quantile(p, df):
+    """The p quantile of Student's t with df degrees of freedom, and the relative
+    error to allow when comparing with it. Exact with scipy; otherwise the
+    Cornish-Fisher expansion around the normal quantile (Abramowitz & Stegun
+    26.7.5), whose first omitted term is below 1e-9 relative from 100 degrees of
+    freedom; for fewer, None (only the interval's symmetry is then checked)."""
+    if scipy_stats is not None:
+        return float(scipy_stats.t.ppf(p, df)), RELATIVE_TOLERANCE
+    if df < 100:
+        return None, None
+    z = statistics.NormalDist().inv_cdf(p)
+    g1 = (z ** 3 + z) / 4
+    g2 = (5 * z ** 5 + 16 * z ** 3 + 3 * z) / 96
+    g3 = (3 * z ** 7 + 19 * z ** 5 + 17 * z ** 3 - 15 * z) / 384
+    g4 = (79 * z ** 9 + 776 * z ** 7 + 1482 * z ** 5 - 1920 * z ** 3 - 945 * z) / 92160
+    return z + g1 / df + g2 / df ** 2 + g3 / df ** 3 + g4 / df ** 4, 1e-8
+
+
+def estimate(values, level, scale=1.0):
+    """Mean, standard error and Student-t interval half-width, as sim/statistics.cpp
+    defines them (half-width None when it cannot be checked without scipy)."""
+    x = np.asarray(values, dtype=float)
+    n = len(x)
+    mean = x.mean()
+    se = np.sqrt(x.var(ddof=1) / n) if n >= 2 else 0.0
+    half, tolerance = (0.0, RELATIVE_TOLERANCE) if n < 2 else student_t_quantile(0.5 + level / 2, n - 1)
+    if half is not None and n >= 2:
+        half *= se
+    return mean * scale, se * scale, None if half is None else half * scale, tolerance
+
+
+def check_estimate(c, group, base, suffix, values, level, scale, index=None, label=""):
+    mean, se, half, tolerance = estimate(values, level, scale)
+    read = {s: group[estimate_name(base, s, suffix)][()] for s in STATISTICS}
+    if index is not None:
+        read = {s: v[index] for s, v in read.items()}
+    c.close(read["mean"], mean, f"{label}{base} mean")
+    c.close(read["se"], se, f"{label}{base} standard error")
+    # The interval is mean ± t × se: its half-widths are compared relative to
+    # themselves (they are small beside the mean). Symmetric up to rounding.
+    c.close(read["ci_high"] - read["mean"], read["mean"] - read["ci_low"], f"{label}{base} interval symmetric",
+            tolerance=1e-6)
+    if half is not None:
+        c.close(read["ci_high"] - read["mean"], half, f"{label}{base} interval half-width", tolerance=tolerance)
+
+
+def check_layout(c, f):
+    for name, kind in ROOT_ATTRIBUTES.items():
+        if c.check(name in f.attrs, f"root attribute {name} present"):
+            value = f.attrs[name]
+            actual = "str" if isinstance(value, (str, bytes)) else kind_of(np.asarray(value).dtype)
+            c.check(actual == kind, f"root attribute {name}: {actual}, documented {kind}")
+    trajectories = "trajectories" in f
+    layout = documented_layout(trajectories)
+    n = int(f.attrs["replications"])
+    r = len(f["regions/code"]) if "regions/code" in f else -1
+    m = len(f["summary/month"]) if "summary/month" in f else -1
+    files = len(f["scenario/source_files"]) if "scenario/source_files" in f else -1
+    symbols = {"N": n, "R": r, "M": m, "F": files}
+    structural = True  # every documented dataset there, with its shape and type: the later checks can run
+    for path, (kind, shape) in layout.items():
+        if not c.check(path in f and isinstance(f[path], h5py.Dataset), f"{path} present"):
+            structural = False
+            continue
+        d = f[path]
+        expected = tuple(symbols.get(s, s) for s in shape)
+        structural &= c.check(d.shape == expected, f"{path}: shape {d.shape}, documented {expected}")
+        structural &= c.check(kind_of(d.dtype) == kind, f"{path}: type {kind_of(d.dtype)}, documented {kind}")
+    present = []
+    f.visititems(lambda name, obj: present.append(name) if isinstance(obj, h5py.Dataset) else None)
+    for path in present:
+        attrs = f[path].attrs
+        c.check("units" in attrs and "description" in attrs, f"{path}: has units and description attributes")
+    version = tuple(int(v) for v in f.attrs["format_version"])
+    if version == (FORMAT_MAJOR, FORMAT_MINOR):
+        for path in present:
+            c.check(path in layout, f"{path}: documented (format {FORMAT_MAJOR}.{FORMAT_MINOR} has no such path)")
+    c.section("layout", f"{len(layout)} documented datasets, {len(present)} in the file, "
+                        f"{len(ROOT_ATTRIBUTES)} root attributes ({n} replications, {r} regions, {m} months)")
+    return trajectories, structural
+
+
+def read_replications(f):
+    g = f["replications"]
+    out = {name: g[name][()] for name in REGION_FIELDS}
+    out["exhaustion_day"] = g["exhaustion_day"][()]
+    national = {name: g["national"][name][()] for name in NATIONAL_FIELDS}
+    national["additional_needed_day"] = g["national/additional_needed_day"][()]
+    return out, national
+
+
+def check_invariants(c, f, reps, national, trajectories):
+    available = f["regions/available_cents"][()]
+    envelope = f["regions/envelope_cents"][()]
+    fees = f["regions/fees_cents"][()]
+    policy = f.attrs["exhaustion_policy"]
+    margin = float(f.attrs["overcommit_margin"])
+    window = int(f.attrs["window_days"])
+    committed, released, paid = reps["committed_cents"], reps["released_cents"], reps["paid_cents"]
+    unmet, demand, days = reps["unmet_cents"], reps["demand_cents"], reps["exhaustion_day"]
+
+    def every(condition, message):
+        bad = np.argwhere(~condition)
+        detail = "" if len(bad) == 0 else f" (first failure at replication, region {tuple(bad[0])})"
+        c.check(len(bad) == 0, message + detail)
+
+    every(paid + released == committed, "paid + released = committed")
+    every(demand == committed + unmet, "demand = committed + unmet")
+    ceiling = available if policy in ("stop", "fill") else np.floor(available * (1 + margin)) + 1
+    every(committed - released <= ceiling[np.newaxis, :],
+          f"committed - released <= available{'' if policy in ('stop', 'fill') else ' x (1 + margin)'} ({policy})")
+    every((days == -1) | ((days >= 0) & (days < window)), "exhaustion day is -1 or within the window")
+    every((days != -1) == (reps["dossiers_unmet"] > 0), "exhausted exactly when dossiers are unmet")
+    every(unmet >= 0, "unmet >= 0")
+    every(reps["peak_net_demand_cents"] >= 0, "peak net demand >= 0")
+    c.equal(available + fees, envelope, "available + fees = envelope, per region")
+    for name in NATIONAL_FIELDS[:5]:
+        c.equal(national[name], reps[name].sum(axis=1), f"national {name} = sum of the regions")
+    c.equal(national["additional_needed_cents"] > 0, national["additional_needed_day"] != -1,
+            "additional allocation needed exactly when it has a day")
+    s = f["summary/national"]
+    c.equal(s["available_cents"][()], available.sum(), "national available = sum of the regions")
+    c.equal(s["envelope_cents"][()], s["available_cents"][()] + s["fees_cents"][()],
+            "national envelope = available + fees")
+
+    # Breakdown cells hold training commitments; carry-over and diagnostics are outside them.
+    cells = f["breakdowns/committed_mean_cents"][()].sum(axis=(1, 2, 3))
+    expected = committed.mean(axis=0) - reps["carryover_committed_cents"].mean(axis=0) - \
+        reps["diagnostics_committed_cents"].mean(axis=0)
+    c.close(cells, expected, "breakdown cells + carry-over + diagnostics = committed (means)")
+
+    months = 0
+    if trajectories:
+        t = f["trajectories"]
+        c.equal(t["month"].asstr()[()], f["summary/month"].asstr()[()], "/trajectories/month = /summary/month")
+        commitments = t["monthly_commitments_cents"]
+        payments = t["monthly_payments_cents"]
+        months = commitments.shape[2]
+        total_c = np.zeros_like(committed)
+        total_p = np.zeros_like(paid)
+        for first in range(0, commitments.shape[0], 4096):  # blocks: memory stays bounded
+            block = slice(first, first + 4096)
+            total_c[block] = commitments[block].sum(axis=2)
+            total_p[block] = payments[block].sum(axis=2)
+            every(commitments[block] >= 0, f"monthly commitments >= 0 (replications from {first})")
+            every(payments[block] >= 0, f"monthly payments >= 0 (replications from {first})")
+        every(total_c == committed, "months of commitments add up to committed")
+        every(total_p == paid, "months of payments add up to paid")
+    c.section("invariants", f"{committed.shape[0]} replications x {committed.shape[1]} regions, policy {policy}"
+                            + (f", {months} months of trajectories" if trajectories else ", no trajectories"))
+
+
+def check_summary(c, f, reps, national):
+    level = float(f.attrs["confidence_level"])
+    window = int(f.attrs["window_days"])
+    start = datetime.date.fromisoformat(f.attrs["commitment_start"])
+    s = f["summary"]
+    c.equal(s["day_percentiles"][()], DAY_PERCENTILES, "day percentiles")
+    c.equal(s["amount_percentiles"][()], AMOUNT_PERCENTILES, "amount percentiles")
+    g = s["regions"]
+    days = reps["exhaustion_day"]
+    regions = days.shape[1]
+    codes = f["regions/code"].asstr()[()]
+    for r in range(regions):
+        label = f"{codes[r]} "
+        exhausted = (days[:, r] != -1).astype(float)
+        check_estimate(c, g, "p_exhausted", "", exhausted, level, 1.0, r, label)
+        for base, suffix in REGION_ESTIMATES[1:]:
+            field = f"{base}_cents" if suffix == "_eur" else base
+            check_estimate(c, g, base, suffix, reps[field][:, r], level, 0.01 if suffix == "_eur" else 1.0, r, label)
+        c.equal(g["exhaustion_day_quantiles"][r], day_quantiles(days[:, r], window), f"{label}exhaustion day quantiles")
+        c.equal(g["unmet_quantiles_cents"][r], amount_quantiles(reps["unmet_cents"][:, r]), f"{label}unmet quantiles")
+        # P(exhausted by the end of month m): exhausted on or before the month's last day.
+        by_month = []
+        for label_month in s["month"].asstr()[()]:
+            year, month = (int(x) for x in label_month.split("-"))
+            next_month = datetime.date(year + month // 12, month % 12 + 1, 1)
+            last_day = (next_month - start).days - 1
+            by_month.append(np.count_nonzero((days[:, r] >= 0) & (days[:, r] <= last_day)) / len(days))
+        c.close(g["p_exhausted_by_month_end"][r], by_month, f"{label}P(exhausted) by month end")
+
+    n = s["national"]
+    for base, suffix in NATIONAL_ESTIMATES:
+        if base == "p_additional_needed":
+            values, scale = (national["additional_needed_cents"] > 0).astype(float), 1.0
+        else:
+            values, scale = national[f"{base}_cents"], 0.01
+        check_estimate(c, n, base, suffix, values, level, scale, None, "national ")
+    c.equal(n["additional_needed_quantiles_cents"][()], amount_quantiles(national["additional_needed_cents"]),
+            "national additional-needed quantiles")
+    c.equal(n["additional_needed_day_quantiles"][()], day_quantiles(national["additional_needed_day"], window),
+            "national additional-needed day quantiles")
+    c.section("summary", f"recomputed from /replications: {len(REGION_ESTIMATES)} estimates x {regions} regions, "
+                         f"{len(NATIONAL_ESTIMATES)} national, quantiles, P(exhausted) by month"
+                         + ("" if scipy_stats else " (no scipy: Student-t quantiles from a series expansion)"))
+
+
+def main(argv):
+    if len(argv) != 2:
+        print(__doc__.strip().splitlines()[-1], file=sys.stderr)
+        return 2
+    path = argv[1]
+    try:
+        f = h5py.File(path, "r")
+    except OSError as e:
+        print(f"check_results: {path}: cannot open: {e}", file=sys.stderr)
+        return 2
+    with f:
+        filetype = f.attrs.get("filetype")
+        if filetype != "fnesim-results":
+            print(f"check_results: {path}: not an fnesim results file (filetype {filetype!r})", file=sys.stderr)
+            return 2
+        version = tuple(int(v) for v in f.attrs.get("format_version", (0, 0)))
+        if version[0] != FORMAT_MAJOR:
+            print(f"check_results: {path}: format {version[0]}.{version[1]}, this script checks {FORMAT_MAJOR}.x",
+                  file=sys.stderr)
+            return 2
+        print(f"check_results: {path} (format {version[0]}.{version[1]}, scenario {f.attrs['scenario_name']}, "
+              f"seed {f.attrs['seed']})")
+        c = Checker()
+        trajectories, structural = check_layout(c, f)
+        if not structural:
+            print("missing or mistyped datasets stop the checks here")
+        else:
+            reps, national = read_replications(f)
+            check_invariants(c, f, reps, national, trajectories)
+            check_summary(c, f, reps, national)
+    for message in c.failures[:50]:
+        print(f"  FAILED: {message}")
+    if len(c.failures) > 50:
+        print(f"  … and {len(c.failures) - 50} more")
+    print(f"check_results: {c.checks} checks, {len(c.failures)} failed")
+    return 1 if c.failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,50 @@
+#!/bin/bash
+# Writes fresh run files and checks each with scripts/check_results.py, an
+# independent h5py client: layout, invariants, and the summary recomputed
+# from the replications. Covers the default scenario with trajectories, and
+# variants under the `fill` and `overcommit` policies (whose ledger bounds differ).
+# Usage: run_check_results.sh FNESIM_BINARY SOURCE_DIR
+# Registered in tests/CMakeLists.txt as the ctest `run_file_check_results`.
+set -euo pipefail
+if [ $# -ne 2 ]; then
+  echo "usage: $0 FNESIM_BINARY SOURCE_DIR" >&2
+  exit 2
+fi
+binary=$1
+source_dir=$2
+python=/usr/bin/python3   # Debian's Python, which has h5py and numpy
+
+if ! "$python" -c 'import h5py, numpy' 2>/dev/null; then
+  echo "run_check_results: $python cannot import h5py and numpy (apt-get install python3-h5py python3-numpy)" >&2
+  exit 2
+fi
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/check_results.XXXXXX")
+keep=0
+trap '[ "$keep" -eq 1 ] || rm -rf "$tmp"' EXIT
+
+for policy in fill overcommit; do
+  {
+    echo 'extends = "convention-2021.toml"'
+    echo "name = \"convention-2021-$policy\""
+    echo '[demand]'
+    echo "exhaustion_policy = \"$policy\""
+    if [ "$policy" = overcommit ]; then echo 'overcommit_margin = 0.05'; fi
+  } > "$tmp/$policy.toml"
+done
+
+status=0
+check() {
+  local file=$1
+  shift
+  "$binary" run "$@" --threads 2 --out "$tmp/$file" > /dev/null
+  "$python" "$source_dir/scripts/check_results.py" "$tmp/$file" || status=1
+}
+check default.h5 --replications 300 --seed 11
+check fill.h5 "$tmp/fill.toml" --replications 200 --seed 12
+check overcommit.h5 "$tmp/overcommit.toml" --replications 200 --seed 13 --no-trajectories
+
+if [ "$status" -ne 0 ]; then
+  keep=1
+  echo "run_check_results: run files kept in $tmp" >&2
+fi
+exit "$status"
