@@ -71,7 +71,7 @@ RunSummary summarise(const Simulator& simulator, const RunStatistics& stats, std
     out.unmet_eur = estimate(rs.unmet, level, eur);
     out.demand_eur = estimate(rs.demand, level, eur);
     out.peak_net_demand_eur = estimate(rs.peak_net_demand, level, eur);
-    out.unmet_quantile = amount_quantiles(rs.unmet_values, amount_percentiles);
+    out.unmet_quantile = amount_quantiles(rs.unmet_values.load(), amount_percentiles);
     out.dossiers_committed = estimate(rs.dossiers_committed, level);
     out.dossiers_unmet = estimate(rs.dossiers_unmet, level);
     out.dossiers_ineligible = estimate(rs.dossiers_ineligible, level);
@@ -93,7 +93,7 @@ RunSummary summarise(const Simulator& simulator, const RunStatistics& stats, std
   n.demand_eur = estimate(ns.demand, level, eur);
   n.p_additional_needed = estimate(ns.additional_is_needed, level);
   n.additional_needed_eur = estimate(ns.additional_needed, level, eur);
-  n.additional_needed_quantile = amount_quantiles(ns.additional_needed_values, amount_percentiles);
+  n.additional_needed_quantile = amount_quantiles(ns.additional_needed_values.load(), amount_percentiles);
   for (int p : reported_percentiles) n.additional_needed_day[p] = ns.additional_needed_day.quantile(p);
   return s;
 }

@@ -1,9 +1,48 @@
 #include "sim/run_statistics.hpp"
 
+#include <cerrno>
 #include <cmath>
+#include <cstring>
+#include <stdexcept>
+#include <utility>
 #include <cstdio>
 
 namespace fnesim {
+
+SpilledSeries::SpilledSeries() : file_(std::tmpfile()) {
+  if (!file_) throw std::runtime_error(std::string("cannot create a temporary file: ") + std::strerror(errno));
+}
+
+SpilledSeries::~SpilledSeries() {
+  if (file_) std::fclose(file_);
+}
+
+SpilledSeries::SpilledSeries(SpilledSeries&& other) noexcept
+    : file_(std::exchange(other.file_, nullptr)), count_(std::exchange(other.count_, 0)) {}
+
+SpilledSeries& SpilledSeries::operator=(SpilledSeries&& other) noexcept {
+  if (this != &other) {
+    if (file_) std::fclose(file_);
+    file_ = std::exchange(other.file_, nullptr);
+    count_ = std::exchange(other.count_, 0);
+  }
+  return *this;
+}
+
+void SpilledSeries::append(Cents value) {
+  if (std::fwrite(&value, sizeof value, 1, file_) != 1)
+    throw std::runtime_error(std::string("cannot write a temporary file: ") + std::strerror(errno));
+  ++count_;
+}
+
+std::vector<Cents> SpilledSeries::load() const {
+  std::vector<Cents> values(static_cast<std::size_t>(count_));
+  if (std::fflush(file_) != 0 || std::fseek(file_, 0, SEEK_SET) != 0 ||
+      std::fread(values.data(), sizeof(Cents), values.size(), file_) != values.size())
+    throw std::runtime_error(std::string("cannot read back a temporary file: ") + std::strerror(errno));
+  std::fseek(file_, 0, SEEK_END);  // further appends go after what is there
+  return values;
+}
 
 void DayHistogram::add(std::int32_t day) {
   const std::size_t never_bin = counts_.size() - 1;
@@ -66,7 +105,7 @@ void RunStatistics::consume(std::int64_t, const ReplicationOutcome& out) {
     rs.trainees_unmet.add(static_cast<double>(ro.trainees_unmet));
     rs.exhausted.add(ro.exhaustion_day == never_exhausted ? 0.0 : 1.0);
     rs.exhaustion_day.add(ro.exhaustion_day);
-    rs.unmet_values.push_back(ro.unmet);
+    rs.unmet_values.append(ro.unmet);
     for (int m = 0; m < months; ++m) {
       const std::size_t i = static_cast<std::size_t>(r * months + m);
       rs.monthly_commitments[static_cast<std::size_t>(m)].add(static_cast<double>(out.monthly_commitments[i]));
@@ -89,7 +128,7 @@ void RunStatistics::consume(std::int64_t, const ReplicationOutcome& out) {
   national_.additional_needed.add(static_cast<double>(no.additional_needed));
   national_.additional_is_needed.add(no.additional_needed > 0 ? 1.0 : 0.0);
   national_.additional_needed_day.add(no.additional_needed_day);
-  national_.additional_needed_values.push_back(no.additional_needed);
+  national_.additional_needed_values.append(no.additional_needed);
   for (int m = 0; m < months; ++m) {
     national_.monthly_commitments[static_cast<std::size_t>(m)].add(static_cast<double>(national_commit[static_cast<std::size_t>(m)]));
     national_.monthly_payments[static_cast<std::size_t>(m)].add(static_cast<double>(national_pay[static_cast<std::size_t>(m)]));

@@ -2,6 +2,7 @@
 // Everything the summary reports, accumulated replication by replication in
 // index order (so the floating-point sums are the same for any thread count).
 #include <cstdint>
+#include <cstdio>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,12 +28,34 @@ class DayHistogram {
   std::int64_t total_ = 0;
 };
 
+// The per-replication values of one amount, kept on disk (an anonymous
+// temporary file) rather than in memory, so that exact quantiles cost a run no
+// memory that grows with its replication count: one series is read back, at
+// the end, only while its quantiles are computed.
+class SpilledSeries {
+ public:
+  SpilledSeries();
+  ~SpilledSeries();
+  SpilledSeries(SpilledSeries&& other) noexcept;
+  SpilledSeries& operator=(SpilledSeries&& other) noexcept;
+  SpilledSeries(const SpilledSeries&) = delete;
+  SpilledSeries& operator=(const SpilledSeries&) = delete;
+
+  void append(Cents value);
+  std::int64_t size() const { return count_; }
+  std::vector<Cents> load() const;  // in append order
+
+ private:
+  std::FILE* file_ = nullptr;
+  std::int64_t count_ = 0;
+};
+
 struct RegionStatistics {
   Moments committed, released, paid, unmet, demand, peak_net_demand;
   Moments dossiers_committed, dossiers_unmet, dossiers_ineligible, trainees_committed, trainees_unmet;
   Moments exhausted;  // 0/1 per replication: its mean is P(exhausted)
   DayHistogram exhaustion_day;
-  std::vector<Cents> unmet_values;  // per replication, for quantiles
+  SpilledSeries unmet_values;  // per replication, for quantiles
   std::vector<Moments> monthly_commitments, monthly_payments;
   std::vector<double> committed_by_cell_sum, trainees_by_cell_sum;
 };
@@ -41,7 +64,7 @@ struct NationalStatistics {
   Moments committed, released, paid, unmet, demand, additional_needed;
   Moments additional_is_needed;  // 0/1: its mean is P(additional allocation needed)
   DayHistogram additional_needed_day;
-  std::vector<Cents> additional_needed_values;
+  SpilledSeries additional_needed_values;
   std::vector<Moments> monthly_commitments, monthly_payments;
 };
 

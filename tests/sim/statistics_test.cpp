@@ -52,3 +52,24 @@ TEST(Moments, StudentIntervalUsesTheTQuantile) {
 
 }  // namespace
 }  // namespace fnesim
+
+namespace fnesim {
+namespace {
+
+TEST(SpilledSeries, GivesBackWhatWasAppendedInOrderAndKeepsAppending) {
+  SpilledSeries series;
+  for (Cents v = -5; v < 100'000; v += 7) series.append(v * 1'000'003);
+  std::vector<Cents> first = series.load();
+  ASSERT_EQ(static_cast<std::int64_t>(first.size()), series.size());
+  EXPECT_EQ(first.front(), -5 * 1'000'003);
+  EXPECT_EQ(first[1], 2 * 1'000'003);
+  series.append(42);
+  const std::vector<Cents> second = series.load();
+  ASSERT_EQ(second.size(), first.size() + 1);
+  EXPECT_EQ(second.back(), 42);
+  SpilledSeries moved = std::move(series);
+  EXPECT_EQ(moved.load(), second);
+}
+
+}  // namespace
+}  // namespace fnesim
