@@ -6,15 +6,6 @@
 
 namespace fnesim {
 
-Cents round_to_cents(double euros) { return static_cast<Cents>(std::llround(euros * cents_per_euro)); }
-
-Cents apply_rate(Cents amount, Rate rate) {
-  // |amount| < 2^63 / 10^4 holds for any realistic sum (9.2e14 EUR).
-  const Cents scaled = amount * rate.basis_points;
-  const Cents half = Rate::full / 2;
-  return scaled >= 0 ? (scaled + half) / Rate::full : -((-scaled + half) / Rate::full);
-}
-
 std::optional<Cents> parse_euros(std::string_view text) {
   const std::size_t point = text.find('.');
   const std::string_view whole = text.substr(0, point);

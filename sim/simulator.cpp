@@ -461,11 +461,11 @@ void Simulator::simulate_region(int r, double uptake, std::uint64_t seed, std::i
       // Components of the cost; the remuneration part never reaches the envelope.
       const Cents pedagogical = demand.remuneration_share == 0 && demand.ancillary_share == 0
                                     ? total_cost
-                                    : static_cast<Cents>(std::llround(total_cost * demand.pedagogical_share));
+                                    : round_half_away(static_cast<double>(total_cost) * demand.pedagogical_share);
       const Cents ancillary = demand.remuneration_share == 0
                                   ? total_cost - pedagogical
                                   : std::min(total_cost - pedagogical,
-                                             static_cast<Cents>(std::llround(total_cost * demand.ancillary_share)));
+                                             round_half_away(static_cast<double>(total_cost) * demand.ancillary_share));
       amount = apply_rate(pedagogical + (ancillary_eligible ? ancillary : 0), rules.rate[static_cast<std::size_t>(cell)]);
       const Cents cap = rules.cap[static_cast<std::size_t>(cell)];
       if (cap >= 0) amount = std::min(amount, cap);
@@ -473,7 +473,7 @@ void Simulator::simulate_region(int r, double uptake, std::uint64_t seed, std::i
     const std::int32_t start = std::min(day + start_lag, last_training_day);
     const std::int32_t end_day = std::min(start + duration, last_training_day);
     const Cents realised =
-        diagnostic ? amount : (cancelled ? 0 : amount - static_cast<Cents>(std::llround(amount * dropout)));
+        diagnostic ? amount : (cancelled ? 0 : amount - round_half_away(static_cast<double>(amount) * dropout));
     const Cents released = amount - realised;
 
     ro.demand += amount;

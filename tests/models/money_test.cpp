@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <limits>
 
 namespace fnesim {
@@ -47,6 +48,25 @@ TEST(Money, ParseEurosRejectsWhatIsNotAnAmount) {
   for (const char* text : {"", "-1", "+1", "1.234", "1.", ".5", "1,5", "1 000", "1e3", "abc", "12a", "1..2",
                            "1.2.3", " 1", "1 ", "92233720368547758.08", "99999999999999999999"})
     EXPECT_EQ(parse_euros(text), std::nullopt) << '"' << text << '"';
+}
+
+}  // namespace
+}  // namespace fnesim
+
+namespace fnesim {
+namespace {
+
+// The inline rounding keeps std::llround's rule exactly, edge cases included.
+TEST(Money, RoundHalfAwayAgreesWithLlround) {
+  const double cases[] = {0.0, 0.5, -0.5, 1.5, -1.5, 2.5, 0.49999999999999994, -0.49999999999999994,
+                          2.4999999999999996, 1e15 + 0.5, -1e15 - 0.5, 4503599627370495.5, 123456.49999, 7.0};
+  for (double x : cases) EXPECT_EQ(round_half_away(x), std::llround(x)) << x;
+  std::uint64_t state = 12345;
+  for (int i = 0; i < 100'000; ++i) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    const double x = (static_cast<double>(state >> 11) / 9007199254740992.0 - 0.5) * 2e9;
+    ASSERT_EQ(round_half_away(x), std::llround(x)) << x;
+  }
 }
 
 }  // namespace
