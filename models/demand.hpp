@@ -1,12 +1,11 @@
 #pragma once
 // How dossiers arise (scenario section `demand`): arrivals, attributes, costs,
 // schedule and life cycle. Parameters only; the sampling lives in sim/.
+#include <Eigen/Dense>
 #include <array>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <Eigen/Dense>
 
 #include "models/categories.hpp"
 #include "models/money.hpp"
@@ -26,9 +25,9 @@ using AttributeMix = std::array<double, mix_cell_count>;
 // Trainees per dossier.
 struct TraineeCount {
   enum class Kind { ShiftedPoisson, Fixed, Categorical } kind = Kind::ShiftedPoisson;
-  double mean = 2.5;          // ShiftedPoisson: K = 1 + Poisson(mean − 1)
-  int fixed = 1;              // Fixed
-  std::vector<int> values;    // Categorical
+  double mean = 2.5;        // ShiftedPoisson: K = 1 + Poisson(mean − 1)
+  int fixed = 1;            // Fixed
+  std::vector<int> values;  // Categorical
   std::vector<double> weights;
 };
 
@@ -77,14 +76,16 @@ struct DemandModel {
   // Headcount used for a size class when looking up the rate of a simulated dossier.
   std::array<long, size_class_count> representative_headcount = size_class_min_headcount;
 
-  DayRange start_lag_days;                            // filing → training start
-  std::array<DayRange, pathway_count> duration_days{};  // capped at 365 days and at the training end
+  // By pathway: filing → training start, and the training's length (capped at
+  // 365 days and at the training end). Diagnostics start on their filing day.
+  std::array<DayRange, pathway_count> start_lag_days{};
+  std::array<DayRange, pathway_count> duration_days{};
 
   // Life cycle: a committed dossier is cancelled with this probability (nothing
   // realised); otherwise a Beta-distributed share of its amount is lost to drop-outs.
   double cancellation_probability = 0.0;
   double dropout_mean = 0.0;
-  double dropout_sd = 0.0;  // 0: the share is exactly dropout_mean
+  double dropout_sd = 0.0;      // 0: the share is exactly dropout_mean
   DayRange invoicing_lag_days;  // training end → payment
 
   // DIAG GPEC COVID-19 dossiers (art. 3): one per company, days capped by coverage.

@@ -241,9 +241,17 @@ std::string describe_scenario(const Scenario& s) {
            ", remuneration " + format_share(d.remuneration_share));
   line(out, "Life cycle",
        "cancelled " + format_share(d.cancellation_probability) + ", drop-out mean " +
-           format_share(d.dropout_mean) + " sd " + format_share(d.dropout_sd) + ", start lag " +
-           day_range_text(d.start_lag_days) + " days, invoicing lag " + day_range_text(d.invoicing_lag_days) +
-           " days");
+           format_share(d.dropout_mean) + " sd " + format_share(d.dropout_sd) + ", invoicing lag " +
+           day_range_text(d.invoicing_lag_days) + " days");
+  std::string schedule;
+  for (int p = 0; p < pathway_count; ++p) {
+    if (p > 0) schedule += "; ";
+    schedule.append(pathway_keys[static_cast<std::size_t>(p)]).append(" ");
+    schedule += day_range_text(d.start_lag_days[static_cast<std::size_t>(p)]);
+    schedule += " then ";
+    schedule += day_range_text(d.duration_days[static_cast<std::size_t>(p)]);
+  }
+  line(out, "Start lag, duration (days)", schedule);
   line(out, "Diagnostics dossiers",
        d.diagnostics_expected_dossiers > 0 ? format_count(d.diagnostics_expected_dossiers, 0) + ", " +
                                                  day_range_text(d.diagnostic_days) + " days each"

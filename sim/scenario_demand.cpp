@@ -521,20 +521,23 @@ void read_cost_components(TableReader& section, DemandModel& out) {
 void read_schedule(TableReader& section, DemandModel& out) {
   auto table = section.table("schedule");
   if (!table) return;
-  if (const auto v = table->day_range("start_lag_days", 0, max_lag_days)) out.start_lag_days = *v;
-  if (const MergedEntry* e = table->entry("duration_days")) {
+  // Each key is one [min, max] for every pathway or an inline table by pathway.
+  auto read_by_pathway = [&](const char* key, int max_days, std::array<DayRange, pathway_count>& ranges) {
+    const MergedEntry* e = table->entry(key);
+    if (!e) return;
     if (e->value == nullptr || e->value->is_table()) {
-      auto by_pathway = table->table("duration_days");
+      auto by_pathway = table->table(key);
       for (int p = 0; p < pathway_count; ++p) {
-        const auto v =
-            by_pathway->day_range(pathway_keys[static_cast<std::size_t>(p)], 0, max_pathway_days, true);
-        if (v) out.duration_days[static_cast<std::size_t>(p)] = *v;
+        const auto v = by_pathway->day_range(pathway_keys[static_cast<std::size_t>(p)], 0, max_days, true);
+        if (v) ranges[static_cast<std::size_t>(p)] = *v;
       }
       by_pathway->finish("pathway", as_strings(pathway_keys));
-    } else if (const auto v = table->day_range("duration_days", 0, max_pathway_days)) {
-      out.duration_days.fill(*v);
+    } else if (const auto v = table->day_range(key, 0, max_days)) {
+      ranges.fill(*v);
     }
-  }
+  };
+  read_by_pathway("start_lag_days", max_lag_days, out.start_lag_days);
+  read_by_pathway("duration_days", max_pathway_days, out.duration_days);
   table->finish();
 }
 

@@ -1,11 +1,10 @@
 #include "sim/simulator.hpp"
 
 #include <algorithm>
-#include <cmath>
-#include <queue>
-
 #include <boost/math/distributions/normal.hpp>
 #include <boost/math/special_functions/gamma.hpp>
+#include <cmath>
+#include <queue>
 
 #include "sim/boost_random.hpp"
 #include "sim/ledger.hpp"
@@ -65,9 +64,9 @@ struct Simulator::Epoch {
 
 struct Simulator::RegionPlan {
   Cents available = 0;
-  Cents ceiling = 0;                     // available, or available × (1 + margin) when overcommitting
-  double expected_arrivals = 0;          // training dossiers + diagnostics, before uptake
-  double diagnostic_probability = 0;     // share of arrivals that are diagnostics
+  Cents ceiling = 0;                  // available, or available × (1 + margin) when overcommitting
+  double expected_arrivals = 0;       // training dossiers + diagnostics, before uptake
+  double diagnostic_probability = 0;  // share of arrivals that are diagnostics
   double carryover_expected = 0;
   std::vector<double> cumulative_intensity;  // per window day, normalised to end at 1
   boost::random::discrete_distribution<int, double> cell;
@@ -83,7 +82,8 @@ Simulator::Simulator(const Scenario& scenario) : scenario_(scenario) {
   month_count_ = month_index(conv.commitment_start, horizon_end) + 1;
   month_of_day_.resize(static_cast<std::size_t>(horizon_days_));
   for (int d = 0; d < horizon_days_; ++d)
-    month_of_day_[static_cast<std::size_t>(d)] = month_index(conv.commitment_start, conv.commitment_start.plus_days(d));
+    month_of_day_[static_cast<std::size_t>(d)] =
+        month_index(conv.commitment_start, conv.commitment_start.plus_days(d));
 
   // Coverage epochs: the rules can only change on a valid_from or the day after a valid_until.
   std::vector<std::int32_t> boundaries = {0};
@@ -101,9 +101,11 @@ Simulator::Simulator(const Scenario& scenario) : scenario_(scenario) {
     for (int s = 0; s < size_class_count; ++s)
       for (int st = 0; st < status_count; ++st)
         for (int p = 0; p < pathway_count; ++p) {
-          const int cell = mix_cell(static_cast<SizeClass>(s), static_cast<Status>(st), static_cast<Pathway>(p));
-          const CoverageRule* rule = find_rule_or_null(scenario_.coverage, Regime::Convention, static_cast<Status>(st),
-                                                       demand.representative_headcount[s], date);
+          const int cell =
+              mix_cell(static_cast<SizeClass>(s), static_cast<Status>(st), static_cast<Pathway>(p));
+          const CoverageRule* rule =
+              find_rule_or_null(scenario_.coverage, Regime::Convention, static_cast<Status>(st),
+                                demand.representative_headcount[s], date);
           epoch.eligible[cell] = rule != nullptr;
           epoch.rate[cell] = rule ? rule->rate : Rate{};
           epoch.cap[cell] = rule && rule->cap_per_dossier ? *rule->cap_per_dossier : -1;
@@ -135,7 +137,8 @@ Simulator::Simulator(const Scenario& scenario) : scenario_(scenario) {
       const double weight = d < open_days ? rd.monthly_profile[static_cast<std::size_t>(date.month() - 1)] /
                                                 days_in_month(date.year(), date.month())
                                           : 0.0;
-      plan.cumulative_intensity[static_cast<std::size_t>(d) + 1] = plan.cumulative_intensity[static_cast<std::size_t>(d)] + weight;
+      plan.cumulative_intensity[static_cast<std::size_t>(d) + 1] =
+          plan.cumulative_intensity[static_cast<std::size_t>(d)] + weight;
     }
     const double total = plan.cumulative_intensity.back();
     for (double& c : plan.cumulative_intensity) c = total > 0 ? c / total : 0.0;
@@ -145,8 +148,8 @@ Simulator::Simulator(const Scenario& scenario) : scenario_(scenario) {
 
   const TraineeCount& tc = demand.trainees;
   trainee_extra_ = boost::random::poisson_distribution<int, double>(tc.mean > 1 ? tc.mean - 1 : 1.0);
-  trainee_category_ = boost::random::discrete_distribution<int, double>(tc.weights.empty() ? std::vector<double>{1.0}
-                                                                                        : tc.weights);
+  trainee_category_ = boost::random::discrete_distribution<int, double>(
+      tc.weights.empty() ? std::vector<double>{1.0} : tc.weights);
   for (int p = 0; p < pathway_count; ++p) {
     const TraineeCost& cost = demand.cost_per_trainee[static_cast<std::size_t>(p)];
     const double sigma = cost.kind == TraineeCost::Kind::LogNormal ? cost.sigma : 0.0;
@@ -213,7 +216,8 @@ void Simulator::draw_uptake(std::uint64_t seed, std::int64_t replication, Worksp
     for (int r = 0; r < regions; ++r) normal_scores[r] = standard_normal(ws.engine);
     const Eigen::VectorXd correlated = uptake_loading_ * normal_scores;
     for (int r = 0; r < regions; ++r)
-      ws.uptake[static_cast<std::size_t>(r)] = national * gamma_at_normal_score(demand.regional_uptake_cv, correlated[r]);
+      ws.uptake[static_cast<std::size_t>(r)] =
+          national * gamma_at_normal_score(demand.regional_uptake_cv, correlated[r]);
   } else {
     std::fill(ws.uptake.begin(), ws.uptake.end(), national);
   }
@@ -236,7 +240,8 @@ std::vector<double> Simulator::uptake_factors(std::uint64_t seed, std::int64_t r
   return ws->uptake;
 }
 
-void Simulator::simulate(std::uint64_t seed, std::int64_t replication, Workspace& ws, ReplicationOutcome& out) const {
+void Simulator::simulate(std::uint64_t seed, std::int64_t replication, Workspace& ws,
+                         ReplicationOutcome& out) const {
   out.clear();
   ws.stream_digest = 0;
   draw_uptake(seed, replication, ws);
@@ -266,15 +271,18 @@ void Simulator::simulate(std::uint64_t seed, std::int64_t replication, Workspace
 // engines and does nothing else: the random-number floor the benchmark
 // compares the full replication against (docs/performance.md).
 template <bool kBookkeeping>
-void Simulator::simulate_region(int r, double uptake, std::uint64_t seed, std::int64_t replication, Workspace& ws,
-                                ReplicationOutcome* out) const {
+void Simulator::simulate_region(int r, double uptake, std::uint64_t seed, std::int64_t replication,
+                                Workspace& ws, ReplicationOutcome* out) const {
   const DemandModel& demand = scenario_.demand;
   const RegionPlan& plan = plans_[static_cast<std::size_t>(r)];
   RegionOutcome unused;
   RegionOutcome& ro = kBookkeeping ? out->regions[static_cast<std::size_t>(r)] : unused;
-  Cents* monthly_commit = kBookkeeping ? &out->monthly_commitments[static_cast<std::size_t>(r * month_count_)] : nullptr;
-  Cents* monthly_pay = kBookkeeping ? &out->monthly_payments[static_cast<std::size_t>(r * month_count_)] : nullptr;
-  Cents* cell_cents = kBookkeeping ? &out->committed_by_cell[static_cast<std::size_t>(r * mix_cell_count)] : nullptr;
+  Cents* monthly_commit =
+      kBookkeeping ? &out->monthly_commitments[static_cast<std::size_t>(r * month_count_)] : nullptr;
+  Cents* monthly_pay =
+      kBookkeeping ? &out->monthly_payments[static_cast<std::size_t>(r * month_count_)] : nullptr;
+  Cents* cell_cents =
+      kBookkeeping ? &out->committed_by_cell[static_cast<std::size_t>(r * mix_cell_count)] : nullptr;
   std::int64_t* cell_trainees =
       kBookkeeping ? &out->trainees_by_cell[static_cast<std::size_t>(r * mix_cell_count)] : nullptr;
   const auto rep = static_cast<std::uint64_t>(replication);
@@ -306,7 +314,8 @@ void Simulator::simulate_region(int r, double uptake, std::uint64_t seed, std::i
     ro.unmet += amount;
     return false;
   };
-  auto schedule_release_and_payment = [&](std::int32_t end_day, Cents released, Cents realised, int invoicing_lag) {
+  auto schedule_release_and_payment = [&](std::int32_t end_day, Cents released, Cents realised,
+                                          int invoicing_lag) {
     if (released > 0) {
       if (end_day <= last_commitment_day) {
         ws.release_heap.push_back({end_day, released});
@@ -325,8 +334,8 @@ void Simulator::simulate_region(int r, double uptake, std::uint64_t seed, std::i
     reseed(engine, seed, rep, StreamPurpose::CarryOver, region_id);
     const int count = boost::random::poisson_distribution<int, double>(plan.carryover_expected)(engine);
     const double sigma = demand.carryover_sigma;
-    boost::random::lognormal_distribution<double> share(std::log(demand.carryover_mean_fne_eur) - sigma * sigma / 2,
-                                                        sigma);
+    boost::random::lognormal_distribution<double> share(
+        std::log(demand.carryover_mean_fne_eur) - sigma * sigma / 2, sigma);
     for (int i = 0; i < count; ++i) {
       const double share_eur = sigma > 0 ? share(engine) : demand.carryover_mean_fne_eur;
       const int lag = draw_days(demand.invoicing_lag_days, engine);
@@ -354,7 +363,8 @@ void Simulator::simulate_region(int r, double uptake, std::uint64_t seed, std::i
   // already in order, no sort.
   reseed(engine, seed, rep, StreamPurpose::Arrivals, region_id);
   const double mean_arrivals = plan.expected_arrivals * uptake;
-  const int arrivals = mean_arrivals > 0 ? boost::random::poisson_distribution<int, double>(mean_arrivals)(engine) : 0;
+  const int arrivals =
+      mean_arrivals > 0 ? boost::random::poisson_distribution<int, double>(mean_arrivals)(engine) : 0;
   ws.spacings.resize(static_cast<std::size_t>(arrivals) + 1);
   ws.arrival_days.resize(static_cast<std::size_t>(arrivals));
   {
@@ -420,8 +430,12 @@ void Simulator::simulate_region(int r, double uptake, std::uint64_t seed, std::i
       cell = plan.cell(engine);
       pathway = static_cast<Pathway>(cell % pathway_count);
       switch (tc.kind) {
-        case TraineeCount::Kind::ShiftedPoisson: trainees = 1 + (tc.mean > 1 ? trainee_extra_(engine) : 0); break;
-        case TraineeCount::Kind::Fixed: trainees = tc.fixed; break;
+        case TraineeCount::Kind::ShiftedPoisson:
+          trainees = 1 + (tc.mean > 1 ? trainee_extra_(engine) : 0);
+          break;
+        case TraineeCount::Kind::Fixed:
+          trainees = tc.fixed;
+          break;
         case TraineeCount::Kind::Categorical:
           trainees = tc.values[static_cast<std::size_t>(trainee_category_(engine))];
           break;
@@ -436,18 +450,22 @@ void Simulator::simulate_region(int r, double uptake, std::uint64_t seed, std::i
     }
 
     // Life cycle.
-    const int start_lag = draw_days(demand.start_lag_days, life);
-    const int duration = diagnostic ? 0 : draw_days(demand.duration_days[static_cast<std::size_t>(pathway)], life);
+    const int start_lag =
+        diagnostic ? 0 : draw_days(demand.start_lag_days[static_cast<std::size_t>(pathway)], life);
+    const int duration =
+        diagnostic ? 0 : draw_days(demand.duration_days[static_cast<std::size_t>(pathway)], life);
     const bool cancelled = demand.cancellation_probability > 0 && is_cancelled(life);
     const double dropout = random_dropout ? dropout_share(life) : demand.dropout_mean;
     const int invoicing_lag = draw_days(demand.invoicing_lag_days, life);
 
     if constexpr (!kBookkeeping) {
-      ws.floor_checksum += cost_eur + dropout + start_lag + duration + invoicing_lag + cancelled + diagnostic_days;
+      ws.floor_checksum +=
+          cost_eur + dropout + start_lag + duration + invoicing_lag + cancelled + diagnostic_days;
       continue;
     }
 
-    // The envelope's share: the rule's rate on the eligible components (art. 2, 6), or the diagnostic's flat rate (art. 3).
+    // The envelope's share: the rule's rate on the eligible components (art. 2, 6), or the diagnostic's flat
+    // rate (art. 3).
     Cents amount = 0;
     if (diagnostic) {
       amount = diagnostic_day_rate * diagnostic_days;
@@ -459,21 +477,25 @@ void Simulator::simulate_region(int r, double uptake, std::uint64_t seed, std::i
       }
       const Cents total_cost = round_to_cents(cost_eur);
       // Components of the cost; the remuneration part never reaches the envelope.
-      const Cents pedagogical = demand.remuneration_share == 0 && demand.ancillary_share == 0
-                                    ? total_cost
-                                    : round_half_away(static_cast<double>(total_cost) * demand.pedagogical_share);
-      const Cents ancillary = demand.remuneration_share == 0
-                                  ? total_cost - pedagogical
-                                  : std::min(total_cost - pedagogical,
-                                             round_half_away(static_cast<double>(total_cost) * demand.ancillary_share));
-      amount = apply_rate(pedagogical + (ancillary_eligible ? ancillary : 0), rules.rate[static_cast<std::size_t>(cell)]);
+      const Cents pedagogical =
+          demand.remuneration_share == 0 && demand.ancillary_share == 0
+              ? total_cost
+              : round_half_away(static_cast<double>(total_cost) * demand.pedagogical_share);
+      const Cents ancillary =
+          demand.remuneration_share == 0
+              ? total_cost - pedagogical
+              : std::min(total_cost - pedagogical,
+                         round_half_away(static_cast<double>(total_cost) * demand.ancillary_share));
+      amount = apply_rate(pedagogical + (ancillary_eligible ? ancillary : 0),
+                          rules.rate[static_cast<std::size_t>(cell)]);
       const Cents cap = rules.cap[static_cast<std::size_t>(cell)];
       if (cap >= 0) amount = std::min(amount, cap);
     }
     const std::int32_t start = std::min(day + start_lag, last_training_day);
     const std::int32_t end_day = std::min(start + duration, last_training_day);
     const Cents realised =
-        diagnostic ? amount : (cancelled ? 0 : amount - round_half_away(static_cast<double>(amount) * dropout));
+        diagnostic ? amount
+                   : (cancelled ? 0 : amount - round_half_away(static_cast<double>(amount) * dropout));
     const Cents released = amount - realised;
 
     ro.demand += amount;

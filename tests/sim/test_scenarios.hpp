@@ -70,7 +70,8 @@ inline Scenario rich_scenario(ExhaustionPolicy policy) {
   d.regional_uptake_cv = 0.3;
   d.regional_correlation << 1, 0.5, 0.2, 0.5, 1, 0.3, 0.2, 0.3, 1;
   for (RegionalDemand& rd : d.regions) {
-    for (int cell = 0; cell < mix_cell_count; ++cell) rd.mix[static_cast<std::size_t>(cell)] = 1.0 / mix_cell_count;
+    for (int cell = 0; cell < mix_cell_count; ++cell)
+      rd.mix[static_cast<std::size_t>(cell)] = 1.0 / mix_cell_count;
     rd.monthly_profile = {1, 1, 1, 1, 1, 1, 0.5, 0.3, 1, 1.2, 1.3, 1.5};
   }
   d.intake_closes_days_before_end = 14;
@@ -83,7 +84,7 @@ inline Scenario rich_scenario(ExhaustionPolicy policy) {
   d.pedagogical_share = 0.8;
   d.ancillary_share = 0.1;
   d.remuneration_share = 0.1;
-  d.start_lag_days = {5, 60};
+  for (DayRange& dr : d.start_lag_days) dr = {5, 60};
   for (DayRange& dr : d.duration_days) dr = {3, 200};
   d.cancellation_probability = 0.1;
   d.dropout_mean = 0.1;
