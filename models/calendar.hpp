@@ -18,12 +18,14 @@ class Date {
 
   constexpr std::int32_t day_number() const { return days_since_epoch_; }
   int year() const;
-  int month() const;  // 1..12
-  int day() const;    // 1..31
+  int month() const;        // 1..12
+  int day() const;          // 1..31
   std::string iso() const;  // "YYYY-MM-DD"
 
   constexpr Date plus_days(std::int32_t days) const { return Date(days_since_epoch_ + days); }
-  friend constexpr std::int32_t days_between(Date from, Date to) { return to.days_since_epoch_ - from.days_since_epoch_; }
+  friend constexpr std::int32_t days_between(Date from, Date to) {
+    return to.days_since_epoch_ - from.days_since_epoch_;
+  }
   friend constexpr auto operator<=>(Date, Date) = default;
 
  private:

@@ -11,8 +11,8 @@ namespace fnesim {
 // The first two share the "fewer than 300" rates; only the first opens PDC-50.
 enum class SizeClass { Under50, From50To299, From300To1000, Over1000 };
 inline constexpr int size_class_count = 4;
-inline constexpr std::array<std::string_view, size_class_count> size_class_keys = {"lt50", "50-299", "300-1000",
-                                                                                   "gt1000"};
+inline constexpr std::array<std::string_view, size_class_count> size_class_keys = {"lt50", "50-299",
+                                                                                   "300-1000", "gt1000"};
 // Inclusive headcount bounds of each class; the last is open-ended.
 inline constexpr std::array<long, size_class_count> size_class_min_headcount = {1, 50, 300, 1001};
 inline constexpr std::array<long, size_class_count> size_class_max_headcount = {49, 299, 1000, 1'000'000'000};
@@ -28,8 +28,8 @@ inline constexpr std::array<std::string_view, status_count> status_keys = {"AP",
 // Training pathways (art. 3).
 enum class Pathway { Reconversion, Certifying, CovidSpecific, Anticipation };
 inline constexpr int pathway_count = 4;
-inline constexpr std::array<std::string_view, pathway_count> pathway_keys = {"reconversion", "certifying",
-                                                                             "covid_specific", "anticipation"};
+inline constexpr std::array<std::string_view, pathway_count> pathway_keys = {
+    "reconversion", "certifying", "covid_specific", "anticipation"};
 
 // Joint cell of the attribute mix: size × status × pathway.
 inline constexpr int mix_cell_count = size_class_count * status_count * pathway_count;

@@ -16,8 +16,8 @@ enum class FeeMode {
 };
 
 struct Region {
-  std::string code;  // short key used in scenario files, e.g. "ARA"
-  std::string name;  // e.g. "Auvergne-Rhône-Alpes"
+  std::string code;    // short key used in scenario files, e.g. "ARA"
+  std::string name;    // e.g. "Auvergne-Rhône-Alpes"
   Cents envelope = 0;  // annex figure
 };
 
@@ -25,10 +25,10 @@ struct Convention {
   Cents total_envelope = 0;  // art. 6: 150 M EUR
   Rate fee_rate{};           // art. 6: 5 %
   FeeMode fee_mode = FeeMode::ProRata;
-  std::vector<Region> regions;  // annex, in the scenario's order
-  Date commitment_start;        // art. 7: 2021-01-01
-  Date commitment_end;          // art. 7: 2021-12-31 (last day commitments may be made)
-  Date training_end;            // art. 7: 2022-04-30 (last day training may run)
+  std::vector<Region> regions;                 // annex, in the scenario's order
+  Date commitment_start;                       // art. 7: 2021-01-01
+  Date commitment_end;                         // art. 7: 2021-12-31 (last day commitments may be made)
+  Date training_end;                           // art. 7: 2022-04-30 (last day training may run)
   std::vector<Date> steering_committee_dates;  // art. 5: once per semester
 
   // What a region may commit: its envelope less its share of the fees.

@@ -101,10 +101,10 @@ RunSummary summarise(const Simulator& simulator, const RunStatistics& stats, std
 std::string render_summary_table(const RunSummary& s, const RunTiming& timing) {
   std::string out;
   char header[256];
-  std::snprintf(header, sizeof header, "fnesim run: %s — %lld replications, seed %llu, %d thread%s, %.1f s\n\n",
-                s.scenario_name.c_str(), static_cast<long long>(s.replications),
-                static_cast<unsigned long long>(s.seed), timing.threads, timing.threads > 1 ? "s" : "",
-                timing.seconds);
+  std::snprintf(
+      header, sizeof header, "fnesim run: %s — %lld replications, seed %llu, %d thread%s, %.1f s\n\n",
+      s.scenario_name.c_str(), static_cast<long long>(s.replications),
+      static_cast<unsigned long long>(s.seed), timing.threads, timing.threads > 1 ? "s" : "", timing.seconds);
   out += header;
   TextTable table;
   table.add_column("Region", TextTable::Align::Left);
@@ -134,7 +134,8 @@ std::string render_summary_table(const RunSummary& s, const RunTiming& timing) {
                 "Additional allocation needed (regions pooled, releases counted): probability %s; "
                 "median %s, 90 %%: %s, 95 %%: %s; mean %s ±%s.\n",
                 millions_cents(n.fees).c_str(), millions_cents(n.available).c_str(),
-                probability(n.p_additional_needed).c_str(), millions_cents(n.additional_needed_quantile.at(50)).c_str(),
+                probability(n.p_additional_needed).c_str(),
+                millions_cents(n.additional_needed_quantile.at(50)).c_str(),
                 millions_cents(n.additional_needed_quantile.at(90)).c_str(),
                 millions_cents(n.additional_needed_quantile.at(95)).c_str(),
                 millions(n.additional_needed_eur.mean).c_str(),
@@ -144,13 +145,15 @@ std::string render_summary_table(const RunSummary& s, const RunTiming& timing) {
   // the 5 % of years when that comes earliest, and in half of them.
   if (n.additional_needed_day.at(5)) {
     out += "Needed by: " + day_as_date(s, n.additional_needed_day.at(5)) + " in 5 % of simulated years";
-    if (n.additional_needed_day.at(50)) out += ", " + day_as_date(s, n.additional_needed_day.at(50)) + " in half of them";
+    if (n.additional_needed_day.at(50))
+      out += ", " + day_as_date(s, n.additional_needed_day.at(50)) + " in half of them";
     out += ".\n";
   }
   char precision[256];
-  std::snprintf(precision, sizeof precision,
-                "P(exhausted) ± one Monte-Carlo standard error; exhaustion = the first dossier refused before %s.\n",
-                s.commitment_start.plus_days(s.window_days).iso().c_str());
+  std::snprintf(
+      precision, sizeof precision,
+      "P(exhausted) ± one Monte-Carlo standard error; exhaustion = the first dossier refused before %s.\n",
+      s.commitment_start.plus_days(s.window_days).iso().c_str());
   out += precision;
   return out;
 }

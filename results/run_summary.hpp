@@ -21,7 +21,8 @@ struct RegionSummary {
   std::string code, name;
   Cents envelope = 0, available = 0;
   MeanEstimate p_exhausted;
-  std::map<int, std::optional<std::int32_t>> exhaustion_day;  // percentile → day from commitment start; none = not exhausted
+  std::map<int, std::optional<std::int32_t>>
+      exhaustion_day;  // percentile → day from commitment start; none = not exhausted
   MeanEstimate committed_eur, released_eur, paid_eur, unmet_eur, demand_eur, peak_net_demand_eur;
   std::map<int, Cents> unmet_quantile;  // percentile → cents
   MeanEstimate dossiers_committed, dossiers_unmet, dossiers_ineligible, trainees_committed, trainees_unmet;

@@ -10,8 +10,8 @@ namespace fnesim::cli {
 
 // Exit codes shared by every subcommand.
 inline constexpr int exit_ok = 0;
-inline constexpr int exit_failure = 1;     // the job could not be done (I/O, precision not reached…)
-inline constexpr int exit_bad_input = 2;   // invalid scenario, arguments or input file
+inline constexpr int exit_failure = 1;    // the job could not be done (I/O, precision not reached…)
+inline constexpr int exit_bad_input = 2;  // invalid scenario, arguments or input file
 inline constexpr int exit_interrupted = 130;
 
 void register_validate(CLI::App& app, int& exit_code);

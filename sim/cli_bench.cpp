@@ -1,6 +1,7 @@
 // `fnesim bench`: what a replication costs, against the cost of its random
 // numbers alone (the floor), at one thread and at all cores — measured in the
 // same process, interleaved, so that the ratios survive a noisy machine.
+#include <omp.h>
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -9,8 +10,6 @@
 #include <iostream>
 #include <memory>
 #include <vector>
-
-#include <omp.h>
 
 #include "sim/cli.hpp"
 #include "sim/run_statistics.hpp"
@@ -31,10 +30,13 @@ struct BenchOptions {
 
 using Clock = std::chrono::steady_clock;
 
-double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
 
 // Full replications, outcomes discarded: the simulation's own cost.
-double time_simulation(const Simulator& simulator, std::int64_t replications, int threads, std::int64_t* dossiers) {
+double time_simulation(const Simulator& simulator, std::int64_t replications, int threads,
+                       std::int64_t* dossiers) {
   std::vector<std::unique_ptr<Workspace, void (*)(Workspace*)>> workspaces;
   std::vector<ReplicationOutcome> outcomes;
   for (int t = 0; t < threads; ++t) {
@@ -63,7 +65,8 @@ double time_floor(const Simulator& simulator, std::int64_t replications, int thr
   const auto start = Clock::now();
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 8) reduction(+ : checksum)
   for (std::int64_t rep = 0; rep < replications; ++rep)
-    checksum += simulator.draw_variates_only(1, rep, *workspaces[static_cast<std::size_t>(omp_get_thread_num())]);
+    checksum +=
+        simulator.draw_variates_only(1, rep, *workspaces[static_cast<std::size_t>(omp_get_thread_num())]);
   const double elapsed = seconds_since(start);
   if (checksum == 0.123456789) std::puts("");  // keeps the draws observable
   return elapsed;
@@ -80,8 +83,9 @@ int bench_command(const BenchOptions& options) {
   const Simulator simulator(scenario);
   const int cores = resolve_thread_count(0);
   const std::int64_t n = options.replications;
-  std::printf("fnesim bench: %s, %lld replications per measurement, best of %d interleaved rounds, %d cores\n\n",
-              scenario.name.c_str(), static_cast<long long>(n), options.rounds, cores);
+  std::printf(
+      "fnesim bench: %s, %lld replications per measurement, best of %d interleaved rounds, %d cores\n\n",
+      scenario.name.c_str(), static_cast<long long>(n), options.rounds, cores);
 
   double best_floor_1 = 1e300, best_full_1 = 1e300, best_floor_all = 1e300, best_full_all = 1e300;
   std::int64_t dossiers = 0;
@@ -129,14 +133,17 @@ int bench_command(const BenchOptions& options) {
 
 void register_bench(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<BenchOptions>();
-  CLI::App* bench = app.add_subcommand(
-      "bench", "Measure the cost of a replication against the floor of drawing its random numbers (docs/performance.md)");
+  CLI::App* bench = app.add_subcommand("bench",
+                                       "Measure the cost of a replication against the floor of drawing its "
+                                       "random numbers (docs/performance.md)");
   bench->add_option("scenario", options->scenario, "Scenario to measure (default: reference-r1)");
   bench->add_option("-n,--replications", options->replications, "Replications per measurement")
       ->check(CLI::Range(std::int64_t{10}, std::int64_t{100'000'000}));
-  bench->add_option("--rounds", options->rounds, "Interleaved rounds; the best of each is kept")->check(CLI::Range(1, 100));
-  bench->add_option("--default-replications", options->default_replications,
-                    "Replications of the default scenario for the planner's timing")
+  bench->add_option("--rounds", options->rounds, "Interleaved rounds; the best of each is kept")
+      ->check(CLI::Range(1, 100));
+  bench
+      ->add_option("--default-replications", options->default_replications,
+                   "Replications of the default scenario for the planner's timing")
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{100'000'000}));
   bench->add_flag("--skip-default", options->skip_default, "Do not time the default scenario");
   bench->callback([options, &exit_code] { exit_code = bench_command(*options); });

@@ -1,9 +1,9 @@
 #include "sim/cli_progress.hpp"
 
+#include <unistd.h>
+
 #include <csignal>
 #include <cstdio>
-
-#include <unistd.h>
 
 namespace fnesim::cli {
 namespace {
@@ -40,8 +40,9 @@ void ProgressBar::update(std::int64_t done, std::int64_t target) {
   char bar[width + 1];
   for (int i = 0; i < width; ++i) bar[i] = i < filled ? '#' : '.';
   bar[width] = '\0';
-  std::fprintf(stderr, "\r[%s] %3d%% %lld/%lld  %.0f rep/s  ETA %.0f s   ", bar, static_cast<int>(100 * done / target),
-               static_cast<long long>(done), static_cast<long long>(target), rate, eta);
+  std::fprintf(stderr, "\r[%s] %3d%% %lld/%lld  %.0f rep/s  ETA %.0f s   ", bar,
+               static_cast<int>(100 * done / target), static_cast<long long>(done),
+               static_cast<long long>(target), rate, eta);
   std::fflush(stderr);
 }
 

@@ -6,8 +6,8 @@
 
 int main(int argc, char** argv) {
   CLI::App app{"fnesim: when does each FNE-Formation regional envelope run out, and how sure are we?"};
-  app.set_version_flag("--version", std::string("fnesim ") + fnesim::version_string + " (" +
-                                        fnesim::git_revision + ")");
+  app.set_version_flag("--version",
+                       std::string("fnesim ") + fnesim::version_string + " (" + fnesim::git_revision + ")");
   app.require_subcommand(1);
   int exit_code = fnesim::cli::exit_ok;
   fnesim::cli::register_validate(app, exit_code);

@@ -5,10 +5,9 @@
 // index the same way). Separate purposes keep a feature that draws more
 // numbers from shifting every other draw, which also gives common random
 // numbers between scenarios that differ only in envelopes or policies.
+#include <boost/random/mersenne_twister.hpp>
 #include <cstdint>
 #include <string_view>
-
-#include <boost/random/mersenne_twister.hpp>
 
 namespace fnesim {
 
@@ -33,8 +32,8 @@ constexpr std::uint64_t splitmix64(std::uint64_t x) {
   return x ^ (x >> 31);
 }
 
-constexpr std::uint64_t stream_seed(std::uint64_t master_seed, std::uint64_t replication, StreamPurpose purpose,
-                                    std::uint32_t region) {
+constexpr std::uint64_t stream_seed(std::uint64_t master_seed, std::uint64_t replication,
+                                    StreamPurpose purpose, std::uint32_t region) {
   std::uint64_t h = splitmix64(master_seed);
   h = splitmix64(h ^ replication);
   return splitmix64(h ^ ((static_cast<std::uint64_t>(purpose) << 32) | region));
@@ -46,8 +45,8 @@ inline constexpr std::string_view stream_scheme =
     "m = SplitMix64 finaliser; purposes: 1 uptake (region 0xFFFF), 2 arrivals, 3 attributes, 4 life cycle, "
     "5 carry-over; regions numbered from 0 in scenario order";
 
-inline void reseed(Engine& engine, std::uint64_t master_seed, std::uint64_t replication, StreamPurpose purpose,
-                   std::uint32_t region) {
+inline void reseed(Engine& engine, std::uint64_t master_seed, std::uint64_t replication,
+                   StreamPurpose purpose, std::uint32_t region) {
   engine.seed(stream_seed(master_seed, replication, purpose, region));
 }
 

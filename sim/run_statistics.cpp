@@ -2,15 +2,16 @@
 
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <stdexcept>
 #include <utility>
-#include <cstdio>
 
 namespace fnesim {
 
 SpilledSeries::SpilledSeries() : file_(std::tmpfile()) {
-  if (!file_) throw std::runtime_error(std::string("cannot create a temporary file: ") + std::strerror(errno));
+  if (!file_)
+    throw std::runtime_error(std::string("cannot create a temporary file: ") + std::strerror(errno));
 }
 
 SpilledSeries::~SpilledSeries() {
@@ -46,7 +47,8 @@ std::vector<Cents> SpilledSeries::load() const {
 
 void DayHistogram::add(std::int32_t day) {
   const std::size_t never_bin = counts_.size() - 1;
-  const std::size_t bin = day < 0 || static_cast<std::size_t>(day) >= never_bin ? never_bin : static_cast<std::size_t>(day);
+  const std::size_t bin =
+      day < 0 || static_cast<std::size_t>(day) >= never_bin ? never_bin : static_cast<std::size_t>(day);
   ++counts_[bin];
   ++total_;
 }
@@ -88,7 +90,8 @@ RunStatistics::RunStatistics(const Simulator& simulator) : simulator_(&simulator
 void RunStatistics::consume(std::int64_t, const ReplicationOutcome& out) {
   ++replications_;
   const int months = out.month_count;
-  std::vector<Cents> national_commit(static_cast<std::size_t>(months), 0), national_pay(static_cast<std::size_t>(months), 0);
+  std::vector<Cents> national_commit(static_cast<std::size_t>(months), 0),
+      national_pay(static_cast<std::size_t>(months), 0);
   for (int r = 0; r < out.region_count; ++r) {
     const RegionOutcome& ro = out.regions[static_cast<std::size_t>(r)];
     RegionStatistics& rs = regions_[static_cast<std::size_t>(r)];
@@ -108,7 +111,8 @@ void RunStatistics::consume(std::int64_t, const ReplicationOutcome& out) {
     rs.unmet_values.append(ro.unmet);
     for (int m = 0; m < months; ++m) {
       const std::size_t i = static_cast<std::size_t>(r * months + m);
-      rs.monthly_commitments[static_cast<std::size_t>(m)].add(static_cast<double>(out.monthly_commitments[i]));
+      rs.monthly_commitments[static_cast<std::size_t>(m)].add(
+          static_cast<double>(out.monthly_commitments[i]));
       rs.monthly_payments[static_cast<std::size_t>(m)].add(static_cast<double>(out.monthly_payments[i]));
       national_commit[static_cast<std::size_t>(m)] += out.monthly_commitments[i];
       national_pay[static_cast<std::size_t>(m)] += out.monthly_payments[i];
@@ -130,8 +134,10 @@ void RunStatistics::consume(std::int64_t, const ReplicationOutcome& out) {
   national_.additional_needed_day.add(no.additional_needed_day);
   national_.additional_needed_values.append(no.additional_needed);
   for (int m = 0; m < months; ++m) {
-    national_.monthly_commitments[static_cast<std::size_t>(m)].add(static_cast<double>(national_commit[static_cast<std::size_t>(m)]));
-    national_.monthly_payments[static_cast<std::size_t>(m)].add(static_cast<double>(national_pay[static_cast<std::size_t>(m)]));
+    national_.monthly_commitments[static_cast<std::size_t>(m)].add(
+        static_cast<double>(national_commit[static_cast<std::size_t>(m)]));
+    national_.monthly_payments[static_cast<std::size_t>(m)].add(
+        static_cast<double>(national_pay[static_cast<std::size_t>(m)]));
   }
 }
 
@@ -140,7 +146,8 @@ double RunStatistics::p_exhausted_by_month_end(int region, int month) const {
   const Date next_month = simulator_->month_start(month + 1);
   const std::int32_t last_day =
       days_between(simulator_->scenario().convention.commitment_start, next_month) - 1;
-  return static_cast<double>(regions_[static_cast<std::size_t>(region)].exhaustion_day.at_or_before(last_day)) /
+  return static_cast<double>(
+             regions_[static_cast<std::size_t>(region)].exhaustion_day.at_or_before(last_day)) /
          static_cast<double>(replications_);
 }
 
@@ -168,7 +175,8 @@ bool RunStatistics::precision_reached(double target, std::vector<std::string>* n
   }
   const double pool = static_cast<double>(conv.total_available());
   check("national P(additional needed)", national_.additional_is_needed.standard_error(), 1.0);
-  check("national additional needed (share of available)", national_.additional_needed.standard_error(), pool);
+  check("national additional needed (share of available)", national_.additional_needed.standard_error(),
+        pool);
   return reached;
 }
 

@@ -1,10 +1,10 @@
 #include "sim/runner.hpp"
 
+#include <omp.h>
+
 #include <algorithm>
 #include <memory>
 #include <vector>
-
-#include <omp.h>
 
 namespace fnesim {
 
@@ -32,11 +32,13 @@ RunReport run_replications(const Simulator& simulator, std::int64_t first, std::
     const std::int64_t this_block = std::min(block, count - done);
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
     for (std::int64_t i = 0; i < this_block; ++i) {
-      simulator.simulate(control.seed, first + done + i, *workspaces[static_cast<std::size_t>(omp_get_thread_num())],
+      simulator.simulate(control.seed, first + done + i,
+                         *workspaces[static_cast<std::size_t>(omp_get_thread_num())],
                          outcomes[static_cast<std::size_t>(i)]);
     }
     for (std::int64_t i = 0; i < this_block; ++i)
-      for (ReplicationSink* sink : sinks) sink->consume(first + done + i, outcomes[static_cast<std::size_t>(i)]);
+      for (ReplicationSink* sink : sinks)
+        sink->consume(first + done + i, outcomes[static_cast<std::size_t>(i)]);
     done += this_block;
     report.completed = done;
     if (control.on_progress) control.on_progress(done, count);

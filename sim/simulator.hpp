@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "models/categories.hpp"
-#include "sim/boost_random.hpp"
 #include "models/money.hpp"
+#include "sim/boost_random.hpp"
 #include "sim/scenario.hpp"
 
 namespace fnesim {
@@ -17,10 +17,10 @@ inline constexpr std::int32_t never_exhausted = -1;
 
 struct RegionOutcome {
   std::int32_t exhaustion_day = never_exhausted;  // days from the commitment start to the first refusal
-  Cents committed = 0;  // gross commitments, carry-over and diagnostics included
-  Cents released = 0;   // unrealised parts returned at the training's end (all, including after the deadline)
-  Cents paid = 0;       // realised parts, paid after the invoicing lag
-  Cents unmet = 0;      // the envelope share of dossiers that could not be committed
+  Cents committed = 0;                            // gross commitments, carry-over and diagnostics included
+  Cents released = 0;  // unrealised parts returned at the training's end (all, including after the deadline)
+  Cents paid = 0;      // realised parts, paid after the invoicing lag
+  Cents unmet = 0;     // the envelope share of dossiers that could not be committed
   // Demand that ignores the envelope: the FNE share of every eligible dossier
   // filed, and the peak over the window of the cumulative filed amounts less
   // the releases that come back before the deadline — the envelope this region
@@ -110,7 +110,7 @@ class Simulator {
   int month_count_ = 0;
   std::vector<std::int32_t> month_of_day_;  // day → trajectory month, over the horizon
   std::vector<RegionPlan> plans_;
-  std::vector<Epoch> epochs_;  // periods of the window within which the coverage rules do not change
+  std::vector<Epoch> epochs_;       // periods of the window within which the coverage rules do not change
   Eigen::MatrixXd uptake_loading_;  // L with L Lᵀ = regional correlation
   // Samplers whose parameters do not change between replications, built once.
   boost::random::poisson_distribution<int, double> trainee_extra_;

@@ -1,8 +1,7 @@
 #include "sim/statistics.hpp"
 
-#include <cmath>
-
 #include <boost/math/distributions/students_t.hpp>
+#include <cmath>
 
 namespace fnesim {
 

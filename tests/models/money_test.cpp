@@ -58,8 +58,20 @@ namespace {
 
 // The inline rounding keeps std::llround's rule exactly, edge cases included.
 TEST(Money, RoundHalfAwayAgreesWithLlround) {
-  const double cases[] = {0.0, 0.5, -0.5, 1.5, -1.5, 2.5, 0.49999999999999994, -0.49999999999999994,
-                          2.4999999999999996, 1e15 + 0.5, -1e15 - 0.5, 4503599627370495.5, 123456.49999, 7.0};
+  const double cases[] = {0.0,
+                          0.5,
+                          -0.5,
+                          1.5,
+                          -1.5,
+                          2.5,
+                          0.49999999999999994,
+                          -0.49999999999999994,
+                          2.4999999999999996,
+                          1e15 + 0.5,
+                          -1e15 - 0.5,
+                          4503599627370495.5,
+                          123456.49999,
+                          7.0};
   for (double x : cases) EXPECT_EQ(round_half_away(x), std::llround(x)) << x;
   std::uint64_t state = 12345;
   for (int i = 0; i < 100'000; ++i) {

@@ -1,11 +1,11 @@
 // Golden results: each shipped scenario, run with a fixed seed, must reproduce
 // its recorded summary to the last digit. When a change is *meant* to alter
 // results, refresh them with scripts/refresh-golden.sh and say why in the commit.
+#include <gtest/gtest.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
-
-#include <gtest/gtest.h>
 
 #include "results/run_summary.hpp"
 #include "sim/run_statistics.hpp"

@@ -1,8 +1,8 @@
 #include "sim/ledger.hpp"
 
-#include <random>
-
 #include <gtest/gtest.h>
+
+#include <random>
 
 namespace fnesim {
 namespace {

@@ -1,13 +1,13 @@
 // Statistical checks of the samplers, with fixed seeds and tolerances derived
 // from the Monte-Carlo standard error (family-wise false-alarm rate ≤ 1e-3 per test).
-#include <algorithm>
-#include <cmath>
-#include <numeric>
+#include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/math/distributions/chi_squared.hpp>
 #include <boost/math/distributions/normal.hpp>
 #include <boost/math/special_functions/gamma.hpp>
-#include <gtest/gtest.h>
+#include <cmath>
+#include <numeric>
 
 #include "sim/simulator.hpp"
 #include "test_scenarios.hpp"
@@ -79,7 +79,8 @@ TEST(Sampling, AttributeMixFrequenciesPassAChiSquaredTest) {
   const double weights[] = {0.30, 0.15, 0.10, 0.08, 0.07, 0.06, 0.06, 0.05, 0.05, 0.04, 0.03, 0.01};
   std::vector<int> cells;
   for (int i = 0; i < 12; ++i) {
-    const int cell = mix_cell(static_cast<SizeClass>(i % 4), static_cast<Status>(i % 3), static_cast<Pathway>(i / 3));
+    const int cell =
+        mix_cell(static_cast<SizeClass>(i % 4), static_cast<Status>(i % 3), static_cast<Pathway>(i / 3));
     rd.mix[static_cast<std::size_t>(cell)] = weights[i];
     cells.push_back(cell);
   }
@@ -89,7 +90,9 @@ TEST(Sampling, AttributeMixFrequenciesPassAChiSquaredTest) {
   std::vector<double> observed(mix_cell_count, 0.0);
   for (int rep = 0; rep < 20; ++rep) {
     simulator.simulate(31, rep, *ws, o);
-    for (int c = 0; c < mix_cell_count; ++c) observed[static_cast<std::size_t>(c)] += static_cast<double>(o.trainees_by_cell[static_cast<std::size_t>(c)]);
+    for (int c = 0; c < mix_cell_count; ++c)
+      observed[static_cast<std::size_t>(c)] +=
+          static_cast<double>(o.trainees_by_cell[static_cast<std::size_t>(c)]);
   }
   const double total = std::accumulate(observed.begin(), observed.end(), 0.0);
   double chi2 = 0, elsewhere = 0;
@@ -114,7 +117,8 @@ TEST(Sampling, RegionalUptakeFactorsHaveTheirMeanCvAndRankCorrelation) {
   std::vector<std::vector<double>> factors(3, std::vector<double>(n));
   for (int rep = 0; rep < n; ++rep) {
     const std::vector<double> f = simulator.uptake_factors(4242, rep);
-    for (int r = 0; r < 3; ++r) factors[static_cast<std::size_t>(r)][static_cast<std::size_t>(rep)] = f[static_cast<std::size_t>(r)];
+    for (int r = 0; r < 3; ++r)
+      factors[static_cast<std::size_t>(r)][static_cast<std::size_t>(rep)] = f[static_cast<std::size_t>(r)];
   }
   auto ranks = [](const std::vector<double>& x) {
     std::vector<std::size_t> order(x.size());
@@ -126,7 +130,8 @@ TEST(Sampling, RegionalUptakeFactorsHaveTheirMeanCvAndRankCorrelation) {
   };
   auto pearson = [](const std::vector<double>& a, const std::vector<double>& b) {
     const double n = static_cast<double>(a.size());
-    const double ma = std::accumulate(a.begin(), a.end(), 0.0) / n, mb = std::accumulate(b.begin(), b.end(), 0.0) / n;
+    const double ma = std::accumulate(a.begin(), a.end(), 0.0) / n,
+                 mb = std::accumulate(b.begin(), b.end(), 0.0) / n;
     double sab = 0, saa = 0, sbb = 0;
     for (std::size_t i = 0; i < a.size(); ++i) {
       sab += (a[i] - ma) * (b[i] - mb);
@@ -150,7 +155,8 @@ TEST(Sampling, RegionalUptakeFactorsHaveTheirMeanCvAndRankCorrelation) {
   for (const auto& pair : pairs) {
     const double rho = s.demand.regional_correlation(pair[0], pair[1]);
     const double expected = 6 / M_PI * std::asin(rho / 2);
-    const double observed = pearson(ranks(factors[static_cast<std::size_t>(pair[0])]), ranks(factors[static_cast<std::size_t>(pair[1])]));
+    const double observed = pearson(ranks(factors[static_cast<std::size_t>(pair[0])]),
+                                    ranks(factors[static_cast<std::size_t>(pair[1])]));
     // Fisher transform of Spearman's rho: variance ≈ 1.06 / (n − 3) (Fieller, Hartley & Pearson 1957).
     EXPECT_NEAR(std::atanh(observed), std::atanh(expected), z * std::sqrt(1.06 / (n - 3)))
         << "regions " << pair[0] << "," << pair[1];

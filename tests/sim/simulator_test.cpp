@@ -1,8 +1,8 @@
 #include "sim/simulator.hpp"
 
-#include <numeric>
-
 #include <gtest/gtest.h>
+
+#include <numeric>
 
 #include "results/run_summary.hpp"
 #include "sim/run_statistics.hpp"
@@ -25,8 +25,9 @@ class DigestSink : public ReplicationSink {
     };
     mix(replication);
     for (const RegionOutcome& r : o.regions)
-      for (std::int64_t v : {std::int64_t{r.exhaustion_day}, r.committed, r.released, r.paid, r.unmet, r.demand,
-                             r.peak_net_demand, r.dossiers_committed, r.dossiers_unmet, r.trainees_committed})
+      for (std::int64_t v :
+           {std::int64_t{r.exhaustion_day}, r.committed, r.released, r.paid, r.unmet, r.demand,
+            r.peak_net_demand, r.dossiers_committed, r.dossiers_unmet, r.trainees_committed})
         mix(v);
     for (Cents c : o.monthly_commitments) mix(c);
     for (Cents c : o.monthly_payments) mix(c);
@@ -91,8 +92,10 @@ TEST_P(EveryPolicy, LedgerAddsUpToTheCentInEveryReplication) {
       // Every commitment is either paid (realised) or released (unrealised).
       ASSERT_EQ(ro.paid + ro.released, ro.committed);
       ASSERT_EQ(ro.demand, ro.committed + ro.unmet);
-      ASSERT_LE(static_cast<double>(ro.committed - ro.released),
-                ceiling_factor * static_cast<double>(scenario.convention.available(static_cast<std::size_t>(r))) + 1);
+      ASSERT_LE(
+          static_cast<double>(ro.committed - ro.released),
+          ceiling_factor * static_cast<double>(scenario.convention.available(static_cast<std::size_t>(r))) +
+              1);
       ASSERT_EQ(ro.exhaustion_day != never_exhausted, ro.dossiers_unmet > 0);
       ASSERT_GE(ro.peak_net_demand, 0);
       national_committed += ro.committed;
@@ -108,7 +111,8 @@ TEST_P(EveryPolicy, LedgerAddsUpToTheCentInEveryReplication) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Policies, EveryPolicy,
-                         ::testing::Values(ExhaustionPolicy::Stop, ExhaustionPolicy::Fill, ExhaustionPolicy::Overcommit));
+                         ::testing::Values(ExhaustionPolicy::Stop, ExhaustionPolicy::Fill,
+                                           ExhaustionPolicy::Overcommit));
 
 TEST(Simulator, StopRefusesEverythingAfterTheFirstRefusalWhileFillKeepsCommitting) {
   // Identical random numbers (same seed): fill commits at least as much as stop.

@@ -1,9 +1,9 @@
 #include "sim/statistics.hpp"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "sim/run_statistics.hpp"
 

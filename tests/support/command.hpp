@@ -1,5 +1,6 @@
 #pragma once
 // Runs the fnesim binary as a user would, capturing its exit code and output.
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 
 #include <cstdio>
@@ -7,8 +8,6 @@
 #include <fstream>
 #include <sstream>
 #include <string>
-
-#include <gtest/gtest.h>
 
 namespace fnesim::testing {
 
