@@ -1,59 +1,19 @@
 // `fnesim quote` end to end: the binary, the built-in scenario, the convention's
 // numbers for every size × status cell, and clear refusals of bad input.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <cstdlib>
 #include <fstream>
 #include <regex>
-#include <sstream>
 #include <string>
+
+#include "../support/command.hpp"
 
 namespace {
 
-struct QuoteRun {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::string temp_path(const std::string& name) {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  std::string path = ::testing::TempDir();
-  path += "fnesim_cli_quote_";
-  path += info->name();
-  path += '_';
-  path += name;
-  return path;
-}
+using QuoteRun = fnesim::testing::CommandResult;
 
 // Runs `fnesim quote <args>`; arguments are passed through the shell as written.
-QuoteRun quote(const std::string& args) {
-  const std::string out_path = temp_path("out"), err_path = temp_path("err");
-  std::string command = "'";
-  command += FNESIM_BINARY;
-  command += "' quote ";
-  command += args;
-  command += " >'";
-  command += out_path;
-  command += "' 2>'";
-  command += err_path;
-  command += '\'';
-  const int status = std::system(command.c_str());
-  QuoteRun run;
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  run.out = read_file(out_path);
-  run.err = read_file(err_path);
-  std::remove(out_path.c_str());
-  std::remove(err_path.c_str());
-  return run;
-}
+QuoteRun quote(const std::string& args) { return fnesim::testing::run_fnesim("quote " + args); }
 
 // The raw text of a top-level scalar in the quote's JSON object: `"key": value`.
 std::string json_value(const std::string& json, const std::string& key) {
@@ -298,7 +258,7 @@ TEST(CliQuote, ReportsEveryProblemAtOnce) {
 }
 
 TEST(CliQuote, ScenarioErrorsExitWithTwo) {
-  const std::string path = temp_path("bad.toml");
+  const std::string path = fnesim::testing::scratch_path("bad.toml");
   {
     std::ofstream out(path);
     out << "name = 12\n[convention]\ntotal_envelope_eur = \"lots\"\n";
