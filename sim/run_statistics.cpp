@@ -73,25 +73,13 @@ std::optional<std::int32_t> DayHistogram::quantile(int percent) const {
 }
 
 RunStatistics::RunStatistics(const Simulator& simulator) : simulator_(&simulator) {
-  const auto months = static_cast<std::size_t>(simulator.month_count());
   regions_.resize(static_cast<std::size_t>(simulator.region_count()));
-  for (RegionStatistics& rs : regions_) {
-    rs.exhaustion_day = DayHistogram(simulator.window_days());
-    rs.monthly_commitments.resize(months);
-    rs.monthly_payments.resize(months);
-    rs.committed_by_cell_sum.assign(mix_cell_count, 0.0);
-    rs.trainees_by_cell_sum.assign(mix_cell_count, 0.0);
-  }
+  for (RegionStatistics& rs : regions_) rs.exhaustion_day = DayHistogram(simulator.window_days());
   national_.additional_needed_day = DayHistogram(simulator.window_days());
-  national_.monthly_commitments.resize(months);
-  national_.monthly_payments.resize(months);
 }
 
 void RunStatistics::consume(std::int64_t, const ReplicationOutcome& out) {
   ++replications_;
-  const int months = out.month_count;
-  std::vector<Cents> national_commit(static_cast<std::size_t>(months), 0),
-      national_pay(static_cast<std::size_t>(months), 0);
   for (int r = 0; r < out.region_count; ++r) {
     const RegionOutcome& ro = out.regions[static_cast<std::size_t>(r)];
     RegionStatistics& rs = regions_[static_cast<std::size_t>(r)];
@@ -109,19 +97,6 @@ void RunStatistics::consume(std::int64_t, const ReplicationOutcome& out) {
     rs.exhausted.add(ro.exhaustion_day == never_exhausted ? 0.0 : 1.0);
     rs.exhaustion_day.add(ro.exhaustion_day);
     rs.unmet_values.append(ro.unmet);
-    for (int m = 0; m < months; ++m) {
-      const std::size_t i = static_cast<std::size_t>(r * months + m);
-      rs.monthly_commitments[static_cast<std::size_t>(m)].add(
-          static_cast<double>(out.monthly_commitments[i]));
-      rs.monthly_payments[static_cast<std::size_t>(m)].add(static_cast<double>(out.monthly_payments[i]));
-      national_commit[static_cast<std::size_t>(m)] += out.monthly_commitments[i];
-      national_pay[static_cast<std::size_t>(m)] += out.monthly_payments[i];
-    }
-    for (int c = 0; c < mix_cell_count; ++c) {
-      const std::size_t i = static_cast<std::size_t>(r * mix_cell_count + c);
-      rs.committed_by_cell_sum[static_cast<std::size_t>(c)] += static_cast<double>(out.committed_by_cell[i]);
-      rs.trainees_by_cell_sum[static_cast<std::size_t>(c)] += static_cast<double>(out.trainees_by_cell[i]);
-    }
   }
   const NationalOutcome& no = out.national;
   national_.committed.add(static_cast<double>(no.committed));
@@ -133,12 +108,6 @@ void RunStatistics::consume(std::int64_t, const ReplicationOutcome& out) {
   national_.additional_is_needed.add(no.additional_needed > 0 ? 1.0 : 0.0);
   national_.additional_needed_day.add(no.additional_needed_day);
   national_.additional_needed_values.append(no.additional_needed);
-  for (int m = 0; m < months; ++m) {
-    national_.monthly_commitments[static_cast<std::size_t>(m)].add(
-        static_cast<double>(national_commit[static_cast<std::size_t>(m)]));
-    national_.monthly_payments[static_cast<std::size_t>(m)].add(
-        static_cast<double>(national_pay[static_cast<std::size_t>(m)]));
-  }
 }
 
 double RunStatistics::p_exhausted_by_month_end(int region, int month) const {

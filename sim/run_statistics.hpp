@@ -56,8 +56,6 @@ struct RegionStatistics {
   Moments exhausted;  // 0/1 per replication: its mean is P(exhausted)
   DayHistogram exhaustion_day;
   SpilledSeries unmet_values;  // per replication, for quantiles
-  std::vector<Moments> monthly_commitments, monthly_payments;
-  std::vector<double> committed_by_cell_sum, trainees_by_cell_sum;
 };
 
 struct NationalStatistics {
@@ -65,7 +63,6 @@ struct NationalStatistics {
   Moments additional_is_needed;  // 0/1: its mean is P(additional allocation needed)
   DayHistogram additional_needed_day;
   SpilledSeries additional_needed_values;
-  std::vector<Moments> monthly_commitments, monthly_payments;
 };
 
 class RunStatistics : public ReplicationSink {
