@@ -95,14 +95,14 @@ TEST(Sampling, AttributeMixFrequenciesPassAChiSquaredTest) {
           static_cast<double>(o.trainees_by_cell[static_cast<std::size_t>(c)]);
   }
   const double total = std::accumulate(observed.begin(), observed.end(), 0.0);
-  double chi2 = 0, elsewhere = 0;
+  double chi2 = 0, in_weighted_cells = 0;
   for (int i = 0; i < 12; ++i) {
     const double expected = total * weights[i];
     const double diff = observed[static_cast<std::size_t>(cells[static_cast<std::size_t>(i)])] - expected;
     chi2 += diff * diff / expected;
-    elsewhere += observed[static_cast<std::size_t>(cells[static_cast<std::size_t>(i)])];
+    in_weighted_cells += observed[static_cast<std::size_t>(cells[static_cast<std::size_t>(i)])];
   }
-  EXPECT_EQ(elsewhere, total) << "dossiers in cells of zero weight";
+  EXPECT_EQ(in_weighted_cells, total) << "dossiers in cells of zero weight";
   const double critical = boost::math::quantile(boost::math::complement(boost::math::chi_squared(11), 1e-3));
   EXPECT_LT(chi2, critical);
 }
