@@ -217,7 +217,7 @@ std::string to_toml(const MergedTable& table, const std::string& prefix) {
   std::string out;
   const auto entries = table.ordered();
   for (const auto* item : entries) {
-    if (item->second.table != nullptr) continue;
+    if (item->second.table != nullptr || item->second.superseded) continue;
     out += toml_key_text(item->first);
     out += " = ";
     out += toml_value_text(*item->second.value);
@@ -664,6 +664,8 @@ std::optional<std::size_t> pick_alternative(TableReader& reader, const std::vect
       chosen_rank = rank;
     }
   }
+  for (std::size_t i = 0; i < keys.size(); ++i)
+    if (chosen && i != *chosen && reader.rank_of(keys[i]) >= 0) reader.entry(keys[i])->superseded = true;
   return chosen;
 }
 
@@ -671,6 +673,7 @@ void reject_if_written(TableReader& reader, std::string_view key, std::string_vi
                        const std::string& why) {
   const int rank = reader.rank_of(key);
   if (rank >= 0 && rank >= reader.rank_of(switch_key)) reader.error(key, why);
+  if (rank >= 0 && rank < reader.rank_of(switch_key)) reader.entry(key)->superseded = true;
 }
 
 }  // namespace fnesim::scenario_detail

@@ -50,6 +50,10 @@ struct MergedEntry {
   // of regions and coverage rules, which TOML tables themselves do not keep.
   int first_rank = 0;
   std::uint32_t first_line = 0, first_column = 0;
+  // Set while reading when an inherited value gives way to a more derived
+  // choice (an alternative key, a switch that makes it irrelevant): the
+  // resolved TOML leaves it out, so that it loads back as one file.
+  mutable bool superseded = false;
   const toml::source_region& where() const;  // the key's position, for diagnostics
 };
 
