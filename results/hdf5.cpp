@@ -454,6 +454,11 @@ bool Group::contains(std::string_view relative_path) const {
   return true;
 }
 
+void Group::remove(std::string_view name) {
+  if (H5Ldelete(id(), std::string(name).c_str(), H5P_DEFAULT) < 0)
+    throw_error(file_name_, child_path(name), "cannot remove");
+}
+
 Dataset Group::open_dataset(std::string_view relative_path) const {
   const std::string path = child_path(relative_path);
   if (!contains(relative_path)) throw_error(file_name_, path, "missing");

@@ -139,6 +139,8 @@ class Group : public Object {
   Group open_group(std::string_view name) const;
   // Whether `relative_path` ("a/b/c") names an object, checked component by component.
   bool contains(std::string_view relative_path) const;
+  // Unlinks a direct member (to replace it; the file does not shrink).
+  void remove(std::string_view name);
   Dataset open_dataset(std::string_view relative_path) const;
 
   template <typename T>

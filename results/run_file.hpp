@@ -22,11 +22,12 @@ namespace fnesim {
 namespace hdf5 {
 class File;
 }
+struct ActualsReport;
 
 inline constexpr std::string_view run_file_type = "fnesim-results";
 // Minor: additions that readers may ignore. Major: anything incompatible.
 inline constexpr int run_format_major = 1;
-inline constexpr int run_format_minor = 0;
+inline constexpr int run_format_minor = 1;
 
 // A run file that cannot be read: missing, not HDF5, corrupt, another file
 // type, an unknown major version, or a documented path missing.
@@ -39,6 +40,10 @@ struct RunFileOptions {
   bool trajectories = true;  // /trajectories: replication × region × month (the bulk of the file)
   bool overwrite = false;    // replace an existing target (--force)
   std::int64_t chunk_replications = 256;  // replications buffered, and HDF5 chunk length along replications
+  // A forecast from actuals (`run --actuals`): what it learnt, recorded in
+  // /actuals with the SHA-256 of the actuals file. Read while the writer is constructed.
+  const ActualsReport* actuals = nullptr;
+  std::string actuals_sha256;
 };
 
 // Writes the run file of one run. Failures (I/O, full disk, a replication out

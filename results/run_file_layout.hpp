@@ -28,7 +28,7 @@ struct RegionField {
   std::string_view name, units, description;
   std::int64_t RegionOutcome::*member;
 };
-inline constexpr std::array<RegionField, 13> region_fields = {{
+inline constexpr std::array<RegionField, 16> region_fields = {{
     {"committed_cents", cents, "Gross commitments, carry-over and diagnostics included",
      &RegionOutcome::committed},
     {"released_cents", cents,
@@ -57,6 +57,14 @@ inline constexpr std::array<RegionField, 13> region_fields = {{
      &RegionOutcome::trainees_committed},
     {"trainees_unmet", count, "Trainees of the dossiers that could not be committed",
      &RegionOutcome::trainees_unmet},
+    {"received_cents", cents,
+     "Steering: money received from other regions, the national reserve and the State (format 1.1)",
+     &RegionOutcome::received},
+    {"given_cents", cents, "Steering: money given to other regions and to the national reserve (format 1.1)",
+     &RegionOutcome::given},
+    {"available_final_cents", cents,
+     "What the region could commit at the deadline: available + received - given (format 1.1)",
+     &RegionOutcome::available_final},
 }};
 inline constexpr std::string_view exhaustion_day_description =
     "First day a dossier of the region was refused; -1 when none was refused within the commitment window";
@@ -66,7 +74,7 @@ struct NationalField {
   std::string_view name, units, description;
   std::int64_t NationalOutcome::*member;
 };
-inline constexpr std::array<NationalField, 6> national_fields = {{
+inline constexpr std::array<NationalField, 8> national_fields = {{
     {"committed_cents", cents, "Gross commitments, all regions", &NationalOutcome::committed},
     {"released_cents", cents, "Released amounts, all regions", &NationalOutcome::released},
     {"paid_cents", cents, "Paid amounts, all regions", &NationalOutcome::paid},
@@ -77,6 +85,11 @@ inline constexpr std::array<NationalField, 6> national_fields = {{
      "national "
      "net demand - total available)",
      &NationalOutcome::additional_needed},
+    {"complementary_received_cents", cents,
+     "Steering: complementary State allocation handed to the regions (format 1.1)",
+     &NationalOutcome::complementary_received},
+    {"reserve_unused_cents", cents, "Steering: national reserve never handed out (format 1.1)",
+     &NationalOutcome::reserve_unused},
 }};
 inline constexpr std::string_view additional_needed_day_description =
     "First day the national pool falls short; -1 when it never does within the commitment window";

@@ -188,6 +188,31 @@ RunSummary RunFileReader::summary() const {
     for (std::size_t k = 0; k < day_count; ++k)
       n.additional_needed_day[reported_percentiles[k]] =
           needed_days[k] == never_exhausted ? std::nullopt : std::optional<std::int32_t>(needed_days[k]);
+    if (summary.contains("steering")) {  // format 1.1, scenarios with a steering section
+      const hdf5::Group group = summary.open_group("steering");
+      SteeringSummary& st = s.steering.emplace();
+      auto per_region = [&](std::string_view base, std::vector<MeanEstimate>& out) {
+        std::vector<double> stats[4];
+        for (std::size_t k = 0; k < 4; ++k)
+          stats[k] = read_exact<double>(
+              group, layout::estimate_name(base, layout::estimate_statistics[k], layout::eur), {rows});
+        for (std::size_t r = 0; r < R; ++r)
+          out.push_back(MeanEstimate{stats[0][r], stats[1][r], {stats[2][r], stats[3][r]}});
+      };
+      auto national_estimate = [&](std::string_view base, std::string_view units) {
+        double stats[4];
+        for (std::size_t k = 0; k < 4; ++k)
+          stats[k] = group.open_dataset(layout::estimate_name(base, layout::estimate_statistics[k], units))
+                         .read_scalar<double>();
+        return MeanEstimate{stats[0], stats[1], {stats[2], stats[3]}};
+      };
+      per_region("received", st.received_eur);
+      per_region("given", st.given_eur);
+      st.moved_between_regions_eur = national_estimate("moved_between_regions", layout::eur);
+      st.reserve_handed_out_eur = national_estimate("reserve_handed_out", layout::eur);
+      st.complementary_received_eur = national_estimate("complementary_received", layout::eur);
+      st.p_complementary_received = national_estimate("p_complementary_received", layout::probability);
+    }
     return s;
   } catch (const hdf5::Error& e) {
     throw RunFileError(e.what());

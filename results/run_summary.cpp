@@ -95,8 +95,41 @@ RunSummary summarise(const Simulator& simulator, const RunStatistics& stats, std
   n.additional_needed_eur = estimate(ns.additional_needed, level, eur);
   n.additional_needed_quantile = amount_quantiles(ns.additional_needed_values.load(), amount_percentiles);
   for (int p : reported_percentiles) n.additional_needed_day[p] = ns.additional_needed_day.quantile(p);
+  if (scenario.steering) {
+    SteeringSummary& st = s.steering.emplace();
+    for (const RegionStatistics& rs : stats.regions()) {
+      st.received_eur.push_back(estimate(rs.received, level, eur));
+      st.given_eur.push_back(estimate(rs.given, level, eur));
+    }
+    st.moved_between_regions_eur = estimate(ns.moved_between_regions, level, eur);
+    st.reserve_handed_out_eur = estimate(ns.reserve_handed_out, level, eur);
+    st.complementary_received_eur = estimate(ns.complementary_received, level, eur);
+    st.p_complementary_received = estimate(ns.complementary_is_received, level);
+  }
   return s;
 }
+
+namespace {
+
+// What the committee did inside the replications, when the scenario has one.
+std::string steering_lines(const RunSummary& s) {
+  if (!s.steering) return "";
+  const SteeringSummary& st = *s.steering;
+  std::string out = "Steering committee (mean per simulated year): moved between regions ";
+  out += millions(st.moved_between_regions_eur.mean);
+  out += " ±";
+  out += millions(st.moved_between_regions_eur.standard_error);
+  out += "; from the national reserve ";
+  out += millions(st.reserve_handed_out_eur.mean);
+  out += "; complementary State allocation ";
+  out += millions(st.complementary_received_eur.mean);
+  out += " (received with probability ";
+  out += probability(st.p_complementary_received);
+  out += ").\n";
+  return out;
+}
+
+}  // namespace
 
 std::string render_summary_table(const RunSummary& s, const RunTiming& timing) {
   std::string out;
@@ -128,26 +161,42 @@ std::string render_summary_table(const RunSummary& s, const RunTiming& timing) {
                  millions(n.unmet_eur.mean), ""});
   out += table.render();
 
-  char national[768];
-  std::snprintf(national, sizeof national,
-                "\nFees withheld: %s; available for dossiers: %s.\n"
-                "Additional allocation needed (regions pooled, releases counted): probability %s; "
-                "median %s, 90 %%: %s, 95 %%: %s; mean %s ±%s.\n",
-                millions_cents(n.fees).c_str(), millions_cents(n.available).c_str(),
-                probability(n.p_additional_needed).c_str(),
-                millions_cents(n.additional_needed_quantile.at(50)).c_str(),
-                millions_cents(n.additional_needed_quantile.at(90)).c_str(),
-                millions_cents(n.additional_needed_quantile.at(95)).c_str(),
-                millions(n.additional_needed_eur.mean).c_str(),
-                millions(n.additional_needed_eur.standard_error).c_str());
+  char national[256];
+  std::snprintf(national, sizeof national, "\nFees withheld: %s; available for dossiers: %s.\n",
+                millions_cents(n.fees).c_str(), millions_cents(n.available).c_str());
   out += national;
-  // When it is needed: the date the pooled national envelope runs short, in
-  // the 5 % of years when that comes earliest, and in half of them.
+  out += steering_lines(s);
+  // The committee's question: will the State have to add money? Demand is
+  // pooled nationally (as if reallocation were free) and counts releases.
+  out += "Will additional allocations be needed? Probability that national demand exceeds the envelope: ";
+  out += probability(n.p_additional_needed);
+  out += ".\n  Amount that suffices in 50 % of simulated years: ";
+  out += millions_cents(n.additional_needed_quantile.at(50));
+  for (int p : {80, 90, 95}) {
+    out += ", ";
+    out += std::to_string(p);
+    out += " %: ";
+    out += millions_cents(n.additional_needed_quantile.at(p));
+  }
+  out += " (mean ";
+  out += millions(n.additional_needed_eur.mean);
+  out += " ±";
+  out += millions(n.additional_needed_eur.standard_error);
+  out += ").\n";
+  // By when: the day the pooled envelope runs out, early in the distribution.
   if (n.additional_needed_day.at(5)) {
-    out += "Needed by: " + day_as_date(s, n.additional_needed_day.at(5)) + " in 5 % of simulated years";
-    if (n.additional_needed_day.at(50))
-      out += ", " + day_as_date(s, n.additional_needed_day.at(50)) + " in half of them";
-    out += ".\n";
+    out += "  The pooled envelope runs out by ";
+    bool first = true;
+    for (int p : {5, 25, 50}) {
+      if (!n.additional_needed_day.at(p)) break;
+      if (!first) out += ", ";
+      out += day_as_date(s, n.additional_needed_day.at(p));
+      out += " in ";
+      out += std::to_string(p);
+      out += " %";
+      first = false;
+    }
+    out += " of simulated years.\n";
   }
   char precision[256];
   std::snprintf(
@@ -236,6 +285,25 @@ std::string summary_json(const RunSummary& s) {
     day(n.additional_needed_day.at(p));
   }
   j.end_object();
+  if (s.steering) {
+    const SteeringSummary& st = *s.steering;
+    j.key("steering").begin_object();
+    j.field("moved_between_regions_mean_eur", st.moved_between_regions_eur.mean);
+    j.field("moved_between_regions_se_eur", st.moved_between_regions_eur.standard_error);
+    j.field("reserve_handed_out_mean_eur", st.reserve_handed_out_eur.mean);
+    j.field("complementary_received_mean_eur", st.complementary_received_eur.mean);
+    j.field("p_complementary_received", st.p_complementary_received.mean);
+    j.key("regions").begin_array();
+    for (std::size_t r = 0; r < st.received_eur.size(); ++r) {
+      j.begin_object();
+      j.field("code", s.regions[r].code);
+      j.field("received_mean_eur", st.received_eur[r].mean);
+      j.field("given_mean_eur", st.given_eur[r].mean);
+      j.end_object();
+    }
+    j.end_array();
+    j.end_object();
+  }
   j.end_object();
   return j.str();
 }

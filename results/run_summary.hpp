@@ -38,6 +38,14 @@ struct NationalSummary {
   std::map<int, std::optional<std::int32_t>> additional_needed_day;
 };
 
+// What the steering committee did inside the replications (scenarios with a
+// `steering` section only).
+struct SteeringSummary {
+  std::vector<MeanEstimate> received_eur, given_eur;  // per region
+  MeanEstimate moved_between_regions_eur, reserve_handed_out_eur, complementary_received_eur;
+  MeanEstimate p_complementary_received;
+};
+
 struct RunSummary {
   std::string scenario_name;
   std::int64_t replications = 0;
@@ -48,6 +56,7 @@ struct RunSummary {
   std::vector<Date> months;  // first day of each trajectory month
   std::vector<RegionSummary> regions;
   NationalSummary national;
+  std::optional<SteeringSummary> steering;
 };
 
 // Percentiles reported for amounts: the standard set plus 80 % for the committee.

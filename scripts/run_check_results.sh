@@ -2,7 +2,8 @@
 # Writes fresh run files and checks each with scripts/check_results.py, an
 # independent h5py client: layout, invariants, and the summary recomputed
 # from the replications. Covers the default scenario with trajectories, and
-# variants under the `fill` and `overcommit` policies (whose ledger bounds differ).
+# variants under the `fill` and `overcommit` policies (whose ledger bounds differ),
+# the steering committee's scenario (its moves) and a saved recommendation.
 # Usage: run_check_results.sh FNESIM_BINARY SOURCE_DIR
 # Registered in tests/CMakeLists.txt as the ctest `run_file_check_results`.
 set -euo pipefail
@@ -39,7 +40,10 @@ check() {
   "$binary" run "$@" --threads 2 --out "$tmp/$file" > /dev/null
   "$python" "$source_dir/scripts/check_results.py" "$tmp/$file" || status=1
 }
-check default.h5 --replications 300 --seed 11
+"$binary" run --replications 300 --seed 11 --threads 2 --out "$tmp/default.h5" > /dev/null
+"$binary" recommend "$tmp/default.h5" --save --threads 2 > /dev/null   # adds /recommendation
+"$python" "$source_dir/scripts/check_results.py" "$tmp/default.h5" || status=1
+check steering.h5 steering-2021 --replications 200 --seed 14
 check fill.h5 "$tmp/fill.toml" --replications 200 --seed 12
 check overcommit.h5 "$tmp/overcommit.toml" --replications 200 --seed 13 --no-trajectories
 

@@ -3,6 +3,7 @@
 // releases of unrealised parts, payments. The identities below hold after
 // every operation (tested step by step):
 //   outstanding = committed − released ≤ ceiling
+//     (unless observed commitments, which the ledger takes as facts, exceed it)
 //   released ≤ committed,  paid ≤ committed − released
 //   headroom   = ceiling − outstanding ≥ 0
 #include <cassert>
@@ -20,6 +21,17 @@ class RegionLedger {
     if (amount > headroom()) return false;
     committed_ += amount;
     return true;
+  }
+  // A commitment observed in the actuals: it happened, whatever the ceiling.
+  void commit_observed(Cents amount) {
+    assert(amount >= 0);
+    committed_ += amount;
+  }
+  // The steering committee moves uncommitted money in or out: a ceiling never
+  // drops below what is committed.
+  void set_ceiling(Cents ceiling) {
+    assert(ceiling >= ceiling_ || ceiling >= outstanding());
+    ceiling_ = ceiling;
   }
   // The unrealised part of a commitment comes back and may be committed again.
   void release(Cents amount) {

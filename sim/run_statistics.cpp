@@ -97,6 +97,8 @@ void RunStatistics::consume(std::int64_t, const ReplicationOutcome& out) {
     rs.exhausted.add(ro.exhaustion_day == never_exhausted ? 0.0 : 1.0);
     rs.exhaustion_day.add(ro.exhaustion_day);
     rs.unmet_values.append(ro.unmet);
+    rs.received.add(static_cast<double>(ro.received));
+    rs.given.add(static_cast<double>(ro.given));
   }
   const NationalOutcome& no = out.national;
   national_.committed.add(static_cast<double>(no.committed));
@@ -108,6 +110,15 @@ void RunStatistics::consume(std::int64_t, const ReplicationOutcome& out) {
   national_.additional_is_needed.add(no.additional_needed > 0 ? 1.0 : 0.0);
   national_.additional_needed_day.add(no.additional_needed_day);
   national_.additional_needed_values.append(no.additional_needed);
+  Cents between_regions = 0, from_reserve = 0;
+  for (const SteeringMove& move : out.moves) {
+    if (move.from >= 0 && move.to >= 0) between_regions += move.amount;
+    if (move.from == national_reserve) from_reserve += move.amount;
+  }
+  national_.moved_between_regions.add(static_cast<double>(between_regions));
+  national_.reserve_handed_out.add(static_cast<double>(from_reserve));
+  national_.complementary_received.add(static_cast<double>(no.complementary_received));
+  national_.complementary_is_received.add(no.complementary_received > 0 ? 1.0 : 0.0);
 }
 
 double RunStatistics::p_exhausted_by_month_end(int region, int month) const {

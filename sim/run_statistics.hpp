@@ -56,6 +56,7 @@ struct RegionStatistics {
   Moments exhausted;  // 0/1 per replication: its mean is P(exhausted)
   DayHistogram exhaustion_day;
   SpilledSeries unmet_values;  // per replication, for quantiles
+  Moments received, given;     // steering
 };
 
 struct NationalStatistics {
@@ -63,6 +64,9 @@ struct NationalStatistics {
   Moments additional_is_needed;  // 0/1: its mean is P(additional allocation needed)
   DayHistogram additional_needed_day;
   SpilledSeries additional_needed_values;
+  // Steering: money moved between regions, handed out from the reserve, and
+  // the complementary allocation (with 0/1 for whether one arrived).
+  Moments moved_between_regions, reserve_handed_out, complementary_received, complementary_is_received;
 };
 
 class RunStatistics : public ReplicationSink {

@@ -54,6 +54,7 @@ const std::vector<SectionSpec>& scenario_sections() {
       {"convention", true, parse_convention},
       {"coverage", false, parse_coverage},
       {"demand", false, parse_demand},
+      {"steering", false, parse_steering},
       {"run", false, parse_run},
   };
   return sections;

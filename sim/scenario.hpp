@@ -3,6 +3,7 @@
 // settings, loaded from TOML (docs/scenario-format.md) and fully validated.
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -10,6 +11,8 @@
 #include "models/convention.hpp"
 #include "models/coverage.hpp"
 #include "models/demand.hpp"
+#include "models/forecast_start.hpp"
+#include "models/steering.hpp"
 
 namespace fnesim {
 
@@ -26,7 +29,11 @@ struct Scenario {
   Convention convention;
   CoverageSettings coverage;
   DemandModel demand;
+  // The steering committee inside each replication; none: envelopes never change.
+  std::optional<SteeringPolicy> steering;
   RunSettings run;
+  // Set when the run starts from actuals at a cut-off (issue 8); none: from the commitment start.
+  std::optional<ForecastStart> forecast_start;
 
   // Provenance, for output files: the resolved TOML text (extends applied) and
   // the files it came from, the first being the one named by the user.

@@ -35,5 +35,6 @@ void parse_convention(TableReader& section, ParseState& state);
 void parse_coverage(TableReader& section, ParseState& state);
 void parse_demand(TableReader& section, ParseState& state);
 void parse_run(TableReader& section, ParseState& state);
+void parse_steering(TableReader& section, ParseState& state);
 
 }  // namespace fnesim::scenario_detail

@@ -4,11 +4,12 @@
 #include <boost/math/distributions/normal.hpp>
 #include <boost/math/special_functions/gamma.hpp>
 #include <cmath>
-#include <queue>
+#include <numeric>
 
 #include "sim/boost_random.hpp"
 #include "sim/ledger.hpp"
 #include "sim/rng.hpp"
+#include "sim/steering.hpp"
 
 namespace fnesim {
 
@@ -21,13 +22,12 @@ int draw_days(const DayRange& range, Rng& engine) {
   return boost::random::uniform_int_distribution<int>(range.min, range.max)(engine);
 }
 
-// Gamma(shape 1/cv², scale cv²) — mean 1, the given CV — at the normal score z,
-// through the complement in the upper tail to keep precision there.
-double gamma_at_normal_score(double cv, double z) {
-  const double shape = 1.0 / (cv * cv);
+// The Gamma(shape, scale 1) quantile at the normal score z, through the
+// complement in the upper tail to keep precision there.
+double gamma_at_normal_score(double shape, double z) {
   const boost::math::normal standard;
-  if (z <= 0) return boost::math::gamma_p_inv(shape, boost::math::cdf(standard, z)) / shape;
-  return boost::math::gamma_q_inv(shape, boost::math::cdf(standard, -z)) / shape;
+  if (z <= 0) return boost::math::gamma_p_inv(shape, boost::math::cdf(standard, z));
+  return boost::math::gamma_q_inv(shape, boost::math::cdf(standard, -z));
 }
 
 struct PendingRelease {
@@ -36,16 +36,67 @@ struct PendingRelease {
   friend bool operator>(const PendingRelease& a, const PendingRelease& b) { return a.day > b.day; }
 };
 
+// Observed dossiers are committed whatever the envelope; their carry-over and
+// diagnostics are counted as such, like simulated ones.
+enum class DossierKind : std::uint8_t {
+  Training,
+  Diagnostic,
+  CarryOver,
+  Observed,
+  ObservedDiagnostic,
+  ObservedCarryOver,
+  Ineligible
+};
+
+bool is_observed(DossierKind kind) {
+  return kind == DossierKind::Observed || kind == DossierKind::ObservedDiagnostic ||
+         kind == DossierKind::ObservedCarryOver;
+}
+bool is_carryover(DossierKind kind) {
+  return kind == DossierKind::CarryOver || kind == DossierKind::ObservedCarryOver;
+}
+bool is_diagnostic(DossierKind kind) {
+  return kind == DossierKind::Diagnostic || kind == DossierKind::ObservedDiagnostic;
+}
+
+// A dossier drawn in the first pass, waiting for the ledger.
+struct StagedDossier {
+  std::int32_t day;  // filing day
+  std::int32_t end_day;
+  std::int32_t payment_month;
+  std::int32_t cell;  // mix cell of a training dossier, else -1
+  std::int64_t trainees;
+  std::int64_t count;  // dossiers it stands for (observed lumps)
+  Cents amount;
+  Cents realised;
+  DossierKind kind;
+  bool committed;
+};
+
+// One region's ledger while the replication advances from meeting to meeting.
+struct RegionBook {
+  RegionLedger ledger{0};
+  Cents available = 0;                   // the envelope's available amount after the committee's moves
+  std::vector<PendingRelease> releases;  // min-heap on day
+  std::size_t next = 0;                  // first staged dossier not yet filed
+  bool stopped = false;                  // the stop policy refuses everything after the first refusal
+  Cents released_after_deadline = 0;     // comes back too late to be committed again
+  Cents carryover = 0;                   // carry-over filed
+  Cents filed = 0;                       // everything else filed so far (eligible), committed or not
+};
+
 }  // namespace
 
 struct Workspace {
   Engine engine;
-  std::vector<double> uptake;                // per region, national factor included
-  std::vector<double> spacings;              // exponential spacings → ordered arrival times
-  std::vector<std::int32_t> arrival_days;    // sorted filing days of the region
-  std::vector<Cents> region_demand_delta;    // per window day: filed − recommittable releases
-  std::vector<Cents> national_demand_delta;  // the same, summed over regions
-  std::vector<PendingRelease> release_heap;  // min-heap on day
+  std::vector<double> uptake;                      // per region, national factor included
+  std::vector<double> spacings;                    // exponential spacings → ordered arrival times
+  std::vector<std::int32_t> arrival_days;          // sorted filing days of the region
+  std::vector<Cents> region_demand_delta;          // per window day: filed − recommittable releases
+  std::vector<Cents> national_demand_delta;        // the same, summed over regions
+  std::vector<std::vector<StagedDossier>> staged;  // per region, in filing order
+  std::vector<RegionBook> books;                   // per region
+  std::vector<RegionPosition> positions;           // per region, at a meeting
   Engine lifecycle_engine;
   double floor_checksum = 0;
   // Where each stream stood when the replication was done with it: equal
@@ -70,6 +121,11 @@ struct Simulator::RegionPlan {
   double carryover_expected = 0;
   std::vector<double> cumulative_intensity;  // per window day, normalised to end at 1
   boost::random::discrete_distribution<int, double> cell;
+  std::vector<std::size_t> observed;  // the region's dossiers in forecast_start, in filing order
+  // Observed lumps (monthly aggregates) take the mean life cycle of the
+  // region's mix: training end after this many days, this share realised.
+  int lump_days_to_end = 0;
+  double lump_realised_share = 1;
 };
 
 Simulator::Simulator(const Scenario& scenario) : scenario_(scenario) {
@@ -119,9 +175,7 @@ Simulator::Simulator(const Scenario& scenario) : scenario_(scenario) {
     const RegionalDemand& rd = demand.regions[static_cast<std::size_t>(r)];
     RegionPlan plan;
     plan.available = conv.available(static_cast<std::size_t>(r));
-    plan.ceiling = demand.exhaustion_policy == ExhaustionPolicy::Overcommit
-                       ? plan.available + round_to_cents(plan.available / 100.0 * demand.overcommit_margin)
-                       : plan.available;
+    plan.ceiling = ceiling_for(plan.available);
     const double share = available_total > 0 ? plan.available / available_total : 0.0;
     const double diagnostics = diagnostics_total * share;
     plan.expected_arrivals = rd.expected_dossiers + diagnostics;
@@ -143,7 +197,29 @@ Simulator::Simulator(const Scenario& scenario) : scenario_(scenario) {
     const double total = plan.cumulative_intensity.back();
     for (double& c : plan.cumulative_intensity) c = total > 0 ? c / total : 0.0;
     plan.cell = boost::random::discrete_distribution<int, double>(rd.mix.begin(), rd.mix.end());
+
+    double mean_days_to_end = 0;
+    for (int cell = 0; cell < mix_cell_count; ++cell) {
+      const auto p = static_cast<std::size_t>(cell % pathway_count);
+      const DayRange& lag = demand.start_lag_days[p];
+      const DayRange& duration = demand.duration_days[p];
+      mean_days_to_end +=
+          rd.mix[static_cast<std::size_t>(cell)] * (lag.min + lag.max + duration.min + duration.max) / 2.0;
+    }
+    plan.lump_days_to_end = static_cast<int>(std::lround(mean_days_to_end));
+    plan.lump_realised_share = (1 - demand.cancellation_probability) * (1 - demand.dropout_mean);
     plans_.push_back(std::move(plan));
+  }
+
+  if (const auto& start = scenario_.forecast_start) {
+    first_simulated_day_ = std::clamp(days_between(conv.commitment_start, start->as_of), 0, window_days_);
+    std::vector<std::size_t> order(start->dossiers.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return start->dossiers[a].filing_day < start->dossiers[b].filing_day;
+    });
+    for (std::size_t i : order)
+      plans_.at(static_cast<std::size_t>(start->dossiers[i].region)).observed.push_back(i);
   }
 
   const TraineeCount& tc = demand.trainees;
@@ -169,6 +245,13 @@ Simulator::Simulator(const Scenario& scenario) : scenario_(scenario) {
 
 Simulator::~Simulator() = default;
 
+Cents Simulator::ceiling_for(Cents available) const {
+  const DemandModel& demand = scenario_.demand;
+  return demand.exhaustion_policy == ExhaustionPolicy::Overcommit
+             ? available + round_to_cents(available / 100.0 * demand.overcommit_margin)
+             : available;
+}
+
 Date Simulator::month_start(int month) const {
   const Date start = scenario_.convention.commitment_start;
   const int months = start.year() * 12 + (start.month() - 1) + month;
@@ -177,9 +260,13 @@ Date Simulator::month_start(int month) const {
 
 std::unique_ptr<Workspace, void (*)(Workspace*)> Simulator::make_workspace() const {
   auto* ws = new Workspace();
-  ws->uptake.resize(static_cast<std::size_t>(region_count()));
+  const auto regions = static_cast<std::size_t>(region_count());
+  ws->uptake.resize(regions);
   ws->region_demand_delta.resize(static_cast<std::size_t>(window_days_));
   ws->national_demand_delta.resize(static_cast<std::size_t>(window_days_));
+  ws->staged.resize(regions);
+  ws->books.resize(regions);
+  ws->positions.resize(regions);
   return {ws, [](Workspace* p) { delete p; }};
 }
 
@@ -199,25 +286,39 @@ void ReplicationOutcome::clear() {
   std::fill(monthly_payments.begin(), monthly_payments.end(), 0);
   std::fill(committed_by_cell.begin(), committed_by_cell.end(), 0);
   std::fill(trainees_by_cell.begin(), trainees_by_cell.end(), 0);
+  moves.clear();
 }
 
 void Simulator::draw_uptake(std::uint64_t seed, std::int64_t replication, Workspace& ws) const {
   const DemandModel& demand = scenario_.demand;
   const int regions = region_count();
   reseed(ws.engine, seed, static_cast<std::uint64_t>(replication), StreamPurpose::Uptake, national_stream);
+  auto correlated_scores = [&] {
+    Eigen::VectorXd normal_scores(regions);
+    boost::random::normal_distribution<double> standard_normal;
+    for (int r = 0; r < regions; ++r) normal_scores[r] = standard_normal(ws.engine);
+    return Eigen::VectorXd(uptake_loading_ * normal_scores);
+  };
+  // From actuals: each region's posterior Gamma, still tied to the others by the copula.
+  if (const auto& start = scenario_.forecast_start) {
+    const Eigen::VectorXd z = correlated_scores();
+    for (int r = 0; r < regions; ++r) {
+      const auto i = static_cast<std::size_t>(r);
+      ws.uptake[i] = gamma_at_normal_score(start->uptake_shape[i], z[r]) / start->uptake_rate[i];
+    }
+    return;
+  }
   double national = 1.0;
   if (demand.national_uptake_cv > 0) {
     const double shape = 1.0 / (demand.national_uptake_cv * demand.national_uptake_cv);
     national = boost::random::gamma_distribution<double>(shape, 1.0 / shape)(ws.engine);
   }
   if (demand.regional_uptake_cv > 0) {
-    Eigen::VectorXd normal_scores(regions);
-    boost::random::normal_distribution<double> standard_normal;
-    for (int r = 0; r < regions; ++r) normal_scores[r] = standard_normal(ws.engine);
-    const Eigen::VectorXd correlated = uptake_loading_ * normal_scores;
+    // Gamma with mean 1 and the regional CV: shape 1/cv², scale cv².
+    const double shape = 1.0 / (demand.regional_uptake_cv * demand.regional_uptake_cv);
+    const Eigen::VectorXd z = correlated_scores();
     for (int r = 0; r < regions; ++r)
-      ws.uptake[static_cast<std::size_t>(r)] =
-          national * gamma_at_normal_score(demand.regional_uptake_cv, correlated[r]);
+      ws.uptake[static_cast<std::size_t>(r)] = national * gamma_at_normal_score(shape, z[r]) / shape;
   } else {
     std::fill(ws.uptake.begin(), ws.uptake.end(), national);
   }
@@ -228,7 +329,7 @@ double Simulator::draw_variates_only(std::uint64_t seed, std::int64_t replicatio
   ws.stream_digest = 0;
   draw_uptake(seed, replication, ws);
   for (int r = 0; r < region_count(); ++r)
-    simulate_region<false>(r, ws.uptake[static_cast<std::size_t>(r)], seed, replication, ws, nullptr);
+    draw_region<false>(r, ws.uptake[static_cast<std::size_t>(r)], seed, replication, ws, nullptr);
   return ws.floor_checksum;
 }
 
@@ -240,14 +341,55 @@ std::vector<double> Simulator::uptake_factors(std::uint64_t seed, std::int64_t r
   return ws->uptake;
 }
 
+double Simulator::expected_arrivals_between(int region, int first_day, int end_day) const {
+  const RegionPlan& plan = plans_.at(static_cast<std::size_t>(region));
+  const auto clamp = [&](int d) { return static_cast<std::size_t>(std::clamp(d, 0, window_days_)); };
+  if (end_day <= first_day) return 0.0;
+  return plan.expected_arrivals *
+         (plan.cumulative_intensity[clamp(end_day)] - plan.cumulative_intensity[clamp(first_day)]);
+}
+
+std::vector<SimulatedDossier> Simulator::dossiers(std::uint64_t seed, std::int64_t replication) const {
+  auto ws = make_workspace();
+  ReplicationOutcome outcome = make_outcome();
+  simulate(seed, replication, *ws, outcome);
+  std::vector<SimulatedDossier> all;
+  for (int r = 0; r < region_count(); ++r) {
+    for (const StagedDossier& d : ws->staged[static_cast<std::size_t>(r)]) {
+      SimulatedDossier s;
+      s.filing_day = d.day;
+      s.region = r;
+      s.cell = d.cell;
+      s.carryover = is_carryover(d.kind);
+      s.diagnostic = is_diagnostic(d.kind);
+      s.observed = is_observed(d.kind);
+      s.eligible = d.kind != DossierKind::Ineligible;
+      s.committed = d.committed;
+      s.trainees = d.trainees;
+      s.amount = d.amount;
+      s.realised = d.realised;
+      s.end_day = d.end_day;
+      all.push_back(s);
+    }
+  }
+  return all;
+}
+
 void Simulator::simulate(std::uint64_t seed, std::int64_t replication, Workspace& ws,
                          ReplicationOutcome& out) const {
   out.clear();
   ws.stream_digest = 0;
   draw_uptake(seed, replication, ws);
   std::fill(ws.national_demand_delta.begin(), ws.national_demand_delta.end(), 0);
-  for (int r = 0; r < region_count(); ++r)
-    simulate_region<true>(r, ws.uptake[static_cast<std::size_t>(r)], seed, replication, ws, &out);
+  open_books(ws);
+  // Without a committee the regions never interact: each files its dossiers
+  // as soon as they are drawn, while they are still in cache.
+  for (int r = 0; r < region_count(); ++r) {
+    draw_region<true>(r, ws.uptake[static_cast<std::size_t>(r)], seed, replication, ws, &out);
+    if (!scenario_.steering) file_until(r, window_days_, ws, out);
+  }
+  if (scenario_.steering) steer(*scenario_.steering, ws, out);
+  close_books(ws, out);
 
   NationalOutcome& nat = out.national;
   for (const RegionOutcome& ro : out.regions) {
@@ -267,70 +409,59 @@ void Simulator::simulate(std::uint64_t seed, std::int64_t replication, Workspace
   nat.additional_needed = std::max<Cents>(0, peak - pool);
 }
 
-// With kBookkeeping false this draws exactly the same variates from the same
-// engines and does nothing else: the random-number floor the benchmark
-// compares the full replication against (docs/performance.md).
+// First pass, one region: every dossier drawn on the region's streams, its
+// envelope share computed and queued for the ledger, and the demand figures
+// that do not depend on the envelope. With kBookkeeping false it draws exactly
+// the same variates from the same engines and does nothing else: the
+// random-number floor the benchmark compares the full replication against
+// (docs/performance.md).
 template <bool kBookkeeping>
-void Simulator::simulate_region(int r, double uptake, std::uint64_t seed, std::int64_t replication,
-                                Workspace& ws, ReplicationOutcome* out) const {
+void Simulator::draw_region(int r, double uptake, std::uint64_t seed, std::int64_t replication, Workspace& ws,
+                            ReplicationOutcome* out) const {
   const DemandModel& demand = scenario_.demand;
   const RegionPlan& plan = plans_[static_cast<std::size_t>(r)];
   RegionOutcome unused;
   RegionOutcome& ro = kBookkeeping ? out->regions[static_cast<std::size_t>(r)] : unused;
-  Cents* monthly_commit =
-      kBookkeeping ? &out->monthly_commitments[static_cast<std::size_t>(r * month_count_)] : nullptr;
-  Cents* monthly_pay =
-      kBookkeeping ? &out->monthly_payments[static_cast<std::size_t>(r * month_count_)] : nullptr;
-  Cents* cell_cents =
-      kBookkeeping ? &out->committed_by_cell[static_cast<std::size_t>(r * mix_cell_count)] : nullptr;
-  std::int64_t* cell_trainees =
-      kBookkeeping ? &out->trainees_by_cell[static_cast<std::size_t>(r * mix_cell_count)] : nullptr;
+  std::vector<StagedDossier>& staged = ws.staged[static_cast<std::size_t>(r)];
   const auto rep = static_cast<std::uint64_t>(replication);
   const auto region_id = static_cast<std::uint32_t>(r);
   const std::int32_t last_commitment_day = window_days_ - 1;
+  const std::int32_t last_training_day =
+      days_between(scenario_.convention.commitment_start, scenario_.convention.training_end);
   if constexpr (kBookkeeping) {
     std::fill(ws.region_demand_delta.begin(), ws.region_demand_delta.end(), 0);
-    ws.release_heap.clear();
+    staged.clear();
   }
-
-  RegionLedger ledger(plan.ceiling);
-  Cents released_after_deadline = 0;  // comes back too late to be committed again
-  bool stopped = false;               // the stop policy refuses everything after the first refusal
-  auto apply_releases_until = [&](std::int32_t day) {
-    while (!ws.release_heap.empty() && ws.release_heap.front().day <= day) {
-      std::pop_heap(ws.release_heap.begin(), ws.release_heap.end(), std::greater<>{});
-      ledger.release(ws.release_heap.back().amount);
-      ws.release_heap.pop_back();
-    }
-  };
-  // Commits `amount` filed on `day` if it fits; records the refusal otherwise.
-  auto try_commit = [&](std::int32_t day, Cents amount) {
-    if (!stopped && ledger.try_commit(amount)) {
-      monthly_commit[month_of_day_[static_cast<std::size_t>(day)]] += amount;
-      return true;
-    }
-    if (ro.exhaustion_day == never_exhausted) ro.exhaustion_day = day;
-    if (demand.exhaustion_policy == ExhaustionPolicy::Stop) stopped = true;
-    ro.unmet += amount;
-    return false;
-  };
-  auto schedule_release_and_payment = [&](std::int32_t end_day, Cents released, Cents realised,
-                                          int invoicing_lag) {
-    if (released > 0) {
-      if (end_day <= last_commitment_day) {
-        ws.release_heap.push_back({end_day, released});
-        std::push_heap(ws.release_heap.begin(), ws.release_heap.end(), std::greater<>{});
-      } else {
-        released_after_deadline += released;
-      }
-    }
-    ledger.pay(realised);
-    monthly_pay[month_of_day_[static_cast<std::size_t>(end_day + invoicing_lag)]] += realised;
+  // Queues a dossier and counts it in the demand, which ignores the envelope.
+  auto stage = [&](std::int32_t day, std::int32_t end_day, int invoicing_lag, int cell, std::int64_t trainees,
+                   std::int64_t count, Cents amount, Cents realised, DossierKind kind) {
+    ro.demand += amount;
+    ws.region_demand_delta[static_cast<std::size_t>(day)] += amount;
+    const Cents released = amount - realised;
+    if (released > 0 && end_day <= last_commitment_day)
+      ws.region_demand_delta[static_cast<std::size_t>(end_day)] -= released;
+    staged.push_back({day, end_day, month_of_day_[static_cast<std::size_t>(end_day + invoicing_lag)], cell,
+                      trainees, count, amount, realised, kind, false});
   };
 
-  // Carry-over of 2020 (art. 7): committed on the first day, realised in full.
   Engine& engine = ws.engine;
-  if (plan.carryover_expected > 0) {
+  Engine& life = ws.lifecycle_engine;
+  reseed(life, seed, rep, StreamPurpose::LifeCycle, region_id);
+  boost::random::bernoulli_distribution<double> is_cancelled(demand.cancellation_probability);
+  const bool random_dropout = demand.dropout_sd > 0;
+  double beta_a = 1, beta_b = 1;
+  if (random_dropout) {
+    // Beta from its mean m and sd s: a + b = m(1 − m)/s² − 1.
+    const double m = demand.dropout_mean, s = demand.dropout_sd;
+    const double concentration = m * (1 - m) / (s * s) - 1;
+    beta_a = m * concentration;
+    beta_b = (1 - m) * concentration;
+  }
+  boost::random::beta_distribution<double> dropout_share(beta_a, beta_b);
+
+  const ForecastStart* start = scenario_.forecast_start ? &*scenario_.forecast_start : nullptr;
+  if (start == nullptr && plan.carryover_expected > 0) {
+    // Carry-over of 2020 (art. 7): committed on the first day, realised in full.
     reseed(engine, seed, rep, StreamPurpose::CarryOver, region_id);
     const int count = boost::random::poisson_distribution<int, double>(plan.carryover_expected)(engine);
     const double sigma = demand.carryover_sigma;
@@ -344,25 +475,63 @@ void Simulator::simulate_region(int r, double uptake, std::uint64_t seed, std::i
         continue;
       }
       const Cents amount = round_to_cents(share_eur);
-      ro.demand += amount;
-      ws.region_demand_delta[0] += amount;
-      if (try_commit(0, amount)) {
-        ro.carryover_committed += amount;
-        ++ro.dossiers_committed;
-        schedule_release_and_payment(0, 0, amount, lag);
+      stage(0, 0, lag, -1, 0, 1, amount, amount, DossierKind::CarryOver);
+    }
+    ws.note_stream_end(engine);
+  }
+
+  // From actuals: what was committed before the cut-off, with the scenario's
+  // life cycle where the actuals do not say what was realised (the carry-over is among them).
+  if (start != nullptr) {
+    for (std::size_t index : plan.observed) {
+      const ObservedDossier& o = start->dossiers[index];
+      const bool training = o.kind == ObservedKind::Training && o.cell >= 0;
+      const bool diagnostic = o.kind == ObservedKind::Diagnostic;
+      const bool carryover = o.kind == ObservedKind::CarryOver;
+      std::int32_t end_day = o.filing_day;
+      Cents realised = o.committed;
+      int invoicing_lag = (demand.invoicing_lag_days.min + demand.invoicing_lag_days.max) / 2;
+      if (training) {
+        const auto pathway = static_cast<std::size_t>(o.cell % pathway_count);
+        const int start_lag = draw_days(demand.start_lag_days[pathway], life);
+        const int duration = draw_days(demand.duration_days[pathway], life);
+        const bool cancelled = demand.cancellation_probability > 0 && is_cancelled(life);
+        const double dropout = random_dropout ? dropout_share(life) : demand.dropout_mean;
+        invoicing_lag = draw_days(demand.invoicing_lag_days, life);
+        if constexpr (!kBookkeeping) {
+          ws.floor_checksum += start_lag + duration + cancelled + dropout + invoicing_lag;
+          continue;
+        }
+        end_day = std::min({o.filing_day + start_lag + duration, last_training_day});
+        realised = cancelled ? 0 : o.committed - round_half_away(static_cast<double>(o.committed) * dropout);
+      } else if (diagnostic || carryover) {  // realised in full (docs/model.md)
+        invoicing_lag = draw_days(demand.invoicing_lag_days, life);
+        if constexpr (!kBookkeeping) {
+          ws.floor_checksum += invoicing_lag;
+          continue;
+        }
       } else {
-        ++ro.dossiers_unmet;
+        end_day = std::min(o.filing_day + plan.lump_days_to_end, last_training_day);
+        realised = round_half_away(static_cast<double>(o.committed) * plan.lump_realised_share);
+      }
+      if constexpr (kBookkeeping) {
+        if (o.realised) realised = std::clamp<Cents>(*o.realised, 0, o.committed);
+        stage(o.filing_day, end_day, invoicing_lag, o.cell, o.trainees, o.dossiers, o.committed, realised,
+              carryover    ? DossierKind::ObservedCarryOver
+              : diagnostic ? DossierKind::ObservedDiagnostic
+                           : DossierKind::Observed);
       }
     }
   }
 
-  if (plan.carryover_expected > 0) ws.note_stream_end(engine);
-
-  // Arrivals: a Poisson count, then ordered filing times from exponential
-  // spacings (U_(i) = S_i / S_(n+1)) mapped through the cumulative intensity —
-  // already in order, no sort.
+  // Arrivals from the first simulated day: a Poisson count, then ordered
+  // filing times from exponential spacings (U_(i) = S_i / S_(n+1)) mapped
+  // through the cumulative intensity — already in order, no sort.
   reseed(engine, seed, rep, StreamPurpose::Arrivals, region_id);
-  const double mean_arrivals = plan.expected_arrivals * uptake;
+  const std::vector<double>& cumulative = plan.cumulative_intensity;
+  const double filed_before = cumulative[static_cast<std::size_t>(first_simulated_day_)];
+  const double still_to_file = 1.0 - filed_before;
+  const double mean_arrivals = plan.expected_arrivals * uptake * still_to_file;
   const int arrivals =
       mean_arrivals > 0 ? boost::random::poisson_distribution<int, double>(mean_arrivals)(engine) : 0;
   ws.spacings.resize(static_cast<std::size_t>(arrivals) + 1);
@@ -376,38 +545,22 @@ void Simulator::simulate_region(int r, double uptake, std::uint64_t seed, std::i
     }
     if constexpr (!kBookkeeping) ws.floor_checksum += sum;
     const double total = sum;
-    const std::vector<double>& cumulative = plan.cumulative_intensity;
-    std::size_t day = 0;
+    const auto last_day = static_cast<std::size_t>(window_days_) - 1;
+    auto day = static_cast<std::size_t>(first_simulated_day_);
     for (int i = 0; i < arrivals && kBookkeeping; ++i) {
-      const double u = ws.spacings[static_cast<std::size_t>(i)] / total;
-      while (cumulative[day + 1] <= u) ++day;
+      const double u = filed_before + ws.spacings[static_cast<std::size_t>(i)] / total * still_to_file;
+      while (day < last_day && cumulative[day + 1] <= u) ++day;
       ws.arrival_days[static_cast<std::size_t>(i)] = static_cast<std::int32_t>(day);
     }
   }
-
   ws.note_stream_end(engine);
 
   // Attributes and life cycle, dossier by dossier, on their own streams; every
-  // dossier draws the same numbers whether or not it is committed.
+  // dossier draws the same numbers whatever the envelopes and the committee do.
   reseed(engine, seed, rep, StreamPurpose::Attributes, region_id);
-  reseed(ws.lifecycle_engine, seed, rep, StreamPurpose::LifeCycle, region_id);
-  Engine& life = ws.lifecycle_engine;
   const TraineeCount& tc = demand.trainees;
   auto trainee_cost = trainee_cost_;  // Boost's lognormal samples through a non-const call: a local copy
   boost::random::bernoulli_distribution<double> is_diagnostic(plan.diagnostic_probability);
-  boost::random::bernoulli_distribution<double> is_cancelled(demand.cancellation_probability);
-  const bool random_dropout = demand.dropout_sd > 0;
-  double beta_a = 1, beta_b = 1;
-  if (random_dropout) {
-    // Beta from its mean m and sd s: a + b = m(1 − m)/s² − 1.
-    const double m = demand.dropout_mean, s = demand.dropout_sd;
-    const double concentration = m * (1 - m) / (s * s) - 1;
-    beta_a = m * concentration;
-    beta_b = (1 - m) * concentration;
-  }
-  boost::random::beta_distribution<double> dropout_share(beta_a, beta_b);
-  const Date training_end = scenario_.convention.training_end;
-  const std::int32_t last_training_day = days_between(scenario_.convention.commitment_start, training_end);
   const bool ancillary_eligible = scenario_.coverage.ancillary_eligible;
   const Cents diagnostic_day_rate = scenario_.coverage.diagnostic_day_rate;
 
@@ -415,7 +568,6 @@ void Simulator::simulate_region(int r, double uptake, std::uint64_t seed, std::i
   for (int i = 0; i < arrivals; ++i) {
     const std::int32_t day = kBookkeeping ? ws.arrival_days[static_cast<std::size_t>(i)] : 0;
     if constexpr (kBookkeeping) {
-      apply_releases_until(day);
       while (epoch + 1 < epochs_.size() && epochs_[epoch + 1].first_day <= day) ++epoch;
     }
 
@@ -473,6 +625,7 @@ void Simulator::simulate_region(int r, double uptake, std::uint64_t seed, std::i
       const Epoch& rules = epochs_[epoch];
       if (!rules.eligible[static_cast<std::size_t>(cell)]) {
         ++ro.dossiers_ineligible;
+        staged.push_back({day, day, 0, cell, trainees, 1, 0, 0, DossierKind::Ineligible, false});
         continue;
       }
       const Cents total_cost = round_to_cents(cost_eur);
@@ -491,49 +644,207 @@ void Simulator::simulate_region(int r, double uptake, std::uint64_t seed, std::i
       const Cents cap = rules.cap[static_cast<std::size_t>(cell)];
       if (cap >= 0) amount = std::min(amount, cap);
     }
-    const std::int32_t start = std::min(day + start_lag, last_training_day);
-    const std::int32_t end_day = std::min(start + duration, last_training_day);
+    const std::int32_t training_start = std::min(day + start_lag, last_training_day);
+    const std::int32_t end_day = std::min(training_start + duration, last_training_day);
     const Cents realised =
         diagnostic ? amount
                    : (cancelled ? 0 : amount - round_half_away(static_cast<double>(amount) * dropout));
-    const Cents released = amount - realised;
-
-    ro.demand += amount;
-    ws.region_demand_delta[static_cast<std::size_t>(day)] += amount;
-    if (released > 0 && end_day <= last_commitment_day)
-      ws.region_demand_delta[static_cast<std::size_t>(end_day)] -= released;
-
-    if (try_commit(day, amount)) {
-      ++ro.dossiers_committed;
-      ro.trainees_committed += trainees;
-      if (diagnostic) {
-        ro.diagnostics_committed += amount;
-      } else {
-        cell_cents[cell] += amount;
-        cell_trainees[cell] += trainees;
-      }
-      schedule_release_and_payment(end_day, released, realised, invoicing_lag);
-    } else {
-      ++ro.dossiers_unmet;
-      ro.trainees_unmet += trainees;
-    }
+    stage(day, end_day, invoicing_lag, diagnostic ? -1 : cell, trainees, 1, amount, realised,
+          diagnostic ? DossierKind::Diagnostic : DossierKind::Training);
   }
   ws.note_stream_end(engine);
   ws.note_stream_end(life);
   if constexpr (!kBookkeeping) return;
 
-  apply_releases_until(last_commitment_day);
-  ledger.release(released_after_deadline);
-  ro.committed = ledger.committed();
-  ro.released = ledger.released();
-  ro.paid = ledger.paid();
-
-  Cents cumulative = 0;
+  Cents cumulative_net = 0;
   for (int d = 0; d < window_days_; ++d) {
     const Cents delta = ws.region_demand_delta[static_cast<std::size_t>(d)];
-    cumulative += delta;
-    ro.peak_net_demand = std::max(ro.peak_net_demand, cumulative);
+    cumulative_net += delta;
+    ro.peak_net_demand = std::max(ro.peak_net_demand, cumulative_net);
     ws.national_demand_delta[static_cast<std::size_t>(d)] += delta;
+  }
+}
+
+void Simulator::open_books(Workspace& ws) const {
+  for (int r = 0; r < region_count(); ++r) {
+    RegionBook& book = ws.books[static_cast<std::size_t>(r)];
+    const RegionPlan& plan = plans_[static_cast<std::size_t>(r)];
+    book.ledger = RegionLedger(plan.ceiling);
+    book.available = plan.available;
+    book.releases.clear();
+    book.next = 0;
+    book.stopped = false;
+    book.released_after_deadline = book.carryover = book.filed = 0;
+  }
+}
+
+namespace {
+
+void apply_releases_until(RegionBook& book, std::int32_t day) {
+  while (!book.releases.empty() && book.releases.front().day <= day) {
+    std::pop_heap(book.releases.begin(), book.releases.end(), std::greater<>{});
+    book.ledger.release(book.releases.back().amount);
+    book.releases.pop_back();
+  }
+}
+
+}  // namespace
+
+// Second pass, one region: the ledger files every queued dossier before
+// `limit` in filing order, then takes the releases due by the eve of `limit`.
+void Simulator::file_until(int r, std::int32_t limit, Workspace& ws, ReplicationOutcome& out) const {
+  const std::int32_t last_commitment_day = window_days_ - 1;
+  const bool stop_at_first_refusal = scenario_.demand.exhaustion_policy == ExhaustionPolicy::Stop;
+  RegionBook& book = ws.books[static_cast<std::size_t>(r)];
+  std::vector<StagedDossier>& staged = ws.staged[static_cast<std::size_t>(r)];
+  RegionOutcome& ro = out.regions[static_cast<std::size_t>(r)];
+  Cents* monthly_commit = &out.monthly_commitments[static_cast<std::size_t>(r * month_count_)];
+  Cents* monthly_pay = &out.monthly_payments[static_cast<std::size_t>(r * month_count_)];
+  while (book.next < staged.size() && staged[book.next].day < limit) {
+    StagedDossier& d = staged[book.next++];
+    if (d.kind == DossierKind::Ineligible) continue;
+    apply_releases_until(book, d.day);
+    (is_carryover(d.kind) ? book.carryover : book.filed) += d.amount;
+    // What was observed was committed, whatever the scenario's envelope says.
+    d.committed = is_observed(d.kind) ? (book.ledger.commit_observed(d.amount), true)
+                                      : !book.stopped && book.ledger.try_commit(d.amount);
+    if (!d.committed) {
+      if (ro.exhaustion_day == never_exhausted) ro.exhaustion_day = d.day;
+      if (stop_at_first_refusal) book.stopped = true;
+      ro.unmet += d.amount;
+      ro.dossiers_unmet += d.count;
+      ro.trainees_unmet += d.trainees;
+      continue;
+    }
+    monthly_commit[month_of_day_[static_cast<std::size_t>(d.day)]] += d.amount;
+    ro.dossiers_committed += d.count;
+    ro.trainees_committed += d.trainees;
+    if (is_carryover(d.kind)) ro.carryover_committed += d.amount;
+    if (is_diagnostic(d.kind)) ro.diagnostics_committed += d.amount;
+    if (d.cell >= 0) {
+      out.committed_by_cell[static_cast<std::size_t>(r * mix_cell_count + d.cell)] += d.amount;
+      out.trainees_by_cell[static_cast<std::size_t>(r * mix_cell_count + d.cell)] += d.trainees;
+    }
+    const Cents released = d.amount - d.realised;
+    if (released > 0) {
+      if (d.end_day <= last_commitment_day) {
+        book.releases.push_back({d.end_day, released});
+        std::push_heap(book.releases.begin(), book.releases.end(), std::greater<>{});
+      } else {
+        book.released_after_deadline += released;
+      }
+    }
+    book.ledger.pay(d.realised);
+    monthly_pay[d.payment_month] += d.realised;
+  }
+  apply_releases_until(book, std::min(limit, window_days_) - 1);
+}
+
+// With a steering committee every region advances to the next event — a
+// meeting or the arrival of a complementary allocation — before the committee
+// acts on what it then knows.
+void Simulator::steer(const SteeringPolicy& steering, Workspace& ws, ReplicationOutcome& out) const {
+  const int regions = region_count();
+  auto apply_move = [&](const SteeringMove& move) {
+    if (move.from >= 0) {
+      RegionBook& book = ws.books[static_cast<std::size_t>(move.from)];
+      book.available -= move.amount;
+      book.ledger.set_ceiling(ceiling_for(book.available));
+      out.regions[static_cast<std::size_t>(move.from)].given += move.amount;
+    }
+    if (move.to >= 0) {
+      RegionBook& book = ws.books[static_cast<std::size_t>(move.to)];
+      book.available += move.amount;
+      book.ledger.set_ceiling(ceiling_for(book.available));
+      book.stopped = false;  // new money reopens a region that had stopped
+      out.regions[static_cast<std::size_t>(move.to)].received += move.amount;
+    }
+  };
+  auto take_positions = [&](std::int32_t day) {
+    for (int r = 0; r < regions; ++r) {
+      const RegionBook& book = ws.books[static_cast<std::size_t>(r)];
+      const double share_filed =
+          plans_[static_cast<std::size_t>(r)].cumulative_intensity[static_cast<std::size_t>(day)];
+      ws.positions[static_cast<std::size_t>(r)] =
+          project_position(book.available, book.ledger.outstanding(), book.carryover,
+                           book.filed - book.ledger.released(), share_filed);
+    }
+  };
+
+  // The national reserve, held back on the first day.
+  Cents reserve = 0;
+  if (steering.reserve_share > 0) {
+    for (int r = 0; r < regions; ++r) {
+      const Cents cut = round_half_away(static_cast<double>(plans_[static_cast<std::size_t>(r)].available) *
+                                        steering.reserve_share);
+      if (cut == 0) continue;
+      out.moves.push_back({0, r, national_reserve, cut});
+      apply_move(out.moves.back());
+      reserve += cut;
+    }
+  }
+
+  std::vector<std::int32_t> meetings;
+  for (const Date& date : steering.committee_dates) {
+    const std::int32_t day = days_between(scenario_.convention.commitment_start, date);
+    // Meetings before the cut-off of a forecast from actuals have already acted.
+    if (day >= first_simulated_day_ && day < window_days_) meetings.push_back(day);
+  }
+  const std::optional<ComplementaryAllocationRule>& complementary = steering.complementary;
+  std::vector<Cents> initial_available(static_cast<std::size_t>(regions));
+  for (int r = 0; r < regions; ++r)
+    initial_available[static_cast<std::size_t>(r)] = plans_[static_cast<std::size_t>(r)].available;
+  const Cents pool = scenario_.convention.total_available();
+  bool requested = false;
+  std::int32_t arrival_day = -1;
+  std::size_t meeting = 0;
+  for (;;) {
+    std::int32_t next = window_days_;
+    if (meeting < meetings.size()) next = std::min(next, meetings[meeting]);
+    if (arrival_day >= 0) next = std::min(next, arrival_day);
+    for (int r = 0; r < regions; ++r) file_until(r, next, ws, out);
+    if (next >= window_days_) break;
+    if (arrival_day == next) {
+      take_positions(next);
+      const std::vector<Cents> parts =
+          split_complementary(*complementary, complementary->amount, ws.positions, initial_available);
+      for (int r = 0; r < regions; ++r) {
+        if (parts[static_cast<std::size_t>(r)] == 0) continue;
+        out.moves.push_back({next, state_allocation, r, parts[static_cast<std::size_t>(r)]});
+        apply_move(out.moves.back());
+      }
+      out.national.complementary_received += complementary->amount;
+      arrival_day = -1;
+    }
+    if (meeting < meetings.size() && meetings[meeting] == next) {
+      take_positions(next);
+      const std::size_t first_move = out.moves.size();
+      decide_meeting(steering, next, ws.positions, reserve, out.moves);
+      for (std::size_t m = first_move; m < out.moves.size(); ++m) apply_move(out.moves[m]);
+      ++meeting;
+      if (complementary && !requested) {
+        Cents outstanding = 0;
+        for (const RegionBook& book : ws.books) outstanding += book.ledger.outstanding();
+        if (static_cast<double>(outstanding) >= complementary->threshold_share * static_cast<double>(pool)) {
+          requested = true;
+          // Arriving after the deadline it could not be committed: the State would not send it.
+          if (next + complementary->delay_days < window_days_) arrival_day = next + complementary->delay_days;
+        }
+      }
+    }
+  }
+  out.national.reserve_unused = reserve;
+}
+
+void Simulator::close_books(Workspace& ws, ReplicationOutcome& out) const {
+  for (int r = 0; r < region_count(); ++r) {
+    RegionBook& book = ws.books[static_cast<std::size_t>(r)];
+    RegionOutcome& ro = out.regions[static_cast<std::size_t>(r)];
+    book.ledger.release(book.released_after_deadline);
+    ro.committed = book.ledger.committed();
+    ro.released = book.ledger.released();
+    ro.paid = book.ledger.paid();
+    ro.available_final = book.available;
   }
 }
 

@@ -1,7 +1,10 @@
 #pragma once
-// One replication of a scenario: uptake factors, dossier arrivals region by
-// region, their attributes and life cycle, committed against each regional
-// envelope in filing order (the ledger), with every amount in cents.
+// One replication of a scenario in two passes. First every region's dossiers
+// are drawn — arrivals, attributes, life cycle, the envelope's share — on the
+// region's own streams, whatever the envelopes. Then the ledgers commit them in
+// filing order, all regions advancing together from one steering-committee
+// meeting to the next so that the committee can move money between them.
+// Every amount is in cents.
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -34,6 +37,12 @@ struct RegionOutcome {
   std::int64_t dossiers_ineligible = 0;  // no coverage rule applied on their filing date
   std::int64_t trainees_committed = 0;
   std::int64_t trainees_unmet = 0;
+  // Steering (zero without it): money received from other regions, the
+  // national reserve and the State, money given to other regions and the
+  // reserve, and the resulting available amount at the deadline.
+  Cents received = 0;
+  Cents given = 0;
+  Cents available_final = 0;
 };
 
 struct NationalOutcome {
@@ -42,6 +51,8 @@ struct NationalOutcome {
   // max(0, peak cumulative national net demand − total available).
   Cents additional_needed = 0;
   std::int32_t additional_needed_day = never_exhausted;  // first day the national pool falls short
+  Cents complementary_received = 0;  // complementary State allocation handed to the regions
+  Cents reserve_unused = 0;          // national reserve never handed out
 };
 
 struct ReplicationOutcome {
@@ -56,6 +67,24 @@ struct ReplicationOutcome {
   std::vector<Cents> monthly_payments;     // [region × month_count + month]
   std::vector<Cents> committed_by_cell;    // [region × mix_cell_count + mix_cell()]
   std::vector<std::int64_t> trainees_by_cell;
+  std::vector<SteeringMove> moves;  // every movement of money, in order (steering only)
+};
+
+// One dossier of a replication, as drawn and as the ledger treated it
+// (Simulator::dossiers: synthetic actuals, audits).
+struct SimulatedDossier {
+  std::int32_t filing_day = 0;  // days since the commitment start
+  int region = 0;
+  int cell = -1;  // mix_cell() of a training dossier; -1 for diagnostics, carry-over and observed lumps
+  bool carryover = false;
+  bool diagnostic = false;
+  bool observed = false;  // from the actuals (forecast_start)
+  bool eligible = true;   // a coverage rule applied on the filing date
+  bool committed = false;
+  std::int64_t trainees = 0;
+  Cents amount = 0;    // the envelope's share
+  Cents realised = 0;  // what is paid if committed; the rest is released at end_day
+  std::int32_t end_day = 0;
 };
 
 // Per-thread scratch buffers and engines, reused from one replication to the next.
@@ -96,18 +125,33 @@ class Simulator {
   // The uptake multipliers (national × regional) drawn for one replication.
   std::vector<double> uptake_factors(std::uint64_t seed, std::int64_t replication) const;
 
+  // Every dossier of one replication, region by region in filing order.
+  std::vector<SimulatedDossier> dossiers(std::uint64_t seed, std::int64_t replication) const;
+
+  // The scenario's expected count of arrivals (training dossiers and
+  // diagnostics) filed in days [first_day, end_day), before uptake multipliers.
+  double expected_arrivals_between(int region, int first_day, int end_day) const;
+
  private:
   struct RegionPlan;
   struct Epoch;
   template <bool kBookkeeping>
-  void simulate_region(int region, double uptake, std::uint64_t seed, std::int64_t replication,
-                       Workspace& workspace, ReplicationOutcome* outcome) const;
+  void draw_region(int region, double uptake, std::uint64_t seed, std::int64_t replication,
+                   Workspace& workspace, ReplicationOutcome* outcome) const;
+  // What a region may commit with `available`: more under overcommit, the
+  // margin following the available amount as the committee moves money.
+  Cents ceiling_for(Cents available) const;
+  void open_books(Workspace& workspace) const;
+  void file_until(int region, std::int32_t limit, Workspace& workspace, ReplicationOutcome& outcome) const;
+  void steer(const SteeringPolicy& steering, Workspace& workspace, ReplicationOutcome& outcome) const;
+  void close_books(Workspace& workspace, ReplicationOutcome& outcome) const;
   void draw_uptake(std::uint64_t seed, std::int64_t replication, Workspace& workspace) const;
 
   Scenario scenario_;
   int window_days_ = 0;
   int horizon_days_ = 0;
   int month_count_ = 0;
+  int first_simulated_day_ = 0;             // the cut-off of a forecast from actuals, else 0
   std::vector<std::int32_t> month_of_day_;  // day → trajectory month, over the horizon
   std::vector<RegionPlan> plans_;
   std::vector<Epoch> epochs_;       // periods of the window within which the coverage rules do not change

@@ -123,7 +123,8 @@ TEST(CsvExport, TheMonthlyFanMatchesAnIndependentComputationInAnyBatching) {
   const RegionOutcome& o = outcomes[20].regions[2];
   EXPECT_EQ(row[2], o.exhaustion_day == never_exhausted ? "" : std::to_string(o.exhaustion_day));
   EXPECT_EQ(row[3], std::to_string(o.committed));
-  EXPECT_EQ(row.back(), std::to_string(o.trainees_unmet));
+  EXPECT_EQ(row[row.size() - 4], std::to_string(o.trainees_unmet));
+  EXPECT_EQ(row.back(), std::to_string(o.available_final));
 }
 
 }  // namespace

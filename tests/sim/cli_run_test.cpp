@@ -35,7 +35,8 @@ TEST(CliRun, SummaryIsIdenticalForOneAndTwoThreads) {
 TEST(CliRun, PrintsTheRegionalTableAndTheNationalLine) {
   const auto run = run_fnesim("run reference-r1 -n 40");
   ASSERT_EQ(run.exit_code, 0) << run.err;
-  for (const char* text : {"Île-de-France", "P(exhausted)", "National", "Additional allocation needed"})
+  for (const char* text :
+       {"Île-de-France", "P(exhausted)", "National", "Will additional allocations be needed?"})
     EXPECT_NE(run.out.find(text), std::string::npos) << text;
   EXPECT_EQ(run.err, "");  // no progress bar when stderr is not a terminal
 }

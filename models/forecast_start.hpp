@@ -1,0 +1,47 @@
+#pragma once
+// What was observed before a forecast's cut-off (`fnesim run --actuals F
+// --as-of D`): the run starts from the observed ledger and simulates only what
+// is filed from the cut-off on, with each region's uptake learnt from the
+// observed arrivals (sim/actuals.hpp builds this from the actuals file).
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "models/calendar.hpp"
+#include "models/money.hpp"
+
+namespace fnesim {
+
+enum class ObservedKind {
+  Training,    // a training dossier of 2021 whose attributes are known (cell)
+  Diagnostic,  // DIAG GPEC COVID-19 (art. 3)
+  CarryOver,   // the 2020 stock taken over (art. 7)
+  Lump         // a month's commitments of a region (monthly aggregates): no attributes
+};
+
+// A dossier committed before the cut-off — or, from monthly aggregates, one
+// lump per region and month standing for that month's commitments.
+struct ObservedDossier {
+  ObservedKind kind = ObservedKind::Training;
+  std::int32_t filing_day = 0;  // days since the commitment start; before the cut-off
+  int region = 0;               // index in the convention's region order
+  int cell = -1;                // mix_cell() of a training dossier; -1 otherwise
+  std::int64_t trainees = 0;
+  std::int64_t dossiers = 1;  // dossiers it stands for (> 1 for a lump)
+  Cents committed = 0;        // the envelope's share committed
+  // Realised amount when the actuals know it: the rest is released. Otherwise
+  // the scenario's life cycle decides (cancellation, drop-outs, dates).
+  std::optional<Cents> realised;
+};
+
+struct ForecastStart {
+  Date as_of;  // the first day simulated: every dossier filed before it is observed
+  std::vector<ObservedDossier> dossiers;
+  // Posterior of each region's uptake multiplier (on the scenario's expected
+  // arrivals from the cut-off on): Gamma(shape, rate), mean shape / rate. Drawn
+  // through the scenario's Gaussian copula in place of the prior national ×
+  // regional factors.
+  std::vector<double> uptake_shape, uptake_rate;
+};
+
+}  // namespace fnesim

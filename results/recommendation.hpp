@@ -1,0 +1,127 @@
+#pragma once
+// The steering committee's recommendation from a run file (`fnesim
+// recommend`): regional envelopes that minimise expected unmet demand for the
+// same total, or the smallest complementary allocation that makes "no region
+// exhausted before the deadline" likely enough — then evaluated by re-running
+// the simulation with those envelopes on the run's own random numbers.
+//
+// Why demand quantiles: a region refuses its first dossier exactly when its
+// peak net demand (cumulative filed amounts less the releases back before the
+// deadline) exceeds what it may commit. So P(exhausted at envelope E) is
+// P(peak > available(E)) (× (1 + margin) under overcommit), read off the run's replications for any E; at the
+// optimum for expected unmet demand these probabilities are equal across the
+// regions not held at a bound, i.e. every region gets its demand quantile at a
+// common level.
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "models/convention.hpp"
+#include "results/run_file.hpp"
+
+namespace fnesim {
+
+enum class RecommendationObjective { ExpectedUnmet, TargetProbability };
+
+struct RecommendationRequest {
+  RecommendationObjective objective = RecommendationObjective::ExpectedUnmet;
+  double target_probability = 0.9;  // TargetProbability: P(no region exhausted) to reach
+  // Per region, in envelope cents; no_bound when free. Regions never go below
+  // what was already committed when the run started from actuals.
+  std::vector<Cents> min_envelope, max_envelope;
+};
+inline constexpr Cents no_upper_bound = INT64_MAX;
+
+struct EnvelopeRecommendation {
+  std::vector<Cents> envelope;  // per region; adds up to the current total + complementary
+  Cents complementary = 0;      // complementary State allocation asked for (target-probability)
+  double common_level = 0;      // demand quantile level of the regions not held at a bound
+  // In the run's own replications, at the recommended envelopes, P(no region exhausted) (in-sample).
+  double p_no_region_exhausted_in_sample = 0;
+};
+
+// The run's per-replication peak net demand, replication × region, in cents.
+struct DemandSample {
+  int regions = 0;
+  std::int64_t replications = 0;
+  std::vector<Cents> peak_net_demand;
+};
+
+// Thrown when the bounds leave no solution (e.g. minima above the total).
+class RecommendationError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// What a region may commit with envelope `envelope` under the convention's fee rule.
+Cents available_for_envelope(const Convention& convention, Cents envelope);
+
+// `overcommit_margin`: under the overcommit policy a region refuses only beyond
+// available × (1 + margin); 0 otherwise.
+EnvelopeRecommendation recommend_envelopes(const Convention& convention, const DemandSample& demand,
+                                           const RecommendationRequest& request,
+                                           double overcommit_margin = 0);
+
+// ---- Evaluation: before (the run file) and after (re-simulated) -------------
+
+struct EstimateWithError {
+  double mean = 0;
+  double standard_error = 0;
+};
+
+struct RegionComparison {
+  std::string code, name;
+  Cents current_envelope = 0, recommended_envelope = 0;
+  Cents current_available = 0, recommended_available = 0;
+  EstimateWithError p_exhausted_before, p_exhausted_after;
+  EstimateWithError unmet_before_eur, unmet_after_eur;
+  std::optional<std::int32_t> median_exhaustion_day_before,
+      median_exhaustion_day_after;  // none: not exhausted
+};
+
+struct RecommendationReport {
+  RecommendationObjective objective = RecommendationObjective::ExpectedUnmet;
+  double target_probability = 0;
+  std::string scenario_name;
+  std::uint64_t seed = 0;
+  std::int64_t replications = 0;
+  Date commitment_start;
+  double common_level = 0;
+  Cents complementary = 0;
+  std::vector<RegionComparison> regions;
+  EstimateWithError unmet_before_eur, unmet_after_eur;
+  // After − before, paired replication by replication (common random numbers).
+  EstimateWithError unmet_change_eur;
+  EstimateWithError p_no_region_exhausted_before, p_no_region_exhausted_after;
+  // "Will additional allocations be needed?" (from the run: regions pooled).
+  EstimateWithError p_additional_needed;
+  std::vector<std::pair<int, Cents>> additional_needed_quantiles;  // 50, 80, 90, 95 %
+  std::vector<std::pair<int, std::optional<std::int32_t>>> pool_runs_out_day_quantiles;
+  std::optional<Date> as_of;  // a run from actuals: its cut-off
+};
+
+struct RecommendOptions {
+  RecommendationRequest request;
+  int threads = 0;
+  // The actuals file of a run that started from actuals (its /actuals group
+  // names it and holds its SHA-256): the re-simulation starts from them too.
+  std::filesystem::path actuals;
+};
+
+// Reads the run file, recommends, re-simulates the run's scenario with the
+// recommended envelopes on the same seed and replications, and compares.
+// Throws RunFileError, RecommendationError, ScenarioError.
+RecommendationReport recommend_from_run_file(const RunFileReader& run, const RecommendOptions& options);
+
+std::string render_recommendation(const RecommendationReport& report);
+std::string recommendation_json(const RecommendationReport& report);
+
+// Adds (or, with `replace`, replaces) the /recommendation group of the run
+// file, through a copy renamed over the original once complete.
+void save_recommendation(const std::filesystem::path& run_file, const RecommendationReport& report,
+                         bool replace);
+
+}  // namespace fnesim
