@@ -14,6 +14,7 @@
 #include "results/hdf5.hpp"
 #include "results/output_file.hpp"
 #include "results/run_file.hpp"
+#include "results/run_file_actuals.hpp"
 #include "results/run_file_layout.hpp"
 #include "results/sha256.hpp"
 #include "sim/rng.hpp"
@@ -96,6 +97,9 @@ struct RunFileWriter::Impl {
   std::vector<hdf5::Dataset> national_datasets;
   hdf5::Dataset additional_needed_day;
   hdf5::Dataset monthly_commitments, monthly_payments;
+  // /steering: one row per movement of money (scenarios with a steering section).
+  bool steering = false;
+  hdf5::Dataset move_replication, move_day, move_from, move_to, move_amount;
 
   // One chunk of replications, row-major (replication × region [× month]).
   std::vector<std::vector<std::int64_t>> region_buffers;
@@ -103,6 +107,8 @@ struct RunFileWriter::Impl {
   std::vector<std::vector<std::int64_t>> national_buffers;
   std::vector<std::int32_t> additional_day_buffer;
   std::vector<std::int64_t> commitments_buffer, payments_buffer;
+  std::vector<std::int64_t> move_replication_buffer, move_amount_buffer;
+  std::vector<std::int32_t> move_day_buffer, move_from_buffer, move_to_buffer;
   std::int64_t buffered = 0, written = 0;
 
   // Exact integer sums for the breakdown means: a region's commitments (~3e9
@@ -114,6 +120,7 @@ struct RunFileWriter::Impl {
   void flush();
   void write_breakdowns();
   void write_summary(const RunSummary& summary);
+  void write_steering_summary(hdf5::Group& summary, const SteeringSummary& steering);
   void write_final_attributes(const RunSummary& summary, const RunTiming& timing);
   void close_all();
   void discard() noexcept;
@@ -174,6 +181,7 @@ void RunFileWriter::Impl::create() {
         "fees_cents", fees, shape,
         meta(layout::cents, "Management fees withheld from the region (0 in national mode)", "region"));
   }
+  if (options.actuals) write_actuals_group(file, *options.actuals, options.actuals_sha256);
 
   const hsize_t chunk = static_cast<hsize_t>(options.chunk_replications);
   const std::vector<hsize_t> per_region{static_cast<hsize_t>(regions)};
@@ -206,6 +214,30 @@ void RunFileWriter::Impl::create() {
     monthly_payments = group.create_extendible<std::int64_t>(
         "monthly_payments_cents", row, chunk, trajectory_deflate_level,
         meta(layout::cents, "Payments made in the month", "replication × region × month"));
+  }
+
+  steering = scenario.steering.has_value();
+  if (steering) {
+    hdf5::Group group = file.create_group(
+        "steering",
+        "Every movement of money by the steering committee, one row per move, in replication order (the "
+        "policy is the scenario's [steering] section)");
+    const auto dims = "move";
+    // Moves come in uneven numbers per replication: a fixed chunk of rows, appended as they come.
+    const hsize_t move_chunk = 4096;
+    move_replication =
+        group.create_extendible<std::int64_t>("replication", {}, move_chunk, replication_deflate_level,
+                                              meta(layout::count, "Replication of the move", dims));
+    move_day = group.create_extendible<std::int32_t>("day", {}, move_chunk, replication_deflate_level,
+                                                     meta(layout::days, "Day of the move", dims));
+    move_from = group.create_extendible<std::int32_t>(
+        "from_region", {}, move_chunk, replication_deflate_level,
+        meta(layout::label, "Region index giving the money; -1 the national reserve, -2 the State", dims));
+    move_to = group.create_extendible<std::int32_t>(
+        "to_region", {}, move_chunk, replication_deflate_level,
+        meta(layout::label, "Region index receiving the money; -1 the national reserve", dims));
+    move_amount = group.create_extendible<std::int64_t>(
+        "amount_cents", {}, move_chunk, replication_deflate_level, meta(layout::cents, "Amount moved", dims));
   }
 
   const auto rows = static_cast<std::size_t>(options.chunk_replications);
@@ -244,6 +276,13 @@ void RunFileWriter::Impl::append(std::int64_t replication, const ReplicationOutc
     payments_buffer.insert(payments_buffer.end(), outcome.monthly_payments.begin(),
                            outcome.monthly_payments.end());
   }
+  for (const SteeringMove& move : outcome.moves) {
+    move_replication_buffer.push_back(replication);
+    move_day_buffer.push_back(move.day);
+    move_from_buffer.push_back(move.from);
+    move_to_buffer.push_back(move.to);
+    move_amount_buffer.push_back(move.amount);
+  }
   for (std::size_t i = 0; i < committed_by_cell_sum.size(); ++i) {
     committed_by_cell_sum[i] += outcome.committed_by_cell[i];
     trainees_by_cell_sum[i] += outcome.trainees_by_cell[i];
@@ -271,6 +310,19 @@ void RunFileWriter::Impl::flush() {
     monthly_payments.append_rows<std::int64_t>(payments_buffer, rows);
     commitments_buffer.clear();
     payments_buffer.clear();
+  }
+  if (steering && !move_amount_buffer.empty()) {
+    const auto moves = static_cast<hsize_t>(move_amount_buffer.size());
+    move_replication.append_rows<std::int64_t>(move_replication_buffer, moves);
+    move_day.append_rows<std::int32_t>(move_day_buffer, moves);
+    move_from.append_rows<std::int32_t>(move_from_buffer, moves);
+    move_to.append_rows<std::int32_t>(move_to_buffer, moves);
+    move_amount.append_rows<std::int64_t>(move_amount_buffer, moves);
+    move_replication_buffer.clear();
+    move_day_buffer.clear();
+    move_from_buffer.clear();
+    move_to_buffer.clear();
+    move_amount_buffer.clear();
   }
   written += buffered;
   buffered = 0;
@@ -385,6 +437,43 @@ void RunFileWriter::Impl::write_summary(const RunSummary& s) {
         meta(layout::days, "Quantiles of the day the national pool falls short; -1 beyond the window",
              "day_percentile"));
   }
+  if (s.steering) write_steering_summary(summary, *s.steering);
+}
+
+void RunFileWriter::Impl::write_steering_summary(hdf5::Group& summary, const SteeringSummary& st) {
+  hdf5::Group group = summary.create_group(
+      "steering", "What the steering committee did, mean over replications (format 1.1)");
+  const auto R = static_cast<hsize_t>(st.received_eur.size());
+  auto per_region = [&](const char* base, const std::vector<MeanEstimate>& estimates, const char* what) {
+    for (std::size_t k = 0; k < layout::estimate_statistics.size(); ++k) {
+      std::vector<double> values;
+      for (const MeanEstimate& m : estimates)
+        values.push_back(std::array{m.mean, m.standard_error, m.confidence.low, m.confidence.high}[k]);
+      std::string description(what);
+      description += ": ";
+      description += layout::estimate_statistic_descriptions[k];
+      group.write<double>(layout::estimate_name(base, layout::estimate_statistics[k], layout::eur), values,
+                          {R}, meta(layout::eur, description, "region"));
+    }
+  };
+  auto national = [&](const char* base, std::string_view units, const MeanEstimate& m, const char* what) {
+    const double all[] = {m.mean, m.standard_error, m.confidence.low, m.confidence.high};
+    for (std::size_t k = 0; k < layout::estimate_statistics.size(); ++k) {
+      std::string description(what);
+      description += ": ";
+      description += layout::estimate_statistic_descriptions[k];
+      group.write_scalar<double>(layout::estimate_name(base, layout::estimate_statistics[k], units), all[k],
+                                 meta(units, description));
+    }
+  };
+  per_region("received", st.received_eur, "Money received from other regions, the reserve and the State");
+  per_region("given", st.given_eur, "Money given to other regions and the reserve");
+  national("moved_between_regions", layout::eur, st.moved_between_regions_eur, "Money moved between regions");
+  national("reserve_handed_out", layout::eur, st.reserve_handed_out_eur, "National reserve handed out");
+  national("complementary_received", layout::eur, st.complementary_received_eur,
+           "Complementary State allocation received");
+  national("p_complementary_received", layout::probability, st.p_complementary_received,
+           "Probability that a complementary allocation arrives");
 }
 
 void RunFileWriter::Impl::write_final_attributes(const RunSummary& summary, const RunTiming& timing) {
@@ -403,6 +492,8 @@ void RunFileWriter::Impl::close_all() {
     monthly_commitments.close();
     monthly_payments.close();
   }
+  for (hdf5::Dataset* d : {&move_replication, &move_day, &move_from, &move_to, &move_amount})
+    if (steering) d->close();
   file.close();
 }
 
@@ -414,6 +505,7 @@ void RunFileWriter::Impl::discard() noexcept {
   additional_needed_day = {};
   monthly_commitments = {};
   monthly_payments = {};
+  for (hdf5::Dataset* d : {&move_replication, &move_day, &move_from, &move_to, &move_amount}) *d = {};
   try {
     file.close();
   } catch (...) {

@@ -32,7 +32,7 @@ try:  # exact Student-t quantiles; without scipy, a series expansion (see studen
 except ImportError:  # pragma: no cover
     scipy_stats = None
 
-FORMAT_MAJOR, FORMAT_MINOR = 1, 0
+FORMAT_MAJOR, FORMAT_MINOR = 1, 1
 DAY_PERCENTILES = [5, 10, 25, 50, 75, 90, 95]
 AMOUNT_PERCENTILES = [5, 10, 25, 50, 75, 80, 90, 95]
 RELATIVE_TOLERANCE = 1e-9
@@ -41,9 +41,36 @@ REGION_FIELDS = [  # /replications/<name>, int64, replication x region
     "committed_cents", "released_cents", "paid_cents", "unmet_cents", "demand_cents", "peak_net_demand_cents",
     "carryover_committed_cents", "diagnostics_committed_cents", "dossiers_committed", "dossiers_unmet",
     "dossiers_ineligible", "trainees_committed", "trainees_unmet",
+    "received_cents", "given_cents", "available_final_cents",  # format 1.1: the steering committee's moves
 ]
 NATIONAL_FIELDS = ["committed_cents", "released_cents", "paid_cents", "unmet_cents", "demand_cents",
-                   "additional_needed_cents"]
+                   "additional_needed_cents", "complementary_received_cents", "reserve_unused_cents"]
+MOVE_FIELDS = {"replication": "i64", "day": "i32", "from_region": "i32", "to_region": "i32", "amount_cents": "i64"}
+STEERING_REGION_ESTIMATES = ["received", "given"]
+STEERING_NATIONAL_ESTIMATES = [("moved_between_regions", "_eur"), ("reserve_handed_out", "_eur"),
+                               ("complementary_received", "_eur"), ("p_complementary_received", "")]
+RECOMMENDATION_DATASETS = {
+    "current_envelope_cents": "i64", "recommended_envelope_cents": "i64", "current_available_cents": "i64",
+    "recommended_available_cents": "i64", "p_exhausted_before": "f64", "p_exhausted_after": "f64",
+    "p_exhausted_before_se": "f64", "p_exhausted_after_se": "f64", "expected_unmet_before_eur": "f64",
+    "expected_unmet_after_eur": "f64", "expected_unmet_before_se_eur": "f64", "expected_unmet_after_se_eur": "f64",
+    "median_exhaustion_day_before": "i32", "median_exhaustion_day_after": "i32",
+}
+# /actuals (runs from actuals, docs/actuals-format.md): per region (R), common scalars, per parameter (P).
+ACTUALS_REGION_DATASETS = {
+    "observed_dossiers": "i64", "observed_trainees": "i64", "observed_committed_cents": "i64",
+    "carryover_committed_cents": "i64", "expected_dossiers": "f64", "uptake_prior_mean": "f64",
+    "uptake_prior_cv": "f64", "uptake_posterior_shape": "f64", "uptake_posterior_rate": "f64",
+    "uptake_posterior_mean": "f64", "uptake_posterior_q05": "f64", "uptake_posterior_q95": "f64",
+}
+ACTUALS_COMMON_DATASETS = {
+    "observed_dossiers": "i64", "expected_dossiers": "f64", "prior_cv": "f64", "posterior_mean": "f64",
+    "posterior_cv": "f64", "posterior_q05": "f64", "posterior_q95": "f64",
+}
+ACTUALS_PARAMETER_DATASETS = {
+    "name": "str", "dossiers": "i64", "scenario": "f64", "observed": "f64", "forecast": "f64", "updated": "i32",
+    "note": "str",
+}
 # /summary estimates: (base, unit suffix, the per-replication values it is the mean of)
 REGION_ESTIMATES = [
     ("p_exhausted", ""), ("committed", "_eur"), ("released", "_eur"), ("paid", "_eur"), ("unmet", "_eur"),
@@ -68,7 +95,7 @@ def estimate_name(base, statistic, suffix):
     return f"{base}_{statistic}{suffix}"
 
 
-def documented_layout(trajectories):
+def documented_layout(trajectories, steering=False, recommendation=False, actuals=False):
     """Every documented dataset: path -> (kind, shape in symbols)."""
     layout = {
         "scenario/resolved_toml": ("str", ()),
@@ -111,6 +138,25 @@ def documented_layout(trajectories):
         layout["trajectories/month"] = ("str", ("M",))
         layout["trajectories/monthly_commitments_cents"] = ("i64", ("N", "R", "M"))
         layout["trajectories/monthly_payments_cents"] = ("i64", ("N", "R", "M"))
+    if steering:
+        for name, kind in MOVE_FIELDS.items():
+            layout[f"steering/{name}"] = (kind, ("K",))
+        for base in STEERING_REGION_ESTIMATES:
+            for statistic in STATISTICS:
+                layout[f"summary/steering/{estimate_name(base, statistic, '_eur')}"] = ("f64", ("R",))
+        for base, suffix in STEERING_NATIONAL_ESTIMATES:
+            for statistic in STATISTICS:
+                layout[f"summary/steering/{estimate_name(base, statistic, suffix)}"] = ("f64", ())
+    if recommendation:
+        for name, kind in RECOMMENDATION_DATASETS.items():
+            layout[f"recommendation/{name}"] = (kind, ("R",))
+    if actuals:
+        for name, kind in ACTUALS_REGION_DATASETS.items():
+            layout[f"actuals/{name}"] = (kind, ("R",))
+        for name, kind in ACTUALS_COMMON_DATASETS.items():
+            layout[f"actuals/common/{name}"] = (kind, ())
+        for name, kind in ACTUALS_PARAMETER_DATASETS.items():
+            layout[f"actuals/parameters/{name}"] = (kind, ("P",))
     return layout
 
 
@@ -244,12 +290,14 @@ def check_layout(c, f):
             actual = "str" if isinstance(value, (str, bytes)) else kind_of(np.asarray(value).dtype)
             c.check(actual == kind, f"root attribute {name}: {actual}, documented {kind}")
     trajectories = "trajectories" in f
-    layout = documented_layout(trajectories)
+    layout = documented_layout(trajectories, "steering" in f, "recommendation" in f, "actuals" in f)
     n = int(f.attrs["replications"])
     r = len(f["regions/code"]) if "regions/code" in f else -1
     m = len(f["summary/month"]) if "summary/month" in f else -1
     files = len(f["scenario/source_files"]) if "scenario/source_files" in f else -1
-    symbols = {"N": n, "R": r, "M": m, "F": files}
+    moves = len(f["steering/replication"]) if "steering" in f else 0
+    parameters = len(f["actuals/parameters/name"]) if "actuals/parameters/name" in f else 0
+    symbols = {"N": n, "R": r, "M": m, "F": files, "K": moves, "P": parameters}
     structural = True  # every documented dataset there, with its shape and type: the later checks can run
     for path, (kind, shape) in layout.items():
         if not c.check(path in f and isinstance(f[path], h5py.Dataset), f"{path} present"):
@@ -299,14 +347,37 @@ def check_invariants(c, f, reps, national, trajectories):
 
     every(paid + released == committed, "paid + released = committed")
     every(demand == committed + unmet, "demand = committed + unmet")
-    ceiling = available if policy in ("stop", "fill") else np.floor(available * (1 + margin)) + 1
-    every(committed - released <= ceiling[np.newaxis, :],
+    # The committee moves money: the ceiling is what the region could commit at the end.
+    final = reps["available_final_cents"]
+    ceiling = final if policy in ("stop", "fill") else np.floor(final * (1 + margin)) + 1
+    every(committed - released <= ceiling,
           f"committed - released <= available{'' if policy in ('stop', 'fill') else ' x (1 + margin)'} ({policy})")
     every((days == -1) | ((days >= 0) & (days < window)), "exhaustion day is -1 or within the window")
     every((days != -1) == (reps["dossiers_unmet"] > 0), "exhausted exactly when dossiers are unmet")
     every(unmet >= 0, "unmet >= 0")
     every(reps["peak_net_demand_cents"] >= 0, "peak net demand >= 0")
     c.equal(available + fees, envelope, "available + fees = envelope, per region")
+    every(final == available[np.newaxis, :] + reps["received_cents"] - reps["given_cents"],
+          "available at the end = available + received - given")
+    c.equal(final.sum(axis=1) + national["reserve_unused_cents"],
+            available.sum() + national["complementary_received_cents"],
+            "the committee's moves conserve money to the cent (regions + unused reserve = available + State)")
+    if "steering" in f:
+        g = f["steering"]
+        moves = {name: g[name][()] for name in MOVE_FIELDS}
+        n, r = committed.shape
+        received, given = np.zeros((n, r), dtype=np.int64), np.zeros((n, r), dtype=np.int64)
+        to_region, from_region = moves["to_region"] >= 0, moves["from_region"] >= 0
+        np.add.at(received, (moves["replication"][to_region], moves["to_region"][to_region]),
+                  moves["amount_cents"][to_region])
+        np.add.at(given, (moves["replication"][from_region], moves["from_region"][from_region]),
+                  moves["amount_cents"][from_region])
+        c.equal(received, reps["received_cents"], "/steering moves add up to received, per replication and region")
+        c.equal(given, reps["given_cents"], "/steering moves add up to given, per replication and region")
+        c.check(bool(np.all(moves["amount_cents"] > 0)), "every move is of a positive amount")
+        c.check(bool(np.all(np.diff(moves["replication"]) >= 0)), "moves are in replication order")
+    else:
+        every((reps["received_cents"] == 0) & (reps["given_cents"] == 0), "no steering: nothing moved")
     for name in NATIONAL_FIELDS[:5]:
         c.equal(national[name], reps[name].sum(axis=1), f"national {name} = sum of the regions")
     c.equal(national["additional_needed_cents"] > 0, national["additional_needed_day"] != -1,
@@ -320,7 +391,12 @@ def check_invariants(c, f, reps, national, trajectories):
     cells = f["breakdowns/committed_mean_cents"][()].sum(axis=(1, 2, 3))
     expected = committed.mean(axis=0) - reps["carryover_committed_cents"].mean(axis=0) - \
         reps["diagnostics_committed_cents"].mean(axis=0)
-    c.close(cells, expected, "breakdown cells + carry-over + diagnostics = committed (means)")
+    if "actuals" in f and f["actuals"].attrs.get("layout") == "monthly":
+        # Monthly aggregates have no attributes: their lumps are in no cell.
+        c.check(bool(np.all(cells <= expected + 1e-6 * np.maximum(1, expected))),
+                "breakdown cells + carry-over + diagnostics <= committed (means; monthly actuals are in no cell)")
+    else:
+        c.close(cells, expected, "breakdown cells + carry-over + diagnostics = committed (means)")
 
     months = 0
     if trajectories:
@@ -383,6 +459,29 @@ def check_summary(c, f, reps, national):
             "national additional-needed quantiles")
     c.equal(n["additional_needed_day_quantiles"][()], day_quantiles(national["additional_needed_day"], window),
             "national additional-needed day quantiles")
+    if "steering" in s:
+        st = s["steering"]
+        for r in range(regions):
+            for base in STEERING_REGION_ESTIMATES:
+                check_estimate(c, st, base, "_eur", reps[f"{base}_cents"][:, r], level, 0.01, r, f"{codes[r]} steering ")
+        moves = {name: f["steering"][name][()] for name in MOVE_FIELDS}
+        replications = len(days)
+        between = (moves["from_region"] >= 0) & (moves["to_region"] >= 0)
+        per_replication = {
+            "moved_between_regions": np.bincount(moves["replication"][between], moves["amount_cents"][between],
+                                                 minlength=replications),
+            "reserve_handed_out": np.bincount(moves["replication"][moves["from_region"] == -1],
+                                              moves["amount_cents"][moves["from_region"] == -1],
+                                              minlength=replications),
+        }
+        for base, suffix in STEERING_NATIONAL_ESTIMATES:
+            if base == "p_complementary_received":
+                values, scale = (national["complementary_received_cents"] > 0).astype(float), 1.0
+            elif base == "complementary_received":
+                values, scale = national["complementary_received_cents"], 0.01
+            else:
+                values, scale = per_replication[base], 0.01
+            check_estimate(c, st, base, suffix, values, level, scale, None, "steering ")
     c.section("summary", f"recomputed from /replications: {len(REGION_ESTIMATES)} estimates x {regions} regions, "
                          f"{len(NATIONAL_ESTIMATES)} national, quantiles, P(exhausted) by month"
                          + ("" if scipy_stats else " (no scipy: Student-t quantiles from a series expansion)"))

@@ -5,9 +5,12 @@
 #include <memory>
 #include <optional>
 
+#include "results/actuals_report.hpp"
 #include "results/output_file.hpp"
 #include "results/run_file.hpp"
 #include "results/run_summary.hpp"
+#include "results/sha256.hpp"
+#include "sim/actuals.hpp"
 #include "sim/cli.hpp"
 #include "sim/cli_progress.hpp"
 #include "sim/run_statistics.hpp"
@@ -30,7 +33,36 @@ struct RunOptions {
   std::optional<double> precision;
   std::int64_t min_replications = 1000;
   std::int64_t max_replications = 1'000'000;
+  std::string actuals;  // with as_of: start from what was observed before the cut-off
+  std::string as_of;
 };
+
+// A run from actuals: the scenario started at the cut-off, what was learnt,
+// and the fingerprint of the actuals file for the run file.
+struct ForecastFromActuals {
+  ConditionedScenario conditioned;
+  std::string sha256;
+};
+
+// Prints every problem of the actuals or the cut-off and returns nothing when
+// they cannot be used.
+std::optional<ForecastFromActuals> start_from_actuals(const Scenario& scenario,
+                                                      const std::string& actuals_path,
+                                                      const std::string& as_of) {
+  const auto cut_off = Date::parse(as_of);
+  if (!cut_off) {
+    std::cerr << "fnesim run: --as-of: expected a date YYYY-MM-DD, found '" << as_of << "'\n";
+    return std::nullopt;
+  }
+  try {
+    const Actuals actuals = read_actuals(actuals_path, scenario);
+    return ForecastFromActuals{condition_on_actuals(scenario, actuals, *cut_off),
+                               sha256_hex(actuals.content)};
+  } catch (const ActualsError& e) {
+    for (const ActualsDiagnostic& d : e.diagnostics()) std::cerr << d.to_string() << '\n';
+    return std::nullopt;
+  }
+}
 
 int run_command(const RunOptions& options) {
   Scenario scenario;
@@ -52,6 +84,13 @@ int run_command(const RunOptions& options) {
     if (const int code = check_output_argument("fnesim run", path, options.force); code != exit_ok)
       return code;
   }
+  std::optional<ForecastFromActuals> from_actuals;
+  if (!options.actuals.empty()) {
+    from_actuals = start_from_actuals(scenario, options.actuals, options.as_of);
+    if (!from_actuals) return exit_bad_input;
+    scenario = from_actuals->conditioned.scenario;
+    std::cout << render_actuals_report(from_actuals->conditioned.report, scenario);
+  }
 
   const Simulator simulator(scenario);
   RunStatistics statistics(simulator);
@@ -64,6 +103,10 @@ int run_command(const RunOptions& options) {
     RunFileOptions file_options;
     file_options.trajectories = !options.no_trajectories;
     file_options.overwrite = options.force;
+    if (from_actuals) {
+      file_options.actuals = &from_actuals->conditioned.report;
+      file_options.actuals_sha256 = from_actuals->sha256;
+    }
     try {
       run_file = std::make_unique<RunFileWriter>(options.out, simulator, scenario.run.seed, file_options);
     } catch (const OutputError& e) {
@@ -196,6 +239,14 @@ void register_run(CLI::App& app, int& exit_code) {
       ->check(CLI::Range(std::int64_t{2}, std::int64_t{1'000'000'000}));
   run->add_option("--max-replications", options->max_replications, "With --precision: fail beyond this count")
       ->check(CLI::Range(std::int64_t{2}, std::int64_t{1'000'000'000}));
+  CLI::Option* actuals = run->add_option(
+      "--actuals", options->actuals,
+      "Start from what was observed: a CSV of dossiers or monthly aggregates (docs/actuals-format.md)");
+  CLI::Option* as_of = run->add_option("--as-of", options->as_of,
+                                       "With --actuals: the cut-off YYYY-MM-DD, the first day simulated; "
+                                       "what was filed before it is taken from the actuals");
+  actuals->needs(as_of);
+  as_of->needs(actuals);
   run->callback([options, &exit_code] { exit_code = run_command(*options); });
 }
 

@@ -1,0 +1,139 @@
+#include "results/actuals_report.hpp"
+
+#include <cmath>
+#include <cstdio>
+
+#include "results/text_table.hpp"
+
+namespace fnesim {
+
+namespace {
+
+std::string fixed(double value, int decimals) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.*f", decimals, value);
+  return text;
+}
+
+std::string percent(double share) {
+  std::string text = fixed(100 * share, 1);
+  text += " %";
+  return text;
+}
+
+std::string count(std::int64_t n) {
+  std::string digits = std::to_string(n), grouped;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) grouped += ' ';
+    grouped += digits[i];
+  }
+  return grouped;
+}
+
+// "12 345 678": whole euros, for amounts in the millions.
+std::string whole_euros(Cents amount) {
+  const std::string text = format_euros(amount);
+  return text.substr(0, text.find('.'));
+}
+
+std::string interval(double low, double high) {
+  std::string text = "[";
+  text += fixed(low, 2);
+  text += ", ";
+  text += fixed(high, 2);
+  text += ']';
+  return text;
+}
+
+std::string kept(const std::string& why) {
+  std::string text = "kept: ";
+  text += why;
+  return text;
+}
+
+}  // namespace
+
+std::string render_actuals_report(const ActualsReport& report, const Scenario& scenario) {
+  const DemandModel& demand = scenario.demand;
+  std::string out = "Forecast from actuals: ";
+  out += report.file;
+  out += report.layout == ActualsLayout::Dossiers
+             ? " (one row per dossier)"
+             : (report.national ? " (national monthly aggregates)" : " (regional monthly aggregates)");
+  out += ", cut-off ";
+  out += report.as_of.iso();
+  out += " (the first day simulated)\n  ";
+  out += count(report.rows - report.rows_after_cut_off);
+  out += " rows before the cut-off, ";
+  out += count(report.rows_after_cut_off);
+  out += " from it on (not used); ";
+  if (report.layout == ActualsLayout::Monthly && report.as_of.day() != 1 && report.as_of <= report.last_day) {
+    out += "the last month read as month to date.\n\n";
+  } else {
+    out += "the actuals are complete through ";
+    out += report.last_day.iso();
+    out += ".\n\n";
+  }
+
+  out +=
+      "Uptake: the multiplier on the scenario's expected arrivals, learnt from the dossiers filed before the "
+      "cut-off.\n  Prior: mean 1, CV ";
+  out += percent(report.regions.empty() ? 0.0 : report.regions.front().prior_cv);
+  out += " (national CV ";
+  out += percent(demand.national_uptake_cv);
+  out += ", regional CV ";
+  out += percent(demand.regional_uptake_cv);
+  out += ").";
+  if (report.national) out += " National aggregates: every region learns through the common factor only.";
+  out += "\n";
+  TextTable table;
+  table.add_column("Region", TextTable::Align::Left);
+  table.add_column("Committed EUR");
+  table.add_column("Dossiers");
+  table.add_column("Expected");
+  table.add_column("Trainees");
+  table.add_column("Posterior mean");
+  table.add_column("90 % credible", TextTable::Align::Left);
+  table.add_column("CV");
+  Cents committed = 0, carryover = 0;
+  std::int64_t trainees = 0;
+  for (std::size_t r = 0; r < report.regions.size(); ++r) {
+    const RegionLearning& l = report.regions[r];
+    committed += l.committed;
+    carryover += l.carryover;
+    trainees += l.trainees;
+    table.add_row({scenario.convention.regions[r].name, whole_euros(l.committed), count(l.dossiers),
+                   fixed(l.expected_dossiers, 1), count(l.trainees), fixed(l.posterior_mean(), 3),
+                   interval(l.posterior_quantile(0.05), l.posterior_quantile(0.95)),
+                   percent(l.posterior_cv())});
+  }
+  const CommonLearning& c = report.common;
+  table.add_rule();
+  table.add_row({"Common factor", whole_euros(committed), count(c.dossiers), fixed(c.expected_dossiers, 1),
+                 count(trainees), fixed(c.posterior_mean, 3), interval(c.posterior_q05, c.posterior_q95),
+                 percent(c.posterior_cv)});
+  out += table.render();
+  out += "  Committed includes the 2020 carry-over: ";
+  out += whole_euros(carryover);
+  out += " EUR. Expected: eligible dossiers the scenario expects before the cut-off, at uptake 1.\n\n";
+
+  out += "Demand parameters (the scenario's figure weighs as much as 50 dossiers; 30 observed needed):\n";
+  TextTable parameters;
+  parameters.add_column("Parameter", TextTable::Align::Left);
+  parameters.add_column("Dossiers");
+  parameters.add_column("Scenario");
+  parameters.add_column("Observed");
+  parameters.add_column("Forecast");
+  parameters.add_column("", TextTable::Align::Left);
+  for (const ParameterLearning& p : report.parameters) {
+    const int decimals = p.parameter.starts_with("trainees") ? 2 : 0;
+    parameters.add_row({p.parameter, count(p.dossiers), fixed(p.prior, decimals),
+                        p.observed ? fixed(*p.observed, decimals) : "—", fixed(p.posterior, decimals),
+                        p.updated ? p.note : kept(p.note)});
+  }
+  out += parameters.render();
+  out += '\n';
+  return out;
+}
+
+}  // namespace fnesim

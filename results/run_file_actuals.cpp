@@ -1,0 +1,137 @@
+#include "results/run_file_actuals.hpp"
+
+#include <limits>
+#include <vector>
+
+#include "results/hdf5.hpp"
+#include "results/run_file_layout.hpp"
+
+namespace fnesim {
+
+namespace {
+
+namespace layout = run_layout;
+
+// The multipliers on the scenario's expected arrivals have no unit.
+constexpr std::string_view factor = "factor";
+// A parameter's value is in the unit of its scenario key (EUR, trainees).
+constexpr std::string_view scenario_units = "unit of the scenario key";
+
+hdf5::Meta meta(std::string_view units, std::string_view description, std::string_view dimensions = {}) {
+  return {std::string(units), std::string(description), std::string(dimensions)};
+}
+
+}  // namespace
+
+void write_actuals_group(hdf5::File& file, const ActualsReport& report, std::string_view actuals_sha256) {
+  hdf5::Group group = file.create_group(
+      "actuals", "The forecast started from actuals at a cut-off: what was observed and what was learnt");
+  group.set_string_attribute("as_of", report.as_of.iso());
+  group.set_string_attribute("last_day", report.last_day.iso());
+  group.set_string_attribute("file", report.file);
+  group.set_string_attribute("sha256", actuals_sha256);
+  group.set_string_attribute("layout", actuals_layout_keys[static_cast<std::size_t>(report.layout)]);
+  group.set_attribute<std::int32_t>("national", report.national ? 1 : 0);
+  group.set_attribute<std::int64_t>("rows", report.rows);
+  group.set_attribute<std::int64_t>("rows_after_cut_off", report.rows_after_cut_off);
+
+  std::vector<std::int64_t> dossiers, trainees, committed, carryover;
+  std::vector<double> expected, prior_mean, prior_cv, shape, rate, mean, q05, q95;
+  for (const RegionLearning& l : report.regions) {
+    dossiers.push_back(l.dossiers);
+    trainees.push_back(l.trainees);
+    committed.push_back(l.committed);
+    carryover.push_back(l.carryover);
+    expected.push_back(l.expected_dossiers);
+    prior_mean.push_back(l.prior_mean);
+    prior_cv.push_back(l.prior_cv);
+    shape.push_back(l.posterior_shape);
+    rate.push_back(l.posterior_rate);
+    mean.push_back(l.posterior_mean());
+    q05.push_back(l.posterior_quantile(0.05));
+    q95.push_back(l.posterior_quantile(0.95));
+  }
+  const std::vector<hsize_t> per_region{report.regions.size()};
+  group.write<std::int64_t>(
+      "observed_dossiers", dossiers, per_region,
+      meta(layout::count,
+           "Dossiers filed in the window before the cut-off, diagnostics included, carry-over "
+           "excluded (national aggregates: spread by available amount)",
+           "region"));
+  group.write<std::int64_t>("observed_trainees", trainees, per_region,
+                            meta(layout::count, "Trainees of those dossiers", "region"));
+  group.write<std::int64_t>(
+      "observed_committed_cents", committed, per_region,
+      meta(layout::cents, "Everything committed before the cut-off, carry-over included", "region"));
+  group.write<std::int64_t>("carryover_committed_cents", carryover, per_region,
+                            meta(layout::cents, "Of which the 2020 carry-over", "region"));
+  group.write<double>(
+      "expected_dossiers", expected, per_region,
+      meta(layout::count, "Eligible dossiers the scenario expects before the cut-off at uptake 1", "region"));
+  group.write<double>("uptake_prior_mean", prior_mean, per_region,
+                      meta(factor, "Prior mean of the uptake multiplier", "region"));
+  group.write<double>("uptake_prior_cv", prior_cv, per_region,
+                      meta(factor, "Prior coefficient of variation of the uptake multiplier", "region"));
+  group.write<double>(
+      "uptake_posterior_shape", shape, per_region,
+      meta(factor, "Shape of the Gamma posterior of the uptake multiplier the run drew from", "region"));
+  group.write<double>("uptake_posterior_rate", rate, per_region,
+                      meta(factor, "Rate of that Gamma posterior (mean = shape / rate)", "region"));
+  group.write<double>("uptake_posterior_mean", mean, per_region,
+                      meta(factor, "Posterior mean of the uptake multiplier", "region"));
+  group.write<double>("uptake_posterior_q05", q05, per_region,
+                      meta(factor, "5 % quantile of the posterior", "region"));
+  group.write<double>("uptake_posterior_q95", q95, per_region,
+                      meta(factor, "95 % quantile of the posterior", "region"));
+
+  {
+    const CommonLearning& c = report.common;
+    hdf5::Group common = group.create_group("common", "The factor common to every region");
+    common.write_scalar<std::int64_t>("observed_dossiers", c.dossiers,
+                                      meta(layout::count, "Dossiers filed before the cut-off, all regions"));
+    common.write_scalar<double>(
+        "expected_dossiers", c.expected_dossiers,
+        meta(layout::count, "Eligible dossiers expected before the cut-off, all regions"));
+    common.write_scalar<double>("prior_cv", c.prior_cv,
+                                meta(factor, "Prior CV of the common factor (mean 1)"));
+    common.write_scalar<double>("posterior_mean", c.posterior_mean, meta(factor, "Its posterior mean"));
+    common.write_scalar<double>("posterior_cv", c.posterior_cv, meta(factor, "Its posterior CV"));
+    common.write_scalar<double>("posterior_q05", c.posterior_q05, meta(factor, "Its posterior 5 % quantile"));
+    common.write_scalar<double>("posterior_q95", c.posterior_q95,
+                                meta(factor, "Its posterior 95 % quantile"));
+  }
+  {
+    hdf5::Group parameters = group.create_group("parameters", "Demand parameters learnt from the actuals");
+    std::vector<std::string> names, notes;
+    std::vector<std::int64_t> counts;
+    std::vector<double> prior, observed, posterior;
+    std::vector<std::int32_t> updated;
+    for (const ParameterLearning& p : report.parameters) {
+      names.push_back(p.parameter);
+      notes.push_back(p.note);
+      counts.push_back(p.dossiers);
+      prior.push_back(p.prior);
+      observed.push_back(p.observed.value_or(std::numeric_limits<double>::quiet_NaN()));
+      posterior.push_back(p.posterior);
+      updated.push_back(p.updated ? 1 : 0);
+    }
+    const std::vector<hsize_t> shape_p{report.parameters.size()};
+    parameters.write_strings("name", names, meta(layout::label, "The scenario key", "parameter"));
+    parameters.write<std::int64_t>(
+        "dossiers", counts, shape_p,
+        meta(layout::count, "Training dossiers the estimate rests on", "parameter"));
+    parameters.write<double>("scenario", prior, shape_p,
+                             meta(scenario_units, "The scenario's value (the prior)", "parameter"));
+    parameters.write<double>(
+        "observed", observed, shape_p,
+        meta(scenario_units, "The actuals' estimate; NaN when they give none", "parameter"));
+    parameters.write<double>("forecast", posterior, shape_p,
+                             meta(scenario_units, "The value the run used", "parameter"));
+    parameters.write<std::int32_t>("updated", updated, shape_p,
+                                   meta(layout::count, "1 when the run used a learnt value", "parameter"));
+    parameters.write_strings("note", notes,
+                             meta(layout::text, "How it was estimated, or why it was kept", "parameter"));
+  }
+}
+
+}  // namespace fnesim
