@@ -9,6 +9,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libtomlplusplus-dev libcli11-dev
   python3-numpy python3-h5py python3-matplotlib
+  chromium fonts-dejavu-core   # the report's test renders it in headless Chromium
 )
 
 missing=()

@@ -20,6 +20,11 @@ void register_run(CLI::App& app, int& exit_code);
 void register_bench(CLI::App& app, int& exit_code);
 void register_inspect(CLI::App& app, int& exit_code);
 void register_export(CLI::App& app, int& exit_code);
+void register_recommend(CLI::App& app, int& exit_code);
+void register_report(CLI::App& app, int& exit_code);
+void register_compare(CLI::App& app, int& exit_code);
+void register_backtest(CLI::App& app, int& exit_code);
+void register_synthesize(CLI::App& app, int& exit_code);
 
 // Checks an output path before a long job: prints "<command>: <reason>" and
 // returns exit_bad_input when it exists and `force` is false (a usage error),

@@ -16,6 +16,11 @@ int main(int argc, char** argv) {
   fnesim::cli::register_bench(app, exit_code);
   fnesim::cli::register_inspect(app, exit_code);
   fnesim::cli::register_export(app, exit_code);
+  fnesim::cli::register_recommend(app, exit_code);
+  fnesim::cli::register_report(app, exit_code);
+  fnesim::cli::register_compare(app, exit_code);
+  fnesim::cli::register_backtest(app, exit_code);
+  fnesim::cli::register_synthesize(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,1308 @@
+#!/usr/bin/python3
+"""The steering committee's report: one self-contained HTML page from an fnesim run file.
+
+    scripts/report.py RUN.h5 [-o REPORT.html] [--lang fr|en] [--png-dir DIR] [--force]
+    fnesim report RUN.h5 ...              (the same, through the binary)
+
+The page (docs/report.md) opens offline and prints on A4: the headline figures,
+the national fan chart of cumulative commitments against the envelope, one fan
+per region, the probability that each region is exhausted month by month, the
+distribution of the additional allocation needed, the recommendation and the
+steering moves when the file holds them, the scenario's key assumptions, the
+run's provenance and the Monte-Carlo precision of every headline figure.
+Each chart is also written as a PNG file for slides.
+
+Needs Debian's /usr/bin/python3 with python3-numpy, python3-h5py and
+python3-matplotlib. Exit status: 0 done, 1 the job could not be done (a missing
+package, an unwritable place), 2 bad input (not an fnesim run file, an unknown
+format major version, an existing output without --force), 130 interrupted.
+"""
+import argparse
+import base64
+import datetime
+import html
+import io
+import math
+import os
+import sys
+import tempfile
+import tomllib
+from dataclasses import dataclass
+from statistics import NormalDist
+
+EXIT_FAILURE, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 1, 2, 130
+FORMAT_MAJOR = 1
+FAN_PERCENTS = [10, 20, 30, 40, 50, 60, 70, 80, 90]  # deciles: eight bands of 10 % each
+MARKED_PERCENTS = [50, 80, 90, 95]  # of the additional allocation needed
+CHART_NAMES = ["fan_national.png", "fan_regions.png", "p_exhausted.png", "additional_needed.png"]
+PNG_DPI = 200
+# Above this, the fan's trajectories are read a few regions at a time
+# (every replication of a month is needed for exact quantiles).
+FAN_MEMORY_BYTES = 256 * 2**20
+NEVER = 10**9  # an exhaustion day of -1 (never), where days are sorted: after every day
+
+MISSING_PACKAGES = ("run with Debian's /usr/bin/python3 and install python3-numpy, python3-h5py and "
+                    "python3-matplotlib (scripts/install-deps.sh)")
+try:
+    import h5py
+    import numpy as np
+except ImportError as error:  # pragma: no cover - depends on the machine
+    sys.exit(f"report.py: {error}: {MISSING_PACKAGES}")
+
+
+class UserError(Exception):
+    """Bad input: reported in one line, exit status 2."""
+
+
+class JobError(Exception):
+    """The job could not be done (I/O): reported in one line, exit status 1."""
+
+
+# ---------------------------------------------------------------------------
+# Numbers, money, percentages and dates, by language. System locales are not
+# relied upon (a fresh machine has none): French typography is spelled here,
+# after CLDR: a narrow no-break space (U+202F) groups thousands and precedes
+# "%", a no-break space (U+00A0) precedes a unit, the decimal mark is a comma.
+
+NNBSP, NBSP, MINUS = "\u202f", "\u00a0", "\u2212"
+MONTHS = {
+    "fr": ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."],
+    "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+}
+
+
+def format_number(value, decimals, lang):
+    """`value` rounded to `decimals`, grouped by thousands; a true minus sign."""
+    text = f"{abs(value):,.{decimals}f}"
+    if lang == "fr":
+        text = text.replace(",", NNBSP).replace(".", ",")
+    negative = round(value, decimals) < 0
+    return (MINUS if negative else "") + text
+
+
+def money_decimals(eur):
+    """Three significant figures in millions, at least one decimal: 130,7 / 27,5 / 8,10 / 0,45."""
+    return 1 if abs(eur) >= 10e6 else 2
+
+
+def format_meur(eur, lang, decimals=None, signed=False):
+    """Millions of euros: « 27,5 M€ » in French, "€27.5M" in English."""
+    if decimals is None:
+        decimals = 0 if eur == 0 else money_decimals(eur)
+    number = format_number(eur / 1e6, decimals, lang)
+    sign = ""
+    if number.startswith(MINUS):
+        sign, number = MINUS, number[1:]
+    elif signed and round(eur / 1e6, decimals) > 0:
+        sign = "+"
+    return f"{sign}{number}{NBSP}M€" if lang == "fr" else f"{sign}€{number}M"
+
+
+def percent_decimals(probability):
+    """Whole percentages, but a decimal near 0 and 1, where whole ones would round to certainty."""
+    return 1 if (0 < probability < 0.01 or 0.99 < probability < 1) else 0
+
+
+def format_percent(probability, lang, decimals=None):
+    """« 42 % » in French, "42%" in English."""
+    if decimals is None:
+        decimals = percent_decimals(probability)
+    number = format_number(100 * probability, decimals, lang)
+    return f"{number}{NNBSP}%" if lang == "fr" else f"{number}%"
+
+
+def format_points(probability, lang):
+    """A standard error of a probability, in percentage points: « ± 2,3 pts », "±2.3 pp"."""
+    number = format_number(100 * probability, 1, lang)
+    if lang == "fr":
+        return f"±{NBSP}{number}{NBSP}{'pts' if round(100 * probability, 1) >= 2 else 'pt'}"
+    return f"±{number} pp"
+
+
+def format_euros(eur, lang):
+    """Whole euros: « 10 000 € », "€10,000"."""
+    number = format_number(eur, 0, lang)
+    return f"{number}{NBSP}€" if lang == "fr" else f"€{number}"
+
+
+def format_date(day, lang):
+    """« 15 sept. 2021 », « 1er oct. 2021 » in French; "15 Sep 2021" in English."""
+    month = MONTHS[lang][day.month - 1]
+    if lang == "fr":
+        first = "1er" if day.day == 1 else str(day.day)
+        return f"{first}{NBSP}{month}{NBSP}{day.year}"
+    return f"{day.day}{NBSP}{month}{NBSP}{day.year}"
+
+
+def format_count(value, lang):
+    return format_number(value, 0, lang)
+
+
+def money_axis_formatter(lang):
+    """Tick labels in millions of euros, with as many decimals as the tick spacing needs."""
+    from matplotlib.ticker import FuncFormatter
+
+    def label(value, position=None):
+        # The fewest decimals that write every tick exactly (2.5, 5, 7.5 → one).
+        millions = np.asarray(formatter.locs, dtype=float) / 1e6
+        decimals = next((d for d in range(4) if np.allclose(millions, np.round(millions, d), atol=1e-9)), 3)
+        return format_meur(value, lang, decimals=0 if value == 0 else decimals)
+
+    formatter = FuncFormatter(label)
+    return formatter
+
+
+def percent_axis_formatter(lang):
+    from matplotlib.ticker import FuncFormatter
+
+    return FuncFormatter(lambda value, position=None: format_percent(value, lang, decimals=0))
+
+
+# ---------------------------------------------------------------------------
+# Words.
+
+TEXT = {
+    "fr": {
+        "title": "FNE-Formation 2021 — prévision de consommation des enveloppes",
+        "subtitle": "Scénario « {scenario} » · {replications} années simulées · fichier {file}",
+        "headline": "L'essentiel",
+        "h_commitments": "Engagements attendus au niveau national : <b>{committed}</b> (± {se}) "
+                         "pour <b>{available}</b> disponibles ({envelope} d'enveloppe, dont {fees} de frais "
+                         "de gestion).",
+        "h_unmet": "Demande non satisfaite attendue : <b>{unmet}</b> au total.",
+        "h_regions": "Régions les plus exposées à un épuisement avant le {deadline} :",
+        "h_region": "<b>{name}</b> : {p} de risque — {when}",
+        "h_median": "date médiane {date}",
+        "h_median_if": "si elle s'épuise, date médiane {date}",
+        "h_never": "jamais épuisée dans les années simulées",
+        "never_short": "non épuisée",
+        "h_no_region": "Aucune région ne dépasse {threshold} de risque d'épuisement avant le {deadline}.",
+        "h_additional": "Probabilité qu'un complément de crédits soit nécessaire : <b>{p}</b> ; "
+                        "montant qui suffit 9 années sur 10 : <b>{q90}</b>.",
+        "h_additional_never": "Aucune année simulée n'a eu besoin d'un complément de crédits.",
+        "h_precision": "Chaque chiffre est une estimation de Monte-Carlo ; sa précision figure en fin de rapport.",
+        "fan_national": "Engagements cumulés, national",
+        "fan_national_caption": "Chaque bande contient 10\u202f% des années simulées : la plus foncée encadre la "
+                                "médiane (trait plein), les plus claires vont jusqu'aux déciles 10\u202f% et 90\u202f%. "
+                                "Tirets : montant disponible ; pointillés : fin des engagements ({deadline}). "
+                                "Les engagements sont bruts : les sommes libérées par les abandons peuvent être "
+                                "réengagées, si bien que le cumul peut dépasser le disponible.",
+        "fan_regions": "Engagements cumulés, par région",
+        "fan_regions_caption": "Même lecture, chaque région avec son disponible (échelles différentes).",
+        "no_trajectories": "Ce fichier a été produit avec <code>--no-trajectories</code> : il ne contient pas "
+                           "les séries mensuelles, et les éventails ne peuvent pas être tracés. Relancer "
+                           "<code>fnesim run … --out</code> sans cette option pour les obtenir.",
+        "p_exhausted": "Probabilité d'épuisement, mois par mois",
+        "p_exhausted_caption": "Part des années simulées où la région a refusé un premier dossier au plus "
+                               "tard à la fin du mois.",
+        "additional": "Complément de crédits nécessaire",
+        "additional_caption": "Probabilité qu'un complément d'un montant donné suffise, les régions mises en "
+                              "commun (les sommes libérées comptées). Probabilité qu'un complément soit "
+                              "nécessaire : {p}.",
+        "additional_table": ["Probabilité que le montant suffise", "Montant"],
+        "recommendation": "Recommandation de répartition",
+        "recommendation_intro": "Objectif : {objective}. Complément d'État pris en compte : {complementary}. "
+                                "Chaque région non bornée reçoit le quantile de sa demande de pointe au même "
+                                "niveau : {level}.",
+        "objective_expected_unmet": "minimiser la demande non satisfaite attendue",
+        "objective_target_probability": "ramener la probabilité d'épuisement de chaque région à {target} au plus",
+        "recommendation_columns": ["Région", "Disponible actuel", "Recommandé", "Écart",
+                                   "P(épuisement) avant → après", "Non satisfait attendu avant → après",
+                                   "Date médiane d'épuisement avant → après"],
+        "steering": "Pilotage en cours d'exercice",
+        "steering_intro": "Mouvements décidés par le comité de pilotage dans les années simulées "
+                          "({moves} mouvements au total). Montants moyens par année simulée.",
+        "steering_columns": ["Région", "Reçu", "Cédé", "Solde (± e.-t.)", "Années avec un mouvement"],
+        "steering_reserve": "Réserve nationale : {held} mis en réserve et {handed} redistribués en moyenne.",
+        "steering_state": "Complément d'État : {mean} en moyenne par année ; obtenu dans {p} des années "
+                          "({when_given} en moyenne quand il l'est).",
+        "steering_no_state": "Aucun complément d'État dans les années simulées.",
+        "steering_days": "Dates des mouvements : {days}.",
+        "assumptions": "Hypothèses du scénario",
+        "precision": "Précision et provenance",
+        "precision_intro": "Erreur type de Monte-Carlo (moyennes et probabilités) et intervalle de confiance "
+                           "à {level} sans hypothèse de loi (quantiles et dates médianes) : ce qui resterait "
+                           "d'incertitude due au nombre fini d'années simulées, non l'incertitude des "
+                           "hypothèses.",
+        "precision_columns": ["Chiffre", "Estimation", "Précision"],
+        "metadata": "Provenance",
+        "p_national_committed": "Engagements nationaux attendus",
+        "p_national_unmet": "Demande non satisfaite attendue, national",
+        "p_additional_p": "Probabilité qu'un complément soit nécessaire",
+        "p_additional_mean": "Complément nécessaire, moyenne",
+        "p_additional_q90": "Complément qui suffit 9 années sur 10",
+        "precision_region_columns": ["Région", "P(épuisement)", "Erreur type", "Date médiane d'épuisement",
+                                     "Intervalle"],
+        "precision_conditional": "* Région épuisée dans moins de la moitié des années : date médiane parmi les "
+                                 "années où elle s'épuise.",
+        "interval": "[{low} ; {high}]",
+        "meta": {
+            "scenario": "Scénario", "sha": "Empreinte SHA-256 du scénario", "sources": "Fichiers sources",
+            "replications": "Années simulées (réplications)", "seed": "Graine", "version": "Version de fnesim",
+            "created": "Fichier produit le", "format": "Format du fichier", "policy": "Règle d'épuisement",
+            "regenerate": "Pour régénérer ce rapport",
+        },
+        "assumption_columns": ["Hypothèse", "Valeur"],
+        "a": {
+            "envelope": "Enveloppe totale", "fees": "Frais de gestion", "window": "Période d'engagement",
+            "policy": "Quand un dossier ne passe plus", "dossiers": "Dossiers attendus (national)",
+            "dossiers_ratio": "{ratio} × le disponible, à {share} par dossier",
+            "regional_dossiers": "Dossiers attendus fixés par région", "intake": "Clôture des dépôts",
+            "intake_value": "{days} jours avant la fin des engagements",
+            "uptake": "Incertitude sur le recours (CV national ; régional ; corrélation)",
+            "trainees": "Stagiaires par dossier", "cost": "Coût moyen par stagiaire",
+            "cancel": "Annulations ; abandons (moyenne)", "carryover": "Stock 2020 repris",
+            "carryover_value": "{count} dossiers de {mean} en moyenne",
+            "diagnostics": "Diagnostics GPEC", "committees": "Comités de pilotage", "steering": "Pilotage",
+            "default": " (par défaut)",
+        },
+        "policies": {"stop": "la région refuse tous les dossiers suivants",
+                     "fill": "la région continue avec les dossiers qui tiennent encore",
+                     "overcommit": "la région engage au-delà du disponible, jusqu'à {margin}"},
+        "pathways": {"reconversion": "reconversion", "certifying": "certifiant",
+                     "covid_specific": "compétences Covid", "anticipation": "anticipation"},
+        "chart": {
+            "committed": "Engagements cumulés", "available": "Disponible", "median": "Médiane",
+            "band": "Déciles 10\u202f%–90\u202f%", "deadline": "Fin des engagements",
+            "p_axis": "Probabilité que le montant suffise", "amount_axis": "Complément",
+            "p_colorbar": "P(épuisée à la fin du mois)",
+        },
+        "generated": "Rapport produit par fnesim report",
+    },
+    "en": {
+        "title": "FNE-Formation 2021 — envelope consumption forecast",
+        "subtitle": "Scenario “{scenario}” · {replications} simulated years · file {file}",
+        "headline": "At a glance",
+        "h_commitments": "Expected national commitments: <b>{committed}</b> (± {se}) against <b>{available}</b> "
+                         "available ({envelope} envelope, of which {fees} management fees).",
+        "h_unmet": "Expected unmet demand: <b>{unmet}</b> in all.",
+        "h_regions": "Regions most likely to be exhausted before {deadline}:",
+        "h_region": "<b>{name}</b>: {p} risk — {when}",
+        "h_median": "median date {date}",
+        "h_median_if": "if exhausted, median date {date}",
+        "h_never": "never exhausted in the simulated years",
+        "never_short": "not exhausted",
+        "h_no_region": "No region has more than {threshold} risk of exhaustion before {deadline}.",
+        "h_additional": "Probability that an additional allocation is needed: <b>{p}</b>; amount enough in "
+                        "9 years out of 10: <b>{q90}</b>.",
+        "h_additional_never": "No simulated year needed an additional allocation.",
+        "h_precision": "Every figure is a Monte-Carlo estimate; its precision is given at the end.",
+        "fan_national": "Cumulative commitments, national",
+        "fan_national_caption": "Each band holds 10% of the simulated years: the darkest one surrounds the "
+                                "median (solid line), the lightest reach the 10% and 90% deciles. Dashed: "
+                                "the available amount; dotted: end of commitments ({deadline}). Commitments are "
+                                "gross: amounts released by drop-outs may be committed again, so the total can "
+                                "exceed the available amount.",
+        "fan_regions": "Cumulative commitments, by region",
+        "fan_regions_caption": "Same reading, each region with its own available amount (scales differ).",
+        "no_trajectories": "This file was written with <code>--no-trajectories</code>: it holds no monthly "
+                           "series, so the fan charts cannot be drawn. Rerun <code>fnesim run … --out</code> "
+                           "without that option to get them.",
+        "p_exhausted": "Probability of exhaustion, month by month",
+        "p_exhausted_caption": "Share of the simulated years in which the region had refused a first dossier "
+                               "by the end of the month.",
+        "additional": "Additional allocation needed",
+        "additional_caption": "Probability that an additional allocation of a given amount is enough, the "
+                              "regions pooled (released amounts counted). Probability that one is needed: {p}.",
+        "additional_table": ["Probability that the amount is enough", "Amount"],
+        "recommendation": "Recommended split",
+        "recommendation_intro": "Objective: {objective}. Complementary State allocation counted: "
+                                "{complementary}. Each region not held at a bound receives its peak-demand "
+                                "quantile at the same level: {level}.",
+        "objective_expected_unmet": "minimise the expected unmet demand",
+        "objective_target_probability": "bring each region's probability of exhaustion down to {target} at most",
+        "recommendation_columns": ["Region", "Available now", "Recommended", "Change",
+                                   "P(exhausted) before → after", "Expected unmet before → after",
+                                   "Median exhaustion before → after"],
+        "steering": "In-year steering",
+        "steering_intro": "Moves decided by the steering committee in the simulated years ({moves} moves in "
+                          "all). Mean amounts per simulated year.",
+        "steering_columns": ["Region", "Received", "Given", "Net (± s.e.)", "Years with a move"],
+        "steering_reserve": "National reserve: {held} held back and {handed} handed out on average.",
+        "steering_state": "Complementary State allocation: {mean} on average per year; obtained in {p} of the "
+                          "years ({when_given} on average when it is).",
+        "steering_no_state": "No complementary State allocation in the simulated years.",
+        "steering_days": "Days of the moves: {days}.",
+        "assumptions": "Scenario assumptions",
+        "precision": "Precision and provenance",
+        "precision_intro": "Monte-Carlo standard error (means and probabilities) and distribution-free "
+                           "{level} confidence interval (quantiles and median dates): the uncertainty left by "
+                           "simulating a finite number of years, not the uncertainty of the assumptions.",
+        "precision_columns": ["Figure", "Estimate", "Precision"],
+        "metadata": "Provenance",
+        "p_national_committed": "Expected national commitments",
+        "p_national_unmet": "Expected unmet demand, national",
+        "p_additional_p": "Probability that an additional allocation is needed",
+        "p_additional_mean": "Additional allocation needed, mean",
+        "p_additional_q90": "Additional allocation enough 9 years out of 10",
+        "precision_region_columns": ["Region", "P(exhausted)", "Standard error", "Median exhaustion date",
+                                     "Interval"],
+        "precision_conditional": "* Region exhausted in fewer than half of the years: median date among the "
+                                 "years in which it is.",
+        "interval": "[{low}, {high}]",
+        "meta": {
+            "scenario": "Scenario", "sha": "Scenario SHA-256", "sources": "Source files",
+            "replications": "Simulated years (replications)", "seed": "Seed", "version": "fnesim version",
+            "created": "File written", "format": "File format", "policy": "Exhaustion policy",
+            "regenerate": "To regenerate this report",
+        },
+        "assumption_columns": ["Assumption", "Value"],
+        "a": {
+            "envelope": "Total envelope", "fees": "Management fees", "window": "Commitment window",
+            "policy": "When a dossier no longer fits", "dossiers": "Expected dossiers (national)",
+            "dossiers_ratio": "{ratio} × the available amount, at {share} per dossier",
+            "regional_dossiers": "Expected dossiers set per region", "intake": "Intake closes",
+            "intake_value": "{days} days before commitments end",
+            "uptake": "Uptake uncertainty (national CV; regional CV; correlation)",
+            "trainees": "Trainees per dossier", "cost": "Mean cost per trainee",
+            "cancel": "Cancellations; drop-outs (mean)", "carryover": "2020 stock taken over",
+            "carryover_value": "{count} dossiers of {mean} on average",
+            "diagnostics": "GPEC diagnostics", "committees": "Steering committees", "steering": "Steering",
+            "default": " (default)",
+        },
+        "policies": {"stop": "the region refuses every later dossier",
+                     "fill": "the region keeps committing the dossiers that still fit",
+                     "overcommit": "the region commits beyond its available amount, up to {margin}"},
+        "pathways": {"reconversion": "reconversion", "certifying": "certifying",
+                     "covid_specific": "Covid-specific", "anticipation": "anticipation"},
+        "chart": {
+            "committed": "Cumulative commitments", "available": "Available", "median": "Median",
+            "band": "Deciles 10%–90%", "deadline": "End of commitments",
+            "p_axis": "Probability that the amount is enough", "amount_axis": "Additional allocation",
+            "p_colorbar": "P(exhausted by month end)",
+        },
+        "generated": "Report written by fnesim report",
+    },
+}
+
+
+# ---------------------------------------------------------------------------
+# Statistics, as docs/hdf5-format.md defines them.
+
+def inverted_cdf_index(count, percent):
+    """0-based index in sorted values of the smallest value with at least percent % at or below it."""
+    return max(1, (percent * count + 99) // 100) - 1
+
+
+def quantile_interval(sorted_values, probability, level):
+    """Distribution-free interval for a quantile from order statistics (Conover 1999, §3.2,
+    normal approximation to the binomial ranks): (low, high), or None for too few values."""
+    n = len(sorted_values)
+    if n < 20:
+        return None
+    z = NormalDist().inv_cdf(0.5 + level / 2)
+    spread = z * math.sqrt(n * probability * (1 - probability))
+    low = max(1, math.floor(n * probability - spread))
+    high = min(n, math.ceil(n * probability + spread))
+    return sorted_values[low - 1], sorted_values[high - 1]
+
+
+# ---------------------------------------------------------------------------
+# Reading the run file.
+
+@dataclass
+class Fan:
+    month_ends: list  # day offsets (from the commitment start) of the shown months' ends
+    national: "np.ndarray"  # len(FAN_PERCENTS) × months, EUR
+    regional: "np.ndarray"  # regions × len(FAN_PERCENTS) × months, EUR
+
+
+@dataclass
+class Run:
+    path: str
+    attrs: dict
+    codes: list
+    names: list
+    available: "np.ndarray"  # EUR per region
+    national_envelope: float
+    national_available: float
+    national_fees: float
+    start: datetime.date
+    window_days: int
+    months: list  # first day of each month of /summary/month
+    summary: dict  # /summary/regions/<name> and /summary/national/<name> → values
+    exhaustion_day: "np.ndarray"  # replication × region, -1 = never
+    additional_needed: "np.ndarray"  # EUR per replication
+    resolved_toml: str
+    source_files: list
+    day_percentiles: list  # of /summary/regions/exhaustion_day_quantiles
+    amount_percentiles: list  # of the amount quantiles
+    fan: Fan = None
+    recommendation: dict = None
+    steering: dict = None
+
+    @property
+    def last_commitment_day(self):
+        return self.start + datetime.timedelta(days=self.window_days - 1)
+
+    def date(self, day):
+        return self.start + datetime.timedelta(days=int(day))
+
+    def shown_months(self):
+        """Months that hold commitment days: from the start to the deadline's month."""
+        return sum(1 for m in self.months if m <= self.last_commitment_day)
+
+
+def read(f, path, name):
+    if path not in f:
+        raise UserError(f"{name}: /{path} is missing: not a complete fnesim run file")
+    return f[path][()]
+
+
+def read_strings(f, path, name):
+    if path not in f:
+        raise UserError(f"{name}: /{path} is missing: not a complete fnesim run file")
+    return list(f[path].asstr()[()])
+
+
+def parse_month(label, name):
+    try:
+        return datetime.date.fromisoformat(label + "-01")
+    except ValueError:
+        raise UserError(f"{name}: month '{label}' is not YYYY-MM") from None
+
+
+def open_run_file(path):
+    if not os.path.exists(path):
+        raise UserError(f"{path}: no such file")
+    try:
+        return h5py.File(path, "r")
+    except OSError as error:
+        raise UserError(f"{path}: not an HDF5 file ({error})") from None
+
+
+def check_identity(f, name):
+    """The file's type and major version come first: docs/hdf5-format.md, "Versioning"."""
+    filetype = f.attrs.get("filetype")
+    if filetype != "fnesim-results":
+        raise UserError(f"{name}: not an fnesim results file (filetype {filetype!r})")
+    version = [int(v) for v in f.attrs.get("format_version", [])]
+    if len(version) != 2:
+        raise UserError(f"{name}: format_version is not [major, minor]")
+    if version[0] != FORMAT_MAJOR:
+        raise UserError(f"{name}: format version {version[0]}.{version[1]}, but this report reads format "
+                        f"{FORMAT_MAJOR}.x only")
+
+
+def load_run(path):
+    try:
+        return read_run(path)
+    except (OSError, KeyError) as error:  # a damaged file: h5py's own words
+        raise UserError(f"{path}: cannot be read ({error})") from None
+
+
+def read_run(path):
+    with open_run_file(path) as f:
+        check_identity(f, path)
+        attrs = {key: f.attrs[key] for key in f.attrs}
+        for key in ("commitment_start", "window_days", "replications", "seed", "scenario_name"):
+            if key not in attrs:
+                raise UserError(f"{path}: root attribute {key} is missing")
+        try:
+            start = datetime.date.fromisoformat(str(attrs["commitment_start"]))
+        except ValueError:
+            raise UserError(f"{path}: commitment_start is not a date") from None
+        codes = read_strings(f, "regions/code", path)
+        summary = {}
+        for group in ("summary/regions", "summary/national"):
+            if group not in f:
+                raise UserError(f"{path}: /{group} is missing: not a complete fnesim run file")
+            for key, dataset in f[group].items():
+                summary[f"{group.split('/')[1]}/{key}"] = dataset[()]
+        exhaustion_day = read(f, "replications/exhaustion_day", path)
+        if exhaustion_day.ndim != 2 or exhaustion_day.shape[1] != len(codes):
+            raise UserError(f"{path}: /replications/exhaustion_day is not replication × region")
+        run = Run(
+            path=path, attrs=attrs, codes=codes, names=read_strings(f, "regions/name", path),
+            available=read(f, "regions/available_cents", path) / 100.0,
+            national_envelope=read(f, "summary/national/envelope_cents", path) / 100.0,
+            national_available=read(f, "summary/national/available_cents", path) / 100.0,
+            national_fees=read(f, "summary/national/fees_cents", path) / 100.0,
+            start=start, window_days=int(attrs["window_days"]),
+            months=[parse_month(m, path) for m in read_strings(f, "summary/month", path)],
+            summary=summary, exhaustion_day=exhaustion_day,
+            additional_needed=read(f, "replications/national/additional_needed_cents", path) / 100.0,
+            resolved_toml=str(f["scenario/resolved_toml"].asstr()[()]) if "scenario/resolved_toml" in f else "",
+            source_files=read_strings(f, "scenario/source_files", path),
+            day_percentiles=[int(p) for p in read(f, "summary/day_percentiles", path)],
+            amount_percentiles=[int(p) for p in read(f, "summary/amount_percentiles", path)],
+        )
+        if 50 not in run.day_percentiles or not set(MARKED_PERCENTS) <= set(run.amount_percentiles):
+            raise UserError(f"{path}: /summary lists other percentiles than format 1 defines")
+        for key in ("regions/p_exhausted_mean", "regions/p_exhausted_se", "regions/exhaustion_day_quantiles",
+                    "regions/p_exhausted_by_month_end", "national/committed_mean_eur",
+                    "national/committed_se_eur", "national/unmet_mean_eur", "national/unmet_se_eur",
+                    "national/p_additional_needed_mean", "national/p_additional_needed_se",
+                    "national/additional_needed_mean_eur", "national/additional_needed_se_eur",
+                    "national/additional_needed_quantiles_cents"):
+            if key not in summary:
+                raise UserError(f"{path}: /summary/{key} is missing: not a complete fnesim run file")
+        if "trajectories/monthly_commitments_cents" in f:
+            run.fan = read_fan(f["trajectories/monthly_commitments_cents"], run)
+        if "recommendation" in f:
+            run.recommendation = read_recommendation(f["recommendation"], run)
+        if "steering" in f:
+            run.steering = read_steering(f["steering"], run)
+        return run
+
+
+def read_fan(dataset, run):
+    """Deciles of cumulative commitments at each shown month's end, per region and nationally.
+    Sums of cumulative sums are cumulative sums of sums, so the national series
+    is accumulated region group by region group."""
+    n, regions, months = dataset.shape
+    if regions != len(run.codes) or months != len(run.months):
+        raise UserError(f"{run.path}: /trajectories/monthly_commitments_cents is not replication × region × month")
+    shown = run.shown_months()
+    per_region_bytes = max(1, n * shown * 8)
+    group_size = max(1, min(regions, FAN_MEMORY_BYTES // per_region_bytes))
+    national = np.zeros((n, shown), dtype=np.int64)
+    regional = np.empty((regions, len(FAN_PERCENTS), shown))
+    rows = [inverted_cdf_index(n, p) for p in FAN_PERCENTS]
+    for first_region in range(0, regions, group_size):
+        last_region = min(regions, first_region + group_size)
+        block = np.empty((n, last_region - first_region, shown), dtype=np.int64)
+        for first in range(0, n, 4096):  # a block of replications at a time: whole HDF5 chunks
+            block[first:first + 4096] = np.cumsum(dataset[first:first + 4096, first_region:last_region, :shown],
+                                                  axis=2)
+        national += block.sum(axis=1)
+        block.sort(axis=0)
+        regional[first_region:last_region] = block[rows].transpose(1, 0, 2) / 100.0
+    national.sort(axis=0)
+    month_ends = [(month_end(m) - run.start).days for m in run.months[:shown]]
+    return Fan(month_ends=month_ends, national=national[rows] / 100.0, regional=regional)
+
+
+def month_end(first_day):
+    """The first day of the next month: where a month's cumulative total is plotted."""
+    return (first_day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+def read_group_datasets(group, names, length, what, path):
+    values = {}
+    for name in names:
+        if name not in group:
+            raise UserError(f"{path}: /{what}/{name} is missing")
+        values[name] = group[name][()]
+        if values[name].shape != (length,):
+            raise UserError(f"{path}: /{what}/{name} has shape {values[name].shape}, expected ({length},)")
+    return values
+
+
+def read_recommendation(group, run):
+    """`fnesim recommend --save` (format 1.1): before and after, per region."""
+    names = ["current_available_cents", "recommended_available_cents", "p_exhausted_before",
+             "p_exhausted_after", "p_exhausted_before_se", "p_exhausted_after_se", "expected_unmet_before_eur",
+             "expected_unmet_after_eur", "expected_unmet_before_se_eur", "expected_unmet_after_se_eur",
+             "median_exhaustion_day_before", "median_exhaustion_day_after"]
+    recommendation = read_group_datasets(group, names, len(run.codes), "recommendation", run.path)
+    for attribute in ("objective", "target_probability", "complementary_allocation_cents", "common_level"):
+        if attribute not in group.attrs:
+            raise UserError(f"{run.path}: /recommendation has no attribute {attribute}")
+        recommendation[attribute] = group.attrs[attribute]
+    return recommendation
+
+
+def read_steering(group, run):
+    """In-run moves (format 1.1): one row per movement of money."""
+    if "replication" not in group:
+        raise UserError(f"{run.path}: /steering/replication is missing")
+    count = group["replication"].shape[0] if group["replication"].ndim == 1 else -1
+    moves = read_group_datasets(group, ["replication", "day", "from_region", "to_region", "amount_cents"],
+                                count, "steering", run.path)
+    regions = len(run.codes)
+    n = run.exhaustion_day.shape[0]
+    if count and (moves["from_region"].min() < -2 or moves["from_region"].max() >= regions
+                  or moves["to_region"].min() < -1 or moves["to_region"].max() >= regions
+                  or moves["replication"].min() < 0 or moves["replication"].max() >= n):
+        raise UserError(f"{run.path}: /steering holds a region or replication index out of range")
+    return moves
+
+
+# ---------------------------------------------------------------------------
+# Charts.
+
+def pyplot():
+    """matplotlib, imported only once the page is to be drawn: refusals of bad input stay quick."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")  # no display: files only
+        import matplotlib.pyplot
+    except ImportError as error:  # pragma: no cover - depends on the machine
+        raise JobError(f"{error}: {MISSING_PACKAGES}") from None
+    return matplotlib.pyplot
+
+
+def month_ticks(run, shown, every, lang):
+    """Ticks at the first day of months, the year under January and under the first tick."""
+    positions, labels = [], []
+    for index, first_day in enumerate(run.months[:shown + 1] if shown < len(run.months) else run.months):
+        if index % every:
+            continue
+        positions.append((first_day - run.start).days)
+        label = MONTHS[lang][first_day.month - 1]
+        if index == 0 or first_day.month == 1:
+            label += f"\n{first_day.year}"
+        labels.append(label)
+    return positions, labels
+
+
+BAND_COLOURS = ["#c6dbef", "#9ecae1", "#6baed6", "#3182bd"]  # lightest (outer) to darkest (centre)
+
+
+def draw_fan(ax, x, quantiles, available, deadline_x, words, lang, compact=False):
+    """Bank of England style: eight bands of 10 % each, darkest around the median."""
+    from matplotlib.ticker import MaxNLocator
+
+    x = [0] + list(x)
+    values = np.concatenate([np.zeros((quantiles.shape[0], 1)), quantiles], axis=1)
+    bands = len(FAN_PERCENTS) - 1
+    for band in range(bands):
+        depth = min(band, bands - 1 - band)  # 0 for the outermost bands, 3 for the two around the median
+        ax.fill_between(x, values[band], values[band + 1], color=BAND_COLOURS[depth], linewidth=0,
+                        label=words["band"] if band == 0 else None)
+    ax.plot(x, values[FAN_PERCENTS.index(50)], color="#08306b", linewidth=1.2 if compact else 1.8,
+            label=words["median"])
+    ax.axhline(available, color="black", linestyle="--", linewidth=0.9, label=words["available"])
+    ax.axvline(deadline_x, color="#555555", linestyle=":", linewidth=1.0, label=words["deadline"])
+    ax.yaxis.set_major_formatter(money_axis_formatter(lang))
+    ax.yaxis.set_major_locator(MaxNLocator(4 if compact else 7))
+    ax.set_ylim(0, max(available, values.max()) * 1.08)
+    ax.set_xlim(0, max(x[-1], deadline_x) + 3)
+    ax.grid(axis="y", color="#dddddd", linewidth=0.5)
+    ax.set_axisbelow(True)
+
+
+def national_fan_chart(run, lang):
+    words = TEXT[lang]["chart"]
+    fan = run.fan
+    fig, ax = pyplot().subplots(figsize=(7.0, 3.6))
+    draw_fan(ax, fan.month_ends, fan.national, run.national_available, run.window_days, words, lang)
+    positions, labels = month_ticks(run, len(fan.month_ends), 1, lang)
+    ax.set_xticks(positions, labels, fontsize=8)
+    ax.tick_params(axis="y", labelsize=8)
+    ax.set_ylabel(words["committed"], fontsize=9)
+    ax.legend(loc="lower right", fontsize=8, frameon=True, framealpha=0.9, edgecolor="none")
+    fig.tight_layout()
+    return fig
+
+
+def regional_fan_chart(run, lang):
+    words = TEXT[lang]["chart"]
+    fan = run.fan
+    columns = 3
+    rows = math.ceil(len(run.codes) / columns)
+    fig, axes = pyplot().subplots(rows, columns, figsize=(7.0, 2.15 * rows + 0.5), squeeze=False)
+    positions, labels = month_ticks(run, len(fan.month_ends), 3, lang)
+    for index, ax in enumerate(axes.flat):
+        if index >= len(run.codes):
+            ax.set_visible(False)
+            continue
+        draw_fan(ax, fan.month_ends, fan.regional[index], run.available[index], run.window_days, words, lang,
+                 compact=True)
+        ax.set_title(run.names[index], fontsize=8)
+        ax.set_xticks(positions, labels, fontsize=6.5)
+        ax.tick_params(axis="y", labelsize=6.5)
+    handles, names = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, names, loc="upper center", ncol=4, fontsize=7, frameon=False)
+    fig.tight_layout(rect=(0, 0, 1, 0.97))
+    return fig
+
+
+def p_exhausted_chart(run, lang):
+    from matplotlib.ticker import FixedLocator
+
+    words = TEXT[lang]["chart"]
+    shown = run.shown_months()
+    probabilities = np.asarray(run.summary["regions/p_exhausted_by_month_end"])[:, :shown]
+    fig, ax = pyplot().subplots(figsize=(7.0, 0.24 * len(run.codes) + 1.0))
+    image = ax.imshow(probabilities, cmap="OrRd", vmin=0, vmax=1, aspect="auto")
+    for (row, column), p in np.ndenumerate(probabilities):
+        ax.text(column, row, format_percent(p, lang, decimals=0), ha="center", va="center", fontsize=6.5,
+                color="white" if p > 0.6 else "black")
+    labels = []
+    for index, first_day in enumerate(run.months[:shown]):
+        label = MONTHS[lang][first_day.month - 1]
+        labels.append(label + (f"\n{first_day.year}" if index == 0 or first_day.month == 1 else ""))
+    ax.set_xticks(range(shown), labels, fontsize=7)
+    ax.set_yticks(range(len(run.codes)), run.names, fontsize=7)
+    ax.tick_params(length=0)
+    bar = fig.colorbar(image, ax=ax, fraction=0.03, pad=0.02,
+                       format=percent_axis_formatter(lang),
+                       ticks=FixedLocator([0, 0.25, 0.5, 0.75, 1]))
+    bar.ax.tick_params(labelsize=7)
+    bar.set_label(words["p_colorbar"], fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def additional_needed_chart(run, lang, marks):
+    """The empirical CDF: how likely a given additional amount is to be enough."""
+    words = TEXT[lang]["chart"]
+    values = np.sort(run.additional_needed)
+    amounts = np.unique(values)
+    enough = np.searchsorted(values, amounts, side="right") / len(values)  # P(needed <= amount)
+    fig, ax = pyplot().subplots(figsize=(7.0, 3.0))
+    # The far tail of a long run would squeeze the marked quantiles into a corner.
+    top = max(values[inverted_cdf_index(len(values), 99)], 1.15 * max(amount for _, amount in marks), 1e6)
+    x = np.concatenate([amounts, [max(top, amounts[-1])]])
+    y = np.concatenate([enough, [1.0]])
+    ax.step(x, y, where="post", color="#3182bd", linewidth=1.5)
+    for percent, amount in marks:
+        ax.plot([amount, amount], [0, percent / 100], color="#888888", linestyle=":", linewidth=0.8)
+        ax.plot([0, amount], [percent / 100, percent / 100], color="#888888", linestyle=":", linewidth=0.8)
+        ax.plot([amount], [percent / 100], "o", color="#08306b", markersize=4)
+    # Marks of equal amounts (all 0 when an allocation is rarely needed) share one label, at the highest.
+    separator = " : " if lang == "fr" else ": "
+    for amount in sorted(set(amount for _, amount in marks)):
+        percents = [p for p, a in marks if a == amount]
+        label = "/".join(str(p) for p in percents[:-1]) + ("/" if len(percents) > 1 else "")
+        label += format_percent(percents[-1] / 100, lang) + separator + format_meur(amount, lang)
+        ax.annotate(label, (amount, percents[-1] / 100), textcoords="offset points", xytext=(6, -10), fontsize=7)
+    ax.set_xlim(0, top)
+    ax.set_ylim(0, 1.02)
+    ax.xaxis.set_major_formatter(money_axis_formatter(lang))
+    ax.yaxis.set_major_formatter(percent_axis_formatter(lang))
+    ax.set_xlabel(words["amount_axis"], fontsize=8)
+    ax.set_ylabel(words["p_axis"], fontsize=8)
+    ax.tick_params(labelsize=7.5)
+    ax.grid(color="#dddddd", linewidth=0.5)
+    fig.tight_layout()
+    return fig
+
+
+def png_bytes(fig):
+    buffer = io.BytesIO()
+    # No "Software" entry: the same run gives byte-identical charts.
+    fig.savefig(buffer, format="png", dpi=PNG_DPI, metadata={"Software": None})
+    pyplot().close(fig)
+    return buffer.getvalue()
+
+
+# ---------------------------------------------------------------------------
+# The page.
+
+CSS = """
+@page { size: A4 portrait; margin: 14mm 12mm 14mm 12mm; }
+* { box-sizing: border-box; }
+body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; font-size: 10pt; line-height: 1.35;
+       color: #111; margin: 0 auto; max-width: 190mm; padding: 6mm; }
+h1 { font-size: 16pt; margin: 0 0 2mm 0; }
+h2 { font-size: 12.5pt; margin: 6mm 0 2mm 0; border-bottom: 1px solid #999; break-after: avoid; }
+p.subtitle { color: #444; margin: 0 0 4mm 0; font-size: 9pt; }
+.headline { border: 1.5px solid #3182bd; background: #f3f8fc; padding: 3mm 5mm; }
+.headline ul { margin: 1mm 0 1mm 5mm; padding: 0; }
+.headline p { margin: 1.5mm 0; }
+figure { margin: 2mm 0 3mm 0; break-inside: avoid; }
+figure img { width: 100%; height: auto; display: block; }
+figcaption { font-size: 8.5pt; color: #333; margin-top: 1mm; }
+table { border-collapse: collapse; width: 100%; font-size: 8.5pt; margin: 2mm 0; }
+table.compact { width: auto; min-width: 50%; }
+th, td { border-bottom: 1px solid #ccc; padding: 1mm 1.5mm; text-align: left; vertical-align: top; }
+td.n, th.n { text-align: right; white-space: nowrap; }
+.nw { white-space: nowrap; }
+tr { break-inside: avoid; }
+thead { display: table-header-group; }
+.note { border-left: 3px solid #d95f0e; padding: 1mm 3mm; background: #fff7ec; }
+.page { break-before: page; }
+code { font-size: 8.5pt; }
+.small { font-size: 8pt; color: #444; word-break: break-all; }
+@media print { body { max-width: none; padding: 0; } a { color: inherit; text-decoration: none; } }
+"""
+
+
+def esc(text):
+    return html.escape(str(text), quote=True)
+
+
+def table(header, rows, numeric_columns=(), compact=False):
+    head = "".join(f'<th class="n">{esc(h)}</th>' if i in numeric_columns else f"<th>{esc(h)}</th>"
+                   for i, h in enumerate(header))
+    body = "".join("<tr>" + "".join(f'<td class="n">{c}</td>' if i in numeric_columns else f"<td>{c}</td>"
+                                    for i, c in enumerate(row)) + "</tr>" for row in rows)
+    css_class = ' class="compact"' if compact else ""
+    return f"<table{css_class}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def figure(png, alt, caption):
+    data = base64.b64encode(png).decode("ascii")
+    return (f'<figure><img src="data:image/png;base64,{data}" alt="{esc(alt)}">'
+            f"<figcaption>{caption}</figcaption></figure>")
+
+
+def day_text(run, day, lang, words):
+    return esc(words["never_short"]) if day < 0 else format_date(run.date(day), lang)
+
+
+def regional_medians(run):
+    """Per region: (median day or -1, whether it is the median of the exhausted years only, sorted days)."""
+    medians = []
+    quantiles = np.asarray(run.summary["regions/exhaustion_day_quantiles"])
+    median_column = run.day_percentiles.index(50)
+    for r in range(len(run.codes)):
+        days = run.exhaustion_day[:, r]
+        exhausted = np.sort(days[days >= 0])
+        if quantiles[r, median_column] >= 0:
+            # At least half the years exhausted: the median of all years, as `fnesim run` prints it;
+            # "never" sorts last, so the exhausted days hold it.
+            medians.append((int(quantiles[r, median_column]), False, np.sort(np.where(days < 0, NEVER, days))))
+        elif len(exhausted):
+            medians.append((int(exhausted[inverted_cdf_index(len(exhausted), 50)]), True, exhausted))
+        else:
+            medians.append((-1, True, exhausted))
+    return medians
+
+
+def headline_section(run, lang, q90):
+    t = TEXT[lang]
+    s = run.summary
+    deadline = format_date(run.last_commitment_day, lang)
+    parts = [f'<section class="headline"><h2>{esc(t["headline"])}</h2>']
+    parts.append("<p>" + t["h_commitments"].format(
+        committed=format_meur(s["national/committed_mean_eur"], lang),
+        se=format_meur(s["national/committed_se_eur"], lang, decimals=2),
+        available=format_meur(run.national_available, lang), envelope=format_meur(run.national_envelope, lang),
+        fees=format_meur(run.national_fees, lang)) + "</p>")
+    p = np.asarray(s["regions/p_exhausted_mean"])
+    order = [r for r in np.argsort(-p, kind="stable") if p[r] >= 0.05][:3]
+    medians = regional_medians(run)
+    if order:
+        items = []
+        for r in order:
+            day, conditional, _ = medians[r]
+            if day < 0:
+                when = esc(t["h_never"])
+            else:
+                when = (t["h_median_if"] if conditional else t["h_median"]).format(date=format_date(run.date(day),
+                                                                                                    lang))
+            items.append("<li>" + t["h_region"].format(name=esc(run.names[r]), p=format_percent(p[r], lang),
+                                                       when=when) + "</li>")
+        parts.append(f"<p>{esc(t['h_regions'].format(deadline=deadline))}</p><ul>{''.join(items)}</ul>")
+    else:
+        parts.append("<p>" + esc(t["h_no_region"].format(threshold=format_percent(0.05, lang),
+                                                          deadline=deadline)) + "</p>")
+    p_needed = float(s["national/p_additional_needed_mean"])
+    if p_needed > 0:
+        parts.append("<p>" + t["h_additional"].format(p=format_percent(p_needed, lang),
+                                                       q90=format_meur(q90, lang)) + "</p>")
+    else:
+        parts.append(f"<p>{esc(t['h_additional_never'])}</p>")
+    parts.append("<p>" + t["h_unmet"].format(unmet=format_meur(s["national/unmet_mean_eur"], lang)) + "</p>")
+    parts.append(f'<p class="small">{esc(t["h_precision"])}</p></section>')
+    return "".join(parts)
+
+
+def additional_marks(run):
+    """(percent, EUR) of the marked quantiles, as /summary holds them (inverted CDF)."""
+    quantiles = np.asarray(run.summary["national/additional_needed_quantiles_cents"]) / 100.0
+    return [(p, float(quantiles[run.amount_percentiles.index(p)])) for p in MARKED_PERCENTS]
+
+
+def before_after(before, after):
+    """Breaks, if it must, at the arrow only."""
+    return f'<span class="nw">{before}</span> → <span class="nw">{after}</span>'
+
+
+def recommendation_section(run, lang):
+    t = TEXT[lang]
+    rec = run.recommendation
+    objective = str(rec["objective"])
+    target = float(rec["target_probability"])
+    if objective == "target-probability" and not math.isnan(target):
+        described = t["objective_target_probability"].format(target=format_percent(target, lang))
+    elif objective == "expected-unmet":
+        described = t["objective_expected_unmet"]
+    else:
+        described = objective
+    rows = []
+    for r in range(len(run.codes)):
+        current = rec["current_available_cents"][r] / 100.0
+        recommended = rec["recommended_available_cents"][r] / 100.0
+        rows.append([
+            esc(run.names[r]), format_meur(current, lang), format_meur(recommended, lang),
+            format_meur(recommended - current, lang, signed=True),
+            before_after(format_percent(rec["p_exhausted_before"][r], lang),
+                         format_percent(rec["p_exhausted_after"][r], lang)),
+            before_after(format_meur(rec["expected_unmet_before_eur"][r], lang),
+                         format_meur(rec["expected_unmet_after_eur"][r], lang)),
+            before_after(day_text(run, rec["median_exhaustion_day_before"][r], lang, t),
+                         day_text(run, rec["median_exhaustion_day_after"][r], lang, t)),
+        ])
+    intro = t["recommendation_intro"].format(
+        objective=esc(described), complementary=format_meur(rec["complementary_allocation_cents"] / 100.0, lang),
+        level=format_percent(float(rec["common_level"]), lang, decimals=1))
+    return (f'<section class="page"><h2>{esc(t["recommendation"])}</h2><p>{intro}</p>'
+            + table(t["recommendation_columns"], rows, numeric_columns=(1, 2, 3)) + "</section>")
+
+
+def steering_section(run, lang):
+    t = TEXT[lang]
+    moves = run.steering
+    n = run.exhaustion_day.shape[0]
+    regions = len(run.codes)
+    replication = moves["replication"].astype(np.int64)
+    amount = moves["amount_cents"] / 100.0
+    source, destination = moves["from_region"], moves["to_region"]
+    rows = []
+    for r in range(regions):
+        received = np.bincount(replication[destination == r], weights=amount[destination == r], minlength=n)
+        given = np.bincount(replication[source == r], weights=amount[source == r], minlength=n)
+        involved = np.zeros(n, dtype=bool)
+        involved[replication[(source == r) | (destination == r)]] = True
+        net = received - given
+        se = net.std(ddof=1) / math.sqrt(n) if n > 1 else 0.0
+        rows.append([esc(run.names[r]), format_meur(received.mean(), lang), format_meur(given.mean(), lang),
+                     f"{format_meur(net.mean(), lang, signed=True)} (± {format_meur(se, lang, decimals=2)})",
+                     format_percent(involved.mean(), lang)])
+    held = amount[destination == -1].sum() / n
+    handed = amount[source == -1].sum() / n
+    state = np.bincount(replication[source == -2], weights=amount[source == -2], minlength=n)
+    parts = [f'<section><h2>{esc(t["steering"])}</h2>',
+             f"<p>{esc(t['steering_intro'].format(moves=format_count(len(amount), lang)))}</p>",
+             table(t["steering_columns"], rows, numeric_columns=(1, 2, 3, 4))]
+    if held > 0 or handed > 0:
+        parts.append(f"<p>{esc(t['steering_reserve'].format(held=format_meur(held, lang), handed=format_meur(handed, lang)))}</p>")
+    if (state > 0).any():
+        parts.append("<p>" + esc(t["steering_state"].format(
+            mean=format_meur(state.mean(), lang), p=format_percent((state > 0).mean(), lang),
+            when_given=format_meur(state[state > 0].mean(), lang))) + "</p>")
+    else:
+        parts.append(f"<p>{esc(t['steering_no_state'])}</p>")
+    days = sorted(set(int(d) for d in moves["day"]))
+    if days:
+        shown = ", ".join(format_date(run.date(d), lang) for d in days[:8]) + (" …" if len(days) > 8 else "")
+        parts.append(f"<p>{esc(t['steering_days'].format(days=shown))}</p>")
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def lookup(document, *keys):
+    """document[k1][k2]…, or None when any level is missing or not a table."""
+    for key in keys:
+        if not isinstance(document, dict) or key not in document:
+            return None
+        document = document[key]
+    return document
+
+
+def assumptions_section(run, lang):
+    """A few lines a committee member checks: the scenario's key inputs (defaults from
+    docs/scenario-format.md where the scenario does not state them)."""
+    t = TEXT[lang]
+    a = t["a"]
+    try:
+        scenario = tomllib.loads(run.resolved_toml)
+    except tomllib.TOMLDecodeError as error:
+        raise UserError(f"{run.path}: /scenario/resolved_toml is not TOML ({error})") from None
+    rows = []
+
+    def value(keys, default):
+        found = lookup(scenario, *keys)
+        return (default, True) if found is None else (found, False)
+
+    def add(label, text, defaulted=False):
+        rows.append([esc(label), esc(text) + (esc(a["default"]) if defaulted else "")])
+
+    rows.append([esc(a["envelope"]), format_meur(run.national_envelope, lang)])
+    fee_rate, defaulted = value(("convention", "fee_rate"), 0.0)
+    add(a["fees"], f"{format_percent(fee_rate, lang)} ({format_meur(run.national_fees, lang)})", defaulted)
+    add(a["window"], f"{format_date(run.start, lang)} – {format_date(run.last_commitment_day, lang)}")
+    policy = str(run.attrs.get("exhaustion_policy", "stop"))
+    margin = format_percent(float(run.attrs.get("overcommit_margin", 0.0)), lang)
+    add(a["policy"], f"{policy} : " + t["policies"].get(policy, policy).format(margin=margin) if lang == "fr"
+        else f"{policy}: " + t["policies"].get(policy, policy).format(margin=margin))
+    dossiers, defaulted = value(("demand", "arrivals", "expected_dossiers"),
+                                {"demand_to_envelope": 1.0, "mean_fne_share_eur": 15000})
+    if isinstance(dossiers, dict):
+        add(a["dossiers"], a["dossiers_ratio"].format(
+            ratio=format_number(float(dossiers.get("demand_to_envelope", 1.0)), 2, lang),
+            share=format_euros(float(dossiers.get("mean_fne_share_eur", 15000)), lang)), defaulted)
+    else:
+        add(a["dossiers"], format_count(float(dossiers), lang), defaulted)
+    overridden = [code for code, region in (lookup(scenario, "demand", "regions") or {}).items()
+                  if isinstance(region, dict) and "expected_dossiers" in region]
+    if overridden:
+        add(a["regional_dossiers"], ", ".join(overridden))
+    intake, defaulted = value(("demand", "arrivals", "intake_closes_days_before_end"), 0)
+    add(a["intake"], a["intake_value"].format(days=intake), defaulted)
+    national_cv, d1 = value(("demand", "arrivals", "national_uptake_cv"), 0.0)
+    regional_cv, d2 = value(("demand", "arrivals", "regional_uptake_cv"), 0.0)
+    correlation, d3 = value(("demand", "arrivals", "regional_correlation"), 0.0)
+    correlation_text = (format_number(float(correlation), 2, lang) if isinstance(correlation, (int, float))
+                        else "matrix" if lang == "en" else "matrice")
+    add(a["uptake"], f"{format_number(float(national_cv), 2, lang)} ; {format_number(float(regional_cv), 2, lang)}"
+        f" ; {correlation_text}" if lang == "fr" else
+        f"{format_number(float(national_cv), 2, lang)}; {format_number(float(regional_cv), 2, lang)}; "
+        f"{correlation_text}", d1 and d2 and d3)
+    trainees = lookup(scenario, "demand", "trainees") or {}
+    kind = trainees.get("distribution", "shifted-poisson")
+    if kind == "fixed":
+        add(a["trainees"], str(trainees.get("value", "")))
+    elif kind == "categorical":
+        values, weights = trainees.get("values", []), trainees.get("weights", [])
+        mean = sum(v * w for v, w in zip(values, weights))
+        add(a["trainees"], f"{kind}, {format_number(mean, 2, lang)}")
+    else:
+        add(a["trainees"], f"1 + Poisson, {format_number(float(trainees.get('mean', 2.5)), 2, lang)}",
+            "mean" not in trainees)
+    cost = lookup(scenario, "demand", "cost_per_trainee") or {}
+    mean_eur = cost.get("mean_eur", 6000)
+    if isinstance(mean_eur, dict):
+        cost_text = (" ; " if lang == "fr" else "; ").join(
+            f"{t['pathways'].get(k, k)} {format_euros(float(v), lang)}" for k, v in mean_eur.items())
+    else:
+        cost_text = format_euros(float(mean_eur), lang)
+    add(a["cost"], f"{cost_text} ({cost.get('distribution', 'lognormal')})", "mean_eur" not in cost)
+    cancel, d1 = value(("demand", "lifecycle", "cancellation_probability"), 0.0)
+    dropout, d2 = value(("demand", "lifecycle", "dropout_mean"), 0.0)
+    add(a["cancel"], f"{format_percent(float(cancel), lang)} ; {format_percent(float(dropout), lang)}"
+        if lang == "fr" else f"{format_percent(float(cancel), lang)}; {format_percent(float(dropout), lang)}",
+        d1 and d2)
+    carryover = lookup(scenario, "demand", "carryover") or {}
+    if carryover.get("expected_dossiers"):
+        add(a["carryover"], a["carryover_value"].format(
+            count=format_count(float(carryover["expected_dossiers"]), lang),
+            mean=format_euros(float(carryover.get("mean_fne_eur", 0)), lang)))
+    diagnostics = lookup(scenario, "demand", "diagnostics", "expected_dossiers")
+    if diagnostics:
+        add(a["diagnostics"], format_count(float(diagnostics), lang))
+    committees = lookup(scenario, "convention", "steering_committee_dates") or []
+    if committees:
+        add(a["committees"], ", ".join(format_date(d, lang) for d in committees if isinstance(d, datetime.date)))
+    steering = lookup(scenario, "steering")
+    if isinstance(steering, dict):
+        add(a["steering"], "; ".join(f"{k} = {format_value(v, lang)}" for k, v in flatten(steering)))
+    return (f'<section><h2>{esc(t["assumptions"])}</h2>'
+            + table(t["assumption_columns"], rows) + "</section>")
+
+
+def format_value(value, lang):
+    """A scenario value as the page writes numbers and dates."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, datetime.date):
+        return format_date(value, lang)
+    if isinstance(value, list):
+        return ", ".join(format_value(v, lang) for v in value)
+    if isinstance(value, int):
+        return format_count(value, lang)
+    if isinstance(value, float):
+        return format_number(value, 4, lang).rstrip("0").rstrip(",.")
+    return str(value)
+
+
+def flatten(document, prefix=""):
+    for key, item in document.items():
+        if isinstance(item, dict):
+            yield from flatten(item, f"{prefix}{key}.")
+        else:
+            yield f"{prefix}{key}", item
+
+
+def precision_section(run, lang, command):
+    t = TEXT[lang]
+    s = run.summary
+    level = float(run.attrs.get("confidence_level", 0.9))
+    rows = []
+
+    def interval(low, high):
+        return t["interval"].format(low=low, high=high)
+
+    rows.append([esc(t["p_national_committed"]), format_meur(s["national/committed_mean_eur"], lang),
+                 "± " + format_meur(s["national/committed_se_eur"], lang, decimals=2)])
+    rows.append([esc(t["p_national_unmet"]), format_meur(s["national/unmet_mean_eur"], lang),
+                 "± " + format_meur(s["national/unmet_se_eur"], lang, decimals=2)])
+    rows.append([esc(t["p_additional_p"]), format_percent(s["national/p_additional_needed_mean"], lang),
+                 format_points(s["national/p_additional_needed_se"], lang)])
+    rows.append([esc(t["p_additional_mean"]), format_meur(s["national/additional_needed_mean_eur"], lang),
+                 "± " + format_meur(s["national/additional_needed_se_eur"], lang, decimals=2)])
+    values = np.sort(run.additional_needed)
+    q90 = dict(additional_marks(run))[90]
+    bounds = quantile_interval(values, 0.9, level)
+    rows.append([esc(t["p_additional_q90"]), format_meur(q90, lang),
+                 interval(format_meur(bounds[0], lang), format_meur(bounds[1], lang)) if bounds else "—"])
+    p = np.asarray(s["regions/p_exhausted_mean"])
+    se = np.asarray(s["regions/p_exhausted_se"])
+    region_rows = []
+    for r, (day, conditional, days) in enumerate(regional_medians(run)):
+        median, precision = esc(t["h_never"]), "—"
+        if day >= 0:
+            median = format_date(run.date(day), lang) + ("*" if conditional else "")
+            bounds = quantile_interval(days, 0.5, level)
+            if bounds:
+                low, high = (format_date(run.date(d), lang) if d < NEVER else esc(t["never_short"]) for d in bounds)
+                precision = interval(low, high)
+        region_rows.append([esc(run.names[r]), format_percent(p[r], lang), format_points(se[r], lang), median,
+                            precision])
+    a = run.attrs
+    m = t["meta"]
+    version = [int(v) for v in a.get("format_version", [])]
+    meta_rows = [
+        [m["scenario"], esc(a.get("scenario_name", ""))],
+        [m["sha"], f'<span class="small">{esc(a.get("scenario_sha256", ""))}</span>'],
+        [m["sources"], esc(", ".join(run.source_files) or "—")],
+        [m["replications"], format_count(int(a["replications"]), lang)],
+        [m["seed"], esc(a.get("seed", ""))],
+        [m["policy"], esc(a.get("exhaustion_policy", ""))],
+        [m["version"], esc(f"fnesim {a.get('fnesim_version', '?')} (git {a.get('git_revision', '?')})")],
+        [m["created"], esc(a.get("created", ""))],
+        [m["format"], esc(f"fnesim-results {version[0]}.{version[1]}")],
+        [m["regenerate"], f"<code>{esc(command)}</code>"],
+    ]
+    return (f'<section class="page"><h2>{esc(t["precision"])}</h2>'
+            f"<p>{esc(t['precision_intro'].format(level=format_percent(level, lang)))}</p>"
+            + table(t["precision_columns"], rows, numeric_columns=(1, 2))
+            + table(t["precision_region_columns"], region_rows, numeric_columns=(1, 2, 3, 4))
+            + f'<p class="small">{esc(t["precision_conditional"])}</p>'
+            + f"<h2>{esc(t['metadata'])}</h2>"
+            + table(["", ""], [[esc(k), v] for k, v in meta_rows]) + "</section>")
+
+
+def render(run, lang, command):
+    """The page and its charts: (html text, {file name: png bytes})."""
+    t = TEXT[lang]
+    charts = {}
+    marks = additional_marks(run)
+    deadline = format_date(run.last_commitment_day, lang)
+    sections = []
+    if run.fan is not None:
+        charts["fan_national.png"] = png_bytes(national_fan_chart(run, lang))
+        charts["fan_regions.png"] = png_bytes(regional_fan_chart(run, lang))
+        sections.append(f"<section><h2>{esc(t['fan_national'])}</h2>"
+                        + figure(charts["fan_national.png"], t["fan_national"],
+                                 esc(t["fan_national_caption"].format(deadline=deadline))) + "</section>")
+        sections.append(f'<section class="page"><h2>{esc(t["fan_regions"])}</h2>'
+                        + figure(charts["fan_regions.png"], t["fan_regions"], esc(t["fan_regions_caption"]))
+                        + "</section>")
+    else:
+        sections.append(f"<section><h2>{esc(t['fan_national'])}</h2>"
+                        f'<p class="note">{t["no_trajectories"]}</p></section>')
+    charts["p_exhausted.png"] = png_bytes(p_exhausted_chart(run, lang))
+    charts["additional_needed.png"] = png_bytes(additional_needed_chart(run, lang, marks))
+    p_needed = format_percent(float(run.summary["national/p_additional_needed_mean"]), lang)
+    sections.append(f'<section class="page"><h2>{esc(t["p_exhausted"])}</h2>'
+                    + figure(charts["p_exhausted.png"], t["p_exhausted"], esc(t["p_exhausted_caption"]))
+                    + "</section>")
+    # One row per probability would spill off the printed page: the marks side by side.
+    mark_header = [t["additional_table"][0]] + [format_percent(p / 100, lang) for p, _ in marks]
+    mark_rows = [[esc(t["additional_table"][1])] + [format_meur(amount, lang) for _, amount in marks]]
+    sections.append(f"<section><h2>{esc(t['additional'])}</h2>"
+                    + figure(charts["additional_needed.png"], t["additional"],
+                             esc(t["additional_caption"].format(p=p_needed)))
+                    + table(mark_header, mark_rows, numeric_columns=range(1, len(mark_header)), compact=True)
+                    + "</section>")
+    if run.recommendation is not None:
+        sections.append(recommendation_section(run, lang))
+    if run.steering is not None:
+        sections.append(steering_section(run, lang))
+    sections.append(assumptions_section(run, lang))
+    sections.append(precision_section(run, lang, command))
+    subtitle = t["subtitle"].format(scenario=run.attrs["scenario_name"],
+                                    replications=format_count(int(run.attrs["replications"]), lang),
+                                    file=os.path.basename(run.path))
+    page = (f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f'<meta name="generator" content="{esc(t["generated"])}">\n'
+            f"<title>{esc(t['title'])} — {esc(run.attrs['scenario_name'])}</title>\n"
+            f"<style>{CSS}</style>\n</head>\n<body>\n"
+            f"<h1>{esc(t['title'])}</h1>\n<p class=\"subtitle\">{esc(subtitle)}</p>\n"
+            + headline_section(run, lang, dict(marks)[90]) + "\n" + "\n".join(sections) + "\n</body>\n</html>\n")
+    return page, charts
+
+
+# ---------------------------------------------------------------------------
+# Writing: nothing half-written, nothing overwritten without --force.
+
+def write_atomically(target, data):
+    directory = os.path.dirname(os.path.abspath(target))
+    handle, temporary = tempfile.mkstemp(prefix=os.path.basename(target) + ".tmp.", dir=directory)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.chmod(temporary, 0o644)
+        return temporary
+    except BaseException:
+        os.unlink(temporary)
+        raise
+
+
+def write_outputs(html_path, png_dir, page, charts):
+    """Every file is written beside its target first; renamed into place only once all are complete."""
+    temporaries = []
+    try:
+        os.makedirs(png_dir, exist_ok=True)
+        for name, data in charts.items():
+            temporaries.append((write_atomically(os.path.join(png_dir, name), data), os.path.join(png_dir, name)))
+        temporaries.append((write_atomically(html_path, page.encode("utf-8")), html_path))
+        for temporary, target in temporaries:
+            os.replace(temporary, target)
+        temporaries = []
+        # A chart this run could not draw must not be left from an earlier report.
+        for name in CHART_NAMES:
+            if name not in charts and os.path.exists(os.path.join(png_dir, name)):
+                os.unlink(os.path.join(png_dir, name))
+    except OSError as error:
+        raise JobError(f"cannot write {error.filename or html_path}: {error.strerror or error}") from None
+    finally:
+        for temporary, _ in temporaries:
+            if os.path.exists(temporary):
+                os.unlink(temporary)
+
+
+def default_output(run_path):
+    stem, extension = os.path.splitext(run_path)
+    return (stem if extension in (".h5", ".hdf5") else run_path) + ".html"
+
+
+def parse_arguments(argv):
+    parser = argparse.ArgumentParser(
+        prog="report.py",
+        description="Write the committee's one-page report (HTML, self-contained, A4) of an fnesim run file, "
+                    "and its charts as PNG files.",
+        epilog="French is the default: the steering committee works in French. docs/report.md explains "
+               "the page.")
+    parser.add_argument("run_file", help="run file written by `fnesim run --out`")
+    parser.add_argument("-o", "--output", help="HTML file to write (default: the run file's name with .html)")
+    parser.add_argument("--lang", choices=["fr", "en"], default="fr",
+                        help="language of the labels and number formats (default: fr)")
+    parser.add_argument("--png-dir", help="directory of the PNG charts (default: <output stem>_png/)")
+    parser.add_argument("--force", action="store_true", help="overwrite existing output files")
+    parser.add_argument("--prog", default="report.py", help=argparse.SUPPRESS)  # set by `fnesim report`
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_arguments(argv)
+    prog = args.prog
+    try:
+        html_path = args.output or default_output(args.run_file)
+        png_dir = args.png_dir or os.path.splitext(html_path)[0] + "_png"
+        run = load_run(args.run_file)
+        # Checked before the charts are drawn; the PNG directory is created if missing.
+        if not os.path.isdir(os.path.dirname(os.path.abspath(html_path))):
+            raise JobError(f"cannot write {html_path}: no directory {os.path.dirname(html_path)}")
+        if not args.force:
+            existing = [p for p in [html_path] + [os.path.join(png_dir, n) for n in CHART_NAMES]
+                        if os.path.exists(p)]
+            if existing:
+                raise UserError(f"{existing[0]}: exists already (use --force to overwrite)")
+        command = ["fnesim report", args.run_file, "--lang", args.lang]
+        if args.output:
+            command += ["-o", args.output]
+        page, charts = render(run, args.lang, " ".join(command))
+        write_outputs(html_path, png_dir, page, charts)
+    except UserError as error:
+        print(f"{prog}: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except JobError as error:
+        print(f"{prog}: {error}", file=sys.stderr)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    print(f"{prog}: wrote {html_path} and {len(charts)} charts in {png_dir}{os.sep}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,227 @@
+#!/usr/bin/python3
+"""Tests of scripts/report.py: number formats, refusals, and the pages it writes.
+
+Run by tests/scripts/run_report_test.sh, which provides, in the environment:
+FNESIM_BINARY, SOURCE_DIR, RUN_FILE (a run with trajectories), FULL_RUN_FILE
+(the same with the optional /recommendation and /steering groups), FLAT_RUN_FILE
+(a run made with --no-trajectories) and OUT_DIR (where the pages are kept).
+"""
+import datetime
+import html
+import importlib.util
+import os
+import re
+import subprocess
+import tempfile
+import unittest
+
+import h5py
+import numpy as np
+
+SOURCE_DIR = os.environ["SOURCE_DIR"]
+SCRIPT = os.path.join(SOURCE_DIR, "scripts", "report.py")
+OUT_DIR = os.environ["OUT_DIR"]
+PYTHON = "/usr/bin/python3"
+
+spec = importlib.util.spec_from_file_location("report", SCRIPT)
+report = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(report)
+
+NNBSP, NBSP, MINUS = "\u202f", "\u00a0", "\u2212"
+CHARTS = ["fan_national.png", "fan_regions.png", "p_exhausted.png", "additional_needed.png"]
+
+
+def run_report(*arguments):
+    return subprocess.run([PYTHON, SCRIPT, *arguments], capture_output=True, text=True)
+
+
+class Formats(unittest.TestCase):
+    def test_french_money_has_a_decimal_comma_grouped_thousands_and_a_no_break_space(self):
+        self.assertEqual(report.format_meur(27_500_000, "fr"), f"27,5{NBSP}M€")
+        self.assertEqual(report.format_meur(130_720_000, "fr"), f"130,7{NBSP}M€")
+        self.assertEqual(report.format_meur(8_104_000, "fr"), f"8,10{NBSP}M€")
+        self.assertEqual(report.format_meur(1_234_567_000_000, "fr"), f"1{NNBSP}234{NNBSP}567,0{NBSP}M€")
+        self.assertEqual(report.format_meur(-2_300_000, "fr", signed=True), f"{MINUS}2,30{NBSP}M€")
+        self.assertEqual(report.format_meur(620_000, "fr", signed=True), f"+0,62{NBSP}M€")
+        self.assertEqual(report.format_meur(0, "fr"), f"0{NBSP}M€")
+
+    def test_english_money(self):
+        self.assertEqual(report.format_meur(27_500_000, "en"), "€27.5M")
+        self.assertEqual(report.format_meur(1_234_567_000_000, "en"), "€1,234,567.0M")
+        self.assertEqual(report.format_meur(-2_300_000, "en"), f"{MINUS}€2.30M")
+
+    def test_percentages_are_whole_except_near_certainty(self):
+        self.assertEqual(report.format_percent(0.42, "fr"), f"42{NNBSP}%")
+        self.assertEqual(report.format_percent(0.42, "en"), "42%")
+        self.assertEqual(report.format_percent(0.004, "fr"), f"0,4{NNBSP}%")
+        self.assertEqual(report.format_percent(0.9975, "en"), "99.8%")
+        self.assertEqual(report.format_percent(1.0, "en"), "100%")
+        self.assertEqual(report.format_points(0.023, "fr"), f"±{NBSP}2,3{NBSP}pts")
+        self.assertEqual(report.format_points(0.008, "fr"), f"±{NBSP}0,8{NBSP}pt")
+
+    def test_dates_use_abbreviated_months_and_the_french_first(self):
+        self.assertEqual(report.format_date(datetime.date(2021, 9, 15), "fr"), f"15{NBSP}sept.{NBSP}2021")
+        self.assertEqual(report.format_date(datetime.date(2021, 10, 1), "fr"), f"1er{NBSP}oct.{NBSP}2021")
+        self.assertEqual(report.format_date(datetime.date(2021, 2, 3), "fr"), f"3{NBSP}févr.{NBSP}2021")
+        self.assertEqual(report.format_date(datetime.date(2021, 9, 15), "en"), f"15{NBSP}Sep{NBSP}2021")
+        self.assertEqual(len(report.MONTHS["fr"]), 12)
+
+    def test_axis_ticks_take_the_decimals_their_spacing_needs(self):
+        formatter = report.money_axis_formatter("fr")
+        formatter.set_locs([0, 2.5e6, 5e6, 7.5e6])
+        self.assertEqual([formatter(v) for v in (0, 2.5e6, 5e6)],
+                         [f"0{NBSP}M€", f"2,5{NBSP}M€", f"5,0{NBSP}M€"])
+        formatter.set_locs([0, 25e6, 50e6])
+        self.assertEqual(formatter(25e6), f"25{NBSP}M€")
+
+    def test_quantiles_are_the_inverted_cdf(self):
+        # The smallest value with at least p % at or below it: of 1..10, the 50 % is 5, the 95 % is 10.
+        self.assertEqual(report.inverted_cdf_index(10, 50), 4)
+        self.assertEqual(report.inverted_cdf_index(10, 95), 9)
+        self.assertEqual(report.inverted_cdf_index(10, 10), 0)
+        self.assertEqual(report.inverted_cdf_index(3, 50), 1)
+
+
+class Refusals(unittest.TestCase):
+    """Bad input: one line naming the file, exit status 2, no traceback, nothing written."""
+
+    def setUp(self):
+        self.directory = tempfile.TemporaryDirectory(prefix="report-test.")
+        self.path = lambda name: os.path.join(self.directory.name, name)
+
+    def tearDown(self):
+        self.directory.cleanup()
+
+    def assert_refused(self, run_file, message):
+        result = run_report(run_file, "-o", self.path("out.html"))
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertIn(message, result.stderr)
+        self.assertIn(run_file, result.stderr)
+        self.assertNotIn("Traceback", result.stderr)
+        self.assertFalse(os.path.exists(self.path("out.html")))
+        self.assertFalse(os.path.exists(self.path("out_png")))
+
+    def test_a_missing_file(self):
+        self.assert_refused(self.path("missing.h5"), "no such file")
+
+    def test_a_file_that_is_not_hdf5(self):
+        with open(self.path("text.h5"), "w") as out:
+            out.write("not HDF5")
+        self.assert_refused(self.path("text.h5"), "not an HDF5 file")
+
+    def test_an_hdf5_file_of_another_kind(self):
+        with h5py.File(self.path("other.h5"), "w") as f:
+            f.attrs["filetype"] = "something-else"
+        self.assert_refused(self.path("other.h5"), "not an fnesim results file")
+
+    def test_an_unknown_major_version(self):
+        with h5py.File(self.path("future.h5"), "w") as f:
+            f.attrs["filetype"] = "fnesim-results"
+            f.attrs["format_version"] = np.array([2, 0], dtype=np.int32)
+        self.assert_refused(self.path("future.h5"), "format version 2.0")
+
+    def test_a_missing_output_directory_fails_before_anything_is_written(self):
+        result = run_report(os.environ["FLAT_RUN_FILE"], "-o", self.path("no/such/dir/out.html"))
+        self.assertEqual(result.returncode, 1, result.stderr)
+        self.assertIn("no directory", result.stderr)
+        self.assertEqual(os.listdir(self.directory.name), [])
+
+    def test_an_existing_output_without_force(self):
+        with open(self.path("out.html"), "w") as out:
+            out.write("keep me")
+        result = run_report(os.environ["FLAT_RUN_FILE"], "-o", self.path("out.html"))
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("exists already (use --force to overwrite)", result.stderr)
+        with open(self.path("out.html")) as kept:
+            self.assertEqual(kept.read(), "keep me")
+
+
+def read(path):
+    with open(path, encoding="utf-8") as page:
+        return page.read()
+
+
+def visible_text(page):
+    return html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<(style|script)\b.*?</\1>", " ", page, flags=re.S)))
+
+
+class Pages(unittest.TestCase):
+    """The pages the ctest renders in Chromium, written here into OUT_DIR."""
+
+    @classmethod
+    def setUpClass(cls):
+        binary = os.environ["FNESIM_BINARY"]
+        cls.fr = os.path.join(OUT_DIR, "report-fr.html")
+        cls.en = os.path.join(OUT_DIR, "report-en.html")
+        cls.flat = os.path.join(OUT_DIR, "report-flat.html")
+        # Through the binary, French by default, with the optional groups of format 1.1.
+        done = subprocess.run([binary, "report", os.environ["FULL_RUN_FILE"], "-o", cls.fr, "--force"],
+                              capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        for arguments in ([os.environ["RUN_FILE"], "--lang", "en", "-o", cls.en, "--force"],
+                          [os.environ["FLAT_RUN_FILE"], "-o", cls.flat, "--force"]):
+            done = run_report(*arguments)
+            assert done.returncode == 0, done.stderr
+
+    def test_every_chart_is_embedded_and_written_for_slides(self):
+        for page, stem in ((self.fr, "report-fr"), (self.en, "report-en")):
+            text = read(page)
+            images = re.findall(r'<img src="([^"]*)"', text)
+            self.assertEqual(len(images), 4, page)
+            self.assertTrue(all(src.startswith("data:image/png;base64,") for src in images))
+            for chart in CHARTS:
+                with open(os.path.join(OUT_DIR, f"{stem}_png", chart), "rb") as png:
+                    self.assertEqual(png.read(8), b"\x89PNG\r\n\x1a\n")
+
+    def test_nothing_is_fetched_from_elsewhere(self):
+        for page in (self.fr, self.en, self.flat):
+            text = read(page)
+            for address in re.findall(r"""\b(?:src|href)\s*=\s*["']?([^"'\s>]*)""", text):
+                self.assertTrue(address.startswith(("data:", "#")), f"{page}: {address[:80]}")
+            self.assertNotIn("@import", text)
+            self.assertIsNone(re.search(r"url\(", text))
+            self.assertIn("@page", text)
+            self.assertIn("size: A4", text)
+
+    def test_french_page_speaks_french_formats(self):
+        text = visible_text(read(self.fr))
+        self.assertIn('<html lang="fr">', read(self.fr))
+        self.assertRegex(text, rf"\d+,\d+{NBSP}M€")
+        self.assertRegex(text, rf"\d+{NNBSP}%")
+        self.assertRegex(text, rf"\d{{1,2}}(er)?{NBSP}(janv\.|févr\.|mars|avr\.|mai|juin|juil\.|août|sept\.|oct\.|"
+                               rf"nov\.|déc\.){NBSP}2021")
+        self.assertIn("L'essentiel", text)
+        self.assertNotRegex(text, r"€\d")  # no English money
+        # The optional groups of format 1.1 each get their section.
+        self.assertIn("Recommandation de répartition", text)
+        self.assertIn("Pilotage en cours d'exercice", text)
+        self.assertIn("Complément d'État", text)
+
+    def test_english_page_speaks_english_formats(self):
+        text = visible_text(read(self.en))
+        self.assertRegex(text, r"€\d+\.\d+M")
+        self.assertRegex(text, rf"\d{{1,2}}{NBSP}(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec){NBSP}2021")
+        self.assertNotRegex(text, rf"\d,\d+{NBSP}M€")
+        # A format 1.0 file: no recommendation, no steering, and no empty section for them.
+        self.assertNotIn("Recommended split", text)
+        self.assertNotIn("In-year steering", text)
+
+    def test_headline_figures_are_the_files_own(self):
+        with h5py.File(os.environ["RUN_FILE"], "r") as f:
+            committed = f["summary/national/committed_mean_eur"][()]
+            q90 = f["summary/national/additional_needed_quantiles_cents"][6] / 100
+            seed = int(f.attrs["seed"])
+        text = visible_text(read(self.en))
+        self.assertIn(report.format_meur(committed, "en"), text)
+        self.assertIn(report.format_meur(q90, "en"), text)
+        self.assertIn(str(seed), text)
+
+    def test_a_run_without_trajectories_says_why_there_is_no_fan(self):
+        text = read(self.flat)
+        self.assertIn("--no-trajectories", text)
+        self.assertEqual(len(re.findall(r"<img ", text)), 2)  # exhaustion by month, additional allocation
+        self.assertFalse(os.path.exists(os.path.join(OUT_DIR, "report-flat_png", "fan_national.png")))
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=1)

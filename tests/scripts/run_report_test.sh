@@ -1,0 +1,61 @@
+#!/bin/bash
+# The committee's report end to end: fresh run files (with and without
+# trajectories, and a copy with the optional groups of format 1.1), the
+# report's own tests (tests/scripts/report_test.py: formats, refusals, page
+# content), then the French and English pages opened in headless Chromium
+# (tests/scripts/check_report_page.py: every image loaded, no console error,
+# nothing fetched, fits, prints on A4). Two spoilt copies of the page — an
+# image that cannot be decoded, a script that logs an error — must fail that
+# check, so that a passing check means something.
+# Usage: run_report_test.sh FNESIM_BINARY SOURCE_DIR OUT_DIR
+# OUT_DIR keeps the pages, their PNG charts, screenshots and the A4 print.
+# Registered in tests/CMakeLists.txt as the ctest `report_pages`.
+set -euo pipefail
+if [ $# -ne 3 ]; then
+  echo "usage: $0 FNESIM_BINARY SOURCE_DIR OUT_DIR" >&2
+  exit 2
+fi
+binary=$1
+source_dir=$2
+out=$3
+python=/usr/bin/python3   # Debian's Python, which has numpy, h5py and matplotlib
+chromium=/usr/bin/chromium
+
+if ! "$python" -c 'import numpy, h5py, matplotlib' 2>/dev/null; then
+  echo "run_report_test: $python cannot import numpy, h5py and matplotlib (scripts/install-deps.sh)" >&2
+  exit 2
+fi
+if [ ! -x "$chromium" ]; then
+  echo "run_report_test: $chromium is missing (scripts/install-deps.sh installs Debian's chromium)" >&2
+  exit 2
+fi
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/report_test.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$out"
+
+"$binary" run --replications 300 --seed 11 --threads 2 --out "$tmp/run.h5" > /dev/null
+"$binary" run --replications 100 --seed 12 --threads 2 --no-trajectories --out "$tmp/flat.h5" > /dev/null
+"$python" "$source_dir/tests/scripts/add_optional_groups.py" "$tmp/run.h5" "$tmp/full.h5"
+
+FNESIM_BINARY=$binary SOURCE_DIR=$source_dir OUT_DIR=$out RUN_FILE=$tmp/run.h5 FULL_RUN_FILE=$tmp/full.h5 \
+  FLAT_RUN_FILE=$tmp/flat.h5 "$python" "$source_dir/tests/scripts/report_test.py"
+
+check="$python $source_dir/tests/scripts/check_report_page.py"
+$check "$out/report-fr.html" --screenshot "$out/report-screenshot.png" --pdf "$out/report-fr.pdf"
+$check "$out/report-en.html" --screenshot "$out/report-en-screenshot.png"
+
+# Spoilt copies: each must fail the check (exit status 1, not 0, nor 2 for "could not check").
+expect_failure() {
+  local page=$1 what=$2 status=0
+  $check "$page" --screenshot "$tmp/spoilt.png" 2> "$tmp/spoilt.err" || status=$?
+  if [ "$status" -ne 1 ]; then
+    echo "run_report_test: the page check passed a page with $what (exit status $status)" >&2
+    cat "$tmp/spoilt.err" >&2
+    exit 1
+  fi
+}
+sed '0,/base64,iVBOR/s//base64,AAAAA/' "$out/report-fr.html" > "$tmp/broken-image.html"
+expect_failure "$tmp/broken-image.html" "an image that cannot be decoded"
+sed 's|</body>|<script>console.error("spoilt")</script></body>|' "$out/report-fr.html" > "$tmp/console-error.html"
+expect_failure "$tmp/console-error.html" "a console error"
+echo "run_report_test: pages, screenshots and the A4 print in $out"
