@@ -35,7 +35,7 @@ inline constexpr std::array<std::string_view, 3> complementary_split_keys = {"sh
 // `threshold_share` of the national available amount; it arrives `delay_days`
 // later if that is still within the commitment window.
 struct ComplementaryAllocationRule {
-  double threshold_share = 0.9;
+  double threshold_share = 0;  // required in scenario files, as is the amount
   Cents amount = 0;
   int delay_days = 0;
   ComplementarySplit split = ComplementarySplit::Shortfall;

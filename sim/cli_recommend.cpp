@@ -104,7 +104,7 @@ int recommend_command(const RecommendCliOptions& options) {
     }
 
     const RecommendationReport report = recommend_from_run_file(run, recommend);
-    std::cout << (options.json ? recommendation_json(report) + "\n" : render_recommendation(report));
+    std::cout << (options.json ? recommendation_json(report) : render_recommendation(report));
     if (options.save) {
       save_recommendation(options.file, report, options.force);
       if (!options.json) std::cout << "Recommendation saved in " << options.file << " (/recommendation).\n";
