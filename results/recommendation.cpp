@@ -12,10 +12,12 @@
 #include "results/sha256.hpp"
 #include "results/text_table.hpp"
 #include "sim/actuals.hpp"
+#include "sim/ledger.hpp"
 #include "sim/run_statistics.hpp"
 #include "sim/runner.hpp"
 #include "sim/scenario.hpp"
 #include "sim/simulator.hpp"
+#include "sim/steering.hpp"
 
 namespace fnesim {
 
@@ -28,20 +30,13 @@ Cents available_for_envelope(const Convention& convention, Cents envelope) {
 
 namespace {
 
-// What a region may commit before refusing a dossier: its available amount,
-// plus the margin under the overcommit policy (as Simulator::ceiling_for).
-Cents capacity_for_available(Cents available, double overcommit_margin) {
-  return overcommit_margin > 0 ? available + round_to_cents(available / 100.0 * overcommit_margin)
-                               : available;
-}
-
 // The smallest envelope whose capacity reaches `capacity`.
 Cents envelope_for_capacity(const Convention& convention, Cents capacity, double overcommit_margin = 0) {
   const double keep =
       convention.fee_mode == FeeMode::ProRata ? 1.0 - convention.fee_rate.basis_points / 10000.0 : 1.0;
   auto envelope =
       static_cast<Cents>(std::ceil(static_cast<double>(capacity) / (keep * (1 + overcommit_margin)))) - 2;
-  while (capacity_for_available(available_for_envelope(convention, envelope), overcommit_margin) < capacity)
+  while (overcommit_ceiling(available_for_envelope(convention, envelope), overcommit_margin) < capacity)
     ++envelope;
   return envelope;
 }
@@ -59,26 +54,6 @@ struct RegionDemandCurve {
     return static_cast<double>(sorted[below]) * (1 - t) + static_cast<double>(sorted[above]) * t;
   }
 };
-
-// Whole cents adding up to `total` from real amounts that add up to it:
-// floors, then one cent to the largest fractional parts (ties: lower index).
-std::vector<Cents> to_cents(const std::vector<double>& amounts, Cents total) {
-  std::vector<Cents> cents(amounts.size());
-  std::vector<double> fraction(amounts.size());
-  Cents sum = 0;
-  for (std::size_t r = 0; r < amounts.size(); ++r) {
-    cents[r] = static_cast<Cents>(std::floor(amounts[r]));
-    fraction[r] = amounts[r] - static_cast<double>(cents[r]);
-    sum += cents[r];
-  }
-  std::vector<std::size_t> order(amounts.size());
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t a, std::size_t b) { return fraction[a] > fraction[b]; });
-  for (std::size_t k = 0; sum < total; k = (k + 1) % order.size(), ++sum) ++cents[order[k]];
-  for (std::size_t k = order.size(); sum > total; ++sum) --cents[order[--k % order.size()]];
-  return cents;
-}
 
 class Recommender {
  public:
@@ -144,7 +119,8 @@ class Recommender {
       for (double& a : amounts) a *= target / sum;
     }
     EnvelopeRecommendation out;
-    out.envelope = to_cents(amounts, total_);
+    // Whole cents adding up exactly to the total: the committee's exact split.
+    out.envelope = apportion(total_, amounts);
     out.common_level = level;
     out.p_no_region_exhausted_in_sample = p_no_region_exhausted(out.envelope);
     return out;
@@ -219,7 +195,7 @@ class Recommender {
     const std::size_t R = curves_.size();
     std::vector<Cents> available(R);
     for (std::size_t r = 0; r < R; ++r)
-      available[r] = capacity_for_available(available_for_envelope(convention_, envelope[r]), margin_);
+      available[r] = overcommit_ceiling(available_for_envelope(convention_, envelope[r]), margin_);
     std::int64_t none = 0;
     for (std::int64_t i = 0; i < demand_.replications; ++i) {
       const Cents* peaks = &demand_.peak_net_demand[static_cast<std::size_t>(i) * R];

@@ -247,9 +247,8 @@ Simulator::~Simulator() = default;
 
 Cents Simulator::ceiling_for(Cents available) const {
   const DemandModel& demand = scenario_.demand;
-  return demand.exhaustion_policy == ExhaustionPolicy::Overcommit
-             ? available + round_to_cents(available / 100.0 * demand.overcommit_margin)
-             : available;
+  return overcommit_ceiling(
+      available, demand.exhaustion_policy == ExhaustionPolicy::Overcommit ? demand.overcommit_margin : 0.0);
 }
 
 Date Simulator::month_start(int month) const {
