@@ -4,7 +4,7 @@
 // the demand parameters updated (docs/forecasting.md).
 #include <string>
 
-#include "sim/actuals.hpp"
+#include "sim/forecast/actuals.hpp"
 
 namespace fnesim {
 

@@ -6,7 +6,7 @@
 // intervals — with the range a well-calibrated forecast would show.
 #include <string>
 
-#include "sim/backtest.hpp"
+#include "sim/forecast/backtest.hpp"
 
 namespace fnesim {
 

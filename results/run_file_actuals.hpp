@@ -6,7 +6,7 @@
 // updated. With the resolved scenario, it is what a rerun needs.
 #include <string_view>
 
-#include "sim/actuals.hpp"
+#include "sim/forecast/actuals.hpp"
 
 namespace fnesim {
 

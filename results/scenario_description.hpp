@@ -4,7 +4,7 @@
 // after `extends` and defaults have been applied.
 #include <string>
 
-#include "sim/scenario.hpp"
+#include "sim/scenario/scenario.hpp"
 
 namespace fnesim {
 

@@ -9,7 +9,7 @@
 #include "sim/boost_random.hpp"
 #include "sim/ledger.hpp"
 #include "sim/rng.hpp"
-#include "sim/steering.hpp"
+#include "models/steering_decisions.hpp"
 
 namespace fnesim {
 

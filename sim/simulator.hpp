@@ -12,7 +12,7 @@
 #include "models/categories.hpp"
 #include "models/money.hpp"
 #include "sim/boost_random.hpp"
-#include "sim/scenario.hpp"
+#include "sim/scenario/scenario.hpp"
 
 namespace fnesim {
 

@@ -7,7 +7,7 @@
 #include <algorithm>
 
 #include "models/coverage.hpp"
-#include "sim/scenario.hpp"
+#include "sim/scenario/scenario.hpp"
 
 namespace fnesim {
 namespace {

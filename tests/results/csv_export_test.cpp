@@ -11,13 +11,13 @@
 #include <string>
 #include <vector>
 
-#include "../sim/test_scenarios.hpp"
+#include "support/test_scenarios.hpp"
 #include "results/output_file.hpp"
 #include "results/run_summary.hpp"
 #include "sim/run_statistics.hpp"
 #include "sim/runner.hpp"
 #include "sim/statistics.hpp"
-#include "test_files.hpp"
+#include "support/test_files.hpp"
 
 namespace fnesim {
 namespace {

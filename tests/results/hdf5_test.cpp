@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "test_files.hpp"
+#include "support/test_files.hpp"
 
 namespace fnesim {
 namespace {

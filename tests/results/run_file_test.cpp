@@ -13,14 +13,14 @@
 #include <string>
 #include <vector>
 
-#include "../sim/test_scenarios.hpp"
+#include "support/test_scenarios.hpp"
 #include "results/hdf5.hpp"
 #include "results/output_file.hpp"
 #include "results/run_summary.hpp"
 #include "results/sha256.hpp"
 #include "sim/run_statistics.hpp"
 #include "sim/runner.hpp"
-#include "test_files.hpp"
+#include "support/test_files.hpp"
 
 namespace fnesim {
 namespace {

@@ -10,7 +10,7 @@
 #include "results/run_summary.hpp"
 #include "sim/run_statistics.hpp"
 #include "sim/runner.hpp"
-#include "sim/scenario.hpp"
+#include "sim/scenario/scenario.hpp"
 
 namespace fnesim {
 namespace {

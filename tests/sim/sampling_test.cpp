@@ -10,7 +10,7 @@
 #include <numeric>
 
 #include "sim/simulator.hpp"
-#include "test_scenarios.hpp"
+#include "support/test_scenarios.hpp"
 
 namespace fnesim {
 namespace {

@@ -7,7 +7,7 @@
 #include "results/run_summary.hpp"
 #include "sim/run_statistics.hpp"
 #include "sim/runner.hpp"
-#include "test_scenarios.hpp"
+#include "support/test_scenarios.hpp"
 
 namespace fnesim {
 namespace {

@@ -1,0 +1,155 @@
+// `fnesim bench`: what a replication costs, against the cost of its random
+// numbers alone (the floor), at one thread and at all cores — measured in the
+// same process, interleaved, so that the ratios survive a noisy machine.
+#include <omp.h>
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <vector>
+
+#include "cli/commands.hpp"
+#include "sim/run_statistics.hpp"
+#include "sim/runner.hpp"
+#include "sim/scenario/scenario.hpp"
+#include "sim/simulator.hpp"
+
+namespace fnesim::cli {
+namespace {
+
+struct BenchOptions {
+  std::string scenario = "reference-r1";
+  std::int64_t replications = 2000;
+  int rounds = 3;
+  std::int64_t default_replications = 10'000;
+  bool skip_default = false;
+};
+
+using Clock = std::chrono::steady_clock;
+
+// Where the floor's checksum goes, so that the optimiser cannot drop the draws.
+volatile double floor_checksum_sink = 0;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// Full replications, outcomes discarded: the simulation's own cost.
+double time_simulation(const Simulator& simulator, std::int64_t replications, int threads,
+                       std::int64_t* dossiers) {
+  std::vector<std::unique_ptr<Workspace, void (*)(Workspace*)>> workspaces;
+  std::vector<ReplicationOutcome> outcomes;
+  for (int t = 0; t < threads; ++t) {
+    workspaces.push_back(simulator.make_workspace());
+    outcomes.push_back(simulator.make_outcome());
+  }
+  std::int64_t filed = 0;
+  const auto start = Clock::now();
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 8) reduction(+ : filed)
+  for (std::int64_t rep = 0; rep < replications; ++rep) {
+    const auto t = static_cast<std::size_t>(omp_get_thread_num());
+    simulator.simulate(1, rep, *workspaces[t], outcomes[t]);
+    for (const RegionOutcome& r : outcomes[t].regions)
+      filed += r.dossiers_committed + r.dossiers_unmet + r.dossiers_ineligible;
+  }
+  const double elapsed = seconds_since(start);
+  *dossiers = filed;
+  return elapsed;
+}
+
+// The same variates from the same engines, nothing else.
+double time_floor(const Simulator& simulator, std::int64_t replications, int threads) {
+  std::vector<std::unique_ptr<Workspace, void (*)(Workspace*)>> workspaces;
+  for (int t = 0; t < threads; ++t) workspaces.push_back(simulator.make_workspace());
+  double checksum = 0;
+  const auto start = Clock::now();
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 8) reduction(+ : checksum)
+  for (std::int64_t rep = 0; rep < replications; ++rep)
+    checksum +=
+        simulator.draw_variates_only(1, rep, *workspaces[static_cast<std::size_t>(omp_get_thread_num())]);
+  const double elapsed = seconds_since(start);
+  floor_checksum_sink = checksum;
+  return elapsed;
+}
+
+int bench_command(const BenchOptions& options) {
+  Scenario scenario;
+  try {
+    scenario = load_scenario_argument(options.scenario);
+  } catch (const ScenarioError& e) {
+    for (const auto& d : e.diagnostics()) std::cerr << d.to_string() << '\n';
+    return exit_bad_input;
+  }
+  const Simulator simulator(scenario);
+  const int cores = resolve_thread_count(0);
+  const std::int64_t n = options.replications;
+  std::printf(
+      "fnesim bench: %s, %lld replications per measurement, best of %d interleaved rounds, %d cores\n\n",
+      scenario.name.c_str(), static_cast<long long>(n), options.rounds, cores);
+
+  double best_floor_1 = 1e300, best_full_1 = 1e300, best_floor_all = 1e300, best_full_all = 1e300;
+  std::int64_t dossiers = 0;
+  for (int round = 0; round < options.rounds; ++round) {
+    best_floor_1 = std::min(best_floor_1, time_floor(simulator, n, 1));
+    best_full_1 = std::min(best_full_1, time_simulation(simulator, n, 1, &dossiers));
+    best_floor_all = std::min(best_floor_all, time_floor(simulator, n, cores));
+    best_full_all = std::min(best_full_all, time_simulation(simulator, n, cores, &dossiers));
+  }
+  const double per_rep = 1e6 / static_cast<double>(n);
+  std::printf("%-34s %14s %16s\n", "measurement", "us/replication", "dossiers/s");
+  auto line = [&](const char* what, double seconds) {
+    std::printf("%-34s %14.1f %16.0f\n", what, seconds * per_rep, static_cast<double>(dossiers) / seconds);
+  };
+  line("floor (random variates), 1 thread", best_floor_1);
+  line("simulation, 1 thread", best_full_1);
+  line("floor, all cores", best_floor_all);
+  line("simulation, all cores", best_full_all);
+  std::printf("\ndossiers per replication: %.1f\n", static_cast<double>(dossiers) / static_cast<double>(n));
+  std::printf("simulation / floor, 1 thread:     %.3f  (target <= 1.3)\n", best_full_1 / best_floor_1);
+  std::printf("simulation / floor, all cores:    %.3f\n", best_full_all / best_floor_all);
+  std::printf("speed-up, %d threads vs 1:         %.3f  (target >= 1.8 on 2 cores)\n", cores,
+              best_full_1 / best_full_all);
+
+  if (!options.skip_default) {
+    // The planner's case: the default scenario, every statistic accumulated.
+    const Scenario convention = load_default_scenario();
+    const Simulator default_simulator(convention);
+    RunStatistics statistics(default_simulator);
+    ReplicationSink* sinks[] = {&statistics};
+    RunControl control;
+    control.seed = convention.run.seed;
+    const auto start = Clock::now();
+    run_replications(default_simulator, 0, options.default_replications, control, sinks);
+    std::printf("\n%s, %lld replications, all cores, with statistics: %.2f s\n", convention.name.c_str(),
+                static_cast<long long>(options.default_replications), seconds_since(start));
+  }
+  struct rusage usage {};
+  getrusage(RUSAGE_SELF, &usage);
+  std::printf("peak resident memory: %.1f MiB\n", usage.ru_maxrss / 1024.0);
+  return exit_ok;
+}
+
+}  // namespace
+
+void register_bench(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<BenchOptions>();
+  CLI::App* bench = app.add_subcommand("bench",
+                                       "Measure the cost of a replication against the floor of drawing its "
+                                       "random numbers (docs/performance.md)");
+  bench->add_option("scenario", options->scenario, "Scenario to measure (default: reference-r1)");
+  bench->add_option("-n,--replications", options->replications, "Replications per measurement")
+      ->check(CLI::Range(std::int64_t{10}, std::int64_t{100'000'000}));
+  bench->add_option("--rounds", options->rounds, "Interleaved rounds; the best of each is kept")
+      ->check(CLI::Range(1, 100));
+  bench
+      ->add_option("--default-replications", options->default_replications,
+                   "Replications of the default scenario for the planner's timing")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{100'000'000}));
+  bench->add_flag("--skip-default", options->skip_default, "Do not time the default scenario");
+  bench->callback([options, &exit_code] { exit_code = bench_command(*options); });
+}
+
+}  // namespace fnesim::cli

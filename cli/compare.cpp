@@ -1,0 +1,57 @@
+// `fnesim compare A.h5 B.h5`: what changes from run A to run B, region by
+// region, and whether it is more than Monte-Carlo noise (docs/compare.md).
+#include <iostream>
+
+#include "results/analysis/run_comparison.hpp"
+#include "results/run_file.hpp"
+#include "cli/commands.hpp"
+
+namespace fnesim::cli {
+namespace {
+
+struct CompareOptions {
+  std::string file_a, file_b;
+  bool json = false;
+  double level = 0.05;
+};
+
+int compare_command(const CompareOptions& options) {
+  constexpr std::string_view command = "fnesim compare";
+  try {
+    const RunOutcomes a = read_run_outcomes(RunFileReader(options.file_a));
+    const RunOutcomes b = read_run_outcomes(RunFileReader(options.file_b));
+    ComparisonOptions comparison;
+    comparison.family_wise_level = options.level;
+    const RunComparison result = compare_runs(a, b, comparison);
+    std::cout << (options.json ? comparison_json(result) : render_comparison_table(result));
+  } catch (const RunFileError& e) {
+    std::cerr << command << ": " << e.what() << '\n';
+    return exit_bad_input;
+  } catch (const IncomparableRunsError& e) {
+    std::cerr << command << ": " << e.what() << '\n';
+    return exit_bad_input;
+  }
+  return exit_ok;
+}
+
+}  // namespace
+
+void register_compare(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<CompareOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "compare",
+      "Compare two run files region by region: P(exhausted), median exhaustion date and expected unmet "
+      "demand, B - A with its standard error and significance (paired when both runs share seed and "
+      "replication count)");
+  cmd->add_option("a", options->file_a, "Run file A (the reference)")->required();
+  cmd->add_option("b", options->file_b, "Run file B (the variant)")->required();
+  cmd->add_flag("--json", options->json, "Print JSON instead of the tables");
+  cmd->add_option("--level", options->level,
+                  "Family-wise significance level: the chance of flagging any difference when none exists "
+                  "(Holm's correction over every test)")
+      ->check(CLI::Range(1e-6, 0.5))
+      ->capture_default_str();
+  cmd->callback([options, &exit_code] { exit_code = compare_command(*options); });
+}
+
+}  // namespace fnesim::cli

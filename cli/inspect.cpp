@@ -1,0 +1,47 @@
+// `fnesim inspect`: what a run file holds — provenance and the summary table,
+// from the file alone.
+#include <iostream>
+
+#include "results/run_file.hpp"
+#include "results/run_summary.hpp"
+#include "cli/commands.hpp"
+
+namespace fnesim::cli {
+namespace {
+
+struct InspectOptions {
+  std::string file;
+  bool scenario = false;
+};
+
+int inspect_command(const InspectOptions& options) {
+  try {
+    const RunFileReader run(options.file);
+    if (options.scenario) {
+      std::cout << run.resolved_toml();
+      return exit_ok;
+    }
+    const RunSummary summary = run.summary();
+    std::cout << render_run_file_info(run.info(), options.file) << '\n';
+    // The same table as `fnesim run` printed, timing included.
+    std::cout << render_summary_table(summary, {run.info().run_seconds, run.info().threads});
+  } catch (const RunFileError& e) {
+    std::cerr << "fnesim inspect: " << e.what() << '\n';
+    return exit_bad_input;
+  }
+  return exit_ok;
+}
+
+}  // namespace
+
+void register_inspect(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<InspectOptions>();
+  CLI::App* inspect = app.add_subcommand(
+      "inspect", "Show a run file's provenance (version, seed, scenario) and its summary table");
+  inspect->add_option("file", options->file, "Run file written by `fnesim run --out`")->required();
+  inspect->add_flag("--scenario", options->scenario,
+                    "Print the resolved scenario TOML instead (save it to rerun the same scenario)");
+  inspect->callback([options, &exit_code] { exit_code = inspect_command(*options); });
+}
+
+}  // namespace fnesim::cli

@@ -1,0 +1,164 @@
+// `fnesim recommend`: the steering committee's recommendation from a run file
+// (results/recommendation.hpp) — envelopes for the same total that minimise
+// expected unmet demand, or the smallest complementary allocation reaching a
+// target probability that no region is exhausted — evaluated by re-running the
+// simulation on the run's own random numbers.
+#include <iostream>
+#include <map>
+
+#include "results/output_file.hpp"
+#include "results/analysis/recommendation.hpp"
+#include "sim/forecast/actuals.hpp"
+#include "cli/commands.hpp"
+#include "sim/scenario/scenario.hpp"
+
+namespace fnesim::cli {
+namespace {
+
+struct RecommendCliOptions {
+  std::string file;
+  std::vector<std::string> objective{"expected-unmet"};
+  std::vector<std::string> min_bounds, max_bounds;  // REGION=EUR
+  bool keep_current = false;
+  std::string actuals;
+  bool json = false;
+  bool save = false;
+  bool force = false;
+  int threads = 0;
+};
+
+// Reads REGION=EUR bounds into per-region cents, reporting every bad one.
+bool read_bounds(const std::vector<std::string>& items, const char* option, const RunFileInfo& info,
+                 std::vector<Cents>& bounds, std::vector<std::string>& problems) {
+  bool ok = true;
+  for (const std::string& item : items) {
+    const std::size_t equals = item.find('=');
+    std::string problem = option;
+    problem += ' ';
+    problem += item;
+    if (equals == std::string::npos) {
+      problems.push_back(problem + ": expected REGION=EUR, e.g. IDF=25000000");
+      ok = false;
+      continue;
+    }
+    const std::string code = item.substr(0, equals);
+    const auto region = std::find(info.region_codes.begin(), info.region_codes.end(), code);
+    if (region == info.region_codes.end()) {
+      std::string known;
+      for (const std::string& c : info.region_codes) known += (known.empty() ? "" : ", ") + c;
+      problems.push_back(problem + ": no region '" + code + "' in the run (regions: " + known + ")");
+      ok = false;
+      continue;
+    }
+    const auto amount = parse_euros(item.substr(equals + 1));
+    if (!amount || *amount < 0) {
+      problems.push_back(problem + ": '" + item.substr(equals + 1) + "' is not an amount in EUR");
+      ok = false;
+      continue;
+    }
+    bounds[static_cast<std::size_t>(region - info.region_codes.begin())] = *amount;
+  }
+  return ok;
+}
+
+int recommend_command(const RecommendCliOptions& options) {
+  try {
+    const RunFileReader run(options.file);
+    const RunFileInfo& info = run.info();
+    RecommendOptions recommend;
+    recommend.threads = options.threads;
+    recommend.actuals = options.actuals;
+    std::vector<std::string> problems;
+    RecommendationRequest& request = recommend.request;
+    const std::string& objective = options.objective.front();
+    if (objective == "expected-unmet" && options.objective.size() == 1) {
+      request.objective = RecommendationObjective::ExpectedUnmet;
+    } else if (objective == "target-probability") {
+      request.objective = RecommendationObjective::TargetProbability;
+      double p = 0;
+      std::size_t used = 0;
+      try {
+        if (options.objective.size() == 2) p = std::stod(options.objective[1], &used);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      if (options.objective.size() != 2 || used != options.objective[1].size() || !(p > 0 && p < 1))
+        problems.push_back("--objective target-probability P: P must be a probability in (0, 1), e.g. 0.9");
+      request.target_probability = p;
+    } else {
+      problems.push_back("--objective: expected 'expected-unmet' or 'target-probability P', found '" +
+                         objective + "'");
+    }
+    const std::size_t R = info.region_codes.size();
+    request.min_envelope.assign(R, 0);
+    request.max_envelope.assign(R, no_upper_bound);
+    if (options.keep_current) {
+      const RunSummary summary = run.summary();
+      for (std::size_t r = 0; r < R; ++r) request.min_envelope[r] = summary.regions[r].envelope;
+    }
+    read_bounds(options.min_bounds, "--min", info, request.min_envelope, problems);
+    read_bounds(options.max_bounds, "--max", info, request.max_envelope, problems);
+    if (!problems.empty()) {
+      for (const std::string& p : problems) std::cerr << "fnesim recommend: " << p << '\n';
+      return exit_bad_input;
+    }
+
+    const RecommendationReport report = recommend_from_run_file(run, recommend);
+    std::cout << (options.json ? recommendation_json(report) : render_recommendation(report));
+    if (options.save) {
+      save_recommendation(options.file, report, options.force);
+      if (!options.json) std::cout << "Recommendation saved in " << options.file << " (/recommendation).\n";
+    }
+  } catch (const RunFileError& e) {
+    std::cerr << "fnesim recommend: " << e.what() << '\n';
+    return exit_bad_input;
+  } catch (const RecommendationError& e) {
+    std::cerr << "fnesim recommend: " << e.what() << '\n';
+    return exit_bad_input;
+  } catch (const ScenarioError& e) {
+    std::cerr << "fnesim recommend: the run file's scenario no longer loads:\n";
+    for (const ScenarioDiagnostic& d : e.diagnostics()) std::cerr << "  " << d.to_string() << '\n';
+    return exit_bad_input;
+  } catch (const ActualsError& e) {
+    for (const ActualsDiagnostic& d : e.diagnostics()) std::cerr << d.to_string() << '\n';
+    return exit_bad_input;
+  } catch (const OutputError& e) {
+    std::cerr << "fnesim recommend: " << e.what() << '\n';
+    return exit_failure;
+  }
+  return exit_ok;
+}
+
+}  // namespace
+
+void register_recommend(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<RecommendCliOptions>();
+  CLI::App* recommend = app.add_subcommand(
+      "recommend",
+      "Recommend regional envelopes (and a complementary allocation) from a run file, checked by re-running "
+      "the simulation on the same random numbers");
+  recommend->add_option("file", options->file, "Run file written by `fnesim run --out`")->required();
+  recommend
+      ->add_option("--objective", options->objective,
+                   "expected-unmet (default): the split of the same total that minimises expected unmet "
+                   "demand; target-probability P: the smallest complementary allocation such that no region "
+                   "is exhausted before the deadline with probability P")
+      ->expected(1, 2);
+  recommend->add_option("--min", options->min_bounds,
+                        "Lower bound on a region's envelope, REGION=EUR (repeatable)");
+  recommend->add_option("--max", options->max_bounds,
+                        "Upper bound on a region's envelope, REGION=EUR (repeatable)");
+  recommend->add_flag("--keep-current", options->keep_current,
+                      "No region gets less than its current envelope (only additions)");
+  recommend->add_option("--actuals", options->actuals,
+                        "For a run from actuals: the same actuals file (checked against the run's record)");
+  recommend->add_flag("--json", options->json, "Print the recommendation as JSON");
+  recommend->add_flag("--save", options->save,
+                      "Store the recommendation in the run file (/recommendation), for `fnesim report`");
+  recommend->add_flag("--force", options->force, "With --save: replace a recommendation already stored");
+  recommend->add_option("-j,--threads", options->threads, "Threads for the re-simulation (0: all cores)")
+      ->check(CLI::Range(0, 4096));
+  recommend->callback([options, &exit_code] { exit_code = recommend_command(*options); });
+}
+
+}  // namespace fnesim::cli

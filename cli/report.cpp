@@ -1,0 +1,143 @@
+// `fnesim report RUN.h5`: the committee's HTML report, drawn by
+// scripts/report.py (matplotlib) under Debian's Python (docs/report.md).
+// The binary checks the run file, finds the script and its interpreter, and
+// passes the script's exit status on.
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+#include <vector>
+
+#include "results/run_file.hpp"
+#include "cli/commands.hpp"
+
+extern char** environ;
+
+namespace fnesim::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::string_view command = "fnesim report";
+// Debian's interpreter: the one python3-numpy, -h5py and -matplotlib install into.
+constexpr const char* default_python = "/usr/bin/python3";
+
+struct ReportOptions {
+  std::string file, output, lang = "fr", png_dir;
+  bool force = false;
+};
+
+// Installed beside the binary (`cmake --install`: bin/fnesim, share/fnesim/report.py),
+// else in the source tree the binary was built from.
+std::optional<fs::path> find_report_script(std::vector<fs::path>& looked_at) {
+  std::error_code ec;
+  const fs::path executable = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) looked_at.push_back(executable.parent_path().parent_path() / "share" / "fnesim" / "report.py");
+  looked_at.emplace_back(FNESIM_REPORT_SCRIPT);
+  for (const fs::path& candidate : looked_at)
+    if (fs::is_regular_file(candidate, ec)) return candidate;
+  return std::nullopt;
+}
+
+// Runs argv[0] with the terminal's Ctrl-C going to the child alone (as
+// std::system does): the script cleans up and exits 130, which is passed on.
+int run_child(const std::vector<std::string>& arguments) {
+  std::vector<char*> argv;
+  for (const std::string& a : arguments) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  sigset_t defaults;
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGINT);
+  sigaddset(&defaults, SIGQUIT);
+  posix_spawnattr_setsigdefault(&attributes, &defaults);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGDEF);
+  struct sigaction ignore {
+  }, old_int{}, old_quit{};
+  ignore.sa_handler = SIG_IGN;
+  sigaction(SIGINT, &ignore, &old_int);
+  sigaction(SIGQUIT, &ignore, &old_quit);
+  pid_t child = 0;
+  const int spawned = posix_spawn(&child, argv[0], nullptr, &attributes, argv.data(), environ);
+  posix_spawnattr_destroy(&attributes);
+  int status = 0;
+  if (spawned == 0)
+    while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+    }
+  sigaction(SIGINT, &old_int, nullptr);
+  sigaction(SIGQUIT, &old_quit, nullptr);
+  if (spawned != 0) {
+    std::cerr << command << ": cannot run " << arguments[0] << ": " << std::strerror(spawned)
+              << " (install Debian's python3 with python3-numpy, python3-h5py and python3-matplotlib: "
+                 "scripts/install-deps.sh; or set FNESIM_PYTHON)\n";
+    return exit_failure;
+  }
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  return WIFSIGNALED(status) && WTERMSIG(status) == SIGINT ? exit_interrupted : exit_failure;
+}
+
+int report_command(const ReportOptions& options) {
+  try {
+    // The same refusals, in the same words, as inspect and export.
+    const RunFileReader run(options.file);
+  } catch (const RunFileError& e) {
+    std::cerr << command << ": " << e.what() << '\n';
+    return exit_bad_input;
+  }
+  std::vector<fs::path> looked_at;
+  const std::optional<fs::path> script = find_report_script(looked_at);
+  if (!script) {
+    std::cerr << command << ": the report script is missing; looked for";
+    for (const fs::path& path : looked_at) std::cerr << ' ' << path.string();
+    std::cerr << '\n';
+    return exit_failure;
+  }
+  const char* python = std::getenv("FNESIM_PYTHON");
+  std::vector<std::string> arguments = {python && *python ? python : default_python,
+                                        script->string(),
+                                        "--prog",
+                                        std::string(command),
+                                        options.file,
+                                        "--lang",
+                                        options.lang};
+  if (!options.output.empty()) arguments.insert(arguments.end(), {"--output", options.output});
+  if (!options.png_dir.empty()) arguments.insert(arguments.end(), {"--png-dir", options.png_dir});
+  if (options.force) arguments.emplace_back("--force");
+  return run_child(arguments);
+}
+
+}  // namespace
+
+void register_report(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<ReportOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "report",
+      "Write the steering committee's report of a run file: one self-contained HTML page (fan charts, "
+      "exhaustion risk, additional allocation, assumptions, precision) and its charts as PNG files");
+  cmd->add_option("file", options->file, "Run file written by `fnesim run --out`")->required();
+  cmd->add_option("-o,--output", options->output,
+                  "HTML file to write (default: the run file's name with .html)");
+  cmd->add_option("--lang", options->lang,
+                  "Language of labels and number formats: fr (« 27,5 M€ », « 15 sept. 2021 ») or en "
+                  "(€27.5M, 15 Sep 2021); French by default, as the committee works in French")
+      ->check(CLI::IsMember({"fr", "en"}))
+      ->capture_default_str();
+  cmd->add_option("--png-dir", options->png_dir,
+                  "Directory of the PNG charts (default: <output stem>_png/): fan_national.png, "
+                  "fan_regions.png, p_exhausted.png, additional_needed.png");
+  cmd->add_flag("--force", options->force, "Overwrite existing output files");
+  cmd->footer(
+      "Runs scripts/report.py under /usr/bin/python3 (FNESIM_PYTHON overrides), which needs numpy, h5py and "
+      "matplotlib.");
+  cmd->callback([options, &exit_code] { exit_code = report_command(*options); });
+}
+
+}  // namespace fnesim::cli

@@ -1,0 +1,253 @@
+// `fnesim run`: simulate a scenario, print the regional table and, with
+// --out, write the run file (results/run_file.hpp).
+#include <chrono>
+#include <iostream>
+#include <memory>
+#include <optional>
+
+#include "results/actuals_report.hpp"
+#include "results/output_file.hpp"
+#include "results/run_file.hpp"
+#include "results/run_summary.hpp"
+#include "results/sha256.hpp"
+#include "sim/forecast/actuals.hpp"
+#include "cli/commands.hpp"
+#include "cli/progress.hpp"
+#include "sim/run_statistics.hpp"
+#include "sim/runner.hpp"
+#include "sim/scenario/scenario.hpp"
+#include "sim/simulator.hpp"
+
+namespace fnesim::cli {
+namespace {
+
+struct RunOptions {
+  std::string scenario;
+  std::optional<std::int64_t> replications;
+  std::optional<std::uint64_t> seed;
+  std::optional<int> threads;
+  std::string summary_json;
+  std::string out;  // run file (HDF5)
+  bool no_trajectories = false;
+  bool force = false;
+  std::optional<double> precision;
+  std::int64_t min_replications = 1000;
+  std::int64_t max_replications = 1'000'000;
+  std::string actuals;  // with as_of: start from what was observed before the cut-off
+  std::string as_of;
+};
+
+// A run from actuals: the scenario started at the cut-off, what was learnt,
+// and the fingerprint of the actuals file for the run file.
+struct ForecastFromActuals {
+  ConditionedScenario conditioned;
+  std::string sha256;
+};
+
+// Prints every problem of the actuals or the cut-off and returns nothing when
+// they cannot be used.
+std::optional<ForecastFromActuals> start_from_actuals(const Scenario& scenario,
+                                                      const std::string& actuals_path,
+                                                      const std::string& as_of) {
+  const auto cut_off = Date::parse(as_of);
+  if (!cut_off) {
+    std::cerr << "fnesim run: --as-of: expected a date YYYY-MM-DD, found '" << as_of << "'\n";
+    return std::nullopt;
+  }
+  try {
+    const Actuals actuals = read_actuals(actuals_path, scenario);
+    return ForecastFromActuals{condition_on_actuals(scenario, actuals, *cut_off),
+                               sha256_hex(actuals.content)};
+  } catch (const ActualsError& e) {
+    for (const ActualsDiagnostic& d : e.diagnostics()) std::cerr << d.to_string() << '\n';
+    return std::nullopt;
+  }
+}
+
+int run_command(const RunOptions& options) {
+  Scenario scenario;
+  try {
+    scenario = options.scenario.empty() ? load_default_scenario() : load_scenario_argument(options.scenario);
+  } catch (const ScenarioError& e) {
+    for (const auto& d : e.diagnostics()) std::cerr << d.to_string() << '\n';
+    return exit_bad_input;
+  }
+  if (options.replications) scenario.run.replications = *options.replications;
+  if (options.seed) scenario.run.seed = *options.seed;
+  if (options.threads) scenario.run.threads = *options.threads;
+  if (options.precision && options.min_replications > options.max_replications) {
+    std::cerr << "fnesim run: --min-replications exceeds --max-replications\n";
+    return exit_bad_input;
+  }
+  for (const std::string& path : {options.summary_json, options.out}) {
+    if (path.empty()) continue;
+    if (const int code = check_output_argument("fnesim run", path, options.force); code != exit_ok)
+      return code;
+  }
+  std::optional<ForecastFromActuals> from_actuals;
+  if (!options.actuals.empty()) {
+    from_actuals = start_from_actuals(scenario, options.actuals, options.as_of);
+    if (!from_actuals) return exit_bad_input;
+    scenario = from_actuals->conditioned.scenario;
+    std::cout << render_actuals_report(from_actuals->conditioned.report, scenario);
+  }
+
+  const Simulator simulator(scenario);
+  RunStatistics statistics(simulator);
+  std::vector<ReplicationSink*> sinks{&statistics};
+  // The run file streams replications as they come (a second sink), so its
+  // memory does not grow with the replication count. Created before the run:
+  // a path that cannot be written fails now, not after an hour.
+  std::unique_ptr<RunFileWriter> run_file;
+  if (!options.out.empty()) {
+    RunFileOptions file_options;
+    file_options.trajectories = !options.no_trajectories;
+    file_options.overwrite = options.force;
+    if (from_actuals) {
+      file_options.actuals = &from_actuals->conditioned.report;
+      file_options.actuals_sha256 = from_actuals->sha256;
+    }
+    try {
+      run_file = std::make_unique<RunFileWriter>(options.out, simulator, scenario.run.seed, file_options);
+    } catch (const OutputError& e) {
+      std::cerr << "fnesim run: " << e.what() << '\n';
+      return exit_failure;
+    }
+    sinks.push_back(run_file.get());
+  }
+  ProgressBar progress;
+  RunControl control;
+  control.seed = scenario.run.seed;
+  control.threads = scenario.run.threads;
+  control.stop_requested = &install_interrupt_flag();
+
+  const auto start = std::chrono::steady_clock::now();
+  RunReport report;
+  std::int64_t done = 0;
+  try {
+    if (!options.precision) {
+      control.on_progress = [&](std::int64_t d, std::int64_t target) { progress.update(d, target); };
+      report = run_replications(simulator, 0, scenario.run.replications, control, sinks);
+      done = report.completed;
+    } else {
+      // Run until precision (QuantLib's McSimulation::value): batches growing by
+      // half, each continuing the replication indices, so the result at N
+      // replications is the same as a plain run of N.
+      std::int64_t batch = options.min_replications;
+      control.on_progress = [&](std::int64_t d, std::int64_t) {
+        progress.update(done + d, options.max_replications);
+      };
+      for (;;) {
+        report = run_replications(simulator, done, batch, control, sinks);
+        done += report.completed;
+        if (report.interrupted || statistics.precision_reached(*options.precision, nullptr)) break;
+        if (done >= options.max_replications) break;
+        batch = std::min(options.max_replications - done, std::max<std::int64_t>(done / 2, 1));
+      }
+    }
+  } catch (const OutputError& e) {
+    // The run file's writer failed (full disk…): it has removed its temporary.
+    progress.finish();
+    std::cerr << "fnesim run: " << e.what() << "; nothing written\n";
+    return exit_failure;
+  }
+  progress.finish();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (report.interrupted) {
+    std::cerr << "fnesim run: interrupted after " << done << " replications; nothing written\n";
+    return exit_interrupted;
+  }
+  std::vector<std::string> not_reached;
+  if (options.precision && !statistics.precision_reached(*options.precision, &not_reached)) {
+    std::cerr << "fnesim run: precision " << *options.precision << " not reached after the maximum of "
+              << done << " replications:\n";
+    for (const auto& line : not_reached) std::cerr << "  " << line << '\n';
+    std::cerr << "raise --max-replications or loosen --precision; nothing written\n";
+    return exit_failure;
+  }
+
+  const RunSummary summary = summarise(simulator, statistics, scenario.run.seed);
+  const RunTiming timing{seconds, report.threads_used};
+  std::cout << render_summary_table(summary, timing);
+  if (run_file) {
+    try {
+      run_file->finish(summary, timing);
+    } catch (const OutputError& e) {
+      std::cerr << "fnesim run: " << e.what() << "; nothing written\n";
+      return exit_failure;
+    }
+  }
+  if (!options.summary_json.empty()) {
+    try {
+      write_file_atomically(options.summary_json, summary_json(summary));
+    } catch (const OutputError& e) {
+      std::cerr << "fnesim run: " << e.what() << '\n';
+      return exit_failure;
+    }
+  }
+  return exit_ok;
+}
+
+}  // namespace
+
+int check_output_argument(std::string_view command, const std::filesystem::path& path, bool force) {
+  std::error_code ec;
+  if (!force && std::filesystem::exists(path, ec)) {
+    std::cerr << command << ": " << path.string() << ": exists already (use --force to overwrite)\n";
+    return exit_bad_input;
+  }
+  try {
+    check_output_path(path, force);
+  } catch (const OutputError& e) {
+    std::cerr << command << ": " << e.what() << '\n';
+    return exit_failure;
+  }
+  return exit_ok;
+}
+
+void register_run(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<RunOptions>();
+  CLI::App* run =
+      app.add_subcommand("run",
+                         "Simulate a scenario: when each regional envelope runs out, how much demand "
+                         "goes unmet, whether additional money is needed");
+  run->add_option(
+      "scenario", options->scenario,
+      "Scenario file, or the name of a built-in scenario (default: the built-in convention-2021)");
+  run->add_option("-n,--replications", options->replications,
+                  "Number of replications (default: the scenario's)")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1'000'000'000}));
+  run->add_option("-s,--seed", options->seed, "Master seed (default: the scenario's)");
+  run->add_option("-j,--threads", options->threads, "Threads (0: all cores; default: the scenario's)")
+      ->check(CLI::Range(0, 1024));
+  run->add_option("--summary-json", options->summary_json, "Write the summary as JSON to this file");
+  CLI::Option* out = run->add_option(
+      "-o,--out", options->out,
+      "Write the run file (HDF5: inputs, every replication, trajectories, summary; docs/hdf5-format.md)");
+  run->add_flag("--no-trajectories", options->no_trajectories,
+                "With --out: leave out the monthly trajectories (replication × region × month), the bulk of "
+                "the file")
+      ->needs(out);
+  run->add_flag("--force", options->force, "Overwrite existing output files");
+  run->add_option(
+         "--precision", options->precision,
+         "Run until every P(exhausted) has a standard error under TARGET and every expected amount one "
+         "under TARGET × its envelope (e.g. 0.005)")
+      ->check(CLI::Range(1e-6, 0.5));
+  run->add_option("--min-replications", options->min_replications,
+                  "With --precision: replications before the first check")
+      ->check(CLI::Range(std::int64_t{2}, std::int64_t{1'000'000'000}));
+  run->add_option("--max-replications", options->max_replications, "With --precision: fail beyond this count")
+      ->check(CLI::Range(std::int64_t{2}, std::int64_t{1'000'000'000}));
+  CLI::Option* actuals = run->add_option(
+      "--actuals", options->actuals,
+      "Start from what was observed: a CSV of dossiers or monthly aggregates (docs/actuals-format.md)");
+  CLI::Option* as_of = run->add_option("--as-of", options->as_of,
+                                       "With --actuals: the cut-off YYYY-MM-DD, the first day simulated; "
+                                       "what was filed before it is taken from the actuals");
+  actuals->needs(as_of);
+  as_of->needs(actuals);
+  run->callback([options, &exit_code] { exit_code = run_command(*options); });
+}
+
+}  // namespace fnesim::cli

@@ -1,0 +1,629 @@
+// compare_runs: paired or Welch t tests on means, Holm's correction, and a
+// bootstrap of median days (docs/compare.md).
+#include "results/analysis/run_comparison.hpp"
+
+#include <algorithm>
+#include <boost/math/distributions/students_t.hpp>
+#include <boost/random/uniform_int_distribution.hpp>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <span>
+
+#include "results/hdf5.hpp"
+#include "results/json.hpp"
+#include "results/run_file.hpp"
+#include "results/text_table.hpp"
+#include "sim/rng.hpp"
+#include "sim/statistics.hpp"
+
+namespace fnesim {
+namespace {
+
+constexpr std::int32_t never = -1;  // an exhaustion day beyond the window, as the run file writes it
+
+double in_euros(Cents amount) { return static_cast<double>(amount) / cents_per_euro; }
+
+template <typename T>
+std::vector<T> read_replications(const hdf5::File& file, std::string_view path,
+                                 const std::vector<hsize_t>& shape) {
+  const hdf5::Dataset dataset = file.open_dataset(path);
+  if (dataset.shape() != shape) dataset.fail("has an unexpected shape");
+  return dataset.read<T>();
+}
+
+Moments moments_of(std::span<const double> values) {
+  Moments m;
+  for (double v : values) m.add(v);
+  return m;
+}
+
+double two_sided_p(double t, double degrees_of_freedom) {
+  const boost::math::students_t distribution(degrees_of_freedom);
+  return 2 * boost::math::cdf(boost::math::complement(distribution, std::fabs(t)));
+}
+
+// The difference of means B − A. Paired: the mean and standard error of the
+// per-replication differences (n − 1 degrees of freedom). Unpaired: Welch's
+// standard error and Welch–Satterthwaite degrees of freedom.
+MeanComparison compare_means(std::span<const double> a, std::span<const double> b, PairingDesign design) {
+  MeanComparison out;
+  const Moments ma = moments_of(a), mb = moments_of(b);
+  out.a = ma.mean();
+  out.b = mb.mean();
+  out.difference = out.b - out.a;
+  double degrees_of_freedom = 0;
+  if (design == PairingDesign::Paired) {
+    Moments differences;
+    for (std::size_t i = 0; i < a.size(); ++i) differences.add(b[i] - a[i]);
+    out.difference = differences.mean();
+    out.standard_error = differences.standard_error();
+    degrees_of_freedom = static_cast<double>(a.size()) - 1;
+  } else {
+    const double va = ma.variance() / static_cast<double>(ma.count());
+    const double vb = mb.variance() / static_cast<double>(mb.count());
+    out.standard_error = std::sqrt(va + vb);
+    if (va + vb > 0) {
+      double denominator = 0;
+      if (va > 0) denominator += va * va / static_cast<double>(ma.count() - 1);
+      if (vb > 0) denominator += vb * vb / static_cast<double>(mb.count() - 1);
+      degrees_of_freedom = (va + vb) * (va + vb) / denominator;
+    }
+  }
+  if (out.standard_error > 0 && degrees_of_freedom > 0)
+    out.p_value = two_sided_p(out.difference / out.standard_error, degrees_of_freedom);
+  else if (out.difference != 0)
+    out.p_value = 0.0;  // a constant, non-zero difference in every replication: no noise at all
+  // Both constant and equal: nothing to test, and no test is counted.
+  return out;
+}
+
+// Holm (1979): sort the p-values, and reject while p_(k) <= level / (m − k + 1).
+int apply_holm(std::vector<MeanComparison*> tests, double level) {
+  std::erase_if(tests, [](const MeanComparison* t) { return !t->p_value; });
+  std::stable_sort(tests.begin(), tests.end(), [](const MeanComparison* x, const MeanComparison* y) {
+    return *x->p_value < *y->p_value;
+  });
+  const std::size_t m = tests.size();
+  for (std::size_t k = 0; k < m; ++k) {
+    if (*tests[k]->p_value > level / static_cast<double>(m - k)) break;
+    tests[k]->significant = true;
+  }
+  return static_cast<int>(m);
+}
+
+// ---- Median days and their bootstrap ------------------------------------------------
+
+// A day series of one run: `days[i * stride + column]`, -1 = never, shifted
+// by `offset` into A's calendar.
+struct DaySeries {
+  std::span<const std::int32_t> days;
+  std::size_t stride = 1, column = 0;
+  std::int32_t offset = 0;
+  std::int32_t at(std::size_t replication) const { return days[replication * stride + column]; }
+};
+
+// Medians are taken on counts of the days: bin d + 1 for day d, bin 0 for never.
+struct DayCounts {
+  std::vector<std::int64_t> counts;
+  explicit DayCounts(std::size_t window) : counts(window + 1, 0) {}
+  void add(std::int32_t day, std::int64_t times = 1) {
+    counts[static_cast<std::size_t>(day == never ? 0 : day + 1)] += times;
+  }
+  void clear() { std::fill(counts.begin(), counts.end(), 0); }
+  // Inverted-CDF median, never sorting after every day; nullopt = never.
+  std::optional<std::int32_t> median(std::int64_t n) const {
+    const std::int64_t k = std::max<std::int64_t>(1, (50 * n + 99) / 100);
+    std::int64_t seen = 0;
+    for (std::size_t bin = 1; bin < counts.size(); ++bin) {
+      seen += counts[bin];
+      if (seen >= k) return static_cast<std::int32_t>(bin - 1);
+    }
+    return std::nullopt;
+  }
+};
+
+std::optional<std::int32_t> median_day(const DaySeries& series, std::int64_t n, std::size_t window) {
+  DayCounts histogram(window);
+  for (std::int64_t i = 0; i < n; ++i) histogram.add(series.at(static_cast<std::size_t>(i)));
+  const auto median = histogram.median(n);
+  return median ? std::optional<std::int32_t>(*median + series.offset) : std::nullopt;
+}
+
+// The median difference of one resample, "never" counting as later than any
+// day: a large stand-in keeps the percentile order, and marks unbounded ends.
+constexpr std::int64_t beyond_window = 1'000'000;
+std::int64_t resample_difference(const std::optional<std::int32_t>& a, const std::optional<std::int32_t>& b) {
+  const std::int64_t day_a = a ? *a : beyond_window, day_b = b ? *b : beyond_window;
+  return day_b - day_a;
+}
+
+// How many times each replication is drawn in a resample of as many
+// replications, drawn with replacement.
+void draw_multiplicities(Engine& engine, std::vector<std::int32_t>& times) {
+  std::fill(times.begin(), times.end(), 0);
+  boost::random::uniform_int_distribution<std::size_t> pick(0, times.size() - 1);
+  for (std::size_t k = 0; k < times.size(); ++k) ++times[pick(engine)];
+}
+
+// A median to bootstrap: its day series in both runs, and where the interval goes.
+struct MedianToBootstrap {
+  DaySeries a, b;
+  MedianDayComparison* out;
+};
+
+// Rank (1-based) of the inverted-CDF quantile at `share` among n values; the
+// small epsilon keeps 0.025 × 1000 at 25 despite binary rounding.
+std::size_t quantile_rank(double share, int n) {
+  return static_cast<std::size_t>(std::max(1.0, std::ceil(share * n - 1e-9)));
+}
+
+// Bootstraps the medians whose difference exists, all from the same draws:
+// each resample draws replication indices (paired: the same indices for A and
+// B; unpaired: each run its own) and takes every series' medians from them.
+// A resample's random stream depends on the seed and its index only, so the
+// result is the same for any thread count.
+void bootstrap_medians(const std::vector<MedianToBootstrap>& medians, std::int64_t na, std::int64_t nb,
+                       std::size_t window_a, std::size_t window_b, PairingDesign design,
+                       const ComparisonOptions& options) {
+  const std::size_t series = medians.size();
+  const int resamples = options.bootstrap_resamples;
+  if (series == 0 || resamples < 1) return;
+  std::vector<std::int64_t> differences(series * static_cast<std::size_t>(resamples));
+#pragma omp parallel
+  {
+    std::vector<DayCounts> ha(series, DayCounts(window_a)), hb(series, DayCounts(window_b));
+    std::vector<std::int32_t> times_a(static_cast<std::size_t>(na)),
+        times_b(design == PairingDesign::Unpaired ? static_cast<std::size_t>(nb) : 0);
+    Engine engine;
+#pragma omp for schedule(static)
+    for (int r = 0; r < resamples; ++r) {
+      engine.seed(splitmix64(options.bootstrap_seed ^ splitmix64(static_cast<std::uint64_t>(r))));
+      draw_multiplicities(engine, times_a);
+      if (design == PairingDesign::Unpaired) draw_multiplicities(engine, times_b);
+      const std::vector<std::int32_t>& b_times = design == PairingDesign::Paired ? times_a : times_b;
+      for (auto& h : ha) h.clear();
+      for (auto& h : hb) h.clear();
+      // One pass in replication order: the days are read sequentially, whatever was drawn.
+      for (std::size_t i = 0; i < times_a.size(); ++i)
+        if (times_a[i])
+          for (std::size_t s = 0; s < series; ++s) ha[s].add(medians[s].a.at(i), times_a[i]);
+      for (std::size_t i = 0; i < b_times.size(); ++i)
+        if (b_times[i])
+          for (std::size_t s = 0; s < series; ++s) hb[s].add(medians[s].b.at(i), b_times[i]);
+      for (std::size_t s = 0; s < series; ++s) {
+        auto ma = ha[s].median(na), mb = hb[s].median(nb);
+        if (mb) *mb += medians[s].b.offset;
+        differences[s * static_cast<std::size_t>(resamples) + static_cast<std::size_t>(r)] =
+            resample_difference(ma, mb);
+      }
+    }
+  }
+  const double tail = (1 - options.interval_level) / 2;
+  const std::size_t low_rank = quantile_rank(tail, resamples), high_rank = quantile_rank(1 - tail, resamples);
+  for (std::size_t s = 0; s < series; ++s) {
+    auto first = differences.begin() + static_cast<std::ptrdiff_t>(s * static_cast<std::size_t>(resamples));
+    std::vector<std::int64_t> sorted(first, first + resamples);
+    std::sort(sorted.begin(), sorted.end());
+    // An end reached only through a median beyond the window is unbounded.
+    const std::int64_t low = sorted[low_rank - 1], high = sorted[high_rank - 1];
+    MedianDayComparison& m = *medians[s].out;
+    if (std::abs(low) < beyond_window / 2) m.interval_low = static_cast<std::int32_t>(low);
+    if (std::abs(high) < beyond_window / 2) m.interval_high = static_cast<std::int32_t>(high);
+  }
+}
+
+// ---- Text ------------------------------------------------------------------------------
+
+std::string format(const char* pattern, double value) {
+  char text[64];
+  std::snprintf(text, sizeof text, pattern, value);
+  return text;
+}
+
+std::string signed_days(std::int32_t days) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%+d", days);
+  return text;
+}
+
+std::string p_value_text(const MeanComparison& m) {
+  if (!m.p_value) return "—";
+  if (*m.p_value < 1e-4) return "<0.0001";
+  return format("%.4f", *m.p_value);
+}
+
+std::string significance_text(const MeanComparison& m) {
+  if (!m.p_value) return "identical";
+  return m.significant ? "yes" : "no";
+}
+
+std::string date_text(const RunComparison& c, const std::optional<std::int32_t>& day) {
+  return day ? c.a.commitment_start.plus_days(*day).iso() : "not exhausted";
+}
+
+std::string interval_text(const MedianDayComparison& m) {
+  if (!m.difference) return "";
+  std::string text = "[";
+  text += m.interval_low ? signed_days(*m.interval_low) : "-inf";
+  text += ", ";
+  text += m.interval_high ? signed_days(*m.interval_high) : "+inf";
+  text += m.interval_high ? "]" : ")";
+  if (!m.interval_low) text.replace(0, 1, "(");
+  return text;
+}
+
+void add_mean_row(TextTable& table, const std::string& label, const MeanComparison& m, double scale) {
+  table.add_row({label, format("%.3f", m.a * scale), format("%.3f", m.b * scale),
+                 format("%+.3f", m.difference * scale), format("%.3f", m.standard_error * scale),
+                 p_value_text(m), significance_text(m)});
+}
+
+TextTable mean_table(const char* first_column) {
+  TextTable table;
+  table.add_column(first_column, TextTable::Align::Left);
+  table.add_column("A");
+  table.add_column("B");
+  table.add_column("B - A");
+  table.add_column("SE");
+  table.add_column("p");
+  table.add_column("Significant", TextTable::Align::Left);
+  return table;
+}
+
+void json_mean(JsonWriter& j, std::string_view name, const MeanComparison& m) {
+  j.key(name).begin_object();
+  j.field("a", m.a);
+  j.field("b", m.b);
+  j.field("difference", m.difference);
+  j.field("standard_error", m.standard_error);
+  j.field("p_value", m.p_value);
+  j.field("significant", m.significant);
+  j.end_object();
+}
+
+void json_median(JsonWriter& j, std::string_view name, const MedianDayComparison& m, Date start) {
+  auto date = [&](const std::optional<std::int32_t>& day) -> JsonWriter& {
+    return day ? j.value(start.plus_days(*day).iso()) : j.null();
+  };
+  j.key(name).begin_object();
+  j.field("a_day", m.a);
+  j.key("a_date");
+  date(m.a);
+  j.field("b_day", m.b);
+  j.key("b_date");
+  date(m.b);
+  j.field("difference_days", m.difference);
+  j.key("interval_days");
+  if (m.difference) {
+    j.begin_object();
+    j.field("low", m.interval_low);
+    j.field("high", m.interval_high);
+    j.end_object();
+  } else {
+    j.null();
+  }
+  j.end_object();
+}
+
+void json_identity(JsonWriter& j, std::string_view name, const RunIdentity& run) {
+  j.key(name).begin_object();
+  j.field("file", run.file);
+  j.field("scenario", run.scenario_name);
+  j.field("scenario_sha256", run.scenario_sha256);
+  j.key("seed").value(static_cast<std::int64_t>(run.seed));
+  j.field("replications", run.replications);
+  j.field("commitment_start", run.commitment_start.iso());
+  j.end_object();
+}
+
+// What would make a comparison read out of bounds: series of the wrong length,
+// days outside the commitment window.
+std::optional<std::string> inconsistency(const RunOutcomes& run) {
+  const auto n = static_cast<std::size_t>(run.replications);
+  const std::size_t cells = n * run.region_codes.size();
+  if (run.replications < 1) return "holds no replication";
+  if (run.region_names.size() != run.region_codes.size() || run.exhaustion_day.size() != cells ||
+      run.unmet.size() != cells || run.additional_needed_day.size() != n || run.national_unmet.size() != n ||
+      run.additional_needed.size() != n)
+    return "its replication series do not match its replication and region counts";
+  auto outside = [&](std::int32_t day) { return day < never || day >= run.window_days; };
+  if (std::any_of(run.exhaustion_day.begin(), run.exhaustion_day.end(), outside))
+    return "/replications/exhaustion_day holds a day outside the commitment window";
+  if (std::any_of(run.additional_needed_day.begin(), run.additional_needed_day.end(), outside))
+    return "/replications/national/additional_needed_day holds a day outside the commitment window";
+  return std::nullopt;
+}
+
+}  // namespace
+
+RunOutcomes read_run_outcomes(const RunFileReader& run) {
+  const RunFileInfo& info = run.info();
+  RunOutcomes out;
+  out.file = run.path().string();
+  out.scenario_name = info.scenario_name;
+  out.scenario_sha256 = info.scenario_sha256;
+  out.stream_scheme = info.stream_scheme;
+  out.seed = info.seed;
+  out.replications = info.replications;
+  out.commitment_start = *Date::parse(info.commitment_start);  // checked by the reader
+  out.window_days = info.window_days;
+  out.region_codes = info.region_codes;
+  out.region_names = info.region_names;
+  if (info.replications < 1) throw RunFileError(out.file + ": holds no replication");
+  const auto n = static_cast<hsize_t>(info.replications);
+  const auto regions = static_cast<hsize_t>(info.region_codes.size());
+  try {
+    const hdf5::File& f = run.file();
+    out.exhaustion_day = read_replications<std::int32_t>(f, "replications/exhaustion_day", {n, regions});
+    out.unmet = read_replications<Cents>(f, "replications/unmet_cents", {n, regions});
+    out.additional_needed_day =
+        read_replications<std::int32_t>(f, "replications/national/additional_needed_day", {n});
+    out.national_unmet = read_replications<Cents>(f, "replications/national/unmet_cents", {n});
+    out.additional_needed = read_replications<Cents>(f, "replications/national/additional_needed_cents", {n});
+  } catch (const hdf5::Error& e) {
+    throw RunFileError(e.what());
+  }
+  if (const auto problem = inconsistency(out)) throw RunFileError(out.file + ": " + *problem);
+  return out;
+}
+
+namespace {
+
+// Regions are matched by code, whatever their order: B's index of each of A's regions.
+std::vector<std::size_t> match_regions(const RunOutcomes& a, const RunOutcomes& b) {
+  std::map<std::string, std::size_t> b_index;
+  for (std::size_t r = 0; r < b.region_codes.size(); ++r) b_index[b.region_codes[r]] = r;
+  std::string only_a, only_b;
+  auto list = [](std::string& codes, const std::string& code) {
+    if (!codes.empty()) codes += ' ';
+    codes += code;
+  };
+  for (const std::string& code : a.region_codes)
+    if (!b_index.contains(code)) list(only_a, code);
+  for (const std::string& code : b.region_codes)
+    if (std::find(a.region_codes.begin(), a.region_codes.end(), code) == a.region_codes.end())
+      list(only_b, code);
+  if (!only_a.empty() || !only_b.empty() || a.region_codes.size() != b.region_codes.size()) {
+    std::string message = "the runs' regions differ: ";
+    message += a.file;
+    message += " has ";
+    message += only_a.empty() ? "no other region" : only_a;
+    message += ", ";
+    message += b.file;
+    message += " has ";
+    message += only_b.empty() ? "no other region" : only_b;
+    throw IncomparableRunsError(message);
+  }
+  std::vector<std::size_t> matched;
+  for (const std::string& code : a.region_codes) matched.push_back(b_index.at(code));
+  return matched;
+}
+
+// Paired exactly when replication i of both runs drew the same random numbers.
+void choose_design(const RunOutcomes& a, const RunOutcomes& b, RunComparison& c) {
+  const bool same_seed = a.seed == b.seed, same_count = a.replications == b.replications,
+             same_scheme = a.stream_scheme == b.stream_scheme;
+  c.design = same_seed && same_count && same_scheme ? PairingDesign::Paired : PairingDesign::Unpaired;
+  char text[160];
+  if (c.design == PairingDesign::Paired) {
+    std::snprintf(text, sizeof text, "same seed (%llu), replication count (%lld) and random-stream scheme",
+                  static_cast<unsigned long long>(a.seed), static_cast<long long>(a.replications));
+    c.design_reason = text;
+    return;
+  }
+  auto add_reason = [&](const std::string& reason) {
+    if (!c.design_reason.empty()) c.design_reason += ", ";
+    c.design_reason += reason;
+  };
+  if (!same_seed) {
+    std::snprintf(text, sizeof text, "different seeds (%llu and %llu)",
+                  static_cast<unsigned long long>(a.seed), static_cast<unsigned long long>(b.seed));
+    add_reason(text);
+  }
+  if (!same_count) {
+    std::snprintf(text, sizeof text, "different replication counts (%lld and %lld)",
+                  static_cast<long long>(a.replications), static_cast<long long>(b.replications));
+    add_reason(text);
+  }
+  if (!same_scheme) add_reason("different random-stream schemes");
+}
+
+}  // namespace
+
+RunComparison compare_runs(const RunOutcomes& a, const RunOutcomes& b, const ComparisonOptions& options) {
+  for (const RunOutcomes* run : {&a, &b})
+    if (const auto problem = inconsistency(*run)) throw std::invalid_argument(run->file + ": " + *problem);
+  const std::vector<std::size_t> b_region = match_regions(a, b);
+  RunComparison c;
+  c.options = options;
+  c.a = {a.file, a.scenario_name, a.scenario_sha256, a.seed, a.replications, a.commitment_start};
+  c.b = {b.file, b.scenario_name, b.scenario_sha256, b.seed, b.replications, b.commitment_start};
+  choose_design(a, b, c);
+
+  const auto na = static_cast<std::size_t>(a.replications), nb = static_cast<std::size_t>(b.replications);
+  const std::size_t regions = a.region_codes.size();
+  // B's days are counted from its own commitment start: shifted into A's calendar.
+  const std::int32_t offset = days_between(a.commitment_start, b.commitment_start);
+  std::vector<double> xa(na), xb(nb);
+  auto compare_figure = [&](auto value_a, auto value_b) {
+    for (std::size_t i = 0; i < na; ++i) xa[i] = value_a(i);
+    for (std::size_t i = 0; i < nb; ++i) xb[i] = value_b(i);
+    return compare_means(xa, xb, c.design);
+  };
+  std::vector<DaySeries> a_series, b_series;
+  std::vector<MedianDayComparison*> medians;
+  c.regions.resize(regions);
+  for (std::size_t r = 0; r < regions; ++r) {
+    const std::size_t rb = b_region[r];
+    RegionComparison& out = c.regions[r];
+    out.code = a.region_codes[r];
+    out.name = a.region_names[r];
+    out.p_exhausted = compare_figure(
+        [&](std::size_t i) { return a.exhaustion_day[i * regions + r] != never ? 1.0 : 0.0; },
+        [&](std::size_t i) { return b.exhaustion_day[i * regions + rb] != never ? 1.0 : 0.0; });
+    out.unmet_eur = compare_figure([&](std::size_t i) { return in_euros(a.unmet[i * regions + r]); },
+                                   [&](std::size_t i) { return in_euros(b.unmet[i * regions + rb]); });
+    a_series.push_back({a.exhaustion_day, regions, r, 0});
+    b_series.push_back({b.exhaustion_day, regions, rb, offset});
+    medians.push_back(&out.median_exhaustion_day);
+  }
+  NationalComparison& n = c.national;
+  n.p_additional_needed =
+      compare_figure([&](std::size_t i) { return a.additional_needed[i] > 0 ? 1.0 : 0.0; },
+                     [&](std::size_t i) { return b.additional_needed[i] > 0 ? 1.0 : 0.0; });
+  n.additional_needed_eur = compare_figure([&](std::size_t i) { return in_euros(a.additional_needed[i]); },
+                                           [&](std::size_t i) { return in_euros(b.additional_needed[i]); });
+  n.unmet_eur = compare_figure([&](std::size_t i) { return in_euros(a.national_unmet[i]); },
+                               [&](std::size_t i) { return in_euros(b.national_unmet[i]); });
+  a_series.push_back({a.additional_needed_day, 1, 0, 0});
+  b_series.push_back({b.additional_needed_day, 1, 0, offset});
+  medians.push_back(&n.median_additional_needed_day);
+
+  const auto window_a = static_cast<std::size_t>(a.window_days),
+             window_b = static_cast<std::size_t>(b.window_days);
+  std::vector<MedianToBootstrap> to_bootstrap;
+  for (std::size_t s = 0; s < medians.size(); ++s) {
+    MedianDayComparison& m = *medians[s];
+    m.a = median_day(a_series[s], a.replications, window_a);
+    m.b = median_day(b_series[s], b.replications, window_b);
+    if (m.a && m.b) {
+      m.difference = *m.b - *m.a;
+      to_bootstrap.push_back({a_series[s], b_series[s], &m});
+    }
+  }
+  bootstrap_medians(to_bootstrap, a.replications, b.replications, window_a, window_b, c.design, options);
+
+  std::vector<MeanComparison*> tests;
+  for (RegionComparison& r : c.regions) {
+    tests.push_back(&r.p_exhausted);
+    tests.push_back(&r.unmet_eur);
+  }
+  tests.push_back(&n.p_additional_needed);
+  tests.push_back(&n.additional_needed_eur);
+  tests.push_back(&n.unmet_eur);
+  c.tests = apply_holm(tests, options.family_wise_level);
+  return c;
+}
+
+std::string render_comparison_table(const RunComparison& c) {
+  std::string out = "fnesim compare\n";
+  auto identity = [&](const char* label, const RunIdentity& run) {
+    char text[256];
+    std::snprintf(text, sizeof text, "  %s: %s — %s, %lld replications, seed %llu\n", label, run.file.c_str(),
+                  run.scenario_name.c_str(), static_cast<long long>(run.replications),
+                  static_cast<unsigned long long>(run.seed));
+    out += text;
+  };
+  identity("A", c.a);
+  identity("B", c.b);
+  if (c.a.scenario_sha256 == c.b.scenario_sha256) out += "  (the same scenario: equal SHA-256)\n";
+  out += '\n';
+  if (c.design == PairingDesign::Paired) {
+    out += "Design: PAIRED — ";
+    out += c.design_reason;
+    out +=
+        " (common random numbers):\n  replication i of B is set against replication i of A, and the standard "
+        "error is that of the mean difference.\n";
+  } else {
+    out += "Design: UNPAIRED — ";
+    out += c.design_reason;
+    out += ":\n  the runs are independent samples (Welch's standard error and degrees of freedom).\n";
+  }
+  char text[512];
+  if (c.tests > 0)
+    std::snprintf(
+        text, sizeof text,
+        "Test: two-sided Student t on each difference of means, Holm's correction over the %d tests "
+        "below;\n  \"yes\" = significant at a family-wise level of %g %% (the chance of any false "
+        "alarm when nothing differs).\n\n",
+        c.tests, 100 * c.options.family_wise_level);
+  else
+    std::snprintf(text, sizeof text, "Test: none — the runs agree in every replication.\n\n");
+  out += text;
+
+  TextTable p = mean_table("P(exhausted)");
+  for (const RegionComparison& r : c.regions) add_mean_row(p, r.name, r.p_exhausted, 1);
+  p.add_rule();
+  add_mean_row(p, "National: P(additional needed)", c.national.p_additional_needed, 1);
+  out += p.render();
+
+  out += '\n';
+  TextTable unmet = mean_table("Expected unmet (M EUR)");
+  for (const RegionComparison& r : c.regions) add_mean_row(unmet, r.name, r.unmet_eur, 1e-6);
+  unmet.add_rule();
+  add_mean_row(unmet, "National", c.national.unmet_eur, 1e-6);
+  add_mean_row(unmet, "National: additional needed", c.national.additional_needed_eur, 1e-6);
+  out += unmet.render();
+
+  out += '\n';
+  TextTable dates;
+  dates.add_column("Median exhaustion date", TextTable::Align::Left);
+  dates.add_column("A", TextTable::Align::Left);
+  dates.add_column("B", TextTable::Align::Left);
+  dates.add_column("B - A (days)");
+  std::snprintf(text, sizeof text, "%g %% bootstrap interval", 100 * c.options.interval_level);
+  dates.add_column(text, TextTable::Align::Left);
+  auto add_date_row = [&](const std::string& label, const MedianDayComparison& m) {
+    dates.add_row({label, date_text(c, m.a), date_text(c, m.b),
+                   m.difference ? signed_days(*m.difference) : "n/a", interval_text(m)});
+  };
+  for (const RegionComparison& r : c.regions) add_date_row(r.name, r.median_exhaustion_day);
+  dates.add_rule();
+  add_date_row("National: pool falls short", c.national.median_additional_needed_day);
+  out += dates.render();
+  std::snprintf(text, sizeof text,
+                "Median dates: %s bootstrap, %d resamples (seed %llu), an interval and no significance test; "
+                "\"not exhausted\": beyond the window in at least half the years.\n",
+                c.design == PairingDesign::Paired ? "paired" : "unpaired", c.options.bootstrap_resamples,
+                static_cast<unsigned long long>(c.options.bootstrap_seed));
+  out += text;
+  return out;
+}
+
+std::string comparison_json(const RunComparison& c) {
+  JsonWriter j;
+  j.begin_object();
+  json_identity(j, "a", c.a);
+  json_identity(j, "b", c.b);
+  j.field("design", c.design == PairingDesign::Paired ? "paired" : "unpaired");
+  j.field("design_reason", c.design_reason);
+  j.key("test").begin_object();
+  j.field("statistic", c.design == PairingDesign::Paired ? "paired Student t" : "Welch t");
+  j.field("sides", 2);
+  j.field("multiplicity_correction", "holm");
+  j.field("family_wise_level", c.options.family_wise_level);
+  j.field("tests", c.tests);
+  j.end_object();
+  j.key("median_interval").begin_object();
+  j.field("method",
+          c.design == PairingDesign::Paired ? "paired bootstrap percentile" : "bootstrap percentile");
+  j.field("level", c.options.interval_level);
+  j.field("resamples", c.options.bootstrap_resamples);
+  j.key("seed").value(static_cast<std::int64_t>(c.options.bootstrap_seed));
+  j.end_object();
+  j.key("regions").begin_array();
+  for (const RegionComparison& r : c.regions) {
+    j.begin_object();
+    j.field("code", r.code);
+    j.field("name", r.name);
+    json_mean(j, "p_exhausted", r.p_exhausted);
+    json_median(j, "median_exhaustion_day", r.median_exhaustion_day, c.a.commitment_start);
+    json_mean(j, "unmet_eur", r.unmet_eur);
+    j.end_object();
+  }
+  j.end_array();
+  j.key("national").begin_object();
+  json_mean(j, "p_additional_needed", c.national.p_additional_needed);
+  json_median(j, "median_additional_needed_day", c.national.median_additional_needed_day,
+              c.a.commitment_start);
+  json_mean(j, "unmet_eur", c.national.unmet_eur);
+  json_mean(j, "additional_needed_eur", c.national.additional_needed_eur);
+  j.end_object();
+  j.end_object();
+  std::string text = j.str();
+  text += '\n';
+  return text;
+}
+
+}  // namespace fnesim

@@ -1,0 +1,153 @@
+#pragma once
+// Actuals: what was observed of the convention up to some date — one row per
+// committed dossier, or monthly aggregates per region or for the whole
+// country (docs/actuals-format.md) — and the forecast that starts from them
+// (`fnesim run --actuals FILE --as-of DATE`): the observed ledger at the
+// cut-off, each region's uptake learnt from its observed arrivals, and the
+// cost and trainee parameters learnt where enough dossiers were observed.
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "models/calendar.hpp"
+#include "models/money.hpp"
+#include "sim/scenario/scenario.hpp"
+
+namespace fnesim {
+
+enum class ActualsLayout { Dossiers, Monthly };
+inline constexpr std::array<std::string_view, 2> actuals_layout_keys = {"dossiers", "monthly"};
+
+// One committed dossier (dossier layout).
+struct ActualDossier {
+  Date filing_date;
+  int region = 0;  // index in the scenario's region order
+  // Filed before the commitment start: the 2020 stock the convention took over
+  // (art. 7). It is committed on the first day and is not an arrival of 2021.
+  bool carryover = false;
+  bool diagnostic = false;  // DIAG GPEC COVID-19 (art. 3): pathway `diagnostic`
+  int cell = -1;            // mix_cell() of a 2021 training dossier; -1 otherwise
+  long headcount = 0;       // the company's headcount, or its size class's representative one
+  std::int64_t trainees = 0;
+  Cents committed = 0;
+  // Known once the training ended: the realised amount (the rest was released).
+  std::optional<Date> end_date;
+  std::optional<Cents> realised;
+};
+
+inline constexpr int national_region = -1;
+
+// One month of one region, or of the whole country (monthly layout).
+struct MonthlyActual {
+  Date month;                    // its first day
+  int region = national_region;  // or an index in the scenario's region order
+  std::int64_t dossiers = 0;     // all dossiers filed in the month, diagnostics included
+  std::int64_t trainees = 0;
+  Cents committed = 0;
+};
+
+struct Actuals {
+  std::string file;     // as the user named it
+  std::string content;  // the file's bytes: output files record their SHA-256
+  ActualsLayout layout = ActualsLayout::Dossiers;
+  std::vector<ActualDossier> dossiers;  // dossier layout, in file order
+  std::vector<MonthlyActual> months;    // monthly layout, in file order
+  bool national = false;                // monthly layout with `national` rows
+  // The actuals are complete through the end of the last month they mention.
+  Date last_day;
+};
+
+// One problem of an actuals file: `file:line: column: message`, or
+// `file: message` for the file as a whole.
+struct ActualsDiagnostic {
+  std::string file;
+  int line = 0;
+  std::string column;  // a column name, `header` or `row`
+  std::string message;
+  std::string to_string() const;
+};
+
+// Thrown with every problem found at once; nothing is partially loaded.
+class ActualsError : public std::runtime_error {
+ public:
+  explicit ActualsError(std::vector<ActualsDiagnostic> diagnostics);
+  const std::vector<ActualsDiagnostic>& diagnostics() const { return diagnostics_; }
+
+ private:
+  std::vector<ActualsDiagnostic> diagnostics_;
+};
+
+// Reads and validates an actuals file against the scenario (its regions,
+// window and coverage rules). Rows after any cut-off are kept: a backtest
+// compares forecasts with them. Actuals are then used with that scenario only
+// (region indices, coverage).
+Actuals read_actuals(const std::filesystem::path& path, const Scenario& scenario);
+Actuals parse_actuals(std::string_view text, const std::string& display_name, const Scenario& scenario);
+
+// What the actuals taught about one region's uptake multiplier (the factor on
+// the scenario's expected arrivals, national and regional together).
+struct RegionLearning {
+  std::int64_t dossiers = 0;  // filed in 2021 before the cut-off, carry-over excluded
+  std::int64_t trainees = 0;
+  Cents committed = 0;  // everything committed before the cut-off, carry-over included
+  Cents carryover = 0;
+  // The scenario's expected count of eligible arrivals before the cut-off
+  // (training dossiers a coverage rule applied to, and diagnostics).
+  double expected_dossiers = 0;
+  bool own_counts = false;  // false: a national aggregate, learnt through the national picture only
+  double prior_mean = 1, prior_cv = 0;
+  double posterior_shape = 0, posterior_rate = 0;  // Gamma, mean shape / rate
+  double posterior_mean() const { return posterior_shape / posterior_rate; }
+  double posterior_cv() const;
+  double posterior_quantile(double probability) const;
+};
+
+// The factor common to every region (docs/forecasting.md, "Uptake").
+struct CommonLearning {
+  std::int64_t dossiers = 0;
+  double expected_dossiers = 0;
+  double prior_cv = 0;
+  double posterior_mean = 1, posterior_cv = 0;
+  double posterior_q05 = 1, posterior_q95 = 1;
+};
+
+// A demand parameter the actuals updated, or could not.
+struct ParameterLearning {
+  std::string parameter;           // the scenario key, e.g. "cost_per_trainee.mean_eur.covid_specific"
+  std::int64_t dossiers = 0;       // training dossiers the estimate rests on
+  double prior = 0;                // the scenario's value
+  std::optional<double> observed;  // the actuals' estimate, when they give one
+  double posterior = 0;            // the value the forecast uses
+  bool updated = false;
+  std::string note;  // why it was not updated, or how it was estimated
+};
+
+struct ActualsReport {
+  std::string file;
+  ActualsLayout layout = ActualsLayout::Dossiers;
+  bool national = false;
+  Date as_of;     // the first day simulated
+  Date last_day;  // the actuals are complete through it
+  std::int64_t rows = 0, rows_after_cut_off = 0;
+  std::vector<RegionLearning> regions;  // in the scenario's region order
+  CommonLearning common;
+  std::vector<ParameterLearning> parameters;
+};
+
+struct ConditionedScenario {
+  Scenario scenario;  // forecast_start set, demand parameters updated
+  ActualsReport report;
+};
+
+// Starts the scenario from the actuals at the cut-off `as_of`, the first day
+// simulated: every dossier filed before it is observed. Throws ActualsError
+// for a cut-off the actuals cannot support (outside the commitment window,
+// after they end, or inside a month a monthly file gives whole).
+ConditionedScenario condition_on_actuals(const Scenario& scenario, const Actuals& actuals, Date as_of);
+
+}  // namespace fnesim

@@ -1,0 +1,581 @@
+// Starting a forecast from the actuals at a cut-off (docs/forecasting.md):
+// the observed ledger, the uptake learnt from the observed arrivals, and the
+// cost and trainee parameters learnt where enough dossiers were observed.
+#include <algorithm>
+#include <array>
+#include <boost/math/special_functions/gamma.hpp>
+#include <cmath>
+#include <map>
+
+#include "models/coverage.hpp"
+#include "sim/forecast/actuals.hpp"
+#include "sim/simulator.hpp"
+#include "sim/forecast/uptake_posterior.hpp"
+
+namespace fnesim {
+
+namespace {
+
+// Below this many training dossiers the mean of a skewed cost or count is too
+// unsteady for the normal approximation behind the update: the scenario's
+// figure is kept.
+constexpr std::int64_t min_dossiers_to_learn = 30;
+// The scenario's cost and trainee figures weigh as much as this many observed
+// dossiers: the estimate moves from the scenario's figure to the observed one
+// in proportion n / (n + 50).
+constexpr double prior_weight_dossiers = 50;
+
+std::string month_name(Date date) {
+  static constexpr std::array<const char*, 12> names = {"January",   "February", "March",    "April",
+                                                        "May",       "June",     "July",     "August",
+                                                        "September", "October",  "November", "December"};
+  return names[static_cast<std::size_t>(date.month() - 1)];
+}
+
+Date first_of_month(Date date) { return Date::from_ymd(date.year(), date.month(), 1); }
+Date last_of_month(Date date) {
+  return Date::from_ymd(date.year(), date.month(), days_in_month(date.year(), date.month()));
+}
+
+// `total` split pro rata integer `weights` exactly: the floors of the quotas,
+// then one unit each to the largest remainders (ties: the first in order). The
+// parts add up to `total`.
+std::vector<std::int64_t> split_exactly(std::int64_t total, const std::vector<std::int64_t>& weights) {
+  __int128 weight_sum = 0;
+  for (std::int64_t w : weights) weight_sum += w;
+  std::vector<std::int64_t> parts(weights.size(), 0);
+  std::vector<__int128> remainders(weights.size(), 0);
+  std::int64_t given = 0;
+  for (std::size_t i = 0; i < weights.size(); ++i) {
+    const __int128 numerator = static_cast<__int128>(total) * weights[i];
+    parts[i] = static_cast<std::int64_t>(numerator / weight_sum);
+    remainders[i] = numerator % weight_sum;
+    given += parts[i];
+  }
+  std::vector<std::size_t> order(weights.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return remainders[a] > remainders[b]; });
+  for (std::size_t k = 0; given < total; ++k, ++given) ++parts[order[k]];
+  return parts;
+}
+
+double mean_trainees(const TraineeCount& t) {
+  switch (t.kind) {
+    case TraineeCount::Kind::ShiftedPoisson:
+      return t.mean;
+    case TraineeCount::Kind::Fixed:
+      return t.fixed;
+    case TraineeCount::Kind::Categorical:
+      break;
+  }
+  double mean = 0;
+  for (std::size_t i = 0; i < t.values.size(); ++i) mean += t.values[i] * t.weights[i];
+  return mean;
+}
+
+// The share of a trainee's cost the envelope's rate applies to (art. 2).
+double eligible_cost_share(const Scenario& s) {
+  return s.demand.pedagogical_share + (s.coverage.ancillary_eligible ? s.demand.ancillary_share : 0.0);
+}
+
+// What the scenario expects over [commitment start, cut-off), before uptake multipliers.
+struct WindowExpectation {
+  // Per region: arrivals a coverage rule applies to (eligible training
+  // dossiers) and diagnostics — what the actuals can show.
+  std::vector<double> arrivals;
+  double diagnostics = 0;  // national
+  // Mean FNE share per trainee of the eligible training dossiers, EUR.
+  double share_per_trainee_eur = 0;
+};
+
+WindowExpectation expect_before(const Scenario& scenario, int cut_off_day) {
+  const Simulator simulator(scenario);
+  const Convention& conv = scenario.convention;
+  const DemandModel& demand = scenario.demand;
+  const int regions = simulator.region_count();
+  const double available_total = static_cast<double>(conv.total_available());
+  const double cost_share = eligible_cost_share(scenario);
+
+  WindowExpectation out;
+  out.arrivals.assign(static_cast<std::size_t>(regions), 0.0);
+  double share_sum = 0, trainee_weight = 0;
+  std::array<double, mix_cell_count> rate{};  // per cell on the day; < 0: no rule applies
+  for (int day = 0; day < cut_off_day; ++day) {
+    const Date date = conv.commitment_start.plus_days(day);
+    for (int s = 0; s < size_class_count; ++s)
+      for (int st = 0; st < status_count; ++st) {
+        const CoverageRule* rule =
+            find_rule_or_null(scenario.coverage, Regime::Convention, static_cast<Status>(st),
+                              demand.representative_headcount[s], date);
+        for (int p = 0; p < pathway_count; ++p)
+          rate[static_cast<std::size_t>(
+              mix_cell(static_cast<SizeClass>(s), static_cast<Status>(st), static_cast<Pathway>(p)))] =
+              rule ? rule->rate.as_fraction() : -1.0;
+      }
+    for (int r = 0; r < regions; ++r) {
+      const RegionalDemand& rd = demand.regions[static_cast<std::size_t>(r)];
+      // The simulator thins one arrival process into diagnostics and training
+      // dossiers, the diagnostics spread over regions by available amount.
+      const double diagnostics = available_total > 0
+                                     ? demand.diagnostics_expected_dossiers *
+                                           static_cast<double>(conv.available(static_cast<std::size_t>(r))) /
+                                           available_total
+                                     : 0.0;
+      const double all = rd.expected_dossiers + diagnostics;
+      const double diagnostic_share = all > 0 ? diagnostics / all : 0.0;
+      const double arrivals = simulator.expected_arrivals_between(r, day, day + 1);
+      double eligible_share = 0;
+      for (int cell = 0; cell < mix_cell_count; ++cell) {
+        const double weight = rd.mix[static_cast<std::size_t>(cell)];
+        const double cell_rate = rate[static_cast<std::size_t>(cell)];
+        if (weight <= 0 || cell_rate < 0) continue;
+        eligible_share += weight;
+        const double training = arrivals * (1 - diagnostic_share) * weight;
+        share_sum += training * cell_rate * cost_share *
+                     demand.cost_per_trainee[static_cast<std::size_t>(cell % pathway_count)].mean_eur;
+        trainee_weight += training;
+      }
+      out.arrivals[static_cast<std::size_t>(r)] +=
+          arrivals * (diagnostic_share + (1 - diagnostic_share) * eligible_share);
+      out.diagnostics += arrivals * diagnostic_share;
+    }
+  }
+  out.share_per_trainee_eur = trainee_weight > 0 ? share_sum / trainee_weight : 0.0;
+  return out;
+}
+
+[[noreturn]] void cut_off_error(const Actuals& actuals, std::string message) {
+  throw ActualsError({{actuals.file, 0, "", std::move(message)}});
+}
+
+void check_cut_off(const Scenario& scenario, const Actuals& actuals, Date as_of) {
+  const Convention& conv = scenario.convention;
+  std::string prefix = "cut-off ";
+  prefix += as_of.iso();
+  prefix += ": ";
+  if (as_of <= conv.commitment_start || as_of > conv.commitment_end)
+    cut_off_error(actuals, prefix + "must fall after the commitment start (" + conv.commitment_start.iso() +
+                               ") and no later than the commitment end (" + conv.commitment_end.iso() + ")");
+  if (as_of > actuals.last_day.plus_days(1))
+    cut_off_error(actuals, prefix + "the actuals end on " + actuals.last_day.iso() +
+                               ": a later cut-off would count the days between as days without dossiers");
+  if (actuals.layout == ActualsLayout::Monthly && as_of.day() != 1 &&
+      first_of_month(as_of) != first_of_month(actuals.last_day)) {
+    std::string message = prefix;
+    message += "monthly aggregates give ";
+    message += month_name(as_of);
+    message += " whole: a cut-off must be the first day of a month, or fall in the file's last month (";
+    message += actuals.last_day.iso().substr(0, 7);
+    message += "), read as month to date";
+    cut_off_error(actuals, message);
+  }
+}
+
+// What was observed before the cut-off, per region.
+struct Observed {
+  std::vector<RegionLearning> regions;
+  std::int64_t national_dossiers = 0;  // 2021 arrivals, carry-over excluded
+  std::vector<ObservedDossier> ledger;
+  std::int64_t rows_used = 0, rows_after = 0;
+};
+
+void observe_dossiers(const Scenario& scenario, const Actuals& actuals, Date as_of, Observed& out) {
+  const Date start = scenario.convention.commitment_start;
+  for (const ActualDossier& d : actuals.dossiers) {
+    if (d.filing_date >= as_of) {
+      ++out.rows_after;
+      continue;
+    }
+    ++out.rows_used;
+    RegionLearning& region = out.regions[static_cast<std::size_t>(d.region)];
+    ObservedDossier o;
+    o.filing_day = d.carryover ? 0 : days_between(start, d.filing_date);
+    o.region = d.region;
+    o.kind = d.carryover    ? ObservedKind::CarryOver
+             : d.diagnostic ? ObservedKind::Diagnostic
+                            : ObservedKind::Training;
+    o.cell = d.carryover || d.diagnostic ? -1 : d.cell;
+    o.trainees = d.trainees;
+    o.committed = d.committed;
+    // A realised amount is known at the cut-off only if the training had ended;
+    // the carry-over is realised in full (docs/model.md, "Life cycle").
+    if (d.end_date && *d.end_date < as_of)
+      o.realised = d.realised;
+    else if (d.carryover)
+      o.realised = d.committed;
+    out.ledger.push_back(o);
+    region.committed += d.committed;
+    if (d.carryover) {
+      region.carryover += d.committed;
+      continue;
+    }
+    ++region.dossiers;
+    region.trainees += d.trainees;
+    ++out.national_dossiers;
+  }
+}
+
+void observe_months(const Scenario& scenario, const Actuals& actuals, Date as_of, Observed& out) {
+  const Convention& conv = scenario.convention;
+  std::vector<std::int64_t> available;
+  for (std::size_t r = 0; r < conv.regions.size(); ++r) available.push_back(conv.available(r));
+  for (const MonthlyActual& m : actuals.months) {
+    if (m.month >= as_of) {
+      ++out.rows_after;
+      continue;
+    }
+    ++out.rows_used;
+    const bool carryover = last_of_month(m.month) < conv.commitment_start;
+    // A lump is committed on the middle day of the part of its month observed.
+    std::int32_t day = 0;
+    if (!carryover) {
+      const std::int32_t first = std::max(0, days_between(conv.commitment_start, m.month));
+      const std::int32_t last = std::min(days_between(conv.commitment_start, last_of_month(m.month)),
+                                         days_between(conv.commitment_start, as_of) - 1);
+      day = first + (last - first) / 2;
+    }
+    auto add_lump = [&](int r, std::int64_t dossiers, std::int64_t trainees, Cents committed) {
+      if (dossiers == 0 && trainees == 0 && committed == 0) return;
+      ObservedDossier o;
+      o.kind = carryover ? ObservedKind::CarryOver : ObservedKind::Lump;
+      o.filing_day = day;
+      o.region = r;
+      o.trainees = trainees;
+      o.dossiers = dossiers;
+      o.committed = committed;
+      if (carryover) o.realised = committed;
+      out.ledger.push_back(o);
+      RegionLearning& region = out.regions[static_cast<std::size_t>(r)];
+      region.committed += committed;
+      if (carryover) {
+        region.carryover += committed;
+      } else {
+        region.dossiers += dossiers;
+        region.trainees += trainees;
+      }
+    };
+    if (!carryover) out.national_dossiers += m.dossiers;
+    if (m.region != national_region) {
+      add_lump(m.region, m.dossiers, m.trainees, m.committed);
+      continue;
+    }
+    // A national figure is spread over the regions by their available amounts.
+    const auto dossiers = split_exactly(m.dossiers, available);
+    const auto trainees = split_exactly(m.trainees, available);
+    const auto committed = split_exactly(m.committed, available);
+    for (std::size_t r = 0; r < available.size(); ++r)
+      add_lump(static_cast<int>(r), dossiers[r], trainees[r], committed[r]);
+  }
+}
+
+double mean_off_diagonal(const Eigen::MatrixXd& correlation) {
+  const auto n = correlation.rows();
+  if (n < 2) return 0.0;
+  return (correlation.sum() - correlation.trace()) / static_cast<double>(n * (n - 1));
+}
+
+// The precision-weighted mean on the log scale: the scenario's figure weighs
+// `prior_weight`, the observed one `weight`.
+double shrink(double prior, double observed, double prior_weight, double weight) {
+  return std::exp((prior_weight * std::log(prior) + weight * std::log(observed)) / (prior_weight + weight));
+}
+
+std::string thin_data_note(std::int64_t dossiers) {
+  return std::to_string(dossiers) + " training dossiers observed, " + std::to_string(min_dossiers_to_learn) +
+         " needed";
+}
+
+// Dossier layout: cost per trainee by pathway, from each dossier's cost
+// implied by its commitment and the rate that applied; trainees per dossier.
+void learn_from_dossiers(const Scenario& prior, const Actuals& actuals, Date as_of, DemandModel& demand,
+                         std::vector<ParameterLearning>& out) {
+  const double cost_share = eligible_cost_share(prior);
+  const double trainees_prior_mean = mean_trainees(prior.demand.trainees);
+  std::array<std::int64_t, pathway_count> dossiers{}, trainees{}, censored{};
+  std::array<double, pathway_count> cost_eur{};
+  std::map<std::int64_t, std::int64_t> trainee_counts;
+  std::int64_t training_dossiers = 0, extra_trainees = 0;
+  for (const ActualDossier& d : actuals.dossiers) {
+    if (d.filing_date >= as_of || d.carryover || d.diagnostic) continue;
+    ++training_dossiers;
+    extra_trainees += d.trainees - 1;
+    ++trainee_counts[d.trainees];
+    const auto p = static_cast<std::size_t>(d.cell % pathway_count);
+    // The reader checked that a rule applies.
+    const CoverageRule& rule =
+        find_rule(prior.coverage, Regime::Convention,
+                  static_cast<Status>(d.cell / pathway_count % status_count), d.headcount, d.filing_date);
+    // A capped commitment says only that the cost was at least so much.
+    if (rule.cap_per_dossier && d.committed >= *rule.cap_per_dossier) {
+      ++censored[p];
+      continue;
+    }
+    const double paid_share = rule.rate.as_fraction() * cost_share;
+    if (paid_share <= 0) continue;
+    ++dossiers[p];
+    trainees[p] += d.trainees;
+    cost_eur[p] += static_cast<double>(d.committed) / cents_per_euro / paid_share;
+  }
+
+  for (int p = 0; p < pathway_count; ++p) {
+    const auto i = static_cast<std::size_t>(p);
+    TraineeCost& cost = demand.cost_per_trainee[i];
+    ParameterLearning learning;
+    learning.parameter = "cost_per_trainee.mean_eur.";
+    learning.parameter += pathway_keys[i];
+    learning.dossiers = dossiers[i];
+    learning.prior = learning.posterior = cost.mean_eur;
+    if (trainees[i] > 0) learning.observed = cost_eur[i] / static_cast<double>(trainees[i]);
+    if (cost.kind == TraineeCost::Kind::Fixed) {
+      learning.note = "fixed in the scenario: not learnt";
+    } else if (dossiers[i] < min_dossiers_to_learn) {
+      learning.note = thin_data_note(dossiers[i]);
+    } else {
+      learning.posterior =
+          shrink(cost.mean_eur, *learning.observed, prior_weight_dossiers * trainees_prior_mean,
+                 static_cast<double>(trainees[i]));
+      learning.updated = true;
+      learning.note = "cost implied by each commitment and the rate that applied";
+      cost.mean_eur = learning.posterior;
+    }
+    if (censored[i] > 0) {
+      learning.note += "; ";
+      learning.note += std::to_string(censored[i]);
+      learning.note += " capped commitments left out";
+    }
+    out.push_back(learning);
+  }
+
+  TraineeCount& count = demand.trainees;
+  ParameterLearning learning;
+  learning.dossiers = training_dossiers;
+  learning.prior = learning.posterior = trainees_prior_mean;
+  if (training_dossiers > 0)
+    learning.observed = 1.0 + static_cast<double>(extra_trainees) / static_cast<double>(training_dossiers);
+  const double n = static_cast<double>(training_dossiers);
+  switch (count.kind) {
+    case TraineeCount::Kind::Fixed:
+      learning.parameter = "trainees.value";
+      learning.note = "fixed in the scenario: not learnt";
+      break;
+    case TraineeCount::Kind::ShiftedPoisson:
+      learning.parameter = "trainees.mean";
+      if (training_dossiers < min_dossiers_to_learn) {
+        learning.note = thin_data_note(training_dossiers);
+        break;
+      }
+      // Gamma–Poisson on the extra trainees K − 1, the prior worth 50 dossiers.
+      count.mean = 1 + (prior_weight_dossiers * (count.mean - 1) + static_cast<double>(extra_trainees)) /
+                           (prior_weight_dossiers + n);
+      learning.posterior = count.mean;
+      learning.updated = true;
+      break;
+    case TraineeCount::Kind::Categorical: {
+      learning.parameter = "trainees.weights";
+      if (training_dossiers < min_dossiers_to_learn) {
+        learning.note = thin_data_note(training_dossiers);
+        break;
+      }
+      // The Dirichlet-process update: the scenario's distribution weighs 50
+      // dossiers, each observed count one; counts never seen before are added.
+      std::map<std::int64_t, double> weights;
+      for (std::size_t k = 0; k < count.values.size(); ++k)
+        weights[count.values[k]] += prior_weight_dossiers * count.weights[k];
+      for (const auto& [value, times] : trainee_counts) weights[value] += static_cast<double>(times);
+      count.values.clear();
+      count.weights.clear();
+      for (const auto& [value, weight] : weights) {
+        count.values.push_back(static_cast<int>(value));
+        count.weights.push_back(weight / (prior_weight_dossiers + n));
+      }
+      learning.posterior = mean_trainees(count);
+      learning.updated = true;
+      learning.note = "weights of each count; counts never seen before added";
+      break;
+    }
+  }
+  out.push_back(learning);
+}
+
+// Monthly layout: the FNE share per trainee against the scenario's, as one
+// factor on every pathway's cost, and the trainees per dossier. The months
+// count diagnostics with the training dossiers: their expected number and
+// amount are taken out first.
+void learn_from_months(const Scenario& prior, const Actuals& actuals, Date as_of,
+                       const WindowExpectation& expected, DemandModel& demand,
+                       std::vector<ParameterLearning>& out) {
+  double dossiers = 0, trainees = 0, committed_eur = 0;
+  for (const MonthlyActual& m : actuals.months) {
+    if (m.month >= as_of || last_of_month(m.month) < prior.convention.commitment_start) continue;
+    dossiers += static_cast<double>(m.dossiers);
+    trainees += static_cast<double>(m.trainees);
+    committed_eur += static_cast<double>(m.committed) / cents_per_euro;
+  }
+  double expected_all = 0;
+  for (double e : expected.arrivals) expected_all += e;
+  const double diagnostics = expected_all > 0 ? dossiers * expected.diagnostics / expected_all : 0.0;
+  const DayRange& days = prior.demand.diagnostic_days;
+  const double diagnostic_eur =
+      (days.min + days.max) / 2.0 * static_cast<double>(prior.coverage.diagnostic_day_rate) / cents_per_euro;
+  const double training = dossiers - diagnostics;
+  const double training_eur = committed_eur - diagnostics * diagnostic_eur;
+  const auto training_count = static_cast<std::int64_t>(std::llround(training));
+  const bool enough = training_count >= min_dossiers_to_learn;
+  std::string estimated = "from monthly totals";
+  if (diagnostics > 0) {
+    estimated += ", less ";
+    estimated += std::to_string(std::llround(diagnostics));
+    estimated += " diagnostics expected among them";
+  }
+
+  bool any_fixed = false;
+  for (const TraineeCost& c : demand.cost_per_trainee) any_fixed |= c.kind == TraineeCost::Kind::Fixed;
+  const double share_expected = expected.share_per_trainee_eur;
+  const bool cost_learnable = enough && !any_fixed && trainees > 0 && training_eur > 0 && share_expected > 0;
+  const double factor_observed = trainees > 0 ? training_eur / trainees / share_expected : 0.0;
+  const double factor = cost_learnable ? shrink(1.0, factor_observed, prior_weight_dossiers, training) : 1.0;
+  for (int p = 0; p < pathway_count; ++p) {
+    TraineeCost& cost = demand.cost_per_trainee[static_cast<std::size_t>(p)];
+    ParameterLearning learning;
+    learning.parameter = "cost_per_trainee.mean_eur.";
+    learning.parameter += pathway_keys[static_cast<std::size_t>(p)];
+    learning.dossiers = std::max<std::int64_t>(training_count, 0);
+    learning.prior = cost.mean_eur;
+    if (trainees > 0 && share_expected > 0) learning.observed = cost.mean_eur * factor_observed;
+    learning.posterior = cost.mean_eur * factor;
+    learning.updated = cost_learnable;
+    if (any_fixed) {
+      learning.note = "the scenario fixes some pathway's cost: not learnt from totals";
+    } else if (!enough) {
+      learning.note = thin_data_note(training_count);
+    } else if (!cost_learnable) {
+      learning.note = "no trainees or amounts to learn from";
+    } else {
+      learning.note = "every pathway scaled by the FNE share per trainee, " + estimated;
+      cost.mean_eur = learning.posterior;
+    }
+    out.push_back(learning);
+  }
+
+  TraineeCount& count = demand.trainees;
+  ParameterLearning learning;
+  learning.dossiers = std::max<std::int64_t>(training_count, 0);
+  learning.prior = learning.posterior = mean_trainees(count);
+  if (training > 0) learning.observed = trainees / training;
+  if (count.kind == TraineeCount::Kind::ShiftedPoisson) {
+    learning.parameter = "trainees.mean";
+    if (!enough) {
+      learning.note = thin_data_note(training_count);
+    } else if (trainees < training) {
+      learning.note = "fewer trainees than training dossiers: not learnt";
+    } else {
+      count.mean = 1 + (prior_weight_dossiers * (count.mean - 1) + trainees - training) /
+                           (prior_weight_dossiers + training);
+      learning.posterior = count.mean;
+      learning.updated = true;
+      learning.note = estimated;
+    }
+  } else {
+    learning.parameter = count.kind == TraineeCount::Kind::Fixed ? "trainees.value" : "trainees.weights";
+    learning.note = count.kind == TraineeCount::Kind::Fixed
+                        ? "fixed in the scenario: not learnt"
+                        : "a distribution of counts needs one row per dossier: not learnt from totals";
+  }
+  out.push_back(learning);
+}
+
+}  // namespace
+
+double RegionLearning::posterior_cv() const { return 1 / std::sqrt(posterior_shape); }
+
+double RegionLearning::posterior_quantile(double probability) const {
+  return boost::math::gamma_p_inv(posterior_shape, probability) / posterior_rate;
+}
+
+ConditionedScenario condition_on_actuals(const Scenario& scenario, const Actuals& actuals, Date as_of) {
+  check_cut_off(scenario, actuals, as_of);
+  Scenario prior = scenario;
+  prior.forecast_start.reset();
+  const Convention& conv = prior.convention;
+  const int cut_off_day = days_between(conv.commitment_start, as_of);
+  const std::size_t regions = conv.regions.size();
+
+  Observed observed;
+  observed.regions.resize(regions);
+  if (actuals.layout == ActualsLayout::Dossiers)
+    observe_dossiers(prior, actuals, as_of, observed);
+  else
+    observe_months(prior, actuals, as_of, observed);
+
+  const WindowExpectation expected = expect_before(prior, cut_off_day);
+  UptakeEvidence evidence;
+  evidence.expected = expected.arrivals;
+  evidence.national_only = actuals.national;
+  std::vector<ActualsDiagnostic> impossible;
+  if (actuals.national) {
+    evidence.observed = {observed.national_dossiers};
+  } else {
+    for (std::size_t r = 0; r < regions; ++r) evidence.observed.push_back(observed.regions[r].dossiers);
+  }
+  double expected_total = 0;
+  for (double e : expected.arrivals) expected_total += e;
+  for (std::size_t r = 0; r < evidence.observed.size(); ++r) {
+    const double e = actuals.national ? expected_total : expected.arrivals[r];
+    if (e > 0 || evidence.observed[r] == 0) continue;
+    std::string message = actuals.national ? std::string("national") : conv.regions[r].code;
+    message += ": ";
+    message += std::to_string(evidence.observed[r]);
+    message += " dossiers filed before ";
+    message += as_of.iso();
+    message += " where the scenario expects none (its expected_dossiers or monthly_profile)";
+    impossible.push_back({actuals.file, 0, "", message});
+  }
+  if (!impossible.empty()) throw ActualsError(std::move(impossible));
+
+  const DemandModel& demand = prior.demand;
+  const UptakePrior uptake_prior = UptakePrior::from_scenario(
+      demand.national_uptake_cv, demand.regional_uptake_cv, mean_off_diagonal(demand.regional_correlation));
+  const UptakePosterior posterior = learn_uptake(uptake_prior, evidence);
+
+  ConditionedScenario out;
+  out.scenario = prior;
+  ForecastStart start;
+  start.as_of = as_of;
+  start.dossiers = std::move(observed.ledger);
+  ActualsReport& report = out.report;
+  report.file = actuals.file;
+  report.layout = actuals.layout;
+  report.national = actuals.national;
+  report.as_of = as_of;
+  report.last_day = actuals.last_day;
+  report.rows = observed.rows_used + observed.rows_after;
+  report.rows_after_cut_off = observed.rows_after;
+  for (std::size_t r = 0; r < regions; ++r) {
+    RegionLearning learning = observed.regions[r];
+    learning.expected_dossiers = expected.arrivals[r];
+    learning.own_counts = !actuals.national;
+    learning.prior_cv = uptake_prior.total_cv();
+    learning.posterior_shape = posterior.regions[r].shape;
+    learning.posterior_rate = posterior.regions[r].rate;
+    start.uptake_shape.push_back(learning.posterior_shape);
+    start.uptake_rate.push_back(learning.posterior_rate);
+    report.regions.push_back(learning);
+  }
+  report.common.dossiers = observed.national_dossiers;
+  report.common.expected_dossiers = expected_total;
+  report.common.prior_cv = uptake_prior.common_cv;
+  report.common.posterior_mean = posterior.common_mean;
+  report.common.posterior_cv = posterior.common_cv;
+  report.common.posterior_q05 = posterior.common_q05;
+  report.common.posterior_q95 = posterior.common_q95;
+
+  if (actuals.layout == ActualsLayout::Dossiers)
+    learn_from_dossiers(prior, actuals, as_of, out.scenario.demand, report.parameters);
+  else
+    learn_from_months(prior, actuals, as_of, expected, out.scenario.demand, report.parameters);
+  out.scenario.forecast_start = std::move(start);
+  return out;
+}
+
+}  // namespace fnesim

@@ -1,0 +1,681 @@
+// Reading and validating an actuals file (docs/actuals-format.md): every
+// problem of every row is collected and reported at once, as
+// `file:line: column: message`.
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <limits>
+#include <map>
+#include <sstream>
+
+#include "models/categories.hpp"
+#include "models/coverage.hpp"
+#include "sim/forecast/actuals.hpp"
+#include "sim/scenario/reader.hpp"
+
+namespace fnesim {
+
+std::string ActualsDiagnostic::to_string() const {
+  std::string out = file;
+  if (line > 0) {
+    out += ':';
+    out += std::to_string(line);
+  }
+  out += ": ";
+  if (!column.empty()) {
+    out += column;
+    out += ": ";
+  }
+  out += message;
+  return out;
+}
+
+namespace {
+
+std::string join_diagnostics(const std::vector<ActualsDiagnostic>& diagnostics) {
+  std::string out;
+  for (const ActualsDiagnostic& d : diagnostics) {
+    if (!out.empty()) out += '\n';
+    out += d.to_string();
+  }
+  return out;
+}
+
+}  // namespace
+
+ActualsError::ActualsError(std::vector<ActualsDiagnostic> diagnostics)
+    : std::runtime_error(join_diagnostics(diagnostics)), diagnostics_(std::move(diagnostics)) {}
+
+namespace {
+
+using scenario_detail::closest_match;
+
+// The pathway value of a DIAG GPEC COVID-19 dossier (art. 3), beside the four pathways.
+constexpr std::string_view diagnostic_key = "diagnostic";
+constexpr std::string_view national_key = "national";
+constexpr std::int64_t max_trainees = 100'000;  // as the scenario's trainee counts
+// Larger amounts on one row are typing errors (the whole convention is 150 M
+// EUR); the bound also keeps every sum of cents far inside 64 bits.
+constexpr Cents max_row_amount = euros(10'000'000'000);
+
+struct Column {
+  std::string_view name;
+  bool required;
+};
+// Dossier layout: `headcount` or `size` (or both) are required too.
+constexpr std::array<Column, 11> dossier_columns = {{{"dossier_id", false},
+                                                     {"filing_date", true},
+                                                     {"region", true},
+                                                     {"headcount", false},
+                                                     {"size", false},
+                                                     {"status", true},
+                                                     {"pathway", true},
+                                                     {"trainees", true},
+                                                     {"committed_eur", true},
+                                                     {"end_date", false},
+                                                     {"realised_eur", false}}};
+constexpr std::array<Column, 5> monthly_columns = {
+    {{"month", true}, {"region", true}, {"dossiers", true}, {"trainees", true}, {"committed_eur", true}}};
+
+std::string quote(std::string_view text) {
+  std::string out = "'";
+  out += text;
+  out += '\'';
+  return out;
+}
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r'))
+    text.remove_suffix(1);
+  return text;
+}
+
+// Splits one CSV line (RFC 4180 quoting: "a, b" and "" for a quote inside);
+// false for an unterminated quote.
+bool split_fields(std::string_view line, std::vector<std::string>& fields) {
+  fields.clear();
+  std::string field;
+  bool in_quotes = false, was_quoted = false;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (in_quotes) {
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+        field += '"';
+        ++i;
+      } else if (c == '"') {
+        in_quotes = false;
+      } else {
+        field += c;
+      }
+    } else if (c == '"' && trim(field).empty()) {
+      in_quotes = was_quoted = true;
+      field.clear();
+    } else if (c == ',') {
+      fields.emplace_back(was_quoted ? field : std::string(trim(field)));
+      field.clear();
+      was_quoted = false;
+    } else {
+      field += c;
+    }
+  }
+  if (in_quotes) return false;
+  fields.emplace_back(was_quoted ? field : std::string(trim(field)));
+  return true;
+}
+
+std::optional<std::int64_t> parse_whole(std::string_view text) {
+  if (text.empty() || text.size() > 15) return std::nullopt;
+  std::int64_t value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + (c - '0');
+  }
+  return value;
+}
+
+// "YYYY-MM": the first day of that month.
+std::optional<Date> parse_month(std::string_view text) {
+  if (text.size() != 7 || text[4] != '-') return std::nullopt;
+  const auto year = parse_whole(text.substr(0, 4));
+  const auto month = parse_whole(text.substr(5, 2));
+  if (!year || !month || *month < 1 || *month > 12) return std::nullopt;
+  return Date::from_ymd(static_cast<int>(*year), static_cast<int>(*month), 1);
+}
+
+std::string month_text(Date first_day) {
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02d", first_day.year(), first_day.month());
+  return text;
+}
+
+Date last_day_of_month(Date date) {
+  return Date::from_ymd(date.year(), date.month(), days_in_month(date.year(), date.month()));
+}
+
+template <std::size_t N>
+std::vector<std::string> as_strings(const std::array<std::string_view, N>& keys) {
+  return {keys.begin(), keys.end()};
+}
+
+std::string list_of(const std::vector<std::string>& words) {
+  std::string out;
+  for (const std::string& w : words) {
+    if (!out.empty()) out += ", ";
+    out += w;
+  }
+  return out;
+}
+
+// "unknown region 'IDX'; did you mean 'IDF'?" or "…; expected one of A, B".
+std::string unknown_value(std::string_view noun, std::string_view value,
+                          const std::vector<std::string>& known) {
+  std::string message = "unknown ";
+  message += noun;
+  message += ' ';
+  message += quote(value);
+  const std::string suggestion = closest_match(value, known);
+  if (!suggestion.empty()) {
+    message += "; did you mean ";
+    message += quote(suggestion);
+    message += '?';
+  } else {
+    message += "; expected one of ";
+    message += list_of(known);
+  }
+  return message;
+}
+
+class Reader {
+ public:
+  Reader(const std::string& file, const Scenario& scenario) : file_(file), scenario_(scenario) {
+    for (const Region& r : scenario.convention.regions) region_codes_.push_back(r.code);
+  }
+
+  Actuals read(std::string_view text);
+
+ private:
+  // One data row: its fields (in header order) and whether a problem was found in it.
+  struct Row {
+    int line = 0;
+    const std::vector<std::string>* fields = nullptr;
+    bool ok = true;
+  };
+
+  void error(int line, std::string_view column, std::string message) {
+    diagnostics_.push_back({file_, line, std::string(column), std::move(message)});
+  }
+  void row_error(Row& row, std::string_view column, std::string message) {
+    row.ok = false;
+    error(row.line, column, std::move(message));
+  }
+  bool has_column(std::string_view name) const { return columns_.contains(std::string(name)); }
+  // The field's text; empty when the column is absent or the field is empty.
+  std::string_view field(const Row& row, std::string_view column) const {
+    const auto it = columns_.find(std::string(column));
+    return it == columns_.end() ? std::string_view{} : std::string_view((*row.fields)[it->second]);
+  }
+  // False, with "missing value", when the field is empty.
+  bool present(Row& row, std::string_view column) {
+    if (!field(row, column).empty()) return true;
+    row_error(row, column, "missing value");
+    return false;
+  }
+
+  bool read_header(int line, const std::vector<std::string>& names);
+  void read_dossier(Row& row);
+  void read_month(Row& row);
+  // Each reads one non-empty field into `value` and reports a problem with
+  // it; they return whether `value` was set. (Out-parameters rather than
+  // std::optional: GCC 12 warns about optionals set on some paths only.)
+  bool read_date(Row& row, std::string_view column, Date& value);
+  bool read_amount(Row& row, std::string_view column, bool positive, Cents& value);
+  bool read_count(Row& row, std::string_view column, std::int64_t min, std::int64_t max, std::int64_t& value);
+  bool read_region(Row& row, bool national_allowed, int& value);
+  template <typename Enum, std::size_t N>
+  bool read_category(Row& row, std::string_view column, std::string_view noun,
+                     const std::array<std::string_view, N>& keys, Enum& value);
+
+  std::string file_;
+  const Scenario& scenario_;
+  std::vector<std::string> region_codes_;
+  std::vector<ActualsDiagnostic> diagnostics_;
+  std::map<std::string, std::size_t> columns_;
+  Actuals actuals_;
+  std::map<std::string, int> dossier_id_lines_;
+  std::map<std::pair<std::int32_t, int>, int> month_lines_;  // (month, region) → line
+  int first_row_line_ = 0;
+  bool first_row_national_ = false;
+};
+
+bool Reader::read_header(int line, const std::vector<std::string>& names) {
+  const bool dossiers = std::find(names.begin(), names.end(), "filing_date") != names.end();
+  const bool monthly = std::find(names.begin(), names.end(), "month") != names.end();
+  if (dossiers == monthly) {
+    error(line, "header",
+          dossiers ? "has both 'filing_date' (dossiers) and 'month' (monthly aggregates): give one layout"
+                   : "cannot tell the layout: the header needs 'filing_date' (one row per dossier) or "
+                     "'month' (monthly aggregates)");
+    return false;
+  }
+  actuals_.layout = dossiers ? ActualsLayout::Dossiers : ActualsLayout::Monthly;
+  std::vector<std::string> known;
+  if (dossiers) {
+    for (const Column& c : dossier_columns) known.emplace_back(c.name);
+  } else {
+    for (const Column& c : monthly_columns) known.emplace_back(c.name);
+  }
+  bool ok = true;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const std::string& name = names[i];
+    if (name.empty()) {
+      error(line, "header", "column " + std::to_string(i + 1) + " has no name");
+      ok = false;
+    } else if (std::find(known.begin(), known.end(), name) == known.end()) {
+      std::string message = unknown_value("column", name, known);
+      error(line, name, message);
+      ok = false;
+    } else if (!columns_.emplace(name, i).second) {
+      error(line, name, "appears twice in the header");
+      ok = false;
+    }
+  }
+  auto require = [&](std::string_view name) {
+    if (has_column(name)) return;
+    std::string message = "missing column (the ";
+    message += dossiers ? "dossier" : "monthly";
+    message += " layout needs ";
+    std::vector<std::string> needed;
+    if (dossiers) {
+      for (const Column& c : dossier_columns)
+        if (c.required) needed.emplace_back(c.name);
+      needed.emplace_back("headcount or size");
+    } else {
+      for (const Column& c : monthly_columns) needed.emplace_back(c.name);
+    }
+    message += list_of(needed);
+    message += ')';
+    error(line, name, message);
+    ok = false;
+  };
+  if (dossiers) {
+    for (const Column& c : dossier_columns)
+      if (c.required) require(c.name);
+    if (!has_column("headcount") && !has_column("size")) require("headcount");
+    if (has_column("end_date") != has_column("realised_eur"))
+      require(has_column("end_date") ? "realised_eur" : "end_date");
+  } else {
+    for (const Column& c : monthly_columns) require(c.name);
+  }
+  return ok;
+}
+
+bool Reader::read_date(Row& row, std::string_view column, Date& value) {
+  const std::string_view text = field(row, column);
+  const auto date = Date::parse(text);
+  if (!date) {
+    row_error(row, column, "expected a date YYYY-MM-DD, found " + quote(text));
+    return false;
+  }
+  value = *date;
+  return true;
+}
+
+bool Reader::read_amount(Row& row, std::string_view column, bool positive, Cents& value) {
+  const std::string_view text = field(row, column);
+  const auto amount = parse_euros(text);
+  if (!amount) {
+    row_error(
+        row, column,
+        "expected an amount in EUR: digits, a dot and at most two decimals (1234.56), found " + quote(text));
+    return false;
+  }
+  if (*amount > max_row_amount) {
+    row_error(row, column, "more than " + format_euros(max_row_amount) + " EUR on one row");
+    return false;
+  }
+  if (positive && *amount == 0) {
+    row_error(row, column, "must be more than 0");
+    return false;
+  }
+  value = *amount;
+  return true;
+}
+
+bool Reader::read_count(Row& row, std::string_view column, std::int64_t min, std::int64_t max,
+                        std::int64_t& value) {
+  const std::string_view text = field(row, column);
+  const auto count = parse_whole(text);
+  if (!count || *count < min || *count > max) {
+    std::string message = "expected a whole number ";
+    if (max == std::numeric_limits<std::int64_t>::max()) {
+      message += "≥ ";
+      message += std::to_string(min);
+    } else {
+      message += "from ";
+      message += std::to_string(min);
+      message += " to ";
+      message += std::to_string(max);
+    }
+    message += ", found ";
+    message += quote(text);
+    row_error(row, column, message);
+    return false;
+  }
+  value = *count;
+  return true;
+}
+
+bool Reader::read_region(Row& row, bool national_allowed, int& value) {
+  if (!present(row, "region")) return false;
+  const std::string_view text = field(row, "region");
+  if (text == national_key) {
+    if (national_allowed) {
+      value = national_region;
+      return true;
+    }
+    row_error(row, "region", "'national' is for monthly aggregates: a dossier belongs to one region");
+    return false;
+  }
+  const auto it = std::find(region_codes_.begin(), region_codes_.end(), text);
+  if (it != region_codes_.end()) {
+    value = static_cast<int>(it - region_codes_.begin());
+    return true;
+  }
+  std::vector<std::string> known = region_codes_;
+  if (national_allowed) known.emplace_back(national_key);
+  row_error(row, "region", unknown_value("region", text, known));
+  return false;
+}
+
+template <typename Enum, std::size_t N>
+bool Reader::read_category(Row& row, std::string_view column, std::string_view noun,
+                           const std::array<std::string_view, N>& keys, Enum& value) {
+  const std::string_view text = field(row, column);
+  const auto category = parse_category<Enum>(text, keys);
+  if (!category) {
+    row_error(row, column, unknown_value(noun, text, as_strings(keys)));
+    return false;
+  }
+  value = *category;
+  return true;
+}
+
+void Reader::read_dossier(Row& row) {
+  const Convention& conv = scenario_.convention;
+  ActualDossier d;
+  const bool has_filing = present(row, "filing_date") && read_date(row, "filing_date", d.filing_date);
+  if (has_filing && d.filing_date > conv.commitment_end) {
+    std::string message = d.filing_date.iso();
+    message += " is after the commitment end (";
+    message += conv.commitment_end.iso();
+    message += ')';
+    row_error(row, "filing_date", message);
+  }
+  d.carryover = has_filing && d.filing_date < conv.commitment_start;
+  read_region(row, false, d.region);
+
+  const std::string_view pathway_text = field(row, "pathway");
+  d.diagnostic = pathway_text == diagnostic_key;
+  // The carry-over's attributes are not used, and a diagnostic has no
+  // trainees or pathway: their attributes are checked only when given.
+  const bool training = !d.carryover && !d.diagnostic;
+  Pathway pathway{};
+  bool has_pathway = false;
+  if (!pathway_text.empty() && !d.diagnostic) {
+    std::vector<std::string> known = as_strings(pathway_keys);
+    known.emplace_back(diagnostic_key);
+    if (const auto p = parse_category<Pathway>(pathway_text, pathway_keys)) {
+      pathway = *p;
+      has_pathway = true;
+    } else {
+      row_error(row, "pathway", unknown_value("pathway", pathway_text, known));
+    }
+  } else if (training) {
+    present(row, "pathway");
+  }
+
+  std::int64_t headcount = 0;
+  const bool has_headcount = !field(row, "headcount").empty() &&
+                             read_count(row, "headcount", 1, size_class_max_headcount.back(), headcount);
+  SizeClass size{};
+  bool has_size =
+      !field(row, "size").empty() && read_category(row, "size", "size class", size_class_keys, size);
+  if (has_headcount && has_size && size_class_of_headcount(headcount) != size) {
+    std::string message = quote(key_of(size));
+    message += " does not match headcount ";
+    message += std::to_string(headcount);
+    message += " (";
+    message += key_of(size_class_of_headcount(headcount));
+    message += ')';
+    row_error(row, "size", message);
+  }
+  if (has_headcount && !has_size) {
+    size = size_class_of_headcount(headcount);
+    has_size = true;
+  }
+  if (training && field(row, "headcount").empty() && field(row, "size").empty())
+    row_error(row, has_column("headcount") ? "headcount" : "size",
+              has_column("headcount") && has_column("size") ? "missing value (give headcount or size)"
+                                                            : "missing value");
+
+  Status status{};
+  bool has_status = false;
+  if (!field(row, "status").empty())
+    has_status = read_category(row, "status", "status", status_keys, status);
+  else if (training)
+    present(row, "status");
+
+  if (training) {
+    if (present(row, "trainees")) read_count(row, "trainees", 1, max_trainees, d.trainees);
+  } else if (!field(row, "trainees").empty()) {
+    std::int64_t trainees = 0;
+    if (read_count(row, "trainees", 0, max_trainees, trainees)) {
+      if (trainees > 0 && d.diagnostic)
+        row_error(row, "trainees", "a diagnostic has no trainees, found " + std::to_string(trainees));
+      else
+        d.trainees = trainees;
+    }
+  }
+  const bool has_committed =
+      present(row, "committed_eur") && read_amount(row, "committed_eur", true, d.committed);
+
+  const std::string_view end_text = field(row, "end_date"), realised_text = field(row, "realised_eur");
+  if (!end_text.empty() || !realised_text.empty()) {
+    if (end_text.empty()) row_error(row, "end_date", "missing value (realised_eur is given)");
+    if (realised_text.empty()) row_error(row, "realised_eur", "missing value (end_date is given)");
+  }
+  Date end_date;
+  if (!end_text.empty() && read_date(row, "end_date", end_date)) {
+    d.end_date = end_date;
+    if (has_filing && end_date < d.filing_date) {
+      std::string message = end_date.iso();
+      message += " is before filing_date ";
+      message += d.filing_date.iso();
+      row_error(row, "end_date", message);
+    }
+  }
+  Cents realised = 0;
+  if (!realised_text.empty() && read_amount(row, "realised_eur", false, realised)) {
+    d.realised = realised;
+    if (has_committed && realised > d.committed) {
+      std::string message = format_euros(realised);
+      message += " exceeds committed_eur ";
+      message += format_euros(d.committed);
+      row_error(row, "realised_eur", message);
+    }
+  }
+
+  // A 2021 training dossier must be one the scenario's rules could commit.
+  if (training && row.ok && has_size && has_status && has_pathway) {
+    d.headcount =
+        has_headcount ? headcount : scenario_.demand.representative_headcount[static_cast<int>(size)];
+    if (find_rule_or_null(scenario_.coverage, Regime::Convention, status, d.headcount, d.filing_date) ==
+        nullptr) {
+      std::string message = "no coverage rule of the scenario covers ";
+      message += quote(key_of(status));
+      message += " at ";
+      if (has_headcount) {
+        message += "headcount ";
+        message += std::to_string(headcount);
+      } else {
+        message += "size ";
+        message += key_of(size);
+        message += " (representative headcount ";
+        message += std::to_string(d.headcount);
+        message += ')';
+      }
+      message += " on ";
+      message += d.filing_date.iso();
+      message += ": it could not have been committed";
+      row_error(row, "status", message);
+    }
+    d.cell = mix_cell(size, status, pathway);
+  }
+
+  if (has_column("dossier_id") && present(row, "dossier_id")) {
+    const std::string id(field(row, "dossier_id"));
+    if (const auto [it, inserted] = dossier_id_lines_.emplace(id, row.line); !inserted)
+      row_error(row, "dossier_id", quote(id) + " already on line " + std::to_string(it->second));
+  }
+  if (row.ok) actuals_.dossiers.push_back(d);
+}
+
+void Reader::read_month(Row& row) {
+  const Convention& conv = scenario_.convention;
+  MonthlyActual m;
+  bool has_month = false;
+  if (present(row, "month")) {
+    const std::string_view text = field(row, "month");
+    if (const auto month = parse_month(text)) {
+      m.month = *month;
+      has_month = true;
+      if (m.month > conv.commitment_end) {
+        std::string message = month_text(m.month);
+        message += " is after the commitment end (";
+        message += conv.commitment_end.iso();
+        message += ')';
+        row_error(row, "month", message);
+      }
+    } else {
+      row_error(row, "month", "expected a month YYYY-MM, found " + quote(text));
+    }
+  }
+  const bool has_region = read_region(row, true, m.region);
+  constexpr std::int64_t unbounded = std::numeric_limits<std::int64_t>::max();
+  const bool has_dossiers = present(row, "dossiers") && read_count(row, "dossiers", 0, unbounded, m.dossiers);
+  const bool has_trainees = present(row, "trainees") && read_count(row, "trainees", 0, unbounded, m.trainees);
+  const bool has_committed =
+      present(row, "committed_eur") && read_amount(row, "committed_eur", false, m.committed);
+  if (has_dossiers && m.dossiers == 0 &&
+      ((has_committed && m.committed > 0) || (has_trainees && m.trainees > 0)))
+    row_error(row, "dossiers", "0 dossiers, but trainees or an amount committed");
+
+  if (has_region) {
+    const bool national = m.region == national_region;
+    if (first_row_line_ == 0) {
+      first_row_line_ = row.line;
+      first_row_national_ = national;
+    } else if (national != first_row_national_) {
+      std::string message = national ? "a national row among regional rows (line "
+                                     : "a regional row among national rows (line ";
+      message += std::to_string(first_row_line_);
+      message += "): give national rows or regional rows, not both";
+      row_error(row, "region", message);
+    }
+    if (has_month) {
+      const auto [it, inserted] = month_lines_.emplace(std::pair{m.month.day_number(), m.region}, row.line);
+      if (!inserted) {
+        std::string message =
+            national ? std::string(national_key) : region_codes_[static_cast<std::size_t>(m.region)];
+        message += " for ";
+        message += month_text(m.month);
+        message += " already on line ";
+        message += std::to_string(it->second);
+        row_error(row, "region", message);
+      }
+    }
+  }
+  if (row.ok) actuals_.months.push_back(m);
+}
+
+Actuals Reader::read(std::string_view text) {
+  actuals_.file = file_;
+  actuals_.content = std::string(text);
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // a byte-order mark (spreadsheets)
+
+  int line_number = 0;
+  int header_line = 0;
+  bool header_ok = false;
+  std::size_t header_size = 0;
+  std::vector<std::string> fields;
+  while (!text.empty()) {
+    const std::size_t end = text.find('\n');
+    const std::string_view line = text.substr(0, end);
+    text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
+    ++line_number;
+    const std::string_view content = trim(line);
+    if (content.empty() || content.front() == '#') continue;  // blank lines and comments
+    const bool split = split_fields(content, fields);
+    if (!split) error(line_number, "row", "a quoted field is not closed");
+    if (header_line == 0) {
+      header_line = line_number;
+      header_ok = split && read_header(line_number, fields);
+      header_size = fields.size();
+      continue;
+    }
+    if (!split) continue;
+    if (!header_ok) continue;
+    if (fields.size() != header_size) {
+      error(line_number, "row",
+            "has " + std::to_string(fields.size()) + " fields, the header " + std::to_string(header_size));
+      continue;
+    }
+    Row row{line_number, &fields, true};
+    if (actuals_.layout == ActualsLayout::Dossiers)
+      read_dossier(row);
+    else
+      read_month(row);
+  }
+  if (header_line == 0) {
+    error(0, "", "no header: the file is empty");
+  } else if (header_ok && diagnostics_.empty() && actuals_.dossiers.empty() && actuals_.months.empty()) {
+    error(header_line, "header", "no data rows follow");
+  }
+  if (!diagnostics_.empty()) {
+    std::stable_sort(diagnostics_.begin(), diagnostics_.end(),
+                     [](const ActualsDiagnostic& a, const ActualsDiagnostic& b) { return a.line < b.line; });
+    throw ActualsError(std::move(diagnostics_));
+  }
+
+  actuals_.national = actuals_.layout == ActualsLayout::Monthly && first_row_national_;
+  Date latest = actuals_.layout == ActualsLayout::Dossiers ? actuals_.dossiers.front().filing_date
+                                                           : actuals_.months.front().month;
+  for (const ActualDossier& d : actuals_.dossiers) latest = std::max(latest, d.filing_date);
+  for (const MonthlyActual& m : actuals_.months) latest = std::max(latest, m.month);
+  actuals_.last_day = last_day_of_month(latest);
+  return std::move(actuals_);
+}
+
+}  // namespace
+
+Actuals parse_actuals(std::string_view text, const std::string& display_name, const Scenario& scenario) {
+  return Reader(display_name, scenario).read(text);
+}
+
+Actuals read_actuals(const std::filesystem::path& path, const Scenario& scenario) {
+  std::ifstream in(path, std::ios::binary);
+  std::error_code ec;
+  if (!in || std::filesystem::is_directory(path, ec)) {
+    std::string message = "cannot read: ";
+    message += in ? std::strerror(EISDIR) : std::strerror(errno);
+    throw ActualsError({{path.string(), 0, "", message}});
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  return parse_actuals(text.str(), path.string(), scenario);
+}
+
+}  // namespace fnesim

@@ -1,0 +1,350 @@
+// Loading a scenario: read the file and its `extends` ancestors, merge them,
+// parse every section, and throw every problem at once (docs/scenario-format.md).
+#include "sim/scenario/scenario.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+
+#include "sim/scenario/reader.hpp"
+#include "sim/scenario/sections.hpp"
+
+namespace fnesim {
+
+std::string ScenarioDiagnostic::to_string() const {
+  std::string out = file.empty() ? std::string("<input>") : file;
+  if (line > 0) {
+    out += ':';
+    out += std::to_string(line);
+    out += ':';
+    out += std::to_string(column);
+  }
+  out += ": ";
+  if (!key_path.empty()) {
+    out += key_path;
+    out += ": ";
+  }
+  out += message;
+  return out;
+}
+
+namespace {
+
+std::string join_diagnostics(const std::vector<ScenarioDiagnostic>& diagnostics) {
+  std::string out;
+  for (const auto& d : diagnostics) {
+    if (!out.empty()) out += '\n';
+    out += d.to_string();
+  }
+  return out;
+}
+
+}  // namespace
+
+ScenarioError::ScenarioError(std::vector<ScenarioDiagnostic> diagnostics)
+    : std::runtime_error(join_diagnostics(diagnostics)), diagnostics_(std::move(diagnostics)) {}
+
+namespace scenario_detail {
+
+const std::vector<SectionSpec>& scenario_sections() {
+  // Order matters: demand uses the regions and dates of convention and the rules of coverage.
+  static const std::vector<SectionSpec> sections = {
+      {"convention", true, parse_convention},
+      {"coverage", false, parse_coverage},
+      {"demand", false, parse_demand},
+      {"steering", false, parse_steering},
+      {"run", false, parse_run},
+  };
+  return sections;
+}
+
+}  // namespace scenario_detail
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace scenario_detail;
+
+constexpr std::string_view builtin_prefix = "<builtin>/";
+
+// One file of an `extends` chain.
+struct ChainFile {
+  std::string display;   // as shown in messages: the path as given, or <builtin>/NAME.toml
+  std::string identity;  // what makes two files the same, for cycle detection
+  bool builtin = false;
+  fs::path dir;  // where a relative `extends` resolves (real files only)
+  std::string text;
+  toml::table table;
+};
+
+const BuiltinScenario* find_builtin(std::string_view name) {
+  for (const BuiltinScenario& b : builtin_scenarios()) {
+    if (b.file_name == name) return &b;
+    if (b.file_name.size() == name.size() + 5 && b.file_name.substr(0, name.size()) == name &&
+        b.file_name.substr(name.size()) == ".toml")
+      return &b;
+  }
+  return nullptr;
+}
+
+std::string builtin_names() {
+  std::string out;
+  for (const BuiltinScenario& b : builtin_scenarios()) {
+    if (!out.empty()) out += ", ";
+    std::string_view name = b.file_name;
+    if (name.size() > 5 && name.substr(name.size() - 5) == ".toml") name.remove_suffix(5);
+    out += name;
+  }
+  return out;
+}
+
+// The file's text, or the system's reason it cannot be read.
+bool read_text(const fs::path& path, std::string& text, std::string& reason) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) {
+    reason = std::strerror(EISDIR);
+    return false;
+  }
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) {
+    reason = std::strerror(errno);
+    return false;
+  }
+  text.clear();
+  char buffer[65536];
+  std::size_t got = 0;
+  while ((got = std::fread(buffer, 1, sizeof buffer, file)) > 0) text.append(buffer, got);
+  const bool failed = std::ferror(file) != 0;
+  const int error = errno;
+  std::fclose(file);
+  if (failed) {
+    reason = std::strerror(error);
+    return false;
+  }
+  return true;
+}
+
+std::string identity_of(const fs::path& path) {
+  std::error_code ec;
+  const fs::path canonical = fs::weakly_canonical(path, ec);
+  return ec ? fs::absolute(path).lexically_normal().string() : canonical.string();
+}
+
+std::unique_ptr<ChainFile> builtin_file(const BuiltinScenario& b) {
+  auto file = std::make_unique<ChainFile>();
+  file->display = std::string(builtin_prefix) + std::string(b.file_name);
+  file->identity = file->display;
+  file->builtin = true;
+  file->text = std::string(b.text);
+  return file;
+}
+
+[[noreturn]] void throw_one(std::string file, std::string message) {
+  ScenarioDiagnostic d;
+  d.file = std::move(file);
+  d.message = std::move(message);
+  throw ScenarioError({std::move(d)});
+}
+
+// Parses the user's file and its ancestors; false (with diagnostics) when the
+// chain cannot be completed: a syntax error, an unreadable parent, a cycle.
+bool resolve_chain(std::vector<std::unique_ptr<ChainFile>>& chain, DiagnosticList& diagnostics) {
+  while (true) {
+    ChainFile& current = *chain.back();
+    try {
+      current.table = toml::parse(current.text, std::string_view(current.display));
+    } catch (const toml::parse_error& e) {
+      std::string description(e.description());
+      constexpr std::string_view toml_prefix = "Error while parsing";
+      if (description.rfind(toml_prefix, 0) == 0) {
+        description = "syntax error while parsing" + description.substr(toml_prefix.size());
+      } else {
+        description = "syntax error: " + description;
+      }
+      diagnostics.add(e.source(), "", std::move(description));
+      return false;
+    }
+    const auto found = current.table.find("extends");
+    if (found == current.table.end()) return true;
+    const toml::key& extends_key = found->first;
+    const toml::node& extends_value = found->second;
+    if (!extends_value.is_string()) {
+      diagnostics.add(
+          extends_key.source(), "extends",
+          "expected a string (the file this scenario builds on), found " + type_name(extends_value));
+      return false;
+    }
+    const std::string target = extends_value.as_string()->get();
+    std::unique_ptr<ChainFile> parent;
+    std::string unreadable;
+    if (!current.builtin) {
+      const fs::path actual = current.dir / target;
+      std::error_code ec;
+      std::string display = actual.lexically_normal().string();
+      if (fs::exists(actual, ec)) {
+        parent = std::make_unique<ChainFile>();
+        std::string reason;
+        if (!read_text(actual, parent->text, reason)) {
+          diagnostics.add(extends_key.source(), "extends", "cannot read '" + display + "': " + reason);
+          return false;
+        }
+        parent->display = std::move(display);
+        parent->identity = identity_of(actual);
+        parent->dir = actual.parent_path();
+      } else {
+        unreadable = "cannot read '" + display + "': " + std::strerror(ENOENT);
+      }
+    }
+    if (parent == nullptr) {
+      if (const BuiltinScenario* b = find_builtin(target)) {
+        parent = builtin_file(*b);
+      } else {
+        std::string message = unreadable.empty() ? "no built-in scenario '" + target + "'" : unreadable;
+        if (!unreadable.empty()) message += ", and no built-in scenario has that name";
+        diagnostics.add(extends_key.source(), "extends", std::move(message));
+        return false;
+      }
+    }
+    for (const auto& earlier : chain) {
+      if (earlier->identity != parent->identity) continue;
+      std::string cycle;
+      for (const auto& c : chain) {
+        cycle += c->display;
+        cycle += " -> ";
+      }
+      cycle += parent->display;
+      diagnostics.add(extends_key.source(), "extends", "cycle: " + cycle);
+      return false;
+    }
+    chain.push_back(std::move(parent));
+  }
+}
+
+void sort_diagnostics(std::vector<ScenarioDiagnostic>& diagnostics,
+                      const std::vector<std::unique_ptr<ChainFile>>& chain) {
+  auto file_order = [&](const std::string& file) {
+    for (std::size_t i = 0; i < chain.size(); ++i)
+      if (chain[i]->display == file) return i;
+    return chain.size();
+  };
+  std::stable_sort(diagnostics.begin(), diagnostics.end(), [&](const auto& a, const auto& b) {
+    const auto fa = file_order(a.file), fb = file_order(b.file);
+    if (fa != fb) return fa < fb;
+    if ((a.line == 0) != (b.line == 0)) return b.line == 0;
+    if (a.line != b.line) return a.line < b.line;
+    return a.column < b.column;
+  });
+}
+
+std::string default_name(const std::string& display) {
+  std::string stem = fs::path(display).stem().string();
+  return stem.empty() ? std::string("scenario") : stem;
+}
+
+Scenario load_chain(std::unique_ptr<ChainFile> first) {
+  std::vector<std::unique_ptr<ChainFile>> chain;
+  chain.push_back(std::move(first));
+  ReadContext ctx;
+  if (!resolve_chain(chain, ctx.diagnostics)) {
+    sort_diagnostics(ctx.diagnostics.items(), chain);
+    throw ScenarioError(std::move(ctx.diagnostics.items()));
+  }
+
+  // Root-most ancestor first: each more derived file is merged over the result.
+  // `name` and `description` describe the file they are written in: not inherited.
+  MergedTable root;
+  const int n = static_cast<int>(chain.size());
+  for (int i = n - 1; i >= 0; --i) {
+    std::set<std::string, std::less<>> skip = {"extends"};
+    if (i > 0) skip.insert({"name", "description"});
+    merge_layer(root, chain[static_cast<std::size_t>(i)]->table, n - 1 - i, skip);
+  }
+  root.origin = root.latest = &chain.front()->table;
+
+  Scenario scenario;
+  TableReader top(root, "", ctx);
+  scenario.name = top.string("name").value_or(default_name(chain.front()->display));
+  scenario.description = top.string("description").value_or("");
+  top.entry("extends");
+  ParseState state{scenario, ctx};
+  for (const SectionSpec& spec : scenario_sections()) {
+    if (!top.has(spec.name)) {
+      if (spec.required) {
+        ctx.diagnostics.add(top.where(), std::string(spec.name),
+                            "missing required section [" + std::string(spec.name) + "]");
+      } else {
+        MergedTable empty;
+        empty.origin = empty.latest = root.origin;
+        TableReader section(empty, std::string(spec.name), ctx);
+        spec.parse(section, state);
+      }
+      continue;
+    }
+    if (auto section = top.table(spec.name)) spec.parse(*section, state);
+  }
+  top.finish();
+
+  if (!ctx.diagnostics.empty()) {
+    sort_diagnostics(ctx.diagnostics.items(), chain);
+    throw ScenarioError(std::move(ctx.diagnostics.items()));
+  }
+
+  // Provenance: the merged scenario as TOML that loads back to the same scenario.
+  root.entries.erase("name");
+  root.entries.erase("description");
+  std::string resolved = "# Resolved scenario (extends applied) from:";
+  for (const auto& file : chain) {
+    resolved += ' ';
+    resolved += file->display;
+  }
+  resolved += "\nname = ";
+  resolved += toml_value_text(toml::value<std::string>(scenario.name));
+  resolved += "\ndescription = ";
+  resolved += toml_value_text(toml::value<std::string>(scenario.description));
+  resolved += '\n';
+  resolved += to_toml(root);
+  scenario.resolved_toml = std::move(resolved);
+  for (const auto& file : chain) scenario.source_files.push_back(file->display);
+  return scenario;
+}
+
+}  // namespace
+
+Scenario load_scenario_file(const std::filesystem::path& path) {
+  auto file = std::make_unique<ChainFile>();
+  file->display = path.string();
+  std::string reason;
+  if (!read_text(path, file->text, reason)) throw_one(file->display, "cannot read: " + reason);
+  file->identity = identity_of(path);
+  file->dir = path.parent_path();
+  return load_chain(std::move(file));
+}
+
+Scenario load_scenario_text(const std::string& text, const std::string& display_name,
+                            const std::filesystem::path& base_dir) {
+  auto file = std::make_unique<ChainFile>();
+  file->display = display_name;
+  file->text = text;
+  file->identity = identity_of(base_dir / fs::path(display_name).filename());
+  file->dir = base_dir;
+  return load_chain(std::move(file));
+}
+
+Scenario load_default_scenario() {
+  const BuiltinScenario* b = find_builtin(default_scenario_file);
+  if (b == nullptr) throw_one(std::string(default_scenario_file), "the default scenario is not built in");
+  return load_chain(builtin_file(*b));
+}
+
+Scenario load_scenario_argument(const std::string& path_or_builtin_name) {
+  std::error_code ec;
+  if (fs::exists(path_or_builtin_name, ec)) return load_scenario_file(path_or_builtin_name);
+  if (const BuiltinScenario* b = find_builtin(path_or_builtin_name)) return load_chain(builtin_file(*b));
+  throw_one(path_or_builtin_name, std::string("cannot read: ") + std::strerror(ENOENT) +
+                                      "; it is not a built-in scenario either (built-in: " + builtin_names() +
+                                      ")");
+}
+
+}  // namespace fnesim

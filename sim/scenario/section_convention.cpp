@@ -1,0 +1,131 @@
+// Section [convention]: envelope, fees, dates and regions (art. 5, 6, 7 and annex).
+#include <map>
+
+#include "sim/scenario/sections.hpp"
+
+namespace fnesim::scenario_detail {
+namespace {
+
+constexpr std::array<std::string_view, 2> fee_mode_keys = {"pro-rata", "national"};
+
+void parse_regions(TableReader& convention, ParseState& state, Convention& out) {
+  auto regions = convention.table("regions", true);
+  if (!regions) return;
+  bool ok = true;
+  std::map<std::string, std::string> code_by_name;
+  for (const std::string& code : regions->keys_in_order()) {
+    auto region = regions->table(code);
+    if (!region) {
+      ok = false;
+      continue;
+    }
+    const auto name = region->string("name", true);
+    const auto envelope = region->money("envelope_eur", true);
+    region->finish();
+    if (!name || !envelope) {
+      ok = false;
+      continue;
+    }
+    const auto [it, inserted] = code_by_name.emplace(*name, code);
+    if (!inserted) {
+      region->error("name", "region name \"" + *name + "\" is already the name of region " + it->second);
+      ok = false;
+      continue;
+    }
+    out.regions.push_back(Region{code, *name, *envelope});
+  }
+  if (regions->keys_in_order().empty()) {
+    regions->error_here("at least one region is needed");
+    ok = false;
+  }
+  state.regions_ok = ok;
+}
+
+}  // namespace
+
+void parse_convention(TableReader& section, ParseState& state) {
+  Convention& out = state.scenario.convention;
+  const auto total = section.money("total_envelope_eur", true);
+  const auto fee_rate = section.rate("fee_rate", true);
+  const auto fee_mode = section.choice("fee_mode", fee_mode_keys);
+  if (total) out.total_envelope = *total;
+  if (fee_rate) out.fee_rate = *fee_rate;
+  if (fee_mode) out.fee_mode = static_cast<FeeMode>(*fee_mode);
+
+  const auto start = section.date("commitment_start", true);
+  const auto end = section.date("commitment_end", true);
+  const auto training_end = section.date("training_end", true);
+  bool dates_ok = start && end && training_end;
+  if (start && end && *end < *start) {
+    section.error("commitment_end",
+                  "commitment_end " + end->iso() + " is before commitment_start " + start->iso());
+    dates_ok = false;
+  }
+  if (end && training_end && *training_end < *end) {
+    section.error("training_end",
+                  "training_end " + training_end->iso() + " is before commitment_end " + end->iso());
+    dates_ok = false;
+  }
+  if (start) out.commitment_start = *start;
+  if (end) out.commitment_end = *end;
+  if (training_end) out.training_end = *training_end;
+  state.dates_ok = dates_ok;
+
+  // Art. 5: the steering committee meets during the convention's life.
+  if (const MergedEntry* e = section.entry("steering_committee_dates")) {
+    const std::string path = section.key_path("steering_committee_dates");
+    const toml::array* dates = e->value != nullptr ? e->value->as_array() : nullptr;
+    if (dates == nullptr) {
+      section.error(
+          "steering_committee_dates",
+          "expected an array of dates, found " + (e->value ? type_name(*e->value) : std::string("a table")));
+    } else {
+      for (std::size_t i = 0; i < dates->size(); ++i) {
+        const toml::node& node = *dates->get(i);
+        const std::string item_path = path + "[" + std::to_string(i) + "]";
+        const auto date = read_date(node, item_path, state.ctx);
+        if (!date) continue;
+        if (dates_ok && (*date < out.commitment_start || out.training_end < *date)) {
+          state.ctx.diagnostics.add(node.source(), item_path,
+                                    date->iso() + " is outside the convention, " +
+                                        out.commitment_start.iso() + " to " + out.training_end.iso());
+          continue;
+        }
+        if (!out.steering_committee_dates.empty() && !(out.steering_committee_dates.back() < *date)) {
+          state.ctx.diagnostics.add(node.source(), item_path,
+                                    date->iso() + " does not come after " +
+                                        out.steering_committee_dates.back().iso() +
+                                        "; list the dates in increasing order, once each");
+          continue;
+        }
+        out.steering_committee_dates.push_back(*date);
+      }
+    }
+  }
+
+  parse_regions(section, state, out);
+  section.finish();
+
+  // Annex: the regional envelopes split the whole budget (net of fees when those
+  // are kept aside nationally).
+  if (state.regions_ok && total && fee_rate) {
+    Cents sum = 0;
+    for (const Region& r : out.regions) sum += r.envelope;
+    const bool national = out.fee_mode == FeeMode::National;
+    const Cents expected =
+        national ? out.total_envelope - apply_rate(out.total_envelope, out.fee_rate) : out.total_envelope;
+    if (sum != expected) {
+      const Cents gap = sum - expected;
+      std::string message = "regional envelopes sum to " + format_euros(sum) + " EUR, " +
+                            format_euros(gap < 0 ? -gap : gap) + " EUR " + (gap < 0 ? "less" : "more") +
+                            " than ";
+      message += national ? "total_envelope_eur less the fees (" + format_euros(expected) +
+                                " EUR, fee_mode = \"national\")"
+                          : "total_envelope_eur (" + format_euros(expected) + " EUR)";
+      state.ctx.diagnostics.add(section.table().entries.at("regions").where(), section.key_path("regions"),
+                                std::move(message));
+    }
+  }
+}
+
+}  // namespace fnesim::scenario_detail

@@ -1,0 +1,40 @@
+#pragma once
+// The sections of a scenario file, each parsed by one function. A new section
+// (e.g. `steering`, `actuals`) plugs in by writing its parse function and adding
+// it to scenario_sections(); sections are parsed in that order, so a later one
+// may rely on what earlier ones produced (demand needs the regions).
+#include <string_view>
+#include <vector>
+
+#include "sim/scenario/scenario.hpp"
+#include "sim/scenario/reader.hpp"
+
+namespace fnesim::scenario_detail {
+
+struct ParseState {
+  Scenario& scenario;
+  ReadContext& ctx;
+  // What later sections may rely on: set only when the part parsed cleanly, so
+  // that one mistake does not cascade into a page of consequences.
+  bool regions_ok = false;  // convention.regions and the envelopes are usable
+  bool dates_ok = false;    // commitment window and training end are usable
+  bool coverage_ok = false;
+};
+
+using SectionParser = void (*)(TableReader& section, ParseState& state);
+
+struct SectionSpec {
+  std::string_view name;
+  bool required;  // absent optional sections are parsed as empty tables (all defaults)
+  SectionParser parse;
+};
+
+const std::vector<SectionSpec>& scenario_sections();
+
+void parse_convention(TableReader& section, ParseState& state);
+void parse_coverage(TableReader& section, ParseState& state);
+void parse_demand(TableReader& section, ParseState& state);
+void parse_run(TableReader& section, ParseState& state);
+void parse_steering(TableReader& section, ParseState& state);
+
+}  // namespace fnesim::scenario_detail

@@ -1,0 +1,209 @@
+// Forecasting from actuals end to end, as a user runs it: `run --actuals
+// --as-of` (the prior-against-posterior table, refusals of bad input, the
+// run file's /actuals record, uncertainty shrinking as the cut-off
+// advances), `backtest`, `synthesize-actuals` and the mid-September 2021 example.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include "support/command.hpp"
+#include "results/hdf5.hpp"
+#include "results/sha256.hpp"
+
+namespace fnesim {
+namespace {
+
+using testing::read_text;
+using testing::run_fnesim;
+using testing::scratch_path;
+
+const std::string source = FNESIM_SOURCE_DIR;
+const std::string synthetic_scenario = "'" + source + "/tests/data/actuals/synthetic.toml'";
+const std::string synthetic_actuals_path = source + "/tests/data/actuals/synthetic-dossiers.csv";
+const std::string synthetic_actuals = "'" + synthetic_actuals_path + "'";
+
+std::string run_from(const std::string& as_of, int replications = 60, const std::string& extra = "") {
+  std::string arguments = "run ";
+  arguments += synthetic_scenario;
+  arguments += " --actuals ";
+  arguments += synthetic_actuals;
+  arguments += " --as-of ";
+  arguments += as_of;
+  arguments += " --seed 5 -n ";
+  arguments += std::to_string(replications);
+  arguments += ' ';
+  arguments += extra;
+  return arguments;
+}
+
+TEST(CliActuals, RunPrintsWhatWasLearntThenTheRunTable) {
+  const auto run = run_fnesim(run_from("2021-07-01"));
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.err, "");
+  const std::size_t learnt = run.out.find("Forecast from actuals: ");
+  const std::size_t table = run.out.find("fnesim run: synthetic");
+  ASSERT_NE(learnt, std::string::npos) << run.out;
+  ASSERT_NE(table, std::string::npos) << run.out;
+  EXPECT_LT(learnt, table);
+  for (const char* text :
+       {"cut-off 2021-07-01", "Prior: mean 1, CV 22.4 %", "Posterior mean", "90 % credible", "Common factor",
+        "cost_per_trainee.mean_eur.covid_specific", "trainees.weights", "P(exhausted)"})
+    EXPECT_NE(run.out.find(text), std::string::npos) << text;
+}
+
+TEST(CliActuals, RunFromActualsIsIdenticalForOneAndTwoThreads) {
+  const std::string one = scratch_path("one.json"), two = scratch_path("two.json");
+  ASSERT_EQ(run_fnesim(run_from("2021-06-01", 80, "-j 1 --force --summary-json '" + one + "'")).exit_code, 0);
+  ASSERT_EQ(run_fnesim(run_from("2021-06-01", 80, "-j 2 --force --summary-json '" + two + "'")).exit_code, 0);
+  EXPECT_FALSE(read_text(one).empty());
+  EXPECT_EQ(read_text(one), read_text(two));
+  std::filesystem::remove(one);
+  std::filesystem::remove(two);
+}
+
+TEST(CliActuals, ActualsAndCutOffGoTogether) {
+  const auto no_cut_off = run_fnesim("run reference-r1 -n 10 --actuals " + synthetic_actuals);
+  EXPECT_EQ(no_cut_off.exit_code, 2);
+  EXPECT_NE(no_cut_off.err.find("--actuals requires --as-of"), std::string::npos) << no_cut_off.err;
+  const auto no_actuals = run_fnesim("run reference-r1 -n 10 --as-of 2021-07-01");
+  EXPECT_EQ(no_actuals.exit_code, 2);
+  EXPECT_NE(no_actuals.err.find("--as-of requires --actuals"), std::string::npos) << no_actuals.err;
+  const auto bad_date = run_fnesim(run_from("2021-07-32"));
+  EXPECT_EQ(bad_date.exit_code, 2);
+  EXPECT_EQ(bad_date.err, "fnesim run: --as-of: expected a date YYYY-MM-DD, found '2021-07-32'\n");
+  EXPECT_EQ(bad_date.out, "");
+}
+
+TEST(CliActuals, BadActualsAreAllReportedAndNothingIsWritten) {
+  const std::string csv = scratch_path("bad.csv"), json = scratch_path("bad.json");
+  std::ofstream(csv) << "month,region,dossiers,trainees,committed_eur\n"
+                        "2021-03,ARA,10,20,12.345\n"
+                        "2021-13,XYZ,10,20,1.00\n";
+  const auto run = run_fnesim("run observed-2021 -n 10 --actuals '" + csv +
+                              "' --as-of 2021-04-01 --summary-json '" + json + "'");
+  EXPECT_EQ(run.exit_code, 2);
+  const std::string expected =
+      csv +
+      ":2: committed_eur: expected an amount in EUR: digits, a dot and at most two "
+      "decimals (1234.56), found '12.345'\n" +
+      csv + ":3: month: expected a month YYYY-MM, found '2021-13'\n" + csv +
+      ":3: region: unknown region 'XYZ'; expected one of ARA, BFC, BRE, CVL, GES, HDF, "
+      "IDF, NOR, NAQ, OCC, PAC, PDL, national\n";
+  EXPECT_EQ(run.err, expected);
+  EXPECT_EQ(run.out, "");
+  EXPECT_FALSE(std::filesystem::exists(json));
+
+  const auto missing = run_fnesim("run observed-2021 -n 10 --actuals no-such.csv --as-of 2021-04-01");
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_EQ(missing.err, "no-such.csv: cannot read: No such file or directory\n");
+
+  const auto late = run_fnesim(run_from("2022-01-15"));
+  EXPECT_EQ(late.exit_code, 2);
+  EXPECT_EQ(late.err,
+            synthetic_actuals_path +
+                ": cut-off 2022-01-15: must fall after the commitment start (2021-01-01) and no later "
+                "than the commitment end (2021-12-31)\n");
+  std::filesystem::remove(csv);
+}
+
+// The 5 % and 95 % quantiles of the national commitments in a run file.
+std::pair<std::int64_t, std::int64_t> national_committed_range(const std::string& path) {
+  const hdf5::File file = hdf5::File::open_read_only(path);
+  std::vector<std::int64_t> committed =
+      file.open_dataset("replications/national/committed_cents").read<std::int64_t>();
+  std::sort(committed.begin(), committed.end());
+  const auto at = [&](double p) { return committed[static_cast<std::size_t>(p * (committed.size() - 1))]; };
+  return {at(0.05), at(0.95)};
+}
+
+TEST(CliActuals, UncertaintyShrinksAsTheCutOffAdvancesAndTheRunFileRecordsTheActuals) {
+  const std::string early = scratch_path("early.h5"), late = scratch_path("late.h5");
+  ASSERT_EQ(
+      run_fnesim(run_from("2021-04-01", 300, "--force --no-trajectories --out '" + early + "'")).exit_code,
+      0);
+  ASSERT_EQ(
+      run_fnesim(run_from("2021-10-01", 300, "--force --no-trajectories --out '" + late + "'")).exit_code, 0);
+  const auto [early_low, early_high] = national_committed_range(early);
+  const auto [late_low, late_high] = national_committed_range(late);
+  // Half a year more of actuals: the 90 % range of the year's commitments at
+  // least halves (it goes from about 20 % of the median to under 10 %; the
+  // Monte-Carlo error of a 5 % quantile of 300 replications is far smaller).
+  EXPECT_LT(late_high - late_low, (early_high - early_low) / 2)
+      << early_low << "–" << early_high << " then " << late_low << "–" << late_high;
+
+  const hdf5::File file = hdf5::File::open_read_only(late);
+  const hdf5::Group actuals = file.open_group("actuals");
+  EXPECT_EQ(actuals.string_attribute("as_of"), "2021-10-01");
+  EXPECT_EQ(actuals.string_attribute("file"), synthetic_actuals_path);
+  EXPECT_EQ(actuals.string_attribute("sha256"), sha256_hex(read_text(synthetic_actuals_path)));
+  EXPECT_EQ(actuals.string_attribute("layout"), "dossiers");
+  const auto dossiers = actuals.open_dataset("observed_dossiers").read<std::int64_t>();
+  ASSERT_EQ(dossiers.size(), 12u);
+  const auto shape = actuals.open_dataset("uptake_posterior_shape").read<double>();
+  const auto rate = actuals.open_dataset("uptake_posterior_rate").read<double>();
+  const auto mean = actuals.open_dataset("uptake_posterior_mean").read<double>();
+  for (std::size_t r = 0; r < 12; ++r) EXPECT_DOUBLE_EQ(mean[r], shape[r] / rate[r]);
+  const auto common = actuals.open_dataset("common/observed_dossiers").read_scalar<std::int64_t>();
+  std::int64_t sum = 0;
+  for (std::int64_t d : dossiers) sum += d;
+  EXPECT_EQ(common, sum);
+  EXPECT_EQ(actuals.open_dataset("parameters/name").read_strings().size(), 5u);
+  std::filesystem::remove(early);
+  std::filesystem::remove(late);
+}
+
+TEST(CliActuals, BacktestReportsCalibrationAndRefusesBadCutOffsAtOnce) {
+  const std::string arguments = "backtest " + synthetic_scenario + " --actuals " + synthetic_actuals;
+  const auto table = run_fnesim(arguments + " --cutoffs 2021-04-01,2021-10-01 -n 80");
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  for (const char* text : {"National cumulative commitments at 2021-12-31", "2021-04-01", "2021-10-01",
+                           "Calibration", "In 50 %", "In 90 %", "All"})
+    EXPECT_NE(table.out.find(text), std::string::npos) << text;
+
+  const auto json = run_fnesim(arguments + " --cutoffs 2021-10-01 -n 80 --json");
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  // 12 regions and the nation at the ends of October, November and December.
+  EXPECT_NE(json.out.find("\"comparisons\": 39"), std::string::npos) << json.out.substr(0, 2000);
+  EXPECT_NE(json.out.find("\"region\": \"national\""), std::string::npos);
+
+  const auto bad = run_fnesim(arguments + " --cutoffs 2021-01-01,2021-04-01,2021-04-01 -n 10");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_EQ(bad.err,
+            synthetic_actuals_path +
+                ": cut-off 2021-01-01: must fall after the commitment start (2021-01-01) and no later "
+                "than the commitment end (2021-12-31)\n" +
+                synthetic_actuals_path + ": cut-off 2021-04-01: given twice\n");
+  const auto bad_date = run_fnesim(arguments + " --cutoffs 2021-04-31 -n 10");
+  EXPECT_EQ(bad_date.exit_code, 2);
+  EXPECT_EQ(bad_date.err, "fnesim backtest: --cutoffs: expected dates YYYY-MM-DD, found '2021-04-31'\n");
+}
+
+TEST(CliActuals, TheShippedSyntheticActualsAreWhatSynthesizeActualsWrites) {
+  const std::string out = scratch_path("synthetic.csv");
+  const auto run = run_fnesim("synthesize-actuals " + synthetic_scenario +
+                              " --seed 2021 --replication 0 -o '" + out + "'");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(read_text(out), read_text(synthetic_actuals_path))
+      << "the simulator's draws changed: regenerate the file with the command in "
+         "tests/data/actuals/synthetic.toml";
+  // An existing file is kept without --force.
+  EXPECT_EQ(
+      run_fnesim("synthesize-actuals " + synthetic_scenario + " --seed 2021 --replication 0 -o '" + out + "'")
+          .exit_code,
+      2);
+  std::filesystem::remove(out);
+}
+
+TEST(CliActuals, TheMidSeptember2021ExampleRuns) {
+  const auto run = run_fnesim("run observed-september-2021 -n 20 --actuals '" + source +
+                              "/scenarios/actuals/national-2021-09-15.csv' --as-of 2021-09-16");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  for (const char* text : {"national monthly aggregates", "62 000 000", "4 200", "47 300",
+                           "fnesim run: observed-september-2021"})
+    EXPECT_NE(run.out.find(text), std::string::npos) << text;
+}
+
+}  // namespace
+}  // namespace fnesim

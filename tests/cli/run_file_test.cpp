@@ -1,0 +1,248 @@
+// The binary: `run --out`, `inspect`, `export`, their exit codes, --force,
+// and what is left on disk after Ctrl-C or a full disk (nothing).
+#include <fcntl.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "results/hdf5.hpp"
+#include "support/test_files.hpp"
+
+extern char** environ;
+
+namespace fnesim {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::ScratchDirectory;
+
+struct Outcome {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+// Runs `fnesim <arguments>` in `dir` through the shell (arguments are simple words).
+Outcome fnesim(const ScratchDirectory& dir, const std::string& arguments,
+               const std::string& shell_prefix = "") {
+  std::string command = "cd '";
+  command += dir.path().string();
+  command += "' && ";
+  command += shell_prefix;
+  command += "'";
+  command += FNESIM_BINARY;
+  command += "' ";
+  command += arguments;
+  command += " > .stdout 2> .stderr";
+  const int status = std::system(command.c_str());
+  Outcome outcome;
+  outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  outcome.out = testing::read_text(dir / ".stdout");
+  outcome.err = testing::read_text(dir / ".stderr");
+  std::filesystem::remove(dir / ".stdout");
+  std::filesystem::remove(dir / ".stderr");
+  return outcome;
+}
+
+std::vector<std::string> lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+std::vector<std::string> split(const std::string& line) {
+  std::vector<std::string> cells;
+  std::string cell;
+  std::istringstream in(line);
+  while (std::getline(in, cell, ',')) cells.push_back(cell);
+  if (!line.empty() && line.back() == ',') cells.emplace_back();
+  return cells;
+}
+
+std::string cell(const std::vector<std::string>& header, const std::vector<std::string>& row,
+                 const std::string& name) {
+  for (std::size_t i = 0; i < header.size(); ++i)
+    if (header[i] == name) return i < row.size() ? row[i] : "";
+  ADD_FAILURE() << "no column " << name;
+  return "";
+}
+
+TEST(CliRunFile, InspectAndExportShowWhatRunShowed) {
+  ScratchDirectory dir;
+  const Outcome run = fnesim(dir, "run -n 60 -j 2 --out run.h5 --summary-json run.json");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(dir.listing(), "run.h5 run.json");
+
+  const Outcome inspect = fnesim(dir, "inspect run.h5");
+  ASSERT_EQ(inspect.exit_code, 0) << inspect.err;
+  EXPECT_THAT(inspect.out, HasSubstr("(fnesim-results, format 1.1)"));
+  EXPECT_THAT(inspect.out, HasSubstr("60 replications, seed 20210118"));
+  EXPECT_THAT(inspect.out, HasSubstr("<builtin>/convention-2021.toml"));
+  // The same table, timing line included, as the run printed.
+  ASSERT_GE(inspect.out.size(), run.out.size());
+  EXPECT_EQ(inspect.out.substr(inspect.out.size() - run.out.size()), run.out);
+
+  const Outcome scenario = fnesim(dir, "inspect run.h5 --scenario");
+  EXPECT_EQ(scenario.exit_code, 0);
+  EXPECT_THAT(scenario.out, HasSubstr("[convention]"));
+
+  const Outcome json = fnesim(dir, "export run.h5 --summary-json again.json");
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  EXPECT_EQ(testing::read_text(dir / "again.json"), testing::read_text(dir / "run.json"));
+
+  const Outcome csv = fnesim(dir, "export run.h5 --csv csv");
+  ASSERT_EQ(csv.exit_code, 0) << csv.err;
+  const auto regions = lines(testing::read_text(dir / "csv/regions.csv"));
+  const auto replications = lines(testing::read_text(dir / "csv/replications.csv"));
+  const auto national = lines(testing::read_text(dir / "csv/national_replications.csv"));
+  const auto fan = lines(testing::read_text(dir / "csv/monthly_fan.csv"));
+  const auto by_month = lines(testing::read_text(dir / "csv/exhaustion_by_month.csv"));
+  const hdf5::File file = hdf5::File::open_read_only(dir / "run.h5");
+  const std::size_t months = file.open_dataset("summary/month").element_count();
+  EXPECT_EQ(regions.size(), 1u + 12 + 1);
+  EXPECT_EQ(replications.size(), 1u + 60 * 12);
+  EXPECT_EQ(national.size(), 1u + 60);
+  EXPECT_EQ(fan.size(), 1u + 13 * 2 * months);
+  EXPECT_EQ(by_month.size(), 1u + 12 * months);
+  EXPECT_EQ(replications[0].substr(0, 45), "replication,region,exhaustion_day,committed_c");
+  EXPECT_EQ(fan[0], "region,month,measure,mean_eur,q05_eur,q10_eur,q25_eur,q50_eur,q75_eur,q90_eur,q95_eur");
+
+  // Cross-checks between files: the national row of regions.csv and the last
+  // month of the national cumulative commitments describe the same amounts.
+  const auto header = split(regions[0]);
+  const auto national_row = split(regions.back());
+  EXPECT_EQ(cell(header, national_row, "code"), "national");
+  EXPECT_EQ(cell(header, national_row, "p_exhausted_mean"), "");                 // a regional figure
+  EXPECT_EQ(cell(header, split(regions[1]), "additional_needed_mean_eur"), "");  // a national one
+  EXPECT_EQ(cell(header, split(regions[1]), "name"), "Auvergne-Rhône-Alpes");
+  const double committed = std::stod(cell(header, national_row, "committed_mean_eur"));
+  const auto fan_header = split(fan[0]);
+  std::string last_national;
+  for (const auto& line : fan)
+    if (line.rfind("national,", 0) == 0 && line.find(",cumulative_commitments,") != std::string::npos)
+      last_national = line;
+  const double fan_committed = std::stod(cell(fan_header, split(last_national), "mean_eur"));
+  EXPECT_NEAR(fan_committed, committed, 1e-9 * committed);
+  // Replication 0, region ARA: the same committed amount in cents as the HDF5 file.
+  const auto rep_header = split(replications[0]);
+  const auto first = split(replications[1]);
+  EXPECT_EQ(cell(rep_header, first, "region"), "ARA");
+  EXPECT_EQ(std::stoll(cell(rep_header, first, "committed_cents")),
+            file.open_dataset("replications/committed_cents").read_rows<std::int64_t>(0, 1)[0]);
+}
+
+TEST(CliRunFile, ExitCodesAndForce) {
+  ScratchDirectory dir;
+  ASSERT_EQ(fnesim(dir, "run -n 8 --out run.h5").exit_code, 0);
+  const std::string original = testing::read_text(dir / "run.h5");
+
+  // An existing target: refused before the run (2) and left alone; --force replaces it.
+  Outcome again = fnesim(dir, "run -n 9 --out run.h5");
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_THAT(again.err, HasSubstr("run.h5: exists already (use --force to overwrite)"));
+  EXPECT_EQ(testing::read_text(dir / "run.h5"), original);
+  EXPECT_EQ(fnesim(dir, "run -n 9 --out run.h5 --force").exit_code, 0);
+  EXPECT_THAT(fnesim(dir, "inspect run.h5").out, HasSubstr("9 replications"));
+
+  // An unwritable place: a failure of the job (1), with the path named.
+  const Outcome nowhere = fnesim(dir, "run -n 8 --out missing-dir/run.h5");
+  EXPECT_EQ(nowhere.exit_code, 1);
+  EXPECT_THAT(nowhere.err, HasSubstr("missing-dir/run.h5: directory missing-dir does not exist"));
+
+  // Reading: anything but a readable fnesim file of a known major version is bad input (2).
+  EXPECT_EQ(fnesim(dir, "inspect absent.h5").exit_code, 2);
+  testing::write_text(dir / "notes.h5", "not HDF5");
+  const Outcome text = fnesim(dir, "inspect notes.h5");
+  EXPECT_EQ(text.exit_code, 2);
+  EXPECT_THAT(text.err, HasSubstr("notes.h5: not an HDF5 file"));
+  {
+    hdf5::File other = hdf5::File::create(dir / "other.h5");
+    other.set_string_attribute("filetype", "something-else");
+    other.close();
+  }
+  const Outcome other = fnesim(dir, "inspect other.h5");
+  EXPECT_EQ(other.exit_code, 2);
+  EXPECT_THAT(other.err, HasSubstr("is a 'something-else' file, not an fnesim results file"));
+  {
+    hdf5::File future = hdf5::File::open_read_write(dir / "run.h5");
+    const std::int32_t version[] = {3, 1};
+    future.set_attribute<std::int32_t>("format_version", version);
+    future.close();
+  }
+  const Outcome future = fnesim(dir, "export run.h5 --summary-json s.json");
+  EXPECT_EQ(future.exit_code, 2);
+  EXPECT_THAT(future.err, HasSubstr("format version 3.1, but this fnesim reads format 1.x only"));
+  EXPECT_FALSE(std::filesystem::exists(dir / "s.json"));
+
+  // export: nothing asked, existing outputs without --force.
+  ASSERT_EQ(fnesim(dir, "run -n 8 --no-trajectories --out small.h5").exit_code, 0);
+  EXPECT_EQ(fnesim(dir, "export small.h5").exit_code, 2);
+  const Outcome first = fnesim(dir, "export small.h5 --csv out");
+  EXPECT_EQ(first.exit_code, 0);
+  EXPECT_THAT(first.err, HasSubstr("monthly_fan.csv not written: the run was made with --no-trajectories"));
+  testing::write_text(dir / "out/regions.csv", "mine");
+  const Outcome refused = fnesim(dir, "export small.h5 --csv out");
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_THAT(refused.err, HasSubstr("regions.csv: exists already (use --force to overwrite)"));
+  EXPECT_EQ(testing::read_text(dir / "out/regions.csv"), "mine");
+  EXPECT_EQ(fnesim(dir, "export small.h5 --csv out --force").exit_code, 0);
+  EXPECT_NE(testing::read_text(dir / "out/regions.csv"), "mine");
+  EXPECT_EQ(fnesim(dir, "run -n 8 --no-trajectories").exit_code, 2);  // --no-trajectories needs --out
+}
+
+TEST(CliRunFile, CtrlCLeavesNoFile) {
+  ScratchDirectory dir;
+  const std::string binary = FNESIM_BINARY;
+  const std::string target = (dir / "run.h5").string();
+  std::vector<std::string> args{binary, "run", "-n", "100000000", "-j", "1", "--out", target};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+  pid_t pid = 0;
+  ASSERT_EQ(posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv.data(), environ), 0);
+  posix_spawn_file_actions_destroy(&actions);
+
+  // Wait until the run is under way (its temporary file exists), then Ctrl-C.
+  const std::string temporary = target + ".tmp." + std::to_string(pid);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (!std::filesystem::exists(temporary) && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_TRUE(std::filesystem::exists(temporary));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // some replications written
+  ASSERT_EQ(::kill(pid, SIGINT), 0);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status)) << "killed by signal " << WTERMSIG(status);
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  EXPECT_EQ(dir.listing(), "");
+}
+
+TEST(CliRunFile, AFullDiskFailsCleanly) {
+  // RLIMIT_FSIZE stands in for a full disk: with SIGXFSZ ignored, writes
+  // beyond 40 KiB fail with EFBIG, as they would with ENOSPC.
+  ScratchDirectory dir;
+  const Outcome full = fnesim(dir, "run -n 100 -j 2 --out run.h5", "trap '' XFSZ; ulimit -f 40; exec ");
+  EXPECT_EQ(full.exit_code, 1);
+  EXPECT_THAT(full.err, HasSubstr("run.h5: cannot write the run file"));
+  EXPECT_THAT(full.err, HasSubstr("nothing written"));
+  EXPECT_EQ(dir.listing(), "");
+}
+
+}  // namespace
+}  // namespace fnesim

@@ -1,0 +1,91 @@
+// `fnesim run` end to end: thread-count invariance of what a user gets, the
+// summary JSON's shape, --precision, and refusals of bad input.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "support/command.hpp"
+
+namespace fnesim {
+namespace {
+
+using testing::read_text;
+using testing::run_fnesim;
+using testing::scratch_path;
+
+TEST(CliRun, SummaryIsIdenticalForOneAndTwoThreads) {
+  const std::string one = scratch_path("one.json"), two = scratch_path("two.json");
+  ASSERT_EQ(run_fnesim("run -n 60 --seed 3 -j 1 --summary-json '" + one + "'").exit_code, 0);
+  ASSERT_EQ(run_fnesim("run -n 60 --seed 3 -j 2 --summary-json '" + two + "'").exit_code, 0);
+  const std::string a = read_text(one), b = read_text(two);
+  EXPECT_FALSE(a.empty());
+  EXPECT_EQ(a, b);
+  for (const char* key :
+       {"\"replications\": 60", "\"seed\": 3", "\"p_exhausted\"", "\"exhaustion_day_q05\"",
+        "\"exhaustion_day_q50\"", "\"exhaustion_day_q95\"", "\"committed_mean_eur\"", "\"committed_se_eur\"",
+        "\"unmet_mean_eur\"", "\"unmet_se_eur\"", "\"dossiers_committed_mean\"",
+        "\"trainees_committed_mean\"", "\"p_additional_needed\"", "\"additional_needed_q50_eur\"",
+        "\"additional_needed_q90_eur\"", "\"name\": \"Auvergne-Rhône-Alpes\"",
+        "\"envelope_eur\": 27500000.00", "\"available_eur\": 26125000.00", "\"p_exhausted_by_month_end\""})
+    EXPECT_NE(a.find(key), std::string::npos) << key;
+  std::filesystem::remove(one);
+  std::filesystem::remove(two);
+}
+
+TEST(CliRun, PrintsTheRegionalTableAndTheNationalLine) {
+  const auto run = run_fnesim("run reference-r1 -n 40");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  for (const char* text :
+       {"Île-de-France", "P(exhausted)", "National", "Will additional allocations be needed?"})
+    EXPECT_NE(run.out.find(text), std::string::npos) << text;
+  EXPECT_EQ(run.err, "");  // no progress bar when stderr is not a terminal
+}
+
+TEST(CliRun, PrecisionStopsOnceReachedAndFailsLoudlyAtTheMaximum) {
+  const auto reached =
+      run_fnesim("run reference-r1 --precision 0.2 --min-replications 20 --max-replications 400");
+  EXPECT_EQ(reached.exit_code, 0) << reached.err;
+  EXPECT_NE(reached.out.find(" 20 replications"), std::string::npos) << reached.out;
+
+  const std::string json = scratch_path("never.json");
+  const auto failed = run_fnesim(
+      "run reference-r1 --precision 0.0001 --min-replications 10 --max-replications 30 "
+      "--summary-json '" +
+      json + "'");
+  EXPECT_EQ(failed.exit_code, 1);
+  EXPECT_NE(failed.err.find("not reached after the maximum of 30 replications"), std::string::npos)
+      << failed.err;
+  EXPECT_NE(failed.err.find("P(exhausted): standard error"), std::string::npos) << failed.err;
+  EXPECT_FALSE(std::filesystem::exists(json));
+}
+
+TEST(CliRun, InvalidInputExitsTwoAndWritesNothing) {
+  const std::string json = scratch_path("bad.json");
+  const auto missing = run_fnesim("run no-such-scenario.toml --summary-json '" + json + "'");
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("no-such-scenario.toml"), std::string::npos) << missing.err;
+  EXPECT_FALSE(std::filesystem::exists(json));
+
+  const auto bad_file =
+      run_fnesim(std::string("run '") + FNESIM_SOURCE_DIR + "/tests/data/bad/several-problems.toml'");
+  EXPECT_EQ(bad_file.exit_code, 2);
+  EXPECT_EQ(bad_file.out, "");
+
+  EXPECT_EQ(run_fnesim("run -n 0").exit_code, 2);
+  EXPECT_EQ(run_fnesim("run -n many").exit_code, 2);
+  EXPECT_EQ(run_fnesim("run --threads -3").exit_code, 2);
+}
+
+TEST(CliRun, RefusesToOverwriteWithoutForce) {
+  const std::string json = scratch_path("exists.json");
+  { std::ofstream(json) << "keep me"; }
+  const auto refused = run_fnesim("run -n 10 --summary-json '" + json + "'");
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_EQ(read_text(json), "keep me");
+  EXPECT_EQ(run_fnesim("run -n 10 --force --summary-json '" + json + "'").exit_code, 0);
+  EXPECT_NE(read_text(json).find("\"replications\": 10"), std::string::npos);
+  std::filesystem::remove(json);
+}
+
+}  // namespace
+}  // namespace fnesim

@@ -1,0 +1,88 @@
+// `fnesim validate`: exit codes and where the output goes, through the real binary.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "cli/commands.hpp"
+
+namespace fnesim {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+
+const std::string data_dir = std::string(FNESIM_SOURCE_DIR) + "/tests/data";
+
+struct Outcome {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+Outcome run_fnesim(const std::string& arguments) {
+  const fs::path err_file =
+      fs::temp_directory_path() / ("fnesim-validate-" + std::to_string(::getpid()) + ".err");
+  const std::string command =
+      std::string("'") + FNESIM_BINARY + "' " + arguments + " 2> '" + err_file.string() + "'";
+  Outcome outcome;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) return outcome;
+  char buffer[4096];
+  std::size_t got = 0;
+  while ((got = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) outcome.out.append(buffer, got);
+  const int status = ::pclose(pipe);
+  outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  std::ifstream err(err_file);
+  std::ostringstream text;
+  text << err.rdbuf();
+  outcome.err = text.str();
+  fs::remove(err_file);
+  return outcome;
+}
+
+TEST(ValidateCommand, DefaultScenarioIsValidAndDescribed) {
+  const Outcome o = run_fnesim("validate");
+  EXPECT_EQ(o.exit_code, cli::exit_ok) << o.err;
+  EXPECT_THAT(o.out, HasSubstr("Scenario convention-2021"));
+  EXPECT_THAT(o.out, HasSubstr("142 500 000.00"));
+  EXPECT_THAT(o.out, HasSubstr("art6-gt1000-difficulty"));
+  EXPECT_EQ(o.err, "");
+}
+
+TEST(ValidateCommand, InvalidFileExitsTwoWithDiagnosticsOnStderrOnly) {
+  const Outcome o = run_fnesim("validate '" + data_dir + "/bad/unknown-key.toml'");
+  EXPECT_EQ(o.exit_code, cli::exit_bad_input);
+  EXPECT_EQ(o.out, "");
+  EXPECT_THAT(
+      o.err, HasSubstr("unknown-key.toml:4:1: convention.regions.BRE.envelop_eur: unknown key 'envelop_eur'; "
+                       "did you mean 'envelope_eur'?"));
+}
+
+TEST(ValidateCommand, AnyInvalidFileFailsTheWholeRun) {
+  const Outcome o = run_fnesim("validate reference-r1 '" + data_dir + "/good/chain-child.toml' '" + data_dir +
+                               "/bad/beta-infeasible.toml'");
+  EXPECT_EQ(o.exit_code, cli::exit_bad_input);
+  EXPECT_THAT(o.out, HasSubstr("Scenario reference-r1"));
+  EXPECT_THAT(o.out, HasSubstr("Scenario chain-child"));
+  EXPECT_THAT(o.err, HasSubstr("dropout_sd"));
+}
+
+TEST(ValidateCommand, QuietPrintsOnlyProblems) {
+  const Outcome valid = run_fnesim("validate --quiet reference-r1");
+  EXPECT_EQ(valid.exit_code, cli::exit_ok);
+  EXPECT_EQ(valid.out, "");
+  const Outcome missing = run_fnesim("validate -q no-such-file.toml");
+  EXPECT_EQ(missing.exit_code, cli::exit_bad_input);
+  EXPECT_EQ(missing.out, "");
+  EXPECT_THAT(missing.err, HasSubstr("no-such-file.toml: cannot read: No such file or directory"));
+  EXPECT_THAT(missing.err, HasSubstr("built-in: convention-2021, "));
+  EXPECT_THAT(missing.err, HasSubstr("reference-r1"));
+}
+
+}  // namespace
+}  // namespace fnesim

@@ -1,0 +1,481 @@
+// Reading actuals: every bad line gets its exact message, all at once; the
+// layouts, comments, quoting and carry-over; the cut-off's checks; national
+// aggregates spread over regions to the cent; the parameters learnt.
+#include "sim/forecast/actuals.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <numeric>
+
+#include "sim/simulator.hpp"
+#include "support/test_scenarios.hpp"
+
+namespace fnesim {
+namespace {
+
+constexpr std::string_view dossier_header =
+    "dossier_id,filing_date,region,headcount,size,status,pathway,trainees,committed_eur,end_date,realised_"
+    "eur\n";
+constexpr std::string_view monthly_header = "month,region,dossiers,trainees,committed_eur\n";
+
+const Scenario& observed_2021() {
+  static const Scenario scenario = load_scenario_argument("observed-2021");
+  return scenario;
+}
+
+std::vector<std::string> messages_of(std::string_view text, const Scenario& scenario = observed_2021()) {
+  try {
+    parse_actuals(text, "a.csv", scenario);
+  } catch (const ActualsError& e) {
+    std::vector<std::string> out;
+    for (const ActualsDiagnostic& d : e.diagnostics()) out.push_back(d.to_string());
+    return out;
+  }
+  return {};
+}
+
+std::string with_header(std::string_view header, std::string_view rows) {
+  std::string text(header);
+  text += rows;
+  return text;
+}
+
+// One bad row after the header (line 2) and the message it must get.
+struct BadRow {
+  const char* row;
+  const char* message;
+};
+
+const std::vector<BadRow> bad_dossier_rows = {
+    {"D1,2021-02-30,ARA,12,,AP,certifying,3,1200.00,,",
+     "filing_date: expected a date YYYY-MM-DD, found '2021-02-30'"},
+    {"D1,2022-01-03,ARA,12,,AP,certifying,3,1200.00,,",
+     "filing_date: 2022-01-03 is after the commitment end (2021-12-31)"},
+    {"D1,,ARA,12,,AP,certifying,3,1200.00,,", "filing_date: missing value"},
+    {"D1,2021-03-04,IDX,12,,AP,certifying,3,1200.00,,", "region: unknown region 'IDX'; did you mean 'IDF'?"},
+    {"D1,2021-03-04,national,12,,AP,certifying,3,1200.00,,",
+     "region: 'national' is for monthly aggregates: a dossier belongs to one region"},
+    {"D1,2021-03-04,ARA,abc,,AP,certifying,3,1200.00,,",
+     "headcount: expected a whole number from 1 to 1000000000, found 'abc'"},
+    {"D1,2021-03-04,ARA,450,50-299,AP,certifying,3,1200.00,,",
+     "size: '50-299' does not match headcount 450 (300-1000)"},
+    {"D1,2021-03-04,ARA,,,AP,certifying,3,1200.00,,", "headcount: missing value (give headcount or size)"},
+    {"D1,2021-03-04,ARA,,lt60,AP,certifying,3,1200.00,,",
+     "size: unknown size class 'lt60'; did you mean 'lt50'?"},
+    {"D1,2021-03-04,ARA,12,,ap,certifying,3,1200.00,,", "status: unknown status 'ap'; did you mean 'AP'?"},
+    {"D1,2021-03-04,ARA,12,,AP,certifiying,3,1200.00,,",
+     "pathway: unknown pathway 'certifiying'; did you mean 'certifying'?"},
+    {"D1,2021-03-04,ARA,12,,AP,training,3,1200.00,,",
+     "pathway: unknown pathway 'training'; expected one of reconversion, certifying, covid_specific, "
+     "anticipation, diagnostic"},
+    {"D1,2021-03-04,ARA,12,,AP,certifying,0,1200.00,,",
+     "trainees: expected a whole number from 1 to 100000, found '0'"},
+    {"D1,2021-03-04,ARA,12,,AP,certifying,,1200.00,,", "trainees: missing value"},
+    {"D1,2021-03-04,ARA,12,,,diagnostic,3,4000.00,,", "trainees: a diagnostic has no trainees, found 3"},
+    {"D1,2021-03-04,ARA,12,,AP,certifying,3,12.345,,",
+     "committed_eur: expected an amount in EUR: digits, a dot and at most two decimals (1234.56), found "
+     "'12.345'"},
+    {"D1,2021-03-04,ARA,12,,AP,certifying,3,1 200,,",
+     "committed_eur: expected an amount in EUR: digits, a dot and at most two decimals (1234.56), found "
+     "'1 200'"},
+    {"D1,2021-03-04,ARA,12,,AP,certifying,3,0.00,,", "committed_eur: must be more than 0"},
+    {"D1,2021-03-04,ARA,12,,AP,certifying,3,20000000000.00,,",
+     "committed_eur: more than 10 000 000 000.00 EUR on one row"},
+    {"D1,2021-03-04,ARA,12,,AP,certifying,3,1200.00,2021-05-01,1500.00",
+     "realised_eur: 1 500.00 exceeds committed_eur 1 200.00"},
+    {"D1,2021-03-04,ARA,12,,AP,certifying,3,1200.00,2021-05-01,",
+     "realised_eur: missing value (end_date is given)"},
+    {"D1,2021-03-04,ARA,12,,AP,certifying,3,1200.00,,1000.00",
+     "end_date: missing value (realised_eur is given)"},
+    {"D1,2021-03-04,ARA,12,,AP,certifying,3,1200.00,2021-03-01,1000.00",
+     "end_date: 2021-03-01 is before filing_date 2021-03-04"},
+    // The widening of 7 September 2021 only covers "transformation" from 1 July.
+    {"D1,2021-03-04,ARA,12,,transformation,certifying,3,1200.00,,",
+     "status: no coverage rule of the scenario covers 'transformation' at headcount 12 on 2021-03-04: it "
+     "could "
+     "not have been committed"},
+    {"D1,2021-03-04,ARA,,gt1000,transformation,certifying,3,1200.00,,",
+     "status: no coverage rule of the scenario covers 'transformation' at size gt1000 (representative "
+     "headcount "
+     "1001) on 2021-03-04: it could not have been committed"},
+    {",2021-03-04,ARA,12,,AP,certifying,3,1200.00,,", "dossier_id: missing value"},
+    {"D1,2021-03-04,ARA,12,,AP,certifying,3,1200.00", "row: has 9 fields, the header 11"},
+    {"D1,2021-03-04,\"ARA,12,,AP,certifying,3,1200.00,,", "row: a quoted field is not closed"},
+};
+
+const std::vector<BadRow> bad_monthly_rows = {
+    {"2021-13,ARA,10,20,1000.00", "month: expected a month YYYY-MM, found '2021-13'"},
+    {"2021-3,ARA,10,20,1000.00", "month: expected a month YYYY-MM, found '2021-3'"},
+    {"2022-01,ARA,10,20,1000.00", "month: 2022-01 is after the commitment end (2021-12-31)"},
+    {"2021-03,nationl,10,20,1000.00", "region: unknown region 'nationl'; did you mean 'national'?"},
+    {"2021-03,ARA,-3,20,1000.00", "dossiers: expected a whole number ≥ 0, found '-3'"},
+    {"2021-03,ARA,10,2.5,1000.00", "trainees: expected a whole number ≥ 0, found '2.5'"},
+    {"2021-03,ARA,10,20,", "committed_eur: missing value"},
+    {"2021-03,ARA,0,0,1000.00", "dossiers: 0 dossiers, but trainees or an amount committed"},
+};
+
+TEST(ActualsReader, EveryBadDossierRowGetsItsExactMessage) {
+  for (const BadRow& bad : bad_dossier_rows) {
+    std::string rows = bad.row;
+    rows += '\n';
+    const std::vector<std::string> expected = {std::string("a.csv:2: ") + bad.message};
+    EXPECT_EQ(messages_of(with_header(dossier_header, rows)), expected) << bad.row;
+  }
+}
+
+TEST(ActualsReader, EveryBadMonthlyRowGetsItsExactMessage) {
+  for (const BadRow& bad : bad_monthly_rows) {
+    std::string rows = bad.row;
+    rows += '\n';
+    const std::vector<std::string> expected = {std::string("a.csv:2: ") + bad.message};
+    EXPECT_EQ(messages_of(with_header(monthly_header, rows)), expected) << bad.row;
+  }
+}
+
+TEST(ActualsReader, ReportsEveryProblemOfEveryRowAtOnceInLineOrder) {
+  std::string rows;
+  std::vector<std::string> expected;
+  int line = 1;
+  for (const BadRow& bad : bad_dossier_rows) {
+    // Each row its own identifier, not to add duplicates to its problems.
+    std::string row = bad.row;
+    if (row.starts_with("D1,")) row.replace(0, 2, "L" + std::to_string(line + 1));
+    rows += row;
+    rows += '\n';
+    std::string message = "a.csv:";
+    message += std::to_string(++line);
+    message += ": ";
+    message += bad.message;
+    expected.push_back(message);
+  }
+  // Rows that are fine do not stop the reading either way.
+  auto at = [](int n, std::string_view message) {
+    std::string text = "a.csv:";
+    text += std::to_string(n);
+    text += ": ";
+    text += message;
+    return text;
+  };
+  rows += "D2,2021-03-04,ARA,12,,AP,certifying,3,1200.00,,\n";
+  rows += "D2,2021-03-05,ARA,12,,AP,certifying,3,1200.00,,\n";
+  line += 2;
+  expected.push_back(at(line, "dossier_id: 'D2' already on line " + std::to_string(line - 1)));
+  // Two problems on one row: both.
+  rows += "D3,2021-02-30,XX,12,,AP,certifying,3,1200.00,,\n";
+  ++line;
+  expected.push_back(at(line, "filing_date: expected a date YYYY-MM-DD, found '2021-02-30'"));
+  expected.push_back(
+      at(line,
+         "region: unknown region 'XX'; expected one of ARA, BFC, BRE, CVL, GES, HDF, IDF, NOR, NAQ, "
+         "OCC, PAC, PDL"));
+  EXPECT_EQ(messages_of(with_header(dossier_header, rows)), expected);
+}
+
+TEST(ActualsReader, MonthlyDuplicatesAndMixedNationalRowsAreNamedWithTheEarlierLine) {
+  const std::string text = with_header(monthly_header,
+                                       "2021-03,ARA,10,20,1000.00\n"
+                                       "2021-03,ARA,11,20,1000.00\n"
+                                       "2021-04,national,10,20,1000.00\n");
+  const std::vector<std::string> expected = {
+      "a.csv:3: region: ARA for 2021-03 already on line 2",
+      "a.csv:4: region: a national row among regional rows (line 2): give national rows or regional rows, "
+      "not both"};
+  EXPECT_EQ(messages_of(text), expected);
+}
+
+TEST(ActualsReader, HeaderProblems) {
+  EXPECT_EQ(messages_of(""), std::vector<std::string>{"a.csv: no header: the file is empty"});
+  EXPECT_EQ(messages_of("# only a comment\n\n"),
+            std::vector<std::string>{"a.csv: no header: the file is empty"});
+  EXPECT_EQ(messages_of(monthly_header), std::vector<std::string>{"a.csv:1: header: no data rows follow"});
+  EXPECT_EQ(messages_of("\"month,region,dossiers,trainees,committed_eur\n2021-03,ARA,1,1,1.00\n"),
+            std::vector<std::string>{"a.csv:1: row: a quoted field is not closed"});
+  EXPECT_EQ(
+      messages_of("date,region\n2021-03-04,ARA\n"),
+      std::vector<std::string>{"a.csv:1: header: cannot tell the layout: the header needs 'filing_date' "
+                               "(one row per dossier) or 'month' (monthly aggregates)"});
+  const std::vector<std::string> expected = {
+      "a.csv:1: region: appears twice in the header",
+      "a.csv:1: comitted_eur: unknown column 'comitted_eur'; did you mean 'committed_eur'?",
+      "a.csv:1: committed_eur: missing column (the monthly layout needs month, region, dossiers, trainees, "
+      "committed_eur)"};
+  EXPECT_EQ(messages_of("month,region,region,dossiers,trainees,comitted_eur\n2021-03,ARA,ARA,1,1,1.00\n"),
+            expected);
+  EXPECT_EQ(
+      messages_of("filing_date,region,status,pathway,trainees,committed_eur,end_date\n"),
+      (std::vector<std::string>{
+          "a.csv:1: headcount: missing column (the dossier layout needs filing_date, region, status, "
+          "pathway, trainees, committed_eur, headcount or size)",
+          "a.csv:1: realised_eur: missing column (the dossier layout needs filing_date, region, status, "
+          "pathway, trainees, committed_eur, headcount or size)"}));
+}
+
+TEST(ActualsReader, AFileThatCannotBeReadIsNamed) {
+  for (const std::string& path : {std::string("no-such.csv"), ::testing::TempDir()}) {
+    try {
+      read_actuals(path, observed_2021());
+      ADD_FAILURE() << path;
+    } catch (const ActualsError& e) {
+      ASSERT_EQ(e.diagnostics().size(), 1u);
+      EXPECT_EQ(e.diagnostics()[0].to_string(),
+                path + (path == "no-such.csv" ? ": cannot read: No such file or directory"
+                                              : ": cannot read: Is a directory"));
+    }
+  }
+}
+
+TEST(ActualsReader, ReadsDossiersWithCommentsQuotesCarryOverAndDiagnostics) {
+  const std::string text =
+      "\xEF\xBB\xBF# exported 2021-09-16\r\n"
+      "filing_date,region,size,headcount,status,pathway,trainees,committed_eur,end_date,realised_eur\r\n"
+      "2020-11-20,ARA,,,,,,9000.00,2021-02-01,9000.00\r\n"
+      "\r\n"
+      "2021-03-04,\"IDF\",300-1000,450,APLD,certifying,3,1200.50,,\r\n"
+      "# a diagnostic\r\n"
+      "2021-03-05,IDF,,,,diagnostic,0,4000.00,2021-03-05,4000.00\r\n"
+      "2021-07-05,IDF,lt50,,transformation,anticipation,2,800.00,,\r\n";
+  const Actuals a = parse_actuals(text, "a.csv", observed_2021());
+  EXPECT_EQ(a.layout, ActualsLayout::Dossiers);
+  ASSERT_EQ(a.dossiers.size(), 4u);
+  EXPECT_TRUE(a.dossiers[0].carryover);
+  EXPECT_EQ(a.dossiers[0].committed, 900000);
+  const ActualDossier& d = a.dossiers[1];
+  EXPECT_EQ(d.region, 6);  // IDF, seventh in scenario order
+  EXPECT_EQ(d.cell, mix_cell(SizeClass::From300To1000, Status::APLD, Pathway::Certifying));
+  EXPECT_EQ(d.headcount, 450);
+  EXPECT_EQ(d.trainees, 3);
+  EXPECT_EQ(d.committed, 120050);
+  EXPECT_FALSE(d.realised.has_value());
+  EXPECT_TRUE(a.dossiers[2].diagnostic);
+  EXPECT_EQ(a.dossiers[2].cell, -1);
+  EXPECT_EQ(a.dossiers[2].realised, std::optional<Cents>(400000));
+  // A size without headcount: the scenario's representative headcount of the class.
+  EXPECT_EQ(a.dossiers[3].headcount, 1);
+  EXPECT_EQ(a.last_day, Date::from_ymd(2021, 7, 31));
+  EXPECT_EQ(a.content, text);
+}
+
+// ---- The cut-off ---------------------------------------------------------------
+
+Actuals monthly(std::string_view rows, const Scenario& scenario = observed_2021()) {
+  return parse_actuals(with_header(monthly_header, rows), "m.csv", scenario);
+}
+
+std::vector<std::string> cut_off_messages(const Actuals& actuals, Date as_of) {
+  try {
+    condition_on_actuals(observed_2021(), actuals, as_of);
+  } catch (const ActualsError& e) {
+    std::vector<std::string> out;
+    for (const ActualsDiagnostic& d : e.diagnostics()) out.push_back(d.to_string());
+    return out;
+  }
+  return {};
+}
+
+TEST(ActualsCutOff, MustFallInTheWindowAndNotAfterTheActualsEnd) {
+  const Actuals a = monthly("2021-01,ARA,10,20,1000.00\n2021-02,ARA,10,20,1000.00\n");
+  EXPECT_EQ(cut_off_messages(a, Date::from_ymd(2021, 1, 1)),
+            std::vector<std::string>{"m.csv: cut-off 2021-01-01: must fall after the commitment start "
+                                     "(2021-01-01) and no later than the commitment end (2021-12-31)"});
+  EXPECT_EQ(cut_off_messages(a, Date::from_ymd(2022, 1, 1)).size(), 1u);
+  EXPECT_EQ(
+      cut_off_messages(a, Date::from_ymd(2021, 3, 2)),
+      std::vector<std::string>{"m.csv: cut-off 2021-03-02: the actuals end on 2021-02-28: a later cut-off "
+                               "would count the days between as days without dossiers"});
+  EXPECT_TRUE(cut_off_messages(a, Date::from_ymd(2021, 3, 1)).empty());
+  // Monthly figures cannot be cut inside a month, except the last one (month to date).
+  EXPECT_EQ(
+      cut_off_messages(a, Date::from_ymd(2021, 1, 16)),
+      std::vector<std::string>{"m.csv: cut-off 2021-01-16: monthly aggregates give January whole: a cut-off "
+                               "must be the first day of a month, or fall in the file's last month "
+                               "(2021-02), read as month to date"});
+  EXPECT_TRUE(cut_off_messages(a, Date::from_ymd(2021, 2, 16)).empty());
+}
+
+TEST(ActualsCutOff, RowsFromTheCutOffOnAreKeptButNotUsed) {
+  const Actuals a =
+      monthly("2020-12,ARA,2,0,20000.00\n2021-01,ARA,10,20,1000.00\n2021-02,ARA,7,20,1000.00\n");
+  const ConditionedScenario c = condition_on_actuals(observed_2021(), a, Date::from_ymd(2021, 2, 1));
+  EXPECT_EQ(c.report.rows, 3);
+  EXPECT_EQ(c.report.rows_after_cut_off, 1);
+  const RegionLearning& ara = c.report.regions[0];
+  EXPECT_EQ(ara.dossiers, 10);  // the carry-over is not an arrival of 2021
+  EXPECT_EQ(ara.committed, 2100000);
+  EXPECT_EQ(ara.carryover, 2000000);
+  ASSERT_TRUE(c.scenario.forecast_start.has_value());
+  const ForecastStart& start = *c.scenario.forecast_start;
+  EXPECT_EQ(start.as_of, Date::from_ymd(2021, 2, 1));
+  ASSERT_EQ(start.dossiers.size(), 2u);
+  // The carry-over on the first day, realised in full; January's lump on its middle day.
+  EXPECT_EQ(start.dossiers[0].filing_day, 0);
+  EXPECT_EQ(start.dossiers[0].realised, std::optional<Cents>(2000000));
+  EXPECT_EQ(start.dossiers[1].filing_day, 15);
+  EXPECT_EQ(start.dossiers[1].dossiers, 10);
+  EXPECT_FALSE(start.dossiers[1].realised.has_value());
+}
+
+TEST(ActualsCutOff, ARealisedAmountIsUsedOnlyIfKnownBeforeTheCutOff) {
+  const Actuals a =
+      parse_actuals(with_header(dossier_header,
+                                "D1,2021-03-04,ARA,12,,AP,certifying,3,1200.00,2021-04-01,1000.00\n"
+                                "D2,2021-03-04,ARA,12,,AP,certifying,3,1200.00,2021-06-01,900.00\n"
+                                "D3,2021-06-10,ARA,12,,AP,certifying,3,1200.00,,\n"),
+                    "a.csv", observed_2021());
+  const ConditionedScenario c = condition_on_actuals(observed_2021(), a, Date::from_ymd(2021, 5, 1));
+  const auto& observed = c.scenario.forecast_start->dossiers;
+  ASSERT_EQ(observed.size(), 2u);  // D3 is filed after the cut-off
+  EXPECT_EQ(observed[0].realised, std::optional<Cents>(100000));
+  EXPECT_FALSE(observed[1].realised.has_value());
+  EXPECT_EQ(observed[0].cell, mix_cell(SizeClass::Under50, Status::AP, Pathway::Certifying));
+  EXPECT_EQ(observed[0].filing_day, 62);
+}
+
+// ---- National aggregates, to the cent -------------------------------------------
+
+// Three regions available 5, 3 and 2 M EUR, no fees.
+Scenario weighted_scenario() {
+  Scenario s = testing::simple_scenario(3, 100, 1'000'000, 1000);
+  s.convention.regions[0].envelope = euros(5'000'000);
+  s.convention.regions[1].envelope = euros(3'000'000);
+  s.convention.regions[2].envelope = euros(2'000'000);
+  s.convention.total_envelope = euros(10'000'000);
+  s.demand.national_uptake_cv = 0.1;
+  s.demand.regional_uptake_cv = 0.2;
+  return s;
+}
+
+TEST(ActualsNational, AggregatesAreSpreadByAvailableAmountsWithLargestRemainders) {
+  const Scenario s = weighted_scenario();
+  const Actuals a = monthly("2021-03,national,7,100,1000000.01\n", s);
+  EXPECT_TRUE(a.national);
+  const ConditionedScenario c = condition_on_actuals(s, a, Date::from_ymd(2021, 4, 1));
+  const auto& lumps = c.scenario.forecast_start->dossiers;
+  ASSERT_EQ(lumps.size(), 3u);
+  // Quotas 3.5, 2.1, 1.4 dossiers; 50 000 000.5, 30 000 000.3, 20 000 000.2 cents.
+  EXPECT_EQ(lumps[0].dossiers, 4);
+  EXPECT_EQ(lumps[1].dossiers, 2);
+  EXPECT_EQ(lumps[2].dossiers, 1);
+  EXPECT_EQ(lumps[0].committed, 50000001);
+  EXPECT_EQ(lumps[1].committed, 30000000);
+  EXPECT_EQ(lumps[2].committed, 20000000);
+  EXPECT_EQ(lumps[0].trainees + lumps[1].trainees + lumps[2].trainees, 100);
+  for (const ObservedDossier& l : lumps) {
+    EXPECT_EQ(l.cell, -1);
+    EXPECT_EQ(l.filing_day, 59 + 15);  // 2021-03-16, the middle of March
+  }
+}
+
+TEST(ActualsNational, EveryAmountAddsUpToTheCentWhateverTheWeights) {
+  const Scenario s = load_scenario_argument("observed-2021");
+  for (const char* amount : {"0.01", "0.11", "62000000.00", "12345678.99", "7.77"}) {
+    std::string row = "2021-05,national,13,29,";
+    row += amount;
+    row += '\n';
+    const Actuals a = monthly(row, s);
+    const ConditionedScenario c = condition_on_actuals(s, a, Date::from_ymd(2021, 6, 1));
+    Cents sum = 0;
+    std::int64_t dossiers = 0, trainees = 0;
+    for (const ObservedDossier& l : c.scenario.forecast_start->dossiers) {
+      sum += l.committed;
+      dossiers += l.dossiers;
+      trainees += l.trainees;
+    }
+    EXPECT_EQ(sum, *parse_euros(amount)) << amount;
+    EXPECT_EQ(dossiers, 13);
+    EXPECT_EQ(trainees, 29);
+  }
+}
+
+// ---- Parameters learnt -----------------------------------------------------------
+
+// n dossiers of 2 trainees at 3 000 EUR each, paid in full, in March, region 0.
+std::string identical_dossiers(int n) {
+  std::string rows;
+  for (int i = 0; i < n; ++i)
+    rows += "D" + std::to_string(i) + ",2021-03-04,R0,12,,AP,anticipation,2,6000.00,,\n";
+  return rows;
+}
+
+Scenario learning_scenario() {
+  Scenario s = testing::simple_scenario(3, 100, 1'000'000, 6000);
+  s.demand.national_uptake_cv = 0.1;
+  s.demand.regional_uptake_cv = 0.2;
+  s.demand.trainees.kind = TraineeCount::Kind::ShiftedPoisson;
+  s.demand.trainees.mean = 2.5;
+  for (TraineeCost& c : s.demand.cost_per_trainee) c.kind = TraineeCost::Kind::LogNormal;
+  return s;
+}
+
+const ParameterLearning& find(const ActualsReport& report, std::string_view name) {
+  for (const ParameterLearning& p : report.parameters)
+    if (p.parameter == name) return p;
+  throw std::logic_error("no such parameter");
+}
+
+TEST(ActualsLearning, CostAndTraineesMoveTowardsTheObservedInProportionToTheDossiers) {
+  const Scenario s = learning_scenario();
+  const Actuals a = parse_actuals(with_header(dossier_header, identical_dossiers(40)), "a.csv", s);
+  const ConditionedScenario c = condition_on_actuals(s, a, Date::from_ymd(2021, 4, 1));
+  // The scenario's 6 000 EUR weighs 50 dossiers × 2.5 trainees; the observed 3 000, 80 trainees.
+  const ParameterLearning& cost = find(c.report, "cost_per_trainee.mean_eur.anticipation");
+  EXPECT_TRUE(cost.updated);
+  EXPECT_EQ(cost.dossiers, 40);
+  EXPECT_DOUBLE_EQ(*cost.observed, 3000);
+  const double expected_cost = std::exp((125 * std::log(6000.0) + 80 * std::log(3000.0)) / 205);
+  EXPECT_NEAR(cost.posterior, expected_cost, 1e-9 * expected_cost);
+  EXPECT_NEAR(c.scenario.demand.cost_per_trainee[static_cast<int>(Pathway::Anticipation)].mean_eur,
+              expected_cost, 1e-9 * expected_cost);
+  EXPECT_EQ(c.scenario.demand.cost_per_trainee[static_cast<int>(Pathway::Certifying)].mean_eur, 6000);
+  // Gamma–Poisson on K − 1: (50 × 1.5 + 40) / (50 + 40).
+  const ParameterLearning& trainees = find(c.report, "trainees.mean");
+  EXPECT_TRUE(trainees.updated);
+  EXPECT_DOUBLE_EQ(*trainees.observed, 2.0);
+  EXPECT_NEAR(c.scenario.demand.trainees.mean, 1 + 115.0 / 90, 1e-12);
+}
+
+TEST(ActualsLearning, TooFewDossiersKeepTheScenarioFigures) {
+  const Scenario s = learning_scenario();
+  const Actuals a = parse_actuals(with_header(dossier_header, identical_dossiers(29)), "a.csv", s);
+  const ConditionedScenario c = condition_on_actuals(s, a, Date::from_ymd(2021, 4, 1));
+  const ParameterLearning& cost = find(c.report, "cost_per_trainee.mean_eur.anticipation");
+  EXPECT_FALSE(cost.updated);
+  EXPECT_EQ(cost.note, "29 training dossiers observed, 30 needed");
+  EXPECT_EQ(cost.posterior, 6000);
+  EXPECT_EQ(c.scenario.demand.trainees.mean, 2.5);
+}
+
+TEST(ActualsLearning, MonthlyTotalsScaleEveryPathwayByTheSharePerTrainee) {
+  // Every dossier costs 6 000 EUR per trainee at a 100 % rate: 60 dossiers of
+  // 2 trainees committed for 3 000 EUR each say the cost is half.
+  const Scenario s = learning_scenario();
+  const Actuals a = monthly("2021-03,R0,60,120,360000.00\n", s);
+  const ConditionedScenario c = condition_on_actuals(s, a, Date::from_ymd(2021, 4, 1));
+  const double factor = std::exp(60.0 / 110 * std::log(0.5));
+  for (const TraineeCost& cost : c.scenario.demand.cost_per_trainee)
+    EXPECT_NEAR(cost.mean_eur, 6000 * factor, 1e-9 * 6000);
+  const ParameterLearning& trainees = find(c.report, "trainees.mean");
+  EXPECT_TRUE(trainees.updated);
+  EXPECT_NEAR(c.scenario.demand.trainees.mean, 1 + (50 * 1.5 + 60) / 110.0, 1e-12);
+}
+
+TEST(ActualsLearning, UptakeLearnsFromEligibleArrivalsOnly) {
+  // observed-2021: "transformation" and "resumption" (15 % of dossiers) are
+  // ineligible before 1 July, so they are not expected among the actuals.
+  const Scenario& s = observed_2021();
+  const Actuals a = monthly("2021-01,ARA,1,1,1.00\n", s);
+  const ConditionedScenario c = condition_on_actuals(s, a, Date::from_ymd(2021, 2, 1));
+  const Simulator simulator(s);
+  const double arrivals = simulator.expected_arrivals_between(0, 0, 31);
+  // ARA's expected dossiers and diagnostics, as the simulator spreads them.
+  const double available_share =
+      static_cast<double>(s.convention.available(0)) / s.convention.total_available();
+  const double training = s.demand.regions[0].expected_dossiers;
+  const double diagnostics = s.demand.diagnostics_expected_dossiers * available_share;
+  const double diagnostic_share = diagnostics / (training + diagnostics);
+  EXPECT_NEAR(c.report.regions[0].expected_dossiers,
+              arrivals * (diagnostic_share + (1 - diagnostic_share) * 0.85), 1e-9 * arrivals);
+}
+
+}  // namespace
+}  // namespace fnesim

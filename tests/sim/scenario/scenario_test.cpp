@@ -1,0 +1,459 @@
+// The scenario loader: shipped scenarios, `extends`, merge rules, exact values.
+#include "sim/scenario/scenario.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <numeric>
+
+#include "sim/scenario/correlation.hpp"
+#include "sim/scenario/reader.hpp"
+
+namespace fnesim {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+const fs::path source_dir = FNESIM_SOURCE_DIR;
+const fs::path good_dir = source_dir / "tests" / "data" / "good";
+const fs::path bad_dir = source_dir / "tests" / "data" / "bad";
+
+// Every diagnostic of a scenario that should not load; fails the test if it loads.
+std::vector<ScenarioDiagnostic> diagnostics_of(const std::function<Scenario()>& load) {
+  try {
+    load();
+  } catch (const ScenarioError& e) {
+    return e.diagnostics();
+  }
+  ADD_FAILURE() << "the scenario loaded without error";
+  return {};
+}
+
+std::string messages_of(const std::vector<ScenarioDiagnostic>& diagnostics) {
+  std::string out;
+  for (const auto& d : diagnostics) out += d.to_string() + "\n";
+  return out;
+}
+
+// A scenario given as text, resolving `extends` against the test data.
+Scenario load_text(const std::string& text, const fs::path& base = good_dir) {
+  return load_scenario_text(text, "inline.toml", base);
+}
+
+std::vector<std::string> region_codes(const Scenario& s) {
+  std::vector<std::string> codes;
+  for (const Region& r : s.convention.regions) codes.push_back(r.code);
+  return codes;
+}
+
+double total_expected(const Scenario& s) {
+  double sum = 0;
+  for (const RegionalDemand& r : s.demand.regions) sum += r.expected_dossiers;
+  return sum;
+}
+
+// A fresh directory under the system's temporary directory, removed at the end.
+class TempDir {
+ public:
+  TempDir() {
+    path_ = fs::temp_directory_path() /
+            ("fnesim-scenario-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
+    fs::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  const fs::path& path() const { return path_; }
+  void write(const std::string& name, const std::string& text) const { std::ofstream(path_ / name) << text; }
+
+ private:
+  fs::path path_;
+  static inline int counter_ = 0;
+};
+
+TEST(ScenarioDefault, HasTheConventionsFigures) {
+  const Scenario s = load_default_scenario();
+  EXPECT_EQ(s.name, "convention-2021");
+  EXPECT_THAT(s.source_files, ElementsAre("<builtin>/convention-2021.toml"));
+  const Convention& c = s.convention;
+  EXPECT_EQ(c.total_envelope, euros(150'000'000));
+  EXPECT_EQ(c.fee_rate, Rate{500});
+  EXPECT_EQ(c.fee_mode, FeeMode::ProRata);
+  EXPECT_EQ(c.commitment_start, Date::from_ymd(2021, 1, 1));
+  EXPECT_EQ(c.commitment_end, Date::from_ymd(2021, 12, 31));
+  EXPECT_EQ(c.training_end, Date::from_ymd(2022, 4, 30));
+  EXPECT_THAT(c.steering_committee_dates,
+              ElementsAre(Date::from_ymd(2021, 6, 30), Date::from_ymd(2021, 12, 15)));
+  // The annex's order, not TOML's alphabetical one (NOR comes before NAQ in the annex).
+  EXPECT_THAT(region_codes(s), ElementsAre("ARA", "BFC", "BRE", "CVL", "GES", "HDF", "IDF", "NOR", "NAQ",
+                                           "OCC", "PAC", "PDL"));
+  EXPECT_EQ(c.regions[6].name, "Île-de-France");
+  EXPECT_EQ(c.regions[6].envelope, euros(28'500'000));
+  Cents sum = 0;
+  for (const Region& r : c.regions) sum += r.envelope;
+  EXPECT_EQ(sum, c.total_envelope);
+  EXPECT_EQ(c.national_fees(), euros(7'500'000));
+  EXPECT_EQ(c.total_available(), euros(142'500'000));
+
+  ASSERT_EQ(s.coverage.rules.size(), 9u);
+  EXPECT_EQ(s.coverage.rules.front().id, "art6-lt300-AP");
+  EXPECT_EQ(s.coverage.rules.back().id, "art6-gt1000-difficulty");
+  EXPECT_EQ(s.coverage.rules[4].rate, Rate{8000});  // 300–1000, APLD
+  EXPECT_EQ(s.coverage.rules[8].rate, Rate{4000});  // > 1000, difficulty
+  EXPECT_EQ(s.coverage.rules[8].headcount_min, 1001);
+  EXPECT_EQ(s.coverage.rules[8].headcount_max, 1'000'000'000);
+  EXPECT_EQ(s.coverage.diagnostic_day_rate, euros(1000));
+
+  const DemandModel& d = s.demand;
+  ASSERT_EQ(d.regions.size(), 12u);
+  EXPECT_NEAR(total_expected(s), 10'000, 1e-9);
+  // Spread by available envelope: IDF has 28.5 / 150 of the dossiers.
+  EXPECT_NEAR(d.regions[6].expected_dossiers, 10'000 * 28.5 / 150, 1e-9);
+  EXPECT_EQ(d.intake_closes_days_before_end, 14);
+  EXPECT_DOUBLE_EQ(d.regional_correlation(0, 1), 0.3);
+  EXPECT_DOUBLE_EQ(d.regional_correlation(11, 11), 1.0);
+  EXPECT_NEAR(std::accumulate(d.regions[0].mix.begin(), d.regions[0].mix.end(), 0.0), 1.0, 1e-12);
+  EXPECT_NEAR(d.regions[0].mix[mix_cell(SizeClass::Under50, Status::AP, Pathway::Reconversion)],
+              0.35 * 0.4 * 0.15, 1e-15);
+  EXPECT_NEAR(std::accumulate(d.regions[0].monthly_profile.begin(), d.regions[0].monthly_profile.end(), 0.0),
+              1.0, 1e-12);
+  EXPECT_DOUBLE_EQ(d.cost_per_trainee[0].mean_eur, 12'000);
+  EXPECT_EQ(d.duration_days[0].max, 365);
+  EXPECT_EQ(s.run.replications, 2000);
+}
+
+TEST(ScenarioReferenceR1, ExpectedDossiersFollowTheAvailableEnvelopes) {
+  const Scenario s = load_scenario_argument("reference-r1");
+  EXPECT_EQ(s.name, "reference-r1");
+  EXPECT_THAT(s.source_files, ElementsAre("<builtin>/reference-r1.toml", "<builtin>/convention-2021.toml"));
+  ASSERT_EQ(s.demand.regions.size(), 12u);
+  for (std::size_t r = 0; r < 12; ++r) {
+    const double envelope_eur = static_cast<double>(s.convention.regions[r].envelope) / 100;
+    EXPECT_EQ(s.convention.available(r), s.convention.regions[r].envelope * 95 / 100);
+    const double expected = 1.05 * (0.95 * envelope_eur) / 13'305;
+    EXPECT_NEAR(s.demand.regions[r].expected_dossiers, expected, 1e-9 * expected)
+        << s.convention.regions[r].code;
+    EXPECT_DOUBLE_EQ(s.demand.regions[r].mix[mix_cell(SizeClass::Under50, Status::AP, Pathway::Anticipation)],
+                     0.0);
+    EXPECT_DOUBLE_EQ(s.demand.regions[r].monthly_profile[0], 31.0 / 365);
+  }
+  EXPECT_TRUE(s.demand.regional_correlation.isIdentity());
+  EXPECT_DOUBLE_EQ(s.demand.regional_uptake_cv, 0.2);
+  EXPECT_DOUBLE_EQ(s.demand.national_uptake_cv, 0.0);
+  EXPECT_DOUBLE_EQ(s.demand.carryover_expected_dossiers, 0.0);
+  EXPECT_DOUBLE_EQ(s.demand.pedagogical_share, 1.0);
+  EXPECT_EQ(s.demand.duration_days[0].max, 0);
+  EXPECT_EQ(s.run.replications, 10'000);
+  EXPECT_EQ(s.run.seed, 1u);
+  EXPECT_DOUBLE_EQ(s.run.confidence_level, 0.90);  // inherited
+}
+
+TEST(ScenarioShipped, EveryFileAndBuiltinLoads) {
+  int files = 0;
+  for (const auto& entry : fs::directory_iterator(source_dir / "scenarios")) {
+    if (entry.path().extension() != ".toml") continue;
+    ++files;
+    EXPECT_NO_THROW(load_scenario_file(entry.path())) << entry.path();
+  }
+  EXPECT_GE(files, 2);
+  EXPECT_EQ(builtin_scenarios().size(), static_cast<std::size_t>(files));
+  for (const BuiltinScenario& b : builtin_scenarios())
+    EXPECT_NO_THROW(load_scenario_argument(std::string(b.file_name)));
+}
+
+TEST(ScenarioShipped, FileExtendsTheFileBesideIt) {
+  const Scenario s = load_scenario_file(source_dir / "scenarios" / "reference-r1.toml");
+  ASSERT_EQ(s.source_files.size(), 2u);
+  EXPECT_THAT(s.source_files[1], HasSubstr("scenarios/convention-2021.toml"));
+  EXPECT_EQ(s.source_files[1].find("<builtin>"), std::string::npos);
+}
+
+TEST(ScenarioExtends, ThreeLevelChainMergesTablesAndReplacesValues) {
+  const Scenario s = load_scenario_file(good_dir / "chain-child.toml");
+  ASSERT_EQ(s.source_files.size(), 3u);
+  EXPECT_THAT(s.source_files[0], HasSubstr("chain-child.toml"));
+  EXPECT_THAT(s.source_files[2], HasSubstr("three-regions.toml"));
+  // name and description are not inherited.
+  EXPECT_EQ(s.name, "chain-child");
+  EXPECT_EQ(s.description, "");
+  // Grandparent, parent, child, each contributing one key of [convention].
+  EXPECT_EQ(s.convention.commitment_end, Date::from_ymd(2021, 12, 31));
+  EXPECT_EQ(s.convention.fee_mode, FeeMode::National);
+  EXPECT_EQ(s.convention.total_envelope, 1'157'894'737);
+  // Regions: the root-most file's order, then those new in the child.
+  EXPECT_THAT(region_codes(s), ElementsAre("NOR", "BRE", "ARA", "BFC"));
+  EXPECT_EQ(s.convention.regions[0].name, "Normandie");  // [convention.regions.NOR] merged key by key
+  // The child's number replaces the parent's inline table whole; BFC has its own count.
+  EXPECT_NEAR(s.demand.regions[0].expected_dossiers, 400.0 * 3 / 11, 1e-9);  // NOR: 3 of 11 M EUR
+  EXPECT_DOUBLE_EQ(s.demand.regions[3].expected_dossiers, 50);
+  EXPECT_DOUBLE_EQ(s.demand.cost_per_trainee[0].mean_eur, 9'000);
+  EXPECT_DOUBLE_EQ(s.demand.cost_per_trainee[0].sigma, std::sqrt(std::log(1.25)));  // cv 0.5 inherited
+  EXPECT_DOUBLE_EQ(s.demand.regional_correlation(0, 3), 0.25);
+  EXPECT_EQ(s.run.replications, 200);
+  EXPECT_EQ(s.run.seed, 11u);
+}
+
+TEST(ScenarioExtends, InlineTableIsNotMergedKeyByKey) {
+  // The parent gives mean_eur for all four pathways; a child's inline table with one
+  // key replaces it, so the three others are missing rather than inherited.
+  const auto diagnostics = diagnostics_of([] {
+    return load_text(
+        "extends = \"chain-parent.toml\"\n[demand.cost_per_trainee]\nmean_eur = { reconversion = 9_000 }\n");
+  });
+  ASSERT_EQ(diagnostics.size(), 3u) << messages_of(diagnostics);
+  EXPECT_EQ(diagnostics[0].key_path, "demand.cost_per_trainee.mean_eur.certifying");
+  EXPECT_EQ(diagnostics[0].message, "missing required key");
+  EXPECT_EQ(diagnostics[0].file, "inline.toml");
+  EXPECT_EQ(diagnostics[0].line, 3);
+}
+
+TEST(ScenarioExtends, ResolvedTomlLoadsBackToTheSameScenario) {
+  const Scenario s = load_scenario_file(good_dir / "chain-child.toml");
+  EXPECT_EQ(s.resolved_toml.find("\nextends"), std::string::npos);
+  const Scenario again = load_scenario_text(s.resolved_toml, "resolved.toml", fs::temp_directory_path());
+  EXPECT_EQ(again.name, s.name);
+  EXPECT_EQ(region_codes(again), region_codes(s));
+  EXPECT_EQ(again.convention.total_envelope, s.convention.total_envelope);
+  EXPECT_EQ(again.convention.fee_mode, s.convention.fee_mode);
+  ASSERT_EQ(again.demand.regions.size(), s.demand.regions.size());
+  for (std::size_t r = 0; r < s.demand.regions.size(); ++r)
+    EXPECT_DOUBLE_EQ(again.demand.regions[r].expected_dossiers, s.demand.regions[r].expected_dossiers);
+  EXPECT_EQ(again.demand.regional_correlation, s.demand.regional_correlation);
+  EXPECT_EQ(again.run.seed, s.run.seed);
+
+  const Scenario r1 = load_scenario_argument("reference-r1");
+  const Scenario r1_again = load_scenario_text(r1.resolved_toml, "r1.toml", fs::temp_directory_path());
+  EXPECT_EQ(region_codes(r1_again), region_codes(r1));
+  EXPECT_EQ(r1_again.coverage.rules.size(), r1.coverage.rules.size());
+  EXPECT_EQ(r1_again.coverage.rules[3].id, r1.coverage.rules[3].id);
+  EXPECT_EQ(r1_again.demand.regions[5].mix, r1.demand.regions[5].mix);
+  EXPECT_EQ(r1_again.demand.regions[5].expected_dossiers, r1.demand.regions[5].expected_dossiers);
+}
+
+// A variant that switches a setting its parent also wrote another way (observed-2021
+// gives `cv` where convention-2021 gives `sigma`, and a categorical trainee count
+// where the parent has a mean) must still resolve to one loadable file: the
+// inherited values that gave way are left out.
+TEST(ScenarioExtends, EveryBuiltinScenarioResolvesToTomlThatLoadsBackIdentically) {
+  for (const BuiltinScenario& b : builtin_scenarios()) {
+    SCOPED_TRACE(std::string(b.file_name));
+    const Scenario s = load_scenario_argument(std::string(b.file_name));
+    Scenario again;
+    ASSERT_NO_THROW(again = load_scenario_text(s.resolved_toml, "resolved.toml", fs::temp_directory_path()));
+    EXPECT_EQ(again.demand.trainees.kind, s.demand.trainees.kind);
+    for (std::size_t p = 0; p < s.demand.cost_per_trainee.size(); ++p)
+      EXPECT_DOUBLE_EQ(again.demand.cost_per_trainee[p].sigma, s.demand.cost_per_trainee[p].sigma);
+    EXPECT_EQ(again.steering.has_value(), s.steering.has_value());
+    // Resolving is idempotent apart from the provenance comment naming the files.
+    EXPECT_EQ(again.resolved_toml.substr(again.resolved_toml.find('\n')),
+              s.resolved_toml.substr(s.resolved_toml.find('\n')));
+  }
+}
+
+TEST(ScenarioExtends, CycleNamesTheChain) {
+  const auto diagnostics = diagnostics_of([] { return load_scenario_file(bad_dir / "cycle-a.toml"); });
+  ASSERT_EQ(diagnostics.size(), 1u);
+  EXPECT_EQ(diagnostics[0].key_path, "extends");
+  EXPECT_THAT(diagnostics[0].file, HasSubstr("cycle-b.toml"));
+  EXPECT_THAT(diagnostics[0].message,
+              ::testing::MatchesRegex("cycle: .*cycle-a.toml -> .*cycle-b.toml -> .*cycle-a.toml"));
+}
+
+TEST(ScenarioExtends, DiagnosticsPointAtTheParentFile) {
+  const auto diagnostics =
+      diagnostics_of([] { return load_scenario_file(bad_dir / "error-in-parent.toml"); });
+  ASSERT_EQ(diagnostics.size(), 2u) << messages_of(diagnostics);
+  // The user's own file first, then its ancestors.
+  EXPECT_THAT(diagnostics[0].file, HasSubstr("error-in-parent.toml"));
+  EXPECT_EQ(diagnostics[0].key_path, "run.replications");
+  EXPECT_THAT(diagnostics[1].file, HasSubstr("parents/broken-parent.toml"));
+  EXPECT_EQ(diagnostics[1].line, 5);
+  EXPECT_EQ(diagnostics[1].column, 1);
+}
+
+TEST(ScenarioExtends, BuiltinUsedWhenNoFileHasTheName) {
+  TempDir dir;
+  const Scenario s =
+      load_scenario_text("extends = \"reference-r1.toml\"\n[run]\nseed = 3\n", "mine.toml", dir.path());
+  EXPECT_EQ(s.name, "mine");
+  EXPECT_THAT(s.source_files,
+              ElementsAre("mine.toml", "<builtin>/reference-r1.toml", "<builtin>/convention-2021.toml"));
+  EXPECT_EQ(s.run.seed, 3u);
+  EXPECT_EQ(s.run.replications, 10'000);
+
+  // A file of that name beside the scenario takes precedence over the built-in.
+  std::ifstream three(good_dir / "three-regions.toml");
+  dir.write("reference-r1.toml", std::string(std::istreambuf_iterator<char>(three), {}));
+  const Scenario local = load_scenario_text("extends = \"reference-r1.toml\"\n", "mine.toml", dir.path());
+  EXPECT_EQ(local.convention.regions.size(), 3u);
+}
+
+TEST(ScenarioArgument, PathOrBuiltinName) {
+  EXPECT_EQ(load_scenario_argument("reference-r1").name, "reference-r1");
+  EXPECT_EQ(load_scenario_argument("reference-r1.toml").name, "reference-r1");
+  EXPECT_EQ(load_scenario_argument((good_dir / "three-regions.toml").string()).convention.regions.size(), 3u);
+  const auto diagnostics = diagnostics_of([] { return load_scenario_argument("no-such-scenario"); });
+  ASSERT_EQ(diagnostics.size(), 1u);
+  EXPECT_THAT(
+      diagnostics[0].to_string(),
+      ::testing::StartsWith("no-such-scenario: cannot read: No such file or directory; it is not a built-in "
+                            "scenario either (built-in: "));
+  for (const BuiltinScenario& b : builtin_scenarios())
+    EXPECT_THAT(diagnostics[0].message,
+                HasSubstr(std::string(b.file_name.substr(0, b.file_name.size() - 5))));
+}
+
+TEST(ScenarioFiles, UnreadableFileIsReportedWithTheSystemReason) {
+  const auto missing = diagnostics_of([] { return load_scenario_file("/nonexistent/dir/x.toml"); });
+  ASSERT_EQ(missing.size(), 1u);
+  EXPECT_EQ(missing[0].to_string(), "/nonexistent/dir/x.toml: cannot read: No such file or directory");
+  TempDir dir;
+  const auto directory = diagnostics_of([&] { return load_scenario_file(dir.path()); });
+  ASSERT_EQ(directory.size(), 1u);
+  EXPECT_THAT(directory[0].message, HasSubstr("Is a directory"));
+}
+
+TEST(ScenarioDiagnostic, FormatsFileLineColumnKeyMessage) {
+  ScenarioDiagnostic d{"bad.toml", 12, 3, "demand.regions.IDF.monthly_profile", "has 11 values, needs 12"};
+  EXPECT_EQ(d.to_string(), "bad.toml:12:3: demand.regions.IDF.monthly_profile: has 11 values, needs 12");
+  const ScenarioError error({d, ScenarioDiagnostic{"b.toml", 0, 0, "", "cannot read: Permission denied"}});
+  EXPECT_STREQ(error.what(),
+               "bad.toml:12:3: demand.regions.IDF.monthly_profile: has 11 values, needs 12\n"
+               "b.toml: cannot read: Permission denied");
+}
+
+TEST(ScenarioValues, MoneyAndRatesAreExact) {
+  const Scenario s = load_text(
+      "extends = \"three-regions.toml\"\n"
+      "[convention]\ntotal_envelope_eur = 10_000_000.29\n"
+      "[convention.regions.NOR]\nenvelope_eur = 3_000_000.29\n"
+      "[coverage.rules.300to1000]\nrate = 0.7\n"
+      "[coverage.rules.gt1000]\nrate = 0.1234\ncap_per_dossier_eur = 0.1\n");
+  EXPECT_EQ(s.convention.total_envelope, 1'000'000'029);
+  EXPECT_EQ(s.convention.regions[0].envelope, 300'000'029);
+  EXPECT_EQ(s.coverage.rules[1].rate, Rate{7000});
+  EXPECT_EQ(s.coverage.rules[2].rate, Rate{1234});
+  EXPECT_EQ(s.coverage.rules[2].cap_per_dossier, Cents{10});
+  EXPECT_EQ(s.convention.fee_rate, Rate{500});
+}
+
+TEST(ScenarioValues, DidYouMeanUsesEditDistance) {
+  using scenario_detail::closest_match;
+  using scenario_detail::edit_distance;
+  EXPECT_EQ(edit_distance("envelop_eur", "envelope_eur"), 1);
+  EXPECT_EQ(edit_distance("sede", "seed"), 1);  // a transposition counts once
+  EXPECT_EQ(closest_match("envelop_eur", {"name", "envelope_eur"}), "envelope_eur");
+  EXPECT_EQ(closest_match("IDX", {"ARA", "IDF"}), "IDF");
+  EXPECT_EQ(closest_match("replications", {"seed", "threads"}), "");
+}
+
+TEST(ScenarioDemand, JointMixReplacesInheritedMarginals) {
+  const Scenario s = load_text(
+      "extends = \"three-regions.toml\"\n"
+      "[demand.mix]\n"
+      "joint = [ { size = \"lt50\", status = \"AP\", pathway = \"certifying\", share = 0.75 },\n"
+      "          { size = \"gt1000\", status = \"APLD\", pathway = \"anticipation\", share = 0.25 } ]\n");
+  const AttributeMix& mix = s.demand.regions[1].mix;
+  EXPECT_DOUBLE_EQ(mix[mix_cell(SizeClass::Under50, Status::AP, Pathway::Certifying)], 0.75);
+  EXPECT_DOUBLE_EQ(mix[mix_cell(SizeClass::Over1000, Status::APLD, Pathway::Anticipation)], 0.25);
+  EXPECT_DOUBLE_EQ(mix[mix_cell(SizeClass::Under50, Status::APLD, Pathway::Certifying)], 0.0);
+
+  const auto both = diagnostics_of([] {
+    return load_text(
+        "extends = \"three-regions.toml\"\n"
+        "[demand.mix]\n"
+        "joint = [ { size = \"lt50\", status = \"AP\", pathway = \"certifying\", share = 1 } ]\n"
+        "status = { AP = 1 }\n");
+  });
+  ASSERT_EQ(both.size(), 1u) << messages_of(both);
+  EXPECT_THAT(both[0].message, HasSubstr("not both"));
+}
+
+TEST(ScenarioDemand, RegionalMarginalOverridesOnlyThatMarginal) {
+  const Scenario s = load_text(
+      "extends = \"three-regions.toml\"\n"
+      "[demand.regions.BRE.mix.size]\n"
+      "gt1000 = 1.0\n"
+      "[demand.regions.BRE]\nmonthly_profile = [1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0]\n");
+  const AttributeMix& bre = s.demand.regions[1].mix;
+  const AttributeMix& nor = s.demand.regions[0].mix;
+  // Status (AP 0.5, APLD 0.5) and pathway (uniform) still national; size all gt1000.
+  EXPECT_DOUBLE_EQ(bre[mix_cell(SizeClass::Over1000, Status::AP, Pathway::Reconversion)], 0.5 * 0.25);
+  EXPECT_DOUBLE_EQ(bre[mix_cell(SizeClass::Under50, Status::AP, Pathway::Reconversion)], 0.0);
+  EXPECT_DOUBLE_EQ(nor[mix_cell(SizeClass::Under50, Status::AP, Pathway::Reconversion)], 0.25 * 0.5 * 0.25);
+  EXPECT_DOUBLE_EQ(s.demand.regions[1].monthly_profile[0], 1.0 / 6);
+  EXPECT_DOUBLE_EQ(s.demand.regions[1].monthly_profile[11], 0.0);
+  EXPECT_DOUBLE_EQ(s.demand.regions[0].monthly_profile[1], 28.0 / 365);
+}
+
+TEST(ScenarioDemand, StatusCoveredByARuleFromJulyIsAccepted) {
+  // The 7 September 2021 instruction, retroactive to 1 July: a rule valid for part of
+  // the commitment window covers the status.
+  const std::string rules =
+      "extends = \"three-regions.toml\"\n"
+      "[demand.mix.status]\nAP = 0.4\nAPLD = 0.4\ntransformation = 0.2\n"
+      "[coverage.rules.transformation]\nstatuses = [\"transformation\"]\nheadcount_min = 1\nrate = 1.0\n";
+  EXPECT_NO_THROW(load_text(rules + "valid_from = 2021-07-01\n"));
+  const auto late = diagnostics_of([&] { return load_text(rules + "valid_from = 2022-01-01\n"); });
+  ASSERT_EQ(late.size(), 1u) << messages_of(late);
+  EXPECT_THAT(late[0].message, HasSubstr("status transformation has a positive share"));
+}
+
+TEST(ScenarioDemand, SwitchingPolicyIgnoresAnInheritedMargin) {
+  TempDir dir;
+  dir.write("over.toml", "extends = \"" + (good_dir / "three-regions.toml").string() +
+                             "\"\n[demand]\nexhaustion_policy = \"overcommit\"\novercommit_margin = 0.1\n");
+  const Scenario over = load_scenario_file(dir.path() / "over.toml");
+  EXPECT_EQ(over.demand.exhaustion_policy, ExhaustionPolicy::Overcommit);
+  EXPECT_DOUBLE_EQ(over.demand.overcommit_margin, 0.1);
+  const Scenario stop = load_scenario_text(
+      "extends = \"over.toml\"\n[demand]\nexhaustion_policy = \"stop\"\n", "stop.toml", dir.path());
+  EXPECT_EQ(stop.demand.exhaustion_policy, ExhaustionPolicy::Stop);
+  EXPECT_DOUBLE_EQ(stop.demand.overcommit_margin, 0.0);
+}
+
+TEST(ScenarioCorrelation, NearestCorrelationMatrixOfHighamsExample) {
+  // Higham (2002), section 4: the nearest correlation matrix to tridiag(−1, 2, −1).
+  Eigen::Matrix4d a;
+  a << 2, -1, 0, 0, -1, 2, -1, 0, 0, -1, 2, -1, 0, 0, -1, 2;
+  const Eigen::MatrixXd x = nearest_correlation_matrix(a);
+  Eigen::Matrix4d expected;
+  expected << 1, -0.8084, 0.1916, 0.1068, -0.8084, 1, -0.6562, 0.1916, 0.1916, -0.6562, 1, -0.8084, 0.1068,
+      0.1916, -0.8084, 1;
+  EXPECT_LT((x - expected).cwiseAbs().maxCoeff(), 1e-4) << x;
+  EXPECT_GE(smallest_eigenvalue(x), -1e-10);
+}
+
+TEST(ScenarioCorrelation, SuggestedMatrixCanBePasted) {
+  const auto diagnostics =
+      diagnostics_of([] { return load_scenario_file(bad_dir / "correlation-not-psd.toml"); });
+  ASSERT_EQ(diagnostics.size(), 1u);
+  const std::string& message = diagnostics[0].message;
+  EXPECT_THAT(message, HasSubstr("smallest eigenvalue -0.8"));
+  const auto start = message.find("regional_correlation = [");
+  ASSERT_NE(start, std::string::npos);
+  const Scenario fixed =
+      load_text("extends = \"three-regions.toml\"\n[demand.arrivals]\n" + message.substr(start) + "\n");
+  EXPECT_GE(smallest_eigenvalue(fixed.demand.regional_correlation), -1e-10);
+  EXPECT_NEAR(fixed.demand.regional_correlation(0, 2), -0.5, 1e-3);
+}
+
+TEST(ScenarioCorrelation, EquicorrelationBoundDependsOnTheNumberOfRegions) {
+  // Three regions: ρ must exceed −1/2.
+  EXPECT_NO_THROW(
+      load_text("extends = \"three-regions.toml\"\n[demand.arrivals]\nregional_correlation = -0.4\n"));
+  const auto low = diagnostics_of([] {
+    return load_text("extends = \"three-regions.toml\"\n[demand.arrivals]\nregional_correlation = -0.5\n");
+  });
+  ASSERT_EQ(low.size(), 1u);
+  EXPECT_EQ(low[0].message, "must be in (-0.5, 1], found -0.5");
+}
+
+}  // namespace
+}  // namespace fnesim
