@@ -72,8 +72,29 @@ std::string Date::iso() const {
   return buffer;
 }
 
+std::string Date::year_month() const { return iso().substr(0, 7); }
+
 int month_index(Date first, Date date) {
   return (date.year() - first.year()) * 12 + (date.month() - first.month());
+}
+
+Date first_of_month(Date date) { return Date::from_ymd(date.year(), date.month(), 1); }
+
+Date last_of_month(Date date) {
+  return Date::from_ymd(date.year(), date.month(), days_in_month(date.year(), date.month()));
+}
+
+Date add_months(Date date, int months) {
+  // Months since year 0, floor-divided so that months before January stay in range.
+  const int absolute = date.year() * 12 + (date.month() - 1) + months;
+  const int year = absolute >= 0 ? absolute / 12 : (absolute - 11) / 12;
+  return Date::from_ymd(year, absolute - year * 12 + 1, 1);
+}
+
+std::string_view month_name(int month) {
+  static constexpr std::string_view names[] = {"January", "February", "March",     "April",   "May",      "June",
+                                               "July",    "August",   "September", "October", "November", "December"};
+  return names[month - 1];
 }
 
 }  // namespace fnesim

@@ -21,6 +21,7 @@ class Date {
   int month() const;        // 1..12
   int day() const;          // 1..31
   std::string iso() const;  // "YYYY-MM-DD"
+  std::string year_month() const;  // "YYYY-MM"
 
   constexpr Date plus_days(std::int32_t days) const { return Date(days_since_epoch_ + days); }
   friend constexpr std::int32_t days_between(Date from, Date to) {
@@ -38,5 +39,14 @@ bool is_valid_ymd(int year, int month, int day);
 
 // Months counted from a first month: month_index(2021-01-xx, 2022-03-xx) == 14.
 int month_index(Date first, Date date);
+
+// The month a date falls in, by its first and last days; and the first day of
+// the month `months` after the date's month (negative: before).
+Date first_of_month(Date date);
+Date last_of_month(Date date);
+Date add_months(Date date, int months);
+
+// "January".."December" (month 1..12), as English text reads it.
+std::string_view month_name(int month);
 
 }  // namespace fnesim

@@ -29,6 +29,7 @@ struct TraineeCount {
   int fixed = 1;            // Fixed
   std::vector<int> values;  // Categorical
   std::vector<double> weights;
+  double expected() const;  // E[K]
 };
 
 // Cost per trainee of one pathway, in EUR (all components together).
@@ -42,6 +43,19 @@ struct DayRange {  // a whole number of days drawn uniformly in [min, max]
   int min = 0;
   int max = 0;
 };
+
+// A dossier's cost by art. 2 component.
+struct CostComponents {
+  Cents pedagogical = 0;  // incl. positioning, evaluation and certification
+  Cents ancillary = 0;
+  Cents remuneration = 0;
+};
+
+// Splits a simulated dossier's total cost by the scenario's component shares
+// (`[demand.cost_components]`), each part rounded once so that the three add up
+// to `total` exactly.
+CostComponents split_cost_components(Cents total, double pedagogical_share, double ancillary_share,
+                                     double remuneration_share);
 
 struct RegionalDemand {
   double expected_dossiers = 0;  // over the open intake window, before uptake factors

@@ -1,35 +1,12 @@
-#include "models/steering_decisions.hpp"
+#include "models/steering.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <numeric>
 
-namespace fnesim {
+#include "models/apportion.hpp"
 
-std::vector<Cents> apportion(Cents total, std::span<const double> weights) {
-  const double sum = std::accumulate(weights.begin(), weights.end(), 0.0);
-  std::vector<Cents> parts(weights.size(), 0);
-  if (total <= 0 || sum <= 0) return parts;
-  std::vector<double> remainder(weights.size());
-  Cents given = 0;
-  for (std::size_t i = 0; i < weights.size(); ++i) {
-    const double quota = static_cast<double>(total) * (weights[i] / sum);
-    parts[i] = std::min(total - given, static_cast<Cents>(std::floor(quota)));
-    remainder[i] = quota - static_cast<double>(parts[i]);
-    given += parts[i];
-  }
-  std::vector<std::size_t> order(weights.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t a, std::size_t b) { return remainder[a] > remainder[b]; });
-  // Floors leave fewer cents than there are parts; the loop wraps only through rounding noise.
-  for (std::size_t k = 0; given < total; k = (k + 1) % order.size()) {
-    if (weights[order[k]] <= 0) continue;
-    ++parts[order[k]];
-    ++given;
-  }
-  return parts;
-}
+namespace fnesim {
 
 RegionPosition project_position(Cents available, Cents outstanding, Cents carryover, Cents filed_net,
                                 double share_of_year_filed) {
@@ -82,8 +59,7 @@ void decide_meeting(const SteeringPolicy& policy, std::int32_t day, std::span<co
   // The reserve first: it is there for this.
   if (reserve > 0) {
     const Cents handed = std::min(reserve, total_shortfall);
-    const std::vector<double> weights(shortfall.begin(), shortfall.end());
-    const std::vector<Cents> parts = apportion(handed, weights);
+    const std::vector<Cents> parts = apportion(handed, std::span<const Cents>(shortfall));
     for (int r = 0; r < n; ++r) {
       const Cents part = parts[static_cast<std::size_t>(r)];
       if (part == 0) continue;
@@ -95,13 +71,13 @@ void decide_meeting(const SteeringPolicy& policy, std::int32_t day, std::span<co
   if (policy.reallocation != ReallocationRule::RunRate) return;
 
   std::vector<int> donors, receivers;
-  std::vector<double> movable, still_short;
+  std::vector<Cents> movable, still_short;
   for (int r = 0; r < n; ++r) {
     const RegionPosition& p = regions[static_cast<std::size_t>(r)];
     if (!p.projectable) continue;
     if (shortfall[static_cast<std::size_t>(r)] > 0) {
       receivers.push_back(r);
-      still_short.push_back(static_cast<double>(shortfall[static_cast<std::size_t>(r)]));
+      still_short.push_back(shortfall[static_cast<std::size_t>(r)]);
       continue;
     }
     const Cents surplus = p.available - p.projected_need;
@@ -111,36 +87,29 @@ void decide_meeting(const SteeringPolicy& policy, std::int32_t day, std::span<co
     const Cents can_give = std::max<Cents>(0, std::min({surplus, uncommitted, cap}));
     if (can_give > 0) {
       donors.push_back(r);
-      movable.push_back(static_cast<double>(can_give));
+      movable.push_back(can_give);
     }
   }
   if (donors.empty() || receivers.empty()) return;
-  const auto total_movable = static_cast<Cents>(std::accumulate(movable.begin(), movable.end(), 0.0));
-  const auto total_short = static_cast<Cents>(std::accumulate(still_short.begin(), still_short.end(), 0.0));
+  const Cents total_movable = std::accumulate(movable.begin(), movable.end(), Cents{0});
+  const Cents total_short = std::accumulate(still_short.begin(), still_short.end(), Cents{0});
   const Cents moved = std::min(total_movable, total_short);
-  pair_moves(day, donors, apportion(moved, movable), receivers, apportion(moved, still_short), moves);
+  pair_moves(day, donors, apportion(moved, std::span<const Cents>(movable)), receivers,
+             apportion(moved, std::span<const Cents>(still_short)), moves);
 }
 
 std::vector<Cents> split_complementary(const ComplementaryAllocationRule& rule, Cents amount,
                                        std::span<const RegionPosition> regions,
                                        std::span<const Cents> initial_available) {
-  std::vector<double> weights(regions.size(), 0.0);
-  switch (rule.split) {
-    case ComplementarySplit::Fixed:
-      weights = rule.weights;
-      break;
-    case ComplementarySplit::Shortfall:
-      for (std::size_t r = 0; r < regions.size(); ++r)
-        if (regions[r].projectable)
-          weights[r] =
-              static_cast<double>(std::max<Cents>(0, regions[r].projected_need - regions[r].available));
-      if (std::accumulate(weights.begin(), weights.end(), 0.0) > 0) break;
-      [[fallthrough]];  // nobody is short: by envelope
-    case ComplementarySplit::Envelope:
-      for (std::size_t r = 0; r < regions.size(); ++r) weights[r] = static_cast<double>(initial_available[r]);
-      break;
-  }
-  return apportion(amount, weights);
+  if (rule.split == ComplementarySplit::Fixed) return apportion(amount, std::span<const double>(rule.weights));
+  std::vector<Cents> weights(regions.size(), 0);
+  if (rule.split == ComplementarySplit::Shortfall)
+    for (std::size_t r = 0; r < regions.size(); ++r)
+      if (regions[r].projectable) weights[r] = std::max<Cents>(0, regions[r].projected_need - regions[r].available);
+  // Nobody short: by envelope.
+  if (std::accumulate(weights.begin(), weights.end(), Cents{0}) == 0)
+    weights.assign(initial_available.begin(), initial_available.end());
+  return apportion(amount, std::span<const Cents>(weights));
 }
 
 }  // namespace fnesim

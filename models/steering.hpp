@@ -7,6 +7,7 @@
 // policy runs in sim/steering.cpp.
 #include <array>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -64,5 +65,35 @@ struct SteeringMove {
   int to = 0;            // region index or national_reserve
   Cents amount = 0;
 };
+
+// A region as the committee sees it on the morning of a meeting.
+struct RegionPosition {
+  Cents available = 0;    // what the region may commit now (its envelope after earlier moves)
+  Cents outstanding = 0;  // committed less released so far
+  // Run-rate projection of what the region will need by the deadline;
+  // `projectable` false when too little of the year has been filed to project.
+  Cents projected_need = 0;
+  bool projectable = false;
+};
+
+// The run-rate projection: the carry-over, plus what was filed so far net of
+// releases, scaled by the inverse of the share of the year's filings the
+// monthly profile expects before the meeting.
+RegionPosition project_position(Cents available, Cents outstanding, Cents carryover, Cents filed_net,
+                                double share_of_year_filed);
+
+// One meeting: hands the national reserve to the regions projected short (pro
+// rata their shortfalls), then — under the run-rate rule — moves uncommitted
+// money from regions projected to under-consume to those still short. A donor
+// never gives more than its projected surplus, its uncommitted amount
+// (available − outstanding) or `max_share_moved` of its available amount.
+// Appends the moves (dated `day`) and takes what it hands out from `reserve`.
+void decide_meeting(const SteeringPolicy& policy, std::int32_t day, std::span<const RegionPosition> regions,
+                    Cents& reserve, std::vector<SteeringMove>& moves);
+
+// Shares of a complementary allocation on its arrival, by the rule's key.
+std::vector<Cents> split_complementary(const ComplementaryAllocationRule& rule, Cents amount,
+                                       std::span<const RegionPosition> regions,
+                                       std::span<const Cents> initial_available);
 
 }  // namespace fnesim

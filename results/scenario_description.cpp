@@ -86,20 +86,6 @@ std::string correlation_text(const DemandModel& demand) {
   return "matrix (" + std::to_string(n) + " × " + std::to_string(n) + ")";
 }
 
-double mean_trainees(const TraineeCount& t) {
-  switch (t.kind) {
-    case TraineeCount::Kind::ShiftedPoisson:
-      return t.mean;
-    case TraineeCount::Kind::Fixed:
-      return t.fixed;
-    case TraineeCount::Kind::Categorical: {
-      double sum = 0;
-      for (std::size_t i = 0; i < t.values.size(); ++i) sum += t.values[i] * t.weights[i];
-      return sum;
-    }
-  }
-  return 0;
-}
 
 }  // namespace
 
@@ -229,7 +215,7 @@ std::string describe_scenario(const Scenario& s) {
   const std::string trainee_kind = t.kind == TraineeCount::Kind::ShiftedPoisson ? "1 + Poisson"
                                    : t.kind == TraineeCount::Kind::Fixed        ? "fixed"
                                                                                 : "categorical";
-  line(out, "Trainees per dossier", "mean " + format_real(mean_trainees(t)) + " (" + trainee_kind + ")");
+  line(out, "Trainees per dossier", "mean " + format_real(t.expected()) + " (" + trainee_kind + ")");
   const TraineeCost& cost = d.cost_per_trainee[0];
   line(out, "Cost per trainee",
        "mean " + format_count(mean_cost, 0) + " EUR over the mix, " +

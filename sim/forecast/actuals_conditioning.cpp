@@ -7,6 +7,7 @@
 #include <cmath>
 #include <map>
 
+#include "models/apportion.hpp"
 #include "models/coverage.hpp"
 #include "sim/forecast/actuals.hpp"
 #include "sim/simulator.hpp"
@@ -25,54 +26,6 @@ constexpr std::int64_t min_dossiers_to_learn = 30;
 // in proportion n / (n + 50).
 constexpr double prior_weight_dossiers = 50;
 
-std::string month_name(Date date) {
-  static constexpr std::array<const char*, 12> names = {"January",   "February", "March",    "April",
-                                                        "May",       "June",     "July",     "August",
-                                                        "September", "October",  "November", "December"};
-  return names[static_cast<std::size_t>(date.month() - 1)];
-}
-
-Date first_of_month(Date date) { return Date::from_ymd(date.year(), date.month(), 1); }
-Date last_of_month(Date date) {
-  return Date::from_ymd(date.year(), date.month(), days_in_month(date.year(), date.month()));
-}
-
-// `total` split pro rata integer `weights` exactly: the floors of the quotas,
-// then one unit each to the largest remainders (ties: the first in order). The
-// parts add up to `total`.
-std::vector<std::int64_t> split_exactly(std::int64_t total, const std::vector<std::int64_t>& weights) {
-  __int128 weight_sum = 0;
-  for (std::int64_t w : weights) weight_sum += w;
-  std::vector<std::int64_t> parts(weights.size(), 0);
-  std::vector<__int128> remainders(weights.size(), 0);
-  std::int64_t given = 0;
-  for (std::size_t i = 0; i < weights.size(); ++i) {
-    const __int128 numerator = static_cast<__int128>(total) * weights[i];
-    parts[i] = static_cast<std::int64_t>(numerator / weight_sum);
-    remainders[i] = numerator % weight_sum;
-    given += parts[i];
-  }
-  std::vector<std::size_t> order(weights.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t a, std::size_t b) { return remainders[a] > remainders[b]; });
-  for (std::size_t k = 0; given < total; ++k, ++given) ++parts[order[k]];
-  return parts;
-}
-
-double mean_trainees(const TraineeCount& t) {
-  switch (t.kind) {
-    case TraineeCount::Kind::ShiftedPoisson:
-      return t.mean;
-    case TraineeCount::Kind::Fixed:
-      return t.fixed;
-    case TraineeCount::Kind::Categorical:
-      break;
-  }
-  double mean = 0;
-  for (std::size_t i = 0; i < t.values.size(); ++i) mean += t.values[i] * t.weights[i];
-  return mean;
-}
 
 // The share of a trainee's cost the envelope's rate applies to (art. 2).
 double eligible_cost_share(const Scenario& s) {
@@ -164,7 +117,7 @@ void check_cut_off(const Scenario& scenario, const Actuals& actuals, Date as_of)
       first_of_month(as_of) != first_of_month(actuals.last_day)) {
     std::string message = prefix;
     message += "monthly aggregates give ";
-    message += month_name(as_of);
+    message += std::string(month_name(as_of.month()));
     message += " whole: a cut-off must be the first day of a month, or fall in the file's last month (";
     message += actuals.last_day.iso().substr(0, 7);
     message += "), read as month to date";
@@ -261,9 +214,9 @@ void observe_months(const Scenario& scenario, const Actuals& actuals, Date as_of
       continue;
     }
     // A national figure is spread over the regions by their available amounts.
-    const auto dossiers = split_exactly(m.dossiers, available);
-    const auto trainees = split_exactly(m.trainees, available);
-    const auto committed = split_exactly(m.committed, available);
+    const auto dossiers = apportion(m.dossiers, std::span<const std::int64_t>(available));
+    const auto trainees = apportion(m.trainees, std::span<const std::int64_t>(available));
+    const auto committed = apportion(m.committed, std::span<const std::int64_t>(available));
     for (std::size_t r = 0; r < available.size(); ++r)
       add_lump(static_cast<int>(r), dossiers[r], trainees[r], committed[r]);
   }
@@ -291,7 +244,7 @@ std::string thin_data_note(std::int64_t dossiers) {
 void learn_from_dossiers(const Scenario& prior, const Actuals& actuals, Date as_of, DemandModel& demand,
                          std::vector<ParameterLearning>& out) {
   const double cost_share = eligible_cost_share(prior);
-  const double trainees_prior_mean = mean_trainees(prior.demand.trainees);
+  const double trainees_prior_mean = prior.demand.trainees.expected();
   std::array<std::int64_t, pathway_count> dossiers{}, trainees{}, censored{};
   std::array<double, pathway_count> cost_eur{};
   std::map<std::int64_t, std::int64_t> trainee_counts;
@@ -389,7 +342,7 @@ void learn_from_dossiers(const Scenario& prior, const Actuals& actuals, Date as_
         count.values.push_back(static_cast<int>(value));
         count.weights.push_back(weight / (prior_weight_dossiers + n));
       }
-      learning.posterior = mean_trainees(count);
+      learning.posterior = count.expected();
       learning.updated = true;
       learning.note = "weights of each count; counts never seen before added";
       break;
@@ -461,7 +414,7 @@ void learn_from_months(const Scenario& prior, const Actuals& actuals, Date as_of
   TraineeCount& count = demand.trainees;
   ParameterLearning learning;
   learning.dossiers = std::max<std::int64_t>(training_count, 0);
-  learning.prior = learning.posterior = mean_trainees(count);
+  learning.prior = learning.posterior = count.expected();
   if (training > 0) learning.observed = trainees / training;
   if (count.kind == TraineeCount::Kind::ShiftedPoisson) {
     learning.parameter = "trainees.mean";

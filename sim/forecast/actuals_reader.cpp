@@ -145,15 +145,7 @@ std::optional<Date> parse_month(std::string_view text) {
   return Date::from_ymd(static_cast<int>(*year), static_cast<int>(*month), 1);
 }
 
-std::string month_text(Date first_day) {
-  char text[16];
-  std::snprintf(text, sizeof text, "%04d-%02d", first_day.year(), first_day.month());
-  return text;
-}
 
-Date last_day_of_month(Date date) {
-  return Date::from_ymd(date.year(), date.month(), days_in_month(date.year(), date.month()));
-}
 
 template <std::size_t N>
 std::vector<std::string> as_strings(const std::array<std::string_view, N>& keys) {
@@ -553,7 +545,7 @@ void Reader::read_month(Row& row) {
       m.month = *month;
       has_month = true;
       if (m.month > conv.commitment_end) {
-        std::string message = month_text(m.month);
+        std::string message = m.month.year_month();
         message += " is after the commitment end (";
         message += conv.commitment_end.iso();
         message += ')';
@@ -591,7 +583,7 @@ void Reader::read_month(Row& row) {
         std::string message =
             national ? std::string(national_key) : region_codes_[static_cast<std::size_t>(m.region)];
         message += " for ";
-        message += month_text(m.month);
+        message += m.month.year_month();
         message += " already on line ";
         message += std::to_string(it->second);
         row_error(row, "region", message);
@@ -655,7 +647,7 @@ Actuals Reader::read(std::string_view text) {
                                                            : actuals_.months.front().month;
   for (const ActualDossier& d : actuals_.dossiers) latest = std::max(latest, d.filing_date);
   for (const MonthlyActual& m : actuals_.months) latest = std::max(latest, m.month);
-  actuals_.last_day = last_day_of_month(latest);
+  actuals_.last_day = last_of_month(latest);
   return std::move(actuals_);
 }
 

@@ -145,9 +145,7 @@ BacktestResult run_backtest(const Scenario& scenario, const Actuals& actuals,
         const std::span<const Cents> sorted(values);
         BacktestComparison comparison;
         comparison.region = s < regions && !actuals.national ? s : national_region;
-        const Date month_start = simulator.month_start(m);
-        comparison.month_end = Date::from_ymd(month_start.year(), month_start.month(),
-                                              days_in_month(month_start.year(), month_start.month()));
+        comparison.month_end = last_of_month(simulator.month_start(m));
         comparison.actual = actual;
         comparison.q05 = quantile_inverted_cdf(sorted, 5);
         comparison.q25 = quantile_inverted_cdf(sorted, 25);

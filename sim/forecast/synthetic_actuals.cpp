@@ -16,11 +16,6 @@ std::string euros_text(Cents amount) {
   return text;
 }
 
-std::string month_text(Date date) {
-  char text[16];
-  std::snprintf(text, sizeof text, "%04d-%02d", date.year(), date.month());
-  return text;
-}
 
 std::string header_comment(const Simulator& simulator, std::uint64_t seed, std::int64_t replication) {
   const Scenario& scenario = simulator.scenario();
@@ -119,7 +114,7 @@ std::string synthetic_actuals_csv(const Simulator& simulator, std::uint64_t seed
     const Date month = m < 0 ? first_month.plus_days(-1) : simulator.month_start(m);
     for (int r = 0; r < regions; ++r) {
       const Totals& t = totals[{m, r}];
-      out += month_text(month);
+      out += month.year_month();
       out += ',';
       out += national ? std::string("national") : conv.regions[static_cast<std::size_t>(r)].code;
       out += ',';

@@ -1,9 +1,9 @@
 // The steering committee inside the replications (issue 5): the pure decision
-// functions of sim/steering.hpp on random inputs, then the simulator with a
+// functions of models/steering.hpp on random inputs, then the simulator with a
 // policy — money conserved to the cent, moves that replay to the outcome, never
 // a cent a region has already committed, the same draws as without a
 // committee, thread invariance — and the [steering] section of scenario files.
-#include "models/steering_decisions.hpp"
+#include "models/steering.hpp"
 
 #include <gtest/gtest.h>
 
@@ -22,84 +22,6 @@
 
 namespace fnesim {
 namespace {
-
-// ---- apportion ---------------------------------------------------------------------
-
-// A random weight vector: zeros, equal values (ties), integers (shortfalls in
-// cents) and reals across many magnitudes; never all zero.
-std::vector<double> random_weights(std::mt19937_64& rng) {
-  const int n = std::uniform_int_distribution<int>(1, 12)(rng);
-  std::vector<double> w(static_cast<std::size_t>(n));
-  const int style = std::uniform_int_distribution<int>(0, 3)(rng);
-  std::uniform_real_distribution<double> unit(0.0, 1.0);
-  for (double& x : w) {
-    if (unit(rng) < 0.2) {
-      x = 0;
-      continue;
-    }
-    switch (style) {
-      case 0:  // a few distinct small integers: many ties
-        x = std::uniform_int_distribution<int>(1, 3)(rng);
-        break;
-      case 1:  // shortfalls in cents
-        x = static_cast<double>(std::uniform_int_distribution<std::int64_t>(1, 5'000'000'000)(rng));
-        break;
-      case 2:  // shares
-        x = unit(rng);
-        break;
-      default:  // many magnitudes
-        x = std::pow(10.0, std::uniform_real_distribution<double>(-6, 9)(rng));
-    }
-  }
-  if (std::all_of(w.begin(), w.end(), [](double x) { return x == 0; }))
-    w[std::uniform_int_distribution<std::size_t>(0, w.size() - 1)(rng)] = 1.0;
-  return w;
-}
-
-TEST(SteeringApportion, PartsAddUpExactlyAndEachIsItsQuotaRoundedDownOrUp) {
-  std::mt19937_64 rng(20210118);
-  for (int trial = 0; trial < 20'000; ++trial) {
-    const std::vector<double> w = random_weights(rng);
-    // Totals from 0 to 10^11 cents (10^9 EUR), log-uniform, plus small ones.
-    const Cents total =
-        trial % 4 == 0
-            ? std::uniform_int_distribution<Cents>(0, 50)(rng)
-            : static_cast<Cents>(std::pow(10.0, std::uniform_real_distribution<double>(0, 11)(rng)));
-    const std::vector<Cents> parts = apportion(total, w);
-    ASSERT_EQ(parts.size(), w.size());
-    ASSERT_EQ(std::accumulate(parts.begin(), parts.end(), Cents{0}), total) << "trial " << trial;
-    // Quotas in long double: 64-bit mantissa against the implementation's 53,
-    // so that the bounds below are not an artefact of our own rounding.
-    long double sum = 0;
-    for (double x : w) sum += x;
-    for (std::size_t i = 0; i < w.size(); ++i) {
-      SCOPED_TRACE(::testing::Message() << "trial " << trial << " part " << i << " total " << total);
-      if (w[i] == 0) {
-        ASSERT_EQ(parts[i], 0);
-        continue;
-      }
-      const long double quota = static_cast<long double>(total) * (static_cast<long double>(w[i]) / sum);
-      ASSERT_GE(parts[i], 0);
-      ASSERT_LE(static_cast<long double>(parts[i]), std::ceil(quota));
-      ASSERT_GE(static_cast<long double>(parts[i]), std::floor(quota));
-      // Ties go to the lower index: of two equal weights, the earlier never gets less.
-      for (std::size_t j = i + 1; j < w.size(); ++j)
-        if (w[j] == w[i]) {
-          ASSERT_GE(parts[i], parts[j]) << "parts " << i << " and " << j;
-        }
-    }
-  }
-}
-
-TEST(SteeringApportion, WorkedExamples) {
-  EXPECT_EQ(apportion(5, std::vector<double>{1, 1, 1}), (std::vector<Cents>{2, 2, 1}));
-  EXPECT_EQ(apportion(1, std::vector<double>{1, 1}), (std::vector<Cents>{1, 0}));
-  EXPECT_EQ(apportion(2, std::vector<double>{1, 0, 1, 1}), (std::vector<Cents>{1, 0, 1, 0}));
-  EXPECT_EQ(apportion(10, std::vector<double>{0, 3}), (std::vector<Cents>{0, 10}));
-  // Largest remainders: quotas 3.3, 3.3, 3.4 → 3, 3, 4.
-  EXPECT_EQ(apportion(10, std::vector<double>{0.33, 0.33, 0.34}), (std::vector<Cents>{3, 3, 4}));
-  EXPECT_EQ(apportion(0, std::vector<double>{1, 2}), (std::vector<Cents>{0, 0}));
-}
 
 // ---- decide_meeting ----------------------------------------------------------------
 
@@ -294,8 +216,8 @@ TEST(SteeringComplementary, SplitsByFixedWeightsEnvelopeOrShortfallToTheCent) {
     ComplementaryAllocationRule random_rule;
     random_rule.split = static_cast<ComplementarySplit>(trial % 3);
     if (random_rule.split == ComplementarySplit::Fixed) {
-      random_rule.weights = random_weights(rng);
-      random_rule.weights.resize(c.regions.size(), 0.0);
+      random_rule.weights.resize(c.regions.size());
+      for (double& w : random_rule.weights) w = std::uniform_real_distribution<double>(0.0, 1.0)(rng);
       if (std::accumulate(random_rule.weights.begin(), random_rule.weights.end(), 0.0) == 0)
         random_rule.weights[0] = 1;
     }
