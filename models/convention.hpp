@@ -33,6 +33,12 @@ struct Convention {
 
   // What a region may commit: its envelope less its share of the fees.
   Cents available(std::size_t region) const;
+  // The same rule for any envelope amount (a recommended one): less the fees
+  // at `fee_rate` in pro-rata mode, all of it in national mode.
+  Cents available_of(Cents envelope) const;
+  // The share of an envelope left for dossiers, as a real number (1 − fee rate
+  // in pro-rata mode, 1 in national mode): for continuous approximations only.
+  double kept_share() const { return fee_mode == FeeMode::ProRata ? 1.0 - fee_rate.as_fraction() : 1.0; }
   Cents fees(std::size_t region) const;  // zero per region in national mode
   Cents national_fees() const;           // the sum of regional fees, or total × rate in national mode
   Cents total_available() const;

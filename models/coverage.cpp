@@ -252,13 +252,10 @@ CostSplit split_dossier(const CoverageSettings& settings, const DossierRequest& 
   // certification (all in `pedagogical`), ancillary costs, and remuneration.
   // Art. 6 applies the rate to the pedagogical costs; ancillary costs follow
   // them when the scenario says so. One rounding, on the eligible total.
-  const Cents eligible = dossier.pedagogical + (settings.ancillary_eligible ? dossier.ancillary : 0);
+  const Cents eligible = eligible_cost(settings, dossier.pedagogical, dossier.ancillary);
   const Cents at_rate = apply_rate(eligible, rule.rate);
-  split.fne = at_rate;
-  if (rule.cap_per_dossier && split.fne > *rule.cap_per_dossier) {
-    split.fne = *rule.cap_per_dossier;  // block exemption: 2 M EUR per project
-    split.capped = true;
-  }
+  split.fne = envelope_share(eligible, rule.rate, rule.cap_per_dossier);
+  split.capped = split.fne < at_rate;  // block exemption: 2 M EUR per project
   // Art. 6: "le solde ne pouvant provenir de fonds publics".
   split.company = eligible - split.fne;
 

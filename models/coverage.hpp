@@ -93,6 +93,21 @@ struct CostSplit {
   Cents total() const { return fne + company + pdc50 + state_allowance; }
 };
 
+// Art. 2 and 6: the amount a rule's rate applies to — the pedagogical costs
+// (positioning, evaluation and certification included), plus the ancillary
+// costs when the scenario makes them eligible. Remuneration never is.
+inline Cents eligible_cost(const CoverageSettings& settings, Cents pedagogical, Cents ancillary) {
+  return pedagogical + (settings.ancillary_eligible ? ancillary : 0);
+}
+
+// Art. 6: the envelope's share of a dossier — the rule's rate on the eligible
+// cost, rounded once to the cent, then the rule's cap per dossier if it has
+// one. The one formula `quote` (split_dossier) and the simulation both use.
+inline Cents envelope_share(Cents eligible, Rate rate, const std::optional<Cents>& cap_per_dossier) {
+  const Cents at_rate = apply_rate(eligible, rate);
+  return cap_per_dossier && at_rate > *cap_per_dossier ? *cap_per_dossier : at_rate;
+}
+
 class NoCoverageRule : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;

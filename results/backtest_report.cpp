@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "results/format.hpp"
 #include "results/json.hpp"
 #include "results/text_table.hpp"
 
@@ -11,18 +12,7 @@ namespace fnesim {
 
 namespace {
 
-std::string millions(Cents cents) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.2f M€", static_cast<double>(cents) / cents_per_euro / 1e6);
-  return text;
-}
 
-std::string range(Cents low, Cents high) {
-  char text[64];
-  std::snprintf(text, sizeof text, "%.2f – %.2f", static_cast<double>(low) / cents_per_euro / 1e6,
-                static_cast<double>(high) / cents_per_euro / 1e6);
-  return text;
-}
 
 std::string share(int part, int whole) {
   char text[32];
@@ -115,7 +105,7 @@ std::string render_backtest_table(const BacktestResult& result, const Scenario& 
     char width[32];
     std::snprintf(width, sizeof width, "%.1f %%",
                   n.q50 > 0 ? 100.0 * static_cast<double>(n.q95 - n.q05) / static_cast<double>(n.q50) : 0.0);
-    fan.add_row({c.as_of.iso(), millions(n.actual), millions(n.q50), range(n.q25, n.q75), range(n.q05, n.q95),
+    fan.add_row({c.as_of.iso(), format_meur(n.actual), format_meur(n.q50), format_meur_range(n.q25, n.q75), format_meur_range(n.q05, n.q95),
                  width, std::to_string(c.learnt.common.dossiers)});
   }
   out += fan.render();

@@ -39,15 +39,10 @@ std::string utc_now_iso8601() {
   return text;
 }
 
-std::string month_label(Date first_day) {
-  char text[16];
-  std::snprintf(text, sizeof text, "%04d-%02d", first_day.year(), first_day.month());
-  return text;
-}
 
 std::vector<std::string> month_labels(const Simulator& simulator) {
   std::vector<std::string> labels;
-  for (int m = 0; m < simulator.month_count(); ++m) labels.push_back(month_label(simulator.month_start(m)));
+  for (int m = 0; m < simulator.month_count(); ++m) labels.push_back(simulator.month_start(m).year_month());
   return labels;
 }
 
@@ -364,7 +359,7 @@ void RunFileWriter::Impl::write_summary(const RunSummary& s) {
       "amount_percentiles", amount_percentile_list, {amount_percentile_list.size()},
       meta(layout::percent, "Percentiles of the amount quantiles", "amount_percentile"));
   std::vector<std::string> month_text;
-  for (const Date& d : s.months) month_text.push_back(month_label(d));
+  for (const Date& d : s.months) month_text.push_back(d.year_month());
   summary.write_strings("month", month_text, meta(layout::label, "Calendar month, YYYY-MM", "month"));
 
   const auto R = static_cast<hsize_t>(s.regions.size());

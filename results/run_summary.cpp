@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "results/format.hpp"
 #include "results/json.hpp"
 #include "results/text_table.hpp"
 
@@ -23,23 +24,9 @@ std::map<int, Cents> amount_quantiles(std::vector<Cents> values, const Percentil
   return out;
 }
 
-std::string millions(double eur) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.2f M€", eur / 1e6);
-  return buffer;
-}
 
-std::string millions_cents(Cents cents) { return millions(static_cast<double>(cents) / cents_per_euro); }
 
-std::string probability(const MeanEstimate& p) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.3f ±%.3f", p.mean, p.standard_error);
-  return buffer;
-}
 
-std::string day_as_date(const RunSummary& s, const std::optional<std::int32_t>& day) {
-  return day ? s.commitment_start.plus_days(*day).iso() : "not exhausted";
-}
 
 }  // namespace
 
@@ -116,15 +103,15 @@ std::string steering_lines(const RunSummary& s) {
   if (!s.steering) return "";
   const SteeringSummary& st = *s.steering;
   std::string out = "Steering committee (mean per simulated year): moved between regions ";
-  out += millions(st.moved_between_regions_eur.mean);
+  out += format_meur(st.moved_between_regions_eur.mean);
   out += " ±";
-  out += millions(st.moved_between_regions_eur.standard_error);
+  out += format_meur(st.moved_between_regions_eur.standard_error);
   out += "; from the national reserve ";
-  out += millions(st.reserve_handed_out_eur.mean);
+  out += format_meur(st.reserve_handed_out_eur.mean);
   out += "; complementary State allocation ";
-  out += millions(st.complementary_received_eur.mean);
+  out += format_meur(st.complementary_received_eur.mean);
   out += " (received with probability ";
-  out += probability(st.p_complementary_received);
+  out += format_probability(st.p_complementary_received.mean, st.p_complementary_received.standard_error);
   out += ").\n";
   return out;
 }
@@ -149,39 +136,39 @@ std::string render_summary_table(const RunSummary& s, const RunTiming& timing) {
   table.add_column("Unmet: mean");
   table.add_column("[5 % – 95 %]", TextTable::Align::Left);
   for (const RegionSummary& r : s.regions) {
-    table.add_row({r.name, millions_cents(r.envelope), probability(r.p_exhausted),
-                   day_as_date(s, r.exhaustion_day.at(50)),
-                   day_as_date(s, r.exhaustion_day.at(5)) + " – " + day_as_date(s, r.exhaustion_day.at(95)),
-                   millions(r.committed_eur.mean), millions(r.unmet_eur.mean),
-                   millions_cents(r.unmet_quantile.at(5)) + " – " + millions_cents(r.unmet_quantile.at(95))});
+    table.add_row({r.name, format_meur(r.envelope), format_probability(r.p_exhausted.mean, r.p_exhausted.standard_error),
+                   format_day(s.commitment_start, r.exhaustion_day.at(50)),
+                   format_day(s.commitment_start, r.exhaustion_day.at(5)) + " – " + format_day(s.commitment_start, r.exhaustion_day.at(95)),
+                   format_meur(r.committed_eur.mean), format_meur(r.unmet_eur.mean),
+                   format_meur(r.unmet_quantile.at(5)) + " – " + format_meur(r.unmet_quantile.at(95))});
   }
   const NationalSummary& n = s.national;
   table.add_rule();
-  table.add_row({"National", millions_cents(n.envelope), "", "", "", millions(n.committed_eur.mean),
-                 millions(n.unmet_eur.mean), ""});
+  table.add_row({"National", format_meur(n.envelope), "", "", "", format_meur(n.committed_eur.mean),
+                 format_meur(n.unmet_eur.mean), ""});
   out += table.render();
 
   char national[256];
   std::snprintf(national, sizeof national, "\nFees withheld: %s; available for dossiers: %s.\n",
-                millions_cents(n.fees).c_str(), millions_cents(n.available).c_str());
+                format_meur(n.fees).c_str(), format_meur(n.available).c_str());
   out += national;
   out += steering_lines(s);
   // The committee's question: will the State have to add money? Demand is
   // pooled nationally (as if reallocation were free) and counts releases.
   out += "Will additional allocations be needed? Probability that national demand exceeds the envelope: ";
-  out += probability(n.p_additional_needed);
+  out += format_probability(n.p_additional_needed.mean, n.p_additional_needed.standard_error);
   out += ".\n  Amount that suffices in 50 % of simulated years: ";
-  out += millions_cents(n.additional_needed_quantile.at(50));
+  out += format_meur(n.additional_needed_quantile.at(50));
   for (int p : {80, 90, 95}) {
     out += ", ";
     out += std::to_string(p);
     out += " %: ";
-    out += millions_cents(n.additional_needed_quantile.at(p));
+    out += format_meur(n.additional_needed_quantile.at(p));
   }
   out += " (mean ";
-  out += millions(n.additional_needed_eur.mean);
+  out += format_meur(n.additional_needed_eur.mean);
   out += " ±";
-  out += millions(n.additional_needed_eur.standard_error);
+  out += format_meur(n.additional_needed_eur.standard_error);
   out += ").\n";
   // By when: the day the pooled envelope runs out, early in the distribution.
   if (n.additional_needed_day.at(5)) {
@@ -190,7 +177,7 @@ std::string render_summary_table(const RunSummary& s, const RunTiming& timing) {
     for (int p : {5, 25, 50}) {
       if (!n.additional_needed_day.at(p)) break;
       if (!first) out += ", ";
-      out += day_as_date(s, n.additional_needed_day.at(p));
+      out += format_day(s.commitment_start, n.additional_needed_day.at(p));
       out += " in ";
       out += std::to_string(p);
       out += " %";

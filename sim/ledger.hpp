@@ -12,12 +12,6 @@
 
 namespace fnesim {
 
-// What a region with `available` may commit under the overcommit policy's
-// margin (0 under the other policies): shared by the simulator and `recommend`.
-inline Cents overcommit_ceiling(Cents available, double margin) {
-  return margin > 0 ? available + round_to_cents(static_cast<double>(available) / 100.0 * margin) : available;
-}
-
 class RegionLedger {
  public:
   explicit RegionLedger(Cents ceiling) : ceiling_(ceiling) {}

@@ -6,40 +6,25 @@
 #include <cmath>
 #include <numeric>
 
+#include "models/apportion.hpp"
+#include "models/envelope.hpp"
+#include "results/format.hpp"
 #include "results/hdf5.hpp"
 #include "results/json.hpp"
 #include "results/output_file.hpp"
 #include "results/sha256.hpp"
 #include "results/text_table.hpp"
 #include "sim/forecast/actuals.hpp"
-#include "sim/ledger.hpp"
 #include "sim/run_statistics.hpp"
 #include "sim/runner.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "sim/simulator.hpp"
-#include "models/steering_decisions.hpp"
 
 namespace fnesim {
 
 namespace fs = std::filesystem;
 
-Cents available_for_envelope(const Convention& convention, Cents envelope) {
-  return convention.fee_mode == FeeMode::ProRata ? envelope - apply_rate(envelope, convention.fee_rate)
-                                                 : envelope;
-}
-
 namespace {
-
-// The smallest envelope whose capacity reaches `capacity`.
-Cents envelope_for_capacity(const Convention& convention, Cents capacity, double overcommit_margin = 0) {
-  const double keep =
-      convention.fee_mode == FeeMode::ProRata ? 1.0 - convention.fee_rate.basis_points / 10000.0 : 1.0;
-  auto envelope =
-      static_cast<Cents>(std::ceil(static_cast<double>(capacity) / (keep * (1 + overcommit_margin)))) - 2;
-  while (overcommit_ceiling(available_for_envelope(convention, envelope), overcommit_margin) < capacity)
-    ++envelope;
-  return envelope;
-}
 
 // One region's peak net demand over the run's replications, sorted.
 struct RegionDemandCurve {
@@ -70,8 +55,8 @@ class Recommender {
             demand.peak_net_demand[static_cast<std::size_t>(i) * R + r];
       std::sort(curves_[r].sorted.begin(), curves_[r].sorted.end());
     }
-    keep_ = convention.fee_mode == FeeMode::ProRata ? 1.0 - convention.fee_rate.basis_points / 10000.0 : 1.0;
-    keep_ *= 1 + margin_;  // envelope → what the region may commit before a refusal
+    keep_ = convention.kept_share() * (1 + margin_);  // envelope → what the region may commit before a refusal
+    if (keep_ <= 0) throw RecommendationError("a fee rate of 100 % leaves nothing to commit, whatever the envelope");
     for (const Region& region : convention.regions) total_ += region.envelope;
   }
 
@@ -171,7 +156,7 @@ class Recommender {
     std::vector<Cents> envelope(curves_.size());
     for (std::size_t r = 0; r < curves_.size(); ++r) {
       const auto demand = static_cast<Cents>(std::ceil(curves_[r].at(level)));
-      envelope[r] = std::clamp(envelope_for_capacity(convention_, demand, margin_), request_.min_envelope[r],
+      envelope[r] = std::clamp(smallest_envelope_for_ceiling(convention_, demand, margin_), request_.min_envelope[r],
                                request_.max_envelope[r]);
     }
     return envelope;
@@ -195,7 +180,7 @@ class Recommender {
     const std::size_t R = curves_.size();
     std::vector<Cents> available(R);
     for (std::size_t r = 0; r < R; ++r)
-      available[r] = overcommit_ceiling(available_for_envelope(convention_, envelope[r]), margin_);
+      available[r] = overcommit_ceiling(convention_.available_of(envelope[r]), margin_);
     std::int64_t none = 0;
     for (std::int64_t i = 0; i < demand_.replications; ++i) {
       const Cents* peaks = &demand_.peak_net_demand[static_cast<std::size_t>(i) * R];
@@ -344,7 +329,7 @@ RecommendationReport recommend_from_run_file(const RunFileReader& run, const Rec
     request.min_envelope.resize(static_cast<std::size_t>(R), 0);
     for (int r = 0; r < R; ++r) {
       const auto k = static_cast<std::size_t>(r);
-      request.min_envelope[k] = std::max(request.min_envelope[k], envelope_for_capacity(conv, observed[k]));
+      request.min_envelope[k] = std::max(request.min_envelope[k], smallest_envelope_for_ceiling(conv, observed[k], 0));
     }
   }
   const double margin = scenario.demand.exhaustion_policy == ExhaustionPolicy::Overcommit
@@ -417,7 +402,7 @@ RecommendationReport recommend_from_run_file(const RunFileReader& run, const Rec
     c.current_envelope = conv.regions[rr].envelope;
     c.recommended_envelope = recommendation.envelope[rr];
     c.current_available = conv.available(rr);
-    c.recommended_available = available_for_envelope(conv, recommendation.envelope[rr]);
+    c.recommended_available = conv.available_of(recommendation.envelope[rr]);
     c.p_exhausted_before = estimate(exhausted_before[rr]);
     c.p_exhausted_after = estimate(exhausted_after[rr]);
     c.unmet_before_eur = estimate(region_unmet_before[rr]);
@@ -446,25 +431,6 @@ RecommendationReport recommend_from_run_file(const RunFileReader& run, const Rec
 
 namespace {
 
-std::string millions(double eur) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.2f M€", eur / 1e6);
-  return text;
-}
-std::string millions_cents(Cents cents) { return millions(static_cast<double>(cents) / cents_per_euro); }
-std::string signed_millions_cents(Cents cents) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%+.2f M€", static_cast<double>(cents) / cents_per_euro / 1e6);
-  return text;
-}
-std::string probability(const EstimateWithError& p) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.3f", p.mean);
-  return text;
-}
-std::string date_of(const RecommendationReport& report, const std::optional<std::int32_t>& day) {
-  return day ? report.commitment_start.plus_days(*day).iso() : std::string("not exhausted");
-}
 const char* objective_key(RecommendationObjective objective) {
   return objective == RecommendationObjective::ExpectedUnmet ? "expected-unmet" : "target-probability";
 }
@@ -496,12 +462,12 @@ std::string render_recommendation(const RecommendationReport& report) {
   table.add_column("Unmet before → after", TextTable::Align::Left);
   table.add_column("Median exhaustion before → after", TextTable::Align::Left);
   for (const RegionComparison& c : report.regions) {
-    table.add_row({c.name, millions_cents(c.current_envelope), millions_cents(c.recommended_envelope),
-                   signed_millions_cents(c.recommended_envelope - c.current_envelope),
-                   probability(c.p_exhausted_before) + " → " + probability(c.p_exhausted_after),
-                   millions(c.unmet_before_eur.mean) + " → " + millions(c.unmet_after_eur.mean),
-                   date_of(report, c.median_exhaustion_day_before) + " → " +
-                       date_of(report, c.median_exhaustion_day_after)});
+    table.add_row({c.name, format_meur(c.current_envelope), format_meur(c.recommended_envelope),
+                   format_meur_signed(c.recommended_envelope - c.current_envelope),
+                   format_probability(c.p_exhausted_before.mean) + " → " + format_probability(c.p_exhausted_after.mean),
+                   format_meur(c.unmet_before_eur.mean) + " → " + format_meur(c.unmet_after_eur.mean),
+                   format_day(report.commitment_start, c.median_exhaustion_day_before) + " → " +
+                       format_day(report.commitment_start, c.median_exhaustion_day_after)});
   }
   out += table.render();
   char line[512];
@@ -511,13 +477,13 @@ std::string render_recommendation(const RecommendationReport& report) {
       line, sizeof line,
       "\nExpected unmet demand, all regions: %s → %s (change %+.1f k€ ± %.1f k€, paired over the same "
       "replications).\nP(no region exhausted before the deadline): %s → %s.\n",
-      millions(report.unmet_before_eur.mean).c_str(), millions(report.unmet_after_eur.mean).c_str(),
+      format_meur(report.unmet_before_eur.mean).c_str(), format_meur(report.unmet_after_eur.mean).c_str(),
       report.unmet_change_eur.mean / 1e3, report.unmet_change_eur.standard_error / 1e3,
-      probability(report.p_no_region_exhausted_before).c_str(),
-      probability(report.p_no_region_exhausted_after).c_str());
+      format_probability(report.p_no_region_exhausted_before.mean).c_str(),
+      format_probability(report.p_no_region_exhausted_after.mean).c_str());
   out += line;
   out += "Complementary allocation asked for: ";
-  out += millions_cents(report.complementary);
+  out += format_meur(report.complementary);
   out += report.objective == RecommendationObjective::ExpectedUnmet ? " (same total, reallocation only).\n"
                                                                     : ".\n";
   out += "Will additional allocations be needed? Probability that national demand exceeds the envelope: ";
@@ -529,7 +495,7 @@ std::string render_recommendation(const RecommendationReport& report) {
   for (std::size_t k = 0; k < report.additional_needed_quantiles.size(); ++k) {
     const auto& [percent, cents] = report.additional_needed_quantiles[k];
     out += k ? "; " : "";
-    out += millions_cents(cents);
+    out += format_meur(cents);
     out += " at ";
     out += std::to_string(percent);
     out += " %";
@@ -541,7 +507,7 @@ std::string render_recommendation(const RecommendationReport& report) {
     for (const auto& [percent, day] : report.pool_runs_out_day_quantiles) {
       if (!day) break;
       out += first ? "" : ", ";
-      out += date_of(report, day);
+      out += format_day(report.commitment_start, day);
       out += " in ";
       out += std::to_string(percent);
       out += " %";

@@ -56,8 +56,6 @@ class RecommendationError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// What a region may commit with envelope `envelope` under the convention's fee rule.
-Cents available_for_envelope(const Convention& convention, Cents envelope);
 
 // `overcommit_margin`: under the overcommit policy a region refuses only beyond
 // available × (1 + margin); 0 otherwise.

@@ -69,7 +69,7 @@ double p_no_region_exhausted(const DemandSample& d, const std::vector<Cents>& av
 
 std::vector<Cents> available_of(const Convention& conv, const std::vector<Cents>& envelopes) {
   std::vector<Cents> out;
-  for (Cents e : envelopes) out.push_back(available_for_envelope(conv, e));
+  for (Cents e : envelopes) out.push_back(conv.available_of(e));
   return out;
 }
 
@@ -333,7 +333,7 @@ TEST(RecommendEnvelopes, AvailableForAnEnvelopeIsTheConventionsAvailableAmount) 
       conv.fee_rate = Rate{std::uniform_int_distribution<std::int32_t>(0, 2'000)(rng)};
       const Cents envelope = std::uniform_int_distribution<Cents>(0, 100'000'000'000)(rng);
       conv.regions[0].envelope = envelope;
-      ASSERT_EQ(available_for_envelope(conv, envelope), conv.available(0));
+      ASSERT_EQ(conv.available_of(envelope), conv.available(0));
     }
   }
 }
@@ -524,7 +524,7 @@ TEST_P(RecommendFromRunFile, ReSimulatedAfterMatchesTheInSampleEstimateAndBeatsB
     EXPECT_EQ(c.code, conv.regions[r].code);
     EXPECT_EQ(c.current_envelope, conv.regions[r].envelope);
     EXPECT_EQ(c.current_available, conv.available(r));
-    EXPECT_EQ(c.recommended_available, available_for_envelope(conv, c.recommended_envelope));
+    EXPECT_EQ(c.recommended_available, conv.available_of(c.recommended_envelope));
     recommended_total += c.recommended_envelope;
   }
   EXPECT_EQ(recommended_total, conv.total_envelope);

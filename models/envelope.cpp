@@ -1,0 +1,22 @@
+#include "models/envelope.hpp"
+
+#include <cmath>
+#include <stdexcept>
+
+namespace fnesim {
+
+Cents overcommit_ceiling(Cents available, double margin) {
+  return margin > 0 ? available + round_to_cents(static_cast<double>(available) / cents_per_euro * margin) : available;
+}
+
+Cents smallest_envelope_for_ceiling(const Convention& convention, Cents ceiling, double margin) {
+  const double kept = convention.kept_share();
+  if (kept <= 0)
+    throw std::domain_error("a fee rate of 100 % leaves nothing to commit, whatever the envelope");
+  // A guess from the real-valued inverse, a little below, then up to the first that reaches.
+  auto envelope = static_cast<Cents>(std::ceil(static_cast<double>(ceiling) / (kept * (1 + margin)))) - 2;
+  while (overcommit_ceiling(convention.available_of(envelope), margin) < ceiling) ++envelope;
+  return envelope;
+}
+
+}  // namespace fnesim

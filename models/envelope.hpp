@@ -1,0 +1,20 @@
+#pragma once
+// What an envelope lets a region commit before a refusal: the convention's fee
+// rule (models/convention.hpp), then the exhaustion policy's overcommit margin.
+// Shared by the simulator's ledgers, the steering committee's moves and
+// `recommend`'s envelopes, so that they all refuse at the same cent.
+#include "models/convention.hpp"
+#include "models/money.hpp"
+
+namespace fnesim {
+
+// available × (1 + margin), rounded to the cent; `available` itself when the
+// margin is 0 (the stop and fill policies).
+Cents overcommit_ceiling(Cents available, double margin);
+
+// The smallest envelope whose ceiling — fees withheld, then the margin — is at
+// least `ceiling`. Throws std::domain_error when no envelope can reach it (a
+// fee rate of 100 % in pro-rata mode).
+Cents smallest_envelope_for_ceiling(const Convention& convention, Cents ceiling, double margin);
+
+}  // namespace fnesim

@@ -1,0 +1,44 @@
+#include "results/format.hpp"
+
+#include <cstdio>
+
+namespace fnesim {
+
+std::string format_meur(double eur) {
+  char text[48];
+  std::snprintf(text, sizeof text, "%.2f M€", eur / 1e6);
+  return text;
+}
+
+std::string format_meur(Cents amount) { return format_meur(static_cast<double>(amount) / cents_per_euro); }
+
+std::string format_meur_signed(Cents amount) {
+  char text[48];
+  std::snprintf(text, sizeof text, "%+.2f M€", static_cast<double>(amount) / cents_per_euro / 1e6);
+  return text;
+}
+
+std::string format_meur_range(Cents low, Cents high) {
+  char text[96];
+  std::snprintf(text, sizeof text, "%.2f – %.2f", static_cast<double>(low) / cents_per_euro / 1e6,
+                static_cast<double>(high) / cents_per_euro / 1e6);
+  return text;
+}
+
+std::string format_probability(double p) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3f", p);
+  return text;
+}
+
+std::string format_probability(double p, double standard_error) {
+  char text[48];
+  std::snprintf(text, sizeof text, "%.3f ±%.3f", p, standard_error);
+  return text;
+}
+
+std::string format_day(Date start, const std::optional<std::int32_t>& day) {
+  return day ? start.plus_days(*day).iso() : std::string("not exhausted");
+}
+
+}  // namespace fnesim

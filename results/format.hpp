@@ -1,0 +1,22 @@
+#pragma once
+// How amounts, probabilities and days read in terminal tables and text
+// reports: one place, so that `run`, `recommend`, `backtest` and `compare`
+// print the same figure the same way.
+#include <optional>
+#include <string>
+
+#include "models/calendar.hpp"
+#include "models/money.hpp"
+
+namespace fnesim {
+
+std::string format_meur(double eur);               // "27.50 M€"
+std::string format_meur(Cents amount);             // "27.50 M€"
+std::string format_meur_signed(Cents amount);      // "+1.25 M€", "-0.03 M€"
+std::string format_meur_range(Cents low, Cents high);  // "12.30 – 15.10" (the unit in the column header)
+std::string format_probability(double p);                           // "0.307"
+std::string format_probability(double p, double standard_error);    // "0.307 ±0.004"
+// A day counted from `start`, as a date; "not exhausted" when there is none.
+std::string format_day(Date start, const std::optional<std::int32_t>& day);
+
+}  // namespace fnesim
