@@ -1,0 +1,307 @@
+// The first pass of a replication (sim/simulator.hpp): the uptake factors,
+// then every dossier of one region — arrivals, attributes, life cycle and the
+// envelope's share — on the region's own streams, staged for the ledgers.
+#include <algorithm>
+#include <boost/math/distributions/normal.hpp>
+#include <boost/math/special_functions/gamma.hpp>
+#include <cmath>
+
+#include "sim/boost_random.hpp"
+#include "sim/rng.hpp"
+#include "sim/simulator.hpp"
+#include "sim/workspace.hpp"
+
+namespace fnesim {
+
+namespace {
+
+// A day range drawn uniformly; no draw at all when it is a single day.
+template <typename Rng>
+int draw_days(const DayRange& range, Rng& engine) {
+  if (range.min == range.max) return range.min;
+  return boost::random::uniform_int_distribution<int>(range.min, range.max)(engine);
+}
+
+// The Gamma(shape, scale 1) quantile at the normal score z, through the
+// complement in the upper tail to keep precision there.
+double gamma_at_normal_score(double shape, double z) {
+  const boost::math::normal standard;
+  if (z <= 0) return boost::math::gamma_p_inv(shape, boost::math::cdf(standard, z));
+  return boost::math::gamma_q_inv(shape, boost::math::cdf(standard, -z));
+}
+
+}  // namespace
+
+void Simulator::draw_uptake(std::uint64_t seed, std::int64_t replication, Workspace& ws) const {
+  const DemandModel& demand = scenario_.demand;
+  const int regions = region_count();
+  reseed(ws.engine, seed, static_cast<std::uint64_t>(replication), StreamPurpose::Uptake, national_stream);
+  auto correlated_scores = [&] {
+    Eigen::VectorXd normal_scores(regions);
+    boost::random::normal_distribution<double> standard_normal;
+    for (int r = 0; r < regions; ++r) normal_scores[r] = standard_normal(ws.engine);
+    return Eigen::VectorXd(plan_.uptake_loading * normal_scores);
+  };
+  // From actuals: each region's posterior Gamma, still tied to the others by the copula.
+  if (const auto& start = scenario_.forecast_start) {
+    const Eigen::VectorXd z = correlated_scores();
+    for (int r = 0; r < regions; ++r) {
+      const auto i = static_cast<std::size_t>(r);
+      ws.uptake[i] = gamma_at_normal_score(start->uptake_shape[i], z[r]) / start->uptake_rate[i];
+    }
+    return;
+  }
+  double national = 1.0;
+  if (demand.national_uptake_cv > 0) {
+    const double shape = 1.0 / (demand.national_uptake_cv * demand.national_uptake_cv);
+    national = boost::random::gamma_distribution<double>(shape, 1.0 / shape)(ws.engine);
+  }
+  if (demand.regional_uptake_cv > 0) {
+    // Gamma with mean 1 and the regional CV: shape 1/cv², scale cv².
+    const double shape = 1.0 / (demand.regional_uptake_cv * demand.regional_uptake_cv);
+    const Eigen::VectorXd z = correlated_scores();
+    for (int r = 0; r < regions; ++r)
+      ws.uptake[static_cast<std::size_t>(r)] = national * gamma_at_normal_score(shape, z[r]) / shape;
+  } else {
+    std::fill(ws.uptake.begin(), ws.uptake.end(), national);
+  }
+}
+
+// First pass, one region: every dossier drawn on the region's streams, its
+// envelope share computed and queued for the ledger, and the demand figures
+// that do not depend on the envelope. With kBookkeeping false it draws exactly
+// the same variates from the same engines and does nothing else: the
+// random-number floor the benchmark compares the full replication against
+// (docs/performance.md).
+template <bool kBookkeeping>
+void Simulator::draw_region(int r, double uptake, std::uint64_t seed, std::int64_t replication, Workspace& ws,
+                            ReplicationOutcome* out) const {
+  const DemandModel& demand = scenario_.demand;
+  const RegionPlan& plan = plan_.regions[static_cast<std::size_t>(r)];
+  RegionOutcome unused;
+  RegionOutcome& ro = kBookkeeping ? out->regions[static_cast<std::size_t>(r)] : unused;
+  std::vector<StagedDossier>& staged = ws.staged[static_cast<std::size_t>(r)];
+  const auto rep = static_cast<std::uint64_t>(replication);
+  const auto region_id = static_cast<std::uint32_t>(r);
+  const std::int32_t last_commitment_day = plan_.window_days - 1;
+  const std::int32_t last_training_day = plan_.last_training_day;
+  if constexpr (kBookkeeping) {
+    std::fill(ws.region_demand_delta.begin(), ws.region_demand_delta.end(), 0);
+    staged.clear();
+  }
+  // Queues a dossier and counts it in the demand, which ignores the envelope.
+  auto stage = [&](std::int32_t day, std::int32_t end_day, int invoicing_lag, int cell, std::int64_t trainees,
+                   std::int64_t count, Cents amount, Cents realised, DossierKind kind) {
+    ro.demand += amount;
+    ws.region_demand_delta[static_cast<std::size_t>(day)] += amount;
+    const Cents released = amount - realised;
+    if (released > 0 && end_day <= last_commitment_day)
+      ws.region_demand_delta[static_cast<std::size_t>(end_day)] -= released;
+    staged.push_back({day, end_day, plan_.month_of_day[static_cast<std::size_t>(end_day + invoicing_lag)], cell,
+                      trainees, count, amount, realised, kind, false});
+  };
+
+  Engine& engine = ws.engine;
+  Engine& life = ws.lifecycle_engine;
+  reseed(life, seed, rep, StreamPurpose::LifeCycle, region_id);
+  boost::random::bernoulli_distribution<double> is_cancelled(demand.cancellation_probability);
+  const bool random_dropout = plan_.random_dropout;
+  boost::random::beta_distribution<double> dropout_share(plan_.dropout_alpha, plan_.dropout_beta);
+
+  const ForecastStart* start = scenario_.forecast_start ? &*scenario_.forecast_start : nullptr;
+  if (start == nullptr && plan.carryover_expected > 0) {
+    // Carry-over of 2020 (art. 7): committed on the first day, realised in full.
+    reseed(engine, seed, rep, StreamPurpose::CarryOver, region_id);
+    const int count = boost::random::poisson_distribution<int, double>(plan.carryover_expected)(engine);
+    const double sigma = demand.carryover_sigma;
+    boost::random::lognormal_distribution<double> share(
+        std::log(demand.carryover_mean_fne_eur) - sigma * sigma / 2, sigma);
+    for (int i = 0; i < count; ++i) {
+      const double share_eur = sigma > 0 ? share(engine) : demand.carryover_mean_fne_eur;
+      const int lag = draw_days(demand.invoicing_lag_days, engine);
+      if constexpr (!kBookkeeping) {
+        ws.floor_checksum += share_eur + lag;
+        continue;
+      }
+      const Cents amount = round_to_cents(share_eur);
+      stage(0, 0, lag, -1, 0, 1, amount, amount, DossierKind::CarryOver);
+    }
+    ws.note_stream_end(engine);
+  }
+
+  // From actuals: what was committed before the cut-off, with the scenario's
+  // life cycle where the actuals do not say what was realised (the carry-over is among them).
+  if (start != nullptr) {
+    for (std::size_t index : plan.observed) {
+      const ObservedDossier& o = start->dossiers[index];
+      const bool training = o.kind == ObservedKind::Training && o.cell >= 0;
+      const bool diagnostic = o.kind == ObservedKind::Diagnostic;
+      const bool carryover = o.kind == ObservedKind::CarryOver;
+      std::int32_t end_day = o.filing_day;
+      Cents realised = o.committed;
+      int invoicing_lag = (demand.invoicing_lag_days.min + demand.invoicing_lag_days.max) / 2;
+      if (training) {
+        const auto pathway = static_cast<std::size_t>(o.cell % pathway_count);
+        const int start_lag = draw_days(demand.start_lag_days[pathway], life);
+        const int duration = draw_days(demand.duration_days[pathway], life);
+        const bool cancelled = demand.cancellation_probability > 0 && is_cancelled(life);
+        const double dropout = random_dropout ? dropout_share(life) : demand.dropout_mean;
+        invoicing_lag = draw_days(demand.invoicing_lag_days, life);
+        if constexpr (!kBookkeeping) {
+          ws.floor_checksum += start_lag + duration + cancelled + dropout + invoicing_lag;
+          continue;
+        }
+        end_day = std::min({o.filing_day + start_lag + duration, last_training_day});
+        realised = cancelled ? 0 : o.committed - round_half_away(static_cast<double>(o.committed) * dropout);
+      } else if (diagnostic || carryover) {  // realised in full (docs/model.md)
+        invoicing_lag = draw_days(demand.invoicing_lag_days, life);
+        if constexpr (!kBookkeeping) {
+          ws.floor_checksum += invoicing_lag;
+          continue;
+        }
+      } else {
+        end_day = std::min(o.filing_day + plan.lump_days_to_end, last_training_day);
+        realised = round_half_away(static_cast<double>(o.committed) * plan.lump_realised_share);
+      }
+      if constexpr (kBookkeeping) {
+        if (o.realised) realised = std::clamp<Cents>(*o.realised, 0, o.committed);
+        stage(o.filing_day, end_day, invoicing_lag, o.cell, o.trainees, o.dossiers, o.committed, realised,
+              carryover    ? DossierKind::ObservedCarryOver
+              : diagnostic ? DossierKind::ObservedDiagnostic
+                           : DossierKind::Observed);
+      }
+    }
+  }
+
+  // Arrivals from the first simulated day: a Poisson count, then ordered
+  // filing times from exponential spacings (U_(i) = S_i / S_(n+1)) mapped
+  // through the cumulative intensity — already in order, no sort.
+  reseed(engine, seed, rep, StreamPurpose::Arrivals, region_id);
+  const std::vector<double>& cumulative = plan.cumulative_intensity;
+  const double filed_before = cumulative[static_cast<std::size_t>(plan_.first_simulated_day)];
+  const double still_to_file = 1.0 - filed_before;
+  const double mean_arrivals = plan.expected_arrivals * uptake * still_to_file;
+  const int arrivals =
+      mean_arrivals > 0 ? boost::random::poisson_distribution<int, double>(mean_arrivals)(engine) : 0;
+  ws.spacings.resize(static_cast<std::size_t>(arrivals) + 1);
+  ws.arrival_days.resize(static_cast<std::size_t>(arrivals));
+  {
+    boost::random::exponential_distribution<double> spacing;
+    double sum = 0;
+    for (double& s : ws.spacings) {
+      sum += spacing(engine);
+      s = sum;
+    }
+    if constexpr (!kBookkeeping) ws.floor_checksum += sum;
+    const double total = sum;
+    const auto last_day = static_cast<std::size_t>(plan_.window_days) - 1;
+    auto day = static_cast<std::size_t>(plan_.first_simulated_day);
+    for (int i = 0; i < arrivals && kBookkeeping; ++i) {
+      const double u = filed_before + ws.spacings[static_cast<std::size_t>(i)] / total * still_to_file;
+      while (day < last_day && cumulative[day + 1] <= u) ++day;
+      ws.arrival_days[static_cast<std::size_t>(i)] = static_cast<std::int32_t>(day);
+    }
+  }
+  ws.note_stream_end(engine);
+
+  // Attributes and life cycle, dossier by dossier, on their own streams; every
+  // dossier draws the same numbers whatever the envelopes and the committee do.
+  reseed(engine, seed, rep, StreamPurpose::Attributes, region_id);
+  const TraineeCount& tc = demand.trainees;
+  auto trainee_cost = plan_.trainee_cost;  // Boost's lognormal samples through a non-const call: a local copy
+  boost::random::bernoulli_distribution<double> is_diagnostic(plan.diagnostic_probability);
+  const Cents diagnostic_day_rate = scenario_.coverage.diagnostic_day_rate;
+
+  std::size_t epoch = 0;
+  for (int i = 0; i < arrivals; ++i) {
+    const std::int32_t day = kBookkeeping ? ws.arrival_days[static_cast<std::size_t>(i)] : 0;
+    if constexpr (kBookkeeping) {
+      while (epoch + 1 < plan_.epochs.size() && plan_.epochs[epoch + 1].first_day <= day) ++epoch;
+    }
+
+    // Attributes.
+    const bool diagnostic = plan.diagnostic_probability > 0 && is_diagnostic(engine);
+    int cell = 0, trainees = 0, diagnostic_days = 0;
+    double cost_eur = 0;
+    Pathway pathway = Pathway::Anticipation;
+    if (diagnostic) {
+      diagnostic_days = draw_days(demand.diagnostic_days, engine);
+    } else {
+      cell = plan.cell(engine);
+      pathway = static_cast<Pathway>(cell % pathway_count);
+      switch (tc.kind) {
+        case TraineeCount::Kind::ShiftedPoisson:
+          trainees = 1 + (tc.mean > 1 ? plan_.trainee_extra(engine) : 0);
+          break;
+        case TraineeCount::Kind::Fixed:
+          trainees = tc.fixed;
+          break;
+        case TraineeCount::Kind::Categorical:
+          trainees = tc.values[static_cast<std::size_t>(plan_.trainee_category(engine))];
+          break;
+      }
+      const TraineeCost& cost = demand.cost_per_trainee[static_cast<std::size_t>(pathway)];
+      if (cost.kind == TraineeCost::Kind::LogNormal) {
+        auto& per_trainee = trainee_cost[static_cast<std::size_t>(pathway)];
+        for (int k = 0; k < trainees; ++k) cost_eur += per_trainee(engine);
+      } else {
+        cost_eur = cost.mean_eur * trainees;
+      }
+    }
+
+    // Life cycle.
+    const int start_lag =
+        diagnostic ? 0 : draw_days(demand.start_lag_days[static_cast<std::size_t>(pathway)], life);
+    const int duration =
+        diagnostic ? 0 : draw_days(demand.duration_days[static_cast<std::size_t>(pathway)], life);
+    const bool cancelled = demand.cancellation_probability > 0 && is_cancelled(life);
+    const double dropout = random_dropout ? dropout_share(life) : demand.dropout_mean;
+    const int invoicing_lag = draw_days(demand.invoicing_lag_days, life);
+
+    if constexpr (!kBookkeeping) {
+      ws.floor_checksum +=
+          cost_eur + dropout + start_lag + duration + invoicing_lag + cancelled + diagnostic_days;
+      continue;
+    }
+
+    // The envelope's share: the rule's rate on the eligible components (art. 2, 6), or the diagnostic's flat
+    // rate (art. 3).
+    Cents amount = 0;
+    if (diagnostic) {
+      amount = diagnostic_day_rate * diagnostic_days;
+    } else {
+      const CoverageEpoch& rules = plan_.epochs[epoch];
+      if (!rules.eligible[static_cast<std::size_t>(cell)]) {
+        ++ro.dossiers_ineligible;
+        staged.push_back({day, day, 0, cell, trainees, 1, 0, 0, DossierKind::Ineligible, false});
+        continue;
+      }
+      amount = plan_.envelope_share_of(rules, cell, round_to_cents(cost_eur));
+    }
+    const std::int32_t training_start = std::min(day + start_lag, last_training_day);
+    const std::int32_t end_day = std::min(training_start + duration, last_training_day);
+    const Cents realised =
+        diagnostic ? amount
+                   : (cancelled ? 0 : amount - round_half_away(static_cast<double>(amount) * dropout));
+    stage(day, end_day, invoicing_lag, diagnostic ? -1 : cell, trainees, 1, amount, realised,
+          diagnostic ? DossierKind::Diagnostic : DossierKind::Training);
+  }
+  ws.note_stream_end(engine);
+  ws.note_stream_end(life);
+  if constexpr (!kBookkeeping) return;
+
+  Cents cumulative_net = 0;
+  for (int d = 0; d < plan_.window_days; ++d) {
+    const Cents delta = ws.region_demand_delta[static_cast<std::size_t>(d)];
+    cumulative_net += delta;
+    ro.peak_net_demand = std::max(ro.peak_net_demand, cumulative_net);
+    ws.national_demand_delta[static_cast<std::size_t>(d)] += delta;
+  }
+}
+
+template void Simulator::draw_region<true>(int, double, std::uint64_t, std::int64_t, Workspace&,
+                                           ReplicationOutcome*) const;
+template void Simulator::draw_region<false>(int, double, std::uint64_t, std::int64_t, Workspace&,
+                                            ReplicationOutcome*) const;
+
+}  // namespace fnesim

@@ -1,0 +1,86 @@
+#pragma once
+// What one replication produces: per region and nationally, the money
+// committed, released, paid and refused, the demand whatever the envelope,
+// the monthly trajectories, and every move of the steering committee. Every
+// amount is in cents.
+#include <cstdint>
+#include <vector>
+
+#include "models/categories.hpp"
+#include "models/money.hpp"
+#include "models/steering.hpp"
+
+namespace fnesim {
+
+inline constexpr std::int32_t never_exhausted = -1;
+
+struct RegionOutcome {
+  std::int32_t exhaustion_day = never_exhausted;  // days from the commitment start to the first refusal
+  Cents committed = 0;                            // gross commitments, carry-over and diagnostics included
+  Cents released = 0;  // unrealised parts returned at the training's end (all, including after the deadline)
+  Cents paid = 0;      // realised parts, paid after the invoicing lag
+  Cents unmet = 0;     // the envelope share of dossiers that could not be committed
+  // Demand that ignores the envelope: the FNE share of every eligible dossier
+  // filed, and the peak over the window of the cumulative filed amounts less
+  // the releases that come back before the deadline — the envelope this region
+  // would have needed to refuse nothing.
+  Cents demand = 0;
+  Cents peak_net_demand = 0;
+  Cents carryover_committed = 0;
+  Cents diagnostics_committed = 0;
+  std::int64_t dossiers_committed = 0;  // training dossiers, carry-over and diagnostics included
+  std::int64_t dossiers_unmet = 0;
+  std::int64_t dossiers_ineligible = 0;  // no coverage rule applied on their filing date
+  std::int64_t trainees_committed = 0;
+  std::int64_t trainees_unmet = 0;
+  // Steering (zero without it): money received from other regions, the
+  // national reserve and the State, money given to other regions and the
+  // reserve, and the resulting available amount at the deadline.
+  Cents received = 0;
+  Cents given = 0;
+  Cents available_final = 0;
+};
+
+struct NationalOutcome {
+  Cents committed = 0, released = 0, paid = 0, unmet = 0, demand = 0;
+  // Additional allocation needed for a national pool to refuse nothing:
+  // max(0, peak cumulative national net demand − total available).
+  Cents additional_needed = 0;
+  std::int32_t additional_needed_day = never_exhausted;  // first day the national pool falls short
+  Cents complementary_received = 0;  // complementary State allocation handed to the regions
+  Cents reserve_unused = 0;          // national reserve never handed out
+};
+
+struct ReplicationOutcome {
+  ReplicationOutcome(int region_count, int month_count);
+  void clear();
+
+  int region_count;
+  int month_count;
+  std::vector<RegionOutcome> regions;
+  NationalOutcome national;
+  std::vector<Cents> monthly_commitments;  // [region × month_count + month]
+  std::vector<Cents> monthly_payments;     // [region × month_count + month]
+  std::vector<Cents> committed_by_cell;    // [region × mix_cell_count + mix_cell()]
+  std::vector<std::int64_t> trainees_by_cell;
+  std::vector<SteeringMove> moves;  // every movement of money, in order (steering only)
+};
+
+// One dossier of a replication, as drawn and as the ledger treated it
+// (Simulator::dossiers: synthetic actuals, audits).
+struct SimulatedDossier {
+  std::int32_t filing_day = 0;  // days since the commitment start
+  int region = 0;
+  int cell = -1;  // mix_cell() of a training dossier; -1 for diagnostics, carry-over and observed lumps
+  bool carryover = false;
+  bool diagnostic = false;
+  bool observed = false;  // from the actuals (forecast_start)
+  bool eligible = true;   // a coverage rule applied on the filing date
+  bool committed = false;
+  std::int64_t trainees = 0;
+  Cents amount = 0;    // the envelope's share
+  Cents realised = 0;  // what is paid if committed; the rest is released at end_day
+  std::int32_t end_day = 0;
+};
+
+}  // namespace fnesim

@@ -1,0 +1,82 @@
+#pragma once
+// What a replication needs from its scenario, computed once before the first
+// draw: the calendar of the window, the coverage rules per epoch as tables by
+// attribute cell, each region's available amount, expected arrivals and daily
+// filing intensity, and the samplers whose parameters do not change between
+// replications. The simulator reads it; nothing in it changes while it runs.
+#include <Eigen/Dense>
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "models/categories.hpp"
+#include "models/money.hpp"
+#include "sim/boost_random.hpp"
+#include "sim/scenario/scenario.hpp"
+
+namespace fnesim {
+
+// A period of the window within which the coverage rules do not change: the
+// rate, cap and eligibility of each size × status × pathway cell.
+struct CoverageEpoch {
+  std::int32_t first_day = 0;
+  std::array<Rate, mix_cell_count> rate{};
+  std::array<std::optional<Cents>, mix_cell_count> cap{};
+  std::array<bool, mix_cell_count> eligible{};
+};
+
+struct RegionPlan {
+  Cents available = 0;
+  Cents ceiling = 0;                  // available, or available × (1 + margin) when overcommitting
+  double expected_arrivals = 0;       // training dossiers + diagnostics, before uptake
+  double diagnostic_probability = 0;  // share of arrivals that are diagnostics
+  double carryover_expected = 0;
+  std::vector<double> cumulative_intensity;  // per window day, normalised to end at 1
+  boost::random::discrete_distribution<int, double> cell;
+  std::vector<std::size_t> observed;  // the region's dossiers in forecast_start, in filing order
+  // Observed lumps (monthly aggregates) take the mean life cycle of the
+  // region's mix: training end after this many days, this share realised.
+  int lump_days_to_end = 0;
+  double lump_realised_share = 1;
+};
+
+struct Plan {
+  explicit Plan(const Scenario& scenario);
+
+  int window_days = 0;           // commitment window, day 0 = commitment start
+  int horizon_days = 0;          // to the last possible payment
+  int month_count = 0;           // months of the trajectories, over the horizon
+  int first_simulated_day = 0;   // the cut-off of a forecast from actuals, else 0
+  std::int32_t last_training_day = 0;
+  std::vector<std::int32_t> month_of_day;  // day → trajectory month, over the horizon
+  std::vector<CoverageEpoch> epochs;       // in order of first_day, the first on day 0
+  std::vector<RegionPlan> regions;
+  Eigen::MatrixXd uptake_loading;  // L with L Lᵀ = regional correlation
+  // Samplers whose parameters do not change between replications.
+  boost::random::poisson_distribution<int, double> trainee_extra;
+  boost::random::discrete_distribution<int, double> trainee_category;
+  std::array<boost::random::lognormal_distribution<double>, pathway_count> trainee_cost;
+  // Drop-out share ~ Beta(a, b) from its mean and sd; none when the sd is 0.
+  bool random_dropout = false;
+  double dropout_alpha = 1, dropout_beta = 1;
+
+  // The envelope's share of a training dossier of `cell` costing `total_cost`
+  // (all components), under `epoch`'s rules: the cost split by component, then
+  // models/coverage.hpp's envelope_share — the formula `quote` applies.
+  Cents envelope_share_of(const CoverageEpoch& epoch, int cell, Cents total_cost) const {
+    const CostComponents parts = split_cost_components(total_cost, pedagogical_share, ancillary_share,
+                                                       remuneration_share);
+    const auto c = static_cast<std::size_t>(cell);
+    return envelope_share(eligible_cost(coverage, parts.pedagogical, parts.ancillary), epoch.rate[c],
+                          epoch.cap[c]);
+  }
+  // The epoch in force on `day`.
+  const CoverageEpoch& epoch_on(std::int32_t day) const;
+
+ private:
+  CoverageSettings coverage;
+  double pedagogical_share = 1, ancillary_share = 0, remuneration_share = 0;
+};
+
+}  // namespace fnesim

@@ -1,0 +1,89 @@
+#pragma once
+// The simulator's per-thread scratch state, shared by its two passes
+// (sim/draw.cpp draws the dossiers, sim/books.cpp files them): engines,
+// the dossiers staged between the passes, each region's book. Reused from
+// one replication to the next; internal to sim/.
+#include <cstdint>
+#include <vector>
+
+#include "models/money.hpp"
+#include "models/steering.hpp"
+#include "sim/ledger.hpp"
+#include "sim/rng.hpp"
+
+namespace fnesim {
+
+struct PendingRelease {
+  std::int32_t day;
+  Cents amount;
+  friend bool operator>(const PendingRelease& a, const PendingRelease& b) { return a.day > b.day; }
+};
+
+// Observed dossiers are committed whatever the envelope; their carry-over and
+// diagnostics are counted as such, like simulated ones.
+enum class DossierKind : std::uint8_t {
+  Training,
+  Diagnostic,
+  CarryOver,
+  Observed,
+  ObservedDiagnostic,
+  ObservedCarryOver,
+  Ineligible
+};
+
+inline bool is_observed(DossierKind kind) {
+  return kind == DossierKind::Observed || kind == DossierKind::ObservedDiagnostic ||
+         kind == DossierKind::ObservedCarryOver;
+}
+inline bool is_carryover(DossierKind kind) {
+  return kind == DossierKind::CarryOver || kind == DossierKind::ObservedCarryOver;
+}
+inline bool is_diagnostic(DossierKind kind) {
+  return kind == DossierKind::Diagnostic || kind == DossierKind::ObservedDiagnostic;
+}
+
+// A dossier drawn in the first pass, waiting for the ledger.
+struct StagedDossier {
+  std::int32_t day;  // filing day
+  std::int32_t end_day;
+  std::int32_t payment_month;
+  std::int32_t cell;  // mix cell of a training dossier, else -1
+  std::int64_t trainees;
+  std::int64_t count;  // dossiers it stands for (observed lumps)
+  Cents amount;
+  Cents realised;
+  DossierKind kind;
+  bool committed;
+};
+
+// One region's ledger while the replication advances from meeting to meeting.
+struct RegionBook {
+  RegionLedger ledger{0};
+  Cents available = 0;                   // the envelope's available amount after the committee's moves
+  std::vector<PendingRelease> releases;  // min-heap on day
+  std::size_t next = 0;                  // first staged dossier not yet filed
+  bool stopped = false;                  // the stop policy refuses everything after the first refusal
+  Cents released_after_deadline = 0;     // comes back too late to be committed again
+  Cents carryover = 0;                   // carry-over filed
+  Cents filed = 0;                       // everything else filed so far (eligible), committed or not
+};
+
+struct Workspace {
+  Engine engine;
+  std::vector<double> uptake;                      // per region, national factor included
+  std::vector<double> spacings;                    // exponential spacings → ordered arrival times
+  std::vector<std::int32_t> arrival_days;          // sorted filing days of the region
+  std::vector<Cents> region_demand_delta;          // per window day: filed − recommittable releases
+  std::vector<Cents> national_demand_delta;        // the same, summed over regions
+  std::vector<std::vector<StagedDossier>> staged;  // per region, in filing order
+  std::vector<RegionBook> books;                   // per region
+  std::vector<RegionPosition> positions;           // per region, at a meeting
+  Engine lifecycle_engine;
+  double floor_checksum = 0;
+  // Where each stream stood when the replication was done with it: equal
+  // digests mean two code paths drew the same number of variates.
+  std::uint64_t stream_digest = 0;
+  void note_stream_end(Engine& e) { stream_digest = splitmix64(stream_digest ^ e()); }
+};
+
+}  // namespace fnesim
