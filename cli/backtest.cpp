@@ -67,7 +67,7 @@ int backtest_command(const BacktestOptions& options) {
                                : render_backtest_table(result, scenario, actuals));
   } catch (const ActualsError& e) {
     progress.finish();
-    for (const ActualsDiagnostic& d : e.diagnostics()) std::cerr << d.to_string() << '\n';
+    for (const Diagnostic& d : e.diagnostics()) std::cerr << d.to_string() << '\n';
     return exit_bad_input;
   }
   return exit_ok;

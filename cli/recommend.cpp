@@ -117,10 +117,10 @@ int recommend_command(const RecommendCliOptions& options) {
     return exit_bad_input;
   } catch (const ScenarioError& e) {
     std::cerr << "fnesim recommend: the run file's scenario no longer loads:\n";
-    for (const ScenarioDiagnostic& d : e.diagnostics()) std::cerr << "  " << d.to_string() << '\n';
+    for (const Diagnostic& d : e.diagnostics()) std::cerr << "  " << d.to_string() << '\n';
     return exit_bad_input;
   } catch (const ActualsError& e) {
-    for (const ActualsDiagnostic& d : e.diagnostics()) std::cerr << d.to_string() << '\n';
+    for (const Diagnostic& d : e.diagnostics()) std::cerr << d.to_string() << '\n';
     return exit_bad_input;
   } catch (const OutputError& e) {
     std::cerr << "fnesim recommend: " << e.what() << '\n';

@@ -59,7 +59,7 @@ std::optional<ForecastFromActuals> start_from_actuals(const Scenario& scenario,
     return ForecastFromActuals{condition_on_actuals(scenario, actuals, *cut_off),
                                sha256_hex(actuals.content)};
   } catch (const ActualsError& e) {
-    for (const ActualsDiagnostic& d : e.diagnostics()) std::cerr << d.to_string() << '\n';
+    for (const Diagnostic& d : e.diagnostics()) std::cerr << d.to_string() << '\n';
     return std::nullopt;
   }
 }

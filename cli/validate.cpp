@@ -33,7 +33,7 @@ int run_validate(const ValidateOptions& options) {
       }
     } catch (const ScenarioError& error) {
       all_valid = false;
-      for (const ScenarioDiagnostic& d : error.diagnostics()) std::cerr << d.to_string() << '\n';
+      for (const Diagnostic& d : error.diagnostics()) std::cerr << d.to_string() << '\n';
     }
   }
   std::cout.flush();

@@ -16,6 +16,7 @@
 
 #include "models/calendar.hpp"
 #include "models/money.hpp"
+#include "sim/diagnostics.hpp"
 #include "sim/scenario/scenario.hpp"
 
 namespace fnesim {
@@ -62,24 +63,11 @@ struct Actuals {
   Date last_day;
 };
 
-// One problem of an actuals file: `file:line: column: message`, or
-// `file: message` for the file as a whole.
-struct ActualsDiagnostic {
-  std::string file;
-  int line = 0;
-  std::string column;  // a column name, `header` or `row`
-  std::string message;
-  std::string to_string() const;
-};
-
-// Thrown with every problem found at once; nothing is partially loaded.
-class ActualsError : public std::runtime_error {
+// Every problem of an actuals file, thrown at once (sim/diagnostics.hpp's
+// shape: `file:line:column: column_name: message`); nothing is partially loaded.
+class ActualsError : public InputError {
  public:
-  explicit ActualsError(std::vector<ActualsDiagnostic> diagnostics);
-  const std::vector<ActualsDiagnostic>& diagnostics() const { return diagnostics_; }
-
- private:
-  std::vector<ActualsDiagnostic> diagnostics_;
+  using InputError::InputError;
 };
 
 // Reads and validates an actuals file against the scenario (its regions,

@@ -99,7 +99,7 @@ WindowExpectation expect_before(const Scenario& scenario, int cut_off_day) {
 }
 
 [[noreturn]] void cut_off_error(const Actuals& actuals, std::string message) {
-  throw ActualsError({{actuals.file, 0, "", std::move(message)}});
+  throw ActualsError({{actuals.file, 0, 0, "", std::move(message)}});
 }
 
 void check_cut_off(const Scenario& scenario, const Actuals& actuals, Date as_of) {
@@ -465,7 +465,7 @@ ConditionedScenario condition_on_actuals(const Scenario& scenario, const Actuals
   UptakeEvidence evidence;
   evidence.expected = expected.arrivals;
   evidence.national_only = actuals.national;
-  std::vector<ActualsDiagnostic> impossible;
+  std::vector<Diagnostic> impossible;
   if (actuals.national) {
     evidence.observed = {observed.national_dossiers};
   } else {
@@ -482,7 +482,7 @@ ConditionedScenario condition_on_actuals(const Scenario& scenario, const Actuals
     message += " dossiers filed before ";
     message += as_of.iso();
     message += " where the scenario expects none (its expected_dossiers or monthly_profile)";
-    impossible.push_back({actuals.file, 0, "", message});
+    impossible.push_back({actuals.file, 0, 0, "", message});
   }
   if (!impossible.empty()) throw ActualsError(std::move(impossible));
 

@@ -17,37 +17,6 @@
 
 namespace fnesim {
 
-std::string ActualsDiagnostic::to_string() const {
-  std::string out = file;
-  if (line > 0) {
-    out += ':';
-    out += std::to_string(line);
-  }
-  out += ": ";
-  if (!column.empty()) {
-    out += column;
-    out += ": ";
-  }
-  out += message;
-  return out;
-}
-
-namespace {
-
-std::string join_diagnostics(const std::vector<ActualsDiagnostic>& diagnostics) {
-  std::string out;
-  for (const ActualsDiagnostic& d : diagnostics) {
-    if (!out.empty()) out += '\n';
-    out += d.to_string();
-  }
-  return out;
-}
-
-}  // namespace
-
-ActualsError::ActualsError(std::vector<ActualsDiagnostic> diagnostics)
-    : std::runtime_error(join_diagnostics(diagnostics)), diagnostics_(std::move(diagnostics)) {}
-
 namespace {
 
 using scenario_detail::closest_match;
@@ -196,8 +165,12 @@ class Reader {
     bool ok = true;
   };
 
-  void error(int line, std::string_view column, std::string message) {
-    diagnostics_.push_back({file_, line, std::string(column), std::move(message)});
+  // `column` names a column of the header (its position, from 1, is then
+  // given too), or is `header`/`row` for the line as a whole.
+  void error(int line, std::string_view column, std::string message, int position = 0) {
+    if (const auto it = columns_.find(std::string(column)); position == 0 && it != columns_.end())
+      position = static_cast<int>(it->second) + 1;
+    diagnostics_.push_back({file_, line, position, std::string(column), std::move(message)});
   }
   void row_error(Row& row, std::string_view column, std::string message) {
     row.ok = false;
@@ -233,7 +206,7 @@ class Reader {
   std::string file_;
   const Scenario& scenario_;
   std::vector<std::string> region_codes_;
-  std::vector<ActualsDiagnostic> diagnostics_;
+  std::vector<Diagnostic> diagnostics_;
   std::map<std::string, std::size_t> columns_;
   Actuals actuals_;
   std::map<std::string, int> dossier_id_lines_;
@@ -263,14 +236,14 @@ bool Reader::read_header(int line, const std::vector<std::string>& names) {
   for (std::size_t i = 0; i < names.size(); ++i) {
     const std::string& name = names[i];
     if (name.empty()) {
-      error(line, "header", "column " + std::to_string(i + 1) + " has no name");
+      error(line, "header", "column " + std::to_string(i + 1) + " has no name", static_cast<int>(i) + 1);
       ok = false;
     } else if (std::find(known.begin(), known.end(), name) == known.end()) {
       std::string message = unknown_value("column", name, known);
-      error(line, name, message);
+      error(line, name, message, static_cast<int>(i) + 1);
       ok = false;
     } else if (!columns_.emplace(name, i).second) {
-      error(line, name, "appears twice in the header");
+      error(line, name, "appears twice in the header", static_cast<int>(i) + 1);
       ok = false;
     }
   }
@@ -638,7 +611,7 @@ Actuals Reader::read(std::string_view text) {
   }
   if (!diagnostics_.empty()) {
     std::stable_sort(diagnostics_.begin(), diagnostics_.end(),
-                     [](const ActualsDiagnostic& a, const ActualsDiagnostic& b) { return a.line < b.line; });
+                     [](const Diagnostic& a, const Diagnostic& b) { return a.line < b.line; });
     throw ActualsError(std::move(diagnostics_));
   }
 
@@ -663,7 +636,7 @@ Actuals read_actuals(const std::filesystem::path& path, const Scenario& scenario
   if (!in || std::filesystem::is_directory(path, ec)) {
     std::string message = "cannot read: ";
     message += in ? std::strerror(EISDIR) : std::strerror(errno);
-    throw ActualsError({{path.string(), 0, "", message}});
+    throw ActualsError({{path.string(), 0, 0, "", message}});
   }
   std::stringstream text;
   text << in.rdbuf();

@@ -79,7 +79,7 @@ BacktestResult run_backtest(const Scenario& scenario, const Actuals& actuals,
                             const std::vector<Date>& cut_offs, std::int64_t replications,
                             const RunControl& control) {
   const Date start = scenario.convention.commitment_start;
-  std::vector<ActualsDiagnostic> problems;
+  std::vector<Diagnostic> problems;
   std::vector<ConditionedScenario> conditioned;
   for (std::size_t i = 0; i < cut_offs.size(); ++i) {
     const Date as_of = cut_offs[i];
@@ -87,7 +87,7 @@ BacktestResult run_backtest(const Scenario& scenario, const Actuals& actuals,
     prefix += as_of.iso();
     if (std::find(cut_offs.begin(), cut_offs.begin() + static_cast<std::ptrdiff_t>(i), as_of) !=
         cut_offs.begin() + static_cast<std::ptrdiff_t>(i)) {
-      problems.push_back({actuals.file, 0, "", prefix + ": given twice"});
+      problems.push_back({actuals.file, 0, 0, "", prefix + ": given twice"});
       continue;
     }
     if (month_index(start, as_of) > month_index(start, actuals.last_day)) {
@@ -95,7 +95,7 @@ BacktestResult run_backtest(const Scenario& scenario, const Actuals& actuals,
       message += ": the actuals end on ";
       message += actuals.last_day.iso();
       message += ": nothing after the cut-off to compare with";
-      problems.push_back({actuals.file, 0, "", message});
+      problems.push_back({actuals.file, 0, 0, "", message});
       continue;
     }
     try {

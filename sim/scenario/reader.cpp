@@ -49,11 +49,11 @@ std::string wrong_type(std::string_view expected, const toml::node& node) {
 }  // namespace
 
 void DiagnosticList::add(const toml::source_region& where, std::string key_path, std::string message) {
-  ScenarioDiagnostic d;
+  Diagnostic d;
   d.file = where.path ? *where.path : std::string();
   d.line = static_cast<int>(where.begin.line);
   d.column = static_cast<int>(where.begin.column);
-  d.key_path = std::move(key_path);
+  d.key = std::move(key_path);
   d.message = std::move(message);
   items_.push_back(std::move(d));
 }

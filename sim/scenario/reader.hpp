@@ -27,13 +27,13 @@ namespace fnesim::scenario_detail {
 class DiagnosticList {
  public:
   void add(const toml::source_region& where, std::string key_path, std::string message);
-  void add(ScenarioDiagnostic diagnostic) { items_.push_back(std::move(diagnostic)); }
+  void add(Diagnostic diagnostic) { items_.push_back(std::move(diagnostic)); }
   std::size_t size() const { return items_.size(); }
   bool empty() const { return items_.empty(); }
-  std::vector<ScenarioDiagnostic>& items() { return items_; }
+  std::vector<Diagnostic>& items() { return items_; }
 
  private:
-  std::vector<ScenarioDiagnostic> items_;
+  std::vector<Diagnostic> items_;
 };
 
 struct MergedTable;

@@ -13,39 +13,6 @@
 
 namespace fnesim {
 
-std::string ScenarioDiagnostic::to_string() const {
-  std::string out = file.empty() ? std::string("<input>") : file;
-  if (line > 0) {
-    out += ':';
-    out += std::to_string(line);
-    out += ':';
-    out += std::to_string(column);
-  }
-  out += ": ";
-  if (!key_path.empty()) {
-    out += key_path;
-    out += ": ";
-  }
-  out += message;
-  return out;
-}
-
-namespace {
-
-std::string join_diagnostics(const std::vector<ScenarioDiagnostic>& diagnostics) {
-  std::string out;
-  for (const auto& d : diagnostics) {
-    if (!out.empty()) out += '\n';
-    out += d.to_string();
-  }
-  return out;
-}
-
-}  // namespace
-
-ScenarioError::ScenarioError(std::vector<ScenarioDiagnostic> diagnostics)
-    : std::runtime_error(join_diagnostics(diagnostics)), diagnostics_(std::move(diagnostics)) {}
-
 namespace scenario_detail {
 
 const std::vector<SectionSpec>& scenario_sections() {
@@ -142,7 +109,7 @@ std::unique_ptr<ChainFile> builtin_file(const BuiltinScenario& b) {
 }
 
 [[noreturn]] void throw_one(std::string file, std::string message) {
-  ScenarioDiagnostic d;
+  Diagnostic d;
   d.file = std::move(file);
   d.message = std::move(message);
   throw ScenarioError({std::move(d)});
@@ -222,7 +189,7 @@ bool resolve_chain(std::vector<std::unique_ptr<ChainFile>>& chain, DiagnosticLis
   }
 }
 
-void sort_diagnostics(std::vector<ScenarioDiagnostic>& diagnostics,
+void sort_diagnostics(std::vector<Diagnostic>& diagnostics,
                       const std::vector<std::unique_ptr<ChainFile>>& chain) {
   auto file_order = [&](const std::string& file) {
     for (std::size_t i = 0; i < chain.size(); ++i)

@@ -13,6 +13,7 @@
 #include "models/demand.hpp"
 #include "models/forecast_start.hpp"
 #include "models/steering.hpp"
+#include "sim/diagnostics.hpp"
 
 namespace fnesim {
 
@@ -41,25 +42,11 @@ struct Scenario {
   std::vector<std::string> source_files;
 };
 
-// One problem found in a scenario file, reported as
-// `file:line:column: key.path: message` (line/column 0 when unknown).
-struct ScenarioDiagnostic {
-  std::string file;
-  int line = 0;
-  int column = 0;
-  std::string key_path;
-  std::string message;
-  std::string to_string() const;
-};
-
-// Thrown with every problem of the input at once; nothing is partially loaded.
-class ScenarioError : public std::runtime_error {
+// Every problem of a scenario file and its `extends` chain, thrown at once;
+// nothing is partially loaded.
+class ScenarioError : public InputError {
  public:
-  explicit ScenarioError(std::vector<ScenarioDiagnostic> diagnostics);
-  const std::vector<ScenarioDiagnostic>& diagnostics() const { return diagnostics_; }
-
- private:
-  std::vector<ScenarioDiagnostic> diagnostics_;
+  using InputError::InputError;
 };
 
 // Loads a scenario file, resolving `extends` relative to it.

@@ -86,10 +86,10 @@ TEST(CliActuals, BadActualsAreAllReportedAndNothingIsWritten) {
   EXPECT_EQ(run.exit_code, 2);
   const std::string expected =
       csv +
-      ":2: committed_eur: expected an amount in EUR: digits, a dot and at most two "
+      ":2:5: committed_eur: expected an amount in EUR: digits, a dot and at most two "
       "decimals (1234.56), found '12.345'\n" +
-      csv + ":3: month: expected a month YYYY-MM, found '2021-13'\n" + csv +
-      ":3: region: unknown region 'XYZ'; expected one of ARA, BFC, BRE, CVL, GES, HDF, "
+      csv + ":3:1: month: expected a month YYYY-MM, found '2021-13'\n" + csv +
+      ":3:2: region: unknown region 'XYZ'; expected one of ARA, BFC, BRE, CVL, GES, HDF, "
       "IDF, NOR, NAQ, OCC, PAC, PDL, national\n";
   EXPECT_EQ(run.err, expected);
   EXPECT_EQ(run.out, "");

@@ -19,6 +19,25 @@ constexpr std::string_view dossier_header =
     "eur\n";
 constexpr std::string_view monthly_header = "month,region,dossiers,trainees,committed_eur\n";
 
+// "a.csv:LINE:COLUMN: message": the column's position (from 1) read off
+// `header` for the column the message starts with; no position for messages
+// about the `header` or the `row` as a whole.
+std::string located(std::string_view header, int line, std::string_view message) {
+  const std::string_view column = message.substr(0, message.find(':'));
+  std::string out = "a.csv:" + std::to_string(line);
+  int position = 1;
+  for (std::size_t at = 0;; ++position) {
+    const std::size_t end = header.find_first_of(",\n", at);
+    if (header.substr(at, end - at) == column) {
+      out += ':' + std::to_string(position);
+      break;
+    }
+    if (end == std::string_view::npos || header[end] == '\n') break;
+    at = end + 1;
+  }
+  return out + ": " + std::string(message);
+}
+
 const Scenario& observed_2021() {
   static const Scenario scenario = load_scenario_argument("observed-2021");
   return scenario;
@@ -29,7 +48,7 @@ std::vector<std::string> messages_of(std::string_view text, const Scenario& scen
     parse_actuals(text, "a.csv", scenario);
   } catch (const ActualsError& e) {
     std::vector<std::string> out;
-    for (const ActualsDiagnostic& d : e.diagnostics()) out.push_back(d.to_string());
+    for (const Diagnostic& d : e.diagnostics()) out.push_back(d.to_string());
     return out;
   }
   return {};
@@ -119,7 +138,7 @@ TEST(ActualsReader, EveryBadDossierRowGetsItsExactMessage) {
   for (const BadRow& bad : bad_dossier_rows) {
     std::string rows = bad.row;
     rows += '\n';
-    const std::vector<std::string> expected = {std::string("a.csv:2: ") + bad.message};
+    const std::vector<std::string> expected = {located(dossier_header, 2, bad.message)};
     EXPECT_EQ(messages_of(with_header(dossier_header, rows)), expected) << bad.row;
   }
 }
@@ -128,7 +147,7 @@ TEST(ActualsReader, EveryBadMonthlyRowGetsItsExactMessage) {
   for (const BadRow& bad : bad_monthly_rows) {
     std::string rows = bad.row;
     rows += '\n';
-    const std::vector<std::string> expected = {std::string("a.csv:2: ") + bad.message};
+    const std::vector<std::string> expected = {located(monthly_header, 2, bad.message)};
     EXPECT_EQ(messages_of(with_header(monthly_header, rows)), expected) << bad.row;
   }
 }
@@ -143,20 +162,10 @@ TEST(ActualsReader, ReportsEveryProblemOfEveryRowAtOnceInLineOrder) {
     if (row.starts_with("D1,")) row.replace(0, 2, "L" + std::to_string(line + 1));
     rows += row;
     rows += '\n';
-    std::string message = "a.csv:";
-    message += std::to_string(++line);
-    message += ": ";
-    message += bad.message;
-    expected.push_back(message);
+    expected.push_back(located(dossier_header, ++line, bad.message));
   }
   // Rows that are fine do not stop the reading either way.
-  auto at = [](int n, std::string_view message) {
-    std::string text = "a.csv:";
-    text += std::to_string(n);
-    text += ": ";
-    text += message;
-    return text;
-  };
+  auto at = [](int n, std::string_view message) { return located(dossier_header, n, message); };
   rows += "D2,2021-03-04,ARA,12,,AP,certifying,3,1200.00,,\n";
   rows += "D2,2021-03-05,ARA,12,,AP,certifying,3,1200.00,,\n";
   line += 2;
@@ -178,8 +187,8 @@ TEST(ActualsReader, MonthlyDuplicatesAndMixedNationalRowsAreNamedWithTheEarlierL
                                        "2021-03,ARA,11,20,1000.00\n"
                                        "2021-04,national,10,20,1000.00\n");
   const std::vector<std::string> expected = {
-      "a.csv:3: region: ARA for 2021-03 already on line 2",
-      "a.csv:4: region: a national row among regional rows (line 2): give national rows or regional rows, "
+      "a.csv:3:2: region: ARA for 2021-03 already on line 2",
+      "a.csv:4:2: region: a national row among regional rows (line 2): give national rows or regional rows, "
       "not both"};
   EXPECT_EQ(messages_of(text), expected);
 }
@@ -196,8 +205,8 @@ TEST(ActualsReader, HeaderProblems) {
       std::vector<std::string>{"a.csv:1: header: cannot tell the layout: the header needs 'filing_date' "
                                "(one row per dossier) or 'month' (monthly aggregates)"});
   const std::vector<std::string> expected = {
-      "a.csv:1: region: appears twice in the header",
-      "a.csv:1: comitted_eur: unknown column 'comitted_eur'; did you mean 'committed_eur'?",
+      "a.csv:1:3: region: appears twice in the header",
+      "a.csv:1:6: comitted_eur: unknown column 'comitted_eur'; did you mean 'committed_eur'?",
       "a.csv:1: committed_eur: missing column (the monthly layout needs month, region, dossiers, trainees, "
       "committed_eur)"};
   EXPECT_EQ(messages_of("month,region,region,dossiers,trainees,comitted_eur\n2021-03,ARA,ARA,1,1,1.00\n"),
@@ -267,7 +276,7 @@ std::vector<std::string> cut_off_messages(const Actuals& actuals, Date as_of) {
     condition_on_actuals(observed_2021(), actuals, as_of);
   } catch (const ActualsError& e) {
     std::vector<std::string> out;
-    for (const ActualsDiagnostic& d : e.diagnostics()) out.push_back(d.to_string());
+    for (const Diagnostic& d : e.diagnostics()) out.push_back(d.to_string());
     return out;
   }
   return {};

@@ -24,7 +24,7 @@ const fs::path good_dir = source_dir / "tests" / "data" / "good";
 const fs::path bad_dir = source_dir / "tests" / "data" / "bad";
 
 // Every diagnostic of a scenario that should not load; fails the test if it loads.
-std::vector<ScenarioDiagnostic> diagnostics_of(const std::function<Scenario()>& load) {
+std::vector<Diagnostic> diagnostics_of(const std::function<Scenario()>& load) {
   try {
     load();
   } catch (const ScenarioError& e) {
@@ -34,7 +34,7 @@ std::vector<ScenarioDiagnostic> diagnostics_of(const std::function<Scenario()>& 
   return {};
 }
 
-std::string messages_of(const std::vector<ScenarioDiagnostic>& diagnostics) {
+std::string messages_of(const std::vector<Diagnostic>& diagnostics) {
   std::string out;
   for (const auto& d : diagnostics) out += d.to_string() + "\n";
   return out;
@@ -207,7 +207,7 @@ TEST(ScenarioExtends, InlineTableIsNotMergedKeyByKey) {
         "extends = \"chain-parent.toml\"\n[demand.cost_per_trainee]\nmean_eur = { reconversion = 9_000 }\n");
   });
   ASSERT_EQ(diagnostics.size(), 3u) << messages_of(diagnostics);
-  EXPECT_EQ(diagnostics[0].key_path, "demand.cost_per_trainee.mean_eur.certifying");
+  EXPECT_EQ(diagnostics[0].key, "demand.cost_per_trainee.mean_eur.certifying");
   EXPECT_EQ(diagnostics[0].message, "missing required key");
   EXPECT_EQ(diagnostics[0].file, "inline.toml");
   EXPECT_EQ(diagnostics[0].line, 3);
@@ -259,7 +259,7 @@ TEST(ScenarioExtends, EveryBuiltinScenarioResolvesToTomlThatLoadsBackIdentically
 TEST(ScenarioExtends, CycleNamesTheChain) {
   const auto diagnostics = diagnostics_of([] { return load_scenario_file(bad_dir / "cycle-a.toml"); });
   ASSERT_EQ(diagnostics.size(), 1u);
-  EXPECT_EQ(diagnostics[0].key_path, "extends");
+  EXPECT_EQ(diagnostics[0].key, "extends");
   EXPECT_THAT(diagnostics[0].file, HasSubstr("cycle-b.toml"));
   EXPECT_THAT(diagnostics[0].message,
               ::testing::MatchesRegex("cycle: .*cycle-a.toml -> .*cycle-b.toml -> .*cycle-a.toml"));
@@ -271,7 +271,7 @@ TEST(ScenarioExtends, DiagnosticsPointAtTheParentFile) {
   ASSERT_EQ(diagnostics.size(), 2u) << messages_of(diagnostics);
   // The user's own file first, then its ancestors.
   EXPECT_THAT(diagnostics[0].file, HasSubstr("error-in-parent.toml"));
-  EXPECT_EQ(diagnostics[0].key_path, "run.replications");
+  EXPECT_EQ(diagnostics[0].key, "run.replications");
   EXPECT_THAT(diagnostics[1].file, HasSubstr("parents/broken-parent.toml"));
   EXPECT_EQ(diagnostics[1].line, 5);
   EXPECT_EQ(diagnostics[1].column, 1);
@@ -319,10 +319,10 @@ TEST(ScenarioFiles, UnreadableFileIsReportedWithTheSystemReason) {
   EXPECT_THAT(directory[0].message, HasSubstr("Is a directory"));
 }
 
-TEST(ScenarioDiagnostic, FormatsFileLineColumnKeyMessage) {
-  ScenarioDiagnostic d{"bad.toml", 12, 3, "demand.regions.IDF.monthly_profile", "has 11 values, needs 12"};
+TEST(Diagnostic, FormatsFileLineColumnKeyMessage) {
+  Diagnostic d{"bad.toml", 12, 3, "demand.regions.IDF.monthly_profile", "has 11 values, needs 12"};
   EXPECT_EQ(d.to_string(), "bad.toml:12:3: demand.regions.IDF.monthly_profile: has 11 values, needs 12");
-  const ScenarioError error({d, ScenarioDiagnostic{"b.toml", 0, 0, "", "cannot read: Permission denied"}});
+  const ScenarioError error({d, Diagnostic{"b.toml", 0, 0, "", "cannot read: Permission denied"}});
   EXPECT_STREQ(error.what(),
                "bad.toml:12:3: demand.regions.IDF.monthly_profile: has 11 values, needs 12\n"
                "b.toml: cannot read: Permission denied");

@@ -33,7 +33,7 @@ start_lag_days = { reconversion = [30, 90], certifying = [14, 60], covid_specifi
     FAIL() << "accepted a start lag without the anticipation pathway";
   } catch (const ScenarioError& e) {
     ASSERT_EQ(e.diagnostics().size(), 1u);
-    EXPECT_EQ(e.diagnostics()[0].key_path, "demand.schedule.start_lag_days.anticipation");
+    EXPECT_EQ(e.diagnostics()[0].key, "demand.schedule.start_lag_days.anticipation");
   }
 }
 
