@@ -1,14 +1,15 @@
 // `fnesim backtest`: forecast from several cut-offs of the actuals and say how
 // well calibrated the forecasts were against what happened afterwards.
+#include "sim/forecast/backtest.hpp"
+
 #include <iostream>
 #include <memory>
 #include <optional>
 
+#include "cli/commands.hpp"
+#include "cli/preamble.hpp"
 #include "results/backtest_report.hpp"
 #include "sim/forecast/actuals.hpp"
-#include "sim/forecast/backtest.hpp"
-#include "cli/commands.hpp"
-#include "cli/progress.hpp"
 #include "sim/scenario/scenario.hpp"
 
 namespace fnesim::cli {
@@ -18,58 +19,31 @@ struct BacktestOptions {
   std::string scenario;
   std::string actuals;
   std::vector<std::string> cut_offs;
-  std::optional<std::int64_t> replications;
-  std::optional<std::uint64_t> seed;
-  std::optional<int> threads;
+  RunOverrides overrides;
   bool json = false;
 };
 
 int backtest_command(const BacktestOptions& options) {
-  constexpr std::string_view command = "fnesim backtest";
-  Scenario scenario;
-  try {
-    scenario = load_scenario_argument(options.scenario);
-  } catch (const ScenarioError& e) {
-    for (const auto& d : e.diagnostics()) std::cerr << d.to_string() << '\n';
-    return exit_bad_input;
-  }
-  if (options.replications) scenario.run.replications = *options.replications;
-  if (options.seed) scenario.run.seed = *options.seed;
-  if (options.threads) scenario.run.threads = *options.threads;
+  Scenario scenario = load_scenario_or_default(options.scenario);
+  options.overrides.apply_to(scenario.run);
   std::vector<Date> cut_offs;
-  bool dates_ok = true;
+  std::string bad_dates;
   for (const std::string& text : options.cut_offs) {
-    if (const auto date = Date::parse(text)) {
+    if (const auto date = Date::parse(text))
       cut_offs.push_back(*date);
-    } else {
-      std::cerr << command << ": --cutoffs: expected dates YYYY-MM-DD, found '" << text << "'\n";
-      dates_ok = false;
-    }
+    else
+      bad_dates += (bad_dates.empty() ? "'" : ", '") + text + "'";
   }
-  if (!dates_ok) return exit_bad_input;
+  if (!bad_dates.empty()) throw UsageError("--cutoffs: expected dates YYYY-MM-DD, found " + bad_dates);
 
-  ProgressBar progress;
-  RunControl control;
-  control.seed = scenario.run.seed;
-  control.threads = scenario.run.threads;
-  control.stop_requested = &install_interrupt_flag();
-  control.on_progress = [&](std::int64_t done, std::int64_t target) { progress.update(done, target); };
-  try {
-    const Actuals actuals = read_actuals(options.actuals, scenario);
-    const BacktestResult result =
-        run_backtest(scenario, actuals, cut_offs, scenario.run.replications, control);
-    progress.finish();
-    if (result.interrupted) {
-      std::cerr << command << ": interrupted\n";
-      return exit_interrupted;
-    }
-    std::cout << (options.json ? backtest_json(result, scenario, actuals)
-                               : render_backtest_table(result, scenario, actuals));
-  } catch (const ActualsError& e) {
-    progress.finish();
-    for (const Diagnostic& d : e.diagnostics()) std::cerr << d.to_string() << '\n';
-    return exit_bad_input;
-  }
+  const Actuals actuals = read_actuals(options.actuals, scenario);
+  InteractiveJob job(scenario);
+  const BacktestResult result =
+      run_backtest(scenario, actuals, cut_offs, scenario.run.replications, job.control());
+  job.throw_if_interrupted("interrupted; nothing printed");
+  job.progress().finish();
+  std::cout << (options.json ? backtest_json(result, scenario, actuals)
+                             : render_backtest_table(result, scenario, actuals));
   return exit_ok;
 }
 
@@ -87,13 +61,7 @@ void register_backtest(CLI::App& app, int& exit_code) {
   backtest->add_option("--cutoffs", options->cut_offs, "Cut-offs YYYY-MM-DD, comma-separated")
       ->required()
       ->delimiter(',');
-  backtest
-      ->add_option("-n,--replications", options->replications,
-                   "Replications per cut-off (default: the scenario's)")
-      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1'000'000'000}));
-  backtest->add_option("-s,--seed", options->seed, "Master seed (default: the scenario's)");
-  backtest->add_option("-j,--threads", options->threads, "Threads (0: all cores; default: the scenario's)")
-      ->check(CLI::Range(0, 1024));
+  options->overrides.add_options(*backtest, "Replications per cut-off (default: the scenario's)");
   backtest->add_flag("--json", options->json, "Print the comparisons as JSON instead of the tables");
   backtest->callback([options, &exit_code] { exit_code = backtest_command(*options); });
 }

@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/preamble.hpp"
+#include "sim/parallel.hpp"
 #include "sim/run_statistics.hpp"
 #include "sim/runner.hpp"
 #include "sim/scenario/scenario.hpp"
@@ -48,13 +50,17 @@ double time_simulation(const Simulator& simulator, std::int64_t replications, in
   }
   std::int64_t filed = 0;
   const auto start = Clock::now();
+  ParallelErrors errors;
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 8) reduction(+ : filed)
   for (std::int64_t rep = 0; rep < replications; ++rep) {
-    const auto t = static_cast<std::size_t>(omp_get_thread_num());
-    simulator.simulate(1, rep, *workspaces[t], outcomes[t]);
-    for (const RegionOutcome& r : outcomes[t].regions)
-      filed += r.dossiers_committed + r.dossiers_unmet + r.dossiers_ineligible;
+    errors.run(rep, [&] {
+      const auto t = static_cast<std::size_t>(omp_get_thread_num());
+      simulator.simulate(1, rep, *workspaces[t], outcomes[t]);
+      for (const RegionOutcome& r : outcomes[t].regions)
+        filed += r.dossiers_committed + r.dossiers_unmet + r.dossiers_ineligible;
+    });
   }
+  errors.rethrow();
   const double elapsed = seconds_since(start);
   *dossiers = filed;
   return elapsed;
@@ -66,23 +72,21 @@ double time_floor(const Simulator& simulator, std::int64_t replications, int thr
   for (int t = 0; t < threads; ++t) workspaces.push_back(simulator.make_workspace());
   double checksum = 0;
   const auto start = Clock::now();
+  ParallelErrors errors;
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 8) reduction(+ : checksum)
   for (std::int64_t rep = 0; rep < replications; ++rep)
-    checksum +=
-        simulator.draw_variates_only(1, rep, *workspaces[static_cast<std::size_t>(omp_get_thread_num())]);
+    errors.run(rep, [&] {
+      checksum +=
+          simulator.draw_variates_only(1, rep, *workspaces[static_cast<std::size_t>(omp_get_thread_num())]);
+    });
+  errors.rethrow();
   const double elapsed = seconds_since(start);
   floor_checksum_sink = checksum;
   return elapsed;
 }
 
 int bench_command(const BenchOptions& options) {
-  Scenario scenario;
-  try {
-    scenario = load_scenario_argument(options.scenario);
-  } catch (const ScenarioError& e) {
-    for (const auto& d : e.diagnostics()) std::cerr << d.to_string() << '\n';
-    return exit_bad_input;
-  }
+  const Scenario scenario = load_scenario_or_default(options.scenario);
   const Simulator simulator(scenario);
   const int cores = resolve_thread_count(0);
   const std::int64_t n = options.replications;

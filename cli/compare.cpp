@@ -2,9 +2,10 @@
 // region, and whether it is more than Monte-Carlo noise (docs/compare.md).
 #include <iostream>
 
+#include "cli/commands.hpp"
+#include "cli/preamble.hpp"
 #include "results/analysis/run_comparison.hpp"
 #include "results/run_file.hpp"
-#include "cli/commands.hpp"
 
 namespace fnesim::cli {
 namespace {
@@ -16,21 +17,12 @@ struct CompareOptions {
 };
 
 int compare_command(const CompareOptions& options) {
-  constexpr std::string_view command = "fnesim compare";
-  try {
-    const RunOutcomes a = read_run_outcomes(RunFileReader(options.file_a));
-    const RunOutcomes b = read_run_outcomes(RunFileReader(options.file_b));
-    ComparisonOptions comparison;
-    comparison.family_wise_level = options.level;
-    const RunComparison result = compare_runs(a, b, comparison);
-    std::cout << (options.json ? comparison_json(result) : render_comparison_table(result));
-  } catch (const RunFileError& e) {
-    std::cerr << command << ": " << e.what() << '\n';
-    return exit_bad_input;
-  } catch (const IncomparableRunsError& e) {
-    std::cerr << command << ": " << e.what() << '\n';
-    return exit_bad_input;
-  }
+  const RunOutcomes a = read_run_outcomes(RunFileReader(options.file_a));
+  const RunOutcomes b = read_run_outcomes(RunFileReader(options.file_b));
+  ComparisonOptions comparison;
+  comparison.family_wise_level = options.level;
+  const RunComparison result = compare_runs(a, b, comparison);
+  std::cout << (options.json ? comparison_json(result) : render_comparison_table(result));
   return exit_ok;
 }
 

@@ -2,11 +2,12 @@
 // (docs/csv-format.md), for spreadsheets and statistics packages.
 #include <iostream>
 
+#include "cli/commands.hpp"
+#include "cli/preamble.hpp"
 #include "results/csv_export.hpp"
 #include "results/output_file.hpp"
 #include "results/run_file.hpp"
 #include "results/run_summary.hpp"
-#include "cli/commands.hpp"
 
 namespace fnesim::cli {
 namespace {
@@ -19,39 +20,21 @@ struct ExportOptions {
 };
 
 int export_command(const ExportOptions& options) {
-  constexpr std::string_view command = "fnesim export";
-  if (options.csv_directory.empty() && options.summary_json.empty()) {
-    std::cerr << command << ": nothing to do: give --csv DIR and/or --summary-json FILE\n";
-    return exit_bad_input;
-  }
-  try {
-    const RunFileReader run(options.file);
-    // Every target is checked before anything is written.
-    if (!options.summary_json.empty())
-      if (const int code = check_output_argument(command, options.summary_json, options.force);
-          code != exit_ok)
-        return code;
-    if (!options.csv_directory.empty()) {
-      for (const auto& target : csv_export_targets(run, options.csv_directory)) {
-        std::error_code ec;
-        if (!options.force && std::filesystem::exists(target, ec)) {
-          std::cerr << command << ": " << target.string() << ": exists already (use --force to overwrite)\n";
-          return exit_bad_input;
-        }
-      }
+  if (options.csv_directory.empty() && options.summary_json.empty())
+    throw UsageError("nothing to do: give --csv DIR and/or --summary-json FILE");
+  const RunFileReader run(options.file);
+  // Every target is checked before anything is written.
+  if (!options.summary_json.empty()) check_output_argument(options.summary_json, options.force);
+  if (!options.csv_directory.empty())
+    for (const auto& target : csv_export_targets(run, options.csv_directory)) {
+      std::error_code ec;
+      if (!options.force && std::filesystem::exists(target, ec))
+        throw UsageError(target.string() + ": exists already (use --force to overwrite)");
     }
-    if (!options.summary_json.empty())
-      write_file_atomically(options.summary_json, summary_json(run.summary()));
-    if (!options.csv_directory.empty()) {
-      const CsvExportReport report = export_csv(run, options.csv_directory, options.force);
-      for (const auto& note : report.notes) std::cerr << command << ": " << note << '\n';
-    }
-  } catch (const RunFileError& e) {
-    std::cerr << command << ": " << e.what() << '\n';
-    return exit_bad_input;
-  } catch (const OutputError& e) {
-    std::cerr << command << ": " << e.what() << '\n';
-    return exit_failure;
+  if (!options.summary_json.empty()) write_file_atomically(options.summary_json, summary_json(run.summary()));
+  if (!options.csv_directory.empty()) {
+    const CsvExportReport report = export_csv(run, options.csv_directory, options.force);
+    for (const auto& note : report.notes) std::cerr << "fnesim export: " << note << '\n';
   }
   return exit_ok;
 }

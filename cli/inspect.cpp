@@ -2,9 +2,10 @@
 // from the file alone.
 #include <iostream>
 
+#include "cli/commands.hpp"
+#include "cli/preamble.hpp"
 #include "results/run_file.hpp"
 #include "results/run_summary.hpp"
-#include "cli/commands.hpp"
 
 namespace fnesim::cli {
 namespace {
@@ -15,20 +16,15 @@ struct InspectOptions {
 };
 
 int inspect_command(const InspectOptions& options) {
-  try {
-    const RunFileReader run(options.file);
-    if (options.scenario) {
-      std::cout << run.resolved_toml();
-      return exit_ok;
-    }
-    const RunSummary summary = run.summary();
-    std::cout << render_run_file_info(run.info(), options.file) << '\n';
-    // The same table as `fnesim run` printed, timing included.
-    std::cout << render_summary_table(summary, {run.info().run_seconds, run.info().threads});
-  } catch (const RunFileError& e) {
-    std::cerr << "fnesim inspect: " << e.what() << '\n';
-    return exit_bad_input;
+  const RunFileReader run(options.file);
+  if (options.scenario) {
+    std::cout << run.resolved_toml();
+    return exit_ok;
   }
+  const RunSummary summary = run.summary();
+  std::cout << render_run_file_info(run.info(), options.file) << '\n';
+  // The same table as `fnesim run` printed, timing included.
+  std::cout << render_summary_table(summary, {run.info().run_seconds, run.info().threads});
   return exit_ok;
 }
 

@@ -1,8 +1,9 @@
 // fnesim: Monte-Carlo budget forecasting for the FNE-Formation 2021 convention.
 #include <iostream>
 
-#include "fnesim_version.hpp"
 #include "cli/commands.hpp"
+#include "cli/preamble.hpp"
+#include "fnesim_version.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"fnesim: when does each FNE-Formation regional envelope run out, and how sure are we?"};
@@ -26,6 +27,11 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? 0 : fnesim::cli::exit_bad_input;
+  } catch (...) {
+    // Every failure a subcommand throws ends here: one message, one exit status.
+    std::string command = "fnesim";
+    for (const CLI::App* sub : app.get_subcommands()) command += " " + sub->get_name();
+    return fnesim::cli::report_failure(command, std::current_exception());
   }
   return exit_code;
 }

@@ -9,19 +9,27 @@ namespace fnesim::cli {
 namespace {
 
 std::atomic<bool> interrupt_requested{false};
+std::atomic<int> interrupting_signal{0};
 
-extern "C" void on_sigint(int) {
+extern "C" void on_interrupt(int signal) {
+  // The signal first, so that whoever sees the flag also sees which signal set it.
+  if (!interrupt_requested.load()) interrupting_signal.store(signal);
   if (interrupt_requested.exchange(true)) {
-    std::signal(SIGINT, SIG_DFL);
-    std::raise(SIGINT);
+    std::signal(signal, SIG_DFL);
+    std::raise(signal);
   }
 }
 
 }  // namespace
 
 const std::atomic<bool>& install_interrupt_flag() {
-  std::signal(SIGINT, on_sigint);
+  for (int signal : {SIGINT, SIGTERM, SIGHUP}) std::signal(signal, on_interrupt);
   return interrupt_requested;
+}
+
+int interrupt_signal() {
+  const int signal = interrupting_signal.load();
+  return signal != 0 ? signal : SIGINT;
 }
 
 ProgressBar::ProgressBar()

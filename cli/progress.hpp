@@ -18,8 +18,13 @@ class ProgressBar {
   std::chrono::steady_clock::time_point start_, last_draw_;
 };
 
-// Installs a SIGINT handler that sets the returned flag (a second Ctrl-C
-// terminates at once, as users expect).
+// Installs handlers for SIGINT (Ctrl-C), SIGTERM and SIGHUP (what `timeout`,
+// job schedulers and a closed terminal send) that set the returned flag, so
+// that a long job stops between blocks, removes its temporary files and exits
+// with 128 + the signal. A second signal ends the process at once, as users
+// expect of a second Ctrl-C.
 const std::atomic<bool>& install_interrupt_flag();
+// The signal that set the flag (SIGINT when none did).
+int interrupt_signal();
 
 }  // namespace fnesim::cli

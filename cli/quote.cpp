@@ -10,9 +10,10 @@
 #include <string>
 #include <vector>
 
+#include "cli/commands.hpp"
+#include "cli/preamble.hpp"
 #include "models/coverage.hpp"
 #include "results/quote_report.hpp"
-#include "cli/commands.hpp"
 #include "sim/scenario/scenario.hpp"
 
 namespace fnesim::cli {
@@ -316,12 +317,9 @@ int run_quote(const QuoteOptions& options) {
     if (options.diagnostic_days_option->count() > 0) return quote_diagnostic(options, scenario, date);
     if (options.sector_study_option->count() > 0) return quote_sector_study(options, scenario, date);
     return quote_training(options, scenario, date);
-  } catch (const ScenarioError& e) {
-    for (const auto& diagnostic : e.diagnostics()) std::cerr << diagnostic.to_string() << '\n';
-    return exit_bad_input;
-  } catch (const std::exception& e) {
-    std::cerr << "fnesim quote: " << e.what() << '\n';
-    return exit_failure;
+  } catch (const std::invalid_argument& e) {
+    // split_dossier's refusal of an amount or trainee count the options allowed through.
+    throw UsageError(e.what());
   }
 }
 

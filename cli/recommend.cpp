@@ -6,10 +6,11 @@
 #include <iostream>
 #include <map>
 
-#include "results/output_file.hpp"
-#include "results/analysis/recommendation.hpp"
-#include "sim/forecast/actuals.hpp"
 #include "cli/commands.hpp"
+#include "cli/preamble.hpp"
+#include "results/analysis/recommendation.hpp"
+#include "results/output_file.hpp"
+#include "sim/forecast/actuals.hpp"
 #include "sim/scenario/scenario.hpp"
 
 namespace fnesim::cli {
@@ -62,8 +63,8 @@ bool read_bounds(const std::vector<std::string>& items, const char* option, cons
 }
 
 int recommend_command(const RecommendCliOptions& options) {
-  try {
-    const RunFileReader run(options.file);
+  const RunFileReader run(options.file);
+  {
     const RunFileInfo& info = run.info();
     RecommendOptions recommend;
     recommend.threads = options.threads;
@@ -109,22 +110,6 @@ int recommend_command(const RecommendCliOptions& options) {
       save_recommendation(options.file, report, options.force);
       if (!options.json) std::cout << "Recommendation saved in " << options.file << " (/recommendation).\n";
     }
-  } catch (const RunFileError& e) {
-    std::cerr << "fnesim recommend: " << e.what() << '\n';
-    return exit_bad_input;
-  } catch (const RecommendationError& e) {
-    std::cerr << "fnesim recommend: " << e.what() << '\n';
-    return exit_bad_input;
-  } catch (const ScenarioError& e) {
-    std::cerr << "fnesim recommend: the run file's scenario no longer loads:\n";
-    for (const Diagnostic& d : e.diagnostics()) std::cerr << "  " << d.to_string() << '\n';
-    return exit_bad_input;
-  } catch (const ActualsError& e) {
-    for (const Diagnostic& d : e.diagnostics()) std::cerr << d.to_string() << '\n';
-    return exit_bad_input;
-  } catch (const OutputError& e) {
-    std::cerr << "fnesim recommend: " << e.what() << '\n';
-    return exit_failure;
   }
   return exit_ok;
 }

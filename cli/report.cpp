@@ -15,8 +15,9 @@
 #include <optional>
 #include <vector>
 
-#include "results/run_file.hpp"
 #include "cli/commands.hpp"
+#include "cli/preamble.hpp"
+#include "results/run_file.hpp"
 
 extern char** environ;
 
@@ -85,13 +86,8 @@ int run_child(const std::vector<std::string>& arguments) {
 }
 
 int report_command(const ReportOptions& options) {
-  try {
-    // The same refusals, in the same words, as inspect and export.
-    const RunFileReader run(options.file);
-  } catch (const RunFileError& e) {
-    std::cerr << command << ": " << e.what() << '\n';
-    return exit_bad_input;
-  }
+  // The same refusals, in the same words, as inspect and export.
+  { const RunFileReader run(options.file); }
   std::vector<fs::path> looked_at;
   const std::optional<fs::path> script = find_report_script(looked_at);
   if (!script) {

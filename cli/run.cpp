@@ -5,14 +5,14 @@
 #include <memory>
 #include <optional>
 
+#include "cli/commands.hpp"
+#include "cli/preamble.hpp"
 #include "results/actuals_report.hpp"
 #include "results/output_file.hpp"
 #include "results/run_file.hpp"
 #include "results/run_summary.hpp"
 #include "results/sha256.hpp"
 #include "sim/forecast/actuals.hpp"
-#include "cli/commands.hpp"
-#include "cli/progress.hpp"
 #include "sim/run_statistics.hpp"
 #include "sim/runner.hpp"
 #include "sim/scenario/scenario.hpp"
@@ -23,9 +23,7 @@ namespace {
 
 struct RunOptions {
   std::string scenario;
-  std::optional<std::int64_t> replications;
-  std::optional<std::uint64_t> seed;
-  std::optional<int> threads;
+  RunOverrides overrides;
   std::string summary_json;
   std::string out;  // run file (HDF5)
   bool no_trajectories = false;
@@ -44,50 +42,24 @@ struct ForecastFromActuals {
   std::string sha256;
 };
 
-// Prints every problem of the actuals or the cut-off and returns nothing when
-// they cannot be used.
-std::optional<ForecastFromActuals> start_from_actuals(const Scenario& scenario,
-                                                      const std::string& actuals_path,
-                                                      const std::string& as_of) {
+ForecastFromActuals start_from_actuals(const Scenario& scenario, const std::string& actuals_path,
+                                       const std::string& as_of) {
   const auto cut_off = Date::parse(as_of);
-  if (!cut_off) {
-    std::cerr << "fnesim run: --as-of: expected a date YYYY-MM-DD, found '" << as_of << "'\n";
-    return std::nullopt;
-  }
-  try {
-    const Actuals actuals = read_actuals(actuals_path, scenario);
-    return ForecastFromActuals{condition_on_actuals(scenario, actuals, *cut_off),
-                               sha256_hex(actuals.content)};
-  } catch (const ActualsError& e) {
-    for (const Diagnostic& d : e.diagnostics()) std::cerr << d.to_string() << '\n';
-    return std::nullopt;
-  }
+  if (!cut_off) throw UsageError("--as-of: expected a date YYYY-MM-DD, found '" + as_of + "'");
+  const Actuals actuals = read_actuals(actuals_path, scenario);
+  return ForecastFromActuals{condition_on_actuals(scenario, actuals, *cut_off), sha256_hex(actuals.content)};
 }
 
 int run_command(const RunOptions& options) {
-  Scenario scenario;
-  try {
-    scenario = options.scenario.empty() ? load_default_scenario() : load_scenario_argument(options.scenario);
-  } catch (const ScenarioError& e) {
-    for (const auto& d : e.diagnostics()) std::cerr << d.to_string() << '\n';
-    return exit_bad_input;
-  }
-  if (options.replications) scenario.run.replications = *options.replications;
-  if (options.seed) scenario.run.seed = *options.seed;
-  if (options.threads) scenario.run.threads = *options.threads;
-  if (options.precision && options.min_replications > options.max_replications) {
-    std::cerr << "fnesim run: --min-replications exceeds --max-replications\n";
-    return exit_bad_input;
-  }
-  for (const std::string& path : {options.summary_json, options.out}) {
-    if (path.empty()) continue;
-    if (const int code = check_output_argument("fnesim run", path, options.force); code != exit_ok)
-      return code;
-  }
+  Scenario scenario = load_scenario_or_default(options.scenario);
+  options.overrides.apply_to(scenario.run);
+  if (options.precision && options.min_replications > options.max_replications)
+    throw UsageError("--min-replications exceeds --max-replications");
+  for (const std::string& path : {options.summary_json, options.out})
+    if (!path.empty()) check_output_argument(path, options.force);
   std::optional<ForecastFromActuals> from_actuals;
   if (!options.actuals.empty()) {
     from_actuals = start_from_actuals(scenario, options.actuals, options.as_of);
-    if (!from_actuals) return exit_bad_input;
     scenario = from_actuals->conditioned.scenario;
     std::cout << render_actuals_report(from_actuals->conditioned.report, scenario);
   }
@@ -97,7 +69,8 @@ int run_command(const RunOptions& options) {
   std::vector<ReplicationSink*> sinks{&statistics};
   // The run file streams replications as they come (a second sink), so its
   // memory does not grow with the replication count. Created before the run:
-  // a path that cannot be written fails now, not after an hour.
+  // a path that cannot be written fails now, not after an hour. Its destructor
+  // removes the temporary file whatever ends the run early.
   std::unique_ptr<RunFileWriter> run_file;
   if (!options.out.empty()) {
     RunFileOptions file_options;
@@ -107,26 +80,18 @@ int run_command(const RunOptions& options) {
       file_options.actuals = &from_actuals->conditioned.report;
       file_options.actuals_sha256 = from_actuals->sha256;
     }
-    try {
-      run_file = std::make_unique<RunFileWriter>(options.out, simulator, scenario.run.seed, file_options);
-    } catch (const OutputError& e) {
-      std::cerr << "fnesim run: " << e.what() << '\n';
-      return exit_failure;
-    }
+    run_file = std::make_unique<RunFileWriter>(options.out, simulator, scenario.run.seed, file_options);
     sinks.push_back(run_file.get());
   }
-  ProgressBar progress;
-  RunControl control;
-  control.seed = scenario.run.seed;
-  control.threads = scenario.run.threads;
-  control.stop_requested = &install_interrupt_flag();
+  InteractiveJob job(scenario);
+  RunControl& control = job.control();
 
   const auto start = std::chrono::steady_clock::now();
   RunReport report;
   std::int64_t done = 0;
+  // The run file's writer fails on a full disk: it has then removed its temporary.
   try {
     if (!options.precision) {
-      control.on_progress = [&](std::int64_t d, std::int64_t target) { progress.update(d, target); };
       report = run_replications(simulator, 0, scenario.run.replications, control, sinks);
       done = report.completed;
     } else {
@@ -135,7 +100,7 @@ int run_command(const RunOptions& options) {
       // replications is the same as a plain run of N.
       std::int64_t batch = options.min_replications;
       control.on_progress = [&](std::int64_t d, std::int64_t) {
-        progress.update(done + d, options.max_replications);
+        job.progress().update(done + d, options.max_replications);
       };
       for (;;) {
         report = run_replications(simulator, done, batch, control, sinks);
@@ -146,17 +111,11 @@ int run_command(const RunOptions& options) {
       }
     }
   } catch (const OutputError& e) {
-    // The run file's writer failed (full disk…): it has removed its temporary.
-    progress.finish();
-    std::cerr << "fnesim run: " << e.what() << "; nothing written\n";
-    return exit_failure;
+    throw OutputError(std::string(e.what()) + "; nothing written");
   }
-  progress.finish();
+  job.throw_if_interrupted("interrupted after " + std::to_string(done) + " replications; nothing written");
+  job.progress().finish();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (report.interrupted) {
-    std::cerr << "fnesim run: interrupted after " << done << " replications; nothing written\n";
-    return exit_interrupted;
-  }
   std::vector<std::string> not_reached;
   if (options.precision && !statistics.precision_reached(*options.precision, &not_reached)) {
     std::cerr << "fnesim run: precision " << *options.precision << " not reached after the maximum of "
@@ -173,37 +132,14 @@ int run_command(const RunOptions& options) {
     try {
       run_file->finish(summary, timing);
     } catch (const OutputError& e) {
-      std::cerr << "fnesim run: " << e.what() << "; nothing written\n";
-      return exit_failure;
+      throw OutputError(std::string(e.what()) + "; nothing written");
     }
   }
-  if (!options.summary_json.empty()) {
-    try {
-      write_file_atomically(options.summary_json, summary_json(summary));
-    } catch (const OutputError& e) {
-      std::cerr << "fnesim run: " << e.what() << '\n';
-      return exit_failure;
-    }
-  }
+  if (!options.summary_json.empty()) write_file_atomically(options.summary_json, summary_json(summary));
   return exit_ok;
 }
 
 }  // namespace
-
-int check_output_argument(std::string_view command, const std::filesystem::path& path, bool force) {
-  std::error_code ec;
-  if (!force && std::filesystem::exists(path, ec)) {
-    std::cerr << command << ": " << path.string() << ": exists already (use --force to overwrite)\n";
-    return exit_bad_input;
-  }
-  try {
-    check_output_path(path, force);
-  } catch (const OutputError& e) {
-    std::cerr << command << ": " << e.what() << '\n';
-    return exit_failure;
-  }
-  return exit_ok;
-}
 
 void register_run(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<RunOptions>();
@@ -214,12 +150,7 @@ void register_run(CLI::App& app, int& exit_code) {
   run->add_option(
       "scenario", options->scenario,
       "Scenario file, or the name of a built-in scenario (default: the built-in convention-2021)");
-  run->add_option("-n,--replications", options->replications,
-                  "Number of replications (default: the scenario's)")
-      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1'000'000'000}));
-  run->add_option("-s,--seed", options->seed, "Master seed (default: the scenario's)");
-  run->add_option("-j,--threads", options->threads, "Threads (0: all cores; default: the scenario's)")
-      ->check(CLI::Range(0, 1024));
+  options->overrides.add_options(*run, "Number of replications (default: the scenario's)");
   run->add_option("--summary-json", options->summary_json, "Write the summary as JSON to this file");
   CLI::Option* out = run->add_option(
       "-o,--out", options->out,

@@ -4,10 +4,11 @@
 #include <iostream>
 #include <memory>
 
-#include "results/output_file.hpp"
 #include "cli/commands.hpp"
-#include "sim/scenario/scenario.hpp"
+#include "cli/preamble.hpp"
+#include "results/output_file.hpp"
 #include "sim/forecast/synthetic_actuals.hpp"
+#include "sim/scenario/scenario.hpp"
 
 namespace fnesim::cli {
 namespace {
@@ -22,27 +23,14 @@ struct SynthesizeOptions {
 };
 
 int synthesize_command(const SynthesizeOptions& options) {
-  constexpr std::string_view command = "fnesim synthesize-actuals";
-  Scenario scenario;
-  try {
-    scenario = load_scenario_argument(options.scenario);
-  } catch (const ScenarioError& e) {
-    for (const auto& d : e.diagnostics()) std::cerr << d.to_string() << '\n';
-    return exit_bad_input;
-  }
+  const Scenario scenario = load_scenario_or_default(options.scenario);
   const auto layout = std::find(synthetic_layout_keys.begin(), synthetic_layout_keys.end(), options.layout);
-  if (const int code = check_output_argument(command, options.out, options.force); code != exit_ok)
-    return code;
+  check_output_argument(options.out, options.force);
   const Simulator simulator(scenario);
-  try {
-    write_file_atomically(
-        options.out,
-        synthetic_actuals_csv(simulator, options.seed, options.replication,
-                              static_cast<SyntheticLayout>(layout - synthetic_layout_keys.begin())));
-  } catch (const OutputError& e) {
-    std::cerr << command << ": " << e.what() << '\n';
-    return exit_failure;
-  }
+  write_file_atomically(
+      options.out,
+      synthetic_actuals_csv(simulator, options.seed, options.replication,
+                            static_cast<SyntheticLayout>(layout - synthetic_layout_keys.begin())));
   return exit_ok;
 }
 

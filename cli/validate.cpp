@@ -4,8 +4,9 @@
 #include <string>
 #include <vector>
 
-#include "results/scenario_description.hpp"
 #include "cli/commands.hpp"
+#include "cli/preamble.hpp"
+#include "results/scenario_description.hpp"
 #include "sim/scenario/scenario.hpp"
 
 namespace fnesim::cli {
@@ -25,7 +26,7 @@ int run_validate(const ValidateOptions& options) {
   bool first = true;
   for (const std::string& argument : arguments) {
     try {
-      const Scenario scenario = argument.empty() ? load_default_scenario() : load_scenario_argument(argument);
+      const Scenario scenario = load_scenario_or_default(argument);
       if (!options.quiet) {
         if (!first) std::cout << '\n';
         std::cout << describe_scenario(scenario);

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sim/errors.hpp"
 #include "results/run_summary.hpp"
 #include "sim/runner.hpp"
 
@@ -31,9 +32,9 @@ inline constexpr int run_format_minor = 1;
 
 // A run file that cannot be read: missing, not HDF5, corrupt, another file
 // type, an unknown major version, or a documented path missing.
-class RunFileError : public std::runtime_error {
+class RunFileError : public BadRequest {
  public:
-  using std::runtime_error::runtime_error;
+  using BadRequest::BadRequest;
 };
 
 struct RunFileOptions {

@@ -120,8 +120,8 @@ void Simulator::steer(const SteeringPolicy& steering, Workspace& ws, Replication
   Cents reserve = 0;
   if (steering.reserve_share > 0) {
     for (int r = 0; r < regions; ++r) {
-      const Cents cut = round_half_away(static_cast<double>(plan_.regions[static_cast<std::size_t>(r)].available) *
-                                        steering.reserve_share);
+      const Cents cut = round_half_away(
+          static_cast<double>(plan_.regions[static_cast<std::size_t>(r)].available) * steering.reserve_share);
       if (cut == 0) continue;
       out.moves.push_back({0, r, national_reserve, cut});
       apply_move(out.moves.back());
@@ -173,7 +173,8 @@ void Simulator::steer(const SteeringPolicy& steering, Workspace& ws, Replication
         if (static_cast<double>(outstanding) >= complementary->threshold_share * static_cast<double>(pool)) {
           requested = true;
           // Arriving after the deadline it could not be committed: the State would not send it.
-          if (next + complementary->delay_days < plan_.window_days) arrival_day = next + complementary->delay_days;
+          if (next + complementary->delay_days < plan_.window_days)
+            arrival_day = next + complementary->delay_days;
         }
       }
     }

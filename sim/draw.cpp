@@ -97,8 +97,8 @@ void Simulator::draw_region(int r, double uptake, std::uint64_t seed, std::int64
     const Cents released = amount - realised;
     if (released > 0 && end_day <= last_commitment_day)
       ws.region_demand_delta[static_cast<std::size_t>(end_day)] -= released;
-    staged.push_back({day, end_day, plan_.month_of_day[static_cast<std::size_t>(end_day + invoicing_lag)], cell,
-                      trainees, count, amount, realised, kind, false});
+    staged.push_back({day, end_day, plan_.month_of_day[static_cast<std::size_t>(end_day + invoicing_lag)],
+                      cell, trainees, count, amount, realised, kind, false});
   };
 
   Engine& engine = ws.engine;

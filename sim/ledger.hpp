@@ -6,9 +6,13 @@
 //     (unless observed commitments, which the ledger takes as facts, exceed it)
 //   released ≤ committed,  paid ≤ committed − released
 //   headroom   = ceiling − outstanding ≥ 0
-#include <cassert>
+// The preconditions are checked in every build, Release included: a broken one
+// throws InvariantError rather than produce a wrong total. A check is one
+// predictable branch per operation (docs/performance.md measures the cost).
+#include <string>
 
 #include "models/money.hpp"
+#include "sim/errors.hpp"
 
 namespace fnesim {
 
@@ -24,23 +28,24 @@ class RegionLedger {
   }
   // A commitment observed in the actuals: it happened, whatever the ceiling.
   void commit_observed(Cents amount) {
-    assert(amount >= 0);
+    check(amount >= 0, "an observed commitment is negative");
     committed_ += amount;
   }
   // The steering committee moves uncommitted money in or out: a ceiling never
   // drops below what is committed.
   void set_ceiling(Cents ceiling) {
-    assert(ceiling >= ceiling_ || ceiling >= outstanding());
+    check(ceiling >= ceiling_ || ceiling >= outstanding(), "a ceiling lowered below what is outstanding");
     ceiling_ = ceiling;
   }
   // The unrealised part of a commitment comes back and may be committed again.
   void release(Cents amount) {
-    assert(amount >= 0 && released_ + amount <= committed_);
+    check(amount >= 0 && released_ + amount <= committed_, "more released than committed");
     released_ += amount;
   }
   // A realised part is paid (scheduled; its date goes to the trajectories).
   void pay(Cents amount) {
-    assert(amount >= 0 && paid_ + amount <= committed_ - released_);
+    check(amount >= 0 && paid_ + amount <= committed_ - released_,
+          "more paid than committed and not released");
     paid_ += amount;
   }
 
@@ -52,6 +57,11 @@ class RegionLedger {
   Cents headroom() const { return ceiling_ - outstanding(); }
 
  private:
+  static void check(bool holds, const char* what) {
+    if (!holds) [[unlikely]]
+      throw InvariantError(std::string("region ledger: ") + what);
+  }
+
   Cents ceiling_;
   Cents committed_ = 0;
   Cents released_ = 0;

@@ -23,7 +23,8 @@ Plan::Plan(const Scenario& scenario)
   month_count = month_index(conv.commitment_start, horizon_end) + 1;
   month_of_day.resize(static_cast<std::size_t>(horizon_days));
   for (int d = 0; d < horizon_days; ++d)
-    month_of_day[static_cast<std::size_t>(d)] = month_index(conv.commitment_start, conv.commitment_start.plus_days(d));
+    month_of_day[static_cast<std::size_t>(d)] =
+        month_index(conv.commitment_start, conv.commitment_start.plus_days(d));
 
   // Coverage epochs: the rules can only change on a valid_from or the day after a valid_until.
   std::vector<std::int32_t> boundaries = {0};

@@ -44,10 +44,10 @@ struct RegionPlan {
 struct Plan {
   explicit Plan(const Scenario& scenario);
 
-  int window_days = 0;           // commitment window, day 0 = commitment start
-  int horizon_days = 0;          // to the last possible payment
-  int month_count = 0;           // months of the trajectories, over the horizon
-  int first_simulated_day = 0;   // the cut-off of a forecast from actuals, else 0
+  int window_days = 0;          // commitment window, day 0 = commitment start
+  int horizon_days = 0;         // to the last possible payment
+  int month_count = 0;          // months of the trajectories, over the horizon
+  int first_simulated_day = 0;  // the cut-off of a forecast from actuals, else 0
   std::int32_t last_training_day = 0;
   std::vector<std::int32_t> month_of_day;  // day → trajectory month, over the horizon
   std::vector<CoverageEpoch> epochs;       // in order of first_day, the first on day 0
@@ -65,8 +65,8 @@ struct Plan {
   // (all components), under `epoch`'s rules: the cost split by component, then
   // models/coverage.hpp's envelope_share — the formula `quote` applies.
   Cents envelope_share_of(const CoverageEpoch& epoch, int cell, Cents total_cost) const {
-    const CostComponents parts = split_cost_components(total_cost, pedagogical_share, ancillary_share,
-                                                       remuneration_share);
+    const CostComponents parts =
+        split_cost_components(total_cost, pedagogical_share, ancillary_share, remuneration_share);
     const auto c = static_cast<std::size_t>(cell);
     return envelope_share(eligible_cost(coverage, parts.pedagogical, parts.ancillary), epoch.rate[c],
                           epoch.cap[c]);

@@ -1,18 +1,45 @@
 #include "sim/run_statistics.hpp"
 
+#include <unistd.h>
+
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <stdexcept>
+#include <string>
 #include <utility>
+
+#include "sim/errors.hpp"
 
 namespace fnesim {
 
-SpilledSeries::SpilledSeries() : file_(std::tmpfile()) {
-  if (!file_)
-    throw std::runtime_error(std::string("cannot create a temporary file: ") + std::strerror(errno));
+namespace {
+
+// An anonymous file in $TMPDIR (else /tmp), as the user's environment says
+// where temporary data goes: created, then unlinked at once, so that it
+// vanishes with the process however the process ends.
+std::FILE* anonymous_temporary_file() {
+  const char* from_environment = std::getenv("TMPDIR");
+  const std::string directory = from_environment && *from_environment ? from_environment : "/tmp";
+  std::string name = directory + "/fnesim-spill-XXXXXX";
+  const int descriptor = ::mkstemp(name.data());
+  if (descriptor < 0)
+    throw EnvironmentError("cannot create a temporary file in " + directory + ": " + std::strerror(errno) +
+                           " (set TMPDIR to a writable directory with free space)");
+  ::unlink(name.c_str());
+  std::FILE* file = ::fdopen(descriptor, "w+b");
+  if (!file) {
+    ::close(descriptor);
+    throw EnvironmentError("cannot open a temporary file in " + directory + ": " + std::strerror(errno));
+  }
+  return file;
 }
+
+}  // namespace
+
+SpilledSeries::SpilledSeries() : file_(anonymous_temporary_file()) {}
 
 SpilledSeries::~SpilledSeries() {
   if (file_) std::fclose(file_);
@@ -32,15 +59,20 @@ SpilledSeries& SpilledSeries::operator=(SpilledSeries&& other) noexcept {
 
 void SpilledSeries::append(Cents value) {
   if (std::fwrite(&value, sizeof value, 1, file_) != 1)
-    throw std::runtime_error(std::string("cannot write a temporary file: ") + std::strerror(errno));
+    throw EnvironmentError(std::string("cannot write a temporary file: ") + std::strerror(errno) +
+                           " (is $TMPDIR full?)");
   ++count_;
 }
 
 std::vector<Cents> SpilledSeries::load() const {
   std::vector<Cents> values(static_cast<std::size_t>(count_));
-  if (std::fflush(file_) != 0 || std::fseek(file_, 0, SEEK_SET) != 0 ||
+  // Appends are buffered: a full disk shows when the buffer is flushed.
+  if (std::fflush(file_) != 0)
+    throw EnvironmentError(std::string("cannot write a temporary file: ") + std::strerror(errno) +
+                           " (is $TMPDIR full?)");
+  if (std::fseek(file_, 0, SEEK_SET) != 0 ||
       std::fread(values.data(), sizeof(Cents), values.size(), file_) != values.size())
-    throw std::runtime_error(std::string("cannot read back a temporary file: ") + std::strerror(errno));
+    throw EnvironmentError(std::string("cannot read back a temporary file: ") + std::strerror(errno));
   std::fseek(file_, 0, SEEK_END);  // further appends go after what is there
   return values;
 }

@@ -6,6 +6,8 @@
 #include <memory>
 #include <vector>
 
+#include "sim/parallel.hpp"
+
 namespace fnesim {
 
 int resolve_thread_count(int requested) { return requested > 0 ? requested : omp_get_num_procs(); }
@@ -30,12 +32,16 @@ RunReport run_replications(const Simulator& simulator, std::int64_t first, std::
       break;
     }
     const std::int64_t this_block = std::min(block, count - done);
+    ParallelErrors errors;
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
     for (std::int64_t i = 0; i < this_block; ++i) {
-      simulator.simulate(control.seed, first + done + i,
-                         *workspaces[static_cast<std::size_t>(omp_get_thread_num())],
-                         outcomes[static_cast<std::size_t>(i)]);
+      errors.run(i, [&] {
+        simulator.simulate(control.seed, first + done + i,
+                           *workspaces[static_cast<std::size_t>(omp_get_thread_num())],
+                           outcomes[static_cast<std::size_t>(i)]);
+      });
     }
+    errors.rethrow();
     for (std::int64_t i = 0; i < this_block; ++i)
       for (ReplicationSink* sink : sinks)
         sink->consume(first + done + i, outcomes[static_cast<std::size_t>(i)]);

@@ -17,7 +17,9 @@ Cents Simulator::ceiling_for(Cents available) const {
       available, demand.exhaustion_policy == ExhaustionPolicy::Overcommit ? demand.overcommit_margin : 0.0);
 }
 
-Date Simulator::month_start(int month) const { return add_months(scenario_.convention.commitment_start, month); }
+Date Simulator::month_start(int month) const {
+  return add_months(scenario_.convention.commitment_start, month);
+}
 
 std::unique_ptr<Workspace, void (*)(Workspace*)> Simulator::make_workspace() const {
   auto* ws = new Workspace();

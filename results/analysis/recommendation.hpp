@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/errors.hpp"
 #include "models/convention.hpp"
 #include "results/run_file.hpp"
 
@@ -51,9 +52,9 @@ struct DemandSample {
 };
 
 // Thrown when the bounds leave no solution (e.g. minima above the total).
-class RecommendationError : public std::runtime_error {
+class RecommendationError : public BadRequest {
  public:
-  using std::runtime_error::runtime_error;
+  using BadRequest::BadRequest;
 };
 
 

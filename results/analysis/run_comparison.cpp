@@ -14,6 +14,7 @@
 #include "results/json.hpp"
 #include "results/run_file.hpp"
 #include "results/text_table.hpp"
+#include "sim/parallel.hpp"
 #include "sim/rng.hpp"
 #include "sim/statistics.hpp"
 
@@ -170,35 +171,49 @@ void bootstrap_medians(const std::vector<MedianToBootstrap>& medians, std::int64
   const int resamples = options.bootstrap_resamples;
   if (series == 0 || resamples < 1) return;
   std::vector<std::int64_t> differences(series * static_cast<std::size_t>(resamples));
+  ParallelErrors errors;
 #pragma omp parallel
   {
-    std::vector<DayCounts> ha(series, DayCounts(window_a)), hb(series, DayCounts(window_b));
-    std::vector<std::int32_t> times_a(static_cast<std::size_t>(na)),
-        times_b(design == PairingDesign::Unpaired ? static_cast<std::size_t>(nb) : 0);
+    // Per-thread buffers; a thread that cannot get them skips its iterations
+    // (its failure is rethrown after the loop).
+    std::vector<DayCounts> ha, hb;
+    std::vector<std::int32_t> times_a, times_b;
+    bool ready = false;
+    errors.run(-1, [&] {
+      ha.assign(series, DayCounts(window_a));
+      hb.assign(series, DayCounts(window_b));
+      times_a.resize(static_cast<std::size_t>(na));
+      times_b.resize(design == PairingDesign::Unpaired ? static_cast<std::size_t>(nb) : 0);
+      ready = true;
+    });
     Engine engine;
 #pragma omp for schedule(static)
     for (int r = 0; r < resamples; ++r) {
-      engine.seed(splitmix64(options.bootstrap_seed ^ splitmix64(static_cast<std::uint64_t>(r))));
-      draw_multiplicities(engine, times_a);
-      if (design == PairingDesign::Unpaired) draw_multiplicities(engine, times_b);
-      const std::vector<std::int32_t>& b_times = design == PairingDesign::Paired ? times_a : times_b;
-      for (auto& h : ha) h.clear();
-      for (auto& h : hb) h.clear();
-      // One pass in replication order: the days are read sequentially, whatever was drawn.
-      for (std::size_t i = 0; i < times_a.size(); ++i)
-        if (times_a[i])
-          for (std::size_t s = 0; s < series; ++s) ha[s].add(medians[s].a.at(i), times_a[i]);
-      for (std::size_t i = 0; i < b_times.size(); ++i)
-        if (b_times[i])
-          for (std::size_t s = 0; s < series; ++s) hb[s].add(medians[s].b.at(i), b_times[i]);
-      for (std::size_t s = 0; s < series; ++s) {
-        auto ma = ha[s].median(na), mb = hb[s].median(nb);
-        if (mb) *mb += medians[s].b.offset;
-        differences[s * static_cast<std::size_t>(resamples) + static_cast<std::size_t>(r)] =
-            resample_difference(ma, mb);
-      }
+      if (!ready) continue;
+      errors.run(r, [&] {
+        engine.seed(splitmix64(options.bootstrap_seed ^ splitmix64(static_cast<std::uint64_t>(r))));
+        draw_multiplicities(engine, times_a);
+        if (design == PairingDesign::Unpaired) draw_multiplicities(engine, times_b);
+        const std::vector<std::int32_t>& b_times = design == PairingDesign::Paired ? times_a : times_b;
+        for (auto& h : ha) h.clear();
+        for (auto& h : hb) h.clear();
+        // One pass in replication order: the days are read sequentially, whatever was drawn.
+        for (std::size_t i = 0; i < times_a.size(); ++i)
+          if (times_a[i])
+            for (std::size_t s = 0; s < series; ++s) ha[s].add(medians[s].a.at(i), times_a[i]);
+        for (std::size_t i = 0; i < b_times.size(); ++i)
+          if (b_times[i])
+            for (std::size_t s = 0; s < series; ++s) hb[s].add(medians[s].b.at(i), b_times[i]);
+        for (std::size_t s = 0; s < series; ++s) {
+          auto ma = ha[s].median(na), mb = hb[s].median(nb);
+          if (mb) *mb += medians[s].b.offset;
+          differences[s * static_cast<std::size_t>(resamples) + static_cast<std::size_t>(r)] =
+              resample_difference(ma, mb);
+        }
+      });
     }
   }
+  errors.rethrow();
   const double tail = (1 - options.interval_level) / 2;
   const std::size_t low_rank = quantile_rank(tail, resamples), high_rank = quantile_rank(1 - tail, resamples);
   for (std::size_t s = 0; s < series; ++s) {

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/errors.hpp"
 #include "models/calendar.hpp"
 #include "models/money.hpp"
 
@@ -40,9 +41,9 @@ struct RunOutcomes {
 RunOutcomes read_run_outcomes(const RunFileReader& run);
 
 // Two runs whose regions differ: nothing to compare region by region.
-class IncomparableRunsError : public std::runtime_error {
+class IncomparableRunsError : public BadRequest {
  public:
-  using std::runtime_error::runtime_error;
+  using BadRequest::BadRequest;
 };
 
 struct ComparisonOptions {

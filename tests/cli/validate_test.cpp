@@ -9,7 +9,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "cli/commands.hpp"
+#include "cli/preamble.hpp"
 
 namespace fnesim {
 namespace {

@@ -54,5 +54,54 @@ TEST(RegionLedger, RefusesWhatDoesNotFitToTheCent) {
   EXPECT_FALSE(ledger.try_commit(1));
 }
 
+// Actuals are facts: an observed commitment is taken whatever the ceiling,
+// and the region then has no headroom until releases bring it back under.
+TEST(RegionLedger, ObservedCommitmentsAreTakenBeyondTheCeiling) {
+  RegionLedger ledger(1000);
+  ledger.commit_observed(800);
+  ledger.commit_observed(500);
+  EXPECT_EQ(ledger.committed(), 1300);
+  EXPECT_EQ(ledger.outstanding(), 1300);
+  EXPECT_EQ(ledger.headroom(), -300);
+  EXPECT_FALSE(ledger.try_commit(0 + 1));
+  ledger.release(400);  // outstanding 900: 100 of headroom again
+  EXPECT_FALSE(ledger.try_commit(101));
+  EXPECT_TRUE(ledger.try_commit(100));
+  EXPECT_EQ(ledger.headroom(), 0);
+}
+
+// The steering committee moves money in and out: a ceiling may rise, or fall
+// down to what is outstanding, never below it.
+TEST(RegionLedger, CeilingMovesButNeverBelowWhatIsOutstanding) {
+  RegionLedger ledger(1000);
+  ASSERT_TRUE(ledger.try_commit(600));
+  ledger.set_ceiling(1500);
+  EXPECT_EQ(ledger.headroom(), 900);
+  EXPECT_TRUE(ledger.try_commit(900));
+  ledger.set_ceiling(1500);  // unchanged: allowed
+  ledger.release(200);       // outstanding 1300
+  ledger.set_ceiling(1300);  // down to what is outstanding: allowed
+  EXPECT_EQ(ledger.headroom(), 0);
+  EXPECT_THROW(ledger.set_ceiling(1299), InvariantError);
+  EXPECT_EQ(ledger.ceiling(), 1300);  // a refused move changes nothing
+}
+
+// The ledger's preconditions hold in every build, Release included.
+TEST(RegionLedger, BrokenPreconditionsThrowInEveryBuild) {
+  RegionLedger ledger(1000);
+  ASSERT_TRUE(ledger.try_commit(500));
+  EXPECT_THROW(ledger.commit_observed(-1), InvariantError);
+  EXPECT_THROW(ledger.release(-1), InvariantError);
+  EXPECT_THROW(ledger.release(501), InvariantError);
+  ledger.release(100);
+  EXPECT_THROW(ledger.pay(401), InvariantError);  // only 400 outstanding
+  EXPECT_THROW(ledger.pay(-5), InvariantError);
+  ledger.pay(400);
+  EXPECT_THROW(ledger.pay(1), InvariantError);
+  EXPECT_EQ(ledger.committed(), 500);
+  EXPECT_EQ(ledger.released(), 100);
+  EXPECT_EQ(ledger.paid(), 400);
+}
+
 }  // namespace
 }  // namespace fnesim

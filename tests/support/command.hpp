@@ -34,10 +34,11 @@ inline std::string scratch_path(const std::string& name) {
   return path.append("fnesim_").append(unique);
 }
 
-// `fnesim <arguments>`, the arguments passed through the shell as written.
-inline CommandResult run_fnesim(const std::string& arguments) {
+// `fnesim <arguments>`, the arguments passed through the shell as written;
+// `prefix` goes before the binary (environment settings, `ulimit …; exec `).
+inline CommandResult run_fnesim(const std::string& arguments, const std::string& prefix = "") {
   const std::string out_path = scratch_path("stdout"), err_path = scratch_path("stderr");
-  std::string command = "'";
+  std::string command = prefix + "'";
   command.append(FNESIM_BINARY).append("' ").append(arguments);
   command.append(" >'").append(out_path).append("' 2>'").append(err_path).append("' </dev/null");
   const int status = std::system(command.c_str());

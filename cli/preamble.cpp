@@ -1,0 +1,76 @@
+#include "cli/preamble.hpp"
+
+#include <iostream>
+#include <new>
+
+#include "results/output_file.hpp"
+#include "sim/diagnostics.hpp"
+
+namespace fnesim::cli {
+
+int report_failure(std::string_view command, const std::exception_ptr& error) noexcept {
+  try {
+    std::rethrow_exception(error);
+  } catch (const InputError& e) {
+    for (const Diagnostic& d : e.diagnostics()) std::cerr << d.to_string() << '\n';
+    return exit_bad_input;
+  } catch (const BadRequest& e) {
+    std::cerr << command << ": " << e.what() << '\n';
+    return exit_bad_input;
+  } catch (const Interrupted& e) {
+    std::cerr << command << ": " << e.what() << '\n';
+    return e.exit_status();
+  } catch (const InvariantError& e) {
+    std::cerr << command << ": internal error, please report it: " << e.what() << '\n';
+    return exit_failure;
+  } catch (const std::bad_alloc&) {
+    std::cerr << command << ": out of memory\n";
+    return exit_failure;
+  } catch (const std::exception& e) {
+    std::cerr << command << ": " << e.what() << '\n';
+    return exit_failure;
+  } catch (...) {
+    std::cerr << command << ": unknown failure\n";
+    return exit_failure;
+  }
+}
+
+Scenario load_scenario_or_default(const std::string& argument) {
+  return argument.empty() ? load_default_scenario() : load_scenario_argument(argument);
+}
+
+void RunOverrides::add_options(CLI::App& command, const std::string& replications_help) {
+  command.add_option("-n,--replications", replications, replications_help)
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1'000'000'000}));
+  command.add_option("-s,--seed", seed, "Master seed (default: the scenario's)");
+  command.add_option("-j,--threads", threads, "Threads (0: all cores; default: the scenario's)")
+      ->check(CLI::Range(0, 1024));
+}
+
+void RunOverrides::apply_to(RunSettings& run) const {
+  if (replications) run.replications = *replications;
+  if (seed) run.seed = *seed;
+  if (threads) run.threads = *threads;
+}
+
+void check_output_argument(const std::filesystem::path& path, bool force) {
+  std::error_code ec;
+  if (!force && std::filesystem::exists(path, ec))
+    throw UsageError(path.string() + ": exists already (use --force to overwrite)");
+  check_output_path(path, force);
+}
+
+InteractiveJob::InteractiveJob(const Scenario& scenario) {
+  control_.seed = scenario.run.seed;
+  control_.threads = scenario.run.threads;
+  control_.stop_requested = &install_interrupt_flag();
+  control_.on_progress = [this](std::int64_t done, std::int64_t target) { progress_.update(done, target); };
+}
+
+void InteractiveJob::throw_if_interrupted(const std::string& what_was_done) {
+  if (!control_.stop_requested->load()) return;
+  progress_.finish();
+  throw Interrupted(interrupt_signal(), what_was_done);
+}
+
+}  // namespace fnesim::cli

@@ -1,0 +1,83 @@
+#pragma once
+// What every subcommand shares: exit codes, the typed failures main reports,
+// loading a scenario argument, the run overrides (-n, -s, -j), checking an
+// output path before a long job, and an interactive job's progress bar and
+// interruption. Subcommands throw; main (cli/main.cpp) alone prints a failure
+// and chooses the exit status (report_failure).
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <exception>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "cli/progress.hpp"
+#include "sim/errors.hpp"
+#include "sim/runner.hpp"
+#include "sim/scenario/scenario.hpp"
+
+namespace fnesim::cli {
+
+inline constexpr int exit_ok = 0;
+inline constexpr int exit_failure = 1;        // the job could not be done (I/O, precision not reached…)
+inline constexpr int exit_bad_input = 2;      // invalid scenario, arguments or input file
+inline constexpr int exit_interrupted = 130;  // 128 + SIGINT; SIGTERM and SIGHUP give 128 + theirs
+
+// A command line that cannot be served (an option's value, outputs that
+// collide, nothing to do): "fnesim CMD: message", exit status 2.
+class UsageError : public BadRequest {
+ public:
+  using BadRequest::BadRequest;
+};
+
+// A signal stopped the job before it was done: nothing was written, exit
+// status 128 + the signal.
+class Interrupted : public std::runtime_error {
+ public:
+  Interrupted(int signal, const std::string& what) : std::runtime_error(what), signal_(signal) {}
+  int exit_status() const { return 128 + signal_; }
+
+ private:
+  int signal_;
+};
+
+// Prints `error` as the user reads it — an input's diagnostics one a line, or
+// "fnesim CMD: message" — and returns the exit status it calls for.
+int report_failure(std::string_view command, const std::exception_ptr& error) noexcept;
+
+// The scenario named on the command line (a file or a built-in name), or the
+// built-in default when `argument` is empty. Throws ScenarioError.
+Scenario load_scenario_or_default(const std::string& argument);
+
+// -n/--replications, -s/--seed, -j/--threads: what a run-like command may
+// override of the scenario's [run] section.
+struct RunOverrides {
+  std::optional<std::int64_t> replications;
+  std::optional<std::uint64_t> seed;
+  std::optional<int> threads;
+  void add_options(CLI::App& command, const std::string& replications_help);
+  void apply_to(RunSettings& run) const;
+};
+
+// Checks an output path before a long job: UsageError when it exists and
+// `force` is not given; OutputError when it cannot be written (a missing or
+// read-only directory).
+void check_output_argument(const std::filesystem::path& path, bool force);
+
+// A long job at the terminal: a progress bar on stderr, and SIGINT, SIGTERM
+// or SIGHUP stopping it between blocks of replications.
+class InteractiveJob {
+ public:
+  explicit InteractiveJob(const Scenario& scenario);
+  RunControl& control() { return control_; }
+  ProgressBar& progress() { return progress_; }
+  // Throws Interrupted (after clearing the bar) when a signal stopped the job.
+  void throw_if_interrupted(const std::string& what_was_done);
+
+ private:
+  ProgressBar progress_;
+  RunControl control_;
+};
+
+}  // namespace fnesim::cli

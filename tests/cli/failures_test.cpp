@@ -1,0 +1,63 @@
+// Failures that are the machine's, not the input's: a temporary directory
+// that is missing or full, memory exhausted inside a worker thread. Each ends
+// with exit status 1 and one line naming the cause — never std::terminate
+// (which would show as a signal, exit status 134) and never a partial output.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "cli/preamble.hpp"
+#include "support/command.hpp"
+#include "support/test_files.hpp"
+
+namespace fnesim {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::ScratchDirectory;
+
+int lines_of(const std::string& text) { return static_cast<int>(std::count(text.begin(), text.end(), '\n')); }
+
+TEST(CliFailures, AMissingTemporaryDirectoryIsNamed) {
+  ScratchDirectory dir;
+  const auto run = testing::run_fnesim("run -n 20 --summary-json '" + (dir / "s.json").string() + "'",
+                                       "TMPDIR=/nonexistent-fnesim-tmp ");
+  EXPECT_EQ(run.exit_code, cli::exit_failure);
+  EXPECT_EQ(
+      run.err,
+      "fnesim run: cannot create a temporary file in /nonexistent-fnesim-tmp: No such file or directory "
+      "(set TMPDIR to a writable directory with free space)\n");
+  EXPECT_EQ(dir.listing(), "");
+}
+
+TEST(CliFailures, AFullTemporaryDirectoryFailsCleanly) {
+  // RLIMIT_FSIZE stands in for a full disk (writes beyond 1 KiB fail with
+  // EFBIG, as with ENOSPC); the per-replication spill files hit it first.
+  ScratchDirectory dir;
+  const auto run = testing::run_fnesim("run -n 3000 -j 2 --summary-json '" + (dir / "s.json").string() + "'",
+                                       "trap '' XFSZ; ulimit -f 1; exec ");
+  EXPECT_EQ(run.exit_code, cli::exit_failure);
+  EXPECT_THAT(run.err, HasSubstr("fnesim run: cannot write a temporary file: File too large"));
+  EXPECT_EQ(lines_of(run.err), 1) << run.err;
+  EXPECT_EQ(dir.listing(), "");
+}
+
+TEST(CliFailures, MemoryExhaustedInAWorkerThreadIsReportedNotFatal) {
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "AddressSanitizer reserves terabytes of address space: ulimit -v cannot apply";
+#endif
+  // 20 million dossiers a year: legal, but the staged dossiers of one
+  // replication outgrow a 700 MB address space inside the OpenMP workers.
+  ScratchDirectory dir;
+  testing::write_text(
+      dir / "huge.toml",
+      "extends = \"convention-2021.toml\"\n[demand.arrivals]\nexpected_dossiers = 20_000_000\n");
+  const auto run = testing::run_fnesim(
+      "run '" + (dir / "huge.toml").string() + "' -n 4 -j 2 --out '" + (dir / "run.h5").string() + "'",
+      "ulimit -v 700000; exec ");
+  EXPECT_EQ(run.exit_code, cli::exit_failure);
+  EXPECT_EQ(run.err, "fnesim run: out of memory\n");
+  EXPECT_EQ(dir.listing(), "huge.toml");
+}
+
+}  // namespace
+}  // namespace fnesim
