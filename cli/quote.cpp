@@ -137,11 +137,11 @@ std::optional<Cents> parse_amount(const std::string& option, const std::string& 
     message += ": ";
     message += quoted(text);
     message += " is not an amount in euros: write digits with at most two decimals and no sign, e.g. 1234.56";
-  } else if (*cents > max_dossier_component) {
+  } else if (*cents > max_amount) {
     message += ": ";
     message += text;
     message += " EUR is beyond the largest amount accepted (";
-    message += format_euros(max_dossier_component);
+    message += format_euros(max_amount);
     message += " EUR)";
   } else {
     return cents;

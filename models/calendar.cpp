@@ -92,8 +92,9 @@ Date add_months(Date date, int months) {
 }
 
 std::string_view month_name(int month) {
-  static constexpr std::string_view names[] = {"January", "February", "March",     "April",   "May",      "June",
-                                               "July",    "August",   "September", "October", "November", "December"};
+  static constexpr std::string_view names[] = {"January",   "February", "March",    "April",
+                                               "May",       "June",     "July",     "August",
+                                               "September", "October",  "November", "December"};
   return names[month - 1];
 }
 

@@ -18,9 +18,9 @@ class Date {
 
   constexpr std::int32_t day_number() const { return days_since_epoch_; }
   int year() const;
-  int month() const;        // 1..12
-  int day() const;          // 1..31
-  std::string iso() const;  // "YYYY-MM-DD"
+  int month() const;               // 1..12
+  int day() const;                 // 1..31
+  std::string iso() const;         // "YYYY-MM-DD"
   std::string year_month() const;  // "YYYY-MM"
 
   constexpr Date plus_days(std::int32_t days) const { return Date(days_since_epoch_ + days); }

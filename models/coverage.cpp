@@ -156,13 +156,13 @@ std::string refusal_hint(const CoverageSettings& settings, Regime regime, Status
 }
 
 void check_amount(Cents amount, const char* what) {
-  if (amount < 0 || amount > max_dossier_component) {
+  if (!is_valid_amount(amount)) {
     std::string message = "dossier ";
     message += what;
     message += " amount ";
     message += format_euros(amount);
     message += " EUR is outside [0, ";
-    message += format_euros(max_dossier_component);
+    message += format_euros(max_amount);
     message += ']';
     throw std::invalid_argument(message);
   }

@@ -61,10 +61,6 @@ struct CoverageSettings {
   Rate sector_study_rate{Rate::full};
 };
 
-// Largest amount of one cost component split_dossier accepts: keeps amount ×
-// rate (basis points) far inside 64 bits, so the arithmetic stays exact.
-inline constexpr Cents max_dossier_component = euros(1'000'000'000'000);
-
 // A dossier as an adviser or the simulation describes it.
 struct DossierRequest {
   long headcount = 1;

@@ -6,7 +6,8 @@
 namespace fnesim {
 
 Cents overcommit_ceiling(Cents available, double margin) {
-  return margin > 0 ? available + round_to_cents(static_cast<double>(available) / cents_per_euro * margin) : available;
+  return margin > 0 ? available + round_to_cents(static_cast<double>(available) / cents_per_euro * margin)
+                    : available;
 }
 
 Cents smallest_envelope_for_ceiling(const Convention& convention, Cents ceiling, double margin) {

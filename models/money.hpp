@@ -14,6 +14,15 @@ constexpr Cents cents_per_euro = 100;
 
 constexpr Cents euros(std::int64_t whole_euros) { return whole_euros * cents_per_euro; }
 
+// The one range of money fnesim accepts wherever an amount is typed — a
+// scenario's envelope or cost, a row of actuals, an amount quoted: 0 to
+// 10^12 EUR (10^14 cents). Derived from the cents arithmetic: applying a rate
+// in basis points multiplies an amount by at most 10^4, which keeps it at most
+// 10^18, under 2^63 ≈ 9.2·10^18 with room for the sum of a few such products
+// (a dossier's components, the regions' envelopes).
+inline constexpr Cents max_amount = euros(1'000'000'000'000);
+constexpr bool is_valid_amount(Cents amount) { return amount >= 0 && amount <= max_amount; }
+
 // The nearest integer to x, halves away from zero: std::llround's rule,
 // inline because it runs several times per simulated dossier. Exact for
 // |x| < 2^52 (the fraction x − trunc(x) is then computed without error).
@@ -36,13 +45,15 @@ struct Rate {
   friend bool operator==(Rate, Rate) = default;
 };
 
-// amount × rate, rounded to the nearest cent (halves away from zero).
-// |amount| < 2^63 / 10^4 holds for any realistic sum (9.2e14 EUR).
+// amount × rate, rounded to the nearest cent (halves away from zero). Exact
+// for |amount| ≤ 2^63 / 10^4 cents, which every accepted amount is.
 constexpr Cents apply_rate(Cents amount, Rate rate) {
   const Cents scaled = amount * rate.basis_points;
   const Cents half = Rate::full / 2;
   return scaled >= 0 ? (scaled + half) / Rate::full : -((-scaled + half) / Rate::full);
 }
+
+static_assert(max_amount <= INT64_MAX / Rate::full / 9, "max_amount × a rate must stay far inside int64");
 
 // Parses an amount typed by a person, in euros, to cents exactly, without going
 // through binary floating point: "1234.5" → 123450, "10000" → 1000000.

@@ -101,11 +101,13 @@ void decide_meeting(const SteeringPolicy& policy, std::int32_t day, std::span<co
 std::vector<Cents> split_complementary(const ComplementaryAllocationRule& rule, Cents amount,
                                        std::span<const RegionPosition> regions,
                                        std::span<const Cents> initial_available) {
-  if (rule.split == ComplementarySplit::Fixed) return apportion(amount, std::span<const double>(rule.weights));
+  if (rule.split == ComplementarySplit::Fixed)
+    return apportion(amount, std::span<const double>(rule.weights));
   std::vector<Cents> weights(regions.size(), 0);
   if (rule.split == ComplementarySplit::Shortfall)
     for (std::size_t r = 0; r < regions.size(); ++r)
-      if (regions[r].projectable) weights[r] = std::max<Cents>(0, regions[r].projected_need - regions[r].available);
+      if (regions[r].projectable)
+        weights[r] = std::max<Cents>(0, regions[r].projected_need - regions[r].available);
   // Nobody short: by envelope.
   if (std::accumulate(weights.begin(), weights.end(), Cents{0}) == 0)
     weights.assign(initial_available.begin(), initial_available.end());

@@ -10,8 +10,8 @@
 #include "models/apportion.hpp"
 #include "models/coverage.hpp"
 #include "sim/forecast/actuals.hpp"
-#include "sim/simulator.hpp"
 #include "sim/forecast/uptake_posterior.hpp"
+#include "sim/simulator.hpp"
 
 namespace fnesim {
 
@@ -25,7 +25,6 @@ constexpr std::int64_t min_dossiers_to_learn = 30;
 // dossiers: the estimate moves from the scenario's figure to the observed one
 // in proportion n / (n + 50).
 constexpr double prior_weight_dossiers = 50;
-
 
 // The share of a trainee's cost the envelope's rate applies to (art. 2).
 double eligible_cost_share(const Scenario& s) {

@@ -25,9 +25,6 @@ using scenario_detail::closest_match;
 constexpr std::string_view diagnostic_key = "diagnostic";
 constexpr std::string_view national_key = "national";
 constexpr std::int64_t max_trainees = 100'000;  // as the scenario's trainee counts
-// Larger amounts on one row are typing errors (the whole convention is 150 M
-// EUR); the bound also keeps every sum of cents far inside 64 bits.
-constexpr Cents max_row_amount = euros(10'000'000'000);
 
 struct Column {
   std::string_view name;
@@ -113,8 +110,6 @@ std::optional<Date> parse_month(std::string_view text) {
   if (!year || !month || *month < 1 || *month > 12) return std::nullopt;
   return Date::from_ymd(static_cast<int>(*year), static_cast<int>(*month), 1);
 }
-
-
 
 template <std::size_t N>
 std::vector<std::string> as_strings(const std::array<std::string_view, N>& keys) {
@@ -297,8 +292,8 @@ bool Reader::read_amount(Row& row, std::string_view column, bool positive, Cents
         "expected an amount in EUR: digits, a dot and at most two decimals (1234.56), found " + quote(text));
     return false;
   }
-  if (*amount > max_row_amount) {
-    row_error(row, column, "more than " + format_euros(max_row_amount) + " EUR on one row");
+  if (!is_valid_amount(*amount)) {
+    row_error(row, column, "more than " + format_euros(max_amount) + " EUR, the most any amount may be");
     return false;
   }
   if (positive && *amount == 0) {

@@ -16,7 +16,6 @@ std::string euros_text(Cents amount) {
   return text;
 }
 
-
 std::string header_comment(const Simulator& simulator, std::uint64_t seed, std::int64_t replication) {
   const Scenario& scenario = simulator.scenario();
   char line[256];

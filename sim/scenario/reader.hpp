@@ -23,6 +23,9 @@
 
 namespace fnesim::scenario_detail {
 
+// The position of a value that has none (a default, an empty table).
+const toml::source_region& no_source();
+
 // Collects diagnostics; positions come from toml++ source regions.
 class DiagnosticList {
  public:

@@ -46,7 +46,12 @@ void parse_regions(TableReader& convention, ParseState& state, Convention& out) 
 void parse_convention(TableReader& section, ParseState& state) {
   Convention& out = state.scenario.convention;
   const auto total = section.money("total_envelope_eur", true);
-  const auto fee_rate = section.rate("fee_rate", true);
+  auto fee_rate = section.rate("fee_rate", true);
+  if (fee_rate && fee_rate->basis_points >= Rate::full) {
+    // Every available amount would be 0: nothing to commit, and every share of it undefined.
+    section.error("fee_rate", "must be below 1 (100 %): the fees would leave nothing for dossiers");
+    fee_rate.reset();
+  }
   const auto fee_mode = section.choice("fee_mode", fee_mode_keys);
   if (total) out.total_envelope = *total;
   if (fee_rate) out.fee_rate = *fee_rate;

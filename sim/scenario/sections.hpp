@@ -6,8 +6,8 @@
 #include <string_view>
 #include <vector>
 
-#include "sim/scenario/scenario.hpp"
 #include "sim/scenario/reader.hpp"
+#include "sim/scenario/scenario.hpp"
 
 namespace fnesim::scenario_detail {
 

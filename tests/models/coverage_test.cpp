@@ -447,15 +447,15 @@ TEST(SplitDossier, RejectsInvalidDossiers) {
   DossierRequest d = dossier(10, Status::AP, -1);
   EXPECT_THROW(split_dossier(s, d), std::invalid_argument);
   d.pedagogical = 0;
-  d.ancillary = max_dossier_component + 1;
+  d.ancillary = max_amount + 1;
   EXPECT_THROW(split_dossier(s, d), std::invalid_argument);
   d.ancillary = 0;
   d.trainees = 0;
   EXPECT_THROW(split_dossier(s, d), std::invalid_argument);
   d.trainees = 1;
-  d.pedagogical = max_dossier_component;
-  d.ancillary = max_dossier_component;
-  d.remuneration = max_dossier_component;
+  d.pedagogical = max_amount;
+  d.ancillary = max_amount;
+  d.remuneration = max_amount;
   expect_adds_up(split_dossier(s, d), d);
 }
 

@@ -99,8 +99,8 @@ const std::vector<BadRow> bad_dossier_rows = {
      "committed_eur: expected an amount in EUR: digits, a dot and at most two decimals (1234.56), found "
      "'1 200'"},
     {"D1,2021-03-04,ARA,12,,AP,certifying,3,0.00,,", "committed_eur: must be more than 0"},
-    {"D1,2021-03-04,ARA,12,,AP,certifying,3,20000000000.00,,",
-     "committed_eur: more than 10 000 000 000.00 EUR on one row"},
+    {"D1,2021-03-04,ARA,12,,AP,certifying,3,1000000000000.01,,",
+     "committed_eur: more than 1 000 000 000 000.00 EUR, the most any amount may be"},
     {"D1,2021-03-04,ARA,12,,AP,certifying,3,1200.00,2021-05-01,1500.00",
      "realised_eur: 1 500.00 exceeds committed_eur 1 200.00"},
     {"D1,2021-03-04,ARA,12,,AP,certifying,3,1200.00,2021-05-01,",

@@ -343,6 +343,30 @@ TEST(ScenarioValues, MoneyAndRatesAreExact) {
   EXPECT_EQ(s.convention.fee_rate, Rate{500});
 }
 
+// Bounds derived from the cents arithmetic (models/money.hpp's max_amount) and
+// from what has a meaning: every amount within 10^12 EUR, fees below 100 %
+// (otherwise nothing is available and every share of it divides by 0), an
+// overcommit margin of at most 100 %.
+TEST(ScenarioValues, AmountsFeesAndMarginsOutsideTheirRangeAreRefused) {
+  const auto diagnostics = diagnostics_of([] {
+    return load_text(
+        "extends = \"three-regions.toml\"\n"
+        "[convention]\ntotal_envelope_eur = 1_000_000_000_000.01\nfee_rate = 1.0\n"
+        "[demand]\nexhaustion_policy = \"overcommit\"\novercommit_margin = 1.5\n");
+  });
+  const std::string messages = messages_of(diagnostics);
+  EXPECT_THAT(messages, HasSubstr("convention.total_envelope_eur: amount 1000000000000.01 EUR is beyond the "
+                                  "1 000 000 000 000.00 EUR this tool handles"));
+  EXPECT_THAT(
+      messages,
+      HasSubstr("convention.fee_rate: must be below 1 (100 %): the fees would leave nothing for dossiers"));
+  EXPECT_THAT(messages, HasSubstr("demand.overcommit_margin: must be in [0, 1], found 1.5"));
+  // The largest amount is itself accepted.
+  EXPECT_NO_THROW(
+      load_text("extends = \"three-regions.toml\"\n[coverage.rules.gt1000]\n"
+                "cap_per_dossier_eur = 1_000_000_000_000\n"));
+}
+
 TEST(ScenarioValues, DidYouMeanUsesEditDistance) {
   using scenario_detail::closest_match;
   using scenario_detail::edit_distance;
