@@ -7,7 +7,7 @@
 // The dossiers are exhaustive in (cell, day) — every size × status × pathway
 // cell on every day of the commitment window, so every coverage epoch and
 // every boundary between two epochs is hit — with a random total cost drawn
-// log-uniformly over [1 cent, max_dossier_component], plus the edge amounts 0,
+// log-uniformly over [1 cent, max_amount], plus the edge amounts 0,
 // 1 cent and the largest amount accepted.
 #include <gtest/gtest.h>
 
@@ -97,7 +97,7 @@ bool check_one(const Scenario& scenario, const Simulator& simulator, int cell, s
   seen.capped += split.capped;
   seen.uncapped += !split.capped;
   seen.zero_cost += cost == 0;
-  seen.largest_cost += cost == max_dossier_component;
+  seen.largest_cost += cost == max_amount;
   seen.with_ancillary_paid += !scenario.coverage.ancillary_eligible && request.ancillary > 0;
   seen.with_remuneration += request.remuneration > 0;
   if (engine != expected) {
@@ -108,19 +108,19 @@ bool check_one(const Scenario& scenario, const Simulator& simulator, int cell, s
   return true;
 }
 
-// Log-uniform over [1 cent, max_dossier_component]: every magnitude equally likely.
+// Log-uniform over [1 cent, max_amount]: every magnitude equally likely.
 Cents random_cost(std::mt19937_64& engine) {
-  const double top = std::log(static_cast<double>(max_dossier_component));
+  const double top = std::log(static_cast<double>(max_amount));
   const double x = std::exp(std::uniform_real_distribution<double>(0.0, top)(engine));
   const auto cost = static_cast<Cents>(x);
-  return std::clamp<Cents>(cost, 1, max_dossier_component);
+  return std::clamp<Cents>(cost, 1, max_amount);
 }
 
 Coverage check_scenario(const Scenario& scenario, std::uint64_t seed) {
   const Simulator simulator(scenario);
   std::mt19937_64 engine(seed);
   Coverage seen;
-  const Cents edges[] = {0, 1, max_dossier_component - 1, max_dossier_component};
+  const Cents edges[] = {0, 1, max_amount - 1, max_amount};
   for (std::int32_t day = 0; day < simulator.window_days(); ++day)
     for (int cell = 0; cell < mix_cell_count; ++cell) {
       if (!check_one(scenario, simulator, cell, day, random_cost(engine), seen)) return seen;
