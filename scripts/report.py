@@ -16,6 +16,11 @@ Needs Debian's /usr/bin/python3 with python3-numpy, python3-h5py and
 python3-matplotlib. Exit status: 0 done, 1 the job could not be done (a missing
 package, an unwritable place), 2 bad input (not an fnesim run file, an unknown
 format major version, an existing output without --force), 130 interrupted.
+
+One file of about 1 300 lines on purpose: it is installed and run as one
+script beside the binary (share/fnesim/report.py), with no package of its own
+to import from; its sections (formats, charts, page, command line) follow the
+page from top to bottom.
 """
 import argparse
 import base64

@@ -1,6 +1,9 @@
 // Reading and validating an actuals file (docs/actuals-format.md): every
 // problem of every row is collected and reported at once, as
-// `file:line: column: message`.
+// `file:line:column: name: message`. One file of about 640 lines on purpose:
+// it is one class, whose header, dossier-row and monthly-row readers share the
+// column map, the duplicate registers and the diagnostics; split, they would
+// need that state exposed in a header.
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>

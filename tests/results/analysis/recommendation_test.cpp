@@ -1,7 +1,8 @@
 // `fnesim recommend` (results/recommendation.hpp): the envelopes against an
 // analytic optimum, exactness to the cent, bounds, the target-probability
 // objective, the evaluation from a run file, /recommendation in the run file
-// and the command line.
+// and the command line. Long (about 730 lines) because each objective is
+// checked against an analytic optimum built in the test itself.
 #include "results/analysis/recommendation.hpp"
 
 #include <gmock/gmock.h>
