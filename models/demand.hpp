@@ -2,6 +2,7 @@
 // How dossiers arise (scenario section `demand`): arrivals, attributes, costs,
 // schedule and life cycle. Parameters only; the sampling lives in sim/.
 #include <Eigen/Dense>
+#include <algorithm>
 #include <array>
 #include <optional>
 #include <string>
@@ -54,8 +55,21 @@ struct CostComponents {
 // Splits a simulated dossier's total cost by the scenario's component shares
 // (`[demand.cost_components]`), each part rounded once so that the three add up
 // to `total` exactly.
-CostComponents split_cost_components(Cents total, double pedagogical_share, double ancillary_share,
-                                     double remuneration_share);
+// Inline: it runs once per simulated dossier.
+inline CostComponents split_cost_components(Cents total, double pedagogical_share, double ancillary_share,
+                                     double remuneration_share) {
+  CostComponents parts;
+  // All-pedagogical and no-remuneration splits are exact without any rounding.
+  parts.pedagogical = remuneration_share == 0 && ancillary_share == 0
+                          ? total
+                          : round_half_away(static_cast<double>(total) * pedagogical_share);
+  parts.ancillary = remuneration_share == 0
+                        ? total - parts.pedagogical
+                        : std::min(total - parts.pedagogical,
+                                   round_half_away(static_cast<double>(total) * ancillary_share));
+  parts.remuneration = total - parts.pedagogical - parts.ancillary;
+  return parts;
+}
 
 struct RegionalDemand {
   double expected_dossiers = 0;  // over the open intake window, before uptake factors
