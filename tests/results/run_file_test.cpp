@@ -155,7 +155,8 @@ TEST(RunFile, ReadsBackEqualToTheOutcomesAndTheSummary) {
   const std::vector<std::int64_t> unmet_block =
       reader.region_values(run_layout::region_field("unmet_cents"), {.first = 40, .count = 3});
   EXPECT_EQ(unmet_block, std::vector<std::int64_t>(unmet.begin() + 40 * R, unmet.begin() + 43 * R));
-  EXPECT_EQ(reader.additional_needed_days({.first = 44}), std::vector<std::int32_t>{national_day.back()});
+  EXPECT_EQ(reader.additional_needed_days({.first = 44, .count = std::nullopt}),
+            std::vector<std::int32_t>{national_day.back()});
   const MonthlyTrajectories months = reader.trajectories(2, 3);
   ASSERT_EQ(months.payments.size(), static_cast<std::size_t>(45 * R * 3));
   for (std::size_t i = 0; i < 45; ++i)
