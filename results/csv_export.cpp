@@ -10,7 +10,6 @@
 #include <iterator>
 #include <memory>
 
-#include "results/hdf5.hpp"
 #include "results/output_file.hpp"
 #include "results/run_file_layout.hpp"
 
@@ -23,7 +22,7 @@ namespace {
 
 // Replications read per block from /replications: the CSV of a long run is
 // streamed, never held whole.
-constexpr hsize_t replication_block = 4096;
+constexpr std::int64_t replication_block = 4096;
 
 // A text file written beside its target and renamed into place by commit();
 // removed if never committed, so a failed export leaves no truncated file.
@@ -240,7 +239,8 @@ struct FanStatistics {
 
 FanStatistics fan_statistics(std::vector<std::int64_t>& values) {
   FanStatistics out;
-  std::int64_t sum = 0;  // exact: cents over 10^5 replications stay far below 2^63
+  // Exact whatever the run's length: cents over replications may pass 2^63, never 2^127.
+  __int128 sum = 0;
   for (std::int64_t v : values) sum += v;
   out.mean_eur = static_cast<double>(sum) / static_cast<double>(values.size()) / cents_per_euro;
   std::sort(values.begin(), values.end());
@@ -251,57 +251,48 @@ FanStatistics fan_statistics(std::vector<std::int64_t>& values) {
 
 void write_monthly_fan_csv(AtomicTextFile& out, const RunFileReader& run, std::size_t memory_budget_bytes) {
   const RunFileInfo& info = run.info();
-  const hdf5::Group trajectories = run.file().open_group("trajectories");
-  const hdf5::Dataset commitments = trajectories.open_dataset("monthly_commitments_cents");
-  const hdf5::Dataset payments = trajectories.open_dataset("monthly_payments_cents");
-  const auto N = static_cast<hsize_t>(info.replications);
-  const hsize_t R = info.region_codes.size(), M = info.months.size();
-  const std::vector<hsize_t> expected{N, R, M};
-  if (commitments.shape() != expected) commitments.fail("has an unexpected shape");
-  if (payments.shape() != expected) payments.fail("has an unexpected shape");
+  const auto N = static_cast<std::size_t>(info.replications);
+  const std::size_t R = info.region_codes.size(), M = info.months.size();
   if (N == 0) throw RunFileError(run.path().string() + ": the run has no replications");
 
   // fan[(series × (R + 1) + region) × M + month], series 0: cumulative commitments, 1: monthly payments;
   // region R is national.
-  const std::size_t series_regions = static_cast<std::size_t>(R) + 1;
-  std::vector<FanStatistics> fan(2 * series_regions * static_cast<std::size_t>(M));
-  std::vector<std::int64_t> cumulative(static_cast<std::size_t>(N * (R + 1)),
-                                       0);  // running sums, replication-major
-  const std::size_t bytes_per_month = static_cast<std::size_t>(N * R) * sizeof(std::int64_t) * 2;
-  const hsize_t batch = std::max<hsize_t>(
-      1, std::min<hsize_t>(M, memory_budget_bytes / std::max<std::size_t>(bytes_per_month, 1)));
-  std::vector<std::int64_t> values(static_cast<std::size_t>(N));
-  std::vector<std::int64_t> national_payments(static_cast<std::size_t>(N));
-  for (hsize_t m0 = 0; m0 < M; m0 += batch) {
-    const hsize_t count = std::min(batch, M - m0);
-    const hsize_t start[] = {0, 0, m0}, extent[] = {N, R, count};
-    const std::vector<std::int64_t> c = commitments.read_block<std::int64_t>(start, extent);
-    const std::vector<std::int64_t> p = payments.read_block<std::int64_t>(start, extent);
-    auto at = [&](hsize_t i, hsize_t r, hsize_t k) {
-      return static_cast<std::size_t>((i * R + r) * count + k);
-    };
-    for (hsize_t k = 0; k < count; ++k) {
-      const hsize_t m = m0 + k;
+  const std::size_t series_regions = R + 1;
+  std::vector<FanStatistics> fan(2 * series_regions * M);
+  std::vector<std::int64_t> cumulative(N * (R + 1), 0);  // running sums, replication-major
+  const std::size_t bytes_per_month = N * R * sizeof(std::int64_t) * 2;
+  const std::size_t batch = std::max<std::size_t>(
+      1, std::min<std::size_t>(M, memory_budget_bytes / std::max<std::size_t>(bytes_per_month, 1)));
+  std::vector<std::int64_t> values(N);
+  std::vector<std::int64_t> national_payments(N);
+  for (std::size_t m0 = 0; m0 < M; m0 += batch) {
+    const std::size_t count = std::min(batch, M - m0);
+    const MonthlyTrajectories block = run.trajectories(m0, count);
+    const std::vector<std::int64_t>& c = block.commitments;
+    const std::vector<std::int64_t>& p = block.payments;
+    auto at = [&](std::size_t i, std::size_t r, std::size_t k) { return (i * R + r) * count + k; };
+    for (std::size_t k = 0; k < count; ++k) {
+      const std::size_t m = m0 + k;
       std::fill(national_payments.begin(), national_payments.end(), 0);
-      for (hsize_t r = 0; r <= R; ++r) {
-        for (hsize_t i = 0; i < N; ++i) {
-          std::int64_t& running = cumulative[static_cast<std::size_t>(i * (R + 1) + r)];
+      for (std::size_t r = 0; r <= R; ++r) {
+        for (std::size_t i = 0; i < N; ++i) {
+          std::int64_t& running = cumulative[i * (R + 1) + r];
           if (r < R) {
             running += c[at(i, r, k)];
-            cumulative[static_cast<std::size_t>(i * (R + 1) + R)] += c[at(i, r, k)];
+            cumulative[i * (R + 1) + R] += c[at(i, r, k)];
           }
-          values[static_cast<std::size_t>(i)] = running;
+          values[i] = running;
         }
-        fan[static_cast<std::size_t>((0 * series_regions + r) * M + m)] = fan_statistics(values);
-        for (hsize_t i = 0; i < N; ++i) {
+        fan[(0 * series_regions + r) * M + m] = fan_statistics(values);
+        for (std::size_t i = 0; i < N; ++i) {
           if (r < R) {
-            values[static_cast<std::size_t>(i)] = p[at(i, r, k)];
-            national_payments[static_cast<std::size_t>(i)] += p[at(i, r, k)];
+            values[i] = p[at(i, r, k)];
+            national_payments[i] += p[at(i, r, k)];
           } else {
-            values[static_cast<std::size_t>(i)] = national_payments[static_cast<std::size_t>(i)];
+            values[i] = national_payments[i];
           }
         }
-        fan[static_cast<std::size_t>((1 * series_regions + r) * M + m)] = fan_statistics(values);
+        fan[(1 * series_regions + r) * M + m] = fan_statistics(values);
       }
     }
   }
@@ -332,71 +323,55 @@ void write_monthly_fan_csv(AtomicTextFile& out, const RunFileReader& run, std::s
 
 void write_replications_csv(AtomicTextFile& out, const RunFileReader& run) {
   const RunFileInfo& info = run.info();
-  const hdf5::Group group = run.file().open_group("replications");
-  const auto N = static_cast<hsize_t>(info.replications);
-  const hsize_t R = info.region_codes.size();
-  const std::vector<hsize_t> expected{N, R};
-  const hdf5::Dataset exhaustion_day = group.open_dataset("exhaustion_day");
-  if (exhaustion_day.shape() != expected) exhaustion_day.fail("has an unexpected shape");
-  std::vector<hdf5::Dataset> fields;
-  for (const layout::RegionField& field : layout::region_fields) {
-    fields.push_back(group.open_dataset(field.name));
-    if (fields.back().shape() != expected) fields.back().fail("has an unexpected shape");
-  }
+  const std::int64_t N = info.replications;
+  const std::size_t R = info.region_codes.size();
 
   CsvRow row;
   row.text("replication").text("region").text("exhaustion_day");
   for (const layout::RegionField& field : layout::region_fields) row.text(field.name);
   out.write(row.finish());
-  std::vector<std::vector<std::int64_t>> columns(fields.size());
-  for (hsize_t first = 0; first < N; first += replication_block) {
-    const hsize_t count = std::min(replication_block, N - first);
-    const std::vector<std::int32_t> days = exhaustion_day.read_rows<std::int32_t>(first, count);
-    for (std::size_t f = 0; f < fields.size(); ++f)
-      columns[f] = fields[f].read_rows<std::int64_t>(first, count);
-    std::string block;
-    for (hsize_t i = 0; i < count; ++i) {
-      for (hsize_t r = 0; r < R; ++r) {
-        const auto at = static_cast<std::size_t>(i * R + r);
-        row.integer(static_cast<std::int64_t>(first + i)).text(info.region_codes[r]).day(days[at]);
+  std::vector<std::vector<std::int64_t>> columns(layout::region_fields.size());
+  for (std::int64_t first = 0; first < N; first += replication_block) {
+    const ReplicationRange block{first, std::min(replication_block, N - first)};
+    const std::vector<std::int32_t> days = run.exhaustion_days(block);
+    for (std::size_t f = 0; f < columns.size(); ++f)
+      columns[f] = run.region_values(layout::region_fields[f], block);
+    std::string text;
+    for (std::int64_t i = 0; i < *block.count; ++i) {
+      for (std::size_t r = 0; r < R; ++r) {
+        const auto at = static_cast<std::size_t>(i) * R + r;
+        row.integer(first + i).text(info.region_codes[r]).day(days[at]);
         for (const auto& column : columns) row.integer(column[at]);
-        block += row.finish();
+        text += row.finish();
       }
     }
-    out.write(block);
+    out.write(text);
   }
 }
 
 void write_national_replications_csv(AtomicTextFile& out, const RunFileReader& run) {
-  const auto N = static_cast<hsize_t>(run.info().replications);
-  const hdf5::Group group = run.file().open_group("replications/national");
-  std::vector<hdf5::Dataset> fields;
-  for (const layout::NationalField& field : layout::national_fields) {
-    fields.push_back(group.open_dataset(field.name));
-    if (fields.back().shape() != std::vector<hsize_t>{N}) fields.back().fail("has an unexpected shape");
-  }
-  const hdf5::Dataset needed_day = group.open_dataset("additional_needed_day");
-  if (needed_day.shape() != std::vector<hsize_t>{N}) needed_day.fail("has an unexpected shape");
+  const std::int64_t N = run.info().replications;
 
   CsvRow row;
   row.text("replication");
   for (const layout::NationalField& field : layout::national_fields) row.text(field.name);
   row.text("additional_needed_day");
   out.write(row.finish());
-  std::vector<std::vector<std::int64_t>> columns(fields.size());
-  for (hsize_t first = 0; first < N; first += replication_block) {
-    const hsize_t count = std::min(replication_block, N - first);
-    for (std::size_t f = 0; f < fields.size(); ++f)
-      columns[f] = fields[f].read_rows<std::int64_t>(first, count);
-    const std::vector<std::int32_t> days = needed_day.read_rows<std::int32_t>(first, count);
-    std::string block;
-    for (hsize_t i = 0; i < count; ++i) {
-      row.integer(static_cast<std::int64_t>(first + i));
-      for (const auto& column : columns) row.integer(column[static_cast<std::size_t>(i)]);
-      row.day(days[static_cast<std::size_t>(i)]);
-      block += row.finish();
+  std::vector<std::vector<std::int64_t>> columns(layout::national_fields.size());
+  for (std::int64_t first = 0; first < N; first += replication_block) {
+    const ReplicationRange block{first, std::min(replication_block, N - first)};
+    for (std::size_t f = 0; f < columns.size(); ++f)
+      columns[f] = run.national_values(layout::national_fields[f], block);
+    const std::vector<std::int32_t> days = run.additional_needed_days(block);
+    std::string text;
+    for (std::int64_t i = 0; i < *block.count; ++i) {
+      const auto at = static_cast<std::size_t>(i);
+      row.integer(first + i);
+      for (const auto& column : columns) row.integer(column[at]);
+      row.day(days[at]);
+      text += row.finish();
     }
-    out.write(block);
+    out.write(text);
   }
 }
 
@@ -438,35 +413,25 @@ CsvExportReport export_csv(const RunFileReader& run, const fs::path& directory, 
   // Read everything the small files need before creating any file, so that
   // an unreadable run file leaves nothing behind.
   const RunSummary summary = run.summary();
-  std::vector<std::int64_t> fees;
-  try {
-    fees = run.file().open_dataset("regions/fees_cents").read<std::int64_t>();
-  } catch (const hdf5::Error& e) {
-    throw RunFileError(e.what());
-  }
-  if (fees.size() != summary.regions.size())
-    throw RunFileError(run.path().string() + ": /regions/fees_cents has the wrong length");
+  const std::vector<std::int64_t> fees = run.region_fees();
 
+  // The temporaries are removed as `files` unwinds.
   std::vector<std::unique_ptr<AtomicTextFile>> files;
-  try {
-    for (const fs::path& target : targets) {
-      files.push_back(std::make_unique<AtomicTextFile>(target));
-      AtomicTextFile& out = *files.back();
-      const std::string name = target.filename().string();
-      if (name == csv_regions)
-        write_regions_csv(out, summary, fees);
-      else if (name == csv_exhaustion_by_month)
-        write_exhaustion_by_month_csv(out, summary, run.info().months);
-      else if (name == csv_monthly_fan)
-        write_monthly_fan_csv(out, run, fan_memory_budget_bytes);
-      else if (name == csv_replications)
-        write_replications_csv(out, run);
-      else if (name == csv_national_replications)
-        write_national_replications_csv(out, run);
-      out.close();
-    }
-  } catch (const hdf5::Error& e) {
-    throw RunFileError(e.what());  // the temporaries are removed as `files` unwinds
+  for (const fs::path& target : targets) {
+    files.push_back(std::make_unique<AtomicTextFile>(target));
+    AtomicTextFile& out = *files.back();
+    const std::string name = target.filename().string();
+    if (name == csv_regions)
+      write_regions_csv(out, summary, fees);
+    else if (name == csv_exhaustion_by_month)
+      write_exhaustion_by_month_csv(out, summary, run.info().months);
+    else if (name == csv_monthly_fan)
+      write_monthly_fan_csv(out, run, fan_memory_budget_bytes);
+    else if (name == csv_replications)
+      write_replications_csv(out, run);
+    else if (name == csv_national_replications)
+      write_national_replications_csv(out, run);
+    out.close();
   }
   for (auto& file : files) {
     file->commit();

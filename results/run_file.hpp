@@ -9,13 +9,14 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "sim/errors.hpp"
 #include "results/run_summary.hpp"
+#include "sim/errors.hpp"
 #include "sim/runner.hpp"
 
 namespace fnesim {
@@ -23,6 +24,10 @@ namespace fnesim {
 namespace hdf5 {
 class File;
 }
+namespace run_layout {
+struct RegionField;
+struct NationalField;
+}  // namespace run_layout
 struct ActualsReport;
 
 inline constexpr std::string_view run_file_type = "fnesim-results";
@@ -99,6 +104,30 @@ struct RunFileInfo {
   bool has_trajectories = false;
 };
 
+// Replications [first, first + count) of a run; no count: up to the last.
+// Long runs are read a block at a time, so that memory stays bounded.
+struct ReplicationRange {
+  std::int64_t first = 0;
+  std::optional<std::int64_t> count;
+};
+
+// The monthly amounts of every replication for some months, replication ×
+// region × month (row-major), in cents.
+struct MonthlyTrajectories {
+  std::vector<std::int64_t> commitments, payments;
+};
+
+// What /actuals records of a forecast from actuals (format 1.1): what a
+// rerun from the same actuals needs.
+struct RunFileActuals {
+  std::string file;    // the actuals file as named to `run --actuals`
+  std::string sha256;  // of its bytes
+  Date as_of;          // the cut-off
+};
+
+// Reads one run file. Every accessor checks the shape of what it reads
+// against the run's replication, region and month counts; a missing or
+// malformed dataset is a RunFileError naming its path.
 class RunFileReader {
  public:
   // Opens the file and refuses anything but an fnesim results file of a known
@@ -109,11 +138,33 @@ class RunFileReader {
 
   const RunFileInfo& info() const { return info_; }
   std::string resolved_toml() const;
+  // Where resolved_toml() is stored, as scenario diagnostics name its origin.
+  std::string resolved_toml_origin() const;
   // The summary as `run` computed it, rebuilt from /summary.
   RunSummary summary() const;
-  // The open file, for readers of the bulk datasets (csv_export).
-  const hdf5::File& file() const;
   const std::filesystem::path& path() const { return path_; }
+
+  // /regions/fees_cents: the fees withheld from each region.
+  std::vector<std::int64_t> region_fees() const;
+
+  // Per replication and region (replication × region, row-major).
+  std::vector<std::int64_t> region_values(const run_layout::RegionField& field,
+                                          ReplicationRange range = {}) const;
+  // First day each region refused a dossier; never_exhausted when none.
+  std::vector<std::int32_t> exhaustion_days(ReplicationRange range = {}) const;
+
+  // Per replication, all regions together.
+  std::vector<std::int64_t> national_values(const run_layout::NationalField& field,
+                                            ReplicationRange range = {}) const;
+  // First day the national pool fell short; never_exhausted when it never did.
+  std::vector<std::int32_t> additional_needed_days(ReplicationRange range = {}) const;
+
+  // Months [first_month, first_month + months) of every replication; needs
+  // info().has_trajectories.
+  MonthlyTrajectories trajectories(std::size_t first_month, std::size_t months) const;
+
+  // The record of a forecast from actuals; none for a run that did not start from actuals.
+  std::optional<RunFileActuals> actuals() const;
 
  private:
   std::filesystem::path path_;

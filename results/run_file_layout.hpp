@@ -66,6 +66,12 @@ inline constexpr std::array<RegionField, 16> region_fields = {{
      "What the region could commit at the deadline: available + received - given (format 1.1)",
      &RegionOutcome::available_final},
 }};
+// The field named `name`; a name not in the table does not compile.
+consteval const RegionField& region_field(std::string_view name) {
+  for (const RegionField& field : region_fields)
+    if (field.name == name) return field;
+  throw "not a field of /replications";
+}
 inline constexpr std::string_view exhaustion_day_description =
     "First day a dossier of the region was refused; -1 when none was refused within the commitment window";
 
@@ -91,6 +97,12 @@ inline constexpr std::array<NationalField, 8> national_fields = {{
     {"reserve_unused_cents", cents, "Steering: national reserve never handed out (format 1.1)",
      &NationalOutcome::reserve_unused},
 }};
+// The field named `name`; a name not in the table does not compile.
+consteval const NationalField& national_field(std::string_view name) {
+  for (const NationalField& field : national_fields)
+    if (field.name == name) return field;
+  throw "not a field of /replications/national";
+}
 inline constexpr std::string_view additional_needed_day_description =
     "First day the national pool falls short; -1 when it never does within the commitment window";
 

@@ -1,5 +1,6 @@
-// RunFileReader: checks what a file is before trusting it, then rebuilds the
-// RunSummary from /summary (layout: docs/hdf5-format.md).
+// RunFileReader: checks what a file is before trusting it, rebuilds the
+// RunSummary from /summary, and hands out the per-replication datasets typed
+// and shape-checked (layout: docs/hdf5-format.md).
 #include <algorithm>
 #include <cstdio>
 #include <iterator>
@@ -36,6 +37,30 @@ void expect_percentiles(const hdf5::Group& summary, std::string_view name, const
   const std::vector<std::int32_t> stored = read_exact<std::int32_t>(summary, name, {N});
   if (!std::equal(stored.begin(), stored.end(), std::begin(expected)))
     summary.open_dataset(name).fail("lists other percentiles than format 1 defines");
+}
+
+// The rows `range` of a dataset of shape replications × `row_shape`, after
+// checking its whole shape.
+template <typename T>
+std::vector<T> read_replication_rows(const hdf5::Dataset& dataset, std::int64_t replications,
+                                     const std::vector<hsize_t>& row_shape, const ReplicationRange& range) {
+  std::vector<hsize_t> shape{static_cast<hsize_t>(replications)};
+  shape.insert(shape.end(), row_shape.begin(), row_shape.end());
+  if (dataset.shape() != shape) dataset.fail("has an unexpected shape");
+  const std::int64_t count = range.count.value_or(replications - range.first);
+  if (range.first < 0 || count < 0 || range.first + count > replications)
+    throw InvariantError(dataset.file_name() + ": " + dataset.path() + ": replications " +
+                         std::to_string(range.first) + " + " + std::to_string(count) + " asked of " +
+                         std::to_string(replications));
+  return dataset.read_rows<T>(static_cast<hsize_t>(range.first), static_cast<hsize_t>(count));
+}
+
+// Days counted from the commitment start: within the window, or never.
+void expect_days_in_window(const std::vector<std::int32_t>& days, const hdf5::Dataset& dataset,
+                           int window_days) {
+  if (std::any_of(days.begin(), days.end(),
+                  [&](std::int32_t day) { return day < never_exhausted || day >= window_days; }))
+    dataset.fail("holds a day outside the commitment window");
 }
 
 }  // namespace
@@ -99,14 +124,18 @@ RunFileReader::RunFileReader(const fs::path& path) : path_(path) {
 RunFileReader::~RunFileReader() = default;
 RunFileReader::RunFileReader(RunFileReader&&) noexcept = default;
 
-const hdf5::File& RunFileReader::file() const { return *file_; }
-
 std::string RunFileReader::resolved_toml() const {
   try {
     return file_->open_dataset("scenario/resolved_toml").read_string();
   } catch (const hdf5::Error& e) {
     throw RunFileError(e.what());
   }
+}
+
+std::string RunFileReader::resolved_toml_origin() const {
+  std::string origin = path_.string();
+  origin += ":/scenario/resolved_toml";
+  return origin;
 }
 
 RunSummary RunFileReader::summary() const {
@@ -214,6 +243,96 @@ RunSummary RunFileReader::summary() const {
       st.p_complementary_received = national_estimate("p_complementary_received", layout::probability);
     }
     return s;
+  } catch (const hdf5::Error& e) {
+    throw RunFileError(e.what());
+  }
+}
+
+// ---- Per-replication datasets -----------------------------------------------------
+
+std::vector<std::int64_t> RunFileReader::region_fees() const {
+  try {
+    return read_exact<std::int64_t>(file_->open_group("regions"), "fees_cents", {info_.region_codes.size()});
+  } catch (const hdf5::Error& e) {
+    throw RunFileError(e.what());
+  }
+}
+
+std::vector<std::int64_t> RunFileReader::region_values(const layout::RegionField& field,
+                                                       ReplicationRange range) const {
+  try {
+    return read_replication_rows<std::int64_t>(file_->open_group("replications").open_dataset(field.name),
+                                               info_.replications, {info_.region_codes.size()}, range);
+  } catch (const hdf5::Error& e) {
+    throw RunFileError(e.what());
+  }
+}
+
+std::vector<std::int32_t> RunFileReader::exhaustion_days(ReplicationRange range) const {
+  try {
+    const hdf5::Dataset dataset = file_->open_dataset("replications/exhaustion_day");
+    std::vector<std::int32_t> days =
+        read_replication_rows<std::int32_t>(dataset, info_.replications, {info_.region_codes.size()}, range);
+    expect_days_in_window(days, dataset, info_.window_days);
+    return days;
+  } catch (const hdf5::Error& e) {
+    throw RunFileError(e.what());
+  }
+}
+
+std::vector<std::int64_t> RunFileReader::national_values(const layout::NationalField& field,
+                                                         ReplicationRange range) const {
+  try {
+    return read_replication_rows<std::int64_t>(
+        file_->open_group("replications/national").open_dataset(field.name), info_.replications, {}, range);
+  } catch (const hdf5::Error& e) {
+    throw RunFileError(e.what());
+  }
+}
+
+std::vector<std::int32_t> RunFileReader::additional_needed_days(ReplicationRange range) const {
+  try {
+    const hdf5::Dataset dataset = file_->open_dataset("replications/national/additional_needed_day");
+    std::vector<std::int32_t> days =
+        read_replication_rows<std::int32_t>(dataset, info_.replications, {}, range);
+    expect_days_in_window(days, dataset, info_.window_days);
+    return days;
+  } catch (const hdf5::Error& e) {
+    throw RunFileError(e.what());
+  }
+}
+
+MonthlyTrajectories RunFileReader::trajectories(std::size_t first_month, std::size_t months) const {
+  const auto replications = static_cast<hsize_t>(info_.replications);
+  const hsize_t regions = info_.region_codes.size(), all_months = info_.months.size();
+  if (first_month + months > all_months)
+    throw InvariantError(path_.string() + ": months " + std::to_string(first_month) + " + " +
+                         std::to_string(months) + " asked of " + std::to_string(all_months));
+  try {
+    const hdf5::Group group = file_->open_group("trajectories");
+    const hsize_t start[] = {0, 0, first_month}, extent[] = {replications, regions, months};
+    auto read = [&](std::string_view name) {
+      const hdf5::Dataset dataset = group.open_dataset(name);
+      if (dataset.shape() != std::vector<hsize_t>{replications, regions, all_months})
+        dataset.fail("has an unexpected shape");
+      return dataset.read_block<std::int64_t>(start, extent);
+    };
+    MonthlyTrajectories out;
+    out.commitments = read("monthly_commitments_cents");
+    out.payments = read("monthly_payments_cents");
+    return out;
+  } catch (const hdf5::Error& e) {
+    throw RunFileError(e.what());
+  }
+}
+
+std::optional<RunFileActuals> RunFileReader::actuals() const {
+  try {
+    if (!file_->contains("actuals")) return std::nullopt;
+    const hdf5::Group group = file_->open_group("actuals");
+    const std::optional<Date> as_of = Date::parse(group.string_attribute("as_of"));
+    if (!as_of) throw RunFileError(path_.string() + ": /actuals has no valid as_of date");
+    return RunFileActuals{group.string_attribute("file"), group.string_attribute("sha256"), *as_of};
   } catch (const hdf5::Error& e) {
     throw RunFileError(e.what());
   }

@@ -19,9 +19,9 @@
 #include <string>
 #include <vector>
 
-#include "sim/errors.hpp"
 #include "models/convention.hpp"
 #include "results/run_file.hpp"
+#include "sim/errors.hpp"
 
 namespace fnesim {
 
@@ -56,7 +56,6 @@ class RecommendationError : public BadRequest {
  public:
   using BadRequest::BadRequest;
 };
-
 
 // `overcommit_margin`: under the overcommit policy a region refuses only beyond
 // available × (1 + margin); 0 otherwise.
@@ -114,6 +113,10 @@ struct RecommendOptions {
 // recommended envelopes on the same seed and replications, and compares.
 // Throws RunFileError, RecommendationError, ScenarioError.
 RecommendationReport recommend_from_run_file(const RunFileReader& run, const RecommendOptions& options);
+
+// "expected-unmet" or "target-probability": the objective as --objective, the
+// JSON and /recommendation spell it.
+const char* objective_key(RecommendationObjective objective);
 
 std::string render_recommendation(const RecommendationReport& report);
 std::string recommendation_json(const RecommendationReport& report);

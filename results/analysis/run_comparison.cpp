@@ -1,5 +1,6 @@
 // compare_runs: paired or Welch t tests on means, Holm's correction, and a
-// bootstrap of median days (docs/compare.md).
+// bootstrap of median days (docs/compare.md); the report's text and JSON are
+// run_comparison_output.cpp.
 #include "results/analysis/run_comparison.hpp"
 
 #include <algorithm>
@@ -10,28 +11,21 @@
 #include <map>
 #include <span>
 
-#include "results/hdf5.hpp"
-#include "results/json.hpp"
 #include "results/run_file.hpp"
-#include "results/text_table.hpp"
+#include "results/run_file_layout.hpp"
 #include "sim/parallel.hpp"
 #include "sim/rng.hpp"
 #include "sim/statistics.hpp"
 
 namespace fnesim {
+
+namespace layout = run_layout;
+
 namespace {
 
 constexpr std::int32_t never = -1;  // an exhaustion day beyond the window, as the run file writes it
 
 double in_euros(Cents amount) { return static_cast<double>(amount) / cents_per_euro; }
-
-template <typename T>
-std::vector<T> read_replications(const hdf5::File& file, std::string_view path,
-                                 const std::vector<hsize_t>& shape) {
-  const hdf5::Dataset dataset = file.open_dataset(path);
-  if (dataset.shape() != shape) dataset.fail("has an unexpected shape");
-  return dataset.read<T>();
-}
 
 Moments moments_of(std::span<const double> values) {
   Moments m;
@@ -228,110 +222,6 @@ void bootstrap_medians(const std::vector<MedianToBootstrap>& medians, std::int64
   }
 }
 
-// ---- Text ------------------------------------------------------------------------------
-
-std::string format(const char* pattern, double value) {
-  char text[64];
-  std::snprintf(text, sizeof text, pattern, value);
-  return text;
-}
-
-std::string signed_days(std::int32_t days) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%+d", days);
-  return text;
-}
-
-std::string p_value_text(const MeanComparison& m) {
-  if (!m.p_value) return "—";
-  if (*m.p_value < 1e-4) return "<0.0001";
-  return format("%.4f", *m.p_value);
-}
-
-std::string significance_text(const MeanComparison& m) {
-  if (!m.p_value) return "identical";
-  return m.significant ? "yes" : "no";
-}
-
-std::string date_text(const RunComparison& c, const std::optional<std::int32_t>& day) {
-  return day ? c.a.commitment_start.plus_days(*day).iso() : "not exhausted";
-}
-
-std::string interval_text(const MedianDayComparison& m) {
-  if (!m.difference) return "";
-  std::string text = "[";
-  text += m.interval_low ? signed_days(*m.interval_low) : "-inf";
-  text += ", ";
-  text += m.interval_high ? signed_days(*m.interval_high) : "+inf";
-  text += m.interval_high ? "]" : ")";
-  if (!m.interval_low) text.replace(0, 1, "(");
-  return text;
-}
-
-void add_mean_row(TextTable& table, const std::string& label, const MeanComparison& m, double scale) {
-  table.add_row({label, format("%.3f", m.a * scale), format("%.3f", m.b * scale),
-                 format("%+.3f", m.difference * scale), format("%.3f", m.standard_error * scale),
-                 p_value_text(m), significance_text(m)});
-}
-
-TextTable mean_table(const char* first_column) {
-  TextTable table;
-  table.add_column(first_column, TextTable::Align::Left);
-  table.add_column("A");
-  table.add_column("B");
-  table.add_column("B - A");
-  table.add_column("SE");
-  table.add_column("p");
-  table.add_column("Significant", TextTable::Align::Left);
-  return table;
-}
-
-void json_mean(JsonWriter& j, std::string_view name, const MeanComparison& m) {
-  j.key(name).begin_object();
-  j.field("a", m.a);
-  j.field("b", m.b);
-  j.field("difference", m.difference);
-  j.field("standard_error", m.standard_error);
-  j.field("p_value", m.p_value);
-  j.field("significant", m.significant);
-  j.end_object();
-}
-
-void json_median(JsonWriter& j, std::string_view name, const MedianDayComparison& m, Date start) {
-  auto date = [&](const std::optional<std::int32_t>& day) -> JsonWriter& {
-    return day ? j.value(start.plus_days(*day).iso()) : j.null();
-  };
-  j.key(name).begin_object();
-  j.field("a_day", m.a);
-  j.key("a_date");
-  date(m.a);
-  j.field("b_day", m.b);
-  j.key("b_date");
-  date(m.b);
-  j.field("difference_days", m.difference);
-  j.key("interval_days");
-  if (m.difference) {
-    j.begin_object();
-    j.field("low", m.interval_low);
-    j.field("high", m.interval_high);
-    j.end_object();
-  } else {
-    j.null();
-  }
-  j.end_object();
-}
-
-void json_identity(JsonWriter& j, std::string_view name, const RunIdentity& run) {
-  j.key(name).begin_object();
-  j.field("file", run.file);
-  j.field("scenario", run.scenario_name);
-  j.field("scenario_sha256", run.scenario_sha256);
-  j.key("seed").value(static_cast<std::int64_t>(run.seed));
-  j.field("replications", run.replications);
-  j.field("commitment_start", run.commitment_start.iso());
-  j.end_object();
-}
-
 // What would make a comparison read out of bounds: series of the wrong length,
 // days outside the commitment window.
 std::optional<std::string> inconsistency(const RunOutcomes& run) {
@@ -344,9 +234,9 @@ std::optional<std::string> inconsistency(const RunOutcomes& run) {
     return "its replication series do not match its replication and region counts";
   auto outside = [&](std::int32_t day) { return day < never || day >= run.window_days; };
   if (std::any_of(run.exhaustion_day.begin(), run.exhaustion_day.end(), outside))
-    return "/replications/exhaustion_day holds a day outside the commitment window";
+    return "its exhaustion days include one outside the commitment window";
   if (std::any_of(run.additional_needed_day.begin(), run.additional_needed_day.end(), outside))
-    return "/replications/national/additional_needed_day holds a day outside the commitment window";
+    return "its days the national pool falls short include one outside the commitment window";
   return std::nullopt;
 }
 
@@ -366,19 +256,11 @@ RunOutcomes read_run_outcomes(const RunFileReader& run) {
   out.region_codes = info.region_codes;
   out.region_names = info.region_names;
   if (info.replications < 1) throw RunFileError(out.file + ": holds no replication");
-  const auto n = static_cast<hsize_t>(info.replications);
-  const auto regions = static_cast<hsize_t>(info.region_codes.size());
-  try {
-    const hdf5::File& f = run.file();
-    out.exhaustion_day = read_replications<std::int32_t>(f, "replications/exhaustion_day", {n, regions});
-    out.unmet = read_replications<Cents>(f, "replications/unmet_cents", {n, regions});
-    out.additional_needed_day =
-        read_replications<std::int32_t>(f, "replications/national/additional_needed_day", {n});
-    out.national_unmet = read_replications<Cents>(f, "replications/national/unmet_cents", {n});
-    out.additional_needed = read_replications<Cents>(f, "replications/national/additional_needed_cents", {n});
-  } catch (const hdf5::Error& e) {
-    throw RunFileError(e.what());
-  }
+  out.exhaustion_day = run.exhaustion_days();
+  out.unmet = run.region_values(layout::region_field("unmet_cents"));
+  out.additional_needed_day = run.additional_needed_days();
+  out.national_unmet = run.national_values(layout::national_field("unmet_cents"));
+  out.additional_needed = run.national_values(layout::national_field("additional_needed_cents"));
   if (const auto problem = inconsistency(out)) throw RunFileError(out.file + ": " + *problem);
   return out;
 }
@@ -519,126 +401,6 @@ RunComparison compare_runs(const RunOutcomes& a, const RunOutcomes& b, const Com
   tests.push_back(&n.unmet_eur);
   c.tests = apply_holm(tests, options.family_wise_level);
   return c;
-}
-
-std::string render_comparison_table(const RunComparison& c) {
-  std::string out = "fnesim compare\n";
-  auto identity = [&](const char* label, const RunIdentity& run) {
-    char text[256];
-    std::snprintf(text, sizeof text, "  %s: %s — %s, %lld replications, seed %llu\n", label, run.file.c_str(),
-                  run.scenario_name.c_str(), static_cast<long long>(run.replications),
-                  static_cast<unsigned long long>(run.seed));
-    out += text;
-  };
-  identity("A", c.a);
-  identity("B", c.b);
-  if (c.a.scenario_sha256 == c.b.scenario_sha256) out += "  (the same scenario: equal SHA-256)\n";
-  out += '\n';
-  if (c.design == PairingDesign::Paired) {
-    out += "Design: PAIRED — ";
-    out += c.design_reason;
-    out +=
-        " (common random numbers):\n  replication i of B is set against replication i of A, and the standard "
-        "error is that of the mean difference.\n";
-  } else {
-    out += "Design: UNPAIRED — ";
-    out += c.design_reason;
-    out += ":\n  the runs are independent samples (Welch's standard error and degrees of freedom).\n";
-  }
-  char text[512];
-  if (c.tests > 0)
-    std::snprintf(
-        text, sizeof text,
-        "Test: two-sided Student t on each difference of means, Holm's correction over the %d tests "
-        "below;\n  \"yes\" = significant at a family-wise level of %g %% (the chance of any false "
-        "alarm when nothing differs).\n\n",
-        c.tests, 100 * c.options.family_wise_level);
-  else
-    std::snprintf(text, sizeof text, "Test: none — the runs agree in every replication.\n\n");
-  out += text;
-
-  TextTable p = mean_table("P(exhausted)");
-  for (const RegionComparison& r : c.regions) add_mean_row(p, r.name, r.p_exhausted, 1);
-  p.add_rule();
-  add_mean_row(p, "National: P(additional needed)", c.national.p_additional_needed, 1);
-  out += p.render();
-
-  out += '\n';
-  TextTable unmet = mean_table("Expected unmet (M EUR)");
-  for (const RegionComparison& r : c.regions) add_mean_row(unmet, r.name, r.unmet_eur, 1e-6);
-  unmet.add_rule();
-  add_mean_row(unmet, "National", c.national.unmet_eur, 1e-6);
-  add_mean_row(unmet, "National: additional needed", c.national.additional_needed_eur, 1e-6);
-  out += unmet.render();
-
-  out += '\n';
-  TextTable dates;
-  dates.add_column("Median exhaustion date", TextTable::Align::Left);
-  dates.add_column("A", TextTable::Align::Left);
-  dates.add_column("B", TextTable::Align::Left);
-  dates.add_column("B - A (days)");
-  std::snprintf(text, sizeof text, "%g %% bootstrap interval", 100 * c.options.interval_level);
-  dates.add_column(text, TextTable::Align::Left);
-  auto add_date_row = [&](const std::string& label, const MedianDayComparison& m) {
-    dates.add_row({label, date_text(c, m.a), date_text(c, m.b),
-                   m.difference ? signed_days(*m.difference) : "n/a", interval_text(m)});
-  };
-  for (const RegionComparison& r : c.regions) add_date_row(r.name, r.median_exhaustion_day);
-  dates.add_rule();
-  add_date_row("National: pool falls short", c.national.median_additional_needed_day);
-  out += dates.render();
-  std::snprintf(text, sizeof text,
-                "Median dates: %s bootstrap, %d resamples (seed %llu), an interval and no significance test; "
-                "\"not exhausted\": beyond the window in at least half the years.\n",
-                c.design == PairingDesign::Paired ? "paired" : "unpaired", c.options.bootstrap_resamples,
-                static_cast<unsigned long long>(c.options.bootstrap_seed));
-  out += text;
-  return out;
-}
-
-std::string comparison_json(const RunComparison& c) {
-  JsonWriter j;
-  j.begin_object();
-  json_identity(j, "a", c.a);
-  json_identity(j, "b", c.b);
-  j.field("design", c.design == PairingDesign::Paired ? "paired" : "unpaired");
-  j.field("design_reason", c.design_reason);
-  j.key("test").begin_object();
-  j.field("statistic", c.design == PairingDesign::Paired ? "paired Student t" : "Welch t");
-  j.field("sides", 2);
-  j.field("multiplicity_correction", "holm");
-  j.field("family_wise_level", c.options.family_wise_level);
-  j.field("tests", c.tests);
-  j.end_object();
-  j.key("median_interval").begin_object();
-  j.field("method",
-          c.design == PairingDesign::Paired ? "paired bootstrap percentile" : "bootstrap percentile");
-  j.field("level", c.options.interval_level);
-  j.field("resamples", c.options.bootstrap_resamples);
-  j.key("seed").value(static_cast<std::int64_t>(c.options.bootstrap_seed));
-  j.end_object();
-  j.key("regions").begin_array();
-  for (const RegionComparison& r : c.regions) {
-    j.begin_object();
-    j.field("code", r.code);
-    j.field("name", r.name);
-    json_mean(j, "p_exhausted", r.p_exhausted);
-    json_median(j, "median_exhaustion_day", r.median_exhaustion_day, c.a.commitment_start);
-    json_mean(j, "unmet_eur", r.unmet_eur);
-    j.end_object();
-  }
-  j.end_array();
-  j.key("national").begin_object();
-  json_mean(j, "p_additional_needed", c.national.p_additional_needed);
-  json_median(j, "median_additional_needed_day", c.national.median_additional_needed_day,
-              c.a.commitment_start);
-  json_mean(j, "unmet_eur", c.national.unmet_eur);
-  json_mean(j, "additional_needed_eur", c.national.additional_needed_eur);
-  j.end_object();
-  j.end_object();
-  std::string text = j.str();
-  text += '\n';
-  return text;
 }
 
 }  // namespace fnesim

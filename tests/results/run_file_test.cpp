@@ -13,14 +13,15 @@
 #include <string>
 #include <vector>
 
-#include "support/test_scenarios.hpp"
 #include "results/hdf5.hpp"
 #include "results/output_file.hpp"
+#include "results/run_file_layout.hpp"
 #include "results/run_summary.hpp"
 #include "results/sha256.hpp"
 #include "sim/run_statistics.hpp"
 #include "sim/runner.hpp"
 #include "support/test_files.hpp"
+#include "support/test_scenarios.hpp"
 
 namespace fnesim {
 namespace {
@@ -106,7 +107,8 @@ TEST(RunFile, ReadsBackEqualToTheOutcomesAndTheSummary) {
   EXPECT_TRUE(info.has_trajectories);
   EXPECT_EQ(reader.resolved_toml(), scenario.resolved_toml);
 
-  const hdf5::File& file = reader.file();
+  // The layout itself, read raw: what docs/hdf5-format.md promises.
+  const hdf5::File file = hdf5::File::open_read_only(target);
   EXPECT_EQ(file.string_attribute("filetype"), "fnesim-results");
   EXPECT_EQ(read<std::int64_t>(file, "regions/available_cents"),
             (std::vector<std::int64_t>{scenario.convention.available(0), scenario.convention.available(1),
@@ -143,6 +145,28 @@ TEST(RunFile, ReadsBackEqualToTheOutcomesAndTheSummary) {
   }
   EXPECT_GT(exhausted, 0);  // the -1 sentinel and real days both appear
 
+  // The reader's typed accessors hand out the same values, whole or by blocks.
+  EXPECT_EQ(reader.region_values(run_layout::region_field("committed_cents")), committed);
+  EXPECT_EQ(reader.exhaustion_days(), days);
+  EXPECT_EQ(reader.national_values(run_layout::national_field("additional_needed_cents")), national_needed);
+  EXPECT_EQ(reader.additional_needed_days(), national_day);
+  EXPECT_EQ(reader.region_fees(), read<std::int64_t>(file, "regions/fees_cents"));
+  EXPECT_FALSE(reader.actuals());
+  const std::vector<std::int64_t> unmet_block =
+      reader.region_values(run_layout::region_field("unmet_cents"), {.first = 40, .count = 3});
+  EXPECT_EQ(unmet_block, std::vector<std::int64_t>(unmet.begin() + 40 * R, unmet.begin() + 43 * R));
+  EXPECT_EQ(reader.additional_needed_days({.first = 44, .count = std::nullopt}),
+            std::vector<std::int32_t>{national_day.back()});
+  const MonthlyTrajectories months = reader.trajectories(2, 3);
+  ASSERT_EQ(months.payments.size(), static_cast<std::size_t>(45 * R * 3));
+  for (std::size_t i = 0; i < 45; ++i)
+    for (std::size_t r = 0; r < static_cast<std::size_t>(R); ++r)
+      for (std::size_t k = 0; k < 3; ++k) {
+        const std::size_t at = (i * static_cast<std::size_t>(R) + r) * static_cast<std::size_t>(M) + 2 + k;
+        ASSERT_EQ(months.commitments[(i * static_cast<std::size_t>(R) + r) * 3 + k], commitments[at]);
+        ASSERT_EQ(months.payments[(i * static_cast<std::size_t>(R) + r) * 3 + k], payments[at]);
+      }
+
   // Breakdowns: means over replications of the cells.
   const auto cells = read<double>(file, "breakdowns/committed_mean_cents");
   ASSERT_EQ(cells.size(), static_cast<std::size_t>(R * mix_cell_count));
@@ -178,8 +202,9 @@ TEST(RunFile, NoTrajectoriesLeavesTheGroupOut) {
   }
   const RunFileReader reader(dir / "run.h5");
   EXPECT_FALSE(reader.info().has_trajectories);
-  EXPECT_FALSE(reader.file().contains("trajectories"));
-  EXPECT_TRUE(reader.file().contains("replications/paid_cents"));
+  const hdf5::File file = hdf5::File::open_read_only(dir / "run.h5");
+  EXPECT_FALSE(file.contains("trajectories"));
+  EXPECT_TRUE(file.contains("replications/paid_cents"));
   EXPECT_TRUE(reader.info().source_files.empty());  // a scenario built in code
 }
 
@@ -208,6 +233,44 @@ std::string refusal(const std::filesystem::path& path) {
     return e.what();
   }
   return "accepted";
+}
+
+TEST(RunFile, AMalformedReplicationDatasetIsARunFileErrorNamingItsPath) {
+  ScratchDirectory dir;
+  auto refusal_of = [](const std::filesystem::path& path,
+                       const std::function<void(const RunFileReader&)>& read) {
+    const RunFileReader reader(path);
+    try {
+      read(reader);
+    } catch (const RunFileError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  const auto missing =
+      amended_run(dir, [](hdf5::File& f) { f.open_group("replications").remove("unmet_cents"); });
+  EXPECT_THAT(
+      refusal_of(missing,
+                 [](const RunFileReader& r) { r.region_values(run_layout::region_field("unmet_cents")); }),
+      HasSubstr("/replications/unmet_cents: missing"));
+  const auto reshaped = amended_run(dir, [](hdf5::File& f) {
+    hdf5::Group group = f.open_group("replications");
+    group.remove("paid_cents");
+    const std::vector<std::int64_t> values(3, 0);
+    group.write<std::int64_t>("paid_cents", values, {3}, {});
+  });
+  EXPECT_THAT(
+      refusal_of(reshaped,
+                 [](const RunFileReader& r) { r.region_values(run_layout::region_field("paid_cents")); }),
+      HasSubstr("/replications/paid_cents: has an unexpected shape"));
+  const auto late = amended_run(dir, [](hdf5::File& f) {
+    hdf5::Group group = f.open_group("replications");
+    group.remove("exhaustion_day");
+    const std::vector<std::int32_t> days{0, 1, 100'000, -1};
+    group.write<std::int32_t>("exhaustion_day", days, {4, 1}, {});
+  });
+  EXPECT_THAT(refusal_of(late, [](const RunFileReader& r) { r.exhaustion_days(); }),
+              HasSubstr("/replications/exhaustion_day: holds a day outside the commitment window"));
 }
 
 TEST(RunFile, RefusesAnotherFiletypeAndAnUnknownMajorVersion) {

@@ -15,16 +15,17 @@
 #include <numeric>
 #include <random>
 
-#include "support/test_scenarios.hpp"
-#include "support/command.hpp"
 #include "results/hdf5.hpp"
 #include "results/output_file.hpp"
 #include "results/run_file.hpp"
+#include "results/run_file_layout.hpp"
 #include "results/run_summary.hpp"
 #include "sim/run_statistics.hpp"
 #include "sim/runner.hpp"
 #include "sim/scenario/scenario.hpp"
+#include "support/command.hpp"
 #include "support/test_files.hpp"
+#include "support/test_scenarios.hpp"
 
 namespace fnesim {
 namespace {
@@ -499,7 +500,7 @@ DemandSample sample_from(const RunFileReader& run) {
   DemandSample d;
   d.regions = static_cast<int>(run.info().region_codes.size());
   d.replications = run.info().replications;
-  d.peak_net_demand = run.file().open_dataset("replications/peak_net_demand_cents").read<std::int64_t>();
+  d.peak_net_demand = run.region_values(run_layout::region_field("peak_net_demand_cents"));
   return d;
 }
 
@@ -546,7 +547,7 @@ TEST_P(RecommendFromRunFile, ReSimulatedAfterMatchesTheInSampleEstimateAndBeatsB
   EXPECT_EQ(report.common_level, rec.common_level);
 
   // "Before" is the run itself.
-  const auto unmet = run.file().open_dataset("replications/unmet_cents").read<std::int64_t>();
+  const auto unmet = run.region_values(run_layout::region_field("unmet_cents"));
   double before = 0;
   for (Cents u : unmet) before += static_cast<double>(u) / 100;
   EXPECT_NEAR(report.unmet_before_eur.mean, before / 300, 1e-6 * (1 + before / 300));

@@ -1,0 +1,213 @@
+// The evaluation of a recommendation (`fnesim recommend`): "before" read from
+// the run file, "after" re-simulated with the recommended envelopes on the
+// run's own random numbers, compared replication by replication.
+#include <algorithm>
+
+#include "models/envelope.hpp"
+#include "results/analysis/recommendation.hpp"
+#include "results/run_file_layout.hpp"
+#include "results/sha256.hpp"
+#include "sim/forecast/actuals.hpp"
+#include "sim/run_statistics.hpp"
+#include "sim/runner.hpp"
+#include "sim/scenario/scenario.hpp"
+#include "sim/simulator.hpp"
+
+namespace fnesim {
+
+namespace layout = run_layout;
+
+namespace {
+
+// Per-replication exhaustion days and unmet amounts of one run, replication × region.
+struct RegionOutcomes {
+  std::int64_t replications = 0;
+  int regions = 0;
+  std::vector<std::int32_t> exhaustion_day;
+  std::vector<Cents> unmet;
+};
+
+class OutcomeCollector : public ReplicationSink {
+ public:
+  explicit OutcomeCollector(RegionOutcomes& out) : out_(&out) {}
+  void consume(std::int64_t, const ReplicationOutcome& outcome) override {
+    ++out_->replications;
+    for (const RegionOutcome& ro : outcome.regions) {
+      out_->exhaustion_day.push_back(ro.exhaustion_day);
+      out_->unmet.push_back(ro.unmet);
+    }
+  }
+
+ private:
+  RegionOutcomes* out_;
+};
+
+EstimateWithError estimate(const Moments& m) { return {m.mean(), m.standard_error()}; }
+
+}  // namespace
+
+RecommendationReport recommend_from_run_file(const RunFileReader& run, const RecommendOptions& options) {
+  const RunFileInfo& info = run.info();
+  const std::string name = run.path().string();
+  Scenario scenario =
+      load_scenario_text(run.resolved_toml(), run.resolved_toml_origin(), run.path().parent_path());
+  // A run from actuals is re-simulated from the same actuals, checked by their hash.
+  std::optional<Date> as_of;
+  if (const std::optional<RunFileActuals> recorded = run.actuals()) {
+    if (options.actuals.empty())
+      throw RecommendationError(name + " starts from actuals (" + recorded->file +
+                                "): give the same file with --actuals");
+    const Actuals actuals = read_actuals(options.actuals, scenario);
+    if (sha256_hex(actuals.content) != recorded->sha256)
+      throw RecommendationError(options.actuals.string() +
+                                " is not the actuals file the run used (SHA-256 differs from " +
+                                recorded->sha256 + ")");
+    as_of = recorded->as_of;
+    scenario = condition_on_actuals(scenario, actuals, *as_of).scenario;
+  } else if (!options.actuals.empty()) {
+    throw RecommendationError(name + " did not start from actuals: --actuals does not apply");
+  }
+  const Convention& conv = scenario.convention;
+  const int R = static_cast<int>(conv.regions.size());
+  if (static_cast<std::size_t>(R) != info.region_codes.size())
+    throw RunFileError(name + ": the scenario and /regions disagree on the regions");
+  const std::int64_t N = info.replications;
+
+  DemandSample demand;
+  demand.regions = R;
+  demand.replications = N;
+  demand.peak_net_demand = run.region_values(layout::region_field("peak_net_demand_cents"));
+  RegionOutcomes before;
+  before.replications = N;
+  before.regions = R;
+  before.exhaustion_day = run.exhaustion_days();
+  before.unmet = run.region_values(layout::region_field("unmet_cents"));
+
+  // "Before" comes from the file and "after" from this program: they are
+  // comparable only if this program reproduces the run. Replication 0 tells.
+  {
+    const Simulator original(scenario);
+    auto workspace = original.make_workspace();
+    ReplicationOutcome first = original.make_outcome();
+    original.simulate(info.seed, 0, *workspace, first);
+    for (int r = 0; r < R; ++r) {
+      const RegionOutcome& ro = first.regions[static_cast<std::size_t>(r)];
+      const auto k = static_cast<std::size_t>(r);
+      if (ro.unmet != before.unmet[k] || ro.exhaustion_day != before.exhaustion_day[k] ||
+          ro.peak_net_demand != demand.peak_net_demand[k])
+        throw RecommendationError(
+            name + " was written by fnesim " + info.fnesim_version + " (" + info.git_revision +
+            "), whose simulation this version does not reproduce: run the scenario again "
+            "(`fnesim inspect --scenario` gives it) and recommend from the new file");
+    }
+  }
+
+  // Never below what is already committed: observed commitments stay where they are.
+  RecommendationRequest request = options.request;
+  if (scenario.forecast_start) {
+    std::vector<Cents> observed(static_cast<std::size_t>(R), 0);
+    for (const ObservedDossier& d : scenario.forecast_start->dossiers)
+      observed[static_cast<std::size_t>(d.region)] += d.committed;
+    request.min_envelope.resize(static_cast<std::size_t>(R), 0);
+    for (int r = 0; r < R; ++r) {
+      const auto k = static_cast<std::size_t>(r);
+      request.min_envelope[k] =
+          std::max(request.min_envelope[k], smallest_envelope_for_ceiling(conv, observed[k], 0));
+    }
+  }
+  const double margin = scenario.demand.exhaustion_policy == ExhaustionPolicy::Overcommit
+                            ? scenario.demand.overcommit_margin
+                            : 0.0;
+  const EnvelopeRecommendation recommendation = recommend_envelopes(conv, demand, request, margin);
+
+  // The same scenario with the recommended envelopes, on the same random numbers.
+  Scenario changed = scenario;
+  for (int r = 0; r < R; ++r)
+    changed.convention.regions[static_cast<std::size_t>(r)].envelope =
+        recommendation.envelope[static_cast<std::size_t>(r)];
+  changed.convention.total_envelope += recommendation.complementary;
+  const Simulator simulator(changed);
+  RegionOutcomes after;
+  after.regions = R;
+  OutcomeCollector collector(after);
+  ReplicationSink* sinks[] = {&collector};
+  RunControl control;
+  control.seed = info.seed;
+  control.threads = options.threads;
+  run_replications(simulator, 0, N, control, sinks);
+
+  RecommendationReport report;
+  report.objective = options.request.objective;
+  report.target_probability = options.request.target_probability;
+  report.scenario_name = scenario.name;
+  report.seed = info.seed;
+  report.replications = N;
+  report.commitment_start = conv.commitment_start;
+  report.common_level = recommendation.common_level;
+  report.complementary = recommendation.complementary;
+  report.as_of = as_of;
+  Moments unmet_before, unmet_after, unmet_change, none_before, none_after;
+  std::vector<Moments> exhausted_before(static_cast<std::size_t>(R)),
+      exhausted_after(static_cast<std::size_t>(R));
+  std::vector<Moments> region_unmet_before(static_cast<std::size_t>(R)),
+      region_unmet_after(static_cast<std::size_t>(R));
+  std::vector<DayHistogram> days_before(static_cast<std::size_t>(R), DayHistogram(simulator.window_days()));
+  std::vector<DayHistogram> days_after = days_before;
+  constexpr double eur = 1.0 / cents_per_euro;
+  for (std::int64_t i = 0; i < N; ++i) {
+    Cents total_before = 0, total_after = 0;
+    bool any_before = false, any_after = false;
+    for (int r = 0; r < R; ++r) {
+      const auto k = static_cast<std::size_t>(i * R + r);
+      const auto rr = static_cast<std::size_t>(r);
+      exhausted_before[rr].add(before.exhaustion_day[k] != never_exhausted ? 1.0 : 0.0);
+      exhausted_after[rr].add(after.exhaustion_day[k] != never_exhausted ? 1.0 : 0.0);
+      region_unmet_before[rr].add(static_cast<double>(before.unmet[k]) * eur);
+      region_unmet_after[rr].add(static_cast<double>(after.unmet[k]) * eur);
+      days_before[rr].add(before.exhaustion_day[k]);
+      days_after[rr].add(after.exhaustion_day[k]);
+      any_before = any_before || before.exhaustion_day[k] != never_exhausted;
+      any_after = any_after || after.exhaustion_day[k] != never_exhausted;
+      total_before += before.unmet[k];
+      total_after += after.unmet[k];
+    }
+    unmet_before.add(static_cast<double>(total_before) * eur);
+    unmet_after.add(static_cast<double>(total_after) * eur);
+    unmet_change.add(static_cast<double>(total_after - total_before) * eur);
+    none_before.add(any_before ? 0.0 : 1.0);
+    none_after.add(any_after ? 0.0 : 1.0);
+  }
+  for (int r = 0; r < R; ++r) {
+    const auto rr = static_cast<std::size_t>(r);
+    RegionComparison c;
+    c.code = conv.regions[rr].code;
+    c.name = conv.regions[rr].name;
+    c.current_envelope = conv.regions[rr].envelope;
+    c.recommended_envelope = recommendation.envelope[rr];
+    c.current_available = conv.available(rr);
+    c.recommended_available = conv.available_of(recommendation.envelope[rr]);
+    c.p_exhausted_before = estimate(exhausted_before[rr]);
+    c.p_exhausted_after = estimate(exhausted_after[rr]);
+    c.unmet_before_eur = estimate(region_unmet_before[rr]);
+    c.unmet_after_eur = estimate(region_unmet_after[rr]);
+    c.median_exhaustion_day_before = days_before[rr].quantile(50);
+    c.median_exhaustion_day_after = days_after[rr].quantile(50);
+    report.regions.push_back(std::move(c));
+  }
+  report.unmet_before_eur = estimate(unmet_before);
+  report.unmet_after_eur = estimate(unmet_after);
+  report.unmet_change_eur = estimate(unmet_change);
+  report.p_no_region_exhausted_before = estimate(none_before);
+  report.p_no_region_exhausted_after = estimate(none_after);
+
+  const RunSummary summary = run.summary();
+  report.p_additional_needed = {summary.national.p_additional_needed.mean,
+                                summary.national.p_additional_needed.standard_error};
+  for (int p : {50, 80, 90, 95})
+    report.additional_needed_quantiles.emplace_back(p, summary.national.additional_needed_quantile.at(p));
+  for (int p : {5, 10, 25, 50})
+    report.pool_runs_out_day_quantiles.emplace_back(p, summary.national.additional_needed_day.at(p));
+  return report;
+}
+
+}  // namespace fnesim

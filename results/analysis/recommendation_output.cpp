@@ -1,0 +1,163 @@
+// The report of `fnesim recommend`: the text table and the JSON document.
+#include <cstdio>
+
+#include "results/analysis/recommendation.hpp"
+#include "results/format.hpp"
+#include "results/json.hpp"
+#include "results/text_table.hpp"
+
+namespace fnesim {
+
+const char* objective_key(RecommendationObjective objective) {
+  return objective == RecommendationObjective::ExpectedUnmet ? "expected-unmet" : "target-probability";
+}
+
+std::string render_recommendation(const RecommendationReport& report) {
+  std::string out = "fnesim recommend: ";
+  out += report.scenario_name;
+  out += " — ";
+  out += std::to_string(report.replications);
+  out += " replications, seed ";
+  out += std::to_string(report.seed);
+  out += "; objective ";
+  out += objective_key(report.objective);
+  if (report.objective == RecommendationObjective::TargetProbability) {
+    char target[64];
+    std::snprintf(target, sizeof target, " (P(no region exhausted) ≥ %.2f)", report.target_probability);
+    out += target;
+  }
+  out +=
+      "\n\"After\" is the simulation re-run with the recommended envelopes on the same random numbers.\n\n";
+  TextTable table;
+  table.add_column("Region", TextTable::Align::Left);
+  table.add_column("Envelope");
+  table.add_column("Recommended");
+  table.add_column("Change");
+  table.add_column("P(exhausted) before → after", TextTable::Align::Left);
+  table.add_column("Unmet before → after", TextTable::Align::Left);
+  table.add_column("Median exhaustion before → after", TextTable::Align::Left);
+  for (const RegionComparison& c : report.regions) {
+    table.add_row(
+        {c.name, format_meur(c.current_envelope), format_meur(c.recommended_envelope),
+         format_meur_signed(c.recommended_envelope - c.current_envelope),
+         format_probability(c.p_exhausted_before.mean) + " → " + format_probability(c.p_exhausted_after.mean),
+         format_meur(c.unmet_before_eur.mean) + " → " + format_meur(c.unmet_after_eur.mean),
+         format_day(report.commitment_start, c.median_exhaustion_day_before) + " → " +
+             format_day(report.commitment_start, c.median_exhaustion_day_after)});
+  }
+  out += table.render();
+  char line[512];
+  // The change is paired replication by replication, hence far more precise
+  // than either figure: in thousands of euros.
+  std::snprintf(
+      line, sizeof line,
+      "\nExpected unmet demand, all regions: %s → %s (change %+.1f k€ ± %.1f k€, paired over the same "
+      "replications).\nP(no region exhausted before the deadline): %s → %s.\n",
+      format_meur(report.unmet_before_eur.mean).c_str(), format_meur(report.unmet_after_eur.mean).c_str(),
+      report.unmet_change_eur.mean / 1e3, report.unmet_change_eur.standard_error / 1e3,
+      format_probability(report.p_no_region_exhausted_before.mean).c_str(),
+      format_probability(report.p_no_region_exhausted_after.mean).c_str());
+  out += line;
+  out += "Complementary allocation asked for: ";
+  out += format_meur(report.complementary);
+  out += report.objective == RecommendationObjective::ExpectedUnmet ? " (same total, reallocation only).\n"
+                                                                    : ".\n";
+  out += "Will additional allocations be needed? Probability that national demand exceeds the envelope: ";
+  char p[64];
+  std::snprintf(p, sizeof p, "%.3f ±%.3f", report.p_additional_needed.mean,
+                report.p_additional_needed.standard_error);
+  out += p;
+  out += ".\n  Complementary allocation needed, regions pooled: ";
+  for (std::size_t k = 0; k < report.additional_needed_quantiles.size(); ++k) {
+    const auto& [percent, cents] = report.additional_needed_quantiles[k];
+    out += k ? "; " : "";
+    out += format_meur(cents);
+    out += " at ";
+    out += std::to_string(percent);
+    out += " %";
+  }
+  out += ".\n";
+  if (!report.pool_runs_out_day_quantiles.empty() && report.pool_runs_out_day_quantiles.front().second) {
+    out += "  Needed by (the pooled envelope runs out): ";
+    bool first = true;
+    for (const auto& [percent, day] : report.pool_runs_out_day_quantiles) {
+      if (!day) break;
+      out += first ? "" : ", ";
+      out += format_day(report.commitment_start, day);
+      out += " in ";
+      out += std::to_string(percent);
+      out += " %";
+      first = false;
+    }
+    out += " of simulated years.\n";
+  }
+  return out;
+}
+
+std::string recommendation_json(const RecommendationReport& report) {
+  JsonWriter j;
+  constexpr double eur = 1.0 / cents_per_euro;
+  auto day = [&](const std::optional<std::int32_t>& d) -> JsonWriter& {
+    return d ? j.value(static_cast<std::int64_t>(*d)) : j.null();
+  };
+  j.begin_object();
+  j.field("scenario", report.scenario_name);
+  j.key("seed").value(static_cast<std::int64_t>(report.seed));
+  j.field("replications", static_cast<std::int64_t>(report.replications));
+  j.field("objective", std::string(objective_key(report.objective)));
+  if (report.objective == RecommendationObjective::TargetProbability)
+    j.field("target_probability", report.target_probability);
+  j.field("common_level", report.common_level);
+  if (report.as_of) j.field("as_of", report.as_of->iso());
+  j.field("after_evaluated_by", std::string("re-simulation with common random numbers"));
+  j.key("regions").begin_array();
+  for (const RegionComparison& c : report.regions) {
+    j.begin_object();
+    j.field("code", c.code);
+    j.field("name", c.name);
+    j.field_euros("current_envelope_eur", c.current_envelope);
+    j.field_euros("recommended_envelope_eur", c.recommended_envelope);
+    j.field_euros("current_available_eur", c.current_available);
+    j.field_euros("recommended_available_eur", c.recommended_available);
+    j.field("p_exhausted_before", c.p_exhausted_before.mean);
+    j.field("p_exhausted_before_se", c.p_exhausted_before.standard_error);
+    j.field("p_exhausted_after", c.p_exhausted_after.mean);
+    j.field("p_exhausted_after_se", c.p_exhausted_after.standard_error);
+    j.field("expected_unmet_before_eur", c.unmet_before_eur.mean);
+    j.field("expected_unmet_before_se_eur", c.unmet_before_eur.standard_error);
+    j.field("expected_unmet_after_eur", c.unmet_after_eur.mean);
+    j.field("expected_unmet_after_se_eur", c.unmet_after_eur.standard_error);
+    j.key("median_exhaustion_day_before");
+    day(c.median_exhaustion_day_before);
+    j.key("median_exhaustion_day_after");
+    day(c.median_exhaustion_day_after);
+    j.end_object();
+  }
+  j.end_array();
+  j.key("national").begin_object();
+  j.field("complementary_allocation_eur", static_cast<double>(report.complementary) * eur);
+  j.field("expected_unmet_before_eur", report.unmet_before_eur.mean);
+  j.field("expected_unmet_after_eur", report.unmet_after_eur.mean);
+  j.field("expected_unmet_change_eur", report.unmet_change_eur.mean);
+  j.field("expected_unmet_change_se_eur", report.unmet_change_eur.standard_error);
+  j.field("p_no_region_exhausted_before", report.p_no_region_exhausted_before.mean);
+  j.field("p_no_region_exhausted_after", report.p_no_region_exhausted_after.mean);
+  j.field("p_additional_needed", report.p_additional_needed.mean);
+  j.field("p_additional_needed_se", report.p_additional_needed.standard_error);
+  for (const auto& [percent, cents] : report.additional_needed_quantiles) {
+    char name[48];
+    std::snprintf(name, sizeof name, "additional_needed_q%02d_eur", percent);
+    j.field_euros(name, cents);
+  }
+  for (const auto& [percent, d] : report.pool_runs_out_day_quantiles) {
+    char name[48];
+    std::snprintf(name, sizeof name, "pool_runs_out_day_q%02d", percent);
+    j.key(name);
+    day(d);
+  }
+  j.end_object();
+  j.end_object();
+  return j.str();
+}
+
+}  // namespace fnesim

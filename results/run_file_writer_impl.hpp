@@ -1,0 +1,67 @@
+#pragma once
+// The state of a RunFileWriter, shared by its sources: run_file_writer.cpp
+// (inputs, replications, closing) and run_file_summary_writer.cpp (breakdowns
+// and summary).
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "results/hdf5.hpp"
+#include "results/run_file.hpp"
+#include "results/run_file_layout.hpp"
+
+namespace fnesim {
+
+struct RunFileWriter::Impl {
+  static hdf5::Meta meta(std::string_view units, std::string_view description,
+                         std::string_view dimensions = {}) {
+    return {std::string(units), std::string(description), std::string(dimensions)};
+  }
+
+  std::filesystem::path target, temporary;
+  RunFileOptions options;
+  const Simulator* simulator = nullptr;
+  std::uint64_t seed = 0;
+  int regions = 0, months = 0;
+  bool finished = false;  // renamed into place, or abandoned: nothing left to clean up
+  bool failed = false;    // a write failed: the temporary is gone and the run cannot be finished
+
+  hdf5::File file;
+  // Extendible datasets, open for the whole run, in the order of the layout tables.
+  std::vector<hdf5::Dataset> region_datasets;
+  hdf5::Dataset exhaustion_day;
+  std::vector<hdf5::Dataset> national_datasets;
+  hdf5::Dataset additional_needed_day;
+  hdf5::Dataset monthly_commitments, monthly_payments;
+  // /steering: one row per movement of money (scenarios with a steering section).
+  bool steering = false;
+  hdf5::Dataset move_replication, move_day, move_from, move_to, move_amount;
+
+  // One chunk of replications, row-major (replication × region [× month]).
+  std::vector<std::vector<std::int64_t>> region_buffers;
+  std::vector<std::int32_t> exhaustion_buffer;
+  std::vector<std::vector<std::int64_t>> national_buffers;
+  std::vector<std::int32_t> additional_day_buffer;
+  std::vector<std::int64_t> commitments_buffer, payments_buffer;
+  std::vector<std::int64_t> move_replication_buffer, move_amount_buffer;
+  std::vector<std::int32_t> move_day_buffer, move_from_buffer, move_to_buffer;
+  std::int64_t buffered = 0, written = 0;
+
+  // Exact integer sums over replications for the breakdown means: a region's
+  // commitments (~3e9 cents) over 10^9 replications come near 2^63, never 2^127.
+  std::vector<__int128> committed_by_cell_sum, trainees_by_cell_sum;
+
+  void create();
+  void append(std::int64_t replication, const ReplicationOutcome& outcome);
+  void flush();
+  void write_breakdowns();
+  void write_summary(const RunSummary& summary);
+  void write_steering_summary(hdf5::Group& summary, const SteeringSummary& steering);
+  void write_final_attributes(const RunSummary& summary, const RunTiming& timing);
+  void close_all();
+  void discard() noexcept;
+};
+
+}  // namespace fnesim
