@@ -297,7 +297,8 @@ CostSplit split_dossier(const CoverageSettings& settings, const DossierRequest& 
   // partial activity (AP, APLD) the State pays it through the allowance; the
   // other statuses are covered "hors rémunération", except that companies under
   // 50 may fund it through PDC-50 (art. 6 table); otherwise the employer pays
-  // (art. 1: "la rémunération est due par l'employeur").
+  // (the preamble: "Pour les salariés hors AP ou en reprise d'activité la
+  // rémunération est due par l'employeur").
   const bool partial_activity = dossier.status == Status::AP || dossier.status == Status::APLD;
   const bool pdc50_open =
       settings.pdc50_funds_remuneration && dossier.headcount <= settings.pdc50_max_headcount;
@@ -335,7 +336,7 @@ CostSplit split_dossier(const CoverageSettings& settings, const DossierRequest& 
       }
       if (dossier.remuneration > 0) {
         std::string part = remuneration;
-        part += ", due by the employer: covered \"hors rémunération\" (art. 1, art. 6)";
+        part += ", due by the employer: covered \"hors rémunération\" (preamble, art. 6)";
         join(company, part, "; ");
       }
     }
