@@ -1,9 +1,13 @@
 // fnesim: Monte-Carlo budget forecasting for the FNE-Formation 2021 convention.
+#include <algorithm>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "cli/commands.hpp"
 #include "cli/preamble.hpp"
 #include "fnesim_version.hpp"
+#include "sim/scenario/reader.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"fnesim: when does each FNE-Formation regional envelope run out, and how sure are we?"};
@@ -22,6 +26,17 @@ int main(int argc, char** argv) {
   fnesim::cli::register_compare(app, exit_code);
   fnesim::cli::register_backtest(app, exit_code);
   fnesim::cli::register_synthesize(app, exit_code);
+  // A mistyped subcommand gets a did-you-mean, not CLI11's "A subcommand is required".
+  std::vector<std::string> names;
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))
+    names.push_back(sub->get_name());
+  if (argc > 1 && argv[1][0] != '-' && std::find(names.begin(), names.end(), argv[1]) == names.end()) {
+    const std::string suggestion = fnesim::scenario_detail::closest_match(argv[1], names);
+    std::cerr << "fnesim: unknown command '" << argv[1] << "'"
+              << (suggestion.empty() ? std::string() : "; did you mean '" + suggestion + "'?") << '\n'
+              << "Run 'fnesim --help' for the commands.\n";
+    return fnesim::cli::exit_bad_input;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

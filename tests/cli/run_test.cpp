@@ -87,5 +87,15 @@ TEST(CliRun, RefusesToOverwriteWithoutForce) {
   std::filesystem::remove(json);
 }
 
+TEST(CliRun, AMistypedCommandGetsADidYouMean) {
+  const auto runn = testing::run_fnesim("runn -n 5");
+  EXPECT_EQ(runn.exit_code, 2);
+  EXPECT_EQ(runn.err,
+            "fnesim: unknown command 'runn'; did you mean 'run'?\nRun 'fnesim --help' for the commands.\n");
+  const auto far = testing::run_fnesim("xyzzy");
+  EXPECT_EQ(far.exit_code, 2);
+  EXPECT_EQ(far.err, "fnesim: unknown command 'xyzzy'\nRun 'fnesim --help' for the commands.\n");
+}
+
 }  // namespace
 }  // namespace fnesim
