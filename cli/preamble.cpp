@@ -1,5 +1,7 @@
 #include "cli/preamble.hpp"
 
+#include <charconv>
+#include <cmath>
 #include <iostream>
 #include <new>
 
@@ -35,6 +37,28 @@ int report_failure(std::string_view command, const std::exception_ptr& error) no
   }
 }
 
+const CLI::Validator seed_value(
+    [](std::string& text) -> std::string {
+      std::uint64_t value = 0;
+      const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+      if (error == std::errc::result_out_of_range)
+        return "seed " + text + " does not fit 64 bits (at most 18446744073709551615)";
+      if (error != std::errc{} || end != text.data() + text.size() || text.empty())
+        return "seed '" + text + "' is not a whole number from 0 to 18446744073709551615";
+      return {};
+    },
+    "SEED");
+
+const CLI::Validator finite_number(
+    [](std::string& text) -> std::string {
+      double value = 0;
+      const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+      if (error != std::errc{} || end != text.data() + text.size() || !std::isfinite(value))
+        return "'" + text + "' is not a finite number";
+      return {};
+    },
+    "");
+
 Scenario load_scenario_or_default(const std::string& argument) {
   return argument.empty() ? load_default_scenario() : load_scenario_argument(argument);
 }
@@ -42,7 +66,7 @@ Scenario load_scenario_or_default(const std::string& argument) {
 void RunOverrides::add_options(CLI::App& command, const std::string& replications_help) {
   command.add_option("-n,--replications", replications, replications_help)
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{1'000'000'000}));
-  command.add_option("-s,--seed", seed, "Master seed (default: the scenario's)");
+  command.add_option("-s,--seed", seed, "Master seed (default: the scenario's)")->check(seed_value);
   command.add_option("-j,--threads", threads, "Threads (0: all cores; default: the scenario's)")
       ->check(CLI::Range(0, 1024));
 }

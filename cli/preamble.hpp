@@ -50,6 +50,12 @@ int report_failure(std::string_view command, const std::exception_ptr& error) no
 // built-in default when `argument` is empty. Throws ScenarioError.
 Scenario load_scenario_or_default(const std::string& argument);
 
+// Validators CLI11 lacks: a whole number that fits 64 bits unsigned (CLI11
+// would saturate 18446744073709551616 silently, so that two different seeds
+// would run the same), and a finite real number (CLI::Range lets NaN through).
+extern const CLI::Validator seed_value;
+extern const CLI::Validator finite_number;
+
 // -n/--replications, -s/--seed, -j/--threads: what a run-like command may
 // override of the scenario's [run] section.
 struct RunOverrides {

@@ -164,6 +164,7 @@ void register_run(CLI::App& app, int& exit_code) {
          "--precision", options->precision,
          "Run until every P(exhausted) has a standard error under TARGET and every expected amount one "
          "under TARGET × its envelope (e.g. 0.005)")
+      ->check(finite_number)
       ->check(CLI::Range(1e-6, 0.5));
   run->add_option("--min-replications", options->min_replications,
                   "With --precision: replications before the first check")

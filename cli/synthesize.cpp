@@ -44,7 +44,7 @@ void register_synthesize(CLI::App& app, int& exit_code) {
                                             "against a known truth)");
   synthesize->add_option("scenario", options->scenario, "Scenario file, or the name of a built-in scenario")
       ->required();
-  synthesize->add_option("-s,--seed", options->seed, "Master seed")->required();
+  synthesize->add_option("-s,--seed", options->seed, "Master seed")->required()->check(seed_value);
   synthesize->add_option("-r,--replication", options->replication, "Replication index")
       ->required()
       ->check(CLI::Range(std::int64_t{0}, std::int64_t{1'000'000'000}));

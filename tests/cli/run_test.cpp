@@ -1,5 +1,6 @@
 // `fnesim run` end to end: thread-count invariance of what a user gets, the
 // summary JSON's shape, --precision, and refusals of bad input.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -95,6 +96,20 @@ TEST(CliRun, AMistypedCommandGetsADidYouMean) {
   const auto far = testing::run_fnesim("xyzzy");
   EXPECT_EQ(far.exit_code, 2);
   EXPECT_EQ(far.err, "fnesim: unknown command 'xyzzy'\nRun 'fnesim --help' for the commands.\n");
+}
+
+// Out-of-range numbers are refused, naming the option and the limit, rather
+// than saturated (two different seeds running the same) or never converging.
+TEST(CliRun, SeedsBeyond64BitsAndNonFinitePrecisionsAreRefused) {
+  const auto big = testing::run_fnesim("run -n 3 --seed 18446744073709551616");
+  EXPECT_EQ(big.exit_code, 2);
+  EXPECT_THAT(big.err,
+              ::testing::HasSubstr(
+                  "--seed: seed 18446744073709551616 does not fit 64 bits (at most 18446744073709551615)"));
+  EXPECT_EQ(testing::run_fnesim("run -n 3 -j 1 --seed 18446744073709551615").exit_code, 0);
+  const auto nan = testing::run_fnesim("run -n 3 --precision nan");
+  EXPECT_EQ(nan.exit_code, 2);
+  EXPECT_THAT(nan.err, ::testing::HasSubstr("--precision: 'nan' is not a finite number"));
 }
 
 }  // namespace
