@@ -84,6 +84,16 @@ void check_output_argument(const std::filesystem::path& path, bool force) {
   check_output_path(path, force);
 }
 
+void check_distinct_outputs(const std::string& option_a, const std::filesystem::path& a,
+                            const std::string& option_b, const std::filesystem::path& b) {
+  std::error_code ec;
+  const bool same = std::filesystem::weakly_canonical(a, ec) == std::filesystem::weakly_canonical(b, ec) ||
+                    std::filesystem::equivalent(a, b, ec);
+  if (same)
+    throw UsageError(option_a + " and " + option_b + " name the same file (" + a.string() +
+                     "): the second would replace the first");
+}
+
 InteractiveJob::InteractiveJob(const Scenario& scenario) {
   control_.seed = scenario.run.seed;
   control_.threads = scenario.run.threads;

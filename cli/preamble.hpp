@@ -71,6 +71,12 @@ struct RunOverrides {
 // read-only directory).
 void check_output_argument(const std::filesystem::path& path, bool force);
 
+// The outputs of one command must be different files: two names for one file
+// (the same spelling, or a link to the other: same device and inode) would
+// have the second write destroy the first. Throws UsageError naming both.
+void check_distinct_outputs(const std::string& option_a, const std::filesystem::path& a,
+                            const std::string& option_b, const std::filesystem::path& b);
+
 // A long job at the terminal: a progress bar on stderr, and SIGINT, SIGTERM
 // or SIGHUP stopping it between blocks of replications.
 class InteractiveJob {

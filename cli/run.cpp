@@ -25,6 +25,8 @@ struct RunOptions {
   std::string scenario;
   RunOverrides overrides;
   std::string summary_json;
+  const CLI::Option* summary_json_option = nullptr;
+  const CLI::Option* out_option = nullptr;
   std::string out;  // run file (HDF5)
   bool no_trajectories = false;
   bool force = false;
@@ -55,6 +57,12 @@ int run_command(const RunOptions& options) {
   options.overrides.apply_to(scenario.run);
   if (options.precision && options.min_replications > options.max_replications)
     throw UsageError("--min-replications exceeds --max-replications");
+  if (options.out_option->count() > 0 && options.out.empty())
+    throw UsageError("--out: the file name is empty");
+  if (options.summary_json_option->count() > 0 && options.summary_json.empty())
+    throw UsageError("--summary-json: the file name is empty");
+  if (!options.out.empty() && !options.summary_json.empty())
+    check_distinct_outputs("--out", options.out, "--summary-json", options.summary_json);
   for (const std::string& path : {options.summary_json, options.out})
     if (!path.empty()) check_output_argument(path, options.force);
   std::optional<ForecastFromActuals> from_actuals;
@@ -151,10 +159,12 @@ void register_run(CLI::App& app, int& exit_code) {
       "scenario", options->scenario,
       "Scenario file, or the name of a built-in scenario (default: the built-in convention-2021)");
   options->overrides.add_options(*run, "Number of replications (default: the scenario's)");
-  run->add_option("--summary-json", options->summary_json, "Write the summary as JSON to this file");
+  options->summary_json_option =
+      run->add_option("--summary-json", options->summary_json, "Write the summary as JSON to this file");
   CLI::Option* out = run->add_option(
       "-o,--out", options->out,
       "Write the run file (HDF5: inputs, every replication, trajectories, summary; docs/hdf5-format.md)");
+  options->out_option = out;
   run->add_flag("--no-trajectories", options->no_trajectories,
                 "With --out: leave out the monthly trajectories (replication × region × month), the bulk of "
                 "the file")

@@ -112,5 +112,20 @@ TEST(CliRun, SeedsBeyond64BitsAndNonFinitePrecisionsAreRefused) {
   EXPECT_THAT(nan.err, ::testing::HasSubstr("--precision: 'nan' is not a finite number"));
 }
 
+// Two outputs of one command are two files, and an empty name is no name:
+// before, `--out X --summary-json X` exited 0 with the run file gone, and
+// `--out ""` wrote nothing without a word.
+TEST(CliRun, OutputsThatCollideOrHaveNoNameAreRefused) {
+  const std::string h5 = scratch_path("same.h5");
+  const auto same = run_fnesim("run -n 3 --out '" + h5 + "' --summary-json '" + h5 + "'");
+  EXPECT_EQ(same.exit_code, 2);
+  EXPECT_EQ(same.err, "fnesim run: --out and --summary-json name the same file (" + h5 +
+                          "): the second would replace the first\n");
+  EXPECT_FALSE(std::filesystem::exists(h5));
+  const auto empty = run_fnesim("run -n 3 --out ''");
+  EXPECT_EQ(empty.exit_code, 2);
+  EXPECT_EQ(empty.err, "fnesim run: --out: the file name is empty\n");
+}
+
 }  // namespace
 }  // namespace fnesim
