@@ -86,9 +86,13 @@ void check_output_argument(const std::filesystem::path& path, bool force) {
 
 void check_distinct_outputs(const std::string& option_a, const std::filesystem::path& a,
                             const std::string& option_b, const std::filesystem::path& b) {
-  std::error_code ec;
-  const bool same = std::filesystem::weakly_canonical(a, ec) == std::filesystem::weakly_canonical(b, ec) ||
-                    std::filesystem::equivalent(a, b, ec);
+  // Each comparison counts only when it could be made: a path that cannot be
+  // resolved is not thereby the same as another.
+  std::error_code ec_a, ec_b, ec_same;
+  const auto canonical_a = std::filesystem::weakly_canonical(a, ec_a);
+  const auto canonical_b = std::filesystem::weakly_canonical(b, ec_b);
+  const bool same = (!ec_a && !ec_b && canonical_a == canonical_b) ||
+                    (std::filesystem::equivalent(a, b, ec_same) && !ec_same);
   if (same)
     throw UsageError(option_a + " and " + option_b + " name the same file (" + a.string() +
                      "): the second would replace the first");
