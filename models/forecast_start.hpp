@@ -4,6 +4,7 @@
 // is filed from the cut-off on, with each region's uptake learnt from the
 // observed arrivals (sim/actuals.hpp builds this from the actuals file).
 #include <cstdint>
+#include <array>
 #include <optional>
 #include <vector>
 
@@ -42,6 +43,26 @@ struct ForecastStart {
   // through the scenario's Gaussian copula in place of the prior national ×
   // regional factors.
   std::vector<double> uptake_shape, uptake_rate;
+
+  // With uncertain assumptions (docs/forecasting.md, "Learning what the data
+  // can say"): draws of the parameters and profile weighed by how well they
+  // explain the observed arrivals. A replication picks one by weight, then
+  // learns each region's uptake under it from the observed counts.
+  struct Particle {
+    std::vector<double> values;                      // the uncertain parameters
+    std::optional<std::array<double, 12>> profile;  // the national monthly shares, when uncertain
+    std::vector<double> expected_before;             // per region: eligible arrivals expected before the cut-off
+  };
+  std::vector<Particle> particles;
+  std::vector<double> particle_cumulative_weight;  // normalised, ends at 1
+  double effective_particles = 0;                  // Kish's (Σw)² / Σw²
+  // Each drawn value is multiplied by its scale: a cost learnt from the
+  // actuals moves its whole distribution with it.
+  std::vector<double> parameter_scales;
+  // The uptake learning's inputs (sim/forecast/uptake_posterior.hpp).
+  double uptake_common_cv = 0, uptake_regional_cv = 0;
+  std::vector<std::int64_t> observed_counts;  // per region, or one national count
+  bool national_counts = false;
 };
 
 }  // namespace fnesim

@@ -7,6 +7,8 @@
 #include <cmath>
 
 #include "sim/boost_random.hpp"
+#include "sim/forecast/uptake_posterior.hpp"
+#include "sim/parameters.hpp"
 #include "sim/rng.hpp"
 #include "sim/simulator.hpp"
 #include "sim/workspace.hpp"
@@ -33,7 +35,12 @@ double gamma_at_normal_score(double shape, double z) {
 }  // namespace
 
 void Simulator::draw_uptake(std::uint64_t seed, std::int64_t replication, Workspace& ws) const {
-  const DemandModel& demand = scenario_.demand;
+  draw_uptake_from(scenario_, seed, replication, ws);
+}
+
+void Simulator::draw_uptake_from(const Scenario& scenario, std::uint64_t seed, std::int64_t replication,
+                                 Workspace& ws) const {
+  const DemandModel& demand = scenario.demand;
   const int regions = region_count();
   reseed(ws.engine, seed, static_cast<std::uint64_t>(replication), StreamPurpose::Uptake, national_stream);
   auto correlated_scores = [&] {
@@ -43,7 +50,7 @@ void Simulator::draw_uptake(std::uint64_t seed, std::int64_t replication, Worksp
     return Eigen::VectorXd(plan_.uptake_loading * normal_scores);
   };
   // From actuals: each region's posterior Gamma, still tied to the others by the copula.
-  if (const auto& start = scenario_.forecast_start) {
+  if (const auto& start = scenario.forecast_start) {
     const Eigen::VectorXd z = correlated_scores();
     for (int r = 0; r < regions; ++r) {
       const auto i = static_cast<std::size_t>(r);
@@ -67,6 +74,53 @@ void Simulator::draw_uptake(std::uint64_t seed, std::int64_t replication, Worksp
   }
 }
 
+const Plan& Simulator::draw_assumptions(std::uint64_t seed, std::int64_t replication, Workspace& ws) const {
+  if (!varied_) {
+    draw_uptake(seed, replication, ws);
+    return plan_;
+  }
+  const ForecastStart* start = scenario_.forecast_start ? &*scenario_.forecast_start : nullptr;
+  const auto rep = static_cast<std::uint64_t>(replication);
+  Scenario& varied = *ws.varied_scenario;
+  varied.demand = scenario_.demand;
+  varied.events = scenario_.events;
+  reseed(ws.engine, seed, rep, StreamPurpose::Parameters, national_stream);
+  if (start != nullptr && !start->particles.empty()) {
+    // A forecast: the particle picked by weight, then each region's uptake
+    // learnt under it, tied by the copula as without uncertainty.
+    const double u = boost::random::uniform_01<double>()(ws.engine);
+    const auto& weights = start->particle_cumulative_weight;
+    ws.particle = static_cast<int>(
+        std::min<std::ptrdiff_t>(std::upper_bound(weights.begin(), weights.end(), u) - weights.begin(),
+                                 static_cast<std::ptrdiff_t>(weights.size()) - 1));
+    const ForecastStart::Particle& particle = start->particles[static_cast<std::size_t>(ws.particle)];
+    ws.parameters.values = particle.values;
+    ws.parameters.profile = particle.profile;
+    apply_parameters(varied, ws.parameters, start->parameter_scales);
+    const UptakePosterior posterior =
+        learn_uptake({start->uptake_common_cv, start->uptake_regional_cv},
+                     {particle.expected_before, start->observed_counts, start->national_counts});
+    ForecastStart& shapes = *varied.forecast_start;
+    for (std::size_t r = 0; r < posterior.regions.size(); ++r) {
+      shapes.uptake_shape[r] = posterior.regions[r].shape;
+      shapes.uptake_rate[r] = posterior.regions[r].rate;
+    }
+  } else {
+    ws.parameters = draw_parameters(scenario_, parameter_loading_, ws.engine);
+    apply_parameters(varied, ws.parameters, start != nullptr ? start->parameter_scales : std::vector<double>{});
+  }
+  ws.note_stream_end(ws.engine);
+  ws.varied_plan->redraw_demand(varied);
+  if (scenario_.uncertainty.monthly_drift > 0) {
+    reseed(ws.engine, seed, rep, StreamPurpose::Drift, national_stream);
+    const int first_month = ws.varied_plan->month_of_day[static_cast<std::size_t>(plan_.first_simulated_day)];
+    draw_drift(scenario_.uncertainty.monthly_drift, first_month, ws.engine, ws.drift);
+    ws.note_stream_end(ws.engine);
+  }
+  draw_uptake_from(varied, seed, replication, ws);
+  return *ws.varied_plan;
+}
+
 // First pass, one region: every dossier drawn on the region's streams, its
 // envelope share computed and queued for the ledger, and the demand figures
 // that do not depend on the envelope. With kBookkeeping false it draws exactly
@@ -74,9 +128,10 @@ void Simulator::draw_uptake(std::uint64_t seed, std::int64_t replication, Worksp
 // random-number floor the benchmark compares the full replication against
 // (docs/performance.md).
 template <bool kBookkeeping>
-void Simulator::draw_region(int r, double uptake, std::uint64_t seed, std::int64_t replication, Workspace& ws,
-                            ReplicationOutcome* out) const {
-  const DemandModel& demand = scenario_.demand;
+void Simulator::draw_region(const Plan& replication_plan, int r, double uptake, std::uint64_t seed,
+                            std::int64_t replication, Workspace& ws, ReplicationOutcome* out) const {
+  const DemandModel& demand = ws.varied_scenario ? ws.varied_scenario->demand : scenario_.demand;
+  const Plan& plan_ = replication_plan;  // shadows the scenario's own: this replication's draws
   const RegionPlan& plan = plan_.regions[static_cast<std::size_t>(r)];
   RegionOutcome unused;
   RegionOutcome& ro = kBookkeeping ? out->regions[static_cast<std::size_t>(r)] : unused;
@@ -93,6 +148,10 @@ void Simulator::draw_region(int r, double uptake, std::uint64_t seed, std::int64
   auto stage = [&](std::int32_t day, std::int32_t end_day, int invoicing_lag, int cell, std::int64_t trainees,
                    std::int64_t count, Cents amount, Cents realised, DossierKind kind) {
     ro.demand += amount;
+    if (kind == DossierKind::Training || kind == DossierKind::Diagnostic || kind == DossierKind::CarryOver) {
+      const double eur = static_cast<double>(amount) / cents_per_euro;
+      ws.dossier_variance_eur2 += eur * eur;
+    }
     ws.region_demand_delta[static_cast<std::size_t>(day)] += amount;
     const Cents released = amount - realised;
     if (released > 0 && end_day <= last_commitment_day)
@@ -177,9 +236,21 @@ void Simulator::draw_region(int r, double uptake, std::uint64_t seed, std::int64
   // filing times from exponential spacings (U_(i) = S_i / S_(n+1)) mapped
   // through the cumulative intensity — already in order, no sort.
   reseed(engine, seed, rep, StreamPurpose::Arrivals, region_id);
-  const std::vector<double>& cumulative = plan.cumulative_intensity;
+  const bool drifting = !ws.drift.empty() && scenario_.uncertainty.monthly_drift > 0;
+  if (drifting) {
+    // The day's share of the year's arrivals times its month's drift.
+    const std::vector<double>& stated = plan.cumulative_intensity;
+    ws.drifted_cumulative.assign(stated.begin(), stated.end());
+    for (int d = plan_.first_simulated_day; d < plan_.window_days; ++d) {
+      const auto i = static_cast<std::size_t>(d);
+      ws.drifted_cumulative[i + 1] =
+          ws.drifted_cumulative[i] +
+          (stated[i + 1] - stated[i]) * ws.drift[static_cast<std::size_t>(plan_.month_of_day[i])];
+    }
+  }
+  const std::vector<double>& cumulative = drifting ? ws.drifted_cumulative : plan.cumulative_intensity;
   const double filed_before = cumulative[static_cast<std::size_t>(plan_.first_simulated_day)];
-  const double still_to_file = 1.0 - filed_before;
+  const double still_to_file = cumulative.back() - filed_before;
   const double mean_arrivals = plan.expected_arrivals * uptake * still_to_file;
   const int arrivals =
       mean_arrivals > 0 ? boost::random::poisson_distribution<int, double>(mean_arrivals)(engine) : 0;
@@ -219,15 +290,29 @@ void Simulator::draw_region(int r, double uptake, std::uint64_t seed, std::int64
       while (epoch + 1 < plan_.epochs.size() && plan_.epochs[epoch + 1].first_day <= day) ++epoch;
     }
 
-    // Attributes.
-    const bool diagnostic = plan.diagnostic_probability > 0 && is_diagnostic(engine);
+    // Attributes: a new population's dossier, or the scenario's own.
+    const PopulationPlan* population = nullptr;
+    if (!plan.populations.empty()) {
+      const auto d = static_cast<std::size_t>(day);
+      double total = plan.own_daily_expected[d];
+      for (const PopulationPlan& p : plan.populations) total += p.daily_expected[d];
+      const double score = boost::random::uniform_01<double>()(engine) * total;
+      double through = plan.own_daily_expected[d];
+      for (const PopulationPlan& p : plan.populations) {
+        if (score < through) break;
+        through += p.daily_expected[d];
+        population = &p;
+        if (score < through) break;
+      }
+    }
+    const bool diagnostic = population == nullptr && plan.diagnostic_probability > 0 && is_diagnostic(engine);
     int cell = 0, trainees = 0, diagnostic_days = 0;
     double cost_eur = 0;
     Pathway pathway = Pathway::Anticipation;
     if (diagnostic) {
       diagnostic_days = draw_days(demand.diagnostic_days, engine);
     } else {
-      cell = plan.cell(engine);
+      cell = population != nullptr ? population->cell(engine) : plan.cell(engine);
       pathway = static_cast<Pathway>(cell % pathway_count);
       switch (tc.kind) {
         case TraineeCount::Kind::ShiftedPoisson:
@@ -299,9 +384,9 @@ void Simulator::draw_region(int r, double uptake, std::uint64_t seed, std::int64
   }
 }
 
-template void Simulator::draw_region<true>(int, double, std::uint64_t, std::int64_t, Workspace&,
+template void Simulator::draw_region<true>(const Plan&, int, double, std::uint64_t, std::int64_t, Workspace&,
                                            ReplicationOutcome*) const;
-template void Simulator::draw_region<false>(int, double, std::uint64_t, std::int64_t, Workspace&,
+template void Simulator::draw_region<false>(const Plan&, int, double, std::uint64_t, std::int64_t, Workspace&,
                                             ReplicationOutcome*) const;
 
 }  // namespace fnesim

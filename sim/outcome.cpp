@@ -21,6 +21,12 @@ void ReplicationOutcome::clear() {
   std::fill(committed_by_cell.begin(), committed_by_cell.end(), 0);
   std::fill(trainees_by_cell.begin(), trainees_by_cell.end(), 0);
   moves.clear();
+  uptake.clear();
+  parameter_values.clear();
+  profile.clear();
+  drift.clear();
+  particle = -1;
+  dossier_variance_eur2 = 0;
 }
 
 }  // namespace fnesim

@@ -64,6 +64,18 @@ struct ReplicationOutcome {
   std::vector<Cents> committed_by_cell;    // [region × mix_cell_count + mix_cell()]
   std::vector<std::int64_t> trainees_by_cell;
   std::vector<SteeringMove> moves;  // every movement of money, in order (steering only)
+
+  // What was drawn for this replication's assumptions (sim/parameters.hpp).
+  std::vector<double> uptake;            // per region: the multiplier of its expected arrivals
+  std::vector<double> parameter_values;  // per [uncertainty.parameters] entry; empty when none
+  std::vector<double> profile;           // the 12 national monthly shares when uncertain; else empty
+  std::vector<double> drift;             // per trajectory month, when uptake drifts; else empty
+  int particle = -1;                     // the forecast particle picked, if any
+  // Σ over the simulated dossiers of their amount², in EUR²: given everything
+  // drawn above, arrivals are Poisson and amounts independent, so this is an
+  // unbiased estimate of the variance that the dossiers' own randomness adds
+  // to national demand (a compound Poisson's λ E[X²]).
+  double dossier_variance_eur2 = 0;
 };
 
 // One dossier of a replication, as drawn and as the ledger treated it

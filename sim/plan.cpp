@@ -26,6 +26,12 @@ Plan::Plan(const Scenario& scenario)
     month_of_day[static_cast<std::size_t>(d)] =
         month_index(conv.commitment_start, conv.commitment_start.plus_days(d));
 
+  for (int d = 0; d < window_days; ++d) {
+    const Date date = conv.commitment_start.plus_days(d);
+    calendar_month_of_day.push_back(static_cast<std::int8_t>(date.month() - 1));
+    days_in_month_of_day.push_back(static_cast<std::int8_t>(days_in_month(date.year(), date.month())));
+  }
+
   // Coverage epochs: the rules can only change on a valid_from or the day after a valid_until.
   std::vector<std::int32_t> boundaries = {0};
   for (const CoverageRule& rule : scenario.coverage.rules) {
@@ -54,36 +60,159 @@ Plan::Plan(const Scenario& scenario)
     epochs.push_back(epoch);
   }
 
+  redraw_demand(scenario);
+
+  if (const auto& start = scenario.forecast_start) {
+    first_simulated_day = std::clamp(days_between(conv.commitment_start, start->as_of), 0, window_days);
+    std::vector<std::size_t> order(start->dossiers.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return start->dossiers[a].filing_day < start->dossiers[b].filing_day;
+    });
+    for (std::size_t i : order)
+      regions.at(static_cast<std::size_t>(start->dossiers[i].region)).observed.push_back(i);
+  }
+
+  // Gaussian copula loading: L = V √Λ handles semidefinite matrices too.
+  const Eigen::MatrixXd& corr = demand.regional_correlation;
+  if (corr.rows() == region_count && corr.cols() == region_count) {
+    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver(corr);
+    uptake_loading = solver.eigenvectors() * solver.eigenvalues().cwiseMax(0.0).cwiseSqrt().asDiagonal();
+  } else {
+    uptake_loading = Eigen::MatrixXd::Identity(region_count, region_count);
+  }
+}
+
+namespace {
+
+// The factor a step event puts on day `d`'s intensity (1 before it).
+double step_factor(const PolicyEvent& event, int from_day, int d) {
+  if (d < from_day) return 1.0;
+  if (event.ramp_days <= 0 || d - from_day >= event.ramp_days) return event.factor;
+  return 1.0 + (event.factor - 1.0) * (d - from_day + 1) / event.ramp_days;
+}
+
+}  // namespace
+
+void Plan::redraw_demand(const Scenario& scenario) {
+  const Convention& conv = scenario.convention;
+  const DemandModel& demand = scenario.demand;
+  const auto region_count = static_cast<int>(conv.regions.size());
+  regions.resize(static_cast<std::size_t>(region_count));
   const double margin =
       demand.exhaustion_policy == ExhaustionPolicy::Overcommit ? demand.overcommit_margin : 0.0;
   const double diagnostics_total = demand.diagnostics_expected_dossiers;
   const double available_total = static_cast<double>(conv.total_available());
+  const int open_days = window_days - demand.intake_closes_days_before_end;
+  double own_total = 0;
+  for (const RegionalDemand& rd : demand.regions) own_total += rd.expected_dossiers;
+  auto day_of = [&](Date date) { return std::clamp(days_between(conv.commitment_start, date), 0, window_days); };
+
   for (int r = 0; r < region_count; ++r) {
     const RegionalDemand& rd = demand.regions[static_cast<std::size_t>(r)];
-    RegionPlan plan;
+    RegionPlan& plan = regions[static_cast<std::size_t>(r)];
     plan.available = conv.available(static_cast<std::size_t>(r));
     plan.ceiling = overcommit_ceiling(plan.available, margin);
     const double share = available_total > 0 ? plan.available / available_total : 0.0;
     const double diagnostics = diagnostics_total * share;
-    plan.expected_arrivals = rd.expected_dossiers + diagnostics;
-    plan.diagnostic_probability = plan.expected_arrivals > 0 ? diagnostics / plan.expected_arrivals : 0.0;
+    const double own_expected = rd.expected_dossiers + diagnostics;
+    plan.diagnostic_probability = own_expected > 0 ? diagnostics / own_expected : 0.0;
     plan.carryover_expected = demand.carryover_expected_dossiers * share;
+    plan.mix = rd.mix;
+    plan.cell = boost::random::discrete_distribution<int, double>(rd.mix.begin(), rd.mix.end());
 
     // Filing intensity per day: the month's weight spread over its days, none
-    // once intake has closed, normalised over the open days.
-    const int open_days = window_days - demand.intake_closes_days_before_end;
-    plan.cumulative_intensity.assign(static_cast<std::size_t>(window_days) + 1, 0.0);
+    // once intake has closed.
+    std::vector<double> profile_weight(static_cast<std::size_t>(window_days), 0.0);
+    double profile_total = 0;
     for (int d = 0; d < window_days; ++d) {
-      const Date date = conv.commitment_start.plus_days(d);
-      const double weight = d < open_days ? rd.monthly_profile[static_cast<std::size_t>(date.month() - 1)] /
-                                                days_in_month(date.year(), date.month())
+      const auto i = static_cast<std::size_t>(d);
+      const double weight = d < open_days ? rd.monthly_profile[static_cast<std::size_t>(calendar_month_of_day[i])] /
+                                                days_in_month_of_day[i]
                                           : 0.0;
-      plan.cumulative_intensity[static_cast<std::size_t>(d) + 1] =
-          plan.cumulative_intensity[static_cast<std::size_t>(d)] + weight;
+      profile_weight[i] = weight;
+      profile_total += weight;
     }
+    plan.own_daily_expected.assign(static_cast<std::size_t>(window_days), 0.0);
+    for (int d = 0; d < window_days; ++d)
+      plan.own_daily_expected[static_cast<std::size_t>(d)] =
+          profile_total > 0 ? own_expected * profile_weight[static_cast<std::size_t>(d)] / profile_total : 0.0;
+
+    // Steps, then rushes, change the scenario's own demand; new populations add their own.
+    plan.populations.clear();
+    for (const PolicyEvent& event : scenario.events) {
+      const int from = day_of(event.from);
+      if (event.kind == PolicyEventKind::Step) {
+        for (int d = from; d < window_days; ++d) plan.own_daily_expected[static_cast<std::size_t>(d)] *=
+            step_factor(event, from, d);
+      }
+    }
+    for (const PolicyEvent& event : scenario.events) {
+      if (event.kind != PolicyEventKind::Rush) continue;
+      const int from = day_of(event.from);
+      double remaining = 0;
+      for (int d = from; d < open_days; ++d) remaining += plan.own_daily_expected[static_cast<std::size_t>(d)];
+      const int rush_start = std::max(from, open_days - event.days);
+      if (rush_start >= open_days) continue;
+      const double per_day = event.share * remaining / (open_days - rush_start);
+      for (int d = rush_start; d < open_days; ++d) plan.own_daily_expected[static_cast<std::size_t>(d)] += per_day;
+    }
+    for (const PolicyEvent& event : scenario.events) {
+      if (event.kind != PolicyEventKind::NewPopulation) continue;
+      PopulationPlan population;
+      // The regions' size and pathway mix, with the event's statuses.
+      for (int s = 0; s < size_class_count; ++s)
+        for (int p = 0; p < pathway_count; ++p) {
+          double size_pathway = 0;
+          for (int st = 0; st < status_count; ++st)
+            size_pathway += rd.mix[static_cast<std::size_t>(
+                mix_cell(static_cast<SizeClass>(s), static_cast<Status>(st), static_cast<Pathway>(p)))];
+          for (int st = 0; st < status_count; ++st)
+            population.mix[static_cast<std::size_t>(
+                mix_cell(static_cast<SizeClass>(s), static_cast<Status>(st), static_cast<Pathway>(p)))] =
+                size_pathway * event.statuses[static_cast<std::size_t>(st)];
+        }
+      population.cell = boost::random::discrete_distribution<int, double>(population.mix.begin(),
+                                                                          population.mix.end());
+      const int from = day_of(event.from);
+      double weight_after = 0;
+      for (int d = from; d < window_days; ++d) weight_after += profile_weight[static_cast<std::size_t>(d)];
+      const double expected = own_total > 0 ? event.expected_dossiers * rd.expected_dossiers / own_total : 0.0;
+      population.daily_expected.assign(static_cast<std::size_t>(window_days), 0.0);
+      for (int d = from; d < window_days && weight_after > 0; ++d)
+        population.daily_expected[static_cast<std::size_t>(d)] =
+            expected * profile_weight[static_cast<std::size_t>(d)] / weight_after;
+      plan.populations.push_back(std::move(population));
+    }
+
+    auto eligible_shares = [&](const AttributeMix& mix, double always) {
+      std::vector<double> shares;
+      for (const CoverageEpoch& epoch : epochs) {
+        double share = 0;
+        for (int cell = 0; cell < mix_cell_count; ++cell)
+          if (epoch.eligible[static_cast<std::size_t>(cell)]) share += mix[static_cast<std::size_t>(cell)];
+        shares.push_back(always + (1 - always) * share);
+      }
+      return shares;
+    };
+    plan.eligible_share = eligible_shares(plan.mix, plan.diagnostic_probability);
+    for (PopulationPlan& population : plan.populations)
+      population.eligible_share = eligible_shares(population.mix, 0.0);
+
+    // All populations together: one arrival process, each arrival then
+    // assigned to a population by that day's shares.
+    std::vector<double> daily = plan.own_daily_expected;
+    for (const PopulationPlan& population : plan.populations)
+      for (int d = 0; d < window_days; ++d)
+        daily[static_cast<std::size_t>(d)] += population.daily_expected[static_cast<std::size_t>(d)];
+    plan.cumulative_intensity.assign(static_cast<std::size_t>(window_days) + 1, 0.0);
+    for (int d = 0; d < window_days; ++d)
+      plan.cumulative_intensity[static_cast<std::size_t>(d) + 1] =
+          plan.cumulative_intensity[static_cast<std::size_t>(d)] +
+          (scenario.events.empty() ? profile_weight[static_cast<std::size_t>(d)] : daily[static_cast<std::size_t>(d)]);
     const double total = plan.cumulative_intensity.back();
     for (double& c : plan.cumulative_intensity) c = total > 0 ? c / total : 0.0;
-    plan.cell = boost::random::discrete_distribution<int, double>(rd.mix.begin(), rd.mix.end());
+    plan.expected_arrivals = scenario.events.empty() ? own_expected : total;
 
     double mean_days_to_end = 0;
     for (int cell = 0; cell < mix_cell_count; ++cell) {
@@ -95,18 +224,6 @@ Plan::Plan(const Scenario& scenario)
     }
     plan.lump_days_to_end = static_cast<int>(std::lround(mean_days_to_end));
     plan.lump_realised_share = (1 - demand.cancellation_probability) * (1 - demand.dropout_mean);
-    regions.push_back(std::move(plan));
-  }
-
-  if (const auto& start = scenario.forecast_start) {
-    first_simulated_day = std::clamp(days_between(conv.commitment_start, start->as_of), 0, window_days);
-    std::vector<std::size_t> order(start->dossiers.size());
-    std::iota(order.begin(), order.end(), std::size_t{0});
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-      return start->dossiers[a].filing_day < start->dossiers[b].filing_day;
-    });
-    for (std::size_t i : order)
-      regions.at(static_cast<std::size_t>(start->dossiers[i].region)).observed.push_back(i);
   }
 
   const TraineeCount& tc = demand.trainees;
@@ -128,20 +245,23 @@ Plan::Plan(const Scenario& scenario)
     dropout_beta = (1 - m) * concentration;
   }
 
-  // Gaussian copula loading: L = V √Λ handles semidefinite matrices too.
-  const Eigen::MatrixXd& corr = demand.regional_correlation;
-  if (corr.rows() == region_count && corr.cols() == region_count) {
-    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver(corr);
-    uptake_loading = solver.eigenvectors() * solver.eigenvalues().cwiseMax(0.0).cwiseSqrt().asDiagonal();
-  } else {
-    uptake_loading = Eigen::MatrixXd::Identity(region_count, region_count);
-  }
 }
 
 const CoverageEpoch& Plan::epoch_on(std::int32_t day) const {
   std::size_t e = 0;
   while (e + 1 < epochs.size() && epochs[e + 1].first_day <= day) ++e;
   return epochs[e];
+}
+
+double Plan::expected_eligible_arrivals(int region, std::int32_t day) const {
+  const RegionPlan& plan = regions.at(static_cast<std::size_t>(region));
+  std::size_t e = 0;
+  while (e + 1 < epochs.size() && epochs[e + 1].first_day <= day) ++e;
+  const auto d = static_cast<std::size_t>(day);
+  double expected = plan.own_daily_expected[d] * plan.eligible_share[e];
+  for (const PopulationPlan& population : plan.populations)
+    expected += population.daily_expected[d] * population.eligible_share[e];
+  return expected;
 }
 
 }  // namespace fnesim

@@ -26,14 +26,27 @@ struct CoverageEpoch {
   std::array<bool, mix_cell_count> eligible{};
 };
 
+// A population of a policy event (models/policy_event.hpp): dossiers with
+// their own mix, filed alongside the scenario's own.
+struct PopulationPlan {
+  AttributeMix mix{};
+  boost::random::discrete_distribution<int, double> cell;
+  std::vector<double> daily_expected;  // arrivals per window day, before uptake
+  std::vector<double> eligible_share;  // per coverage epoch: of its mix, the share a rule applies to
+};
+
 struct RegionPlan {
   Cents available = 0;
   Cents ceiling = 0;                  // available, or available × (1 + margin) when overcommitting
-  double expected_arrivals = 0;       // training dossiers + diagnostics, before uptake
-  double diagnostic_probability = 0;  // share of arrivals that are diagnostics
+  double expected_arrivals = 0;       // every population, diagnostics included, before uptake
+  double diagnostic_probability = 0;  // share of the scenario's own arrivals that are diagnostics
   double carryover_expected = 0;
   std::vector<double> cumulative_intensity;  // per window day, normalised to end at 1
+  std::vector<double> own_daily_expected;    // the scenario's own arrivals per window day, before uptake
+  AttributeMix mix{};
   boost::random::discrete_distribution<int, double> cell;
+  std::vector<double> eligible_share;  // per coverage epoch: of arrivals, diagnostics and eligible dossiers
+  std::vector<PopulationPlan> populations;  // of new-population events, in the scenario's order
   std::vector<std::size_t> observed;  // the region's dossiers in forecast_start, in filing order
   // Observed lumps (monthly aggregates) take the mean life cycle of the
   // region's mix: training end after this many days, this share realised.
@@ -43,6 +56,10 @@ struct RegionPlan {
 
 struct Plan {
   explicit Plan(const Scenario& scenario);
+  // The demand-dependent parts (arrivals, mix, events, samplers) recomputed
+  // for `scenario`, whose convention and coverage are this plan's: a
+  // replication whose uncertain parameters were drawn.
+  void redraw_demand(const Scenario& scenario);
 
   int window_days = 0;          // commitment window, day 0 = commitment start
   int horizon_days = 0;         // to the last possible payment
@@ -50,6 +67,8 @@ struct Plan {
   int first_simulated_day = 0;  // the cut-off of a forecast from actuals, else 0
   std::int32_t last_training_day = 0;
   std::vector<std::int32_t> month_of_day;  // day → trajectory month, over the horizon
+  // Per window day: its calendar month (0 = January), and that month's length.
+  std::vector<std::int8_t> calendar_month_of_day, days_in_month_of_day;
   std::vector<CoverageEpoch> epochs;       // in order of first_day, the first on day 0
   std::vector<RegionPlan> regions;
   Eigen::MatrixXd uptake_loading;  // L with L Lᵀ = regional correlation
@@ -73,6 +92,10 @@ struct Plan {
   }
   // The epoch in force on `day`.
   const CoverageEpoch& epoch_on(std::int32_t day) const;
+
+  // Arrivals of `region` expected on `day` (before uptake) that an actuals
+  // file would show: those a coverage rule applies to, and diagnostics.
+  double expected_eligible_arrivals(int region, std::int32_t day) const;
 
  private:
   CoverageSettings coverage;

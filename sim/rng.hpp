@@ -19,6 +19,9 @@ enum class StreamPurpose : std::uint32_t {
   Attributes = 3,  // size, status, pathway, trainees, costs, per region
   LifeCycle = 4,   // schedule, cancellation, drop-outs, invoicing, per region
   CarryOver = 5,   // the 2020 stock, per region
+  Parameters = 6,  // uncertain assumptions, or the particle a forecast picks (one stream per replication)
+  Drift = 7,       // the month-to-month drift of uptake (one stream per replication)
+  Particles = 8,   // the prior draws a forecast weighs against the actuals (replication = particle)
 };
 
 // Streams that belong to the whole replication rather than to one region.
@@ -43,7 +46,7 @@ constexpr std::uint64_t stream_seed(std::uint64_t master_seed, std::uint64_t rep
 inline constexpr std::string_view stream_scheme =
     "boost::random::mt19937_64 seeded with s = m(m(m(seed) ^ replication) ^ (purpose << 32 | region)), "
     "m = SplitMix64 finaliser; purposes: 1 uptake (region 0xFFFF), 2 arrivals, 3 attributes, 4 life cycle, "
-    "5 carry-over; regions numbered from 0 in scenario order";
+    "5 carry-over, 6 parameters, 7 drift, 8 forecast particles; regions numbered from 0 in scenario order";
 
 inline void reseed(Engine& engine, std::uint64_t master_seed, std::uint64_t replication,
                    StreamPurpose purpose, std::uint32_t region) {

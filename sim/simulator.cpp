@@ -7,7 +7,11 @@
 
 namespace fnesim {
 
-Simulator::Simulator(const Scenario& scenario) : scenario_(scenario), plan_(scenario_) {}
+Simulator::Simulator(const Scenario& scenario)
+    : scenario_(scenario),
+      plan_(scenario_),
+      varied_(scenario_.uncertainty.any() || !scenario_.events.empty()),
+      parameter_loading_(copula_loading(scenario_.uncertainty.correlation)) {}
 
 Simulator::~Simulator() = default;
 
@@ -30,15 +34,26 @@ std::unique_ptr<Workspace, void (*)(Workspace*)> Simulator::make_workspace() con
   ws->staged.resize(regions);
   ws->books.resize(regions);
   ws->positions.resize(regions);
+  if (varied_) {
+    // Everything a replication's plan needs but not the observed ledger nor
+    // the provenance, which its draws never change.
+    Scenario varied = scenario_;
+    varied.resolved_toml.clear();
+    varied.source_files.clear();
+    if (varied.forecast_start) varied.forecast_start->dossiers.clear();
+    ws->varied_scenario = std::move(varied);
+    ws->varied_plan = plan_;
+    ws->drift.assign(static_cast<std::size_t>(plan_.month_count), 1.0);
+  }
   return {ws, [](Workspace* p) { delete p; }};
 }
 
 double Simulator::draw_variates_only(std::uint64_t seed, std::int64_t replication, Workspace& ws) const {
   ws.floor_checksum = 0;
   ws.stream_digest = 0;
-  draw_uptake(seed, replication, ws);
+  const Plan& plan = draw_assumptions(seed, replication, ws);
   for (int r = 0; r < region_count(); ++r)
-    draw_region<false>(r, ws.uptake[static_cast<std::size_t>(r)], seed, replication, ws, nullptr);
+    draw_region<false>(plan, r, ws.uptake[static_cast<std::size_t>(r)], seed, replication, ws, nullptr);
   return ws.floor_checksum;
 }
 
@@ -46,7 +61,7 @@ std::uint64_t Simulator::stream_digest(const Workspace& ws) { return ws.stream_d
 
 std::vector<double> Simulator::uptake_factors(std::uint64_t seed, std::int64_t replication) const {
   auto ws = make_workspace();
-  draw_uptake(seed, replication, *ws);
+  draw_assumptions(seed, replication, *ws);
   return ws->uptake;
 }
 
@@ -88,13 +103,14 @@ void Simulator::simulate(std::uint64_t seed, std::int64_t replication, Workspace
                          ReplicationOutcome& out) const {
   out.clear();
   ws.stream_digest = 0;
-  draw_uptake(seed, replication, ws);
+  ws.dossier_variance_eur2 = 0;
+  const Plan& plan = draw_assumptions(seed, replication, ws);
   std::fill(ws.national_demand_delta.begin(), ws.national_demand_delta.end(), 0);
   open_books(ws);
   // Without a committee the regions never interact: each files its dossiers
   // as soon as they are drawn, while they are still in cache.
   for (int r = 0; r < region_count(); ++r) {
-    draw_region<true>(r, ws.uptake[static_cast<std::size_t>(r)], seed, replication, ws, &out);
+    draw_region<true>(plan, r, ws.uptake[static_cast<std::size_t>(r)], seed, replication, ws, &out);
     if (!scenario_.steering) file_until(r, plan_.window_days, ws, out);
   }
   if (scenario_.steering) steer(*scenario_.steering, ws, out);
@@ -116,6 +132,15 @@ void Simulator::simulate(std::uint64_t seed, std::int64_t replication, Workspace
     if (cumulative > pool && nat.additional_needed_day == never_exhausted) nat.additional_needed_day = d;
   }
   nat.additional_needed = std::max<Cents>(0, peak - pool);
+
+  out.uptake = ws.uptake;
+  out.dossier_variance_eur2 = ws.dossier_variance_eur2;
+  if (varied_) {
+    out.parameter_values = ws.parameters.values;
+    if (ws.parameters.profile) out.profile.assign(ws.parameters.profile->begin(), ws.parameters.profile->end());
+    if (scenario_.uncertainty.monthly_drift > 0) out.drift = ws.drift;
+    out.particle = ws.particle;
+  }
 }
 
 }  // namespace fnesim

@@ -71,7 +71,7 @@ class Simulator {
 
  private:
   template <bool kBookkeeping>
-  void draw_region(int region, double uptake, std::uint64_t seed, std::int64_t replication,
+  void draw_region(const Plan& plan, int region, double uptake, std::uint64_t seed, std::int64_t replication,
                    Workspace& workspace, ReplicationOutcome* outcome) const;
   // What a region may commit with `available`: more under overcommit, the
   // margin following the available amount as the committee moves money.
@@ -81,9 +81,16 @@ class Simulator {
   void steer(const SteeringPolicy& steering, Workspace& workspace, ReplicationOutcome& outcome) const;
   void close_books(Workspace& workspace, ReplicationOutcome& outcome) const;
   void draw_uptake(std::uint64_t seed, std::int64_t replication, Workspace& workspace) const;
+  void draw_uptake_from(const Scenario& scenario, std::uint64_t seed, std::int64_t replication,
+                        Workspace& workspace) const;
+  // Draws the replication's uncertain assumptions and uptake; returns the plan
+  // its dossiers are drawn from (the scenario's own when nothing is uncertain).
+  const Plan& draw_assumptions(std::uint64_t seed, std::int64_t replication, Workspace& workspace) const;
 
   Scenario scenario_;
   Plan plan_;
+  bool varied_ = false;                // some assumption is drawn per replication
+  Eigen::MatrixXd parameter_loading_;  // of the uncertain parameters' copula
 };
 
 }  // namespace fnesim

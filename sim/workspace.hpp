@@ -4,11 +4,14 @@
 // the dossiers staged between the passes, each region's book. Reused from
 // one replication to the next; internal to sim/.
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "models/money.hpp"
 #include "models/steering.hpp"
 #include "sim/ledger.hpp"
+#include "sim/parameters.hpp"
+#include "sim/plan.hpp"
 #include "sim/rng.hpp"
 
 namespace fnesim {
@@ -79,6 +82,15 @@ struct Workspace {
   std::vector<RegionBook> books;                   // per region
   std::vector<RegionPosition> positions;           // per region, at a meeting
   Engine lifecycle_engine;
+  // Uncertain assumptions: this replication's scenario and plan (their
+  // demand redrawn), what was drawn, and the drift of uptake per month.
+  std::optional<Scenario> varied_scenario;
+  std::optional<Plan> varied_plan;
+  ParameterDraw parameters;
+  int particle = -1;
+  std::vector<double> drift;               // per trajectory month; empty: none
+  std::vector<double> drifted_cumulative;  // per window day + 1, of the region being drawn
+  double dossier_variance_eur2 = 0;        // Σ amount² over simulated dossiers, EUR²
   double floor_checksum = 0;
   // Where each stream stood when the replication was done with it: equal
   // digests mean two code paths drew the same number of variates.

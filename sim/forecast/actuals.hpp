@@ -17,6 +17,7 @@
 #include "models/calendar.hpp"
 #include "models/money.hpp"
 #include "sim/diagnostics.hpp"
+#include "sim/forecast/particles.hpp"
 #include "sim/scenario/scenario.hpp"
 
 namespace fnesim {
@@ -125,6 +126,12 @@ struct ActualsReport {
   std::vector<RegionLearning> regions;  // in the scenario's region order
   CommonLearning common;
   std::vector<ParameterLearning> parameters;
+  // The observed monthly counts against the scenario's prior (docs/forecasting.md,
+  // "Prior-predictive check"): a month outside its band says the scenario is probably wrong.
+  std::vector<PriorPredictiveMonth> prior_predictive;
+  // With uncertain assumptions: the draws weighed, and how many of them the weights leave in effect.
+  int particles = 0;
+  double effective_particles = 0;
 };
 
 struct ConditionedScenario {

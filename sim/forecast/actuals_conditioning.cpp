@@ -11,6 +11,7 @@
 #include "models/coverage.hpp"
 #include "sim/forecast/actuals.hpp"
 #include "sim/forecast/uptake_posterior.hpp"
+#include "sim/scenario/uncertain_parameters.hpp"
 #include "sim/simulator.hpp"
 
 namespace fnesim {
@@ -526,6 +527,45 @@ ConditionedScenario condition_on_actuals(const Scenario& scenario, const Actuals
     learn_from_dossiers(prior, actuals, as_of, out.scenario.demand, report.parameters);
   else
     learn_from_months(prior, actuals, as_of, expected, out.scenario.demand, report.parameters);
+
+  // The monthly counts, for the prior-predictive check and the uncertain assumptions.
+  ObservedArrivals arrivals;
+  arrivals.cut_off_day = cut_off_day;
+  arrivals.monthly.assign(static_cast<std::size_t>(month_index(conv.commitment_start, as_of.plus_days(-1))) + 1, 0);
+  for (const ObservedDossier& o : start.dossiers)
+    if (o.kind != ObservedKind::CarryOver)
+      arrivals.monthly[static_cast<std::size_t>(month_index(conv.commitment_start,
+                                                            conv.commitment_start.plus_days(o.filing_day)))] +=
+          o.dossiers;
+  arrivals.regional = evidence.observed;
+  arrivals.national_only = evidence.national_only;
+  double weight_squares = 0;
+  for (double e : expected.arrivals) weight_squares += expected_total > 0 ? (e / expected_total) * (e / expected_total) : 0;
+  const double national_cv = std::sqrt((1 + uptake_prior.common_cv * uptake_prior.common_cv) *
+                                           (1 + uptake_prior.regional_cv * uptake_prior.regional_cv * weight_squares) -
+                                       1);
+  constexpr int prior_predictive_draws = 2000;
+  report.prior_predictive =
+      prior_predictive_check(prior, arrivals, national_cv, prior.run.seed, prior_predictive_draws);
+
+  if (prior.uncertainty.any() || !prior.events.empty()) {
+    if (!weigh_particles(prior, arrivals, national_cv, uptake_prior.common_cv, uptake_prior.regional_cv,
+                         prior.run.seed, start))
+      throw ActualsError({{actuals.file, 0, 0, "",
+                           "no draw of the scenario's uncertain assumptions can explain the dossiers observed before " +
+                               as_of.iso() + ": some month has dossiers where every draw expects none"}});
+    // A parameter the actuals updated (a cost) moves its whole distribution.
+    const std::vector<UncertainParameterSpec> stated = uncertain_parameter_specs(prior);
+    const std::vector<UncertainParameterSpec> learnt = uncertain_parameter_specs(out.scenario);
+    for (const UncertainParameter& p : prior.uncertainty.parameters) {
+      double scale = 1;
+      for (std::size_t i = 0; i < stated.size() && i < learnt.size(); ++i)
+        if (stated[i].path == p.path && stated[i].stated > 0) scale = learnt[i].stated / stated[i].stated;
+      start.parameter_scales.push_back(scale);
+    }
+    report.particles = static_cast<int>(start.particles.size());
+    report.effective_particles = start.effective_particles;
+  }
   out.scenario.forecast_start = std::move(start);
   return out;
 }

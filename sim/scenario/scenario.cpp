@@ -21,6 +21,8 @@ const std::vector<SectionSpec>& scenario_sections() {
       {"convention", true, parse_convention},
       {"coverage", false, parse_coverage},
       {"demand", false, parse_demand},
+      {"events", false, parse_events},
+      {"uncertainty", false, parse_uncertainty},
       {"steering", false, parse_steering},
       {"run", false, parse_run},
   };

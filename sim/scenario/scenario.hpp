@@ -12,7 +12,9 @@
 #include "models/coverage.hpp"
 #include "models/demand.hpp"
 #include "models/forecast_start.hpp"
+#include "models/policy_event.hpp"
 #include "models/steering.hpp"
+#include "models/uncertainty.hpp"
 #include "sim/diagnostics.hpp"
 
 namespace fnesim {
@@ -30,6 +32,8 @@ struct Scenario {
   Convention convention;
   CoverageSettings coverage;
   DemandModel demand;
+  std::vector<PolicyEvent> events;  // in the order written
+  UncertaintyModel uncertainty;
   // The steering committee inside each replication; none: envelopes never change.
   std::optional<SteeringPolicy> steering;
   RunSettings run;

@@ -1,0 +1,35 @@
+#pragma once
+// Uncertain assumptions (docs/scenario-format.md, "[uncertainty]"): scenario
+// parameters that are drawn once per replication instead of being taken as
+// known, and the month-to-month drift of uptake.
+#include <Eigen/Dense>
+#include <string>
+#include <vector>
+
+#include "models/distribution.hpp"
+
+namespace fnesim {
+
+struct UncertainParameter {
+  std::string path;  // the scenario key it replaces, e.g. "demand.arrivals.expected_dossiers"
+  Distribution distribution;
+};
+
+struct UncertaintyModel {
+  std::vector<UncertainParameter> parameters;  // in the order written
+  // Between the parameters, through a Gaussian copula; identity when none is given.
+  Eigen::MatrixXd correlation;
+  // The monthly profile drawn from a Dirichlet around the stated one with
+  // this concentration; 0: the profile is known.
+  double profile_concentration = 0;
+  // Uptake drifts from month to month: its log moves by a normal step of this
+  // standard deviation each month (a local level, West & Harrison), from the
+  // first simulated month on. 0: no drift.
+  double monthly_drift = 0;
+  // Prior draws weighed against actuals (docs/forecasting.md, "Learning what the data can say").
+  int particles = 4000;
+
+  bool any() const { return !parameters.empty() || profile_concentration > 0 || monthly_drift > 0; }
+};
+
+}  // namespace fnesim

@@ -1,0 +1,54 @@
+#pragma once
+// Learning uncertain assumptions from actuals (docs/forecasting.md, "Learning
+// what the data can say"), and the prior-predictive check.
+//
+// Draws of the uncertain parameters and the monthly profile ("particles") are
+// weighed by the probability of the national monthly counts observed before
+// the cut-off, the national uptake integrated out (Gamma–Poisson). Parameters
+// the counts do not inform (a population eligible only after the cut-off, a
+// rush to come) keep their prior: their draws weigh the same. The profile's
+// draws come from the Dirichlet updated by the monthly counts (its conjugate
+// proposal), so that "fewer dossiers so far" can mean lower or later uptake
+// without most draws being wasted.
+#include <cstdint>
+#include <vector>
+
+#include "models/forecast_start.hpp"
+#include "sim/scenario/scenario.hpp"
+
+namespace fnesim {
+
+// Eligible arrivals observed (2021 filings, carry-over excluded) before the
+// cut-off: per month from the commitment start's month to the cut-off's.
+struct ObservedArrivals {
+  int cut_off_day = 0;                // days since the commitment start
+  std::vector<std::int64_t> monthly;  // national
+  std::vector<std::int64_t> regional;  // per region, or one national count
+  bool national_only = false;
+};
+
+// One month of the prior-predictive check: the counts the scenario's prior
+// expects (central 95 %) against those observed.
+struct PriorPredictiveMonth {
+  int month = 0;  // index from the commitment start's month
+  std::int64_t observed = 0;
+  std::int64_t low = 0, high = 0;  // 2.5 % and 97.5 % quantiles of the prior predictive
+  double expected = 0;             // its mean
+  bool cumulative = false;         // the months so far together, not one month
+  bool outside() const { return observed < low || observed > high; }
+};
+
+// Fills `start`'s particles, weights and uptake inputs. `national_cv`: of the
+// national total's uptake; `common_cv`, `regional_cv`: the uptake prior
+// (sim/forecast/uptake_posterior.hpp). False when no draw can explain the
+// counts (a month with dossiers where every draw expects none).
+bool weigh_particles(const Scenario& prior, const ObservedArrivals& observed, double national_cv,
+                     double common_cv, double regional_cv, std::uint64_t seed, ForecastStart& start);
+
+// The prior predictive of the monthly national counts before the cut-off,
+// each month and all of them together, from `draws` draws of everything
+// uncertain in the prior (uptake included).
+std::vector<PriorPredictiveMonth> prior_predictive_check(const Scenario& prior, const ObservedArrivals& observed,
+                                                         double national_cv, std::uint64_t seed, int draws);
+
+}  // namespace fnesim

@@ -1,0 +1,100 @@
+#include "sim/parameters.hpp"
+
+#include <boost/math/distributions/normal.hpp>
+#include <cmath>
+
+#include "sim/boost_random.hpp"
+#include "sim/scenario/uncertain_parameters.hpp"
+
+namespace fnesim {
+
+Eigen::MatrixXd copula_loading(const Eigen::MatrixXd& correlation) {
+  if (correlation.rows() == 0) return correlation;
+  // L = V √Λ handles semidefinite matrices too.
+  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver(correlation);
+  return solver.eigenvectors() * solver.eigenvalues().cwiseMax(0.0).cwiseSqrt().asDiagonal();
+}
+
+ParameterDraw draw_parameters(const Scenario& scenario, const Eigen::MatrixXd& loading, Engine& engine,
+                              const ProfileEvidence* evidence) {
+  ParameterDraw draw;
+  draw.values = draw_parameter_values(scenario, loading, engine);
+  if (scenario.uncertainty.profile_concentration > 0) draw.profile = draw_profile(scenario, engine, evidence);
+  return draw;
+}
+
+std::vector<double> draw_parameter_values(const Scenario& scenario, const Eigen::MatrixXd& loading,
+                                          Engine& engine) {
+  const UncertaintyModel& model = scenario.uncertainty;
+  std::vector<double> values;
+  const auto n = static_cast<Eigen::Index>(model.parameters.size());
+  if (n > 0) {
+    boost::random::normal_distribution<double> standard_normal;
+    Eigen::VectorXd scores(n);
+    for (Eigen::Index i = 0; i < n; ++i) scores[i] = standard_normal(engine);
+    const Eigen::VectorXd z = loading * scores;
+    const boost::math::normal standard;
+    for (Eigen::Index i = 0; i < n; ++i) {
+      // The upper tail through the complement keeps its precision.
+      const double u = z[i] <= 0 ? boost::math::cdf(standard, z[i]) : 1 - boost::math::cdf(standard, -z[i]);
+      const double p = std::clamp(u, 1e-15, 1 - 1e-15);
+      values.push_back(model.parameters[static_cast<std::size_t>(i)].distribution.quantile(p));
+    }
+  }
+  return values;
+}
+
+std::array<double, 12> draw_profile(const Scenario& scenario, Engine& engine, const ProfileEvidence* evidence) {
+  const UncertaintyModel& model = scenario.uncertainty;
+  {
+    // Dirichlet and Beta through independent Gamma(α, 1) draws (the Dirichlet's
+    // aggregation property: the observed months' total share is Beta, and the
+    // splits within and outside them are Dirichlet, all independent).
+    const std::array<double, 12> stated = stated_monthly_profile(scenario);
+    const double c = model.profile_concentration;
+    auto gamma = [&](double alpha) {
+      return alpha > 0 ? boost::random::gamma_distribution<double>(alpha, 1.0)(engine) : 0.0;
+    };
+    std::array<double, 12> shares{};
+    if (evidence == nullptr) {
+      double sum = 0;
+      for (std::size_t m = 0; m < 12; ++m) sum += shares[m] = gamma(c * stated[m]);
+      for (double& x : shares) x = sum > 0 ? x / sum : 0.0;
+    } else {
+      double observed_stated = 0;
+      for (std::size_t m = 0; m < 12; ++m)
+        if (evidence->observed[m]) observed_stated += stated[m];
+      const double g_in = gamma(c * observed_stated), g_out = gamma(c * (1 - observed_stated));
+      const double observed_share = g_in + g_out > 0 ? g_in / (g_in + g_out) : observed_stated;
+      double sum_in = 0, sum_out = 0;
+      for (std::size_t m = 0; m < 12; ++m) {
+        shares[m] = gamma(c * stated[m] + (evidence->observed[m] ? evidence->counts[m] : 0.0));
+        (evidence->observed[m] ? sum_in : sum_out) += shares[m];
+      }
+      for (std::size_t m = 0; m < 12; ++m) {
+        const double within = evidence->observed[m] ? sum_in : sum_out;
+        shares[m] = within > 0 ? shares[m] / within * (evidence->observed[m] ? observed_share : 1 - observed_share)
+                               : 0.0;
+      }
+    }
+    return shares;
+  }
+}
+
+void draw_drift(double monthly_drift, int first_month, Engine& engine, std::vector<double>& multipliers) {
+  boost::random::normal_distribution<double> step(-monthly_drift * monthly_drift / 2, monthly_drift);
+  double log_level = 0;
+  for (std::size_t m = 0; m < multipliers.size(); ++m) {
+    if (static_cast<int>(m) >= first_month) log_level += step(engine);
+    multipliers[m] = std::exp(log_level);
+  }
+}
+
+void apply_parameters(Scenario& scenario, const ParameterDraw& draw, const std::vector<double>& scales) {
+  const std::vector<UncertainParameter>& parameters = scenario.uncertainty.parameters;
+  for (std::size_t i = 0; i < draw.values.size(); ++i)
+    set_uncertain_parameter(scenario, parameters[i].path, draw.values[i] * (scales.empty() ? 1.0 : scales[i]));
+  if (draw.profile) set_monthly_profile(scenario, *draw.profile);
+}
+
+}  // namespace fnesim

@@ -1,0 +1,51 @@
+#pragma once
+// One replication's uncertain assumptions (models/uncertainty.hpp): the
+// parameters through their Gaussian copula, the monthly profile from its
+// Dirichlet, and the monthly drift of uptake — all on the replication's
+// `Parameters` stream, so that common random numbers still hold between
+// scenarios that differ elsewhere.
+#include <array>
+#include <optional>
+#include <vector>
+
+#include "sim/rng.hpp"
+#include "sim/scenario/scenario.hpp"
+
+namespace fnesim {
+
+struct ParameterDraw {
+  std::vector<double> values;                 // one per [uncertainty.parameters] entry, in order
+  std::optional<std::array<double, 12>> profile;  // national monthly shares, when the profile is uncertain
+};
+
+// Monthly counts observed before a forecast's cut-off, by calendar month.
+struct ProfileEvidence {
+  std::array<bool, 12> observed{};  // months wholly or partly before the cut-off
+  std::array<double, 12> counts{};
+};
+
+// Draws the parameters and the profile from their prior. With `evidence`, the
+// profile comes from the proposal of docs/forecasting.md ("Learning what the
+// data can say"): the share of the year filed in the observed months from its
+// prior Beta, the split between those months from the Dirichlet updated by
+// their counts, the split of the rest from its prior.
+ParameterDraw draw_parameters(const Scenario& scenario, const Eigen::MatrixXd& copula_loading, Engine& engine,
+                              const ProfileEvidence* evidence = nullptr);
+// The parameters alone, then the profile alone: draw_parameters is the two in turn.
+std::vector<double> draw_parameter_values(const Scenario& scenario, const Eigen::MatrixXd& copula_loading,
+                                          Engine& engine);
+std::array<double, 12> draw_profile(const Scenario& scenario, Engine& engine, const ProfileEvidence* evidence);
+
+// The drift's multiplier of uptake in each month of the window from
+// `first_month` on (1 before it): a mean-one log random walk.
+void draw_drift(double monthly_drift, int first_month, Engine& engine, std::vector<double>& multipliers);
+
+// The Gaussian copula's loading L (L Lᵀ = the parameters' correlation).
+Eigen::MatrixXd copula_loading(const Eigen::MatrixXd& correlation);
+
+// `scenario` with the draw applied; `scales` (one per parameter, or empty)
+// multiplies each drawn value (a cost learnt from actuals moves its whole
+// distribution).
+void apply_parameters(Scenario& scenario, const ParameterDraw& draw, const std::vector<double>& scales = {});
+
+}  // namespace fnesim

@@ -1,0 +1,88 @@
+// Section [events]: dated changes in demand (models/policy_event.hpp), one
+// table per event, named by the planner.
+#include <numeric>
+
+#include "sim/scenario/sections.hpp"
+
+namespace fnesim::scenario_detail {
+
+namespace {
+
+std::optional<PolicyEvent> read_event(TableReader& table, const std::string& name, ParseState& state) {
+  PolicyEvent event;
+  event.name = name;
+  bool ok = true;
+  const auto kind = table.choice("kind", policy_event_kind_keys, true);
+  const auto from = table.date("from", true);
+  ok &= kind.has_value() && from.has_value();
+  const Convention& conv = state.scenario.convention;
+  if (from && state.dates_ok && (*from < conv.commitment_start || *from > conv.commitment_end)) {
+    table.error("from", "must fall in the commitment window " + conv.commitment_start.iso() + " to " +
+                            conv.commitment_end.iso() + ", found " + from->iso());
+    ok = false;
+  }
+  if (from) event.from = *from;
+  if (!kind) {
+    table.finish();
+    return std::nullopt;
+  }
+  event.kind = static_cast<PolicyEventKind>(*kind);
+  switch (event.kind) {
+    case PolicyEventKind::NewPopulation: {
+      const auto expected = table.number("expected_dossiers", Bounds::at_least(0), true);
+      ok &= expected.has_value();
+      event.expected_dossiers = expected.value_or(0);
+      auto statuses = table.table("statuses", true);
+      if (!statuses) {
+        ok = false;
+        break;
+      }
+      double sum = 0;
+      for (int s = 0; s < status_count; ++s) {
+        const auto share = statuses->number(status_keys[static_cast<std::size_t>(s)], Bounds::unit());
+        event.statuses[static_cast<std::size_t>(s)] = share.value_or(0);
+        sum += share.value_or(0);
+      }
+      statuses->finish("status");
+      if (!(sum > 0)) {
+        table.error("statuses", "shares sum to 0: the new population would have no status");
+        ok = false;
+      } else {
+        for (double& share : event.statuses) share /= sum;
+      }
+      break;
+    }
+    case PolicyEventKind::Step: {
+      const auto factor = table.number("factor", Bounds::at_least(0), true);
+      const auto ramp = table.integer("ramp_days", 0, 366);
+      ok &= factor.has_value();
+      event.factor = factor.value_or(1);
+      event.ramp_days = static_cast<int>(ramp.value_or(0));
+      break;
+    }
+    case PolicyEventKind::Rush: {
+      const auto share = table.number("share", Bounds::at_least(0), true);
+      const auto days = table.integer("days", 1, 366);
+      ok &= share.has_value();
+      event.share = share.value_or(0);
+      event.days = static_cast<int>(days.value_or(event.days));
+      break;
+    }
+  }
+  table.finish();
+  if (!ok) return std::nullopt;
+  return event;
+}
+
+}  // namespace
+
+void parse_events(TableReader& section, ParseState& state) {
+  for (const std::string& name : section.keys_in_order()) {
+    auto table = section.table(name);
+    if (!table) continue;
+    if (auto event = read_event(*table, name, state)) state.scenario.events.push_back(std::move(*event));
+  }
+  section.finish("event");
+}
+
+}  // namespace fnesim::scenario_detail
