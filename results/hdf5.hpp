@@ -71,11 +71,14 @@ class Object {
 
   bool has_attribute(std::string_view name) const;
   void set_string_attribute(std::string_view name, std::string_view text);
+  // A one-dimensional array of strings (h5py: a numpy array of str; hdf5r: a character vector).
+  void set_string_list_attribute(std::string_view name, std::span<const std::string> texts);
   template <typename T>
   void set_attribute(std::string_view name, T value);
   template <typename T>
   void set_attribute(std::string_view name, std::span<const T> values);
   std::string string_attribute(std::string_view name) const;
+  std::vector<std::string> string_list_attribute(std::string_view name) const;  // any number of strings
   template <typename T>
   T attribute(std::string_view name) const;
   template <typename T>

@@ -55,6 +55,14 @@ void Object::set_string_attribute(std::string_view name, std::string_view text) 
   write_attribute(*this, name, type.get(), type.get(), {}, &pointer);
 }
 
+void Object::set_string_list_attribute(std::string_view name, std::span<const std::string> texts) {
+  Handle type = vlen_string_type(file_name_, path_);
+  std::vector<const char*> pointers;
+  for (const std::string& text : texts) pointers.push_back(text.c_str());
+  const char* none = "";  // the library wants a buffer even for no strings
+  write_attribute(*this, name, type.get(), type.get(), {texts.size()}, pointers.empty() ? &none : pointers.data());
+}
+
 template <typename T>
 void Object::set_attribute(std::string_view name, T value) {
   write_attribute(*this, name, Traits<T>::file(), Traits<T>::memory(), {}, &value);
@@ -65,18 +73,22 @@ void Object::set_attribute(std::string_view name, std::span<const T> values) {
   write_attribute(*this, name, Traits<T>::file(), Traits<T>::memory(), {values.size()}, values.data());
 }
 
-std::string Object::string_attribute(std::string_view name) const {
+std::vector<std::string> Object::string_list_attribute(std::string_view name) const {
   Handle attribute = open_attribute(*this, name);
   Handle type(H5Aget_type(attribute.get()), H5Tclose);
   Handle space(H5Aget_space(attribute.get()), H5Sclose);
   if (!type.valid() || !space.valid()) fail("cannot read attribute " + std::string(name));
   const std::size_t count = product(space_shape(space.get(), file_name_, path_));
-  if (count != 1) fail("attribute " + std::string(name) + " is not a single string");
-  auto values = read_string_values(
+  return read_string_values(
       type.get(), space.get(), count,
       [&](hid_t memory, void* buffer) { return H5Aread(attribute.get(), memory, buffer); }, file_name_,
       path_ + " attribute " + std::string(name));
-  return values.front();
+}
+
+std::string Object::string_attribute(std::string_view name) const {
+  std::vector<std::string> values = string_list_attribute(name);
+  if (values.size() != 1) fail("attribute " + std::string(name) + " is not a single string");
+  return std::move(values.front());
 }
 
 template <typename T>

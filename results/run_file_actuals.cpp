@@ -12,10 +12,10 @@ namespace {
 
 namespace layout = run_layout;
 
-// The multipliers on the scenario's expected arrivals have no unit.
-constexpr std::string_view factor = "factor";
-// A parameter's value is in the unit of its scenario key (EUR, trainees).
-constexpr std::string_view scenario_units = "unit of the scenario key";
+// The multipliers on the scenario's expected arrivals have no unit; a
+// parameter's value is in the unit of its scenario key (EUR, trainees).
+constexpr std::string_view factor = layout::factor;
+constexpr std::string_view scenario_units = layout::scenario_units;
 
 hdf5::Meta meta(std::string_view units, std::string_view description, std::string_view dimensions = {}) {
   return {std::string(units), std::string(description), std::string(dimensions)};
@@ -23,7 +23,8 @@ hdf5::Meta meta(std::string_view units, std::string_view description, std::strin
 
 }  // namespace
 
-void write_actuals_group(hdf5::File& file, const ActualsReport& report, std::string_view actuals_sha256) {
+void write_actuals_group(hdf5::File& file, const ActualsReport& report, std::string_view actuals_sha256,
+                         Date commitment_start) {
   hdf5::Group group = file.create_group(
       "actuals", "The forecast started from actuals at a cut-off: what was observed and what was learnt");
   group.set_string_attribute("as_of", report.as_of.iso());
@@ -34,6 +35,8 @@ void write_actuals_group(hdf5::File& file, const ActualsReport& report, std::str
   group.set_attribute<std::int32_t>("national", report.national ? 1 : 0);
   group.set_attribute<std::int64_t>("rows", report.rows);
   group.set_attribute<std::int64_t>("rows_after_cut_off", report.rows_after_cut_off);
+  group.set_attribute<std::int32_t>("particles", report.particles);  // format 1.2
+  group.set_attribute<double>("effective_particles", report.effective_particles);
 
   std::vector<std::int64_t> dossiers, trainees, committed, carryover;
   std::vector<double> expected, prior_mean, prior_cv, shape, rate, mean, q05, q95;
@@ -131,6 +134,46 @@ void write_actuals_group(hdf5::File& file, const ActualsReport& report, std::str
                                    meta(layout::count, "1 when the run used a learnt value", "parameter"));
     parameters.write_strings("note", notes,
                              meta(layout::text, "How it was estimated, or why it was kept", "parameter"));
+  }
+  {
+    hdf5::Group check = group.create_group(
+        "prior_predictive",
+        "The national monthly counts of eligible arrivals observed before the cut-off against the scenario's prior "
+        "predictive, month by month then all months together (format 1.2)");
+    std::vector<std::string> months;
+    std::vector<std::int64_t> observed, low, high;
+    std::vector<double> expected;
+    std::vector<std::int32_t> cumulative, outside;
+    for (const PriorPredictiveMonth& m : report.prior_predictive) {
+      months.push_back(add_months(commitment_start, m.month).year_month());
+      observed.push_back(m.observed);
+      low.push_back(m.low);
+      high.push_back(m.high);
+      expected.push_back(m.expected);
+      cumulative.push_back(m.cumulative ? 1 : 0);
+      outside.push_back(m.outside() ? 1 : 0);
+    }
+    const std::vector<hsize_t> rows{report.prior_predictive.size()};
+    const auto dims = "row";
+    check.write_strings(
+        "month", months,
+        meta(layout::label, "Calendar month, YYYY-MM; for the cumulative row, the last month it adds up", dims));
+    check.write<std::int64_t>(
+        "observed", observed, rows,
+        meta(layout::count, "Eligible dossiers observed (2021 filings, carry-over excluded) before the cut-off",
+             dims));
+    check.write<std::int64_t>("low", low, rows,
+                              meta(layout::count, "2.5 % quantile of the prior predictive", dims));
+    check.write<std::int64_t>("high", high, rows,
+                              meta(layout::count, "97.5 % quantile of the prior predictive", dims));
+    check.write<double>("expected", expected, rows, meta(layout::count, "Mean of the prior predictive", dims));
+    check.write<std::int32_t>(
+        "cumulative", cumulative, rows,
+        meta(layout::count, "1 for the row of every month before the cut-off together, 0 for one month", dims));
+    check.write<std::int32_t>(
+        "outside", outside, rows,
+        meta(layout::count,
+             "1 when the observed count lies outside [low, high]: the scenario probably misstates it", dims));
   }
 }
 

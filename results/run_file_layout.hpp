@@ -22,6 +22,14 @@ inline constexpr std::string_view days = "days since commitment start";
 inline constexpr std::string_view percent = "percent";
 inline constexpr std::string_view label = "label";
 inline constexpr std::string_view text = "text";
+// Since format 1.2 (some already in /actuals in 1.1): multipliers without
+// unit, shares of a whole, squared euros, correlations, and a drawn
+// parameter's value (in the unit of its scenario key: EUR, dossiers, a share).
+inline constexpr std::string_view factor = "factor";
+inline constexpr std::string_view share = "share";
+inline constexpr std::string_view eur_squared = "EUR^2";
+inline constexpr std::string_view correlation = "correlation";
+inline constexpr std::string_view scenario_units = "unit of the scenario key";
 
 // /replications/<name>: replication × region, int64.
 struct RegionField {
@@ -105,6 +113,15 @@ consteval const NationalField& national_field(std::string_view name) {
 }
 inline constexpr std::string_view additional_needed_day_description =
     "First day the national pool falls short; -1 when it never does within the commitment window";
+
+// Format 1.2: what was drawn for each replication's assumptions (sim/outcome.hpp).
+inline constexpr std::string_view uptake_description =
+    "Multiplier of the region's expected arrivals drawn for the replication (national x regional factors, or "
+    "the uptake learnt from actuals) (format 1.2)";
+inline constexpr std::string_view dossier_variance_description =
+    "Sum over the replication's simulated dossiers (training, diagnostics, carry-over; not those observed) of "
+    "their envelope share squared: given the replication's drawn assumptions, an unbiased estimate of the "
+    "variance the dossiers' own randomness adds to national demand (format 1.2)";
 
 // /summary/regions and /summary/national: each estimate is four datasets,
 // <base>_mean, _se, _ci_low, _ci_high, with "_eur" appended for amounts.

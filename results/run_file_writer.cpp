@@ -6,7 +6,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
@@ -42,6 +44,59 @@ std::vector<std::string> month_labels(const Simulator& simulator) {
   std::vector<std::string> labels;
   for (int m = 0; m < simulator.month_count(); ++m) labels.push_back(simulator.month_start(m).year_month());
   return labels;
+}
+
+// The shortest text that reads back as the same double ("700", "0.15", "inf").
+std::string number_text(double x) {
+  if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
+  char buffer[32];
+  const auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, x);
+  return error == std::errc() ? std::string(buffer, end) : std::string("nan");
+}
+
+// A parameter's distribution with the scenario's own keys: "lognormal(mean=700, cv=1)".
+std::string describe_distribution(const Distribution& d) {
+  std::string text(distribution_keys[static_cast<std::size_t>(d.kind)]);
+  auto arguments = [&](std::initializer_list<std::pair<const char*, double>> named) {
+    text += '(';
+    const char* separator = "";
+    for (const auto& [name, value] : named) {
+      text += separator;
+      text += name;
+      text += '=';
+      text += number_text(value);
+      separator = ", ";
+    }
+    text += ')';
+  };
+  auto list = [](const std::vector<double>& values) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < values.size(); ++i) out += (i ? ", " : "") + number_text(values[i]);
+    return out + "]";
+  };
+  switch (d.kind) {
+    case DistributionKind::Normal:
+      arguments({{"mean", d.a}, {"sd", d.b}});
+      break;
+    case DistributionKind::LogNormal:
+    case DistributionKind::Gamma:
+      arguments({{"mean", d.a}, {"cv", d.b}});
+      break;
+    case DistributionKind::Beta:
+      arguments({{"alpha", d.a}, {"beta", d.b}});
+      break;
+    case DistributionKind::Uniform:
+      arguments({{"min", d.a}, {"max", d.b}});
+      break;
+    case DistributionKind::Triangular:
+    case DistributionKind::Pert:
+      arguments({{"min", d.a}, {"mode", d.b}, {"max", d.c}});
+      break;
+    case DistributionKind::Discrete:
+      text += "(values=" + list(d.values) + ", weights=" + list(d.weights) + ")";
+      break;
+  }
+  return text;
 }
 
 // Renames without replacing an existing file unless asked to: the target was
@@ -120,7 +175,8 @@ void RunFileWriter::Impl::create() {
         "fees_cents", fees, shape,
         meta(layout::cents, "Management fees withheld from the region (0 in national mode)", "region"));
   }
-  if (options.actuals) write_actuals_group(file, *options.actuals, options.actuals_sha256);
+  if (options.actuals)
+    write_actuals_group(file, *options.actuals, options.actuals_sha256, conv.commitment_start);
 
   const hsize_t chunk = static_cast<hsize_t>(options.chunk_replications);
   const std::vector<hsize_t> per_region{static_cast<hsize_t>(regions)};
@@ -133,6 +189,8 @@ void RunFileWriter::Impl::create() {
       region_datasets.push_back(group.create_extendible<std::int64_t>(
           field.name, per_region, chunk, replication_deflate_level,
           meta(field.units, field.description, "replication × region")));
+    uptake = group.create_extendible<double>("uptake", per_region, chunk, replication_deflate_level,
+                                             meta(layout::factor, layout::uptake_description, "replication × region"));
     hdf5::Group national = group.create_group("national", "Per replication, all regions together");
     for (const layout::NationalField& field : layout::national_fields)
       national_datasets.push_back(
@@ -141,7 +199,11 @@ void RunFileWriter::Impl::create() {
     additional_needed_day = national.create_extendible<std::int32_t>(
         "additional_needed_day", {}, chunk, replication_deflate_level,
         meta(layout::days, layout::additional_needed_day_description, "replication"));
+    dossier_variance = national.create_extendible<double>(
+        "dossier_variance_eur2", {}, chunk, replication_deflate_level,
+        meta(layout::eur_squared, layout::dossier_variance_description, "replication"));
   }
+  if (scenario.uncertainty.any() || !scenario.events.empty()) create_uncertainty(chunk);
   if (options.trajectories) {
     hdf5::Group group = file.create_group("trajectories", "Monthly amounts of every replication");
     group.write_strings("month", month_labels(*simulator),
@@ -190,8 +252,153 @@ void RunFileWriter::Impl::create() {
     commitments_buffer.reserve(rows * static_cast<std::size_t>(regions * months));
     payments_buffer.reserve(rows * static_cast<std::size_t>(regions * months));
   }
+  uptake_buffer.reserve(rows * static_cast<std::size_t>(regions));
+  dossier_variance_buffer.reserve(rows);
+  parameters_buffer.reserve(rows * parameter_count);
+  if (profile) profile_buffer.reserve(rows * 12);
+  if (drift) drift_buffer.reserve(rows * static_cast<std::size_t>(months));
+  if (particles) particle_buffer.reserve(rows);
   committed_by_cell_sum.assign(static_cast<std::size_t>(regions * mix_cell_count), 0);
   trainees_by_cell_sum.assign(static_cast<std::size_t>(regions * mix_cell_count), 0);
+}
+
+void RunFileWriter::Impl::create_uncertainty(hsize_t chunk) {
+  const Scenario& scenario = simulator->scenario();
+  const UncertaintyModel& model = scenario.uncertainty;
+  const ForecastStart* start = scenario.forecast_start ? &*scenario.forecast_start : nullptr;
+  uncertainty = true;
+  parameter_count = model.parameters.size();
+  profile = model.profile_concentration > 0;
+  drift = model.monthly_drift > 0;
+  particles = start != nullptr && !start->particles.empty();
+
+  hdf5::Group group = file.create_group(
+      "uncertainty",
+      "What was drawn for each replication's uncertain assumptions (the scenario's [uncertainty] and [events]), "
+      "one row per replication in index order (format 1.2)");
+  group.set_attribute<double>("profile_concentration", model.profile_concentration);
+  group.set_attribute<double>("monthly_drift", model.monthly_drift);
+  std::vector<std::string> event_names, event_kinds, event_from;
+  for (const PolicyEvent& e : scenario.events) {
+    event_names.push_back(e.name);
+    event_kinds.push_back(std::string(policy_event_kind_keys[static_cast<std::size_t>(e.kind)]));
+    event_from.push_back(e.from.iso());
+  }
+  group.set_string_list_attribute("event_names", event_names);
+  group.set_string_list_attribute("event_kinds", event_kinds);
+  group.set_string_list_attribute("event_from", event_from);
+
+  const auto P = static_cast<hsize_t>(parameter_count);
+  if (parameter_count > 0) {
+    std::vector<std::string> paths, distributions;
+    std::vector<double> lowest, highest, correlation(parameter_count * parameter_count, 0.0);
+    const auto n = static_cast<Eigen::Index>(parameter_count);
+    const bool declared = model.correlation.rows() == n && model.correlation.cols() == n;
+    for (std::size_t i = 0; i < parameter_count; ++i) {
+      const UncertainParameter& p = model.parameters[i];
+      paths.push_back(p.path);
+      distributions.push_back(describe_distribution(p.distribution));
+      lowest.push_back(p.distribution.lowest());
+      highest.push_back(p.distribution.highest());
+      for (std::size_t j = 0; j < parameter_count; ++j)
+        correlation[i * parameter_count + j] =
+            declared ? model.correlation(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j))
+                     : (i == j ? 1.0 : 0.0);
+    }
+    const auto dims = "parameter";
+    group.write_strings("parameter_paths", paths,
+                        meta(layout::label, "The scenario key each column of `parameters` replaces", dims));
+    group.write_strings(
+        "parameter_distributions", distributions,
+        meta(layout::text,
+             "Its distribution as the scenario declares it, with the scenario's keys, e.g. "
+             "lognormal(mean=700, cv=1); a normal is truncated at 5 sd either side",
+             dims));
+    group.write<double>("parameter_lowest", lowest, {P},
+                        meta(layout::scenario_units, "Lowest value its distribution can give", dims));
+    group.write<double>("parameter_highest", highest, {P},
+                        meta(layout::scenario_units, "Highest value its distribution can give; inf when unbounded",
+                             dims));
+    group.write<double>(
+        "parameter_correlation", correlation, {P, P},
+        meta(layout::correlation,
+             "Correlation of the parameters' normal scores (their Gaussian copula); the identity when none is "
+             "declared",
+             "parameter × parameter"));
+    if (start != nullptr && start->parameter_scales.size() == parameter_count)
+      group.write<double>(
+          "parameter_scales", start->parameter_scales, {P},
+          meta(layout::factor,
+               "Forecast from actuals: the factor each drawn value was multiplied by before use (a parameter the "
+               "actuals updated, a cost, moves its whole distribution; 1 otherwise)",
+               dims));
+    parameters = group.create_extendible<double>(
+        "parameters", {P}, chunk, replication_deflate_level,
+        meta(layout::scenario_units,
+             "Value drawn for each uncertain parameter, in the column order of parameter_paths (attribute "
+             "`columns`); in a forecast from actuals, the particle's prior draw, before parameter_scales",
+             "replication × parameter"));
+    parameters.set_string_list_attribute("columns", paths);
+  }
+  if (profile) {
+    const int year = scenario.convention.commitment_start.year();
+    std::vector<std::string> labels;
+    for (int m = 1; m <= 12; ++m) labels.push_back(Date::from_ymd(year, m, 1).year_month());
+    group.write_strings("profile_month", labels,
+                        meta(layout::label,
+                             "Calendar month of each column of `profile`, January first (the scenario's "
+                             "monthly_profile), YYYY-MM",
+                             "calendar month"));
+    profile_shares = group.create_extendible<double>(
+        "profile", {12}, chunk, replication_deflate_level,
+        meta(layout::share,
+             "National monthly profile drawn for the replication: the share of the year's arrivals filed in each "
+             "calendar month, summing to 1 (a Dirichlet around the stated profile; in a forecast, the particle's)",
+             "replication × calendar month"));
+  }
+  if (drift)
+    drift_factors = group.create_extendible<double>(
+        "drift", {static_cast<hsize_t>(months)}, chunk, replication_deflate_level,
+        meta(layout::factor,
+             "Multiplier of uptake in each month of /summary/month: a mean-one log random walk from the month of "
+             "the first simulated day on, 1 before it",
+             "replication × month"));
+  if (particles) {
+    const std::vector<double>& cumulative = start->particle_cumulative_weight;
+    std::vector<double> weights;
+    for (std::size_t k = 0; k < cumulative.size(); ++k) weights.push_back(cumulative[k] - (k ? cumulative[k - 1] : 0.0));
+    group.write<double>(
+        "particle_weight", weights, {static_cast<hsize_t>(weights.size())},
+        meta(layout::probability,
+             "Normalised weight of each prior draw of the parameters and profile (a particle) given the counts "
+             "observed before the cut-off",
+             "particle"));
+    particle = group.create_extendible<std::int64_t>(
+        "particle", {}, chunk, replication_deflate_level,
+        meta(layout::label,
+             "Index (into particle_weight) of the particle the replication picked by weight: its parameters and "
+             "profile rows are that particle's",
+             "replication"));
+  }
+}
+
+void RunFileWriter::Impl::append_draws(const ReplicationOutcome& outcome) {
+  auto refuse = [&](const std::string& what) {
+    throw OutputError(target.string() + ": a replication's " + what);
+  };
+  if (outcome.uptake.size() != static_cast<std::size_t>(regions)) refuse("uptake factors are not one per region");
+  if (outcome.parameter_values.size() != parameter_count)
+    refuse("drawn parameters are not one per [uncertainty.parameters] entry");
+  if (profile && outcome.profile.size() != 12) refuse("monthly profile has not 12 shares");
+  if (drift && outcome.drift.size() != static_cast<std::size_t>(months)) refuse("drift is not one per month");
+  if (particles && outcome.particle < 0) refuse("particle is missing");
+  uptake_buffer.insert(uptake_buffer.end(), outcome.uptake.begin(), outcome.uptake.end());
+  dossier_variance_buffer.push_back(outcome.dossier_variance_eur2);
+  parameters_buffer.insert(parameters_buffer.end(), outcome.parameter_values.begin(),
+                           outcome.parameter_values.end());
+  if (profile) profile_buffer.insert(profile_buffer.end(), outcome.profile.begin(), outcome.profile.end());
+  if (drift) drift_buffer.insert(drift_buffer.end(), outcome.drift.begin(), outcome.drift.end());
+  if (particles) particle_buffer.push_back(outcome.particle);
 }
 
 void RunFileWriter::Impl::append(std::int64_t replication, const ReplicationOutcome& outcome) {
@@ -200,6 +407,7 @@ void RunFileWriter::Impl::append(std::int64_t replication, const ReplicationOutc
                       " arrived out of order (expected " + std::to_string(written + buffered) + ")");
   if (outcome.region_count != regions || outcome.month_count != months)
     throw OutputError(target.string() + ": a replication does not have the scenario's regions and months");
+  append_draws(outcome);
   for (int r = 0; r < regions; ++r) {
     const RegionOutcome& ro = outcome.regions[static_cast<std::size_t>(r)];
     exhaustion_buffer.push_back(ro.exhaustion_day);
@@ -244,6 +452,26 @@ void RunFileWriter::Impl::flush() {
   }
   additional_needed_day.append_rows<std::int32_t>(additional_day_buffer, rows);
   additional_day_buffer.clear();
+  uptake.append_rows<double>(uptake_buffer, rows);
+  uptake_buffer.clear();
+  dossier_variance.append_rows<double>(dossier_variance_buffer, rows);
+  dossier_variance_buffer.clear();
+  if (parameter_count > 0) {
+    parameters.append_rows<double>(parameters_buffer, rows);
+    parameters_buffer.clear();
+  }
+  if (profile) {
+    profile_shares.append_rows<double>(profile_buffer, rows);
+    profile_buffer.clear();
+  }
+  if (drift) {
+    drift_factors.append_rows<double>(drift_buffer, rows);
+    drift_buffer.clear();
+  }
+  if (particles) {
+    particle.append_rows<std::int64_t>(particle_buffer, rows);
+    particle_buffer.clear();
+  }
   if (options.trajectories) {
     monthly_commitments.append_rows<std::int64_t>(commitments_buffer, rows);
     monthly_payments.append_rows<std::int64_t>(payments_buffer, rows);
@@ -279,6 +507,12 @@ void RunFileWriter::Impl::close_all() {
   for (hdf5::Dataset& d : region_datasets) d.close();
   for (hdf5::Dataset& d : national_datasets) d.close();
   additional_needed_day.close();
+  uptake.close();
+  dossier_variance.close();
+  if (parameter_count > 0) parameters.close();
+  if (profile) profile_shares.close();
+  if (drift) drift_factors.close();
+  if (particles) particle.close();
   if (options.trajectories) {
     monthly_commitments.close();
     monthly_payments.close();
@@ -294,6 +528,8 @@ void RunFileWriter::Impl::discard() noexcept {
   national_datasets.clear();
   exhaustion_day = {};
   additional_needed_day = {};
+  for (hdf5::Dataset* d : {&uptake, &dossier_variance, &parameters, &profile_shares, &drift_factors, &particle})
+    *d = {};
   monthly_commitments = {};
   monthly_payments = {};
   for (hdf5::Dataset* d : {&move_replication, &move_day, &move_from, &move_to, &move_amount}) *d = {};

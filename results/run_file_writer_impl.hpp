@@ -39,6 +39,16 @@ struct RunFileWriter::Impl {
   bool steering = false;
   hdf5::Dataset move_replication, move_day, move_from, move_to, move_amount;
 
+  // Format 1.2: what was drawn for each replication's assumptions.
+  // /replications/uptake and /replications/national/dossier_variance_eur2, always;
+  // /uncertainty with [uncertainty] or [events], its datasets as the scenario draws them.
+  hdf5::Dataset uptake, dossier_variance;
+  bool uncertainty = false;
+  std::size_t parameter_count = 0;       // /uncertainty/parameters columns (0: no such dataset)
+  bool profile = false, drift = false;   // /uncertainty/profile, /uncertainty/drift
+  bool particles = false;                // /uncertainty/particle: a forecast weighing particles
+  hdf5::Dataset parameters, profile_shares, drift_factors, particle;
+
   // One chunk of replications, row-major (replication × region [× month]).
   std::vector<std::vector<std::int64_t>> region_buffers;
   std::vector<std::int32_t> exhaustion_buffer;
@@ -47,6 +57,8 @@ struct RunFileWriter::Impl {
   std::vector<std::int64_t> commitments_buffer, payments_buffer;
   std::vector<std::int64_t> move_replication_buffer, move_amount_buffer;
   std::vector<std::int32_t> move_day_buffer, move_from_buffer, move_to_buffer;
+  std::vector<double> uptake_buffer, dossier_variance_buffer, parameters_buffer, profile_buffer, drift_buffer;
+  std::vector<std::int64_t> particle_buffer;
   std::int64_t buffered = 0, written = 0;
 
   // Exact integer sums over replications for the breakdown means: a region's
@@ -54,6 +66,8 @@ struct RunFileWriter::Impl {
   std::vector<__int128> committed_by_cell_sum, trainees_by_cell_sum;
 
   void create();
+  void create_uncertainty(hsize_t chunk);
+  void append_draws(const ReplicationOutcome& outcome);
   void append(std::int64_t replication, const ReplicationOutcome& outcome);
   void flush();
   void write_breakdowns();

@@ -1,6 +1,7 @@
 #include "results/run_summary.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include "results/format.hpp"
@@ -93,6 +94,44 @@ RunSummary summarise(const Simulator& simulator, const RunStatistics& stats, std
     st.complementary_received_eur = estimate(ns.complementary_received, level, eur);
     st.p_complementary_received = estimate(ns.complementary_is_received, level);
   }
+  // Year-end national demand and where its spread comes from.
+  const SpreadSamples& spread = stats.national().spread;
+  std::vector<double> demand = spread.demand_eur;
+  std::sort(demand.begin(), demand.end());
+  for (int p : amount_percentiles)
+    if (!demand.empty())
+      s.national.demand_quantile_eur[p] =
+          demand[std::min(demand.size(), std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(
+                                                            p / 100.0 * static_cast<double>(demand.size()))))) -
+                 1];  // inverted empirical CDF
+  const std::size_t count = spread.demand_eur.size();
+  if (count > 1) {
+    double mean = 0;
+    for (double d : spread.demand_eur) mean += d;
+    mean /= static_cast<double>(count);
+    double variance = 0;
+    for (double d : spread.demand_eur) variance += (d - mean) * (d - mean);
+    variance /= static_cast<double>(count - 1);
+    SpreadSummary& out = s.national.spread;
+    out.demand_sd_eur = std::sqrt(variance);
+    out.dossiers_share = variance > 0 ? std::min(1.0, spread.dossier_variance_eur2.mean() / variance) : 0.0;
+    const std::size_t k = spread.names.size();
+    for (std::size_t a = 0; a < k; ++a) {
+      double x_mean = 0;
+      for (std::size_t i = 0; i < count; ++i) x_mean += spread.values[i * k + a];
+      x_mean /= static_cast<double>(count);
+      double sxy = 0, sxx = 0;
+      for (std::size_t i = 0; i < count; ++i) {
+        const double dx = spread.values[i * k + a] - x_mean;
+        sxy += dx * (spread.demand_eur[i] - mean);
+        sxx += dx * dx;
+      }
+      const double r2 = sxx > 0 && variance > 0 ? sxy * sxy / (sxx * variance * static_cast<double>(count - 1)) : 0.0;
+      out.assumptions.push_back({spread.names[a], r2});
+    }
+    std::stable_sort(out.assumptions.begin(), out.assumptions.end(),
+                     [](const SpreadSource& x, const SpreadSource& y) { return x.r_squared > y.r_squared; });
+  }
   return s;
 }
 
@@ -113,6 +152,45 @@ std::string steering_lines(const RunSummary& s) {
   out += " (received with probability ";
   out += format_probability(st.p_complementary_received.mean, st.p_complementary_received.standard_error);
   out += ").\n";
+  return out;
+}
+
+}  // namespace
+
+namespace {
+
+std::string spread_name(const std::string& name) {
+  if (name == "uptake") return "uptake level";
+  if (name == "timing") return "timing (share of the year's demand still to come)";
+  if (name == "drift") return "drift of uptake";
+  return name;
+}
+
+std::string percent(double share) {
+  char text[16];
+  std::snprintf(text, sizeof text, "%.0f %%", 100 * share);
+  return text;
+}
+
+// Year-end national demand, and where its spread comes from.
+std::string spread_lines(const RunSummary& s) {
+  const NationalSummary& n = s.national;
+  if (n.demand_quantile_eur.empty()) return "";
+  const auto q = [&](int p) { return format_meur(n.demand_quantile_eur.at(p)); };
+  std::string out = "National demand at year end (the envelope's share of every eligible dossier filed): median ";
+  out += q(50) + ", 50 %: " + q(25) + " – " + q(75) + ", 90 %: " + q(5) + " – " + q(95) + ".\n";
+  const SpreadSummary& spread = n.spread;
+  if (spread.demand_sd_eur <= 0) return out;
+  out += "  Where its spread comes from (sd " + format_meur(spread.demand_sd_eur) + "): the assumptions drawn " +
+         percent(1 - spread.dossiers_share) + ", the dossiers' own randomness " + percent(spread.dossiers_share) +
+         ".\n  Each assumption alone explains (r²): ";
+  bool first = true;
+  for (const SpreadSource& a : spread.assumptions) {
+    if (!first) out += ", ";
+    first = false;
+    out += spread_name(a.name) + " " + percent(a.r_squared);
+  }
+  out += ".\n";
   return out;
 }
 
@@ -184,7 +262,8 @@ std::string render_summary_table(const RunSummary& s, const RunTiming& timing) {
       first = false;
     }
     out += " of simulated years.\n";
-  }
+  }  out += spread_lines(s);
+
   char precision[256];
   std::snprintf(
       precision, sizeof precision,
@@ -271,6 +350,24 @@ std::string summary_json(const RunSummary& s) {
     j.key(name);
     day(n.additional_needed_day.at(p));
   }
+  for (const auto& [p, value] : n.demand_quantile_eur) {
+    char name[32];
+    std::snprintf(name, sizeof name, "demand_q%02d_eur", p);
+    j.field(name, value);
+  }
+  j.key("spread").begin_object();
+  j.field("demand_sd_eur", n.spread.demand_sd_eur);
+  j.field("dossiers_share", n.spread.dossiers_share);
+  j.field("assumptions_share", 1 - n.spread.dossiers_share);
+  j.key("assumptions").begin_array();
+  for (const SpreadSource& a : n.spread.assumptions) {
+    j.begin_object();
+    j.field("name", a.name);
+    j.field("r_squared", a.r_squared);
+    j.end_object();
+  }
+  j.end_array();
+  j.end_object();
   j.end_object();
   if (s.steering) {
     const SteeringSummary& st = *s.steering;

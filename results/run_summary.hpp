@@ -29,6 +29,23 @@ struct RegionSummary {
   std::vector<double> p_exhausted_by_month_end;  // per trajectory month
 };
 
+// Where the spread of national demand comes from: the variance split between
+// the assumptions drawn per replication (uptake, timing, drift, the uncertain
+// parameters and events) and the randomness of the dossiers given them — the
+// law of total variance, the second part estimated without bias by each
+// replication's Σ amount² (sim/outcome.hpp) — and how much of the variance
+// each assumption explains alone (its squared correlation with demand: a
+// first-order share; interactions are in none of them).
+struct SpreadSource {
+  std::string name;  // "uptake", "timing", "drift" or a parameter's key path
+  double r_squared = 0;
+};
+struct SpreadSummary {
+  double demand_sd_eur = 0;
+  double dossiers_share = 0;  // of the variance; the assumptions have the rest
+  std::vector<SpreadSource> assumptions;  // largest first
+};
+
 struct NationalSummary {
   Cents envelope = 0, available = 0, fees = 0;
   MeanEstimate committed_eur, released_eur, paid_eur, unmet_eur, demand_eur;
@@ -36,6 +53,8 @@ struct NationalSummary {
   MeanEstimate additional_needed_eur;
   std::map<int, Cents> additional_needed_quantile;  // percentile → cents
   std::map<int, std::optional<std::int32_t>> additional_needed_day;
+  std::map<int, double> demand_quantile_eur;  // percentile → EUR, year-end national demand
+  SpreadSummary spread;
 };
 
 // What the steering committee did inside the replications (scenarios with a

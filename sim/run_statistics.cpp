@@ -1,5 +1,7 @@
 #include "sim/run_statistics.hpp"
 
+#include <algorithm>
+
 #include <unistd.h>
 
 #include <cerrno>
@@ -108,6 +110,12 @@ RunStatistics::RunStatistics(const Simulator& simulator) : simulator_(&simulator
   regions_.resize(static_cast<std::size_t>(simulator.region_count()));
   for (RegionStatistics& rs : regions_) rs.exhaustion_day = DayHistogram(simulator.window_days());
   national_.additional_needed_day = DayHistogram(simulator.window_days());
+  const Scenario& scenario = simulator.scenario();
+  SpreadSamples& spread = national_.spread;
+  spread.names.push_back("uptake");
+  if (scenario.uncertainty.profile_concentration > 0) spread.names.push_back("timing");
+  if (scenario.uncertainty.monthly_drift > 0) spread.names.push_back("drift");
+  for (const UncertainParameter& p : scenario.uncertainty.parameters) spread.names.push_back(p.path);
 }
 
 void RunStatistics::consume(std::int64_t, const ReplicationOutcome& out) {
@@ -151,6 +159,33 @@ void RunStatistics::consume(std::int64_t, const ReplicationOutcome& out) {
   national_.reserve_handed_out.add(static_cast<double>(from_reserve));
   national_.complementary_received.add(static_cast<double>(no.complementary_received));
   national_.complementary_is_received.add(no.complementary_received > 0 ? 1.0 : 0.0);
+
+  // The assumptions as the spread summary reads them: the uptake level (the
+  // regions' mean multiplier), the share of the year's profile still to come,
+  // the mean drift over the months simulated, and each parameter.
+  SpreadSamples& spread = national_.spread;
+  const Plan& plan = simulator_->plan();
+  const int first_month = plan.month_of_day[static_cast<std::size_t>(plan.first_simulated_day)];
+  const int last_month = plan.month_of_day[static_cast<std::size_t>(plan.window_days - 1)];
+  double uptake = 0;
+  for (double u : out.uptake) uptake += u;
+  spread.values.push_back(out.uptake.empty() ? 1.0 : uptake / static_cast<double>(out.uptake.size()));
+  if (!out.profile.empty()) {
+    double to_come = 0;
+    for (int m = first_month; m <= last_month; ++m)
+      to_come += out.profile[static_cast<std::size_t>(
+          plan.calendar_month_of_day[static_cast<std::size_t>(days_between(
+              simulator_->scenario().convention.commitment_start, simulator_->month_start(m)))])];
+    spread.values.push_back(to_come);
+  }
+  if (!out.drift.empty()) {
+    double drift = 0;
+    for (int m = first_month; m <= last_month; ++m) drift += out.drift[static_cast<std::size_t>(m)];
+    spread.values.push_back(drift / (last_month - first_month + 1));
+  }
+  spread.values.insert(spread.values.end(), out.parameter_values.begin(), out.parameter_values.end());
+  spread.demand_eur.push_back(static_cast<double>(no.demand) / cents_per_euro);
+  spread.dossier_variance_eur2.add(out.dossier_variance_eur2);
 }
 
 double RunStatistics::p_exhausted_by_month_end(int region, int month) const {

@@ -59,6 +59,15 @@ struct RegionStatistics {
   Moments received, given;     // steering
 };
 
+// What the spread of national demand comes from (results/run_summary.hpp,
+// SpreadSummary): per replication, its demand and each assumption drawn.
+struct SpreadSamples {
+  std::vector<std::string> names;  // the assumptions, in column order
+  std::vector<double> values;      // replication × assumption
+  std::vector<double> demand_eur;  // national demand, per replication
+  Moments dossier_variance_eur2;   // the dossiers' own share of the variance, per replication
+};
+
 struct NationalStatistics {
   Moments committed, released, paid, unmet, demand, additional_needed;
   Moments additional_is_needed;  // 0/1: its mean is P(additional allocation needed)
@@ -67,6 +76,7 @@ struct NationalStatistics {
   // Steering: money moved between regions, handed out from the reserve, and
   // the complementary allocation (with 0/1 for whether one arrived).
   Moments moved_between_regions, reserve_handed_out, complementary_received, complementary_is_received;
+  SpreadSamples spread;
 };
 
 class RunStatistics : public ReplicationSink {
