@@ -46,11 +46,12 @@ ScoredForecast score(const std::vector<Cents>& sorted_forecast, Cents outcome, C
   const std::span<const Cents> sorted(sorted_forecast);
   ScoredForecast f;
   f.outcome = outcome;
-  f.q05 = quantile_inverted_cdf(sorted, 5);
-  f.q25 = quantile_inverted_cdf(sorted, 25);
+  const CentralInterval fifty = central_interval(sorted, 50), ninety = central_interval(sorted, 90);
+  f.q05 = ninety.low;
+  f.q25 = fifty.low;
   f.q50 = quantile_inverted_cdf(sorted, 50);
-  f.q75 = quantile_inverted_cdf(sorted, 75);
-  f.q95 = quantile_inverted_cdf(sorted, 95);
+  f.q75 = fifty.high;
+  f.q95 = ninety.high;
   f.crps = crps_of_sample(sorted, outcome);
   f.naive = naive;
   return f;
