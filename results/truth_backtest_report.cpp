@@ -199,8 +199,8 @@ std::string truth_backtest_json(const TruthBacktestResult& result, const Scenari
   json.field("scenario", forecaster.name);
   json.field("truths", static_cast<std::int64_t>(result.years.size()));
   json.field("replications", result.replications);
-  json.field("seed", static_cast<std::int64_t>(result.seed));
-  json.field("truth_seed", static_cast<std::int64_t>(result.truth_seed));
+  json.field("seed", result.seed);
+  json.field("truth_seed", result.truth_seed);
   json.key("family").begin_array();
   for (int m = 0; m < static_cast<int>(family.size()); ++m) {
     const MemberDemand d = member_demand(result, m);

@@ -48,6 +48,9 @@ TEST(CliBacktestTruth, ADirectoryIsTheFamilyInNameOrderAndTheOutputIsTheSameForA
   ASSERT_EQ(one.exit_code, 0) << one.err;
   EXPECT_EQ(one.out, two.out);
   EXPECT_NE(one.out.find("\"truths\": 3"), std::string::npos);
+  // The truth seed, above 2^63, is written whole (not as a negative int64).
+  EXPECT_NE(one.out.find("\"truth_seed\": 16889670490759654289"), std::string::npos)
+      << one.out.substr(0, 400);
   EXPECT_NE(one.out.find("\"member\": 1"), std::string::npos);
   EXPECT_NE(one.out.find("\"naive_eur\""), std::string::npos);
   EXPECT_NE(one.out.find("\"interval_score90_eur\""), std::string::npos);
