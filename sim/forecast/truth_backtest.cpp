@@ -81,6 +81,7 @@ FiledBefore filed_before(const Actuals& actuals, int regions, Date as_of) {
 }
 
 void check_family(const Scenario& forecaster, const std::vector<TruthScenario>& family) {
+  if (family.empty()) throw BadRequest("--truth: no truth scenario to draw the years from");
   const Convention& conv = forecaster.convention;
   std::string forecaster_regions;
   for (const Region& region : conv.regions) {

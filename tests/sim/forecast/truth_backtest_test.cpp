@@ -196,6 +196,11 @@ TEST(TruthBacktest, RefusesTruthsWithOtherRegionsOrWindowsNamingEachFileAtOnce) 
   }
 }
 
+TEST(TruthBacktest, RefusesAnEmptyFamily) {
+  EXPECT_THROW(run_truth_backtest(small_scenario(), {}, {Date::from_ymd(2021, 7, 1)}, 1, 10, control_with(1)),
+               BadRequest);
+}
+
 TEST(TruthBacktest, RefusesCutOffsOutsideTheWindowOrRepeatedAtOnce) {
   try {
     run_truth_backtest(small_scenario(), {{"small", small_scenario()}},
