@@ -1,7 +1,10 @@
 // `fnesim backtest`: forecast from several cut-offs of the actuals and say how
-// well calibrated the forecasts were against what happened afterwards.
+// well calibrated the forecasts were against what happened afterwards — or,
+// with --truth, against synthetic years of scenarios the forecaster is not given.
 #include "sim/forecast/backtest.hpp"
 
+#include <algorithm>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -9,7 +12,9 @@
 #include "cli/commands.hpp"
 #include "cli/preamble.hpp"
 #include "results/backtest_report.hpp"
+#include "results/truth_backtest_report.hpp"
 #include "sim/forecast/actuals.hpp"
+#include "sim/forecast/truth_backtest.hpp"
 #include "sim/scenario/scenario.hpp"
 
 namespace fnesim::cli {
@@ -18,24 +23,54 @@ namespace {
 struct BacktestOptions {
   std::string scenario;
   std::string actuals;
+  std::string truth;
+  std::int64_t truths = 200;
   std::vector<std::string> cut_offs;
   RunOverrides overrides;
   bool json = false;
 };
 
-int backtest_command(const BacktestOptions& options) {
-  Scenario scenario = load_scenario_or_default(options.scenario);
-  options.overrides.apply_to(scenario.run);
+std::vector<Date> parse_cut_offs(const std::vector<std::string>& texts) {
   std::vector<Date> cut_offs;
   std::string bad_dates;
-  for (const std::string& text : options.cut_offs) {
+  for (const std::string& text : texts) {
     if (const auto date = Date::parse(text))
       cut_offs.push_back(*date);
     else
       bad_dates += (bad_dates.empty() ? "'" : ", '") + text + "'";
   }
   if (!bad_dates.empty()) throw UsageError("--cutoffs: expected dates YYYY-MM-DD, found " + bad_dates);
+  return cut_offs;
+}
 
+// --truth: one scenario (a file or a built-in name), or a directory whose
+// *.toml files, sorted by name, are the family. Every file's problems at once.
+std::vector<TruthScenario> load_truth_family(const std::string& argument) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(argument, ec)) return {{argument, load_scenario_argument(argument)}};
+  std::vector<fs::path> files;
+  for (const fs::directory_entry& entry : fs::directory_iterator(argument, ec))
+    if (entry.path().extension() == ".toml" && !entry.is_directory()) files.push_back(entry.path());
+  if (ec) throw UsageError("--truth " + argument + ": cannot list the directory: " + ec.message());
+  if (files.empty()) throw UsageError("--truth " + argument + ": no *.toml file in the directory");
+  std::sort(files.begin(), files.end(),
+            [](const fs::path& a, const fs::path& b) { return a.filename() < b.filename(); });
+  std::vector<TruthScenario> family;
+  std::vector<Diagnostic> problems;
+  for (const fs::path& file : files) {
+    try {
+      family.push_back({file.string(), load_scenario_file(file)});
+    } catch (const ScenarioError& e) {
+      problems.insert(problems.end(), e.diagnostics().begin(), e.diagnostics().end());
+    }
+  }
+  if (!problems.empty()) throw ScenarioError(std::move(problems));
+  return family;
+}
+
+int backtest_against_actuals(const BacktestOptions& options, const Scenario& scenario,
+                             const std::vector<Date>& cut_offs) {
   const Actuals actuals = read_actuals(options.actuals, scenario);
   InteractiveJob job(scenario);
   const BacktestResult result =
@@ -47,21 +82,57 @@ int backtest_command(const BacktestOptions& options) {
   return exit_ok;
 }
 
+int backtest_against_truths(const BacktestOptions& options, const Scenario& scenario,
+                            const std::vector<Date>& cut_offs) {
+  const std::vector<TruthScenario> family = load_truth_family(options.truth);
+  InteractiveJob job(scenario);
+  const TruthBacktestResult result = run_truth_backtest(scenario, family, cut_offs, options.truths,
+                                                        scenario.run.replications, job.control());
+  job.throw_if_interrupted("interrupted; nothing printed");
+  job.progress().finish();
+  std::cout << (options.json ? truth_backtest_json(result, scenario, family)
+                             : render_truth_backtest_table(result, scenario, family));
+  return exit_ok;
+}
+
+int backtest_command(const BacktestOptions& options) {
+  if (options.actuals.empty() == options.truth.empty())
+    throw UsageError(
+        "give --actuals FILE (real history) or --truth SCENARIO (synthetic years), one of the two");
+  Scenario scenario = load_scenario_or_default(options.scenario);
+  options.overrides.apply_to(scenario.run);
+  const std::vector<Date> cut_offs = parse_cut_offs(options.cut_offs);
+  return options.truth.empty() ? backtest_against_actuals(options, scenario, cut_offs)
+                               : backtest_against_truths(options, scenario, cut_offs);
+}
+
 }  // namespace
 
 void register_backtest(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<BacktestOptions>();
   CLI::App* backtest = app.add_subcommand(
       "backtest",
-      "Forecast from several cut-offs of the actuals and compare with what they show afterwards: how often "
-      "outcomes fell inside the forecast's 50 % and 90 % intervals");
+      "Forecast from several cut-offs and compare with what happened afterwards: how often outcomes fell "
+      "inside the forecast's 50 % and 90 % intervals — in actuals (--actuals), or in synthetic years of "
+      "scenarios the forecaster is not given (--truth)");
   backtest->add_option("scenario", options->scenario, "Scenario file, or the name of a built-in scenario")
       ->required();
-  backtest->add_option("--actuals", options->actuals, "Actuals CSV (docs/actuals-format.md)")->required();
+  CLI::Option* actuals =
+      backtest->add_option("--actuals", options->actuals, "Actuals CSV (docs/actuals-format.md)");
+  CLI::Option* truth = backtest->add_option(
+      "--truth", options->truth,
+      "Truth scenario file, built-in name, or directory of *.toml (the truth family): synthetic years to "
+      "forecast, scored on year-end demand");
+  truth->excludes(actuals);
+  backtest
+      ->add_option("--truths", options->truths,
+                   "Synthetic years with --truth (default 200), year t from family member t mod their number")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1'000'000}))
+      ->needs(truth);
   backtest->add_option("--cutoffs", options->cut_offs, "Cut-offs YYYY-MM-DD, comma-separated")
       ->required()
       ->delimiter(',');
-  options->overrides.add_options(*backtest, "Replications per cut-off (default: the scenario's)");
+  options->overrides.add_options(*backtest, "Replications per forecast (default: the scenario's)");
   backtest->add_flag("--json", options->json, "Print the comparisons as JSON instead of the tables");
   backtest->callback([options, &exit_code] { exit_code = backtest_command(*options); });
 }

@@ -25,6 +25,12 @@ std::string format_meur_range(Cents low, Cents high) {
   return text;
 }
 
+std::string format_meur_figure(double eur) {
+  char text[48];
+  std::snprintf(text, sizeof text, "%.2f", eur / 1e6);
+  return text;
+}
+
 std::string format_probability(double p) {
   char text[32];
   std::snprintf(text, sizeof text, "%.3f", p);

@@ -14,6 +14,7 @@ std::string format_meur(double eur);               // "27.50 M€"
 std::string format_meur(Cents amount);             // "27.50 M€"
 std::string format_meur_signed(Cents amount);      // "+1.25 M€", "-0.03 M€"
 std::string format_meur_range(Cents low, Cents high);  // "12.30 – 15.10" (the unit in the column header)
+std::string format_meur_figure(double eur);            // "12.30" (the unit in the column header)
 std::string format_probability(double p);                           // "0.307"
 std::string format_probability(double p, double standard_error);    // "0.307 ±0.004"
 // A day counted from `start`, as a date; "not exhausted" when there is none.

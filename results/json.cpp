@@ -116,6 +116,12 @@ JsonWriter& JsonWriter::value(std::int64_t number) {
   return *this;
 }
 
+JsonWriter& JsonWriter::value(std::uint64_t number) {
+  before_value();
+  out_ += std::to_string(number);
+  return *this;
+}
+
 JsonWriter& JsonWriter::value(double number) {
   before_value();
   if (!std::isfinite(number)) {

@@ -26,7 +26,8 @@ class JsonWriter {
   JsonWriter& value(const char* text) { return value(std::string_view(text)); }
   JsonWriter& value(std::int64_t number);
   JsonWriter& value(int number) { return value(static_cast<std::int64_t>(number)); }
-  JsonWriter& value(double number);  // shortest text that reads back the same; NaN/inf → null
+  JsonWriter& value(std::uint64_t number);  // seeds, which use all 64 bits
+  JsonWriter& value(double number);         // shortest text that reads back the same; NaN/inf → null
   JsonWriter& value(bool flag);
   JsonWriter& null();
   JsonWriter& euros_from_cents(Cents amount);  // 1234.56

@@ -36,6 +36,60 @@ std::string header_comment(const Simulator& simulator, std::uint64_t seed, std::
   return out;
 }
 
+constexpr std::string_view dossier_header =
+    "dossier_id,filing_date,region,size,status,pathway,trainees,committed_eur,end_date,realised_eur\n";
+
+// One row per dossier, in the order given. A dossier the ledger committed has
+// its end date and realised amount; one it refused never ran, so they are
+// left empty (the actuals format allows it).
+void append_dossier_rows(const Convention& conv, const std::vector<SimulatedDossier>& dossiers,
+                         std::string& out) {
+  out += dossier_header;
+  int sequence = 0;
+  for (const SimulatedDossier& d : dossiers) {
+    char id[16];
+    std::snprintf(id, sizeof id, "D%06d", ++sequence);
+    out += id;
+    out += ',';
+    // The carry-over of 2020 (art. 7) is dated the day before the commitment start.
+    out += (d.carryover ? conv.commitment_start.plus_days(-1) : conv.commitment_start.plus_days(d.filing_day))
+               .iso();
+    out += ',';
+    out += conv.regions[static_cast<std::size_t>(d.region)].code;
+    out += ',';
+    if (d.cell >= 0) {
+      out += size_class_keys[static_cast<std::size_t>(d.cell / (status_count * pathway_count))];
+      out += ',';
+      out += status_keys[static_cast<std::size_t>(d.cell / pathway_count % status_count)];
+      out += ',';
+      out += pathway_keys[static_cast<std::size_t>(d.cell % pathway_count)];
+      out += ',';
+      out += std::to_string(d.trainees);
+    } else {
+      out += d.diagnostic ? ",,diagnostic,0" : ",,,";
+    }
+    out += ',';
+    out += euros_text(d.amount);
+    out += ',';
+    if (d.committed) {
+      out += conv.commitment_start.plus_days(d.end_day).iso();
+      out += ',';
+      out += euros_text(d.realised);
+    } else {
+      out += ',';
+    }
+    out += '\n';
+  }
+}
+
+// In filing order (then region order): the order an export of the ledger would have.
+void sort_by_filing(std::vector<SimulatedDossier>& dossiers) {
+  std::stable_sort(dossiers.begin(), dossiers.end(),
+                   [](const SimulatedDossier& a, const SimulatedDossier& b) {
+                     return std::pair(a.filing_day, a.region) < std::pair(b.filing_day, b.region);
+                   });
+}
+
 }  // namespace
 
 std::string synthetic_actuals_csv(const Simulator& simulator, std::uint64_t seed, std::int64_t replication,
@@ -44,46 +98,11 @@ std::string synthetic_actuals_csv(const Simulator& simulator, std::uint64_t seed
   const Convention& conv = scenario.convention;
   std::vector<SimulatedDossier> dossiers = simulator.dossiers(seed, replication);
   std::erase_if(dossiers, [](const SimulatedDossier& d) { return !d.committed; });
-  std::stable_sort(dossiers.begin(), dossiers.end(),
-                   [](const SimulatedDossier& a, const SimulatedDossier& b) {
-                     return std::pair(a.filing_day, a.region) < std::pair(b.filing_day, b.region);
-                   });
+  sort_by_filing(dossiers);
 
   std::string out = header_comment(simulator, seed, replication);
   if (layout == SyntheticLayout::Dossiers) {
-    out += "dossier_id,filing_date,region,size,status,pathway,trainees,committed_eur,end_date,realised_eur\n";
-    int sequence = 0;
-    for (const SimulatedDossier& d : dossiers) {
-      char id[16];
-      std::snprintf(id, sizeof id, "D%06d", ++sequence);
-      out += id;
-      out += ',';
-      // The carry-over of 2020 (art. 7) is dated the day before the commitment start.
-      out +=
-          (d.carryover ? conv.commitment_start.plus_days(-1) : conv.commitment_start.plus_days(d.filing_day))
-              .iso();
-      out += ',';
-      out += conv.regions[static_cast<std::size_t>(d.region)].code;
-      out += ',';
-      if (d.cell >= 0) {
-        out += size_class_keys[static_cast<std::size_t>(d.cell / (status_count * pathway_count))];
-        out += ',';
-        out += status_keys[static_cast<std::size_t>(d.cell / pathway_count % status_count)];
-        out += ',';
-        out += pathway_keys[static_cast<std::size_t>(d.cell % pathway_count)];
-        out += ',';
-        out += std::to_string(d.trainees);
-      } else {
-        out += d.diagnostic ? ",,diagnostic,0" : ",,,";
-      }
-      out += ',';
-      out += euros_text(d.amount);
-      out += ',';
-      out += conv.commitment_start.plus_days(d.end_day).iso();
-      out += ',';
-      out += euros_text(d.realised);
-      out += '\n';
-    }
+    append_dossier_rows(conv, dossiers, out);
     return out;
   }
 
@@ -125,6 +144,22 @@ std::string synthetic_actuals_csv(const Simulator& simulator, std::uint64_t seed
       out += '\n';
     }
   }
+  return out;
+}
+
+
+std::string filed_dossiers_csv(const Simulator& simulator, std::uint64_t seed, std::int64_t replication) {
+  std::vector<SimulatedDossier> dossiers = simulator.dossiers(seed, replication);
+  std::erase_if(dossiers, [](const SimulatedDossier& d) { return !d.eligible; });
+  sort_by_filing(dossiers);
+  char line[256];
+  std::snprintf(line, sizeof line,
+                "# Every eligible dossier filed in replication %lld of scenario '%s', seed %llu, committed or "
+                "refused\n",
+                static_cast<long long>(replication), simulator.scenario().name.c_str(),
+                static_cast<unsigned long long>(seed));
+  std::string out = line;
+  append_dossier_rows(simulator.scenario().convention, dossiers, out);
   return out;
 }
 

@@ -19,4 +19,10 @@ inline constexpr std::array<std::string_view, 3> synthetic_layout_keys = {"dossi
 std::string synthetic_actuals_csv(const Simulator& simulator, std::uint64_t seed, std::int64_t replication,
                                   SyntheticLayout layout);
 
+// The demand side of the same year, one row per dossier: every eligible
+// dossier filed (the carry-over and diagnostics included), committed or
+// refused — what the forecast of demand is held against by `fnesim backtest
+// --truth`. A refused dossier has no end date nor realised amount.
+std::string filed_dossiers_csv(const Simulator& simulator, std::uint64_t seed, std::int64_t replication);
+
 }  // namespace fnesim

@@ -1,0 +1,269 @@
+#include "results/truth_backtest_report.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <span>
+
+#include "results/backtest_report.hpp"
+#include "results/format.hpp"
+#include "results/json.hpp"
+#include "results/text_table.hpp"
+#include "sim/statistics.hpp"
+
+namespace fnesim {
+
+namespace {
+
+// Scores are sums and means in cents; tables and JSON show them in EUR.
+double in_euros(double cents) { return cents / cents_per_euro; }
+
+// "92/200  46 % ±3.5": the count, the share, and the standard error of the
+// share of a calibrated interval of that coverage over as many forecasts.
+std::string coverage(int inside, int forecasts, double nominal) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%d/%d  %.0f %% ±%.1f", inside, forecasts,
+                100.0 * ScoreTally::share(inside, forecasts),
+                100.0 * ScoreTally::calibrated_standard_error(nominal, forecasts));
+  return text;
+}
+
+std::string mean_meur(const ScoreTally& t, double sum) { return format_meur_figure(in_euros(t.mean(sum))); }
+
+// The year-end national demand of one member's years: mean, 5 % and 95 % quantiles.
+struct MemberDemand {
+  int years = 0;
+  double mean = 0;
+  Cents q05 = 0, q95 = 0;
+};
+
+MemberDemand member_demand(const TruthBacktestResult& result, int member) {
+  std::vector<Cents> demand;
+  for (const TruthYear& year : result.years)
+    if (year.member == member && !year.cut_offs.empty())
+      demand.push_back(year.cut_offs.front().national.outcome);
+  MemberDemand d;
+  d.years = static_cast<int>(demand.size());
+  if (demand.empty()) return d;
+  std::sort(demand.begin(), demand.end());
+  double sum = 0;
+  for (Cents c : demand) sum += static_cast<double>(c);
+  d.mean = sum / static_cast<double>(demand.size());
+  const std::span<const Cents> sorted(demand);
+  d.q05 = quantile_inverted_cdf(sorted, 5);
+  d.q95 = quantile_inverted_cdf(sorted, 95);
+  return d;
+}
+
+std::string scores_table(const TruthBacktestResult& result, bool regional) {
+  TextTable table;
+  table.add_column("Cut-off", TextTable::Align::Left);
+  table.add_column("Forecasts");
+  table.add_column("IS 50 %: fnesim");
+  table.add_column("naive");
+  table.add_column("IS 90 %: fnesim");
+  table.add_column("naive");
+  table.add_column("CRPS: fnesim");
+  table.add_column("naive");
+  for (std::size_t c = 0; c < result.cut_offs.size(); ++c) {
+    const ScoreTally t = tally(result, c, regional);
+    table.add_row({result.cut_offs[c].iso(), std::to_string(t.forecasts), mean_meur(t, t.interval_score50),
+                   mean_meur(t, t.naive_interval_score50), mean_meur(t, t.interval_score90),
+                   mean_meur(t, t.naive_interval_score90), mean_meur(t, t.crps), mean_meur(t, t.naive_crps)});
+  }
+  return table.render();
+}
+
+void tally_json(JsonWriter& json, const ScoreTally& t) {
+  json.begin_object();
+  json.field("forecasts", t.forecasts);
+  json.field("inside50", t.inside50);
+  json.field("inside90", t.inside90);
+  json.field("share50", ScoreTally::share(t.inside50, t.forecasts));
+  json.field("share50_calibrated_standard_error", ScoreTally::calibrated_standard_error(0.5, t.forecasts));
+  json.field("share90", ScoreTally::share(t.inside90, t.forecasts));
+  json.field("share90_calibrated_standard_error", ScoreTally::calibrated_standard_error(0.9, t.forecasts));
+  json.field("interval_score50_eur", in_euros(t.mean(t.interval_score50)));
+  json.field("interval_score90_eur", in_euros(t.mean(t.interval_score90)));
+  json.field("crps_eur", in_euros(t.mean(t.crps)));
+  json.key("naive").begin_object();
+  json.field("interval_score50_eur", in_euros(t.mean(t.naive_interval_score50)));
+  json.field("interval_score90_eur", in_euros(t.mean(t.naive_interval_score90)));
+  json.field("crps_eur", in_euros(t.mean(t.naive_crps)));
+  json.end_object();
+  json.end_object();
+}
+
+}  // namespace
+
+std::string render_truth_backtest_table(const TruthBacktestResult& result, const Scenario& forecaster,
+                                        const std::vector<TruthScenario>& family) {
+  const int members = static_cast<int>(family.size());
+  std::string out = "fnesim backtest: ";
+  out += forecaster.name;
+  out += " against a truth family of ";
+  out += std::to_string(members);
+  out += members == 1 ? " scenario — " : " scenarios — ";
+  out += std::to_string(result.years.size());
+  out += " synthetic years, ";
+  out += std::to_string(result.replications);
+  out += " replications per forecast, seed ";
+  out += std::to_string(result.seed);
+  out += " (truths: seed ";
+  out += std::to_string(result.truth_seed);
+  out += ")\n\nThe truths: year t is replication t of member t mod ";
+  out += std::to_string(members);
+  out += "; the forecaster is given none of them.\n";
+  TextTable truths;
+  truths.add_column("Member", TextTable::Align::Left);
+  truths.add_column("Scenario", TextTable::Align::Left);
+  truths.add_column("Years");
+  truths.add_column("Year-end demand: mean");
+  truths.add_column("5 – 95 % of years (M€)", TextTable::Align::Left);
+  for (int m = 0; m < members; ++m) {
+    const MemberDemand d = member_demand(result, m);
+    const TruthScenario& member = family[static_cast<std::size_t>(m)];
+    truths.add_row({member.source, member.scenario.name, std::to_string(d.years),
+                    format_meur(in_euros(d.mean)), format_meur_range(d.q05, d.q95)});
+  }
+  out += truths.render();
+  out +=
+      "  Demand: the envelope's share of every eligible dossier filed, committed or not, carry-over "
+      "included.\n\n";
+
+  out += "Coverage: how often the truth's year-end demand fell inside fnesim's central intervals:\n";
+  TextTable cover;
+  cover.add_column("Cut-off", TextTable::Align::Left);
+  cover.add_column("Nation: in 50 %");
+  cover.add_column("in 90 %");
+  cover.add_column("Regions pooled: in 50 %");
+  cover.add_column("in 90 %");
+  for (std::size_t c = 0; c < result.cut_offs.size(); ++c) {
+    const ScoreTally n = tally(result, c, false), r = tally(result, c, true);
+    cover.add_row({result.cut_offs[c].iso(), coverage(n.inside50, n.forecasts, 0.5),
+                   coverage(n.inside90, n.forecasts, 0.9), coverage(r.inside50, r.forecasts, 0.5),
+                   coverage(r.inside90, r.forecasts, 0.9)});
+  }
+  out += cover.render();
+  out +=
+      "  Count and share; ±: the binomial standard error of the share a calibrated interval (50 % or 90 %)\n"
+      "  would show over as many independent forecasts. The years are independent; the regions of one\n"
+      "  year are not (they share the year's uptake): the pooled regional share varies more than that.\n\n";
+
+  out += "Scores of the year-end national demand (M€, means over the years; lower is better):\n";
+  out += scores_table(result, false);
+  out += "\nScores of the year-end regional demand (M€, means over years × regions; lower is better):\n";
+  out += scores_table(result, true);
+  out +=
+      "  IS: interval score of the central interval (width, plus 2/α times any miss; α = 0.5 and 0.1).\n"
+      "  CRPS: continuous ranked probability score of the forecast's replications. naive: the run rate,\n"
+      "  carry-over + demand filed in the window × window days / days elapsed, a point forecast: its\n"
+      "  interval score is 2/α × its error, its CRPS its error.\n\n";
+
+  out += "Coverage by truth family member:\n";
+  TextTable by_member;
+  by_member.add_column("Member", TextTable::Align::Left);
+  by_member.add_column("Cut-off", TextTable::Align::Left);
+  by_member.add_column("Nation: in 50 %");
+  by_member.add_column("in 90 %");
+  by_member.add_column("Regions: in 50 %");
+  by_member.add_column("in 90 %");
+  by_member.add_column("National CRPS: fnesim");
+  by_member.add_column("naive");
+  for (int m = 0; m < members; ++m) {
+    if (m > 0) by_member.add_rule();
+    for (std::size_t c = 0; c < result.cut_offs.size(); ++c) {
+      const ScoreTally n = tally(result, c, false, m), r = tally(result, c, true, m);
+      by_member.add_row({c == 0 ? family[static_cast<std::size_t>(m)].scenario.name : std::string(),
+                         result.cut_offs[c].iso(), coverage(n.inside50, n.forecasts, 0.5),
+                         coverage(n.inside90, n.forecasts, 0.9), coverage(r.inside50, r.forecasts, 0.5),
+                         coverage(r.inside90, r.forecasts, 0.9), mean_meur(n, n.crps),
+                         mean_meur(n, n.naive_crps)});
+    }
+  }
+  out += by_member.render();
+  const int years = static_cast<int>(result.years.size());
+  const int member_years = members > 0 ? member_demand(result, 0).years : 0;
+  const CountRange all = binomial_range(years, 0.9), one = binomial_range(member_years, 0.9);
+  out += "  CRPS in M€. A calibrated 90 % interval holds, 90 % of the time, ";
+  out += std::to_string(all.low) + "–" + std::to_string(all.high) + " of " + std::to_string(years);
+  out += " independent years\n  (" + std::to_string(one.low) + "–" + std::to_string(one.high) +
+         " of a member's ";
+  out += std::to_string(member_years) + ").\n";
+  return out;
+}
+
+std::string truth_backtest_json(const TruthBacktestResult& result, const Scenario& forecaster,
+                                const std::vector<TruthScenario>& family) {
+  JsonWriter json;
+  json.begin_object();
+  json.field("scenario", forecaster.name);
+  json.field("truths", static_cast<std::int64_t>(result.years.size()));
+  json.field("replications", result.replications);
+  json.field("seed", result.seed);
+  json.field("truth_seed", result.truth_seed);
+  json.key("family").begin_array();
+  for (int m = 0; m < static_cast<int>(family.size()); ++m) {
+    const MemberDemand d = member_demand(result, m);
+    json.begin_object();
+    json.field("source", family[static_cast<std::size_t>(m)].source);
+    json.field("name", family[static_cast<std::size_t>(m)].scenario.name);
+    json.field("years", d.years);
+    json.field("mean_demand_eur", in_euros(d.mean));
+    json.field_euros("demand_q05_eur", d.q05);
+    json.field_euros("demand_q95_eur", d.q95);
+    json.end_object();
+  }
+  json.end_array();
+  json.key("cut_offs").begin_array();
+  for (std::size_t c = 0; c < result.cut_offs.size(); ++c) {
+    json.begin_object();
+    json.field("as_of", result.cut_offs[c].iso());
+    json.key("national");
+    tally_json(json, tally(result, c, false));
+    json.key("regional");
+    tally_json(json, tally(result, c, true));
+    json.key("members").begin_array();
+    for (int m = 0; m < static_cast<int>(family.size()); ++m) {
+      json.begin_object();
+      json.field("source", family[static_cast<std::size_t>(m)].source);
+      json.key("national");
+      tally_json(json, tally(result, c, false, m));
+      json.key("regional");
+      tally_json(json, tally(result, c, true, m));
+      json.end_object();
+    }
+    json.end_array();
+    json.end_object();
+  }
+  json.end_array();
+  // Every year's national forecasts, for plots and other scores.
+  json.key("years").begin_array();
+  for (const TruthYear& year : result.years) {
+    json.begin_object();
+    json.field("member", year.member);
+    json.field("replication", year.replication);
+    json.key("forecasts").begin_array();
+    for (std::size_t c = 0; c < year.cut_offs.size(); ++c) {
+      const ScoredForecast& n = year.cut_offs[c].national;
+      json.begin_object();
+      json.field("as_of", result.cut_offs[c].iso());
+      json.field("dossiers_observed", year.cut_offs[c].dossiers_observed);
+      json.field_euros("outcome_eur", n.outcome);
+      json.field_euros("q05_eur", n.q05);
+      json.field_euros("q25_eur", n.q25);
+      json.field_euros("q50_eur", n.q50);
+      json.field_euros("q75_eur", n.q75);
+      json.field_euros("q95_eur", n.q95);
+      json.field("crps_eur", in_euros(n.crps));
+      json.field_euros("naive_eur", n.naive);
+      json.end_object();
+    }
+    json.end_array();
+    json.end_object();
+  }
+  json.end_array();
+  json.end_object();
+  return json.str() + '\n';
+}
+
+}  // namespace fnesim

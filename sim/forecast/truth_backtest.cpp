@@ -1,0 +1,250 @@
+#include "sim/forecast/truth_backtest.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <span>
+
+#include "sim/errors.hpp"
+#include "sim/forecast/actuals.hpp"
+#include "sim/forecast/synthetic_actuals.hpp"
+#include "sim/simulator.hpp"
+#include "sim/statistics.hpp"
+
+namespace fnesim {
+
+namespace {
+
+// The year-end demand of the nation and of each region, per replication.
+class YearEndDemand : public ReplicationSink {
+ public:
+  explicit YearEndDemand(int regions) : regions_(regions) {}
+
+  void consume(std::int64_t, const ReplicationOutcome& outcome) override {
+    for (const RegionOutcome& region : outcome.regions) values_.push_back(region.demand);
+    values_.push_back(outcome.national.demand);
+  }
+
+  // One series (a region index, or national_region) over every replication, sorted.
+  std::vector<Cents> sorted(int region) const {
+    const std::size_t stride = static_cast<std::size_t>(regions_) + 1;
+    std::vector<Cents> out;
+    for (std::size_t i = region == national_region ? static_cast<std::size_t>(regions_)
+                                                   : static_cast<std::size_t>(region);
+         i < values_.size(); i += stride)
+      out.push_back(values_[i]);
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+ private:
+  int regions_;
+  std::vector<Cents> values_;  // replication × (regions, then the nation)
+};
+
+ScoredForecast score(const std::vector<Cents>& sorted_forecast, Cents outcome, Cents naive) {
+  const std::span<const Cents> sorted(sorted_forecast);
+  ScoredForecast f;
+  f.outcome = outcome;
+  const CentralInterval fifty = central_interval(sorted, 50), ninety = central_interval(sorted, 90);
+  f.q05 = ninety.low;
+  f.q25 = fifty.low;
+  f.q50 = quantile_inverted_cdf(sorted, 50);
+  f.q75 = fifty.high;
+  f.q95 = ninety.high;
+  f.crps = crps_of_sample(sorted, outcome);
+  f.naive = naive;
+  return f;
+}
+
+// What the truth's actuals show before the cut-off, per region: the carry-over
+// and the demand filed in the window.
+struct FiledBefore {
+  std::vector<Cents> carryover, in_window;
+  std::int64_t dossiers = 0;
+};
+
+FiledBefore filed_before(const Actuals& actuals, int regions, Date as_of) {
+  FiledBefore filed{std::vector<Cents>(static_cast<std::size_t>(regions), 0),
+                    std::vector<Cents>(static_cast<std::size_t>(regions), 0), 0};
+  for (const ActualDossier& d : actuals.dossiers) {
+    if (d.filing_date >= as_of) continue;
+    const auto r = static_cast<std::size_t>(d.region);
+    if (d.carryover) {
+      filed.carryover[r] += d.committed;
+    } else {
+      filed.in_window[r] += d.committed;
+      ++filed.dossiers;
+    }
+  }
+  return filed;
+}
+
+void check_family(const Scenario& forecaster, const std::vector<TruthScenario>& family) {
+  if (family.empty()) throw BadRequest("--truth: no truth scenario to draw the years from");
+  const Convention& conv = forecaster.convention;
+  std::string forecaster_regions;
+  for (const Region& region : conv.regions) {
+    if (!forecaster_regions.empty()) forecaster_regions += ", ";
+    forecaster_regions += region.code;
+  }
+  std::vector<Diagnostic> problems;
+  for (const TruthScenario& truth : family) {
+    const Convention& t = truth.scenario.convention;
+    const std::string file =
+        truth.scenario.source_files.empty() ? truth.source : truth.scenario.source_files.front();
+    const bool same_regions =
+        std::equal(t.regions.begin(), t.regions.end(), conv.regions.begin(), conv.regions.end(),
+                   [](const Region& a, const Region& b) { return a.code == b.code; });
+    if (!same_regions) {
+      std::string regions;
+      for (const Region& region : t.regions) {
+        if (!regions.empty()) regions += ", ";
+        regions += region.code;
+      }
+      problems.push_back({file, 0, 0, "convention.regions",
+                          "a truth needs the forecaster's regions, same codes in the same order (" +
+                              forecaster.name + ": " + forecaster_regions + "), found " +
+                              (regions.empty() ? std::string("none") : regions)});
+    }
+    if (t.commitment_start != conv.commitment_start || t.commitment_end != conv.commitment_end)
+      problems.push_back({file, 0, 0, "convention",
+                          "a truth needs the forecaster's commitment window (" + forecaster.name + ": " +
+                              conv.commitment_start.iso() + " to " + conv.commitment_end.iso() + "), found " +
+                              t.commitment_start.iso() + " to " + t.commitment_end.iso()});
+  }
+  if (!problems.empty()) throw ScenarioError(std::move(problems));
+}
+
+void check_cut_offs(const Scenario& forecaster, const std::vector<Date>& cut_offs) {
+  const Convention& conv = forecaster.convention;
+  std::string problems;
+  for (std::size_t i = 0; i < cut_offs.size(); ++i) {
+    const Date as_of = cut_offs[i];
+    std::string problem;
+    if (std::find(cut_offs.begin(), cut_offs.begin() + static_cast<std::ptrdiff_t>(i), as_of) !=
+        cut_offs.begin() + static_cast<std::ptrdiff_t>(i))
+      problem = "given twice";
+    else if (as_of <= conv.commitment_start || as_of > conv.commitment_end)
+      problem = "must fall after the commitment start (" + conv.commitment_start.iso() +
+                ") and no later than the commitment end (" + conv.commitment_end.iso() + ")";
+    if (problem.empty()) continue;
+    problems += problems.empty() ? "--cutoffs: " : "; ";
+    problems += as_of.iso() + ": " + problem;
+  }
+  if (!problems.empty()) throw BadRequest(problems);
+}
+
+}  // namespace
+
+Cents run_rate_forecast(Cents carryover, Cents filed_in_window, int days_elapsed, int window_days) {
+  // Integer arithmetic, half away from zero: filed_in_window × window_days stays
+  // far inside 64 bits for any amount fnesim accepts (10^14 cents × 366).
+  const Cents scaled = filed_in_window * window_days;
+  return carryover + (scaled + days_elapsed / 2) / days_elapsed;
+}
+
+void ScoreTally::add(const ScoredForecast& f) {
+  ++forecasts;
+  inside50 += f.interval50().holds(f.outcome);
+  inside90 += f.interval90().holds(f.outcome);
+  interval_score50 += f.interval_score50();
+  interval_score90 += f.interval_score90();
+  crps += f.crps;
+  naive_interval_score50 += f.naive_interval_score50();
+  naive_interval_score90 += f.naive_interval_score90();
+  naive_crps += f.naive_crps();
+}
+
+double ScoreTally::calibrated_standard_error(double coverage, int forecasts) {
+  return forecasts > 0 ? std::sqrt(coverage * (1 - coverage) / forecasts) : 0.0;
+}
+
+ScoreTally tally(const TruthBacktestResult& result, std::size_t cut_off, bool regional, int member) {
+  ScoreTally t;
+  for (const TruthYear& year : result.years) {
+    if (member != every_member && year.member != member) continue;
+    const TruthCutOffForecast& c = year.cut_offs[cut_off];
+    if (regional)
+      for (const ScoredForecast& f : c.regions) t.add(f);
+    else
+      t.add(c.national);
+  }
+  return t;
+}
+
+TruthBacktestResult run_truth_backtest(const Scenario& forecaster, const std::vector<TruthScenario>& family,
+                                       const std::vector<Date>& cut_offs, std::int64_t truths,
+                                       std::int64_t replications, const RunControl& control) {
+  check_family(forecaster, family);
+  check_cut_offs(forecaster, cut_offs);
+
+  TruthBacktestResult result;
+  result.replications = replications;
+  result.seed = control.seed;
+  result.truth_seed = truth_seed_of(control.seed);
+  result.cut_offs = cut_offs;
+  const Convention& conv = forecaster.convention;
+  const int regions = static_cast<int>(conv.regions.size());
+  const std::int64_t total = truths * static_cast<std::int64_t>(cut_offs.size()) * replications;
+  std::vector<std::unique_ptr<Simulator>> truth_simulators;
+  for (const TruthScenario& truth : family)
+    truth_simulators.push_back(std::make_unique<Simulator>(truth.scenario));
+
+  std::int64_t done_before = 0;
+  for (std::int64_t t = 0; t < truths; ++t) {
+    const int member = static_cast<int>(t % static_cast<std::int64_t>(family.size()));
+    const Simulator& truth = *truth_simulators[static_cast<std::size_t>(member)];
+    ReplicationOutcome outcome = truth.make_outcome();
+    truth.simulate(result.truth_seed, t, *truth.make_workspace(), outcome);
+    const std::string name = "truth " + std::to_string(t) + " (" +
+                             family[static_cast<std::size_t>(member)].source + ", replication " +
+                             std::to_string(t) + ")";
+    const Actuals actuals = parse_actuals(filed_dossiers_csv(truth, result.truth_seed, t), name, forecaster);
+
+    TruthYear year;
+    year.member = member;
+    year.replication = t;
+    for (const Date as_of : cut_offs) {
+      const ConditionedScenario conditioned = condition_on_actuals(forecaster, actuals, as_of);
+      const Simulator simulator(conditioned.scenario);
+      YearEndDemand forecast(regions);
+      ReplicationSink* sinks[] = {&forecast};
+      RunControl this_control = control;
+      if (control.on_progress)
+        this_control.on_progress = [&](std::int64_t done, std::int64_t) {
+          control.on_progress(done_before + done, total);
+        };
+      const RunReport report =
+          run_replications(simulator, t * replications, replications, this_control, sinks);
+      done_before += report.completed;
+      if (report.interrupted) {
+        result.interrupted = true;
+        return result;
+      }
+
+      const FiledBefore filed = filed_before(actuals, regions, as_of);
+      const int days_elapsed = days_between(conv.commitment_start, as_of);
+      const int window_days = conv.commitment_days();
+      TruthCutOffForecast c;
+      c.dossiers_observed = filed.dossiers;
+      Cents national_carryover = 0, national_in_window = 0;
+      for (int r = 0; r < regions; ++r) {
+        const auto i = static_cast<std::size_t>(r);
+        national_carryover += filed.carryover[i];
+        national_in_window += filed.in_window[i];
+        c.regions.push_back(
+            score(forecast.sorted(r), outcome.regions[i].demand,
+                  run_rate_forecast(filed.carryover[i], filed.in_window[i], days_elapsed, window_days)));
+      }
+      c.national =
+          score(forecast.sorted(national_region), outcome.national.demand,
+                run_rate_forecast(national_carryover, national_in_window, days_elapsed, window_days));
+      year.cut_offs.push_back(std::move(c));
+    }
+    result.years.push_back(std::move(year));
+  }
+  return result;
+}
+
+}  // namespace fnesim

@@ -1,0 +1,119 @@
+#pragma once
+// Calibration against a wrong model (`fnesim backtest --truth`,
+// docs/actuals-format.md): synthetic years drawn from a family of truth
+// scenarios the forecaster is not given — a surge, a rush, a policy event, a
+// slump — each observed up to every cut-off as an analyst would have seen it,
+// forecast from there by the forecaster's scenario as `run --actuals --as-of`
+// would, and the forecast of the year-end demand scored against what the
+// truth did: coverage of the central 50 % and 90 % intervals, interval score
+// and CRPS, beside a naive run-rate forecast's.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/forecast/forecast_scores.hpp"
+#include "sim/rng.hpp"
+#include "sim/runner.hpp"
+
+namespace fnesim {
+
+// One scenario of the truth family, as the user named it (a file, or a
+// built-in scenario's name).
+struct TruthScenario {
+  std::string source;
+  Scenario scenario;
+};
+
+// The truths' streams: the run seed mixed once, so that no truth shares a
+// stream with a forecast (both are keyed by replication).
+constexpr std::uint64_t truth_seed_of(std::uint64_t run_seed) {
+  return splitmix64(run_seed ^ 0x7472757468ULL);  // "truth" in ASCII
+}
+
+// The naive forecast of a year-end demand at a cut-off: the run rate of the
+// demand filed in the window so far, extrapolated over the whole commitment
+// window, plus the 2020 carry-over as it was (it does not recur):
+//   carry-over + filed × window days / days elapsed
+// rounded to the cent. `days_elapsed` > 0.
+Cents run_rate_forecast(Cents carryover, Cents filed_in_window, int days_elapsed, int window_days);
+
+// One forecast of one year-end demand (the nation's, or a region's), scored.
+struct ScoredForecast {
+  Cents outcome = 0;                                  // the truth's year-end demand
+  Cents q05 = 0, q25 = 0, q50 = 0, q75 = 0, q95 = 0;  // of the forecast (inverted empirical CDF)
+  double crps = 0;                                    // cents
+  Cents naive = 0;                                    // the run-rate forecast
+  CentralInterval interval50() const { return {q25, q75}; }
+  CentralInterval interval90() const { return {q05, q95}; }
+  double interval_score50() const { return interval_score(interval50(), outcome, 0.5); }
+  double interval_score90() const { return interval_score(interval90(), outcome, 0.1); }
+  // A point forecast's interval is its point; its CRPS, its absolute error.
+  double naive_interval_score50() const { return interval_score({naive, naive}, outcome, 0.5); }
+  double naive_interval_score90() const { return interval_score({naive, naive}, outcome, 0.1); }
+  double naive_crps() const {
+    return static_cast<double>(naive > outcome ? naive - outcome : outcome - naive);
+  }
+};
+
+struct TruthCutOffForecast {
+  ScoredForecast national;
+  std::vector<ScoredForecast> regions;  // in the scenario's region order
+  std::int64_t dossiers_observed = 0;   // filed in the window before the cut-off
+};
+
+// One synthetic year: replication `replication` of family member `member`
+// under the truth seed, forecast from every cut-off.
+struct TruthYear {
+  int member = 0;
+  std::int64_t replication = 0;
+  std::vector<TruthCutOffForecast> cut_offs;  // in the order given
+};
+
+struct TruthBacktestResult {
+  std::int64_t replications = 0;  // per forecast
+  std::uint64_t seed = 0, truth_seed = 0;
+  std::vector<Date> cut_offs;
+  std::vector<TruthYear> years;  // in order, year t from member t mod the family's size
+  bool interrupted = false;
+};
+
+// Sums over scored forecasts, for means and coverage.
+struct ScoreTally {
+  int forecasts = 0, inside50 = 0, inside90 = 0;
+  double interval_score50 = 0, interval_score90 = 0, crps = 0;  // sums, cents
+  double naive_interval_score50 = 0, naive_interval_score90 = 0, naive_crps = 0;
+  void add(const ScoredForecast& f);
+  double mean(double sum) const { return forecasts > 0 ? sum / forecasts : 0.0; }
+  static double share(int inside, int forecasts) {
+    return forecasts > 0 ? static_cast<double>(inside) / forecasts : 0.0;
+  }
+  // The binomial standard error sqrt(p (1 − p) / n) of the share a calibrated
+  // interval of coverage p would show over n independent forecasts: the
+  // yardstick for the share observed (whose own estimate, sqrt(share (1 −
+  // share) / n), would read ±0 for a forecast that never covers).
+  static double calibrated_standard_error(double coverage, int forecasts);
+};
+
+// The national forecasts (regional = false) or the regional ones pooled, at
+// cut-off `cut_off` (an index), of every year — or of one family member's.
+inline constexpr int every_member = -1;
+ScoreTally tally(const TruthBacktestResult& result, std::size_t cut_off, bool regional,
+                 int member = every_member);
+
+// Checks first, all problems at once: every family member has the
+// forecaster's regions (same codes, same order) and commitment window
+// (ScenarioError naming the member's file), every cut-off falls after the
+// commitment start and no later than its end, once (BadRequest). Then, for
+// t = 0 … truths − 1: simulates replication t of member t mod F under
+// truth_seed_of(control.seed), reads every eligible dossier it filed as
+// one-row-per-dossier actuals against the forecaster (an ActualsError there
+// names the truth), and forecasts from each cut-off with replications
+// [t × replications, (t + 1) × replications) under control.seed — the same
+// for every cut-off of a year, so that its forecasts differ by what was
+// learnt; different between years, so that years are independent. Progress
+// counts replications over every year and cut-off.
+TruthBacktestResult run_truth_backtest(const Scenario& forecaster, const std::vector<TruthScenario>& family,
+                                       const std::vector<Date>& cut_offs, std::int64_t truths,
+                                       std::int64_t replications, const RunControl& control);
+
+}  // namespace fnesim

@@ -1,0 +1,116 @@
+// `fnesim backtest --truth` as a user runs it: a directory as the truth
+// family, the tables and the JSON, the same output whatever -j, and the
+// refusals of bad input (exit status 2, every problem named).
+#include <gtest/gtest.h>
+
+#include "support/command.hpp"
+#include "support/test_files.hpp"
+
+namespace fnesim {
+namespace {
+
+using testing::run_fnesim;
+using testing::ScratchDirectory;
+using testing::write_text;
+
+const std::string source = FNESIM_SOURCE_DIR;
+const std::string small_path = source + "/tests/data/actuals/synthetic.toml";
+const std::string small = "'" + small_path + "'";
+const std::string cut_offs = " --cutoffs 2021-05-01,2021-10-01";
+
+// A family of two, both the tests' small scenario under other take-ups.
+void write_family(const ScratchDirectory& dir) {
+  write_text(dir / "b-slump.toml",
+             "extends = \"" + small_path +
+                 "\"\nname = \"small-slump\"\n[demand.arrivals]\nexpected_dossiers = 600\n");
+  write_text(dir / "a-surge.toml",
+             "extends = \"" + small_path +
+                 "\"\nname = \"small-surge\"\n[demand.arrivals]\nexpected_dossiers = 2_000\n");
+  write_text(dir / "notes.txt", "not a scenario: ignored\n");
+}
+
+TEST(CliBacktestTruth, ADirectoryIsTheFamilyInNameOrderAndTheOutputIsTheSameForAnyThreads) {
+  const ScratchDirectory dir;
+  write_family(dir);
+  const std::string arguments =
+      "backtest " + small + " --truth '" + dir.path().string() + "' --truths 3 -n 20 --seed 9" + cut_offs;
+  const auto table = run_fnesim(arguments + " -j 2");
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  for (const char* text :
+       {"against a truth family of 2 scenarios — 3 synthetic years, 20 replications", "a-surge.toml",
+        "b-slump.toml", "small-surge", "Coverage", "Regions pooled", "Scores of the year-end national demand",
+        "CRPS: fnesim", "naive", "Coverage by truth family member"})
+    EXPECT_NE(table.out.find(text), std::string::npos) << text << '\n' << table.out;
+  // Year 0 and 2 from the first file by name, year 1 from the second.
+  EXPECT_LT(table.out.find("a-surge.toml"), table.out.find("b-slump.toml"));
+
+  const auto one = run_fnesim(arguments + " -j 1 --json"), two = run_fnesim(arguments + " -j 2 --json");
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  EXPECT_EQ(one.out, two.out);
+  EXPECT_NE(one.out.find("\"truths\": 3"), std::string::npos);
+  // The truth seed, above 2^63, is written whole (not as a negative int64).
+  EXPECT_NE(one.out.find("\"truth_seed\": 16889670490759654289"), std::string::npos)
+      << one.out.substr(0, 400);
+  EXPECT_NE(one.out.find("\"member\": 1"), std::string::npos);
+  EXPECT_NE(one.out.find("\"naive_eur\""), std::string::npos);
+  EXPECT_NE(one.out.find("\"interval_score90_eur\""), std::string::npos);
+}
+
+TEST(CliBacktestTruth, RefusesBothOrNeitherSourceAndNoTruths) {
+  const std::string actuals = " --actuals '" + source + "/tests/data/actuals/synthetic-dossiers.csv'";
+  const auto both = run_fnesim("backtest " + small + actuals + " --truth " + small + cut_offs + " -n 5");
+  EXPECT_EQ(both.exit_code, 2);
+  EXPECT_NE(both.err.find("--actuals excludes --truth"), std::string::npos) << both.err;
+
+  const auto neither = run_fnesim("backtest " + small + cut_offs + " -n 5");
+  EXPECT_EQ(neither.exit_code, 2);
+  EXPECT_EQ(neither.err,
+            "fnesim backtest: give --actuals FILE (real history) or --truth SCENARIO (synthetic years), one "
+            "of the two\n");
+
+  const auto none = run_fnesim("backtest " + small + " --truth " + small + " --truths 0" + cut_offs);
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_NE(none.err.find("--truths"), std::string::npos) << none.err;
+
+  const auto truths_without_truth = run_fnesim("backtest " + small + actuals + " --truths 5" + cut_offs);
+  EXPECT_EQ(truths_without_truth.exit_code, 2);
+  EXPECT_NE(truths_without_truth.err.find("--truths requires --truth"), std::string::npos)
+      << truths_without_truth.err;
+
+  const ScratchDirectory empty;
+  const auto no_files =
+      run_fnesim("backtest " + small + " --truth '" + empty.path().string() + "'" + cut_offs);
+  EXPECT_EQ(no_files.exit_code, 2);
+  EXPECT_EQ(no_files.err,
+            "fnesim backtest: --truth " + empty.path().string() + ": no *.toml file in the directory\n");
+}
+
+TEST(CliBacktestTruth, RefusesTruthsWithOtherRegionsNamingTheirFiles) {
+  const ScratchDirectory dir;
+  write_text(dir / "thirteen.toml", "extends = \"" + small_path +
+                                        "\"\n[convention]\ntotal_envelope_eur = 19_750_000\n"
+                                        "regions.XYZ = { name = \"Elsewhere\", envelope_eur = 1_000_000 }\n");
+  write_text(dir / "fine.toml", "extends = \"" + small_path + "\"\n");
+  write_text(dir / "later.toml",
+             "extends = \"" + small_path + "\"\n[convention]\ncommitment_start = 2021-02-01\n");
+  const auto run =
+      run_fnesim("backtest " + small + " --truth '" + dir.path().string() + "'" + cut_offs + " -n 5");
+  EXPECT_EQ(run.exit_code, 2) << run.out;
+  EXPECT_NE(
+      run.err.find((dir / "thirteen.toml").string() +
+                   ": convention.regions: a truth needs the forecaster's regions, same codes in the same "
+                   "order (synthetic: ARA, BFC, BRE, CVL, GES, HDF, IDF, NOR, NAQ, OCC, PAC, PDL), found "
+                   "ARA, BFC, BRE, CVL, GES, HDF, IDF, NOR, NAQ, OCC, PAC, PDL, XYZ"),
+      std::string::npos)
+      << run.err;
+  EXPECT_NE(run.err.find((dir / "later.toml").string() + ": convention: a truth needs the forecaster's "
+                                                         "commitment window (synthetic: 2021-01-01 to "
+                                                         "2021-12-31), found 2021-02-01 to 2021-12-31"),
+            std::string::npos)
+      << run.err;
+  EXPECT_EQ(run.err.find("fine.toml"), std::string::npos) << run.err;
+  EXPECT_EQ(run.out, "");
+}
+
+}  // namespace
+}  // namespace fnesim

@@ -1,0 +1,240 @@
+// `backtest --truth`: coverage counting and the naive run rate on hand-made
+// cases; then on the tests' small scenario (observed-2021 at an eighth of its
+// size) what a truth's actuals hold, the baseline read off them, the same
+// result whatever the number of threads, and the family's checks. The
+// well-specified calibration check, longer, is TruthBacktestStatistical (ctest
+// label `statistical`).
+#include "sim/forecast/truth_backtest.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "sim/errors.hpp"
+#include "sim/forecast/actuals.hpp"
+#include "sim/forecast/synthetic_actuals.hpp"
+#include "sim/simulator.hpp"
+
+namespace fnesim {
+namespace {
+
+const std::string data = std::string(FNESIM_SOURCE_DIR) + "/tests/data/actuals/";
+
+const Scenario& small_scenario() {
+  static const Scenario scenario = load_scenario_file(data + "synthetic.toml");
+  return scenario;
+}
+
+// The small scenario, its take-up doubled: a truth the forecaster is not given.
+TruthScenario doubled() {
+  TruthScenario truth{"doubled", small_scenario()};
+  for (RegionalDemand& region : truth.scenario.demand.regions) region.expected_dossiers *= 2;
+  return truth;
+}
+
+RunControl control_with(int threads) {
+  RunControl control;
+  control.seed = 5;
+  control.threads = threads;
+  return control;
+}
+
+ScoredForecast forecast(Cents outcome, Cents naive) {
+  ScoredForecast f;
+  f.outcome = outcome;
+  f.q05 = 100;
+  f.q25 = 200;
+  f.q50 = 250;
+  f.q75 = 300;
+  f.q95 = 400;
+  f.crps = 7;
+  f.naive = naive;
+  return f;
+}
+
+TEST(TruthBacktest, TalliesCountCoverageAtTheBoundsAndAverageTheScores) {
+  ScoreTally t;
+  t.add(forecast(200, 200));  // on the 50 % interval's lower bound
+  t.add(forecast(400, 300));  // on the 90 % interval's upper bound, outside the 50 %
+  t.add(forecast(401, 401));  // outside both
+  t.add(forecast(99, 199));   // outside both
+  EXPECT_EQ(t.forecasts, 4);
+  EXPECT_EQ(t.inside50, 1);
+  EXPECT_EQ(t.inside90, 2);
+  // IS 90 %: width 300 each, plus 20 × 1 and 20 × 1 for the two misses.
+  EXPECT_DOUBLE_EQ(t.mean(t.interval_score90), (4 * 300 + 20 + 20) / 4.0);
+  // IS 50 %: width 100, plus 4 × (400 − 300), 4 × (401 − 300), 4 × (200 − 99).
+  EXPECT_DOUBLE_EQ(t.mean(t.interval_score50), (4 * 100 + 4 * 100 + 4 * 101 + 4 * 101) / 4.0);
+  EXPECT_DOUBLE_EQ(t.mean(t.crps), 7);
+  // The naive forecast's errors: 0, 100, 0, 100.
+  EXPECT_DOUBLE_EQ(t.mean(t.naive_crps), 50);
+  EXPECT_DOUBLE_EQ(t.mean(t.naive_interval_score90), 20.0 * 50);
+  EXPECT_DOUBLE_EQ(t.mean(t.naive_interval_score50), 4.0 * 50);
+  EXPECT_DOUBLE_EQ(ScoreTally::share(t.inside90, t.forecasts), 0.5);
+  EXPECT_DOUBLE_EQ(ScoreTally::calibrated_standard_error(0.9, 100), 0.03);
+}
+
+TEST(TruthBacktest, TheRunRateExtrapolatesTheWindowAndAddsTheCarryOverAsItWas) {
+  // 2.5 M€ of carry-over; 10 M€ filed in the first 90 days of a 365-day window:
+  // 2.5 M€ + 10 M€ × 365 / 90 = 43 055 555.555… EUR, to the nearest cent.
+  EXPECT_EQ(run_rate_forecast(euros(2'500'000), euros(10'000'000), 90, 365), 4'305'555'556);
+  // Half a cent rounds away from zero: 1 cent × 3 / 2.
+  EXPECT_EQ(run_rate_forecast(0, 1, 2, 3), 2);
+  EXPECT_EQ(run_rate_forecast(700, 0, 30, 365), 700);
+  // On the last day, the run rate is what was filed.
+  EXPECT_EQ(run_rate_forecast(5, 123'456, 365, 365), 123'461);
+}
+
+TEST(TruthBacktest, ATruthsActualsHoldEveryEligibleDossierFiledAndAddUpToItsDemand) {
+  const TruthScenario truth = doubled();
+  const Simulator simulator(truth.scenario);
+  const std::uint64_t seed = truth_seed_of(5);
+  ReplicationOutcome outcome = simulator.make_outcome();
+  simulator.simulate(seed, 1, *simulator.make_workspace(), outcome);
+  const Actuals actuals = parse_actuals(filed_dossiers_csv(simulator, seed, 1), "truth", small_scenario());
+  std::vector<Cents> by_region(12, 0);
+  bool refused = false;
+  for (const ActualDossier& d : actuals.dossiers) {
+    by_region[static_cast<std::size_t>(d.region)] += d.committed;
+    refused |= !d.end_date.has_value();
+  }
+  // Doubled take-up exhausts envelopes sized for the plan: refused dossiers are demand too.
+  EXPECT_TRUE(refused);
+  Cents national = 0;
+  for (std::size_t r = 0; r < 12; ++r) {
+    EXPECT_EQ(by_region[r], outcome.regions[r].demand) << r;
+    national += by_region[r];
+  }
+  EXPECT_EQ(national, outcome.national.demand);
+  EXPECT_GT(outcome.national.demand, outcome.national.committed);
+}
+
+TEST(TruthBacktest, TheBaselineIsTheRunRateOfWhatTheTruthFiledBeforeTheCutOff) {
+  const std::vector<TruthScenario> family = {doubled()};
+  const Date as_of = Date::from_ymd(2021, 6, 1);
+  const TruthBacktestResult result =
+      run_truth_backtest(small_scenario(), family, {as_of}, 2, 20, control_with(2));
+  ASSERT_EQ(result.years.size(), 2u);
+  EXPECT_EQ(result.truth_seed, truth_seed_of(5));
+  for (const TruthYear& year : result.years) {
+    const Simulator simulator(family[0].scenario);
+    const Actuals actuals = parse_actuals(filed_dossiers_csv(simulator, result.truth_seed, year.replication),
+                                          "truth", small_scenario());
+    Cents carryover = 0, filed = 0;
+    std::int64_t dossiers = 0;
+    for (const ActualDossier& d : actuals.dossiers) {
+      if (d.filing_date >= as_of) continue;
+      (d.carryover ? carryover : filed) += d.committed;
+      dossiers += !d.carryover;
+    }
+    const TruthCutOffForecast& c = year.cut_offs[0];
+    EXPECT_EQ(c.dossiers_observed, dossiers);
+    // 151 days from 1 January to 1 June, of a 365-day window.
+    EXPECT_EQ(c.national.naive, carryover + std::llround(static_cast<double>(filed) * 365 / 151));
+    EXPECT_EQ(c.regions.size(), 12u);
+    // The forecast starts from the same observed dossiers: its every replication
+    // holds at least what was filed before the cut-off.
+    EXPECT_GE(c.national.q05, carryover + filed);
+    EXPECT_GT(c.national.crps, 0);
+  }
+}
+
+TEST(TruthBacktest, IsTheSameForOneAndTwoThreads) {
+  const std::vector<TruthScenario> family = {{"small", small_scenario()}, doubled()};
+  const std::vector<Date> cut_offs = {Date::from_ymd(2021, 4, 1), Date::from_ymd(2021, 10, 1)};
+  const TruthBacktestResult one =
+      run_truth_backtest(small_scenario(), family, cut_offs, 3, 20, control_with(1));
+  const TruthBacktestResult two =
+      run_truth_backtest(small_scenario(), family, cut_offs, 3, 20, control_with(2));
+  ASSERT_EQ(one.years.size(), 3u);
+  ASSERT_EQ(two.years.size(), 3u);
+  for (std::size_t t = 0; t < 3; ++t) {
+    EXPECT_EQ(one.years[t].member, static_cast<int>(t % 2));
+    for (std::size_t c = 0; c < cut_offs.size(); ++c) {
+      const TruthCutOffForecast& a = one.years[t].cut_offs[c];
+      const TruthCutOffForecast& b = two.years[t].cut_offs[c];
+      for (std::size_t r = 0; r <= 12; ++r) {
+        const ScoredForecast& x = r < 12 ? a.regions[r] : a.national;
+        const ScoredForecast& y = r < 12 ? b.regions[r] : b.national;
+        EXPECT_EQ(x.outcome, y.outcome);
+        EXPECT_EQ(x.q05, y.q05);
+        EXPECT_EQ(x.q50, y.q50);
+        EXPECT_EQ(x.q95, y.q95);
+        EXPECT_EQ(x.crps, y.crps);
+        EXPECT_EQ(x.naive, y.naive);
+      }
+    }
+  }
+}
+
+TEST(TruthBacktest, RefusesTruthsWithOtherRegionsOrWindowsNamingEachFileAtOnce) {
+  TruthScenario renamed{"renamed.toml", small_scenario()};
+  renamed.scenario.source_files = {"renamed.toml"};
+  renamed.scenario.convention.regions[1].code = "XYZ";
+  TruthScenario shorter{"shorter.toml", small_scenario()};
+  shorter.scenario.source_files = {"shorter.toml"};
+  shorter.scenario.convention.commitment_end = Date::from_ymd(2021, 11, 30);
+  shorter.scenario.convention.regions.pop_back();
+  try {
+    run_truth_backtest(small_scenario(), {{"small", small_scenario()}, renamed, shorter},
+                       {Date::from_ymd(2021, 7, 1)}, 3, 10, control_with(1));
+    FAIL() << "expected a ScenarioError";
+  } catch (const ScenarioError& e) {
+    ASSERT_EQ(e.diagnostics().size(), 3u);
+    const std::string regions = "ARA, BFC, BRE, CVL, GES, HDF, IDF, NOR, NAQ, OCC, PAC, PDL";
+    EXPECT_EQ(e.diagnostics()[0].to_string(),
+              "renamed.toml: convention.regions: a truth needs the forecaster's regions, same codes in the "
+              "same order (synthetic: " +
+                  regions +
+                  "), found ARA, XYZ, BRE, CVL, GES, HDF, IDF, NOR, NAQ, OCC, "
+                  "PAC, PDL");
+    EXPECT_EQ(e.diagnostics()[1].file, "shorter.toml");
+    EXPECT_EQ(e.diagnostics()[1].key, "convention.regions");
+    EXPECT_EQ(e.diagnostics()[2].to_string(),
+              "shorter.toml: convention: a truth needs the forecaster's commitment window (synthetic: "
+              "2021-01-01 to 2021-12-31), found 2021-01-01 to 2021-11-30");
+  }
+}
+
+TEST(TruthBacktest, RefusesAnEmptyFamily) {
+  EXPECT_THROW(run_truth_backtest(small_scenario(), {}, {Date::from_ymd(2021, 7, 1)}, 1, 10, control_with(1)),
+               BadRequest);
+}
+
+TEST(TruthBacktest, RefusesCutOffsOutsideTheWindowOrRepeatedAtOnce) {
+  try {
+    run_truth_backtest(small_scenario(), {{"small", small_scenario()}},
+                       {Date::from_ymd(2021, 1, 1), Date::from_ymd(2021, 7, 1), Date::from_ymd(2021, 7, 1)},
+                       1, 10, control_with(1));
+    FAIL() << "expected a BadRequest";
+  } catch (const BadRequest& e) {
+    EXPECT_STREQ(e.what(),
+                 "--cutoffs: 2021-01-01: must fall after the commitment start (2021-01-01) and no later than "
+                 "the commitment end (2021-12-31); 2021-07-01: given twice");
+  }
+}
+
+// Well specified: the truth is the forecaster's own scenario. Then the year-end
+// demand falls inside the 90 % interval in about 90 % of the years: within
+// three binomial standard errors over 60 independent years, plus the
+// discretisation of a 5 % or 95 % quantile of 100 replications (the interval
+// between the 5th and 95th of 100 draws holds 90/101 of the predictive
+// distribution on average, not 0.9) — about 0.13 all told.
+TEST(TruthBacktestStatistical, NinetyPercentIntervalsHoldTheForecastersOwnYears) {
+  constexpr int years = 60;
+  const std::vector<Date> cut_offs = {Date::from_ymd(2021, 4, 1), Date::from_ymd(2021, 7, 1),
+                                      Date::from_ymd(2021, 11, 1)};
+  const TruthBacktestResult result = run_truth_backtest(small_scenario(), {{"small", small_scenario()}},
+                                                        cut_offs, years, 100, control_with(2));
+  const double tolerance = 3 * std::sqrt(0.9 * 0.1 / years) + 0.02;
+  for (std::size_t c = 0; c < cut_offs.size(); ++c) {
+    const ScoreTally national = tally(result, c, false);
+    ASSERT_EQ(national.forecasts, years);
+    EXPECT_NEAR(ScoreTally::share(national.inside90, years), 0.9, tolerance) << cut_offs[c].iso();
+    // With the right model, fnesim beats the run rate, which knows nothing of the profile.
+    EXPECT_LT(national.crps, national.naive_crps) << cut_offs[c].iso();
+  }
+}
+
+}  // namespace
+}  // namespace fnesim
