@@ -51,6 +51,32 @@ std::string kept(const std::string& why) {
   return text;
 }
 
+// The prior-predictive check (docs/forecasting.md): each observed month, and
+// the months together, against the central 95 % of what the scenario's prior
+// expected. Said plainly when outside: the scenario is then probably wrong.
+std::string prior_predictive_lines(const ActualsReport& report, const Scenario& scenario) {
+  if (report.prior_predictive.empty()) return "";
+  const Date start = scenario.convention.commitment_start;
+  std::string outside;
+  for (const PriorPredictiveMonth& m : report.prior_predictive) {
+    if (!m.outside()) continue;
+    char line[256];
+    std::snprintf(line, sizeof line, "  %s: %lld dossiers observed, the prior expected %lld to %lld (95 %%)%s\n",
+                  m.cumulative ? "all months so far" : add_months(start, m.month).iso().substr(0, 7).c_str(),
+                  static_cast<long long>(m.observed), static_cast<long long>(m.low), static_cast<long long>(m.high),
+                  m.observed > m.high ? ": more than it allows" : ": fewer than it allows");
+    outside += line;
+  }
+  if (outside.empty())
+    return "Prior-predictive check: every month's dossiers, and their total, fall within the central 95 % the "
+           "scenario's prior expected.\n\n";
+  return "PRIOR-PREDICTIVE CHECK FAILED: the actuals fall outside what the scenario's prior allows (central 95 %, "
+         "month by month):\n" +
+         outside +
+         "  The scenario is probably wrong there (its profile, level or events): revise it before trusting this "
+         "forecast.\n\n";
+}
+
 }  // namespace
 
 std::string render_actuals_report(const ActualsReport& report, const Scenario& scenario) {
@@ -133,6 +159,16 @@ std::string render_actuals_report(const ActualsReport& report, const Scenario& s
   }
   out += parameters.render();
   out += '\n';
+  out += prior_predictive_lines(report, scenario);
+  if (report.particles > 0) {
+    char line[256];
+    std::snprintf(line, sizeof line,
+                  "Uncertain assumptions: %d draws of [uncertainty] and [events] weighed against the monthly "
+                  "counts, %.0f of them in effect;\n  the forecast mixes over them (the uptake above is "
+                  "learnt under the stated assumptions alone).\n",
+                  report.particles, report.effective_particles);
+    out += line;
+  }
   return out;
 }
 
