@@ -17,6 +17,7 @@
 
 #include "results/run_summary.hpp"
 #include "sim/errors.hpp"
+#include "sim/forecast/particles.hpp"
 #include "sim/runner.hpp"
 
 namespace fnesim {
@@ -33,7 +34,10 @@ struct ActualsReport;
 inline constexpr std::string_view run_file_type = "fnesim-results";
 // Minor: additions that readers may ignore. Major: anything incompatible.
 inline constexpr int run_format_major = 1;
-inline constexpr int run_format_minor = 1;
+// 1.1: the steering committee's moves, /recommendation, /actuals.
+// 1.2: /replications/uptake, /replications/national/dossier_variance_eur2,
+//      /uncertainty, /actuals/prior_predictive.
+inline constexpr int run_format_minor = 2;
 
 // A run file that cannot be read: missing, not HDF5, corrupt, another file
 // type, an unknown major version, or a documented path missing.
@@ -102,6 +106,7 @@ struct RunFileInfo {
   std::vector<std::string> region_codes, region_names;
   std::vector<std::string> months;  // YYYY-MM
   bool has_trajectories = false;
+  bool has_uncertainty = false;  // /uncertainty (format 1.2, scenarios with [uncertainty] or [events])
 };
 
 // Replications [first, first + count) of a run; no count: up to the last.
@@ -123,6 +128,23 @@ struct RunFileActuals {
   std::string file;    // the actuals file as named to `run --actuals`
   std::string sha256;  // of its bytes
   Date as_of;          // the cut-off
+  // Format 1.2 (empty and 0 in older files): the prior-predictive check of
+  // the observed monthly counts (months from the commitment start's), and
+  // the weighed draws of the uncertain assumptions.
+  std::vector<PriorPredictiveMonth> prior_predictive;
+  int particles = 0;
+  double effective_particles = 0;
+};
+
+// What /uncertainty records (format 1.2): per replication, the draws of its
+// uncertain assumptions; row-major, replication first.
+struct RunFileUncertainty {
+  std::vector<std::string> parameter_paths;          // column order of `parameters`
+  std::vector<std::string> parameter_distributions;  // e.g. "lognormal(mean=700, cv=1)"
+  std::vector<double> parameters;                    // replication × parameter
+  std::vector<double> profile;                       // replication × 12 calendar months; empty: known profile
+  std::vector<double> drift;                         // replication × month; empty: no drift
+  std::vector<std::int64_t> particle;                // per replication; empty: no particles
 };
 
 // Reads one run file. Every accessor checks the shape of what it reads
@@ -165,6 +187,15 @@ class RunFileReader {
 
   // The record of a forecast from actuals; none for a run that did not start from actuals.
   std::optional<RunFileActuals> actuals() const;
+
+  // Format 1.2; none in older files. The uptake multiplier drawn per
+  // replication and region (replication × region), and per replication the
+  // Σ amount² of its simulated dossiers in EUR².
+  std::optional<std::vector<double>> uptake(ReplicationRange range = {}) const;
+  std::optional<std::vector<double>> dossier_variances(ReplicationRange range = {}) const;
+  // The draws of the uncertain assumptions; none when the run drew none (or
+  // the file predates format 1.2).
+  std::optional<RunFileUncertainty> uncertainty(ReplicationRange range = {}) const;
 
  private:
   std::filesystem::path path_;

@@ -16,11 +16,12 @@ namespace layout = run_layout;
 
 namespace {
 
-Date parse_month(const std::string& path, const std::string& label) {
+Date parse_month(const std::string& path, const std::string& label,
+                 std::string_view dataset = "/summary/month") {
   int year = 0, month = 0;
   char tail = 0;
   if (std::sscanf(label.c_str(), "%4d-%2d%c", &year, &month, &tail) != 2 || !is_valid_ymd(year, month, 1))
-    throw RunFileError(path + ": /summary/month: '" + label + "' is not a YYYY-MM month");
+    throw RunFileError(path + ": " + std::string(dataset) + ": '" + label + "' is not a YYYY-MM month");
   return Date::from_ymd(year, month, 1);
 }
 
@@ -116,6 +117,7 @@ RunFileReader::RunFileReader(const fs::path& path) : path_(path) {
       throw RunFileError(name + ": /regions/code and /regions/name differ in length");
     info_.months = f.open_dataset("summary/month").read_strings();
     info_.has_trajectories = f.contains("trajectories");
+    info_.has_uncertainty = f.contains("uncertainty");
   } catch (const hdf5::Error& e) {
     throw RunFileError(e.what());
   }
@@ -332,7 +334,80 @@ std::optional<RunFileActuals> RunFileReader::actuals() const {
     const hdf5::Group group = file_->open_group("actuals");
     const std::optional<Date> as_of = Date::parse(group.string_attribute("as_of"));
     if (!as_of) throw RunFileError(path_.string() + ": /actuals has no valid as_of date");
-    return RunFileActuals{group.string_attribute("file"), group.string_attribute("sha256"), *as_of};
+    RunFileActuals out{group.string_attribute("file"), group.string_attribute("sha256"), *as_of, {}, 0, 0};
+    if (group.has_attribute("particles")) out.particles = group.attribute<std::int32_t>("particles");
+    if (group.has_attribute("effective_particles"))
+      out.effective_particles = group.attribute<double>("effective_particles");
+    if (group.contains("prior_predictive")) {  // format 1.2
+      const hdf5::Group check = group.open_group("prior_predictive");
+      const std::vector<std::string> months = check.open_dataset("month").read_strings();
+      const std::vector<hsize_t> rows{months.size()};
+      const auto observed = read_exact<std::int64_t>(check, "observed", rows);
+      const auto low = read_exact<std::int64_t>(check, "low", rows);
+      const auto high = read_exact<std::int64_t>(check, "high", rows);
+      const auto expected = read_exact<double>(check, "expected", rows);
+      const auto cumulative = read_exact<std::int32_t>(check, "cumulative", rows);
+      const Date start = *Date::parse(info_.commitment_start);
+      for (std::size_t i = 0; i < months.size(); ++i) {
+        const Date month = parse_month(path_.string(), months[i], "/actuals/prior_predictive/month");
+        PriorPredictiveMonth m;
+        m.month = (month.year() - start.year()) * 12 + (month.month() - start.month());
+        m.observed = observed[i];
+        m.low = low[i];
+        m.high = high[i];
+        m.expected = expected[i];
+        m.cumulative = cumulative[i] != 0;
+        out.prior_predictive.push_back(m);
+      }
+    }
+    return out;
+  } catch (const hdf5::Error& e) {
+    throw RunFileError(e.what());
+  }
+}
+
+std::optional<std::vector<double>> RunFileReader::uptake(ReplicationRange range) const {
+  try {
+    if (!file_->contains("replications/uptake")) return std::nullopt;  // before format 1.2
+    return read_replication_rows<double>(file_->open_dataset("replications/uptake"), info_.replications,
+                                         {info_.region_codes.size()}, range);
+  } catch (const hdf5::Error& e) {
+    throw RunFileError(e.what());
+  }
+}
+
+std::optional<std::vector<double>> RunFileReader::dossier_variances(ReplicationRange range) const {
+  try {
+    if (!file_->contains("replications/national/dossier_variance_eur2")) return std::nullopt;
+    return read_replication_rows<double>(file_->open_dataset("replications/national/dossier_variance_eur2"),
+                                         info_.replications, {}, range);
+  } catch (const hdf5::Error& e) {
+    throw RunFileError(e.what());
+  }
+}
+
+std::optional<RunFileUncertainty> RunFileReader::uncertainty(ReplicationRange range) const {
+  try {
+    if (!file_->contains("uncertainty")) return std::nullopt;
+    const hdf5::Group group = file_->open_group("uncertainty");
+    RunFileUncertainty out;
+    if (group.contains("parameters")) {
+      out.parameter_paths = group.open_dataset("parameter_paths").read_strings();
+      out.parameter_distributions = group.open_dataset("parameter_distributions").read_strings();
+      if (out.parameter_distributions.size() != out.parameter_paths.size())
+        group.open_dataset("parameter_distributions").fail("does not have one entry per parameter path");
+      out.parameters = read_replication_rows<double>(group.open_dataset("parameters"), info_.replications,
+                                                     {out.parameter_paths.size()}, range);
+    }
+    if (group.contains("profile"))
+      out.profile = read_replication_rows<double>(group.open_dataset("profile"), info_.replications, {12}, range);
+    if (group.contains("drift"))
+      out.drift = read_replication_rows<double>(group.open_dataset("drift"), info_.replications,
+                                                {info_.months.size()}, range);
+    if (group.contains("particle"))
+      out.particle = read_replication_rows<std::int64_t>(group.open_dataset("particle"), info_.replications, {},
+                                                         range);
+    return out;
   } catch (const hdf5::Error& e) {
     throw RunFileError(e.what());
   }
