@@ -14,6 +14,16 @@
    replications at or below it; an exhaustion day of -1 counts as beyond the
    window), means and standard errors to 1e-9 relative, Student-t intervals
    to 1e-9 of their half-width (1e-8 without scipy, from 100 replications).
+4. Format 1.2's draws, against the scenario's own TOML (/scenario/resolved_toml,
+   read with Python's tomllib): /uncertainty is there exactly when the scenario
+   has [uncertainty] or [events], each of its datasets exactly when the
+   scenario draws what it holds; the parameter paths, distributions, support
+   and correlations are the declared ones; every draw lies in its
+   distribution's support, profiles sum to 1, drifts are 1 before the first
+   simulated month, replications that picked one particle share its draws;
+   uptake > 0, 0 <= dossier variance <= demand^2; the prior-predictive table
+   of /actuals is ordered (low <= expected <= high) and flags exactly the
+   counts outside its band.
 
 Prints what it checked; exits 0 when everything holds, 1 on any failure,
 2 when the file cannot be read as an fnesim run file.
@@ -21,8 +31,11 @@ Prints what it checked; exits 0 when everything holds, 1 on any failure,
 Usage: scripts/check_results.py run.h5      (needs Debian's python3-h5py, python3-numpy)
 """
 import datetime
+import math
+import re
 import statistics
 import sys
+import tomllib
 
 import h5py
 import numpy as np
@@ -32,7 +45,7 @@ try:  # exact Student-t quantiles; without scipy, a series expansion (see studen
 except ImportError:  # pragma: no cover
     scipy_stats = None
 
-FORMAT_MAJOR, FORMAT_MINOR = 1, 1
+FORMAT_MAJOR, FORMAT_MINOR = 1, 2
 DAY_PERCENTILES = [5, 10, 25, 50, 75, 90, 95]
 AMOUNT_PERCENTILES = [5, 10, 25, 50, 75, 80, 90, 95]
 RELATIVE_TOLERANCE = 1e-9
@@ -71,6 +84,11 @@ ACTUALS_PARAMETER_DATASETS = {
     "name": "str", "dossiers": "i64", "scenario": "f64", "observed": "f64", "forecast": "f64", "updated": "i32",
     "note": "str",
 }
+# Format 1.2: /actuals/prior_predictive, one row per month then the cumulative row (C).
+PRIOR_PREDICTIVE_DATASETS = {
+    "month": "str", "observed": "i64", "low": "i64", "high": "i64", "expected": "f64", "cumulative": "i32",
+    "outside": "i32",
+}
 # /summary estimates: (base, unit suffix, the per-replication values it is the mean of)
 REGION_ESTIMATES = [
     ("p_exhausted", ""), ("committed", "_eur"), ("released", "_eur"), ("paid", "_eur"), ("unmet", "_eur"),
@@ -95,8 +113,20 @@ def estimate_name(base, statistic, suffix):
     return f"{base}_{statistic}{suffix}"
 
 
-def documented_layout(trajectories, steering=False, recommendation=False, actuals=False):
-    """Every documented dataset: path -> (kind, shape in symbols)."""
+def declared_uncertainty(toml):
+    """What the scenario's TOML declares uncertain: (group expected, parameter entries in order,
+    profile drawn, drift drawn, events in order)."""
+    section = toml.get("uncertainty", {})
+    parameters = list(section.get("parameters", {}).items())
+    profile = float(section.get("profile_concentration", 0)) > 0
+    drift = float(section.get("monthly_drift", 0)) > 0
+    events = list(toml.get("events", {}).items())
+    return bool(parameters) or profile or drift or bool(events), parameters, profile, drift, events
+
+
+def documented_layout(trajectories, steering=False, recommendation=False, actuals=False, version=(1, 2),
+                      uncertainty=None, particles=False):
+    """Every documented dataset: path -> (kind, shape in symbols). `uncertainty`: declared_uncertainty()."""
     layout = {
         "scenario/resolved_toml": ("str", ()),
         "scenario/source_files": ("str", ("F",)),
@@ -157,6 +187,31 @@ def documented_layout(trajectories, steering=False, recommendation=False, actual
             layout[f"actuals/common/{name}"] = (kind, ())
         for name, kind in ACTUALS_PARAMETER_DATASETS.items():
             layout[f"actuals/parameters/{name}"] = (kind, ("P",))
+    if version >= (1, 2):
+        layout["replications/uptake"] = ("f64", ("N", "R"))
+        layout["replications/national/dossier_variance_eur2"] = ("f64", ("N",))
+        if actuals:
+            for name, kind in PRIOR_PREDICTIVE_DATASETS.items():
+                layout[f"actuals/prior_predictive/{name}"] = (kind, ("C",))
+        if uncertainty is not None and uncertainty[0]:
+            _, parameters, profile, drift, _ = uncertainty
+            if parameters:
+                layout["uncertainty/parameters"] = ("f64", ("N", "UP"))
+                layout["uncertainty/parameter_paths"] = ("str", ("UP",))
+                layout["uncertainty/parameter_distributions"] = ("str", ("UP",))
+                layout["uncertainty/parameter_lowest"] = ("f64", ("UP",))
+                layout["uncertainty/parameter_highest"] = ("f64", ("UP",))
+                layout["uncertainty/parameter_correlation"] = ("f64", ("UP", "UP"))
+                if actuals:
+                    layout["uncertainty/parameter_scales"] = ("f64", ("UP",))
+            if profile:
+                layout["uncertainty/profile"] = ("f64", ("N", 12))
+                layout["uncertainty/profile_month"] = ("str", (12,))
+            if drift:
+                layout["uncertainty/drift"] = ("f64", ("N", "M"))
+            if particles:
+                layout["uncertainty/particle"] = ("i64", ("N",))
+                layout["uncertainty/particle_weight"] = ("f64", ("PK",))
     return layout
 
 
@@ -283,21 +338,47 @@ def check_estimate(c, group, base, suffix, values, level, scale, index=None, lab
         c.close(read["ci_high"] - read["mean"], half, f"{label}{base} interval half-width", tolerance=tolerance)
 
 
+def file_version(f):
+    return tuple(int(v) for v in f.attrs["format_version"])
+
+
+def scenario_toml(f):
+    """The scenario as run, parsed independently of fnesim; None when it cannot be."""
+    try:
+        return tomllib.loads(f["scenario/resolved_toml"].asstr()[()])
+    except (KeyError, tomllib.TOMLDecodeError):
+        return None
+
+
 def check_layout(c, f):
+    version = file_version(f)
+    toml = scenario_toml(f) if version >= (1, 2) else None
+    if version >= (1, 2):
+        c.check(toml is not None, "/scenario/resolved_toml parses as TOML")
+    uncertainty = declared_uncertainty(toml) if toml is not None else None
+    particles = "actuals" in f and int(f["actuals"].attrs.get("particles", 0)) > 0
+    if uncertainty is not None:
+        c.check(("uncertainty" in f) == uncertainty[0],
+                "/uncertainty present exactly when the scenario has [uncertainty] or [events]"
+                f" (declared: {uncertainty[0]}, in the file: {'uncertainty' in f})")
     for name, kind in ROOT_ATTRIBUTES.items():
         if c.check(name in f.attrs, f"root attribute {name} present"):
             value = f.attrs[name]
             actual = "str" if isinstance(value, (str, bytes)) else kind_of(np.asarray(value).dtype)
             c.check(actual == kind, f"root attribute {name}: {actual}, documented {kind}")
     trajectories = "trajectories" in f
-    layout = documented_layout(trajectories, "steering" in f, "recommendation" in f, "actuals" in f)
+    layout = documented_layout(trajectories, "steering" in f, "recommendation" in f, "actuals" in f, version,
+                               uncertainty, particles)
     n = int(f.attrs["replications"])
     r = len(f["regions/code"]) if "regions/code" in f else -1
     m = len(f["summary/month"]) if "summary/month" in f else -1
     files = len(f["scenario/source_files"]) if "scenario/source_files" in f else -1
     moves = len(f["steering/replication"]) if "steering" in f else 0
     parameters = len(f["actuals/parameters/name"]) if "actuals/parameters/name" in f else 0
-    symbols = {"N": n, "R": r, "M": m, "F": files, "K": moves, "P": parameters}
+    checks = len(f["actuals/prior_predictive/month"]) if "actuals/prior_predictive/month" in f else 0
+    symbols = {"N": n, "R": r, "M": m, "F": files, "K": moves, "P": parameters, "C": checks,
+               "UP": len(uncertainty[1]) if uncertainty is not None else 0,
+               "PK": int(f["actuals"].attrs.get("particles", 0)) if "actuals" in f else 0}
     structural = True  # every documented dataset there, with its shape and type: the later checks can run
     for path, (kind, shape) in layout.items():
         if not c.check(path in f and isinstance(f[path], h5py.Dataset), f"{path} present"):
@@ -312,13 +393,12 @@ def check_layout(c, f):
     for path in present:
         attrs = f[path].attrs
         c.check("units" in attrs and "description" in attrs, f"{path}: has units and description attributes")
-    version = tuple(int(v) for v in f.attrs["format_version"])
     if version == (FORMAT_MAJOR, FORMAT_MINOR):
         for path in present:
             c.check(path in layout, f"{path}: documented (format {FORMAT_MAJOR}.{FORMAT_MINOR} has no such path)")
     c.section("layout", f"{len(layout)} documented datasets, {len(present)} in the file, "
                         f"{len(ROOT_ATTRIBUTES)} root attributes ({n} replications, {r} regions, {m} months)")
-    return trajectories, structural
+    return trajectories, structural, uncertainty
 
 
 def read_replications(f):
@@ -487,6 +567,185 @@ def check_summary(c, f, reps, national):
                          + ("" if scipy_stats else " (no scipy: Student-t quantiles from a series expansion)"))
 
 
+def parse_distribution(text):
+    """'lognormal(mean=700, cv=1)' -> ('lognormal', {'mean': 700.0, 'cv': 1.0}); lists for discrete."""
+    match = re.fullmatch(r"([a-z]+)\((.*)\)", text)
+    if match is None:
+        return None, {}
+    kind, body = match.groups()
+    arguments = {}
+    for name, value in re.findall(r"([a-z]+)=(\[[^\]]*\]|[^,\[\]]+)", body):
+        value = value.strip()
+        if value.startswith("["):
+            arguments[name] = [float(x) for x in value[1:-1].split(",") if x.strip()]
+        else:
+            arguments[name] = float(value)
+    return kind, arguments
+
+
+def declared_arguments(entry):
+    """The arguments of a TOML [uncertainty.parameters] entry as parse_distribution gives them."""
+    kind = entry["distribution"]
+    if kind == "discrete":
+        weights = [float(w) for w in entry["weights"]]
+        total = sum(weights)
+        return kind, {"values": [float(v) for v in entry["values"]], "weights": [w / total for w in weights]}
+    keys = {"normal": ["mean", "sd"], "lognormal": ["mean", "cv"], "gamma": ["mean", "cv"],
+            "beta": ["alpha", "beta"], "uniform": ["min", "max"], "triangular": ["min", "mode", "max"],
+            "pert": ["min", "mode", "max"]}[kind]
+    return kind, {key: float(entry[key]) for key in keys}
+
+
+def support(kind, arguments):
+    """The distribution's support as the scenario format defines it (the normal truncated at 5 sd)."""
+    if kind == "normal":
+        return arguments["mean"] - 5 * arguments["sd"], arguments["mean"] + 5 * arguments["sd"]
+    if kind in ("lognormal", "gamma"):
+        return 0.0, math.inf
+    if kind == "beta":
+        return 0.0, 1.0
+    if kind == "discrete":
+        return min(arguments["values"]), max(arguments["values"])
+    return arguments["min"], arguments["max"]
+
+
+def months_between(start, label):
+    year, month = (int(x) for x in label.split("-"))
+    return (year - start.year) * 12 + month - start.month
+
+
+def check_draws(c, f, reps, national, uncertainty):
+    """Format 1.2: the draws of each replication, against the scenario's TOML and their own invariants."""
+    def every(condition, message):
+        bad = np.argwhere(~np.asarray(condition))
+        c.check(len(bad) == 0, message + ("" if len(bad) == 0 else f" (first failure at {tuple(bad[0])})"))
+
+    start = datetime.date.fromisoformat(f.attrs["commitment_start"])
+    uptake = f["replications/uptake"][()]
+    every(np.isfinite(uptake) & (uptake > 0), "uptake > 0 and finite, per replication and region")
+    variance = f["replications/national/dossier_variance_eur2"][()]
+    demand_eur = national["demand_cents"].astype(float) / 100
+    every(np.isfinite(variance) & (variance >= 0), "dossier variance >= 0 and finite")
+    every(variance <= demand_eur ** 2 * (1 + 1e-12), "dossier variance <= (national demand in EUR)^2")
+    detail = f"uptake {uptake.shape}, dossier variance mean {variance.mean():.4g} EUR^2"
+
+    # The first simulated month: the cut-off's in a forecast, else the commitment start's.
+    as_of = datetime.date.fromisoformat(f["actuals"].attrs["as_of"]) if "actuals" in f else start
+    first_month = (as_of.year - start.year) * 12 + as_of.month - start.month
+
+    if "actuals/prior_predictive" in f:
+        g = f["actuals/prior_predictive"]
+        t = {name: g[name][()] for name in PRIOR_PREDICTIVE_DATASETS if name != "month"}
+        months = g["month"].asstr()[()]
+        rows = len(months)
+        low, high, expected, observed = t["low"], t["high"], t["expected"], t["observed"]
+        if c.check(rows >= 2, f"prior predictive: at least one month and the cumulative row ({rows} rows)"):
+            every(low <= high, "prior predictive: low <= high")
+            every((low <= expected) & (expected <= high), "prior predictive: low <= expected <= high")
+            every(low >= 0, "prior predictive: counts >= 0")
+            c.equal(t["outside"], ((observed < low) | (observed > high)).astype(np.int32),
+                    "prior predictive: outside exactly when observed < low or > high")
+            c.equal(t["cumulative"], np.r_[np.zeros(rows - 1, dtype=np.int32), 1],
+                    "prior predictive: the last row, and only it, is cumulative")
+            c.equal(observed[-1], observed[:-1].sum(), "prior predictive: the cumulative row adds up the months")
+            c.equal(observed[-1], f["actuals/common/observed_dossiers"][()],
+                    "prior predictive: the months add up to /actuals/common/observed_dossiers")
+            cut_off = as_of - datetime.timedelta(days=1)
+            last = (cut_off.year - start.year) * 12 + cut_off.month - start.month
+            c.equal([months_between(start, m) for m in months], list(range(last + 1)) + [last],
+                    "prior predictive: months from the commitment start's to the cut-off's, then the cumulative row")
+        detail += f"; prior predictive {rows - 1} months, {int(t['outside'].sum())} outside"
+        particles = int(f["actuals"].attrs["particles"])
+        effective = float(f["actuals"].attrs["effective_particles"])
+        c.check(0 <= effective <= particles + 1e-9 and (particles > 0) == (effective > 0),
+                f"/actuals effective_particles ({effective:.4g}) in (0, particles = {particles}], or both 0")
+
+    if "uncertainty" not in f or uncertainty is None:
+        c.section("draws", detail)
+        return
+    _, declared, profile, drift, events = uncertainty
+    g = f["uncertainty"]
+    toml_section = scenario_toml(f).get("uncertainty", {})
+    c.close(g.attrs["profile_concentration"], float(toml_section.get("profile_concentration", 0)),
+            "/uncertainty profile_concentration as declared")
+    c.close(g.attrs["monthly_drift"], float(toml_section.get("monthly_drift", 0)), "/uncertainty monthly_drift as declared")
+    c.equal([str(x) for x in g.attrs["event_names"]], [name for name, _ in events], "/uncertainty event_names as declared")
+    c.equal([str(x) for x in g.attrs["event_kinds"]], [e.get("kind", "step") for _, e in events],
+            "/uncertainty event_kinds as declared")
+    c.equal([str(x) for x in g.attrs["event_from"]], [str(e.get("from")) for _, e in events],
+            "/uncertainty event_from as declared")
+
+    if declared:
+        paths = [path for path, _ in declared]
+        c.equal(list(g["parameter_paths"].asstr()[()]), paths, "parameter paths: the declared ones, in order")
+        c.equal([str(x) for x in g["parameters"].attrs["columns"]], paths, "parameters' columns attribute = the paths")
+        values = g["parameters"][()]
+        lowest, highest = g["parameter_lowest"][()], g["parameter_highest"][()]
+        for j, ((path, entry), text) in enumerate(zip(declared, g["parameter_distributions"].asstr()[()])):
+            kind, arguments = parse_distribution(text)
+            want_kind, want = declared_arguments(entry)
+            c.check(kind == want_kind and set(arguments) == set(want), f"{path}: distribution '{text}' is a {want_kind}"
+                    f" with {sorted(want)}")
+            if kind != want_kind or set(arguments) != set(want):
+                continue
+            for key, value in want.items():
+                c.close(arguments[key], value, f"{path}: {key} as declared")
+            low, high = support(kind, want)
+            for end, stored, bound in (("lowest", lowest[j], low), ("highest", highest[j], high)):
+                if math.isinf(bound):
+                    c.check(stored == bound, f"{path}: parameter_{end} {stored!r}, declared {bound!r}")
+                else:
+                    c.close(stored, bound, f"{path}: parameter_{end} as declared", tolerance=1e-12)
+            column = values[:, j]
+            every(np.isfinite(column), f"{path}: draws are finite")
+            every((column >= low) & (column <= high), f"{path}: every draw in the support [{low:.6g}, {high:.6g}]")
+            if kind in ("lognormal", "gamma"):
+                every(column > 0, f"{path}: every draw > 0")
+            if kind == "discrete":
+                every(np.isin(column, want["values"]), f"{path}: every draw one of the declared values")
+        correlation = np.eye(len(paths))
+        for item in toml_section.get("correlations", []):
+            a, b = (paths.index(name) for name in item["between"])
+            correlation[a, b] = correlation[b, a] = float(item["rho"])
+        c.equal(g["parameter_correlation"][()], correlation, "parameter correlation: the declared one")
+        if "parameter_scales" in g:
+            scales = g["parameter_scales"][()]
+            every(np.isfinite(scales) & (scales > 0), "parameter scales > 0 and finite")
+        detail += f"; {len(paths)} parameters"
+
+    if profile:
+        shares = g["profile"][()]
+        every(shares >= 0, "profile shares >= 0")
+        every(np.abs(shares.sum(axis=1) - 1) <= 1e-12, "every profile row sums to 1 within 1e-12")
+        c.equal(list(g["profile_month"].asstr()[()]), [f"{start.year}-{m:02d}" for m in range(1, 13)],
+                "profile months: January to December of the commitment start's year")
+        detail += "; profile"
+    if drift:
+        factors = g["drift"][()]
+        every(np.isfinite(factors) & (factors > 0), "drift > 0 and finite")
+        every(factors[:, :first_month] == 1, f"drift exactly 1 before the first simulated month ({first_month})")
+        detail += f"; drift from month {first_month}"
+    if "particle" in g:
+        picked = g["particle"][()]
+        weights = g["particle_weight"][()]
+        every(weights >= 0, "particle weights >= 0")
+        c.close(weights.sum(), 1.0, "particle weights sum to 1", tolerance=1e-9)
+        c.close((weights.sum() ** 2) / (weights ** 2).sum(), float(f["actuals"].attrs["effective_particles"]),
+                "Kish's effective number of the weights = /actuals effective_particles", tolerance=1e-6)
+        if c.check(bool(np.all((picked >= 0) & (picked < len(weights)))), "every particle index in [0, K)"):
+            every(weights[picked] > 0, "every replication picked a particle of positive weight")
+            for name, present in (("parameters", bool(declared)), ("profile", profile)):
+                if not present:
+                    continue
+                rows = g[name][()]
+                order = np.argsort(picked, kind="stable")
+                same = picked[order][1:] == picked[order][:-1]
+                equal_rows = np.all(rows[order][1:] == rows[order][:-1], axis=1)
+                every(~same | equal_rows, f"replications that picked the same particle have the same {name}")
+        detail += f"; {len(np.unique(picked))} distinct particles of {len(weights)}"
+    c.section("draws", detail)
+
+
 def main(argv):
     if len(argv) != 2:
         print(__doc__.strip().splitlines()[-1], file=sys.stderr)
@@ -510,13 +769,15 @@ def main(argv):
         print(f"check_results: {path} (format {version[0]}.{version[1]}, scenario {f.attrs['scenario_name']}, "
               f"seed {f.attrs['seed']})")
         c = Checker()
-        trajectories, structural = check_layout(c, f)
+        trajectories, structural, uncertainty = check_layout(c, f)
         if not structural:
             print("missing or mistyped datasets stop the checks here")
         else:
             reps, national = read_replications(f)
             check_invariants(c, f, reps, national, trajectories)
             check_summary(c, f, reps, national)
+            if file_version(f) >= (1, 2):
+                check_draws(c, f, reps, national, uncertainty)
     for message in c.failures[:50]:
         print(f"  FAILED: {message}")
     if len(c.failures) > 50:

@@ -3,7 +3,9 @@
 # independent h5py client: layout, invariants, and the summary recomputed
 # from the replications. Covers the default scenario with trajectories, and
 # variants under the `fill` and `overcommit` policies (whose ledger bounds differ),
-# the steering committee's scenario (its moves) and a saved recommendation.
+# the steering committee's scenario (its moves), a saved recommendation, and the
+# mid-September 2021 forecast from actuals, whose uncertain assumptions, policy
+# events and particles fill /uncertainty and /actuals/prior_predictive (format 1.2).
 # Usage: run_check_results.sh FNESIM_BINARY SOURCE_DIR
 # Registered in tests/CMakeLists.txt as the ctest `run_file_check_results`.
 set -euo pipefail
@@ -46,6 +48,8 @@ check() {
 check steering.h5 steering-2021 --replications 200 --seed 14
 check fill.h5 "$tmp/fill.toml" --replications 200 --seed 12
 check overcommit.h5 "$tmp/overcommit.toml" --replications 200 --seed 13 --no-trajectories
+check september.h5 observed-september-2021 --actuals "$source_dir/scenarios/actuals/national-2021-09-15.csv" \
+  --as-of 2021-09-16 --replications 200 --seed 15
 
 if [ "$status" -ne 0 ]; then
   keep=1
