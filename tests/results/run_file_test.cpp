@@ -145,6 +145,24 @@ TEST(RunFile, ReadsBackEqualToTheOutcomesAndTheSummary) {
   }
   EXPECT_GT(exhausted, 0);  // the -1 sentinel and real days both appear
 
+  // Format 1.2, in every run: the uptake drawn and the dossiers' own variance.
+  // Nothing uncertain in the scenario: no /uncertainty.
+  EXPECT_FALSE(file.contains("uncertainty"));
+  EXPECT_FALSE(info.has_uncertainty);
+  EXPECT_FALSE(reader.uncertainty());
+  const std::vector<double> uptake = reader.uptake().value();
+  const std::vector<double> variance = reader.dossier_variances().value();
+  ASSERT_EQ(uptake.size(), outcomes.size() * static_cast<std::size_t>(R));
+  ASSERT_EQ(variance.size(), outcomes.size());
+  for (std::size_t i = 0; i < outcomes.size(); ++i) {
+    ASSERT_TRUE(std::equal(outcomes[i].uptake.begin(), outcomes[i].uptake.end(),
+                           uptake.begin() + static_cast<std::ptrdiff_t>(i * static_cast<std::size_t>(R))));
+    ASSERT_EQ(variance[i], outcomes[i].dossier_variance_eur2);
+    ASSERT_GT(variance[i], 0);
+  }
+  EXPECT_EQ(file.open_dataset("replications/uptake").string_attribute("units"), "factor");
+  EXPECT_EQ(file.open_dataset("replications/national/dossier_variance_eur2").string_attribute("units"), "EUR^2");
+
   // The reader's typed accessors hand out the same values, whole or by blocks.
   EXPECT_EQ(reader.region_values(run_layout::region_field("committed_cents")), committed);
   EXPECT_EQ(reader.exhaustion_days(), days);

@@ -1,0 +1,350 @@
+// The run file of an uncertain forecast (format 1.2), written by `fnesim run`
+// as a user runs it: what each replication drew — its uptake, the uncertain
+// parameters, the monthly profile, the drift, the particle — and the
+// prior-predictive check read back equal to what Simulator::simulate and
+// condition_on_actuals give for the same seed and replication; and the same
+// datasets, byte for byte but for the run's timing, whatever the threads.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "results/hdf5.hpp"
+#include "results/run_file.hpp"
+#include "results/run_file_layout.hpp"
+#include "sim/forecast/actuals.hpp"
+#include "sim/run_statistics.hpp"
+#include "sim/runner.hpp"
+#include "sim/simulator.hpp"
+#include "support/command.hpp"
+#include "support/test_files.hpp"
+#include "support/test_scenarios.hpp"
+
+namespace fnesim {
+namespace {
+
+using testing::ScratchDirectory;
+
+const std::string source = FNESIM_SOURCE_DIR;
+const std::string actuals_file = source + "/scenarios/actuals/national-2021-09-15.csv";
+constexpr std::uint64_t seed = 5;
+constexpr int replications = 50;
+
+// `fnesim run` of the mid-September 2021 forecast into `out` with `threads`.
+void run_september(const std::filesystem::path& out, int threads) {
+  const auto run = testing::run_fnesim("run observed-september-2021 --actuals '" + actuals_file +
+                                       "' --as-of 2021-09-16 -n " + std::to_string(replications) + " --seed " +
+                                       std::to_string(seed) + " -j " + std::to_string(threads) + " --out '" +
+                                       out.string() + "'");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+}
+
+// The scenario that run simulated: the prior with the command line's seed and
+// count, conditioned on the same actuals at the same cut-off.
+ConditionedScenario september_forecast() {
+  Scenario prior = load_scenario_argument("observed-september-2021");
+  prior.run.seed = seed;
+  prior.run.replications = replications;
+  const Actuals actuals = read_actuals(actuals_file, prior);
+  return condition_on_actuals(prior, actuals, *Date::parse("2021-09-16"));
+}
+
+// Every dataset of a file, by path, with the link visitor (stable across HDF5 1.10's API versions).
+std::vector<std::string> dataset_paths(const hdf5::File& file) {
+  struct Visit {
+    hid_t root;
+    std::vector<std::string> paths;
+  } visit{file.id(), {}};
+  const auto collect = [](hid_t, const char* name, const H5L_info_t*, void* data) -> herr_t {
+    auto* v = static_cast<Visit*>(data);
+    const hid_t object = H5Oopen(v->root, name, H5P_DEFAULT);
+    if (object < 0) return -1;
+    if (H5Iget_type(object) == H5I_DATASET) v->paths.emplace_back(name);
+    H5Oclose(object);
+    return 0;
+  };
+  EXPECT_GE(H5Lvisit(file.id(), H5_INDEX_NAME, H5_ITER_INC, collect, &visit), 0);
+  return visit.paths;
+}
+
+TEST(RunFileUncertainty, TheDrawsOfEveryReplicationAreThoseOfTheSimulator) {
+  ScratchDirectory dir;
+  const auto path = dir / "september.h5";
+  run_september(path, 2);
+  const ConditionedScenario forecast = september_forecast();
+  const Scenario& scenario = forecast.scenario;
+  const Simulator simulator(scenario);
+  const auto P = scenario.uncertainty.parameters.size();
+  const std::size_t R = static_cast<std::size_t>(simulator.region_count());
+  const std::size_t M = static_cast<std::size_t>(simulator.month_count());
+  ASSERT_GT(P, 0u);
+  ASSERT_GT(scenario.uncertainty.profile_concentration, 0);
+  ASSERT_GT(scenario.uncertainty.monthly_drift, 0);
+  ASSERT_TRUE(scenario.forecast_start && !scenario.forecast_start->particles.empty());
+
+  // The layout, read raw.
+  const hdf5::File file = hdf5::File::open_read_only(path);
+  const std::vector<std::int32_t> version = file.attribute_values<std::int32_t>("format_version");
+  EXPECT_EQ(version, (std::vector<std::int32_t>{1, 2}));
+  const auto N = static_cast<hsize_t>(replications);
+  EXPECT_EQ(file.open_dataset("replications/uptake").shape(), (std::vector<hsize_t>{N, R}));
+  EXPECT_EQ(file.open_dataset("replications/national/dossier_variance_eur2").shape(), (std::vector<hsize_t>{N}));
+  const hdf5::Group group = file.open_group("uncertainty");
+  EXPECT_EQ(group.open_dataset("parameters").shape(), (std::vector<hsize_t>{N, P}));
+  EXPECT_EQ(group.open_dataset("profile").shape(), (std::vector<hsize_t>{N, 12}));
+  EXPECT_EQ(group.open_dataset("drift").shape(), (std::vector<hsize_t>{N, M}));
+  EXPECT_EQ(group.open_dataset("particle").shape(), (std::vector<hsize_t>{N}));
+  EXPECT_EQ(group.open_dataset("particle").kind(), hdf5::Dataset::Kind::Integer);
+  EXPECT_EQ(group.open_dataset("particle").element_size(), 8u);
+  EXPECT_EQ(group.open_dataset("parameter_correlation").shape(), (std::vector<hsize_t>{P, P}));
+  EXPECT_EQ(group.open_dataset("particle_weight").shape(),
+            (std::vector<hsize_t>{scenario.forecast_start->particles.size()}));
+  EXPECT_EQ(group.open_dataset("parameters").string_attribute("units"), run_layout::scenario_units);
+  EXPECT_EQ(group.open_dataset("profile").string_attribute("dimensions"), "replication × calendar month");
+  std::vector<std::string> paths;
+  for (const UncertainParameter& p : scenario.uncertainty.parameters) paths.push_back(p.path);
+  EXPECT_EQ(group.open_dataset("parameter_paths").read_strings(), paths);
+  EXPECT_EQ(group.open_dataset("parameters").string_list_attribute("columns"), paths);
+  const std::vector<std::string> distributions = group.open_dataset("parameter_distributions").read_strings();
+  ASSERT_EQ(distributions.size(), P);
+  for (std::size_t j = 0; j < P; ++j) {  // the spelling itself: EveryDistributionIsSpelledWithTheScenarioKeys
+    const Distribution& d = scenario.uncertainty.parameters[j].distribution;
+    EXPECT_EQ(distributions[j].rfind(std::string(distribution_keys[static_cast<std::size_t>(d.kind)]) + "(", 0), 0u)
+        << distributions[j];
+  }
+  EXPECT_EQ(group.open_dataset("parameter_scales").read<double>(), scenario.forecast_start->parameter_scales);
+  std::vector<std::string> event_names, event_kinds;
+  for (const PolicyEvent& e : scenario.events) {
+    event_names.push_back(e.name);
+    event_kinds.emplace_back(policy_event_kind_keys[static_cast<std::size_t>(e.kind)]);
+  }
+  ASSERT_FALSE(event_names.empty());
+  EXPECT_EQ(group.string_list_attribute("event_names"), event_names);
+  EXPECT_EQ(group.string_list_attribute("event_kinds"), event_kinds);
+  EXPECT_EQ(group.attribute<double>("monthly_drift"), scenario.uncertainty.monthly_drift);
+  EXPECT_EQ(group.open_dataset("profile_month").read_strings().front(), "2021-01");
+  const std::vector<double> correlation = group.open_dataset("parameter_correlation").read<double>();
+  bool correlated = false;  // the scenario ties the costs of two pathways
+  for (std::size_t i = 0; i < P; ++i)
+    for (std::size_t j = 0; j < P; ++j) {
+      const double declared =
+          scenario.uncertainty.correlation(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j));
+      EXPECT_EQ(correlation[i * P + j], declared) << i << ' ' << j;
+      correlated |= i != j && declared != 0;
+    }
+  EXPECT_TRUE(correlated);
+
+  // Replication by replication, what the simulator draws for the same seed.
+  const RunFileReader reader(path);
+  EXPECT_TRUE(reader.info().has_uncertainty);
+  const std::vector<double> uptake = reader.uptake().value();
+  const std::vector<double> variance = reader.dossier_variances().value();
+  const RunFileUncertainty drawn = reader.uncertainty().value();
+  EXPECT_EQ(drawn.parameter_paths, paths);
+  const std::vector<std::int64_t> demand =
+      reader.national_values(run_layout::national_field("demand_cents"));
+  ReplicationOutcome outcome = simulator.make_outcome();
+  auto workspace = simulator.make_workspace();
+  std::vector<std::int64_t> particles;
+  for (std::size_t i = 0; i < static_cast<std::size_t>(replications); ++i) {
+    simulator.simulate(seed, static_cast<std::int64_t>(i), *workspace, outcome);
+    ASSERT_EQ(demand[i], outcome.national.demand) << i;  // the same replication, to the cent
+    ASSERT_TRUE(std::equal(outcome.uptake.begin(), outcome.uptake.end(), uptake.begin() + i * R)) << i;
+    ASSERT_EQ(variance[i], outcome.dossier_variance_eur2) << i;
+    ASSERT_EQ(outcome.parameter_values.size(), P);
+    ASSERT_TRUE(std::equal(outcome.parameter_values.begin(), outcome.parameter_values.end(),
+                           drawn.parameters.begin() + i * P))
+        << i;
+    ASSERT_EQ(outcome.profile.size(), 12u);
+    ASSERT_TRUE(std::equal(outcome.profile.begin(), outcome.profile.end(), drawn.profile.begin() + i * 12)) << i;
+    ASSERT_EQ(outcome.drift.size(), M);
+    ASSERT_TRUE(std::equal(outcome.drift.begin(), outcome.drift.end(), drawn.drift.begin() + i * M)) << i;
+    ASSERT_EQ(drawn.particle[i], outcome.particle) << i;
+    particles.push_back(outcome.particle);
+  }
+  std::sort(particles.begin(), particles.end());
+  EXPECT_GT(std::unique(particles.begin(), particles.end()) - particles.begin(), 10);  // many particles picked
+
+  // A block of replications reads back as the same rows.
+  const RunFileUncertainty block = reader.uncertainty({.first = 10, .count = 5}).value();
+  EXPECT_EQ(block.parameters, std::vector<double>(drawn.parameters.begin() + 10 * P, drawn.parameters.begin() + 15 * P));
+  EXPECT_EQ(block.particle, std::vector<std::int64_t>(drawn.particle.begin() + 10, drawn.particle.begin() + 15));
+
+  // /actuals: the prior-predictive check and the particles, as conditioning computed them.
+  const ActualsReport& report = forecast.report;
+  const RunFileActuals actuals = reader.actuals().value();
+  EXPECT_EQ(actuals.particles, report.particles);
+  EXPECT_EQ(actuals.effective_particles, report.effective_particles);
+  ASSERT_EQ(actuals.prior_predictive.size(), report.prior_predictive.size());
+  ASSERT_FALSE(report.prior_predictive.empty());
+  for (std::size_t k = 0; k < report.prior_predictive.size(); ++k) {
+    const PriorPredictiveMonth &got = actuals.prior_predictive[k], &want = report.prior_predictive[k];
+    EXPECT_EQ(got.month, want.month) << k;
+    EXPECT_EQ(got.observed, want.observed) << k;
+    EXPECT_EQ(got.low, want.low) << k;
+    EXPECT_EQ(got.high, want.high) << k;
+    EXPECT_EQ(got.expected, want.expected) << k;
+    EXPECT_EQ(got.cumulative, want.cumulative) << k;
+  }
+  EXPECT_EQ(file.open_dataset("actuals/prior_predictive/month").read_strings().back(), "2021-09");
+  std::vector<std::int32_t> outside;
+  for (const PriorPredictiveMonth& m : report.prior_predictive) outside.push_back(m.outside() ? 1 : 0);
+  EXPECT_EQ(file.open_dataset("actuals/prior_predictive/outside").read<std::int32_t>(), outside);
+}
+
+Distribution distribution(DistributionKind kind, double a, double b, double c = 0) {
+  Distribution d;
+  d.kind = kind;
+  d.a = a;
+  d.b = b;
+  d.c = c;
+  return d;
+}
+
+TEST(RunFileUncertainty, EveryDistributionIsSpelledWithTheScenarioKeys) {
+  ScratchDirectory dir;
+  Scenario scenario = testing::simple_scenario(2, 50, 100'000, 3000);
+  Distribution discrete = distribution(DistributionKind::Discrete, 0, 0);
+  discrete.values = {800, 1200};
+  discrete.weights = {0.25, 0.75};
+  scenario.uncertainty.parameters = {
+      {"demand.arrivals.expected_dossiers", distribution(DistributionKind::Pert, 40, 100, 160)},
+      {"demand.cost_per_trainee.mean_eur.reconversion", distribution(DistributionKind::Normal, 3000, 300)},
+      {"demand.cost_per_trainee.mean_eur.certifying", distribution(DistributionKind::Triangular, 2000, 2500, 4000)},
+      {"demand.lifecycle.dropout_mean", distribution(DistributionKind::Uniform, 0, 0.1)},
+      {"demand.cost_per_trainee.mean_eur.anticipation", discrete},
+      {"demand.lifecycle.cancellation_probability", distribution(DistributionKind::Beta, 2, 38)},
+      {"demand.cost_per_trainee.mean_eur.covid_specific", distribution(DistributionKind::Gamma, 1000, 0.2)},
+      {"demand.diagnostics.expected_dossiers", distribution(DistributionKind::LogNormal, 5, 0.5)},
+  };
+  const auto P = scenario.uncertainty.parameters.size();
+  scenario.uncertainty.correlation = Eigen::MatrixXd::Identity(static_cast<Eigen::Index>(P), static_cast<Eigen::Index>(P));
+  const Simulator simulator(scenario);
+  constexpr std::int64_t count = 20;
+  {
+    RunFileWriter writer(dir / "run.h5", simulator, seed);
+    RunStatistics statistics(simulator);
+    ReplicationSink* sinks[] = {&statistics, &writer};
+    RunControl control;
+    control.seed = seed;
+    control.threads = 2;
+    run_replications(simulator, 0, count, control, sinks);
+    writer.finish(summarise(simulator, statistics, seed), {0.5, 2});
+  }
+  const hdf5::File file = hdf5::File::open_read_only(dir / "run.h5");
+  const hdf5::Group group = file.open_group("uncertainty");
+  EXPECT_EQ(group.open_dataset("parameter_distributions").read_strings(),
+            (std::vector<std::string>{"pert(min=40, mode=100, max=160)", "normal(mean=3000, sd=300)",
+                                      "triangular(min=2000, mode=2500, max=4000)", "uniform(min=0, max=0.1)",
+                                      "discrete(values=[800, 1200], weights=[0.25, 0.75])",
+                                      "beta(alpha=2, beta=38)", "gamma(mean=1000, cv=0.2)",
+                                      "lognormal(mean=5, cv=0.5)"}));
+  const std::vector<double> lowest = group.open_dataset("parameter_lowest").read<double>();
+  const std::vector<double> highest = group.open_dataset("parameter_highest").read<double>();
+  EXPECT_EQ(lowest, (std::vector<double>{40, 1500, 2000, 0, 800, 0, 0, 0}));
+  EXPECT_EQ(highest[1], 4500);  // the normal, truncated at 5 sd
+  EXPECT_EQ(highest[4], 1200);
+  EXPECT_EQ(highest[5], 1);
+  EXPECT_TRUE(std::isinf(highest[6]) && std::isinf(highest[7]));
+  // Only what the scenario draws: no profile, drift or particles; no scales outside a forecast.
+  for (const char* absent : {"profile", "profile_month", "drift", "particle", "particle_weight", "parameter_scales"})
+    EXPECT_FALSE(group.contains(absent)) << absent;
+  EXPECT_EQ(group.attribute<double>("profile_concentration"), 0);
+  EXPECT_TRUE(group.string_list_attribute("event_names").empty());
+
+  const RunFileUncertainty drawn = RunFileReader(dir / "run.h5").uncertainty().value();
+  ASSERT_EQ(drawn.parameters.size(), static_cast<std::size_t>(count) * P);
+  EXPECT_TRUE(drawn.profile.empty() && drawn.drift.empty() && drawn.particle.empty());
+  ReplicationOutcome outcome = simulator.make_outcome();
+  auto workspace = simulator.make_workspace();
+  for (std::int64_t i = 0; i < count; ++i) {
+    simulator.simulate(seed, i, *workspace, outcome);
+    for (std::size_t j = 0; j < P; ++j) {
+      const double value = drawn.parameters[static_cast<std::size_t>(i) * P + j];
+      ASSERT_EQ(value, outcome.parameter_values[j]) << i << ' ' << j;
+      ASSERT_GE(value, lowest[j]);
+      ASSERT_LE(value, highest[j]);
+    }
+    EXPECT_TRUE(drawn.parameters[static_cast<std::size_t>(i) * P + 4] == 800 ||
+                drawn.parameters[static_cast<std::size_t>(i) * P + 4] == 1200);
+  }
+}
+
+// A file of format 1.1 has none of what 1.2 added: the reader says so rather than failing.
+TEST(RunFileUncertainty, AFileOfFormat11HasNoDraws) {
+  ScratchDirectory dir;
+  const Scenario scenario = testing::simple_scenario(1, 20, 100'000, 3000);
+  const Simulator simulator(scenario);
+  {
+    RunFileWriter writer(dir / "old.h5", simulator, seed);
+    RunStatistics statistics(simulator);
+    ReplicationSink* sinks[] = {&statistics, &writer};
+    RunControl control;
+    control.seed = seed;
+    control.threads = 1;
+    run_replications(simulator, 0, 4, control, sinks);
+    writer.finish(summarise(simulator, statistics, seed), {0.5, 1});
+  }
+  {
+    hdf5::File file = hdf5::File::open_read_write(dir / "old.h5");
+    const std::int32_t version[] = {1, 1};
+    file.set_attribute<std::int32_t>("format_version", version);
+    file.open_group("replications").remove("uptake");
+    file.open_group("replications/national").remove("dossier_variance_eur2");
+    file.close();
+  }
+  const RunFileReader reader(dir / "old.h5");
+  EXPECT_EQ(reader.info().format_minor, 1);
+  EXPECT_FALSE(reader.uptake());
+  EXPECT_FALSE(reader.dossier_variances());
+  EXPECT_FALSE(reader.uncertainty());
+  EXPECT_EQ(reader.summary().replications, 4);
+}
+
+TEST(RunFileUncertainty, OneThreadOrTwoWriteTheSameFile) {
+  ScratchDirectory dir;
+  run_september(dir / "one.h5", 1);
+  run_september(dir / "two.h5", 2);
+  const hdf5::File one = hdf5::File::open_read_only(dir / "one.h5");
+  const hdf5::File two = hdf5::File::open_read_only(dir / "two.h5");
+  EXPECT_EQ(one.attribute<std::int32_t>("threads"), 1);
+  EXPECT_EQ(two.attribute<std::int32_t>("threads"), 2);
+  const std::vector<std::string> paths = dataset_paths(one);
+  ASSERT_EQ(dataset_paths(two), paths);
+  for (const char* expected : {"uncertainty/parameters", "uncertainty/profile", "uncertainty/drift",
+                               "uncertainty/particle", "replications/uptake",
+                               "replications/national/dossier_variance_eur2", "actuals/prior_predictive/low"})
+    EXPECT_NE(std::find(paths.begin(), paths.end(), expected), paths.end()) << expected;
+  for (const std::string& path : paths) {
+    const hdf5::Dataset a = one.open_dataset(path), b = two.open_dataset(path);
+    ASSERT_EQ(a.shape(), b.shape()) << path;
+    ASSERT_EQ(a.kind(), b.kind()) << path;
+    switch (a.kind()) {
+      case hdf5::Dataset::Kind::Integer:
+        EXPECT_EQ(a.read<std::int64_t>(), b.read<std::int64_t>()) << path;
+        break;
+      case hdf5::Dataset::Kind::Float:
+        EXPECT_EQ(a.read<double>(), b.read<double>()) << path;
+        break;
+      case hdf5::Dataset::Kind::String:
+        EXPECT_EQ(a.read_strings(), b.read_strings()) << path;
+        break;
+      case hdf5::Dataset::Kind::Other:
+        ADD_FAILURE() << path << ": an element type the format does not use";
+    }
+  }
+  // The bytes too, but for the run's timing (created, run_seconds, threads)
+  // and the few header bytes that follow from them.
+  const std::string a = testing::read_text(dir / "one.h5"), b = testing::read_text(dir / "two.h5");
+  ASSERT_EQ(a.size(), b.size());
+  std::size_t differing = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) differing += a[i] != b[i];
+  EXPECT_LT(differing, 64u);
+}
+
+}  // namespace
+}  // namespace fnesim
