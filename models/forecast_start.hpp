@@ -46,12 +46,15 @@ struct ForecastStart {
 
   // With uncertain assumptions (docs/forecasting.md, "Learning what the data
   // can say"): draws of the parameters and profile weighed by how well they
-  // explain the observed arrivals. A replication picks one by weight, then
-  // learns each region's uptake under it from the observed counts.
+  // explain the observed monthly arrivals under a drifting level of uptake.
+  // A replication picks one by weight; its national level at the cut-off is
+  // Gamma(level_shape, level_rate), each region's deviation from it Gamma
+  // with its own counts.
   struct Particle {
     std::vector<double> values;                      // the uncertain parameters
     std::optional<std::array<double, 12>> profile;  // the national monthly shares, when uncertain
     std::vector<double> expected_before;             // per region: eligible arrivals expected before the cut-off
+    double level_shape = 1, level_rate = 1;          // the national level at the cut-off
   };
   std::vector<Particle> particles;
   std::vector<double> particle_cumulative_weight;  // normalised, ends at 1
@@ -59,10 +62,10 @@ struct ForecastStart {
   // Each drawn value is multiplied by its scale: a cost learnt from the
   // actuals moves its whole distribution with it.
   std::vector<double> parameter_scales;
-  // The uptake learning's inputs (sim/forecast/uptake_posterior.hpp).
-  double uptake_common_cv = 0, uptake_regional_cv = 0;
-  std::vector<std::int64_t> observed_counts;  // per region, or one national count
-  bool national_counts = false;
+  // Each region's deviation from the national level: its prior CV, and its
+  // count before the cut-off (none when the actuals are national).
+  double uptake_regional_cv = 0;
+  std::vector<std::int64_t> regional_counts;
 };
 
 }  // namespace fnesim

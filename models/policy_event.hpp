@@ -25,7 +25,7 @@ struct PolicyEvent {
   // the scenario's own demand, with the regions' size and pathway mix and
   // these shares of statuses.
   double expected_dossiers = 0;
-  std::array<double, status_count> statuses{};
+  std::array<double, status_count> statuses{};  // weights, normalised to sum to 1
 
   // step: the filing intensity of the scenario's own demand is multiplied by
   // `factor` from `from`, reached linearly over `ramp_days` (0: at once).

@@ -7,7 +7,6 @@
 #include <cmath>
 
 #include "sim/boost_random.hpp"
-#include "sim/forecast/uptake_posterior.hpp"
 #include "sim/parameters.hpp"
 #include "sim/rng.hpp"
 #include "sim/simulator.hpp"
@@ -74,6 +73,45 @@ void Simulator::draw_uptake_from(const Scenario& scenario, std::uint64_t seed, s
   }
 }
 
+// A forecast's uptake under a particle: the national level at the cut-off,
+// times each region's deviation learnt from its own counts relative to the
+// nation's (Gamma–Poisson; the prior alone for national actuals), the
+// deviations tied by the scenario's copula.
+void Simulator::draw_forecast_uptake(const ForecastStart::Particle& particle, std::uint64_t seed,
+                                     std::int64_t replication, Workspace& ws) const {
+  const ForecastStart& start = *scenario_.forecast_start;
+  const int regions = region_count();
+  reseed(ws.engine, seed, static_cast<std::uint64_t>(replication), StreamPurpose::Uptake, national_stream);
+  const double level =
+      gamma_at_normal_score(particle.level_shape,
+                            boost::random::normal_distribution<double>()(ws.engine)) / particle.level_rate;
+  Eigen::VectorXd scores(regions);
+  boost::random::normal_distribution<double> standard_normal;
+  for (int r = 0; r < regions; ++r) scores[r] = standard_normal(ws.engine);
+  const Eigen::VectorXd z = plan_.uptake_loading * scores;
+  const double cv = start.uptake_regional_cv;
+  double observed = 0, expected = 0;
+  for (int r = 0; r < regions && !start.regional_counts.empty(); ++r) {
+    observed += static_cast<double>(start.regional_counts[static_cast<std::size_t>(r)]);
+    expected += particle.expected_before[static_cast<std::size_t>(r)];
+  }
+  const double national_rate = expected > 0 ? observed / expected : 1.0;
+  for (int r = 0; r < regions; ++r) {
+    const auto i = static_cast<std::size_t>(r);
+    double deviation = 1;
+    if (cv > 0) {
+      double shape = 1 / (cv * cv), rate = shape;
+      if (!start.regional_counts.empty()) {
+        shape += static_cast<double>(start.regional_counts[i]);
+        rate += national_rate * particle.expected_before[i];
+      }
+      deviation = gamma_at_normal_score(shape, z[r]) / rate;
+    }
+    ws.uptake[i] = level * deviation;
+  }
+  ws.note_stream_end(ws.engine);
+}
+
 const Plan& Simulator::draw_assumptions(std::uint64_t seed, std::int64_t replication, Workspace& ws) const {
   if (!varied_) {
     draw_uptake(seed, replication, ws);
@@ -97,27 +135,22 @@ const Plan& Simulator::draw_assumptions(std::uint64_t seed, std::int64_t replica
     ws.parameters.values = particle.values;
     ws.parameters.profile = particle.profile;
     apply_parameters(varied, ws.parameters, start->parameter_scales);
-    const UptakePosterior posterior =
-        learn_uptake({start->uptake_common_cv, start->uptake_regional_cv},
-                     {particle.expected_before, start->observed_counts, start->national_counts});
-    ForecastStart& shapes = *varied.forecast_start;
-    for (std::size_t r = 0; r < posterior.regions.size(); ++r) {
-      shapes.uptake_shape[r] = posterior.regions[r].shape;
-      shapes.uptake_rate[r] = posterior.regions[r].rate;
-    }
+    ws.note_stream_end(ws.engine);
+    ws.varied_plan->redraw_demand(varied);
+    draw_forecast_uptake(particle, seed, replication, ws);
   } else {
     ws.parameters = draw_parameters(scenario_, parameter_loading_, ws.engine);
     apply_parameters(varied, ws.parameters, start != nullptr ? start->parameter_scales : std::vector<double>{});
+    ws.note_stream_end(ws.engine);
+    ws.varied_plan->redraw_demand(varied);
+    draw_uptake_from(varied, seed, replication, ws);
   }
-  ws.note_stream_end(ws.engine);
-  ws.varied_plan->redraw_demand(varied);
   if (scenario_.uncertainty.monthly_drift > 0) {
     reseed(ws.engine, seed, rep, StreamPurpose::Drift, national_stream);
     const int first_month = ws.varied_plan->month_of_day[static_cast<std::size_t>(plan_.first_simulated_day)];
     draw_drift(scenario_.uncertainty.monthly_drift, first_month, ws.engine, ws.drift);
     ws.note_stream_end(ws.engine);
   }
-  draw_uptake_from(varied, seed, replication, ws);
   return *ws.varied_plan;
 }
 

@@ -68,7 +68,7 @@ std::array<double, 12> draw_profile(const Scenario& scenario, Engine& engine, co
       const double observed_share = g_in + g_out > 0 ? g_in / (g_in + g_out) : observed_stated;
       double sum_in = 0, sum_out = 0;
       for (std::size_t m = 0; m < 12; ++m) {
-        shares[m] = gamma(c * stated[m] + (evidence->observed[m] ? evidence->counts[m] : 0.0));
+        shares[m] = evidence->observed[m] ? stated[m] : gamma(c * stated[m]);
         (evidence->observed[m] ? sum_in : sum_out) += shares[m];
       }
       for (std::size_t m = 0; m < 12; ++m) {

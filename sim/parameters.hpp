@@ -18,17 +18,17 @@ struct ParameterDraw {
   std::optional<std::array<double, 12>> profile;  // national monthly shares, when the profile is uncertain
 };
 
-// Monthly counts observed before a forecast's cut-off, by calendar month.
+// The calendar months wholly or partly before a forecast's cut-off.
 struct ProfileEvidence {
-  std::array<bool, 12> observed{};  // months wholly or partly before the cut-off
-  std::array<double, 12> counts{};
+  std::array<bool, 12> observed{};
 };
 
-// Draws the parameters and the profile from their prior. With `evidence`, the
-// profile comes from the proposal of docs/forecasting.md ("Learning what the
-// data can say"): the share of the year filed in the observed months from its
-// prior Beta, the split between those months from the Dirichlet updated by
-// their counts, the split of the rest from its prior.
+// Draws the parameters and the profile from their prior. With `evidence`
+// (a forecast, docs/forecasting.md "Learning what the data can say"), the
+// profile keeps the stated split between the observed months — what departs
+// from it there is read as drift of the level, which carries forward — and
+// draws the rest from the Dirichlet: the share of the year filed in the
+// observed months from its Beta, the split of the months to come.
 ParameterDraw draw_parameters(const Scenario& scenario, const Eigen::MatrixXd& copula_loading, Engine& engine,
                               const ProfileEvidence* evidence = nullptr);
 // The parameters alone, then the profile alone: draw_parameters is the two in turn.

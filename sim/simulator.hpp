@@ -83,6 +83,8 @@ class Simulator {
   void draw_uptake(std::uint64_t seed, std::int64_t replication, Workspace& workspace) const;
   void draw_uptake_from(const Scenario& scenario, std::uint64_t seed, std::int64_t replication,
                         Workspace& workspace) const;
+  void draw_forecast_uptake(const ForecastStart::Particle& particle, std::uint64_t seed, std::int64_t replication,
+                            Workspace& workspace) const;
   // Draws the replication's uncertain assumptions and uptake; returns the plan
   // its dossiers are drawn from (the scenario's own when nothing is uncertain).
   const Plan& draw_assumptions(std::uint64_t seed, std::int64_t replication, Workspace& workspace) const;

@@ -549,8 +549,7 @@ ConditionedScenario condition_on_actuals(const Scenario& scenario, const Actuals
       prior_predictive_check(prior, arrivals, national_cv, prior.run.seed, prior_predictive_draws);
 
   if (prior.uncertainty.any() || !prior.events.empty()) {
-    if (!weigh_particles(prior, arrivals, national_cv, uptake_prior.common_cv, uptake_prior.regional_cv,
-                         prior.run.seed, start))
+    if (!weigh_particles(prior, arrivals, national_cv, uptake_prior.regional_cv, prior.run.seed, start))
       throw ActualsError({{actuals.file, 0, 0, "",
                            "no draw of the scenario's uncertain assumptions can explain the dossiers observed before " +
                                as_of.iso() + ": some month has dossiers where every draw expects none"}});

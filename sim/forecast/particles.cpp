@@ -8,7 +8,6 @@
 #include "sim/parameters.hpp"
 #include "sim/plan.hpp"
 #include "sim/rng.hpp"
-#include "sim/scenario/uncertain_parameters.hpp"
 
 namespace fnesim {
 
@@ -61,94 +60,47 @@ double national_shape(double national_cv) {
 }  // namespace
 
 bool weigh_particles(const Scenario& prior, const ObservedArrivals& observed, double national_cv,
-                     double common_cv, double regional_cv, std::uint64_t seed, ForecastStart& start) {
+                     double regional_cv, std::uint64_t seed, ForecastStart& start) {
   const int regions = static_cast<int>(prior.convention.regions.size());
   const int months = static_cast<int>(observed.monthly.size());
   DrawBench bench(prior);
-  // The profile's proposal (sim/parameters.hpp): the observed months' counts by calendar month.
   ProfileEvidence evidence;
-  std::int64_t total = 0;
-  for (int m = 0; m < months; ++m) {
-    const auto month = static_cast<std::size_t>(add_months(prior.convention.commitment_start, m).month() - 1);
-    evidence.observed[month] = true;
-    evidence.counts[month] += static_cast<double>(observed.monthly[static_cast<std::size_t>(m)]);
-    total += observed.monthly[static_cast<std::size_t>(m)];
-  }
-  const double shape = national_shape(national_cv);
-  const int count = prior.uncertainty.particles;
-  const bool uncertain_profile = prior.uncertainty.profile_concentration > 0;
-  const std::array<double, 12> stated_profile = stated_monthly_profile(prior);
-  // The observed months' counts less what the new populations would have
-  // filed in them at the uptake observed so far: the profile's proposal is
-  // then about the scenario's own demand, which the profile times.
-  const Expectation stated = expect(bench.plan, observed.cut_off_day, months, regions);
-  double stated_total = 0;
-  for (double e : stated.monthly) stated_total += e;
-  const double uptake_so_far = stated_total > 0 ? static_cast<double>(total) / stated_total : 1.0;
-  // A month's count reflects its share of the year times its exposure: the
-  // part of it before the cut-off, and the share of its dossiers a rule
-  // applied to. The proposal divides the exposure out, keeping the total.
-  std::array<double, 12> exposure{};
-  for (int m = 0; m < months; ++m) {
-    const auto month = static_cast<std::size_t>(add_months(prior.convention.commitment_start, m).month() - 1);
-    exposure[month] = stated_profile[month] > 0 ? stated.monthly[static_cast<std::size_t>(m)] / stated_profile[month] : 0.0;
-  }
-  auto exposure_adjusted = [&](ProfileEvidence& e) {
-    double before = 0, after = 0;
-    for (std::size_t m = 0; m < 12; ++m) {
-      if (!e.observed[m]) continue;
-      before += e.counts[m];
-      e.counts[m] = exposure[m] > 0 ? e.counts[m] / exposure[m] : 0.0;
-      after += e.counts[m];
-    }
-    for (double& n : e.counts) n = after > 0 ? n * before / after : 0.0;
-  };
+  for (int m = 0; m < months; ++m)
+    evidence.observed[static_cast<std::size_t>(add_months(prior.convention.commitment_start, m).month() - 1)] = true;
+  const double initial_shape = national_shape(national_cv);
+  const double drift_variance = prior.uncertainty.monthly_drift * prior.uncertainty.monthly_drift;
   std::vector<double> log_weights;
   Engine engine;
-  for (int j = 0; j < count; ++j) {
+  for (int j = 0; j < prior.uncertainty.particles; ++j) {
     reseed(engine, seed, static_cast<std::uint64_t>(j), StreamPurpose::Particles, national_stream);
-    ParameterDraw draw;
-    draw.values = draw_parameter_values(prior, bench.loading, engine);
-    double log_weight = 0;
-    if (uncertain_profile) {
-      ProfileEvidence own = evidence;
-      const Plan& plan = bench.apply(prior, draw);
-      for (int r = 0; r < regions; ++r)
-        for (const PopulationPlan& population : plan.regions[static_cast<std::size_t>(r)].populations)
-          for (int d = 0; d < observed.cut_off_day; ++d) {
-            const auto i = static_cast<std::size_t>(d);
-            double& n = own.counts[static_cast<std::size_t>(plan.calendar_month_of_day[i])];
-            n = std::max(0.0, n - uptake_so_far * population.daily_expected[i] *
-                                      population.eligible_share[static_cast<std::size_t>(
-                                          &plan.epoch_on(d) - plan.epochs.data())]);
-          }
-      exposure_adjusted(own);
-      draw.profile = draw_profile(prior, engine, &own);
-      // Prior ÷ proposal for the split within the observed months:
-      // ∏ q_m^(−n'_m) · B(c p + n') / B(c p), q_m the month's share of them.
-      double observed_share = 0, alpha_sum = 0;
-      for (std::size_t m = 0; m < 12; ++m)
-        if (evidence.observed[m]) observed_share += (*draw.profile)[m];
-      for (std::size_t m = 0; m < 12; ++m) {
-        if (!evidence.observed[m]) continue;
-        const double alpha = prior.uncertainty.profile_concentration * stated_profile[m] + own.counts[m];
-        log_weight += std::lgamma(alpha) - own.counts[m] * std::log((*draw.profile)[m] / observed_share);
-        alpha_sum += alpha;
-      }
-      log_weight -= std::lgamma(alpha_sum);
-    }
+    const ParameterDraw draw = draw_parameters(prior, bench.loading, engine, &evidence);
     const Expectation e = expect(bench.apply(prior, draw), observed.cut_off_day, months, regions);
-    double expected_total = 0;
+    // The national level month by month: Gamma(a, b), mean 1 a priori. Each
+    // month its log-variance grows by the drift's (a discount a → δa, b → δb
+    // with δ = 1 / (1 + σ² a): Smith & Miller 1986; West & Harrison, ch. 14),
+    // then the month's count updates it (a += N, b += μ). The weight is the
+    // product of the months' one-step predictive (negative binomial) probabilities.
+    double a = std::isinf(initial_shape) ? 1e12 : initial_shape, b = a;
+    double log_weight = 0;
     for (int m = 0; m < months; ++m) {
+      if (m > 0 && drift_variance > 0) {
+        const double discount = 1 / (1 + drift_variance * a);
+        a *= discount;
+        b *= discount;
+      }
       const auto n = static_cast<double>(observed.monthly[static_cast<std::size_t>(m)]);
       const double mu = e.monthly[static_cast<std::size_t>(m)];
-      expected_total += mu;
-      if (n > 0) log_weight += mu > 0 ? n * std::log(mu) : -std::numeric_limits<double>::infinity();
+      if (mu <= 0) {
+        if (n > 0) log_weight = -std::numeric_limits<double>::infinity();
+        continue;
+      }
+      log_weight += std::lgamma(a + n) - std::lgamma(a) + a * std::log(b / (b + mu)) + n * std::log(mu / (b + mu));
+      a += n;
+      b += mu;
     }
-    const auto n = static_cast<double>(total);
-    log_weight += std::isinf(shape) ? -expected_total : -(shape + n) * std::log(shape + expected_total);
     log_weights.push_back(log_weight);
-    start.particles.push_back({draw.values, draw.profile, e.regional});
+    ForecastStart::Particle particle{draw.values, draw.profile, e.regional, a, b};
+    start.particles.push_back(std::move(particle));
   }
   const double peak = *std::max_element(log_weights.begin(), log_weights.end());
   if (!std::isfinite(peak)) return false;
@@ -162,10 +114,8 @@ bool weigh_particles(const Scenario& prior, const ObservedArrivals& observed, do
   }
   for (double& c : start.particle_cumulative_weight) c /= sum;
   start.effective_particles = sum * sum / squares;
-  start.uptake_common_cv = common_cv;
   start.uptake_regional_cv = regional_cv;
-  start.observed_counts = observed.regional;
-  start.national_counts = observed.national_only;
+  if (!observed.national_only) start.regional_counts = observed.regional;
   return true;
 }
 

@@ -4,12 +4,13 @@
 //
 // Draws of the uncertain parameters and the monthly profile ("particles") are
 // weighed by the probability of the national monthly counts observed before
-// the cut-off, the national uptake integrated out (Gamma–Poisson). Parameters
+// the cut-off under a national level of uptake that drifts from month to
+// month (a dynamic Gamma–Poisson model), the level integrated out. Parameters
 // the counts do not inform (a population eligible only after the cut-off, a
-// rush to come) keep their prior: their draws weigh the same. The profile's
-// draws come from the Dirichlet updated by the monthly counts (its conjugate
-// proposal), so that "fewer dossiers so far" can mean lower or later uptake
-// without most draws being wasted.
+// rush to come) keep their prior: their draws weigh the same. The share of the
+// year filed before the cut-off is uncertain, so "fewer dossiers so far" can
+// mean a lower level or later filings; a departure from the stated profile
+// within the observed months moves the level, which carries it forward.
 #include <cstdint>
 #include <vector>
 
@@ -38,12 +39,12 @@ struct PriorPredictiveMonth {
   bool outside() const { return observed < low || observed > high; }
 };
 
-// Fills `start`'s particles, weights and uptake inputs. `national_cv`: of the
-// national total's uptake; `common_cv`, `regional_cv`: the uptake prior
-// (sim/forecast/uptake_posterior.hpp). False when no draw can explain the
-// counts (a month with dossiers where every draw expects none).
+// Fills `start`'s particles, weights and uptake inputs. `national_cv`: the
+// prior CV of the national level; `regional_cv`: of each region's deviation
+// from it. False when no draw can explain the counts (a month with dossiers
+// where every draw expects none).
 bool weigh_particles(const Scenario& prior, const ObservedArrivals& observed, double national_cv,
-                     double common_cv, double regional_cv, std::uint64_t seed, ForecastStart& start);
+                     double regional_cv, std::uint64_t seed, ForecastStart& start);
 
 // The prior predictive of the monthly national counts before the cut-off,
 // each month and all of them together, from `draws` draws of everything

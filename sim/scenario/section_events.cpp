@@ -39,7 +39,7 @@ std::optional<PolicyEvent> read_event(TableReader& table, const std::string& nam
       }
       double sum = 0;
       for (int s = 0; s < status_count; ++s) {
-        const auto share = statuses->number(status_keys[static_cast<std::size_t>(s)], Bounds::unit());
+        const auto share = statuses->number(status_keys[static_cast<std::size_t>(s)], Bounds::at_least(0));
         event.statuses[static_cast<std::size_t>(s)] = share.value_or(0);
         sum += share.value_or(0);
       }

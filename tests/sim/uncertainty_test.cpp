@@ -1,0 +1,250 @@
+// Uncertain assumptions and policy events (docs/scenario-format.md,
+// "[uncertainty]" and "[events]"): what the reader accepts and refuses, what
+// an event does to the expected arrivals, and what the simulator draws.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <numeric>
+
+#include "sim/runner.hpp"
+#include "sim/scenario/scenario.hpp"
+#include "sim/simulator.hpp"
+
+namespace fnesim {
+namespace {
+
+using ::testing::HasSubstr;
+
+const std::filesystem::path scenarios_dir = std::filesystem::path(FNESIM_SOURCE_DIR) / "scenarios";
+
+Scenario load(const std::string& body) {
+  return load_scenario_text("extends = \"observed-2021.toml\"\nname = \"t\"\n" + body, "t.toml", scenarios_dir);
+}
+
+std::string messages_of(const std::string& body) {
+  try {
+    load(body);
+  } catch (const ScenarioError& e) {
+    std::string all;
+    for (const Diagnostic& d : e.diagnostics()) all += d.to_string() + "\n";
+    return all;
+  }
+  ADD_FAILURE() << "loaded";
+  return "";
+}
+
+constexpr const char* widening = R"(
+[events.widening]
+kind = "new-population"
+from = 2021-09-07
+expected_dossiers = 700
+statuses = { transformation = 2, resumption = 1 }
+)";
+
+TEST(UncertaintySection, ReadsEventsParametersAndCorrelations) {
+  const Scenario s = load(std::string(widening) + R"(
+[events.rush]
+kind = "rush"
+from = 2021-10-01
+share = 0.1
+[uncertainty]
+monthly_drift = 0.1
+profile_concentration = 30
+correlations = [{ between = ["events.widening.expected_dossiers", "events.rush.share"], rho = 0.5 }]
+[uncertainty.parameters."events.widening.expected_dossiers"]
+distribution = "lognormal"
+mean = 700
+cv = 1
+[uncertainty.parameters."events.rush.share"]
+distribution = "pert"
+min = 0
+mode = 0.1
+max = 0.3
+)");
+  ASSERT_EQ(s.events.size(), 2u);
+  EXPECT_EQ(s.events[0].kind, PolicyEventKind::NewPopulation);
+  EXPECT_DOUBLE_EQ(s.events[0].statuses[static_cast<std::size_t>(Status::Transformation)], 2.0 / 3);
+  EXPECT_EQ(s.events[1].days, 21);  // the default
+  ASSERT_EQ(s.uncertainty.parameters.size(), 2u);
+  EXPECT_EQ(s.uncertainty.parameters[1].distribution.kind, DistributionKind::Pert);
+  EXPECT_DOUBLE_EQ(s.uncertainty.correlation(0, 1), 0.5);
+  EXPECT_DOUBLE_EQ(s.uncertainty.monthly_drift, 0.1);
+}
+
+TEST(UncertaintySection, EveryProblemIsReportedAtOnceWithItsPlace) {
+  const std::string messages = messages_of(std::string(widening) + R"(
+[events.late]
+kind = "step"
+from = 2022-03-01
+factor = 2
+[uncertainty]
+correlations = [{ between = ["demand.lifecycle.cancellation_probability", "demand.carryover.expected_dossiers"], rho = 0.9 },
+                { between = ["demand.carryover.expected_dossiers", "demand.diagnostics.expected_dossiers"], rho = 0.9 },
+                { between = ["demand.lifecycle.cancellation_probability", "demand.diagnostics.expected_dossiers"], rho = -0.9 }]
+[uncertainty.parameters."demand.arrivals.expected_dosiers"]
+distribution = "lognormal"
+mean = 1
+cv = 1
+[uncertainty.parameters."demand.lifecycle.cancellation_probability"]
+distribution = "beta"
+alpha = 2
+beta = 20
+[uncertainty.parameters."demand.carryover.expected_dossiers"]
+distribution = "normal"
+mean = 250
+sd = 100
+[uncertainty.parameters."demand.diagnostics.expected_dossiers"]
+distribution = "triangle"
+)");
+  EXPECT_THAT(messages, HasSubstr("events.late.from: must fall in the commitment window"));
+  EXPECT_THAT(messages, HasSubstr("did you mean 'demand.arrivals.expected_dossiers'?"));
+  EXPECT_THAT(messages, HasSubstr("draws values from -250 to 750, but demand.carryover.expected_dossiers must be ≥ 0"));
+  EXPECT_THAT(messages, HasSubstr("distribution"));
+  EXPECT_THAT(messages, HasSubstr("t.toml:"));  // file and line on every message
+}
+
+TEST(UncertaintySection, CorrelationsMustBePositiveSemidefinite) {
+  const std::string messages = messages_of(R"(
+[uncertainty]
+correlations = [{ between = ["demand.lifecycle.cancellation_probability", "demand.carryover.expected_dossiers"], rho = 0.9 },
+                { between = ["demand.carryover.expected_dossiers", "demand.diagnostics.expected_dossiers"], rho = 0.9 },
+                { between = ["demand.lifecycle.cancellation_probability", "demand.diagnostics.expected_dossiers"], rho = -0.9 }]
+[uncertainty.parameters."demand.lifecycle.cancellation_probability"]
+distribution = "uniform"
+min = 0
+max = 0.1
+[uncertainty.parameters."demand.carryover.expected_dossiers"]
+distribution = "gamma"
+mean = 250
+cv = 0.5
+[uncertainty.parameters."demand.diagnostics.expected_dossiers"]
+distribution = "gamma"
+mean = 300
+cv = 0.5
+)");
+  EXPECT_THAT(messages, HasSubstr("not positive semidefinite"));
+  EXPECT_THAT(messages, HasSubstr("nearest valid correlation matrix"));
+}
+
+double own_expected_between(const Plan& plan, int first, int end) {
+  double total = 0;
+  for (const RegionPlan& r : plan.regions)
+    for (int d = first; d < end; ++d) total += r.own_daily_expected[static_cast<std::size_t>(d)];
+  return total;
+}
+
+TEST(PolicyEvents, ChangeTheExpectedArrivalsAsDeclared) {
+  const Scenario base = load("");
+  const Plan without(base);
+  const int july = days_between(base.convention.commitment_start, Date::from_ymd(2021, 7, 1));
+  const int open = without.window_days - base.demand.intake_closes_days_before_end;
+
+  // A new population: its dossiers add up to its expected volume, none before its date.
+  const Plan with_population(load(widening));
+  const int sept7 = days_between(base.convention.commitment_start, Date::from_ymd(2021, 9, 7));
+  double population = 0, before = 0;
+  for (const RegionPlan& r : with_population.regions)
+    for (int d = 0; d < with_population.window_days; ++d) {
+      population += r.populations.at(0).daily_expected[static_cast<std::size_t>(d)];
+      if (d < sept7) before += r.populations.at(0).daily_expected[static_cast<std::size_t>(d)];
+    }
+  EXPECT_NEAR(population, 700, 1e-9);
+  EXPECT_EQ(before, 0.0);
+
+  // A step: the same before its date, twice as much after.
+  const Plan stepped(load("[events.double]\nkind = \"step\"\nfrom = 2021-07-01\nfactor = 2\n"));
+  EXPECT_NEAR(own_expected_between(stepped, 0, july), own_expected_between(without, 0, july), 1e-9);
+  EXPECT_NEAR(own_expected_between(stepped, july, open), 2 * own_expected_between(without, july, open), 1e-9);
+
+  // A rush: share × what was still to come from its date, in its last days before intake closes.
+  const Plan rushed(load("[events.rush]\nkind = \"rush\"\nfrom = 2021-10-01\nshare = 0.2\ndays = 14\n"));
+  const int october = days_between(base.convention.commitment_start, Date::from_ymd(2021, 10, 1));
+  EXPECT_NEAR(own_expected_between(rushed, 0, open - 14), own_expected_between(without, 0, open - 14), 1e-9);
+  EXPECT_NEAR(own_expected_between(rushed, open - 14, open) - own_expected_between(without, open - 14, open),
+              0.2 * own_expected_between(without, october, open), 1e-9);
+}
+
+// Monte-Carlo mean and its standard error over `n` values.
+struct Mean {
+  double mean = 0, se = 0;
+};
+Mean mean_of(const std::vector<double>& v) {
+  const double n = static_cast<double>(v.size());
+  const double m = std::accumulate(v.begin(), v.end(), 0.0) / n;
+  double ss = 0;
+  for (double x : v) ss += (x - m) * (x - m);
+  return {m, std::sqrt(ss / (n - 1) / n)};
+}
+
+TEST(UncertainSimulation, DrawsFollowTheirDistributionsAndTheEventFilesItsDossiers) {
+  Scenario s = load(std::string(widening) + R"(
+[uncertainty]
+monthly_drift = 0.1
+profile_concentration = 30
+[uncertainty.parameters."events.widening.expected_dossiers"]
+distribution = "lognormal"
+mean = 700
+cv = 1
+)");
+  s.demand.national_uptake_cv = 0;  // the new population's count then has mean E[volume]
+  s.demand.regional_uptake_cv = 0;
+  const Simulator simulator(s);
+  auto ws = simulator.make_workspace();
+  ReplicationOutcome out = simulator.make_outcome();
+  std::vector<double> volume, transformation, profile_sum, drift;
+  constexpr int replications = 400;
+  for (int i = 0; i < replications; ++i) {
+    simulator.simulate(7, i, *ws, out);
+    ASSERT_EQ(out.parameter_values.size(), 1u);
+    volume.push_back(out.parameter_values[0]);
+    ASSERT_EQ(out.profile.size(), 12u);
+    profile_sum.push_back(std::accumulate(out.profile.begin(), out.profile.end(), 0.0));
+    drift.push_back(out.drift.back());
+    double filed = 0;
+    for (int r = 0; r < out.region_count; ++r)
+      for (int size = 0; size < size_class_count; ++size)
+        for (int p = 0; p < pathway_count; ++p) {
+          const auto cell = static_cast<std::size_t>(
+              r * mix_cell_count + mix_cell(static_cast<SizeClass>(size), Status::Transformation,
+                                            static_cast<Pathway>(p)));
+          filed += out.committed_by_cell[cell] > 0 ? 1 : 0;
+        }
+    transformation.push_back(filed);
+  }
+  // The lognormal's mean, within 4 Monte-Carlo standard errors.
+  const Mean v = mean_of(volume);
+  EXPECT_NEAR(v.mean, 700, 4 * v.se);
+  for (double sum : profile_sum) EXPECT_NEAR(sum, 1.0, 1e-12);
+  // The drift is a mean-one multiplier, whatever the month.
+  const Mean d = mean_of(drift);
+  EXPECT_NEAR(d.mean, 1.0, 4 * d.se);
+  // Transformation companies file only through the event: some cell of theirs is committed in most years.
+  EXPECT_GT(mean_of(transformation).mean, 0);
+}
+
+TEST(UncertainSimulation, ResultsAreBitIdenticalWhateverTheThreads) {
+  const Scenario s = load_scenario_argument("observed-september-2021");
+  const Simulator simulator(s);
+  auto demand_with = [&](int threads) {
+    struct Demand : ReplicationSink {
+      std::vector<Cents> values;
+      std::vector<double> draws;
+      void consume(std::int64_t, const ReplicationOutcome& o) override {
+        values.push_back(o.national.demand);
+        draws.insert(draws.end(), o.parameter_values.begin(), o.parameter_values.end());
+      }
+    } sink;
+    ReplicationSink* sinks[] = {&sink};
+    RunControl control;
+    control.seed = 11;
+    control.threads = threads;
+    run_replications(simulator, 0, 40, control, sinks);
+    return std::pair(sink.values, sink.draws);
+  };
+  EXPECT_EQ(demand_with(1), demand_with(2));
+}
+
+}  // namespace
+}  // namespace fnesim
