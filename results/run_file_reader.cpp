@@ -219,6 +219,20 @@ RunSummary RunFileReader::summary() const {
     for (std::size_t k = 0; k < day_count; ++k)
       n.additional_needed_day[reported_percentiles[k]] =
           needed_days[k] == never_exhausted ? std::nullopt : std::optional<std::int32_t>(needed_days[k]);
+    if (national.contains("demand_quantiles_cents")) {  // format 1.2
+      const auto demand = read_exact<std::int64_t>(national, "demand_quantiles_cents", {amount_count});
+      for (std::size_t k = 0; k < amount_count; ++k)
+        n.demand_quantile_eur[amount_percentiles[k]] =
+            static_cast<double>(demand[k]) / static_cast<double>(cents_per_euro);
+    }
+    if (summary.contains("spread")) {  // format 1.2
+      const hdf5::Group group = summary.open_group("spread");
+      n.spread.demand_sd_eur = group.open_dataset("demand_sd_eur").read_scalar<double>();
+      n.spread.dossiers_share = group.open_dataset("dossiers_share").read_scalar<double>();
+      const std::vector<std::string> names = group.open_dataset("assumption").read_strings();
+      const auto r_squared = read_exact<double>(group, "r_squared", {names.size()});
+      for (std::size_t k = 0; k < names.size(); ++k) n.spread.assumptions.push_back({names[k], r_squared[k]});
+    }
     if (summary.contains("steering")) {  // format 1.1, scenarios with a steering section
       const hdf5::Group group = summary.open_group("steering");
       SteeringSummary& st = s.steering.emplace();

@@ -495,6 +495,56 @@ void RunFileWriter::Impl::flush() {
   buffered = 0;
 }
 
+void RunFileWriter::Impl::write_spread(const RunSummary& s) {
+  hdf5::Group summary = file.open_group("summary");
+  const NationalSummary& n = s.national;
+  if (!n.demand_quantile_eur.empty()) {
+    // Quantiles are amounts of one replication: cents, exact (the summary's
+    // euros are those cents / 100, so they round back without loss).
+    std::vector<std::int64_t> cents;
+    for (int p : amount_percentiles) {
+      const auto at = n.demand_quantile_eur.find(p);
+      if (at == n.demand_quantile_eur.end())
+        throw OutputError(target.string() + ": the summary has no demand quantile at " + std::to_string(p) + " %");
+      cents.push_back(std::llround(at->second * static_cast<double>(cents_per_euro)));
+    }
+    summary.open_group("national").write<std::int64_t>(
+        "demand_quantiles_cents", cents, {cents.size()},
+        meta(layout::cents, "Quantiles of national demand (demand_cents) at amount_percentiles (format 1.2)",
+             "percentile"));
+  }
+  const SpreadSummary& spread = n.spread;
+  hdf5::Group group = summary.create_group(
+      "spread",
+      "Where the spread of national demand comes from: the assumptions drawn per replication against the "
+      "dossiers' own randomness (law of total variance), and the share of its variance each assumption explains "
+      "alone (format 1.2)");
+  group.write_scalar<double>("demand_sd_eur", spread.demand_sd_eur,
+                             meta(layout::eur, "Standard deviation of national demand over replications"));
+  group.write_scalar<double>(
+      "dossiers_share", spread.dossiers_share,
+      meta(layout::share,
+           "Share of that variance the dossiers' own randomness adds: the mean of dossier_variance_eur2 over the "
+           "variance of demand, at most 1; the assumptions drawn have the rest"));
+  std::vector<std::string> names;
+  std::vector<double> r_squared;
+  for (const SpreadSource& a : spread.assumptions) {
+    names.push_back(a.name);
+    r_squared.push_back(a.r_squared);
+  }
+  group.write_strings("assumption", names,
+                      meta(layout::label,
+                           "An assumption drawn per replication: uptake (the regions' mean multiplier), timing (the "
+                           "profile's share of the year from the first simulated month to the window's end), drift "
+                           "(its mean over those months), or an uncertain parameter's path; largest share first",
+                           "assumption"));
+  group.write<double>("r_squared", r_squared, {r_squared.size()},
+                      meta(layout::share,
+                           "Share of the variance of national demand the assumption explains alone: its squared "
+                           "correlation with demand over the replications",
+                           "assumption"));
+}
+
 void RunFileWriter::Impl::write_final_attributes(const RunSummary& summary, const RunTiming& timing) {
   file.set_attribute<std::int64_t>("replications", summary.replications);
   file.set_string_attribute("created", utc_now_iso8601());
@@ -613,6 +663,7 @@ void RunFileWriter::finish(const RunSummary& summary, const RunTiming& timing) {
       throw OutputError(w.target.string() + ": the summary does not have the scenario's regions and months");
     w.write_breakdowns();
     w.write_summary(summary);
+    w.write_spread(summary);
     w.write_final_attributes(summary, timing);
     w.close_all();
     move_into_place(w.temporary, w.target, w.options.overwrite);

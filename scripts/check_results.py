@@ -23,7 +23,8 @@
    simulated month, replications that picked one particle share its draws;
    uptake > 0, 0 <= dossier variance <= demand^2; the prior-predictive table
    of /actuals is ordered (low <= expected <= high) and flags exactly the
-   counts outside its band.
+   counts outside its band. /summary/spread and the national demand
+   quantiles recomputed from those draws and /replications.
 
 Prints what it checked; exits 0 when everything holds, 1 on any failure,
 2 when the file cannot be read as an fnesim run file.
@@ -188,6 +189,11 @@ def documented_layout(trajectories, steering=False, recommendation=False, actual
         for name, kind in ACTUALS_PARAMETER_DATASETS.items():
             layout[f"actuals/parameters/{name}"] = (kind, ("P",))
     if version >= (1, 2):
+        layout["summary/national/demand_quantiles_cents"] = ("i64", (8,))
+        layout["summary/spread/demand_sd_eur"] = ("f64", ())
+        layout["summary/spread/dossiers_share"] = ("f64", ())
+        layout["summary/spread/assumption"] = ("str", ("A",))
+        layout["summary/spread/r_squared"] = ("f64", ("A",))
         layout["replications/uptake"] = ("f64", ("N", "R"))
         layout["replications/national/dossier_variance_eur2"] = ("f64", ("N",))
         if actuals:
@@ -376,7 +382,8 @@ def check_layout(c, f):
     moves = len(f["steering/replication"]) if "steering" in f else 0
     parameters = len(f["actuals/parameters/name"]) if "actuals/parameters/name" in f else 0
     checks = len(f["actuals/prior_predictive/month"]) if "actuals/prior_predictive/month" in f else 0
-    symbols = {"N": n, "R": r, "M": m, "F": files, "K": moves, "P": parameters, "C": checks,
+    assumptions = len(f["summary/spread/assumption"]) if "summary/spread/assumption" in f else 0
+    symbols = {"N": n, "R": r, "M": m, "F": files, "K": moves, "P": parameters, "C": checks, "A": assumptions,
                "UP": len(uncertainty[1]) if uncertainty is not None else 0,
                "PK": int(f["actuals"].attrs.get("particles", 0)) if "actuals" in f else 0}
     structural = True  # every documented dataset there, with its shape and type: the later checks can run
@@ -614,6 +621,62 @@ def months_between(start, label):
     return (year - start.year) * 12 + month - start.month
 
 
+def first_simulated_month(f):
+    """Index in /summary/month of the first simulated day's month: the cut-off's in a forecast, else 0."""
+    start = datetime.date.fromisoformat(f.attrs["commitment_start"])
+    as_of = datetime.date.fromisoformat(f["actuals"].attrs["as_of"]) if "actuals" in f else start
+    return (as_of.year - start.year) * 12 + as_of.month - start.month
+
+
+def check_spread(c, f, national):
+    """Format 1.2: /summary/national/demand_quantiles_cents and /summary/spread recomputed from the replications
+    and their draws (the law of total variance; each assumption's squared correlation with demand)."""
+    demand_cents = national["demand_cents"]
+    c.equal(f["summary/national/demand_quantiles_cents"][()], amount_quantiles(demand_cents),
+            "national demand quantiles")
+    demand = demand_cents.astype(float) / 100
+    n = len(demand)
+    g = f["summary/spread"]
+    variance = demand.var(ddof=1) if n > 1 else 0.0
+    c.close(g["demand_sd_eur"][()], math.sqrt(variance), "spread: sd of national demand")
+    dossier_variance = f["replications/national/dossier_variance_eur2"][()]
+    share = min(1.0, dossier_variance.mean() / variance) if variance > 0 else 0.0
+    c.close(g["dossiers_share"][()], share if n > 1 else 0.0, "spread: the dossiers' share of the variance")
+
+    # The assumptions as the run summarises them, recomputed from the draws.
+    start = datetime.date.fromisoformat(f.attrs["commitment_start"])
+    first = first_simulated_month(f)
+    last_day = start + datetime.timedelta(days=int(f.attrs["window_days"]) - 1)
+    last = (last_day.year - start.year) * 12 + last_day.month - start.month
+    columns = {"uptake": f["replications/uptake"][()].mean(axis=1)}
+    if "uncertainty/profile" in f:
+        calendar = [(start.month - 1 + m) % 12 for m in range(first, last + 1)]
+        columns["timing"] = f["uncertainty/profile"][()][:, calendar].sum(axis=1)
+    if "uncertainty/drift" in f:
+        columns["drift"] = f["uncertainty/drift"][()][:, first:last + 1].mean(axis=1)
+    if "uncertainty/parameters" in f:
+        for j, path in enumerate(f["uncertainty/parameter_paths"].asstr()[()]):
+            columns[path] = f["uncertainty/parameters"][()][:, j]
+    names = list(g["assumption"].asstr()[()])
+    r_squared = g["r_squared"][()]
+    if n <= 1:
+        c.check(not names, "spread: no assumptions from a single replication")
+        return
+    c.equal(sorted(names), sorted(columns), "spread: one entry per assumption drawn (uptake, timing, drift, parameters)")
+    c.check(bool(np.all(np.diff(r_squared) <= 0)), "spread: assumptions listed largest share first")
+    for name, stored in zip(names, r_squared):
+        if name not in columns:
+            continue
+        x = columns[name]
+        sxx = ((x - x.mean()) ** 2).sum()
+        sxy = ((x - x.mean()) * (demand - demand.mean())).sum()
+        expected = sxy * sxy / (sxx * variance * (n - 1)) if sxx > 0 and variance > 0 else 0.0
+        c.check(abs(stored - expected) <= 1e-9 and 0 <= stored <= 1 + 1e-12,
+                f"spread: {name} explains r^2 = {stored!r} of the variance, recomputed {expected!r}")
+    c.section("spread", f"national demand sd {math.sqrt(variance) / 1e6:.2f} M EUR, dossiers' share "
+                        f"{share:.3f}, {len(names)} assumptions")
+
+
 def check_draws(c, f, reps, national, uncertainty):
     """Format 1.2: the draws of each replication, against the scenario's TOML and their own invariants."""
     def every(condition, message):
@@ -621,6 +684,7 @@ def check_draws(c, f, reps, national, uncertainty):
         c.check(len(bad) == 0, message + ("" if len(bad) == 0 else f" (first failure at {tuple(bad[0])})"))
 
     start = datetime.date.fromisoformat(f.attrs["commitment_start"])
+    first_month = first_simulated_month(f)
     uptake = f["replications/uptake"][()]
     every(np.isfinite(uptake) & (uptake > 0), "uptake > 0 and finite, per replication and region")
     variance = f["replications/national/dossier_variance_eur2"][()]
@@ -629,9 +693,7 @@ def check_draws(c, f, reps, national, uncertainty):
     every(variance <= demand_eur ** 2 * (1 + 1e-12), "dossier variance <= (national demand in EUR)^2")
     detail = f"uptake {uptake.shape}, dossier variance mean {variance.mean():.4g} EUR^2"
 
-    # The first simulated month: the cut-off's in a forecast, else the commitment start's.
     as_of = datetime.date.fromisoformat(f["actuals"].attrs["as_of"]) if "actuals" in f else start
-    first_month = (as_of.year - start.year) * 12 + as_of.month - start.month
 
     if "actuals/prior_predictive" in f:
         g = f["actuals/prior_predictive"]
@@ -778,6 +840,7 @@ def main(argv):
             check_summary(c, f, reps, national)
             if file_version(f) >= (1, 2):
                 check_draws(c, f, reps, national, uncertainty)
+                check_spread(c, f, national)
     for message in c.failures[:50]:
         print(f"  FAILED: {message}")
     if len(c.failures) > 50:

@@ -35,11 +35,11 @@ constexpr std::uint64_t seed = 5;
 constexpr int replications = 50;
 
 // `fnesim run` of the mid-September 2021 forecast into `out` with `threads`.
-void run_september(const std::filesystem::path& out, int threads) {
+void run_september(const std::filesystem::path& out, int threads, const std::string& extra = "") {
   const auto run = testing::run_fnesim("run observed-september-2021 --actuals '" + actuals_file +
                                        "' --as-of 2021-09-16 -n " + std::to_string(replications) + " --seed " +
                                        std::to_string(seed) + " -j " + std::to_string(threads) + " --out '" +
-                                       out.string() + "'");
+                                       out.string() + "' " + extra);
   ASSERT_EQ(run.exit_code, 0) << run.err;
 }
 
@@ -74,7 +74,7 @@ std::vector<std::string> dataset_paths(const hdf5::File& file) {
 TEST(RunFileUncertainty, TheDrawsOfEveryReplicationAreThoseOfTheSimulator) {
   ScratchDirectory dir;
   const auto path = dir / "september.h5";
-  run_september(path, 2);
+  run_september(path, 2, "--summary-json '" + (dir / "summary.json").string() + "'");
   const ConditionedScenario forecast = september_forecast();
   const Scenario& scenario = forecast.scenario;
   const Simulator simulator(scenario);
@@ -168,6 +168,12 @@ TEST(RunFileUncertainty, TheDrawsOfEveryReplicationAreThoseOfTheSimulator) {
   }
   std::sort(particles.begin(), particles.end());
   EXPECT_GT(std::unique(particles.begin(), particles.end()) - particles.begin(), 10);  // many particles picked
+
+  // The summary, where the spread of demand comes from included, as the run wrote it.
+  const RunSummary summary = reader.summary();
+  EXPECT_EQ(summary_json(summary), testing::read_text(dir / "summary.json"));
+  EXPECT_EQ(summary.national.spread.assumptions.size(), P + 3);  // uptake, timing, drift and the parameters
+  EXPECT_EQ(file.open_dataset("summary/spread/assumption").read_strings().size(), P + 3);
 
   // A block of replications reads back as the same rows.
   const RunFileUncertainty block = reader.uncertainty({.first = 10, .count = 5}).value();
