@@ -185,6 +185,12 @@ TEXT = {
         "h_additional": "Probabilité qu'un complément de crédits soit nécessaire : <b>{p}</b> ; "
                         "montant qui suffit 9 années sur 10 : <b>{q90}</b>.",
         "h_additional_never": "Aucune année simulée n'a eu besoin d'un complément de crédits.",
+        "h_demand": "Demande nationale en fin d'année : médiane <b>{median}</b>, 9 années sur 10 entre {low} et "
+                    "{high}. Son incertitude vient des hypothèses tirées ({assumptions}) plus que du hasard des "
+                    "dossiers ({dossiers}) ; à elles seules : {sources}.",
+        "spread_uptake": "niveau de recours",
+        "spread_timing": "calendrier (part de l'année restant à venir)",
+        "spread_drift": "dérive du recours",
         "h_precision": "Chaque chiffre est une estimation de Monte-Carlo ; sa précision figure en fin de rapport.",
         "fan_national": "Engagements cumulés, national",
         "fan_national_caption": "Chaque bande contient 10\u202f% des années simulées : la plus foncée encadre la "
@@ -291,6 +297,12 @@ TEXT = {
         "h_additional": "Probability that an additional allocation is needed: <b>{p}</b>; amount enough in "
                         "9 years out of 10: <b>{q90}</b>.",
         "h_additional_never": "No simulated year needed an additional allocation.",
+        "h_demand": "Year-end national demand: median <b>{median}</b>, 9 years out of 10 between {low} and "
+                    "{high}. Its uncertainty comes from the assumptions drawn ({assumptions}) more than from the "
+                    "dossiers' own randomness ({dossiers}); alone: {sources}.",
+        "spread_uptake": "uptake level",
+        "spread_timing": "timing (share of the year still to come)",
+        "spread_drift": "drift of uptake",
         "h_precision": "Every figure is a Monte-Carlo estimate; its precision is given at the end.",
         "fan_national": "Cumulative commitments, national",
         "fan_national_caption": "Each band holds 10% of the simulated years: the darkest one surrounds the "
@@ -894,8 +906,26 @@ def headline_section(run, lang, q90):
     else:
         parts.append(f"<p>{esc(t['h_additional_never'])}</p>")
     parts.append("<p>" + t["h_unmet"].format(unmet=format_meur(s["national/unmet_mean_eur"], lang)) + "</p>")
+    if "national/spread_assumption_names" in s:  # format 1.2
+        parts.append("<p>" + demand_spread_sentence(run, lang) + "</p>")
     parts.append(f'<p class="small">{esc(t["h_precision"])}</p></section>')
     return "".join(parts)
+
+
+def demand_spread_sentence(run, lang):
+    """Year-end national demand and where its spread comes from, as /summary/national holds them."""
+    t = TEXT[lang]
+    s = run.summary
+    quantiles = np.asarray(s["national/demand_quantiles_eur"])
+    at = {p: float(quantiles[run.amount_percentiles.index(p)]) for p in (5, 50, 95)}
+    names = [n.decode() if isinstance(n, bytes) else str(n) for n in s["national/spread_assumption_names"]]
+    shares = np.asarray(s["national/spread_assumption_r_squared"])
+    sources = ", ".join(f"{esc(t.get('spread_' + n, n))} {format_percent(float(r), lang, 0)}"
+                        for n, r in list(zip(names, shares))[:4])
+    dossiers = float(s["national/spread_dossiers_share"])
+    return t["h_demand"].format(median=format_meur(at[50], lang), low=format_meur(at[5], lang),
+                                high=format_meur(at[95], lang), assumptions=format_percent(1 - dossiers, lang, 0),
+                                dossiers=format_percent(dossiers, lang, 0), sources=sources)
 
 
 def additional_marks(run):
