@@ -476,6 +476,7 @@ std::string render_run_file_info(const RunFileInfo& info, const fs::path& path) 
     content += ')';
   }
   content += info.has_trajectories ? "; trajectories stored" : "; no trajectories (--no-trajectories)";
+  if (info.has_uncertainty) content += "; each replication's uncertain assumptions in /uncertainty";
   line("Content:", content);
   return out;
 }
