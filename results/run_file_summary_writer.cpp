@@ -126,27 +126,6 @@ void RunFileWriter::Impl::write_summary(const RunSummary& s) {
         "additional_needed_day_quantiles", days, {day_percentiles.size()},
         meta(layout::days, "Quantiles of the day the national pool falls short; -1 beyond the window",
              "day_percentile"));
-    // Year-end national demand and where its spread comes from (format 1.2;
-    // results/run_summary.hpp, SpreadSummary).
-    std::vector<double> demand;
-    for (int p : amount_percentiles) demand.push_back(n.demand_quantile_eur.at(p));
-    group.write<double>("demand_quantiles_eur", demand, {amount_percentile_list.size()},
-                        meta(layout::eur, "Quantiles of year-end national demand (inverted CDF)", "amount_percentile"));
-    group.write_scalar<double>("spread_demand_sd_eur", n.spread.demand_sd_eur,
-                               meta(layout::eur, "Standard deviation of year-end national demand"));
-    group.write_scalar<double>(
-        "spread_dossiers_share", n.spread.dossiers_share,
-        meta(layout::share, "Share of its variance from the dossiers' own randomness given the assumptions drawn"));
-    std::vector<std::string> names;
-    std::vector<double> r_squared;
-    for (const SpreadSource& a : n.spread.assumptions) {
-      names.push_back(a.name);
-      r_squared.push_back(a.r_squared);
-    }
-    group.write_strings("spread_assumption_names", names,
-                        meta(layout::label, "Assumptions drawn, largest share first", "assumption"));
-    group.write<double>("spread_assumption_r_squared", r_squared, {names.size()},
-                        meta(layout::share, "Share of the variance each assumption explains alone (r²)", "assumption"));
   }
   if (s.steering) write_steering_summary(summary, *s.steering);
 }

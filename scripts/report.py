@@ -447,6 +447,7 @@ class Run:
     fan: Fan = None
     recommendation: dict = None
     steering: dict = None
+    spread: tuple = None  # (assumption names, r², dossiers' share): format 1.2
 
     @property
     def last_commitment_day(self):
@@ -560,6 +561,10 @@ def read_run(path):
             run.recommendation = read_recommendation(f["recommendation"], run)
         if "steering" in f:
             run.steering = read_steering(f["steering"], run)
+        if "summary/spread" in f and "national/demand_quantiles_cents" in summary:  # format 1.2
+            run.spread = (read_strings(f, "summary/spread/assumption", path),
+                          np.asarray(read(f, "summary/spread/r_squared", path)),
+                          float(read(f, "summary/spread/dossiers_share", path)))
         return run
 
 
@@ -906,7 +911,7 @@ def headline_section(run, lang, q90):
     else:
         parts.append(f"<p>{esc(t['h_additional_never'])}</p>")
     parts.append("<p>" + t["h_unmet"].format(unmet=format_meur(s["national/unmet_mean_eur"], lang)) + "</p>")
-    if "national/spread_assumption_names" in s:  # format 1.2
+    if run.spread is not None:  # format 1.2
         parts.append("<p>" + demand_spread_sentence(run, lang) + "</p>")
     parts.append(f'<p class="small">{esc(t["h_precision"])}</p></section>')
     return "".join(parts)
@@ -915,14 +920,11 @@ def headline_section(run, lang, q90):
 def demand_spread_sentence(run, lang):
     """Year-end national demand and where its spread comes from, as /summary/national holds them."""
     t = TEXT[lang]
-    s = run.summary
-    quantiles = np.asarray(s["national/demand_quantiles_eur"])
+    quantiles = np.asarray(run.summary["national/demand_quantiles_cents"]) / 100.0
     at = {p: float(quantiles[run.amount_percentiles.index(p)]) for p in (5, 50, 95)}
-    names = [n.decode() if isinstance(n, bytes) else str(n) for n in s["national/spread_assumption_names"]]
-    shares = np.asarray(s["national/spread_assumption_r_squared"])
+    names, shares, dossiers = run.spread
     sources = ", ".join(f"{esc(t.get('spread_' + n, n))} {format_percent(float(r), lang, 0)}"
                         for n, r in list(zip(names, shares))[:4])
-    dossiers = float(s["national/spread_dossiers_share"])
     return t["h_demand"].format(median=format_meur(at[50], lang), low=format_meur(at[5], lang),
                                 high=format_meur(at[95], lang), assumptions=format_percent(1 - dossiers, lang, 0),
                                 dossiers=format_percent(dossiers, lang, 0), sources=sources)
