@@ -22,10 +22,7 @@ std::optional<PolicyEvent> read_event(TableReader& table, const std::string& nam
     ok = false;
   }
   if (from) event.from = *from;
-  if (!kind) {
-    table.finish();
-    return std::nullopt;
-  }
+  if (!kind) return std::nullopt;  // its other keys depend on the kind: no guesses about them
   event.kind = static_cast<PolicyEventKind>(*kind);
   switch (event.kind) {
     case PolicyEventKind::NewPopulation: {
@@ -78,6 +75,7 @@ std::optional<PolicyEvent> read_event(TableReader& table, const std::string& nam
 
 void parse_events(TableReader& section, ParseState& state) {
   for (const std::string& name : section.keys_in_order()) {
+    state.events_written.push_back(name);
     auto table = section.table(name);
     if (!table) continue;
     if (auto event = read_event(*table, name, state)) state.scenario.events.push_back(std::move(*event));

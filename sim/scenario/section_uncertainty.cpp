@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 
 #include "sim/scenario/correlation.hpp"
 #include "sim/scenario/sections.hpp"
@@ -24,6 +25,19 @@ std::optional<Distribution> read_distribution(TableReader& table) {
   Distribution d;
   d.kind = static_cast<DistributionKind>(*kind);
   bool ok = true;
+  // Keys of another distribution: an error when written beside this one,
+  // dropped when inherited from a file that chose another distribution.
+  static constexpr std::array<std::array<std::string_view, 3>, 8> keys_of = {{
+      {"mean", "sd", ""}, {"mean", "cv", ""}, {"mean", "cv", ""}, {"alpha", "beta", ""},
+      {"min", "max", ""}, {"min", "mode", "max"}, {"min", "mode", "max"}, {"values", "weights", ""}}};
+  const auto& own = keys_of[static_cast<std::size_t>(d.kind)];
+  std::set<std::string_view> others;
+  for (const auto& other : keys_of)
+    for (std::string_view key : other)
+      if (!key.empty() && std::find(own.begin(), own.end(), key) == own.end()) others.insert(key);
+  for (std::string_view key : others)
+    reject_if_written(table, key, "distribution",
+                      "is not a parameter of a " + std::string(distribution_keys[*kind]) + " distribution");
   auto need = [&](std::string_view key, Bounds bounds) {
     const auto v = table.number(key, bounds, true);
     ok &= v.has_value();
@@ -204,6 +218,15 @@ void parse_uncertainty(TableReader& section, ParseState& state) {
       const auto spec = std::find_if(specs.begin(), specs.end(),
                                      [&](const UncertainParameterSpec& s) { return s.path == path; });
       if (spec == specs.end()) {
+        parameters->entry(path);  // reported here, not again as an unknown key
+        // An event that did not load has had its own say.
+        if (path.starts_with("events.") &&
+            std::any_of(state.events_written.begin(), state.events_written.end(), [&](const std::string& name) {
+              return path.starts_with("events." + toml_key_text(name) + ".") &&
+                     std::none_of(state.scenario.events.begin(), state.scenario.events.end(),
+                                  [&](const PolicyEvent& e) { return e.name == name; });
+            }))
+          continue;
         std::string message = "'" + path + "' is not a parameter that can be uncertain";
         const std::string suggestion = closest_match(path, known);
         if (!suggestion.empty()) message += "; did you mean '" + suggestion + "'?";

@@ -3,6 +3,7 @@
 // (e.g. `steering`, `actuals`) plugs in by writing its parse function and adding
 // it to scenario_sections(); sections are parsed in that order, so a later one
 // may rely on what earlier ones produced (demand needs the regions).
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -19,6 +20,7 @@ struct ParseState {
   bool regions_ok = false;  // convention.regions and the envelopes are usable
   bool dates_ok = false;    // commitment window and training end are usable
   bool coverage_ok = false;
+  std::vector<std::string> events_written{};  // every [events] table, loaded or not
 };
 
 using SectionParser = void (*)(TableReader& section, ParseState& state);

@@ -248,3 +248,42 @@ TEST(UncertainSimulation, ResultsAreBitIdenticalWhateverTheThreads) {
 
 }  // namespace
 }  // namespace fnesim
+
+namespace fnesim {
+namespace {
+
+// A child scenario may change an inherited distribution whole, and an event
+// that does not load is reported once, not again through its parameters.
+TEST(UncertaintySection, OneMistakeOneMessage) {
+  const auto diagnostics_of = [](const std::string& body) {
+    try {
+      load_scenario_text("extends = \"observed-september-2021.toml\"\nname = \"t\"\n" + body, "t.toml",
+                         scenarios_dir);
+    } catch (const ScenarioError& e) {
+      return e.diagnostics();
+    }
+    return std::vector<Diagnostic>{};
+  };
+  // lognormal (mean, cv) in the parent, gamma (mean, cv) → normal (mean, sd) here: cv is dropped.
+  EXPECT_TRUE(diagnostics_of(R"([uncertainty.parameters."events.deadline-rush.share"]
+distribution = "normal"
+mean = 0.5
+sd = 0.05
+)")
+                  .empty());
+  const std::vector<Diagnostic> mistyped = diagnostics_of("[events.widening]\nkind = \"new-populaton\"\n");
+  ASSERT_EQ(mistyped.size(), 1u);
+  EXPECT_THAT(mistyped[0].message, HasSubstr("did you mean \"new-population\"?"));
+  // Written beside its distribution, a key of another one is an error.
+  const std::vector<Diagnostic> mixed = diagnostics_of(R"([uncertainty.parameters."events.deadline-rush.share"]
+distribution = "uniform"
+min = 0
+max = 0.3
+cv = 1
+)");
+  ASSERT_EQ(mixed.size(), 1u);
+  EXPECT_EQ(mixed[0].key, "uncertainty.parameters.events.deadline-rush.share.cv");
+}
+
+}  // namespace
+}  // namespace fnesim
