@@ -99,11 +99,7 @@ RunSummary summarise(const Simulator& simulator, const RunStatistics& stats, std
   std::vector<double> demand = spread.demand_eur;
   std::sort(demand.begin(), demand.end());
   for (int p : amount_percentiles)
-    if (!demand.empty())
-      s.national.demand_quantile_eur[p] =
-          demand[std::min(demand.size(), std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(
-                                                            p / 100.0 * static_cast<double>(demand.size()))))) -
-                 1];  // inverted empirical CDF
+    if (!demand.empty()) s.national.demand_quantile_eur[p] = quantile_inverted_cdf(std::span<const double>(demand), p);
   const std::size_t count = spread.demand_eur.size();
   if (count > 1) {
     double mean = 0;

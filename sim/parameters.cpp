@@ -10,7 +10,7 @@ namespace fnesim {
 
 Eigen::MatrixXd copula_loading(const Eigen::MatrixXd& correlation) {
   if (correlation.rows() == 0) return correlation;
-  // L = V √Λ handles semidefinite matrices too.
+  // Gaussian copula loading: L = V √Λ handles semidefinite matrices too.
   Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver(correlation);
   return solver.eigenvectors() * solver.eigenvalues().cwiseMax(0.0).cwiseSqrt().asDiagonal();
 }

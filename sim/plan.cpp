@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include "models/envelope.hpp"
+#include "sim/parameters.hpp"
 
 namespace fnesim {
 
@@ -73,11 +74,9 @@ Plan::Plan(const Scenario& scenario)
       regions.at(static_cast<std::size_t>(start->dossiers[i].region)).observed.push_back(i);
   }
 
-  // Gaussian copula loading: L = V √Λ handles semidefinite matrices too.
   const Eigen::MatrixXd& corr = demand.regional_correlation;
   if (corr.rows() == region_count && corr.cols() == region_count) {
-    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver(corr);
-    uptake_loading = solver.eigenvectors() * solver.eigenvalues().cwiseMax(0.0).cwiseSqrt().asDiagonal();
+    uptake_loading = copula_loading(corr);
   } else {
     uptake_loading = Eigen::MatrixXd::Identity(region_count, region_count);
   }
@@ -255,8 +254,7 @@ const CoverageEpoch& Plan::epoch_on(std::int32_t day) const {
 
 double Plan::expected_eligible_arrivals(int region, std::int32_t day) const {
   const RegionPlan& plan = regions.at(static_cast<std::size_t>(region));
-  std::size_t e = 0;
-  while (e + 1 < epochs.size() && epochs[e + 1].first_day <= day) ++e;
+  const auto e = static_cast<std::size_t>(&epoch_on(day) - epochs.data());
   const auto d = static_cast<std::size_t>(day);
   double expected = plan.own_daily_expected[d] * plan.eligible_share[e];
   for (const PopulationPlan& population : plan.populations)
