@@ -147,7 +147,11 @@ const Plan& Simulator::draw_assumptions(std::uint64_t seed, std::int64_t replica
   }
   if (scenario_.uncertainty.monthly_drift > 0) {
     reseed(ws.engine, seed, rep, StreamPurpose::Drift, national_stream);
-    const int first_month = ws.varied_plan->month_of_day[static_cast<std::size_t>(plan_.first_simulated_day)];
+    // A forecast's level is learnt up to the last month with actuals: the
+    // drift steps from the month after it.
+    const int first_day = plan_.first_simulated_day;
+    const int first_month =
+        first_day == 0 ? 0 : ws.varied_plan->month_of_day[static_cast<std::size_t>(first_day - 1)] + 1;
     draw_drift(scenario_.uncertainty.monthly_drift, first_month, ws.engine, ws.drift);
     ws.note_stream_end(ws.engine);
   }

@@ -47,9 +47,7 @@ std::vector<double> draw_parameter_values(const Scenario& scenario, const Eigen:
 std::array<double, 12> draw_profile(const Scenario& scenario, Engine& engine, const ProfileEvidence* evidence) {
   const UncertaintyModel& model = scenario.uncertainty;
   {
-    // Dirichlet and Beta through independent Gamma(α, 1) draws (the Dirichlet's
-    // aggregation property: the observed months' total share is Beta, and the
-    // splits within and outside them are Dirichlet, all independent).
+    // The Dirichlet through independent Gamma(α, 1) draws, normalised.
     const std::array<double, 12> stated = stated_monthly_profile(scenario);
     const double c = model.profile_concentration;
     auto gamma = [&](double alpha) {
@@ -61,20 +59,13 @@ std::array<double, 12> draw_profile(const Scenario& scenario, Engine& engine, co
       for (std::size_t m = 0; m < 12; ++m) sum += shares[m] = gamma(c * stated[m]);
       for (double& x : shares) x = sum > 0 ? x / sum : 0.0;
     } else {
-      double observed_stated = 0;
-      for (std::size_t m = 0; m < 12; ++m)
-        if (evidence->observed[m]) observed_stated += stated[m];
-      const double g_in = gamma(c * observed_stated), g_out = gamma(c * (1 - observed_stated));
-      const double observed_share = g_in + g_out > 0 ? g_in / (g_in + g_out) : observed_stated;
-      double sum_in = 0, sum_out = 0;
+      // A Dirichlet is independent Gamma(c p_m, 1) draws normalised; the
+      // normalisation is a factor common to every month, which a forecast
+      // learns with the level. So the observed months keep their stated
+      // shares and each month to come gets its own mean-one Gamma factor.
       for (std::size_t m = 0; m < 12; ++m) {
-        shares[m] = evidence->observed[m] ? stated[m] : gamma(c * stated[m]);
-        (evidence->observed[m] ? sum_in : sum_out) += shares[m];
-      }
-      for (std::size_t m = 0; m < 12; ++m) {
-        const double within = evidence->observed[m] ? sum_in : sum_out;
-        shares[m] = within > 0 ? shares[m] / within * (evidence->observed[m] ? observed_share : 1 - observed_share)
-                               : 0.0;
+        const double alpha = c * stated[m];
+        shares[m] = evidence->observed[m] || alpha <= 0 ? stated[m] : stated[m] * gamma(alpha) / alpha;
       }
     }
     return shares;

@@ -25,10 +25,9 @@ struct ProfileEvidence {
 
 // Draws the parameters and the profile from their prior. With `evidence`
 // (a forecast, docs/forecasting.md "Learning what the data can say"), the
-// profile keeps the stated split between the observed months — what departs
-// from it there is read as drift of the level, which carries forward — and
-// draws the rest from the Dirichlet: the share of the year filed in the
-// observed months from its Beta, the split of the months to come.
+// observed months keep their stated shares — their departures from them are
+// learnt with the level — and each month to come gets the Dirichlet's own
+// month factor, Gamma(c p_m, c p_m).
 ParameterDraw draw_parameters(const Scenario& scenario, const Eigen::MatrixXd& copula_loading, Engine& engine,
                               const ProfileEvidence* evidence = nullptr);
 // The parameters alone, then the profile alone: draw_parameters is the two in turn.

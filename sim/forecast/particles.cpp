@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numeric>
 
 #include "sim/boost_random.hpp"
 #include "sim/parameters.hpp"
 #include "sim/plan.hpp"
 #include "sim/rng.hpp"
+#include "sim/scenario/uncertain_parameters.hpp"
 
 namespace fnesim {
 
@@ -67,23 +69,39 @@ bool weigh_particles(const Scenario& prior, const ObservedArrivals& observed, do
   ProfileEvidence evidence;
   for (int m = 0; m < months; ++m)
     evidence.observed[static_cast<std::size_t>(add_months(prior.convention.commitment_start, m).month() - 1)] = true;
-  const double initial_shape = national_shape(national_cv);
+  // The national level of uptake, month by month, as a Gamma(a, b) (West &
+  // Harrison, ch. 14). A priori it has mean 1 and the spread of the national
+  // uptake and of the Dirichlet's normalisation (the factor c / Σ Gamma(c p)
+  // common to every month). Each month the drift widens it (the discount
+  // a → δa, b → δb, δ = 1 / (1 + σ² a): Smith & Miller 1986), then the month's
+  // count updates it. The count is Poisson around level × expected × the
+  // month's own Dirichlet factor, Gamma(k, k) with k = c p_m: over-dispersed
+  // by κ = 1 + level × expected / k, so it informs the level as n/κ dossiers
+  // over μ/κ expected would (the quasi-likelihood of a negative binomial,
+  // McCullagh & Nelder ch. 9). The weight is the product of the months'
+  // one-step predictive probabilities: negative binomials with the mean and
+  // variance of level × month factor.
+  const double c = prior.uncertainty.profile_concentration;
   const double drift_variance = prior.uncertainty.monthly_drift * prior.uncertainty.monthly_drift;
+  const double initial_cv2 =
+      (1 + national_cv * national_cv) * (c > 0 ? 1 + 1 / c : 1.0) - 1;
+  const double initial_shape = initial_cv2 > 0 ? 1 / initial_cv2 : 1e12;
+  const std::array<double, 12> stated_profile = stated_monthly_profile(prior);
   std::vector<double> log_weights;
   Engine engine;
   for (int j = 0; j < prior.uncertainty.particles; ++j) {
     reseed(engine, seed, static_cast<std::uint64_t>(j), StreamPurpose::Particles, national_stream);
     const ParameterDraw draw = draw_parameters(prior, bench.loading, engine, &evidence);
     const Expectation e = expect(bench.apply(prior, draw), observed.cut_off_day, months, regions);
-    // The national level month by month: Gamma(a, b), mean 1 a priori. Each
-    // month its log-variance grows by the drift's (a discount a → δa, b → δb
-    // with δ = 1 / (1 + σ² a): Smith & Miller 1986; West & Harrison, ch. 14),
-    // then the month's count updates it (a += N, b += μ). The weight is the
-    // product of the months' one-step predictive (negative binomial) probabilities.
-    double a = std::isinf(initial_shape) ? 1e12 : initial_shape, b = a;
-    double log_weight = 0;
+    // The scenario's profile is normalised when the draw is applied: the
+    // months to come, drawn unnormalised, would otherwise scale the observed
+    // ones. The level's prior takes the scale back (mean Σ shares).
+    double profile_sum = 1;
+    if (draw.profile) profile_sum = std::accumulate(draw.profile->begin(), draw.profile->end(), 0.0);
+    double a = initial_shape, b = initial_shape / profile_sum, log_weight = 0;
     for (int m = 0; m < months; ++m) {
-      if (m > 0 && drift_variance > 0) {
+      // The drift steps from the first month on, as draw_drift does.
+      if (drift_variance > 0) {
         const double discount = 1 / (1 + drift_variance * a);
         a *= discount;
         b *= discount;
@@ -94,9 +112,16 @@ bool weigh_particles(const Scenario& prior, const ObservedArrivals& observed, do
         if (n > 0) log_weight = -std::numeric_limits<double>::infinity();
         continue;
       }
-      log_weight += std::lgamma(a + n) - std::lgamma(a) + a * std::log(b / (b + mu)) + n * std::log(mu / (b + mu));
-      a += n;
-      b += mu;
+      const auto calendar = static_cast<std::size_t>(add_months(prior.convention.commitment_start, m).month() - 1);
+      const double k = c * stated_profile[calendar];
+      const double month_cv2 = k > 0 ? 1 / k : 0.0;
+      const double mean = mu * a / b;
+      const double shape = 1 / ((1 + 1 / a) * (1 + month_cv2) - 1);
+      log_weight += std::lgamma(shape + n) - std::lgamma(shape) - std::lgamma(n + 1) +
+                    shape * std::log(shape / (shape + mean)) + n * std::log(mean / (shape + mean));
+      const double overdispersion = 1 + mean * month_cv2;
+      a += n / overdispersion;
+      b += mu / overdispersion;
     }
     log_weights.push_back(log_weight);
     ForecastStart::Particle particle{draw.values, draw.profile, e.regional, a, b};
