@@ -1,6 +1,7 @@
 #include "sim/simulator.hpp"
 
 #include <algorithm>
+#include <numeric>
 
 #include "models/envelope.hpp"
 #include "sim/workspace.hpp"
@@ -132,12 +133,20 @@ void Simulator::simulate(std::uint64_t seed, std::int64_t replication, Workspace
     if (cumulative > pool && nat.additional_needed_day == never_exhausted) nat.additional_needed_day = d;
   }
   nat.additional_needed = std::max<Cents>(0, peak - pool);
+  nat.unspent += nat.reserve_unused;
 
   out.uptake = ws.uptake;
   out.dossier_variance_eur2 = ws.dossier_variance_eur2;
   if (varied_) {
     out.parameter_values = ws.parameters.values;
-    if (ws.parameters.profile) out.profile.assign(ws.parameters.profile->begin(), ws.parameters.profile->end());
+    if (ws.parameters.profile) {
+      // As the replication used it: a forecast's particle keeps its months to
+      // come unnormalised (sim/parameters.hpp), the scenario normalises them.
+      out.profile.assign(ws.parameters.profile->begin(), ws.parameters.profile->end());
+      const double sum = std::accumulate(out.profile.begin(), out.profile.end(), 0.0);
+      if (sum > 0)
+        for (double& share : out.profile) share /= sum;
+    }
     if (scenario_.uncertainty.monthly_drift > 0) out.drift = ws.drift;
     out.particle = ws.particle;
   }
