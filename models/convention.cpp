@@ -1,6 +1,19 @@
 #include "models/convention.hpp"
 
+#include <algorithm>
+
 namespace fnesim {
+
+Cents realised_by_deadline(Cents realised, std::int32_t start, int duration, std::int32_t last_training_day,
+                           PastDeadline rule) {
+  if (rule == PastDeadline::PayInFull || !runs_past(start, duration, last_training_day)) return realised;
+  const std::int64_t done = std::clamp<std::int64_t>(std::int64_t{last_training_day} - start + 1, 0, duration);
+  if (done == 0) return 0;
+  // realised × done / duration, rounded half away, in integers: 128 bits so
+  // that no amount the validator accepts can overflow.
+  const __int128 twice = static_cast<__int128>(realised) * done * 2;
+  return static_cast<Cents>((twice + duration) / (2 * static_cast<__int128>(duration)));
+}
 
 Cents Convention::fees(std::size_t region) const {
   return fee_mode == FeeMode::ProRata ? apply_rate(regions.at(region).envelope, fee_rate) : 0;

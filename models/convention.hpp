@@ -1,7 +1,10 @@
 #pragma once
 // The framework convention between the State (DGEFP) and OPCO 2i as data:
 // envelope, fees, regions, dates (art. 5, 6, 7 and annex).
+#include <array>
+#include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "models/calendar.hpp"
@@ -14,6 +17,28 @@ enum class FeeMode {
   ProRata,  // withheld from each regional envelope: available = envelope − round(envelope × fee rate)
   National  // kept aside nationally; the regional envelopes are then net and add up to total − fees
 };
+
+// What becomes of a training that would run past training_end (art. 7: "les
+// actions de formation pourront se réaliser jusqu'au 30 avril 2022"): only
+// what is realised by then may be paid.
+enum class PastDeadline {
+  ProRata,   // committed; paid for the days done by the deadline, the rest lapses
+  Refuse,    // refused at commitment: its planned end is known when it is filed
+  PayInFull  // paid as if the deadline did not bind (for comparison only)
+};
+// The scenario's spelling of each, in the enum's order.
+inline constexpr std::array<std::string_view, 3> past_deadline_keys = {"pro-rata", "refuse", "pay-in-full"};
+
+// The part of a training's realised amount paid under `rule`: a training of
+// `duration` days from day `start` runs on days start … start + duration − 1,
+// and under pro rata only the days up to `last_training_day` are paid
+// (rounded half away from zero, to the cent; the rest lapses).
+Cents realised_by_deadline(Cents realised, std::int32_t start, int duration, std::int32_t last_training_day,
+                           PastDeadline rule);
+// Whether such a training would run past the deadline.
+constexpr bool runs_past(std::int32_t start, int duration, std::int32_t last_training_day) {
+  return start > last_training_day || start + duration - 1 > last_training_day;
+}
 
 struct Region {
   std::string code;    // short key used in scenario files, e.g. "ARA"
@@ -29,6 +54,11 @@ struct Convention {
   Date commitment_start;                       // art. 7: 2021-01-01
   Date commitment_end;                         // art. 7: 2021-12-31 (last day commitments may be made)
   Date training_end;                           // art. 7: 2022-04-30 (last day training may run)
+  PastDeadline past_deadline = PastDeadline::ProRata;
+  // The financial review (art. 7: "avant le 1er mars 2022"): the day of its
+  // snapshot. Absent from the scenario, two months before training_end
+  // (2022-02-28 under 2021's convention).
+  Date financial_review;
   std::vector<Date> steering_committee_dates;  // art. 5: once per semester
 
   // What a region may commit: its envelope less its share of the fees.

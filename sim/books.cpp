@@ -47,7 +47,7 @@ void Simulator::file_until(int r, std::int32_t limit, Workspace& ws, Replication
   Cents* monthly_pay = &out.monthly_payments[static_cast<std::size_t>(r * plan_.month_count)];
   while (book.next < staged.size() && staged[book.next].day < limit) {
     StagedDossier& d = staged[book.next++];
-    if (d.kind == DossierKind::Ineligible) continue;
+    if (d.kind == DossierKind::Ineligible || d.kind == DossierKind::PastDeadline) continue;
     apply_releases_until(book, d.day);
     (is_carryover(d.kind) ? book.carryover : book.filed) += d.amount;
     // What was observed was committed, whatever the scenario's envelope says.
@@ -80,7 +80,16 @@ void Simulator::file_until(int r, std::int32_t limit, Workspace& ws, Replication
       }
     }
     book.ledger.pay(d.realised);
-    monthly_pay[d.payment_month] += d.realised;
+    if (d.realised > 0) {
+      monthly_pay[plan_.month_of_day[static_cast<std::size_t>(d.payment_day)]] += d.realised;
+      ro.last_payment_day = std::max<std::int64_t>(ro.last_payment_day, d.payment_day);
+    }
+    if (d.day <= plan_.review_day) {
+      ro.review_committed += d.amount;
+      ro.review_trainees += d.trainees;
+      if (d.end_day <= plan_.review_day) ro.review_realised += d.realised;
+      if (d.payment_day <= plan_.review_day) ro.review_paid += d.realised;
+    }
   }
   apply_releases_until(book, std::min(limit, plan_.window_days) - 1);
 }
@@ -187,6 +196,7 @@ void Simulator::close_books(Workspace& ws, ReplicationOutcome& out) const {
     RegionBook& book = ws.books[static_cast<std::size_t>(r)];
     RegionOutcome& ro = out.regions[static_cast<std::size_t>(r)];
     book.ledger.release(book.released_after_deadline);
+    ro.lapsed = book.released_after_deadline;
     ro.committed = book.ledger.committed();
     ro.released = book.ledger.released();
     ro.paid = book.ledger.paid();

@@ -177,6 +177,7 @@ void Simulator::draw_region(const Plan& replication_plan, int r, double uptake, 
   const auto region_id = static_cast<std::uint32_t>(r);
   const std::int32_t last_commitment_day = plan_.window_days - 1;
   const std::int32_t last_training_day = plan_.last_training_day;
+  const PastDeadline past_deadline = scenario_.convention.past_deadline;
   if constexpr (kBookkeeping) {
     std::fill(ws.region_demand_delta.begin(), ws.region_demand_delta.end(), 0);
     staged.clear();
@@ -193,8 +194,7 @@ void Simulator::draw_region(const Plan& replication_plan, int r, double uptake, 
     const Cents released = amount - realised;
     if (released > 0 && end_day <= last_commitment_day)
       ws.region_demand_delta[static_cast<std::size_t>(end_day)] -= released;
-    staged.push_back({day, end_day, plan_.month_of_day[static_cast<std::size_t>(end_day + invoicing_lag)],
-                      cell, trainees, count, amount, realised, kind, false});
+    staged.push_back({day, end_day, end_day + invoicing_lag, cell, trainees, count, amount, realised, kind, false});
   };
 
   Engine& engine = ws.engine;
@@ -249,6 +249,12 @@ void Simulator::draw_region(const Plan& replication_plan, int r, double uptake, 
         }
         end_day = std::min({o.filing_day + start_lag + duration, last_training_day});
         realised = cancelled ? 0 : o.committed - round_half_away(static_cast<double>(o.committed) * dropout);
+        // It was committed, whatever the rule would have said at filing: only
+        // its days by the deadline are paid, unless the scenario compares
+        // with paying in full.
+        realised = realised_by_deadline(realised, o.filing_day + start_lag, duration, last_training_day,
+                                        past_deadline == PastDeadline::PayInFull ? PastDeadline::PayInFull
+                                                                                 : PastDeadline::ProRata);
       } else if (diagnostic || carryover) {  // realised in full (docs/model.md)
         invoicing_lag = draw_days(demand.invoicing_lag_days, life);
         if constexpr (!kBookkeeping) {
@@ -400,11 +406,22 @@ void Simulator::draw_region(const Plan& replication_plan, int r, double uptake, 
       }
       amount = plan_.envelope_share_of(rules, cell, round_to_cents(cost_eur));
     }
-    const std::int32_t training_start = std::min(day + start_lag, last_training_day);
+    const std::int32_t planned_start = day + start_lag;
+    if (!diagnostic && past_deadline == PastDeadline::Refuse &&
+        runs_past(planned_start, duration, last_training_day)) {
+      // Its planned end is known at filing: refused then, outside the demand.
+      ro.refused_past_deadline += amount;
+      ++ro.dossiers_refused_past_deadline;
+      staged.push_back({day, day, day, cell, trainees, 1, 0, 0, DossierKind::PastDeadline, false});
+      continue;
+    }
+    const std::int32_t training_start = std::min(planned_start, last_training_day);
     const std::int32_t end_day = std::min(training_start + duration, last_training_day);
     const Cents realised =
         diagnostic ? amount
-                   : (cancelled ? 0 : amount - round_half_away(static_cast<double>(amount) * dropout));
+                   : realised_by_deadline(
+                         cancelled ? 0 : amount - round_half_away(static_cast<double>(amount) * dropout),
+                         planned_start, duration, last_training_day, past_deadline);
     stage(day, end_day, invoicing_lag, diagnostic ? -1 : cell, trainees, 1, amount, realised,
           diagnostic ? DossierKind::Diagnostic : DossierKind::Training);
   }

@@ -13,12 +13,27 @@
 namespace fnesim {
 
 inline constexpr std::int32_t never_exhausted = -1;
+inline constexpr std::int64_t never_paid = -1;
 
 struct RegionOutcome {
   std::int32_t exhaustion_day = never_exhausted;  // days from the commitment start to the first refusal
   Cents committed = 0;                            // gross commitments, carry-over and diagnostics included
   Cents released = 0;  // unrealised parts returned at the training's end (all, including after the deadline)
+  Cents lapsed = 0;    // the part of `released` that came back after the commitment deadline: the State's again
   Cents paid = 0;      // realised parts, paid after the invoicing lag
+  // Trainings that would run past training_end, refused at commitment
+  // (PastDeadline::Refuse): their envelope share, and how many.
+  Cents refused_past_deadline = 0;
+  std::int64_t dossiers_refused_past_deadline = 0;
+  // Art. 7, "dernier paiement": the day of the region's last payment (days
+  // from the commitment start; never_paid if it pays nothing). 64 bits, as
+  // the run file's per-replication table holds it beside the amounts.
+  std::int64_t last_payment_day = never_paid;
+  // The financial review (art. 7, before 2022-03-01): at the end of its day,
+  // what had been committed, realised (trainings ended) and paid, and the
+  // trainees committed.
+  Cents review_committed = 0, review_realised = 0, review_paid = 0;
+  std::int64_t review_trainees = 0;
   Cents unmet = 0;     // the envelope share of dossiers that could not be committed
   // Demand that ignores the envelope: the FNE share of every eligible dossier
   // filed, and the peak over the window of the cumulative filed amounts less
@@ -42,13 +57,22 @@ struct RegionOutcome {
 };
 
 struct NationalOutcome {
-  Cents committed = 0, released = 0, paid = 0, unmet = 0, demand = 0;
+  Cents committed = 0, released = 0, lapsed = 0, paid = 0, unmet = 0, demand = 0;
+  Cents refused_past_deadline = 0;
+  std::int64_t dossiers_refused_past_deadline = 0;
+  std::int64_t last_payment_day = never_paid;
+  Cents review_committed = 0, review_realised = 0, review_paid = 0;
+  std::int64_t review_trainees = 0;
   // Additional allocation needed for a national pool to refuse nothing:
   // max(0, peak cumulative national net demand − total available).
   Cents additional_needed = 0;
   std::int32_t additional_needed_day = never_exhausted;  // first day the national pool falls short
   Cents complementary_received = 0;  // complementary State allocation handed to the regions
   Cents reserve_unused = 0;          // national reserve never handed out
+  // Art. 7's settlement: what goes back to the State, the regions' available
+  // amounts and the unused reserve less what was paid. The money adds up:
+  // unspent + paid = total available + complementary_received.
+  Cents unspent = 0;
 };
 
 struct ReplicationOutcome {

@@ -19,6 +19,7 @@ Plan::Plan(const Scenario& scenario)
   const auto region_count = static_cast<int>(conv.regions.size());
   window_days = conv.commitment_days();
   last_training_day = days_between(conv.commitment_start, conv.training_end);
+  review_day = days_between(conv.commitment_start, conv.financial_review);
   const Date horizon_end = conv.training_end.plus_days(demand.invoicing_lag_days.max);
   horizon_days = days_between(conv.commitment_start, horizon_end) + 1;
   month_count = month_index(conv.commitment_start, horizon_end) + 1;

@@ -66,6 +66,7 @@ struct Plan {
   int month_count = 0;          // months of the trajectories, over the horizon
   int first_simulated_day = 0;  // the cut-off of a forecast from actuals, else 0
   std::int32_t last_training_day = 0;
+  std::int32_t review_day = 0;  // the financial review's snapshot, at the end of this day
   std::vector<std::int32_t> month_of_day;  // day → trajectory month, over the horizon
   // Per window day: its calendar month (0 = January), and that month's length.
   std::vector<std::int8_t> calendar_month_of_day, days_in_month_of_day;

@@ -79,6 +79,27 @@ std::vector<Cents> SpilledSeries::load() const {
   return values;
 }
 
+std::vector<Cents> SpilledSeries::load_column(std::size_t stride, std::size_t offset) const {
+  if (std::fflush(file_) != 0)
+    throw EnvironmentError(std::string("cannot write a temporary file: ") + std::strerror(errno) +
+                           " (is $TMPDIR full?)");
+  if (std::fseek(file_, 0, SEEK_SET) != 0)
+    throw EnvironmentError(std::string("cannot read back a temporary file: ") + std::strerror(errno));
+  const auto rows = static_cast<std::size_t>(count_) / stride;
+  std::vector<Cents> column;
+  column.reserve(rows);
+  std::vector<Cents> block(stride * 4096);
+  for (std::size_t row = 0; row < rows;) {
+    const std::size_t take = std::min<std::size_t>(4096, rows - row);
+    if (std::fread(block.data(), sizeof(Cents), take * stride, file_) != take * stride)
+      throw EnvironmentError(std::string("cannot read back a temporary file: ") + std::strerror(errno));
+    for (std::size_t i = 0; i < take; ++i) column.push_back(block[i * stride + offset]);
+    row += take;
+  }
+  std::fseek(file_, 0, SEEK_END);
+  return column;
+}
+
 void DayHistogram::add(std::int32_t day) {
   const std::size_t never_bin = counts_.size() - 1;
   const std::size_t bin =
@@ -106,10 +127,23 @@ std::optional<std::int32_t> DayHistogram::quantile(int percent) const {
   return std::nullopt;
 }
 
+void SettlementStatistics::add(const SettlementValues& quantities, std::int64_t last_payment) {
+  for (std::size_t q = 0; q < settlement_quantity_count; ++q) {
+    moments[q].add(static_cast<double>(quantities[q]));
+    values.append(quantities[q]);
+  }
+  last_payment_day.add(static_cast<std::int32_t>(last_payment));
+}
+
 RunStatistics::RunStatistics(const Simulator& simulator) : simulator_(&simulator) {
+  const int horizon_days = simulator.plan().horizon_days;
   regions_.resize(static_cast<std::size_t>(simulator.region_count()));
-  for (RegionStatistics& rs : regions_) rs.exhaustion_day = DayHistogram(simulator.window_days());
+  for (RegionStatistics& rs : regions_) {
+    rs.exhaustion_day = DayHistogram(simulator.window_days());
+    rs.settlement = SettlementStatistics(horizon_days);
+  }
   national_.additional_needed_day = DayHistogram(simulator.window_days());
+  national_.settlement = SettlementStatistics(horizon_days);
   const Scenario& scenario = simulator.scenario();
   SpreadSamples& spread = national_.spread;
   spread.names.push_back("uptake");
@@ -139,6 +173,9 @@ void RunStatistics::consume(std::int64_t, const ReplicationOutcome& out) {
     rs.unmet_values.append(ro.unmet);
     rs.received.add(static_cast<double>(ro.received));
     rs.given.add(static_cast<double>(ro.given));
+    rs.settlement.add({ro.paid, ro.available_final - ro.paid, ro.lapsed, ro.refused_past_deadline,
+                       ro.review_committed, ro.review_realised, ro.review_paid, ro.review_trainees},
+                      ro.last_payment_day);
   }
   const NationalOutcome& no = out.national;
   national_.committed.add(static_cast<double>(no.committed));
@@ -159,6 +196,9 @@ void RunStatistics::consume(std::int64_t, const ReplicationOutcome& out) {
   national_.reserve_handed_out.add(static_cast<double>(from_reserve));
   national_.complementary_received.add(static_cast<double>(no.complementary_received));
   national_.complementary_is_received.add(no.complementary_received > 0 ? 1.0 : 0.0);
+  national_.settlement.add({no.paid, no.unspent, no.lapsed, no.refused_past_deadline, no.review_committed,
+                            no.review_realised, no.review_paid, no.review_trainees},
+                           no.last_payment_day);
 
   // The assumptions as the spread summary reads them: the uptake level (the
   // regions' mean multiplier), the share of the year's profile still to come,

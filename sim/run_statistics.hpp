@@ -1,10 +1,12 @@
 #pragma once
 // Everything the summary reports, accumulated replication by replication in
 // index order (so the floating-point sums are the same for any thread count).
+#include <array>
 #include <cstdint>
 #include <cstdio>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/runner.hpp"
@@ -44,10 +46,42 @@ class SpilledSeries {
   void append(Cents value);
   std::int64_t size() const { return count_; }
   std::vector<Cents> load() const;  // in append order
+  // Every `stride`-th value from `offset` on: one column of values appended
+  // row by row, read back without holding the others.
+  std::vector<Cents> load_column(std::size_t stride, std::size_t offset) const;
 
  private:
   std::FILE* file_ = nullptr;
   std::int64_t count_ = 0;
+};
+
+// Art. 7's end of the convention, per region or nationally: the settlement
+// (the last payment, what was paid, what goes back to the State, what lapsed,
+// what was refused for running past the deadline) and the financial review's
+// snapshot. Quantities in this order, amounts in cents.
+enum class SettlementQuantity {
+  Paid,
+  Unspent,  // available (after steering; nationally with the unused reserve) less paid
+  Lapsed,   // released after the commitment deadline
+  RefusedPastDeadline,
+  ReviewCommitted,
+  ReviewRealised,
+  ReviewPaid,
+  ReviewTrainees,  // a count
+};
+inline constexpr std::size_t settlement_quantity_count = 8;
+// Their names in the summary JSON, the run file and the CSV export.
+inline constexpr std::array<std::string_view, settlement_quantity_count> settlement_quantity_names = {
+    "paid", "unspent", "lapsed", "refused_past_deadline",
+    "review_committed", "review_realised", "review_paid", "review_trainees"};
+using SettlementValues = std::array<std::int64_t, settlement_quantity_count>;
+
+struct SettlementStatistics {
+  explicit SettlementStatistics(int horizon_days = 0) : last_payment_day(horizon_days) {}
+  void add(const SettlementValues& values, std::int64_t last_payment_day);
+  std::array<Moments, settlement_quantity_count> moments;
+  SpilledSeries values;  // per replication, the quantities in order: exact quantiles, flat memory
+  DayHistogram last_payment_day;  // over the horizon; never_paid beyond it
 };
 
 struct RegionStatistics {
@@ -57,6 +91,7 @@ struct RegionStatistics {
   DayHistogram exhaustion_day;
   SpilledSeries unmet_values;  // per replication, for quantiles
   Moments received, given;     // steering
+  SettlementStatistics settlement;
 };
 
 // What the spread of national demand comes from (results/run_summary.hpp,
@@ -77,6 +112,7 @@ struct NationalStatistics {
   // the complementary allocation (with 0/1 for whether one arrived).
   Moments moved_between_regions, reserve_handed_out, complementary_received, complementary_is_received;
   SpreadSamples spread;
+  SettlementStatistics settlement;
 };
 
 class RunStatistics : public ReplicationSink {

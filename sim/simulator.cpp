@@ -121,7 +121,16 @@ void Simulator::simulate(std::uint64_t seed, std::int64_t replication, Workspace
   for (const RegionOutcome& ro : out.regions) {
     nat.committed += ro.committed;
     nat.released += ro.released;
+    nat.lapsed += ro.lapsed;
     nat.paid += ro.paid;
+    nat.refused_past_deadline += ro.refused_past_deadline;
+    nat.dossiers_refused_past_deadline += ro.dossiers_refused_past_deadline;
+    nat.last_payment_day = std::max(nat.last_payment_day, ro.last_payment_day);
+    nat.review_committed += ro.review_committed;
+    nat.review_realised += ro.review_realised;
+    nat.review_paid += ro.review_paid;
+    nat.review_trainees += ro.review_trainees;
+    nat.unspent += ro.available_final - ro.paid;
     nat.unmet += ro.unmet;
     nat.demand += ro.demand;
   }

@@ -31,7 +31,8 @@ enum class DossierKind : std::uint8_t {
   Observed,
   ObservedDiagnostic,
   ObservedCarryOver,
-  Ineligible
+  Ineligible,
+  PastDeadline  // refused at commitment: it would run past training_end (PastDeadline::Refuse)
 };
 
 inline bool is_observed(DossierKind kind) {
@@ -49,7 +50,7 @@ inline bool is_diagnostic(DossierKind kind) {
 struct StagedDossier {
   std::int32_t day;  // filing day
   std::int32_t end_day;
-  std::int32_t payment_month;
+  std::int32_t payment_day;
   std::int32_t cell;  // mix cell of a training dossier, else -1
   std::int64_t trainees;
   std::int64_t count;  // dossiers it stands for (observed lumps)

@@ -75,6 +75,17 @@ void parse_convention(TableReader& section, ParseState& state) {
   if (end) out.commitment_end = *end;
   if (training_end) out.training_end = *training_end;
   state.dates_ok = dates_ok;
+  if (const auto past = section.choice("training_past_deadline", past_deadline_keys))
+    out.past_deadline = static_cast<PastDeadline>(*past);
+  if (training_end) out.financial_review = last_of_month(add_months(*training_end, -2));
+  if (const auto review = section.date("financial_review")) {
+    if (dates_ok && (*review < out.commitment_start || out.training_end.plus_days(366) < *review))
+      section.error("financial_review", "financial_review " + review->iso() + " is outside " +
+                                            out.commitment_start.iso() + " to a year after training_end (" +
+                                            out.training_end.plus_days(366).iso() + ")");
+    else
+      out.financial_review = *review;
+  }
 
   // Art. 5: the steering committee meets during the convention's life.
   if (const MergedEntry* e = section.entry("steering_committee_dates")) {

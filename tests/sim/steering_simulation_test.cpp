@@ -86,6 +86,8 @@ TEST_P(SteeringEveryPolicy, MoneyIsConservedAndTheMovesReplayToTheOutcome) {
     Cents final_total = 0;
     for (const RegionOutcome& ro : o.regions) final_total += ro.available_final;
     ASSERT_EQ(final_total + o.national.reserve_unused, initial_total + o.national.complementary_received);
+    // Art. 7's settlement: what was not paid goes back to the State.
+    ASSERT_EQ(o.national.unspent + o.national.paid, initial_total + o.national.complementary_received);
     ASSERT_TRUE(o.national.complementary_received == 0 || o.national.complementary_received == rule.amount);
 
     // Replay the moves from the initial available amounts.

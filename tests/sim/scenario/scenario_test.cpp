@@ -88,6 +88,10 @@ TEST(ScenarioDefault, HasTheConventionsFigures) {
   EXPECT_EQ(c.commitment_start, Date::from_ymd(2021, 1, 1));
   EXPECT_EQ(c.commitment_end, Date::from_ymd(2021, 12, 31));
   EXPECT_EQ(c.training_end, Date::from_ymd(2022, 4, 30));
+  // Art. 7: training past 30 April 2022 is paid for its days done; the
+  // financial review before 1 March 2022.
+  EXPECT_EQ(c.past_deadline, PastDeadline::ProRata);
+  EXPECT_EQ(c.financial_review, Date::from_ymd(2022, 2, 28));
   EXPECT_THAT(c.steering_committee_dates,
               ElementsAre(Date::from_ymd(2021, 6, 30), Date::from_ymd(2021, 12, 15)));
   // The annex's order, not TOML's alphabetical one (NOR comes before NAQ in the annex).
@@ -477,6 +481,30 @@ TEST(ScenarioCorrelation, EquicorrelationBoundDependsOnTheNumberOfRegions) {
   });
   ASSERT_EQ(low.size(), 1u);
   EXPECT_EQ(low[0].message, "must be in (-0.5, 1], found -0.5");
+}
+
+}  // namespace
+}  // namespace fnesim
+
+namespace fnesim {
+namespace {
+
+TEST(ScenarioConvention, TheDeadlineRuleAndTheReviewDateAreReadAndChecked) {
+  const Scenario s = load_text(
+      "extends = \"three-regions.toml\"\n[convention]\ntraining_past_deadline = \"refuse\"\n"
+      "financial_review = 2022-01-31\n");
+  EXPECT_EQ(s.convention.past_deadline, PastDeadline::Refuse);
+  EXPECT_EQ(s.convention.financial_review, Date::from_ymd(2022, 1, 31));
+  const std::string messages = messages_of(diagnostics_of([] {
+    return load_text(
+        "extends = \"three-regions.toml\"\n[convention]\ntraining_past_deadline = \"pay-later\"\n"
+        "financial_review = 2020-06-30\n");
+  }));
+  EXPECT_THAT(messages, HasSubstr("inline.toml:3"));
+  EXPECT_THAT(messages, HasSubstr("training_past_deadline"));
+  EXPECT_THAT(messages, HasSubstr("pro-rata"));
+  EXPECT_THAT(messages, HasSubstr("inline.toml:4"));
+  EXPECT_THAT(messages, HasSubstr("financial_review 2020-06-30 is outside"));
 }
 
 }  // namespace
