@@ -35,6 +35,7 @@ struct RunOptions {
   std::int64_t max_replications = 1'000'000;
   std::string actuals;  // with as_of: start from what was observed before the cut-off
   std::string as_of;
+  std::string review_date;  // the financial review's snapshot; else the scenario's
 };
 
 // A run from actuals: the scenario started at the cut-off, what was learnt,
@@ -55,6 +56,15 @@ ForecastFromActuals start_from_actuals(const Scenario& scenario, const std::stri
 int run_command(const RunOptions& options) {
   Scenario scenario = load_scenario_or_default(options.scenario);
   options.overrides.apply_to(scenario.run);
+  if (!options.review_date.empty()) {
+    const Convention& c = scenario.convention;
+    const auto review = Date::parse(options.review_date);
+    if (!review) throw UsageError("--review-date: expected a date YYYY-MM-DD, found '" + options.review_date + "'");
+    if (*review < c.commitment_start || c.training_end.plus_days(366) < *review)
+      throw UsageError("--review-date " + review->iso() + " is outside the convention, " + c.commitment_start.iso() +
+                       " to a year after training_end (" + c.training_end.plus_days(366).iso() + ")");
+    scenario.convention.financial_review = *review;
+  }
   if (options.precision && options.min_replications > options.max_replications)
     throw UsageError("--min-replications exceeds --max-replications");
   if (options.out_option->count() > 0 && options.out.empty())
@@ -189,6 +199,9 @@ void register_run(CLI::App& app, int& exit_code) {
                                        "what was filed before it is taken from the actuals");
   actuals->needs(as_of);
   as_of->needs(actuals);
+  run->add_option("--review-date", options->review_date,
+                  "The financial review's snapshot (art. 7), YYYY-MM-DD: what will have been committed, realised "
+                  "and paid by the end of that day (default: the scenario's financial_review)");
   run->callback([options, &exit_code] { exit_code = run_command(*options); });
 }
 

@@ -219,6 +219,46 @@ void write_regions_csv(AtomicTextFile& out, const RunSummary& s, const std::vect
   out.write(row.finish());
 }
 
+// ---- settlement.csv ---------------------------------------------------------------------
+
+// Art. 7's end of the convention, long format: one row per region (then
+// national) and quantity; the last payment day's quantiles in the columns of
+// the same percentiles, as days since the commitment start.
+void write_settlement_csv(AtomicTextFile& out, const RunSummary& s) {
+  const SettlementSummary& st = *s.settlement;
+  CsvRow row;
+  row.text("region").text("quantity").text("unit");
+  for (std::string_view statistic : layout::estimate_statistics) row.text(statistic);
+  for (int p : amount_percentiles) row.text(percentile_column("", p).substr(1));
+  out.write(row.finish());
+  auto write_part = [&](std::string_view code, const SettlementPart& part) {
+    for (std::size_t q = 0; q < settlement_quantity_count; ++q) {
+      const bool trainees = q == static_cast<std::size_t>(SettlementQuantity::ReviewTrainees);
+      const SettlementDistribution& d = part.quantities[q];
+      row.text(code).text(settlement_quantity_names[q]).text(trainees ? "trainees" : "EUR");
+      add_estimate(row, &d.mean);
+      for (int p : amount_percentiles) {
+        if (trainees)
+          row.integer(d.quantile.at(p));
+        else
+          row.euros(d.quantile.at(p));
+      }
+      out.write(row.finish());
+    }
+    row.text(code).text("last_payment_day").text("days since commitment start");
+    for (int k = 0; k < 4; ++k) row.empty();
+    for (int p : amount_percentiles) {
+      if (part.last_payment_day.contains(p))
+        row.day(part.last_payment_day.at(p).value_or(never_exhausted));
+      else
+        row.empty();
+    }
+    out.write(row.finish());
+  };
+  for (std::size_t r = 0; r < st.regions.size(); ++r) write_part(s.regions[r].code, st.regions[r]);
+  write_part("national", st.national);
+}
+
 // ---- exhaustion_by_month.csv ---------------------------------------------------------
 
 void write_exhaustion_by_month_csv(AtomicTextFile& out, const RunSummary& s,
@@ -326,16 +366,19 @@ void write_replications_csv(AtomicTextFile& out, const RunFileReader& run) {
   const std::int64_t N = info.replications;
   const std::size_t R = info.region_codes.size();
 
+  // The fields the file's format has: an older run file exports what it holds.
+  std::vector<const layout::RegionField*> fields;
+  for (const layout::RegionField& field : layout::region_fields)
+    if (field.since_minor <= info.format_minor) fields.push_back(&field);
   CsvRow row;
   row.text("replication").text("region").text("exhaustion_day");
-  for (const layout::RegionField& field : layout::region_fields) row.text(field.name);
+  for (const layout::RegionField* field : fields) row.text(field->name);
   out.write(row.finish());
-  std::vector<std::vector<std::int64_t>> columns(layout::region_fields.size());
+  std::vector<std::vector<std::int64_t>> columns(fields.size());
   for (std::int64_t first = 0; first < N; first += replication_block) {
     const ReplicationRange block{first, std::min(replication_block, N - first)};
     const std::vector<std::int32_t> days = run.exhaustion_days(block);
-    for (std::size_t f = 0; f < columns.size(); ++f)
-      columns[f] = run.region_values(layout::region_fields[f], block);
+    for (std::size_t f = 0; f < columns.size(); ++f) columns[f] = run.region_values(*fields[f], block);
     std::string text;
     for (std::int64_t i = 0; i < *block.count; ++i) {
       for (std::size_t r = 0; r < R; ++r) {
@@ -352,16 +395,18 @@ void write_replications_csv(AtomicTextFile& out, const RunFileReader& run) {
 void write_national_replications_csv(AtomicTextFile& out, const RunFileReader& run) {
   const std::int64_t N = run.info().replications;
 
+  std::vector<const layout::NationalField*> fields;
+  for (const layout::NationalField& field : layout::national_fields)
+    if (field.since_minor <= run.info().format_minor) fields.push_back(&field);
   CsvRow row;
   row.text("replication");
-  for (const layout::NationalField& field : layout::national_fields) row.text(field.name);
+  for (const layout::NationalField* field : fields) row.text(field->name);
   row.text("additional_needed_day");
   out.write(row.finish());
-  std::vector<std::vector<std::int64_t>> columns(layout::national_fields.size());
+  std::vector<std::vector<std::int64_t>> columns(fields.size());
   for (std::int64_t first = 0; first < N; first += replication_block) {
     const ReplicationRange block{first, std::min(replication_block, N - first)};
-    for (std::size_t f = 0; f < columns.size(); ++f)
-      columns[f] = run.national_values(layout::national_fields[f], block);
+    for (std::size_t f = 0; f < columns.size(); ++f) columns[f] = run.national_values(*fields[f], block);
     const std::vector<std::int32_t> days = run.additional_needed_days(block);
     std::string text;
     for (std::int64_t i = 0; i < *block.count; ++i) {
@@ -396,6 +441,7 @@ std::vector<fs::path> csv_export_targets(const RunFileReader& run, const fs::pat
   if (run.info().has_trajectories) targets.push_back(directory / csv_monthly_fan);
   targets.push_back(directory / csv_replications);
   targets.push_back(directory / csv_national_replications);
+  if (run.info().format_minor >= 3) targets.push_back(directory / csv_settlement);
   return targets;
 }
 
@@ -431,6 +477,8 @@ CsvExportReport export_csv(const RunFileReader& run, const fs::path& directory, 
       write_replications_csv(out, run);
     else if (name == csv_national_replications)
       write_national_replications_csv(out, run);
+    else if (name == csv_settlement)
+      write_settlement_csv(out, summary);
     out.close();
   }
   for (auto& file : files) {

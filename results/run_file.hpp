@@ -37,7 +37,9 @@ inline constexpr int run_format_major = 1;
 // 1.1: the steering committee's moves, /recommendation, /actuals.
 // 1.2: /replications/uptake, /replications/national/dossier_variance_eur2,
 //      /uncertainty, /actuals/prior_predictive.
-inline constexpr int run_format_minor = 2;
+// 1.3: art. 7's end of the convention: the settlement and financial-review
+//      fields of /replications, /summary/settlement.
+inline constexpr int run_format_minor = 3;
 
 // A run file that cannot be read: missing, not HDF5, corrupt, another file
 // type, an unknown major version, or a documented path missing.

@@ -35,8 +35,9 @@ inline constexpr std::string_view scenario_units = "unit of the scenario key";
 struct RegionField {
   std::string_view name, units, description;
   std::int64_t RegionOutcome::*member;
+  int since_minor = 0;  // the format minor version that added it: older files lack it
 };
-inline constexpr std::array<RegionField, 16> region_fields = {{
+inline constexpr std::array<RegionField, 24> region_fields = {{
     {"committed_cents", cents, "Gross commitments, carry-over and diagnostics included",
      &RegionOutcome::committed},
     {"released_cents", cents,
@@ -73,6 +74,26 @@ inline constexpr std::array<RegionField, 16> region_fields = {{
     {"available_final_cents", cents,
      "What the region could commit at the deadline: available + received - given (format 1.1)",
      &RegionOutcome::available_final},
+    {"lapsed_cents", cents,
+     "The part of released_cents that came back after the commitment deadline: the State's again (format 1.3)",
+     &RegionOutcome::lapsed, 3},
+    {"refused_past_deadline_cents", cents,
+     "Envelope share of the trainings refused when filed because they would run past training_end "
+     "(training_past_deadline = \"refuse\"; format 1.3)",
+     &RegionOutcome::refused_past_deadline, 3},
+    {"dossiers_refused_past_deadline", count, "Dossiers so refused (format 1.3)",
+     &RegionOutcome::dossiers_refused_past_deadline, 3},
+    {"last_payment_day", days, "Day of the region's last payment (art. 7); -1 when it paid nothing (format 1.3)",
+     &RegionOutcome::last_payment_day, 3},
+    {"review_committed_cents", cents,
+     "Financial review (art. 7): gross commitments made by the end of the review date (format 1.3)",
+     &RegionOutcome::review_committed, 3},
+    {"review_realised_cents", cents,
+     "Financial review: the realised part of the trainings committed and ended by then (format 1.3)",
+     &RegionOutcome::review_realised, 3},
+    {"review_paid_cents", cents, "Financial review: paid by then (format 1.3)", &RegionOutcome::review_paid, 3},
+    {"review_trainees", count, "Financial review: trainees of the dossiers committed by then (format 1.3)",
+     &RegionOutcome::review_trainees, 3},
 }};
 // The field named `name`; a name not in the table does not compile.
 consteval const RegionField& region_field(std::string_view name) {
@@ -87,8 +108,9 @@ inline constexpr std::string_view exhaustion_day_description =
 struct NationalField {
   std::string_view name, units, description;
   std::int64_t NationalOutcome::*member;
+  int since_minor = 0;  // the format minor version that added it: older files lack it
 };
-inline constexpr std::array<NationalField, 8> national_fields = {{
+inline constexpr std::array<NationalField, 17> national_fields = {{
     {"committed_cents", cents, "Gross commitments, all regions", &NationalOutcome::committed},
     {"released_cents", cents, "Released amounts, all regions", &NationalOutcome::released},
     {"paid_cents", cents, "Paid amounts, all regions", &NationalOutcome::paid},
@@ -104,6 +126,26 @@ inline constexpr std::array<NationalField, 8> national_fields = {{
      &NationalOutcome::complementary_received},
     {"reserve_unused_cents", cents, "Steering: national reserve never handed out (format 1.1)",
      &NationalOutcome::reserve_unused},
+    {"lapsed_cents", cents, "Released after the commitment deadline, all regions (format 1.3)",
+     &NationalOutcome::lapsed, 3},
+    {"refused_past_deadline_cents", cents,
+     "Trainings refused for running past training_end, all regions (format 1.3)",
+     &NationalOutcome::refused_past_deadline, 3},
+    {"dossiers_refused_past_deadline", count, "Dossiers so refused, all regions (format 1.3)",
+     &NationalOutcome::dossiers_refused_past_deadline, 3},
+    {"unspent_cents", cents,
+     "Art. 7 settlement: what goes back to the State, sum of available_final_cents plus reserve_unused_cents "
+     "less paid_cents; unspent + paid = total available + complementary received (format 1.3)",
+     &NationalOutcome::unspent, 3},
+    {"last_payment_day", days, "Day of the last payment, all regions; -1 when nothing was paid (format 1.3)",
+     &NationalOutcome::last_payment_day, 3},
+    {"review_committed_cents", cents, "Financial review: gross commitments by the review date (format 1.3)",
+     &NationalOutcome::review_committed, 3},
+    {"review_realised_cents", cents, "Financial review: realised by then (format 1.3)",
+     &NationalOutcome::review_realised, 3},
+    {"review_paid_cents", cents, "Financial review: paid by then (format 1.3)", &NationalOutcome::review_paid, 3},
+    {"review_trainees", count, "Financial review: trainees committed by then (format 1.3)",
+     &NationalOutcome::review_trainees, 3},
 }};
 // The field named `name`; a name not in the table does not compile.
 consteval const NationalField& national_field(std::string_view name) {

@@ -258,6 +258,55 @@ RunSummary RunFileReader::summary() const {
       st.complementary_received_eur = national_estimate("complementary_received", layout::eur);
       st.p_complementary_received = national_estimate("p_complementary_received", layout::probability);
     }
+    if (summary.contains("settlement")) {  // format 1.3
+      const hdf5::Group group = summary.open_group("settlement");
+      SettlementSummary& st = s.settlement.emplace();
+      auto date = [&](std::string_view dataset) {
+        const std::string text = group.open_dataset(dataset).read_string();
+        const auto parsed = Date::parse(text);
+        if (!parsed) group.open_dataset(dataset).fail("is not a date YYYY-MM-DD");
+        return *parsed;
+      };
+      st.training_end = date("training_end");
+      st.review_date = date("review_date");
+      st.past_deadline = group.open_dataset("training_past_deadline").read_string();
+      const std::vector<std::string> names = group.open_dataset("quantity").read_strings();
+      if (!std::equal(names.begin(), names.end(), settlement_quantity_names.begin(), settlement_quantity_names.end()))
+        group.open_dataset("quantity").fail("lists other quantities than format 1.3 defines");
+      constexpr std::size_t Q = settlement_quantity_count;
+      auto read_part = [&](const std::string& prefix, std::size_t parts, std::vector<hsize_t> leading) {
+        auto shape = [&](std::initializer_list<hsize_t> tail) {
+          std::vector<hsize_t> out = leading;
+          out.insert(out.end(), tail);
+          return out;
+        };
+        std::vector<double> stats[4];
+        for (std::size_t k = 0; k < 4; ++k)
+          stats[k] = read_exact<double>(group, prefix + std::string(layout::estimate_statistics[k]), shape({Q}));
+        const auto quantiles = read_exact<std::int64_t>(group, prefix + "quantiles", shape({Q, amount_count}));
+        const auto days = read_exact<std::int32_t>(group, prefix + "last_payment_day_quantiles", shape({day_count}));
+        std::vector<SettlementPart> out(parts);
+        for (std::size_t i = 0; i < parts; ++i) {
+          for (std::size_t q = 0; q < Q; ++q) {
+            SettlementDistribution& d = out[i].quantities[q];
+            const std::size_t at = i * Q + q;
+            d.mean = MeanEstimate{stats[0][at], stats[1][at], {stats[2][at], stats[3][at]}};
+            for (std::size_t k = 0; k < amount_count; ++k)
+              d.quantile[amount_percentiles[k]] = quantiles[at * amount_count + k];
+          }
+          for (std::size_t k = 0; k < day_count; ++k) {
+            const std::int32_t day = days[i * day_count + k];
+            out[i].last_payment_day[reported_percentiles[k]] =
+                day == never_exhausted ? std::nullopt : std::optional<std::int32_t>(day);
+          }
+        }
+        return out;
+      };
+      st.regions = read_part("regions_", R, {rows});
+      st.national = read_part("national_", 1, {}).front();
+    } else if (info_.format_minor >= 3) {
+      summary.fail("has no settlement group, which format 1.3 writes");
+    }
     return s;
   } catch (const hdf5::Error& e) {
     throw RunFileError(e.what());

@@ -128,6 +128,74 @@ void RunFileWriter::Impl::write_summary(const RunSummary& s) {
              "day_percentile"));
   }
   if (s.steering) write_steering_summary(summary, *s.steering);
+  if (s.settlement) write_settlement_summary(summary, *s.settlement);
+}
+
+void RunFileWriter::Impl::write_settlement_summary(hdf5::Group& summary, const SettlementSummary& st) {
+  hdf5::Group group = summary.create_group(
+      "settlement",
+      "Art. 7: the settlement (last payment, paid, back to the State, lapsed) and the financial review's "
+      "snapshot, per region and nationally (format 1.3)");
+  group.write_string("training_end", st.training_end.iso(),
+                     meta(layout::text, "Last day a training may run, YYYY-MM-DD (art. 7)"));
+  group.write_string("training_past_deadline", st.past_deadline,
+                     meta(layout::text, "How a training that would run past training_end is treated: "
+                                        "pro-rata, refuse or pay-in-full"));
+  group.write_string("review_date", st.review_date.iso(),
+                     meta(layout::text, "The financial review's snapshot, at the end of this day, YYYY-MM-DD"));
+  const std::vector<std::string> names(settlement_quantity_names.begin(), settlement_quantity_names.end());
+  std::vector<std::string> units;
+  for (std::size_t q = 0; q < settlement_quantity_count; ++q)
+    units.emplace_back(q == static_cast<std::size_t>(SettlementQuantity::ReviewTrainees) ? layout::count
+                                                                                          : layout::cents);
+  const auto Q = static_cast<hsize_t>(settlement_quantity_count);
+  const auto P = static_cast<hsize_t>(std::size(amount_percentiles));
+  const auto D = static_cast<hsize_t>(std::size(reported_percentiles));
+  group.write_strings("quantity", names, meta(layout::label, "The settlement quantities", "quantity"));
+  group.write_strings("quantity_units", units,
+                      meta(layout::label, "Each quantity's unit in the quantiles (the means are in EUR for "
+                                          "cents, in trainees for count)",
+                           "quantity"));
+  auto write_part = [&](const std::string& prefix, const std::vector<const SettlementPart*>& parts,
+                        const std::vector<hsize_t>& leading, const std::string& leading_dims) {
+    const std::string dims = leading_dims.empty() ? "" : leading_dims + " × ";
+    auto shape = [&](std::initializer_list<hsize_t> tail) {
+      std::vector<hsize_t> out = leading;
+      out.insert(out.end(), tail);
+      return out;
+    };
+    for (std::size_t k = 0; k < layout::estimate_statistics.size(); ++k) {
+      std::vector<double> values;
+      for (const SettlementPart* part : parts)
+        for (const SettlementDistribution& d : part->quantities)
+          values.push_back(std::array{d.mean.mean, d.mean.standard_error, d.mean.confidence.low,
+                                      d.mean.confidence.high}[k]);
+      group.write<double>(prefix + std::string(layout::estimate_statistics[k]), values, shape({Q}),
+                          meta("EUR (trainees for review_trainees)",
+                               std::string("Each quantity: ") + std::string(layout::estimate_statistic_descriptions[k]),
+                               dims + "quantity"));
+    }
+    std::vector<std::int64_t> quantiles;
+    std::vector<std::int32_t> days;
+    for (const SettlementPart* part : parts) {
+      for (const SettlementDistribution& d : part->quantities)
+        for (int p : amount_percentiles) quantiles.push_back(d.quantile.at(p));
+      for (int p : reported_percentiles) days.push_back(part->last_payment_day.at(p).value_or(never_exhausted));
+    }
+    group.write<std::int64_t>(prefix + "quantiles", quantiles, shape({Q, P}),
+                              meta("cents (trainees for review_trainees)",
+                                   "Quantiles (inverted empirical CDF) of each quantity",
+                                   dims + "quantity × amount_percentile"));
+    group.write<std::int32_t>(prefix + "last_payment_day_quantiles", days, shape({D}),
+                              meta(layout::days,
+                                   "Quantiles of the day of the last payment; -1 when the quantile is a "
+                                   "replication that paid nothing",
+                                   dims + "day_percentile"));
+  };
+  std::vector<const SettlementPart*> regions;
+  for (const SettlementPart& part : st.regions) regions.push_back(&part);
+  write_part("regions_", regions, {static_cast<hsize_t>(regions.size())}, "region");
+  write_part("national_", {&st.national}, {}, "");
 }
 
 void RunFileWriter::Impl::write_steering_summary(hdf5::Group& summary, const SteeringSummary& st) {

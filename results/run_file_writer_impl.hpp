@@ -75,6 +75,7 @@ struct RunFileWriter::Impl {
   // Format 1.2: national demand's quantiles and /summary/spread (run_file_writer.cpp).
   void write_spread(const RunSummary& summary);
   void write_steering_summary(hdf5::Group& summary, const SteeringSummary& steering);
+  void write_settlement_summary(hdf5::Group& summary, const SettlementSummary& settlement);
   void write_final_attributes(const RunSummary& summary, const RunTiming& timing);
   void close_all();
   void discard() noexcept;

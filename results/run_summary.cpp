@@ -29,6 +29,18 @@ std::map<int, Cents> amount_quantiles(std::vector<Cents> values, const Percentil
 
 
 
+SettlementPart settlement_part(const SettlementStatistics& stats, double level) {
+  SettlementPart out;
+  for (std::size_t q = 0; q < settlement_quantity_count; ++q) {
+    const bool trainees = q == static_cast<std::size_t>(SettlementQuantity::ReviewTrainees);
+    out.quantities[q].mean = estimate(stats.moments[q], level, trainees ? 1.0 : 1.0 / cents_per_euro);
+    out.quantities[q].quantile =
+        amount_quantiles(stats.values.load_column(settlement_quantity_count, q), amount_percentiles);
+  }
+  for (int p : reported_percentiles) out.last_payment_day[p] = stats.last_payment_day.quantile(p);
+  return out;
+}
+
 }  // namespace
 
 RunSummary summarise(const Simulator& simulator, const RunStatistics& stats, std::uint64_t seed) {
@@ -94,6 +106,13 @@ RunSummary summarise(const Simulator& simulator, const RunStatistics& stats, std
     st.complementary_received_eur = estimate(ns.complementary_received, level, eur);
     st.p_complementary_received = estimate(ns.complementary_is_received, level);
   }
+  SettlementSummary& settlement = s.settlement.emplace();
+  settlement.training_end = conv.training_end;
+  settlement.review_date = conv.financial_review;
+  settlement.past_deadline = past_deadline_keys[static_cast<std::size_t>(conv.past_deadline)];
+  for (const RegionStatistics& rs : stats.regions())
+    settlement.regions.push_back(settlement_part(rs.settlement, level));
+  settlement.national = settlement_part(ns.settlement, level);
   // Year-end national demand and where its spread comes from.
   const SpreadSamples& spread = stats.national().spread;
   std::vector<double> demand = spread.demand_eur;
@@ -192,6 +211,76 @@ std::string spread_lines(const RunSummary& s) {
 
 }  // namespace
 
+namespace {
+
+std::string payment_date(Date start, const std::optional<std::int32_t>& day) {
+  return day ? start.plus_days(*day).iso() : "nothing paid";
+}
+
+// "118.23 M€ (90 %: 110.02 – 125.40)": an amount's mean and its 5–95 % range.
+std::string amount_with_range(const SettlementDistribution& d) {
+  return format_meur(d.mean.mean) + " (90 %: " + format_meur_range(d.quantile.at(5), d.quantile.at(95)) + " M€)";
+}
+
+std::string past_deadline_reading(const std::string& key) {
+  if (key == "refuse") return "a training that would run past it refused when filed";
+  if (key == "pay-in-full") return "a training past it paid in full (a comparison: the convention pays only what is done)";
+  return "a training past it paid pro rata of its days done by then";
+}
+
+// Art. 7: the convention ends with its last payment; the financial review
+// takes stock before 1 March 2022.
+std::string settlement_lines(const RunSummary& s) {
+  if (!s.settlement) return "";
+  const SettlementSummary& st = *s.settlement;
+  const SettlementPart& n = st.national;
+  using Q = SettlementQuantity;
+  std::string out = "\nThe end of the convention (art. 7): training until " + st.training_end.iso() + ", " +
+                    past_deadline_reading(st.past_deadline) + ".\n";
+  out += "  Last payment: median " + payment_date(s.commitment_start, n.last_payment_day.at(50)) + ", 90 %: " +
+         payment_date(s.commitment_start, n.last_payment_day.at(5)) + " – " +
+         payment_date(s.commitment_start, n.last_payment_day.at(95)) + ".\n";
+  out += "  Paid: " + amount_with_range(n[Q::Paid]) + "; back to the State (available − paid): " +
+         amount_with_range(n[Q::Unspent]) + "; released after the commitment deadline (lapsed): " +
+         amount_with_range(n[Q::Lapsed]);
+  if (st.past_deadline == "refuse")
+    out += "; refused for running past the deadline: " + amount_with_range(n[Q::RefusedPastDeadline]);
+  out += ".\n";
+  const SettlementDistribution& trainees = n[Q::ReviewTrainees];
+  char count[96];
+  std::snprintf(count, sizeof count, "%.0f (90 %%: %lld – %lld)", trainees.mean.mean,
+                static_cast<long long>(trainees.quantile.at(5)), static_cast<long long>(trainees.quantile.at(95)));
+  out += "Financial review (art. 7), at the end of " + st.review_date.iso() + ": committed " +
+         amount_with_range(n[Q::ReviewCommitted]) + ", of which realised " + amount_with_range(n[Q::ReviewRealised]) +
+         " and paid " + amount_with_range(n[Q::ReviewPaid]) + "; trainees committed " + count + ".\n";
+  TextTable table;
+  table.add_column("Region", TextTable::Align::Left);
+  table.add_column("Last payment: median", TextTable::Align::Left);
+  table.add_column("Paid: mean");
+  table.add_column("[5 % – 95 %]", TextTable::Align::Left);
+  table.add_column("Back to the State");
+  table.add_column("Lapsed");
+  table.add_column("At the review: paid");
+  for (std::size_t r = 0; r < st.regions.size(); ++r) {
+    const SettlementPart& p = st.regions[r];
+    table.add_row({s.regions[r].name, payment_date(s.commitment_start, p.last_payment_day.at(50)),
+                   format_meur(p[Q::Paid].mean.mean),
+                   format_meur_range(p[Q::Paid].quantile.at(5), p[Q::Paid].quantile.at(95)),
+                   format_meur(p[Q::Unspent].mean.mean), format_meur(p[Q::Lapsed].mean.mean),
+                   format_meur(p[Q::ReviewPaid].mean.mean)});
+  }
+  table.add_rule();
+  table.add_row({"National", payment_date(s.commitment_start, n.last_payment_day.at(50)),
+                 format_meur(n[Q::Paid].mean.mean),
+                 format_meur_range(n[Q::Paid].quantile.at(5), n[Q::Paid].quantile.at(95)),
+                 format_meur(n[Q::Unspent].mean.mean), format_meur(n[Q::Lapsed].mean.mean),
+                 format_meur(n[Q::ReviewPaid].mean.mean)});
+  out += table.render();
+  return out;
+}
+
+}  // namespace
+
 std::string render_summary_table(const RunSummary& s, const RunTiming& timing) {
   std::string out;
   char header[256];
@@ -258,7 +347,8 @@ std::string render_summary_table(const RunSummary& s, const RunTiming& timing) {
       first = false;
     }
     out += " of simulated years.\n";
-  }  out += spread_lines(s);
+  }
+  out += spread_lines(s);
 
   char precision[256];
   std::snprintf(
@@ -266,6 +356,7 @@ std::string render_summary_table(const RunSummary& s, const RunTiming& timing) {
       "P(exhausted) ± one Monte-Carlo standard error; exhaustion = the first dossier refused before %s.\n",
       s.commitment_start.plus_days(s.window_days).iso().c_str());
   out += precision;
+  out += settlement_lines(s);
   return out;
 }
 
@@ -379,6 +470,48 @@ std::string summary_json(const RunSummary& s) {
       j.field("code", s.regions[r].code);
       j.field("received_mean_eur", st.received_eur[r].mean);
       j.field("given_mean_eur", st.given_eur[r].mean);
+      j.end_object();
+    }
+    j.end_array();
+    j.end_object();
+  }
+  if (s.settlement) {
+    const SettlementSummary& st = *s.settlement;
+    auto part = [&](const SettlementPart& p) {
+      for (std::size_t q = 0; q < settlement_quantity_count; ++q) {
+        const std::string name(settlement_quantity_names[q]);
+        const bool trainees = q == static_cast<std::size_t>(SettlementQuantity::ReviewTrainees);
+        const SettlementDistribution& d = p.quantities[q];
+        j.field(name + (trainees ? "_mean" : "_mean_eur"), d.mean.mean);
+        j.field(name + (trainees ? "_se" : "_se_eur"), d.mean.standard_error);
+        for (const auto& [percent, value] : d.quantile) {
+          char suffix[16];
+          std::snprintf(suffix, sizeof suffix, "_q%02d", percent);
+          if (trainees)
+            j.field(name + suffix, value);
+          else
+            j.field_euros(name + suffix + "_eur", value);
+        }
+      }
+      for (int percent : reported_percentiles) {
+        char name[40];
+        std::snprintf(name, sizeof name, "last_payment_day_q%02d", percent);
+        j.key(name);
+        day(p.last_payment_day.at(percent));
+      }
+    };
+    j.key("settlement").begin_object();
+    j.field("training_end", st.training_end.iso());
+    j.field("training_past_deadline", st.past_deadline);
+    j.field("review_date", st.review_date.iso());
+    j.key("national").begin_object();
+    part(st.national);
+    j.end_object();
+    j.key("regions").begin_array();
+    for (std::size_t r = 0; r < st.regions.size(); ++r) {
+      j.begin_object();
+      j.field("code", s.regions[r].code);
+      part(st.regions[r]);
       j.end_object();
     }
     j.end_array();

@@ -1,6 +1,7 @@
 #pragma once
 // The figures a run reports — one structure feeding the terminal table, the
 // summary JSON and the output files, so they can never disagree.
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -65,6 +66,27 @@ struct SteeringSummary {
   MeanEstimate p_complementary_received;
 };
 
+// Art. 7's end of the convention (format 1.3): per region and nationally,
+// the distribution of each settlement quantity (sim/run_statistics.hpp,
+// SettlementQuantity) and of the last payment day.
+struct SettlementDistribution {
+  MeanEstimate mean;  // EUR for amounts, trainees for ReviewTrainees
+  std::map<int, std::int64_t> quantile;  // amount percentile → cents (trainees for ReviewTrainees)
+};
+struct SettlementPart {
+  std::array<SettlementDistribution, settlement_quantity_count> quantities;
+  std::map<int, std::optional<std::int32_t>> last_payment_day;  // day percentile → day; none = nothing paid
+  const SettlementDistribution& operator[](SettlementQuantity q) const {
+    return quantities[static_cast<std::size_t>(q)];
+  }
+};
+struct SettlementSummary {
+  Date training_end, review_date;
+  std::string past_deadline;  // the scenario's training_past_deadline key
+  std::vector<SettlementPart> regions;
+  SettlementPart national;
+};
+
 struct RunSummary {
   std::string scenario_name;
   std::int64_t replications = 0;
@@ -76,6 +98,7 @@ struct RunSummary {
   std::vector<RegionSummary> regions;
   NationalSummary national;
   std::optional<SteeringSummary> steering;
+  std::optional<SettlementSummary> settlement;  // absent from run files before format 1.3
 };
 
 // Percentiles reported for amounts: the standard set plus 80 % for the committee.

@@ -46,7 +46,7 @@ try:  # exact Student-t quantiles; without scipy, a series expansion (see studen
 except ImportError:  # pragma: no cover
     scipy_stats = None
 
-FORMAT_MAJOR, FORMAT_MINOR = 1, 2
+FORMAT_MAJOR, FORMAT_MINOR = 1, 3
 DAY_PERCENTILES = [5, 10, 25, 50, 75, 90, 95]
 AMOUNT_PERCENTILES = [5, 10, 25, 50, 75, 80, 90, 95]
 RELATIVE_TOLERANCE = 1e-9
@@ -59,6 +59,14 @@ REGION_FIELDS = [  # /replications/<name>, int64, replication x region
 ]
 NATIONAL_FIELDS = ["committed_cents", "released_cents", "paid_cents", "unmet_cents", "demand_cents",
                    "additional_needed_cents", "complementary_received_cents", "reserve_unused_cents"]
+# Format 1.3: art. 7's end of the convention, per replication.
+SETTLEMENT_REGION_FIELDS = ["lapsed_cents", "refused_past_deadline_cents", "dossiers_refused_past_deadline",
+                            "last_payment_day", "review_committed_cents", "review_realised_cents",
+                            "review_paid_cents", "review_trainees"]
+SETTLEMENT_NATIONAL_FIELDS = SETTLEMENT_REGION_FIELDS[:3] + ["unspent_cents"] + SETTLEMENT_REGION_FIELDS[3:]
+# /summary/settlement's quantities, in order, and the per-replication field each summarises.
+SETTLEMENT_QUANTITIES = ["paid", "unspent", "lapsed", "refused_past_deadline", "review_committed",
+                         "review_realised", "review_paid", "review_trainees"]
 MOVE_FIELDS = {"replication": "i64", "day": "i32", "from_region": "i32", "to_region": "i32", "amount_cents": "i64"}
 STEERING_REGION_ESTIMATES = ["received", "given"]
 STEERING_NATIONAL_ESTIMATES = [("moved_between_regions", "_eur"), ("reserve_handed_out", "_eur"),
@@ -188,6 +196,22 @@ def documented_layout(trajectories, steering=False, recommendation=False, actual
             layout[f"actuals/common/{name}"] = (kind, ())
         for name, kind in ACTUALS_PARAMETER_DATASETS.items():
             layout[f"actuals/parameters/{name}"] = (kind, ("P",))
+    if version >= (1, 3):
+        for name in SETTLEMENT_REGION_FIELDS:
+            layout[f"replications/{name}"] = ("i64", ("N", "R"))
+        for name in SETTLEMENT_NATIONAL_FIELDS:
+            layout[f"replications/national/{name}"] = ("i64", ("N",))
+        for name in ["training_end", "training_past_deadline", "review_date"]:
+            layout[f"summary/settlement/{name}"] = ("str", ())
+        layout["summary/settlement/quantity"] = ("str", (8,))
+        layout["summary/settlement/quantity_units"] = ("str", (8,))
+        for statistic in STATISTICS:
+            layout[f"summary/settlement/regions_{statistic}"] = ("f64", ("R", 8))
+            layout[f"summary/settlement/national_{statistic}"] = ("f64", (8,))
+        layout["summary/settlement/regions_quantiles"] = ("i64", ("R", 8, 8))
+        layout["summary/settlement/national_quantiles"] = ("i64", (8, 8))
+        layout["summary/settlement/regions_last_payment_day_quantiles"] = ("i32", ("R", 7))
+        layout["summary/settlement/national_last_payment_day_quantiles"] = ("i32", (7,))
     if version >= (1, 2):
         layout["summary/national/demand_quantiles_cents"] = ("i64", (8,))
         layout["summary/spread/demand_sd_eur"] = ("f64", ())
@@ -414,7 +438,71 @@ def read_replications(f):
     out["exhaustion_day"] = g["exhaustion_day"][()]
     national = {name: g["national"][name][()] for name in NATIONAL_FIELDS}
     national["additional_needed_day"] = g["national/additional_needed_day"][()]
+    if file_version(f) >= (1, 3):
+        out.update({name: g[name][()] for name in SETTLEMENT_REGION_FIELDS})
+        national.update({name: g["national"][name][()] for name in SETTLEMENT_NATIONAL_FIELDS})
     return out, national
+
+
+def settlement_values(reps, national, quantity, region=None):
+    """Per replication, what /summary/settlement's `quantity` summarises (a region's, or national)."""
+    if quantity == "unspent":
+        if region is None:
+            return national["unspent_cents"]
+        return reps["available_final_cents"][:, region] - reps["paid_cents"][:, region]
+    field = quantity if quantity == "review_trainees" else f"{quantity}_cents"
+    return national[field] if region is None else reps[field][:, region]
+
+
+def check_settlement(c, f, reps, national):
+    """Art. 7: the money adds up to the cent in every replication, and /summary/settlement is what the
+    replications say."""
+    level = float(f.attrs["confidence_level"])
+    committed, released, paid = reps["committed_cents"], reps["released_cents"], reps["paid_cents"]
+    lapsed = reps["lapsed_cents"]
+
+    def every(condition, message):
+        bad = np.argwhere(~condition)
+        c.check(len(bad) == 0, message + ("" if len(bad) == 0 else f" (first failure at {tuple(bad[0])})"))
+
+    every(committed == paid + released, "committed = paid + released")
+    every((lapsed >= 0) & (lapsed <= released), "released = back in time + lapsed, both >= 0")
+    available = f["regions/available_cents"][()].sum()
+    c.equal(national["unspent_cents"] + national["paid_cents"], available + national["complementary_received_cents"],
+            "unspent + paid = available + complementary received, per replication")
+    c.equal(national["unspent_cents"],
+            (reps["available_final_cents"] - paid).sum(axis=1) + national["reserve_unused_cents"],
+            "national unspent = regions' (available at the end - paid) + unused reserve")
+    for name in ["lapsed_cents", "refused_past_deadline_cents", "dossiers_refused_past_deadline",
+                 "review_committed_cents", "review_realised_cents", "review_paid_cents", "review_trainees"]:
+        c.equal(national[name], reps[name].sum(axis=1), f"national {name} = sum of the regions")
+    c.equal(national["last_payment_day"], reps["last_payment_day"].max(axis=1),
+            "national last payment day = the regions' latest")
+    every((reps["last_payment_day"] == -1) == (paid == 0), "a region has a last payment day exactly when it paid")
+    every((reps["review_paid_cents"] <= reps["review_realised_cents"]) &
+          (reps["review_realised_cents"] <= reps["review_committed_cents"]) &
+          (reps["review_committed_cents"] <= committed), "at the review: paid <= realised <= committed by then <= committed")
+    g = f["summary/settlement"]
+    c.equal(g["quantity"].asstr()[()], SETTLEMENT_QUANTITIES, "settlement quantities")
+    if g["training_past_deadline"].asstr()[()] != "refuse":
+        c.equal(national["refused_past_deadline_cents"], np.zeros_like(paid[:, 0]),
+                "nothing refused for the deadline unless the scenario says refuse")
+    regions = committed.shape[1]
+    for part, index in [("national", None)] + [("regions", r) for r in range(regions)]:
+        label = "national " if index is None else f"{f['regions/code'].asstr()[index]} "
+        for q, quantity in enumerate(SETTLEMENT_QUANTITIES):
+            values = settlement_values(reps, national, quantity, index)
+            mean, se, _, _ = estimate(values, level, 1.0 if quantity == "review_trainees" else 0.01)
+            at = (q,) if index is None else (index, q)
+            c.close(g[f"{part}_mean"][at], mean, f"{label}settlement {quantity} mean")
+            c.close(g[f"{part}_se"][at], se, f"{label}settlement {quantity} standard error")
+            c.equal(g[f"{part}_quantiles"][at], amount_quantiles(values), f"{label}settlement {quantity} quantiles")
+        days = national["last_payment_day"] if index is None else reps["last_payment_day"][:, index]
+        stored = g[f"{part}_last_payment_day_quantiles"][()] if index is None else \
+            g[f"{part}_last_payment_day_quantiles"][index]
+        c.equal(stored, day_quantiles(days, np.iinfo(np.int64).max), f"{label}last payment day quantiles")
+    c.section("settlement", f"money identities per replication; {len(SETTLEMENT_QUANTITIES)} quantities x "
+                            f"{regions + 1} parts recomputed")
 
 
 def check_invariants(c, f, reps, national, trajectories):
@@ -838,6 +926,8 @@ def main(argv):
             reps, national = read_replications(f)
             check_invariants(c, f, reps, national, trajectories)
             check_summary(c, f, reps, national)
+            if file_version(f) >= (1, 3):
+                check_settlement(c, f, reps, national)
             if file_version(f) >= (1, 2):
                 check_draws(c, f, reps, national, uncertainty)
                 check_spread(c, f, national)

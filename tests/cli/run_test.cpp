@@ -127,5 +127,29 @@ TEST(CliRun, OutputsThatCollideOrHaveNoNameAreRefused) {
   EXPECT_EQ(empty.err, "fnesim run: --out: the file name is empty\n");
 }
 
+TEST(CliRun, PrintsTheSettlementAndTheReviewAtTheDateAsked) {
+  const std::string json = scratch_path("review.json");
+  const auto run = run_fnesim("run -n 40 --review-date 2022-01-31 --summary-json '" + json + "'");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find("The end of the convention (art. 7): training until 2022-04-30"), std::string::npos);
+  EXPECT_NE(run.out.find("Last payment: median 2022-"), std::string::npos);
+  EXPECT_NE(run.out.find("Financial review (art. 7), at the end of 2022-01-31"), std::string::npos);
+  const std::string summary = read_text(json);
+  for (const char* key : {"\"settlement\"", "\"review_date\": \"2022-01-31\"",
+                          "\"training_past_deadline\": \"pro-rata\"", "\"unspent_mean_eur\"",
+                          "\"lapsed_q95_eur\"", "\"last_payment_day_q50\"", "\"review_trainees_q05\""})
+    EXPECT_NE(summary.find(key), std::string::npos) << key;
+  std::filesystem::remove(json);
+
+  const auto malformed = run_fnesim("run -n 40 --review-date 2022-02-30");
+  EXPECT_EQ(malformed.exit_code, 2);
+  EXPECT_NE(malformed.err.find("--review-date: expected a date YYYY-MM-DD, found '2022-02-30'"), std::string::npos)
+      << malformed.err;
+  const auto outside = run_fnesim("run -n 40 --review-date 2020-03-01");
+  EXPECT_EQ(outside.exit_code, 2);
+  EXPECT_NE(outside.err.find("--review-date 2020-03-01 is outside the convention"), std::string::npos)
+      << outside.err;
+}
+
 }  // namespace
 }  // namespace fnesim

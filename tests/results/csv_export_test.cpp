@@ -71,7 +71,7 @@ TEST(CsvExport, TheMonthlyFanMatchesAnIndependentComputationInAnyBatching) {
   export_csv(run, dir / "whole", false);
   export_csv(run, dir / "batched", false, 1);  // one month at a time
   for (const char* name : {"regions.csv", "monthly_fan.csv", "replications.csv", "national_replications.csv",
-                           "exhaustion_by_month.csv"})
+                           "exhaustion_by_month.csv", "settlement.csv"})
     EXPECT_EQ(testing::read_text(dir / "whole" / name), testing::read_text(dir / "batched" / name)) << name;
   EXPECT_THROW(export_csv(run, dir / "whole", false), OutputError);  // exists: refused without overwrite
 
@@ -123,8 +123,38 @@ TEST(CsvExport, TheMonthlyFanMatchesAnIndependentComputationInAnyBatching) {
   const RegionOutcome& o = outcomes[20].regions[2];
   EXPECT_EQ(row[2], o.exhaustion_day == never_exhausted ? "" : std::to_string(o.exhaustion_day));
   EXPECT_EQ(row[3], std::to_string(o.committed));
-  EXPECT_EQ(row[row.size() - 4], std::to_string(o.trainees_unmet));
-  EXPECT_EQ(row.back(), std::to_string(o.available_final));
+  const auto& header = replications[0];
+  auto column = [&](std::string_view name) {
+    const auto at = std::find(header.begin(), header.end(), name);
+    EXPECT_NE(at, header.end()) << name;
+    return row.at(static_cast<std::size_t>(at - header.begin()));
+  };
+  EXPECT_EQ(column("trainees_unmet"), std::to_string(o.trainees_unmet));
+  EXPECT_EQ(column("available_final_cents"), std::to_string(o.available_final));
+  EXPECT_EQ(column("lapsed_cents"), std::to_string(o.lapsed));
+  EXPECT_EQ(column("last_payment_day"), std::to_string(o.last_payment_day));
+  EXPECT_EQ(column("review_paid_cents"), std::to_string(o.review_paid));
+
+  // settlement.csv: per region then national, each quantity's distribution,
+  // recomputed here from the outcomes (the national paid and lapsed amounts).
+  const auto settlement = read_csv(dir / "whole/settlement.csv");
+  ASSERT_EQ(settlement.size(), 1 + (R + 1) * (settlement_quantity_count + 1));
+  std::vector<std::int64_t> paid, lapsed;
+  for (const ReplicationOutcome& outcome : outcomes) {
+    paid.push_back(outcome.national.paid);
+    lapsed.push_back(outcome.national.lapsed);
+  }
+  std::sort(paid.begin(), paid.end());
+  std::sort(lapsed.begin(), lapsed.end());
+  const std::size_t national = 1 + R * (settlement_quantity_count + 1);
+  const auto& paid_row = settlement[national + static_cast<std::size_t>(SettlementQuantity::Paid)];
+  const auto& lapsed_row = settlement[national + static_cast<std::size_t>(SettlementQuantity::Lapsed)];
+  ASSERT_EQ(paid_row[0], "national");
+  ASSERT_EQ(paid_row[1], "paid");
+  ASSERT_EQ(lapsed_row[1], "lapsed");
+  const std::size_t median = 7 + 3;  // region, quantity, unit, 4 statistics; then q05, q10, q25, q50
+  EXPECT_EQ(paid_row[median], csv_euros(quantile_inverted_cdf<std::int64_t>(paid, 50)));
+  EXPECT_EQ(lapsed_row[median], csv_euros(quantile_inverted_cdf<std::int64_t>(lapsed, 50)));
 }
 
 }  // namespace

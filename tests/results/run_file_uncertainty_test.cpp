@@ -89,7 +89,7 @@ TEST(RunFileUncertainty, TheDrawsOfEveryReplicationAreThoseOfTheSimulator) {
   // The layout, read raw.
   const hdf5::File file = hdf5::File::open_read_only(path);
   const std::vector<std::int32_t> version = file.attribute_values<std::int32_t>("format_version");
-  EXPECT_EQ(version, (std::vector<std::int32_t>{1, 2}));
+  EXPECT_EQ(version, (std::vector<std::int32_t>{run_format_major, run_format_minor}));
   const auto N = static_cast<hsize_t>(replications);
   EXPECT_EQ(file.open_dataset("replications/uptake").shape(), (std::vector<hsize_t>{N, R}));
   EXPECT_EQ(file.open_dataset("replications/national/dossier_variance_eur2").shape(), (std::vector<hsize_t>{N}));
