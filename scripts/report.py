@@ -229,6 +229,18 @@ TEXT = {
                           "({when_given} en moyenne quand il l'est).",
         "steering_no_state": "Aucun complément d'État dans les années simulées.",
         "steering_days": "Dates des mouvements : {days}.",
+        "settlement": "Fin de la convention et revue financière",
+        "settlement_intro": "La convention s'achève au dernier paiement (art. 7). Formations jusqu'au "
+                            "{training_end} ; {rule}. Dernier paiement : {last} (médiane ; 90 % : {last_low} – "
+                            "{last_high}). Payé : {paid} (90 % : {paid_low} – {paid_high}) ; reversé à l'État "
+                            "(disponible − payé) : {unspent} ; libéré après la date limite d'engagement, sans réengagement possible : {lapsed}.",
+        "settlement_review": "Revue financière au {review} (art. 7, avant le 1er mars 2022) : engagé {committed}, "
+                             "dont réalisé {realised} et payé {paid} ; {trainees} stagiaires engagés (moyennes).",
+        "settlement_rules": {"pro-rata": "une formation qui la dépasse est payée au prorata des jours réalisés",
+                             "refuse": "une formation qui la dépasserait est refusée au dépôt",
+                             "pay-in-full": "une formation qui la dépasse est payée en entier (comparaison seulement)"},
+        "settlement_columns": ["Région", "Dernier paiement (médiane)", "Payé", "Payé 90 %", "Reversé à l'État",
+                               "Libéré après la date limite", "Payé à la revue"],
         "assumptions": "Hypothèses du scénario",
         "precision": "Précision et provenance",
         "precision_intro": "Erreur type de Monte-Carlo (moyennes et probabilités) et intervalle de confiance "
@@ -340,6 +352,18 @@ TEXT = {
                           "years ({when_given} on average when it is).",
         "steering_no_state": "No complementary State allocation in the simulated years.",
         "steering_days": "Days of the moves: {days}.",
+        "settlement": "End of the convention and financial review",
+        "settlement_intro": "The convention ends with its last payment (art. 7). Training until {training_end}; "
+                            "{rule}. Last payment: {last} (median; 90%: {last_low} – {last_high}). Paid: {paid} "
+                            "(90%: {paid_low} – {paid_high}); back to the State (available − paid): {unspent}; "
+                            "lapsed after the commitment deadline: {lapsed}.",
+        "settlement_review": "Financial review on {review} (art. 7, before 1 March 2022): committed {committed}, of "
+                             "which realised {realised} and paid {paid}; {trainees} trainees committed (means).",
+        "settlement_rules": {"pro-rata": "a training that runs past it is paid pro rata of its days done",
+                             "refuse": "a training that would run past it is refused when filed",
+                             "pay-in-full": "a training that runs past it is paid in full (comparison only)"},
+        "settlement_columns": ["Region", "Last payment (median)", "Paid", "Paid 90%", "Back to the State",
+                               "Lapsed", "Paid at the review"],
         "assumptions": "Scenario assumptions",
         "precision": "Precision and provenance",
         "precision_intro": "Monte-Carlo standard error (means and probabilities) and distribution-free "
@@ -448,6 +472,7 @@ class Run:
     recommendation: dict = None
     steering: dict = None
     spread: tuple = None  # (assumption names, r², dossiers' share): format 1.2
+    settlement: dict = None  # /summary/settlement: format 1.3
 
     @property
     def last_commitment_day(self):
@@ -561,6 +586,10 @@ def read_run(path):
             run.recommendation = read_recommendation(f["recommendation"], run)
         if "steering" in f:
             run.steering = read_steering(f["steering"], run)
+        if "summary/settlement" in f:  # format 1.3
+            g = f["summary/settlement"]
+            run.settlement = {key: (g[key].asstr()[()] if h5py.check_string_dtype(g[key].dtype) else g[key][()])
+                              for key in g}
         if "summary/spread" in f and "national/demand_quantiles_cents" in summary:  # format 1.2
             run.spread = (read_strings(f, "summary/spread/assumption", path),
                           np.asarray(read(f, "summary/spread/r_squared", path)),
@@ -973,6 +1002,52 @@ def recommendation_section(run, lang):
             + table(t["recommendation_columns"], rows, numeric_columns=(1, 2, 3)) + "</section>")
 
 
+SETTLEMENT_QUANTITIES = ["paid", "unspent", "lapsed", "refused_past_deadline", "review_committed",
+                         "review_realised", "review_paid", "review_trainees"]
+
+
+def settlement_section(run, lang):
+    """Art. 7: the last payment, what is paid, what goes back to the State, and the financial review."""
+    t = TEXT[lang]
+    st = run.settlement
+    names = list(st["quantity"])
+    if names != SETTLEMENT_QUANTITIES:
+        raise UserError(f"{run.path}: /summary/settlement lists other quantities than format 1.3 defines")
+    q = {name: k for k, name in enumerate(names)}
+    p = {percent: k for k, percent in enumerate(run.amount_percentiles)}
+    d = {percent: k for k, percent in enumerate(run.day_percentiles)}
+
+    def day(value):
+        return "—" if int(value) < 0 else format_date(run.date(int(value)), lang)
+
+    mean, quantiles = st["national_mean"], st["national_quantiles"] / 100.0
+    last = st["national_last_payment_day_quantiles"]
+    intro = t["settlement_intro"].format(
+        training_end=format_date(datetime.date.fromisoformat(st["training_end"]), lang),
+        rule=t["settlement_rules"].get(st["training_past_deadline"], st["training_past_deadline"]),
+        last=day(last[d[50]]), last_low=day(last[d[5]]), last_high=day(last[d[95]]),
+        paid=format_meur(mean[q["paid"]], lang), paid_low=format_meur(quantiles[q["paid"], p[5]], lang),
+        paid_high=format_meur(quantiles[q["paid"], p[95]], lang), unspent=format_meur(mean[q["unspent"]], lang),
+        lapsed=format_meur(mean[q["lapsed"]], lang))
+    review = t["settlement_review"].format(
+        review=format_date(datetime.date.fromisoformat(st["review_date"]), lang),
+        committed=format_meur(mean[q["review_committed"]], lang),
+        realised=format_meur(mean[q["review_realised"]], lang), paid=format_meur(mean[q["review_paid"]], lang),
+        trainees=format_count(round(float(mean[q["review_trainees"]])), lang))
+    rows = []
+    parts = [("regions", r, run.names[r]) for r in range(len(run.codes))] + [("national", None, "Total national" if lang == "fr" else "National")]
+    for part, r, name in parts:
+        means = st[f"{part}_mean"] if r is None else st[f"{part}_mean"][r]
+        amounts = (st[f"{part}_quantiles"] if r is None else st[f"{part}_quantiles"][r]) / 100.0
+        days = st[f"{part}_last_payment_day_quantiles"] if r is None else st[f"{part}_last_payment_day_quantiles"][r]
+        rows.append([esc(name), day(days[d[50]]), format_meur(means[q["paid"]], lang),
+                     f"{format_meur(amounts[q['paid'], p[5]], lang)} – {format_meur(amounts[q['paid'], p[95]], lang)}",
+                     format_meur(means[q["unspent"]], lang), format_meur(means[q["lapsed"]], lang),
+                     format_meur(means[q["review_paid"]], lang)])
+    return (f'<section><h2>{esc(t["settlement"])}</h2><p>{esc(intro)}</p><p>{esc(review)}</p>'
+            + table(t["settlement_columns"], rows, numeric_columns=(2, 3, 4, 5, 6), compact=True) + "</section>")
+
+
 def steering_section(run, lang):
     t = TEXT[lang]
     moves = run.steering
@@ -1233,6 +1308,8 @@ def render(run, lang, command):
         sections.append(recommendation_section(run, lang))
     if run.steering is not None:
         sections.append(steering_section(run, lang))
+    if run.settlement is not None:
+        sections.append(settlement_section(run, lang))
     sections.append(assumptions_section(run, lang))
     sections.append(precision_section(run, lang, command))
     subtitle = t["subtitle"].format(scenario=run.attrs["scenario_name"],
