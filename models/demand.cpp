@@ -17,5 +17,11 @@ double TraineeCount::expected() const {
   return sum;
 }
 
+double art6_planned_dossiers(Cents total_envelope, double trainees_per_dossier) {
+  const double pathways =
+      art6_planned_pathways * static_cast<double>(total_envelope) / static_cast<double>(art6_envelope);
+  return pathways / trainees_per_dossier;
+}
+
 
 }  // namespace fnesim

@@ -20,6 +20,15 @@ enum class ExhaustionPolicy {
 };
 inline constexpr std::array<std::string_view, 3> exhaustion_policy_keys = {"stop", "fill", "overcommit"};
 
+// Art. 6's planning figure: the 150 M EUR envelope "permet le financement
+// d'environ 25 000 parcours (6000 € en moyenne)". fnesim reads 6 000 EUR as the
+// gross cost of one trainee's pathway (all art. 2 components), of which the
+// envelope pays the coverage rate, not as the envelope's share of it: why, and
+// the arithmetic (≈ 133 M EUR of FNE demand under the default mix), in docs/model.md.
+inline constexpr Cents art6_envelope = euros(150'000'000);
+inline constexpr double art6_planned_pathways = 25'000;
+inline constexpr double art6_mean_pathway_cost_eur = 6'000;
+
 // Joint probability of each size × status × pathway cell (index mix_cell()); sums to 1.
 using AttributeMix = std::array<double, mix_cell_count>;
 
@@ -33,12 +42,18 @@ struct TraineeCount {
   double expected() const;  // E[K]
 };
 
-// Cost per trainee of one pathway, in EUR (all components together).
+// Cost per trainee of one pathway, in EUR (all components together, gross:
+// the envelope pays the coverage rate of it).
 struct TraineeCost {
   enum class Kind { LogNormal, Fixed } kind = Kind::LogNormal;
-  double mean_eur = 6000;
+  double mean_eur = art6_mean_pathway_cost_eur;
   double sigma = 0.5;  // log-scale standard deviation; cv = sqrt(exp(σ²) − 1)
 };
+
+// The dossiers that carry art. 6's plan for a scenario's envelope: its
+// art6_planned_pathways in proportion to total_envelope / art6_envelope, at
+// `trainees_per_dossier` (> 0) trainees each.
+double art6_planned_dossiers(Cents total_envelope, double trainees_per_dossier);
 
 struct DayRange {  // a whole number of days drawn uniformly in [min, max]
   int min = 0;

@@ -45,6 +45,11 @@ PNG_DPI = 200
 # (every replication of a month is needed for exact quantiles).
 FAN_MEMORY_BYTES = 256 * 2**20
 NEVER = 10**9  # an exhaustion day of -1 (never), where days are sorted: after every day
+# Art. 6's planning figure as models/demand.hpp reads it (docs/model.md): 25 000
+# pathways for the 150 M EUR envelope, each at a gross cost of 6 000 EUR.
+ART6_ENVELOPE_EUR = 150_000_000
+ART6_PLANNED_PATHWAYS = 25_000
+ART6_MEAN_PATHWAY_COST_EUR = 6_000
 
 MISSING_PACKAGES = ("run with Debian's /usr/bin/python3 and install python3-numpy, python3-h5py and "
                     "python3-matplotlib (scripts/install-deps.sh)")
@@ -270,6 +275,7 @@ TEXT = {
             "envelope": "Enveloppe totale", "fees": "Frais de gestion", "window": "Période d'engagement",
             "policy": "Quand un dossier ne passe plus", "dossiers": "Dossiers attendus (national)",
             "dossiers_ratio": "{ratio} × le disponible, à {share} par dossier",
+            "dossiers_art6": "{count} : le plan de l'art. 6, {pathways} parcours",
             "regional_dossiers": "Dossiers attendus fixés par région", "intake": "Clôture des dépôts",
             "intake_value": "{days} jours avant la fin des engagements",
             "uptake": "Incertitude sur le recours (CV national ; régional ; corrélation)",
@@ -392,6 +398,7 @@ TEXT = {
             "envelope": "Total envelope", "fees": "Management fees", "window": "Commitment window",
             "policy": "When a dossier no longer fits", "dossiers": "Expected dossiers (national)",
             "dossiers_ratio": "{ratio} × the available amount, at {share} per dossier",
+            "dossiers_art6": "{count}: art. 6's plan, {pathways} pathways",
             "regional_dossiers": "Expected dossiers set per region", "intake": "Intake closes",
             "intake_value": "{days} days before commitments end",
             "uptake": "Uptake uncertainty (national CV; regional CV; correlation)",
@@ -1124,14 +1131,25 @@ def assumptions_section(run, lang):
     margin = format_percent(float(run.attrs.get("overcommit_margin", 0.0)), lang)
     add(a["policy"], f"{policy} : " + t["policies"].get(policy, policy).format(margin=margin) if lang == "fr"
         else f"{policy}: " + t["policies"].get(policy, policy).format(margin=margin))
-    dossiers, defaulted = value(("demand", "arrivals", "expected_dossiers"),
-                                {"demand_to_envelope": 1.0, "mean_fne_share_eur": 15000})
-    if isinstance(dossiers, dict):
-        add(a["dossiers"], a["dossiers_ratio"].format(
-            ratio=format_number(float(dossiers.get("demand_to_envelope", 1.0)), 2, lang),
-            share=format_euros(float(dossiers.get("mean_fne_share_eur", 15000)), lang)), defaulted)
+    trainees = lookup(scenario, "demand", "trainees") or {}
+    kind = trainees.get("distribution", "shifted-poisson")
+    if kind == "fixed":
+        mean_trainees = float(trainees["value"])
+    elif kind == "categorical":
+        mean_trainees = sum(v * w for v, w in zip(trainees["values"], trainees["weights"]))
     else:
-        add(a["dossiers"], format_count(float(dossiers), lang), defaulted)
+        mean_trainees = float(trainees.get("mean", 2.5))
+    dossiers = lookup(scenario, "demand", "arrivals", "expected_dossiers")
+    if dossiers is None:  # art. 6's plan, in proportion to the envelope (models/demand.hpp)
+        pathways = ART6_PLANNED_PATHWAYS * run.national_envelope / ART6_ENVELOPE_EUR
+        add(a["dossiers"], a["dossiers_art6"].format(count=format_count(pathways / mean_trainees, lang),
+                                                     pathways=format_count(pathways, lang)), True)
+    elif isinstance(dossiers, dict):
+        add(a["dossiers"], a["dossiers_ratio"].format(
+            ratio=format_number(float(dossiers["demand_to_envelope"]), 2, lang),
+            share=format_euros(float(dossiers["mean_fne_share_eur"]), lang)))
+    else:
+        add(a["dossiers"], format_count(float(dossiers), lang))
     overridden = [code for code, region in (lookup(scenario, "demand", "regions") or {}).items()
                   if isinstance(region, dict) and "expected_dossiers" in region]
     if overridden:
@@ -1147,19 +1165,14 @@ def assumptions_section(run, lang):
         f" ; {correlation_text}" if lang == "fr" else
         f"{format_number(float(national_cv), 2, lang)}; {format_number(float(regional_cv), 2, lang)}; "
         f"{correlation_text}", d1 and d2 and d3)
-    trainees = lookup(scenario, "demand", "trainees") or {}
-    kind = trainees.get("distribution", "shifted-poisson")
     if kind == "fixed":
-        add(a["trainees"], str(trainees.get("value", "")))
+        add(a["trainees"], str(trainees["value"]))
     elif kind == "categorical":
-        values, weights = trainees.get("values", []), trainees.get("weights", [])
-        mean = sum(v * w for v, w in zip(values, weights))
-        add(a["trainees"], f"{kind}, {format_number(mean, 2, lang)}")
+        add(a["trainees"], f"{kind}, {format_number(mean_trainees, 2, lang)}")
     else:
-        add(a["trainees"], f"1 + Poisson, {format_number(float(trainees.get('mean', 2.5)), 2, lang)}",
-            "mean" not in trainees)
+        add(a["trainees"], f"1 + Poisson, {format_number(mean_trainees, 2, lang)}", "mean" not in trainees)
     cost = lookup(scenario, "demand", "cost_per_trainee") or {}
-    mean_eur = cost.get("mean_eur", 6000)
+    mean_eur = cost.get("mean_eur", ART6_MEAN_PATHWAY_COST_EUR)
     if isinstance(mean_eur, dict):
         cost_text = (" ; " if lang == "fr" else "; ").join(
             f"{t['pathways'].get(k, k)} {format_euros(float(v), lang)}" for k, v in mean_eur.items())

@@ -26,11 +26,6 @@ inline constexpr std::array<std::string_view, 3> trainee_distribution_keys = {"s
                                                                               "categorical"};
 inline constexpr std::array<std::string_view, 2> cost_distribution_keys = {"lognormal", "fixed"};
 
-// Art. 6 planning assumption used when no arrivals are given: demand equal to the
-// available envelope at 2.5 trainees × 6 000 EUR per dossier.
-inline constexpr double default_demand_to_envelope = 1.0;
-inline constexpr double default_mean_fne_share_eur = 15'000;
-
 inline std::string sum_text(double sum) { return format_number(sum); }
 
 template <std::size_t N>
@@ -67,10 +62,14 @@ struct MixSpec {
 std::optional<MixSpec> read_mix(TableReader& mix, const MixSpec& base, bool is_region);
 
 struct NationalArrivals {
-  bool by_envelope = true;  // expected_dossiers = { demand_to_envelope, mean_fne_share_eur }
+  enum class Form {
+    Art6Plan,      // expected_dossiers not written: art6_planned_dossiers (models/demand.hpp)
+    Count,         // expected_dossiers = N
+    EnvelopeRatio  // expected_dossiers = { demand_to_envelope, mean_fne_share_eur }
+  } form = Form::Art6Plan;
   double count = 0;
-  double demand_to_envelope = default_demand_to_envelope;
-  double mean_fne_share_eur = default_mean_fne_share_eur;
+  double demand_to_envelope = 0;
+  double mean_fne_share_eur = 0;
 };
 
 std::array<double, 12> uniform_profile(int year);

@@ -70,6 +70,15 @@ void parse_demand(TableReader& section, ParseState& state) {
     mixes_ok &= m.has_value();
   }
 
+  // Art. 6's plan counts trainees: the dossiers that carry it depend on the trainees per dossier.
+  read_trainees(section, out);
+  if (national.form == NationalArrivals::Form::Art6Plan) {
+    const double trainees_per_dossier = out.trainees.expected();
+    // A trainee distribution that failed to read (reported) plans nothing.
+    national.count =
+        trainees_per_dossier > 0 ? art6_planned_dossiers(convention.total_envelope, trainees_per_dossier) : 0;
+  }
+
   // Regions: the national figures spread by available envelope, then overrides.
   std::vector<MixSpec> mixes;
   if (state.regions_ok) {
@@ -80,7 +89,7 @@ void parse_demand(TableReader& section, ParseState& state) {
     for (std::size_t r = 0; r < n; ++r) {
       const double available_eur = static_cast<double>(convention.available(r)) / cents_per_euro;
       RegionalDemand& rd = out.regions[r];
-      if (national.by_envelope) {
+      if (national.form == NationalArrivals::Form::EnvelopeRatio) {
         rd.expected_dossiers = national.demand_to_envelope * available_eur / national.mean_fne_share_eur;
       } else {
         rd.expected_dossiers =
@@ -128,7 +137,6 @@ void parse_demand(TableReader& section, ParseState& state) {
     carryover->finish();
   }
 
-  read_trainees(section, out);
   read_cost_per_trainee(section, out);
   read_cost_components(section, out);
   read_schedule(section, out);

@@ -69,6 +69,7 @@ std::optional<NationalArrivals> read_expected_dossiers(TableReader& arrivals) {
     const auto y = ratio->number("mean_fne_share_eur", Bounds::above(0), true);
     ratio->finish();
     if (!x || !y) return std::nullopt;
+    out.form = NationalArrivals::Form::EnvelopeRatio;
     out.demand_to_envelope = *x;
     out.mean_fne_share_eur = *y;
     return out;
@@ -82,7 +83,7 @@ std::optional<NationalArrivals> read_expected_dossiers(TableReader& arrivals) {
   }
   const auto count = arrivals.number("expected_dossiers", Bounds::at_least(0));
   if (!count) return std::nullopt;
-  out.by_envelope = false;
+  out.form = NationalArrivals::Form::Count;
   out.count = *count;
   return out;
 }

@@ -86,7 +86,6 @@ void read_trainees(TableReader& section, DemandModel& out) {
 }
 
 void read_cost_per_trainee(TableReader& section, DemandModel& out) {
-  for (TraineeCost& c : out.cost_per_trainee) c.mean_eur = 6000;  // art. 6 planning figure
   auto table = section.table("cost_per_trainee");
   if (!table) return;
   TraineeCost::Kind kind = TraineeCost::Kind::LogNormal;
@@ -107,7 +106,8 @@ void read_cost_per_trainee(TableReader& section, DemandModel& out) {
     reject_if_written(*table, "cv", "distribution", why);
     sigma = 0;
   }
-  std::array<double, pathway_count> means{6000, 6000, 6000, 6000};
+  std::array<double, pathway_count> means;
+  means.fill(art6_mean_pathway_cost_eur);
   if (const MergedEntry* e = table->entry("mean_eur")) {
     if (e->value == nullptr || e->value->is_table()) {
       auto by_pathway = table->table("mean_eur");

@@ -13,6 +13,7 @@ import os
 import re
 import subprocess
 import tempfile
+import types
 import unittest
 
 import h5py
@@ -80,6 +81,32 @@ class Formats(unittest.TestCase):
         self.assertEqual(report.inverted_cdf_index(10, 95), 9)
         self.assertEqual(report.inverted_cdf_index(10, 10), 0)
         self.assertEqual(report.inverted_cdf_index(3, 50), 1)
+
+
+class Assumptions(unittest.TestCase):
+    """The scenario's inputs as the page states them, defaults included."""
+
+    @staticmethod
+    def section(resolved_toml, national_envelope, lang):
+        run = types.SimpleNamespace(resolved_toml=resolved_toml, path="fake.h5",
+                                    national_envelope=national_envelope, national_fees=0.0,
+                                    start=datetime.date(2021, 1, 1), last_commitment_day=datetime.date(2021, 12, 31),
+                                    attrs={})
+        return html.unescape(report.assumptions_section(run, lang))
+
+    def test_without_expected_dossiers_the_page_states_art6s_plan(self):
+        # As models/demand.hpp plans it: 25 000 pathways per 150 M EUR, over the trainees per dossier,
+        # each at a gross cost of 6 000 EUR.
+        text = self.section('name = "x"\n', 150_000_000, "en")
+        self.assertIn("10,000: art. 6's plan, 25,000 pathways (default)", text)
+        self.assertIn("€6,000 (lognormal) (default)", text)
+        text = self.section("[demand.trainees]\nmean = 2\n", 75_000_000, "fr")
+        self.assertIn(f"6{NNBSP}250 : le plan de l'art. 6, 12{NNBSP}500 parcours (par défaut)", text)
+
+    def test_stated_expected_dossiers_are_not_a_default(self):
+        text = self.section("[demand.arrivals]\nexpected_dossiers = { demand_to_envelope = 1.05, "
+                            "mean_fne_share_eur = 13_305 }\n", 150_000_000, "en")
+        self.assertIn("1.05 × the available amount, at €13,305 per dossier</td>", text)
 
 
 class Refusals(unittest.TestCase):

@@ -9,6 +9,8 @@
 #include <fstream>
 #include <numeric>
 
+#include "models/demand.hpp"
+#include "sim/plan.hpp"
 #include "sim/scenario/correlation.hpp"
 #include "sim/scenario/reader.hpp"
 
@@ -130,6 +132,64 @@ TEST(ScenarioDefault, HasTheConventionsFigures) {
   EXPECT_DOUBLE_EQ(d.cost_per_trainee[0].mean_eur, 12'000);
   EXPECT_EQ(d.duration_days[0].max, 365);
   EXPECT_EQ(s.run.replications, 2000);
+}
+
+// What a scenario plans nationally, from its expected dossiers, trainees, mix
+// and mean costs: pathways (one per trainee), their mean gross cost, and the
+// envelope's share of them at the rates of the window's first day.
+struct PlannedDemand {
+  double pathways = 0;
+  double mean_pathway_cost_eur = 0;
+  double fne_eur = 0;
+};
+
+PlannedDemand planned_demand(const Scenario& s) {
+  const Plan plan(s);
+  const DemandModel& d = s.demand;
+  const double eligible_share = d.pedagogical_share + (s.coverage.ancillary_eligible ? d.ancillary_share : 0);
+  PlannedDemand out;
+  double gross_eur = 0;
+  for (const RegionalDemand& rd : d.regions) {
+    const double pathways = rd.expected_dossiers * d.trainees.expected();
+    out.pathways += pathways;
+    for (int cell = 0; cell < mix_cell_count; ++cell) {
+      const auto c = static_cast<std::size_t>(cell);
+      const auto pathway = static_cast<std::size_t>(cell % pathway_count);  // the last index of mix_cell
+      const double cost = d.cost_per_trainee[pathway].mean_eur;
+      gross_eur += pathways * rd.mix[c] * cost;
+      out.fne_eur += pathways * rd.mix[c] * cost * eligible_share * plan.epochs.front().rate[c].as_fraction();
+    }
+  }
+  out.mean_pathway_cost_eur = gross_eur / out.pathways;
+  return out;
+}
+
+// Art. 6's "25 000 parcours (6000 € en moyenne)" is read one way
+// (models/demand.hpp): a scenario that states no demand plans what the default
+// scenario plans, 25 000 pathways at 6 000 EUR gross on average, and the
+// envelope pays the coverage rate of that (docs/model.md).
+TEST(ScenarioArt6Plan, WithoutDemandAScenarioPlansWhatTheDefaultScenarioPlans) {
+  const Scenario default_scenario = load_default_scenario();
+  std::string text;
+  for (const BuiltinScenario& b : builtin_scenarios())
+    if (b.file_name == default_scenario_file) text = b.text;
+  const std::size_t demand = text.find("\n[demand]");
+  ASSERT_NE(demand, std::string::npos);
+  const Scenario without_demand = load_text(text.substr(0, demand + 1));  // its convention and coverage
+  ASSERT_FALSE(without_demand.convention.regions.empty());
+
+  const PlannedDemand by_default = planned_demand(default_scenario);
+  const PlannedDemand fallback = planned_demand(without_demand);
+  EXPECT_NEAR(by_default.pathways, art6_planned_pathways, 1e-9);
+  EXPECT_NEAR(fallback.pathways, art6_planned_pathways, 1e-9);
+  EXPECT_NEAR(by_default.mean_pathway_cost_eur, art6_mean_pathway_cost_eur, 1e-9);
+  EXPECT_NEAR(fallback.mean_pathway_cost_eur, art6_mean_pathway_cost_eur, 1e-9);
+  // The default mix's mean rate is 0.887: 25 000 × 6 000 × 0.887 = 133.05 M EUR,
+  // against 142.5 M EUR available. The fallback's even mix pays less (0.842).
+  EXPECT_NEAR(by_default.fne_eur, 133'050'000, 1e-3);
+  EXPECT_NEAR(fallback.fne_eur, 150'000'000 * (0.5 + 0.25 * 2.2 / 3 + 0.25 * 1.9 / 3), 1e-3);
+  // In proportion to the envelope for another one.
+  EXPECT_DOUBLE_EQ(art6_planned_dossiers(euros(75'000'000), 2.5), 5'000);
 }
 
 TEST(ScenarioReferenceR1, ExpectedDossiersFollowTheAvailableEnvelopes) {
