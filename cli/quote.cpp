@@ -164,20 +164,34 @@ Scenario load(const QuoteOptions& options) {
                                               : load_default_scenario();
 }
 
-// The convention commits dossiers from commitment_start to commitment_end
-// (art. 7): a quote for another date is allowed, but says so.
-std::vector<std::string> date_notes(const Convention& convention, Date date) {
-  std::vector<std::string> notes;
-  if (date < convention.commitment_start || date > convention.commitment_end) {
-    std::string note = date.iso();
-    note += " is outside the commitment window ";
-    note += convention.commitment_start.iso();
-    note += " to ";
-    note += convention.commitment_end.iso();
-    note += " (art. 7): no dossier can be committed on that date; the figures are what the rules would give";
-    notes.push_back(note);
+// The scenario's rules are the convention's from commitment_start to
+// commitment_end (art. 7), and only there: a dossier filed before is a 2020
+// dossier taken over under the conditions of its own filing, which no scenario
+// states; after, nothing can be committed. Either way there is no quote to give.
+bool check_in_commitment_window(const Convention& convention, Date date, Problems& problems) {
+  const bool before = date < convention.commitment_start;
+  if (!before && !(date > convention.commitment_end)) return true;
+  std::string message = "--date ";
+  message += date.iso();
+  message += before ? " is before" : " is after";
+  message += " the commitment window ";
+  message += convention.commitment_start.iso();
+  message += " to ";
+  message += convention.commitment_end.iso();
+  if (before) {
+    message += ": from ";
+    message += convention.commitment_start.iso();
+    message +=
+        " the convention takes dossiers in charge under its art. 3 and 6 conditions (art. 7); a 2020 "
+        "dossier it takes over keeps the conditions in force when it was filed (art. 7), which fnesim "
+        "does not encode, so it cannot quote one";
+  } else {
+    message += ": commitments stop on ";
+    message += convention.commitment_end.iso();
+    message += " (art. 7), so a dossier filed later cannot be committed under this convention";
   }
-  return notes;
+  problems.add(message);
+  return false;
 }
 
 void print(const std::string& text) { std::cout << text << std::flush; }
@@ -200,7 +214,6 @@ int quote_diagnostic(const QuoteOptions& options, const Scenario& scenario, Date
   quote.day_rate = scenario.coverage.diagnostic_day_rate;
   quote.max_days_per_year = scenario.coverage.diagnostic_max_days_per_year;
   quote.grant = grant_diagnostic_days(scenario.coverage, quote.days_already_funded, quote.days_requested);
-  quote.notes = date_notes(scenario.convention, date);
   if (quote.grant.days_refused > 0) {
     std::string note = std::to_string(quote.grant.days_refused);
     note += " day(s) beyond the limit of ";
@@ -224,7 +237,6 @@ int quote_sector_study(const QuoteOptions& options, const Scenario& scenario, Da
   quote.date = date;
   quote.cost = *cost;
   quote.split = split_sector_study(scenario.coverage, *cost);
-  quote.notes = date_notes(scenario.convention, date);
   print(options.json ? render_json(quote) : render_text(quote));
   return exit_ok;
 }
@@ -296,7 +308,6 @@ int quote_training(const QuoteOptions& options, const Scenario& scenario, Date d
     std::cerr << "fnesim quote: not eligible: " << e.what() << '\n';
     return exit_failure;
   }
-  quote.notes = date_notes(scenario.convention, date);
   print(options.json ? render_json(quote) : render_text(quote));
   return exit_ok;
 }
@@ -308,7 +319,7 @@ int run_quote(const QuoteOptions& options) {
     if (options.date_option->count() > 0) {
       Problems problems;
       const auto parsed = parse_date(options.date, problems);
-      if (!parsed) {
+      if (!parsed || !check_in_commitment_window(scenario.convention, *parsed, problems)) {
         problems.print();
         return exit_bad_input;
       }
@@ -348,8 +359,10 @@ void register_quote(CLI::App& app, int& exit_code) {
   o.ancillary_option = quote->add_option("--ancillary", o.ancillary, "Ancillary costs in EUR (default 0)");
   o.remuneration_option =
       quote->add_option("--remuneration", o.remuneration, "Trainees' remuneration in EUR (default 0)");
-  o.date_option = quote->add_option("--date", o.date,
-                                    "Filing date YYYY-MM-DD (default: the scenario's commitment start)");
+  o.date_option =
+      quote->add_option("--date", o.date,
+                        "Filing date YYYY-MM-DD, within the scenario's commitment window (art. 7; "
+                        "default: its start)");
   o.regime_option = quote->add_option("--regime", o.regime,
                                       "convention (default) or block-exemption (EU general block exemption)");
   o.diagnostic_days_option = quote->add_option("--diagnostic-days", o.diagnostic_days,
@@ -378,7 +391,9 @@ void register_quote(CLI::App& app, int& exit_code) {
       "  fnesim quote --diagnostic-days D [--diagnostic-days-used U]   (DIAG GPEC COVID-19, art. 3)\n"
       "  fnesim quote --sector-study EUR   (GPEC industrielle/sectorielle, diag flash, art. 3)\n"
       "Amounts are the whole dossier's, in euros with at most two decimals (1234.56).\n"
-      "Exit codes: 0 quoted, 1 not eligible, 2 bad arguments or scenario.");
+      "Dates outside the commitment window are refused (art. 7): a 2020 dossier taken over keeps the\n"
+      "conditions of its filing, which fnesim does not encode; after the window nothing is committed.\n"
+      "Exit codes: 0 quoted, 1 not eligible, 2 bad arguments (a date outside the window) or scenario.");
 
   o.diagnostic_days_used_option->needs(o.diagnostic_days_option);
   for (CLI::Option* training_only :

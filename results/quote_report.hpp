@@ -15,7 +15,9 @@ struct TrainingQuote {
   std::string scenario;  // scenario name, e.g. "convention-2021"
   DossierRequest request;
   CostSplit split;
-  std::vector<std::string> notes;  // e.g. a date outside the commitment window
+  // What the figures alone do not say. None for a training dossier today; every
+  // kind of quote carries the list, so that its JSON has the same shape.
+  std::vector<std::string> notes;
 };
 
 // Art. 3, DIAG GPEC COVID-19: flat rate per day, capped per company and year.

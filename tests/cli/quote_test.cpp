@@ -124,13 +124,65 @@ TEST(CliQuote, CentsAreExact) {
   EXPECT_EQ(json_value(third.out, "total_per_trainee_eur"), "1111.12");
 }
 
-TEST(CliQuote, DateOutsideTheCommitmentWindowIsNoted) {
-  const QuoteRun run = quote(
-      "--headcount 20 --status AP --pathway certifying --trainees 1 --pedagogical 500 --date 2022-02-01 "
-      "--json");
-  ASSERT_EQ(run.exit_code, 0) << run.err;
-  EXPECT_NE(run.out.find("outside the commitment window 2021-01-01 to 2021-12-31"), std::string::npos)
-      << run.out;
+// Art. 7: the convention's art. 3 and 6 conditions apply to dossiers filed from
+// 1 January 2021, and commitments stop on 31 December 2021. A 2020 dossier it
+// takes over keeps the conditions of its filing, which fnesim does not encode:
+// rather than quote it under the 2021 table, quote refuses, and says why.
+TEST(CliQuote, DatesOutsideTheCommitmentWindowAreRefusedCitingArticle7) {
+  const std::string dossier =
+      "--headcount 450 --status APLD --pathway certifying --trainees 3 --pedagogical 12000";
+  for (const std::string& form :
+       {dossier, std::string("--diagnostic-days 3"), std::string("--sector-study 5000")}) {
+    for (const char* date : {"2020-11-15", "2020-12-31"}) {
+      SCOPED_TRACE(form + " --date " + date);
+      const QuoteRun run = quote(form + " --date " + date + " --json");
+      EXPECT_EQ(run.exit_code, 2);
+      EXPECT_EQ(run.out, "");
+      EXPECT_NE(
+          run.err.find(std::string("fnesim quote: --date ") + date +
+                       " is before the commitment window 2021-01-01 to 2021-12-31: from 2021-01-01 the "
+                       "convention takes dossiers in charge under its art. 3 and 6 conditions (art. 7); a "
+                       "2020 dossier it takes over keeps the conditions in force when it was filed (art. 7), "
+                       "which fnesim does not encode, so it cannot quote one\n"),
+          std::string::npos)
+          << run.err;
+    }
+    SCOPED_TRACE(form + " --date 2022-01-03");
+    const QuoteRun late = quote(form + " --date 2022-01-03");
+    EXPECT_EQ(late.exit_code, 2);
+    EXPECT_EQ(late.out, "");
+    EXPECT_NE(late.err.find("fnesim quote: --date 2022-01-03 is after the commitment window 2021-01-01 to "
+                            "2021-12-31: commitments stop on 2021-12-31 (art. 7), so a dossier filed later "
+                            "cannot be committed under this convention\n"),
+              std::string::npos)
+        << late.err;
+  }
+}
+
+// The window's first and last days are in it; the refusal follows the scenario's own window.
+TEST(CliQuote, TheCommitmentWindowIsTheScenarios) {
+  const std::string dossier =
+      "--headcount 450 --status APLD --pathway certifying --trainees 3 --pedagogical 12000";
+  for (const char* date : {"2021-01-01", "2021-12-31"}) {
+    SCOPED_TRACE(date);
+    const QuoteRun run = quote(dossier + " --date " + date + " --json");
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+    EXPECT_EQ(json_value(run.out, "fne_eur"), "9600.00");
+    EXPECT_NE(run.out.find("\"notes\": []"), std::string::npos) << run.out;
+  }
+  const std::string path = fnesim::testing::scratch_path("later-start.toml");
+  {
+    std::ofstream out(path);
+    out << "extends = \"convention-2021.toml\"\n[convention]\ncommitment_start = 2021-03-01\n";
+  }
+  const QuoteRun early = quote("--scenario '" + path + "' " + dossier + " --date 2021-02-15");
+  const QuoteRun first = quote("--scenario '" + path + "' " + dossier + " --date 2021-03-01 --json");
+  std::remove(path.c_str());
+  EXPECT_EQ(early.exit_code, 2);
+  EXPECT_NE(early.err.find("--date 2021-02-15 is before the commitment window 2021-03-01 to 2021-12-31"),
+            std::string::npos)
+      << early.err;
+  EXPECT_EQ(first.exit_code, 0) << first.err;
 }
 
 // The signed convention covers no company "in transformation": a valid question
