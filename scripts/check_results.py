@@ -466,7 +466,7 @@ def check_settlement(c, f, reps, national):
         c.check(len(bad) == 0, message + ("" if len(bad) == 0 else f" (first failure at {tuple(bad[0])})"))
 
     every(committed == paid + released, "committed = paid + released")
-    every((lapsed >= 0) & (lapsed <= released), "released = back in time + lapsed, both >= 0")
+    every((lapsed >= 0) & (lapsed <= released), "0 <= lapsed <= released (the rest came back in time)")
     available = f["regions/available_cents"][()].sum()
     c.equal(national["unspent_cents"] + national["paid_cents"], available + national["complementary_received_cents"],
             "unspent + paid = available + complementary received, per replication")
