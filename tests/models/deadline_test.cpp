@@ -43,10 +43,17 @@ TEST(TrainingDeadline, ATrainingStartingAfterTheDeadlineIsPaidNothing) {
 }
 
 TEST(TrainingDeadline, TheLargestAmountDoesNotOverflow) {
+  // 1 day of 2 of the largest amount, 2^63 − 1 cents: (2^63 − 1) / 2 =
+  // 2^62 − 0.5, rounded away from zero to 2^62.
   const Cents largest = std::numeric_limits<Cents>::max();
-  // 364 of 365 days: exact in 128-bit integers.
-  const auto expected = static_cast<Cents>((static_cast<__int128>(largest) * 364 * 2 + 365) / (2 * 365));
-  EXPECT_EQ(realised_by_deadline(largest, deadline - 363, 365, deadline, PastDeadline::ProRata), expected);
+  EXPECT_EQ(realised_by_deadline(largest, deadline, 2, deadline, PastDeadline::ProRata), Cents{1} << 62);
+  // 364 days of 365: (2^63 − 1) × 364 / 365 overflows 64 bits before the
+  // division; the result is just under the amount, and below it by the
+  // amount / 365 to within a cent.
+  const Cents most = realised_by_deadline(largest, deadline - 363, 365, deadline, PastDeadline::ProRata);
+  EXPECT_GT(most, 0);
+  EXPECT_LE(largest / 365 - (largest - most), 1);
+  EXPECT_GE(largest / 365 - (largest - most), -1);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <vector>
 
 #include "sim/simulator.hpp"
 #include "sim/workspace.hpp"
@@ -30,21 +31,32 @@ Scenario december_scenario(PastDeadline rule) {
   return s;
 }
 
+// One simulated year of december_scenario under `rule`, its staged dossiers kept.
+struct DecemberYear {
+  explicit DecemberYear(PastDeadline rule)
+      : simulator(december_scenario(rule)), ws(simulator.make_workspace()), outcome(simulator.make_outcome()) {
+    simulator.simulate(2021, 0, *ws, outcome);
+  }
+  const std::vector<StagedDossier>& staged() const { return ws->staged[0]; }
+  const RegionOutcome& region() const { return outcome.regions[0]; }
+  std::int32_t deadline() const { return simulator.plan().last_training_day; }
+
+  const Simulator simulator;
+  decltype(simulator.make_workspace()) ws;
+  ReplicationOutcome outcome;
+};
+
 // The days of a December dossier's training done by the deadline.
 std::int64_t days_done(std::int32_t filing_day, std::int32_t deadline) {
   return std::clamp<std::int64_t>(std::int64_t{deadline} - (filing_day + start_lag) + 1, 0, duration);
 }
 
 TEST(DeadlineSimulation, EachDossierIsPaidExactlyItsDaysDoneUnderProRata) {
-  const Scenario s = december_scenario(PastDeadline::ProRata);
-  const Simulator simulator(s);
-  const std::int32_t deadline = simulator.plan().last_training_day;
-  auto ws = simulator.make_workspace();
-  ReplicationOutcome o = simulator.make_outcome();
-  simulator.simulate(2021, 0, *ws, o);
+  const DecemberYear year(PastDeadline::ProRata);
+  const std::int32_t deadline = year.deadline();
   Cents paid = 0, lapsed = 0;
   int crossing = 0, after = 0, before = 0;
-  for (const StagedDossier& d : ws->staged[0]) {
+  for (const StagedDossier& d : year.staged()) {
     ASSERT_EQ(d.kind, DossierKind::Training);
     ASSERT_EQ(d.amount, 100'001);
     const std::int64_t done = days_done(d.day, deadline);
@@ -58,7 +70,7 @@ TEST(DeadlineSimulation, EachDossierIsPaidExactlyItsDaysDoneUnderProRata) {
   EXPECT_GT(before, 0);
   EXPECT_GT(crossing, 0);
   EXPECT_GT(after, 0);
-  const RegionOutcome& r = o.regions[0];
+  const RegionOutcome& r = year.region();
   EXPECT_EQ(r.paid, paid);
   // Released after the commitment deadline: all of it lapses.
   EXPECT_EQ(r.lapsed, lapsed);
@@ -69,15 +81,11 @@ TEST(DeadlineSimulation, EachDossierIsPaidExactlyItsDaysDoneUnderProRata) {
 }
 
 TEST(DeadlineSimulation, RefusingAtFilingCommitsOnlyTrainingsThatEndInTime) {
-  const Scenario s = december_scenario(PastDeadline::Refuse);
-  const Simulator simulator(s);
-  const std::int32_t deadline = simulator.plan().last_training_day;
-  auto ws = simulator.make_workspace();
-  ReplicationOutcome o = simulator.make_outcome();
-  simulator.simulate(2021, 0, *ws, o);
+  const DecemberYear year(PastDeadline::Refuse);
+  const std::int32_t deadline = year.deadline();
   Cents refused = 0, committed = 0;
   std::int64_t refused_dossiers = 0;
-  for (const StagedDossier& d : ws->staged[0]) {
+  for (const StagedDossier& d : year.staged()) {
     const bool past = days_done(d.day, deadline) < duration;
     ASSERT_EQ(d.kind, past ? DossierKind::PastDeadline : DossierKind::Training) << "filed on day " << d.day;
     if (past) {
@@ -89,7 +97,7 @@ TEST(DeadlineSimulation, RefusingAtFilingCommitsOnlyTrainingsThatEndInTime) {
     }
   }
   EXPECT_GT(refused_dossiers, 0);
-  const RegionOutcome& r = o.regions[0];
+  const RegionOutcome& r = year.region();
   EXPECT_EQ(r.refused_past_deadline, refused);
   EXPECT_EQ(r.dossiers_refused_past_deadline, refused_dossiers);
   EXPECT_EQ(r.committed, committed);
@@ -101,12 +109,8 @@ TEST(DeadlineSimulation, RefusingAtFilingCommitsOnlyTrainingsThatEndInTime) {
 }
 
 TEST(DeadlineSimulation, PayingInFullPaysEveryCommitment) {
-  const Scenario s = december_scenario(PastDeadline::PayInFull);
-  const Simulator simulator(s);
-  auto ws = simulator.make_workspace();
-  ReplicationOutcome o = simulator.make_outcome();
-  simulator.simulate(2021, 0, *ws, o);
-  const RegionOutcome& r = o.regions[0];
+  const DecemberYear year(PastDeadline::PayInFull);
+  const RegionOutcome& r = year.region();
   EXPECT_GT(r.dossiers_committed, 0);
   EXPECT_EQ(r.paid, r.dossiers_committed * 100'001);
   EXPECT_EQ(r.released, 0);
