@@ -22,6 +22,11 @@ struct UncertaintyModel {
   // The monthly profile drawn from a Dirichlet around the stated one with
   // this concentration; 0: the profile is known.
   double profile_concentration = 0;
+  // The year's timing as a whole: the stated shares tilted towards its start
+  // or its end, share_m ∝ p_m e^{β t_m} with t from −1 (January) to +1
+  // (December) and β normal with this standard deviation; the Dirichlet, if
+  // any, is around the tilted shares. 0: no tilt.
+  double profile_tilt = 0;
   // Uptake drifts from month to month: its log moves by a normal step of this
   // standard deviation each month (a local level, West & Harrison), from the
   // first simulated month on. 0: no drift.
@@ -29,7 +34,8 @@ struct UncertaintyModel {
   // Prior draws weighed against actuals (docs/forecasting.md, "Learning what the data can say").
   int particles = 4000;
 
-  bool any() const { return !parameters.empty() || profile_concentration > 0 || monthly_drift > 0; }
+  bool profile_uncertain() const { return profile_concentration > 0 || profile_tilt > 0; }
+  bool any() const { return !parameters.empty() || profile_uncertain() || monthly_drift > 0; }
 };
 
 }  // namespace fnesim

@@ -268,7 +268,7 @@ void RunFileWriter::Impl::create_uncertainty(hsize_t chunk) {
   const ForecastStart* start = scenario.forecast_start ? &*scenario.forecast_start : nullptr;
   uncertainty = true;
   parameter_count = model.parameters.size();
-  profile = model.profile_concentration > 0;
+  profile = model.profile_uncertain();
   drift = model.monthly_drift > 0;
   particles = start != nullptr && !start->particles.empty();
 
@@ -277,6 +277,7 @@ void RunFileWriter::Impl::create_uncertainty(hsize_t chunk) {
       "What was drawn for each replication's uncertain assumptions (the scenario's [uncertainty] and [events]), "
       "one row per replication in index order (format 1.2)");
   group.set_attribute<double>("profile_concentration", model.profile_concentration);
+  group.set_attribute<double>("profile_tilt", model.profile_tilt);
   group.set_attribute<double>("monthly_drift", model.monthly_drift);
   std::vector<std::string> event_names, event_kinds, event_from;
   for (const PolicyEvent& e : scenario.events) {

@@ -127,7 +127,7 @@ def declared_uncertainty(toml):
     profile drawn, drift drawn, events in order)."""
     section = toml.get("uncertainty", {})
     parameters = list(section.get("parameters", {}).items())
-    profile = float(section.get("profile_concentration", 0)) > 0
+    profile = float(section.get("profile_concentration", 0)) > 0 or float(section.get("profile_tilt", 0)) > 0
     drift = float(section.get("monthly_drift", 0)) > 0
     events = list(toml.get("events", {}).items())
     return bool(parameters) or profile or drift or bool(events), parameters, profile, drift, events
@@ -818,6 +818,9 @@ def check_draws(c, f, reps, national, uncertainty):
     toml_section = scenario_toml(f).get("uncertainty", {})
     c.close(g.attrs["profile_concentration"], float(toml_section.get("profile_concentration", 0)),
             "/uncertainty profile_concentration as declared")
+    # profile_tilt came after the group: a file without it had none to declare.
+    c.close(g.attrs.get("profile_tilt", 0.0), float(toml_section.get("profile_tilt", 0)),
+            "/uncertainty profile_tilt as declared")
     c.close(g.attrs["monthly_drift"], float(toml_section.get("monthly_drift", 0)), "/uncertainty monthly_drift as declared")
     c.equal([str(x) for x in g.attrs["event_names"]], [name for name, _ in events], "/uncertainty event_names as declared")
     c.equal([str(x) for x in g.attrs["event_kinds"]], [e.get("kind", "step") for _, e in events],

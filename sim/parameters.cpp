@@ -19,7 +19,7 @@ ParameterDraw draw_parameters(const Scenario& scenario, const Eigen::MatrixXd& l
                               const ProfileEvidence* evidence) {
   ParameterDraw draw;
   draw.values = draw_parameter_values(scenario, loading, engine);
-  if (scenario.uncertainty.profile_concentration > 0) draw.profile = draw_profile(scenario, engine, evidence);
+  if (scenario.uncertainty.profile_uncertain()) draw.profile = draw_profile(scenario, engine, evidence);
   return draw;
 }
 
@@ -46,30 +46,40 @@ std::vector<double> draw_parameter_values(const Scenario& scenario, const Eigen:
 
 std::array<double, 12> draw_profile(const Scenario& scenario, Engine& engine, const ProfileEvidence* evidence) {
   const UncertaintyModel& model = scenario.uncertainty;
-  {
-    // The Dirichlet through independent Gamma(α, 1) draws, normalised.
-    const std::array<double, 12> stated = stated_monthly_profile(scenario);
-    const double c = model.profile_concentration;
-    auto gamma = [&](double alpha) {
-      return alpha > 0 ? boost::random::gamma_distribution<double>(alpha, 1.0)(engine) : 0.0;
-    };
-    std::array<double, 12> shares{};
-    if (evidence == nullptr) {
-      double sum = 0;
-      for (std::size_t m = 0; m < 12; ++m) sum += shares[m] = gamma(c * stated[m]);
-      for (double& x : shares) x = sum > 0 ? x / sum : 0.0;
-    } else {
-      // A Dirichlet is independent Gamma(c p_m, 1) draws normalised; the
-      // normalisation is a factor common to every month, which a forecast
-      // learns with the level. So the observed months keep their stated
-      // shares and each month to come gets its own mean-one Gamma factor.
-      for (std::size_t m = 0; m < 12; ++m) {
-        const double alpha = c * stated[m];
-        shares[m] = evidence->observed[m] || alpha <= 0 ? stated[m] : stated[m] * gamma(alpha) / alpha;
-      }
+  std::array<double, 12> centre = stated_monthly_profile(scenario);
+  if (model.profile_tilt > 0) centre = tilted_profile(centre, boost::random::normal_distribution<double>(
+                                                                   0.0, model.profile_tilt)(engine));
+  const double c = model.profile_concentration;
+  if (c <= 0) return centre;
+  // The Dirichlet through independent Gamma(α, 1) draws, normalised.
+  auto gamma = [&](double alpha) {
+    return alpha > 0 ? boost::random::gamma_distribution<double>(alpha, 1.0)(engine) : 0.0;
+  };
+  std::array<double, 12> shares{};
+  if (evidence == nullptr) {
+    double sum = 0;
+    for (std::size_t m = 0; m < 12; ++m) sum += shares[m] = gamma(c * centre[m]);
+    for (double& x : shares) x = sum > 0 ? x / sum : 0.0;
+  } else {
+    // A Dirichlet is independent Gamma(c p_m, 1) draws normalised; the
+    // normalisation is a factor common to every month, which a forecast
+    // learns with the level. So the observed months keep their shares (the
+    // tilt's, which the weights learn) and each month to come gets its own
+    // mean-one Gamma factor.
+    for (std::size_t m = 0; m < 12; ++m) {
+      const double alpha = c * centre[m];
+      shares[m] = evidence->observed[m] || alpha <= 0 ? centre[m] : centre[m] * gamma(alpha) / alpha;
     }
-    return shares;
   }
+  return shares;
+}
+
+std::array<double, 12> tilted_profile(const std::array<double, 12>& shares, double tilt) {
+  std::array<double, 12> out{};
+  double sum = 0;
+  for (std::size_t m = 0; m < 12; ++m) sum += out[m] = shares[m] * std::exp(tilt * (static_cast<double>(m) - 5.5) / 5.5);
+  for (double& x : out) x /= sum;
+  return out;
 }
 
 void draw_drift(double monthly_drift, int first_month, Engine& engine, std::vector<double>& multipliers) {

@@ -23,17 +23,22 @@ struct ProfileEvidence {
   std::array<bool, 12> observed{};
 };
 
-// Draws the parameters and the profile from their prior. With `evidence`
-// (a forecast, docs/forecasting.md "Learning what the data can say"), the
-// observed months keep their stated shares — their departures from them are
-// learnt with the level — and each month to come gets the Dirichlet's own
-// month factor, Gamma(c p_m, c p_m).
+// Draws the parameters and the profile from their prior: the tilt, then the
+// Dirichlet around the tilted shares. With `evidence` (a forecast,
+// docs/forecasting.md "Learning what the data can say"), the observed months
+// keep their tilted shares — their departures from them are learnt with the
+// level — and each month to come gets the Dirichlet's own month factor,
+// Gamma(c p_m, c p_m).
 ParameterDraw draw_parameters(const Scenario& scenario, const Eigen::MatrixXd& copula_loading, Engine& engine,
                               const ProfileEvidence* evidence = nullptr);
 // The parameters alone, then the profile alone: draw_parameters is the two in turn.
 std::vector<double> draw_parameter_values(const Scenario& scenario, const Eigen::MatrixXd& copula_loading,
                                           Engine& engine);
 std::array<double, 12> draw_profile(const Scenario& scenario, Engine& engine, const ProfileEvidence* evidence);
+// National monthly shares tilted towards the year's start (tilt < 0) or end
+// (tilt > 0): share_m ∝ shares_m e^{tilt t_m}, t from −1 in January to +1 in
+// December, renormalised.
+std::array<double, 12> tilted_profile(const std::array<double, 12>& shares, double tilt);
 
 // The drift's multiplier of uptake in each month of the window from
 // `first_month` on (1 before it): a mean-one log random walk.

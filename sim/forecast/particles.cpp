@@ -86,7 +86,6 @@ bool weigh_particles(const Scenario& prior, const ObservedArrivals& observed, do
   const double initial_cv2 =
       (1 + national_cv * national_cv) * (c > 0 ? 1 + 1 / c : 1.0) - 1;
   const double initial_shape = initial_cv2 > 0 ? 1 / initial_cv2 : 1e12;
-  const std::array<double, 12> stated_profile = stated_monthly_profile(prior);
   std::vector<double> log_weights;
   Engine engine;
   for (int j = 0; j < prior.uncertainty.particles; ++j) {
@@ -113,7 +112,9 @@ bool weigh_particles(const Scenario& prior, const ObservedArrivals& observed, do
         continue;
       }
       const auto calendar = static_cast<std::size_t>(add_months(prior.convention.commitment_start, m).month() - 1);
-      const double k = c * stated_profile[calendar];
+      // The Dirichlet is around the particle's tilted shares, which an
+      // observed month keeps (draw_profile).
+      const double k = draw.profile ? c * (*draw.profile)[calendar] : 0.0;
       const double month_cv2 = k > 0 ? 1 / k : 0.0;
       const double mean = mu * a / b;
       const double shape = 1 / ((1 + 1 / a) * (1 + month_cv2) - 1);

@@ -208,6 +208,9 @@ void parse_uncertainty(TableReader& section, ParseState& state) {
     else
       out.profile_concentration = *v;
   }
+  // Beyond 2 a tilt of two standard deviations piles nine tenths of the year
+  // into its first or last three months.
+  if (const auto v = section.number("profile_tilt", Bounds::closed(0, 2))) out.profile_tilt = *v;
   if (const auto v = section.integer("particles", 100, 1'000'000)) out.particles = static_cast<int>(*v);
 
   if (auto parameters = section.table("parameters")) {

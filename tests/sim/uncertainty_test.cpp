@@ -8,7 +8,9 @@
 #include <filesystem>
 #include <numeric>
 
+#include "sim/parameters.hpp"
 #include "sim/runner.hpp"
+#include "sim/scenario/uncertain_parameters.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "sim/simulator.hpp"
 
@@ -222,6 +224,53 @@ cv = 1
   EXPECT_NEAR(d.mean, 1.0, 4 * d.se);
   // Transformation companies file only through the event: some cell of theirs is committed in most years.
   EXPECT_GT(mean_of(transformation).mean, 0);
+}
+
+TEST(ProfileTilt, TiltsTheSharesByTheirPlaceInTheYear) {
+  // Equal shares tilted by β: share_m ∝ e^{β t_m}, t_m = (m − 5.5) / 5.5, by hand.
+  std::array<double, 12> equal{};
+  equal.fill(1.0 / 12);
+  const double beta = 0.8;
+  double sum = 0;
+  for (int m = 0; m < 12; ++m) sum += std::exp(beta * (m - 5.5) / 5.5);
+  const std::array<double, 12> tilted = tilted_profile(equal, beta);
+  for (int m = 0; m < 12; ++m)
+    EXPECT_NEAR(tilted[static_cast<std::size_t>(m)], std::exp(beta * (m - 5.5) / 5.5) / sum, 1e-15) << m;
+  // No tilt: the shares as stated (renormalised).
+  const std::array<double, 12> stated = {0.03, 0.04, 0.05, 0.06, 0.06, 0.07, 0.08, 0.04, 0.12, 0.14, 0.16, 0.15};
+  const std::array<double, 12> same = tilted_profile(stated, 0.0);
+  for (std::size_t m = 0; m < 12; ++m) EXPECT_NEAR(same[m], stated[m], 1e-15);
+}
+
+TEST(ProfileTilt, IsDrawnWithItsStandardDeviationAroundTheStatedProfile) {
+  // Without a Dirichlet, a drawn profile is the stated one tilted by β, so
+  // β = ln(share_Dec p_Jan / (share_Jan p_Dec)) / 2 exactly; its draws have
+  // mean 0 and sd τ (within 4 Monte-Carlo standard errors: the sd of a
+  // normal's sample sd is τ / √(2(n − 1))).
+  const Scenario s = load("[uncertainty]\nprofile_tilt = 0.6\n");
+  EXPECT_TRUE(s.uncertainty.profile_uncertain());
+  const std::array<double, 12> stated = stated_monthly_profile(s);
+  const Eigen::MatrixXd no_parameters;
+  Engine engine;
+  std::vector<double> betas;
+  constexpr int draws = 2000;
+  for (int i = 0; i < draws; ++i) {
+    reseed(engine, 5, static_cast<std::uint64_t>(i), StreamPurpose::Parameters, national_stream);
+    const ParameterDraw draw = draw_parameters(s, no_parameters, engine);
+    ASSERT_TRUE(draw.profile);
+    const std::array<double, 12>& p = *draw.profile;
+    betas.push_back(std::log(p[11] * stated[0] / (p[0] * stated[11])) / 2);
+    EXPECT_NEAR(std::accumulate(p.begin(), p.end(), 0.0), 1.0, 1e-12);
+  }
+  const Mean b = mean_of(betas);
+  EXPECT_NEAR(b.mean, 0.0, 4 * b.se);
+  const double sd = b.se * std::sqrt(static_cast<double>(draws));
+  EXPECT_NEAR(sd, 0.6, 4 * 0.6 / std::sqrt(2.0 * (draws - 1)));
+}
+
+TEST(ProfileTilt, IsRefusedBeyondTwo) {
+  EXPECT_THAT(messages_of("[uncertainty]\nprofile_tilt = 2.5\n"),
+              HasSubstr("t.toml:4:16: uncertainty.profile_tilt: must be in [0, 2], found 2.5"));
 }
 
 TEST(UncertainSimulation, ResultsAreBitIdenticalWhateverTheThreads) {
