@@ -51,7 +51,7 @@ try:  # exact Student-t quantiles; without scipy, a series expansion (see studen
 except ImportError:  # pragma: no cover
     scipy_stats = None
 
-FORMAT_MAJOR, FORMAT_MINOR = 4, 3
+FORMAT_MAJOR, FORMAT_MINOR = 1, 4
 DAY_PERCENTILES = [5, 10, 25, 50, 75, 90, 95]
 AMOUNT_PERCENTILES = [5, 10, 25, 50, 75, 80, 90, 95]
 RELATIVE_TOLERANCE = 1e-9
