@@ -251,10 +251,11 @@ TEXT = {
         "cash_intro": "Échéancier des versements de l'État à OPCO 2i, tel que le scénario le pose (la convention "
                       "financière n'est pas dans notre texte), sur {basis} disponibles pour les dossiers : {schedule}.",
         "cash_advance": "avance de {share} le {date}",
-        "cash_tranche": "{share} (« {name} ») {when}",
+        "cash_tranche": "{share} («\u00a0{name}\u00a0») {when}",
         "cash_level": "quand {level} sont engagés (en fin de mois)",
         "cash_date": "le {date}",
         "cash_or": " ou ",
+        "cash_join": "\u202f; ",
         "cash_lag": ", versés {days} jours plus tard",
         "cash_balance": "le solde, payé moins déjà versé, {days} jours après le dernier paiement",
         "cash_summary": "OPCO 2i préfinance le fonds (position de trésorerie négative en fin de mois) dans {p} des "
@@ -398,6 +399,7 @@ TEXT = {
         "cash_level": "when {level} is committed (at a month's end)",
         "cash_date": "on {date}",
         "cash_or": " or ",
+        "cash_join": "; ",
         "cash_lag": ", paid {days} days later",
         "cash_balance": "the balance, paid less already disbursed, {days} days after the last payment",
         "cash_summary": "OPCO 2i pre-finances the fund (a negative cash position at a month's end) in {p} of the "
@@ -812,16 +814,16 @@ def cash_chart(run, lang):
     top.axhline(float(cash["basis_cents"]) / 100.0, color="black", linestyle="--", linewidth=0.9,
                 label=words["basis"])
     top.set_ylabel(words["cumulative"], fontsize=9)
-    top.legend(loc="upper left", fontsize=8, frameon=True, framealpha=0.9, edgecolor="none")
+    top.legend(loc="center left", fontsize=8, frameon=True, framealpha=0.9, edgecolor="none")
     q = quantiles[2]
     for (low, high), depth in (((5, 95), 0), ((10, 90), 1), ((25, 75), 3)):
         bottom.fill_between(x, q[:, d[low]], q[:, d[high]], color=BAND_COLOURS[depth], linewidth=0, step="pre",
                             label=words["cash_band"].format(low=low, high=high))
     bottom.step(x, q[:, d[50]], where="pre", color="#08306b", linewidth=1.8, label=words["median"])
     bottom.axhline(0, color="#a50f15", linewidth=1.0)
-    bottom.text(x[-1], 0, words["prefinancing"], color="#a50f15", fontsize=7.5, ha="right", va="top")
+    bottom.text(x[1], 0, " " + words["prefinancing"], color="#a50f15", fontsize=7.5, ha="left", va="top")
     bottom.set_ylabel(words["position"], fontsize=9)
-    bottom.legend(loc="lower left", fontsize=7.5, frameon=True, framealpha=0.9, edgecolor="none")
+    bottom.legend(loc="upper right", fontsize=7.5, frameon=True, framealpha=0.9, edgecolor="none")
     for ax in (top, bottom):
         ax.yaxis.set_major_formatter(money_axis_formatter(lang))
         ax.tick_params(axis="y", labelsize=8)
@@ -1183,7 +1185,7 @@ def cash_section(run, lang, png):
         high=format_meur(lowest[p[95]], lang),
         month=f"{MONTHS[lang][months[month].month - 1]} {months[month].year}" if month >= 0 else "—")
     intro = t["cash_intro"].format(basis=format_meur(float(cash["basis_cents"]) / 100.0, lang),
-                                   schedule="; ".join(schedule))
+                                   schedule=t["cash_join"].join(schedule))
     return (f'<section class="page"><h2>{esc(t["cash"])}</h2><p>{esc(intro)}</p><p>{esc(summary)}</p>'
             + figure(png, t["cash"], esc(t["cash_caption"])) + "</section>")
 
