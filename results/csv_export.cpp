@@ -359,6 +359,25 @@ void write_monthly_fan_csv(AtomicTextFile& out, const RunFileReader& run, std::s
   }
 }
 
+// ---- cash.csv ---------------------------------------------------------------------------
+
+// [financing]: OPCO 2i's cash for the fund, series × month, as monthly_fan.csv
+// lays out its measures.
+void write_cash_csv(AtomicTextFile& out, const RunSummary& s) {
+  const CashSummary& c = *s.cash;
+  CsvRow row;
+  row.text("month").text("series").text("mean_eur");
+  for (int p : reported_percentiles) row.text(percentile_column("", p, "_eur").substr(1));
+  out.write(row.finish());
+  for (std::size_t series = 0; series < cash_series_count; ++series) {
+    for (std::size_t m = 0; m < c.months.size(); ++m) {
+      row.text(c.months[m].year_month()).text(cash_series_names[series]).real(c.mean_eur[series][m]);
+      for (int p : reported_percentiles) row.euros(c.quantile[series].at(p)[m]);
+      out.write(row.finish());
+    }
+  }
+}
+
 // ---- replications.csv and national_replications.csv ----------------------------------------
 
 void write_replications_csv(AtomicTextFile& out, const RunFileReader& run) {
@@ -442,6 +461,7 @@ std::vector<fs::path> csv_export_targets(const RunFileReader& run, const fs::pat
   targets.push_back(directory / csv_replications);
   targets.push_back(directory / csv_national_replications);
   if (run.info().format_minor >= 3) targets.push_back(directory / csv_settlement);
+  if (run.info().has_financing) targets.push_back(directory / csv_cash);
   return targets;
 }
 
@@ -479,6 +499,8 @@ CsvExportReport export_csv(const RunFileReader& run, const fs::path& directory, 
       write_national_replications_csv(out, run);
     else if (name == csv_settlement)
       write_settlement_csv(out, summary);
+    else if (name == csv_cash)
+      write_cash_csv(out, summary);
     out.close();
   }
   for (auto& file : files) {

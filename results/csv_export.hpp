@@ -18,6 +18,7 @@ inline constexpr std::string_view csv_exhaustion_by_month = "exhaustion_by_month
 inline constexpr std::string_view csv_replications = "replications.csv";  // replication × region
 inline constexpr std::string_view csv_national_replications = "national_replications.csv";
 inline constexpr std::string_view csv_settlement = "settlement.csv";  // art. 7; run files from format 1.3
+inline constexpr std::string_view csv_cash = "cash.csv";  // [financing]; run files from format 1.4
 
 // The files export_csv would write for this run, in `directory`.
 std::vector<std::filesystem::path> csv_export_targets(const RunFileReader& run,

@@ -39,7 +39,9 @@ inline constexpr int run_format_major = 1;
 //      /uncertainty, /actuals/prior_predictive.
 // 1.3: art. 7's end of the convention: the settlement and financial-review
 //      fields of /replications, /summary/settlement.
-inline constexpr int run_format_minor = 3;
+// 1.4: the cash forecast of scenarios with [financing]: /financing,
+//      /summary/financing.
+inline constexpr int run_format_minor = 4;
 
 // A run file that cannot be read: missing, not HDF5, corrupt, another file
 // type, an unknown major version, or a documented path missing.
@@ -109,6 +111,7 @@ struct RunFileInfo {
   std::vector<std::string> months;  // YYYY-MM
   bool has_trajectories = false;
   bool has_uncertainty = false;  // /uncertainty (format 1.2, scenarios with [uncertainty] or [events])
+  bool has_financing = false;    // /financing (format 1.4, scenarios with [financing])
 };
 
 // Replications [first, first + count) of a run; no count: up to the last.

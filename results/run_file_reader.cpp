@@ -7,6 +7,7 @@
 
 #include "results/hdf5.hpp"
 #include "results/run_file.hpp"
+#include "results/run_file_cash.hpp"
 #include "results/run_file_layout.hpp"
 
 namespace fnesim {
@@ -118,6 +119,7 @@ RunFileReader::RunFileReader(const fs::path& path) : path_(path) {
     info_.months = f.open_dataset("summary/month").read_strings();
     info_.has_trajectories = f.contains("trajectories");
     info_.has_uncertainty = f.contains("uncertainty");
+    info_.has_financing = f.contains("financing");
   } catch (const hdf5::Error& e) {
     throw RunFileError(e.what());
   }
@@ -307,6 +309,8 @@ RunSummary RunFileReader::summary() const {
     } else if (info_.format_minor >= 3) {
       summary.fail("has no settlement group, which format 1.3 writes");
     }
+    if (summary.contains("financing"))  // format 1.4, scenarios with [financing]
+      s.cash = read_cash_summary(file_->open_group("financing"), summary.open_group("financing"));
     return s;
   } catch (const hdf5::Error& e) {
     throw RunFileError(e.what());

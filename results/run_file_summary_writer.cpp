@@ -129,6 +129,7 @@ void RunFileWriter::Impl::write_summary(const RunSummary& s) {
   }
   if (s.steering) write_steering_summary(summary, *s.steering);
   if (s.settlement) write_settlement_summary(summary, *s.settlement);
+  if (s.cash) write_cash_summary(summary, *s.cash);
 }
 
 void RunFileWriter::Impl::write_settlement_summary(hdf5::Group& summary, const SettlementSummary& st) {

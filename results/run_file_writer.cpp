@@ -241,6 +241,8 @@ void RunFileWriter::Impl::create() {
         "amount_cents", {}, move_chunk, replication_deflate_level, meta(layout::cents, "Amount moved", dims));
   }
 
+  if (scenario.financing) create_financing(chunk);
+
   const auto rows = static_cast<std::size_t>(options.chunk_replications);
   region_buffers.assign(layout::region_fields.size(), {});
   for (auto& b : region_buffers) b.reserve(rows * static_cast<std::size_t>(regions));
@@ -431,6 +433,12 @@ void RunFileWriter::Impl::append(std::int64_t replication, const ReplicationOutc
     move_to_buffer.push_back(move.to);
     move_amount_buffer.push_back(move.amount);
   }
+  if (financing) {
+    disbursements_buffer.insert(disbursements_buffer.end(), outcome.monthly_disbursements.begin(),
+                                outcome.monthly_disbursements.end());
+    minimum_position_buffer.push_back(outcome.cash_minimum);
+    minimum_month_buffer.push_back(outcome.cash_minimum_month);
+  }
   for (std::size_t i = 0; i < committed_by_cell_sum.size(); ++i) {
     committed_by_cell_sum[i] += outcome.committed_by_cell[i];
     trainees_by_cell_sum[i] += outcome.trainees_by_cell[i];
@@ -478,6 +486,14 @@ void RunFileWriter::Impl::flush() {
     monthly_payments.append_rows<std::int64_t>(payments_buffer, rows);
     commitments_buffer.clear();
     payments_buffer.clear();
+  }
+  if (financing) {
+    monthly_disbursements.append_rows<std::int64_t>(disbursements_buffer, rows);
+    minimum_position.append_rows<std::int64_t>(minimum_position_buffer, rows);
+    minimum_position_month.append_rows<std::int32_t>(minimum_month_buffer, rows);
+    disbursements_buffer.clear();
+    minimum_position_buffer.clear();
+    minimum_month_buffer.clear();
   }
   if (steering && !move_amount_buffer.empty()) {
     const auto moves = static_cast<hsize_t>(move_amount_buffer.size());
@@ -570,6 +586,8 @@ void RunFileWriter::Impl::close_all() {
   }
   for (hdf5::Dataset* d : {&move_replication, &move_day, &move_from, &move_to, &move_amount})
     if (steering) d->close();
+  for (hdf5::Dataset* d : {&monthly_disbursements, &minimum_position, &minimum_position_month})
+    if (financing) d->close();
   file.close();
 }
 
@@ -583,6 +601,7 @@ void RunFileWriter::Impl::discard() noexcept {
     *d = {};
   monthly_commitments = {};
   monthly_payments = {};
+  for (hdf5::Dataset* d : {&monthly_disbursements, &minimum_position, &minimum_position_month}) *d = {};
   for (hdf5::Dataset* d : {&move_replication, &move_day, &move_from, &move_to, &move_amount}) *d = {};
   try {
     file.close();

@@ -38,6 +38,13 @@ struct RunFileWriter::Impl {
   // /steering: one row per movement of money (scenarios with a steering section).
   bool steering = false;
   hdf5::Dataset move_replication, move_day, move_from, move_to, move_amount;
+  // /financing (format 1.4, scenarios with [financing]): the State's terms and
+  // each replication's disbursements and lowest cash position.
+  bool financing = false;
+  int cash_months = 0;
+  hdf5::Dataset monthly_disbursements, minimum_position, minimum_position_month;
+  std::vector<std::int64_t> disbursements_buffer, minimum_position_buffer;
+  std::vector<std::int32_t> minimum_month_buffer;
 
   // Format 1.2: what was drawn for each replication's assumptions.
   // /replications/uptake and /replications/national/dossier_variance_eur2, always;
@@ -67,6 +74,7 @@ struct RunFileWriter::Impl {
 
   void create();
   void create_uncertainty(hsize_t chunk);
+  void create_financing(hsize_t chunk);  // run_file_summary_writer.cpp, beside its summary
   void append_draws(const ReplicationOutcome& outcome);
   void append(std::int64_t replication, const ReplicationOutcome& outcome);
   void flush();
@@ -76,6 +84,7 @@ struct RunFileWriter::Impl {
   void write_spread(const RunSummary& summary);
   void write_steering_summary(hdf5::Group& summary, const SteeringSummary& steering);
   void write_settlement_summary(hdf5::Group& summary, const SettlementSummary& settlement);
+  void write_cash_summary(hdf5::Group& summary, const CashSummary& cash);
   void write_final_attributes(const RunSummary& summary, const RunTiming& timing);
   void close_all();
   void discard() noexcept;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "results/cash_summary.hpp"
 #include "results/format.hpp"
 #include "results/json.hpp"
 #include "results/text_table.hpp"
@@ -113,6 +114,7 @@ RunSummary summarise(const Simulator& simulator, const RunStatistics& stats, std
   for (const RegionStatistics& rs : stats.regions())
     settlement.regions.push_back(settlement_part(rs.settlement, level));
   settlement.national = settlement_part(ns.settlement, level);
+  if (ns.cash) s.cash = summarise_cash(simulator, *ns.cash, level);
   // Year-end national demand and where its spread comes from.
   const SpreadSamples& spread = stats.national().spread;
   std::vector<double> demand = spread.demand_eur;
@@ -357,6 +359,7 @@ std::string render_summary_table(const RunSummary& s, const RunTiming& timing) {
       s.commitment_start.plus_days(s.window_days).iso().c_str());
   out += precision;
   out += settlement_lines(s);
+  out += cash_lines(s);
   return out;
 }
 
@@ -517,6 +520,7 @@ std::string summary_json(const RunSummary& s) {
     j.end_array();
     j.end_object();
   }
+  write_cash_json(j, s);
   j.end_object();
   return j.str();
 }

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "models/financing.hpp"
 #include "sim/run_statistics.hpp"
 
 namespace fnesim {
@@ -87,6 +88,23 @@ struct SettlementSummary {
   SettlementPart national;
 };
 
+// [financing] (format 1.4): the State's disbursements to OPCO 2i and OPCO 2i's
+// cash position for the fund, per cash month (sim/run_statistics.hpp,
+// CashStatistics), with the terms they follow.
+struct CashSummary {
+  FinancingTerms terms;
+  Cents basis = 0;           // what the shares apply to: the total available for dossiers
+  std::vector<Date> months;  // first day of each cash month
+  // Per series (CashSeries) and month: the mean in EUR, and the quantiles in
+  // cents at reported_percentiles (percentile → one value per month).
+  std::array<std::vector<double>, cash_series_count> mean_eur;
+  std::array<std::map<int, std::vector<Cents>>, cash_series_count> quantile;
+  MeanEstimate minimum_eur;               // the lowest month-end position
+  std::map<int, Cents> minimum_quantile;  // amount percentile → cents
+  MeanEstimate p_pre_financing;           // share of replications whose position goes below 0
+  std::map<int, std::optional<std::int32_t>> minimum_month;  // day percentile → cash month of the lowest position
+};
+
 struct RunSummary {
   std::string scenario_name;
   std::int64_t replications = 0;
@@ -99,6 +117,7 @@ struct RunSummary {
   NationalSummary national;
   std::optional<SteeringSummary> steering;
   std::optional<SettlementSummary> settlement;  // absent from run files before format 1.3
+  std::optional<CashSummary> cash;              // [financing] only (format 1.4)
 };
 
 // Percentiles reported for amounts: the standard set plus 80 % for the committee.

@@ -25,6 +25,11 @@
    of /actuals is ordered (low <= expected <= high) and flags exactly the
    counts outside its band. /summary/spread and the national demand
    quantiles recomputed from those draws and /replications.
+5. Format 1.4's cash forecast (scenarios with [financing]): per replication
+   the State's disbursements add up to what was paid (the balance settles),
+   the advance is on its date, the position (disbursed - paid) recomputed
+   month by month has the stored lowest value and month; /summary/financing's
+   fans, means and pre-financing probability recomputed from them.
 
 Prints what it checked; exits 0 when everything holds, 1 on any failure,
 2 when the file cannot be read as an fnesim run file.
@@ -46,7 +51,7 @@ try:  # exact Student-t quantiles; without scipy, a series expansion (see studen
 except ImportError:  # pragma: no cover
     scipy_stats = None
 
-FORMAT_MAJOR, FORMAT_MINOR = 1, 3
+FORMAT_MAJOR, FORMAT_MINOR = 1, 4
 DAY_PERCENTILES = [5, 10, 25, 50, 75, 90, 95]
 AMOUNT_PERCENTILES = [5, 10, 25, 50, 75, 80, 90, 95]
 RELATIVE_TOLERANCE = 1e-9
@@ -134,7 +139,7 @@ def declared_uncertainty(toml):
 
 
 def documented_layout(trajectories, steering=False, recommendation=False, actuals=False, version=(1, 2),
-                      uncertainty=None, particles=False):
+                      uncertainty=None, particles=False, financing=False):
     """Every documented dataset: path -> (kind, shape in symbols). `uncertainty`: declared_uncertainty()."""
     layout = {
         "scenario/resolved_toml": ("str", ()),
@@ -173,6 +178,30 @@ def documented_layout(trajectories, steering=False, recommendation=False, actual
     for base, suffix in NATIONAL_ESTIMATES:
         for statistic in STATISTICS:
             layout[f"summary/national/{estimate_name(base, statistic, suffix)}"] = ("f64", ())
+    if financing:
+        layout.update({
+            "financing/basis_cents": ("i64", ()),
+            "financing/advance_share": ("f64", ()),
+            "financing/advance_date": ("str", ()),
+            "financing/settlement_lag_days": ("i32", ()),
+            "financing/tranche_name": ("str", ("T",)),
+            "financing/tranche_share": ("f64", ("T",)),
+            "financing/tranche_commitment_level": ("f64", ("T",)),
+            "financing/tranche_date": ("str", ("T",)),
+            "financing/tranche_lag_days": ("i32", ("T",)),
+            "financing/month": ("str", ("MC",)),
+            "financing/monthly_disbursements_cents": ("i64", ("N", "MC")),
+            "financing/minimum_position_cents": ("i64", ("N",)),
+            "financing/minimum_position_month": ("i32", ("N",)),
+            "summary/financing/series": ("str", (3,)),
+            "summary/financing/mean_eur": ("f64", (3, "MC")),
+            "summary/financing/quantiles_cents": ("i64", (3, "MC", 7)),
+            "summary/financing/minimum_position_quantiles_cents": ("i64", (8,)),
+            "summary/financing/minimum_position_month_quantiles": ("i32", (7,)),
+        })
+        for statistic in STATISTICS:
+            layout[f"summary/financing/{estimate_name('minimum_position', statistic, '_eur')}"] = ("f64", ())
+            layout[f"summary/financing/{estimate_name('p_pre_financing', statistic, '')}"] = ("f64", ())
     if trajectories:
         layout["trajectories/month"] = ("str", ("M",))
         layout["trajectories/monthly_commitments_cents"] = ("i64", ("N", "R", "M"))
@@ -398,7 +427,10 @@ def check_layout(c, f):
             c.check(actual == kind, f"root attribute {name}: {actual}, documented {kind}")
     trajectories = "trajectories" in f
     layout = documented_layout(trajectories, "steering" in f, "recommendation" in f, "actuals" in f, version,
-                               uncertainty, particles)
+                               uncertainty, particles, "financing" in f)
+    if toml is not None and version >= (1, 4):
+        c.check(("financing" in f) == bool(toml.get("financing")),
+                "/financing present exactly when the scenario has a [financing] section")
     n = int(f.attrs["replications"])
     r = len(f["regions/code"]) if "regions/code" in f else -1
     m = len(f["summary/month"]) if "summary/month" in f else -1
@@ -408,6 +440,8 @@ def check_layout(c, f):
     checks = len(f["actuals/prior_predictive/month"]) if "actuals/prior_predictive/month" in f else 0
     assumptions = len(f["summary/spread/assumption"]) if "summary/spread/assumption" in f else 0
     symbols = {"N": n, "R": r, "M": m, "F": files, "K": moves, "P": parameters, "C": checks, "A": assumptions,
+               "T": len(f["financing/tranche_name"]) if "financing/tranche_name" in f else 0,
+               "MC": len(f["financing/month"]) if "financing/month" in f else 0,
                "UP": len(uncertainty[1]) if uncertainty is not None else 0,
                "PK": int(f["actuals"].attrs.get("particles", 0)) if "actuals" in f else 0}
     structural = True  # every documented dataset there, with its shape and type: the later checks can run
@@ -503,6 +537,67 @@ def check_settlement(c, f, reps, national):
         c.equal(stored, day_quantiles(days, np.iinfo(np.int64).max), f"{label}last payment day quantiles")
     c.section("settlement", f"money identities per replication; {len(SETTLEMENT_QUANTITIES)} quantities x "
                             f"{regions + 1} parts recomputed")
+
+
+def check_financing(c, f, national, trajectories):
+    """The cash forecast: the State disburses what was paid, and the position is disbursed - paid."""
+    g, s = f["financing"], f["summary/financing"]
+    level = float(f.attrs["confidence_level"])
+    disbursed = g["monthly_disbursements_cents"][()]
+    n, months = disbursed.shape
+    c.equal(disbursed.sum(axis=1), national["paid_cents"],
+            "the disbursements add up to what was paid, per replication (the balance settles)")
+    c.equal(int(g["basis_cents"][()]), int(f["regions/available_cents"][()].sum()),
+            "the basis is the total available for dossiers")
+    labels = g["month"].asstr()[()]
+    start = datetime.date.fromisoformat(f.attrs["commitment_start"])
+    c.equal(labels[0], f"{start.year:04d}-{start.month:02d}", "the cash months start with the commitment start")
+    c.equal(list(labels[:len(f["summary/month"])]), list(f["summary/month"].asstr()[()]),
+            "the cash months extend the trajectories' months")
+    if trajectories:
+        paid = f["trajectories/monthly_payments_cents"][()].sum(axis=1)  # national, replication x month
+        paid_cash = np.zeros_like(disbursed)
+        paid_cash[:, :paid.shape[1]] = paid
+        position = np.cumsum(disbursed, axis=1) - np.cumsum(paid_cash, axis=1)
+        c.equal(position[:, -1], np.zeros(n, dtype=np.int64), "the position is 0 once the balance is paid")
+        c.equal(g["minimum_position_cents"][()], position.min(axis=1),
+                "the lowest position is the lowest of disbursed - paid, month by month")
+        c.equal(g["minimum_position_month"][()], position.argmin(axis=1), "the lowest position's first month")
+        # The advance arrives on its date, and nothing else is disbursed before the first tranche can be.
+        advance_date = datetime.date.fromisoformat(g["advance_date"].asstr()[()])
+        advance_month = (advance_date.year - start.year) * 12 + advance_date.month - start.month
+        advance = round_half_away(int(g["basis_cents"][()]) * round(float(g["advance_share"][()]) * 10000), 10000)
+        c.check(bool(np.all(disbursed[:, advance_month] >= advance)),
+                f"the advance ({advance} cents) arrives in {labels[advance_month]}")
+        series = [np.cumsum(disbursed, axis=1), np.cumsum(paid_cash, axis=1), position]
+        c.equal(s["series"].asstr()[()], ["cumulative_disbursed", "cumulative_paid", "position"], "cash series")
+        for k, values in enumerate(series):
+            for m in range(months):
+                column = np.sort(values[:, m])
+                c.equal(s["quantiles_cents"][k, m], [quantile_inverted_cdf(column, p) for p in DAY_PERCENTILES],
+                        f"cash {s['series'].asstr()[k]} quantiles in {labels[m]}")
+                # Relative to the values' magnitude: the position's mean may be near 0 between large values.
+                mean = float(np.mean(values[:, m])) / 100
+                c.check(abs(s["mean_eur"][k, m] - mean) <= RELATIVE_TOLERANCE * np.abs(values[:, m]).max() / 100,
+                        f"cash {s['series'].asstr()[k]} mean in {labels[m]}")
+    lowest = g["minimum_position_cents"][()]
+    c.equal(s["minimum_position_quantiles_cents"][()], amount_quantiles(lowest), "lowest position quantiles")
+    mean, se, _, _ = estimate(lowest, level, 0.01)
+    c.close(s["minimum_position_mean_eur"][()], mean, "lowest position mean")
+    c.close(s["minimum_position_se_eur"][()], se, "lowest position standard error")
+    mean, se, _, _ = estimate((lowest < 0).astype(np.float64), level)
+    c.close(s["p_pre_financing_mean"][()], mean, "P(pre-financing)")
+    c.equal(s["minimum_position_month_quantiles"][()],
+            [quantile_inverted_cdf(np.sort(g["minimum_position_month"][()]), p) for p in DAY_PERCENTILES],
+            "lowest position month quantiles")
+    c.section("financing", f"{n} replications x {months} cash months: disbursed = paid, position = disbursed - paid")
+
+
+def round_half_away(numerator, denominator):
+    """numerator / denominator to the nearest integer, halves away from zero (models/money.hpp)."""
+    q, r = divmod(abs(numerator), denominator)
+    q += 2 * r >= denominator
+    return q if numerator >= 0 else -q
 
 
 def check_invariants(c, f, reps, national, trajectories):
@@ -931,6 +1026,8 @@ def main(argv):
             check_summary(c, f, reps, national)
             if file_version(f) >= (1, 3):
                 check_settlement(c, f, reps, national)
+            if "financing" in f:
+                check_financing(c, f, national, trajectories)
             if file_version(f) >= (1, 2):
                 check_draws(c, f, reps, national, uncertainty)
                 check_spread(c, f, national)

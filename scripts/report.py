@@ -39,7 +39,8 @@ EXIT_FAILURE, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 1, 2, 130
 FORMAT_MAJOR = 1
 FAN_PERCENTS = [10, 20, 30, 40, 50, 60, 70, 80, 90]  # deciles: eight bands of 10 % each
 MARKED_PERCENTS = [50, 80, 90, 95]  # of the additional allocation needed
-CHART_NAMES = ["fan_national.png", "fan_regions.png", "p_exhausted.png", "additional_needed.png"]
+CHART_NAMES = ["fan_national.png", "fan_regions.png", "p_exhausted.png", "additional_needed.png", "cash.png"]
+CASH_SERIES = ["cumulative_disbursed", "cumulative_paid", "position"]  # /summary/financing/series, format 1.4
 PNG_DPI = 200
 # Above this, the fan's trajectories are read a few regions at a time
 # (every replication of a month is needed for exact quantiles).
@@ -246,6 +247,23 @@ TEXT = {
                              "pay-in-full": "une formation qui la dépasse est payée en entier (comparaison seulement)"},
         "settlement_columns": ["Région", "Dernier paiement (médiane)", "Payé", "Payé 90 %", "Reversé à l'État",
                                "Libéré après la date limite", "Payé à la revue"],
+        "cash": "Trésorerie du fonds",
+        "cash_intro": "Échéancier des versements de l'État à OPCO 2i, tel que le scénario le pose (la convention "
+                      "financière n'est pas dans notre texte), sur {basis} disponibles pour les dossiers : {schedule}.",
+        "cash_advance": "avance de {share} le {date}",
+        "cash_tranche": "{share} («\u00a0{name}\u00a0») {when}",
+        "cash_level": "quand {level} sont engagés (en fin de mois)",
+        "cash_date": "le {date}",
+        "cash_or": " ou ",
+        "cash_join": "\u202f; ",
+        "cash_lag": ", versés {days} jours plus tard",
+        "cash_balance": "le solde, payé moins déjà versé, {days} jours après le dernier paiement",
+        "cash_summary": "OPCO 2i préfinance le fonds (position de trésorerie négative en fin de mois) dans {p} des "
+                        "années simulées. Position la plus basse : {lowest} en médiane (90 % : {low} – {high}), "
+                        "atteinte en {month} (médiane).",
+        "cash_caption": "En haut : versements cumulés de l'État et paiements cumulés aux entreprises (médianes, "
+                        "bandes 5–95 %). En bas : leur différence, la trésorerie d'OPCO 2i pour le fonds ; sous "
+                        "zéro, OPCO 2i avance l'argent. Pointillés : fin des engagements.",
         "assumptions": "Hypothèses du scénario",
         "precision": "Précision et provenance",
         "precision_intro": "Erreur type de Monte-Carlo (moyennes et probabilités) et intervalle de confiance "
@@ -295,6 +313,9 @@ TEXT = {
             "band": "Déciles 10\u202f%–90\u202f%", "deadline": "Fin des engagements",
             "p_axis": "Probabilité que le montant suffise", "amount_axis": "Complément",
             "p_colorbar": "P(épuisée à la fin du mois)",
+            "disbursed": "Versé par l'État", "paid": "Payé aux entreprises", "basis": "Disponible (base)",
+            "cumulative": "Cumulé", "position": "Trésorerie d'OPCO 2i", "cash_band": "{low}–{high} %",
+            "prefinancing": "sous zéro : préfinancement",
         },
         "generated": "Rapport produit par fnesim report",
     },
@@ -370,6 +391,23 @@ TEXT = {
                              "pay-in-full": "a training that runs past it is paid in full (comparison only)"},
         "settlement_columns": ["Region", "Last payment (median)", "Paid", "Paid 90%", "Back to the State",
                                "Lapsed", "Paid at the review"],
+        "cash": "Cash of the fund",
+        "cash_intro": "The State's payments to OPCO 2i as the scenario states them (the financial convention is not "
+                      "in our text), on {basis} available for dossiers: {schedule}.",
+        "cash_advance": "an advance of {share} on {date}",
+        "cash_tranche": "{share} (\u201c{name}\u201d) {when}",
+        "cash_level": "when {level} is committed (at a month's end)",
+        "cash_date": "on {date}",
+        "cash_or": " or ",
+        "cash_join": "; ",
+        "cash_lag": ", paid {days} days later",
+        "cash_balance": "the balance, paid less already disbursed, {days} days after the last payment",
+        "cash_summary": "OPCO 2i pre-finances the fund (a negative cash position at a month's end) in {p} of the "
+                        "simulated years. Lowest position: {lowest} at the median (90%: {low} – {high}), reached in "
+                        "{month} (median).",
+        "cash_caption": "Above: the State's cumulative disbursements and the cumulative payments to companies "
+                        "(medians, 5–95% bands). Below: their difference, OPCO 2i's cash for the fund; below zero, "
+                        "OPCO 2i advances the money. Dotted: end of commitments.",
         "assumptions": "Scenario assumptions",
         "precision": "Precision and provenance",
         "precision_intro": "Monte-Carlo standard error (means and probabilities) and distribution-free "
@@ -418,6 +456,9 @@ TEXT = {
             "band": "Deciles 10%–90%", "deadline": "End of commitments",
             "p_axis": "Probability that the amount is enough", "amount_axis": "Additional allocation",
             "p_colorbar": "P(exhausted by month end)",
+            "disbursed": "Disbursed by the State", "paid": "Paid to companies", "basis": "Available (basis)",
+            "cumulative": "Cumulative", "position": "OPCO 2i's cash", "cash_band": "{low}–{high}%",
+            "prefinancing": "below zero: pre-financing",
         },
         "generated": "Report written by fnesim report",
     },
@@ -480,6 +521,7 @@ class Run:
     steering: dict = None
     spread: tuple = None  # (assumption names, r², dossiers' share): format 1.2
     settlement: dict = None  # /summary/settlement: format 1.3
+    cash: dict = None  # /financing and /summary/financing: format 1.4, scenarios with [financing]
 
     @property
     def last_commitment_day(self):
@@ -597,6 +639,13 @@ def read_run(path):
             g = f["summary/settlement"]
             run.settlement = {key: (g[key].asstr()[()] if h5py.check_string_dtype(g[key].dtype) else g[key][()])
                               for key in g}
+        if "financing" in f and "summary/financing" in f:  # format 1.4, scenarios with [financing]
+            run.cash = {f"{prefix}{key}": (g[key].asstr()[()] if h5py.check_string_dtype(g[key].dtype) else g[key][()])
+                        for prefix, g in (("", f["financing"]), ("summary/", f["summary/financing"]))
+                        for key in g if key not in ("monthly_disbursements_cents", "minimum_position_cents",
+                                                    "minimum_position_month")}
+            if list(run.cash["summary/series"]) != CASH_SERIES:
+                raise UserError(f"{path}: /summary/financing lists other series than format 1.4 defines")
         if "summary/spread" in f and "national/demand_quantiles_cents" in summary:  # format 1.2
             run.spread = (read_strings(f, "summary/spread/assumption", path),
                           np.asarray(read(f, "summary/spread/r_squared", path)),
@@ -742,6 +791,52 @@ def national_fan_chart(run, lang):
     ax.tick_params(axis="y", labelsize=8)
     ax.set_ylabel(words["committed"], fontsize=9)
     ax.legend(loc="lower right", fontsize=8, frameon=True, framealpha=0.9, edgecolor="none")
+    fig.tight_layout()
+    return fig
+
+
+def cash_chart(run, lang):
+    """Above, what the State disburses against what is paid to companies (cumulative); below, OPCO 2i's cash
+    position, their difference, as a fan: below 0, OPCO 2i pre-finances."""
+    words = TEXT[lang]["chart"]
+    cash = run.cash
+    months = [parse_month(m, run.path) for m in cash["month"]]
+    x = [0] + [(month_end(m) - run.start).days for m in months]
+    d = {percent: k for k, percent in enumerate(run.day_percentiles)}
+    quantiles = np.concatenate([np.zeros((3, 1, len(run.day_percentiles))), cash["summary/quantiles_cents"] / 100.0],
+                               axis=1)  # series × (0, months…) × percentile: nothing before the first month
+    fig, (top, bottom) = pyplot().subplots(2, 1, figsize=(7.0, 5.4), sharex=True,
+                                         gridspec_kw={"height_ratios": (1, 1.15)})
+    for series, colour, label in ((0, "#08306b", words["disbursed"]), (1, "#a63603", words["paid"])):
+        q = quantiles[series]
+        top.fill_between(x, q[:, d[5]], q[:, d[95]], color=colour, alpha=0.15, linewidth=0, step="pre")
+        top.step(x, q[:, d[50]], where="pre", color=colour, linewidth=1.6, label=label)
+    top.axhline(float(cash["basis_cents"]) / 100.0, color="black", linestyle="--", linewidth=0.9,
+                label=words["basis"])
+    top.set_ylabel(words["cumulative"], fontsize=9)
+    top.legend(loc="center left", fontsize=8, frameon=True, framealpha=0.9, edgecolor="none")
+    q = quantiles[2]
+    for (low, high), depth in (((5, 95), 0), ((10, 90), 1), ((25, 75), 3)):
+        bottom.fill_between(x, q[:, d[low]], q[:, d[high]], color=BAND_COLOURS[depth], linewidth=0, step="pre",
+                            label=words["cash_band"].format(low=low, high=high))
+    bottom.step(x, q[:, d[50]], where="pre", color="#08306b", linewidth=1.8, label=words["median"])
+    bottom.axhline(0, color="#a50f15", linewidth=1.0)
+    bottom.text(x[1], 0, " " + words["prefinancing"], color="#a50f15", fontsize=7.5, ha="left", va="top")
+    bottom.set_ylabel(words["position"], fontsize=9)
+    bottom.legend(loc="upper right", fontsize=7.5, frameon=True, framealpha=0.9, edgecolor="none")
+    for ax in (top, bottom):
+        ax.yaxis.set_major_formatter(money_axis_formatter(lang))
+        ax.tick_params(axis="y", labelsize=8)
+        ax.grid(axis="y", color="#dddddd", linewidth=0.5)
+        ax.set_axisbelow(True)
+        ax.axvline(run.window_days, color="#555555", linestyle=":", linewidth=1.0)
+    ax.set_xlim(0, x[-1] + 3)
+    positions, labels = [], []
+    for index, first_day in enumerate(months):
+        if index % 3 == 0:
+            positions.append((first_day - run.start).days)
+            labels.append(MONTHS[lang][first_day.month - 1] + (f"\n{first_day.year}" if index == 0 or first_day.month == 1 else ""))
+    bottom.set_xticks(positions, labels, fontsize=8)
     fig.tight_layout()
     return fig
 
@@ -1055,6 +1150,46 @@ def settlement_section(run, lang):
             + table(t["settlement_columns"], rows, numeric_columns=(2, 3, 4, 5, 6), compact=True) + "</section>")
 
 
+def cash_section(run, lang, png):
+    """The State's payments to OPCO 2i as the scenario states them, and OPCO 2i's cash position for the fund."""
+    t = TEXT[lang]
+    cash = run.cash
+    months = [parse_month(m, run.path) for m in cash["month"]]
+    p = {percent: k for k, percent in enumerate(run.amount_percentiles)}
+    d = {percent: k for k, percent in enumerate(run.day_percentiles)}
+
+    def share(value):
+        return format_percent(float(value), lang, decimals=0 if round(float(value) * 100) == float(value) * 100 else 1)
+
+    def when(k):
+        level, date = float(cash["tranche_commitment_level"][k]), str(cash["tranche_date"][k])
+        parts = []
+        if level >= 0:
+            parts.append(t["cash_level"].format(level=share(level)))
+        if date:
+            parts.append(t["cash_date"].format(date=format_date(datetime.date.fromisoformat(date), lang)))
+        text = t["cash_or"].join(parts)
+        lag = int(cash["tranche_lag_days"][k])
+        return text + (t["cash_lag"].format(days=lag) if lag else "")
+
+    schedule = [t["cash_advance"].format(share=share(cash["advance_share"]),
+                                         date=format_date(datetime.date.fromisoformat(str(cash["advance_date"])), lang))]
+    schedule += [t["cash_tranche"].format(share=share(cash["tranche_share"][k]), name=str(cash["tranche_name"][k]),
+                                          when=when(k)) for k in range(len(cash["tranche_name"]))]
+    schedule.append(t["cash_balance"].format(days=int(cash["settlement_lag_days"])))
+    lowest = cash["summary/minimum_position_quantiles_cents"] / 100.0
+    month = int(cash["summary/minimum_position_month_quantiles"][d[50]])
+    summary = t["cash_summary"].format(
+        p=format_percent(float(cash["summary/p_pre_financing_mean"]), lang),
+        lowest=format_meur(lowest[p[50]], lang), low=format_meur(lowest[p[5]], lang),
+        high=format_meur(lowest[p[95]], lang),
+        month=f"{MONTHS[lang][months[month].month - 1]} {months[month].year}" if month >= 0 else "—")
+    intro = t["cash_intro"].format(basis=format_meur(float(cash["basis_cents"]) / 100.0, lang),
+                                   schedule=t["cash_join"].join(schedule))
+    return (f'<section class="page"><h2>{esc(t["cash"])}</h2><p>{esc(intro)}</p><p>{esc(summary)}</p>'
+            + figure(png, t["cash"], esc(t["cash_caption"])) + "</section>")
+
+
 def steering_section(run, lang):
     t = TEXT[lang]
     moves = run.steering
@@ -1323,6 +1458,9 @@ def render(run, lang, command):
         sections.append(steering_section(run, lang))
     if run.settlement is not None:
         sections.append(settlement_section(run, lang))
+    if run.cash is not None:
+        charts["cash.png"] = png_bytes(cash_chart(run, lang))
+        sections.append(cash_section(run, lang, charts["cash.png"]))
     sections.append(assumptions_section(run, lang))
     sections.append(precision_section(run, lang, command))
     subtitle = t["subtitle"].format(scenario=run.attrs["scenario_name"],

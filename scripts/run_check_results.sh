@@ -46,6 +46,7 @@ check() {
 "$binary" recommend "$tmp/default.h5" --save --threads 2 > /dev/null   # adds /recommendation
 "$python" "$source_dir/scripts/check_results.py" "$tmp/default.h5" || status=1
 check steering.h5 steering-2021 --replications 200 --seed 14
+check financing.h5 financing-2021 --replications 200 --seed 16
 check fill.h5 "$tmp/fill.toml" --replications 200 --seed 12
 check overcommit.h5 "$tmp/overcommit.toml" --replications 200 --seed 13 --no-trajectories
 check september.h5 observed-september-2021 --actuals "$source_dir/scenarios/actuals/national-2021-09-15.csv" \

@@ -76,7 +76,7 @@ struct NationalOutcome {
 };
 
 struct ReplicationOutcome {
-  ReplicationOutcome(int region_count, int month_count);
+  ReplicationOutcome(int region_count, int month_count, int cash_month_count = 0);
   void clear();
 
   int region_count;
@@ -88,6 +88,13 @@ struct ReplicationOutcome {
   std::vector<Cents> committed_by_cell;    // [region × mix_cell_count + mix_cell()]
   std::vector<std::int64_t> trainees_by_cell;
   std::vector<SteeringMove> moves;  // every movement of money, in order (steering only)
+  // [financing] only (else empty), per cash month (Plan::cash_month_count):
+  // the State's disbursements to OPCO 2i, and OPCO 2i's cash position for the
+  // fund at the month's end — cumulative disbursements less cumulative
+  // payments to companies; negative: OPCO 2i pre-finances.
+  std::vector<Cents> monthly_disbursements, cash_position;
+  Cents cash_minimum = 0;       // the lowest month-end position
+  std::int32_t cash_minimum_month = 0;  // its first month
 
   // What was drawn for this replication's assumptions (sim/parameters.hpp).
   std::vector<double> uptake;            // per region: the multiplier of its expected arrivals

@@ -23,6 +23,9 @@ Plan::Plan(const Scenario& scenario)
   const Date horizon_end = conv.training_end.plus_days(demand.invoicing_lag_days.max);
   horizon_days = days_between(conv.commitment_start, horizon_end) + 1;
   month_count = month_index(conv.commitment_start, horizon_end) + 1;
+  if (scenario.financing)
+    cash_month_count =
+        month_index(conv.commitment_start, horizon_end.plus_days(scenario.financing->settlement_lag_days)) + 1;
   month_of_day.resize(static_cast<std::size_t>(horizon_days));
   for (int d = 0; d < horizon_days; ++d)
     month_of_day[static_cast<std::size_t>(d)] =

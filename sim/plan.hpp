@@ -64,6 +64,9 @@ struct Plan {
   int window_days = 0;          // commitment window, day 0 = commitment start
   int horizon_days = 0;         // to the last possible payment
   int month_count = 0;          // months of the trajectories, over the horizon
+  // Months of the cash series ([financing]; else 0): the trajectories' months
+  // and on to the balance at settlement, which may come after the horizon.
+  int cash_month_count = 0;
   int first_simulated_day = 0;  // the cut-off of a forecast from actuals, else 0
   std::int32_t last_training_day = 0;
   std::int32_t review_day = 0;  // the financial review's snapshot, at the end of this day

@@ -100,6 +100,29 @@ std::vector<Cents> SpilledSeries::load_column(std::size_t stride, std::size_t of
   return column;
 }
 
+std::vector<std::vector<Cents>> SpilledSeries::load_columns(std::size_t stride, std::size_t first,
+                                                          std::size_t count) const {
+  if (std::fflush(file_) != 0)
+    throw EnvironmentError(std::string("cannot write a temporary file: ") + std::strerror(errno) +
+                           " (is $TMPDIR full?)");
+  if (std::fseek(file_, 0, SEEK_SET) != 0)
+    throw EnvironmentError(std::string("cannot read back a temporary file: ") + std::strerror(errno));
+  const auto rows = static_cast<std::size_t>(count_) / stride;
+  std::vector<std::vector<Cents>> columns(count);
+  for (std::vector<Cents>& column : columns) column.reserve(rows);
+  std::vector<Cents> block(stride * 4096);
+  for (std::size_t row = 0; row < rows;) {
+    const std::size_t take = std::min<std::size_t>(4096, rows - row);
+    if (std::fread(block.data(), sizeof(Cents), take * stride, file_) != take * stride)
+      throw EnvironmentError(std::string("cannot read back a temporary file: ") + std::strerror(errno));
+    for (std::size_t i = 0; i < take; ++i)
+      for (std::size_t c = 0; c < count; ++c) columns[c].push_back(block[i * stride + first + c]);
+    row += take;
+  }
+  std::fseek(file_, 0, SEEK_END);
+  return columns;
+}
+
 void DayHistogram::add(std::int32_t day) {
   const std::size_t never_bin = counts_.size() - 1;
   const std::size_t bin =
@@ -135,6 +158,28 @@ void SettlementStatistics::add(const SettlementValues& quantities, std::int64_t 
   last_payment_day.add(static_cast<std::int32_t>(last_payment));
 }
 
+void CashStatistics::add(const ReplicationOutcome& out) {
+  const auto m_count = static_cast<std::size_t>(months);
+  // Series by series, so that each series' months are contiguous in a row.
+  for (std::size_t s = 0; s < cash_series_count; ++s) {
+    Cents disbursed = 0;
+    for (std::size_t m = 0; m < m_count; ++m) {
+      disbursed += out.monthly_disbursements[m];
+      const Cents position = out.cash_position[m];
+      const auto series = static_cast<CashSeries>(s);
+      const Cents value = series == CashSeries::Disbursed ? disbursed
+                          : series == CashSeries::Paid    ? disbursed - position
+                                                          : position;
+      moments[s * m_count + m].add(static_cast<double>(value));
+      values.append(value);
+    }
+  }
+  minimum.add(static_cast<double>(out.cash_minimum));
+  pre_financing.add(out.cash_minimum < 0 ? 1.0 : 0.0);
+  minimum_values.append(out.cash_minimum);
+  minimum_month.add(out.cash_minimum_month);
+}
+
 RunStatistics::RunStatistics(const Simulator& simulator) : simulator_(&simulator) {
   const int horizon_days = simulator.plan().horizon_days;
   regions_.resize(static_cast<std::size_t>(simulator.region_count()));
@@ -144,6 +189,7 @@ RunStatistics::RunStatistics(const Simulator& simulator) : simulator_(&simulator
   }
   national_.additional_needed_day = DayHistogram(simulator.window_days());
   national_.settlement = SettlementStatistics(horizon_days);
+  if (simulator.scenario().financing) national_.cash.emplace(simulator.plan().cash_month_count);
   const Scenario& scenario = simulator.scenario();
   SpreadSamples& spread = national_.spread;
   spread.names.push_back("uptake");
@@ -199,6 +245,7 @@ void RunStatistics::consume(std::int64_t, const ReplicationOutcome& out) {
   national_.settlement.add({no.paid, no.unspent, no.lapsed, no.refused_past_deadline, no.review_committed,
                             no.review_realised, no.review_paid, no.review_trainees},
                            no.last_payment_day);
+  if (national_.cash) national_.cash->add(out);
 
   // The assumptions as the spread summary reads them: the uptake level (the
   // regions' mean multiplier), the share of the year's profile still to come,

@@ -49,6 +49,8 @@ class SpilledSeries {
   // Every `stride`-th value from `offset` on: one column of values appended
   // row by row, read back without holding the others.
   std::vector<Cents> load_column(std::size_t stride, std::size_t offset) const;
+  // Columns first … first + count − 1 of the same, in one pass over the file.
+  std::vector<std::vector<Cents>> load_columns(std::size_t stride, std::size_t first, std::size_t count) const;
 
  private:
   std::FILE* file_ = nullptr;
@@ -84,6 +86,31 @@ struct SettlementStatistics {
   DayHistogram last_payment_day;  // over the horizon; never_paid beyond it
 };
 
+// [financing]: OPCO 2i's cash for the fund per cash month (Plan::cash_month_count),
+// three series at the month's end, in this order.
+enum class CashSeries {
+  Disbursed,  // cumulative disbursements by the State
+  Paid,       // cumulative payments to companies
+  Position,   // disbursed − paid; negative: OPCO 2i pre-finances
+};
+inline constexpr std::size_t cash_series_count = 3;
+// Their names in the summary JSON, the run file and the CSV export.
+inline constexpr std::array<std::string_view, cash_series_count> cash_series_names = {
+    "cumulative_disbursed", "cumulative_paid", "position"};
+
+struct CashStatistics {
+  explicit CashStatistics(int months = 0)
+      : months(months), moments(cash_series_count * static_cast<std::size_t>(months)), minimum_month(months) {}
+  void add(const ReplicationOutcome& outcome);
+  int months;
+  std::vector<Moments> moments;  // [series × months + month]
+  SpilledSeries values;          // per replication, the series' months in that order: exact fans, flat memory
+  Moments minimum;               // the lowest month-end position
+  Moments pre_financing;         // 0/1: whether it is below 0 at some month's end
+  SpilledSeries minimum_values;
+  DayHistogram minimum_month;  // the month of the lowest position, over the cash months
+};
+
 struct RegionStatistics {
   Moments committed, released, paid, unmet, demand, peak_net_demand;
   Moments dossiers_committed, dossiers_unmet, dossiers_ineligible, trainees_committed, trainees_unmet;
@@ -113,6 +140,7 @@ struct NationalStatistics {
   Moments moved_between_regions, reserve_handed_out, complementary_received, complementary_is_received;
   SpreadSamples spread;
   SettlementStatistics settlement;
+  std::optional<CashStatistics> cash;  // [financing] only
 };
 
 class RunStatistics : public ReplicationSink {

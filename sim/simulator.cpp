@@ -35,6 +35,7 @@ std::unique_ptr<Workspace, void (*)(Workspace*)> Simulator::make_workspace() con
   ws->staged.resize(regions);
   ws->books.resize(regions);
   ws->positions.resize(regions);
+  ws->national_monthly.resize(static_cast<std::size_t>(plan_.cash_month_count));
   if (varied_) {
     // Everything a replication's plan needs but not the observed ledger nor
     // the provenance, which its draws never change.
@@ -100,6 +101,39 @@ std::vector<SimulatedDossier> Simulator::dossiers(std::uint64_t seed, std::int64
   return all;
 }
 
+void Simulator::forecast_cash(const FinancingTerms& terms, Workspace& ws, ReplicationOutcome& out) const {
+  const Convention& conv = scenario_.convention;
+  std::vector<Cents>& national = ws.national_monthly;
+  const auto months = static_cast<std::size_t>(plan_.month_count);
+  auto sum_regions = [&](const std::vector<Cents>& per_region_month) {
+    std::fill(national.begin(), national.end(), 0);
+    for (int r = 0; r < out.region_count; ++r)
+      for (std::size_t m = 0; m < months; ++m) national[m] += per_region_month[static_cast<std::size_t>(r) * months + m];
+  };
+  sum_regions(out.monthly_commitments);
+  // The convention ends with its last payment (art. 7); with none, at the
+  // training deadline.
+  const NationalOutcome& nat = out.national;
+  const Date settlement_from = nat.last_payment_day == never_paid
+                                   ? conv.training_end
+                                   : conv.commitment_start.plus_days(static_cast<std::int32_t>(nat.last_payment_day));
+  // The basis: what the State allocated for dossiers, the envelope less the
+  // fees (docs/model.md, "Cash"); a complementary allocation is settled with
+  // the balance, which is what was paid.
+  schedule_disbursements(terms, conv.commitment_start, conv.total_available(), national, nat.paid, settlement_from,
+                         out.monthly_disbursements);
+  sum_regions(out.monthly_payments);
+  Cents position = 0;
+  for (std::size_t m = 0; m < national.size(); ++m) {
+    position += out.monthly_disbursements[m] - national[m];
+    out.cash_position[m] = position;
+    if (m == 0 || position < out.cash_minimum) {
+      out.cash_minimum = position;
+      out.cash_minimum_month = static_cast<std::int32_t>(m);
+    }
+  }
+}
+
 void Simulator::simulate(std::uint64_t seed, std::int64_t replication, Workspace& ws,
                          ReplicationOutcome& out) const {
   out.clear();
@@ -143,6 +177,7 @@ void Simulator::simulate(std::uint64_t seed, std::int64_t replication, Workspace
   }
   nat.additional_needed = std::max<Cents>(0, peak - pool);
   nat.unspent += nat.reserve_unused;
+  if (scenario_.financing) forecast_cash(*scenario_.financing, ws, out);
 
   out.uptake = ws.uptake;
   out.dossier_variance_eur2 = ws.dossier_variance_eur2;

@@ -36,7 +36,9 @@ class Simulator {
   int month_count() const { return plan_.month_count; }
   Date month_start(int month) const;
 
-  ReplicationOutcome make_outcome() const { return ReplicationOutcome(region_count(), plan_.month_count); }
+  ReplicationOutcome make_outcome() const {
+    return ReplicationOutcome(region_count(), plan_.month_count, plan_.cash_month_count);
+  }
   std::unique_ptr<Workspace, void (*)(Workspace*)> make_workspace() const;
 
   // Fills `outcome` with replication `replication` of the run seeded `seed`.
@@ -80,6 +82,9 @@ class Simulator {
   void file_until(int region, std::int32_t limit, Workspace& workspace, ReplicationOutcome& outcome) const;
   void steer(const SteeringPolicy& steering, Workspace& workspace, ReplicationOutcome& outcome) const;
   void close_books(Workspace& workspace, ReplicationOutcome& outcome) const;
+  // [financing]: the State's disbursements and OPCO 2i's cash position, from
+  // the replication's national commitments, payments and last payment.
+  void forecast_cash(const FinancingTerms& terms, Workspace& workspace, ReplicationOutcome& outcome) const;
   void draw_uptake(std::uint64_t seed, std::int64_t replication, Workspace& workspace) const;
   void draw_uptake_from(const Scenario& scenario, std::uint64_t seed, std::int64_t replication,
                         Workspace& workspace) const;

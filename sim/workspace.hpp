@@ -79,6 +79,7 @@ struct Workspace {
   std::vector<std::int32_t> arrival_days;          // sorted filing days of the region
   std::vector<Cents> region_demand_delta;          // per window day: filed − recommittable releases
   std::vector<Cents> national_demand_delta;        // the same, summed over regions
+  std::vector<Cents> national_monthly;             // [financing]: commitments, then payments, per cash month
   std::vector<std::vector<StagedDossier>> staged;  // per region, in filing order
   std::vector<RegionBook> books;                   // per region
   std::vector<RegionPosition> positions;           // per region, at a meeting

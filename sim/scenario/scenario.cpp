@@ -24,6 +24,7 @@ const std::vector<SectionSpec>& scenario_sections() {
       {"events", false, parse_events},
       {"uncertainty", false, parse_uncertainty},
       {"steering", false, parse_steering},
+      {"financing", false, parse_financing},
       {"run", false, parse_run},
   };
   return sections;

@@ -11,6 +11,7 @@
 #include "models/convention.hpp"
 #include "models/coverage.hpp"
 #include "models/demand.hpp"
+#include "models/financing.hpp"
 #include "models/forecast_start.hpp"
 #include "models/policy_event.hpp"
 #include "models/steering.hpp"
@@ -36,6 +37,8 @@ struct Scenario {
   UncertaintyModel uncertainty;
   // The steering committee inside each replication; none: envelopes never change.
   std::optional<SteeringPolicy> steering;
+  // The State's payments to OPCO 2i ([financing]); none: no cash forecast.
+  std::optional<FinancingTerms> financing;
   RunSettings run;
   // Set when the run starts from actuals at a cut-off (issue 8); none: from the commitment start.
   std::optional<ForecastStart> forecast_start;

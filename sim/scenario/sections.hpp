@@ -38,6 +38,7 @@ void parse_coverage(TableReader& section, ParseState& state);
 void parse_demand(TableReader& section, ParseState& state);
 void parse_run(TableReader& section, ParseState& state);
 void parse_steering(TableReader& section, ParseState& state);
+void parse_financing(TableReader& section, ParseState& state);
 void parse_events(TableReader& section, ParseState& state);
 void parse_uncertainty(TableReader& section, ParseState& state);
 

@@ -151,5 +151,38 @@ TEST(CliRun, PrintsTheSettlementAndTheReviewAtTheDateAsked) {
       << outside.err;
 }
 
+// [financing]: the cash forecast in run's text, the summary JSON, the run file
+// and its CSV export; nothing of it without the section.
+TEST(CliRun, AScenarioWithFinancingForecastsTheCash) {
+  const std::string json = scratch_path("cash.json"), h5 = scratch_path("cash.h5"), csv = scratch_path("cash-csv");
+  const std::string again = scratch_path("cash-again.json");
+  for (const std::string& path : {json, h5, again, csv}) std::filesystem::remove_all(path);
+  const auto run = run_fnesim("run financing-2021 -n 40 -j 2 --summary-json '" + json + "' --out '" + h5 + "'");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find("Cash of the fund ([financing]"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("30 % on 2021-01-01"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("OPCO 2i pre-finances in "), std::string::npos);
+  const std::string summary = read_text(json);
+  for (const char* key : {"\"financing\"", "\"basis_eur\": 142500000.00", "\"commitment_level\": 0.7",
+                          "\"p_pre_financing\"", "\"minimum_position_q50_eur\"", "\"cumulative_disbursed\""})
+    EXPECT_NE(summary.find(key), std::string::npos) << key;
+  // The run file reads back to the same text and JSON.
+  const auto inspect = run_fnesim("inspect '" + h5 + "'");
+  ASSERT_EQ(inspect.exit_code, 0) << inspect.err;
+  EXPECT_NE(inspect.out.find(run.out.substr(run.out.find("Cash of the fund"))), std::string::npos) << inspect.out;
+  ASSERT_EQ(run_fnesim("export '" + h5 + "' --csv '" + csv + "' --summary-json '" + again + "'").exit_code, 0);
+  EXPECT_EQ(read_text(again), summary);
+  const std::string cash = read_text((std::filesystem::path(csv) / "cash.csv").string());
+  EXPECT_EQ(cash.substr(0, cash.find('\n')), "month,series,mean_eur,q05_eur,q10_eur,q25_eur,q50_eur,q75_eur,q90_eur,q95_eur");
+  EXPECT_NE(cash.find("\n2021-01,cumulative_disbursed,42750000,42750000.00,"), std::string::npos) << cash;
+
+  const auto plain = run_fnesim("run -n 20 --force --summary-json '" + json + "'");
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  EXPECT_EQ(plain.out.find("Cash of the fund"), std::string::npos);
+  EXPECT_EQ(read_text(json).find("\"financing\""), std::string::npos);
+  for (const std::string& path : {json, h5, again}) std::filesystem::remove(path);
+  std::filesystem::remove_all(csv);
+}
+
 }  // namespace
 }  // namespace fnesim

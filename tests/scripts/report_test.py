@@ -243,6 +243,25 @@ class Pages(unittest.TestCase):
         self.assertIn(report.format_meur(q90, "en"), text)
         self.assertIn(str(seed), text)
 
+    def test_the_cash_section_only_with_financing(self):
+        # Without [financing] (the default scenario): no cash section, no cash chart.
+        for page, stem in ((self.fr, "report-fr"), (self.en, "report-en")):
+            self.assertNotIn("cash.png", read(page))
+            self.assertFalse(os.path.exists(os.path.join(OUT_DIR, f"{stem}_png", "cash.png")))
+        # With it, in both languages: the schedule, P(pre-financing) as the file holds it, the chart.
+        with h5py.File(os.environ["CASH_RUN_FILE"], "r") as f:
+            p = float(f["summary/financing/p_pre_financing_mean"][()])
+        for lang, title in (("fr", "Trésorerie du fonds"), ("en", "Cash of the fund")):
+            page = os.path.join(OUT_DIR, f"report-cash-{lang}.html")
+            done = run_report(os.environ["CASH_RUN_FILE"], "--lang", lang, "-o", page, "--force")
+            self.assertEqual(done.returncode, 0, done.stderr)
+            text = visible_text(read(page))
+            self.assertIn(title, text)
+            self.assertIn(report.format_percent(p, lang), text)
+            self.assertEqual(len(re.findall(r"<img ", read(page))), 5)
+            with open(os.path.join(OUT_DIR, f"report-cash-{lang}_png", "cash.png"), "rb") as png:
+                self.assertEqual(png.read(8), b"\x89PNG\r\n\x1a\n")
+
     def test_a_run_without_trajectories_says_why_there_is_no_fan(self):
         text = read(self.flat)
         self.assertIn("--no-trajectories", text)

@@ -35,10 +35,11 @@ mkdir -p "$out"
 
 "$binary" run --replications 300 --seed 11 --threads 2 --out "$tmp/run.h5" > /dev/null
 "$binary" run --replications 100 --seed 12 --threads 2 --no-trajectories --out "$tmp/flat.h5" > /dev/null
+"$binary" run financing-2021 --replications 100 --seed 13 --threads 2 --out "$tmp/cash.h5" > /dev/null
 "$python" "$source_dir/tests/scripts/add_optional_groups.py" "$tmp/run.h5" "$tmp/full.h5"
 
 FNESIM_BINARY=$binary SOURCE_DIR=$source_dir OUT_DIR=$out RUN_FILE=$tmp/run.h5 FULL_RUN_FILE=$tmp/full.h5 \
-  FLAT_RUN_FILE=$tmp/flat.h5 "$python" "$source_dir/tests/scripts/report_test.py"
+  FLAT_RUN_FILE=$tmp/flat.h5 CASH_RUN_FILE=$tmp/cash.h5 "$python" "$source_dir/tests/scripts/report_test.py"
 
 check="$python $source_dir/tests/scripts/check_report_page.py"
 $check "$out/report-fr.html" --screenshot "$out/report-screenshot.png" --pdf "$out/report-fr.pdf"
