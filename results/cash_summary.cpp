@@ -9,21 +9,6 @@
 namespace fnesim {
 namespace {
 
-MeanEstimate estimate(const Moments& m, double level, double scale = 1.0) {
-  const Interval ci = student_t_interval(m, level);
-  return {m.mean() * scale, m.standard_error() * scale, {ci.low * scale, ci.high * scale}};
-}
-
-// Inverted-CDF quantiles of one column of replications.
-template <typename Percentiles>
-std::map<int, Cents> quantiles(std::vector<Cents> values, const Percentiles& percentiles) {
-  std::map<int, Cents> out;
-  if (values.empty()) return out;
-  std::sort(values.begin(), values.end());
-  for (int p : percentiles) out[p] = quantile_inverted_cdf<Cents>(values, p);
-  return out;
-}
-
 // Columns read back at once: about 64 MiB of replications' values at a time.
 constexpr std::size_t column_batch_bytes = std::size_t{64} << 20;
 
@@ -67,12 +52,12 @@ CashSummary summarise_cash(const Simulator& simulator, const CashStatistics& sta
     const std::size_t count = std::min(batch, columns - first);
     std::vector<std::vector<Cents>> loaded = stats.values.load_columns(columns, first, count);
     for (std::size_t c = 0; c < count; ++c)
-      for (const auto& [p, value] : quantiles(std::move(loaded[c]), reported_percentiles))
+      for (const auto& [p, value] : amount_quantiles(std::move(loaded[c]), reported_percentiles))
         out.quantile[(first + c) / months][p].push_back(value);
   }
-  out.minimum_eur = estimate(stats.minimum, level, eur);
-  out.minimum_quantile = quantiles(stats.minimum_values.load(), amount_percentiles);
-  out.p_pre_financing = estimate(stats.pre_financing, level);
+  out.minimum_eur = mean_estimate(stats.minimum, level, eur);
+  out.minimum_quantile = amount_quantiles(stats.minimum_values.load(), amount_percentiles);
+  out.p_pre_financing = mean_estimate(stats.pre_financing, level);
   for (int p : reported_percentiles) out.minimum_month[p] = stats.minimum_month.quantile(p);
   return out;
 }

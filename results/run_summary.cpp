@@ -10,31 +10,19 @@
 #include "results/text_table.hpp"
 
 namespace fnesim {
-namespace {
 
-MeanEstimate estimate(const Moments& m, double level, double scale = 1.0) {
+MeanEstimate mean_estimate(const Moments& m, double level, double scale) {
   const Interval ci = student_t_interval(m, level);
   return {m.mean() * scale, m.standard_error() * scale, {ci.low * scale, ci.high * scale}};
 }
 
-template <typename Percentiles>
-std::map<int, Cents> amount_quantiles(std::vector<Cents> values, const Percentiles& percentiles) {
-  std::map<int, Cents> out;
-  if (values.empty()) return out;
-  std::sort(values.begin(), values.end());
-  for (int p : percentiles) out[p] = quantile_inverted_cdf<Cents>(values, p);
-  return out;
-}
-
-
-
-
+namespace {
 
 SettlementPart settlement_part(const SettlementStatistics& stats, double level) {
   SettlementPart out;
   for (std::size_t q = 0; q < settlement_quantity_count; ++q) {
     const bool trainees = q == static_cast<std::size_t>(SettlementQuantity::ReviewTrainees);
-    out.quantities[q].mean = estimate(stats.moments[q], level, trainees ? 1.0 : 1.0 / cents_per_euro);
+    out.quantities[q].mean = mean_estimate(stats.moments[q], level, trainees ? 1.0 : 1.0 / cents_per_euro);
     out.quantities[q].quantile =
         amount_quantiles(stats.values.load_column(settlement_quantity_count, q), amount_percentiles);
   }
@@ -64,20 +52,20 @@ RunSummary summarise(const Simulator& simulator, const RunStatistics& stats, std
     out.name = conv.regions[r].name;
     out.envelope = conv.regions[r].envelope;
     out.available = conv.available(r);
-    out.p_exhausted = estimate(rs.exhausted, level);
+    out.p_exhausted = mean_estimate(rs.exhausted, level);
     for (int p : reported_percentiles) out.exhaustion_day[p] = rs.exhaustion_day.quantile(p);
-    out.committed_eur = estimate(rs.committed, level, eur);
-    out.released_eur = estimate(rs.released, level, eur);
-    out.paid_eur = estimate(rs.paid, level, eur);
-    out.unmet_eur = estimate(rs.unmet, level, eur);
-    out.demand_eur = estimate(rs.demand, level, eur);
-    out.peak_net_demand_eur = estimate(rs.peak_net_demand, level, eur);
+    out.committed_eur = mean_estimate(rs.committed, level, eur);
+    out.released_eur = mean_estimate(rs.released, level, eur);
+    out.paid_eur = mean_estimate(rs.paid, level, eur);
+    out.unmet_eur = mean_estimate(rs.unmet, level, eur);
+    out.demand_eur = mean_estimate(rs.demand, level, eur);
+    out.peak_net_demand_eur = mean_estimate(rs.peak_net_demand, level, eur);
     out.unmet_quantile = amount_quantiles(rs.unmet_values.load(), amount_percentiles);
-    out.dossiers_committed = estimate(rs.dossiers_committed, level);
-    out.dossiers_unmet = estimate(rs.dossiers_unmet, level);
-    out.dossiers_ineligible = estimate(rs.dossiers_ineligible, level);
-    out.trainees_committed = estimate(rs.trainees_committed, level);
-    out.trainees_unmet = estimate(rs.trainees_unmet, level);
+    out.dossiers_committed = mean_estimate(rs.dossiers_committed, level);
+    out.dossiers_unmet = mean_estimate(rs.dossiers_unmet, level);
+    out.dossiers_ineligible = mean_estimate(rs.dossiers_ineligible, level);
+    out.trainees_committed = mean_estimate(rs.trainees_committed, level);
+    out.trainees_unmet = mean_estimate(rs.trainees_unmet, level);
     for (int m = 0; m < simulator.month_count(); ++m)
       out.p_exhausted_by_month_end.push_back(stats.p_exhausted_by_month_end(static_cast<int>(r), m));
     s.regions.push_back(std::move(out));
@@ -87,25 +75,25 @@ RunSummary summarise(const Simulator& simulator, const RunStatistics& stats, std
   n.envelope = conv.total_envelope;
   n.available = conv.total_available();
   n.fees = conv.national_fees();
-  n.committed_eur = estimate(ns.committed, level, eur);
-  n.released_eur = estimate(ns.released, level, eur);
-  n.paid_eur = estimate(ns.paid, level, eur);
-  n.unmet_eur = estimate(ns.unmet, level, eur);
-  n.demand_eur = estimate(ns.demand, level, eur);
-  n.p_additional_needed = estimate(ns.additional_is_needed, level);
-  n.additional_needed_eur = estimate(ns.additional_needed, level, eur);
+  n.committed_eur = mean_estimate(ns.committed, level, eur);
+  n.released_eur = mean_estimate(ns.released, level, eur);
+  n.paid_eur = mean_estimate(ns.paid, level, eur);
+  n.unmet_eur = mean_estimate(ns.unmet, level, eur);
+  n.demand_eur = mean_estimate(ns.demand, level, eur);
+  n.p_additional_needed = mean_estimate(ns.additional_is_needed, level);
+  n.additional_needed_eur = mean_estimate(ns.additional_needed, level, eur);
   n.additional_needed_quantile = amount_quantiles(ns.additional_needed_values.load(), amount_percentiles);
   for (int p : reported_percentiles) n.additional_needed_day[p] = ns.additional_needed_day.quantile(p);
   if (scenario.steering) {
     SteeringSummary& st = s.steering.emplace();
     for (const RegionStatistics& rs : stats.regions()) {
-      st.received_eur.push_back(estimate(rs.received, level, eur));
-      st.given_eur.push_back(estimate(rs.given, level, eur));
+      st.received_eur.push_back(mean_estimate(rs.received, level, eur));
+      st.given_eur.push_back(mean_estimate(rs.given, level, eur));
     }
-    st.moved_between_regions_eur = estimate(ns.moved_between_regions, level, eur);
-    st.reserve_handed_out_eur = estimate(ns.reserve_handed_out, level, eur);
-    st.complementary_received_eur = estimate(ns.complementary_received, level, eur);
-    st.p_complementary_received = estimate(ns.complementary_is_received, level);
+    st.moved_between_regions_eur = mean_estimate(ns.moved_between_regions, level, eur);
+    st.reserve_handed_out_eur = mean_estimate(ns.reserve_handed_out, level, eur);
+    st.complementary_received_eur = mean_estimate(ns.complementary_received, level, eur);
+    st.p_complementary_received = mean_estimate(ns.complementary_is_received, level);
   }
   SettlementSummary& settlement = s.settlement.emplace();
   settlement.training_end = conv.training_end;

@@ -1,6 +1,7 @@
 #pragma once
 // The figures a run reports — one structure feeding the terminal table, the
 // summary JSON and the output files, so they can never disagree.
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <map>
@@ -18,6 +19,20 @@ struct MeanEstimate {
   double standard_error = 0;  // Monte-Carlo standard error of the mean
   Interval confidence;        // Student-t, at RunSummary::confidence_level
 };
+
+// The mean of `moments` with its standard error and Student-t interval at
+// `level`, all multiplied by `scale` (cents to EUR).
+MeanEstimate mean_estimate(const Moments& moments, double level, double scale = 1.0);
+
+// Inverted-CDF quantiles of one amount over the replications, at each of `percentiles`.
+template <typename Percentiles>
+std::map<int, Cents> amount_quantiles(std::vector<Cents> values, const Percentiles& percentiles) {
+  std::map<int, Cents> out;
+  if (values.empty()) return out;
+  std::sort(values.begin(), values.end());
+  for (int p : percentiles) out[p] = quantile_inverted_cdf<Cents>(values, p);
+  return out;
+}
 
 struct RegionSummary {
   std::string code, name;
