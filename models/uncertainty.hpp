@@ -31,11 +31,18 @@ struct UncertaintyModel {
   // standard deviation each month (a local level, West & Harrison), from the
   // first simulated month on. 0: no drift.
   double monthly_drift = 0;
+  // Take-up "moves by multiples whenever its rules or context change"
+  // (shared/docs/domain.md): in each month, with this probability, its log
+  // also jumps by a normal step of sd `jump_sd` (mean −jump_sd²/2, so the
+  // multiplier keeps mean one). 0: no jumps.
+  double jump_probability = 0;
+  double jump_sd = 0;
   // Prior draws weighed against actuals (docs/forecasting.md, "Learning what the data can say").
   int particles = 4000;
 
   bool profile_uncertain() const { return profile_concentration > 0 || profile_tilt > 0; }
-  bool any() const { return !parameters.empty() || profile_uncertain() || monthly_drift > 0; }
+  bool drifts() const { return monthly_drift > 0 || jump_probability > 0; }
+  bool any() const { return !parameters.empty() || profile_uncertain() || drifts(); }
 };
 
 }  // namespace fnesim

@@ -271,7 +271,7 @@ void RunFileWriter::Impl::create_uncertainty(hsize_t chunk) {
   uncertainty = true;
   parameter_count = model.parameters.size();
   profile = model.profile_uncertain();
-  drift = model.monthly_drift > 0;
+  drift = model.drifts();
   particles = start != nullptr && !start->particles.empty();
 
   hdf5::Group group = file.create_group(
@@ -281,6 +281,8 @@ void RunFileWriter::Impl::create_uncertainty(hsize_t chunk) {
   group.set_attribute<double>("profile_concentration", model.profile_concentration);
   group.set_attribute<double>("profile_tilt", model.profile_tilt);
   group.set_attribute<double>("monthly_drift", model.monthly_drift);
+  group.set_attribute<double>("jump_probability", model.jump_probability);
+  group.set_attribute<double>("jump_sd", model.jump_sd);
   std::vector<std::string> event_names, event_kinds, event_from;
   for (const PolicyEvent& e : scenario.events) {
     event_names.push_back(e.name);

@@ -167,7 +167,7 @@ namespace {
 std::string spread_name(const std::string& name) {
   if (name == "uptake") return "uptake level";
   if (name == "timing") return "timing (share of the year's demand still to come)";
-  if (name == "drift") return "drift of uptake";
+  if (name == "drift") return "drift and jumps of uptake";
   return name;
 }
 

@@ -133,7 +133,7 @@ def declared_uncertainty(toml):
     section = toml.get("uncertainty", {})
     parameters = list(section.get("parameters", {}).items())
     profile = float(section.get("profile_concentration", 0)) > 0 or float(section.get("profile_tilt", 0)) > 0
-    drift = float(section.get("monthly_drift", 0)) > 0
+    drift = float(section.get("monthly_drift", 0)) > 0 or float(section.get("jump_probability", 0)) > 0
     events = list(toml.get("events", {}).items())
     return bool(parameters) or profile or drift or bool(events), parameters, profile, drift, events
 
@@ -917,6 +917,8 @@ def check_draws(c, f, reps, national, uncertainty):
     c.close(g.attrs.get("profile_tilt", 0.0), float(toml_section.get("profile_tilt", 0)),
             "/uncertainty profile_tilt as declared")
     c.close(g.attrs["monthly_drift"], float(toml_section.get("monthly_drift", 0)), "/uncertainty monthly_drift as declared")
+    for key in ("jump_probability", "jump_sd"):  # format 1.4, like profile_tilt
+        c.close(g.attrs.get(key, 0.0), float(toml_section.get(key, 0)), f"/uncertainty {key} as declared")
     c.equal([str(x) for x in g.attrs["event_names"]], [name for name, _ in events], "/uncertainty event_names as declared")
     c.equal([str(x) for x in g.attrs["event_kinds"]], [e.get("kind", "step") for _, e in events],
             "/uncertainty event_kinds as declared")

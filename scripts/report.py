@@ -196,7 +196,7 @@ TEXT = {
                     "dossiers ({dossiers}) ; à elles seules : {sources}.",
         "spread_uptake": "niveau de recours",
         "spread_timing": "calendrier (part de l'année restant à venir)",
-        "spread_drift": "dérive du recours",
+        "spread_drift": "dérive et sauts du recours",
         "h_precision": "Chaque chiffre est une estimation de Monte-Carlo ; sa précision figure en fin de rapport.",
         "fan_national": "Engagements cumulés, national",
         "fan_national_caption": "Chaque bande contient 10\u202f% des années simulées : la plus foncée encadre la "
@@ -341,7 +341,7 @@ TEXT = {
                     "dossiers' own randomness ({dossiers}); alone: {sources}.",
         "spread_uptake": "uptake level",
         "spread_timing": "timing (share of the year still to come)",
-        "spread_drift": "drift of uptake",
+        "spread_drift": "drift and jumps of uptake",
         "h_precision": "Every figure is a Monte-Carlo estimate; its precision is given at the end.",
         "fan_national": "Cumulative commitments, national",
         "fan_national_caption": "Each band holds 10% of the simulated years: the darkest one surrounds the "

@@ -145,14 +145,14 @@ const Plan& Simulator::draw_assumptions(std::uint64_t seed, std::int64_t replica
     ws.varied_plan->redraw_demand(varied);
     draw_uptake_from(varied, seed, replication, ws);
   }
-  if (scenario_.uncertainty.monthly_drift > 0) {
+  if (scenario_.uncertainty.drifts()) {
     reseed(ws.engine, seed, rep, StreamPurpose::Drift, national_stream);
     // A forecast's level is learnt up to the last month with actuals: the
     // drift steps from the month after it.
     const int first_day = plan_.first_simulated_day;
     const int first_month =
         first_day == 0 ? 0 : ws.varied_plan->month_of_day[static_cast<std::size_t>(first_day - 1)] + 1;
-    draw_drift(scenario_.uncertainty.monthly_drift, first_month, ws.engine, ws.drift);
+    draw_drift(scenario_.uncertainty, first_month, ws.engine, ws.drift);
     ws.note_stream_end(ws.engine);
   }
   return *ws.varied_plan;
@@ -279,7 +279,7 @@ void Simulator::draw_region(const Plan& replication_plan, int r, double uptake, 
   // filing times from exponential spacings (U_(i) = S_i / S_(n+1)) mapped
   // through the cumulative intensity — already in order, no sort.
   reseed(engine, seed, rep, StreamPurpose::Arrivals, region_id);
-  const bool drifting = !ws.drift.empty() && scenario_.uncertainty.monthly_drift > 0;
+  const bool drifting = !ws.drift.empty() && scenario_.uncertainty.drifts();
   if (drifting) {
     // The day's share of the year's arrivals times its month's drift.
     const std::vector<double>& stated = plan.cumulative_intensity;

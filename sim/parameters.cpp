@@ -82,13 +82,24 @@ std::array<double, 12> tilted_profile(const std::array<double, 12>& shares, doub
   return out;
 }
 
-void draw_drift(double monthly_drift, int first_month, Engine& engine, std::vector<double>& multipliers) {
-  boost::random::normal_distribution<double> step(-monthly_drift * monthly_drift / 2, monthly_drift);
+void draw_drift(const UncertaintyModel& model, int first_month, Engine& engine, std::vector<double>& multipliers) {
+  const double sd = model.monthly_drift;
+  boost::random::normal_distribution<double> step(-sd * sd / 2, sd);
   double log_level = 0;
   for (std::size_t m = 0; m < multipliers.size(); ++m) {
-    if (static_cast<int>(m) >= first_month) log_level += step(engine);
+    if (static_cast<int>(m) >= first_month) {
+      if (sd > 0) log_level += step(engine);
+      log_level += draw_jump(model, engine);
+    }
     multipliers[m] = std::exp(log_level);
   }
+}
+
+double draw_jump(const UncertaintyModel& model, Engine& engine) {
+  if (model.jump_probability <= 0) return 0;
+  const double s = model.jump_sd;
+  if (boost::random::uniform_01<double>()(engine) >= model.jump_probability) return 0;
+  return boost::random::normal_distribution<double>(-s * s / 2, s)(engine);
 }
 
 void apply_parameters(Scenario& scenario, const ParameterDraw& draw, const std::vector<double>& scales) {

@@ -41,8 +41,11 @@ std::array<double, 12> draw_profile(const Scenario& scenario, Engine& engine, co
 std::array<double, 12> tilted_profile(const std::array<double, 12>& shares, double tilt);
 
 // The drift's multiplier of uptake in each month of the window from
-// `first_month` on (1 before it): a mean-one log random walk.
-void draw_drift(double monthly_drift, int first_month, Engine& engine, std::vector<double>& multipliers);
+// `first_month` on (1 before it): a mean-one log random walk, whose steps are
+// the drift's normal one and, with the model's probability, a jump.
+void draw_drift(const UncertaintyModel& model, int first_month, Engine& engine, std::vector<double>& multipliers);
+// One month's jump of log uptake (0 when none), drawn as draw_drift does.
+double draw_jump(const UncertaintyModel& model, Engine& engine);
 
 // The Gaussian copula's loading L (L Lᵀ = the parameters' correlation).
 Eigen::MatrixXd copula_loading(const Eigen::MatrixXd& correlation);

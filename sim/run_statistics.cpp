@@ -194,7 +194,7 @@ RunStatistics::RunStatistics(const Simulator& simulator) : simulator_(&simulator
   SpreadSamples& spread = national_.spread;
   spread.names.push_back("uptake");
   if (scenario.uncertainty.profile_uncertain()) spread.names.push_back("timing");
-  if (scenario.uncertainty.monthly_drift > 0) spread.names.push_back("drift");
+  if (scenario.uncertainty.drifts()) spread.names.push_back("drift");
   for (const UncertainParameter& p : scenario.uncertainty.parameters) spread.names.push_back(p.path);
 }
 

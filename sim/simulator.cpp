@@ -191,7 +191,7 @@ void Simulator::simulate(std::uint64_t seed, std::int64_t replication, Workspace
       if (sum > 0)
         for (double& share : out.profile) share /= sum;
     }
-    if (scenario_.uncertainty.monthly_drift > 0) out.drift = ws.drift;
+    if (scenario_.uncertainty.drifts()) out.drift = ws.drift;
     out.particle = ws.particle;
   }
 }

@@ -73,8 +73,8 @@ bool weigh_particles(const Scenario& prior, const ObservedArrivals& observed, do
   // Harrison, ch. 14). A priori it has mean 1 and the spread of the national
   // uptake and of the Dirichlet's normalisation (the factor c / Σ Gamma(c p)
   // common to every month). Each month the drift widens it (the discount
-  // a → δa, b → δb, δ = 1 / (1 + σ² a): Smith & Miller 1986), then the month's
-  // count updates it. The count is Poisson around level × expected × the
+  // a → δa, b → δb, δ = 1 / (1 + σ² a): Smith & Miller 1986), the particle's
+  // jump, if it has one that month, moves it, then the month's count updates it. The count is Poisson around level × expected × the
   // month's own Dirichlet factor, Gamma(k, k) with k = c p_m: over-dispersed
   // by κ = 1 + level × expected / k, so it informs the level as n/κ dossiers
   // over μ/κ expected would (the quasi-likelihood of a negative binomial,
@@ -91,6 +91,12 @@ bool weigh_particles(const Scenario& prior, const ObservedArrivals& observed, do
   for (int j = 0; j < prior.uncertainty.particles; ++j) {
     reseed(engine, seed, static_cast<std::uint64_t>(j), StreamPurpose::Particles, national_stream);
     const ParameterDraw draw = draw_parameters(prior, bench.loading, engine, &evidence);
+    // The particle's jumps in the observed months, drawn as the simulator's
+    // drift draws them: a change of rules or context is a multiple, which a
+    // normal step could only blur; weighed with the rest, the jumps that
+    // explain the counts are kept.
+    std::vector<double> jumps(static_cast<std::size_t>(months));
+    for (double& j : jumps) j = draw_jump(prior.uncertainty, engine);
     const Expectation e = expect(bench.apply(prior, draw), observed.cut_off_day, months, regions);
     // The scenario's profile is normalised when the draw is applied: the
     // months to come, drawn unnormalised, would otherwise scale the observed
@@ -105,6 +111,8 @@ bool weigh_particles(const Scenario& prior, const ObservedArrivals& observed, do
         a *= discount;
         b *= discount;
       }
+      // A jump multiplies the level by e^J: Gamma(a, b) becomes Gamma(a, b e^{−J}).
+      b *= std::exp(-jumps[static_cast<std::size_t>(m)]);
       const auto n = static_cast<double>(observed.monthly[static_cast<std::size_t>(m)]);
       const double mu = e.monthly[static_cast<std::size_t>(m)];
       if (mu <= 0) {
@@ -166,10 +174,11 @@ std::vector<PriorPredictiveMonth> prior_predictive_check(const Scenario& prior, 
         std::isinf(shape) ? 1.0 : boost::random::gamma_distribution<double>(shape, 1 / shape)(engine);
     // The drift moves each month's level by a log-normal step from the last.
     double drift = 0;
-    const double sd = prior.uncertainty.monthly_drift;
     std::int64_t sum = 0;
     for (int m = 0; m < months; ++m) {
+      const double sd = prior.uncertainty.monthly_drift;
       if (sd > 0) drift += boost::random::normal_distribution<double>(-sd * sd / 2, sd)(engine);
+      drift += draw_jump(prior.uncertainty, engine);
       const double mean = uptake * std::exp(drift) * e.monthly[static_cast<std::size_t>(m)];
       const std::int64_t n = mean > 0 ? boost::random::poisson_distribution<std::int64_t, double>(mean)(engine) : 0;
       counts[static_cast<std::size_t>(m)].push_back(n);

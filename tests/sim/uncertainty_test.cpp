@@ -273,6 +273,49 @@ TEST(ProfileTilt, IsRefusedBeyondTwo) {
               HasSubstr("t.toml:4:16: uncertainty.profile_tilt: must be in [0, 2], found 2.5"));
 }
 
+TEST(Jumps, HappenWithTheirProbabilityTheirSizeAndKeepUptakeMeanOne) {
+  UncertaintyModel model;
+  model.jump_probability = 0.2;
+  model.jump_sd = 0.7;
+  Engine engine;
+  std::vector<double> multipliers(12), last, jumped, sizes;
+  constexpr int draws = 4000;
+  for (int i = 0; i < draws; ++i) {
+    reseed(engine, 9, static_cast<std::uint64_t>(i), StreamPurpose::Drift, national_stream);
+    draw_drift(model, 2, engine, multipliers);
+    EXPECT_EQ(multipliers[0], 1.0);  // before the first month drawn
+    EXPECT_EQ(multipliers[1], 1.0);
+    double previous = 1.0;
+    for (std::size_t m = 2; m < 12; ++m) {
+      const double step = std::log(multipliers[m] / previous);
+      jumped.push_back(step != 0 ? 1.0 : 0.0);
+      if (step != 0) sizes.push_back(step);
+      previous = multipliers[m];
+    }
+    last.push_back(multipliers[11]);
+  }
+  // Each within 4 Monte-Carlo standard errors: the share of months with a
+  // jump, the jumps' mean −s²/2 and sd s (a sample sd's own sd is about
+  // s / √(2n)), and the multiplier's mean one after ten months.
+  const Mean share = mean_of(jumped);
+  EXPECT_NEAR(share.mean, 0.2, 4 * share.se);
+  const Mean size = mean_of(sizes);
+  EXPECT_NEAR(size.mean, -0.7 * 0.7 / 2, 4 * size.se);
+  const double sd = size.se * std::sqrt(static_cast<double>(sizes.size()));
+  EXPECT_NEAR(sd, 0.7, 4 * 0.7 / std::sqrt(2.0 * static_cast<double>(sizes.size())));
+  const Mean level = mean_of(last);
+  EXPECT_NEAR(level.mean, 1.0, 4 * level.se);
+}
+
+TEST(Jumps, NeedTheirChanceAndTheirSizeTogether) {
+  EXPECT_THAT(messages_of("[uncertainty]\njump_probability = 0.2\n"),
+              HasSubstr("t.toml:4:1: uncertainty.jump_probability: a jump needs its size too"));
+  EXPECT_THAT(messages_of("[uncertainty]\njump_sd = 0.7\n"),
+              HasSubstr("t.toml:4:1: uncertainty.jump_sd: a jump needs its chance too"));
+  EXPECT_THAT(messages_of("[uncertainty]\njump_probability = 0.2\njump_sd = 0\n"),
+              HasSubstr("uncertainty.jump_sd: must be in (0, 2], found 0"));
+}
+
 TEST(UncertainSimulation, ResultsAreBitIdenticalWhateverTheThreads) {
   const Scenario s = load_scenario_argument("observed-september-2021");
   const Simulator simulator(s);

@@ -16,23 +16,18 @@ namespace {
 
 const std::filesystem::path scenarios_dir = std::filesystem::path(FNESIM_SOURCE_DIR) / "scenarios";
 
-// observed-2021 with its level and timing uncertain: what the forecaster
-// believes, and what generates the truths (well specified).
-Scenario uncertain_timing_and_level() {
-  Scenario s = load_scenario_text(R"(extends = "observed-2021.toml"
-name = "uncertain"
-[demand.arrivals]
-national_uptake_cv = 0.5
-[uncertainty]
-profile_concentration = 15
-particles = 1000
-)",
-                                  "uncertain.toml", scenarios_dir);
-  return s;
+// observed-2021 with `uncertainty` declared: what the forecaster believes,
+// and what generates the truths (well specified).
+Scenario observed_2021_with(const std::string& uncertainty) {
+  return load_scenario_text("extends = \"observed-2021.toml\"\nname = \"uncertain\"\n"
+                            "[demand.arrivals]\nnational_uptake_cv = 0.5\n[uncertainty]\nparticles = 1000\n" +
+                                uncertainty,
+                            "uncertain.toml", scenarios_dir);
 }
 
-TEST(ParticlesStatistical, ForecastIntervalsHoldTheGeneratingYearAsOftenAsTheySay) {
-  const Scenario scenario = uncertain_timing_and_level();
+// Forecasts 40 generating years from a 1 July cut-off and asks that the
+// intervals of year-end national demand hold them as often as they say.
+void expect_calibrated(const Scenario& scenario) {
   const Simulator truth(scenario);
   const Date cut_off = Date::from_ymd(2021, 7, 1);
   constexpr std::uint64_t seed = 20210701;
@@ -71,6 +66,18 @@ TEST(ParticlesStatistical, ForecastIntervalsHoldTheGeneratingYearAsOftenAsTheySa
   EXPECT_GE(in_ninety, 31);
   EXPECT_GE(in_central_half, 13);
   EXPECT_LE(in_central_half, 27);
+}
+
+TEST(ParticlesStatistical, ForecastIntervalsHoldTheGeneratingYearAsOftenAsTheySay) {
+  expect_calibrated(observed_2021_with("profile_concentration = 15\n"));
+}
+
+// The timing as a tilt of the whole year with small month factors, and a
+// level that drifts and jumps (observed-september-2021's structure): the
+// particles learn the tilt and the jumps of the observed months.
+TEST(ParticlesStatistical, ATiltedYearAndJumpsInTakeUpAreLearntAsCalibrated) {
+  expect_calibrated(observed_2021_with(
+      "profile_concentration = 1000\nprofile_tilt = 0.8\nmonthly_drift = 0.05\njump_probability = 0.3\njump_sd = 1\n"));
 }
 
 TEST(PriorPredictiveCheck, FlagsOnlyTheMonthTheScenarioCannotExplain) {
