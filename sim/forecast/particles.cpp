@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <tuple>
 
 #include "sim/boost_random.hpp"
 #include "sim/parameters.hpp"
@@ -86,68 +87,119 @@ bool weigh_particles(const Scenario& prior, const ObservedArrivals& observed, do
   const double initial_cv2 =
       (1 + national_cv * national_cv) * (c > 0 ? 1 + 1 / c : 1.0) - 1;
   const double initial_shape = initial_cv2 > 0 ? 1 / initial_cv2 : 1e12;
-  std::vector<double> log_weights;
+  // A particle's static part: its draw of the parameters and profile, and
+  // what it expects each month.
+  struct Source {
+    ParameterDraw draw;
+    Expectation expected;
+    double profile_sum = 1;
+  };
+  const int count = prior.uncertainty.particles;
+  std::vector<Source> sources;
+  sources.reserve(static_cast<std::size_t>(count));
   Engine engine;
-  for (int j = 0; j < prior.uncertainty.particles; ++j) {
+  for (int j = 0; j < count; ++j) {
     reseed(engine, seed, static_cast<std::uint64_t>(j), StreamPurpose::Particles, national_stream);
-    const ParameterDraw draw = draw_parameters(prior, bench.loading, engine, &evidence);
-    // The particle's jumps in the observed months, drawn as the simulator's
-    // drift draws them: a change of rules or context is a multiple, which a
-    // normal step could only blur; weighed with the rest, the jumps that
-    // explain the counts are kept.
-    std::vector<double> jumps(static_cast<std::size_t>(months));
-    for (double& j : jumps) j = draw_jump(prior.uncertainty, engine);
-    const Expectation e = expect(bench.apply(prior, draw), observed.cut_off_day, months, regions);
+    Source source{draw_parameters(prior, bench.loading, engine, &evidence), {}, 1};
+    source.expected = expect(bench.apply(prior, source.draw), observed.cut_off_day, months, regions);
     // The scenario's profile is normalised when the draw is applied: the
     // months to come, drawn unnormalised, would otherwise scale the observed
     // ones. The level's prior takes the scale back (mean Σ shares).
-    double profile_sum = 1;
-    if (draw.profile) profile_sum = std::accumulate(draw.profile->begin(), draw.profile->end(), 0.0);
-    double a = initial_shape, b = initial_shape / profile_sum, log_weight = 0;
-    for (int m = 0; m < months; ++m) {
+    if (source.draw.profile)
+      source.profile_sum = std::accumulate(source.draw.profile->begin(), source.draw.profile->end(), 0.0);
+    sources.push_back(std::move(source));
+  }
+  // Each particle's path: its source, its level's Gamma(a, b), its log weight.
+  struct Path {
+    int source = 0;
+    double a = 0, b = 0, log_weight = 0;
+  };
+  std::vector<Path> paths;
+  for (int j = 0; j < count; ++j)
+    paths.push_back({j, initial_shape, initial_shape / sources[static_cast<std::size_t>(j)].profile_sum, 0});
+  // Jumps are drawn month by month, as the simulator's drift draws them, and
+  // the paths are resampled (systematic resampling, Kitagawa 1996) whenever
+  // the weights leave fewer than half of them in effect: drawn all at once,
+  // a handful of particles would hold every jump pattern that explains the
+  // counts, and the forecast would be as sure as one particle. Without jumps
+  // a path is fixed by its source, and resampling would only add noise.
+  const bool jumps = prior.uncertainty.jump_probability > 0;
+  const auto effective = [&] {
+    double peak = -std::numeric_limits<double>::infinity();
+    for (const Path& p : paths) peak = std::max(peak, p.log_weight);
+    double sum = 0, squares = 0;
+    for (const Path& p : paths) {
+      const double w = std::isfinite(peak) ? std::exp(p.log_weight - peak) : 0.0;
+      sum += w;
+      squares += w * w;
+    }
+    return std::tuple(peak, sum, squares > 0 ? sum * sum / squares : 0.0);
+  };
+  for (int m = 0; m < months; ++m) {
+    const auto n = static_cast<double>(observed.monthly[static_cast<std::size_t>(m)]);
+    const auto calendar = static_cast<std::size_t>(add_months(prior.convention.commitment_start, m).month() - 1);
+    for (std::size_t i = 0; i < paths.size(); ++i) {
+      Path& path = paths[i];
+      const Source& source = sources[static_cast<std::size_t>(path.source)];
       // The drift steps from the first month on, as draw_drift does.
       if (drift_variance > 0) {
-        const double discount = 1 / (1 + drift_variance * a);
-        a *= discount;
-        b *= discount;
+        const double discount = 1 / (1 + drift_variance * path.a);
+        path.a *= discount;
+        path.b *= discount;
       }
-      // A jump multiplies the level by e^J: Gamma(a, b) becomes Gamma(a, b e^{−J}).
-      b *= std::exp(-jumps[static_cast<std::size_t>(m)]);
-      const auto n = static_cast<double>(observed.monthly[static_cast<std::size_t>(m)]);
-      const double mu = e.monthly[static_cast<std::size_t>(m)];
+      if (jumps) {
+        // A jump multiplies the level by e^J: Gamma(a, b) becomes Gamma(a, b e^{−J}).
+        reseed(engine, seed, i, StreamPurpose::Particles, static_cast<std::uint32_t>(m));
+        path.b *= std::exp(-draw_jump(prior.uncertainty, engine));
+      }
+      const double mu = source.expected.monthly[static_cast<std::size_t>(m)];
       if (mu <= 0) {
-        if (n > 0) log_weight = -std::numeric_limits<double>::infinity();
+        if (n > 0) path.log_weight = -std::numeric_limits<double>::infinity();
         continue;
       }
-      const auto calendar = static_cast<std::size_t>(add_months(prior.convention.commitment_start, m).month() - 1);
       // The Dirichlet is around the particle's tilted shares, which an
       // observed month keeps (draw_profile).
-      const double k = draw.profile ? c * (*draw.profile)[calendar] : 0.0;
+      const double k = source.draw.profile ? c * (*source.draw.profile)[calendar] : 0.0;
       const double month_cv2 = k > 0 ? 1 / k : 0.0;
-      const double mean = mu * a / b;
-      const double shape = 1 / ((1 + 1 / a) * (1 + month_cv2) - 1);
-      log_weight += std::lgamma(shape + n) - std::lgamma(shape) - std::lgamma(n + 1) +
-                    shape * std::log(shape / (shape + mean)) + n * std::log(mean / (shape + mean));
+      const double mean = mu * path.a / path.b;
+      const double shape = 1 / ((1 + 1 / path.a) * (1 + month_cv2) - 1);
+      path.log_weight += std::lgamma(shape + n) - std::lgamma(shape) - std::lgamma(n + 1) +
+                         shape * std::log(shape / (shape + mean)) + n * std::log(mean / (shape + mean));
       const double overdispersion = 1 + mean * month_cv2;
-      a += n / overdispersion;
-      b += mu / overdispersion;
+      path.a += n / overdispersion;
+      path.b += mu / overdispersion;
     }
-    log_weights.push_back(log_weight);
-    ForecastStart::Particle particle{draw.values, draw.profile, e.regional, a, b};
-    start.particles.push_back(std::move(particle));
+    const auto [peak, sum, in_effect] = effective();
+    if (!std::isfinite(peak)) return false;
+    if (jumps && m + 1 < months && in_effect < 0.5 * static_cast<double>(paths.size())) {
+      reseed(engine, seed, static_cast<std::uint64_t>(m), StreamPurpose::Particles, national_stream - 2);
+      const double step = sum / static_cast<double>(paths.size());
+      double next = boost::random::uniform_01<double>()(engine) * step, cumulative = 0;
+      std::vector<Path> resampled;
+      resampled.reserve(paths.size());
+      for (const Path& p : paths) {
+        cumulative += std::exp(p.log_weight - peak);
+        while (next < cumulative && resampled.size() < paths.size()) {
+          resampled.push_back({p.source, p.a, p.b, 0});
+          next += step;
+        }
+      }
+      // Rounding can leave the last slot short: it takes the last path.
+      while (resampled.size() < paths.size()) resampled.push_back({paths.back().source, paths.back().a, paths.back().b, 0});
+      paths = std::move(resampled);
+    }
   }
-  const double peak = *std::max_element(log_weights.begin(), log_weights.end());
+  const auto [peak, sum, in_effect] = effective();
   if (!std::isfinite(peak)) return false;
-  double sum = 0, squares = 0;
   start.particle_cumulative_weight.clear();
-  for (double lw : log_weights) {
-    const double w = std::exp(lw - peak);
-    sum += w;
-    squares += w * w;
-    start.particle_cumulative_weight.push_back(sum);
+  double cumulative = 0;
+  for (const Path& p : paths) {
+    const Source& source = sources[static_cast<std::size_t>(p.source)];
+    start.particles.push_back({source.draw.values, source.draw.profile, source.expected.regional, p.a, p.b});
+    cumulative += std::exp(p.log_weight - peak);
+    start.particle_cumulative_weight.push_back(cumulative / sum);
   }
-  for (double& c : start.particle_cumulative_weight) c /= sum;
-  start.effective_particles = sum * sum / squares;
+  start.effective_particles = in_effect;
   start.uptake_regional_cv = regional_cv;
   if (!observed.national_only) start.regional_counts = observed.regional;
   return true;

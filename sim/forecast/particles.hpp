@@ -11,6 +11,8 @@
 // year filed before the cut-off is uncertain, so "fewer dossiers so far" can
 // mean a lower level or later filings; a departure from the stated profile
 // within the observed months moves the level, which carries it forward.
+// Jumps of uptake are drawn month by month and the particles resampled when
+// their weights thin out (a sequential Monte-Carlo filter).
 #include <cstdint>
 #include <vector>
 
