@@ -80,24 +80,7 @@ std::vector<Cents> SpilledSeries::load() const {
 }
 
 std::vector<Cents> SpilledSeries::load_column(std::size_t stride, std::size_t offset) const {
-  if (std::fflush(file_) != 0)
-    throw EnvironmentError(std::string("cannot write a temporary file: ") + std::strerror(errno) +
-                           " (is $TMPDIR full?)");
-  if (std::fseek(file_, 0, SEEK_SET) != 0)
-    throw EnvironmentError(std::string("cannot read back a temporary file: ") + std::strerror(errno));
-  const auto rows = static_cast<std::size_t>(count_) / stride;
-  std::vector<Cents> column;
-  column.reserve(rows);
-  std::vector<Cents> block(stride * 4096);
-  for (std::size_t row = 0; row < rows;) {
-    const std::size_t take = std::min<std::size_t>(4096, rows - row);
-    if (std::fread(block.data(), sizeof(Cents), take * stride, file_) != take * stride)
-      throw EnvironmentError(std::string("cannot read back a temporary file: ") + std::strerror(errno));
-    for (std::size_t i = 0; i < take; ++i) column.push_back(block[i * stride + offset]);
-    row += take;
-  }
-  std::fseek(file_, 0, SEEK_END);
-  return column;
+  return std::move(load_columns(stride, offset, 1).front());
 }
 
 std::vector<std::vector<Cents>> SpilledSeries::load_columns(std::size_t stride, std::size_t first,
