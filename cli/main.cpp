@@ -1,5 +1,8 @@
 // fnesim: Monte-Carlo budget forecasting for the FNE-Formation 2021 convention.
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -47,6 +50,14 @@ int main(int argc, char** argv) {
     std::string command = "fnesim";
     for (const CLI::App* sub : app.get_subcommands()) command += " " + sub->get_name();
     return fnesim::cli::report_failure(command, std::current_exception());
+  }
+  // What a command printed is its result: a full disk or a closed pipe under
+  // stdout must not pass for success.
+  std::cout.flush();
+  if (!std::cout || std::fflush(stdout) != 0 || std::ferror(stdout) != 0) {
+    const int error = errno;
+    std::cerr << "fnesim: cannot write the output: " << std::strerror(error != 0 ? error : EIO) << '\n';
+    return fnesim::cli::exit_failure;
   }
   return exit_code;
 }

@@ -629,9 +629,14 @@ Actuals parse_actuals(std::string_view text, const std::string& display_name, co
 }
 
 Actuals read_actuals(const std::filesystem::path& path, const Scenario& scenario) {
-  std::ifstream in(path, std::ios::binary);
   std::error_code ec;
-  if (!in || std::filesystem::is_directory(path, ec)) {
+  const std::filesystem::file_status status = std::filesystem::status(path, ec);
+  // A device or a pipe never ends (/dev/zero) or blocks (a FIFO): actuals are a file.
+  if (std::filesystem::exists(status) && !std::filesystem::is_directory(status) &&
+      !std::filesystem::is_regular_file(status))
+    throw ActualsError({{path.string(), 0, 0, "", "cannot read: not a regular file (a device, a pipe or a socket)"}});
+  std::ifstream in(path, std::ios::binary);
+  if (!in || std::filesystem::is_directory(status)) {
     std::string message = "cannot read: ";
     message += in ? std::strerror(EISDIR) : std::strerror(errno);
     throw ActualsError({{path.string(), 0, 0, "", message}});

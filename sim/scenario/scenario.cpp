@@ -70,11 +70,21 @@ std::string builtin_names() {
   return out;
 }
 
+// A scenario is a page or two of TOML; a file far larger is a mistake (a data
+// file named by accident), read no further.
+constexpr std::size_t max_scenario_bytes = std::size_t{16} << 20;
+
 // The file's text, or the system's reason it cannot be read.
 bool read_text(const fs::path& path, std::string& text, std::string& reason) {
   std::error_code ec;
-  if (fs::is_directory(path, ec)) {
+  const fs::file_status status = fs::status(path, ec);
+  if (fs::is_directory(status)) {
     reason = std::strerror(EISDIR);
+    return false;
+  }
+  // A device or a pipe never ends (/dev/zero) or blocks (a FIFO): a scenario is a file.
+  if (fs::exists(status) && !fs::is_regular_file(status)) {
+    reason = "not a regular file (a device, a pipe or a socket)";
     return false;
   }
   std::FILE* file = std::fopen(path.c_str(), "rb");
@@ -85,7 +95,14 @@ bool read_text(const fs::path& path, std::string& text, std::string& reason) {
   text.clear();
   char buffer[65536];
   std::size_t got = 0;
-  while ((got = std::fread(buffer, 1, sizeof buffer, file)) > 0) text.append(buffer, got);
+  while ((got = std::fread(buffer, 1, sizeof buffer, file)) > 0) {
+    text.append(buffer, got);
+    if (text.size() > max_scenario_bytes) {
+      std::fclose(file);
+      reason = "larger than " + std::to_string(max_scenario_bytes >> 20) + " MiB: not a scenario";
+      return false;
+    }
+  }
   const bool failed = std::ferror(file) != 0;
   const int error = errno;
   std::fclose(file);

@@ -1,6 +1,8 @@
 // Failures that are the machine's, not the input's: a temporary directory
-// that is missing or full, memory exhausted inside a worker thread. Each ends
-// with exit status 1 and one line naming the cause — never std::terminate
+// that is missing or full, memory exhausted inside a worker thread, a full
+// standard output; and a device given where a file is expected. Each ends
+// with exit status 1 (2 for the device: the input's mistake) and one line
+// naming the cause — never std::terminate
 // (which would show as a signal, exit status 134) and never a partial output.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -57,6 +59,27 @@ TEST(CliFailures, MemoryExhaustedInAWorkerThreadIsReportedNotFatal) {
   EXPECT_EQ(run.exit_code, cli::exit_failure);
   EXPECT_EQ(run.err, "fnesim run: out of memory\n");
   EXPECT_EQ(dir.listing(), "huge.toml");
+}
+
+// Output that cannot be written is a failure, not a success with its result lost.
+TEST(CliFailures, AFullStandardOutputFails) {
+  const auto run = testing::run_fnesim("validate convention-2021", "sh -c 'exec \"$0\" \"$@\" 1>/dev/full' ");
+  EXPECT_EQ(run.exit_code, cli::exit_failure);
+  EXPECT_EQ(run.err, "fnesim: cannot write the output: No space left on device\n");
+}
+
+// A device never ends (/dev/zero was read until memory ran out) or blocks (a
+// FIFO): a scenario and actuals are read from regular files only.
+TEST(CliFailures, ADeviceIsNeitherAScenarioNorActuals) {
+  ScratchDirectory dir;
+  testing::write_text(dir / "child.toml", "extends = \"/dev/zero\"\nname = \"child\"\n");
+  const auto validate = testing::run_fnesim("validate '" + (dir / "child.toml").string() + "'");
+  EXPECT_EQ(validate.exit_code, cli::exit_bad_input);
+  EXPECT_THAT(validate.err, HasSubstr("child.toml:1:1: extends: cannot read '/dev/zero': not a regular file"));
+  const auto actuals =
+      testing::run_fnesim("run observed-september-2021 --actuals /dev/zero --as-of 2021-09-16 -n 10");
+  EXPECT_EQ(actuals.exit_code, cli::exit_bad_input);
+  EXPECT_THAT(actuals.err, HasSubstr("/dev/zero: cannot read: not a regular file"));
 }
 
 }  // namespace
