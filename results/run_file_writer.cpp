@@ -375,7 +375,8 @@ void RunFileWriter::Impl::create_uncertainty(hsize_t chunk) {
     group.write<double>(
         "particle_weight", weights, {static_cast<hsize_t>(weights.size())},
         meta(layout::probability,
-             "Normalised weight of each prior draw of the parameters and profile (a particle) given the counts "
+             "Normalised weight of each particle (a prior draw of the parameters and profile; with jumps of "
+             "uptake, a path resampled month by month, several of which may share one draw) given the counts "
              "observed before the cut-off",
              "particle"));
     particle = group.create_extendible<std::int64_t>(
