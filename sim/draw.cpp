@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "sim/boost_random.hpp"
+#include "sim/engine_limits.hpp"
 #include "sim/parameters.hpp"
 #include "sim/rng.hpp"
 #include "sim/simulator.hpp"
@@ -29,6 +30,17 @@ double gamma_at_normal_score(double shape, double z) {
   const boost::math::normal standard;
   if (z <= 0) return boost::math::gamma_p_inv(shape, boost::math::cdf(standard, z));
   return boost::math::gamma_q_inv(shape, boost::math::cdf(standard, -z));
+}
+
+// The mean of a region's Poisson draw, once every multiplier has moved it:
+// beyond limits::max_region_arrivals the dossiers would not fit in memory.
+void check_arrivals(double mean, std::uint64_t replication, int region, const char* what) {
+  if (mean <= limits::max_region_arrivals) return;
+  throw limits::EngineLimitError(
+      "replication " + std::to_string(replication) + ", region " + std::to_string(region + 1) + ": " +
+      std::to_string(static_cast<long long>(std::min(mean, 9e18))) + " " + what +
+      " expected after the uptake drawn, beyond the engine's limit of 10 000 000 a region and replication; "
+      "lower expected_dossiers or the width of its uncertainty");
 }
 
 }  // namespace
@@ -208,6 +220,7 @@ void Simulator::draw_region(const Plan& replication_plan, int r, double uptake, 
   if (start == nullptr && plan.carryover_expected > 0) {
     // Carry-over of 2020 (art. 7): committed on the first day, realised in full.
     reseed(engine, seed, rep, StreamPurpose::CarryOver, region_id);
+    check_arrivals(plan.carryover_expected, rep, r, "carry-over dossiers");
     const int count = boost::random::poisson_distribution<int, double>(plan.carryover_expected)(engine);
     const double sigma = demand.carryover_sigma;
     boost::random::lognormal_distribution<double> share(
@@ -219,7 +232,7 @@ void Simulator::draw_region(const Plan& replication_plan, int r, double uptake, 
         ws.floor_checksum += share_eur + lag;
         continue;
       }
-      const Cents amount = round_to_cents(share_eur);
+      const Cents amount = limits::drawn_cents(share_eur, "carried-over dossier");
       stage(0, 0, lag, -1, 0, 1, amount, amount, DossierKind::CarryOver);
     }
     ws.note_stream_end(engine);
@@ -295,6 +308,7 @@ void Simulator::draw_region(const Plan& replication_plan, int r, double uptake, 
   const double filed_before = cumulative[static_cast<std::size_t>(plan_.first_simulated_day)];
   const double still_to_file = cumulative.back() - filed_before;
   const double mean_arrivals = plan.expected_arrivals * uptake * still_to_file;
+  check_arrivals(mean_arrivals, rep, r, "dossiers");
   const int arrivals =
       mean_arrivals > 0 ? boost::random::poisson_distribution<int, double>(mean_arrivals)(engine) : 0;
   ws.spacings.resize(static_cast<std::size_t>(arrivals) + 1);
@@ -404,7 +418,7 @@ void Simulator::draw_region(const Plan& replication_plan, int r, double uptake, 
         staged.push_back({day, day, 0, cell, trainees, 1, 0, 0, DossierKind::Ineligible, false});
         continue;
       }
-      amount = plan_.envelope_share_of(rules, cell, round_to_cents(cost_eur));
+      amount = plan_.envelope_share_of(rules, cell, limits::drawn_cents(cost_eur, "dossier"));
     }
     const std::int32_t planned_start = day + start_lag;
     if (!diagnostic && past_deadline == PastDeadline::Refuse &&

@@ -19,6 +19,7 @@
 #include "models/calendar.hpp"
 #include "models/demand.hpp"
 #include "models/money.hpp"
+#include "sim/engine_limits.hpp"
 #include "sim/scenario/scenario.hpp"
 
 namespace fnesim::scenario_detail {
@@ -111,6 +112,10 @@ struct Bounds {
   static Bounds closed(double a, double b) { return {a, b, false, false}; }
   static Bounds unit() { return closed(0, 1); }
 };
+
+// A stated mean amount in euros (a cost per trainee, an FNE share): positive,
+// and within the engine's limit (sim/engine_limits.hpp).
+inline const Bounds mean_amount_bounds{0.0, limits::max_mean_amount_eur, true, false};
 
 // Reads one table: records the keys asked for, so that finish() reports the
 // others as unknown with a did-you-mean.

@@ -71,6 +71,20 @@ void parse_convention(TableReader& section, ParseState& state) {
                   "training_end " + training_end->iso() + " is before commitment_end " + end->iso());
     dates_ok = false;
   }
+  // The engine keeps per-day and per-month tables over these spans (sim/engine_limits.hpp).
+  if (dates_ok && days_between(*start, *end) + 1 > limits::max_window_days) {
+    section.error("commitment_end", "the commitment window " + start->iso() + " to " + end->iso() + " spans " +
+                                        std::to_string(days_between(*start, *end) + 1) + " days, more than the " +
+                                        std::to_string(limits::max_window_days) + " (ten years) fnesim simulates");
+    dates_ok = false;
+  }
+  if (dates_ok && days_between(*start, *training_end) >= limits::max_horizon_days) {
+    section.error("training_end", "training_end " + training_end->iso() + " is " +
+                                      std::to_string(days_between(*start, *training_end)) +
+                                      " days after commitment_start, more than the " +
+                                      std::to_string(limits::max_horizon_days) + " (twenty years) fnesim simulates");
+    dates_ok = false;
+  }
   if (start) out.commitment_start = *start;
   if (end) out.commitment_end = *end;
   if (training_end) out.training_end = *training_end;

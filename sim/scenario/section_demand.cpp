@@ -47,9 +47,9 @@ void parse_demand(TableReader& section, ParseState& state) {
     const std::int64_t max_close = state.dates_ok ? convention.commitment_days() - 1 : max_lag_days;
     if (const auto v = arrivals->integer("intake_closes_days_before_end", 0, max_close))
       out.intake_closes_days_before_end = static_cast<int>(*v);
-    if (const auto v = arrivals->number("national_uptake_cv", Bounds::at_least(0)))
+    if (const auto v = arrivals->number("national_uptake_cv", Bounds::closed(0, limits::max_cv)))
       out.national_uptake_cv = *v;
-    if (const auto v = arrivals->number("regional_uptake_cv", Bounds::at_least(0)))
+    if (const auto v = arrivals->number("regional_uptake_cv", Bounds::closed(0, limits::max_cv)))
       out.regional_uptake_cv = *v;
     read_correlation(*arrivals, state, out);
     arrivals->finish();
@@ -106,7 +106,7 @@ void parse_demand(TableReader& section, ParseState& state) {
         if (!overrides->has(codes[r])) continue;
         auto region = overrides->table(codes[r]);
         if (!region) continue;
-        if (const auto v = region->number("expected_dossiers", Bounds::at_least(0)))
+        if (const auto v = region->number("expected_dossiers", Bounds::closed(0, limits::max_expected_dossiers)))
           out.regions[r].expected_dossiers = *v;
         if (region->has("monthly_profile")) {
           if (const auto p = read_profile(*region, "monthly_profile", year))
@@ -122,29 +122,50 @@ void parse_demand(TableReader& section, ParseState& state) {
       overrides->finish("region", codes);
     }
     for (std::size_t r = 0; r < n; ++r) out.regions[r].mix = mixes[r].cells();
+    // The envelope-ratio form and the regions' own figures can add up past what any one key may state.
+    double national_dossiers = 0;
+    for (const RegionalDemand& rd : out.regions) national_dossiers += rd.expected_dossiers;
+    if (national_dossiers > limits::max_expected_dossiers)
+      section.error("arrivals", "the regions expect " + format_number(national_dossiers) +
+                                    " dossiers a year in all, more than the " +
+                                    std::to_string(static_cast<long long>(limits::max_expected_dossiers)) +
+                                    " fnesim simulates (sim/engine_limits.hpp)");
   }
   // Without valid regions, demand.regions codes cannot be checked: nothing more is said about them.
   section.entry("regions");
 
   // Carry-over of 2020 dossiers (art. 7).
   if (auto carryover = section.table("carryover")) {
-    if (const auto v = carryover->number("expected_dossiers", Bounds::at_least(0)))
+    if (const auto v = carryover->number("expected_dossiers", Bounds::closed(0, limits::max_expected_dossiers)))
       out.carryover_expected_dossiers = *v;
     const bool needed = out.carryover_expected_dossiers > 0;
-    if (const auto v = carryover->number("mean_fne_eur", Bounds::above(0), needed))
+    if (const auto v = carryover->number("mean_fne_eur", mean_amount_bounds, needed))
       out.carryover_mean_fne_eur = *v;
-    if (const auto v = carryover->number("sigma", Bounds::at_least(0))) out.carryover_sigma = *v;
+    if (const auto v = carryover->number("sigma", Bounds::closed(0, limits::max_sigma))) out.carryover_sigma = *v;
     carryover->finish();
   }
 
   read_cost_per_trainee(section, out);
+  // A dossier's mean cost is its trainees' times each one's: within the limit as a whole.
+  for (int p = 0; p < pathway_count; ++p) {
+    const double mean_dossier_eur =
+        out.trainees.expected() * out.cost_per_trainee[static_cast<std::size_t>(p)].mean_eur;
+    if (mean_dossier_eur > limits::max_mean_amount_eur) {
+      section.error("cost_per_trainee", "a " + std::string(pathway_keys[static_cast<std::size_t>(p)]) +
+                                            " dossier would cost " + format_number(mean_dossier_eur) +
+                                            " EUR on average (trainees × cost per trainee), more than the " +
+                                            format_number(limits::max_mean_amount_eur) +
+                                            " EUR a mean amount may be (sim/engine_limits.hpp)");
+      break;
+    }
+  }
   read_cost_components(section, out);
   read_schedule(section, out);
   read_lifecycle(section, out);
 
   // DIAG GPEC COVID-19 (art. 3).
   if (auto diagnostics = section.table("diagnostics")) {
-    if (const auto v = diagnostics->number("expected_dossiers", Bounds::at_least(0)))
+    if (const auto v = diagnostics->number("expected_dossiers", Bounds::closed(0, limits::max_expected_dossiers)))
       out.diagnostics_expected_dossiers = *v;
     const int max_days = state.scenario.coverage.diagnostic_max_days_per_year;
     if (const auto v = diagnostics->day_range("days", 1, max_days)) out.diagnostic_days = *v;

@@ -66,7 +66,7 @@ std::optional<NationalArrivals> read_expected_dossiers(TableReader& arrivals) {
   if (e->value == nullptr || e->value->is_table()) {  // inline or [demand.arrivals.expected_dossiers]
     auto ratio = arrivals.table("expected_dossiers");
     const auto x = ratio->number("demand_to_envelope", Bounds::at_least(0), true);
-    const auto y = ratio->number("mean_fne_share_eur", Bounds::above(0), true);
+    const auto y = ratio->number("mean_fne_share_eur", mean_amount_bounds, true);
     ratio->finish();
     if (!x || !y) return std::nullopt;
     out.form = NationalArrivals::Form::EnvelopeRatio;
@@ -81,7 +81,7 @@ std::optional<NationalArrivals> read_expected_dossiers(TableReader& arrivals) {
             (e->value ? type_name(*e->value) : std::string("a table")));
     return std::nullopt;
   }
-  const auto count = arrivals.number("expected_dossiers", Bounds::at_least(0));
+  const auto count = arrivals.number("expected_dossiers", Bounds::closed(0, limits::max_expected_dossiers));
   if (!count) return std::nullopt;
   out.form = NationalArrivals::Form::Count;
   out.count = *count;

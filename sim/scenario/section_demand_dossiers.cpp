@@ -20,12 +20,12 @@ void read_trainees(TableReader& section, DemandModel& out) {
   const std::string why =
       why_prefix + std::string(trainee_distribution_keys[static_cast<std::size_t>(k)]) + "\"";
   if (k == TraineeCount::Kind::ShiftedPoisson) {
-    if (const auto mean = table->number("mean", Bounds::at_least(1))) out.trainees.mean = *mean;
+    if (const auto mean = table->number("mean", Bounds::closed(1, limits::max_trainees_per_dossier))) out.trainees.mean = *mean;
   } else {
     reject_if_written(*table, "mean", "distribution", why);
   }
   if (k == TraineeCount::Kind::Fixed) {
-    if (const auto value = table->integer("value", 1, 100'000, true))
+    if (const auto value = table->integer("value", 1, limits::max_trainees_per_dossier, true))
       out.trainees.fixed = static_cast<int>(*value);
   } else {
     reject_if_written(*table, "value", "distribution", why);
@@ -63,11 +63,14 @@ void read_trainees(TableReader& section, DemandModel& out) {
         const std::string wp = table->key_path("weights") + "[" + std::to_string(i) + "]";
         const auto count = read_integer(*v->get(i), vp, ctx);
         const auto weight = read_number(*w->get(i), wp, ctx);
-        if (count && *count < 1)
-          ctx.diagnostics.add(v->get(i)->source(), vp, "must be ≥ 1, found " + std::to_string(*count));
+        const bool count_ok = count && *count >= 1 && *count <= limits::max_trainees_per_dossier;
+        if (count && !count_ok)
+          ctx.diagnostics.add(v->get(i)->source(), vp,
+                              "must be in [1, " + std::to_string(limits::max_trainees_per_dossier) + "], found " +
+                                  std::to_string(*count));
         if (weight && *weight < 0)
           ctx.diagnostics.add(w->get(i)->source(), wp, "must be ≥ 0, found " + format_number(*weight));
-        if (!count || !weight || *count < 1 || *weight < 0) {
+        if (!count_ok || !weight || *weight < 0) {
           ok = false;
           continue;
         }
@@ -95,10 +98,10 @@ void read_cost_per_trainee(TableReader& section, DemandModel& out) {
   if (kind == TraineeCost::Kind::LogNormal) {
     const auto which = pick_alternative(*table, {"sigma", "cv"});
     if (which && *which == 0) {
-      if (const auto v = table->number("sigma", Bounds::at_least(0))) sigma = *v;
+      if (const auto v = table->number("sigma", Bounds::closed(0, limits::max_sigma))) sigma = *v;
     } else if (which) {
       // cv = sqrt(exp(σ²) − 1) for a lognormal.
-      if (const auto v = table->number("cv", Bounds::at_least(0))) sigma = std::sqrt(std::log1p(*v * *v));
+      if (const auto v = table->number("cv", Bounds::closed(0, limits::max_cv))) sigma = std::sqrt(std::log1p(*v * *v));
     }
   } else {
     const std::string why = "does not apply to distribution = \"fixed\"";
@@ -112,12 +115,12 @@ void read_cost_per_trainee(TableReader& section, DemandModel& out) {
     if (e->value == nullptr || e->value->is_table()) {
       auto by_pathway = table->table("mean_eur");
       for (int p = 0; p < pathway_count; ++p) {
-        const auto v = by_pathway->number(pathway_keys[static_cast<std::size_t>(p)], Bounds::above(0), true);
+        const auto v = by_pathway->number(pathway_keys[static_cast<std::size_t>(p)], mean_amount_bounds, true);
         if (v) means[static_cast<std::size_t>(p)] = *v;
       }
       by_pathway->finish("pathway", as_strings(pathway_keys));
     } else if (e->value != nullptr && (e->value->is_integer() || e->value->is_floating_point())) {
-      if (const auto v = table->number("mean_eur", Bounds::above(0))) means.fill(*v);
+      if (const auto v = table->number("mean_eur", mean_amount_bounds)) means.fill(*v);
     } else {
       table->error("mean_eur", "expected a number (EUR, every pathway) or a table by pathway, found " +
                                    (e->value ? type_name(*e->value) : std::string("a table")));

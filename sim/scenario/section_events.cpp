@@ -26,7 +26,7 @@ std::optional<PolicyEvent> read_event(TableReader& table, const std::string& nam
   event.kind = static_cast<PolicyEventKind>(*kind);
   switch (event.kind) {
     case PolicyEventKind::NewPopulation: {
-      const auto expected = table.number("expected_dossiers", Bounds::at_least(0), true);
+      const auto expected = table.number("expected_dossiers", Bounds::closed(0, limits::max_expected_dossiers), true);
       ok &= expected.has_value();
       event.expected_dossiers = expected.value_or(0);
       auto statuses = table.table("statuses", true);
@@ -50,7 +50,7 @@ std::optional<PolicyEvent> read_event(TableReader& table, const std::string& nam
       break;
     }
     case PolicyEventKind::Step: {
-      const auto factor = table.number("factor", Bounds::at_least(0), true);
+      const auto factor = table.number("factor", Bounds::closed(0, limits::max_intensity_factor), true);
       const auto ramp = table.integer("ramp_days", 0, 366);
       ok &= factor.has_value();
       event.factor = factor.value_or(1);

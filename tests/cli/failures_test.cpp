@@ -47,15 +47,16 @@ TEST(CliFailures, MemoryExhaustedInAWorkerThreadIsReportedNotFatal) {
 #if defined(__SANITIZE_ADDRESS__)
   GTEST_SKIP() << "AddressSanitizer reserves terabytes of address space: ulimit -v cannot apply";
 #endif
-  // 20 million dossiers a year: legal, but the staged dossiers of one
-  // replication outgrow a 700 MB address space inside the OpenMP workers.
+  // A million dossiers a year, the most a scenario may expect: legal, but the
+  // staged dossiers of one replication outgrow a 170 MB address space inside
+  // the OpenMP workers (250 MB suffice).
   ScratchDirectory dir;
   testing::write_text(
       dir / "huge.toml",
-      "extends = \"convention-2021.toml\"\n[demand.arrivals]\nexpected_dossiers = 20_000_000\n");
+      "extends = \"convention-2021.toml\"\n[demand.arrivals]\nexpected_dossiers = 1_000_000\n");
   const auto run = testing::run_fnesim(
       "run '" + (dir / "huge.toml").string() + "' -n 4 -j 2 --out '" + (dir / "run.h5").string() + "'",
-      "ulimit -v 700000; exec ");
+      "ulimit -v 170000; exec ");
   EXPECT_EQ(run.exit_code, cli::exit_failure);
   EXPECT_EQ(run.err, "fnesim run: out of memory\n");
   EXPECT_EQ(dir.listing(), "huge.toml");
