@@ -214,6 +214,19 @@ class Reader {
 };
 
 bool Reader::read_header(int line, const std::vector<std::string>& names) {
+  // A spreadsheet set to French conventions saves "CSV" with ';' between
+  // fields (the comma being the decimal mark): the header is then one field.
+  if (names.size() == 1) {
+    for (const auto& [separator, name] : {std::pair{';', "semicolon"}, std::pair{'\t', "tab"}}) {
+      if (names[0].find(separator) == std::string::npos) continue;
+      error(line, "header",
+            std::string("is one column: the file looks ") + name +
+                "-separated (as a spreadsheet with French settings saves CSV); fnesim reads comma-separated "
+                "values with '.' as the decimal mark — save as \"CSV UTF-8 (comma delimited)\" or convert the "
+                "separators");
+      return false;
+    }
+  }
   const bool dossiers = std::find(names.begin(), names.end(), "filing_date") != names.end();
   const bool monthly = std::find(names.begin(), names.end(), "month") != names.end();
   if (dossiers == monthly) {
@@ -292,7 +305,8 @@ bool Reader::read_amount(Row& row, std::string_view column, bool positive, Cents
   if (!amount) {
     row_error(
         row, column,
-        "expected an amount in EUR: digits, a dot and at most two decimals (1234.56), found " + quote(text));
+        "expected an amount in EUR: digits, a dot and at most two decimals (1234.56), found " + quote(text) +
+            (text.find(',') != std::string_view::npos ? " (the decimal mark is '.', not ',')" : ""));
     return false;
   }
   if (!is_valid_amount(*amount)) {
