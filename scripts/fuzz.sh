@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Fuzzes fnesim's three readers of outside input with libFuzzer, under
+# AddressSanitizer and UndefinedBehaviorSanitizer (docs/reliability.md):
+#   scenario   scenario TOML text (and one replication of what it accepts)
+#   actuals    an actuals CSV (and the posterior of what it accepts)
+#   run_file   bytes opened as a run file (and read as every reader reads it)
+#
+# Usage: scripts/fuzz.sh [SECONDS] [TARGET...]    (default: 60 s each, all three)
+# Builds the `fuzz` preset (clang), seeds each corpus from tests/data,
+# scenarios/ and tests/fuzz/regressions/, then runs the targets one after the
+# other. The corpora grow in build/fuzz/corpus/ from one call to the next. A
+# finding is written to build/fuzz/findings/<target>/ and fails the script:
+# once fixed, copy it to tests/fuzz/regressions/<target>/, where the ordinary
+# test suite replays it (FuzzRegressions).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+seconds=${1:-60}
+shift || true
+targets=("$@")
+((${#targets[@]})) || targets=(scenario actuals run_file)
+
+cmake --preset fuzz >/dev/null
+cmake --build --preset fuzz
+
+build=build/fuzz
+seed_corpus() {
+  local target=$1 dir=$build/corpus/$1
+  mkdir -p "$dir"
+  case $target in
+    scenario)
+      cp -f scenarios/*.toml tests/data/good/*.toml tests/data/bad/*.toml tests/data/bad/parents/*.toml "$dir"/ ;;
+    actuals)
+      cp -f scenarios/actuals/*.csv tests/data/actuals/*.csv "$dir"/ ;;
+    run_file)
+      # Small run files of the main layouts: plain, with trajectories, from
+      # actuals with uncertain assumptions, with financing.
+      local made=$build/seed-run-files
+      mkdir -p "$made"
+      [[ -f $made/plain.h5 ]] || "$build/fnesim" run tests/data/good/three-regions.toml -n 3 --no-trajectories --out "$made/plain.h5" >/dev/null
+      [[ -f $made/trajectories.h5 ]] || "$build/fnesim" run tests/data/good/three-regions.toml -n 2 --out "$made/trajectories.h5" >/dev/null
+      [[ -f $made/actuals.h5 ]] || "$build/fnesim" run observed-september-2021 --actuals scenarios/actuals/national-2021-09-15.csv \
+          --as-of 2021-09-16 -n 2 --out "$made/actuals.h5" >/dev/null
+      [[ -f $made/financing.h5 ]] || "$build/fnesim" run financing-2021 -n 2 --out "$made/financing.h5" >/dev/null
+      cp -f "$made"/*.h5 "$dir"/ ;;
+  esac
+  if compgen -G "tests/fuzz/regressions/$target/*" >/dev/null; then cp -f tests/fuzz/regressions/"$target"/* "$dir"/; fi
+}
+
+# HDF5's own leaks on refused files (tests/fuzz/lsan.supp); fnesim's are still found.
+export LSAN_OPTIONS="suppressions=$PWD/tests/fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+status=0
+for target in "${targets[@]}"; do
+  seed_corpus "$target"
+  findings=$build/findings/$target
+  mkdir -p "$findings"
+  log=$build/fuzz-$target.log
+  echo "=== $target: ${seconds} s ==="
+  # -timeout: an input taking 10 s is a hang; -rss_limit_mb: a huge allocation.
+  if ! "$build/tests/fuzz/${target}_fuzzer" "$build/corpus/$target" -max_total_time="$seconds" \
+      -timeout=10 -rss_limit_mb=2048 -max_len=262144 -print_final_stats=1 \
+      -artifact_prefix="$findings/" >"$log" 2>&1; then
+    status=1
+    echo "$target: FINDING — see $log and $findings/"
+    grep -m5 -E "ERROR|runtime error|invariant broken|Test unit written" "$log" || true
+  fi
+  grep -E "^stat::(number_of_executed_units|peak_rss_mb)" "$log" || true
+  grep -E "^#[0-9]+.*(DONE|pulse|NEW)" "$log" | tail -1 || true
+done
+exit $status

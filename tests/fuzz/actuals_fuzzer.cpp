@@ -1,0 +1,10 @@
+// libFuzzer entry point: an actuals CSV (tests/fuzz/fuzz_inputs.hpp).
+#include <cstddef>
+#include <cstdint>
+
+#include "fuzz/fuzz_inputs.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  fnesim::fuzz::actuals_text({reinterpret_cast<const char*>(data), size});
+  return 0;
+}

@@ -1,0 +1,10 @@
+// libFuzzer entry point: a run file's bytes (tests/fuzz/fuzz_inputs.hpp).
+#include <cstddef>
+#include <cstdint>
+
+#include "fuzz/fuzz_inputs.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  fnesim::fuzz::run_file_bytes({reinterpret_cast<const char*>(data), size});
+  return 0;
+}
