@@ -13,6 +13,8 @@
 #include "sim/scenario/reader.hpp"
 
 int main(int argc, char** argv) {
+  // SIGINT, SIGTERM and SIGHUP leave no temporary file behind, in any phase (cli/progress.hpp).
+  fnesim::cli::install_signal_handlers();
   CLI::App app{"fnesim: when does each FNE-Formation regional envelope run out, and how sure are we?"};
   app.set_version_flag("--version",
                        std::string("fnesim ") + fnesim::version_string + " (" + fnesim::git_revision + ")");

@@ -129,7 +129,12 @@ InteractiveJob::InteractiveJob(const Scenario& scenario) {
   control_.on_progress = [this](std::int64_t done, std::int64_t target) { progress_.update(done, target); };
 }
 
+InteractiveJob::~InteractiveJob() { end_interrupt_polling(); }
+
 void InteractiveJob::throw_if_interrupted(const std::string& what_was_done) {
+  // Polling ends first: a signal after this check ends the process (and its
+  // temporaries) at once rather than setting a flag nobody reads.
+  end_interrupt_polling();
   if (!control_.stop_requested->load()) return;
   progress_.finish();
   throw Interrupted(interrupt_signal(), what_was_done);

@@ -98,9 +98,12 @@ void check_distinct_files(const std::vector<NamedFile>& outputs, const std::vect
 class InteractiveJob {
  public:
   explicit InteractiveJob(const Scenario& scenario);
+  ~InteractiveJob();  // the job polls no more: a signal now ends the process
+  InteractiveJob(const InteractiveJob&) = delete;
+  InteractiveJob& operator=(const InteractiveJob&) = delete;
   RunControl& control() { return control_; }
   ProgressBar& progress() { return progress_; }
-  // Throws Interrupted (after clearing the bar) when a signal stopped the job.
+  // Ends the polling; throws Interrupted (after clearing the bar) when a signal stopped the job.
   void throw_if_interrupted(const std::string& what_was_done);
 
  private:
