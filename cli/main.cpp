@@ -61,5 +61,10 @@ int main(int argc, char** argv) {
     std::cerr << "fnesim: cannot write the output: " << std::strerror(error != 0 ? error : EIO) << '\n';
     return fnesim::cli::exit_failure;
   }
+  // Notes and warnings on stderr are part of the result too; when they could
+  // not be written there is nowhere to say so but the exit status.
+  std::cerr.flush();
+  if (exit_code == fnesim::cli::exit_ok && (!std::cerr || std::fflush(stderr) != 0 || std::ferror(stderr) != 0))
+    return fnesim::cli::exit_failure;
   return exit_code;
 }
