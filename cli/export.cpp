@@ -23,15 +23,17 @@ int export_command(const ExportOptions& options) {
   if (options.csv_directory.empty() && options.summary_json.empty())
     throw UsageError("nothing to do: give --csv DIR and/or --summary-json FILE");
   const RunFileReader run(options.file);
-  // Every target is checked before anything is written.
-  if (!options.summary_json.empty()) check_output_argument(options.summary_json, options.force);
+  // Every target is checked before anything is written: distinct from each
+  // other and from the run file, and each a regular file or absent.
+  std::vector<NamedFile> outputs{{"--summary-json", options.summary_json}};
   if (!options.csv_directory.empty())
-    for (const auto& target : csv_export_targets(run, options.csv_directory)) {
-      std::error_code ec;
-      if (!options.force && std::filesystem::exists(target, ec))
-        throw UsageError(target.string() + ": exists already (use --force to overwrite)");
-    }
-  if (!options.summary_json.empty()) write_file_atomically(options.summary_json, summary_json(run.summary()));
+    for (const auto& target : csv_export_targets(run, options.csv_directory))
+      outputs.push_back({"--csv's " + target.filename().string(), target});
+  check_distinct_files(outputs, {{"the run file", options.file}});
+  if (!options.summary_json.empty()) check_output_argument(options.summary_json, options.force);
+  for (std::size_t i = 1; i < outputs.size(); ++i) check_output_target(outputs[i].path, options.force);
+  if (!options.summary_json.empty())
+    write_file_atomically(options.summary_json, summary_json(run.summary()), options.force);
   if (!options.csv_directory.empty()) {
     const CsvExportReport report = export_csv(run, options.csv_directory, options.force);
     for (const auto& note : report.notes) std::cerr << "fnesim export: " << note << '\n';

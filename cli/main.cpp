@@ -13,6 +13,8 @@
 #include "sim/scenario/reader.hpp"
 
 int main(int argc, char** argv) {
+  // SIGINT, SIGTERM and SIGHUP leave no temporary file behind, in any phase (cli/progress.hpp).
+  fnesim::cli::install_signal_handlers();
   CLI::App app{"fnesim: when does each FNE-Formation regional envelope run out, and how sure are we?"};
   app.set_version_flag("--version",
                        std::string("fnesim ") + fnesim::version_string + " (" + fnesim::git_revision + ")");
@@ -59,5 +61,10 @@ int main(int argc, char** argv) {
     std::cerr << "fnesim: cannot write the output: " << std::strerror(error != 0 ? error : EIO) << '\n';
     return fnesim::cli::exit_failure;
   }
+  // Notes and warnings on stderr are part of the result too; when they could
+  // not be written there is nowhere to say so but the exit status.
+  std::cerr.flush();
+  if (exit_code == fnesim::cli::exit_ok && (!std::cerr || std::fflush(stderr) != 0 || std::ferror(stderr) != 0))
+    return fnesim::cli::exit_failure;
   return exit_code;
 }

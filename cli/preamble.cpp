@@ -1,5 +1,7 @@
 #include "cli/preamble.hpp"
 
+#include <sys/stat.h>
+
 #include <charconv>
 #include <cmath>
 #include <iostream>
@@ -77,25 +79,47 @@ void RunOverrides::apply_to(RunSettings& run) const {
   if (threads) run.threads = *threads;
 }
 
-void check_output_argument(const std::filesystem::path& path, bool force) {
-  std::error_code ec;
-  if (!force && std::filesystem::exists(path, ec))
-    throw UsageError(path.string() + ": exists already (use --force to overwrite)");
-  check_output_path(path, force);
+void check_output_argument(const std::filesystem::path& path, bool force) { check_output_path(path, force); }
+
+namespace {
+
+// Two names for one file: the same device and inode, or (for files not yet
+// written) the same absolute path once links are resolved.
+bool same_file(const std::filesystem::path& a, const std::filesystem::path& b, bool compare_spelling) {
+  struct stat status_a {}, status_b {};
+  if (::stat(a.c_str(), &status_a) == 0 && ::stat(b.c_str(), &status_b) == 0)
+    return status_a.st_dev == status_b.st_dev && status_a.st_ino == status_b.st_ino;
+  if (!compare_spelling) return false;
+  // Each comparison counts only when it could be made: a path that cannot be
+  // resolved is not thereby the same as another.
+  std::error_code ec_a, ec_b;
+  const auto canonical_a = std::filesystem::weakly_canonical(a, ec_a);
+  const auto canonical_b = std::filesystem::weakly_canonical(b, ec_b);
+  return !ec_a && !ec_b && canonical_a == canonical_b;
 }
+
+}  // namespace
 
 void check_distinct_outputs(const std::string& option_a, const std::filesystem::path& a,
                             const std::string& option_b, const std::filesystem::path& b) {
-  // Each comparison counts only when it could be made: a path that cannot be
-  // resolved is not thereby the same as another.
-  std::error_code ec_a, ec_b, ec_same;
-  const auto canonical_a = std::filesystem::weakly_canonical(a, ec_a);
-  const auto canonical_b = std::filesystem::weakly_canonical(b, ec_b);
-  const bool same = (!ec_a && !ec_b && canonical_a == canonical_b) ||
-                    (std::filesystem::equivalent(a, b, ec_same) && !ec_same);
-  if (same)
+  if (same_file(a, b, true))
     throw UsageError(option_a + " and " + option_b + " name the same file (" + a.string() +
                      "): the second would replace the first");
+}
+
+void check_distinct_files(const std::vector<NamedFile>& outputs, const std::vector<NamedFile>& inputs) {
+  for (std::size_t i = 0; i < outputs.size(); ++i) {
+    if (outputs[i].path.empty()) continue;
+    for (std::size_t j = i + 1; j < outputs.size(); ++j)
+      if (!outputs[j].path.empty())
+        check_distinct_outputs(outputs[i].role, outputs[i].path, outputs[j].role, outputs[j].path);
+    // An input exists (it is read): its device and inode decide, not its
+    // spelling, which a built-in scenario's name could share with a new file.
+    for (const NamedFile& input : inputs)
+      if (!input.path.empty() && same_file(outputs[i].path, input.path, false))
+        throw UsageError(outputs[i].role + " names " + input.role + " (" + input.path.string() +
+                         "), an input of the command: writing it would destroy it");
+  }
 }
 
 InteractiveJob::InteractiveJob(const Scenario& scenario) {
@@ -105,7 +129,12 @@ InteractiveJob::InteractiveJob(const Scenario& scenario) {
   control_.on_progress = [this](std::int64_t done, std::int64_t target) { progress_.update(done, target); };
 }
 
+InteractiveJob::~InteractiveJob() { end_interrupt_polling(); }
+
 void InteractiveJob::throw_if_interrupted(const std::string& what_was_done) {
+  // Polling ends first: a signal after this check ends the process (and its
+  // temporaries) at once rather than setting a flag nobody reads.
+  end_interrupt_polling();
   if (!control_.stop_requested->load()) return;
   progress_.finish();
   throw Interrupted(interrupt_signal(), what_was_done);

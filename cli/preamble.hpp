@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cli/progress.hpp"
 #include "sim/errors.hpp"
@@ -66,9 +67,12 @@ struct RunOverrides {
   void apply_to(RunSettings& run) const;
 };
 
-// Checks an output path before a long job: UsageError when it exists and
-// `force` is not given; OutputError when it cannot be written (a missing or
-// read-only directory).
+// Checks an output path before a long job (results/output_file.hpp's
+// check_output_path): OutputTargetError, a BadRequest and so exit status 2 like
+// UsageError, when it exists and `force` is not given or when it is anything
+// but a regular file (a device, a FIFO, a socket, a directory, a symbolic
+// link), since the user named a wrong target; OutputError (exit status 1)
+// when it cannot be written (a missing or read-only directory).
 void check_output_argument(const std::filesystem::path& path, bool force);
 
 // The outputs of one command must be different files: two names for one file
@@ -77,14 +81,29 @@ void check_output_argument(const std::filesystem::path& path, bool force);
 void check_distinct_outputs(const std::string& option_a, const std::filesystem::path& a,
                             const std::string& option_b, const std::filesystem::path& b);
 
+// A file a command reads or writes, with what the user knows it as: "--out",
+// "the scenario", "the run file". An empty path is no file (an option not given).
+struct NamedFile {
+  std::string role;
+  std::filesystem::path path;
+};
+
+// check_distinct_outputs for every pair of `outputs`, and no output may be one
+// of the `inputs` (same device and inode: `export run.h5 --summary-json run.h5
+// --force` would destroy the run file). Throws UsageError naming both.
+void check_distinct_files(const std::vector<NamedFile>& outputs, const std::vector<NamedFile>& inputs);
+
 // A long job at the terminal: a progress bar on stderr, and SIGINT, SIGTERM
 // or SIGHUP stopping it between blocks of replications.
 class InteractiveJob {
  public:
   explicit InteractiveJob(const Scenario& scenario);
+  ~InteractiveJob();  // the job polls no more: a signal now ends the process
+  InteractiveJob(const InteractiveJob&) = delete;
+  InteractiveJob& operator=(const InteractiveJob&) = delete;
   RunControl& control() { return control_; }
   ProgressBar& progress() { return progress_; }
-  // Throws Interrupted (after clearing the bar) when a signal stopped the job.
+  // Ends the polling; throws Interrupted (after clearing the bar) when a signal stopped the job.
   void throw_if_interrupted(const std::string& what_was_done);
 
  private:

@@ -2,34 +2,89 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
+
+#include "results/output_file.hpp"
 
 namespace fnesim::cli {
 namespace {
 
+static_assert(std::atomic<bool>::is_always_lock_free && std::atomic<int>::is_always_lock_free,
+              "the signal handler needs lock-free atomics");
+
 std::atomic<bool> interrupt_requested{false};
 std::atomic<int> interrupting_signal{0};
+std::atomic<bool> polling{false};
+std::atomic<int> child_process{0};
+std::atomic<int> forwarded_signal{0};
 
-extern "C" void on_interrupt(int signal) {
-  // The signal first, so that whoever sees the flag also sees which signal set it.
-  if (!interrupt_requested.load()) interrupting_signal.store(signal);
-  if (interrupt_requested.exchange(true)) {
-    std::signal(signal, SIG_DFL);
-    std::raise(signal);
+// Async-signal-safe throughout: atomics, kill, unlink, sigaction, raise.
+extern "C" void on_signal(int signal) {
+  const int saved_errno = errno;
+  if (const int child = child_process.load(); child > 0) {
+    int none = 0;
+    forwarded_signal.compare_exchange_strong(none, signal);
+    ::kill(child, signal);
+    errno = saved_errno;
+    return;
   }
+  if (polling.load()) {
+    // The signal first, so that whoever sees the flag also sees which signal set it.
+    int none = 0;
+    if (interrupting_signal.compare_exchange_strong(none, signal)) {
+      interrupt_requested.store(true);
+      errno = saved_errno;
+      return;
+    }
+  }
+  remove_registered_temporaries();
+  struct sigaction default_action {};
+  default_action.sa_handler = SIG_DFL;
+  sigemptyset(&default_action.sa_mask);
+  ::sigaction(signal, &default_action, nullptr);
+  // Blocked while this handler runs, the signal is delivered on return, by
+  // default: the process ends as killed by it.
+  ::raise(signal);
+  errno = saved_errno;
 }
 
 }  // namespace
 
+void install_signal_handlers() {
+  struct sigaction action {};
+  action.sa_handler = on_signal;
+  sigemptyset(&action.sa_mask);
+  // Each handler runs with the others blocked: a second signal waits until
+  // the first has removed the temporaries.
+  for (int signal : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&action.sa_mask, signal);
+  action.sa_flags = SA_RESTART;
+  for (int signal : {SIGINT, SIGTERM, SIGHUP}) {
+    struct sigaction previous {};
+    ::sigaction(signal, nullptr, &previous);
+    // A signal ignored by whoever started us (nohup, a background job's SIGINT) stays ignored.
+    if (previous.sa_handler == SIG_IGN) continue;
+    ::sigaction(signal, &action, nullptr);
+  }
+}
+
 const std::atomic<bool>& install_interrupt_flag() {
-  for (int signal : {SIGINT, SIGTERM, SIGHUP}) std::signal(signal, on_interrupt);
+  polling.store(true);
   return interrupt_requested;
 }
+
+void end_interrupt_polling() { polling.store(false); }
 
 int interrupt_signal() {
   const int signal = interrupting_signal.load();
   return signal != 0 ? signal : SIGINT;
+}
+
+int forward_signals_to(int child) {
+  if (child > 0) forwarded_signal.store(0);
+  child_process.store(child);
+  return forwarded_signal.load();
 }
 
 ProgressBar::ProgressBar()

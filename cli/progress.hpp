@@ -18,13 +18,28 @@ class ProgressBar {
   std::chrono::steady_clock::time_point start_, last_draw_;
 };
 
-// Installs handlers for SIGINT (Ctrl-C), SIGTERM and SIGHUP (what `timeout`,
-// job schedulers and a closed terminal send) that set the returned flag, so
-// that a long job stops between blocks, removes its temporary files and exits
-// with 128 + the signal. A second signal ends the process at once, as users
-// expect of a second Ctrl-C.
+// SIGINT (Ctrl-C), SIGTERM and SIGHUP (what `timeout`, job schedulers and a
+// closed terminal send), for the whole process: main installs the handler
+// first thing. What a signal does depends on the phase:
+// - while a long job polls the flag (install_interrupt_flag, until
+//   end_interrupt_polling), the first signal only sets it: the job stops
+//   between blocks, removes its temporary files and exits with 128 + the
+//   signal (cli/preamble.hpp's Interrupted);
+// - while a child process runs (forward_signals_to), it is passed on to the
+//   child, whose status the command then reports;
+// - otherwise (and a second signal during a long job, as users expect of a
+//   second Ctrl-C) the handler removes every listed temporary file
+//   (results/output_file.hpp) and ends the process by the signal itself, so
+//   that the shell sees 128 + the signal and no `<target>.tmp.<pid>` remains.
+void install_signal_handlers();
+// Starts a long job's polling and returns the flag it polls.
 const std::atomic<bool>& install_interrupt_flag();
+// The job polls no more (its last check is done): a signal now ends the process.
+void end_interrupt_polling();
 // The signal that set the flag (SIGINT when none did).
 int interrupt_signal();
+// Signals are passed on to process `child` (0: no longer). Returns the first
+// signal passed on since the last call with a child, 0 if none.
+int forward_signals_to(int child);
 
 }  // namespace fnesim::cli

@@ -64,6 +64,9 @@ bool read_bounds(const std::vector<std::string>& items, const char* option, cons
 
 int recommend_command(const RecommendCliOptions& options) {
   const RunFileReader run(options.file);
+  // --save replaces the run file by an updated copy: it must be a regular
+  // file (a symbolic link would be replaced, not updated). Checked again at the save.
+  if (options.save) check_output_target(options.file, true);
   {
     const RunFileInfo& info = run.info();
     RecommendOptions recommend;

@@ -2,6 +2,7 @@
 // scripts/report.py (matplotlib) under Debian's Python (docs/report.md).
 // The binary checks the run file, finds the script and its interpreter, and
 // passes the script's exit status on.
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -47,33 +48,42 @@ std::optional<fs::path> find_report_script(std::vector<fs::path>& looked_at) {
   return std::nullopt;
 }
 
-// Runs argv[0] with the terminal's Ctrl-C going to the child alone (as
-// std::system does): the script cleans up and exits 130, which is passed on.
+// Runs argv[0] and passes its exit status on. SIGINT, SIGTERM and SIGHUP
+// sent to fnesim are passed on to the child (cli/progress.hpp), which removes
+// its temporary files and exits with 128 + the signal; a terminal's Ctrl-C
+// reaches both, and the script heeds only the first. SIGQUIT is left to the
+// child alone, as std::system does.
 int run_child(const std::vector<std::string>& arguments) {
   std::vector<char*> argv;
   for (const std::string& a : arguments) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
+  // Blocked until the child's id is known to the handler, so that none is lost.
+  sigset_t interrupting, previous_mask;
+  sigemptyset(&interrupting);
+  for (int signal : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&interrupting, signal);
+  pthread_sigmask(SIG_BLOCK, &interrupting, &previous_mask);
   posix_spawnattr_t attributes;
   posix_spawnattr_init(&attributes);
   sigset_t defaults;
   sigemptyset(&defaults);
-  sigaddset(&defaults, SIGINT);
   sigaddset(&defaults, SIGQUIT);
   posix_spawnattr_setsigdefault(&attributes, &defaults);
-  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGDEF);
+  posix_spawnattr_setsigmask(&attributes, &previous_mask);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
   struct sigaction ignore {
-  }, old_int{}, old_quit{};
+  }, old_quit{};
   ignore.sa_handler = SIG_IGN;
-  sigaction(SIGINT, &ignore, &old_int);
   sigaction(SIGQUIT, &ignore, &old_quit);
   pid_t child = 0;
   const int spawned = posix_spawn(&child, argv[0], nullptr, &attributes, argv.data(), environ);
   posix_spawnattr_destroy(&attributes);
+  if (spawned == 0) forward_signals_to(child);
+  pthread_sigmask(SIG_SETMASK, &previous_mask, nullptr);
   int status = 0;
   if (spawned == 0)
     while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
     }
-  sigaction(SIGINT, &old_int, nullptr);
+  forward_signals_to(0);
   sigaction(SIGQUIT, &old_quit, nullptr);
   if (spawned != 0) {
     std::cerr << command << ": cannot run " << arguments[0] << ": " << std::strerror(spawned)
@@ -82,7 +92,12 @@ int run_child(const std::vector<std::string>& arguments) {
     return exit_failure;
   }
   if (WIFEXITED(status)) return WEXITSTATUS(status);
-  return WIFSIGNALED(status) && WTERMSIG(status) == SIGINT ? exit_interrupted : exit_failure;
+  if (WIFSIGNALED(status)) {
+    const int signal = WTERMSIG(status);
+    if (signal == SIGINT || signal == SIGTERM || signal == SIGHUP) return 128 + signal;
+    std::cerr << command << ": " << arguments[1] << " ended by signal " << signal << '\n';
+  }
+  return exit_failure;
 }
 
 int report_command(const ReportOptions& options) {

@@ -71,8 +71,11 @@ int run_command(const RunOptions& options) {
     throw UsageError("--out: the file name is empty");
   if (options.summary_json_option->count() > 0 && options.summary_json.empty())
     throw UsageError("--summary-json: the file name is empty");
-  if (!options.out.empty() && !options.summary_json.empty())
-    check_distinct_outputs("--out", options.out, "--summary-json", options.summary_json);
+  // Two outputs, and the files read: the scenario and its parents, the actuals.
+  std::vector<NamedFile> inputs;
+  for (const std::string& source : scenario.source_files) inputs.push_back({"the scenario file", source});
+  inputs.push_back({"the actuals", options.actuals});
+  check_distinct_files({{"--out", options.out}, {"--summary-json", options.summary_json}}, inputs);
   for (const std::string& path : {options.summary_json, options.out})
     if (!path.empty()) check_output_argument(path, options.force);
   std::optional<ForecastFromActuals> from_actuals;
@@ -153,7 +156,7 @@ int run_command(const RunOptions& options) {
       throw OutputError(std::string(e.what()) + "; nothing written");
     }
   }
-  if (!options.summary_json.empty()) write_file_atomically(options.summary_json, summary_json(summary));
+  if (!options.summary_json.empty()) write_file_atomically(options.summary_json, summary_json(summary), options.force);
   return exit_ok;
 }
 

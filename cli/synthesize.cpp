@@ -25,12 +25,16 @@ struct SynthesizeOptions {
 int synthesize_command(const SynthesizeOptions& options) {
   const Scenario scenario = load_scenario_or_default(options.scenario);
   const auto layout = std::find(synthetic_layout_keys.begin(), synthetic_layout_keys.end(), options.layout);
+  std::vector<NamedFile> inputs;
+  for (const std::string& source : scenario.source_files) inputs.push_back({"the scenario file", source});
+  check_distinct_files({{"--out", options.out}}, inputs);
   check_output_argument(options.out, options.force);
   const Simulator simulator(scenario);
   write_file_atomically(
       options.out,
       synthetic_actuals_csv(simulator, options.seed, options.replication,
-                            static_cast<SyntheticLayout>(layout - synthetic_layout_keys.begin())));
+                            static_cast<SyntheticLayout>(layout - synthetic_layout_keys.begin())),
+      options.force);
   return exit_ok;
 }
 

@@ -24,24 +24,20 @@ namespace {
 // streamed, never held whole.
 constexpr std::int64_t replication_block = 4096;
 
-// A text file written beside its target and renamed into place by commit();
-// removed if never committed, so a failed export leaves no truncated file.
+// A text file written beside its target (a TemporaryFile) and renamed into
+// place by commit(); removed if never committed, so a failed export leaves no
+// truncated file.
 class AtomicTextFile {
  public:
-  explicit AtomicTextFile(fs::path target)
-      : target_(std::move(target)), temporary_(target_.string() + ".tmp." + std::to_string(::getpid())) {
-    file_ = std::fopen(temporary_.c_str(), "wb");
+  explicit AtomicTextFile(const fs::path& target) : temporary_(target) {
+    file_ = std::fopen(temporary_.path().c_str(), "wb");
     if (!file_)
-      throw OutputError(target_.string() + ": cannot create " + temporary_.string() + ": " +
+      throw OutputError(target.string() + ": cannot create " + temporary_.path().string() + ": " +
                         std::strerror(errno));
     std::setvbuf(file_, nullptr, _IOFBF, 1 << 20);
   }
   ~AtomicTextFile() {
     if (file_) std::fclose(file_);
-    if (!committed_) {
-      std::error_code ignored;
-      fs::remove(temporary_, ignored);
-    }
   }
   AtomicTextFile(const AtomicTextFile&) = delete;
   AtomicTextFile& operator=(const AtomicTextFile&) = delete;
@@ -60,22 +56,15 @@ class AtomicTextFile {
       fail_write();
     }
   }
-  void commit() {
-    std::error_code ec;
-    fs::rename(temporary_, target_, ec);
-    if (ec)
-      throw OutputError(target_.string() + ": cannot rename the temporary file into place: " + ec.message());
-    committed_ = true;
-  }
-  const fs::path& target() const { return target_; }
+  void commit(bool overwrite) { temporary_.commit(overwrite); }
+  const fs::path& target() const { return temporary_.target(); }
 
  private:
   [[noreturn]] void fail_write() {
-    throw OutputError(target_.string() + ": write failed: " + std::strerror(errno));
+    throw OutputError(target().string() + ": write failed: " + std::strerror(errno));
   }
-  fs::path target_, temporary_;
+  TemporaryFile temporary_;
   std::FILE* file_ = nullptr;
-  bool committed_ = false;
 };
 
 // One CSV line, built cell by cell.
@@ -504,7 +493,7 @@ CsvExportReport export_csv(const RunFileReader& run, const fs::path& directory, 
     out.close();
   }
   for (auto& file : files) {
-    file->commit();
+    file->commit(overwrite);
     report.written.push_back(file->target());
   }
   if (!run.info().has_trajectories) {

@@ -1,15 +1,96 @@
 #include "results/output_file.hpp"
 
+#include <fcntl.h>
+#include <stdio.h>  // renameat2
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
-#include <fstream>
 
 namespace fnesim {
 
 namespace fs = std::filesystem;
+
+namespace {
+
+// ---- The table of live temporary files -----------------------------------------
+//
+// A slot goes free -> filling -> live when a temporary is listed (before the
+// file is created, so that no instant sees the file unlisted), back to free
+// when it is renamed or removed. The signal handler takes live slots to
+// `cleaning` (never released: the process is ending) before reading the path,
+// so that it never reads a path being rewritten by another thread, and a
+// thread unlisting the slot meanwhile just leaves it taken.
+
+enum SlotState : int { slot_free = 0, slot_filling = 1, slot_live = 2, slot_cleaning = 3 };
+constexpr std::size_t path_capacity = 4096;  // PATH_MAX on Linux
+
+struct Slot {
+  std::atomic<int> state{slot_free};
+  char path[path_capacity];
+};
+
+static_assert(std::atomic<int>::is_always_lock_free, "the signal handler needs lock-free atomics");
+Slot slots[max_registered_temporaries];
+
+int list_temporary(const std::string& path) {
+  if (path.size() >= path_capacity) throw OutputError(path + ": the file name is too long");
+  for (std::size_t i = 0; i < max_registered_temporaries; ++i) {
+    int expected = slot_free;
+    if (!slots[i].state.compare_exchange_strong(expected, slot_filling)) continue;
+    std::memcpy(slots[i].path, path.c_str(), path.size() + 1);
+    slots[i].state.store(slot_live);
+    return static_cast<int>(i);
+  }
+  throw OutputError(path + ": more than " + std::to_string(max_registered_temporaries) +
+                    " temporary files at once");
+}
+
+void unlist_temporary(int slot) noexcept {
+  if (slot < 0) return;
+  int expected = slot_live;
+  slots[slot].state.compare_exchange_strong(expected, slot_free);
+}
+
+std::string kind_of(const struct stat& status) {
+  if (S_ISREG(status.st_mode)) return {};
+  if (S_ISLNK(status.st_mode)) return "a symbolic link";
+  if (S_ISDIR(status.st_mode)) return "a directory";
+  if (S_ISCHR(status.st_mode) || S_ISBLK(status.st_mode)) return "a device";
+  if (S_ISFIFO(status.st_mode)) return "a FIFO (named pipe)";
+  if (S_ISSOCK(status.st_mode)) return "a socket";
+  return "not a regular file";
+}
+
+void remove_quietly(const fs::path& path) noexcept { ::unlink(path.c_str()); }
+
+}  // namespace
+
+void remove_registered_temporaries() noexcept {
+  const int saved_errno = errno;
+  for (Slot& slot : slots) {
+    int expected = slot_live;
+    if (slot.state.compare_exchange_strong(expected, slot_cleaning)) ::unlink(slot.path);
+  }
+  errno = saved_errno;
+}
+
+std::string non_regular_kind(const fs::path& path) {
+  struct stat status {};
+  if (::lstat(path.c_str(), &status) != 0) return {};
+  return kind_of(status);
+}
+
+void check_output_target(const fs::path& path, bool overwrite) {
+  struct stat status {};
+  if (::lstat(path.c_str(), &status) != 0) return;  // absent (other errors: the write will say)
+  const std::string kind = kind_of(status);
+  if (!kind.empty())
+    throw OutputTargetError(path.string() + ": is " + kind + "; fnesim replaces only regular files");
+  if (!overwrite) throw OutputTargetError(path.string() + ": exists already (use --force to overwrite)");
+}
 
 void check_output_path(const fs::path& path, bool overwrite) {
   const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
@@ -18,34 +99,96 @@ void check_output_path(const fs::path& path, bool overwrite) {
     throw OutputError(path.string() + ": directory " + dir.string() + " does not exist");
   if (::access(dir.c_str(), W_OK) != 0)
     throw OutputError(path.string() + ": cannot write in " + dir.string() + ": " + std::strerror(errno));
-  if (fs::exists(path, ec) && !overwrite)
-    throw OutputError(path.string() + ": exists already (use --force to overwrite)");
-  if (fs::is_directory(path, ec)) throw OutputError(path.string() + ": is a directory");
+  check_output_target(path, overwrite);
 }
 
-void write_file_atomically(const fs::path& path, const std::string& content) {
-  const fs::path temporary = path.string() + ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out)
-      throw OutputError(path.string() + ": cannot create " + temporary.string() + ": " +
-                        std::strerror(errno));
-    out.write(content.data(), static_cast<std::streamsize>(content.size()));
-    out.flush();
-    if (!out) {
-      const std::string reason = std::strerror(errno);
-      std::error_code ignored;
-      fs::remove(temporary, ignored);
-      throw OutputError(path.string() + ": write failed: " + reason);
+void rename_into_place(const fs::path& temporary, const fs::path& target, bool overwrite) {
+  try {
+    check_output_target(target, overwrite);
+  } catch (...) {
+    remove_quietly(temporary);
+    throw;
+  }
+  if (!overwrite) {
+    // Not a file created since the check, by another process.
+    if (::renameat2(AT_FDCWD, temporary.c_str(), AT_FDCWD, target.c_str(), RENAME_NOREPLACE) == 0) return;
+    const int error = errno;
+    if (error == EEXIST) {
+      remove_quietly(temporary);
+      throw OutputTargetError(target.string() + ": exists already (use --force to overwrite)");
+    }
+    if (error != EINVAL && error != ENOSYS) {  // else: a file system without RENAME_NOREPLACE
+      remove_quietly(temporary);
+      throw OutputError(target.string() + ": cannot rename the temporary file into place: " +
+                        std::strerror(error));
     }
   }
-  std::error_code ec;
-  fs::rename(temporary, path, ec);
-  if (ec) {
-    std::error_code ignored;
-    fs::remove(temporary, ignored);
-    throw OutputError(path.string() + ": cannot rename the temporary file into place: " + ec.message());
+  if (::rename(temporary.c_str(), target.c_str()) != 0) {
+    const int error = errno;
+    remove_quietly(temporary);
+    throw OutputError(target.string() + ": cannot rename the temporary file into place: " +
+                      std::strerror(error));
   }
+}
+
+TemporaryFile::TemporaryFile(const fs::path& target)
+    : target_(target), path_(target.string() + ".tmp." + std::to_string(::getpid())) {
+  slot_ = list_temporary(path_.string());
+  const int flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW;
+  int fd = ::open(path_.c_str(), flags, 0666);
+  if (fd < 0 && errno == EEXIST) {
+    // Left by a killed process that had our process id: ours to replace.
+    ::unlink(path_.c_str());
+    fd = ::open(path_.c_str(), flags, 0666);
+  }
+  if (fd < 0) {
+    const int error = errno;
+    unlist_temporary(slot_);
+    throw OutputError(target_.string() + ": cannot create " + path_.string() + ": " + std::strerror(error));
+  }
+  ::close(fd);
+}
+
+TemporaryFile::~TemporaryFile() { discard(); }
+
+void TemporaryFile::commit(bool overwrite) {
+  if (done_) throw OutputError(target_.string() + ": the temporary file is gone already");
+  try {
+    rename_into_place(path_, target_, overwrite);
+  } catch (...) {
+    discard();
+    throw;
+  }
+  done_ = true;
+  unlist_temporary(slot_);
+}
+
+void TemporaryFile::discard() noexcept {
+  if (done_) return;
+  remove_quietly(path_);
+  done_ = true;
+  unlist_temporary(slot_);
+}
+
+void write_file_atomically(const fs::path& path, const std::string& content, bool overwrite) {
+  TemporaryFile temporary(path);
+  const int fd = ::open(temporary.path().c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0)
+    throw OutputError(path.string() + ": cannot create " + temporary.path().string() + ": " +
+                      std::strerror(errno));
+  std::size_t written = 0;
+  while (written < content.size()) {
+    const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const std::string reason = std::strerror(n < 0 ? errno : EIO);
+      ::close(fd);
+      throw OutputError(path.string() + ": write failed: " + reason);  // ~TemporaryFile removes it
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  if (::close(fd) != 0) throw OutputError(path.string() + ": write failed: " + std::strerror(errno));
+  temporary.commit(overwrite);
 }
 
 }  // namespace fnesim

@@ -1,9 +1,8 @@
 // The writer of the run file's /recommendation group (`fnesim recommend
 // --save`; save_recommendation is declared with the recommendation, in
 // analysis/recommendation.hpp), through a copy renamed over the original once
-// complete.
-#include <unistd.h>
-
+// complete. The run file must be a regular file: a symbolic link would be
+// replaced by the copy, not updated.
 #include <cmath>
 
 #include "results/analysis/recommendation.hpp"
@@ -15,7 +14,9 @@ namespace fnesim {
 namespace fs = std::filesystem;
 
 void save_recommendation(const fs::path& run_file, const RecommendationReport& report, bool replace) {
-  const fs::path temporary = run_file.string() + ".tmp." + std::to_string(::getpid());
+  check_output_target(run_file, true);
+  TemporaryFile copy(run_file);
+  const fs::path& temporary = copy.path();
   try {
     fs::copy_file(run_file, temporary, fs::copy_options::overwrite_existing);
     {
@@ -23,7 +24,7 @@ void save_recommendation(const fs::path& run_file, const RecommendationReport& r
       if (file.contains("recommendation")) {
         if (!replace) {
           file.close();
-          fs::remove(temporary);
+          copy.discard();
           throw OutputError(run_file.string() + " already holds a recommendation; use --force to replace it");
         }
         file.remove("recommendation");
@@ -97,14 +98,12 @@ void save_recommendation(const fs::path& run_file, const RecommendationReport& r
       group.close();
       file.close();
     }
-    fs::rename(temporary, run_file);
+    copy.commit(true);
   } catch (const hdf5::Error& e) {
-    std::error_code ignored;
-    fs::remove(temporary, ignored);
+    copy.discard();
     throw OutputError(run_file.string() + ": cannot add the recommendation: " + e.what());
   } catch (const fs::filesystem_error& e) {
-    std::error_code ignored;
-    fs::remove(temporary, ignored);
+    copy.discard();
     throw OutputError(run_file.string() + ": cannot add the recommendation: " + e.what());
   }
 }

@@ -99,25 +99,6 @@ std::string describe_distribution(const Distribution& d) {
   return text;
 }
 
-// Renames without replacing an existing file unless asked to: the target was
-// checked before the run, but another process may have created it since.
-void move_into_place(const fs::path& temporary, const fs::path& target, bool overwrite) {
-  if (!overwrite) {
-    if (::renameat2(AT_FDCWD, temporary.c_str(), AT_FDCWD, target.c_str(), RENAME_NOREPLACE) == 0) return;
-    if (errno == EEXIST) throw OutputError(target.string() + ": exists already (use --force to overwrite)");
-    if (errno != EINVAL && errno != ENOSYS)  // else: a file system without RENAME_NOREPLACE
-      throw OutputError(target.string() +
-                        ": cannot rename the temporary file into place: " + std::strerror(errno));
-    std::error_code ec;
-    if (fs::exists(target, ec))
-      throw OutputError(target.string() + ": exists already (use --force to overwrite)");
-  }
-  std::error_code ec;
-  fs::rename(temporary, target, ec);
-  if (ec)
-    throw OutputError(target.string() + ": cannot rename the temporary file into place: " + ec.message());
-}
-
 }  // namespace
 
 void RunFileWriter::Impl::create() {
@@ -612,8 +593,7 @@ void RunFileWriter::Impl::discard() noexcept {
     // The file is being thrown away; its close errors do not matter.
   }
   file = {};
-  std::error_code ignored;
-  fs::remove(temporary, ignored);
+  if (temporary_file) temporary_file->discard();
 }
 
 // ---- RunFileWriter ------------------------------------------------------------
@@ -634,7 +614,12 @@ RunFileWriter::RunFileWriter(const fs::path& target, const Simulator& simulator,
     : impl_(std::make_unique<Impl>()) {
   Impl& w = *impl_;
   w.target = target;
-  w.temporary = target.string() + ".tmp." + std::to_string(::getpid());
+  try {
+    w.temporary_file.emplace(target);
+  } catch (const OutputError& e) {
+    throw OutputError(target.string() + ": cannot write the run file: " + e.what());
+  }
+  w.temporary = w.temporary_file->path();
   w.options = options;
   if (w.options.chunk_replications < 1) w.options.chunk_replications = 1;
   w.simulator = &simulator;
@@ -689,7 +674,7 @@ void RunFileWriter::finish(const RunSummary& summary, const RunTiming& timing) {
     w.write_spread(summary);
     w.write_final_attributes(summary, timing);
     w.close_all();
-    move_into_place(w.temporary, w.target, w.options.overwrite);
+    w.temporary_file->commit(w.options.overwrite);
     w.finished = true;
   } catch (const hdf5::Error& e) {
     w.failed = true;

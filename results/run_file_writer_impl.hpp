@@ -4,11 +4,13 @@
 // and summary).
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "results/hdf5.hpp"
+#include "results/output_file.hpp"
 #include "results/run_file.hpp"
 #include "results/run_file_layout.hpp"
 
@@ -21,6 +23,7 @@ struct RunFileWriter::Impl {
   }
 
   std::filesystem::path target, temporary;
+  std::optional<TemporaryFile> temporary_file;  // `temporary`, listed for the signal handler
   RunFileOptions options;
   const Simulator* simulator = nullptr;
   std::uint64_t seed = 0;

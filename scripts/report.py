@@ -15,7 +15,9 @@ Each chart is also written as a PNG file for slides.
 Needs Debian's /usr/bin/python3 with python3-numpy, python3-h5py and
 python3-matplotlib. Exit status: 0 done, 1 the job could not be done (a missing
 package, an unwritable place), 2 bad input (not an fnesim run file, an unknown
-format major version, an existing output without --force), 130 interrupted.
+format major version, an existing output without --force, an output that is
+not a regular file or is the run file itself), 128 + the signal when
+interrupted by SIGINT (130), SIGTERM or SIGHUP: no temporary file is left.
 
 One file of about 1 300 lines on purpose: it is installed and run as one
 script beside the binary (share/fnesim/report.py), with no package of its own
@@ -29,8 +31,9 @@ import html
 import io
 import math
 import os
+import signal
+import stat
 import sys
-import tempfile
 import tomllib
 from dataclasses import dataclass
 from statistics import NormalDist
@@ -1477,41 +1480,124 @@ def render(run, lang, command):
 
 
 # ---------------------------------------------------------------------------
-# Writing: nothing half-written, nothing overwritten without --force.
+# Writing: nothing half-written, nothing overwritten without --force, nothing
+# but regular files replaced (a symbolic link, even to a regular file, would be
+# destroyed by the rename; a device or a FIFO is no place for a report).
 
-def write_atomically(target, data):
-    directory = os.path.dirname(os.path.abspath(target))
-    handle, temporary = tempfile.mkstemp(prefix=os.path.basename(target) + ".tmp.", dir=directory)
+class Interrupted(BaseException):
+    """SIGINT, SIGTERM or SIGHUP: the temporaries are removed on the way out."""
+
+    def __init__(self, signum):
+        super().__init__(signum)
+        self.signum = signum
+
+
+INTERRUPTING_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+def on_signal(signum, frame):
+    # The first signal only: `fnesim report` passes on what the terminal also
+    # sent us, and a second exception must not cut the clean-up short.
+    for s in INTERRUPTING_SIGNALS:
+        signal.signal(s, signal.SIG_IGN)
+    raise Interrupted(signum)
+
+
+def install_signal_handlers():
+    for s in INTERRUPTING_SIGNALS:
+        if signal.getsignal(s) != signal.SIG_IGN:  # nohup's SIGHUP stays ignored
+            signal.signal(s, on_signal)
+
+
+def non_regular_kind(path):
+    """What `path` is when it exists and is not a regular file (a link is not followed)."""
     try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(temporary, 0o644)
-        return temporary
-    except BaseException:
+        mode = os.lstat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def check_target(path, force):
+    kind = non_regular_kind(path)
+    if kind:
+        raise UserError(f"{path}: is {kind}; fnesim replaces only regular files")
+    if not force and os.path.lexists(path):
+        raise UserError(f"{path}: exists already (use --force to overwrite)")
+
+
+def same_file(a, b):
+    """Two names for one file: the same device and inode, else the same resolved path."""
+    try:
+        sa, sb = os.stat(a), os.stat(b)
+        return (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino)
+    except OSError:
+        return os.path.realpath(a) == os.path.realpath(b)
+
+
+def check_distinct(run_path, outputs):
+    for i, (role, path) in enumerate(outputs):
+        if os.path.exists(run_path) and same_file(path, run_path):
+            raise UserError(f"{role} names the run file ({run_path}), an input of the command: "
+                            "writing it would destroy it")
+        for other_role, other in outputs[i + 1:]:
+            if same_file(path, other):
+                raise UserError(f"{role} and {other_role} name the same file ({path}): "
+                                "the second would replace the first")
+
+
+def temporary_name(target):
+    return f"{target}.tmp.{os.getpid()}"
+
+
+def write_temporary(temporary, data):
+    if os.path.lexists(temporary):  # left by a killed process that had our id
         os.unlink(temporary)
-        raise
+    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    with os.fdopen(handle, "wb") as out:
+        out.write(data)
+    os.chmod(temporary, 0o644)
 
 
-def write_outputs(html_path, png_dir, page, charts):
-    """Every file is written beside its target first; renamed into place only once all are complete."""
+def write_outputs(html_path, png_dir, page, charts, force):
+    """Every file is written beside its target first; renamed into place only once all are complete.
+
+    Each temporary is listed before it is created, so that an interruption at
+    any point (an exception between two bytecodes) still removes it."""
     temporaries = []
     try:
         os.makedirs(png_dir, exist_ok=True)
-        for name, data in charts.items():
-            temporaries.append((write_atomically(os.path.join(png_dir, name), data), os.path.join(png_dir, name)))
-        temporaries.append((write_atomically(html_path, page.encode("utf-8")), html_path))
+        targets = [(os.path.join(png_dir, name), data) for name, data in charts.items()]
+        targets.append((html_path, page.encode("utf-8")))
+        for target, data in targets:
+            temporaries.append((temporary_name(target), target))
+            write_temporary(temporaries[-1][0], data)
         for temporary, target in temporaries:
+            check_target(target, force)  # again: the place may have changed since
             os.replace(temporary, target)
         temporaries = []
         # A chart this run could not draw must not be left from an earlier report.
         for name in CHART_NAMES:
-            if name not in charts and os.path.exists(os.path.join(png_dir, name)):
-                os.unlink(os.path.join(png_dir, name))
+            stale = os.path.join(png_dir, name)
+            if name not in charts and os.path.lexists(stale) and non_regular_kind(stale) is None:
+                os.unlink(stale)
     except OSError as error:
         raise JobError(f"cannot write {error.filename or html_path}: {error.strerror or error}") from None
     finally:
         for temporary, _ in temporaries:
-            if os.path.exists(temporary):
+            if os.path.lexists(temporary):
                 os.unlink(temporary)
 
 
@@ -1541,22 +1627,22 @@ def main(argv=None):
     args = parse_arguments(argv)
     prog = args.prog
     try:
+        install_signal_handlers()
         html_path = args.output or default_output(args.run_file)
         png_dir = args.png_dir or os.path.splitext(html_path)[0] + "_png"
         run = load_run(args.run_file)
         # Checked before the charts are drawn; the PNG directory is created if missing.
         if not os.path.isdir(os.path.dirname(os.path.abspath(html_path))):
             raise JobError(f"cannot write {html_path}: no directory {os.path.dirname(html_path)}")
-        if not args.force:
-            existing = [p for p in [html_path] + [os.path.join(png_dir, n) for n in CHART_NAMES]
-                        if os.path.exists(p)]
-            if existing:
-                raise UserError(f"{existing[0]}: exists already (use --force to overwrite)")
+        outputs = [("--output", html_path)] + [("--png-dir's " + n, os.path.join(png_dir, n)) for n in CHART_NAMES]
+        check_distinct(args.run_file, outputs)
+        for _, path in outputs:
+            check_target(path, args.force)
         command = ["fnesim report", args.run_file, "--lang", args.lang]
         if args.output:
             command += ["-o", args.output]
         page, charts = render(run, args.lang, " ".join(command))
-        write_outputs(html_path, png_dir, page, charts)
+        write_outputs(html_path, png_dir, page, charts, args.force)
     except UserError as error:
         print(f"{prog}: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -1565,6 +1651,8 @@ def main(argv=None):
         return EXIT_FAILURE
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
+    except Interrupted as interruption:
+        return 128 + interruption.signum
     print(f"{prog}: wrote {html_path} and {len(charts)} charts in {png_dir}{os.sep}")
     return 0
 

@@ -73,7 +73,7 @@ TEST(CsvExport, TheMonthlyFanMatchesAnIndependentComputationInAnyBatching) {
   for (const char* name : {"regions.csv", "monthly_fan.csv", "replications.csv", "national_replications.csv",
                            "exhaustion_by_month.csv", "settlement.csv"})
     EXPECT_EQ(testing::read_text(dir / "whole" / name), testing::read_text(dir / "batched" / name)) << name;
-  EXPECT_THROW(export_csv(run, dir / "whole", false), OutputError);  // exists: refused without overwrite
+  EXPECT_THROW(export_csv(run, dir / "whole", false), OutputTargetError);  // exists: refused without overwrite
 
   const auto fan = read_csv(dir / "batched/monthly_fan.csv");
   const int R = simulator.region_count(), M = simulator.month_count();

@@ -414,9 +414,9 @@ TEST(RunFile, AnExistingTargetIsReplacedOnlyWhenAskedTo) {
   {
     // check_output_path refuses before the run; should the file appear during
     // the run, the final rename refuses too.
-    EXPECT_THROW(check_output_path(target, false), OutputError);
+    EXPECT_THROW(check_output_path(target, false), OutputTargetError);
     RunFileWriter writer(target, simulator, seed);
-    EXPECT_THROW(run_into(simulator, writer, 4), OutputError);
+    EXPECT_THROW(run_into(simulator, writer, 4), OutputTargetError);
   }
   EXPECT_EQ(testing::read_text(target), "precious");
   EXPECT_EQ(dir.listing(), "run.h5");
