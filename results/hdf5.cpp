@@ -4,6 +4,7 @@
 #include "results/hdf5.hpp"
 
 #include <mutex>
+#include <limits>
 #include <numeric>
 
 #include "results/hdf5_detail.hpp"
@@ -85,6 +86,8 @@ Handle untimed_dataset_properties(std::string_view file, std::string_view path) 
 }
 
 std::vector<hsize_t> space_shape(hid_t space, std::string_view file, std::string_view path) {
+  // A null dataspace has no element at all, not one as a scalar has.
+  if (H5Sget_simple_extent_type(space) == H5S_NULL) throw_error(file, path, "holds no data (a null dataspace)");
   const int rank = H5Sget_simple_extent_ndims(space);
   if (rank < 0) throw_error(file, path, "cannot read the shape");
   std::vector<hsize_t> shape(static_cast<std::size_t>(rank));
@@ -94,8 +97,14 @@ std::vector<hsize_t> space_shape(hid_t space, std::string_view file, std::string
 }
 
 std::size_t product(const std::vector<hsize_t>& shape) {
-  return std::accumulate(shape.begin(), shape.end(), std::size_t{1},
-                         [](std::size_t a, hsize_t b) { return a * static_cast<std::size_t>(b); });
+  // Saturates rather than wraps: a shape read from a damaged file may multiply past 2^64.
+  std::size_t out = 1;
+  for (hsize_t n : shape) {
+    if (n == 0) return 0;
+    if (n > std::numeric_limits<std::size_t>::max() / out) out = std::numeric_limits<std::size_t>::max();
+    else out *= static_cast<std::size_t>(n);
+  }
+  return out;
 }
 
 }  // namespace detail

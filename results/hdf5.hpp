@@ -106,6 +106,18 @@ class Dataset : public Object {
   std::size_t element_size() const;  // bytes per element in the file (strings: 0 when variable-length)
   std::vector<hsize_t> shape() const;
   std::size_t element_count() const;
+  // Bytes the dataset's elements take in the file once stored (compressed).
+  hsize_t storage_size() const;
+
+  // Every read first checks that the dataset could really hold what its shape
+  // claims, so that a damaged or hostile file cannot make a reader allocate
+  // far more memory than the file could ever decompress to: data in this file
+  // (no external files, no virtual dataset), no filter but deflate, shuffle
+  // and fletcher32 (deflate expands at most 1 032 times), and neither the
+  // whole dataset nor one chunk larger than max_expansion × its stored bytes
+  // plus 1 MiB. Throws Error otherwise.
+  static constexpr hsize_t max_expansion = 1100;
+  void check_stored() const;
 
   // Reading converts to T; the stored class must match (integer, float) and
   // integers must not be wider than T.

@@ -101,7 +101,10 @@ std::vector<T> Object::attribute_values(std::string_view name) const {
   const H5T_class_t stored = H5Tget_class(type.get());
   const bool matches =
       Traits<T>::kind == Dataset::Kind::Integer ? stored == H5T_INTEGER : stored == H5T_FLOAT;
-  if (!matches) fail("attribute " + key + " has an unexpected type");
+  if (!matches)
+    fail("attribute " + key + " is not " +
+         (Traits<T>::kind == Dataset::Kind::Integer ? "an integer" : "a floating-point number") +
+         (stored == H5T_STRING ? " but a string" : ""));
   std::vector<T> values(product(space_shape(space.get(), file_name_, path_)));
   if (!values.empty() && H5Aread(attribute.get(), Traits<T>::memory(), values.data()) < 0)
     fail("cannot read attribute " + key);

@@ -2,6 +2,8 @@
 #include "results/hdf5.hpp"
 #include "results/hdf5_detail.hpp"
 
+#include <limits>
+
 namespace fnesim::hdf5 {
 
 using namespace detail;
@@ -39,6 +41,59 @@ std::vector<hsize_t> Dataset::shape() const {
 
 std::size_t Dataset::element_count() const { return product(shape()); }
 
+hsize_t Dataset::storage_size() const { return H5Dget_storage_size(id()); }
+
+void Dataset::check_stored() const {
+  Handle properties(H5Dget_create_plist(id()), H5Pclose);
+  if (!properties.valid()) fail("cannot read the storage properties");
+  const H5D_layout_t layout = H5Pget_layout(properties.get());
+  if (layout == H5D_VIRTUAL) fail("is a virtual dataset (its data in other files), which run files never hold");
+  if (layout != H5D_COMPACT && layout != H5D_CONTIGUOUS && layout != H5D_CHUNKED) fail("has an unknown layout");
+  const int external = H5Pget_external_count(properties.get());
+  if (external != 0) fail("keeps its data in external files, which run files never do");
+  const int filters = H5Pget_nfilters(properties.get());
+  if (filters < 0) fail("cannot read its filters");
+  for (int i = 0; i < filters; ++i) {
+    unsigned flags = 0;
+    std::size_t values = 0;
+    const H5Z_filter_t filter =
+        H5Pget_filter2(properties.get(), static_cast<unsigned>(i), &flags, &values, nullptr, 0, nullptr, nullptr);
+    if (filter != H5Z_FILTER_DEFLATE && filter != H5Z_FILTER_SHUFFLE && filter != H5Z_FILTER_FLETCHER32)
+      fail("is stored through HDF5 filter " + std::to_string(filter) +
+           ", where run files use deflate and shuffle only");
+  }
+  Handle type(H5Dget_type(id()), H5Tclose);
+  if (!type.valid()) fail("cannot read the type");
+  const std::size_t element = H5Tget_size(type.get());
+  if (element == 0) fail("cannot read the type's size");
+  // What the shape, or one chunk, would take in memory, against what the
+  // file stores (1 MiB of slack for small datasets and part-filled chunks).
+  const std::size_t count = element_count();
+  const std::size_t limit = std::numeric_limits<std::size_t>::max() / element;
+  std::size_t claimed = count > limit ? std::numeric_limits<std::size_t>::max() : count * element;
+  if (layout == H5D_CHUNKED) {
+    const int rank = H5Pget_chunk(properties.get(), 0, nullptr);
+    if (rank < 0) fail("cannot read its chunk shape");
+    std::vector<hsize_t> chunk(static_cast<std::size_t>(rank));
+    if (rank > 0 && H5Pget_chunk(properties.get(), rank, chunk.data()) < 0) fail("cannot read its chunk shape");
+    const std::size_t cells = product(chunk);
+    claimed = std::max(claimed, cells > limit ? std::numeric_limits<std::size_t>::max() : cells * element);
+  }
+  const hsize_t stored = storage_size();
+  constexpr hsize_t slack = hsize_t{1} << 20;
+  const hsize_t cap = stored > (std::numeric_limits<hsize_t>::max() - slack) / max_expansion
+                          ? std::numeric_limits<hsize_t>::max()
+                          : stored * max_expansion + slack;
+  if (claimed > cap) {
+    std::vector<hsize_t> dims = shape();
+    std::string text;
+    for (hsize_t n : dims) text += (text.empty() ? "" : " × ") + std::to_string(n);
+    fail("claims " + (text.empty() ? std::string("a scalar") : "a shape of " + text) + " (" +
+         std::to_string(claimed) + " bytes) but stores only " + std::to_string(stored) +
+         " bytes: damaged or not written by fnesim");
+  }
+}
+
 template <typename T>
 void Dataset::check_readable_as() const {
   const Kind k = kind();
@@ -51,6 +106,7 @@ void Dataset::check_readable_as() const {
 template <typename T>
 std::vector<T> Dataset::read() const {
   check_readable_as<T>();
+  check_stored();
   std::vector<T> values(element_count());
   if (!values.empty() && H5Dread(id(), Traits<T>::memory(), H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) < 0)
     fail("cannot read");
@@ -67,11 +123,12 @@ T Dataset::read_scalar() const {
 template <typename T>
 std::vector<T> Dataset::read_block(std::span<const hsize_t> start, std::span<const hsize_t> count) const {
   check_readable_as<T>();
+  check_stored();
   const std::vector<hsize_t> full = shape();
   if (start.size() != full.size() || count.size() != full.size())
     fail("read with the wrong number of dimensions");
   for (std::size_t d = 0; d < full.size(); ++d)
-    if (start[d] + count[d] > full[d]) fail("read beyond its extent");
+    if (start[d] > full[d] || count[d] > full[d] - start[d]) fail("read beyond its extent");
   const std::vector<hsize_t> block(count.begin(), count.end());
   std::vector<T> values(product(block));
   if (values.empty()) return values;
@@ -99,6 +156,7 @@ std::vector<std::string> Dataset::read_strings() const {
   Handle type(H5Dget_type(id()), H5Tclose);
   Handle space(H5Dget_space(id()), H5Sclose);
   if (!type.valid() || !space.valid()) fail("cannot read the type");
+  check_stored();
   return read_string_values(
       type.get(), space.get(), element_count(),
       [&](hid_t memory, void* buffer) {

@@ -39,6 +39,12 @@ bool Group::contains(std::string_view relative_path) const {
     const htri_t exists = H5Lexists(id(), prefix.c_str(), H5P_DEFAULT);
     if (exists < 0) throw_error(file_name_, child_path(prefix), "cannot look up");
     if (exists == 0) return false;
+    // Only hard links: a soft link may loop, an external one opens another file.
+    H5L_info_t link{};
+    if (H5Lget_info(id(), prefix.c_str(), &link, H5P_DEFAULT) < 0)
+      throw_error(file_name_, child_path(prefix), "cannot look up");
+    if (link.type != H5L_TYPE_HARD)
+      throw_error(file_name_, child_path(prefix), "is a soft or external link, which fnesim files never hold");
   }
   return true;
 }

@@ -152,7 +152,9 @@ struct RunFileUncertainty {
   std::vector<std::int64_t> particle;                // per replication; empty: no particles
 };
 
-// Reads one run file. Every accessor checks the shape of what it reads
+// Reads one run file. Opening it checks it whole (run_file_checks.hpp):
+// attributes within bounds and consistent with the datasets' shapes, every
+// dataset's type and shape. Every accessor checks the shape of what it reads
 // against the run's replication, region and month counts; a missing or
 // malformed dataset is a RunFileError naming its path.
 class RunFileReader {
@@ -167,8 +169,9 @@ class RunFileReader {
   std::string resolved_toml() const;
   // Where resolved_toml() is stored, as scenario diagnostics name its origin.
   std::string resolved_toml_origin() const;
-  // The summary as `run` computed it, rebuilt from /summary.
-  RunSummary summary() const;
+  // The summary as `run` computed it, rebuilt from /summary (read and
+  // checked on open).
+  const RunSummary& summary() const { return summary_; }
   const std::filesystem::path& path() const { return path_; }
 
   // /regions/fees_cents: the fees withheld from each region.
@@ -190,8 +193,9 @@ class RunFileReader {
   // info().has_trajectories.
   MonthlyTrajectories trajectories(std::size_t first_month, std::size_t months) const;
 
-  // The record of a forecast from actuals; none for a run that did not start from actuals.
-  std::optional<RunFileActuals> actuals() const;
+  // The record of a forecast from actuals; none for a run that did not start
+  // from actuals (read and checked on open).
+  const std::optional<RunFileActuals>& actuals() const { return actuals_; }
 
   // Format 1.2; none in older files. The uptake multiplier drawn per
   // replication and region (replication × region), and per replication the
@@ -204,9 +208,22 @@ class RunFileReader {
 
  private:
   std::filesystem::path path_;
+  RunSummary read_summary() const;
+  std::optional<RunFileActuals> read_actuals() const;
+
   std::unique_ptr<hdf5::File> file_;
   RunFileInfo info_;
+  RunSummary summary_;
+  std::optional<RunFileActuals> actuals_;
 };
+
+// Opens the run file at `path` as every command does (RunFileReader, with its
+// checks on open) and reads everything a command may read: the summary, the
+// scenario, every dataset of /replications, the trajectories, /uncertainty
+// and the records of actuals, and renders what `inspect` prints. Any bytes
+// whatever: returns, or throws RunFileError naming the file, nothing else
+// (an entry point for fuzzing the reader).
+void read_run_file_completely(const std::filesystem::path& path);
 
 // Human-readable metadata block printed by `fnesim inspect` above the summary table.
 std::string render_run_file_info(const RunFileInfo& info, const std::filesystem::path& path);

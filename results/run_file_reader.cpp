@@ -8,6 +8,7 @@
 #include "results/hdf5.hpp"
 #include "results/run_file.hpp"
 #include "results/run_file_cash.hpp"
+#include "results/run_file_checks.hpp"
 #include "results/run_file_layout.hpp"
 
 namespace fnesim {
@@ -58,11 +59,25 @@ std::vector<T> read_replication_rows(const hdf5::Dataset& dataset, std::int64_t 
 }
 
 // Days counted from the commitment start: within the window, or never.
-void expect_days_in_window(const std::vector<std::int32_t>& days, const hdf5::Dataset& dataset,
-                           int window_days) {
+void expect_days_in_window(const std::vector<std::int32_t>& days, const hdf5::Dataset& dataset, int window_days,
+                           std::string_view problem = "holds a day outside the commitment window") {
   if (std::any_of(days.begin(), days.end(),
                   [&](std::int32_t day) { return day < never_exhausted || day >= window_days; }))
-    dataset.fail("holds a day outside the commitment window");
+    dataset.fail(problem);
+}
+
+// Whatever reading a damaged file throws becomes a RunFileError naming the
+// file: the library's errors, and memory a shape asked for that is not there.
+[[noreturn]] void rethrow_as_refusal(const fs::path& path) {
+  try {
+    throw;
+  } catch (const hdf5::Error& e) {
+    throw RunFileError(e.what());
+  } catch (const std::bad_alloc&) {
+    throw RunFileError(path.string() + ": too large to read in the memory available: damaged, or a run too long for this machine");
+  } catch (const std::length_error&) {
+    throw RunFileError(path.string() + ": claims more values than can be held in memory: damaged");
+  }
 }
 
 }  // namespace
@@ -114,14 +129,19 @@ RunFileReader::RunFileReader(const fs::path& path) : path_(path) {
     info_.source_files = f.open_dataset("scenario/source_files").read_strings();
     info_.region_codes = f.open_dataset("regions/code").read_strings();
     info_.region_names = f.open_dataset("regions/name").read_strings();
-    if (info_.region_names.size() != info_.region_codes.size())
-      throw RunFileError(name + ": /regions/code and /regions/name differ in length");
     info_.months = f.open_dataset("summary/month").read_strings();
     info_.has_trajectories = f.contains("trajectories");
     info_.has_uncertainty = f.contains("uncertainty");
     info_.has_financing = f.contains("financing");
-  } catch (const hdf5::Error& e) {
-    throw RunFileError(e.what());
+    // The one check every command goes through: attributes against the
+    // shapes, every dataset's type and shape, then the small groups read
+    // whole and their values checked (docs/hdf5-format.md, "What readers
+    // check on open").
+    run_checks::check_structure(f, info_);
+    summary_ = read_summary();
+    actuals_ = read_actuals();
+  } catch (...) {
+    rethrow_as_refusal(path_);
   }
 }
 
@@ -131,8 +151,8 @@ RunFileReader::RunFileReader(RunFileReader&&) noexcept = default;
 std::string RunFileReader::resolved_toml() const {
   try {
     return file_->open_dataset("scenario/resolved_toml").read_string();
-  } catch (const hdf5::Error& e) {
-    throw RunFileError(e.what());
+  } catch (...) {
+    rethrow_as_refusal(path_);
   }
 }
 
@@ -142,7 +162,7 @@ std::string RunFileReader::resolved_toml_origin() const {
   return origin;
 }
 
-RunSummary RunFileReader::summary() const {
+RunSummary RunFileReader::read_summary() const {
   const std::string name = path_.string();
   try {
     const hdf5::File& f = *file_;
@@ -186,6 +206,9 @@ RunSummary RunFileReader::summary() const {
     const auto days = read_exact<std::int32_t>(by_region, "exhaustion_day_quantiles", {rows, day_count});
     const auto unmet = read_exact<std::int64_t>(by_region, "unmet_quantiles_cents", {rows, amount_count});
     const auto by_month = read_exact<double>(by_region, "p_exhausted_by_month_end", {rows, months});
+    expect_days_in_window(days, by_region.open_dataset("exhaustion_day_quantiles"), info_.window_days);
+    if (!std::all_of(by_month.begin(), by_month.end(), [](double p) { return p >= 0 && p <= 1; }))
+      by_region.open_dataset("p_exhausted_by_month_end").fail("holds a value that is not a probability");
     for (std::size_t r = 0; r < R; ++r) {
       RegionSummary& out = s.regions[r];
       for (std::size_t k = 0; k < day_count; ++k) {
@@ -218,6 +241,7 @@ RunSummary RunFileReader::summary() const {
       n.additional_needed_quantile[amount_percentiles[k]] = amounts[k];
     const auto needed_days =
         read_exact<std::int32_t>(national, "additional_needed_day_quantiles", {day_count});
+    expect_days_in_window(needed_days, national.open_dataset("additional_needed_day_quantiles"), info_.window_days);
     for (std::size_t k = 0; k < day_count; ++k)
       n.additional_needed_day[reported_percentiles[k]] =
           needed_days[k] == never_exhausted ? std::nullopt : std::optional<std::int32_t>(needed_days[k]);
@@ -287,6 +311,9 @@ RunSummary RunFileReader::summary() const {
           stats[k] = read_exact<double>(group, prefix + std::string(layout::estimate_statistics[k]), shape({Q}));
         const auto quantiles = read_exact<std::int64_t>(group, prefix + "quantiles", shape({Q, amount_count}));
         const auto days = read_exact<std::int32_t>(group, prefix + "last_payment_day_quantiles", shape({day_count}));
+        // Payments run past the window, never past the last month.
+        expect_days_in_window(days, group.open_dataset(prefix + "last_payment_day_quantiles"),
+                              run_checks::calendar_days(info_), "holds a day after the run's last month");
         std::vector<SettlementPart> out(parts);
         for (std::size_t i = 0; i < parts; ++i) {
           for (std::size_t q = 0; q < Q; ++q) {
@@ -312,8 +339,8 @@ RunSummary RunFileReader::summary() const {
     if (summary.contains("financing"))  // format 1.4, scenarios with [financing]
       s.cash = read_cash_summary(file_->open_group("financing"), summary.open_group("financing"));
     return s;
-  } catch (const hdf5::Error& e) {
-    throw RunFileError(e.what());
+  } catch (...) {
+    rethrow_as_refusal(path_);
   }
 }
 
@@ -322,8 +349,8 @@ RunSummary RunFileReader::summary() const {
 std::vector<std::int64_t> RunFileReader::region_fees() const {
   try {
     return read_exact<std::int64_t>(file_->open_group("regions"), "fees_cents", {info_.region_codes.size()});
-  } catch (const hdf5::Error& e) {
-    throw RunFileError(e.what());
+  } catch (...) {
+    rethrow_as_refusal(path_);
   }
 }
 
@@ -332,8 +359,8 @@ std::vector<std::int64_t> RunFileReader::region_values(const layout::RegionField
   try {
     return read_replication_rows<std::int64_t>(file_->open_group("replications").open_dataset(field.name),
                                                info_.replications, {info_.region_codes.size()}, range);
-  } catch (const hdf5::Error& e) {
-    throw RunFileError(e.what());
+  } catch (...) {
+    rethrow_as_refusal(path_);
   }
 }
 
@@ -344,8 +371,8 @@ std::vector<std::int32_t> RunFileReader::exhaustion_days(ReplicationRange range)
         read_replication_rows<std::int32_t>(dataset, info_.replications, {info_.region_codes.size()}, range);
     expect_days_in_window(days, dataset, info_.window_days);
     return days;
-  } catch (const hdf5::Error& e) {
-    throw RunFileError(e.what());
+  } catch (...) {
+    rethrow_as_refusal(path_);
   }
 }
 
@@ -354,8 +381,8 @@ std::vector<std::int64_t> RunFileReader::national_values(const layout::NationalF
   try {
     return read_replication_rows<std::int64_t>(
         file_->open_group("replications/national").open_dataset(field.name), info_.replications, {}, range);
-  } catch (const hdf5::Error& e) {
-    throw RunFileError(e.what());
+  } catch (...) {
+    rethrow_as_refusal(path_);
   }
 }
 
@@ -366,8 +393,8 @@ std::vector<std::int32_t> RunFileReader::additional_needed_days(ReplicationRange
         read_replication_rows<std::int32_t>(dataset, info_.replications, {}, range);
     expect_days_in_window(days, dataset, info_.window_days);
     return days;
-  } catch (const hdf5::Error& e) {
-    throw RunFileError(e.what());
+  } catch (...) {
+    rethrow_as_refusal(path_);
   }
 }
 
@@ -390,17 +417,21 @@ MonthlyTrajectories RunFileReader::trajectories(std::size_t first_month, std::si
     out.commitments = read("monthly_commitments_cents");
     out.payments = read("monthly_payments_cents");
     return out;
-  } catch (const hdf5::Error& e) {
-    throw RunFileError(e.what());
+  } catch (...) {
+    rethrow_as_refusal(path_);
   }
 }
 
-std::optional<RunFileActuals> RunFileReader::actuals() const {
+std::optional<RunFileActuals> RunFileReader::read_actuals() const {
   try {
     if (!file_->contains("actuals")) return std::nullopt;
     const hdf5::Group group = file_->open_group("actuals");
     const std::optional<Date> as_of = Date::parse(group.string_attribute("as_of"));
     if (!as_of) throw RunFileError(path_.string() + ": /actuals has no valid as_of date");
+    const Date start = *Date::parse(info_.commitment_start);
+    if (*as_of < start || days_between(start, *as_of) > run_checks::calendar_days(info_))
+      throw RunFileError(path_.string() + ": /actuals: attribute 'as_of' = " + as_of->iso() +
+                         " is outside the run's months (" + info_.months.front() + " to " + info_.months.back() + ")");
     RunFileActuals out{group.string_attribute("file"), group.string_attribute("sha256"), *as_of, {}, 0, 0};
     if (group.has_attribute("particles")) out.particles = group.attribute<std::int32_t>("particles");
     if (group.has_attribute("effective_particles"))
@@ -414,7 +445,6 @@ std::optional<RunFileActuals> RunFileReader::actuals() const {
       const auto high = read_exact<std::int64_t>(check, "high", rows);
       const auto expected = read_exact<double>(check, "expected", rows);
       const auto cumulative = read_exact<std::int32_t>(check, "cumulative", rows);
-      const Date start = *Date::parse(info_.commitment_start);
       for (std::size_t i = 0; i < months.size(); ++i) {
         const Date month = parse_month(path_.string(), months[i], "/actuals/prior_predictive/month");
         PriorPredictiveMonth m;
@@ -428,8 +458,8 @@ std::optional<RunFileActuals> RunFileReader::actuals() const {
       }
     }
     return out;
-  } catch (const hdf5::Error& e) {
-    throw RunFileError(e.what());
+  } catch (...) {
+    rethrow_as_refusal(path_);
   }
 }
 
@@ -438,8 +468,8 @@ std::optional<std::vector<double>> RunFileReader::uptake(ReplicationRange range)
     if (!file_->contains("replications/uptake")) return std::nullopt;  // before format 1.2
     return read_replication_rows<double>(file_->open_dataset("replications/uptake"), info_.replications,
                                          {info_.region_codes.size()}, range);
-  } catch (const hdf5::Error& e) {
-    throw RunFileError(e.what());
+  } catch (...) {
+    rethrow_as_refusal(path_);
   }
 }
 
@@ -448,8 +478,8 @@ std::optional<std::vector<double>> RunFileReader::dossier_variances(ReplicationR
     if (!file_->contains("replications/national/dossier_variance_eur2")) return std::nullopt;
     return read_replication_rows<double>(file_->open_dataset("replications/national/dossier_variance_eur2"),
                                          info_.replications, {}, range);
-  } catch (const hdf5::Error& e) {
-    throw RunFileError(e.what());
+  } catch (...) {
+    rethrow_as_refusal(path_);
   }
 }
 
@@ -475,8 +505,48 @@ std::optional<RunFileUncertainty> RunFileReader::uncertainty(ReplicationRange ra
       out.particle = read_replication_rows<std::int64_t>(group.open_dataset("particle"), info_.replications, {},
                                                          range);
     return out;
-  } catch (const hdf5::Error& e) {
-    throw RunFileError(e.what());
+  } catch (...) {
+    rethrow_as_refusal(path_);
+  }
+}
+
+void read_run_file_completely(const fs::path& path) {
+  try {
+    const RunFileReader run(path);
+    const RunFileInfo& info = run.info();
+    // What inspect, export and report print.
+    render_run_file_info(info, path);
+    render_summary_table(run.summary(), {info.run_seconds, info.threads});
+    summary_json(run.summary());
+    run.resolved_toml();
+    run.region_fees();
+    // The per-replication datasets, a block of replications at a time, as export reads them.
+    constexpr std::int64_t block = 4096;
+    for (std::int64_t first = 0; first < info.replications; first += block) {
+      const ReplicationRange range{first, std::min(block, info.replications - first)};
+      run.exhaustion_days(range);
+      run.additional_needed_days(range);
+      for (const layout::RegionField& field : layout::region_fields)
+        if (field.since_minor <= info.format_minor) run.region_values(field, range);
+      for (const layout::NationalField& field : layout::national_fields)
+        if (field.since_minor <= info.format_minor) run.national_values(field, range);
+      run.uptake(range);
+      run.dossier_variances(range);
+      run.uncertainty(range);
+    }
+    if (info.has_trajectories)
+      for (std::size_t month = 0; month < info.months.size(); ++month) run.trajectories(month, 1);
+  } catch (const RunFileError&) {
+    throw;
+  } catch (...) {
+    // Anything else would be a bug of the reader; still a refusal, never a crash.
+    try {
+      throw;
+    } catch (const std::exception& e) {
+      throw RunFileError(path.string() + ": cannot be read: " + e.what());
+    } catch (...) {
+      throw RunFileError(path.string() + ": cannot be read");
+    }
   }
 }
 

@@ -257,8 +257,9 @@ TEST(RunFile, AMalformedReplicationDatasetIsARunFileErrorNamingItsPath) {
   ScratchDirectory dir;
   auto refusal_of = [](const std::filesystem::path& path,
                        const std::function<void(const RunFileReader&)>& read) {
-    const RunFileReader reader(path);
+    // Refused when opened (the shapes and types) or when read (the values).
     try {
+      const RunFileReader reader(path);
       read(reader);
     } catch (const RunFileError& e) {
       return std::string(e.what());
@@ -280,7 +281,7 @@ TEST(RunFile, AMalformedReplicationDatasetIsARunFileErrorNamingItsPath) {
   EXPECT_THAT(
       refusal_of(reshaped,
                  [](const RunFileReader& r) { r.region_values(run_layout::region_field("paid_cents")); }),
-      HasSubstr("/replications/paid_cents: has an unexpected shape"));
+      HasSubstr("/replications/paid_cents: has shape 3, where the format has 4 × 1"));
   const auto late = amended_run(dir, [](hdf5::File& f) {
     hdf5::Group group = f.open_group("replications");
     group.remove("exhaustion_day");
