@@ -18,8 +18,8 @@ void scenario_text(std::string_view text);
 // also conditioned on (the posterior) at the September cut-off.
 void actuals_text(std::string_view text);
 
-// Bytes written to a file and opened as a run file; an accepted file is read
-// as every reader reads it.
+// Bytes written to a file and opened as a run file, as every command opens
+// it (after a trial reading in a child process); an accepted file is read whole.
 void run_file_bytes(std::string_view bytes);
 
 }  // namespace fnesim::fuzz
