@@ -1,6 +1,7 @@
 // `fnesim run`: simulate a scenario, print the regional table and, with
 // --out, write the run file (results/run_file.hpp).
 #include <chrono>
+#include <cstdio>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -51,6 +52,33 @@ ForecastFromActuals start_from_actuals(const Scenario& scenario, const std::stri
   if (!cut_off) throw UsageError("--as-of: expected a date YYYY-MM-DD, found '" + as_of + "'");
   const Actuals actuals = read_actuals(actuals_path, scenario);
   return ForecastFromActuals{condition_on_actuals(scenario, actuals, *cut_off), sha256_hex(actuals.content)};
+}
+
+// A legal run can still be one of hours, or a run file of many gigabytes:
+// said before it starts, so that the user can stop it at once.
+void note_if_large(const Simulator& simulator, std::int64_t replications, bool run_file, bool trajectories) {
+  double dossiers_a_replication = 0;
+  for (int region = 0; region < simulator.region_count(); ++region)
+    dossiers_a_replication += simulator.expected_arrivals_between(region, 0, simulator.window_days());
+  const double dossiers = dossiers_a_replication * static_cast<double>(replications);
+  // Per replication: about 30 eight-byte values a region, and two monthly amounts a region and month.
+  const double file_bytes =
+      run_file ? static_cast<double>(replications) * simulator.region_count() *
+                     (30.0 + (trajectories ? 2.0 * simulator.month_count() : 0.0)) * 8
+               : 0;
+  // About three million dossiers a second on one core (docs/performance.md): 10^10 is most of an hour on two.
+  constexpr double many_dossiers = 1e10, large_file = 10e9;
+  if (dossiers < many_dossiers && file_bytes < large_file) return;
+  char note[320];
+  std::snprintf(note, sizeof note,
+                "fnesim run: note: a large run — about %.2g dossiers to simulate (%lld replications × %.0f)%s; "
+                "Ctrl-C stops it and writes nothing\n",
+                dossiers, static_cast<long long>(replications), dossiers_a_replication,
+                file_bytes >= large_file ? (", and a run file of about " +
+                                            std::to_string(static_cast<long long>(file_bytes / 1e9)) + " GB")
+                                               .c_str()
+                                         : "");
+  std::cerr << note;
 }
 
 int run_command(const RunOptions& options) {
@@ -104,6 +132,8 @@ int run_command(const RunOptions& options) {
     run_file = std::make_unique<RunFileWriter>(options.out, simulator, scenario.run.seed, file_options);
     sinks.push_back(run_file.get());
   }
+  note_if_large(simulator, options.precision ? options.max_replications : scenario.run.replications,
+                run_file != nullptr, !options.no_trajectories);
   InteractiveJob job(scenario);
   RunControl& control = job.control();
 

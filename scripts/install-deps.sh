@@ -10,6 +10,7 @@ packages=(
   libtomlplusplus-dev libcli11-dev
   python3-numpy python3-h5py python3-matplotlib
   chromium fonts-dejavu-core   # the report's test renders it in headless Chromium
+  clang libclang-rt-dev libomp-dev   # the fuzz preset: libFuzzer, and OpenMP for clang
 )
 
 missing=()

@@ -34,10 +34,10 @@ double gamma_at_normal_score(double shape, double z) {
 
 // The mean of a region's Poisson draw, once every multiplier has moved it:
 // beyond limits::max_region_arrivals the dossiers would not fit in memory.
-void check_arrivals(double mean, std::uint64_t replication, int region, const char* what) {
+void check_arrivals(double mean, std::uint64_t replication, const std::string& region, const char* what) {
   if (mean <= limits::max_region_arrivals) return;
   throw limits::EngineLimitError(
-      "replication " + std::to_string(replication) + ", region " + std::to_string(region + 1) + ": " +
+      "replication " + std::to_string(replication) + ", region " + region + ": " +
       std::to_string(static_cast<long long>(std::min(mean, 9e18))) + " " + what +
       " expected after the uptake drawn, beyond the engine's limit of 10 000 000 a region and replication; "
       "lower expected_dossiers or the width of its uncertainty");
@@ -220,7 +220,8 @@ void Simulator::draw_region(const Plan& replication_plan, int r, double uptake, 
   if (start == nullptr && plan.carryover_expected > 0) {
     // Carry-over of 2020 (art. 7): committed on the first day, realised in full.
     reseed(engine, seed, rep, StreamPurpose::CarryOver, region_id);
-    check_arrivals(plan.carryover_expected, rep, r, "carry-over dossiers");
+    check_arrivals(plan.carryover_expected, rep, scenario_.convention.regions[static_cast<std::size_t>(r)].code,
+                   "carry-over dossiers");
     const int count = boost::random::poisson_distribution<int, double>(plan.carryover_expected)(engine);
     const double sigma = demand.carryover_sigma;
     boost::random::lognormal_distribution<double> share(
@@ -308,7 +309,7 @@ void Simulator::draw_region(const Plan& replication_plan, int r, double uptake, 
   const double filed_before = cumulative[static_cast<std::size_t>(plan_.first_simulated_day)];
   const double still_to_file = cumulative.back() - filed_before;
   const double mean_arrivals = plan.expected_arrivals * uptake * still_to_file;
-  check_arrivals(mean_arrivals, rep, r, "dossiers");
+  check_arrivals(mean_arrivals, rep, scenario_.convention.regions[static_cast<std::size_t>(r)].code, "dossiers");
   const int arrivals =
       mean_arrivals > 0 ? boost::random::poisson_distribution<int, double>(mean_arrivals)(engine) : 0;
   ws.spacings.resize(static_cast<std::size_t>(arrivals) + 1);

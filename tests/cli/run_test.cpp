@@ -186,3 +186,25 @@ TEST(CliRun, AScenarioWithFinancingForecastsTheCash) {
 
 }  // namespace
 }  // namespace fnesim
+
+namespace fnesim {
+namespace {
+
+// Legal but huge: said before the run starts, so the user can stop it at once.
+TEST(CliRunSize, AHugeRunIsAnnouncedBeforeItStarts) {
+  const std::string out = scratch_path("huge.h5");
+  const auto run = run_fnesim("run -n 10000000 -j 1 --out '" + out + "'", "timeout --preserve-status -s TERM 3 ");
+  EXPECT_EQ(run.exit_code, 128 + 15);
+  EXPECT_THAT(run.err, ::testing::HasSubstr("note: a large run — about 1e+11 dossiers to simulate (10000000 "
+                                            "replications × 10300), and a run file of about 65 GB"));
+  EXPECT_FALSE(std::filesystem::exists(out));
+}
+
+TEST(CliRunSize, AnOrdinaryRunSaysNothingOfItsSize) {
+  const auto run = run_fnesim("run -n 20 -j 1");
+  EXPECT_EQ(run.exit_code, 0);
+  EXPECT_EQ(run.err, "");
+}
+
+}  // namespace
+}  // namespace fnesim
