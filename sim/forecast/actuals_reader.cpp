@@ -655,9 +655,19 @@ Actuals read_actuals(const std::filesystem::path& path, const Scenario& scenario
     message += in ? std::strerror(EISDIR) : std::strerror(errno);
     throw ActualsError({{path.string(), 0, 0, "", message}});
   }
-  std::stringstream text;
-  text << in.rdbuf();
-  return parse_actuals(text.str(), path.string(), scenario);
+  // One row per dossier is about a hundred bytes: 256 MiB is more than two
+  // million dossiers, a hundred times 2021's. Beyond, not actuals.
+  constexpr std::size_t max_actuals_bytes = std::size_t{256} << 20;
+  std::string text;
+  char buffer[65536];
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+    text.append(buffer, static_cast<std::size_t>(in.gcount()));
+    if (text.size() > max_actuals_bytes)
+      throw ActualsError({{path.string(), 0, 0, "",
+                           "cannot read: larger than " + std::to_string(max_actuals_bytes >> 20) +
+                               " MiB, more than any actuals file"}});
+  }
+  return parse_actuals(text, path.string(), scenario);
 }
 
 }  // namespace fnesim
