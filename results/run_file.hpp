@@ -166,7 +166,8 @@ class RunFileReader {
   // So a child process first reads the file (read_run_file_completely, its
   // ends: RunFileExtent::Ends);
   // if the library crashes there, the file is refused and this process never
-  // touches it. `Trial::None` skips that: for the child itself and the fuzzer.
+  // touches it. `Trial::None` skips that: for the child itself
+  // (read_run_file_completely).
   enum class Trial { InAChild, None };
   explicit RunFileReader(const std::filesystem::path& path, Trial trial = Trial::InAChild);
   ~RunFileReader();

@@ -2,6 +2,7 @@
 // RunSummary from /summary, and hands out the per-replication datasets typed
 // and shape-checked (layout: docs/hdf5-format.md).
 #include <fcntl.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -96,11 +97,26 @@ void expect_days_in_window(const std::vector<std::int32_t>& days, const hdf5::Da
 // library cannot read safely. A refusal there is left for this process to make again,
 // with its message; a child stopped by the user's signal decides nothing.
 void read_first_in_a_child(const fs::path& path) {
+  // A damaged file may also make the library loop: the trial has a time limit.
+  constexpr unsigned trial_seconds = 120;
+  // The child must not run this process's handlers (they remove its
+  // temporaries), and its end must be waited for even if SIGCHLD was ignored:
+  // the user's signals wait until the child resets them, SIGCHLD is default.
+  sigset_t users, before;
+  sigemptyset(&users);
+  for (int signal : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&users, signal);
+  struct sigaction default_child {}, old_child {};
+  default_child.sa_handler = SIG_DFL;
+  sigaction(SIGCHLD, &default_child, &old_child);
+  sigprocmask(SIG_BLOCK, &users, &before);
+  const pid_t parent = ::getpid();
   const pid_t child = ::fork();
-  if (child < 0)
-    throw EnvironmentError(path.string() + ": cannot start a process to try reading it: " + std::strerror(errno));
   if (child == 0) {
     for (int signal : {SIGINT, SIGTERM, SIGHUP}) std::signal(signal, SIG_DFL);
+    sigprocmask(SIG_SETMASK, &before, nullptr);
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // the parent stopped by a signal: no orphan reading on
+    if (::getppid() != parent) ::_exit(0);
+    ::alarm(trial_seconds);
     // What the library (or a sanitizer) says as it fails is not for the user: the parent says it.
     const int null = ::open("/dev/null", O_WRONLY);
     if (null >= 0) ::dup2(null, STDERR_FILENO);
@@ -112,10 +128,19 @@ void read_first_in_a_child(const fs::path& path) {
     }
     ::_exit(status);  // no destructors, no atexit: the parent's state is the parent's
   }
-  int status = 0;
-  while (::waitpid(child, &status, 0) < 0) {
-    if (errno != EINTR) return;
+  const int fork_error = errno;
+  sigprocmask(SIG_SETMASK, &before, nullptr);
+  if (child < 0) {
+    sigaction(SIGCHLD, &old_child, nullptr);
+    throw EnvironmentError(path.string() + ": cannot start a process to try reading it: " +
+                           std::strerror(fork_error));
   }
+  int status = 0;
+  pid_t waited = 0;
+  while ((waited = ::waitpid(child, &status, 0)) < 0 && errno == EINTR) {
+  }
+  sigaction(SIGCHLD, &old_child, nullptr);
+  if (waited < 0) throw EnvironmentError(path.string() + ": lost the process trying to read it");
   std::string failure;
   if (WIFEXITED(status) && WEXITSTATUS(status) != 0 && WEXITSTATUS(status) != 2) {
     // Not the child's own ending: a sanitizer's or a fuzzer's report of a fault.
@@ -123,7 +148,7 @@ void read_first_in_a_child(const fs::path& path) {
   } else if (WIFSIGNALED(status)) {
     const int signal = WTERMSIG(status);
     if (signal == SIGINT || signal == SIGTERM || signal == SIGHUP) return;  // the user's, not the file's
-    failure = strsignal(signal);
+    failure = signal == SIGALRM ? "more than " + std::to_string(trial_seconds) + " s" : strsignal(signal);
   }
   if (!failure.empty())
     throw RunFileError(path.string() + ": damaged: the HDF5 library fails reading it (" + failure +

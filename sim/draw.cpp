@@ -43,6 +43,15 @@ void check_arrivals(double mean, std::uint64_t replication, const std::string& r
       "lower expected_dossiers or the width of its uncertainty");
 }
 
+// A region's filed amounts in one replication, before `amount` is added:
+// beyond limits::max_region_total the replication's sums would leave int64.
+void check_region_total(Cents total, Cents amount, std::uint64_t replication, const std::string& region) {
+  if (amount <= limits::max_region_total - total) return;
+  throw limits::EngineLimitError("replication " + std::to_string(replication) + ", region " + region +
+                                 ": the dossiers filed add up to more than 10^14 EUR, beyond what fnesim "
+                                 "sums; the scenario's amounts or volumes reach too far");
+}
+
 }  // namespace
 
 void Simulator::draw_uptake(std::uint64_t seed, std::int64_t replication, Workspace& ws) const {
@@ -187,6 +196,7 @@ void Simulator::draw_region(const Plan& replication_plan, int r, double uptake, 
   std::vector<StagedDossier>& staged = ws.staged[static_cast<std::size_t>(r)];
   const auto rep = static_cast<std::uint64_t>(replication);
   const auto region_id = static_cast<std::uint32_t>(r);
+  const std::string& region_code = scenario_.convention.regions[static_cast<std::size_t>(r)].code;
   const std::int32_t last_commitment_day = plan_.window_days - 1;
   const std::int32_t last_training_day = plan_.last_training_day;
   const PastDeadline past_deadline = scenario_.convention.past_deadline;
@@ -197,6 +207,7 @@ void Simulator::draw_region(const Plan& replication_plan, int r, double uptake, 
   // Queues a dossier and counts it in the demand, which ignores the envelope.
   auto stage = [&](std::int32_t day, std::int32_t end_day, int invoicing_lag, int cell, std::int64_t trainees,
                    std::int64_t count, Cents amount, Cents realised, DossierKind kind) {
+    check_region_total(ro.demand, amount, rep, region_code);
     ro.demand += amount;
     if (kind == DossierKind::Training || kind == DossierKind::Diagnostic || kind == DossierKind::CarryOver) {
       const double eur = static_cast<double>(amount) / cents_per_euro;
@@ -220,8 +231,7 @@ void Simulator::draw_region(const Plan& replication_plan, int r, double uptake, 
   if (start == nullptr && plan.carryover_expected > 0) {
     // Carry-over of 2020 (art. 7): committed on the first day, realised in full.
     reseed(engine, seed, rep, StreamPurpose::CarryOver, region_id);
-    check_arrivals(plan.carryover_expected, rep, scenario_.convention.regions[static_cast<std::size_t>(r)].code,
-                   "carry-over dossiers");
+    check_arrivals(plan.carryover_expected, rep, region_code, "carry-over dossiers");
     const int count = boost::random::poisson_distribution<int, double>(plan.carryover_expected)(engine);
     const double sigma = demand.carryover_sigma;
     boost::random::lognormal_distribution<double> share(
@@ -309,7 +319,7 @@ void Simulator::draw_region(const Plan& replication_plan, int r, double uptake, 
   const double filed_before = cumulative[static_cast<std::size_t>(plan_.first_simulated_day)];
   const double still_to_file = cumulative.back() - filed_before;
   const double mean_arrivals = plan.expected_arrivals * uptake * still_to_file;
-  check_arrivals(mean_arrivals, rep, scenario_.convention.regions[static_cast<std::size_t>(r)].code, "dossiers");
+  check_arrivals(mean_arrivals, rep, region_code, "dossiers");
   const int arrivals =
       mean_arrivals > 0 ? boost::random::poisson_distribution<int, double>(mean_arrivals)(engine) : 0;
   ws.spacings.resize(static_cast<std::size_t>(arrivals) + 1);
@@ -425,6 +435,7 @@ void Simulator::draw_region(const Plan& replication_plan, int r, double uptake, 
     if (!diagnostic && past_deadline == PastDeadline::Refuse &&
         runs_past(planned_start, duration, last_training_day)) {
       // Its planned end is known at filing: refused then, outside the demand.
+      check_region_total(ro.refused_past_deadline, amount, rep, region_code);
       ro.refused_past_deadline += amount;
       ++ro.dossiers_refused_past_deadline;
       staged.push_back({day, day, day, cell, trainees, 1, 0, 0, DossierKind::PastDeadline, false});

@@ -4,6 +4,7 @@
 // bound in the message); the engine checks what it draws against them, since
 // uncertain uptakes and wide cost distributions can carry a draw past any
 // stated value: it then stops with EngineLimitError instead of overflowing.
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -28,6 +29,18 @@ inline constexpr double max_region_arrivals = 10'000'000;
 // thousandth of max_amount, so that a draw a thousand times the mean, and a
 // dossier of many trainees at it, still fits what money may be.
 inline constexpr double max_mean_amount_eur = 1e9;
+
+// Regions of a convention: France has 18. With max_region_total, the
+// national sums of a replication stay under 10^18 cents.
+inline constexpr std::size_t max_regions = 100;
+
+// What a region's filed dossiers may add up to in one replication, in cents
+// (10^14 EUR): checked as they are staged, so that every sum of a
+// replication — a region's demand, commitments, payments, the national totals
+// over at most max_regions — stays inside int64.
+inline constexpr Cents max_region_total = Cents{10'000'000'000'000'000};
+static_assert(max_region_total * static_cast<Cents>(max_regions) <= INT64_MAX / 9,
+              "the national sums of a replication must stay far inside int64");
 
 // Trainees per dossier, on average or fixed.
 inline constexpr std::int64_t max_trainees_per_dossier = 100'000;

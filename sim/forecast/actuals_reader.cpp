@@ -4,6 +4,10 @@
 // it is one class, whose header, dossier-row and monthly-row readers share the
 // column map, the duplicate registers and the diagnostics; split, they would
 // need that state exposed in a header.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
@@ -643,29 +647,40 @@ Actuals parse_actuals(std::string_view text, const std::string& display_name, co
 }
 
 Actuals read_actuals(const std::filesystem::path& path, const Scenario& scenario) {
-  std::error_code ec;
-  const std::filesystem::file_status status = std::filesystem::status(path, ec);
-  // A device or a pipe never ends (/dev/zero) or blocks (a FIFO): actuals are a file.
-  if (std::filesystem::exists(status) && !std::filesystem::is_directory(status) &&
-      !std::filesystem::is_regular_file(status))
-    throw ActualsError({{path.string(), 0, 0, "", "cannot read: not a regular file (a device, a pipe or a socket)"}});
-  std::ifstream in(path, std::ios::binary);
-  if (!in || std::filesystem::is_directory(status)) {
-    std::string message = "cannot read: ";
-    message += in ? std::strerror(EISDIR) : std::strerror(errno);
-    throw ActualsError({{path.string(), 0, 0, "", message}});
+  // Opened without blocking, then asked what it is (a FIFO would block the
+  // open; a device never ends): actuals are a regular file.
+  const int descriptor = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (descriptor < 0) throw ActualsError({{path.string(), 0, 0, "", std::string("cannot read: ") + std::strerror(errno)}});
+  struct stat status {};
+  const bool regular = ::fstat(descriptor, &status) == 0 && S_ISREG(status.st_mode);
+  const bool directory = S_ISDIR(status.st_mode);
+  if (!regular) {
+    ::close(descriptor);
+    throw ActualsError({{path.string(), 0, 0, "",
+                         directory ? std::string("cannot read: ") + std::strerror(EISDIR)
+                                   : std::string("cannot read: not a regular file (a device, a pipe or a socket)")}});
   }
   // One row per dossier is about a hundred bytes: 256 MiB is more than two
   // million dossiers, a hundred times 2021's. Beyond, not actuals.
   constexpr std::size_t max_actuals_bytes = std::size_t{256} << 20;
   std::string text;
   char buffer[65536];
-  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-    text.append(buffer, static_cast<std::size_t>(in.gcount()));
-    if (text.size() > max_actuals_bytes)
+  for (;;) {
+    const ssize_t got = ::read(descriptor, buffer, sizeof buffer);
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) {
+      const int error = errno;
+      ::close(descriptor);
+      if (got < 0) throw ActualsError({{path.string(), 0, 0, "", std::string("cannot read: ") + std::strerror(error)}});
+      break;
+    }
+    text.append(buffer, static_cast<std::size_t>(got));
+    if (text.size() > max_actuals_bytes) {
+      ::close(descriptor);
       throw ActualsError({{path.string(), 0, 0, "",
                            "cannot read: larger than " + std::to_string(max_actuals_bytes >> 20) +
                                " MiB, more than any actuals file"}});
+    }
   }
   return parse_actuals(text, path.string(), scenario);
 }

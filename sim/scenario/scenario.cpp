@@ -2,6 +2,10 @@
 // parse every section, and throw every problem at once (docs/scenario-format.md).
 #include "sim/scenario/scenario.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
@@ -76,20 +80,24 @@ constexpr std::size_t max_scenario_bytes = std::size_t{16} << 20;
 
 // The file's text, or the system's reason it cannot be read.
 bool read_text(const fs::path& path, std::string& text, std::string& reason) {
-  std::error_code ec;
-  const fs::file_status status = fs::status(path, ec);
-  if (fs::is_directory(status)) {
-    reason = std::strerror(EISDIR);
+  // Opened without blocking, then asked what it is: a FIFO swapped in after a
+  // check would block the open itself. A device or a pipe never ends
+  // (/dev/zero) or blocks (a FIFO): a scenario is a regular file.
+  const int descriptor = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (descriptor < 0) {
+    reason = std::strerror(errno);
     return false;
   }
-  // A device or a pipe never ends (/dev/zero) or blocks (a FIFO): a scenario is a file.
-  if (fs::exists(status) && !fs::is_regular_file(status)) {
-    reason = "not a regular file (a device, a pipe or a socket)";
+  struct stat status {};
+  if (::fstat(descriptor, &status) != 0 || !S_ISREG(status.st_mode)) {
+    reason = S_ISDIR(status.st_mode) ? std::strerror(EISDIR) : "not a regular file (a device, a pipe or a socket)";
+    ::close(descriptor);
     return false;
   }
-  std::FILE* file = std::fopen(path.c_str(), "rb");
+  std::FILE* file = ::fdopen(descriptor, "rb");
   if (file == nullptr) {
     reason = std::strerror(errno);
+    ::close(descriptor);
     return false;
   }
   text.clear();

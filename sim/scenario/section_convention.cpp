@@ -34,6 +34,11 @@ void parse_regions(TableReader& convention, ParseState& state, Convention& out) 
     }
     out.regions.push_back(Region{code, *name, *envelope});
   }
+  if (regions->keys_in_order().size() > limits::max_regions) {
+    regions->error_here("has " + std::to_string(regions->keys_in_order().size()) + " regions, more than the " +
+                        std::to_string(limits::max_regions) + " fnesim simulates");
+    ok = false;
+  }
   if (regions->keys_in_order().empty()) {
     regions->error_here("at least one region is needed");
     ok = false;

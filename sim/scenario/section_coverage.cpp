@@ -139,6 +139,14 @@ void parse_coverage(TableReader& section, ParseState& state) {
   // A year has at most 366 days of diagnostics.
   if (const auto v = section.integer("diagnostic_max_days_per_year", 1, 366))
     out.diagnostic_max_days_per_year = static_cast<int>(*v);
+  // A diagnostic dossier is at most the day rate times the days: a mean amount's limit (sim/engine_limits.hpp).
+  const double largest_diagnostic_eur = static_cast<double>(out.diagnostic_day_rate) / cents_per_euro *
+                                        out.diagnostic_max_days_per_year;
+  if (largest_diagnostic_eur > limits::max_mean_amount_eur)
+    section.error("diagnostic_day_rate_eur",
+                  "a diagnostic of " + std::to_string(out.diagnostic_max_days_per_year) + " days would cost " +
+                      format_number(largest_diagnostic_eur) + " EUR, more than the " +
+                      format_number(limits::max_mean_amount_eur) + " EUR an amount's mean may be");
 
   bool ok = true;
   auto rules = section.table("rules");
