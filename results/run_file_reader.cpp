@@ -3,6 +3,7 @@
 // and shape-checked (layout: docs/hdf5-format.md).
 #include <fcntl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -94,8 +95,8 @@ void expect_days_in_window(const std::vector<std::int32_t>& days, const hdf5::Da
 // per-replication datasets (both ends of their chunk indexes: a cost that does
 // not grow with the run), and exits 0 or 2; any other end (a fault, a
 // sanitizer's report, the kernel's OOM killer) marks the file as one the
-// library cannot read safely. A refusal there is left for this process to make again,
-// with its message; a child stopped by the user's signal decides nothing.
+// library cannot read safely. A refusal there is this process's refusal, with
+// the child's message; a child stopped by the user's signal decides nothing.
 void read_first_in_a_child(const fs::path& path) {
   // A damaged file may also make the library loop: the trial has a time limit.
   constexpr unsigned trial_seconds = 120;
@@ -109,20 +110,41 @@ void read_first_in_a_child(const fs::path& path) {
   default_child.sa_handler = SIG_DFL;
   sigaction(SIGCHLD, &default_child, &old_child);
   sigprocmask(SIG_BLOCK, &users, &before);
+  // The child's refusal comes back through a pipe: this process never reads
+  // a file the child could not read within its limits.
+  int refusal[2];
+  if (::pipe2(refusal, O_CLOEXEC) != 0) {
+    sigprocmask(SIG_SETMASK, &before, nullptr);
+    sigaction(SIGCHLD, &old_child, nullptr);
+    throw EnvironmentError(path.string() + ": cannot start a process to try reading it: " + std::strerror(errno));
+  }
   const pid_t parent = ::getpid();
   const pid_t child = ::fork();
   if (child == 0) {
+    ::close(refusal[0]);
     for (int signal : {SIGINT, SIGTERM, SIGHUP}) std::signal(signal, SIG_DFL);
     sigprocmask(SIG_SETMASK, &before, nullptr);
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // the parent stopped by a signal: no orphan reading on
     if (::getppid() != parent) ::_exit(0);
     ::alarm(trial_seconds);
+#if !defined(__SANITIZE_ADDRESS__)  // AddressSanitizer reserves terabytes of address space
+    // A damaged file can make the library allocate gigabytes for a few bytes:
+    // the trial has memory for the file's ends, not more (1 GiB + 4 × its size).
+    std::error_code ignored;
+    const auto bytes = static_cast<rlim_t>(fs::file_size(path, ignored));
+    const rlimit memory{(rlim_t{1} << 30) + 4 * bytes, (rlim_t{1} << 30) + 4 * bytes};
+    ::setrlimit(RLIMIT_AS, &memory);
+#endif
     // What the library (or a sanitizer) says as it fails is not for the user: the parent says it.
     const int null = ::open("/dev/null", O_WRONLY);
     if (null >= 0) ::dup2(null, STDERR_FILENO);
     int status = 0;
     try {
       read_run_file_completely(path, RunFileExtent::Ends);
+    } catch (const std::exception& e) {
+      status = 2;
+      const std::string message = std::string(e.what()).substr(0, 4000);
+      [[maybe_unused]] const auto written = ::write(refusal[1], message.data(), message.size());
     } catch (...) {
       status = 2;
     }
@@ -130,6 +152,15 @@ void read_first_in_a_child(const fs::path& path) {
   }
   const int fork_error = errno;
   sigprocmask(SIG_SETMASK, &before, nullptr);
+  ::close(refusal[1]);
+  std::string message;
+  if (child > 0) {
+    char buffer[1024];
+    ssize_t got = 0;
+    while ((got = ::read(refusal[0], buffer, sizeof buffer)) > 0 || (got < 0 && errno == EINTR))
+      if (got > 0) message.append(buffer, static_cast<std::size_t>(got));
+  }
+  ::close(refusal[0]);
   if (child < 0) {
     sigaction(SIGCHLD, &old_child, nullptr);
     throw EnvironmentError(path.string() + ": cannot start a process to try reading it: " +
@@ -141,6 +172,8 @@ void read_first_in_a_child(const fs::path& path) {
   }
   sigaction(SIGCHLD, &old_child, nullptr);
   if (waited < 0) throw EnvironmentError(path.string() + ": lost the process trying to read it");
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 2)
+    throw RunFileError(message.empty() ? path.string() + ": cannot be read" : message);
   std::string failure;
   if (WIFEXITED(status) && WEXITSTATUS(status) != 0 && WEXITSTATUS(status) != 2) {
     // Not the child's own ending: a sanitizer's or a fuzzer's report of a fault.

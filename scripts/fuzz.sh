@@ -74,6 +74,8 @@ for target in "${targets[@]}"; do
   # contained if `fnesim inspect` refuses the file (exit 2); anything else is ours.
   for finding in "$findings"/*; do
     [[ -f $finding ]] || continue
+    # libFuzzer keeps the slowest inputs (over 10 s under load) as slow-unit-*: for a look, not findings.
+    [[ $(basename "$finding") == slow-unit-* ]] && continue
     if [[ $target == run_file ]]; then
       frame=$(FNESIM_FUZZ_WITHOUT_TRIAL=1 "$build/tests/fuzz/run_file_fuzzer" "$finding" 2>&1 |
               grep -E "^ +#[0-9]+ " | grep -vE "__interceptor_|__asan|__sanitizer|libclang_rt" | head -1 || true)
