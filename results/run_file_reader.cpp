@@ -21,6 +21,18 @@
 #include "results/run_file_layout.hpp"
 #include "sim/errors.hpp"
 
+// GCC says __SANITIZE_ADDRESS__; clang (the fuzz preset) says __has_feature.
+#if defined(__SANITIZE_ADDRESS__)
+#define FNESIM_ADDRESS_SANITIZER 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define FNESIM_ADDRESS_SANITIZER 1
+#endif
+#endif
+#ifndef FNESIM_ADDRESS_SANITIZER
+#define FNESIM_ADDRESS_SANITIZER 0
+#endif
+
 namespace fnesim {
 
 namespace fs = std::filesystem;
@@ -127,7 +139,7 @@ void read_first_in_a_child(const fs::path& path) {
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // the parent stopped by a signal: no orphan reading on
     if (::getppid() != parent) ::_exit(0);
     ::alarm(trial_seconds);
-#if !defined(__SANITIZE_ADDRESS__)  // AddressSanitizer reserves terabytes of address space
+#if !FNESIM_ADDRESS_SANITIZER  // AddressSanitizer reserves terabytes of address space
     // A damaged file can make the library allocate gigabytes for a few bytes:
     // the trial has memory for the file's ends, not more (1 GiB + 4 × its size).
     std::error_code ignored;

@@ -72,13 +72,14 @@ for target in "${targets[@]}"; do
   # stop the fuzzer but leaves its input here. Replayed in this process
   # without the trial: a fault whose first frame is in libhdf5 is HDF5's own,
   # contained if `fnesim inspect` refuses the file (exit 2); anything else is ours.
+  # (Allocator frames are skipped: an allocation HDF5 asks for is HDF5's.)
   for finding in "$findings"/*; do
     [[ -f $finding ]] || continue
     # libFuzzer keeps the slowest inputs (over 10 s under load) as slow-unit-*: for a look, not findings.
     [[ $(basename "$finding") == slow-unit-* ]] && continue
     if [[ $target == run_file ]]; then
       frame=$(FNESIM_FUZZ_WITHOUT_TRIAL=1 "$build/tests/fuzz/run_file_fuzzer" "$finding" 2>&1 |
-              grep -E "^ +#[0-9]+ " | grep -vE "__interceptor_|__asan|__sanitizer|libclang_rt" | head -1 || true)
+              grep -E "^ +#[0-9]+ " | grep -vE "__interceptor_|__asan|__sanitizer|libclang_rt| in (malloc|calloc|realloc|free) " | head -1 || true)
       inspect_status=0
       "$build/fnesim" inspect "$finding" >/dev/null 2>&1 || inspect_status=$?
       if [[ $frame == *libhdf5* && $inspect_status == 2 ]]; then
