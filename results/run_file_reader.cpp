@@ -111,7 +111,7 @@ void expect_days_in_window(const std::vector<std::int32_t>& days, const hdf5::Da
 // the child's message; a child stopped by the user's signal decides nothing.
 void read_first_in_a_child(const fs::path& path) {
   // A damaged file may also make the library loop: the trial has a time limit.
-  constexpr unsigned trial_seconds = 120;
+  constexpr unsigned trial_seconds = 30;
   // The child must not run this process's handlers (they remove its
   // temporaries), and its end must be waited for even if SIGCHLD was ignored:
   // the user's signals wait until the child resets them, SIGCHLD is default.

@@ -56,11 +56,11 @@ for target in "${targets[@]}"; do
   mkdir -p "$findings"
   log=$build/fuzz-$target.log
   echo "=== $target: ${seconds} s ==="
-  # -timeout: an input taking 10 s is a hang (30 s for a run file: a trial
-  # reading in a child, then the whole read, under ASan on a loaded machine);
+  # -timeout: an input taking 10 s is a hang (60 s for a run file: a trial
+  # reading in a child with its own 30 s limit, then the whole read, under ASan);
   # -rss_limit_mb: a huge allocation.
   timeout=10
-  [[ $target == run_file ]] && timeout=30
+  [[ $target == run_file ]] && timeout=60
   if ! "$build/tests/fuzz/${target}_fuzzer" "$build/corpus/$target" -max_total_time="$seconds" \
       -timeout="$timeout" -rss_limit_mb=2048 -max_len=262144 -print_final_stats=1 \
       -artifact_prefix="$findings/" >"$log" 2>&1; then
