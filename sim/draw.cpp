@@ -133,9 +133,10 @@ void Simulator::draw_forecast_uptake(const ForecastStart::Particle& particle, st
   ws.note_stream_end(ws.engine);
 }
 
-const Plan& Simulator::draw_assumptions(std::uint64_t seed, std::int64_t replication, Workspace& ws) const {
+const Plan& Simulator::draw_assumptions(std::uint64_t seed, std::int64_t replication, Workspace& ws,
+                                        const DrawSources* sources) const {
   if (!varied_) {
-    draw_uptake(seed, replication, ws);
+    draw_uptake(seed, sources != nullptr ? sources->uptake : replication, ws);
     return plan_;
   }
   const ForecastStart* start = scenario_.forecast_start ? &*scenario_.forecast_start : nullptr;
@@ -160,14 +161,16 @@ const Plan& Simulator::draw_assumptions(std::uint64_t seed, std::int64_t replica
     ws.varied_plan->redraw_demand(varied);
     draw_forecast_uptake(particle, seed, replication, ws);
   } else {
-    ws.parameters = draw_parameters(scenario_, parameter_loading_, ws.engine);
+    ws.parameters = sources != nullptr ? draw_parameters_from(seed, *sources, ws.engine)
+                                       : draw_parameters(scenario_, parameter_loading_, ws.engine);
     apply_parameters(varied, ws.parameters, start != nullptr ? start->parameter_scales : std::vector<double>{});
     ws.note_stream_end(ws.engine);
     ws.varied_plan->redraw_demand(varied);
-    draw_uptake_from(varied, seed, replication, ws);
+    draw_uptake_from(varied, seed, sources != nullptr ? sources->uptake : replication, ws);
   }
   if (scenario_.uncertainty.drifts()) {
-    reseed(ws.engine, seed, rep, StreamPurpose::Drift, national_stream);
+    reseed(ws.engine, seed, sources != nullptr ? static_cast<std::uint64_t>(sources->drift) : rep,
+           StreamPurpose::Drift, national_stream);
     // A forecast's level is learnt up to the last month with actuals: the
     // drift steps from the month after it.
     const int first_day = plan_.first_simulated_day;
@@ -177,6 +180,37 @@ const Plan& Simulator::draw_assumptions(std::uint64_t seed, std::int64_t replica
     ws.note_stream_end(ws.engine);
   }
   return *ws.varied_plan;
+}
+
+ParameterDraw Simulator::draw_parameters_from(std::uint64_t seed, const DrawSources& sources, Engine& engine) const {
+  // Each parameter's value is the one its source replication drew: the
+  // copula's draw of that replication, of which this parameter's entry is
+  // kept. Redrawn per distinct source; a design row has at most two.
+  ParameterDraw draw;
+  const std::size_t n = sources.parameters.size();
+  draw.values.resize(n);
+  std::int64_t drawn_for = -1;
+  std::vector<double> values;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!sources.fixed.empty() && !std::isnan(sources.fixed[i])) {
+      draw.values[i] = sources.fixed[i];
+      continue;
+    }
+    if (sources.parameters[i] != drawn_for || values.empty()) {
+      drawn_for = sources.parameters[i];
+      reseed(engine, seed, static_cast<std::uint64_t>(drawn_for), StreamPurpose::Parameters, national_stream);
+      values = draw_parameter_values(scenario_, parameter_loading_, engine);
+    }
+    draw.values[i] = values[i];
+  }
+  if (scenario_.uncertainty.profile_uncertain()) {
+    // The profile follows the parameters on the Parameters stream
+    // (draw_parameters): its source's parameters are drawn first, unused.
+    reseed(engine, seed, static_cast<std::uint64_t>(sources.profile), StreamPurpose::Parameters, national_stream);
+    draw_parameter_values(scenario_, parameter_loading_, engine);
+    draw.profile = draw_profile(scenario_, engine, nullptr);
+  }
+  return draw;
 }
 
 // First pass, one region: every dossier drawn on the region's streams, its

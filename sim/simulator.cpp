@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <stdexcept>
 
 #include "models/envelope.hpp"
 #include "sim/workspace.hpp"
@@ -134,12 +135,36 @@ void Simulator::forecast_cash(const FinancingTerms& terms, Workspace& ws, Replic
   }
 }
 
+DrawSources DrawSources::all_from(std::int64_t replication, std::size_t parameter_count) {
+  DrawSources sources;
+  sources.parameters.assign(parameter_count, replication);
+  sources.profile = sources.uptake = sources.drift = sources.dossiers = replication;
+  return sources;
+}
+
 void Simulator::simulate(std::uint64_t seed, std::int64_t replication, Workspace& ws,
                          ReplicationOutcome& out) const {
+  simulate_with(seed, replication, nullptr, ws, out);
+}
+
+void Simulator::simulate(std::uint64_t seed, const DrawSources& sources, Workspace& ws,
+                         ReplicationOutcome& out) const {
+  if (scenario_.forecast_start && !scenario_.forecast_start->particles.empty())
+    throw std::logic_error("a design row of a forecast from actuals: its draws come from particles");
+  if (sources.parameters.size() != scenario_.uncertainty.parameters.size() ||
+      !(sources.fixed.empty() || sources.fixed.size() == sources.parameters.size()))
+    throw std::invalid_argument("DrawSources: one source (and one fixed value, if any) per uncertain parameter");
+  simulate_with(seed, sources.dossiers, &sources, ws, out);
+}
+
+// `replication` is where the dossiers come from; `sources`, if given, where
+// the assumptions do.
+void Simulator::simulate_with(std::uint64_t seed, std::int64_t replication, const DrawSources* sources,
+                              Workspace& ws, ReplicationOutcome& out) const {
   out.clear();
   ws.stream_digest = 0;
   ws.dossier_variance_eur2 = 0;
-  const Plan& plan = draw_assumptions(seed, replication, ws);
+  const Plan& plan = draw_assumptions(seed, replication, ws, sources);
   std::fill(ws.national_demand_delta.begin(), ws.national_demand_delta.end(), 0);
   open_books(ws);
   // Without a committee the regions never interact: each files its dossiers

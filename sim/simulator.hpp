@@ -12,10 +12,30 @@
 #include "models/categories.hpp"
 #include "models/money.hpp"
 #include "sim/outcome.hpp"
+#include "sim/parameters.hpp"
 #include "sim/plan.hpp"
 #include "sim/scenario/scenario.hpp"
 
 namespace fnesim {
+
+// Where each kind of draw of one replication comes from: the replication whose
+// streams it takes (a sensitivity design, sim/sensitivity.hpp). Every kind of
+// draw has its own streams (sim/rng.hpp), so a row of the design may take the
+// cost parameters of one replication and the dossiers of another, each exactly
+// as that replication drew them.
+struct DrawSources {
+  std::vector<std::int64_t> parameters;  // per [uncertainty.parameters] entry
+  std::int64_t profile = 0;              // the monthly profile's tilt and Dirichlet
+  std::int64_t uptake = 0;               // national and regional uptake multipliers
+  std::int64_t drift = 0;                // the month-to-month drift and jumps of uptake
+  std::int64_t dossiers = 0;             // arrivals, attributes, life cycle, carry-over
+  // Per [uncertainty.parameters] entry (or empty): a value that replaces its
+  // draw, NaN to keep the draw (a tornado's low or high value).
+  std::vector<double> fixed;
+
+  // Every draw from `replication`: what simulate(seed, replication) draws.
+  static DrawSources all_from(std::int64_t replication, std::size_t parameter_count);
+};
 
 // Per-thread scratch buffers and engines, reused from one replication to the next.
 struct Workspace;
@@ -44,6 +64,10 @@ class Simulator {
   // Fills `outcome` with replication `replication` of the run seeded `seed`.
   // Depends on nothing else: any thread, any order, the same result.
   void simulate(std::uint64_t seed, std::int64_t replication, Workspace& workspace,
+                ReplicationOutcome& outcome) const;
+  // One row of a design: each kind of draw from its own source replication.
+  // Not for forecasts from actuals, whose draws come from particles.
+  void simulate(std::uint64_t seed, const DrawSources& sources, Workspace& workspace,
                 ReplicationOutcome& outcome) const;
 
   // Draws exactly the variates `simulate` draws, from the same engines, and
@@ -92,7 +116,12 @@ class Simulator {
                             Workspace& workspace) const;
   // Draws the replication's uncertain assumptions and uptake; returns the plan
   // its dossiers are drawn from (the scenario's own when nothing is uncertain).
-  const Plan& draw_assumptions(std::uint64_t seed, std::int64_t replication, Workspace& workspace) const;
+  const Plan& draw_assumptions(std::uint64_t seed, std::int64_t replication, Workspace& workspace,
+                               const DrawSources* sources = nullptr) const;
+  // The parameters and profile of a design row, each as its source replication drew it.
+  ParameterDraw draw_parameters_from(std::uint64_t seed, const DrawSources& sources, Engine& engine) const;
+  void simulate_with(std::uint64_t seed, std::int64_t replication, const DrawSources* sources, Workspace& workspace,
+                     ReplicationOutcome& outcome) const;
 
   Scenario scenario_;
   Plan plan_;

@@ -1,0 +1,187 @@
+#include "sim/sensitivity.hpp"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <memory>
+#include <numeric>
+
+#include "sim/errors.hpp"
+#include "sim/parallel.hpp"
+
+namespace fnesim {
+
+std::vector<std::string> analysed_output_names(const Scenario& scenario) {
+  std::vector<std::string> names{"additional_needed_eur", "additional_needed_any", "national_unmet_eur",
+                                 "national_demand_eur"};
+  for (const Region& region : scenario.convention.regions) names.push_back("exhausted/" + region.code);
+  for (const Region& region : scenario.convention.regions) names.push_back("exhaustion_day/" + region.code);
+  return names;
+}
+
+namespace {
+double eur(Cents amount) { return static_cast<double>(amount) / static_cast<double>(cents_per_euro); }
+}  // namespace
+
+void analysed_outputs(const ReplicationOutcome& outcome, int window_days, std::span<double> row) {
+  const NationalOutcome& nation = outcome.national;
+  row[0] = eur(nation.additional_needed);
+  row[1] = nation.additional_needed > 0 ? 1.0 : 0.0;
+  row[2] = eur(nation.unmet);
+  row[3] = eur(nation.demand);
+  const auto regions = static_cast<std::size_t>(outcome.region_count);
+  for (std::size_t r = 0; r < regions; ++r) {
+    const std::int32_t day = outcome.regions[r].exhaustion_day;
+    row[4 + r] = day == never_exhausted ? 0.0 : 1.0;
+    row[4 + regions + r] = day == never_exhausted ? window_days : day;
+  }
+}
+
+std::string_view factor_kind_name(FactorKind kind) {
+  switch (kind) {
+    case FactorKind::Parameter: return "parameter";
+    case FactorKind::Profile: return "profile";
+    case FactorKind::Uptake: return "uptake";
+    case FactorKind::Drift: return "drift";
+    case FactorKind::Dossiers: return "dossiers";
+    case FactorKind::Group: return "group";
+  }
+  return "?";
+}
+
+std::vector<SensitivityFactor> sensitivity_factors(const Scenario& scenario) {
+  const UncertaintyModel& model = scenario.uncertainty;
+  std::vector<SensitivityFactor> factors;
+  // Parameters tied by the copula, directly or through others, form one
+  // factor: Sobol indices assume independent inputs.
+  const auto n = static_cast<int>(model.parameters.size());
+  std::vector<int> component(static_cast<std::size_t>(n));
+  std::iota(component.begin(), component.end(), 0);
+  const auto root = [&](int i) {
+    while (component[static_cast<std::size_t>(i)] != i) i = component[static_cast<std::size_t>(i)];
+    return i;
+  };
+  if (model.correlation.rows() == n)
+    for (int i = 0; i < n; ++i)
+      for (int j = i + 1; j < n; ++j)
+        if (model.correlation(i, j) != 0) component[static_cast<std::size_t>(root(j))] = root(i);
+  std::vector<int> factor_of_root(static_cast<std::size_t>(n), -1);
+  for (int i = 0; i < n; ++i) {
+    const auto r = static_cast<std::size_t>(root(i));
+    const std::string& path = model.parameters[static_cast<std::size_t>(i)].path;
+    if (factor_of_root[r] < 0) {
+      factor_of_root[r] = static_cast<int>(factors.size());
+      factors.push_back({path, FactorKind::Parameter, {}, {}});
+    }
+    SensitivityFactor& factor = factors[static_cast<std::size_t>(factor_of_root[r])];
+    factor.members.push_back(path);
+    factor.parameters.push_back(i);
+  }
+  if (model.profile_uncertain()) {
+    SensitivityFactor f{"profile", FactorKind::Profile, {"profile"}, {}};
+    f.profile = true;
+    factors.push_back(f);
+  }
+  if (scenario.demand.national_uptake_cv > 0 || scenario.demand.regional_uptake_cv > 0) {
+    SensitivityFactor f{"uptake", FactorKind::Uptake, {"uptake"}, {}};
+    f.uptake = true;
+    factors.push_back(f);
+  }
+  if (model.drifts()) {
+    SensitivityFactor f{"drift", FactorKind::Drift, {"drift"}, {}};
+    f.drift = true;
+    factors.push_back(f);
+  }
+  SensitivityFactor dossiers{"dossiers", FactorKind::Dossiers, {"dossiers"}, {}};
+  dossiers.dossiers = true;
+  factors.push_back(dossiers);
+  return factors;
+}
+
+SensitivityFactor factor_group(const std::string& name, const std::vector<std::string>& member_names,
+                               const std::vector<SensitivityFactor>& factors) {
+  SensitivityFactor group{name, FactorKind::Group, {}, {}};
+  for (const std::string& member : member_names) {
+    // A factor is named by its name or by any parameter it moves.
+    const auto found = std::find_if(factors.begin(), factors.end(), [&](const SensitivityFactor& f) {
+      return f.name == member || std::find(f.members.begin(), f.members.end(), member) != f.members.end();
+    });
+    if (found == factors.end()) {
+      std::string known;
+      for (const SensitivityFactor& f : factors) known += (known.empty() ? "" : ", ") + f.name;
+      throw BadRequest("group '" + name + "': '" + member + "' is not a factor of this scenario (its factors: " +
+                       known + ")");
+    }
+    if (std::find(group.members.begin(), group.members.end(), found->name) != group.members.end()) continue;
+    group.members.push_back(found->name);
+    group.parameters.insert(group.parameters.end(), found->parameters.begin(), found->parameters.end());
+    group.profile |= found->profile;
+    group.uptake |= found->uptake;
+    group.drift |= found->drift;
+    group.dossiers |= found->dossiers;
+  }
+  return group;
+}
+
+DrawSources pick_freeze_sources(const SensitivityFactor* moved, std::int64_t row, std::int64_t base_rows,
+                                std::size_t parameter_count) {
+  DrawSources sources = DrawSources::all_from(row, parameter_count);
+  if (moved == nullptr) return sources;
+  const std::int64_t other = base_rows + row;
+  for (int p : moved->parameters) sources.parameters[static_cast<std::size_t>(p)] = other;
+  if (moved->profile) sources.profile = other;
+  if (moved->uptake) sources.uptake = other;
+  if (moved->drift) sources.drift = other;
+  if (moved->dossiers) sources.dossiers = other;
+  return sources;
+}
+
+bool run_design_rows(const Simulator& simulator, std::uint64_t seed, std::int64_t rows,
+                     const std::function<void(std::int64_t, DrawSources&)>& sources_of, const RunControl& control,
+                     std::span<double> outputs) {
+  const int threads = resolve_thread_count(control.threads);
+  const std::size_t width = analysed_output_names(simulator.scenario()).size();
+  if (outputs.size() != static_cast<std::size_t>(rows) * width)
+    throw std::invalid_argument("run_design_rows: outputs must hold rows × outputs values");
+  std::vector<std::unique_ptr<Workspace, void (*)(Workspace*)>> workspaces;
+  std::vector<ReplicationOutcome> outcomes;
+  std::vector<DrawSources> sources(static_cast<std::size_t>(threads));
+  for (int t = 0; t < threads; ++t) {
+    workspaces.push_back(simulator.make_workspace());
+    outcomes.push_back(simulator.make_outcome());
+  }
+  // Blocks as in run_replications: the progress bar and Ctrl-C respond between them.
+  const std::int64_t block = std::max<std::int64_t>(1, std::min<std::int64_t>(rows, 32 * threads));
+  for (std::int64_t done = 0; done < rows;) {
+    if (control.stop_requested && control.stop_requested->load()) return false;
+    const std::int64_t this_block = std::min(block, rows - done);
+    ParallelErrors errors;
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
+    for (std::int64_t i = 0; i < this_block; ++i) {
+      errors.run(i, [&] {
+        const auto t = static_cast<std::size_t>(omp_get_thread_num());
+        const std::int64_t row = done + i;
+        sources_of(row, sources[t]);
+        simulator.simulate(seed, sources[t], *workspaces[t], outcomes[t]);
+        analysed_outputs(outcomes[t], simulator.window_days(),
+                         outputs.subspan(static_cast<std::size_t>(row) * width, width));
+      });
+    }
+    errors.rethrow();
+    done += this_block;
+    if (control.on_progress) control.on_progress(done, rows);
+  }
+  return true;
+}
+
+AnalysedOutputSink::AnalysedOutputSink(const Simulator& simulator, std::int64_t replications)
+    : window_days_(simulator.window_days()),
+      width_(analysed_output_names(simulator.scenario()).size()),
+      outputs_(static_cast<std::size_t>(replications) * width_) {}
+
+void AnalysedOutputSink::consume(std::int64_t replication, const ReplicationOutcome& outcome) {
+  analysed_outputs(outcome, window_days_,
+                   std::span<double>(outputs_).subspan(static_cast<std::size_t>(replication) * width_, width_));
+}
+
+}  // namespace fnesim
