@@ -533,9 +533,10 @@ def check_layout(c, f):
     for path in present:
         attrs = f[path].attrs
         c.check("units" in attrs and "description" in attrs, f"{path}: has units and description attributes")
-    if version == (FORMAT_MAJOR, FORMAT_MINOR):
+    # 1.5 added nothing mandatory: a 1.4 file (what a build before `fnesim sensitivity` writes) is held to it too.
+    if (1, 4) <= version <= (FORMAT_MAJOR, FORMAT_MINOR):
         for path in present:
-            c.check(path in layout, f"{path}: documented (format {FORMAT_MAJOR}.{FORMAT_MINOR} has no such path)")
+            c.check(path in layout, f"{path}: documented (format {version[0]}.{version[1]} has no such path)")
     c.section("layout", f"{len(layout)} documented datasets, {len(present)} in the file, "
                         f"{len(ROOT_ATTRIBUTES)} root attributes ({n} replications, {r} regions, {m} months)")
     return trajectories, structural, uncertainty
