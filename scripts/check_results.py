@@ -30,6 +30,19 @@
    the advance is on its date, the position (disbursed - paid) recomputed
    month by month has the stored lowest value and month; /summary/financing's
    fans, means and pre-financing probability recomputed from them.
+6. Format 1.5's optional /sensitivity (`fnesim sensitivity`): its attributes,
+   names (the outputs and statistics of the scenario's regions, the factors'
+   kinds), the design's base rows equal to /replications, every row's outputs
+   coherent (flags 0 or 1 and agreeing with their amount or day); the
+   outputs' mean and variance (population variance, ddof = 0, of the 2N rows
+   of A and B) recomputed; the Sobol indices recomputed from the design —
+   first order mean(f_B (f_ABi - f_A)) / V (Saltelli et al. 2010), total
+   effect mean((f_A - f_ABi)^2) / (2V) (Jansen 1999), V that variance, NaN
+   where the output takes one value — on all N rows, the first N/2 and the
+   first N/4 (floor); each interval holding its estimate; the tornado's
+   baseline recomputed from /replications (means and probabilities to 1e-9,
+   quantiles exactly, by the inverted CDF), its values and standard errors
+   finite, its bars in the documented order.
 
 Prints what it checked; exits 0 when everything holds, 1 on any failure,
 2 when the file cannot be read as an fnesim run file.
@@ -51,7 +64,7 @@ try:  # exact Student-t quantiles; without scipy, a series expansion (see studen
 except ImportError:  # pragma: no cover
     scipy_stats = None
 
-FORMAT_MAJOR, FORMAT_MINOR = 1, 4
+FORMAT_MAJOR, FORMAT_MINOR = 1, 5
 DAY_PERCENTILES = [5, 10, 25, 50, 75, 90, 95]
 AMOUNT_PERCENTILES = [5, 10, 25, 50, 75, 80, 90, 95]
 RELATIVE_TOLERANCE = 1e-9
@@ -139,8 +152,9 @@ def declared_uncertainty(toml):
 
 
 def documented_layout(trajectories, steering=False, recommendation=False, actuals=False, version=(1, 2),
-                      uncertainty=None, particles=False, financing=False):
-    """Every documented dataset: path -> (kind, shape in symbols). `uncertainty`: declared_uncertainty()."""
+                      uncertainty=None, particles=False, financing=False, sensitivity=False):
+    """Every documented dataset: path -> (kind, shape in symbols). `uncertainty`: declared_uncertainty().
+    Format 1.5 adds nothing mandatory: only the optional /sensitivity (`sensitivity`: the file has it)."""
     layout = {
         "scenario/resolved_toml": ("str", ()),
         "scenario/source_files": ("str", ("F",)),
@@ -271,7 +285,60 @@ def documented_layout(trajectories, steering=False, recommendation=False, actual
             if particles:
                 layout["uncertainty/particle"] = ("i64", ("N",))
                 layout["uncertainty/particle_weight"] = ("f64", ("PK",))
+    if sensitivity and version >= (1, 5):
+        layout.update(sensitivity_layout())
     return layout
+
+
+# Format 1.5's /sensitivity. Symbols: N base rows (= the file's replications), SF factors, SO outputs,
+# SB tornado bars, SS tornado statistics.
+SENSITIVITY_ATTRIBUTES = {"method": "str", "base_rows": "i64", "seed": "u64", "bootstrap_resamples": "i64",
+                          "interval_level": "f64", "tornado_low_quantile": "f64", "tornado_high_quantile": "f64"}
+SOBOL_DATASETS = ["first_order", "first_low", "first_high", "total_effect", "total_low", "total_high",
+                  "first_order_half", "first_order_quarter", "total_effect_half", "total_effect_quarter"]
+FACTOR_KINDS = ["parameter", "profile", "uptake", "drift", "dossiers", "group"]
+
+
+def sensitivity_layout():
+    layout = {
+        "sensitivity/outputs/name": ("str", ("SO",)),
+        "sensitivity/outputs/mean": ("f64", ("SO",)),
+        "sensitivity/outputs/variance": ("f64", ("SO",)),
+        "sensitivity/factors/name": ("str", ("SF",)),
+        "sensitivity/factors/kind": ("str", ("SF",)),
+        "sensitivity/factors/members": ("str", ("SF",)),
+        "sensitivity/tornado/statistic": ("str", ("SS",)),
+        "sensitivity/tornado/baseline": ("f64", ("SS",)),
+        "sensitivity/tornado/parameter": ("str", ("SB",)),
+        "sensitivity/tornado/low_value": ("f64", ("SB",)),
+        "sensitivity/tornado/high_value": ("f64", ("SB",)),
+        "sensitivity/tornado/source": ("str", ("SB",)),
+        "sensitivity/design/f_a": ("f64", ("N", "SO")),
+        "sensitivity/design/f_b": ("f64", ("N", "SO")),
+        "sensitivity/design/f_ab": ("f64", ("SF", "N", "SO")),
+    }
+    for name in SOBOL_DATASETS:
+        layout[f"sensitivity/sobol/{name}"] = ("f64", ("SF", "SO"))
+    for name in ("low", "high", "low_se", "high_se"):
+        layout[f"sensitivity/tornado/{name}"] = ("f64", ("SB", "SS"))
+    return layout
+
+
+def sensitivity_outputs(codes):
+    """/sensitivity/outputs/name as the layout lists them, for the scenario's regions."""
+    names = ["additional_needed_eur", "additional_needed_any", "national_unmet_eur", "national_demand_eur"]
+    for code in codes:
+        names += [f"exhausted/{code}", f"exhaustion_day/{code}"]
+    return names
+
+
+def sensitivity_statistics(codes):
+    """/sensitivity/tornado/statistic as the layout lists them."""
+    names = ["p_additional_needed", "additional_needed_q90_eur", "expected_national_unmet_eur",
+             "mean_national_demand_eur"]
+    for code in codes:
+        names += [f"p_exhausted/{code}", f"median_exhaustion_day/{code}"]
+    return names
 
 
 def kind_of(dtype):
@@ -427,7 +494,9 @@ def check_layout(c, f):
             c.check(actual == kind, f"root attribute {name}: {actual}, documented {kind}")
     trajectories = "trajectories" in f
     layout = documented_layout(trajectories, "steering" in f, "recommendation" in f, "actuals" in f, version,
-                               uncertainty, particles, "financing" in f)
+                               uncertainty, particles, "financing" in f, "sensitivity" in f)
+    if "sensitivity" in f:
+        c.check(version >= (1, 5), f"/sensitivity only from format 1.5 (this file: {version[0]}.{version[1]})")
     if toml is not None and version >= (1, 4):
         c.check(("financing" in f) == bool(toml.get("financing")),
                 "/financing present exactly when the scenario has a [financing] section")
@@ -444,6 +513,12 @@ def check_layout(c, f):
                "MC": len(f["financing/month"]) if "financing/month" in f else 0,
                "UP": len(uncertainty[1]) if uncertainty is not None else 0,
                "PK": int(f["actuals"].attrs.get("particles", 0)) if "actuals" in f else 0}
+
+    def length(path):
+        return len(f[path]) if path in f and isinstance(f[path], h5py.Dataset) and f[path].ndim >= 1 else 0
+
+    symbols.update({"SF": length("sensitivity/factors/name"), "SO": length("sensitivity/outputs/name"),
+                    "SB": length("sensitivity/tornado/parameter"), "SS": length("sensitivity/tornado/statistic")})
     structural = True  # every documented dataset there, with its shape and type: the later checks can run
     for path, (kind, shape) in layout.items():
         if not c.check(path in f and isinstance(f[path], h5py.Dataset), f"{path} present"):
@@ -458,9 +533,10 @@ def check_layout(c, f):
     for path in present:
         attrs = f[path].attrs
         c.check("units" in attrs and "description" in attrs, f"{path}: has units and description attributes")
-    if version == (FORMAT_MAJOR, FORMAT_MINOR):
+    # 1.5 added nothing mandatory: a 1.4 file (what a build before `fnesim sensitivity` writes) is held to it too.
+    if (1, 4) <= version <= (FORMAT_MAJOR, FORMAT_MINOR):
         for path in present:
-            c.check(path in layout, f"{path}: documented (format {FORMAT_MAJOR}.{FORMAT_MINOR} has no such path)")
+            c.check(path in layout, f"{path}: documented (format {version[0]}.{version[1]} has no such path)")
     c.section("layout", f"{len(layout)} documented datasets, {len(present)} in the file, "
                         f"{len(ROOT_ATTRIBUTES)} root attributes ({n} replications, {r} regions, {m} months)")
     return trajectories, structural, uncertainty
@@ -860,6 +936,210 @@ def check_spread(c, f, national):
                         f"{share:.3f}, {len(names)} assumptions")
 
 
+def replication_outputs(f, reps, national, codes):
+    """The outputs of /sensitivity/outputs/name for every replication of /replications: N × O. The design's
+    base rows A are these replications (row j of A is replication j)."""
+    window = int(f.attrs["window_days"])
+    needed = national["additional_needed_cents"]
+    columns = [needed / 100.0, (needed > 0).astype(float), national["unmet_cents"] / 100.0,
+               national["demand_cents"] / 100.0]
+    days = reps["exhaustion_day"]
+    for r in range(len(codes)):
+        columns += [(days[:, r] != -1).astype(float), np.where(days[:, r] == -1, window, days[:, r]).astype(float)]
+    return np.column_stack(columns)
+
+
+def sobol_indices(fa, fb, fab_i):
+    """One factor's first order (Saltelli 2010) and total effect (Jansen 1999) per output, and the scale of
+    each estimate's terms (for the tolerance): NaN where the 2n values of f_A and f_B are all equal."""
+    pooled = np.concatenate([fa, fb])
+    variance = pooled.var(axis=0)  # population variance, ddof = 0
+    constant = np.ptp(pooled, axis=0) == 0 if len(pooled) else np.ones(fa.shape[1], dtype=bool)
+    first_terms = fb * (fab_i - fa)
+    total_terms = (fa - fab_i) ** 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        first = first_terms.mean(axis=0) / variance
+        total = total_terms.mean(axis=0) / (2 * variance)
+        first_scale = np.abs(first_terms).mean(axis=0) / variance
+        total_scale = total
+    for values in (first, total):
+        values[constant] = np.nan
+    return first, total, first_scale, total_scale
+
+
+def check_sensitivity(c, f, national, reps):
+    """Format 1.5's /sensitivity: names, the design's base rows against /replications, the outputs' moments and
+    the Sobol indices recomputed from the design, the intervals, and the tornado's baseline."""
+    g = f["sensitivity"]
+    codes = list(f["regions/code"].asstr()[()])
+    n = int(f.attrs["replications"])
+    window = int(f.attrs["window_days"])
+    for name, kind in SENSITIVITY_ATTRIBUTES.items():
+        if c.check(name in g.attrs, f"/sensitivity attribute {name} present"):
+            value = g.attrs[name]
+            actual = "str" if isinstance(value, (str, bytes)) else kind_of(np.asarray(value).dtype)
+            c.check(actual == kind and np.ndim(value) == 0, f"/sensitivity attribute {name}: {actual} "
+                    f"{np.shape(value)}, documented {kind} scalar")
+    a = {name: g.attrs.get(name) for name in SENSITIVITY_ATTRIBUTES}
+    c.check(isinstance(a["method"], str) and "Saltelli" in a["method"] and "Jansen" in a["method"],
+            f"/sensitivity method names its estimators (Saltelli, Jansen): {a['method']!r}")
+    c.equal(a["base_rows"], n, "/sensitivity base_rows = the file's replications (the design's rows A)")
+    c.equal(a["seed"], f.attrs["seed"], "/sensitivity seed = the run's seed")
+    c.check(a["bootstrap_resamples"] is not None and int(a["bootstrap_resamples"]) >= 1,
+            f"/sensitivity bootstrap_resamples >= 1 ({a['bootstrap_resamples']})")
+    level = float(a["interval_level"]) if a["interval_level"] is not None else math.nan
+    c.check(0 < level < 1, f"/sensitivity interval_level in (0, 1) ({level})")
+    low_q = float(a["tornado_low_quantile"]) if a["tornado_low_quantile"] is not None else math.nan
+    high_q = float(a["tornado_high_quantile"]) if a["tornado_high_quantile"] is not None else math.nan
+    c.check(0 < low_q < high_q < 1, f"/sensitivity tornado quantiles 0 < low < high < 1 ({low_q}, {high_q})")
+
+    # Names.
+    outputs = list(g["outputs/name"].asstr()[()])
+    c.equal(outputs, sensitivity_outputs(codes), "/sensitivity outputs: the documented ones, per region in "
+                                                 "scenario order")
+    statistics_ = list(g["tornado/statistic"].asstr()[()])
+    c.equal(statistics_, sensitivity_statistics(codes), "/sensitivity tornado statistics: the documented ones, "
+                                                        "per region in scenario order")
+    factors = list(g["factors/name"].asstr()[()])
+    kinds = list(g["factors/kind"].asstr()[()])
+    members = [m.split(", ") for m in g["factors/members"].asstr()[()]]
+    c.check(len(set(factors)) == len(factors) and all(factors), "/sensitivity factors: named, each once")
+    for name, kind, parts in zip(factors, kinds, members):
+        if not c.check(kind in FACTOR_KINDS, f"/sensitivity factor {name}: kind {kind!r} is one of {FACTOR_KINDS}"):
+            continue
+        if kind in ("profile", "uptake", "drift", "dossiers"):
+            c.check(name == kind and parts == [name], f"/sensitivity factor {name}: a {kind} factor is named "
+                                                      f"{kind!r}, its members itself")
+        elif kind == "parameter":
+            c.check(name in parts and len(set(parts)) == len(parts) and all(parts),
+                    f"/sensitivity factor {name}: its members (correlated parameters) include it, each once")
+        else:
+            c.check(name not in parts and len(set(parts)) == len(parts) and all(parts),
+                    f"/sensitivity group {name}: members named, each once, not the group itself")
+    if outputs != sensitivity_outputs(codes) or statistics_ != sensitivity_statistics(codes):
+        c.section("sensitivity", "names differ from the layout: the rest is not checked")
+        return
+
+    # The design: the base rows are the run's replications; every row's outputs hang together.
+    fa, fb = g["design/f_a"][()], g["design/f_b"][()]
+    f_ab = g["design/f_ab"]
+    c.close(fa, replication_outputs(f, reps, national, codes), "/sensitivity f_a = the outputs of /replications "
+                                                                 "(row j of A is replication j)")
+    column = {name: j for j, name in enumerate(outputs)}
+    flags = [column["additional_needed_any"]] + [column[f"exhausted/{code}"] for code in codes]
+    days = [column[f"exhaustion_day/{code}"] for code in codes]
+    amounts = [column[name] for name in ("additional_needed_eur", "national_unmet_eur", "national_demand_eur")]
+
+    def coherent(rows, label):
+        bad = []
+        if not np.all(np.isfinite(rows)):
+            bad.append("a value is not finite")
+        if not np.all((rows[:, flags] == 0) | (rows[:, flags] == 1)):
+            bad.append("a flag is neither 0 nor 1")
+        if not np.all(rows[:, amounts] >= 0):
+            bad.append("an amount is negative")
+        if not np.all((rows[:, days] >= 0) & (rows[:, days] <= window) & (rows[:, days] == np.round(rows[:, days]))):
+            bad.append(f"an exhaustion day is not a whole day in [0, {window}]")
+        if not np.all(rows[:, flags[0]] == (rows[:, amounts[0]] > 0)):
+            bad.append("additional_needed_any disagrees with additional_needed_eur")
+        if not np.all(rows[:, flags[1:]] == (rows[:, days] < window)):
+            bad.append("exhausted/<CODE> disagrees with exhaustion_day/<CODE> < window_days")
+        c.check(not bad, f"/sensitivity {label}: every row's outputs coherent" + (f" ({'; '.join(bad)})" if bad
+                                                                                 else ""))
+
+    coherent(fb, "f_b")
+    for i, name in enumerate(factors):
+        coherent(f_ab[i], f"f_ab[{name}]")
+
+    pooled = np.concatenate([fa, fb])
+    c.close(g["outputs/mean"][()], pooled.mean(axis=0), "/sensitivity outputs mean: over the 2N rows of A and B")
+    c.close(g["outputs/variance"][()], pooled.var(axis=0),
+            "/sensitivity outputs variance: population variance (ddof = 0) of the 2N rows of A and B")
+
+    sobol = {name: g[f"sobol/{name}"][()] for name in SOBOL_DATASETS}
+
+    def agree(name, i, recomputed, scale):
+        """Equal to 1e-9 of the scale of the estimate's terms; NaN exactly where recomputed NaN."""
+        stored = sobol[name][i]
+        nan = np.isnan(recomputed)
+        tolerance = RELATIVE_TOLERANCE * np.where(np.isfinite(scale), scale, 0) + 1e-15
+        bad = (np.isnan(stored) != nan) | (~nan & ~(np.abs(stored - recomputed) <= tolerance))
+        if bad.any():
+            j = int(np.argwhere(bad)[0][0])
+            c.check(False, f"/sensitivity sobol/{name}[{factors[i]}, {outputs[j]}]: {stored[j]!r} in the file, "
+                           f"{recomputed[j]!r} recomputed")
+        else:
+            c.check(True, f"/sensitivity sobol/{name}[{factors[i]}] recomputed")
+
+    prefixes = {"": n, "_half": n // 2, "_quarter": n // 4}
+    for i in range(len(factors)):
+        fab_i = f_ab[i]
+        for suffix, rows in prefixes.items():
+            first, total, first_scale, total_scale = sobol_indices(fa[:rows], fb[:rows], fab_i[:rows])
+            agree("first_order" + suffix, i, first, first_scale)
+            agree("total_effect" + suffix, i, total, total_scale)
+    for estimate, low, high in (("first_order", "first_low", "first_high"),
+                                ("total_effect", "total_low", "total_high")):
+        value, lo, hi = sobol[estimate], sobol[low], sobol[high]
+        nan = np.isnan(value)
+        c.check(np.array_equal(nan, np.isnan(lo)) and np.array_equal(nan, np.isnan(hi)),
+                f"/sensitivity {low} and {high} NaN exactly where {estimate} is")
+        bad = ~nan & ~((lo <= value) & (value <= hi))
+        where = "" if not bad.any() else " (first failure: {}, {})".format(
+            *(lambda ij: (factors[ij[0]], outputs[ij[1]]))(np.argwhere(bad)[0]))
+        c.check(not bad.any(), f"/sensitivity [{low}, {high}] holds {estimate}{where}")
+
+    # The tornado.
+    t = g["tornado"]
+    parameters = list(t["parameter"].asstr()[()])
+    c.check(len(set(parameters)) == len(parameters) and all(parameters), "/sensitivity tornado: one bar per "
+                                                                         "parameter, each named")
+    low_value, high_value = t["low_value"][()], t["high_value"][()]
+    c.check(bool(np.all(np.isfinite(low_value) & np.isfinite(high_value) & (low_value <= high_value))),
+            "/sensitivity tornado: low_value <= high_value, finite")
+    sources = {f"quantiles {100 * low_q:g} % / {100 * high_q:g} %", "range given"}
+    c.check(set(t["source"].asstr()[()]) <= sources, f"/sensitivity tornado sources are among {sorted(sources)}")
+    low, high, low_se, high_se = (t[name][()] for name in ("low", "high", "low_se", "high_se"))
+    c.check(bool(np.all(np.isfinite(low) & np.isfinite(high))), "/sensitivity tornado: low and high finite")
+    c.check(bool(np.all(np.isfinite(low_se) & np.isfinite(high_se) & (low_se >= 0) & (high_se >= 0))),
+            "/sensitivity tornado: standard errors finite and >= 0")
+    probabilities = [j for j, name in enumerate(statistics_) if name.startswith("p_")]
+    baseline = t["baseline"][()]
+    c.check(bool(np.all((low[:, probabilities] >= 0) & (low[:, probabilities] <= 1) & (high[:, probabilities] >= 0)
+                        & (high[:, probabilities] <= 1))), "/sensitivity tornado: probabilities in [0, 1]")
+    p, d = statistics_.index("p_additional_needed"), statistics_.index("mean_national_demand_eur")
+    keys = list(zip(-np.abs(high[:, p] - low[:, p]), -np.abs(high[:, d] - low[:, d])))
+    c.check(keys == sorted(keys), "/sensitivity tornado: bars by decreasing |high - low| of p_additional_needed, "
+                                  "then of mean_national_demand_eur")
+    base = replication_outputs(f, reps, national, codes)
+    expected = {"p_additional_needed": base[:, column["additional_needed_any"]].mean(),
+                "additional_needed_q90_eur": quantile_inverted_cdf(np.sort(national["additional_needed_cents"]),
+                                                                   90) / 100.0,
+                "expected_national_unmet_eur": base[:, column["national_unmet_eur"]].mean(),
+                "mean_national_demand_eur": base[:, column["national_demand_eur"]].mean()}
+    for code in codes:
+        expected[f"p_exhausted/{code}"] = base[:, column[f"exhausted/{code}"]].mean()
+        expected[f"median_exhaustion_day/{code}"] = quantile_inverted_cdf(
+            np.sort(base[:, column[f"exhaustion_day/{code}"]]), 50)
+    for j, name in enumerate(statistics_):
+        if name.startswith(("additional_needed_q90", "median_exhaustion_day")):
+            c.equal(baseline[j], expected[name], f"/sensitivity tornado baseline {name}: the inverted-CDF quantile "
+                                                 "of the base rows")
+        else:
+            c.close(baseline[j], expected[name], f"/sensitivity tornado baseline {name}: over the base rows")
+
+    # Not a failure: how many indices of all outputs have an N/2 estimate beyond their interval's half-width.
+    beyond = 0
+    for estimate, low_name, high_name in (("first_order", "first_low", "first_high"),
+                                          ("total_effect", "total_low", "total_high")):
+        half_width = (sobol[high_name] - sobol[low_name]) / 2
+        with np.errstate(invalid="ignore"):
+            beyond += int(np.sum(np.abs(sobol[estimate + "_half"] - sobol[estimate]) > half_width))
+    c.section("sensitivity", f"{n} base rows x {len(factors)} factors x {len(outputs)} outputs recomputed, "
+                             f"{len(parameters)} tornado bars; {beyond} indices' N/2 estimates beyond their "
+                             f"interval's half-width")
+
+
 def check_draws(c, f, reps, national, uncertainty):
     """Format 1.2: the draws of each replication, against the scenario's TOML and their own invariants."""
     def every(condition, message):
@@ -1033,6 +1313,8 @@ def main(argv):
             if file_version(f) >= (1, 2):
                 check_draws(c, f, reps, national, uncertainty)
                 check_spread(c, f, national)
+            if "sensitivity" in f and file_version(f) >= (1, 5):
+                check_sensitivity(c, f, national, reps)
     for message in c.failures[:50]:
         print(f"  FAILED: {message}")
     if len(c.failures) > 50:

@@ -7,7 +7,9 @@
 The page (docs/report.md) opens offline and prints on A4: the headline figures,
 the national fan chart of cumulative commitments against the envelope, one fan
 per region, the probability that each region is exhausted month by month, the
-distribution of the additional allocation needed, the recommendation and the
+distribution of the additional allocation needed, which assumptions matter
+(tornado and Sobol charts) when the file holds `fnesim sensitivity`'s
+/sensitivity, the recommendation and the
 steering moves when the file holds them, the scenario's key assumptions, the
 run's provenance and the Monte-Carlo precision of every headline figure.
 Each chart is also written as a PNG file for slides.
@@ -42,9 +44,15 @@ EXIT_FAILURE, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 1, 2, 130
 FORMAT_MAJOR = 1
 FAN_PERCENTS = [10, 20, 30, 40, 50, 60, 70, 80, 90]  # deciles: eight bands of 10 % each
 MARKED_PERCENTS = [50, 80, 90, 95]  # of the additional allocation needed
-CHART_NAMES = ["fan_national.png", "fan_regions.png", "p_exhausted.png", "additional_needed.png", "cash.png"]
+CHART_NAMES = ["fan_national.png", "fan_regions.png", "p_exhausted.png", "additional_needed.png", "tornado.png",
+               "sobol.png", "cash.png"]
 CASH_SERIES = ["cumulative_disbursed", "cumulative_paid", "position"]  # /summary/financing/series, format 1.4
 PNG_DPI = 200
+# Format 1.5's /sensitivity: the outputs and tornado statistics the report shows, in its order,
+# and the most tornado bars drawn per statistic.
+SENSITIVITY_OUTPUTS = ["additional_needed_any", "national_demand_eur"]
+TORNADO_STATISTICS = ["p_additional_needed", "mean_national_demand_eur"]
+TORNADO_MAX_BARS = 8
 # Above this, the fan's trajectories are read a few regions at a time
 # (every replication of a month is needed for exact quantiles).
 FAN_MEMORY_BYTES = 256 * 2**20
@@ -319,8 +327,73 @@ TEXT = {
             "disbursed": "Versé par l'État", "paid": "Payé aux entreprises", "basis": "Disponible (base)",
             "cumulative": "Cumulé", "position": "Trésorerie d'OPCO 2i", "cash_band": "{low}–{high} %",
             "prefinancing": "sous zéro : préfinancement",
+            "low_value": "Valeur basse", "high_value": "Valeur haute", "two_se": "± 2 erreurs types",
+            "low_high": "bas {low} · haut {high}", "first_order": "Premier ordre (seule)",
+            "total_effect": "Effet total (avec interactions)", "interval": "Intervalle à {level}",
+            "share_axis": "Part de la variance", "constant": "constante : pas d'indice",
+            "p_additional_needed": "Probabilité qu'un complément soit nécessaire",
+            "mean_national_demand_eur": "Demande nationale (moyenne)",
+            "additional_needed_any": "Nécessité d'un complément",
+            "national_demand_eur": "Demande nationale",
         },
         "generated": "Rapport produit par fnesim report",
+        "sensitivity": "Quelles hypothèses comptent\u202f?",
+        "s_top": "Ce qui pèse le plus sur la probabilité qu'un complément soit nécessaire : <b>{first}</b> "
+                 "({first_share} de sa variance, interactions comprises) ; sur la demande nationale : "
+                 "<b>{second}</b> ({second_share}).",
+        "s_top_same": "Ce qui pèse le plus, sur la probabilité qu'un complément soit nécessaire ({first_share} de "
+                      "sa variance, interactions comprises) comme sur la demande nationale ({second_share}) : "
+                      "<b>{first}</b>.",
+        "s_top_one": "Ce qui pèse le plus sur {output} : <b>{factor}</b> ({share} de sa variance, interactions "
+                     "comprises).",
+        "s_constant": "{output} est la même dans toutes les lignes simulées : aucun indice pour elle.",
+        "s_outputs": {"additional_needed_any": "la probabilité qu'un complément soit nécessaire",
+                      "national_demand_eur": "la demande nationale"},
+        "s_constant_outputs": {"additional_needed_any": "La nécessité d'un complément",
+                               "national_demand_eur": "La demande nationale"},
+        "s_dossiers": "L'aléa des dossiers eux-mêmes, qu'aucune hypothèse mieux connue ne réduirait, représente {parts}.",
+        "s_dossiers_part": {"national_demand_eur": "{share} de la variance de la demande nationale",
+                            "additional_needed_any": "{share} de celle du besoin de complément"},
+        "s_and": " et ",
+        "s_tornado": "Prise seule entre ses valeurs basse et haute, c'est l'hypothèse « {parameter} » qui fait le "
+                     "plus varier la probabilité qu'un complément soit nécessaire : de {low} à {high} (scénario : "
+                     "{baseline}).",
+        "s_unconverged": "<b>Attention : l'analyse n'a pas convergé.</b> Sur la première moitié de ses {rows} "
+                         "lignes, {count} des {shown} indices montrés s'écartent de leur estimation sur toutes les "
+                         "lignes de plus que la demi-largeur de leur intervalle. Il faut relancer l'analyse avec "
+                         "plus de lignes avant d'en tirer des conclusions.",
+        "tornado": "Une hypothèse à la fois",
+        "tornado_caption": "Chaque hypothèse est placée seule à sa valeur basse (clair) puis haute (foncé), les "
+                           "autres tirées comme dans le scénario ; trait vertical : le scénario tel quel ; "
+                           "moustaches : ± 2 erreurs types de Monte-Carlo de l'écart au scénario. Valeurs basse et "
+                           "haute : quantiles {low} et {high} de la loi de l'hypothèse, ou plage donnée (*). "
+                           "Barres triées par largeur.",
+        "tornado_more": " {count} autres hypothèses, d'effet moindre, ne sont pas montrées.",
+        "sobol": "Part de la variance due à chaque hypothèse (indices de Sobol)",
+        "sobol_caption": "Pour chaque résultat, la part de sa variance due à chaque hypothèse : seule (effet du "
+                         "premier ordre, foncé) et avec ses interactions avec les autres (effet total, clair), "
+                         "avec son intervalle à {level} (bootstrap). En gris : l'aléa des dossiers eux-mêmes "
+                         "(arrivées, caractéristiques, vie des dossiers), à hypothèses fixées. Hachures : un groupe "
+                         "d'hypothèses tirées ensemble{groups}. {rows} lignes de base ; premier ordre : Saltelli et "
+                         "al. (2010), effet total : Jansen (1999).",
+        "sobol_groups": " ({groups})",
+        "sobol_group_members": "« {name} » : {members}",
+        "factors": {"dossiers": "aléa des dossiers", "uptake": "niveau de recours",
+                    "profile": "calendrier des dépôts", "drift": "dérive et sauts du recours"},
+        "group": "groupe « {name} »",
+        "correlated": "{label} et {count} hypothèse{plural} corrélée{plural}",
+        "parameters": {
+            "demand.arrivals.expected_dossiers": "Dossiers attendus",
+            "demand.trainees.mean": "Stagiaires par dossier",
+            "demand.lifecycle.cancellation_probability": "Taux d'annulation",
+            "demand.lifecycle.dropout_mean": "Abandons (moyenne)",
+            "demand.carryover.expected_dossiers": "Stock 2020 repris (dossiers)",
+            "demand.diagnostics.expected_dossiers": "Diagnostics GPEC (dossiers)",
+            "demand.cost_per_trainee.mean_eur": "Coût moyen par stagiaire",
+        },
+        "cost_pathway": "Coût par stagiaire, {pathway}",
+        "event": {"expected_dossiers": "Événement « {name} » : dossiers", "factor": "Événement « {name} » : facteur",
+                  "share": "Événement « {name} » : part"},
     },
     "en": {
         "title": "FNE-Formation 2021 — envelope consumption forecast",
@@ -462,8 +535,74 @@ TEXT = {
             "disbursed": "Disbursed by the State", "paid": "Paid to companies", "basis": "Available (basis)",
             "cumulative": "Cumulative", "position": "OPCO 2i's cash", "cash_band": "{low}–{high}%",
             "prefinancing": "below zero: pre-financing",
+            "low_value": "Low value", "high_value": "High value", "two_se": "± 2 standard errors",
+            "low_high": "low {low} · high {high}", "first_order": "First order (alone)",
+            "total_effect": "Total effect (with interactions)", "interval": "{level} interval",
+            "share_axis": "Share of the variance", "constant": "constant: no index",
+            "p_additional_needed": "Probability that an additional allocation is needed",
+            "mean_national_demand_eur": "National demand (mean)",
+            "additional_needed_any": "Need for an additional allocation",
+            "national_demand_eur": "National demand",
         },
         "generated": "Report written by fnesim report",
+        "sensitivity": "Which assumptions matter",
+        "s_top": "What weighs most on the probability that an additional allocation is needed: <b>{first}</b> "
+                 "({first_share} of its variance, interactions included); on national demand: <b>{second}</b> "
+                 "({second_share}).",
+        "s_top_same": "What weighs most, on the probability that an additional allocation is needed "
+                      "({first_share} of its variance, interactions included) as on national demand "
+                      "({second_share}): <b>{first}</b>.",
+        "s_top_one": "What weighs most on {output}: <b>{factor}</b> ({share} of its variance, interactions "
+                     "included).",
+        "s_constant": "{output} is the same in every simulated row: no index for it.",
+        "s_outputs": {"additional_needed_any": "the probability that an additional allocation is needed",
+                      "national_demand_eur": "national demand"},
+        "s_constant_outputs": {"additional_needed_any": "The need for an additional allocation",
+                               "national_demand_eur": "National demand"},
+        "s_dossiers": "The randomness of the dossiers themselves, which no better-known assumption would reduce, "
+                      "accounts for {parts}.",
+        "s_dossiers_part": {"national_demand_eur": "{share} of the variance of national demand",
+                            "additional_needed_any": "{share} of that of the need for an additional allocation"},
+        "s_and": " and ",
+        "s_tornado": "Taken alone between its low and high values, the assumption “{parameter}” moves the "
+                     "probability that an additional allocation is needed most: from {low} to {high} (scenario: "
+                     "{baseline}).",
+        "s_unconverged": "<b>Warning: the analysis has not converged.</b> On the first half of its {rows} rows, "
+                         "{count} of the {shown} indices shown differ from their estimate on all rows by more than "
+                         "their interval's half-width. It needs to be run again with more rows before any "
+                         "conclusion is drawn.",
+        "tornado": "One assumption at a time",
+        "tornado_caption": "Each assumption is set alone to its low (light) then high (dark) value, the others drawn "
+                           "as in the scenario; vertical line: the scenario as it is; whiskers: ± 2 Monte-Carlo "
+                           "standard errors of the difference from the scenario. Low and high values: the {low} and "
+                           "{high} quantiles of the assumption's distribution, or a range given (*). Bars sorted by "
+                           "width.",
+        "tornado_more": " {count} other assumptions, of smaller effect, are not shown.",
+        "sobol": "Share of the variance due to each assumption (Sobol indices)",
+        "sobol_caption": "For each outcome, the share of its variance due to each assumption: alone (first-order "
+                         "effect, dark) and with its interactions with the others (total effect, light), with its "
+                         "{level} interval (bootstrap). Grey: the randomness of the dossiers themselves (arrivals, "
+                         "attributes, life cycle), the assumptions given. Hatched: a group of assumptions drawn "
+                         "together{groups}. {rows} base rows; first order: Saltelli et al. (2010), total effect: "
+                         "Jansen (1999).",
+        "sobol_groups": " ({groups})",
+        "sobol_group_members": "“{name}”: {members}",
+        "factors": {"dossiers": "randomness of the dossiers", "uptake": "uptake level",
+                    "profile": "timing of filings", "drift": "drift and jumps of uptake"},
+        "group": "group “{name}”",
+        "correlated": "{label} and {count} correlated",
+        "parameters": {
+            "demand.arrivals.expected_dossiers": "Expected dossiers",
+            "demand.trainees.mean": "Trainees per dossier",
+            "demand.lifecycle.cancellation_probability": "Cancellation rate",
+            "demand.lifecycle.dropout_mean": "Drop-outs (mean)",
+            "demand.carryover.expected_dossiers": "2020 stock taken over (dossiers)",
+            "demand.diagnostics.expected_dossiers": "GPEC diagnostics (dossiers)",
+            "demand.cost_per_trainee.mean_eur": "Mean cost per trainee",
+        },
+        "cost_pathway": "Cost per trainee, {pathway}",
+        "event": {"expected_dossiers": "Event “{name}”: dossiers", "factor": "Event “{name}”: factor",
+                  "share": "Event “{name}”: share"},
     },
 }
 
@@ -525,6 +664,7 @@ class Run:
     spread: tuple = None  # (assumption names, r², dossiers' share): format 1.2
     settlement: dict = None  # /summary/settlement: format 1.3
     cash: dict = None  # /financing and /summary/financing: format 1.4, scenarios with [financing]
+    sensitivity: dict = None  # /sensitivity: format 1.5, `fnesim sensitivity`
 
     @property
     def last_commitment_day(self):
@@ -649,6 +789,8 @@ def read_run(path):
                                                     "minimum_position_month")}
             if list(run.cash["summary/series"]) != CASH_SERIES:
                 raise UserError(f"{path}: /summary/financing lists other series than format 1.4 defines")
+        if "sensitivity" in f:  # format 1.5, written by `fnesim sensitivity`
+            run.sensitivity = read_sensitivity(f["sensitivity"], run)
         if "summary/spread" in f and "national/demand_quantiles_cents" in summary:  # format 1.2
             run.spread = (read_strings(f, "summary/spread/assumption", path),
                           np.asarray(read(f, "summary/spread/r_squared", path)),
@@ -727,6 +869,53 @@ def read_steering(group, run):
                   or moves["replication"].min() < 0 or moves["replication"].max() >= n):
         raise UserError(f"{run.path}: /steering holds a region or replication index out of range")
     return moves
+
+
+def read_sensitivity(group, run):
+    """`fnesim sensitivity` (format 1.5): the factors, the Sobol indices and their convergence estimates,
+    the tornado bars. The design's raw rows are not read."""
+    def strings(path):
+        if path not in group:
+            raise UserError(f"{run.path}: /sensitivity/{path} is missing")
+        return list(group[path].asstr()[()])
+
+    def values(path, shape):
+        if path not in group:
+            raise UserError(f"{run.path}: /sensitivity/{path} is missing")
+        data = np.asarray(group[path][()], dtype=float)
+        if data.shape != shape:
+            raise UserError(f"{run.path}: /sensitivity/{path} has shape {data.shape}, expected {shape}")
+        return data
+
+    outputs, statistics = strings("outputs/name"), strings("tornado/statistic")
+    factors, kinds, members = strings("factors/name"), strings("factors/kind"), strings("factors/members")
+    parameters, sources = strings("tornado/parameter"), strings("tornado/source")
+    if not len(factors) == len(kinds) == len(members):
+        raise UserError(f"{run.path}: /sensitivity/factors lists names, kinds and members of different lengths")
+    if len(sources) != len(parameters):
+        raise UserError(f"{run.path}: /sensitivity/tornado/source and parameter differ in length")
+    missing = [name for name in SENSITIVITY_OUTPUTS if name not in outputs] + \
+              [name for name in TORNADO_STATISTICS if name not in statistics]
+    if missing:
+        raise UserError(f"{run.path}: /sensitivity lists no {', '.join(missing)}: not what format 1.5 defines")
+    shape = (len(factors), len(outputs))
+    bars = (len(parameters), len(statistics))
+    sensitivity = {
+        "outputs": outputs, "statistics": statistics, "factors": factors, "kinds": kinds,
+        "members": [m.split(", ") if m else [] for m in members], "parameters": parameters, "sources": sources,
+        "baseline": values("tornado/baseline", (len(statistics),)),
+        "low_value": values("tornado/low_value", (len(parameters),)),
+        "high_value": values("tornado/high_value", (len(parameters),)),
+    }
+    for name in ("first_order", "first_low", "first_high", "total_effect", "total_low", "total_high",
+                 "first_order_half", "total_effect_half"):
+        sensitivity[name] = values(f"sobol/{name}", shape)
+    for name in ("low", "high", "low_se", "high_se"):
+        sensitivity[name] = values(f"tornado/{name}", bars)
+    for attribute, default in (("interval_level", 0.95), ("base_rows", 0), ("tornado_low_quantile", 0.05),
+                               ("tornado_high_quantile", 0.95)):
+        sensitivity[attribute] = float(group.attrs.get(attribute, default))
+    return sensitivity
 
 
 # ---------------------------------------------------------------------------
@@ -925,6 +1114,192 @@ def additional_needed_chart(run, lang, marks):
     ax.tick_params(labelsize=7.5)
     ax.grid(color="#dddddd", linewidth=0.5)
     fig.tight_layout()
+    return fig
+
+
+# /sensitivity's words: a parameter's key path, a factor, and the values a tornado bar used.
+
+def parameter_label(path, lang):
+    """A key path in readable words where it is known (docs/scenario-format.md's uncertain parameters), else
+    the key path itself; and how its values are written."""
+    t = TEXT[lang]
+    if path in t["parameters"]:
+        label = t["parameters"][path]
+    elif path.startswith("demand.cost_per_trainee.mean_eur."):
+        pathway = path.rsplit(".", 1)[1]
+        label = t["cost_pathway"].format(pathway=t["pathways"].get(pathway, pathway))
+    elif path.startswith("events.") and path.count(".") >= 2 and path.rsplit(".", 1)[1] in t["event"]:
+        name, key = path[len("events."):].rsplit(".", 1)
+        label = t["event"][key].format(name=name)
+    else:
+        return path, "number"
+    if path.startswith("demand.cost_per_trainee"):
+        return label, "euros"
+    if path.endswith(("cancellation_probability", "dropout_mean", ".share")):
+        return label, "percent"
+    if path.endswith("expected_dossiers"):
+        return label, "count"
+    return label, "number"
+
+
+def parameter_value(value, unit, lang):
+    if unit == "euros":
+        return format_euros(value, lang)
+    if unit == "count":
+        return format_count(value, lang)
+    if unit == "percent":
+        return format_percent(value, lang, decimals=0 if abs(value * 100 - round(value * 100)) < 1e-9 else 1)
+    digits = max(0, min(4, 3 - math.floor(math.log10(abs(value)))) if value else 0)
+    return format_number(value, digits, lang)
+
+
+def sentence_case(label):
+    """A label inside a sentence: its first letter in lower case, unless it starts an acronym (GPEC)."""
+    return label[0].lower() + label[1:] if len(label) > 1 and label[1].islower() else label
+
+
+def capitalised(label):
+    return label[:1].upper() + label[1:]
+
+
+def factor_label(sensitivity, i, lang):
+    t = TEXT[lang]
+    name, kind, members = sensitivity["factors"][i], sensitivity["kinds"][i], sensitivity["members"][i]
+    if kind in t["factors"]:
+        return t["factors"][kind]
+    if kind == "group":
+        return t["group"].format(name=name)
+    label = parameter_label(name, lang)[0]
+    others = [m for m in members if m != name]
+    if others:
+        label = t["correlated"].format(label=label, count=len(others), plural="s" if len(others) > 1 else "")
+    return label
+
+
+def tornado_rows(sensitivity, statistic):
+    """The bars of one statistic, widest first, at most TORNADO_MAX_BARS: (indices, how many left out)."""
+    j = sensitivity["statistics"].index(statistic)
+    width = np.abs(sensitivity["high"][:, j] - sensitivity["low"][:, j])
+    order = [int(b) for b in np.argsort(-width, kind="stable")]
+    return order[:TORNADO_MAX_BARS], max(0, len(order) - TORNADO_MAX_BARS)
+
+
+def tornado_chart(run, lang):
+    """Per statistic, side by side: each parameter alone at its low and high value around the scenario as it
+    is, with ± 2 standard errors of the difference at both ends."""
+    from matplotlib.ticker import MaxNLocator
+
+    words = TEXT[lang]["chart"]
+    st = run.sensitivity
+    shown = [tornado_rows(st, statistic)[0] for statistic in TORNADO_STATISTICS]
+    bars = max(1, max(len(rows) for rows in shown))
+    fig, axes = pyplot().subplots(1, len(TORNADO_STATISTICS), figsize=(7.0, 0.29 * bars + 0.95), squeeze=False)
+    for ax, statistic, rows in zip(axes[0], TORNADO_STATISTICS, shown):
+        j = st["statistics"].index(statistic)
+        baseline = float(st["baseline"][j])
+        labels = []
+        for y, b in enumerate(rows):
+            low, high = float(st["low"][b, j]), float(st["high"][b, j])
+            # The shorter segment on top, so that both show when they lie on the same side.
+            segments = sorted(((low, "#9ecae1", words["low_value"]), (high, "#08519c", words["high_value"])),
+                              key=lambda segment: -abs(segment[0] - baseline))
+            for end, colour, name in segments:
+                ax.barh(y, end - baseline, left=baseline, height=0.62, color=colour,
+                        label=name if y == 0 else None, zorder=2)
+            for end, se in ((low, st["low_se"][b, j]), (high, st["high_se"][b, j])):
+                ax.errorbar(end, y, xerr=2 * float(se), fmt="none", ecolor="#222222", elinewidth=0.7, capsize=2,
+                            zorder=3, label=words["two_se"] if y == 0 and end == low else None)
+            label, unit = parameter_label(st["parameters"][b], lang)
+            star = "*" if st["sources"][b] == "range given" else ""
+            labels.append(f"{label}{star}\n" + words["low_high"].format(
+                low=parameter_value(float(st["low_value"][b]), unit, lang),
+                high=parameter_value(float(st["high_value"][b]), unit, lang)))
+        ax.axvline(baseline, color="black", linewidth=1.0, zorder=4)
+        ax.set_yticks(range(len(rows)), labels, fontsize=6.5)
+        ax.set_ylim(bars - 0.5, -0.5)  # the widest bar on top
+        ax.set_title(words[statistic], fontsize=7.5, loc="left")
+        ax.xaxis.set_major_locator(MaxNLocator(4 if statistic.startswith("p_") else 3))
+        ax.xaxis.set_major_formatter(percent_axis_formatter(lang) if statistic.startswith("p_")
+                                     else money_axis_formatter(lang))
+        ax.tick_params(axis="x", labelsize=6.5)
+        ax.tick_params(axis="y", length=0)
+        ax.grid(axis="x", color="#dddddd", linewidth=0.5)
+        ax.set_axisbelow(True)
+    handles, names = axes[0, 0].get_legend_handles_labels()
+    order = [names.index(name) for name in (words["low_value"], words["high_value"], words["two_se"])
+             if name in names]
+    fig.legend([handles[k] for k in order], [names[k] for k in order], loc="lower center", ncol=3, fontsize=7,
+               frameon=False)
+    fig.tight_layout(rect=(0, 0.08, 1, 1))
+    return fig
+
+
+def sobol_order(sensitivity):
+    """Factors by their largest total effect on the outputs shown, the dossiers' randomness last."""
+    columns = [sensitivity["outputs"].index(name) for name in SENSITIVITY_OUTPUTS]
+    total = sensitivity["total_effect"][:, columns]
+    largest = [np.nanmax(row) if np.any(np.isfinite(row)) else -np.inf for row in total]
+    return sorted(range(len(sensitivity["factors"])),
+                  key=lambda i: (sensitivity["kinds"][i] == "dossiers", -largest[i]))
+
+
+def sobol_chart(run, lang):
+    """Per output shown, side by side: each factor's first-order and total-effect indices with their
+    intervals; the dossiers' own randomness in grey, groups hatched."""
+    words = TEXT[lang]["chart"]
+    st = run.sensitivity
+    order = sobol_order(st)
+    labels = [capitalised(factor_label(st, i, lang)) for i in order]
+    level = format_percent(st["interval_level"], lang)
+    fig, axes = pyplot().subplots(1, len(SENSITIVITY_OUTPUTS), figsize=(7.0, 0.3 * len(order) + 1.0), sharey=True,
+                                  squeeze=False)
+    axes[0, 0].set_yticks(range(len(order)), labels, fontsize=6.5)
+    axes[0, 0].set_ylim(len(order) - 0.5, -0.5)
+    for ax, output in zip(axes[0], SENSITIVITY_OUTPUTS):
+        j = st["outputs"].index(output)
+        ax.set_title(words[output], fontsize=7.5, loc="left")
+        ax.tick_params(axis="y", length=0)
+        if not np.any(np.isfinite(st["total_effect"][:, j])):
+            ax.text(0.5, 0.5, words["constant"], transform=ax.transAxes, ha="center", va="center", fontsize=7.5,
+                    color="#555555")
+            ax.set_xticks([])
+            continue
+        for y, i in enumerate(order):
+            dossiers, group = st["kinds"][i] == "dossiers", st["kinds"][i] == "group"
+            for offset, estimate, low, high, colour, grey, name in (
+                    (-0.19, "first_order", "first_low", "first_high", "#3182bd", "#636363", words["first_order"]),
+                    (0.19, "total_effect", "total_low", "total_high", "#9ecae1", "#bdbdbd", words["total_effect"])):
+                value = float(st[estimate][i, j])
+                if not math.isfinite(value):
+                    continue
+                lo, hi = float(st[low][i, j]), float(st[high][i, j])
+                ax.barh(y + offset, value, height=0.36, color=grey if dossiers else colour,
+                        hatch="////" if group else None, edgecolor="white" if group else None, linewidth=0,
+                        label=name if y == 0 else None, zorder=2)
+                ax.errorbar(value, y + offset, xerr=[[max(0.0, value - lo)], [max(0.0, hi - value)]], fmt="none",
+                            ecolor="#222222", elinewidth=0.7, capsize=1.8, zorder=3,
+                            label=words["interval"].format(level=level) if y == 0 and offset < 0 else None)
+        ax.axvline(0, color="black", linewidth=0.8)
+        lows = np.concatenate([st["first_low"][:, j], st["total_low"][:, j]])
+        highs = np.concatenate([st["first_high"][:, j], st["total_high"][:, j]])
+        ax.set_xlim(min(-0.05, np.nanmin(lows) - 0.02), max(1.0, np.nanmax(highs) + 0.02))
+        ax.xaxis.set_major_formatter(percent_axis_formatter(lang))
+        ax.tick_params(axis="x", labelsize=6.5)
+        ax.set_xlabel(words["share_axis"], fontsize=7)
+        ax.grid(axis="x", color="#dddddd", linewidth=0.5)
+        ax.set_axisbelow(True)
+    handles, names = [], []
+    for ax in axes[0]:
+        for handle, name in zip(*ax.get_legend_handles_labels()):
+            if name not in names:
+                handles.append(handle)
+                names.append(name)
+    wanted = [words["first_order"], words["total_effect"], words["interval"].format(level=level)]
+    handles = [handles[names.index(name)] for name in wanted if name in names]
+    names = [name for name in wanted if name in names]
+    if handles:
+        fig.legend(handles, names, loc="lower center", ncol=3, fontsize=7, frameon=False)
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
     return fig
 
 
@@ -1193,6 +1568,95 @@ def cash_section(run, lang, png):
             + figure(png, t["cash"], esc(t["cash_caption"])) + "</section>")
 
 
+def not_converged(sensitivity):
+    """The indices shown whose N/2 estimate differs from the full one by more than their interval's half-width:
+    (how many, of how many)."""
+    columns = [sensitivity["outputs"].index(name) for name in SENSITIVITY_OUTPUTS]
+    count = shown = 0
+    for estimate, low, high in (("first_order", "first_low", "first_high"),
+                                ("total_effect", "total_low", "total_high")):
+        full = sensitivity[estimate][:, columns]
+        half = sensitivity[estimate + "_half"][:, columns]
+        half_width = (sensitivity[high][:, columns] - sensitivity[low][:, columns]) / 2
+        finite = np.isfinite(full)
+        shown += int(finite.sum())
+        with np.errstate(invalid="ignore"):
+            count += int(np.sum(finite & ~(np.abs(half - full) <= half_width)))
+    return count, shown
+
+
+def sensitivity_sentences(run, lang):
+    """What drives each output most, the dossiers' own share, the widest tornado bar, and a warning when the
+    N/2 estimates say the analysis has not converged: from the file's numbers."""
+    t = TEXT[lang]
+    st = run.sensitivity
+    sentences = []
+    tops = {}
+    for output in SENSITIVITY_OUTPUTS:
+        j = st["outputs"].index(output)
+        total = st["total_effect"][:, j]
+        candidates = [i for i in range(len(st["factors"])) if st["kinds"][i] != "dossiers" and math.isfinite(total[i])]
+        if candidates:
+            top = max(candidates, key=lambda i: total[i])
+            tops[output] = (esc(sentence_case(factor_label(st, top, lang))),
+                            format_percent(float(total[top]), lang, 0))
+    if len(tops) == 2:
+        (first, first_share), (second, second_share) = (tops[o] for o in SENSITIVITY_OUTPUTS)
+        sentences.append(t["s_top_same" if first == second else "s_top"].format(
+            first=first, first_share=first_share, second=second, second_share=second_share))
+    for output in SENSITIVITY_OUTPUTS:
+        if output not in tops and len(tops) == 1:
+            other = next(iter(tops))
+            sentences.append(t["s_top_one"].format(output=esc(t["s_outputs"][other]), factor=tops[other][0],
+                                                   share=tops[other][1]))
+        j = st["outputs"].index(output)
+        if not np.any(np.isfinite(st["total_effect"][:, j])):
+            sentences.append(esc(t["s_constant"].format(output=t["s_constant_outputs"][output])))
+    if "dossiers" in st["kinds"]:
+        i = st["kinds"].index("dossiers")
+        parts = []
+        for output in ("national_demand_eur", "additional_needed_any"):
+            value = float(st["total_effect"][i, st["outputs"].index(output)])
+            if math.isfinite(value):
+                parts.append(t["s_dossiers_part"][output].format(share=format_percent(value, lang, 0)))
+        if parts:
+            sentences.append(esc(t["s_dossiers"].format(parts=t["s_and"].join(parts))))
+    rows, _ = tornado_rows(st, "p_additional_needed")
+    j = st["statistics"].index("p_additional_needed")
+    if rows and st["high"][rows[0], j] != st["low"][rows[0], j]:
+        b = rows[0]
+        sentences.append(esc(t["s_tornado"].format(
+            parameter=sentence_case(parameter_label(st["parameters"][b], lang)[0]), low=format_percent(float(st["low"][b, j]), lang),
+            high=format_percent(float(st["high"][b, j]), lang), baseline=format_percent(float(st["baseline"][j]), lang))))
+    text = "<p>" + " ".join(sentences) + "</p>"
+    count, shown = not_converged(st)
+    if count:
+        text += '<p class="note">' + t["s_unconverged"].format(rows=format_count(int(st["base_rows"]), lang),
+                                                               count=count, shown=shown) + "</p>"
+    return text
+
+
+def sensitivity_section(run, lang, tornado_png, sobol_png):
+    """Format 1.5's /sensitivity: which assumptions matter, one at a time (tornado) and together (Sobol)."""
+    t = TEXT[lang]
+    st = run.sensitivity
+    more = max(tornado_rows(st, statistic)[1] for statistic in TORNADO_STATISTICS)
+    tornado_caption = t["tornado_caption"].format(low=format_percent(st["tornado_low_quantile"], lang),
+                                                  high=format_percent(st["tornado_high_quantile"], lang))
+    if more:
+        tornado_caption += t["tornado_more"].format(count=more)
+    groups = [t["sobol_group_members"].format(
+        name=name, members=" + ".join(sentence_case(parameter_label(m, lang)[0]) for m in members))
+        for name, kind, members in zip(st["factors"], st["kinds"], st["members"]) if kind == "group"]
+    sobol_caption = t["sobol_caption"].format(
+        level=format_percent(st["interval_level"], lang),
+        groups=t["sobol_groups"].format(groups="; ".join(groups)) if groups else "",
+        rows=format_count(int(st["base_rows"]), lang))
+    return (f'<section class="page"><h2>{esc(t["sensitivity"])}</h2>' + sensitivity_sentences(run, lang)
+            + f"<p><b>{esc(t['tornado'])}</b></p>" + figure(tornado_png, t["tornado"], esc(tornado_caption))
+            + f"<p><b>{esc(t['sobol'])}</b></p>" + figure(sobol_png, t["sobol"], esc(sobol_caption)) + "</section>")
+
+
 def steering_section(run, lang):
     t = TEXT[lang]
     moves = run.steering
@@ -1455,6 +1919,10 @@ def render(run, lang, command):
                              esc(t["additional_caption"].format(p=p_needed)))
                     + table(mark_header, mark_rows, numeric_columns=range(1, len(mark_header)), compact=True)
                     + "</section>")
+    if run.sensitivity is not None:  # format 1.5: after the main charts, on its own page
+        charts["tornado.png"] = png_bytes(tornado_chart(run, lang))
+        charts["sobol.png"] = png_bytes(sobol_chart(run, lang))
+        sections.append(sensitivity_section(run, lang, charts["tornado.png"], charts["sobol.png"]))
     if run.recommendation is not None:
         sections.append(recommendation_section(run, lang))
     if run.steering is not None:

@@ -6,6 +6,10 @@
 # the steering committee's scenario (its moves), a saved recommendation, and the
 # mid-September 2021 forecast from actuals, whose uncertain assumptions, policy
 # events and particles fill /uncertainty and /actuals/prior_predictive (format 1.2).
+# Format 1.5's /sensitivity is checked on a synthetic copy of the default run
+# (tests/scripts/add_sensitivity_group.py, until `fnesim sensitivity` writes it),
+# and spoilt copies of it — an index, a base row, the tornado's baseline, an
+# interval — must fail the check, so that its passing means something.
 # Usage: run_check_results.sh FNESIM_BINARY SOURCE_DIR
 # Registered in tests/CMakeLists.txt as the ctest `run_file_check_results`.
 set -euo pipefail
@@ -51,6 +55,35 @@ check fill.h5 "$tmp/fill.toml" --replications 200 --seed 12
 check overcommit.h5 "$tmp/overcommit.toml" --replications 200 --seed 13 --no-trajectories
 check september.h5 observed-september-2021 --actuals "$source_dir/scenarios/actuals/national-2021-09-15.csv" \
   --as-of 2021-09-16 --replications 200 --seed 15
+
+# /sensitivity (format 1.5): the fixture passes; each spoilt copy must fail (exit 1, not 0, nor 2).
+"$python" "$source_dir/tests/scripts/add_sensitivity_group.py" "$tmp/default.h5" "$tmp/sensitivity.h5" > /dev/null
+"$python" "$source_dir/scripts/check_results.py" "$tmp/sensitivity.h5" || status=1
+for spoil in first_order f_a baseline interval; do
+  "$python" - "$tmp/sensitivity.h5" "$tmp/spoilt-$spoil.h5" "$spoil" <<'EOF'
+import shutil, sys
+import h5py
+source, target, spoil = sys.argv[1:4]
+shutil.copyfile(source, target)
+with h5py.File(target, "r+") as f:
+    g = f["sensitivity"]
+    demand = list(g["outputs/name"].asstr()[()]).index("national_demand_eur")
+    if spoil == "first_order":  # one index, off by 0.01
+        g["sobol/first_order"][0, demand] += 0.01
+    elif spoil == "f_a":  # a base row that is not its replication
+        g["design/f_a"][5, demand] += 100.0
+    elif spoil == "baseline":  # P(additional needed) on the base rows, off by half a point
+        g["tornado/baseline"][0] += 0.005
+    elif spoil == "interval":  # an interval that misses its estimate
+        g["sobol/total_high"][0, demand] = g["sobol/total_effect"][0, demand] - 0.01
+EOF
+  spoilt=0
+  "$python" "$source_dir/scripts/check_results.py" "$tmp/spoilt-$spoil.h5" > "$tmp/spoilt-$spoil.out" || spoilt=$?
+  if [ "$spoilt" -ne 1 ]; then
+    echo "run_check_results: check_results.py gave exit status $spoilt on /sensitivity spoilt ($spoil), not 1" >&2
+    status=1
+  fi
+done
 
 if [ "$status" -ne 0 ]; then
   keep=1

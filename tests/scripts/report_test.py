@@ -4,13 +4,17 @@
 Run by tests/scripts/run_report_test.sh, which provides, in the environment:
 FNESIM_BINARY, SOURCE_DIR, RUN_FILE (a run with trajectories), FULL_RUN_FILE
 (the same with the optional /recommendation and /steering groups), FLAT_RUN_FILE
-(a run made with --no-trajectories) and OUT_DIR (where the pages are kept).
+(a run made with --no-trajectories), CASH_RUN_FILE (a run with [financing]),
+SENSITIVITY_RUN_FILE and UNCONVERGED_RUN_FILE (copies of RUN_FILE given a
+synthetic /sensitivity group by tests/scripts/add_sensitivity_group.py, the
+second with --unconverged) and OUT_DIR (where the pages are kept).
 """
 import datetime
 import html
 import importlib.util
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 import types
@@ -153,6 +157,13 @@ class Refusals(unittest.TestCase):
         self.assertIn("no directory", result.stderr)
         self.assertEqual(os.listdir(self.directory.name), [])
 
+    def test_an_incomplete_sensitivity_group(self):
+        damaged = self.path("damaged.h5")
+        shutil.copyfile(os.environ["SENSITIVITY_RUN_FILE"], damaged)
+        with h5py.File(damaged, "r+") as f:
+            del f["sensitivity/sobol/total_high"]
+        self.assert_refused(damaged, "/sensitivity/sobol/total_high is missing")
+
     def test_an_existing_output_without_force(self):
         with open(self.path("out.html"), "w") as out:
             out.write("keep me")
@@ -267,6 +278,118 @@ class Pages(unittest.TestCase):
         self.assertIn("--no-trajectories", text)
         self.assertEqual(len(re.findall(r"<img ", text)), 2)  # exhaustion by month, additional allocation
         self.assertFalse(os.path.exists(os.path.join(OUT_DIR, "report-flat_png", "fan_national.png")))
+
+
+class Sensitivity(unittest.TestCase):
+    """Format 1.5's /sensitivity: "Which assumptions matter", a tornado chart and Sobol bars, with sentences
+    drawn from the file's numbers. The fixtures' values come from a known model (add_sensitivity_group.py)."""
+
+    TITLES = {"fr": "Quelles hypothèses comptent\u202f?", "en": "Which assumptions matter"}
+
+    @classmethod
+    def setUpClass(cls):
+        cls.pages = {lang: os.path.join(OUT_DIR, f"report-sensitivity-{lang}.html") for lang in ("fr", "en")}
+        cls.unconverged = os.path.join(OUT_DIR, "report-unconverged-fr.html")
+        cls.plain = os.path.join(OUT_DIR, "report-plain-fr.html")
+        # French through the binary (its reader accepts format 1.5), the rest through the script.
+        done = subprocess.run([os.environ["FNESIM_BINARY"], "report", os.environ["SENSITIVITY_RUN_FILE"], "-o",
+                               cls.pages["fr"], "--force"], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        for arguments in ([os.environ["SENSITIVITY_RUN_FILE"], "--lang", "en", "-o", cls.pages["en"], "--force"],
+                          [os.environ["UNCONVERGED_RUN_FILE"], "-o", cls.unconverged, "--force"],
+                          [os.environ["RUN_FILE"], "-o", cls.plain, "--force"]):
+            done = run_report(*arguments)
+            assert done.returncode == 0, done.stderr
+        with h5py.File(os.environ["SENSITIVITY_RUN_FILE"], "r") as f:
+            cls.sensitivity = report.read_sensitivity(f["sensitivity"], types.SimpleNamespace(path="fixture.h5"))
+
+    @staticmethod
+    def section(page):
+        """The section's visible text, or None."""
+        text = read(page)
+        match = re.search(r'<section class="page"><h2>(Quelles hypothèses|Which assumptions).*?</section>', text,
+                          re.S)
+        return None if match is None else match.group(0)
+
+    def test_the_section_after_the_main_charts_with_both_charts_in_both_languages(self):
+        for lang, page in self.pages.items():
+            text = visible_text(read(page))
+            self.assertIn(self.TITLES[lang], text)
+            title = text.index(self.TITLES[lang])
+            additional = report.TEXT[lang]["additional"]
+            self.assertLess(text.index(additional), title, "after the additional allocation's chart")
+            self.assertLess(title, text.index(report.TEXT[lang]["assumptions"]), "before the assumptions")
+            section = self.section(page)
+            self.assertEqual(len(re.findall(r'<img src="data:image/png;base64,', section)), 2, lang)
+            self.assertIn(f'alt="{report.TEXT[lang]["tornado"]}"', section)
+            self.assertIn(f'alt="{html.escape(report.TEXT[lang]["sobol"])}"', section)
+            self.assertEqual(len(re.findall(r"<img ", read(page))), 6)  # 4 main charts + tornado + Sobol
+            stem = os.path.splitext(page)[0]
+            for chart in ("tornado.png", "sobol.png"):
+                with open(f"{stem}_png/{chart}", "rb") as png:
+                    self.assertEqual(png.read(8), b"\x89PNG\r\n\x1a\n")
+
+    def test_the_sentences_name_the_top_factor_of_each_output_and_the_dossiers_share(self):
+        st = self.sensitivity
+        for lang, page in self.pages.items():
+            sentences = visible_text(re.search(r"</h2><p>(.*?)</p>", self.section(page), re.S).group(1))
+            for output in report.SENSITIVITY_OUTPUTS:
+                j = st["outputs"].index(output)
+                top = max((i for i in range(len(st["factors"])) if st["kinds"][i] != "dossiers"),
+                          key=lambda i: st["total_effect"][i, j])
+                label = report.sentence_case(report.factor_label(st, top, lang))
+                self.assertIn(label, sentences, f"{lang}: the top factor of {output}")
+                self.assertIn(report.format_percent(st["total_effect"][top, j], lang, 0), sentences)
+            dossiers = st["kinds"].index("dossiers")
+            demand = st["outputs"].index("national_demand_eur")
+            self.assertIn(report.format_percent(st["total_effect"][dossiers, demand], lang, 0), sentences)
+            self.assertIn(report.TEXT[lang]["factors"]["dossiers"].split()[0], sentences.lower())
+
+    def test_a_converged_design_gives_no_warning_an_unconverged_one_does(self):
+        self.assertEqual(report.not_converged(self.sensitivity)[0], 0)
+        for page in self.pages.values():
+            self.assertNotIn('class="note"', self.section(page))
+        section = self.section(self.unconverged)
+        self.assertIn('<p class="note">', section)
+        self.assertIn("l'analyse n'a pas convergé", visible_text(section))
+        self.assertIn("plus de lignes", visible_text(section))
+
+    def test_a_file_without_sensitivity_has_no_such_section_nor_charts(self):
+        text = read(self.plain)
+        self.assertIsNone(self.section(self.plain))
+        self.assertNotIn(self.TITLES["fr"], visible_text(text))
+        self.assertEqual(len(re.findall(r"<img ", text)), 4)
+        for chart in ("tornado.png", "sobol.png"):
+            self.assertFalse(os.path.exists(os.path.join(OUT_DIR, "report-plain-fr_png", chart)))
+
+    def test_parameters_and_factors_in_readable_words(self):
+        self.assertEqual(report.parameter_label("demand.arrivals.expected_dossiers", "fr"),
+                         ("Dossiers attendus", "count"))
+        self.assertEqual(report.parameter_label("demand.cost_per_trainee.mean_eur.covid_specific", "en"),
+                         ("Cost per trainee, Covid-specific", "euros"))
+        self.assertEqual(report.parameter_label("events.widening.share", "fr"),
+                         ("Événement « widening » : part", "percent"))
+        self.assertEqual(report.parameter_label("demand.something.new", "en"), ("demand.something.new", "number"))
+        self.assertEqual(report.parameter_value(18_887.9, "count", "fr"), f"18{NNBSP}888")
+        self.assertEqual(report.parameter_value(0.051, "percent", "en"), "5.1%")
+        self.assertEqual(report.parameter_value(3_513.1, "euros", "en"), "€3,513")
+        st = self.sensitivity
+        labels = {st["factors"][i]: report.factor_label(st, i, "fr") for i in range(len(st["factors"]))}
+        self.assertEqual(labels["dossiers"], "aléa des dossiers")
+        self.assertEqual(labels["costs"], "groupe « costs »")
+        self.assertEqual(labels["demand.lifecycle.cancellation_probability"],
+                         "Taux d'annulation et 1 hypothèse corrélée")
+        self.assertEqual(report.factor_label(st, st["factors"].index("dossiers"), "en"), "randomness of the dossiers")
+
+    def test_tornado_bars_widest_first_and_sobol_factors_with_the_dossiers_last(self):
+        st = self.sensitivity
+        for statistic in report.TORNADO_STATISTICS:
+            j = st["statistics"].index(statistic)
+            rows, _ = report.tornado_rows(st, statistic)
+            widths = [abs(st["high"][b, j] - st["low"][b, j]) for b in rows]
+            self.assertEqual(widths, sorted(widths, reverse=True))
+        order = report.sobol_order(st)
+        self.assertEqual(st["kinds"][order[-1]], "dossiers")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 #!/bin/bash
 # The committee's report end to end: fresh run files (with and without
-# trajectories, and a copy with the optional groups of format 1.1), the
+# trajectories, a copy with the optional groups of format 1.1, and copies with
+# a synthetic /sensitivity group of format 1.5, converged or not), the
 # report's own tests (tests/scripts/report_test.py: formats, refusals, page
 # content), then the French and English pages opened in headless Chromium
 # (tests/scripts/check_report_page.py: every image loaded, no console error,
@@ -37,13 +38,19 @@ mkdir -p "$out"
 "$binary" run --replications 100 --seed 12 --threads 2 --no-trajectories --out "$tmp/flat.h5" > /dev/null
 "$binary" run financing-2021 --replications 100 --seed 13 --threads 2 --out "$tmp/cash.h5" > /dev/null
 "$python" "$source_dir/tests/scripts/add_optional_groups.py" "$tmp/run.h5" "$tmp/full.h5"
+"$python" "$source_dir/tests/scripts/add_sensitivity_group.py" "$tmp/run.h5" "$tmp/sensitivity.h5" > /dev/null
+"$python" "$source_dir/tests/scripts/add_sensitivity_group.py" "$tmp/run.h5" "$tmp/unconverged.h5" --unconverged \
+  > /dev/null
 
 FNESIM_BINARY=$binary SOURCE_DIR=$source_dir OUT_DIR=$out RUN_FILE=$tmp/run.h5 FULL_RUN_FILE=$tmp/full.h5 \
-  FLAT_RUN_FILE=$tmp/flat.h5 CASH_RUN_FILE=$tmp/cash.h5 "$python" "$source_dir/tests/scripts/report_test.py"
+  FLAT_RUN_FILE=$tmp/flat.h5 CASH_RUN_FILE=$tmp/cash.h5 SENSITIVITY_RUN_FILE=$tmp/sensitivity.h5 \
+  UNCONVERGED_RUN_FILE=$tmp/unconverged.h5 "$python" "$source_dir/tests/scripts/report_test.py"
 
 check="$python $source_dir/tests/scripts/check_report_page.py"
 $check "$out/report-fr.html" --screenshot "$out/report-screenshot.png" --pdf "$out/report-fr.pdf"
 $check "$out/report-en.html" --screenshot "$out/report-en-screenshot.png"
+$check "$out/report-sensitivity-fr.html" --screenshot "$out/report-sensitivity-screenshot.png" \
+  --pdf "$out/report-sensitivity-fr.pdf"
 
 # Spoilt copies: each must fail the check (exit status 1, not 0, nor 2 for "could not check").
 expect_failure() {
