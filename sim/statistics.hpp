@@ -1,6 +1,8 @@
 #pragma once
 // Statistics over replications: moments merged by adding sums (OpenMC tallies,
-// ALPSCore), Student-t intervals, empirical inverted-CDF quantiles.
+// ALPSCore), Student-t intervals, empirical inverted-CDF and interpolated quantiles.
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -39,6 +41,20 @@ T quantile_inverted_cdf(std::span<const T> sorted, int percent) {
   std::int64_t k = (static_cast<std::int64_t>(percent) * n + 99) / 100;
   if (k < 1) k = 1;
   return sorted[static_cast<std::size_t>(k - 1)];
+}
+
+// The quantile at `level` in [0, 1] interpolated linearly between order
+// statistics at position level × (n − 1) (Hyndman & Fan definition 7, numpy's
+// and R's default). Unlike the inverted CDF it varies continuously with the
+// level and falls between the values, which a sensitivity or an optimiser
+// needs. `sorted` ascending, non-empty.
+template <typename T>
+double quantile_linear(std::span<const T> sorted, double level) {
+  const double position = level * static_cast<double>(sorted.size() - 1);
+  const auto below = static_cast<std::size_t>(std::floor(position));
+  const std::size_t above = std::min(below + 1, sorted.size() - 1);
+  const double t = position - static_cast<double>(below);
+  return static_cast<double>(sorted[below]) * (1 - t) + static_cast<double>(sorted[above]) * t;
 }
 
 inline constexpr int reported_percentiles[] = {5, 10, 25, 50, 75, 90, 95};

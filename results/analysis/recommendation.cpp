@@ -10,6 +10,7 @@
 
 #include "models/apportion.hpp"
 #include "models/envelope.hpp"
+#include "sim/statistics.hpp"
 
 namespace fnesim {
 
@@ -18,15 +19,8 @@ namespace {
 // One region's peak net demand over the run's replications, sorted.
 struct RegionDemandCurve {
   std::vector<Cents> sorted;
-  // Empirical quantile at `level` in [0, 1], interpolated between order
-  // statistics so that envelopes vary continuously with the level.
-  double at(double level) const {
-    const double position = level * static_cast<double>(sorted.size() - 1);
-    const auto below = static_cast<std::size_t>(std::floor(position));
-    const std::size_t above = std::min(below + 1, sorted.size() - 1);
-    const double t = position - static_cast<double>(below);
-    return static_cast<double>(sorted[below]) * (1 - t) + static_cast<double>(sorted[above]) * t;
-  }
+  // Interpolated between order statistics so that envelopes vary continuously with the level.
+  double at(double level) const { return quantile_linear<Cents>(sorted, level); }
 };
 
 class Recommender {

@@ -20,6 +20,18 @@ TEST(Quantile, InvertedCdfIsTheSmallestValueWithEnoughMassBelow) {
   EXPECT_EQ(quantile_inverted_cdf<int>(std::vector<int>{0, 1}, 50), 0);
 }
 
+TEST(Quantile, LinearInterpolatesBetweenOrderStatisticsAsNumpyAndRDo) {
+  // Values from numpy.quantile(v, level), whose default method "linear" is R's type 7.
+  const std::vector<double> v = {1, 2, 3, 4};
+  EXPECT_DOUBLE_EQ(quantile_linear<double>(v, 0.0), 1.0);
+  EXPECT_DOUBLE_EQ(quantile_linear<double>(v, 0.1), 1.3);
+  EXPECT_DOUBLE_EQ(quantile_linear<double>(v, 0.5), 2.5);
+  EXPECT_DOUBLE_EQ(quantile_linear<double>(v, 0.9), 3.7);
+  EXPECT_DOUBLE_EQ(quantile_linear<double>(v, 1.0), 4.0);
+  EXPECT_DOUBLE_EQ(quantile_linear<int>(std::vector<int>{0, 10, 20, 30, 40}, 0.3), 12.0);
+  EXPECT_DOUBLE_EQ(quantile_linear<double>(std::vector<double>{7}, 0.42), 7.0);
+}
+
 TEST(DayHistogram, QuantilesMatchTheSortedDefinitionAndNeverIsBeyondTheWindow) {
   DayHistogram h(10);
   for (int d : {3, 1, 4, 1, 5, 9, 2, 6}) h.add(d);
