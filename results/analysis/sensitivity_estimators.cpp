@@ -124,15 +124,14 @@ std::pair<double, double> percentile_interval(std::vector<double>& estimates, do
 
 // ---- Quantiles -------------------------------------------------------------------------
 
-// quantile_linear reads the order statistics at floor(q (n − 1)) and the next
-// one only: those two in place suffice, in linear rather than n log n time.
-double quantile_linear_unsorted(std::vector<double>& values, double q) {
-  const std::size_t n = values.size();
-  const auto below = static_cast<std::size_t>(std::floor(q * static_cast<double>(n - 1)));
-  const auto at_below = values.begin() + static_cast<std::ptrdiff_t>(below);
-  std::nth_element(values.begin(), at_below, values.end());
-  if (below + 1 < n) std::iter_swap(at_below + 1, std::min_element(at_below + 1, values.end()));
-  return quantile_linear(std::span<const double>(values), q);
+// quantile_inverted_cdf reads one order statistic, k = ⌈percent n / 100⌉:
+// found in place, in linear rather than n log n time.
+double quantile_inverted_cdf_unsorted(std::vector<double>& values, int percent) {
+  const auto n = static_cast<std::int64_t>(values.size());
+  const std::int64_t k = std::max<std::int64_t>(1, (static_cast<std::int64_t>(percent) * n + 99) / 100);
+  const auto at = values.begin() + static_cast<std::ptrdiff_t>(k - 1);
+  std::nth_element(values.begin(), at, values.end());
+  return *at;
 }
 
 void require_pairs(std::span<const double> x, std::span<const double> baseline) {
@@ -235,16 +234,16 @@ PairedEffect paired_mean_effect(std::span<const double> x, std::span<const doubl
   return effect;
 }
 
-PairedEffect paired_quantile_effect(std::span<const double> x, std::span<const double> baseline, double q,
+PairedEffect paired_quantile_effect(std::span<const double> x, std::span<const double> baseline, int percent,
                                     int resamples, std::uint64_t seed) {
   require_pairs(x, baseline);
-  if (!(q >= 0 && q <= 1)) throw std::invalid_argument("a quantile's level must lie in [0, 1]");
+  if (percent < 0 || percent > 100) throw std::invalid_argument("a quantile's percent must lie in [0, 100]");
   if (resamples < 2) throw std::invalid_argument("a bootstrap standard error needs at least 2 resamples");
   const std::size_t n = x.size();
   std::vector<double> xs(x.begin(), x.end()), bs(baseline.begin(), baseline.end());
   PairedEffect effect;
-  effect.value = quantile_linear_unsorted(xs, q);
-  effect.baseline = quantile_linear_unsorted(bs, q);
+  effect.value = quantile_inverted_cdf_unsorted(xs, percent);
+  effect.baseline = quantile_inverted_cdf_unsorted(bs, percent);
   effect.difference = effect.value - effect.baseline;
 
   std::vector<std::size_t> rows(n);
@@ -255,7 +254,7 @@ PairedEffect paired_quantile_effect(std::span<const double> x, std::span<const d
       xs[s] = x[rows[s]];
       bs[s] = baseline[rows[s]];
     }
-    differences[static_cast<std::size_t>(r)] = quantile_linear_unsorted(xs, q) - quantile_linear_unsorted(bs, q);
+    differences[static_cast<std::size_t>(r)] = quantile_inverted_cdf_unsorted(xs, percent) - quantile_inverted_cdf_unsorted(bs, percent);
   }
   double mean = 0;
   for (double d : differences) mean += d;

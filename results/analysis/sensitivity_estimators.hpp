@@ -96,13 +96,14 @@ struct PairedEffect {
 // standard error sd(x − baseline) / √n, the sd's divisor being n − 1.
 PairedEffect paired_mean_effect(std::span<const double> x, std::span<const double> baseline);
 
-// The quantile at q in [0, 1] (quantile_linear: Hyndman & Fan type 7, numpy's
-// and R's default) of x against that of baseline (same length n ≥ 2). No
+// The quantile at `percent` (quantile_inverted_cdf: the inverted empirical
+// CDF, as every quantile of a run's summary) of x against that of baseline
+// (same length n ≥ 2). No
 // closed form gives the standard error of a difference of quantiles of
 // correlated samples: it is the standard deviation (divisor resamples − 1) of
 // the difference over `resamples` ≥ 2 paired bootstrap resamples, each drawing
 // the same indices for x and baseline, drawn as sobol_indices draws its rows.
-PairedEffect paired_quantile_effect(std::span<const double> x, std::span<const double> baseline, double q,
+PairedEffect paired_quantile_effect(std::span<const double> x, std::span<const double> baseline, int percent,
                                     int resamples = 1000, std::uint64_t seed = 20210118);
 
 }  // namespace fnesim

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "sim/rng.hpp"
+#include "sim/statistics.hpp"
 
 namespace fnesim {
 namespace {
@@ -370,24 +371,28 @@ TEST(PairedMeanEffect, RefusesUnpairedSeries) {
   const std::vector<double> four = {1, 2, 3, 4}, three = {1, 2, 3}, one = {1};
   EXPECT_THROW(paired_mean_effect(four, three), std::invalid_argument);
   EXPECT_THROW(paired_mean_effect(one, one), std::invalid_argument);
-  EXPECT_THROW(paired_quantile_effect(four, three, 0.5), std::invalid_argument);
-  EXPECT_THROW(paired_quantile_effect(four, four, 1.5), std::invalid_argument);
-  EXPECT_THROW(paired_quantile_effect(four, four, 0.5, 1), std::invalid_argument);
+  EXPECT_THROW(paired_quantile_effect(four, three, 50), std::invalid_argument);
+  EXPECT_THROW(paired_quantile_effect(four, four, 150), std::invalid_argument);
+  EXPECT_THROW(paired_quantile_effect(four, four, 50, 1), std::invalid_argument);
 }
 
 TEST(PairedQuantileEffect, DifferenceIsExactAndTheStandardErrorThePairedBootstraps) {
   const std::vector<double> x = {3, 1, 4, 1, 5}, baseline = {2, 7, 1, 8, 2};
-  // Sorted: 1 1 3 4 5 and 1 2 2 7 8; q = 0.25 is position 1, q = 0.375 halfway between positions 1 and 2.
-  const PairedEffect quartile = paired_quantile_effect(x, baseline, 0.25, 200, 3);
+  // Sorted: 1 1 3 4 5 and 1 2 2 7 8; the inverted CDF reads the ⌈p n⌉-th value: the 2nd at 25 %, the 3rd at 50 %.
+  const PairedEffect quartile = paired_quantile_effect(x, baseline, 25, 200, 3);
   EXPECT_EQ(quartile.value, 1);
   EXPECT_EQ(quartile.baseline, 2);
   EXPECT_EQ(quartile.difference, -1);
-  const PairedEffect between = paired_quantile_effect(x, baseline, 0.375, 200, 3);
-  EXPECT_EQ(between.value, 2);
-  EXPECT_EQ(between.baseline, 2);
-  EXPECT_EQ(between.difference, 0);
+  const PairedEffect median = paired_quantile_effect(x, baseline, 50, 200, 3);
+  EXPECT_EQ(median.value, 3);
+  EXPECT_EQ(median.baseline, 2);
+  EXPECT_EQ(median.difference, 1);
 
-  for (double q : {0.25, 0.375, 0.9}) {
+  const auto inverted_cdf = [](std::vector<double> v, int percent) {
+    std::sort(v.begin(), v.end());
+    return quantile_inverted_cdf<double>(v, percent);
+  };
+  for (int q : {25, 50, 90}) {
     SCOPED_TRACE(q);
     std::vector<double> differences;
     for (int r = 0; r < 200; ++r) {
@@ -396,7 +401,7 @@ TEST(PairedQuantileEffect, DifferenceIsExactAndTheStandardErrorThePairedBootstra
         xs.push_back(x[j]);
         bs.push_back(baseline[j]);
       }
-      differences.push_back(numpy_quantile(xs, q) - numpy_quantile(bs, q));
+      differences.push_back(inverted_cdf(xs, q) - inverted_cdf(bs, q));
     }
     double mean = 0, squares = 0;
     for (double d : differences) mean += d / 200;
@@ -424,7 +429,7 @@ TEST(PairedQuantileEffect, CommonRandomNumbersShrinkTheStandardError) {
     baseline[j] = 100 * uniform(engine);
     x[j] = baseline[j] + 1 + 0.01 * uniform(engine);
   }
-  const PairedEffect e = paired_quantile_effect(x, baseline, 0.5, 500);
+  const PairedEffect e = paired_quantile_effect(x, baseline, 50, 500);
   EXPECT_GE(e.difference, 1 - 1e-12);
   EXPECT_LE(e.difference, 1.01 + 1e-12);
   EXPECT_LE(e.standard_error, 0.005 * std::sqrt(500.0 / 499));
