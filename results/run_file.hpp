@@ -8,6 +8,7 @@
 // `inspect` and `export` show exactly what `run` showed.
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -41,7 +42,8 @@ inline constexpr int run_format_major = 1;
 //      fields of /replications, /summary/settlement.
 // 1.4: the cash forecast of scenarios with [financing]: /financing,
 //      /summary/financing.
-inline constexpr int run_format_minor = 4;
+// 1.5: /sensitivity, written by `fnesim sensitivity`.
+inline constexpr int run_format_minor = 5;
 
 // A run file that cannot be read: missing, not HDF5, corrupt, another file
 // type, an unknown major version, or a documented path missing.
@@ -80,7 +82,11 @@ class RunFileWriter : public ReplicationSink {
 
   // Writes the remaining replications, the breakdowns and the summary, closes
   // the file and renames it to the target.
-  void finish(const RunSummary& summary, const RunTiming& timing);
+  // `more`, if given, writes further groups before the file is closed (the
+  // sensitivity analysis's /sensitivity): they are in the file the target
+  // name gets, or nothing is.
+  void finish(const RunSummary& summary, const RunTiming& timing,
+              const std::function<void(hdf5::File&)>& more = {});
   // Gives up: closes and removes the temporary file (interrupted or failed runs).
   void abandon() noexcept;
 

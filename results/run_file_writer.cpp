@@ -657,7 +657,8 @@ void RunFileWriter::consume(std::int64_t replication, const ReplicationOutcome& 
   }
 }
 
-void RunFileWriter::finish(const RunSummary& summary, const RunTiming& timing) {
+void RunFileWriter::finish(const RunSummary& summary, const RunTiming& timing,
+                           const std::function<void(hdf5::File&)>& more) {
   Impl& w = *impl_;
   if (w.failed || w.finished) throw OutputError(w.target.string() + ": the run file is closed already");
   try {
@@ -673,6 +674,7 @@ void RunFileWriter::finish(const RunSummary& summary, const RunTiming& timing) {
     w.write_summary(summary);
     w.write_spread(summary);
     w.write_final_attributes(summary, timing);
+    if (more) more(w.file);
     w.close_all();
     w.temporary_file->commit(w.options.overwrite);
     w.finished = true;

@@ -14,8 +14,10 @@ namespace fnesim {
 std::vector<std::string> analysed_output_names(const Scenario& scenario) {
   std::vector<std::string> names{"additional_needed_eur", "additional_needed_any", "national_unmet_eur",
                                  "national_demand_eur"};
-  for (const Region& region : scenario.convention.regions) names.push_back("exhausted/" + region.code);
-  for (const Region& region : scenario.convention.regions) names.push_back("exhaustion_day/" + region.code);
+  for (const Region& region : scenario.convention.regions) {
+    names.push_back("exhausted/" + region.code);
+    names.push_back("exhaustion_day/" + region.code);
+  }
   return names;
 }
 
@@ -29,11 +31,11 @@ void analysed_outputs(const ReplicationOutcome& outcome, int window_days, std::s
   row[1] = nation.additional_needed > 0 ? 1.0 : 0.0;
   row[2] = eur(nation.unmet);
   row[3] = eur(nation.demand);
-  const auto regions = static_cast<std::size_t>(outcome.region_count);
+  const auto regions = static_cast<std::size_t>(outcome.region_count);  // each: exhausted, then its day
   for (std::size_t r = 0; r < regions; ++r) {
     const std::int32_t day = outcome.regions[r].exhaustion_day;
-    row[4 + r] = day == never_exhausted ? 0.0 : 1.0;
-    row[4 + regions + r] = day == never_exhausted ? window_days : day;
+    row[4 + 2 * r] = day == never_exhausted ? 0.0 : 1.0;
+    row[5 + 2 * r] = day == never_exhausted ? window_days : day;
   }
 }
 

@@ -24,8 +24,8 @@ namespace fnesim {
 
 // ---- The outputs studied, per replication ----------------------------------
 // additional_needed_eur, additional_needed_any (0/1), national_unmet_eur,
-// national_demand_eur, then per region "exhausted/<code>" (0/1) and
-// "exhaustion_day/<code>" (days from the commitment start; window_days when
+// national_demand_eur, then for each region in turn "exhausted/<code>" (0/1)
+// and "exhaustion_day/<code>" (days from the commitment start; window_days when
 // the region is not exhausted, so that a median is defined).
 std::vector<std::string> analysed_output_names(const Scenario& scenario);
 void analysed_outputs(const ReplicationOutcome& outcome, int window_days, std::span<double> row);
