@@ -1,0 +1,197 @@
+#include "results/analysis/sweep.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+#include "results/analysis/sensitivity.hpp"
+#include "results/json.hpp"
+#include "results/text_table.hpp"
+
+namespace fnesim {
+
+namespace {
+
+std::string fixed(double x, int decimals) {
+  if (std::isnan(x)) return "–";
+  char buffer[48];
+  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, x);
+  return buffer;
+}
+
+std::string significant(double x, int digits = 6) {
+  char buffer[48];
+  std::snprintf(buffer, sizeof buffer, "%.*g", digits, x);
+  return buffer;
+}
+
+std::string full(double x) {
+  if (std::isnan(x)) return "";
+  char buffer[40];
+  std::snprintf(buffer, sizeof buffer, "%.17g", x);
+  return buffer;
+}
+
+std::string xml_escaped(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+SweepPoint sweep_point(std::vector<double> values, std::span<const double> outputs, std::int64_t rows, int regions) {
+  SweepPoint point;
+  point.values = std::move(values);
+  point.statistics = tornado_statistics(outputs, rows, regions);
+  // Against a baseline of zeros, a paired effect's standard error is the statistic's own.
+  const std::vector<double> zeros(outputs.size(), 0.0);
+  for (const PairedEffect& e : tornado_effects(outputs, zeros, rows, regions))
+    point.standard_errors.push_back(e.standard_error);
+  return point;
+}
+
+std::string render_sweep(const Sweep& sweep) {
+  std::ostringstream out;
+  out << "Sweep of " << sweep.scenario_name << " over ";
+  for (std::size_t k = 0; k < sweep.keys.size(); ++k) out << (k ? " × " : "") << sweep.keys[k];
+  out << ": " << sweep.points.size() << " points × " << sweep.replications << " replications, seed " << sweep.seed
+      << ", on common random numbers (" << fixed(sweep.seconds, 1) << " s)\n";
+  TextTable table;
+  for (const std::string& key : sweep.keys) table.add_column(key);
+  table.add_column("P(additional needed)");
+  table.add_column("additional at 90 %, M EUR");
+  table.add_column("expected unmet, M EUR");
+  table.add_column("national demand, M EUR");
+  for (const SweepPoint& p : sweep.points) {
+    std::vector<std::string> row;
+    for (double v : p.values) row.push_back(significant(v));
+    row.push_back(fixed(p.statistics[0], 3) + " ±" + fixed(p.standard_errors[0], 3));
+    row.push_back(fixed(p.statistics[1] / 1e6, 1) + " ±" + fixed(p.standard_errors[1] / 1e6, 1));
+    row.push_back(fixed(p.statistics[2] / 1e6, 1) + " ±" + fixed(p.standard_errors[2] / 1e6, 1));
+    row.push_back(fixed(p.statistics[3] / 1e6, 1) + " ±" + fixed(p.standard_errors[3] / 1e6, 1));
+    table.add_row(row);
+  }
+  out << table.render();
+  out << "± one Monte-Carlo standard error of each point; the points share their random numbers, so their "
+         "differences are far surer than that.\n";
+  return out.str();
+}
+
+std::string sweep_json(const Sweep& sweep) {
+  JsonWriter json;
+  json.begin_object().field("scenario", sweep.scenario_name).field("seed", sweep.seed);
+  json.field("replications", sweep.replications);
+  json.key("keys").begin_array();
+  for (const std::string& k : sweep.keys) json.value(k);
+  json.end_array();
+  json.key("points").begin_array();
+  for (const SweepPoint& p : sweep.points) {
+    json.begin_object().key("values").begin_array();
+    for (double v : p.values) json.value(v);
+    json.end_array();
+    json.key("statistics").begin_object();
+    for (std::size_t s = 0; s < sweep.statistic_names.size(); ++s)
+      json.key(sweep.statistic_names[s])
+          .begin_object()
+          .field("value", p.statistics[s])
+          .field("standard_error", p.standard_errors[s])
+          .end_object();
+    json.end_object().end_object();
+  }
+  json.end_array().end_object();
+  return json.str() + "\n";
+}
+
+std::string sweep_csv(const Sweep& sweep) {
+  std::string csv;
+  for (const std::string& k : sweep.keys) csv += k + ",";
+  csv += "statistic,value,standard_error\n";
+  for (const SweepPoint& p : sweep.points)
+    for (std::size_t s = 0; s < sweep.statistic_names.size(); ++s) {
+      for (double v : p.values) csv += full(v) + ",";
+      csv += sweep.statistic_names[s] + "," + full(p.statistics[s]) + "," + full(p.standard_errors[s]) + "\n";
+    }
+  return csv;
+}
+
+std::string sweep_svg(const Sweep& sweep) {
+  constexpr double width = 640, height = 400, left = 70, right = 170, top = 40, bottom = 60;
+  const double plot_w = width - left - right, plot_h = height - top - bottom;
+  double x_min = sweep.points.front().values[0], x_max = x_min;
+  for (const SweepPoint& p : sweep.points) {
+    x_min = std::min(x_min, p.values[0]);
+    x_max = std::max(x_max, p.values[0]);
+  }
+  if (x_max == x_min) x_max = x_min + 1;
+  const auto x_of = [&](double v) { return left + (v - x_min) / (x_max - x_min) * plot_w; };
+  const auto y_of = [&](double p) { return top + (1 - std::clamp(p, 0.0, 1.0)) * plot_h; };
+  // One line per value of the second key (or one line).
+  std::vector<double> series_values;
+  for (const SweepPoint& p : sweep.points) {
+    const double s = p.values.size() > 1 ? p.values[1] : 0.0;
+    if (std::find(series_values.begin(), series_values.end(), s) == series_values.end()) series_values.push_back(s);
+  }
+  static constexpr const char* colours[] = {"#1f4e79", "#c55a11", "#548235", "#7030a0", "#bf9000", "#2e75b6"};
+  std::ostringstream svg;
+  svg << R"(<svg xmlns="http://www.w3.org/2000/svg" width=")" << width << R"(" height=")" << height
+      << R"(" font-family="DejaVu Sans, sans-serif" font-size="12">)" << '\n';
+  svg << R"(<title>P(additional allocation needed) against )" << xml_escaped(sweep.keys[0]) << "</title>\n";
+  svg << R"(<text x=")" << left << R"(" y="22" font-size="14">P(additional allocation needed) — )"
+      << xml_escaped(sweep.scenario_name) << "</text>\n";
+  for (int tick = 0; tick <= 4; ++tick) {
+    const double p = tick / 4.0, y = y_of(p);
+    svg << R"(<line x1=")" << left << R"(" x2=")" << left + plot_w << R"(" y1=")" << y << R"(" y2=")" << y
+        << R"(" stroke="#ddd"/>)" << R"(<text x=")" << left - 8 << R"(" y=")" << y + 4
+        << R"(" text-anchor="end">)" << fixed(p, 2) << "</text>\n";
+  }
+  for (int tick = 0; tick <= 4; ++tick) {
+    const double v = x_min + (x_max - x_min) * tick / 4.0, x = x_of(v);
+    svg << R"(<text x=")" << x << R"(" y=")" << top + plot_h + 18 << R"(" text-anchor="middle">)" << significant(v, 4)
+        << "</text>\n";
+  }
+  svg << R"(<text x=")" << left + plot_w / 2 << R"(" y=")" << height - 18 << R"(" text-anchor="middle">)"
+      << xml_escaped(sweep.keys[0]) << "</text>\n";
+  svg << R"(<rect x=")" << left << R"(" y=")" << top << R"(" width=")" << plot_w << R"(" height=")" << plot_h
+      << R"(" fill="none" stroke="#555"/>)" << '\n';
+  for (std::size_t s = 0; s < series_values.size(); ++s) {
+    const char* colour = colours[s % std::size(colours)];
+    std::vector<std::string> line, band_up, band_down;
+    for (const SweepPoint& p : sweep.points) {
+      if ((p.values.size() > 1 ? p.values[1] : 0.0) != series_values[s]) continue;
+      const std::string x = fixed(x_of(p.values[0]), 1);
+      line.push_back(x + "," + fixed(y_of(p.statistics[0]), 1));
+      band_up.push_back(x + "," + fixed(y_of(p.statistics[0] + 2 * p.standard_errors[0]), 1));
+      band_down.push_back(x + "," + fixed(y_of(p.statistics[0] - 2 * p.standard_errors[0]), 1));
+    }
+    std::reverse(band_down.begin(), band_down.end());
+    const auto joined = [](const std::vector<std::string>& points) {
+      std::string out;
+      for (const std::string& point : points) out.append(point).append(" ");
+      return out;
+    };
+    svg << R"(<polygon points=")" << joined(band_up) << joined(band_down) << R"(" fill=")" << colour << R"(" fill-opacity="0.15"/>)"
+        << '\n';
+    svg << R"(<polyline points=")" << joined(line) << R"(" fill="none" stroke=")" << colour << R"(" stroke-width="2"/>)"
+        << '\n';
+    if (sweep.keys.size() > 1)
+      svg << R"(<text x=")" << left + plot_w + 10 << R"(" y=")" << top + 16 + 18 * static_cast<double>(s)
+          << R"(" fill=")" << colour << R"(">)" << xml_escaped(sweep.keys[1]) << " = " << significant(series_values[s], 4)
+          << "</text>\n";
+  }
+  svg << R"(<text x=")" << left + plot_w + 10 << R"(" y=")" << top + plot_h
+      << R"(" fill="#555" font-size="10">band: ±2 standard errors</text>)" << '\n';
+  svg << "</svg>\n";
+  return svg.str();
+}
+
+}  // namespace fnesim

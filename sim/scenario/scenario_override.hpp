@@ -1,0 +1,27 @@
+#pragma once
+// One scenario key set to another value — a sweep's grid point, a tornado's
+// low or high value of a key the scenario states as known. The scenario's
+// resolved TOML is edited and read again, so the value is validated exactly
+// as if a planner had written it in the file (every problem, with its key).
+#include <string>
+#include <string_view>
+
+#include "sim/scenario/scenario.hpp"
+
+namespace fnesim {
+
+// `key_path` is dotted, as in docs/scenario-format.md ("demand.arrivals.expected_dossiers",
+// "events.widening.expected_dossiers"); a segment may be quoted ("events.\"my-event\".factor").
+// A key the file leaves to its default is added. Throws BadRequest when the path
+// names something that is not a number (a table, a string, an array), and
+// ScenarioError when the scenario with the value is invalid.
+Scenario scenario_with_value(const Scenario& scenario, std::string_view key_path, double value);
+
+// "KEY=V1,V2,…": the key and its values, for --set and --range. Throws BadRequest naming `option`.
+struct KeyValues {
+  std::string key;
+  std::vector<double> values;
+};
+KeyValues parse_key_values(std::string_view option, std::string_view text);
+
+}  // namespace fnesim
