@@ -17,5 +17,7 @@ void register_report(CLI::App& app, int& exit_code);
 void register_compare(CLI::App& app, int& exit_code);
 void register_backtest(CLI::App& app, int& exit_code);
 void register_synthesize(CLI::App& app, int& exit_code);
+void register_sensitivity(CLI::App& app, int& exit_code);
+void register_sweep(CLI::App& app, int& exit_code);
 
 }  // namespace fnesim::cli

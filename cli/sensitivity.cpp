@@ -1,0 +1,362 @@
+// `fnesim sensitivity`: which of a scenario's uncertain assumptions drive the
+// forecast (docs/sensitivity.md) — Sobol indices from a Saltelli pick-freeze
+// design and a tornado, on common random numbers — and `fnesim sweep`: the
+// forecast over a grid of values of one or two keys.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <iostream>
+#include <memory>
+#include <optional>
+
+#include "cli/commands.hpp"
+#include "cli/preamble.hpp"
+#include "results/analysis/sensitivity.hpp"
+#include "results/analysis/sweep.hpp"
+#include "results/output_file.hpp"
+#include "results/run_file.hpp"
+#include "results/run_summary.hpp"
+#include "sim/run_statistics.hpp"
+#include "sim/scenario/scenario_override.hpp"
+#include "sim/sensitivity.hpp"
+
+namespace fnesim::cli {
+namespace {
+
+struct SensitivityOptions {
+  std::string scenario;
+  RunOverrides overrides;
+  std::vector<std::string> groups;  // NAME=FACTOR,FACTOR
+  std::vector<std::string> ranges;  // KEY=LOW,HIGH
+  bool no_tornado = false;
+  int resamples = 1000;
+  std::string out, json, csv;
+  bool force = false;
+};
+
+// The index of an [uncertainty.parameters] entry, or -1.
+int uncertain_index(const Scenario& scenario, const std::string& key) {
+  const auto& parameters = scenario.uncertainty.parameters;
+  for (std::size_t i = 0; i < parameters.size(); ++i)
+    if (parameters[i].path == key) return static_cast<int>(i);
+  return -1;
+}
+
+// Rows of a run that sets keys: an uncertain parameter by fixing its draw,
+// a stated key on a scenario that states the other value.
+struct KeySetting {
+  std::unique_ptr<Simulator> changed;  // null: the base simulator
+  std::vector<double> fixed;           // per uncertain parameter, NaN: drawn; empty: all drawn
+};
+
+KeySetting setting_for(const Simulator& base, const std::vector<std::string>& keys, const std::vector<double>& values) {
+  KeySetting setting;
+  const Scenario& scenario = base.scenario();
+  std::optional<Scenario> changed;
+  for (std::size_t k = 0; k < keys.size(); ++k) {
+    const int index = uncertain_index(scenario, keys[k]);
+    if (index >= 0) {
+      if (setting.fixed.empty()) setting.fixed.assign(scenario.uncertainty.parameters.size(), std::nan(""));
+      setting.fixed[static_cast<std::size_t>(index)] = values[k];
+    } else {
+      changed = scenario_with_value(changed ? *changed : scenario, keys[k], values[k]);
+    }
+  }
+  if (changed) {
+    if (!setting.fixed.empty() && changed->uncertainty.parameters.size() != setting.fixed.size())
+      throw UsageError("--set: setting " + keys[0] + " changes which parameters are uncertain; sweep it alone");
+    setting.changed = std::make_unique<Simulator>(*changed);
+  }
+  return setting;
+}
+
+// Simulates replications 0..rows-1 with the setting; false when interrupted.
+bool run_setting(const Simulator& base, const KeySetting& setting, std::uint64_t seed, std::int64_t rows,
+                 const RunControl& control, std::vector<double>& outputs) {
+  const Simulator& simulator = setting.changed ? *setting.changed : base;
+  const std::size_t parameters = simulator.scenario().uncertainty.parameters.size();
+  outputs.assign(static_cast<std::size_t>(rows) * analysed_output_names(simulator.scenario()).size(), 0.0);
+  return run_design_rows(
+      simulator, seed, rows,
+      [&](std::int64_t row, DrawSources& s) {
+        s = DrawSources::all_from(row, parameters);
+        s.fixed = setting.fixed;
+      },
+      control, outputs);
+}
+
+int sensitivity_command(const SensitivityOptions& options) {
+  Scenario scenario = load_scenario_or_default(options.scenario);
+  options.overrides.apply_to(scenario.run);
+  const std::int64_t N = scenario.run.replications;
+  if (N < 8) throw UsageError("-n: a sensitivity analysis needs at least 8 base rows (N/4 ≥ 2 for its convergence check)");
+  std::vector<NamedFile> inputs;
+  for (const std::string& source : scenario.source_files) inputs.push_back({"the scenario file", source});
+  check_distinct_files({{"--out", options.out}, {"--json", options.json}}, inputs);
+  for (const std::string& path : {options.out, options.json})
+    if (!path.empty()) check_output_argument(path, options.force);
+  if (!options.csv.empty()) {
+    // As `export --csv` does: the directory is made if need be, its files checked before the job.
+    std::error_code ec;
+    if (!std::filesystem::is_directory(options.csv, ec)) {
+      std::filesystem::create_directories(options.csv, ec);
+      if (ec) throw OutputError(options.csv + ": cannot create the directory: " + ec.message());
+    }
+    for (const auto& target : sensitivity_csv_targets(options.csv)) check_output_argument(target, options.force);
+  }
+
+  const Simulator simulator(scenario);
+  SensitivityAnalysis analysis;
+  analysis.scenario_name = scenario.name;
+  analysis.seed = scenario.run.seed;
+  analysis.base_rows = N;
+  analysis.sobol_options.bootstrap_resamples = options.resamples;
+  for (const Region& region : scenario.convention.regions) analysis.region_codes.push_back(region.code);
+  analysis.output_names = analysed_output_names(scenario);
+  analysis.statistic_names = tornado_statistic_names(scenario);
+  analysis.factors = sensitivity_factors(scenario);
+  const std::size_t own_factors = analysis.factors.size();
+  for (const std::string& text : options.groups) {
+    const std::size_t equals = text.find('=');
+    if (equals == std::string::npos || equals == 0 || equals + 1 == text.size())
+      throw UsageError("--group " + text + ": expected NAME=FACTOR,FACTOR,… (e.g. costs=demand.cost_per_trainee."
+                       "mean_eur.covid_specific,demand.cost_per_trainee.mean_eur.anticipation)");
+    std::vector<std::string> members;
+    std::string rest = text.substr(equals + 1);
+    for (std::size_t start = 0;;) {
+      const std::size_t comma = rest.find(',', start);
+      members.push_back(rest.substr(start, comma - start));
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+    const std::vector<SensitivityFactor> own(analysis.factors.begin(), analysis.factors.begin() + own_factors);
+    analysis.factors.push_back(factor_group(text.substr(0, equals), members, own));
+  }
+
+  // The tornado's bars: every uncertain parameter at its quantiles, unless a range is given for it.
+  struct BarPlan {
+    std::string key, source;
+    double low, high;
+  };
+  std::vector<BarPlan> bars;
+  if (!options.no_tornado) {
+    std::vector<KeyValues> ranges;
+    for (const std::string& text : options.ranges) {
+      KeyValues range = parse_key_values("--range", text);
+      if (range.values.size() != 2) throw UsageError("--range " + text + ": expected KEY=LOW,HIGH, two values");
+      ranges.push_back(range);
+    }
+    for (const UncertainParameter& p : scenario.uncertainty.parameters) {
+      const bool given = std::any_of(ranges.begin(), ranges.end(), [&](const KeyValues& r) { return r.key == p.path; });
+      if (!given)
+        bars.push_back({p.path, "quantiles 5 % / 95 %", p.distribution.quantile(analysis.tornado_low_quantile),
+                        p.distribution.quantile(analysis.tornado_high_quantile)});
+    }
+    for (const KeyValues& r : ranges) bars.push_back({r.key, "range given", r.values[0], r.values[1]});
+  }
+  // Every key setting is built (and validated) before the first replication.
+  std::vector<std::pair<KeySetting, KeySetting>> settings;
+  for (const BarPlan& bar : bars)
+    settings.emplace_back(setting_for(simulator, {bar.key}, {bar.low}), setting_for(simulator, {bar.key}, {bar.high}));
+
+  const auto F = static_cast<std::int64_t>(analysis.factors.size());
+  const std::int64_t total = N * (2 + F) + 2 * N * static_cast<std::int64_t>(bars.size());
+  analysis.simulated_rows = total;
+  RunStatistics statistics(simulator);
+  AnalysedOutputSink base_outputs(simulator, N);
+  std::vector<ReplicationSink*> sinks{&statistics, &base_outputs};
+  std::unique_ptr<RunFileWriter> run_file;
+  if (!options.out.empty()) {
+    RunFileOptions file_options;
+    file_options.overwrite = options.force;
+    run_file = std::make_unique<RunFileWriter>(options.out, simulator, scenario.run.seed, file_options);
+    sinks.push_back(run_file.get());
+  }
+  InteractiveJob job(scenario);
+  RunControl& control = job.control();
+  std::int64_t done_before = 0;
+  control.on_progress = [&](std::int64_t done, std::int64_t) { job.progress().update(done_before + done, total); };
+  const auto interrupted = [&] {
+    job.throw_if_interrupted("interrupted after " + std::to_string(done_before) + " of " + std::to_string(total) +
+                             " replications; nothing written");
+  };
+  const auto start = std::chrono::steady_clock::now();
+  // A: an ordinary run of N replications, which the run file holds.
+  const RunReport report = run_replications(simulator, 0, N, control, sinks);
+  if (report.interrupted) interrupted();
+  done_before += N;
+  analysis.threads = report.threads_used;
+  analysis.f_a = base_outputs.outputs();
+  const std::size_t parameters = scenario.uncertainty.parameters.size();
+  const std::size_t width = analysis.output_names.size();
+  // B, then each AB_i.
+  analysis.f_b.assign(static_cast<std::size_t>(N) * width, 0.0);
+  if (!run_design_rows(simulator, scenario.run.seed, N,
+                       [&](std::int64_t row, DrawSources& s) { s = DrawSources::all_from(N + row, parameters); },
+                       control, analysis.f_b))
+    interrupted();
+  done_before += N;
+  for (const SensitivityFactor& factor : analysis.factors) {
+    std::vector<double>& f_ab = analysis.f_ab.emplace_back(static_cast<std::size_t>(N) * width, 0.0);
+    if (!run_design_rows(simulator, scenario.run.seed, N,
+                         [&](std::int64_t row, DrawSources& s) { s = pick_freeze_sources(&factor, row, N, parameters); },
+                         control, f_ab))
+      interrupted();
+    done_before += N;
+  }
+  // The tornado: each bar's low and high runs, paired with A.
+  const int regions = simulator.region_count();
+  analysis.baseline = tornado_statistics(analysis.f_a, N, regions);
+  for (std::size_t b = 0; b < bars.size(); ++b) {
+    TornadoBar bar{bars[b].key, bars[b].low, bars[b].high, bars[b].source, {}, {}};
+    std::vector<double> outputs;
+    if (!run_setting(simulator, settings[b].first, scenario.run.seed, N, control, outputs)) interrupted();
+    done_before += N;
+    bar.low = tornado_effects(outputs, analysis.f_a, N, regions);
+    if (!run_setting(simulator, settings[b].second, scenario.run.seed, N, control, outputs)) interrupted();
+    done_before += N;
+    bar.high = tornado_effects(outputs, analysis.f_a, N, regions);
+    analysis.tornado.push_back(std::move(bar));
+  }
+  job.throw_if_interrupted("interrupted; nothing written");
+  job.progress().finish();
+  analysis.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  sort_tornado(analysis.tornado);
+  analysis.sobol = sobol_of_outputs(analysis);
+
+  std::cout << render_sensitivity(analysis);
+  if (run_file) {
+    const RunSummary summary = summarise(simulator, statistics, scenario.run.seed);
+    try {
+      run_file->finish(summary, RunTiming{analysis.seconds, analysis.threads},
+                       [&](hdf5::File& file) { write_sensitivity_group(file, analysis); });
+    } catch (const OutputError& e) {
+      throw OutputError(std::string(e.what()) + "; nothing written");
+    }
+  }
+  if (!options.json.empty()) write_file_atomically(options.json, sensitivity_json(analysis), options.force);
+  if (!options.csv.empty()) write_sensitivity_csv(analysis, options.csv, options.force);
+  return exit_ok;
+}
+
+
+struct SweepOptions {
+  std::string scenario;
+  RunOverrides overrides;
+  std::vector<std::string> sets;  // KEY=V1,V2,…
+  std::string json, csv, chart;
+  bool force = false;
+};
+
+int sweep_command(const SweepOptions& options) {
+  Scenario scenario = load_scenario_or_default(options.scenario);
+  options.overrides.apply_to(scenario.run);
+  if (options.sets.empty() || options.sets.size() > 2)
+    throw UsageError("--set: give one or two keys, each KEY=V1,V2,… (e.g. --set demand.arrivals.expected_dossiers=8000,10000,12000)");
+  std::vector<KeyValues> axes;
+  for (const std::string& text : options.sets) axes.push_back(parse_key_values("--set", text));
+  if (axes.size() == 2 && axes[0].key == axes[1].key) throw UsageError("--set: the two keys are the same, " + axes[0].key);
+  std::vector<NamedFile> inputs;
+  for (const std::string& source : scenario.source_files) inputs.push_back({"the scenario file", source});
+  check_distinct_files({{"--json", options.json}, {"--csv", options.csv}, {"--chart", options.chart}}, inputs);
+  for (const std::string& path : {options.json, options.csv, options.chart})
+    if (!path.empty()) check_output_argument(path, options.force);
+
+  const Simulator simulator(scenario);
+  // The grid, the first key varying slowest; every point validated before the first replication.
+  std::vector<std::vector<double>> grid;
+  for (double a : axes[0].values) {
+    if (axes.size() == 1) grid.push_back({a});
+    else
+      for (double b : axes[1].values) grid.push_back({a, b});
+  }
+  std::vector<std::string> keys;
+  for (const KeyValues& axis : axes) keys.push_back(axis.key);
+  std::vector<KeySetting> settings;
+  for (const std::vector<double>& point : grid) settings.push_back(setting_for(simulator, keys, point));
+
+  Sweep sweep;
+  sweep.scenario_name = scenario.name;
+  sweep.seed = scenario.run.seed;
+  sweep.replications = scenario.run.replications;
+  for (const KeyValues& axis : axes) sweep.keys.push_back(axis.key);
+  sweep.statistic_names = tornado_statistic_names(scenario);
+  const std::int64_t N = scenario.run.replications;
+  const std::int64_t total = N * static_cast<std::int64_t>(grid.size());
+  InteractiveJob job(scenario);
+  RunControl& control = job.control();
+  std::int64_t done_before = 0;
+  control.on_progress = [&](std::int64_t done, std::int64_t) { job.progress().update(done_before + done, total); };
+  const auto start = std::chrono::steady_clock::now();
+  for (std::size_t g = 0; g < grid.size(); ++g) {
+    std::vector<double> outputs;
+    if (!run_setting(simulator, settings[g], scenario.run.seed, N, control, outputs))
+      job.throw_if_interrupted("interrupted after " + std::to_string(g) + " of " + std::to_string(grid.size()) +
+                               " points; nothing written");
+    done_before += N;
+    sweep.points.push_back(sweep_point(grid[g], outputs, N, simulator.region_count()));
+  }
+  job.throw_if_interrupted("interrupted; nothing written");
+  job.progress().finish();
+  sweep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::cout << render_sweep(sweep);
+  if (!options.json.empty()) write_file_atomically(options.json, sweep_json(sweep), options.force);
+  if (!options.csv.empty()) write_file_atomically(options.csv, sweep_csv(sweep), options.force);
+  if (!options.chart.empty()) write_file_atomically(options.chart, sweep_svg(sweep), options.force);
+  return exit_ok;
+}
+
+}  // namespace
+
+void register_sensitivity(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<SensitivityOptions>();
+  CLI::App* command = app.add_subcommand(
+      "sensitivity",
+      "Which assumptions drive the forecast: Sobol indices (first order, total effect) of each uncertain "
+      "parameter, the profile, uptake, drift and the dossiers' own randomness, and a tornado chart");
+  command->add_option("scenario", options->scenario,
+                      "Scenario file, or the name of a built-in scenario (default: the built-in convention-2021)");
+  options->overrides.add_options(*command,
+                                 "Base rows N of the design (default: the scenario's replications); the analysis "
+                                 "simulates N × (2 + factors) + 2 N per tornado bar");
+  command->add_option("--group", options->groups,
+                      "A named group of factors, NAME=FACTOR,FACTOR,… (repeatable); a factor is a parameter's key "
+                      "path, profile, uptake, drift or dossiers");
+  command->add_option("--range", options->ranges,
+                      "A tornado bar for any numeric key at LOW and HIGH, KEY=LOW,HIGH (repeatable); for an "
+                      "uncertain parameter it replaces its 5 % and 95 % quantiles");
+  command->add_flag("--no-tornado", options->no_tornado, "Only the Sobol indices");
+  command->add_option("--resamples", options->resamples, "Bootstrap resamples of the indices' intervals")
+      ->check(CLI::Range(100, 100000));
+  command->add_option("-o,--out", options->out,
+                      "Write the run file of the base rows with the analysis in /sensitivity (docs/hdf5-format.md)");
+  command->add_option("--json", options->json, "Write the analysis as JSON to this file");
+  command->add_option("--csv", options->csv, "Write sobol.csv and tornado.csv in this directory");
+  command->add_flag("--force", options->force, "Overwrite existing output files");
+  command->callback([options, &exit_code] { exit_code = sensitivity_command(*options); });
+}
+
+}  // namespace fnesim::cli
+
+namespace fnesim::cli {
+
+void register_sweep(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<SweepOptions>();
+  CLI::App* command = app.add_subcommand(
+      "sweep", "The forecast over a grid of values of one or two scenario keys, on common random numbers "
+               "(e.g. from what uptake more money is needed)");
+  command->add_option("scenario", options->scenario,
+                      "Scenario file, or the name of a built-in scenario (default: the built-in convention-2021)");
+  options->overrides.add_options(*command, "Replications at each point (default: the scenario's)");
+  command->add_option("--set", options->sets,
+                      "KEY=V1,V2,…: a numeric key and its values (once or twice; the grid is their product)")
+      ->required();
+  command->add_option("--json", options->json, "Write the sweep as JSON to this file");
+  command->add_option("--csv", options->csv, "Write the sweep as CSV (point × statistic) to this file");
+  command->add_option("--chart", options->chart,
+                      "Write an SVG chart of P(additional allocation needed) against the first key");
+  command->add_flag("--force", options->force, "Overwrite existing output files");
+  command->callback([options, &exit_code] { exit_code = sweep_command(*options); });
+}
+
+}  // namespace fnesim::cli

@@ -1,0 +1,190 @@
+// `fnesim sensitivity` and `fnesim sweep` as a planner runs them: the indices
+// where only one parameter matters, the same results whatever -j, the run
+// file with /sensitivity, a sweep that moves with its key, and the refusals.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <map>
+#include <sstream>
+
+#include "support/command.hpp"
+#include "support/test_files.hpp"
+
+namespace fnesim {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::read_text;
+using testing::run_fnesim;
+using testing::ScratchDirectory;
+using testing::write_text;
+
+const std::string source = FNESIM_SOURCE_DIR;
+
+// A path as the shell reads it, quoted.
+std::string quoted(const std::filesystem::path& path) {
+  std::string out = "'";
+  out.append(path.string()).append("'");
+  return out;
+}
+
+// Only the year's count of dossiers moves national demand: cancellations are
+// decided after filing (demand ignores them) and uptake is known.
+std::string one_parameter_matters(const ScratchDirectory& dir) {
+  const auto path = dir / "one-matters.toml";
+  std::ostringstream text;
+  text << "extends = \"" << source << "/tests/data/good/three-regions.toml\"\nname = \"one-matters\"\n" << R"(
+[demand.arrivals]
+national_uptake_cv = 0
+regional_uptake_cv = 0
+[uncertainty.parameters."demand.arrivals.expected_dossiers"]
+distribution = "lognormal"
+mean = 1000
+cv = 0.5
+[uncertainty.parameters."demand.lifecycle.cancellation_probability"]
+distribution = "uniform"
+min = 0.0
+max = 0.3
+)";
+  write_text(path, text.str());
+  return quoted(path);
+}
+
+// sobol.csv as output → factor → column → value.
+using SobolTable = std::map<std::string, std::map<std::string, std::map<std::string, double>>>;
+SobolTable read_sobol(const std::string& path) {
+  std::istringstream in(read_text(path));
+  std::string line;
+  std::getline(in, line);
+  std::vector<std::string> header;
+  for (std::stringstream h(line); std::getline(h, line, ',');) header.push_back(line);
+  SobolTable table;
+  while (std::getline(in, line)) {
+    std::vector<std::string> cells;
+    for (std::stringstream row(line); std::getline(row, line, ',');) cells.push_back(line);
+    for (std::size_t c = 3; c < cells.size(); ++c)
+      table[cells[0]][cells[1]][header[c]] = cells[c].empty() ? std::nan("") : std::stod(cells[c]);
+  }
+  return table;
+}
+
+TEST(CliSensitivity, WhereOneParameterMattersItsTotalIndexIsOneAndTheOthersZero) {
+  const ScratchDirectory dir;
+  const std::string scenario = one_parameter_matters(dir);
+  const auto result = run_fnesim("sensitivity " + scenario + " -n 512 --seed 4 -j 2 --csv " + quoted(dir / "csv"));
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_THAT(result.out, HasSubstr("Sobol indices of national demand"));
+  EXPECT_THAT(result.out, HasSubstr("Tornado of P(additional allocation needed)"));
+  const SobolTable sobol = read_sobol((dir / "csv" / "sobol.csv").string());
+  const auto& demand = sobol.at("national_demand_eur");
+  const auto& count = demand.at("demand.arrivals.expected_dossiers");
+  // The count's indices are 1 up to the dossiers' own noise (under 1 %):
+  // both intervals hold 0.99, and are narrow enough to say something.
+  EXPECT_LE(count.at("first_low"), 0.99);
+  EXPECT_GE(count.at("first_high"), 0.99);
+  EXPECT_LT(count.at("first_high") - count.at("first_low"), 0.5);
+  EXPECT_LE(count.at("total_low"), 0.99);
+  EXPECT_GE(count.at("total_high"), 0.99);
+  EXPECT_LT(count.at("total_high") - count.at("total_low"), 0.25);
+  // Cancellations never move demand: Jansen's estimator is exactly 0.
+  const auto& cancellation = demand.at("demand.lifecycle.cancellation_probability");
+  EXPECT_EQ(cancellation.at("total_effect"), 0.0);
+  EXPECT_LE(cancellation.at("first_low"), 0.0);
+  EXPECT_GE(cancellation.at("first_high"), 0.0);
+  // The dossiers' own randomness: small, its interval holding values below 0.05.
+  const auto& dossiers = demand.at("dossiers");
+  EXPECT_LT(dossiers.at("total_low"), 0.05);
+  EXPECT_GE(dossiers.at("total_effect"), 0.0);
+  EXPECT_EQ(demand.count("uptake"), 0u);  // known uptake: no such factor
+}
+
+TEST(CliSensitivity, TheSameResultsWhateverTheThreadsAndARunFileWithTheAnalysis) {
+  const ScratchDirectory dir;
+  const std::string scenario = one_parameter_matters(dir);
+  const std::string common = "sensitivity " + scenario + " -n 64 --seed 9 --group both=demand.arrivals."
+                             "expected_dossiers,demand.lifecycle.cancellation_probability --range "
+                             "demand.diagnostics.expected_dossiers=0,50";
+  const auto one = run_fnesim(common + " -j 1 --csv " + quoted(dir / "one") + " --out " + quoted(dir / "run.h5"));
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  const auto two = run_fnesim(common + " -j 2 --csv " + quoted(dir / "two"));
+  ASSERT_EQ(two.exit_code, 0) << two.err;
+  for (const char* file : {"sobol.csv", "tornado.csv"})
+    EXPECT_EQ(read_text((dir / "one" / file).string()), read_text((dir / "two" / file).string())) << file;
+  // The group and the range given are there.
+  EXPECT_THAT(read_text((dir / "one" / "sobol.csv").string()), HasSubstr(",both,group,"));
+  EXPECT_THAT(read_text((dir / "one" / "tornado.csv").string()),
+              HasSubstr("demand.diagnostics.expected_dossiers,range given,"));
+  // The run file is an ordinary one: its replications are `run`'s.
+  const auto inspect = run_fnesim("inspect " + quoted(dir / "run.h5"));
+  EXPECT_EQ(inspect.exit_code, 0) << inspect.err;
+  const auto run = run_fnesim("run " + scenario + " -n 64 --seed 9 -j 2");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto table_of = [](const std::string& out) { return out.substr(out.find("Region")); };
+  EXPECT_EQ(table_of(inspect.out).substr(0, 400), table_of(run.out).substr(0, 400));
+}
+
+TEST(CliSensitivity, RefusesWhatItCannotDoNamingIt) {
+  const ScratchDirectory dir;
+  const std::string scenario = one_parameter_matters(dir);
+  const auto group = run_fnesim("sensitivity " + scenario + " -n 16 --group costs=demand.nothing");
+  EXPECT_EQ(group.exit_code, 2);
+  EXPECT_THAT(group.err, HasSubstr("'demand.nothing' is not a factor"));
+  const auto range = run_fnesim("sensitivity " + scenario + " -n 16 --range demand.arrivals.expected_dossiers=5");
+  EXPECT_EQ(range.exit_code, 2);
+  EXPECT_THAT(range.err, HasSubstr("expected KEY=LOW,HIGH"));
+  // A value the scenario refuses: the validator's own message, with the key.
+  const auto invalid = run_fnesim("sensitivity " + scenario + " -n 16 --range demand.diagnostics.expected_dossiers=-5,5");
+  EXPECT_EQ(invalid.exit_code, 2);
+  EXPECT_THAT(invalid.err, HasSubstr("demand.diagnostics.expected_dossiers"));
+  const auto rows = run_fnesim("sensitivity " + scenario + " -n 4");
+  EXPECT_EQ(rows.exit_code, 2);
+  EXPECT_THAT(rows.err, HasSubstr("at least 8 base rows"));
+  EXPECT_FALSE(std::filesystem::exists(dir / "nothing.h5"));
+}
+
+TEST(CliSweep, MoreDossiersMeanMoreDemandOnCommonRandomNumbers) {
+  const ScratchDirectory dir;
+  const std::string scenario = one_parameter_matters(dir);
+  const auto result = run_fnesim("sweep " + scenario +
+                                 " -n 200 --seed 2 -j 2 --set demand.diagnostics.expected_dossiers=0,100,200 "
+                                 "--csv " + quoted(dir / "sweep.csv") + " --chart " + quoted(dir / "sweep.svg") + " --json " +
+                                 quoted(dir / "sweep.json"));
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_THAT(result.out, HasSubstr("3 points × 200 replications"));
+  // Mean national demand, per point, from the CSV: strictly increasing, since
+  // every point draws the same training dossiers and adds diagnostics.
+  std::istringstream csv(read_text((dir / "sweep.csv").string()));
+  std::string line;
+  std::vector<double> demand;
+  while (std::getline(csv, line))
+    if (line.find(",mean_national_demand_eur,") != std::string::npos) {
+      const std::size_t start = line.find(",mean_national_demand_eur,") + 26;
+      demand.push_back(std::stod(line.substr(start, line.find(',', start) - start)));
+    }
+  ASSERT_EQ(demand.size(), 3u);
+  EXPECT_LT(demand[0], demand[1]);
+  EXPECT_LT(demand[1], demand[2]);
+  const std::string svg = read_text((dir / "sweep.svg").string());
+  EXPECT_THAT(svg, HasSubstr("<svg"));
+  EXPECT_THAT(svg, HasSubstr("<polyline"));
+  EXPECT_THAT(read_text((dir / "sweep.json").string()), HasSubstr("\"keys\""));
+}
+
+TEST(CliSweep, RefusesABadGridNamingIt) {
+  const ScratchDirectory dir;
+  const std::string scenario = one_parameter_matters(dir);
+  const auto none = run_fnesim("sweep " + scenario + " -n 10");
+  EXPECT_NE(none.exit_code, 0);
+  const auto bad = run_fnesim("sweep " + scenario + " -n 10 --set demand.arrivals.expected_dossiers=1,x");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("'x' is not a finite number"));
+  const auto table = run_fnesim("sweep " + scenario + " -n 10 --set demand.arrivals=1,2");
+  EXPECT_EQ(table.exit_code, 2);
+  EXPECT_THAT(table.err, HasSubstr("demand.arrivals"));
+  const auto three = run_fnesim("sweep " + scenario + " -n 10 --set a.b=1 --set c.d=1 --set e.f=1");
+  EXPECT_EQ(three.exit_code, 2);
+  EXPECT_THAT(three.err, HasSubstr("one or two keys"));
+}
+
+}  // namespace
+}  // namespace fnesim
