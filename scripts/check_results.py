@@ -34,12 +34,12 @@
    names (the outputs and statistics of the scenario's regions, the factors'
    kinds), the design's base rows equal to /replications, every row's outputs
    coherent (flags 0 or 1 and agreeing with their amount or day); the
-   outputs' mean and variance (population variance, ddof = 0, of the 2N rows
+   outputs' mean and variance (sample variance, divisor 2N − 1, of the 2N rows
    of A and B) recomputed; the Sobol indices recomputed from the design —
    first order mean(f_B (f_ABi - f_A)) / V (Saltelli et al. 2010), total
    effect mean((f_A - f_ABi)^2) / (2V) (Jansen 1999), V that variance, NaN
    where the output takes one value — on all N rows, the first N/2 and the
-   first N/4 (floor); each interval holding its estimate; the tornado's
+   first N/4 (floor); each interval low ≤ high; the tornado's
    baseline recomputed from /replications (means and probabilities to 1e-9,
    quantiles exactly, by the inverted CDF), its values and standard errors
    finite, its bars in the documented order.
@@ -953,9 +953,10 @@ def sobol_indices(fa, fb, fab_i):
     """One factor's first order (Saltelli 2010) and total effect (Jansen 1999) per output, and the scale of
     each estimate's terms (for the tolerance): NaN where the 2n values of f_A and f_B are all equal."""
     pooled = np.concatenate([fa, fb])
-    variance = pooled.var(axis=0)  # population variance, ddof = 0
+    variance = pooled.var(axis=0, ddof=1)  # the sample variance, divisor 2n − 1
     constant = np.ptp(pooled, axis=0) == 0 if len(pooled) else np.ones(fa.shape[1], dtype=bool)
-    first_terms = fb * (fab_i - fa)
+    # f_B centred on the pooled mean: the same expectation, far less noise when the mean is large.
+    first_terms = (fb - pooled.mean(axis=0)) * (fab_i - fa)
     total_terms = (fa - fab_i) ** 2
     with np.errstate(divide="ignore", invalid="ignore"):
         first = first_terms.mean(axis=0) / variance
@@ -1053,8 +1054,8 @@ def check_sensitivity(c, f, national, reps):
 
     pooled = np.concatenate([fa, fb])
     c.close(g["outputs/mean"][()], pooled.mean(axis=0), "/sensitivity outputs mean: over the 2N rows of A and B")
-    c.close(g["outputs/variance"][()], pooled.var(axis=0),
-            "/sensitivity outputs variance: population variance (ddof = 0) of the 2N rows of A and B")
+    c.close(g["outputs/variance"][()], pooled.var(axis=0, ddof=1),
+            "/sensitivity outputs variance: sample variance (divisor 2N − 1) of the 2N rows of A and B")
 
     sobol = {name: g[f"sobol/{name}"][()] for name in SOBOL_DATASETS}
 
@@ -1084,10 +1085,11 @@ def check_sensitivity(c, f, national, reps):
         nan = np.isnan(value)
         c.check(np.array_equal(nan, np.isnan(lo)) and np.array_equal(nan, np.isnan(hi)),
                 f"/sensitivity {low} and {high} NaN exactly where {estimate} is")
-        bad = ~nan & ~((lo <= value) & (value <= hi))
+        # A percentile interval need not hold its estimate (a skewed bootstrap distribution); it is an interval.
+        bad = ~nan & ~(lo <= hi)
         where = "" if not bad.any() else " (first failure: {}, {})".format(
             *(lambda ij: (factors[ij[0]], outputs[ij[1]]))(np.argwhere(bad)[0]))
-        c.check(not bad.any(), f"/sensitivity [{low}, {high}] holds {estimate}{where}")
+        c.check(not bad.any(), f"/sensitivity {low} ≤ {high}{where}")
 
     # The tornado.
     t = g["tornado"]

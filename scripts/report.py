@@ -360,7 +360,7 @@ TEXT = {
                      "{baseline}).",
         "s_unconverged": "<b>Attention : l'analyse n'a pas convergé.</b> Sur la première moitié de ses {rows} "
                          "lignes, {count} des {shown} indices montrés s'écartent de leur estimation sur toutes les "
-                         "lignes de plus que la demi-largeur de leur intervalle. Il faut relancer l'analyse avec "
+                         "lignes de plus de deux fois la demi-largeur de leur intervalle. Il faut relancer l'analyse avec "
                          "plus de lignes avant d'en tirer des conclusions.",
         "tornado": "Une hypothèse à la fois",
         "tornado_caption": "Chaque hypothèse est placée seule à sa valeur basse (clair) puis haute (foncé), les "
@@ -569,7 +569,7 @@ TEXT = {
                      "{baseline}).",
         "s_unconverged": "<b>Warning: the analysis has not converged.</b> On the first half of its {rows} rows, "
                          "{count} of the {shown} indices shown differ from their estimate on all rows by more than "
-                         "their interval's half-width. It needs to be run again with more rows before any "
+                         "twice their interval's half-width. It needs to be run again with more rows before any "
                          "conclusion is drawn.",
         "tornado": "One assumption at a time",
         "tornado_caption": "Each assumption is set alone to its low (light) then high (dark) value, the others drawn "
@@ -1569,7 +1569,7 @@ def cash_section(run, lang, png):
 
 
 def not_converged(sensitivity):
-    """The indices shown whose N/2 estimate differs from the full one by more than their interval's half-width:
+    """The indices shown whose N/2 estimate differs from the full one by more than twice their interval's half-width:
     (how many, of how many)."""
     columns = [sensitivity["outputs"].index(name) for name in SENSITIVITY_OUTPUTS]
     count = shown = 0
@@ -1581,7 +1581,8 @@ def not_converged(sensitivity):
         finite = np.isfinite(full)
         shown += int(finite.sum())
         with np.errstate(invalid="ignore"):
-            count += int(np.sum(finite & ~(np.abs(half - full) <= half_width)))
+            # Twice the half-width: at the half-width itself, one index in twenty would differ by chance.
+            count += int(np.sum(finite & ~(np.abs(half - full) <= 2 * half_width)))
     return count, shown
 
 

@@ -6,9 +6,10 @@
 # the steering committee's scenario (its moves), a saved recommendation, and the
 # mid-September 2021 forecast from actuals, whose uncertain assumptions, policy
 # events and particles fill /uncertainty and /actuals/prior_predictive (format 1.2).
-# Format 1.5's /sensitivity is checked on a synthetic copy of the default run
-# (tests/scripts/add_sensitivity_group.py, until `fnesim sensitivity` writes it),
-# and spoilt copies of it — an index, a base row, the tornado's baseline, an
+# Format 1.5's /sensitivity is checked on what `fnesim sensitivity` writes
+# (the uncertain example scenario, with a group and a range given), on a
+# synthetic copy of the default run (tests/scripts/add_sensitivity_group.py),
+# and on spoilt copies of it — an index, a base row, the tornado's baseline, an
 # interval — must fail the check, so that its passing means something.
 # Usage: run_check_results.sh FNESIM_BINARY SOURCE_DIR
 # Registered in tests/CMakeLists.txt as the ctest `run_file_check_results`.
@@ -56,7 +57,10 @@ check overcommit.h5 "$tmp/overcommit.toml" --replications 200 --seed 13 --no-tra
 check september.h5 observed-september-2021 --actuals "$source_dir/scenarios/actuals/national-2021-09-15.csv" \
   --as-of 2021-09-16 --replications 200 --seed 15
 
-# /sensitivity (format 1.5): the fixture passes; each spoilt copy must fail (exit 1, not 0, nor 2).
+# /sensitivity (format 1.5): a real analysis passes, so does the fixture; each spoilt copy must fail (exit 1, not 0, nor 2).
+"$binary" sensitivity observed-2021-uncertain --replications 64 --seed 17 --threads 2 --out "$tmp/analysis.h5" \
+  --group take-up=demand.arrivals.expected_dossiers,uptake --range demand.diagnostics.expected_dossiers=0,2000 > /dev/null
+"$python" "$source_dir/scripts/check_results.py" "$tmp/analysis.h5" || status=1
 "$python" "$source_dir/tests/scripts/add_sensitivity_group.py" "$tmp/default.h5" "$tmp/sensitivity.h5" > /dev/null
 "$python" "$source_dir/scripts/check_results.py" "$tmp/sensitivity.h5" || status=1
 for spoil in first_order f_a baseline interval; do
@@ -74,8 +78,8 @@ with h5py.File(target, "r+") as f:
         g["design/f_a"][5, demand] += 100.0
     elif spoil == "baseline":  # P(additional needed) on the base rows, off by half a point
         g["tornado/baseline"][0] += 0.005
-    elif spoil == "interval":  # an interval that misses its estimate
-        g["sobol/total_high"][0, demand] = g["sobol/total_effect"][0, demand] - 0.01
+    elif spoil == "interval":  # an interval whose ends are swapped
+        g["sobol/total_high"][0, demand] = g["sobol/total_low"][0, demand] - 0.01
 EOF
   spoilt=0
   "$python" "$source_dir/scripts/check_results.py" "$tmp/spoilt-$spoil.h5" > "$tmp/spoilt-$spoil.out" || spoilt=$?

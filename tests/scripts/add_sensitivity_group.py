@@ -23,7 +23,7 @@ not from the simulator:
   N(w s, I − w wᵀ)), so A's assumptions have the same law as B's.
 - The Sobol indices (Saltelli 2010 first order, Jansen total effect, V the
   population variance of the 2N values of f_A and f_B), their prefix
-  estimates and bootstrap percentile intervals (widened to hold the estimate)
+  estimates and bootstrap percentile intervals
   are computed from the rows stored; the tornado moves one parameter to its
   5 % or 95 % quantile (z = ±1.645) on the base rows.
 
@@ -119,10 +119,10 @@ def replication_outputs(f):
 def sobol(fa, fb, fab):
     """First order (Saltelli 2010) and total effect (Jansen 1999), F × O; NaN where an output takes one value."""
     pooled = np.concatenate([fa, fb])
-    variance = pooled.var(axis=0)  # population variance (ddof = 0) of the 2n values
+    variance = pooled.var(axis=0, ddof=1)  # the sample variance (divisor 2n − 1) of the 2n values
     constant = np.ptp(pooled, axis=0) == 0
     with np.errstate(divide="ignore", invalid="ignore"):
-        first = np.mean(fb[np.newaxis] * (fab - fa[np.newaxis]), axis=1) / variance
+        first = np.mean((fb - pooled.mean(axis=0))[np.newaxis] * (fab - fa[np.newaxis]), axis=1) / variance
         total = np.mean((fa[np.newaxis] - fab) ** 2, axis=1) / (2 * variance)
     first[:, constant] = np.nan
     total[:, constant] = np.nan
@@ -130,8 +130,7 @@ def sobol(fa, fb, fab):
 
 
 def bootstrap_intervals(fa, fb, fab, first, total, rng):
-    """Percentile intervals over resampled rows (the same rows of A, B and every AB_i), widened to hold the
-    estimate."""
+    """Percentile intervals over resampled rows (the same rows of A, B and every AB_i)."""
     n = fa.shape[0]
     firsts, totals = [], []
     for _ in range(BOOTSTRAP_RESAMPLES):
@@ -145,7 +144,6 @@ def bootstrap_intervals(fa, fb, fab, first, total, rng):
             quiet.filter(RuntimeWarning)
             low = np.nanquantile(draws, (1 - INTERVAL_LEVEL) / 2, axis=0)
             high = np.nanquantile(draws, (1 + INTERVAL_LEVEL) / 2, axis=0)
-        low, high = np.fmin(low, estimate), np.fmax(high, estimate)
         low[np.isnan(estimate)] = np.nan
         high[np.isnan(estimate)] = np.nan
         out += [low, high]
@@ -158,7 +156,7 @@ def converged(indices, names):
     for full, half, low, high in ((first, first_half, first_low, first_high), (total, total_half, total_low,
                                                                                  total_high)):
         full, half, width = full[:, shown], half[:, shown], (high[:, shown] - low[:, shown]) / 2
-        if np.any(np.abs(half - full) > width):
+        if np.any(np.abs(half - full) > 2 * width):
             return False
     return True
 
@@ -300,7 +298,7 @@ def write(f, names, codes, n, seed, fa, fb, fab, indices, base, bars):
     pooled = np.concatenate([fa, fb])
     dataset(o, "name", strings(names), "label", "Output name", "output")
     dataset(o, "mean", pooled.mean(axis=0), "unit of the output", "Mean over the rows of A and B", "output")
-    dataset(o, "variance", pooled.var(axis=0), "square of the output's unit",
+    dataset(o, "variance", pooled.var(axis=0, ddof=1), "square of the output's unit",
             "Population variance (ddof 0) over the rows of A and B: the indices' denominator", "output")
     fg = g.create_group("factors")
     fg.attrs["description"] = "The factors and groups of factors"
