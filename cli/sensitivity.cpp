@@ -98,6 +98,9 @@ int sensitivity_command(const SensitivityOptions& options) {
   if (!options.csv.empty()) {
     // As `export --csv` does: the directory is made if need be, its files checked before the job.
     std::error_code ec;
+    if (std::filesystem::exists(std::filesystem::symlink_status(options.csv, ec)) &&
+        !std::filesystem::is_directory(options.csv, ec))
+      throw UsageError("--csv " + options.csv + ": exists and is not a directory");
     if (!std::filesystem::is_directory(options.csv, ec)) {
       std::filesystem::create_directories(options.csv, ec);
       if (ec) throw OutputError(options.csv + ": cannot create the directory: " + ec.message());
@@ -160,6 +163,14 @@ int sensitivity_command(const SensitivityOptions& options) {
     settings.emplace_back(setting_for(simulator, {bar.key}, {bar.low}), setting_for(simulator, {bar.key}, {bar.high}));
 
   const auto F = static_cast<std::int64_t>(analysis.factors.size());
+  // The design keeps every row's outputs: refused before the first replication if they would not fit.
+  const double design_bytes = static_cast<double>(N) * static_cast<double>(2 + F) *
+                              static_cast<double>(analysis.output_names.size()) * sizeof(double);
+  constexpr double max_design_bytes = 4.0 * (1 << 30);
+  if (design_bytes > max_design_bytes)
+    throw UsageError("-n " + std::to_string(N) + ": the design's outputs would take " +
+                     std::to_string(static_cast<long long>(design_bytes / (1 << 20))) +
+                     " MiB, beyond the 4 GiB fnesim keeps in memory; fewer base rows (N = 1 000 to 10 000 is usual)");
   const std::int64_t total = N * (2 + F) + 2 * N * static_cast<std::int64_t>(bars.size());
   analysis.simulated_rows = total;
   RunStatistics statistics(simulator);
@@ -263,6 +274,11 @@ int sweep_command(const SweepOptions& options) {
     if (!path.empty()) check_output_argument(path, options.force);
 
   const Simulator simulator(scenario);
+  const double point_bytes = static_cast<double>(scenario.run.replications) *
+                             static_cast<double>(analysed_output_names(scenario).size()) * sizeof(double);
+  if (point_bytes > 4.0 * (1 << 30))
+    throw UsageError("-n " + std::to_string(scenario.run.replications) +
+                     ": a point's outputs would take more than the 4 GiB fnesim keeps in memory; fewer replications");
   // The grid, the first key varying slowest; every point validated before the first replication.
   std::vector<std::vector<double>> grid;
   for (double a : axes[0].values) {

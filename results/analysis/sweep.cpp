@@ -156,7 +156,7 @@ std::string sweep_svg(const Sweep& sweep) {
   }
   for (int tick = 0; tick <= 4; ++tick) {
     const double v = x_min + (x_max - x_min) * tick / 4.0, x = x_of(v);
-    svg << R"(<text x=")" << x << R"(" y=")" << top + plot_h + 18 << R"(" text-anchor="middle">)" << significant(v, 4)
+    svg << R"(<text x=")" << x << R"(" y=")" << top + plot_h + 18 << R"(" text-anchor="middle">)" << significant(v, 6)
         << "</text>\n";
   }
   svg << R"(<text x=")" << left + plot_w / 2 << R"(" y=")" << height - 18 << R"(" text-anchor="middle">)"
@@ -183,6 +183,11 @@ std::string sweep_svg(const Sweep& sweep) {
         << '\n';
     svg << R"(<polyline points=")" << joined(line) << R"(" fill="none" stroke=")" << colour << R"(" stroke-width="2"/>)"
         << '\n';
+    for (const std::string& point : line) {  // the simulated points themselves
+      const std::size_t comma = point.find(',');
+      svg << R"(<circle cx=")" << point.substr(0, comma) << R"(" cy=")" << point.substr(comma + 1) << R"(" r="3" fill=")"
+          << colour << R"("/>)" << '\n';
+    }
     if (sweep.keys.size() > 1)
       svg << R"(<text x=")" << left + plot_w + 10 << R"(" y=")" << top + 16 + 18 * static_cast<double>(s)
           << R"(" fill=")" << colour << R"(">)" << xml_escaped(sweep.keys[1]) << " = " << significant(series_values[s], 4)
