@@ -138,6 +138,14 @@ void read_first_in_a_child(const fs::path& path) {
     sigprocmask(SIG_SETMASK, &before, nullptr);
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // the parent stopped by a signal: no orphan reading on
     if (::getppid() != parent) ::_exit(0);
+    // The time limit must end the child whatever this process did with
+    // SIGALRM: a handler it inherited (libFuzzer's) would return, and the
+    // reading would go on.
+    std::signal(SIGALRM, SIG_DFL);
+    sigset_t alarm_only;
+    sigemptyset(&alarm_only);
+    sigaddset(&alarm_only, SIGALRM);
+    sigprocmask(SIG_UNBLOCK, &alarm_only, nullptr);
     ::alarm(trial_seconds);
 #if !FNESIM_ADDRESS_SANITIZER  // AddressSanitizer reserves terabytes of address space
     // A damaged file can make the library allocate gigabytes for a few bytes:
