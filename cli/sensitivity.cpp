@@ -8,6 +8,7 @@
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <sstream>
 
 #include "cli/commands.hpp"
 #include "cli/preamble.hpp"
@@ -18,6 +19,7 @@
 #include "results/run_summary.hpp"
 #include "sim/run_statistics.hpp"
 #include "sim/scenario/scenario_override.hpp"
+#include "sim/scenario/uncertain_parameters.hpp"
 #include "sim/sensitivity.hpp"
 
 namespace fnesim::cli {
@@ -49,23 +51,44 @@ struct KeySetting {
   std::vector<double> fixed;           // per uncertain parameter, NaN: drawn; empty: all drawn
 };
 
+// A value given for an uncertain parameter replaces its draw: checked against
+// the values the parameter may take, as the scenario reader checks a draw's support.
+void check_in_domain(const Scenario& scenario, const std::string& key, double value) {
+  for (const UncertainParameterSpec& spec : uncertain_parameter_specs(scenario)) {
+    if (spec.path != key) continue;
+    const ParameterDomain& d = spec.domain;
+    const bool above = d.lowest_open ? value > d.lowest : value >= d.lowest;
+    const bool below = d.highest_open ? value < d.highest : value <= d.highest;
+    if (!above || !below)
+      throw UsageError(key + " = " + (std::ostringstream() << value).str() + ": outside the values it may take, " +
+                       d.describe());
+  }
+}
+
 KeySetting setting_for(const Simulator& base, const std::vector<std::string>& keys, const std::vector<double>& values) {
   KeySetting setting;
   const Scenario& scenario = base.scenario();
   std::optional<Scenario> changed;
+  std::vector<std::pair<std::string, double>> fixed_by_path;
   for (std::size_t k = 0; k < keys.size(); ++k) {
-    const int index = uncertain_index(scenario, keys[k]);
-    if (index >= 0) {
-      if (setting.fixed.empty()) setting.fixed.assign(scenario.uncertainty.parameters.size(), std::nan(""));
-      setting.fixed[static_cast<std::size_t>(index)] = values[k];
+    if (uncertain_index(scenario, keys[k]) >= 0) {
+      check_in_domain(scenario, keys[k], values[k]);
+      fixed_by_path.emplace_back(keys[k], values[k]);
     } else {
       changed = scenario_with_value(changed ? *changed : scenario, keys[k], values[k]);
     }
   }
-  if (changed) {
-    if (!setting.fixed.empty() && changed->uncertainty.parameters.size() != setting.fixed.size())
-      throw UsageError("--set: setting " + keys[0] + " changes which parameters are uncertain; sweep it alone");
-    setting.changed = std::make_unique<Simulator>(*changed);
+  if (changed) setting.changed = std::make_unique<Simulator>(*changed);
+  // Fixed draws are found by path in the scenario the rows run: a stated key
+  // set to another value may not keep the parameters' indices.
+  const Scenario& runs = changed ? *changed : scenario;
+  if (!fixed_by_path.empty()) {
+    setting.fixed.assign(runs.uncertainty.parameters.size(), std::nan(""));
+    for (const auto& [path, value] : fixed_by_path) {
+      const int index = uncertain_index(runs, path);
+      if (index < 0) throw UsageError("--set: with the other key set, " + path + " is no longer an uncertain parameter");
+      setting.fixed[static_cast<std::size_t>(index)] = value;
+    }
   }
   return setting;
 }
@@ -133,7 +156,14 @@ int sensitivity_command(const SensitivityOptions& options) {
       start = comma + 1;
     }
     const std::vector<SensitivityFactor> own(analysis.factors.begin(), analysis.factors.begin() + own_factors);
-    analysis.factors.push_back(factor_group(text.substr(0, equals), members, own));
+    const std::string name = text.substr(0, equals);
+    // A group's name is a column of the CSV and a key of the JSON: plain, and unlike any other factor's.
+    if (name.find_first_of(",\"") != std::string::npos)
+      throw UsageError("--group " + text + ": a group's name may not hold a comma or a quote");
+    for (const SensitivityFactor& f : analysis.factors)
+      if (f.name == name || std::find(f.members.begin(), f.members.end(), name) != f.members.end())
+        throw UsageError("--group " + text + ": '" + name + "' already names a factor or a group");
+    analysis.factors.push_back(factor_group(name, members, own));
   }
 
   // The tornado's bars: every uncertain parameter at its quantiles, unless a range is given for it.
@@ -147,6 +177,7 @@ int sensitivity_command(const SensitivityOptions& options) {
     for (const std::string& text : options.ranges) {
       KeyValues range = parse_key_values("--range", text);
       if (range.values.size() != 2) throw UsageError("--range " + text + ": expected KEY=LOW,HIGH, two values");
+      if (range.values[0] > range.values[1]) throw UsageError("--range " + text + ": LOW is above HIGH");
       ranges.push_back(range);
     }
     for (const UncertainParameter& p : scenario.uncertainty.parameters) {
@@ -231,9 +262,9 @@ int sensitivity_command(const SensitivityOptions& options) {
   }
   job.throw_if_interrupted("interrupted; nothing written");
   job.progress().finish();
-  analysis.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   sort_tornado(analysis.tornado);
   analysis.sobol = sobol_of_outputs(analysis);
+  analysis.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   std::cout << render_sensitivity(analysis);
   if (run_file) {

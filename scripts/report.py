@@ -1578,7 +1578,7 @@ def not_converged(sensitivity):
         full = sensitivity[estimate][:, columns]
         half = sensitivity[estimate + "_half"][:, columns]
         half_width = (sensitivity[high][:, columns] - sensitivity[low][:, columns]) / 2
-        finite = np.isfinite(full)
+        finite = np.isfinite(full) & np.isfinite(half_width)  # no interval (a constant resample): nothing to judge
         shown += int(finite.sum())
         with np.errstate(invalid="ignore"):
             # Twice the half-width: at the half-width itself, one index in twenty would differ by chance.

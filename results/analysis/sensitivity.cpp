@@ -60,6 +60,11 @@ std::string percent_text(double p) {
 
 std::string index_text(double value, double low, double high) {
   if (std::isnan(value)) return "–";
+  if (std::isnan(low) || std::isnan(high)) {  // a resample without variance: no interval
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.2f [–]", value);
+    return buffer;
+  }
   char buffer[64];
   std::snprintf(buffer, sizeof buffer, "%.2f [%.2f, %.2f]", value, low, high);
   return buffer;
@@ -195,9 +200,12 @@ std::string render_sensitivity(const SensitivityAnalysis& a) {
       table.add_column("at high");
       std::vector<const TornadoBar*> bars;
       for (const TornadoBar& bar : a.tornado) bars.push_back(&bar);
-      std::stable_sort(bars.begin(), bars.end(), [&](const TornadoBar* x, const TornadoBar* y) {
-        return std::abs(x->high[s].value - x->low[s].value) > std::abs(y->high[s].value - y->low[s].value);
-      });
+      const auto swing = [&](const TornadoBar* bar) {
+        const double w = std::abs(bar->high[s].value - bar->low[s].value);
+        return std::isnan(w) ? 0.0 : w;  // a strict weak ordering, NaN or not
+      };
+      std::stable_sort(bars.begin(), bars.end(),
+                       [&](const TornadoBar* x, const TornadoBar* y) { return swing(x) > swing(y); });
       for (const TornadoBar* bar : bars) {
         const auto cell = [&](const PairedEffect& e) {
           return (money ? meur_text(e.value) : percent_text(e.value)) + " ± " +

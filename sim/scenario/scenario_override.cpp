@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "sim/errors.hpp"
+#include "sim/scenario/reader.hpp"
 
 namespace fnesim {
 
@@ -47,39 +48,84 @@ std::string number_text(double value) {
 
 }  // namespace
 
+namespace {
+
+// Sets `leaf` of `table` to `value`: an integer where the scenario wrote one.
+void set_number(toml::table& table, const std::string& leaf, double value, std::string_view key_path) {
+  const toml::node* existing = table.get(leaf);
+  if (existing != nullptr && !existing->is_number())
+    throw BadRequest(std::string(key_path) + ": the scenario states it as a " +
+                     std::string(toml::impl::node_type_friendly_names[static_cast<int>(existing->type())]) +
+                     ", not a number");
+  const bool integral = std::floor(value) == value && std::abs(value) < 9e15;
+  if (integral && (existing == nullptr || existing->is_integer()))
+    table.insert_or_assign(leaf, static_cast<std::int64_t>(value));
+  else
+    table.insert_or_assign(leaf, value);
+}
+
+}  // namespace
+
 Scenario scenario_with_value(const Scenario& scenario, std::string_view key_path, double value) {
   if (!std::isfinite(value)) throw BadRequest(std::string(key_path) + ": the value is not a finite number");
   const std::vector<std::string> parts = split_key_path(key_path);
+  if (parts.front() == "run")
+    throw BadRequest(std::string(key_path) + ": the [run] settings are the command's own (-n, --seed, -j), not an "
+                                             "assumption to vary");
   toml::table root;
   try {
     root = toml::parse(scenario.resolved_toml, std::string_view("the resolved scenario"));
   } catch (const toml::parse_error& e) {
     throw InvariantError("the resolved TOML of " + scenario.name + " does not parse: " + std::string(e.description()));
   }
-  toml::table* table = &root;
+  // The value as a layer over the scenario, merged as `extends` merges a
+  // child over its parent, so that the text keeps the scenario's order: the
+  // reader takes the order of regions, rules and uncertain parameters from
+  // it, and a different order would draw different numbers. An inline table
+  // on the way is replaced whole, so the layer carries a copy of it.
+  toml::table layer;
+  toml::table* layer_at = &layer;
+  const toml::table* base_at = &root;
   std::string walked;
-  for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+  bool set = false;
+  for (std::size_t i = 0; i + 1 < parts.size() && !set; ++i) {
     walked += (walked.empty() ? "" : ".") + parts[i];
-    toml::node* node = table->get(parts[i]);
-    if (node == nullptr) node = &table->insert(parts[i], toml::table{}).first->second;
-    table = node->as_table();
-    if (table == nullptr) throw BadRequest(std::string(key_path) + ": '" + walked + "' is not a table in the scenario");
+    const toml::node* base_node = base_at != nullptr ? base_at->get(parts[i]) : nullptr;
+    if (base_node != nullptr && !base_node->is_table())
+      throw BadRequest(std::string(key_path) + ": '" + walked + "' is not a table in the scenario");
+    const toml::table* base_table = base_node != nullptr ? base_node->as_table() : nullptr;
+    if (base_table != nullptr && base_table->is_inline()) {
+      toml::table* copy = layer_at->insert_or_assign(parts[i], *base_table).first->second.as_table();
+      for (std::size_t j = i + 1; j + 1 < parts.size(); ++j) {
+        toml::node* inner = copy->get(parts[j]);
+        if (inner == nullptr) {
+          toml::table fresh;
+          fresh.is_inline(true);
+          inner = &copy->insert(parts[j], std::move(fresh)).first->second;
+        }
+        copy = inner->as_table();
+        if (copy == nullptr) throw BadRequest(std::string(key_path) + ": '" + parts[j] + "' is not a table in the scenario");
+      }
+      set_number(*copy, parts.back(), value, key_path);
+      set = true;
+      break;
+    }
+    layer_at = layer_at->insert_or_assign(parts[i], toml::table{}).first->second.as_table();
+    base_at = base_table;
   }
-  const std::string& leaf = parts.back();
-  if (const toml::node* existing = table->get(leaf); existing != nullptr && !existing->is_number())
-    throw BadRequest(std::string(key_path) + ": the scenario states it as a " +
-                     std::string(toml::impl::node_type_friendly_names[static_cast<int>(existing->type())]) +
-                     ", not a number");
-  const toml::node* existing = table->get(leaf);
-  const bool integral = std::floor(value) == value && std::abs(value) < 9e15;
-  if (integral && (existing == nullptr || existing->is_integer()))
-    table->insert_or_assign(leaf, static_cast<std::int64_t>(value));
-  else
-    table->insert_or_assign(leaf, value);
-  std::ostringstream text;
-  text << root << '\n';
-  Scenario changed = load_scenario_text(text.str(), scenario.name + " with " + std::string(key_path) + " = " +
-                                                        number_text(value),
+  if (!set) {
+    // The leaf's type is read from the scenario, then written in the layer.
+    toml::table probe;
+    if (base_at != nullptr)
+      if (const toml::node* existing = base_at->get(parts.back())) probe.insert(parts.back(), *existing);
+    set_number(probe, parts.back(), value, key_path);
+    layer_at->insert_or_assign(parts.back(), *probe.get(parts.back()));
+  }
+  scenario_detail::MergedTable merged;
+  scenario_detail::merge_layer(merged, root, 0);
+  scenario_detail::merge_layer(merged, layer, 1);
+  Scenario changed = load_scenario_text(scenario_detail::to_toml(merged),
+                                        scenario.name + " with " + std::string(key_path) + " = " + number_text(value),
                                         std::filesystem::path("."));
   changed.run = scenario.run;
   return changed;

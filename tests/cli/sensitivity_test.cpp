@@ -123,6 +123,30 @@ TEST(CliSensitivity, TheSameResultsWhateverTheThreadsAndARunFileWithTheAnalysis)
   EXPECT_EQ(table_of(inspect.out).substr(0, 400), table_of(run.out).substr(0, 400));
 }
 
+TEST(CliSensitivity, AStatedKeySetToItsOwnValueGivesTheBaselineExactly) {
+  // The scenario is read again with the key set: its order (regions, uncertain
+  // parameters) must survive, or the replications would draw other numbers.
+  const ScratchDirectory dir;
+  const auto result = run_fnesim("sensitivity observed-2021-uncertain -n 16 --seed 5 -j 2 --range "
+                                 "demand.carryover.mean_fne_eur=10000,10000 --range "
+                                 "demand.cost_per_trainee.mean_eur.certifying=2650,2650 --csv " + quoted(dir / "bars"));
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  std::istringstream csv(read_text((dir / "bars" / "tornado.csv").string()));
+  std::string line;
+  int checked = 0;
+  while (std::getline(csv, line)) {
+    if (line.find("range given") == std::string::npos) continue;
+    // parameter,source,statistic,baseline,low_value,high_value,at_low,at_low_se,at_high,at_high_se
+    std::vector<std::string> cells;
+    for (std::stringstream row(line); std::getline(row, line, ',');) cells.push_back(line);
+    ASSERT_EQ(cells.size(), 10u);
+    EXPECT_EQ(cells[6], cells[3]) << cells[0] << " " << cells[2];
+    EXPECT_EQ(cells[8], cells[3]) << cells[0] << " " << cells[2];
+    ++checked;
+  }
+  EXPECT_EQ(checked, 2 * (4 + 2 * 12));
+}
+
 TEST(CliSensitivity, RefusesWhatItCannotDoNamingIt) {
   const ScratchDirectory dir;
   const std::string scenario = one_parameter_matters(dir);
@@ -136,6 +160,15 @@ TEST(CliSensitivity, RefusesWhatItCannotDoNamingIt) {
   const auto invalid = run_fnesim("sensitivity " + scenario + " -n 16 --range demand.diagnostics.expected_dossiers=-5,5");
   EXPECT_EQ(invalid.exit_code, 2);
   EXPECT_THAT(invalid.err, HasSubstr("demand.diagnostics.expected_dossiers"));
+  const auto domain = run_fnesim("sensitivity " + scenario + " -n 16 --range demand.lifecycle.cancellation_probability=0.1,1.5");
+  EXPECT_EQ(domain.exit_code, 2);
+  EXPECT_THAT(domain.err, HasSubstr("outside the values it may take, in [0, 1]"));
+  const auto reversed = run_fnesim("sensitivity " + scenario + " -n 16 --range demand.diagnostics.expected_dossiers=9,1");
+  EXPECT_EQ(reversed.exit_code, 2);
+  EXPECT_THAT(reversed.err, HasSubstr("LOW is above HIGH"));
+  const auto clash = run_fnesim("sensitivity " + scenario + " -n 16 --group dossiers=demand.arrivals.expected_dossiers");
+  EXPECT_EQ(clash.exit_code, 2);
+  EXPECT_THAT(clash.err, HasSubstr("already names a factor"));
   const auto rows = run_fnesim("sensitivity " + scenario + " -n 4");
   EXPECT_EQ(rows.exit_code, 2);
   EXPECT_THAT(rows.err, HasSubstr("at least 8 base rows"));
@@ -181,6 +214,9 @@ TEST(CliSweep, RefusesABadGridNamingIt) {
   const auto table = run_fnesim("sweep " + scenario + " -n 10 --set demand.arrivals=1,2");
   EXPECT_EQ(table.exit_code, 2);
   EXPECT_THAT(table.err, HasSubstr("demand.arrivals"));
+  const auto run_key = run_fnesim("sweep " + scenario + " -n 10 --set run.replications=5");
+  EXPECT_EQ(run_key.exit_code, 2);
+  EXPECT_THAT(run_key.err, HasSubstr("the [run] settings are the command's own"));
   const auto three = run_fnesim("sweep " + scenario + " -n 10 --set a.b=1 --set c.d=1 --set e.f=1");
   EXPECT_EQ(three.exit_code, 2);
   EXPECT_THAT(three.err, HasSubstr("one or two keys"));

@@ -22,7 +22,7 @@ not from the simulator:
   their x is drawn from its conditional law given that latent (x | s is
   N(w s, I − w wᵀ)), so A's assumptions have the same law as B's.
 - The Sobol indices (Saltelli 2010 first order, Jansen total effect, V the
-  population variance of the 2N values of f_A and f_B), their prefix
+  sample variance (divisor 2N − 1) of the 2N values of f_A and f_B), their prefix
   estimates and bootstrap percentile intervals
   are computed from the rows stored; the tornado moves one parameter to its
   5 % or 95 % quantile (z = ±1.645) on the base rows.
@@ -299,7 +299,7 @@ def write(f, names, codes, n, seed, fa, fb, fab, indices, base, bars):
     dataset(o, "name", strings(names), "label", "Output name", "output")
     dataset(o, "mean", pooled.mean(axis=0), "unit of the output", "Mean over the rows of A and B", "output")
     dataset(o, "variance", pooled.var(axis=0, ddof=1), "square of the output's unit",
-            "Population variance (ddof 0) over the rows of A and B: the indices' denominator", "output")
+            "Sample variance (divisor 2N − 1) over the rows of A and B: the indices' denominator", "output")
     fg = g.create_group("factors")
     fg.attrs["description"] = "The factors and groups of factors"
     dataset(fg, "name", strings([x[0] for x in FACTORS]), "label", "Factor name", "factor")
