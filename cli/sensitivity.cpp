@@ -311,6 +311,13 @@ int sweep_command(const SweepOptions& options) {
     throw UsageError("-n " + std::to_string(scenario.run.replications) +
                      ": a point's outputs would take more than the 4 GiB fnesim keeps in memory; fewer replications");
   // The grid, the first key varying slowest; every point validated before the first replication.
+  // Every point's scenario is built (and validated) before the first replication: a bounded grid.
+  constexpr double max_points = 1000;
+  const double points = static_cast<double>(axes[0].values.size()) *
+                        static_cast<double>(axes.size() > 1 ? axes[1].values.size() : 1);
+  if (points > max_points)
+    throw UsageError("--set: " + std::to_string(static_cast<long long>(points)) +
+                     " points, beyond the 1000 a sweep runs; fewer values");
   std::vector<std::vector<double>> grid;
   for (double a : axes[0].values) {
     if (axes.size() == 1) grid.push_back({a});
