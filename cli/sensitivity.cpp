@@ -57,12 +57,9 @@ struct KeySetting {
 void check_in_domain(const Scenario& scenario, const std::string& key, double value) {
   for (const UncertainParameterSpec& spec : uncertain_parameter_specs(scenario)) {
     if (spec.path != key) continue;
-    const ParameterDomain& d = spec.domain;
-    const bool above = d.lowest_open ? value > d.lowest : value >= d.lowest;
-    const bool below = d.highest_open ? value < d.highest : value <= d.highest;
-    if (!above || !below)
+    if (!spec.domain.contains(value))
       throw UsageError(key + " = " + (std::ostringstream() << value).str() + ": outside the values it may take, " +
-                       d.describe());
+                       spec.domain.describe());
   }
 }
 
@@ -146,7 +143,6 @@ int sensitivity_command(const SensitivityOptions& options) {
   analysis.seed = scenario.run.seed;
   analysis.base_rows = N;
   analysis.sobol_options.bootstrap_resamples = options.resamples;
-  for (const Region& region : scenario.convention.regions) analysis.region_codes.push_back(region.code);
   analysis.output_names = analysed_output_names(scenario);
   analysis.statistic_names = tornado_statistic_names(scenario);
   analysis.factors = sensitivity_factors(scenario);

@@ -27,15 +27,15 @@ double eur(Cents amount) { return static_cast<double>(amount) / static_cast<doub
 
 void analysed_outputs(const ReplicationOutcome& outcome, int window_days, std::span<double> row) {
   const NationalOutcome& nation = outcome.national;
-  row[0] = eur(nation.additional_needed);
-  row[1] = nation.additional_needed > 0 ? 1.0 : 0.0;
-  row[2] = eur(nation.unmet);
-  row[3] = eur(nation.demand);
+  row[analysed_column::additional_needed_eur] = eur(nation.additional_needed);
+  row[analysed_column::additional_needed_any] = nation.additional_needed > 0 ? 1.0 : 0.0;
+  row[analysed_column::national_unmet_eur] = eur(nation.unmet);
+  row[analysed_column::national_demand_eur] = eur(nation.demand);
   const auto regions = static_cast<std::size_t>(outcome.region_count);  // each: exhausted, then its day
   for (std::size_t r = 0; r < regions; ++r) {
     const std::int32_t day = outcome.regions[r].exhaustion_day;
-    row[4 + 2 * r] = day == never_exhausted ? 0.0 : 1.0;
-    row[5 + 2 * r] = day == never_exhausted ? window_days : day;
+    row[analysed_column::exhausted(r)] = day == never_exhausted ? 0.0 : 1.0;
+    row[analysed_column::exhaustion_day(r)] = day == never_exhausted ? window_days : day;
   }
 }
 

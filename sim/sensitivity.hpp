@@ -28,6 +28,14 @@ namespace fnesim {
 // and "exhaustion_day/<code>" (days from the commitment start; window_days when
 // the region is not exhausted, so that a median is defined).
 std::vector<std::string> analysed_output_names(const Scenario& scenario);
+// Where each output sits in a row: the one layout the engine writes and the analyses read.
+namespace analysed_column {
+inline constexpr std::size_t additional_needed_eur = 0, additional_needed_any = 1, national_unmet_eur = 2,
+                             national_demand_eur = 3;
+inline constexpr std::size_t exhausted(std::size_t region) { return 4 + 2 * region; }
+inline constexpr std::size_t exhaustion_day(std::size_t region) { return 5 + 2 * region; }
+inline constexpr std::size_t count(std::size_t regions) { return 4 + 2 * regions; }
+}  // namespace analysed_column
 void analysed_outputs(const ReplicationOutcome& outcome, int window_days, std::span<double> row);
 
 // ---- The factors ------------------------------------------------------------

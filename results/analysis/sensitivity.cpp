@@ -41,15 +41,19 @@ struct StatisticDefinition {
 
 std::vector<StatisticDefinition> statistic_definitions(int regions) {
   const auto R = static_cast<std::size_t>(regions);
-  std::vector<StatisticDefinition> defs{{1, 0}, {0, 90}, {2, 0}, {3, 0}};
+  namespace at = analysed_column;
+  std::vector<StatisticDefinition> defs{{at::additional_needed_any, 0},
+                                        {at::additional_needed_eur, 90},
+                                        {at::national_unmet_eur, 0},
+                                        {at::national_demand_eur, 0}};
   for (std::size_t r = 0; r < R; ++r) {
-    defs.push_back({4 + 2 * r, 0});
-    defs.push_back({5 + 2 * r, 50});
+    defs.push_back({at::exhausted(r), 0});
+    defs.push_back({at::exhaustion_day(r), 50});
   }
   return defs;
 }
 
-std::size_t width_for(int regions) { return 4 + 2 * static_cast<std::size_t>(regions); }
+std::size_t width_for(int regions) { return analysed_column::count(static_cast<std::size_t>(regions)); }
 
 std::string percent_text(double p) {
   if (std::isnan(p)) return "–";

@@ -43,7 +43,6 @@ struct SensitivityAnalysis {
   std::int64_t base_rows = 0;  // N
   SobolOptions sobol_options;
   double tornado_low_quantile = 0.05, tornado_high_quantile = 0.95;
-  std::vector<std::string> region_codes;
   std::vector<std::string> output_names;    // O
   std::vector<SensitivityFactor> factors;   // F: the scenario's, then the groups
   std::vector<SobolResult> sobol;           // per output: its mean, variance and one index per factor

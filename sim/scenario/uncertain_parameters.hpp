@@ -16,6 +16,9 @@ struct ParameterDomain {
   double lowest = 0, highest = 0;  // the values allowed, bounds included unless open
   bool lowest_open = false, highest_open = false;
   std::string describe() const;  // "≥ 0", "in [0, 1]", "> 0"
+  bool contains(double value) const {
+    return (lowest_open ? value > lowest : value >= lowest) && (highest_open ? value < highest : value <= highest);
+  }
 };
 
 struct UncertainParameterSpec {
