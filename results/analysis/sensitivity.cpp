@@ -192,8 +192,17 @@ std::string render_sensitivity(const SensitivityAnalysis& a) {
     out << table.render() << '\n';
   }
   if (!a.tornado.empty()) {
-    for (const auto& [s, label, money] : {std::tuple{std::size_t{0}, "P(additional allocation needed)", false},
-                                          std::tuple{std::size_t{3}, "mean national demand, M EUR", true}}) {
+    struct TornadoOutput {
+      std::size_t statistic;  // in statistic_definitions' order
+      const char* label;
+      bool money;
+    };
+    // A named struct, not a structured binding: clang before 16 cannot capture bindings in the lambdas below.
+    for (const TornadoOutput& output : {TornadoOutput{0, "P(additional allocation needed)", false},
+                                        TornadoOutput{3, "mean national demand, M EUR", true}}) {
+      const std::size_t s = output.statistic;
+      const bool money = output.money;
+      const char* const label = output.label;
       out << "Tornado of " << label << " (baseline " << (money ? meur_text(a.baseline[s]) : percent_text(a.baseline[s]))
           << "), each parameter at its low and high value, the others drawn; ± one Monte-Carlo standard error "
              "of the difference from the baseline, paired:\n";
