@@ -1,6 +1,7 @@
 #include "sim/outcome.hpp"
 
 #include <algorithm>
+#include <type_traits>
 
 namespace fnesim {
 
@@ -33,6 +34,51 @@ void ReplicationOutcome::clear() {
   drift.clear();
   particle = -1;
   dossier_variance_eur2 = 0;
+}
+
+void append_outcome(const ReplicationOutcome& o, ByteWriter& out) {
+  static_assert(std::is_trivially_copyable_v<RegionOutcome> && std::is_trivially_copyable_v<NationalOutcome> &&
+                std::is_trivially_copyable_v<SteeringMove>);
+  out.put_vector(o.regions);
+  out.put(o.national);
+  out.put_vector(o.monthly_commitments);
+  out.put_vector(o.monthly_payments);
+  out.put_vector(o.committed_by_cell);
+  out.put_vector(o.trainees_by_cell);
+  out.put_vector(o.moves);
+  out.put_vector(o.monthly_disbursements);
+  out.put_vector(o.cash_position);
+  out.put(o.cash_minimum);
+  out.put(o.cash_minimum_month);
+  out.put_vector(o.uptake);
+  out.put_vector(o.parameter_values);
+  out.put_vector(o.profile);
+  out.put_vector(o.drift);
+  out.put(o.particle);
+  out.put(o.dossier_variance_eur2);
+}
+
+void read_outcome(ByteReader& in, ReplicationOutcome& o) {
+  const std::size_t regions = o.regions.size(), months = o.monthly_commitments.size();
+  in.get_vector(o.regions);
+  o.national = in.get<NationalOutcome>();
+  in.get_vector(o.monthly_commitments);
+  in.get_vector(o.monthly_payments);
+  in.get_vector(o.committed_by_cell);
+  in.get_vector(o.trainees_by_cell);
+  in.get_vector(o.moves);
+  in.get_vector(o.monthly_disbursements);
+  in.get_vector(o.cash_position);
+  o.cash_minimum = in.get<Cents>();
+  o.cash_minimum_month = in.get<std::int32_t>();
+  in.get_vector(o.uptake);
+  in.get_vector(o.parameter_values);
+  in.get_vector(o.profile);
+  in.get_vector(o.drift);
+  o.particle = in.get<int>();
+  o.dossier_variance_eur2 = in.get<double>();
+  if (o.regions.size() != regions || o.monthly_commitments.size() != months)
+    throw InvariantError("read_outcome: an outcome of another scenario's shape");
 }
 
 }  // namespace fnesim

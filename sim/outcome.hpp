@@ -9,6 +9,7 @@
 #include "models/categories.hpp"
 #include "models/money.hpp"
 #include "models/steering.hpp"
+#include "sim/bytes.hpp"
 
 namespace fnesim {
 
@@ -108,6 +109,12 @@ struct ReplicationOutcome {
   // to national demand (a compound Poisson's λ E[X²]).
   double dossier_variance_eur2 = 0;
 };
+
+// A replication's outcome as bytes and back (a cluster run, sim/cluster.hpp):
+// read_outcome gives back exactly what append_outcome was given, into an
+// outcome made for the same scenario.
+void append_outcome(const ReplicationOutcome& outcome, ByteWriter& out);
+void read_outcome(ByteReader& in, ReplicationOutcome& outcome);
 
 // One dossier of a replication, as drawn and as the ledger treated it
 // (Simulator::dossiers: synthetic actuals, audits).
