@@ -10,11 +10,19 @@
 #include "cli/commands.hpp"
 #include "cli/preamble.hpp"
 #include "fnesim_version.hpp"
+#include "sim/cluster.hpp"
 #include "sim/scenario/reader.hpp"
 
-int main(int argc, char** argv) {
-  // SIGINT, SIGTERM and SIGHUP leave no temporary file behind, in any phase (cli/progress.hpp).
-  fnesim::cli::install_signal_handlers();
+namespace {
+
+// The commands whose loops a cluster run splits over its ranks (sim/cluster.hpp).
+bool splits_over_ranks(const std::string& command) {
+  for (const char* name : {"run", "backtest", "sensitivity", "sweep", "recommend"})
+    if (command == name) return true;
+  return false;
+}
+
+int run_command_line(int argc, char** argv) {
   CLI::App app{"fnesim: when does each FNE-Formation regional envelope run out, and how sure are we?"};
   app.set_version_flag("--version",
                        std::string("fnesim ") + fnesim::version_string + " (" + fnesim::git_revision + ")");
@@ -69,4 +77,16 @@ int main(int argc, char** argv) {
   if (exit_code == fnesim::cli::exit_ok && (!std::cerr || std::fflush(stderr) != 0 || std::ferror(stderr) != 0))
     return fnesim::cli::exit_failure;
   return exit_code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // SIGINT, SIGTERM and SIGHUP leave no temporary file behind, in any phase (cli/progress.hpp).
+  fnesim::cli::install_signal_handlers();
+  // Under mpirun every rank runs the command; other commands than those with
+  // loops to split run on rank 0 alone.
+  fnesim::cluster::Session cluster(&argc, &argv);
+  if (fnesim::cluster::rank() != 0 && !(argc > 1 && splits_over_ranks(argv[1]))) return cluster.finish(0);
+  return cluster.finish(run_command_line(argc, argv));
 }

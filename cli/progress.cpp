@@ -5,8 +5,11 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <string>
+#include <string_view>
 
 #include "results/output_file.hpp"
+#include "sim/cluster.hpp"
 
 namespace fnesim::cli {
 namespace {
@@ -87,8 +90,27 @@ int forward_signals_to(int child) {
   return forwarded_signal.load();
 }
 
+namespace {
+
+// Under mpirun a rank's standard error is a pipe to mpirun, whatever mpirun's
+// own is (and its standard output a pseudo-terminal, always). The bar is for
+// a person watching: shown when mpirun — rank 0's parent on the machine where
+// the job was started — writes its standard error to a terminal, and not in a
+// batch job's log.
+bool launcher_stderr_is_a_terminal() {
+  const std::string link = "/proc/" + std::to_string(::getppid()) + "/fd/2";
+  char target[256];
+  const ssize_t length = ::readlink(link.c_str(), target, sizeof target - 1);
+  if (length <= 0) return false;
+  const std::string_view path(target, static_cast<std::size_t>(length));
+  return path.starts_with("/dev/pts/") || path.starts_with("/dev/tty");
+}
+
+}  // namespace
+
 ProgressBar::ProgressBar()
-    : enabled_(::isatty(STDERR_FILENO) == 1), start_(std::chrono::steady_clock::now()), last_draw_(start_) {}
+    : enabled_(cluster::writes_outputs() &&
+               (::isatty(STDERR_FILENO) == 1 || (cluster::in_mpi_job() && launcher_stderr_is_a_terminal()))), start_(std::chrono::steady_clock::now()), last_draw_(start_) {}
 
 void ProgressBar::update(std::int64_t done, std::int64_t target) {
   if (!enabled_ || target <= 0) return;

@@ -10,6 +10,7 @@
 #include "cli/preamble.hpp"
 #include "results/analysis/recommendation.hpp"
 #include "results/output_file.hpp"
+#include "sim/cluster.hpp"
 #include "sim/forecast/actuals.hpp"
 #include "sim/scenario/scenario.hpp"
 
@@ -109,7 +110,7 @@ int recommend_command(const RecommendCliOptions& options) {
 
     const RecommendationReport report = recommend_from_run_file(run, recommend);
     std::cout << (options.json ? recommendation_json(report) : render_recommendation(report));
-    if (options.save) {
+    if (options.save && cluster::writes_outputs()) {
       save_recommendation(options.file, report, options.force);
       if (!options.json) std::cout << "Recommendation saved in " << options.file << " (/recommendation).\n";
     }

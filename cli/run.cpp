@@ -13,6 +13,7 @@
 #include "results/run_file.hpp"
 #include "results/run_summary.hpp"
 #include "results/sha256.hpp"
+#include "sim/cluster.hpp"
 #include "sim/forecast/actuals.hpp"
 #include "sim/run_statistics.hpp"
 #include "sim/runner.hpp"
@@ -121,7 +122,7 @@ int run_command(const RunOptions& options) {
   // a path that cannot be written fails now, not after an hour. Its destructor
   // removes the temporary file whatever ends the run early.
   std::unique_ptr<RunFileWriter> run_file;
-  if (!options.out.empty()) {
+  if (!options.out.empty() && cluster::writes_outputs()) {
     RunFileOptions file_options;
     file_options.trajectories = !options.no_trajectories;
     file_options.overwrite = options.force;

@@ -17,6 +17,7 @@
 #include "results/output_file.hpp"
 #include "results/run_file.hpp"
 #include "results/run_summary.hpp"
+#include "sim/cluster.hpp"
 #include "sim/run_statistics.hpp"
 #include "sim/scenario/scenario_override.hpp"
 #include "sim/scenario/uncertain_parameters.hpp"
@@ -130,7 +131,7 @@ int sensitivity_command(const SensitivityOptions& options) {
     if (std::filesystem::exists(std::filesystem::symlink_status(options.csv, ec)) &&
         !std::filesystem::is_directory(options.csv, ec))
       throw UsageError("--csv " + options.csv + ": exists and is not a directory");
-    if (!std::filesystem::is_directory(options.csv, ec)) {
+    if (!std::filesystem::is_directory(options.csv, ec) && cluster::writes_outputs()) {
       std::filesystem::create_directories(options.csv, ec);
       if (ec) throw OutputError(options.csv + ": cannot create the directory: " + ec.message());
     }
@@ -213,7 +214,7 @@ int sensitivity_command(const SensitivityOptions& options) {
   AnalysedOutputSink base_outputs(simulator, N);
   std::vector<ReplicationSink*> sinks{&statistics, &base_outputs};
   std::unique_ptr<RunFileWriter> run_file;
-  if (!options.out.empty()) {
+  if (!options.out.empty() && cluster::writes_outputs()) {
     RunFileOptions file_options;
     file_options.overwrite = options.force;
     run_file = std::make_unique<RunFileWriter>(options.out, simulator, scenario.run.seed, file_options);

@@ -8,6 +8,9 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <string>
+
+#include "sim/cluster.hpp"
 
 namespace fnesim {
 
@@ -84,6 +87,9 @@ std::string non_regular_kind(const fs::path& path) {
 }
 
 void check_output_target(const fs::path& path, bool overwrite) {
+  // Rank 0 of a cluster run checks its outputs; on the others, which write
+  // nothing, the answer could change as rank 0 writes (sim/cluster.hpp).
+  if (!cluster::writes_outputs()) return;
   struct stat status {};
   if (::lstat(path.c_str(), &status) != 0) return;  // absent (other errors: the write will say)
   const std::string kind = kind_of(status);
@@ -93,6 +99,7 @@ void check_output_target(const fs::path& path, bool overwrite) {
 }
 
 void check_output_path(const fs::path& path, bool overwrite) {
+  if (!cluster::writes_outputs()) return;  // as check_output_target
   const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
   std::error_code ec;
   if (!fs::is_directory(dir, ec))
@@ -133,6 +140,9 @@ void rename_into_place(const fs::path& temporary, const fs::path& target, bool o
 
 TemporaryFile::TemporaryFile(const fs::path& target)
     : target_(target), path_(target.string() + ".tmp." + std::to_string(::getpid())) {
+  if (!cluster::writes_outputs())
+    throw InvariantError("only rank 0 of a cluster run writes files; rank " + std::to_string(cluster::rank()) +
+                         " tried to write " + target.string());
   slot_ = list_temporary(path_.string());
   const int flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW;
   int fd = ::open(path_.c_str(), flags, 0666);
@@ -171,6 +181,7 @@ void TemporaryFile::discard() noexcept {
 }
 
 void write_file_atomically(const fs::path& path, const std::string& content, bool overwrite) {
+  if (!cluster::writes_outputs()) return;  // a cluster run's rank 0 writes it (sim/cluster.hpp)
   TemporaryFile temporary(path);
   const int fd = ::open(temporary.path().c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0)

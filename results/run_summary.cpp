@@ -273,11 +273,13 @@ std::string settlement_lines(const RunSummary& s) {
 
 std::string render_summary_table(const RunSummary& s, const RunTiming& timing) {
   std::string out;
-  char header[256];
+  char ranks[64] = "";
+  if (timing.ranks > 1) std::snprintf(ranks, sizeof ranks, "%d ranks × ", timing.ranks);
+  char header[320];
   std::snprintf(
-      header, sizeof header, "fnesim run: %s — %lld replications, seed %llu, %d thread%s, %.1f s\n\n",
-      s.scenario_name.c_str(), static_cast<long long>(s.replications),
-      static_cast<unsigned long long>(s.seed), timing.threads, timing.threads > 1 ? "s" : "", timing.seconds);
+      header, sizeof header, "fnesim run: %s — %lld replications, seed %llu, %s%d thread%s, %.1f s\n\n",
+      s.scenario_name.c_str(), static_cast<long long>(s.replications), static_cast<unsigned long long>(s.seed),
+      ranks, timing.threads, timing.threads > 1 ? "s" : "", timing.seconds);
   out += header;
   TextTable table;
   table.add_column("Region", TextTable::Align::Left);

@@ -11,6 +11,7 @@ packages=(
   python3-numpy python3-h5py python3-matplotlib
   chromium fonts-dejavu-core   # the report's test renders it in headless Chromium
   clang libclang-rt-dev libomp-dev   # the fuzz preset: libFuzzer, and OpenMP for clang
+  libopenmpi-dev openmpi-bin         # runs over several processes (docs/cluster.md)
 )
 
 missing=()

@@ -6,14 +6,70 @@
 #include <memory>
 #include <vector>
 
+#include "sim/cluster.hpp"
 #include "sim/parallel.hpp"
 
 namespace fnesim {
 
-int resolve_thread_count(int requested) { return requested > 0 ? requested : omp_get_num_procs(); }
+int resolve_thread_count(int requested) {
+  // The ranks that share a machine share its cores.
+  return requested > 0 ? requested : std::max(1, omp_get_num_procs() / cluster::ranks_on_this_machine());
+}
+
+namespace {
+
+// The replications split over the ranks of a cluster run (sim/cluster.hpp):
+// each chunk simulated on one rank, its outcomes sent as bytes to every rank,
+// whose sinks take them in index order as a single process's would.
+RunReport run_over_ranks(const Simulator& simulator, std::int64_t first, std::int64_t count,
+                         const RunControl& control, std::span<ReplicationSink* const> sinks) {
+  RunReport report;
+  const int threads = resolve_thread_count(control.threads);
+  report.threads_used = threads;
+  std::vector<ReplicationOutcome> outcomes;
+  std::vector<std::unique_ptr<Workspace, void (*)(Workspace*)>> workspaces;
+  ReplicationOutcome received = simulator.make_outcome();
+
+  cluster::DistributedLoop loop;
+  loop.items = count;
+  loop.chunk = 32 * static_cast<std::int64_t>(threads);  // the largest over the ranks is taken
+  loop.stop_requested = control.stop_requested;
+  loop.produce = [&](std::int64_t chunk_first, std::int64_t chunk_count, Bytes& out) {
+    // Made when first needed: a rank may be given no chunk at all.
+    while (static_cast<std::int64_t>(outcomes.size()) < chunk_count) outcomes.push_back(simulator.make_outcome());
+    while (static_cast<int>(workspaces.size()) < threads) workspaces.push_back(simulator.make_workspace());
+    ParallelErrors errors;
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
+    for (std::int64_t i = 0; i < chunk_count; ++i) {
+      errors.run(i, [&] {
+        simulator.simulate(control.seed, first + chunk_first + i,
+                           *workspaces[static_cast<std::size_t>(omp_get_thread_num())],
+                           outcomes[static_cast<std::size_t>(i)]);
+      });
+    }
+    errors.rethrow();
+    ByteWriter writer(out);
+    for (std::int64_t i = 0; i < chunk_count; ++i) append_outcome(outcomes[static_cast<std::size_t>(i)], writer);
+  };
+  loop.consume = [&](std::int64_t chunk_first, std::int64_t chunk_count, std::span<const std::byte> bytes) {
+    ByteReader reader(bytes);
+    for (std::int64_t i = 0; i < chunk_count; ++i) {
+      read_outcome(reader, received);
+      for (ReplicationSink* sink : sinks) sink->consume(first + chunk_first + i, received);
+    }
+    if (!reader.at_end()) throw InvariantError("run_replications: a chunk longer than its outcomes");
+    report.completed = chunk_first + chunk_count;
+    if (control.on_progress) control.on_progress(report.completed, count);
+  };
+  report.interrupted = !cluster::run_distributed(loop);
+  return report;
+}
+
+}  // namespace
 
 RunReport run_replications(const Simulator& simulator, std::int64_t first, std::int64_t count,
                            const RunControl& control, std::span<ReplicationSink* const> sinks) {
+  if (cluster::distributing()) return run_over_ranks(simulator, first, count, control, sinks);
   RunReport report;
   const int threads = resolve_thread_count(control.threads);
   report.threads_used = threads;

@@ -3,9 +3,12 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <cstring>
 #include <memory>
 #include <numeric>
+#include <span>
 
+#include "sim/cluster.hpp"
 #include "sim/errors.hpp"
 #include "sim/parallel.hpp"
 
@@ -152,24 +155,51 @@ bool run_design_rows(const Simulator& simulator, std::uint64_t seed, std::int64_
     workspaces.push_back(simulator.make_workspace());
     outcomes.push_back(simulator.make_outcome());
   }
-  // Blocks as in run_replications: the progress bar and Ctrl-C respond between them.
-  const std::int64_t block = std::max<std::int64_t>(1, std::min<std::int64_t>(rows, 32 * threads));
-  for (std::int64_t done = 0; done < rows;) {
-    if (control.stop_requested && control.stop_requested->load()) return false;
-    const std::int64_t this_block = std::min(block, rows - done);
+  // Rows [first, first + count) into `into`, row by row.
+  const auto compute_rows = [&](std::int64_t first, std::int64_t count, std::span<double> into) {
     ParallelErrors errors;
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
-    for (std::int64_t i = 0; i < this_block; ++i) {
+    for (std::int64_t i = 0; i < count; ++i) {
       errors.run(i, [&] {
         const auto t = static_cast<std::size_t>(omp_get_thread_num());
-        const std::int64_t row = done + i;
-        sources_of(row, sources[t]);
+        sources_of(first + i, sources[t]);
         simulator.simulate(seed, sources[t], *workspaces[t], outcomes[t]);
         analysed_outputs(outcomes[t], simulator.window_days(),
-                         outputs.subspan(static_cast<std::size_t>(row) * width, width));
+                         into.subspan(static_cast<std::size_t>(i) * width, width));
       });
     }
     errors.rethrow();
+  };
+  const auto rows_of = [&](std::int64_t first, std::int64_t count) {
+    return outputs.subspan(static_cast<std::size_t>(first) * width, static_cast<std::size_t>(count) * width);
+  };
+  // Blocks as in run_replications: the progress bar and Ctrl-C respond between them.
+  const std::int64_t block = std::max<std::int64_t>(1, std::min<std::int64_t>(rows, 32 * threads));
+  if (cluster::distributing()) {
+    // Each chunk of rows computed on one rank and sent to all (sim/cluster.hpp).
+    std::vector<double> chunk_rows;
+    cluster::DistributedLoop loop;
+    loop.items = rows;
+    loop.chunk = block;  // the largest over the ranks is taken
+    loop.stop_requested = control.stop_requested;
+    loop.produce = [&](std::int64_t first, std::int64_t count, Bytes& out) {
+      chunk_rows.resize(static_cast<std::size_t>(count) * width);
+      compute_rows(first, count, chunk_rows);
+      const auto bytes = std::as_bytes(std::span<const double>(chunk_rows));
+      out.insert(out.end(), bytes.begin(), bytes.end());
+    };
+    loop.consume = [&](std::int64_t first, std::int64_t count, std::span<const std::byte> bytes) {
+      const std::span<double> into = rows_of(first, count);
+      if (bytes.size() != into.size_bytes()) throw InvariantError("run_design_rows: a chunk of the wrong size");
+      std::memcpy(into.data(), bytes.data(), bytes.size());
+      if (control.on_progress) control.on_progress(first + count, rows);
+    };
+    return cluster::run_distributed(loop);
+  }
+  for (std::int64_t done = 0; done < rows;) {
+    if (control.stop_requested && control.stop_requested->load()) return false;
+    const std::int64_t this_block = std::min(block, rows - done);
+    compute_rows(done, this_block, rows_of(done, this_block));
     done += this_block;
     if (control.on_progress) control.on_progress(done, rows);
   }

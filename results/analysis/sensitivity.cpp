@@ -160,7 +160,8 @@ std::string render_sensitivity(const SensitivityAnalysis& a) {
   std::ostringstream out;
   out << "Which assumptions matter — " << a.scenario_name << ", " << a.base_rows << " base rows, seed " << a.seed
       << " (" << a.simulated_rows << " replications simulated in " << format_fixed(a.seconds, 1) << " s on "
-      << a.threads << (a.threads == 1 ? " thread" : " threads") << ")\n\n";
+      << (a.ranks > 1 ? std::to_string(a.ranks) + " ranks × " : std::string()) << a.threads
+      << (a.threads == 1 ? " thread" : " threads") << ")\n\n";
   const std::vector<std::pair<std::string, std::string>> headline{
       {"additional_needed_any", "P(additional allocation needed)"},
       {"national_demand_eur", "national demand"},
@@ -241,7 +242,7 @@ std::string sensitivity_json(const SensitivityAnalysis& a) {
                                         "total effect: Jansen 1999; bootstrap percentile intervals"));
   json.field("interval_level", a.sobol_options.interval_level)
       .field("bootstrap_resamples", static_cast<std::int64_t>(a.sobol_options.bootstrap_resamples));
-  json.field("simulated_rows", a.simulated_rows).field("seconds", a.seconds).field("threads", a.threads);
+  json.field("simulated_rows", a.simulated_rows).field("seconds", a.seconds).field("threads", a.threads).field("ranks", a.ranks);
   json.key("factors").begin_array();
   for (const SensitivityFactor& f : a.factors) {
     json.begin_object().field("name", f.name).field("kind", factor_kind_name(f.kind));

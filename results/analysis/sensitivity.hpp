@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "results/analysis/sensitivity_estimators.hpp"
+#include "sim/cluster.hpp"
 #include "sim/sensitivity.hpp"
 
 namespace fnesim {
@@ -52,7 +53,8 @@ struct SensitivityAnalysis {
   std::vector<double> baseline;             // per statistic, on the base rows
   std::vector<TornadoBar> tornado;          // by decreasing swing of P(additional needed), then of demand
   double seconds = 0;
-  int threads = 1;
+  int threads = 1;                // per rank
+  int ranks = cluster::ranks();  // processes of a cluster run (sim/cluster.hpp)
   std::int64_t simulated_rows = 0;  // every replication simulated: N (2 + F) + 2 N per bar
 };
 

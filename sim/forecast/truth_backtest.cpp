@@ -4,7 +4,9 @@
 #include <cmath>
 #include <memory>
 #include <span>
+#include <type_traits>
 
+#include "sim/cluster.hpp"
 #include "sim/errors.hpp"
 #include "sim/forecast/actuals.hpp"
 #include "sim/forecast/synthetic_actuals.hpp"
@@ -14,6 +16,35 @@
 namespace fnesim {
 
 namespace {
+
+// A year as bytes, between the ranks of a cluster run.
+void append_truth_year(const TruthYear& year, Bytes& out) {
+  static_assert(std::is_trivially_copyable_v<ScoredForecast>);
+  ByteWriter writer(out);
+  writer.put(year.member);
+  writer.put(year.replication);
+  writer.put<std::uint64_t>(year.cut_offs.size());
+  for (const TruthCutOffForecast& c : year.cut_offs) {
+    writer.put(c.national);
+    writer.put_vector(c.regions);
+    writer.put(c.dossiers_observed);
+  }
+}
+
+TruthYear read_truth_year(std::span<const std::byte> bytes) {
+  ByteReader reader(bytes);
+  TruthYear year;
+  year.member = reader.get<int>();
+  year.replication = reader.get<std::int64_t>();
+  year.cut_offs.resize(reader.get<std::uint64_t>());
+  for (TruthCutOffForecast& c : year.cut_offs) {
+    c.national = reader.get<ScoredForecast>();
+    reader.get_vector(c.regions);
+    c.dossiers_observed = reader.get<std::int64_t>();
+  }
+  if (!reader.at_end()) throw InvariantError("read_truth_year: bytes left over");
+  return year;
+}
 
 // The year-end demand of the nation and of each region, per replication.
 class YearEndDemand : public ReplicationSink {
@@ -191,8 +222,11 @@ TruthBacktestResult run_truth_backtest(const Scenario& forecaster, const std::ve
   for (const TruthScenario& truth : family)
     truth_simulators.push_back(std::make_unique<Simulator>(truth.scenario));
 
-  std::int64_t done_before = 0;
-  for (std::int64_t t = 0; t < truths; ++t) {
+  // Year t: the truth drawn, then forecast from every cut-off. `done_before`
+  // counts the replications of the years before, for the progress bar; false
+  // when a signal stopped it.
+  const auto forecast_year = [&](std::int64_t t, const RunControl& year_control, std::int64_t done_before,
+                                 TruthYear& year) {
     const int member = static_cast<int>(t % static_cast<std::int64_t>(family.size()));
     const Simulator& truth = *truth_simulators[static_cast<std::size_t>(member)];
     ReplicationOutcome outcome = truth.make_outcome();
@@ -202,26 +236,23 @@ TruthBacktestResult run_truth_backtest(const Scenario& forecaster, const std::ve
                              std::to_string(t) + ")";
     const Actuals actuals = parse_actuals(filed_dossiers_csv(truth, result.truth_seed, t), name, forecaster);
 
-    TruthYear year;
     year.member = member;
     year.replication = t;
+    year.cut_offs.clear();
     for (const Date as_of : cut_offs) {
       const ConditionedScenario conditioned = condition_on_actuals(forecaster, actuals, as_of);
       const Simulator simulator(conditioned.scenario);
       YearEndDemand forecast(regions);
       ReplicationSink* sinks[] = {&forecast};
-      RunControl this_control = control;
-      if (control.on_progress)
+      RunControl this_control = year_control;
+      if (year_control.on_progress)
         this_control.on_progress = [&](std::int64_t done, std::int64_t) {
-          control.on_progress(done_before + done, total);
+          year_control.on_progress(done_before + done, total);
         };
       const RunReport report =
           run_replications(simulator, t * replications, replications, this_control, sinks);
       done_before += report.completed;
-      if (report.interrupted) {
-        result.interrupted = true;
-        return result;
-      }
+      if (report.interrupted) return false;
 
       const FiledBefore filed = filed_before(actuals, regions, as_of);
       const int days_elapsed = days_between(conv.commitment_start, as_of);
@@ -241,6 +272,36 @@ TruthBacktestResult run_truth_backtest(const Scenario& forecaster, const std::ve
           score(forecast.sorted(national_region), outcome.national.demand,
                 run_rate_forecast(national_carryover, national_in_window, days_elapsed, window_days));
       year.cut_offs.push_back(std::move(c));
+    }
+    return true;
+  };
+
+  const std::int64_t per_year = static_cast<std::int64_t>(cut_offs.size()) * replications;
+  if (cluster::distributing()) {
+    // One year per chunk, on whichever rank is free, with its threads; the
+    // years travel as bytes and are kept in order on every rank (sim/cluster.hpp).
+    RunControl year_control = control;
+    year_control.on_progress = nullptr;
+    cluster::DistributedLoop loop;
+    loop.items = truths;
+    loop.chunk = 1;
+    loop.stop_requested = control.stop_requested;
+    loop.produce = [&](std::int64_t t, std::int64_t, Bytes& out) {
+      TruthYear year;
+      if (forecast_year(t, year_control, 0, year)) append_truth_year(year, out);
+    };
+    loop.consume = [&](std::int64_t t, std::int64_t, std::span<const std::byte> bytes) {
+      result.years.push_back(read_truth_year(bytes));
+      if (control.on_progress) control.on_progress((t + 1) * per_year, total);
+    };
+    result.interrupted = !cluster::run_distributed(loop);
+    return result;
+  }
+  for (std::int64_t t = 0; t < truths; ++t) {
+    TruthYear year;
+    if (!forecast_year(t, control, t * per_year, year)) {
+      result.interrupted = true;
+      return result;
     }
     result.years.push_back(std::move(year));
   }
