@@ -1,0 +1,127 @@
+#!/bin/bash
+# A cluster run gives the single process's results, byte for byte, and fails
+# cleanly (docs/cluster.md). On localhost, with 1, 2 and 3 ranks of one
+# thread (2 and 3 on two cores: oversubscribed, as a cluster never is, which
+# also shuffles the order the chunks arrive in):
+#   - `run --out --summary-json`, a truth backtest (--json), a sensitivity
+#     analysis (--out, --json, --csv) and a sweep (--csv) are compared with
+#     the same commands in one process (two threads) by same_outputs.py,
+#     which is first shown to tell two different runs apart;
+#   - rank 1 killed mid-run (SIGKILL), and mpirun stopped by SIGTERM: exit
+#     status not 0, nothing under the target name nor beside it, no fnesim
+#     process left; rank 0 — the writer — killed: the same, but its
+#     temporary file may stay (nothing can remove it after a SIGKILL).
+# Usage: mpi_test.sh FNESIM_BINARY SOURCE_DIR
+# Registered in tests/CMakeLists.txt as the ctest `mpi_same_results`.
+set -euo pipefail
+if [ $# -ne 2 ]; then
+  echo "usage: $0 FNESIM_BINARY SOURCE_DIR" >&2
+  exit 2
+fi
+binary=$(realpath "$1")
+source_dir=$(realpath "$2")
+python=/usr/bin/python3   # Debian's Python, which has h5py and numpy
+same="$python $source_dir/tests/scripts/same_outputs.py"
+# As root in CI; --bind-to none: one rank's threads are not pinned to one core.
+mpirun=(mpirun --allow-run-as-root --oversubscribe --bind-to none)
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/mpi_test.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp"
+failures=0
+fail() {
+  echo "FAIL: $*" >&2
+  failures=$((failures + 1))
+}
+
+# Each job: a name, then fnesim's arguments; the outputs it writes, by name.
+# OUT is replaced by the output directory of each way of running it.
+jobs=(
+  "run|run -n 150 --out OUT/run.h5 --summary-json OUT/run.json|run.h5 run.json"
+  "backtest|backtest $source_dir/scenarios/observed-september-2021.toml --truth $source_dir/scenarios/backtest/ --truths 5 --cutoffs 2021-07-01,2021-11-01 -n 12 --json|stdout"
+  "sensitivity|sensitivity observed-2021-uncertain -n 12 --resamples 100 --out OUT/sens.h5 --json OUT/sens.json --csv OUT/csv|sens.h5 sens.json csv/sobol.csv csv/tornado.csv"
+  "sweep|sweep --set demand.arrivals.expected_dossiers=7000,9000 -n 40 --csv OUT/sweep.csv|sweep.csv"
+)
+
+run_job() {  # way job-spec: runs it, stdout to OUT/stdout
+  local way=$1 spec=$2 prefix=("${@:3}")
+  local arguments=${spec#*|}
+  arguments=${arguments%|*}
+  mkdir -p "$way"
+  # shellcheck disable=SC2086  # the arguments are words
+  if ! "${prefix[@]}" "$binary" ${arguments//OUT/$way} > "$way/stdout" 2> "$way/stderr"; then
+    fail "$way: fnesim ${arguments//OUT/$way}"
+    cat "$way/stderr" >&2
+    return 1
+  fi
+}
+
+for spec in "${jobs[@]}"; do
+  name=${spec%%|*}
+  outputs=${spec##*|}
+  run_job "$name-single" "$spec" env || continue
+  for ranks in 1 2 3; do
+    run_job "$name-np$ranks" "$spec" "${mpirun[@]}" -np "$ranks" || continue
+    for output in $outputs; do
+      if [ "$output" = stdout ] || [ "${output##*.}" = csv ] || [ "${output##*.}" = h5 ] || [ "${output##*.}" = json ]; then
+        if ! $same "$name-single/$output" "$name-np$ranks/$output"; then
+          fail "$name with $ranks ranks: $output differs from the single process's"
+        fi
+      fi
+    done
+    echo "$name: $ranks rank(s) give the single process's $outputs"
+  done
+done
+
+# The comparison can fail: another seed's run file is not the same.
+"$binary" run -n 150 --seed 7 --out other.h5 > /dev/null
+if $same run-single/run.h5 other.h5 2> /dev/null; then fail "same_outputs.py finds two seeds' run files the same"; fi
+
+# ---- Faults --------------------------------------------------------------------------
+fnesim_processes() { pgrep -f "$binary run -n 100000000" || true; }
+
+rank_pid() {  # rank: the pid of that rank of the run
+  local pid
+  for pid in $(fnesim_processes); do
+    if tr '\0' '\n' < "/proc/$pid/environ" 2> /dev/null | grep -qx "OMPI_COMM_WORLD_RANK=$1"; then
+      echo "$pid"
+      return
+    fi
+  done
+}
+
+stop_midway() {  # how: kill-rank-1 | kill-rank-0 | term-mpirun
+  local how=$1 target="$tmp/$1.h5"
+  "${mpirun[@]}" -np 2 "$binary" run -n 100000000 -j 1 --out "$target" > "$how.out" 2> "$how.err" &
+  local launcher=$!
+  # Until the run file's temporary exists: rank 0 is writing replications.
+  for _ in $(seq 300); do
+    compgen -G "$target.tmp.*" > /dev/null && break
+    sleep 0.1
+  done
+  sleep 1
+  case $how in
+    kill-rank-1) kill -KILL "$(rank_pid 1)" ;;
+    kill-rank-0) kill -KILL "$(rank_pid 0)" ;;
+    term-mpirun) kill -TERM "$launcher" ;;
+  esac
+  local status=0
+  wait "$launcher" || status=$?
+  sleep 1
+  [ "$status" -ne 0 ] || fail "$how: mpirun exited 0"
+  [ ! -e "$target" ] || fail "$how: $target exists"
+  if [ "$how" != kill-rank-0 ] && compgen -G "$target.tmp.*" > /dev/null; then
+    fail "$how: a temporary file was left: $(compgen -G "$target.tmp.*")"
+  fi
+  [ -z "$(fnesim_processes)" ] || fail "$how: fnesim processes left: $(fnesim_processes)"
+  echo "$how: exit status $status, nothing written, no process left"
+}
+stop_midway kill-rank-1
+stop_midway kill-rank-0
+stop_midway term-mpirun
+
+if ((failures > 0)); then
+  echo "mpi_test: $failures failure(s)" >&2
+  exit 1
+fi
+echo "mpi_test: every output the same with 1, 2 and 3 ranks; every fault clean"
