@@ -3,16 +3,21 @@
 // same process, interleaved, so that the ratios survive a noisy machine.
 #include <omp.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
+#include <string>
 #include <iostream>
 #include <memory>
 #include <vector>
 
 #include "cli/commands.hpp"
 #include "cli/preamble.hpp"
+#include "results/run_file.hpp"
+#include "sim/bytes.hpp"
 #include "sim/parallel.hpp"
 #include "sim/run_statistics.hpp"
 #include "sim/runner.hpp"
@@ -85,6 +90,58 @@ double time_floor(const Simulator& simulator, std::int64_t replications, int thr
   return elapsed;
 }
 
+// The serial part of a cluster run (docs/cluster.md): per replication, the
+// bytes sent to every rank, and the time to read them back, to feed the
+// statistics (every rank) and to write the run file, with and without
+// trajectories (rank 0) — on one thread, `replications` times over a few
+// hundred distinct outcomes.
+void time_consumers(const Simulator& simulator, std::uint64_t seed, std::int64_t replications) {
+  const std::int64_t distinct = std::min<std::int64_t>(replications, 256);
+  std::vector<ReplicationOutcome> outcomes;
+  std::vector<Bytes> messages(static_cast<std::size_t>(distinct));
+  const auto workspace = simulator.make_workspace();
+  for (std::int64_t i = 0; i < distinct; ++i) {
+    outcomes.push_back(simulator.make_outcome());
+    simulator.simulate(seed, i, *workspace, outcomes.back());
+    ByteWriter writer(messages[static_cast<std::size_t>(i)]);
+    append_outcome(outcomes.back(), writer);
+  }
+  const auto outcome = [&](std::int64_t i) -> const ReplicationOutcome& {
+    return outcomes[static_cast<std::size_t>(i % distinct)];
+  };
+  const double per_rep = 1e6 / static_cast<double>(replications);
+
+  auto start = Clock::now();
+  ReplicationOutcome received = simulator.make_outcome();
+  for (std::int64_t i = 0; i < replications; ++i) {
+    ByteReader reader(messages[static_cast<std::size_t>(i % distinct)]);
+    read_outcome(reader, received);
+  }
+  const double reading = seconds_since(start) * per_rep;
+  start = Clock::now();
+  RunStatistics statistics(simulator);
+  for (std::int64_t i = 0; i < replications; ++i) statistics.consume(i, outcome(i));
+  const double statistics_us = seconds_since(start) * per_rep;
+  double writer_us[2] = {0, 0};
+  for (const bool trajectories : {false, true}) {
+    // Never finished: the writer's destructor removes its temporary file.
+    const auto target = std::filesystem::temp_directory_path() /
+                        ("fnesim-bench-" + std::to_string(::getpid()) + ".h5");
+    RunFileOptions file_options;
+    file_options.trajectories = trajectories;
+    start = Clock::now();
+    RunFileWriter writer(target, simulator, seed, file_options);
+    for (std::int64_t i = 0; i < replications; ++i) writer.consume(i, outcome(i));
+    writer_us[trajectories] = seconds_since(start) * per_rep;
+  }
+  std::printf("\nA cluster run's serial part, per replication (docs/cluster.md):\n");
+  std::printf("  bytes sent to every rank:                  %8zu\n", messages.front().size());
+  std::printf("  read back from bytes:                      %8.1f us\n", reading);
+  std::printf("  statistics (every rank):                   %8.1f us\n", statistics_us);
+  std::printf("  run file, no trajectories (rank 0):        %8.1f us\n", writer_us[0]);
+  std::printf("  run file, with trajectories (rank 0):      %8.1f us\n", writer_us[1]);
+}
+
 int bench_command(const BenchOptions& options) {
   const Scenario scenario = load_scenario_or_default(options.scenario);
   const Simulator simulator(scenario);
@@ -116,6 +173,7 @@ int bench_command(const BenchOptions& options) {
   std::printf("simulation / floor, all cores:    %.3f\n", best_full_all / best_floor_all);
   std::printf("speed-up, %d threads vs 1:         %.3f  (target >= 1.8 on 2 cores)\n", cores,
               best_full_1 / best_full_all);
+  time_consumers(simulator, scenario.run.seed, n);
 
   if (!options.skip_default) {
     // The planner's case: the default scenario, every statistic accumulated.
