@@ -38,6 +38,10 @@ extern "C" void on_signal(int signal) {
     int none = 0;
     if (interrupting_signal.compare_exchange_strong(none, signal)) {
       interrupt_requested.store(true);
+      // The job will write nothing now: its temporaries go at once, not when
+      // it unwinds — mpirun follows its SIGTERM with a SIGKILL within a
+      // second or so, sooner than a busy process may get there.
+      remove_registered_temporaries();
       errno = saved_errno;
       return;
     }

@@ -22,9 +22,10 @@ class ProgressBar {
 // closed terminal send), for the whole process: main installs the handler
 // first thing. What a signal does depends on the phase:
 // - while a long job polls the flag (install_interrupt_flag, until
-//   end_interrupt_polling), the first signal only sets it: the job stops
-//   between blocks, removes its temporary files and exits with 128 + the
-//   signal (cli/preamble.hpp's Interrupted);
+//   end_interrupt_polling), the first signal removes the temporary files at
+//   once (a SIGKILL may follow: mpirun's does) and sets the flag: the job
+//   stops between blocks and exits with 128 + the signal
+//   (cli/preamble.hpp's Interrupted);
 // - while a child process runs (forward_signals_to), it is passed on to the
 //   child, whose status the command then reports;
 // - otherwise (and a second signal during a long job, as users expect of a

@@ -4,14 +4,15 @@
 # thread (2 and 3 on two cores: oversubscribed, as a cluster never is, which
 # also shuffles the order the chunks arrive in):
 #   - `run --out --summary-json`, a truth backtest (--json), a sensitivity
-#     analysis (--out, --json, --csv) and a sweep (--csv) are compared with
+#     analysis (--out, --json, --csv), a sweep (--csv) and a recommendation
+#     re-simulated (--json) are compared with
 #     the same commands in one process (two threads) by same_outputs.py,
 #     which is first shown to tell two different runs apart;
 #   - rank 1 killed mid-run (SIGKILL), and mpirun stopped by SIGTERM: exit
 #     status not 0, nothing under the target name nor beside it, no fnesim
 #     process left; rank 0 — the writer — killed: the same, but its
 #     temporary file may stay (nothing can remove it after a SIGKILL).
-# Usage: mpi_test.sh FNESIM_BINARY SOURCE_DIR
+# Usage: mpi_test.sh FNESIM_BINARY SOURCE_DIR   (needs mpirun: Debian's openmpi-bin)
 # Registered in tests/CMakeLists.txt as the ctest `mpi_same_results`.
 set -euo pipefail
 if [ $# -ne 2 ]; then
@@ -34,6 +35,8 @@ fail() {
   failures=$((failures + 1))
 }
 
+# recommend re-simulates the steering committee's scenario from a run file.
+"$binary" run steering-2021 -n 100 --out steering.h5 > /dev/null
 # Each job: a name, then fnesim's arguments; the outputs it writes, by name.
 # OUT is replaced by the output directory of each way of running it.
 jobs=(
@@ -41,6 +44,7 @@ jobs=(
   "backtest|backtest $source_dir/scenarios/observed-september-2021.toml --truth $source_dir/scenarios/backtest/ --truths 5 --cutoffs 2021-07-01,2021-11-01 -n 12 --json|stdout"
   "sensitivity|sensitivity observed-2021-uncertain -n 12 --resamples 100 --out OUT/sens.h5 --json OUT/sens.json --csv OUT/csv|sens.h5 sens.json csv/sobol.csv csv/tornado.csv"
   "sweep|sweep --set demand.arrivals.expected_dossiers=7000,9000 -n 40 --csv OUT/sweep.csv|sweep.csv"
+  "recommend|recommend $tmp/steering.h5 --json|stdout"
 )
 
 run_job() {  # way job-spec: runs it, stdout to OUT/stdout
