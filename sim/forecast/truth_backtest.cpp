@@ -234,7 +234,11 @@ TruthBacktestResult run_truth_backtest(const Scenario& forecaster, const std::ve
     const std::string name = "truth " + std::to_string(t) + " (" +
                              family[static_cast<std::size_t>(member)].source + ", replication " +
                              std::to_string(t) + ")";
-    const Actuals actuals = parse_actuals(filed_dossiers_csv(truth, result.truth_seed, t), name, forecaster);
+    Actuals actuals = parse_actuals(filed_dossiers_csv(truth, result.truth_seed, t), name, forecaster);
+    // A synthetic year is known whole: a month without a dossier filed had
+    // none, even at its end (a year whose uptake collapsed mid-year would
+    // otherwise seem to end with its last filing, and refuse a later cut-off).
+    actuals.last_day = std::max(actuals.last_day, last_of_month(forecaster.convention.commitment_end));
 
     year.member = member;
     year.replication = t;
