@@ -87,6 +87,9 @@ int main(int argc, char** argv) {
   // Under mpirun every rank runs the command; other commands than those with
   // loops to split run on rank 0 alone.
   fnesim::cluster::Session cluster(&argc, &argv);
-  if (fnesim::cluster::rank() != 0 && !(argc > 1 && splits_over_ranks(argv[1]))) return cluster.finish(0);
+  if (argc > 1 && splits_over_ranks(argv[1]))
+    fnesim::cluster::allow_splitting();
+  else if (fnesim::cluster::rank() != 0)
+    return cluster.finish(0);
   return cluster.finish(run_command_line(argc, argv));
 }

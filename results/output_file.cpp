@@ -23,8 +23,9 @@ namespace {
 // A slot goes free -> filling -> live when a temporary is listed (before the
 // file is created, so that no instant sees the file unlisted), back to free
 // when it is renamed or removed. The signal handler takes live slots to
-// `cleaning` (never released: the process is ending) before reading the path,
-// so that it never reads a path being rewritten by another thread, and a
+// `cleaning` (never released: the job is ending — at once, or, during a long
+// job's polling, as soon as it sees the flag) before reading the path, so
+// that it never reads a path being rewritten by another thread, and a
 // thread unlisting the slot meanwhile just leaves it taken.
 
 enum SlotState : int { slot_free = 0, slot_filling = 1, slot_live = 2, slot_cleaning = 3 };

@@ -1,5 +1,6 @@
 #include "sim/cluster.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
@@ -31,13 +32,15 @@ int this_rank = 0;
 int rank_count = 1;
 int local_rank_count = 1;
 bool inside_item = false;  // producing a chunk of a distributed loop: loops inside it run here
+bool splitting_allowed = false;
 
 }  // namespace
 
 int rank() { return this_rank; }
 int ranks() { return rank_count; }
 int ranks_on_this_machine() { return local_rank_count; }
-bool distributing() { return rank_count > 1 && !inside_item; }
+void allow_splitting() { splitting_allowed = true; }
+bool distributing() { return splitting_allowed && rank_count > 1 && !inside_item; }
 
 #ifndef FNESIM_WITH_MPI
 
@@ -56,11 +59,10 @@ namespace {
 bool mpi_started = false;
 // Set while this rank is inside a distributed loop: an exit from there leaves the others waiting.
 bool left_a_loop_early = false;
-// Other ranks than 0: what they would have written on standard error, and
-// where it really goes (shown only if that rank alone ends the job).
+// Other ranks than 0: what fnesim would have written on standard error
+// (shown only if that rank alone ends the job).
 std::ostringstream held_errors;
 std::streambuf* cerr_buffer = nullptr;
-int real_stderr = -1;
 
 bool launched_by_mpi() {
   for (const char* variable : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"})
@@ -253,6 +255,25 @@ class Backoff {
 
 bool stopped(const DistributedLoop& loop) { return loop.stop_requested && loop.stop_requested->load(); }
 
+// Produces a chunk and sends it to every rank; false when a signal came
+// meanwhile (the chunk may have been cut short: it is not sent).
+bool produce_and_share(const DistributedLoop& loop, LoopState& state, std::int64_t chunk) {
+  const Message message = state.produce(chunk);
+  if (stopped(loop)) return false;
+  state.share(chunk, message);
+  return true;
+}
+
+// The end of one round of polling: sends that completed are let go, and a
+// round that did nothing is followed by a wait.
+void end_round(LoopState& state, Backoff& backoff, bool progress) {
+  state.sends_done();
+  if (progress)
+    backoff.reset();
+  else
+    backoff.wait();
+}
+
 void tell_every_rank(Lead lead, int exit_code) {
   const LeadMessage message{lead, exit_code};
   for (int to = 1; to < rank_count; ++to)
@@ -278,7 +299,7 @@ LeadMessage wait_for_rank_zero() {
   std::istringstream lines(held_errors.str() + why);
   for (std::string line; std::getline(lines, line);)
     text += "fnesim (rank " + std::to_string(this_rank) + "): " + line + "\n";
-  if (real_stderr >= 0 && ::write(real_stderr, text.data(), text.size()) < 0) {
+  if (::write(STDERR_FILENO, text.data(), text.size()) < 0) {
     // Nowhere left to report it: the exit status still says it.
   }
   MPI_Abort(MPI_COMM_WORLD, exit_code != 0 ? exit_code : 1);
@@ -321,17 +342,10 @@ bool coordinate(const DistributedLoop& loop, LoopState& state) {
     }
     if (stopped(loop)) return false;
     if (waiting.empty() && may_hand_out()) {
-      const std::int64_t chunk = next++;
-      const Message message = state.produce(chunk);
-      if (stopped(loop)) return false;  // the chunk may have been cut short
-      state.share(chunk, message);
+      if (!produce_and_share(loop, state, next++)) return false;
       progress = true;
     }
-    state.sends_done();
-    if (progress)
-      backoff.reset();
-    else
-      backoff.wait();
+    end_round(state, backoff, progress);
   }
   return true;
 }
@@ -358,20 +372,17 @@ bool follow(const DistributedLoop& loop, LoopState& state) {
       progress = true;
     }
     progress |= state.consume_in_order();
-    if (stopped(loop)) return false;
+    // A signal stops this rank before its next chunk; with none left to
+    // produce it sees the loop through, as rank 0 (which has the signal too,
+    // under mpirun) decides for the job.
+    if (!assigned.empty() && stopped(loop)) return false;
     if (!assigned.empty()) {
       const std::int64_t chunk = assigned.front();
       assigned.pop_front();
-      const Message message = state.produce(chunk);
-      if (stopped(loop)) return false;  // the chunk may have been cut short
-      state.share(chunk, message);
+      if (!produce_and_share(loop, state, chunk)) return false;
       progress = true;
     }
-    state.sends_done();
-    if (progress)
-      backoff.reset();
-    else
-      backoff.wait();
+    end_round(state, backoff, progress);
   }
   return true;
 }
@@ -397,11 +408,11 @@ Session::Session(int* argc, char*** argv) {
     MPI_Abort(MPI_COMM_WORLD, 1);
   }
   if (this_rank != 0) {
-    const int null = ::open("/dev/null", O_WRONLY);
-    real_stderr = ::dup(STDERR_FILENO);
+    // Results are rank 0's to print. Standard error stays open for what MPI
+    // or the C library may say of a crash; fnesim's own messages are held.
+    const int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
     if (null >= 0) {
       ::dup2(null, STDOUT_FILENO);
-      ::dup2(null, STDERR_FILENO);
       ::close(null);
     }
     cerr_buffer = std::cerr.rdbuf(held_errors.rdbuf());
@@ -452,14 +463,31 @@ bool run_distributed(const DistributedLoop& proposed) {
   left_a_loop_early = true;  // until it ends normally
   DistributedLoop loop = proposed;
   MPI_Allreduce(&proposed.chunk, &loop.chunk, 1, MPI_INT64_T, MPI_MAX, MPI_COMM_WORLD);
+  // At least four chunks a rank when the items allow: a short loop is
+  // shared by every rank, rank 0 included, not left to the first ones served.
+  const std::int64_t share = (loop.items + 4 * rank_count - 1) / (4 * rank_count);
+  loop.chunk = std::max<std::int64_t>(1, std::min(loop.chunk, share));
   MPI_Comm comm;
   // A loop's own communicator: no message of one loop can be taken by the next.
   MPI_Comm_dup(MPI_COMM_WORLD, &comm);
-  LoopState state(loop, comm);
-  const bool completed = this_rank == 0 ? coordinate(loop, state) : follow(loop, state);
-  if (!completed) return false;
+  // Left early (a signal, an exception), the loop's sends may still be in
+  // flight, reading their buffers: the state is then never freed — the job
+  // is ending (Session::finish aborts it).
+  auto state = std::make_unique<LoopState>(loop, comm);
+  bool completed = false;
+  try {
+    completed = this_rank == 0 ? coordinate(loop, *state) : follow(loop, *state);
+  } catch (...) {
+    static_cast<void>(state.release());  // deliberately never freed, as above
+    throw;
+  }
+  if (!completed) {
+    static_cast<void>(state.release());
+    return false;
+  }
   Backoff backoff;
-  while (!state.sends_done()) backoff.wait();
+  while (!state->sends_done()) backoff.wait();
+  state.reset();
   MPI_Comm_free(&comm);
   left_a_loop_early = false;
   return true;

@@ -31,8 +31,9 @@ int ranks_on_this_machine();
 inline bool writes_outputs() { return rank() == 0; }
 
 // MPI for the process's lifetime, created first thing in main. Other ranks
-// than 0 have their standard output discarded and their standard error held
-// back: it is shown only if that rank, alone, ends the job.
+// than 0 have their standard output discarded and fnesim's messages on
+// standard error held back: they are shown only if that rank, alone, ends
+// the job.
 class Session {
  public:
   Session(int* argc, char*** argv);
@@ -45,8 +46,12 @@ class Session {
   int finish(int exit_code);
 };
 
-// True when a loop started here is split over the ranks: there is more than
-// one, and this is not inside an item of a loop already split.
+// The command run splits its loops over the ranks (main says so for run,
+// backtest, sensitivity, sweep and recommend; any other runs on rank 0 alone).
+void allow_splitting();
+// True when a loop started here is split over the ranks: the command splits,
+// there is more than one rank, and this is not inside an item of a loop
+// already split.
 bool distributing();
 
 // A loop over items [0, items) in chunks. Each rank proposes a chunk size

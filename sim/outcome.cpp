@@ -39,6 +39,8 @@ void ReplicationOutcome::clear() {
 void append_outcome(const ReplicationOutcome& o, ByteWriter& out) {
   static_assert(std::is_trivially_copyable_v<RegionOutcome> && std::is_trivially_copyable_v<NationalOutcome> &&
                 std::is_trivially_copyable_v<SteeringMove>);
+  // A field added to ReplicationOutcome must travel too: here and in read_outcome.
+  static_assert(sizeof(ReplicationOutcome) == 472, "ReplicationOutcome changed: update append_outcome");
   out.put_vector(o.regions);
   out.put(o.national);
   out.put_vector(o.monthly_commitments);

@@ -1,6 +1,7 @@
 #include "sim/runner.hpp"
 
 #include <omp.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <memory>
@@ -12,11 +13,32 @@
 namespace fnesim {
 
 int resolve_thread_count(int requested) {
-  // The ranks that share a machine share its cores.
-  return requested > 0 ? requested : std::max(1, omp_get_num_procs() / cluster::ranks_on_this_machine());
+  if (requested > 0) return requested;
+  // The processors this process may run on (its affinity, as the launcher
+  // bound it). Unbound, the ranks on the machine share all of them.
+  const int usable = omp_get_num_procs();
+  const long online = ::sysconf(_SC_NPROCESSORS_ONLN);
+  if (usable < online) return usable;
+  return std::max(1, usable / cluster::ranks_on_this_machine());
 }
 
 namespace {
+
+using Workspaces = std::vector<std::unique_ptr<Workspace, void (*)(Workspace*)>>;
+
+// Replications [first, first + count) into outcomes[0, count), on `threads` threads.
+void simulate_block(const Simulator& simulator, std::uint64_t seed, std::int64_t first, std::int64_t count,
+                    int threads, Workspaces& workspaces, std::vector<ReplicationOutcome>& outcomes) {
+  ParallelErrors errors;
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
+  for (std::int64_t i = 0; i < count; ++i) {
+    errors.run(i, [&] {
+      simulator.simulate(seed, first + i, *workspaces[static_cast<std::size_t>(omp_get_thread_num())],
+                         outcomes[static_cast<std::size_t>(i)]);
+    });
+  }
+  errors.rethrow();
+}
 
 // The replications split over the ranks of a cluster run (sim/cluster.hpp):
 // each chunk simulated on one rank, its outcomes sent as bytes to every rank,
@@ -27,7 +49,7 @@ RunReport run_over_ranks(const Simulator& simulator, std::int64_t first, std::in
   const int threads = resolve_thread_count(control.threads);
   report.threads_used = threads;
   std::vector<ReplicationOutcome> outcomes;
-  std::vector<std::unique_ptr<Workspace, void (*)(Workspace*)>> workspaces;
+  Workspaces workspaces;
   ReplicationOutcome received = simulator.make_outcome();
 
   cluster::DistributedLoop loop;
@@ -38,16 +60,7 @@ RunReport run_over_ranks(const Simulator& simulator, std::int64_t first, std::in
     // Made when first needed: a rank may be given no chunk at all.
     while (static_cast<std::int64_t>(outcomes.size()) < chunk_count) outcomes.push_back(simulator.make_outcome());
     while (static_cast<int>(workspaces.size()) < threads) workspaces.push_back(simulator.make_workspace());
-    ParallelErrors errors;
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
-    for (std::int64_t i = 0; i < chunk_count; ++i) {
-      errors.run(i, [&] {
-        simulator.simulate(control.seed, first + chunk_first + i,
-                           *workspaces[static_cast<std::size_t>(omp_get_thread_num())],
-                           outcomes[static_cast<std::size_t>(i)]);
-      });
-    }
-    errors.rethrow();
+    simulate_block(simulator, control.seed, first + chunk_first, chunk_count, threads, workspaces, outcomes);
     ByteWriter writer(out);
     for (std::int64_t i = 0; i < chunk_count; ++i) append_outcome(outcomes[static_cast<std::size_t>(i)], writer);
   };
@@ -79,7 +92,7 @@ RunReport run_replications(const Simulator& simulator, std::int64_t first, std::
   std::vector<ReplicationOutcome> outcomes;
   outcomes.reserve(static_cast<std::size_t>(block));
   for (std::int64_t i = 0; i < block; ++i) outcomes.push_back(simulator.make_outcome());
-  std::vector<std::unique_ptr<Workspace, void (*)(Workspace*)>> workspaces;
+  Workspaces workspaces;
   for (int t = 0; t < threads; ++t) workspaces.push_back(simulator.make_workspace());
 
   for (std::int64_t done = 0; done < count;) {
@@ -88,16 +101,7 @@ RunReport run_replications(const Simulator& simulator, std::int64_t first, std::
       break;
     }
     const std::int64_t this_block = std::min(block, count - done);
-    ParallelErrors errors;
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
-    for (std::int64_t i = 0; i < this_block; ++i) {
-      errors.run(i, [&] {
-        simulator.simulate(control.seed, first + done + i,
-                           *workspaces[static_cast<std::size_t>(omp_get_thread_num())],
-                           outcomes[static_cast<std::size_t>(i)]);
-      });
-    }
-    errors.rethrow();
+    simulate_block(simulator, control.seed, first + done, this_block, threads, workspaces, outcomes);
     for (std::int64_t i = 0; i < this_block; ++i)
       for (ReplicationSink* sink : sinks)
         sink->consume(first + done + i, outcomes[static_cast<std::size_t>(i)]);

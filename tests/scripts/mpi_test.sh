@@ -81,6 +81,22 @@ done
 "$binary" run -n 150 --seed 7 --out other.h5 > /dev/null
 if $same run-single/run.h5 other.h5 2> /dev/null; then fail "same_outputs.py finds two seeds' run files the same"; fi
 
+# A run to precision decides when to stop from its statistics: every rank alike.
+run_job "precision-single" "precision|run reference-r1 --precision 0.05 --min-replications 100 --max-replications 2000 --summary-json OUT/p.json|" env
+run_job "precision-np3" "precision|run reference-r1 --precision 0.05 --min-replications 100 --max-replications 2000 --summary-json OUT/p.json|" "${mpirun[@]}" -np 3
+$same precision-single/p.json precision-np3/p.json || fail "a run to precision differs with 3 ranks"
+
+# A command with no loop to split runs on rank 0 alone (bench also runs replications).
+"${mpirun[@]}" -np 2 "$binary" bench -n 20 --rounds 1 --skip-default > bench.out 2> bench.err ||
+  fail "bench under mpirun: $(cat bench.err)"
+
+# Rank 0 refuses an output the others do not check: they end with it, at once.
+touch exists.h5
+status=0
+timeout 60 "${mpirun[@]}" -np 3 "$binary" run -n 100 --out exists.h5 > refused.out 2> refused.err || status=$?
+[ "$status" -eq 2 ] || fail "an existing --out under mpirun: exit status $status, not 2"
+grep -q "exists already" refused.err || fail "an existing --out under mpirun: no message"
+
 # ---- Faults --------------------------------------------------------------------------
 fnesim_processes() { pgrep -f "$binary run -n 100000000" || true; }
 
@@ -104,11 +120,19 @@ stop_midway() {  # how: kill-rank-1 | kill-rank-0 | term-mpirun
     sleep 0.1
   done
   sleep 1
+  local victim=""
   case $how in
-    kill-rank-1) kill -KILL "$(rank_pid 1)" ;;
-    kill-rank-0) kill -KILL "$(rank_pid 0)" ;;
-    term-mpirun) kill -TERM "$launcher" ;;
+    kill-rank-1) victim=$(rank_pid 1) ;;
+    kill-rank-0) victim=$(rank_pid 0) ;;
   esac
+  if [ "$how" = term-mpirun ]; then
+    kill -TERM "$launcher"
+  elif [ -n "$victim" ]; then
+    kill -KILL "$victim"
+  else
+    fail "$how: no such rank running"
+    kill -KILL "$launcher"
+  fi
   local status=0
   wait "$launcher" || status=$?
   sleep 1
