@@ -25,6 +25,9 @@ python=/usr/bin/python3   # Debian's Python, which has h5py and numpy
 same="$python $source_dir/tests/scripts/same_outputs.py"
 # As root in CI; --bind-to none: one rank's threads are not pinned to one core.
 mpirun=(mpirun --allow-run-as-root --oversubscribe --bind-to none)
+# Ranks on one machine copy messages through shared memory; the kernel's
+# cross-memory attach may be refused in containers (ptrace restrictions).
+export OMPI_MCA_btl_vader_single_copy_mechanism=none
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/mpi_test.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
