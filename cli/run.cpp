@@ -178,7 +178,7 @@ int run_command(const RunOptions& options) {
   }
 
   const RunSummary summary = summarise(simulator, statistics, scenario.run.seed);
-  const RunTiming timing{seconds, report.threads_used};
+  const RunTiming timing{seconds, report.threads_used, cluster::ranks()};
   std::cout << render_summary_table(summary, timing);
   if (run_file) {
     try {

@@ -234,6 +234,7 @@ int sensitivity_command(const SensitivityOptions& options) {
   if (report.interrupted) interrupted();
   done_before += N;
   analysis.threads = report.threads_used;
+  analysis.ranks = cluster::ranks();
   analysis.f_a = base_outputs.outputs();
   const std::size_t parameters = scenario.uncertainty.parameters.size();
   const std::size_t width = analysis.output_names.size();
@@ -276,7 +277,7 @@ int sensitivity_command(const SensitivityOptions& options) {
   if (run_file) {
     const RunSummary summary = summarise(simulator, statistics, scenario.run.seed);
     try {
-      run_file->finish(summary, RunTiming{analysis.seconds, analysis.threads},
+      run_file->finish(summary, RunTiming{analysis.seconds, analysis.threads, analysis.ranks},
                        [&](hdf5::File& file) { write_sensitivity_group(file, analysis); });
     } catch (const OutputError& e) {
       throw OutputError(std::string(e.what()) + "; nothing written");

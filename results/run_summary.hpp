@@ -10,7 +10,6 @@
 #include <vector>
 
 #include "models/financing.hpp"
-#include "sim/cluster.hpp"
 #include "sim/run_statistics.hpp"
 
 namespace fnesim {
@@ -144,7 +143,7 @@ RunSummary summarise(const Simulator& simulator, const RunStatistics& statistics
 struct RunTiming {
   double seconds = 0;
   int threads = 1;                // per rank
-  int ranks = cluster::ranks();  // processes of a cluster run (sim/cluster.hpp)
+  int ranks = 1;                  // processes of a cluster run (sim/cluster.hpp)
 };
 std::string render_summary_table(const RunSummary& summary, const RunTiming& timing);
 std::string summary_json(const RunSummary& summary);

@@ -11,7 +11,6 @@
 #include <vector>
 
 #include "results/analysis/sensitivity_estimators.hpp"
-#include "sim/cluster.hpp"
 #include "sim/sensitivity.hpp"
 
 namespace fnesim {
@@ -54,7 +53,7 @@ struct SensitivityAnalysis {
   std::vector<TornadoBar> tornado;          // by decreasing swing of P(additional needed), then of demand
   double seconds = 0;
   int threads = 1;                // per rank
-  int ranks = cluster::ranks();  // processes of a cluster run (sim/cluster.hpp)
+  int ranks = 1;                  // processes of a cluster run (sim/cluster.hpp)
   std::int64_t simulated_rows = 0;  // every replication simulated: N (2 + F) + 2 N per bar
 };
 

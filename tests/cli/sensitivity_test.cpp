@@ -6,6 +6,8 @@
 
 #include <map>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "support/command.hpp"
 #include "support/test_files.hpp"
@@ -150,28 +152,25 @@ TEST(CliSensitivity, AStatedKeySetToItsOwnValueGivesTheBaselineExactly) {
 TEST(CliSensitivity, RefusesWhatItCannotDoNamingIt) {
   const ScratchDirectory dir;
   const std::string scenario = one_parameter_matters(dir);
-  const auto group = run_fnesim("sensitivity " + scenario + " -n 16 --group costs=demand.nothing");
-  EXPECT_EQ(group.exit_code, 2);
-  EXPECT_THAT(group.err, HasSubstr("'demand.nothing' is not a factor"));
-  const auto range = run_fnesim("sensitivity " + scenario + " -n 16 --range demand.arrivals.expected_dossiers=5");
-  EXPECT_EQ(range.exit_code, 2);
-  EXPECT_THAT(range.err, HasSubstr("expected KEY=LOW,HIGH"));
-  // A value the scenario refuses: the validator's own message, with the key.
-  const auto invalid = run_fnesim("sensitivity " + scenario + " -n 16 --range demand.diagnostics.expected_dossiers=-5,5");
-  EXPECT_EQ(invalid.exit_code, 2);
-  EXPECT_THAT(invalid.err, HasSubstr("demand.diagnostics.expected_dossiers"));
-  const auto domain = run_fnesim("sensitivity " + scenario + " -n 16 --range demand.lifecycle.cancellation_probability=0.1,1.5");
-  EXPECT_EQ(domain.exit_code, 2);
-  EXPECT_THAT(domain.err, HasSubstr("outside the values it may take, in [0, 1]"));
-  const auto reversed = run_fnesim("sensitivity " + scenario + " -n 16 --range demand.diagnostics.expected_dossiers=9,1");
-  EXPECT_EQ(reversed.exit_code, 2);
-  EXPECT_THAT(reversed.err, HasSubstr("LOW is above HIGH"));
-  const auto clash = run_fnesim("sensitivity " + scenario + " -n 16 --group dossiers=demand.arrivals.expected_dossiers");
-  EXPECT_EQ(clash.exit_code, 2);
-  EXPECT_THAT(clash.err, HasSubstr("already names a factor"));
-  const auto rows = run_fnesim("sensitivity " + scenario + " -n 4");
-  EXPECT_EQ(rows.exit_code, 2);
-  EXPECT_THAT(rows.err, HasSubstr("at least 8 base rows"));
+  struct Refusal {
+    std::string arguments, message;
+  };
+  const std::vector<Refusal> refusals{
+      {"-n 16 --group costs=demand.nothing", "'demand.nothing' is not a factor"},
+      {"-n 16 --range demand.arrivals.expected_dossiers=5", "expected KEY=LOW,HIGH"},
+      // A value the scenario refuses: the validator's own message, with the key.
+      {"-n 16 --range demand.diagnostics.expected_dossiers=-5,5", "demand.diagnostics.expected_dossiers"},
+      {"-n 16 --range demand.lifecycle.cancellation_probability=0.1,1.5", "outside the values it may take, in [0, 1]"},
+      {"-n 16 --range demand.diagnostics.expected_dossiers=9,1", "LOW is above HIGH"},
+      {"-n 16 --group dossiers=demand.arrivals.expected_dossiers", "already names a factor"},
+      {"-n 4", "at least 8 base rows"},
+  };
+  for (const Refusal& refusal : refusals) {
+    SCOPED_TRACE(refusal.arguments);
+    const auto refused = run_fnesim("sensitivity " + scenario + " " + refusal.arguments);
+    EXPECT_EQ(refused.exit_code, 2);
+    EXPECT_THAT(refused.err, HasSubstr(refusal.message));
+  }
   EXPECT_FALSE(std::filesystem::exists(dir / "nothing.h5"));
 }
 
