@@ -11,6 +11,7 @@
 #include "sim/parameters.hpp"
 #include "sim/rng.hpp"
 #include "sim/simulator.hpp"
+#include "sim/variates.hpp"
 #include "sim/workspace.hpp"
 
 namespace fnesim {
@@ -21,7 +22,7 @@ namespace {
 template <typename Rng>
 int draw_days(const DayRange& range, Rng& engine) {
   if (range.min == range.max) return range.min;
-  return boost::random::uniform_int_distribution<int>(range.min, range.max)(engine);
+  return range.min + static_cast<int>(uniform_below(engine, static_cast<std::uint64_t>(range.max - range.min) + 1));
 }
 
 // The Gamma(shape, scale 1) quantile at the normal score z, through the
@@ -238,6 +239,10 @@ void Simulator::draw_region(const Plan& replication_plan, int r, double uptake, 
     std::fill(ws.region_demand_delta.begin(), ws.region_demand_delta.end(), 0);
     staged.clear();
   }
+  // Without a committee nothing waits for a meeting: each dossier goes into
+  // the ledger as it is drawn, with no queue between the passes (unless the
+  // caller wants the dossiers listed).
+  const bool file_at_once = !scenario_.steering && !ws.keep_dossiers;
   // Queues a dossier and counts it in the demand, which ignores the envelope.
   auto stage = [&](std::int32_t day, std::int32_t end_day, int invoicing_lag, int cell, std::int64_t trainees,
                    std::int64_t count, Cents amount, Cents realised, DossierKind kind) {
@@ -251,7 +256,11 @@ void Simulator::draw_region(const Plan& replication_plan, int r, double uptake, 
     const Cents released = amount - realised;
     if (released > 0 && end_day <= last_commitment_day)
       ws.region_demand_delta[static_cast<std::size_t>(end_day)] -= released;
-    staged.push_back({day, end_day, end_day + invoicing_lag, cell, trainees, count, amount, realised, kind, false});
+    StagedDossier dossier{day, end_day, end_day + invoicing_lag, cell, trainees, count, amount, realised, kind, false};
+    if (file_at_once)
+      file_dossier(r, dossier, ws, *out);
+    else
+      staged.push_back(dossier);
   };
 
   Engine& engine = ws.engine;
@@ -259,7 +268,7 @@ void Simulator::draw_region(const Plan& replication_plan, int r, double uptake, 
   reseed(life, seed, rep, StreamPurpose::LifeCycle, region_id);
   boost::random::bernoulli_distribution<double> is_cancelled(demand.cancellation_probability);
   const bool random_dropout = plan_.random_dropout;
-  boost::random::beta_distribution<double> dropout_share(plan_.dropout_alpha, plan_.dropout_beta);
+  const BetaSampler dropout_share(plan_.dropout_alpha, plan_.dropout_beta);
 
   const ForecastStart* start = scenario_.forecast_start ? &*scenario_.forecast_start : nullptr;
   if (start == nullptr && plan.carryover_expected > 0) {
@@ -366,39 +375,37 @@ void Simulator::draw_region(const Plan& replication_plan, int r, double uptake, 
       s = sum;
     }
     if constexpr (!kBookkeeping) ws.floor_checksum += sum;
-    const double total = sum;
+    const double to_intensity = still_to_file / sum;
     const auto last_day = static_cast<std::size_t>(plan_.window_days) - 1;
     auto day = static_cast<std::size_t>(plan_.first_simulated_day);
     for (int i = 0; i < arrivals && kBookkeeping; ++i) {
-      const double u = filed_before + ws.spacings[static_cast<std::size_t>(i)] / total * still_to_file;
+      const double u = filed_before + ws.spacings[static_cast<std::size_t>(i)] * to_intensity;
       while (day < last_day && cumulative[day + 1] <= u) ++day;
       ws.arrival_days[static_cast<std::size_t>(i)] = static_cast<std::int32_t>(day);
     }
   }
   ws.note_stream_end(engine);
 
-  // Attributes and life cycle, dossier by dossier, on their own streams; every
-  // dossier draws the same numbers whatever the envelopes and the committee do.
+  // Attributes, dossier by dossier, on their own stream; every dossier draws
+  // the same numbers whatever the envelopes and the committee do. A
+  // lognormal trainee cost is drawn as its log, all of the region's
+  // exponentiated at once in vectors, then summed per dossier in order.
   reseed(engine, seed, rep, StreamPurpose::Attributes, region_id);
   const TraineeCount& tc = demand.trainees;
-  auto trainee_cost = plan_.trainee_cost;  // Boost's lognormal samples through a non-const call: a local copy
   boost::random::bernoulli_distribution<double> is_diagnostic(plan.diagnostic_probability);
   const Cents diagnostic_day_rate = scenario_.coverage.diagnostic_day_rate;
-
-  std::size_t epoch = 0;
+  ws.attributes.resize(static_cast<std::size_t>(arrivals));
+  ws.trainee_costs.clear();
   for (int i = 0; i < arrivals; ++i) {
     const std::int32_t day = kBookkeeping ? ws.arrival_days[static_cast<std::size_t>(i)] : 0;
-    if constexpr (kBookkeeping) {
-      while (epoch + 1 < plan_.epochs.size() && plan_.epochs[epoch + 1].first_day <= day) ++epoch;
-    }
-
-    // Attributes: a new population's dossier, or the scenario's own.
+    DrawnAttributes& drawn = ws.attributes[static_cast<std::size_t>(i)];
+    // A new population's dossier, or the scenario's own.
     const PopulationPlan* population = nullptr;
     if (!plan.populations.empty()) {
       const auto d = static_cast<std::size_t>(day);
       double total = plan.own_daily_expected[d];
       for (const PopulationPlan& p : plan.populations) total += p.daily_expected[d];
-      const double score = boost::random::uniform_01<double>()(engine) * total;
+      const double score = unit_interval(engine()) * total;
       double through = plan.own_daily_expected[d];
       for (const PopulationPlan& p : plan.populations) {
         if (score < through) break;
@@ -407,40 +414,61 @@ void Simulator::draw_region(const Plan& replication_plan, int r, double uptake, 
         if (score < through) break;
       }
     }
-    const bool diagnostic = population == nullptr && plan.diagnostic_probability > 0 && is_diagnostic(engine);
-    int cell = 0, trainees = 0, diagnostic_days = 0;
+    drawn.diagnostic = population == nullptr && plan.diagnostic_probability > 0 && is_diagnostic(engine);
+    drawn.cell = 0;
+    drawn.trainees = 0;
+    drawn.diagnostic_days = 0;
+    drawn.first_cost = -1;
+    if (drawn.diagnostic) {
+      drawn.diagnostic_days = draw_days(demand.diagnostic_days, engine);
+      continue;
+    }
+    drawn.cell = population != nullptr ? population->cell(engine) : plan.cell(engine);
+    switch (tc.kind) {
+      case TraineeCount::Kind::ShiftedPoisson:
+        drawn.trainees = 1 + (tc.mean <= 1                         ? 0
+                              : plan_.trainee_extra_tabulated ? plan_.trainee_extra(engine)
+                                                              : plan_.trainee_extra_large(engine));
+        break;
+      case TraineeCount::Kind::Fixed:
+        drawn.trainees = tc.fixed;
+        break;
+      case TraineeCount::Kind::Categorical:
+        drawn.trainees = tc.values[static_cast<std::size_t>(plan_.trainee_category(engine))];
+        break;
+    }
+    const auto pathway = static_cast<std::size_t>(drawn.cell % pathway_count);
+    if (demand.cost_per_trainee[pathway].kind == TraineeCost::Kind::LogNormal) {
+      drawn.first_cost = static_cast<std::int32_t>(ws.trainee_costs.size());
+      const double location = plan_.trainee_cost_location[pathway], sd = plan_.trainee_cost_sd[pathway];
+      for (int k = 0; k < drawn.trainees; ++k) ws.trainee_costs.push_back(location + sd * standard_normal(engine));
+    }
+  }
+  exponentiate(ws.trainee_costs);
+
+  // Life cycle, on its own stream, and the envelope's share.
+  std::size_t epoch = 0;
+  for (int i = 0; i < arrivals; ++i) {
+    const std::int32_t day = kBookkeeping ? ws.arrival_days[static_cast<std::size_t>(i)] : 0;
+    if constexpr (kBookkeeping) {
+      while (epoch + 1 < plan_.epochs.size() && plan_.epochs[epoch + 1].first_day <= day) ++epoch;
+    }
+    const DrawnAttributes& drawn = ws.attributes[static_cast<std::size_t>(i)];
+    const bool diagnostic = drawn.diagnostic;
+    const int cell = drawn.cell, trainees = drawn.trainees, diagnostic_days = drawn.diagnostic_days;
+    const auto pathway = static_cast<std::size_t>(diagnostic ? static_cast<int>(Pathway::Anticipation)
+                                                             : cell % pathway_count);
     double cost_eur = 0;
-    Pathway pathway = Pathway::Anticipation;
-    if (diagnostic) {
-      diagnostic_days = draw_days(demand.diagnostic_days, engine);
-    } else {
-      cell = population != nullptr ? population->cell(engine) : plan.cell(engine);
-      pathway = static_cast<Pathway>(cell % pathway_count);
-      switch (tc.kind) {
-        case TraineeCount::Kind::ShiftedPoisson:
-          trainees = 1 + (tc.mean > 1 ? plan_.trainee_extra(engine) : 0);
-          break;
-        case TraineeCount::Kind::Fixed:
-          trainees = tc.fixed;
-          break;
-        case TraineeCount::Kind::Categorical:
-          trainees = tc.values[static_cast<std::size_t>(plan_.trainee_category(engine))];
-          break;
-      }
-      const TraineeCost& cost = demand.cost_per_trainee[static_cast<std::size_t>(pathway)];
-      if (cost.kind == TraineeCost::Kind::LogNormal) {
-        auto& per_trainee = trainee_cost[static_cast<std::size_t>(pathway)];
-        for (int k = 0; k < trainees; ++k) cost_eur += per_trainee(engine);
-      } else {
-        cost_eur = cost.mean_eur * trainees;
-      }
+    if (drawn.first_cost >= 0) {
+      const auto first = static_cast<std::size_t>(drawn.first_cost);
+      for (std::size_t k = first; k < first + static_cast<std::size_t>(trainees); ++k)
+        cost_eur += ws.trainee_costs[k];
+    } else if (!diagnostic) {
+      cost_eur = demand.cost_per_trainee[pathway].mean_eur * trainees;
     }
 
-    // Life cycle.
-    const int start_lag =
-        diagnostic ? 0 : draw_days(demand.start_lag_days[static_cast<std::size_t>(pathway)], life);
-    const int duration =
-        diagnostic ? 0 : draw_days(demand.duration_days[static_cast<std::size_t>(pathway)], life);
+    const int start_lag = diagnostic ? 0 : draw_days(demand.start_lag_days[pathway], life);
+    const int duration = diagnostic ? 0 : draw_days(demand.duration_days[pathway], life);
     const bool cancelled = demand.cancellation_probability > 0 && is_cancelled(life);
     const double dropout = random_dropout ? dropout_share(life) : demand.dropout_mean;
     const int invoicing_lag = draw_days(demand.invoicing_lag_days, life);
@@ -460,7 +488,7 @@ void Simulator::draw_region(const Plan& replication_plan, int r, double uptake, 
       const CoverageEpoch& rules = plan_.epochs[epoch];
       if (!rules.eligible[static_cast<std::size_t>(cell)]) {
         ++ro.dossiers_ineligible;
-        staged.push_back({day, day, 0, cell, trainees, 1, 0, 0, DossierKind::Ineligible, false});
+        if (!file_at_once) staged.push_back({day, day, 0, cell, trainees, 1, 0, 0, DossierKind::Ineligible, false});
         continue;
       }
       amount = plan_.envelope_share_of(rules, cell, limits::drawn_cents(cost_eur, "dossier"));
@@ -472,7 +500,7 @@ void Simulator::draw_region(const Plan& replication_plan, int r, double uptake, 
       check_region_total(ro.refused_past_deadline, amount, rep, region_code);
       ro.refused_past_deadline += amount;
       ++ro.dossiers_refused_past_deadline;
-      staged.push_back({day, day, day, cell, trainees, 1, 0, 0, DossierKind::PastDeadline, false});
+      if (!file_at_once) staged.push_back({day, day, day, cell, trainees, 1, 0, 0, DossierKind::PastDeadline, false});
       continue;
     }
     const std::int32_t training_start = std::min(planned_start, last_training_day);

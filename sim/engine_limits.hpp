@@ -67,11 +67,16 @@ class EngineLimitError : public BadRequest {
 
 // A drawn amount in euros as cents, or EngineLimitError when beyond
 // max_amount (or not a number).
-inline Cents drawn_cents(double euros, const char* what) {
-  if (euros >= 0 && euros <= static_cast<double>(max_amount / cents_per_euro)) return round_to_cents(euros);
+[[noreturn, gnu::noinline, gnu::cold]] inline void throw_amount_beyond_limit(double euros, const char* what) {
   throw EngineLimitError(std::string("a simulated ") + what + " of " + std::to_string(euros) +
                          " EUR: beyond the 10^12 EUR any amount may be; the scenario's cost distributions "
                          "reach too far (lower their means, sigma or cv)");
+}
+// (The message is built out of line, so that the check inlines into the dossier loop.)
+inline Cents drawn_cents(double euros, const char* what) {
+  if (euros >= 0 && euros <= static_cast<double>(max_amount / cents_per_euro)) [[likely]]
+    return round_to_cents(euros);
+  throw_amount_beyond_limit(euros, what);
 }
 
 }  // namespace fnesim::limits

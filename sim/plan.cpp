@@ -122,7 +122,7 @@ void Plan::redraw_demand(const Scenario& scenario) {
     plan.diagnostic_probability = own_expected > 0 ? diagnostics / own_expected : 0.0;
     plan.carryover_expected = demand.carryover_expected_dossiers * share;
     plan.mix = rd.mix;
-    plan.cell = boost::random::discrete_distribution<int, double>(rd.mix.begin(), rd.mix.end());
+    plan.cell = AliasTable(rd.mix);
 
     // Filing intensity per day: the month's weight spread over its days, none
     // once intake has closed.
@@ -175,8 +175,7 @@ void Plan::redraw_demand(const Scenario& scenario) {
                 mix_cell(static_cast<SizeClass>(s), static_cast<Status>(st), static_cast<Pathway>(p)))] =
                 size_pathway * event.statuses[static_cast<std::size_t>(st)];
         }
-      population.cell = boost::random::discrete_distribution<int, double>(population.mix.begin(),
-                                                                          population.mix.end());
+      population.cell = AliasTable(population.mix);
       const int from = day_of(event.from);
       double weight_after = 0;
       for (int d = from; d < window_days; ++d) weight_after += profile_weight[static_cast<std::size_t>(d)];
@@ -230,14 +229,16 @@ void Plan::redraw_demand(const Scenario& scenario) {
   }
 
   const TraineeCount& tc = demand.trainees;
-  trainee_extra = boost::random::poisson_distribution<int, double>(tc.mean > 1 ? tc.mean - 1 : 1.0);
-  trainee_category = boost::random::discrete_distribution<int, double>(
-      tc.weights.empty() ? std::vector<double>{1.0} : tc.weights);
+  const double extra_mean = tc.mean > 1 ? tc.mean - 1 : 1.0;
+  trainee_extra_tabulated = extra_mean <= PoissonTable::max_mean;
+  trainee_extra = PoissonTable(trainee_extra_tabulated ? extra_mean : 0.0);
+  trainee_extra_large = boost::random::poisson_distribution<int, double>(extra_mean);
+  trainee_category = tc.weights.empty() ? AliasTable() : AliasTable(tc.weights);
   for (int p = 0; p < pathway_count; ++p) {
     const TraineeCost& cost = demand.cost_per_trainee[static_cast<std::size_t>(p)];
     const double sigma = cost.kind == TraineeCost::Kind::LogNormal ? cost.sigma : 0.0;
-    trainee_cost[static_cast<std::size_t>(p)] =
-        boost::random::lognormal_distribution<double>(std::log(cost.mean_eur) - sigma * sigma / 2, sigma);
+    trainee_cost_location[static_cast<std::size_t>(p)] = std::log(cost.mean_eur) - sigma * sigma / 2;
+    trainee_cost_sd[static_cast<std::size_t>(p)] = sigma;
   }
   random_dropout = demand.dropout_sd > 0;
   if (random_dropout) {

@@ -14,6 +14,7 @@
 #include "models/money.hpp"
 #include "sim/boost_random.hpp"
 #include "sim/scenario/scenario.hpp"
+#include "sim/variates.hpp"
 
 namespace fnesim {
 
@@ -30,7 +31,7 @@ struct CoverageEpoch {
 // their own mix, filed alongside the scenario's own.
 struct PopulationPlan {
   AttributeMix mix{};
-  boost::random::discrete_distribution<int, double> cell;
+  AliasTable cell;
   std::vector<double> daily_expected;  // arrivals per window day, before uptake
   std::vector<double> eligible_share;  // per coverage epoch: of its mix, the share a rule applies to
 };
@@ -44,7 +45,7 @@ struct RegionPlan {
   std::vector<double> cumulative_intensity;  // per window day, normalised to end at 1
   std::vector<double> own_daily_expected;    // the scenario's own arrivals per window day, before uptake
   AttributeMix mix{};
-  boost::random::discrete_distribution<int, double> cell;
+  AliasTable cell;
   std::vector<double> eligible_share;  // per coverage epoch: of arrivals, diagnostics and eligible dossiers
   std::vector<PopulationPlan> populations;  // of new-population events, in the scenario's order
   std::vector<std::size_t> observed;  // the region's dossiers in forecast_start, in filing order
@@ -77,9 +78,14 @@ struct Plan {
   std::vector<RegionPlan> regions;
   Eigen::MatrixXd uptake_loading;  // L with L Lᵀ = regional correlation
   // Samplers whose parameters do not change between replications.
-  boost::random::poisson_distribution<int, double> trainee_extra;
-  boost::random::discrete_distribution<int, double> trainee_category;
-  std::array<boost::random::lognormal_distribution<double>, pathway_count> trainee_cost;
+  // Trainees beyond the first (shifted Poisson): tabulated up to
+  // PoissonTable::max_mean, Boost's PTRD beyond.
+  bool trainee_extra_tabulated = true;
+  PoissonTable trainee_extra;
+  boost::random::poisson_distribution<int, double> trainee_extra_large;
+  AliasTable trainee_category;
+  // A trainee's lognormal cost per pathway: exp(location + sd × Z).
+  std::array<double, pathway_count> trainee_cost_location{}, trainee_cost_sd{};
   // Drop-out share ~ Beta(a, b) from its mean and sd; none when the sd is 0.
   bool random_dropout = false;
   double dropout_alpha = 1, dropout_beta = 1;

@@ -78,6 +78,7 @@ double Simulator::expected_arrivals_between(int region, int first_day, int end_d
 
 std::vector<SimulatedDossier> Simulator::dossiers(std::uint64_t seed, std::int64_t replication) const {
   auto ws = make_workspace();
+  ws->keep_dossiers = true;
   ReplicationOutcome outcome = make_outcome();
   simulate(seed, replication, *ws, outcome);
   std::vector<SimulatedDossier> all;

@@ -39,6 +39,7 @@ struct DrawSources {
 
 // Per-thread scratch buffers and engines, reused from one replication to the next.
 struct Workspace;
+struct StagedDossier;
 
 class Simulator {
  public:
@@ -104,6 +105,7 @@ class Simulator {
   Cents ceiling_for(Cents available) const;
   void open_books(Workspace& workspace) const;
   void file_until(int region, std::int32_t limit, Workspace& workspace, ReplicationOutcome& outcome) const;
+  void file_dossier(int region, StagedDossier& dossier, Workspace& workspace, ReplicationOutcome& outcome) const;
   void steer(const SteeringPolicy& steering, Workspace& workspace, ReplicationOutcome& outcome) const;
   void close_books(Workspace& workspace, ReplicationOutcome& outcome) const;
   // [financing]: the State's disbursements and OPCO 2i's cash position, from

@@ -16,12 +16,6 @@
 
 namespace fnesim {
 
-struct PendingRelease {
-  std::int32_t day;
-  Cents amount;
-  friend bool operator>(const PendingRelease& a, const PendingRelease& b) { return a.day > b.day; }
-};
-
 // Observed dossiers are committed whatever the envelope; their carry-over and
 // diagnostics are counted as such, like simulated ones.
 enum class DossierKind : std::uint8_t {
@@ -60,11 +54,23 @@ struct StagedDossier {
   bool committed;
 };
 
+// A dossier's attributes, drawn before its life cycle (sim/draw.cpp).
+struct DrawnAttributes {
+  std::int32_t cell;             // mix cell of a training dossier
+  std::int32_t trainees;
+  std::int32_t diagnostic_days;  // of a diagnostic
+  std::int32_t first_cost;       // its trainees' lognormal costs in Workspace::trainee_costs, else -1
+  bool diagnostic;
+};
+
 // One region's ledger while the replication advances from meeting to meeting.
 struct RegionBook {
   RegionLedger ledger{0};
   Cents available = 0;                   // the envelope's available amount after the committee's moves
-  std::vector<PendingRelease> releases;  // min-heap on day
+  // Unrealised parts coming back, per window day; those of days up to
+  // released_through are in the ledger already.
+  std::vector<Cents> release_due;
+  std::int32_t released_through = -1;
   std::size_t next = 0;                  // first staged dossier not yet filed
   bool stopped = false;                  // the stop policy refuses everything after the first refusal
   Cents released_after_deadline = 0;     // comes back too late to be committed again
@@ -80,7 +86,10 @@ struct Workspace {
   std::vector<Cents> region_demand_delta;          // per window day: filed − recommittable releases
   std::vector<Cents> national_demand_delta;        // the same, summed over regions
   std::vector<Cents> national_monthly;             // [financing]: commitments, then payments, per cash month
-  std::vector<std::vector<StagedDossier>> staged;  // per region, in filing order
+  std::vector<DrawnAttributes> attributes;          // of the region being drawn, in filing order
+  std::vector<double> trainee_costs;               // its trainees' lognormal costs, EUR (their logs until exponentiated)
+  std::vector<std::vector<StagedDossier>> staged;  // per region, in filing order (with a committee, or listed)
+  bool keep_dossiers = false;                      // Simulator::dossiers lists them: queue them even without a committee
   std::vector<RegionBook> books;                   // per region
   std::vector<RegionPosition> positions;           // per region, at a meeting
   Engine lifecycle_engine;

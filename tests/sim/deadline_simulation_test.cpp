@@ -35,6 +35,7 @@ Scenario december_scenario(PastDeadline rule) {
 struct DecemberYear {
   explicit DecemberYear(PastDeadline rule)
       : simulator(december_scenario(rule)), ws(simulator.make_workspace()), outcome(simulator.make_outcome()) {
+    ws->keep_dossiers = true;  // without a committee they are filed as drawn, not queued, unless kept
     simulator.simulate(2021, 0, *ws, outcome);
   }
   const std::vector<StagedDossier>& staged() const { return ws->staged[0]; }
