@@ -2,12 +2,15 @@
 // numbers alone (the floor), at one thread and at all cores — measured in the
 // same process, interleaved, so that the ratios survive a noisy machine.
 #include <omp.h>
+#include <spawn.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <optional>
 #include <filesystem>
 #include <string>
 #include <iostream>
@@ -90,6 +93,50 @@ double time_floor(const Simulator& simulator, std::int64_t replications, int thr
   return elapsed;
 }
 
+extern "C" char** environ;
+
+// The bare floor (bench/r1_floor.cpp, the shared benchmark as it is) for
+// `replications` replications at one thread: its own figure in µs per
+// replication, or nothing when it was not built or did not run. Started
+// directly, no shell.
+std::optional<double> time_bare_floor(std::int64_t replications) {
+#ifdef FNESIM_R1_FLOOR
+  const std::string program = FNESIM_R1_FLOOR;
+  if (!std::filesystem::exists(program)) return std::nullopt;
+  int pipe_ends[2];
+  if (::pipe(pipe_ends) != 0) return std::nullopt;
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, pipe_ends[1], STDOUT_FILENO);
+  posix_spawn_file_actions_addclose(&actions, pipe_ends[0]);
+  std::string count = std::to_string(replications);
+  char* argv[] = {const_cast<char*>(program.c_str()), count.data(), nullptr};
+  pid_t child = 0;
+  const int spawned = posix_spawn(&child, program.c_str(), &actions, nullptr, argv, environ);
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(pipe_ends[1]);
+  std::string output;
+  char buffer[512];
+  for (ssize_t got; (got = ::read(pipe_ends[0], buffer, sizeof buffer)) > 0;) output.append(buffer, static_cast<std::size_t>(got));
+  ::close(pipe_ends[0]);
+  if (spawned != 0) return std::nullopt;
+  int status = 0;
+  if (::waitpid(child, &status, 0) != child || !WIFEXITED(status) || WEXITSTATUS(status) != 0) return std::nullopt;
+  // "reps=N dossiers/rep=D  X us/rep  ..."
+  const std::size_t unit = output.find(" us/rep");
+  if (unit == std::string::npos) return std::nullopt;
+  const std::size_t start = output.rfind(' ', unit - 1);
+  try {
+    return std::stod(output.substr(start + 1, unit - start - 1));
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+#else
+  (void)replications;
+  return std::nullopt;
+#endif
+}
+
 // The serial part of a cluster run (docs/cluster.md): per replication, the
 // bytes sent to every rank, and the time to read them back, to feed the
 // statistics (every rank) and to write the run file, with and without
@@ -152,8 +199,10 @@ int bench_command(const BenchOptions& options) {
       scenario.name.c_str(), static_cast<long long>(n), options.rounds, cores);
 
   double best_floor_1 = 1e300, best_full_1 = 1e300, best_floor_all = 1e300, best_full_all = 1e300;
+  std::optional<double> best_bare_us;  // the shared bare floor, µs per replication
   std::int64_t dossiers = 0;
   for (int round = 0; round < options.rounds; ++round) {
+    if (const auto bare = time_bare_floor(n)) best_bare_us = std::min(best_bare_us.value_or(1e300), *bare);
     best_floor_1 = std::min(best_floor_1, time_floor(simulator, n, 1));
     best_full_1 = std::min(best_full_1, time_simulation(simulator, n, 1, &dossiers));
     best_floor_all = std::min(best_floor_all, time_floor(simulator, n, cores));
@@ -171,8 +220,17 @@ int bench_command(const BenchOptions& options) {
   std::printf("\ndossiers per replication: %.1f\n", static_cast<double>(dossiers) / static_cast<double>(n));
   std::printf("simulation / floor, 1 thread:     %.3f  (target <= 1.3)\n", best_full_1 / best_floor_1);
   std::printf("simulation / floor, all cores:    %.3f\n", best_full_all / best_floor_all);
-  std::printf("speed-up, %d threads vs 1:         %.3f  (target >= 1.8 on 2 cores)\n", cores,
+  std::printf("speed-up, %d threads vs 1:         %.3f  (target >= 1.85 on 2 cores)\n", cores,
               best_full_1 / best_full_all);
+  // The bare floor: R1's variates drawn with Boost.Random and nothing else
+  // (bench/r1_floor.cpp, -O3 -march=native), in the same rounds.
+  if (best_bare_us) {
+    std::printf("\nbare floor (bench/r1_floor.cpp), 1 thread: %8.1f us/replication\n", *best_bare_us);
+    if (scenario.name == "reference-r1")
+      std::printf("simulation / bare floor, 1 thread: %.3f  (target <= 1.0)\n", best_full_1 * per_rep / *best_bare_us);
+  } else {
+    std::printf("\nbare floor: not measured (fnesim-r1-floor was not built beside this binary)\n");
+  }
   time_consumers(simulator, scenario.run.seed, n);
 
   if (!options.skip_default) {
