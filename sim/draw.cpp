@@ -216,11 +216,10 @@ ParameterDraw Simulator::draw_parameters_from(std::uint64_t seed, const DrawSour
 
 // First pass, one region: every dossier drawn on the region's streams, its
 // envelope share computed and filed in the ledger (queued for it when a
-// committee meets), and the demand figures
-// that do not depend on the envelope. With kBookkeeping false it draws exactly
-// the same variates from the same engines and does nothing else: the
-// random-number floor the benchmark compares the full replication against
-// (docs/performance.md).
+// committee meets), and the demand figures that do not depend on the
+// envelope. With kBookkeeping false it draws exactly the same variates from
+// the same engines and does nothing else: the random-number floor the
+// benchmark compares the full replication against (docs/performance.md).
 // Flattened: GCC otherwise leaves the engine's draw and the samplers out of
 // line, a call per word (about 7 % of R1's instructions, 9 % of the default
 // scenario's; the results are the same to the bit).
