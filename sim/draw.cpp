@@ -18,6 +18,9 @@ namespace fnesim {
 
 namespace {
 
+// Trainees whose costs are exponentiated together: 32 KB of logs.
+constexpr std::size_t trainee_cost_block = 4096;
+
 // A day range drawn uniformly; no draw at all when it is a single day.
 template <typename Rng>
 int draw_days(const DayRange& range, Rng& engine) {
@@ -391,130 +394,138 @@ template <bool kBookkeeping>
 
   // Attributes, dossier by dossier, on their own stream; every dossier draws
   // the same numbers whatever the envelopes and the committee do. A
-  // lognormal trainee cost is drawn as its log, all of the region's
-  // exponentiated at once in vectors, then summed per dossier in order.
+  // lognormal trainee cost is drawn as its log, a block's costs exponentiated
+  // at once in vectors, then summed per dossier in order. The blocks (about
+  // trainee_cost_block trainees, or one dossier's) keep the buffer small
+  // whatever the trainees; attributes and life cycle draw from apart
+  // streams, so the blocks change no draw.
   reseed(engine, seed, rep, StreamPurpose::Attributes, region_id);
   const TraineeCount& tc = demand.trainees;
   boost::random::bernoulli_distribution<double> is_diagnostic(plan.diagnostic_probability);
   const Cents diagnostic_day_rate = scenario_.coverage.diagnostic_day_rate;
-  ws.attributes.resize(static_cast<std::size_t>(arrivals));
-  ws.trainee_costs.clear();
-  for (int i = 0; i < arrivals; ++i) {
-    const std::int32_t day = kBookkeeping ? ws.arrival_days[static_cast<std::size_t>(i)] : 0;
-    DrawnAttributes& drawn = ws.attributes[static_cast<std::size_t>(i)];
-    // A new population's dossier, or the scenario's own.
-    const PopulationPlan* population = nullptr;
-    if (!plan.populations.empty()) {
-      const auto d = static_cast<std::size_t>(day);
-      double total = plan.own_daily_expected[d];
-      for (const PopulationPlan& p : plan.populations) total += p.daily_expected[d];
-      const double score = unit_interval(engine()) * total;
-      double through = plan.own_daily_expected[d];
-      for (const PopulationPlan& p : plan.populations) {
-        if (score < through) break;
-        through += p.daily_expected[d];
-        population = &p;
-        if (score < through) break;
-      }
-    }
-    drawn.diagnostic = population == nullptr && plan.diagnostic_probability > 0 && is_diagnostic(engine);
-    drawn.cell = 0;
-    drawn.trainees = 0;
-    drawn.diagnostic_days = 0;
-    drawn.first_cost = -1;
-    if (drawn.diagnostic) {
-      drawn.diagnostic_days = draw_days(demand.diagnostic_days, engine);
-      continue;
-    }
-    drawn.cell = population != nullptr ? population->cell(engine) : plan.cell(engine);
-    switch (tc.kind) {
-      case TraineeCount::Kind::ShiftedPoisson:
-        drawn.trainees = 1 + (tc.mean <= 1                         ? 0
-                              : plan_.trainee_extra_tabulated ? plan_.trainee_extra(engine)
-                                                              : plan_.trainee_extra_large(engine));
-        break;
-      case TraineeCount::Kind::Fixed:
-        drawn.trainees = tc.fixed;
-        break;
-      case TraineeCount::Kind::Categorical:
-        drawn.trainees = tc.values[static_cast<std::size_t>(plan_.trainee_category(engine))];
-        break;
-    }
-    const auto pathway = static_cast<std::size_t>(drawn.cell % pathway_count);
-    if (demand.cost_per_trainee[pathway].kind == TraineeCost::Kind::LogNormal) {
-      drawn.first_cost = static_cast<std::int32_t>(ws.trainee_costs.size());
-      const double location = plan_.trainee_cost_location[pathway], sd = plan_.trainee_cost_sd[pathway];
-      for (int k = 0; k < drawn.trainees; ++k) ws.trainee_costs.push_back(location + sd * standard_normal(engine));
-    }
-  }
-  exponentiate(ws.trainee_costs);
-
-  // Life cycle, on its own stream, and the envelope's share.
   std::size_t epoch = 0;
-  for (int i = 0; i < arrivals; ++i) {
-    const std::int32_t day = kBookkeeping ? ws.arrival_days[static_cast<std::size_t>(i)] : 0;
-    if constexpr (kBookkeeping) {
-      while (epoch + 1 < plan_.epochs.size() && plan_.epochs[epoch + 1].first_day <= day) ++epoch;
-    }
-    const DrawnAttributes& drawn = ws.attributes[static_cast<std::size_t>(i)];
-    const bool diagnostic = drawn.diagnostic;
-    const int cell = drawn.cell, trainees = drawn.trainees, diagnostic_days = drawn.diagnostic_days;
-    const auto pathway = static_cast<std::size_t>(diagnostic ? static_cast<int>(Pathway::Anticipation)
-                                                             : cell % pathway_count);
-    double cost_eur = 0;
-    if (drawn.first_cost >= 0) {
-      const auto first = static_cast<std::size_t>(drawn.first_cost);
-      for (std::size_t k = first; k < first + static_cast<std::size_t>(trainees); ++k)
-        cost_eur += ws.trainee_costs[k];
-    } else if (!diagnostic) {
-      cost_eur = demand.cost_per_trainee[pathway].mean_eur * trainees;
-    }
-
-    const int start_lag = diagnostic ? 0 : draw_days(demand.start_lag_days[pathway], life);
-    const int duration = diagnostic ? 0 : draw_days(demand.duration_days[pathway], life);
-    const bool cancelled = demand.cancellation_probability > 0 && is_cancelled(life);
-    const double dropout = random_dropout ? dropout_share(life) : demand.dropout_mean;
-    const int invoicing_lag = draw_days(demand.invoicing_lag_days, life);
-
-    if constexpr (!kBookkeeping) {
-      ws.floor_checksum +=
-          cost_eur + dropout + start_lag + duration + invoicing_lag + cancelled + diagnostic_days;
-      continue;
-    }
-
-    // The envelope's share: the rule's rate on the eligible components (art. 2, 6), or the diagnostic's flat
-    // rate (art. 3).
-    Cents amount = 0;
-    if (diagnostic) {
-      amount = diagnostic_day_rate * diagnostic_days;
-    } else {
-      const CoverageEpoch& rules = plan_.epochs[epoch];
-      if (!rules.eligible[static_cast<std::size_t>(cell)]) {
-        ++ro.dossiers_ineligible;
-        if (!file_at_once) staged.push_back({day, day, 0, cell, trainees, 1, 0, 0, DossierKind::Ineligible, false});
+  for (int first = 0; first < arrivals;) {
+    ws.attributes.clear();
+    ws.trainee_costs.clear();
+    int end = first;
+    for (; end < arrivals && ws.trainee_costs.size() < trainee_cost_block; ++end) {
+      const int i = end;
+      const std::int32_t day = kBookkeeping ? ws.arrival_days[static_cast<std::size_t>(i)] : 0;
+      DrawnAttributes& drawn = ws.attributes.emplace_back();
+      // A new population's dossier, or the scenario's own.
+      const PopulationPlan* population = nullptr;
+      if (!plan.populations.empty()) {
+        const auto d = static_cast<std::size_t>(day);
+        double total = plan.own_daily_expected[d];
+        for (const PopulationPlan& p : plan.populations) total += p.daily_expected[d];
+        const double score = unit_interval(engine()) * total;
+        double through = plan.own_daily_expected[d];
+        for (const PopulationPlan& p : plan.populations) {
+          if (score < through) break;
+          through += p.daily_expected[d];
+          population = &p;
+          if (score < through) break;
+        }
+      }
+      drawn.diagnostic = population == nullptr && plan.diagnostic_probability > 0 && is_diagnostic(engine);
+      drawn.cell = 0;
+      drawn.trainees = 0;
+      drawn.diagnostic_days = 0;
+      drawn.first_cost = -1;
+      if (drawn.diagnostic) {
+        drawn.diagnostic_days = draw_days(demand.diagnostic_days, engine);
         continue;
       }
-      amount = plan_.envelope_share_of(rules, cell, limits::drawn_cents(cost_eur, "dossier"));
+      drawn.cell = population != nullptr ? population->cell(engine) : plan.cell(engine);
+      switch (tc.kind) {
+        case TraineeCount::Kind::ShiftedPoisson:
+          drawn.trainees = 1 + (tc.mean <= 1                         ? 0
+                                : plan_.trainee_extra_tabulated ? plan_.trainee_extra(engine)
+                                                                : plan_.trainee_extra_large(engine));
+          break;
+        case TraineeCount::Kind::Fixed:
+          drawn.trainees = tc.fixed;
+          break;
+        case TraineeCount::Kind::Categorical:
+          drawn.trainees = tc.values[static_cast<std::size_t>(plan_.trainee_category(engine))];
+          break;
+      }
+      const auto pathway = static_cast<std::size_t>(drawn.cell % pathway_count);
+      if (demand.cost_per_trainee[pathway].kind == TraineeCost::Kind::LogNormal) {
+        drawn.first_cost = static_cast<std::int32_t>(ws.trainee_costs.size());
+        const double location = plan_.trainee_cost_location[pathway], sd = plan_.trainee_cost_sd[pathway];
+        for (int k = 0; k < drawn.trainees; ++k) ws.trainee_costs.push_back(location + sd * standard_normal(engine));
+      }
     }
-    const std::int32_t planned_start = day + start_lag;
-    if (!diagnostic && past_deadline == PastDeadline::Refuse &&
-        runs_past(planned_start, duration, last_training_day)) {
-      // Its planned end is known at filing: refused then, outside the demand.
-      check_region_total(ro.refused_past_deadline, amount, rep, region_code);
-      ro.refused_past_deadline += amount;
-      ++ro.dossiers_refused_past_deadline;
-      if (!file_at_once) staged.push_back({day, day, day, cell, trainees, 1, 0, 0, DossierKind::PastDeadline, false});
-      continue;
+    exponentiate(ws.trainee_costs);
+
+    // Life cycle, on its own stream, and the envelope's share.
+    for (int i = first; i < end; ++i) {
+      const std::int32_t day = kBookkeeping ? ws.arrival_days[static_cast<std::size_t>(i)] : 0;
+      if constexpr (kBookkeeping) {
+        while (epoch + 1 < plan_.epochs.size() && plan_.epochs[epoch + 1].first_day <= day) ++epoch;
+      }
+      const DrawnAttributes& drawn = ws.attributes[static_cast<std::size_t>(i - first)];
+      const bool diagnostic = drawn.diagnostic;
+      const int cell = drawn.cell, trainees = drawn.trainees, diagnostic_days = drawn.diagnostic_days;
+      const auto pathway = static_cast<std::size_t>(diagnostic ? static_cast<int>(Pathway::Anticipation)
+                                                               : cell % pathway_count);
+      double cost_eur = 0;
+      if (drawn.first_cost >= 0) {
+        const auto first_cost = static_cast<std::size_t>(drawn.first_cost);
+        for (std::size_t k = first_cost; k < first_cost + static_cast<std::size_t>(trainees); ++k)
+          cost_eur += ws.trainee_costs[k];
+      } else if (!diagnostic) {
+        cost_eur = demand.cost_per_trainee[pathway].mean_eur * trainees;
+      }
+
+      const int start_lag = diagnostic ? 0 : draw_days(demand.start_lag_days[pathway], life);
+      const int duration = diagnostic ? 0 : draw_days(demand.duration_days[pathway], life);
+      const bool cancelled = demand.cancellation_probability > 0 && is_cancelled(life);
+      const double dropout = random_dropout ? dropout_share(life) : demand.dropout_mean;
+      const int invoicing_lag = draw_days(demand.invoicing_lag_days, life);
+
+      if constexpr (!kBookkeeping) {
+        ws.floor_checksum +=
+            cost_eur + dropout + start_lag + duration + invoicing_lag + cancelled + diagnostic_days;
+        continue;
+      }
+
+      // The envelope's share: the rule's rate on the eligible components (art. 2, 6), or the diagnostic's flat
+      // rate (art. 3).
+      Cents amount = 0;
+      if (diagnostic) {
+        amount = diagnostic_day_rate * diagnostic_days;
+      } else {
+        const CoverageEpoch& rules = plan_.epochs[epoch];
+        if (!rules.eligible[static_cast<std::size_t>(cell)]) {
+          ++ro.dossiers_ineligible;
+          if (!file_at_once) staged.push_back({day, day, 0, cell, trainees, 1, 0, 0, DossierKind::Ineligible, false});
+          continue;
+        }
+        amount = plan_.envelope_share_of(rules, cell, limits::drawn_cents(cost_eur, "dossier"));
+      }
+      const std::int32_t planned_start = day + start_lag;
+      if (!diagnostic && past_deadline == PastDeadline::Refuse &&
+          runs_past(planned_start, duration, last_training_day)) {
+        // Its planned end is known at filing: refused then, outside the demand.
+        check_region_total(ro.refused_past_deadline, amount, rep, region_code);
+        ro.refused_past_deadline += amount;
+        ++ro.dossiers_refused_past_deadline;
+        if (!file_at_once) staged.push_back({day, day, day, cell, trainees, 1, 0, 0, DossierKind::PastDeadline, false});
+        continue;
+      }
+      const std::int32_t training_start = std::min(planned_start, last_training_day);
+      const std::int32_t end_day = std::min(training_start + duration, last_training_day);
+      const Cents realised =
+          diagnostic ? amount
+                     : realised_by_deadline(
+                           cancelled ? 0 : amount - round_half_away(static_cast<double>(amount) * dropout),
+                           planned_start, duration, last_training_day, past_deadline);
+      stage(day, end_day, invoicing_lag, diagnostic ? -1 : cell, trainees, 1, amount, realised,
+            diagnostic ? DossierKind::Diagnostic : DossierKind::Training);
     }
-    const std::int32_t training_start = std::min(planned_start, last_training_day);
-    const std::int32_t end_day = std::min(training_start + duration, last_training_day);
-    const Cents realised =
-        diagnostic ? amount
-                   : realised_by_deadline(
-                         cancelled ? 0 : amount - round_half_away(static_cast<double>(amount) * dropout),
-                         planned_start, duration, last_training_day, past_deadline);
-    stage(day, end_day, invoicing_lag, diagnostic ? -1 : cell, trainees, 1, amount, realised,
-          diagnostic ? DossierKind::Diagnostic : DossierKind::Training);
+    first = end;
   }
   ws.note_stream_end(engine);
   ws.note_stream_end(life);

@@ -86,8 +86,8 @@ struct Workspace {
   std::vector<Cents> region_demand_delta;          // per window day: filed − recommittable releases
   std::vector<Cents> national_demand_delta;        // the same, summed over regions
   std::vector<Cents> national_monthly;             // [financing]: commitments, then payments, per cash month
-  std::vector<DrawnAttributes> attributes;          // of the region being drawn, in filing order
-  std::vector<double> trainee_costs;               // its trainees' lognormal costs, EUR (their logs until exponentiated)
+  std::vector<DrawnAttributes> attributes;          // of the block of dossiers being drawn, in filing order
+  std::vector<double> trainee_costs;               // their trainees' lognormal costs, EUR (their logs until exponentiated)
   std::vector<std::vector<StagedDossier>> staged;  // per region, in filing order (with a committee, or listed)
   bool keep_dossiers = false;                      // Simulator::dossiers lists them: queue them even without a committee
   std::vector<RegionBook> books;                   // per region
