@@ -439,9 +439,7 @@ template <bool kBookkeeping>
       drawn.cell = population != nullptr ? population->cell(engine) : plan.cell(engine);
       switch (tc.kind) {
         case TraineeCount::Kind::ShiftedPoisson:
-          drawn.trainees = 1 + (tc.mean <= 1                         ? 0
-                                : plan_.trainee_extra_tabulated ? plan_.trainee_extra(engine)
-                                                                : plan_.trainee_extra_large(engine));
+          drawn.trainees = 1 + (tc.mean > 1 ? plan_.trainee_extra(engine) : 0);
           break;
         case TraineeCount::Kind::Fixed:
           drawn.trainees = tc.fixed;

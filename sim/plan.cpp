@@ -229,10 +229,7 @@ void Plan::redraw_demand(const Scenario& scenario) {
   }
 
   const TraineeCount& tc = demand.trainees;
-  const double extra_mean = tc.mean > 1 ? tc.mean - 1 : 1.0;
-  trainee_extra_tabulated = extra_mean <= PoissonTable::max_mean;
-  trainee_extra = PoissonTable(trainee_extra_tabulated ? extra_mean : 0.0);
-  trainee_extra_large = boost::random::poisson_distribution<int, double>(extra_mean);
+  trainee_extra = PoissonSampler(tc.mean > 1 ? tc.mean - 1 : 0.0);
   trainee_category = tc.weights.empty() ? AliasTable() : AliasTable(tc.weights);
   for (int p = 0; p < pathway_count; ++p) {
     const TraineeCost& cost = demand.cost_per_trainee[static_cast<std::size_t>(p)];

@@ -78,11 +78,7 @@ struct Plan {
   std::vector<RegionPlan> regions;
   Eigen::MatrixXd uptake_loading;  // L with L Lᵀ = regional correlation
   // Samplers whose parameters do not change between replications.
-  // Trainees beyond the first (shifted Poisson): tabulated up to
-  // PoissonTable::max_mean, Boost's PTRD beyond.
-  bool trainee_extra_tabulated = true;
-  PoissonTable trainee_extra;
-  boost::random::poisson_distribution<int, double> trainee_extra_large;
+  PoissonSampler trainee_extra;  // trainees beyond the first (shifted Poisson)
   AliasTable trainee_category;
   // A trainee's lognormal cost per pathway: exp(location + sd × Z).
   std::array<double, pathway_count> trainee_cost_location{}, trainee_cost_sd{};

@@ -126,7 +126,11 @@ double AliasTable::probability(std::size_t i) const {
   return static_cast<double>(p / static_cast<long double>(n));
 }
 
-PoissonTable::PoissonTable(double mean) {
+PoissonSampler::PoissonSampler(double mean) {
+  if (mean > max_mean) {
+    large_.emplace(mean);
+    return;
+  }
   long double probability = std::exp(-static_cast<long double>(mean));
   long double cumulative = 0;
   // The mass beyond mean + 40 √mean + 40 is far below 2⁻⁶⁴ for any mean up to max_mean.

@@ -8,9 +8,11 @@
 #include <array>
 #include <bit>
 #include <boost/random/exponential_distribution.hpp>
+#include <boost/random/poisson_distribution.hpp>
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -93,7 +95,8 @@ inline double standard_normal(Engine& engine) {
 class AliasTable {
  public:
   AliasTable() : keep_{std::numeric_limits<std::uint64_t>::max()}, alias_{0} {}
-  // Weights ≥ 0, not all zero (the scenario's validation guarantees it).
+  // Weights ≥ 0; all zero (which the scenario's validation refuses) gives
+  // every outcome alike rather than a division by zero.
   explicit AliasTable(std::span<const double> weights);
 
   template <typename Engine>
@@ -102,7 +105,6 @@ class AliasTable {
     const auto column = static_cast<std::size_t>(product >> 64);
     return static_cast<std::uint64_t>(product) < keep_[column] ? static_cast<int>(column) : alias_[column];
   }
-  std::size_t size() const { return keep_.size(); }
   // The probability the table gives outcome i (tests compare it with the weights).
   double probability(std::size_t i) const;
 
@@ -111,18 +113,21 @@ class AliasTable {
   std::vector<int> alias_;
 };
 
-// Poisson draws of a fixed, moderate mean by inversion of its cumulative
-// distribution, tabulated once as 64-bit thresholds: one word and about
-// mean + 1 comparisons a draw, no arithmetic. The table stops where the
-// remaining mass is below 2⁻⁶⁴, which no 64-bit word can resolve.
-class PoissonTable {
+// Poisson draws of a fixed mean. Up to max_mean, by inversion of the
+// cumulative distribution tabulated once as 64-bit thresholds: one word and,
+// through a guide table, about one comparison a draw, no arithmetic; the
+// table stops where the remaining mass is below 2⁻⁶⁴, which no 64-bit word
+// can resolve. Beyond max_mean the table would grow with the mean: Boost's
+// PTRD draws instead.
+class PoissonSampler {
  public:
-  static constexpr double max_mean = 64;  // beyond it, Boost's PTRD is faster than a linear search
-  PoissonTable() : PoissonTable(0) {}
-  explicit PoissonTable(double mean);
+  static constexpr double max_mean = 64;
+  PoissonSampler() : PoissonSampler(0) {}
+  explicit PoissonSampler(double mean);
 
   template <typename Engine>
   int operator()(Engine& engine) const {
+    if (large_) return (*large_)(engine);
     const std::uint64_t word = engine();
     std::size_t k = start_[word >> 58];
     while (k < below_.size() && word >= below_[k]) ++k;
@@ -134,6 +139,7 @@ class PoissonTable {
   // Where the search starts for a word in [j 2⁵⁸, (j + 1) 2⁵⁸): below_ entries
   // at most j 2⁵⁸ are passed already (Chen and Asau's guide table).
   std::array<std::uint16_t, 64> start_{};
+  std::optional<boost::random::poisson_distribution<int, double>> large_;  // beyond max_mean
 };
 
 // Gamma(shape, scale 1) by Marsaglia and Tsang ("A simple method for generating
@@ -187,8 +193,8 @@ class BetaSampler {
   GammaSampler x_, y_;
 };
 
-// exp of every element, in place, vectorised: a replication's lognormal costs
-// are drawn as logs, then exponentiated at once. Within 1 ulp of std::exp, and
+// exp of every element, in place, vectorised: a block of lognormal costs is
+// drawn as logs, then exponentiated at once. Within 1 ulp of std::exp, and
 // bit-identical on every x86-64: AVX2 when the processor has it, SSE2
 // otherwise, the same operations in the same order (no FMA).
 void exponentiate(std::span<double> values);
