@@ -18,6 +18,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/preamble.hpp"
+#include "cli/report_script.hpp"
 #include "results/run_file.hpp"
 
 extern char** environ;
@@ -28,25 +29,11 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::string_view command = "fnesim report";
-// Debian's interpreter: the one python3-numpy, -h5py and -matplotlib install into.
-constexpr const char* default_python = "/usr/bin/python3";
 
 struct ReportOptions {
   std::string file, output, lang = "fr", png_dir;
   bool force = false;
 };
-
-// Installed beside the binary (`cmake --install`: bin/fnesim, share/fnesim/report.py),
-// else in the source tree the binary was built from.
-std::optional<fs::path> find_report_script(std::vector<fs::path>& looked_at) {
-  std::error_code ec;
-  const fs::path executable = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) looked_at.push_back(executable.parent_path().parent_path() / "share" / "fnesim" / "report.py");
-  looked_at.emplace_back(FNESIM_REPORT_SCRIPT);
-  for (const fs::path& candidate : looked_at)
-    if (fs::is_regular_file(candidate, ec)) return candidate;
-  return std::nullopt;
-}
 
 // Runs argv[0] and passes its exit status on. SIGINT, SIGTERM and SIGHUP
 // sent to fnesim are passed on to the child (cli/progress.hpp), which removes
@@ -111,9 +98,7 @@ int report_command(const ReportOptions& options) {
     std::cerr << '\n';
     return exit_failure;
   }
-  const char* python = std::getenv("FNESIM_PYTHON");
-  std::vector<std::string> arguments = {python && *python ? python : default_python,
-                                        script->string(),
+  std::vector<std::string> arguments = {report_interpreter(), script->string(),
                                         "--prog",
                                         std::string(command),
                                         options.file,
@@ -126,6 +111,22 @@ int report_command(const ReportOptions& options) {
 }
 
 }  // namespace
+
+std::optional<fs::path> find_report_script(std::vector<fs::path>& looked_at) {
+  std::error_code ec;
+  const fs::path executable = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) looked_at.push_back(executable.parent_path().parent_path() / "share" / "fnesim" / "report.py");
+  looked_at.emplace_back(FNESIM_REPORT_SCRIPT);
+  for (const fs::path& candidate : looked_at)
+    if (fs::is_regular_file(candidate, ec)) return candidate;
+  return std::nullopt;
+}
+
+std::string report_interpreter() {
+  const char* python = std::getenv("FNESIM_PYTHON");
+  // Debian's interpreter: the one python3-numpy, -h5py and -matplotlib install into.
+  return python != nullptr && *python != '\0' ? python : "/usr/bin/python3";
+}
 
 void register_report(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<ReportOptions>();
