@@ -19,5 +19,6 @@ void register_backtest(CLI::App& app, int& exit_code);
 void register_synthesize(CLI::App& app, int& exit_code);
 void register_sensitivity(CLI::App& app, int& exit_code);
 void register_sweep(CLI::App& app, int& exit_code);
+void register_serve(CLI::App& app, int& exit_code);
 
 }  // namespace fnesim::cli

@@ -41,6 +41,7 @@ int run_command_line(int argc, char** argv) {
   fnesim::cli::register_synthesize(app, exit_code);
   fnesim::cli::register_sensitivity(app, exit_code);
   fnesim::cli::register_sweep(app, exit_code);
+  fnesim::cli::register_serve(app, exit_code);
   // A mistyped subcommand gets a did-you-mean, not CLI11's "A subcommand is required".
   std::vector<std::string> names;
   for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))

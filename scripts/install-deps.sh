@@ -12,6 +12,8 @@ packages=(
   chromium fonts-dejavu-core   # the report's test renders it in headless Chromium
   clang libclang-rt-dev libomp-dev   # the fuzz preset: libFuzzer, and OpenMP for clang
   libopenmpi-dev openmpi-bin         # runs over several processes (docs/cluster.md)
+  libcpp-httplib-dev                 # fnesim serve, the workbench in the browser (docs/workbench.md)
+  python3-selenium chromium-driver   # the workbench's end-to-end test drives headless Chromium
 )
 
 missing=()

@@ -1,0 +1,504 @@
+#include "cli/workbench/form.hpp"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <set>
+
+#include "results/json.hpp"
+#include "sim/errors.hpp"
+
+namespace fnesim::workbench {
+
+namespace {
+
+// The planner's words for the keys the form shows first; any other key is
+// shown by its path, as docs/scenario-format.md names it.
+struct KnownKey {
+  std::string_view key;
+  Label label;
+};
+const KnownKey known_keys[] = {
+    {"convention.total_envelope_eur", {"Enveloppe nationale", "National envelope"}},
+    {"demand.arrivals.expected_dossiers", {"Dossiers attendus dans l'année", "Dossiers expected in the year"}},
+    {"demand.arrivals.national_uptake_cv",
+     {"Incertitude du recours national (CV)", "Uncertainty of national take-up (CV)"}},
+    {"demand.arrivals.regional_uptake_cv",
+     {"Incertitude du recours régional (CV)", "Uncertainty of regional take-up (CV)"}},
+    {"demand.arrivals.regional_correlation",
+     {"Corrélation entre régions", "Correlation between regions"}},
+    {"demand.arrivals.intake_closes_days_before_end",
+     {"Clôture des dépôts avant le 31 décembre (jours)", "Intake closes before 31 December (days)"}},
+    {"demand.arrivals.monthly_profile",
+     {"Part des dossiers déposés chaque mois", "Share of the dossiers filed each month"}},
+    {"demand.trainees.mean", {"Stagiaires par dossier (moyenne)", "Trainees per dossier (mean)"}},
+    {"demand.lifecycle.cancellation_probability",
+     {"Probabilité d'annulation d'un dossier", "Probability that a dossier is cancelled"}},
+    {"demand.lifecycle.dropout_mean", {"Part d'abandons en formation (moyenne)", "Drop-out share (mean)"}},
+    {"demand.carryover.expected_dossiers",
+     {"Dossiers repris de 2020", "Dossiers carried over from 2020"}},
+    {"demand.exhaustion_policy",
+     {"Quand un dossier ne tient plus dans l'enveloppe", "When a dossier no longer fits the envelope"}},
+    {"demand.overcommit_margin",
+     {"Marge de surengagement (avec « overcommit »)", "Over-commitment margin (with \"overcommit\")"}},
+    {"steering.max_share_moved",
+     {"Part maximale cédée par une région à une séance", "Largest share a region gives at one meeting"}},
+    {"steering.reserve_share", {"Réserve nationale (part)", "National reserve (share)"}},
+    {"steering.complementary.threshold_share",
+     {"Seuil de demande d'un complément (part engagée)", "Threshold for a complementary allocation"}},
+    {"steering.complementary.amount_eur", {"Montant du complément d'État", "State's complementary amount"}},
+    {"steering.complementary.delay_days",
+     {"Délai de versement du complément (jours)", "Delay before the complement arrives (days)"}},
+};
+
+Label label_of(const std::string& diagnostic_key) {
+  for (const KnownKey& known : known_keys)
+    if (known.key == diagnostic_key) return known.label;
+  return {diagnostic_key, diagnostic_key};
+}
+
+bool is_bare_key(std::string_view segment) {
+  if (segment.empty()) return false;
+  for (char c : segment)
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
+      return false;
+  return true;
+}
+
+std::string toml_key_segment(std::string_view segment) {
+  if (is_bare_key(segment)) return std::string(segment);
+  std::string quoted = "\"";
+  for (char c : segment) {
+    if (c == '"' || c == '\\') quoted += '\\';
+    quoted += c;
+  }
+  return quoted + '"';
+}
+
+struct KeyPath {
+  std::vector<std::string> segments;
+  std::string toml() const {
+    std::string out;
+    for (const std::string& s : segments) {
+      if (!out.empty()) out += ".";
+      out += toml_key_segment(s);
+    }
+    return out;
+  }
+  std::string diagnostic() const {
+    std::string out;
+    for (const std::string& s : segments) {
+      if (!out.empty()) out += ".";
+      out += s;
+    }
+    return out;
+  }
+  KeyPath operator/(std::string_view s) const {
+    KeyPath next = *this;
+    next.segments.emplace_back(s);
+    return next;
+  }
+};
+
+std::string number_text(const toml::node& node) {
+  if (const auto* i = node.as_integer()) return std::to_string(i->get());
+  if (const auto* f = node.as_floating_point()) {
+    char buffer[32];
+    const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, f->get());
+    return ec == std::errc() ? std::string(buffer, end) : std::string("0");
+  }
+  return {};
+}
+
+std::string unit_of(std::string_view leaf) {
+  if (leaf.ends_with("_eur")) return "eur";
+  if (leaf == "days" || leaf.ends_with("_days")) return "days";
+  return "";
+}
+
+const toml::node* node_at(const toml::table& root, const KeyPath& path) {
+  const toml::node* at = &root;
+  for (const std::string& s : path.segments) {
+    const toml::table* table = at->as_table();
+    if (table == nullptr) return nullptr;
+    at = table->get(s);
+    if (at == nullptr) return nullptr;
+  }
+  return at;
+}
+
+// A number the scenario states at `path`, as a field; none when it states
+// something else there. A key left to its default gets `default_text`.
+std::optional<FormField> number_field(const toml::table& root, const KeyPath& path, Label label = {},
+                                      std::string_view default_text = {}) {
+  const toml::node* node = node_at(root, path);
+  FormField field;
+  field.key = path.toml();
+  field.diagnostic_key = path.diagnostic();
+  field.label = label.fr.empty() ? label_of(field.diagnostic_key) : std::move(label);
+  field.unit = unit_of(path.segments.back());
+  if (node == nullptr) {
+    if (default_text.empty()) return std::nullopt;
+    field.kind = FieldKind::number;
+    field.value = {std::string(default_text)};
+    return field;
+  }
+  if (!node->is_number()) return std::nullopt;
+  field.kind = node->is_integer() ? FieldKind::integer : FieldKind::number;
+  field.value = {number_text(*node)};
+  return field;
+}
+
+// Every number stated in `table` and the plain tables below it (inline tables
+// are replaced whole by `extends`, and arrays are not single assumptions).
+void add_numbers_below(const toml::table& root, const KeyPath& path, std::vector<FormField>& fields,
+                       std::string_view label_prefix = {}) {
+  const toml::node* node = node_at(root, path);
+  const toml::table* table = node != nullptr ? node->as_table() : nullptr;
+  if (table == nullptr || table->is_inline()) return;
+  for (const auto& [name, child] : *table) {
+    const KeyPath child_path = path / name.str();
+    if (child.is_number()) {
+      Label label = label_of(child_path.diagnostic());
+      if (!label_prefix.empty() && label.fr == child_path.diagnostic()) {
+        const std::string text = std::string(label_prefix) + " — " + std::string(name.str());
+        label = {text, text};
+      }
+      if (auto field = number_field(root, child_path, label)) fields.push_back(std::move(*field));
+    } else if (child.is_table()) {
+      add_numbers_below(root, child_path, fields, label_prefix);
+    }
+  }
+}
+
+void json_label(JsonWriter& json, const Label& label) {
+  json.key("label").begin_object().field("fr", label.fr).field("en", label.en).end_object();
+}
+
+std::string_view kind_name(FieldKind kind) {
+  switch (kind) {
+    case FieldKind::number: return "number";
+    case FieldKind::integer: return "integer";
+    case FieldKind::choice: return "choice";
+    case FieldKind::profile: return "profile";
+  }
+  return "number";
+}
+
+// What a planner types for a number: "27 500 000", "27_500_000", "0,15".
+// Returns the number, or none when the text is not one.
+std::optional<double> typed_number(std::string_view text, std::string& normalised) {
+  normalised.clear();
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c == ' ' || c == '_' || c == '\t') continue;
+    // U+00A0 and U+202F, the no-break spaces French typography groups digits with.
+    if (c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0xA0) {
+      ++i;
+      continue;
+    }
+    if (c == 0xE2 && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0x80 &&
+        static_cast<unsigned char>(text[i + 2]) == 0xAF) {
+      i += 2;
+      continue;
+    }
+    normalised += static_cast<char>(c);
+  }
+  if (normalised.find('.') == std::string::npos && std::count(normalised.begin(), normalised.end(), ',') == 1)
+    normalised[normalised.find(',')] = '.';
+  if (!normalised.empty() && normalised.front() == '+') normalised.erase(0, 1);
+  double value = 0;
+  const auto [end, ec] = std::from_chars(normalised.data(), normalised.data() + normalised.size(), value);
+  if (normalised.empty() || ec != std::errc() || end != normalised.data() + normalised.size() ||
+      !std::isfinite(value))
+    return std::nullopt;
+  return value;
+}
+
+// The TOML text of a typed number: an integer where the field is one and the
+// value is whole, else a float TOML reads back to the same double.
+std::string toml_number(double value, FieldKind kind) {
+  if ((kind == FieldKind::integer) && std::floor(value) == value && std::abs(value) < 9e15)
+    return std::to_string(static_cast<std::int64_t>(value));
+  char buffer[32];
+  const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+  std::string text(buffer, end);
+  if (text.find_first_of(".e") == std::string::npos) text += ".0";
+  return text;
+}
+
+std::string toml_string(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + '"';
+}
+
+}  // namespace
+
+Form build_form(const Scenario& parent, const std::string& parent_file) {
+  Form form;
+  form.parent_file = parent_file;
+  form.name = parent.name;
+  form.description = parent.description;
+  form.replications = parent.run.replications;
+  form.seed = parent.run.seed;
+  const toml::table root = toml::parse(parent.resolved_toml, std::string_view("the resolved scenario"));
+  const KeyPath convention{{"convention"}}, demand{{"demand"}}, arrivals = demand / "arrivals";
+
+  FormGroup envelopes{"envelopes", {}};
+  if (auto total = number_field(root, convention / "total_envelope_eur")) envelopes.fields.push_back(*total);
+  for (const Region& region : parent.convention.regions)
+    if (auto field = number_field(root, convention / "regions" / region.code / "envelope_eur",
+                                  {region.name, region.name}))
+      envelopes.fields.push_back(*field);
+
+  FormGroup demand_group{"demand", {}};
+  for (const KeyPath& path :
+       {arrivals / "expected_dossiers", arrivals / "national_uptake_cv", arrivals / "regional_uptake_cv",
+        arrivals / "regional_correlation", arrivals / "intake_closes_days_before_end", demand / "trainees" / "mean",
+        demand / "lifecycle" / "cancellation_probability", demand / "lifecycle" / "dropout_mean",
+        demand / "carryover" / "expected_dossiers"})
+    if (auto field = number_field(root, path)) demand_group.fields.push_back(*field);
+
+  FormGroup profile{"profile", {}};
+  if (const toml::node* node = node_at(root, arrivals / "monthly_profile"))
+    if (const toml::array* shares = node->as_array()) {
+      FormField field;
+      field.key = field.diagnostic_key = (arrivals / "monthly_profile").toml();
+      field.label = label_of(field.diagnostic_key);
+      field.kind = FieldKind::profile;
+      bool numbers = true;
+      for (const toml::node& share : *shares) {
+        numbers = numbers && share.is_number();
+        field.value.push_back(number_text(share));
+      }
+      if (numbers && !field.value.empty()) profile.fields.push_back(std::move(field));
+    }
+
+  FormGroup policy{"policy", {}};
+  {
+    FormField field;
+    field.key = field.diagnostic_key = (demand / "exhaustion_policy").toml();
+    field.label = label_of(field.diagnostic_key);
+    field.kind = FieldKind::choice;
+    field.options = {"stop", "fill", "overcommit"};
+    const toml::node* node = node_at(root, demand / "exhaustion_policy");
+    field.value = {node != nullptr && node->is_string() ? node->as_string()->get() : std::string("stop")};
+    policy.fields.push_back(std::move(field));
+    if (auto margin = number_field(root, demand / "overcommit_margin", {}, "0")) policy.fields.push_back(*margin);
+  }
+
+  FormGroup steering{"steering", {}};
+  add_numbers_below(root, KeyPath{{"steering"}}, steering.fields);
+
+  FormGroup events{"events", {}};
+  for (const PolicyEvent& event : parent.events)
+    add_numbers_below(root, KeyPath{{"events"}} / event.name, events.fields, event.name);
+
+  FormGroup uncertainty{"uncertainty", {}};
+  if (const toml::node* node = node_at(root, KeyPath{{"uncertainty"}}))
+    if (const toml::table* table = node->as_table()) {
+      for (const auto& [name, child] : *table)
+        if (child.is_number())
+          if (auto field = number_field(root, KeyPath{{"uncertainty", std::string(name.str())}}))
+            uncertainty.fields.push_back(*field);
+      if (const toml::node* parameters = table->get("parameters"))
+        if (const toml::table* by_key = parameters->as_table())
+          for (const auto& [name, child] : *by_key)
+            add_numbers_below(root, KeyPath{{"uncertainty", "parameters", std::string(name.str())}},
+                              uncertainty.fields, name.str());
+    }
+
+  for (FormGroup* group : {&envelopes, &demand_group, &profile, &policy, &steering, &events, &uncertainty})
+    if (!group->fields.empty()) form.groups.push_back(std::move(*group));
+  return form;
+}
+
+std::string form_json(const Form& form) {
+  JsonWriter json;
+  json.begin_object();
+  json.field("parent", form.parent_file).field("name", form.name).field("description", form.description);
+  json.key("run").begin_object().field("replications", form.replications).field("seed", form.seed).end_object();
+  json.key("groups").begin_array();
+  for (const FormGroup& group : form.groups) {
+    json.begin_object().field("id", group.id).key("fields").begin_array();
+    for (const FormField& field : group.fields) {
+      json.begin_object().field("key", field.key);
+      json_label(json, field.label);
+      json.field("kind", kind_name(field.kind)).field("unit", field.unit);
+      json.key("value");
+      if (field.kind == FieldKind::profile) {
+        json.begin_array();
+        for (const std::string& v : field.value) json.value(v);
+        json.end_array();
+      } else {
+        json.value(field.value.front());
+      }
+      if (field.kind == FieldKind::choice) {
+        json.key("options").begin_array();
+        for (const std::string& option : field.options) json.value(option);
+        json.end_array();
+      }
+      json.end_object();
+    }
+    json.end_array().end_object();
+  }
+  json.end_array().end_object();
+  return json.str() + "\n";
+}
+
+FormValues form_values_from_json(const JsonValue* values) {
+  FormValues out;
+  if (values == nullptr) return out;
+  const JsonObject* members = values->object();
+  if (members == nullptr) throw BadRequest("values: expected an object of the form's fields");
+  auto text_of = [](const JsonValue& v) -> std::string {
+    if (const std::string* s = v.string()) return *s;
+    if (const double* d = v.number()) {
+      char buffer[32];
+      const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, *d);
+      return std::string(buffer, end);
+    }
+    throw BadRequest("values: a field's value is a string or a number");
+  };
+  for (const auto& [key, value] : *members) {
+    std::vector<std::string>& texts = out[key];
+    if (const JsonArray* items = value.array()) {
+      // Twelve for the profile; a few more are refused at the field, thousands here.
+      if (items->size() > 100) throw BadRequest("values: " + key + " has too many values");
+      for (const JsonValue& item : *items) texts.push_back(text_of(item));
+    } else {
+      texts.push_back(text_of(value));
+    }
+  }
+  return out;
+}
+
+std::string variant_name(const Form& form) { return form.name + "-variant"; }
+
+std::string variant_file_name(const Form& form) { return variant_name(form) + ".toml"; }
+
+Variant build_variant(const Form& form, const FormValues& values, const std::filesystem::path& base_dir) {
+  Variant variant;
+  std::vector<std::string> lines;
+  for (const FormGroup& group : form.groups)
+    for (const FormField& field : group.fields) {
+      const auto typed = values.find(field.key);
+      if (typed == values.end()) continue;
+      const std::vector<std::string>& texts = typed->second;
+      if (field.kind == FieldKind::choice) {
+        if (texts.size() != 1 || std::find(field.options.begin(), field.options.end(), texts.front()) ==
+                                     field.options.end()) {
+          variant.field_messages[field.key].push_back("expected one of stop, fill, overcommit");
+          continue;
+        }
+        if (texts.front() == field.value.front()) continue;
+        variant.changed.push_back(field.key);
+        lines.push_back(field.key + " = " + toml_string(texts.front()));
+        continue;
+      }
+      if (texts.size() != field.value.size()) {
+        variant.field_messages[field.key].push_back("expected " + std::to_string(field.value.size()) +
+                                                    " values, found " + std::to_string(texts.size()));
+        continue;
+      }
+      bool numbers = true, differs = false;
+      std::vector<std::string> toml_values;
+      std::string normalised, parent_normalised;
+      for (std::size_t i = 0; i < texts.size(); ++i) {
+        const std::optional<double> value = typed_number(texts[i], normalised);
+        if (!value) {
+          variant.field_messages[field.key].push_back("expected a number, found '" + texts[i] + "'");
+          numbers = false;
+          continue;
+        }
+        const std::optional<double> stated = typed_number(field.value[i], parent_normalised);
+        differs = differs || !stated || *stated != *value;
+        toml_values.push_back(toml_number(*value, field.kind == FieldKind::profile ? FieldKind::number : field.kind));
+      }
+      if (!numbers || !differs) continue;
+      variant.changed.push_back(field.key);
+      if (field.kind == FieldKind::profile) {
+        std::string array;
+        for (const std::string& v : toml_values) {
+      if (!array.empty()) array += ", ";
+      array += v;
+    }
+        lines.push_back(field.key + " = [" + array + "]");
+      } else {
+        lines.push_back(field.key + " = " + toml_values.front());
+      }
+    }
+  // A key the page sent that is not a field of the form is ignored: the form
+  // is the server's, and only its keys may be changed from the page.
+  variant.toml = "# A variant of " + form.parent_file + " made in fnesim's workbench (fnesim serve):\n" +
+                 "# it states only what differs from its parent.\nextends = " + toml_string(form.parent_file) +
+                 "\nname = " + toml_string(variant_name(form)) + "\n";
+  for (const std::string& line : lines) variant.toml += line + "\n";
+  // A field that is not a number is left at its parent's value, so that the
+  // reader still reports every other problem at once.
+  const bool typed_wrong = !variant.field_messages.empty();
+  try {
+    variant.scenario = load_scenario_text(variant.toml, variant_file_name(form), base_dir);
+    if (typed_wrong) variant.scenario.reset();
+  } catch (const InputError& error) {
+    for (const Diagnostic& d : error.diagnostics()) {
+      const FormField* named = nullptr;
+      for (const FormGroup& group : form.groups)
+        for (const FormField& field : group.fields)
+          if (field.diagnostic_key == d.key) named = &field;
+      if (named != nullptr)
+        variant.field_messages[named->key].push_back(d.to_string());
+      else
+        variant.general.push_back(d.to_string());
+    }
+  }
+  return variant;
+}
+
+std::string variant_json(const Variant& variant) {
+  JsonWriter json;
+  json.begin_object().field("ok", variant.ok());
+  json.key("changed").begin_array();
+  for (const std::string& key : variant.changed) json.value(key);
+  json.end_array();
+  if (variant.ok()) {
+    json.field("variant_toml", variant.toml);
+  } else {
+    json.key("fields").begin_object();
+    for (const auto& [key, messages] : variant.field_messages) {
+      json.key(key).begin_array();
+      for (const std::string& message : messages) json.value(message);
+      json.end_array();
+    }
+    json.end_object();
+    json.key("general").begin_array();
+    for (const std::string& message : variant.general) json.value(message);
+    json.end_array();
+  }
+  json.end_object();
+  return json.str() + "\n";
+}
+
+std::string diagnostics_json(const std::vector<Diagnostic>& diagnostics) {
+  JsonWriter json;
+  json.begin_array();
+  for (const Diagnostic& d : diagnostics)
+    json.begin_object()
+        .field("file", d.file)
+        .field("line", d.line)
+        .field("column", d.column)
+        .field("key", d.key)
+        .field("message", d.message)
+        .field("text", d.to_string())
+        .end_object();
+  json.end_array();
+  return json.str();
+}
+
+}  // namespace fnesim::workbench

@@ -1,0 +1,81 @@
+#pragma once
+// The workbench's form (`fnesim serve`): the main assumptions of a scenario as
+// fields named by their TOML key path, and the variant a planner makes of it —
+// a TOML file that `extends` the scenario and states only what changed, loaded
+// by the same reader as `fnesim validate`, so that every message is the same.
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/workbench/json_input.hpp"
+#include "sim/scenario/scenario.hpp"
+
+namespace fnesim::workbench {
+
+struct Label {
+  std::string fr, en;
+};
+
+enum class FieldKind { number, integer, choice, profile };
+
+struct FormField {
+  std::string key;          // TOML key path, segments quoted where TOML needs it
+  std::string diagnostic_key;  // the same path as the reader names it in messages (no quotes)
+  Label label;
+  FieldKind kind = FieldKind::number;
+  std::string unit;                 // "eur", "days" or ""
+  std::vector<std::string> value;   // the scenario's value as text; twelve for the profile
+  std::vector<std::string> options;  // choice only
+};
+
+struct FormGroup {
+  std::string id;  // envelopes, demand, profile, policy, steering, events, uncertainty
+  std::vector<FormField> fields;
+};
+
+struct Form {
+  std::string parent_file;  // what a variant `extends`: a built-in's or an uploaded file's name
+  std::string name, description;
+  std::int64_t replications = 0;
+  std::uint64_t seed = 0;
+  std::vector<FormGroup> groups;
+};
+
+// The fields of `parent`, a scenario loaded from `parent_file`.
+Form build_form(const Scenario& parent, const std::string& parent_file);
+std::string form_json(const Form& form);
+
+// What the planner typed, by field key: one text, or twelve for the profile.
+using FormValues = std::map<std::string, std::vector<std::string>>;
+
+// The page's {"KEY": "text" | number | ["text", …]}; none: nothing typed.
+// Throws BadRequest for any other shape.
+FormValues form_values_from_json(const JsonValue* values);
+
+struct Variant {
+  std::vector<std::string> changed;  // field keys whose value differs from the parent's
+  std::string toml;                  // `extends` the parent, then the changed keys
+  std::map<std::string, std::vector<std::string>> field_messages;  // by field key
+  std::vector<std::string> general;  // problems that name no field of the form
+  std::optional<Scenario> scenario;  // set when there is no problem
+  bool ok() const { return scenario.has_value(); }
+};
+
+// The variant's scenario name (the parent's, then "-variant") and the file
+// name its messages give.
+std::string variant_name(const Form& form);
+std::string variant_file_name(const Form& form);
+
+// Builds and loads the variant; `base_dir` holds the files it may extend
+// (built-ins need none). Never throws for what a planner typed.
+Variant build_variant(const Form& form, const FormValues& values, const std::filesystem::path& base_dir);
+// {"ok": …, "changed": […], "variant_toml" | "fields" and "general"}.
+std::string variant_json(const Variant& variant);
+
+// Diagnostics as JSON objects, each with the line `fnesim validate` prints.
+std::string diagnostics_json(const std::vector<Diagnostic>& diagnostics);
+
+}  // namespace fnesim::workbench

@@ -1,0 +1,617 @@
+#include "cli/workbench/workbench.hpp"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "fnesim_version.hpp"
+#include "results/analysis/run_comparison.hpp"
+#include "results/csv_export.hpp"
+#include "results/json.hpp"
+#include "results/run_file.hpp"
+#include "results/run_summary.hpp"
+#include "sim/run_statistics.hpp"
+#include "sim/runner.hpp"
+#include "sim/simulator.hpp"
+
+extern char** environ;
+
+namespace fnesim::workbench {
+
+namespace fs = std::filesystem;
+
+struct Workbench::Run {
+  std::string id;
+  bool baseline = false;
+  std::int64_t replications = 0;
+  std::uint64_t seed = 0;
+  std::vector<std::string> changed;
+  Scenario scenario;
+  std::string variant_toml;  // the variant as its TOML file, or the baseline's resolved scenario
+  std::string toml_name = "variant.toml";
+  fs::path directory;
+  std::atomic<bool> stop{false};
+  std::atomic<std::int64_t> done{0};
+  // Guarded by Workbench::mutex_.
+  RunState state = RunState::queued;
+  std::string error;
+  double seconds = 0;
+  std::string summary_json;
+  std::vector<std::string> charts, files;
+  // One rendering of the report at a time per run (the page may ask for the
+  // English charts while the French report is still drawn).
+  std::mutex report_mutex;
+  std::map<std::string, bool> rendered;  // language → done; guarded by report_mutex
+};
+
+struct Workbench::Session {
+  std::string id;
+  fs::path directory;
+  std::chrono::steady_clock::time_point last_seen;
+  std::optional<Form> form;
+  fs::path scenario_directory;  // the parent and the files it may extend
+  std::vector<std::shared_ptr<Run>> runs;
+};
+
+namespace {
+
+// The charts of the report the page shows, in its order (scripts/report.py's CHART_NAMES).
+constexpr std::array<std::string_view, 4> page_charts = {"fan_national", "fan_regions", "p_exhausted",
+                                                         "additional_needed"};
+
+std::string_view state_name(RunState state) {
+  switch (state) {
+    case RunState::queued: return "queued";
+    case RunState::running: return "running";
+    case RunState::charts: return "charts";
+    case RunState::done: return "done";
+    case RunState::failed: return "failed";
+    case RunState::cancelled: return "cancelled";
+  }
+  return "failed";
+}
+
+std::string random_session_id() {
+  std::random_device device;  // the kernel's entropy: an id nobody else on the machine can guess
+  std::string id;
+  static constexpr char hex[] = "0123456789abcdef";
+  for (int i = 0; i < 4; ++i) {
+    std::uint32_t word = device();
+    for (int j = 0; j < 8; ++j, word >>= 4) id += hex[word & 0xF];
+  }
+  return id;
+}
+
+// An uploaded file's name, kept as the planner gave it when it is a plain
+// TOML file name: no directory, no hidden file, nothing a path could escape with.
+bool plain_toml_name(std::string_view name) {
+  if (name.size() < 6 || name.size() > 100 || !name.ends_with(".toml") || name.front() == '.') return false;
+  for (char c : name)
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+          c == '-'))
+      return false;
+  return name.find("..") == std::string_view::npos;
+}
+
+const BuiltinScenario* builtin_file(std::string_view name) {
+  for (const BuiltinScenario& builtin : builtin_scenarios())
+    if (builtin.file_name == name) return &builtin;
+  return nullptr;
+}
+
+// From a directory without such a file, `extends = "<built-in>"` is the built-in.
+Scenario load_builtin_scenario(const BuiltinScenario& builtin, const fs::path& directory) {
+  return load_scenario_text(std::string(builtin.text), "<builtin>/" + std::string(builtin.file_name), directory);
+}
+
+void write_text(const fs::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) throw Refusal{500, "cannot write " + path.filename().string() + " in the session's directory"};
+}
+
+// Runs argv without a shell, its output into `log`; returns its exit status (-1: not run).
+int spawn_and_wait(const std::vector<std::string>& arguments, const fs::path& log) {
+  std::vector<char*> argv;
+  for (const std::string& a : arguments) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  pid_t child = 0;
+  const int spawned = posix_spawn(&child, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (spawned != 0) return -1;
+  int status = 0;
+  while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
+std::string last_line_of(const fs::path& log) {
+  std::ifstream in(log);
+  std::string line, last;
+  while (std::getline(in, line))
+    if (!line.empty()) last = line;
+  return last;
+}
+
+}  // namespace
+
+Workbench::Workbench(Limits limits, ReportCommand report, fs::path temporary_root)
+    : limits_(limits), report_(std::move(report)) {
+  // A directory of this server's own, readable by its user alone.
+  std::string pattern = (temporary_root / "fnesim-serve-XXXXXX").string();
+  if (mkdtemp(pattern.data()) == nullptr)
+    throw std::runtime_error("cannot create a private directory in " + temporary_root.string() + ": " +
+                             std::strerror(errno));
+  root_ = pattern;
+  for (int i = 0; i < limits_.concurrent_runs; ++i) workers_.emplace_back([this] { work(); });
+}
+
+Workbench::~Workbench() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+    for (auto& [id, session] : sessions_)
+      for (auto& run : session->runs) run->stop = true;
+  }
+  queue_changed_.notify_all();
+  for (std::thread& worker : workers_) worker.join();
+  std::error_code ignored;
+  fs::remove_all(root_, ignored);
+}
+
+std::string Workbench::info_json() const {
+  JsonWriter json;
+  json.begin_object().field("version", std::string(version_string));
+  json.field("default", std::string(default_scenario_file.substr(0, default_scenario_file.size() - 5)));
+  json.key("builtins").begin_array();
+  for (const BuiltinScenario& builtin : builtin_scenarios()) {
+    std::string description;
+    try {
+      description = toml::parse(builtin.text)["description"].value_or(std::string());
+    } catch (const toml::parse_error&) {
+    }
+    json.begin_object()
+        .field("name", std::string(builtin.file_name.substr(0, builtin.file_name.size() - 5)))
+        .field("description", description)
+        .end_object();
+  }
+  json.end_array();
+  json.key("limits")
+      .begin_object()
+      .field("max_replications", limits_.max_replications)
+      .field("max_upload_bytes", static_cast<std::int64_t>(limits_.max_upload_bytes))
+      .field("max_queued_runs", limits_.max_queued_runs)
+      .field("concurrent_runs", limits_.concurrent_runs)
+      .field("session_idle_minutes", limits_.session_idle_minutes)
+      .end_object();
+  json.end_object();
+  return json.str() + "\n";
+}
+
+std::string Workbench::create_session() {
+  auto session = std::make_shared<Session>();
+  session->id = random_session_id();
+  session->directory = root_ / session->id;
+  session->scenario_directory = session->directory / "scenario";
+  std::error_code ec;
+  fs::create_directories(session->scenario_directory, ec);
+  if (ec) throw Refusal{500, "cannot create the session's directory: " + ec.message()};
+  session->last_seen = std::chrono::steady_clock::now();
+  std::lock_guard lock(mutex_);
+  sessions_[session->id] = session;
+  return session->id;
+}
+
+std::shared_ptr<Workbench::Session> Workbench::session_or_refuse(const std::string& id) const {
+  std::lock_guard lock(mutex_);
+  const auto found = sessions_.find(id);
+  if (found == sessions_.end()) throw Refusal{404, "this session has ended: reload the page"};
+  found->second->last_seen = std::chrono::steady_clock::now();
+  return found->second;
+}
+
+std::shared_ptr<Workbench::Run> Workbench::run_or_refuse(const Session& session, const std::string& id) const {
+  for (const auto& run : session.runs)
+    if (run->id == id) return run;
+  throw Refusal{404, "no run " + id + " in this session"};
+}
+
+void Workbench::discard_session(const std::shared_ptr<Session>& session) {
+  // Its runs stop; a running one leaves the queue's worker at its next block,
+  // and the worker removes nothing of a session that is gone: the directory goes now.
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& run : session->runs) run->stop = true;
+    std::erase_if(queue_, [&](const std::shared_ptr<Run>& run) {
+      return std::any_of(session->runs.begin(), session->runs.end(),
+                         [&](const std::shared_ptr<Run>& own) { return own == run; });
+    });
+  }
+  std::error_code ignored;
+  fs::remove_all(session->directory, ignored);
+}
+
+void Workbench::end_session(const std::string& id) {
+  std::shared_ptr<Session> session;
+  {
+    std::lock_guard lock(mutex_);
+    const auto found = sessions_.find(id);
+    if (found == sessions_.end()) return;
+    session = found->second;
+    sessions_.erase(found);
+  }
+  discard_session(session);
+}
+
+void Workbench::expire_idle_sessions() {
+  const auto now = std::chrono::steady_clock::now();
+  std::vector<std::shared_ptr<Session>> idle;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto it = sessions_.begin(); it != sessions_.end();) {
+      const bool busy = std::any_of(it->second->runs.begin(), it->second->runs.end(), [](const auto& run) {
+        return run->state == RunState::queued || run->state == RunState::running || run->state == RunState::charts;
+      });
+      if (!busy && now - it->second->last_seen > std::chrono::minutes(limits_.session_idle_minutes)) {
+        idle.push_back(it->second);
+        it = sessions_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  for (const auto& session : idle) discard_session(session);
+}
+
+std::string Workbench::install_form(Session& session, const Scenario& parent, const std::string& parent_file) {
+  Form form = build_form(parent, parent_file);
+  std::string json = form_json(form);
+  std::lock_guard lock(mutex_);
+  session.form = std::move(form);
+  return json;
+}
+
+std::string Workbench::load_builtin(const std::string& session_id, const std::string& name) {
+  const auto session = session_or_refuse(session_id);
+  const std::string file = name.ends_with(".toml") ? name : name + ".toml";
+  const BuiltinScenario* builtin = builtin_file(file);
+  if (builtin == nullptr) throw Refusal{404, "no built-in scenario named '" + name + "'"};
+  std::error_code ec;
+  fs::remove_all(session->scenario_directory, ec);
+  fs::create_directories(session->scenario_directory, ec);
+  if (ec) throw Refusal{500, "cannot prepare the session's directory: " + ec.message()};
+  return install_form(*session, load_builtin_scenario(*builtin, session->scenario_directory), file);
+}
+
+std::string Workbench::load_upload(const std::string& session_id,
+                                   const std::vector<std::pair<std::string, std::string>>& files) {
+  const auto session = session_or_refuse(session_id);
+  if (files.empty()) throw Refusal{400, "no file was uploaded"};
+  std::vector<Diagnostic> problems;
+  std::vector<std::string> names;
+  for (const auto& [name, text] : files) {
+    if (!plain_toml_name(name)) {
+      problems.push_back({name, 0, 0, "", "an uploaded scenario's name is a plain file name ending in .toml (letters, digits, '.', '_', '-')"});
+      continue;
+    }
+    if (std::find(names.begin(), names.end(), name) != names.end())
+      problems.push_back({name, 0, 0, "", "uploaded twice"});
+    names.push_back(name);
+  }
+  // An uploaded scenario extends only the built-ins and the files uploaded
+  // with it: the reader would otherwise open any path the text names.
+  for (const auto& [name, text] : files) {
+    if (!plain_toml_name(name)) continue;
+    toml::table table;
+    try {
+      table = toml::parse(text, std::string_view(name));
+    } catch (const toml::parse_error&) {
+      continue;  // the reader reports it below, in its own words
+    }
+    const toml::node* extends = table.get("extends");
+    if (extends == nullptr) continue;
+    const auto source = extends->source().begin;
+    const std::optional<std::string> target = extends->value<std::string>();
+    const bool allowed = target && plain_toml_name(*target) &&
+                         (builtin_file(*target) || std::find(names.begin(), names.end(), *target) != names.end());
+    if (!allowed)
+      problems.push_back({name, static_cast<int>(source.line), static_cast<int>(source.column), "extends",
+                          "in the workbench a scenario extends only a built-in scenario or a file uploaded with it "
+                          "(by its plain name), found " +
+                              (target ? "'" + *target + "'" : std::string("something other than a string"))});
+  }
+  if (!problems.empty())
+    throw Refusal{400, "the upload was refused",
+                  "{\"error\": \"the upload was refused\", \"diagnostics\": " + diagnostics_json(problems) + "}"};
+  std::error_code ec;
+  fs::remove_all(session->scenario_directory, ec);
+  fs::create_directories(session->scenario_directory, ec);
+  if (ec) throw Refusal{500, "cannot prepare the session's directory: " + ec.message()};
+  for (const auto& [name, text] : files) write_text(session->scenario_directory / name, text);
+  try {
+    const Scenario parent = load_scenario_file(session->scenario_directory / files.front().first);
+    return install_form(*session, parent, files.front().first);
+  } catch (const InputError& error) {
+    throw Refusal{400, "the scenario is not valid",
+                  "{\"error\": \"the scenario is not valid\", \"diagnostics\": " +
+                      diagnostics_json(error.diagnostics()) + "}"};
+  }
+}
+
+std::string Workbench::validate(const std::string& session_id, const FormValues& values) {
+  const auto session = session_or_refuse(session_id);
+  std::optional<Form> form;
+  {
+    std::lock_guard lock(mutex_);
+    form = session->form;
+  }
+  if (!form) throw Refusal{409, "load a scenario first"};
+  return variant_json(build_variant(*form, values, session->scenario_directory));
+}
+
+std::string Workbench::start_run(const std::string& session_id, const FormValues& values,
+                                 std::int64_t replications, std::uint64_t seed, bool baseline) {
+  const auto session = session_or_refuse(session_id);
+  if (replications < 1 || replications > limits_.max_replications)
+    throw Refusal{400, "replications: between 1 and " + std::to_string(limits_.max_replications)};
+  std::optional<Form> form;
+  {
+    std::lock_guard lock(mutex_);
+    form = session->form;
+  }
+  if (!form) throw Refusal{409, "load a scenario first"};
+  auto run = std::make_shared<Run>();
+  run->baseline = baseline;
+  run->replications = replications;
+  run->seed = seed;
+  if (baseline) {
+    // The parent itself, as `fnesim run PARENT` would load it.
+    const fs::path uploaded = session->scenario_directory / form->parent_file;
+    std::error_code ec;
+    run->scenario = fs::is_regular_file(uploaded, ec)
+                        ? load_scenario_file(uploaded)
+                        : load_builtin_scenario(*builtin_file(form->parent_file), session->scenario_directory);
+    run->toml_name = "scenario.toml";
+    run->variant_toml = run->scenario.resolved_toml;
+  } else {
+    Variant variant = build_variant(*form, values, session->scenario_directory);
+    if (!variant.ok()) throw Refusal{400, "the form has problems", variant_json(variant)};
+    run->changed = variant.changed;
+    run->scenario = std::move(*variant.scenario);
+    run->variant_toml = variant.toml;
+  }
+  run->scenario.run.replications = replications;
+  run->scenario.run.seed = seed;
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) throw Refusal{503, "the server is stopping"};
+    if (static_cast<int>(queue_.size()) >= limits_.max_queued_runs)
+      throw Refusal{429, std::to_string(queue_.size()) + " runs are already waiting: wait or cancel one"};
+    run->id = std::to_string(next_run_++);
+    run->directory = session->directory / ("run-" + run->id);
+    session->runs.push_back(run);
+    queue_.push_back(run);
+  }
+  queue_changed_.notify_one();
+  return run->id;
+}
+
+std::string Workbench::run_status(const std::string& session_id, const std::string& run_id) const {
+  const auto session = session_or_refuse(session_id);
+  std::lock_guard lock(mutex_);
+  const auto run = run_or_refuse(*session, run_id);
+  JsonWriter json;
+  json.begin_object().field("run", run->id).field("baseline", run->baseline).field("state", state_name(run->state));
+  // Ahead of a waiting run: the runs simulated now, and those before it in the queue.
+  std::int64_t ahead = 0;
+  for (const auto& [id, other] : sessions_)
+    ahead += std::count_if(other->runs.begin(), other->runs.end(), [](const auto& r) {
+      return r->state == RunState::running || r->state == RunState::charts;
+    });
+  for (const auto& waiting : queue_) {
+    if (waiting == run) break;
+    ++ahead;
+  }
+  json.field("queue_position", run->state == RunState::queued ? ahead : std::int64_t{0});
+  json.field("done", run->done.load()).field("target", run->replications).field("seconds", run->seconds);
+  json.field("error", run->error).field("replications", run->replications).field("seed", run->seed);
+  json.key("changed").begin_array();
+  for (const std::string& key : run->changed) json.value(key);
+  json.end_array();
+  if (run->state == RunState::done) {
+    json.key("charts").begin_array();
+    for (const std::string& chart : run->charts) json.value(chart);
+    json.end_array();
+    json.key("files").begin_array();
+    for (const std::string& file : run->files) json.value(file);
+    json.end_array();
+  }
+  json.end_object();
+  std::string text = json.str();
+  // The summary is what `fnesim run --summary-json` writes, spliced in as it is.
+  if (run->state == RunState::done) text.insert(text.rfind('}'), ",\n  \"summary\": " + run->summary_json);
+  return text + "\n";
+}
+
+void Workbench::cancel_run(const std::string& session_id, const std::string& run_id) {
+  const auto session = session_or_refuse(session_id);
+  std::lock_guard lock(mutex_);
+  const auto run = run_or_refuse(*session, run_id);
+  if (run->state == RunState::queued) {
+    std::erase(queue_, run);
+    run->state = RunState::cancelled;
+  } else if (run->state == RunState::running) {
+    run->stop = true;  // the worker marks it cancelled after its current block
+  } else if (run->state != RunState::cancelled) {
+    throw Refusal{409, "run " + run_id + " has already ended"};
+  }
+}
+
+std::string Workbench::compare(const std::string& session_id, const std::string& baseline_id,
+                               const std::string& variant_id) const {
+  const auto session = session_or_refuse(session_id);
+  fs::path baseline_file, variant_file;
+  {
+    std::lock_guard lock(mutex_);
+    const auto baseline = run_or_refuse(*session, baseline_id);
+    const auto variant = run_or_refuse(*session, variant_id);
+    if (baseline->state != RunState::done || variant->state != RunState::done)
+      throw Refusal{409, "both runs must be done before they are compared"};
+    baseline_file = baseline->directory / "run.h5";
+    variant_file = variant->directory / "run.h5";
+  }
+  try {
+    const RunOutcomes a = read_run_outcomes(RunFileReader(baseline_file));
+    const RunOutcomes b = read_run_outcomes(RunFileReader(variant_file));
+    return comparison_json(compare_runs(a, b, ComparisonOptions{}));
+  } catch (const BadRequest& e) {
+    throw Refusal{409, e.what()};
+  }
+}
+
+fs::path Workbench::run_file(const std::string& session_id, const std::string& run_id, const std::string& name) {
+  const auto session = session_or_refuse(session_id);
+  std::shared_ptr<Run> run;
+  {
+    std::lock_guard lock(mutex_);
+    run = run_or_refuse(*session, run_id);
+    if (run->state != RunState::done) throw Refusal{409, "run " + run_id + " is not done"};
+    const bool listed = std::find(run->files.begin(), run->files.end(), name) != run->files.end();
+    if (!listed && name != "report-en.html") throw Refusal{404, "run " + run_id + " has no file of that name"};
+  }
+  if (name == "report-en.html") render_report(*run, "en");
+  return run->directory / name;
+}
+
+fs::path Workbench::chart_file(const std::string& session_id, const std::string& run_id, const std::string& lang,
+                               const std::string& name) {
+  const auto session = session_or_refuse(session_id);
+  std::shared_ptr<Run> run;
+  {
+    std::lock_guard lock(mutex_);
+    run = run_or_refuse(*session, run_id);
+    if (run->state != RunState::done) throw Refusal{409, "run " + run_id + " is not done"};
+    if (std::find(run->charts.begin(), run->charts.end(), name) == run->charts.end() ||
+        (lang != "fr" && lang != "en"))
+      throw Refusal{404, "run " + run_id + " has no chart of that name"};
+  }
+  render_report(*run, lang);
+  return run->directory / ("charts-" + lang) / (name + ".png");
+}
+
+void Workbench::render_report(Run& run, const std::string& lang) {
+  std::lock_guard lock(run.report_mutex);
+  if (run.rendered[lang]) return;
+  std::vector<std::string> arguments = report_.interpreter_and_script;
+  const fs::path output = run.directory / ("report-" + lang + ".html");
+  arguments.insert(arguments.end(), {"--prog", "fnesim serve", (run.directory / "run.h5").string(), "--lang", lang,
+                                     "--output", output.string(), "--png-dir",
+                                     (run.directory / ("charts-" + lang)).string(), "--force"});
+  const fs::path log = run.directory / ("report-" + lang + ".log");
+  const int status = spawn_and_wait(arguments, log);
+  if (status != 0)
+    throw Refusal{500, status < 0 ? "cannot run " + arguments.front() + " to draw the report"
+                                  : "the report could not be drawn: " + last_line_of(log)};
+  run.rendered[lang] = true;
+}
+
+void Workbench::work() {
+  for (;;) {
+    std::shared_ptr<Run> run;
+    {
+      std::unique_lock lock(mutex_);
+      queue_changed_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (stopping_) return;
+      run = queue_.front();
+      queue_.pop_front();
+      run->state = RunState::running;
+    }
+    try {
+      simulate(*run);
+      if (run->stop) {
+        // Cancelled, or its session ended: nothing of it is kept.
+        std::error_code ignored;
+        fs::remove_all(run->directory, ignored);
+      }
+    } catch (const Refusal& refusal) {
+      std::lock_guard lock(mutex_);
+      run->state = RunState::failed;
+      run->error = refusal.message;
+    } catch (const std::exception& e) {
+      std::lock_guard lock(mutex_);
+      run->state = run->stop ? RunState::cancelled : RunState::failed;
+      if (!run->stop) run->error = e.what();
+    }
+  }
+}
+
+void Workbench::simulate(Run& run) {
+  const auto start = std::chrono::steady_clock::now();
+  // Not create_directories: a session ended meanwhile has no directory, and gets none back.
+  std::error_code ec;
+  fs::create_directory(run.directory, ec);
+  if (ec) throw std::runtime_error("cannot create the run's directory: " + ec.message());
+  const Scenario& scenario = run.scenario;
+  const Simulator simulator(scenario);
+  RunStatistics statistics(simulator);
+  RunFileWriter run_file(run.directory / "run.h5", simulator, run.seed, RunFileOptions{});
+  std::vector<ReplicationSink*> sinks{&statistics, &run_file};
+  RunControl control;
+  control.seed = run.seed;
+  control.threads = scenario.run.threads;
+  control.stop_requested = &run.stop;
+  control.on_progress = [&run](std::int64_t done, std::int64_t) { run.done = done; };
+  const RunReport report = run_replications(simulator, 0, run.replications, control, sinks);
+  if (report.interrupted) {
+    std::lock_guard lock(mutex_);
+    run.state = RunState::cancelled;
+    return;  // the writer's destructor removes its temporary file
+  }
+  run.done = report.completed;
+  const RunSummary summary = summarise(simulator, statistics, run.seed);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  run_file.finish(summary, RunTiming{seconds, report.threads_used, 1});
+  const std::string summary_text = summary_json(summary);
+  write_text(run.directory / "summary.json", summary_text);
+  write_text(run.directory / run.toml_name, run.variant_toml);
+  std::vector<std::string> files = {run.toml_name, "run.h5", "summary.json"};
+  const CsvExportReport csv = export_csv(RunFileReader(run.directory / "run.h5"), run.directory, true);
+  for (const fs::path& written : csv.written) files.push_back(written.filename().string());
+  {
+    std::lock_guard lock(mutex_);
+    run.state = RunState::charts;
+    run.seconds = seconds;
+  }
+  render_report(run, "fr");
+  files.push_back("report-fr.html");
+  std::vector<std::string> charts;
+  for (std::string_view chart : page_charts)
+    if (fs::is_regular_file(run.directory / "charts-fr" / (std::string(chart) + ".png"), ec))
+      charts.emplace_back(chart);
+  std::lock_guard lock(mutex_);
+  run.summary_json = summary_text;
+  run.files = std::move(files);
+  run.charts = std::move(charts);
+  run.state = RunState::done;
+}
+
+}  // namespace fnesim::workbench

@@ -1,0 +1,178 @@
+// The workbench's form and variants (cli/workbench/form.hpp) and the JSON it
+// reads from the page (cli/workbench/json_input.hpp).
+#include "cli/workbench/form.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "cli/workbench/json_input.hpp"
+#include "sim/scenario/scenario_override.hpp"
+
+namespace fnesim::workbench {
+namespace {
+
+namespace fs = std::filesystem;
+
+Scenario builtin(const std::string& name) { return load_scenario_argument(name); }
+
+const FormField* find_field(const Form& form, const std::string& key) {
+  for (const FormGroup& group : form.groups)
+    for (const FormField& field : group.fields)
+      if (field.key == key) return &field;
+  return nullptr;
+}
+
+// An empty directory: from it, `extends` names a built-in scenario.
+fs::path empty_directory() {
+  const fs::path directory = fs::temp_directory_path() / ("fnesim_workbench_form_" + std::to_string(::getpid()));
+  fs::create_directories(directory);
+  return directory;
+}
+
+TEST(WorkbenchForm, ListsTheConventionsMainAssumptionsWithTheirValues) {
+  const Scenario parent = builtin("convention-2021");
+  const Form form = build_form(parent, "convention-2021.toml");
+  // The national envelope, then every region in the annex's order, named as the scenario names it.
+  ASSERT_FALSE(form.groups.empty());
+  EXPECT_EQ(form.groups.front().id, "envelopes");
+  ASSERT_EQ(form.groups.front().fields.size(), 1 + parent.convention.regions.size());
+  EXPECT_EQ(form.groups.front().fields[0].value, std::vector<std::string>{"150000000"});
+  EXPECT_EQ(form.groups.front().fields[7].key, "convention.regions.IDF.envelope_eur");
+  EXPECT_EQ(form.groups.front().fields[7].label.fr, "Île-de-France");
+  EXPECT_EQ(form.groups.front().fields[7].value, std::vector<std::string>{"28500000"});
+  EXPECT_EQ(form.groups.front().fields[7].kind, FieldKind::integer);
+  const FormField* profile = find_field(form, "demand.arrivals.monthly_profile");
+  ASSERT_NE(profile, nullptr);
+  EXPECT_EQ(profile->kind, FieldKind::profile);
+  ASSERT_EQ(profile->value.size(), 12u);
+  EXPECT_EQ(profile->value.front(), "0.06");
+  const FormField* policy = find_field(form, "demand.exhaustion_policy");
+  ASSERT_NE(policy, nullptr);
+  EXPECT_EQ(policy->value, std::vector<std::string>{"stop"});
+  EXPECT_EQ(find_field(form, "steering.reserve_share"), nullptr);  // the convention has no committee
+  EXPECT_NE(form_json(form).find("\"Île-de-France\""), std::string::npos);
+}
+
+TEST(WorkbenchForm, NamesUncertainParametersAndEventsByTheirKeyPaths) {
+  const Form form = build_form(builtin("observed-september-2021"), "observed-september-2021.toml");
+  const FormField* cv = find_field(form, "uncertainty.parameters.\"events.widening.expected_dossiers\".cv");
+  ASSERT_NE(cv, nullptr);
+  EXPECT_EQ(cv->diagnostic_key, "uncertainty.parameters.events.widening.expected_dossiers.cv");
+  EXPECT_EQ(cv->value, std::vector<std::string>{"1"});
+  EXPECT_NE(find_field(form, "events.widening.expected_dossiers"), nullptr);
+  EXPECT_NE(find_field(form, "uncertainty.jump_probability"), nullptr);
+  const Form steering = build_form(builtin("steering-2021"), "steering-2021.toml");
+  EXPECT_NE(find_field(steering, "steering.complementary.amount_eur"), nullptr);
+}
+
+TEST(WorkbenchForm, AnUnchangedFormIsTheParentAndStatesNothing) {
+  const Scenario parent = builtin("convention-2021");
+  const Form form = build_form(parent, "convention-2021.toml");
+  FormValues values;
+  for (const FormGroup& group : form.groups)
+    for (const FormField& field : group.fields) values[field.key] = field.value;
+  values["convention.total_envelope_eur"] = {"150 000 000"};  // the same number, typed as a planner would
+  const Variant variant = build_variant(form, values, empty_directory());
+  ASSERT_TRUE(variant.ok()) << variant_json(variant);
+  EXPECT_TRUE(variant.changed.empty());
+  EXPECT_EQ(std::count(variant.toml.begin(), variant.toml.end(), '='), 2);  // extends and name only
+}
+
+TEST(WorkbenchForm, AVariantStatesOnlyWhatChangedAndIsTheScenarioWithThoseValues) {
+  const Scenario parent = builtin("convention-2021");
+  const Form form = build_form(parent, "convention-2021.toml");
+  const Variant variant = build_variant(form,
+                                        {{"convention.regions.IDF.envelope_eur", {"30\u202f000\u202f000"}},
+                                         {"convention.regions.ARA.envelope_eur", {"26_000_000"}},
+                                         {"demand.arrivals.national_uptake_cv", {"0,25"}}},
+                                        empty_directory());
+  ASSERT_TRUE(variant.ok()) << variant_json(variant);
+  EXPECT_EQ(variant.changed.size(), 3u);
+  EXPECT_NE(variant.toml.find("extends = \"convention-2021.toml\"\n"), std::string::npos);
+  EXPECT_NE(variant.toml.find("convention.regions.IDF.envelope_eur = 30000000\n"), std::string::npos);
+  EXPECT_NE(variant.toml.find("demand.arrivals.national_uptake_cv = 0.25\n"), std::string::npos);
+  // The values, as the reader reads them; the rest is the parent's.
+  EXPECT_EQ(variant.scenario->convention.regions[6].envelope, Cents{3'000'000'000});
+  EXPECT_EQ(variant.scenario->convention.regions[0].envelope, Cents{2'600'000'000});
+  EXPECT_EQ(variant.scenario->convention.regions[1].envelope, parent.convention.regions[1].envelope);
+  // The same as the sweep's own way of setting a key.
+  const Scenario expected = scenario_with_value(parent, "demand.arrivals.national_uptake_cv", 0.25);
+  EXPECT_EQ(variant.scenario->demand.national_uptake_cv, expected.demand.national_uptake_cv);
+  EXPECT_EQ(variant.scenario->name, "convention-2021-variant");
+}
+
+TEST(WorkbenchForm, EveryProblemIsReportedAtItsFieldOrInGeneral) {
+  const Form form = build_form(builtin("observed-september-2021"), "observed-september-2021.toml");
+  const std::string cv = "uncertainty.parameters.\"events.widening.expected_dossiers\".cv";
+  const Variant variant = build_variant(form,
+                                        {{"demand.arrivals.expected_dossiers", {"beaucoup"}},
+                                         {cv, {"-1"}},
+                                         {"convention.regions.IDF.envelope_eur", {"30000000"}},
+                                         {"demand.exhaustion_policy", {"refuse"}}},
+                                        empty_directory());
+  EXPECT_FALSE(variant.ok());
+  ASSERT_EQ(variant.field_messages.count("demand.arrivals.expected_dossiers"), 1u);
+  EXPECT_EQ(variant.field_messages.at("demand.arrivals.expected_dossiers").front(),
+            "expected a number, found 'beaucoup'");
+  EXPECT_EQ(variant.field_messages.count("demand.exhaustion_policy"), 1u);
+  // The reader's own message, as `fnesim validate` prints it, at the field it names.
+  ASSERT_EQ(variant.field_messages.count(cv), 1u);
+  EXPECT_NE(variant.field_messages.at(cv).front().find(
+                "observed-september-2021-variant.toml:"),
+            std::string::npos);
+  EXPECT_NE(variant.field_messages.at(cv).front().find("must be > 0, found -1"), std::string::npos);
+  // The envelopes no longer add up: a problem of no single field.
+  ASSERT_EQ(variant.general.size(), 1u);
+  EXPECT_NE(variant.general.front().find("regional envelopes sum to"), std::string::npos);
+}
+
+TEST(WorkbenchForm, TheProfileNeedsItsTwelveNumbers) {
+  const Form form = build_form(builtin("convention-2021"), "convention-2021.toml");
+  const Variant short_profile =
+      build_variant(form, {{"demand.arrivals.monthly_profile", {"0.5", "0.5"}}}, empty_directory());
+  ASSERT_EQ(short_profile.field_messages.count("demand.arrivals.monthly_profile"), 1u);
+  EXPECT_EQ(short_profile.field_messages.at("demand.arrivals.monthly_profile").front(),
+            "expected 12 values, found 2");
+  std::vector<std::string> flat(12, "1");
+  const Variant even = build_variant(form, {{"demand.arrivals.monthly_profile", flat}}, empty_directory());
+  ASSERT_TRUE(even.ok()) << variant_json(even);
+  EXPECT_NE(even.toml.find("demand.arrivals.monthly_profile = [1.0, 1.0,"), std::string::npos);
+}
+
+TEST(WorkbenchForm, KeysThatAreNotFieldsAreIgnored) {
+  const Form form = build_form(builtin("convention-2021"), "convention-2021.toml");
+  const Variant variant = build_variant(form, {{"run.seed", {"1"}}, {"extends", {"/etc/passwd"}}}, empty_directory());
+  ASSERT_TRUE(variant.ok());
+  EXPECT_TRUE(variant.changed.empty());
+  EXPECT_EQ(variant.toml.find("passwd"), std::string::npos);
+}
+
+TEST(WorkbenchJson, ReadsThePagesBodies) {
+  const JsonValue body = parse_json(
+      R"({"values": {"a.b": "1", "p": ["0.5", 2]}, "replications": 400, "baseline": true, "s": "\u00e9\ud83d\ude00"})");
+  ASSERT_NE(body.get("values"), nullptr);
+  EXPECT_EQ(*body.get("values")->get("a.b")->string(), "1");
+  EXPECT_EQ(body.get("values")->get("p")->array()->size(), 2u);
+  EXPECT_EQ(*body.get("replications")->number(), 400);
+  EXPECT_TRUE(*body.get("baseline")->boolean());
+  EXPECT_EQ(*body.get("s")->string(), "\xC3\xA9\xF0\x9F\x98\x80");
+}
+
+TEST(WorkbenchJson, RefusesWhatIsNotJsonWithItsPlace) {
+  for (const char* bad : {"", "{", "{\"a\": }", "[1, 2", "{\"a\": 1} x", "\"\\ud800\"", "{\"a\": 1e999}",
+                          "\"\x01\"", "{'a': 1}", "nul"})
+    EXPECT_THROW(parse_json(bad), JsonSyntaxError) << bad;
+  try {
+    parse_json("{\"a\": tru}");
+    FAIL();
+  } catch (const JsonSyntaxError& e) {
+    EXPECT_NE(std::string(e.what()).find("at byte 6"), std::string::npos) << e.what();
+  }
+  // Hostile nesting ends in a message, not in a stack overflow.
+  EXPECT_THROW(parse_json(std::string(100'000, '[')), JsonSyntaxError);
+}
+
+}  // namespace
+}  // namespace fnesim::workbench

@@ -1,0 +1,231 @@
+#!/usr/bin/python3
+"""`fnesim serve` behaves as docs/workbench.md states, seen from its HTTP API:
+a bad value, a 100 MB upload, path traversal, hostile `extends`, two runs at
+once, a cancelled run, a foreign Host header, and the figures of a run equal to
+`fnesim run`'s for the same scenario and seed.
+
+Usage: serve_api_test.py FNESIM_BINARY WORK_DIR
+"""
+import json
+import os
+import socket
+import subprocess
+import sys
+import unittest
+
+from workbench_server import Workbench
+
+BINARY, WORK = sys.argv[1], sys.argv[2]
+
+
+class ServeApi(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        os.makedirs(WORK, exist_ok=True)
+        cls.server = Workbench(BINARY, "--max-queued-runs", "2")
+
+    @classmethod
+    def tearDownClass(cls):
+        status, left = cls.server.stop()
+        assert status == 0, f"fnesim serve exited with {status}"
+        assert not left, f"files left after the server stopped: {left}"
+
+    def builtin_session(self, name="convention-2021"):
+        session = self.server.session()
+        status, form = self.server.request("POST", f"/api/s/{session}/scenario", {"builtin": name})
+        self.assertEqual(status, 200, form)
+        return session, form
+
+    def test_the_page_and_its_limits(self):
+        status, page, _ = self.server.request("GET", "/", raw=True)
+        self.assertEqual(status, 200)
+        self.assertIn(b"/app.js", page)
+        self.assertNotIn(b"http://", page.replace(b"http://www.w3.org", b""))  # nothing fetched from elsewhere
+        status, info = self.server.request("GET", "/api/info")
+        self.assertEqual(info["limits"]["max_queued_runs"], 2)
+        self.assertEqual(info["limits"]["max_upload_bytes"], 1024 * 1024)
+        self.assertIn("observed-september-2021", [b["name"] for b in info["builtins"]])
+
+    def test_a_bad_value_gets_a_message_at_its_field(self):
+        session, _ = self.builtin_session()
+        status, answer = self.server.request("POST", f"/api/s/{session}/validate", {"values": {
+            "demand.arrivals.expected_dossiers": "beaucoup", "demand.arrivals.national_uptake_cv": "-0,5"}})
+        self.assertEqual(status, 200)
+        self.assertFalse(answer["ok"])
+        self.assertEqual(answer["fields"]["demand.arrivals.expected_dossiers"], ["expected a number, found 'beaucoup'"])
+        # The reader's own words, with the variant's file, line and column, as `fnesim validate` prints them.
+        [message] = answer["fields"]["demand.arrivals.national_uptake_cv"]
+        self.assertRegex(message, r"^convention-2021-variant\.toml:\d+:\d+: demand\.arrivals\.national_uptake_cv: ")
+        # A run of an invalid form is refused with the same messages, and nothing is queued.
+        status, refused = self.server.request("POST", f"/api/s/{session}/runs", {
+            "values": {"demand.arrivals.expected_dossiers": "beaucoup"}, "replications": 10, "seed": 1})
+        self.assertEqual(status, 400)
+        self.assertIn("demand.arrivals.expected_dossiers", refused["fields"])
+        # Not JSON at all: a message, not an error page.
+        status, refused = self.server.request("POST", f"/api/s/{session}/validate", b"{values:",
+                                              {"Content-Type": "application/json"})
+        self.assertEqual(status, 400)
+        self.assertIn("not valid JSON", refused["error"])
+
+    def test_a_100_mb_upload_is_refused_before_it_is_read(self):
+        session = self.server.session()
+        size = 100 * 1024 * 1024
+        connection = socket.create_connection(("127.0.0.1", self.server.port), timeout=30)
+        head = (f"POST /api/s/{session}/scenario HTTP/1.1\r\nHost: 127.0.0.1:{self.server.port}\r\n"
+                f"Content-Type: multipart/form-data; boundary=x\r\nContent-Length: {size}\r\n\r\n")
+        connection.sendall(head.encode())
+        try:
+            connection.sendall(b"\0" * (1024 * 1024))  # the server answers without waiting for the rest
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        answer = b""
+        while b"exceeds" not in answer:  # the head and the body may come in two pieces
+            piece = connection.recv(65536)
+            if not piece:
+                break
+            answer += piece
+        connection.close()
+        answer = answer.decode(errors="replace")
+        self.assertTrue(answer.startswith("HTTP/1.1 413"), answer[:200])
+        self.assertIn("exceeds the limit of 1024 KiB", answer)
+        status, _ = self.server.request("GET", "/api/info")  # and it still serves
+        self.assertEqual(status, 200)
+
+    def test_no_path_reaches_outside_the_session(self):
+        session, _ = self.builtin_session()
+        for path in ["/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/app.js/../../../etc/passwd",
+                     f"/api/s/{session}/runs/1/files/../../../../../etc/passwd",
+                     f"/api/s/{session}/runs/1/files/..%2F..%2F..%2F..%2Fetc%2Fpasswd",
+                     f"/api/s/{session}/runs/1/chart/fr/..%2F..%2Fetc%2Fpasswd.png",
+                     "/api/s/../../etc/passwd"]:
+            status, body, _ = self.server.request("GET", path, raw=True)
+            self.assertIn(status, (400, 404), path)
+            self.assertNotIn(b"root:", body, path)
+        # An upload's name is never a path.
+        body, boundary = multipart([("../../etc/passwd.toml", b'name = "x"\n')])
+        status, refused = self.server.request("POST", f"/api/s/{session}/scenario", body,
+                                              {"Content-Type": f"multipart/form-data; boundary={boundary}"})
+        self.assertEqual(status, 400)
+        self.assertIn("plain file name", refused["diagnostics"][0]["message"])
+        # An uploaded scenario extends only built-ins and the files uploaded with it.
+        for target in ["/etc/passwd", "../../etc/passwd", "elsewhere.toml"]:
+            body, boundary = multipart([("mine.toml", f'extends = "{target}"\n'.encode())])
+            status, refused = self.server.request("POST", f"/api/s/{session}/scenario", body,
+                                                  {"Content-Type": f"multipart/form-data; boundary={boundary}"})
+            self.assertEqual(status, 400, target)
+            self.assertIn("extends only a built-in scenario or a file uploaded with it",
+                          refused["diagnostics"][0]["message"])
+        body, boundary = multipart([("mine.toml", b'extends = "base.toml"\nname = "mine"\n'),
+                                    ("base.toml", b'extends = "steering-2021.toml"\nname = "base"\n')])
+        status, form = self.server.request("POST", f"/api/s/{session}/scenario", body,
+                                           {"Content-Type": f"multipart/form-data; boundary={boundary}"})
+        self.assertEqual(status, 200, form)
+        self.assertEqual(form["parent"], "mine.toml")
+        self.assertIn("steering", [g["id"] for g in form["groups"]])
+
+    def test_a_foreign_host_is_not_served(self):
+        status, refused = self.server.request("GET", "/api/info", headers={"Host": "evil.example:80"})
+        self.assertEqual(status, 421)
+        self.assertIn("answers only to", refused["error"])
+
+    def test_two_runs_at_once_wait_their_turn_and_a_run_can_be_cancelled(self):
+        first, _ = self.builtin_session()
+        second, _ = self.builtin_session("observed-2021")
+        status, long_run = self.server.request("POST", f"/api/s/{first}/runs",
+                                               {"values": {}, "replications": 20000, "seed": 3})
+        self.assertEqual(status, 202)
+        status, waiting = self.server.request("POST", f"/api/s/{second}/runs",
+                                              {"values": {}, "replications": 300, "seed": 4})
+        self.assertEqual(status, 202)
+        status, state = self.server.request("GET", f"/api/s/{second}/runs/{waiting['run']}")
+        self.assertEqual(state["state"], "queued")
+        self.assertGreaterEqual(state["queue_position"], 1)
+        # Another session cannot see, cancel or download the first session's run.
+        status, _ = self.server.request("DELETE", f"/api/s/{second}/runs/{long_run['run']}")
+        self.assertEqual(status, 404)
+        # The queue is full at two waiting runs.
+        status, third = self.server.request("POST", f"/api/s/{second}/runs",
+                                            {"values": {}, "replications": 300, "seed": 5})
+        status, refused = self.server.request("POST", f"/api/s/{second}/runs",
+                                              {"values": {}, "replications": 300, "seed": 6})
+        self.assertEqual(status, 429, refused)
+        status, _ = self.server.request("DELETE", f"/api/s/{second}/runs/{third['run']}")
+        self.assertEqual(status, 200)
+        status, _ = self.server.request("DELETE", f"/api/s/{first}/runs/{long_run['run']}")
+        self.assertEqual(status, 200)
+        self.assertEqual(self.server.wait(first, long_run["run"])["state"], "cancelled")
+        self.assertEqual(self.server.wait(second, third["run"])["state"], "cancelled")
+        done = self.server.wait(second, waiting["run"])
+        self.assertEqual(done["state"], "done", done)
+        self.assertFalse(any(f"{first}/run-{long_run['run']}/" in f for f in self.server.session_files()),
+                         "a cancelled run's files remain")
+        # A session that ends takes its files with it.
+        self.server.request("POST", f"/api/s/{second}/end")
+        self.assertFalse(any(second in f for f in self.server.session_files()))
+        status, gone = self.server.request("GET", f"/api/s/{second}/runs/{waiting['run']}")
+        self.assertEqual(status, 404)
+        self.assertIn("reload the page", gone["error"])
+        status, refused = self.server.request("POST", f"/api/s/{first}/runs",
+                                              {"values": {}, "replications": 10**9, "seed": 1})
+        self.assertEqual(status, 400)
+        self.assertIn("between 1 and 20000", refused["error"])
+
+    def test_a_run_gives_the_same_figures_as_fnesim_run(self):
+        session, _ = self.builtin_session("observed-september-2021")
+        values = {"convention.regions.IDF.envelope_eur": "30 500 000",
+                  "convention.regions.ARA.envelope_eur": "25 500 000"}
+        status, started = self.server.request("POST", f"/api/s/{session}/runs",
+                                              {"values": values, "replications": 400, "seed": 11})
+        self.assertEqual(status, 202, started)
+        run = self.server.wait(session, started["run"])
+        self.assertEqual(run["state"], "done", run)
+        self.assertEqual(run["charts"], ["fan_national", "fan_regions", "p_exhausted", "additional_needed"])
+        status, toml, response = self.server.request("GET", f"/api/s/{session}/runs/{run['run']}/files/variant.toml",
+                                                     raw=True)
+        self.assertEqual(status, 200)
+        self.assertIn("attachment", response.getheader("Content-Disposition"))
+        self.assertTrue(toml.decode().count("\n") < 10, toml)  # only what changed
+        variant = os.path.join(WORK, "variant.toml")
+        with open(variant, "wb") as out:
+            out.write(toml)
+        summary = os.path.join(WORK, "cli-summary.json")
+        subprocess.run([BINARY, "run", variant, "-n", "400", "-s", "11", "-j", "1", "--summary-json", summary,
+                        "--force"], check=True, stdout=subprocess.DEVNULL)
+        with open(summary) as f:
+            expected = json.load(f)
+        self.assertEqual(run["summary"], expected)
+        status, served, _ = self.server.request("GET", f"/api/s/{session}/runs/{run['run']}/files/summary.json",
+                                                raw=True)
+        with open(summary, "rb") as f:
+            self.assertEqual(served, f.read())
+        # The report in English is drawn when first asked for.
+        status, page, _ = self.server.request("GET", f"/api/s/{session}/runs/{run['run']}/files/report-en.html",
+                                              raw=True)
+        self.assertEqual(status, 200)
+        self.assertIn(b"<html", page)
+        status, png, response = self.server.request(
+            "GET", f"/api/s/{session}/runs/{run['run']}/chart/en/p_exhausted.png", raw=True)
+        self.assertEqual((status, png[:4], response.getheader("Content-Type")), (200, b"\x89PNG", "image/png"))
+        # The comparison with the parent, paired as `fnesim compare` pairs it.
+        status, base = self.server.request("POST", f"/api/s/{session}/runs",
+                                           {"baseline": True, "replications": 400, "seed": 11})
+        self.assertEqual(self.server.wait(session, base["run"])["state"], "done")
+        status, comparison = self.server.request(
+            "GET", f"/api/s/{session}/compare?baseline={base['run']}&variant={run['run']}")
+        self.assertEqual(status, 200, comparison)
+        self.assertEqual(comparison["design"], "paired")
+        self.assertEqual(comparison["a"]["scenario"], "observed-september-2021")
+        self.assertEqual(comparison["b"]["scenario"], "observed-september-2021-variant")
+
+
+def multipart(files):
+    boundary = "fnesimboundary7d1"
+    body = b""
+    for name, content in files:
+        body += (f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\n"
+                 f"Content-Type: application/toml\r\n\r\n").encode() + content + b"\r\n"
+    return body + f"--{boundary}--\r\n".encode(), boundary
+
+
+if __name__ == "__main__":
+    unittest.main(argv=sys.argv[:1], verbosity=2)

@@ -1,0 +1,234 @@
+#!/usr/bin/python3
+"""The workbench as a planner uses it, in a real headless Chromium driven by
+Selenium: load the page, pick observed-2021, type a bad value and see
+its message at the field, move 5 M EUR from Auvergne-Rhône-Alpes to
+Île-de-France, run, wait for the charts, compare with the unchanged scenario,
+switch to English, download the report. What the page shows must equal
+`fnesim run`'s figures for the same scenario and seed, formatted by the
+report's own functions (scripts/report.py).
+
+Usage: serve_e2e_test.py FNESIM_BINARY WORK_DIR [SCREENSHOT_DIR]
+The screenshots of docs/workbench.md are made by this test
+(SCREENSHOT_DIR = docs/workbench).
+"""
+import datetime
+import json
+import os
+import subprocess
+import sys
+import time
+import unittest
+
+from selenium import webdriver
+from selenium.common.exceptions import TimeoutException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from workbench_server import Workbench
+
+BINARY, WORK = sys.argv[1], sys.argv[2]
+SCREENSHOTS = sys.argv[3] if len(sys.argv) > 3 else None
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts"))
+import report  # noqa: E402  the report's number formats: the page must say the same
+
+REPLICATIONS, SEED = 400, 11
+IDF, ARA = "convention.regions.IDF.envelope_eur", "convention.regions.ARA.envelope_eur"
+DOSSIERS = "demand.arrivals.expected_dossiers"
+
+
+def field(driver, key):
+    return driver.find_element(By.CSS_SELECTOR, f'.field-input[data-key="{key}"]')
+
+
+def message_at(driver, key):
+    return driver.find_element(By.CSS_SELECTOR, f'.field-message[data-key="{key}"]').text
+
+
+def replace_text(element, text):
+    element.clear()
+    element.send_keys(text)
+
+
+class WorkbenchInTheBrowser(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        os.makedirs(WORK, exist_ok=True)
+        cls.downloads = os.path.join(WORK, "downloads")
+        os.makedirs(cls.downloads, exist_ok=True)
+        for name in os.listdir(cls.downloads):
+            os.remove(os.path.join(cls.downloads, name))
+        cls.server = Workbench(BINARY)
+        options = webdriver.ChromeOptions()
+        for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,900",
+                         "--lang=fr-FR", "--disable-dev-shm-usage"]:
+            options.add_argument(argument)
+        options.add_experimental_option("prefs", {"download.default_directory": cls.downloads,
+                                                  "download.prompt_for_download": False})
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+        cls.driver = webdriver.Chrome(options=options)
+        cls.driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": cls.downloads})
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.driver.quit()
+        status, left = cls.server.stop()
+        assert status == 0, f"fnesim serve exited with {status}"
+        assert not left, f"files left after the server stopped: {left}"
+
+    def wait_for(self, condition, timeout=120, what=""):
+        try:
+            return WebDriverWait(self.driver, timeout, poll_frequency=0.2).until(lambda d: condition(d))
+        except TimeoutException:
+            self.screenshot("failure")
+            raise AssertionError(f"timed out waiting for {what}") from None
+
+    def screenshot(self, name):
+        # Images decode asynchronously: the picture waits for them and for a frame painted after.
+        self.driver.execute_async_script(
+            "const done = arguments[0];"
+            "Promise.all(Array.from(document.images).map(i => i.decode().catch(() => null)))"
+            ".then(() => requestAnimationFrame(() => requestAnimationFrame(() => done())));")
+        if SCREENSHOTS:
+            os.makedirs(SCREENSHOTS, exist_ok=True)
+            self.driver.save_screenshot(os.path.join(SCREENSHOTS, f"{name}.png"))
+        else:
+            self.driver.save_screenshot(os.path.join(WORK, f"{name}.png"))
+
+    def visible_figure(self, name):
+        # textContent: Selenium's .text turns the no-break spaces of French typography into spaces.
+        return self.driver.find_element(By.CSS_SELECTOR, f'[data-figure="{name}"]').get_attribute("textContent").strip()
+
+    def expected_summary(self, variant_toml):
+        path = os.path.join(WORK, "variant.toml")
+        with open(path, "w") as out:
+            out.write(variant_toml)
+        summary = os.path.join(WORK, "summary.json")
+        subprocess.run([BINARY, "run", path, "-n", str(REPLICATIONS), "-s", str(SEED), "--summary-json", summary,
+                        "--force"], check=True, stdout=subprocess.DEVNULL)
+        with open(summary) as f:
+            return json.load(f)
+
+    def test_a_planner_reallocates_runs_compares_and_takes_the_report(self):
+        d = self.driver
+        d.get(self.server.url)
+        self.wait_for(lambda d: d.find_elements(By.CSS_SELECTOR, f'.field-input[data-key="{IDF}"]'),
+                      what="the form of the default scenario")
+        limits = d.find_element(By.ID, "limits").text  # the limits are stated on the page
+        self.assertTrue("20 000" in limits or "20\u202f000" in limits or "20,000" in limits, limits)
+        Select(d.find_element(By.ID, "scenario-select")).select_by_value("observed-2021")
+        self.wait_for(lambda d: "Calibrated on the public 2021 figures"
+                      in d.find_element(By.ID, "scenario-description").text, what="the form of observed-2021")
+        replace_text(d.find_element(By.ID, "replications"), str(REPLICATIONS))
+        replace_text(d.find_element(By.ID, "seed"), str(SEED))
+
+        # A bad value: a message at its field, the run button waits, no error page.
+        expected_dossiers = field(d, DOSSIERS).get_attribute("value")
+        replace_text(field(d, DOSSIERS), "beaucoup")
+        self.wait_for(lambda d: "expected a number, found 'beaucoup'" in message_at(d, DOSSIERS),
+                      what="the message at the field")
+        self.assertFalse(d.find_element(By.ID, "run-button").is_enabled())
+        self.screenshot("validation")
+        replace_text(field(d, DOSSIERS), expected_dossiers)
+        self.wait_for(lambda d: message_at(d, DOSSIERS) == "", what="the message to go")
+
+        # Five million euros from Auvergne-Rhône-Alpes to Île-de-France, typed as a French planner types.
+        replace_text(field(d, IDF), "33 500 000")
+        self.wait_for(lambda d: "regional envelopes sum to" in d.find_element(By.ID, "general-messages").text,
+                      what="the envelopes' sum problem")
+        replace_text(field(d, ARA), "22 500 000")
+        self.wait_for(lambda d: d.find_element(By.ID, "run-button").is_enabled()
+                      and d.find_element(By.ID, "general-messages").text.strip() == "", what="a valid form")
+        d.find_element(By.ID, "run-button").click()
+        self.wait_for(lambda d: d.find_element(By.ID, "results").is_displayed()
+                      and d.execute_script("return Array.from(document.querySelectorAll('img.chart'))"
+                                           ".every(i => i.complete && i.naturalWidth > 0)")
+                      and len(d.find_elements(By.CSS_SELECTOR, "img.chart")) == 4,
+                      what="the results and their charts")
+        self.screenshot("results")
+        d.execute_script("document.querySelector('#exhaustion-table').scrollIntoView()")
+        self.screenshot("exhaustion")
+        d.execute_script("document.querySelector('img.chart[data-chart=\"p_exhausted\"]').scrollIntoView()")
+        self.screenshot("charts")
+
+        # The page's figures are `fnesim run`'s for the variant it downloads, seed and replications.
+        toml_link = d.find_element(By.ID, "download-toml").get_attribute("href")
+        variant_toml = d.execute_script("return await (await fetch(arguments[0])).text()", toml_link)
+        self.assertIn('extends = "observed-2021.toml"', variant_toml)
+        self.assertIn(f"{IDF} = 33500000", variant_toml)
+        self.assertIn(f"{ARA} = 22500000", variant_toml)
+        self.assertNotIn(DOSSIERS, variant_toml)  # unchanged in the end: not stated
+        summary = self.expected_summary(variant_toml)
+        national = summary["national"]
+        self.assertEqual(self.visible_figure("p_additional_needed"),
+                         report.format_percent(national["p_additional_needed"], "fr"))
+        self.assertEqual(self.visible_figure("additional_q90"),
+                         report.format_meur(national["additional_needed_q90_eur"], "fr"))
+        self.assertEqual(self.visible_figure("demand_median"), report.format_meur(national["demand_q50_eur"], "fr"))
+        self.assertEqual(self.visible_figure("committed"), report.format_meur(national["committed_mean_eur"], "fr"))
+        start = datetime.date.fromisoformat(summary["commitment_start"])
+        rows = d.find_elements(By.CSS_SELECTOR, "#exhaustion-table tr[data-region]")
+        self.assertEqual(len(rows), len(summary["regions"]))
+        for region in summary["regions"]:
+            row = d.find_element(By.CSS_SELECTOR, f'#exhaustion-table tr[data-region="{region["code"]}"]')
+            cell = lambda column: row.find_element(By.CSS_SELECTOR, f'td[data-col="{column}"]').get_attribute(
+                "textContent").strip()
+            self.assertEqual(cell("envelope"), report.format_meur(region["envelope_eur"], "fr"), region["code"])
+            self.assertEqual(cell("p_exhausted"), report.format_percent(region["p_exhausted"], "fr"), region["code"])
+            day = region["exhaustion_day_q50"]
+            if day is not None:
+                self.assertEqual(cell("median_date"),
+                                 report.format_date(start + datetime.timedelta(days=day), "fr"), region["code"])
+        self.assertEqual(
+            d.find_element(By.CSS_SELECTOR, '#exhaustion-table tr[data-region="IDF"] td[data-col="envelope"]')
+            .get_attribute("textContent").strip(),
+            report.format_meur(33_500_000, "fr"))
+
+        # Compare with the scenario as picked, unchanged: paired, region by region.
+        d.find_element(By.ID, "baseline-button").click()
+        self.wait_for(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#compare-table tr[data-region]")) == 12,
+                      what="the comparison")
+        idf = d.find_element(By.CSS_SELECTOR, '#compare-table tr[data-region="IDF"]').text
+        self.assertIn("Île-de-France", idf)
+        d.execute_script("document.getElementById('compare-table').scrollIntoView()")
+        self.screenshot("compare")
+
+        # The report, downloaded as a planner downloads it.
+        d.find_element(By.ID, "download-report").click()
+        path = os.path.join(self.downloads, "report-fr.html")
+        self.wait_for(lambda d: os.path.exists(path) and os.path.getsize(path) > 10000, what="the report's download")
+        with open(path, encoding="utf-8") as f:
+            page = f.read()
+        self.assertIn("FNE-Formation 2021", page)
+        self.assertIn(report.format_percent(national["p_additional_needed"], "fr"), page)
+
+        # English, with the same wording as the report in English.
+        d.find_element(By.ID, "lang-switch").click()
+        self.wait_for(lambda d: self.visible_figure("p_additional_needed")
+                      == report.format_percent(national["p_additional_needed"], "en"), what="English figures")
+        self.wait_for(lambda d: all("/chart/en/" in i.get_attribute("src")
+                                    for i in d.find_elements(By.CSS_SELECTOR, "img.chart")), what="English charts")
+        self.assertEqual(d.find_element(By.CSS_SELECTOR, "html").get_attribute("lang"), "en")
+
+        errors = [entry for entry in d.get_log("browser") if entry["level"] == "SEVERE"]
+        self.assertEqual(errors, [], "the browser's console has errors")
+
+    def test_an_upload_that_is_too_large_or_invalid_is_said_on_the_page(self):
+        d = self.driver
+        d.get(self.server.url)
+        self.wait_for(lambda d: d.find_elements(By.CSS_SELECTOR, f'.field-input[data-key="{IDF}"]'), what="the form")
+        big = os.path.join(WORK, "huge.toml")
+        with open(big, "wb") as out:
+            out.write(b"# " + b"x" * (2 * 1024 * 1024) + b"\n")
+        d.find_element(By.ID, "upload-input").send_keys(big)
+        self.wait_for(lambda d: "1024" in d.find_element(By.ID, "general-messages").text,
+                      what="the upload's refusal")
+        bad = os.path.join(WORK, "evil.toml")
+        with open(bad, "w") as out:
+            out.write('extends = "/etc/passwd"\n')
+        d.find_element(By.ID, "upload-input").send_keys(bad)
+        self.wait_for(lambda d: "evil.toml:1:11: extends:" in d.find_element(By.ID, "general-messages").text,
+                      what="the extends refusal")
+
+
+if __name__ == "__main__":
+    unittest.main(argv=sys.argv[:1], verbosity=2)
