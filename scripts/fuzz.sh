@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Fuzzes fnesim's three readers of outside input with libFuzzer, under
+# Fuzzes fnesim's four readers of outside input with libFuzzer, under
 # AddressSanitizer and UndefinedBehaviorSanitizer (docs/reliability.md):
 #   scenario   scenario TOML text (and one replication of what it accepts)
 #   actuals    an actuals CSV (and the posterior of what it accepts)
 #   run_file   bytes opened as a run file (and read as every reader reads it)
+#   workbench  a request body of `fnesim serve`'s page (JSON values, and the variant they make)
 #
-# Usage: scripts/fuzz.sh [SECONDS] [TARGET...]    (default: 60 s each, all three)
+# Usage: scripts/fuzz.sh [SECONDS] [TARGET...]    (default: 60 s each, all four)
 # Builds the `fuzz` preset (clang), seeds each corpus from tests/data,
 # scenarios/ and tests/fuzz/regressions/, then runs the targets one after the
 # other. The corpora grow in build/fuzz/corpus/ from one call to the next. A
@@ -18,7 +19,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 targets=("$@")
-((${#targets[@]})) || targets=(scenario actuals run_file)
+((${#targets[@]})) || targets=(scenario actuals run_file workbench)
 
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz
@@ -32,6 +33,8 @@ seed_corpus() {
       cp -f scenarios/*.toml tests/data/good/*.toml tests/data/bad/*.toml tests/data/bad/parents/*.toml "$dir"/ ;;
     actuals)
       cp -f scenarios/actuals/*.csv tests/data/actuals/*.csv "$dir"/ ;;
+    workbench)
+      cp -f tests/data/workbench/* "$dir"/ ;;
     run_file)
       # Small run files of the main layouts: plain, with trajectories, from
       # actuals with uncertain assumptions, with financing.

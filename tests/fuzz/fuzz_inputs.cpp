@@ -9,6 +9,7 @@
 #include <fstream>
 #include <string>
 
+#include "cli/workbench/form.hpp"
 #include "results/run_file.hpp"
 #include "sim/forecast/actuals.hpp"
 #include "sim/scenario/scenario.hpp"
@@ -94,6 +95,22 @@ void run_file_bytes(std::string_view bytes) {
   // a handle left open is a leak of ours (HDF5 keeps some memory of its own
   // on error paths; tests/fuzz/lsan.supp).
   require(H5Fget_obj_count(H5F_OBJ_ALL, H5F_OBJ_ALL) == 0, "every HDF5 object is closed");
+}
+
+void workbench_request(std::string_view body) {
+  static const workbench::Form form = workbench::build_form(load_default_scenario(), "convention-2021.toml");
+  workbench::FormValues values;
+  try {
+    const workbench::JsonValue request = workbench::parse_json(body);
+    values = workbench::form_values_from_json(request.get("values"));
+  } catch (const workbench::JsonSyntaxError&) {
+    return;
+  } catch (const BadRequest&) {
+    return;
+  }
+  const workbench::Variant variant = workbench::build_variant(form, values, no_directory);
+  require(variant.ok() ? variant.field_messages.empty() : !variant.field_messages.empty() || !variant.general.empty(),
+          "a refused variant says why, at a field or in general");
 }
 
 }  // namespace fnesim::fuzz

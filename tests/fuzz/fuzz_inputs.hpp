@@ -22,4 +22,10 @@ void actuals_text(std::string_view text);
 // it (after a trial reading in a child process); an accepted file is read whole.
 void run_file_bytes(std::string_view bytes);
 
+// A request body the workbench's page sends (`fnesim serve`): JSON whose
+// "values" become the form's values for a variant of the default scenario.
+// The body may be refused (not JSON, not of the form's shape); the variant
+// is then built and loaded, and what was typed never throws there.
+void workbench_request(std::string_view body);
+
 }  // namespace fnesim::fuzz

@@ -62,5 +62,14 @@ TEST(FuzzRegressions, RunFileInputs) {
   }
 }
 
+TEST(FuzzRegressions, WorkbenchRequests) {
+  const auto files = files_in({"tests/fuzz/regressions/workbench", "tests/data/workbench"});
+  ASSERT_GT(files.size(), 2u);
+  for (const fs::path& file : files) {
+    SCOPED_TRACE(file.string());
+    fuzz::workbench_request(bytes_of(file));
+  }
+}
+
 }  // namespace
 }  // namespace fnesim
