@@ -215,6 +215,13 @@ int serve_command(const ServeOptions& options) {
   workbench::Workbench bench(settings.limits, {{report_interpreter(), script->string()}}, temporary);
 
   httplib::Server server;
+  // httplib's default is SO_REUSEPORT: a second server on a port in use would
+  // then share it silently. SO_REUSEADDR alone lets a restart reuse the port
+  // at once, and a port in use is refused.
+  server.set_socket_options([](socket_t socket) {
+    int yes = 1;
+    setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   // A body is a scenario or two, or a form's values: the limit plus the multipart framing.
   server.set_payload_max_length(settings.limits.max_upload_bytes + 64 * 1024);
   server.set_error_handler([&settings](const httplib::Request&, httplib::Response& response) {
