@@ -3,8 +3,10 @@
 // JSON API it calls (cli/workbench/workbench.hpp); runs are simulated
 // in-process by the same engine as `fnesim run`.
 #include <charconv>
+#include <cmath>
 #include <chrono>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "cli/commands.hpp"
@@ -63,10 +65,11 @@ workbench::JsonValue request_json(const httplib::Request& request) {
 template <typename Integer>
 Integer whole_number(const workbench::JsonValue* value, std::string_view name, Integer fallback) {
   if (value == nullptr) return fallback;
+  // JSON numbers are doubles: whole numbers are exact up to 2^53, the page's limit too.
+  constexpr double exact_limit = 9007199254740992.0;
   const double* number = value->number();
-  if (number == nullptr || *number != static_cast<double>(static_cast<std::int64_t>(*number)) || *number < 0 ||
-      *number > 9e15)
-    throw Refusal{400, std::string(name) + ": expected a whole number ≥ 0"};
+  if (number == nullptr || !(*number >= 0 && *number <= exact_limit) || std::floor(*number) != *number)
+    throw Refusal{400, std::string(name) + ": expected a whole number from 0 to 2^53"};
   return static_cast<Integer>(*number);
 }
 
@@ -212,7 +215,9 @@ int serve_command(const ServeOptions& options) {
   std::error_code ec;
   fs::path temporary = fs::temp_directory_path(ec);
   if (ec) temporary = "/tmp";
-  workbench::Workbench bench(settings.limits, {{report_interpreter(), script->string()}}, temporary);
+  std::optional<workbench::Workbench> bench_holder;
+  workbench::Workbench& bench =
+      bench_holder.emplace(settings.limits, workbench::ReportCommand{{report_interpreter(), script->string()}}, temporary);
 
   httplib::Server server;
   // httplib's default is SO_REUSEPORT: a second server on a port in use would
@@ -235,15 +240,32 @@ int serve_command(const ServeOptions& options) {
   });
   const bool loopback = is_loopback(settings.host);
   int port = settings.port;
-  // A page from another site must not drive the workbench through the
-  // browser (DNS rebinding): on loopback, only requests addressed to it are served.
-  server.set_pre_routing_handler([&loopback, &port](const httplib::Request& request, httplib::Response& response) {
+  const std::string listened_host =
+      settings.host.find(':') != std::string::npos ? "[" + settings.host + "]" : settings.host;
+  server.set_pre_routing_handler([&](const httplib::Request& request, httplib::Response& response) {
+    // A body without a length (chunked) would escape the upload limit, which
+    // httplib checks against Content-Length alone.
+    if (request.has_header("Transfer-Encoding")) {
+      send_json(response, 411, error_body("send the body with a Content-Length (at most " +
+                                          std::to_string(settings.limits.max_upload_bytes / 1024) + " KiB)"));
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    // A page of another site must not drive the workbench through the browser:
+    // no request it makes on its own (Sec-Fetch-Site, Origin) changes anything...
+    if (request.method != "GET") {
+      const std::string site = request.get_header_value("Sec-Fetch-Site");
+      if (site == "cross-site" || site == "same-site") {
+        send_json(response, 403, error_body("requests from other sites are refused"));
+        return httplib::Server::HandlerResponse::Handled;
+      }
+    }
+    // ...and on loopback, only requests addressed to it are served (DNS rebinding).
     if (!loopback) return httplib::Server::HandlerResponse::Unhandled;
     const std::string host = request.get_header_value("Host");
     const std::string suffix = ":" + std::to_string(port);
-    for (const char* name : {"127.0.0.1", "localhost", "[::1]"})
+    for (const std::string& name : {std::string("127.0.0.1"), std::string("localhost"), std::string("[::1]"), listened_host})
       if (host == name + suffix || host == name) return httplib::Server::HandlerResponse::Unhandled;
-    send_json(response, 421, error_body("this server answers only to 127.0.0.1, localhost and [::1]"));
+    send_json(response, 421, error_body("this server answers only to " + listened_host + ", localhost and [::1]"));
     return httplib::Server::HandlerResponse::Handled;
   });
   add_routes(server, bench);
@@ -259,8 +281,7 @@ int serve_command(const ServeOptions& options) {
     std::cerr << "fnesim serve: warning: listening on " << settings.host
               << ", not on loopback: anyone who can reach this machine can run simulations here, and the "
                  "workbench has no password\n";
-  const std::string shown_host = settings.host.find(':') != std::string::npos ? "[" + settings.host + "]" : settings.host;
-  std::cout << "fnesim serve: the workbench is at http://" << shown_host << ':' << port
+  std::cout << "fnesim serve: the workbench is at http://" << listened_host << ':' << port
             << "/ — Ctrl-C stops it and removes its files" << std::endl;
 
   const std::atomic<bool>& interrupted = install_interrupt_flag();
@@ -279,6 +300,9 @@ int serve_command(const ServeOptions& options) {
   server.listen_after_bind();
   listening_ended = true;
   watcher.join();
+  // Its runs stopped and its files removed while signals are still only
+  // noted: a second Ctrl-C during these moments must not leave them behind.
+  bench_holder.reset();
   end_interrupt_polling();
   std::cout << "fnesim serve: stopped" << std::endl;
   return exit_ok;
@@ -310,6 +334,9 @@ void register_serve(CLI::App& app, int& exit_code) {
   cmd->add_option("--concurrent-runs", options->limits.concurrent_runs,
                   "Runs simulated at once, each on every core")
       ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  cmd->add_option("--max-sessions", options->limits.max_sessions, "Pages open at once, over the server")
+      ->check(CLI::Range(1, 10000))
       ->capture_default_str();
   cmd->add_option("--session-idle-minutes", options->limits.session_idle_minutes,
                   "A page silent this long ends its session and its files are removed")

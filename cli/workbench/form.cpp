@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
 #include <cmath>
 #include <set>
 
@@ -232,10 +233,40 @@ std::string toml_number(double value, FieldKind kind) {
 std::string toml_string(std::string_view text) {
   std::string out = "\"";
   for (char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
+      // A scenario's name may hold a newline: TOML strings spell control characters as escapes.
+      char escape[8];
+      std::snprintf(escape, sizeof escape, "\\u%04X", static_cast<unsigned>(static_cast<unsigned char>(c)));
+      out += escape;
+    } else {
+      out += c;
+    }
   }
   return out + '"';
+}
+
+// What the planner typed, quoted in a message: valid UTF-8 whatever the bytes
+// (each invalid byte becomes U+FFFD), so that the JSON answer stays JSON.
+std::string quoted_text(std::string_view text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size();) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    const std::size_t length = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    bool valid = length > 0 && i + length <= text.size() && !(c >= 0x80 && c < 0xC2) && c < 0xF5;
+    for (std::size_t k = 1; valid && k < length; ++k)
+      valid = (static_cast<unsigned char>(text[i + k]) >> 6) == 0x2;
+    if (valid) {
+      out.append(text.substr(i, length));
+      i += length;
+    } else {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -379,9 +410,15 @@ FormValues form_values_from_json(const JsonValue* values) {
   return out;
 }
 
-std::string variant_name(const Form& form) { return form.name + "-variant"; }
-
-std::string variant_file_name(const Form& form) { return variant_name(form) + ".toml"; }
+std::string variant_name(const Form& form, const std::filesystem::path& base_dir) {
+  // Not the name of a file beside it: the reader would take the variant for
+  // that file, and its `extends` for a cycle.
+  std::string name = form.name + "-variant";
+  std::error_code ec;
+  for (int n = 2; std::filesystem::exists(base_dir / (name + ".toml"), ec) || name + ".toml" == form.parent_file; ++n)
+    name = form.name + "-variant-" + std::to_string(n);
+  return name;
+}
 
 Variant build_variant(const Form& form, const FormValues& values, const std::filesystem::path& base_dir) {
   Variant variant;
@@ -413,7 +450,7 @@ Variant build_variant(const Form& form, const FormValues& values, const std::fil
       for (std::size_t i = 0; i < texts.size(); ++i) {
         const std::optional<double> value = typed_number(texts[i], normalised);
         if (!value) {
-          variant.field_messages[field.key].push_back("expected a number, found '" + texts[i] + "'");
+          variant.field_messages[field.key].push_back("expected a number, found '" + quoted_text(texts[i]) + "'");
           numbers = false;
           continue;
         }
@@ -436,15 +473,16 @@ Variant build_variant(const Form& form, const FormValues& values, const std::fil
     }
   // A key the page sent that is not a field of the form is ignored: the form
   // is the server's, and only its keys may be changed from the page.
+  const std::string name = variant_name(form, base_dir);
   variant.toml = "# A variant of " + form.parent_file + " made in fnesim's workbench (fnesim serve):\n" +
                  "# it states only what differs from its parent.\nextends = " + toml_string(form.parent_file) +
-                 "\nname = " + toml_string(variant_name(form)) + "\n";
+                 "\nname = " + toml_string(name) + "\n";
   for (const std::string& line : lines) variant.toml += line + "\n";
   // A field that is not a number is left at its parent's value, so that the
   // reader still reports every other problem at once.
   const bool typed_wrong = !variant.field_messages.empty();
   try {
-    variant.scenario = load_scenario_text(variant.toml, variant_file_name(form), base_dir);
+    variant.scenario = load_scenario_text(variant.toml, name + ".toml", base_dir);
     if (typed_wrong) variant.scenario.reset();
   } catch (const InputError& error) {
     for (const Diagnostic& d : error.diagnostics()) {

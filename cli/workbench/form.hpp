@@ -64,10 +64,9 @@ struct Variant {
   bool ok() const { return scenario.has_value(); }
 };
 
-// The variant's scenario name (the parent's, then "-variant") and the file
-// name its messages give.
-std::string variant_name(const Form& form);
-std::string variant_file_name(const Form& form);
+// The variant's scenario name: the parent's, then "-variant" (and a number
+// when a file of that name is in `base_dir`); its messages name "<name>.toml".
+std::string variant_name(const Form& form, const std::filesystem::path& base_dir);
 
 // Builds and loads the variant; `base_dir` holds the files it may extend
 // (built-ins need none). Never throws for what a planner typed.

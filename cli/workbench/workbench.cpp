@@ -1,6 +1,7 @@
 #include "cli/workbench/workbench.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -45,6 +46,7 @@ struct Workbench::Run {
   fs::path directory;
   std::atomic<bool> stop{false};
   std::atomic<std::int64_t> done{0};
+  std::atomic<pid_t> report_child{0};  // the report being drawn, stopped with the server
   // Guarded by Workbench::mutex_.
   RunState state = RunState::queued;
   std::string error;
@@ -55,14 +57,24 @@ struct Workbench::Run {
   // English charts while the French report is still drawn).
   std::mutex report_mutex;
   std::map<std::string, bool> rendered;  // language → done; guarded by report_mutex
+  bool discarded = false;                 // its session ended: draw nothing more; guarded by report_mutex
+};
+
+// A scenario as loaded for a session: the parent the variants extend, its
+// form, and the directory of its files. Replaced whole by the next load that
+// succeeds, so that the form, the parent and the files always agree.
+struct Workbench::Loaded {
+  Form form;
+  Scenario parent;
+  fs::path directory;
 };
 
 struct Workbench::Session {
   std::string id;
   fs::path directory;
   std::chrono::steady_clock::time_point last_seen;
-  std::optional<Form> form;
-  fs::path scenario_directory;  // the parent and the files it may extend
+  std::shared_ptr<const Loaded> loaded;  // guarded by Workbench::mutex_
+  std::uint64_t loads = 0;               // names each load's directory; guarded by Workbench::mutex_
   std::vector<std::shared_ptr<Run>> runs;
 };
 
@@ -124,8 +136,9 @@ void write_text(const fs::path& path, const std::string& text) {
   if (!out) throw Refusal{500, "cannot write " + path.filename().string() + " in the session's directory"};
 }
 
-// Runs argv without a shell, its output into `log`; returns its exit status (-1: not run).
-int spawn_and_wait(const std::vector<std::string>& arguments, const fs::path& log) {
+// Runs argv without a shell, its output into `log`, its id in `child` while
+// it runs; returns its exit status (-1: not run).
+int spawn_and_wait(const std::vector<std::string>& arguments, const fs::path& log, std::atomic<pid_t>& running) {
   std::vector<char*> argv;
   for (const std::string& a : arguments) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
@@ -134,13 +147,17 @@ int spawn_and_wait(const std::vector<std::string>& arguments, const fs::path& lo
   posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  // Nothing else of the server's: its sockets, and the run files another thread writes.
+  posix_spawn_file_actions_addclosefrom_np(&actions, STDERR_FILENO + 1);
   pid_t child = 0;
   const int spawned = posix_spawn(&child, argv[0], &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   if (spawned != 0) return -1;
+  running = child;
   int status = 0;
   while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
   }
+  running = 0;
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 }
 
@@ -170,7 +187,11 @@ Workbench::~Workbench() {
     std::lock_guard lock(mutex_);
     stopping_ = true;
     for (auto& [id, session] : sessions_)
-      for (auto& run : session->runs) run->stop = true;
+      for (auto& run : session->runs) {
+        run->stop = true;
+        // A report being drawn stops too (its script removes its temporaries), so that stopping is quick.
+        if (const pid_t child = run->report_child; child > 0) kill(child, SIGTERM);
+      }
   }
   queue_changed_.notify_all();
   for (std::thread& worker : workers_) worker.join();
@@ -211,12 +232,14 @@ std::string Workbench::create_session() {
   auto session = std::make_shared<Session>();
   session->id = random_session_id();
   session->directory = root_ / session->id;
-  session->scenario_directory = session->directory / "scenario";
-  std::error_code ec;
-  fs::create_directories(session->scenario_directory, ec);
-  if (ec) throw Refusal{500, "cannot create the session's directory: " + ec.message()};
   session->last_seen = std::chrono::steady_clock::now();
   std::lock_guard lock(mutex_);
+  // Each page is a session: a bound on them bounds the disk a server can be made to use.
+  if (static_cast<int>(sessions_.size()) >= limits_.max_sessions)
+    throw Refusal{503, std::to_string(sessions_.size()) + " pages are open on this server, its limit: close one"};
+  std::error_code ec;
+  fs::create_directory(session->directory, ec);
+  if (ec) throw Refusal{500, "cannot create the session's directory: " + ec.message()};
   sessions_[session->id] = session;
   return session->id;
 }
@@ -236,8 +259,8 @@ std::shared_ptr<Workbench::Run> Workbench::run_or_refuse(const Session& session,
 }
 
 void Workbench::discard_session(const std::shared_ptr<Session>& session) {
-  // Its runs stop; a running one leaves the queue's worker at its next block,
-  // and the worker removes nothing of a session that is gone: the directory goes now.
+  // Its runs stop; a running one leaves the queue's worker at its next block.
+  std::vector<std::shared_ptr<Run>> runs;
   {
     std::lock_guard lock(mutex_);
     for (auto& run : session->runs) run->stop = true;
@@ -245,6 +268,13 @@ void Workbench::discard_session(const std::shared_ptr<Session>& session) {
       return std::any_of(session->runs.begin(), session->runs.end(),
                          [&](const std::shared_ptr<Run>& own) { return own == run; });
     });
+    runs = session->runs;
+  }
+  // A report being drawn finishes first (the script would create its
+  // directories again); none starts after.
+  for (const auto& run : runs) {
+    std::lock_guard drawing(run->report_mutex);
+    run->discarded = true;
   }
   std::error_code ignored;
   fs::remove_all(session->directory, ignored);
@@ -282,12 +312,41 @@ void Workbench::expire_idle_sessions() {
   for (const auto& session : idle) discard_session(session);
 }
 
-std::string Workbench::install_form(Session& session, const Scenario& parent, const std::string& parent_file) {
-  Form form = build_form(parent, parent_file);
-  std::string json = form_json(form);
-  std::lock_guard lock(mutex_);
-  session.form = std::move(form);
+fs::path Workbench::new_load_directory(Session& session) {
+  fs::path directory;
+  {
+    std::lock_guard lock(mutex_);
+    directory = session.directory / ("scenario-" + std::to_string(++session.loads));
+  }
+  // Not create_directories: a session ended meanwhile has no directory, and gets none back.
+  std::error_code ec;
+  fs::create_directory(directory, ec);
+  if (ec) throw Refusal{404, "this session has ended: reload the page"};
+  return directory;
+}
+
+std::string Workbench::install(Session& session, Scenario parent, const std::string& parent_file,
+                               const fs::path& directory) {
+  auto loaded = std::make_shared<Loaded>();
+  loaded->form = build_form(parent, parent_file);
+  loaded->parent = std::move(parent);
+  loaded->directory = directory;
+  std::string json = form_json(loaded->form);
+  std::shared_ptr<const Loaded> previous;
+  {
+    std::lock_guard lock(mutex_);
+    previous = std::move(session.loaded);
+    session.loaded = std::move(loaded);
+  }
+  std::error_code ignored;
+  if (previous) fs::remove_all(previous->directory, ignored);
   return json;
+}
+
+std::shared_ptr<const Workbench::Loaded> Workbench::loaded_or_refuse(const Session& session) const {
+  std::lock_guard lock(mutex_);
+  if (!session.loaded) throw Refusal{409, "load a scenario first"};
+  return session.loaded;
 }
 
 std::string Workbench::load_builtin(const std::string& session_id, const std::string& name) {
@@ -295,11 +354,8 @@ std::string Workbench::load_builtin(const std::string& session_id, const std::st
   const std::string file = name.ends_with(".toml") ? name : name + ".toml";
   const BuiltinScenario* builtin = builtin_file(file);
   if (builtin == nullptr) throw Refusal{404, "no built-in scenario named '" + name + "'"};
-  std::error_code ec;
-  fs::remove_all(session->scenario_directory, ec);
-  fs::create_directories(session->scenario_directory, ec);
-  if (ec) throw Refusal{500, "cannot prepare the session's directory: " + ec.message()};
-  return install_form(*session, load_builtin_scenario(*builtin, session->scenario_directory), file);
+  const fs::path directory = new_load_directory(*session);
+  return install(*session, load_builtin_scenario(*builtin, directory), file, directory);
 }
 
 std::string Workbench::load_upload(const std::string& session_id,
@@ -342,30 +398,33 @@ std::string Workbench::load_upload(const std::string& session_id,
   if (!problems.empty())
     throw Refusal{400, "the upload was refused",
                   "{\"error\": \"the upload was refused\", \"diagnostics\": " + diagnostics_json(problems) + "}"};
-  std::error_code ec;
-  fs::remove_all(session->scenario_directory, ec);
-  fs::create_directories(session->scenario_directory, ec);
-  if (ec) throw Refusal{500, "cannot prepare the session's directory: " + ec.message()};
-  for (const auto& [name, text] : files) write_text(session->scenario_directory / name, text);
+  // A directory of this upload's own: a refused upload leaves the scenario
+  // already loaded as it was, its files included.
+  const fs::path directory = new_load_directory(*session);
+  std::error_code ignored;
   try {
-    const Scenario parent = load_scenario_file(session->scenario_directory / files.front().first);
-    return install_form(*session, parent, files.front().first);
+    for (const auto& [name, text] : files) write_text(directory / name, text);
+    Scenario parent = load_scenario_file(directory / files.front().first);
+    return install(*session, std::move(parent), files.front().first, directory);
   } catch (const InputError& error) {
+    fs::remove_all(directory, ignored);
+    // The planner knows the files by their names, not by where the server keeps them.
+    std::vector<Diagnostic> diagnostics = error.diagnostics();
+    for (Diagnostic& d : diagnostics)
+      if (fs::path(d.file).parent_path() == directory) d.file = fs::path(d.file).filename().string();
     throw Refusal{400, "the scenario is not valid",
-                  "{\"error\": \"the scenario is not valid\", \"diagnostics\": " +
-                      diagnostics_json(error.diagnostics()) + "}"};
+                  "{\"error\": \"the scenario is not valid\", \"diagnostics\": " + diagnostics_json(diagnostics) +
+                      "}"};
+  } catch (...) {
+    fs::remove_all(directory, ignored);
+    throw;
   }
 }
 
 std::string Workbench::validate(const std::string& session_id, const FormValues& values) {
   const auto session = session_or_refuse(session_id);
-  std::optional<Form> form;
-  {
-    std::lock_guard lock(mutex_);
-    form = session->form;
-  }
-  if (!form) throw Refusal{409, "load a scenario first"};
-  return variant_json(build_variant(*form, values, session->scenario_directory));
+  const auto loaded = loaded_or_refuse(*session);
+  return variant_json(build_variant(loaded->form, values, loaded->directory));
 }
 
 std::string Workbench::start_run(const std::string& session_id, const FormValues& values,
@@ -373,27 +432,18 @@ std::string Workbench::start_run(const std::string& session_id, const FormValues
   const auto session = session_or_refuse(session_id);
   if (replications < 1 || replications > limits_.max_replications)
     throw Refusal{400, "replications: between 1 and " + std::to_string(limits_.max_replications)};
-  std::optional<Form> form;
-  {
-    std::lock_guard lock(mutex_);
-    form = session->form;
-  }
-  if (!form) throw Refusal{409, "load a scenario first"};
+  const auto loaded = loaded_or_refuse(*session);
   auto run = std::make_shared<Run>();
   run->baseline = baseline;
   run->replications = replications;
   run->seed = seed;
   if (baseline) {
-    // The parent itself, as `fnesim run PARENT` would load it.
-    const fs::path uploaded = session->scenario_directory / form->parent_file;
-    std::error_code ec;
-    run->scenario = fs::is_regular_file(uploaded, ec)
-                        ? load_scenario_file(uploaded)
-                        : load_builtin_scenario(*builtin_file(form->parent_file), session->scenario_directory);
+    // The parent itself, as it was loaded (as `fnesim run PARENT` loads it).
+    run->scenario = loaded->parent;
     run->toml_name = "scenario.toml";
     run->variant_toml = run->scenario.resolved_toml;
   } else {
-    Variant variant = build_variant(*form, values, session->scenario_directory);
+    Variant variant = build_variant(loaded->form, values, loaded->directory);
     if (!variant.ok()) throw Refusal{400, "the form has problems", variant_json(variant)};
     run->changed = variant.changed;
     run->scenario = std::move(*variant.scenario);
@@ -459,8 +509,8 @@ void Workbench::cancel_run(const std::string& session_id, const std::string& run
   if (run->state == RunState::queued) {
     std::erase(queue_, run);
     run->state = RunState::cancelled;
-  } else if (run->state == RunState::running) {
-    run->stop = true;  // the worker marks it cancelled after its current block
+  } else if (run->state == RunState::running || run->state == RunState::charts) {
+    run->stop = true;  // the worker marks it cancelled after its current block, or its report
   } else if (run->state != RunState::cancelled) {
     throw Refusal{409, "run " + run_id + " has already ended"};
   }
@@ -480,8 +530,10 @@ std::string Workbench::compare(const std::string& session_id, const std::string&
     variant_file = variant->directory / "run.h5";
   }
   try {
-    const RunOutcomes a = read_run_outcomes(RunFileReader(baseline_file));
-    const RunOutcomes b = read_run_outcomes(RunFileReader(variant_file));
+    // Files this process wrote, read without the trial reading in a child:
+    // a fork in a threaded server could copy HDF5's lock while another thread holds it.
+    const RunOutcomes a = read_run_outcomes(RunFileReader(baseline_file, RunFileReader::Trial::None));
+    const RunOutcomes b = read_run_outcomes(RunFileReader(variant_file, RunFileReader::Trial::None));
     return comparison_json(compare_runs(a, b, ComparisonOptions{}));
   } catch (const BadRequest& e) {
     throw Refusal{409, e.what()};
@@ -520,6 +572,7 @@ fs::path Workbench::chart_file(const std::string& session_id, const std::string&
 
 void Workbench::render_report(Run& run, const std::string& lang) {
   std::lock_guard lock(run.report_mutex);
+  if (run.discarded) throw Refusal{404, "this session has ended: reload the page"};
   if (run.rendered[lang]) return;
   std::vector<std::string> arguments = report_.interpreter_and_script;
   const fs::path output = run.directory / ("report-" + lang + ".html");
@@ -527,7 +580,7 @@ void Workbench::render_report(Run& run, const std::string& lang) {
                                      "--output", output.string(), "--png-dir",
                                      (run.directory / ("charts-" + lang)).string(), "--force"});
   const fs::path log = run.directory / ("report-" + lang + ".log");
-  const int status = spawn_and_wait(arguments, log);
+  const int status = spawn_and_wait(arguments, log, run.report_child);
   if (status != 0)
     throw Refusal{500, status < 0 ? "cannot run " + arguments.front() + " to draw the report"
                                   : "the report could not be drawn: " + last_line_of(log)};
@@ -545,21 +598,23 @@ void Workbench::work() {
       queue_.pop_front();
       run->state = RunState::running;
     }
+    std::string error;
     try {
       simulate(*run);
-      if (run->stop) {
-        // Cancelled, or its session ended: nothing of it is kept.
-        std::error_code ignored;
-        fs::remove_all(run->directory, ignored);
-      }
     } catch (const Refusal& refusal) {
-      std::lock_guard lock(mutex_);
-      run->state = RunState::failed;
-      run->error = refusal.message;
+      error = refusal.message;
     } catch (const std::exception& e) {
-      std::lock_guard lock(mutex_);
-      run->state = run->stop ? RunState::cancelled : RunState::failed;
-      if (!run->stop) run->error = e.what();
+      error = e.what();
+    }
+    std::lock_guard lock(mutex_);
+    if (run->stop) {
+      // Cancelled, or its session ended: nothing of it is kept.
+      run->state = RunState::cancelled;
+      std::error_code ignored;
+      fs::remove_all(run->directory, ignored);
+    } else if (!error.empty()) {
+      run->state = RunState::failed;
+      run->error = error;
     }
   }
 }
@@ -594,7 +649,8 @@ void Workbench::simulate(Run& run) {
   write_text(run.directory / "summary.json", summary_text);
   write_text(run.directory / run.toml_name, run.variant_toml);
   std::vector<std::string> files = {run.toml_name, "run.h5", "summary.json"};
-  const CsvExportReport csv = export_csv(RunFileReader(run.directory / "run.h5"), run.directory, true);
+  const CsvExportReport csv =
+      export_csv(RunFileReader(run.directory / "run.h5", RunFileReader::Trial::None), run.directory, true);
   for (const fs::path& written : csv.written) files.push_back(written.filename().string());
   {
     std::lock_guard lock(mutex_);
@@ -611,7 +667,8 @@ void Workbench::simulate(Run& run) {
   run.summary_json = summary_text;
   run.files = std::move(files);
   run.charts = std::move(charts);
-  run.state = RunState::done;
+  // Cancelled during its last block or its report: cancelled, and its files go (work()).
+  run.state = run.stop ? RunState::cancelled : RunState::done;
 }
 
 }  // namespace fnesim::workbench

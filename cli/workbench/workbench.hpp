@@ -29,6 +29,7 @@ struct Limits {
   int max_queued_runs = 4;                               // waiting, over the whole server
   int concurrent_runs = 1;                               // simulated at once, each on every core
   int session_idle_minutes = 30;
+  int max_sessions = 32;  // pages open at once
 };
 
 // A failure the page shows as it is: the HTTP status and one sentence.
@@ -85,13 +86,17 @@ class Workbench {
  private:
   struct Run;
   struct Session;
+  struct Loaded;
   std::shared_ptr<Session> session_or_refuse(const std::string& id) const;
   std::shared_ptr<Run> run_or_refuse(const Session& session, const std::string& id) const;
   void discard_session(const std::shared_ptr<Session>& session);
   void work();
   void simulate(Run& run);
   void render_report(Run& run, const std::string& lang);
-  std::string install_form(Session& session, const Scenario& parent, const std::string& parent_file);
+  std::filesystem::path new_load_directory(Session& session);
+  std::string install(Session& session, Scenario parent, const std::string& parent_file,
+                      const std::filesystem::path& directory);
+  std::shared_ptr<const Loaded> loaded_or_refuse(const Session& session) const;
 
   Limits limits_;
   ReportCommand report_;

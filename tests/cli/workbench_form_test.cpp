@@ -4,8 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 
 #include "cli/workbench/json_input.hpp"
 #include "sim/scenario/scenario_override.hpp"
@@ -147,6 +150,37 @@ TEST(WorkbenchForm, KeysThatAreNotFieldsAreIgnored) {
   ASSERT_TRUE(variant.ok());
   EXPECT_TRUE(variant.changed.empty());
   EXPECT_EQ(variant.toml.find("passwd"), std::string::npos);
+}
+
+TEST(WorkbenchForm, AParentsNameIsSpelledAsTomlWantsIt) {
+  const fs::path directory = empty_directory() / "named";
+  fs::create_directories(directory);
+  Scenario parent = builtin("convention-2021");
+  parent.name = "two\nlines \"quoted\"";
+  const Form form = build_form(parent, "convention-2021.toml");
+  const Variant variant = build_variant(form, {}, directory);
+  ASSERT_TRUE(variant.ok()) << variant_json(variant);
+  EXPECT_EQ(variant.scenario->name, "two\nlines \"quoted\"-variant");
+}
+
+TEST(WorkbenchForm, AVariantIsNeverNamedLikeAFileBesideIt) {
+  const fs::path directory = empty_directory() / "beside";
+  fs::create_directories(directory);
+  std::ofstream(directory / "convention-2021-variant.toml") << "name = \"x\"\n";
+  const Form form = build_form(builtin("convention-2021"), "convention-2021.toml");
+  EXPECT_EQ(variant_name(form, directory), "convention-2021-variant-2");
+  const Variant variant = build_variant(form, {{"demand.arrivals.expected_dossiers", {"9000"}}}, directory);
+  ASSERT_TRUE(variant.ok()) << variant_json(variant);
+  EXPECT_EQ(variant.scenario->name, "convention-2021-variant-2");
+}
+
+TEST(WorkbenchForm, WhatWasTypedIsQuotedAsValidText) {
+  const Form form = build_form(builtin("convention-2021"), "convention-2021.toml");
+  const Variant variant =
+      build_variant(form, {{"demand.arrivals.expected_dossiers", {"9\xff\xc3"}}}, empty_directory());
+  ASSERT_EQ(variant.field_messages.count("demand.arrivals.expected_dossiers"), 1u);
+  EXPECT_EQ(variant.field_messages.at("demand.arrivals.expected_dossiers").front(),
+            "expected a number, found '9\xEF\xBF\xBD\xEF\xBF\xBD'");
 }
 
 TEST(WorkbenchJson, ReadsThePagesBodies) {

@@ -11,6 +11,8 @@ import os
 import socket
 import subprocess
 import sys
+import threading
+import time
 import unittest
 
 from workbench_server import Workbench
@@ -122,6 +124,88 @@ class ServeApi(unittest.TestCase):
         self.assertEqual(status, 200, form)
         self.assertEqual(form["parent"], "mine.toml")
         self.assertIn("steering", [g["id"] for g in form["groups"]])
+
+    def test_a_refused_upload_keeps_the_scenario_loaded_before(self):
+        session = self.server.session()
+        body, boundary = multipart([("mine.toml", b'extends = "steering-2021.toml"\nname = "mine"\n')])
+        headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+        self.assertEqual(self.server.request("POST", f"/api/s/{session}/scenario", body, headers)[0], 200)
+        body, boundary = multipart([("convention-2021.toml", b'extends = "financing-2021.toml"\nname = 3\n')])
+        status, refused = self.server.request("POST", f"/api/s/{session}/scenario", body,
+                                              {"Content-Type": f"multipart/form-data; boundary={boundary}"})
+        self.assertEqual(status, 400)
+        self.assertTrue(refused["diagnostics"][0]["text"].startswith("convention-2021.toml:"), refused)
+        # The baseline is still mine.toml, as loaded: not the refused file, and no crash.
+        status, base = self.server.request("POST", f"/api/s/{session}/runs",
+                                           {"baseline": True, "replications": 50, "seed": 2})
+        self.assertEqual(status, 202, base)
+        done = self.server.wait(session, base["run"])
+        self.assertEqual(done["state"], "done", done)
+        self.assertEqual(done["summary"]["scenario"], "mine")
+        # A variant of an uploaded file named like its variant is not taken for a cycle.
+        body, boundary = multipart([("mine-variant.toml", b'extends = "convention-2021.toml"\nname = "mine"\n')])
+        self.assertEqual(self.server.request("POST", f"/api/s/{session}/scenario", body,
+                                             {"Content-Type": f"multipart/form-data; boundary={boundary}"})[0], 200)
+        status, answer = self.server.request("POST", f"/api/s/{session}/validate", {"values": {
+            "demand.arrivals.expected_dossiers": "9000"}})
+        self.assertTrue(answer["ok"], answer)
+        self.assertIn('name = "mine-variant-2"', answer["variant_toml"])
+
+    def test_bodies_without_a_length_and_requests_from_other_sites_are_refused(self):
+        session = self.server.session()
+        connection = socket.create_connection(("127.0.0.1", self.server.port), timeout=30)
+        connection.sendall((f"POST /api/s/{session}/scenario HTTP/1.1\r\nHost: 127.0.0.1:{self.server.port}\r\n"
+                            "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                            "5\r\n{\"bu\"\r\n0\r\n\r\n").encode())
+        answer = connection.recv(65536).decode(errors="replace")
+        connection.close()
+        self.assertTrue(answer.startswith("HTTP/1.1 411"), answer[:100])
+        status, refused = self.server.request("POST", "/api/sessions", headers={"Sec-Fetch-Site": "cross-site"})
+        self.assertEqual(status, 403)
+        self.assertIn("other sites", refused["error"])
+
+    def test_a_comparison_while_another_session_simulates(self):
+        first, _ = self.builtin_session()
+        second, _ = self.builtin_session()
+        runs = []
+        for baseline in (True, False):
+            status, started = self.server.request("POST", f"/api/s/{second}/runs", {
+                "baseline": baseline, "values": {"demand.arrivals.expected_dossiers": "11000"},
+                "replications": 50, "seed": 9})
+            runs.append(started["run"])
+        for run in runs:
+            self.assertEqual(self.server.wait(second, run)["state"], "done")
+        status, long_run = self.server.request("POST", f"/api/s/{first}/runs",
+                                               {"values": {}, "replications": 4000, "seed": 3})
+        self.server.wait_for_state(first, long_run["run"], "running")
+        # Read while the other run writes its run file: no trial reading in a child, no wait.
+        status, comparison = self.server.request("GET", f"/api/s/{second}/compare?baseline={runs[0]}&variant={runs[1]}")
+        self.assertEqual(status, 200, comparison)
+        self.assertEqual(self.server.wait(first, long_run["run"])["state"], "done")
+
+    def test_cancelled_while_its_report_is_drawn(self):
+        session, _ = self.builtin_session()
+        status, started = self.server.request("POST", f"/api/s/{session}/runs",
+                                              {"values": {}, "replications": 100, "seed": 4})
+        self.server.wait_for_state(session, started["run"], "charts")
+        status, _ = self.server.request("DELETE", f"/api/s/{session}/runs/{started['run']}")
+        self.assertEqual(status, 200)
+        self.assertEqual(self.server.wait(session, started["run"])["state"], "cancelled")
+        self.assertFalse(any(f"{session}/run-{started['run']}/" in f for f in self.server.session_files()))
+
+    def test_a_session_ended_while_a_report_is_drawn_leaves_nothing(self):
+        session, _ = self.builtin_session()
+        status, started = self.server.request("POST", f"/api/s/{session}/runs",
+                                              {"values": {}, "replications": 100, "seed": 4})
+        self.assertEqual(self.server.wait(session, started["run"])["state"], "done")
+        drawing = threading.Thread(target=self.server.request, args=(
+            "GET", f"/api/s/{session}/runs/{started['run']}/chart/en/fan_national.png"))
+        drawing.start()
+        time.sleep(0.5)
+        self.server.request("POST", f"/api/s/{session}/end")
+        drawing.join()
+        self.assertEqual([f for f in self.server.session_files() if session in f], [])
+        self.assertFalse(os.path.exists(os.path.join(self.server.root(), session)))
 
     def test_a_foreign_host_is_not_served(self):
         status, refused = self.server.request("GET", "/api/info", headers={"Host": "evil.example:80"})

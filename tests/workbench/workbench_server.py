@@ -58,6 +58,21 @@ class Workbench:
             time.sleep(0.2)
         raise AssertionError(f"run {run} not finished after {timeout} s")
 
+    def wait_for_state(self, session, run, state, timeout=120):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            status, body = self.request("GET", f"/api/s/{session}/runs/{run}")
+            if body["state"] == state:
+                return body
+            assert body["state"] not in ("done", "failed", "cancelled"), body
+            time.sleep(0.05)
+        raise AssertionError(f"run {run} never {state}")
+
+    def root(self):
+        """The server's own directory in its TMPDIR."""
+        [name] = os.listdir(self.tmpdir)
+        return os.path.join(self.tmpdir, name)
+
     def session_files(self):
         return sorted(os.path.relpath(os.path.join(d, f), self.tmpdir)
                       for d, _, files in os.walk(self.tmpdir) for f in files)
