@@ -161,6 +161,17 @@ void add_routes(httplib::Server& server, workbench::Workbench& bench) {
                   throw Refusal{400, "expected {\"builtin\": NAME} or an upload of .toml files"};
                 send_json(response, 200, bench.load_builtin(request.matches[1], *builtin->string()));
               }));
+  server.Post(session + "/actuals", guarded([&bench](const httplib::Request& request, httplib::Response& response) {
+                if (!request.is_multipart_form_data() || !request.has_file("actuals"))
+                  throw Refusal{400, "expected an upload of a CSV file in the part named 'actuals'"};
+                const httplib::MultipartFormData file = request.get_file_value("actuals");
+                send_json(response, 200, bench.load_actuals(request.matches[1], file.filename, file.content));
+              }));
+  server.Delete(session + "/actuals",
+                guarded([&bench](const httplib::Request& request, httplib::Response& response) {
+                  bench.drop_actuals(request.matches[1]);
+                  response.status = 204;
+                }));
   server.Post(session + "/validate",
               guarded([&bench](const httplib::Request& request, httplib::Response& response) {
                 const workbench::JsonValue body = request_json(request);
@@ -169,11 +180,15 @@ void add_routes(httplib::Server& server, workbench::Workbench& bench) {
   server.Post(session + "/runs", guarded([&bench](const httplib::Request& request, httplib::Response& response) {
                 const workbench::JsonValue body = request_json(request);
                 const workbench::JsonValue* baseline = body.get("baseline");
+                const workbench::JsonValue* as_of = body.get("as_of");
+                if (as_of != nullptr && as_of->string() == nullptr)
+                  throw Refusal{400, "as_of: expected a date YYYY-MM-DD"};
                 const std::string id = bench.start_run(
                     request.matches[1], workbench::form_values_from_json(body.get("values")),
                     whole_number<std::int64_t>(body.get("replications"), "replications", 0),
                     whole_number<std::uint64_t>(body.get("seed"), "seed", 0),
-                    baseline != nullptr && baseline->boolean() != nullptr && *baseline->boolean());
+                    baseline != nullptr && baseline->boolean() != nullptr && *baseline->boolean(),
+                    as_of != nullptr ? *as_of->string() : std::string());
                 JsonWriter json;
                 json.begin_object().field("run", id).end_object();
                 send_json(response, 202, json.str() + "\n");

@@ -19,11 +19,14 @@
 #include <sstream>
 
 #include "fnesim_version.hpp"
+#include "results/actuals_report.hpp"
 #include "results/analysis/run_comparison.hpp"
 #include "results/csv_export.hpp"
 #include "results/json.hpp"
 #include "results/run_file.hpp"
 #include "results/run_summary.hpp"
+#include "results/sha256.hpp"
+#include "sim/forecast/actuals.hpp"
 #include "sim/run_statistics.hpp"
 #include "sim/runner.hpp"
 #include "sim/simulator.hpp"
@@ -34,6 +37,12 @@ namespace fnesim::workbench {
 
 namespace fs = std::filesystem;
 
+// An actuals file the planner uploaded: kept as text, read against each run's scenario.
+struct Workbench::SessionActuals {
+  std::string file, text;
+  Date last_day;
+};
+
 struct Workbench::Run {
   std::string id;
   bool baseline = false;
@@ -42,6 +51,9 @@ struct Workbench::Run {
   std::vector<std::string> changed;
   Scenario scenario;
   std::string variant_toml;  // the variant as its TOML file, or the baseline's resolved scenario
+  std::optional<SessionActuals> actuals;  // a forecast from them, from `as_of`
+  std::optional<Date> as_of;
+  std::string actuals_report;  // what was learnt from them, as `fnesim run --actuals` prints it
   std::string toml_name = "variant.toml";
   fs::path directory;
   std::atomic<bool> stop{false};
@@ -75,6 +87,7 @@ struct Workbench::Session {
   std::chrono::steady_clock::time_point last_seen;
   std::shared_ptr<const Loaded> loaded;  // guarded by Workbench::mutex_
   std::uint64_t loads = 0;               // names each load's directory; guarded by Workbench::mutex_
+  std::optional<SessionActuals> actuals;  // guarded by Workbench::mutex_
   std::vector<std::shared_ptr<Run>> runs;
 };
 
@@ -109,6 +122,15 @@ std::string random_session_id() {
 
 // An uploaded file's name, kept as the planner gave it when it is a plain
 // TOML file name: no directory, no hidden file, nothing a path could escape with.
+bool plain_csv_name(std::string_view name) {
+  if (name.size() < 5 || name.size() > 100 || !name.ends_with(".csv") || name.front() == '.') return false;
+  for (char c : name)
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+          c == '-'))
+      return false;
+  return true;
+}
+
 bool plain_toml_name(std::string_view name) {
   if (name.size() < 6 || name.size() > 100 || !name.ends_with(".toml") || name.front() == '.') return false;
   for (char c : name)
@@ -421,6 +443,39 @@ std::string Workbench::load_upload(const std::string& session_id,
   }
 }
 
+std::string Workbench::load_actuals(const std::string& session_id, const std::string& file,
+                                   const std::string& text) {
+  const auto session = session_or_refuse(session_id);
+  const auto loaded = loaded_or_refuse(*session);
+  const std::string name = plain_csv_name(file) ? file : std::string("actuals.csv");
+  Actuals actuals;
+  try {
+    actuals = parse_actuals(text, name, loaded->parent);
+  } catch (const InputError& error) {
+    throw Refusal{400, "the actuals are not valid",
+                  "{\"error\": \"the actuals are not valid\", \"diagnostics\": " +
+                      diagnostics_json(error.diagnostics()) + "}"};
+  }
+  {
+    std::lock_guard lock(mutex_);
+    session->actuals = SessionActuals{name, text, actuals.last_day};
+  }
+  JsonWriter json;
+  json.begin_object()
+      .field("file", name)
+      .field("last_day", actuals.last_day.iso())
+      .field("rows", static_cast<std::int64_t>(actuals.layout == ActualsLayout::Dossiers ? actuals.dossiers.size()
+                                                                                        : actuals.months.size()))
+      .end_object();
+  return json.str() + "\n";
+}
+
+void Workbench::drop_actuals(const std::string& session_id) {
+  const auto session = session_or_refuse(session_id);
+  std::lock_guard lock(mutex_);
+  session->actuals.reset();
+}
+
 std::string Workbench::validate(const std::string& session_id, const FormValues& values) {
   const auto session = session_or_refuse(session_id);
   const auto loaded = loaded_or_refuse(*session);
@@ -428,12 +483,20 @@ std::string Workbench::validate(const std::string& session_id, const FormValues&
 }
 
 std::string Workbench::start_run(const std::string& session_id, const FormValues& values,
-                                 std::int64_t replications, std::uint64_t seed, bool baseline) {
+                                 std::int64_t replications, std::uint64_t seed, bool baseline,
+                                 const std::string& as_of) {
   const auto session = session_or_refuse(session_id);
   if (replications < 1 || replications > limits_.max_replications)
     throw Refusal{400, "replications: between 1 and " + std::to_string(limits_.max_replications)};
   const auto loaded = loaded_or_refuse(*session);
   auto run = std::make_shared<Run>();
+  if (!as_of.empty()) {
+    run->as_of = Date::parse(as_of);
+    if (!run->as_of) throw Refusal{400, "as_of: expected a date YYYY-MM-DD, found '" + as_of + "'"};
+    std::lock_guard lock(mutex_);
+    if (!session->actuals) throw Refusal{400, "as_of: upload the actuals first"};
+    run->actuals = session->actuals;
+  }
   run->baseline = baseline;
   run->replications = replications;
   run->seed = seed;
@@ -487,6 +550,12 @@ std::string Workbench::run_status(const std::string& session_id, const std::stri
   json.key("changed").begin_array();
   for (const std::string& key : run->changed) json.value(key);
   json.end_array();
+  if (run->as_of) json.field("as_of", run->as_of->iso()).field("actuals_file", run->actuals->file);
+  // The same run from a shell, with the files the page downloads.
+  std::string command = "fnesim run " + run->toml_name;
+  if (run->as_of) command += " --actuals actuals.csv --as-of " + run->as_of->iso();
+  json.field("command", command + " -n " + std::to_string(run->replications) + " -s " + std::to_string(run->seed));
+  if (!run->actuals_report.empty()) json.field("actuals_report", run->actuals_report);
   if (run->state == RunState::done) {
     json.key("charts").begin_array();
     for (const std::string& chart : run->charts) json.value(chart);
@@ -625,10 +694,27 @@ void Workbench::simulate(Run& run) {
   std::error_code ec;
   fs::create_directory(run.directory, ec);
   if (ec) throw std::runtime_error("cannot create the run's directory: " + ec.message());
-  const Scenario& scenario = run.scenario;
+  std::optional<ConditionedScenario> conditioned;
+  std::string actuals_sha256;
+  if (run.actuals) {
+    // As `fnesim run --actuals FILE --as-of DATE` starts: from what was observed before the cut-off.
+    const Actuals actuals = parse_actuals(run.actuals->text, run.actuals->file, run.scenario);
+    conditioned = condition_on_actuals(run.scenario, actuals, *run.as_of);
+    actuals_sha256 = sha256_hex(actuals.content);
+    write_text(run.directory / "actuals.csv", run.actuals->text);
+    const std::string report = render_actuals_report(conditioned->report, conditioned->scenario);
+    std::lock_guard lock(mutex_);
+    run.actuals_report = report;
+  }
+  const Scenario& scenario = conditioned ? conditioned->scenario : run.scenario;
   const Simulator simulator(scenario);
   RunStatistics statistics(simulator);
-  RunFileWriter run_file(run.directory / "run.h5", simulator, run.seed, RunFileOptions{});
+  RunFileOptions options;
+  if (conditioned) {
+    options.actuals = &conditioned->report;
+    options.actuals_sha256 = actuals_sha256;
+  }
+  RunFileWriter run_file(run.directory / "run.h5", simulator, run.seed, options);
   std::vector<ReplicationSink*> sinks{&statistics, &run_file};
   RunControl control;
   control.seed = run.seed;
@@ -649,6 +735,7 @@ void Workbench::simulate(Run& run) {
   write_text(run.directory / "summary.json", summary_text);
   write_text(run.directory / run.toml_name, run.variant_toml);
   std::vector<std::string> files = {run.toml_name, "run.h5", "summary.json"};
+  if (run.actuals) files.push_back("actuals.csv");
   const CsvExportReport csv =
       export_csv(RunFileReader(run.directory / "run.h5", RunFileReader::Trial::None), run.directory, true);
   for (const fs::path& written : csv.written) files.push_back(written.filename().string());

@@ -69,8 +69,12 @@ class Workbench {
 
   std::string validate(const std::string& session, const FormValues& values);
   // Returns the run's id; throws Refusal (invalid values: 400 with the variant's messages; a full queue: 429).
+  // With `as_of` (YYYY-MM-DD), a forecast from the session's actuals from that cut-off.
   std::string start_run(const std::string& session, const FormValues& values, std::int64_t replications,
-                        std::uint64_t seed, bool baseline);
+                        std::uint64_t seed, bool baseline, const std::string& as_of = {});
+  // An actuals CSV (docs/actuals-format.md), checked against the loaded scenario.
+  std::string load_actuals(const std::string& session, const std::string& file, const std::string& text);
+  void drop_actuals(const std::string& session);
   std::string run_status(const std::string& session, const std::string& run) const;
   void cancel_run(const std::string& session, const std::string& run);
   std::string compare(const std::string& session, const std::string& baseline, const std::string& variant) const;
@@ -87,6 +91,7 @@ class Workbench {
   struct Run;
   struct Session;
   struct Loaded;
+  struct SessionActuals;
   std::shared_ptr<Session> session_or_refuse(const std::string& id) const;
   std::shared_ptr<Run> run_or_refuse(const Session& session, const std::string& id) const;
   void discard_session(const std::shared_ptr<Session>& session);

@@ -207,6 +207,48 @@ class ServeApi(unittest.TestCase):
         self.assertEqual([f for f in self.server.session_files() if session in f], [])
         self.assertFalse(os.path.exists(os.path.join(self.server.root(), session)))
 
+    def test_a_forecast_from_actuals_is_fnesim_runs(self):
+        session, _ = self.builtin_session("observed-september-2021")
+        status, refused = self.server.request("POST", f"/api/s/{session}/runs",
+                                              {"values": {}, "replications": 100, "seed": 5, "as_of": "2021-09-16"})
+        self.assertEqual((status, refused["error"]), (400, "as_of: upload the actuals first"))
+        csv = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scenarios", "actuals",
+                           "national-2021-09-15.csv")
+        with open(csv, "rb") as f:
+            body, boundary = multipart([("national-2021-09-15.csv", f.read())], part="actuals")
+        status, loaded = self.server.request("POST", f"/api/s/{session}/actuals", body,
+                                             {"Content-Type": f"multipart/form-data; boundary={boundary}"})
+        self.assertEqual(status, 200, loaded)
+        self.assertEqual((loaded["file"], loaded["last_day"]), ("national-2021-09-15.csv", "2021-09-30"))
+        status, started = self.server.request("POST", f"/api/s/{session}/runs",
+                                              {"values": {}, "replications": 100, "seed": 5, "as_of": "2021-09-16"})
+        run = self.server.wait(session, started["run"])
+        self.assertEqual(run["state"], "done", run)
+        self.assertIn("Forecast from actuals: national-2021-09-15.csv", run["actuals_report"])
+        self.assertEqual(run["command"], "fnesim run variant.toml --actuals actuals.csv --as-of 2021-09-16 -n 100 -s 5")
+        self.assertIn("actuals.csv", run["files"])
+        # The command it states, run from a shell with the files it serves, gives the same summary.
+        for name in ("variant.toml", "actuals.csv"):
+            status, data, _ = self.server.request("GET", f"/api/s/{session}/runs/{run['run']}/files/{name}", raw=True)
+            with open(os.path.join(WORK, name), "wb") as out:
+                out.write(data)
+        summary = os.path.join(WORK, "actuals-summary.json")
+        subprocess.run([BINARY, *run["command"].split()[1:], "--summary-json", summary, "--force"], cwd=WORK,
+                       check=True, stdout=subprocess.DEVNULL)
+        with open(summary) as f:
+            self.assertEqual(run["summary"], json.load(f))
+        # A cut-off the actuals cannot support: the run fails with the reader's words.
+        status, started = self.server.request("POST", f"/api/s/{session}/runs",
+                                              {"values": {}, "replications": 10, "seed": 5, "as_of": "2021-12-31"})
+        failed = self.server.wait(session, started["run"])
+        self.assertEqual(failed["state"], "failed")
+        self.assertIn("national-2021-09-15.csv", failed["error"])
+        body, boundary = multipart([("broken.csv", b"region,month,committed\nXX,2021-13,abc\n")], part="actuals")
+        status, refused = self.server.request("POST", f"/api/s/{session}/actuals", body,
+                                              {"Content-Type": f"multipart/form-data; boundary={boundary}"})
+        self.assertEqual(status, 400, refused)
+        self.assertTrue(refused["diagnostics"][0]["text"].startswith("broken.csv:"), refused)
+
     def test_a_foreign_host_is_not_served(self):
         status, refused = self.server.request("GET", "/api/info", headers={"Host": "evil.example:80"})
         self.assertEqual(status, 421)
@@ -302,11 +344,11 @@ class ServeApi(unittest.TestCase):
         self.assertEqual(comparison["b"]["scenario"], "observed-september-2021-variant")
 
 
-def multipart(files):
+def multipart(files, part="files"):
     boundary = "fnesimboundary7d1"
     body = b""
     for name, content in files:
-        body += (f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\n"
+        body += (f"--{boundary}\r\nContent-Disposition: form-data; name=\"{part}\"; filename=\"{name}\"\r\n"
                  f"Content-Type: application/toml\r\n\r\n").encode() + content + b"\r\n"
     return body + f"--{boundary}--\r\n".encode(), boundary
 
