@@ -204,7 +204,9 @@ const TEXT = {
     state_running: 'Simulation {done} / {target}',
     state_charts: 'Graphiques…',
     state_done: 'Terminé en {seconds}' + NBSP + 's',
-    state_failed: 'Échec' + NBSP + ': {error}',
+    state_failed: 'Échec',
+    run_failed: 'La simulation a échoué. Le message de fnesim' + NBSP + ':',
+    run_failed_actuals: 'La simulation à partir des réalisations (date de coupure {date}) a échoué. Le message de fnesim' + NBSP + ':',
     state_cancelled: 'Annulé',
     headline: 'L\'essentiel',
     context: 'Variante de « {scenario} » · {replications} années simulées · graine {seed} · {changed}',
@@ -270,6 +272,36 @@ const TEXT = {
     err_upload_network: 'L\'envoi a été refusé : les fichiers dépassent la limite de {kib} Kio.',
     err_unknown_field: '{key} : {message}',
     general_title: 'À corriger',
+    actuals_heading: 'Prévoir à partir des réalisations',
+    actuals_label: 'Réalisations : les dossiers déjà déposés (CSV, docs/actuals-format.md). La simulation part de leur registre et en apprend le recours.',
+    actuals_loaded: 'Réalisations «' + NBSP + '{file}' + NBSP + '» ({rows}), complètes jusqu\'au {date}',
+    actuals_rows: (n) => formatCount(n, 'fr') + (n > 1 ? ' lignes' : ' ligne'),
+    actuals_remove: 'Retirer',
+    actuals_remove_label: 'Retirer les réalisations «' + NBSP + '{file}' + NBSP + '»',
+    as_of_label: 'Date de coupure (premier jour simulé)',
+    as_of_help: 'Les dossiers déposés avant cette date viennent des réalisations, la suite est simulée ; une date à l\'intérieur de leur dernier mois le lit comme un mois en cours, arrêté la veille.',
+    as_of_needed: 'Réalisations chargées : choisir la date de coupure (premier jour simulé) pour lancer la simulation, ou retirer les réalisations.',
+    context_actuals: 'réalisations «' + NBSP + '{file}' + NBSP + '», date de coupure {date}',
+    actuals_report_heading: 'Ce que les réalisations ont appris',
+    actuals_report_note: 'Tel que fnesim run l\'écrit (en anglais), à partir de «' + NBSP + '{file}' + NBSP + '» et de la date de coupure {date} : le recours appris, a priori contre a posteriori, et si les mois observés tombent dans ce que le scénario attendait.',
+    compare_actuals_note: 'Le scénario de départ part des mêmes réalisations, avec la même date de coupure ({date}) : la comparaison reste appariée.',
+    baseline_other_actuals: 'Les réalisations chargées ne sont plus celles de cette simulation : relancer la variante pour la comparer.',
+    download_actuals: 'Réalisations (CSV)',
+    download_actuals_note: 'les réalisations envoyées, d\'où la simulation est partie',
+    run_command_caption: 'La même simulation en ligne de commande, avec les fichiers téléchargés :',
+    spread_heading: 'D\'où vient l\'incertitude de la demande',
+    spread_sd: 'Demande nationale en fin d\'année : écart type {sd}.',
+    spread_assumptions_first: 'Son incertitude vient des hypothèses tirées ({assumptions}) plus que du hasard des dossiers ({dossiers})',
+    spread_dossiers_first: 'Son incertitude vient du hasard des dossiers ({dossiers}) plus que des hypothèses tirées ({assumptions})',
+    spread_alone: ' ; à elles seules :',
+    spread_end: '.',
+    spread_legend: ['hypothèses tirées', 'hasard des dossiers'],
+    spread_bars_note: 'Part de la variance de la demande que chaque hypothèse explique à elle seule (r²) ; ces parts se recouvrent et ne s\'additionnent pas.',
+    spread_names: {
+      uptake: 'niveau de recours',
+      timing: 'calendrier (part de l\'année restant à venir)',
+      drift: 'dérive et sauts du recours',
+    },
   },
   en: {
     page_title: 'fnesim — FNE-Formation 2021 simulation workbench',
@@ -322,7 +354,9 @@ const TEXT = {
     state_running: 'Simulating {done} / {target}',
     state_charts: 'Charts…',
     state_done: 'Done in {seconds}' + NBSP + 's',
-    state_failed: 'Failed: {error}',
+    state_failed: 'Failed',
+    run_failed: 'The simulation failed. fnesim says:',
+    run_failed_actuals: 'The simulation from the actuals (cut-off {date}) failed. fnesim says:',
     state_cancelled: 'Cancelled',
     headline: 'At a glance',
     context: 'Variant of “{scenario}” · {replications} simulated years · seed {seed} · {changed}',
@@ -388,6 +422,36 @@ const TEXT = {
     err_upload_network: 'The upload was refused: the files exceed the limit of {kib} KiB.',
     err_unknown_field: '{key}: {message}',
     general_title: 'To correct',
+    actuals_heading: 'Forecast from actuals',
+    actuals_label: 'Actuals: the dossiers already filed (CSV, docs/actuals-format.md). The simulation starts from their ledger and learns the uptake from them.',
+    actuals_loaded: 'Actuals “{file}” ({rows}), complete through {date}',
+    actuals_rows: (n) => formatCount(n, 'en') + (n > 1 ? ' rows' : ' row'),
+    actuals_remove: 'Remove',
+    actuals_remove_label: 'Remove the actuals “{file}”',
+    as_of_label: 'Cut-off (the first day simulated)',
+    as_of_help: 'Dossiers filed before this date come from the actuals, the rest is simulated; a date inside their last month reads that month as month to date, up to the day before.',
+    as_of_needed: 'Actuals loaded: choose the cut-off (the first day simulated) to run the simulation, or remove the actuals.',
+    context_actuals: 'actuals “{file}”, cut-off {date}',
+    actuals_report_heading: 'What the actuals taught',
+    actuals_report_note: 'As fnesim run prints it, from “{file}” and the cut-off {date}: the uptake learnt, prior against posterior, and whether the observed months fall within what the scenario expected.',
+    compare_actuals_note: 'The parent scenario starts from the same actuals, with the same cut-off ({date}): the comparison stays paired.',
+    baseline_other_actuals: 'The actuals loaded are no longer this run\'s: run the variant again to compare it.',
+    download_actuals: 'Actuals (CSV)',
+    download_actuals_note: 'the actuals uploaded, which the simulation started from',
+    run_command_caption: 'The same simulation from the command line, with the downloaded files:',
+    spread_heading: 'Where the uncertainty of demand comes from',
+    spread_sd: 'Year-end national demand: standard deviation {sd}.',
+    spread_assumptions_first: 'Its uncertainty comes from the assumptions drawn ({assumptions}) more than from the dossiers\' own randomness ({dossiers})',
+    spread_dossiers_first: 'Its uncertainty comes from the dossiers\' own randomness ({dossiers}) more than from the assumptions drawn ({assumptions})',
+    spread_alone: '; alone:',
+    spread_end: '.',
+    spread_legend: ['assumptions drawn', 'dossiers\' own randomness'],
+    spread_bars_note: 'Share of the demand\'s variance each assumption explains alone (r²); the shares overlap and need not add up.',
+    spread_names: {
+      uptake: 'uptake level',
+      timing: 'timing (share of the year still to come)',
+      drift: 'drift and jumps of uptake',
+    },
   },
 };
 
@@ -437,6 +501,8 @@ const S = {
   baselines: {},         // baseline key -> run id of a done baseline
   compare: null,         // {json, baseline, variant}
   baselineNote: '',
+  actuals: null,         // the session's actuals: {file, last_day, rows, key}, or null
+  actualsUploads: 0,
 };
 
 const $ = (id) => document.getElementById(id);
@@ -579,6 +645,7 @@ function applyLanguage() {
   button.setAttribute('lang', words.lang_switch_lang);
   renderLimits();
   renderScenarioPicker();
+  renderActuals();
   renderFormLabels();
   renderRunInputsMessages();
   renderRunState();
@@ -721,6 +788,102 @@ async function upload(fileList) {
     select.value = '';
   } else if (answer.status === 400) {
     setServerMessages(diagnosticLines(answer));
+  } else {
+    setServerMessages([errorText(answer)]);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Actuals: the dossiers already filed, a forecast from a cut-off. The server
+// keeps them for the session, whichever scenario is loaded after them.
+
+function isIsoDate(text) {
+  return /^\d{4}-\d{2}-\d{2}$/.test(String(text || ''));
+}
+
+// The cut-off the runs send: the date typed, once actuals are loaded.
+function asOfValue() {
+  if (!S.actuals) return '';
+  const value = $('as-of').value;
+  return isIsoDate(value) ? value : '';
+}
+
+function asOfMissing() {
+  return !!S.actuals && !asOfValue();
+}
+
+function renderActuals() {
+  const words = t();
+  const loaded = $('actuals-loaded');
+  const actuals = S.actuals;
+  loaded.hidden = !actuals;
+  const asOf = $('as-of');
+  if (!actuals) {
+    $('actuals-file').textContent = '';
+    asOf.required = false;
+    asOf.removeAttribute('aria-invalid');
+    return;
+  }
+  $('actuals-file').textContent = fill(words.actuals_loaded, {
+    file: actuals.file,
+    rows: isNumber(actuals.rows) ? words.actuals_rows(actuals.rows) : '?',
+    date: isIsoDate(actuals.last_day) ? formatDate(parseIsoDate(actuals.last_day), S.lang) : '?',
+  });
+  const remove = $('actuals-remove');
+  remove.setAttribute('aria-label', fill(words.actuals_remove_label, {file: actuals.file}));
+  remove.title = remove.getAttribute('aria-label');
+  asOf.required = true;
+  if (asOfMissing()) asOf.setAttribute('aria-invalid', 'true');
+  else asOf.removeAttribute('aria-invalid');
+}
+
+async function uploadActuals(fileList) {
+  if (!S.sid || !fileList || fileList.length === 0) return;
+  const file = fileList[0];
+  const body = new FormData();
+  body.append('actuals', file, file.name);
+  let answer;
+  try {
+    answer = await api('POST', sessionPath('/actuals'), body);
+  } catch (error) {
+    const limit = S.info && S.info.limits ? S.info.limits.max_upload_bytes : null;
+    if (isNumber(limit) && file.size > limit) setServerMessages([fill(t().err_upload_network, {kib: Math.floor(limit / 1024)})]);
+    else networkError(error);
+    return;
+  } finally {
+    $('actuals-input').value = '';
+  }
+  if (answer.status === 200) {
+    S.actualsUploads += 1;
+    const data = answer.data || {};
+    const name = typeof data.file === 'string' && data.file ? data.file : file.name;
+    S.actuals = {file: name, last_day: data.last_day, rows: data.rows, key: S.actualsUploads + ':' + name};
+    if (S.serverMessages.length) setServerMessages([]);
+    renderActuals();
+    updateControls();
+    if (!asOfValue()) $('as-of').focus();
+  } else if (answer.status === 400) {
+    setServerMessages(diagnosticLines(answer));  // the server keeps the actuals it had
+  } else {
+    setServerMessages([errorText(answer)]);
+  }
+}
+
+async function removeActuals() {
+  if (!S.sid || !S.actuals) return;
+  let answer;
+  try {
+    answer = await api('DELETE', sessionPath('/actuals'));
+  } catch (error) {
+    networkError(error);
+    return;
+  }
+  if (answer.status === 204 || answer.status === 200) {
+    S.actuals = null;
+    $('as-of').value = '';
+    renderActuals();
+    updateControls();
+    $('actuals-input').focus();
   } else {
     setServerMessages([errorText(answer)]);
   }
@@ -1202,22 +1365,35 @@ function updateControls() {
   const r = runInputs();
   const usable = !!S.sid && !S.expired && !!S.form;
   const formErrors = S.validation.state === 'error';
-  $('run-button').disabled = !usable || !!S.active || formErrors || !r.replicationsOk || !r.seedOk;
+  const noCutOff = asOfMissing();
+  $('run-button').disabled = !usable || !!S.active || formErrors || noCutOff || !r.replicationsOk || !r.seedOk;
   const blocked = $('run-blocked');
-  blocked.hidden = !(usable && formErrors);
-  blocked.textContent = t().run_blocked;
+  blocked.hidden = !(usable && (formErrors || noCutOff));
+  blocked.textContent = formErrors ? t().run_blocked : t().as_of_needed;
   const state = activeState();
   $('cancel-button').disabled = !S.active || !(state === 'queued' || state === 'running') || S.active.cancelling;
   $('scenario-select').disabled = !S.sid || S.expired;
   $('upload-input').disabled = !S.sid || S.expired;
+  // The actuals change only between runs: a baseline waiting must read the variant's.
+  $('actuals-input').disabled = !usable || !!S.active;
+  $('actuals-remove').disabled = !usable || !!S.active || !S.actuals;
   const results = $('results');
   results.classList.toggle('updating', !!(S.active && !S.active.baseline));
   const baseline = $('baseline-button');
   const sameScenario = S.result && S.result.loadKey === S.loadKey;
-  baseline.disabled = !S.result || !!S.active || !sameScenario || S.expired || !S.sid;
+  const sameActuals = S.result && sameActualsAs(S.result);
+  baseline.disabled = !S.result || !!S.active || !sameScenario || !sameActuals || S.expired || !S.sid;
   let note = S.baselineNote;
   if (S.result && !sameScenario) note = t().baseline_other_scenario;
+  else if (S.result && !sameActuals) note = t().baseline_other_actuals;
   $('baseline-note').textContent = note;
+}
+
+// A run from actuals is compared with a baseline from the same actuals and
+// cut-off: still the session's, not removed nor replaced since.
+function sameActualsAs(result) {
+  if (!result.asOf) return true;
+  return !!S.actuals && S.actuals.key === result.actualsKey;
 }
 
 async function startVariantRun() {
@@ -1232,17 +1408,27 @@ async function startVariantRun() {
     renderRunInputsMessages();
     return;
   }
+  if (asOfMissing()) {
+    updateControls();
+    return;
+  }
   const labels = {};
   for (const field of S.fields) labels[field.key] = field.label;
+  const asOf = asOfValue();
   await startRun({
     baseline: false, replications: r.replications, seed: r.seed, loadKey: S.loadKey,
     scenario: S.form.name, labels,
+    asOf, actualsKey: asOf ? S.actuals.key : '', actualsFile: asOf ? S.actuals.file : '',
   });
 }
 
 async function startBaseline() {
   const result = S.result;
   if (!result || S.active) return;
+  if (!sameActualsAs(result)) {
+    updateControls();
+    return;
+  }
   const key = baselineKey(result);
   const reused = S.baselines[key];
   if (reused) {
@@ -1254,16 +1440,18 @@ async function startBaseline() {
   S.baselineNote = '';
   await startRun({
     baseline: true, replications: result.status.replications, seed: result.status.seed, loadKey: result.loadKey,
-    variant: result.rid, key,
+    variant: result.rid, key, asOf: result.asOf, actualsKey: result.actualsKey,  // paired: the variant's cut-off
   });
 }
 
 function baselineKey(result) {
-  return result.loadKey + '|' + result.status.replications + '|' + result.status.seed;
+  return result.loadKey + '|' + result.status.replications + '|' + result.status.seed +
+    (result.asOf ? '|' + result.actualsKey + '|' + result.asOf : '');
 }
 
 async function startRun(run) {
   const body = {values: currentValues(), replications: run.replications, seed: run.seed, baseline: run.baseline};
+  if (run.asOf) body.as_of = run.asOf;
   S.active = Object.assign({rid: null, status: null, failures: 0, timer: 0, cancelling: false}, run);
   S.lastRunState = {status: {state: 'starting'}, baseline: run.baseline};
   renderRunState();
@@ -1348,7 +1536,8 @@ function finishRun(run, status) {
     if (S.result && S.result.rid === run.variant) fetchCompare(run.rid, run.variant, false);
     return;
   }
-  S.result = {rid: run.rid, status, loadKey: run.loadKey, scenario: run.scenario, labels: run.labels};
+  S.result = {rid: run.rid, status, loadKey: run.loadKey, scenario: run.scenario, labels: run.labels,
+    asOf: status.as_of || run.asOf || '', actualsKey: run.actualsKey || '', actualsFile: status.actuals_file || run.actualsFile || ''};
   S.compare = null;
   S.baselineNote = '';
   $('variant-toml').textContent = '';
@@ -1391,6 +1580,7 @@ function renderRunState() {
   const kind = $('run-kind');
   const words = t();
   const last = S.lastRunState;
+  renderRunError();
   if (!last) {
     stateText.textContent = '';
     kind.textContent = '';
@@ -1429,7 +1619,7 @@ function renderRunState() {
       progress.value = 1;
       break;
     case 'failed':
-      text = fill(words.state_failed, {error: status.error || '?'});
+      text = words.state_failed;  // the message itself in #run-error
       progress.max = 1;
       progress.value = 0;
       break;
@@ -1443,6 +1633,24 @@ function renderRunState() {
   }
   stateText.textContent = text;
   stateText.setAttribute('data-state', status.state || '');
+}
+
+// A failed run's message, whole: the actuals reader's can take several lines.
+function renderRunError() {
+  const box = $('run-error');
+  const last = S.lastRunState;
+  const status = last && last.status ? last.status : {};
+  if (status.state !== 'failed') {
+    box.hidden = true;
+    $('run-error-title').textContent = '';
+    $('run-error-text').textContent = '';
+    return;
+  }
+  const words = t();
+  $('run-error-title').textContent = isIsoDate(status.as_of)
+    ? fill(words.run_failed_actuals, {date: formatDate(parseIsoDate(status.as_of), S.lang)}) : words.run_failed;
+  $('run-error-text').textContent = String(status.error || '?').replace(/\s+$/, '');
+  box.hidden = false;
 }
 
 // ---------------------------------------------------------------------------
@@ -1474,7 +1682,7 @@ function renderResults() {
     seed: String(status.seed),
     changed: changed.length ? fill(words.context_changed, {count: words.changed_some(changed.length), names: names.join(', ')})
       : words.changed_none.toLowerCase(),
-  });
+  }) + (result.asOf ? ' · ' + fill(words.context_actuals, {file: result.actualsFile || '?', date: asOfText(result.asOf)}) : '');
 
   // Headline figures.
   const figures = $('figures');
@@ -1532,8 +1740,105 @@ function renderResults() {
     body.append(row);
   }
   table.append(body);
+  renderSpread(national.spread);
+  renderActualsReport();
   renderCharts();
   renderDownloads();
+}
+
+function asOfText(iso) {
+  return isIsoDate(iso) ? formatDate(parseIsoDate(iso), S.lang) : String(iso || '?');
+}
+
+// Where the spread of year-end national demand comes from (summary.national.spread):
+// the report's demand_spread_sentence, and each assumption's r² as a bar.
+function renderSpread(spread) {
+  const block = $('spread');
+  const valid = spread && typeof spread === 'object' && isNumber(spread.dossiers_share);
+  block.hidden = !valid;
+  const sentence = $('spread-sentence');
+  const split = $('spread-split');
+  const bars = $('spread-bars');
+  sentence.textContent = '';
+  split.textContent = '';
+  bars.textContent = '';
+  if (!valid) return;
+  const words = t();
+  const lang = S.lang;
+  const dossiers = Math.min(1, Math.max(0, spread.dossiers_share));
+  const assumptionsShare = 1 - dossiers;  // as the report says it
+  const assumptions = (Array.isArray(spread.assumptions) ? spread.assumptions : [])
+    .filter((a) => a && typeof a.name === 'string' && isNumber(a.r_squared))
+    .slice().sort((a, b) => b.r_squared - a.r_squared);
+  const shares = {
+    assumptions: formatPercent(assumptionsShare, lang, 0),
+    dossiers: formatPercent(dossiers, lang, 0),
+  };
+  let text = isNumber(spread.demand_sd_eur) ? fill(words.spread_sd, {sd: formatMeur(spread.demand_sd_eur, lang)}) + ' ' : '';
+  text += fill(dossiers > assumptionsShare ? words.spread_dossiers_first : words.spread_assumptions_first, shares);
+  text += assumptions.length ? words.spread_alone : words.spread_end;
+  sentence.textContent = text;
+  sentence.setAttribute('data-assumptions-share', String(assumptionsShare));
+  sentence.setAttribute('data-dossiers-share', String(dossiers));
+
+  // The split of the variance: the assumptions drawn against the dossiers' randomness.
+  const bar = el('div', {class: 'spread-split-bar'});
+  const legend = el('div', {class: 'spread-legend'});
+  [['assumptions', assumptionsShare, words.spread_legend[0]], ['dossiers', dossiers, words.spread_legend[1]]]
+    .forEach(([name, share, label]) => {
+      const segment = el('span', {class: 'spread-segment spread-' + name, 'data-share': share});
+      segment.style.width = (100 * share) + '%';
+      bar.append(segment);
+      legend.append(el('span', {class: 'spread-key'}, [
+        el('span', {class: 'spread-swatch spread-' + name}), label + ' ' + formatPercent(share, lang, 0),
+      ]));
+    });
+  split.append(bar, legend);
+
+  // Each assumption alone, the largest first.
+  $('spread-bars-note').hidden = assumptions.length === 0;
+  const labels = S.result && S.result.labels ? S.result.labels : {};
+  for (const assumption of assumptions) {
+    const name = assumption.name;
+    const r2 = Math.min(1, Math.max(0, assumption.r_squared));
+    const known = words.spread_names[name];
+    const label = known ? el('span', {class: 'spread-name', text: known})
+      : el('span', {class: 'spread-name'}, [keyPath(name)]);
+    const formLabel = !known && labels[name] ? labels[name][lang] || labels[name].fr : '';
+    label.title = known ? name : (formLabel || name);
+    const fillBar = el('span', {class: 'spread-fill'});
+    fillBar.style.width = (100 * r2) + '%';
+    const value = formatPercent(r2, lang);
+    bars.append(el('li', {class: 'spread-bar', 'data-assumption': name, 'data-r2': assumption.r_squared}, [
+      label,
+      el('span', {class: 'spread-track', role: 'img', 'aria-label': 'r² ' + value}, [fillBar]),
+      el('span', {class: 'spread-value n', text: value}),
+    ]));
+  }
+}
+
+// A key path, in code, that breaks after its dots only.
+function keyPath(name) {
+  const code = el('code');
+  name.split('.').forEach((part, i, parts) => {
+    code.append(part + (i < parts.length - 1 ? '.' : ''));
+    if (i < parts.length - 1) code.append(el('wbr'));
+  });
+  return code;
+}
+
+// What a forecast from actuals learnt, as the CLI prints it.
+function renderActualsReport() {
+  const result = S.result;
+  const report = result && typeof result.status.actuals_report === 'string' ? result.status.actuals_report : '';
+  $('actuals-block').hidden = !report;
+  $('actuals-report').textContent = report.replace(/\s+$/, '');
+  $('actuals-report-note').textContent = report ? fill(t().actuals_report_note, {
+    file: result.actualsFile || '?', date: asOfText(result.asOf),
+  }) : '';
+  const note = $('compare-actuals-note');
+  note.hidden = !(result && result.asOf);
+  note.textContent = result && result.asOf ? fill(t().compare_actuals_note, {date: asOfText(result.asOf)}) : '';
 }
 
 function renderCharts() {
@@ -1568,6 +1873,7 @@ function renderDownloads() {
     ['download-run', 'run.h5', words.download_run, files.indexOf('run.h5') >= 0],
     ['download-csv', 'regions.csv', words.download_csv, files.indexOf('regions.csv') >= 0],
     ['download-report', 'report-' + S.lang + '.html', words.download_report, true],
+    ['download-actuals', 'actuals.csv', words.download_actuals, files.indexOf('actuals.csv') >= 0],
   ];
   for (const [id, file, text, available] of links) {
     const a = $(id);
@@ -1577,6 +1883,9 @@ function renderDownloads() {
     a.textContent = text;
     a.parentElement.hidden = !available;
   }
+  const command = typeof result.status.command === 'string' ? result.status.command : '';
+  $('run-command').textContent = command;
+  $('run-command').parentElement.parentElement.hidden = !command;
 }
 
 async function showVariantToml() {
@@ -1762,6 +2071,14 @@ async function start() {
     if (name) loadBuiltin(name);
   });
   $('upload-input').addEventListener('change', (event) => upload(event.target.files));
+  $('actuals-input').addEventListener('change', (event) => uploadActuals(event.target.files));
+  $('actuals-remove').addEventListener('click', removeActuals);
+  for (const type of ['input', 'change']) {
+    $('as-of').addEventListener(type, () => {
+      renderActuals();
+      updateControls();
+    });
+  }
   $('reset-all').addEventListener('click', resetAll);
   $('scenario-form').addEventListener('submit', (event) => event.preventDefault());
   for (const id of ['replications', 'seed']) {
