@@ -121,24 +121,19 @@ std::string random_session_id() {
 }
 
 // An uploaded file's name, kept as the planner gave it when it is a plain
-// TOML file name: no directory, no hidden file, nothing a path could escape with.
-bool plain_csv_name(std::string_view name) {
-  if (name.size() < 5 || name.size() > 100 || !name.ends_with(".csv") || name.front() == '.') return false;
-  for (char c : name)
-    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-          c == '-'))
-      return false;
-  return true;
-}
-
-bool plain_toml_name(std::string_view name) {
-  if (name.size() < 6 || name.size() > 100 || !name.ends_with(".toml") || name.front() == '.') return false;
+// file name with this extension: no directory, no hidden file, nothing a path
+// could escape with.
+bool plain_file_name(std::string_view name, std::string_view extension) {
+  if (name.size() <= extension.size() || name.size() > 100 || !name.ends_with(extension) || name.front() == '.')
+    return false;
   for (char c : name)
     if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
           c == '-'))
       return false;
   return name.find("..") == std::string_view::npos;
 }
+
+bool plain_toml_name(std::string_view name) { return plain_file_name(name, ".toml"); }
 
 const BuiltinScenario* builtin_file(std::string_view name) {
   for (const BuiltinScenario& builtin : builtin_scenarios())
@@ -447,7 +442,7 @@ std::string Workbench::load_actuals(const std::string& session_id, const std::st
                                    const std::string& text) {
   const auto session = session_or_refuse(session_id);
   const auto loaded = loaded_or_refuse(*session);
-  const std::string name = plain_csv_name(file) ? file : std::string("actuals.csv");
+  const std::string name = plain_file_name(file, ".csv") ? file : std::string("actuals.csv");
   Actuals actuals;
   try {
     actuals = parse_actuals(text, name, loaded->parent);
