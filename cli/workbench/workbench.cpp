@@ -404,8 +404,11 @@ std::string Workbench::load_upload(const std::string& session_id,
     if (extends == nullptr) continue;
     const auto source = extends->source().begin;
     const std::optional<std::string> target = extends->value<std::string>();
-    const bool allowed = target && plain_toml_name(*target) &&
-                         (builtin_file(*target) || std::find(names.begin(), names.end(), *target) != names.end());
+    // A built-in may be named without ".toml", as on the command line.
+    const bool allowed =
+        target && ((plain_toml_name(*target) && (builtin_file(*target) ||
+                                                 std::find(names.begin(), names.end(), *target) != names.end())) ||
+                   (plain_toml_name(*target + ".toml") && builtin_file(*target + ".toml")));
     if (!allowed)
       problems.push_back({name, static_cast<int>(source.line), static_cast<int>(source.column), "extends",
                           "in the workbench a scenario extends only a built-in scenario or a file uploaded with it "

@@ -117,6 +117,10 @@ class ServeApi(unittest.TestCase):
             self.assertEqual(status, 400, target)
             self.assertIn("extends only a built-in scenario or a file uploaded with it",
                           refused["diagnostics"][0]["message"])
+        body, boundary = multipart([("short.toml", b'extends = "steering-2021"\nname = "short"\n')])
+        status, form = self.server.request("POST", f"/api/s/{session}/scenario", body,
+                                           {"Content-Type": f"multipart/form-data; boundary={boundary}"})
+        self.assertEqual(status, 200, form)  # a built-in named as on the command line
         body, boundary = multipart([("mine.toml", b'extends = "base.toml"\nname = "mine"\n'),
                                     ("base.toml", b'extends = "steering-2021.toml"\nname = "base"\n')])
         status, form = self.server.request("POST", f"/api/s/{session}/scenario", body,
