@@ -4,11 +4,11 @@
 
 #include <algorithm>
 #include <charconv>
-#include <cstdio>
 #include <cmath>
 #include <set>
 
 #include "results/json.hpp"
+#include "sim/scenario/reader.hpp"
 #include "sim/errors.hpp"
 
 namespace fnesim::workbench {
@@ -71,31 +71,13 @@ Label label_of(const std::string& diagnostic_key) {
   return {diagnostic_key, diagnostic_key};
 }
 
-bool is_bare_key(std::string_view segment) {
-  if (segment.empty()) return false;
-  for (char c : segment)
-    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
-      return false;
-  return true;
-}
-
-std::string toml_key_segment(std::string_view segment) {
-  if (is_bare_key(segment)) return std::string(segment);
-  std::string quoted = "\"";
-  for (char c : segment) {
-    if (c == '"' || c == '\\') quoted += '\\';
-    quoted += c;
-  }
-  return quoted + '"';
-}
-
 struct KeyPath {
   std::vector<std::string> segments;
   std::string toml() const {
     std::string out;
     for (const std::string& s : segments) {
       if (!out.empty()) out += ".";
-      out += toml_key_segment(s);
+      out += scenario_detail::toml_key_text(s);
     }
     return out;
   }
@@ -114,13 +96,10 @@ struct KeyPath {
   }
 };
 
+// A number as the scenario states it, shortest: "0.15", "1", "28500000".
 std::string number_text(const toml::node& node) {
   if (const auto* i = node.as_integer()) return std::to_string(i->get());
-  if (const auto* f = node.as_floating_point()) {
-    char buffer[32];
-    const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, f->get());
-    return ec == std::errc() ? std::string(buffer, end) : std::string("0");
-  }
+  if (const auto* f = node.as_floating_point()) return scenario_detail::format_number(f->get());
   return {};
 }
 
@@ -234,29 +213,11 @@ std::optional<double> typed_number(std::string_view text, std::string& normalise
 std::string toml_number(double value, FieldKind kind) {
   if ((kind == FieldKind::integer) && std::floor(value) == value && std::abs(value) < 9e15)
     return std::to_string(static_cast<std::int64_t>(value));
-  char buffer[32];
-  const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
-  std::string text(buffer, end);
-  if (text.find_first_of(".e") == std::string::npos) text += ".0";
-  return text;
+  return scenario_detail::toml_value_text(toml::value<double>(value));
 }
 
 std::string toml_string(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
-      // A scenario's name may hold a newline: TOML strings spell control characters as escapes.
-      char escape[8];
-      std::snprintf(escape, sizeof escape, "\\u%04X", static_cast<unsigned>(static_cast<unsigned char>(c)));
-      out += escape;
-    } else {
-      out += c;
-    }
-  }
-  return out + '"';
+  return scenario_detail::toml_value_text(toml::value<std::string>(std::string(text)));
 }
 
 // What the planner typed, quoted in a message: valid UTF-8 whatever the bytes
@@ -401,11 +362,7 @@ FormValues form_values_from_json(const JsonValue* values) {
   if (members == nullptr) throw BadRequest("values: expected an object of the form's fields");
   auto text_of = [](const JsonValue& v) -> std::string {
     if (const std::string* s = v.string()) return *s;
-    if (const double* d = v.number()) {
-      char buffer[32];
-      const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, *d);
-      return std::string(buffer, end);
-    }
+    if (const double* d = v.number()) return scenario_detail::format_number(*d);
     throw BadRequest("values: a field's value is a string or a number");
   };
   for (const auto& [key, value] : *members) {
