@@ -141,6 +141,23 @@ const BuiltinScenario* builtin_file(std::string_view name) {
   return nullptr;
 }
 
+// What an uploaded scenario may `extends`: a file uploaded with it, or a
+// built-in, which may be named without ".toml" as on the command line.
+bool extends_allowed(const std::string& target, const std::vector<std::string>& uploaded) {
+  if (plain_toml_name(target))
+    return builtin_file(target) || std::find(uploaded.begin(), uploaded.end(), target) != uploaded.end();
+  return plain_toml_name(target + ".toml") && builtin_file(target + ".toml");
+}
+
+// A 400 whose body lists every problem, each with the line `fnesim validate` prints.
+Refusal refusal_with(const std::string& message, const std::vector<Diagnostic>& diagnostics) {
+  JsonWriter json;
+  json.begin_object().field("error", message).end_object();
+  std::string body = json.str();
+  body.insert(body.rfind('}'), ",\n  \"diagnostics\": " + diagnostics_json(diagnostics));
+  return Refusal{400, message, body + "\n"};
+}
+
 // From a directory without such a file, `extends = "<built-in>"` is the built-in.
 Scenario load_builtin_scenario(const BuiltinScenario& builtin, const fs::path& directory) {
   return load_scenario_text(std::string(builtin.text), "<builtin>/" + std::string(builtin.file_name), directory);
@@ -404,20 +421,14 @@ std::string Workbench::load_upload(const std::string& session_id,
     if (extends == nullptr) continue;
     const auto source = extends->source().begin;
     const std::optional<std::string> target = extends->value<std::string>();
-    // A built-in may be named without ".toml", as on the command line.
-    const bool allowed =
-        target && ((plain_toml_name(*target) && (builtin_file(*target) ||
-                                                 std::find(names.begin(), names.end(), *target) != names.end())) ||
-                   (plain_toml_name(*target + ".toml") && builtin_file(*target + ".toml")));
-    if (!allowed)
+    if (!target || !extends_allowed(*target, names))
       problems.push_back({name, static_cast<int>(source.line), static_cast<int>(source.column), "extends",
                           "in the workbench a scenario extends only a built-in scenario or a file uploaded with it "
                           "(by its plain name), found " +
                               (target ? "'" + *target + "'" : std::string("something other than a string"))});
   }
   if (!problems.empty())
-    throw Refusal{400, "the upload was refused",
-                  "{\"error\": \"the upload was refused\", \"diagnostics\": " + diagnostics_json(problems) + "}"};
+    throw refusal_with("the upload was refused", problems);
   // A directory of this upload's own: a refused upload leaves the scenario
   // already loaded as it was, its files included.
   const fs::path directory = new_load_directory(*session);
@@ -432,9 +443,7 @@ std::string Workbench::load_upload(const std::string& session_id,
     std::vector<Diagnostic> diagnostics = error.diagnostics();
     for (Diagnostic& d : diagnostics)
       if (fs::path(d.file).parent_path() == directory) d.file = fs::path(d.file).filename().string();
-    throw Refusal{400, "the scenario is not valid",
-                  "{\"error\": \"the scenario is not valid\", \"diagnostics\": " + diagnostics_json(diagnostics) +
-                      "}"};
+    throw refusal_with("the scenario is not valid", diagnostics);
   } catch (...) {
     fs::remove_all(directory, ignored);
     throw;
@@ -450,9 +459,7 @@ std::string Workbench::load_actuals(const std::string& session_id, const std::st
   try {
     actuals = parse_actuals(text, name, loaded->parent);
   } catch (const InputError& error) {
-    throw Refusal{400, "the actuals are not valid",
-                  "{\"error\": \"the actuals are not valid\", \"diagnostics\": " +
-                      diagnostics_json(error.diagnostics()) + "}"};
+    throw refusal_with("the actuals are not valid", error.diagnostics());
   }
   {
     std::lock_guard lock(mutex_);
@@ -720,11 +727,8 @@ void Workbench::simulate(Run& run) {
   control.stop_requested = &run.stop;
   control.on_progress = [&run](std::int64_t done, std::int64_t) { run.done = done; };
   const RunReport report = run_replications(simulator, 0, run.replications, control, sinks);
-  if (report.interrupted) {
-    std::lock_guard lock(mutex_);
-    run.state = RunState::cancelled;
-    return;  // the writer's destructor removes its temporary file
-  }
+  // Stopped: work() marks it cancelled; the writer's destructor removes its temporary file.
+  if (report.interrupted) return;
   run.done = report.completed;
   const RunSummary summary = summarise(simulator, statistics, run.seed);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
