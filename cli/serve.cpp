@@ -62,9 +62,10 @@ workbench::JsonValue request_json(const httplib::Request& request) {
   }
 }
 
+// A run's replications and seed are the page's to state: no default stands in for a missing one.
 template <typename Integer>
-Integer whole_number(const workbench::JsonValue* value, std::string_view name, Integer fallback) {
-  if (value == nullptr) return fallback;
+Integer whole_number(const workbench::JsonValue* value, std::string_view name) {
+  if (value == nullptr) throw Refusal{400, std::string(name) + ": missing"};
   // JSON numbers are doubles: whole numbers are exact up to 2^53, the page's limit too.
   constexpr double exact_limit = 9007199254740992.0;
   const double* number = value->number();
@@ -86,9 +87,9 @@ auto guarded(Handler handler) {
     } catch (const InputError& error) {
       std::string text;
       for (const Diagnostic& d : error.diagnostics()) {
-      if (!text.empty()) text += "; ";
-      text += d.to_string();
-    }
+        if (!text.empty()) text += "; ";
+        text += d.to_string();
+      }
       send_json(response, 400, error_body(text));
     } catch (const std::exception& e) {
       send_json(response, 500, error_body(e.what()));
@@ -175,7 +176,8 @@ void add_routes(httplib::Server& server, workbench::Workbench& bench) {
   server.Post(session + "/validate",
               guarded([&bench](const httplib::Request& request, httplib::Response& response) {
                 const workbench::JsonValue body = request_json(request);
-                send_json(response, 200, bench.validate(request.matches[1], workbench::form_values_from_json(body.get("values"))));
+                send_json(response, 200,
+                          bench.validate(request.matches[1], workbench::form_values_from_json(body.get("values"))));
               }));
   server.Post(session + "/runs", guarded([&bench](const httplib::Request& request, httplib::Response& response) {
                 const workbench::JsonValue body = request_json(request);
@@ -185,8 +187,8 @@ void add_routes(httplib::Server& server, workbench::Workbench& bench) {
                   throw Refusal{400, "as_of: expected a date YYYY-MM-DD"};
                 const std::string id = bench.start_run(
                     request.matches[1], workbench::form_values_from_json(body.get("values")),
-                    whole_number<std::int64_t>(body.get("replications"), "replications", 0),
-                    whole_number<std::uint64_t>(body.get("seed"), "seed", 0),
+                    whole_number<std::int64_t>(body.get("replications"), "replications"),
+                    whole_number<std::uint64_t>(body.get("seed"), "seed"),
                     baseline != nullptr && baseline->boolean() != nullptr && *baseline->boolean(),
                     as_of != nullptr ? *as_of->string() : std::string());
                 JsonWriter json;
@@ -231,8 +233,8 @@ int serve_command(const ServeOptions& options) {
   fs::path temporary = fs::temp_directory_path(ec);
   if (ec) temporary = "/tmp";
   std::optional<workbench::Workbench> bench_holder;
-  workbench::Workbench& bench =
-      bench_holder.emplace(settings.limits, workbench::ReportCommand{{report_interpreter(), script->string()}}, temporary);
+  workbench::Workbench& bench = bench_holder.emplace(
+      settings.limits, workbench::ReportCommand{{report_interpreter(), script->string()}}, temporary);
 
   httplib::Server server;
   // httplib's default is SO_REUSEPORT: a second server on a port in use would
@@ -266,7 +268,7 @@ int serve_command(const ServeOptions& options) {
       return httplib::Server::HandlerResponse::Handled;
     }
     // A page of another site must not drive the workbench through the browser:
-    // no request it makes on its own (Sec-Fetch-Site, Origin) changes anything...
+    // no request the browser marks as its (Sec-Fetch-Site) changes anything...
     if (request.method != "GET") {
       const std::string site = request.get_header_value("Sec-Fetch-Site");
       if (site == "cross-site" || site == "same-site") {
@@ -278,7 +280,8 @@ int serve_command(const ServeOptions& options) {
     if (!loopback) return httplib::Server::HandlerResponse::Unhandled;
     const std::string host = request.get_header_value("Host");
     const std::string suffix = ":" + std::to_string(port);
-    for (const std::string& name : {std::string("127.0.0.1"), std::string("localhost"), std::string("[::1]"), listened_host})
+    for (const std::string& name :
+         {std::string("127.0.0.1"), std::string("localhost"), std::string("[::1]"), listened_host})
       if (host == name + suffix || host == name) return httplib::Server::HandlerResponse::Unhandled;
     send_json(response, 421, error_body("this server answers only to " + listened_host + ", localhost and [::1]"));
     return httplib::Server::HandlerResponse::Handled;

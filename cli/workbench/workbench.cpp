@@ -400,7 +400,9 @@ std::string Workbench::load_upload(const std::string& session_id,
   std::vector<std::string> names;
   for (const auto& [name, text] : files) {
     if (!plain_toml_name(name)) {
-      problems.push_back({name, 0, 0, "", "an uploaded scenario's name is a plain file name ending in .toml (letters, digits, '.', '_', '-')"});
+      problems.push_back({name, 0, 0, "",
+                          "an uploaded scenario's name is a plain file name ending in .toml (letters, digits, '.', "
+                          "'_', '-')"});
       continue;
     }
     if (std::find(names.begin(), names.end(), name) != names.end())

@@ -63,6 +63,9 @@ class ServeApi(unittest.TestCase):
             "values": {"demand.arrivals.expected_dossiers": "beaucoup"}, "replications": 10, "seed": 1})
         self.assertEqual(status, 400)
         self.assertIn("demand.arrivals.expected_dossiers", refused["fields"])
+        # A run states its replications and seed: nothing stands in for a missing one.
+        status, refused = self.server.request("POST", f"/api/s/{session}/runs", {"values": {}, "replications": 10})
+        self.assertEqual((status, refused["error"]), (400, "seed: missing"))
         # Not JSON at all: a message, not an error page.
         status, refused = self.server.request("POST", f"/api/s/{session}/validate", b"{values:",
                                               {"Content-Type": "application/json"})
