@@ -5,13 +5,15 @@
 // index the same way). Separate purposes keep a feature that draws more
 // numbers from shifting every other draw, which also gives common random
 // numbers between scenarios that differ only in envelopes or policies.
-#include <boost/random/mersenne_twister.hpp>
 #include <cstdint>
 #include <string_view>
 
+#include "sim/twister.hpp"
+
 namespace fnesim {
 
-using Engine = boost::random::mt19937_64;
+// boost::random::mt19937_64's sequence, drawn in blocks (sim/twister.hpp).
+using Engine = Twister64;
 
 enum class StreamPurpose : std::uint32_t {
   Uptake = 1,      // national and regional uptake multipliers (one stream per replication)
