@@ -272,9 +272,21 @@ template <bool kBookkeeping>
   Engine& engine = ws.engine;
   Engine& life = ws.lifecycle_engine;
   reseed(life, seed, rep, StreamPurpose::LifeCycle, region_id);
-  boost::random::bernoulli_distribution<double> is_cancelled(demand.cancellation_probability);
+  const BernoulliSampler is_cancelled(demand.cancellation_probability);
   const bool random_dropout = plan_.random_dropout;
   const BetaSampler dropout_share(plan_.dropout_alpha, plan_.dropout_beta);
+  // A simulated dossier's life cycle, its words in this order; the drop-out
+  // share from `dropout` (the mean, or drawn in parts for a vector exp).
+  auto draw_life_cycle = [&](const DrawnAttributes& drawn, auto&& dropout) {
+    DrawnLifeCycle cycle{};
+    const auto pathway = static_cast<std::size_t>(drawn.cell % pathway_count);
+    cycle.start_lag = drawn.diagnostic ? 0 : draw_days(demand.start_lag_days[pathway], life);
+    cycle.duration = drawn.diagnostic ? 0 : draw_days(demand.duration_days[pathway], life);
+    cycle.cancelled = demand.cancellation_probability > 0 && is_cancelled(life);
+    cycle.dropout = dropout();
+    cycle.invoicing_lag = draw_days(demand.invoicing_lag_days, life);
+    return cycle;
+  };
 
   const ForecastStart* start = scenario_.forecast_start ? &*scenario_.forecast_start : nullptr;
   if (start == nullptr && plan.carryover_expected > 0) {
@@ -401,7 +413,7 @@ template <bool kBookkeeping>
   // streams, so the blocks change no draw.
   reseed(engine, seed, rep, StreamPurpose::Attributes, region_id);
   const TraineeCount& tc = demand.trainees;
-  boost::random::bernoulli_distribution<double> is_diagnostic(plan.diagnostic_probability);
+  const BernoulliSampler is_diagnostic(plan.diagnostic_probability);
   const Cents diagnostic_day_rate = scenario_.coverage.diagnostic_day_rate;
   std::size_t epoch = 0;
   for (int first = 0; first < arrivals;) {
@@ -457,7 +469,27 @@ template <bool kBookkeeping>
     }
     exponentiate(ws.trainee_costs);
 
-    // Life cycle, on its own stream, and the envelope's share.
+    // With random drop-outs, the block's life cycles are drawn first, in
+    // filing order on their own stream, so that the drop-out shares'
+    // exponentials run at once, in vectors; otherwise each as its dossier
+    // comes. The same words either way.
+    if (random_dropout) {
+      ws.life_cycles.clear();
+      ws.dropout_parts.clear();
+      ws.dropout_factors.clear();
+      for (const DrawnAttributes& drawn : ws.attributes) {
+        ws.life_cycles.push_back(draw_life_cycle(drawn, [&] {
+          ws.dropout_parts.push_back(dropout_share.draw_parts(life, ws.dropout_factors));
+          return 0.0;  // set below, once exponentiated
+        }));
+      }
+      exponentiate(ws.dropout_factors);
+      const double* next_factor = ws.dropout_factors.data();
+      for (std::size_t k = 0; k < ws.life_cycles.size(); ++k)
+        ws.life_cycles[k].dropout = dropout_share.share(ws.dropout_parts[k], next_factor);
+    }
+
+    // The envelope's share.
     for (int i = first; i < end; ++i) {
       const std::int32_t day = kBookkeeping ? ws.arrival_days[static_cast<std::size_t>(i)] : 0;
       if constexpr (kBookkeeping) {
@@ -477,11 +509,11 @@ template <bool kBookkeeping>
         cost_eur = demand.cost_per_trainee[pathway].mean_eur * trainees;
       }
 
-      const int start_lag = diagnostic ? 0 : draw_days(demand.start_lag_days[pathway], life);
-      const int duration = diagnostic ? 0 : draw_days(demand.duration_days[pathway], life);
-      const bool cancelled = demand.cancellation_probability > 0 && is_cancelled(life);
-      const double dropout = random_dropout ? dropout_share(life) : demand.dropout_mean;
-      const int invoicing_lag = draw_days(demand.invoicing_lag_days, life);
+      const DrawnLifeCycle cycle = random_dropout ? ws.life_cycles[static_cast<std::size_t>(i - first)]
+                                                  : draw_life_cycle(drawn, [&] { return demand.dropout_mean; });
+      const int start_lag = cycle.start_lag, duration = cycle.duration, invoicing_lag = cycle.invoicing_lag;
+      const bool cancelled = cycle.cancelled;
+      const double dropout = cycle.dropout;
 
       if constexpr (!kBookkeeping) {
         ws.floor_checksum +=

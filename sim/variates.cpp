@@ -86,6 +86,23 @@ NormalZiggurat::NormalZiggurat() {
   for (std::size_t i = 0; i < 257; ++i) f[i] = density(x[i]);
 }
 
+BernoulliSampler::BernoulliSampler(double p) : never_(p == 0), last_true_(0) {
+  // Boost's test: double(word) ≤ p × double(2⁶⁴ − 1). Word 0 passes it for any
+  // p > 0; the largest word that passes is found by bisection.
+  const double bound = p * static_cast<double>(std::numeric_limits<std::uint64_t>::max());
+  const auto passes = [bound](std::uint64_t word) { return static_cast<double>(word) <= bound; };
+  if (passes(std::numeric_limits<std::uint64_t>::max())) {
+    last_true_ = std::numeric_limits<std::uint64_t>::max();
+    return;
+  }
+  std::uint64_t passing = 0, failing = std::numeric_limits<std::uint64_t>::max();
+  while (failing - passing > 1) {
+    const std::uint64_t middle = passing + (failing - passing) / 2;
+    (passes(middle) ? passing : failing) = middle;
+  }
+  last_true_ = passing;
+}
+
 AliasTable::AliasTable(std::span<const double> weights) : keep_(weights.size()), alias_(weights.size()) {
   const std::size_t n = weights.size();
   long double total = 0;

@@ -88,6 +88,27 @@ inline double standard_normal(Engine& engine) {
   return standard_normal_outside(engine, layer, x, (word >> 8) & 1);
 }
 
+// Bernoulli(p), p in [0, 1], as one comparison of a word with a threshold.
+// Boost's bernoulli_distribution converts the word to double and compares it
+// with p (2⁶⁴ − 1): several instructions for an unsigned 64-bit word on
+// x86-64, in every draw. The conversion is monotone, so the words it accepts
+// are those up to a threshold, found once: the outcome is Boost's for every
+// word (tested), and, as with Boost, p = 0 draws no word.
+class BernoulliSampler {
+ public:
+  explicit BernoulliSampler(double p);
+
+  template <typename Engine>
+  bool operator()(Engine& engine) const {
+    if (never_) return false;
+    return engine() <= last_true_;
+  }
+
+ private:
+  bool never_;
+  std::uint64_t last_true_;  // the largest word that gives true
+};
+
 // A draw among n outcomes of fixed weights in constant time (Walker's alias
 // method, built by Vose's algorithm). One word: its product with n gives the
 // column in the high half and, in the low half, a uniform fraction (to a
@@ -155,7 +176,15 @@ class GammaSampler {
 
   template <typename Engine>
   double operator()(Engine& engine) const {
-    double value;
+    const double value = core(engine);
+    return boosted_ ? value * std::exp(log_boost(engine)) : value;
+  }
+
+  // The draw in two parts, for callers that exponentiate in vectors
+  // (BetaSampler::draw_parts): Gamma(shape, or shape + 1 when boosted), then
+  // the log of U^(1/shape) when boosted.
+  template <typename Engine>
+  double core(Engine& engine) const {
     for (;;) {
       const double x = standard_normal(engine);
       double v = 1 + c_ * x;
@@ -163,14 +192,14 @@ class GammaSampler {
       v = v * v * v;
       const double u = unit_interval(engine());
       const double x2 = x * x;
-      if (u < 1 - 0.0331 * x2 * x2 || std::log(u) < 0.5 * x2 + d_ * (1 - v + std::log(v))) {
-        value = d_ * v;
-        break;
-      }
+      if (u < 1 - 0.0331 * x2 * x2 || std::log(u) < 0.5 * x2 + d_ * (1 - v + std::log(v))) return d_ * v;
     }
-    // U^(1/shape) as exp(−E / shape), E ~ Exp(1): cheaper than pow.
-    if (boosted_) value *= std::exp(-boost::random::exponential_distribution<double>()(engine) * inverse_shape_);
-    return value;
+  }
+  bool boosted() const { return boosted_; }
+  // log U^(1/shape) as −E / shape, E ~ Exp(1): exp of it is cheaper than pow.
+  template <typename Engine>
+  double log_boost(Engine& engine) const {
+    return -boost::random::exponential_distribution<double>()(engine) * inverse_shape_;
   }
 
  private:
@@ -186,6 +215,27 @@ class BetaSampler {
   double operator()(Engine& engine) const {
     const double x = x_(engine);
     const double y = y_(engine);
+    return x / (x + y);
+  }
+
+  // The same words drawn in the same order, with the exponentials of the
+  // boosted Gammas left to the caller: their logs are appended to `logs`
+  // (X's first), to be exponentiated in vectors and passed to share().
+  struct Parts {
+    double x, y;
+  };
+  template <typename Engine>
+  Parts draw_parts(Engine& engine, std::vector<double>& logs) const {
+    const double x = x_.core(engine);
+    if (x_.boosted()) logs.push_back(x_.log_boost(engine));
+    const double y = y_.core(engine);
+    if (y_.boosted()) logs.push_back(y_.log_boost(engine));
+    return {x, y};
+  }
+  // The share from its parts and the exponentiated logs, read from `next` on.
+  double share(const Parts& parts, const double*& next) const {
+    const double x = x_.boosted() ? parts.x * *next++ : parts.x;
+    const double y = y_.boosted() ? parts.y * *next++ : parts.y;
     return x / (x + y);
   }
 

@@ -13,6 +13,7 @@
 #include "sim/parameters.hpp"
 #include "sim/plan.hpp"
 #include "sim/rng.hpp"
+#include "sim/variates.hpp"
 
 namespace fnesim {
 
@@ -63,6 +64,16 @@ struct DrawnAttributes {
   bool diagnostic;
 };
 
+// A simulated dossier's life cycle, drawn for a block of dossiers at once
+// (sim/draw.cpp), so that the drop-out shares' exponentials run in vectors.
+struct DrawnLifeCycle {
+  std::int32_t start_lag;
+  std::int32_t duration;
+  std::int32_t invoicing_lag;
+  bool cancelled;
+  double dropout;  // the share that drops out
+};
+
 // One region's ledger while the replication advances from meeting to meeting.
 struct RegionBook {
   RegionLedger ledger{0};
@@ -88,6 +99,9 @@ struct Workspace {
   std::vector<Cents> national_monthly;             // [financing]: commitments, then payments, per cash month
   std::vector<DrawnAttributes> attributes;          // of the block of dossiers being drawn, in filing order
   std::vector<double> trainee_costs;               // their trainees' lognormal costs, EUR (their logs until exponentiated)
+  std::vector<DrawnLifeCycle> life_cycles;         // of the same block
+  std::vector<BetaSampler::Parts> dropout_parts;   // of the same block, with random drop-outs
+  std::vector<double> dropout_factors;             // their Gammas' U^(1/shape), as logs until exponentiated
   std::vector<std::vector<StagedDossier>> staged;  // per region, in filing order (with a committee, or listed)
   bool keep_dossiers = false;                      // Simulator::dossiers lists them: queue them even without a committee
   std::vector<RegionBook> books;                   // per region

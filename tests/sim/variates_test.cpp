@@ -12,6 +12,7 @@
 #include <boost/math/distributions/gamma.hpp>
 #include <boost/math/distributions/normal.hpp>
 #include <boost/math/distributions/poisson.hpp>
+#include <boost/random/bernoulli_distribution.hpp>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -125,6 +126,48 @@ TEST(Variates, AliasTableOfOneOutcomeOrOfNoWeightStaysInRange) {
   }
 }
 
+// A word the test feeds to both samplers: each call returns the next of a list.
+struct ListedWords {
+  using result_type = std::uint64_t;
+  static constexpr result_type min() { return 0; }
+  static constexpr result_type max() { return std::numeric_limits<std::uint64_t>::max(); }
+  const std::vector<std::uint64_t>& words;
+  std::size_t next = 0;
+  result_type operator()() { return words[next++]; }
+};
+
+// The same outcome as Boost's for every word — checked on random words and on
+// every word within 2¹² of where the outcome flips — and no word drawn for p = 0.
+TEST(Variates, BernoulliSamplerGivesBoostsOutcomeForEveryWord) {
+  Engine engine(11);
+  std::vector<double> probabilities = {0.0, 1e-300, 1e-17, 0.05, 1.0 / 3, 0.5, 0.7, 1 - 1e-16, 1.0};
+  for (int i = 0; i < 40; ++i) probabilities.push_back(unit_interval(engine()));
+  constexpr double top = 18446744073709551615.0;  // 2⁶⁴ − 1 as Boost converts it: 2⁶⁴
+  for (const double p : probabilities) {
+    std::vector<std::uint64_t> words;
+    for (int i = 0; i < 2000; ++i) words.push_back(engine());
+    // Around the flip: the largest word whose double is at most p (2⁶⁴ − 1), ± 2¹².
+    const double bound = p * top;
+    const std::uint64_t near = bound >= top ? std::numeric_limits<std::uint64_t>::max()
+                                            : static_cast<std::uint64_t>(bound);
+    for (std::int64_t d = -4096; d <= 4096; ++d) {
+      const auto word = near + static_cast<std::uint64_t>(d);
+      words.push_back(word);
+    }
+    words.push_back(0);
+    words.push_back(std::numeric_limits<std::uint64_t>::max());
+    ListedWords ours{words}, theirs{words};
+    const BernoulliSampler sampler(p);
+    const boost::random::bernoulli_distribution<double> boost_sampler(p);
+    for (std::size_t i = 0; i < words.size(); ++i)
+      ASSERT_EQ(sampler(ours), boost_sampler(theirs)) << "p " << p << ", word " << words[i];
+    EXPECT_EQ(ours.next, theirs.next) << "p " << p;
+    if (p == 0) {
+      EXPECT_EQ(ours.next, 0u);
+    }
+  }
+}
+
 TEST(Variates, PoissonSamplerFollowsThePoissonLaw) {
   // Tabulated up to max_mean, Boost's PTRD beyond (150).
   for (const double mean : {0.5, 1.5, 9.0, 40.0, 150.0}) {
@@ -175,6 +218,30 @@ TEST(Variates, GammaAndBetaSamplersFollowTheirLaws) {
   for (double& x : draws) x = beta(engine);
   const boost::math::beta_distribution<double> law(0.9, 17.1);
   EXPECT_LT(kolmogorov_distance(draws, [&](double x) { return boost::math::cdf(law, x); }), ks_critical(n));
+}
+
+// Drawn in parts for a block (the simulator's drop-out shares), a Beta takes
+// the same words in the same order as drawn whole, and differs only by the
+// vector exp's rounding (within 1 ulp of std::exp: a few ulps of the share).
+TEST(Variates, BetaDrawnInPartsMatchesTheWholeDraw) {
+  for (const auto& [alpha, beta] : {std::pair{0.9, 17.1}, std::pair{0.4, 0.6}, std::pair{2.0, 3.0}}) {
+    const BetaSampler sampler(alpha, beta);
+    Engine whole(9), in_parts(9);
+    std::vector<double> expected;
+    std::vector<BetaSampler::Parts> parts;
+    std::vector<double> logs;
+    for (int i = 0; i < 10'000; ++i) {
+      expected.push_back(sampler(whole));
+      parts.push_back(sampler.draw_parts(in_parts, logs));
+    }
+    EXPECT_EQ(whole(), in_parts()) << "the two engines are not at the same word";
+    exponentiate(logs);
+    const double* next = logs.data();
+    for (std::size_t i = 0; i < parts.size(); ++i)
+      ASSERT_NEAR(sampler.share(parts[i], next), expected[i], 8 * std::numeric_limits<double>::epsilon() * expected[i])
+          << "Beta(" << alpha << ", " << beta << "), draw " << i;
+    EXPECT_EQ(next, logs.data() + logs.size());
+  }
 }
 
 TEST(Variates, UniformBelowIsUniformAndInRange) {
