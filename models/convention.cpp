@@ -4,9 +4,7 @@
 
 namespace fnesim {
 
-Cents realised_by_deadline(Cents realised, std::int32_t start, int duration, std::int32_t last_training_day,
-                           PastDeadline rule) {
-  if (rule == PastDeadline::PayInFull || !runs_past(start, duration, last_training_day)) return realised;
+Cents realised_pro_rata(Cents realised, std::int32_t start, int duration, std::int32_t last_training_day) {
   const std::int64_t done = std::clamp<std::int64_t>(std::int64_t{last_training_day} - start + 1, 0, duration);
   if (done == 0) return 0;
   // realised × done / duration, rounded half away, in integers: 128 bits so
