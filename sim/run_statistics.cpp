@@ -93,9 +93,13 @@ std::vector<std::vector<Cents>> SpilledSeries::load_columns(std::size_t stride, 
   const auto rows = static_cast<std::size_t>(count_) / stride;
   std::vector<std::vector<Cents>> columns(count);
   for (std::vector<Cents>& column : columns) column.reserve(rows);
-  std::vector<Cents> block(stride * 4096);
+  // Read 4 096 rows at a time, or fewer when there are fewer: a short run
+  // (a backtest's forecast, a page's run) does not clear a buffer for
+  // thousands of rows it does not have.
+  constexpr std::size_t block_rows = 4096;
+  std::vector<Cents> block(stride * std::min(block_rows, rows));
   for (std::size_t row = 0; row < rows;) {
-    const std::size_t take = std::min<std::size_t>(4096, rows - row);
+    const std::size_t take = std::min(block_rows, rows - row);
     if (std::fread(block.data(), sizeof(Cents), take * stride, file_) != take * stride)
       throw EnvironmentError(std::string("cannot read back a temporary file: ") + std::strerror(errno));
     for (std::size_t i = 0; i < take; ++i)
