@@ -472,7 +472,8 @@ template <bool kBookkeeping>
     // With random drop-outs, the block's life cycles are drawn first, in
     // filing order on their own stream, so that the drop-out shares'
     // exponentials run at once, in vectors; otherwise each as its dossier
-    // comes. The same words either way.
+    // comes. The same words either way; a share may differ from std::exp's
+    // by the vector exp's ulp (the same on every x86-64).
     if (random_dropout) {
       ws.life_cycles.clear();
       ws.dropout_parts.clear();

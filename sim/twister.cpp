@@ -38,9 +38,13 @@ constexpr Word lower_mask = ~upper_mask;
   }
 }
 
+#if defined(__x86_64__)
 __attribute__((target("avx2"))) void refill_avx2_kernel(State& x, State& tempered) { refill_words(x, tempered); }
-
 const bool processor_has_avx2 = __builtin_cpu_supports("avx2");
+#else
+void refill_avx2_kernel(State&, State&) {}
+constexpr bool processor_has_avx2 = false;
+#endif
 
 }  // namespace
 

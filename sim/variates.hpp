@@ -88,7 +88,9 @@ inline double standard_normal(Engine& engine) {
   return standard_normal_outside(engine, layer, x, (word >> 8) & 1);
 }
 
-// Bernoulli(p), p in [0, 1], as one comparison of a word with a threshold.
+// Bernoulli(p), p in [0, 1] (the scenario's validation sees to it; a negative
+// or NaN p would give true for word 0, where Boost gives false), as one
+// comparison of a word with a threshold.
 // Boost's bernoulli_distribution converts the word to double and compares it
 // with p (2⁶⁴ − 1): several instructions for an unsigned 64-bit word on
 // x86-64, in every draw. The conversion is monotone, so the words it accepts

@@ -33,6 +33,14 @@ TEST(Twister64, ReseedingRestartsTheSequence) {
   EXPECT_EQ(Twister64().operator()(), boost::random::mt19937_64().operator()());
 }
 
+// A workspace's engine may be copied mid-block: the copy goes on as the original.
+TEST(Twister64, ACopyMidBlockContinuesTheSequence) {
+  Twister64 engine(seeds[4]);
+  for (int i = 0; i < 500; ++i) engine();
+  Twister64 copy = engine;
+  for (int i = 0; i < 1000; ++i) ASSERT_EQ(copy(), engine()) << "word " << i;
+}
+
 // Both builds of the refill, whatever this processor would pick.
 TEST(Twister64, BothRefillsGiveTheSameWords) {
   std::array<std::uint64_t, Twister64::state_size> baseline_state{}, avx2_state{}, baseline_out{}, avx2_out{};
