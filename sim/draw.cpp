@@ -275,13 +275,14 @@ template <bool kBookkeeping>
   const BernoulliSampler is_cancelled(demand.cancellation_probability);
   const bool random_dropout = plan_.random_dropout;
   const BetaSampler dropout_share(plan_.dropout_alpha, plan_.dropout_beta);
-  // A simulated dossier's life cycle, its words in this order; the drop-out
-  // share from `dropout` (the mean, or drawn in parts for a vector exp).
-  auto draw_life_cycle = [&](const DrawnAttributes& drawn, auto&& dropout) {
+  // A dossier's life cycle, observed or simulated, its words in this order
+  // (a diagnostic has no schedule); the drop-out share from `dropout` (the
+  // mean, drawn whole, or drawn in parts for a vector exp).
+  auto draw_life_cycle = [&](int cell, bool diagnostic, auto&& dropout) {
     DrawnLifeCycle cycle{};
-    const auto pathway = static_cast<std::size_t>(drawn.cell % pathway_count);
-    cycle.start_lag = drawn.diagnostic ? 0 : draw_days(demand.start_lag_days[pathway], life);
-    cycle.duration = drawn.diagnostic ? 0 : draw_days(demand.duration_days[pathway], life);
+    const auto pathway = static_cast<std::size_t>(cell % pathway_count);
+    cycle.start_lag = diagnostic ? 0 : draw_days(demand.start_lag_days[pathway], life);
+    cycle.duration = diagnostic ? 0 : draw_days(demand.duration_days[pathway], life);
     cycle.cancelled = demand.cancellation_probability > 0 && is_cancelled(life);
     cycle.dropout = dropout();
     cycle.invoicing_lag = draw_days(demand.invoicing_lag_days, life);
@@ -322,12 +323,12 @@ template <bool kBookkeeping>
       Cents realised = o.committed;
       int invoicing_lag = (demand.invoicing_lag_days.min + demand.invoicing_lag_days.max) / 2;
       if (training) {
-        const auto pathway = static_cast<std::size_t>(o.cell % pathway_count);
-        const int start_lag = draw_days(demand.start_lag_days[pathway], life);
-        const int duration = draw_days(demand.duration_days[pathway], life);
-        const bool cancelled = demand.cancellation_probability > 0 && is_cancelled(life);
-        const double dropout = random_dropout ? dropout_share(life) : demand.dropout_mean;
-        invoicing_lag = draw_days(demand.invoicing_lag_days, life);
+        const DrawnLifeCycle cycle = draw_life_cycle(
+            o.cell, false, [&] { return random_dropout ? dropout_share(life) : demand.dropout_mean; });
+        const int start_lag = cycle.start_lag, duration = cycle.duration;
+        const bool cancelled = cycle.cancelled;
+        const double dropout = cycle.dropout;
+        invoicing_lag = cycle.invoicing_lag;
         if constexpr (!kBookkeeping) {
           ws.floor_checksum += start_lag + duration + cancelled + dropout + invoicing_lag;
           continue;
@@ -479,7 +480,7 @@ template <bool kBookkeeping>
       ws.dropout_parts.clear();
       ws.dropout_factors.clear();
       for (const DrawnAttributes& drawn : ws.attributes) {
-        ws.life_cycles.push_back(draw_life_cycle(drawn, [&] {
+        ws.life_cycles.push_back(draw_life_cycle(drawn.cell, drawn.diagnostic, [&] {
           ws.dropout_parts.push_back(dropout_share.draw_parts(life, ws.dropout_factors));
           return 0.0;  // set below, once exponentiated
         }));
@@ -510,8 +511,9 @@ template <bool kBookkeeping>
         cost_eur = demand.cost_per_trainee[pathway].mean_eur * trainees;
       }
 
-      const DrawnLifeCycle cycle = random_dropout ? ws.life_cycles[static_cast<std::size_t>(i - first)]
-                                                  : draw_life_cycle(drawn, [&] { return demand.dropout_mean; });
+      const DrawnLifeCycle cycle =
+          random_dropout ? ws.life_cycles[static_cast<std::size_t>(i - first)]
+                         : draw_life_cycle(drawn.cell, drawn.diagnostic, [&] { return demand.dropout_mean; });
       const int start_lag = cycle.start_lag, duration = cycle.duration, invoicing_lag = cycle.invoicing_lag;
       const bool cancelled = cycle.cancelled;
       const double dropout = cycle.dropout;

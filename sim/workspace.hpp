@@ -64,8 +64,9 @@ struct DrawnAttributes {
   bool diagnostic;
 };
 
-// A simulated dossier's life cycle, drawn for a block of dossiers at once
-// (sim/draw.cpp), so that the drop-out shares' exponentials run in vectors.
+// A dossier's life cycle (sim/draw.cpp). With random drop-outs a block of
+// simulated dossiers' are drawn at once, so that the drop-out shares'
+// exponentials run in vectors.
 struct DrawnLifeCycle {
   std::int32_t start_lag;
   std::int32_t duration;
