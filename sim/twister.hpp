@@ -43,6 +43,12 @@ class Twister64 {
     return tempered_[next_++];
   }
 
+  // Where the stream stands, without drawing: the state's first word
+  // (which a seed and every twist change) and the words drawn since the last
+  // twist. Drawing a word to say where a stream ends would cost a whole
+  // refill for a stream that has drawn nothing yet.
+  result_type position() const { return state_[0] ^ (static_cast<result_type>(next_) << 52); }
+
  private:
   static constexpr result_type initialization_multiplier = 6364136223846793005ULL;
 

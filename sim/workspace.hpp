@@ -121,7 +121,7 @@ struct Workspace {
   // Where each stream stood when the replication was done with it: equal
   // digests mean two code paths drew the same number of variates.
   std::uint64_t stream_digest = 0;
-  void note_stream_end(Engine& e) { stream_digest = splitmix64(stream_digest ^ e()); }
+  void note_stream_end(const Engine& e) { stream_digest = splitmix64(stream_digest ^ e.position()); }
 };
 
 }  // namespace fnesim
