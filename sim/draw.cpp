@@ -2,12 +2,15 @@
 // then every dossier of one region — arrivals, attributes, life cycle and the
 // envelope's share — on the region's own streams, staged for the ledgers.
 #include <algorithm>
+#include <array>
 #include <boost/math/distributions/normal.hpp>
 #include <boost/math/special_functions/gamma.hpp>
 #include <cmath>
+#include <span>
 
 #include "sim/boost_random.hpp"
 #include "sim/engine_limits.hpp"
+#include "sim/filing.hpp"
 #include "sim/parameters.hpp"
 #include "sim/rng.hpp"
 #include "sim/simulator.hpp"
