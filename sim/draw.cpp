@@ -398,12 +398,40 @@ template <bool kBookkeeping>
     }
     if constexpr (!kBookkeeping) ws.floor_checksum += sum;
     const double to_intensity = still_to_file / sum;
-    const auto last_day = static_cast<std::size_t>(plan_.window_days) - 1;
-    auto day = static_cast<std::size_t>(plan_.first_simulated_day);
-    for (int i = 0; i < arrivals && kBookkeeping; ++i) {
-      const double u = filed_before + ws.spacings[static_cast<std::size_t>(i)] * to_intensity;
-      while (day < last_day && cumulative[day + 1] <= u) ++day;
-      ws.arrival_days[static_cast<std::size_t>(i)] = static_cast<std::int32_t>(day);
+    if constexpr (kBookkeeping) {
+      // An arrival's day is the first simulated day whose cumulative
+      // intensity passes it (at most the window's last). Walking the sorted
+      // arrivals day by day is a chain of dependent loads and compares, so
+      // the arrivals are cut into four runs, each started by a binary search
+      // and walked in step with the others: four independent chains, the
+      // same days.
+      const auto first_day = static_cast<std::size_t>(plan_.first_simulated_day);
+      const auto last_day = static_cast<std::size_t>(plan_.window_days) - 1;
+      const auto arrival_at = [&](std::size_t i) { return filed_before + ws.spacings[i] * to_intensity; };
+      const auto day_of = [&](double u) {
+        const auto passed = std::upper_bound(cumulative.begin() + static_cast<std::ptrdiff_t>(first_day) + 1,
+                                             cumulative.begin() + static_cast<std::ptrdiff_t>(last_day) + 1, u);
+        return static_cast<std::size_t>(passed - cumulative.begin()) - 1;
+      };
+      constexpr std::size_t runs = 4;
+      const auto count = static_cast<std::size_t>(arrivals);
+      const std::size_t run_length = (count + runs - 1) / runs;
+      std::array<std::size_t, runs> day{};
+      for (std::size_t j = 0; j < runs; ++j) day[j] = j * run_length < count ? day_of(arrival_at(j * run_length)) : 0;
+      for (std::size_t step = 0; step < run_length; ++step) {
+        for (std::size_t j = 0; j < runs; ++j) {
+          const std::size_t i = j * run_length + step;
+          if (i >= count) break;
+          const double u = arrival_at(i);
+          // Mostly the same day or the next: that step without a branch,
+          // whose outcome no predictor could guess (cumulative has
+          // window_days + 1 entries, so day + 1 is in range).
+          std::size_t& d = day[j];
+          d += (d < last_day) & (cumulative[d + 1] <= u);
+          while (d < last_day && cumulative[d + 1] <= u) ++d;
+          ws.arrival_days[i] = static_cast<std::int32_t>(d);
+        }
+      }
     }
   }
   ws.note_stream_end(engine);
