@@ -21,8 +21,10 @@ namespace fnesim {
 
 namespace {
 
-// Trainees whose costs are exponentiated together: 32 KB of logs.
+// Trainees whose costs are exponentiated together: 32 KB of logs; and at
+// most as many dossiers drawn ahead of their filing.
 constexpr std::size_t trainee_cost_block = 4096;
+constexpr std::size_t dossier_block = 4096;
 
 // A day range drawn uniformly; no draw at all when it is a single day.
 template <typename Rng>
@@ -440,22 +442,24 @@ template <bool kBookkeeping>
   // the same numbers whatever the envelopes and the committee do. A
   // lognormal trainee cost is drawn as its log, a block's costs exponentiated
   // at once in vectors, then summed per dossier in order. The blocks (about
-  // trainee_cost_block trainees, or one dossier's) keep the buffer small
-  // whatever the trainees; attributes and life cycle draw from apart
-  // streams, so the blocks change no draw.
+  // trainee_cost_block trainees, or one dossier's, and at most dossier_block
+  // dossiers) keep the buffers small whatever the trainees; attributes and
+  // life cycle draw from apart streams, so the blocks change no draw. The
+  // buffers keep their size from block to block and are written in place.
   reseed(engine, seed, rep, StreamPurpose::Attributes, region_id);
   const TraineeCount& tc = demand.trainees;
   const BernoulliSampler is_diagnostic(plan.diagnostic_probability);
   const Cents diagnostic_day_rate = scenario_.coverage.diagnostic_day_rate;
   std::size_t epoch = 0;
+  if (ws.attributes.size() < dossier_block) ws.attributes.resize(dossier_block);
+  if (ws.trainee_costs.size() < trainee_cost_block) ws.trainee_costs.resize(trainee_cost_block);
   for (int first = 0; first < arrivals;) {
-    ws.attributes.clear();
-    ws.trainee_costs.clear();
+    std::size_t drawn_count = 0, cost_count = 0;
     int end = first;
-    for (; end < arrivals && ws.trainee_costs.size() < trainee_cost_block; ++end) {
+    for (; end < arrivals && cost_count < trainee_cost_block && drawn_count < dossier_block; ++end) {
       const int i = end;
       const std::int32_t day = kBookkeeping ? ws.arrival_days[static_cast<std::size_t>(i)] : 0;
-      DrawnAttributes& drawn = ws.attributes.emplace_back();
+      DrawnAttributes& drawn = ws.attributes[drawn_count++];
       // A new population's dossier, or the scenario's own.
       const PopulationPlan* population = nullptr;
       if (!plan.populations.empty()) {
@@ -494,12 +498,16 @@ template <bool kBookkeeping>
       }
       const auto pathway = static_cast<std::size_t>(drawn.cell % pathway_count);
       if (demand.cost_per_trainee[pathway].kind == TraineeCost::Kind::LogNormal) {
-        drawn.first_cost = static_cast<std::int32_t>(ws.trainee_costs.size());
+        drawn.first_cost = static_cast<std::int32_t>(cost_count);
+        const std::size_t needed = cost_count + static_cast<std::size_t>(drawn.trainees);
+        if (needed > ws.trainee_costs.size()) ws.trainee_costs.resize(std::max(needed, 2 * ws.trainee_costs.size()));
         const double location = plan_.trainee_cost_location[pathway], sd = plan_.trainee_cost_sd[pathway];
-        for (int k = 0; k < drawn.trainees; ++k) ws.trainee_costs.push_back(location + sd * standard_normal(engine));
+        double* log_cost = ws.trainee_costs.data() + cost_count;
+        for (int k = 0; k < drawn.trainees; ++k) log_cost[k] = location + sd * standard_normal(engine);
+        cost_count = needed;
       }
     }
-    exponentiate(ws.trainee_costs);
+    exponentiate(std::span<double>(ws.trainee_costs.data(), cost_count));
 
     // With random drop-outs, the block's life cycles are drawn first, in
     // filing order on their own stream, so that the drop-out shares'
@@ -510,7 +518,7 @@ template <bool kBookkeeping>
       ws.life_cycles.clear();
       ws.dropout_parts.clear();
       ws.dropout_factors.clear();
-      for (const DrawnAttributes& drawn : ws.attributes) {
+      for (const DrawnAttributes& drawn : std::span(ws.attributes.data(), drawn_count)) {
         ws.life_cycles.push_back(draw_life_cycle(drawn.cell, drawn.diagnostic, [&] {
           ws.dropout_parts.push_back(dropout_share.draw_parts(life, ws.dropout_factors));
           return 0.0;  // set below, once exponentiated
