@@ -592,7 +592,9 @@ template <bool kBookkeeping>
       const Cents realised =
           diagnostic ? amount
                      : realised_by_deadline(
-                           cancelled ? 0 : amount - round_half_away(static_cast<double>(amount) * dropout),
+                           cancelled      ? 0
+                           : dropout == 0 ? amount  // no drop-out: no rounding to do
+                                          : amount - round_half_away(static_cast<double>(amount) * dropout),
                            planned_start, duration, last_training_day, past_deadline);
       stage(day, end_day, invoicing_lag, diagnostic ? -1 : cell, trainees, 1, amount, realised,
             diagnostic ? DossierKind::Diagnostic : DossierKind::Training);
