@@ -87,6 +87,8 @@ NormalZiggurat::NormalZiggurat() {
 }
 
 BernoulliSampler::BernoulliSampler(double p) : never_(p == 0), last_true_(0) {
+  // Built for every region of every replication: no search when it never draws.
+  if (never_) return;
   // Boost's test: double(word) ≤ p × double(2⁶⁴ − 1). Word 0 passes it for any
   // p > 0; the largest word that passes is found by bisection.
   const double bound = p * static_cast<double>(std::numeric_limits<std::uint64_t>::max());
