@@ -442,10 +442,11 @@ template <bool kBookkeeping>
   // the same numbers whatever the envelopes and the committee do. A
   // lognormal trainee cost is drawn as its log, a block's costs exponentiated
   // at once in vectors, then summed per dossier in order. The blocks (about
-  // trainee_cost_block trainees, or one dossier's, and at most dossier_block
-  // dossiers) keep the buffers small whatever the trainees; attributes and
-  // life cycle draw from apart streams, so the blocks change no draw. The
-  // buffers keep their size from block to block and are written in place.
+  // trainee_cost_block trainees, and at most dossier_block dossiers) bound
+  // the buffers: only a dossier with more trainees than a block grows the
+  // costs' buffer, to its own size. The buffers keep their size from block
+  // to block and are written in place. Attributes and life cycle draw from
+  // apart streams, so the blocks change no draw.
   reseed(engine, seed, rep, StreamPurpose::Attributes, region_id);
   const TraineeCount& tc = demand.trainees;
   const BernoulliSampler is_diagnostic(plan.diagnostic_probability);

@@ -105,7 +105,9 @@ class Simulator {
   Cents ceiling_for(Cents available) const;
   void open_books(Workspace& workspace) const;
   void file_until(int region, std::int32_t limit, Workspace& workspace, ReplicationOutcome& outcome) const;
-  void file_dossier(int region, StagedDossier& dossier, Workspace& workspace, ReplicationOutcome& outcome) const;
+  // Inline, in sim/filing.hpp: the first pass files every dossier through it.
+  inline void file_dossier(int region, StagedDossier& dossier, Workspace& workspace,
+                           ReplicationOutcome& outcome) const;
   void steer(const SteeringPolicy& steering, Workspace& workspace, ReplicationOutcome& outcome) const;
   void close_books(Workspace& workspace, ReplicationOutcome& outcome) const;
   // [financing]: the State's disbursements and OPCO 2i's cash position, from

@@ -44,9 +44,10 @@ class Twister64 {
   }
 
   // Where the stream stands, without drawing: the state's first word
-  // (which a seed and every twist change) and the words drawn since the last
-  // twist. Drawing a word to say where a stream ends would cost a whole
-  // refill for a stream that has drawn nothing yet.
+  // (which a seed and every twist change) and the place of the next word in
+  // the buffer (312 when it is spent, as right after a seed). Drawing a word
+  // to say where a stream ends would cost a whole refill for a stream that
+  // has drawn nothing yet.
   result_type position() const { return state_[0] ^ (static_cast<result_type>(next_) << 52); }
 
  private:
