@@ -88,6 +88,41 @@ Plan::Plan(const Scenario& scenario)
 
 namespace {
 
+// Each window day's weight, its month's over the month's length, none from
+// `open_days` on; returns their sum. A particle or a replication redraws this
+// for every region, so a month's days share one division (the same quotient);
+// the sum is taken day by day in order, as it always was. Out of line: inlined
+// into redraw_demand, GCC 12 kept the running sum on the stack, a store and a
+// reload in every day's chain of additions.
+[[gnu::noinline]] double spread_profile_over_days(const std::array<double, 12>& monthly_profile,
+                                const std::vector<std::int8_t>& calendar_month_of_day,
+                                const std::vector<std::int8_t>& days_in_month_of_day, int open_days,
+                                std::vector<double>& weight) {
+  double total = 0;
+  const auto days = weight.size();
+  for (std::size_t d = 0; d < days;) {
+    const auto month = calendar_month_of_day[d];
+    const double day_weight = monthly_profile[static_cast<std::size_t>(month)] / days_in_month_of_day[d];
+    for (; d < days && calendar_month_of_day[d] == month; ++d) {
+      weight[d] = static_cast<int>(d) < open_days ? day_weight : 0.0;
+      total += weight[d];
+    }
+  }
+  return total;
+}
+
+// `total` × weight / `weight_sum` on each day from `from_day`: the days of a
+// run of equal weights (a month's) share one product and quotient.
+void spread_over_days(double total, double weight_sum, const std::vector<double>& weight, int from_day,
+                      std::vector<double>& out) {
+  double share = 0;
+  for (auto d = static_cast<std::size_t>(from_day); d < weight.size(); ++d) {
+    if (d == static_cast<std::size_t>(from_day) || weight[d] != weight[d - 1])
+      share = weight_sum > 0 ? total * weight[d] / weight_sum : 0.0;
+    out[d] = share;
+  }
+}
+
 // The factor a step event puts on day `d`'s intensity (1 before it).
 double step_factor(const PolicyEvent& event, int from_day, int d) {
   if (d < from_day) return 1.0;
@@ -121,27 +156,25 @@ void Plan::redraw_demand(const Scenario& scenario) {
     const double own_expected = rd.expected_dossiers + diagnostics;
     plan.diagnostic_probability = own_expected > 0 ? diagnostics / own_expected : 0.0;
     plan.carryover_expected = demand.carryover_expected_dossiers * share;
-    plan.mix = rd.mix;
-    plan.cell = AliasTable(rd.mix);
+    // A redraw (each replication's or particle's uncertain parameters) leaves
+    // the mix as it was: its table, long-double arithmetic over every cell,
+    // is rebuilt only when the mix changes — the same table either way.
+    if (!plan.cell_is_of_mix || plan.mix != rd.mix) {
+      plan.mix = rd.mix;
+      plan.cell = AliasTable(rd.mix);
+      plan.cell_is_of_mix = true;
+    }
 
     // Filing intensity per day: the month's weight spread over its days, none
     // once intake has closed.
     std::vector<double> profile_weight(static_cast<std::size_t>(window_days), 0.0);
-    double profile_total = 0;
-    for (int d = 0; d < window_days; ++d) {
-      const auto i = static_cast<std::size_t>(d);
-      const double weight = d < open_days ? rd.monthly_profile[static_cast<std::size_t>(calendar_month_of_day[i])] /
-                                                days_in_month_of_day[i]
-                                          : 0.0;
-      profile_weight[i] = weight;
-      profile_total += weight;
-    }
+    const double profile_total = spread_profile_over_days(rd.monthly_profile, calendar_month_of_day,
+                                                          days_in_month_of_day, open_days, profile_weight);
     plan.own_daily_expected.assign(static_cast<std::size_t>(window_days), 0.0);
-    for (int d = 0; d < window_days; ++d)
-      plan.own_daily_expected[static_cast<std::size_t>(d)] =
-          profile_total > 0 ? own_expected * profile_weight[static_cast<std::size_t>(d)] / profile_total : 0.0;
+    spread_over_days(own_expected, profile_total, profile_weight, 0, plan.own_daily_expected);
 
     // Steps, then rushes, change the scenario's own demand; new populations add their own.
+    std::vector<PopulationPlan> previous_populations = std::move(plan.populations);
     plan.populations.clear();
     for (const PolicyEvent& event : scenario.events) {
       const int from = day_of(event.from);
@@ -175,15 +208,18 @@ void Plan::redraw_demand(const Scenario& scenario) {
                 mix_cell(static_cast<SizeClass>(s), static_cast<Status>(st), static_cast<Pathway>(p)))] =
                 size_pathway * event.statuses[static_cast<std::size_t>(st)];
         }
-      population.cell = AliasTable(population.mix);
+      // Its table kept when its mix is the previous redraw's, as the region's.
+      const std::size_t k = plan.populations.size();
+      if (k < previous_populations.size() && previous_populations[k].mix == population.mix)
+        population.cell = std::move(previous_populations[k].cell);
+      else
+        population.cell = AliasTable(population.mix);
       const int from = day_of(event.from);
       double weight_after = 0;
       for (int d = from; d < window_days; ++d) weight_after += profile_weight[static_cast<std::size_t>(d)];
       const double expected = own_total > 0 ? event.expected_dossiers * rd.expected_dossiers / own_total : 0.0;
       population.daily_expected.assign(static_cast<std::size_t>(window_days), 0.0);
-      for (int d = from; d < window_days && weight_after > 0; ++d)
-        population.daily_expected[static_cast<std::size_t>(d)] =
-            expected * profile_weight[static_cast<std::size_t>(d)] / weight_after;
+      if (weight_after > 0) spread_over_days(expected, weight_after, profile_weight, from, population.daily_expected);
       plan.populations.push_back(std::move(population));
     }
 
@@ -229,8 +265,17 @@ void Plan::redraw_demand(const Scenario& scenario) {
   }
 
   const TraineeCount& tc = demand.trainees;
-  trainee_extra = PoissonSampler(tc.mean > 1 ? tc.mean - 1 : 0.0);
-  trainee_category = tc.weights.empty() ? AliasTable() : AliasTable(tc.weights);
+  // The samplers' tables are rebuilt only when their parameters change (the
+  // trainees' mean may be uncertain; its table is long-double arithmetic).
+  const double extra_mean = tc.mean > 1 ? tc.mean - 1 : 0.0;
+  if (!(trainee_extra_mean == extra_mean)) {
+    trainee_extra = PoissonSampler(extra_mean);
+    trainee_extra_mean = extra_mean;
+  }
+  if (trainee_category_weights.empty() || trainee_category_weights != tc.weights) {
+    trainee_category = tc.weights.empty() ? AliasTable() : AliasTable(tc.weights);
+    trainee_category_weights = tc.weights;
+  }
   for (int p = 0; p < pathway_count; ++p) {
     const TraineeCost& cost = demand.cost_per_trainee[static_cast<std::size_t>(p)];
     const double sigma = cost.kind == TraineeCost::Kind::LogNormal ? cost.sigma : 0.0;
@@ -245,18 +290,10 @@ void Plan::redraw_demand(const Scenario& scenario) {
     dropout_alpha = m * concentration;
     dropout_beta = (1 - m) * concentration;
   }
-
 }
 
-const CoverageEpoch& Plan::epoch_on(std::int32_t day) const {
-  std::size_t e = 0;
-  while (e + 1 < epochs.size() && epochs[e + 1].first_day <= day) ++e;
-  return epochs[e];
-}
-
-double Plan::expected_eligible_arrivals(int region, std::int32_t day) const {
+double Plan::expected_eligible_arrivals(int region, std::int32_t day, std::size_t e) const {
   const RegionPlan& plan = regions.at(static_cast<std::size_t>(region));
-  const auto e = static_cast<std::size_t>(&epoch_on(day) - epochs.data());
   const auto d = static_cast<std::size_t>(day);
   double expected = plan.own_daily_expected[d] * plan.eligible_share[e];
   for (const PopulationPlan& population : plan.populations)

@@ -7,6 +7,7 @@
 #include <Eigen/Dense>
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <vector>
 
@@ -46,6 +47,7 @@ struct RegionPlan {
   std::vector<double> own_daily_expected;    // the scenario's own arrivals per window day, before uptake
   AttributeMix mix{};
   AliasTable cell;
+  bool cell_is_of_mix = false;  // `cell` was built from `mix` (a redraw keeps it while the mix is unchanged)
   std::vector<double> eligible_share;  // per coverage epoch: of arrivals, diagnostics and eligible dossiers
   std::vector<PopulationPlan> populations;  // of new-population events, in the scenario's order
   std::vector<std::size_t> observed;  // the region's dossiers in forecast_start, in filing order
@@ -79,7 +81,9 @@ struct Plan {
   Eigen::MatrixXd uptake_loading;  // L with L Lᵀ = regional correlation
   // Samplers whose parameters do not change between replications.
   PoissonSampler trainee_extra;  // trainees beyond the first (shifted Poisson)
+  double trainee_extra_mean = std::numeric_limits<double>::quiet_NaN();  // its mean; NaN before the first
   AliasTable trainee_category;
+  std::vector<double> trainee_category_weights;  // its weights
   // A trainee's lognormal cost per pathway: exp(location + sd × Z).
   std::array<double, pathway_count> trainee_cost_location{}, trainee_cost_sd{};
   // Drop-out share ~ Beta(a, b) from its mean and sd; none when the sd is 0.
@@ -97,11 +101,19 @@ struct Plan {
                           epoch.cap[c]);
   }
   // The epoch in force on `day`.
-  const CoverageEpoch& epoch_on(std::int32_t day) const;
+  const CoverageEpoch& epoch_on(std::int32_t day) const { return epochs[epoch_index_on(day)]; }
+  // Its index; the search may start from the index of an earlier day's epoch
+  // (a walk over the days then scans the epochs once).
+  std::size_t epoch_index_on(std::int32_t day, std::size_t from = 0) const {
+    std::size_t e = from;
+    while (e + 1 < epochs.size() && epochs[e + 1].first_day <= day) ++e;
+    return e;
+  }
 
   // Arrivals of `region` expected on `day` (before uptake) that an actuals
   // file would show: those a coverage rule applies to, and diagnostics.
-  double expected_eligible_arrivals(int region, std::int32_t day) const;
+  // `epoch` is epoch_index_on(day).
+  double expected_eligible_arrivals(int region, std::int32_t day, std::size_t epoch) const;
 
  private:
   CoverageSettings coverage;

@@ -26,12 +26,15 @@ struct Expectation {
 Expectation expect(const Plan& plan, int cut_off_day, int months, int regions) {
   Expectation out{std::vector<double>(static_cast<std::size_t>(months), 0.0),
                   std::vector<double>(static_cast<std::size_t>(regions), 0.0)};
-  for (int r = 0; r < regions; ++r)
+  for (int r = 0; r < regions; ++r) {
+    std::size_t epoch = 0;
     for (int d = 0; d < cut_off_day; ++d) {
-      const double e = plan.expected_eligible_arrivals(r, d);
+      epoch = plan.epoch_index_on(d, epoch);
+      const double e = plan.expected_eligible_arrivals(r, d, epoch);
       out.monthly[static_cast<std::size_t>(plan.month_of_day[static_cast<std::size_t>(d)])] += e;
       out.regional[static_cast<std::size_t>(r)] += e;
     }
+  }
   return out;
 }
 
