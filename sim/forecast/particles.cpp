@@ -1,5 +1,7 @@
 #include "sim/forecast/particles.hpp"
 
+#include <omp.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -7,9 +9,11 @@
 #include <tuple>
 
 #include "sim/boost_random.hpp"
+#include "sim/parallel.hpp"
 #include "sim/parameters.hpp"
 #include "sim/plan.hpp"
 #include "sim/rng.hpp"
+#include "sim/runner.hpp"
 #include "sim/scenario/uncertain_parameters.hpp"
 
 namespace fnesim {
@@ -57,6 +61,27 @@ struct DrawBench {
   }
 };
 
+// body(index, bench, engine) for every index in [0, count), on the scenario's
+// threads, each with a bench and an engine of its own. An index draws from
+// its own stream and a redraw depends on the draw alone, so what it computes
+// is the same whatever the thread and the number of threads.
+template <typename Body>
+void for_each_draw(const Scenario& prior, int count, Body&& body) {
+  const int threads = std::clamp(resolve_thread_count(prior.run.threads), 1, std::max(count, 1));
+  std::vector<DrawBench> benches;
+  benches.reserve(static_cast<std::size_t>(threads));
+  for (int t = 0; t < threads; ++t) benches.emplace_back(prior);
+  ParallelErrors errors;
+#pragma omp parallel num_threads(threads)
+  {
+    Engine engine;
+#pragma omp for schedule(static)
+    for (int j = 0; j < count; ++j)
+      errors.run(j, [&] { body(j, benches[static_cast<std::size_t>(omp_get_thread_num())], engine); });
+  }
+  errors.rethrow();
+}
+
 // The national total's uptake: the common factor and the regional deviations
 // pooled (their weighted mean; CVs as in uptake_posterior.hpp).
 double national_shape(double national_cv) {
@@ -69,7 +94,6 @@ bool weigh_particles(const Scenario& prior, const ObservedArrivals& observed, do
                      double regional_cv, std::uint64_t seed, ForecastStart& start) {
   const int regions = static_cast<int>(prior.convention.regions.size());
   const int months = static_cast<int>(observed.monthly.size());
-  DrawBench bench(prior);
   ProfileEvidence evidence;
   for (int m = 0; m < months; ++m)
     evidence.observed[static_cast<std::size_t>(add_months(prior.convention.commitment_start, m).month() - 1)] = true;
@@ -98,20 +122,18 @@ bool weigh_particles(const Scenario& prior, const ObservedArrivals& observed, do
     double profile_sum = 1;
   };
   const int count = prior.uncertainty.particles;
-  std::vector<Source> sources;
-  sources.reserve(static_cast<std::size_t>(count));
-  Engine engine;
-  for (int j = 0; j < count; ++j) {
+  std::vector<Source> sources(static_cast<std::size_t>(count));
+  for_each_draw(prior, count, [&](int j, DrawBench& bench, Engine& engine) {
     reseed(engine, seed, static_cast<std::uint64_t>(j), StreamPurpose::Particles, national_stream);
-    Source source{draw_parameters(prior, bench.loading, engine, &evidence), {}, 1};
+    Source& source = sources[static_cast<std::size_t>(j)];
+    source.draw = draw_parameters(prior, bench.loading, engine, &evidence);
     source.expected = expect(bench.apply(prior, source.draw), observed.cut_off_day, months, regions);
     // The scenario's profile is normalised when the draw is applied: the
     // months to come, drawn unnormalised, would otherwise scale the observed
     // ones. The level's prior takes the scale back (mean Σ shares).
     if (source.draw.profile)
       source.profile_sum = std::accumulate(source.draw.profile->begin(), source.draw.profile->end(), 0.0);
-    sources.push_back(std::move(source));
-  }
+  });
   // Each particle's path: its source, its level's Gamma(a, b), its log weight.
   struct Path {
     int source = 0;
@@ -127,6 +149,7 @@ bool weigh_particles(const Scenario& prior, const ObservedArrivals& observed, do
   // counts, and the forecast would be as sure as one particle. Without jumps
   // a path is fixed by its source, and resampling would only add noise.
   const bool jumps = prior.uncertainty.jump_probability > 0;
+  Engine engine;
   const auto effective = [&] {
     double peak = -std::numeric_limits<double>::infinity();
     for (const Path& p : paths) peak = std::max(peak, p.log_weight);
@@ -212,14 +235,13 @@ std::vector<PriorPredictiveMonth> prior_predictive_check(const Scenario& prior, 
                                                          double national_cv, std::uint64_t seed, int draws) {
   const int regions = static_cast<int>(prior.convention.regions.size());
   const int months = static_cast<int>(observed.monthly.size());
-  DrawBench bench(prior);
   const bool varied = prior.uncertainty.any() || !prior.events.empty();
-  const Expectation stated = expect(bench.plan, observed.cut_off_day, months, regions);
-  // Per draw: each month's count, then their total.
-  std::vector<std::vector<std::int64_t>> counts(static_cast<std::size_t>(months) + 1);
-  Engine engine;
+  const Expectation stated = expect(DrawBench(prior).plan, observed.cut_off_day, months, regions);
+  // Per month, each draw's count; then per draw their total.
+  std::vector<std::vector<std::int64_t>> counts(static_cast<std::size_t>(months) + 1,
+                                                std::vector<std::int64_t>(static_cast<std::size_t>(draws)));
   const double shape = national_shape(national_cv);
-  for (int s = 0; s < draws; ++s) {
+  for_each_draw(prior, draws, [&](int s, DrawBench& bench, Engine& engine) {
     reseed(engine, seed, static_cast<std::uint64_t>(s), StreamPurpose::Particles, national_stream - 1);
     const Expectation e =
         varied ? expect(bench.apply(prior, draw_parameters(prior, bench.loading, engine)), observed.cut_off_day,
@@ -236,11 +258,11 @@ std::vector<PriorPredictiveMonth> prior_predictive_check(const Scenario& prior, 
       drift += draw_jump(prior.uncertainty, engine);
       const double mean = uptake * std::exp(drift) * e.monthly[static_cast<std::size_t>(m)];
       const std::int64_t n = mean > 0 ? boost::random::poisson_distribution<std::int64_t, double>(mean)(engine) : 0;
-      counts[static_cast<std::size_t>(m)].push_back(n);
+      counts[static_cast<std::size_t>(m)][static_cast<std::size_t>(s)] = n;
       sum += n;
     }
-    counts.back().push_back(sum);
-  }
+    counts.back()[static_cast<std::size_t>(s)] = sum;
+  });
   std::vector<PriorPredictiveMonth> out;
   std::int64_t observed_total = 0;
   for (int m = 0; m <= months; ++m) {
