@@ -1,6 +1,7 @@
 #include "sim/plan.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <numeric>
 
@@ -112,12 +113,14 @@ namespace {
 }
 
 // `total` × weight / `weight_sum` on each day from `from_day`: the days of a
-// run of equal weights (a month's) share one product and quotient.
+// run of equal weights (a month's) share one product and quotient. Equal as
+// bits, so that a −0 weight gives −0 as it always did.
 void spread_over_days(double total, double weight_sum, const std::vector<double>& weight, int from_day,
                       std::vector<double>& out) {
   double share = 0;
   for (auto d = static_cast<std::size_t>(from_day); d < weight.size(); ++d) {
-    if (d == static_cast<std::size_t>(from_day) || weight[d] != weight[d - 1])
+    if (d == static_cast<std::size_t>(from_day) ||
+        std::bit_cast<std::uint64_t>(weight[d]) != std::bit_cast<std::uint64_t>(weight[d - 1]))
       share = weight_sum > 0 ? total * weight[d] / weight_sum : 0.0;
     out[d] = share;
   }
@@ -160,8 +163,9 @@ void Plan::redraw_demand(const Scenario& scenario) {
     // the mix as it was: its table, long-double arithmetic over every cell,
     // is rebuilt only when the mix changes — the same table either way.
     if (!plan.cell_is_of_mix || plan.mix != rd.mix) {
+      AliasTable cell(rd.mix);  // built first: a throw leaves the table and its mix paired
+      plan.cell = std::move(cell);
       plan.mix = rd.mix;
-      plan.cell = AliasTable(rd.mix);
       plan.cell_is_of_mix = true;
     }
 

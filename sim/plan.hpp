@@ -79,7 +79,8 @@ struct Plan {
   std::vector<CoverageEpoch> epochs;       // in order of first_day, the first on day 0
   std::vector<RegionPlan> regions;
   Eigen::MatrixXd uptake_loading;  // L with L Lᵀ = regional correlation
-  // Samplers whose parameters do not change between replications.
+  // The trainees' samplers; a redraw rebuilds them only when their parameters
+  // change (the trainees' mean may be uncertain).
   PoissonSampler trainee_extra;  // trainees beyond the first (shifted Poisson)
   double trainee_extra_mean = std::numeric_limits<double>::quiet_NaN();  // its mean; NaN before the first
   AliasTable trainee_category;

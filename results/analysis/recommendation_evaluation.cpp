@@ -63,6 +63,9 @@ RecommendationReport recommend_from_run_file(const RunFileReader& run, const Rec
                                 " is not the actuals file the run used (SHA-256 differs from " +
                                 recorded->sha256 + ")");
     as_of = recorded->as_of;
+    // The particles are weighed on the threads the command was given, as the
+    // replications are below (the run file's scenario holds the run's).
+    scenario.run.threads = options.threads;
     scenario = condition_on_actuals(scenario, actuals, *as_of).scenario;
   } else if (!options.actuals.empty()) {
     throw RecommendationError(name + " did not start from actuals: --actuals does not apply");
