@@ -96,9 +96,9 @@ namespace {
 // into redraw_demand, GCC 12 kept the running sum on the stack, a store and a
 // reload in every day's chain of additions.
 [[gnu::noinline]] double spread_profile_over_days(const std::array<double, 12>& monthly_profile,
-                                const std::vector<std::int8_t>& calendar_month_of_day,
-                                const std::vector<std::int8_t>& days_in_month_of_day, int open_days,
-                                std::vector<double>& weight) {
+                                                  const std::vector<std::int8_t>& calendar_month_of_day,
+                                                  const std::vector<std::int8_t>& days_in_month_of_day,
+                                                  int open_days, std::vector<double>& weight) {
   double total = 0;
   const auto days = weight.size();
   for (std::size_t d = 0; d < days;) {
@@ -223,7 +223,8 @@ void Plan::redraw_demand(const Scenario& scenario) {
       for (int d = from; d < window_days; ++d) weight_after += profile_weight[static_cast<std::size_t>(d)];
       const double expected = own_total > 0 ? event.expected_dossiers * rd.expected_dossiers / own_total : 0.0;
       population.daily_expected.assign(static_cast<std::size_t>(window_days), 0.0);
-      if (weight_after > 0) spread_over_days(expected, weight_after, profile_weight, from, population.daily_expected);
+      if (weight_after > 0)
+        spread_over_days(expected, weight_after, profile_weight, from, population.daily_expected);
       plan.populations.push_back(std::move(population));
     }
 
