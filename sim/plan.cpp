@@ -135,7 +135,7 @@ double step_factor(const PolicyEvent& event, int from_day, int d) {
 
 }  // namespace
 
-void Plan::redraw_demand(const Scenario& scenario) {
+void Plan::redraw_demand(const Scenario& scenario, Redraw extent) {
   const Convention& conv = scenario.convention;
   const DemandModel& demand = scenario.demand;
   const auto region_count = static_cast<int>(conv.regions.size());
@@ -171,10 +171,13 @@ void Plan::redraw_demand(const Scenario& scenario) {
 
     // Filing intensity per day: the month's weight spread over its days, none
     // once intake has closed.
-    std::vector<double> profile_weight(static_cast<std::size_t>(window_days), 0.0);
+    // Both written whole, from day 0: sized, not cleared, so that a redraw
+    // reuses their memory.
+    std::vector<double>& profile_weight = plan.profile_weight;
+    profile_weight.resize(static_cast<std::size_t>(window_days));
     const double profile_total = spread_profile_over_days(rd.monthly_profile, calendar_month_of_day,
                                                           days_in_month_of_day, open_days, profile_weight);
-    plan.own_daily_expected.assign(static_cast<std::size_t>(window_days), 0.0);
+    plan.own_daily_expected.resize(static_cast<std::size_t>(window_days));
     spread_over_days(own_expected, profile_total, profile_weight, 0, plan.own_daily_expected);
 
     // Steps, then rushes, change the scenario's own demand; new populations add their own.
@@ -218,6 +221,8 @@ void Plan::redraw_demand(const Scenario& scenario) {
         population.cell = std::move(previous_populations[k].cell);
       else
         population.cell = AliasTable(population.mix);
+      if (k < previous_populations.size())
+        population.daily_expected = std::move(previous_populations[k].daily_expected);
       const int from = day_of(event.from);
       double weight_after = 0;
       for (int d = from; d < window_days; ++d) weight_after += profile_weight[static_cast<std::size_t>(d)];
@@ -241,6 +246,7 @@ void Plan::redraw_demand(const Scenario& scenario) {
     plan.eligible_share = eligible_shares(plan.mix, plan.diagnostic_probability);
     for (PopulationPlan& population : plan.populations)
       population.eligible_share = eligible_shares(population.mix, 0.0);
+    if (extent == Redraw::DailyExpectationsOnly) continue;
 
     // All populations together: one arrival process, each arrival then
     // assigned to a population by that day's shares.
@@ -269,6 +275,8 @@ void Plan::redraw_demand(const Scenario& scenario) {
     plan.lump_realised_share = (1 - demand.cancellation_probability) * (1 - demand.dropout_mean);
   }
 
+  if (extent == Redraw::DailyExpectationsOnly) return;
+
   const TraineeCount& tc = demand.trainees;
   // The samplers' tables are rebuilt only when their parameters change (the
   // trainees' mean may be uncertain; its table is long-double arithmetic).
@@ -295,15 +303,6 @@ void Plan::redraw_demand(const Scenario& scenario) {
     dropout_alpha = m * concentration;
     dropout_beta = (1 - m) * concentration;
   }
-}
-
-double Plan::expected_eligible_arrivals(int region, std::int32_t day, std::size_t e) const {
-  const RegionPlan& plan = regions.at(static_cast<std::size_t>(region));
-  const auto d = static_cast<std::size_t>(day);
-  double expected = plan.own_daily_expected[d] * plan.eligible_share[e];
-  for (const PopulationPlan& population : plan.populations)
-    expected += population.daily_expected[d] * population.eligible_share[e];
-  return expected;
 }
 
 }  // namespace fnesim

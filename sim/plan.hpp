@@ -45,6 +45,7 @@ struct RegionPlan {
   double carryover_expected = 0;
   std::vector<double> cumulative_intensity;  // per window day, normalised to end at 1
   std::vector<double> own_daily_expected;    // the scenario's own arrivals per window day, before uptake
+  std::vector<double> profile_weight;        // the monthly profile over the window's days, before events
   AttributeMix mix{};
   AliasTable cell;
   bool cell_is_of_mix = false;  // `cell` was built from `mix` (a redraw keeps it while the mix is unchanged)
@@ -59,10 +60,16 @@ struct RegionPlan {
 
 struct Plan {
   explicit Plan(const Scenario& scenario);
+  // What a redraw recomputes. A particle is weighed by the eligible arrivals
+  // it expects per day (expected_eligible_arrivals) and nothing else: its
+  // redraw leaves the arrival process (cumulative intensity, expected
+  // arrivals), the lumps and the samplers as they were — stale, so such a plan
+  // must not simulate.
+  enum class Redraw { Everything, DailyExpectationsOnly };
   // The demand-dependent parts (arrivals, mix, events, samplers) recomputed
   // for `scenario`, whose convention and coverage are this plan's: a
   // replication whose uncertain parameters were drawn.
-  void redraw_demand(const Scenario& scenario);
+  void redraw_demand(const Scenario& scenario, Redraw extent = Redraw::Everything);
 
   int window_days = 0;          // commitment window, day 0 = commitment start
   int horizon_days = 0;         // to the last possible payment
@@ -113,8 +120,16 @@ struct Plan {
 
   // Arrivals of `region` expected on `day` (before uptake) that an actuals
   // file would show: those a coverage rule applies to, and diagnostics.
-  // `epoch` is epoch_index_on(day).
-  double expected_eligible_arrivals(int region, std::int32_t day, std::size_t epoch) const;
+  // `epoch` is epoch_index_on(day). Inline: every particle asks it of every
+  // region and day before the cut-off.
+  double expected_eligible_arrivals(int region, std::int32_t day, std::size_t epoch) const {
+    const RegionPlan& plan = regions[static_cast<std::size_t>(region)];
+    const auto d = static_cast<std::size_t>(day);
+    double expected = plan.own_daily_expected[d] * plan.eligible_share[epoch];
+    for (const PopulationPlan& population : plan.populations)
+      expected += population.daily_expected[d] * population.eligible_share[epoch];
+    return expected;
+  }
 
  private:
   CoverageSettings coverage;

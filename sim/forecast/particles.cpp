@@ -56,7 +56,7 @@ struct DrawBench {
     scenario.demand = prior.demand;
     scenario.events = prior.events;
     apply_parameters(scenario, draw);
-    plan.redraw_demand(scenario);
+    plan.redraw_demand(scenario, Plan::Redraw::DailyExpectationsOnly);
     return plan;
   }
 };
