@@ -10,6 +10,13 @@
 
 namespace fnesim {
 
+// The committee's question and what answers it: not national demand (every
+// eligible dossier filed, a figure printed beside it) but the peak of net
+// commitments with the regions pooled and releases re-committed — what a
+// national pool would have had to refuse.
+inline constexpr const char* additional_needed_question =
+    "Will additional allocations be needed? Probability that commitments, regions pooled and releases "
+    "re-committed, outrun the national envelope available: ";
 std::string format_meur(double eur);               // "27.50 M€"
 std::string format_meur(Cents amount);             // "27.50 M€"
 std::string format_meur_signed(Cents amount);      // "+1.25 M€", "-0.03 M€"

@@ -310,7 +310,7 @@ std::string render_summary_table(const RunSummary& s, const RunTiming& timing) {
   out += steering_lines(s);
   // The committee's question: will the State have to add money? Demand is
   // pooled nationally (as if reallocation were free) and counts releases.
-  out += "Will additional allocations be needed? Probability that national demand exceeds the envelope: ";
+  out += additional_needed_question;
   out += format_probability(n.p_additional_needed.mean, n.p_additional_needed.standard_error);
   out += ".\n  Amount that suffices in 50 % of simulated years: ";
   out += format_meur(n.additional_needed_quantile.at(50));

@@ -62,7 +62,7 @@ std::string render_recommendation(const RecommendationReport& report) {
   out += format_meur(report.complementary);
   out += report.objective == RecommendationObjective::ExpectedUnmet ? " (same total, reallocation only).\n"
                                                                     : ".\n";
-  out += "Will additional allocations be needed? Probability that national demand exceeds the envelope: ";
+  out += additional_needed_question;
   char p[64];
   std::snprintf(p, sizeof p, "%.3f ±%.3f", report.p_additional_needed.mean,
                 report.p_additional_needed.standard_error);
