@@ -5,6 +5,7 @@
 #include <array>
 #include <boost/math/special_functions/gamma.hpp>
 #include <cmath>
+#include <limits>
 #include <map>
 
 #include "models/apportion.hpp"
@@ -234,6 +235,49 @@ double shrink(double prior, double observed, double prior_weight, double weight)
   return std::exp((prior_weight * std::log(prior) + weight * std::log(observed)) / (prior_weight + weight));
 }
 
+// The categorical count closest to the scenario's — the least
+// Kullback–Leibler divergence from it (Csiszár 1975) — whose mean is
+// `target`: its weights tilted exponentially, w_k e^{θ v_k} normalised. The
+// values and the shape of the distribution are the scenario's; only its mean
+// moves. The tilted mean grows with θ (its derivative is the tilted
+// variance), so θ is found by bisection. False, and `count` untouched, unless
+// the target lies strictly between the smallest and the largest value of
+// positive weight.
+bool tilt_to_mean(TraineeCount& count, double target) {
+  double low = std::numeric_limits<double>::infinity(), high = -low;
+  for (std::size_t k = 0; k < count.values.size(); ++k) {
+    if (count.weights[k] <= 0) continue;
+    low = std::min(low, static_cast<double>(count.values[k]));
+    high = std::max(high, static_cast<double>(count.values[k]));
+  }
+  if (!(target > low && target < high)) return false;
+  std::vector<double> tilted(count.weights.size());
+  const double centre = (low + high) / 2;
+  auto tilt = [&](double theta) {
+    double sum = 0, mean = 0;
+    for (std::size_t k = 0; k < tilted.size(); ++k) {
+      tilted[k] = count.weights[k] * std::exp(theta * (count.values[k] - centre));
+      sum += tilted[k];
+    }
+    for (std::size_t k = 0; k < tilted.size(); ++k) {
+      tilted[k] /= sum;
+      mean += tilted[k] * count.values[k];
+    }
+    return mean;
+  };
+  // At |θ| (high − low) = 700 the tilted mean is within e^{−700} of an end,
+  // and no exponent overflows.
+  double below = -700 / (high - low), above = -below;
+  for (;;) {
+    const double theta = (below + above) / 2;
+    if (theta <= below || theta >= above) break;
+    (tilt(theta) < target ? below : above) = theta;
+  }
+  tilt((below + above) / 2);
+  count.weights = tilted;
+  return true;
+}
+
 std::string thin_data_note(std::int64_t dossiers) {
   return std::to_string(dossiers) + " training dossiers observed, " + std::to_string(min_dossiers_to_learn) +
          " needed";
@@ -429,11 +473,27 @@ void learn_from_months(const Scenario& prior, const Actuals& actuals, Date as_of
       learning.updated = true;
       learning.note = estimated;
     }
+  } else if (count.kind == TraineeCount::Kind::Categorical) {
+    // Totals give the mean only: the scenario's distribution moved to the
+    // mean learnt (the scenario's weighing 50 dossiers, as for λ above), its
+    // shape kept. Kept whole, a scenario of 9.9 trainees a dossier would
+    // price every dossier to come below those observed.
+    learning.parameter = "trainees.weights";
+    const double target =
+        (prior_weight_dossiers * count.expected() + trainees) / (prior_weight_dossiers + training);
+    if (!enough) {
+      learning.note = thin_data_note(training_count);
+    } else if (!tilt_to_mean(count, target)) {
+      learning.note = "the mean observed is outside the scenario's counts: not learnt";
+    } else {
+      learning.posterior = count.expected();
+      learning.updated = true;
+      learning.note =
+          "the scenario's weights tilted to the mean learnt (its counts and shape kept), " + estimated;
+    }
   } else {
-    learning.parameter = count.kind == TraineeCount::Kind::Fixed ? "trainees.value" : "trainees.weights";
-    learning.note = count.kind == TraineeCount::Kind::Fixed
-                        ? "fixed in the scenario: not learnt"
-                        : "a distribution of counts needs one row per dossier: not learnt from totals";
+    learning.parameter = "trainees.value";
+    learning.note = "fixed in the scenario: not learnt";
   }
   out.push_back(learning);
 }

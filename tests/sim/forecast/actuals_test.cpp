@@ -468,6 +468,53 @@ TEST(ActualsLearning, MonthlyTotalsScaleEveryPathwayByTheSharePerTrainee) {
   EXPECT_NEAR(c.scenario.demand.trainees.mean, 1 + (50 * 1.5 + 60) / 110.0, 1e-12);
 }
 
+// Monthly totals give a categorical count's mean, not its shape: the
+// scenario's weights are tilted, w_k e^{θ v_k}, to the mean learnt.
+Scenario categorical_learning_scenario() {
+  Scenario s = learning_scenario();
+  s.demand.trainees.kind = TraineeCount::Kind::Categorical;
+  s.demand.trainees.values = {1, 2, 5, 12};
+  s.demand.trainees.weights = {0.4, 0.3, 0.2, 0.1};  // mean 3.2
+  return s;
+}
+
+TEST(ActualsLearning, MonthlyTotalsTiltACategoricalCountToTheMeanLearnt) {
+  const Scenario s = categorical_learning_scenario();
+  // 60 dossiers, 360 trainees: 6 a dossier; the scenario's 3.2 weighs 50.
+  const Actuals a = monthly("2021-03,R0,60,360,1080000.00\n", s);
+  const ConditionedScenario c = condition_on_actuals(s, a, Date::from_ymd(2021, 4, 1));
+  const TraineeCount& learnt = c.scenario.demand.trainees;
+  const double target = (50 * 3.2 + 360) / 110.0;
+  EXPECT_NEAR(learnt.expected(), target, 1e-12);
+  EXPECT_EQ(learnt.values, s.demand.trainees.values);
+  double total = 0;
+  for (double w : learnt.weights) total += w;
+  EXPECT_NEAR(total, 1.0, 1e-15);
+  // An exponential tilt: log(w_k / w⁰_k) is affine in the value, one θ for every count.
+  std::vector<double> theta;
+  for (std::size_t k = 1; k < learnt.values.size(); ++k)
+    theta.push_back((std::log(learnt.weights[k] / s.demand.trainees.weights[k]) -
+                     std::log(learnt.weights[0] / s.demand.trainees.weights[0])) /
+                    (learnt.values[k] - learnt.values[0]));
+  EXPECT_GT(theta[0], 0);  // more trainees observed: weight moved to the larger counts
+  for (double t : theta) EXPECT_NEAR(t, theta[0], 1e-9);
+  const ParameterLearning& trainees = find(c.report, "trainees.weights");
+  EXPECT_TRUE(trainees.updated);
+  EXPECT_DOUBLE_EQ(*trainees.observed, 6.0);
+  EXPECT_NEAR(trainees.posterior, target, 1e-12);
+}
+
+TEST(ActualsLearning, ACategoricalMeanOutsideTheScenarioCountsIsNotLearnt) {
+  const Scenario s = categorical_learning_scenario();
+  // 20 trainees a dossier, and still 14 after the scenario's 50 dossiers: beyond its largest count, 12.
+  const Actuals a = monthly("2021-03,R0,100,2000,1080000.00\n", s);
+  const ConditionedScenario c = condition_on_actuals(s, a, Date::from_ymd(2021, 4, 1));
+  const ParameterLearning& trainees = find(c.report, "trainees.weights");
+  EXPECT_FALSE(trainees.updated);
+  EXPECT_EQ(trainees.note, "the mean observed is outside the scenario's counts: not learnt");
+  EXPECT_EQ(c.scenario.demand.trainees.weights, s.demand.trainees.weights);
+}
+
 TEST(ActualsLearning, UptakeLearnsFromEligibleArrivalsOnly) {
   // observed-2021: "transformation" and "resumption" (15 % of dossiers) are
   // ineligible before 1 July, so they are not expected among the actuals.
