@@ -208,6 +208,25 @@ TEXT = {
         "spread_uptake": "niveau de recours",
         "spread_timing": "calendrier (part de l'année restant à venir)",
         "spread_drift": "dérive et sauts du recours",
+        "h_actuals": "Prévision au <b>{as_of}</b>, à partir des réalisations de {file} : {dossiers} dossiers et "
+                     "{committed} engagés avant cette date (stock 2020 repris compris) ; la suite de l'année est "
+                     "simulée.",
+        "h_prior_ok": "Chaque mois observé reste dans ce que les hypothèses a priori du scénario permettaient.",
+        "h_prior_outside": "<b>Alerte</b> : {months} hors de ce que les hypothèses a priori du scénario "
+                           "permettaient (bande à 95\u202f%) : le scénario est probablement faux.",
+        "h_all_months": "l'ensemble des mois",
+        "h_particles": "{effective} des {particles} tirages des hypothèses incertaines restent en jeu une fois "
+                       "confrontés aux comptes mensuels.",
+        "h_few_particles": "<b>Attention</b> : seuls {effective} des {particles} tirages des hypothèses "
+                           "incertaines restent en jeu : la prévision repose sur peu d'hypothèses distinctes ; "
+                           "davantage de tirages (<code>particles</code>) l'affinerait.",
+        "learnt": "Ce que les réalisations ont changé",
+        "learnt_intro": "Valeurs du scénario que les réalisations observées avant le {as_of} ont mises à jour ; "
+                        "la prévision utilise la dernière colonne.",
+        "learnt_columns": ["Hypothèse", "Scénario", "Observé", "Utilisé"],
+        "learnt_trainees": "Stagiaires par dossier (moyenne)",
+        "assumptions_learnt": "Le scénario tel qu'écrit ; les réalisations ont mis à jour les valeurs du tableau "
+                              "précédent.",
         "h_precision": "Chaque chiffre est une estimation de Monte-Carlo ; sa précision figure en fin de rapport.",
         "fan_national": "Engagements cumulés, national",
         "fan_national_caption": "Chaque bande contient 10\u202f% des années simulées : la plus foncée encadre la "
@@ -322,6 +341,7 @@ TEXT = {
         "chart": {
             "committed": "Engagements cumulés", "available": "Disponible", "median": "Médiane",
             "band": "Déciles 10\u202f%–90\u202f%", "deadline": "Fin des engagements",
+            "as_of": "Fin des réalisations observées",
             "p_axis": "Probabilité que le montant suffise", "amount_axis": "Complément",
             "p_colorbar": "P(épuisée à la fin du mois)",
             "disbursed": "Versé par l'État", "paid": "Payé aux entreprises", "basis": "Disponible (base)",
@@ -418,6 +438,24 @@ TEXT = {
         "spread_uptake": "uptake level",
         "spread_timing": "timing (share of the year still to come)",
         "spread_drift": "drift and jumps of uptake",
+        "h_actuals": "Forecast as of <b>{as_of}</b>, from the actuals in {file}: {dossiers} dossiers and "
+                     "{committed} committed before that day (the 2020 carry-over included); the rest of the year "
+                     "is simulated.",
+        "h_prior_ok": "Every month observed lies within what the scenario's prior allowed.",
+        "h_prior_outside": "<b>Warning</b>: {months} outside what the scenario's prior allowed (95% band): the "
+                           "scenario is probably wrong.",
+        "h_all_months": "all months together",
+        "h_particles": "{effective} of the {particles} draws of the uncertain assumptions remain in effect once "
+                       "weighed against the monthly counts.",
+        "h_few_particles": "<b>Caution</b>: only {effective} of the {particles} draws of the uncertain assumptions "
+                           "remain in effect: the forecast rests on few distinct assumptions; more draws "
+                           "(<code>particles</code>) would refine it.",
+        "learnt": "What the actuals changed",
+        "learnt_intro": "The scenario's values that the actuals observed before {as_of} updated; the forecast "
+                        "uses the last column.",
+        "learnt_columns": ["Assumption", "Scenario", "Observed", "Used"],
+        "learnt_trainees": "Trainees per dossier (mean)",
+        "assumptions_learnt": "The scenario as written; the actuals updated the values of the previous table.",
         "h_precision": "Every figure is a Monte-Carlo estimate; its precision is given at the end.",
         "fan_national": "Cumulative commitments, national",
         "fan_national_caption": "Each band holds 10% of the simulated years: the darkest one surrounds the "
@@ -530,6 +568,7 @@ TEXT = {
         "chart": {
             "committed": "Cumulative commitments", "available": "Available", "median": "Median",
             "band": "Deciles 10%–90%", "deadline": "End of commitments",
+            "as_of": "End of the actuals observed",
             "p_axis": "Probability that the amount is enough", "amount_axis": "Additional allocation",
             "p_colorbar": "P(exhausted by month end)",
             "disbursed": "Disbursed by the State", "paid": "Paid to companies", "basis": "Available (basis)",
@@ -665,6 +704,12 @@ class Run:
     settlement: dict = None  # /summary/settlement: format 1.3
     cash: dict = None  # /financing and /summary/financing: format 1.4, scenarios with [financing]
     sensitivity: dict = None  # /sensitivity: format 1.5, `fnesim sensitivity`
+    actuals: dict = None  # /actuals: a forecast from actuals (format 1.1)
+
+    @property
+    def as_of_day(self):
+        """Days from the commitment start to a forecast's cut-off, the first day simulated; None without actuals."""
+        return None if self.actuals is None else (self.actuals["as_of"] - self.start).days
 
     @property
     def last_commitment_day(self):
@@ -791,6 +836,8 @@ def read_run(path):
                 raise UserError(f"{path}: /summary/financing lists other series than format 1.4 defines")
         if "sensitivity" in f:  # format 1.5, written by `fnesim sensitivity`
             run.sensitivity = read_sensitivity(f["sensitivity"], run)
+        if "actuals" in f:  # format 1.1: a forecast from actuals
+            run.actuals = read_actuals(f, path)
         if "summary/spread" in f and "national/demand_quantiles_cents" in summary:  # format 1.2
             run.spread = (read_strings(f, "summary/spread/assumption", path),
                           np.asarray(read(f, "summary/spread/r_squared", path)),
@@ -921,6 +968,37 @@ def read_sensitivity(group, run):
 # ---------------------------------------------------------------------------
 # Charts.
 
+def read_actuals(f, path):
+    """What a forecast started from (/actuals): its cut-off and file, what was observed before it, the months
+    the scenario's prior did not allow, the particles in effect and the parameters the actuals updated."""
+    attrs = f["actuals"].attrs
+    for key in ("as_of", "file"):
+        if key not in attrs:
+            raise UserError(f"{path}: /actuals attribute {key} is missing: not a complete fnesim run file")
+    try:
+        as_of = datetime.date.fromisoformat(str(attrs["as_of"]))
+    except ValueError:
+        raise UserError(f"{path}: /actuals attribute as_of is not a date") from None
+    actuals = {
+        "as_of": as_of, "file": str(attrs["file"]),
+        "dossiers": int(np.sum(read(f, "actuals/observed_dossiers", path))),
+        "committed": float(np.sum(read(f, "actuals/observed_committed_cents", path))) / 100.0,
+        "particles": int(attrs.get("particles", 0)), "effective": float(attrs.get("effective_particles", 0.0)),
+        "outside": None, "updated": [],
+    }
+    if "actuals/prior_predictive" in f:  # format 1.2; its last row adds up the months
+        months = read_strings(f, "actuals/prior_predictive/month", path)
+        outside = read(f, "actuals/prior_predictive/outside", path)
+        actuals["outside"] = [(m, k == len(months) - 1) for k, m in enumerate(months) if outside[k]]
+    if "actuals/parameters" in f:
+        names = read_strings(f, "actuals/parameters/name", path)
+        columns = [read(f, f"actuals/parameters/{key}", path) for key in ("scenario", "observed", "forecast",
+                                                                            "updated")]
+        actuals["updated"] = [(name, float(scenario), float(observed), float(forecast))
+                              for name, scenario, observed, forecast, updated in zip(names, *columns) if updated]
+    return actuals
+
+
 def pyplot():
     """matplotlib, imported only once the page is to be drawn: refusals of bad input stay quick."""
     try:
@@ -950,8 +1028,9 @@ def month_ticks(run, shown, every, lang):
 BAND_COLOURS = ["#c6dbef", "#9ecae1", "#6baed6", "#3182bd"]  # lightest (outer) to darkest (centre)
 
 
-def draw_fan(ax, x, quantiles, available, deadline_x, words, lang, compact=False):
-    """Bank of England style: eight bands of 10 % each, darkest around the median."""
+def draw_fan(ax, x, quantiles, available, deadline_x, words, lang, compact=False, as_of_x=None):
+    """Bank of England style: eight bands of 10 % each, darkest around the median; in a forecast from
+    actuals, a line where the observed part ends."""
     from matplotlib.ticker import MaxNLocator
 
     x = [0] + list(x)
@@ -965,6 +1044,8 @@ def draw_fan(ax, x, quantiles, available, deadline_x, words, lang, compact=False
             label=words["median"])
     ax.axhline(available, color="black", linestyle="--", linewidth=0.9, label=words["available"])
     ax.axvline(deadline_x, color="#555555", linestyle=":", linewidth=1.0, label=words["deadline"])
+    if as_of_x is not None:
+        ax.axvline(as_of_x, color="#b2182b", linestyle="-.", linewidth=1.0, label=words["as_of"])
     ax.yaxis.set_major_formatter(money_axis_formatter(lang))
     ax.yaxis.set_major_locator(MaxNLocator(4 if compact else 7))
     ax.set_ylim(0, max(available, values.max()) * 1.08)
@@ -977,7 +1058,8 @@ def national_fan_chart(run, lang):
     words = TEXT[lang]["chart"]
     fan = run.fan
     fig, ax = pyplot().subplots(figsize=(7.0, 3.6))
-    draw_fan(ax, fan.month_ends, fan.national, run.national_available, run.window_days, words, lang)
+    draw_fan(ax, fan.month_ends, fan.national, run.national_available, run.window_days, words, lang,
+             as_of_x=run.as_of_day)
     positions, labels = month_ticks(run, len(fan.month_ends), 1, lang)
     ax.set_xticks(positions, labels, fontsize=8)
     ax.tick_params(axis="y", labelsize=8)
@@ -1045,7 +1127,7 @@ def regional_fan_chart(run, lang):
             ax.set_visible(False)
             continue
         draw_fan(ax, fan.month_ends, fan.regional[index], run.available[index], run.window_days, words, lang,
-                 compact=True)
+                 compact=True, as_of_x=run.as_of_day)
         ax.set_title(run.names[index], fontsize=8)
         ax.set_xticks(positions, labels, fontsize=6.5)
         ax.tick_params(axis="y", labelsize=6.5)
@@ -1390,6 +1472,8 @@ def headline_section(run, lang, q90):
     s = run.summary
     deadline = format_date(run.last_commitment_day, lang)
     parts = [f'<section class="headline"><h2>{esc(t["headline"])}</h2>']
+    if run.actuals is not None:
+        parts.append("<p>" + actuals_sentences(run, lang) + "</p>")
     parts.append("<p>" + t["h_commitments"].format(
         committed=format_meur(s["national/committed_mean_eur"], lang),
         se=format_meur(s["national/committed_se_eur"], lang, decimals=2),
@@ -1426,14 +1510,56 @@ def headline_section(run, lang, q90):
     return "".join(parts)
 
 
+def actuals_sentences(run, lang):
+    """Where a forecast from actuals starts, and whether the scenario's prior allowed what was observed."""
+    t = TEXT[lang]
+    a = run.actuals
+    text = t["h_actuals"].format(as_of=format_date(a["as_of"], lang), file=esc(os.path.basename(a["file"])),
+                                 dossiers=format_count(a["dossiers"], lang),
+                                 committed=format_meur(a["committed"], lang))
+    if a["outside"] is not None:
+        if a["outside"]:
+            names = [t["h_all_months"] if cumulative
+                     else f"{MONTHS[lang][int(month[5:7]) - 1]}{NBSP}{month[:4]}" for month, cumulative in a["outside"]]
+            text += " " + t["h_prior_outside"].format(months=esc(", ".join(names)))
+        else:
+            text += " " + esc(t["h_prior_ok"])
+    if a["particles"] > 0:
+        # Below one in twenty the weights rest on a few draws (Kish's effective number).
+        few = a["effective"] < 0.05 * a["particles"]
+        text += " " + t["h_few_particles" if few else "h_particles"].format(
+            effective=format_count(round(a["effective"]), lang), particles=format_count(a["particles"], lang))
+    return text
+
+
+def learnt_section(run, lang):
+    """The scenario's values the actuals updated, and those the forecast used."""
+    t = TEXT[lang]
+    rows = []
+    for name, scenario, observed, forecast in run.actuals["updated"]:
+        if name.startswith("trainees."):  # one decimal: a mean of whole trainees
+            label = t["learnt_trainees"]
+            shown = lambda value: format_number(value, 1, lang)  # noqa: E731
+        else:
+            label, unit = parameter_label("demand." + name, lang)
+            shown = lambda value: parameter_value(value, unit, lang)  # noqa: E731
+        rows.append([esc(label), shown(scenario), "–" if math.isnan(observed) else shown(observed),
+                     shown(forecast)])
+    if not rows:
+        return ""
+    return (f'<section><h2>{esc(t["learnt"])}</h2>'
+            f'<p class="note">{esc(t["learnt_intro"].format(as_of=format_date(run.actuals["as_of"], lang)))}</p>'
+            + table(t["learnt_columns"], rows, numeric_columns=(1, 2, 3)) + "</section>")
+
+
 def demand_spread_sentence(run, lang):
     """Year-end national demand and where its spread comes from, as /summary/national holds them."""
     t = TEXT[lang]
     quantiles = np.asarray(run.summary["national/demand_quantiles_cents"]) / 100.0
     at = {p: float(quantiles[run.amount_percentiles.index(p)]) for p in (5, 50, 95)}
     names, shares, dossiers = run.spread
-    sources = ", ".join(f"{esc(t.get('spread_' + n, n))} {format_percent(float(r), lang, 0)}"
-                        for n, r in list(zip(names, shares))[:4])
+    sources = ", ".join(f"{esc(sentence_case(t['spread_' + n]) if 'spread_' + n in t else sentence_case(parameter_label(n, lang)[0]))} "
+                        f"{format_percent(float(r), lang, 0)}" for n, r in list(zip(names, shares))[:4])
     return t["h_demand"].format(median=format_meur(at[50], lang), low=format_meur(at[5], lang),
                                 high=format_meur(at[95], lang), assumptions=format_percent(1 - dossiers, lang, 0),
                                 dossiers=format_percent(dossiers, lang, 0), sources=sources)
@@ -1801,7 +1927,9 @@ def assumptions_section(run, lang):
     steering = lookup(scenario, "steering")
     if isinstance(steering, dict):
         add(a["steering"], "; ".join(f"{k} = {format_value(v, lang)}" for k, v in flatten(steering)))
+    learnt = run.actuals is not None and run.actuals["updated"]
     return (f'<section><h2>{esc(t["assumptions"])}</h2>'
+            + (f'<p class="note">{esc(t["assumptions_learnt"])}</p>' if learnt else "")
             + table(t["assumption_columns"], rows) + "</section>")
 
 
@@ -1933,6 +2061,8 @@ def render(run, lang, command):
     if run.cash is not None:
         charts["cash.png"] = png_bytes(cash_chart(run, lang))
         sections.append(cash_section(run, lang, charts["cash.png"]))
+    if run.actuals is not None:
+        sections.append(learnt_section(run, lang))
     sections.append(assumptions_section(run, lang))
     sections.append(precision_section(run, lang, command))
     subtitle = t["subtitle"].format(scenario=run.attrs["scenario_name"],

@@ -7,7 +7,8 @@ FNESIM_BINARY, SOURCE_DIR, RUN_FILE (a run with trajectories), FULL_RUN_FILE
 (a run made with --no-trajectories), CASH_RUN_FILE (a run with [financing]),
 SENSITIVITY_RUN_FILE and UNCONVERGED_RUN_FILE (copies of RUN_FILE given a
 synthetic /sensitivity group by tests/scripts/add_sensitivity_group.py, the
-second with --unconverged) and OUT_DIR (where the pages are kept).
+second with --unconverged), FORECAST_RUN_FILE (a forecast from actuals, with
+uncertain assumptions) and OUT_DIR (where the pages are kept).
 """
 import datetime
 import html
@@ -95,7 +96,7 @@ class Assumptions(unittest.TestCase):
         run = types.SimpleNamespace(resolved_toml=resolved_toml, path="fake.h5",
                                     national_envelope=national_envelope, national_fees=0.0,
                                     start=datetime.date(2021, 1, 1), last_commitment_day=datetime.date(2021, 12, 31),
-                                    attrs={})
+                                    attrs={}, actuals=None)
         return html.unescape(report.assumptions_section(run, lang))
 
     def test_without_expected_dossiers_the_page_states_art6s_plan(self):
@@ -390,6 +391,87 @@ class Sensitivity(unittest.TestCase):
             self.assertEqual(widths, sorted(widths, reverse=True))
         order = report.sobol_order(st)
         self.assertEqual(st["kinds"][order[-1]], "dossiers")
+
+
+class ForecastFromActuals(unittest.TestCase):
+    """A run from actuals says so: where it starts, what was observed, whether the prior allowed it, how many
+    particles remain, what the actuals changed, and where the observed part ends on the fans."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.pages = {lang: os.path.join(OUT_DIR, f"report-forecast-{lang}.html") for lang in ("fr", "en")}
+        for lang, page in cls.pages.items():
+            done = run_report(os.environ["FORECAST_RUN_FILE"], "--lang", lang, "-o", page, "--force")
+            assert done.returncode == 0, done.stderr
+        with h5py.File(os.environ["FORECAST_RUN_FILE"], "r") as f:
+            cls.as_of = datetime.date.fromisoformat(f["actuals"].attrs["as_of"])
+            cls.dossiers = int(np.sum(f["actuals/observed_dossiers"][()]))
+            cls.committed = float(np.sum(f["actuals/observed_committed_cents"][()])) / 100
+            cls.outside = int(np.sum(f["actuals/prior_predictive/outside"][()]))
+            cls.particles = int(f["actuals"].attrs["particles"])
+            cls.updated = [name for name, u in zip(f["actuals/parameters/name"].asstr()[()],
+                                                   f["actuals/parameters/updated"][()]) if u]
+
+    def spoilt(self, name, change):
+        """A copy of the forecast's file changed by `change(f)`, and its English page's visible text."""
+        directory = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, directory)
+        copy = os.path.join(directory, name + ".h5")
+        shutil.copyfile(os.environ["FORECAST_RUN_FILE"], copy)
+        with h5py.File(copy, "r+") as f:
+            change(f)
+        done = run_report(copy, "--lang", "en", "-o", os.path.join(directory, name + ".html"))
+        self.assertEqual(done.returncode, 0, done.stderr)
+        return visible_text(read(os.path.join(directory, name + ".html")))
+
+    def test_the_headline_says_where_the_forecast_starts_and_what_was_observed(self):
+        self.assertEqual(self.outside, 0)  # the fixture: the September prior allows every month
+        for lang, opening, allowed in (("fr", "Prévision au", "Chaque mois observé reste"),
+                                       ("en", "Forecast as of", "Every month observed lies within")):
+            text = visible_text(read(self.pages[lang]))
+            headline = text[text.index(opening):]
+            self.assertLess(text.index(opening), text.index(report.format_meur(self.committed, lang)))
+            for shown in (report.format_date(self.as_of, lang), "national-2021-09-15.csv",
+                          report.format_count(self.dossiers, lang), report.format_meur(self.committed, lang),
+                          allowed, report.format_count(self.particles, lang)):
+                self.assertIn(shown, headline[:800], (lang, shown))
+
+    def test_what_the_actuals_changed_lists_every_updated_parameter(self):
+        self.assertIn("trainees.weights", self.updated)
+        text = visible_text(read(self.pages["en"]))
+        section = text[text.index("What the actuals changed"):text.index("Scenario assumptions")]
+        self.assertIn("Trainees per dossier (mean)", section)
+        costs = [n for n in self.updated if n.startswith("cost_per_trainee.")]
+        self.assertTrue(costs)
+        for name in costs:
+            self.assertIn(report.parameter_label("demand." + name, "en")[0], section)
+        self.assertIn("the actuals updated the values of the previous table", text)
+        plain = visible_text(read(os.path.join(OUT_DIR, "report-en.html")))
+        self.assertNotIn("What the actuals changed", plain)
+        self.assertNotIn("Forecast as of", plain)
+
+    def test_a_month_the_prior_did_not_allow_is_a_warning_naming_it(self):
+        def flag_march(f):
+            months = list(f["actuals/prior_predictive/month"].asstr()[()])
+            outside = f["actuals/prior_predictive/outside"][()]
+            outside[months.index(f"{self.as_of.year}-03")] = 1
+            f["actuals/prior_predictive/outside"][...] = outside
+        text = re.sub(r"[ \n]+", " ", self.spoilt("outside", flag_march))
+        self.assertIn(f"Warning : Mar{NBSP}{self.as_of.year} outside what the scenario's prior allowed", text)
+        self.assertNotIn("Every month observed lies within", text)
+
+    def test_few_particles_in_effect_are_a_caution(self):
+        text = re.sub(r"[ \n]+", " ", self.spoilt("few", lambda f: f["actuals"].attrs.modify("effective_particles",
+                                                                                          12.4)))
+        self.assertIn(f"Caution : only 12 of the {report.format_count(self.particles, 'en')} draws", text)
+
+    def test_the_fans_mark_the_end_of_the_actuals(self):
+        run = report.read_run(os.environ["FORECAST_RUN_FILE"])
+        self.assertEqual(run.as_of_day, (self.as_of - run.start).days)
+        figure = report.national_fan_chart(run, "en")
+        lines = [line for line in figure.axes[0].get_lines() if line.get_label() == "End of the actuals observed"]
+        self.assertEqual(len(lines), 1)
+        self.assertEqual(list(lines[0].get_xdata()), [run.as_of_day, run.as_of_day])
 
 
 if __name__ == "__main__":

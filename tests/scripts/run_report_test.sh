@@ -8,6 +8,7 @@
 # nothing fetched, fits, prints on A4). Two spoilt copies of the page — an
 # image that cannot be decoded, a script that logs an error — must fail that
 # check, so that a passing check means something.
+# A forecast from actuals gives the pages its own headline and section (ForecastFromActuals).
 # Usage: run_report_test.sh FNESIM_BINARY SOURCE_DIR OUT_DIR
 # OUT_DIR keeps the pages, their PNG charts, screenshots and the A4 print.
 # Registered in tests/CMakeLists.txt as the ctest `report_pages`.
@@ -37,6 +38,8 @@ mkdir -p "$out"
 "$binary" run --replications 300 --seed 11 --threads 2 --out "$tmp/run.h5" > /dev/null
 "$binary" run --replications 100 --seed 12 --threads 2 --no-trajectories --out "$tmp/flat.h5" > /dev/null
 "$binary" run financing-2021 --replications 100 --seed 13 --threads 2 --out "$tmp/cash.h5" > /dev/null
+"$binary" run observed-september-2021 --actuals "$source_dir/scenarios/actuals/national-2021-09-15.csv" \
+  --as-of 2021-09-16 --replications 100 --seed 14 --threads 2 --out "$tmp/forecast.h5" > /dev/null
 "$python" "$source_dir/tests/scripts/add_optional_groups.py" "$tmp/run.h5" "$tmp/full.h5"
 "$python" "$source_dir/tests/scripts/add_sensitivity_group.py" "$tmp/run.h5" "$tmp/sensitivity.h5" > /dev/null
 "$python" "$source_dir/tests/scripts/add_sensitivity_group.py" "$tmp/run.h5" "$tmp/unconverged.h5" --unconverged \
@@ -44,7 +47,7 @@ mkdir -p "$out"
 
 FNESIM_BINARY=$binary SOURCE_DIR=$source_dir OUT_DIR=$out RUN_FILE=$tmp/run.h5 FULL_RUN_FILE=$tmp/full.h5 \
   FLAT_RUN_FILE=$tmp/flat.h5 CASH_RUN_FILE=$tmp/cash.h5 SENSITIVITY_RUN_FILE=$tmp/sensitivity.h5 \
-  UNCONVERGED_RUN_FILE=$tmp/unconverged.h5 "$python" "$source_dir/tests/scripts/report_test.py"
+  UNCONVERGED_RUN_FILE=$tmp/unconverged.h5 FORECAST_RUN_FILE=$tmp/forecast.h5 "$python" "$source_dir/tests/scripts/report_test.py"
 
 check="$python $source_dir/tests/scripts/check_report_page.py"
 $check "$out/report-fr.html" --screenshot "$out/report-screenshot.png" --pdf "$out/report-fr.pdf"
