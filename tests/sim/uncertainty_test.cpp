@@ -107,6 +107,28 @@ distribution = "triangle"
   EXPECT_THAT(messages, HasSubstr("t.toml:"));  // file and line on every message
 }
 
+TEST(UncertaintySection, AnEventFromTheCloseOfIntakeWouldChangeNothingAndIsRefused) {
+  // observed-2021 closes intake 17 days before 31 December: 14 December is its last filing day.
+  const std::string messages = messages_of(R"(
+[events.too-late]
+kind = "new-population"
+from = 2021-12-15
+expected_dossiers = 5000
+statuses = { transformation = 1 }
+)");
+  EXPECT_THAT(messages,
+              HasSubstr("t.toml:6:1: events.too-late.from: must fall before intake closes on 2021-12-15 "
+                        "([demand.arrivals] intake_closes_days_before_end = 17)"));
+  const Scenario last_day = load(R"(
+[events.last-day]
+kind = "rush"
+from = 2021-12-14
+share = 0.1
+days = 1
+)");
+  ASSERT_EQ(last_day.events.size(), 1u);
+}
+
 TEST(UncertaintySection, CorrelationsMustBePositiveSemidefinite) {
   const std::string messages = messages_of(R"(
 [uncertainty]
