@@ -63,14 +63,41 @@ Eigen::MatrixXd nearest_correlation_matrix(const Eigen::MatrixXd& a, double min_
   return y;
 }
 
-std::string correlation_matrix_as_toml(const Eigen::MatrixXd& matrix, const std::string& key,
-                                       const std::vector<std::string>& row_labels) {
-  int decimals = 4;
+namespace {
+
+// The matrix rounded to the fewest decimals (4 to 10) that keep it positive
+// semidefinite: what a user pastes must pass the check it failed.
+Eigen::MatrixXd rounded_for_display(const Eigen::MatrixXd& matrix, int& decimals) {
+  decimals = 4;
   Eigen::MatrixXd shown = rounded(matrix, decimals);
   while (decimals < 10 && smallest_eigenvalue(shown) < 0.0) {
     decimals += 2;
     shown = rounded(matrix, decimals);
   }
+  return shown;
+}
+
+}  // namespace
+
+std::string correlation_pairs_as_toml(const Eigen::MatrixXd& matrix, const std::vector<std::string>& labels) {
+  int decimals = 4;
+  const Eigen::MatrixXd shown = rounded_for_display(matrix, decimals);
+  std::string out = "correlations = [\n";
+  for (Eigen::Index i = 0; i < shown.rows(); ++i)
+    for (Eigen::Index j = i + 1; j < shown.cols(); ++j) {
+      if (shown(i, j) == 0) continue;  // unstated pairs are uncorrelated
+      out += "  { between = [\"" + labels.at(static_cast<std::size_t>(i)) + "\", \"" +
+             labels.at(static_cast<std::size_t>(j)) + "\"], rho = " + fixed_text(shown(i, j), decimals) +
+             " },\n";
+    }
+  out += "]";
+  return out;
+}
+
+std::string correlation_matrix_as_toml(const Eigen::MatrixXd& matrix, const std::string& key,
+                                       const std::vector<std::string>& row_labels) {
+  int decimals = 4;
+  const Eigen::MatrixXd shown = rounded_for_display(matrix, decimals);
   std::string out = key + " = [\n";
   for (Eigen::Index i = 0; i < shown.rows(); ++i) {
     out += "  [";

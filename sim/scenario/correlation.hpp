@@ -23,4 +23,8 @@ Eigen::MatrixXd nearest_correlation_matrix(const Eigen::MatrixXd& a, double min_
 std::string correlation_matrix_as_toml(const Eigen::MatrixXd& matrix, const std::string& key,
                                        const std::vector<std::string>& row_labels);
 
+// The same matrix as [uncertainty]'s `correlations`: one { between, rho } pair
+// per non-zero entry above the diagonal, named by `labels`, rounded likewise.
+std::string correlation_pairs_as_toml(const Eigen::MatrixXd& matrix, const std::vector<std::string>& labels);
+
 }  // namespace fnesim

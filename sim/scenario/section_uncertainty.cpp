@@ -185,13 +185,13 @@ void read_correlations(TableReader& section, UncertaintyModel& out) {
   if (lambda < -psd_tolerance) {
     std::vector<std::string> labels;
     for (const UncertainParameter& p : out.parameters) labels.push_back(p.path);
-    section.error("correlations",
-                  "are not a valid correlation matrix: it is not positive semidefinite (smallest eigenvalue " +
-                      format_number(lambda) +
-                      "), so no set of parameters can have these correlations. The nearest valid correlation "
-                      "matrix (Higham 2002), rows in the order of [uncertainty.parameters], is:\n" +
-                      correlation_matrix_as_toml(nearest_correlation_matrix(out.correlation, 1e-6),
-                                                 "correlation", labels));
+    section.error(
+        "correlations",
+        "are not a valid correlation matrix: it is not positive semidefinite (smallest eigenvalue " +
+            format_number(lambda) +
+            "), so no set of parameters can have these correlations. The nearest valid correlation "
+            "matrix (Higham 2002), as pairs to paste in place of these:\n" +
+            correlation_pairs_as_toml(nearest_correlation_matrix(out.correlation, 1e-6), labels));
   }
 }
 

@@ -130,11 +130,7 @@ days = 1
 }
 
 TEST(UncertaintySection, CorrelationsMustBePositiveSemidefinite) {
-  const std::string messages = messages_of(R"(
-[uncertainty]
-correlations = [{ between = ["demand.lifecycle.cancellation_probability", "demand.carryover.expected_dossiers"], rho = 0.9 },
-                { between = ["demand.carryover.expected_dossiers", "demand.diagnostics.expected_dossiers"], rho = 0.9 },
-                { between = ["demand.lifecycle.cancellation_probability", "demand.diagnostics.expected_dossiers"], rho = -0.9 }]
+  const std::string parameters = R"(
 [uncertainty.parameters."demand.lifecycle.cancellation_probability"]
 distribution = "uniform"
 min = 0
@@ -147,9 +143,25 @@ cv = 0.5
 distribution = "gamma"
 mean = 300
 cv = 0.5
-)");
+)";
+  const std::string messages = messages_of(R"(
+[uncertainty]
+correlations = [{ between = ["demand.lifecycle.cancellation_probability", "demand.carryover.expected_dossiers"], rho = 0.9 },
+                { between = ["demand.carryover.expected_dossiers", "demand.diagnostics.expected_dossiers"], rho = 0.9 },
+                { between = ["demand.lifecycle.cancellation_probability", "demand.diagnostics.expected_dossiers"], rho = -0.9 }]
+)" + parameters);
   EXPECT_THAT(messages, HasSubstr("not positive semidefinite"));
   EXPECT_THAT(messages, HasSubstr("nearest valid correlation matrix"));
+  // The suggestion is in the section's own form: pasted in place of the pairs, it loads.
+  const std::size_t from = messages.find("correlations = [\n"), to = messages.find("\n]", from);
+  ASSERT_NE(from, std::string::npos) << messages;
+  ASSERT_NE(to, std::string::npos) << messages;
+  const std::string suggestion = messages.substr(from, to + 2 - from);
+  EXPECT_THAT(suggestion, HasSubstr(R"({ between = ["demand.lifecycle.cancellation_probability", )"
+                                    R"("demand.carryover.expected_dossiers"], rho = )"));
+  const Scenario pasted = load("[uncertainty]\n" + suggestion + "\n" + parameters);
+  EXPECT_GT(pasted.uncertainty.correlation(0, 1), 0);
+  EXPECT_LT(pasted.uncertainty.correlation(0, 2), 0);
 }
 
 double own_expected_between(const Plan& plan, int first, int end) {
