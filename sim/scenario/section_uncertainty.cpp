@@ -242,7 +242,9 @@ void parse_uncertainty(TableReader& section, ParseState& state) {
             }))
           continue;
         std::string message = "'" + path + "' is not a parameter that can be uncertain";
-        const std::string suggestion = closest_match(path, known);
+        const std::string reason = why_not_uncertain(state.scenario, path);
+        const std::string suggestion = reason.empty() ? closest_match(path, known) : "";
+        if (!reason.empty()) message += " in this scenario: " + reason;
         if (!suggestion.empty()) message += "; did you mean '" + suggestion + "'?";
         message += " (docs/scenario-format.md, \"[uncertainty]\", lists them)";
         parameters->error(path, message);

@@ -34,6 +34,23 @@ std::string ParameterDomain::describe() const {
          (highest_open ? ")" : "]");
 }
 
+std::string why_not_uncertain(const Scenario& s, const std::string& path) {
+  const DemandModel& d = s.demand;
+  // The conditions of uncertain_parameter_specs, said in words.
+  if (path == "demand.trainees.mean" && d.trainees.kind != TraineeCount::Kind::ShiftedPoisson)
+    return "it can be uncertain only for a shifted-Poisson count, and [demand.trainees] is " +
+           std::string(d.trainees.kind == TraineeCount::Kind::Fixed ? "fixed" : "categorical") + " here";
+  if (path == "demand.lifecycle.dropout_mean" && d.dropout_sd > 0)
+    return "it can be uncertain only while dropout_sd = 0: a random drop-out share is a Beta whose mean must "
+           "stay "
+           "compatible with its sd";
+  for (std::size_t p = 0; p < pathway_count; ++p)
+    if (path == "demand.cost_per_trainee.mean_eur." + std::string(pathway_keys[p]) &&
+        d.cost_per_trainee[p].kind != TraineeCost::Kind::LogNormal)
+      return "it can be uncertain only for a lognormal cost, and this pathway's cost is fixed here";
+  return "";
+}
+
 std::vector<UncertainParameterSpec> uncertain_parameter_specs(const Scenario& s) {
   const DemandModel& d = s.demand;
   std::vector<UncertainParameterSpec> specs;

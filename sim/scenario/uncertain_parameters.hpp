@@ -30,6 +30,11 @@ struct UncertainParameterSpec {
 // Every parameter of `scenario` that may be made uncertain (its events included).
 std::vector<UncertainParameterSpec> uncertain_parameter_specs(const Scenario& scenario);
 
+// Why `path`, a parameter some scenarios can make uncertain, cannot be in
+// `scenario` (its trainee count is not a shifted Poisson, its drop-out share
+// is random, its cost is fixed); empty when `path` is no such parameter.
+std::string why_not_uncertain(const Scenario& scenario, const std::string& path);
+
 // Replaces the parameter at `path` (one of the specs) by `value`. The regions'
 // expected dossiers keep their proportions when the national figure moves.
 void set_uncertain_parameter(Scenario& scenario, std::string_view path, double value);

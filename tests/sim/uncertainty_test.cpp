@@ -18,6 +18,7 @@ namespace fnesim {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 const std::filesystem::path scenarios_dir = std::filesystem::path(FNESIM_SOURCE_DIR) / "scenarios";
 
@@ -127,6 +128,21 @@ share = 0.1
 days = 1
 )");
   ASSERT_EQ(last_day.events.size(), 1u);
+}
+
+TEST(UncertaintySection, AParameterThisScenarioCannotVarySaysWhy) {
+  // observed-2021's trainee count is categorical: its mean is no parameter of it.
+  const std::string messages = messages_of(R"(
+[uncertainty.parameters."demand.trainees.mean"]
+distribution = "normal"
+mean = 10
+sd = 2
+)");
+  EXPECT_THAT(messages,
+              HasSubstr("'demand.trainees.mean' is not a parameter that can be uncertain in this scenario: "
+                        "it can be uncertain only for a shifted-Poisson count, and [demand.trainees] is "
+                        "categorical here"));
+  EXPECT_THAT(messages, Not(HasSubstr("did you mean")));
 }
 
 TEST(UncertaintySection, CorrelationsMustBePositiveSemidefinite) {
