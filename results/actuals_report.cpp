@@ -161,13 +161,19 @@ std::string render_actuals_report(const ActualsReport& report, const Scenario& s
   out += '\n';
   out += prior_predictive_lines(report, scenario);
   if (report.particles > 0) {
-    char line[256];
+    char line[512];
     std::snprintf(line, sizeof line,
                   "Uncertain assumptions: %d draws of [uncertainty] and [events] weighed against the monthly "
-                  "counts, %.0f of them in effect;\n  the forecast mixes over them (the uptake above is "
-                  "learnt under the stated assumptions alone).\n",
+                  "counts, %.0f of them in effect;\n  the forecast mixes over them. The uptake above is "
+                  "learnt under the stated assumptions alone: the forecast's also\n  drifts and jumps month "
+                  "by month after the cut-off (\"Where its spread comes from\", below).\n",
                   report.particles, report.effective_particles);
     out += line;
+    // Below one in twenty, a few draws carry the weights (Kish's effective number).
+    if (report.effective_particles < 0.05 * report.particles)
+      out +=
+          "  Caution: only a few draws carry the weight, so the forecast rests on few distinct assumptions; "
+          "more [uncertainty] particles would refine it.\n";
   }
   return out;
 }

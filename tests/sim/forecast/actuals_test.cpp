@@ -8,6 +8,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "results/actuals_report.hpp"
 #include "sim/simulator.hpp"
 #include "support/test_scenarios.hpp"
 
@@ -513,6 +514,18 @@ TEST(ActualsLearning, ACategoricalMeanOutsideTheScenarioCountsIsNotLearnt) {
   EXPECT_FALSE(trainees.updated);
   EXPECT_EQ(trainees.note, "the mean observed is outside the scenario's counts: not learnt");
   EXPECT_EQ(c.scenario.demand.trainees.weights, s.demand.trainees.weights);
+}
+
+TEST(ActualsReportText, FewParticlesInEffectAreACaution) {
+  const Scenario s = learning_scenario();
+  const Actuals a = monthly("2021-03,R0,60,120,360000.00\n", s);
+  ConditionedScenario c = condition_on_actuals(s, a, Date::from_ymd(2021, 4, 1));
+  c.report.particles = 4000;
+  const char* caution = "Caution: only a few draws carry the weight";
+  c.report.effective_particles = 1950;
+  EXPECT_EQ(render_actuals_report(c.report, c.scenario).find(caution), std::string::npos);
+  c.report.effective_particles = 157;  // under one in twenty
+  EXPECT_NE(render_actuals_report(c.report, c.scenario).find(caution), std::string::npos);
 }
 
 TEST(ActualsLearning, UptakeLearnsFromEligibleArrivalsOnly) {
