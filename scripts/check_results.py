@@ -2,8 +2,10 @@
 """Checks an fnesim run file (fnesim run --out FILE) as an independent client.
 
 1. Layout: every path docs/hdf5-format.md lists is present with its type and
-   shape, every dataset carries `units` and `description`, and (for format
-   1.0) nothing undocumented is there.
+   shape, every dataset carries `units` and `description` (and, unless a
+   scalar, `dimensions` naming each dimension), every group below the root a
+   `description`, the groups the checks read their documented attributes, and
+   (for format 1.0) nothing undocumented is there.
 2. Invariants, per replication: paid + released = committed; demand =
    committed + unmet; committed - released <= available (x (1 + margin) under
    the overcommit policy); a region is exhausted exactly when it has unmet
@@ -23,7 +25,10 @@
    simulated month, replications that picked one particle share its draws;
    uptake > 0, 0 <= dossier variance <= demand^2; the prior-predictive table
    of /actuals is ordered (low <= expected <= high) and flags exactly the
-   counts outside its band. /summary/spread and the national demand
+   counts outside its band; /actuals' uptake posterior means are their
+   Gamma's (shape / rate) within their 90 % interval, and each uncertain
+   parameter's scale is the actuals' forecast over the scenario's value (1
+   when not learnt). /summary/spread and the national demand
    quantiles recomputed from those draws and /replications.
 5. Format 1.4's cash forecast (scenarios with [financing]): per replication
    the State's disbursements add up to what was paid (the balance settles),
@@ -134,6 +139,21 @@ ROOT_ATTRIBUTES = {  # name: kind
     "confidence_level": "f64", "exhaustion_policy": "str", "overcommit_margin": "f64", "commitment_start": "str",
     "window_days": "i32", "run_seconds": "f64", "threads": "i32",
 }
+
+
+# Group attributes the later checks read (docs/hdf5-format.md): a file without one is reported as such, and
+# not checked further, rather than stopping on it.
+def group_attributes(f, version):
+    required = {}
+    if "actuals" in f:
+        required["actuals"] = ["as_of", "last_day", "file", "sha256", "layout", "national", "rows",
+                               "rows_after_cut_off"] + (["particles", "effective_particles"] if version >= (1, 2) else [])
+    if "uncertainty" in f:
+        required["uncertainty"] = ["profile_concentration", "monthly_drift", "event_names", "event_kinds",
+                                   "event_from"]
+    if "uncertainty/parameters" in f:
+        required["uncertainty/parameters"] = ["columns"]
+    return required
 
 
 def estimate_name(base, statistic, suffix):
@@ -528,11 +548,23 @@ def check_layout(c, f):
         expected = tuple(symbols.get(s, s) for s in shape)
         structural &= c.check(d.shape == expected, f"{path}: shape {d.shape}, documented {expected}")
         structural &= c.check(kind_of(d.dtype) == kind, f"{path}: type {kind_of(d.dtype)}, documented {kind}")
+    for group, names in group_attributes(f, version).items():
+        for name in names:
+            structural &= c.check(name in f[group].attrs, f"/{group}: attribute {name} present")
     present = []
     f.visititems(lambda name, obj: present.append(name) if isinstance(obj, h5py.Dataset) else None)
     for path in present:
         attrs = f[path].attrs
         c.check("units" in attrs and "description" in attrs, f"{path}: has units and description attributes")
+        if f[path].ndim >= 1:  # one name per dimension, "replication × region"
+            names = str(attrs.get("dimensions", "")).split(" × ")
+            c.check("dimensions" in attrs and len(names) == f[path].ndim and all(names),
+                    f"{path}: a dimensions attribute naming its {f[path].ndim} dimension(s), found "
+                    f"{attrs.get('dimensions')!r}")
+    groups = []
+    f.visititems(lambda name, obj: groups.append(name) if isinstance(obj, h5py.Group) else None)
+    for path in groups:
+        c.check("description" in f[path].attrs, f"/{path}: the group has a description")
     # 1.5 added nothing mandatory: a 1.4 file (what a build before `fnesim sensitivity` writes) is held to it too.
     if (1, 4) <= version <= (FORMAT_MAJOR, FORMAT_MINOR):
         for path in present:
@@ -1189,6 +1221,32 @@ def check_draws(c, f, reps, national, uncertainty):
         c.check(0 <= effective <= particles + 1e-9 and (particles > 0) == (effective > 0),
                 f"/actuals effective_particles ({effective:.4g}) in (0, particles = {particles}], or both 0")
 
+    if "actuals" in f:
+        a = f["actuals"]
+        shape, rate = a["uptake_posterior_shape"][()], a["uptake_posterior_rate"][()]
+        mean, q05, q95 = (a[f"uptake_posterior_{k}"][()] for k in ("mean", "q05", "q95"))
+        every(np.isfinite(shape) & (shape > 0) & np.isfinite(rate) & (rate > 0),
+              "/actuals uptake posterior shape and rate > 0 and finite")
+        every(np.abs(mean - shape / rate) <= 1e-12 * np.abs(mean),
+              "/actuals uptake_posterior_mean = shape / rate (the Gamma's mean)")
+        every((q05 <= mean) & (mean <= q95), "/actuals uptake posterior q05 <= mean <= q95")
+        common = f["actuals/common"]
+        c.check(common["posterior_q05"][()] <= common["posterior_mean"][()] <= common["posterior_q95"][()],
+                "/actuals/common posterior q05 <= mean <= q95")
+        if "uncertainty/parameter_scales" in f and "actuals/parameters/name" in f:
+            # A learnt parameter's distribution moves with it: its scale is the forecast over the scenario's
+            # value (docs/hdf5-format.md, parameter_scales); 1 for every other parameter.
+            learnt = {f"demand.{name}": (forecast / scenario if updated else 1.0)
+                      for name, scenario, forecast, updated in zip(a["parameters/name"].asstr()[()],
+                                                                   a["parameters/scenario"][()],
+                                                                   a["parameters/forecast"][()],
+                                                                   a["parameters/updated"][()])}
+            paths = f["uncertainty/parameter_paths"].asstr()[()]
+            scales = f["uncertainty/parameter_scales"][()]
+            for path, scale in zip(paths, scales):
+                c.close(scale, learnt.get(path, 1.0), f"{path}: parameter scale = the actuals' forecast / scenario "
+                        "value (1 when not learnt)", tolerance=1e-12)
+
     if "uncertainty" not in f or uncertainty is None:
         c.section("draws", detail)
         return
@@ -1280,6 +1338,25 @@ def check_draws(c, f, reps, national, uncertainty):
     c.section("draws", detail)
 
 
+def run_checks(c, f):
+    trajectories, structural, uncertainty = check_layout(c, f)
+    if not structural:
+        print("missing or mistyped datasets or group attributes stop the checks here")
+        return
+    reps, national = read_replications(f)
+    check_invariants(c, f, reps, national, trajectories)
+    check_summary(c, f, reps, national)
+    if file_version(f) >= (1, 3):
+        check_settlement(c, f, reps, national)
+    if "financing" in f:
+        check_financing(c, f, national, trajectories)
+    if file_version(f) >= (1, 2):
+        check_draws(c, f, reps, national, uncertainty)
+        check_spread(c, f, national)
+    if "sensitivity" in f and file_version(f) >= (1, 5):
+        check_sensitivity(c, f, national, reps)
+
+
 def main(argv):
     if len(argv) != 2:
         print(__doc__.strip().splitlines()[-1], file=sys.stderr)
@@ -1303,22 +1380,12 @@ def main(argv):
         print(f"check_results: {path} (format {version[0]}.{version[1]}, scenario {f.attrs['scenario_name']}, "
               f"seed {f.attrs['seed']})")
         c = Checker()
-        trajectories, structural, uncertainty = check_layout(c, f)
-        if not structural:
-            print("missing or mistyped datasets stop the checks here")
-        else:
-            reps, national = read_replications(f)
-            check_invariants(c, f, reps, national, trajectories)
-            check_summary(c, f, reps, national)
-            if file_version(f) >= (1, 3):
-                check_settlement(c, f, reps, national)
-            if "financing" in f:
-                check_financing(c, f, national, trajectories)
-            if file_version(f) >= (1, 2):
-                check_draws(c, f, reps, national, uncertainty)
-                check_spread(c, f, national)
-            if "sensitivity" in f and file_version(f) >= (1, 5):
-                check_sensitivity(c, f, national, reps)
+        try:
+            run_checks(c, f)
+        except KeyError as missing:  # an attribute or dataset a check reads: not a complete run file
+            print(f"check_results: {path}: {missing.args[0] if missing.args else missing} is missing: "
+                  "not a complete fnesim run file", file=sys.stderr)
+            return 2
     for message in c.failures[:50]:
         print(f"  FAILED: {message}")
     if len(c.failures) > 50:

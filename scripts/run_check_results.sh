@@ -89,6 +89,34 @@ EOF
   fi
 done
 
+# The forecast's own datasets and the self-description: each spoilt copy must fail (exit 1), never pass nor
+# stop on a traceback.
+for spoil in scale posterior dimensions description attribute; do
+  "$python" - "$tmp/september.h5" "$tmp/spoilt-$spoil.h5" "$spoil" <<'EOF'
+import shutil, sys
+import h5py
+source, target, spoil = sys.argv[1:4]
+shutil.copyfile(source, target)
+with h5py.File(target, "r+") as f:
+    if spoil == "scale":  # a learnt cost's distribution not moved with it
+        f["uncertainty/parameter_scales"][-1] = 1.0
+    elif spoil == "posterior":  # a posterior mean that is not its Gamma's
+        f["actuals/uptake_posterior_mean"][0] *= 3
+    elif spoil == "dimensions":
+        del f["replications/exhaustion_day"].attrs["dimensions"]
+    elif spoil == "description":
+        del f["actuals/parameters"].attrs["description"]
+    elif spoil == "attribute":  # a group attribute the checks read
+        del f["uncertainty"].attrs["monthly_drift"]
+EOF
+  spoilt=0
+  "$python" "$source_dir/scripts/check_results.py" "$tmp/spoilt-$spoil.h5" > "$tmp/spoilt-$spoil.out" 2>&1 || spoilt=$?
+  if [ "$spoilt" -ne 1 ] || grep -q Traceback "$tmp/spoilt-$spoil.out"; then
+    echo "run_check_results: check_results.py gave exit status $spoilt on a forecast spoilt ($spoil), not 1" >&2
+    status=1
+  fi
+done
+
 if [ "$status" -ne 0 ]; then
   keep=1
   echo "run_check_results: run files kept in $tmp" >&2
