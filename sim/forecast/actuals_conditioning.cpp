@@ -488,8 +488,7 @@ void learn_from_months(const Scenario& prior, const Actuals& actuals, Date as_of
     } else {
       learning.posterior = count.expected();
       learning.updated = true;
-      learning.note =
-          "the scenario's weights tilted to the mean learnt (its counts and shape kept), " + estimated;
+      learning.note = "weights tilted to the mean learnt, " + estimated;
     }
   } else {
     learning.parameter = "trainees.value";
