@@ -13,7 +13,15 @@ void Moments::add(double x) {
   sum_squares_ += d * d;
 }
 
-double Moments::mean() const { return count_ == 0 ? 0.0 : shift_ + sum_ / count_; }
+// Σx / n, with Σx rebuilt from the shifted sum: for 0/1 outcomes both are
+// whole numbers, so a probability is k / n correctly rounded — what a reader
+// recomputing it from the replications finds (shift_ + sum_ / n was not:
+// 0.16500000000000004 for 165 of 1 000).
+double Moments::mean() const {
+  if (count_ == 0) return 0.0;
+  const auto n = static_cast<double>(count_);
+  return (shift_ * n + sum_) / n;
+}
 
 double Moments::variance() const {
   if (count_ < 2) return 0.0;

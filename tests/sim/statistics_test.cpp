@@ -53,6 +53,18 @@ TEST(Moments, MeanVarianceAndStandardErrorOfKnownData) {
   EXPECT_NEAR(m.standard_error(), std::sqrt(32.0 / 7.0 / 8.0), 1e-9);
 }
 
+TEST(Moments, AProbabilityIsExactlyItsCountOverTheReplications) {
+  // A researcher recomputes P(exhausted) as k / n from the replications and compares with ==.
+  // The first outcome sets the shift: both kinds are tried.
+  for (const int first : {0, 1})
+    for (const int ones : {1, 165, 317, 999}) {
+      Moments m;
+      m.add(first);
+      for (int i = 1; i < 1000; ++i) m.add(i <= ones - first ? 1.0 : 0.0);
+      EXPECT_EQ(m.mean(), ones / 1000.0) << "first " << first << ", " << ones << " of 1000";
+    }
+}
+
 TEST(Moments, StudentIntervalUsesTheTQuantile) {
   Moments m;
   for (double x : {1.0, 2.0, 3.0, 4.0, 5.0}) m.add(x);
