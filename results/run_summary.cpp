@@ -122,6 +122,11 @@ RunSummary summarise(const Simulator& simulator, const RunStatistics& stats, std
     out.dossiers_share = variance > 0 ? std::min(1.0, spread.dossier_variance_eur2.mean() / variance) : 0.0;
     const std::size_t k = spread.names.size();
     for (std::size_t a = 0; a < k; ++a) {
+      // An assumption the same in every replication explains nothing: not listed.
+      bool varies = false;
+      for (std::size_t i = 1; i < count && !varies; ++i)
+        varies = spread.values[i * k + a] != spread.values[a];
+      if (!varies) continue;
       double x_mean = 0;
       for (std::size_t i = 0; i < count; ++i) x_mean += spread.values[i * k + a];
       x_mean /= static_cast<double>(count);
@@ -186,9 +191,11 @@ std::string spread_lines(const RunSummary& s) {
   out += q(50) + ", 50 %: " + q(25) + " – " + q(75) + ", 90 %: " + q(5) + " – " + q(95) + ".\n";
   const SpreadSummary& spread = n.spread;
   if (spread.demand_sd_eur <= 0) return out;
-  out += "  Where its spread comes from (sd " + format_meur(spread.demand_sd_eur) + "): the assumptions drawn " +
-         percent(1 - spread.dossiers_share) + ", the dossiers' own randomness " + percent(spread.dossiers_share) +
-         ".\n  Each assumption alone explains (r²): ";
+  out += "  Where its spread comes from (sd " + format_meur(spread.demand_sd_eur) +
+         "): the assumptions drawn " + percent(1 - spread.dossiers_share) +
+         ", the dossiers' own randomness " + percent(spread.dossiers_share) + ".\n";
+  if (spread.assumptions.empty()) return out;  // none drawn varies
+  out += "  Each assumption alone explains (r²): ";
   bool first = true;
   for (const SpreadSource& a : spread.assumptions) {
     if (!first) out += ", ";

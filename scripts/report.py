@@ -203,8 +203,12 @@ TEXT = {
                         "montant qui suffit 9 années sur 10 : <b>{q90}</b>.",
         "h_additional_never": "Aucune année simulée n'a eu besoin d'un complément de crédits.",
         "h_demand": "Demande nationale en fin d'année : médiane <b>{median}</b>, 9 années sur 10 entre {low} et "
-                    "{high}. Son incertitude vient des hypothèses tirées ({assumptions}) plus que du hasard des "
-                    "dossiers ({dossiers}) ; à elles seules : {sources}.",
+                    "{high}.",
+        "h_demand_assumptions": "Son incertitude vient des hypothèses tirées ({assumptions}) plus que du hasard "
+                                "des dossiers ({dossiers})",
+        "h_demand_dossiers": "Son incertitude vient du hasard des dossiers ({dossiers}) plus que des hypothèses "
+                             "tirées ({assumptions})",
+        "h_demand_sources": " ; à elles seules : {sources}",
         "spread_uptake": "niveau de recours",
         "spread_timing": "calendrier (part de l'année restant à venir)",
         "spread_drift": "dérive et sauts du recours",
@@ -433,8 +437,12 @@ TEXT = {
                         "9 years out of 10: <b>{q90}</b>.",
         "h_additional_never": "No simulated year needed an additional allocation.",
         "h_demand": "Year-end national demand: median <b>{median}</b>, 9 years out of 10 between {low} and "
-                    "{high}. Its uncertainty comes from the assumptions drawn ({assumptions}) more than from the "
-                    "dossiers' own randomness ({dossiers}); alone: {sources}.",
+                    "{high}.",
+        "h_demand_assumptions": "Its uncertainty comes from the assumptions drawn ({assumptions}) more than from "
+                                "the dossiers' own randomness ({dossiers})",
+        "h_demand_dossiers": "Its uncertainty comes from the dossiers' own randomness ({dossiers}) more than from "
+                             "the assumptions drawn ({assumptions})",
+        "h_demand_sources": "; alone: {sources}",
         "spread_uptake": "uptake level",
         "spread_timing": "timing (share of the year still to come)",
         "spread_drift": "drift and jumps of uptake",
@@ -1560,9 +1568,12 @@ def demand_spread_sentence(run, lang):
     names, shares, dossiers = run.spread
     sources = ", ".join(f"{esc(sentence_case(t['spread_' + n]) if 'spread_' + n in t else sentence_case(parameter_label(n, lang)[0]))} "
                         f"{format_percent(float(r), lang, 0)}" for n, r in list(zip(names, shares))[:4])
-    return t["h_demand"].format(median=format_meur(at[50], lang), low=format_meur(at[5], lang),
-                                high=format_meur(at[95], lang), assumptions=format_percent(1 - dossiers, lang, 0),
-                                dossiers=format_percent(dossiers, lang, 0), sources=sources)
+    text = t["h_demand"].format(median=format_meur(at[50], lang), low=format_meur(at[5], lang),
+                                high=format_meur(at[95], lang))
+    # Whichever explains more comes first; the assumptions alone only when some vary.
+    origin = t["h_demand_assumptions" if dossiers <= 0.5 else "h_demand_dossiers"].format(
+        assumptions=format_percent(1 - dossiers, lang, 0), dossiers=format_percent(dossiers, lang, 0))
+    return text + " " + origin + (t["h_demand_sources"].format(sources=sources) if sources else "") + "."
 
 
 def additional_marks(run):

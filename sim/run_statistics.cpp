@@ -235,15 +235,21 @@ void RunStatistics::consume(std::int64_t, const ReplicationOutcome& out) {
   if (national_.cash) national_.cash->add(out);
 
   // The assumptions as the spread summary reads them: the uptake level (the
-  // regions' mean multiplier), the share of the year's profile still to come,
-  // the mean drift over the months simulated, and each parameter.
+  // regions' multipliers weighted by their available amounts, as their demand
+  // roughly is: a plain mean let a small region's draw count as much as
+  // Île-de-France's), the share of the year's profile still to come, the mean
+  // drift over the months simulated, and each parameter.
   SpreadSamples& spread = national_.spread;
   const Plan& plan = simulator_->plan();
   const int first_month = plan.month_of_day[static_cast<std::size_t>(plan.first_simulated_day)];
   const int last_month = plan.month_of_day[static_cast<std::size_t>(plan.window_days - 1)];
-  double uptake = 0;
-  for (double u : out.uptake) uptake += u;
-  spread.values.push_back(out.uptake.empty() ? 1.0 : uptake / static_cast<double>(out.uptake.size()));
+  double uptake = 0, available = 0;
+  for (std::size_t r = 0; r < out.uptake.size(); ++r) {
+    const auto weight = static_cast<double>(plan.regions[r].available);
+    uptake += weight * out.uptake[r];
+    available += weight;
+  }
+  spread.values.push_back(available > 0 ? uptake / available : 1.0);
   if (!out.profile.empty()) {
     double to_come = 0;
     for (int m = first_month; m <= last_month; ++m)
