@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "results/format.hpp"
 #include "results/text_table.hpp"
 
 namespace fnesim {
@@ -21,14 +22,7 @@ std::string percent(double share) {
   return text;
 }
 
-std::string count(std::int64_t n) {
-  std::string digits = std::to_string(n), grouped;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) grouped += ' ';
-    grouped += digits[i];
-  }
-  return grouped;
-}
+std::string count(std::int64_t n) { return format_count(static_cast<double>(n)); }
 
 // "12 345 678": whole euros, for amounts in the millions.
 std::string whole_euros(Cents amount) {
@@ -129,15 +123,15 @@ std::string render_actuals_report(const ActualsReport& report, const Scenario& s
     carryover += l.carryover;
     trainees += l.trainees;
     table.add_row({scenario.convention.regions[r].name, whole_euros(l.committed), count(l.dossiers),
-                   fixed(l.expected_dossiers, 1), count(l.trainees), fixed(l.posterior_mean(), 3),
+                   format_count(l.expected_dossiers, 1), count(l.trainees), fixed(l.posterior_mean(), 3),
                    interval(l.posterior_quantile(0.05), l.posterior_quantile(0.95)),
                    percent(l.posterior_cv())});
   }
   const CommonLearning& c = report.common;
   table.add_rule();
-  table.add_row({"Common factor", whole_euros(committed), count(c.dossiers), fixed(c.expected_dossiers, 1),
-                 count(trainees), fixed(c.posterior_mean, 3), interval(c.posterior_q05, c.posterior_q95),
-                 percent(c.posterior_cv)});
+  table.add_row({"Common factor", whole_euros(committed), count(c.dossiers),
+                 format_count(c.expected_dossiers, 1), count(trainees), fixed(c.posterior_mean, 3),
+                 interval(c.posterior_q05, c.posterior_q95), percent(c.posterior_cv)});
   out += table.render();
   out += "  Committed includes the 2020 carry-over: ";
   out += whole_euros(carryover);

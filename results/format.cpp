@@ -47,4 +47,21 @@ std::string format_day(Date start, const std::optional<std::int32_t>& day) {
   return day ? start.plus_days(*day).iso() : std::string("not exhausted");
 }
 
+std::string format_count(double value, int decimals) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
+  std::string text(buffer);
+  const bool negative = !text.empty() && text[0] == '-';
+  if (negative) text.erase(0, 1);
+  const auto dot = text.find('.');
+  const std::string whole = text.substr(0, dot);
+  const std::string fraction = dot == std::string::npos ? std::string() : text.substr(dot);
+  std::string grouped;
+  for (std::size_t i = 0; i < whole.size(); ++i) {
+    if (i > 0 && (whole.size() - i) % 3 == 0) grouped += ' ';
+    grouped += whole[i];
+  }
+  return (negative ? "-" : "") + grouped + fraction;
+}
+
 }  // namespace fnesim

@@ -17,6 +17,9 @@ namespace fnesim {
 inline constexpr const char* additional_needed_question =
     "Will additional allocations be needed? Probability that commitments, regions pooled and releases "
     "re-committed, outrun the national envelope available: ";
+// "12 345.6": thousands grouped by a space as format_euros groups them,
+// `decimals` digits after the point; "-1 234" below zero.
+std::string format_count(double value, int decimals = 0);
 std::string format_meur(double eur);               // "27.50 M€"
 std::string format_meur(Cents amount);             // "27.50 M€"
 std::string format_meur_signed(Cents amount);      // "+1.25 M€", "-0.03 M€"

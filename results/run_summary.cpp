@@ -244,9 +244,9 @@ std::string settlement_lines(const RunSummary& s) {
     out += "; refused for running past the deadline: " + amount_with_range(n[Q::RefusedPastDeadline]);
   out += ".\n";
   const SettlementDistribution& trainees = n[Q::ReviewTrainees];
-  char count[96];
-  std::snprintf(count, sizeof count, "%.0f (90 %%: %lld – %lld)", trainees.mean.mean,
-                static_cast<long long>(trainees.quantile.at(5)), static_cast<long long>(trainees.quantile.at(95)));
+  const std::string count = format_count(trainees.mean.mean) +
+                            " (90 %: " + format_count(static_cast<double>(trainees.quantile.at(5))) + " – " +
+                            format_count(static_cast<double>(trainees.quantile.at(95))) + ")";
   out += "Financial review (art. 7), at the end of " + st.review_date.iso() + ": committed " +
          amount_with_range(n[Q::ReviewCommitted]) + ", of which realised " + amount_with_range(n[Q::ReviewRealised]) +
          " and paid " + amount_with_range(n[Q::ReviewPaid]) + "; trainees committed " + count + ".\n";

@@ -3,28 +3,11 @@
 #include <cmath>
 #include <cstdio>
 
+#include "results/format.hpp"
 #include "results/text_table.hpp"
 
 namespace fnesim {
 namespace {
-
-// "12 345.6": thousands grouped like format_euros, `decimals` digits after the point.
-std::string format_count(double value, int decimals) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
-  std::string text(buffer);
-  const bool negative = !text.empty() && text[0] == '-';
-  if (negative) text.erase(0, 1);
-  const auto dot = text.find('.');
-  const std::string whole = text.substr(0, dot);
-  const std::string fraction = dot == std::string::npos ? std::string() : text.substr(dot);
-  std::string grouped;
-  for (std::size_t i = 0; i < whole.size(); ++i) {
-    if (i > 0 && (whole.size() - i) % 3 == 0) grouped += ' ';
-    grouped += whole[i];
-  }
-  return (negative ? "-" : "") + grouped + fraction;
-}
 
 std::string format_rate(Rate rate) {
   // Basis points: 500 → "5 %", 1250 → "12.5 %".
