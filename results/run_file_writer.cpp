@@ -512,7 +512,7 @@ void RunFileWriter::Impl::write_spread(const RunSummary& s) {
     summary.open_group("national").write<std::int64_t>(
         "demand_quantiles_cents", cents, {cents.size()},
         meta(layout::cents, "Quantiles of national demand (demand_cents) at amount_percentiles (format 1.2)",
-             "percentile"));
+             "amount_percentile"));
   }
   const SpreadSummary& spread = n.spread;
   hdf5::Group group = summary.create_group(
