@@ -78,6 +78,7 @@ void merge_layer(MergedTable& into, const toml::table& layer, int rank,
 std::string to_toml(const MergedTable& table, const std::string& prefix = "");
 std::string toml_value_text(const toml::node& node);
 std::string toml_key_text(std::string_view key);
+std::string toml_string_text(const std::string& text);  // a basic string, "…", escaped
 
 // Shortest text that reads back as the same double ("0.95", "1e-10").
 std::string format_number(double value);

@@ -145,6 +145,8 @@ std::vector<std::pair<const toml::key*, const toml::node*>> in_written_order(con
 
 }  // namespace
 
+std::string toml_string_text(const std::string& text) { return string_literal(text); }
+
 std::string toml_key_text(std::string_view key) {
   const bool bare = !key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';

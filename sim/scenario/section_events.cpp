@@ -21,16 +21,16 @@ std::optional<PolicyEvent> read_event(TableReader& table, const std::string& nam
                             conv.commitment_end.iso() + ", found " + from->iso());
     ok = false;
   }
-  // From the close of intake no dossier is filed: an event from then would
+  // After the last filing day no dossier is filed: an event from then would
   // silently change nothing.
   const int intake_closes = state.scenario.demand.intake_closes_days_before_end;
   if (from && state.dates_ok && ok && intake_closes > 0 &&
       *from > conv.commitment_end.plus_days(-intake_closes)) {
-    table.error(
-        "from",
-        "must fall before intake closes on " + conv.commitment_end.plus_days(1 - intake_closes).iso() +
-            " ([demand.arrivals] intake_closes_days_before_end = " + std::to_string(intake_closes) +
-            "): no dossier is filed from then, so the event would change nothing; found " + from->iso());
+    table.error("from", "must fall on or before " + conv.commitment_end.plus_days(-intake_closes).iso() +
+                            ", the last filing day ([demand.arrivals] intake_closes_days_before_end = " +
+                            std::to_string(intake_closes) +
+                            "): no dossier is filed after it, so the event would change nothing; found " +
+                            from->iso());
     ok = false;
   }
   if (from) event.from = *from;

@@ -117,9 +117,8 @@ from = 2021-12-15
 expected_dossiers = 5000
 statuses = { transformation = 1 }
 )");
-  EXPECT_THAT(messages,
-              HasSubstr("t.toml:6:1: events.too-late.from: must fall before intake closes on 2021-12-15 "
-                        "([demand.arrivals] intake_closes_days_before_end = 17)"));
+  EXPECT_THAT(messages, HasSubstr("t.toml:6:1: events.too-late.from: must fall on or before 2021-12-14, the last "
+                                  "filing day ([demand.arrivals] intake_closes_days_before_end = 17)"));
   const Scenario last_day = load(R"(
 [events.last-day]
 kind = "rush"
@@ -159,12 +158,21 @@ cv = 0.5
 distribution = "gamma"
 mean = 300
 cv = 0.5
+[events."late rush"]
+kind = "step"
+from = 2021-10-01
+factor = 1.5
+[uncertainty.parameters."events.\"late rush\".factor"]
+distribution = "uniform"
+min = 1
+max = 2
 )";
   const std::string messages = messages_of(R"(
 [uncertainty]
 correlations = [{ between = ["demand.lifecycle.cancellation_probability", "demand.carryover.expected_dossiers"], rho = 0.9 },
                 { between = ["demand.carryover.expected_dossiers", "demand.diagnostics.expected_dossiers"], rho = 0.9 },
-                { between = ["demand.lifecycle.cancellation_probability", "demand.diagnostics.expected_dossiers"], rho = -0.9 }]
+                { between = ["demand.lifecycle.cancellation_probability", "demand.diagnostics.expected_dossiers"], rho = -0.9 },
+                { between = ["demand.carryover.expected_dossiers", "events.\"late rush\".factor"], rho = 0.5 }]
 )" + parameters);
   EXPECT_THAT(messages, HasSubstr("not positive semidefinite"));
   EXPECT_THAT(messages, HasSubstr("nearest valid correlation matrix"));
@@ -175,6 +183,7 @@ correlations = [{ between = ["demand.lifecycle.cancellation_probability", "deman
   const std::string suggestion = messages.substr(from, to + 2 - from);
   EXPECT_THAT(suggestion, HasSubstr(R"({ between = ["demand.lifecycle.cancellation_probability", )"
                                     R"("demand.carryover.expected_dossiers"], rho = )"));
+  EXPECT_THAT(suggestion, HasSubstr(R"("events.\"late rush\".factor"], rho = )"));  // a quoted event name, escaped
   const Scenario pasted = load("[uncertainty]\n" + suggestion + "\n" + parameters);
   EXPECT_GT(pasted.uncertainty.correlation(0, 1), 0);
   EXPECT_LT(pasted.uncertainty.correlation(0, 2), 0);
