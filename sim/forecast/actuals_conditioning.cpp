@@ -240,9 +240,9 @@ double shrink(double prior, double observed, double prior_weight, double weight)
 // `target`: its weights tilted exponentially, w_k e^{θ v_k} normalised. The
 // values and the shape of the distribution are the scenario's; only its mean
 // moves. The tilted mean grows with θ (its derivative is the tilted
-// variance), so θ is found by bisection. False, and `count` untouched, unless
-// the target lies strictly between the smallest and the largest value of
-// positive weight.
+// variance), so θ is bracketed, then found by bisection. False, and `count`
+// untouched, unless the target lies strictly between the smallest and the
+// largest value of positive weight and the tilt reaches it.
 bool tilt_to_mean(TraineeCount& count, double target) {
   double low = std::numeric_limits<double>::infinity(), high = -low;
   for (std::size_t k = 0; k < count.values.size(); ++k) {
@@ -252,11 +252,15 @@ bool tilt_to_mean(TraineeCount& count, double target) {
   }
   if (!(target > low && target < high)) return false;
   std::vector<double> tilted(count.weights.size());
-  const double centre = (low + high) / 2;
+  // The weights from the largest exponent down (log-sum-exp): a tilt that
+  // favours a count of tiny weight neither overflows nor loses it.
   auto tilt = [&](double theta) {
+    double top = -std::numeric_limits<double>::infinity();
+    for (std::size_t k = 0; k < tilted.size(); ++k)
+      if (count.weights[k] > 0) top = std::max(top, std::log(count.weights[k]) + theta * count.values[k]);
     double sum = 0, mean = 0;
     for (std::size_t k = 0; k < tilted.size(); ++k) {
-      tilted[k] = count.weights[k] * std::exp(theta * (count.values[k] - centre));
+      tilted[k] = count.weights[k] > 0 ? std::exp(std::log(count.weights[k]) + theta * count.values[k] - top) : 0.0;
       sum += tilted[k];
     }
     for (std::size_t k = 0; k < tilted.size(); ++k) {
@@ -265,15 +269,15 @@ bool tilt_to_mean(TraineeCount& count, double target) {
     }
     return mean;
   };
-  // At |θ| (high − low) = 700 the tilted mean is within e^{−700} of an end,
-  // and no exponent overflows.
-  double below = -700 / (high - low), above = -below;
+  double below = -1, above = 1;
+  for (int doubling = 0; doubling < 64 && tilt(below) > target; ++doubling) below *= 2;
+  for (int doubling = 0; doubling < 64 && tilt(above) < target; ++doubling) above *= 2;
   for (;;) {
     const double theta = (below + above) / 2;
     if (theta <= below || theta >= above) break;
     (tilt(theta) < target ? below : above) = theta;
   }
-  tilt((below + above) / 2);
+  if (!(std::abs(tilt((below + above) / 2) - target) <= 1e-9 * target)) return false;
   count.weights = tilted;
   return true;
 }

@@ -505,6 +505,19 @@ TEST(ActualsLearning, MonthlyTotalsTiltACategoricalCountToTheMeanLearnt) {
   EXPECT_NEAR(trainees.posterior, target, 1e-12);
 }
 
+TEST(ActualsLearning, ATiltReachesAMeanCarriedByACountOfTinyWeight) {
+  // Only a steep tilt moves the mean of {1, 2, 30} with 30 at weight 1e-300 to 29: it must get there, not stop
+  // at 2 with the mean unreached.
+  Scenario s = categorical_learning_scenario();
+  s.demand.trainees.values = {1, 2, 30};
+  s.demand.trainees.weights = {0.5, 0.5, 1e-300};
+  // 1 000 dossiers and 30 000 trainees: with the scenario's 1.5 weighing 50, a mean of (75 + 30 000) / 1 050.
+  const Actuals a = monthly("2021-03,R0,1000,30000,1080000.00\n", s);
+  const ConditionedScenario c = condition_on_actuals(s, a, Date::from_ymd(2021, 4, 1));
+  EXPECT_TRUE(find(c.report, "trainees.weights").updated);
+  EXPECT_NEAR(c.scenario.demand.trainees.expected(), (75 + 30000) / 1050.0, 1e-9 * 30);
+}
+
 TEST(ActualsLearning, ACategoricalMeanOutsideTheScenarioCountsIsNotLearnt) {
   const Scenario s = categorical_learning_scenario();
   // 20 trainees a dossier, and still 14 after the scenario's 50 dossiers: beyond its largest count, 12.
