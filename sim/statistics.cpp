@@ -19,6 +19,7 @@ void Moments::add(double x) {
 // 0.16500000000000004 for 165 of 1 000).
 double Moments::mean() const {
   if (count_ == 0) return 0.0;
+  if (sum_ == 0) return shift_;  // a constant is its own mean, to the bit
   const auto n = static_cast<double>(count_);
   return (shift_ * n + sum_) / n;
 }

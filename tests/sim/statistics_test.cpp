@@ -65,6 +65,12 @@ TEST(Moments, AProbabilityIsExactlyItsCountOverTheReplications) {
     }
 }
 
+TEST(Moments, AConstantIsItsOwnMean) {
+  Moments m;
+  for (int i = 0; i < 3; ++i) m.add(0.1);  // (0.1 × 3) / 3 is not 0.1 to the bit
+  EXPECT_EQ(m.mean(), 0.1);
+}
+
 TEST(Moments, StudentIntervalUsesTheTQuantile) {
   Moments m;
   for (double x : {1.0, 2.0, 3.0, 4.0, 5.0}) m.add(x);
