@@ -159,7 +159,7 @@ std::string render_actuals_report(const ActualsReport& report, const Scenario& s
     std::snprintf(line, sizeof line,
                   "Uncertain assumptions: %d draws of [uncertainty] and [events] weighed against the monthly "
                   "counts, %.0f of them in effect;\n  the forecast mixes over them. The uptake above is "
-                  "learnt under the stated assumptions alone: the forecast's also\n  drifts and jumps month "
+                  "learnt under the stated assumptions alone: the forecast's uptake\n  also drifts and jumps month "
                   "by month after the cut-off (\"Where its spread comes from\", below).\n",
                   report.particles, report.effective_particles);
     out += line;

@@ -223,7 +223,7 @@ TEXT = {
                        "confrontés aux comptes mensuels.",
         "h_few_particles": "<b>Attention</b> : seuls {effective} des {particles} tirages des hypothèses "
                            "incertaines restent en jeu : la prévision repose sur peu d'hypothèses distinctes ; "
-                           "davantage de tirages (<code>particles</code>) l'affinerait.",
+                           "davantage de tirages (<code>particles</code>) l'affineraient.",
         "learnt": "Ce que les réalisations ont changé",
         "learnt_intro": "Valeurs du scénario que les réalisations observées avant le {as_of} ont mises à jour ; "
                         "la prévision utilise la dernière colonne.",
@@ -1566,8 +1566,11 @@ def demand_spread_sentence(run, lang):
     quantiles = np.asarray(run.summary["national/demand_quantiles_cents"]) / 100.0
     at = {p: float(quantiles[run.amount_percentiles.index(p)]) for p in (5, 50, 95)}
     names, shares, dossiers = run.spread
-    sources = ", ".join(f"{esc(sentence_case(t['spread_' + n]) if 'spread_' + n in t else sentence_case(parameter_label(n, lang)[0]))} "
-                        f"{format_percent(float(r), lang, 0)}" for n, r in list(zip(names, shares))[:4])
+    def label(name):  # in words: the spread's own names, else the parameter's label
+        return sentence_case(t["spread_" + name] if "spread_" + name in t else parameter_label(name, lang)[0])
+
+    # "; " between them: a label may hold a comma (« coût par stagiaire, anticipation »).
+    sources = "; ".join(f"{esc(label(n))} {format_percent(float(r), lang, 0)}" for n, r in list(zip(names, shares))[:4])
     text = t["h_demand"].format(median=format_meur(at[50], lang), low=format_meur(at[5], lang),
                                 high=format_meur(at[95], lang))
     # Whichever explains more comes first; the assumptions alone only when some vary.
