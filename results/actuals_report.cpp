@@ -156,12 +156,13 @@ std::string render_actuals_report(const ActualsReport& report, const Scenario& s
   out += prior_predictive_lines(report, scenario);
   if (report.particles > 0) {
     char line[512];
-    std::snprintf(line, sizeof line,
-                  "Uncertain assumptions: %d draws of [uncertainty] and [events] weighed against the monthly "
-                  "counts, %.0f of them in effect;\n  the forecast mixes over them. The uptake above is "
-                  "learnt under the stated assumptions alone: the forecast's uptake\n  also drifts and jumps month "
-                  "by month after the cut-off (\"Where its spread comes from\", below).\n",
-                  report.particles, report.effective_particles);
+    std::snprintf(
+        line, sizeof line,
+        "Uncertain assumptions: %d draws of [uncertainty] and [events] weighed against the monthly "
+        "counts, %.0f of them in effect;\n  the forecast mixes over them. The uptake above is "
+        "learnt under the stated assumptions alone: the forecast's uptake\n  also drifts and jumps month "
+        "by month after the cut-off (\"Where its spread comes from\", below).\n",
+        report.particles, report.effective_particles);
     out += line;
     // Below one in twenty, a few draws carry the weights (Kish's effective number).
     if (report.effective_particles < 0.05 * report.particles)

@@ -509,10 +509,12 @@ void RunFileWriter::Impl::write_spread(const RunSummary& s) {
         throw OutputError(target.string() + ": the summary has no demand quantile at " + std::to_string(p) + " %");
       cents.push_back(std::llround(at->second * static_cast<double>(cents_per_euro)));
     }
-    summary.open_group("national").write<std::int64_t>(
-        "demand_quantiles_cents", cents, {cents.size()},
-        meta(layout::cents, "Quantiles of national demand (demand_cents) at amount_percentiles (format 1.2)",
-             "amount_percentile"));
+    summary.open_group("national")
+        .write<std::int64_t>(
+            "demand_quantiles_cents", cents, {cents.size()},
+            meta(layout::cents,
+                 "Quantiles of national demand (demand_cents) at amount_percentiles (format 1.2)",
+                 "amount_percentile"));
   }
   const SpreadSummary& spread = n.spread;
   hdf5::Group group = summary.create_group(

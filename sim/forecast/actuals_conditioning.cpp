@@ -260,7 +260,8 @@ bool tilt_to_mean(TraineeCount& count, double target) {
       if (count.weights[k] > 0) top = std::max(top, std::log(count.weights[k]) + theta * count.values[k]);
     double sum = 0, mean = 0;
     for (std::size_t k = 0; k < tilted.size(); ++k) {
-      tilted[k] = count.weights[k] > 0 ? std::exp(std::log(count.weights[k]) + theta * count.values[k] - top) : 0.0;
+      tilted[k] =
+          count.weights[k] > 0 ? std::exp(std::log(count.weights[k]) + theta * count.values[k] - top) : 0.0;
       sum += tilted[k];
     }
     for (std::size_t k = 0; k < tilted.size(); ++k) {

@@ -89,8 +89,8 @@ std::string correlation_pairs_as_toml(const Eigen::MatrixXd& matrix, const std::
     for (Eigen::Index j = i + 1; j < shown.cols(); ++j) {
       if (shown(i, j) == 0) continue;  // unstated pairs are uncorrelated
       // A path may hold a quoted event name ("events.\"late rush\".factor"): escaped, it pastes.
-      out += "  { between = [" + scenario_detail::toml_string_text(labels.at(static_cast<std::size_t>(i))) + ", " +
-             scenario_detail::toml_string_text(labels.at(static_cast<std::size_t>(j))) +
+      out += "  { between = [" + scenario_detail::toml_string_text(labels.at(static_cast<std::size_t>(i))) +
+             ", " + scenario_detail::toml_string_text(labels.at(static_cast<std::size_t>(j))) +
              "], rho = " + fixed_text(shown(i, j), decimals) + " },\n";
     }
   out += "]";

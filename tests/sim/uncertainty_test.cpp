@@ -117,8 +117,9 @@ from = 2021-12-15
 expected_dossiers = 5000
 statuses = { transformation = 1 }
 )");
-  EXPECT_THAT(messages, HasSubstr("t.toml:6:1: events.too-late.from: must fall on or before 2021-12-14, the last "
-                                  "filing day ([demand.arrivals] intake_closes_days_before_end = 17)"));
+  EXPECT_THAT(messages,
+              HasSubstr("t.toml:6:1: events.too-late.from: must fall on or before 2021-12-14, the last "
+                        "filing day ([demand.arrivals] intake_closes_days_before_end = 17)"));
   const Scenario last_day = load(R"(
 [events.last-day]
 kind = "rush"
@@ -183,7 +184,8 @@ correlations = [{ between = ["demand.lifecycle.cancellation_probability", "deman
   const std::string suggestion = messages.substr(from, to + 2 - from);
   EXPECT_THAT(suggestion, HasSubstr(R"({ between = ["demand.lifecycle.cancellation_probability", )"
                                     R"("demand.carryover.expected_dossiers"], rho = )"));
-  EXPECT_THAT(suggestion, HasSubstr(R"("events.\"late rush\".factor"], rho = )"));  // a quoted event name, escaped
+  EXPECT_THAT(suggestion,
+              HasSubstr(R"("events.\"late rush\".factor"], rho = )"));  // a quoted event name, escaped
   const Scenario pasted = load("[uncertainty]\n" + suggestion + "\n" + parameters);
   EXPECT_GT(pasted.uncertainty.correlation(0, 1), 0);
   EXPECT_LT(pasted.uncertainty.correlation(0, 2), 0);

@@ -506,8 +506,8 @@ TEST(ActualsLearning, MonthlyTotalsTiltACategoricalCountToTheMeanLearnt) {
 }
 
 TEST(ActualsLearning, ATiltReachesAMeanCarriedByACountOfTinyWeight) {
-  // Only a steep tilt moves the mean of {1, 2, 30} with 30 at weight 1e-300 to 29: it must get there, not stop
-  // at 2 with the mean unreached.
+  // Only a steep tilt moves the mean of {1, 2, 30} with 30 at weight 1e-300 to 29: it must get there, not
+  // stop at 2 with the mean unreached.
   Scenario s = categorical_learning_scenario();
   s.demand.trainees.values = {1, 2, 30};
   s.demand.trainees.weights = {0.5, 0.5, 1e-300};
