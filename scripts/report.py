@@ -2116,6 +2116,18 @@ def on_signal(signum, frame):
     raise Interrupted(signum)
 
 
+def interruption_behind(error):
+    """The Interrupted an exception was raised from, or None: a library may wrap it (Python 3.11 turns one
+    raised inside a class's __set_name__ — matplotlib's, while it is imported — into a RuntimeError)."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, Interrupted):
+            return error
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return None
+
+
 def install_signal_handlers():
     for s in INTERRUPTING_SIGNALS:
         if signal.getsignal(s) != signal.SIG_IGN:  # nohup's SIGHUP stays ignored
@@ -2265,6 +2277,11 @@ def main(argv=None):
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     except Interrupted as interruption:
+        return 128 + interruption.signum
+    except Exception as error:
+        interruption = interruption_behind(error)
+        if interruption is None:
+            raise
         return 128 + interruption.signum
     print(f"{prog}: wrote {html_path} and {len(charts)} charts in {png_dir}{os.sep}")
     return 0

@@ -114,6 +114,24 @@ class Assumptions(unittest.TestCase):
         self.assertIn("1.05 × the available amount, at €13,305 per dossier</td>", text)
 
 
+class Interruptions(unittest.TestCase):
+    """A signal is an interruption even when a library wraps it: Python 3.11 turns an exception raised inside
+    __set_name__ (matplotlib's classes, while it is imported) into a RuntimeError."""
+
+    def test_an_interruption_wrapped_by_set_name_is_still_found(self):
+        class Raises:
+            def __set_name__(self, owner, name):
+                raise report.Interrupted(15)
+
+        try:
+            class Owner:  # noqa: F841 - defining it is the point
+                attribute = Raises()
+        except BaseException as error:  # wrapped or not, depending on the Python
+            caught = error
+        self.assertEqual(report.interruption_behind(caught).signum, 15)
+        self.assertIsNone(report.interruption_behind(RuntimeError("not a signal")))
+
+
 class Refusals(unittest.TestCase):
     """Bad input: one line naming the file, exit status 2, no traceback, nothing written."""
 
