@@ -421,6 +421,10 @@ class ForecastFromActuals(unittest.TestCase):
         for lang, page in cls.pages.items():
             done = run_report(os.environ["FORECAST_RUN_FILE"], "--lang", lang, "-o", page, "--force")
             assert done.returncode == 0, done.stderr
+        # A run that is no forecast, for contrast (its own page: the classes run in any order).
+        cls.plain = os.path.join(OUT_DIR, "report-not-forecast-en.html")
+        done = run_report(os.environ["RUN_FILE"], "--lang", "en", "-o", cls.plain, "--force")
+        assert done.returncode == 0, done.stderr
         with h5py.File(os.environ["FORECAST_RUN_FILE"], "r") as f:
             cls.as_of = datetime.date.fromisoformat(f["actuals"].attrs["as_of"])
             cls.dossiers = int(np.sum(f["actuals/observed_dossiers"][()]))
@@ -464,7 +468,7 @@ class ForecastFromActuals(unittest.TestCase):
         for name in costs:
             self.assertIn(report.parameter_label("demand." + name, "en")[0], section)
         self.assertIn("the actuals updated the values of the previous table", text)
-        plain = visible_text(read(os.path.join(OUT_DIR, "report-en.html")))
+        plain = visible_text(read(self.plain))
         self.assertNotIn("What the actuals changed", plain)
         self.assertNotIn("Forecast as of", plain)
 
