@@ -779,17 +779,26 @@ def load_run(path):
         raise UserError(f"{path}: cannot be read ({error})") from None
 
 
+def require_attributes(attrs, keys, path, where):
+    for key in keys:
+        if key not in attrs:
+            raise UserError(f"{path}: {where} attribute {key} is missing")
+
+
+def date_attribute(attrs, key, path, where=""):
+    try:
+        return datetime.date.fromisoformat(str(attrs[key]))
+    except ValueError:
+        raise UserError(f"{path}: {where}{key} is not a date") from None
+
+
 def read_run(path):
     with open_run_file(path) as f:
         check_identity(f, path)
         attrs = {key: f.attrs[key] for key in f.attrs}
-        for key in ("commitment_start", "window_days", "replications", "seed", "scenario_name"):
-            if key not in attrs:
-                raise UserError(f"{path}: root attribute {key} is missing")
-        try:
-            start = datetime.date.fromisoformat(str(attrs["commitment_start"]))
-        except ValueError:
-            raise UserError(f"{path}: commitment_start is not a date") from None
+        require_attributes(attrs, ("commitment_start", "window_days", "replications", "seed", "scenario_name"), path,
+                           "root")
+        start = date_attribute(attrs, "commitment_start", path)
         codes = read_strings(f, "regions/code", path)
         summary = {}
         for group in ("summary/regions", "summary/national"):
@@ -980,13 +989,8 @@ def read_actuals(f, path):
     """What a forecast started from (/actuals): its cut-off and file, what was observed before it, the months
     the scenario's prior did not allow, the particles in effect and the parameters the actuals updated."""
     attrs = f["actuals"].attrs
-    for key in ("as_of", "file"):
-        if key not in attrs:
-            raise UserError(f"{path}: /actuals attribute {key} is missing: not a complete fnesim run file")
-    try:
-        as_of = datetime.date.fromisoformat(str(attrs["as_of"]))
-    except ValueError:
-        raise UserError(f"{path}: /actuals attribute as_of is not a date") from None
+    require_attributes(attrs, ("as_of", "file"), path, "/actuals")
+    as_of = date_attribute(attrs, "as_of", path, "/actuals attribute ")
     actuals = {
         "as_of": as_of, "file": str(attrs["file"]),
         "dossiers": int(np.sum(read(f, "actuals/observed_dossiers", path))),
