@@ -156,6 +156,11 @@ def format_date(day, lang):
     return f"{day.day}{NBSP}{month}{NBSP}{day.year}"
 
 
+def format_month(first_day, lang):
+    """« sept. 2021 », "Sep 2021": a month and its year."""
+    return f"{MONTHS[lang][first_day.month - 1]}{NBSP}{first_day.year}"
+
+
 def format_count(value, lang):
     return format_number(value, 0, lang)
 
@@ -1001,7 +1006,8 @@ def read_actuals(f, path):
     if "actuals/prior_predictive" in f:  # format 1.2; its last row adds up the months
         months = read_strings(f, "actuals/prior_predictive/month", path)
         outside = read(f, "actuals/prior_predictive/outside", path)
-        actuals["outside"] = [(m, k == len(months) - 1) for k, m in enumerate(months) if outside[k]]
+        actuals["outside"] = [(parse_month(m, path), k == len(months) - 1) for k, m in enumerate(months)
+                              if outside[k]]
     if "actuals/parameters" in f:
         names = read_strings(f, "actuals/parameters/name", path)
         columns = [read(f, f"actuals/parameters/{key}", path) for key in ("scenario", "observed", "forecast",
@@ -1531,8 +1537,7 @@ def actuals_sentences(run, lang):
                                  committed=format_meur(a["committed"], lang))
     if a["outside"] is not None:
         if a["outside"]:
-            names = [t["h_all_months"] if cumulative
-                     else f"{MONTHS[lang][int(month[5:7]) - 1]}{NBSP}{month[:4]}" for month, cumulative in a["outside"]]
+            names = [t["h_all_months"] if cumulative else format_month(month, lang) for month, cumulative in a["outside"]]
             text += " " + t["h_prior_outside"].format(months=esc(", ".join(names)))
         else:
             text += " " + esc(t["h_prior_ok"])
@@ -1705,7 +1710,7 @@ def cash_section(run, lang, png):
         p=format_percent(float(cash["summary/p_pre_financing_mean"]), lang),
         lowest=format_meur(lowest[p[50]], lang), low=format_meur(lowest[p[5]], lang),
         high=format_meur(lowest[p[95]], lang),
-        month=f"{MONTHS[lang][months[month].month - 1]} {months[month].year}" if month >= 0 else "—")
+        month=format_month(months[month], lang) if month >= 0 else "—")
     intro = t["cash_intro"].format(basis=format_meur(float(cash["basis_cents"]) / 100.0, lang),
                                    schedule=t["cash_join"].join(schedule))
     return (f'<section class="page"><h2>{esc(t["cash"])}</h2><p>{esc(intro)}</p><p>{esc(summary)}</p>'
