@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <set>
 
 #include "results/run_file_layout.hpp"
@@ -274,6 +275,14 @@ void check_optional_groups(const hdf5::File& f, const RunFileInfo& info) {
     if (group.attribute<std::int64_t>("complementary_allocation_cents") < 0)
       refuse(f.file_name(), group.path(), "attribute 'complementary_allocation_cents' is negative");
     expect_finite_attribute(group, "common_level", 0, 1, false);
+    // The national before and after (absent from files of older versions).
+    for (std::string_view name : {"p_no_region_exhausted_before", "p_no_region_exhausted_after"})
+      expect_finite_attribute(group, name, 0, 1);
+    for (std::string_view name : {"national_expected_unmet_before_eur", "national_expected_unmet_after_eur",
+                                  "national_expected_unmet_change_se_eur"})
+      expect_finite_attribute(group, name, 0, std::numeric_limits<double>::max());
+    expect_finite_attribute(group, "national_expected_unmet_change_eur",
+                            std::numeric_limits<double>::lowest(), std::numeric_limits<double>::max());
   }
 
   if (f.contains("actuals")) {

@@ -40,6 +40,15 @@ void save_recommendation(const fs::path& run_file, const RecommendationReport& r
                                       : std::nan(""));
       group.set_attribute<std::int64_t>("complementary_allocation_cents", report.complementary);
       group.set_attribute<double>("common_level", report.common_level);
+      // The national before and after, as `recommend` prints them: whether the
+      // recommendation changes anything is read here, not in any one region.
+      group.set_attribute<double>("national_expected_unmet_before_eur", report.unmet_before_eur.mean);
+      group.set_attribute<double>("national_expected_unmet_after_eur", report.unmet_after_eur.mean);
+      group.set_attribute<double>("national_expected_unmet_change_eur", report.unmet_change_eur.mean);
+      group.set_attribute<double>("national_expected_unmet_change_se_eur",
+                                  report.unmet_change_eur.standard_error);
+      group.set_attribute<double>("p_no_region_exhausted_before", report.p_no_region_exhausted_before.mean);
+      group.set_attribute<double>("p_no_region_exhausted_after", report.p_no_region_exhausted_after.mean);
       const auto R = static_cast<hsize_t>(report.regions.size());
       auto cents = [&](const char* name, Cents RegionComparison::*member, const char* what) {
         std::vector<std::int64_t> values;

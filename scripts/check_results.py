@@ -1341,6 +1341,45 @@ def check_draws(c, f, reps, national, uncertainty):
     c.section("draws", detail)
 
 
+def check_recommendation(c, f, reps):
+    """`fnesim recommend --save`: "before" is this run; the envelopes add up to the total plus the complementary
+    allocation asked for; the national figures, when recorded, are the regions' and the replications' own."""
+    g = f["recommendation"]
+    summary = f["summary/regions"]
+    c.close(g["p_exhausted_before"][()], summary["p_exhausted_mean"][()], "recommendation: P(exhausted) before = the run's")
+    c.close(g["expected_unmet_before_eur"][()], summary["unmet_mean_eur"][()],
+            "recommendation: expected unmet before = the run's")
+    detail = f"objective {g.attrs['objective']}"
+    if "current_envelope_cents" in g and "recommended_envelope_cents" in g:
+        current, recommended = g["current_envelope_cents"][()], g["recommended_envelope_cents"][()]
+        c.equal(int(current.sum()), int(f["summary/national/envelope_cents"][()]),
+                "recommendation: the current envelopes add up to the national envelope")
+        c.equal(int(recommended.sum() - current.sum()), int(g.attrs["complementary_allocation_cents"]),
+                "recommendation: the recommended envelopes add up to the total plus the complementary allocation")
+    national = ["national_expected_unmet_before_eur", "national_expected_unmet_after_eur",
+                "national_expected_unmet_change_eur", "national_expected_unmet_change_se_eur",
+                "p_no_region_exhausted_before", "p_no_region_exhausted_after"]
+    if all(name in g.attrs for name in national):
+        a = {name: float(g.attrs[name]) for name in national}
+        c.close(a["national_expected_unmet_before_eur"], g["expected_unmet_before_eur"][()].sum(),
+                "recommendation: national expected unmet before = the regions' sum")
+        c.close(a["national_expected_unmet_after_eur"], g["expected_unmet_after_eur"][()].sum(),
+                "recommendation: national expected unmet after = the regions' sum")
+        # The paired mean of the differences is the difference of the means, to rounding.
+        scale = max(a["national_expected_unmet_before_eur"], a["national_expected_unmet_after_eur"], 1.0)
+        c.check(abs(a["national_expected_unmet_change_eur"] - (a["national_expected_unmet_after_eur"]
+                                                                - a["national_expected_unmet_before_eur"]))
+                <= 1e-9 * scale, "recommendation: the national change = after − before")
+        c.check(a["national_expected_unmet_change_se_eur"] >= 0, "recommendation: the change's standard error >= 0")
+        never = np.all(reps["exhaustion_day"] < 0, axis=1)
+        c.close(a["p_no_region_exhausted_before"], never.mean(),
+                "recommendation: P(no region exhausted) before = the share of replications with none exhausted")
+        c.check(0 <= a["p_no_region_exhausted_after"] <= 1, "recommendation: P(no region exhausted) after in [0, 1]")
+        detail += (f"; expected unmet {a['national_expected_unmet_before_eur'] / 1e6:.2f} → "
+                   f"{a['national_expected_unmet_after_eur'] / 1e6:.2f} M EUR")
+    c.section("recommend", detail)
+
+
 def run_checks(c, f):
     trajectories, structural, uncertainty = check_layout(c, f)
     if not structural:
@@ -1358,6 +1397,8 @@ def run_checks(c, f):
         check_spread(c, f, national)
     if "sensitivity" in f and file_version(f) >= (1, 5):
         check_sensitivity(c, f, national, reps)
+    if "recommendation" in f:
+        check_recommendation(c, f, reps)
 
 
 def main(argv):

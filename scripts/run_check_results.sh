@@ -6,6 +6,7 @@
 # the steering committee's scenario (its moves), a saved recommendation, and the
 # mid-September 2021 forecast from actuals, whose uncertain assumptions, policy
 # events and particles fill /uncertainty and /actuals/prior_predictive (format 1.2).
+# The recommendation's envelopes and national figures, spoilt, must fail.
 # Format 1.5's /sensitivity is checked on what `fnesim sensitivity` writes
 # (the uncertain example scenario, with a group and a range given), on a
 # synthetic copy of the default run (tests/scripts/add_sensitivity_group.py),
@@ -113,6 +114,30 @@ EOF
   "$python" "$source_dir/scripts/check_results.py" "$tmp/spoilt-$spoil.h5" > "$tmp/spoilt-$spoil.out" 2>&1 || spoilt=$?
   if [ "$spoilt" -ne 1 ] || grep -q Traceback "$tmp/spoilt-$spoil.out"; then
     echo "run_check_results: check_results.py gave exit status $spoilt on a forecast spoilt ($spoil), not 1" >&2
+    status=1
+  fi
+done
+
+# The saved recommendation: each spoilt copy must fail (exit 1).
+for spoil in envelope change never; do
+  "$python" - "$tmp/default.h5" "$tmp/spoilt-$spoil.h5" "$spoil" <<'EOF'
+import shutil, sys
+import h5py
+source, target, spoil = sys.argv[1:4]
+shutil.copyfile(source, target)
+with h5py.File(target, "r+") as f:
+    g = f["recommendation"]
+    if spoil == "envelope":  # envelopes that no longer add up to the total and the complement
+        g["recommended_envelope_cents"][0] += 1
+    elif spoil == "change":  # a national change that is not after - before
+        g.attrs["national_expected_unmet_change_eur"] = g.attrs["national_expected_unmet_change_eur"] + 1000.0
+    elif spoil == "never":  # P(no region exhausted) before that is not the replications'
+        g.attrs["p_no_region_exhausted_before"] = min(1.0, g.attrs["p_no_region_exhausted_before"] + 0.01)
+EOF
+  spoilt=0
+  "$python" "$source_dir/scripts/check_results.py" "$tmp/spoilt-$spoil.h5" > "$tmp/spoilt-$spoil.out" 2>&1 || spoilt=$?
+  if [ "$spoilt" -ne 1 ] || grep -q Traceback "$tmp/spoilt-$spoil.out"; then
+    echo "run_check_results: check_results.py gave exit status $spoilt on a recommendation spoilt ($spoil), not 1" >&2
     status=1
   fi
 done

@@ -601,6 +601,15 @@ TEST(RecommendSave, WritesTheDocumentedGroupOnceUnlessReplaced) {
     EXPECT_EQ(g.attribute<double>("target_probability"), 0.8);
     EXPECT_EQ(g.attribute<std::int64_t>("complementary_allocation_cents"), report.complementary);
     EXPECT_EQ(g.attribute<double>("common_level"), report.common_level);
+    // The national before and after that `recommend` prints, for the committee's report.
+    EXPECT_EQ(g.attribute<double>("national_expected_unmet_before_eur"), report.unmet_before_eur.mean);
+    EXPECT_EQ(g.attribute<double>("national_expected_unmet_after_eur"), report.unmet_after_eur.mean);
+    EXPECT_EQ(g.attribute<double>("national_expected_unmet_change_eur"), report.unmet_change_eur.mean);
+    EXPECT_EQ(g.attribute<double>("national_expected_unmet_change_se_eur"),
+              report.unmet_change_eur.standard_error);
+    EXPECT_EQ(g.attribute<double>("p_no_region_exhausted_before"), report.p_no_region_exhausted_before.mean);
+    EXPECT_EQ(g.attribute<double>("p_no_region_exhausted_after"), report.p_no_region_exhausted_after.mean);
+    EXPECT_GE(report.p_no_region_exhausted_after.mean, 0.8);
     auto cents = [&](const char* name) { return g.open_dataset(name).read<std::int64_t>(); };
     auto reals = [&](const char* name) { return g.open_dataset(name).read<double>(); };
     for (const char* name : {"current_envelope_cents", "recommended_envelope_cents",
@@ -629,6 +638,22 @@ TEST(RecommendSave, WritesTheDocumentedGroupOnceUnlessReplaced) {
   }
   // The run file stays a run file.
   EXPECT_NO_THROW(RunFileReader{path});
+  EXPECT_NO_THROW(read_run_file_completely(path));
+  {
+    // A copy whose national figure is no probability is refused by every reader, naming it.
+    const std::filesystem::path spoilt = dir / "spoilt.h5";
+    std::filesystem::copy_file(path, spoilt);
+    hdf5::File::open_read_write(spoilt)
+        .open_group("recommendation")
+        .set_attribute<double>("p_no_region_exhausted_after", 1.5);
+    try {
+      read_run_file_completely(spoilt);
+      ADD_FAILURE() << "accepted";
+    } catch (const RunFileError& e) {
+      EXPECT_THAT(e.what(), ::testing::HasSubstr("p_no_region_exhausted_after' = 1.5"));
+    }
+    std::filesystem::remove(spoilt);
+  }
 
   // A second save is refused without replace, and changes nothing.
   RecommendationReport other = report;
