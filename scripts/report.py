@@ -125,6 +125,15 @@ def percent_decimals(probability):
     return 1 if (0 < probability < 0.01 or 0.99 < probability < 1) else 0
 
 
+def format_keur(eur, lang, signed=False):
+    """Thousands of euros, one decimal: « +1,7 k€ » in French, "+€1.7k" in English."""
+    number = format_number(eur / 1e3, 1, lang)
+    sign = "+" if signed and not number.startswith(MINUS) and round(eur / 1e3, 1) > 0 else ""
+    if number.startswith(MINUS):
+        sign, number = MINUS, number[1:]
+    return f"{sign}{number}{NBSP}k€" if lang == "fr" else f"{sign}€{number}k"
+
+
 def format_percent(probability, lang, decimals=None):
     """« 42 % » in French, "42%" in English."""
     if decimals is None:
@@ -193,9 +202,13 @@ TEXT = {
         "title": "FNE-Formation 2021 — prévision de consommation des enveloppes",
         "subtitle": "Scénario « {scenario} » · {replications} années simulées · fichier {file}",
         "headline": "L'essentiel",
-        "h_commitments": "Engagements attendus au niveau national : <b>{committed}</b> (± {se}) "
-                         "pour <b>{available}</b> disponibles ({envelope} d'enveloppe, dont {fees} de frais "
-                         "de gestion).",
+        "h_commitments": "Engagements attendus au niveau national : <b>{committed}</b> (9 années sur 10 entre "
+                         "{low} et {high}) pour <b>{available}</b> disponibles ({envelope} d'enveloppe, dont {fees} "
+                         "de frais de gestion).",
+        "h_recommendation": "Répartition recommandée (détail plus bas) : {objective} ; complément d'État demandé "
+                            "{complementary}. {effect}",
+        "h_cash": "Trésorerie : OPCO 2i préfinance le fonds dans <b>{p}</b> des années simulées ; position la "
+                  "plus basse {lowest} en médiane (détail plus bas).",
         "h_unmet": "Demande non satisfaite attendue : <b>{unmet}</b> au total.",
         "h_regions": "Régions les plus exposées à un épuisement avant le {deadline} :",
         "h_region": "<b>{name}</b> : {p} de risque — {when}",
@@ -221,6 +234,10 @@ TEXT = {
                      "{committed} engagés avant cette date (stock 2020 repris compris) ; la suite de l'année est "
                      "simulée.",
         "h_prior_ok": "Chaque mois observé reste dans ce que les hypothèses a priori du scénario permettaient.",
+        "h_national_actuals": "Les réalisations sont des totaux nationaux : leur répartition entre régions, et donc "
+                              "le détail régional, suit le scénario.",
+        "h_regions_alike": "Toutes les régions ont un risque d'épuisement voisin avant le {deadline} : de {low} à "
+                           "{high}, des écarts dans le bruit de la simulation.",
         "h_prior_outside": "<b>Alerte</b> : {months} hors de ce que les hypothèses a priori du scénario "
                            "permettaient (bande à 95\u202f%) : le scénario est probablement faux.",
         "h_all_months": "l'ensemble des mois",
@@ -257,14 +274,21 @@ TEXT = {
                               "nécessaire : {p}.",
         "additional_table": ["Probabilité que le montant suffise", "Montant"],
         "recommendation": "Recommandation de répartition",
-        "recommendation_intro": "Objectif : {objective}. Complément d'État pris en compte : {complementary}. "
-                                "Chaque région non bornée reçoit le quantile de sa demande de pointe au même "
-                                "niveau : {level}.",
+        "recommendation_intro": "Objectif : {objective}. Complément d'État demandé : {complementary}. "
+                                "Chaque région (hors bornes) reçoit de quoi couvrir sa demande de pointe dans "
+                                "{level} des années simulées.",
         "objective_expected_unmet": "minimiser la demande non satisfaite attendue",
-        "objective_target_probability": "ramener la probabilité d'épuisement de chaque région à {target} au plus",
-        "recommendation_columns": ["Région", "Disponible actuel", "Recommandé", "Écart",
+        "objective_target_probability": "qu'aucune région ne s'épuise avant la date limite dans au moins {target} "
+                                        "des années simulées",
+        "recommendation_effect": "Effet, sur les mêmes années simulées : demande non satisfaite attendue {before} → "
+                                 "{after} (écart {change} ± {se}) ; probabilité qu'aucune région ne s'épuise "
+                                 "{p_before} → {p_after}.",
+        "recommendation_noise": "<b>L'écart est dans le bruit de la simulation</b> (moins de deux erreurs types) : "
+                                "la répartition actuelle vaut la recommandation.",
+        "recommendation_columns": ["Région", "Enveloppe actuelle", "Recommandée", "Écart",
                                    "P(épuisement) avant → après", "Non satisfait attendu avant → après",
                                    "Date médiane d'épuisement avant → après"],
+        "recommendation_available_columns": ["Région", "Disponible actuel", "Recommandé", "Écart"],
         "steering": "Pilotage en cours d'exercice",
         "steering_intro": "Mouvements décidés par le comité de pilotage dans les années simulées "
                           "({moves} mouvements au total). Montants moyens par année simulée.",
@@ -277,14 +301,17 @@ TEXT = {
         "settlement": "Fin de la convention et revue financière",
         "settlement_intro": "La convention s'achève au dernier paiement (art. 7). Formations jusqu'au "
                             "{training_end} ; {rule}. Dernier paiement : {last} (médiane ; 90 % : {last_low} – "
-                            "{last_high}). Payé : {paid} (90 % : {paid_low} – {paid_high}) ; reversé à l'État "
+                            "{last_high}). Payé : {paid} (90 % : {paid_low} – {paid_high}) ; revient à l'État "
                             "(disponible − payé) : {unspent} ; libéré après la date limite d'engagement, sans réengagement possible : {lapsed}.",
         "settlement_review": "Revue financière au {review} (art. 7, avant le 1er mars 2022) : engagé {committed}, "
                              "dont réalisé {realised} et payé {paid} ; {trainees} stagiaires engagés (moyennes).",
+        "settlement_review_other": "État au {review} (date choisie ; la revue financière de l'art. 7 a lieu avant "
+                                   "le 1er mars 2022) : engagé {committed}, dont réalisé {realised} et payé {paid} ; "
+                                   "{trainees} stagiaires engagés (moyennes).",
         "settlement_rules": {"pro-rata": "une formation qui la dépasse est payée au prorata des jours réalisés",
                              "refuse": "une formation qui la dépasserait est refusée au dépôt",
                              "pay-in-full": "une formation qui la dépasse est payée en entier (comparaison seulement)"},
-        "settlement_columns": ["Région", "Dernier paiement (médiane)", "Payé", "Payé 90 %", "Reversé à l'État",
+        "settlement_columns": ["Région", "Dernier paiement (médiane)", "Payé", "Payé 90 %", "Revient à l'État",
                                "Libéré après la date limite", "Payé à la revue"],
         "cash": "Trésorerie du fonds",
         "cash_intro": "Échéancier des versements de l'État à OPCO 2i, tel que le scénario le pose (la convention "
@@ -341,6 +368,8 @@ TEXT = {
             "carryover_value": "{count} dossiers de {mean} en moyenne",
             "diagnostics": "Diagnostics GPEC", "committees": "Comités de pilotage", "steering": "Pilotage",
             "default": " (par défaut)",
+            "categorical": "loi discrète",
+            "cost_laws": {"lognormal": "loi lognormale", "fixed": "fixe"},
         },
         "policies": {"stop": "la région refuse tous les dossiers suivants",
                      "fill": "la région continue avec les dossiers qui tiennent encore",
@@ -428,8 +457,13 @@ TEXT = {
         "title": "FNE-Formation 2021 — envelope consumption forecast",
         "subtitle": "Scenario “{scenario}” · {replications} simulated years · file {file}",
         "headline": "At a glance",
-        "h_commitments": "Expected national commitments: <b>{committed}</b> (± {se}) against <b>{available}</b> "
-                         "available ({envelope} envelope, of which {fees} management fees).",
+        "h_commitments": "Expected national commitments: <b>{committed}</b> (9 years out of 10 between {low} and "
+                         "{high}) against <b>{available}</b> available ({envelope} envelope, of which {fees} "
+                         "management fees).",
+        "h_recommendation": "Recommended split (details below): {objective}; complementary State allocation asked "
+                            "for: {complementary}. {effect}",
+        "h_cash": "Cash: OPCO 2i pre-finances the fund in <b>{p}</b> of the simulated years; lowest position "
+                  "{lowest} at the median (details below).",
         "h_unmet": "Expected unmet demand: <b>{unmet}</b> in all.",
         "h_regions": "Regions most likely to be exhausted before {deadline}:",
         "h_region": "<b>{name}</b>: {p} risk — {when}",
@@ -455,6 +489,10 @@ TEXT = {
                      "{committed} committed before that day (the 2020 carry-over included); the rest of the year "
                      "is simulated.",
         "h_prior_ok": "Every month observed lies within what the scenario's prior allowed.",
+        "h_national_actuals": "The actuals are national totals: their split between regions, hence the regional "
+                              "detail, follows the scenario.",
+        "h_regions_alike": "Every region has a similar risk of exhaustion before {deadline}: from {low} to {high}, "
+                           "differences within the simulation's noise.",
         "h_prior_outside": "<b>Warning</b>: {months} outside what the scenario's prior allowed (95% band): the "
                            "scenario is probably wrong.",
         "h_all_months": "all months together",
@@ -489,14 +527,21 @@ TEXT = {
                               "regions pooled (released amounts counted). Probability that one is needed: {p}.",
         "additional_table": ["Probability that the amount is enough", "Amount"],
         "recommendation": "Recommended split",
-        "recommendation_intro": "Objective: {objective}. Complementary State allocation counted: "
-                                "{complementary}. Each region not held at a bound receives its peak-demand "
-                                "quantile at the same level: {level}.",
+        "recommendation_intro": "Objective: {objective}. Complementary State allocation asked for: "
+                                "{complementary}. Each region not held at a bound receives enough to cover its "
+                                "peak demand in {level} of the simulated years.",
         "objective_expected_unmet": "minimise the expected unmet demand",
-        "objective_target_probability": "bring each region's probability of exhaustion down to {target} at most",
-        "recommendation_columns": ["Region", "Available now", "Recommended", "Change",
+        "objective_target_probability": "no region exhausted before the deadline in at least {target} of the "
+                                        "simulated years",
+        "recommendation_effect": "Effect, on the same simulated years: expected unmet demand {before} → {after} "
+                                 "(change {change} ± {se}); probability that no region is exhausted "
+                                 "{p_before} → {p_after}.",
+        "recommendation_noise": "<b>The change is within the simulation's noise</b> (under two standard errors): "
+                                "the current split is as good as the recommendation.",
+        "recommendation_columns": ["Region", "Envelope now", "Recommended", "Change",
                                    "P(exhausted) before → after", "Expected unmet before → after",
                                    "Median exhaustion before → after"],
+        "recommendation_available_columns": ["Region", "Available now", "Recommended", "Change"],
         "steering": "In-year steering",
         "steering_intro": "Moves decided by the steering committee in the simulated years ({moves} moves in "
                           "all). Mean amounts per simulated year.",
@@ -513,6 +558,9 @@ TEXT = {
                             "lapsed after the commitment deadline: {lapsed}.",
         "settlement_review": "Financial review on {review} (art. 7, before 1 March 2022): committed {committed}, of "
                              "which realised {realised} and paid {paid}; {trainees} trainees committed (means).",
+        "settlement_review_other": "Position on {review} (the date chosen; art. 7's financial review takes place "
+                                   "before 1 March 2022): committed {committed}, of which realised {realised} and "
+                                   "paid {paid}; {trainees} trainees committed (means).",
         "settlement_rules": {"pro-rata": "a training that runs past it is paid pro rata of its days done",
                              "refuse": "a training that would run past it is refused when filed",
                              "pay-in-full": "a training that runs past it is paid in full (comparison only)"},
@@ -572,6 +620,8 @@ TEXT = {
             "carryover_value": "{count} dossiers of {mean} on average",
             "diagnostics": "GPEC diagnostics", "committees": "Steering committees", "steering": "Steering",
             "default": " (default)",
+            "categorical": "categorical",
+            "cost_laws": {"lognormal": "lognormal", "fixed": "fixed"},
         },
         "policies": {"stop": "the region refuses every later dossier",
                      "fill": "the region keeps committing the dossiers that still fit",
@@ -659,6 +709,22 @@ TEXT = {
 }
 
 
+def french_spacing(text):
+    """French typography for the texts above: no-break spaces before « : » and inside « », narrow ones before
+    « ; » and « % », and in « 1er mars », so that no line starts with a colon or a percent sign."""
+    if isinstance(text, dict):
+        return {key: french_spacing(value) for key, value in text.items()}
+    if isinstance(text, list):
+        return [french_spacing(value) for value in text]
+    for plain, spaced in ((" :", NBSP + ":"), (" ;", NNBSP + ";"), (" %", NNBSP + "%"), ("« ", "«" + NBSP),
+                          (" »", NBSP + "»"), ("1er mars 2022", f"1er{NBSP}mars{NBSP}2022")):
+        text = text.replace(plain, spaced)
+    return text
+
+
+TEXT["fr"] = french_spacing(TEXT["fr"])
+
+
 # ---------------------------------------------------------------------------
 # Statistics, as docs/hdf5-format.md defines them.
 
@@ -706,6 +772,7 @@ class Run:
     summary: dict  # /summary/regions/<name> and /summary/national/<name> → values
     exhaustion_day: "np.ndarray"  # replication × region, -1 = never
     additional_needed: "np.ndarray"  # EUR per replication
+    committed: "np.ndarray"  # EUR per replication, national
     resolved_toml: str
     source_files: list
     day_percentiles: list  # of /summary/regions/exhaustion_day_quantiles
@@ -824,6 +891,7 @@ def read_run(path):
             months=[parse_month(m, path) for m in read_strings(f, "summary/month", path)],
             summary=summary, exhaustion_day=exhaustion_day,
             additional_needed=read(f, "replications/national/additional_needed_cents", path) / 100.0,
+            committed=read(f, "replications/national/committed_cents", path) / 100.0,
             resolved_toml=str(f["scenario/resolved_toml"].asstr()[()]) if "scenario/resolved_toml" in f else "",
             source_files=read_strings(f, "scenario/source_files", path),
             day_percentiles=[int(p) for p in read(f, "summary/day_percentiles", path)],
@@ -921,6 +989,16 @@ def read_recommendation(group, run):
         if attribute not in group.attrs:
             raise UserError(f"{run.path}: /recommendation has no attribute {attribute}")
         recommendation[attribute] = group.attrs[attribute]
+    # The envelopes, which `recommend` prints, and the national before and after: written by newer
+    # versions only; without them the page shows the available amounts and no national effect.
+    envelopes = ["current_envelope_cents", "recommended_envelope_cents"]
+    if all(name in group for name in envelopes):
+        recommendation.update(read_group_datasets(group, envelopes, len(run.codes), "recommendation", run.path))
+    effect = ["national_expected_unmet_before_eur", "national_expected_unmet_after_eur",
+              "national_expected_unmet_change_eur",
+              "national_expected_unmet_change_se_eur", "p_no_region_exhausted_before", "p_no_region_exhausted_after"]
+    if all(name in group.attrs for name in effect):
+        recommendation["effect"] = {name: float(group.attrs[name]) for name in effect}
     return recommendation
 
 
@@ -999,6 +1077,7 @@ def read_actuals(f, path):
     actuals = {
         "as_of": as_of, "file": str(attrs["file"]),
         "dossiers": int(np.sum(read(f, "actuals/observed_dossiers", path))),
+        "national": int(attrs.get("national", 0)) == 1,
         "committed": float(np.sum(read(f, "actuals/observed_committed_cents", path))) / 100.0,
         "particles": int(attrs.get("particles", 0)), "effective": float(attrs.get("effective_particles", 0.0)),
         "outside": None, "updated": [],
@@ -1485,6 +1564,20 @@ def regional_medians(run):
     return medians
 
 
+def regions_alike(p, se):
+    """Whether the regions' P(exhausted) differ by no more than the simulation's noise: the chi-squared test of
+    their homogeneity at 5 % (Wilson–Hilferty's quantile), so that ranking them would be ranking noise.
+    The regions' estimates are positively correlated (one national uptake), which makes it conservative."""
+    if len(p) < 2 or np.any(se <= 0):
+        return False
+    weights = 1 / se ** 2
+    mean = np.sum(weights * p) / np.sum(weights)
+    statistic = float(np.sum(weights * (p - mean) ** 2))
+    k = len(p) - 1
+    quantile = k * (1 - 2 / (9 * k) + NormalDist().inv_cdf(0.95) * math.sqrt(2 / (9 * k))) ** 3
+    return statistic <= quantile
+
+
 def headline_section(run, lang, q90):
     t = TEXT[lang]
     s = run.summary
@@ -1492,15 +1585,24 @@ def headline_section(run, lang, q90):
     parts = [f'<section class="headline"><h2>{esc(t["headline"])}</h2>']
     if run.actuals is not None:
         parts.append("<p>" + actuals_sentences(run, lang) + "</p>")
+    # The forecast's range, not the Monte-Carlo standard error (that is in the precision section).
+    committed = np.sort(run.committed)
     parts.append("<p>" + t["h_commitments"].format(
         committed=format_meur(s["national/committed_mean_eur"], lang),
-        se=format_meur(s["national/committed_se_eur"], lang, decimals=2),
+        low=format_meur(committed[inverted_cdf_index(len(committed), 5)], lang),
+        high=format_meur(committed[inverted_cdf_index(len(committed), 95)], lang),
         available=format_meur(run.national_available, lang), envelope=format_meur(run.national_envelope, lang),
         fees=format_meur(run.national_fees, lang)) + "</p>")
     p = np.asarray(s["regions/p_exhausted_mean"])
+    se = np.asarray(s["regions/p_exhausted_se"])
     order = [r for r in np.argsort(-p, kind="stable") if p[r] >= 0.05][:3]
     medians = regional_medians(run)
-    if order:
+    most, least = int(np.argmax(p)), int(np.argmin(p))
+    alike = bool(order) and regions_alike(p, se)
+    if alike:
+        parts.append("<p>" + esc(t["h_regions_alike"].format(deadline=deadline, low=format_percent(p[least], lang),
+                                                              high=format_percent(p[most], lang))) + "</p>")
+    elif order:
         items = []
         for r in order:
             day, conditional, _ = medians[r]
@@ -1524,6 +1626,17 @@ def headline_section(run, lang, q90):
     parts.append("<p>" + t["h_unmet"].format(unmet=format_meur(s["national/unmet_mean_eur"], lang)) + "</p>")
     if run.spread is not None:  # format 1.2
         parts.append("<p>" + demand_spread_sentence(run, lang) + "</p>")
+    if run.recommendation is not None:
+        rec = run.recommendation
+        parts.append("<p>" + t["h_recommendation"].format(
+            objective=esc(objective_text(rec, lang)),
+            complementary=format_meur(rec["complementary_allocation_cents"] / 100.0, lang),
+            effect=recommendation_effect(rec, lang)).rstrip() + "</p>")
+    if run.cash is not None:
+        lowest = run.cash["summary/minimum_position_quantiles_cents"] / 100.0
+        parts.append("<p>" + t["h_cash"].format(
+            p=format_percent(float(run.cash["summary/p_pre_financing_mean"]), lang),
+            lowest=format_meur(lowest[run.amount_percentiles.index(50)], lang)) + "</p>")
     parts.append(f'<p class="small">{esc(t["h_precision"])}</p></section>')
     return "".join(parts)
 
@@ -1541,6 +1654,8 @@ def actuals_sentences(run, lang):
             text += " " + t["h_prior_outside"].format(months=esc(", ".join(names)))
         else:
             text += " " + esc(t["h_prior_ok"])
+    if a["national"]:
+        text += " " + esc(t["h_national_actuals"])
     if a["particles"] > 0:
         # Below one in twenty the weights rest on a few draws (Kish's effective number).
         few = a["effective"] < 0.05 * a["particles"]
@@ -1579,7 +1694,7 @@ def demand_spread_sentence(run, lang):
         return sentence_case(t["spread_" + name] if "spread_" + name in t else parameter_label(name, lang)[0])
 
     # "; " between them: a label may hold a comma (« coût par stagiaire, anticipation »).
-    sources = "; ".join(f"{esc(label(n))} {format_percent(float(r), lang, 0)}" for n, r in list(zip(names, shares))[:4])
+    sources = (NNBSP + "; " if lang == "fr" else "; ").join(f"{esc(label(n))} {format_percent(float(r), lang, 0)}" for n, r in list(zip(names, shares))[:4])
     text = t["h_demand"].format(median=format_meur(at[50], lang), low=format_meur(at[5], lang),
                                 high=format_meur(at[95], lang))
     # Whichever explains more comes first; the assumptions alone only when some vary.
@@ -1602,21 +1717,20 @@ def before_after(before, after):
 def recommendation_section(run, lang):
     t = TEXT[lang]
     rec = run.recommendation
-    objective = str(rec["objective"])
-    target = float(rec["target_probability"])
-    if objective == "target-probability" and not math.isnan(target):
-        described = t["objective_target_probability"].format(target=format_percent(target, lang))
-    elif objective == "expected-unmet":
-        described = t["objective_expected_unmet"]
-    else:
-        described = objective
+    described = objective_text(rec, lang)
+    # Envelopes, as `recommend` prints them and the complementary allocation adds up to; the available
+    # amounts (after fees) only for a file whose recommendation did not record them.
+    envelopes = "current_envelope_cents" in rec
+    kind = "envelope" if envelopes else "available"
+    columns = t["recommendation_columns"] if envelopes else (t["recommendation_available_columns"]
+                                                              + t["recommendation_columns"][4:])
     rows = []
     for r in range(len(run.codes)):
-        current = rec["current_available_cents"][r] / 100.0
-        recommended = rec["recommended_available_cents"][r] / 100.0
+        current = rec[f"current_{kind}_cents"][r] / 100.0
+        recommended = rec[f"recommended_{kind}_cents"][r] / 100.0
         rows.append([
-            esc(run.names[r]), format_meur(current, lang), format_meur(recommended, lang),
-            format_meur(recommended - current, lang, signed=True),
+            esc(run.names[r]), format_meur(current, lang, decimals=2), format_meur(recommended, lang, decimals=2),
+            format_meur(recommended - current, lang, decimals=2, signed=True),
             before_after(format_percent(rec["p_exhausted_before"][r], lang),
                          format_percent(rec["p_exhausted_after"][r], lang)),
             before_after(format_meur(rec["expected_unmet_before_eur"][r], lang),
@@ -1627,10 +1741,45 @@ def recommendation_section(run, lang):
     intro = t["recommendation_intro"].format(
         objective=esc(described), complementary=format_meur(rec["complementary_allocation_cents"] / 100.0, lang),
         level=format_percent(float(rec["common_level"]), lang, decimals=1))
+    effect = recommendation_effect(rec, lang)
     return (f'<section class="page"><h2>{esc(t["recommendation"])}</h2><p>{intro}</p>'
-            + table(t["recommendation_columns"], rows, numeric_columns=(1, 2, 3)) + "</section>")
+            + (f"<p>{effect}</p>" if effect else "")
+            + table(columns, rows, numeric_columns=(1, 2, 3)) + "</section>")
 
 
+def objective_text(rec, lang):
+    t = TEXT[lang]
+    objective = str(rec["objective"])
+    target = float(rec["target_probability"])
+    if objective == "target-probability" and not math.isnan(target):
+        return t["objective_target_probability"].format(target=format_percent(target, lang))
+    if objective == "expected-unmet":
+        return t["objective_expected_unmet"]
+    return objective
+
+
+def recommendation_effect(rec, lang):
+    """What the recommendation changes nationally, as `recommend` prints it, and whether that is noise."""
+    if "effect" not in rec:
+        return ""
+    t = TEXT[lang]
+    e = rec["effect"]
+    text = t["recommendation_effect"].format(
+        before=format_meur(e["national_expected_unmet_before_eur"], lang, decimals=2),
+        after=format_meur(e["national_expected_unmet_after_eur"], lang, decimals=2),
+        change=format_keur(e["national_expected_unmet_change_eur"], lang, signed=True),
+        se=format_keur(e["national_expected_unmet_change_se_eur"], lang),
+        p_before=format_percent(e["p_no_region_exhausted_before"], lang, decimals=1),
+        p_after=format_percent(e["p_no_region_exhausted_after"], lang, decimals=1))
+    # Under the objective of expected unmet demand, a change under two paired standard errors is not told
+    # apart from the simulation's noise (docs/recommend.md).
+    if (str(rec["objective"]) == "expected-unmet"
+            and abs(e["national_expected_unmet_change_eur"]) <= 2 * e["national_expected_unmet_change_se_eur"]):
+        text += " " + t["recommendation_noise"]
+    return text
+
+
+ART7_REVIEW_BEFORE = datetime.date(2022, 3, 1)
 SETTLEMENT_QUANTITIES = ["paid", "unspent", "lapsed", "refused_past_deadline", "review_committed",
                          "review_realised", "review_paid", "review_trainees"]
 
@@ -1658,8 +1807,10 @@ def settlement_section(run, lang):
         paid=format_meur(mean[q["paid"]], lang), paid_low=format_meur(quantiles[q["paid"], p[5]], lang),
         paid_high=format_meur(quantiles[q["paid"], p[95]], lang), unspent=format_meur(mean[q["unspent"]], lang),
         lapsed=format_meur(mean[q["lapsed"]], lang))
-    review = t["settlement_review"].format(
-        review=format_date(datetime.date.fromisoformat(st["review_date"]), lang),
+    review_date = datetime.date.fromisoformat(st["review_date"])
+    # Art. 7 holds its financial review before 1 March 2022; another date is the planner's own snapshot.
+    review = t["settlement_review" if review_date < ART7_REVIEW_BEFORE else "settlement_review_other"].format(
+        review=format_date(review_date, lang),
         committed=format_meur(mean[q["review_committed"]], lang),
         realised=format_meur(mean[q["review_realised"]], lang), paid=format_meur(mean[q["review_paid"]], lang),
         trainees=format_count(round(float(mean[q["review_trainees"]])), lang))
@@ -1875,14 +2026,15 @@ def assumptions_section(run, lang):
     def add(label, text, defaulted=False):
         rows.append([esc(label), esc(text) + (esc(a["default"]) if defaulted else "")])
 
+    sep = NNBSP + "; " if lang == "fr" else "; "  # between the values of one row
+
     rows.append([esc(a["envelope"]), format_meur(run.national_envelope, lang)])
     fee_rate, defaulted = value(("convention", "fee_rate"), 0.0)
     add(a["fees"], f"{format_percent(fee_rate, lang)} ({format_meur(run.national_fees, lang)})", defaulted)
     add(a["window"], f"{format_date(run.start, lang)} – {format_date(run.last_commitment_day, lang)}")
     policy = str(run.attrs.get("exhaustion_policy", "stop"))
     margin = format_percent(float(run.attrs.get("overcommit_margin", 0.0)), lang)
-    add(a["policy"], f"{policy} : " + t["policies"].get(policy, policy).format(margin=margin) if lang == "fr"
-        else f"{policy}: " + t["policies"].get(policy, policy).format(margin=margin))
+    add(a["policy"], f"{policy}{NBSP if lang == 'fr' else ''}: " + t["policies"].get(policy, policy).format(margin=margin))
     trainees = lookup(scenario, "demand", "trainees") or {}
     kind = trainees.get("distribution", "shifted-poisson")
     if kind == "fixed":
@@ -1913,29 +2065,26 @@ def assumptions_section(run, lang):
     correlation, d3 = value(("demand", "arrivals", "regional_correlation"), 0.0)
     correlation_text = (format_number(float(correlation), 2, lang) if isinstance(correlation, (int, float))
                         else "matrix" if lang == "en" else "matrice")
-    add(a["uptake"], f"{format_number(float(national_cv), 2, lang)} ; {format_number(float(regional_cv), 2, lang)}"
-        f" ; {correlation_text}" if lang == "fr" else
-        f"{format_number(float(national_cv), 2, lang)}; {format_number(float(regional_cv), 2, lang)}; "
-        f"{correlation_text}", d1 and d2 and d3)
+    add(a["uptake"], sep.join([format_number(float(national_cv), 2, lang), format_number(float(regional_cv), 2, lang),
+                               correlation_text]), d1 and d2 and d3)
     if kind == "fixed":
         add(a["trainees"], str(trainees["value"]))
     elif kind == "categorical":
-        add(a["trainees"], f"{kind}, {format_number(mean_trainees, 2, lang)}")
+        add(a["trainees"], f"{a['categorical']}, {format_number(mean_trainees, 2, lang)}")
     else:
         add(a["trainees"], f"1 + Poisson, {format_number(mean_trainees, 2, lang)}", "mean" not in trainees)
     cost = lookup(scenario, "demand", "cost_per_trainee") or {}
     mean_eur = cost.get("mean_eur", ART6_MEAN_PATHWAY_COST_EUR)
     if isinstance(mean_eur, dict):
-        cost_text = (" ; " if lang == "fr" else "; ").join(
+        cost_text = sep.join(
             f"{t['pathways'].get(k, k)} {format_euros(float(v), lang)}" for k, v in mean_eur.items())
     else:
         cost_text = format_euros(float(mean_eur), lang)
-    add(a["cost"], f"{cost_text} ({cost.get('distribution', 'lognormal')})", "mean_eur" not in cost)
+    distribution = str(cost.get("distribution", "lognormal"))
+    add(a["cost"], f"{cost_text} ({a['cost_laws'].get(distribution, distribution)})", "mean_eur" not in cost)
     cancel, d1 = value(("demand", "lifecycle", "cancellation_probability"), 0.0)
     dropout, d2 = value(("demand", "lifecycle", "dropout_mean"), 0.0)
-    add(a["cancel"], f"{format_percent(float(cancel), lang)} ; {format_percent(float(dropout), lang)}"
-        if lang == "fr" else f"{format_percent(float(cancel), lang)}; {format_percent(float(dropout), lang)}",
-        d1 and d2)
+    add(a["cancel"], sep.join([format_percent(float(cancel), lang), format_percent(float(dropout), lang)]), d1 and d2)
     carryover = lookup(scenario, "demand", "carryover") or {}
     if carryover.get("expected_dossiers"):
         add(a["carryover"], a["carryover_value"].format(
@@ -1949,7 +2098,7 @@ def assumptions_section(run, lang):
         add(a["committees"], ", ".join(format_date(d, lang) for d in committees if isinstance(d, datetime.date)))
     steering = lookup(scenario, "steering")
     if isinstance(steering, dict):
-        add(a["steering"], "; ".join(f"{k} = {format_value(v, lang)}" for k, v in flatten(steering)))
+        add(a["steering"], sep.join(f"{k} = {format_value(v, lang)}" for k, v in flatten(steering)))
     learnt = run.actuals is not None and run.actuals["updated"]
     return (f'<section><h2>{esc(t["assumptions"])}</h2>'
             + (f'<p class="note">{esc(t["assumptions_learnt"])}</p>' if learnt else "")

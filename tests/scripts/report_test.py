@@ -8,7 +8,11 @@ FNESIM_BINARY, SOURCE_DIR, RUN_FILE (a run with trajectories), FULL_RUN_FILE
 SENSITIVITY_RUN_FILE and UNCONVERGED_RUN_FILE (copies of RUN_FILE given a
 synthetic /sensitivity group by tests/scripts/add_sensitivity_group.py, the
 second with --unconverged), FORECAST_RUN_FILE (a forecast from actuals, with
-uncertain assumptions) and OUT_DIR (where the pages are kept).
+uncertain assumptions), REVIEW_RUN_FILE (a run with --review-date 2022-06-30),
+UNMET_RECOMMENDATION_FILE and TARGET_RECOMMENDATION_FILE (copies of RUN_FILE
+given a recommendation by `fnesim recommend --save`, for the expected unmet
+demand and for P(no region exhausted) ≥ 0.9) and OUT_DIR (where the pages are
+kept).
 """
 import datetime
 import html
@@ -106,7 +110,7 @@ class Assumptions(unittest.TestCase):
         self.assertIn("10,000: art. 6's plan, 25,000 pathways (default)", text)
         self.assertIn("€6,000 (lognormal) (default)", text)
         text = self.section("[demand.trainees]\nmean = 2\n", 75_000_000, "fr")
-        self.assertIn(f"6{NNBSP}250 : le plan de l'art. 6, 12{NNBSP}500 parcours (par défaut)", text)
+        self.assertIn(f"6{NNBSP}250{NBSP}: le plan de l'art. 6, 12{NNBSP}500 parcours (par défaut)", text)
 
     def test_stated_expected_dossiers_are_not_a_default(self):
         text = self.section("[demand.arrivals]\nexpected_dossiers = { demand_to_envelope = 1.05, "
@@ -299,6 +303,110 @@ class Pages(unittest.TestCase):
         self.assertFalse(os.path.exists(os.path.join(OUT_DIR, "report-flat_png", "fan_national.png")))
 
 
+class Headline(unittest.TestCase):
+    """What the summary box says, and how the French page sets its punctuation."""
+
+    def test_the_commitments_come_with_their_90_percent_range(self):
+        with h5py.File(os.environ["RUN_FILE"], "r") as f:
+            committed = np.sort(f["replications/national/committed_cents"][()] / 100)
+        page = os.path.join(OUT_DIR, "report-headline-en.html")
+        done = run_report(os.environ["RUN_FILE"], "--lang", "en", "-o", page, "--force")
+        self.assertEqual(done.returncode, 0, done.stderr)
+        text = visible_text(read(page))
+        low = committed[report.inverted_cdf_index(len(committed), 5)]
+        high = committed[report.inverted_cdf_index(len(committed), 95)]
+        self.assertLess(low, high)
+        self.assertIn(f"9 years out of 10 between {report.format_meur(low, 'en')} and "
+                      f"{report.format_meur(high, 'en')}", text)
+
+    def test_regions_are_named_only_when_they_differ_beyond_the_noise(self):
+        se = np.full(12, 0.007)
+        self.assertTrue(report.regions_alike(np.array([0.31, 0.33, 0.32] * 4), se))
+        self.assertFalse(report.regions_alike(np.array([0.31] * 11 + [0.40]), se))
+        self.assertFalse(report.regions_alike(np.array([0.31] * 12), np.zeros(12)))
+
+    def test_no_plain_space_before_french_punctuation(self):
+        for variable in ("FULL_RUN_FILE", "CASH_RUN_FILE", "FORECAST_RUN_FILE", "TARGET_RECOMMENDATION_FILE"):
+            page = os.path.join(OUT_DIR, f"report-spacing-{variable.lower()}.html")
+            done = run_report(os.environ[variable], "-o", page, "--force")
+            self.assertEqual(done.returncode, 0, done.stderr)
+            text = html.unescape(re.sub(r"<[^>]+>", "", re.sub(r"<(style|script)\b.*?</\1>", "", read(page),
+                                                                  flags=re.S)))
+            for found in re.finditer(r" [:;%»]|« ", text):
+                self.fail(f"{variable}: a plain space in {text[found.start() - 40:found.end() + 10]!r}")
+
+    def test_a_review_date_of_the_planners_choice_is_not_called_art_7s(self):
+        for lang, chosen, article in (("fr", "date choisie", "Revue financière au"),
+                                      ("en", "the date chosen", "Financial review on")):
+            page = os.path.join(OUT_DIR, f"report-review-{lang}.html")
+            done = run_report(os.environ["REVIEW_RUN_FILE"], "--lang", lang, "-o", page, "--force")
+            self.assertEqual(done.returncode, 0, done.stderr)
+            text = visible_text(read(page))
+            self.assertIn(chosen, text)
+            self.assertIn(report.format_date(datetime.date(2022, 6, 30), lang), text)
+            self.assertNotIn(article, text)
+            # The default review date (28 February 2022) is art. 7's.
+            self.assertIn(article, visible_text(read(os.path.join(OUT_DIR, f"report-{lang}.html"))))
+
+
+class Recommendation(unittest.TestCase):
+    """A recommendation as `fnesim recommend --save` writes it: the envelopes `recommend` prints, what the
+    objective asks in words, and its national effect with a verdict on the noise."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.pages, cls.files = {}, {}
+        for objective, variable in (("unmet", "UNMET_RECOMMENDATION_FILE"), ("target", "TARGET_RECOMMENDATION_FILE")):
+            with h5py.File(os.environ[variable], "r") as f:
+                g = f["recommendation"]
+                cls.files[objective] = {**{key: g.attrs[key] for key in g.attrs},
+                                        **{key: g[key][()] for key in g}}
+            for lang in ("fr", "en"):
+                page = os.path.join(OUT_DIR, f"report-recommendation-{objective}-{lang}.html")
+                done = run_report(os.environ[variable], "--lang", lang, "-o", page, "--force")
+                assert done.returncode == 0, done.stderr
+                cls.pages[objective, lang] = visible_text(read(page))
+
+    def test_the_table_shows_the_envelopes_and_their_changes_add_up_to_the_complement(self):
+        for objective, rec in self.files.items():
+            current, recommended = rec["current_envelope_cents"], rec["recommended_envelope_cents"]
+            self.assertEqual(int(recommended.sum() - current.sum()), int(rec["complementary_allocation_cents"]))
+            for lang in ("fr", "en"):
+                text = self.pages[objective, lang]
+                self.assertIn("Enveloppe actuelle" if lang == "fr" else "Envelope now", text)
+                for r in range(len(current)):
+                    self.assertIn(report.format_meur(current[r] / 100, lang, decimals=2), text)
+                    self.assertIn(report.format_meur(recommended[r] / 100, lang, decimals=2), text)
+
+    def test_the_target_probability_is_that_no_region_is_exhausted(self):
+        rec = self.files["target"]
+        self.assertGreater(rec["p_no_region_exhausted_after"], rec["p_no_region_exhausted_before"])
+        self.assertGreaterEqual(rec["p_no_region_exhausted_after"], 0.9)
+        self.assertIn(f"qu'aucune région ne s'épuise avant la date limite dans au moins 90{NNBSP}%",
+                      self.pages["target", "fr"])
+        self.assertIn("no region exhausted before the deadline in at least 90%", self.pages["target", "en"])
+        self.assertNotIn("at most", self.pages["target", "en"])
+
+    def test_the_effect_is_stated_with_a_verdict_on_the_noise_for_the_expected_unmet_demand(self):
+        for objective, rec in self.files.items():
+            noise = (objective == "unmet"
+                     and abs(rec["national_expected_unmet_change_eur"]) <= 2 * rec["national_expected_unmet_change_se_eur"])
+            for lang, verdict in (("fr", "L'écart est dans le bruit de la simulation"),
+                                  ("en", "The change is within the simulation's noise")):
+                text = self.pages[objective, lang]
+                self.assertIn(report.format_meur(rec["national_expected_unmet_before_eur"], lang, decimals=2), text)
+                self.assertIn(report.format_keur(rec["national_expected_unmet_change_se_eur"], lang), text)
+                for p in ("p_no_region_exhausted_before", "p_no_region_exhausted_after"):
+                    self.assertIn(report.format_percent(rec[p], lang, decimals=1), text)
+                # In the summary box and in the section.
+                self.assertEqual(text.count(verdict), 2 if noise else 0, (objective, lang))
+
+    def test_an_older_recommendation_shows_the_available_amounts_and_no_effect(self):
+        text = visible_text(read(os.path.join(OUT_DIR, "report-fr.html")))  # FULL_RUN_FILE's fixture
+        self.assertIn("Disponible actuel", text)
+        self.assertNotIn("Effet, sur les mêmes années simulées", text)
+
+
 class Sensitivity(unittest.TestCase):
     """Format 1.5's /sensitivity: "Which assumptions matter", a tornado chart and Sobol bars, with sentences
     drawn from the file's numbers. The fixtures' values come from a known model (add_sensitivity_group.py)."""
@@ -387,7 +495,7 @@ class Sensitivity(unittest.TestCase):
         self.assertEqual(report.parameter_label("demand.cost_per_trainee.mean_eur.covid_specific", "en"),
                          ("Cost per trainee, Covid-specific", "euros"))
         self.assertEqual(report.parameter_label("events.widening.share", "fr"),
-                         ("Événement « widening » : part", "percent"))
+                         (f"Événement «{NBSP}widening{NBSP}»{NBSP}: part", "percent"))
         self.assertEqual(report.parameter_label("demand.something.new", "en"), ("demand.something.new", "number"))
         self.assertEqual(report.parameter_value(18_887.9, "count", "fr"), f"18{NNBSP}888")
         self.assertEqual(report.parameter_value(0.051, "percent", "en"), "5.1%")
@@ -395,7 +503,7 @@ class Sensitivity(unittest.TestCase):
         st = self.sensitivity
         labels = {st["factors"][i]: report.factor_label(st, i, "fr") for i in range(len(st["factors"]))}
         self.assertEqual(labels["dossiers"], "aléa des dossiers")
-        self.assertEqual(labels["costs"], "groupe « costs »")
+        self.assertEqual(labels["costs"], f"groupe «{NBSP}costs{NBSP}»")
         self.assertEqual(labels["demand.lifecycle.cancellation_probability"],
                          "Taux d'annulation et 1 hypothèse corrélée")
         self.assertEqual(report.factor_label(st, st["factors"].index("dossiers"), "en"), "randomness of the dossiers")
@@ -457,6 +565,13 @@ class ForecastFromActuals(unittest.TestCase):
                           report.format_count(self.dossiers, lang), report.format_meur(self.committed, lang),
                           allowed, report.format_count(self.particles, lang)):
                 self.assertIn(shown, headline[:800], (lang, shown))
+
+    def test_national_actuals_say_the_regional_split_is_the_scenarios(self):
+        with h5py.File(os.environ["FORECAST_RUN_FILE"], "r") as f:
+            self.assertEqual(int(f["actuals"].attrs["national"]), 1)
+        self.assertIn("leur répartition entre régions", visible_text(read(self.pages["fr"])))
+        self.assertIn("their split between regions", visible_text(read(self.pages["en"])))
+        self.assertNotIn("their split between regions", visible_text(read(self.plain)))
 
     def test_what_the_actuals_changed_lists_every_updated_parameter(self):
         self.assertIn("trainees.weights", self.updated)

@@ -40,14 +40,21 @@ mkdir -p "$out"
 "$binary" run financing-2021 --replications 100 --seed 13 --threads 2 --out "$tmp/cash.h5" > /dev/null
 "$binary" run observed-september-2021 --actuals "$source_dir/scenarios/actuals/national-2021-09-15.csv" \
   --as-of 2021-09-16 --replications 100 --seed 14 --threads 2 --out "$tmp/forecast.h5" > /dev/null
+"$binary" run --replications 100 --seed 15 --threads 2 --review-date 2022-06-30 --out "$tmp/review.h5" > /dev/null
 "$python" "$source_dir/tests/scripts/add_optional_groups.py" "$tmp/run.h5" "$tmp/full.h5"
+# Recommendations as `fnesim recommend --save` writes them, for both objectives.
+cp "$tmp/run.h5" "$tmp/unmet.h5"
+"$binary" recommend "$tmp/unmet.h5" --threads 2 --save > /dev/null
+cp "$tmp/run.h5" "$tmp/target.h5"
+"$binary" recommend "$tmp/target.h5" --objective target-probability 0.9 --threads 2 --save > /dev/null
 "$python" "$source_dir/tests/scripts/add_sensitivity_group.py" "$tmp/run.h5" "$tmp/sensitivity.h5" > /dev/null
 "$python" "$source_dir/tests/scripts/add_sensitivity_group.py" "$tmp/run.h5" "$tmp/unconverged.h5" --unconverged \
   > /dev/null
 
 FNESIM_BINARY=$binary SOURCE_DIR=$source_dir OUT_DIR=$out RUN_FILE=$tmp/run.h5 FULL_RUN_FILE=$tmp/full.h5 \
   FLAT_RUN_FILE=$tmp/flat.h5 CASH_RUN_FILE=$tmp/cash.h5 SENSITIVITY_RUN_FILE=$tmp/sensitivity.h5 \
-  UNCONVERGED_RUN_FILE=$tmp/unconverged.h5 FORECAST_RUN_FILE=$tmp/forecast.h5 "$python" "$source_dir/tests/scripts/report_test.py"
+  UNCONVERGED_RUN_FILE=$tmp/unconverged.h5 FORECAST_RUN_FILE=$tmp/forecast.h5 REVIEW_RUN_FILE=$tmp/review.h5 \
+  UNMET_RECOMMENDATION_FILE=$tmp/unmet.h5 TARGET_RECOMMENDATION_FILE=$tmp/target.h5 "$python" "$source_dir/tests/scripts/report_test.py"
 
 check="$python $source_dir/tests/scripts/check_report_page.py"
 $check "$out/report-fr.html" --screenshot "$out/report-screenshot.png" --pdf "$out/report-fr.pdf"
