@@ -129,7 +129,8 @@ void register_backtest(CLI::App& app, int& exit_code) {
                    "Synthetic years with --truth (default 200), year t from family member t mod their number")
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{1'000'000}))
       ->needs(truth);
-  backtest->add_option("--cutoffs", options->cut_offs, "Cut-offs YYYY-MM-DD, comma-separated")
+  one_value_an_occurrence(backtest->add_option("--cutoffs", options->cut_offs,
+                                               "Cut-offs YYYY-MM-DD, comma-separated (repeatable)"))
       ->required()
       ->delimiter(',');
   options->overrides.add_options(*backtest, "Replications per forecast (default: the scenario's)");

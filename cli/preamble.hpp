@@ -57,6 +57,13 @@ Scenario load_scenario_or_default(const std::string& argument);
 extern const CLI::Validator seed_value;
 extern const CLI::Validator finite_number;
 
+// A repeatable option (--min REGION=EUR, --set KEY=V1,V2…) that takes one
+// value an occurrence: by default CLI11 lets it take every word that follows,
+// the run file or scenario named after it included.
+inline CLI::Option* one_value_an_occurrence(CLI::Option* option) {
+  return option->expected(1)->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+}
+
 // -n/--replications, -s/--seed, -j/--threads: what a run-like command may
 // override of the scenario's [run] section.
 struct RunOverrides {

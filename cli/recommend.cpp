@@ -126,17 +126,20 @@ void register_recommend(CLI::App& app, int& exit_code) {
       "recommend",
       "Recommend regional envelopes (and a complementary allocation) from a run file, checked by re-running "
       "the simulation on the same random numbers");
-  recommend->add_option("file", options->file, "Run file written by `fnesim run --out`")->required();
+  // Not required here: `--objective expected-unmet FILE` gives the file to the
+  // option, which takes one or two words; the callback takes it back.
+  recommend->add_option("file", options->file, "Run file written by `fnesim run --out`");
   recommend
       ->add_option("--objective", options->objective,
                    "expected-unmet (default): the split of the same total that minimises expected unmet "
                    "demand; target-probability P: the smallest complementary allocation such that no region "
                    "is exhausted before the deadline with probability P")
-      ->expected(1, 2);
-  recommend->add_option("--min", options->min_bounds,
-                        "Lower bound on a region's envelope, REGION=EUR (repeatable)");
-  recommend->add_option("--max", options->max_bounds,
-                        "Upper bound on a region's envelope, REGION=EUR (repeatable)");
+      ->expected(1, 2)
+      ->allow_extra_args(false);
+  one_value_an_occurrence(recommend->add_option(
+      "--min", options->min_bounds, "Lower bound on a region's envelope, REGION=EUR (repeatable)"));
+  one_value_an_occurrence(recommend->add_option(
+      "--max", options->max_bounds, "Upper bound on a region's envelope, REGION=EUR (repeatable)"));
   recommend->add_flag("--keep-current", options->keep_current,
                       "No region gets less than its current envelope (only additions)");
   recommend->add_option("--actuals", options->actuals,
@@ -147,7 +150,15 @@ void register_recommend(CLI::App& app, int& exit_code) {
   recommend->add_flag("--force", options->force, "With --save: replace a recommendation already stored");
   recommend->add_option("-j,--threads", options->threads, "Threads for the re-simulation (0: all cores)")
       ->check(CLI::Range(0, 4096));
-  recommend->callback([options, &exit_code] { exit_code = recommend_command(*options); });
+  recommend->callback([options, &exit_code] {
+    if (options->file.empty() && options->objective.size() == 2 &&
+        options->objective.front() == "expected-unmet") {
+      options->file = options->objective.back();
+      options->objective.pop_back();
+    }
+    if (options->file.empty()) throw CLI::RequiredError("file");
+    exit_code = recommend_command(*options);
+  });
 }
 
 }  // namespace fnesim::cli

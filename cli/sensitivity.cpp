@@ -382,12 +382,14 @@ void register_sensitivity(CLI::App& app, int& exit_code) {
   options->overrides.add_options(*command,
                                  "Base rows N of the design (default: the scenario's replications); the analysis "
                                  "simulates N × (2 + factors) + 2 N per tornado bar");
-  command->add_option("--group", options->groups,
-                      "A named group of factors, NAME=FACTOR,FACTOR,… (repeatable); a factor is a parameter's key "
-                      "path, profile, uptake, drift or dossiers");
-  command->add_option("--range", options->ranges,
-                      "A tornado bar for any numeric key at LOW and HIGH, KEY=LOW,HIGH (repeatable); for an "
-                      "uncertain parameter it replaces its 5 % and 95 % quantiles");
+  one_value_an_occurrence(command->add_option(
+      "--group", options->groups,
+      "A named group of factors, NAME=FACTOR,FACTOR,… (repeatable); a factor is a parameter's key "
+      "path, profile, uptake, drift or dossiers"));
+  one_value_an_occurrence(command->add_option(
+      "--range", options->ranges,
+      "A tornado bar for any numeric key at LOW and HIGH, KEY=LOW,HIGH (repeatable); for an "
+      "uncertain parameter it replaces its 5 % and 95 % quantiles"));
   command->add_flag("--no-tornado", options->no_tornado, "Only the Sobol indices");
   command->add_option("--resamples", options->resamples, "Bootstrap resamples of the indices' intervals")
       ->check(CLI::Range(100, 100000));
@@ -412,8 +414,10 @@ void register_sweep(CLI::App& app, int& exit_code) {
   command->add_option("scenario", options->scenario,
                       "Scenario file, or the name of a built-in scenario (default: the built-in convention-2021)");
   options->overrides.add_options(*command, "Replications at each point (default: the scenario's)");
-  command->add_option("--set", options->sets,
-                      "KEY=V1,V2,…: a numeric key and its values (once or twice; the grid is their product)")
+  one_value_an_occurrence(
+      command->add_option(
+          "--set", options->sets,
+          "KEY=V1,V2,…: a numeric key and its values (once or twice; the grid is their product)"))
       ->required();
   options->file_options = {
       command->add_option("--json", options->json, "Write the sweep as JSON to this file"),

@@ -223,3 +223,46 @@ TEST(CliSweep, RefusesABadGridNamingIt) {
 
 }  // namespace
 }  // namespace fnesim
+
+namespace fnesim {
+namespace {
+
+// A planner writes options before or after the file or scenario: a repeatable
+// option takes one value an occurrence, never the positional argument after it.
+TEST(CliOptionOrder, ARepeatableOptionBeforeThePositionalArgumentLeavesIt) {
+  const ScratchDirectory dir;
+  const std::string scenario = one_parameter_matters(dir);
+  const std::string run = quoted(dir / "run.h5");
+  ASSERT_EQ(run_fnesim("run " + scenario + " -n 40 --seed 3 -j 2 --out " + run).exit_code, 0);
+
+  const auto after = run_fnesim("recommend " + run + " -j 1 --min NOR=1000 --min BRE=1000 --json");
+  const auto before = run_fnesim("recommend --min NOR=1000 --min BRE=1000 " + run + " -j 1 --json");
+  ASSERT_EQ(after.exit_code, 0) << after.err;
+  ASSERT_EQ(before.exit_code, 0) << before.err;
+  EXPECT_EQ(before.out, after.out);
+  // --objective takes one or two words: `expected-unmet FILE` leaves the file, `target-probability P FILE`
+  // too.
+  const auto unmet = run_fnesim("recommend --objective expected-unmet " + run + " -j 1 --json");
+  ASSERT_EQ(unmet.exit_code, 0) << unmet.err;
+  EXPECT_EQ(unmet.out, run_fnesim("recommend " + run + " -j 1 --json").out);
+  const auto target = run_fnesim("recommend --objective target-probability 0.9 " + run + " -j 1 --json");
+  ASSERT_EQ(target.exit_code, 0) << target.err;
+  EXPECT_THAT(target.out, HasSubstr("target-probability"));
+  const auto no_file = run_fnesim("recommend --objective expected-unmet -j 1");
+  EXPECT_EQ(no_file.exit_code, 2);
+  EXPECT_THAT(no_file.err, HasSubstr("file is required"));
+
+  const auto group_first = run_fnesim(
+      "sensitivity --group "
+      "both=demand.arrivals.expected_dossiers,demand.lifecycle.cancellation_probability " +
+      scenario + " -n 16 --seed 5 -j 2 --no-tornado");
+  ASSERT_EQ(group_first.exit_code, 0) << group_first.err;
+  EXPECT_THAT(group_first.out, HasSubstr("one-matters"));
+  const auto set_first =
+      run_fnesim("sweep --set demand.diagnostics.expected_dossiers=0,100 " + scenario + " -n 10 --seed 2");
+  ASSERT_EQ(set_first.exit_code, 0) << set_first.err;
+  EXPECT_THAT(set_first.out, HasSubstr("Sweep of one-matters"));
+}
+
+}  // namespace
+}  // namespace fnesim
