@@ -51,7 +51,8 @@ std::optional<Distribution> read_distribution(TableReader& table) {
     case DistributionKind::LogNormal:
     case DistributionKind::Gamma:
       d.a = need("mean", Bounds::above(0));
-      d.b = need("cv", Bounds::above(0));
+      // Bounded as every other CV of a scenario: cv = 25, meant as 25 %, is refused, not run.
+      d.b = need("cv", Bounds{0.0, limits::max_cv, true, false});
       break;
     case DistributionKind::Beta:
       d.a = need("alpha", Bounds::above(0));

@@ -108,6 +108,19 @@ distribution = "triangle"
   EXPECT_THAT(messages, HasSubstr("t.toml:"));  // file and line on every message
 }
 
+TEST(UncertaintySection, ACoefficientOfVariationIsBoundedAsEverywhereElse) {
+  // cv = 25, meant as 25 %: a lognormal of median 0.04 times its mean, refused as national_uptake_cv = 25 is.
+  const std::string messages = messages_of(std::string(widening) + R"(
+[uncertainty.parameters."demand.arrivals.expected_dossiers"]
+distribution = "lognormal"
+mean = 10000
+cv = 25
+)");
+  EXPECT_THAT(messages, HasSubstr("cv"));
+  EXPECT_THAT(messages, HasSubstr("in (0, 10]"));
+  EXPECT_THAT(messages, HasSubstr("found 25"));
+}
+
 TEST(UncertaintySection, AnEventFromTheCloseOfIntakeWouldChangeNothingAndIsRefused) {
   // observed-2021 closes intake 17 days before 31 December: 14 December is its last filing day.
   const std::string messages = messages_of(R"(
