@@ -87,9 +87,14 @@ std::string format_fixed(double x, int decimals) {
   return buffer;
 }
 
+// `digits` significant figures, but every whole digit of a value from 10^digits
+// on: 6147 → 13818, not 6147 → 1.382e+04.
 std::string format_significant(double x, int digits) {
   char buffer[48];
-  std::snprintf(buffer, sizeof buffer, "%.*g", digits, x);
+  if (std::abs(x) >= std::pow(10.0, digits) && std::abs(x) < 1e15)
+    std::snprintf(buffer, sizeof buffer, "%.0f", x);
+  else
+    std::snprintf(buffer, sizeof buffer, "%.*g", digits, x);
   return buffer;
 }
 

@@ -147,6 +147,9 @@ TEST(CliSensitivity, AStatedKeySetToItsOwnValueGivesTheBaselineExactly) {
     ++checked;
   }
   EXPECT_EQ(checked, 2 * (4 + 2 * 12));
+  // The bars' values as a planner writes them: every whole digit, no exponent.
+  EXPECT_THAT(result.out, HasSubstr("10000 → 10000"));
+  EXPECT_THAT(result.out, ::testing::Not(HasSubstr("e+0")));
 }
 
 TEST(CliSensitivity, RefusesWhatItCannotDoNamingIt) {
