@@ -17,8 +17,10 @@ struct PertShape {
   double alpha, beta;
 };
 PertShape pert_shape(double min, double mode, double max) {
+  // Divided first: 4 × (mode − min) overflows for a range near the largest double; times 4 is
+  // exact either way, so the shapes are the same bits.
   const double range = max - min;
-  return {1 + 4 * (mode - min) / range, 1 + 4 * (max - mode) / range};
+  return {1 + 4 * ((mode - min) / range), 1 + 4 * ((max - mode) / range)};
 }
 
 double lognormal_sigma(double cv) { return std::sqrt(std::log1p(cv * cv)); }

@@ -6,7 +6,9 @@
 // diagnostic instead of stopping at the first (engineering.md, "Input and errors").
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -117,6 +119,21 @@ struct Bounds {
 // A stated mean amount in euros (a cost per trainee, an FNE share): positive,
 // and within the engine's limit (sim/engine_limits.hpp).
 inline const Bounds mean_amount_bounds{0.0, limits::max_mean_amount_eur, true, false};
+
+// Relative weights (≥ 0, one of them positive) divided by their sum. Scaled by
+// the largest first only when the sum overflows (1e308 twice would make every
+// weight 0), so that ordinary weights keep the bits of weight / sum.
+template <typename Weights>
+void normalise_relative(Weights& weights) {
+  double sum = 0;
+  for (double w : weights) sum += w;
+  if (!std::isfinite(sum)) {
+    const double largest = *std::max_element(std::begin(weights), std::end(weights));
+    sum = 0;
+    for (double& w : weights) sum += w /= largest;
+  }
+  for (double& w : weights) w /= sum;
+}
 
 // Reads one table: records the keys asked for, so that finish() reports the
 // others as unknown with a did-you-mean.

@@ -1,5 +1,6 @@
 // Section [events]: dated changes in demand (models/policy_event.hpp), one
 // table per event, named by the planner.
+#include <algorithm>
 #include <numeric>
 
 #include "sim/scenario/sections.hpp"
@@ -46,18 +47,19 @@ std::optional<PolicyEvent> read_event(TableReader& table, const std::string& nam
         ok = false;
         break;
       }
-      double sum = 0;
       for (int s = 0; s < status_count; ++s) {
         const auto share = statuses->number(status_keys[static_cast<std::size_t>(s)], Bounds::at_least(0));
         event.statuses[static_cast<std::size_t>(s)] = share.value_or(0);
-        sum += share.value_or(0);
       }
       statuses->finish("status");
-      if (!(sum > 0)) {
+      // Relative shares; scaled by the largest first only when their sum overflows (1e308 twice),
+      // so that ordinary shares keep the bits of share / sum.
+      const double largest = *std::max_element(event.statuses.begin(), event.statuses.end());
+      if (!(largest > 0)) {
         table.error("statuses", "shares sum to 0: the new population would have no status");
         ok = false;
       } else {
-        for (double& share : event.statuses) share /= sum;
+        normalise_relative(event.statuses);
       }
       break;
     }
@@ -70,7 +72,8 @@ std::optional<PolicyEvent> read_event(TableReader& table, const std::string& nam
       break;
     }
     case PolicyEventKind::Rush: {
-      const auto share = table.number("share", Bounds::at_least(0), true);
+      // Bounded as a step's factor: the rush adds this share of the demand still to come.
+      const auto share = table.number("share", Bounds::closed(0, limits::max_intensity_factor), true);
       const auto days = table.integer("days", 1, 366);
       ok &= share.has_value();
       event.share = share.value_or(0);

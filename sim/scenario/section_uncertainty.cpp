@@ -14,6 +14,10 @@ namespace fnesim::scenario_detail {
 
 namespace {
 
+// What a distribution's parameters may be, beyond their signs (read_distribution says why).
+constexpr double min_cv = 1e-6;
+constexpr double min_beta_shape = 1e-3, max_beta_shape = 1e6;
+
 constexpr double psd_tolerance = 1e-10;
 
 std::optional<Distribution> read_distribution(TableReader& table) {
@@ -47,22 +51,31 @@ std::optional<Distribution> read_distribution(TableReader& table) {
     case DistributionKind::Normal:
       d.a = need("mean", {});
       d.b = need("sd", Bounds::above(0));
+      if (ok && !std::isfinite(std::abs(d.a) + Distribution::normal_truncation_sd * d.b)) {
+        table.error("sd", "reaches beyond the largest number (mean ± " +
+                              format_number(Distribution::normal_truncation_sd) + " sd is drawn)");
+        ok = false;
+      }
       break;
     case DistributionKind::LogNormal:
     case DistributionKind::Gamma:
       d.a = need("mean", Bounds::above(0));
-      // Bounded as every other CV of a scenario: cv = 25, meant as 25 %, is refused, not run.
-      d.b = need("cv", Bounds{0.0, limits::max_cv, true, false});
+      // Bounded as every other CV of a scenario: cv = 25, meant as 25 %, is refused, not run. Below
+      // 10^-6 the quantile functions fail (a scale of 0): a value that sure is a stated value.
+      d.b = need("cv", Bounds::closed(min_cv, limits::max_cv));
       break;
     case DistributionKind::Beta:
-      d.a = need("alpha", Bounds::above(0));
-      d.b = need("beta", Bounds::above(0));
+      // Beyond 10^6 the quantile function takes minutes (a Beta that narrow is a stated value);
+      // below 10^-3 all its mass sits on 0 or 1.
+      d.a = need("alpha", Bounds::closed(min_beta_shape, max_beta_shape));
+      d.b = need("beta", Bounds::closed(min_beta_shape, max_beta_shape));
       break;
     case DistributionKind::Uniform:
       d.a = need("min", {});
       d.b = need("max", {});
-      if (ok && !(d.a < d.b)) {
-        table.error("max", "must exceed min (" + format_number(d.a) + "), found " + format_number(d.b));
+      if (ok && !(d.a < d.b && std::isfinite(d.b - d.a))) {
+        table.error("max", "must exceed min (" + format_number(d.a) + ") by a finite range, found " +
+                               format_number(d.b));
         ok = false;
       }
       break;
@@ -71,9 +84,9 @@ std::optional<Distribution> read_distribution(TableReader& table) {
       d.a = need("min", {});
       d.b = need("mode", {});
       d.c = need("max", {});
-      if (ok && !(d.a <= d.b && d.b <= d.c && d.a < d.c)) {
-        table.error("mode", "needs min ≤ mode ≤ max with min < max, found " + format_number(d.a) + ", " +
-                                format_number(d.b) + ", " + format_number(d.c));
+      if (ok && !(d.a <= d.b && d.b <= d.c && d.a < d.c && std::isfinite(d.c - d.a))) {
+        table.error("mode", "needs min ≤ mode ≤ max with min < max and a finite range, found " +
+                                format_number(d.a) + ", " + format_number(d.b) + ", " + format_number(d.c));
         ok = false;
       }
       break;
@@ -88,7 +101,6 @@ std::optional<Distribution> read_distribution(TableReader& table) {
         ok = false;
         break;
       }
-      double sum = 0;
       for (std::size_t i = 0; i < v->size(); ++i) {
         const auto x = read_number(*v->get(i), table.key_path("values") + "[" + std::to_string(i) + "]",
                                    table.context());
@@ -103,14 +115,13 @@ std::optional<Distribution> read_distribution(TableReader& table) {
         ok &= x.has_value() && p.has_value();
         d.values.push_back(x.value_or(0));
         d.weights.push_back(p.value_or(0));
-        sum += p.value_or(0);
       }
-      if (ok && !(sum > 0)) {
+      const double largest = *std::max_element(d.weights.begin(), d.weights.end());
+      if (ok && !(largest > 0)) {
         table.error("weights", "sum to 0");
         ok = false;
       }
-      if (ok)
-        for (double& p : d.weights) p /= sum;
+      if (ok) normalise_relative(d.weights);
       break;
     }
   }
@@ -135,6 +146,7 @@ void read_correlations(TableReader& section, UncertaintyModel& out) {
   std::map<std::string, Eigen::Index, std::less<>> index;
   for (Eigen::Index i = 0; i < n; ++i) index[out.parameters[static_cast<std::size_t>(i)].path] = i;
   bool ok = true;
+  std::map<std::pair<Eigen::Index, Eigen::Index>, std::size_t> given;  // a pair → the item that gave it
   for (std::size_t k = 0; k < items->size(); ++k) {
     const toml::node& item = *items->get(k);
     const std::string item_path = path + "[" + std::to_string(k) + "]";
@@ -176,6 +188,15 @@ void read_correlations(TableReader& section, UncertaintyModel& out) {
     }
     if (ends[0] == ends[1]) {
       ctx.diagnostics.add(item.source(), item_path, "names the same parameter twice");
+      ok = false;
+      continue;
+    }
+    // A pair given twice: one of the two would be silently dropped.
+    const auto [first, inserted] = given.emplace(std::minmax(ends[0], ends[1]), k);
+    if (!inserted) {
+      ctx.diagnostics.add(item.source(), item_path,
+                          "gives the correlation of these two parameters again (first in " + path + "[" +
+                              std::to_string(first->second) + "])");
       ok = false;
       continue;
     }
@@ -257,7 +278,10 @@ void parse_uncertainty(TableReader& section, ParseState& state) {
       if (!distribution) continue;
       const double lowest = distribution->lowest(), highest = distribution->highest();
       const ParameterDomain& domain = spec->domain;
-      const bool below = domain.lowest_open ? lowest < domain.lowest : lowest < domain.lowest;
+      // A continuous distribution never draws its support's end exactly; a discrete one draws its values.
+      const bool discrete = distribution->kind == DistributionKind::Discrete;
+      const bool below =
+          lowest < domain.lowest || (domain.lowest_open && discrete && lowest == domain.lowest);
       const bool above = highest > domain.highest || (domain.highest_open && highest >= domain.highest &&
                                                       !std::isinf(highest));
       if (below || above) {

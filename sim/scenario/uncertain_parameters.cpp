@@ -4,6 +4,7 @@
 #include <limits>
 #include <stdexcept>
 
+#include "sim/engine_limits.hpp"
 #include "sim/scenario/reader.hpp"
 
 namespace fnesim {
@@ -96,6 +97,11 @@ void set_uncertain_parameter(Scenario& s, std::string_view path, double value) {
       return;
     }
   if (path == "demand.trainees.mean") {
+    // A lognormal or gamma mean has no upper end to check when the scenario is read.
+    if (!(value <= static_cast<double>(limits::max_trainees_per_dossier)))
+      throw limits::EngineLimitError("a drawn demand.trainees.mean of " + std::to_string(value) +
+                                     ": beyond the 100 000 trainees a dossier may have; its distribution in "
+                                     "[uncertainty] reaches too far (lower its mean or cv)");
     d.trainees.mean = value;
     return;
   }
@@ -118,8 +124,14 @@ void set_uncertain_parameter(Scenario& s, std::string_view path, double value) {
   for (PolicyEvent& e : s.events) {
     if (path == event_path(e, "expected_dossiers")) e.expected_dossiers = value;
     else if (path == event_path(e, "factor")) e.factor = value;
-    else if (path == event_path(e, "share")) e.share = value;
-    else continue;
+    else if (path == event_path(e, "share")) {
+      if (!(value <= limits::max_intensity_factor))
+        throw limits::EngineLimitError("a drawn " + std::string(path) + " of " + std::to_string(value) +
+                                       ": beyond the 1 000 times the demand to come a rush may add; its "
+                                       "distribution in [uncertainty] reaches too far");
+      e.share = value;
+    } else
+      continue;
     return;
   }
   throw std::invalid_argument("set_uncertain_parameter: no parameter " + std::string(path));

@@ -125,7 +125,8 @@ TEST(WorkbenchForm, EveryProblemIsReportedAtItsFieldOrInGeneral) {
   EXPECT_NE(variant.field_messages.at(cv).front().find(
                 "observed-september-2021-variant.toml:"),
             std::string::npos);
-  EXPECT_NE(variant.field_messages.at(cv).front().find("must be > 0, found -1"), std::string::npos);
+  EXPECT_NE(variant.field_messages.at(cv).front().find("must be in [1e-06, 10], found -1"),
+            std::string::npos);
   // The envelopes no longer add up: a problem of no single field.
   ASSERT_EQ(variant.general.size(), 1u);
   EXPECT_NE(variant.general.front().find("regional envelopes sum to"), std::string::npos);

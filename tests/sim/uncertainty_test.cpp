@@ -8,10 +8,11 @@
 #include <filesystem>
 #include <numeric>
 
+#include "sim/engine_limits.hpp"
 #include "sim/parameters.hpp"
 #include "sim/runner.hpp"
-#include "sim/scenario/uncertain_parameters.hpp"
 #include "sim/scenario/scenario.hpp"
+#include "sim/scenario/uncertain_parameters.hpp"
 #include "sim/simulator.hpp"
 
 namespace fnesim {
@@ -117,8 +118,97 @@ mean = 10000
 cv = 25
 )");
   EXPECT_THAT(messages, HasSubstr("cv"));
-  EXPECT_THAT(messages, HasSubstr("in (0, 10]"));
+  EXPECT_THAT(messages, HasSubstr("in [1e-06, 10]"));
   EXPECT_THAT(messages, HasSubstr("found 25"));
+}
+
+TEST(UncertaintySection, DistributionsTheQuantileFunctionsCannotTakeAreRefusedWhenRead) {
+  // Each drawn at run time by a Boost quantile that threw, or ran for minutes ignoring signals.
+  const std::string messages = messages_of(R"(
+[uncertainty.parameters."demand.lifecycle.cancellation_probability"]
+distribution = "beta"
+alpha = 1e308
+beta = 2
+[uncertainty.parameters."demand.arrivals.expected_dossiers"]
+distribution = "gamma"
+mean = 10000
+cv = 1e-300
+[uncertainty.parameters."demand.carryover.expected_dossiers"]
+distribution = "uniform"
+min = -1.5e308
+max = 1.5e308
+[uncertainty.parameters."demand.diagnostics.expected_dossiers"]
+distribution = "normal"
+mean = 1e308
+sd = 1e308
+)");
+  EXPECT_THAT(messages, HasSubstr("cancellation_probability.alpha: must be in [0.001, 1e+06], found 1e+308"));
+  EXPECT_THAT(messages, HasSubstr("expected_dossiers.cv: must be in [1e-06, 10], found 1e-300"));
+  EXPECT_THAT(messages, HasSubstr("carryover.expected_dossiers.max: must exceed min"));
+  EXPECT_THAT(messages, HasSubstr("diagnostics.expected_dossiers.sd: reaches beyond the largest number"));
+}
+
+TEST(UncertaintySection, RelativeWeightsAsLargeAsADoubleAreTheirProportions) {
+  // 1e308 twice summed to infinity: every weight became 0 and every draw the last value.
+  const Scenario s = load(R"(
+[events.widening]
+kind = "new-population"
+from = 2021-09-07
+expected_dossiers = 700
+statuses = { transformation = 1e308, resumption = 1e308 }
+[uncertainty.parameters."demand.arrivals.expected_dossiers"]
+distribution = "discrete"
+values = [8000, 12000]
+weights = [1e308, 1e308]
+)");
+  ASSERT_EQ(s.uncertainty.parameters.size(), 1u);
+  EXPECT_EQ(s.uncertainty.parameters[0].distribution.weights, (std::vector<double>{0.5, 0.5}));
+  ASSERT_EQ(s.events.size(), 1u);
+  double statuses = 0;
+  for (double share : s.events[0].statuses) statuses += share;
+  EXPECT_DOUBLE_EQ(statuses, 1.0);
+}
+
+TEST(UncertaintySection, ACorrelationGivenTwiceAndADiscreteValueOnAnOpenBoundAreRefused) {
+  const std::string messages = messages_of(R"(
+[uncertainty]
+correlations = [{ between = ["demand.carryover.expected_dossiers", "demand.diagnostics.expected_dossiers"], rho = 0.5 },
+                { between = ["demand.diagnostics.expected_dossiers", "demand.carryover.expected_dossiers"], rho = -0.5 }]
+[uncertainty.parameters."demand.carryover.expected_dossiers"]
+distribution = "uniform"
+min = 100
+max = 500
+[uncertainty.parameters."demand.diagnostics.expected_dossiers"]
+distribution = "uniform"
+min = 100
+max = 500
+[uncertainty.parameters."demand.cost_per_trainee.mean_eur.reconversion"]
+distribution = "discrete"
+values = [0, 7000]
+weights = [1, 1]
+)");
+  EXPECT_THAT(messages,
+              HasSubstr("uncertainty.correlations[1]: gives the correlation of these two parameters "
+                        "again (first in uncertainty.correlations[0])"));
+  EXPECT_THAT(messages,
+              HasSubstr("draws values from 0 to 7000, but demand.cost_per_trainee.mean_eur.reconversion "
+                        "must be > 0"));
+}
+
+TEST(UncertaintySection, ADrawBeyondTheEnginesLimitsIsBadInput) {
+  // A lognormal's upper end cannot be checked when the scenario is read; the value drawn is.
+  Scenario s =
+      load_scenario_text("extends = \"convention-2021.toml\"\nname = \"t\"\n", "t.toml", scenarios_dir);
+  EXPECT_THROW(set_uncertain_parameter(s, "demand.trainees.mean", 1e9), limits::EngineLimitError);
+  set_uncertain_parameter(s, "demand.trainees.mean", 3);
+  EXPECT_EQ(s.demand.trainees.mean, 3);
+  const std::string messages = messages_of(R"(
+[events.late]
+kind = "rush"
+from = 2021-10-01
+share = 1e308
+)");
+  EXPECT_THAT(messages, HasSubstr("events.late.share: must be in [0, 1000], found 1e+308"));
 }
 
 TEST(UncertaintySection, AnEventFromTheCloseOfIntakeWouldChangeNothingAndIsRefused) {
