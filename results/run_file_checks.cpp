@@ -226,6 +226,17 @@ void check_optional_groups(const hdf5::File& f, const RunFileInfo& info) {
     expect_strings(group, "tranche_date", {tranches});
     const auto MC = static_cast<std::int64_t>(string_count(group, "month", max_months, true));
     const Dim cash_months{MC, "/financing/month (" + std::to_string(MC) + " months)"};
+    // The trajectories' months and on: consecutive from the commitment start's, as /summary/month.
+    const std::vector<std::string> cash_month_labels = group.open_dataset("month").read_strings();
+    const Date start = *Date::parse(info.commitment_start);
+    for (std::size_t m = 0; m < cash_month_labels.size(); ++m) {
+      const Date expected = add_months(first_of_month(start), static_cast<int>(m));
+      if (cash_month_labels[m] != expected.year_month())
+        refuse(f.file_name(), "/financing/month",
+               "entry " + std::to_string(m) + " is '" + cash_month_labels[m] +
+                   "', where the months from the commitment start (" + info.commitment_start + ") have " +
+                   expected.year_month());
+    }
     expect(group, "monthly_disbursements_cents", Kind::Integer, 8, {rows, cash_months});
     expect(group, "minimum_position_cents", Kind::Integer, 8, {rows});
     expect(group, "minimum_position_month", Kind::Integer, 4, {rows});
@@ -262,8 +273,14 @@ void check_optional_groups(const hdf5::File& f, const RunFileInfo& info) {
           "expected_unmet_before_eur", "expected_unmet_after_eur", "expected_unmet_before_se_eur",
           "expected_unmet_after_se_eur"})
       expect(group, name, Kind::Float, 8, {regions});
-    for (std::string_view name : {"median_exhaustion_day_before", "median_exhaustion_day_after"})
-      expect(group, name, Kind::Integer, 4, {regions});
+    for (std::string_view name : {"median_exhaustion_day_before", "median_exhaustion_day_after"}) {
+      // A day of the window or -1 (not exhausted at the median), as /summary's days.
+      const hdf5::Dataset days = expect(group, name, Kind::Integer, 4, {regions});
+      for (const std::int32_t day : days.read<std::int32_t>())
+        if (day < -1 || day >= info.window_days)
+          days.fail("holds day " + std::to_string(day) +
+                    ", outside [-1, window_days = " + std::to_string(info.window_days) + ")");
+    }
     const std::string objective = group.string_attribute("objective");
     if (objective != "expected-unmet" && objective != "target-probability")
       refuse(f.file_name(), group.path(),

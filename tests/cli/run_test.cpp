@@ -3,8 +3,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <string>
+#include <vector>
 
+#include "results/hdf5.hpp"
 #include "support/command.hpp"
 
 namespace fnesim {
@@ -175,6 +179,23 @@ TEST(CliRun, AScenarioWithFinancingForecastsTheCash) {
   const std::string cash = read_text((std::filesystem::path(csv) / "cash.csv").string());
   EXPECT_EQ(cash.substr(0, cash.find('\n')), "month,series,mean_eur,q05_eur,q10_eur,q25_eur,q50_eur,q75_eur,q90_eur,q95_eur");
   EXPECT_NE(cash.find("\n2021-01,cumulative_disbursed,42750000,42750000.00,"), std::string::npos) << cash;
+  {
+    // Its months in another order would label every row of the cash table wrong: refused, naming the entry.
+    const std::string reversed = scratch_path("cash-reversed.h5");
+    std::filesystem::copy_file(h5, reversed, std::filesystem::copy_options::overwrite_existing);
+    {
+      hdf5::File file = hdf5::File::open_read_write(reversed);
+      hdf5::Group financing = file.open_group("financing");
+      std::vector<std::string> months = financing.open_dataset("month").read_strings();
+      std::reverse(months.begin(), months.end());
+      financing.remove("month");
+      financing.write_strings("month", months, {});
+    }
+    const auto refused = run_fnesim("inspect '" + reversed + "'");
+    EXPECT_EQ(refused.exit_code, 2);
+    EXPECT_THAT(refused.err, ::testing::HasSubstr("/financing/month: entry 0 is '"));
+    std::filesystem::remove(reversed);
+  }
 
   const auto plain = run_fnesim("run -n 20 --force --summary-json '" + json + "'");
   ASSERT_EQ(plain.exit_code, 0) << plain.err;

@@ -653,6 +653,22 @@ TEST(RecommendSave, WritesTheDocumentedGroupOnceUnlessReplaced) {
       EXPECT_THAT(e.what(), ::testing::HasSubstr("p_no_region_exhausted_after' = 1.5"));
     }
     std::filesystem::remove(spoilt);
+    // A median exhaustion day outside the window (the report would have failed on it).
+    std::filesystem::copy_file(path, spoilt);
+    {
+      hdf5::File file = hdf5::File::open_read_write(spoilt);
+      hdf5::Group g = file.open_group("recommendation");
+      g.remove("median_exhaustion_day_after");
+      g.write<std::int32_t>("median_exhaustion_day_after", std::vector<std::int32_t>{1'000'000'000, -1}, {2},
+                            {});
+    }
+    try {
+      read_run_file_completely(spoilt);
+      ADD_FAILURE() << "accepted";
+    } catch (const RunFileError& e) {
+      EXPECT_THAT(e.what(), ::testing::HasSubstr("median_exhaustion_day_after: holds day 1000000000"));
+    }
+    std::filesystem::remove(spoilt);
   }
 
   // A second save is refused without replace, and changes nothing.
