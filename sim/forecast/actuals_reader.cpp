@@ -545,9 +545,13 @@ void Reader::read_month(Row& row) {
     }
   }
   const bool has_region = read_region(row, true, m.region);
-  constexpr std::int64_t unbounded = std::numeric_limits<std::int64_t>::max();
-  const bool has_dossiers = present(row, "dossiers") && read_count(row, "dossiers", 0, unbounded, m.dossiers);
-  const bool has_trainees = present(row, "trainees") && read_count(row, "trainees", 0, unbounded, m.trainees);
+  // A month's dossiers at most what the engine takes in a year (2021 had about a thousand a month), each
+  // with at most max_trainees: beyond, not actuals, and the learning's sums would overflow.
+  constexpr auto max_monthly_dossiers = static_cast<std::int64_t>(limits::max_expected_dossiers);
+  const bool has_dossiers =
+      present(row, "dossiers") && read_count(row, "dossiers", 0, max_monthly_dossiers, m.dossiers);
+  const bool has_trainees = present(row, "trainees") &&
+                            read_count(row, "trainees", 0, max_monthly_dossiers * max_trainees, m.trainees);
   const bool has_committed =
       present(row, "committed_eur") && read_amount(row, "committed_eur", false, m.committed);
   if (has_dossiers && m.dossiers == 0 &&

@@ -126,11 +126,16 @@ const std::vector<BadRow> bad_dossier_rows = {
 
 const std::vector<BadRow> bad_monthly_rows = {
     {"2021-13,ARA,10,20,1000.00", "month: expected a month YYYY-MM, found '2021-13'"},
+    // A hundred billion dossiers in a month overflowed the learning's sums.
+    {"2021-04,ARA,99999999999,20,1000.00",
+     "dossiers: expected a whole number from 0 to 1000000, found '99999999999'"},
+    {"2021-04,ARA,10,100000000001,1000.00",
+     "trainees: expected a whole number from 0 to 100000000000, found '100000000001'"},
     {"2021-3,ARA,10,20,1000.00", "month: expected a month YYYY-MM, found '2021-3'"},
     {"2022-01,ARA,10,20,1000.00", "month: 2022-01 is after the commitment end (2021-12-31)"},
     {"2021-03,nationl,10,20,1000.00", "region: unknown region 'nationl'; did you mean 'national'?"},
-    {"2021-03,ARA,-3,20,1000.00", "dossiers: expected a whole number ≥ 0, found '-3'"},
-    {"2021-03,ARA,10,2.5,1000.00", "trainees: expected a whole number ≥ 0, found '2.5'"},
+    {"2021-03,ARA,-3,20,1000.00", "dossiers: expected a whole number from 0 to 1000000, found '-3'"},
+    {"2021-03,ARA,10,2.5,1000.00", "trainees: expected a whole number from 0 to 100000000000, found '2.5'"},
     {"2021-03,ARA,10,20,", "committed_eur: missing value"},
     {"2021-03,ARA,0,0,1000.00", "dossiers: 0 dossiers, but trainees or an amount committed"},
 };
