@@ -5,6 +5,7 @@
 // simulation on the run's own random numbers.
 #include <iostream>
 #include <map>
+#include <set>
 
 #include "cli/commands.hpp"
 #include "cli/preamble.hpp"
@@ -33,6 +34,7 @@ struct RecommendCliOptions {
 bool read_bounds(const std::vector<std::string>& items, const char* option, const RunFileInfo& info,
                  std::vector<Cents>& bounds, std::vector<std::string>& problems) {
   bool ok = true;
+  std::set<std::string> bounded;  // a region bounded twice: which one was meant?
   for (const std::string& item : items) {
     const std::size_t equals = item.find('=');
     std::string problem = option;
@@ -49,6 +51,11 @@ bool read_bounds(const std::vector<std::string>& items, const char* option, cons
       std::string known;
       for (const std::string& c : info.region_codes) known += (known.empty() ? "" : ", ") + c;
       problems.push_back(problem + ": no region '" + code + "' in the run (regions: " + known + ")");
+      ok = false;
+      continue;
+    }
+    if (!bounded.insert(code).second) {
+      problems.push_back(problem + ": " + code + " is bounded by " + option + " twice");
       ok = false;
       continue;
     }

@@ -251,6 +251,9 @@ TEST(CliOptionOrder, ARepeatableOptionBeforeThePositionalArgumentLeavesIt) {
   const auto target = run_fnesim("recommend --objective target-probability 0.9 " + run + " -j 1 --json");
   ASSERT_EQ(target.exit_code, 0) << target.err;
   EXPECT_THAT(target.out, HasSubstr("target-probability"));
+  const auto twice = run_fnesim("recommend " + run + " --min NOR=1000 --min NOR=2000 -j 1");
+  EXPECT_EQ(twice.exit_code, 2);
+  EXPECT_THAT(twice.err, HasSubstr("--min NOR=2000: NOR is bounded by --min twice"));
   const auto no_file = run_fnesim("recommend --objective expected-unmet -j 1");
   EXPECT_EQ(no_file.exit_code, 2);
   EXPECT_THAT(no_file.err, HasSubstr("file is required"));
