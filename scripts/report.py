@@ -257,11 +257,14 @@ TEXT = {
         "fan_national": "Engagements cumulés, national",
         "fan_national_caption": "Chaque bande contient 10\u202f% des années simulées : la plus foncée encadre la "
                                 "médiane (trait plein), les plus claires vont jusqu'aux déciles 10\u202f% et 90\u202f%. "
-                                "Tirets : montant disponible ; pointillés : fin des engagements ({deadline}). "
+                                "Tirets : montant disponible au départ ; pointillés : fin des engagements ({deadline}). "
                                 "Les engagements sont bruts : les sommes libérées par les abandons peuvent être "
                                 "réengagées, si bien que le cumul peut dépasser le disponible.",
         "fan_regions": "Engagements cumulés, par région",
-        "fan_regions_caption": "Même lecture, chaque région avec son disponible (échelles différentes).",
+        "fan_regions_caption": "Même lecture, chaque région avec son disponible au départ (échelles différentes).",
+        "fan_steering_note": " Avec le pilotage en cours d'exercice, les mouvements entre régions, la réserve et "
+                             "le complément d'État changent ce disponible au fil de l'année : les engagements "
+                             "peuvent dépasser la ligne.",
         "no_trajectories": "Ce fichier a été produit avec <code>--no-trajectories</code> : il ne contient pas "
                            "les séries mensuelles, et les éventails ne peuvent pas être tracés. Relancer "
                            "<code>fnesim run … --out</code> sans cette option pour les obtenir.",
@@ -290,14 +293,19 @@ TEXT = {
                                    "Date médiane d'épuisement avant → après"],
         "recommendation_available_columns": ["Région", "Disponible actuel", "Recommandé", "Écart"],
         "steering": "Pilotage en cours d'exercice",
-        "steering_intro": "Mouvements décidés par le comité de pilotage dans les années simulées "
-                          "({moves} mouvements au total). Montants moyens par année simulée.",
-        "steering_columns": ["Région", "Reçu", "Cédé", "Solde (± e.-t.)", "Années avec un mouvement"],
-        "steering_reserve": "Réserve nationale : {held} mis en réserve et {handed} redistribués en moyenne.",
+        "steering_intro": "Ce que le pilotage en cours d'exercice apporte ou retire à chaque région : les "
+                          "mouvements entre régions décidés par le comité ({moved} en moyenne par année simulée, "
+                          "{moves} mouvements au total ; part des années où la région en a), la réserve nationale "
+                          "(rendu moins retenu au départ) et le complément d'État. Montants moyens par année "
+                          "simulée.",
+        "steering_columns": ["Région", "Reçu (régions)", "Cédé (régions)", "Réserve", "État", "Solde (± e.-t.)",
+                             "Années avec mouvement"],
+        "steering_reserve": "Réserve nationale : {held} retenus et {handed} rendus aux régions en moyenne ; le "
+                            "reste, {kept}, n'est pas redistribué.",
         "steering_state": "Complément d'État : {mean} en moyenne par année ; obtenu dans {p} des années "
                           "({when_given} en moyenne quand il l'est).",
         "steering_no_state": "Aucun complément d'État dans les années simulées.",
-        "steering_days": "Dates des mouvements : {days}.",
+        "steering_days": "Dates des mouvements (entre régions, réserve, État) : {days}.",
         "settlement": "Fin de la convention et revue financière",
         "settlement_intro": "La convention s'achève au dernier paiement (art. 7). Formations jusqu'au "
                             "{training_end} ; {rule}. Dernier paiement : {last} (médiane ; 90 % : {last_low} – "
@@ -366,7 +374,8 @@ TEXT = {
             "trainees": "Stagiaires par dossier", "cost": "Coût moyen par stagiaire",
             "cancel": "Annulations ; abandons (moyenne)", "carryover": "Stock 2020 repris",
             "carryover_value": "{count} dossiers de {mean} en moyenne",
-            "diagnostics": "Diagnostics GPEC", "committees": "Comités de pilotage", "steering": "Pilotage",
+            "diagnostics": "Diagnostics GPEC", "committees": "Comités de pilotage (convention)",
+            "steering": "Pilotage simulé",
             "default": " (par défaut)",
             "categorical": "loi discrète",
             "cost_laws": {"lognormal": "loi lognormale", "fixed": "fixe"},
@@ -511,11 +520,14 @@ TEXT = {
         "fan_national": "Cumulative commitments, national",
         "fan_national_caption": "Each band holds 10% of the simulated years: the darkest one surrounds the "
                                 "median (solid line), the lightest reach the 10% and 90% deciles. Dashed: "
-                                "the available amount; dotted: end of commitments ({deadline}). Commitments are "
+                                "the amount available at the start; dotted: end of commitments ({deadline}). Commitments are "
                                 "gross: amounts released by drop-outs may be committed again, so the total can "
                                 "exceed the available amount.",
         "fan_regions": "Cumulative commitments, by region",
-        "fan_regions_caption": "Same reading, each region with its own available amount (scales differ).",
+        "fan_regions_caption": "Same reading, each region with its own amount available at the start (scales "
+                               "differ).",
+        "fan_steering_note": " With in-year steering, moves between regions, the reserve and the complementary "
+                             "State allocation change that amount during the year: commitments may pass the line.",
         "no_trajectories": "This file was written with <code>--no-trajectories</code>: it holds no monthly "
                            "series, so the fan charts cannot be drawn. Rerun <code>fnesim run … --out</code> "
                            "without that option to get them.",
@@ -543,14 +555,18 @@ TEXT = {
                                    "Median exhaustion before → after"],
         "recommendation_available_columns": ["Region", "Available now", "Recommended", "Change"],
         "steering": "In-year steering",
-        "steering_intro": "Moves decided by the steering committee in the simulated years ({moves} moves in "
-                          "all). Mean amounts per simulated year.",
-        "steering_columns": ["Region", "Received", "Given", "Net (± s.e.)", "Years with a move"],
-        "steering_reserve": "National reserve: {held} held back and {handed} handed out on average.",
+        "steering_intro": "What in-year steering gives each region or takes from it: the moves between regions "
+                          "the committee decides ({moved} a simulated year on average, {moves} moves in all; the share "
+                          "of years in which the region has one), the national reserve (handed out less held back "
+                          "at the start) and the complementary State allocation. Mean amounts per simulated year.",
+        "steering_columns": ["Region", "Received (regions)", "Given (regions)", "Reserve", "State", "Net (± s.e.)",
+                             "Years with a move"],
+        "steering_reserve": "National reserve: {held} held back and {handed} handed out to the regions on "
+                            "average; the rest, {kept}, is not handed out.",
         "steering_state": "Complementary State allocation: {mean} on average per year; obtained in {p} of the "
                           "years ({when_given} on average when it is).",
         "steering_no_state": "No complementary State allocation in the simulated years.",
-        "steering_days": "Days of the moves: {days}.",
+        "steering_days": "Days of the moves (between regions, reserve, State): {days}.",
         "settlement": "End of the convention and financial review",
         "settlement_intro": "The convention ends with its last payment (art. 7). Training until {training_end}; "
                             "{rule}. Last payment: {last} (median; 90%: {last_low} – {last_high}). Paid: {paid} "
@@ -618,7 +634,8 @@ TEXT = {
             "trainees": "Trainees per dossier", "cost": "Mean cost per trainee",
             "cancel": "Cancellations; drop-outs (mean)", "carryover": "2020 stock taken over",
             "carryover_value": "{count} dossiers of {mean} on average",
-            "diagnostics": "GPEC diagnostics", "committees": "Steering committees", "steering": "Steering",
+            "diagnostics": "GPEC diagnostics", "committees": "Steering committees (convention)",
+            "steering": "Steering simulated",
             "default": " (default)",
             "categorical": "categorical",
             "cost_laws": {"lognormal": "lognormal", "fixed": "fixed"},
@@ -1966,25 +1983,36 @@ def steering_section(run, lang):
     replication = moves["replication"].astype(np.int64)
     amount = moves["amount_cents"] / 100.0
     source, destination = moves["from_region"], moves["to_region"]
+    # Moves between regions are the committee's; the reserve (to −1 at the start, from −1 later) and the
+    # State (from −2) are the convention's own channels, shown apart.
+    between = (source >= 0) & (destination >= 0)
+
+    def per_replication(mask):
+        return np.bincount(replication[mask], weights=amount[mask], minlength=n)
+
     rows = []
     for r in range(regions):
-        received = np.bincount(replication[destination == r], weights=amount[destination == r], minlength=n)
-        given = np.bincount(replication[source == r], weights=amount[source == r], minlength=n)
+        received = per_replication(between & (destination == r))
+        given = per_replication(between & (source == r))
+        reserve = per_replication((source == -1) & (destination == r)) - per_replication((source == r) & (destination == -1))
+        from_state = per_replication((source == -2) & (destination == r))
         involved = np.zeros(n, dtype=bool)
-        involved[replication[(source == r) | (destination == r)]] = True
-        net = received - given
+        involved[replication[between & ((source == r) | (destination == r))]] = True
+        net = received - given + reserve + from_state
         se = net.std(ddof=1) / math.sqrt(n) if n > 1 else 0.0
         rows.append([esc(run.names[r]), format_meur(received.mean(), lang), format_meur(given.mean(), lang),
+                     format_meur(reserve.mean(), lang, signed=True), format_meur(from_state.mean(), lang),
                      f"{format_meur(net.mean(), lang, signed=True)} (± {format_meur(se, lang, decimals=2)})",
                      format_percent(involved.mean(), lang)])
     held = amount[destination == -1].sum() / n
     handed = amount[source == -1].sum() / n
     state = np.bincount(replication[source == -2], weights=amount[source == -2], minlength=n)
-    parts = [f'<section><h2>{esc(t["steering"])}</h2>',
-             f"<p>{esc(t['steering_intro'].format(moves=format_count(len(amount), lang)))}</p>",
-             table(t["steering_columns"], rows, numeric_columns=(1, 2, 3, 4))]
+    intro = t["steering_intro"].format(moved=format_meur(amount[between].sum() / n, lang),
+                                       moves=format_count(int(between.sum()), lang))
+    parts = [f'<section><h2>{esc(t["steering"])}</h2>', f"<p>{esc(intro)}</p>",
+             table(t["steering_columns"], rows, numeric_columns=(1, 2, 3, 4, 5, 6), compact=True)]
     if held > 0 or handed > 0:
-        parts.append(f"<p>{esc(t['steering_reserve'].format(held=format_meur(held, lang), handed=format_meur(handed, lang)))}</p>")
+        parts.append(f"<p>{esc(t['steering_reserve'].format(held=format_meur(held, lang), handed=format_meur(handed, lang), kept=format_meur(held - handed, lang)))}</p>")
     if (state > 0).any():
         parts.append("<p>" + esc(t["steering_state"].format(
             mean=format_meur(state.mean(), lang), p=format_percent((state > 0).mean(), lang),
@@ -2197,11 +2225,14 @@ def render(run, lang, command):
     if run.fan is not None:
         charts["fan_national.png"] = png_bytes(national_fan_chart(run, lang))
         charts["fan_regions.png"] = png_bytes(regional_fan_chart(run, lang))
+        steering_note = t["fan_steering_note"] if run.steering is not None else ""
         sections.append(f"<section><h2>{esc(t['fan_national'])}</h2>"
                         + figure(charts["fan_national.png"], t["fan_national"],
-                                 esc(t["fan_national_caption"].format(deadline=deadline))) + "</section>")
+                                 esc(t["fan_national_caption"].format(deadline=deadline) + steering_note))
+                        + "</section>")
         sections.append(f'<section class="page"><h2>{esc(t["fan_regions"])}</h2>'
-                        + figure(charts["fan_regions.png"], t["fan_regions"], esc(t["fan_regions_caption"]))
+                        + figure(charts["fan_regions.png"], t["fan_regions"],
+                                 esc(t["fan_regions_caption"] + steering_note))
                         + "</section>")
     else:
         sections.append(f"<section><h2>{esc(t['fan_national'])}</h2>"

@@ -349,6 +349,29 @@ class Headline(unittest.TestCase):
             self.assertIn(article, visible_text(read(os.path.join(OUT_DIR, f"report-{lang}.html"))))
 
 
+class Steering(unittest.TestCase):
+    """In-year steering: the committee's moves between regions apart from the reserve and the State's allocation."""
+
+    def test_moves_between_regions_are_told_apart_from_the_reserve_and_the_state(self):
+        with h5py.File(os.environ["FULL_RUN_FILE"], "r") as f:
+            g = f["steering"]
+            source, destination = g["from_region"][()], g["to_region"][()]
+            amount = g["amount_cents"][()] / 100
+            n = f["replications/exhaustion_day"].shape[0]
+        between = (source >= 0) & (destination >= 0)
+        self.assertTrue(between.any() and (~between).any())  # the fixture has all three kinds
+        text = visible_text(read(os.path.join(OUT_DIR, "report-fr.html")))
+        section = text[text.index("Pilotage en cours d'exercice"):]
+        self.assertIn(f"{report.format_meur(amount[between].sum() / n, 'fr')} en moyenne par année simulée, "
+                      f"{report.format_count(int(between.sum()), 'fr')} mouvements au total", section)
+        for column in ("Reçu (régions)", "Cédé (régions)", "Réserve", "rendu moins retenu au départ"):
+            self.assertIn(column, section)
+        held, handed = amount[destination == -1].sum() / n, amount[source == -1].sum() / n
+        self.assertIn(f"le reste, {report.format_meur(held - handed, 'fr')}, n'est pas redistribué", section)
+        # The fans' line is the amount at the start, which steering changes.
+        self.assertIn("changent ce disponible au fil de l'année", text)
+
+
 class Recommendation(unittest.TestCase):
     """A recommendation as `fnesim recommend --save` writes it: the envelopes `recommend` prints, what the
     objective asks in words, and its national effect with a verdict on the noise."""
