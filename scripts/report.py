@@ -1287,19 +1287,21 @@ def additional_needed_chart(run, lang, marks):
     fig, ax = pyplot().subplots(figsize=(7.0, 3.0))
     # The far tail of a long run would squeeze the marked quantiles into a corner.
     top = max(values[inverted_cdf_index(len(values), 99)], 1.15 * max(amount for _, amount in marks), 1e6)
-    x = np.concatenate([amounts, [max(top, amounts[-1])]])
-    y = np.concatenate([enough, [1.0]])
+    # From (0, 0): the years that need nothing are a jump at 0, on which a quantile of 0 is marked.
+    x = np.concatenate([[0.0], amounts, [max(top, amounts[-1])]])
+    y = np.concatenate([[0.0], enough, [1.0]])
     ax.step(x, y, where="post", color="#3182bd", linewidth=1.5)
     for percent, amount in marks:
         ax.plot([amount, amount], [0, percent / 100], color="#888888", linestyle=":", linewidth=0.8)
         ax.plot([0, amount], [percent / 100, percent / 100], color="#888888", linestyle=":", linewidth=0.8)
         ax.plot([amount], [percent / 100], "o", color="#08306b", markersize=4)
     # Marks of equal amounts (all 0 when an allocation is rarely needed) share one label, at the highest.
-    separator = " : " if lang == "fr" else ": "
+    separator, conjunction = (NBSP + ": ", " et ") if lang == "fr" else (": ", " and ")
     for amount in sorted(set(amount for _, amount in marks)):
         percents = [p for p, a in marks if a == amount]
-        label = "/".join(str(p) for p in percents[:-1]) + ("/" if len(percents) > 1 else "")
-        label += format_percent(percents[-1] / 100, lang) + separator + format_meur(amount, lang)
+        label = ", ".join(str(p) for p in percents[:-2]) + (", " if len(percents) > 2 else "")
+        label += conjunction.join([str(p) for p in percents[-2:-1]] + [format_percent(percents[-1] / 100, lang)])
+        label += separator + format_meur(amount, lang)
         ax.annotate(label, (amount, percents[-1] / 100), textcoords="offset points", xytext=(6, -10), fontsize=7)
     ax.set_xlim(0, top)
     ax.set_ylim(0, 1.02)
