@@ -1,6 +1,8 @@
 // `fnesim inspect`: what a run file holds — provenance and the summary table,
 // from the file alone.
 #include <iostream>
+#include <sstream>
+#include <string>
 
 #include "cli/commands.hpp"
 #include "cli/preamble.hpp"
@@ -15,10 +17,27 @@ struct InspectOptions {
   bool scenario = false;
 };
 
+// The resolved scenario with its [run] replications and seed set to what the
+// run used: -n and --seed override the scenario's, and the text printed is
+// there to rerun the same run. fnesim writes the section itself, one key a line.
+std::string scenario_as_run(const std::string& resolved, const RunFileInfo& info) {
+  std::istringstream in(resolved);
+  std::string out, line, table;
+  while (std::getline(in, line)) {
+    if (line.starts_with('[')) table = line;
+    if (table == "[run]" && line.starts_with("replications = "))
+      line = "replications = " + std::to_string(info.replications) + "  # as run";
+    else if (table == "[run]" && line.starts_with("seed = "))
+      line = "seed = " + std::to_string(info.seed) + "  # as run";
+    out += line + '\n';
+  }
+  return out;
+}
+
 int inspect_command(const InspectOptions& options) {
   const RunFileReader run(options.file);
   if (options.scenario) {
-    std::cout << run.resolved_toml();
+    std::cout << scenario_as_run(run.resolved_toml(), run.info());
     return exit_ok;
   }
   const RunSummary summary = run.summary();

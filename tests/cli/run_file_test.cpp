@@ -97,6 +97,18 @@ TEST(CliRunFile, InspectAndExportShowWhatRunShowed) {
   const Outcome scenario = fnesim(dir, "inspect run.h5 --scenario");
   EXPECT_EQ(scenario.exit_code, 0);
   EXPECT_THAT(scenario.out, HasSubstr("[convention]"));
+  // The scenario as run: -n 60 replaced the scenario's replications, and a rerun of it is the same run.
+  EXPECT_THAT(scenario.out, HasSubstr("replications = 60  # as run"));
+  EXPECT_THAT(scenario.out, HasSubstr("seed = 20210118  # as run"));
+  testing::write_text(dir / "as-run.toml", scenario.out);
+  const Outcome rerun = fnesim(dir, "run as-run.toml -j 1 --summary-json rerun.json");
+  ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
+  const std::string original = testing::read_text(dir / "run.json"),
+                    rerun_json = testing::read_text(dir / "rerun.json");
+  // The same results; only the scenario's provenance (its name, file and hash) differs.
+  EXPECT_EQ(original.substr(original.find("\"regions\"")), rerun_json.substr(rerun_json.find("\"regions\"")));
+  std::filesystem::remove(dir / "as-run.toml");
+  std::filesystem::remove(dir / "rerun.json");
 
   const Outcome json = fnesim(dir, "export run.h5 --summary-json again.json");
   ASSERT_EQ(json.exit_code, 0) << json.err;
