@@ -35,6 +35,7 @@ struct RunOptions {
   std::optional<double> precision;
   std::int64_t min_replications = 1000;
   std::int64_t max_replications = 1'000'000;
+  CLI::Option* min_replications_option = nullptr;
   std::string actuals;  // with as_of: start from what was observed before the cut-off
   std::string as_of;
   std::string review_date;  // the financial review's snapshot; else the scenario's
@@ -57,7 +58,9 @@ ForecastFromActuals start_from_actuals(const Scenario& scenario, const std::stri
 
 // A legal run can still be one of hours, or a run file of many gigabytes:
 // said before it starts, so that the user can stop it at once.
-void note_if_large(const Simulator& simulator, std::int64_t replications, bool run_file, bool trajectories) {
+// With --precision the count is only bounded: the note then speaks of "up to".
+void note_if_large(const Simulator& simulator, std::int64_t replications, bool at_most, bool run_file,
+                   bool trajectories) {
   double dossiers_a_replication = 0;
   for (int region = 0; region < simulator.region_count(); ++region)
     dossiers_a_replication += simulator.expected_arrivals_between(region, 0, simulator.window_days());
@@ -71,14 +74,16 @@ void note_if_large(const Simulator& simulator, std::int64_t replications, bool r
   constexpr double many_dossiers = 1e10, large_file = 10e9;
   if (dossiers < many_dossiers && file_bytes < large_file) return;
   char note[320];
-  std::snprintf(note, sizeof note,
-                "fnesim run: note: a large run — about %.2g dossiers to simulate (%lld replications × %.0f)%s; "
-                "Ctrl-C stops it and writes nothing\n",
-                dossiers, static_cast<long long>(replications), dossiers_a_replication,
-                file_bytes >= large_file ? (", and a run file of about " +
-                                            std::to_string(static_cast<long long>(file_bytes / 1e9)) + " GB")
-                                               .c_str()
-                                         : "");
+  std::snprintf(
+      note, sizeof note,
+      "fnesim run: note: a large run — %s %.2g dossiers to simulate (%s%lld replications × %.0f)%s; "
+      "Ctrl-C stops it and writes nothing\n",
+      at_most ? "up to" : "about", dossiers, at_most ? "--max-replications " : "",
+      static_cast<long long>(replications), dossiers_a_replication,
+      file_bytes >= large_file
+          ? (", and a run file of about " + std::to_string(static_cast<long long>(file_bytes / 1e9)) + " GB")
+                .c_str()
+          : "");
   std::cerr << note;
 }
 
@@ -94,8 +99,14 @@ int run_command(const RunOptions& options) {
                        " to a year after training_end (" + c.training_end.plus_days(366).iso() + ")");
     scenario.convention.financial_review = *review;
   }
+  if (options.precision && options.overrides.replications)
+    throw UsageError(
+        "-n/--replications and --precision: --precision decides the count; bound it with "
+        "--min-replications and --max-replications");
   if (options.precision && options.min_replications > options.max_replications)
-    throw UsageError("--min-replications exceeds --max-replications");
+    throw UsageError("--max-replications " + std::to_string(options.max_replications) +
+                     " is below --min-replications (" + std::to_string(options.min_replications) +
+                     (options.min_replications_option->count() == 0 ? ", its default" : "") + ")");
   if (options.out_option->count() > 0 && options.out.empty())
     throw UsageError("--out: the file name is empty");
   if (options.summary_json_option->count() > 0 && options.summary_json.empty())
@@ -134,7 +145,7 @@ int run_command(const RunOptions& options) {
     sinks.push_back(run_file.get());
   }
   note_if_large(simulator, options.precision ? options.max_replications : scenario.run.replications,
-                run_file != nullptr, !options.no_trajectories);
+                options.precision.has_value(), run_file != nullptr, !options.no_trajectories);
   InteractiveJob job(scenario);
   RunControl& control = job.control();
 
@@ -214,17 +225,20 @@ void register_run(CLI::App& app, int& exit_code) {
                 "the file")
       ->needs(out);
   run->add_flag("--force", options->force, "Overwrite existing output files");
-  run->add_option(
-         "--precision", options->precision,
-         "Run until every P(exhausted) has a standard error under TARGET and every expected amount one "
-         "under TARGET × its envelope (e.g. 0.005)")
-      ->check(finite_number)
-      ->check(CLI::Range(1e-6, 0.5));
-  run->add_option("--min-replications", options->min_replications,
-                  "With --precision: replications before the first check")
-      ->check(CLI::Range(std::int64_t{2}, std::int64_t{1'000'000'000}));
+  CLI::Option* precision =
+      run->add_option(
+             "--precision", options->precision,
+             "Run until every P(exhausted) has a standard error under TARGET and every expected amount one "
+             "under TARGET × its envelope (e.g. 0.005)")
+          ->check(finite_number)
+          ->check(CLI::Range(1e-6, 0.5));
+  options->min_replications_option = run->add_option("--min-replications", options->min_replications,
+                                                     "With --precision: replications before the first check")
+                                         ->check(CLI::Range(std::int64_t{2}, std::int64_t{1'000'000'000}))
+                                         ->needs(precision);
   run->add_option("--max-replications", options->max_replications, "With --precision: fail beyond this count")
-      ->check(CLI::Range(std::int64_t{2}, std::int64_t{1'000'000'000}));
+      ->check(CLI::Range(std::int64_t{2}, std::int64_t{1'000'000'000}))
+      ->needs(precision);
   CLI::Option* actuals = run->add_option(
       "--actuals", options->actuals,
       "Start from what was observed: a CSV of dossiers or monthly aggregates (docs/actuals-format.md)");

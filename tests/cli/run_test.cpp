@@ -62,6 +62,19 @@ TEST(CliRun, PrecisionStopsOnceReachedAndFailsLoudlyAtTheMaximum) {
       << failed.err;
   EXPECT_NE(failed.err.find("P(exhausted): standard error"), std::string::npos) << failed.err;
   EXPECT_FALSE(std::filesystem::exists(json));
+
+  // What the count options mean without --precision, or against it, is said, not ignored.
+  const auto both = run_fnesim("run reference-r1 -n 100 --precision 0.2");
+  EXPECT_EQ(both.exit_code, 2);
+  EXPECT_THAT(both.err,
+              ::testing::HasSubstr("-n/--replications and --precision: --precision decides the count"));
+  const auto alone = run_fnesim("run reference-r1 -n 20 --min-replications 50");
+  EXPECT_EQ(alone.exit_code, 2);
+  EXPECT_THAT(alone.err, ::testing::HasSubstr("--min-replications requires --precision"));
+  const auto below = run_fnesim("run reference-r1 --precision 0.2 --max-replications 40");
+  EXPECT_EQ(below.exit_code, 2);
+  EXPECT_THAT(below.err,
+              ::testing::HasSubstr("--max-replications 40 is below --min-replications (1000, its default)"));
 }
 
 TEST(CliRun, InvalidInputExitsTwoAndWritesNothing) {
