@@ -98,6 +98,15 @@ BacktestResult run_backtest(const Scenario& scenario, const Actuals& actuals,
       problems.push_back({actuals.file, 0, 0, "", message});
       continue;
     }
+    // Monthly figures: a cut-off inside the last month reads it as month to date
+    // (docs/actuals-format.md), so its month end would be scored against a part of it.
+    if (actuals.layout == ActualsLayout::Monthly &&
+        month_index(start, as_of) == month_index(start, actuals.last_day) && as_of != first_of_month(as_of)) {
+      problems.push_back({actuals.file, 0, 0, "",
+                          prefix + ": falls inside the actuals' last month, which it reads as month to date: "
+                                   "nothing after the cut-off to compare with"});
+      continue;
+    }
     try {
       conditioned.push_back(condition_on_actuals(scenario, actuals, as_of));
     } catch (const ActualsError& e) {

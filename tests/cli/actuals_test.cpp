@@ -225,6 +225,15 @@ TEST(CliActuals, TheMidSeptember2021ExampleRuns) {
   for (const char* text : {"national monthly aggregates", "62 000 000", "4 200", "47 300",
                            "fnesim run: observed-september-2021"})
     EXPECT_NE(run.out.find(text), std::string::npos) << text;
+  // A backtest from the same cut-off would score the forecast against the part of September observed.
+  const auto backtest = run_fnesim("backtest observed-september-2021 -n 10 --actuals '" + source +
+                                   "/scenarios/actuals/national-2021-09-15.csv' --cutoffs 2021-09-16");
+  EXPECT_EQ(backtest.exit_code, 2);
+  EXPECT_NE(
+      backtest.err.find("cut-off 2021-09-16: falls inside the actuals' last month, which it reads as month "
+                        "to date: nothing after the cut-off to compare with"),
+      std::string::npos)
+      << backtest.err;
 }
 
 }  // namespace
