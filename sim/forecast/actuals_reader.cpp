@@ -384,6 +384,17 @@ bool Reader::read_category(Row& row, std::string_view column, std::string_view n
   return true;
 }
 
+// Rows before the commitment start are the carry-over of the year before
+// (art. 7): a date earlier than that year is a mistake, not a carry-over.
+Date earliest_carryover(const Convention& conv) {
+  return add_months(first_of_month(conv.commitment_start), -12);
+}
+
+std::string too_early(const std::string& when, const Convention& conv) {
+  return when + " is more than a year before the commitment start (" + conv.commitment_start.iso() +
+         "): not the carry-over of the year before";
+}
+
 void Reader::read_dossier(Row& row) {
   const Convention& conv = scenario_.convention;
   ActualDossier d;
@@ -395,6 +406,8 @@ void Reader::read_dossier(Row& row) {
     message += ')';
     row_error(row, "filing_date", message);
   }
+  if (has_filing && d.filing_date < earliest_carryover(conv))
+    row_error(row, "filing_date", too_early(d.filing_date.iso(), conv));
   d.carryover = has_filing && d.filing_date < conv.commitment_start;
   read_region(row, false, d.region);
 
@@ -539,6 +552,8 @@ void Reader::read_month(Row& row) {
         message += conv.commitment_end.iso();
         message += ')';
         row_error(row, "month", message);
+      } else if (m.month < earliest_carryover(conv)) {
+        row_error(row, "month", too_early(m.month.year_month(), conv));
       }
     } else {
       row_error(row, "month", "expected a month YYYY-MM, found " + quote(text));

@@ -73,6 +73,11 @@ const std::vector<BadRow> bad_dossier_rows = {
     {"D1,2022-01-03,ARA,12,,AP,certifying,3,1200.00,,",
      "filing_date: 2022-01-03 is after the commitment end (2021-12-31)"},
     {"D1,,ARA,12,,AP,certifying,3,1200.00,,", "filing_date: missing value"},
+    // Before the commitment start is the carry-over of 2020; 2019, or the year 1, is no carry-over.
+    {"D1,2019-12-31,ARA,12,,AP,certifying,3,1200.00,,",
+     "filing_date: 2019-12-31 is more than a year before the commitment start (2021-01-01): not the "
+     "carry-over "
+     "of the year before"},
     {"D1,2021-03-04,IDX,12,,AP,certifying,3,1200.00,,", "region: unknown region 'IDX'; did you mean 'IDF'?"},
     {"D1,2021-03-04,national,12,,AP,certifying,3,1200.00,,",
      "region: 'national' is for monthly aggregates: a dossier belongs to one region"},
@@ -133,6 +138,10 @@ const std::vector<BadRow> bad_monthly_rows = {
      "trainees: expected a whole number from 0 to 100000000000, found '100000000001'"},
     {"2021-3,ARA,10,20,1000.00", "month: expected a month YYYY-MM, found '2021-3'"},
     {"2022-01,ARA,10,20,1000.00", "month: 2022-01 is after the commitment end (2021-12-31)"},
+    {"2019-01,ARA,10,20,1000.00",
+     "month: 2019-01 is more than a year before the commitment start (2021-01-01): not the carry-over of the "
+     "year "
+     "before"},
     {"2021-03,nationl,10,20,1000.00", "region: unknown region 'nationl'; did you mean 'national'?"},
     {"2021-03,ARA,-3,20,1000.00", "dossiers: expected a whole number from 0 to 1000000, found '-3'"},
     {"2021-03,ARA,10,2.5,1000.00", "trainees: expected a whole number from 0 to 100000000000, found '2.5'"},
