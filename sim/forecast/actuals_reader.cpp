@@ -52,10 +52,21 @@ constexpr std::array<Column, 11> dossier_columns = {{{"dossier_id", false},
 constexpr std::array<Column, 5> monthly_columns = {
     {{"month", true}, {"region", true}, {"dossiers", true}, {"trainees", true}, {"committed_eur", true}}};
 
+// A field as a message quotes it: its first 60 bytes (at a character's start)
+// and how long it was, so that a megabyte of garbage is not echoed whole.
 std::string quote(std::string_view text) {
+  constexpr std::size_t shown = 60;
   std::string out = "'";
-  out += text;
-  out += '\'';
+  if (text.size() <= shown) {
+    out += text;
+    out += '\'';
+    return out;
+  }
+  std::size_t cut = shown;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
+    --cut;  // not inside a UTF-8 character
+  out += text.substr(0, cut);
+  out += "…' (" + std::to_string(text.size()) + " bytes)";
   return out;
 }
 
@@ -605,6 +616,14 @@ Actuals Reader::read(std::string_view text) {
   actuals_.file = file_;
   actuals_.content = std::string(text);
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // a byte-order mark (spreadsheets)
+  // Lines ended by CR alone (old Mac spreadsheets): the whole file would be one
+  // header line of thousands of unknown columns.
+  if (text.find('\r') != std::string_view::npos && text.find('\n') == std::string_view::npos) {
+    error(1, "row",
+          "the lines end with a carriage return alone (CR, an old Mac format): save the file with "
+          "LF or CRLF line ends");
+    throw ActualsError(std::move(diagnostics_));
+  }
 
   int line_number = 0;
   int header_line = 0;

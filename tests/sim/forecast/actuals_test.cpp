@@ -105,6 +105,11 @@ const std::vector<BadRow> bad_dossier_rows = {
      "committed_eur: expected an amount in EUR: digits, a dot and at most two decimals (1234.56), found "
      "'1 200'"},
     {"D1,2021-03-04,ARA,12,,AP,certifying,3,0.00,,", "committed_eur: must be more than 0"},
+    // A long field is quoted by its start and its length, not echoed whole.
+    {"D1,2021-03-04,ARA,12,,AP,certifying,3,"
+     "1111111111111111111111111111111111111111111111111111111111111111111111,,",
+     "committed_eur: expected an amount in EUR: digits, a dot and at most two decimals (1234.56), found "
+     "'111111111111111111111111111111111111111111111111111111111111…' (70 bytes)"},
     {"D1,2021-03-04,ARA,12,,AP,certifying,3,1000000000000.01,,",
      "committed_eur: more than 1 000 000 000 000.00 EUR, the most any amount may be"},
     {"D1,2021-03-04,ARA,12,,AP,certifying,3,1200.00,2021-05-01,1500.00",
@@ -213,6 +218,11 @@ TEST(ActualsReader, HeaderProblems) {
   EXPECT_EQ(messages_of("# only a comment\n\n"),
             std::vector<std::string>{"a.csv: no header: the file is empty"});
   EXPECT_EQ(messages_of(monthly_header), std::vector<std::string>{"a.csv:1: header: no data rows follow"});
+  // Lines ended by CR alone: one message, not one per "column" of a single endless header.
+  EXPECT_EQ(
+      messages_of("month,region,dossiers,trainees,committed_eur\r2021-03,ARA,1,1,1.00\r"),
+      std::vector<std::string>{"a.csv:1: row: the lines end with a carriage return alone (CR, an old Mac "
+                               "format): save the file with LF or CRLF line ends"});
   EXPECT_EQ(messages_of("\"month,region,dossiers,trainees,committed_eur\n2021-03,ARA,1,1,1.00\n"),
             std::vector<std::string>{"a.csv:1: row: a quoted field is not closed"});
   EXPECT_EQ(
