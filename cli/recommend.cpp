@@ -10,6 +10,7 @@
 #include "cli/commands.hpp"
 #include "cli/preamble.hpp"
 #include "results/analysis/recommendation.hpp"
+#include "results/hdf5.hpp"
 #include "results/output_file.hpp"
 #include "sim/cluster.hpp"
 #include "sim/forecast/actuals.hpp"
@@ -75,6 +76,9 @@ int recommend_command(const RecommendCliOptions& options) {
   // --save replaces the run file by an updated copy: it must be a regular
   // file (a symbolic link would be replaced, not updated). Checked again at the save.
   if (options.save) check_output_target(options.file, true);
+  // Said before the re-simulation, not after it (checked again when saving).
+  if (options.save && !options.force && hdf5::File::open_read_only(options.file).contains("recommendation"))
+    throw UsageError(options.file + " already holds a recommendation; use --force to replace it");
   {
     const RunFileInfo& info = run.info();
     RecommendOptions recommend;

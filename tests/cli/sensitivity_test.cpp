@@ -270,5 +270,18 @@ TEST(CliOptionOrder, ARepeatableOptionBeforeThePositionalArgumentLeavesIt) {
   EXPECT_THAT(set_first.out, HasSubstr("Sweep of one-matters"));
 }
 
+TEST(CliRecommend, ASecondSaveIsRefusedBeforeTheReSimulation) {
+  const ScratchDirectory dir;
+  const std::string run = quoted(dir / "run.h5");
+  ASSERT_EQ(run_fnesim("run " + one_parameter_matters(dir) + " -n 40 --seed 3 -j 2 --out " + run).exit_code,
+            0);
+  ASSERT_EQ(run_fnesim("recommend " + run + " -j 1 --save").exit_code, 0);
+  const auto again = run_fnesim("recommend " + run + " -j 1 --save");
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_THAT(again.err, HasSubstr("already holds a recommendation; use --force to replace it"));
+  EXPECT_EQ(again.out, "");  // nothing computed, nothing printed
+  EXPECT_EQ(run_fnesim("recommend " + run + " -j 1 --save --force").exit_code, 0);
+}
+
 }  // namespace
 }  // namespace fnesim
