@@ -1,6 +1,11 @@
 #include "results/format.hpp"
 
+#include <charconv>
+#include <cmath>
 #include <cstdio>
+#include <initializer_list>
+#include <utility>
+#include <vector>
 
 namespace fnesim {
 
@@ -62,6 +67,62 @@ std::string format_count(double value, int decimals) {
     grouped += whole[i];
   }
   return (negative ? "-" : "") + grouped + fraction;
+}
+
+namespace {
+
+// The shortest text that reads back as the same double ("700", "0.15", "inf").
+std::string number_text(double x) {
+  if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
+  char buffer[32];
+  const auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, x);
+  return error == std::errc() ? std::string(buffer, end) : std::string("nan");
+}
+
+}  // namespace
+
+std::string describe_distribution(const Distribution& d) {
+  std::string text(distribution_keys[static_cast<std::size_t>(d.kind)]);
+  auto arguments = [&](std::initializer_list<std::pair<const char*, double>> named) {
+    text += '(';
+    const char* separator = "";
+    for (const auto& [name, value] : named) {
+      text += separator;
+      text += name;
+      text += '=';
+      text += number_text(value);
+      separator = ", ";
+    }
+    text += ')';
+  };
+  auto list = [](const std::vector<double>& values) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < values.size(); ++i) out += (i ? ", " : "") + number_text(values[i]);
+    return out + "]";
+  };
+  switch (d.kind) {
+    case DistributionKind::Normal:
+      arguments({{"mean", d.a}, {"sd", d.b}});
+      break;
+    case DistributionKind::LogNormal:
+    case DistributionKind::Gamma:
+      arguments({{"mean", d.a}, {"cv", d.b}});
+      break;
+    case DistributionKind::Beta:
+      arguments({{"alpha", d.a}, {"beta", d.b}});
+      break;
+    case DistributionKind::Uniform:
+      arguments({{"min", d.a}, {"max", d.b}});
+      break;
+    case DistributionKind::Triangular:
+    case DistributionKind::Pert:
+      arguments({{"min", d.a}, {"mode", d.b}, {"max", d.c}});
+      break;
+    case DistributionKind::Discrete:
+      text += "(values=" + list(d.values) + ", weights=" + list(d.weights) + ")";
+      break;
+  }
+  return text;
 }
 
 }  // namespace fnesim

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "models/calendar.hpp"
+#include "models/distribution.hpp"
 #include "models/money.hpp"
 
 namespace fnesim {
@@ -29,5 +30,9 @@ std::string format_probability(double p);                           // "0.307"
 std::string format_probability(double p, double standard_error);    // "0.307 ±0.004"
 // A day counted from `start`, as a date; "not exhausted" when there is none.
 std::string format_day(Date start, const std::optional<std::int32_t>& day);
+
+// A parameter's distribution with the scenario's own keys: "lognormal(mean=700, cv=1)"
+// (the run file's /uncertainty/parameter_distributions, and `validate`).
+std::string describe_distribution(const Distribution& distribution);
 
 }  // namespace fnesim

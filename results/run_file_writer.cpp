@@ -6,15 +6,14 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <charconv>
 #include <chrono>
-#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
 
 #include "fnesim_version.hpp"
 #include "models/categories.hpp"
+#include "results/format.hpp"
 #include "results/output_file.hpp"
 #include "results/run_file_actuals.hpp"
 #include "results/run_file_writer_impl.hpp"
@@ -44,59 +43,6 @@ std::vector<std::string> month_labels(const Simulator& simulator) {
   std::vector<std::string> labels;
   for (int m = 0; m < simulator.month_count(); ++m) labels.push_back(simulator.month_start(m).year_month());
   return labels;
-}
-
-// The shortest text that reads back as the same double ("700", "0.15", "inf").
-std::string number_text(double x) {
-  if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
-  char buffer[32];
-  const auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, x);
-  return error == std::errc() ? std::string(buffer, end) : std::string("nan");
-}
-
-// A parameter's distribution with the scenario's own keys: "lognormal(mean=700, cv=1)".
-std::string describe_distribution(const Distribution& d) {
-  std::string text(distribution_keys[static_cast<std::size_t>(d.kind)]);
-  auto arguments = [&](std::initializer_list<std::pair<const char*, double>> named) {
-    text += '(';
-    const char* separator = "";
-    for (const auto& [name, value] : named) {
-      text += separator;
-      text += name;
-      text += '=';
-      text += number_text(value);
-      separator = ", ";
-    }
-    text += ')';
-  };
-  auto list = [](const std::vector<double>& values) {
-    std::string out = "[";
-    for (std::size_t i = 0; i < values.size(); ++i) out += (i ? ", " : "") + number_text(values[i]);
-    return out + "]";
-  };
-  switch (d.kind) {
-    case DistributionKind::Normal:
-      arguments({{"mean", d.a}, {"sd", d.b}});
-      break;
-    case DistributionKind::LogNormal:
-    case DistributionKind::Gamma:
-      arguments({{"mean", d.a}, {"cv", d.b}});
-      break;
-    case DistributionKind::Beta:
-      arguments({{"alpha", d.a}, {"beta", d.b}});
-      break;
-    case DistributionKind::Uniform:
-      arguments({{"min", d.a}, {"max", d.b}});
-      break;
-    case DistributionKind::Triangular:
-    case DistributionKind::Pert:
-      arguments({{"min", d.a}, {"mode", d.b}, {"max", d.c}});
-      break;
-    case DistributionKind::Discrete:
-      text += "(values=" + list(d.values) + ", weights=" + list(d.weights) + ")";
-      break;
-  }
-  return text;
 }
 
 }  // namespace

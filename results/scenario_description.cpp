@@ -43,6 +43,110 @@ void line(std::string& out, const std::string& label, const std::string& value) 
   out += '\n';
 }
 
+std::string dates_text(const std::vector<Date>& dates) {
+  std::string out;
+  for (const Date& date : dates) {
+    if (!out.empty()) out += ", ";
+    out += date.iso();
+  }
+  return out.empty() ? std::string("none") : out;
+}
+
+// [events] and [uncertainty], one line each, as written: what the forecast
+// draws beyond the stated demand (docs/scenario-format.md).
+std::string events_and_uncertainty(const Scenario& s) {
+  std::string out;
+  if (!s.events.empty()) {
+    out += "\nPolicy events\n";
+    for (const PolicyEvent& e : s.events) {
+      std::string what = std::string(policy_event_kind_keys[static_cast<std::size_t>(e.kind)]) + " from " +
+                         e.from.iso() + ": ";
+      switch (e.kind) {
+        case PolicyEventKind::NewPopulation: {
+          what += format_count(e.expected_dossiers, 0) + " dossiers expected, statuses";
+          for (int st = 0; st < status_count; ++st)
+            if (e.statuses[static_cast<std::size_t>(st)] > 0) {
+              what += ' ';
+              what += status_keys[static_cast<std::size_t>(st)];
+              what += ' ';
+              what += format_share(e.statuses[static_cast<std::size_t>(st)]);
+            }
+          break;
+        }
+        case PolicyEventKind::Step:
+          what +=
+              "intensity × " + format_real(e.factor) +
+              (e.ramp_days > 0 ? " over " + std::to_string(e.ramp_days) + " days" : std::string(" at once"));
+          break;
+        case PolicyEventKind::Rush:
+          what += format_share(e.share) + " of the demand still to come, in the last " +
+                  std::to_string(e.days) + " days before intake closes";
+          break;
+      }
+      line(out, e.name, what);
+    }
+  }
+  const UncertaintyModel& u = s.uncertainty;
+  if (u.parameters.empty() && !u.profile_uncertain() && u.monthly_drift == 0 && u.jump_probability == 0)
+    return out;
+  out += "\nUncertain assumptions (drawn once a replication)\n";
+  for (const UncertainParameter& p : u.parameters) line(out, p.path, describe_distribution(p.distribution));
+  const auto n = static_cast<Eigen::Index>(u.parameters.size());
+  for (Eigen::Index i = 0; i < n; ++i)
+    for (Eigen::Index j = i + 1; j < n; ++j)
+      if (u.correlation(i, j) != 0)
+        line(out, "correlation",
+             u.parameters[static_cast<std::size_t>(i)].path + " and " +
+                 u.parameters[static_cast<std::size_t>(j)].path + ": " + format_real(u.correlation(i, j)));
+  if (u.profile_uncertain())
+    line(
+        out, "Monthly profile",
+        "tilt sd " + format_real(u.profile_tilt) + ", concentration " + format_real(u.profile_concentration));
+  if (u.monthly_drift > 0 || u.jump_probability > 0)
+    line(out, "Uptake month to month",
+         "drift " + format_share(u.monthly_drift) + ", jumps with probability " +
+             format_share(u.jump_probability) + " a month, log sd " + format_real(u.jump_sd));
+  return out;
+}
+
+// [steering] and [financing]: the committee the run simulates, the State's payments.
+std::string steering_and_financing(const Scenario& s) {
+  std::string out;
+  if (s.steering) {
+    const SteeringPolicy& st = *s.steering;
+    out += "\nSteering (simulated)\n";
+    line(out, "Committee meetings", dates_text(st.committee_dates));
+    line(out, "Reallocation",
+         std::string(reallocation_rule_keys[static_cast<std::size_t>(st.reallocation)]) + ", at most " +
+             format_share(st.max_share_moved) + " of a donor's available amount a meeting");
+    line(out, "National reserve", format_share(st.reserve_share) + " of each region's available amount");
+    line(out, "State allocation",
+         st.complementary
+             ? format_euros(st.complementary->amount) + " EUR when net commitments reach " +
+                   format_share(st.complementary->threshold_share) + " of the national available amount, " +
+                   std::to_string(st.complementary->delay_days) + " days after the meeting"
+             : std::string("none"));
+  }
+  if (s.financing) {
+    const FinancingTerms& f = *s.financing;
+    out += "\nFinancing (the State's payments to OPCO 2i)\n";
+    line(out, "Advance", format_rate(f.advance_share) + " on " + f.advance_date.iso());
+    for (const FinancingTranche& t : f.tranches) {
+      std::string when;
+      if (t.commitment_level) when = "when " + format_rate(*t.commitment_level) + " is committed";
+      if (t.date) {
+        when += when.empty() ? "on " : " or on ";
+        when += t.date->iso();
+      }
+      line(out, "Tranche " + t.name,
+           format_rate(t.share) + ", " + when +
+               (t.lag_days > 0 ? ", paid " + std::to_string(t.lag_days) + " days later" : std::string()));
+    }
+    line(out, "Balance", std::to_string(f.settlement_lag_days) + " days after the last payment");
+  }
+  return out;
+}
+
 std::string headcount_text(const CoverageRule& rule) {
   if (rule.headcount_max >= 1'000'000'000) return std::to_string(rule.headcount_min) + "+";
   return std::to_string(rule.headcount_min) + "–" + std::to_string(rule.headcount_max);
@@ -101,7 +205,9 @@ std::string describe_scenario(const Scenario& s) {
     if (!committees.empty()) committees += ", ";
     committees += date.iso();
   }
-  line(out, "Steering committees", committees.empty() ? std::string("none") : committees);
+  line(out, "Steering committees",
+       (committees.empty() ? std::string("none") : committees) +
+           (s.steering ? " (the convention's; [steering] below simulates its own)" : ""));
 
   out += "\n";
   TextTable regions;
@@ -225,6 +331,9 @@ std::string describe_scenario(const Scenario& s) {
        d.diagnostics_expected_dossiers > 0 ? format_count(d.diagnostics_expected_dossiers, 0) + ", " +
                                                  day_range_text(d.diagnostic_days) + " days each"
                                            : std::string("none"));
+
+  out += events_and_uncertainty(s);
+  out += steering_and_financing(s);
 
   out += "\nRun\n";
   line(out, "Replications", format_count(static_cast<double>(s.run.replications), 0));

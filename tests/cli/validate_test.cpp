@@ -54,6 +54,30 @@ TEST(ValidateCommand, DefaultScenarioIsValidAndDescribed) {
   EXPECT_EQ(o.err, "");
 }
 
+// What a planner declared beyond the stated demand is described too: events,
+// uncertain assumptions, the simulated steering and the State's payments.
+TEST(ValidateCommand, EventsUncertaintySteeringAndFinancingAreDescribed) {
+  const Outcome september = run_fnesim("validate observed-september-2021");
+  ASSERT_EQ(september.exit_code, cli::exit_ok) << september.err;
+  for (const char* text :
+       {"Policy events", "widening                 new-population from 2021-09-07: 700 dossiers expected",
+        "Uncertain assumptions (drawn once a replication)",
+        "events.deadline-rush.share gamma(mean=0.1, cv=1)",
+        "Uptake month to month    drift 5 %, jumps with probability 30 % a month, log sd 1"})
+    EXPECT_THAT(september.out, HasSubstr(text));
+  const Outcome steering = run_fnesim("validate steering-2021");
+  ASSERT_EQ(steering.exit_code, cli::exit_ok) << steering.err;
+  EXPECT_THAT(steering.out, HasSubstr("Committee meetings       2021-06-30, 2021-10-15"));
+  EXPECT_THAT(steering.out, HasSubstr("(the convention's; [steering] below simulates its own)"));
+  const Outcome financing = run_fnesim("validate financing-2021");
+  ASSERT_EQ(financing.exit_code, cli::exit_ok) << financing.err;
+  EXPECT_THAT(financing.out, HasSubstr("Advance                  30 % on 2021-01-01"));
+  // None of it for a scenario without them.
+  const Outcome plain = run_fnesim("validate");
+  EXPECT_THAT(plain.out, ::testing::Not(HasSubstr("Policy events")));
+  EXPECT_THAT(plain.out, ::testing::Not(HasSubstr("Uncertain assumptions")));
+}
+
 TEST(ValidateCommand, InvalidFileExitsTwoWithDiagnosticsOnStderrOnly) {
   const Outcome o = run_fnesim("validate '" + data_dir + "/bad/unknown-key.toml'");
   EXPECT_EQ(o.exit_code, cli::exit_bad_input);
