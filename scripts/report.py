@@ -378,6 +378,9 @@ TEXT = {
             "steering": "Pilotage simulé",
             "default": " (par défaut)",
             "categorical": "loi discrète",
+            "events": "Événements", "uncertain": "Hypothèses incertaines (tirées à chaque année simulée)",
+            "event_kinds": {"new-population": "nouvelle population", "step": "palier", "rush": "afflux avant l'échéance"},
+            "uptake_moves": "dérive de {drift} par mois, sauts avec une probabilité de {jumps} par mois",
             "cost_laws": {"lognormal": "loi lognormale", "fixed": "fixe"},
         },
         "policies": {"stop": "la région refuse tous les dossiers suivants",
@@ -638,6 +641,9 @@ TEXT = {
             "steering": "Steering simulated",
             "default": " (default)",
             "categorical": "categorical",
+            "events": "Policy events", "uncertain": "Uncertain assumptions (drawn each simulated year)",
+            "event_kinds": {"new-population": "new population", "step": "step", "rush": "rush before the deadline"},
+            "uptake_moves": "drift of {drift} a month, jumps with probability {jumps} a month",
             "cost_laws": {"lognormal": "lognormal", "fixed": "fixed"},
         },
         "policies": {"stop": "the region refuses every later dossier",
@@ -2126,6 +2132,21 @@ def assumptions_section(run, lang):
     committees = lookup(scenario, "convention", "steering_committee_dates") or []
     if committees:
         add(a["committees"], ", ".join(format_date(d, lang) for d in committees if isinstance(d, datetime.date)))
+    events = lookup(scenario, "events") or {}
+    if isinstance(events, dict) and events:
+        add(a["events"], sep.join(f"{name} ({a['event_kinds'].get(event.get('kind'), event.get('kind'))}, "
+                                  f"{format_date(event['from'], lang)})"
+                                  if isinstance(event, dict) and isinstance(event.get("from"), datetime.date)
+                                  else str(name) for name, event in events.items()))
+    uncertainty = lookup(scenario, "uncertainty") or {}
+    if isinstance(uncertainty, dict):
+        parameters = uncertainty.get("parameters") or {}
+        labels = [parameter_label(path, lang)[0] for path in parameters] if isinstance(parameters, dict) else []
+        drift, jumps = float(uncertainty.get("monthly_drift", 0)), float(uncertainty.get("jump_probability", 0))
+        if drift > 0 or jumps > 0:
+            labels.append(a["uptake_moves"].format(drift=format_percent(drift, lang), jumps=format_percent(jumps, lang)))
+        if labels:
+            add(a["uncertain"], sep.join(labels))
     steering = lookup(scenario, "steering")
     if isinstance(steering, dict):
         add(a["steering"], sep.join(f"{k} = {format_value(v, lang)}" for k, v in flatten(steering)))

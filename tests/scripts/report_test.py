@@ -589,6 +589,14 @@ class ForecastFromActuals(unittest.TestCase):
                           allowed, report.format_count(self.particles, lang)):
                 self.assertIn(shown, headline[:800], (lang, shown))
 
+    def test_the_assumptions_list_the_events_and_what_is_uncertain(self):
+        text = visible_text(read(self.pages["fr"]))
+        assumptions = text[text.index("Hypothèses du scénario"):]
+        self.assertIn("widening (nouvelle population, 7" + NBSP + "sept." + NBSP + "2021)", assumptions)
+        self.assertIn("Hypothèses incertaines (tirées à chaque année simulée)", assumptions)
+        self.assertIn("Coût par stagiaire, anticipation", assumptions)
+        self.assertIn(f"sauts avec une probabilité de 30{NNBSP}% par mois", assumptions)
+
     def test_national_actuals_say_the_regional_split_is_the_scenarios(self):
         with h5py.File(os.environ["FORECAST_RUN_FILE"], "r") as f:
             self.assertEqual(int(f["actuals"].attrs["national"]), 1)
