@@ -99,9 +99,13 @@ RecommendationReport recommend_from_run_file(const RunFileReader& run, const Rec
       if (ro.unmet != before.unmet[k] || ro.exhaustion_day != before.exhaustion_day[k] ||
           ro.peak_net_demand != demand.peak_net_demand[k])
         throw RecommendationError(
-            name + " was written by fnesim " + info.fnesim_version + " (" + info.git_revision +
-            "), whose simulation this version does not reproduce: run the scenario again "
-            "(`fnesim inspect --scenario` gives it) and recommend from the new file");
+            name +
+            ": its replication 0, simulated again, is not what the file records: the file was written "
+            "by fnesim " +
+            info.fnesim_version + " (" + info.git_revision +
+            "), whose simulation this version may not reproduce, or its scenario, seed or results were "
+            "changed since; run the scenario again (`fnesim inspect --scenario` gives it) and recommend from "
+            "the new file");
     }
   }
 

@@ -579,6 +579,33 @@ TEST_P(RecommendFromRunFile, ReSimulatedAfterMatchesTheInSampleEstimateAndBeatsB
 INSTANTIATE_TEST_SUITE_P(Recommend, RecommendFromRunFile, ::testing::Values("stop", "fill", "overcommit"),
                          [](const auto& info) { return std::string(info.param); });
 
+// "Before" comes from the file and "after" from this program: a file whose
+// replication 0 this program does not reproduce is refused, saying why it may be.
+TEST(RecommendFromRunFileChecks, AFileWhoseResultsWereChangedIsRefused) {
+  ScratchDirectory dir;
+  const auto path = write_run(dir, "run", scenario_text("stop"));
+  {
+    hdf5::File file = hdf5::File::open_read_write(path);
+    hdf5::Group replications = file.open_group("replications");
+    const hdf5::Dataset recorded = replications.open_dataset("unmet_cents");
+    std::vector<std::int64_t> unmet = recorded.read<std::int64_t>();
+    const std::vector<hsize_t> shape = recorded.shape();
+    unmet[0] += 100;  // replication 0, region 0: a euro more unmet than simulated
+    replications.remove("unmet_cents");
+    replications.write<std::int64_t>("unmet_cents", unmet, shape, {});
+  }
+  RecommendOptions options;
+  options.threads = 1;
+  const RunFileReader run(path);
+  try {
+    recommend_from_run_file(run, options);
+    ADD_FAILURE() << "accepted";
+  } catch (const RecommendationError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("its replication 0, simulated again, is not what the file records"));
+    EXPECT_THAT(e.what(), HasSubstr("or its scenario, seed or results were changed since"));
+  }
+}
+
 TEST(RecommendSave, WritesTheDocumentedGroupOnceUnlessReplaced) {
   ScratchDirectory dir;
   const auto path = write_run(dir, "run", scenario_text("fill"));
