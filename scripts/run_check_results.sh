@@ -42,6 +42,15 @@ for policy in fill overcommit; do
 done
 
 status=0
+# A spoilt copy must fail the check: exit status 1 (not 0, nor 2), and never a traceback.
+expect_check_failure() {
+  local file=$1 what=$2 spoilt=0
+  "$python" "$source_dir/scripts/check_results.py" "$file" > "$file.out" 2>&1 || spoilt=$?
+  if [ "$spoilt" -ne 1 ] || grep -q Traceback "$file.out"; then
+    echo "run_check_results: check_results.py gave exit status $spoilt on $what, not 1" >&2
+    status=1
+  fi
+}
 check() {
   local file=$1
   shift
@@ -82,12 +91,7 @@ with h5py.File(target, "r+") as f:
     elif spoil == "interval":  # an interval whose ends are swapped
         g["sobol/total_high"][0, demand] = g["sobol/total_low"][0, demand] - 0.01
 EOF
-  spoilt=0
-  "$python" "$source_dir/scripts/check_results.py" "$tmp/spoilt-$spoil.h5" > "$tmp/spoilt-$spoil.out" || spoilt=$?
-  if [ "$spoilt" -ne 1 ]; then
-    echo "run_check_results: check_results.py gave exit status $spoilt on /sensitivity spoilt ($spoil), not 1" >&2
-    status=1
-  fi
+  expect_check_failure "$tmp/spoilt-$spoil.h5" "/sensitivity spoilt ($spoil)"
 done
 
 # The forecast's own datasets and the self-description: each spoilt copy must fail (exit 1), never pass nor
@@ -110,12 +114,7 @@ with h5py.File(target, "r+") as f:
     elif spoil == "attribute":  # a group attribute the checks read
         del f["uncertainty"].attrs["monthly_drift"]
 EOF
-  spoilt=0
-  "$python" "$source_dir/scripts/check_results.py" "$tmp/spoilt-$spoil.h5" > "$tmp/spoilt-$spoil.out" 2>&1 || spoilt=$?
-  if [ "$spoilt" -ne 1 ] || grep -q Traceback "$tmp/spoilt-$spoil.out"; then
-    echo "run_check_results: check_results.py gave exit status $spoilt on a forecast spoilt ($spoil), not 1" >&2
-    status=1
-  fi
+  expect_check_failure "$tmp/spoilt-$spoil.h5" "a forecast spoilt ($spoil)"
 done
 
 # The saved recommendation: each spoilt copy must fail (exit 1).
@@ -134,12 +133,7 @@ with h5py.File(target, "r+") as f:
     elif spoil == "never":  # P(no region exhausted) before that is not the replications'
         g.attrs["p_no_region_exhausted_before"] = min(1.0, g.attrs["p_no_region_exhausted_before"] + 0.01)
 EOF
-  spoilt=0
-  "$python" "$source_dir/scripts/check_results.py" "$tmp/spoilt-$spoil.h5" > "$tmp/spoilt-$spoil.out" 2>&1 || spoilt=$?
-  if [ "$spoilt" -ne 1 ] || grep -q Traceback "$tmp/spoilt-$spoil.out"; then
-    echo "run_check_results: check_results.py gave exit status $spoilt on a recommendation spoilt ($spoil), not 1" >&2
-    status=1
-  fi
+  expect_check_failure "$tmp/spoilt-$spoil.h5" "a recommendation spoilt ($spoil)"
 done
 
 if [ "$status" -ne 0 ]; then

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <numeric>
 #include <random>
 
@@ -666,37 +667,35 @@ TEST(RecommendSave, WritesTheDocumentedGroupOnceUnlessReplaced) {
   // The run file stays a run file.
   EXPECT_NO_THROW(RunFileReader{path});
   EXPECT_NO_THROW(read_run_file_completely(path));
-  {
-    // A copy whose national figure is no probability is refused by every reader, naming it.
+  // A spoilt copy of its /recommendation is refused by every reader, naming what is wrong.
+  const auto refusal_of_spoilt = [&](const std::function<void(hdf5::Group&)>& spoil) {
     const std::filesystem::path spoilt = dir / "spoilt.h5";
-    std::filesystem::copy_file(path, spoilt);
-    hdf5::File::open_read_write(spoilt)
-        .open_group("recommendation")
-        .set_attribute<double>("p_no_region_exhausted_after", 1.5);
-    try {
-      read_run_file_completely(spoilt);
-      ADD_FAILURE() << "accepted";
-    } catch (const RunFileError& e) {
-      EXPECT_THAT(e.what(), ::testing::HasSubstr("p_no_region_exhausted_after' = 1.5"));
-    }
-    std::filesystem::remove(spoilt);
-    // A median exhaustion day outside the window (the report would have failed on it).
     std::filesystem::copy_file(path, spoilt);
     {
       hdf5::File file = hdf5::File::open_read_write(spoilt);
       hdf5::Group g = file.open_group("recommendation");
-      g.remove("median_exhaustion_day_after");
-      g.write<std::int32_t>("median_exhaustion_day_after", std::vector<std::int32_t>{1'000'000'000, -1}, {2},
-                            {});
+      spoil(g);
     }
+    std::string refusal = "accepted";
     try {
       read_run_file_completely(spoilt);
-      ADD_FAILURE() << "accepted";
     } catch (const RunFileError& e) {
-      EXPECT_THAT(e.what(), ::testing::HasSubstr("median_exhaustion_day_after: holds day 1000000000"));
+      refusal = e.what();
     }
     std::filesystem::remove(spoilt);
-  }
+    return refusal;
+  };
+  // A national figure that is no probability.
+  EXPECT_THAT(
+      refusal_of_spoilt([](hdf5::Group& g) { g.set_attribute<double>("p_no_region_exhausted_after", 1.5); }),
+      ::testing::HasSubstr("p_no_region_exhausted_after' = 1.5"));
+  // A median exhaustion day outside the window (the report would have failed on it).
+  EXPECT_THAT(refusal_of_spoilt([](hdf5::Group& g) {
+                g.remove("median_exhaustion_day_after");
+                g.write<std::int32_t>("median_exhaustion_day_after",
+                                      std::vector<std::int32_t>{1'000'000'000, -1}, {2}, {});
+              }),
+              ::testing::HasSubstr("median_exhaustion_day_after: holds day 1000000000"));
 
   // A second save is refused without replace, and changes nothing.
   RecommendationReport other = report;
