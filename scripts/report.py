@@ -1789,11 +1789,17 @@ def recommendation_effect(rec, lang):
         return ""
     t = TEXT[lang]
     e = rec["effect"]
+    # The change and its standard error in one unit: thousands of euros, unless the change is in millions.
+    in_millions = abs(e["national_expected_unmet_change_eur"]) >= 1e6
+
+    def amount(eur, signed=False):
+        return format_meur(eur, lang, decimals=2, signed=signed) if in_millions else format_keur(eur, lang, signed)
+
     text = t["recommendation_effect"].format(
         before=format_meur(e["national_expected_unmet_before_eur"], lang, decimals=2),
         after=format_meur(e["national_expected_unmet_after_eur"], lang, decimals=2),
-        change=format_keur(e["national_expected_unmet_change_eur"], lang, signed=True),
-        se=format_keur(e["national_expected_unmet_change_se_eur"], lang),
+        change=amount(e["national_expected_unmet_change_eur"], signed=True),
+        se=amount(e["national_expected_unmet_change_se_eur"]),
         p_before=format_percent(e["p_no_region_exhausted_before"], lang, decimals=1),
         p_after=format_percent(e["p_no_region_exhausted_after"], lang, decimals=1))
     # Under the objective of expected unmet demand, a change under two paired standard errors is not told

@@ -418,7 +418,11 @@ class Recommendation(unittest.TestCase):
                                   ("en", "The change is within the simulation's noise")):
                 text = self.pages[objective, lang]
                 self.assertIn(report.format_meur(rec["national_expected_unmet_before_eur"], lang, decimals=2), text)
-                self.assertIn(report.format_keur(rec["national_expected_unmet_change_se_eur"], lang), text)
+                # The change and its standard error in thousands of euros, or in millions for a change that large.
+                se = rec["national_expected_unmet_change_se_eur"]
+                self.assertIn(report.format_meur(se, lang, decimals=2)
+                              if abs(rec["national_expected_unmet_change_eur"]) >= 1e6
+                              else report.format_keur(se, lang), text)
                 for p in ("p_no_region_exhausted_before", "p_no_region_exhausted_after"):
                     self.assertIn(report.format_percent(rec[p], lang, decimals=1), text)
                 # In the summary box and in the section.
