@@ -202,6 +202,14 @@ def read(path):
         return page.read()
 
 
+def own_page(run_file, name, lang="fr"):
+    """A page rendered for the test that reads it: the classes run in any order, so none reads another's."""
+    page = os.path.join(OUT_DIR, name)
+    done = run_report(run_file, "--lang", lang, "-o", page, "--force")
+    assert done.returncode == 0, done.stderr
+    return visible_text(read(page))
+
+
 def visible_text(page):
     return html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<(style|script)\b.*?</\1>", " ", page, flags=re.S)))
 
@@ -346,7 +354,7 @@ class Headline(unittest.TestCase):
             self.assertIn(report.format_date(datetime.date(2022, 6, 30), lang), text)
             self.assertNotIn(article, text)
             # The default review date (28 February 2022) is art. 7's.
-            self.assertIn(article, visible_text(read(os.path.join(OUT_DIR, f"report-{lang}.html"))))
+            self.assertIn(article, own_page(os.environ["RUN_FILE"], f"report-review-default-{lang}.html", lang))
 
 
 class Steering(unittest.TestCase):
@@ -360,7 +368,7 @@ class Steering(unittest.TestCase):
             n = f["replications/exhaustion_day"].shape[0]
         between = (source >= 0) & (destination >= 0)
         self.assertTrue(between.any() and (~between).any())  # the fixture has all three kinds
-        text = visible_text(read(os.path.join(OUT_DIR, "report-fr.html")))
+        text = own_page(os.environ["FULL_RUN_FILE"], "report-steering-fr.html")
         section = text[text.index("Pilotage en cours d'exercice"):]
         self.assertIn(f"{report.format_meur(amount[between].sum() / n, 'fr')} en moyenne par année simulée, "
                       f"{report.format_count(int(between.sum()), 'fr')} mouvements au total", section)
@@ -429,7 +437,7 @@ class Recommendation(unittest.TestCase):
                 self.assertEqual(text.count(verdict), 2 if noise else 0, (objective, lang))
 
     def test_an_older_recommendation_shows_the_available_amounts_and_no_effect(self):
-        text = visible_text(read(os.path.join(OUT_DIR, "report-fr.html")))  # FULL_RUN_FILE's fixture
+        text = own_page(os.environ["FULL_RUN_FILE"], "report-older-recommendation-fr.html")  # the fixture's
         self.assertIn("Disponible actuel", text)
         self.assertNotIn("Effet, sur les mêmes années simulées", text)
 
