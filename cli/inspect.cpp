@@ -3,6 +3,7 @@
 #include <iostream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "cli/commands.hpp"
 #include "cli/preamble.hpp"
@@ -19,18 +20,40 @@ struct InspectOptions {
 
 // The resolved scenario with its [run] replications and seed set to what the
 // run used: -n and --seed override the scenario's, and the text printed is
-// there to rerun the same run. fnesim writes the section itself, one key a line.
+// there to rerun the same run. The merged TOML holds one key a line; a [run]
+// table, or one of the two keys, that no source wrote is added.
 std::string scenario_as_run(const std::string& resolved, const RunFileInfo& info) {
+  const std::string replications = "replications = " + std::to_string(info.replications) + "  # as run";
+  const std::string seed = "seed = " + std::to_string(info.seed) + "  # as run";
+  std::vector<std::string> lines;
   std::istringstream in(resolved);
-  std::string out, line, table;
-  while (std::getline(in, line)) {
-    if (line.starts_with('[')) table = line;
-    if (table == "[run]" && line.starts_with("replications = "))
-      line = "replications = " + std::to_string(info.replications) + "  # as run";
-    else if (table == "[run]" && line.starts_with("seed = "))
-      line = "seed = " + std::to_string(info.seed) + "  # as run";
-    out += line + '\n';
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  std::string table;
+  std::size_t run_header = lines.size();
+  bool has_replications = false, has_seed = false;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (lines[i].starts_with('[')) table = lines[i];
+    if (table != "[run]") continue;
+    if (lines[i] == "[run]") run_header = i;
+    if (lines[i].starts_with("replications = ")) {
+      lines[i] = replications;
+      has_replications = true;
+    } else if (lines[i].starts_with("seed = ")) {
+      lines[i] = seed;
+      has_seed = true;
+    }
   }
+  // The missing keys go right after the [run] header, which is added at the end when absent.
+  std::size_t at = run_header + 1;
+  if (run_header == lines.size()) {
+    lines.emplace_back();
+    lines.emplace_back("[run]");
+    at = lines.size();
+  }
+  if (!has_seed) lines.insert(lines.begin() + static_cast<std::ptrdiff_t>(at), seed);
+  if (!has_replications) lines.insert(lines.begin() + static_cast<std::ptrdiff_t>(at), replications);
+  std::string out;
+  for (const std::string& line : lines) out += line + '\n';
   return out;
 }
 

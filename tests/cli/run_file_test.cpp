@@ -79,6 +79,28 @@ std::string cell(const std::vector<std::string>& header, const std::vector<std::
   return "";
 }
 
+// A scenario no file of which writes [run]: the scenario printed gets one, with the run's count and seed.
+TEST(CliRunFile, InspectScenarioAddsTheRunSectionNoFileWrote) {
+  ScratchDirectory dir;
+  std::string text =
+      testing::read_text(std::string(FNESIM_SOURCE_DIR) + "/tests/data/good/three-regions.toml");
+  const std::size_t run = text.find("\n[run]\n");
+  ASSERT_NE(run, std::string::npos);
+  const std::size_t next = text.find("\n[", run + 1);
+  text.erase(run + 1, next == std::string::npos ? std::string::npos : next - run);
+  ASSERT_EQ(text.find("[run]"), std::string::npos);
+  testing::write_text(dir / "no-run.toml", text);
+  ASSERT_EQ(fnesim(dir, "run no-run.toml -n 30 -s 5 -j 1 --out run.h5 --summary-json run.json").exit_code, 0);
+  const Outcome scenario = fnesim(dir, "inspect run.h5 --scenario");
+  ASSERT_EQ(scenario.exit_code, 0) << scenario.err;
+  EXPECT_THAT(scenario.out, HasSubstr("[run]\nreplications = 30  # as run\nseed = 5  # as run\n"));
+  testing::write_text(dir / "as-run.toml", scenario.out);
+  ASSERT_EQ(fnesim(dir, "run as-run.toml -j 1 --summary-json rerun.json").exit_code, 0);
+  const std::string original = testing::read_text(dir / "run.json"),
+                    rerun = testing::read_text(dir / "rerun.json");
+  EXPECT_EQ(original.substr(original.find("\"regions\"")), rerun.substr(rerun.find("\"regions\"")));
+}
+
 TEST(CliRunFile, InspectAndExportShowWhatRunShowed) {
   ScratchDirectory dir;
   const Outcome run = fnesim(dir, "run -n 60 -j 2 --out run.h5 --summary-json run.json");
