@@ -205,8 +205,8 @@ TEXT = {
         "h_commitments": "Engagements attendus au niveau national : <b>{committed}</b> (9 années sur 10 entre "
                          "{low} et {high}) pour <b>{available}</b> disponibles ({envelope} d'enveloppe, dont {fees} "
                          "de frais de gestion).",
-        "h_recommendation": "Répartition recommandée (détail plus bas) : {objective} ; complément d'État demandé "
-                            "{complementary}. {effect}",
+        "h_recommendation": "Répartition recommandée (objectif : {objective} ; détail plus bas) : complément "
+                            "d'État demandé {complementary}. {effect}",
         "h_cash": "Trésorerie : OPCO 2i préfinance le fonds dans <b>{p}</b> des années simulées ; position la "
                   "plus basse {lowest} en médiane (détail plus bas).",
         "h_unmet": "Demande non satisfaite attendue : <b>{unmet}</b> au total.",
@@ -265,6 +265,9 @@ TEXT = {
         "fan_steering_note": " Avec le pilotage en cours d'exercice, les mouvements entre régions, la réserve et "
                              "le complément d'État changent ce disponible au fil de l'année : les engagements "
                              "peuvent dépasser la ligne.",
+        "fan_steering_note_national": " Avec le pilotage en cours d'exercice, la réserve et le complément d'État "
+                                      "changent le disponible national au fil de l'année : les engagements peuvent "
+                                      "dépasser la ligne.",
         "no_trajectories": "Ce fichier a été produit avec <code>--no-trajectories</code> : il ne contient pas "
                            "les séries mensuelles, et les éventails ne peuvent pas être tracés. Relancer "
                            "<code>fnesim run … --out</code> sans cette option pour les obtenir.",
@@ -281,13 +284,13 @@ TEXT = {
                                 "Chaque région (hors bornes) reçoit de quoi couvrir sa demande de pointe dans "
                                 "{level} des années simulées.",
         "objective_expected_unmet": "minimiser la demande non satisfaite attendue",
-        "objective_target_probability": "qu'aucune région ne s'épuise avant la date limite dans au moins {target} "
-                                        "des années simulées",
+        "objective_target_probability": "viser qu'aucune région ne s'épuise avant la date limite dans au moins "
+                                        "{target} des années simulées",
         "recommendation_effect": "Effet, sur les mêmes années simulées : demande non satisfaite attendue {before} → "
                                  "{after} (écart {change} ± {se}) ; probabilité qu'aucune région ne s'épuise "
                                  "{p_before} → {p_after}.",
         "recommendation_noise": "<b>L'écart est dans le bruit de la simulation</b> (moins de deux erreurs types) : "
-                                "la répartition actuelle vaut la recommandation.",
+                                "rien ne montre que la recommandation fasse mieux que la répartition actuelle.",
         "recommendation_columns": ["Région", "Enveloppe actuelle", "Recommandée", "Écart",
                                    "P(épuisement) avant → après", "Non satisfait attendu avant → après",
                                    "Date médiane d'épuisement avant → après"],
@@ -380,7 +383,9 @@ TEXT = {
             "categorical": "loi discrète",
             "events": "Événements", "uncertain": "Hypothèses incertaines (tirées à chaque année simulée)",
             "event_kinds": {"new-population": "nouvelle population", "step": "palier", "rush": "afflux avant l'échéance"},
-            "uptake_moves": "dérive de {drift} par mois, sauts avec une probabilité de {jumps} par mois",
+            "uptake_moves": "recours qui dérive au hasard (écart type {drift} par mois) et saute (probabilité {jumps} "
+                            "par mois, écart type du log {jump_sd})",
+            "profile_moves": "calendrier des dépôts (inclinaison d'écart type {tilt}, concentration {concentration})",
             "cost_laws": {"lognormal": "loi lognormale", "fixed": "fixe"},
         },
         "policies": {"stop": "la région refuse tous les dossiers suivants",
@@ -472,8 +477,8 @@ TEXT = {
         "h_commitments": "Expected national commitments: <b>{committed}</b> (9 years out of 10 between {low} and "
                          "{high}) against <b>{available}</b> available ({envelope} envelope, of which {fees} "
                          "management fees).",
-        "h_recommendation": "Recommended split (details below): {objective}; complementary State allocation asked "
-                            "for: {complementary}. {effect}",
+        "h_recommendation": "Recommended split (objective: {objective}; details below): complementary State "
+                            "allocation asked for: {complementary}. {effect}",
         "h_cash": "Cash: OPCO 2i pre-finances the fund in <b>{p}</b> of the simulated years; lowest position "
                   "{lowest} at the median (details below).",
         "h_unmet": "Expected unmet demand: <b>{unmet}</b> in all.",
@@ -531,6 +536,8 @@ TEXT = {
                                "differ).",
         "fan_steering_note": " With in-year steering, moves between regions, the reserve and the complementary "
                              "State allocation change that amount during the year: commitments may pass the line.",
+        "fan_steering_note_national": " With in-year steering, the reserve and the complementary State allocation "
+                                      "change the national amount during the year: commitments may pass the line.",
         "no_trajectories": "This file was written with <code>--no-trajectories</code>: it holds no monthly "
                            "series, so the fan charts cannot be drawn. Rerun <code>fnesim run … --out</code> "
                            "without that option to get them.",
@@ -546,13 +553,13 @@ TEXT = {
                                 "{complementary}. Each region not held at a bound receives enough to cover its "
                                 "peak demand in {level} of the simulated years.",
         "objective_expected_unmet": "minimise the expected unmet demand",
-        "objective_target_probability": "no region exhausted before the deadline in at least {target} of the "
-                                        "simulated years",
+        "objective_target_probability": "aim for no region exhausted before the deadline in at least {target} of "
+                                        "the simulated years",
         "recommendation_effect": "Effect, on the same simulated years: expected unmet demand {before} → {after} "
                                  "(change {change} ± {se}); probability that no region is exhausted "
                                  "{p_before} → {p_after}.",
         "recommendation_noise": "<b>The change is within the simulation's noise</b> (under two standard errors): "
-                                "the current split is as good as the recommendation.",
+                                "nothing shows that the recommendation does better than the current split.",
         "recommendation_columns": ["Region", "Envelope now", "Recommended", "Change",
                                    "P(exhausted) before → after", "Expected unmet before → after",
                                    "Median exhaustion before → after"],
@@ -643,7 +650,9 @@ TEXT = {
             "categorical": "categorical",
             "events": "Policy events", "uncertain": "Uncertain assumptions (drawn each simulated year)",
             "event_kinds": {"new-population": "new population", "step": "step", "rush": "rush before the deadline"},
-            "uptake_moves": "drift of {drift} a month, jumps with probability {jumps} a month",
+            "uptake_moves": "uptake drifting at random (sd {drift} a month) and jumping (probability {jumps} a month, "
+                            "log sd {jump_sd})",
+            "profile_moves": "timing of filings (tilt sd {tilt}, concentration {concentration})",
             "cost_laws": {"lognormal": "lognormal", "fixed": "fixed"},
         },
         "policies": {"stop": "the region refuses every later dossier",
@@ -1589,18 +1598,25 @@ def regional_medians(run):
     return medians
 
 
-def regions_alike(p, se):
-    """Whether the regions' P(exhausted) differ by no more than the simulation's noise: the chi-squared test of
-    their homogeneity at 5 % (Wilson–Hilferty's quantile), so that ranking them would be ranking noise.
-    The regions' estimates are positively correlated (one national uptake), which makes it conservative."""
-    if len(p) < 2 or np.any(se <= 0):
+def regions_alike(exhausted):
+    """Whether the regions' P(exhausted) differ by no more than the simulation's noise, so that ranking them
+    would be ranking noise: Cochran's Q test at 5 % on the replications' exhaustion indicators
+    (replication × region, 0/1). The regions are exhausted in the same simulated years more often than not (one
+    national uptake), so the test is paired: each replication is a block (Cochran 1950); Q is chi-squared with
+    R − 1 degrees of freedom (Wilson–Hilferty's quantile)."""
+    x = np.asarray(exhausted, dtype=float)
+    replications, regions = x.shape
+    if regions < 2 or replications < 2:
         return False
-    weights = 1 / se ** 2
-    mean = np.sum(weights * p) / np.sum(weights)
-    statistic = float(np.sum(weights * (p - mean) ** 2))
-    k = len(p) - 1
+    columns, rows = x.sum(axis=0), x.sum(axis=1)
+    total = columns.sum()
+    denominator = regions * total - np.sum(rows ** 2)
+    if denominator <= 0:  # every year exhausts all regions or none: nothing tells them apart
+        return True
+    statistic = (regions - 1) * (regions * np.sum(columns ** 2) - total ** 2) / denominator
+    k = regions - 1
     quantile = k * (1 - 2 / (9 * k) + NormalDist().inv_cdf(0.95) * math.sqrt(2 / (9 * k))) ** 3
-    return statistic <= quantile
+    return float(statistic) <= quantile
 
 
 def headline_section(run, lang, q90):
@@ -1619,11 +1635,10 @@ def headline_section(run, lang, q90):
         available=format_meur(run.national_available, lang), envelope=format_meur(run.national_envelope, lang),
         fees=format_meur(run.national_fees, lang)) + "</p>")
     p = np.asarray(s["regions/p_exhausted_mean"])
-    se = np.asarray(s["regions/p_exhausted_se"])
     order = [r for r in np.argsort(-p, kind="stable") if p[r] >= 0.05][:3]
     medians = regional_medians(run)
     most, least = int(np.argmax(p)), int(np.argmin(p))
-    alike = bool(order) and regions_alike(p, se)
+    alike = bool(order) and regions_alike(run.exhaustion_day >= 0)
     if alike:
         parts.append("<p>" + esc(t["h_regions_alike"].format(deadline=deadline, low=format_percent(p[least], lang),
                                                               high=format_percent(p[most], lang))) + "</p>")
@@ -1790,7 +1805,7 @@ def recommendation_effect(rec, lang):
     t = TEXT[lang]
     e = rec["effect"]
     # The change and its standard error in one unit: thousands of euros, unless the change is in millions.
-    in_millions = abs(e["national_expected_unmet_change_eur"]) >= 1e6
+    in_millions = round(abs(e["national_expected_unmet_change_eur"]) / 1e3, 1) >= 1e3  # as it would be printed
 
     def amount(eur, signed=False):
         return format_meur(eur, lang, decimals=2, signed=signed) if in_millions else format_keur(eur, lang, signed)
@@ -2148,9 +2163,14 @@ def assumptions_section(run, lang):
     if isinstance(uncertainty, dict):
         parameters = uncertainty.get("parameters") or {}
         labels = [parameter_label(path, lang)[0] for path in parameters] if isinstance(parameters, dict) else []
+        tilt, concentration = float(uncertainty.get("profile_tilt", 0)), float(uncertainty.get("profile_concentration", 0))
+        if tilt > 0 or concentration > 0:
+            labels.append(a["profile_moves"].format(tilt=format_number(tilt, 2, lang),
+                                                    concentration=format_number(concentration, 0, lang)))
         drift, jumps = float(uncertainty.get("monthly_drift", 0)), float(uncertainty.get("jump_probability", 0))
         if drift > 0 or jumps > 0:
-            labels.append(a["uptake_moves"].format(drift=format_percent(drift, lang), jumps=format_percent(jumps, lang)))
+            labels.append(a["uptake_moves"].format(drift=format_percent(drift, lang), jumps=format_percent(jumps, lang),
+                                                   jump_sd=format_number(float(uncertainty.get("jump_sd", 0)), 2, lang)))
         if labels:
             add(a["uncertain"], sep.join(labels))
     steering = lookup(scenario, "steering")
@@ -2254,10 +2274,12 @@ def render(run, lang, command):
     if run.fan is not None:
         charts["fan_national.png"] = png_bytes(national_fan_chart(run, lang))
         charts["fan_regions.png"] = png_bytes(regional_fan_chart(run, lang))
-        steering_note = t["fan_steering_note"] if run.steering is not None else ""
+        steering = run.steering is not None
+        steering_note = t["fan_steering_note"] if steering else ""
         sections.append(f"<section><h2>{esc(t['fan_national'])}</h2>"
                         + figure(charts["fan_national.png"], t["fan_national"],
-                                 esc(t["fan_national_caption"].format(deadline=deadline) + steering_note))
+                                 esc(t["fan_national_caption"].format(deadline=deadline)
+                                     + (t["fan_steering_note_national"] if steering else "")))
                         + "</section>")
         sections.append(f'<section class="page"><h2>{esc(t["fan_regions"])}</h2>'
                         + figure(charts["fan_regions.png"], t["fan_regions"],
