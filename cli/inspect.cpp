@@ -1,6 +1,8 @@
 // `fnesim inspect`: what a run file holds — provenance and the summary table,
 // from the file alone.
+#include <cstdint>
 #include <iostream>
+#include <limits>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -24,7 +26,11 @@ struct InspectOptions {
 // table, or one of the two keys, that no source wrote is added.
 std::string scenario_as_run(const std::string& resolved, const RunFileInfo& info) {
   const std::string replications = "replications = " + std::to_string(info.replications) + "  # as run";
-  const std::string seed = "seed = " + std::to_string(info.seed) + "  # as run";
+  // TOML's integers are signed 64-bit: a larger seed, which --seed takes, is said, not written.
+  const std::string seed = info.seed <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())
+                               ? "seed = " + std::to_string(info.seed) + "  # as run"
+                               : "# the run used --seed " + std::to_string(info.seed) +
+                                     ", beyond TOML's integers: give it on the command line";
   std::vector<std::string> lines;
   std::istringstream in(resolved);
   for (std::string line; std::getline(in, line);) lines.push_back(line);

@@ -99,6 +99,12 @@ TEST(CliRunFile, InspectScenarioAddsTheRunSectionNoFileWrote) {
   const std::string original = testing::read_text(dir / "run.json"),
                     rerun = testing::read_text(dir / "rerun.json");
   EXPECT_EQ(original.substr(original.find("\"regions\"")), rerun.substr(rerun.find("\"regions\"")));
+  // A seed TOML cannot hold is said, so that the printed text still loads.
+  ASSERT_EQ(fnesim(dir, "run no-run.toml -n 5 -s 18446744073709551615 -j 1 --out big.h5").exit_code, 0);
+  const Outcome big = fnesim(dir, "inspect big.h5 --scenario");
+  EXPECT_THAT(big.out, HasSubstr("# the run used --seed 18446744073709551615, beyond TOML's integers"));
+  testing::write_text(dir / "big.toml", big.out);
+  EXPECT_EQ(fnesim(dir, "validate big.toml --quiet").exit_code, 0);
 }
 
 TEST(CliRunFile, InspectAndExportShowWhatRunShowed) {
