@@ -104,7 +104,7 @@ std::string events_and_uncertainty(const Scenario& s) {
         "tilt sd " + format_real(u.profile_tilt) + ", concentration " + format_real(u.profile_concentration));
   if (u.monthly_drift > 0 || u.jump_probability > 0)
     line(out, "Uptake month to month",
-         "drift " + format_share(u.monthly_drift) + ", jumps with probability " +
+         "a random drift of sd " + format_share(u.monthly_drift) + " a month, jumps with probability " +
              format_share(u.jump_probability) + " a month, log sd " + format_real(u.jump_sd));
   return out;
 }

@@ -583,6 +583,10 @@ void Reader::read_month(Row& row) {
   if (has_dossiers && m.dossiers == 0 &&
       ((has_committed && m.committed > 0) || (has_trainees && m.trainees > 0)))
     row_error(row, "dossiers", "0 dossiers, but trainees or an amount committed");
+  else if (has_dossiers && has_trainees && m.trainees > m.dossiers * max_trainees)
+    row_error(row, "trainees",
+              std::to_string(m.trainees) + " for " + std::to_string(m.dossiers) + " dossiers: more than " +
+                  std::to_string(max_trainees) + " a dossier");
 
   if (has_region) {
     const bool national = m.region == national_region;
@@ -618,7 +622,9 @@ Actuals Reader::read(std::string_view text) {
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // a byte-order mark (spreadsheets)
   // Lines ended by CR alone (old Mac spreadsheets): the whole file would be one
   // header line of thousands of unknown columns.
-  if (text.find('\r') != std::string_view::npos && text.find('\n') == std::string_view::npos) {
+  // (A CR inside the first line: a last line ended by CRLF does not make the others LF.)
+  const std::size_t first_cr = text.find('\r'), first_lf = text.find('\n');
+  if (first_cr != std::string_view::npos && (first_lf == std::string_view::npos || first_cr + 1 < first_lf)) {
     error(1, "row",
           "the lines end with a carriage return alone (CR, an old Mac format): save the file with "
           "LF or CRLF line ends");

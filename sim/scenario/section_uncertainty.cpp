@@ -278,7 +278,9 @@ void parse_uncertainty(TableReader& section, ParseState& state) {
       if (!distribution) continue;
       const double lowest = distribution->lowest(), highest = distribution->highest();
       const ParameterDomain& domain = spec->domain;
-      // A continuous distribution never draws its support's end exactly; a discrete one draws its values.
+      // A discrete distribution draws its values exactly, so one on an open end is refused. A continuous
+      // one reaches its end only by underflow (a gamma of cv near 10 can give 0 once in a few hundred
+      // draws), which is not refused here.
       const bool discrete = distribution->kind == DistributionKind::Discrete;
       const bool below =
           lowest < domain.lowest || (domain.lowest_open && discrete && lowest == domain.lowest);

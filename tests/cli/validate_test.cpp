@@ -63,7 +63,7 @@ TEST(ValidateCommand, EventsUncertaintySteeringAndFinancingAreDescribed) {
        {"Policy events", "widening                 new-population from 2021-09-07: 700 dossiers expected",
         "Uncertain assumptions (drawn once a replication)",
         "events.deadline-rush.share gamma(mean=0.1, cv=1)",
-        "Uptake month to month    drift 5 %, jumps with probability 30 % a month, log sd 1"})
+        "Uptake month to month    a random drift of sd 5 % a month, jumps with probability 30 % a month, log sd 1"})
     EXPECT_THAT(september.out, HasSubstr(text));
   const Outcome steering = run_fnesim("validate steering-2021");
   ASSERT_EQ(steering.exit_code, cli::exit_ok) << steering.err;

@@ -141,6 +141,7 @@ const std::vector<BadRow> bad_monthly_rows = {
      "dossiers: expected a whole number from 0 to 1000000, found '99999999999'"},
     {"2021-04,ARA,10,100000000001,1000.00",
      "trainees: expected a whole number from 0 to 100000000000, found '100000000001'"},
+    {"2021-04,ARA,1,100001,1000.00", "trainees: 100001 for 1 dossiers: more than 100000 a dossier"},
     {"2021-3,ARA,10,20,1000.00", "month: expected a month YYYY-MM, found '2021-3'"},
     {"2022-01,ARA,10,20,1000.00", "month: 2022-01 is after the commitment end (2021-12-31)"},
     {"2019-01,ARA,10,20,1000.00",
@@ -220,7 +221,7 @@ TEST(ActualsReader, HeaderProblems) {
   EXPECT_EQ(messages_of(monthly_header), std::vector<std::string>{"a.csv:1: header: no data rows follow"});
   // Lines ended by CR alone: one message, not one per "column" of a single endless header.
   EXPECT_EQ(
-      messages_of("month,region,dossiers,trainees,committed_eur\r2021-03,ARA,1,1,1.00\r"),
+      messages_of("month,region,dossiers,trainees,committed_eur\r2021-03,ARA,1,1,1.00\r\n"),
       std::vector<std::string>{"a.csv:1: row: the lines end with a carriage return alone (CR, an old Mac "
                                "format): save the file with LF or CRLF line ends"});
   EXPECT_EQ(messages_of("\"month,region,dossiers,trainees,committed_eur\n2021-03,ARA,1,1,1.00\n"),
