@@ -120,19 +120,22 @@ struct Bounds {
 // and within the engine's limit (sim/engine_limits.hpp).
 inline const Bounds mean_amount_bounds{0.0, limits::max_mean_amount_eur, true, false};
 
-// Relative weights (≥ 0, one of them positive) divided by their sum. Scaled by
-// the largest first only when the sum overflows (1e308 twice would make every
-// weight 0), so that ordinary weights keep the bits of weight / sum.
+// Relative weights (≥ 0) divided by their sum; false, and left as they are,
+// when they are all 0. Scaled by the largest first only when the sum overflows
+// (1e308 twice would make every weight 0), so that ordinary weights keep the
+// bits of weight / sum.
 template <typename Weights>
-void normalise_relative(Weights& weights) {
+bool normalise_relative(Weights& weights) {
   double sum = 0;
   for (double w : weights) sum += w;
+  if (!(sum > 0)) return false;
   if (!std::isfinite(sum)) {
     const double largest = *std::max_element(std::begin(weights), std::end(weights));
     sum = 0;
     for (double& w : weights) sum += w /= largest;
   }
   for (double& w : weights) w /= sum;
+  return true;
 }
 
 // Reads one table: records the keys asked for, so that finish() reports the

@@ -1,6 +1,5 @@
 // Section [events]: dated changes in demand (models/policy_event.hpp), one
 // table per event, named by the planner.
-#include <algorithm>
 #include <numeric>
 
 #include "sim/scenario/sections.hpp"
@@ -52,14 +51,9 @@ std::optional<PolicyEvent> read_event(TableReader& table, const std::string& nam
         event.statuses[static_cast<std::size_t>(s)] = share.value_or(0);
       }
       statuses->finish("status");
-      // Relative shares; scaled by the largest first only when their sum overflows (1e308 twice),
-      // so that ordinary shares keep the bits of share / sum.
-      const double largest = *std::max_element(event.statuses.begin(), event.statuses.end());
-      if (!(largest > 0)) {
+      if (!normalise_relative(event.statuses)) {
         table.error("statuses", "shares sum to 0: the new population would have no status");
         ok = false;
-      } else {
-        normalise_relative(event.statuses);
       }
       break;
     }

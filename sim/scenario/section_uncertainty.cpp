@@ -116,12 +116,10 @@ std::optional<Distribution> read_distribution(TableReader& table) {
         d.values.push_back(x.value_or(0));
         d.weights.push_back(p.value_or(0));
       }
-      const double largest = *std::max_element(d.weights.begin(), d.weights.end());
-      if (ok && !(largest > 0)) {
+      if (ok && !normalise_relative(d.weights)) {
         table.error("weights", "sum to 0");
         ok = false;
       }
-      if (ok) normalise_relative(d.weights);
       break;
     }
   }
