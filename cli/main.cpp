@@ -9,6 +9,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/preamble.hpp"
+#include "fnesim_git_revision.hpp"
 #include "fnesim_version.hpp"
 #include "sim/cluster.hpp"
 #include "sim/scenario/reader.hpp"

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <ctime>
 
+#include "fnesim_git_revision.hpp"
 #include "fnesim_version.hpp"
 #include "models/categories.hpp"
 #include "results/format.hpp"

@@ -79,6 +79,33 @@ std::string cell(const std::vector<std::string>& header, const std::vector<std::
   return "";
 }
 
+// The run file names the revision the binary was built from, taken at each
+// build: a stamp taken at configure time stayed that of the first build
+// after later commits. (Skipped outside a git checkout, where it is `unknown`.)
+TEST(CliRunFile, NamesTheRevisionTheBinaryWasBuiltFrom) {
+  ScratchDirectory dir;
+  std::string head;
+  {
+    const std::string command =
+        std::string("git -C '") + FNESIM_SOURCE_DIR + "' rev-parse --short=12 HEAD 2>/dev/null";
+    FILE* git = popen(command.c_str(), "r");
+    ASSERT_NE(git, nullptr);
+    char line[64] = {};
+    if (std::fgets(line, sizeof line, git) != nullptr) head = line;
+    if (pclose(git) != 0) GTEST_SKIP() << "the sources are not a git checkout";
+  }
+  while (!head.empty() && head.back() == '\n') head.pop_back();
+  ASSERT_EQ(head.size(), 12U);
+  const Outcome run = fnesim(dir, "run -n 10 -j 1 --out run.h5");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const Outcome inspect = fnesim(dir, "inspect run.h5");
+  ASSERT_EQ(inspect.exit_code, 0) << inspect.err;
+  // `-modified` follows when tracked files differed from it at build time.
+  EXPECT_THAT(inspect.out, HasSubstr("(git " + head));
+  const Outcome version = fnesim(dir, "--version");
+  EXPECT_THAT(version.out, HasSubstr("(" + head));
+}
+
 // A scenario no file of which writes [run]: the scenario printed gets one, with the run's count and seed.
 TEST(CliRunFile, InspectScenarioAddsTheRunSectionNoFileWrote) {
   ScratchDirectory dir;
