@@ -22,6 +22,7 @@ struct ExportOptions {
 int export_command(const ExportOptions& options) {
   if (options.csv_directory.empty() && options.summary_json.empty())
     throw UsageError("nothing to do: give --csv DIR and/or --summary-json FILE");
+  if (!options.csv_directory.empty()) check_csv_directory_argument("--csv", options.csv_directory);
   const RunFileReader run(options.file);
   // Every target is checked before anything is written: distinct from each
   // other and from the run file, and each a regular file or absent.

@@ -81,6 +81,13 @@ void RunOverrides::apply_to(RunSettings& run) const {
 
 void check_output_argument(const std::filesystem::path& path, bool force) { check_output_path(path, force); }
 
+void check_csv_directory_argument(const std::string& option, const std::filesystem::path& directory) {
+  std::error_code ec;
+  if (std::filesystem::exists(std::filesystem::symlink_status(directory, ec)) &&
+      !std::filesystem::is_directory(directory, ec))
+    throw UsageError(option + " " + directory.string() + ": exists and is not a directory");
+}
+
 namespace {
 
 // Two names for one file: the same device and inode, or (for files not yet

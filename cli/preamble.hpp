@@ -82,6 +82,10 @@ struct RunOverrides {
 // when it cannot be written (a missing or read-only directory).
 void check_output_argument(const std::filesystem::path& path, bool force);
 
+// A `--csv DIR` that exists but is not a directory (a run file given by
+// mistake): UsageError, exit status 2, before anything is read or run.
+void check_csv_directory_argument(const std::string& option, const std::filesystem::path& directory);
+
 // The outputs of one command must be different files: two names for one file
 // (the same spelling, or a link to the other: same device and inode) would
 // have the second write destroy the first. Throws UsageError naming both.

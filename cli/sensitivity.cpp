@@ -127,10 +127,8 @@ int sensitivity_command(const SensitivityOptions& options) {
     if (!path.empty()) check_output_argument(path, options.force);
   if (!options.csv.empty()) {
     // As `export --csv` does: the directory is made if need be, its files checked before the job.
+    check_csv_directory_argument("--csv", options.csv);
     std::error_code ec;
-    if (std::filesystem::exists(std::filesystem::symlink_status(options.csv, ec)) &&
-        !std::filesystem::is_directory(options.csv, ec))
-      throw UsageError("--csv " + options.csv + ": exists and is not a directory");
     if (!std::filesystem::is_directory(options.csv, ec) && cluster::writes_outputs()) {
       std::filesystem::create_directories(options.csv, ec);
       if (ec) throw OutputError(options.csv + ": cannot create the directory: " + ec.message());

@@ -266,6 +266,11 @@ TEST(CliRunFile, ExitCodesAndForce) {
   EXPECT_EQ(testing::read_text(dir / "out/regions.csv"), "mine");
   EXPECT_EQ(fnesim(dir, "export small.h5 --csv out --force").exit_code, 0);
   EXPECT_NE(testing::read_text(dir / "out/regions.csv"), "mine");
+  // A file named as the directory (the run file itself, by a slip) is the
+  // user's mistake, as `sensitivity --csv` says: exit status 2, not 1.
+  const Outcome not_a_directory = fnesim(dir, "export small.h5 --csv small.h5 --force");
+  EXPECT_EQ(not_a_directory.exit_code, 2);
+  EXPECT_THAT(not_a_directory.err, HasSubstr("--csv small.h5: exists and is not a directory"));
   EXPECT_EQ(fnesim(dir, "run -n 8 --no-trajectories").exit_code, 2);  // --no-trajectories needs --out
 }
 
