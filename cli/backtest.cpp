@@ -48,7 +48,11 @@ std::vector<Date> parse_cut_offs(const std::vector<std::string>& texts) {
 std::vector<TruthScenario> load_truth_family(const std::string& argument) {
   namespace fs = std::filesystem;
   std::error_code ec;
-  if (!fs::is_directory(argument, ec)) return {{argument, load_scenario_argument(argument)}};
+  if (!fs::is_directory(argument, ec)) {
+    std::vector<TruthScenario> one{{argument, load_scenario_argument(argument)}};
+    say_scenario_warnings(one.front().scenario);
+    return one;
+  }
   std::vector<fs::path> files;
   for (const fs::directory_entry& entry : fs::directory_iterator(argument, ec))
     if (entry.path().extension() == ".toml" && !entry.is_directory()) files.push_back(entry.path());
@@ -66,6 +70,7 @@ std::vector<TruthScenario> load_truth_family(const std::string& argument) {
     }
   }
   if (!problems.empty()) throw ScenarioError(std::move(problems));
+  for (const TruthScenario& truth : family) say_scenario_warnings(truth.scenario);
   return family;
 }
 

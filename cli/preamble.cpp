@@ -61,8 +61,14 @@ const CLI::Validator finite_number(
     },
     "");
 
+void say_scenario_warnings(const Scenario& scenario) {
+  for (const Diagnostic& warning : scenario.warnings) std::cerr << warning.to_string() << '\n';
+}
+
 Scenario load_scenario_or_default(const std::string& argument) {
-  return argument.empty() ? load_default_scenario() : load_scenario_argument(argument);
+  Scenario scenario = argument.empty() ? load_default_scenario() : load_scenario_argument(argument);
+  say_scenario_warnings(scenario);
+  return scenario;
 }
 
 void RunOverrides::add_options(CLI::App& command, const std::string& replications_help) {

@@ -48,8 +48,12 @@ class Interrupted : public std::runtime_error {
 int report_failure(std::string_view command, const std::exception_ptr& error) noexcept;
 
 // The scenario named on the command line (a file or a built-in name), or the
-// built-in default when `argument` is empty. Throws ScenarioError.
+// built-in default when `argument` is empty, its warnings said on stderr.
+// Throws ScenarioError.
 Scenario load_scenario_or_default(const std::string& argument);
+// A scenario's warnings (likely slips that still load), one a line on stderr
+// as "file:line:column: key: warning: message".
+void say_scenario_warnings(const Scenario& scenario);
 
 // Validators CLI11 lacks: a whole number that fits 64 bits unsigned (CLI11
 // would saturate 18446744073709551616 silently, so that two different seeds

@@ -160,8 +160,10 @@ std::optional<Date> parse_date(const std::string& text, Problems& problems) {
 }
 
 Scenario load(const QuoteOptions& options) {
-  return options.scenario_option->count() > 0 ? load_scenario_argument(options.scenario)
-                                              : load_default_scenario();
+  Scenario scenario = options.scenario_option->count() > 0 ? load_scenario_argument(options.scenario)
+                                                           : load_default_scenario();
+  say_scenario_warnings(scenario);
+  return scenario;
 }
 
 // The scenario's rules are the convention's from commitment_start to

@@ -263,6 +263,12 @@ void TableReader::error(std::string_view key, std::string message) {
   ctx_->diagnostics.add(where, key_path(key), std::move(message));
 }
 
+void TableReader::warn(std::string_view key, std::string message) {
+  const auto found = table_->entries.find(key);
+  const toml::source_region& where = found == table_->entries.end() ? this->where() : found->second.where();
+  ctx_->warnings.add(where, key_path(key), "warning: " + std::move(message));
+}
+
 void TableReader::error_here(std::string message) {
   ctx_->diagnostics.add(where(), path_, std::move(message));
 }

@@ -92,6 +92,7 @@ std::string closest_match(std::string_view word, const std::vector<std::string>&
 
 struct ReadContext {
   DiagnosticList diagnostics;
+  DiagnosticList warnings;  // likely slips that still load (Scenario::warnings)
 };
 
 // Conversions of one value node; each reports its own problem under `key_path`
@@ -183,6 +184,9 @@ class TableReader {
   void error(std::string_view key, std::string message);
   void error_here(std::string message);
   void missing(std::string_view key);
+  // A value that loads but is very likely a slip: a warning at the key, not an
+  // error; its message starts "warning: ".
+  void warn(std::string_view key, std::string message);
 
   // Reports every key not asked for. `noun` names what the keys are ("key",
   // "region", "section"); extra candidates widen the did-you-mean.

@@ -282,6 +282,10 @@ Scenario load_chain(std::unique_ptr<ChainFile> first) {
   top.finish();
 
   if (!ctx.diagnostics.empty()) {
+    // A slip warned of often explains the errors it causes (an envelope typed
+    // in millions, then "regional envelopes sum to more than the total"):
+    // said among them, in file order.
+    for (Diagnostic& warning : ctx.warnings.items()) ctx.diagnostics.add(std::move(warning));
     sort_diagnostics(ctx.diagnostics.items(), chain);
     throw ScenarioError(std::move(ctx.diagnostics.items()));
   }
@@ -302,6 +306,8 @@ Scenario load_chain(std::unique_ptr<ChainFile> first) {
   resolved += to_toml(root);
   scenario.resolved_toml = std::move(resolved);
   for (const auto& file : chain) scenario.source_files.push_back(file->display);
+  sort_diagnostics(ctx.warnings.items(), chain);
+  scenario.warnings = std::move(ctx.warnings.items());
   return scenario;
 }
 

@@ -47,6 +47,9 @@ struct Scenario {
   // the files it came from, the first being the one named by the user.
   std::string resolved_toml;
   std::vector<std::string> source_files;
+  // Values that load but are very likely slips (an envelope typed in millions
+  // of euros): said to the planner, file:line:column, before anything runs.
+  std::vector<Diagnostic> warnings;
 };
 
 // Every problem of a scenario file and its `extends` chain, thrown at once;

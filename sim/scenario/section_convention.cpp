@@ -1,9 +1,37 @@
 // Section [convention]: envelope, fees, dates and regions (art. 5, 6, 7 and annex).
+#include <cstdio>
 #include <map>
 
 #include "sim/scenario/sections.hpp"
 
 namespace fnesim::scenario_detail {
+
+namespace {
+
+// "150" → "150e6": the amount as the planner probably meant it, in TOML.
+std::string times(double value, std::string_view exponent) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.15g%s", value, std::string(exponent).c_str());
+  return text;
+}
+
+}  // namespace
+
+void warn_if_implausible_envelope(TableReader& table, std::string_view key, Cents envelope) {
+  if (envelope <= 0 || envelope >= least_plausible_envelope) return;
+  const double typed = static_cast<double>(envelope) / cents_per_euro;
+  table.warn(key, format_euros(envelope) + " EUR pays no training: amounts are in euros, so an envelope of " +
+                      times(typed, "") + " million is written " + times(typed, "e6"));
+}
+
+void warn_if_implausible_trainee_cost(TableReader& table, std::string_view key, double cost_eur) {
+  if (cost_eur <= 0 || cost_eur >= least_plausible_trainee_cost_eur) return;
+  table.warn(key, times(cost_eur, "") +
+                      " EUR a trainee is less than a day of training: amounts are in euros, "
+                      "so " +
+                      times(cost_eur, "") + " thousand is written " + times(cost_eur, "e3"));
+}
+
 namespace {
 
 constexpr std::array<std::string_view, 2> fee_mode_keys = {"pro-rata", "national"};
@@ -21,6 +49,7 @@ void parse_regions(TableReader& convention, ParseState& state, Convention& out) 
     }
     const auto name = region->string("name", true);
     const auto envelope = region->money("envelope_eur", true);
+    if (envelope) warn_if_implausible_envelope(*region, "envelope_eur", *envelope);
     region->finish();
     if (!name || !envelope) {
       ok = false;
@@ -51,6 +80,7 @@ void parse_regions(TableReader& convention, ParseState& state, Convention& out) 
 void parse_convention(TableReader& section, ParseState& state) {
   Convention& out = state.scenario.convention;
   const auto total = section.money("total_envelope_eur", true);
+  if (total) warn_if_implausible_envelope(section, "total_envelope_eur", *total);
   auto fee_rate = section.rate("fee_rate", true);
   if (fee_rate && fee_rate->basis_points >= Rate::full) {
     // Every available amount would be 0: nothing to commit, and every share of it undefined.

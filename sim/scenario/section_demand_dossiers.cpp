@@ -115,12 +115,17 @@ void read_cost_per_trainee(TableReader& section, DemandModel& out) {
     if (e->value == nullptr || e->value->is_table()) {
       auto by_pathway = table->table("mean_eur");
       for (int p = 0; p < pathway_count; ++p) {
-        const auto v = by_pathway->number(pathway_keys[static_cast<std::size_t>(p)], mean_amount_bounds, true);
+        const auto key = pathway_keys[static_cast<std::size_t>(p)];
+        const auto v = by_pathway->number(key, mean_amount_bounds, true);
         if (v) means[static_cast<std::size_t>(p)] = *v;
+        if (v) warn_if_implausible_trainee_cost(*by_pathway, key, *v);
       }
       by_pathway->finish("pathway", as_strings(pathway_keys));
     } else if (e->value != nullptr && (e->value->is_integer() || e->value->is_floating_point())) {
-      if (const auto v = table->number("mean_eur", mean_amount_bounds)) means.fill(*v);
+      if (const auto v = table->number("mean_eur", mean_amount_bounds)) {
+        means.fill(*v);
+        warn_if_implausible_trainee_cost(*table, "mean_eur", *v);
+      }
     } else {
       table->error("mean_eur", "expected a number (EUR, every pathway) or a table by pathway, found " +
                                    (e->value ? type_name(*e->value) : std::string("a table")));

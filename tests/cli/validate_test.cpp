@@ -96,6 +96,25 @@ TEST(ValidateCommand, AnyInvalidFileFailsTheWholeRun) {
   EXPECT_THAT(o.err, HasSubstr("dropout_sd"));
 }
 
+// A scenario that loads but whose amounts look typed in thousands of euros:
+// valid (exit 0), described, and the warning on stderr, as `run` says it too.
+TEST(ValidateCommand, AmountsThatLookTypedInThousandsAreWarnedOfOnStderr) {
+  const fs::path file =
+      fs::temp_directory_path() / ("fnesim-validate-thousands-" + std::to_string(::getpid()) + ".toml");
+  std::ofstream(file) << "extends = \"reference-r1.toml\"\n[demand.cost_per_trainee]\nmean_eur = 6\n";
+  const Outcome validate = run_fnesim("validate '" + file.string() + "'");
+  EXPECT_EQ(validate.exit_code, cli::exit_ok) << validate.err;
+  EXPECT_THAT(validate.out, HasSubstr("Scenario fnesim-validate-thousands"));
+  EXPECT_THAT(validate.err,
+              HasSubstr(".toml:3:1: demand.cost_per_trainee.mean_eur: warning: 6 EUR a trainee is "
+                        "less than a day of training: amounts are in euros, so 6 thousand is "
+                        "written 6e3\n"));
+  const Outcome run = run_fnesim("run '" + file.string() + "' -n 10 -j 1");
+  EXPECT_EQ(run.exit_code, cli::exit_ok) << run.err;
+  EXPECT_THAT(run.err, HasSubstr("mean_eur: warning: 6 EUR a trainee"));
+  fs::remove(file);
+}
+
 TEST(ValidateCommand, QuietPrintsOnlyProblems) {
   const Outcome valid = run_fnesim("validate --quiet reference-r1");
   EXPECT_EQ(valid.exit_code, cli::exit_ok);

@@ -223,7 +223,8 @@ TEST(ScenarioShipped, EveryFileAndBuiltinLoads) {
   for (const auto& entry : fs::directory_iterator(source_dir / "scenarios")) {
     if (entry.path().extension() != ".toml") continue;
     ++files;
-    EXPECT_NO_THROW(load_scenario_file(entry.path())) << entry.path();
+    EXPECT_NO_THROW(EXPECT_THAT(load_scenario_file(entry.path()).warnings, ::testing::IsEmpty()))
+        << entry.path();
   }
   EXPECT_GE(files, 2);
   EXPECT_EQ(builtin_scenarios().size(), static_cast<std::size_t>(files));
@@ -443,6 +444,47 @@ TEST(ScenarioValues, AmountsFeesAndMarginsOutsideTheirRangeAreRefused) {
   EXPECT_NO_THROW(
       load_text("extends = \"three-regions.toml\"\n[coverage.rules.gt1000]\n"
                 "cap_per_dossier_eur = 1_000_000_000_000\n"));
+}
+
+// Amounts typed in millions or thousands of euros load (a small test scenario
+// is legitimate), with a warning at each that says how the amount is written.
+TEST(ScenarioValues, AmountsTypedInMillionsOrThousandsAreWarnedOf) {
+  const Scenario typed = load_text(
+      "extends = \"three-regions.toml\"\n"
+      "[convention]\ntotal_envelope_eur = 10\n"
+      "[convention.regions.NOR]\nname = \"Normandie\"\nenvelope_eur = 3\n"
+      "[convention.regions.BRE]\nname = \"Bretagne\"\nenvelope_eur = 2\n"
+      "[convention.regions.ARA]\nname = \"Auvergne-Rhône-Alpes\"\nenvelope_eur = 5\n"
+      "[demand.cost_per_trainee]\nmean_eur = { reconversion = 12, certifying = 7_000, covid_specific = "
+      "4_000, "
+      "anticipation = 99.99 }\n");
+  EXPECT_EQ(typed.convention.total_envelope, euros(10));
+  EXPECT_EQ(
+      messages_of(typed.warnings),
+      "inline.toml:3:1: convention.total_envelope_eur: warning: 10.00 EUR pays no training: amounts are in "
+      "euros, so an envelope of 10 million is written 10e6\n"
+      "inline.toml:6:1: convention.regions.NOR.envelope_eur: warning: 3.00 EUR pays no training: amounts "
+      "are in euros, so an envelope of 3 million is written 3e6\n"
+      "inline.toml:9:1: convention.regions.BRE.envelope_eur: warning: 2.00 EUR pays no training: amounts "
+      "are in euros, so an envelope of 2 million is written 2e6\n"
+      "inline.toml:12:1: convention.regions.ARA.envelope_eur: warning: 5.00 EUR pays no training: amounts "
+      "are in euros, so an envelope of 5 million is written 5e6\n"
+      "inline.toml:14:14: demand.cost_per_trainee.mean_eur.reconversion: warning: 12 EUR a trainee is less "
+      "than a day of training: amounts are in euros, so 12 thousand is written 12e3\n"
+      "inline.toml:14:77: demand.cost_per_trainee.mean_eur.anticipation: warning: 99.99 EUR a trainee is "
+      "less than a day of training: amounts are in euros, so 99.99 thousand is written 99.99e3\n");
+  // At the thresholds, nothing is said.
+  EXPECT_THAT(
+      load_text("extends = \"three-regions.toml\"\n[demand.cost_per_trainee]\nmean_eur = 100\n").warnings,
+      ::testing::IsEmpty());
+
+  // When the slip also causes errors, it is said among them, in file order.
+  const std::string messages = messages_of(diagnostics_of(
+      [] { return load_text("extends = \"three-regions.toml\"\n[convention]\ntotal_envelope_eur = 10\n"); }));
+  EXPECT_THAT(messages,
+              HasSubstr("inline.toml:3:1: convention.total_envelope_eur: warning: 10.00 EUR pays no "
+                        "training"));
+  EXPECT_THAT(messages, HasSubstr("regional envelopes sum to"));
 }
 
 TEST(ScenarioValues, DidYouMeanUsesEditDistance) {
