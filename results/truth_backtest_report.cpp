@@ -73,6 +73,31 @@ std::string scores_table(const TruthBacktestResult& result, bool regional) {
   return table.render();
 }
 
+// The national PITs' histogram per cut-off, with their mean and sd.
+std::string pit_table(const TruthBacktestResult& result) {
+  TextTable table;
+  table.add_column("Cut-off", TextTable::Align::Left);
+  for (int b = 0; b < ScoreTally::pit_bins; ++b) {
+    const int from = 100 * b / ScoreTally::pit_bins, to = 100 * (b + 1) / ScoreTally::pit_bins;
+    table.add_column(b == 0 ? "PIT 0–" + std::to_string(to) + " %"
+                            : std::to_string(from) + "–" + std::to_string(to) + (to == 100 ? " %" : ""));
+  }
+  table.add_column("mean");
+  table.add_column("sd");
+  for (std::size_t c = 0; c < result.cut_offs.size(); ++c) {
+    const ScoreTally t = tally(result, c, false);
+    std::vector<std::string> row{result.cut_offs[c].iso()};
+    for (int count : t.pit_histogram) row.push_back(std::to_string(count));
+    char figure[32];
+    std::snprintf(figure, sizeof figure, "%.2f", t.pit_mean());
+    row.emplace_back(figure);
+    std::snprintf(figure, sizeof figure, "%.2f", t.pit_sd());
+    row.emplace_back(figure);
+    table.add_row(row);
+  }
+  return table.render();
+}
+
 void tally_json(JsonWriter& json, const ScoreTally& t) {
   json.begin_object();
   json.field("forecasts", t.forecasts);
@@ -85,6 +110,11 @@ void tally_json(JsonWriter& json, const ScoreTally& t) {
   json.field("interval_score50_eur", in_euros(t.mean(t.interval_score50)));
   json.field("interval_score90_eur", in_euros(t.mean(t.interval_score90)));
   json.field("crps_eur", in_euros(t.mean(t.crps)));
+  json.key("pit_histogram").begin_array();
+  for (int count : t.pit_histogram) json.value(count);
+  json.end_array();
+  json.field("pit_mean", t.pit_mean());
+  json.field("pit_sd", t.pit_sd());
   json.key("naive").begin_object();
   json.field("interval_score50_eur", in_euros(t.mean(t.naive_interval_score50)));
   json.field("interval_score90_eur", in_euros(t.mean(t.naive_interval_score90)));
@@ -149,6 +179,15 @@ std::string render_truth_backtest_table(const TruthBacktestResult& result, const
       "  would show over as many independent forecasts. The years are independent; the regions of one\n"
       "  year are not (they share the year's uptake): the pooled regional share varies more than that.\n\n";
 
+  out +=
+      "Where the truth fell in fnesim's forecast of the year-end national demand (PIT: the share of the\n"
+      "forecast's replications below it), years by tenths of the forecast:\n";
+  out += pit_table(result);
+  out +=
+      "  Calibrated forecasts put a tenth of the years in each tenth: PIT mean 0.50, sd 0.29. Years\n"
+      "  bunched in the middle tenths (sd below 0.29): forecasts wider than these truths needed; piled\n"
+      "  in the first and last (sd above): narrower; leaning to one side (mean off 0.50): biased, too low\n"
+      "  when the truths fall high in the forecasts (mean above 0.50).\n\n";
   out += "Scores of the year-end national demand (M€, means over the years; lower is better):\n";
   out += scores_table(result, false);
   out += "\nScores of the year-end regional demand (M€, means over years × regions; lower is better):\n";
@@ -255,6 +294,7 @@ std::string truth_backtest_json(const TruthBacktestResult& result, const Scenari
       json.field_euros("q75_eur", n.q75);
       json.field_euros("q95_eur", n.q95);
       json.field("crps_eur", in_euros(n.crps));
+      json.field("pit", n.pit);
       json.field_euros("naive_eur", n.naive);
       json.end_object();
     }

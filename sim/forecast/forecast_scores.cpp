@@ -1,5 +1,7 @@
 #include "sim/forecast/forecast_scores.hpp"
 
+#include <algorithm>
+
 #include "sim/statistics.hpp"
 
 namespace fnesim {
@@ -27,6 +29,13 @@ double crps_of_sample(std::span<const Cents> sorted, Cents outcome) {
     spread += (2.0 * static_cast<double>(i + 1) - n - 1.0) * static_cast<double>(sorted[i]);
   }
   return distance_to_outcome / n - spread / (n * n);
+}
+
+double pit_of_sample(std::span<const Cents> sorted, Cents outcome) {
+  const auto below = std::lower_bound(sorted.begin(), sorted.end(), outcome);
+  const auto not_above = std::upper_bound(below, sorted.end(), outcome);
+  const auto n = static_cast<double>(sorted.size());
+  return (static_cast<double>(below - sorted.begin()) + 0.5 * static_cast<double>(not_above - below)) / n;
 }
 
 }  // namespace fnesim

@@ -35,4 +35,12 @@ double interval_score(CentralInterval interval, Cents outcome, double alpha);
 // compare, not an amount to book. `sorted` ascending, non-empty.
 double crps_of_sample(std::span<const Cents> sorted, Cents outcome);
 
+// The probability integral transform of the outcome under the sample's
+// empirical distribution, ties counted half (the mid-PIT): (#{x_i < y} +
+// #{x_i = y} / 2) / n, in [0, 1]. Over many forecasts, calibrated ones give
+// PITs spread evenly over [0, 1]; too wide, bunched in the middle; too
+// narrow, piled at both ends; biased, leaning to one side (Dawid 1984;
+// Gneiting, Balabdaoui & Raftery 2007). `sorted` ascending, non-empty.
+double pit_of_sample(std::span<const Cents> sorted, Cents outcome);
+
 }  // namespace fnesim

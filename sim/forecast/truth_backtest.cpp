@@ -84,6 +84,7 @@ ScoredForecast score(const std::vector<Cents>& sorted_forecast, Cents outcome, C
   f.q75 = fifty.high;
   f.q95 = ninety.high;
   f.crps = crps_of_sample(sorted, outcome);
+  f.pit = pit_of_sample(sorted, outcome);
   f.naive = naive;
   return f;
 }
@@ -185,6 +186,15 @@ void ScoreTally::add(const ScoredForecast& f) {
   naive_interval_score50 += f.naive_interval_score50();
   naive_interval_score90 += f.naive_interval_score90();
   naive_crps += f.naive_crps();
+  ++pit_histogram[static_cast<std::size_t>(std::min(static_cast<int>(f.pit * pit_bins), pit_bins - 1))];
+  pit_sum += f.pit;
+  pit_sum_of_squares += f.pit * f.pit;
+}
+
+double ScoreTally::pit_sd() const {
+  if (forecasts == 0) return 0.0;
+  const double m = pit_mean();
+  return std::sqrt(std::max(0.0, pit_sum_of_squares / forecasts - m * m));
 }
 
 double ScoreTally::calibrated_standard_error(double coverage, int forecasts) {

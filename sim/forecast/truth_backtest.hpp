@@ -7,6 +7,7 @@
 // would, and the forecast of the year-end demand scored against what the
 // truth did: coverage of the central 50 % and 90 % intervals, interval score
 // and CRPS, beside a naive run-rate forecast's.
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -42,6 +43,7 @@ struct ScoredForecast {
   Cents outcome = 0;                                  // the truth's year-end demand
   Cents q05 = 0, q25 = 0, q50 = 0, q75 = 0, q95 = 0;  // of the forecast (inverted empirical CDF)
   double crps = 0;                                    // cents
+  double pit = 0;                                     // the forecast's (mid-)CDF at the outcome, in [0, 1]
   Cents naive = 0;                                    // the run-rate forecast
   CentralInterval interval50() const { return {q25, q75}; }
   CentralInterval interval90() const { return {q05, q95}; }
@@ -79,11 +81,20 @@ struct TruthBacktestResult {
 
 // Sums over scored forecasts, for means and coverage.
 struct ScoreTally {
+  // The PITs' histogram: deciles of [0, 1], a PIT of 1 in the last.
+  static constexpr int pit_bins = 10;
   int forecasts = 0, inside50 = 0, inside90 = 0;
   double interval_score50 = 0, interval_score90 = 0, crps = 0;  // sums, cents
   double naive_interval_score50 = 0, naive_interval_score90 = 0, naive_crps = 0;
+  std::array<int, pit_bins> pit_histogram{};
+  double pit_sum = 0, pit_sum_of_squares = 0;
   void add(const ScoredForecast& f);
   double mean(double sum) const { return forecasts > 0 ? sum / forecasts : 0.0; }
+  // Calibrated forecasts give PITs uniform on [0, 1]: mean 1/2 and standard
+  // deviation 1/√12 ≈ 0.289. A mean off 1/2 is a bias; a smaller sd, forecasts
+  // wider than the truths need; a larger one, narrower.
+  double pit_mean() const { return mean(pit_sum); }
+  double pit_sd() const;
   static double share(int inside, int forecasts) {
     return forecasts > 0 ? static_cast<double>(inside) / forecasts : 0.0;
   }

@@ -3,7 +3,11 @@
 // refusals of bad input (exit status 2, every problem named).
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <string>
+
 #include "support/command.hpp"
+#include "support/json_compare.hpp"
 #include "support/test_files.hpp"
 
 namespace fnesim {
@@ -39,7 +43,8 @@ TEST(CliBacktestTruth, ADirectoryIsTheFamilyInNameOrderAndTheOutputIsTheSameForA
   for (const char* text :
        {"against a truth family of 2 scenarios — 3 synthetic years, 20 replications", "a-surge.toml",
         "b-slump.toml", "small-surge", "Coverage", "Regions pooled", "Scores of the year-end national demand",
-        "CRPS: fnesim", "naive", "Coverage by truth family member"})
+        "CRPS: fnesim", "naive", "Coverage by truth family member", "Where the truth fell", "PIT 0–10 %",
+        "90–100 %"})
     EXPECT_NE(table.out.find(text), std::string::npos) << text << '\n' << table.out;
   // Year 0 and 2 from the first file by name, year 1 from the second.
   EXPECT_LT(table.out.find("a-surge.toml"), table.out.find("b-slump.toml"));
@@ -54,6 +59,39 @@ TEST(CliBacktestTruth, ADirectoryIsTheFamilyInNameOrderAndTheOutputIsTheSameForA
   EXPECT_NE(one.out.find("\"member\": 1"), std::string::npos);
   EXPECT_NE(one.out.find("\"naive_eur\""), std::string::npos);
   EXPECT_NE(one.out.find("\"interval_score90_eur\""), std::string::npos);
+
+  // Each year's PIT agrees with its quantiles (20 replications: the 5 % quantile
+  // is the lowest, the 95 % the 19th); the histograms count every forecast.
+  const testing::FlatJson json = testing::flatten_json(one.out);
+  const auto number = [&](const std::string& path) {
+    const auto found = json.find(path);
+    EXPECT_NE(found, json.end()) << path;
+    return found == json.end() ? std::nan("") : std::stod(found->second.text);
+  };
+  int years_by_pit = 0;
+  for (int year = 0; year < 3; ++year) {
+    for (int c = 0; c < 2; ++c) {
+      const std::string at = "years[" + std::to_string(year) + "].forecasts[" + std::to_string(c) + "].";
+      const double pit = number(at + "pit"), outcome = number(at + "outcome_eur");
+      EXPECT_GE(pit, 0);
+      EXPECT_LE(pit, 1);
+      if (outcome < number(at + "q05_eur")) {
+        EXPECT_EQ(pit, 0) << at;
+      }
+      if (outcome > number(at + "q95_eur")) {
+        EXPECT_GE(pit, 0.95) << at;
+      }
+      if (outcome > number(at + "q25_eur") && outcome < number(at + "q75_eur")) {
+        EXPECT_GT(pit, 0.2) << at;
+        EXPECT_LT(pit, 0.8) << at;
+      }
+    }
+  }
+  for (int c = 0; c < 2; ++c)
+    for (int b = 0; b < 10; ++b)
+      years_by_pit += static_cast<int>(
+          number("cut_offs[" + std::to_string(c) + "].national.pit_histogram[" + std::to_string(b) + "]"));
+  EXPECT_EQ(years_by_pit, 3 * 2);
 }
 
 TEST(CliBacktestTruth, RefusesBothOrNeitherSourceAndNoTruths) {

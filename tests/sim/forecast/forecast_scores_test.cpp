@@ -1,6 +1,6 @@
 // The scores of `backtest --truth` on samples small enough to check by hand:
 // the CRPS against its O(n²) definition, the interval score term by term, and
-// the central intervals' quantiles with their bounds.
+// the central intervals' quantiles with their bounds, the PIT with its ties.
 #include "sim/forecast/forecast_scores.hpp"
 
 #include <gtest/gtest.h>
@@ -48,6 +48,21 @@ TEST(ForecastScores, CrpsOfOneValueIsTheAbsoluteErrorAndOfAnEvenSplitIsKnown) {
   // Half the mass at 0 and half at 100, outcome 0: (1/2)·100 − (1/8)·(2·100) = 25.
   const std::vector<Cents> split = {0, 100};
   EXPECT_DOUBLE_EQ(crps_of_sample(split, 0), 25);
+}
+
+TEST(ForecastScores, PitIsTheShareBelowWithTiesCountedHalf) {
+  const std::vector<Cents> sample = {10, 20, 20, 30};
+  EXPECT_DOUBLE_EQ(pit_of_sample(sample, 5), 0);
+  EXPECT_DOUBLE_EQ(pit_of_sample(sample, 10), 0.5 / 4);
+  EXPECT_DOUBLE_EQ(pit_of_sample(sample, 20), (1 + 1.0) / 4);
+  EXPECT_DOUBLE_EQ(pit_of_sample(sample, 25), 3.0 / 4);
+  EXPECT_DOUBLE_EQ(pit_of_sample(sample, 30), 3.5 / 4);
+  EXPECT_DOUBLE_EQ(pit_of_sample(sample, 31), 1);
+  // A sample of one value: below, at it, above.
+  const std::vector<Cents> one = {500};
+  EXPECT_DOUBLE_EQ(pit_of_sample(one, 499), 0);
+  EXPECT_DOUBLE_EQ(pit_of_sample(one, 500), 0.5);
+  EXPECT_DOUBLE_EQ(pit_of_sample(one, 501), 1);
 }
 
 TEST(ForecastScores, IntervalScoreIsTheWidthPlusTheWeightedMiss) {

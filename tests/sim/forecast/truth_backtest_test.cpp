@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/math/distributions/chi_squared.hpp>
 #include <cmath>
 
 #include "sim/errors.hpp"
@@ -72,6 +73,22 @@ TEST(TruthBacktest, TalliesCountCoverageAtTheBoundsAndAverageTheScores) {
   EXPECT_DOUBLE_EQ(t.mean(t.naive_interval_score50), 4.0 * 50);
   EXPECT_DOUBLE_EQ(ScoreTally::share(t.inside90, t.forecasts), 0.5);
   EXPECT_DOUBLE_EQ(ScoreTally::calibrated_standard_error(0.9, 100), 0.03);
+}
+
+TEST(TruthBacktest, TalliesBinThePitsByTenthsAndGiveTheirMeanAndSd) {
+  ScoreTally t;
+  for (double pit : {0.0, 0.05, 0.1, 0.95, 1.0}) {
+    ScoredForecast f = forecast(250, 250);
+    f.pit = pit;
+    t.add(f);
+  }
+  // 0.1 opens the second tenth; a PIT of 1 (the truth above every replication) is in the last.
+  EXPECT_EQ(t.pit_histogram, (std::array<int, ScoreTally::pit_bins>{2, 1, 0, 0, 0, 0, 0, 0, 0, 2}));
+  const double mean = (0 + 0.05 + 0.1 + 0.95 + 1.0) / 5;
+  EXPECT_DOUBLE_EQ(t.pit_mean(), mean);
+  const double squares = (0 + 0.05 * 0.05 + 0.1 * 0.1 + 0.95 * 0.95 + 1.0) / 5;
+  EXPECT_NEAR(t.pit_sd(), std::sqrt(squares - mean * mean), 1e-12);
+  EXPECT_EQ(ScoreTally().pit_sd(), 0);
 }
 
 TEST(TruthBacktest, TheRunRateExtrapolatesTheWindowAndAddsTheCarryOverAsItWas) {
@@ -233,6 +250,19 @@ TEST(TruthBacktestStatistical, NinetyPercentIntervalsHoldTheForecastersOwnYears)
     EXPECT_NEAR(ScoreTally::share(national.inside90, years), 0.9, tolerance) << cut_offs[c].iso();
     // With the right model, fnesim beats the run rate, which knows nothing of the profile.
     EXPECT_LT(national.crps, national.naive_crps) << cut_offs[c].iso();
+    // Not only two coverages: the PITs are uniform. Pearson's chi-squared on
+    // fifths (12 years expected in each), against its 0.1 % critical value
+    // with 4 degrees of freedom, at each cut-off.
+    double chi_squared = 0;
+    const double expected = years / 5.0;
+    for (int fifth = 0; fifth < 5; ++fifth) {
+      const int count = national.pit_histogram[static_cast<std::size_t>(2 * fifth)] +
+                        national.pit_histogram[static_cast<std::size_t>(2 * fifth + 1)];
+      chi_squared += (count - expected) * (count - expected) / expected;
+    }
+    const double critical = boost::math::quantile(
+        boost::math::complement(boost::math::chi_squared_distribution<double>(4), 0.001));
+    EXPECT_LT(chi_squared, critical) << cut_offs[c].iso();
   }
 }
 
