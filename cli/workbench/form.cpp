@@ -243,9 +243,18 @@ std::string quoted_text(std::string_view text) {
 
 }  // namespace
 
-Form build_form(const Scenario& parent, const std::string& parent_file) {
+Diagnostic as_uploaded(Diagnostic diagnostic, const std::filesystem::path& directory) {
+  if (!directory.empty() && std::filesystem::path(diagnostic.file).parent_path() == directory)
+    diagnostic.file = std::filesystem::path(diagnostic.file).filename().string();
+  return diagnostic;
+}
+
+Form build_form(const Scenario& parent, const std::string& parent_file,
+                const std::filesystem::path& directory) {
   Form form;
   form.parent_file = parent_file;
+  for (const Diagnostic& warning : parent.warnings)
+    form.warnings.push_back(as_uploaded(warning, directory).to_string());
   form.name = parent.name;
   form.description = parent.description;
   form.replications = parent.run.replications;
@@ -327,6 +336,9 @@ std::string form_json(const Form& form) {
   json.begin_object();
   json.field("parent", form.parent_file).field("name", form.name).field("description", form.description);
   json.key("run").begin_object().field("replications", form.replications).field("seed", form.seed).end_object();
+  json.key("warnings").begin_array();
+  for (const std::string& warning : form.warnings) json.value(warning);
+  json.end_array();
   json.key("groups").begin_array();
   for (const FormGroup& group : form.groups) {
     json.begin_object().field("id", group.id).key("fields").begin_array();
@@ -452,6 +464,9 @@ Variant build_variant(const Form& form, const FormValues& values, const std::fil
   try {
     variant.scenario = load_scenario_text(variant.toml, name + ".toml", base_dir);
     if (typed_wrong) variant.scenario.reset();
+    if (variant.scenario)
+      for (const Diagnostic& warning : variant.scenario->warnings)
+        variant.warnings.push_back(as_uploaded(warning, base_dir).to_string());
   } catch (const InputError& error) {
     for (const Diagnostic& d : error.diagnostics()) {
       const FormField* named = nullptr;
@@ -475,6 +490,9 @@ std::string variant_json(const Variant& variant) {
   json.end_array();
   if (variant.ok()) {
     json.field("variant_toml", variant.toml);
+    json.key("warnings").begin_array();
+    for (const std::string& warning : variant.warnings) json.value(warning);
+    json.end_array();
   } else {
     json.key("fields").begin_object();
     for (const auto& [key, messages] : variant.field_messages) {

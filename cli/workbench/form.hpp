@@ -39,13 +39,23 @@ struct FormGroup {
 struct Form {
   std::string parent_file;  // what a variant `extends`: a built-in's or an uploaded file's name
   std::string name, description;
+  // The parent's warnings (likely slips of units that still load), as
+  // `fnesim validate` prints them, its files named as the planner knows them.
+  std::vector<std::string> warnings;
   std::int64_t replications = 0;
   std::uint64_t seed = 0;
   std::vector<FormGroup> groups;
 };
 
-// The fields of `parent`, a scenario loaded from `parent_file`.
-Form build_form(const Scenario& parent, const std::string& parent_file);
+// A diagnostic with a file kept in `directory` (where the server keeps a
+// load's files) named by its name alone: the planner knows the files by their
+// names, not by where the server keeps them.
+Diagnostic as_uploaded(Diagnostic diagnostic, const std::filesystem::path& directory);
+
+// The fields of `parent`, a scenario loaded from `parent_file` in `directory`
+// (none for a built-in).
+Form build_form(const Scenario& parent, const std::string& parent_file,
+                const std::filesystem::path& directory = {});
 std::string form_json(const Form& form);
 
 // What the planner typed, by field key: one text, or twelve for the profile.
@@ -60,6 +70,7 @@ struct Variant {
   std::string toml;                  // `extends` the parent, then the changed keys
   std::map<std::string, std::vector<std::string>> field_messages;  // by field key
   std::vector<std::string> general;  // problems that name no field of the form
+  std::vector<std::string> warnings;  // of a variant that loads: likely slips, as `fnesim validate` says them
   std::optional<Scenario> scenario;  // set when there is no problem
   bool ok() const { return scenario.has_value(); }
 };

@@ -362,7 +362,7 @@ fs::path Workbench::new_load_directory(Session& session) {
 std::string Workbench::install(Session& session, Scenario parent, const std::string& parent_file,
                                const fs::path& directory) {
   auto loaded = std::make_shared<Loaded>();
-  loaded->form = build_form(parent, parent_file);
+  loaded->form = build_form(parent, parent_file, directory);
   loaded->parent = std::move(parent);
   loaded->directory = directory;
   std::string json = form_json(loaded->form);
@@ -441,10 +441,8 @@ std::string Workbench::load_upload(const std::string& session_id,
     return install(*session, std::move(parent), files.front().first, directory);
   } catch (const InputError& error) {
     fs::remove_all(directory, ignored);
-    // The planner knows the files by their names, not by where the server keeps them.
-    std::vector<Diagnostic> diagnostics = error.diagnostics();
-    for (Diagnostic& d : diagnostics)
-      if (fs::path(d.file).parent_path() == directory) d.file = fs::path(d.file).filename().string();
+    std::vector<Diagnostic> diagnostics;
+    for (const Diagnostic& d : error.diagnostics()) diagnostics.push_back(as_uploaded(d, directory));
     throw refusal_with("the scenario is not valid", diagnostics);
   } catch (...) {
     fs::remove_all(directory, ignored);

@@ -132,6 +132,23 @@ class ServeApi(unittest.TestCase):
         self.assertEqual(form["parent"], "mine.toml")
         self.assertIn("steering", [g["id"] for g in form["groups"]])
 
+    def test_amounts_that_look_typed_in_thousands_are_said_and_still_run(self):
+        session = self.server.session()
+        body, boundary = multipart([("thousands.toml", b'extends = "reference-r1.toml"\nname = "thousands"\n'
+                                                       b'[demand.cost_per_trainee]\nmean_eur = 6\n')])
+        status, form = self.server.request("POST", f"/api/s/{session}/scenario", body,
+                                           {"Content-Type": f"multipart/form-data; boundary={boundary}"})
+        self.assertEqual(status, 200, form)
+        # As `fnesim validate` says it, the file by its name, not where the server keeps it.
+        self.assertEqual(form["warnings"], ["thousands.toml:4:1: demand.cost_per_trainee.mean_eur: warning: 6 EUR a "
+                                            "trainee is less than a day of training: amounts are in euros, so 6 "
+                                            "thousand is written 6e3"])
+        # A variant that loads says them too (its parent's), and a built-in none.
+        status, answer = self.server.request("POST", f"/api/s/{session}/validate", {"values": {}})
+        self.assertTrue(answer["ok"], answer)
+        self.assertEqual(answer["warnings"], form["warnings"])
+        self.assertEqual(self.builtin_session()[1]["warnings"], [])
+
     def test_a_refused_upload_keeps_the_scenario_loaded_before(self):
         session = self.server.session()
         body, boundary = multipart([("mine.toml", b'extends = "steering-2021.toml"\nname = "mine"\n')])

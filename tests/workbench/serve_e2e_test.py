@@ -281,6 +281,16 @@ class WorkbenchInTheBrowser(unittest.TestCase):
         d.find_element(By.ID, "upload-input").send_keys(bad)
         self.wait_for(lambda d: "evil.toml:1:11: extends:" in d.find_element(By.ID, "general-messages").text,
                       what="the extends refusal")
+        # A scenario that loads with a likely slip of units: said apart, and the run is not blocked.
+        slip = os.path.join(WORK, "thousands.toml")
+        with open(slip, "w") as out:
+            out.write('extends = "reference-r1.toml"\nname = "thousands"\n[demand.cost_per_trainee]\nmean_eur = 6\n')
+        d.find_element(By.ID, "upload-input").send_keys(slip)
+        self.wait_for(lambda d: "thousands.toml:4:1: demand.cost_per_trainee.mean_eur: warning: 6 EUR a trainee"
+                      in d.find_element(By.ID, "warning-messages").text, what="the warning")
+        self.assertIn("À vérifier", d.find_element(By.ID, "warning-messages").text)
+        self.assertFalse(d.find_element(By.ID, "general-messages").is_displayed())
+        self.assertTrue(d.find_element(By.ID, "run-button").is_enabled())
 
 
 if __name__ == "__main__":
