@@ -6,6 +6,7 @@
 #include <cmath>
 #include <iostream>
 #include <new>
+#include <set>
 
 #include "results/output_file.hpp"
 #include "sim/diagnostics.hpp"
@@ -62,7 +63,11 @@ const CLI::Validator finite_number(
     "");
 
 void say_scenario_warnings(const Scenario& scenario) {
-  for (const Diagnostic& warning : scenario.warnings) std::cerr << warning.to_string() << '\n';
+  // Each once in a command: a backtest's truths extending one parent, or the
+  // forecaster given as its own truth, carry the same warnings.
+  static std::set<std::string> said;
+  for (const Diagnostic& warning : scenario.warnings)
+    if (std::string line = warning.to_string(); said.insert(line).second) std::cerr << line << '\n';
 }
 
 Scenario load_scenario_or_default(const std::string& argument) {

@@ -52,7 +52,7 @@ int report_failure(std::string_view command, const std::exception_ptr& error) no
 // Throws ScenarioError.
 Scenario load_scenario_or_default(const std::string& argument);
 // A scenario's warnings (likely slips that still load), one a line on stderr
-// as "file:line:column: key: warning: message".
+// as "file:line:column: key: warning: message", each line once in a process.
 void say_scenario_warnings(const Scenario& scenario);
 
 // Validators CLI11 lacks: a whole number that fits 64 bits unsigned (CLI11

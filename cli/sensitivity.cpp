@@ -2,17 +2,19 @@
 // forecast (docs/sensitivity.md) — Sobol indices from a Saltelli pick-freeze
 // design and a tornado, on common random numbers — and `fnesim sweep`: the
 // forecast over a grid of values of one or two keys.
+#include "results/analysis/sensitivity.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <set>
 #include <sstream>
 
 #include "cli/commands.hpp"
 #include "cli/preamble.hpp"
-#include "results/analysis/sensitivity.hpp"
 #include "results/analysis/sweep.hpp"
 #include "results/output_file.hpp"
 #include "results/run_file.hpp"
@@ -335,6 +337,17 @@ int sweep_command(const SweepOptions& options) {
   for (const KeyValues& axis : axes) keys.push_back(axis.key);
   std::vector<KeySetting> settings;
   for (const std::vector<double>& point : grid) settings.push_back(setting_for(simulator, keys, point));
+  // A value set that looks like a slip of units is said as the scenario's
+  // own would be, named by the --set that wrote it (each once).
+  std::set<std::string> said;
+  for (std::size_t g = 0; g < grid.size(); ++g) {
+    if (!settings[g].changed) continue;
+    for (const Diagnostic& warning : settings[g].changed->scenario().warnings)
+      for (std::size_t k = 0; k < keys.size(); ++k)
+        if (const std::string set = keys[k] + '=' + (std::ostringstream() << grid[g][k]).str();
+            warning.key == keys[k] && said.insert(set).second)
+          std::cerr << "--set " << set << ": " << warning.message << '\n';
+  }
 
   Sweep sweep;
   sweep.scenario_name = scenario.name;

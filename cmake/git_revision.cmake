@@ -4,16 +4,31 @@
 # revision they do not come from. The header is rewritten only when the
 # revision changes, so an unchanged tree recompiles nothing.
 # Run as: cmake -DSOURCE_DIR=... -DOUTPUT=... -P git_revision.cmake
-execute_process(COMMAND git rev-parse --short=12 HEAD WORKING_DIRECTORY ${SOURCE_DIR}
-                OUTPUT_VARIABLE revision OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET RESULT_VARIABLE failed)
+
+# Only the sources' own checkout counts: sources exported (git archive) into
+# another repository's tree would otherwise be stamped with its revision.
+execute_process(COMMAND git rev-parse --show-toplevel WORKING_DIRECTORY ${SOURCE_DIR}
+                OUTPUT_VARIABLE toplevel OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET RESULT_VARIABLE failed)
+if(NOT failed)
+  file(REAL_PATH "${toplevel}" toplevel)
+  file(REAL_PATH "${SOURCE_DIR}" source)
+  if(NOT toplevel STREQUAL source)
+    set(failed TRUE)
+  endif()
+endif()
+if(NOT failed)
+  execute_process(COMMAND git rev-parse --short=12 HEAD WORKING_DIRECTORY ${SOURCE_DIR}
+                  OUTPUT_VARIABLE revision OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET RESULT_VARIABLE failed)
+endif()
 if(failed OR NOT revision)
   set(revision "unknown")
 else()
   # Tracked files changed since that commit: the binary is not that commit's.
-  # (status, not diff-index: it refreshes the index first, so a file merely
-  # touched is not counted as changed.)
-  execute_process(COMMAND git status --porcelain --untracked-files=no WORKING_DIRECTORY ${SOURCE_DIR}
-                  OUTPUT_VARIABLE changed OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
+  # (status, not diff-index, so that a file merely touched is not counted as
+  # changed; without optional locks, so that a build never writes the index
+  # and never races the planner's own git commands for its lock.)
+  execute_process(COMMAND git --no-optional-locks status --porcelain --untracked-files=no
+                  WORKING_DIRECTORY ${SOURCE_DIR} OUTPUT_VARIABLE changed OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
   if(changed)
     string(APPEND revision "-modified")
   endif()

@@ -564,7 +564,7 @@ const S = {
   fields: [],         // {key, kind, unit, label, options, parent, group, elements…}
   values: {},         // key -> text, or twelve texts for the profile
   fieldMessages: {},  // key -> [message]
-  validation: {state: 'idle', general: [], changed: [], toml: '', warnings: []},
+  validation: {state: 'idle', general: [], changed: [], toml: '', warnings: null},
   formWarnings: [],  // the loaded scenario's warnings (likely slips that still run)
   validateSeq: 0,
   validateTimer: 0,
@@ -974,7 +974,7 @@ function installForm(form, loadKey) {
   S.fields = [];
   S.values = {};
   S.fieldMessages = {};
-  S.validation = {state: 'ok', general: [], changed: [], toml: '', warnings: []};
+  S.validation = {state: 'ok', general: [], changed: [], toml: '', warnings: null};
   S.formWarnings = Array.isArray(form.warnings) ? form.warnings.map(String) : [];
   S.validateSeq += 1;
   clearTimeout(S.validateTimer);
@@ -1380,11 +1380,15 @@ function setServerMessages(lines, withReload) {
   renderGeneral();
 }
 
-// The scenario's warnings and its variant's, each once: likely slips of units
-// that the server still runs (docs/scenario-format.md, "Warnings").
+// Likely slips of units that the server still runs (docs/scenario-format.md,
+// "Warnings"): the loaded scenario's until the form is checked, then those of
+// the variant checked — the parent's that still apply among them, none that
+// the planner has corrected. An invalid variant lists its warnings among its
+// errors, in the red box.
 function renderWarnings() {
   const box = $('warning-messages');
-  const lines = [...new Set((S.formWarnings || []).concat(S.validation.warnings || []))];
+  const v = S.validation;
+  const lines = v.state === 'error' ? [] : Array.isArray(v.warnings) ? v.warnings : (S.formWarnings || []);
   box.textContent = '';
   box.hidden = lines.length === 0;
   if (!lines.length) return;

@@ -3,6 +3,8 @@
 // refusals of bad input (exit status 2, every problem named).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <string>
 
@@ -68,13 +70,17 @@ TEST(CliBacktestTruth, ADirectoryIsTheFamilyInNameOrderAndTheOutputIsTheSameForA
     EXPECT_NE(found, json.end()) << path;
     return found == json.end() ? std::nan("") : std::stod(found->second.text);
   };
-  int years_by_pit = 0;
+  std::array<std::array<int, 10>, 2> histogram{};
   for (int year = 0; year < 3; ++year) {
     for (int c = 0; c < 2; ++c) {
       const std::string at = "years[" + std::to_string(year) + "].forecasts[" + std::to_string(c) + "].";
       const double pit = number(at + "pit"), outcome = number(at + "outcome_eur");
       EXPECT_GE(pit, 0);
       EXPECT_LE(pit, 1);
+      // Of 20 replications, ties counted half: a whole number of fortieths.
+      EXPECT_DOUBLE_EQ(40 * pit, std::round(40 * pit)) << at;
+      ++histogram[static_cast<std::size_t>(c)]
+                 [static_cast<std::size_t>(std::min(9, static_cast<int>(pit * 10)))];
       if (outcome < number(at + "q05_eur")) {
         EXPECT_EQ(pit, 0) << at;
       }
@@ -87,11 +93,35 @@ TEST(CliBacktestTruth, ADirectoryIsTheFamilyInNameOrderAndTheOutputIsTheSameForA
       }
     }
   }
+  // Each cut-off's histogram is its years' PITs by tenths.
   for (int c = 0; c < 2; ++c)
     for (int b = 0; b < 10; ++b)
-      years_by_pit += static_cast<int>(
-          number("cut_offs[" + std::to_string(c) + "].national.pit_histogram[" + std::to_string(b) + "]"));
-  EXPECT_EQ(years_by_pit, 3 * 2);
+      EXPECT_EQ(
+          number("cut_offs[" + std::to_string(c) + "].national.pit_histogram[" + std::to_string(b) + "]"),
+          histogram[static_cast<std::size_t>(c)][static_cast<std::size_t>(b)])
+          << c << ' ' << b;
+}
+
+// A scenario's warnings are said once, however many times the command loads
+// it (here as the forecaster and as the truth).
+TEST(CliBacktestTruth, AScenariosWarningsAreSaidOnce) {
+  const ScratchDirectory dir;
+  write_text(dir / "thousands.toml",
+             "extends = \"" + small_path + "\"\n[demand.cost_per_trainee]\nmean_eur = 60\n");
+  std::string file = "'";
+  file += (dir / "thousands.toml").string();
+  file += '\'';
+  std::string arguments = "backtest ";
+  arguments += file;
+  arguments += " --truth ";
+  arguments += file;
+  arguments += " --truths 1 -n 10 -j 1 --cutoffs 2021-06-01";
+  const auto result = run_fnesim(arguments);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const std::string warning =
+      "thousands.toml:3:1: demand.cost_per_trainee.mean_eur: warning: 60 EUR a trainee";
+  ASSERT_NE(result.err.find(warning), std::string::npos) << result.err;
+  EXPECT_EQ(result.err.find(warning), result.err.rfind(warning)) << result.err;
 }
 
 TEST(CliBacktestTruth, RefusesBothOrNeitherSourceAndNoTruths) {

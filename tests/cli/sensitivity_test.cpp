@@ -205,6 +205,19 @@ TEST(CliSweep, MoreDossiersMeanMoreDemandOnCommonRandomNumbers) {
   EXPECT_THAT(read_text((dir / "sweep.json").string()), HasSubstr("\"keys\""));
 }
 
+// A value swept that looks like a slip of units is warned of, named by the
+// --set that wrote it, once however many points hold it; the sweep runs.
+TEST(CliSweep, AValueThatLooksTypedInThousandsIsWarnedOfOnce) {
+  const auto result = run_fnesim(
+      "sweep reference-r1 -n 10 -j 1 --set demand.cost_per_trainee.mean_eur.reconversion=50,6000 "
+      "--set demand.lifecycle.cancellation_probability=0,0.1");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(
+      result.err,
+      "--set demand.cost_per_trainee.mean_eur.reconversion=50: warning: 50 EUR a trainee is less than a day "
+      "of training: amounts are in euros, so 50 thousand is written 50e3\n");
+}
+
 TEST(CliSweep, RefusesABadGridNamingIt) {
   const ScratchDirectory dir;
   const std::string scenario = one_parameter_matters(dir);

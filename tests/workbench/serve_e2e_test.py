@@ -291,6 +291,26 @@ class WorkbenchInTheBrowser(unittest.TestCase):
         self.assertIn("À vérifier", d.find_element(By.ID, "warning-messages").text)
         self.assertFalse(d.find_element(By.ID, "general-messages").is_displayed())
         self.assertTrue(d.find_element(By.ID, "run-button").is_enabled())
+        # Envelopes typed in millions, then corrected in the form: the warnings go with the slips.
+        envelopes = {"convention.total_envelope_eur": 150, **{
+            f"convention.regions.{code}.envelope_eur": millions for code, millions in [
+                ("ARA", 27.5), ("BFC", 8), ("BRE", 6), ("CVL", 8), ("GES", 13), ("HDF", 14), ("IDF", 28.5),
+                ("NOR", 9), ("NAQ", 10), ("OCC", 9), ("PAC", 7), ("PDL", 10)]}}
+        millions_file = os.path.join(WORK, "millions.toml")
+        with open(millions_file, "w") as out:
+            out.write('extends = "convention-2021.toml"\nname = "millions"\n[convention]\n')
+            out.write("total_envelope_eur = 150\n")
+            for key, millions in envelopes.items():
+                if key.startswith("convention.regions."):
+                    out.write(f"[convention.regions.{key.split('.')[2]}]\nenvelope_eur = {millions}\n")
+        d.find_element(By.ID, "upload-input").send_keys(millions_file)
+        self.wait_for(lambda d: d.find_element(By.ID, "warning-messages").text.count("pays no training") == 13,
+                      what="a warning for each envelope")
+        for key, millions in envelopes.items():
+            replace_text(field(d, key), str(round(millions * 1_000_000)))
+        self.wait_for(lambda d: not d.find_element(By.ID, "warning-messages").is_displayed(),
+                      what="the warnings gone with the slips")
+        self.assertFalse(d.find_element(By.ID, "general-messages").is_displayed())
 
 
 if __name__ == "__main__":
