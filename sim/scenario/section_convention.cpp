@@ -8,10 +8,11 @@ namespace fnesim::scenario_detail {
 
 namespace {
 
-// "150" → "150e6": the amount as the planner probably meant it, in TOML.
-std::string times(double value, std::string_view exponent) {
+// A value as TOML writes it, times a power of ten: "150" and "e6" give
+// "150e6", the amount as the planner probably meant it.
+std::string written(double value, std::string_view power_of_ten = "") {
   char text[64];
-  std::snprintf(text, sizeof text, "%.15g%s", value, std::string(exponent).c_str());
+  std::snprintf(text, sizeof text, "%.15g%s", value, std::string(power_of_ten).c_str());
   return text;
 }
 
@@ -21,15 +22,15 @@ void warn_if_implausible_envelope(TableReader& table, std::string_view key, Cent
   if (envelope <= 0 || envelope >= least_plausible_envelope) return;
   const double typed = static_cast<double>(envelope) / cents_per_euro;
   table.warn(key, format_euros(envelope) + " EUR pays no training: amounts are in euros, so an envelope of " +
-                      times(typed, "") + " million is written " + times(typed, "e6"));
+                      written(typed) + " million is written " + written(typed, "e6"));
 }
 
 void warn_if_implausible_trainee_cost(TableReader& table, std::string_view key, double cost_eur) {
   if (cost_eur <= 0 || cost_eur >= least_plausible_trainee_cost_eur) return;
-  table.warn(key, times(cost_eur, "") +
-                      " EUR a trainee is less than a day of training: amounts are in euros, "
-                      "so " +
-                      times(cost_eur, "") + " thousand is written " + times(cost_eur, "e3"));
+  std::string message = written(cost_eur);
+  message += " EUR a trainee is less than a day of training: amounts are in euros, so ";
+  message += written(cost_eur) + " thousand is written " + written(cost_eur, "e3");
+  table.warn(key, std::move(message));
 }
 
 namespace {

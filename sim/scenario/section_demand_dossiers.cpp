@@ -117,8 +117,9 @@ void read_cost_per_trainee(TableReader& section, DemandModel& out) {
       for (int p = 0; p < pathway_count; ++p) {
         const auto key = pathway_keys[static_cast<std::size_t>(p)];
         const auto v = by_pathway->number(key, mean_amount_bounds, true);
-        if (v) means[static_cast<std::size_t>(p)] = *v;
-        if (v) warn_if_implausible_trainee_cost(*by_pathway, key, *v);
+        if (!v) continue;
+        means[static_cast<std::size_t>(p)] = *v;
+        warn_if_implausible_trainee_cost(*by_pathway, key, *v);
       }
       by_pathway->finish("pathway", as_strings(pathway_keys));
     } else if (e->value != nullptr && (e->value->is_integer() || e->value->is_floating_point())) {
