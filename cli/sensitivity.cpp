@@ -2,8 +2,6 @@
 // forecast (docs/sensitivity.md) — Sobol indices from a Saltelli pick-freeze
 // design and a tornado, on common random numbers — and `fnesim sweep`: the
 // forecast over a grid of values of one or two keys.
-#include "results/analysis/sensitivity.hpp"
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -15,6 +13,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/preamble.hpp"
+#include "results/analysis/sensitivity.hpp"
 #include "results/analysis/sweep.hpp"
 #include "results/output_file.hpp"
 #include "results/run_file.hpp"
@@ -343,10 +342,11 @@ int sweep_command(const SweepOptions& options) {
   for (std::size_t g = 0; g < grid.size(); ++g) {
     if (!settings[g].changed) continue;
     for (const Diagnostic& warning : settings[g].changed->scenario().warnings)
-      for (std::size_t k = 0; k < keys.size(); ++k)
-        if (const std::string set = keys[k] + '=' + (std::ostringstream() << grid[g][k]).str();
-            warning.key == keys[k] && said.insert(set).second)
-          std::cerr << "--set " << set << ": " << warning.message << '\n';
+      for (std::size_t k = 0; k < keys.size(); ++k) {
+        if (warning.key != keys[k]) continue;
+        const std::string set = keys[k] + '=' + (std::ostringstream() << grid[g][k]).str();
+        if (said.insert(set).second) std::cerr << "--set " << set << ": " << warning.message << '\n';
+      }
   }
 
   Sweep sweep;

@@ -257,16 +257,17 @@ int TableReader::rank_of(std::string_view key) {
   return e == nullptr ? -1 : e->rank;
 }
 
-void TableReader::error(std::string_view key, std::string message) {
+const toml::source_region& TableReader::where_of(std::string_view key) const {
   const auto found = table_->entries.find(key);
-  const toml::source_region& where = found == table_->entries.end() ? this->where() : found->second.where();
-  ctx_->diagnostics.add(where, key_path(key), std::move(message));
+  return found == table_->entries.end() ? where() : found->second.where();
+}
+
+void TableReader::error(std::string_view key, std::string message) {
+  ctx_->diagnostics.add(where_of(key), key_path(key), std::move(message));
 }
 
 void TableReader::warn(std::string_view key, std::string message) {
-  const auto found = table_->entries.find(key);
-  const toml::source_region& where = found == table_->entries.end() ? this->where() : found->second.where();
-  ctx_->warnings.add(where, key_path(key), "warning: " + std::move(message));
+  ctx_->warnings.add(where_of(key), key_path(key), "warning: " + std::move(message));
 }
 
 void TableReader::error_here(std::string message) {

@@ -152,6 +152,8 @@ class TableReader {
   ReadContext& context() { return *ctx_; }
   const MergedTable& table() const { return *table_; }
   const toml::source_region& where() const;  // the table's own position
+  // Where `key` was written, or the table's position when it was not.
+  const toml::source_region& where_of(std::string_view key) const;
 
   // Marks `key` known; null when absent.
   const MergedEntry* entry(std::string_view key);
