@@ -180,12 +180,9 @@ const Plan& Simulator::draw_assumptions(std::uint64_t seed, std::int64_t replica
   if (scenario_.uncertainty.drifts()) {
     reseed(ws.engine, seed, sources != nullptr ? static_cast<std::uint64_t>(sources->drift) : rep,
            StreamPurpose::Drift, national_stream);
-    // A forecast's level is learnt up to the last month with actuals: the
-    // drift steps from the month after it.
-    const int first_day = plan_.first_simulated_day;
-    const int first_month =
-        first_day == 0 ? 0 : ws.varied_plan->month_of_day[static_cast<std::size_t>(first_day - 1)] + 1;
-    draw_drift(scenario_.uncertainty, first_month, ws.engine, ws.drift);
+    const Plan& plan = *ws.varied_plan;
+    ws.jumps = draw_drift(scenario_.uncertainty, plan.first_drift_month(), plan.last_window_month(),
+                          ws.engine, ws.drift);
     ws.note_stream_end(ws.engine);
   }
   return *ws.varied_plan;

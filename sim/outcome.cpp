@@ -33,6 +33,7 @@ void ReplicationOutcome::clear() {
   profile.clear();
   drift.clear();
   particle = -1;
+  jumps = 0;
   dossier_variance_eur2 = 0;
 }
 
@@ -57,6 +58,7 @@ void append_outcome(const ReplicationOutcome& o, ByteWriter& out) {
   out.put_vector(o.profile);
   out.put_vector(o.drift);
   out.put(o.particle);
+  out.put(o.jumps);
   out.put(o.dossier_variance_eur2);
 }
 
@@ -78,6 +80,7 @@ void read_outcome(ByteReader& in, ReplicationOutcome& o) {
   in.get_vector(o.profile);
   in.get_vector(o.drift);
   o.particle = in.get<int>();
+  o.jumps = in.get<int>();
   o.dossier_variance_eur2 = in.get<double>();
   if (o.regions.size() != regions || o.monthly_commitments.size() != months)
     throw InvariantError("read_outcome: an outcome of another scenario's shape");

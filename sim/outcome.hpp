@@ -103,6 +103,7 @@ struct ReplicationOutcome {
   std::vector<double> profile;           // the 12 national monthly shares when uncertain; else empty
   std::vector<double> drift;             // per trajectory month, when uptake drifts; else empty
   int particle = -1;                     // the forecast particle picked, if any
+  int jumps = 0;  // the jumps of uptake (changes of rules) drawn in the months simulated
   // Σ over the simulated dossiers of their amount², in EUR²: given everything
   // drawn above, arrivals are Poisson and amounts independent, so this is an
   // unbiased estimate of the variance that the dossiers' own randomness adds

@@ -82,23 +82,29 @@ std::array<double, 12> tilted_profile(const std::array<double, 12>& shares, doub
   return out;
 }
 
-void draw_drift(const UncertaintyModel& model, int first_month, Engine& engine, std::vector<double>& multipliers) {
+int draw_drift(const UncertaintyModel& model, int first_month, int last_counted_month, Engine& engine,
+               std::vector<double>& multipliers) {
   const double sd = model.monthly_drift;
   boost::random::normal_distribution<double> step(-sd * sd / 2, sd);
   double log_level = 0;
+  int jumps = 0;
   for (std::size_t m = 0; m < multipliers.size(); ++m) {
     if (static_cast<int>(m) >= first_month) {
       if (sd > 0) log_level += step(engine);
-      log_level += draw_jump(model, engine);
+      if (const std::optional<double> jump = draw_jump(model, engine)) {
+        jumps += static_cast<int>(m) <= last_counted_month;
+        log_level += *jump;
+      }
     }
     multipliers[m] = std::exp(log_level);
   }
+  return jumps;
 }
 
-double draw_jump(const UncertaintyModel& model, Engine& engine) {
-  if (model.jump_probability <= 0) return 0;
+std::optional<double> draw_jump(const UncertaintyModel& model, Engine& engine) {
+  if (model.jump_probability <= 0) return std::nullopt;
   const double s = model.jump_sd;
-  if (boost::random::uniform_01<double>()(engine) >= model.jump_probability) return 0;
+  if (boost::random::uniform_01<double>()(engine) >= model.jump_probability) return std::nullopt;
   return boost::random::normal_distribution<double>(-s * s / 2, s)(engine);
 }
 

@@ -81,6 +81,12 @@ struct Plan {
   std::int32_t last_training_day = 0;
   std::int32_t review_day = 0;  // the financial review's snapshot, at the end of this day
   std::vector<std::int32_t> month_of_day;  // day → trajectory month, over the horizon
+  // The first month whose uptake may drift or jump: a forecast's level is
+  // learnt up to the last month with actuals, so the month after it.
+  int first_drift_month() const {
+    return first_simulated_day == 0 ? 0 : month_of_day[static_cast<std::size_t>(first_simulated_day - 1)] + 1;
+  }
+  int last_window_month() const { return month_of_day[static_cast<std::size_t>(window_days - 1)]; }
   // Per window day: its calendar month (0 = January), and that month's length.
   std::vector<std::int8_t> calendar_month_of_day, days_in_month_of_day;
   std::vector<CoverageEpoch> epochs;       // in order of first_day, the first on day 0

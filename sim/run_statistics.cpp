@@ -218,6 +218,10 @@ void RunStatistics::consume(std::int64_t, const ReplicationOutcome& out) {
   national_.demand.add(static_cast<double>(no.demand));
   national_.additional_needed.add(static_cast<double>(no.additional_needed));
   national_.additional_is_needed.add(no.additional_needed > 0 ? 1.0 : 0.0);
+  if (simulator_->scenario().uncertainty.jump_probability > 0)
+    (out.jumps == 0 ? national_.additional_is_needed_without_jumps
+                    : national_.additional_is_needed_with_jumps)
+        .add(no.additional_needed > 0 ? 1.0 : 0.0);
   national_.additional_needed_day.add(no.additional_needed_day);
   national_.additional_needed_values.append(no.additional_needed);
   Cents between_regions = 0, from_reserve = 0;
@@ -242,7 +246,7 @@ void RunStatistics::consume(std::int64_t, const ReplicationOutcome& out) {
   SpreadSamples& spread = national_.spread;
   const Plan& plan = simulator_->plan();
   const int first_month = plan.month_of_day[static_cast<std::size_t>(plan.first_simulated_day)];
-  const int last_month = plan.month_of_day[static_cast<std::size_t>(plan.window_days - 1)];
+  const int last_month = plan.last_window_month();
   double uptake = 0, available = 0;
   for (std::size_t r = 0; r < out.uptake.size(); ++r) {
     const auto weight = static_cast<double>(plan.regions[r].available);

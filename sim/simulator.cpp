@@ -217,7 +217,10 @@ void Simulator::simulate_with(std::uint64_t seed, std::int64_t replication, cons
       if (sum > 0)
         for (double& share : out.profile) share /= sum;
     }
-    if (scenario_.uncertainty.drifts()) out.drift = ws.drift;
+    if (scenario_.uncertainty.drifts()) {
+      out.drift = ws.drift;
+      out.jumps = ws.jumps;
+    }
     out.particle = ws.particle;
   }
 }

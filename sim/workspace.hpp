@@ -115,6 +115,7 @@ struct Workspace {
   ParameterDraw parameters;
   int particle = -1;
   std::vector<double> drift;               // per trajectory month; empty: none
+  int jumps = 0;                           // of the drift, in the months simulated
   std::vector<double> drifted_cumulative;  // per window day + 1, of the region being drawn
   double dossier_variance_eur2 = 0;        // Σ amount² over simulated dossiers, EUR²
   double floor_checksum = 0;

@@ -176,7 +176,7 @@ bool weigh_particles(const Scenario& prior, const ObservedArrivals& observed, do
       if (jumps) {
         // A jump multiplies the level by e^J: Gamma(a, b) becomes Gamma(a, b e^{−J}).
         reseed(engine, seed, i, StreamPurpose::Particles, static_cast<std::uint32_t>(m));
-        path.b *= std::exp(-draw_jump(prior.uncertainty, engine));
+        path.b *= std::exp(-draw_jump(prior.uncertainty, engine).value_or(0.0));
       }
       const double mu = source.expected.monthly[static_cast<std::size_t>(m)];
       if (mu <= 0) {
@@ -255,7 +255,7 @@ std::vector<PriorPredictiveMonth> prior_predictive_check(const Scenario& prior, 
     for (int m = 0; m < months; ++m) {
       const double sd = prior.uncertainty.monthly_drift;
       if (sd > 0) drift += boost::random::normal_distribution<double>(-sd * sd / 2, sd)(engine);
-      drift += draw_jump(prior.uncertainty, engine);
+      drift += draw_jump(prior.uncertainty, engine).value_or(0.0);
       const double mean = uptake * std::exp(drift) * e.monthly[static_cast<std::size_t>(m)];
       const std::int64_t n = mean > 0 ? boost::random::poisson_distribution<std::int64_t, double>(mean)(engine) : 0;
       counts[static_cast<std::size_t>(m)][static_cast<std::size_t>(s)] = n;

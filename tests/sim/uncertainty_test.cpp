@@ -446,16 +446,20 @@ TEST(Jumps, HappenWithTheirProbabilityTheirSizeAndKeepUptakeMeanOne) {
   constexpr int draws = 4000;
   for (int i = 0; i < draws; ++i) {
     reseed(engine, 9, static_cast<std::uint64_t>(i), StreamPurpose::Drift, national_stream);
-    draw_drift(model, 2, engine, multipliers);
+    // Jumps counted through month 9, as if the window ended there.
+    const int counted = draw_drift(model, 2, 9, engine, multipliers);
     EXPECT_EQ(multipliers[0], 1.0);  // before the first month drawn
     EXPECT_EQ(multipliers[1], 1.0);
     double previous = 1.0;
+    int seen = 0;
     for (std::size_t m = 2; m < 12; ++m) {
       const double step = std::log(multipliers[m] / previous);
       jumped.push_back(step != 0 ? 1.0 : 0.0);
       if (step != 0) sizes.push_back(step);
+      if (step != 0 && m <= 9) ++seen;
       previous = multipliers[m];
     }
+    EXPECT_EQ(counted, seen) << "draw " << i;
     last.push_back(multipliers[11]);
   }
   // Each within 4 Monte-Carlo standard errors: the share of months with a
