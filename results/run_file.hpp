@@ -43,7 +43,9 @@ inline constexpr int run_format_major = 1;
 // 1.4: the cash forecast of scenarios with [financing]: /financing,
 //      /summary/financing.
 // 1.5: /sensitivity, written by `fnesim sensitivity`.
-inline constexpr int run_format_minor = 5;
+// 1.6: with jumps of uptake, /uncertainty/jumps and /summary/spread's
+//      P(additional allocation needed) with and without them.
+inline constexpr int run_format_minor = 6;
 
 // A run file that cannot be read: missing, not HDF5, corrupt, another file
 // type, an unknown major version, or a documented path missing.
@@ -156,6 +158,7 @@ struct RunFileUncertainty {
   std::vector<double> profile;                       // replication × 12 calendar months; empty: known profile
   std::vector<double> drift;                         // replication × month; empty: no drift
   std::vector<std::int64_t> particle;                // per replication; empty: no particles
+  std::vector<std::int32_t> jumps;                   // per replication (format 1.6); empty: no jumps
 };
 
 // Reads one run file. Opening it checks it whole (run_file_checks.hpp):

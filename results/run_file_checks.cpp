@@ -214,6 +214,7 @@ void check_optional_groups(const hdf5::File& f, const RunFileInfo& info) {
       expect(group, "profile", Kind::Float, 8, {rows, {12, "the 12 calendar months"}});
     if (group.contains("drift")) expect(group, "drift", Kind::Float, 8, {rows, months});
     if (group.contains("particle")) expect(group, "particle", Kind::Integer, 8, {rows});
+    if (group.contains("jumps")) expect(group, "jumps", Kind::Integer, 4, {rows});
   }
 
   if (info.has_financing) {

@@ -387,6 +387,25 @@ RunSummary RunFileReader::read_summary() const {
       const std::vector<std::string> names = group.open_dataset("assumption").read_strings();
       const auto r_squared = read_exact<double>(group, "r_squared", {names.size()});
       for (std::size_t k = 0; k < names.size(); ++k) n.spread.assumptions.push_back({names[k], r_squared[k]});
+      if (group.contains("replications_without_jumps")) {  // format 1.6, with jumps of uptake
+        AdditionalByJumps& split = n.spread.additional_by_jumps.emplace();
+        const Date month = parse_month(name, group.string_attribute("first_jump_month"),
+                                       "/summary/spread attribute first_jump_month");
+        const Date first = s.months.front();
+        split.first_month = (month.year() - first.year()) * 12 + month.month() - first.month();
+        if (split.first_month < 0)
+          throw RunFileError(name +
+                             ": /summary/spread attribute first_jump_month is before the run's first month");
+        split.without = group.open_dataset("replications_without_jumps").read_scalar<std::int64_t>();
+        split.with = group.open_dataset("replications_with_jumps").read_scalar<std::int64_t>();
+        const auto probability = [&](const char* name) {
+          return group.open_dataset(name).read_scalar<double>();
+        };
+        split.p_without = probability("p_additional_needed_without_jumps");
+        split.p_without_se = probability("p_additional_needed_without_jumps_se");
+        split.p_with = probability("p_additional_needed_with_jumps");
+        split.p_with_se = probability("p_additional_needed_with_jumps_se");
+      }
     }
     if (summary.contains("steering")) {  // format 1.1, scenarios with a steering section
       const hdf5::Group group = summary.open_group("steering");
@@ -633,6 +652,9 @@ std::optional<RunFileUncertainty> RunFileReader::uncertainty(ReplicationRange ra
     if (group.contains("particle"))
       out.particle = read_replication_rows<std::int64_t>(group.open_dataset("particle"), info_.replications, {},
                                                          range);
+    if (group.contains("jumps"))
+      out.jumps =
+          read_replication_rows<std::int32_t>(group.open_dataset("jumps"), info_.replications, {}, range);
     return out;
   } catch (...) {
     rethrow_as_refusal(path_);

@@ -188,6 +188,7 @@ void RunFileWriter::Impl::create() {
   if (profile) profile_buffer.reserve(rows * 12);
   if (drift) drift_buffer.reserve(rows * static_cast<std::size_t>(months));
   if (particles) particle_buffer.reserve(rows);
+  if (jumps) jumps_buffer.reserve(rows);
   committed_by_cell_sum.assign(static_cast<std::size_t>(regions * mix_cell_count), 0);
   trainees_by_cell_sum.assign(static_cast<std::size_t>(regions * mix_cell_count), 0);
 }
@@ -200,6 +201,7 @@ void RunFileWriter::Impl::create_uncertainty(hsize_t chunk) {
   parameter_count = model.parameters.size();
   profile = model.profile_uncertain();
   drift = model.drifts();
+  jumps = model.jump_probability > 0;
   particles = start != nullptr && !start->particles.empty();
 
   hdf5::Group group = file.create_group(
@@ -292,10 +294,23 @@ void RunFileWriter::Impl::create_uncertainty(hsize_t chunk) {
   if (drift)
     drift_factors = group.create_extendible<double>(
         "drift", {static_cast<hsize_t>(months)}, chunk, replication_deflate_level,
-        meta(layout::factor,
-             "Multiplier of uptake in each month of /summary/month: a mean-one log random walk from the month of "
-             "the first simulated day on, 1 before it",
-             "replication × month"));
+        meta(
+            layout::factor,
+            "Multiplier of uptake in each month of /summary/month: a mean-one log random walk from the first "
+            "month the drift reaches (in a forecast, the month after the last with actuals) on, 1 before it",
+            "replication × month"));
+  if (jumps)
+    jump_counts =
+        group.create_extendible<std::int32_t>("jumps", {}, chunk, replication_deflate_level,
+                                              meta(layout::count,
+                                                   "Jumps of uptake (changes of rules) drawn in the months "
+                                                   "of the commitment window from the first one "
+                                                   "drift reaches (attribute first_jump_month) on: 0 when "
+                                                   "the rules did not change again (format 1.6)",
+                                                   "replication"));
+  if (jumps)
+    jump_counts.set_string_attribute(
+        "first_jump_month", simulator->month_start(simulator->plan().first_drift_month()).year_month());
   if (particles) {
     const std::vector<double>& cumulative = start->particle_cumulative_weight;
     std::vector<double> weights;
@@ -333,6 +348,7 @@ void RunFileWriter::Impl::append_draws(const ReplicationOutcome& outcome) {
   if (profile) profile_buffer.insert(profile_buffer.end(), outcome.profile.begin(), outcome.profile.end());
   if (drift) drift_buffer.insert(drift_buffer.end(), outcome.drift.begin(), outcome.drift.end());
   if (particles) particle_buffer.push_back(outcome.particle);
+  if (jumps) jumps_buffer.push_back(outcome.jumps);
 }
 
 void RunFileWriter::Impl::append(std::int64_t replication, const ReplicationOutcome& outcome) {
@@ -411,6 +427,10 @@ void RunFileWriter::Impl::flush() {
   if (particles) {
     particle.append_rows<std::int64_t>(particle_buffer, rows);
     particle_buffer.clear();
+  }
+  if (jumps) {
+    jump_counts.append_rows<std::int32_t>(jumps_buffer, rows);
+    jumps_buffer.clear();
   }
   if (options.trajectories) {
     monthly_commitments.append_rows<std::int64_t>(commitments_buffer, rows);
@@ -493,6 +513,30 @@ void RunFileWriter::Impl::write_spread(const RunSummary& s) {
                            "Share of the variance of national demand the assumption explains alone: its squared "
                            "correlation with demand over the replications",
                            "assumption"));
+  if (const auto& split = spread.additional_by_jumps) {
+    // Format 1.6, scenarios whose uptake may jump: the committee's probability
+    // apart for the years in which the rules change again and the others.
+    group.set_string_attribute("first_jump_month", simulator->month_start(split->first_month).year_month());
+    group.write_scalar<std::int64_t>(
+        "replications_without_jumps", split->without,
+        meta(layout::count,
+             "Replications that drew no jump of uptake (/uncertainty/jumps is 0): the rules do not "
+             "change again from attribute first_jump_month to the window's end (format 1.6)"));
+    group.write_scalar<std::int64_t>("replications_with_jumps", split->with,
+                                     meta(layout::count, "Replications that drew one or more (format 1.6)"));
+    const auto probability = [&](const char* name, double value, const char* description) {
+      group.write_scalar<double>(name, value, meta(layout::probability, description));
+    };
+    probability(
+        "p_additional_needed_without_jumps", split->p_without,
+        "P(additional allocation needed) over the replications without jumps; NaN when there are none");
+    probability("p_additional_needed_without_jumps_se", split->p_without_se,
+                "Its Monte-Carlo standard error; NaN when there are none");
+    probability("p_additional_needed_with_jumps", split->p_with,
+                "P(additional allocation needed) over the replications with jumps; NaN when there are none");
+    probability("p_additional_needed_with_jumps_se", split->p_with_se,
+                "Its Monte-Carlo standard error; NaN when there are none");
+  }
 }
 
 void RunFileWriter::Impl::write_final_attributes(const RunSummary& summary, const RunTiming& timing) {
@@ -513,6 +557,7 @@ void RunFileWriter::Impl::close_all() {
   if (profile) profile_shares.close();
   if (drift) drift_factors.close();
   if (particles) particle.close();
+  if (jumps) jump_counts.close();
   if (options.trajectories) {
     monthly_commitments.close();
     monthly_payments.close();
@@ -530,7 +575,8 @@ void RunFileWriter::Impl::discard() noexcept {
   national_datasets.clear();
   exhaustion_day = {};
   additional_needed_day = {};
-  for (hdf5::Dataset* d : {&uptake, &dossier_variance, &parameters, &profile_shares, &drift_factors, &particle})
+  for (hdf5::Dataset* d :
+       {&uptake, &dossier_variance, &parameters, &profile_shares, &drift_factors, &particle, &jump_counts})
     *d = {};
   monthly_commitments = {};
   monthly_payments = {};

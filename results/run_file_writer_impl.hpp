@@ -57,7 +57,8 @@ struct RunFileWriter::Impl {
   std::size_t parameter_count = 0;       // /uncertainty/parameters columns (0: no such dataset)
   bool profile = false, drift = false;   // /uncertainty/profile, /uncertainty/drift
   bool particles = false;                // /uncertainty/particle: a forecast weighing particles
-  hdf5::Dataset parameters, profile_shares, drift_factors, particle;
+  bool jumps = false;                    // /uncertainty/jumps (format 1.6): uptake may jump
+  hdf5::Dataset parameters, profile_shares, drift_factors, particle, jump_counts;
 
   // One chunk of replications, row-major (replication × region [× month]).
   std::vector<std::vector<std::int64_t>> region_buffers;
@@ -69,6 +70,7 @@ struct RunFileWriter::Impl {
   std::vector<std::int32_t> move_day_buffer, move_from_buffer, move_to_buffer;
   std::vector<double> uptake_buffer, dossier_variance_buffer, parameters_buffer, profile_buffer, drift_buffer;
   std::vector<std::int64_t> particle_buffer;
+  std::vector<std::int32_t> jumps_buffer;
   std::int64_t buffered = 0, written = 0;
 
   // Exact integer sums over replications for the breakdown means: a region's

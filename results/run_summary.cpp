@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 
 #include "results/cash_summary.hpp"
 #include "results/format.hpp"
@@ -81,6 +82,17 @@ RunSummary summarise(const Simulator& simulator, const RunStatistics& stats, std
   n.unmet_eur = mean_estimate(ns.unmet, level, eur);
   n.demand_eur = mean_estimate(ns.demand, level, eur);
   n.p_additional_needed = mean_estimate(ns.additional_is_needed, level);
+  if (scenario.uncertainty.jump_probability > 0) {
+    AdditionalByJumps& split = n.spread.additional_by_jumps.emplace();
+    split.first_month = simulator.plan().first_drift_month();
+    const auto part = [](const Moments& m, std::int64_t& count, double& p, double& se) {
+      count = m.count();
+      p = count > 0 ? m.mean() : std::numeric_limits<double>::quiet_NaN();
+      se = count > 0 ? m.standard_error() : std::numeric_limits<double>::quiet_NaN();
+    };
+    part(ns.additional_is_needed_without_jumps, split.without, split.p_without, split.p_without_se);
+    part(ns.additional_is_needed_with_jumps, split.with, split.p_with, split.p_with_se);
+  }
   n.additional_needed_eur = mean_estimate(ns.additional_needed, level, eur);
   n.additional_needed_quantile = amount_quantiles(ns.additional_needed_values.load(), amount_percentiles);
   for (int p : reported_percentiles) n.additional_needed_day[p] = ns.additional_needed_day.quantile(p);
@@ -180,6 +192,34 @@ std::string percent(double share) {
   char text[16];
   std::snprintf(text, sizeof text, "%.0f %%", 100 * share);
   return text;
+}
+
+// How much the committee's answer hangs on another change of rules: the
+// probability apart for the simulated years with no jump of uptake after the
+// first month one may fall in, and those with one or more.
+std::string additional_by_jumps_lines(const RunSummary& s) {
+  if (!s.national.spread.additional_by_jumps) return "";
+  const AdditionalByJumps& split = *s.national.spread.additional_by_jumps;
+  const double total = static_cast<double>(split.without + split.with);
+  if (total <= 0) return "";
+  const std::string from =
+      split.first_month < static_cast<int>(s.months.size())
+          ? " from " + s.months[static_cast<std::size_t>(split.first_month)].iso().substr(0, 7)
+          : "";
+  const auto probability = [](std::int64_t count, double p, double se) {
+    return count > 0 ? format_probability(p, se) : std::string("none");
+  };
+  const auto years = [&](std::int64_t count) {
+    return format_count(static_cast<double>(count)) + " (" + percent(static_cast<double>(count) / total) +
+           ")";
+  };
+  std::string out = "  In the " + years(split.without) + " of the " + format_count(total) +
+                    " simulated years where the rules do not change again" + from + " (no jump of uptake): ";
+  out += probability(split.without, split.p_without, split.p_without_se);
+  out += "; in the " + years(split.with) + " where they change at least once: ";
+  out += probability(split.with, split.p_with, split.p_with_se);
+  out += ".\n";
+  return out;
 }
 
 // Year-end national demand, and where its spread comes from.
@@ -319,7 +359,9 @@ std::string render_summary_table(const RunSummary& s, const RunTiming& timing) {
   // pooled nationally (as if reallocation were free) and counts releases.
   out += additional_needed_question;
   out += format_probability(n.p_additional_needed.mean, n.p_additional_needed.standard_error);
-  out += ".\n  Amount that suffices in 50 % of simulated years: ";
+  out += ".\n";
+  out += additional_by_jumps_lines(s);
+  out += "  Amount that suffices in 50 % of simulated years: ";
   out += format_meur(n.additional_needed_quantile.at(50));
   for (int p : {80, 90, 95}) {
     out += ", ";
@@ -454,6 +496,28 @@ std::string summary_json(const RunSummary& s) {
     j.end_object();
   }
   j.end_array();
+  if (const auto& split = n.spread.additional_by_jumps) {
+    const auto probability = [&](const char* name, std::int64_t count, double value) {
+      j.key(name);
+      if (count > 0)
+        j.value(value);
+      else
+        j.null();
+    };
+    j.key("additional_by_jumps").begin_object();
+    j.key("first_month");
+    if (split->first_month < static_cast<int>(s.months.size()))
+      j.value(s.months[static_cast<std::size_t>(split->first_month)].iso().substr(0, 7));
+    else
+      j.null();
+    j.field("replications_without_jumps", split->without);
+    j.field("replications_with_jumps", split->with);
+    probability("p_additional_needed_without_jumps", split->without, split->p_without);
+    probability("p_additional_needed_without_jumps_se", split->without, split->p_without_se);
+    probability("p_additional_needed_with_jumps", split->with, split->p_with);
+    probability("p_additional_needed_with_jumps_se", split->with, split->p_with_se);
+    j.end_object();
+  }
   j.end_object();
   j.end_object();
   if (s.steering) {

@@ -57,10 +57,20 @@ struct SpreadSource {
   std::string name;  // "uptake", "timing", "drift" or a parameter's key path
   double r_squared = 0;
 };
+// With jumps of uptake (format 1.6): P(additional allocation needed) apart
+// for the replications that drew no jump in the months simulated — uptake
+// keeps its rules to the window's end — and for those that drew one or more.
+// A part without replications has NaN for its probability and error.
+struct AdditionalByJumps {
+  int first_month = 0;                 // the first month a jump may fall in (RunSummary::months)
+  std::int64_t without = 0, with = 0;  // replications in each part
+  double p_without = 0, p_without_se = 0, p_with = 0, p_with_se = 0;
+};
 struct SpreadSummary {
   double demand_sd_eur = 0;
   double dossiers_share = 0;  // of the variance; the assumptions have the rest
   std::vector<SpreadSource> assumptions;  // largest first
+  std::optional<AdditionalByJumps> additional_by_jumps;
 };
 
 struct NationalSummary {

@@ -150,6 +150,8 @@ TEST(RunFileUncertainty, TheDrawsOfEveryReplicationAreThoseOfTheSimulator) {
   ReplicationOutcome outcome = simulator.make_outcome();
   auto workspace = simulator.make_workspace();
   std::vector<std::int64_t> particles;
+  ASSERT_EQ(drawn.jumps.size(), static_cast<std::size_t>(replications));
+  std::int64_t without_jumps = 0, needed_without = 0, needed_with = 0;
   for (std::size_t i = 0; i < static_cast<std::size_t>(replications); ++i) {
     simulator.simulate(seed, static_cast<std::int64_t>(i), *workspace, outcome);
     ASSERT_EQ(demand[i], outcome.national.demand) << i;  // the same replication, to the cent
@@ -164,8 +166,19 @@ TEST(RunFileUncertainty, TheDrawsOfEveryReplicationAreThoseOfTheSimulator) {
     ASSERT_EQ(outcome.drift.size(), M);
     ASSERT_TRUE(std::equal(outcome.drift.begin(), outcome.drift.end(), drawn.drift.begin() + i * M)) << i;
     ASSERT_EQ(drawn.particle[i], outcome.particle) << i;
+    ASSERT_EQ(drawn.jumps[i], outcome.jumps) << i;
     particles.push_back(outcome.particle);
+    const bool needed = outcome.national.additional_needed > 0;
+    if (outcome.jumps == 0) {
+      ++without_jumps;
+      needed_without += needed;
+    } else {
+      needed_with += needed;
+    }
   }
+  // Both kinds of year occur: three months to come at 0.3 a month leave about a third without a jump.
+  ASSERT_GT(without_jumps, 0);
+  ASSERT_LT(without_jumps, replications);
   std::sort(particles.begin(), particles.end());
   EXPECT_GT(std::unique(particles.begin(), particles.end()) - particles.begin(), 10);  // many particles picked
 
@@ -174,11 +187,23 @@ TEST(RunFileUncertainty, TheDrawsOfEveryReplicationAreThoseOfTheSimulator) {
   EXPECT_EQ(summary_json(summary), testing::read_text(dir / "summary.json"));
   EXPECT_EQ(summary.national.spread.assumptions.size(), P + 3);  // uptake, timing, drift and the parameters
   EXPECT_EQ(file.open_dataset("summary/spread/assumption").read_strings().size(), P + 3);
+  // P(additional allocation needed) apart for the years without a jump from
+  // October (the month after the last with actuals) and the others.
+  ASSERT_TRUE(summary.national.spread.additional_by_jumps.has_value());
+  const AdditionalByJumps& split = *summary.national.spread.additional_by_jumps;
+  EXPECT_EQ(summary.months[static_cast<std::size_t>(split.first_month)].iso(), "2021-10-01");
+  EXPECT_EQ(group.open_dataset("jumps").string_attribute("first_jump_month"), "2021-10");
+  EXPECT_EQ(split.without, without_jumps);
+  EXPECT_EQ(split.with, replications - without_jumps);
+  EXPECT_DOUBLE_EQ(split.p_without, static_cast<double>(needed_without) / static_cast<double>(without_jumps));
+  EXPECT_DOUBLE_EQ(split.p_with,
+                   static_cast<double>(needed_with) / static_cast<double>(replications - without_jumps));
 
   // A block of replications reads back as the same rows.
   const RunFileUncertainty block = reader.uncertainty({.first = 10, .count = 5}).value();
   EXPECT_EQ(block.parameters, std::vector<double>(drawn.parameters.begin() + 10 * P, drawn.parameters.begin() + 15 * P));
   EXPECT_EQ(block.particle, std::vector<std::int64_t>(drawn.particle.begin() + 10, drawn.particle.begin() + 15));
+  EXPECT_EQ(block.jumps, std::vector<std::int32_t>(drawn.jumps.begin() + 10, drawn.jumps.begin() + 15));
 
   // /actuals: the prior-predictive check and the particles, as conditioning computed them.
   const ActualsReport& report = forecast.report;
