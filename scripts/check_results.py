@@ -22,14 +22,18 @@
    scenario draws what it holds; the parameter paths, distributions, support
    and correlations are the declared ones; every draw lies in its
    distribution's support, profiles sum to 1, drifts are 1 before the first
-   simulated month, replications that picked one particle share its draws;
+   month they reach (the month after the last with actuals in a forecast),
+   replications that picked one particle share its draws;
    uptake > 0, 0 <= dossier variance <= demand^2; the prior-predictive table
    of /actuals is ordered (low <= expected <= high) and flags exactly the
    counts outside its band; /actuals' uptake posterior means are their
    Gamma's (shape / rate) within their 90 % interval, and each uncertain
    parameter's scale is the actuals' forecast over the scenario's value (1
    when not learnt). /summary/spread and the national demand
-   quantiles recomputed from those draws and /replications.
+   quantiles recomputed from those draws and /replications; format 1.6's
+   jumps counted within the window (the months whose drift moved, when
+   uptake does not drift besides) and P(additional allocation needed)
+   with and without them.
 5. Format 1.4's cash forecast (scenarios with [financing]): per replication
    the State's disbursements add up to what was paid (the balance settles),
    the advance is on its date, the position (disbursed - paid) recomputed
@@ -171,8 +175,26 @@ def declared_uncertainty(toml):
     return bool(parameters) or profile or drift or bool(events), parameters, profile, drift, events
 
 
+def declared_jumps(toml):
+    """Whether the scenario's uptake may jump (a change of rules): /uncertainty/jumps from format 1.6."""
+    return toml is not None and float(toml.get("uncertainty", {}).get("jump_probability", 0)) > 0
+
+
+def first_drift_month(f):
+    """Index in /summary/month of the first month uptake may drift or jump in: the month after the last one
+    with actuals in a forecast (the level is learnt up to it), else the commitment start's."""
+    if "actuals" not in f:
+        return 0
+    start = datetime.date.fromisoformat(f.attrs["commitment_start"])
+    as_of = datetime.date.fromisoformat(f["actuals"].attrs["as_of"])
+    if as_of <= start:
+        return 0
+    last_observed = as_of - datetime.timedelta(days=1)
+    return (last_observed.year - start.year) * 12 + last_observed.month - start.month + 1
+
+
 def documented_layout(trajectories, steering=False, recommendation=False, actuals=False, version=(1, 2),
-                      uncertainty=None, particles=False, financing=False, sensitivity=False):
+                      uncertainty=None, particles=False, financing=False, sensitivity=False, toml=None):
     """Every documented dataset: path -> (kind, shape in symbols). `uncertainty`: declared_uncertainty().
     Format 1.5 adds nothing mandatory: only the optional /sensitivity (`sensitivity`: the file has it)."""
     layout = {
@@ -288,6 +310,7 @@ def documented_layout(trajectories, steering=False, recommendation=False, actual
                 layout[f"actuals/prior_predictive/{name}"] = (kind, ("C",))
         if uncertainty is not None and uncertainty[0]:
             _, parameters, profile, drift, _ = uncertainty
+            jumps = declared_jumps(toml)
             if parameters:
                 layout["uncertainty/parameters"] = ("f64", ("N", "UP"))
                 layout["uncertainty/parameter_paths"] = ("str", ("UP",))
@@ -302,6 +325,13 @@ def documented_layout(trajectories, steering=False, recommendation=False, actual
                 layout["uncertainty/profile_month"] = ("str", (12,))
             if drift:
                 layout["uncertainty/drift"] = ("f64", ("N", "M"))
+            if jumps and version >= (1, 6):
+                layout["uncertainty/jumps"] = ("i32", ("N",))
+                for name in ("replications_without_jumps", "replications_with_jumps"):
+                    layout[f"summary/spread/{name}"] = ("i64", ())
+                for name in ("without", "with"):
+                    layout[f"summary/spread/p_additional_needed_{name}_jumps"] = ("f64", ())
+                    layout[f"summary/spread/p_additional_needed_{name}_jumps_se"] = ("f64", ())
             if particles:
                 layout["uncertainty/particle"] = ("i64", ("N",))
                 layout["uncertainty/particle_weight"] = ("f64", ("PK",))
@@ -514,7 +544,7 @@ def check_layout(c, f):
             c.check(actual == kind, f"root attribute {name}: {actual}, documented {kind}")
     trajectories = "trajectories" in f
     layout = documented_layout(trajectories, "steering" in f, "recommendation" in f, "actuals" in f, version,
-                               uncertainty, particles, "financing" in f, "sensitivity" in f)
+                               uncertainty, particles, "financing" in f, "sensitivity" in f, toml)
     if "sensitivity" in f:
         c.check(version >= (1, 5), f"/sensitivity only from format 1.5 (this file: {version[0]}.{version[1]})")
     if toml is not None and version >= (1, 4):
@@ -967,8 +997,30 @@ def check_spread(c, f, national):
         expected = sxy * sxy / (sxx * variance * (n - 1)) if sxx > 0 and variance > 0 else 0.0
         c.check(abs(stored - expected) <= 1e-9 and 0 <= stored <= 1 + 1e-12,
                 f"spread: {name} explains r^2 = {stored!r} of the variance, recomputed {expected!r}")
+    if "replications_without_jumps" in g:
+        check_additional_by_jumps(c, f, g, national)
     c.section("spread", f"national demand sd {math.sqrt(variance) / 1e6:.2f} M EUR, dossiers' share "
                         f"{share:.3f}, {len(names)} assumptions")
+
+
+def check_additional_by_jumps(c, f, g, national):
+    """Format 1.6: P(additional allocation needed) recomputed apart for the replications with no jump of uptake
+    and those with one or more."""
+    c.equal(str(g.attrs["first_jump_month"]), str(f["uncertainty/jumps"].attrs["first_jump_month"]),
+            "spread: first_jump_month as /uncertainty/jumps's")
+    needed = (national["additional_needed_cents"] > 0).astype(float)
+    jumped = f["uncertainty/jumps"][()] > 0
+    for name, part in (("without", ~jumped), ("with", jumped)):
+        x = needed[part]
+        c.equal(int(g[f"replications_{name}_jumps"][()]), int(part.sum()),
+                f"spread: replications {name} jumps, counted from /uncertainty/jumps")
+        p, se = g[f"p_additional_needed_{name}_jumps"][()], g[f"p_additional_needed_{name}_jumps_se"][()]
+        if len(x) == 0:
+            c.check(math.isnan(p) and math.isnan(se), f"spread: no replication {name} jumps, so NaN")
+            continue
+        expected_se = math.sqrt(x.var(ddof=1) / len(x)) if len(x) > 1 else 0.0
+        c.close(p, x.mean(), f"spread: P(additional allocation needed) {name} jumps", tolerance=1e-12)
+        c.close(se, expected_se, f"spread: its standard error {name} jumps", tolerance=1e-9)
 
 
 def replication_outputs(f, reps, national, codes):
@@ -1179,6 +1231,32 @@ def check_sensitivity(c, f, national, reps):
                              f"interval's half-width")
 
 
+def window_months(f):
+    """Index in /summary/month of the commitment window's last month."""
+    start = datetime.date.fromisoformat(f.attrs["commitment_start"])
+    last_day = start + datetime.timedelta(days=int(f.attrs["window_days"]) - 1)
+    return (last_day.year - start.year) * 12 + last_day.month - start.month
+
+
+def check_jumps(c, f, g, every):
+    """Format 1.6: the jumps of uptake counted per replication, from the first month one may fall in to the
+    window's last; where uptake does not drift besides, each is a month whose drift factor moved."""
+    counts = g["jumps"][()]
+    first, last = first_drift_month(f), window_months(f)
+    months = f["summary/month"].asstr()[()]
+    if c.check(first < len(months), f"first jump month {first} within /summary/month"):
+        c.equal(str(g["jumps"].attrs["first_jump_month"]), str(months[first]),
+                "/uncertainty/jumps first_jump_month: the month after the last with actuals, else the first")
+    every((counts >= 0) & (counts <= max(0, last - first + 1)),
+          f"jumps: between 0 and the {max(0, last - first + 1)} months the window has from the first jump month")
+    if float(g.attrs["monthly_drift"]) == 0:
+        factors = g["drift"][()]
+        previous = factors[:, first - 1] if first > 0 else np.ones(len(factors))
+        moved = factors[:, first:last + 1] != np.column_stack([previous, factors[:, first:last]])
+        c.equal(counts, moved.sum(axis=1).astype(counts.dtype),
+                "jumps: without a normal drift, the months whose drift factor moved")
+
+
 def check_draws(c, f, reps, national, uncertainty):
     """Format 1.2: the draws of each replication, against the scenario's TOML and their own invariants."""
     def every(condition, message):
@@ -1318,8 +1396,12 @@ def check_draws(c, f, reps, national, uncertainty):
     if drift:
         factors = g["drift"][()]
         every(np.isfinite(factors) & (factors > 0), "drift > 0 and finite")
-        every(factors[:, :first_month] == 1, f"drift exactly 1 before the first simulated month ({first_month})")
-        detail += f"; drift from month {first_month}"
+        drift_month = first_drift_month(f)
+        every(factors[:, :drift_month] == 1, f"drift exactly 1 before the first month it reaches ({drift_month})")
+        detail += f"; drift from month {drift_month}"
+    if "jumps" in g:
+        check_jumps(c, f, g, every)
+        detail += f"; jumps in {np.count_nonzero(g['jumps'][()])} replications"
     if "particle" in g:
         picked = g["particle"][()]
         weights = g["particle_weight"][()]

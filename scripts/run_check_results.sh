@@ -5,7 +5,8 @@
 # variants under the `fill` and `overcommit` policies (whose ledger bounds differ),
 # the steering committee's scenario (its moves), a saved recommendation, and the
 # mid-September 2021 forecast from actuals, whose uncertain assumptions, policy
-# events and particles fill /uncertainty and /actuals/prior_predictive (format 1.2).
+# events and particles fill /uncertainty and /actuals/prior_predictive (format 1.2),
+# and a variant of it whose uptake jumps without drifting (format 1.6's jumps).
 # The recommendation's envelopes and national figures, spoilt, must fail.
 # Format 1.5's /sensitivity is checked on what `fnesim sensitivity` writes
 # (the uncertain example scenario, with a group and a range given), on a
@@ -66,6 +67,11 @@ check fill.h5 "$tmp/fill.toml" --replications 200 --seed 12
 check overcommit.h5 "$tmp/overcommit.toml" --replications 200 --seed 13 --no-trajectories
 check september.h5 observed-september-2021 --actuals "$source_dir/scenarios/actuals/national-2021-09-15.csv" \
   --as-of 2021-09-16 --replications 200 --seed 15
+# Jumps without a normal drift: each jump counted (format 1.6) is a month whose drift factor moved.
+printf 'extends = "observed-september-2021.toml"\nname = "jumps-only"\n[uncertainty]\nmonthly_drift = 0\n' \
+  > "$tmp/jumps-only.toml"
+check jumps-only.h5 "$tmp/jumps-only.toml" --actuals "$source_dir/scenarios/actuals/national-2021-09-15.csv" \
+  --as-of 2021-09-16 --replications 200 --seed 18
 
 # /sensitivity (format 1.5): a real analysis passes, so does the fixture; each spoilt copy must fail (exit 1, not 0, nor 2).
 "$binary" sensitivity observed-2021-uncertain --replications 64 --seed 17 --threads 2 --out "$tmp/analysis.h5" \
@@ -96,7 +102,7 @@ done
 
 # The forecast's own datasets and the self-description: each spoilt copy must fail (exit 1), never pass nor
 # stop on a traceback.
-for spoil in scale posterior dimensions description attribute; do
+for spoil in scale posterior dimensions description attribute jumps split; do
   "$python" - "$tmp/september.h5" "$tmp/spoilt-$spoil.h5" "$spoil" <<'EOF'
 import shutil, sys
 import h5py
@@ -113,6 +119,11 @@ with h5py.File(target, "r+") as f:
         del f["actuals/parameters"].attrs["description"]
     elif spoil == "attribute":  # a group attribute the checks read
         del f["uncertainty"].attrs["monthly_drift"]
+    elif spoil == "jumps":  # a year with a change of rules recorded as one without
+        jumps = f["uncertainty/jumps"]
+        jumps[int((jumps[()] > 0).argmax())] = 0
+    elif spoil == "split":  # P(additional needed) without jumps off by a point
+        f["summary/spread/p_additional_needed_without_jumps"][()] += 0.01
 EOF
   expect_check_failure "$tmp/spoilt-$spoil.h5" "a forecast spoilt ($spoil)"
 done
