@@ -220,6 +220,9 @@ TEXT = {
         "h_additional": "Probabilité qu'un complément de crédits soit nécessaire : <b>{p}</b> ; "
                         "montant qui suffit 9 années sur 10 : <b>{q90}</b>.",
         "h_additional_never": "Aucune année simulée n'a eu besoin d'un complément de crédits.",
+        "h_additional_by_jumps": "Si les règles ne changent plus à partir de {month} (aucun saut du recours, "
+                                 "{share} des années simulées) : <b>{p_without}</b> ; si elles changent au moins "
+                                 "une fois : <b>{p_with}</b>.",
         "h_demand": "Demande nationale en fin d'année : médiane <b>{median}</b>, 9 années sur 10 entre {low} et "
                     "{high}.",
         "h_demand_assumptions": "Son incertitude vient des hypothèses tirées ({assumptions}) plus que du hasard "
@@ -492,6 +495,9 @@ TEXT = {
         "h_additional": "Probability that an additional allocation is needed: <b>{p}</b>; amount enough in "
                         "9 years out of 10: <b>{q90}</b>.",
         "h_additional_never": "No simulated year needed an additional allocation.",
+        "h_additional_by_jumps": "If the rules do not change again from {month} (no jump of uptake, {share} of "
+                                 "simulated years): <b>{p_without}</b>; if they change at least once: "
+                                 "<b>{p_with}</b>.",
         "h_demand": "Year-end national demand: median <b>{median}</b>, 9 years out of 10 between {low} and "
                     "{high}.",
         "h_demand_assumptions": "Its uncertainty comes from the assumptions drawn ({assumptions}) more than from "
@@ -817,6 +823,7 @@ class Run:
     cash: dict = None  # /financing and /summary/financing: format 1.4, scenarios with [financing]
     sensitivity: dict = None  # /sensitivity: format 1.5, `fnesim sensitivity`
     actuals: dict = None  # /actuals: a forecast from actuals (format 1.1)
+    by_jumps: dict = None  # P(additional needed) with and without jumps of uptake: format 1.6
 
     @property
     def as_of_day(self):
@@ -964,6 +971,12 @@ def read_run(path):
             run.spread = (read_strings(f, "summary/spread/assumption", path),
                           np.asarray(read(f, "summary/spread/r_squared", path)),
                           float(read(f, "summary/spread/dossiers_share", path)))
+        if "summary/spread/replications_without_jumps" in f:  # format 1.6, uptake that may jump
+            g = f["summary/spread"]
+            run.by_jumps = {key: float(read(f, f"summary/spread/{key}", path)) for key in (
+                "replications_without_jumps", "replications_with_jumps", "p_additional_needed_without_jumps",
+                "p_additional_needed_with_jumps")}
+            run.by_jumps["first_month"] = parse_month(str(g.attrs.get("first_jump_month", "")), path)
         return run
 
 
@@ -1661,6 +1674,8 @@ def headline_section(run, lang, q90):
     if p_needed > 0:
         parts.append("<p>" + t["h_additional"].format(p=format_percent(p_needed, lang),
                                                        q90=format_meur(q90, lang)) + "</p>")
+        if run.by_jumps is not None:
+            parts.append(by_jumps_sentence(run.by_jumps, lang))
     else:
         parts.append(f"<p>{esc(t['h_additional_never'])}</p>")
     parts.append("<p>" + t["h_unmet"].format(unmet=format_meur(s["national/unmet_mean_eur"], lang)) + "</p>")
@@ -1679,6 +1694,19 @@ def headline_section(run, lang, q90):
             lowest=format_meur(lowest[run.amount_percentiles.index(50)], lang)) + "</p>")
     parts.append(f'<p class="small">{esc(t["h_precision"])}</p></section>')
     return "".join(parts)
+
+
+def by_jumps_sentence(split, lang):
+    """The committee's probability apart for the years in which the rules do not change again and the others
+    (format 1.6); nothing when either kind of year is missing."""
+    t = TEXT[lang]
+    without, with_ = split["replications_without_jumps"], split["replications_with_jumps"]
+    if without <= 0 or with_ <= 0:
+        return ""
+    return "<p>" + t["h_additional_by_jumps"].format(
+        month=format_month(split["first_month"], lang), share=format_percent(without / (without + with_), lang),
+        p_without=format_percent(split["p_additional_needed_without_jumps"], lang),
+        p_with=format_percent(split["p_additional_needed_with_jumps"], lang)) + "</p>"
 
 
 def actuals_sentences(run, lang):

@@ -295,6 +295,7 @@ const TEXT = {
     spread_assumptions_first: 'Son incertitude vient des hypothèses tirées ({assumptions}) plus que du hasard des dossiers ({dossiers})',
     spread_dossiers_first: 'Son incertitude vient du hasard des dossiers ({dossiers}) plus que des hypothèses tirées ({assumptions})',
     spread_alone: ' ; à elles seules :',
+    spread_jumps: 'Probabilité qu\'un complément soit nécessaire si les règles ne changent plus à partir de {month} (aucun saut du recours, {share} des années simulées) : {without} ; si elles changent au moins une fois : {with}.',
     spread_end: '.',
     spread_legend: ['hypothèses tirées', 'hasard des dossiers'],
     spread_bars_note: 'Part de la variance de la demande que chaque hypothèse explique à elle seule (r²) ; ces parts se recouvrent et ne s\'additionnent pas.',
@@ -446,6 +447,7 @@ const TEXT = {
     spread_assumptions_first: 'Its uncertainty comes from the assumptions drawn ({assumptions}) more than from the dossiers\' own randomness ({dossiers})',
     spread_dossiers_first: 'Its uncertainty comes from the dossiers\' own randomness ({dossiers}) more than from the assumptions drawn ({assumptions})',
     spread_alone: '; alone:',
+    spread_jumps: 'Probability that an additional allocation is needed if the rules do not change again from {month} (no jump of uptake, {share} of simulated years): {without}; if they change at least once: {with}.',
     spread_end: '.',
     spread_legend: ['assumptions drawn', 'dossiers\' own randomness'],
     spread_bars_note: 'Share of the demand\'s variance each assumption explains alone (r²); the shares overlap and need not add up.',
@@ -1783,9 +1785,12 @@ function renderSpread(spread) {
   const sentence = $('spread-sentence');
   const split = $('spread-split');
   const bars = $('spread-bars');
+  const jumps = $('spread-jumps');
   sentence.textContent = '';
   split.textContent = '';
   bars.textContent = '';
+  jumps.textContent = '';
+  jumps.hidden = true;
   if (!valid) return;
   const words = t();
   const lang = S.lang;
@@ -1804,6 +1809,25 @@ function renderSpread(spread) {
   sentence.textContent = text;
   sentence.setAttribute('data-assumptions-share', String(assumptionsShare));
   sentence.setAttribute('data-dossiers-share', String(dossiers));
+
+  // The committee's probability apart for the years in which the rules do not
+  // change again and the others (scenarios whose uptake may jump).
+  const byJumps = spread.additional_by_jumps;
+  if (byJumps && typeof byJumps === 'object' && byJumps.replications_without_jumps > 0
+      && byJumps.replications_with_jumps > 0 && isNumber(byJumps.p_additional_needed_without_jumps)
+      && isNumber(byJumps.p_additional_needed_with_jumps) && /^\d{4}-\d{2}$/.test(byJumps.first_month)) {
+    const total = byJumps.replications_without_jumps + byJumps.replications_with_jumps;
+    const [year, month] = byJumps.first_month.split('-').map(Number);
+    jumps.textContent = fill(words.spread_jumps, {
+      month: MONTHS[lang][month - 1] + NBSP + year,
+      share: formatPercent(byJumps.replications_without_jumps / total, lang),
+      without: formatPercent(byJumps.p_additional_needed_without_jumps, lang),
+      with: formatPercent(byJumps.p_additional_needed_with_jumps, lang),
+    });
+    jumps.setAttribute('data-p-without', String(byJumps.p_additional_needed_without_jumps));
+    jumps.setAttribute('data-p-with', String(byJumps.p_additional_needed_with_jumps));
+    jumps.hidden = false;
+  }
 
   // The split of the variance: the assumptions drawn against the dossiers' randomness.
   const bar = el('div', {class: 'spread-split-bar'});

@@ -607,6 +607,21 @@ class ForecastFromActuals(unittest.TestCase):
                           allowed, report.format_count(self.particles, lang)):
                 self.assertIn(shown, headline[:800], (lang, shown))
 
+    def test_the_headline_gives_the_probability_with_and_without_another_change_of_rules(self):
+        with h5py.File(os.environ["FORECAST_RUN_FILE"], "r") as f:
+            g = f["summary/spread"]
+            without, with_ = (float(g[f"p_additional_needed_{k}_jumps"][()]) for k in ("without", "with"))
+            share = int(g["replications_without_jumps"][()]) / int(f.attrs["replications"])
+            self.assertEqual(str(g.attrs["first_jump_month"]), "2021-10")  # the month after the last observed
+        for lang, opening in (("fr", "Si les règles ne changent plus à partir de oct." + NBSP + "2021"),
+                              ("en", "If the rules do not change again from Oct" + NBSP + "2021")):
+            text = visible_text(read(self.pages[lang]))
+            sentence = text[text.index(opening):][:300]
+            for shown in (report.format_percent(share, lang), report.format_percent(without, lang),
+                          report.format_percent(with_, lang)):
+                self.assertIn(shown, sentence, (lang, shown))
+        self.assertNotIn("If the rules do not change again", visible_text(read(self.plain)))  # no jumps there
+
     def test_the_assumptions_list_the_events_and_what_is_uncertain(self):
         text = visible_text(read(self.pages["fr"]))
         assumptions = text[text.index("Hypothèses du scénario"):]

@@ -258,6 +258,15 @@ class WorkbenchInTheBrowser(unittest.TestCase):
         self.assertEqual(self.visible_figure("demand_median"), report.format_meur(national["demand_q50_eur"], "fr"))
         self.assertEqual(len(d.find_elements(By.CSS_SELECTOR, "#spread-bars li[data-assumption]")),
                          len(national["spread"]["assumptions"]))
+        # The probability with and without another change of rules from October, as the command's summary has it.
+        by_jumps = national["spread"]["additional_by_jumps"]
+        self.assertEqual(by_jumps["first_month"], "2021-10")
+        jumps = d.find_element(By.ID, "spread-jumps")
+        self.assertTrue(jumps.is_displayed())
+        text = jumps.get_attribute("textContent")
+        self.assertIn("à partir de oct." + report.NBSP + "2021", text)
+        for key in ("p_additional_needed_without_jumps", "p_additional_needed_with_jumps"):
+            self.assertIn(report.format_percent(by_jumps[key], "fr"), text)
         d.execute_script("window.scrollTo(0, 0)")
         self.screenshot("september")
         d.execute_script("document.getElementById('spread').scrollIntoView()")
