@@ -299,18 +299,16 @@ void RunFileWriter::Impl::create_uncertainty(hsize_t chunk) {
             "Multiplier of uptake in each month of /summary/month: a mean-one log random walk from the first "
             "month the drift reaches (in a forecast, the month after the last with actuals) on, 1 before it",
             "replication × month"));
-  if (jumps)
-    jump_counts =
-        group.create_extendible<std::int32_t>("jumps", {}, chunk, replication_deflate_level,
-                                              meta(layout::count,
-                                                   "Jumps of uptake (changes of rules) drawn in the months "
-                                                   "of the commitment window from the first one "
-                                                   "drift reaches (attribute first_jump_month) on: 0 when "
-                                                   "the rules did not change again (format 1.6)",
-                                                   "replication"));
-  if (jumps)
+  if (jumps) {
+    jump_counts = group.create_extendible<std::int32_t>(
+        "jumps", {}, chunk, replication_deflate_level,
+        meta(layout::count,
+             "Jumps of uptake (changes of rules) drawn from the first month the drift reaches (attribute "
+             "first_jump_month) to the last filing month: 0 when the rules did not change again (format 1.6)",
+             "replication"));
     jump_counts.set_string_attribute(
         "first_jump_month", simulator->month_start(simulator->plan().first_drift_month()).year_month());
+  }
   if (particles) {
     const std::vector<double>& cumulative = start->particle_cumulative_weight;
     std::vector<double> weights;
@@ -521,7 +519,7 @@ void RunFileWriter::Impl::write_spread(const RunSummary& s) {
         "replications_without_jumps", split->without,
         meta(layout::count,
              "Replications that drew no jump of uptake (/uncertainty/jumps is 0): the rules do not "
-             "change again from attribute first_jump_month to the window's end (format 1.6)"));
+             "change again from attribute first_jump_month to the last filing day (format 1.6)"));
     group.write_scalar<std::int64_t>("replications_with_jumps", split->with,
                                      meta(layout::count, "Replications that drew one or more (format 1.6)"));
     const auto probability = [&](const char* name, double value, const char* description) {

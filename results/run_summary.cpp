@@ -82,9 +82,12 @@ RunSummary summarise(const Simulator& simulator, const RunStatistics& stats, std
   n.unmet_eur = mean_estimate(ns.unmet, level, eur);
   n.demand_eur = mean_estimate(ns.demand, level, eur);
   n.p_additional_needed = mean_estimate(ns.additional_is_needed, level);
-  if (scenario.uncertainty.jump_probability > 0) {
+  // No split when no month is left in which a jump could move demand (a cut-off in the last month).
+  const Plan& plan = simulator.plan();
+  if (scenario.uncertainty.jump_probability > 0 &&
+      plan.first_drift_month() <= plan.last_filing_month(scenario.demand)) {
     AdditionalByJumps& split = n.spread.additional_by_jumps.emplace();
-    split.first_month = simulator.plan().first_drift_month();
+    split.first_month = plan.first_drift_month();
     const auto part = [](const Moments& m, std::int64_t& count, double& p, double& se) {
       count = m.count();
       p = count > 0 ? m.mean() : std::numeric_limits<double>::quiet_NaN();
@@ -202,10 +205,14 @@ std::string additional_by_jumps_lines(const RunSummary& s) {
   const AdditionalByJumps& split = *s.national.spread.additional_by_jumps;
   const double total = static_cast<double>(split.without + split.with);
   if (total <= 0) return "";
-  const std::string from =
-      split.first_month < static_cast<int>(s.months.size())
-          ? " from " + s.months[static_cast<std::size_t>(split.first_month)].iso().substr(0, 7)
-          : "";
+  // A forecast asks whether the rules change again after the cut-off; a
+  // year drawn whole, whether they change at all.
+  const std::string rules_kept =
+      split.first_month == 0 ? "the rules do not change during the year"
+      : split.first_month < static_cast<int>(s.months.size())
+          ? "the rules do not change again from " +
+                s.months[static_cast<std::size_t>(split.first_month)].iso().substr(0, 7)
+          : "the rules do not change again";
   const auto probability = [](std::int64_t count, double p, double se) {
     return count > 0 ? format_probability(p, se) : std::string("none");
   };
@@ -214,7 +221,7 @@ std::string additional_by_jumps_lines(const RunSummary& s) {
            ")";
   };
   std::string out = "  In the " + years(split.without) + " of the " + format_count(total) +
-                    " simulated years where the rules do not change again" + from + " (no jump of uptake): ";
+                    " simulated years where " + rules_kept + " (no jump of uptake): ";
   out += probability(split.without, split.p_without, split.p_without_se);
   out += "; in the " + years(split.with) + " where they change at least once: ";
   out += probability(split.with, split.p_with, split.p_with_se);

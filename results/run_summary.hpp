@@ -58,9 +58,10 @@ struct SpreadSource {
   double r_squared = 0;
 };
 // With jumps of uptake (format 1.6): P(additional allocation needed) apart
-// for the replications that drew no jump in the months simulated — uptake
-// keeps its rules to the window's end — and for those that drew one or more.
-// A part without replications has NaN for its probability and error.
+// for the replications that drew no jump from the drift's first month (in a
+// forecast, the month after the last with actuals) to the last filing month —
+// uptake keeps its rules to the end — and for those that drew one or more. A
+// part without replications has NaN for its probability and error.
 struct AdditionalByJumps {
   int first_month = 0;                 // the first month a jump may fall in (RunSummary::months)
   std::int64_t without = 0, with = 0;  // replications in each part

@@ -181,8 +181,8 @@ const Plan& Simulator::draw_assumptions(std::uint64_t seed, std::int64_t replica
     reseed(ws.engine, seed, sources != nullptr ? static_cast<std::uint64_t>(sources->drift) : rep,
            StreamPurpose::Drift, national_stream);
     const Plan& plan = *ws.varied_plan;
-    ws.jumps = draw_drift(scenario_.uncertainty, plan.first_drift_month(), plan.last_window_month(),
-                          ws.engine, ws.drift);
+    ws.jumps = draw_drift(scenario_.uncertainty, plan.first_drift_month(),
+                          plan.last_filing_month(varied.demand), ws.engine, ws.drift);
     ws.note_stream_end(ws.engine);
   }
   return *ws.varied_plan;

@@ -103,7 +103,7 @@ struct ReplicationOutcome {
   std::vector<double> profile;           // the 12 national monthly shares when uncertain; else empty
   std::vector<double> drift;             // per trajectory month, when uptake drifts; else empty
   int particle = -1;                     // the forecast particle picked, if any
-  int jumps = 0;  // the jumps of uptake (changes of rules) drawn in the months simulated
+  int jumps = 0;  // jumps of uptake (changes of rules) from the drift's first month to the last filing month
   // Σ over the simulated dossiers of their amount², in EUR²: given everything
   // drawn above, arrivals are Poisson and amounts independent, so this is an
   // unbiased estimate of the variance that the dossiers' own randomness adds

@@ -44,7 +44,7 @@ std::array<double, 12> tilted_profile(const std::array<double, 12>& shares, doub
 // `first_month` on (1 before it): a mean-one log random walk, whose steps are
 // the drift's normal one and, with the model's probability, a jump. Returns
 // the number of jumps drawn in the months from `first_month` to
-// `last_counted_month` (the commitment window's last: later ones move no demand).
+// `last_counted_month` (the last month dossiers are filed: later ones move no demand).
 int draw_drift(const UncertaintyModel& model, int first_month, int last_counted_month, Engine& engine,
                std::vector<double>& multipliers);
 // One month's jump of log uptake, drawn as draw_drift does: its size, or none.

@@ -87,6 +87,12 @@ struct Plan {
     return first_simulated_day == 0 ? 0 : month_of_day[static_cast<std::size_t>(first_simulated_day - 1)] + 1;
   }
   int last_window_month() const { return month_of_day[static_cast<std::size_t>(window_days - 1)]; }
+  // The month of the last day dossiers are filed under `demand`: a jump of
+  // uptake after it moves no demand.
+  int last_filing_month(const DemandModel& demand) const {
+    return month_of_day[static_cast<std::size_t>(
+        std::max(0, window_days - 1 - demand.intake_closes_days_before_end))];
+  }
   // Per window day: its calendar month (0 = January), and that month's length.
   std::vector<std::int8_t> calendar_month_of_day, days_in_month_of_day;
   std::vector<CoverageEpoch> epochs;       // in order of first_day, the first on day 0

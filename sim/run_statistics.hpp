@@ -134,8 +134,9 @@ struct NationalStatistics {
   Moments committed, released, paid, unmet, demand, additional_needed;
   Moments additional_is_needed;  // 0/1: its mean is P(additional allocation needed)
   // With jumps of uptake, the same 0/1 apart for the replications that drew
-  // no jump (no change of rules) in the months simulated and those that drew
-  // one or more: how much of the answer hangs on another change of rules.
+  // no jump (no change of rules) from the drift's first month to the last
+  // filing month and those that drew one or more: how much of the answer
+  // hangs on another change of rules.
   Moments additional_is_needed_without_jumps, additional_is_needed_with_jumps;
   DayHistogram additional_needed_day;
   SpilledSeries additional_needed_values;

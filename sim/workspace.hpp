@@ -115,7 +115,7 @@ struct Workspace {
   ParameterDraw parameters;
   int particle = -1;
   std::vector<double> drift;               // per trajectory month; empty: none
-  int jumps = 0;                           // of the drift, in the months simulated
+  int jumps = 0;                           // of the drift, from its first month to the last filing month
   std::vector<double> drifted_cumulative;  // per window day + 1, of the region being drawn
   double dossier_variance_eur2 = 0;        // Σ amount² over simulated dossiers, EUR²
   double floor_checksum = 0;
