@@ -35,12 +35,16 @@ TEST_P(OutcomeBytes, ReadBackIsWhatWasWritten) {
     EXPECT_FALSE(sent.cash_position.empty());
   } else if (GetParam() == "observed-2021-uncertain") {
     EXPECT_FALSE(sent.parameter_values.empty());
+  } else if (GetParam() == "observed-september-2021") {
+    EXPECT_GT(sent.jumps, 0);
+    EXPECT_FALSE(sent.drift.empty());
   }
   const Bytes bytes = bytes_of(sent);
 
   // Received into an outcome that held another replication: every field is replaced.
   ReplicationOutcome received = simulator.make_outcome();
   simulator.simulate(20210118, 4, *simulator.make_workspace(), received);
+  received.jumps = -1;  // no count drawn is negative: the count must travel
   ByteReader reader(bytes);
   read_outcome(reader, received);
   EXPECT_TRUE(reader.at_end());
@@ -54,14 +58,17 @@ TEST_P(OutcomeBytes, ReadBackIsWhatWasWritten) {
   EXPECT_EQ(received.uptake, sent.uptake);
   EXPECT_EQ(received.parameter_values, sent.parameter_values);
   EXPECT_EQ(received.particle, sent.particle);
+  EXPECT_EQ(received.drift, sent.drift);
+  EXPECT_EQ(received.jumps, sent.jumps);
   EXPECT_EQ(received.dossier_variance_eur2, sent.dossier_variance_eur2);
 }
 
 // Steering moves money, financing fills the cash position, the uncertain
-// scenario draws parameters and a profile.
+// scenario draws parameters and a profile, the September prior a drift and
+// jumps of uptake.
 INSTANTIATE_TEST_SUITE_P(Scenarios, OutcomeBytes,
                          ::testing::Values("convention-2021", "steering-2021", "financing-2021",
-                                           "observed-2021-uncertain"),
+                                           "observed-2021-uncertain", "observed-september-2021"),
                          [](const auto& info) {
                            std::string name = info.param;
                            for (char& c : name)
