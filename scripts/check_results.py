@@ -73,7 +73,7 @@ try:  # exact Student-t quantiles; without scipy, a series expansion (see studen
 except ImportError:  # pragma: no cover
     scipy_stats = None
 
-FORMAT_MAJOR, FORMAT_MINOR = 1, 5
+FORMAT_MAJOR, FORMAT_MINOR = 1, 6
 DAY_PERCENTILES = [5, 10, 25, 50, 75, 90, 95]
 AMOUNT_PERCENTILES = [5, 10, 25, 50, 75, 80, 90, 95]
 RELATIVE_TOLERANCE = 1e-9
@@ -157,6 +157,10 @@ def group_attributes(f, version):
                                    "event_from"]
     if "uncertainty/parameters" in f:
         required["uncertainty/parameters"] = ["columns"]
+    if "uncertainty/jumps" in f:
+        required["uncertainty/jumps"] = ["first_jump_month"]
+    if "summary/spread/replications_without_jumps" in f:
+        required["summary/spread"] = ["first_jump_month"]
     return required
 
 
@@ -194,7 +198,8 @@ def first_drift_month(f):
 
 
 def documented_layout(trajectories, steering=False, recommendation=False, actuals=False, version=(1, 2),
-                      uncertainty=None, particles=False, financing=False, sensitivity=False, toml=None):
+                      uncertainty=None, particles=False, financing=False, sensitivity=False, toml=None,
+                      split_by_jumps=False):
     """Every documented dataset: path -> (kind, shape in symbols). `uncertainty`: declared_uncertainty().
     Format 1.5 adds nothing mandatory: only the optional /sensitivity (`sensitivity`: the file has it)."""
     layout = {
@@ -327,6 +332,7 @@ def documented_layout(trajectories, steering=False, recommendation=False, actual
                 layout["uncertainty/drift"] = ("f64", ("N", "M"))
             if jumps and version >= (1, 6):
                 layout["uncertainty/jumps"] = ("i32", ("N",))
+            if split_by_jumps and version >= (1, 6):
                 for name in ("replications_without_jumps", "replications_with_jumps"):
                     layout[f"summary/spread/{name}"] = ("i64", ())
                 for name in ("without", "with"):
@@ -544,7 +550,8 @@ def check_layout(c, f):
             c.check(actual == kind, f"root attribute {name}: {actual}, documented {kind}")
     trajectories = "trajectories" in f
     layout = documented_layout(trajectories, "steering" in f, "recommendation" in f, "actuals" in f, version,
-                               uncertainty, particles, "financing" in f, "sensitivity" in f, toml)
+                               uncertainty, particles, "financing" in f, "sensitivity" in f, toml,
+                               declared_jumps(toml) and first_drift_month(f) <= last_filing_month(f, toml))
     if "sensitivity" in f:
         c.check(version >= (1, 5), f"/sensitivity only from format 1.5 (this file: {version[0]}.{version[1]})")
     if toml is not None and version >= (1, 4):
@@ -1231,10 +1238,12 @@ def check_sensitivity(c, f, national, reps):
                              f"interval's half-width")
 
 
-def window_months(f):
-    """Index in /summary/month of the commitment window's last month."""
+def last_filing_month(f, toml):
+    """Index in /summary/month of the last month dossiers are filed: the window's, or the month intake closes in
+    ([demand.arrivals] intake_closes_days_before_end). A jump of uptake after it moves no demand."""
     start = datetime.date.fromisoformat(f.attrs["commitment_start"])
-    last_day = start + datetime.timedelta(days=int(f.attrs["window_days"]) - 1)
+    closes = int((toml or {}).get("demand", {}).get("arrivals", {}).get("intake_closes_days_before_end", 0))
+    last_day = start + datetime.timedelta(days=max(0, int(f.attrs["window_days"]) - 1 - closes))
     return (last_day.year - start.year) * 12 + last_day.month - start.month
 
 
@@ -1242,13 +1251,13 @@ def check_jumps(c, f, g, every):
     """Format 1.6: the jumps of uptake counted per replication, from the first month one may fall in to the
     window's last; where uptake does not drift besides, each is a month whose drift factor moved."""
     counts = g["jumps"][()]
-    first, last = first_drift_month(f), window_months(f)
+    first, last = first_drift_month(f), last_filing_month(f, scenario_toml(f))
     months = f["summary/month"].asstr()[()]
     if c.check(first < len(months), f"first jump month {first} within /summary/month"):
         c.equal(str(g["jumps"].attrs["first_jump_month"]), str(months[first]),
                 "/uncertainty/jumps first_jump_month: the month after the last with actuals, else the first")
     every((counts >= 0) & (counts <= max(0, last - first + 1)),
-          f"jumps: between 0 and the {max(0, last - first + 1)} months the window has from the first jump month")
+          f"jumps: between 0 and the {max(0, last - first + 1)} filing months from the first jump month")
     if float(g.attrs["monthly_drift"]) == 0:
         factors = g["drift"][()]
         previous = factors[:, first - 1] if first > 0 else np.ones(len(factors))
