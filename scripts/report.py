@@ -221,8 +221,8 @@ TEXT = {
                         "montant qui suffit 9 années sur 10 : <b>{q90}</b>.",
         "h_additional_never": "Aucune année simulée n'a eu besoin d'un complément de crédits.",
         "h_additional_by_jumps": "Si les règles ne changent plus à partir de {month} (aucun saut du recours, "
-                                 "{share} des années simulées) : <b>{p_without}</b> ; si elles changent au moins "
-                                 "une fois : <b>{p_with}</b>.",
+                                 "{share} des années simulées) : {p_without} ; si elles changent au moins "
+                                 "une fois : {p_with}.",
         "h_demand": "Demande nationale en fin d'année : médiane <b>{median}</b>, 9 années sur 10 entre {low} et "
                     "{high}.",
         "h_demand_assumptions": "Son incertitude vient des hypothèses tirées ({assumptions}) plus que du hasard "
@@ -496,8 +496,7 @@ TEXT = {
                         "9 years out of 10: <b>{q90}</b>.",
         "h_additional_never": "No simulated year needed an additional allocation.",
         "h_additional_by_jumps": "If the rules do not change again from {month} (no jump of uptake, {share} of "
-                                 "simulated years): <b>{p_without}</b>; if they change at least once: "
-                                 "<b>{p_with}</b>.",
+                                 "simulated years): {p_without}; if they change at least once: {p_with}.",
         "h_demand": "Year-end national demand: median <b>{median}</b>, 9 years out of 10 between {low} and "
                     "{high}.",
         "h_demand_assumptions": "Its uncertainty comes from the assumptions drawn ({assumptions}) more than from "
@@ -975,7 +974,8 @@ def read_run(path):
             g = f["summary/spread"]
             run.by_jumps = {key: float(read(f, f"summary/spread/{key}", path)) for key in (
                 "replications_without_jumps", "replications_with_jumps", "p_additional_needed_without_jumps",
-                "p_additional_needed_with_jumps")}
+                "p_additional_needed_without_jumps_se", "p_additional_needed_with_jumps",
+                "p_additional_needed_with_jumps_se")}
             run.by_jumps["first_month"] = parse_month(str(g.attrs.get("first_jump_month", "")), path)
         return run
 
@@ -1703,10 +1703,13 @@ def by_jumps_sentence(split, lang):
     without, with_ = split["replications_without_jumps"], split["replications_with_jumps"]
     if without <= 0 or with_ <= 0:
         return ""
+    # With its standard error: one kind of year may be a small part of the run.
+    def probability(part):
+        return (f"<b>{format_percent(split[f'p_additional_needed_{part}_jumps'], lang)}</b> "
+                f"({format_points(split[f'p_additional_needed_{part}_jumps_se'], lang)})")
     return "<p>" + t["h_additional_by_jumps"].format(
         month=format_month(split["first_month"], lang), share=format_percent(without / (without + with_), lang),
-        p_without=format_percent(split["p_additional_needed_without_jumps"], lang),
-        p_with=format_percent(split["p_additional_needed_with_jumps"], lang)) + "</p>"
+        p_without=probability("without"), p_with=probability("with")) + "</p>"
 
 
 def actuals_sentences(run, lang):

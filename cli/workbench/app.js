@@ -1813,16 +1813,23 @@ function renderSpread(spread) {
   // The committee's probability apart for the years in which the rules do not
   // change again and the others (scenarios whose uptake may jump).
   const byJumps = spread.additional_by_jumps;
+  // Shown with each part's standard error (one kind of year may be a small
+  // part of the run), and not when no simulated year needed money.
+  const parts = ['without', 'with'];
   if (byJumps && typeof byJumps === 'object' && byJumps.replications_without_jumps > 0
-      && byJumps.replications_with_jumps > 0 && isNumber(byJumps.p_additional_needed_without_jumps)
-      && isNumber(byJumps.p_additional_needed_with_jumps) && /^\d{4}-\d{2}$/.test(byJumps.first_month)) {
+      && byJumps.replications_with_jumps > 0 && /^\d{4}-\d{2}$/.test(byJumps.first_month)
+      && parts.every((part) => isNumber(byJumps['p_additional_needed_' + part + '_jumps'])
+        && isNumber(byJumps['p_additional_needed_' + part + '_jumps_se']))
+      && parts.some((part) => byJumps['p_additional_needed_' + part + '_jumps'] > 0)) {
+    const probability = (part) => formatPercent(byJumps['p_additional_needed_' + part + '_jumps'], lang)
+      + ' (' + formatPoints(byJumps['p_additional_needed_' + part + '_jumps_se'], lang) + ')';
     const total = byJumps.replications_without_jumps + byJumps.replications_with_jumps;
     const [year, month] = byJumps.first_month.split('-').map(Number);
     jumps.textContent = fill(words.spread_jumps, {
       month: MONTHS[lang][month - 1] + NBSP + year,
       share: formatPercent(byJumps.replications_without_jumps / total, lang),
-      without: formatPercent(byJumps.p_additional_needed_without_jumps, lang),
-      with: formatPercent(byJumps.p_additional_needed_with_jumps, lang),
+      without: probability('without'),
+      with: probability('with'),
     });
     jumps.setAttribute('data-p-without', String(byJumps.p_additional_needed_without_jumps));
     jumps.setAttribute('data-p-with', String(byJumps.p_additional_needed_with_jumps));

@@ -611,6 +611,7 @@ class ForecastFromActuals(unittest.TestCase):
         with h5py.File(os.environ["FORECAST_RUN_FILE"], "r") as f:
             g = f["summary/spread"]
             without, with_ = (float(g[f"p_additional_needed_{k}_jumps"][()]) for k in ("without", "with"))
+            errors = [float(g[f"p_additional_needed_{k}_jumps_se"][()]) for k in ("without", "with")]
             share = int(g["replications_without_jumps"][()]) / int(f.attrs["replications"])
             self.assertEqual(str(g.attrs["first_jump_month"]), "2021-10")  # the month after the last observed
         for lang, opening in (("fr", "Si les règles ne changent plus à partir de oct." + NBSP + "2021"),
@@ -618,7 +619,7 @@ class ForecastFromActuals(unittest.TestCase):
             text = visible_text(read(self.pages[lang]))
             sentence = text[text.index(opening):][:300]
             for shown in (report.format_percent(share, lang), report.format_percent(without, lang),
-                          report.format_percent(with_, lang)):
+                          report.format_percent(with_, lang), *(report.format_points(e, lang) for e in errors)):
                 self.assertIn(shown, sentence, (lang, shown))
         self.assertNotIn("If the rules do not change again", visible_text(read(self.plain)))  # no jumps there
 

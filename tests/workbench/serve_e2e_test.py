@@ -266,7 +266,8 @@ class WorkbenchInTheBrowser(unittest.TestCase):
         text = jumps.get_attribute("textContent")
         self.assertIn("à partir de oct." + report.NBSP + "2021", text)
         for key in ("p_additional_needed_without_jumps", "p_additional_needed_with_jumps"):
-            self.assertIn(report.format_percent(by_jumps[key], "fr"), text)
+            self.assertIn(report.format_percent(by_jumps[key], "fr") + " (" + report.format_points(
+                by_jumps[key + "_se"], "fr") + ")", text)
         d.execute_script("window.scrollTo(0, 0)")
         self.screenshot("september")
         d.execute_script("document.getElementById('spread').scrollIntoView()")
