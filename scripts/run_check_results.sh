@@ -6,7 +6,8 @@
 # the steering committee's scenario (its moves), a saved recommendation, and the
 # mid-September 2021 forecast from actuals, whose uncertain assumptions, policy
 # events and particles fill /uncertainty and /actuals/prior_predictive (format 1.2),
-# and a variant of it whose uptake jumps without drifting (format 1.6's jumps).
+# a variant of it whose uptake jumps without drifting (format 1.6's jumps), and
+# the same prior from a December cut-off, when no month is left for a jump.
 # The recommendation's envelopes and national figures, spoilt, must fail.
 # Format 1.5's /sensitivity is checked on what `fnesim sensitivity` writes
 # (the uncertain example scenario, with a group and a range given), on a
@@ -72,6 +73,10 @@ printf 'extends = "observed-september-2021.toml"\nname = "jumps-only"\n[uncertai
   > "$tmp/jumps-only.toml"
 check jumps-only.h5 "$tmp/jumps-only.toml" --actuals "$source_dir/scenarios/actuals/national-2021-09-15.csv" \
   --as-of 2021-09-16 --replications 200 --seed 18
+# A cut-off in December, a whole year observed: no filing month is left for a jump (no split by jumps), and
+# demand is the same in every replication (its sd is rounding noise).
+"$binary" synthesize-actuals observed-2021 --seed 3 --replication 1 --layout national --out "$tmp/year.csv" > /dev/null
+check december.h5 observed-september-2021 --actuals "$tmp/year.csv" --as-of 2021-12-16 --replications 100 --seed 19
 
 # /sensitivity (format 1.5): a real analysis passes, so does the fixture; each spoilt copy must fail (exit 1, not 0, nor 2).
 "$binary" sensitivity observed-2021-uncertain --replications 64 --seed 17 --threads 2 --out "$tmp/analysis.h5" \
