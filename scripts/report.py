@@ -220,7 +220,9 @@ TEXT = {
         "h_additional": "Probabilité qu'un complément de crédits soit nécessaire : <b>{p}</b> ; "
                         "montant qui suffit 9 années sur 10 : <b>{q90}</b>.",
         "h_additional_never": "Aucune année simulée n'a eu besoin d'un complément de crédits.",
-        "h_additional_by_jumps": "Si les règles ne changent plus à partir de {month} (aucun saut du recours, "
+        "h_rules_kept_from": "ne changent plus à partir de {month}",
+        "h_rules_kept_year": "ne changent pas de l'année",
+        "h_additional_by_jumps": "Si les règles {kept} (aucun saut du recours, "
                                  "{share} des années simulées) : {p_without} ; si elles changent au moins "
                                  "une fois : {p_with}.",
         "h_demand": "Demande nationale en fin d'année : médiane <b>{median}</b>, 9 années sur 10 entre {low} et "
@@ -495,7 +497,9 @@ TEXT = {
         "h_additional": "Probability that an additional allocation is needed: <b>{p}</b>; amount enough in "
                         "9 years out of 10: <b>{q90}</b>.",
         "h_additional_never": "No simulated year needed an additional allocation.",
-        "h_additional_by_jumps": "If the rules do not change again from {month} (no jump of uptake, {share} of "
+        "h_rules_kept_from": "do not change again from {month}",
+        "h_rules_kept_year": "do not change during the year",
+        "h_additional_by_jumps": "If the rules {kept} (no jump of uptake, {share} of "
                                  "simulated years): {p_without}; if they change at least once: {p_with}.",
         "h_demand": "Year-end national demand: median <b>{median}</b>, 9 years out of 10 between {low} and "
                     "{high}.",
@@ -1675,7 +1679,7 @@ def headline_section(run, lang, q90):
         parts.append("<p>" + t["h_additional"].format(p=format_percent(p_needed, lang),
                                                        q90=format_meur(q90, lang)) + "</p>")
         if run.by_jumps is not None:
-            parts.append(by_jumps_sentence(run.by_jumps, lang))
+            parts.append(by_jumps_sentence(run.by_jumps, run.months[0], lang))
     else:
         parts.append(f"<p>{esc(t['h_additional_never'])}</p>")
     parts.append("<p>" + t["h_unmet"].format(unmet=format_meur(s["national/unmet_mean_eur"], lang)) + "</p>")
@@ -1696,7 +1700,7 @@ def headline_section(run, lang, q90):
     return "".join(parts)
 
 
-def by_jumps_sentence(split, lang):
+def by_jumps_sentence(split, first_month, lang):
     """The committee's probability apart for the years in which the rules do not change again and the others
     (format 1.6); nothing when either kind of year is missing."""
     t = TEXT[lang]
@@ -1707,8 +1711,11 @@ def by_jumps_sentence(split, lang):
     def probability(part):
         return (f"<b>{format_percent(split[f'p_additional_needed_{part}_jumps'], lang)}</b> "
                 f"({format_points(split[f'p_additional_needed_{part}_jumps_se'], lang)})")
+    # A year drawn whole asks whether the rules change at all; a forecast, whether they change again.
+    kept = (t["h_rules_kept_year"] if split["first_month"] == first_month
+            else t["h_rules_kept_from"].format(month=format_month(split["first_month"], lang)))
     return "<p>" + t["h_additional_by_jumps"].format(
-        month=format_month(split["first_month"], lang), share=format_percent(without / (without + with_), lang),
+        kept=kept, share=format_percent(without / (without + with_), lang),
         p_without=probability("without"), p_with=probability("with")) + "</p>"
 
 

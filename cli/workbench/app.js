@@ -295,7 +295,9 @@ const TEXT = {
     spread_assumptions_first: 'Son incertitude vient des hypothèses tirées ({assumptions}) plus que du hasard des dossiers ({dossiers})',
     spread_dossiers_first: 'Son incertitude vient du hasard des dossiers ({dossiers}) plus que des hypothèses tirées ({assumptions})',
     spread_alone: ' ; à elles seules :',
-    spread_jumps: 'Probabilité qu\'un complément soit nécessaire si les règles ne changent plus à partir de {month} (aucun saut du recours, {share} des années simulées) : {without} ; si elles changent au moins une fois : {with}.',
+    spread_jumps: 'Probabilité qu\'un complément soit nécessaire si les règles {kept} (aucun saut du recours, {share} des années simulées) : {without} ; si elles changent au moins une fois : {with}.',
+    spread_kept_from: 'ne changent plus à partir de {month}',
+    spread_kept_year: 'ne changent pas de l\'année',
     spread_end: '.',
     spread_legend: ['hypothèses tirées', 'hasard des dossiers'],
     spread_bars_note: 'Part de la variance de la demande que chaque hypothèse explique à elle seule (r²) ; ces parts se recouvrent et ne s\'additionnent pas.',
@@ -447,7 +449,9 @@ const TEXT = {
     spread_assumptions_first: 'Its uncertainty comes from the assumptions drawn ({assumptions}) more than from the dossiers\' own randomness ({dossiers})',
     spread_dossiers_first: 'Its uncertainty comes from the dossiers\' own randomness ({dossiers}) more than from the assumptions drawn ({assumptions})',
     spread_alone: '; alone:',
-    spread_jumps: 'Probability that an additional allocation is needed if the rules do not change again from {month} (no jump of uptake, {share} of simulated years): {without}; if they change at least once: {with}.',
+    spread_jumps: 'Probability that an additional allocation is needed if the rules {kept} (no jump of uptake, {share} of simulated years): {without}; if they change at least once: {with}.',
+    spread_kept_from: 'do not change again from {month}',
+    spread_kept_year: 'do not change during the year',
     spread_end: '.',
     spread_legend: ['assumptions drawn', 'dossiers\' own randomness'],
     spread_bars_note: 'Share of the demand\'s variance each assumption explains alone (r²); the shares overlap and need not add up.',
@@ -1766,7 +1770,7 @@ function renderResults() {
     body.append(row);
   }
   table.append(body);
-  renderSpread(national.spread);
+  renderSpread(national.spread, String(summary.commitment_start || '').slice(0, 7));
   renderActualsReport();
   renderCharts();
   renderDownloads();
@@ -1778,7 +1782,9 @@ function asOfText(iso) {
 
 // Where the spread of year-end national demand comes from (summary.national.spread):
 // the report's demand_spread_sentence, and each assumption's r² as a bar.
-function renderSpread(spread) {
+// `firstMonth`: the commitment start's, YYYY-MM (a year drawn whole asks
+// whether the rules change at all, a forecast whether they change again).
+function renderSpread(spread, firstMonth) {
   const block = $('spread');
   const valid = spread && typeof spread === 'object' && isNumber(spread.dossiers_share);
   block.hidden = !valid;
@@ -1826,7 +1832,8 @@ function renderSpread(spread) {
     const total = byJumps.replications_without_jumps + byJumps.replications_with_jumps;
     const [year, month] = byJumps.first_month.split('-').map(Number);
     jumps.textContent = fill(words.spread_jumps, {
-      month: MONTHS[lang][month - 1] + NBSP + year,
+      kept: byJumps.first_month === firstMonth ? words.spread_kept_year
+        : fill(words.spread_kept_from, {month: MONTHS[lang][month - 1] + NBSP + year}),
       share: formatPercent(byJumps.replications_without_jumps / total, lang),
       without: probability('without'),
       with: probability('with'),
