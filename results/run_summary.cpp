@@ -207,12 +207,11 @@ std::string additional_by_jumps_lines(const RunSummary& s) {
   if (total <= 0) return "";
   // A forecast asks whether the rules change again after the cut-off; a
   // year drawn whole, whether they change at all.
-  const std::string rules_kept =
-      split.first_month == 0 ? "the rules do not change during the year"
-      : split.first_month < static_cast<int>(s.months.size())
-          ? "the rules do not change again from " +
-                s.months[static_cast<std::size_t>(split.first_month)].iso().substr(0, 7)
-          : "the rules do not change again";
+  const std::string rules_kept = split.first_month == 0 ? "the rules do not change during the year"
+                                 : split.first_month < static_cast<int>(s.months.size())
+                                     ? "the rules do not change again from " +
+                                           s.months[static_cast<std::size_t>(split.first_month)].year_month()
+                                     : "the rules do not change again";
   const auto probability = [](std::int64_t count, double p, double se) {
     return count > 0 ? format_probability(p, se) : std::string("none");
   };
@@ -514,7 +513,7 @@ std::string summary_json(const RunSummary& s) {
     j.key("additional_by_jumps").begin_object();
     j.key("first_month");
     if (split->first_month < static_cast<int>(s.months.size()))
-      j.value(s.months[static_cast<std::size_t>(split->first_month)].iso().substr(0, 7));
+      j.value(s.months[static_cast<std::size_t>(split->first_month)].year_month());
     else
       j.null();
     j.field("replications_without_jumps", split->without);

@@ -1838,8 +1838,6 @@ function renderSpread(spread, firstMonth) {
       without: probability('without'),
       with: probability('with'),
     });
-    jumps.setAttribute('data-p-without', String(byJumps.p_additional_needed_without_jumps));
-    jumps.setAttribute('data-p-with', String(byJumps.p_additional_needed_with_jumps));
     jumps.hidden = false;
   }
 
