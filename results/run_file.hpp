@@ -206,9 +206,10 @@ class RunFileReader {
   // First day the national pool fell short; never_exhausted when it never did.
   std::vector<std::int32_t> additional_needed_days(ReplicationRange range = {}) const;
 
-  // Months [first_month, first_month + months) of every replication; needs
-  // info().has_trajectories.
-  MonthlyTrajectories trajectories(std::size_t first_month, std::size_t months) const;
+  // Months [first_month, first_month + months) of the replications in range
+  // (all by default), replication × region × month; needs info().has_trajectories.
+  MonthlyTrajectories trajectories(std::size_t first_month, std::size_t months,
+                                   ReplicationRange range = {}) const;
 
   // The record of a forecast from actuals; none for a run that did not start
   // from actuals (read and checked on open).
@@ -241,7 +242,8 @@ class RunFileReader {
 // whatever: returns, or throws RunFileError naming the file, nothing else
 // (an entry point for fuzzing the reader). In this process: no trial reading.
 // `Ends`: of the per-replication datasets and trajectories, only the first
-// and last blocks (the trial reading's extent).
+// and last blocks of replications, each over every month (the trial reading's
+// extent).
 enum class RunFileExtent { Whole, Ends };
 void read_run_file_completely(const std::filesystem::path& path, RunFileExtent extent = RunFileExtent::Whole);
 

@@ -103,9 +103,10 @@ void expect_days_in_window(const std::vector<std::int32_t>& days, const hdf5::Da
 }
 
 // The trial reading (RunFileReader's constructor): a child reads every
-// attribute, string and table, and the first and last blocks of the
-// per-replication datasets (both ends of their chunk indexes: a cost that does
-// not grow with the run), and exits 0 or 2; any other end (a fault, a
+// attribute, string and table, and the first and last blocks of replications
+// of the per-replication datasets and trajectories, every month of them (both
+// ends of their chunk indexes, every chunk a month's read may reach: a cost
+// that does not grow with the run), and exits 0 or 2; any other end (a fault, a
 // sanitizer's report, the kernel's OOM killer) marks the file as one the
 // library cannot read safely. A refusal there is this process's refusal, with
 // the child's message; a child stopped by the user's signal decides nothing.
@@ -546,15 +547,21 @@ std::vector<std::int32_t> RunFileReader::additional_needed_days(ReplicationRange
   }
 }
 
-MonthlyTrajectories RunFileReader::trajectories(std::size_t first_month, std::size_t months) const {
+MonthlyTrajectories RunFileReader::trajectories(std::size_t first_month, std::size_t months,
+                                                ReplicationRange range) const {
   const auto replications = static_cast<hsize_t>(info_.replications);
   const hsize_t regions = info_.region_codes.size(), all_months = info_.months.size();
   if (first_month + months > all_months)
     throw InvariantError(path_.string() + ": months " + std::to_string(first_month) + " + " +
                          std::to_string(months) + " asked of " + std::to_string(all_months));
+  const std::int64_t count = range.count.value_or(info_.replications - range.first);
+  if (range.first < 0 || count < 0 || range.first + count > info_.replications)
+    throw InvariantError(path_.string() + ": /trajectories: replications " + std::to_string(range.first) +
+                         " + " + std::to_string(count) + " asked of " + std::to_string(info_.replications));
   try {
     const hdf5::Group group = file_->open_group("trajectories");
-    const hsize_t start[] = {0, 0, first_month}, extent[] = {replications, regions, months};
+    const hsize_t start[] = {static_cast<hsize_t>(range.first), 0, first_month},
+                  extent[] = {static_cast<hsize_t>(count), regions, months};
     auto read = [&](std::string_view name) {
       const hdf5::Dataset dataset = group.open_dataset(name);
       if (dataset.shape() != std::vector<hsize_t>{replications, regions, all_months})
@@ -687,11 +694,13 @@ void read_run_file_completely(const fs::path& path, RunFileExtent extent) {
       run.uptake(range);
       run.dossier_variances(range);
       run.uncertainty(range);
+      // Every month of the block: a damaged layout may put months in chunks
+      // of their own, which a read of the first and last months would miss.
+      if (info.has_trajectories) run.trajectories(0, info.months.size(), range);
     }
-    if (info.has_trajectories)
-      for (std::size_t month = 0; month < info.months.size(); ++month)
-        if (extent == RunFileExtent::Whole || month == 0 || month + 1 == info.months.size())
-          run.trajectories(month, 1);
+    // Whole: every month across all replications too, as export reads them.
+    if (info.has_trajectories && extent == RunFileExtent::Whole)
+      for (std::size_t month = 0; month < info.months.size(); ++month) run.trajectories(month, 1);
   } catch (const RunFileError&) {
     throw;
   } catch (...) {

@@ -18,6 +18,7 @@
 #include "results/run_file_layout.hpp"
 #include "results/run_summary.hpp"
 #include "results/sha256.hpp"
+#include "sim/errors.hpp"
 #include "sim/run_statistics.hpp"
 #include "sim/runner.hpp"
 #include "support/test_files.hpp"
@@ -184,6 +185,16 @@ TEST(RunFile, ReadsBackEqualToTheOutcomesAndTheSummary) {
         ASSERT_EQ(months.commitments[(i * static_cast<std::size_t>(R) + r) * 3 + k], commitments[at]);
         ASSERT_EQ(months.payments[(i * static_cast<std::size_t>(R) + r) * 3 + k], payments[at]);
       }
+  // A block of replications over every month (the trial reading's extent).
+  const MonthlyTrajectories block =
+      reader.trajectories(0, static_cast<std::size_t>(M), {.first = 40, .count = 3});
+  const auto first_cell = static_cast<std::ptrdiff_t>(40 * R * M),
+             cells_in_block = static_cast<std::ptrdiff_t>(3 * R * M);
+  EXPECT_EQ(block.commitments, std::vector<std::int64_t>(commitments.begin() + first_cell,
+                                                         commitments.begin() + first_cell + cells_in_block));
+  EXPECT_EQ(block.payments, std::vector<std::int64_t>(payments.begin() + first_cell,
+                                                      payments.begin() + first_cell + cells_in_block));
+  EXPECT_THROW(reader.trajectories(0, 1, {.first = 44, .count = 2}), InvariantError);
 
   // Breakdowns: means over replications of the cells.
   const auto cells = read<double>(file, "breakdowns/committed_mean_cents");
