@@ -220,15 +220,17 @@ void read_correlations(TableReader& section, UncertaintyModel& out) {
 void parse_uncertainty(TableReader& section, ParseState& state) {
   UncertaintyModel& out = state.scenario.uncertainty;
   if (const auto v = section.number("monthly_drift", Bounds::closed(0, 1))) out.monthly_drift = *v;
-  // A jump needs both its chance and its size: one without the other is a mistake, not a default.
+  // A jump needs both its chance and its size: one without the other is a
+  // mistake, not a default. One given but refused has its own message: no
+  // second one saying it is missing.
   const auto jump_probability = section.number("jump_probability", Bounds::closed(0, 1));
   const auto jump_sd = section.number("jump_sd", Bounds{0.0, 2.0, true, false});
   if (jump_probability && jump_sd) {
     out.jump_probability = *jump_probability;
     out.jump_sd = *jump_sd;
-  } else if (jump_probability && *jump_probability > 0) {
+  } else if (jump_probability && *jump_probability > 0 && !section.has("jump_sd")) {
     section.error("jump_probability", "a jump needs its size too: add jump_sd (the sd of its log), e.g. 0.7");
-  } else if (jump_sd) {
+  } else if (jump_sd && !section.has("jump_probability")) {
     section.error("jump_sd", "a jump needs its chance too: add jump_probability (per month)");
   }
   if (const auto v = section.number("profile_concentration", Bounds::at_least(0))) {

@@ -482,6 +482,13 @@ TEST(Jumps, NeedTheirChanceAndTheirSizeTogether) {
               HasSubstr("t.toml:4:1: uncertainty.jump_sd: a jump needs its chance too"));
   EXPECT_THAT(messages_of("[uncertainty]\njump_probability = 0.2\njump_sd = 0\n"),
               HasSubstr("uncertainty.jump_sd: must be in (0, 2], found 0"));
+  // One given but refused is one problem, not two: its partner is not "missing".
+  const std::string refused_chance = messages_of("[uncertainty]\njump_probability = 1.5\njump_sd = 0.7\n");
+  EXPECT_THAT(refused_chance, HasSubstr("uncertainty.jump_probability: must be in [0, 1], found 1.5"));
+  EXPECT_THAT(refused_chance, Not(HasSubstr("needs its chance too")));
+  const std::string refused_size = messages_of("[uncertainty]\njump_probability = 0.2\njump_sd = 3\n");
+  EXPECT_THAT(refused_size, HasSubstr("uncertainty.jump_sd: must be in (0, 2], found 3"));
+  EXPECT_THAT(refused_size, Not(HasSubstr("needs its size too")));
 }
 
 TEST(UncertainSimulation, ResultsAreBitIdenticalWhateverTheThreads) {
