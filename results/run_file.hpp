@@ -45,7 +45,7 @@ inline constexpr int run_format_major = 1;
 // 1.5: /sensitivity, written by `fnesim sensitivity`.
 // 1.6: with jumps of uptake, /uncertainty/jumps and /summary/spread's
 //      P(additional allocation needed) with and without them.
-inline constexpr int run_format_minor = 6;
+inline constexpr int run_format_minor = 7;
 
 // A run file that cannot be read: missing, not HDF5, corrupt, another file
 // type, an unknown major version, or a documented path missing.
@@ -115,6 +115,9 @@ struct RunFileInfo {
   double run_seconds = 0;
   int threads = 0;
   std::vector<std::string> source_files;
+  // What loading the scenario warned of, as the command said it (format 1.7;
+  // none in older files).
+  std::vector<std::string> scenario_warnings;
   std::vector<std::string> region_codes, region_names;
   std::vector<std::string> months;  // YYYY-MM
   bool has_trajectories = false;

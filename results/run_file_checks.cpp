@@ -364,6 +364,7 @@ void check_structure(const hdf5::File& f, const RunFileInfo& info) {
   // The scenario: one text, a list of files.
   expect_strings(f, "scenario/resolved_toml", {});
   string_count(f, "scenario/source_files", SIZE_MAX, false);
+  if (info.format_minor >= 7) string_count(f, "scenario/warnings", SIZE_MAX, false);
   check_replications(f, info);
   check_optional_groups(f, info);
 }

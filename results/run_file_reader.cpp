@@ -257,6 +257,8 @@ RunFileReader::RunFileReader(const fs::path& path, Trial trial) : path_(path) {
     info_.threads = f.attribute<std::int32_t>("threads");
     if (!Date::parse(info_.commitment_start)) throw RunFileError(name + ": commitment_start is not a date");
     info_.source_files = f.open_dataset("scenario/source_files").read_strings();
+    if (f.contains("scenario/warnings"))
+      info_.scenario_warnings = f.open_dataset("scenario/warnings").read_strings();
     info_.region_codes = f.open_dataset("regions/code").read_strings();
     info_.region_names = f.open_dataset("regions/name").read_strings();
     info_.months = f.open_dataset("summary/month").read_strings();
@@ -743,6 +745,7 @@ std::string render_run_file_info(const RunFileInfo& info, const fs::path& path) 
     sources += file;
   }
   line("Source files:", sources.empty() ? "(built in code)" : sources);
+  for (const std::string& warning : info.scenario_warnings) line("Warning:", warning);
   std::snprintf(text, sizeof text, "%lld replications, seed %llu, confidence level %g, exhaustion policy ",
                 static_cast<long long>(info.replications), static_cast<unsigned long long>(info.seed),
                 info.confidence_level);

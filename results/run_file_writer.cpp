@@ -79,6 +79,13 @@ void RunFileWriter::Impl::create() {
     group.write_strings(
         "source_files", scenario.source_files,
         meta(layout::text, "The files the scenario came from, the one named by the user first", "file"));
+    // A likely slip of units loads with a warning on standard error only: the
+    // file keeps it, for whoever reads the results without the terminal.
+    std::vector<std::string> warnings;
+    for (const Diagnostic& warning : scenario.warnings) warnings.push_back(warning.to_string());
+    group.write_strings(
+        "warnings", warnings,
+        meta(layout::text, "What loading the scenario warned of, as the command said it", "warning"));
   }
   {
     hdf5::Group group = file.create_group("regions", "The regional envelopes, in scenario order");

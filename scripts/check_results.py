@@ -73,7 +73,7 @@ try:  # exact Student-t quantiles; without scipy, a series expansion (see studen
 except ImportError:  # pragma: no cover
     scipy_stats = None
 
-FORMAT_MAJOR, FORMAT_MINOR = 1, 6
+FORMAT_MAJOR, FORMAT_MINOR = 1, 7
 DAY_PERCENTILES = [5, 10, 25, 50, 75, 90, 95]
 AMOUNT_PERCENTILES = [5, 10, 25, 50, 75, 80, 90, 95]
 RELATIVE_TOLERANCE = 1e-9
@@ -286,6 +286,8 @@ def documented_layout(trajectories, steering=False, recommendation=False, actual
             layout[f"actuals/common/{name}"] = (kind, ())
         for name, kind in ACTUALS_PARAMETER_DATASETS.items():
             layout[f"actuals/parameters/{name}"] = (kind, ("P",))
+    if version >= (1, 7):
+        layout["scenario/warnings"] = ("str", ("W",))
     if version >= (1, 3):
         for name in SETTLEMENT_REGION_FIELDS:
             layout[f"replications/{name}"] = ("i64", ("N", "R"))
@@ -569,7 +571,8 @@ def check_layout(c, f):
                "T": len(f["financing/tranche_name"]) if "financing/tranche_name" in f else 0,
                "MC": len(f["financing/month"]) if "financing/month" in f else 0,
                "UP": len(uncertainty[1]) if uncertainty is not None else 0,
-               "PK": int(f["actuals"].attrs.get("particles", 0)) if "actuals" in f else 0}
+               "PK": int(f["actuals"].attrs.get("particles", 0)) if "actuals" in f else 0,
+               "W": len(f["scenario/warnings"]) if "scenario/warnings" in f else 0}
 
     def length(path):
         return len(f[path]) if path in f and isinstance(f[path], h5py.Dataset) and f[path].ndim >= 1 else 0
@@ -606,6 +609,12 @@ def check_layout(c, f):
     if (1, 4) <= version <= (FORMAT_MAJOR, FORMAT_MINOR):
         for path in present:
             c.check(path in layout, f"{path}: documented (format {version[0]}.{version[1]} has no such path)")
+    if "scenario/warnings" in f:
+        # As the command said them: "file:line:col: key: warning: message" (docs/scenario-format.md, "Warnings").
+        warnings = list(f["scenario/warnings"].asstr()[()])
+        shape = re.compile(r"^.+:[0-9]+:[0-9]+: [^ ]+: warning: .+$")
+        c.check(all(shape.match(w) for w in warnings),
+                f"/scenario/warnings: each 'file:line:col: key: warning: message', found {warnings!r}")
     c.section("layout", f"{len(layout)} documented datasets, {len(present)} in the file, "
                         f"{len(ROOT_ATTRIBUTES)} root attributes ({n} replications, {r} regions, {m} months)")
     return trajectories, structural, uncertainty

@@ -239,6 +239,9 @@ TEXT = {
                      "{committed} engagés avant cette date (stock 2020 repris compris) ; la suite de l'année est "
                      "simulée.",
         "h_prior_ok": "Chaque mois observé reste dans ce que les hypothèses a priori du scénario permettaient.",
+        "h_scenario_warnings": "<b>Alerte</b> : le chargement du scénario a donné ces avertissements (des unités "
+                               "probablement erronées) ; les résultats ci-dessous reposent sur les valeurs telles "
+                               "qu'écrites :",
         "h_national_actuals": "Les réalisations sont des totaux nationaux : leur répartition entre régions, et donc "
                               "le détail régional, suit le scénario.",
         "h_regions_alike": "Toutes les régions ont un risque d'épuisement voisin avant le {deadline} : de {low} à "
@@ -515,6 +518,8 @@ TEXT = {
                      "{committed} committed before that day (the 2020 carry-over included); the rest of the year "
                      "is simulated.",
         "h_prior_ok": "Every month observed lies within what the scenario's prior allowed.",
+        "h_scenario_warnings": "<b>Warning</b>: loading the scenario gave these warnings (likely slips of units); "
+                               "the results below rest on the values as written:",
         "h_national_actuals": "The actuals are national totals: their split between regions, hence the regional "
                               "detail, follows the scenario.",
         "h_regions_alike": "Every region has a similar risk of exhaustion before {deadline}: from {low} to {high}, "
@@ -827,6 +832,7 @@ class Run:
     sensitivity: dict = None  # /sensitivity: format 1.5, `fnesim sensitivity`
     actuals: dict = None  # /actuals: a forecast from actuals (format 1.1)
     by_jumps: dict = None  # P(additional needed) with and without jumps of uptake: format 1.6
+    scenario_warnings: list = None  # what loading the scenario warned of: format 1.7
 
     @property
     def as_of_day(self):
@@ -981,6 +987,8 @@ def read_run(path):
                 "p_additional_needed_without_jumps_se", "p_additional_needed_with_jumps",
                 "p_additional_needed_with_jumps_se")}
             run.by_jumps["first_month"] = parse_month(str(g.attrs.get("first_jump_month", "")), path)
+        if "scenario/warnings" in f:  # format 1.7
+            run.scenario_warnings = read_strings(f, "scenario/warnings", path)
         return run
 
 
@@ -1641,6 +1649,9 @@ def headline_section(run, lang, q90):
     s = run.summary
     deadline = format_date(run.last_commitment_day, lang)
     parts = [f'<section class="headline"><h2>{esc(t["headline"])}</h2>']
+    if run.scenario_warnings:  # first: the figures that follow may be off by a factor of a thousand
+        items = "".join(f"<li>{esc(warning)}</li>" for warning in run.scenario_warnings)
+        parts.append(f"<p>{t['h_scenario_warnings']}</p><ul>{items}</ul>")
     if run.actuals is not None:
         parts.append("<p>" + actuals_sentences(run, lang) + "</p>")
     # The forecast's range, not the Monte-Carlo standard error (that is in the precision section).

@@ -7,7 +7,8 @@
 # mid-September 2021 forecast from actuals, whose uncertain assumptions, policy
 # events and particles fill /uncertainty and /actuals/prior_predictive (format 1.2),
 # a variant of it whose uptake jumps without drifting (format 1.6's jumps), and
-# the same prior from a December cut-off, when no month is left for a jump.
+# the same prior from a December cut-off, when no month is left for a jump, and
+# a scenario that loads with a warning (format 1.7's /scenario/warnings).
 # The recommendation's envelopes and national figures, spoilt, must fail.
 # Format 1.5's /sensitivity is checked on what `fnesim sensitivity` writes
 # (the uncertain example scenario, with a group and a range given), on a
@@ -77,6 +78,27 @@ check jumps-only.h5 "$tmp/jumps-only.toml" --actuals "$source_dir/scenarios/actu
 # demand is the same in every replication (its sd is rounding noise).
 "$binary" synthesize-actuals observed-2021 --seed 3 --replication 1 --layout national --out "$tmp/year.csv" > /dev/null
 check december.h5 observed-september-2021 --actuals "$tmp/year.csv" --as-of 2021-12-16 --replications 100 --seed 19
+# A likely slip of units loads with a warning, which the file keeps (format 1.7); a warning not in the shape
+# the command says it must fail.
+printf 'extends = "convention-2021.toml"\nname = "slip"\n[demand.cost_per_trainee]\nmean_eur = 45\n' > "$tmp/slip.toml"
+"$binary" run "$tmp/slip.toml" --replications 50 --seed 20 --no-trajectories --out "$tmp/slip.h5" > /dev/null 2>&1
+"$python" - "$tmp/slip.h5" <<'EOF' || status=1
+import sys
+import h5py
+with h5py.File(sys.argv[1], "r") as f:
+    warnings = list(f["scenario/warnings"].asstr()[()])
+if len(warnings) != 1 or "demand.cost_per_trainee.mean_eur: warning: 45 EUR a trainee" not in warnings[0]:
+    sys.exit(f"run_check_results: the slip's run file keeps {warnings!r}, not its one warning")
+EOF
+"$python" "$source_dir/scripts/check_results.py" "$tmp/slip.h5" || status=1
+"$python" - "$tmp/slip.h5" "$tmp/spoilt-warning.h5" <<'EOF'
+import shutil, sys
+import h5py
+shutil.copyfile(sys.argv[1], sys.argv[2])
+with h5py.File(sys.argv[2], "r+") as f:
+    f["scenario/warnings"][0] = "45 EUR a trainee"  # no file, line, key
+EOF
+expect_check_failure "$tmp/spoilt-warning.h5" "a warning without its place"
 
 # /sensitivity (format 1.5): a real analysis passes, so does the fixture; each spoilt copy must fail (exit 1, not 0, nor 2).
 "$binary" sensitivity observed-2021-uncertain --replications 64 --seed 17 --threads 2 --out "$tmp/analysis.h5" \

@@ -8,14 +8,18 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "cli/preamble.hpp"
+#include "results/run_file.hpp"
 
 namespace fnesim {
 namespace {
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 const std::string data_dir = std::string(FNESIM_SOURCE_DIR) + "/tests/data";
 
@@ -109,10 +113,23 @@ TEST(ValidateCommand, AmountsThatLookTypedInThousandsAreWarnedOfOnStderr) {
               HasSubstr(".toml:3:1: demand.cost_per_trainee.mean_eur: warning: 6 EUR a trainee is "
                         "less than a day of training: amounts are in euros, so 6 thousand is "
                         "written 6e3\n"));
-  const Outcome run = run_fnesim("run '" + file.string() + "' -n 10 -j 1");
+  // The run file keeps the warning, word for word, and inspect shows it.
+  const fs::path run_file = fs::path(file).replace_extension(".h5");
+  const Outcome run = run_fnesim("run '" + file.string() + "' -n 10 -j 1 --out '" + run_file.string() + "'");
   EXPECT_EQ(run.exit_code, cli::exit_ok) << run.err;
   EXPECT_THAT(run.err, HasSubstr("mean_eur: warning: 6 EUR a trainee"));
+  const std::string said = run.err.substr(0, run.err.find('\n'));
+  EXPECT_EQ(RunFileReader(run_file).info().scenario_warnings, std::vector<std::string>{said});
+  const Outcome inspect = run_fnesim("inspect '" + run_file.string() + "'");
+  EXPECT_EQ(inspect.exit_code, cli::exit_ok) << inspect.err;
+  EXPECT_THAT(inspect.out, HasSubstr("Warning:          " + said + "\n"));
+  // Without one, none is kept nor shown.
+  const Outcome plain = run_fnesim("run reference-r1 -n 10 -j 1 --force --out '" + run_file.string() + "'");
+  EXPECT_EQ(plain.exit_code, cli::exit_ok) << plain.err;
+  EXPECT_TRUE(RunFileReader(run_file).info().scenario_warnings.empty());
+  EXPECT_THAT(run_fnesim("inspect '" + run_file.string() + "'").out, Not(HasSubstr("Warning:")));
   fs::remove(file);
+  fs::remove(run_file);
 }
 
 TEST(ValidateCommand, QuietPrintsOnlyProblems) {

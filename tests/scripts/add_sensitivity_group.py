@@ -32,7 +32,7 @@ the two outputs the report shows converges by the report's rule (the N/2
 estimate within the interval's half-width of the full one): that rule fires
 by chance on a sound design too. --unconverged makes the first half of the
 rows follow other weights, so that the N/2 estimates are off. Marks the copy
-as format 1.5.
+as format 1.5, without what later formats added to every file (/scenario/warnings).
 """
 import argparse
 import math
@@ -371,6 +371,8 @@ def main(argv):
     shutil.copyfile(args.source, args.target)
     with h5py.File(args.target, "r+") as f:
         f.attrs["format_version"] = np.array([1, 5], dtype=np.int32)
+        if "scenario/warnings" in f:  # format 1.7's: a 1.5 file has none
+            del f["scenario/warnings"]
         write(f, names, codes, n, seed, fa, fb, fab,
               (first, total, first_low, first_high, total_low, total_high, first_half, total_half, first_quarter,
                total_quarter), base, bars)

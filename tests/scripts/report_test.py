@@ -669,6 +669,23 @@ class ForecastFromActuals(unittest.TestCase):
                                                                                           12.4)))
         self.assertIn(f"Caution : only 12 of the {report.format_count(self.particles, 'en')} draws", text)
 
+    def test_a_scenario_that_loaded_with_a_warning_says_so_first(self):
+        with h5py.File(os.environ["FORECAST_RUN_FILE"], "r") as f:
+            self.assertEqual(len(f["scenario/warnings"]), 0)  # the fixture loads without any
+        slip = ("x.toml:3:1: demand.cost_per_trainee.mean_eur: warning: 45 EUR a trainee is less than a day of "
+                "training: amounts are in euros, so 45 thousand is written 45e3")
+
+        def warn(f):
+            del f["scenario/warnings"]
+            f.create_dataset("scenario/warnings", data=[slip], dtype=h5py.string_dtype())
+        text = re.sub(r"[ \n]+", " ", self.spoilt("warned", warn))
+        headline = text[text.index("Warning : loading the scenario gave these warnings"):]
+        self.assertIn(slip, headline[:400])
+        self.assertLess(text.index(slip), text.index("Forecast as of"))
+        for page in self.pages.values():
+            self.assertNotIn("loading the scenario gave", visible_text(read(page)))
+            self.assertNotIn("le chargement du scénario a donné", visible_text(read(page)))
+
     def test_the_fans_mark_the_end_of_the_actuals(self):
         run = report.read_run(os.environ["FORECAST_RUN_FILE"])
         self.assertEqual(run.as_of_day, (self.as_of - run.start).days)
