@@ -45,6 +45,7 @@ inline constexpr int run_format_major = 1;
 // 1.5: /sensitivity, written by `fnesim sensitivity`.
 // 1.6: with jumps of uptake, /uncertainty/jumps and /summary/spread's
 //      P(additional allocation needed) with and without them.
+// 1.7: /scenario/warnings, what loading the scenario warned of.
 inline constexpr int run_format_minor = 7;
 
 // A run file that cannot be read: missing, not HDF5, corrupt, another file
