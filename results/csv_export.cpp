@@ -20,10 +20,6 @@ namespace layout = run_layout;
 
 namespace {
 
-// Replications read per block from /replications: the CSV of a long run is
-// streamed, never held whole.
-constexpr std::int64_t replication_block = 4096;
-
 // A text file written beside its target (a TemporaryFile) and renamed into
 // place by commit(); removed if never committed, so a failed export leaves no
 // truncated file.
@@ -289,9 +285,7 @@ void write_monthly_fan_csv(AtomicTextFile& out, const RunFileReader& run, std::s
   const std::size_t series_regions = R + 1;
   std::vector<FanStatistics> fan(2 * series_regions * M);
   std::vector<std::int64_t> cumulative(N * (R + 1), 0);  // running sums, replication-major
-  const std::size_t bytes_per_month = N * R * sizeof(std::int64_t) * 2;
-  const std::size_t batch = std::max<std::size_t>(
-      1, std::min<std::size_t>(M, memory_budget_bytes / std::max<std::size_t>(bytes_per_month, 1)));
+  const std::size_t batch = trajectory_months_per_read(info, memory_budget_bytes);
   std::vector<std::int64_t> values(N);
   std::vector<std::int64_t> national_payments(N);
   for (std::size_t m0 = 0; m0 < M; m0 += batch) {

@@ -36,7 +36,7 @@ struct CsvExportReport {
 // output problems. The monthly fan needs every replication of a month for
 // exact quantiles: it reads the trajectories in batches of months that fit
 // `fan_memory_budget_bytes`.
-inline constexpr std::size_t default_fan_memory_budget_bytes = std::size_t{256} << 20;
+inline constexpr std::size_t default_fan_memory_budget_bytes = trajectory_read_budget_bytes;
 CsvExportReport export_csv(const RunFileReader& run, const std::filesystem::path& directory, bool overwrite,
                            std::size_t fan_memory_budget_bytes = default_fan_memory_budget_bytes);
 

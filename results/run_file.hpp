@@ -133,6 +133,14 @@ struct ReplicationRange {
   std::optional<std::int64_t> count;
 };
 
+// Replications per block when a run is read a block at a time (export, the
+// trial reading): a long run is streamed, never held whole.
+inline constexpr std::int64_t replication_block = 4096;
+
+// Memory for one read of trajectories by export's monthly fan, which needs
+// every replication of a month at once.
+inline constexpr std::size_t trajectory_read_budget_bytes = std::size_t{256} << 20;
+
 // The monthly amounts of every replication for some months, replication ×
 // region × month (row-major), in cents.
 struct MonthlyTrajectories {
@@ -245,11 +253,17 @@ class RunFileReader {
 // and the records of actuals, and renders what `inspect` prints. Any bytes
 // whatever: returns, or throws RunFileError naming the file, nothing else
 // (an entry point for fuzzing the reader). In this process: no trial reading.
-// `Ends`: of the per-replication datasets and trajectories, only the first
-// and last blocks of replications, each over every month (the trial reading's
-// extent).
+// `Whole` reads the trajectories as export does, batches of months over every
+// replication. `Ends` (the trial reading's extent) reads, of the
+// per-replication datasets and trajectories, only the first and last blocks
+// of replications, each over every month, in reads of bounded memory: for a
+// run of one block, the same single read as `Whole`.
 enum class RunFileExtent { Whole, Ends };
 void read_run_file_completely(const std::filesystem::path& path, RunFileExtent extent = RunFileExtent::Whole);
+
+// How many months of every replication's trajectories (both series) one read
+// of `budget_bytes` holds; at least one.
+std::size_t trajectory_months_per_read(const RunFileInfo& info, std::size_t budget_bytes);
 
 // Human-readable metadata block printed by `fnesim inspect` above the summary table.
 std::string render_run_file_info(const RunFileInfo& info, const std::filesystem::path& path);

@@ -102,6 +102,11 @@ void expect_days_in_window(const std::vector<std::int32_t>& days, const hdf5::Da
   }
 }
 
+// Memory for one read of trajectories in the trial: well within the trial's
+// limit, whatever the file's compression (trajectories of a quiet run shrink
+// a thousandfold).
+constexpr std::size_t trial_trajectory_budget_bytes = std::size_t{64} << 20;
+
 // The trial reading (RunFileReader's constructor): a child reads every
 // attribute, string and table, and the first and last blocks of replications
 // of the per-replication datasets and trajectories, every month of them (both
@@ -150,7 +155,8 @@ void read_first_in_a_child(const fs::path& path) {
     ::alarm(trial_seconds);
 #if !FNESIM_ADDRESS_SANITIZER  // AddressSanitizer reserves terabytes of address space
     // A damaged file can make the library allocate gigabytes for a few bytes:
-    // the trial has memory for the file's ends, not more (1 GiB + 4 × its size).
+    // the trial, whose reads are bounded (trial_trajectory_budget_bytes, blocks
+    // of replications), has 1 GiB + 4 × the file's size, not more.
     std::error_code ignored;
     const auto bytes = static_cast<rlim_t>(fs::file_size(path, ignored));
     const rlimit memory{(rlim_t{1} << 30) + 4 * bytes, (rlim_t{1} << 30) + 4 * bytes};
@@ -670,6 +676,13 @@ std::optional<RunFileUncertainty> RunFileReader::uncertainty(ReplicationRange ra
   }
 }
 
+std::size_t trajectory_months_per_read(const RunFileInfo& info, std::size_t budget_bytes) {
+  const std::size_t bytes_per_month =
+      static_cast<std::size_t>(info.replications) * info.region_codes.size() * sizeof(std::int64_t) * 2;
+  return std::max<std::size_t>(
+      1, std::min<std::size_t>(info.months.size(), budget_bytes / std::max<std::size_t>(bytes_per_month, 1)));
+}
+
 void read_run_file_completely(const fs::path& path, RunFileExtent extent) {
   try {
     const RunFileReader run(path, RunFileReader::Trial::None);
@@ -681,12 +694,13 @@ void read_run_file_completely(const fs::path& path, RunFileExtent extent) {
     run.resolved_toml();
     run.region_fees();
     // The per-replication datasets, a block of replications at a time, as export reads them.
-    constexpr std::int64_t block = 4096;
     std::vector<std::int64_t> firsts;
-    for (std::int64_t first = 0; first < info.replications; first += block) firsts.push_back(first);
+    for (std::int64_t first = 0; first < info.replications; first += replication_block)
+      firsts.push_back(first);
     if (extent == RunFileExtent::Ends && firsts.size() > 2) firsts = {firsts.front(), firsts.back()};
     for (const std::int64_t first : firsts) {
-      const ReplicationRange range{first, std::min(block, info.replications - first)};
+      const std::int64_t count = std::min(replication_block, info.replications - first);
+      const ReplicationRange range{first, count};
       run.exhaustion_days(range);
       run.additional_needed_days(range);
       for (const layout::RegionField& field : layout::region_fields)
@@ -696,13 +710,24 @@ void read_run_file_completely(const fs::path& path, RunFileExtent extent) {
       run.uptake(range);
       run.dossier_variances(range);
       run.uncertainty(range);
-      // Every month of the block: a damaged layout may put months in chunks
-      // of their own, which a read of the first and last months would miss.
-      if (info.has_trajectories) run.trajectories(0, info.months.size(), range);
+      // Every month of the block (a damaged layout may put months in chunks of
+      // their own), in slices of replications that fit the trial's memory
+      // whatever the regions and months: one slice for a run of usual size.
+      if (info.has_trajectories && extent == RunFileExtent::Ends) {
+        const std::size_t bytes_per_replication = std::max<std::size_t>(
+            info.region_codes.size() * info.months.size() * sizeof(std::int64_t) * 2, 1);
+        const auto slice = static_cast<std::int64_t>(
+            std::clamp<std::size_t>(trial_trajectory_budget_bytes / bytes_per_replication, 1,
+                                    static_cast<std::size_t>(replication_block)));
+        for (std::int64_t at = first; at < first + count; at += slice)
+          run.trajectories(0, info.months.size(), {at, std::min(slice, first + count - at)});
+      }
     }
-    // Whole: every month across all replications too, as export reads them.
-    if (info.has_trajectories && extent == RunFileExtent::Whole)
-      for (std::size_t month = 0; month < info.months.size(); ++month) run.trajectories(month, 1);
+    if (info.has_trajectories && extent == RunFileExtent::Whole) {
+      const std::size_t batch = trajectory_months_per_read(info, trajectory_read_budget_bytes);
+      for (std::size_t month = 0; month < info.months.size(); month += batch)
+        run.trajectories(month, std::min(batch, info.months.size() - month));
+    }
   } catch (const RunFileError&) {
     throw;
   } catch (...) {

@@ -4,8 +4,9 @@
 1. Layout: every path docs/hdf5-format.md lists is present with its type and
    shape, every dataset carries `units` and `description` (and, unless a
    scalar, `dimensions` naming each dimension), every group below the root a
-   `description`, the groups the checks read their documented attributes, and
-   (for format 1.0) nothing undocumented is there.
+   `description`, the groups the checks read their documented attributes,
+   (for format 1.0) nothing undocumented is there, and (format 1.7) each of
+   /scenario/warnings is `file:line:col: key: warning: message`.
 2. Invariants, per replication: paid + released = committed; demand =
    committed + unmet; committed - released <= available (x (1 + margin) under
    the overcommit policy); a region is exhausted exactly when it has unmet

@@ -5,6 +5,7 @@
 // file with exit status 2.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <hdf5.h>
 
 #include <cmath>
 #include <cstdint>
@@ -12,6 +13,7 @@
 #include <limits>
 #include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "results/hdf5.hpp"
@@ -351,6 +353,77 @@ void expect_every_reader_refuses(const ScratchDirectory& dir, const std::filesys
   }
   EXPECT_FALSE(std::filesystem::exists(dir / "report.html"));
   EXPECT_FALSE(std::filesystem::exists(dir / "s.json"));
+}
+
+// A damaged layout may keep each month of the trajectories in a chunk of its
+// own: the trial reading (RunFileExtent::Ends) must reach a damaged middle
+// month, as the whole reading does. Reading the first and last months only, it
+// did not.
+TEST(RunFileValidation, TheTrialReadingReachesEveryMonthOfTheTrajectories) {
+  ScratchDirectory dir;
+  haddr_t middle_chunk = 0;  // of the commitments
+  hsize_t middle_size = 0;
+  const auto path = amended(dir, [&](hdf5::File& f) {
+    hdf5::Group group = f.open_group("trajectories");
+    const std::size_t months = f.open_dataset("summary/month").read_strings().size();
+    for (const char* name : {"monthly_commitments_cents", "monthly_payments_cents"}) {
+      const hdf5::Dataset old = group.open_dataset(name);
+      const std::vector<hsize_t> shape = old.shape();
+      ASSERT_EQ(shape, (std::vector<hsize_t>{replications, 2, months}));
+      const std::vector<std::int64_t> values = old.read<std::int64_t>();
+      group.remove(name);
+      const hsize_t chunk[] = {shape[0], shape[1], 1};  // a month a chunk
+      hid_t space = H5Screate_simple(3, shape.data(), nullptr);
+      hid_t properties = H5Pcreate(H5P_DATASET_CREATE);
+      H5Pset_chunk(properties, 3, chunk);
+      H5Pset_deflate(properties, 4);
+      hid_t dataset =
+          H5Dcreate2(group.id(), name, H5T_STD_I64LE, space, H5P_DEFAULT, properties, H5P_DEFAULT);
+      ASSERT_GE(dataset, 0);
+      ASSERT_GE(H5Dwrite(dataset, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), 0);
+      const hsize_t middle[] = {0, 0, months / 2};
+      unsigned filter_mask = 0;
+      haddr_t address = 0;
+      hsize_t size = 0;
+      ASSERT_GE(H5Dget_chunk_info_by_coord(dataset, middle, &filter_mask, &address, &size), 0);
+      if (std::string_view(name) == "monthly_commitments_cents") middle_chunk = address, middle_size = size;
+      H5Dclose(dataset);
+      H5Pclose(properties);
+      H5Sclose(space);
+    }
+  });
+  EXPECT_EQ(refusal(path), "accepted");  // the layout alone is valid
+  // The middle month's compressed bytes of the commitments become garbage.
+  std::string bytes = testing::read_text(path);
+  ASSERT_GT(middle_size, 0u);
+  ASSERT_LE(middle_chunk + middle_size, bytes.size());
+  for (hsize_t i = 0; i < middle_size; ++i) bytes[middle_chunk + i] = static_cast<char>(0xA5);
+  testing::write_text(path, bytes);
+  EXPECT_THAT(refusal(path), HasSubstr("monthly_commitments_cents"));
+  try {
+    read_run_file_completely(path, RunFileExtent::Ends);
+    ADD_FAILURE() << "the trial reading accepted a damaged middle month";
+  } catch (const RunFileError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("monthly_commitments_cents"));
+  }
+}
+
+// Format 1.7 keeps the scenario's warnings; an older file has none to keep.
+TEST(RunFileValidation, WarningsAreRequiredFromFormat17Only) {
+  ScratchDirectory dir;
+  const auto older = amended(dir, [](hdf5::File& f) {
+    const std::int32_t version[] = {1, 6};
+    f.set_attribute<std::int32_t>("format_version", version);
+    f.open_group("scenario").remove("warnings");
+  });
+  EXPECT_EQ(refusal(older), "accepted");
+  EXPECT_TRUE(RunFileReader(older).info().scenario_warnings.empty());
+  const auto missing = amended(dir, [](hdf5::File& f) { f.open_group("scenario").remove("warnings"); });
+  EXPECT_THAT(refusal(missing), HasSubstr("/scenario/warnings"));
+  const auto numbers = amended(dir, [](hdf5::File& f) {
+    replace<std::int64_t>(f, "scenario", "warnings", {1, 2}, {2});
+  });
+  EXPECT_THAT(refusal(numbers), AllOf(HasSubstr("/scenario/warnings"), HasSubstr("not a string")));
 }
 
 TEST(CliRunFileValidation, EveryReaderRefusesAReplicationCountDisagreeingWithTheRows) {
