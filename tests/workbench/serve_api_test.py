@@ -15,6 +15,8 @@ import threading
 import time
 import unittest
 
+import h5py
+
 from workbench_server import Workbench
 
 BINARY, WORK = sys.argv[1], sys.argv[2]
@@ -148,6 +150,19 @@ class ServeApi(unittest.TestCase):
         self.assertTrue(answer["ok"], answer)
         self.assertEqual(answer["warnings"], form["warnings"])
         self.assertEqual(self.builtin_session()[1]["warnings"], [])
+        # The run's file keeps them as the page said them.
+        status, started = self.server.request("POST", f"/api/s/{session}/runs",
+                                              {"values": {}, "replications": 20, "seed": 3})
+        self.assertEqual(status, 202, started)
+        run = self.server.wait(session, started["run"])
+        self.assertEqual(run["state"], "done", run)
+        status, data, _ = self.server.request("GET", f"/api/s/{session}/runs/{run['run']}/files/run.h5", raw=True)
+        self.assertEqual(status, 200)
+        kept = os.path.join(WORK, "thousands-run.h5")
+        with open(kept, "wb") as out:
+            out.write(data)
+        with h5py.File(kept, "r") as f:
+            self.assertEqual(list(f["scenario/warnings"].asstr()[()]), form["warnings"])
 
     def test_a_refused_upload_keeps_the_scenario_loaded_before(self):
         session = self.server.session()
