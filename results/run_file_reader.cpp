@@ -64,6 +64,16 @@ void expect_percentiles(const hdf5::Group& summary, std::string_view name, const
     summary.open_dataset(name).fail("lists other percentiles than format 1 defines");
 }
 
+// How many replications `range` holds; a range outside the run is a caller's bug.
+std::int64_t replications_in(const ReplicationRange& range, std::int64_t replications,
+                             const std::string& where) {
+  const std::int64_t count = range.count.value_or(replications - range.first);
+  if (range.first < 0 || count < 0 || range.first + count > replications)
+    throw InvariantError(where + ": replications " + std::to_string(range.first) + " + " +
+                         std::to_string(count) + " asked of " + std::to_string(replications));
+  return count;
+}
+
 // The rows `range` of a dataset of shape replications × `row_shape`, after
 // checking its whole shape.
 template <typename T>
@@ -72,11 +82,8 @@ std::vector<T> read_replication_rows(const hdf5::Dataset& dataset, std::int64_t 
   std::vector<hsize_t> shape{static_cast<hsize_t>(replications)};
   shape.insert(shape.end(), row_shape.begin(), row_shape.end());
   if (dataset.shape() != shape) dataset.fail("has an unexpected shape");
-  const std::int64_t count = range.count.value_or(replications - range.first);
-  if (range.first < 0 || count < 0 || range.first + count > replications)
-    throw InvariantError(dataset.file_name() + ": " + dataset.path() + ": replications " +
-                         std::to_string(range.first) + " + " + std::to_string(count) + " asked of " +
-                         std::to_string(replications));
+  const std::int64_t count =
+      replications_in(range, replications, dataset.file_name() + ": " + dataset.path());
   return dataset.read_rows<T>(static_cast<hsize_t>(range.first), static_cast<hsize_t>(count));
 }
 
@@ -562,10 +569,7 @@ MonthlyTrajectories RunFileReader::trajectories(std::size_t first_month, std::si
   if (first_month + months > all_months)
     throw InvariantError(path_.string() + ": months " + std::to_string(first_month) + " + " +
                          std::to_string(months) + " asked of " + std::to_string(all_months));
-  const std::int64_t count = range.count.value_or(info_.replications - range.first);
-  if (range.first < 0 || count < 0 || range.first + count > info_.replications)
-    throw InvariantError(path_.string() + ": /trajectories: replications " + std::to_string(range.first) +
-                         " + " + std::to_string(count) + " asked of " + std::to_string(info_.replications));
+  const std::int64_t count = replications_in(range, info_.replications, path_.string() + ": /trajectories");
   try {
     const hdf5::Group group = file_->open_group("trajectories");
     const hsize_t start[] = {static_cast<hsize_t>(range.first), 0, first_month},
