@@ -243,9 +243,14 @@ std::string quoted_text(std::string_view text) {
 
 }  // namespace
 
+std::string as_uploaded(const std::string& file, const std::filesystem::path& directory) {
+  if (!directory.empty() && std::filesystem::path(file).parent_path() == directory)
+    return std::filesystem::path(file).filename().string();
+  return file;
+}
+
 Diagnostic as_uploaded(Diagnostic diagnostic, const std::filesystem::path& directory) {
-  if (!directory.empty() && std::filesystem::path(diagnostic.file).parent_path() == directory)
-    diagnostic.file = std::filesystem::path(diagnostic.file).filename().string();
+  diagnostic.file = as_uploaded(diagnostic.file, directory);
   return diagnostic;
 }
 

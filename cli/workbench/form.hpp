@@ -47,9 +47,10 @@ struct Form {
   std::vector<FormGroup> groups;
 };
 
-// A diagnostic with a file kept in `directory` (where the server keeps a
-// load's files) named by its name alone: the planner knows the files by their
-// names, not by where the server keeps them.
+// A file kept in `directory` (where the server keeps a load's files) named by
+// its name alone, and a diagnostic about one: the planner knows the files by
+// their names, not by where the server keeps them.
+std::string as_uploaded(const std::string& file, const std::filesystem::path& directory);
 Diagnostic as_uploaded(Diagnostic diagnostic, const std::filesystem::path& directory);
 
 // The fields of `parent`, a scenario loaded from `parent_file` in `directory`

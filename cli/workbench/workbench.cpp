@@ -517,8 +517,9 @@ std::string Workbench::start_run(const std::string& session_id, const FormValues
     run->scenario = std::move(*variant.scenario);
     run->variant_toml = variant.toml;
   }
-  // The run file keeps the warnings as the page said them: an uploaded file by
-  // its name, not where the server keeps it.
+  // The run file names the scenario's files and keeps its warnings as the page
+  // said them: an uploaded file by its name, not where the server keeps it.
+  for (std::string& file : run->scenario.source_files) file = as_uploaded(file, loaded->directory);
   for (Diagnostic& warning : run->scenario.warnings) warning = as_uploaded(warning, loaded->directory);
   run->scenario.run.replications = replications;
   run->scenario.run.seed = seed;

@@ -163,6 +163,10 @@ class ServeApi(unittest.TestCase):
             out.write(data)
         with h5py.File(kept, "r") as f:
             self.assertEqual(list(f["scenario/warnings"].asstr()[()]), form["warnings"])
+            # And names the files it was loaded from the same way.
+            self.assertEqual(list(f["scenario/source_files"].asstr()[()]),
+                             ["thousands-variant.toml", "thousands.toml", "<builtin>/reference-r1.toml",
+                              "<builtin>/convention-2021.toml"])
 
     def test_a_refused_upload_keeps_the_scenario_loaded_before(self):
         session = self.server.session()
