@@ -235,7 +235,7 @@ TEST(ScenarioShipped, EveryFileAndBuiltinLoads) {
 // The truth families of `backtest --truth` are not built in: a member that no
 // longer loads would only show when a backtest is run on its directory.
 TEST(ScenarioShipped, EveryTruthFamilyMemberLoads) {
-  for (const char* family : {"backtest", "backtest-holdout", "backtest-varied"}) {
+  for (const char* family : {"backtest", "backtest-holdout", "backtest-varied", "backtest-changes"}) {
     int members = 0;
     for (const auto& entry : fs::directory_iterator(source_dir / "scenarios" / family)) {
       if (entry.path().extension() != ".toml") continue;
