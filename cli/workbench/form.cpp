@@ -244,7 +244,14 @@ std::string quoted_text(std::string_view text) {
 }  // namespace
 
 std::string as_uploaded(const std::string& file, const std::filesystem::path& directory) {
-  if (!directory.empty() && std::filesystem::path(file).parent_path() == directory)
+  // Compared as written out plainly: a file reached through `extends` is
+  // named in normal form, the directory as the system's temporary root gave
+  // it (TMPDIR=/tmp/./x).
+  const auto plain = [](const std::filesystem::path& p) {
+    std::filesystem::path normal = p.lexically_normal();
+    return normal.has_filename() ? normal : normal.parent_path();
+  };
+  if (!directory.empty() && plain(std::filesystem::path(file).parent_path()) == plain(directory))
     return std::filesystem::path(file).filename().string();
   return file;
 }

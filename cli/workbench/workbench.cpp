@@ -170,14 +170,17 @@ void write_text(const fs::path& path, const std::string& text) {
   if (!out) throw Refusal{500, "cannot write " + path.filename().string() + " in the session's directory"};
 }
 
-// Runs argv without a shell, its output into `log`, its id in `child` while
-// it runs; returns its exit status (-1: not run).
-int spawn_and_wait(const std::vector<std::string>& arguments, const fs::path& log, std::atomic<pid_t>& running) {
+// Runs argv without a shell in `directory`, its output into `log` (a path
+// from there), its id in `child` while it runs; returns its exit status (-1:
+// not run).
+int spawn_and_wait(const std::vector<std::string>& arguments, const fs::path& directory, const fs::path& log,
+                   std::atomic<pid_t>& running) {
   std::vector<char*> argv;
   for (const std::string& a : arguments) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addchdir_np(&actions, directory.c_str());
   posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
@@ -207,6 +210,8 @@ std::string last_line_of(const fs::path& log) {
 
 Workbench::Workbench(Limits limits, ReportCommand report, fs::path temporary_root)
     : limits_(limits), report_(std::move(report)) {
+  // The report is drawn from the run's directory: its programs by their full paths.
+  for (std::string& program : report_.interpreter_and_script) program = fs::absolute(program).string();
   // A directory of this server's own, readable by its user alone.
   std::string pattern = (temporary_root / "fnesim-serve-XXXXXX").string();
   if (mkdtemp(pattern.data()) == nullptr)
@@ -509,7 +514,6 @@ std::string Workbench::start_run(const std::string& session_id, const FormValues
     // The parent itself, as it was loaded (as `fnesim run PARENT` loads it).
     run->scenario = loaded->parent;
     run->toml_name = "scenario.toml";
-    run->variant_toml = run->scenario.resolved_toml;
   } else {
     Variant variant = build_variant(loaded->form, values, loaded->directory);
     if (!variant.ok()) throw Refusal{400, "the form has problems", variant_json(variant)};
@@ -517,10 +521,12 @@ std::string Workbench::start_run(const std::string& session_id, const FormValues
     run->scenario = std::move(*variant.scenario);
     run->variant_toml = variant.toml;
   }
-  // The run file names the scenario's files and keeps its warnings as the page
-  // said them: an uploaded file by its name, not where the server keeps it.
-  for (std::string& file : run->scenario.source_files) file = as_uploaded(file, loaded->directory);
-  for (Diagnostic& warning : run->scenario.warnings) warning = as_uploaded(warning, loaded->directory);
+  // The run's files name the scenario's files as the page does, and keep its
+  // warnings as the page said them: an uploaded file by its name, not where
+  // the server keeps it.
+  rename_source_files(run->scenario,
+                      [&](const std::string& file) { return as_uploaded(file, loaded->directory); });
+  if (baseline) run->variant_toml = run->scenario.resolved_toml;
   run->scenario.run.replications = replications;
   run->scenario.run.seed = seed;
   {
@@ -653,15 +659,17 @@ void Workbench::render_report(Run& run, const std::string& lang) {
   if (run.discarded) throw Refusal{404, "this session has ended: reload the page"};
   if (run.rendered[lang]) return;
   std::vector<std::string> arguments = report_.interpreter_and_script;
-  const fs::path output = run.directory / ("report-" + lang + ".html");
-  arguments.insert(arguments.end(), {"--prog", "fnesim serve", (run.directory / "run.h5").string(), "--lang", lang,
-                                     "--output", output.string(), "--png-dir",
-                                     (run.directory / ("charts-" + lang)).string(), "--force"});
-  const fs::path log = run.directory / ("report-" + lang + ".log");
-  const int status = spawn_and_wait(arguments, log, run.report_child);
+  // Drawn in the run's directory, by the files' names: the report's command
+  // to draw it again names them as the planner downloads them, not where the
+  // server keeps them (a path that holds the session's key).
+  const std::string output = "report-" + lang + ".html";
+  arguments.insert(arguments.end(), {"--prog", "fnesim serve", "run.h5", "--lang", lang, "--output", output,
+                                     "--png-dir", "charts-" + lang, "--force"});
+  const std::string log = "report-" + lang + ".log";
+  const int status = spawn_and_wait(arguments, run.directory, log, run.report_child);
   if (status != 0)
     throw Refusal{500, status < 0 ? "cannot run " + arguments.front() + " to draw the report"
-                                  : "the report could not be drawn: " + last_line_of(log)};
+                                  : "the report could not be drawn: " + last_line_of(run.directory / log)};
   run.rendered[lang] = true;
 }
 

@@ -43,6 +43,15 @@ using namespace scenario_detail;
 
 constexpr std::string_view builtin_prefix = "<builtin>/";
 
+// The resolved TOML's first line: the files it was resolved from.
+constexpr std::string_view provenance_prefix = "# Resolved scenario (extends applied) from:";
+
+std::string provenance_line(const std::vector<std::string>& files) {
+  std::string line(provenance_prefix);
+  for (const std::string& file : files) line += ' ' + file;
+  return line;
+}
+
 // One file of an `extends` chain.
 struct ChainFile {
   std::string display;   // as shown in messages: the path as given, or <builtin>/NAME.toml
@@ -293,11 +302,8 @@ Scenario load_chain(std::unique_ptr<ChainFile> first) {
   // Provenance: the merged scenario as TOML that loads back to the same scenario.
   root.entries.erase("name");
   root.entries.erase("description");
-  std::string resolved = "# Resolved scenario (extends applied) from:";
-  for (const auto& file : chain) {
-    resolved += ' ';
-    resolved += file->display;
-  }
+  for (const auto& file : chain) scenario.source_files.push_back(file->display);
+  std::string resolved = provenance_line(scenario.source_files);
   resolved += "\nname = ";
   resolved += toml_value_text(toml::value<std::string>(scenario.name));
   resolved += "\ndescription = ";
@@ -305,13 +311,21 @@ Scenario load_chain(std::unique_ptr<ChainFile> first) {
   resolved += '\n';
   resolved += to_toml(root);
   scenario.resolved_toml = std::move(resolved);
-  for (const auto& file : chain) scenario.source_files.push_back(file->display);
   sort_diagnostics(ctx.warnings.items(), chain);
   scenario.warnings = std::move(ctx.warnings.items());
   return scenario;
 }
 
 }  // namespace
+
+void rename_source_files(Scenario& scenario, const std::function<std::string(const std::string&)>& name) {
+  for (std::string& file : scenario.source_files) file = name(file);
+  for (Diagnostic& warning : scenario.warnings) warning.file = name(warning.file);
+  std::string& resolved = scenario.resolved_toml;
+  if (resolved.starts_with(provenance_prefix))
+    resolved.replace(0, std::min(resolved.find('\n'), resolved.size()),
+                     provenance_line(scenario.source_files));
+}
 
 Scenario load_scenario_file(const std::filesystem::path& path) {
   auto file = std::make_unique<ChainFile>();

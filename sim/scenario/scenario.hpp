@@ -3,6 +3,7 @@
 // settings, loaded from TOML (docs/scenario-format.md) and fully validated.
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -51,6 +52,11 @@ struct Scenario {
   // of euros): said to the planner, file:line:column, before anything runs.
   std::vector<Diagnostic> warnings;
 };
+
+// Names a loaded scenario's files otherwise — a server names an uploaded file
+// by its name, not where it keeps it — wherever the scenario names them: its
+// source files, its warnings and the provenance line of its resolved TOML.
+void rename_source_files(Scenario& scenario, const std::function<std::string(const std::string&)>& name);
 
 // Every problem of a scenario file and its `extends` chain, thrown at once;
 // nothing is partially loaded.

@@ -168,6 +168,45 @@ class ServeApi(unittest.TestCase):
                              ["thousands-variant.toml", "thousands.toml", "<builtin>/reference-r1.toml",
                               "<builtin>/convention-2021.toml"])
 
+    def test_a_run_names_uploaded_files_as_the_planner_knows_them(self):
+        # A server whose TMPDIR is not in normal form: files reached through
+        # `extends` are, so the two must still be recognised as one directory.
+        server = Workbench(BINARY, tmpdir_spelt=lambda d: d + "/./")
+        try:
+            session = server.session()
+            body, boundary = multipart([("mine.toml", b'extends = "base.toml"\nname = "mine"\n'),
+                                        ("base.toml", b'extends = "reference-r1.toml"\nname = "base"\n')])
+            status, form = server.request("POST", f"/api/s/{session}/scenario", body,
+                                          {"Content-Type": f"multipart/form-data; boundary={boundary}"})
+            self.assertEqual(status, 200, form)
+            status, started = server.request("POST", f"/api/s/{session}/runs",
+                                             {"baseline": True, "replications": 20, "seed": 3})
+            self.assertEqual(status, 202, started)
+            run = server.wait(session, started["run"])
+            self.assertEqual(run["state"], "done", run)
+            files = f"/api/s/{session}/runs/{run['run']}/files"
+            status, data, _ = server.request("GET", f"{files}/run.h5", raw=True)
+            self.assertEqual(status, 200)
+            kept = os.path.join(WORK, "named-run.h5")
+            with open(kept, "wb") as out:
+                out.write(data)
+            named = ["mine.toml", "base.toml", "<builtin>/reference-r1.toml", "<builtin>/convention-2021.toml"]
+            with h5py.File(kept, "r") as f:
+                self.assertEqual(list(f["scenario/source_files"].asstr()[()]), named)
+                resolved = f["scenario/resolved_toml"].asstr()[()]
+            self.assertEqual(resolved.split("\n")[0], "# Resolved scenario (extends applied) from: " + " ".join(named))
+            status, toml, _ = server.request("GET", f"{files}/scenario.toml", raw=True)
+            self.assertEqual((status, toml.decode()), (200, resolved))
+            # The report's command to draw it again names the file as downloaded,
+            # and nothing in the page says where the server keeps it.
+            status, page, _ = server.request("GET", f"{files}/report-fr.html", raw=True)
+            self.assertEqual(status, 200)
+            self.assertIn(b"fnesim report run.h5 --lang fr -o report-fr.html", page)
+            self.assertNotIn(server.tmpdir.encode(), page)
+        finally:
+            status, left = server.stop()
+        self.assertEqual((status, left), (0, []))
+
     def test_a_refused_upload_keeps_the_scenario_loaded_before(self):
         session = self.server.session()
         body, boundary = multipart([("mine.toml", b'extends = "steering-2021.toml"\nname = "mine"\n')])

@@ -12,9 +12,10 @@ import time
 class Workbench:
     """A server of its own, with a private TMPDIR so that its files can be checked."""
 
-    def __init__(self, binary, *options):
+    def __init__(self, binary, *options, tmpdir_spelt=lambda d: d):
+        """`tmpdir_spelt`: how TMPDIR names the private directory (e.g. with a "/./")."""
         self.tmpdir = tempfile.mkdtemp(prefix="fnesim-serve-test-")
-        env = dict(os.environ, TMPDIR=self.tmpdir)
+        env = dict(os.environ, TMPDIR=tmpdir_spelt(self.tmpdir))
         self.process = subprocess.Popen([binary, "serve", "--port", "0", *options], stdout=subprocess.PIPE,
                                         stderr=subprocess.PIPE, text=True, env=env)
         line = self.process.stdout.readline()
