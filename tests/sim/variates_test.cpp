@@ -289,6 +289,15 @@ TEST(Variates, ExponentiateIsWithinOneUlpOfStdExpAndExactOutsideItsRange) {
   std::vector<double> not_a_number{nan};
   exponentiate(not_a_number);
   EXPECT_TRUE(std::isnan(not_a_number[0]));
+  // A log out of range among ordinary ones, in a block's vector part, and a
+  // NaN in its tail: the block is still seen to need std::exp.
+  std::vector<double> mixed(300, 8.5);
+  mixed[100] = -800.0;
+  mixed[299] = nan;
+  exponentiate(mixed);
+  EXPECT_EQ(mixed[100], 0.0);
+  EXPECT_TRUE(std::isnan(mixed[299]));
+  EXPECT_LE(ulps_apart(mixed[0], std::exp(8.5)), 1u);
 }
 
 TEST(Variates, ExponentiateGivesTheSameBitsWithOrWithoutAvx2) {
