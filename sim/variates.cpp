@@ -49,20 +49,23 @@ std::uint64_t fraction_of_two_to_64(long double share) {
   }
 }
 
-// Whether every log lies in [−708, 709], where exp_in_range holds (NaN does
-// not). A select of doubles, which GCC 12 vectorises (an OR of the
-// comparisons it does not).
+// Whether exp_in_range holds for x: within [−708, 709] (2^k would leave the
+// normal doubles beyond), which NaN is not.
+constexpr bool in_kernel_range(double x) { return x >= -708.0 && x <= 709.0; }
+
+// Whether it holds for every log. A select of doubles, which GCC 12
+// vectorises (an OR of the comparisons it does not).
 [[gnu::always_inline]] inline bool all_in_range(const double* values, std::size_t n) {
   double outside = 0;
-  for (std::size_t i = 0; i < n; ++i) outside = values[i] >= -708.0 && values[i] <= 709.0 ? outside : 1.0;
+  for (std::size_t i = 0; i < n; ++i) outside = in_kernel_range(values[i]) ? outside : 1.0;
   return outside == 0;
 }
 
-// Outside [−708, 709] (2^k would leave the normal doubles) and for NaN,
-// std::exp decides: 0, a subnormal, inf or NaN. Such a log is rare, so a
-// block is first asked whether it holds one, in vectors, and only a block
-// that does keeps a copy of its logs for std::exp: copying and testing every
-// log one by one cost as much as the kernel itself (docs/performance.md).
+// Outside the kernel's range std::exp decides: 0, a subnormal, inf or NaN.
+// Such a log is rare, so a block is first asked whether it holds one, in
+// vectors, and only a block that does keeps a copy of its logs for std::exp:
+// copying and testing every log one by one cost as much as the kernel itself
+// (docs/performance.md).
 template <void (*Kernel)(double*, std::size_t), bool (*InRange)(const double*, std::size_t)>
 void exponentiate_with(std::span<double> values) {
   constexpr std::size_t block = 256;
@@ -77,7 +80,7 @@ void exponentiate_with(std::span<double> values) {
     std::memcpy(logs, chunk, n * sizeof(double));
     Kernel(chunk, n);
     for (std::size_t i = 0; i < n; ++i)
-      if (!(logs[i] >= -708.0 && logs[i] <= 709.0)) chunk[i] = std::exp(logs[i]);
+      if (!in_kernel_range(logs[i])) chunk[i] = std::exp(logs[i]);
   }
 }
 
