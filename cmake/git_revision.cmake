@@ -29,7 +29,14 @@ else()
   # and never races the planner's own git commands for its lock.)
   execute_process(COMMAND git --no-optional-locks status --porcelain --untracked-files=no
                   WORKING_DIRECTORY ${SOURCE_DIR} OUTPUT_VARIABLE changed OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
-  if(changed)
+  # Files the build reads that git does not track yet change the binary too:
+  # the CMake globs compile a new source, or embed a new scenario, that the
+  # commit does not have. Other untracked files (a run file written in the
+  # checkout) do not count.
+  execute_process(COMMAND git ls-files --others --exclude-standard -- CMakeLists.txt CMakePresets.json cmake models
+                          sim results cli ":(glob)scenarios/*.toml"
+                  WORKING_DIRECTORY ${SOURCE_DIR} OUTPUT_VARIABLE untracked OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
+  if(changed OR untracked)
     string(APPEND revision "-modified")
   endif()
 endif()
