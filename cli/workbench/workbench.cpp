@@ -170,11 +170,17 @@ void write_text(const fs::path& path, const std::string& text) {
   if (!out) throw Refusal{500, "cannot write " + path.filename().string() + " in the session's directory"};
 }
 
+// How a child ended: not started (the error posix_spawn gave: the program or
+// the directory missing), or its exit status (128 + the signal when killed).
+struct ChildExit {
+  int spawn_error = 0;
+  int status = 0;
+};
+
 // Runs argv without a shell in `directory`, its output into `log` (a path
-// from there), its id in `child` while it runs; returns its exit status (-1:
-// not run).
-int spawn_and_wait(const std::vector<std::string>& arguments, const fs::path& directory, const fs::path& log,
-                   std::atomic<pid_t>& running) {
+// from there), its id in `child` while it runs.
+ChildExit spawn_and_wait(const std::vector<std::string>& arguments, const fs::path& directory,
+                         const fs::path& log, std::atomic<pid_t>& running) {
   std::vector<char*> argv;
   for (const std::string& a : arguments) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
@@ -189,13 +195,13 @@ int spawn_and_wait(const std::vector<std::string>& arguments, const fs::path& di
   pid_t child = 0;
   const int spawned = posix_spawn(&child, argv[0], &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
-  if (spawned != 0) return -1;
+  if (spawned != 0) return {spawned, -1};
   running = child;
   int status = 0;
   while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
   }
   running = 0;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+  return {0, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0)};
 }
 
 std::string last_line_of(const fs::path& log) {
@@ -666,10 +672,19 @@ void Workbench::render_report(Run& run, const std::string& lang) {
   arguments.insert(arguments.end(), {"--prog", "fnesim serve", "run.h5", "--lang", lang, "--output", output,
                                      "--png-dir", "charts-" + lang, "--force"});
   const std::string log = "report-" + lang + ".log";
-  const int status = spawn_and_wait(arguments, run.directory, log, run.report_child);
-  if (status != 0)
-    throw Refusal{500, status < 0 ? "cannot run " + arguments.front() + " to draw the report"
-                                  : "the report could not be drawn: " + last_line_of(run.directory / log)};
+  const ChildExit exit = spawn_and_wait(arguments, run.directory, log, run.report_child);
+  // Not started: the interpreter missing, or the run's directory removed
+  // under the server (a cleaner of temporary files) — said apart, since the
+  // planner can do something about the second.
+  if (exit.spawn_error != 0)
+    throw Refusal{
+        500,
+        fs::is_directory(run.directory)
+            ? "cannot run " + arguments.front() + " to draw the report: " + std::strerror(exit.spawn_error)
+            : "this run's files are no longer on the server (its temporary directory was removed): "
+              "run it again"};
+  if (exit.status != 0)
+    throw Refusal{500, "the report could not be drawn: " + last_line_of(run.directory / log)};
   run.rendered[lang] = true;
 }
 

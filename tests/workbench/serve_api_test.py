@@ -8,6 +8,7 @@ Usage: serve_api_test.py FNESIM_BINARY WORK_DIR
 """
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -288,6 +289,19 @@ class ServeApi(unittest.TestCase):
         drawing.join()
         self.assertEqual([f for f in self.server.session_files() if session in f], [])
         self.assertFalse(os.path.exists(os.path.join(self.server.root(), session)))
+
+    def test_a_report_asked_for_after_its_files_were_removed_says_so(self):
+        # A cleaner of temporary files removed the run's directory under the
+        # server: the English report, drawn when first asked for, cannot be.
+        session, _ = self.builtin_session("reference-r1")
+        status, started = self.server.request("POST", f"/api/s/{session}/runs",
+                                              {"values": {}, "replications": 20, "seed": 4})
+        self.assertEqual(self.server.wait(session, started["run"])["state"], "done")
+        shutil.rmtree(os.path.join(self.server.root(), session, f"run-{started['run']}"))
+        status, body = self.server.request("GET", f"/api/s/{session}/runs/{started['run']}/files/report-en.html")
+        self.assertEqual(status, 500, body)
+        self.assertIn("no longer on the server", body["error"])
+        self.assertIn("run it again", body["error"])
 
     def test_a_forecast_from_actuals_is_fnesim_runs(self):
         session, _ = self.builtin_session("observed-september-2021")
