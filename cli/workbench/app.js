@@ -492,25 +492,26 @@ const S = {
   info: null,
   sid: null,
   expired: false,
-  form: null,            // the scenario's answer: parent, name, description, run, groups
-  loadKey: '',           // which scenario the form is of: "builtin:NAME" or "upload:N:FILE"
+  form: null,   // the scenario's answer: parent, name, description, run, groups
+  loadKey: '',  // which scenario the form is of: "builtin:NAME" or "upload:N:FILE"
   uploads: 0,
   uploadedName: '',
-  fields: [],            // {key, kind, unit, label, options, parent, group, elements…}
-  values: {},            // key -> text, or twelve texts for the profile
-  fieldMessages: {},     // key -> [message]
-  validation: {state: 'idle', general: [], changed: [], toml: '', warnings: null},
-  formWarnings: [],      // the loaded scenario's warnings (likely slips that still run)
+  fields: [],         // {key, kind, unit, label, options, parent, group, elements…}
+  values: {},         // key -> text, or twelve texts for the profile
+  fieldMessages: {},  // key -> [message]
+  validation: {state: 'idle', general: [], changed: [], toml: '', warnings: null, fieldWarnings: null},
+  formWarnings: [],       // the loaded scenario's warnings (likely slips that still run)
+  formFieldWarnings: {},  // those of them at a field: key -> [message]
   validateSeq: 0,
   validateTimer: 0,
-  serverMessages: [],    // what the last request refused, a list of lines
-  active: null,          // the run in progress: {rid, baseline, status, key, ...}
-  lastRunState: null,    // {status, baseline}: what #run-state shows
-  result: null,          // the variant run shown: {rid, status, loadKey, scenario, labels}
-  baselines: {},         // baseline key -> run id of a done baseline
-  compare: null,         // {json, baseline, variant}
+  serverMessages: [],  // what the last request refused, a list of lines
+  active: null,        // the run in progress: {rid, baseline, status, key, ...}
+  lastRunState: null,  // {status, baseline}: what #run-state shows
+  result: null,        // the variant run shown: {rid, status, loadKey, scenario, labels}
+  baselines: {},       // baseline key -> run id of a done baseline
+  compare: null,       // {json, baseline, variant}
   baselineNote: '',
-  actuals: null,         // the session's actuals: {file, last_day, rows, key}, or null
+  actuals: null,  // the session's actuals: {file, last_day, rows, key}, or null
   actualsUploads: 0,
 };
 
@@ -909,8 +910,9 @@ function installForm(form, loadKey) {
   S.fields = [];
   S.values = {};
   S.fieldMessages = {};
-  S.validation = {state: 'ok', general: [], changed: [], toml: '', warnings: null};
+  S.validation = {state: 'ok', general: [], changed: [], toml: '', warnings: null, fieldWarnings: null};
   S.formWarnings = Array.isArray(form.warnings) ? form.warnings.map(String) : [];
+  S.formFieldWarnings = messagesByField(form.field_warnings);
   S.validateSeq += 1;
   clearTimeout(S.validateTimer);
   S.serverMessages = [];
@@ -1287,19 +1289,41 @@ function applyValidation(data) {
     changed: Array.isArray(data.changed) ? data.changed : [],
     toml: typeof data.variant_toml === 'string' ? data.variant_toml : '',
     warnings: Array.isArray(data.warnings) ? data.warnings.map(String) : [],
+    fieldWarnings: messagesByField(data.field_warnings),
   };
   if (!data.ok && Object.keys(fields).length === 0 && general.length === 0 && data.error) general.push(data.error);
   renderMessages();
   renderGeneral();
 }
 
+// {"KEY": ["message", …]} from the server, whatever it sent.
+function messagesByField(data) {
+  const out = {};
+  if (!data || typeof data !== 'object') return out;
+  for (const [key, messages] of Object.entries(data))
+    out[key] = Array.isArray(messages) ? messages.map(String) : [String(messages)];
+  return out;
+}
+
+// The warnings said at their fields, chosen as renderWarnings chooses the list.
+function fieldWarnings() {
+  const v = S.validation;
+  if (v.state === 'error') return {};
+  return v.fieldWarnings || S.formFieldWarnings || {};
+}
+
 function renderMessages() {
+  const warnings = fieldWarnings();
   for (const field of S.fields) {
     const messages = S.fieldMessages[field.key] || [];
     const e = field.elements;
     e.message.textContent = '';
     for (const message of messages) e.message.append(el('div', {text: message}));
+    // A likely slip at this field: said here too, so that it is corrected where it was typed.
+    const slips = messages.length ? [] : warnings[field.key] || [];
+    for (const slip of slips) e.message.append(el('div', {class: 'field-warning', text: slip}));
     e.container.classList.toggle('has-error', messages.length > 0);
+    e.container.classList.toggle('has-warning', slips.length > 0);
     const inputs = field.kind === 'profile' ? e.inputs : [e.input];
     for (const input of inputs) {
       if (messages.length) input.setAttribute('aria-invalid', 'true');

@@ -261,6 +261,39 @@ Diagnostic as_uploaded(Diagnostic diagnostic, const std::filesystem::path& direc
   return diagnostic;
 }
 
+namespace {
+
+// The form's field that a diagnostic names, if any.
+const FormField* field_named(const Form& form, const std::string& diagnostic_key) {
+  for (const FormGroup& group : form.groups)
+    for (const FormField& field : group.fields)
+      if (field.diagnostic_key == diagnostic_key) return &field;
+  return nullptr;
+}
+
+std::map<std::string, std::vector<std::string>> warnings_at_fields(const Form& form,
+                                                                   const std::vector<Diagnostic>& warnings,
+                                                                   const std::filesystem::path& directory) {
+  std::map<std::string, std::vector<std::string>> out;
+  for (const Diagnostic& warning : warnings)
+    if (const FormField* field = field_named(form, warning.key))
+      out[field->key].push_back(as_uploaded(warning, directory).to_string());
+  return out;
+}
+
+void json_messages_by_field(JsonWriter& json,
+                            const std::map<std::string, std::vector<std::string>>& messages) {
+  json.begin_object();
+  for (const auto& [key, list] : messages) {
+    json.key(key).begin_array();
+    for (const std::string& message : list) json.value(message);
+    json.end_array();
+  }
+  json.end_object();
+}
+
+}  // namespace
+
 Form build_form(const Scenario& parent, const std::string& parent_file,
                 const std::filesystem::path& directory) {
   Form form;
@@ -340,6 +373,7 @@ Form build_form(const Scenario& parent, const std::string& parent_file,
 
   for (FormGroup* group : {&envelopes, &demand_group, &profile, &policy, &steering, &events, &uncertainty})
     if (!group->fields.empty()) form.groups.push_back(std::move(*group));
+  form.field_warnings = warnings_at_fields(form, parent.warnings, directory);
   return form;
 }
 
@@ -351,6 +385,8 @@ std::string form_json(const Form& form) {
   json.key("warnings").begin_array();
   for (const std::string& warning : form.warnings) json.value(warning);
   json.end_array();
+  json.key("field_warnings");
+  json_messages_by_field(json, form.field_warnings);
   json.key("groups").begin_array();
   for (const FormGroup& group : form.groups) {
     json.begin_object().field("id", group.id).key("fields").begin_array();
@@ -476,16 +512,14 @@ Variant build_variant(const Form& form, const FormValues& values, const std::fil
   try {
     variant.scenario = load_scenario_text(variant.toml, name + ".toml", base_dir);
     if (typed_wrong) variant.scenario.reset();
-    if (variant.scenario)
+    if (variant.scenario) {
       for (const Diagnostic& warning : variant.scenario->warnings)
         variant.warnings.push_back(as_uploaded(warning, base_dir).to_string());
+      variant.field_warnings = warnings_at_fields(form, variant.scenario->warnings, base_dir);
+    }
   } catch (const InputError& error) {
     for (const Diagnostic& d : error.diagnostics()) {
-      const FormField* named = nullptr;
-      for (const FormGroup& group : form.groups)
-        for (const FormField& field : group.fields)
-          if (field.diagnostic_key == d.key) named = &field;
-      if (named != nullptr)
+      if (const FormField* named = field_named(form, d.key))
         variant.field_messages[named->key].push_back(d.to_string());
       else
         variant.general.push_back(d.to_string());
@@ -505,14 +539,11 @@ std::string variant_json(const Variant& variant) {
     json.key("warnings").begin_array();
     for (const std::string& warning : variant.warnings) json.value(warning);
     json.end_array();
+    json.key("field_warnings");
+    json_messages_by_field(json, variant.field_warnings);
   } else {
-    json.key("fields").begin_object();
-    for (const auto& [key, messages] : variant.field_messages) {
-      json.key(key).begin_array();
-      for (const std::string& message : messages) json.value(message);
-      json.end_array();
-    }
-    json.end_object();
+    json.key("fields");
+    json_messages_by_field(json, variant.field_messages);
     json.key("general").begin_array();
     for (const std::string& message : variant.general) json.value(message);
     json.end_array();

@@ -42,6 +42,9 @@ struct Form {
   // The parent's warnings (likely slips of units that still load), as
   // `fnesim validate` prints them, its files named as the planner knows them.
   std::vector<std::string> warnings;
+  // Those of them whose key is a field's, by field key: the page says them
+  // at the field as well.
+  std::map<std::string, std::vector<std::string>> field_warnings;
   std::int64_t replications = 0;
   std::uint64_t seed = 0;
   std::vector<FormGroup> groups;
@@ -72,6 +75,7 @@ struct Variant {
   std::map<std::string, std::vector<std::string>> field_messages;  // by field key
   std::vector<std::string> general;  // problems that name no field of the form
   std::vector<std::string> warnings;  // of a variant that loads: likely slips, as `fnesim validate` says them
+  std::map<std::string, std::vector<std::string>> field_warnings;  // those of them at a field, by field key
   std::optional<Scenario> scenario;  // set when there is no problem
   bool ok() const { return scenario.has_value(); }
 };
@@ -83,7 +87,7 @@ std::string variant_name(const Form& form, const std::filesystem::path& base_dir
 // Builds and loads the variant; `base_dir` holds the files it may extend
 // (built-ins need none). Never throws for what a planner typed.
 Variant build_variant(const Form& form, const FormValues& values, const std::filesystem::path& base_dir);
-// {"ok": …, "changed": […], "variant_toml" | "fields" and "general"}.
+// {"ok": …, "changed": […], "variant_toml", "warnings" and "field_warnings" | "fields" and "general"}.
 std::string variant_json(const Variant& variant);
 
 // Diagnostics as JSON objects, each with the line `fnesim validate` prints.

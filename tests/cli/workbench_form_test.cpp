@@ -132,6 +132,36 @@ TEST(WorkbenchForm, EveryProblemIsReportedAtItsFieldOrInGeneral) {
   EXPECT_NE(variant.general.front().find("regional envelopes sum to"), std::string::npos);
 }
 
+// A likely slip of units is said at its field as well as in the list, in
+// the loaded scenario and in a variant; one corrected is said nowhere.
+TEST(WorkbenchForm, AWarningIsSaidAtTheFieldItNames) {
+  const Form form = build_form(builtin("convention-2021"), "convention-2021.toml");
+  EXPECT_TRUE(form.field_warnings.empty());
+  const std::string idf = "convention.regions.IDF.envelope_eur", ara = "convention.regions.ARA.envelope_eur";
+  // 28.5 M EUR typed in millions; the total no longer adds up, so IDF's lost millions go to ARA.
+  const Variant slip = build_variant(form, {{idf, {"28.5"}}, {ara, {"55999971.5"}}}, empty_directory());
+  ASSERT_TRUE(slip.ok()) << variant_json(slip);
+  ASSERT_EQ(slip.field_warnings.count(idf), 1u) << variant_json(slip);
+  EXPECT_EQ(slip.field_warnings.at(idf).size(), 1u);
+  EXPECT_NE(slip.field_warnings.at(idf).front().find("pays no training"), std::string::npos);
+  EXPECT_NE(std::find(slip.warnings.begin(), slip.warnings.end(), slip.field_warnings.at(idf).front()),
+            slip.warnings.end());
+  EXPECT_EQ(slip.field_warnings.count(ara), 0u);
+  EXPECT_NE(variant_json(slip).find("\"field_warnings\": {"), std::string::npos);
+  // The parent of a later variant: its form says the warning at the field too.
+  const fs::path directory = empty_directory();
+  std::ofstream(directory / "slip.toml") << slip.toml;
+  const Scenario loaded = load_scenario_argument((directory / "slip.toml").string());
+  const Form slipped = build_form(loaded, "slip.toml", directory);
+  ASSERT_EQ(slipped.field_warnings.count(idf), 1u);
+  EXPECT_EQ(slipped.field_warnings.at(idf).front().rfind("slip.toml:", 0), 0u)
+      << slipped.field_warnings.at(idf).front();
+  const Variant corrected = build_variant(slipped, {{idf, {"28500000"}}, {ara, {"27500000"}}}, directory);
+  ASSERT_TRUE(corrected.ok()) << variant_json(corrected);
+  EXPECT_TRUE(corrected.field_warnings.empty()) << variant_json(corrected);
+  fs::remove(directory / "slip.toml");
+}
+
 TEST(WorkbenchForm, TheProfileNeedsItsTwelveNumbers) {
   const Form form = build_form(builtin("convention-2021"), "convention-2021.toml");
   const Variant short_profile =

@@ -316,10 +316,16 @@ class WorkbenchInTheBrowser(unittest.TestCase):
         d.find_element(By.ID, "upload-input").send_keys(millions_file)
         self.wait_for(lambda d: d.find_element(By.ID, "warning-messages").text.count("pays no training") == 13,
                       what="a warning for each envelope")
+        # Each also at its field, where it is corrected.
+        for key in envelopes:
+            self.assertIn("pays no training", message_at(d, key), key)
+        self.assertEqual(len(d.find_elements(By.CSS_SELECTOR, ".field.has-warning")), 13)
         for key, millions in envelopes.items():
             replace_text(field(d, key), str(round(millions * 1_000_000)))
         self.wait_for(lambda d: not d.find_element(By.ID, "warning-messages").is_displayed(),
                       what="the warnings gone with the slips")
+        self.assertEqual(d.find_elements(By.CSS_SELECTOR, ".field.has-warning"), [])
+        self.assertEqual(message_at(d, "convention.regions.IDF.envelope_eur"), "")
         self.assertFalse(d.find_element(By.ID, "general-messages").is_displayed())
 
 
