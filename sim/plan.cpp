@@ -36,6 +36,9 @@ Plan::Plan(const Scenario& scenario)
     const Date date = conv.commitment_start.plus_days(d);
     calendar_month_of_day.push_back(static_cast<std::int8_t>(date.month() - 1));
     days_in_month_of_day.push_back(static_cast<std::int8_t>(days_in_month(date.year(), date.month())));
+    if (d == 0 || calendar_month_of_day[static_cast<std::size_t>(d)] !=
+                      calendar_month_of_day[static_cast<std::size_t>(d) - 1])
+      month_starts.push_back(d);
   }
 
   // Coverage epochs: the rules can only change on a valid_from or the day after a valid_until.
@@ -89,40 +92,66 @@ Plan::Plan(const Scenario& scenario)
 
 namespace {
 
+// The window's days in runs of one profile weight: each month's open days,
+// then its days after intake has closed. `starts` are the runs' first days,
+// in order from 0; a run ends where the next starts, the last at `days`.
+struct WeightRuns {
+  std::vector<int> starts;
+  int days = 0;
+  int end_of(std::size_t run) const { return run + 1 < starts.size() ? starts[run + 1] : days; }
+};
+
+WeightRuns weight_runs(const std::vector<int>& month_starts, int window_days, int open_days) {
+  WeightRuns runs{{}, window_days};
+  for (std::size_t k = 0; k < month_starts.size(); ++k) {
+    const int first = month_starts[k], end = k + 1 < month_starts.size() ? month_starts[k + 1] : window_days;
+    runs.starts.push_back(first);
+    if (first < open_days && open_days < end) runs.starts.push_back(open_days);
+  }
+  return runs;
+}
+
 // Each window day's weight, its month's over the month's length, none from
 // `open_days` on; returns their sum. A particle or a replication redraws this
 // for every region, so a month's days share one division (the same quotient);
-// the sum is taken day by day in order, as it always was. Out of line: inlined
-// into redraw_demand, GCC 12 kept the running sum on the stack, a store and a
+// the sum is taken day by day in order, as it always was (a closed day's 0
+// adds nothing to a sum that starts at +0). Out of line: inlined into
+// redraw_demand, GCC 12 kept the running sum on the stack, a store and a
 // reload in every day's chain of additions.
 [[gnu::noinline]] double spread_profile_over_days(const std::array<double, 12>& monthly_profile,
                                                   const std::vector<std::int8_t>& calendar_month_of_day,
                                                   const std::vector<std::int8_t>& days_in_month_of_day,
-                                                  int open_days, std::vector<double>& weight) {
+                                                  const WeightRuns& runs, int open_days,
+                                                  std::vector<double>& weight) {
   double total = 0;
-  const auto days = weight.size();
-  for (std::size_t d = 0; d < days;) {
-    const auto month = calendar_month_of_day[d];
-    const double day_weight = monthly_profile[static_cast<std::size_t>(month)] / days_in_month_of_day[d];
-    for (; d < days && calendar_month_of_day[d] == month; ++d) {
-      weight[d] = static_cast<int>(d) < open_days ? day_weight : 0.0;
-      total += weight[d];
+  for (std::size_t run = 0; run < runs.starts.size(); ++run) {
+    const auto first = static_cast<std::size_t>(runs.starts[run]),
+               end = static_cast<std::size_t>(runs.end_of(run));
+    if (runs.starts[run] >= open_days) {
+      std::fill(weight.begin() + static_cast<std::ptrdiff_t>(first),
+                weight.begin() + static_cast<std::ptrdiff_t>(end), 0.0);
+      continue;
+    }
+    const double day_weight =
+        monthly_profile[static_cast<std::size_t>(calendar_month_of_day[first])] / days_in_month_of_day[first];
+    for (std::size_t d = first; d < end; ++d) {
+      weight[d] = day_weight;
+      total += day_weight;
     }
   }
   return total;
 }
 
 // `total` × weight / `weight_sum` on each day from `from_day`: the days of a
-// run of equal weights (a month's) share one product and quotient. Equal as
-// bits, so that a −0 weight gives −0 as it always did.
-void spread_over_days(double total, double weight_sum, const std::vector<double>& weight, int from_day,
-                      std::vector<double>& out) {
-  double share = 0;
-  for (auto d = static_cast<std::size_t>(from_day); d < weight.size(); ++d) {
-    if (d == static_cast<std::size_t>(from_day) ||
-        std::bit_cast<std::uint64_t>(weight[d]) != std::bit_cast<std::uint64_t>(weight[d - 1]))
-      share = weight_sum > 0 ? total * weight[d] / weight_sum : 0.0;
-    out[d] = share;
+// run of equal weights share one product and quotient.
+void spread_over_days(double total, double weight_sum, const std::vector<double>& weight,
+                      const WeightRuns& runs, int from_day, std::vector<double>& out) {
+  for (std::size_t run = 0; run < runs.starts.size(); ++run) {
+    const int end = runs.end_of(run);
+    if (end <= from_day) continue;
+    const auto first = static_cast<std::size_t>(std::max(runs.starts[run], from_day));
+    const double share = weight_sum > 0 ? total * weight[first] / weight_sum : 0.0;
+    std::fill(out.begin() + static_cast<std::ptrdiff_t>(first), out.begin() + end, share);
   }
 }
 
@@ -148,6 +177,7 @@ void Plan::redraw_demand(const Scenario& scenario, Redraw extent) {
   double own_total = 0;
   for (const RegionalDemand& rd : demand.regions) own_total += rd.expected_dossiers;
   auto day_of = [&](Date date) { return std::clamp(days_between(conv.commitment_start, date), 0, window_days); };
+  const WeightRuns runs = weight_runs(month_starts, window_days, open_days);
 
   for (int r = 0; r < region_count; ++r) {
     const RegionalDemand& rd = demand.regions[static_cast<std::size_t>(r)];
@@ -175,10 +205,10 @@ void Plan::redraw_demand(const Scenario& scenario, Redraw extent) {
     // reuses their memory.
     std::vector<double>& profile_weight = plan.profile_weight;
     profile_weight.resize(static_cast<std::size_t>(window_days));
-    const double profile_total = spread_profile_over_days(rd.monthly_profile, calendar_month_of_day,
-                                                          days_in_month_of_day, open_days, profile_weight);
+    const double profile_total = spread_profile_over_days(
+        rd.monthly_profile, calendar_month_of_day, days_in_month_of_day, runs, open_days, profile_weight);
     plan.own_daily_expected.resize(static_cast<std::size_t>(window_days));
-    spread_over_days(own_expected, profile_total, profile_weight, 0, plan.own_daily_expected);
+    spread_over_days(own_expected, profile_total, profile_weight, runs, 0, plan.own_daily_expected);
 
     // Steps, then rushes, change the scenario's own demand; new populations add their own.
     std::vector<PopulationPlan> previous_populations = std::move(plan.populations);
@@ -229,7 +259,7 @@ void Plan::redraw_demand(const Scenario& scenario, Redraw extent) {
       const double expected = own_total > 0 ? event.expected_dossiers * rd.expected_dossiers / own_total : 0.0;
       population.daily_expected.assign(static_cast<std::size_t>(window_days), 0.0);
       if (weight_after > 0)
-        spread_over_days(expected, weight_after, profile_weight, from, population.daily_expected);
+        spread_over_days(expected, weight_after, profile_weight, runs, from, population.daily_expected);
       plan.populations.push_back(std::move(population));
     }
 

@@ -95,6 +95,7 @@ struct Plan {
   }
   // Per window day: its calendar month (0 = January), and that month's length.
   std::vector<std::int8_t> calendar_month_of_day, days_in_month_of_day;
+  std::vector<int> month_starts;           // the window's first day of each calendar month, from day 0
   std::vector<CoverageEpoch> epochs;       // in order of first_day, the first on day 0
   std::vector<RegionPlan> regions;
   Eigen::MatrixXd uptake_loading;  // L with L Lᵀ = regional correlation

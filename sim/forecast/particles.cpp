@@ -27,17 +27,50 @@ struct Expectation {
   std::vector<double> regional;
 };
 
+// Every particle asks it, and the prior-predictive check, for every region and
+// day before the cut-off: the days are walked in runs of one month and one
+// coverage epoch, each run's day by day in order into sums held in registers
+// — the same additions as plan.expected_eligible_arrivals day by day, so the
+// same bits.
 Expectation expect(const Plan& plan, int cut_off_day, int months, int regions) {
   Expectation out{std::vector<double>(static_cast<std::size_t>(months), 0.0),
                   std::vector<double>(static_cast<std::size_t>(regions), 0.0)};
+  // The runs' first days: a month's or an epoch's, up to the cut-off.
+  std::vector<int> starts;
+  for (int d = 0; d < cut_off_day; ++d)
+    if (d == 0 ||
+        plan.month_of_day[static_cast<std::size_t>(d)] !=
+            plan.month_of_day[static_cast<std::size_t>(d) - 1] ||
+        plan.epoch_index_on(d) != plan.epoch_index_on(d - 1))
+      starts.push_back(d);
   for (int r = 0; r < regions; ++r) {
-    std::size_t epoch = 0;
-    for (int d = 0; d < cut_off_day; ++d) {
-      epoch = plan.epoch_index_on(d, epoch);
-      const double e = plan.expected_eligible_arrivals(r, d, epoch);
-      out.monthly[static_cast<std::size_t>(plan.month_of_day[static_cast<std::size_t>(d)])] += e;
-      out.regional[static_cast<std::size_t>(r)] += e;
+    const RegionPlan& region = plan.regions[static_cast<std::size_t>(r)];
+    double regional = 0;
+    for (std::size_t run = 0; run < starts.size(); ++run) {
+      const auto first = static_cast<std::size_t>(starts[run]);
+      const auto end = static_cast<std::size_t>(run + 1 < starts.size() ? starts[run + 1] : cut_off_day);
+      const std::size_t epoch = plan.epoch_index_on(starts[run]);
+      const double own_share = region.eligible_share[epoch];
+      double& monthly_total = out.monthly[static_cast<std::size_t>(plan.month_of_day[first])];
+      double monthly = monthly_total;
+      if (region.populations.empty()) {
+        for (std::size_t d = first; d < end; ++d) {
+          const double e = region.own_daily_expected[d] * own_share;
+          monthly += e;
+          regional += e;
+        }
+      } else {
+        for (std::size_t d = first; d < end; ++d) {
+          double e = region.own_daily_expected[d] * own_share;
+          for (const PopulationPlan& population : region.populations)
+            e += population.daily_expected[d] * population.eligible_share[epoch];
+          monthly += e;
+          regional += e;
+        }
+      }
+      monthly_total = monthly;
     }
+    out.regional[static_cast<std::size_t>(r)] = regional;
   }
   return out;
 }
