@@ -26,6 +26,7 @@ struct BacktestOptions {
   std::string truth;
   std::int64_t truths = 200;
   std::vector<std::string> cut_offs;
+  std::string through;  // --through: the day the actuals are complete through
   RunOverrides overrides;
   bool json = false;
 };
@@ -74,9 +75,22 @@ std::vector<TruthScenario> load_truth_family(const std::string& argument) {
   return family;
 }
 
+// --through DATE: the actuals are complete through DATE, a day of their last
+// month (its figures then month to date, as `run --as-of` reads them), not
+// through that month's end.
+void set_complete_through(const std::string& text, Actuals& actuals) {
+  const auto through = Date::parse(text);
+  if (!through) throw UsageError("--through: expected a date YYYY-MM-DD, found '" + text + "'");
+  if (first_of_month(*through) != first_of_month(actuals.last_day))
+    throw UsageError("--through " + text + ": must fall in the actuals' last month, " +
+                     actuals.last_day.iso().substr(0, 7) + " (" + actuals.file + ")");
+  actuals.last_day = *through;
+}
+
 int backtest_against_actuals(const BacktestOptions& options, const Scenario& scenario,
                              const std::vector<Date>& cut_offs) {
-  const Actuals actuals = read_actuals(options.actuals, scenario);
+  Actuals actuals = read_actuals(options.actuals, scenario);
+  if (!options.through.empty()) set_complete_through(options.through, actuals);
   InteractiveJob job(scenario);
   const BacktestResult result =
       run_backtest(scenario, actuals, cut_offs, scenario.run.replications, job.control());
@@ -129,6 +143,12 @@ void register_backtest(CLI::App& app, int& exit_code) {
       "Truth scenario file, built-in name, or directory of *.toml (the truth family): synthetic years to "
       "forecast, scored on year-end demand");
   truth->excludes(actuals);
+  backtest
+      ->add_option(
+          "--through", options->through,
+          "With --actuals: the day they are complete through, in their last month, whose figures are "
+          "then month to date and not compared (default: that month's end)")
+      ->needs(actuals);
   backtest
       ->add_option("--truths", options->truths,
                    "Synthetic years with --truth (default 200), year t from family member t mod their number")

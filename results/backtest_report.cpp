@@ -61,6 +61,11 @@ std::string describe_actuals(const Actuals& actuals) {
               : (actuals.national ? " (national monthly aggregates" : " (regional monthly aggregates");
   text += ", complete through ";
   text += actuals.last_day.iso();
+  if (actuals.last_day != last_of_month(actuals.last_day)) {
+    text += "; ";
+    text += month_name(actuals.last_day.month());
+    text += " month to date, not compared";
+  }
   text += ')';
   return text;
 }
@@ -90,7 +95,7 @@ std::string render_backtest_table(const BacktestResult& result, const Scenario& 
   out += " replications per cut-off, seed ";
   out += std::to_string(result.seed);
   out += "\n\nNational cumulative commitments at ";
-  out += actuals.last_day.iso();
+  out += result.compared_through.iso();
   out += ", forecast from each cut-off against the outcome:\n";
   TextTable fan;
   fan.add_column("Cut-off", TextTable::Align::Left);
@@ -168,6 +173,7 @@ std::string backtest_json(const BacktestResult& result, const Scenario& scenario
   json.field("layout", actuals_layout_keys[static_cast<std::size_t>(actuals.layout)]);
   json.field("national", actuals.national);
   json.field("last_day", actuals.last_day.iso());
+  json.field("compared_through", result.compared_through.iso());
   json.field("replications", result.replications);
   json.field("seed", static_cast<std::int64_t>(result.seed));
   CoverageCount total;

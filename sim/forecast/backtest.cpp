@@ -79,6 +79,10 @@ BacktestResult run_backtest(const Scenario& scenario, const Actuals& actuals,
                             const std::vector<Date>& cut_offs, std::int64_t replications,
                             const RunControl& control) {
   const Date start = scenario.convention.commitment_start;
+  // A last month the actuals cover only in part (complete through a day
+  // before its end: month to date) has no month end to compare with.
+  const int last_month =
+      month_index(start, actuals.last_day) - (actuals.last_day == last_of_month(actuals.last_day) ? 0 : 1);
   std::vector<Diagnostic> problems;
   std::vector<ConditionedScenario> conditioned;
   for (std::size_t i = 0; i < cut_offs.size(); ++i) {
@@ -90,11 +94,11 @@ BacktestResult run_backtest(const Scenario& scenario, const Actuals& actuals,
       problems.push_back({actuals.file, 0, 0, "", prefix + ": given twice"});
       continue;
     }
-    if (month_index(start, as_of) > month_index(start, actuals.last_day)) {
+    if (month_index(start, as_of) > last_month) {
       std::string message = prefix;
       message += ": the actuals end on ";
       message += actuals.last_day.iso();
-      message += ": nothing after the cut-off to compare with";
+      message += ": no month end after the cut-off to compare with";
       problems.push_back({actuals.file, 0, 0, "", message});
       continue;
     }
@@ -118,8 +122,8 @@ BacktestResult run_backtest(const Scenario& scenario, const Actuals& actuals,
   BacktestResult result;
   result.replications = replications;
   result.seed = control.seed;
+  result.compared_through = last_of_month(add_months(first_of_month(start), last_month));
   const int regions = static_cast<int>(scenario.convention.regions.size());
-  const int last_month = month_index(start, actuals.last_day);
   std::int64_t done_before = 0;
   for (ConditionedScenario& c : conditioned) {
     const Simulator simulator(c.scenario);

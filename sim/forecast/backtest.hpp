@@ -36,6 +36,9 @@ struct BacktestCutOff {
 struct BacktestResult {
   std::int64_t replications = 0;
   std::uint64_t seed = 0;
+  // The last month end compared: the actuals' last day, or the end of the
+  // month before when they cover their last month only in part (month to date).
+  Date compared_through;
   std::vector<BacktestCutOff> cut_offs;  // in the order given
   bool interrupted = false;
 };

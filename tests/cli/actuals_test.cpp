@@ -236,5 +236,42 @@ TEST(CliActuals, TheMidSeptember2021ExampleRuns) {
       << backtest.err;
 }
 
+// The mid-September file's last month is month to date: a backtest told so
+// (--through) compares the month ends before it, as `run --as-of` reads it;
+// without it, September would be scored as a whole month.
+TEST(CliActuals, ABacktestToldTheActualsAreMonthToDateComparesOnlyWholeMonths) {
+  const std::string arguments = "backtest observed-september-2021 -n 20 --actuals '" + source +
+                                "/scenarios/actuals/national-2021-09-15.csv' --cutoffs 2021-04-01";
+  const auto table = run_fnesim(arguments + " --through 2021-09-15");
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_NE(table.out.find("complete through 2021-09-15; September month to date, not compared"),
+            std::string::npos)
+      << table.out;
+  EXPECT_NE(table.out.find("National cumulative commitments at 2021-08-31"), std::string::npos) << table.out;
+  const auto json = run_fnesim(arguments + " --through 2021-09-15 --json");
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  // The nation at the ends of April to August.
+  EXPECT_NE(json.out.find("\"comparisons\": 5"), std::string::npos) << json.out.substr(0, 1500);
+  EXPECT_NE(json.out.find("\"compared_through\": \"2021-08-31\""), std::string::npos);
+  const auto whole = run_fnesim(arguments + " --json");
+  ASSERT_EQ(whole.exit_code, 0) << whole.err;
+  EXPECT_NE(whole.out.find("\"comparisons\": 6"), std::string::npos) << whole.out.substr(0, 1500);
+
+  const auto outside = run_fnesim(arguments + " --through 2021-08-15");
+  EXPECT_EQ(outside.exit_code, 2);
+  EXPECT_NE(outside.err.find("--through 2021-08-15: must fall in the actuals' last month, 2021-09"),
+            std::string::npos)
+      << outside.err;
+  const auto in_last_month = run_fnesim("backtest observed-september-2021 -n 20 --actuals '" + source +
+                                        "/scenarios/actuals/national-2021-09-15.csv' --cutoffs 2021-09-01 "
+                                        "--through 2021-09-15");
+  EXPECT_EQ(in_last_month.exit_code, 2);
+  EXPECT_NE(
+      in_last_month.err.find("cut-off 2021-09-01: the actuals end on 2021-09-15: no month end after the "
+                             "cut-off to compare with"),
+      std::string::npos)
+      << in_last_month.err;
+}
+
 }  // namespace
 }  // namespace fnesim
