@@ -57,9 +57,11 @@ ForecastFromActuals start_from_actuals(const Scenario& scenario, const std::stri
 }
 
 // A legal run can still be one of hours, or a run file of many gigabytes:
-// said before it starts, so that the user can stop it at once.
-// With --precision the count is only bounded: the note then speaks of "up to".
-void note_if_large(const Simulator& simulator, std::int64_t replications, bool at_most, bool run_file,
+// said before it starts, so that the user can stop it at once. With
+// --precision the count is only known to be at least --min-replications:
+// the note then speaks of that, not of the cap (which every such run would
+// otherwise be warned of, however soon it stops).
+void note_if_large(const Simulator& simulator, std::int64_t replications, bool at_least, bool run_file,
                    bool trajectories) {
   double dossiers_a_replication = 0;
   for (int region = 0; region < simulator.region_count(); ++region)
@@ -78,7 +80,7 @@ void note_if_large(const Simulator& simulator, std::int64_t replications, bool a
       note, sizeof note,
       "fnesim run: note: a large run — %s %.2g dossiers to simulate (%s%lld replications × %.0f)%s; "
       "Ctrl-C stops it and writes nothing\n",
-      at_most ? "up to" : "about", dossiers, at_most ? "--max-replications " : "",
+      at_least ? "at least" : "about", dossiers, at_least ? "--min-replications " : "",
       static_cast<long long>(replications), dossiers_a_replication,
       file_bytes >= large_file
           ? (", and a run file of about " + std::to_string(static_cast<long long>(file_bytes / 1e9)) + " GB")
@@ -144,7 +146,7 @@ int run_command(const RunOptions& options) {
     run_file = std::make_unique<RunFileWriter>(options.out, simulator, scenario.run.seed, file_options);
     sinks.push_back(run_file.get());
   }
-  note_if_large(simulator, options.precision ? options.max_replications : scenario.run.replications,
+  note_if_large(simulator, options.precision ? options.min_replications : scenario.run.replications,
                 options.precision.has_value(), run_file != nullptr, !options.no_trajectories);
   InteractiveJob job(scenario);
   RunControl& control = job.control();
@@ -229,7 +231,8 @@ void register_run(CLI::App& app, int& exit_code) {
       run->add_option(
              "--precision", options->precision,
              "Run until every P(exhausted) has a standard error under TARGET and every expected amount one "
-             "under TARGET × its envelope (e.g. 0.005)")
+             "under TARGET × the amount available (a region's envelope less fees; the nation's for the "
+             "additional allocation) (e.g. 0.005)")
           ->check(finite_number)
           ->check(CLI::Range(1e-6, 0.5));
   options->min_replications_option = run->add_option("--min-replications", options->min_replications,

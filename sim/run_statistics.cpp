@@ -1,14 +1,14 @@
 #include "sim/run_statistics.hpp"
 
-#include <algorithm>
-
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -286,28 +286,36 @@ bool RunStatistics::precision_reached(double target, std::vector<std::string>* n
   if (replications_ < 2) return false;
   const Convention& conv = simulator_->scenario().convention;
   bool reached = true;
-  auto check = [&](const std::string& what, double standard_error, double scale) {
-    if (standard_error <= target * scale) return;
+  // A probability's standard error against the target itself; an amount's
+  // (in cents) against the target's share of `available` (cents), said in
+  // euros and as that share.
+  auto check = [&](const std::string& what, double standard_error, std::optional<double> available) {
+    const double allowed = target * available.value_or(1.0);
+    if (standard_error <= allowed) return;
     reached = false;
-    if (not_reached) {
-      char line[256];
+    if (!not_reached) return;
+    char line[320];
+    if (available)
+      std::snprintf(line, sizeof line,
+                    "%s: standard error %.0f EUR, %.3g %% of the amount available (target %.3g %%, %.0f EUR)",
+                    what.c_str(), standard_error / cents_per_euro, 100 * standard_error / *available,
+                    100 * target, allowed / cents_per_euro);
+    else
       std::snprintf(line, sizeof line, "%s: standard error %.4g, target %.4g", what.c_str(), standard_error,
-                    target * scale);
-      not_reached->push_back(line);
-    }
+                    target);
+    not_reached->push_back(line);
   };
   for (std::size_t r = 0; r < regions_.size(); ++r) {
     const RegionStatistics& rs = regions_[r];
     const std::string& code = conv.regions[r].code;
     const double available = static_cast<double>(conv.available(r));
-    check(code + " P(exhausted)", rs.exhausted.standard_error(), 1.0);
-    check(code + " expected committed (share of available)", rs.committed.standard_error(), available);
-    check(code + " expected unmet (share of available)", rs.unmet.standard_error(), available);
+    check(code + " P(exhausted)", rs.exhausted.standard_error(), std::nullopt);
+    check(code + " expected committed", rs.committed.standard_error(), available);
+    check(code + " expected unmet", rs.unmet.standard_error(), available);
   }
   const double pool = static_cast<double>(conv.total_available());
-  check("national P(additional needed)", national_.additional_is_needed.standard_error(), 1.0);
-  check("national additional needed (share of available)", national_.additional_needed.standard_error(),
-        pool);
+  check("national P(additional needed)", national_.additional_is_needed.standard_error(), std::nullopt);
+  check("national additional needed", national_.additional_needed.standard_error(), pool);
   return reached;
 }
 

@@ -61,7 +61,13 @@ TEST(CliRun, PrecisionStopsOnceReachedAndFailsLoudlyAtTheMaximum) {
   EXPECT_NE(failed.err.find("not reached after the maximum of 30 replications"), std::string::npos)
       << failed.err;
   EXPECT_NE(failed.err.find("P(exhausted): standard error"), std::string::npos) << failed.err;
+  // An amount's standard error in euros, and as the share of the amount available that the target is.
+  EXPECT_THAT(failed.err, ::testing::ContainsRegex("ARA expected committed: standard error [0-9]+ EUR, "
+                                                   "[0-9.]+ % of the amount available \\(target 0.01 %, "
+                                                   "2612 EUR\\)"));
   EXPECT_FALSE(std::filesystem::exists(json));
+  // Nor is a --precision run announced as large for the cap it may never reach.
+  EXPECT_EQ(reached.err.find("large run"), std::string::npos) << reached.err;
 
   // What the count options mean without --precision, or against it, is said, not ignored.
   const auto both = run_fnesim("run reference-r1 -n 100 --precision 0.2");
