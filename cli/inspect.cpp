@@ -70,7 +70,8 @@ int inspect_command(const InspectOptions& options) {
     return exit_ok;
   }
   const RunSummary summary = run.summary();
-  std::cout << render_run_file_info(run.info(), options.file) << '\n';
+  std::cout << render_run_file_info(run.info(), options.file, run.actuals() ? &*run.actuals() : nullptr)
+            << '\n';
   // The same table as `fnesim run` printed, timing included.
   std::cout << render_summary_table(summary, {run.info().run_seconds, run.info().threads});
   return exit_ok;

@@ -190,7 +190,10 @@ int run_command(const RunOptions& options) {
     return exit_failure;
   }
 
-  const RunSummary summary = summarise(simulator, statistics, scenario.run.seed);
+  RunSummary summary = summarise(simulator, statistics, scenario.run.seed);
+  if (from_actuals)
+    summary.forecast_from = ForecastOrigin{from_actuals->conditioned.report.file, from_actuals->sha256,
+                                           from_actuals->conditioned.report.as_of};
   const RunTiming timing{seconds, report.threads_used, cluster::ranks()};
   std::cout << render_summary_table(summary, timing);
   if (run_file) {

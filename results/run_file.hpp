@@ -124,6 +124,9 @@ struct RunFileInfo {
   bool has_trajectories = false;
   bool has_uncertainty = false;  // /uncertainty (format 1.2, scenarios with [uncertainty] or [events])
   bool has_financing = false;    // /financing (format 1.4, scenarios with [financing])
+  bool has_steering = false;     // /steering (format 1.1, scenarios with [steering])
+  bool has_recommendation = false;  // /recommendation (`recommend --save`)
+  bool has_sensitivity = false;     // /sensitivity (`fnesim sensitivity`)
 };
 
 // Replications [first, first + count) of a run; no count: up to the last.
@@ -266,6 +269,9 @@ void read_run_file_completely(const std::filesystem::path& path, RunFileExtent e
 std::size_t trajectory_months_per_read(const RunFileInfo& info, std::size_t budget_bytes);
 
 // Human-readable metadata block printed by `fnesim inspect` above the summary table.
-std::string render_run_file_info(const RunFileInfo& info, const std::filesystem::path& path);
+// `actuals`: the file's /actuals, for a forecast from actuals (what to give
+// `run --actuals --as-of` to run it again).
+std::string render_run_file_info(const RunFileInfo& info, const std::filesystem::path& path,
+                                 const RunFileActuals* actuals = nullptr);
 
 }  // namespace fnesim

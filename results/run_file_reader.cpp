@@ -278,6 +278,9 @@ RunFileReader::RunFileReader(const fs::path& path, Trial trial) : path_(path) {
     info_.has_trajectories = f.contains("trajectories");
     info_.has_uncertainty = f.contains("uncertainty");
     info_.has_financing = f.contains("financing");
+    info_.has_steering = f.contains("steering");
+    info_.has_recommendation = f.contains("recommendation");
+    info_.has_sensitivity = f.contains("sensitivity");
     // The one check every command goes through: attributes against the
     // shapes, every dataset's type and shape, then the small groups read
     // whole and their values checked (docs/hdf5-format.md, "What readers
@@ -285,6 +288,7 @@ RunFileReader::RunFileReader(const fs::path& path, Trial trial) : path_(path) {
     run_checks::check_structure(f, info_);
     summary_ = read_summary();
     actuals_ = read_actuals();
+    if (actuals_) summary_.forecast_from = ForecastOrigin{actuals_->file, actuals_->sha256, actuals_->as_of};
   } catch (...) {
     rethrow_as_refusal(path_);
   }
@@ -746,7 +750,8 @@ void read_run_file_completely(const fs::path& path, RunFileExtent extent) {
   }
 }
 
-std::string render_run_file_info(const RunFileInfo& info, const fs::path& path) {
+std::string render_run_file_info(const RunFileInfo& info, const fs::path& path,
+                                 const RunFileActuals* actuals) {
   std::string out;
   auto line = [&](const char* label, const std::string& value) {
     char head[32];
@@ -785,6 +790,10 @@ std::string render_run_file_info(const RunFileInfo& info, const fs::path& path) 
     run += text;
   }
   line("Run:", run);
+  if (actuals != nullptr)
+    line("Actuals:", actuals->file + " (SHA-256 " + actuals->sha256 + "), cut-off " + actuals->as_of.iso() +
+                         ": a forecast from what was observed before it (run --actuals FILE --as-of " +
+                         actuals->as_of.iso() + ")");
   line("Random streams:", info.stream_scheme);
   std::snprintf(text, sizeof text, "%zu regions, %zu months", info.region_codes.size(), info.months.size());
   std::string content = text;
@@ -797,6 +806,11 @@ std::string render_run_file_info(const RunFileInfo& info, const fs::path& path) 
   }
   content += info.has_trajectories ? "; trajectories stored" : "; no trajectories (--no-trajectories)";
   if (info.has_uncertainty) content += "; each replication's uncertain assumptions in /uncertainty";
+  if (actuals != nullptr) content += "; what was observed and learnt in /actuals";
+  if (info.has_financing) content += "; the State's payments in /financing";
+  if (info.has_steering) content += "; the committee's movements in /steering";
+  if (info.has_recommendation) content += "; a recommended reallocation in /recommendation";
+  if (info.has_sensitivity) content += "; a sensitivity analysis in /sensitivity";
   line("Content:", content);
   return out;
 }

@@ -420,6 +420,13 @@ std::string summary_json(const RunSummary& s) {
   j.field("confidence_level", s.confidence_level);
   j.field("commitment_start", s.commitment_start.iso());
   j.field("window_days", s.window_days);
+  if (s.forecast_from) {
+    j.key("forecast_from").begin_object();
+    j.field("actuals", s.forecast_from->actuals_file);
+    j.field("actuals_sha256", s.forecast_from->actuals_sha256);
+    j.field("as_of", s.forecast_from->as_of.iso());
+    j.end_object();
+  }
   j.key("months").begin_array();
   for (const Date& m : s.months) j.value(m.iso().substr(0, 7));
   j.end_array();

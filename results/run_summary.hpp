@@ -131,6 +131,14 @@ struct CashSummary {
   std::map<int, std::optional<std::int32_t>> minimum_month;  // day percentile → cash month of the lowest position
 };
 
+// Where a forecast from actuals started: what `run --actuals FILE --as-of D`
+// was given (the file as named, the SHA-256 of its bytes, the cut-off).
+struct ForecastOrigin {
+  std::string actuals_file;
+  std::string actuals_sha256;
+  Date as_of;
+};
+
 struct RunSummary {
   std::string scenario_name;
   std::int64_t replications = 0;
@@ -144,6 +152,7 @@ struct RunSummary {
   std::optional<SteeringSummary> steering;
   std::optional<SettlementSummary> settlement;  // absent from run files before format 1.3
   std::optional<CashSummary> cash;              // [financing] only (format 1.4)
+  std::optional<ForecastOrigin> forecast_from;  // runs from actuals only (their /actuals)
 };
 
 // Percentiles reported for amounts: the standard set plus 80 % for the committee.

@@ -757,7 +757,10 @@ void Workbench::simulate(Run& run) {
   // Stopped: work() marks it cancelled; the writer's destructor removes its temporary file.
   if (report.interrupted) return;
   run.done = report.completed;
-  const RunSummary summary = summarise(simulator, statistics, run.seed);
+  RunSummary summary = summarise(simulator, statistics, run.seed);
+  if (options.actuals)
+    summary.forecast_from =
+        ForecastOrigin{options.actuals->file, options.actuals_sha256, options.actuals->as_of};
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   run_file.finish(summary, RunTiming{seconds, report.threads_used, 1});
   const std::string summary_text = summary_json(summary);

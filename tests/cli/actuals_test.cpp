@@ -2,6 +2,7 @@
 // --as-of` (the prior-against-posterior table, refusals of bad input, the
 // run file's /actuals record, uncertainty shrinking as the cut-off
 // advances), `backtest`, `synthesize-actuals` and the mid-September 2021 example.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -10,9 +11,9 @@
 #include <fstream>
 #include <random>
 
-#include "support/command.hpp"
 #include "results/hdf5.hpp"
 #include "results/sha256.hpp"
+#include "support/command.hpp"
 
 namespace fnesim {
 namespace {
@@ -234,6 +235,34 @@ TEST(CliActuals, TheMidSeptember2021ExampleRuns) {
                         "to date: nothing after the cut-off to compare with"),
       std::string::npos)
       << backtest.err;
+}
+
+// A run file and a summary JSON say they are a forecast from actuals, and
+// from which: what to give `run --actuals --as-of` to run it again.
+TEST(CliActuals, AForecastsFilesNameTheActualsAndCutOffItStartedFrom) {
+  const std::string h5 = scratch_path("from-actuals.h5"), json = scratch_path("from-actuals.json"),
+                    exported = scratch_path("from-actuals-export.json");
+  for (const std::string& path : {h5, json, exported}) std::filesystem::remove(path);
+  const std::string actuals = source + "/scenarios/actuals/national-2021-09-15.csv";
+  const auto run = run_fnesim("run observed-september-2021 -n 20 -j 2 --actuals '" + actuals +
+                              "' --as-of 2021-09-16 --out '" + h5 + "' --summary-json '" + json + "'");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto inspect = run_fnesim("inspect '" + h5 + "'");
+  ASSERT_EQ(inspect.exit_code, 0) << inspect.err;
+  EXPECT_THAT(inspect.out, ::testing::ContainsRegex("Actuals: +" + actuals +
+                                                    " \\(SHA-256 [0-9a-f]{64}\\), cut-off 2021-09-16"));
+  EXPECT_THAT(inspect.out, ::testing::HasSubstr("; what was observed and learnt in /actuals"));
+  const std::string summary = read_text(json);
+  EXPECT_THAT(summary, ::testing::HasSubstr("\"forecast_from\": {\n    \"actuals\": \"" + actuals + "\""));
+  EXPECT_THAT(summary, ::testing::HasSubstr("\"as_of\": \"2021-09-16\""));
+  // Rebuilt from the file, byte for byte.
+  ASSERT_EQ(run_fnesim("export '" + h5 + "' --summary-json '" + exported + "'").exit_code, 0);
+  EXPECT_EQ(read_text(exported), summary);
+  // A run that is no forecast says nothing of the kind.
+  const auto plain = run_fnesim("run -n 10 -j 1 --summary-json '" + exported + "' --force");
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  EXPECT_THAT(read_text(exported), ::testing::Not(::testing::HasSubstr("forecast_from")));
+  for (const std::string& path : {h5, json, exported}) std::filesystem::remove(path);
 }
 
 // The mid-September file's last month is month to date: a backtest told so

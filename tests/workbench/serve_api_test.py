@@ -332,7 +332,15 @@ class ServeApi(unittest.TestCase):
         subprocess.run([BINARY, *run["command"].split()[1:], "--summary-json", summary, "--force"], cwd=WORK,
                        check=True, stdout=subprocess.DEVNULL)
         with open(summary) as f:
-            self.assertEqual(run["summary"], json.load(f))
+            from_shell = json.load(f)
+        # Both say where the forecast started: the same bytes and cut-off, each
+        # naming the file as it was given (uploaded, or served as actuals.csv).
+        self.assertEqual(run["summary"]["forecast_from"]["actuals"], "national-2021-09-15.csv")
+        self.assertEqual(from_shell["forecast_from"]["actuals"], "actuals.csv")
+        for summary_json in (run["summary"], from_shell):
+            del summary_json["forecast_from"]["actuals"]
+        self.assertEqual(run["summary"], from_shell)
+        self.assertEqual(from_shell["forecast_from"]["as_of"], "2021-09-16")
         # A cut-off the actuals cannot support: the run fails with the reader's words.
         status, started = self.server.request("POST", f"/api/s/{session}/runs",
                                               {"values": {}, "replications": 10, "seed": 5, "as_of": "2021-12-31"})
