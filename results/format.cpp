@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <initializer_list>
 #include <utility>
 #include <vector>
@@ -18,6 +19,8 @@ std::string format_meur(double eur) {
 std::string format_meur(Cents amount) { return format_meur(static_cast<double>(amount) / cents_per_euro); }
 
 std::string format_meur_signed(Cents amount) {
+  // Under half a hundredth of a million either way rounds to zero, said without a sign (not "-0.00").
+  if (std::llabs(amount) < 500'000) return "0.00 M€";
   char text[48];
   std::snprintf(text, sizeof text, "%+.2f M€", static_cast<double>(amount) / cents_per_euro / 1e6);
   return text;
@@ -69,17 +72,12 @@ std::string format_count(double value, int decimals) {
   return (negative ? "-" : "") + grouped + fraction;
 }
 
-namespace {
-
-// The shortest text that reads back as the same double ("700", "0.15", "inf").
-std::string number_text(double x) {
+std::string format_shortest(double x) {
   if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
   char buffer[32];
   const auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, x);
   return error == std::errc() ? std::string(buffer, end) : std::string("nan");
 }
-
-}  // namespace
 
 std::string describe_distribution(const Distribution& d) {
   std::string text(distribution_keys[static_cast<std::size_t>(d.kind)]);
@@ -90,14 +88,14 @@ std::string describe_distribution(const Distribution& d) {
       text += separator;
       text += name;
       text += '=';
-      text += number_text(value);
+      text += format_shortest(value);
       separator = ", ";
     }
     text += ')';
   };
   auto list = [](const std::vector<double>& values) {
     std::string out = "[";
-    for (std::size_t i = 0; i < values.size(); ++i) out += (i ? ", " : "") + number_text(values[i]);
+    for (std::size_t i = 0; i < values.size(); ++i) out += (i ? ", " : "") + format_shortest(values[i]);
     return out + "]";
   };
   switch (d.kind) {

@@ -21,6 +21,9 @@ inline constexpr const char* additional_needed_question =
 // "12 345.6": thousands grouped by a space as format_euros groups them,
 // `decimals` digits after the point; "-1 234" below zero.
 std::string format_count(double value, int decimals = 0);
+// The shortest text that reads back as the same double ("700", "0.15", "inf"),
+// for files read by programs: exact, and 0.03 is written 0.03.
+std::string format_shortest(double x);
 std::string format_meur(double eur);               // "27.50 M€"
 std::string format_meur(Cents amount);             // "27.50 M€"
 std::string format_meur_signed(Cents amount);      // "+1.25 M€", "-0.03 M€"

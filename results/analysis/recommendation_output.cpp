@@ -1,4 +1,5 @@
 // The report of `fnesim recommend`: the text table and the JSON document.
+#include <cmath>
 #include <cstdio>
 
 #include "results/analysis/recommendation.hpp"
@@ -48,16 +49,27 @@ std::string render_recommendation(const RecommendationReport& report) {
   out += table.render();
   char line[512];
   // The change is paired replication by replication, hence far more precise
-  // than either figure: in thousands of euros.
+  // than either figure: in thousands of euros, unless it is a matter of millions.
+  const double change = report.unmet_change_eur.mean, change_se = report.unmet_change_eur.standard_error;
+  const bool millions = std::abs(change) >= 1e6;
   std::snprintf(
       line, sizeof line,
-      "\nExpected unmet demand, all regions: %s → %s (change %+.1f k€ ± %.1f k€, paired over the same "
-      "replications).\nP(no region exhausted before the deadline): %s → %s.\n",
+      millions ? "\nExpected unmet demand, all regions: %s → %s (change %+.2f M€ ± %.2f M€, paired over "
+                 "the same replications).\nP(no region exhausted before the deadline): %s → %s.\n"
+               : "\nExpected unmet demand, all regions: %s → %s (change %+.1f k€ ± %.1f k€, paired over "
+                 "the same replications).\nP(no region exhausted before the deadline): %s → %s.\n",
       format_meur(report.unmet_before_eur.mean).c_str(), format_meur(report.unmet_after_eur.mean).c_str(),
-      report.unmet_change_eur.mean / 1e3, report.unmet_change_eur.standard_error / 1e3,
+      change / (millions ? 1e6 : 1e3), change_se / (millions ? 1e6 : 1e3),
       format_probability(report.p_no_region_exhausted_before.mean).c_str(),
       format_probability(report.p_no_region_exhausted_after.mean).c_str());
   out += line;
+  // The report's rule (scripts/report.py, docs/recommend.md): under the
+  // objective of expected unmet demand, a change within two paired standard
+  // errors is not told apart from the simulation's noise.
+  if (report.objective == RecommendationObjective::ExpectedUnmet && std::abs(change) <= 2 * change_se)
+    out +=
+        "The change is within the simulation's noise (under two standard errors): nothing shows the "
+        "recommendation does better than the current allocation.\n";
   out += "Complementary allocation asked for: ";
   out += format_meur(report.complementary);
   out += report.objective == RecommendationObjective::ExpectedUnmet ? " (same total, reallocation only).\n"

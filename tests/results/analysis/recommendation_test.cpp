@@ -797,3 +797,38 @@ TEST(RecommendCli, KeepCurrentWithTheSameTotalKeepsTheCurrentEnvelopes) {
 
 }  // namespace
 }  // namespace fnesim
+
+namespace fnesim {
+namespace {
+
+// What `fnesim recommend` prints of the effect: a change within two paired
+// standard errors is said to be noise, as the committee's report says it; a
+// change of millions in millions; a move that rounds to nothing without a sign.
+TEST(RecommendationText, SaysWhenTheChangeIsWithinTheNoiseAndInWhichUnit) {
+  RecommendationReport report;
+  report.scenario_name = "two";
+  report.commitment_start = Date::from_ymd(2021, 1, 1);
+  RegionComparison unchanged;
+  unchanged.name = "Occitanie";
+  unchanged.current_envelope = 900'000'000;
+  unchanged.recommended_envelope = 900'000'000 - 4'000;  // 40 EUR less
+  report.regions = {unchanged};
+  report.unmet_change_eur = {-200.0, 2'400.0};
+  std::string text = render_recommendation(report);
+  EXPECT_THAT(text, ::testing::HasSubstr("change -0.2 k€ ± 2.4 k€"));
+  EXPECT_THAT(text, ::testing::HasSubstr("The change is within the simulation's noise"));
+  EXPECT_THAT(text, ::testing::HasSubstr(" 0.00 M€ "));
+  EXPECT_THAT(text, ::testing::Not(::testing::HasSubstr("-0.00")));
+
+  report.unmet_change_eur = {-60'000.0, 20'000.0};  // three standard errors
+  text = render_recommendation(report);
+  EXPECT_THAT(text, ::testing::Not(::testing::HasSubstr("noise")));
+
+  report.objective = RecommendationObjective::TargetProbability;
+  report.unmet_change_eur = {-6'974'000.0, 230'600.0};
+  text = render_recommendation(report);
+  EXPECT_THAT(text, ::testing::HasSubstr("change -6.97 M€ ± 0.23 M€"));
+}
+
+}  // namespace
+}  // namespace fnesim
