@@ -135,6 +135,15 @@ void parse_convention(TableReader& section, ParseState& state) {
                                             out.training_end.plus_days(366).iso() + ")");
     else
       out.financial_review = *review;
+  } else if (dates_ok && training_end && out.financial_review < out.commitment_start) {
+    // The default would look back at a review before anything was committed.
+    section.error("training_end", "training_end " + training_end->iso() +
+                                      " puts the default financial review (the end of the month two months "
+                                      "before it, " +
+                                      out.financial_review.iso() + ") before commitment_start " +
+                                      out.commitment_start.iso() + ": set financial_review, within " +
+                                      out.commitment_start.iso() + " to " +
+                                      out.training_end.plus_days(366).iso());
   }
 
   // Art. 5: the steering committee meets during the convention's life.
