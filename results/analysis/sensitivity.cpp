@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "results/format.hpp"
 #include "results/json.hpp"
 #include "results/output_file.hpp"
 #include "results/text_table.hpp"
@@ -303,12 +304,7 @@ std::vector<std::filesystem::path> sensitivity_csv_targets(const std::filesystem
 }
 
 void write_sensitivity_csv(const SensitivityAnalysis& a, const std::filesystem::path& directory, bool overwrite) {
-  const auto number = [](double x) {
-    if (std::isnan(x)) return std::string();
-    char buffer[40];
-    std::snprintf(buffer, sizeof buffer, "%.17g", x);
-    return std::string(buffer);
-  };
+  const auto number = [](double x) { return std::isnan(x) ? std::string() : format_shortest(x); };
   std::string sobol = "output,factor,kind,first_order,first_low,first_high,total_effect,total_low,total_high,"
                       "first_order_half,total_effect_half\n";
   for (std::size_t o = 0; o < a.output_names.size(); ++o)

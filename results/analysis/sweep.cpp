@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "results/analysis/sensitivity.hpp"
+#include "results/format.hpp"
 #include "results/json.hpp"
 #include "results/text_table.hpp"
 
@@ -26,12 +27,7 @@ std::string significant(double x, int digits = 6) {
   return buffer;
 }
 
-std::string full(double x) {
-  if (std::isnan(x)) return "";
-  char buffer[40];
-  std::snprintf(buffer, sizeof buffer, "%.17g", x);
-  return buffer;
-}
+std::string full(double x) { return std::isnan(x) ? "" : format_shortest(x); }
 
 std::string xml_escaped(std::string_view text) {
   std::string out;

@@ -205,6 +205,20 @@ TEST(CliSweep, MoreDossiersMeanMoreDemandOnCommonRandomNumbers) {
   EXPECT_THAT(read_text((dir / "sweep.json").string()), HasSubstr("\"keys\""));
 }
 
+// The CSV a researcher reads: each value as the shortest text that reads
+// back as the same double — 0.03, not 0.029999999999999999.
+TEST(CliSweep, TheCsvWritesNumbersAsTypedAndExact) {
+  const ScratchDirectory dir;
+  const auto result =
+      run_fnesim("sweep reference-r1 -n 20 --seed 2 -j 1 --set convention.fee_rate=0.03,0.05 --csv " +
+                 quoted(dir / "fees.csv"));
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const std::string csv = read_text((dir / "fees.csv").string());
+  EXPECT_THAT(csv, HasSubstr("\n0.03,"));
+  EXPECT_THAT(csv, HasSubstr("\n0.05,"));
+  EXPECT_THAT(csv, ::testing::Not(HasSubstr("0.0299999")));
+}
+
 // A value swept that looks like a slip of units is warned of, named by the
 // --set that wrote it, once however many points hold it; the sweep runs.
 TEST(CliSweep, AValueThatLooksTypedInThousandsIsWarnedOfOnce) {
