@@ -979,7 +979,8 @@ def read_run(path):
         if "summary/spread" in f and "national/demand_quantiles_cents" in summary:  # format 1.2
             run.spread = (read_strings(f, "summary/spread/assumption", path),
                           np.asarray(read(f, "summary/spread/r_squared", path)),
-                          float(read(f, "summary/spread/dossiers_share", path)))
+                          float(read(f, "summary/spread/dossiers_share", path)),
+                          float(read(f, "summary/spread/demand_sd_eur", path)))
         if "summary/spread/replications_without_jumps" in f:  # format 1.6, uptake that may jump
             g = f["summary/spread"]
             run.by_jumps = {key: float(read(f, f"summary/spread/{key}", path)) for key in (
@@ -1778,7 +1779,7 @@ def demand_spread_sentence(run, lang):
     t = TEXT[lang]
     quantiles = np.asarray(run.summary["national/demand_quantiles_cents"]) / 100.0
     at = {p: float(quantiles[run.amount_percentiles.index(p)]) for p in (5, 50, 95)}
-    names, shares, dossiers = run.spread
+    names, shares, dossiers, sd = run.spread
     def label(name):  # in words: the spread's own names, else the parameter's label
         return sentence_case(t["spread_" + name] if "spread_" + name in t else parameter_label(name, lang)[0])
 
@@ -1786,6 +1787,8 @@ def demand_spread_sentence(run, lang):
     sources = (NNBSP + "; " if lang == "fr" else "; ").join(f"{esc(label(n))} {format_percent(float(r), lang, 0)}" for n, r in list(zip(names, shares))[:4])
     text = t["h_demand"].format(median=format_meur(at[50], lang), low=format_meur(at[5], lang),
                                 high=format_meur(at[95], lang))
+    if not sd > 0:  # the same demand in every simulated year: no spread to split, as `fnesim run` says none
+        return text
     # Whichever explains more comes first; the assumptions alone only when some vary.
     origin = t["h_demand_assumptions" if dossiers <= 0.5 else "h_demand_dossiers"].format(
         assumptions=format_percent(1 - dossiers, lang, 0), dossiers=format_percent(dossiers, lang, 0))

@@ -340,6 +340,21 @@ class Headline(unittest.TestCase):
         self.assertFalse(report.regions_alike(apart))
         self.assertTrue(report.regions_alike(np.zeros((100, 12), dtype=bool)))  # nothing to tell apart
 
+    def test_a_demand_without_spread_is_not_split_into_its_sources(self):
+        # Demand the same in every simulated year (no dossier expected): 0/0 is no split.
+        percentiles = [5, 10, 25, 50, 75, 80, 90, 95]  # as /summary/amount_percentiles lists them
+        run = types.SimpleNamespace(summary={"national/demand_quantiles_cents": np.zeros(len(percentiles))},
+                                    amount_percentiles=percentiles,
+                                    spread=(["uptake"], np.array([0.0]), 0.0, 0.0))
+        for lang in ("fr", "en"):
+            sentence = report.demand_spread_sentence(run, lang)
+            self.assertNotIn("100", sentence, sentence)
+            self.assertNotIn("%", sentence, sentence)
+        # With a spread, its sources are said.
+        run.spread = (["uptake"], np.array([0.4]), 0.25, 1e6)
+        run.summary["national/demand_quantiles_cents"] = np.linspace(1e9, 2e9, len(percentiles))
+        self.assertIn("75", report.demand_spread_sentence(run, "en"))
+
     def test_no_plain_space_before_french_punctuation(self):
         for variable in ("FULL_RUN_FILE", "CASH_RUN_FILE", "FORECAST_RUN_FILE", "TARGET_RECOMMENDATION_FILE"):
             page = os.path.join(OUT_DIR, f"report-spacing-{variable.lower()}.html")
