@@ -389,6 +389,7 @@ TEXT = {
             "steering": "Pilotage simulé",
             "default": " (par défaut)",
             "categorical": "loi discrète",
+            "trainees_mean": "moyenne {mean} ({law})",
             "events": "Événements", "uncertain": "Hypothèses incertaines (tirées à chaque année simulée)",
             "event_kinds": {"new-population": "nouvelle population", "step": "palier", "rush": "afflux avant l'échéance"},
             "uptake_moves": "recours qui dérive au hasard (écart type {drift} par mois) et saute (probabilité {jumps} "
@@ -662,6 +663,7 @@ TEXT = {
             "steering": "Steering simulated",
             "default": " (default)",
             "categorical": "categorical",
+            "trainees_mean": "mean {mean} ({law})",
             "events": "Policy events", "uncertain": "Uncertain assumptions (drawn each simulated year)",
             "event_kinds": {"new-population": "new population", "step": "step", "rush": "rush before the deadline"},
             "uptake_moves": "uptake drifting at random (sd {drift} a month) and jumping (probability {jumps} a month, "
@@ -2179,9 +2181,10 @@ def assumptions_section(run, lang):
     if kind == "fixed":
         add(a["trainees"], str(trainees["value"]))
     elif kind == "categorical":
-        add(a["trainees"], f"{a['categorical']}, {format_number(mean_trainees, 2, lang)}")
-    else:
-        add(a["trainees"], f"1 + Poisson, {format_number(mean_trainees, 2, lang)}", "mean" not in trainees)
+        add(a["trainees"], a["trainees_mean"].format(mean=format_number(mean_trainees, 2, lang), law=a["categorical"]))
+    else:  # the mean, then its law: "1 + Poisson, 2.50" read as Poisson(2.5)
+        add(a["trainees"], a["trainees_mean"].format(mean=format_number(mean_trainees, 2, lang), law="1 + Poisson"),
+            "mean" not in trainees)
     cost = lookup(scenario, "demand", "cost_per_trainee") or {}
     mean_eur = cost.get("mean_eur", ART6_MEAN_PATHWAY_COST_EUR)
     if isinstance(mean_eur, dict):

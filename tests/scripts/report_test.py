@@ -117,6 +117,13 @@ class Assumptions(unittest.TestCase):
                             "mean_fne_share_eur = 13_305 }\n", 150_000_000, "en")
         self.assertIn("1.05 × the available amount, at €13,305 per dossier</td>", text)
 
+    def test_trainees_per_dossier_give_their_mean_then_their_law(self):
+        # "1 + Poisson, 2.50" read as Poisson(2.5): the mean is said as such.
+        text = self.section("[demand.trainees]\nmean = 2.5\n", 150_000_000, "en")
+        self.assertIn("mean 2.50 (1 + Poisson)</td>", text)
+        text = self.section("[demand.trainees]\nmean = 2.5\n", 150_000_000, "fr")
+        self.assertIn("moyenne 2,50 (1 + Poisson)</td>", text)
+
 
 class Interruptions(unittest.TestCase):
     """A signal is an interruption even when a library wraps it: Python 3.11 turns an exception raised inside
