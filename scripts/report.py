@@ -2551,9 +2551,13 @@ def main(argv=None):
         html_path = args.output or default_output(args.run_file)
         png_dir = args.png_dir or os.path.splitext(html_path)[0] + "_png"
         run = load_run(args.run_file)
-        # Checked before the charts are drawn; the PNG directory is created if missing.
+        # Checked before the charts are drawn. The PNG directory is created if missing, but not its
+        # parents: a mistyped path would otherwise create directories anywhere.
         if not os.path.isdir(os.path.dirname(os.path.abspath(html_path))):
             raise JobError(f"cannot write {html_path}: no directory {os.path.dirname(html_path)}")
+        png_parent = os.path.dirname(os.path.abspath(png_dir.rstrip(os.sep) or png_dir))
+        if not os.path.isdir(png_dir) and not os.path.isdir(png_parent):
+            raise JobError(f"cannot write the charts in {png_dir}: no directory {png_parent}")
         outputs = [("--output", html_path)] + [("--png-dir's " + n, os.path.join(png_dir, n)) for n in CHART_NAMES]
         check_distinct(args.run_file, outputs)
         for _, path in outputs:

@@ -186,6 +186,12 @@ class Refusals(unittest.TestCase):
         self.assertEqual(result.returncode, 1, result.stderr)
         self.assertIn("no directory", result.stderr)
         self.assertEqual(os.listdir(self.directory.name), [])
+        # The charts' directory is made if missing, not its parents (a mistyped path).
+        result = run_report(os.environ["FLAT_RUN_FILE"], "-o", self.path("out.html"), "--png-dir",
+                            self.path("no/such/charts"))
+        self.assertEqual(result.returncode, 1, result.stderr)
+        self.assertIn("cannot write the charts in", result.stderr)
+        self.assertEqual(os.listdir(self.directory.name), [])
 
     def test_an_incomplete_sensitivity_group(self):
         damaged = self.path("damaged.h5")
