@@ -152,6 +152,7 @@ void register_backtest(CLI::App& app, int& exit_code) {
   backtest
       ->add_option("--truths", options->truths,
                    "Synthetic years with --truth (default 200), year t from family member t mod their number")
+      ->check(whole_number_option)
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{1'000'000}))
       ->needs(truth);
   one_value_an_occurrence(backtest->add_option("--cutoffs", options->cut_offs,

@@ -52,6 +52,16 @@ const CLI::Validator seed_value(
     },
     "SEED");
 
+const CLI::Validator whole_number_option(
+    [](std::string& text) -> std::string {
+      std::int64_t value = 0;
+      const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+      if (error != std::errc{} || end != text.data() + text.size() || text.empty())
+        return "'" + text + "' is not a whole number";
+      return {};
+    },
+    "");
+
 const CLI::Validator finite_number(
     [](std::string& text) -> std::string {
       double value = 0;
@@ -78,9 +88,11 @@ Scenario load_scenario_or_default(const std::string& argument) {
 
 void RunOverrides::add_options(CLI::App& command, const std::string& replications_help) {
   command.add_option("-n,--replications", replications, replications_help)
+      ->check(whole_number_option)
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{1'000'000'000}));
   command.add_option("-s,--seed", seed, "Master seed (default: the scenario's)")->check(seed_value);
   command.add_option("-j,--threads", threads, "Threads (0: all cores; default: the scenario's)")
+      ->check(whole_number_option)
       ->check(CLI::Range(0, 1024));
 }
 

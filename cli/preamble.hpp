@@ -59,6 +59,8 @@ void say_scenario_warnings(const Scenario& scenario);
 // would saturate 18446744073709551616 silently, so that two different seeds
 // would run the same), and a finite real number (CLI::Range lets NaN through).
 extern const CLI::Validator seed_value;
+// An integer option's text is a whole number (said so, not "not in range"), before its range is checked.
+extern const CLI::Validator whole_number_option;
 extern const CLI::Validator finite_number;
 
 // A repeatable option (--min REGION=EUR, --set KEY=V1,V2…) that takes one

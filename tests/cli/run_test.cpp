@@ -133,6 +133,11 @@ TEST(CliRun, SeedsBeyond64BitsAndNonFinitePrecisionsAreRefused) {
   const auto nan = testing::run_fnesim("run -n 3 --precision nan");
   EXPECT_EQ(nan.exit_code, 2);
   EXPECT_THAT(nan.err, ::testing::HasSubstr("--precision: 'nan' is not a finite number"));
+  // A count that is not a number is said to be none, not out of range.
+  const auto words = testing::run_fnesim("run -n abc");
+  EXPECT_EQ(words.exit_code, 2);
+  EXPECT_THAT(words.err, ::testing::HasSubstr("--replications: 'abc' is not a whole number"));
+  EXPECT_THAT(testing::run_fnesim("run -n 0").err, ::testing::HasSubstr("not in range 1 to 1000000000"));
 }
 
 // Two outputs of one command are two files, and an empty name is no name:
