@@ -84,6 +84,10 @@ void set_complete_through(const std::string& text, Actuals& actuals) {
   if (first_of_month(*through) != first_of_month(actuals.last_day))
     throw UsageError("--through " + text + ": must fall in the actuals' last month, " +
                      actuals.last_day.iso().substr(0, 7) + " (" + actuals.file + ")");
+  for (const ActualDossier& d : actuals.dossiers)
+    if (*through < d.filing_date)
+      throw UsageError("--through " + text + ": " + actuals.file + " holds a dossier filed on " +
+                       d.filing_date.iso() + ", after it");
   actuals.last_day = *through;
 }
 
@@ -152,7 +156,7 @@ void register_backtest(CLI::App& app, int& exit_code) {
   backtest
       ->add_option("--truths", options->truths,
                    "Synthetic years with --truth (default 200), year t from family member t mod their number")
-      ->check(whole_number_option)
+      ->transform(whole_number_option)
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{1'000'000}))
       ->needs(truth);
   one_value_an_occurrence(backtest->add_option("--cutoffs", options->cut_offs,

@@ -270,15 +270,15 @@ void register_bench(CLI::App& app, int& exit_code) {
                                        "random numbers (docs/performance.md)");
   bench->add_option("scenario", options->scenario, "Scenario to measure (default: reference-r1)");
   bench->add_option("-n,--replications", options->replications, "Replications per measurement")
-      ->check(whole_number_option)
+      ->transform(whole_number_option)
       ->check(CLI::Range(std::int64_t{10}, std::int64_t{100'000'000}));
   bench->add_option("--rounds", options->rounds, "Interleaved rounds; the best of each is kept")
-      ->check(whole_number_option)
+      ->transform(whole_number_option)
       ->check(CLI::Range(1, 100));
   bench
       ->add_option("--default-replications", options->default_replications,
                    "Replications of the default scenario for the planner's timing")
-      ->check(whole_number_option)
+      ->transform(whole_number_option)
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{100'000'000}));
   bench->add_flag("--skip-default", options->skip_default, "Do not time the default scenario");
   bench->callback([options, &exit_code] { exit_code = bench_command(*options); });

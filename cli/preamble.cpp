@@ -54,10 +54,15 @@ const CLI::Validator seed_value(
 
 const CLI::Validator whole_number_option(
     [](std::string& text) -> std::string {
+      // Decimal, an optional sign; written back as plain decimal, since CLI11
+      // would read "010" as octal.
+      const std::size_t digits = !text.empty() && text.front() == '+' ? 1 : 0;
       std::int64_t value = 0;
-      const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-      if (error != std::errc{} || end != text.data() + text.size() || text.empty())
+      const auto [end, error] = std::from_chars(text.data() + digits, text.data() + text.size(), value);
+      if (error == std::errc::result_out_of_range) return "'" + text + "' is out of range";
+      if (error != std::errc{} || end != text.data() + text.size() || text.size() == digits)
         return "'" + text + "' is not a whole number";
+      text = std::to_string(value);
       return {};
     },
     "");
@@ -88,11 +93,11 @@ Scenario load_scenario_or_default(const std::string& argument) {
 
 void RunOverrides::add_options(CLI::App& command, const std::string& replications_help) {
   command.add_option("-n,--replications", replications, replications_help)
-      ->check(whole_number_option)
+      ->transform(whole_number_option)
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{1'000'000'000}));
   command.add_option("-s,--seed", seed, "Master seed (default: the scenario's)")->check(seed_value);
   command.add_option("-j,--threads", threads, "Threads (0: all cores; default: the scenario's)")
-      ->check(whole_number_option)
+      ->transform(whole_number_option)
       ->check(CLI::Range(0, 1024));
 }
 

@@ -59,7 +59,8 @@ void say_scenario_warnings(const Scenario& scenario);
 // would saturate 18446744073709551616 silently, so that two different seeds
 // would run the same), and a finite real number (CLI::Range lets NaN through).
 extern const CLI::Validator seed_value;
-// An integer option's text is a whole number (said so, not "not in range"), before its range is checked.
+// An integer option's text is a whole number, said so (not "not in range") before its range is checked;
+// a transform, so that the number goes on in plain decimal (CLI11 itself reads "010" as octal).
 extern const CLI::Validator whole_number_option;
 extern const CLI::Validator finite_number;
 

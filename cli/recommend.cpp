@@ -160,7 +160,7 @@ void register_recommend(CLI::App& app, int& exit_code) {
                       "Store the recommendation in the run file (/recommendation), for `fnesim report`");
   recommend->add_flag("--force", options->force, "With --save: replace a recommendation already stored");
   recommend->add_option("-j,--threads", options->threads, "Threads for the re-simulation (0: all cores)")
-      ->check(whole_number_option)
+      ->transform(whole_number_option)
       ->check(CLI::Range(0, 4096));
   recommend->callback([options, &exit_code] {
     if (options->file.empty() && options->objective.size() == 2 &&

@@ -240,11 +240,11 @@ void register_run(CLI::App& app, int& exit_code) {
           ->check(CLI::Range(1e-6, 0.5));
   options->min_replications_option = run->add_option("--min-replications", options->min_replications,
                                                      "With --precision: replications before the first check")
-                                         ->check(whole_number_option)
+                                         ->transform(whole_number_option)
                                          ->check(CLI::Range(std::int64_t{2}, std::int64_t{1'000'000'000}))
                                          ->needs(precision);
   run->add_option("--max-replications", options->max_replications, "With --precision: fail beyond this count")
-      ->check(whole_number_option)
+      ->transform(whole_number_option)
       ->check(CLI::Range(std::int64_t{2}, std::int64_t{1'000'000'000}))
       ->needs(precision);
   CLI::Option* actuals = run->add_option(

@@ -403,7 +403,7 @@ void register_sensitivity(CLI::App& app, int& exit_code) {
       "uncertain parameter it replaces its 5 % and 95 % quantiles"));
   command->add_flag("--no-tornado", options->no_tornado, "Only the Sobol indices");
   command->add_option("--resamples", options->resamples, "Bootstrap resamples of the indices' intervals")
-      ->check(whole_number_option)
+      ->transform(whole_number_option)
       ->check(CLI::Range(100, 100000));
   options->file_options = {
       command->add_option("-o,--out", options->out,

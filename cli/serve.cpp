@@ -335,7 +335,7 @@ void register_serve(CLI::App& app, int& exit_code) {
       "The planners' workbench in the browser: pick or upload a scenario, change its assumptions, run, compare "
       "with the baseline and download the committee report (docs/workbench.md)");
   cmd->add_option("--port", options->port, "TCP port (0: any free port, printed at start)")
-      ->check(whole_number_option)
+      ->transform(whole_number_option)
       ->check(CLI::Range(0, 65535))
       ->capture_default_str();
   cmd->add_option("--host", options->host,
@@ -343,29 +343,29 @@ void register_serve(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_option("--max-replications", options->limits.max_replications,
                   "Most replications a run may ask for")
-      ->check(whole_number_option)
+      ->transform(whole_number_option)
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{10'000'000}))
       ->capture_default_str();
   cmd->add_option("--max-upload-kib", options->max_upload_kib, "Largest upload, in KiB (a scenario is a few)")
-      ->check(whole_number_option)
+      ->transform(whole_number_option)
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{1 << 20}))
       ->capture_default_str();
   cmd->add_option("--max-queued-runs", options->limits.max_queued_runs, "Runs that may wait, over the server")
-      ->check(whole_number_option)
+      ->transform(whole_number_option)
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();
   cmd->add_option("--concurrent-runs", options->limits.concurrent_runs,
                   "Runs simulated at once, each on every core")
-      ->check(whole_number_option)
+      ->transform(whole_number_option)
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
   cmd->add_option("--max-sessions", options->limits.max_sessions, "Pages open at once, over the server")
-      ->check(whole_number_option)
+      ->transform(whole_number_option)
       ->check(CLI::Range(1, 10000))
       ->capture_default_str();
   cmd->add_option("--session-idle-minutes", options->limits.session_idle_minutes,
                   "A page silent this long ends its session and its files are removed")
-      ->check(whole_number_option)
+      ->transform(whole_number_option)
       ->check(CLI::Range(1, 24 * 60))
       ->capture_default_str();
   cmd->callback([options, &exit_code] { exit_code = serve_command(*options); });

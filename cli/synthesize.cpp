@@ -51,7 +51,7 @@ void register_synthesize(CLI::App& app, int& exit_code) {
   synthesize->add_option("-s,--seed", options->seed, "Master seed")->required()->check(seed_value);
   synthesize->add_option("-r,--replication", options->replication, "Replication index")
       ->required()
-      ->check(whole_number_option)
+      ->transform(whole_number_option)
       ->check(CLI::Range(std::int64_t{0}, std::int64_t{1'000'000'000}));
   synthesize
       ->add_option("--layout", options->layout,

@@ -295,11 +295,14 @@ bool RunStatistics::precision_reached(double target, std::vector<std::string>* n
     reached = false;
     if (!not_reached) return;
     char line[320];
-    if (available)
+    if (available && *available > 0)
       std::snprintf(line, sizeof line,
                     "%s: standard error %.0f EUR, %.3g %% of the amount available (target %.3g %%, %.0f EUR)",
                     what.c_str(), standard_error / cents_per_euro, 100 * standard_error / *available,
                     100 * target, allowed / cents_per_euro);
+    else if (available)  // nothing available: the target is none, said in euros alone
+      std::snprintf(line, sizeof line, "%s: standard error %.0f EUR, target 0 EUR (nothing available)",
+                    what.c_str(), standard_error / cents_per_euro);
     else
       std::snprintf(line, sizeof line, "%s: standard error %.4g, target %.4g", what.c_str(), standard_error,
                     target);

@@ -49,9 +49,10 @@ std::string render_recommendation(const RecommendationReport& report) {
   out += table.render();
   char line[512];
   // The change is paired replication by replication, hence far more precise
-  // than either figure: in thousands of euros, unless it is a matter of millions.
+  // than either figure: in thousands of euros, unless it would print as a
+  // thousand of them or more (scripts/report.py's rule).
   const double change = report.unmet_change_eur.mean, change_se = report.unmet_change_eur.standard_error;
-  const bool millions = std::abs(change) >= 1e6;
+  const bool millions = std::round(std::abs(change) / 100) / 10 >= 1e3;
   std::snprintf(
       line, sizeof line,
       millions ? "\nExpected unmet demand, all regions: %s → %s (change %+.2f M€ ± %.2f M€, paired over "

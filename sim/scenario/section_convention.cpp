@@ -135,8 +135,10 @@ void parse_convention(TableReader& section, ParseState& state) {
                                             out.training_end.plus_days(366).iso() + ")");
     else
       out.financial_review = *review;
-  } else if (dates_ok && training_end && out.financial_review < out.commitment_start) {
-    // The default would look back at a review before anything was committed.
+  } else if (dates_ok && training_end && section.entry("financial_review") == nullptr &&
+             out.financial_review < out.commitment_start) {
+    // The default would look back at a review before anything was committed
+    // (`run --review-date` cannot help: the scenario must load first).
     section.error("training_end", "training_end " + training_end->iso() +
                                       " puts the default financial review (the end of the month two months "
                                       "before it, " +

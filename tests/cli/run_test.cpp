@@ -47,8 +47,7 @@ TEST(CliRun, PrintsTheRegionalTableAndTheNationalLine) {
 }
 
 TEST(CliRun, PrecisionStopsOnceReachedAndFailsLoudlyAtTheMaximum) {
-  const auto reached =
-      run_fnesim("run reference-r1 --precision 0.2 --min-replications 20 --max-replications 400");
+  const auto reached = run_fnesim("run reference-r1 --precision 0.2 --min-replications 20");
   EXPECT_EQ(reached.exit_code, 0) << reached.err;
   EXPECT_NE(reached.out.find(" 20 replications"), std::string::npos) << reached.out;
 
@@ -138,6 +137,11 @@ TEST(CliRun, SeedsBeyond64BitsAndNonFinitePrecisionsAreRefused) {
   EXPECT_EQ(words.exit_code, 2);
   EXPECT_THAT(words.err, ::testing::HasSubstr("--replications: 'abc' is not a whole number"));
   EXPECT_THAT(testing::run_fnesim("run -n 0").err, ::testing::HasSubstr("not in range 1 to 1000000000"));
+  // Decimal, with or without its sign: 010 is ten replications, not eight (octal).
+  EXPECT_THAT(testing::run_fnesim("run -n 010 -j 1").out, ::testing::HasSubstr(" 10 replications"));
+  EXPECT_THAT(testing::run_fnesim("run -n +12 -j 1").out, ::testing::HasSubstr(" 12 replications"));
+  EXPECT_THAT(testing::run_fnesim("run -n 99999999999999999999").err,
+              ::testing::HasSubstr("is out of range"));
 }
 
 // Two outputs of one command are two files, and an empty name is no name:

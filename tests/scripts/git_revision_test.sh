@@ -13,6 +13,8 @@ if [ $# -ne 1 ]; then
   exit 2
 fi
 script="$(cd "$1" && pwd)/cmake/git_revision.cmake"
+# Run from a git hook, GIT_DIR and its kind would point git at the caller's repository.
+unset $(git rev-parse --local-env-vars)
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 checkout="$scratch/checkout"
@@ -22,7 +24,7 @@ git init -q .
 echo "int main() {}" > sim/engine.cpp
 echo 'name = "default"' > scenarios/default.toml
 git add .
-git -c user.name=test -c user.email=test@example.org commit -qm "scratch"
+git -c user.name=test -c user.email=test@example.org -c commit.gpgsign=false commit -qm "scratch"
 head=$(git rev-parse --short=12 HEAD)
 failures=0
 # expect WHAT SUFFIX: the stamp is the head's, then SUFFIX ("" or "-modified").
