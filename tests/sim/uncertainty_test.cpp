@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cmath>
 #include <filesystem>
 #include <numeric>
@@ -330,6 +331,52 @@ TEST(PolicyEvents, ChangeTheExpectedArrivalsAsDeclared) {
   EXPECT_NEAR(own_expected_between(rushed, 0, open - 14), own_expected_between(without, 0, open - 14), 1e-9);
   EXPECT_NEAR(own_expected_between(rushed, open - 14, open) - own_expected_between(without, open - 14, open),
               0.2 * own_expected_between(without, october, open), 1e-9);
+}
+
+// The plan spreads each month's weight over its days in runs (a month's open
+// days, then its closed ones): the same values, to the bit, as the day-by-day
+// walk it replaced — with intake closing inside a month, an event from inside
+// one, and a window that does not start on the first of a month.
+TEST(PolicyEvents, TheDailyWeightsAreTheMonthsOverItsLengthToTheBit) {
+  for (const std::string& body :
+       {std::string(widening) + "[demand.arrivals]\nintake_closes_days_before_end = 10\n",
+        std::string(widening) + "[convention]\ncommitment_start = 2021-03-15\nsteering_committee_dates = []\n"
+                                "[demand.arrivals]\nintake_closes_days_before_end = 0\n"}) {
+    const Scenario s = load(body);
+    const Plan plan(s);
+    const int open = plan.window_days - s.demand.intake_closes_days_before_end;
+    const int from = days_between(s.convention.commitment_start, Date::from_ymd(2021, 9, 7));
+    for (std::size_t r = 0; r < plan.regions.size(); ++r) {
+      const RegionPlan& region = plan.regions[r];
+      for (int d = 0; d < plan.window_days; ++d) {
+        const auto i = static_cast<std::size_t>(d);
+        const double weight =
+            d < open ? s.demand.regions[r]
+                               .monthly_profile[static_cast<std::size_t>(plan.calendar_month_of_day[i])] /
+                           plan.days_in_month_of_day[i]
+                     : 0.0;
+        ASSERT_EQ(std::bit_cast<std::uint64_t>(region.profile_weight[i]),
+                  std::bit_cast<std::uint64_t>(weight))
+            << body << "region " << r << ", day " << d;
+        // Within a run of one weight, one value a day: the run's first day's.
+        const bool same_run = d > 0 && plan.calendar_month_of_day[i] == plan.calendar_month_of_day[i - 1] &&
+                              (d < open) == (d - 1 < open);
+        if (same_run) {
+          ASSERT_EQ(std::bit_cast<std::uint64_t>(region.own_daily_expected[i]),
+                    std::bit_cast<std::uint64_t>(region.own_daily_expected[i - 1]))
+              << "region " << r << ", day " << d;
+        }
+        const double population = region.populations.at(0).daily_expected[i];
+        if (d < from || d >= open) {
+          ASSERT_EQ(population, 0.0) << "region " << r << ", day " << d;
+        } else if (same_run && d > from) {
+          ASSERT_EQ(std::bit_cast<std::uint64_t>(population),
+                    std::bit_cast<std::uint64_t>(region.populations.at(0).daily_expected[i - 1]))
+              << "region " << r << ", day " << d;
+        }
+      }
+    }
+  }
 }
 
 // Monte-Carlo mean and its standard error over `n` values.
