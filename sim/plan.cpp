@@ -98,11 +98,13 @@ namespace {
 struct WeightRuns {
   std::vector<int> starts;
   int days = 0;
+  int open_days = 0;  // intake closes from this day on
   int end_of(std::size_t run) const { return run + 1 < starts.size() ? starts[run + 1] : days; }
+  bool closed(std::size_t run) const { return starts[run] >= open_days; }
 };
 
 WeightRuns weight_runs(const std::vector<int>& month_starts, int window_days, int open_days) {
-  WeightRuns runs{{}, window_days};
+  WeightRuns runs{{}, window_days, open_days};
   for (std::size_t k = 0; k < month_starts.size(); ++k) {
     const int first = month_starts[k], end = k + 1 < month_starts.size() ? month_starts[k + 1] : window_days;
     runs.starts.push_back(first);
@@ -121,13 +123,12 @@ WeightRuns weight_runs(const std::vector<int>& month_starts, int window_days, in
 [[gnu::noinline]] double spread_profile_over_days(const std::array<double, 12>& monthly_profile,
                                                   const std::vector<std::int8_t>& calendar_month_of_day,
                                                   const std::vector<std::int8_t>& days_in_month_of_day,
-                                                  const WeightRuns& runs, int open_days,
-                                                  std::vector<double>& weight) {
+                                                  const WeightRuns& runs, std::vector<double>& weight) {
   double total = 0;
   for (std::size_t run = 0; run < runs.starts.size(); ++run) {
     const auto first = static_cast<std::size_t>(runs.starts[run]),
                end = static_cast<std::size_t>(runs.end_of(run));
-    if (runs.starts[run] >= open_days) {
+    if (runs.closed(run)) {
       std::fill(weight.begin() + static_cast<std::ptrdiff_t>(first),
                 weight.begin() + static_cast<std::ptrdiff_t>(end), 0.0);
       continue;
@@ -205,8 +206,8 @@ void Plan::redraw_demand(const Scenario& scenario, Redraw extent) {
     // reuses their memory.
     std::vector<double>& profile_weight = plan.profile_weight;
     profile_weight.resize(static_cast<std::size_t>(window_days));
-    const double profile_total = spread_profile_over_days(
-        rd.monthly_profile, calendar_month_of_day, days_in_month_of_day, runs, open_days, profile_weight);
+    const double profile_total = spread_profile_over_days(rd.monthly_profile, calendar_month_of_day,
+                                                          days_in_month_of_day, runs, profile_weight);
     plan.own_daily_expected.resize(static_cast<std::size_t>(window_days));
     spread_over_days(own_expected, profile_total, profile_weight, runs, 0, plan.own_daily_expected);
 

@@ -35,38 +35,29 @@ struct Expectation {
 Expectation expect(const Plan& plan, int cut_off_day, int months, int regions) {
   Expectation out{std::vector<double>(static_cast<std::size_t>(months), 0.0),
                   std::vector<double>(static_cast<std::size_t>(regions), 0.0)};
-  // The runs' first days: a month's or an epoch's, up to the cut-off.
-  std::vector<int> starts;
-  for (int d = 0; d < cut_off_day; ++d)
-    if (d == 0 ||
-        plan.month_of_day[static_cast<std::size_t>(d)] !=
-            plan.month_of_day[static_cast<std::size_t>(d) - 1] ||
-        plan.epoch_index_on(d) != plan.epoch_index_on(d - 1))
-      starts.push_back(d);
+  // The runs' first days before the cut-off: a month's or an epoch's.
+  std::vector<int> starts = plan.month_starts;
+  for (const CoverageEpoch& epoch : plan.epochs) starts.push_back(epoch.first_day);
+  std::sort(starts.begin(), starts.end());
+  starts.erase(std::unique(starts.begin(), starts.end()), starts.end());
+  starts.erase(std::lower_bound(starts.begin(), starts.end(), cut_off_day), starts.end());
   for (int r = 0; r < regions; ++r) {
     const RegionPlan& region = plan.regions[static_cast<std::size_t>(r)];
     double regional = 0;
+    std::size_t epoch = 0;
     for (std::size_t run = 0; run < starts.size(); ++run) {
       const auto first = static_cast<std::size_t>(starts[run]);
       const auto end = static_cast<std::size_t>(run + 1 < starts.size() ? starts[run + 1] : cut_off_day);
-      const std::size_t epoch = plan.epoch_index_on(starts[run]);
+      epoch = plan.epoch_index_on(starts[run], epoch);
       const double own_share = region.eligible_share[epoch];
       double& monthly_total = out.monthly[static_cast<std::size_t>(plan.month_of_day[first])];
       double monthly = monthly_total;
-      if (region.populations.empty()) {
-        for (std::size_t d = first; d < end; ++d) {
-          const double e = region.own_daily_expected[d] * own_share;
-          monthly += e;
-          regional += e;
-        }
-      } else {
-        for (std::size_t d = first; d < end; ++d) {
-          double e = region.own_daily_expected[d] * own_share;
-          for (const PopulationPlan& population : region.populations)
-            e += population.daily_expected[d] * population.eligible_share[epoch];
-          monthly += e;
-          regional += e;
-        }
+      for (std::size_t d = first; d < end; ++d) {
+        double e = region.own_daily_expected[d] * own_share;
+        for (const PopulationPlan& population : region.populations)
+          e += population.daily_expected[d] * population.eligible_share[epoch];
+        monthly += e;
+        regional += e;
       }
       monthly_total = monthly;
     }
