@@ -57,6 +57,7 @@ const CLI::Validator whole_number_option(
       // Decimal, an optional sign; written back as plain decimal, since CLI11
       // would read "010" as octal.
       const std::size_t digits = !text.empty() && text.front() == '+' ? 1 : 0;
+      if (digits == 1 && text.size() > 1 && text[1] == '-') return "'" + text + "' is not a whole number";
       std::int64_t value = 0;
       const auto [end, error] = std::from_chars(text.data() + digits, text.data() + text.size(), value);
       if (error == std::errc::result_out_of_range) return "'" + text + "' is out of range";

@@ -53,15 +53,17 @@ std::string render_recommendation(const RecommendationReport& report) {
   // thousand of them or more (scripts/report.py's rule).
   const double change = report.unmet_change_eur.mean, change_se = report.unmet_change_eur.standard_error;
   const bool millions = std::round(std::abs(change) / 100) / 10 >= 1e3;
+  char change_text[64];
+  if (millions)
+    std::snprintf(change_text, sizeof change_text, "%+.2f M€ ± %.2f M€", change / 1e6, change_se / 1e6);
+  else
+    std::snprintf(change_text, sizeof change_text, "%+.1f k€ ± %.1f k€", change / 1e3, change_se / 1e3);
   std::snprintf(
       line, sizeof line,
-      millions ? "\nExpected unmet demand, all regions: %s → %s (change %+.2f M€ ± %.2f M€, paired over "
-                 "the same replications).\nP(no region exhausted before the deadline): %s → %s.\n"
-               : "\nExpected unmet demand, all regions: %s → %s (change %+.1f k€ ± %.1f k€, paired over "
-                 "the same replications).\nP(no region exhausted before the deadline): %s → %s.\n",
+      "\nExpected unmet demand, all regions: %s → %s (change %s, paired over the same replications).\n"
+      "P(no region exhausted before the deadline): %s → %s.\n",
       format_meur(report.unmet_before_eur.mean).c_str(), format_meur(report.unmet_after_eur.mean).c_str(),
-      change / (millions ? 1e6 : 1e3), change_se / (millions ? 1e6 : 1e3),
-      format_probability(report.p_no_region_exhausted_before.mean).c_str(),
+      change_text, format_probability(report.p_no_region_exhausted_before.mean).c_str(),
       format_probability(report.p_no_region_exhausted_after.mean).c_str());
   out += line;
   // The report's rule (scripts/report.py, docs/recommend.md): under the

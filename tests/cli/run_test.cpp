@@ -140,6 +140,7 @@ TEST(CliRun, SeedsBeyond64BitsAndNonFinitePrecisionsAreRefused) {
   // Decimal, with or without its sign: 010 is ten replications, not eight (octal).
   EXPECT_THAT(testing::run_fnesim("run -n 010 -j 1").out, ::testing::HasSubstr(" 10 replications"));
   EXPECT_THAT(testing::run_fnesim("run -n +12 -j 1").out, ::testing::HasSubstr(" 12 replications"));
+  EXPECT_THAT(testing::run_fnesim("run -n +-5").err, ::testing::HasSubstr("'+-5' is not a whole number"));
   EXPECT_THAT(testing::run_fnesim("run -n 99999999999999999999").err,
               ::testing::HasSubstr("is out of range"));
 }

@@ -623,18 +623,15 @@ TEST(ScenarioConvention, TheDeadlineRuleAndTheReviewDateAreReadAndChecked) {
   EXPECT_THAT(messages, HasSubstr("financial_review 2020-06-30 is outside"));
   // A training end so early that the default review, two months before it, comes before anything was
   // committed: said at training_end, not run with a review of nothing.
-  const std::string early = messages_of(diagnostics_of([] {
-    return load_text(
-        "extends = \"three-regions.toml\"\n[convention]\ncommitment_end = 2021-01-01\n"
-        "training_end = 2021-01-01\nsteering_committee_dates = []\n");
-  }));
+  const std::string one_day =
+      "extends = \"three-regions.toml\"\n[convention]\ncommitment_end = 2021-01-01\n"
+      "training_end = 2021-01-01\nsteering_committee_dates = []\n";
+  const std::string early = messages_of(diagnostics_of([&] { return load_text(one_day); }));
   EXPECT_THAT(early, HasSubstr("inline.toml:4:1: convention.training_end:"));
   EXPECT_THAT(early, HasSubstr("training_end 2021-01-01 puts the default financial review"));
   EXPECT_THAT(early, HasSubstr("2020-11-30) before commitment_start 2021-01-01: set financial_review"));
   // Stated, it is accepted.
-  const Scenario stated = load_text(
-      "extends = \"three-regions.toml\"\n[convention]\ncommitment_end = 2021-01-01\n"
-      "training_end = 2021-01-01\nsteering_committee_dates = []\nfinancial_review = 2021-01-01\n");
+  const Scenario stated = load_text(one_day + "financial_review = 2021-01-01\n");
   EXPECT_EQ(stated.convention.financial_review, Date::from_ymd(2021, 1, 1));
 }
 
