@@ -156,6 +156,20 @@ void spread_over_days(double total, double weight_sum, const std::vector<double>
   }
 }
 
+// Per epoch, the share of `mix` a coverage rule applies to. A redraw
+// recomputes it only with a new mix (12 regions × 96 cells an epoch, for every
+// particle of a forecast otherwise).
+std::vector<double> eligible_shares(const std::vector<CoverageEpoch>& epochs, const AttributeMix& mix) {
+  std::vector<double> shares;
+  for (const CoverageEpoch& epoch : epochs) {
+    double share = 0;
+    for (int cell = 0; cell < mix_cell_count; ++cell)
+      if (epoch.eligible[static_cast<std::size_t>(cell)]) share += mix[static_cast<std::size_t>(cell)];
+    shares.push_back(share);
+  }
+  return shares;
+}
+
 // The factor a step event puts on day `d`'s intensity (1 before it).
 double step_factor(const PolicyEvent& event, int from_day, int d) {
   if (d < from_day) return 1.0;
@@ -193,10 +207,12 @@ void Plan::redraw_demand(const Scenario& scenario, Redraw extent) {
     // A redraw (each replication's or particle's uncertain parameters) leaves
     // the mix as it was: its table, long-double arithmetic over every cell,
     // is rebuilt only when the mix changes — the same table either way.
+    // So are its shares a coverage rule applies to, per epoch.
     if (!plan.cell_is_of_mix || plan.mix != rd.mix) {
       AliasTable cell(rd.mix);  // built first: a throw leaves the table and its mix paired
       plan.cell = std::move(cell);
       plan.mix = rd.mix;
+      plan.mix_eligible = eligible_shares(epochs, plan.mix);
       plan.cell_is_of_mix = true;
     }
 
@@ -248,10 +264,13 @@ void Plan::redraw_demand(const Scenario& scenario, Redraw extent) {
         }
       // Its table kept when its mix is the previous redraw's, as the region's.
       const std::size_t k = plan.populations.size();
-      if (k < previous_populations.size() && previous_populations[k].mix == population.mix)
+      if (k < previous_populations.size() && previous_populations[k].mix == population.mix) {
         population.cell = std::move(previous_populations[k].cell);
-      else
+        population.eligible_share = std::move(previous_populations[k].eligible_share);
+      } else {
         population.cell = AliasTable(population.mix);
+        population.eligible_share = eligible_shares(epochs, population.mix);
+      }
       if (k < previous_populations.size())
         population.daily_expected = std::move(previous_populations[k].daily_expected);
       const int from = day_of(event.from);
@@ -264,19 +283,11 @@ void Plan::redraw_demand(const Scenario& scenario, Redraw extent) {
       plan.populations.push_back(std::move(population));
     }
 
-    auto eligible_shares = [&](const AttributeMix& mix, double always) {
-      std::vector<double> shares;
-      for (const CoverageEpoch& epoch : epochs) {
-        double share = 0;
-        for (int cell = 0; cell < mix_cell_count; ++cell)
-          if (epoch.eligible[static_cast<std::size_t>(cell)]) share += mix[static_cast<std::size_t>(cell)];
-        shares.push_back(always + (1 - always) * share);
-      }
-      return shares;
-    };
-    plan.eligible_share = eligible_shares(plan.mix, plan.diagnostic_probability);
-    for (PopulationPlan& population : plan.populations)
-      population.eligible_share = eligible_shares(population.mix, 0.0);
+    // Diagnostics are always eligible; of the rest, the mix's eligible share.
+    plan.eligible_share.resize(epochs.size());
+    for (std::size_t e = 0; e < epochs.size(); ++e)
+      plan.eligible_share[e] =
+          plan.diagnostic_probability + (1 - plan.diagnostic_probability) * plan.mix_eligible[e];
     if (extent == Redraw::DailyExpectationsOnly) continue;
 
     // All populations together: one arrival process, each arrival then

@@ -49,6 +49,8 @@ struct RegionPlan {
   AttributeMix mix{};
   AliasTable cell;
   bool cell_is_of_mix = false;  // `cell` was built from `mix` (a redraw keeps it while the mix is unchanged)
+  std::vector<double>
+      mix_eligible;  // per coverage epoch: of `mix`, the share a rule applies to (kept with `cell`)
   std::vector<double> eligible_share;  // per coverage epoch: of arrivals, diagnostics and eligible dossiers
   std::vector<PopulationPlan> populations;  // of new-population events, in the scenario's order
   std::vector<std::size_t> observed;  // the region's dossiers in forecast_start, in filing order
