@@ -94,6 +94,7 @@ void set_complete_through(const std::string& text, Actuals& actuals) {
 int backtest_against_actuals(const BacktestOptions& options, const Scenario& scenario,
                              const std::vector<Date>& cut_offs) {
   Actuals actuals = read_actuals(options.actuals, scenario);
+  for (const Diagnostic& warning : actuals.warnings) std::cerr << warning.to_string() << '\n';
   if (!options.through.empty()) set_complete_through(options.through, actuals);
   InteractiveJob job(scenario);
   const BacktestResult result =

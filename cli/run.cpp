@@ -124,6 +124,7 @@ int run_command(const RunOptions& options) {
   if (!options.actuals.empty()) {
     from_actuals = start_from_actuals(scenario, options.actuals, options.as_of);
     scenario = from_actuals->conditioned.scenario;
+    say_scenario_warnings(scenario);
     std::cout << render_actuals_report(from_actuals->conditioned.report, scenario);
   }
 

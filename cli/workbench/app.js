@@ -511,7 +511,7 @@ const S = {
   baselines: {},       // baseline key -> run id of a done baseline
   compare: null,       // {json, baseline, variant}
   baselineNote: '',
-  actuals: null,  // the session's actuals: {file, last_day, rows, key}, or null
+  actuals: null,  // the session's actuals: {file, last_day, rows, warnings, key}, or null
   actualsUploads: 0,
 };
 
@@ -867,9 +867,12 @@ async function uploadActuals(fileList) {
     S.actualsUploads += 1;
     const data = answer.data || {};
     const name = typeof data.file === 'string' && data.file ? data.file : file.name;
-    S.actuals = {file: name, last_day: data.last_day, rows: data.rows, key: S.actualsUploads + ':' + name};
+    const warnings = Array.isArray(data.warnings) ? data.warnings.map(String) : [];
+    S.actuals =
+        {file: name, last_day: data.last_day, rows: data.rows, warnings, key: S.actualsUploads + ':' + name};
     if (S.serverMessages.length) setServerMessages([]);
     renderActuals();
+    renderWarnings();
     updateControls();
     if (!asOfValue()) $('as-of').focus();
   } else if (answer.status === 400) {
@@ -892,6 +895,7 @@ async function removeActuals() {
     S.actuals = null;
     $('as-of').value = '';
     renderActuals();
+    renderWarnings();
     updateControls();
     $('actuals-input').focus();
   } else {
@@ -1343,11 +1347,14 @@ function setServerMessages(lines, withReload) {
 // "Warnings"): the loaded scenario's until the form is checked, then those of
 // the variant checked — the parent's that still apply among them, none that
 // the planner has corrected. An invalid variant lists its warnings among its
-// errors, in the red box.
+// errors, in the red box. The actuals' own follow (docs/actuals-format.md).
 function renderWarnings() {
   const box = $('warning-messages');
   const v = S.validation;
-  const lines = v.state === 'error' ? [] : Array.isArray(v.warnings) ? v.warnings : (S.formWarnings || []);
+  const scenarioLines = v.state === 'error' ? [] :
+      Array.isArray(v.warnings)             ? v.warnings :
+                                              (S.formWarnings || []);
+  const lines = scenarioLines.concat(S.actuals ? S.actuals.warnings : []);
   box.textContent = '';
   box.hidden = lines.length === 0;
   if (!lines.length) return;

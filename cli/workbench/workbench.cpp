@@ -480,9 +480,12 @@ std::string Workbench::load_actuals(const std::string& session_id, const std::st
   json.begin_object()
       .field("file", name)
       .field("last_day", actuals.last_day.iso())
-      .field("rows", static_cast<std::int64_t>(actuals.layout == ActualsLayout::Dossiers ? actuals.dossiers.size()
-                                                                                        : actuals.months.size()))
-      .end_object();
+      .field("rows",
+             static_cast<std::int64_t>(actuals.layout == ActualsLayout::Dossiers ? actuals.dossiers.size()
+                                                                                 : actuals.months.size()));
+  json.key("warnings").begin_array();
+  for (const Diagnostic& warning : actuals.warnings) json.value(warning.to_string());
+  json.end_array().end_object();
   return json.str() + "\n";
 }
 

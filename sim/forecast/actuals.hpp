@@ -62,6 +62,9 @@ struct Actuals {
   bool national = false;                // monthly layout with `national` rows
   // The actuals are complete through the end of the last month they mention.
   Date last_day;
+  // Likely slips of units (amounts typed in thousands or millions of euros):
+  // the file loads, and these are said with the forecast and kept in its run file.
+  std::vector<Diagnostic> warnings;
 };
 
 // Every problem of an actuals file, thrown at once (sim/diagnostics.hpp's

@@ -435,7 +435,11 @@ void learn_from_months(const Scenario& prior, const Actuals& actuals, Date as_of
   for (const TraineeCost& c : demand.cost_per_trainee) any_fixed |= c.kind == TraineeCost::Kind::Fixed;
   const double share_expected = expected.share_per_trainee_eur;
   const bool cost_learnable = enough && !any_fixed && trainees > 0 && training_eur > 0 && share_expected > 0;
-  const double factor_observed = trainees > 0 ? training_eur / trainees / share_expected : 0.0;
+  // Amounts below what the diagnostics expected among the dossiers cost on
+  // their own (a file in thousands of euros, say) give no cost to learn: no
+  // negative one either.
+  const bool cost_observed = trainees > 0 && training_eur > 0 && share_expected > 0;
+  const double factor_observed = cost_observed ? training_eur / trainees / share_expected : 0.0;
   const double factor = cost_learnable ? shrink(1.0, factor_observed, prior_weight_dossiers, training) : 1.0;
   for (int p = 0; p < pathway_count; ++p) {
     TraineeCost& cost = demand.cost_per_trainee[static_cast<std::size_t>(p)];
@@ -444,13 +448,16 @@ void learn_from_months(const Scenario& prior, const Actuals& actuals, Date as_of
     learning.parameter += pathway_keys[static_cast<std::size_t>(p)];
     learning.dossiers = std::max<std::int64_t>(training_count, 0);
     learning.prior = cost.mean_eur;
-    if (trainees > 0 && share_expected > 0) learning.observed = cost.mean_eur * factor_observed;
+    if (cost_observed) learning.observed = cost.mean_eur * factor_observed;
     learning.posterior = cost.mean_eur * factor;
     learning.updated = cost_learnable;
     if (any_fixed) {
       learning.note = "the scenario fixes some pathway's cost: not learnt from totals";
     } else if (!enough) {
       learning.note = thin_data_note(training_count);
+    } else if (!cost_learnable && trainees > 0 && committed_eur > 0 && training_eur <= 0) {
+      learning.note =
+          "the amounts committed are less than the diagnostics expected among the dossiers would cost";
     } else if (!cost_learnable) {
       learning.note = "no trainees or amounts to learn from";
     } else {
@@ -557,6 +564,8 @@ ConditionedScenario condition_on_actuals(const Scenario& scenario, const Actuals
 
   ConditionedScenario out;
   out.scenario = prior;
+  // A slip of units in the actuals is said and recorded with the scenario's own.
+  for (const Diagnostic& warning : actuals.warnings) out.scenario.warnings.push_back(warning);
   ForecastStart start;
   start.as_of = as_of;
   start.dossiers = std::move(observed.ledger);

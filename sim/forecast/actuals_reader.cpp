@@ -203,6 +203,7 @@ class Reader {
   }
 
   bool read_header(int line, const std::vector<std::string>& names);
+  void warn_if_implausible_amounts(int header_line);
   void read_dossier(Row& row);
   void read_month(Row& row);
   // Each reads one non-empty field into `value` and reports a problem with
@@ -681,7 +682,53 @@ Actuals Reader::read(std::string_view text) {
   for (const ActualDossier& d : actuals_.dossiers) latest = std::max(latest, d.filing_date);
   for (const MonthlyActual& m : actuals_.months) latest = std::max(latest, m.month);
   actuals_.last_day = last_of_month(latest);
+  warn_if_implausible_amounts(header_line);
   return std::move(actuals_);
+}
+
+// A spreadsheet's amounts in thousands or millions of euros load as amounts a
+// thousand or a million times too small, and the forecast would learn costs
+// from them without a word. A dossier's FNE share is a part of its cost (30 to
+// 100 % of its eligible part), and costs per trainee and trainees per dossier
+// move by tens of percent, a few times at most: an average under a hundredth
+// of what the scenario's costs give a dossier, or over 25 times it (cents
+// typed as euros), is a slip of units, not a year. Warned, not refused, as
+// the scenario's own amounts are.
+void Reader::warn_if_implausible_amounts(int header_line) {
+  const DemandModel& demand = scenario_.demand;
+  double scenario_cost = 0, dossiers_weighed = 0;
+  for (const RegionalDemand& region : demand.regions)
+    for (int cell = 0; cell < mix_cell_count; ++cell) {
+      const double weight = region.expected_dossiers * region.mix[static_cast<std::size_t>(cell)];
+      scenario_cost +=
+          weight * demand.cost_per_trainee[static_cast<std::size_t>(cell % pathway_count)].mean_eur;
+      dossiers_weighed += weight;
+    }
+  if (!(dossiers_weighed > 0)) return;
+  const double scenario_per_dossier = scenario_cost / dossiers_weighed * demand.trainees.expected();
+  Cents committed = 0;
+  std::int64_t dossiers = 0;
+  for (const ActualDossier& d : actuals_.dossiers) committed += d.committed, ++dossiers;
+  for (const MonthlyActual& m : actuals_.months) committed += m.committed, dossiers += m.dossiers;
+  if (committed <= 0 || dossiers <= 0 || !(scenario_per_dossier > 0)) return;
+  const double per_dossier = static_cast<double>(committed) / cents_per_euro / static_cast<double>(dossiers);
+  constexpr double least_share = 0.01, most_share = 25;
+  std::string slip;
+  if (per_dossier < least_share * scenario_per_dossier)
+    slip = "amounts are in euros: was the column typed in thousands or millions?";
+  else if (per_dossier > most_share * scenario_per_dossier)
+    slip = "amounts are in euros: was the column typed in cents?";
+  else
+    return;
+  char figures[160];
+  std::snprintf(figures, sizeof figures,
+                " EUR committed for %lld dossiers, %.4g EUR a dossier, where the scenario's "
+                "costs give about %.0f EUR a dossier; ",
+                static_cast<long long>(dossiers), per_dossier, scenario_per_dossier);
+  const auto column = columns_.find("committed_eur");
+  actuals_.warnings.push_back({file_, header_line,
+                               column == columns_.end() ? 0 : static_cast<int>(column->second) + 1,
+                               "committed_eur", "warning: " + format_euros(committed) + figures + slip});
 }
 
 }  // namespace

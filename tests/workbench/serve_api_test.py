@@ -315,7 +315,8 @@ class ServeApi(unittest.TestCase):
         status, loaded = self.server.request("POST", f"/api/s/{session}/actuals", body,
                                              {"Content-Type": f"multipart/form-data; boundary={boundary}"})
         self.assertEqual(status, 200, loaded)
-        self.assertEqual((loaded["file"], loaded["last_day"]), ("national-2021-09-15.csv", "2021-09-30"))
+        self.assertEqual((loaded["file"], loaded["last_day"], loaded["warnings"]),
+                         ("national-2021-09-15.csv", "2021-09-30", []))
         status, started = self.server.request("POST", f"/api/s/{session}/runs",
                                               {"values": {}, "replications": 100, "seed": 5, "as_of": "2021-09-16"})
         run = self.server.wait(session, started["run"])
@@ -352,6 +353,15 @@ class ServeApi(unittest.TestCase):
                                               {"Content-Type": f"multipart/form-data; boundary={boundary}"})
         self.assertEqual(status, 400, refused)
         self.assertTrue(refused["diagnostics"][0]["text"].startswith("broken.csv:"), refused)
+        # Amounts typed in millions load, and the answer says so.
+        body, boundary = multipart([("millions.csv", b"month,region,dossiers,trainees,committed_eur\n"
+                                                     b"2021-03,national,400,4500,5.20\n")], part="actuals")
+        status, loaded = self.server.request("POST", f"/api/s/{session}/actuals", body,
+                                             {"Content-Type": f"multipart/form-data; boundary={boundary}"})
+        self.assertEqual(status, 200, loaded)
+        self.assertEqual(len(loaded["warnings"]), 1, loaded)
+        self.assertTrue(loaded["warnings"][0].startswith("millions.csv:1:5: committed_eur: warning: 5.20 EUR"), loaded)
+        self.assertIn("thousands or millions", loaded["warnings"][0])
 
     def test_a_foreign_host_is_not_served(self):
         status, refused = self.server.request("GET", "/api/info", headers={"Host": "evil.example:80"})

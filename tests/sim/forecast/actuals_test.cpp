@@ -308,6 +308,53 @@ std::vector<std::string> cut_off_messages(const Actuals& actuals, Date as_of) {
   return {};
 }
 
+// ---- Slips of units --------------------------------------------------------------
+
+// observed-2021's costs give about 13 100 EUR a dossier (its mix of pathways'
+// costs per trainee, times its trainees per dossier). A spreadsheet's amounts in
+// millions come a million times lower, in cents a hundred times higher: each
+// loads, warned of at the column's header; a plausible file is not warned of.
+TEST(ActualsReader, AmountsTypedInMillionsOrCentsAreWarnedOfAtTheirColumn) {
+  const Scenario& s = observed_2021();
+  EXPECT_TRUE(monthly("2021-03,national,400,4500,5200000.00\n").warnings.empty());
+  const std::vector<Diagnostic> millions = monthly("2021-03,national,400,4500,5.20\n").warnings;
+  ASSERT_EQ(millions.size(), 1u);
+  EXPECT_EQ(millions[0].to_string(),
+            "m.csv:1:5: committed_eur: warning: 5.20 EUR committed for 400 dossiers, 0.013 EUR a dossier, "
+            "where the "
+            "scenario's costs give about 13105 EUR a dossier; amounts are in euros: was the column typed in "
+            "thousands or millions?");
+  const std::vector<Diagnostic> cents = monthly("2021-03,national,400,4500,520000000.00\n").warnings;
+  ASSERT_EQ(cents.size(), 1u);
+  EXPECT_NE(cents[0].message.find("was the column typed in cents?"), std::string::npos) << cents[0].message;
+  // One row per dossier: the same check, over every dossier of the file.
+  const Actuals dossiers = parse_actuals(
+      "filing_date,region,headcount,status,pathway,trainees,committed_eur\n"
+      "2021-03-02,ARA,40,AP,covid_specific,3,2.10\n",
+      "a.csv", s);
+  ASSERT_EQ(dossiers.warnings.size(), 1u);
+  EXPECT_EQ(dossiers.warnings[0].key, "committed_eur");
+}
+
+// The forecast says it with the scenario's warnings (the run file keeps
+// them), and learns no cost from amounts below what the diagnostics among the
+// dossiers would cost alone — no negative cost either.
+TEST(ActualsLearning, AmountsInMillionsTeachNoCostAndTheirWarningIsTheForecasts) {
+  const Actuals a = monthly("2021-01,national,400,4500,5.20\n2021-02,national,400,4500,5.20\n");
+  const ConditionedScenario c = condition_on_actuals(observed_2021(), a, Date::from_ymd(2021, 3, 1));
+  ASSERT_FALSE(c.scenario.warnings.empty());
+  EXPECT_EQ(c.scenario.warnings.back().to_string(), a.warnings.front().to_string());
+  const auto learnt = std::find_if(
+      c.report.parameters.begin(), c.report.parameters.end(),
+      [](const ParameterLearning& p) { return p.parameter == "cost_per_trainee.mean_eur.covid_specific"; });
+  ASSERT_NE(learnt, c.report.parameters.end());
+  const ParameterLearning& cost = *learnt;
+  EXPECT_FALSE(cost.updated);
+  EXPECT_FALSE(cost.observed.has_value());
+  EXPECT_EQ(cost.note,
+            "the amounts committed are less than the diagnostics expected among the dossiers would cost");
+}
+
 TEST(ActualsCutOff, MustFallInTheWindowAndNotAfterTheActualsEnd) {
   const Actuals a = monthly("2021-01,ARA,10,20,1000.00\n2021-02,ARA,10,20,1000.00\n");
   EXPECT_EQ(cut_off_messages(a, Date::from_ymd(2021, 1, 1)),
