@@ -175,7 +175,7 @@ std::string backtest_json(const BacktestResult& result, const Scenario& scenario
   json.field("last_day", actuals.last_day.iso());
   json.field("compared_through", result.compared_through.iso());
   json.field("replications", result.replications);
-  json.field("seed", static_cast<std::int64_t>(result.seed));
+  json.field("seed", result.seed);
   CoverageCount total;
   json.key("cut_offs").begin_array();
   for (const BacktestCutOff& c : result.cut_offs) {

@@ -416,7 +416,7 @@ std::string summary_json(const RunSummary& s) {
   j.begin_object();
   j.field("scenario", s.scenario_name);
   j.field("replications", static_cast<std::int64_t>(s.replications));
-  j.key("seed").value(static_cast<std::int64_t>(s.seed));
+  j.key("seed").value(s.seed);
   j.field("confidence_level", s.confidence_level);
   j.field("commitment_start", s.commitment_start.iso());
   j.field("window_days", s.window_days);

@@ -117,7 +117,7 @@ std::string recommendation_json(const RecommendationReport& report) {
   };
   j.begin_object();
   j.field("scenario", report.scenario_name);
-  j.key("seed").value(static_cast<std::int64_t>(report.seed));
+  j.key("seed").value(report.seed);
   j.field("replications", static_cast<std::int64_t>(report.replications));
   j.field("objective", std::string(objective_key(report.objective)));
   if (report.objective == RecommendationObjective::TargetProbability)

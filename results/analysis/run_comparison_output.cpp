@@ -105,7 +105,7 @@ void json_identity(JsonWriter& j, std::string_view name, const RunIdentity& run)
   j.field("file", run.file);
   j.field("scenario", run.scenario_name);
   j.field("scenario_sha256", run.scenario_sha256);
-  j.key("seed").value(static_cast<std::int64_t>(run.seed));
+  j.key("seed").value(run.seed);
   j.field("replications", run.replications);
   j.field("commitment_start", run.commitment_start.iso());
   j.end_object();
@@ -207,7 +207,7 @@ std::string comparison_json(const RunComparison& c) {
           c.design == PairingDesign::Paired ? "paired bootstrap percentile" : "bootstrap percentile");
   j.field("level", c.options.interval_level);
   j.field("resamples", c.options.bootstrap_resamples);
-  j.key("seed").value(static_cast<std::int64_t>(c.options.bootstrap_seed));
+  j.key("seed").value(c.options.bootstrap_seed);
   j.end_object();
   j.key("regions").begin_array();
   for (const RegionComparison& r : c.regions) {

@@ -130,7 +130,14 @@ TEST(CliRunFile, InspectScenarioAddsTheRunSectionNoFileWrote) {
                     rerun = testing::read_text(dir / "rerun.json");
   EXPECT_EQ(original.substr(original.find("\"regions\"")), rerun.substr(rerun.find("\"regions\"")));
   // A seed TOML cannot hold is said, so that the printed text still loads.
-  ASSERT_EQ(fnesim(dir, "run no-run.toml -n 5 -s 18446744073709551615 -j 1 --out big.h5").exit_code, 0);
+  ASSERT_EQ(
+      fnesim(dir, "run no-run.toml -n 5 -s 18446744073709551615 -j 1 --out big.h5 --summary-json big.json")
+          .exit_code,
+      0);
+  // The JSON gives it whole, as --seed takes it back (not as a signed -1).
+  EXPECT_THAT(testing::read_text(dir / "big.json"), HasSubstr("\"seed\": 18446744073709551615,"));
+  EXPECT_THAT(fnesim(dir, "recommend big.h5 --json").out, HasSubstr("\"seed\": 18446744073709551615"));
+  EXPECT_THAT(fnesim(dir, "compare big.h5 big.h5 --json").out, HasSubstr("\"seed\": 18446744073709551615"));
   const Outcome big = fnesim(dir, "inspect big.h5 --scenario");
   EXPECT_THAT(big.out, HasSubstr("# the run used --seed 18446744073709551615, beyond TOML's integers"));
   testing::write_text(dir / "big.toml", big.out);
