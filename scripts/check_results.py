@@ -996,7 +996,9 @@ def check_spread(c, f, national):
     last = (last_day.year - start.year) * 12 + last_day.month - start.month
     available = f["regions/available_cents"][()].astype(float)
     columns = {"uptake": f["replications/uptake"][()] @ available / available.sum()}
-    if "uncertainty/profile" in f:
+    # Over whole years of months the share still to come is the whole
+    # profile, the same in every replication but for rounding: not listed.
+    if "uncertainty/profile" in f and (last + 1 - first) % 12 != 0:
         calendar = [(start.month - 1 + m) % 12 for m in range(first, last + 1)]
         columns["timing"] = f["uncertainty/profile"][()][:, calendar].sum(axis=1)
     if "uncertainty/drift" in f:

@@ -180,7 +180,15 @@ RunStatistics::RunStatistics(const Simulator& simulator) : simulator_(&simulator
   const Scenario& scenario = simulator.scenario();
   SpreadSamples& spread = national_.spread;
   spread.names.push_back("uptake");
-  if (scenario.uncertainty.profile_uncertain()) spread.names.push_back("timing");
+  // The share of the year still to come sums the profile over the months
+  // simulated: over whole years of them (a run from the window's start) it is
+  // the whole profile, the same in every replication to the last bit of
+  // rounding, and explains nothing.
+  const Plan& plan = simulator.plan();
+  const int months_simulated =
+      plan.last_window_month() - plan.month_of_day[static_cast<std::size_t>(plan.first_simulated_day)] + 1;
+  timing_varies_ = scenario.uncertainty.profile_uncertain() && months_simulated % 12 != 0;
+  if (timing_varies_) spread.names.push_back("timing");
   if (scenario.uncertainty.drifts()) spread.names.push_back("drift");
   for (const UncertainParameter& p : scenario.uncertainty.parameters) spread.names.push_back(p.path);
 }
@@ -254,7 +262,7 @@ void RunStatistics::consume(std::int64_t, const ReplicationOutcome& out) {
     available += weight;
   }
   spread.values.push_back(available > 0 ? uptake / available : 1.0);
-  if (!out.profile.empty()) {
+  if (timing_varies_) {
     double to_come = 0;
     for (int m = first_month; m <= last_month; ++m)
       to_come += out.profile[static_cast<std::size_t>(

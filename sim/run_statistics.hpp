@@ -168,6 +168,7 @@ class RunStatistics : public ReplicationSink {
  private:
   const Simulator* simulator_;
   std::int64_t replications_ = 0;
+  bool timing_varies_ = false;  // the spread lists "timing" (see the constructor)
   std::vector<RegionStatistics> regions_;
   NationalStatistics national_;
 };

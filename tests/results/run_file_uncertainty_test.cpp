@@ -227,6 +227,26 @@ TEST(RunFileUncertainty, TheDrawsOfEveryReplicationAreThoseOfTheSimulator) {
   EXPECT_EQ(file.open_dataset("actuals/prior_predictive/outside").read<std::int32_t>(), outside);
 }
 
+// From the window's start, the share of the year still to come is the
+// whole profile: the same in every replication (to its last bit of
+// rounding), so the spread does not list it; the forecast above does.
+TEST(RunFileUncertainty, AWholeYearsTimingIsNotAnAssumptionOfTheSpread) {
+  const Scenario scenario = load_scenario_argument("observed-2021-uncertain");
+  ASSERT_TRUE(scenario.uncertainty.profile_uncertain());
+  const Simulator simulator(scenario);
+  RunStatistics statistics(simulator);
+  RunControl control;
+  control.seed = 6;
+  control.threads = 1;
+  std::vector<ReplicationSink*> sinks = {&statistics};
+  run_replications(simulator, 0, 40, control, sinks);
+  std::vector<std::string> names;
+  for (const auto& assumption : summarise(simulator, statistics, 6).national.spread.assumptions)
+    names.push_back(assumption.name);
+  EXPECT_NE(std::find(names.begin(), names.end(), "uptake"), names.end());
+  EXPECT_EQ(std::find(names.begin(), names.end(), "timing"), names.end());
+}
+
 Distribution distribution(DistributionKind kind, double a, double b, double c = 0) {
   Distribution d;
   d.kind = kind;
