@@ -25,11 +25,6 @@ std::string percent(double share) {
 std::string count(std::int64_t n) { return format_count(static_cast<double>(n)); }
 
 // "12 345 678": whole euros, for amounts in the millions.
-std::string whole_euros(Cents amount) {
-  const std::string text = format_euros(amount);
-  return text.substr(0, text.find('.'));
-}
-
 std::string interval(double low, double high) {
   std::string text = "[";
   text += fixed(low, 2);
@@ -122,19 +117,19 @@ std::string render_actuals_report(const ActualsReport& report, const Scenario& s
     committed += l.committed;
     carryover += l.carryover;
     trainees += l.trainees;
-    table.add_row({scenario.convention.regions[r].name, whole_euros(l.committed), count(l.dossiers),
+    table.add_row({scenario.convention.regions[r].name, format_euros(l.committed), count(l.dossiers),
                    format_count(l.expected_dossiers, 1), count(l.trainees), fixed(l.posterior_mean(), 3),
                    interval(l.posterior_quantile(0.05), l.posterior_quantile(0.95)),
                    percent(l.posterior_cv())});
   }
   const CommonLearning& c = report.common;
   table.add_rule();
-  table.add_row({"Common factor", whole_euros(committed), count(c.dossiers),
+  table.add_row({"Common factor", format_euros(committed), count(c.dossiers),
                  format_count(c.expected_dossiers, 1), count(trainees), fixed(c.posterior_mean, 3),
                  interval(c.posterior_q05, c.posterior_q95), percent(c.posterior_cv)});
   out += table.render();
   out += "  Committed includes the 2020 carry-over: ";
-  out += whole_euros(carryover);
+  out += format_euros(carryover);
   out += " EUR. Expected: eligible dossiers the scenario expects before the cut-off, at uptake 1.\n\n";
 
   out += "Demand parameters (the scenario's figure weighs as much as 50 dossiers; 30 observed needed):\n";
