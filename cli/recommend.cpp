@@ -26,6 +26,7 @@ struct RecommendCliOptions {
   bool keep_current = false;
   std::string actuals;
   bool json = false;
+  bool toml = false;
   bool save = false;
   bool force = false;
   int threads = 0;
@@ -120,10 +121,13 @@ int recommend_command(const RecommendCliOptions& options) {
     }
 
     const RecommendationReport report = recommend_from_run_file(run, recommend);
-    std::cout << (options.json ? recommendation_json(report) : render_recommendation(report));
+    std::cout << (options.json   ? recommendation_json(report)
+                  : options.toml ? recommendation_toml(report, options.file, "as-run.toml")
+                                 : render_recommendation(report));
     if (options.save && cluster::writes_outputs()) {
       save_recommendation(options.file, report, options.force);
-      if (!options.json) std::cout << "Recommendation saved in " << options.file << " (/recommendation).\n";
+      if (!options.json && !options.toml)
+        std::cout << "Recommendation saved in " << options.file << " (/recommendation).\n";
     }
   }
   return exit_ok;
@@ -155,7 +159,12 @@ void register_recommend(CLI::App& app, int& exit_code) {
                       "No region gets less than its current envelope (only additions)");
   recommend->add_option("--actuals", options->actuals,
                         "For a run from actuals: the same actuals file (checked against the run's record)");
-  recommend->add_flag("--json", options->json, "Print the recommendation as JSON");
+  CLI::Option* json = recommend->add_flag("--json", options->json, "Print the recommendation as JSON");
+  recommend
+      ->add_flag("--toml", options->toml,
+                 "Print the recommended envelopes as a scenario extending the run's (as-run.toml, from "
+                 "`fnesim inspect FILE --scenario`), each region's demand pinned as the run had it")
+      ->excludes(json);
   recommend->add_flag("--save", options->save,
                       "Store the recommendation in the run file (/recommendation), for `fnesim report`");
   recommend->add_flag("--force", options->force, "With --save: replace a recommendation already stored");

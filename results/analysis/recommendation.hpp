@@ -78,6 +78,9 @@ struct RegionComparison {
   EstimateWithError unmet_before_eur, unmet_after_eur;
   std::optional<std::int32_t> median_exhaustion_day_before,
       median_exhaustion_day_after;  // none: not exhausted
+  // The region's expected dossiers in the run's scenario, before uptake: the
+  // re-simulation keeps them whatever the envelope (recommendation_toml pins them).
+  double expected_dossiers = 0;
 };
 
 struct RecommendationReport {
@@ -89,6 +92,7 @@ struct RecommendationReport {
   Date commitment_start;
   double common_level = 0;
   Cents complementary = 0;
+  Cents total_envelope_after = 0;  // the convention's total, the complementary allocation included
   std::vector<RegionComparison> regions;
   EstimateWithError unmet_before_eur, unmet_after_eur;
   // After − before, paired replication by replication (common random numbers).
@@ -120,6 +124,13 @@ const char* objective_key(RecommendationObjective objective);
 
 std::string render_recommendation(const RecommendationReport& report);
 std::string recommendation_json(const RecommendationReport& report);
+// The recommended envelopes as a scenario extending `as_run` — the run's own,
+// as `fnesim inspect RUN --scenario` writes it — with each region's expected
+// dossiers pinned as the run had them: stated nationally, they would otherwise
+// follow the new envelopes, and the scenario would not be the one the
+// recommendation was evaluated on (docs/recommend.md).
+std::string recommendation_toml(const RecommendationReport& report, const std::string& run_file,
+                                const std::string& as_run);
 
 // Adds (or, with `replace`, replaces) the /recommendation group of the run
 // file, through a copy renamed over the original once complete.

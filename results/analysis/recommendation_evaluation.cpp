@@ -152,6 +152,7 @@ RecommendationReport recommend_from_run_file(const RunFileReader& run, const Rec
   report.commitment_start = conv.commitment_start;
   report.common_level = recommendation.common_level;
   report.complementary = recommendation.complementary;
+  report.total_envelope_after = changed.convention.total_envelope;
   report.as_of = as_of;
   Moments unmet_before, unmet_after, unmet_change, none_before, none_after;
   std::vector<Moments> exhausted_before(static_cast<std::size_t>(R)),
@@ -199,6 +200,7 @@ RecommendationReport recommend_from_run_file(const RunFileReader& run, const Rec
     c.unmet_after_eur = estimate(region_unmet_after[rr]);
     c.median_exhaustion_day_before = days_before[rr].quantile(50);
     c.median_exhaustion_day_after = days_after[rr].quantile(50);
+    c.expected_dossiers = scenario.demand.regions[rr].expected_dossiers;
     report.regions.push_back(std::move(c));
   }
   report.unmet_before_eur = estimate(unmet_before);

@@ -175,4 +175,43 @@ std::string recommendation_json(const RecommendationReport& report) {
   return j.str();
 }
 
+namespace {
+
+// An amount in euros as a scenario states it: digits, a point and the cents.
+std::string toml_euros(Cents amount) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%lld.%02lld", static_cast<long long>(amount / cents_per_euro),
+                static_cast<long long>(amount % cents_per_euro));
+  return text;
+}
+
+}  // namespace
+
+std::string recommendation_toml(const RecommendationReport& report, const std::string& run_file,
+                                const std::string& as_run) {
+  std::string out = "# The envelopes `fnesim recommend " + run_file + "` recommends (";
+  out += objective_key(report.objective);
+  out +=
+      "), as a scenario.\n# It extends the scenario the run was made from, as\n"
+      "#   fnesim inspect " +
+      run_file + " --scenario > " + as_run +
+      "\n"
+      "# writes it. Each region's expected dossiers are pinned as the run had them:\n"
+      "# stated nationally, they follow the regions' available amounts, and would\n"
+      "# move with the envelopes (docs/recommend.md). Run it with another seed to\n"
+      "# check the recommendation out of sample.\n";
+  out += "extends = \"" + as_run + "\"\n";
+  if (report.complementary > 0) {
+    out += "\n[convention]\ntotal_envelope_eur = " + toml_euros(report.total_envelope_after) +
+           "  # with the complementary allocation of " + toml_euros(report.complementary) + "\n";
+  }
+  for (const RegionComparison& c : report.regions) {
+    out += "\n[convention.regions." + c.code + "]\nenvelope_eur = " + toml_euros(c.recommended_envelope) +
+           "  # was " + toml_euros(c.current_envelope) + "\n";
+    out +=
+        "[demand.regions." + c.code + "]\nexpected_dossiers = " + format_shortest(c.expected_dossiers) + "\n";
+  }
+  return out;
+}
+
 }  // namespace fnesim

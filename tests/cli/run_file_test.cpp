@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -142,6 +143,44 @@ TEST(CliRunFile, InspectScenarioAddsTheRunSectionNoFileWrote) {
   EXPECT_THAT(big.out, HasSubstr("# the run used --seed 18446744073709551615, beyond TOML's integers"));
   testing::write_text(dir / "big.toml", big.out);
   EXPECT_EQ(fnesim(dir, "validate big.toml --quiet").exit_code, 0);
+}
+
+// Every match of `pattern`'s first group in `text`, in order.
+std::vector<std::string> all_of(const std::string& text, const std::string& pattern) {
+  std::vector<std::string> out;
+  const std::regex re(pattern);
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), re); it != std::sregex_iterator(); ++it)
+    out.push_back((*it)[1].str());
+  return out;
+}
+
+// `recommend --toml` writes the scenario the recommendation was evaluated on:
+// run on the run's seed, it gives every region the P(exhausted) recommend
+// gave "after". Without the regions' demand pinned, the default scenario's
+// demand (stated nationally) would follow the envelopes, and would not.
+TEST(CliRunFile, RecommendTomlIsTheScenarioTheRecommendationWasEvaluatedOn) {
+  ScratchDirectory dir;
+  ASSERT_EQ(fnesim(dir, "run -n 200 -s 3 -j 2 --out run.h5").exit_code, 0);
+  const Outcome as_run = fnesim(dir, "inspect run.h5 --scenario");
+  ASSERT_EQ(as_run.exit_code, 0) << as_run.err;
+  testing::write_text(dir / "as-run.toml", as_run.out);
+  const Outcome toml = fnesim(dir, "recommend run.h5 --min IDF=40000000 --toml");
+  ASSERT_EQ(toml.exit_code, 0) << toml.err;
+  EXPECT_THAT(toml.out, HasSubstr("extends = \"as-run.toml\"\n"));
+  EXPECT_THAT(toml.out, HasSubstr("[demand.regions.IDF]\nexpected_dossiers = "));
+  testing::write_text(dir / "recommended.toml", toml.out);
+  const Outcome json = fnesim(dir, "recommend run.h5 --min IDF=40000000 --json");
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  ASSERT_EQ(fnesim(dir, "run recommended.toml -j 2 --summary-json after.json").exit_code, 0);
+  const std::vector<std::string> recommended = all_of(json.out, R"("p_exhausted_after": ([0-9.e-]+))");
+  ASSERT_EQ(recommended.size(), 12u);
+  const std::string after = testing::read_text(dir / "after.json");
+  const std::vector<std::string> simulated =
+      all_of(after.substr(after.find("\"regions\"")), R"("p_exhausted": ([0-9.e-]+))");
+  ASSERT_GE(simulated.size(), 12u);
+  EXPECT_EQ(std::vector<std::string>(simulated.begin(), simulated.begin() + 12), recommended);
+  // --toml prints instead of the tables, and not with --json.
+  EXPECT_EQ(fnesim(dir, "recommend run.h5 --toml --json").exit_code, 2);
 }
 
 TEST(CliRunFile, InspectAndExportShowWhatRunShowed) {
