@@ -10,6 +10,7 @@
 
 #include "models/apportion.hpp"
 #include "models/coverage.hpp"
+#include "models/envelope.hpp"
 #include "sim/forecast/actuals.hpp"
 #include "sim/forecast/uptake_posterior.hpp"
 #include "sim/scenario/uncertain_parameters.hpp"
@@ -586,6 +587,21 @@ ConditionedScenario condition_on_actuals(const Scenario& scenario, const Actuals
     learning.posterior_rate = posterior.regions[r].rate;
     start.uptake_shape.push_back(learning.posterior_shape);
     start.uptake_rate.push_back(learning.posterior_rate);
+    // Real books can show it (a region committed beyond its envelope, or a
+    // file of another convention's regions); the forecast then starts the
+    // region exhausted, and pays out more than it had: said, not refused. A
+    // scenario that lets regions overcommit expects up to its margin.
+    const double margin =
+        prior.demand.exhaustion_policy == ExhaustionPolicy::Overcommit ? prior.demand.overcommit_margin : 0.0;
+    if (learning.committed > overcommit_ceiling(conv.available(r), margin)) {
+      std::string message = "warning: ";
+      message += conv.regions[r].code;
+      message += ": " + format_euros(learning.committed) + " EUR committed before " + as_of.iso() +
+                 ", more than its available " + format_euros(conv.available(r)) + " EUR (by " +
+                 format_euros(learning.committed - conv.available(r)) +
+                 "): the forecast starts it exhausted, and its payments exceed what it had";
+      out.scenario.warnings.push_back({actuals.file, 0, 0, "committed_eur", std::move(message)});
+    }
     report.regions.push_back(learning);
   }
   report.common.dossiers = observed.national_dossiers;

@@ -355,6 +355,22 @@ TEST(ActualsLearning, AmountsInMillionsTeachNoCostAndTheirWarningIsTheForecasts)
             "the amounts committed are less than the diagnostics expected among the dossiers would cost");
 }
 
+// Books that commit a region beyond its available amount load (real books can
+// show it), and the forecast says so with the region and the overrun.
+TEST(ActualsLearning, ARegionCommittedBeyondItsAvailableAmountIsWarnedOf) {
+  const Scenario& s = observed_2021();
+  const Actuals a = monthly("2021-01,ARA,1000,10000,40000000.00\n2021-01,IDF,300,3000,3000000.00\n");
+  EXPECT_TRUE(a.warnings.empty());
+  const ConditionedScenario c = condition_on_actuals(s, a, Date::from_ymd(2021, 2, 1));
+  ASSERT_EQ(c.scenario.warnings.size(), s.warnings.size() + 1);
+  const Cents over = euros(40'000'000) - s.convention.available(0);
+  EXPECT_EQ(c.scenario.warnings.back().to_string(),
+            "m.csv: committed_eur: warning: ARA: 40 000 000.00 EUR committed before 2021-02-01, more than "
+            "its available " +
+                format_euros(s.convention.available(0)) + " EUR (by " + format_euros(over) +
+                "): the forecast starts it exhausted, and its payments exceed what it had");
+}
+
 TEST(ActualsCutOff, MustFallInTheWindowAndNotAfterTheActualsEnd) {
   const Actuals a = monthly("2021-01,ARA,10,20,1000.00\n2021-02,ARA,10,20,1000.00\n");
   EXPECT_EQ(cut_off_messages(a, Date::from_ymd(2021, 1, 1)),
