@@ -67,6 +67,13 @@ bool read_bounds(const std::vector<std::string>& items, const char* option, cons
       ok = false;
       continue;
     }
+    if (*amount > 0 && *amount < least_plausible_envelope) {
+      // What the planner probably meant, as this option reads it (digits, no exponent).
+      const Cents meant = *amount * 1'000'000;
+      std::cerr << "fnesim recommend: warning: " << problem << ": " << format_euros(*amount)
+                << " EUR is no envelope: amounts are in euros, so " << item.substr(equals + 1)
+                << " million is written " << code << '=' << meant / cents_per_euro << '\n';
+    }
     bounds[static_cast<std::size_t>(region - info.region_codes.begin())] = *amount;
   }
   return ok;

@@ -21,6 +21,14 @@
 
 namespace fnesim {
 
+// Amounts are in euros. An envelope below 1 000 EUR pays no training at all
+// and is very likely typed in millions (`total_envelope_eur = 150`); a cost
+// below 100 EUR a trainee, in thousands. Warned, not refused: small test
+// scenarios are legitimate, and the run would otherwise go ahead silently on
+// a fund a million times too small. (So are `recommend`'s bounds.)
+inline constexpr Cents least_plausible_envelope = euros(1'000);
+inline constexpr double least_plausible_trainee_cost_eur = 100;
+
 struct RunSettings {
   std::int64_t replications = 1000;
   std::uint64_t seed = 20210118;

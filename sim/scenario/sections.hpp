@@ -12,13 +12,7 @@
 
 namespace fnesim::scenario_detail {
 
-// Amounts are in euros. An envelope below 1 000 EUR pays no training at all
-// and is very likely typed in millions (`total_envelope_eur = 150`); a cost
-// below 100 EUR a trainee, in thousands. Warned, not refused: small test
-// scenarios are legitimate, and the run would otherwise go ahead silently on
-// a fund a million times too small.
-inline constexpr Cents least_plausible_envelope = euros(1'000);
-inline constexpr double least_plausible_trainee_cost_eur = 100;
+// Warned of, not refused, below scenario.hpp's least plausible amounts.
 void warn_if_implausible_envelope(TableReader& table, std::string_view key, Cents envelope);
 void warn_if_implausible_trainee_cost(TableReader& table, std::string_view key, double cost_eur);
 

@@ -181,6 +181,12 @@ TEST(CliRunFile, RecommendTomlIsTheScenarioTheRecommendationWasEvaluatedOn) {
   EXPECT_EQ(std::vector<std::string>(simulated.begin(), simulated.begin() + 12), recommended);
   // --toml prints instead of the tables, and not with --json.
   EXPECT_EQ(fnesim(dir, "recommend run.h5 --toml --json").exit_code, 2);
+  // A bound typed in millions is said, as a scenario's envelope would be.
+  const Outcome millions = fnesim(dir, "recommend run.h5 --min IDF=30 --json");
+  EXPECT_EQ(millions.exit_code, 0);
+  EXPECT_THAT(millions.err,
+              HasSubstr("warning: --min IDF=30: 30.00 EUR is no envelope: amounts are in euros, so 30 "
+                        "million is written IDF=30000000\n"));
 }
 
 TEST(CliRunFile, InspectAndExportShowWhatRunShowed) {
