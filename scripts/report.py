@@ -218,7 +218,10 @@ TEXT = {
         "never_short": "non épuisée",
         "h_no_region": "Aucune région ne dépasse {threshold} de risque d'épuisement avant le {deadline}.",
         "h_additional": "Probabilité qu'un complément de crédits soit nécessaire : <b>{p}</b> ; "
-                        "montant qui suffit 9 années sur 10 : <b>{q90}</b>.",
+                        "montant qui suffit 9 années sur 10, les régions mutualisées : <b>{q90}</b>.",
+        "h_recommendation_unpooled": "Région par région — chacune couvrant sa propre pointe —, ce complément dépasse le "
+                                     "montant mutualisé ci-dessus, qui suppose que les crédits passent "
+                                     "librement d'une région à l'autre.",
         "h_additional_never": "Aucune année simulée n'a eu besoin d'un complément de crédits.",
         "h_rules_kept_from": "ne changent plus à partir de {month}",
         "h_rules_kept_year": "ne changent pas de l'année",
@@ -499,7 +502,9 @@ TEXT = {
         "never_short": "not exhausted",
         "h_no_region": "No region has more than {threshold} risk of exhaustion before {deadline}.",
         "h_additional": "Probability that an additional allocation is needed: <b>{p}</b>; amount enough in "
-                        "9 years out of 10: <b>{q90}</b>.",
+                        "9 years out of 10, the regions pooled: <b>{q90}</b>.",
+        "h_recommendation_unpooled": "Region by region — each covering its own peak — this is more than the "
+                                     "pooled amount above, which supposes money moves freely between regions.",
         "h_additional_never": "No simulated year needed an additional allocation.",
         "h_rules_kept_from": "do not change again from {month}",
         "h_rules_kept_year": "do not change during the year",
@@ -1701,10 +1706,15 @@ def headline_section(run, lang, q90):
         parts.append("<p>" + demand_spread_sentence(run, lang) + "</p>")
     if run.recommendation is not None:
         rec = run.recommendation
+        complementary = rec["complementary_allocation_cents"] / 100.0
+        # The two answers to "how much more money?" side by side: a committee
+        # member reading both must see why they differ.
+        unpooled = (t["h_recommendation_unpooled"] + " "
+                    if str(rec["objective"]) == "target-probability" and p_needed > 0 and complementary > q90 else "")
         parts.append("<p>" + t["h_recommendation"].format(
             objective=esc(objective_text(rec, lang)),
-            complementary=format_meur(rec["complementary_allocation_cents"] / 100.0, lang),
-            effect=recommendation_effect(rec, lang)).rstrip() + "</p>")
+            complementary=format_meur(complementary, lang),
+            effect=unpooled + recommendation_effect(rec, lang)).rstrip() + "</p>")
     if run.cash is not None:
         lowest = run.cash["summary/minimum_position_quantiles_cents"] / 100.0
         parts.append("<p>" + t["h_cash"].format(

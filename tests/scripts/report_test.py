@@ -452,6 +452,20 @@ class Recommendation(unittest.TestCase):
         self.assertIn("aim for no region exhausted before the deadline in at least 90%", self.pages["target", "en"])
         self.assertNotIn("at most", self.pages["target", "en"])
 
+    def test_a_complement_region_by_region_is_told_apart_from_the_pooled_amount(self):
+        # The headline's amount enough 9 years out of 10 pools the regions; the
+        # target-probability complement covers each region's own peak, and is
+        # larger: the page says why, next to it. The other objective adds no money.
+        with h5py.File(os.environ["TARGET_RECOMMENDATION_FILE"], "r") as f:
+            needed = np.sort(f["replications/national/additional_needed_cents"][()])
+        pooled = needed[report.inverted_cdf_index(len(needed), 90)] / 100
+        self.assertGreater(self.files["target"]["complementary_allocation_cents"] / 100, pooled)
+        self.assertIn("9 years out of 10, the regions pooled", self.pages["target", "en"])
+        self.assertIn("Region by region — each covering its own peak — this is more than the pooled amount above",
+                      self.pages["target", "en"])
+        self.assertIn("ce complément dépasse le montant mutualisé", self.pages["target", "fr"])
+        self.assertNotIn("Region by region", self.pages["unmet", "en"])
+
     def test_the_effect_is_stated_with_a_verdict_on_the_noise_for_the_expected_unmet_demand(self):
         for objective, rec in self.files.items():
             noise = (objective == "unmet"
