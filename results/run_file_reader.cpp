@@ -394,6 +394,12 @@ RunSummary RunFileReader::read_summary() const {
     for (std::size_t k = 0; k < day_count; ++k)
       n.additional_needed_day[reported_percentiles[k]] =
           needed_days[k] == never_exhausted ? std::nullopt : std::optional<std::int32_t>(needed_days[k]);
+    // Format 1.2 writes both: a file of 1.2 or later without them is damaged,
+    // not old, and its spread would be read as none (a demand without spread).
+    if (info_.format_minor >= 2 && !national.contains("demand_quantiles_cents"))
+      national.fail("has no demand_quantiles_cents, which format 1.2 writes");
+    if (info_.format_minor >= 2 && !summary.contains("spread"))
+      summary.fail("has no spread group, which format 1.2 writes");
     if (national.contains("demand_quantiles_cents")) {  // format 1.2
       const auto demand = read_exact<std::int64_t>(national, "demand_quantiles_cents", {amount_count});
       for (std::size_t k = 0; k < amount_count; ++k)

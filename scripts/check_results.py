@@ -1541,6 +1541,12 @@ def main(argv):
             print(f"check_results: {path}: {missing.args[0] if missing.args else missing} is missing: "
                   "not a complete fnesim run file", file=sys.stderr)
             return 2
+        # Damaged bytes: a compressed chunk that does not inflate (OSError), metadata
+        # failing its checksum (RuntimeError), text that is not UTF-8. A refusal, as
+        # fnesim's own readers refuse them, not a traceback.
+        except (OSError, RuntimeError, UnicodeDecodeError) as e:
+            print(f"check_results: {path}: cannot read it whole: {e}", file=sys.stderr)
+            return 2
     for message in c.failures[:50]:
         print(f"  FAILED: {message}")
     if len(c.failures) > 50:

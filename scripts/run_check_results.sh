@@ -9,7 +9,8 @@
 # a variant of it whose uptake jumps without drifting (format 1.6's jumps), and
 # the same prior from a December cut-off, when no month is left for a jump, and
 # a scenario that loads with a warning (format 1.7's /scenario/warnings).
-# The recommendation's envelopes and national figures, spoilt, must fail.
+# The recommendation's envelopes and national figures, spoilt, must fail; a damaged compressed chunk is
+# refused (exit 2), not a traceback.
 # Format 1.5's /sensitivity is checked on what `fnesim sensitivity` writes
 # (the uncertain example scenario, with a group and a range given), on a
 # synthetic copy of the default run (tests/scripts/add_sensitivity_group.py),
@@ -173,6 +174,26 @@ with h5py.File(target, "r+") as f:
 EOF
   expect_check_failure "$tmp/spoilt-$spoil.h5" "a recommendation spoilt ($spoil)"
 done
+
+# Damaged bytes in a compressed chunk: refused (exit 2) with the file named, never a traceback.
+"$python" - "$tmp/default.h5" "$tmp/damaged-chunk.h5" <<'EOF'
+import shutil, sys
+import h5py
+source, target = sys.argv[1:3]
+shutil.copyfile(source, target)
+with h5py.File(target, "r") as f:
+    chunk = f["replications/unmet_cents"].id.get_chunk_info(0)
+with open(target, "r+b") as out:
+    out.seek(chunk.byte_offset + chunk.size // 2)
+    out.write(bytes(64))
+EOF
+damaged=0
+"$python" "$source_dir/scripts/check_results.py" "$tmp/damaged-chunk.h5" > "$tmp/damaged-chunk.out" 2>&1 || damaged=$?
+if [ "$damaged" -ne 2 ] || grep -q Traceback "$tmp/damaged-chunk.out" ||
+   ! grep -q "damaged-chunk.h5: cannot read it whole" "$tmp/damaged-chunk.out"; then
+  echo "run_check_results: check_results.py gave exit status $damaged on a damaged chunk, not 2 with the file named" >&2
+  status=1
+fi
 
 if [ "$status" -ne 0 ]; then
   keep=1

@@ -426,6 +426,20 @@ TEST(RunFileValidation, WarningsAreRequiredFromFormat17Only) {
   EXPECT_THAT(refusal(numbers), AllOf(HasSubstr("/scenario/warnings"), HasSubstr("not a string")));
 }
 
+// Format 1.2 added the spread and the demand's quantiles: a later file
+// without them is damaged, and is refused rather than read as a demand without
+// spread; an older file has neither.
+TEST(RunFileValidation, TheSpreadAndTheDemandQuantilesAreRequiredFromFormat12) {
+  ScratchDirectory dir;
+  const auto no_spread = amended(dir, [](hdf5::File& f) { f.open_group("summary").remove("spread"); });
+  EXPECT_THAT(refusal(no_spread), HasSubstr("/summary: has no spread group, which format 1.2 writes"));
+  const auto no_quantiles = amended(dir, [](hdf5::File& f) {
+    f.open_group("summary").open_group("national").remove("demand_quantiles_cents");
+  });
+  EXPECT_THAT(refusal(no_quantiles),
+              HasSubstr("/summary/national: has no demand_quantiles_cents, which format 1.2 writes"));
+}
+
 TEST(CliRunFileValidation, EveryReaderRefusesAReplicationCountDisagreeingWithTheRows) {
   ScratchDirectory dir;
   const auto good = dir / "good.h5";
