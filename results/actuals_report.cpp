@@ -82,7 +82,7 @@ std::string render_actuals_report(const ActualsReport& report, const Scenario& s
   out += " rows before the cut-off, ";
   out += count(report.rows_after_cut_off);
   out += " from it on (not used); ";
-  if (report.layout == ActualsLayout::Monthly && report.as_of.day() != 1 && report.as_of <= report.last_day) {
+  if (report.month_to_date) {
     out += "the last month read as month to date.\n\n";
   } else {
     out += "the actuals are complete through ";

@@ -125,6 +125,7 @@ struct ActualsReport {
   bool national = false;
   Date as_of;     // the first day simulated
   Date last_day;  // the actuals are complete through it
+  bool month_to_date = false;  // the cut-off falls in a monthly file's last month, read as month to date
   std::int64_t rows = 0, rows_after_cut_off = 0;
   std::vector<RegionLearning> regions;  // in the scenario's region order
   CommonLearning common;

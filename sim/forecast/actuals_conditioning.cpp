@@ -575,7 +575,11 @@ ConditionedScenario condition_on_actuals(const Scenario& scenario, const Actuals
   report.layout = actuals.layout;
   report.national = actuals.national;
   report.as_of = as_of;
-  report.last_day = actuals.last_day;
+  // A cut-off inside a monthly file's last month reads that month as month to
+  // date: its figures are then complete through the day before the cut-off.
+  report.month_to_date =
+      actuals.layout == ActualsLayout::Monthly && as_of.day() != 1 && as_of <= actuals.last_day;
+  report.last_day = report.month_to_date ? as_of.plus_days(-1) : actuals.last_day;
   report.rows = observed.rows_used + observed.rows_after;
   report.rows_after_cut_off = observed.rows_after;
   for (std::size_t r = 0; r < regions; ++r) {

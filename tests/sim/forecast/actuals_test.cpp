@@ -413,6 +413,18 @@ TEST(ActualsCutOff, RowsFromTheCutOffOnAreKeptButNotUsed) {
   EXPECT_FALSE(start.dossiers[1].realised.has_value());
 }
 
+// A cut-off inside a monthly file's last month reads it as month to date: the
+// figures are complete through the day before it, as the run file records.
+TEST(ActualsCutOff, InsideTheLastMonthTheActualsAreCompleteThroughTheDayBefore) {
+  const Actuals a = monthly("2021-01,ARA,10,20,10000.00\n2021-02,ARA,7,20,7000.00\n");
+  const ConditionedScenario mid = condition_on_actuals(observed_2021(), a, Date::from_ymd(2021, 2, 16));
+  EXPECT_TRUE(mid.report.month_to_date);
+  EXPECT_EQ(mid.report.last_day, Date::from_ymd(2021, 2, 15));
+  const ConditionedScenario whole = condition_on_actuals(observed_2021(), a, Date::from_ymd(2021, 2, 1));
+  EXPECT_FALSE(whole.report.month_to_date);
+  EXPECT_EQ(whole.report.last_day, Date::from_ymd(2021, 2, 28));
+}
+
 TEST(ActualsCutOff, ARealisedAmountIsUsedOnlyIfKnownBeforeTheCutOff) {
   const Actuals a =
       parse_actuals(with_header(dossier_header,
