@@ -60,6 +60,7 @@ Prints what it checked; exits 0 when everything holds, 1 on any failure,
 Usage: scripts/check_results.py run.h5      (needs Debian's python3-h5py, python3-numpy)
 """
 import datetime
+import hashlib
 import math
 import re
 import statistics
@@ -1491,11 +1492,21 @@ def check_recommendation(c, f, reps):
     c.section("recommend", detail)
 
 
+def check_scenario_hash(c, f):
+    """scenario_sha256 hashes the resolved TOML after its provenance line (the files it was read from), so that
+    one scenario has one hash wherever its files were; files written before hashed the whole text."""
+    text = f["scenario/resolved_toml"].asstr()[()]
+    content = text.partition("\n")[2] if text.startswith("# Resolved scenario (extends applied) from:") else text
+    digests = {hashlib.sha256(content.encode()).hexdigest(), hashlib.sha256(text.encode()).hexdigest()}
+    c.check(f.attrs["scenario_sha256"] in digests, "scenario_sha256 is the SHA-256 of /scenario/resolved_toml's content")
+
+
 def run_checks(c, f):
     trajectories, structural, uncertainty = check_layout(c, f)
     if not structural:
         print("missing or mistyped datasets or group attributes stop the checks here")
         return
+    check_scenario_hash(c, f)
     reps, national = read_replications(f)
     check_invariants(c, f, reps, national, trajectories)
     check_summary(c, f, reps, national)

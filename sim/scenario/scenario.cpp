@@ -327,6 +327,12 @@ void rename_source_files(Scenario& scenario, const std::function<std::string(con
                      provenance_line(scenario.source_files));
 }
 
+std::string_view scenario_content(std::string_view resolved_toml) {
+  if (!resolved_toml.starts_with(provenance_prefix)) return resolved_toml;
+  const std::size_t end = resolved_toml.find('\n');
+  return end == std::string_view::npos ? std::string_view{} : resolved_toml.substr(end + 1);
+}
+
 Scenario load_scenario_file(const std::filesystem::path& path) {
   auto file = std::make_unique<ChainFile>();
   file->display = path.string();

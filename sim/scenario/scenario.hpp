@@ -66,6 +66,10 @@ struct Scenario {
 // source files, its warnings and the provenance line of its resolved TOML.
 void rename_source_files(Scenario& scenario, const std::function<std::string(const std::string&)>& name);
 
+// A resolved TOML without its provenance line: the scenario itself, the same
+// whatever path its files were read from (a run file's scenario_sha256 hashes it).
+std::string_view scenario_content(std::string_view resolved_toml);
+
 // Every problem of a scenario file and its `extends` chain, thrown at once;
 // nothing is partially loaded.
 class ScenarioError : public InputError {

@@ -189,6 +189,27 @@ TEST(CliRunFile, RecommendTomlIsTheScenarioTheRecommendationWasEvaluatedOn) {
                         "million is written IDF=30000000\n"));
 }
 
+// One scenario, one hash: the same file read from two directories (or the
+// built-in one) is the same scenario, and `compare` says so.
+TEST(CliRunFile, TheScenarioHashDoesNotDependOnWhereItsFileWas) {
+  ScratchDirectory dir;
+  const std::string source =
+      testing::read_text(std::filesystem::path(FNESIM_SOURCE_DIR) / "scenarios/convention-2021.toml");
+  std::filesystem::create_directories(dir / "a");
+  std::filesystem::create_directories(dir / "b");
+  testing::write_text(dir / "a/convention-2021.toml", source);
+  testing::write_text(dir / "b/convention-2021.toml", source);
+  ASSERT_EQ(fnesim(dir, "run a/convention-2021.toml -n 20 -j 1 --out a.h5").exit_code, 0);
+  ASSERT_EQ(fnesim(dir, "run b/convention-2021.toml -n 20 -j 1 -s 4 --out b.h5").exit_code, 0);
+  ASSERT_EQ(fnesim(dir, "run convention-2021 -n 20 -j 1 --out builtin.h5").exit_code, 0);
+  auto hash = [&](const char* file) {
+    return hdf5::File::open_read_only((dir / file).string()).string_attribute("scenario_sha256");
+  };
+  EXPECT_EQ(hash("a.h5"), hash("b.h5"));
+  EXPECT_EQ(hash("a.h5"), hash("builtin.h5"));
+  EXPECT_THAT(fnesim(dir, "compare a.h5 b.h5").out, HasSubstr("(the same scenario: equal SHA-256)"));
+}
+
 TEST(CliRunFile, InspectAndExportShowWhatRunShowed) {
   ScratchDirectory dir;
   const Outcome run = fnesim(dir, "run -n 60 -j 2 --out run.h5 --summary-json run.json");
