@@ -146,6 +146,7 @@ class Dataset : public Object {
   using Object::Object;
   template <typename T>
   void check_readable_as() const;
+  void check_variable_length_strings(hid_t type) const;
 };
 
 class Group : public Object {

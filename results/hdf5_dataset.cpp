@@ -152,11 +152,30 @@ std::vector<T> Dataset::read_rows(hsize_t first, hsize_t count) const {
   return read_block<T>(start, extent);
 }
 
+// A variable-length string dataset's references into the heap, checked
+// before HDF5 follows them (hdf5_global_heap.cpp). Run files keep them
+// contiguous; in the object header (compact) they are checksummed.
+void Dataset::check_variable_length_strings(hid_t type) const {
+  const htri_t variable = H5Tis_variable_str(type);
+  if (variable <= 0) return;  // fixed-length, or not a string: read_string_values says which
+  Handle properties(H5Dget_create_plist(id()), H5Pclose);
+  if (!properties.valid()) fail("cannot read the storage properties");
+  const H5D_layout_t layout = H5Pget_layout(properties.get());
+  if (layout == H5D_CHUNKED) fail("keeps variable-length strings in chunks, which run files never do");
+  if (layout != H5D_CONTIGUOUS) return;
+  const haddr_t offset = H5Dget_offset(id());
+  if (offset == HADDR_UNDEF) return;  // never written: HDF5 gives empty strings
+  const FileSizes sizes = file_sizes(id(), file_name_);
+  check_string_references(file_name_, path_, offset, sizes.base, element_count(), sizes.length,
+                          sizes.address);
+}
+
 std::vector<std::string> Dataset::read_strings() const {
   Handle type(H5Dget_type(id()), H5Tclose);
   Handle space(H5Dget_space(id()), H5Sclose);
   if (!type.valid() || !space.valid()) fail("cannot read the type");
   check_stored();
+  check_variable_length_strings(type.get());
   return read_string_values(
       type.get(), space.get(), element_count(),
       [&](hid_t memory, void* buffer) {

@@ -1,8 +1,12 @@
 #pragma once
 // The hdf5 layer's own helpers, shared by its sources (hdf5.cpp: the library,
 // errors, handles and files; hdf5_attributes.cpp; hdf5_dataset.cpp;
-// hdf5_group.cpp) and by no one else.
+// hdf5_group.cpp; hdf5_global_heap.cpp) and by no one else.
 #include <algorithm>
+#include <cstdint>
+#include <fstream>
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -56,6 +60,32 @@ Handle simple_space(const std::vector<hsize_t>& shape, std::string_view file, st
 Handle untimed_dataset_properties(std::string_view file, std::string_view path);
 std::vector<hsize_t> space_shape(hid_t space, std::string_view file, std::string_view path);
 std::size_t product(const std::vector<hsize_t>& shape);
+
+// Variable-length strings' heap (results/hdf5_global_heap.cpp). A heap
+// object: where its bytes start in the file, and how many.
+struct HeapObject {
+  std::uint64_t begin = 0, size = 0;
+};
+using HeapCollection = std::map<unsigned, HeapObject>;  // by index in the collection
+// The file's address and length sizes, and its base address (the user block
+// before its superblock), of the file holding the object `any`.
+struct FileSizes {
+  std::size_t address = 8, length = 8;
+  std::uint64_t base = 0;
+};
+FileSizes file_sizes(hid_t any, std::string_view file);
+// The collection at file offset `offset`, or none with `problem` said.
+std::optional<HeapCollection> parse_heap_collection(std::ifstream& in, std::uint64_t offset,
+                                                    std::uint64_t file_size, std::size_t length_size,
+                                                    std::string& problem);
+// Throws Error when a collection of the file is damaged in a way HDF5 would
+// read past its buffers over; `length_size` is the file's (H5Pget_sizes).
+void check_heap_collections(const std::string& file_name, std::size_t length_size);
+// Throws Error when one of the `count` strings of a contiguous dataset, whose
+// references start at `data_offset`, does not refer to a sound heap object of its length.
+void check_string_references(const std::string& file_name, std::string_view path, std::uint64_t data_offset,
+                             std::uint64_t base_address, std::size_t count, std::size_t length_size,
+                             std::size_t address_size);
 
 // Reads strings from a dataset or attribute, variable-length or fixed-length.
 template <typename ReadFn>

@@ -359,6 +359,40 @@ void expect_every_reader_refuses(const ScratchDirectory& dir, const std::filesys
 // own: the trial reading (RunFileExtent::Ends) must reach a damaged middle
 // month, as the whole reading does. Reading the first and last months only, it
 // did not.
+// HDF5 1.10 follows a variable-length string into its heap without bounds
+// checks (results/hdf5_global_heap.cpp): a heap object's size, or a string's
+// length in a dataset's raw data, damaged there made it copy past its buffers
+// and crash. Both are refused now, naming the file.
+TEST(RunFileValidation, DamagedStringHeapsAndLengthsAreRefusedNotFollowed) {
+  ScratchDirectory dir;
+  const std::string bytes = testing::read_text(fresh_run(dir / "good.h5"));
+  // The first object of the first heap collection claims 2^40 bytes.
+  const std::size_t heap = bytes.find(std::string_view("GCOL\x01\0\0\0", 8));
+  ASSERT_NE(heap, std::string::npos);
+  std::string oversized = bytes;
+  oversized[heap + 16 + 8 + 5] = '\x01';  // collection header (16), object header: size at 8, byte 5
+  testing::write_text(dir / "oversized.h5", oversized);
+  EXPECT_THAT(refusal(dir / "oversized.h5"),
+              AllOf(HasSubstr("oversized.h5"), HasSubstr("heap object runs past its collection")));
+  // The region codes' first string says it is one byte longer than it is.
+  haddr_t codes = HADDR_UNDEF;
+  {
+    const hid_t file = H5Fopen((dir / "good.h5").c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    ASSERT_GE(file, 0);
+    const hid_t dataset = H5Dopen2(file, "regions/code", H5P_DEFAULT);
+    ASSERT_GE(dataset, 0);
+    codes = H5Dget_offset(dataset);
+    H5Dclose(dataset);
+    H5Fclose(file);
+  }
+  ASSERT_NE(codes, HADDR_UNDEF);
+  std::string longer = bytes;
+  longer[codes] = static_cast<char>(longer[codes] + 1);  // the length, little-endian, first
+  testing::write_text(dir / "longer.h5", longer);
+  EXPECT_THAT(refusal(dir / "longer.h5"), AllOf(HasSubstr("longer.h5: /regions/code: damaged"),
+                                                HasSubstr("length is not its heap object's")));
+}
+
 TEST(RunFileValidation, TheTrialReadingReachesEveryMonthOfTheTrajectories) {
   ScratchDirectory dir;
   haddr_t middle_chunk = 0;  // of the commitments
