@@ -128,8 +128,10 @@ std::optional<Distribution> read_distribution(TableReader& table) {
   return d;
 }
 
-// `correlations = [{ between = ["a", "b"], rho = 0.3 }, ...]`
-void read_correlations(TableReader& section, UncertaintyModel& out) {
+// `correlations = [{ between = ["a", "b"], rho = 0.3 }, ...]`. `declared`:
+// every key of [uncertainty.parameters], loaded or not — one refused has had
+// its own say, and is not said again as missing.
+void read_correlations(TableReader& section, UncertaintyModel& out, const std::set<std::string, std::less<>>& declared) {
   const auto n = static_cast<Eigen::Index>(out.parameters.size());
   out.correlation = Eigen::MatrixXd::Identity(n, n);
   const MergedEntry* e = section.entry("correlations");
@@ -165,6 +167,10 @@ void read_correlations(TableReader& section, UncertaintyModel& out) {
         continue;
       }
       const auto found = index.find(*name);
+      if (found == index.end() && declared.contains(*name)) {
+        ok = false;
+        continue;
+      }
       if (found == index.end()) {
         ctx.diagnostics.add(between->get(j)->source(), item_path + ".between[" + std::to_string(j) + "]",
                             "'" + *name + "' is not among [uncertainty.parameters]");
@@ -246,7 +252,9 @@ void parse_uncertainty(TableReader& section, ParseState& state) {
   if (const auto v = section.number("profile_tilt", Bounds::closed(0, 2))) out.profile_tilt = *v;
   if (const auto v = section.integer("particles", 100, 1'000'000)) out.particles = static_cast<int>(*v);
 
+  std::set<std::string, std::less<>> declared;
   if (auto parameters = section.table("parameters")) {
+    for (const std::string& path : parameters->keys_in_order()) declared.insert(path);
     const std::vector<UncertainParameterSpec> specs = uncertain_parameter_specs(state.scenario);
     std::vector<std::string> known;
     for (const UncertainParameterSpec& s : specs) known.push_back(s.path);
@@ -298,7 +306,7 @@ void parse_uncertainty(TableReader& section, ParseState& state) {
     }
     parameters->finish("parameter", known);
   }
-  read_correlations(section, out);
+  read_correlations(section, out, declared);
   section.finish();
 }
 

@@ -196,6 +196,28 @@ weights = [1, 1]
                         "must be > 0"));
 }
 
+// A parameter refused for its own distribution is said once: the
+// correlations naming it do not add that it is missing.
+TEST(UncertaintySection, ACorrelationOfARefusedParameterIsNotSaidAgain) {
+  const std::string messages = messages_of(R"(
+[uncertainty]
+correlations = [{ between = ["demand.carryover.expected_dossiers", "demand.diagnostics.expected_dossiers"], rho = 0.5 },
+                { between = ["demand.carryover.expected_dossiers", "demand.not_a_parameter"], rho = 0.5 }]
+[uncertainty.parameters."demand.carryover.expected_dossiers"]
+distribution = "normal"
+mean = 300
+sd = 0
+[uncertainty.parameters."demand.diagnostics.expected_dossiers"]
+distribution = "uniform"
+min = 100
+max = 500
+)");
+  EXPECT_THAT(messages, HasSubstr("uncertainty.parameters.demand.carryover.expected_dossiers.sd: must be > 0"));
+  EXPECT_THAT(messages, Not(HasSubstr("'demand.carryover.expected_dossiers' is not among")));
+  // A name declared nowhere still is.
+  EXPECT_THAT(messages, HasSubstr("'demand.not_a_parameter' is not among [uncertainty.parameters]"));
+}
+
 TEST(UncertaintySection, ADrawBeyondTheEnginesLimitsIsBadInput) {
   // A lognormal's upper end cannot be checked when the scenario is read; the value drawn is.
   Scenario s =
