@@ -207,6 +207,12 @@ bool resolve_chain(std::vector<std::unique_ptr<ChainFile>>& chain, DiagnosticLis
       } else {
         std::string message = unreadable.empty() ? "no built-in scenario '" + target + "'" : unreadable;
         if (!unreadable.empty()) message += ", and no built-in scenario has that name";
+        // A likely typo of a built-in's name, as the command line suggests one.
+        std::vector<std::string> names;
+        for (const BuiltinScenario& b : builtin_scenarios()) names.emplace_back(b.file_name);
+        const std::string stem = target.ends_with(".toml") ? target : target + ".toml";
+        if (const std::string close = closest_match(stem, names); !close.empty())
+          message += "; did you mean '" + close + "'?";
         diagnostics.add(extends_key.source(), "extends", std::move(message));
         return false;
       }
