@@ -208,6 +208,11 @@ TEST(CliRunFile, TheScenarioHashDoesNotDependOnWhereItsFileWas) {
   EXPECT_EQ(hash("a.h5"), hash("b.h5"));
   EXPECT_EQ(hash("a.h5"), hash("builtin.h5"));
   EXPECT_THAT(fnesim(dir, "compare a.h5 b.h5").out, HasSubstr("(the same scenario: equal SHA-256)"));
+  // A run file given as a scenario is said to be one.
+  const Outcome wrong = fnesim(dir, "run a.h5 -n 5");
+  EXPECT_EQ(wrong.exit_code, 2);
+  EXPECT_THAT(wrong.err, HasSubstr("a.h5: is an HDF5 file (a run file?), not a scenario: `fnesim inspect a.h5 "
+                                   "--scenario` prints the scenario a run file was made from"));
 }
 
 TEST(CliRunFile, InspectAndExportShowWhatRunShowed) {
