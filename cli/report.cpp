@@ -62,7 +62,8 @@ int run_child(const std::vector<std::string>& arguments) {
   ignore.sa_handler = SIG_IGN;
   sigaction(SIGQUIT, &ignore, &old_quit);
   pid_t child = 0;
-  const int spawned = posix_spawn(&child, argv[0], nullptr, &attributes, argv.data(), environ);
+  // spawnp: FNESIM_PYTHON may name an interpreter on PATH (python3), as a shell would find it.
+  const int spawned = posix_spawnp(&child, argv[0], nullptr, &attributes, argv.data(), environ);
   posix_spawnattr_destroy(&attributes);
   if (spawned == 0) forward_signals_to(child);
   pthread_sigmask(SIG_SETMASK, &previous_mask, nullptr);
