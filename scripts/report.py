@@ -2568,6 +2568,8 @@ def main(argv=None):
         png_parent = os.path.dirname(os.path.abspath(png_dir.rstrip(os.sep) or png_dir))
         if not os.path.isdir(png_dir) and not os.path.isdir(png_parent):
             raise JobError(f"cannot write the charts in {png_dir}: no directory {png_parent}")
+        if os.path.lexists(png_dir) and not os.path.isdir(png_dir):
+            raise JobError(f"cannot write the charts in {png_dir}: it is a file, and the charts need a directory")
         outputs = [("--output", html_path)] + [("--png-dir's " + n, os.path.join(png_dir, n)) for n in CHART_NAMES]
         check_distinct(args.run_file, outputs)
         for _, path in outputs:

@@ -192,6 +192,14 @@ class Refusals(unittest.TestCase):
         self.assertEqual(result.returncode, 1, result.stderr)
         self.assertIn("cannot write the charts in", result.stderr)
         self.assertEqual(os.listdir(self.directory.name), [])
+        # A file where the charts' directory was meant is said to be one.
+        with open(self.path("charts.json"), "w") as f:
+            f.write("{}")
+        result = run_report(os.environ["FLAT_RUN_FILE"], "-o", self.path("out.html"), "--png-dir",
+                            self.path("charts.json"))
+        self.assertEqual(result.returncode, 1, result.stderr)
+        self.assertIn("charts.json: it is a file, and the charts need a directory", result.stderr)
+        self.assertEqual(os.listdir(self.directory.name), ["charts.json"])
 
     def test_an_incomplete_sensitivity_group(self):
         damaged = self.path("damaged.h5")
