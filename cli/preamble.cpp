@@ -99,7 +99,7 @@ void RunOverrides::add_options(CLI::App& command, const std::string& replication
   command.add_option("-s,--seed", seed, "Master seed (default: the scenario's)")->check(seed_value);
   command.add_option("-j,--threads", threads, "Threads (0: all cores; default: the scenario's)")
       ->transform(whole_number_option)
-      ->check(CLI::Range(0, 1024));
+      ->check(CLI::Range(0, max_threads));
 }
 
 void RunOverrides::apply_to(RunSettings& run) const {

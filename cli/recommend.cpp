@@ -172,12 +172,13 @@ void register_recommend(CLI::App& app, int& exit_code) {
                  "Print the recommended envelopes as a scenario extending the run's (as-run.toml, from "
                  "`fnesim inspect FILE --scenario`), each region's demand pinned as the run had it")
       ->excludes(json);
-  recommend->add_flag("--save", options->save,
+  CLI::Option* save = recommend->add_flag("--save", options->save,
                       "Store the recommendation in the run file (/recommendation), for `fnesim report`");
-  recommend->add_flag("--force", options->force, "With --save: replace a recommendation already stored");
+  recommend->add_flag("--force", options->force, "With --save: replace a recommendation already stored")
+      ->needs(save);
   recommend->add_option("-j,--threads", options->threads, "Threads for the re-simulation (0: all cores)")
       ->transform(whole_number_option)
-      ->check(CLI::Range(0, 4096));
+      ->check(CLI::Range(0, max_threads));
   recommend->callback([options, &exit_code] {
     if (options->file.empty() && options->objective.size() == 2 &&
         options->objective.front() == "expected-unmet") {
