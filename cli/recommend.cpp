@@ -172,8 +172,9 @@ void register_recommend(CLI::App& app, int& exit_code) {
                  "Print the recommended envelopes as a scenario extending the run's (as-run.toml, from "
                  "`fnesim inspect FILE --scenario`), each region's demand pinned as the run had it")
       ->excludes(json);
-  CLI::Option* save = recommend->add_flag("--save", options->save,
-                      "Store the recommendation in the run file (/recommendation), for `fnesim report`");
+  CLI::Option* save =
+      recommend->add_flag("--save", options->save,
+                          "Store the recommendation in the run file (/recommendation), for `fnesim report`");
   recommend->add_flag("--force", options->force, "With --save: replace a recommendation already stored")
       ->needs(save);
   recommend->add_option("-j,--threads", options->threads, "Threads for the re-simulation (0: all cores)")

@@ -178,8 +178,9 @@ std::string render_sensitivity(const SensitivityAnalysis& a) {
     // The mean over the base rows and B; the tornado's baseline is over the
     // base rows alone (its bars re-run them): two estimates, said apart.
     out << "Sobol indices of " << label << " (mean "
-        << (name == "additional_needed_any" ? percent_text(r.mean) : meur_text(r.mean) + " M EUR") << " over the "
-        << 2 * a.base_rows << " rows of the base rows and B), first order and total effect with their "
+        << (name == "additional_needed_any" ? percent_text(r.mean) : meur_text(r.mean) + " M EUR")
+        << " over the " << 2 * a.base_rows
+        << " rows of the base rows and B), first order and total effect with their "
         << format_fixed(100 * a.sobol_options.interval_level, 0) << " % bootstrap intervals:\n";
     TextTable table;
     table.add_column("factor", TextTable::Align::Left);
@@ -212,8 +213,10 @@ std::string render_sensitivity(const SensitivityAnalysis& a) {
       const std::size_t s = output.statistic;
       const bool money = output.money;
       const char* const label = output.label;
-      out << "Tornado of " << label << " (baseline " << (money ? meur_text(a.baseline[s]) : percent_text(a.baseline[s]))
-          << " over the " << a.base_rows << " base rows), each parameter at its low and high value, the others drawn; ± one Monte-Carlo standard error "
+      out << "Tornado of " << label << " (baseline "
+          << (money ? meur_text(a.baseline[s]) : percent_text(a.baseline[s])) << " over the " << a.base_rows
+          << " base rows), each parameter at its low and high value, the others drawn; ± one Monte-Carlo "
+             "standard error "
              "of the difference from the baseline, paired:\n";
       TextTable table;
       table.add_column("parameter", TextTable::Align::Left);

@@ -346,9 +346,8 @@ Scenario load_scenario_file(const std::filesystem::path& path) {
   if (!read_text(path, file->text, reason)) throw_one(file->display, "cannot read: " + reason);
   // A run file given where its scenario was meant: said as such, not as bytes TOML cannot read.
   if (file->text.starts_with(std::string_view("\x89HDF\r\n\x1a\n", 8)))
-    throw_one(file->display,
-              "is an HDF5 file (a run file?), not a scenario: `fnesim inspect " + file->display +
-                  " --scenario` prints the scenario a run file was made from");
+    throw_one(file->display, "is an HDF5 file (a run file?), not a scenario: `fnesim inspect " +
+                                 file->display + " --scenario` prints the scenario a run file was made from");
   file->identity = identity_of(path);
   file->dir = path.parent_path();
   return load_chain(std::move(file));

@@ -131,7 +131,8 @@ std::optional<Distribution> read_distribution(TableReader& table) {
 // `correlations = [{ between = ["a", "b"], rho = 0.3 }, ...]`. `declared`:
 // every key of [uncertainty.parameters], loaded or not — one refused has had
 // its own say, and is not said again as missing.
-void read_correlations(TableReader& section, UncertaintyModel& out, const std::set<std::string, std::less<>>& declared) {
+void read_correlations(TableReader& section, UncertaintyModel& out,
+                       const std::set<std::string, std::less<>>& declared) {
   const auto n = static_cast<Eigen::Index>(out.parameters.size());
   out.correlation = Eigen::MatrixXd::Identity(n, n);
   const MergedEntry* e = section.entry("correlations");

@@ -211,8 +211,9 @@ TEST(CliRunFile, TheScenarioHashDoesNotDependOnWhereItsFileWas) {
   // A run file given as a scenario is said to be one.
   const Outcome wrong = fnesim(dir, "run a.h5 -n 5");
   EXPECT_EQ(wrong.exit_code, 2);
-  EXPECT_THAT(wrong.err, HasSubstr("a.h5: is an HDF5 file (a run file?), not a scenario: `fnesim inspect a.h5 "
-                                   "--scenario` prints the scenario a run file was made from"));
+  EXPECT_THAT(wrong.err,
+              HasSubstr("a.h5: is an HDF5 file (a run file?), not a scenario: `fnesim inspect a.h5 "
+                        "--scenario` prints the scenario a run file was made from"));
 }
 
 TEST(CliRunFile, InspectAndExportShowWhatRunShowed) {

@@ -212,7 +212,8 @@ distribution = "uniform"
 min = 100
 max = 500
 )");
-  EXPECT_THAT(messages, HasSubstr("uncertainty.parameters.demand.carryover.expected_dossiers.sd: must be > 0"));
+  EXPECT_THAT(messages,
+              HasSubstr("uncertainty.parameters.demand.carryover.expected_dossiers.sd: must be > 0"));
   EXPECT_THAT(messages, Not(HasSubstr("'demand.carryover.expected_dossiers' is not among")));
   // A name declared nowhere still is.
   EXPECT_THAT(messages, HasSubstr("'demand.not_a_parameter' is not among [uncertainty.parameters]"));
