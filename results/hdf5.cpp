@@ -180,7 +180,7 @@ File File::open(const std::filesystem::path& path, unsigned flags) {
   Handle file(H5Fopen(name.c_str(), flags, H5P_DEFAULT), H5Fclose);
   if (!file.valid()) throw_error(name, "", "corrupt or truncated: HDF5 cannot open it");
   // Before any string is read (the first is an attribute): see hdf5_global_heap.cpp.
-  check_heap_collections(name, file_sizes(file.get(), name).length);
+  check_string_datasets(file.get(), name);
   return File(std::move(file), name, "/");
 }
 

@@ -78,9 +78,9 @@ FileSizes file_sizes(hid_t any, std::string_view file);
 std::optional<HeapCollection> parse_heap_collection(std::ifstream& in, std::uint64_t offset,
                                                     std::uint64_t file_size, std::size_t length_size,
                                                     std::string& problem);
-// Throws Error when a collection of the file is damaged in a way HDF5 would
-// read past its buffers over; `length_size` is the file's (H5Pget_sizes).
-void check_heap_collections(const std::string& file_name, std::size_t length_size);
+// Throws Error when a contiguous string dataset of the file refers to a heap
+// object HDF5 would read past its buffers over (its own, or its collection's).
+void check_string_datasets(hid_t file, const std::string& file_name);
 // Throws Error when one of the `count` strings of a contiguous dataset, whose
 // references start at `data_offset`, does not refer to a sound heap object of its length.
 void check_string_references(const std::string& file_name, std::string_view path, std::uint64_t data_offset,

@@ -4,6 +4,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <hdf5.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -138,6 +139,52 @@ TEST(Hdf5, ErrorsNameTheFileAndThePath) {
               HasSubstr("text.h5: not an HDF5 file"));
   EXPECT_THAT(message([&] { hdf5::File::create(dir / "no-such-dir" / "x.h5"); }),
               HasSubstr("x.h5: cannot create the file"));
+}
+
+// The strings' heap is checked on opening (results/hdf5_global_heap.cpp);
+// valid files must not be refused by it. Amounts whose cents read "GCOL",
+// version 1, in raw data (55 752 302.79 EUR) are not taken for a heap; and a
+// file of another length size (HDF5 pads the heap's headers to 8 bytes) has
+// its strings read.
+TEST(Hdf5, TheStringHeapCheckRefusesNoValidFile) {
+  ScratchDirectory dir;
+  const std::vector<std::string> labels{"ARA", "", "Île-de-France", std::string(5000, 'x')};
+  {
+    hdf5::File file = hdf5::File::create(dir / "amounts.h5");
+    const std::vector<std::int64_t> cents{5'575'230'279, 8'000'000, 5'575'230'279, 4'096};
+    file.write<std::int64_t>("envelope_cents", cents, {4}, {"cents", "int64", "region"});
+    file.write_strings("code", labels, {"label", "codes", "region"});
+    file.set_string_attribute("kind", "test");
+    file.close();
+  }
+  const hdf5::File amounts = hdf5::File::open_read_only(dir / "amounts.h5");
+  EXPECT_EQ(amounts.open_dataset("code").read_strings(), labels);
+  EXPECT_EQ(amounts.string_attribute("kind"), "test");
+  for (const auto& [address_size, length_size] :
+       {std::pair<std::size_t, std::size_t>{8, 4}, {4, 4}, {8, 2}}) {
+    const auto path =
+        dir / ("sizes-" + std::to_string(address_size) + "-" + std::to_string(length_size) + ".h5");
+    const hid_t properties = H5Pcreate(H5P_FILE_CREATE);
+    ASSERT_GE(H5Pset_sizes(properties, address_size, length_size), 0);
+    const hid_t file = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, properties, H5P_DEFAULT);
+    ASSERT_GE(file, 0);
+    const hid_t type = H5Tcopy(H5T_C_S1);
+    H5Tset_size(type, H5T_VARIABLE);
+    H5Tset_cset(type, H5T_CSET_UTF8);  // as fnesim writes and reads them
+    const hsize_t count = labels.size();
+    const hid_t space = H5Screate_simple(1, &count, nullptr);
+    const hid_t dataset = H5Dcreate2(file, "code", type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    std::vector<const char*> pointers;
+    for (const std::string& label : labels) pointers.push_back(label.c_str());
+    ASSERT_GE(H5Dwrite(dataset, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()), 0);
+    H5Dclose(dataset);
+    H5Sclose(space);
+    H5Tclose(type);
+    H5Fclose(file);
+    H5Pclose(properties);
+    const hdf5::File sized = hdf5::File::open_read_only(path);
+    EXPECT_EQ(sized.open_dataset("code").read_strings(), labels) << path;
+  }
 }
 
 }  // namespace

@@ -355,10 +355,6 @@ void expect_every_reader_refuses(const ScratchDirectory& dir, const std::filesys
   EXPECT_FALSE(std::filesystem::exists(dir / "s.json"));
 }
 
-// A damaged layout may keep each month of the trajectories in a chunk of its
-// own: the trial reading (RunFileExtent::Ends) must reach a damaged middle
-// month, as the whole reading does. Reading the first and last months only, it
-// did not.
 // HDF5 1.10 follows a variable-length string into its heap without bounds
 // checks (results/hdf5_global_heap.cpp): a heap object's size, or a string's
 // length in a dataset's raw data, damaged there made it copy past its buffers
@@ -393,6 +389,10 @@ TEST(RunFileValidation, DamagedStringHeapsAndLengthsAreRefusedNotFollowed) {
                                                 HasSubstr("length is not its heap object's")));
 }
 
+// A damaged layout may keep each month of the trajectories in a chunk of its
+// own: the trial reading (RunFileExtent::Ends) must reach a damaged middle
+// month, as the whole reading does. Reading the first and last months only, it
+// did not.
 TEST(RunFileValidation, TheTrialReadingReachesEveryMonthOfTheTrajectories) {
   ScratchDirectory dir;
   haddr_t middle_chunk = 0;  // of the commitments
