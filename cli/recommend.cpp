@@ -127,6 +127,14 @@ int recommend_command(const RecommendCliOptions& options) {
       return exit_bad_input;
     }
 
+    // A forecast's observed part is spread over the regions by their envelopes
+    // when the actuals are national: a scenario file with the new envelopes
+    // would not start from the same books, and would not reproduce "after".
+    if (options.toml && run.actuals())
+      throw UsageError(
+          "--toml: " + options.file +
+          " is a forecast from actuals, which a scenario file cannot reproduce (its observed "
+          "commitments would be spread by the new envelopes); use --json, or --save for the report");
     const RecommendationReport report = recommend_from_run_file(run, recommend);
     std::cout << (options.json   ? recommendation_json(report)
                   : options.toml ? recommendation_toml(report, options.file, "as-run.toml")

@@ -64,8 +64,10 @@ RecommendationReport recommend_from_run_file(const RunFileReader& run, const Rec
                                 recorded->sha256 + ")");
     as_of = recorded->as_of;
     // The particles are weighed on the threads the command was given, as the
-    // replications are below (the run file's scenario holds the run's).
+    // replications are below (the run file's scenario holds the run's), and
+    // from the run's seed: a --seed given to `run` is not in its scenario's TOML.
     scenario.run.threads = options.threads;
+    scenario.run.seed = info.seed;
     scenario = condition_on_actuals(scenario, actuals, *as_of).scenario;
   } else if (!options.actuals.empty()) {
     throw RecommendationError(name + " did not start from actuals: --actuals does not apply");

@@ -216,6 +216,24 @@ TEST(CliRunFile, TheScenarioHashDoesNotDependOnWhereItsFileWas) {
                         "--scenario` prints the scenario a run file was made from"));
 }
 
+// A forecast from actuals run with its own --seed: recommend re-weighs the
+// particles from that seed (it used the scenario's and refused the file as
+// not reproduced); --toml, which a scenario cannot honour there, is refused.
+TEST(CliRunFile, RecommendReproducesAForecastRunWithItsOwnSeed) {
+  ScratchDirectory dir;
+  const std::string actuals = std::string(FNESIM_SOURCE_DIR) + "/scenarios/actuals/national-2021-09-15.csv";
+  ASSERT_EQ(fnesim(dir, "run observed-september-2021 --actuals '" + actuals +
+                            "' --as-of 2021-09-16 -n 5 -s 7 -j 2 --out x.h5")
+                .exit_code,
+            0);
+  const Outcome recommended = fnesim(dir, "recommend x.h5 --actuals '" + actuals + "' --json");
+  EXPECT_EQ(recommended.exit_code, 0) << recommended.err;
+  const Outcome toml = fnesim(dir, "recommend x.h5 --actuals '" + actuals + "' --toml");
+  EXPECT_EQ(toml.exit_code, 2);
+  EXPECT_THAT(toml.err,
+              HasSubstr("--toml: x.h5 is a forecast from actuals, which a scenario file cannot reproduce"));
+}
+
 TEST(CliRunFile, InspectAndExportShowWhatRunShowed) {
   ScratchDirectory dir;
   const Outcome run = fnesim(dir, "run -n 60 -j 2 --out run.h5 --summary-json run.json");
