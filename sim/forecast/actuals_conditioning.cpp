@@ -597,12 +597,15 @@ ConditionedScenario condition_on_actuals(const Scenario& scenario, const Actuals
     // scenario that lets regions overcommit expects up to its margin.
     const double margin =
         prior.demand.exhaustion_policy == ExhaustionPolicy::Overcommit ? prior.demand.overcommit_margin : 0.0;
-    if (learning.committed > overcommit_ceiling(conv.available(r), margin)) {
+    const Cents ceiling = overcommit_ceiling(conv.available(r), margin);
+    if (learning.committed > ceiling) {
       std::string message = "warning: ";
       message += conv.regions[r].code;
       message += ": " + format_euros(learning.committed) + " EUR committed before " + as_of.iso() +
-                 ", more than its available " + format_euros(conv.available(r)) + " EUR (by " +
-                 format_euros(learning.committed - conv.available(r)) +
+                 ", more than its available " + format_euros(conv.available(r)) + " EUR";
+      if (ceiling != conv.available(r))
+        message += " and its overcommitment ceiling " + format_euros(ceiling) + " EUR";
+      message += " (by " + format_euros(learning.committed - ceiling) +
                  "): the forecast starts it exhausted, and its payments exceed what it had";
       out.scenario.warnings.push_back({actuals.file, 0, 0, "committed_eur", std::move(message)});
     }

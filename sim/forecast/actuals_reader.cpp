@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -706,12 +707,16 @@ void Reader::warn_if_implausible_amounts(int header_line) {
     }
   if (!(dossiers_weighed > 0)) return;
   const double scenario_per_dossier = scenario_cost / dossiers_weighed * demand.trainees.expected();
-  Cents committed = 0;
+  // Summed in floating point: a file of many rows near the largest amount
+  // would overflow cents, and a ratio is all that is asked of the sum.
+  double committed_eur = 0;
   std::int64_t dossiers = 0;
-  for (const ActualDossier& d : actuals_.dossiers) committed += d.committed, ++dossiers;
-  for (const MonthlyActual& m : actuals_.months) committed += m.committed, dossiers += m.dossiers;
-  if (committed <= 0 || dossiers <= 0 || !(scenario_per_dossier > 0)) return;
-  const double per_dossier = static_cast<double>(committed) / cents_per_euro / static_cast<double>(dossiers);
+  for (const ActualDossier& d : actuals_.dossiers)
+    committed_eur += static_cast<double>(d.committed) / cents_per_euro, ++dossiers;
+  for (const MonthlyActual& m : actuals_.months)
+    committed_eur += static_cast<double>(m.committed) / cents_per_euro, dossiers += m.dossiers;
+  if (!(committed_eur > 0) || dossiers <= 0 || !(scenario_per_dossier > 0)) return;
+  const double per_dossier = committed_eur / static_cast<double>(dossiers);
   constexpr double least_share = 0.01, most_share = 25;
   std::string slip;
   if (per_dossier < least_share * scenario_per_dossier)
@@ -725,10 +730,17 @@ void Reader::warn_if_implausible_amounts(int header_line) {
                 " EUR committed for %lld dossiers, %.4g EUR a dossier, where the scenario's "
                 "costs give about %.0f EUR a dossier; ",
                 static_cast<long long>(dossiers), per_dossier, scenario_per_dossier);
+  // The total as amounts are shown, while it fits in cents.
+  char total[40];
+  if (committed_eur < 9e16)
+    std::snprintf(total, sizeof total, "%s",
+                  format_euros(static_cast<Cents>(std::llround(committed_eur * cents_per_euro))).c_str());
+  else
+    std::snprintf(total, sizeof total, "%.4g", committed_eur);
   const auto column = columns_.find("committed_eur");
   actuals_.warnings.push_back({file_, header_line,
                                column == columns_.end() ? 0 : static_cast<int>(column->second) + 1,
-                               "committed_eur", "warning: " + format_euros(committed) + figures + slip});
+                               "committed_eur", "warning: " + std::string(total) + figures + slip});
 }
 
 }  // namespace
