@@ -31,7 +31,7 @@ inline constexpr double least_plausible_trainee_cost_eur = 100;
 
 // Threads a run may be asked for (0: all cores), in a scenario or on the
 // command line alike; results do not depend on them.
-inline constexpr int max_threads = 1024;
+inline constexpr int max_threads = 4096;
 
 struct RunSettings {
   std::int64_t replications = 1000;
