@@ -9,9 +9,10 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <csignal>
-#include <cstring>
 #include <cstdio>
+#include <cstring>
 #include <iterator>
 
 #include "results/hdf5.hpp"
@@ -55,6 +56,19 @@ std::vector<T> read_exact(const hdf5::Group& group, std::string_view name,
   const hdf5::Dataset dataset = group.open_dataset(name);
   if (dataset.shape() != shape) dataset.fail("has an unexpected shape");
   return dataset.read<T>();
+}
+
+// A summary mean as the report and the committee read it: a number, and a
+// probability between 0 and 1. (Its standard error and interval may be NaN:
+// a single replication has none.)
+void expect_plausible_means(const hdf5::Group& group, std::string_view base, std::string_view units,
+                            const std::vector<double>& means) {
+  const std::string name = layout::estimate_name(base, layout::estimate_statistics[0], units);
+  for (double mean : means) {
+    if (!std::isfinite(mean)) group.open_dataset(name).fail("holds a mean that is not a finite number");
+    if (units == layout::probability && (mean < 0 || mean > 1))
+      group.open_dataset(name).fail("holds a mean that is not a probability");
+  }
 }
 
 template <std::size_t N>
@@ -349,6 +363,7 @@ RunSummary RunFileReader::read_summary() const {
       for (std::size_t k = 0; k < 4; ++k)
         stats[k] = read_exact<double>(
             by_region, layout::estimate_name(e.base, layout::estimate_statistics[k], e.units), {rows});
+      expect_plausible_means(by_region, e.base, e.units, stats[0]);
       for (std::size_t r = 0; r < R; ++r)
         s.regions[r].*e.member = MeanEstimate{stats[0][r], stats[1][r], {stats[2][r], stats[3][r]}};
     }
@@ -382,6 +397,7 @@ RunSummary RunFileReader::read_summary() const {
         stats[k] =
             national.open_dataset(layout::estimate_name(e.base, layout::estimate_statistics[k], e.units))
                 .read_scalar<double>();
+      expect_plausible_means(national, e.base, e.units, {stats[0]});
       n.*e.member = MeanEstimate{stats[0], stats[1], {stats[2], stats[3]}};
     }
     const auto amounts =

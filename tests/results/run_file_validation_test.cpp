@@ -139,6 +139,29 @@ TEST(RunFileValidation, NaNAndOutOfRangeRatesAreRefused) {
               HasSubstr("attribute 'exhaustion_policy' = 'x' is none of stop, fill and overcommit"));
 }
 
+// A summary mean that is not a number, or a probability outside [0, 1], is
+// refused rather than shown (P(exhausted) 1.830 in `inspect` and the report).
+TEST(RunFileValidation, SummaryMeansThatAreNotNumbersOrProbabilitiesAreRefused) {
+  ScratchDirectory dir;
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const auto probability = amended(dir, [](hdf5::File& f) {
+    hdf5::Group regions = f.open_group("summary").open_group("regions");
+    std::vector<double> p = regions.open_dataset("p_exhausted_mean").read<double>();
+    p[0] += 1.5;
+    regions.remove("p_exhausted_mean");
+    regions.write<double>("p_exhausted_mean", p, {p.size()}, {});
+  });
+  EXPECT_THAT(refusal(probability),
+              HasSubstr("/summary/regions/p_exhausted_mean: holds a mean that is not a probability"));
+  const auto not_a_number = amended(dir, [&](hdf5::File& f) {
+    hdf5::Group national = f.open_group("summary").open_group("national");
+    national.remove("committed_mean_eur");
+    national.write_scalar<double>("committed_mean_eur", nan, {});
+  });
+  EXPECT_THAT(refusal(not_a_number),
+              HasSubstr("/summary/national/committed_mean_eur: holds a mean that is not a finite number"));
+}
+
 TEST(RunFileValidation, AStringWhereANumberIsExpectedIsRefused) {
   ScratchDirectory dir;
   EXPECT_THAT(refusal(amended(dir, [](hdf5::File& f) { f.set_string_attribute("replications", "6"); })),
