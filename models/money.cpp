@@ -1,6 +1,7 @@
 #include "models/money.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <limits>
 
@@ -46,6 +47,16 @@ std::string format_euros(Cents amount) {
   }
   const Cents fraction = magnitude % cents_per_euro;
   return (negative ? "-" : "") + grouped + '.' + (fraction < 10 ? "0" : "") + std::to_string(fraction);
+}
+
+std::string plain_euros(Cents amount) {
+  // snprintf, not string concatenation: GCC 12's -Wrestrict misreads the latter here.
+  const Cents magnitude = amount < 0 ? -amount : amount;
+  char text[32];
+  std::snprintf(text, sizeof text, "%s%lld.%02lld", amount < 0 ? "-" : "",
+                static_cast<long long>(magnitude / cents_per_euro),
+                static_cast<long long>(magnitude % cents_per_euro));
+  return text;
 }
 
 }  // namespace fnesim

@@ -63,5 +63,8 @@ std::optional<Cents> parse_euros(std::string_view text);
 
 // "1 234 567.89" style rendering used in terminal tables.
 std::string format_euros(Cents amount);
+// "1234567.89": an amount as the files fnesim writes for people to edit or
+// read back (scenario TOML, actuals CSV) state it, and parse_euros reads it.
+std::string plain_euros(Cents amount);
 
 }  // namespace fnesim

@@ -175,18 +175,6 @@ std::string recommendation_json(const RecommendationReport& report) {
   return j.str();
 }
 
-namespace {
-
-// An amount in euros as a scenario states it: digits, a point and the cents.
-std::string toml_euros(Cents amount) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%lld.%02lld", static_cast<long long>(amount / cents_per_euro),
-                static_cast<long long>(amount % cents_per_euro));
-  return text;
-}
-
-}  // namespace
-
 std::string recommendation_toml(const RecommendationReport& report, const std::string& run_file,
                                 const std::string& as_run) {
   std::string out = "# The envelopes `fnesim recommend " + run_file + "` recommends (";
@@ -202,12 +190,12 @@ std::string recommendation_toml(const RecommendationReport& report, const std::s
       "# check the recommendation out of sample.\n";
   out += "extends = \"" + as_run + "\"\n";
   if (report.complementary > 0) {
-    out += "\n[convention]\ntotal_envelope_eur = " + toml_euros(report.total_envelope_after) +
-           "  # with the complementary allocation of " + toml_euros(report.complementary) + "\n";
+    out += "\n[convention]\ntotal_envelope_eur = " + plain_euros(report.total_envelope_after) +
+           "  # with the complementary allocation of " + plain_euros(report.complementary) + "\n";
   }
   for (const RegionComparison& c : report.regions) {
-    out += "\n[convention.regions." + c.code + "]\nenvelope_eur = " + toml_euros(c.recommended_envelope) +
-           "  # was " + toml_euros(c.current_envelope) + "\n";
+    out += "\n[convention.regions." + c.code + "]\nenvelope_eur = " + plain_euros(c.recommended_envelope) +
+           "  # was " + plain_euros(c.current_envelope) + "\n";
     out +=
         "[demand.regions." + c.code + "]\nexpected_dossiers = " + format_shortest(c.expected_dossiers) + "\n";
   }

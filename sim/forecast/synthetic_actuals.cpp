@@ -8,14 +8,6 @@ namespace fnesim {
 
 namespace {
 
-// "1234.56": the amount as the actuals format writes it (no grouping).
-std::string euros_text(Cents amount) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%lld.%02lld", static_cast<long long>(amount / cents_per_euro),
-                static_cast<long long>(amount % cents_per_euro));
-  return text;
-}
-
 std::string header_comment(const Simulator& simulator, std::uint64_t seed, std::int64_t replication) {
   const Scenario& scenario = simulator.scenario();
   char line[256];
@@ -69,12 +61,12 @@ void append_dossier_rows(const Convention& conv, const std::vector<SimulatedDoss
       out += d.diagnostic ? ",,diagnostic,0" : ",,,";
     }
     out += ',';
-    out += euros_text(d.amount);
+    out += plain_euros(d.amount);
     out += ',';
     if (d.committed) {
       out += conv.commitment_start.plus_days(d.end_day).iso();
       out += ',';
-      out += euros_text(d.realised);
+      out += plain_euros(d.realised);
     } else {
       out += ',';
     }
@@ -140,7 +132,7 @@ std::string synthetic_actuals_csv(const Simulator& simulator, std::uint64_t seed
       out += ',';
       out += std::to_string(t.trainees);
       out += ',';
-      out += euros_text(t.committed);
+      out += plain_euros(t.committed);
       out += '\n';
     }
   }

@@ -29,6 +29,15 @@ TEST(Money, FormatsWithThousandsSeparators) {
   EXPECT_EQ(format_euros(123456), "1 234.56");
 }
 
+// Plain, as files state amounts, and read back by parse_euros to the cent.
+TEST(Money, PlainEurosReadBackExactly) {
+  EXPECT_EQ(plain_euros(euros(27'500'000)), "27500000.00");
+  EXPECT_EQ(plain_euros(5), "0.05");
+  EXPECT_EQ(plain_euros(-123456), "-1234.56");
+  for (const Cents amount : {Cents{0}, Cents{7}, Cents{123456}, Cents{5'575'230'279}, max_amount})
+    EXPECT_EQ(parse_euros(plain_euros(amount)), amount);
+}
+
 // Amounts typed on the command line reach cents without binary floating point.
 TEST(Money, ParseEurosIsExact) {
   EXPECT_EQ(parse_euros("1234.5"), 123450);
