@@ -154,7 +154,9 @@ std::vector<T> Dataset::read_rows(hsize_t first, hsize_t count) const {
 
 // A variable-length string dataset's references into the heap, checked
 // before HDF5 follows them (hdf5_global_heap.cpp). Run files keep them
-// contiguous; in the object header (compact) they are checksummed.
+// contiguous; in the object header (compact) they are checksummed. Checked on
+// opening too, but that walk of the file stops at the first object HDF5
+// cannot visit, and a damaged file can hide a dataset from it.
 void Dataset::check_variable_length_strings(hid_t type) const {
   const htri_t variable = H5Tis_variable_str(type);
   if (variable <= 0) return;  // fixed-length, or not a string: read_string_values says which
