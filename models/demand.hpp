@@ -95,6 +95,11 @@ struct RegionalDemand {
 struct DemandModel {
   ExhaustionPolicy exhaustion_policy = ExhaustionPolicy::Stop;
   double overcommit_margin = 0.0;  // share of available, Overcommit only
+  // The margin a region may commit beyond its available amount: the
+  // overcommitment margin under that policy, none under the others.
+  double ceiling_margin() const {
+    return exhaustion_policy == ExhaustionPolicy::Overcommit ? overcommit_margin : 0.0;
+  }
 
   // Arrivals: a Poisson process whose monthly intensities follow the profile;
   // intake closes some days before the commitment deadline (domain.md: 2–3 weeks in 2021).

@@ -184,8 +184,6 @@ void Plan::redraw_demand(const Scenario& scenario, Redraw extent) {
   const DemandModel& demand = scenario.demand;
   const auto region_count = static_cast<int>(conv.regions.size());
   regions.resize(static_cast<std::size_t>(region_count));
-  const double margin =
-      demand.exhaustion_policy == ExhaustionPolicy::Overcommit ? demand.overcommit_margin : 0.0;
   const double diagnostics_total = demand.diagnostics_expected_dossiers;
   const double available_total = static_cast<double>(conv.total_available());
   const int open_days = window_days - demand.intake_closes_days_before_end;
@@ -198,7 +196,7 @@ void Plan::redraw_demand(const Scenario& scenario, Redraw extent) {
     const RegionalDemand& rd = demand.regions[static_cast<std::size_t>(r)];
     RegionPlan& plan = regions[static_cast<std::size_t>(r)];
     plan.available = conv.available(static_cast<std::size_t>(r));
-    plan.ceiling = overcommit_ceiling(plan.available, margin);
+    plan.ceiling = overcommit_ceiling(plan.available, demand.ceiling_margin());
     const double share = available_total > 0 ? plan.available / available_total : 0.0;
     const double diagnostics = diagnostics_total * share;
     const double own_expected = rd.expected_dossiers + diagnostics;

@@ -18,9 +18,7 @@ Simulator::Simulator(const Scenario& scenario)
 Simulator::~Simulator() = default;
 
 Cents Simulator::ceiling_for(Cents available) const {
-  const DemandModel& demand = scenario_.demand;
-  return overcommit_ceiling(
-      available, demand.exhaustion_policy == ExhaustionPolicy::Overcommit ? demand.overcommit_margin : 0.0);
+  return overcommit_ceiling(available, scenario_.demand.ceiling_margin());
 }
 
 Date Simulator::month_start(int month) const {

@@ -124,10 +124,8 @@ RecommendationReport recommend_from_run_file(const RunFileReader& run, const Rec
           std::max(request.min_envelope[k], smallest_envelope_for_ceiling(conv, observed[k], 0));
     }
   }
-  const double margin = scenario.demand.exhaustion_policy == ExhaustionPolicy::Overcommit
-                            ? scenario.demand.overcommit_margin
-                            : 0.0;
-  const EnvelopeRecommendation recommendation = recommend_envelopes(conv, demand, request, margin);
+  const EnvelopeRecommendation recommendation =
+      recommend_envelopes(conv, demand, request, scenario.demand.ceiling_margin());
 
   // The same scenario with the recommended envelopes, on the same random numbers.
   Scenario changed = scenario;

@@ -595,9 +595,7 @@ ConditionedScenario condition_on_actuals(const Scenario& scenario, const Actuals
     // file of another convention's regions); the forecast then starts the
     // region exhausted, and pays out more than it had: said, not refused. A
     // scenario that lets regions overcommit expects up to its margin.
-    const double margin =
-        prior.demand.exhaustion_policy == ExhaustionPolicy::Overcommit ? prior.demand.overcommit_margin : 0.0;
-    const Cents ceiling = overcommit_ceiling(conv.available(r), margin);
+    const Cents ceiling = overcommit_ceiling(conv.available(r), prior.demand.ceiling_margin());
     if (learning.committed > ceiling) {
       std::string message = "warning: ";
       message += conv.regions[r].code;
