@@ -4,9 +4,6 @@
 // hdf5_group.cpp; hdf5_global_heap.cpp) and by no one else.
 #include <algorithm>
 #include <cstdint>
-#include <fstream>
-#include <map>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -61,23 +58,13 @@ Handle untimed_dataset_properties(std::string_view file, std::string_view path);
 std::vector<hsize_t> space_shape(hid_t space, std::string_view file, std::string_view path);
 std::size_t product(const std::vector<hsize_t>& shape);
 
-// Variable-length strings' heap (results/hdf5_global_heap.cpp). A heap
-// object: where its bytes start in the file, and how many.
-struct HeapObject {
-  std::uint64_t begin = 0, size = 0;
-};
-using HeapCollection = std::map<unsigned, HeapObject>;  // by index in the collection
-// The file's address and length sizes, and its base address (the user block
-// before its superblock), of the file holding the object `any`.
+// Variable-length strings' heap (results/hdf5_global_heap.cpp). The file's address and length sizes, and its
+// base address (the user block before its superblock), of the file holding the object `any`.
 struct FileSizes {
   std::size_t address = 8, length = 8;
   std::uint64_t base = 0;
 };
 FileSizes file_sizes(hid_t any, std::string_view file);
-// The collection at file offset `offset`, or none with `problem` said.
-std::optional<HeapCollection> parse_heap_collection(std::ifstream& in, std::uint64_t offset,
-                                                    std::uint64_t file_size, std::size_t length_size,
-                                                    std::string& problem);
 // Throws Error when a contiguous string dataset of the file refers to a heap
 // object HDF5 would read past its buffers over (its own, or its collection's).
 void check_string_datasets(hid_t file, const std::string& file_name);

@@ -46,21 +46,14 @@ std::string read_bytes(std::ifstream& in, std::uint64_t offset, std::uint64_t co
   return bytes;
 }
 
-}  // namespace
+// A heap object: where its bytes start in the file, and how many; a
+// collection's, by their index in it.
+struct HeapObject {
+  std::uint64_t begin = 0, size = 0;
+};
+using HeapCollection = std::map<unsigned, HeapObject>;
 
-FileSizes file_sizes(hid_t any, std::string_view file) {
-  Handle file_id(H5Iget_file_id(any), H5Fclose);
-  if (!file_id.valid()) throw_error(file, "", "cannot read the file's properties");
-  Handle properties(H5Fget_create_plist(file_id.get()), H5Pclose);
-  FileSizes sizes;
-  hsize_t user_block = 0;
-  if (!properties.valid() || H5Pget_sizes(properties.get(), &sizes.address, &sizes.length) < 0 ||
-      H5Pget_userblock(properties.get(), &user_block) < 0)
-    throw_error(file, "", "cannot read the file's properties");
-  sizes.base = user_block;
-  return sizes;
-}
-
+// The collection at file offset `offset`, or none with `problem` said.
 std::optional<HeapCollection> parse_heap_collection(std::ifstream& in, std::uint64_t offset,
                                                     std::uint64_t file_size, std::size_t length_size,
                                                     std::string& problem) {
@@ -113,6 +106,21 @@ std::optional<HeapCollection> parse_heap_collection(std::ifstream& in, std::uint
     p += need;
   }
   return collection;
+}
+
+}  // namespace
+
+FileSizes file_sizes(hid_t any, std::string_view file) {
+  Handle file_id(H5Iget_file_id(any), H5Fclose);
+  if (!file_id.valid()) throw_error(file, "", "cannot read the file's properties");
+  Handle properties(H5Fget_create_plist(file_id.get()), H5Pclose);
+  FileSizes sizes;
+  hsize_t user_block = 0;
+  if (!properties.valid() || H5Pget_sizes(properties.get(), &sizes.address, &sizes.length) < 0 ||
+      H5Pget_userblock(properties.get(), &user_block) < 0)
+    throw_error(file, "", "cannot read the file's properties");
+  sizes.base = user_block;
+  return sizes;
 }
 
 void check_string_references(const std::string& file_name, std::string_view path, std::uint64_t data_offset,

@@ -731,16 +731,13 @@ void Reader::warn_if_implausible_amounts(int header_line) {
                 "costs give about %.0f EUR a dossier; ",
                 static_cast<long long>(dossiers), per_dossier, scenario_per_dossier);
   // The total as amounts are shown, while it fits in cents.
-  char total[40];
-  if (committed_eur < 9e16)
-    std::snprintf(total, sizeof total, "%s",
-                  format_euros(static_cast<Cents>(std::llround(committed_eur * cents_per_euro))).c_str());
-  else
-    std::snprintf(total, sizeof total, "%.4g", committed_eur);
+  const std::string total =
+      committed_eur < 9e16 ? format_euros(static_cast<Cents>(std::llround(committed_eur * cents_per_euro)))
+                           : scenario_detail::format_number(committed_eur);
   const auto column = columns_.find("committed_eur");
   actuals_.warnings.push_back({file_, header_line,
                                column == columns_.end() ? 0 : static_cast<int>(column->second) + 1,
-                               "committed_eur", "warning: " + std::string(total) + figures + slip});
+                               "committed_eur", "warning: " + total + figures + slip});
 }
 
 }  // namespace
