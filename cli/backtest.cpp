@@ -101,6 +101,8 @@ int backtest_against_actuals(const BacktestOptions& options, const Scenario& sce
       run_backtest(scenario, actuals, cut_offs, scenario.run.replications, job.control());
   job.throw_if_interrupted("interrupted; nothing printed");
   job.progress().finish();
+  for (const BacktestCutOff& cut_off : result.cut_offs)
+    for (const Diagnostic& warning : cut_off.learnt.warnings) std::cerr << warning.to_string() << '\n';
   std::cout << (options.json ? backtest_json(result, scenario, actuals)
                              : render_backtest_table(result, scenario, actuals));
   return exit_ok;

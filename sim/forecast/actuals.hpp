@@ -136,6 +136,9 @@ struct ActualsReport {
   // With uncertain assumptions: the draws weighed, and how many of them the weights leave in effect.
   int particles = 0;
   double effective_particles = 0;
+  // What this cut-off alone says (a region committed beyond its ceiling), also
+  // among the conditioned scenario's warnings; a backtest's cut-offs each have theirs.
+  std::vector<Diagnostic> warnings;
 };
 
 struct ConditionedScenario {

@@ -605,7 +605,8 @@ ConditionedScenario condition_on_actuals(const Scenario& scenario, const Actuals
         message += " and its overcommitment ceiling " + format_euros(ceiling) + " EUR";
       message += " (by " + format_euros(learning.committed - ceiling) +
                  "): the forecast starts it exhausted, and its payments exceed what it had";
-      out.scenario.warnings.push_back({actuals.file, 0, 0, "committed_eur", std::move(message)});
+      report.warnings.push_back({actuals.file, 0, 0, "committed_eur", std::move(message)});
+      out.scenario.warnings.push_back(report.warnings.back());
     }
     report.regions.push_back(learning);
   }

@@ -234,6 +234,28 @@ TEST(CliActuals, BacktestReportsCalibrationAndRefusesBadCutOffsAtOnce) {
   EXPECT_EQ(bad_date.err, "fnesim backtest: --cutoffs: expected dates YYYY-MM-DD, found '2021-04-31'\n");
 }
 
+// Books that commit a region beyond its available amount: each cut-off of a
+// backtest starts the region exhausted, and says so as `run --as-of` does.
+TEST(CliActuals, ABacktestSaysAtEachCutOffWhichRegionItsActualsOverran) {
+  const std::string csv = scratch_path("overrun.csv");
+  {
+    std::ofstream out(csv);
+    out << "month,region,dossiers,trainees,committed_eur\n2021-01,ARA,1000,10000,40000000.00\n";
+    for (const char* month : {"2021-01", "2021-02", "2021-03", "2021-04"})
+      out << month << ",IDF,300,3000,3000000.00\n";
+  }
+  const auto backtest =
+      run_fnesim("backtest observed-2021 --actuals '" + csv + "' --cutoffs 2021-03-01,2021-04-01 -n 10");
+  ASSERT_EQ(backtest.exit_code, 0) << backtest.err;
+  for (const char* cut_off : {"2021-03-01", "2021-04-01"})
+    EXPECT_NE(backtest.err.find(csv + ": committed_eur: warning: ARA: 40 000 000.00 EUR committed before " +
+                                cut_off + ", more than its available 26 125 000.00 EUR (by 13 875 000.00)"),
+              std::string::npos)
+        << backtest.err;
+  EXPECT_EQ(backtest.err.find("IDF"), std::string::npos) << "only the region beyond its amount";
+  std::filesystem::remove(csv);
+}
+
 TEST(CliActuals, TheShippedSyntheticActualsAreWhatSynthesizeActualsWrites) {
   const std::string out = scratch_path("synthetic.csv");
   std::filesystem::remove(out);  // left by an earlier run that failed
