@@ -5,6 +5,7 @@
 // Gamma. These draw the same laws from the same engines with one word where
 // one suffices (docs/performance.md measures both). Every sampler here is
 // tested against its law in tests/sim/variates_test.cpp.
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <boost/random/exponential_distribution.hpp>
@@ -210,13 +211,25 @@ class GammaSampler {
 };
 
 // Beta(α, β) as X / (X + Y) with X ~ Gamma(α), Y ~ Gamma(β).
+//
+// With both shapes tiny (a drop-out sd near its limit, √(m(1 − m))), both
+// boosts U^(1/shape) can underflow to zero, and X / (X + Y) would be 0 / 0.
+// Only the ratio matters, so when both logs are that low they are shifted
+// together until the larger is 0: the share is then 0 or 1 as the law's
+// near-Bernoulli limit has it, P(1) = α / (α + β). Draws where either boost
+// is representable are untouched, bit for bit.
 class BetaSampler {
  public:
   BetaSampler(double alpha, double beta) : x_(alpha), y_(beta) {}
   template <typename Engine>
   double operator()(Engine& engine) const {
-    const double x = x_(engine);
-    const double y = y_(engine);
+    double x = x_.core(engine);
+    double log_x = x_.boosted() ? x_.log_boost(engine) : 0.0;
+    double y = y_.core(engine);
+    double log_y = y_.boosted() ? y_.log_boost(engine) : 0.0;
+    if (x_.boosted() && y_.boosted()) keep_one_boost_representable(log_x, log_y);
+    if (x_.boosted()) x *= std::exp(log_x);
+    if (y_.boosted()) y *= std::exp(log_y);
     return x / (x + y);
   }
 
@@ -232,6 +245,7 @@ class BetaSampler {
     if (x_.boosted()) logs.push_back(x_.log_boost(engine));
     const double y = y_.core(engine);
     if (y_.boosted()) logs.push_back(y_.log_boost(engine));
+    if (x_.boosted() && y_.boosted()) keep_one_boost_representable(logs[logs.size() - 2], logs.back());
     return {x, y};
   }
   // The share from its parts and the exponentiated logs, read from `next` on.
@@ -242,6 +256,15 @@ class BetaSampler {
   }
 
  private:
+  // Far above where exp underflows (−745) or loses precision (−708), far
+  // below any log a boost has unless its shape is tiny.
+  static constexpr double vanishing_log = -700;
+  static void keep_one_boost_representable(double& log_x, double& log_y) {
+    const double larger = std::max(log_x, log_y);
+    if (larger >= vanishing_log) return;
+    log_x -= larger;
+    log_y -= larger;
+  }
   GammaSampler x_, y_;
 };
 

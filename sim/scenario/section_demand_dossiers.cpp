@@ -190,8 +190,10 @@ void read_lifecycle(TableReader& section, DemandModel& out) {
   if (sd) out.dropout_sd = *sd;
   // A Beta distribution with mean m has variance below m(1 − m).
   if (mean && sd && *sd > 0 && !(*sd * *sd < *mean * (1 - *mean))) {
-    // Shown rounded down to 4 decimals, so that the value offered is itself allowed.
-    const double largest = std::floor(std::sqrt(*mean * (1 - *mean)) * 1e4) / 1e4;
+    // Shown rounded down to 4 decimals, so that the value offered is itself
+    // allowed: one step lower when the limit is itself a 4-decimal number (0.5 for a mean of 0.5).
+    double largest = std::floor(std::sqrt(*mean * (1 - *mean)) * 1e4) / 1e4;
+    if (largest > 0 && !(largest * largest < *mean * (1 - *mean))) largest -= 1e-4;
     table->error("dropout_sd", "no Beta distribution has mean " + format_number(*mean) + " and sd " +
                                    format_number(*sd) + ": sd² must be below mean × (1 − mean), so at most " +
                                    format_number(largest) + " here");

@@ -244,6 +244,37 @@ TEST(Variates, BetaDrawnInPartsMatchesTheWholeDraw) {
   }
 }
 
+// A drop-out sd just under its limit √(m(1 − m)) gives both Beta shapes tiny:
+// each Gamma's boost U^(1/shape) underflows, and the share must still be a
+// share — 0 or 1 nearly always, 1 with probability α / (α + β) = the mean —
+// drawn whole or in parts (it was 0 / 0, and a run stopped on an internal error).
+TEST(Variates, BetaWithTinyShapesIsTheBernoulliOfItsMean) {
+  for (const double mean : {0.5, 0.1}) {
+    const double concentration = 2e-4;  // mean 0.5, sd 0.4999: 0.25 / 0.4999² − 1
+    const BetaSampler sampler(mean * concentration, (1 - mean) * concentration);
+    Engine whole(17), in_parts(17);
+    const int n = 40'000;
+    int ones = 0;
+    std::vector<double> logs;
+    std::vector<BetaSampler::Parts> parts;
+    std::vector<double> shares;
+    for (int i = 0; i < n; ++i) {
+      const double share = sampler(whole);
+      ASSERT_TRUE(share >= 0 && share <= 1) << "draw " << i << ": " << share;
+      ones += share > 0.5;
+      shares.push_back(share);
+      parts.push_back(sampler.draw_parts(in_parts, logs));
+    }
+    // Binomial(n, mean): within 4 standard errors.
+    EXPECT_NEAR(ones, n * mean, 4 * std::sqrt(n * mean * (1 - mean))) << "mean " << mean;
+    exponentiate(logs);
+    const double* next = logs.data();
+    for (std::size_t i = 0; i < parts.size(); ++i)
+      ASSERT_NEAR(sampler.share(parts[i], next), shares[i], 8 * std::numeric_limits<double>::epsilon())
+          << "mean " << mean << ", draw " << i;
+  }
+}
+
 TEST(Variates, UniformBelowIsUniformAndInRange) {
   Engine engine(99);
   for (const std::uint64_t bound : {std::uint64_t{1}, std::uint64_t{7}, std::uint64_t{365}}) {
