@@ -91,6 +91,14 @@ struct RecommendationReport {
   std::int64_t replications = 0;
   Date commitment_start;
   double common_level = 0;
+  // Target probability: how many times the level was raised because the
+  // re-simulation fell short of the target (recommendation_evaluation.cpp),
+  // and what the envelopes first found asked for and gave.
+  int level_raises = 0;
+  struct FirstEnvelopes {
+    Cents complementary = 0;
+    double p_no_region_exhausted = 0;  // re-simulated
+  } first;
   Cents complementary = 0;
   Cents total_envelope_after = 0;  // the convention's total, the complementary allocation included
   std::vector<RegionComparison> regions;

@@ -2,6 +2,7 @@
 // the run file, "after" re-simulated with the recommended envelopes on the
 // run's own random numbers, compared replication by replication.
 #include <algorithm>
+#include <cmath>
 
 #include "models/envelope.hpp"
 #include "results/analysis/recommendation.hpp"
@@ -43,6 +44,22 @@ class OutcomeCollector : public ReplicationSink {
 };
 
 EstimateWithError estimate(const Moments& m) { return {m.mean(), m.standard_error()}; }
+
+// The share of replications in which no region ran out.
+double p_no_region_exhausted(const RegionOutcomes& outcomes) {
+  std::int64_t none = 0;
+  for (std::int64_t i = 0; i < outcomes.replications; ++i) {
+    const auto first = outcomes.exhaustion_day.begin() + i * outcomes.regions;
+    none += std::none_of(first, first + outcomes.regions,
+                         [](std::int32_t day) { return day != never_exhausted; });
+  }
+  return outcomes.replications > 0 ? static_cast<double>(none) / static_cast<double>(outcomes.replications)
+                                   : 0;
+}
+
+// How many times a target probability's level may be raised when the
+// re-simulation falls short of it; each raise costs a whole re-simulation.
+constexpr int max_level_raises = 8;
 
 }  // namespace
 
@@ -124,24 +141,64 @@ RecommendationReport recommend_from_run_file(const RunFileReader& run, const Rec
           std::max(request.min_envelope[k], smallest_envelope_for_ceiling(conv, observed[k], 0));
     }
   }
-  const EnvelopeRecommendation recommendation =
-      recommend_envelopes(conv, demand, request, scenario.demand.ceiling_margin());
-
   // The same scenario with the recommended envelopes, on the same random numbers.
-  Scenario changed = scenario;
-  for (int r = 0; r < R; ++r)
-    changed.convention.regions[static_cast<std::size_t>(r)].envelope =
-        recommendation.envelope[static_cast<std::size_t>(r)];
-  changed.convention.total_envelope += recommendation.complementary;
+  auto with_envelopes = [&](const EnvelopeRecommendation& recommended) {
+    Scenario changed = scenario;
+    for (int r = 0; r < R; ++r)
+      changed.convention.regions[static_cast<std::size_t>(r)].envelope =
+          recommended.envelope[static_cast<std::size_t>(r)];
+    changed.convention.total_envelope += recommended.complementary;
+    return changed;
+  };
+  auto simulate = [&](const Scenario& changed) {
+    RegionOutcomes outcomes;
+    outcomes.regions = R;
+    OutcomeCollector collector(outcomes);
+    ReplicationSink* sinks[] = {&collector};
+    RunControl control;
+    control.seed = info.seed;
+    control.threads = options.threads;
+    run_replications(Simulator(changed), 0, N, control, sinks);
+    return outcomes;
+  };
+  EnvelopeRecommendation recommendation =
+      recommend_envelopes(conv, demand, request, scenario.demand.ceiling_margin());
+  Scenario changed = with_envelopes(recommendation);
+  RegionOutcomes after = simulate(changed);
+  // A target probability is met on the run's demand, but the 2020 carry-over
+  // and the diagnostics are shared out by available amount: new envelopes
+  // move them, and the re-simulation can fall short of the target. The run's
+  // demand is then asked for as many more replications with no region
+  // exhausted as the re-simulation missed (one at least), and again until
+  // the re-simulation reaches the target: small raises, for the smallest
+  // complementary allocation that does.
+  int level_raises = 0;
+  RecommendationReport::FirstEnvelopes report_first;
+  if (request.objective == RecommendationObjective::TargetProbability) {
+    report_first.complementary = recommendation.complementary;
+    report_first.p_no_region_exhausted = p_no_region_exhausted(after);
+    RecommendationRequest raised = request;
+    const auto n = static_cast<double>(N);
+    for (double reached = p_no_region_exhausted(after);
+         reached < request.target_probability && level_raises < max_level_raises;
+         reached = p_no_region_exhausted(after)) {
+      const double clear_in_sample = std::round(recommendation.p_no_region_exhausted_in_sample * n);
+      const double missed = std::ceil((request.target_probability - reached) * n - 1e-9);
+      if (clear_in_sample >= n) break;  // every replication clear already
+      raised.target_probability = std::min(n, clear_in_sample + std::max(1.0, missed)) / n;
+      EnvelopeRecommendation higher;
+      try {
+        higher = recommend_envelopes(conv, demand, raised, scenario.demand.ceiling_margin());
+      } catch (const RecommendationError&) {
+        break;  // beyond the --max bounds: the last envelopes stand, said short of the target
+      }
+      recommendation = std::move(higher);
+      changed = with_envelopes(recommendation);
+      after = simulate(changed);
+      ++level_raises;
+    }
+  }
   const Simulator simulator(changed);
-  RegionOutcomes after;
-  after.regions = R;
-  OutcomeCollector collector(after);
-  ReplicationSink* sinks[] = {&collector};
-  RunControl control;
-  control.seed = info.seed;
-  control.threads = options.threads;
-  run_replications(simulator, 0, N, control, sinks);
 
   RecommendationReport report;
   report.objective = options.request.objective;
@@ -151,6 +208,8 @@ RecommendationReport recommend_from_run_file(const RunFileReader& run, const Rec
   report.replications = N;
   report.commitment_start = conv.commitment_start;
   report.common_level = recommendation.common_level;
+  report.level_raises = level_raises;
+  report.first = report_first;
   report.complementary = recommendation.complementary;
   report.total_envelope_after = changed.convention.total_envelope;
   report.as_of = as_of;

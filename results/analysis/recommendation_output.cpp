@@ -13,6 +13,14 @@ const char* objective_key(RecommendationObjective objective) {
   return objective == RecommendationObjective::ExpectedUnmet ? "expected-unmet" : "target-probability";
 }
 
+namespace {
+
+std::string times(int count) {
+  return count == 1 ? "once" : count == 2 ? "twice" : std::to_string(count) + " times";
+}
+
+}  // namespace
+
 std::string render_recommendation(const RecommendationReport& report) {
   std::string out = "fnesim recommend: ";
   out += report.scenario_name;
@@ -66,6 +74,25 @@ std::string render_recommendation(const RecommendationReport& report) {
       change_text, format_probability(report.p_no_region_exhausted_before.mean).c_str(),
       format_probability(report.p_no_region_exhausted_after.mean).c_str());
   out += line;
+  if (report.objective == RecommendationObjective::TargetProbability) {
+    const bool reached = report.p_no_region_exhausted_after.mean >= report.target_probability;
+    if (!reached)
+      out +=
+          "Short of the target of " + format_probability(report.target_probability) +
+          ": the 2020 carry-over and the diagnostics are shared out by available amount, so the new "
+          "envelopes move them" +
+          (report.level_raises > 0 ? "; raising the level " + times(report.level_raises) + " did not reach it"
+                                   : std::string()) +
+          " (the --max bounds may stop it).\n";
+    else if (report.level_raises > 0)
+      out +=
+          "The level was raised " + times(report.level_raises) +
+          " to reach the target: the envelopes first found (complementary allocation " +
+          format_meur(static_cast<double>(report.first.complementary) / cents_per_euro) + ") gave " +
+          format_probability(report.first.p_no_region_exhausted) +
+          " re-simulated, because the 2020 carry-over and the diagnostics are shared out by available amount "
+          "and move with them.\n";
+  }
   // The report's rule (scripts/report.py, docs/recommend.md): under the
   // objective of expected unmet demand, a change within two paired standard
   // errors is not told apart from the simulation's noise.
@@ -120,8 +147,10 @@ std::string recommendation_json(const RecommendationReport& report) {
   j.key("seed").value(report.seed);
   j.field("replications", static_cast<std::int64_t>(report.replications));
   j.field("objective", std::string(objective_key(report.objective)));
-  if (report.objective == RecommendationObjective::TargetProbability)
+  if (report.objective == RecommendationObjective::TargetProbability) {
     j.field("target_probability", report.target_probability);
+    j.field("level_raises", static_cast<std::int64_t>(report.level_raises));
+  }
   j.field("common_level", report.common_level);
   if (report.as_of) j.field("as_of", report.as_of->iso());
   j.field("after_evaluated_by", std::string("re-simulation with common random numbers"));
