@@ -41,6 +41,7 @@ void register_compare(CLI::App& app, int& exit_code) {
   cmd->add_option("--level", options->level,
                   "Family-wise significance level: the chance of flagging any difference when none exists "
                   "(Holm's correction over every test)")
+      ->check(finite_number)  // a range check lets NaN through: it flagged every difference
       ->check(CLI::Range(1e-6, 0.5))
       ->capture_default_str();
   cmd->callback([options, &exit_code] { exit_code = compare_command(*options); });

@@ -416,6 +416,12 @@ TEST_F(RealRuns, CompareRefusesOtherRegionsAndBadFiles) {
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_THAT(missing.err, HasSubstr("missing.h5"));
   EXPECT_EQ(testing::run_fnesim("compare '" + base + "' '" + base + "' --level 0.7").exit_code, 2);
+  // NaN passes a range check (every comparison with it is false): it flagged every difference.
+  std::string arguments = "compare '" + base + "' '" + base + "'";
+  arguments += " --level nan";
+  const auto nan_level = testing::run_fnesim(arguments);
+  EXPECT_EQ(nan_level.exit_code, 2);
+  EXPECT_THAT(nan_level.err, HasSubstr("--level: 'nan' is not a finite number"));
 }
 
 }  // namespace
