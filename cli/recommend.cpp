@@ -120,8 +120,16 @@ int recommend_command(const RecommendCliOptions& options) {
       const RunSummary summary = run.summary();
       for (std::size_t r = 0; r < R; ++r) request.min_envelope[r] = summary.regions[r].envelope;
     }
+    const std::vector<Cents> current_minimum = request.min_envelope;
     read_bounds(options.min_bounds, "--min", info, request.min_envelope, problems);
     read_bounds(options.max_bounds, "--max", info, request.max_envelope, problems);
+    for (std::size_t r = 0; r < R; ++r)
+      if (request.min_envelope[r] > request.max_envelope[r])
+        problems.push_back(
+            info.region_codes[r] + ": the minimum, " + format_euros(request.min_envelope[r]) + " EUR (" +
+            (request.min_envelope[r] == current_minimum[r] ? "its current envelope, --keep-current"
+                                                           : "--min") +
+            "), is above --max, " + format_euros(request.max_envelope[r]) + " EUR");
     if (!problems.empty()) {
       for (const std::string& p : problems) std::cerr << "fnesim recommend: " << p << '\n';
       return exit_bad_input;

@@ -198,7 +198,11 @@ EnvelopeRecommendation recommend_envelopes(const Convention& convention, const D
   bounded.max_envelope.resize(R, no_upper_bound);
   for (std::size_t r = 0; r < R; ++r)
     if (bounded.min_envelope[r] > bounded.max_envelope[r])
-      throw RecommendationError(convention.regions[r].code + ": --min is above --max");
+      throw RecommendationError(
+          convention.regions[r].code + ": the minimum, " + format_euros(bounded.min_envelope[r]) +
+          " EUR (--min, --keep-current or, for a forecast, what its actuals committed), is "
+          "above --max, " +
+          format_euros(bounded.max_envelope[r]) + " EUR");
   const Recommender recommender(convention, demand, bounded, overcommit_margin);
   return request.objective == RecommendationObjective::ExpectedUnmet
              ? recommender.for_expected_unmet()

@@ -786,6 +786,11 @@ TEST(RecommendCli, PrintsJsonAndRefusesBadInput) {
       {"recommend '" + path + "' --min XX=5", "--min XX=5: no region 'XX' in the run (regions: NOR, BRE)"},
       {"recommend '" + path + "' --min NOR=abc", "--min NOR=abc: 'abc' is not an amount in EUR"},
       {"recommend '" + path + "' --max BRE", "--max BRE: expected REGION=EUR"},
+      // The minimum --keep-current set is named, not a --min the user never typed.
+      {"recommend '" + path + "' --keep-current --max NOR=1000",
+       "(its current envelope, --keep-current), is above --max, 1 000.00 EUR"},
+      {"recommend '" + path + "' --min NOR=2000 --max NOR=1000",
+       "NOR: the minimum, 2 000.00 EUR (--min), is above --max, 1 000.00 EUR"},
       {"recommend '" + path + "' --objective target-probability 1.5", "P must be a probability in (0, 1)"},
       {"recommend '" + path + "' --objective target-probability", "P must be a probability in (0, 1)"},
       {"recommend '" + path + "' --objective foo",
