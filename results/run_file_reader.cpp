@@ -831,7 +831,7 @@ std::string render_run_file_info(const RunFileInfo& info, const fs::path& path,
   if (actuals != nullptr) content += "; what was observed and learnt in /actuals";
   if (info.has_financing) content += "; the State's payments in /financing";
   if (info.has_steering) content += "; the committee's movements in /steering";
-  if (info.has_recommendation) content += "; a recommended reallocation in /recommendation";
+  if (info.has_recommendation) content += "; recommended envelopes in /recommendation";
   if (info.has_sensitivity) content += "; a sensitivity analysis in /sensitivity";
   line("Content:", content);
   return out;
