@@ -306,7 +306,9 @@ int quote_training(const QuoteOptions& options, const Scenario& scenario, Date d
   try {
     quote.split = split_dossier(scenario.coverage, d);
   } catch (const NoCoverageRule& e) {
-    // A valid question whose answer is "not eligible": not an input error.
+    // A valid question whose answer is "not eligible": not an input error,
+    // answered in JSON too when JSON was asked for.
+    if (options.json) print(render_json_not_eligible(quote, e.what()));
     std::cerr << "fnesim quote: not eligible: " << e.what() << '\n';
     return exit_failure;
   }

@@ -142,10 +142,11 @@ std::string render_text(const TrainingQuote& quote) {
   return out;
 }
 
-std::string render_json(const TrainingQuote& quote) {
+namespace {
+
+// The training dossier asked about, as every training answer begins.
+void training_inputs(JsonWriter& json, const TrainingQuote& quote, bool eligible) {
   const DossierRequest& d = quote.request;
-  JsonWriter json;
-  json.begin_object();
   json.field("kind", "training");
   json.field("scenario", quote.scenario);
   json.field("date", d.filing_date.iso());
@@ -158,9 +159,27 @@ std::string render_json(const TrainingQuote& quote) {
   json.field_euros("pedagogical_eur", d.pedagogical);
   json.field_euros("ancillary_eur", d.ancillary);
   json.field_euros("remuneration_eur", d.remuneration);
+  json.field("eligible", eligible);
+}
+
+}  // namespace
+
+std::string render_json_not_eligible(const TrainingQuote& quote, const std::string& reason) {
+  JsonWriter json;
+  json.begin_object();
+  training_inputs(json, quote, false);
+  json.field("reason", reason);
+  json.end_object();
+  return json.str();
+}
+
+std::string render_json(const TrainingQuote& quote) {
+  JsonWriter json;
+  json.begin_object();
+  training_inputs(json, quote, true);
   split_json(json, quote.split);
-  json.field_euros("fne_per_trainee_eur", per_trainee(quote.split.fne, d.trainees));
-  json.field_euros("total_per_trainee_eur", per_trainee(quote.split.total(), d.trainees));
+  json.field_euros("fne_per_trainee_eur", per_trainee(quote.split.fne, quote.request.trainees));
+  json.field_euros("total_per_trainee_eur", per_trainee(quote.split.total(), quote.request.trainees));
   notes_json(json, quote.notes);
   json.end_object();
   return json.str();

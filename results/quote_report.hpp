@@ -46,6 +46,9 @@ Cents per_trainee(Cents amount, int trainees);
 
 std::string render_text(const TrainingQuote& quote);
 std::string render_json(const TrainingQuote& quote);
+// A training dossier no rule covers (`quote --json` still answers in JSON):
+// the inputs, "eligible": false and why; `quote.split` is not read.
+std::string render_json_not_eligible(const TrainingQuote& quote, const std::string& reason);
 std::string render_text(const DiagnosticQuote& quote);
 std::string render_json(const DiagnosticQuote& quote);
 std::string render_text(const SectorStudyQuote& quote);

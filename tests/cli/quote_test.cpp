@@ -71,6 +71,7 @@ TEST(CliQuote, EveryCellOfTheConventionTable) {
     EXPECT_EQ(json_value(run.out, "trainees"), "4");
     EXPECT_EQ(json_value(run.out, "date"), "\"2021-01-01\"");  // the scenario's commitment start
     EXPECT_EQ(json_value(run.out, "total_per_trainee_eur"), "2500.00");
+    EXPECT_EQ(json_value(run.out, "eligible"), "true");
   }
 }
 
@@ -196,6 +197,17 @@ TEST(CliQuote, NotEligibleExitsWithFailure) {
                 "not eligible: no coverage rule for status 'transformation', 120 employees, on 2021-01-01"),
             std::string::npos)
       << run.err;
+  // Asked for JSON, the answer "no" is JSON too, with the same exit status.
+  const QuoteRun json = quote(
+      "--headcount 120 --status transformation --pathway certifying --trainees 1 --pedagogical 500 --json");
+  EXPECT_EQ(json.exit_code, 1);
+  EXPECT_EQ(json_value(json.out, "eligible"), "false");
+  EXPECT_EQ(json_value(json.out, "status"), "\"transformation\"");
+  EXPECT_EQ(
+      json_value(json.out, "reason").find("\"no coverage rule for status 'transformation', 120 employees"),
+      0u)
+      << json.out;
+  EXPECT_EQ(json_value(json.out, "fne_eur"), "(missing fne_eur)");
 }
 
 TEST(CliQuote, Diagnostic) {
