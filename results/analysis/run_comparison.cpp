@@ -248,6 +248,8 @@ RunOutcomes read_run_outcomes(const RunFileReader& run) {
   out.file = run.path().string();
   out.scenario_name = info.scenario_name;
   out.scenario_sha256 = info.scenario_sha256;
+  if (const std::optional<RunFileActuals>& actuals = run.actuals())
+    out.forecast_from = ForecastStartIdentity{actuals->file, actuals->sha256, actuals->as_of};
   out.stream_scheme = info.stream_scheme;
   out.seed = info.seed;
   out.replications = info.replications;
@@ -334,8 +336,10 @@ RunComparison compare_runs(const RunOutcomes& a, const RunOutcomes& b, const Com
   const std::vector<std::size_t> b_region = match_regions(a, b);
   RunComparison c;
   c.options = options;
-  c.a = {a.file, a.scenario_name, a.scenario_sha256, a.seed, a.replications, a.commitment_start};
-  c.b = {b.file, b.scenario_name, b.scenario_sha256, b.seed, b.replications, b.commitment_start};
+  c.a = {a.file,         a.scenario_name,    a.scenario_sha256, a.seed,
+         a.replications, a.commitment_start, a.forecast_from};
+  c.b = {b.file,         b.scenario_name,    b.scenario_sha256, b.seed,
+         b.replications, b.commitment_start, b.forecast_from};
   choose_design(a, b, c);
 
   const auto na = static_cast<std::size_t>(a.replications), nb = static_cast<std::size_t>(b.replications);

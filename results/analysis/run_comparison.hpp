@@ -24,8 +24,18 @@ namespace fnesim {
 class RunFileReader;
 
 // What a comparison needs of one run, per replication (/replications).
+// A forecast's starting point: the actuals file it was conditioned on and the cut-off.
+struct ForecastStartIdentity {
+  std::string actuals_file, actuals_sha256;
+  Date as_of;
+  bool operator==(const ForecastStartIdentity& other) const {
+    return actuals_sha256 == other.actuals_sha256 && as_of == other.as_of;
+  }
+};
+
 struct RunOutcomes {
   std::string file, scenario_name, scenario_sha256, stream_scheme;
+  std::optional<ForecastStartIdentity> forecast_from;  // a run from actuals (run --actuals --as-of)
   std::uint64_t seed = 0;
   std::int64_t replications = 0;
   Date commitment_start;
@@ -95,6 +105,7 @@ struct RunIdentity {
   std::uint64_t seed = 0;
   std::int64_t replications = 0;
   Date commitment_start;
+  std::optional<ForecastStartIdentity> forecast_from;
 };
 
 enum class PairingDesign { Paired, Unpaired };

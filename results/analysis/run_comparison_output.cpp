@@ -108,6 +108,16 @@ void json_identity(JsonWriter& j, std::string_view name, const RunIdentity& run)
   j.key("seed").value(run.seed);
   j.field("replications", run.replications);
   j.field("commitment_start", run.commitment_start.iso());
+  j.key("forecast_from");
+  if (run.forecast_from) {
+    j.begin_object();
+    j.field("actuals", run.forecast_from->actuals_file);
+    j.field("actuals_sha256", run.forecast_from->actuals_sha256);
+    j.field("as_of", run.forecast_from->as_of.iso());
+    j.end_object();
+  } else {
+    j.null();
+  }
   j.end_object();
 }
 
@@ -124,7 +134,20 @@ std::string render_comparison_table(const RunComparison& c) {
   };
   identity("A", c.a);
   identity("B", c.b);
-  if (c.a.scenario_sha256 == c.b.scenario_sha256) out += "  (the same scenario: equal SHA-256)\n";
+  for (const auto& [label, run] : {std::pair{"A", &c.a}, std::pair{"B", &c.b}})
+    if (run->forecast_from)
+      out += std::string("  ") + label + " is a forecast from actuals: " + run->forecast_from->actuals_file +
+             ", cut-off " + run->forecast_from->as_of.iso() + "\n";
+  if (c.a.scenario_sha256 == c.b.scenario_sha256) {
+    // A forecast's scenario is the prior the actuals were weighed against:
+    // the same file, another starting point, is not the same run's scenario.
+    if (c.a.forecast_from == c.b.forecast_from)
+      out += "  (the same scenario: equal SHA-256)\n";
+    else
+      out +=
+          "  (the same scenario file, equal SHA-256, but not the same starting point: the differences "
+          "include what the actuals observed)\n";
+  }
   out += '\n';
   if (c.design == PairingDesign::Paired) {
     out += "Design: PAIRED — ";

@@ -256,6 +256,31 @@ TEST(CliActuals, ABacktestSaysAtEachCutOffWhichRegionItsActualsOverran) {
   std::filesystem::remove(csv);
 }
 
+// A forecast and a run of its prior share the scenario file: compare says
+// the forecast's starting point instead of calling them the same scenario.
+TEST(CliActuals, CompareNamesAForecastsActualsAndCutOff) {
+  const std::string plain = scratch_path("prior.h5"), forecast = scratch_path("forecast.h5");
+  std::filesystem::remove(plain);
+  std::filesystem::remove(forecast);
+  ASSERT_EQ(run_fnesim("run " + synthetic_scenario + " --seed 5 -n 30 --out '" + plain + "'").exit_code, 0);
+  ASSERT_EQ(run_fnesim(run_from("2021-09-01", 30, "--out '" + forecast + "'")).exit_code, 0);
+  const auto text = run_fnesim("compare '" + plain + "' '" + forecast + "'");
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_THAT(text.out, ::testing::HasSubstr("B is a forecast from actuals: " + synthetic_actuals_path +
+                                             ", cut-off 2021-09-01"));
+  EXPECT_THAT(text.out, ::testing::HasSubstr("but not the same starting point"));
+  EXPECT_THAT(text.out, ::testing::Not(::testing::HasSubstr("(the same scenario: equal SHA-256)")));
+  const auto json = run_fnesim("compare --json '" + plain + "' '" + forecast + "'");
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  EXPECT_THAT(json.out, ::testing::HasSubstr("\"forecast_from\": null"));
+  EXPECT_THAT(json.out, ::testing::HasSubstr("\"as_of\": \"2021-09-01\""));
+  // The same forecast twice is the same scenario and the same starting point.
+  EXPECT_THAT(run_fnesim("compare '" + forecast + "' '" + forecast + "'").out,
+              ::testing::HasSubstr("(the same scenario: equal SHA-256)"));
+  std::filesystem::remove(plain);
+  std::filesystem::remove(forecast);
+}
+
 TEST(CliActuals, TheShippedSyntheticActualsAreWhatSynthesizeActualsWrites) {
   const std::string out = scratch_path("synthetic.csv");
   std::filesystem::remove(out);  // left by an earlier run that failed
