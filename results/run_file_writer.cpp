@@ -60,7 +60,7 @@ void RunFileWriter::Impl::create() {
   file.set_string_attribute("git_revision", git_revision);
   file.set_attribute<std::uint64_t>("seed", seed);
   file.set_string_attribute("stream_scheme", stream_scheme);
-  file.set_string_attribute("scenario_sha256", sha256_hex(scenario_content(scenario.resolved_toml)));
+  file.set_string_attribute("scenario_sha256", sha256_hex(scenario_identity(scenario.resolved_toml)));
   file.set_string_attribute("scenario_name", scenario.name);
   file.set_attribute<double>("confidence_level", scenario.run.confidence_level);
   file.set_string_attribute(
@@ -76,7 +76,8 @@ void RunFileWriter::Impl::create() {
         "resolved_toml", scenario.resolved_toml,
         meta(layout::text,
              "The scenario's TOML text with every `extends` resolved; "
-             "scenario_sha256 on the root is the SHA-256 of all but its first line (the files read)"));
+             "scenario_sha256 on the root is the SHA-256 of all but its first line (the files read) and "
+             "its [run] table (how it was run)"));
     group.write_strings(
         "source_files", scenario.source_files,
         meta(layout::text, "The files the scenario came from, the one named by the user first", "file"));

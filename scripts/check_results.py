@@ -1492,12 +1492,28 @@ def check_recommendation(c, f, reps):
     c.section("recommend", detail)
 
 
+def without_run_table(content):
+    """The resolved TOML without its [run] table (and [run.*] tables): one header a line, one key a line."""
+    parts = content.split("\n")
+    lines = [part + "\n" for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+    kept, in_run = [], False
+    for line in lines:
+        if line.startswith("["):
+            header = line.rstrip("\n")
+            in_run = header == "[run]" or header.startswith("[run.")
+        if not in_run:
+            kept.append(line)
+    return "".join(kept)
+
+
 def check_scenario_hash(c, f):
-    """scenario_sha256 hashes the resolved TOML after its provenance line (the files it was read from), so that
-    one scenario has one hash wherever its files were; files written before hashed the whole text."""
+    """scenario_sha256 hashes the resolved TOML after its provenance line (the files it was read from) and
+    without its [run] table (how it was run), so that one scenario has one hash wherever its files were and
+    however it was run; files written before hashed the [run] table too, and the oldest the whole text."""
     text = f["scenario/resolved_toml"].asstr()[()]
     content = text.partition("\n")[2] if text.startswith("# Resolved scenario (extends applied) from:") else text
-    digests = {hashlib.sha256(content.encode()).hexdigest(), hashlib.sha256(text.encode()).hexdigest()}
+    digests = {hashlib.sha256(without_run_table(content).encode()).hexdigest(),
+               hashlib.sha256(content.encode()).hexdigest(), hashlib.sha256(text.encode()).hexdigest()}
     c.check(f.attrs["scenario_sha256"] in digests, "scenario_sha256 is the SHA-256 of /scenario/resolved_toml's content")
 
 

@@ -339,6 +339,25 @@ std::string_view scenario_content(std::string_view resolved_toml) {
   return end == std::string_view::npos ? std::string_view{} : resolved_toml.substr(end + 1);
 }
 
+std::string scenario_identity(std::string_view resolved_toml) {
+  // The merged TOML fnesim writes: a table header on its own line, one key a line.
+  const std::string_view content = scenario_content(resolved_toml);
+  std::string identity;
+  identity.reserve(content.size());
+  bool in_run = false;
+  for (std::size_t at = 0; at < content.size();) {
+    const std::size_t end = std::min(content.find('\n', at), content.size());
+    const std::string_view line = content.substr(at, end - at);
+    if (line.starts_with('[')) in_run = line == "[run]" || line.starts_with("[run.");
+    if (!in_run) {
+      identity += line;
+      if (end < content.size()) identity += '\n';
+    }
+    at = end + 1;
+  }
+  return identity;
+}
+
 Scenario load_scenario_file(const std::filesystem::path& path) {
   auto file = std::make_unique<ChainFile>();
   file->display = path.string();

@@ -71,8 +71,15 @@ struct Scenario {
 void rename_source_files(Scenario& scenario, const std::function<std::string(const std::string&)>& name);
 
 // A resolved TOML without its provenance line: the scenario itself, the same
-// whatever path its files were read from (a run file's scenario_sha256 hashes it).
+// whatever path its files were read from.
 std::string_view scenario_content(std::string_view resolved_toml);
+
+// What a run file's scenario_sha256 hashes: the content without its [run]
+// table either. Replications, seed, threads and the confidence level say how
+// a scenario was run, not what it is: `run -n` and `--seed` override them, and
+// `inspect --scenario` writes the values a run used, so that a rerun of it —
+// the same scenario — has the same hash.
+std::string scenario_identity(std::string_view resolved_toml);
 
 // Every problem of a scenario file and its `extends` chain, thrown at once;
 // nothing is partially loaded.

@@ -256,8 +256,12 @@ TEST(CliRunFile, InspectAndExportShowWhatRunShowed) {
   EXPECT_THAT(scenario.out, HasSubstr("replications = 60  # as run"));
   EXPECT_THAT(scenario.out, HasSubstr("seed = 20210118  # as run"));
   testing::write_text(dir / "as-run.toml", scenario.out);
-  const Outcome rerun = fnesim(dir, "run as-run.toml -j 1 --summary-json rerun.json");
+  const Outcome rerun = fnesim(dir, "run as-run.toml -j 1 --summary-json rerun.json --out rerun.h5");
   ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
+  // Its [run] now says 60 replications where the scenario said 2 000: the same scenario, the same hash.
+  EXPECT_EQ(hdf5::File::open_read_only(dir / "rerun.h5").string_attribute("scenario_sha256"),
+            hdf5::File::open_read_only(dir / "run.h5").string_attribute("scenario_sha256"));
+  std::filesystem::remove(dir / "rerun.h5");
   const std::string original = testing::read_text(dir / "run.json"),
                     rerun_json = testing::read_text(dir / "rerun.json");
   // The same results; only the scenario's provenance (its name, file and hash) differs.

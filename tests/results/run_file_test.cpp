@@ -95,7 +95,7 @@ TEST(RunFile, ReadsBackEqualToTheOutcomesAndTheSummary) {
   EXPECT_EQ(info.seed, seed);
   EXPECT_EQ(info.replications, 45);
   EXPECT_EQ(info.scenario_name, "test");
-  EXPECT_EQ(info.scenario_sha256, sha256_hex(scenario_content(scenario.resolved_toml)));
+  EXPECT_EQ(info.scenario_sha256, sha256_hex(scenario_identity(scenario.resolved_toml)));
   EXPECT_EQ(info.exhaustion_policy, "fill");
   EXPECT_EQ(info.commitment_start, "2021-01-01");
   EXPECT_EQ(info.window_days, simulator.window_days());

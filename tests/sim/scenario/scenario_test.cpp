@@ -319,6 +319,23 @@ TEST(ScenarioExtends, ResolvedTomlLoadsBackToTheSameScenario) {
 // gives `cv` where convention-2021 gives `sigma`, and a categorical trainee count
 // where the parent has a mean) must still resolve to one loadable file: the
 // inherited values that gave way are left out.
+// A scenario's identity (what scenario_sha256 hashes) leaves out the files it
+// was read from and its [run] table, and keeps every other line as it was.
+TEST(ScenarioIdentity, LeavesOutTheProvenanceAndTheRunTableOnly) {
+  const std::string resolved =
+      "# Resolved scenario (extends applied) from: a.toml\n"
+      "name = \"x\"\n\n[run]\nreplications = 60\nseed = 5\n\n[run.extra]\nk = 1\n\n"
+      "[convention]\ntotal_envelope_eur = 1\n[running]\nkept = true\n";
+  EXPECT_EQ(scenario_identity(resolved),
+            "name = \"x\"\n\n[convention]\ntotal_envelope_eur = 1\n[running]\nkept = true\n");
+  std::string other_run = resolved;
+  other_run.replace(other_run.find("replications = 60"), 17, "replications = 2000");
+  EXPECT_EQ(scenario_identity(other_run), scenario_identity(resolved));
+  std::string other_envelope = resolved;
+  other_envelope.replace(other_envelope.find("total_envelope_eur = 1"), 22, "total_envelope_eur = 2");
+  EXPECT_NE(scenario_identity(other_envelope), scenario_identity(resolved));
+}
+
 TEST(ScenarioExtends, EveryBuiltinScenarioResolvesToTomlThatLoadsBackIdentically) {
   for (const BuiltinScenario& b : builtin_scenarios()) {
     SCOPED_TRACE(std::string(b.file_name));
