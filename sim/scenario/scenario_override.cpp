@@ -39,11 +39,11 @@ std::vector<std::string> split_key_path(std::string_view path) {
   return parts;
 }
 
+// The shortest text that reads back as the same double: 0.6, as typed, not 0.59999999999999998.
 std::string number_text(double value) {
-  std::ostringstream out;
-  out.precision(17);
-  out << value;
-  return out.str();
+  char text[32];
+  const auto [end, error] = std::to_chars(text, text + sizeof text, value);
+  return error == std::errc{} ? std::string(text, end) : std::string("?");
 }
 
 }  // namespace
@@ -124,11 +124,20 @@ Scenario scenario_with_value(const Scenario& scenario, std::string_view key_path
   scenario_detail::MergedTable merged;
   scenario_detail::merge_layer(merged, root, 0);
   scenario_detail::merge_layer(merged, layer, 1);
-  Scenario changed = load_scenario_text(scenario_detail::to_toml(merged),
-                                        scenario.name + " with " + std::string(key_path) + " = " + number_text(value),
-                                        std::filesystem::path("."));
-  changed.run = scenario.run;
-  return changed;
+  const std::string setting = std::string(key_path) + " = " + number_text(value);
+  try {
+    Scenario changed = load_scenario_text(scenario_detail::to_toml(merged),
+                                          scenario.name + " with " + setting, std::filesystem::path("."));
+    changed.run = scenario.run;
+    return changed;
+  } catch (const ScenarioError& e) {
+    // Said of the setting, not of a line of the merged text the user never sees.
+    std::string message = setting + ":";
+    for (const Diagnostic& d : e.diagnostics())
+      message += " " + (d.key == key_path || d.key.empty() ? std::string() : d.key + ": ") + d.message + ";";
+    message.pop_back();
+    throw BadRequest(message);
+  }
 }
 
 KeyValues parse_key_values(std::string_view option, std::string_view text) {

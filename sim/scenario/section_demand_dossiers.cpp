@@ -188,15 +188,22 @@ void read_lifecycle(TableReader& section, DemandModel& out) {
   const auto sd = table->number("dropout_sd", Bounds::at_least(0));
   if (mean) out.dropout_mean = *mean;
   if (sd) out.dropout_sd = *sd;
-  // A Beta distribution with mean m has variance below m(1 − m).
-  if (mean && sd && *sd > 0 && !(*sd * *sd < *mean * (1 - *mean))) {
+  // A Beta distribution with mean m has variance below m(1 − m). Checked on
+  // the values in force, one of them perhaps not stated: a drop-out sd alone
+  // has the default mean 0, which no random share can have.
+  const double m = out.dropout_mean, s = out.dropout_sd;
+  if ((mean || sd) && s > 0 && !(s * s < m * (1 - m))) {
     // Shown rounded down to 4 decimals, so that the value offered is itself
     // allowed: one step lower when the limit is itself a 4-decimal number (0.5 for a mean of 0.5).
-    double largest = std::floor(std::sqrt(*mean * (1 - *mean)) * 1e4) / 1e4;
-    if (largest > 0 && !(largest * largest < *mean * (1 - *mean))) largest -= 1e-4;
-    table->error("dropout_sd", "no Beta distribution has mean " + format_number(*mean) + " and sd " +
-                                   format_number(*sd) + ": sd² must be below mean × (1 − mean), so at most " +
-                                   format_number(largest) + " here");
+    double largest = std::floor(std::sqrt(m * (1 - m)) * 1e4) / 1e4;
+    if (largest > 0 && !(largest * largest < m * (1 - m))) largest -= 1e-4;
+    // At the more derived of the two: the one the user's own file wrote, when a parent wrote the other.
+    table->error(
+        table->rank_of("dropout_sd") >= table->rank_of("dropout_mean") ? "dropout_sd" : "dropout_mean",
+        "no Beta distribution has mean " + format_number(m) + (mean ? "" : " (dropout_mean not stated)") +
+            " and sd " + format_number(s) + ": sd² must be below mean × (1 − mean), so " +
+            (largest > 0 ? "at most " + format_number(largest) + " here"
+                         : std::string("only 0 here: a drop-out share that is not random")));
   }
   if (const auto v = table->day_range("invoicing_lag_days", 0, max_lag_days)) out.invoicing_lag_days = *v;
   table->finish();

@@ -163,7 +163,20 @@ TEST(CliSensitivity, RefusesWhatItCannotDoNamingIt) {
       {"-n 16 --range demand.arrivals.expected_dossiers=5", "expected KEY=LOW,HIGH"},
       // A value the scenario refuses: the validator's own message, with the key.
       {"-n 16 --range demand.diagnostics.expected_dossiers=-5,5", "demand.diagnostics.expected_dossiers"},
-      {"-n 16 --range demand.lifecycle.cancellation_probability=0.1,1.5", "outside the values it may take, in [0, 1]"},
+      // Said of the setting, as typed — not of a line of a merged text the user never sees.
+      {"-n 16 --range demand.arrivals.expected_dosiers=5000,9000",
+       "fnesim sensitivity: demand.arrivals.expected_dosiers = 9000: unknown key 'expected_dosiers'; did you "
+       "mean "
+       "'expected_dossiers'?\n"},
+      {"-n 16 --range convention.fee_rate=0.1,1.1",
+       "convention.fee_rate = 1.1: a rate must be in [0, 1], found 1.1"},
+      // No dropout_mean in this scenario: its default 0 has no random share (it stopped on an internal
+      // error).
+      {"-n 16 --range demand.lifecycle.dropout_sd=0.1,0.2",
+       "demand.lifecycle.dropout_sd = 0.2: no Beta distribution has mean 0 (dropout_mean not stated) and sd "
+       "0.2"},
+      {"-n 16 --range demand.lifecycle.cancellation_probability=0.1,1.5",
+       "outside the values it may take, in [0, 1]"},
       {"-n 16 --range demand.diagnostics.expected_dossiers=9,1", "LOW is above HIGH"},
       {"-n 16 --group dossiers=demand.arrivals.expected_dossiers", "already names a factor"},
       {"-n 4", "at least 8 base rows"},
