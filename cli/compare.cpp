@@ -1,6 +1,8 @@
 // `fnesim compare A.h5 B.h5`: what changes from run A to run B, region by
 // region, and whether it is more than Monte-Carlo noise (docs/compare.md).
+#include <exception>
 #include <iostream>
+#include <optional>
 
 #include "cli/commands.hpp"
 #include "cli/preamble.hpp"
@@ -17,11 +19,24 @@ struct CompareOptions {
 };
 
 int compare_command(const CompareOptions& options) {
-  const RunOutcomes a = read_run_outcomes(RunFileReader(options.file_a));
-  const RunOutcomes b = read_run_outcomes(RunFileReader(options.file_b));
+  // Both files read before either refusal is said: two bad files, two messages.
+  std::optional<RunOutcomes> a, b;
+  std::exception_ptr refused_a;
+  try {
+    a = read_run_outcomes(RunFileReader(options.file_a));
+  } catch (const RunFileError&) {
+    refused_a = std::current_exception();
+  }
+  try {
+    b = read_run_outcomes(RunFileReader(options.file_b));
+  } catch (const RunFileError&) {
+    if (refused_a) report_failure("fnesim compare", refused_a);
+    throw;
+  }
+  if (refused_a) std::rethrow_exception(refused_a);
   ComparisonOptions comparison;
   comparison.family_wise_level = options.level;
-  const RunComparison result = compare_runs(a, b, comparison);
+  const RunComparison result = compare_runs(*a, *b, comparison);
   std::cout << (options.json ? comparison_json(result) : render_comparison_table(result));
   return exit_ok;
 }

@@ -31,8 +31,12 @@ int export_command(const ExportOptions& options) {
     for (const auto& target : csv_export_targets(run, options.csv_directory))
       outputs.push_back({"--csv's " + target.filename().string(), target});
   check_distinct_files(outputs, {{"the run file", options.file}});
+  // Every existing target named at once, then the JSON's directory.
+  std::vector<std::filesystem::path> targets;
+  for (const NamedFile& output : outputs)
+    if (!output.path.empty()) targets.push_back(output.path);
+  check_output_targets(targets, options.force);
   if (!options.summary_json.empty()) check_output_argument(options.summary_json, options.force);
-  for (std::size_t i = 1; i < outputs.size(); ++i) check_output_target(outputs[i].path, options.force);
   if (!options.summary_json.empty())
     write_file_atomically(options.summary_json, summary_json(run.summary()), options.force);
   if (!options.csv_directory.empty()) {

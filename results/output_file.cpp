@@ -99,6 +99,29 @@ void check_output_target(const fs::path& path, bool overwrite) {
   if (!overwrite) throw OutputTargetError(path.string() + ": exists already (use --force to overwrite)");
 }
 
+void check_output_targets(const std::vector<fs::path>& paths, bool overwrite) {
+  if (!cluster::writes_outputs()) return;  // as check_output_target
+  std::vector<std::string> problems, existing;
+  for (const fs::path& path : paths) {
+    struct stat status {};
+    if (::lstat(path.c_str(), &status) != 0) continue;
+    if (const std::string kind = kind_of(status); !kind.empty())
+      problems.push_back(path.string() + ": is " + kind + "; fnesim replaces only regular files");
+    else if (!overwrite)
+      existing.push_back(path.string());
+  }
+  if (!existing.empty()) {
+    std::string names;
+    for (const std::string& name : existing) names += (names.empty() ? "" : ", ") + name;
+    problems.push_back(names + (existing.size() == 1 ? ": exists" : ": exist") +
+                       " already (use --force to overwrite)");
+  }
+  if (problems.empty()) return;
+  std::string message;
+  for (const std::string& problem : problems) message += (message.empty() ? "" : "; ") + problem;
+  throw OutputTargetError(message);
+}
+
 void check_output_path(const fs::path& path, bool overwrite) {
   if (!cluster::writes_outputs()) return;  // as check_output_target
   const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");

@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "sim/errors.hpp"
 
@@ -47,6 +48,9 @@ std::string non_regular_kind(const std::filesystem::path& path);
 // ("PATH: is a symbolic link; fnesim replaces only regular files"), or exists
 // and `overwrite` is false ("PATH: exists already (use --force to overwrite)").
 void check_output_target(const std::filesystem::path& path, bool overwrite);
+// check_output_target on every path, all refusals in one OutputTargetError:
+// the files that exist already named together.
+void check_output_targets(const std::vector<std::filesystem::path>& paths, bool overwrite);
 
 // Fails early (before a long run) when `path` cannot be written: its directory
 // is missing or not writable (OutputError), or check_output_target refuses it.

@@ -2468,6 +2468,23 @@ def check_target(path, force):
         raise UserError(f"{path}: exists already (use --force to overwrite)")
 
 
+def check_targets(paths, force):
+    """check_target on every path, all problems said at once: the existing files in one line."""
+    problems, existing = [], []
+    for path in paths:
+        kind = non_regular_kind(path)
+        if kind:
+            problems.append(f"{path}: is {kind}; fnesim replaces only regular files")
+        elif not force and os.path.lexists(path):
+            existing.append(path)
+    if len(existing) == 1:
+        problems.append(f"{existing[0]}: exists already (use --force to overwrite)")
+    elif existing:
+        problems.append(f"{', '.join(existing)}: exist already (use --force to overwrite)")
+    if problems:
+        raise UserError("; ".join(problems))
+
+
 def same_file(a, b):
     """Two names for one file: the same device and inode, else the same resolved path."""
     try:
@@ -2572,8 +2589,7 @@ def main(argv=None):
             raise JobError(f"cannot write the charts in {png_dir}: it is a file, and the charts need a directory")
         outputs = [("--output", html_path)] + [("--png-dir's " + n, os.path.join(png_dir, n)) for n in CHART_NAMES]
         check_distinct(args.run_file, outputs)
-        for _, path in outputs:
-            check_target(path, args.force)
+        check_targets([path for _, path in outputs], args.force)
         command = ["fnesim report", args.run_file, "--lang", args.lang]
         if args.output:
             command += ["-o", args.output]

@@ -366,7 +366,10 @@ TEST(CliRunFile, ExitCodesAndForce) {
   testing::write_text(dir / "out/regions.csv", "mine");
   const Outcome refused = fnesim(dir, "export small.h5 --csv out");
   EXPECT_EQ(refused.exit_code, 2);
-  EXPECT_THAT(refused.err, HasSubstr("regions.csv: exists already (use --force to overwrite)"));
+  // Every existing target at once, in one line (no monthly_fan.csv: --no-trajectories).
+  EXPECT_EQ(refused.err,
+            "fnesim export: out/regions.csv, out/exhaustion_by_month.csv, out/replications.csv, "
+            "out/national_replications.csv, out/settlement.csv: exist already (use --force to overwrite)\n");
   EXPECT_EQ(testing::read_text(dir / "out/regions.csv"), "mine");
   EXPECT_EQ(fnesim(dir, "export small.h5 --csv out --force").exit_code, 0);
   EXPECT_NE(testing::read_text(dir / "out/regions.csv"), "mine");

@@ -217,6 +217,16 @@ class Refusals(unittest.TestCase):
         with open(self.path("out.html")) as kept:
             self.assertEqual(kept.read(), "keep me")
 
+    def test_every_existing_output_is_named_at_once(self):
+        for name in ("all.html", "all_png/fan_national.png"):
+            os.makedirs(os.path.dirname(self.path(name)), exist_ok=True)
+            with open(self.path(name), "w") as out:
+                out.write("keep me")
+        result = run_report(os.environ["FLAT_RUN_FILE"], "-o", self.path("all.html"))
+        self.assertEqual(result.returncode, 2)
+        self.assertIn(f"{self.path('all.html')}, {self.path('all_png/fan_national.png')}: exist already "
+                      "(use --force to overwrite)", result.stderr)
+
 
 def read(path):
     with open(path, encoding="utf-8") as page:

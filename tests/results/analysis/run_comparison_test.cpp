@@ -7,6 +7,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/random/exponential_distribution.hpp>
 #include <boost/random/uniform_01.hpp>
 #include <cmath>
@@ -14,9 +15,9 @@
 #include <string>
 #include <vector>
 
-#include "support/command.hpp"
 #include "results/run_file.hpp"
 #include "sim/rng.hpp"
+#include "support/command.hpp"
 #include "support/test_files.hpp"
 
 namespace fnesim {
@@ -415,6 +416,12 @@ TEST_F(RealRuns, CompareRefusesOtherRegionsAndBadFiles) {
   const auto missing = testing::run_fnesim("compare '" + base + "' '" + (dir / "missing.h5").string() + "'");
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_THAT(missing.err, HasSubstr("missing.h5"));
+  // Two bad files: both said.
+  const auto two = testing::run_fnesim("compare '" + text + "' '" + (dir / "missing.h5").string() + "'");
+  EXPECT_EQ(two.exit_code, 2);
+  EXPECT_THAT(two.err, HasSubstr("not-a-run.h5"));
+  EXPECT_THAT(two.err, HasSubstr("missing.h5"));
+  EXPECT_EQ(std::count(two.err.begin(), two.err.end(), '\n'), 2) << two.err;
   EXPECT_EQ(testing::run_fnesim("compare '" + base + "' '" + base + "' --level 0.7").exit_code, 2);
   // NaN passes a range check (every comparison with it is false): it flagged every difference.
   std::string arguments = "compare '" + base + "' '" + base + "'";
