@@ -57,8 +57,9 @@ void register_synthesize(CLI::App& app, int& exit_code) {
       ->add_option("--layout", options->layout,
                    "dossiers (one row per dossier), monthly (per region and month) or national "
                    "(per month)")
-      ->check(CLI::IsMember(
-          std::vector<std::string>(synthetic_layout_keys.begin(), synthetic_layout_keys.end())));
+      ->check(
+          CLI::IsMember(std::vector<std::string>(synthetic_layout_keys.begin(), synthetic_layout_keys.end())))
+      ->capture_default_str();
   synthesize->add_option("-o,--out", options->out, "The CSV file to write")->required();
   synthesize->add_flag("--force", options->force, "Overwrite an existing file");
   synthesize->callback([options, &exit_code] { exit_code = synthesize_command(*options); });

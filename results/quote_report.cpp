@@ -8,6 +8,11 @@
 namespace fnesim {
 namespace {
 
+// "art6-lt300-AP (art. 6)"; a scenario's own rule may cite no article: its name alone.
+std::string rule_with_article(const std::string& rule, const std::string& article) {
+  return article.empty() ? rule : rule + " (" + article + ")";
+}
+
 std::string eur(Cents amount) {
   std::string out = format_euros(amount);
   out += " EUR";
@@ -122,10 +127,8 @@ std::string render_text(const TrainingQuote& quote) {
   out += ", remuneration ";
   out += eur(d.remuneration);
   out += "\nRule ";
-  out += split.rule_id;
-  out += " (";
-  out += split.article;
-  out += "): the FNE-Formation envelope pays ";
+  out += rule_with_article(split.rule_id, split.article);
+  out += ": the FNE-Formation envelope pays ";
   out += format_percent(split.rate);
   out += " of eligible costs\n\n";
 
@@ -237,10 +240,8 @@ std::string render_text(const SectorStudyQuote& quote) {
   out += ": sector or territory study (GPEC industrielle/sectorielle, \"diag flash\"), ";
   out += quote.date.iso();
   out += "\nRule ";
-  out += quote.split.rule_id;
-  out += " (";
-  out += quote.split.article;
-  out += "): the FNE-Formation envelope pays ";
+  out += rule_with_article(quote.split.rule_id, quote.split.article);
+  out += ": the FNE-Formation envelope pays ";
   out += format_percent(quote.split.rate);
   out += " of the study's cost\n\n";
   out += parts_text({{"FNE-Formation envelope", quote.split.fne, &quote.split.fne_reason},

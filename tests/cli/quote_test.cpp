@@ -336,6 +336,17 @@ TEST(CliQuote, ScenarioErrorsExitWithTwo) {
   EXPECT_NE(run.err.find("bad.toml:"), std::string::npos) << run.err;
 }
 
+// A scenario's own rule may cite no article: its name alone, no empty "()".
+TEST(CliQuote, ARuleWithoutAnArticleIsNamedAlone) {
+  const QuoteRun run =
+      quote(std::string("--scenario '") + FNESIM_SOURCE_DIR +
+            "/tests/data/good/three-regions.toml' --headcount 30 --status AP --pathway certifying "
+            "--trainees 2 --pedagogical 5000");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find("\nRule lt300: the FNE-Formation envelope pays 100 %"), std::string::npos)
+      << run.out;
+}
+
 TEST(CliQuote, NamedBuiltinScenario) {
   const QuoteRun run = quote(
       "--scenario convention-2021 --headcount 450 --status APLD --pathway reconversion --trainees 1 "
