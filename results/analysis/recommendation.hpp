@@ -95,6 +95,7 @@ struct RecommendationReport {
   // re-simulation fell short of the target (recommendation_evaluation.cpp),
   // and what the envelopes first found asked for and gave.
   int level_raises = 0;
+  std::string short_of_target_because;  // empty when the re-simulation reaches the target
   struct FirstEnvelopes {
     Cents complementary = 0;
     double p_no_region_exhausted = 0;  // re-simulated

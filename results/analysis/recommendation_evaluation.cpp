@@ -169,30 +169,52 @@ RecommendationReport recommend_from_run_file(const RunFileReader& run, const Rec
   // and the diagnostics are shared out by available amount: new envelopes
   // move them, and the re-simulation can fall short of the target. The run's
   // demand is then asked for as many more replications with no region
-  // exhausted as the re-simulation missed (one at least), and again until
-  // the re-simulation reaches the target: small raises, for the smallest
-  // complementary allocation that does.
+  // exhausted as the re-simulation missed (one at least), and again until the
+  // re-simulation reaches the target. Small raises, but one more clear
+  // replication can mean a higher level in every region: not the smallest
+  // allocation that reaches the target, only one that does.
   int level_raises = 0;
+  std::string short_because;
   RecommendationReport::FirstEnvelopes report_first;
   if (request.objective == RecommendationObjective::TargetProbability) {
     report_first.complementary = recommendation.complementary;
     report_first.p_no_region_exhausted = p_no_region_exhausted(after);
     RecommendationRequest raised = request;
     const auto n = static_cast<double>(N);
-    for (double reached = p_no_region_exhausted(after);
-         reached < request.target_probability && level_raises < max_level_raises;
+    const std::string largest_peaks =
+        "every region is at the largest peak demand the run simulated, and the carry-over and diagnostics "
+        "the "
+        "new envelopes draw still exhaust some";
+    for (double reached = p_no_region_exhausted(after); reached < request.target_probability;
          reached = p_no_region_exhausted(after)) {
       const double clear_in_sample = std::round(recommendation.p_no_region_exhausted_in_sample * n);
+      if (clear_in_sample >= n || recommendation.common_level >= 1) {
+        short_because = largest_peaks;
+        break;
+      }
+      if (level_raises == max_level_raises) {
+        short_because = "the re-simulation still falls short";
+        break;
+      }
       const double missed = std::ceil((request.target_probability - reached) * n - 1e-9);
-      if (clear_in_sample >= n) break;  // every replication clear already
       raised.target_probability = std::min(n, clear_in_sample + std::max(1.0, missed)) / n;
       EnvelopeRecommendation higher;
       try {
         higher = recommend_envelopes(conv, demand, raised, scenario.demand.ceiling_margin());
       } catch (const RecommendationError&) {
-        break;  // beyond the --max bounds: the last envelopes stand, said short of the target
+        short_because = "the --max bounds stop the level from rising further";
+        break;
       }
+      // Replications tied at a level clear together, and near the top of
+      // every region's peaks a higher level moves the envelopes by cents:
+      // no re-simulation for that, the level is raised again. The in-sample
+      // count of clear replications grows each time, so this ends.
+      bool moved = false;
+      for (std::size_t r = 0; r < higher.envelope.size(); ++r)
+        moved = moved || std::abs(higher.envelope[r] - recommendation.envelope[r]) > cents_per_euro;
+      const bool resimulate = moved || higher.complementary - recommendation.complementary > cents_per_euro;
       recommendation = std::move(higher);
+      if (!resimulate) continue;
       changed = with_envelopes(recommendation);
       after = simulate(changed);
       ++level_raises;
@@ -209,6 +231,7 @@ RecommendationReport recommend_from_run_file(const RunFileReader& run, const Rec
   report.commitment_start = conv.commitment_start;
   report.common_level = recommendation.common_level;
   report.level_raises = level_raises;
+  report.short_of_target_because = short_because;
   report.first = report_first;
   report.complementary = recommendation.complementary;
   report.total_envelope_after = changed.convention.total_envelope;

@@ -75,23 +75,18 @@ std::string render_recommendation(const RecommendationReport& report) {
       format_probability(report.p_no_region_exhausted_after.mean).c_str());
   out += line;
   if (report.objective == RecommendationObjective::TargetProbability) {
-    const bool reached = report.p_no_region_exhausted_after.mean >= report.target_probability;
-    if (!reached)
-      out +=
-          "Short of the target of " + format_probability(report.target_probability) +
-          ": the 2020 carry-over and the diagnostics are shared out by available amount, so the new "
-          "envelopes move them" +
-          (report.level_raises > 0 ? "; raising the level " + times(report.level_raises) + " did not reach it"
-                                   : std::string()) +
-          " (the --max bounds may stop it).\n";
+    const std::string first =
+        "the envelopes first found (complementary allocation " +
+        format_meur(static_cast<double>(report.first.complementary) / cents_per_euro) + ") gave " +
+        format_probability(report.first.p_no_region_exhausted) +
+        " re-simulated, because the 2020 carry-over and the diagnostics are shared out by "
+        "available amount and move with them";
+    if (report.p_no_region_exhausted_after.mean < report.target_probability)
+      out += "Short of the target of " + format_probability(report.target_probability) + ": " + first +
+             (report.level_raises > 0 ? "; raised " + times(report.level_raises) : std::string()) + "; " +
+             report.short_of_target_because + ".\n";
     else if (report.level_raises > 0)
-      out +=
-          "The level was raised " + times(report.level_raises) +
-          " to reach the target: the envelopes first found (complementary allocation " +
-          format_meur(static_cast<double>(report.first.complementary) / cents_per_euro) + ") gave " +
-          format_probability(report.first.p_no_region_exhausted) +
-          " re-simulated, because the 2020 carry-over and the diagnostics are shared out by available amount "
-          "and move with them.\n";
+      out += "The level was raised " + times(report.level_raises) + " to reach the target: " + first + ".\n";
   }
   // The report's rule (scripts/report.py, docs/recommend.md): under the
   // objective of expected unmet demand, a change within two paired standard
@@ -150,6 +145,8 @@ std::string recommendation_json(const RecommendationReport& report) {
   if (report.objective == RecommendationObjective::TargetProbability) {
     j.field("target_probability", report.target_probability);
     j.field("level_raises", static_cast<std::int64_t>(report.level_raises));
+    if (!report.short_of_target_because.empty())
+      j.field("short_of_target_because", report.short_of_target_because);
   }
   j.field("common_level", report.common_level);
   if (report.as_of) j.field("as_of", report.as_of->iso());
