@@ -1,5 +1,7 @@
 // `fnesim inspect`: what a run file holds — provenance and the summary table,
 // from the file alone.
+#include <toml++/toml.h>
+
 #include <cstdint>
 #include <iostream>
 #include <limits>
@@ -32,8 +34,34 @@ std::string scenario_as_run(const std::string& resolved, const RunFileInfo& info
                                : "# the run used --seed " + std::to_string(info.seed) +
                                      ", beyond TOML's integers: give it on the command line";
   std::vector<std::string> lines;
+  std::vector<std::string> inline_run;  // `run = { … }` in the root table: its keys, one a line
   std::istringstream in(resolved);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  bool at_root = true;
+  for (std::string line; std::getline(in, line);) {
+    if (line.starts_with('[')) at_root = false;
+    if (at_root && line.starts_with("run = ")) {
+      // Rewritten as a [run] table below, whose replications and seed are then replaced:
+      // a [run] table added beside the inline one would not parse.
+      const toml::table parsed = toml::parse(line);
+      if (const toml::table* run = parsed["run"].as_table())
+        for (const auto& [key, value] : *run) {
+          toml::table one;
+          one.insert(key, value);
+          std::ostringstream text;
+          text << toml::toml_formatter(one);
+          std::string key_value = text.str();
+          while (key_value.ends_with('\n')) key_value.pop_back();
+          inline_run.push_back(key_value);
+        }
+      continue;
+    }
+    lines.push_back(line);
+  }
+  if (!inline_run.empty()) {
+    lines.emplace_back();
+    lines.emplace_back("[run]");
+    lines.insert(lines.end(), inline_run.begin(), inline_run.end());
+  }
   std::string table;
   std::size_t run_header = lines.size();
   bool has_replications = false, has_seed = false;

@@ -1496,12 +1496,15 @@ def without_run_table(content):
     """The resolved TOML without its [run] table (and [run.*] tables): one header a line, one key a line."""
     parts = content.split("\n")
     lines = [part + "\n" for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
-    kept, in_run = [], False
+    kept, in_run, at_root = [], False, True
     for line in lines:
         if line.startswith("["):
             header = line.rstrip("\n")
             in_run = header == "[run]" or header.startswith("[run.")
-        if not in_run:
+            at_root = False
+            if in_run and kept and kept[-1] == "\n":  # with the blank line that separates it
+                kept.pop()
+        if not in_run and not (at_root and line.startswith("run = ")):  # [run] inline, in the root table
             kept.append(line)
     return "".join(kept)
 

@@ -344,12 +344,19 @@ std::string scenario_identity(std::string_view resolved_toml) {
   const std::string_view content = scenario_content(resolved_toml);
   std::string identity;
   identity.reserve(content.size());
-  bool in_run = false;
+  bool in_run = false, at_root = true;
   for (std::size_t at = 0; at < content.size();) {
     const std::size_t end = std::min(content.find('\n', at), content.size());
     const std::string_view line = content.substr(at, end - at);
-    if (line.starts_with('[')) in_run = line == "[run]" || line.starts_with("[run.");
-    if (!in_run) {
+    if (line.starts_with('[')) {
+      in_run = line == "[run]" || line.starts_with("[run.");
+      at_root = false;
+      // With the blank line that separates it: a [run] written inline in the
+      // root table, or none, leaves none.
+      if (in_run && identity.ends_with("\n\n")) identity.pop_back();
+    }
+    // [run] may also be written inline, on one line of the root table.
+    if (!in_run && !(at_root && line.starts_with("run = "))) {
       identity += line;
       if (end < content.size()) identity += '\n';
     }

@@ -262,6 +262,20 @@ TEST(CliRunFile, InspectAndExportShowWhatRunShowed) {
   EXPECT_EQ(hdf5::File::open_read_only(dir / "rerun.h5").string_attribute("scenario_sha256"),
             hdf5::File::open_read_only(dir / "run.h5").string_attribute("scenario_sha256"));
   std::filesystem::remove(dir / "rerun.h5");
+  // [run] written inline: inspect --scenario makes it a table (one beside it would not parse), the same hash.
+  testing::write_text(dir / "inline.toml",
+                      "extends = \"convention-2021\"\nrun = { seed = 7, threads = 1 }\n");
+  ASSERT_EQ(fnesim(dir, "run inline.toml -n 8 --no-trajectories --out inline.h5").exit_code, 0);
+  const Outcome inline_as_run = fnesim(dir, "inspect inline.h5 --scenario");
+  EXPECT_THAT(inline_as_run.out,
+              HasSubstr("\n[run]\nreplications = 8  # as run\nseed = 7  # as run\nthreads = 1\n"));
+  testing::write_text(dir / "inline-as-run.toml", inline_as_run.out);
+  const Outcome inline_rerun = fnesim(dir, "run inline-as-run.toml --no-trajectories --out inline-rerun.h5");
+  ASSERT_EQ(inline_rerun.exit_code, 0) << inline_rerun.err;
+  EXPECT_EQ(hdf5::File::open_read_only(dir / "inline-rerun.h5").string_attribute("scenario_sha256"),
+            hdf5::File::open_read_only(dir / "inline.h5").string_attribute("scenario_sha256"));
+  for (const char* name : {"inline.toml", "inline.h5", "inline-as-run.toml", "inline-rerun.h5"})
+    std::filesystem::remove(dir / name);
   const std::string original = testing::read_text(dir / "run.json"),
                     rerun_json = testing::read_text(dir / "rerun.json");
   // The same results; only the scenario's provenance (its name, file and hash) differs.

@@ -315,10 +315,6 @@ TEST(ScenarioExtends, ResolvedTomlLoadsBackToTheSameScenario) {
   EXPECT_EQ(r1_again.demand.regions[5].expected_dossiers, r1.demand.regions[5].expected_dossiers);
 }
 
-// A variant that switches a setting its parent also wrote another way (observed-2021
-// gives `cv` where convention-2021 gives `sigma`, and a categorical trainee count
-// where the parent has a mean) must still resolve to one loadable file: the
-// inherited values that gave way are left out.
 // A scenario's identity (what scenario_sha256 hashes) leaves out the files it
 // was read from and its [run] table, and keeps every other line as it was.
 TEST(ScenarioIdentity, LeavesOutTheProvenanceAndTheRunTableOnly) {
@@ -327,15 +323,22 @@ TEST(ScenarioIdentity, LeavesOutTheProvenanceAndTheRunTableOnly) {
       "name = \"x\"\n\n[run]\nreplications = 60\nseed = 5\n\n[run.extra]\nk = 1\n\n"
       "[convention]\ntotal_envelope_eur = 1\n[running]\nkept = true\n";
   EXPECT_EQ(scenario_identity(resolved),
-            "name = \"x\"\n\n[convention]\ntotal_envelope_eur = 1\n[running]\nkept = true\n");
+            "name = \"x\"\n[convention]\ntotal_envelope_eur = 1\n[running]\nkept = true\n");
   std::string other_run = resolved;
   other_run.replace(other_run.find("replications = 60"), 17, "replications = 2000");
   EXPECT_EQ(scenario_identity(other_run), scenario_identity(resolved));
   std::string other_envelope = resolved;
   other_envelope.replace(other_envelope.find("total_envelope_eur = 1"), 22, "total_envelope_eur = 2");
   EXPECT_NE(scenario_identity(other_envelope), scenario_identity(resolved));
+  // [run] written inline in the root table: left out as well; a key named so in a table is kept.
+  EXPECT_EQ(scenario_identity("name = \"x\"\nrun = { seed = 7 }\n[t]\nrun = 1\n"),
+            "name = \"x\"\n[t]\nrun = 1\n");
 }
 
+// A variant that switches a setting its parent also wrote another way (observed-2021
+// gives `cv` where convention-2021 gives `sigma`, and a categorical trainee count
+// where the parent has a mean) must still resolve to one loadable file: the
+// inherited values that gave way are left out.
 TEST(ScenarioExtends, EveryBuiltinScenarioResolvesToTomlThatLoadsBackIdentically) {
   for (const BuiltinScenario& b : builtin_scenarios()) {
     SCOPED_TRACE(std::string(b.file_name));
