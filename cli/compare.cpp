@@ -29,7 +29,7 @@ int compare_command(const CompareOptions& options) {
   }
   try {
     b = read_run_outcomes(RunFileReader(options.file_b));
-  } catch (const RunFileError&) {
+  } catch (...) {
     if (refused_a) report_failure("fnesim compare", refused_a);
     throw;
   }

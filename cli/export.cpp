@@ -31,12 +31,13 @@ int export_command(const ExportOptions& options) {
     for (const auto& target : csv_export_targets(run, options.csv_directory))
       outputs.push_back({"--csv's " + target.filename().string(), target});
   check_distinct_files(outputs, {{"the run file", options.file}});
-  // Every existing target named at once, then the JSON's directory.
+  // The JSON's directory first (without it nothing can be written), then
+  // every existing target named at once.
+  if (!options.summary_json.empty()) check_output_directory(options.summary_json);
   std::vector<std::filesystem::path> targets;
   for (const NamedFile& output : outputs)
     if (!output.path.empty()) targets.push_back(output.path);
   check_output_targets(targets, options.force);
-  if (!options.summary_json.empty()) check_output_argument(options.summary_json, options.force);
   if (!options.summary_json.empty())
     write_file_atomically(options.summary_json, summary_json(run.summary()), options.force);
   if (!options.csv_directory.empty()) {

@@ -122,7 +122,7 @@ void check_output_targets(const std::vector<fs::path>& paths, bool overwrite) {
   throw OutputTargetError(message);
 }
 
-void check_output_path(const fs::path& path, bool overwrite) {
+void check_output_directory(const fs::path& path) {
   if (!cluster::writes_outputs()) return;  // as check_output_target
   const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
   std::error_code ec;
@@ -130,6 +130,10 @@ void check_output_path(const fs::path& path, bool overwrite) {
     throw OutputError(path.string() + ": directory " + dir.string() + " does not exist");
   if (::access(dir.c_str(), W_OK) != 0)
     throw OutputError(path.string() + ": cannot write in " + dir.string() + ": " + std::strerror(errno));
+}
+
+void check_output_path(const fs::path& path, bool overwrite) {
+  check_output_directory(path);
   check_output_target(path, overwrite);
 }
 

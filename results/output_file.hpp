@@ -55,6 +55,8 @@ void check_output_targets(const std::vector<std::filesystem::path>& paths, bool 
 // Fails early (before a long run) when `path` cannot be written: its directory
 // is missing or not writable (OutputError), or check_output_target refuses it.
 void check_output_path(const std::filesystem::path& path, bool overwrite);
+// Its first half: the directory exists and may be written in (OutputError).
+void check_output_directory(const std::filesystem::path& path);
 
 // Checks the target again (check_output_target) and renames `temporary` over
 // it; without `overwrite`, never replaces a file created meanwhile

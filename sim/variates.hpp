@@ -214,10 +214,12 @@ class GammaSampler {
 //
 // With both shapes tiny (a drop-out sd near its limit, √(m(1 − m))), both
 // boosts U^(1/shape) can underflow to zero, and X / (X + Y) would be 0 / 0.
-// Only the ratio matters, so when both logs are that low they are shifted
+// Only the ratio matters, so when both logs are below −700 they are shifted
 // together until the larger is 0: the share is then 0 or 1 as the law's
-// near-Bernoulli limit has it, P(1) = α / (α + β). Draws where either boost
-// is representable are untouched, bit for bit.
+// near-Bernoulli limit has it, P(1) = α / (α + β). Draws where either log is
+// above −700 are untouched, bit for bit; below it, exp leaves the normal
+// range (subnormal from −708, zero from −745), and the shift is the exact
+// ratio where the unshifted one lost digits or was 0 / 0.
 class BetaSampler {
  public:
   BetaSampler(double alpha, double beta) : x_(alpha), y_(beta) {}

@@ -190,9 +190,12 @@ void read_lifecycle(TableReader& section, DemandModel& out) {
   if (sd) out.dropout_sd = *sd;
   // A Beta distribution with mean m has variance below m(1 − m). Checked on
   // the values in force, one of them perhaps not stated: a drop-out sd alone
-  // has the default mean 0, which no random share can have.
+  // has the default mean 0, which no random share can have. Not when either
+  // was stated and refused already: the default in its place is not the user's.
+  const bool refused =
+      (!mean && table->rank_of("dropout_mean") >= 0) || (!sd && table->rank_of("dropout_sd") >= 0);
   const double m = out.dropout_mean, s = out.dropout_sd;
-  if ((mean || sd) && s > 0 && !(s * s < m * (1 - m))) {
+  if ((mean || sd) && !refused && s > 0 && !(s * s < m * (1 - m))) {
     // Shown rounded down to 4 decimals, so that the value offered is itself
     // allowed: one step lower when the limit is itself a 4-decimal number (0.5 for a mean of 0.5).
     double largest = std::floor(std::sqrt(m * (1 - m)) * 1e4) / 1e4;
