@@ -25,7 +25,28 @@ PertShape pert_shape(double min, double mode, double max) {
 
 double lognormal_sigma(double cv) { return std::sqrt(std::log1p(cv * cv)); }
 
+constexpr double wilson_hilferty_shape = 1e9;
+
+double wilson_hilferty(double shape, double z) {
+  const double ninth = 1 / (9 * shape);
+  const double root = 1 - ninth + z * std::sqrt(ninth);
+  return shape * root * root * root;
+}
+
 }  // namespace
+
+double gamma_quantile(double shape, double p) {
+  if (shape > wilson_hilferty_shape)
+    return wilson_hilferty(shape, boost::math::quantile(boost::math::normal(), p));
+  return boost::math::gamma_p_inv(shape, p);
+}
+
+double gamma_at_normal_score(double shape, double z) {
+  if (shape > wilson_hilferty_shape) return wilson_hilferty(shape, z);
+  const boost::math::normal standard;
+  if (z <= 0) return boost::math::gamma_p_inv(shape, boost::math::cdf(standard, z));
+  return boost::math::gamma_q_inv(shape, boost::math::cdf(standard, -z));
+}
 
 double Distribution::quantile(double p) const {
   switch (kind) {
@@ -40,7 +61,7 @@ double Distribution::quantile(double p) const {
     }
     case DistributionKind::Gamma: {
       const double shape = 1 / (b * b);
-      return boost::math::quantile(boost::math::gamma_distribution<>(shape, a / shape), p);
+      return gamma_quantile(shape, p) * (a / shape);
     }
     case DistributionKind::Beta:
       return boost::math::quantile(boost::math::beta_distribution<>(a, b), p);

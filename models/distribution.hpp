@@ -41,4 +41,12 @@ struct Dirichlet {
   double concentration = 0;
 };
 
+// The Gamma(shape, scale 1) quantile at probability p, and at the standard
+// normal score z (a copula's way: through the upper tail's complement when
+// z > 0, to keep precision there). Beyond shape 10⁹ — a CV under about
+// 3 × 10⁻⁵ — Boost's series gives up (from about 4 × 10¹⁰), and the
+// Wilson–Hilferty cube, whose relative error is then below 10⁻¹², is used.
+double gamma_quantile(double shape, double p);
+double gamma_at_normal_score(double shape, double z);
+
 }  // namespace fnesim

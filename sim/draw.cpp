@@ -3,11 +3,10 @@
 // envelope's share — on the region's own streams, staged for the ledgers.
 #include <algorithm>
 #include <array>
-#include <boost/math/distributions/normal.hpp>
-#include <boost/math/special_functions/gamma.hpp>
 #include <cmath>
 #include <span>
 
+#include "models/distribution.hpp"
 #include "sim/boost_random.hpp"
 #include "sim/engine_limits.hpp"
 #include "sim/filing.hpp"
@@ -31,14 +30,6 @@ template <typename Rng>
 int draw_days(const DayRange& range, Rng& engine) {
   if (range.min == range.max) return range.min;
   return range.min + static_cast<int>(uniform_below(engine, static_cast<std::uint64_t>(range.max - range.min) + 1));
-}
-
-// The Gamma(shape, scale 1) quantile at the normal score z, through the
-// complement in the upper tail to keep precision there.
-double gamma_at_normal_score(double shape, double z) {
-  const boost::math::normal standard;
-  if (z <= 0) return boost::math::gamma_p_inv(shape, boost::math::cdf(standard, z));
-  return boost::math::gamma_q_inv(shape, boost::math::cdf(standard, -z));
 }
 
 // The mean of a region's Poisson draw, once every multiplier has moved it:

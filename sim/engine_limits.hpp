@@ -57,6 +57,10 @@ inline constexpr double max_intensity_factor = 1'000;
 // beyond them a draw a thousand times its mean stops being rare.
 inline constexpr double max_cv = 10;
 inline constexpr double max_sigma = 3;
+// The smallest CV (or drop-out sd) that is not 0: a Gamma's shape 1/cv² stays
+// within 10¹², where its quantiles are computed (models/distribution.hpp);
+// below it, 1/cv² overflows long before the spread means anything.
+inline constexpr double min_cv = 1e-6;
 
 // A drawn quantity beyond what the engine can hold: the scenario's
 // distributions reach further than its stated values. Bad input, exit 2.

@@ -3,13 +3,13 @@
 // cost and trainee parameters learnt where enough dossiers were observed.
 #include <algorithm>
 #include <array>
-#include <boost/math/special_functions/gamma.hpp>
 #include <cmath>
 #include <limits>
 #include <map>
 
 #include "models/apportion.hpp"
 #include "models/coverage.hpp"
+#include "models/distribution.hpp"
 #include "models/envelope.hpp"
 #include "sim/forecast/actuals.hpp"
 #include "sim/forecast/uptake_posterior.hpp"
@@ -515,7 +515,7 @@ void learn_from_months(const Scenario& prior, const Actuals& actuals, Date as_of
 double RegionLearning::posterior_cv() const { return 1 / std::sqrt(posterior_shape); }
 
 double RegionLearning::posterior_quantile(double probability) const {
-  return boost::math::gamma_p_inv(posterior_shape, probability) / posterior_rate;
+  return gamma_quantile(posterior_shape, probability) / posterior_rate;
 }
 
 ConditionedScenario condition_on_actuals(const Scenario& scenario, const Actuals& actuals, Date as_of) {

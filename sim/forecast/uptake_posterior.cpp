@@ -1,10 +1,11 @@
 #include "sim/forecast/uptake_posterior.hpp"
 
 #include <algorithm>
-#include <boost/math/special_functions/gamma.hpp>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
+
+#include "models/distribution.hpp"
 
 namespace fnesim {
 
@@ -131,9 +132,7 @@ double UptakePrior::total_cv() const {
 
 double GammaSummary::cv() const { return 1 / std::sqrt(shape); }
 
-double GammaSummary::quantile(double probability) const {
-  return boost::math::gamma_p_inv(shape, probability) / rate;
-}
+double GammaSummary::quantile(double probability) const { return gamma_quantile(shape, probability) / rate; }
 
 UptakePosterior learn_uptake(const UptakePrior& prior, const UptakeEvidence& evidence) {
   const std::size_t regions = evidence.expected.size();

@@ -47,10 +47,16 @@ void parse_demand(TableReader& section, ParseState& state) {
     const std::int64_t max_close = state.dates_ok ? convention.commitment_days() - 1 : max_lag_days;
     if (const auto v = arrivals->integer("intake_closes_days_before_end", 0, max_close))
       out.intake_closes_days_before_end = static_cast<int>(*v);
-    if (const auto v = arrivals->number("national_uptake_cv", Bounds::closed(0, limits::max_cv)))
-      out.national_uptake_cv = *v;
-    if (const auto v = arrivals->number("regional_uptake_cv", Bounds::closed(0, limits::max_cv)))
-      out.regional_uptake_cv = *v;
+    for (const auto& [key, cv] : {std::pair{"national_uptake_cv", &out.national_uptake_cv},
+                                  std::pair{"regional_uptake_cv", &out.regional_uptake_cv}})
+      if (const auto v = arrivals->number(key, Bounds::closed(0, limits::max_cv))) {
+        if (*v > 0 && *v < limits::min_cv)
+          arrivals->error(key, format_number(*v) +
+                                   " is no uncertainty a Gamma can draw (its shape, 1/cv², would "
+                                   "pass 10¹²): give 0 for none, or at least 0.000001");
+        else
+          *cv = *v;
+      }
     read_correlation(*arrivals, state, out);
     arrivals->finish();
   } else {

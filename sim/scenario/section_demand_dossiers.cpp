@@ -185,7 +185,14 @@ void read_lifecycle(TableReader& section, DemandModel& out) {
   if (const auto v = table->number("cancellation_probability", Bounds::unit()))
     out.cancellation_probability = *v;
   const auto mean = table->number("dropout_mean", Bounds{0.0, 1.0, false, true});
-  const auto sd = table->number("dropout_sd", Bounds::at_least(0));
+  auto sd = table->number("dropout_sd", Bounds::at_least(0));
+  if (sd && *sd > 0 && *sd < limits::min_cv) {
+    // sd² underflows, and with it the Beta's concentration overflows.
+    table->error("dropout_sd", format_number(*sd) +
+                                   " is no spread a Beta can draw: give 0 for a drop-out share "
+                                   "that is not random, or at least 0.000001");
+    sd.reset();
+  }
   if (mean) out.dropout_mean = *mean;
   if (sd) out.dropout_sd = *sd;
   // A Beta distribution with mean m has variance below m(1 − m). Checked on

@@ -15,7 +15,7 @@ namespace fnesim::scenario_detail {
 namespace {
 
 // What a distribution's parameters may be, beyond their signs (read_distribution says why).
-constexpr double min_cv = 1e-6;
+using limits::min_cv;
 constexpr double min_beta_shape = 1e-3, max_beta_shape = 1e6;
 
 constexpr double psd_tolerance = 1e-10;
