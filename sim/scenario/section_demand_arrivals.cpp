@@ -50,12 +50,12 @@ std::optional<std::array<double, 12>> read_profile(TableReader& table, std::stri
     weights[i] = v.value_or(0);
   }
   if (!ok) return std::nullopt;
-  const double sum = std::accumulate(weights.begin(), weights.end(), 0.0);
-  if (!(sum > 0)) {
+  // Weights near the largest double sum to infinity: normalise_relative
+  // scales them first (1e308 twice made every month 0, and the year's demand with it).
+  if (!normalise_relative(weights)) {
     table.error(key, "weights sum to 0: no month would have any dossier");
     return std::nullopt;
   }
-  for (double& w : weights) w /= sum;
   return weights;
 }
 

@@ -315,6 +315,19 @@ TEST(ScenarioExtends, ResolvedTomlLoadsBackToTheSameScenario) {
   EXPECT_EQ(r1_again.demand.regions[5].expected_dossiers, r1.demand.regions[5].expected_dossiers);
 }
 
+// Monthly weights near the largest double sum to infinity: their shares are
+// still theirs (weight / sum gave every month 0, and the year no dossier).
+TEST(ScenarioProfile, WeightsWhoseSumOverflowsKeepTheirShares) {
+  const Scenario s = load_text(
+      "extends = \"convention-2021\"\n[demand.arrivals]\n"
+      "monthly_profile = [1e308, 1e308, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]\n");
+  for (const RegionalDemand& region : s.demand.regions) {
+    EXPECT_EQ(region.monthly_profile[0], 0.5);
+    EXPECT_EQ(region.monthly_profile[1], 0.5);
+    EXPECT_EQ(region.monthly_profile[2], 0.0);
+  }
+}
+
 // A scenario's identity (what scenario_sha256 hashes) leaves out the files it
 // was read from and its [run] table, and keeps every other line as it was.
 TEST(ScenarioIdentity, LeavesOutTheProvenanceAndTheRunTableOnly) {
