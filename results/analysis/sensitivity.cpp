@@ -197,7 +197,11 @@ std::string render_sensitivity(const SensitivityAnalysis& a) {
         name_text += " (+" + std::to_string(factor.members.size() - 1) + " tied)";
       table.add_row({name_text, index_text(s.first_order, s.first_low, s.first_high),
                      index_text(s.total_effect, s.total_low, s.total_high),
-                     std::isnan(s.total_effect) ? "–" : format_fixed(s.total_half, 2) + " → " + format_fixed(s.total_effect, 2)});
+                     std::isnan(s.total_effect)
+                         ? "–"
+                         // The first half's rows may all give one value (no variance: no index).
+                         : (std::isnan(s.total_half) ? std::string("–") : format_fixed(s.total_half, 2)) +
+                               " → " + format_fixed(s.total_effect, 2)});
     }
     out << table.render() << '\n';
   }

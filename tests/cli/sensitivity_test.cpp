@@ -190,6 +190,16 @@ TEST(CliSensitivity, RefusesWhatItCannotDoNamingIt) {
   EXPECT_FALSE(std::filesystem::exists(dir / "nothing.h5"));
 }
 
+// With few rows the first half may give an output one value: no index there,
+// shown as "–", never "nan" (16 base rows of the September scenario: P(additional
+// allocation needed) is 0 in all of the first 8).
+TEST(CliSensitivity, AnIndexWithoutVarianceIsADashNotNan) {
+  const auto result = run_fnesim("sensitivity observed-september-2021 -n 16 -j 2");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_THAT(result.out, HasSubstr("– → "));
+  EXPECT_THAT(result.out, ::testing::Not(HasSubstr("nan")));
+}
+
 TEST(CliSweep, MoreDossiersMeanMoreDemandOnCommonRandomNumbers) {
   const ScratchDirectory dir;
   const std::string scenario = one_parameter_matters(dir);
