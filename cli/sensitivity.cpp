@@ -69,15 +69,17 @@ KeySetting setting_for(const Simulator& base, const std::vector<std::string>& ke
   KeySetting setting;
   const Scenario& scenario = base.scenario();
   std::optional<Scenario> changed;
-  std::vector<std::pair<std::string, double>> fixed_by_path;
+  std::vector<std::pair<std::string, double>> fixed_by_path, stated;
   for (std::size_t k = 0; k < keys.size(); ++k) {
     if (uncertain_index(scenario, keys[k]) >= 0) {
       check_in_domain(scenario, keys[k], values[k]);
       fixed_by_path.emplace_back(keys[k], values[k]);
     } else {
-      changed = scenario_with_value(changed ? *changed : scenario, keys[k], values[k]);
+      stated.emplace_back(keys[k], values[k]);
     }
   }
+  // Every stated key at once: a pair that must agree is checked as a pair.
+  if (!stated.empty()) changed = scenario_with_values(scenario, stated);
   if (changed) setting.changed = std::make_unique<Simulator>(*changed);
   // Fixed draws are found by path in the scenario the rows run: a stated key
   // set to another value may not keep the parameters' indices.

@@ -2,6 +2,7 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <sstream>
@@ -67,74 +68,97 @@ void set_number(toml::table& table, const std::string& leaf, double value, std::
 }  // namespace
 
 Scenario scenario_with_value(const Scenario& scenario, std::string_view key_path, double value) {
-  if (!std::isfinite(value)) throw BadRequest(std::string(key_path) + ": the value is not a finite number");
-  const std::vector<std::string> parts = split_key_path(key_path);
-  if (parts.front() == "run")
-    throw BadRequest(std::string(key_path) + ": the [run] settings are the command's own (-n, --seed, -j), not an "
-                                             "assumption to vary");
+  return scenario_with_values(scenario, {{std::string(key_path), value}});
+}
+
+Scenario scenario_with_values(const Scenario& scenario,
+                              const std::vector<std::pair<std::string, double>>& settings) {
+  for (const auto& [key_path, value] : settings) {
+    if (!std::isfinite(value)) throw BadRequest(key_path + ": the value is not a finite number");
+    if (split_key_path(key_path).front() == "run")
+      throw BadRequest(key_path +
+                       ": the [run] settings are the command's own (-n, --seed, -j), not an "
+                       "assumption to vary");
+  }
   toml::table root;
   try {
     root = toml::parse(scenario.resolved_toml, std::string_view("the resolved scenario"));
   } catch (const toml::parse_error& e) {
     throw InvariantError("the resolved TOML of " + scenario.name + " does not parse: " + std::string(e.description()));
   }
-  // The value as a layer over the scenario, merged as `extends` merges a
+  // The values as one layer over the scenario, merged as `extends` merges a
   // child over its parent, so that the text keeps the scenario's order: the
   // reader takes the order of regions, rules and uncertain parameters from
   // it, and a different order would draw different numbers. An inline table
-  // on the way is replaced whole, so the layer carries a copy of it.
+  // on the way is replaced whole, so the layer carries a copy of it. All at
+  // once: two keys that must agree (a drop-out mean and sd) are checked together.
   toml::table layer;
-  toml::table* layer_at = &layer;
-  const toml::table* base_at = &root;
-  std::string walked;
-  bool set = false;
-  for (std::size_t i = 0; i + 1 < parts.size() && !set; ++i) {
-    walked += (walked.empty() ? "" : ".") + parts[i];
-    const toml::node* base_node = base_at != nullptr ? base_at->get(parts[i]) : nullptr;
-    if (base_node != nullptr && !base_node->is_table())
-      throw BadRequest(std::string(key_path) + ": '" + walked + "' is not a table in the scenario");
-    const toml::table* base_table = base_node != nullptr ? base_node->as_table() : nullptr;
-    if (base_table != nullptr && base_table->is_inline()) {
-      toml::table* copy = layer_at->insert_or_assign(parts[i], *base_table).first->second.as_table();
-      for (std::size_t j = i + 1; j + 1 < parts.size(); ++j) {
-        toml::node* inner = copy->get(parts[j]);
-        if (inner == nullptr) {
-          toml::table fresh;
-          fresh.is_inline(true);
-          inner = &copy->insert(parts[j], std::move(fresh)).first->second;
+  for (const auto& [key_path, value] : settings) {
+    const std::vector<std::string> parts = split_key_path(key_path);
+    toml::table* layer_at = &layer;
+    const toml::table* base_at = &root;
+    std::string walked;
+    bool set = false;
+    for (std::size_t i = 0; i + 1 < parts.size() && !set; ++i) {
+      walked += (walked.empty() ? "" : ".") + parts[i];
+      const toml::node* base_node = base_at != nullptr ? base_at->get(parts[i]) : nullptr;
+      if (base_node != nullptr && !base_node->is_table())
+        throw BadRequest(key_path + ": '" + walked + "' is not a table in the scenario");
+      const toml::table* base_table = base_node != nullptr ? base_node->as_table() : nullptr;
+      toml::node* layer_node = layer_at->get(parts[i]);  // an earlier setting's table, kept
+      if (base_table != nullptr && base_table->is_inline()) {
+        toml::table* copy = layer_node != nullptr
+                                ? layer_node->as_table()
+                                : layer_at->insert_or_assign(parts[i], *base_table).first->second.as_table();
+        for (std::size_t j = i + 1; j + 1 < parts.size(); ++j) {
+          toml::node* inner = copy->get(parts[j]);
+          if (inner == nullptr) {
+            toml::table fresh;
+            fresh.is_inline(true);
+            inner = &copy->insert(parts[j], std::move(fresh)).first->second;
+          }
+          copy = inner->as_table();
+          if (copy == nullptr)
+            throw BadRequest(key_path + ": '" + parts[j] + "' is not a table in the scenario");
         }
-        copy = inner->as_table();
-        if (copy == nullptr) throw BadRequest(std::string(key_path) + ": '" + parts[j] + "' is not a table in the scenario");
+        set_number(*copy, parts.back(), value, key_path);
+        set = true;
+        break;
       }
-      set_number(*copy, parts.back(), value, key_path);
-      set = true;
-      break;
+      layer_at = layer_node != nullptr
+                     ? layer_node->as_table()
+                     : layer_at->insert_or_assign(parts[i], toml::table{}).first->second.as_table();
+      base_at = base_table;
     }
-    layer_at = layer_at->insert_or_assign(parts[i], toml::table{}).first->second.as_table();
-    base_at = base_table;
-  }
-  if (!set) {
-    // The leaf's type is read from the scenario, then written in the layer.
-    toml::table probe;
-    if (base_at != nullptr)
-      if (const toml::node* existing = base_at->get(parts.back())) probe.insert(parts.back(), *existing);
-    set_number(probe, parts.back(), value, key_path);
-    layer_at->insert_or_assign(parts.back(), *probe.get(parts.back()));
+    if (!set) {
+      // The leaf's type is read from the scenario, then written in the layer.
+      toml::table probe;
+      if (base_at != nullptr)
+        if (const toml::node* existing = base_at->get(parts.back())) probe.insert(parts.back(), *existing);
+      set_number(probe, parts.back(), value, key_path);
+      layer_at->insert_or_assign(parts.back(), *probe.get(parts.back()));
+    }
   }
   scenario_detail::MergedTable merged;
   scenario_detail::merge_layer(merged, root, 0);
   scenario_detail::merge_layer(merged, layer, 1);
-  const std::string setting = std::string(key_path) + " = " + number_text(value);
+  std::string described;
+  for (const auto& [key_path, value] : settings)
+    described += (described.empty() ? "" : ", ") + key_path + " = " + number_text(value);
   try {
     Scenario changed = load_scenario_text(scenario_detail::to_toml(merged),
-                                          scenario.name + " with " + setting, std::filesystem::path("."));
+                                          scenario.name + " with " + described, std::filesystem::path("."));
     changed.run = scenario.run;
     return changed;
   } catch (const ScenarioError& e) {
-    // Said of the setting, not of a line of the merged text the user never sees.
-    std::string message = setting + ":";
-    for (const Diagnostic& d : e.diagnostics())
-      message += " " + (d.key == key_path || d.key.empty() ? std::string() : d.key + ": ") + d.message + ";";
+    // Said of the settings, not of a line of the merged text the user never sees.
+    std::string message = described + ":";
+    for (const Diagnostic& d : e.diagnostics()) {
+      const bool own_key =
+          d.key.empty() || std::any_of(settings.begin(), settings.end(),
+                                       [&](const auto& setting) { return setting.first == d.key; });
+      message += " " + (own_key && settings.size() == 1 ? std::string() : d.key + ": ") + d.message + ";";
+    }
     message.pop_back();
     throw BadRequest(message);
   }

@@ -5,6 +5,8 @@
 // as if a planner had written it in the file (every problem, with its key).
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "sim/scenario/scenario.hpp"
 
@@ -16,6 +18,10 @@ namespace fnesim {
 // names something that is not a number (a table, a string, an array), and
 // ScenarioError when the scenario with the value is invalid.
 Scenario scenario_with_value(const Scenario& scenario, std::string_view key_path, double value);
+// Several keys at once, checked together: a pair that must agree (a drop-out
+// mean and its sd) is valid whatever the order given.
+Scenario scenario_with_values(const Scenario& scenario,
+                              const std::vector<std::pair<std::string, double>>& settings);
 
 // "KEY=V1,V2,…": the key and its values, for --set and --range. Throws BadRequest naming `option`.
 struct KeyValues {

@@ -200,6 +200,25 @@ TEST(CliSensitivity, AnIndexWithoutVarianceIsADashNotNan) {
   EXPECT_THAT(result.out, ::testing::Not(HasSubstr("nan")));
 }
 
+// Two stated keys that must agree are set together: the drop-out sd 0.3 needs
+// the mean 0.4 given after it (one at a time, the sd met the mean 0.05 and was refused).
+TEST(CliSweep, KeysThatMustAgreeAreSetTogetherInAnyOrder) {
+  for (const char* order :
+       {"--set demand.lifecycle.dropout_sd=0.3 --set demand.lifecycle.dropout_mean=0.4",
+        "--set demand.lifecycle.dropout_mean=0.4 --set demand.lifecycle.dropout_sd=0.3"}) {
+    SCOPED_TRACE(order);
+    const auto result = run_fnesim(std::string("sweep convention-2021 -n 8 -j 2 ") + order);
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+  }
+  const auto refused = run_fnesim(
+      "sweep convention-2021 -n 8 --set demand.lifecycle.dropout_sd=0.6 --set "
+      "demand.lifecycle.dropout_mean=0.4");
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_THAT(refused.err,
+              HasSubstr("demand.lifecycle.dropout_sd = 0.6, demand.lifecycle.dropout_mean = 0.4: "
+                        "demand.lifecycle.dropout_sd: no Beta distribution has mean 0.4 and sd 0.6"));
+}
+
 TEST(CliSweep, MoreDossiersMeanMoreDemandOnCommonRandomNumbers) {
   const ScratchDirectory dir;
   const std::string scenario = one_parameter_matters(dir);
