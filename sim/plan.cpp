@@ -274,7 +274,10 @@ void Plan::redraw_demand(const Scenario& scenario, Redraw extent) {
       const int from = day_of(event.from);
       double weight_after = 0;
       for (int d = from; d < window_days; ++d) weight_after += profile_weight[static_cast<std::size_t>(d)];
-      const double expected = own_total > 0 ? event.expected_dossiers * rd.expected_dossiers / own_total : 0.0;
+      // Spread like the regions' own dossiers; by available amount, as a
+      // national count is, when they expect none (it vanished, silently).
+      const double expected = own_total > 0 ? event.expected_dossiers * rd.expected_dossiers / own_total
+                                            : event.expected_dossiers * share;
       population.daily_expected.assign(static_cast<std::size_t>(window_days), 0.0);
       if (weight_after > 0)
         spread_over_days(expected, weight_after, profile_weight, runs, from, population.daily_expected);

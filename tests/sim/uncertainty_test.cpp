@@ -342,6 +342,12 @@ TEST(PolicyEvents, ChangeTheExpectedArrivalsAsDeclared) {
     }
   EXPECT_NEAR(population, 700, 1e-9);
   EXPECT_EQ(before, 0.0);
+  // The scenario's own regions expecting none: spread by available amount, not lost.
+  const Plan alone(load(std::string("[demand.arrivals]\nexpected_dossiers = 0\n") + widening));
+  double alone_population = 0;
+  for (const RegionPlan& r : alone.regions)
+    for (double expected : r.populations.at(0).daily_expected) alone_population += expected;
+  EXPECT_NEAR(alone_population, 700, 1e-9);
 
   // A step: the same before its date, twice as much after.
   const Plan stepped(load("[events.double]\nkind = \"step\"\nfrom = 2021-07-01\nfactor = 2\n"));
