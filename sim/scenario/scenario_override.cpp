@@ -106,6 +106,8 @@ Scenario scenario_with_values(const Scenario& scenario,
         throw BadRequest(key_path + ": '" + walked + "' is not a table in the scenario");
       const toml::table* base_table = base_node != nullptr ? base_node->as_table() : nullptr;
       toml::node* layer_node = layer_at->get(parts[i]);  // an earlier setting's table, kept
+      if (layer_node != nullptr && !layer_node->is_table())
+        throw BadRequest(key_path + ": '" + walked + "' is set as a number by another key given");
       if (base_table != nullptr && base_table->is_inline()) {
         toml::table* copy = layer_node != nullptr
                                 ? layer_node->as_table()
