@@ -217,6 +217,10 @@ TEST(CliSweep, KeysThatMustAgreeAreSetTogetherInAnyOrder) {
   EXPECT_THAT(refused.err,
               HasSubstr("demand.lifecycle.dropout_sd = 0.6, demand.lifecycle.dropout_mean = 0.4: "
                         "demand.lifecycle.dropout_sd: no Beta distribution has mean 0.4 and sd 0.6"));
+  // One key a number, another below it: said, not followed into the number.
+  const auto nested = run_fnesim("sweep convention-2021 -n 8 --set demand.foo=1 --set demand.foo.bar=2");
+  EXPECT_EQ(nested.exit_code, 2);
+  EXPECT_THAT(nested.err, HasSubstr("demand.foo.bar: 'demand.foo' is set as a number by another key given"));
 }
 
 TEST(CliSweep, MoreDossiersMeanMoreDemandOnCommonRandomNumbers) {
