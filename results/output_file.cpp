@@ -87,24 +87,16 @@ std::string non_regular_kind(const fs::path& path) {
   return kind_of(status);
 }
 
-void check_output_target(const fs::path& path, bool overwrite) {
+void check_output_target(const fs::path& path, bool overwrite) { check_output_targets({path}, overwrite); }
+
+void check_output_targets(const std::vector<fs::path>& paths, bool overwrite) {
   // Rank 0 of a cluster run checks its outputs; on the others, which write
   // nothing, the answer could change as rank 0 writes (sim/cluster.hpp).
   if (!cluster::writes_outputs()) return;
-  struct stat status {};
-  if (::lstat(path.c_str(), &status) != 0) return;  // absent (other errors: the write will say)
-  const std::string kind = kind_of(status);
-  if (!kind.empty())
-    throw OutputTargetError(path.string() + ": is " + kind + "; fnesim replaces only regular files");
-  if (!overwrite) throw OutputTargetError(path.string() + ": exists already (use --force to overwrite)");
-}
-
-void check_output_targets(const std::vector<fs::path>& paths, bool overwrite) {
-  if (!cluster::writes_outputs()) return;  // as check_output_target
   std::vector<std::string> problems, existing;
   for (const fs::path& path : paths) {
     struct stat status {};
-    if (::lstat(path.c_str(), &status) != 0) continue;
+    if (::lstat(path.c_str(), &status) != 0) continue;  // absent (other errors: the write will say)
     if (const std::string kind = kind_of(status); !kind.empty())
       problems.push_back(path.string() + ": is " + kind + "; fnesim replaces only regular files");
     else if (!overwrite)

@@ -2461,11 +2461,7 @@ def non_regular_kind(path):
 
 
 def check_target(path, force):
-    kind = non_regular_kind(path)
-    if kind:
-        raise UserError(f"{path}: is {kind}; fnesim replaces only regular files")
-    if not force and os.path.lexists(path):
-        raise UserError(f"{path}: exists already (use --force to overwrite)")
+    check_targets([path], force)
 
 
 def check_targets(paths, force):
