@@ -75,22 +75,6 @@ std::vector<TruthScenario> load_truth_family(const std::string& argument) {
   return family;
 }
 
-// --through DATE: the actuals are complete through DATE, a day of their last
-// month (its figures then month to date, as `run --as-of` reads them), not
-// through that month's end.
-void set_complete_through(const std::string& text, Actuals& actuals) {
-  const auto through = Date::parse(text);
-  if (!through) throw UsageError("--through: expected a date YYYY-MM-DD, found '" + text + "'");
-  if (first_of_month(*through) != first_of_month(actuals.last_day))
-    throw UsageError("--through " + text + ": must fall in the actuals' last month, " +
-                     actuals.last_day.iso().substr(0, 7) + " (" + actuals.file + ")");
-  for (const ActualDossier& d : actuals.dossiers)
-    if (*through < d.filing_date)
-      throw UsageError("--through " + text + ": " + actuals.file + " holds a dossier filed on " +
-                       d.filing_date.iso() + ", after it");
-  actuals.last_day = *through;
-}
-
 int backtest_against_actuals(const BacktestOptions& options, const Scenario& scenario,
                              const std::vector<Date>& cut_offs) {
   Actuals actuals = read_actuals(options.actuals, scenario);

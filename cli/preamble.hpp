@@ -15,6 +15,7 @@
 
 #include "cli/progress.hpp"
 #include "sim/errors.hpp"
+#include "sim/forecast/actuals.hpp"
 #include "sim/runner.hpp"
 #include "sim/scenario/scenario.hpp"
 
@@ -54,6 +55,12 @@ Scenario load_scenario_or_default(const std::string& argument);
 // A scenario's warnings (likely slips that still load), one a line on stderr
 // as "file:line:column: key: warning: message", each line once in a process.
 void say_scenario_warnings(const Scenario& scenario);
+
+// --through DATE (run, backtest): the actuals are complete through DATE, a
+// day of their last month, whose figures are then month to date — a monthly
+// file cannot say it was taken mid-month, and read through the month's end
+// it would count the days after DATE as days without dossiers.
+void set_complete_through(const std::string& text, Actuals& actuals);
 
 // Validators CLI11 lacks: a whole number that fits 64 bits unsigned (CLI11
 // would saturate 18446744073709551616 silently, so that two different seeds

@@ -38,6 +38,7 @@ struct RunOptions {
   CLI::Option* min_replications_option = nullptr;
   std::string actuals;  // with as_of: start from what was observed before the cut-off
   std::string as_of;
+  std::string through;      // with actuals: the day they are complete through, in their last month
   std::string review_date;  // the financial review's snapshot; else the scenario's
 };
 
@@ -49,10 +50,11 @@ struct ForecastFromActuals {
 };
 
 ForecastFromActuals start_from_actuals(const Scenario& scenario, const std::string& actuals_path,
-                                       const std::string& as_of) {
+                                       const std::string& as_of, const std::string& through) {
   const auto cut_off = Date::parse(as_of);
   if (!cut_off) throw UsageError("--as-of: expected a date YYYY-MM-DD, found '" + as_of + "'");
-  const Actuals actuals = read_actuals(actuals_path, scenario);
+  Actuals actuals = read_actuals(actuals_path, scenario);
+  if (!through.empty()) set_complete_through(through, actuals);
   return ForecastFromActuals{condition_on_actuals(scenario, actuals, *cut_off), sha256_hex(actuals.content)};
 }
 
@@ -122,7 +124,7 @@ int run_command(const RunOptions& options) {
     if (!path.empty()) check_output_argument(path, options.force);
   std::optional<ForecastFromActuals> from_actuals;
   if (!options.actuals.empty()) {
-    from_actuals = start_from_actuals(scenario, options.actuals, options.as_of);
+    from_actuals = start_from_actuals(scenario, options.actuals, options.as_of, options.through);
     scenario = from_actuals->conditioned.scenario;
     say_scenario_warnings(scenario);
     std::cout << render_actuals_report(from_actuals->conditioned.report, scenario);
@@ -256,6 +258,11 @@ void register_run(CLI::App& app, int& exit_code) {
                                        "what was filed before it is taken from the actuals");
   actuals->needs(as_of);
   as_of->needs(actuals);
+  run->add_option(
+         "--through", options->through,
+         "With --actuals: the day they are complete through, in their last month, whose figures are "
+         "then month to date (default: that month's end); a cut-off must not fall after the next day")
+      ->needs(actuals);
   run->add_option("--review-date", options->review_date,
                   "The financial review's snapshot (art. 7), YYYY-MM-DD: what will have been committed, realised "
                   "and paid by the end of that day (default: the scenario's financial_review)");

@@ -125,6 +125,15 @@ void check_cut_off(const Scenario& scenario, const Actuals& actuals, Date as_of)
     message += "), read as month to date";
     cut_off_error(actuals, message);
   }
+  // Complete through a day before their last month's end (--through): that
+  // month's figures stop there, so a cut-off inside it can only be the next
+  // day; an earlier one would count the days between as before the cut-off.
+  if (actuals.layout == ActualsLayout::Monthly && actuals.last_day != last_of_month(actuals.last_day) &&
+      as_of.day() != 1 && as_of != actuals.last_day.plus_days(1) &&
+      first_of_month(as_of) == first_of_month(actuals.last_day))
+    cut_off_error(actuals, prefix + "the monthly figures are complete through " + actuals.last_day.iso() +
+                               ": a cut-off in their last month must be the next day, " +
+                               actuals.last_day.plus_days(1).iso());
 }
 
 // What was observed before the cut-off, per region.
@@ -578,7 +587,7 @@ ConditionedScenario condition_on_actuals(const Scenario& scenario, const Actuals
   // A cut-off inside a monthly file's last month reads that month as month to
   // date: its figures are then complete through the day before the cut-off.
   report.month_to_date =
-      actuals.layout == ActualsLayout::Monthly && as_of.day() != 1 && as_of <= actuals.last_day;
+      actuals.layout == ActualsLayout::Monthly && as_of.day() != 1 && as_of <= actuals.last_day.plus_days(1);
   report.last_day = report.month_to_date ? as_of.plus_days(-1) : actuals.last_day;
   report.rows = observed.rows_used + observed.rows_after;
   report.rows_after_cut_off = observed.rows_after;

@@ -381,5 +381,38 @@ TEST(CliActuals, ABacktestToldTheActualsAreMonthToDateComparesOnlyWholeMonths) {
       << in_last_month.err;
 }
 
+// A monthly file cannot say that its last month stops mid-month: `run
+// --through` says it. A cut-off after the day named is refused rather than
+// read as days without dossiers, one inside the month must be the next day,
+// and that day's forecast is the one the month-to-date reading gives.
+TEST(CliActuals, RunToldTheActualsAreMonthToDateRefusesALaterCutOff) {
+  const std::string actuals = source + "/scenarios/actuals/national-2021-09-15.csv";
+  const std::string arguments = "run observed-september-2021 -n 20 -j 2 --actuals '" + actuals + "'";
+  const auto whole = run_fnesim(arguments + " --as-of 2021-10-01");
+  ASSERT_EQ(whole.exit_code, 0) << whole.err;
+  EXPECT_THAT(whole.out,
+              ::testing::HasSubstr("complete through 2021-09-30 (its last month read whole: if its "
+                                   "figures stop earlier, say so with --through)"));
+  const auto later = run_fnesim(arguments + " --as-of 2021-10-01 --through 2021-09-15");
+  EXPECT_EQ(later.exit_code, 2);
+  EXPECT_THAT(later.err,
+              ::testing::HasSubstr("cut-off 2021-10-01: the actuals end on 2021-09-15: a later "
+                                   "cut-off would count the days between as days without dossiers"));
+  const auto inside = run_fnesim(arguments + " --as-of 2021-09-10 --through 2021-09-15");
+  EXPECT_EQ(inside.exit_code, 2);
+  EXPECT_THAT(inside.err, ::testing::HasSubstr("cut-off 2021-09-10: the monthly figures are complete through "
+                                               "2021-09-15: a cut-off in their last month must be the next "
+                                               "day, 2021-09-16"));
+  const std::string told = scratch_path("through-told.json"), read = scratch_path("through-read.json");
+  for (const std::string& path : {told, read}) std::filesystem::remove(path);
+  const auto with_through =
+      run_fnesim(arguments + " --as-of 2021-09-16 --through 2021-09-15 --summary-json '" + told + "'");
+  ASSERT_EQ(with_through.exit_code, 0) << with_through.err;
+  EXPECT_THAT(with_through.out, ::testing::HasSubstr("the last month read as month to date"));
+  ASSERT_EQ(run_fnesim(arguments + " --as-of 2021-09-16 --summary-json '" + read + "'").exit_code, 0);
+  EXPECT_EQ(read_text(told), read_text(read));
+  for (const std::string& path : {told, read}) std::filesystem::remove(path);
+}
+
 }  // namespace
 }  // namespace fnesim
