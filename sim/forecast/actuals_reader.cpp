@@ -20,6 +20,7 @@
 
 #include "models/categories.hpp"
 #include "models/coverage.hpp"
+#include "models/demand.hpp"
 #include "sim/forecast/actuals.hpp"
 #include "sim/scenario/reader.hpp"
 
@@ -204,6 +205,17 @@ class Reader {
   }
 
   bool read_header(int line, const std::vector<std::string>& names);
+  // Whether `rule` gives the envelope a share of a dossier's costs as the
+  // scenario splits them (art. 2, 6): not when none of its components is
+  // eligible (all remuneration), its rate is 0 or its cap 0.
+  bool funds_some_cost(const CoverageRule& rule) const {
+    const DemandModel& demand = scenario_.demand;
+    const Cents nominal = 100'000'000;  // 1 000 000 EUR: no share of it rounds to 0 cents
+    const CostComponents parts = split_cost_components(nominal, demand.pedagogical_share,
+                                                       demand.ancillary_share, demand.remuneration_share);
+    return envelope_share(eligible_cost(scenario_.coverage, parts.pedagogical, parts.ancillary), rule.rate,
+                          rule.cap_per_dossier) > 0;
+  }
   void warn_if_implausible_amounts(int header_line);
   void read_dossier(Row& row);
   void read_month(Row& row);
@@ -486,8 +498,10 @@ void Reader::read_dossier(Row& row) {
         d.trainees = trainees;
     }
   }
+  // A training dossier may have been committed for nothing when the
+  // scenario's rules fund none of its costs (checked with its rule, below).
   const bool has_committed =
-      present(row, "committed_eur") && read_amount(row, "committed_eur", true, d.committed);
+      present(row, "committed_eur") && read_amount(row, "committed_eur", !training, d.committed);
 
   const std::string_view end_text = field(row, "end_date"), realised_text = field(row, "realised_eur");
   if (!end_text.empty() || !realised_text.empty()) {
@@ -519,8 +533,9 @@ void Reader::read_dossier(Row& row) {
   if (training && row.ok && has_size && has_status && has_pathway) {
     d.headcount =
         has_headcount ? headcount : scenario_.demand.representative_headcount[static_cast<int>(size)];
-    if (find_rule_or_null(scenario_.coverage, Regime::Convention, status, d.headcount, d.filing_date) ==
-        nullptr) {
+    const CoverageRule* rule =
+        find_rule_or_null(scenario_.coverage, Regime::Convention, status, d.headcount, d.filing_date);
+    if (rule == nullptr) {
       std::string message = "no coverage rule of the scenario covers ";
       message += quote(key_of(status));
       message += " at ";
@@ -538,6 +553,10 @@ void Reader::read_dossier(Row& row) {
       message += d.filing_date.iso();
       message += ": it could not have been committed";
       row_error(row, "status", message);
+    } else if (has_committed && d.committed == 0 && funds_some_cost(*rule)) {
+      row_error(row, "committed_eur",
+                "must be more than 0: the scenario's rule " + rule->id +
+                    " funds a share of such a dossier's costs");
     }
     d.cell = mix_cell(size, status, pathway);
   }

@@ -3,12 +3,16 @@
 // aggregates spread over regions to the cent; the parameters learnt.
 #include "sim/forecast/actuals.hpp"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <numeric>
 
 #include "results/actuals_report.hpp"
+#include "sim/forecast/synthetic_actuals.hpp"
 #include "sim/simulator.hpp"
 #include "support/test_scenarios.hpp"
 
@@ -104,7 +108,10 @@ const std::vector<BadRow> bad_dossier_rows = {
     {"D1,2021-03-04,ARA,12,,AP,certifying,3,1 200,,",
      "committed_eur: expected an amount in EUR: digits, a dot and at most two decimals (1234.56), found "
      "'1 200'"},
-    {"D1,2021-03-04,ARA,12,,AP,certifying,3,0.00,,", "committed_eur: must be more than 0"},
+    {"D1,2021-03-04,ARA,12,,AP,certifying,3,0.00,,",
+     "committed_eur: must be more than 0: the scenario's rule art6-lt300-AP funds a share of such a "
+     "dossier's "
+     "costs"},
     // A long field is quoted by its start and its length, not echoed whole.
     {"D1,2021-03-04,ARA,12,,AP,certifying,3,"
      "1111111111111111111111111111111111111111111111111111111111111111111111,,",
@@ -162,6 +169,24 @@ TEST(ActualsReader, EveryBadDossierRowGetsItsExactMessage) {
     const std::vector<std::string> expected = {located(dossier_header, 2, bad.message)};
     EXPECT_EQ(messages_of(with_header(dossier_header, rows)), expected) << bad.row;
   }
+}
+
+// A scenario whose rules fund none of a dossier's costs (all remuneration,
+// which the envelope never funds) commits it for 0 EUR: the actuals a year
+// of it gives are read back, where a funded dossier at 0 EUR is refused.
+TEST(ActualsReader, ADossierCommittedForNothingIsReadWhenTheScenarioFundsNoneOfItsCosts) {
+  const Scenario all_remuneration = load_scenario_text(
+      "extends = \"observed-2021.toml\"\nname = \"all-remuneration\"\n"
+      "[demand.cost_components]\npedagogical = 0\nancillary = 0\nremuneration = 1\n",
+      "all-remuneration.toml", std::filesystem::path(FNESIM_SOURCE_DIR) / "scenarios");
+  const std::string csv = synthetic_actuals_csv(Simulator(all_remuneration), 1, 0, SyntheticLayout::Dossiers);
+  ASSERT_NE(csv.find(",0.00"), std::string::npos) << "the year should hold dossiers committed for nothing";
+  const Actuals actuals = parse_actuals(csv, "a.csv", all_remuneration);
+  EXPECT_TRUE(std::any_of(actuals.dossiers.begin(), actuals.dossiers.end(),
+                          [](const ActualDossier& d) { return d.committed == 0; }));
+  EXPECT_THAT(messages_of(with_header(dossier_header, "D1,2021-03-04,ARA,12,,AP,certifying,3,0.00,,\n"),
+                          all_remuneration),
+              ::testing::IsEmpty());
 }
 
 TEST(ActualsReader, EveryBadMonthlyRowGetsItsExactMessage) {
