@@ -95,6 +95,14 @@ void check_output_targets(const std::vector<fs::path>& paths, bool overwrite) {
   if (!cluster::writes_outputs()) return;
   std::vector<std::string> problems, existing;
   for (const fs::path& path : paths) {
+    // By convention "-" is standard output; fnesim's outputs are files, and
+    // one written under that name would surprise whoever typed it.
+    if (path == "-") {
+      problems.push_back(
+          "-: names standard output, not a file; fnesim writes this output to a file (./- names "
+          "a file called '-')");
+      continue;
+    }
     struct stat status {};
     if (::lstat(path.c_str(), &status) != 0) continue;  // absent (other errors: the write will say)
     if (const std::string kind = kind_of(status); !kind.empty())

@@ -2469,7 +2469,10 @@ def check_targets(paths, force):
     problems, existing = [], []
     for path in paths:
         kind = non_regular_kind(path)
-        if kind:
+        if path == "-":  # as results/output_file.cpp: "-" reads as standard output
+            problems.append("-: names standard output, not a file; fnesim writes this output to a file "
+                            "(./- names a file called '-')")
+        elif kind:
             problems.append(f"{path}: is {kind}; fnesim replaces only regular files")
         elif not force and os.path.lexists(path):
             existing.append(path)

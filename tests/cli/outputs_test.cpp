@@ -138,6 +138,26 @@ TEST(CliOutputs, ForceNeverReplacesADirectory) {
   EXPECT_EQ(dir.listing(), "out.h5");
 }
 
+// "-" reads as standard output to whoever types it: refused, for every
+// output at once, rather than written as a file of that name.
+TEST(CliOutputs, ADashIsRefusedAsAnOutputFileName) {
+  ScratchDirectory dir;
+  const std::string in_dir = "cd " + quoted(dir.path()) + " && exec ";
+  const std::string refusal =
+      "-: names standard output, not a file; fnesim writes this output to a file (./- "
+      "names a file called '-')";
+  expect_refused(testing::run_fnesim("run -n 5 --summary-json -", in_dir), refusal);
+  expect_refused(testing::run_fnesim("run -n 5 --out -", in_dir), refusal);
+  expect_refused(testing::run_fnesim("synthesize-actuals convention-2021 -s 1 -r 0 -o -", in_dir), refusal);
+  EXPECT_EQ(dir.listing(), "");
+  ASSERT_EQ(testing::run_fnesim("run -n 5 --out run.h5", in_dir).exit_code, 0);
+  expect_refused(testing::run_fnesim("export run.h5 --summary-json -", in_dir), refusal);
+  expect_refused(testing::run_fnesim("report run.h5 -o -", in_dir), refusal);  // checked in scripts/report.py
+  EXPECT_EQ(dir.listing(), "run.h5");
+  ASSERT_EQ(testing::run_fnesim("run -n 5 --summary-json ./-", in_dir).exit_code, 0);
+  EXPECT_EQ(dir.listing(), "- run.h5");
+}
+
 TEST(CliOutputs, ASymbolicLinkIsRefusedEvenToARegularFile) {
   ScratchDirectory dir;
   testing::write_text(dir / "target.json", "mine");
