@@ -5,6 +5,7 @@
 #include <array>
 #include <cmath>
 #include <span>
+#include <utility>
 
 #include "models/distribution.hpp"
 #include "sim/boost_random.hpp"
@@ -219,9 +220,14 @@ ParameterDraw Simulator::draw_parameters_from(std::uint64_t seed, const DrawSour
 // Flattened: GCC otherwise leaves the engine's draw and the samplers out of
 // line, a call per word (about 7 % of R1's instructions, 9 % of the default
 // scenario's; the results are the same to the bit).
-template <bool kBookkeeping>
-[[gnu::flatten]] void Simulator::draw_region(const Plan& replication_plan, int r, double uptake, std::uint64_t seed,
-                            std::int64_t replication, Workspace& ws, ReplicationOutcome* out) const {
+// Compiled per FirstPassShape: a feature the shape leaves out is a constant
+// here, and what it would have tested and recorded goes with it. Each shape's
+// pass draws and records exactly what the general one does for such a
+// scenario.
+template <bool kBookkeeping, FirstPassShape kShape>
+[[gnu::flatten]] void Simulator::draw_region(const Plan& replication_plan, int r, double uptake,
+                                             std::uint64_t seed, std::int64_t replication, Workspace& ws,
+                                             ReplicationOutcome* out) const {
   const DemandModel& demand = ws.varied_scenario ? ws.varied_scenario->demand : scenario_.demand;
   const Plan& plan_ = replication_plan;  // shadows the scenario's own: this replication's draws
   const RegionPlan& plan = plan_.regions[static_cast<std::size_t>(r)];
@@ -241,7 +247,7 @@ template <bool kBookkeeping>
   // Without a committee nothing waits for a meeting: each dossier goes into
   // the ledger as it is drawn, with no queue between the passes (unless the
   // caller wants the dossiers listed).
-  const bool file_at_once = !scenario_.steering && !ws.keep_dossiers;
+  const bool file_at_once = kShape.file_at_once || (!scenario_.steering && !ws.keep_dossiers);
   // Queues a dossier and counts it in the demand, which ignores the envelope.
   auto stage = [&](std::int32_t day, std::int32_t end_day, int invoicing_lag, int cell, std::int64_t trainees,
                    std::int64_t count, Cents amount, Cents realised, DossierKind kind) {
@@ -266,13 +272,15 @@ template <bool kBookkeeping>
   Engine& life = ws.lifecycle_engine;
   reseed(life, seed, rep, StreamPurpose::LifeCycle, region_id);
   const BernoulliSampler is_cancelled(demand.cancellation_probability);
-  const bool random_dropout = plan_.random_dropout;
+  const bool random_dropout = !kShape.instant && plan_.random_dropout;
   const BetaSampler dropout_share(plan_.dropout_alpha, plan_.dropout_beta);
   // A dossier's life cycle, observed or simulated, its words in this order
   // (a diagnostic has no schedule); the drop-out share from `dropout` (the
-  // mean, drawn whole, or drawn in parts for a vector exp).
+  // mean, drawn whole, or drawn in parts for a vector exp). An instant one is
+  // all zero and draws nothing.
   auto draw_life_cycle = [&](int cell, bool diagnostic, auto&& dropout) {
     DrawnLifeCycle cycle{};
+    if constexpr (kShape.instant) return cycle;
     const auto pathway = static_cast<std::size_t>(cell % pathway_count);
     cycle.start_lag = diagnostic ? 0 : draw_days(demand.start_lag_days[pathway], life);
     cycle.duration = diagnostic ? 0 : draw_days(demand.duration_days[pathway], life);
@@ -282,7 +290,8 @@ template <bool kBookkeeping>
     return cycle;
   };
 
-  const ForecastStart* start = scenario_.forecast_start ? &*scenario_.forecast_start : nullptr;
+  const ForecastStart* start =
+      !kShape.plain && scenario_.forecast_start ? &*scenario_.forecast_start : nullptr;
   if (start == nullptr && plan.carryover_expected > 0) {
     // Carry-over of 2020 (art. 7): committed on the first day, realised in full.
     reseed(engine, seed, rep, StreamPurpose::CarryOver, region_id);
@@ -358,7 +367,7 @@ template <bool kBookkeeping>
   // filing times from exponential spacings (U_(i) = S_i / S_(n+1)) mapped
   // through the cumulative intensity — already in order, no sort.
   reseed(engine, seed, rep, StreamPurpose::Arrivals, region_id);
-  const bool drifting = !ws.drift.empty() && scenario_.uncertainty.drifts();
+  const bool drifting = !kShape.plain && !ws.drift.empty() && scenario_.uncertainty.drifts();
   if (drifting) {
     // The day's share of the year's arrivals times its month's drift.
     const std::vector<double>& stated = plan.cumulative_intensity;
@@ -451,7 +460,7 @@ template <bool kBookkeeping>
       DrawnAttributes& drawn = ws.attributes[drawn_count++];
       // A new population's dossier, or the scenario's own.
       const PopulationPlan* population = nullptr;
-      if (!plan.populations.empty()) {
+      if (!kShape.plain && !plan.populations.empty()) {
         const auto d = static_cast<std::size_t>(day);
         double total = plan.own_daily_expected[d];
         for (const PopulationPlan& p : plan.populations) total += p.daily_expected[d];
@@ -522,7 +531,7 @@ template <bool kBookkeeping>
     // The envelope's share.
     for (int i = first; i < end; ++i) {
       const std::int32_t day = kBookkeeping ? ws.arrival_days[static_cast<std::size_t>(i)] : 0;
-      if constexpr (kBookkeeping) {
+      if constexpr (kBookkeeping && !kShape.plain) {
         while (epoch + 1 < plan_.epochs.size() && plan_.epochs[epoch + 1].first_day <= day) ++epoch;
       }
       const DrawnAttributes& drawn = ws.attributes[static_cast<std::size_t>(i - first)];
@@ -607,5 +616,33 @@ template void Simulator::draw_region<true>(const Plan&, int, double, std::uint64
                                            ReplicationOutcome*) const;
 template void Simulator::draw_region<false>(const Plan&, int, double, std::uint64_t, std::int64_t, Workspace&,
                                             ReplicationOutcome*) const;
+
+// The shape is what the scenario and its plan say, checked once: a pass
+// compiled without a feature must never see it.
+Simulator::FirstPass Simulator::choose_first_pass() const {
+  const DemandModel& demand = scenario_.demand;
+  FirstPassShape shape;
+  // Coverage and events are the same in every replication: redraws change
+  // amounts, not which features there are.
+  shape.plain = plan_.epochs.size() == 1 && !scenario_.forecast_start && !scenario_.uncertainty.drifts() &&
+                std::none_of(scenario_.events.begin(), scenario_.events.end(),
+                             [](const PolicyEvent& e) { return e.kind == PolicyEventKind::NewPopulation; });
+  // A drawn parameter could give a replication a life cycle.
+  const auto no_days = [](const DayRange& range) { return range.min == 0 && range.max == 0; };
+  shape.instant = scenario_.uncertainty.parameters.empty() &&
+                  std::all_of(demand.start_lag_days.begin(), demand.start_lag_days.end(), no_days) &&
+                  std::all_of(demand.duration_days.begin(), demand.duration_days.end(), no_days) &&
+                  no_days(demand.invoicing_lag_days) && demand.cancellation_probability == 0 &&
+                  demand.dropout_mean == 0 && demand.dropout_sd == 0;
+  shape.file_at_once = !scenario_.steering;
+  // Every shape's pass, at the index its flags spell: plain 1, instant 2, at once 4.
+  constexpr auto passes_at = []<std::size_t... kIndex>(std::index_sequence<kIndex...>) {
+    return std::array<FirstPass, sizeof...(kIndex)>{
+        &Simulator::draw_region<true,
+                                FirstPassShape{(kIndex & 1) != 0, (kIndex & 2) != 0, (kIndex & 4) != 0}>...};
+  };
+  constexpr std::array<FirstPass, 8> passes = passes_at(std::make_index_sequence<8>());
+  return passes[(shape.plain ? 1 : 0) | (shape.instant ? 2 : 0) | (shape.file_at_once ? 4 : 0)];
+}
 
 }  // namespace fnesim

@@ -13,7 +13,8 @@ Simulator::Simulator(const Scenario& scenario)
     : scenario_(scenario),
       plan_(scenario_),
       varied_(scenario_.uncertainty.any() || !scenario_.events.empty()),
-      parameter_loading_(copula_loading(scenario_.uncertainty.correlation)) {}
+      parameter_loading_(copula_loading(scenario_.uncertainty.correlation)),
+      first_pass_(choose_first_pass()) {}
 
 Simulator::~Simulator() = default;
 
@@ -167,9 +168,11 @@ void Simulator::simulate_with(std::uint64_t seed, std::int64_t replication, cons
   std::fill(ws.national_demand_delta.begin(), ws.national_demand_delta.end(), 0);
   open_books(ws);
   // Without a committee the regions never interact: each files its dossiers
-  // as soon as they are drawn, while they are still in cache.
+  // as soon as they are drawn, while they are still in cache. Listed, they
+  // are queued: the general pass.
+  const FirstPass first_pass = ws.keep_dossiers ? &Simulator::draw_region<true> : first_pass_;
   for (int r = 0; r < region_count(); ++r) {
-    draw_region<true>(plan, r, ws.uptake[static_cast<std::size_t>(r)], seed, replication, ws, &out);
+    (this->*first_pass)(plan, r, ws.uptake[static_cast<std::size_t>(r)], seed, replication, ws, &out);
     if (!scenario_.steering) file_until(r, plan_.window_days, ws, out);
   }
   if (scenario_.steering) steer(*scenario_.steering, ws, out);

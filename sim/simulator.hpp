@@ -37,6 +37,16 @@ struct DrawSources {
   static DrawSources all_from(std::int64_t replication, std::size_t parameter_count);
 };
 
+// Features of a scenario that the first pass of its replications can be
+// compiled without (sim/draw.cpp): facts of the scenario that no
+// replication's draws change, so that the pass is chosen once, before the
+// first replication. All false: the general pass, for every scenario.
+struct FirstPassShape {
+  bool plain = false;         // one coverage epoch; no new population, drift of uptake, nor actuals
+  bool instant = false;       // every dossier starts, ends and is invoiced on its filing day, in full
+  bool file_at_once = false;  // no committee: each dossier goes into the ledger as it is drawn
+};
+
 // Per-thread scratch buffers and engines, reused from one replication to the next.
 struct Workspace;
 struct StagedDossier;
@@ -97,9 +107,13 @@ class Simulator {
   double expected_arrivals_between(int region, int first_day, int end_day) const;
 
  private:
-  template <bool kBookkeeping>
+  template <bool kBookkeeping, FirstPassShape kShape = FirstPassShape{}>
   void draw_region(const Plan& plan, int region, double uptake, std::uint64_t seed, std::int64_t replication,
                    Workspace& workspace, ReplicationOutcome* outcome) const;
+  using FirstPass = void (Simulator::*)(const Plan&, int, double, std::uint64_t, std::int64_t, Workspace&,
+                                        ReplicationOutcome*) const;
+  // The first pass compiled for this scenario's shape (sim/draw.cpp).
+  FirstPass choose_first_pass() const;
   // What a region may commit with `available`: more under overcommit, the
   // margin following the available amount as the committee moves money.
   Cents ceiling_for(Cents available) const;
@@ -131,6 +145,7 @@ class Simulator {
   Plan plan_;
   bool varied_ = false;                // some assumption is drawn per replication
   Eigen::MatrixXd parameter_loading_;  // of the uncertain parameters' copula
+  FirstPass first_pass_;               // draw_region<true> for this scenario's shape
 };
 
 }  // namespace fnesim

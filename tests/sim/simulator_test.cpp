@@ -3,10 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <numeric>
+#include <string>
 
 #include "results/run_summary.hpp"
+#include "sim/bytes.hpp"
 #include "sim/run_statistics.hpp"
 #include "sim/runner.hpp"
+#include "sim/workspace.hpp"
 #include "support/test_scenarios.hpp"
 
 namespace fnesim {
@@ -164,6 +167,53 @@ TEST(Simulator, RateOfTheRuleAppliesToTheCent) {
 
 namespace fnesim {
 namespace {
+
+// Two outcomes are the same to the bit: their bytes (sim/outcome.hpp), but
+// for the steering moves, whose bytes include a struct's padding, compared
+// field by field.
+void expect_same_outcome(ReplicationOutcome a, ReplicationOutcome b) {
+  ASSERT_EQ(a.moves.size(), b.moves.size());
+  for (std::size_t m = 0; m < a.moves.size(); ++m) {
+    const SteeringMove &x = a.moves[m], &y = b.moves[m];
+    EXPECT_TRUE(x.day == y.day && x.from == y.from && x.to == y.to && x.amount == y.amount) << "move " << m;
+  }
+  a.moves.clear();
+  b.moves.clear();
+  Bytes bytes_a, bytes_b;
+  ByteWriter writer_a(bytes_a), writer_b(bytes_b);
+  append_outcome(a, writer_a);
+  append_outcome(b, writer_b);
+  EXPECT_EQ(bytes_a, bytes_b);
+}
+
+// Each scenario's replications take a first pass compiled for the features
+// it uses (FirstPassShape); a replication whose dossiers are listed takes the
+// general one. Both record the same outcome, to the bit, and draw what the
+// floor draws.
+class FirstPassShapes : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(FirstPassShapes, RecordWhatTheGeneralPassRecords) {
+  const Simulator simulator(load_scenario_argument(GetParam()));
+  auto shaped = simulator.make_workspace();
+  auto general = simulator.make_workspace();
+  general->keep_dossiers = true;
+  auto floor = simulator.make_workspace();
+  ReplicationOutcome by_shape = simulator.make_outcome(), by_general = simulator.make_outcome();
+  for (std::int64_t rep = 0; rep < 4; ++rep) {
+    simulator.simulate(8, rep, *shaped, by_shape);
+    simulator.simulate(8, rep, *general, by_general);
+    SCOPED_TRACE(::testing::Message() << "replication " << rep);
+    expect_same_outcome(by_shape, by_general);
+    simulator.draw_variates_only(8, rep, *floor);
+    EXPECT_EQ(Simulator::stream_digest(*shaped), Simulator::stream_digest(*floor));
+  }
+}
+
+// Instant, plain and filed at once; plain; plain with a committee; two
+// coverage epochs; drawn assumptions.
+INSTANTIATE_TEST_SUITE_P(Scenarios, FirstPassShapes,
+                         ::testing::Values("reference-r1", "convention-2021", "steering-2021",
+                                           "observed-2021", "observed-2021-uncertain"));
 
 // The benchmark's floor must draw exactly what a replication draws, no more, no less.
 TEST(Simulator, TheRandomNumberFloorDrawsExactlyTheSameVariates) {
