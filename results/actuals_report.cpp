@@ -91,7 +91,9 @@ std::string render_actuals_report(const ActualsReport& report, const Scenario& s
     // whole up to the cut-off, its missing days would lower the uptake learnt.
     if (report.layout != ActualsLayout::Dossiers && report.as_of == report.last_day.plus_days(1) &&
         report.last_day == last_of_month(report.last_day))
-      out += " (its last month read whole: if its figures stop earlier, say so with --through)";
+      out +=
+          " (its last month read whole: if its figures stop earlier, the cut-off is the day after they "
+          "stop)";
     out += ".\n\n";
   }
 

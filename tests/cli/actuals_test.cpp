@@ -392,7 +392,7 @@ TEST(CliActuals, RunToldTheActualsAreMonthToDateRefusesALaterCutOff) {
   ASSERT_EQ(whole.exit_code, 0) << whole.err;
   EXPECT_THAT(whole.out,
               ::testing::HasSubstr("complete through 2021-09-30 (its last month read whole: if its "
-                                   "figures stop earlier, say so with --through)"));
+                                   "figures stop earlier, the cut-off is the day after they stop)"));
   const auto later = run_fnesim(arguments + " --as-of 2021-10-01 --through 2021-09-15");
   EXPECT_EQ(later.exit_code, 2);
   EXPECT_THAT(later.err,
