@@ -619,7 +619,7 @@ template void Simulator::draw_region<false>(const Plan&, int, double, std::uint6
 
 // The shape is what the scenario and its plan say, checked once: a pass
 // compiled without a feature must never see it.
-Simulator::FirstPass Simulator::choose_first_pass() const {
+FirstPassShape Simulator::shape_of_scenario() const {
   const DemandModel& demand = scenario_.demand;
   FirstPassShape shape;
   // Coverage and events are the same in every replication: redraws change
@@ -635,6 +635,10 @@ Simulator::FirstPass Simulator::choose_first_pass() const {
                   no_days(demand.invoicing_lag_days) && demand.cancellation_probability == 0 &&
                   demand.dropout_mean == 0 && demand.dropout_sd == 0;
   shape.file_at_once = !scenario_.steering;
+  return shape;
+}
+
+Simulator::FirstPass Simulator::first_pass_for(const FirstPassShape& shape) {
   // Every shape's pass, at the index its flags spell: plain 1, instant 2, at once 4.
   constexpr auto passes_at = []<std::size_t... kIndex>(std::index_sequence<kIndex...>) {
     return std::array<FirstPass, sizeof...(kIndex)>{

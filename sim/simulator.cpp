@@ -14,7 +14,8 @@ Simulator::Simulator(const Scenario& scenario)
       plan_(scenario_),
       varied_(scenario_.uncertainty.any() || !scenario_.events.empty()),
       parameter_loading_(copula_loading(scenario_.uncertainty.correlation)),
-      first_pass_(choose_first_pass()) {}
+      first_pass_shape_(shape_of_scenario()),
+      first_pass_(first_pass_for(first_pass_shape_)) {}
 
 Simulator::~Simulator() = default;
 

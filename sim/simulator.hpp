@@ -45,6 +45,7 @@ struct FirstPassShape {
   bool plain = false;         // one coverage epoch; no new population, drift of uptake, nor actuals
   bool instant = false;       // every dossier starts, ends and is invoiced on its filing day, in full
   bool file_at_once = false;  // no committee: each dossier goes into the ledger as it is drawn
+  bool operator==(const FirstPassShape&) const = default;
 };
 
 // Per-thread scratch buffers and engines, reused from one replication to the next.
@@ -105,6 +106,8 @@ class Simulator {
   // The scenario's expected count of arrivals (training dossiers and
   // diagnostics) filed in days [first_day, end_day), before uptake multipliers.
   double expected_arrivals_between(int region, int first_day, int end_day) const;
+  // The shape this scenario's replications are drawn with (but for listed dossiers).
+  const FirstPassShape& first_pass_shape() const { return first_pass_shape_; }
 
  private:
   template <bool kBookkeeping, FirstPassShape kShape = FirstPassShape{}>
@@ -112,8 +115,10 @@ class Simulator {
                    Workspace& workspace, ReplicationOutcome* outcome) const;
   using FirstPass = void (Simulator::*)(const Plan&, int, double, std::uint64_t, std::int64_t, Workspace&,
                                         ReplicationOutcome*) const;
-  // The first pass compiled for this scenario's shape (sim/draw.cpp).
-  FirstPass choose_first_pass() const;
+  // The features this scenario's first pass can be compiled without, and
+  // that pass (sim/draw.cpp).
+  FirstPassShape shape_of_scenario() const;
+  static FirstPass first_pass_for(const FirstPassShape& shape);
   // What a region may commit with `available`: more under overcommit, the
   // margin following the available amount as the committee moves money.
   Cents ceiling_for(Cents available) const;
@@ -145,7 +150,8 @@ class Simulator {
   Plan plan_;
   bool varied_ = false;                // some assumption is drawn per replication
   Eigen::MatrixXd parameter_loading_;  // of the uncertain parameters' copula
-  FirstPass first_pass_;               // draw_region<true> for this scenario's shape
+  FirstPassShape first_pass_shape_;
+  FirstPass first_pass_;  // draw_region<true> for that shape
 };
 
 }  // namespace fnesim

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <numeric>
 #include <string>
 
@@ -190,10 +191,25 @@ void expect_same_outcome(ReplicationOutcome a, ReplicationOutcome b) {
 // it uses (FirstPassShape); a replication whose dossiers are listed takes the
 // general one. Both record the same outcome, to the bit, and draw what the
 // floor draws.
-class FirstPassShapes : public ::testing::TestWithParam<std::string> {};
+struct ShapedScenario {
+  const char* name;
+  const char* extension;  // TOML extending `name`; empty: the shipped scenario itself
+  FirstPassShape shape;   // the pass it must be drawn with
+};
+
+class FirstPassShapes : public ::testing::TestWithParam<ShapedScenario> {};
 
 TEST_P(FirstPassShapes, RecordWhatTheGeneralPassRecords) {
-  const Simulator simulator(load_scenario_argument(GetParam()));
+  const ShapedScenario& param = GetParam();
+  const std::string extension = param.extension;
+  const Simulator simulator(
+      extension.empty()
+          ? load_scenario_argument(param.name)
+          : load_scenario_text("extends = \"" + std::string(param.name) + ".toml\"\n" + extension,
+                               "shaped.toml", std::filesystem::path(FNESIM_SOURCE_DIR) / "scenarios"));
+  const FirstPassShape& shape = simulator.first_pass_shape();
+  EXPECT_EQ(shape, param.shape) << "plain " << shape.plain << ", instant " << shape.instant << ", at once "
+                                << shape.file_at_once;
   auto shaped = simulator.make_workspace();
   auto general = simulator.make_workspace();
   general->keep_dossiers = true;
@@ -209,11 +225,23 @@ TEST_P(FirstPassShapes, RecordWhatTheGeneralPassRecords) {
   }
 }
 
-// Instant, plain and filed at once; plain; plain with a committee; two
-// coverage epochs; drawn assumptions.
-INSTANTIATE_TEST_SUITE_P(Scenarios, FirstPassShapes,
-                         ::testing::Values("reference-r1", "convention-2021", "steering-2021",
-                                           "observed-2021", "observed-2021-uncertain"));
+// Shapes {plain, instant, filed at once}: R1 all three; with a drift, instant
+// but not plain; with a committee, instant but queued; the default scenario
+// plain and at once; a committee, plain only; two coverage epochs, at once
+// only; drawn assumptions, the same.
+INSTANTIATE_TEST_SUITE_P(
+    Scenarios, FirstPassShapes,
+    ::testing::Values(ShapedScenario{"reference-r1", "", {true, true, true}},
+                      ShapedScenario{
+                          "reference-r1", "[uncertainty]\nmonthly_drift = 0.2\n", {false, true, true}},
+                      ShapedScenario{"reference-r1",
+                                     "[steering]\nreallocation = \"run-rate\"\n"
+                                     "committee_dates = [2021-04-30, 2021-09-30]\nmax_share_moved = 0.5\n",
+                                     {true, true, false}},
+                      ShapedScenario{"convention-2021", "", {true, false, true}},
+                      ShapedScenario{"steering-2021", "", {true, false, false}},
+                      ShapedScenario{"observed-2021", "", {false, false, true}},
+                      ShapedScenario{"observed-2021-uncertain", "", {false, false, true}}));
 
 // The benchmark's floor must draw exactly what a replication draws, no more, no less.
 TEST(Simulator, TheRandomNumberFloorDrawsExactlyTheSameVariates) {
