@@ -114,6 +114,11 @@ void RunOverrides::apply_to(RunSettings& run) const {
 void check_output_argument(const std::filesystem::path& path, bool force) { check_output_path(path, force); }
 
 void check_csv_directory_argument(const std::string& option, const std::filesystem::path& directory) {
+  // As for an output file (results/output_file.cpp): "-" reads as standard output.
+  if (directory == "-")
+    throw UsageError(option +
+                     " -: names standard output, not a directory; fnesim writes these files in a "
+                     "directory (./- names a directory called '-')");
   std::error_code ec;
   if (std::filesystem::exists(std::filesystem::symlink_status(directory, ec)) &&
       !std::filesystem::is_directory(directory, ec))

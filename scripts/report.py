@@ -2576,6 +2576,9 @@ def main(argv=None):
         install_signal_handlers()
         html_path = args.output or default_output(args.run_file)
         png_dir = args.png_dir or os.path.splitext(html_path)[0] + "_png"
+        if png_dir == "-":  # as an output file's "-" (check_targets)
+            raise UserError("--png-dir -: names standard output, not a directory; fnesim writes the charts in a "
+                            "directory (./- names a directory called '-')")
         run = load_run(args.run_file)
         # Checked before the charts are drawn. The PNG directory is created if missing, but not its
         # parents: a mistyped path would otherwise create directories anywhere.

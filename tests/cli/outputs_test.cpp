@@ -153,6 +153,14 @@ TEST(CliOutputs, ADashIsRefusedAsAnOutputFileName) {
   ASSERT_EQ(testing::run_fnesim("run -n 5 --out run.h5", in_dir).exit_code, 0);
   expect_refused(testing::run_fnesim("export run.h5 --summary-json -", in_dir), refusal);
   expect_refused(testing::run_fnesim("report run.h5 -o -", in_dir), refusal);  // checked in scripts/report.py
+  expect_refused(
+      testing::run_fnesim("export run.h5 --csv -", in_dir),
+      "--csv -: names standard output, not a directory; fnesim writes these files in a directory (./- "
+      "names a directory called '-')");
+  expect_refused(
+      testing::run_fnesim("report run.h5 -o r.html --png-dir -", in_dir),
+      "--png-dir -: names standard output, not a directory; fnesim writes the charts in a directory "
+      "(./- names a directory called '-')");
   EXPECT_EQ(dir.listing(), "run.h5");
   ASSERT_EQ(testing::run_fnesim("run -n 5 --summary-json ./-", in_dir).exit_code, 0);
   EXPECT_EQ(dir.listing(), "- run.h5");
