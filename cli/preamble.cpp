@@ -177,6 +177,7 @@ void set_complete_through(const std::string& text, Actuals& actuals) {
       throw UsageError("--through " + text + ": " + actuals.file + " holds a dossier filed on " +
                        d.filing_date.iso() + ", after it");
   actuals.last_day = *through;
+  actuals.last_day_stated = true;
 }
 
 InteractiveJob::InteractiveJob(const Scenario& scenario) {

@@ -89,8 +89,9 @@ std::string render_actuals_report(const ActualsReport& report, const Scenario& s
     out += report.last_day.iso();
     // A monthly file cannot say that its last month was taken mid-month: read
     // whole up to the cut-off, its missing days would lower the uptake learnt.
-    if (report.layout != ActualsLayout::Dossiers && report.as_of == report.last_day.plus_days(1) &&
-        report.last_day == last_of_month(report.last_day))
+    // Unless the user said how far it goes.
+    if (report.layout != ActualsLayout::Dossiers && !report.last_day_stated &&
+        report.as_of == report.last_day.plus_days(1) && report.last_day == last_of_month(report.last_day))
       out +=
           " (its last month read whole: if its figures stop earlier, the cut-off is the day after they "
           "stop)";

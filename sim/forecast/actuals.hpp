@@ -60,8 +60,10 @@ struct Actuals {
   std::vector<ActualDossier> dossiers;  // dossier layout, in file order
   std::vector<MonthlyActual> months;    // monthly layout, in file order
   bool national = false;                // monthly layout with `national` rows
-  // The actuals are complete through the end of the last month they mention.
+  // The actuals are complete through the end of the last month they mention,
+  // or through the day the user stated (--through).
   Date last_day;
+  bool last_day_stated = false;
   // Likely slips of units (amounts typed in thousands or millions of euros):
   // the file loads, and these are said with the forecast and kept in its run file.
   std::vector<Diagnostic> warnings;
@@ -125,6 +127,7 @@ struct ActualsReport {
   bool national = false;
   Date as_of;     // the first day simulated
   Date last_day;  // the actuals are complete through it
+  bool last_day_stated = false;  // by the user (--through), not taken from the last month mentioned
   bool month_to_date = false;  // the cut-off falls in a monthly file's last month, read as month to date
   std::int64_t rows = 0, rows_after_cut_off = 0;
   std::vector<RegionLearning> regions;  // in the scenario's region order

@@ -132,7 +132,7 @@ void check_cut_off(const Scenario& scenario, const Actuals& actuals, Date as_of)
       as_of.day() != 1 && as_of != actuals.last_day.plus_days(1) &&
       first_of_month(as_of) == first_of_month(actuals.last_day))
     cut_off_error(actuals, prefix + "the monthly figures are complete through " + actuals.last_day.iso() +
-                               ": a cut-off in their last month must be the next day, " +
+                               ": a cut-off in their last month must be its first day or the next day, " +
                                actuals.last_day.plus_days(1).iso());
 }
 
@@ -304,7 +304,9 @@ void learn_from_dossiers(const Scenario& prior, const Actuals& actuals, Date as_
                          std::vector<ParameterLearning>& out) {
   const double cost_share = eligible_cost_share(prior);
   const double trainees_prior_mean = prior.demand.trainees.expected();
-  std::array<std::int64_t, pathway_count> dossiers{}, trainees{}, censored{};
+  // Censored: capped commitments; unfunded: committed for 0 EUR under rules
+  // that fund none of the costs — neither says what the cost was.
+  std::array<std::int64_t, pathway_count> dossiers{}, trainees{}, censored{}, unfunded{};
   std::array<double, pathway_count> cost_eur{};
   std::map<std::int64_t, std::int64_t> trainee_counts;
   std::int64_t training_dossiers = 0, extra_trainees = 0;
@@ -324,7 +326,10 @@ void learn_from_dossiers(const Scenario& prior, const Actuals& actuals, Date as_
       continue;
     }
     const double paid_share = rule.rate.as_fraction() * cost_share;
-    if (paid_share <= 0) continue;
+    if (paid_share <= 0) {
+      ++unfunded[p];
+      continue;
+    }
     ++dossiers[p];
     trainees[p] += d.trainees;
     cost_eur[p] += static_cast<double>(d.committed) / cents_per_euro / paid_share;
@@ -355,6 +360,11 @@ void learn_from_dossiers(const Scenario& prior, const Actuals& actuals, Date as_
       learning.note += "; ";
       learning.note += std::to_string(censored[i]);
       learning.note += " capped commitments left out";
+    }
+    if (unfunded[i] > 0) {
+      learning.note += "; ";
+      learning.note += std::to_string(unfunded[i]);
+      learning.note += " left out, committed for 0 EUR: the scenario's rules fund none of their costs";
     }
     out.push_back(learning);
   }
@@ -589,6 +599,7 @@ ConditionedScenario condition_on_actuals(const Scenario& scenario, const Actuals
   report.month_to_date =
       actuals.layout == ActualsLayout::Monthly && as_of.day() != 1 && as_of <= actuals.last_day.plus_days(1);
   report.last_day = report.month_to_date ? as_of.plus_days(-1) : actuals.last_day;
+  report.last_day_stated = actuals.last_day_stated;
   report.rows = observed.rows_used + observed.rows_after;
   report.rows_after_cut_off = observed.rows_after;
   for (std::size_t r = 0; r < regions; ++r) {

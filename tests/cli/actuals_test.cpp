@@ -383,8 +383,9 @@ TEST(CliActuals, ABacktestToldTheActualsAreMonthToDateComparesOnlyWholeMonths) {
 
 // A monthly file cannot say that its last month stops mid-month: `run
 // --through` says it. A cut-off after the day named is refused rather than
-// read as days without dossiers, one inside the month must be the next day,
-// and that day's forecast is the one the month-to-date reading gives.
+// read as days without dossiers, one inside the month must be its first day
+// or the next day, and that day's forecast is the one the month-to-date
+// reading gives. Told the month is whole, the run no longer asks.
 TEST(CliActuals, RunToldTheActualsAreMonthToDateRefusesALaterCutOff) {
   const std::string actuals = source + "/scenarios/actuals/national-2021-09-15.csv";
   const std::string arguments = "run observed-september-2021 -n 20 -j 2 --actuals '" + actuals + "'";
@@ -398,11 +399,15 @@ TEST(CliActuals, RunToldTheActualsAreMonthToDateRefusesALaterCutOff) {
   EXPECT_THAT(later.err,
               ::testing::HasSubstr("cut-off 2021-10-01: the actuals end on 2021-09-15: a later "
                                    "cut-off would count the days between as days without dossiers"));
+  const auto stated_whole = run_fnesim(arguments + " --as-of 2021-10-01 --through 2021-09-30");
+  ASSERT_EQ(stated_whole.exit_code, 0) << stated_whole.err;
+  EXPECT_THAT(stated_whole.out, ::testing::HasSubstr("complete through 2021-09-30.\n"));
+  EXPECT_EQ(run_fnesim(arguments + " --as-of 2021-09-01 --through 2021-09-15").exit_code, 0);
   const auto inside = run_fnesim(arguments + " --as-of 2021-09-10 --through 2021-09-15");
   EXPECT_EQ(inside.exit_code, 2);
   EXPECT_THAT(inside.err, ::testing::HasSubstr("cut-off 2021-09-10: the monthly figures are complete through "
-                                               "2021-09-15: a cut-off in their last month must be the next "
-                                               "day, 2021-09-16"));
+                                               "2021-09-15: a cut-off in their last month must be its first "
+                                               "day or the next day, 2021-09-16"));
   const std::string told = scratch_path("through-told.json"), read = scratch_path("through-read.json");
   for (const std::string& path : {told, read}) std::filesystem::remove(path);
   const auto with_through =

@@ -184,6 +184,19 @@ TEST(ActualsReader, ADossierCommittedForNothingIsReadWhenTheScenarioFundsNoneOfI
   const Actuals actuals = parse_actuals(csv, "a.csv", all_remuneration);
   EXPECT_TRUE(std::any_of(actuals.dossiers.begin(), actuals.dossiers.end(),
                           [](const ActualDossier& d) { return d.committed == 0; }));
+  // Their commitments say nothing of their costs: left out of the costs
+  // learnt, and said, not counted as data too thin to learn from.
+  const ConditionedScenario conditioned =
+      condition_on_actuals(all_remuneration, actuals, Date::from_ymd(2021, 7, 1));
+  const auto& learnt = conditioned.report.parameters;
+  const auto certifying = std::find_if(learnt.begin(), learnt.end(), [](const ParameterLearning& p) {
+    return p.parameter == "cost_per_trainee.mean_eur.certifying";
+  });
+  ASSERT_NE(certifying, learnt.end());
+  EXPECT_FALSE(certifying->updated);
+  EXPECT_THAT(certifying->note, ::testing::ContainsRegex(
+                                    "; [1-9][0-9]* left out, committed for 0 EUR: the scenario's rules fund "
+                                    "none of their costs"));
   EXPECT_THAT(messages_of(with_header(dossier_header, "D1,2021-03-04,ARA,12,,AP,certifying,3,0.00,,\n"),
                           all_remuneration),
               ::testing::IsEmpty());
