@@ -346,6 +346,9 @@ void learn_from_dossiers(const Scenario& prior, const Actuals& actuals, Date as_
     if (trainees[i] > 0) learning.observed = cost_eur[i] / static_cast<double>(trainees[i]);
     if (cost.kind == TraineeCost::Kind::Fixed) {
       learning.note = "fixed in the scenario: not learnt";
+    } else if (dossiers[i] == 0 && unfunded[i] > 0) {
+      learning.note = "the scenario's rules fund none of their costs: " + std::to_string(unfunded[i]) +
+                      " dossiers committed for 0 EUR, which say nothing of them";
     } else if (dossiers[i] < min_dossiers_to_learn) {
       learning.note = thin_data_note(dossiers[i]);
     } else {
@@ -361,7 +364,7 @@ void learn_from_dossiers(const Scenario& prior, const Actuals& actuals, Date as_
       learning.note += std::to_string(censored[i]);
       learning.note += " capped commitments left out";
     }
-    if (unfunded[i] > 0) {
+    if (unfunded[i] > 0 && dossiers[i] > 0) {
       learning.note += "; ";
       learning.note += std::to_string(unfunded[i]);
       learning.note += " left out, committed for 0 EUR: the scenario's rules fund none of their costs";
