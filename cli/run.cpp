@@ -261,8 +261,7 @@ void register_run(CLI::App& app, int& exit_code) {
   run->add_option("--through", options->through,
                   "With --actuals: the day they are complete through, in their last month, whose figures are "
                   "then month to date (default: that month's end); a cut-off after that month's first day "
-                  "must then be "
-                  "the next day")
+                  "must then be the next day")
       ->needs(actuals);
   run->add_option("--review-date", options->review_date,
                   "The financial review's snapshot (art. 7), YYYY-MM-DD: what will have been committed, realised "

@@ -126,8 +126,9 @@ void check_cut_off(const Scenario& scenario, const Actuals& actuals, Date as_of)
     cut_off_error(actuals, message);
   }
   // Complete through a day before their last month's end (--through): that
-  // month's figures stop there, so a cut-off inside it can only be the next
-  // day; an earlier one would count the days between as before the cut-off.
+  // month's figures stop there, so a cut-off inside it can only be its first
+  // day (the month left out) or the next day; another would count days on
+  // the wrong side of the cut-off.
   if (actuals.layout == ActualsLayout::Monthly && actuals.last_day != last_of_month(actuals.last_day) &&
       as_of.day() != 1 && as_of != actuals.last_day.plus_days(1) &&
       first_of_month(as_of) == first_of_month(actuals.last_day))
