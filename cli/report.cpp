@@ -71,7 +71,7 @@ int run_child(const std::vector<std::string>& arguments) {
   if (spawned == 0)
     while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
     }
-  forward_signals_to(0);
+  const int forwarded = forward_signals_to(0);
   sigaction(SIGQUIT, &old_quit, nullptr);
   if (spawned != 0) {
     std::cerr << command << ": cannot run " << arguments[0] << ": " << std::strerror(spawned)
@@ -79,6 +79,10 @@ int run_child(const std::vector<std::string>& arguments) {
                  "scripts/install-deps.sh; or set FNESIM_PYTHON)\n";
     return exit_failure;
   }
+  // A signal that reaches Python before its own handler is installed (while
+  // it starts up) ends it with a "Fatal Python error" and status 1, having
+  // written nothing: the job was still interrupted, and says so.
+  if (forwarded != 0 && WIFEXITED(status) && WEXITSTATUS(status) != 0) return 128 + forwarded;
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   if (WIFSIGNALED(status)) {
     const int signal = WTERMSIG(status);

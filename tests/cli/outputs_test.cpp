@@ -555,6 +555,28 @@ TEST(CliOutputs, ASignalDuringAnExportLeavesNoTemporary) {
   }
 }
 
+// A signal that reaches the interpreter as it starts, before report.py's own
+// handler is installed, ends Python with status 1 ("Fatal Python error") and
+// nothing written: the report was interrupted all the same. An interpreter
+// standing in for one that starts slowly makes the moment certain.
+TEST(CliOutputs, ASignalAsTheReportStartsEndsItAsInterrupted) {
+  ScratchDirectory dir, logs;
+  make_run_file(dir / "run.h5", "-n 20");
+  const fs::path interpreter = dir / "python-starting";
+  testing::write_text(interpreter,
+                      "#!/bin/sh\ntrap 'exit 1' INT\n: > \"$(dirname \"$0\")/started\"\n"
+                      "while :; do sleep 0.05; done\n");
+  fs::permissions(interpreter, fs::perms::owner_all);
+  ASSERT_EQ(::setenv("FNESIM_PYTHON", interpreter.c_str(), 1), 0);
+  Background job({"report", (dir / "run.h5").string(), "-o", (dir / "report.html").string()}, logs.path());
+  ::unsetenv("FNESIM_PYTHON");
+  ASSERT_TRUE(job.spawned());
+  ASSERT_TRUE(wait_for(job, [&] { return fs::exists(dir / "started"); })) << job.err();
+  ASSERT_EQ(::kill(job.pid(), SIGINT), 0);
+  EXPECT_EQ(job.wait(std::chrono::seconds(30)), 128 + SIGINT) << job.err();
+  EXPECT_FALSE(fs::exists(dir / "report.html"));
+}
+
 TEST(CliOutputs, ASignalDuringAReportLeavesNoTemporary) {
   if (::access("/usr/bin/python3", X_OK) != 0 ||
       std::system("/usr/bin/python3 -c 'import h5py, matplotlib, numpy' 2>/dev/null") != 0)
