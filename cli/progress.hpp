@@ -27,7 +27,8 @@ class ProgressBar {
 //   stops between blocks and exits with 128 + the signal
 //   (cli/preamble.hpp's Interrupted);
 // - while a child process runs (forward_signals_to), it is passed on to the
-//   child, whose status the command then reports;
+//   child, whose status the command then reports (128 + the signal when the
+//   child failed after it: cli/report.cpp);
 // - otherwise (and a second signal during a long job, as users expect of a
 //   second Ctrl-C) the handler removes every listed temporary file
 //   (results/output_file.hpp) and ends the process by the signal itself, so
