@@ -83,6 +83,13 @@ class ActualsError : public InputError {
 Actuals read_actuals(const std::filesystem::path& path, const Scenario& scenario);
 Actuals parse_actuals(std::string_view text, const std::string& display_name, const Scenario& scenario);
 
+// Whether `rule` gives the envelope a share of a dossier's costs as the
+// scenario splits them (art. 2, 6): not when none of the components it pays
+// is in the split (all remuneration), its rate is 0 or its cap 0. The reader
+// accepts a commitment of 0 EUR only under such a rule, and the costs learnt
+// leave those dossiers out: one test, so that the two cannot disagree.
+bool rule_funds_some_cost(const Scenario& scenario, const CoverageRule& rule);
+
 // What the actuals taught about one region's uptake multiplier (the factor on
 // the scenario's expected arrivals, national and regional together).
 struct RegionLearning {

@@ -321,16 +321,17 @@ void learn_from_dossiers(const Scenario& prior, const Actuals& actuals, Date as_
     const CoverageRule& rule =
         find_rule(prior.coverage, Regime::Convention,
                   static_cast<Status>(d.cell / pathway_count % status_count), d.headcount, d.filing_date);
+    if (!rule_funds_some_cost(prior, rule)) {
+      ++unfunded[p];
+      continue;
+    }
     // A capped commitment says only that the cost was at least so much.
     if (rule.cap_per_dossier && d.committed >= *rule.cap_per_dossier) {
       ++censored[p];
       continue;
     }
+    // Positive: the rule pays a share of the eligible components, and some are in the split.
     const double paid_share = rule.rate.as_fraction() * cost_share;
-    if (paid_share <= 0) {
-      ++unfunded[p];
-      continue;
-    }
     ++dossiers[p];
     trainees[p] += d.trainees;
     cost_eur[p] += static_cast<double>(d.committed) / cents_per_euro / paid_share;

@@ -205,17 +205,6 @@ class Reader {
   }
 
   bool read_header(int line, const std::vector<std::string>& names);
-  // Whether `rule` gives the envelope a share of a dossier's costs as the
-  // scenario splits them (art. 2, 6): not when none of its components is
-  // eligible (all remuneration), its rate is 0 or its cap 0.
-  bool funds_some_cost(const CoverageRule& rule) const {
-    const DemandModel& demand = scenario_.demand;
-    const Cents nominal = 100'000'000;  // 1 000 000 EUR: no share of it rounds to 0 cents
-    const CostComponents parts = split_cost_components(nominal, demand.pedagogical_share,
-                                                       demand.ancillary_share, demand.remuneration_share);
-    return envelope_share(eligible_cost(scenario_.coverage, parts.pedagogical, parts.ancillary), rule.rate,
-                          rule.cap_per_dossier) > 0;
-  }
   void warn_if_implausible_amounts(int header_line);
   void read_dossier(Row& row);
   void read_month(Row& row);
@@ -553,7 +542,7 @@ void Reader::read_dossier(Row& row) {
       message += d.filing_date.iso();
       message += ": it could not have been committed";
       row_error(row, "status", message);
-    } else if (has_committed && d.committed == 0 && funds_some_cost(*rule)) {
+    } else if (has_committed && d.committed == 0 && rule_funds_some_cost(scenario_, *rule)) {
       row_error(row, "committed_eur",
                 "must be more than 0: the scenario's rule " + rule->id +
                     " funds a share of such a dossier's costs");
@@ -763,6 +752,15 @@ void Reader::warn_if_implausible_amounts(int header_line) {
 
 Actuals parse_actuals(std::string_view text, const std::string& display_name, const Scenario& scenario) {
   return Reader(display_name, scenario).read(text);
+}
+
+bool rule_funds_some_cost(const Scenario& scenario, const CoverageRule& rule) {
+  const DemandModel& demand = scenario.demand;
+  const Cents nominal = 100'000'000;  // 1 000 000 EUR: no share of it rounds to 0 cents
+  const CostComponents parts = split_cost_components(nominal, demand.pedagogical_share,
+                                                     demand.ancillary_share, demand.remuneration_share);
+  return envelope_share(eligible_cost(scenario.coverage, parts.pedagogical, parts.ancillary), rule.rate,
+                        rule.cap_per_dossier) > 0;
 }
 
 Actuals read_actuals(const std::filesystem::path& path, const Scenario& scenario) {

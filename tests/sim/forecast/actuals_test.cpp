@@ -197,23 +197,28 @@ TEST(ActualsReader, ADossierCommittedForNothingIsReadWhenTheScenarioFundsNoneOfI
   EXPECT_THAT(certifying->note,
               ::testing::MatchesRegex("the scenario's rules fund none of their costs: [1-9][0-9]* "
                                       "dossiers committed for 0 EUR, which say nothing of them"));
-  // Beside funded dossiers, they are left out of what the funded ones teach.
-  const Scenario unfunded_status = load_scenario_text(
-      "extends = \"observed-2021.toml\"\nname = \"unfunded-status\"\n"
-      "[coverage.rules.art6-lt300-difficulty]\nrate = 0\n",
-      "unfunded-status.toml", std::filesystem::path(FNESIM_SOURCE_DIR) / "scenarios");
-  const Actuals mixed =
-      parse_actuals(synthetic_actuals_csv(Simulator(unfunded_status), 1, 0, SyntheticLayout::Dossiers),
-                    "b.csv", unfunded_status);
-  const ConditionedScenario learnt_mixed =
-      condition_on_actuals(unfunded_status, mixed, Date::from_ymd(2021, 7, 1));
-  for (const ParameterLearning& p : learnt_mixed.report.parameters) {
-    if (p.parameter.rfind("cost_per_trainee.", 0) != 0) continue;
-    EXPECT_TRUE(p.updated) << p.parameter;
-    EXPECT_THAT(p.note,
-                ::testing::ContainsRegex("; [1-9][0-9]* left out, committed for 0 EUR: the scenario's "
-                                         "rules fund none of their costs$"))
-        << p.parameter;
+  // Beside funded dossiers, they are left out of what the funded ones teach,
+  // whether the status's rule pays nothing by its rate or by its cap (which a
+  // commitment of 0 EUR would otherwise seem to have reached).
+  for (const std::string unfunding : {"rate = 0", "cap_per_dossier_eur = 0"}) {
+    const Scenario unfunded_status = load_scenario_text(
+        "extends = \"observed-2021.toml\"\nname = \"unfunded-status\"\n"
+        "[coverage.rules.art6-lt300-difficulty]\n" +
+            unfunding + "\n",
+        "unfunded-status.toml", std::filesystem::path(FNESIM_SOURCE_DIR) / "scenarios");
+    const Actuals mixed =
+        parse_actuals(synthetic_actuals_csv(Simulator(unfunded_status), 1, 0, SyntheticLayout::Dossiers),
+                      "b.csv", unfunded_status);
+    const ConditionedScenario learnt_mixed =
+        condition_on_actuals(unfunded_status, mixed, Date::from_ymd(2021, 7, 1));
+    for (const ParameterLearning& p : learnt_mixed.report.parameters) {
+      if (p.parameter.rfind("cost_per_trainee.", 0) != 0) continue;
+      EXPECT_TRUE(p.updated) << unfunding << ": " << p.parameter;
+      EXPECT_THAT(p.note,
+                  ::testing::ContainsRegex("; [1-9][0-9]* left out, committed for 0 EUR: the scenario's "
+                                           "rules fund none of their costs$"))
+          << unfunding << ": " << p.parameter;
+    }
   }
   EXPECT_THAT(messages_of(with_header(dossier_header, "D1,2021-03-04,ARA,12,,AP,certifying,3,0.00,,\n"),
                           all_remuneration),
