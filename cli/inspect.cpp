@@ -13,6 +13,7 @@
 #include "cli/preamble.hpp"
 #include "results/run_file.hpp"
 #include "results/run_summary.hpp"
+#include "sim/scenario/toml_text.hpp"
 
 namespace fnesim::cli {
 namespace {
@@ -42,7 +43,7 @@ std::string scenario_as_run(const std::string& resolved, const RunFileInfo& info
     if (at_root && line.starts_with("run = ")) {
       // Rewritten as a [run] table below, whose replications and seed are then replaced:
       // a [run] table added beside the inline one would not parse.
-      const toml::table parsed = toml::parse(line);
+      const toml::table parsed = parse_toml(line, "the run file's scenario");
       if (const toml::table* run = parsed["run"].as_table())
         for (const auto& [key, value] : *run) {
           toml::table one;

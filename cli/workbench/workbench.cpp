@@ -5,9 +5,8 @@
 #include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <unistd.h>
-
 #include <toml++/toml.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -29,6 +28,7 @@
 #include "sim/forecast/actuals.hpp"
 #include "sim/run_statistics.hpp"
 #include "sim/runner.hpp"
+#include "sim/scenario/toml_text.hpp"
 #include "sim/simulator.hpp"
 
 extern char** environ;
@@ -426,7 +426,7 @@ std::string Workbench::load_upload(const std::string& session_id,
     if (!plain_toml_name(name)) continue;
     toml::table table;
     try {
-      table = toml::parse(text, std::string_view(name));
+      table = parse_toml(text, name);
     } catch (const toml::parse_error&) {
       continue;  // the reader reports it below, in its own words
     }

@@ -14,6 +14,7 @@
 
 #include "sim/scenario/reader.hpp"
 #include "sim/scenario/sections.hpp"
+#include "sim/scenario/toml_text.hpp"
 
 namespace fnesim {
 
@@ -158,7 +159,7 @@ bool resolve_chain(std::vector<std::unique_ptr<ChainFile>>& chain, DiagnosticLis
   while (true) {
     ChainFile& current = *chain.back();
     try {
-      current.table = toml::parse(current.text, std::string_view(current.display));
+      current.table = parse_toml(current.text, current.display);
     } catch (const toml::parse_error& e) {
       std::string description(e.description());
       constexpr std::string_view toml_prefix = "Error while parsing";
