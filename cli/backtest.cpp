@@ -31,14 +31,23 @@ struct BacktestOptions {
   bool json = false;
 };
 
-std::vector<Date> parse_cut_offs(const std::vector<std::string>& texts) {
+// Each occurrence a comma-separated list. Split here rather than by CLI11,
+// which drops an empty item: "2021-04-01,,2021-07-01" is a date left out.
+std::vector<Date> parse_cut_offs(const std::vector<std::string>& lists) {
   std::vector<Date> cut_offs;
   std::string bad_dates;
-  for (const std::string& text : texts) {
-    if (const auto date = Date::parse(text))
-      cut_offs.push_back(*date);
-    else
-      bad_dates += (bad_dates.empty() ? "'" : ", '") + text + "'";
+  for (const std::string& list : lists) {
+    for (std::size_t start = 0;;) {
+      const std::size_t comma = std::min(list.find(',', start), list.size());
+      const std::string text = list.substr(start, comma - start);
+      if (const auto date = Date::parse(text))
+        cut_offs.push_back(*date);
+      else
+        bad_dates += (bad_dates.empty() ? "" : ", ") +
+                     (text.empty() ? "an empty item in '" + list + "'" : "'" + text + "'");
+      if (comma == list.size()) break;
+      start = comma + 1;
+    }
   }
   if (!bad_dates.empty()) throw UsageError("--cutoffs: expected dates YYYY-MM-DD, found " + bad_dates);
   return cut_offs;
@@ -148,8 +157,7 @@ void register_backtest(CLI::App& app, int& exit_code) {
       ->needs(truth);
   one_value_an_occurrence(backtest->add_option("--cutoffs", options->cut_offs,
                                                "Cut-offs YYYY-MM-DD, comma-separated (repeatable)"))
-      ->required()
-      ->delimiter(',');
+      ->required();
   options->overrides.add_options(*backtest, "Replications per forecast (default: the scenario's)");
   backtest->add_flag("--json", options->json, "Print the comparisons as JSON instead of the tables");
   backtest->callback([options, &exit_code] { exit_code = backtest_command(*options); });

@@ -55,11 +55,9 @@ void register_export(CLI::App& app, int& exit_code) {
   cmd->add_option("file", options->file, "Run file written by `fnesim run --out`")->required();
   cmd->add_option("--csv", options->csv_directory,
                   "Write regions.csv, exhaustion_by_month.csv, monthly_fan.csv, replications.csv, "
-                  "national_replications.csv and settlement.csv into this directory (created if missing)")
-      ->check(non_empty_name);
+                  "national_replications.csv and settlement.csv into this directory (created if missing)");
   cmd->add_option("--summary-json", options->summary_json,
-                  "Write the summary JSON, the same as `fnesim run --summary-json` wrote")
-      ->check(non_empty_name);
+                  "Write the summary JSON, the same as `fnesim run --summary-json` wrote");
   cmd->add_flag("--force", options->force, "Overwrite existing output files");
   cmd->callback([options, &exit_code] { exit_code = export_command(*options); });
 }

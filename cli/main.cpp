@@ -43,6 +43,23 @@ int run_command_line(int argc, char** argv) {
   fnesim::cli::register_sensitivity(app, exit_code);
   fnesim::cli::register_sweep(app, exit_code);
   fnesim::cli::register_serve(app, exit_code);
+  // An empty value is never one a command can use, and one that reads an empty
+  // option as an option left out would run without it: `--actuals ''` (an
+  // unset shell variable) forecast from the prior alone, `run ''` ran the
+  // default scenario. Checked for every option and argument, before any
+  // command runs (the main command's callback runs before its subcommand's).
+  app.parse_complete_callback([&app] {
+    for (const CLI::App* command : app.get_subcommands())
+      for (const CLI::Option* option : command->get_options()) {
+        if (option->get_type_size() == 0 || option->count() == 0) continue;
+        for (const std::string& value : option->results())
+          if (value.empty())
+            throw fnesim::cli::UsageError(option->get_name() + ": the value is empty; give one" +
+                                          (option->get_required()    ? ""
+                                           : option->nonpositional() ? ", or leave the option out"
+                                                                     : ", or leave it out"));
+      }
+  });
   // A mistyped subcommand gets a did-you-mean, not CLI11's "A subcommand is required".
   std::vector<std::string> names;
   for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))

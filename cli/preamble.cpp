@@ -78,9 +78,6 @@ const CLI::Validator finite_number(
     },
     "");
 
-const CLI::Validator non_empty_name(
-    [](std::string& text) -> std::string { return text.empty() ? "the name is empty" : ""; }, "");
-
 void say_scenario_warnings(const Scenario& scenario) {
   // Each once in a command: a backtest's truths extending one parent, or the
   // forecaster given as its own truth, carry the same warnings.

@@ -70,8 +70,6 @@ extern const CLI::Validator seed_value;
 // a transform, so that the number goes on in plain decimal (CLI11 itself reads "010" as octal).
 extern const CLI::Validator whole_number_option;
 extern const CLI::Validator finite_number;
-// An output's file or directory name given empty: it would silently mean the default, or nothing.
-extern const CLI::Validator non_empty_name;
 
 // A repeatable option (--min REGION=EUR, --set KEY=V1,V2…) that takes one
 // value an occurrence: by default CLI11 lets it take every word that follows,

@@ -141,8 +141,7 @@ void register_report(CLI::App& app, int& exit_code) {
       "exhaustion risk, additional allocation, assumptions, precision) and its charts as PNG files");
   cmd->add_option("file", options->file, "Run file written by `fnesim run --out`")->required();
   cmd->add_option("-o,--output", options->output,
-                  "HTML file to write (default: the run file's name with .html)")
-      ->check(non_empty_name);
+                  "HTML file to write (default: the run file's name with .html)");
   cmd->add_option("--lang", options->lang,
                   "Language of labels and number formats: fr (« 27,5 M€ », « 15 sept. 2021 ») or en "
                   "(€27.5M, 15 Sep 2021); French by default, as the committee works in French")
@@ -150,8 +149,7 @@ void register_report(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_option("--png-dir", options->png_dir,
                   "Directory of the PNG charts (default: <output stem>_png/): fan_national.png, "
-                  "fan_regions.png, p_exhausted.png, additional_needed.png")
-      ->check(non_empty_name);
+                  "fan_regions.png, p_exhausted.png, additional_needed.png");
   cmd->add_flag("--force", options->force, "Overwrite existing output files");
   cmd->footer(
       "Runs scripts/report.py under /usr/bin/python3 (FNESIM_PYTHON overrides), which needs numpy, h5py and "

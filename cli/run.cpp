@@ -27,8 +27,6 @@ struct RunOptions {
   std::string scenario;
   RunOverrides overrides;
   std::string summary_json;
-  const CLI::Option* summary_json_option = nullptr;
-  const CLI::Option* out_option = nullptr;
   std::string out;  // run file (HDF5)
   bool no_trajectories = false;
   bool force = false;
@@ -111,10 +109,6 @@ int run_command(const RunOptions& options) {
     throw UsageError("--max-replications " + std::to_string(options.max_replications) +
                      " is below --min-replications (" + std::to_string(options.min_replications) +
                      (options.min_replications_option->count() == 0 ? ", its default" : "") + ")");
-  if (options.out_option->count() > 0 && options.out.empty())
-    throw UsageError("--out: the file name is empty");
-  if (options.summary_json_option->count() > 0 && options.summary_json.empty())
-    throw UsageError("--summary-json: the file name is empty");
   // Two outputs, and the files read: the scenario and its parents, the actuals.
   std::vector<NamedFile> inputs;
   for (const std::string& source : scenario.source_files) inputs.push_back({"the scenario file", source});
@@ -222,12 +216,10 @@ void register_run(CLI::App& app, int& exit_code) {
       "scenario", options->scenario,
       "Scenario file, or the name of a built-in scenario (default: the built-in convention-2021)");
   options->overrides.add_options(*run, "Number of replications (default: the scenario's)");
-  options->summary_json_option =
-      run->add_option("--summary-json", options->summary_json, "Write the summary as JSON to this file");
+  run->add_option("--summary-json", options->summary_json, "Write the summary as JSON to this file");
   CLI::Option* out = run->add_option(
       "-o,--out", options->out,
       "Write the run file (HDF5: inputs, every replication, trajectories, summary; docs/hdf5-format.md)");
-  options->out_option = out;
   run->add_flag("--no-trajectories", options->no_trajectories,
                 "With --out: leave out the monthly trajectories (replication × region × month), the bulk of "
                 "the file")

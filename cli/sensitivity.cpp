@@ -36,7 +36,6 @@ struct SensitivityOptions {
   int resamples = 1000;
   std::string out, json, csv;
   bool force = false;
-  std::vector<const CLI::Option*> file_options;  // --out, --json, --csv: given empty is an error, not "none"
 };
 
 // The index of an [uncertainty.parameters] entry, or -1.
@@ -110,15 +109,7 @@ bool run_setting(const Simulator& base, const KeySetting& setting, std::uint64_t
       control, outputs);
 }
 
-// An output option given with an empty name would silently write nothing.
-void refuse_empty_names(const std::vector<const CLI::Option*>& options) {
-  for (const CLI::Option* option : options)
-    if (option->count() > 0 && option->as<std::string>().empty())
-      throw UsageError(option->get_name() + ": the file name is empty");
-}
-
 int sensitivity_command(const SensitivityOptions& options) {
-  refuse_empty_names(options.file_options);
   Scenario scenario = load_scenario_or_default(options.scenario);
   options.overrides.apply_to(scenario.run);
   const std::int64_t N = scenario.run.replications;
@@ -289,18 +280,15 @@ int sensitivity_command(const SensitivityOptions& options) {
   return exit_ok;
 }
 
-
 struct SweepOptions {
   std::string scenario;
   RunOverrides overrides;
   std::vector<std::string> sets;  // KEY=V1,V2,…
   std::string json, csv, chart;
   bool force = false;
-  std::vector<const CLI::Option*> file_options;  // --json, --csv, --chart
 };
 
 int sweep_command(const SweepOptions& options) {
-  refuse_empty_names(options.file_options);
   Scenario scenario = load_scenario_or_default(options.scenario);
   options.overrides.apply_to(scenario.run);
   if (options.sets.empty() || options.sets.size() > 2)
@@ -407,11 +395,11 @@ void register_sensitivity(CLI::App& app, int& exit_code) {
   command->add_option("--resamples", options->resamples, "Bootstrap resamples of the indices' intervals")
       ->transform(whole_number_option)
       ->check(CLI::Range(100, 100000));
-  options->file_options = {
-      command->add_option("-o,--out", options->out,
-                          "Write the run file of the base rows with the analysis in /sensitivity (docs/hdf5-format.md)"),
-      command->add_option("--json", options->json, "Write the analysis as JSON to this file"),
-      command->add_option("--csv", options->csv, "Write sobol.csv and tornado.csv in this directory")};
+  command->add_option(
+      "-o,--out", options->out,
+      "Write the run file of the base rows with the analysis in /sensitivity (docs/hdf5-format.md)");
+  command->add_option("--json", options->json, "Write the analysis as JSON to this file");
+  command->add_option("--csv", options->csv, "Write sobol.csv and tornado.csv in this directory");
   command->add_flag("--force", options->force, "Overwrite existing output files");
   command->callback([options, &exit_code] { exit_code = sensitivity_command(*options); });
 }
@@ -433,11 +421,10 @@ void register_sweep(CLI::App& app, int& exit_code) {
           "--set", options->sets,
           "KEY=V1,V2,…: a numeric key and its values (once or twice; the grid is their product)"))
       ->required();
-  options->file_options = {
-      command->add_option("--json", options->json, "Write the sweep as JSON to this file"),
-      command->add_option("--csv", options->csv, "Write the sweep as CSV (point × statistic) to this file"),
-      command->add_option("--chart", options->chart,
-                          "Write an SVG chart of P(additional allocation needed) against the first key")};
+  command->add_option("--json", options->json, "Write the sweep as JSON to this file");
+  command->add_option("--csv", options->csv, "Write the sweep as CSV (point × statistic) to this file");
+  command->add_option("--chart", options->chart,
+                      "Write an SVG chart of P(additional allocation needed) against the first key");
   command->add_flag("--force", options->force, "Overwrite existing output files");
   command->callback([options, &exit_code] { exit_code = sweep_command(*options); });
 }

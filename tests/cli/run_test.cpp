@@ -157,7 +157,7 @@ TEST(CliRun, OutputsThatCollideOrHaveNoNameAreRefused) {
   EXPECT_FALSE(std::filesystem::exists(h5));
   const auto empty = run_fnesim("run -n 3 --out ''");
   EXPECT_EQ(empty.exit_code, 2);
-  EXPECT_EQ(empty.err, "fnesim run: --out: the file name is empty\n");
+  EXPECT_EQ(empty.err, "fnesim run: --out: the value is empty; give one, or leave the option out\n");
 }
 
 TEST(CliRun, PrintsTheSettlementAndTheReviewAtTheDateAsked) {
