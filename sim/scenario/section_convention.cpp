@@ -1,4 +1,6 @@
 // Section [convention]: envelope, fees, dates and regions (art. 5, 6, 7 and annex).
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <map>
 
@@ -35,6 +37,7 @@ void warn_if_implausible_trainee_cost(TableReader& table, std::string_view key, 
 
 namespace {
 
+constexpr std::size_t max_region_code_length = 16;
 constexpr std::array<std::string_view, 2> fee_mode_keys = {"pro-rata", "national"};
 
 void parse_regions(TableReader& convention, ParseState& state, Convention& out) {
@@ -43,6 +46,21 @@ void parse_regions(TableReader& convention, ParseState& state, Convention& out) 
   bool ok = true;
   std::map<std::string, std::string> code_by_name;
   for (const std::string& code : regions->keys_in_order()) {
+    // A code names its region in actuals files, in options (--min ARA=EUR),
+    // in CSV columns and in the run file, which must read it back.
+    const bool code_ok = !code.empty() && code.size() <= max_region_code_length &&
+                         std::all_of(code.begin(), code.end(), [](char c) {
+                           return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+                         });
+    if (!code_ok)
+      regions->error(code, "region code '" + code + "': letters, digits, '-' or '_', at most " +
+                               std::to_string(max_region_code_length) +
+                               " (as ARA or IDF): it names the region in actuals files, options and the "
+                               "run file's columns");
+    else if (code == "national")
+      regions->error(code, "region code 'national' is taken: actuals files use it for the whole country");
+    const bool code_usable = code_ok && code != "national";
+    if (!code_usable) ok = false;
     auto region = regions->table(code);
     if (!region) {
       ok = false;
@@ -52,7 +70,7 @@ void parse_regions(TableReader& convention, ParseState& state, Convention& out) 
     const auto envelope = region->money("envelope_eur", true);
     if (envelope) warn_if_implausible_envelope(*region, "envelope_eur", *envelope);
     region->finish();
-    if (!name || !envelope) {
+    if (!name || !envelope || !code_usable) {
       ok = false;
       continue;
     }
