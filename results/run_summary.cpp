@@ -283,7 +283,8 @@ std::string settlement_lines(const RunSummary& s) {
   out += "  Last payment: median " + payment_date(s.commitment_start, n.last_payment_day.at(50)) + ", 90 %: " +
          payment_date(s.commitment_start, n.last_payment_day.at(5)) + " – " +
          payment_date(s.commitment_start, n.last_payment_day.at(95)) + ".\n";
-  out += "  Paid: " + amount_with_range(n[Q::Paid]) + "; back to the State (available − paid): " +
+  out += "  Paid: " + amount_with_range(n[Q::Paid]) + "; back to the State (available — after any moves and complementary allocation, nationally "
+         "with the reserve left unused — less paid): " +
          amount_with_range(n[Q::Unspent]) + "; released after the commitment deadline (lapsed): " +
          amount_with_range(n[Q::Lapsed]);
   if (st.past_deadline == "refuse")

@@ -324,7 +324,8 @@ TEXT = {
         "settlement_intro": "La convention s'achève au dernier paiement (art. 7). Formations jusqu'au "
                             "{training_end} ; {rule}. Dernier paiement : {last} (médiane ; 90 % : {last_low} – "
                             "{last_high}). Payé : {paid} (90 % : {paid_low} – {paid_high}) ; revient à l'État "
-                            "(disponible − payé) : {unspent} ; libéré après la date limite d'engagement, sans réengagement possible : {lapsed}.",
+                            "(disponible — après les mouvements éventuels et l'allocation complémentaire, au "
+                            "niveau national avec la réserve non distribuée — moins payé) : {unspent} ; libéré après la date limite d'engagement, sans réengagement possible : {lapsed}.",
         "settlement_review": "Revue financière au {review} (art. 7, avant le 1er mars 2022) : engagé {committed}, "
                              "dont réalisé {realised} et payé {paid} ; {trainees} stagiaires engagés (moyennes).",
         "settlement_review_other": "État au {review} (date choisie ; la revue financière de l'art. 7 a lieu avant "
@@ -600,7 +601,9 @@ TEXT = {
         "settlement": "End of the convention and financial review",
         "settlement_intro": "The convention ends with its last payment (art. 7). Training until {training_end}; "
                             "{rule}. Last payment: {last} (median; 90%: {last_low} – {last_high}). Paid: {paid} "
-                            "(90%: {paid_low} – {paid_high}); back to the State (available − paid): {unspent}; "
+                            "(90%: {paid_low} – {paid_high}); back to the State (available — after any moves "
+                            "and complementary allocation, nationally with the reserve left unused — less paid): "
+                            "{unspent}; "
                             "lapsed after the commitment deadline: {lapsed}.",
         "settlement_review": "Financial review on {review} (art. 7, before 1 March 2022): committed {committed}, of "
                              "which realised {realised} and paid {paid}; {trainees} trainees committed (means).",
