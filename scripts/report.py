@@ -238,9 +238,9 @@ TEXT = {
         "spread_uptake": "niveau de recours",
         "spread_timing": "calendrier (part de l'année restant à venir)",
         "spread_drift": "dérive et sauts du recours",
-        "h_actuals": "Prévision au <b>{as_of}</b>, à partir des réalisations de {file} : {dossiers} dossiers et "
-                     "{committed} engagés avant cette date (stock 2020 repris compris) ; la suite de l'année est "
-                     "simulée.",
+        "h_actuals": "Prévision au <b>{as_of}</b>, à partir des réalisations de {file} : {dossiers} dossiers "
+                     "déposés en 2021 et {committed} engagés avant cette date (stock 2020 repris compris) ; la "
+                     "suite de l'année est simulée.",
         "h_prior_ok": "Chaque mois observé reste dans ce que les hypothèses a priori du scénario permettaient.",
         "h_scenario_warnings": "<b>Alerte</b> : le chargement du scénario a donné ces avertissements (des unités "
                                "probablement erronées) ; les résultats ci-dessous reposent sur les valeurs telles "
@@ -521,9 +521,9 @@ TEXT = {
         "spread_uptake": "uptake level",
         "spread_timing": "timing (share of the year still to come)",
         "spread_drift": "drift and jumps of uptake",
-        "h_actuals": "Forecast as of <b>{as_of}</b>, from the actuals in {file}: {dossiers} dossiers and "
-                     "{committed} committed before that day (the 2020 carry-over included); the rest of the year "
-                     "is simulated.",
+        "h_actuals": "Forecast as of <b>{as_of}</b>, from the actuals in {file}: {dossiers} dossiers filed in "
+                     "2021 and {committed} committed before that day (the 2020 carry-over included); the rest of "
+                     "the year is simulated.",
         "h_prior_ok": "Every month observed lies within what the scenario's prior allowed.",
         "h_scenario_warnings": "<b>Warning</b>: loading the scenario gave these warnings (likely slips of units); "
                                "the results below rest on the values as written:",

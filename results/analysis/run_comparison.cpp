@@ -321,6 +321,7 @@ void choose_design(const RunOutcomes& a, const RunOutcomes& b, RunComparison& c)
     add_reason(text);
   }
   if (!same_count) {
+    if (same_seed && same_scheme) c.shared_replications = std::min(a.replications, b.replications);
     std::snprintf(text, sizeof text, "different replication counts (%lld and %lld)",
                   static_cast<long long>(a.replications), static_cast<long long>(b.replications));
     add_reason(text);

@@ -114,6 +114,9 @@ struct RunComparison {
   RunIdentity a, b;
   PairingDesign design = PairingDesign::Unpaired;
   std::string design_reason;  // what the runs share, or what differs
+  // Unpaired runs of the same seed and stream scheme but different counts:
+  // their first this-many replications drew the same random numbers (0 otherwise).
+  std::int64_t shared_replications = 0;
   ComparisonOptions options;
   int tests = 0;                          // the family Holm's correction runs over: every mean with a p-value
   std::vector<RegionComparison> regions;  // in A's order, matched by code

@@ -158,7 +158,15 @@ std::string render_comparison_table(const RunComparison& c) {
   } else {
     out += "Design: UNPAIRED — ";
     out += c.design_reason;
-    out += ":\n  the runs are independent samples (Welch's standard error and degrees of freedom).\n";
+    if (c.shared_replications > 0)
+      out +=
+          ":\n  Welch's standard error and degrees of freedom, as for independent samples — but the first " +
+          std::to_string(c.shared_replications) +
+          " replications of each drew the same random numbers, so the error is usually overstated and the "
+          "test "
+          "conservative; the same replication count would pair them.\n";
+    else
+      out += ":\n  the runs are independent samples (Welch's standard error and degrees of freedom).\n";
   }
   char text[512];
   if (c.tests > 0)
@@ -218,6 +226,7 @@ std::string comparison_json(const RunComparison& c) {
   json_identity(j, "b", c.b);
   j.field("design", c.design == PairingDesign::Paired ? "paired" : "unpaired");
   j.field("design_reason", c.design_reason);
+  j.field("shared_replications", c.shared_replications);
   j.key("test").begin_object();
   j.field("statistic", c.design == PairingDesign::Paired ? "paired Student t" : "Welch t");
   j.field("sides", 2);

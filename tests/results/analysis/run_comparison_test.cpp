@@ -350,9 +350,14 @@ TEST_F(RealRuns, PairedOnlyWithTheSameSeedReplicationCountAndStreams) {
   const RunComparison seeds = compare_runs(a, outcomes(seed));
   EXPECT_EQ(seeds.design, PairingDesign::Unpaired);
   EXPECT_THAT(seeds.design_reason, HasSubstr("different seeds (20210118 and 7)"));
+  EXPECT_EQ(seeds.shared_replications, 0);
   const RunComparison counts = compare_runs(a, outcomes(count));
   EXPECT_EQ(counts.design, PairingDesign::Unpaired);
   EXPECT_THAT(counts.design_reason, HasSubstr("different replication counts (60 and 80)"));
+  // Not independent samples: the first 60 replications of each are the same draws.
+  EXPECT_EQ(counts.shared_replications, 60);
+  EXPECT_THAT(render_comparison_table(counts),
+              HasSubstr("the first 60 replications of each drew the same random numbers"));
 }
 
 TEST_F(RealRuns, TenPerCentMoreDossiersIsDetectedAndPairingSharpensIt) {
