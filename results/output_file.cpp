@@ -126,8 +126,13 @@ void check_output_directory(const fs::path& path) {
   if (!cluster::writes_outputs()) return;  // as check_output_target
   const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
   std::error_code ec;
-  if (!fs::is_directory(dir, ec))
+  if (!fs::is_directory(dir, ec)) {
+    // Something else by that name is the user's slip (a file named as a
+    // directory), not the environment's.
+    if (fs::exists(dir, ec))
+      throw OutputTargetError(path.string() + ": " + dir.string() + " is not a directory");
     throw OutputError(path.string() + ": directory " + dir.string() + " does not exist");
+  }
   if (::access(dir.c_str(), W_OK) != 0)
     throw OutputError(path.string() + ": cannot write in " + dir.string() + ": " + std::strerror(errno));
 }

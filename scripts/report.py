@@ -2585,7 +2585,10 @@ def main(argv=None):
         run = load_run(args.run_file)
         # Checked before the charts are drawn. The PNG directory is created if missing, but not its
         # parents: a mistyped path would otherwise create directories anywhere.
-        if not os.path.isdir(os.path.dirname(os.path.abspath(html_path))):
+        html_parent = os.path.dirname(os.path.abspath(html_path))
+        if os.path.lexists(html_parent) and not os.path.isdir(html_parent):
+            raise UserError(f"cannot write {html_path}: {os.path.dirname(html_path)} is not a directory")
+        if not os.path.isdir(html_parent):
             raise JobError(f"cannot write {html_path}: no directory {os.path.dirname(html_path)}")
         png_parent = os.path.dirname(os.path.abspath(png_dir.rstrip(os.sep) or png_dir))
         if not os.path.isdir(png_dir) and not os.path.isdir(png_parent):
