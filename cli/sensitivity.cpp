@@ -94,6 +94,41 @@ KeySetting setting_for(const Simulator& base, const std::vector<std::string>& ke
   return setting;
 }
 
+// The settings of a design, every one built before the first replication;
+// every setting refused is said at once, not the first (each stops at its
+// own first problem: a sweep's point sets its keys together, as they must
+// agree).
+struct SettingAsked {
+  std::vector<std::string> keys;
+  std::vector<double> values;
+};
+std::vector<KeySetting> build_settings(const Simulator& base, const std::vector<SettingAsked>& asked) {
+  std::vector<KeySetting> settings;
+  // Each problem once: one that does not name the value ("unknown key …")
+  // is said for the first value only.
+  std::vector<std::string> problems;
+  std::set<std::string> said;
+  const auto say = [&](std::string problem) {
+    const std::size_t values_end = problem.find(": ");
+    if (said.insert(values_end == std::string::npos ? problem : problem.substr(values_end + 2)).second)
+      problems.push_back(std::move(problem));
+  };
+  for (const SettingAsked& setting : asked) {
+    try {
+      settings.push_back(setting_for(base, setting.keys, setting.values));
+    } catch (const InputError& e) {
+      for (const Diagnostic& d : e.diagnostics()) say(d.to_string());
+    } catch (const BadRequest& e) {
+      say(e.what());
+    }
+  }
+  if (problems.empty()) return settings;
+  std::string message;
+  for (const std::string& problem : problems) message += (message.empty() ? "" : "\n  ") + problem;
+  throw UsageError(
+      problems.size() == 1 ? message : std::to_string(problems.size()) + " settings refused:\n  " + message);
+}
+
 // Simulates replications 0..rows-1 with the setting; false when interrupted.
 bool run_setting(const Simulator& base, const KeySetting& setting, std::uint64_t seed, std::int64_t rows,
                  const RunControl& control, std::vector<double>& outputs) {
@@ -187,9 +222,15 @@ int sensitivity_command(const SensitivityOptions& options) {
     for (const KeyValues& r : ranges) bars.push_back({r.key, "range given", r.values[0], r.values[1]});
   }
   // Every key setting is built (and validated) before the first replication.
+  std::vector<SettingAsked> ends;
+  for (const BarPlan& bar : bars) {
+    ends.push_back({{bar.key}, {bar.low}});
+    ends.push_back({{bar.key}, {bar.high}});
+  }
+  std::vector<KeySetting> built = build_settings(simulator, ends);
   std::vector<std::pair<KeySetting, KeySetting>> settings;
-  for (const BarPlan& bar : bars)
-    settings.emplace_back(setting_for(simulator, {bar.key}, {bar.low}), setting_for(simulator, {bar.key}, {bar.high}));
+  for (std::size_t b = 0; b < bars.size(); ++b)
+    settings.emplace_back(std::move(built[2 * b]), std::move(built[2 * b + 1]));
 
   const auto F = static_cast<std::int64_t>(analysis.factors.size());
   // The design keeps every row's outputs: refused before the first replication if they would not fit.
@@ -324,8 +365,9 @@ int sweep_command(const SweepOptions& options) {
   }
   std::vector<std::string> keys;
   for (const KeyValues& axis : axes) keys.push_back(axis.key);
-  std::vector<KeySetting> settings;
-  for (const std::vector<double>& point : grid) settings.push_back(setting_for(simulator, keys, point));
+  std::vector<SettingAsked> grid_settings;
+  for (const std::vector<double>& point : grid) grid_settings.push_back({keys, point});
+  std::vector<KeySetting> settings = build_settings(simulator, grid_settings);
   // A value set that looks like a slip of units is said as the scenario's
   // own would be, named by the --set that wrote it (each once).
   std::set<std::string> said;

@@ -165,7 +165,7 @@ TEST(CliSensitivity, RefusesWhatItCannotDoNamingIt) {
       {"-n 16 --range demand.diagnostics.expected_dossiers=-5,5", "demand.diagnostics.expected_dossiers"},
       // Said of the setting, as typed — not of a line of a merged text the user never sees.
       {"-n 16 --range demand.arrivals.expected_dosiers=5000,9000",
-       "fnesim sensitivity: demand.arrivals.expected_dosiers = 9000: unknown key 'expected_dosiers'; did you "
+       "fnesim sensitivity: demand.arrivals.expected_dosiers = 5000: unknown key 'expected_dosiers'; did you "
        "mean "
        "'expected_dossiers'?\n"},
       {"-n 16 --range convention.fee_rate=0.1,1.1",
