@@ -426,6 +426,11 @@ RunSummary RunFileReader::read_summary() const {
       const hdf5::Group group = summary.open_group("spread");
       n.spread.demand_sd_eur = group.open_dataset("demand_sd_eur").read_scalar<double>();
       n.spread.dossiers_share = group.open_dataset("dossiers_share").read_scalar<double>();
+      if (!(n.spread.demand_sd_eur >= 0 && std::isfinite(n.spread.demand_sd_eur)))
+        group.open_dataset("demand_sd_eur")
+            .fail("holds a standard deviation that is not a finite number ≥ 0");
+      if (!(n.spread.dossiers_share >= 0 && n.spread.dossiers_share <= 1))
+        group.open_dataset("dossiers_share").fail("holds a share that is not between 0 and 1");
       const std::vector<std::string> names = group.open_dataset("assumption").read_strings();
       const auto r_squared = read_exact<double>(group, "r_squared", {names.size()});
       for (std::size_t k = 0; k < names.size(); ++k) n.spread.assumptions.push_back({names[k], r_squared[k]});
@@ -499,6 +504,11 @@ RunSummary RunFileReader::read_summary() const {
         std::vector<double> stats[4];
         for (std::size_t k = 0; k < 4; ++k)
           stats[k] = read_exact<double>(group, prefix + std::string(layout::estimate_statistics[k]), shape({Q}));
+        // The text prints them, the JSON would write null: a mean of money, as the summary's.
+        for (double mean : stats[0])
+          if (!std::isfinite(mean))
+            group.open_dataset(prefix + std::string(layout::estimate_statistics[0]))
+                .fail("holds a mean that is not a finite number");
         const auto quantiles = read_exact<std::int64_t>(group, prefix + "quantiles", shape({Q, amount_count}));
         const auto days = read_exact<std::int32_t>(group, prefix + "last_payment_day_quantiles", shape({day_count}));
         // Payments run past the window, never past the last month.

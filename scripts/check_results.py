@@ -431,7 +431,12 @@ class Checker:
         actual = np.asarray(actual, dtype=float)
         expected = np.asarray(expected, dtype=float)
         scale = np.maximum(np.abs(actual), np.abs(expected))
-        bad = np.abs(actual - expected) > tolerance * scale
+        # NaN compares false with everything: a NaN in the file where a number is
+        # recomputed (or the reverse) must fail, two NaNs (no interval from one
+        # replication) agree, as do equal infinities.
+        with np.errstate(invalid="ignore"):
+            bad = ~((np.abs(actual - expected) <= tolerance * scale) | (actual == expected)
+                    | (np.isnan(actual) & np.isnan(expected)))
         if bad.any():
             where = np.argwhere(np.atleast_1d(bad))[0]
             a, e = np.atleast_1d(actual)[tuple(where)], np.atleast_1d(expected)[tuple(where)]
@@ -847,6 +852,7 @@ def check_invariants(c, f, reps, national, trajectories):
 
 def check_summary(c, f, reps, national):
     level = float(f.attrs["confidence_level"])
+    c.check(0 < level < 1, f"/ confidence_level {level!r}: not a probability between 0 and 1")
     window = int(f.attrs["window_days"])
     start = datetime.date.fromisoformat(f.attrs["commitment_start"])
     s = f["summary"]
@@ -1543,6 +1549,9 @@ def run_checks(c, f):
 
 
 def main(argv):
+    if len(argv) == 2 and argv[1] in ("-h", "--help"):
+        print(__doc__.strip())
+        return 0
     if len(argv) != 2:
         print(__doc__.strip().splitlines()[-1], file=sys.stderr)
         return 2
@@ -1554,18 +1563,20 @@ def main(argv):
         return 2
     with f:
         filetype = f.attrs.get("filetype")
+        if isinstance(filetype, bytes):  # a fixed-length string, as another tool may rewrite it
+            filetype = filetype.decode("utf-8", "replace")
         if filetype != "fnesim-results":
             print(f"check_results: {path}: not an fnesim results file (filetype {filetype!r})", file=sys.stderr)
             return 2
-        version = tuple(int(v) for v in f.attrs.get("format_version", (0, 0)))
-        if version[0] != FORMAT_MAJOR:
-            print(f"check_results: {path}: format {version[0]}.{version[1]}, this script checks {FORMAT_MAJOR}.x",
-                  file=sys.stderr)
-            return 2
-        print(f"check_results: {path} (format {version[0]}.{version[1]}, scenario {f.attrs['scenario_name']}, "
-              f"seed {f.attrs['seed']})")
         c = Checker()
         try:
+            version = tuple(int(v) for v in np.atleast_1d(f.attrs.get("format_version", (0, 0))))
+            if len(version) != 2 or version[0] != FORMAT_MAJOR:
+                print(f"check_results: {path}: format {'.'.join(map(str, version))}, this script checks "
+                      f"{FORMAT_MAJOR}.x", file=sys.stderr)
+                return 2
+            print(f"check_results: {path} (format {version[0]}.{version[1]}, scenario {f.attrs['scenario_name']}, "
+                  f"seed {f.attrs['seed']})")
             run_checks(c, f)
         except KeyError as missing:  # an attribute or dataset a check reads: not a complete run file
             print(f"check_results: {path}: {missing.args[0] if missing.args else missing} is missing: "
@@ -1576,6 +1587,12 @@ def main(argv):
         # fnesim's own readers refuse them, not a traceback.
         except (OSError, RuntimeError, UnicodeDecodeError) as e:
             print(f"check_results: {path}: cannot read it whole: {e}", file=sys.stderr)
+            return 2
+        # A value of another kind or shape than fnesim writes where a check
+        # reads it (a scalar for a list, text for a number or a date): the file
+        # was edited or damaged; said in one line, as fnesim's readers say it.
+        except (TypeError, ValueError, IndexError) as e:
+            print(f"check_results: {path}: not as fnesim writes it ({type(e).__name__}: {e})", file=sys.stderr)
             return 2
     for message in c.failures[:50]:
         print(f"  FAILED: {message}")

@@ -195,6 +195,44 @@ if [ "$damaged" -ne 2 ] || grep -q Traceback "$tmp/damaged-chunk.out" ||
   status=1
 fi
 
+# A NaN where a number is recomputed compares false with everything: it must fail, not pass.
+"$python" - "$tmp/default.h5" "$tmp/nan-mean.h5" <<'EOF'
+import shutil, sys
+import h5py
+import numpy as np
+source, target = sys.argv[1:3]
+shutil.copyfile(source, target)
+with h5py.File(target, "r+") as f:
+    f["summary/national/committed_mean_eur"][()] = np.nan
+EOF
+expect_check_failure "$tmp/nan-mean.h5" "a NaN national committed mean"
+
+# A value of another kind or shape than fnesim writes (a list made a scalar, text for a number):
+# refused (exit 2) in one line, never a traceback.
+"$python" - "$tmp/default.h5" "$tmp/scalar-codes.h5" "$tmp/text-window.h5" <<'EOF'
+import shutil, sys
+import h5py
+source, scalar_codes, text_window = sys.argv[1:4]
+shutil.copyfile(source, scalar_codes)
+with h5py.File(scalar_codes, "r+") as f:
+    attributes = dict(f["regions/code"].attrs)
+    del f["regions/code"]
+    f.create_dataset("regions/code", data="ARA")
+    for key, value in attributes.items():
+        f["regions/code"].attrs[key] = value
+shutil.copyfile(source, text_window)
+with h5py.File(text_window, "r+") as f:
+    f.attrs["window_days"] = "x"
+EOF
+for edited in scalar-codes text-window; do
+  refused=0
+  "$python" "$source_dir/scripts/check_results.py" "$tmp/$edited.h5" > "$tmp/$edited.out" 2>&1 || refused=$?
+  if [ "$refused" -ne 2 ] || grep -q Traceback "$tmp/$edited.out" || ! grep -q "not as fnesim writes it" "$tmp/$edited.out"; then
+    echo "run_check_results: check_results.py gave exit status $refused on $edited.h5, not 2 in one line" >&2
+    status=1
+  fi
+done
+
 if [ "$status" -ne 0 ]; then
   keep=1
   echo "run_check_results: run files kept in $tmp" >&2

@@ -160,6 +160,23 @@ TEST(RunFileValidation, SummaryMeansThatAreNotNumbersOrProbabilitiesAreRefused) 
   });
   EXPECT_THAT(refusal(not_a_number),
               HasSubstr("/summary/national/committed_mean_eur: holds a mean that is not a finite number"));
+  // The settlement's and the spread's too, which `inspect` printed as "Paid: nan M€".
+  const auto settlement = amended(dir, [&](hdf5::File& f) {
+    hdf5::Group group = f.open_group("summary").open_group("settlement");
+    std::vector<double> means = group.open_dataset("national_mean").read<double>();
+    means[0] = nan;
+    group.remove("national_mean");
+    group.write<double>("national_mean", means, {means.size()}, {});
+  });
+  EXPECT_THAT(refusal(settlement),
+              HasSubstr("/summary/settlement/national_mean: holds a mean that is not a finite number"));
+  const auto spread = amended(dir, [&](hdf5::File& f) {
+    hdf5::Group group = f.open_group("summary").open_group("spread");
+    group.remove("dossiers_share");
+    group.write_scalar<double>("dossiers_share", nan, {});
+  });
+  EXPECT_THAT(refusal(spread),
+              HasSubstr("/summary/spread/dossiers_share: holds a share that is not between 0 and 1"));
 }
 
 TEST(RunFileValidation, AStringWhereANumberIsExpectedIsRefused) {
