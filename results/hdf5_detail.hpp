@@ -91,8 +91,12 @@ std::vector<std::string> read_string_values(hid_t stored_type, hid_t space, std:
     if (count > 0 && H5Dvlen_reclaim(memory.get(), space, H5P_DEFAULT, pointers.data()) < 0)
       throw_error(file, path, "cannot free the strings read");
   } else {
-    const std::size_t size = H5Tget_size(stored_type);
-    if (size == 0) throw_error(file, path, "cannot read the string size");
+    const std::size_t stored_size = H5Tget_size(stored_type);
+    if (stored_size == 0) throw_error(file, path, "cannot read the string size");
+    // One byte more than stored: read into C's null-terminated strings, a
+    // null-padded string that fills its width (as h5py writes NumPy's bytes)
+    // would otherwise lose its last character to the terminator.
+    const std::size_t size = stored_size + 1;
     Handle memory(H5Tcopy(H5T_C_S1), H5Tclose);
     if (!memory.valid() || H5Tset_size(memory.get(), size) < 0)
       throw_error(file, path, "cannot make a string type");
