@@ -72,6 +72,42 @@ std::string quote(std::string_view text) {
   return out;
 }
 
+// The byte offset of the first byte that does not belong to well-formed UTF-8
+// (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF), or npos.
+std::size_t first_invalid_utf8(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    std::size_t length = 0;
+    unsigned char low = 0x80, high = 0xBF;  // the second byte's range
+    if (byte < 0x80)
+      length = 1;
+    else if (byte >= 0xC2 && byte <= 0xDF)
+      length = 2;
+    else if (byte == 0xE0)
+      length = 3, low = 0xA0;
+    else if ((byte >= 0xE1 && byte <= 0xEC) || byte == 0xEE || byte == 0xEF)
+      length = 3;
+    else if (byte == 0xED)
+      length = 3, high = 0x9F;
+    else if (byte == 0xF0)
+      length = 4, low = 0x90;
+    else if (byte >= 0xF1 && byte <= 0xF3)
+      length = 4;
+    else if (byte == 0xF4)
+      length = 4, high = 0x8F;
+    else
+      return i;
+    if (i + length > text.size()) return i;
+    for (std::size_t k = 1; k < length; ++k) {
+      const auto next = static_cast<unsigned char>(text[i + k]);
+      if (next < (k == 1 ? low : 0x80) || next > (k == 1 ? high : 0xBF)) return i;
+    }
+    i += length;
+  }
+  return std::string_view::npos;
+}
+
 std::string_view trim(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
   while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r'))
@@ -642,6 +678,7 @@ Actuals Reader::read(std::string_view text) {
   }
 
   int line_number = 0;
+  int lines_not_utf8 = 0, second_line_not_utf8 = 0;
   int header_line = 0;
   bool header_ok = false;
   std::size_t header_size = 0;
@@ -653,6 +690,21 @@ Actuals Reader::read(std::string_view text) {
     ++line_number;
     const std::string_view content = trim(line);
     if (content.empty() || content.front() == '#') continue;  // blank lines and comments
+    // Said for the first such line, rather than each field's bytes echoed in
+    // a message; the others counted (a file saved in Latin-1 has many).
+    if (const std::size_t bad = first_invalid_utf8(line); bad != std::string_view::npos) {
+      if (header_line == 0) header_line = line_number;  // the header, unread: no row can be read
+      if (++lines_not_utf8 == 2) second_line_not_utf8 = line_number;
+      if (lines_not_utf8 > 1) continue;
+      char byte[8];
+      std::snprintf(byte, sizeof byte, "0x%02X",
+                    static_cast<unsigned>(static_cast<unsigned char>(line[bad])));
+      error(
+          line_number, "row",
+          std::string("is not UTF-8 text (byte ") + byte + " at byte " + std::to_string(bad + 1) +
+              "; Latin-1 or Windows-1252, perhaps): save the file as UTF-8 (a spreadsheet's \"CSV UTF-8\")");
+      continue;
+    }
     const bool split = split_fields(content, fields);
     if (!split) error(line_number, "row", "a quoted field is not closed");
     if (header_line == 0) {
@@ -674,6 +726,12 @@ Actuals Reader::read(std::string_view text) {
     else
       read_month(row);
   }
+  if (lines_not_utf8 > 1)
+    error(second_line_not_utf8, "row",
+          "is not UTF-8 text either" +
+              (lines_not_utf8 == 3  ? std::string(", nor is 1 line after it")
+               : lines_not_utf8 > 3 ? ", nor are " + std::to_string(lines_not_utf8 - 2) + " lines after it"
+                                    : std::string()));
   if (header_line == 0) {
     error(0, "", "no header: the file is empty");
   } else if (header_ok && diagnostics_.empty() && actuals_.dossiers.empty() && actuals_.months.empty()) {

@@ -225,6 +225,30 @@ TEST(ActualsReader, ADossierCommittedForNothingIsReadWhenTheScenarioFundsNoneOfI
               ::testing::IsEmpty());
 }
 
+// A file saved in Latin-1 (a spreadsheet's default in France): its bytes were
+// echoed raw in "unknown region 'nat\xe9onal'". Said once, at the first such
+// line, the others counted; a line that is well-formed UTF-8 is still read.
+TEST(ActualsReader, TextThatIsNotUtf8IsSaidOnceWhereItStarts) {
+  const std::string latin1 = with_header(monthly_header,
+                                         "2021-01,ARA,10,100,1000.00\n"
+                                         "2021-02,\xC9le,10,100,1000.00\n"  // Latin-1's É
+                                         "2021-03,ARA,10,100,1000.00\n"
+                                         "2021-04,ARA,10,100,1000.\xE9\n"
+                                         "2021-05,ARA,10,100,1000.00\xED\xA0\x80\n"  // a surrogate
+                                         "2021-06,ARA,x,100,1000.00\n");
+  EXPECT_THAT(
+      messages_of(latin1),
+      ::testing::ElementsAre(
+          "a.csv:3: row: is not UTF-8 text (byte 0xC9 at byte 9; Latin-1 or Windows-1252, perhaps): save "
+          "the file as UTF-8 (a spreadsheet's \"CSV UTF-8\")",
+          "a.csv:5: row: is not UTF-8 text either, nor is 1 line after it",
+          "a.csv:7:3: dossiers: expected a whole number from 0 to 1000000, found 'x'"));
+  // Well-formed UTF-8 (É, and a character of four bytes) is read as text.
+  EXPECT_THAT(messages_of(with_header(monthly_header, "2021-01,\xC3\x89le\xF0\x9F\x98\x80,10,100,1000.00\n")),
+              ::testing::ElementsAre(
+                  ::testing::StartsWith("a.csv:2:2: region: unknown region '\xC3\x89le\xF0\x9F\x98\x80'")));
+}
+
 TEST(ActualsReader, EveryBadMonthlyRowGetsItsExactMessage) {
   for (const BadRow& bad : bad_monthly_rows) {
     std::string rows = bad.row;
