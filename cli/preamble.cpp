@@ -166,15 +166,7 @@ void check_distinct_files(const std::vector<NamedFile>& outputs, const std::vect
 void set_complete_through(const std::string& text, Actuals& actuals) {
   const auto through = Date::parse(text);
   if (!through) throw UsageError("--through: expected a date YYYY-MM-DD, found '" + text + "'");
-  if (first_of_month(*through) != first_of_month(actuals.last_day))
-    throw UsageError("--through " + text + ": must fall in the actuals' last month, " +
-                     actuals.last_day.iso().substr(0, 7) + " (" + actuals.file + ")");
-  for (const ActualDossier& d : actuals.dossiers)
-    if (*through < d.filing_date)
-      throw UsageError("--through " + text + ": " + actuals.file + " holds a dossier filed on " +
-                       d.filing_date.iso() + ", after it");
-  actuals.last_day = *through;
-  actuals.last_day_stated = true;
+  fnesim::set_complete_through(actuals, *through, "--through");
 }
 
 InteractiveJob::InteractiveJob(const Scenario& scenario) {

@@ -104,22 +104,25 @@ struct SettingAsked {
 };
 std::vector<KeySetting> build_settings(const Simulator& base, const std::vector<SettingAsked>& asked) {
   std::vector<KeySetting> settings;
-  // Each problem once: one that does not name the value ("unknown key …")
-  // is said for the first value only.
+  // Each problem once for its keys: one that does not name the value
+  // ("unknown key …") is said for the first value only.
   std::vector<std::string> problems;
   std::set<std::string> said;
-  const auto say = [&](std::string problem) {
+  const auto say = [&](const SettingAsked& setting, std::string problem) {
+    std::string keys;
+    for (const std::string& key : setting.keys) keys += key + '\n';
     const std::size_t values_end = problem.find(": ");
-    if (said.insert(values_end == std::string::npos ? problem : problem.substr(values_end + 2)).second)
+    if (said.insert(keys + (values_end == std::string::npos ? problem : problem.substr(values_end + 2)))
+            .second)
       problems.push_back(std::move(problem));
   };
   for (const SettingAsked& setting : asked) {
     try {
       settings.push_back(setting_for(base, setting.keys, setting.values));
     } catch (const InputError& e) {
-      for (const Diagnostic& d : e.diagnostics()) say(d.to_string());
+      for (const Diagnostic& d : e.diagnostics()) say(setting, d.to_string());
     } catch (const BadRequest& e) {
-      say(e.what());
+      say(setting, e.what());
     }
   }
   if (problems.empty()) return settings;

@@ -64,8 +64,10 @@ import hashlib
 import math
 import re
 import statistics
+import os
 import sys
 import tomllib
+import traceback
 
 import h5py
 import numpy as np
@@ -1591,8 +1593,13 @@ def main(argv):
         # A value of another kind or shape than fnesim writes where a check
         # reads it (a scalar for a list, text for a number or a date): the file
         # was edited or damaged; said in one line, as fnesim's readers say it.
+        # The line of this script that met it is said too: were it the script's own
+        # slip rather than the file's, it would not be lost.
         except (TypeError, ValueError, IndexError) as e:
-            print(f"check_results: {path}: not as fnesim writes it ({type(e).__name__}: {e})", file=sys.stderr)
+            own = [frame for frame in traceback.extract_tb(e.__traceback__)
+                   if os.path.abspath(frame.filename) == os.path.abspath(__file__)]
+            print(f"check_results: {path}: not as fnesim writes it ({type(e).__name__} at "
+                  f"check_results.py:{own[-1].lineno if own else '?'}: {e})", file=sys.stderr)
             return 2
     for message in c.failures[:50]:
         print(f"  FAILED: {message}")

@@ -83,6 +83,14 @@ class ActualsError : public InputError {
 Actuals read_actuals(const std::filesystem::path& path, const Scenario& scenario);
 Actuals parse_actuals(std::string_view text, const std::string& display_name, const Scenario& scenario);
 
+// The actuals are complete through `through`, a day of their last month,
+// whose figures are then month to date: a monthly file cannot say it was
+// taken mid-month, and read through the month's end it would count the days
+// after `through` as days without dossiers. Throws BadRequest, naming
+// `option` (`--through`, the workbench's field), when `through` is in another
+// month or a dossier was filed after it.
+void set_complete_through(Actuals& actuals, Date through, std::string_view option);
+
 // Whether `rule` gives the envelope a share of a dossier's costs as the
 // scenario splits them (art. 2, 6): not when none of the components it pays
 // is in the split (all remuneration), its rate is 0 or its cap 0. The reader

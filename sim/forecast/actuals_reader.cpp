@@ -21,6 +21,7 @@
 #include "models/categories.hpp"
 #include "models/coverage.hpp"
 #include "models/demand.hpp"
+#include "sim/errors.hpp"
 #include "sim/forecast/actuals.hpp"
 #include "sim/scenario/reader.hpp"
 
@@ -810,6 +811,19 @@ void Reader::warn_if_implausible_amounts(int header_line) {
 
 Actuals parse_actuals(std::string_view text, const std::string& display_name, const Scenario& scenario) {
   return Reader(display_name, scenario).read(text);
+}
+
+void set_complete_through(Actuals& actuals, Date through, std::string_view option) {
+  const std::string said = std::string(option) + " " + through.iso();
+  if (first_of_month(through) != first_of_month(actuals.last_day))
+    throw BadRequest(said + ": must fall in the actuals' last month, " + actuals.last_day.iso().substr(0, 7) +
+                     " (" + actuals.file + ")");
+  for (const ActualDossier& d : actuals.dossiers)
+    if (through < d.filing_date)
+      throw BadRequest(said + ": " + actuals.file + " holds a dossier filed on " + d.filing_date.iso() +
+                       ", after it");
+  actuals.last_day = through;
+  actuals.last_day_stated = true;
 }
 
 bool rule_funds_some_cost(const Scenario& scenario, const CoverageRule& rule) {

@@ -7,15 +7,19 @@
 
 namespace fnesim {
 
-// toml++ reads a dotted key (`a.b.c = 1`, `[a.b.c]`) by recursion, a frame a
-// part, with no limit of its own (its limit of 256 covers nested arrays and
-// inline tables only): a key of some tens of thousands of parts, a line of
-// 60 kB, overflows the stack and kills the process. No scenario key has more
-// than a handful of parts.
+// A dotted key of N parts (`a.b.c = 1`, `[a.b.c]`) makes N nested tables,
+// and toml++ walks a table by recursion — it frees one in its destructor,
+// a frame a level — with no limit on the levels dotted keys add (its limit
+// of 256 counts nested arrays and inline tables only): a key of some tens of
+// thousands of parts, a line of 60 kB, overflows the stack and kills the
+// process. Bounding the parts of a header and those on each path into a
+// key's value keeps a tree at most 2 × 64 + 256 levels deep. No scenario
+// key has more than a handful of parts.
 inline constexpr int max_toml_key_parts = 64;
 
-// toml::parse, but a key of more than max_toml_key_parts parts is refused
-// first, as a toml::parse_error at the key's first character.
+// toml::parse, but a table header, or the keys on a path into a value, of
+// more than max_toml_key_parts parts is refused first, as a
+// toml::parse_error where the header or the statement starts.
 toml::table parse_toml(std::string_view text, std::string_view source);
 
 }  // namespace fnesim
