@@ -185,12 +185,16 @@ void add_routes(httplib::Server& server, workbench::Workbench& bench) {
                 const workbench::JsonValue* as_of = body.get("as_of");
                 if (as_of != nullptr && as_of->string() == nullptr)
                   throw Refusal{400, "as_of: expected a date YYYY-MM-DD"};
+                const workbench::JsonValue* through = body.get("through");
+                if (through != nullptr && through->string() == nullptr)
+                  throw Refusal{400, "through: expected a date YYYY-MM-DD"};
                 const std::string id = bench.start_run(
                     request.matches[1], workbench::form_values_from_json(body.get("values")),
                     whole_number<std::int64_t>(body.get("replications"), "replications"),
                     whole_number<std::uint64_t>(body.get("seed"), "seed"),
                     baseline != nullptr && baseline->boolean() != nullptr && *baseline->boolean(),
-                    as_of != nullptr ? *as_of->string() : std::string());
+                    as_of != nullptr ? *as_of->string() : std::string(),
+                    through != nullptr ? *through->string() : std::string());
                 JsonWriter json;
                 json.begin_object().field("run", id).end_object();
                 send_json(response, 202, json.str() + "\n");

@@ -158,27 +158,39 @@ const TEXT = {
     title: 'FNE-Formation 2021 — prévision de consommation des enveloppes',
     subtitle: 'Atelier de simulation : modifier les hypothèses, simuler, comparer au scénario de départ',
     skip: 'Aller au formulaire',
-    lang_switch: 'English', lang_switch_label: 'Show the page in English', lang_switch_lang: 'en',
-    limits: (l) => ['Limites du serveur : ', ['max_replications', l.max_replications], ' années simulées au plus par simulation · fichiers envoyés de ',
-      ['max_upload_bytes', l.max_upload_bytes], ' au plus · ', ['max_queued_runs', l.max_queued_runs],
-      plural(l.max_queued_runs, ' simulation', ' simulations') + ' en attente au plus, ', ['concurrent_runs', l.concurrent_runs],
-      ' à la fois · session fermée après ', ['session_idle_minutes', l.session_idle_minutes], ' min sans activité'],
+    lang_switch: 'English',
+    lang_switch_label: 'Show the page in English',
+    lang_switch_lang: 'en',
+    limits: (l) =>
+        ['Limites du serveur : ', ['max_replications', l.max_replications],
+         ' années simulées au plus par simulation · fichiers envoyés de ',
+         ['max_upload_bytes', l.max_upload_bytes], ' au plus · ', ['max_queued_runs', l.max_queued_runs],
+         plural(l.max_queued_runs, ' simulation', ' simulations') + ' en attente au plus, ',
+         ['concurrent_runs', l.concurrent_runs], ' à la fois · session fermée après ',
+         ['session_idle_minutes', l.session_idle_minutes], ' min sans activité'],
     bytes: (n) => bytesText(n, 'Mio', 'Kio', 'octets', 'fr'),
     scenario_heading: 'Scénario',
     builtin_label: 'Scénario fourni',
-    upload_label: 'Ou envoyer un fichier TOML (le premier est le scénario, les autres les fichiers qu\'il étend)',
+    upload_label:
+        'Ou envoyer un fichier TOML (le premier est le scénario, les autres les fichiers qu\'il étend)',
     uploaded_option: 'Fichier envoyé : {name}',
     loaded: 'Scénario « {name} » ({parent})',
     loading: 'Chargement…',
     reset_all: 'Tout rétablir',
-    placeholder: 'Les résultats s\'afficheront ici : chiffres clés, épuisement par région, graphiques du rapport et comparaison avec le scénario de départ.',
+    placeholder:
+        'Les résultats s\'afficheront ici : chiffres clés, épuisement par région, graphiques du rapport et comparaison avec le scénario de départ.',
     changed_none: 'Aucune hypothèse modifiée',
     changed_some: (n) => n + (n > 1 ? ' hypothèses modifiées' : ' hypothèse modifiée'),
     modified: 'modifiée',
     reset_field: 'Revenir à la valeur du scénario : {value}',
     groups: {
-      envelopes: 'Enveloppes régionales', demand: 'Demande', profile: 'Calendrier mensuel des dépôts',
-      policy: 'Règle d\'épuisement', steering: 'Pilotage', events: 'Événements', uncertainty: 'Incertitude',
+      envelopes: 'Enveloppes régionales',
+      demand: 'Demande',
+      profile: 'Calendrier mensuel des dépôts',
+      policy: 'Règle d\'épuisement',
+      steering: 'Pilotage',
+      events: 'Événements',
+      uncertainty: 'Incertitude',
     },
     units: {eur: '€', days: 'jours', share: '', count: ''},
     policies: {
@@ -206,7 +218,9 @@ const TEXT = {
     state_done: 'Terminé en {seconds}' + NBSP + 's',
     state_failed: 'Échec',
     run_failed: 'La simulation a échoué. Le message de fnesim' + NBSP + ':',
-    run_failed_actuals: 'La simulation à partir des réalisations (date de coupure {date}) a échoué. Le message de fnesim' + NBSP + ':',
+    run_failed_actuals:
+        'La simulation à partir des réalisations (date de coupure {date}) a échoué. Le message de fnesim' +
+        NBSP + ':',
     state_cancelled: 'Annulé',
     headline: 'L\'essentiel',
     context: 'Variante de « {scenario} » · {replications} années simulées · graine {seed} · {changed}',
@@ -219,24 +233,33 @@ const TEXT = {
     fig_committed_sub: ['pour ', ' disponibles'],
     fig_unmet: 'Demande non satisfaite attendue, national',
     exhaustion_heading: 'Épuisement des enveloppes régionales',
-    exhaustion_note: 'Fin des engagements : {deadline}. Date médiane : « {never} » quand la région s\'épuise dans moins de la moitié des années simulées. En couleur : les régions dont la probabilité d\'épuisement dépasse 20 % (orange) ou 50 % (rouge).',
+    exhaustion_note:
+        'Fin des engagements : {deadline}. Date médiane : « {never} » quand la région s\'épuise dans moins de la moitié des années simulées. En couleur : les régions dont la probabilité d\'épuisement dépasse 20 % (orange) ou 50 % (rouge).',
     never_short: 'non épuisée',
-    exhaustion_columns: ['Région', 'Enveloppe', 'P(épuisement)', 'Date médiane d\'épuisement', 'Engagements attendus',
-      'Demande non satisfaite attendue'],
+    exhaustion_columns: [
+      'Région', 'Enveloppe', 'P(épuisement)', 'Date médiane d\'épuisement', 'Engagements attendus',
+      'Demande non satisfaite attendue'
+    ],
     charts_heading: 'Graphiques du rapport',
     chart_titles: {
-      fan_national: 'Engagements cumulés, national', fan_regions: 'Engagements cumulés, par région',
-      p_exhausted: 'Probabilité d\'épuisement, mois par mois', additional_needed: 'Complément de crédits nécessaire',
+      fan_national: 'Engagements cumulés, national',
+      fan_regions: 'Engagements cumulés, par région',
+      p_exhausted: 'Probabilité d\'épuisement, mois par mois',
+      additional_needed: 'Complément de crédits nécessaire',
     },
     chart_captions: {
-      fan_national: 'Chaque bande contient 10\u202f% des années simulées : la plus foncée encadre la médiane (trait plein), les plus claires vont jusqu\'aux déciles 10\u202f% et 90\u202f%. Tirets : montant disponible ; pointillés : fin des engagements ({deadline}). Les engagements sont bruts : les sommes libérées par les abandons peuvent être réengagées, si bien que le cumul peut dépasser le disponible.',
+      fan_national:
+          'Chaque bande contient 10\u202f% des années simulées : la plus foncée encadre la médiane (trait plein), les plus claires vont jusqu\'aux déciles 10\u202f% et 90\u202f%. Tirets : montant disponible ; pointillés : fin des engagements ({deadline}). Les engagements sont bruts : les sommes libérées par les abandons peuvent être réengagées, si bien que le cumul peut dépasser le disponible.',
       fan_regions: 'Même lecture, chaque région avec son disponible (échelles différentes).',
-      p_exhausted: 'Part des années simulées où la région a refusé un premier dossier au plus tard à la fin du mois.',
-      additional_needed: 'Probabilité qu\'un complément d\'un montant donné suffise, les régions mises en commun (les sommes libérées comptées). Probabilité qu\'un complément soit nécessaire : {p}.',
+      p_exhausted:
+          'Part des années simulées où la région a refusé un premier dossier au plus tard à la fin du mois.',
+      additional_needed:
+          'Probabilité qu\'un complément d\'un montant donné suffise, les régions mises en commun (les sommes libérées comptées). Probabilité qu\'un complément soit nécessaire : {p}.',
     },
     downloads_heading: 'Téléchargements',
     download_toml: 'TOML de la variante',
-    download_toml_note: 'le fichier de la variante, qui étend son scénario de départ et ne dit que ce qui change',
+    download_toml_note:
+        'le fichier de la variante, qui étend son scénario de départ et ne dit que ce qui change',
     download_run: 'Fichier de la simulation (HDF5)',
     download_run_note: 'pour fnesim report, compare, inspect…',
     download_csv: 'Tableau par région (CSV)',
@@ -245,14 +268,20 @@ const TEXT = {
     download_report_note: 'une page autonome, imprimable en A4',
     variant_toml_summary: 'Voir le TOML de la variante',
     compare_heading: 'Comparaison avec le scénario de départ',
-    compare_intro: 'Le scénario de départ est simulé tel quel, avec les mêmes graine et nombre d\'années que la variante, puis les deux simulations sont comparées année par année.',
+    compare_intro:
+        'Le scénario de départ est simulé tel quel, avec les mêmes graine et nombre d\'années que la variante, puis les deux simulations sont comparées année par année.',
     baseline_button: 'Comparer au scénario de départ',
-    baseline_other_scenario: 'Le scénario chargé n\'est plus celui de cette simulation : relancer la variante pour la comparer.',
+    baseline_other_scenario:
+        'Le scénario chargé n\'est plus celui de cette simulation : relancer la variante pour la comparer.',
     baseline_reused: 'Simulation du scénario de départ déjà faite (n° {run}) : réutilisée.',
-    compare_paired: 'Comparaison appariée ({reason}) : chaque année simulée de la variante est rapprochée de la même année du scénario de départ, ce qui annule l\'essentiel du bruit.',
-    compare_unpaired: 'Comparaison non appariée ({reason}) : les deux simulations sont traitées comme des échantillons indépendants.',
-    compare_test: 'Test : {statistic}, bilatéral, avec la correction de {correction} sur {tests} tests (risque global {level}). ✱ : écart significatif, c\'est-à-dire plus grand que ce que le hasard de la simulation explique, ce qui ne dit pas s\'il compte. Écart : variante − départ ; e. t. : erreur type.',
-    statistics: {'paired Student t': 't de Student apparié', 'Welch t': 't de Welch', 'Student t': 't de Student'},
+    compare_paired:
+        'Comparaison appariée ({reason}) : chaque année simulée de la variante est rapprochée de la même année du scénario de départ, ce qui annule l\'essentiel du bruit.',
+    compare_unpaired:
+        'Comparaison non appariée ({reason}) : les deux simulations sont traitées comme des échantillons indépendants.',
+    compare_test:
+        'Test : {statistic}, bilatéral, avec la correction de {correction} sur {tests} tests (risque global {level}). ✱ : écart significatif, c\'est-à-dire plus grand que ce que le hasard de la simulation explique, ce qui ne dit pas s\'il compte. Écart : variante − départ ; e. t. : erreur type.',
+    statistics:
+        {'paired Student t': 't de Student apparié', 'Welch t': 't de Welch', 'Student t': 't de Student'},
     national_columns: ['Niveau national', 'Départ', 'Variante', 'Écart', 'e. t.', '✱'],
     national_rows: {
       p_additional_needed: 'Probabilité qu\'un complément soit nécessaire',
@@ -265,7 +294,8 @@ const TEXT = {
     not_significant: 'non significatif',
     identical: 'identique dans les deux simulations',
     p_value: 'p = {p}',
-    footer: 'Chaque chiffre est une estimation de Monte-Carlo. Les fichiers de la session sont effacés à la fermeture de la page.',
+    footer:
+        'Chaque chiffre est une estimation de Monte-Carlo. Les fichiers de la session sont effacés à la fermeture de la page.',
     err_network: 'Le serveur ne répond pas ({error}). Est-il toujours lancé ?',
     err_session: 'Session expirée : recharger la page.',
     reload: 'Recharger la page',
@@ -274,33 +304,47 @@ const TEXT = {
     general_title: 'À corriger',
     warnings_title: 'À vérifier (la simulation peut tourner) :',
     actuals_heading: 'Prévoir à partir des réalisations',
-    actuals_label: 'Réalisations : les dossiers déjà déposés (CSV, docs/actuals-format.md). La simulation part de leur registre et en apprend le recours.',
+    actuals_label:
+        'Réalisations : les dossiers déjà déposés (CSV, docs/actuals-format.md). La simulation part de leur registre et en apprend le recours.',
     actuals_loaded: 'Réalisations «' + NBSP + '{file}' + NBSP + '» ({rows}), complètes jusqu\'au {date}',
     actuals_rows: (n) => formatCount(n, 'fr') + (n > 1 ? ' lignes' : ' ligne'),
     actuals_remove: 'Retirer',
     actuals_remove_label: 'Retirer les réalisations «' + NBSP + '{file}' + NBSP + '»',
     as_of_label: 'Date de coupure (premier jour simulé)',
-    as_of_help: 'Les dossiers déposés avant cette date viennent des réalisations, la suite est simulée ; une date à l\'intérieur de leur dernier mois le lit comme un mois en cours, arrêté la veille.',
-    as_of_needed: 'Réalisations chargées : choisir la date de coupure (premier jour simulé) pour lancer la simulation, ou retirer les réalisations.',
+    as_of_help:
+        'Les dossiers déposés avant cette date viennent des réalisations, la suite est simulée ; une date à l\'intérieur de leur dernier mois le lit comme un mois en cours, arrêté la veille.',
+    as_of_needed:
+        'Réalisations chargées : choisir la date de coupure (premier jour simulé) pour lancer la simulation, ou retirer les réalisations.',
     context_actuals: 'réalisations «' + NBSP + '{file}' + NBSP + '», date de coupure {date}',
+    context_through: ', chiffres complets jusqu\'au {date}',
+    through_label: 'Chiffres complets jusqu\'au (facultatif)',
+    through_help:
+        'Si le dernier mois des réalisations s\'arrête avant sa fin (un état mensuel arrêté au 15), le jour où il s\'arrête : une date de coupure plus tardive est alors refusée, car elle compterait les jours suivants comme des jours sans dossiers.',
     actuals_report_heading: 'Ce que les réalisations ont appris',
-    actuals_report_note: 'Tel que fnesim run l\'écrit (en anglais), à partir de «' + NBSP + '{file}' + NBSP + '» et de la date de coupure {date} : le recours appris, a priori contre a posteriori, et si les mois observés tombent dans ce que le scénario attendait.',
-    compare_actuals_note: 'Le scénario de départ part des mêmes réalisations, avec la même date de coupure ({date}) : la comparaison reste appariée.',
-    baseline_other_actuals: 'Les réalisations chargées ne sont plus celles de cette simulation : relancer la variante pour la comparer.',
+    actuals_report_note: 'Tel que fnesim run l\'écrit (en anglais), à partir de «' + NBSP + '{file}' + NBSP +
+        '» et de la date de coupure {date} : le recours appris, a priori contre a posteriori, et si les mois observés tombent dans ce que le scénario attendait.',
+    compare_actuals_note:
+        'Le scénario de départ part des mêmes réalisations, avec la même date de coupure ({date}) : la comparaison reste appariée.',
+    baseline_other_actuals:
+        'Les réalisations chargées ne sont plus celles de cette simulation : relancer la variante pour la comparer.',
     download_actuals: 'Réalisations (CSV)',
     download_actuals_note: 'les réalisations envoyées, d\'où la simulation est partie',
     run_command_caption: 'La même simulation en ligne de commande, avec les fichiers téléchargés :',
     spread_heading: 'D\'où vient l\'incertitude de la demande',
     spread_sd: 'Demande nationale en fin d\'année : écart type {sd}.',
-    spread_assumptions_first: 'Son incertitude vient des hypothèses tirées ({assumptions}) plus que du hasard des dossiers ({dossiers})',
-    spread_dossiers_first: 'Son incertitude vient du hasard des dossiers ({dossiers}) plus que des hypothèses tirées ({assumptions})',
+    spread_assumptions_first:
+        'Son incertitude vient des hypothèses tirées ({assumptions}) plus que du hasard des dossiers ({dossiers})',
+    spread_dossiers_first:
+        'Son incertitude vient du hasard des dossiers ({dossiers}) plus que des hypothèses tirées ({assumptions})',
     spread_alone: ' ; à elles seules :',
-    spread_jumps: 'Probabilité qu\'un complément soit nécessaire si les règles {kept} (aucun saut du recours, {share} des années simulées) : {without} ; si elles changent au moins une fois : {with}.',
+    spread_jumps:
+        'Probabilité qu\'un complément soit nécessaire si les règles {kept} (aucun saut du recours, {share} des années simulées) : {without} ; si elles changent au moins une fois : {with}.',
     spread_kept_from: 'ne changent plus à partir de {month}',
     spread_kept_year: 'ne changent pas de l\'année',
     spread_end: '.',
     spread_legend: ['hypothèses tirées', 'hasard des dossiers'],
-    spread_bars_note: 'Part de la variance de la demande que chaque hypothèse explique à elle seule (r²) ; ces parts se recouvrent et ne s\'additionnent pas.',
+    spread_bars_note:
+        'Part de la variance de la demande que chaque hypothèse explique à elle seule (r²) ; ces parts se recouvrent et ne s\'additionnent pas.',
     spread_names: {
       uptake: 'niveau de recours',
       timing: 'calendrier (part de l\'année restant à venir)',
@@ -312,11 +356,16 @@ const TEXT = {
     title: 'FNE-Formation 2021 — envelope consumption forecast',
     subtitle: 'Simulation workbench: change the assumptions, simulate, compare with the parent scenario',
     skip: 'Skip to the form',
-    lang_switch: 'Français', lang_switch_label: 'Afficher la page en français', lang_switch_lang: 'fr',
-    limits: (l) => ['Server limits: at most ', ['max_replications', l.max_replications], ' simulated years per run · uploads of at most ',
-      ['max_upload_bytes', l.max_upload_bytes], ' · at most ', ['max_queued_runs', l.max_queued_runs],
-      plural(l.max_queued_runs, ' run', ' runs') + ' waiting, ', ['concurrent_runs', l.concurrent_runs],
-      ' at a time · session closed after ', ['session_idle_minutes', l.session_idle_minutes], ' min without activity'],
+    lang_switch: 'Français',
+    lang_switch_label: 'Afficher la page en français',
+    lang_switch_lang: 'fr',
+    limits: (l) =>
+        ['Server limits: at most ', ['max_replications', l.max_replications],
+         ' simulated years per run · uploads of at most ', ['max_upload_bytes', l.max_upload_bytes],
+         ' · at most ', ['max_queued_runs', l.max_queued_runs],
+         plural(l.max_queued_runs, ' run', ' runs') + ' waiting, ', ['concurrent_runs', l.concurrent_runs],
+         ' at a time · session closed after ', ['session_idle_minutes', l.session_idle_minutes],
+         ' min without activity'],
     bytes: (n) => bytesText(n, 'MiB', 'KiB', 'bytes', 'en'),
     scenario_heading: 'Scenario',
     builtin_label: 'Built-in scenario',
@@ -325,14 +374,20 @@ const TEXT = {
     loaded: 'Scenario “{name}” ({parent})',
     loading: 'Loading…',
     reset_all: 'Reset all',
-    placeholder: 'The results will appear here: key figures, exhaustion by region, the report\'s charts and the comparison with the parent scenario.',
+    placeholder:
+        'The results will appear here: key figures, exhaustion by region, the report\'s charts and the comparison with the parent scenario.',
     changed_none: 'No assumption changed',
     changed_some: (n) => n + (n > 1 ? ' assumptions changed' : ' assumption changed'),
     modified: 'changed',
     reset_field: 'Back to the scenario\'s value: {value}',
     groups: {
-      envelopes: 'Regional envelopes', demand: 'Demand', profile: 'Monthly filing calendar',
-      policy: 'Exhaustion policy', steering: 'Steering', events: 'Events', uncertainty: 'Uncertainty',
+      envelopes: 'Regional envelopes',
+      demand: 'Demand',
+      profile: 'Monthly filing calendar',
+      policy: 'Exhaustion policy',
+      steering: 'Steering',
+      events: 'Events',
+      uncertainty: 'Uncertainty',
     },
     units: {eur: '€', days: 'days', share: '', count: ''},
     policies: {
@@ -373,20 +428,28 @@ const TEXT = {
     fig_committed_sub: ['against ', ' available'],
     fig_unmet: 'Expected unmet demand, national',
     exhaustion_heading: 'Exhaustion of the regional envelopes',
-    exhaustion_note: 'Commitments end on {deadline}. Median date: “{never}” when the region is exhausted in fewer than half of the simulated years. Coloured: the regions whose probability of exhaustion exceeds 20% (orange) or 50% (red).',
+    exhaustion_note:
+        'Commitments end on {deadline}. Median date: “{never}” when the region is exhausted in fewer than half of the simulated years. Coloured: the regions whose probability of exhaustion exceeds 20% (orange) or 50% (red).',
     never_short: 'not exhausted',
-    exhaustion_columns: ['Region', 'Envelope', 'P(exhausted)', 'Median exhaustion date', 'Expected commitments',
-      'Expected unmet demand'],
+    exhaustion_columns: [
+      'Region', 'Envelope', 'P(exhausted)', 'Median exhaustion date', 'Expected commitments',
+      'Expected unmet demand'
+    ],
     charts_heading: 'Report charts',
     chart_titles: {
-      fan_national: 'Cumulative commitments, national', fan_regions: 'Cumulative commitments, by region',
-      p_exhausted: 'Probability of exhaustion, month by month', additional_needed: 'Additional allocation needed',
+      fan_national: 'Cumulative commitments, national',
+      fan_regions: 'Cumulative commitments, by region',
+      p_exhausted: 'Probability of exhaustion, month by month',
+      additional_needed: 'Additional allocation needed',
     },
     chart_captions: {
-      fan_national: 'Each band holds 10% of the simulated years: the darkest one surrounds the median (solid line), the lightest reach the 10% and 90% deciles. Dashed: the available amount; dotted: end of commitments ({deadline}). Commitments are gross: amounts released by drop-outs may be committed again, so the total can exceed the available amount.',
+      fan_national:
+          'Each band holds 10% of the simulated years: the darkest one surrounds the median (solid line), the lightest reach the 10% and 90% deciles. Dashed: the available amount; dotted: end of commitments ({deadline}). Commitments are gross: amounts released by drop-outs may be committed again, so the total can exceed the available amount.',
       fan_regions: 'Same reading, each region with its own available amount (scales differ).',
-      p_exhausted: 'Share of the simulated years in which the region had refused a first dossier by the end of the month.',
-      additional_needed: 'Probability that an additional allocation of a given amount is enough, the regions pooled (released amounts counted). Probability that one is needed: {p}.',
+      p_exhausted:
+          'Share of the simulated years in which the region had refused a first dossier by the end of the month.',
+      additional_needed:
+          'Probability that an additional allocation of a given amount is enough, the regions pooled (released amounts counted). Probability that one is needed: {p}.',
     },
     downloads_heading: 'Downloads',
     download_toml: 'The variant\'s TOML',
@@ -399,13 +462,17 @@ const TEXT = {
     download_report_note: 'a self-contained page that prints on A4',
     variant_toml_summary: 'Show the variant\'s TOML',
     compare_heading: 'Comparison with the parent scenario',
-    compare_intro: 'The parent scenario is simulated unchanged, with the variant\'s seed and number of years, and the two runs are compared year by year.',
+    compare_intro:
+        'The parent scenario is simulated unchanged, with the variant\'s seed and number of years, and the two runs are compared year by year.',
     baseline_button: 'Compare with the parent scenario',
-    baseline_other_scenario: 'The scenario loaded is no longer this run\'s: run the variant again to compare it.',
+    baseline_other_scenario:
+        'The scenario loaded is no longer this run\'s: run the variant again to compare it.',
     baseline_reused: 'The parent scenario was already simulated (run {run}): reused.',
-    compare_paired: 'Paired comparison ({reason}): each simulated year of the variant is set against the same year of the parent scenario, which cancels most of the noise.',
+    compare_paired:
+        'Paired comparison ({reason}): each simulated year of the variant is set against the same year of the parent scenario, which cancels most of the noise.',
     compare_unpaired: 'Unpaired comparison ({reason}): the two runs are treated as independent samples.',
-    compare_test: 'Test: {statistic}, two-sided, with {correction}\'s correction over {tests} tests (family-wise level {level}). ✱: a significant difference, larger than the simulation\'s randomness explains, which says nothing of whether it matters. Difference: variant − parent; s.e.: standard error.',
+    compare_test:
+        'Test: {statistic}, two-sided, with {correction}\'s correction over {tests} tests (family-wise level {level}). ✱: a significant difference, larger than the simulation\'s randomness explains, which says nothing of whether it matters. Difference: variant − parent; s.e.: standard error.',
     statistics: {'paired Student t': 'paired Student t', 'Welch t': 'Welch t', 'Student t': 'Student t'},
     national_columns: ['National', 'Parent', 'Variant', 'Difference', 's.e.', '✱'],
     national_rows: {
@@ -428,33 +495,47 @@ const TEXT = {
     general_title: 'To correct',
     warnings_title: 'To check (the simulation can run):',
     actuals_heading: 'Forecast from actuals',
-    actuals_label: 'Actuals: the dossiers already filed (CSV, docs/actuals-format.md). The simulation starts from their ledger and learns the uptake from them.',
+    actuals_label:
+        'Actuals: the dossiers already filed (CSV, docs/actuals-format.md). The simulation starts from their ledger and learns the uptake from them.',
     actuals_loaded: 'Actuals “{file}” ({rows}), complete through {date}',
     actuals_rows: (n) => formatCount(n, 'en') + (n > 1 ? ' rows' : ' row'),
     actuals_remove: 'Remove',
     actuals_remove_label: 'Remove the actuals “{file}”',
     as_of_label: 'Cut-off (the first day simulated)',
-    as_of_help: 'Dossiers filed before this date come from the actuals, the rest is simulated; a date inside their last month reads that month as month to date, up to the day before.',
-    as_of_needed: 'Actuals loaded: choose the cut-off (the first day simulated) to run the simulation, or remove the actuals.',
+    as_of_help:
+        'Dossiers filed before this date come from the actuals, the rest is simulated; a date inside their last month reads that month as month to date, up to the day before.',
+    as_of_needed:
+        'Actuals loaded: choose the cut-off (the first day simulated) to run the simulation, or remove the actuals.',
     context_actuals: 'actuals “{file}”, cut-off {date}',
+    context_through: ', figures complete through {date}',
+    through_label: 'Figures complete through (optional)',
+    through_help:
+        'If the actuals\' last month stops before its end (a monthly statement drawn up on the 15th), the day it stops: a later cut-off is then refused, as it would count the days after as days without dossiers.',
     actuals_report_heading: 'What the actuals taught',
-    actuals_report_note: 'As fnesim run prints it, from “{file}” and the cut-off {date}: the uptake learnt, prior against posterior, and whether the observed months fall within what the scenario expected.',
-    compare_actuals_note: 'The parent scenario starts from the same actuals, with the same cut-off ({date}): the comparison stays paired.',
-    baseline_other_actuals: 'The actuals loaded are no longer this run\'s: run the variant again to compare it.',
+    actuals_report_note:
+        'As fnesim run prints it, from “{file}” and the cut-off {date}: the uptake learnt, prior against posterior, and whether the observed months fall within what the scenario expected.',
+    compare_actuals_note:
+        'The parent scenario starts from the same actuals, with the same cut-off ({date}): the comparison stays paired.',
+    baseline_other_actuals:
+        'The actuals loaded are no longer this run\'s: run the variant again to compare it.',
     download_actuals: 'Actuals (CSV)',
     download_actuals_note: 'the actuals uploaded, which the simulation started from',
     run_command_caption: 'The same simulation from the command line, with the downloaded files:',
     spread_heading: 'Where the uncertainty of demand comes from',
     spread_sd: 'Year-end national demand: standard deviation {sd}.',
-    spread_assumptions_first: 'Its uncertainty comes from the assumptions drawn ({assumptions}) more than from the dossiers\' own randomness ({dossiers})',
-    spread_dossiers_first: 'Its uncertainty comes from the dossiers\' own randomness ({dossiers}) more than from the assumptions drawn ({assumptions})',
+    spread_assumptions_first:
+        'Its uncertainty comes from the assumptions drawn ({assumptions}) more than from the dossiers\' own randomness ({dossiers})',
+    spread_dossiers_first:
+        'Its uncertainty comes from the dossiers\' own randomness ({dossiers}) more than from the assumptions drawn ({assumptions})',
     spread_alone: '; alone:',
-    spread_jumps: 'Probability that an additional allocation is needed if the rules {kept} (no jump of uptake, {share} of simulated years): {without}; if they change at least once: {with}.',
+    spread_jumps:
+        'Probability that an additional allocation is needed if the rules {kept} (no jump of uptake, {share} of simulated years): {without}; if they change at least once: {with}.',
     spread_kept_from: 'do not change again from {month}',
     spread_kept_year: 'do not change during the year',
     spread_end: '.',
     spread_legend: ['assumptions drawn', 'dossiers\' own randomness'],
-    spread_bars_note: 'Share of the demand\'s variance each assumption explains alone (r²); the shares overlap and need not add up.',
+    spread_bars_note:
+        'Share of the demand\'s variance each assumption explains alone (r²); the shares overlap and need not add up.',
     spread_names: {
       uptake: 'uptake level',
       timing: 'timing (share of the year still to come)',
@@ -818,6 +899,13 @@ function asOfValue() {
   return isIsoDate(value) ? value : '';
 }
 
+// The day the actuals' last month stops, when the planner says it (run --through).
+function throughValue() {
+  if (!S.actuals || !asOfValue()) return '';
+  const value = $('through').value;
+  return isIsoDate(value) ? value : '';
+}
+
 function asOfMissing() {
   return !!S.actuals && !asOfValue();
 }
@@ -843,6 +931,10 @@ function renderActuals() {
   remove.setAttribute('aria-label', fill(words.actuals_remove_label, {file: actuals.file}));
   remove.title = remove.getAttribute('aria-label');
   asOf.required = true;
+  // The day the figures stop lies in their last month.
+  const through = $('through');
+  through.min = isIsoDate(actuals.last_day) ? actuals.last_day.slice(0, 8) + '01' : '';
+  through.max = isIsoDate(actuals.last_day) ? actuals.last_day : '';
   if (asOfMissing()) asOf.setAttribute('aria-invalid', 'true');
   else asOf.removeAttribute('aria-invalid');
 }
@@ -870,6 +962,7 @@ async function uploadActuals(fileList) {
     const warnings = Array.isArray(data.warnings) ? data.warnings.map(String) : [];
     S.actuals =
         {file: name, last_day: data.last_day, rows: data.rows, warnings, key: S.actualsUploads + ':' + name};
+    $('through').value = '';  // another file's day
     if (S.serverMessages.length) setServerMessages([]);
     renderActuals();
     renderWarnings();
@@ -894,6 +987,7 @@ async function removeActuals() {
   if (answer.status === 204 || answer.status === 200) {
     S.actuals = null;
     $('as-of').value = '';
+    $('through').value = '';
     renderActuals();
     renderWarnings();
     updateControls();
@@ -1477,9 +1571,16 @@ async function startVariantRun() {
   for (const field of S.fields) labels[field.key] = field.label;
   const asOf = asOfValue();
   await startRun({
-    baseline: false, replications: r.replications, seed: r.seed, loadKey: S.loadKey,
-    scenario: S.form.name, labels,
-    asOf, actualsKey: asOf ? S.actuals.key : '', actualsFile: asOf ? S.actuals.file : '',
+    baseline: false,
+    replications: r.replications,
+    seed: r.seed,
+    loadKey: S.loadKey,
+    scenario: S.form.name,
+    labels,
+    asOf,
+    through: throughValue(),
+    actualsKey: asOf ? S.actuals.key : '',
+    actualsFile: asOf ? S.actuals.file : '',
   });
 }
 
@@ -1500,19 +1601,27 @@ async function startBaseline() {
   }
   S.baselineNote = '';
   await startRun({
-    baseline: true, replications: result.status.replications, seed: result.status.seed, loadKey: result.loadKey,
-    variant: result.rid, key, asOf: result.asOf, actualsKey: result.actualsKey,  // paired: the variant's cut-off
+    baseline: true,
+    replications: result.status.replications,
+    seed: result.status.seed,
+    loadKey: result.loadKey,
+    variant: result.rid,
+    key,
+    asOf: result.asOf,
+    through: result.through,
+    actualsKey: result.actualsKey,  // paired: the variant's cut-off
   });
 }
 
 function baselineKey(result) {
   return result.loadKey + '|' + result.status.replications + '|' + result.status.seed +
-    (result.asOf ? '|' + result.actualsKey + '|' + result.asOf : '');
+      (result.asOf ? '|' + result.actualsKey + '|' + result.asOf + '|' + (result.through || '') : '');
 }
 
 async function startRun(run) {
   const body = {values: currentValues(), replications: run.replications, seed: run.seed, baseline: run.baseline};
   if (run.asOf) body.as_of = run.asOf;
+  if (run.asOf && run.through) body.through = run.through;
   S.active = Object.assign({rid: null, status: null, failures: 0, timer: 0, cancelling: false}, run);
   S.lastRunState = {status: {state: 'starting'}, baseline: run.baseline};
   renderRunState();
@@ -1597,8 +1706,17 @@ function finishRun(run, status) {
     if (S.result && S.result.rid === run.variant) fetchCompare(run.rid, run.variant, false);
     return;
   }
-  S.result = {rid: run.rid, status, loadKey: run.loadKey, scenario: run.scenario, labels: run.labels,
-    asOf: status.as_of || run.asOf || '', actualsKey: run.actualsKey || '', actualsFile: status.actuals_file || run.actualsFile || ''};
+  S.result = {
+    rid: run.rid,
+    status,
+    loadKey: run.loadKey,
+    scenario: run.scenario,
+    labels: run.labels,
+    asOf: status.as_of || run.asOf || '',
+    through: status.through || run.through || '',
+    actualsKey: run.actualsKey || '',
+    actualsFile: status.actuals_file || run.actualsFile || ''
+  };
   S.compare = null;
   S.baselineNote = '';
   $('variant-toml').textContent = '';
@@ -1737,13 +1855,20 @@ function renderResults() {
 
   const changed = Array.isArray(status.changed) ? status.changed : [];
   const names = changed.map((key) => (result.labels && result.labels[key] ? result.labels[key][lang] || key : key));
-  $('results-context').textContent = fill(words.context, {
-    scenario: result.scenario || summary.scenario || '',
-    replications: formatCount(status.replications, lang),
-    seed: String(status.seed),
-    changed: changed.length ? fill(words.context_changed, {count: words.changed_some(changed.length), names: names.join(', ')})
-      : words.changed_none.toLowerCase(),
-  }) + (result.asOf ? ' · ' + fill(words.context_actuals, {file: result.actualsFile || '?', date: asOfText(result.asOf)}) : '');
+  $('results-context').textContent =
+      fill(words.context, {
+        scenario: result.scenario || summary.scenario || '',
+        replications: formatCount(status.replications, lang),
+        seed: String(status.seed),
+        changed: changed.length ?
+            fill(
+                words.context_changed, {count: words.changed_some(changed.length), names: names.join(', ')}) :
+            words.changed_none.toLowerCase(),
+      }) +
+      (result.asOf ? ' · ' +
+               fill(words.context_actuals, {file: result.actualsFile || '?', date: asOfText(result.asOf)}) +
+               (result.through ? fill(words.context_through, {date: asOfText(result.through)}) : '') :
+                     '');
 
   // Headline figures.
   const figures = $('figures');

@@ -53,6 +53,7 @@ struct Workbench::Run {
   std::string variant_toml;  // the variant as its TOML file, or the baseline's resolved scenario
   std::optional<SessionActuals> actuals;  // a forecast from them, from `as_of`
   std::optional<Date> as_of;
+  std::optional<Date> through;  // the day the actuals' last month stops, when the planner said it
   std::string actuals_report;  // what was learnt from them, as `fnesim run --actuals` prints it
   std::string toml_name = "variant.toml";
   fs::path directory;
@@ -503,7 +504,7 @@ std::string Workbench::validate(const std::string& session_id, const FormValues&
 
 std::string Workbench::start_run(const std::string& session_id, const FormValues& values,
                                  std::int64_t replications, std::uint64_t seed, bool baseline,
-                                 const std::string& as_of) {
+                                 const std::string& as_of, const std::string& through) {
   const auto session = session_or_refuse(session_id);
   if (replications < 1 || replications > limits_.max_replications)
     throw Refusal{400, "replications: between 1 and " + std::to_string(limits_.max_replications)};
@@ -515,6 +516,18 @@ std::string Workbench::start_run(const std::string& session_id, const FormValues
     std::lock_guard lock(mutex_);
     if (!session->actuals) throw Refusal{400, "as_of: upload the actuals first"};
     run->actuals = session->actuals;
+  }
+  if (!through.empty()) {
+    if (!run->as_of) throw Refusal{400, "through: the day the actuals stop goes with a cut-off (as_of)"};
+    run->through = Date::parse(through);
+    if (!run->through) throw Refusal{400, "through: expected a date YYYY-MM-DD, found '" + through + "'"};
+    // Checked now, as `run --through` checks it, rather than failing the run.
+    try {
+      Actuals actuals = parse_actuals(run->actuals->text, run->actuals->file, loaded->parent);
+      set_complete_through(actuals, *run->through, "through");
+    } catch (const BadRequest& error) {
+      throw Refusal{400, error.what()};
+    }
   }
   run->baseline = baseline;
   run->replications = replications;
@@ -575,9 +588,11 @@ std::string Workbench::run_status(const std::string& session_id, const std::stri
   for (const std::string& key : run->changed) json.value(key);
   json.end_array();
   if (run->as_of) json.field("as_of", run->as_of->iso()).field("actuals_file", run->actuals->file);
+  if (run->through) json.field("through", run->through->iso());
   // The same run from a shell, with the files the page downloads.
   std::string command = "fnesim run " + run->toml_name;
   if (run->as_of) command += " --actuals actuals.csv --as-of " + run->as_of->iso();
+  if (run->through) command += " --through " + run->through->iso();
   json.field("command", command + " -n " + std::to_string(run->replications) + " -s " + std::to_string(run->seed));
   if (!run->actuals_report.empty()) json.field("actuals_report", run->actuals_report);
   if (run->state == RunState::done) {
@@ -733,7 +748,8 @@ void Workbench::simulate(Run& run) {
   std::string actuals_sha256;
   if (run.actuals) {
     // As `fnesim run --actuals FILE --as-of DATE` starts: from what was observed before the cut-off.
-    const Actuals actuals = parse_actuals(run.actuals->text, run.actuals->file, run.scenario);
+    Actuals actuals = parse_actuals(run.actuals->text, run.actuals->file, run.scenario);
+    if (run.through) set_complete_through(actuals, *run.through, "through");
     conditioned = condition_on_actuals(run.scenario, actuals, *run.as_of);
     actuals_sha256 = sha256_hex(actuals.content);
     write_text(run.directory / "actuals.csv", run.actuals->text);

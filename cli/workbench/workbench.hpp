@@ -68,10 +68,12 @@ class Workbench {
   std::string load_upload(const std::string& session, const std::vector<std::pair<std::string, std::string>>& files);
 
   std::string validate(const std::string& session, const FormValues& values);
-  // Returns the run's id; throws Refusal (invalid values: 400 with the variant's messages; a full queue: 429).
-  // With `as_of` (YYYY-MM-DD), a forecast from the session's actuals from that cut-off.
+  // Returns the run's id; throws Refusal (invalid values: 400 with the variant's messages; a full queue:
+  // 429). With `as_of` (YYYY-MM-DD), a forecast from the session's actuals from that cut-off; with `through`
+  // too, the day their last month's figures stop (`run --through`).
   std::string start_run(const std::string& session, const FormValues& values, std::int64_t replications,
-                        std::uint64_t seed, bool baseline, const std::string& as_of = {});
+                        std::uint64_t seed, bool baseline, const std::string& as_of = {},
+                        const std::string& through = {});
   // An actuals CSV (docs/actuals-format.md), checked against the loaded scenario.
   std::string load_actuals(const std::string& session, const std::string& file, const std::string& text);
   void drop_actuals(const std::string& session);

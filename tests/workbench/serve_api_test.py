@@ -351,6 +351,31 @@ class ServeApi(unittest.TestCase):
             del summary_json["forecast_from"]["actuals"]
         self.assertEqual(run["summary"], from_shell)
         self.assertEqual(from_shell["forecast_from"]["as_of"], "2021-09-16")
+        # The day the monthly file's figures stop, as `run --through` takes it: the same forecast as
+        # the month to date, a command that says it, and a later cut-off refused.
+        status, started = self.server.request("POST", f"/api/s/{session}/runs", {
+            "values": {}, "replications": 100, "seed": 5, "as_of": "2021-09-16", "through": "2021-09-15"})
+        self.assertEqual(status, 202, started)
+        through = self.server.wait(session, started["run"])
+        self.assertEqual((through["state"], through["through"]), ("done", "2021-09-15"), through)
+        self.assertEqual(through["command"],
+                         "fnesim run variant.toml --actuals actuals.csv --as-of 2021-09-16 --through 2021-09-15 "
+                         "-n 100 -s 5")
+        del through["summary"]["forecast_from"]["actuals"]  # as for the run above
+        self.assertEqual(through["summary"], run["summary"])
+        for body, error in [({"through": "2021-09-15"}, "through: the day the actuals stop goes with a cut-off"),
+                            ({"as_of": "2021-09-16", "through": "2021-08-31"},
+                             "through 2021-08-31: must fall in the actuals' last month, 2021-09"),
+                            ({"as_of": "2021-09-16", "through": "15/09/2021"}, "through: expected a date")]:
+            status, refused = self.server.request("POST", f"/api/s/{session}/runs",
+                                                  {"values": {}, "replications": 10, "seed": 5, **body})
+            self.assertEqual(status, 400, refused)
+            self.assertIn(error, refused["error"])
+        status, started = self.server.request("POST", f"/api/s/{session}/runs", {
+            "values": {}, "replications": 10, "seed": 5, "as_of": "2021-09-20", "through": "2021-09-15"})
+        later = self.server.wait(session, started["run"])
+        self.assertEqual(later["state"], "failed")
+        self.assertIn("the actuals end on 2021-09-15", later["error"])
         # A cut-off the actuals cannot support: the run fails with the reader's words.
         status, started = self.server.request("POST", f"/api/s/{session}/runs",
                                               {"values": {}, "replications": 10, "seed": 5, "as_of": "2021-12-31"})

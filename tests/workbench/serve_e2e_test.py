@@ -236,11 +236,19 @@ class WorkbenchInTheBrowser(unittest.TestCase):
                          "i.dispatchEvent(new Event('input', {bubbles: true}));"
                          "i.dispatchEvent(new Event('change', {bubbles: true}));")
         self.wait_for(lambda d: d.find_element(By.ID, "run-button").is_enabled(), what="a cut-off")
+        # The monthly file stops on 15 September: the planner says so, as `--through` does.
+        through = d.find_element(By.ID, "through")
+        self.assertEqual((through.get_attribute("min"), through.get_attribute("max")), ("2021-09-01", "2021-09-30"))
+        d.execute_script("const i = document.getElementById('through'); i.value = '2021-09-15';"
+                         "i.dispatchEvent(new Event('change', {bubbles: true}));")
         d.find_element(By.ID, "run-button").click()
         self.wait_for(lambda d: d.find_element(By.ID, "results").is_displayed()
                       and d.find_element(By.ID, "actuals-report").is_displayed(), what="the forecast")
         command = d.find_element(By.ID, "run-command").get_attribute("textContent").strip()
-        self.assertEqual(command, f"fnesim run variant.toml --actuals actuals.csv --as-of 2021-09-16 -n 200 -s {SEED}")
+        self.assertEqual(command, "fnesim run variant.toml --actuals actuals.csv --as-of 2021-09-16 --through 2021-09-15 "
+                                  f"-n 200 -s {SEED}")
+        self.assertIn("chiffres complets jusqu'au 15" + report.NBSP + "sept.",
+                      d.find_element(By.ID, "results-context").get_attribute("textContent"))
         self.assertIn("Prior-predictive check", d.find_element(By.ID, "actuals-report").get_attribute("textContent"))
         # What the page says is the command's: run it with the files the page serves.
         for link in ("download-toml", "download-actuals"):
