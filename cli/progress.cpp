@@ -20,6 +20,7 @@ static_assert(std::atomic<bool>::is_always_lock_free && std::atomic<int>::is_alw
 std::atomic<bool> interrupt_requested{false};
 std::atomic<int> interrupting_signal{0};
 std::atomic<bool> polling{false};
+std::atomic<bool> repeats_noted{false};  // RepeatedSignal::Noted
 std::atomic<int> child_process{0};
 std::atomic<int> forwarded_signal{0};
 
@@ -42,6 +43,10 @@ extern "C" void on_signal(int signal) {
       // it unwinds — mpirun follows its SIGTERM with a SIGKILL within a
       // second or so, sooner than a busy process may get there.
       remove_registered_temporaries();
+      errno = saved_errno;
+      return;
+    }
+    if (repeats_noted.load()) {
       errno = saved_errno;
       return;
     }
@@ -76,7 +81,8 @@ void install_signal_handlers() {
   }
 }
 
-const std::atomic<bool>& install_interrupt_flag() {
+const std::atomic<bool>& install_interrupt_flag(RepeatedSignal repeated) {
+  repeats_noted.store(repeated == RepeatedSignal::Noted);
   polling.store(true);
   return interrupt_requested;
 }

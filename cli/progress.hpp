@@ -30,12 +30,17 @@ class ProgressBar {
 //   child, whose status the command then reports (128 + the signal when the
 //   child failed after it: cli/report.cpp);
 // - otherwise (and a second signal during a long job, as users expect of a
-//   second Ctrl-C) the handler removes every listed temporary file
+//   second Ctrl-C, unless the job said RepeatedSignal::Noted) the handler removes every listed temporary file
 //   (results/output_file.hpp) and ends the process by the signal itself, so
 //   that the shell sees 128 + the signal and no `<target>.tmp.<pid>` remains.
 void install_signal_handlers();
+// What a second signal does while a job polls: end the process (a long
+// computation, as users expect of a second Ctrl-C), or only be noted (a
+// server, which stops by removing its sessions' files: no list of
+// temporaries names them, and a second Ctrl-C must not leave them behind).
+enum class RepeatedSignal { Ends, Noted };
 // Starts a long job's polling and returns the flag it polls.
-const std::atomic<bool>& install_interrupt_flag();
+const std::atomic<bool>& install_interrupt_flag(RepeatedSignal repeated = RepeatedSignal::Ends);
 // The job polls no more (its last check is done): a signal now ends the process.
 void end_interrupt_polling();
 // The signal that set the flag (SIGINT when none did).

@@ -182,6 +182,8 @@ void add_routes(httplib::Server& server, workbench::Workbench& bench) {
   server.Post(session + "/runs", guarded([&bench](const httplib::Request& request, httplib::Response& response) {
                 const workbench::JsonValue body = request_json(request);
                 const workbench::JsonValue* baseline = body.get("baseline");
+                if (baseline != nullptr && baseline->boolean() == nullptr)
+                  throw Refusal{400, "baseline: expected true or false"};
                 const workbench::JsonValue* as_of = body.get("as_of");
                 if (as_of != nullptr && as_of->string() == nullptr)
                   throw Refusal{400, "as_of: expected a date YYYY-MM-DD"};
@@ -306,7 +308,7 @@ int serve_command(const ServeOptions& options) {
   std::cout << "fnesim serve: the workbench is at http://" << listened_host << ':' << port
             << "/ — Ctrl-C stops it and removes its files" << std::endl;
 
-  const std::atomic<bool>& interrupted = install_interrupt_flag();
+  const std::atomic<bool>& interrupted = install_interrupt_flag(RepeatedSignal::Noted);
   std::atomic<bool> listening_ended{false};
   std::thread watcher([&] {
     int tick = 0;
@@ -322,10 +324,11 @@ int serve_command(const ServeOptions& options) {
   server.listen_after_bind();
   listening_ended = true;
   watcher.join();
-  // Its runs stopped and its files removed while signals are still only
-  // noted: a second Ctrl-C during these moments must not leave them behind.
+  // Its runs stopped and its files removed while signals are only noted
+  // (RepeatedSignal::Noted): a second Ctrl-C during these moments must not
+  // leave them behind. They stay noted to the end, which is near: a signal
+  // after the files are gone would otherwise end a clean stop with 128 + it.
   bench_holder.reset();
-  end_interrupt_polling();
   std::cout << "fnesim serve: stopped" << std::endl;
   return exit_ok;
 }

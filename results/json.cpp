@@ -4,12 +4,27 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "sim/utf8.hpp"
+
 namespace fnesim {
 
 std::string json_escape(std::string_view text) {
   std::string out;
   out.reserve(text.size() + 2);
-  for (char c : text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    // JSON is UTF-8 (RFC 8259): a byte of no well-formed sequence — a file
+    // name or a request in another encoding — is written as U+FFFD, not
+    // passed on to make the whole answer unreadable.
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      if (const std::size_t length = utf8_sequence_length(text, i); length > 0) {
+        out.append(text.substr(i, length));
+        i += length - 1;
+      } else {
+        out += "\xEF\xBF\xBD";
+      }
+      continue;
+    }
     switch (c) {
       case '"':
         out += "\\\"";
@@ -33,7 +48,7 @@ std::string json_escape(std::string_view text) {
           out += hex[(c >> 4) & 0xF];
           out += hex[c & 0xF];
         } else {
-          out += c;  // UTF-8 passes through unchanged
+          out += c;
         }
     }
   }

@@ -258,6 +258,15 @@ std::string as_uploaded(const std::string& file, const std::filesystem::path& di
 
 Diagnostic as_uploaded(Diagnostic diagnostic, const std::filesystem::path& directory) {
   diagnostic.file = as_uploaded(diagnostic.file, directory);
+  // A message may name the files too ("cycle: a.toml -> b.toml -> a.toml"):
+  // the server's directory, which holds the session's key, is not said.
+  if (!directory.empty())
+    for (std::string spelt : {directory.string(), directory.lexically_normal().string()}) {
+      while (!spelt.empty() && spelt.back() == '/') spelt.pop_back();
+      spelt += '/';
+      for (std::size_t at; (at = diagnostic.message.find(spelt)) != std::string::npos;)
+        diagnostic.message.erase(at, spelt.size());
+    }
   return diagnostic;
 }
 

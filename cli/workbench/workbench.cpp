@@ -521,13 +521,6 @@ std::string Workbench::start_run(const std::string& session_id, const FormValues
     if (!run->as_of) throw Refusal{400, "through: the day the actuals stop goes with a cut-off (as_of)"};
     run->through = Date::parse(through);
     if (!run->through) throw Refusal{400, "through: expected a date YYYY-MM-DD, found '" + through + "'"};
-    // Checked now, as `run --through` checks it, rather than failing the run.
-    try {
-      Actuals actuals = parse_actuals(run->actuals->text, run->actuals->file, loaded->parent);
-      set_complete_through(actuals, *run->through, "through");
-    } catch (const BadRequest& error) {
-      throw Refusal{400, error.what()};
-    }
   }
   run->baseline = baseline;
   run->replications = replications;
@@ -551,6 +544,26 @@ std::string Workbench::start_run(const std::string& session_id, const FormValues
   if (baseline) run->variant_toml = run->scenario.resolved_toml;
   run->scenario.run.replications = replications;
   run->scenario.run.seed = seed;
+  if (run->as_of) {
+    // Checked now, as `fnesim run` checks them before it simulates, rather
+    // than queued to fail: the actuals against this scenario, the day their
+    // figures stop, the cut-off.
+    try {
+      Actuals actuals = parse_actuals(run->actuals->text, run->actuals->file, run->scenario);
+      if (run->through) set_complete_through(actuals, *run->through, "through");
+      check_cut_off(run->scenario, actuals, *run->as_of);
+    } catch (const InputError& error) {
+      const std::vector<Diagnostic>& said = error.diagnostics();
+      throw Refusal{
+          400,
+          said.empty()
+              ? std::string(error.what())
+              : said.front().to_string() +
+                    (said.size() > 1 ? " (and " + std::to_string(said.size() - 1) + " more problems)" : "")};
+    } catch (const BadRequest& error) {
+      throw Refusal{400, error.what()};
+    }
+  }
   {
     std::lock_guard lock(mutex_);
     if (stopping_) throw Refusal{503, "the server is stopping"};
@@ -640,8 +653,11 @@ std::string Workbench::compare(const std::string& session_id, const std::string&
   try {
     // Files this process wrote, read without the trial reading in a child:
     // a fork in a threaded server could copy HDF5's lock while another thread holds it.
-    const RunOutcomes a = read_run_outcomes(RunFileReader(baseline_file, RunFileReader::Trial::None));
-    const RunOutcomes b = read_run_outcomes(RunFileReader(variant_file, RunFileReader::Trial::None));
+    RunOutcomes a = read_run_outcomes(RunFileReader(baseline_file, RunFileReader::Trial::None));
+    RunOutcomes b = read_run_outcomes(RunFileReader(variant_file, RunFileReader::Trial::None));
+    // Named as the page names them: where the server keeps them holds the session's key.
+    a.file = "run " + baseline_id;
+    b.file = "run " + variant_id;
     return comparison_json(compare_runs(a, b, ComparisonOptions{}));
   } catch (const BadRequest& e) {
     throw Refusal{409, e.what()};

@@ -169,5 +169,9 @@ struct ConditionedScenario {
 // for a cut-off the actuals cannot support (outside the commitment window,
 // after they end, or inside a month a monthly file gives whole).
 ConditionedScenario condition_on_actuals(const Scenario& scenario, const Actuals& actuals, Date as_of);
+// What condition_on_actuals checks first: a cut-off in the commitment window,
+// no later than the day after the actuals end, and one a monthly file can
+// give (the first of a month, or in its last month). Throws ActualsError.
+void check_cut_off(const Scenario& scenario, const Actuals& actuals, Date as_of);
 
 }  // namespace fnesim

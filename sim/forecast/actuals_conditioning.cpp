@@ -100,43 +100,6 @@ WindowExpectation expect_before(const Scenario& scenario, int cut_off_day) {
   return out;
 }
 
-[[noreturn]] void cut_off_error(const Actuals& actuals, std::string message) {
-  throw ActualsError({{actuals.file, 0, 0, "", std::move(message)}});
-}
-
-void check_cut_off(const Scenario& scenario, const Actuals& actuals, Date as_of) {
-  const Convention& conv = scenario.convention;
-  std::string prefix = "cut-off ";
-  prefix += as_of.iso();
-  prefix += ": ";
-  if (as_of <= conv.commitment_start || as_of > conv.commitment_end)
-    cut_off_error(actuals, prefix + "must fall after the commitment start (" + conv.commitment_start.iso() +
-                               ") and no later than the commitment end (" + conv.commitment_end.iso() + ")");
-  if (as_of > actuals.last_day.plus_days(1))
-    cut_off_error(actuals, prefix + "the actuals end on " + actuals.last_day.iso() +
-                               ": a later cut-off would count the days between as days without dossiers");
-  if (actuals.layout == ActualsLayout::Monthly && as_of.day() != 1 &&
-      first_of_month(as_of) != first_of_month(actuals.last_day)) {
-    std::string message = prefix;
-    message += "monthly aggregates give ";
-    message += std::string(month_name(as_of.month()));
-    message += " whole: a cut-off must be the first day of a month, or fall in the file's last month (";
-    message += actuals.last_day.iso().substr(0, 7);
-    message += "), read as month to date";
-    cut_off_error(actuals, message);
-  }
-  // Complete through a day before their last month's end (--through): that
-  // month's figures stop there, so a cut-off inside it can only be its first
-  // day (the month left out) or the next day; another would count days on
-  // the wrong side of the cut-off.
-  if (actuals.layout == ActualsLayout::Monthly && actuals.last_day != last_of_month(actuals.last_day) &&
-      as_of.day() != 1 && as_of != actuals.last_day.plus_days(1) &&
-      first_of_month(as_of) == first_of_month(actuals.last_day))
-    cut_off_error(actuals, prefix + "the monthly figures are complete through " + actuals.last_day.iso() +
-                               ": a cut-off in their last month must be its first day or the next day, " +
-                               actuals.last_day.plus_days(1).iso());
-}
-
 // What was observed before the cut-off, per region.
 struct Observed {
   std::vector<RegionLearning> regions;
@@ -535,6 +498,47 @@ void learn_from_months(const Scenario& prior, const Actuals& actuals, Date as_of
 }
 
 }  // namespace
+
+namespace {
+
+[[noreturn]] void cut_off_error(const Actuals& actuals, std::string message) {
+  throw ActualsError({{actuals.file, 0, 0, "", std::move(message)}});
+}
+
+}  // namespace
+
+void check_cut_off(const Scenario& scenario, const Actuals& actuals, Date as_of) {
+  const Convention& conv = scenario.convention;
+  std::string prefix = "cut-off ";
+  prefix += as_of.iso();
+  prefix += ": ";
+  if (as_of <= conv.commitment_start || as_of > conv.commitment_end)
+    cut_off_error(actuals, prefix + "must fall after the commitment start (" + conv.commitment_start.iso() +
+                               ") and no later than the commitment end (" + conv.commitment_end.iso() + ")");
+  if (as_of > actuals.last_day.plus_days(1))
+    cut_off_error(actuals, prefix + "the actuals end on " + actuals.last_day.iso() +
+                               ": a later cut-off would count the days between as days without dossiers");
+  if (actuals.layout == ActualsLayout::Monthly && as_of.day() != 1 &&
+      first_of_month(as_of) != first_of_month(actuals.last_day)) {
+    std::string message = prefix;
+    message += "monthly aggregates give ";
+    message += std::string(month_name(as_of.month()));
+    message += " whole: a cut-off must be the first day of a month, or fall in the file's last month (";
+    message += actuals.last_day.iso().substr(0, 7);
+    message += "), read as month to date";
+    cut_off_error(actuals, message);
+  }
+  // Complete through a day before their last month's end (--through): that
+  // month's figures stop there, so a cut-off inside it can only be its first
+  // day (the month left out) or the next day; another would count days on
+  // the wrong side of the cut-off.
+  if (actuals.layout == ActualsLayout::Monthly && actuals.last_day != last_of_month(actuals.last_day) &&
+      as_of.day() != 1 && as_of != actuals.last_day.plus_days(1) &&
+      first_of_month(as_of) == first_of_month(actuals.last_day))
+    cut_off_error(actuals, prefix + "the monthly figures are complete through " + actuals.last_day.iso() +
+                               ": a cut-off in their last month must be its first day or the next day, " +
+                               actuals.last_day.plus_days(1).iso());
+}
 
 double RegionLearning::posterior_cv() const { return 1 / std::sqrt(posterior_shape); }
 

@@ -24,6 +24,7 @@
 #include "sim/errors.hpp"
 #include "sim/forecast/actuals.hpp"
 #include "sim/scenario/reader.hpp"
+#include "sim/utf8.hpp"
 
 namespace fnesim {
 
@@ -71,42 +72,6 @@ std::string quote(std::string_view text) {
   out += text.substr(0, cut);
   out += "…' (" + std::to_string(text.size()) + " bytes)";
   return out;
-}
-
-// The byte offset of the first byte that does not belong to well-formed UTF-8
-// (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF), or npos.
-std::size_t first_invalid_utf8(std::string_view text) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    std::size_t length = 0;
-    unsigned char low = 0x80, high = 0xBF;  // the second byte's range
-    if (byte < 0x80)
-      length = 1;
-    else if (byte >= 0xC2 && byte <= 0xDF)
-      length = 2;
-    else if (byte == 0xE0)
-      length = 3, low = 0xA0;
-    else if ((byte >= 0xE1 && byte <= 0xEC) || byte == 0xEE || byte == 0xEF)
-      length = 3;
-    else if (byte == 0xED)
-      length = 3, high = 0x9F;
-    else if (byte == 0xF0)
-      length = 4, low = 0x90;
-    else if (byte >= 0xF1 && byte <= 0xF3)
-      length = 4;
-    else if (byte == 0xF4)
-      length = 4, high = 0x8F;
-    else
-      return i;
-    if (i + length > text.size()) return i;
-    for (std::size_t k = 1; k < length; ++k) {
-      const auto next = static_cast<unsigned char>(text[i + k]);
-      if (next < (k == 1 ? low : 0x80) || next > (k == 1 ? high : 0xBF)) return i;
-    }
-    i += length;
-  }
-  return std::string_view::npos;
 }
 
 std::string_view trim(std::string_view text) {

@@ -9,6 +9,7 @@ Usage: serve_api_test.py FNESIM_BINARY WORK_DIR
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -115,6 +116,13 @@ class ServeApi(unittest.TestCase):
                                               {"Content-Type": f"multipart/form-data; boundary={boundary}"})
         self.assertEqual(status, 400)
         self.assertIn("plain file name", refused["diagnostics"][0]["message"])
+        # A cycle between uploaded files is said with their names, not the server's directory.
+        body, boundary = multipart([("a.toml", b'extends = "b.toml"\n'), ("b.toml", b'extends = "a.toml"\n')])
+        status, refused = self.server.request("POST", f"/api/s/{session}/scenario", body,
+                                              {"Content-Type": f"multipart/form-data; boundary={boundary}"})
+        self.assertEqual(status, 400, refused)
+        self.assertIn("cycle", json.dumps(refused))
+        self.assertNotIn(self.server.tmpdir, json.dumps(refused))
         # An uploaded scenario extends only built-ins and the files uploaded with it.
         for target in ["/etc/passwd", "../../etc/passwd", "elsewhere.toml"]:
             body, boundary = multipart([("mine.toml", f'extends = "{target}"\n'.encode())])
@@ -208,6 +216,23 @@ class ServeApi(unittest.TestCase):
             status, left = server.stop()
         self.assertEqual((status, left), (0, []))
 
+    def test_a_second_signal_while_it_stops_leaves_nothing(self):
+        # The server stops by cancelling its runs and removing its sessions' files, which no
+        # list of temporaries names: a second SIGTERM (or Ctrl-C) then ended it by the signal,
+        # exit 143, with a run's files left in TMPDIR.
+        server = Workbench(BINARY)
+        session = server.session()
+        self.assertEqual(server.request("POST", f"/api/s/{session}/scenario", {"builtin": "convention-2021"})[0], 200)
+        status, started = server.request("POST", f"/api/s/{session}/runs",
+                                         {"values": {}, "replications": 100, "seed": 4})
+        self.assertEqual(status, 202, started)
+        server.wait_for_state(session, started["run"], "charts")
+        for _ in range(2):
+            server.process.send_signal(signal.SIGTERM)
+            time.sleep(0.02)
+        status, left = server.stop()
+        self.assertEqual((status, left), (0, []))
+
     def test_a_refused_upload_keeps_the_scenario_loaded_before(self):
         session = self.server.session()
         body, boundary = multipart([("mine.toml", b'extends = "steering-2021.toml"\nname = "mine"\n')])
@@ -273,6 +298,9 @@ class ServeApi(unittest.TestCase):
         # Read while the other run writes its run file: no trial reading in a child, no wait.
         status, comparison = self.server.request("GET", f"/api/s/{second}/compare?baseline={runs[0]}&variant={runs[1]}")
         self.assertEqual(status, 200, comparison)
+        # The runs as the page names them, not where the server keeps them (its path holds the session's key).
+        self.assertEqual((comparison["a"]["file"], comparison["b"]["file"]), (f"run {runs[0]}", f"run {runs[1]}"))
+        self.assertNotIn(self.server.tmpdir, json.dumps(comparison))
         self.assertEqual(self.server.wait(first, long_run["run"])["state"], "done")
 
     def test_cancelled_while_its_report_is_drawn(self):
@@ -371,17 +399,16 @@ class ServeApi(unittest.TestCase):
                                                   {"values": {}, "replications": 10, "seed": 5, **body})
             self.assertEqual(status, 400, refused)
             self.assertIn(error, refused["error"])
-        status, started = self.server.request("POST", f"/api/s/{session}/runs", {
-            "values": {}, "replications": 10, "seed": 5, "as_of": "2021-09-20", "through": "2021-09-15"})
-        later = self.server.wait(session, started["run"])
-        self.assertEqual(later["state"], "failed")
-        self.assertIn("the actuals end on 2021-09-15", later["error"])
-        # A cut-off the actuals cannot support: the run fails with the reader's words.
-        status, started = self.server.request("POST", f"/api/s/{session}/runs",
-                                              {"values": {}, "replications": 10, "seed": 5, "as_of": "2021-12-31"})
-        failed = self.server.wait(session, started["run"])
-        self.assertEqual(failed["state"], "failed")
-        self.assertIn("national-2021-09-15.csv", failed["error"])
+        # A cut-off the actuals cannot support is refused when the run is asked for, in the
+        # reader's words (it was queued, and failed), as is a value of another type.
+        for body, error in [({"as_of": "2021-09-20", "through": "2021-09-15"}, "the actuals end on 2021-09-15"),
+                            ({"as_of": "2021-12-31"}, "national-2021-09-15.csv: cut-off 2021-12-31: the actuals end"),
+                            ({"as_of": "2021-08-15"}, "monthly aggregates give August whole"),
+                            ({"as_of": "2021-09-16", "baseline": "true"}, "baseline: expected true or false")]:
+            status, refused = self.server.request("POST", f"/api/s/{session}/runs",
+                                                  {"values": {}, "replications": 10, "seed": 5, **body})
+            self.assertEqual(status, 400, refused)
+            self.assertIn(error, refused["error"])
         body, boundary = multipart([("broken.csv", b"region,month,committed\nXX,2021-13,abc\n")], part="actuals")
         status, refused = self.server.request("POST", f"/api/s/{session}/actuals", body,
                                               {"Content-Type": f"multipart/form-data; boundary={boundary}"})
