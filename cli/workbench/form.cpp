@@ -8,8 +8,9 @@
 #include <set>
 
 #include "results/json.hpp"
-#include "sim/scenario/reader.hpp"
 #include "sim/errors.hpp"
+#include "sim/scenario/reader.hpp"
+#include "sim/utf8.hpp"
 
 namespace fnesim::workbench {
 
@@ -220,17 +221,13 @@ std::string toml_string(std::string_view text) {
   return scenario_detail::toml_value_text(toml::value<std::string>(std::string(text)));
 }
 
-// What the planner typed, quoted in a message: valid UTF-8 whatever the bytes
-// (each invalid byte becomes U+FFFD), so that the JSON answer stays JSON.
+// What the planner typed, quoted in a message: well-formed UTF-8 whatever
+// the bytes (each byte of no sequence becomes U+FFFD), as the JSON writer
+// writes text, so that the message reads the same wherever it is shown.
 std::string quoted_text(std::string_view text) {
   std::string out;
   for (std::size_t i = 0; i < text.size();) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    const std::size_t length = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    bool valid = length > 0 && i + length <= text.size() && !(c >= 0x80 && c < 0xC2) && c < 0xF5;
-    for (std::size_t k = 1; valid && k < length; ++k)
-      valid = (static_cast<unsigned char>(text[i + k]) >> 6) == 0x2;
-    if (valid) {
+    if (const std::size_t length = utf8_sequence_length(text, i); length > 0) {
       out.append(text.substr(i, length));
       i += length;
     } else {

@@ -212,6 +212,13 @@ TEST(WorkbenchForm, WhatWasTypedIsQuotedAsValidText) {
   ASSERT_EQ(variant.field_messages.count("demand.arrivals.expected_dossiers"), 1u);
   EXPECT_EQ(variant.field_messages.at("demand.arrivals.expected_dossiers").front(),
             "expected a number, found '9\xEF\xBF\xBD\xEF\xBF\xBD'");
+  // An encoded surrogate and an overlong '/' are no UTF-8 either: each byte replaced.
+  const Variant more = build_variant(
+      form, {{"demand.arrivals.expected_dossiers", {"\xed\xa0\x80\xe0\x80\xaf"}}}, empty_directory());
+  std::string six;
+  for (int i = 0; i < 6; ++i) six += "\xEF\xBF\xBD";
+  EXPECT_EQ(more.field_messages.at("demand.arrivals.expected_dossiers").front(),
+            "expected a number, found '" + six + "'");
 }
 
 TEST(WorkbenchJson, ReadsThePagesBodies) {
