@@ -45,7 +45,8 @@ void parse_regions(TableReader& convention, ParseState& state, Convention& out) 
   if (!regions) return;
   bool ok = true;
   std::map<std::string, std::string> code_by_name;
-  for (const std::string& code : regions->keys_in_order()) {
+  state.declared_region_codes = regions->keys_in_order();
+  for (const std::string& code : state.declared_region_codes) {
     // A code names its region in actuals files, in options (--min ARA=EUR),
     // in CSV columns and in the run file, which must read it back.
     const bool code_ok = !code.empty() && code.size() <= max_region_code_length &&

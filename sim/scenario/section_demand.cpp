@@ -85,6 +85,35 @@ void parse_demand(TableReader& section, ParseState& state) {
         trainees_per_dossier > 0 ? art6_planned_dossiers(convention.total_envelope, trainees_per_dossier) : 0;
   }
 
+  // A region's own figures under [demand.regions.CODE], for the regions the
+  // convention could read; a code written there of a region that failed to
+  // read is left unsaid (its own error comes first), any other is unknown.
+  const auto read_regional_overrides = [&](std::vector<RegionalDemand>& regions,
+                                           std::vector<MixSpec>& mixes) {
+    auto overrides = section.table("regions");
+    if (!overrides) return;
+    for (std::size_t r = 0; r < convention.regions.size(); ++r) {
+      const std::string& code = convention.regions[r].code;
+      if (!overrides->has(code)) continue;
+      auto region = overrides->table(code);
+      if (!region) continue;
+      if (const auto v =
+              region->number("expected_dossiers", Bounds::closed(0, limits::max_expected_dossiers)))
+        regions[r].expected_dossiers = *v;
+      if (region->has("monthly_profile")) {
+        if (const auto p = read_profile(*region, "monthly_profile", year)) regions[r].monthly_profile = *p;
+      }
+      if (auto mix = region->table("mix")) {
+        const auto m = read_mix(*mix, national_mix, true);
+        if (m) mixes[r] = *m;
+        mixes_ok &= m.has_value();
+      }
+      region->finish();
+    }
+    for (const std::string& code : state.declared_region_codes) overrides->has(code);
+    overrides->finish("region", state.declared_region_codes);
+  };
+
   // Regions: the national figures spread by available envelope, then overrides.
   std::vector<MixSpec> mixes;
   if (state.regions_ok) {
@@ -105,28 +134,7 @@ void parse_demand(TableReader& section, ParseState& state) {
       }
       rd.monthly_profile = profile;
     }
-    std::vector<std::string> codes;
-    for (const Region& r : convention.regions) codes.push_back(r.code);
-    if (auto overrides = section.table("regions")) {
-      for (std::size_t r = 0; r < n; ++r) {
-        if (!overrides->has(codes[r])) continue;
-        auto region = overrides->table(codes[r]);
-        if (!region) continue;
-        if (const auto v = region->number("expected_dossiers", Bounds::closed(0, limits::max_expected_dossiers)))
-          out.regions[r].expected_dossiers = *v;
-        if (region->has("monthly_profile")) {
-          if (const auto p = read_profile(*region, "monthly_profile", year))
-            out.regions[r].monthly_profile = *p;
-        }
-        if (auto mix = region->table("mix")) {
-          const auto m = read_mix(*mix, national_mix, true);
-          if (m) mixes[r] = *m;
-          mixes_ok &= m.has_value();
-        }
-        region->finish();
-      }
-      overrides->finish("region", codes);
-    }
+    read_regional_overrides(out.regions, mixes);
     for (std::size_t r = 0; r < n; ++r) out.regions[r].mix = mixes[r].cells();
     // The envelope-ratio form and the regions' own figures can add up past what any one key may state.
     double national_dossiers = 0;
@@ -137,7 +145,14 @@ void parse_demand(TableReader& section, ParseState& state) {
                                     std::to_string(static_cast<long long>(limits::max_expected_dossiers)) +
                                     " fnesim simulates (sim/engine_limits.hpp)");
   }
-  // Without valid regions, demand.regions codes cannot be checked: nothing more is said about them.
+  if (!state.regions_ok && !state.declared_region_codes.empty()) {
+    // Another region failed to read: its figures cannot be spread, but what is
+    // written for the usable regions is checked all the same (and thrown away).
+    std::vector<RegionalDemand> unused(convention.regions.size());
+    std::vector<MixSpec> unused_mixes(convention.regions.size(), national_mix);
+    read_regional_overrides(unused, unused_mixes);
+  }
+  // Without any region written, demand.regions codes cannot be checked: nothing more is said about them.
   section.entry("regions");
 
   // Carry-over of 2020 dossiers (art. 7).

@@ -22,6 +22,10 @@ struct ParseState {
   // What later sections may rely on: set only when the part parsed cleanly, so
   // that one mistake does not cascade into a page of consequences.
   bool regions_ok = false;  // convention.regions and the envelopes are usable
+  // Every code written under convention.regions, usable or not: with a bad
+  // region, the others' [demand.regions] entries are still checked, and only
+  // a code written nowhere is unknown.
+  std::vector<std::string> declared_region_codes{};
   bool dates_ok = false;    // commitment window and training end are usable
   bool coverage_ok = false;
   std::vector<std::string> events_written{};  // every [events] table, loaded or not
