@@ -4,7 +4,6 @@
 // section itself, which puts them together. This header is what the parts
 // share; it is internal to sim/scenario/.
 #include <array>
-#include <cstdio>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,15 +25,6 @@ inline constexpr int max_pathway_days = 365;  // instruction of 27 January 2021:
 inline constexpr std::array<std::string_view, 3> trainee_distribution_keys = {"shifted-poisson", "fixed",
                                                                               "categorical"};
 inline constexpr std::array<std::string_view, 2> cost_distribution_keys = {"lognormal", "fixed"};
-
-// A sum of shares as the planner would add them: 0.1 + 0.7 is "0.8", not the
-// sum's last binary digits; 12 figures still show a miss of more than
-// share_tolerance.
-inline std::string sum_text(double sum) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.12g", sum);
-  return buffer;
-}
 
 template <std::size_t N>
 inline std::vector<std::string> as_strings(const std::array<std::string_view, N>& keys) {

@@ -83,8 +83,7 @@ std::optional<ComplementaryAllocationRule> read_complementary(TableReader& secti
     }
     weights->finish("region", codes);
     const double sum = std::accumulate(rule.weights.begin(), rule.weights.end(), 0.0);
-    if (std::abs(sum - 1.0) > 1e-9)
-      table->error("weights", "sum to " + format_number(sum) + ", must sum to 1");
+    if (std::abs(sum - 1.0) > 1e-9) table->error("weights", "sum to " + sum_text(sum) + ", must sum to 1");
   }
   table->finish();
   return rule;

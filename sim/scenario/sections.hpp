@@ -3,6 +3,7 @@
 // (e.g. `steering`, `actuals`) plugs in by writing its parse function and adding
 // it to scenario_sections(); sections are parsed in that order, so a later one
 // may rely on what earlier ones produced (demand needs the regions).
+#include <cstdio>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,6 +31,15 @@ struct ParseState {
   bool coverage_ok = false;
   std::vector<std::string> events_written{};  // every [events] table, loaded or not
 };
+
+// A sum of shares as the planner would add them: 0.1 + 0.7 is "0.8", not the
+// sum's last binary digits; 12 figures still show any miss the checks refuse
+// (more than 1e-9).
+inline std::string sum_text(double sum) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.12g", sum);
+  return buffer;
+}
 
 using SectionParser = void (*)(TableReader& section, ParseState& state);
 
