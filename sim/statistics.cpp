@@ -1,7 +1,11 @@
 #include "sim/statistics.hpp"
 
+#include <algorithm>
 #include <boost/math/distributions/students_t.hpp>
 #include <cmath>
+#include <functional>
+#include <limits>
+#include <numeric>
 
 namespace fnesim {
 
@@ -39,6 +43,74 @@ Interval student_t_interval(const Moments& m, double confidence_level) {
   boost::math::students_t t(static_cast<double>(m.count() - 1));
   const double half_width = boost::math::quantile(t, 0.5 + confidence_level / 2) * m.standard_error();
   return {mean - half_width, mean + half_width};
+}
+
+namespace {
+
+// Zhang & Stephens (2009)'s estimate of a generalised Pareto shape from the
+// exceedances `x` (ascending, positive): the profile likelihood's posterior
+// mean of θ = k/σ over a grid, then k from θ, shrunk towards 0.5 by a prior
+// worth ten observations (Vehtari et al. 2024, appendix C).
+double generalised_pareto_shape(const std::vector<double>& x) {
+  const auto n = static_cast<double>(x.size());
+  constexpr double prior = 3;
+  const int grid = 30 + static_cast<int>(std::floor(std::sqrt(n)));
+  const double first_quartile = x[static_cast<std::size_t>(std::floor(n / 4 + 0.5)) - 1];
+  std::vector<double> theta(static_cast<std::size_t>(grid)), log_likelihood(theta.size());
+  for (int j = 1; j <= grid; ++j) {
+    const double t = 1 / x.back() + (1 - std::sqrt(grid / (j - 0.5))) / prior / first_quartile;
+    double mean_log = 0;
+    for (double xi : x) mean_log += std::log1p(-t * xi);
+    mean_log /= n;
+    const auto i = static_cast<std::size_t>(j - 1);
+    theta[i] = t;
+    log_likelihood[i] = n * (std::log(-t / mean_log) - mean_log - 1);
+  }
+  const double top = *std::max_element(log_likelihood.begin(), log_likelihood.end());
+  double weight_sum = 0, theta_hat = 0;
+  for (std::size_t i = 0; i < theta.size(); ++i) {
+    const double w = std::exp(log_likelihood[i] - top);
+    weight_sum += w;
+    theta_hat += w * theta[i];
+  }
+  theta_hat /= weight_sum;
+  double k = 0;
+  for (double xi : x) k += std::log1p(-theta_hat * xi);
+  k /= n;
+  constexpr double prior_weight = 10;
+  return (k * n + prior_weight * 0.5) / (n + prior_weight);
+}
+
+}  // namespace
+
+std::optional<double> pareto_tail_shape(std::vector<double> values) {
+  const auto s = static_cast<double>(values.size());
+  const auto tail = static_cast<std::size_t>(std::ceil(std::min(s / 5, 3 * std::sqrt(s))));
+  if (tail < 5 || tail >= values.size()) return std::nullopt;
+  std::sort(values.begin(), values.end());
+  const double threshold = values[values.size() - tail - 1];
+  std::vector<double> exceedances;
+  for (std::size_t i = values.size() - tail; i < values.size(); ++i)
+    if (values[i] > threshold) exceedances.push_back(values[i] - threshold);
+  // Ties at the threshold are not tail; too few distinct values fit nothing.
+  std::vector<double> distinct = exceedances;
+  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+  if (distinct.size() < 5) return std::nullopt;
+  return generalised_pareto_shape(exceedances);
+}
+
+double pareto_shape_limit(std::int64_t sample_size) {
+  if (sample_size < 10) return 0;
+  return std::min(1 - 1 / std::log10(static_cast<double>(sample_size)), 0.7);
+}
+
+double top_percent_share(std::vector<double> values) {
+  const double total = std::accumulate(values.begin(), values.end(), 0.0);
+  if (values.empty() || !(total > 0)) return std::numeric_limits<double>::quiet_NaN();
+  const std::size_t top = std::max<std::size_t>(1, (values.size() + 99) / 100);
+  std::partial_sort(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(top), values.end(),
+                    std::greater<>());
+  return std::accumulate(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(top), 0.0) / total;
 }
 
 }  // namespace fnesim

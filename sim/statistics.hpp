@@ -59,4 +59,26 @@ double quantile_linear(std::span<const T> sorted, double level) {
 
 inline constexpr int reported_percentiles[] = {5, 10, 25, 50, 75, 90, 95};
 
+// How heavy the upper tail of a sample is, and so how far its mean and the
+// mean's standard error can be trusted: the shape k of a generalised Pareto
+// distribution fitted to the largest values (Zhang & Stephens 2009, with the
+// weakly informative prior towards 0.5 and the tail length of Vehtari et al.,
+// "Pareto smoothed importance sampling", JMLR 2024: the largest
+// min(S/5, 3√S) values above the next one). Below 0.5 the variance is finite
+// and the usual standard error holds; above, it is infinite: a few extreme
+// values carry the mean, which more replications keep moving, and the
+// standard error understates that. nullopt when fewer than five distinct
+// values exceed the tail's threshold (a tail of zeros, a constant): there is
+// no tail to fit, and the mean is not at its mercy.
+std::optional<double> pareto_tail_shape(std::vector<double> values);
+
+// Above this shape a sample of S values cannot estimate its mean reliably,
+// even smoothed: min(1 − 1/log10 S, 0.7) (Vehtari et al. 2024, section 3).
+double pareto_shape_limit(std::int64_t sample_size);
+
+// The share of the sample's sum made by its largest 1 % of values (at least
+// one value): how much of a mean a few replications carry. NaN when the sum
+// is not positive.
+double top_percent_share(std::vector<double> values);
+
 }  // namespace fnesim
