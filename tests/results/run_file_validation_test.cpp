@@ -78,6 +78,19 @@ void replace(hdf5::File& file, const std::string& group, const std::string& name
   g.write<T>(name, values, shape, {});
 }
 
+// As the commands read a file: first whole in a child with a time limit (a
+// damaged file can make the HDF5 library loop, as one of the damaged files
+// below does in H5HG_read), then here.
+std::string refusal_as_commands_read(const std::filesystem::path& path) {
+  try {
+    const RunFileReader trial(path);
+    read_run_file_completely(path);
+  } catch (const RunFileError& e) {
+    return e.what();
+  }
+  return "accepted";
+}
+
 TEST(RunFileValidation, AFreshRunFileIsReadWhole) {
   ScratchDirectory dir;
   EXPECT_EQ(refusal(fresh_run(dir / "run.h5")), "accepted");
@@ -353,7 +366,7 @@ TEST(RunFileValidation, DamagedBytesAreRefusedNeverACrash) {
     std::string damaged = bytes;
     for (int k = 0; k < 4; ++k) damaged[engine() % damaged.size()] = static_cast<char>(engine());
     testing::write_text(dir / "damaged.h5", damaged);
-    const std::string outcome = refusal(dir / "damaged.h5");
+    const std::string outcome = refusal_as_commands_read(dir / "damaged.h5");
     EXPECT_TRUE(outcome == "accepted" || outcome.find("damaged.h5") != std::string::npos) << outcome;
   }
 }
