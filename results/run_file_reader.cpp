@@ -453,6 +453,22 @@ RunSummary RunFileReader::read_summary() const {
         split.p_with = probability("p_additional_needed_with_jumps");
         split.p_with_se = probability("p_additional_needed_with_jumps_se");
       }
+      if (info_.format_minor >= 8 && !group.contains("tail_quantity"))
+        group.fail("has no tail_quantity, which format 1.8 writes");
+      if (group.contains("tail_quantity")) {  // format 1.8
+        const std::vector<std::string> quantities = group.open_dataset("tail_quantity").read_strings();
+        const auto shapes = read_exact<double>(group, "tail_pareto_k", {quantities.size()});
+        const auto shares = read_exact<double>(group, "tail_top_percent_share", {quantities.size()});
+        for (std::size_t k = 0; k < quantities.size(); ++k) {
+          if (!(std::isnan(shares[k]) || (shares[k] >= 0 && shares[k] <= 1)))
+            group.open_dataset("tail_top_percent_share").fail("holds a share that is not between 0 and 1");
+          if (std::isinf(shapes[k])) group.open_dataset("tail_pareto_k").fail("holds an infinite shape");
+          n.spread.tails.push_back({quantities[k],
+                                    std::isnan(shapes[k]) ? std::nullopt : std::optional<double>(shapes[k]),
+                                    shares[k]});
+        }
+        n.spread.pareto_k_limit = group.attribute<double>("pareto_k_limit");
+      }
     }
     if (summary.contains("steering")) {  // format 1.1, scenarios with a steering section
       const hdf5::Group group = summary.open_group("steering");

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <limits>
 
 #include "fnesim_git_revision.hpp"
 #include "fnesim_version.hpp"
@@ -544,6 +545,35 @@ void RunFileWriter::Impl::write_spread(const RunSummary& s) {
     probability("p_additional_needed_with_jumps_se", split->p_with_se,
                 "Its Monte-Carlo standard error; NaN when there are none");
   }
+  // Format 1.8: how far the national means rest on a few extreme replications.
+  std::vector<std::string> quantities;
+  std::vector<double> shapes, shares;
+  for (const MeanTail& t : spread.tails) {
+    quantities.push_back(t.quantity);
+    shapes.push_back(t.pareto_k.value_or(std::numeric_limits<double>::quiet_NaN()));
+    shares.push_back(t.top_percent_share);
+  }
+  group.write_strings(
+      "tail_quantity", quantities,
+      meta(layout::label,
+           "A national amount whose mean the summary reports: demand, unmet or additional_needed "
+           "(format 1.8)",
+           "tail_quantity"));
+  group.write<double>(
+      "tail_pareto_k", shapes, {shapes.size()},
+      meta(layout::share,
+           "The Pareto shape of its upper tail over the replications (Zhang & Stephens's fit to the "
+           "largest min(S/5, 3 sqrt S) values, Vehtari et al. 2024): above 0.25 the mean's standard "
+           "error is itself uncertain, above 0.5 it understates; NaN when fewer than five distinct "
+           "values form the tail",
+           "tail_quantity"));
+  group.write<double>(
+      "tail_top_percent_share", shares, {shares.size()},
+      meta(layout::share,
+           "The share of its sum over the replications that the largest 1 % of them (at least one) "
+           "make; NaN when the sum is not positive",
+           "tail_quantity"));
+  group.set_attribute<double>("pareto_k_limit", spread.pareto_k_limit);
 }
 
 void RunFileWriter::Impl::write_final_attributes(const RunSummary& summary, const RunTiming& timing) {

@@ -12,6 +12,36 @@
 
 namespace fnesim {
 
+namespace {
+
+// The tails of the national means the committee reads first, from the
+// replications' own values: demand, unmet demand (the regions' added up) and
+// the additional allocation needed.
+std::vector<MeanTail> national_tails(const RunStatistics& stats) {
+  const auto tail = [](std::string quantity, std::vector<double> values) {
+    MeanTail t{std::move(quantity), pareto_tail_shape(values), 0};
+    t.top_percent_share = top_percent_share(std::move(values));
+    return t;
+  };
+  const auto in_euros = [](const std::vector<Cents>& cents) {
+    std::vector<double> out(cents.size());
+    for (std::size_t i = 0; i < cents.size(); ++i) out[i] = static_cast<double>(cents[i]) / cents_per_euro;
+    return out;
+  };
+  std::vector<Cents> unmet(static_cast<std::size_t>(stats.replications()), 0);
+  for (const RegionStatistics& rs : stats.regions()) {
+    const std::vector<Cents> values = rs.unmet_values.load();
+    for (std::size_t i = 0; i < values.size() && i < unmet.size(); ++i) unmet[i] += values[i];
+  }
+  std::vector<MeanTail> out;
+  out.push_back(tail("demand", stats.national().spread.demand_eur));
+  out.push_back(tail("unmet", in_euros(unmet)));
+  out.push_back(tail("additional_needed", in_euros(stats.national().additional_needed_values.load())));
+  return out;
+}
+
+}  // namespace
+
 MeanEstimate mean_estimate(const Moments& m, double level, double scale) {
   const Interval ci = student_t_interval(m, level);
   return {m.mean() * scale, m.standard_error() * scale, {ci.low * scale, ci.high * scale}};
@@ -157,6 +187,8 @@ RunSummary summarise(const Simulator& simulator, const RunStatistics& stats, std
     std::stable_sort(out.assumptions.begin(), out.assumptions.end(),
                      [](const SpreadSource& x, const SpreadSource& y) { return x.r_squared > y.r_squared; });
   }
+  s.national.spread.tails = national_tails(stats);
+  s.national.spread.pareto_k_limit = pareto_shape_limit(stats.replications());
   return s;
 }
 
@@ -225,6 +257,29 @@ std::string additional_by_jumps_lines(const RunSummary& s) {
   out += "; in the " + years(split.with) + " where they change at least once: ";
   out += probability(split.with, split.p_with, split.p_with_se);
   out += ".\n";
+  return out;
+}
+
+// A mean with a heavy tail, said beside its ±: when its tail's Pareto shape
+// passes 0.25 from 1 000 replications, or 0.5 from any number (MeanTail), how
+// much of it the largest 1 % of the years make, and what the shape means for
+// the ±.
+std::string tail_lines(const RunSummary& s) {
+  const SpreadSummary& spread = s.national.spread;
+  std::string out;
+  for (const MeanTail& t : spread.tails) {
+    if (!t.said(s.replications)) continue;
+    const std::string label = t.quantity == "unmet"               ? "expected unmet demand"
+                              : t.quantity == "additional_needed" ? "mean additional allocation"
+                                                                  : "expected national demand";
+    char shape[16];
+    std::snprintf(shape, sizeof shape, "%.2f", *t.pareto_k);
+    out += "  The " + label + " has a heavy tail (Pareto shape " + shape + "; the largest 1 % of the " +
+           format_count(static_cast<double>(s.replications)) + " years make " +
+           (std::isnan(t.top_percent_share) ? std::string("–") : percent(t.top_percent_share)) + " of it): " +
+           (t.heavy() ? "above 0.5, its ± understates how far more years would move it; read the quantiles.\n"
+                      : "above 0.25, its ± is itself uncertain; read it as a rough guide.\n");
+  }
   return out;
 }
 
@@ -381,6 +436,7 @@ std::string render_summary_table(const RunSummary& s, const RunTiming& timing) {
   out += " ±";
   out += format_meur(n.additional_needed_eur.standard_error);
   out += ").\n";
+  out += tail_lines(s);
   // By when: the day the pooled envelope runs out, early in the distribution.
   if (n.additional_needed_day.at(5)) {
     out += "  The pooled envelope runs out by ";
@@ -530,6 +586,25 @@ std::string summary_json(const RunSummary& s) {
     probability("p_additional_needed_without_jumps_se", split->without, split->p_without_se);
     probability("p_additional_needed_with_jumps", split->with, split->p_with);
     probability("p_additional_needed_with_jumps_se", split->with, split->p_with_se);
+    j.end_object();
+  }
+  if (!n.spread.tails.empty()) {
+    j.key("tails").begin_object();
+    j.field("pareto_k_limit", n.spread.pareto_k_limit);
+    for (const MeanTail& t : n.spread.tails) {
+      j.key(t.quantity).begin_object();
+      j.key("pareto_k");
+      if (t.pareto_k)
+        j.value(*t.pareto_k);
+      else
+        j.null();
+      j.key("top_percent_share");
+      if (std::isnan(t.top_percent_share))
+        j.null();
+      else
+        j.value(t.top_percent_share);
+      j.end_object();
+    }
     j.end_object();
   }
   j.end_object();

@@ -67,11 +67,38 @@ struct AdditionalByJumps {
   std::int64_t without = 0, with = 0;  // replications in each part
   double p_without = 0, p_without_se = 0, p_with = 0, p_with_se = 0;
 };
+// How far a national mean rests on a few extreme replications (format 1.8):
+// the Pareto shape k of its upper tail (sim/statistics.hpp; none when there
+// is no tail to fit, as when nearly every year has none of it) and the share
+// of its sum the largest 1 % of replications make. The mean's standard error
+// is estimated from the sample's variance, whose own error needs a finite
+// fourth moment: k below 0.25. Above 0.25 the ± is itself uncertain; above
+// 0.5 the variance is infinite and the ± understates how far more
+// replications would move the mean.
+struct MeanTail {
+  std::string quantity;  // "demand", "unmet" or "additional_needed"
+  std::optional<double> pareto_k;
+  double top_percent_share = 0;  // NaN when the sum is 0
+  static constexpr double loose_error_shape = 0.25;
+  static constexpr double heavy_tail_shape = 0.5;
+  // The fit's own error is about (1 + k)/√M for a tail of M values: from
+  // 1 000 replications (M = 95) a light tail (k ≤ 0) passes 0.25 in a run in
+  // forty or fewer, and 0.5 from any number the run allows (about 3.3 errors
+  // at 500). Below, only a heavy tail is said.
+  static constexpr std::int64_t loose_error_min_replications = 1000;
+  bool loose_error() const { return pareto_k && *pareto_k > loose_error_shape; }
+  bool heavy() const { return pareto_k && *pareto_k > heavy_tail_shape; }
+  bool said(std::int64_t replications) const {
+    return heavy() || (loose_error() && replications >= loose_error_min_replications);
+  }
+};
 struct SpreadSummary {
   double demand_sd_eur = 0;
   double dossiers_share = 0;  // of the variance; the assumptions have the rest
   std::vector<SpreadSource> assumptions;  // largest first
   std::optional<AdditionalByJumps> additional_by_jumps;
+  std::vector<MeanTail> tails;  // national demand, unmet demand, additional allocation
+  double pareto_k_limit = 0;    // beyond it, not even a smoothed mean is reliable (pareto_shape_limit)
 };
 
 struct NationalSummary {

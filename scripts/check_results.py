@@ -77,7 +77,7 @@ try:  # exact Student-t quantiles; without scipy, a series expansion (see studen
 except ImportError:  # pragma: no cover
     scipy_stats = None
 
-FORMAT_MAJOR, FORMAT_MINOR = 1, 7
+FORMAT_MAJOR, FORMAT_MINOR = 1, 8
 DAY_PERCENTILES = [5, 10, 25, 50, 75, 90, 95]
 AMOUNT_PERCENTILES = [5, 10, 25, 50, 75, 80, 90, 95]
 RELATIVE_TOLERANCE = 1e-9
@@ -314,6 +314,10 @@ def documented_layout(trajectories, steering=False, recommendation=False, actual
         layout["summary/spread/dossiers_share"] = ("f64", ())
         layout["summary/spread/assumption"] = ("str", ("A",))
         layout["summary/spread/r_squared"] = ("f64", ("A",))
+        if version >= (1, 8):
+            layout["summary/spread/tail_quantity"] = ("str", (3,))
+            layout["summary/spread/tail_pareto_k"] = ("f64", (3,))
+            layout["summary/spread/tail_top_percent_share"] = ("f64", (3,))
         layout["replications/uptake"] = ("f64", ("N", "R"))
         layout["replications/national/dossier_variance_eur2"] = ("f64", ("N",))
         if actuals:
@@ -1035,8 +1039,70 @@ def check_spread(c, f, national):
                 f"spread: {name} explains r^2 = {stored!r} of the variance, recomputed {expected!r}")
     if "replications_without_jumps" in g:
         check_additional_by_jumps(c, f, g, national)
+    if "tail_quantity" in g:
+        check_tails(c, f, g, national)
     c.section("spread", f"national demand sd {math.sqrt(variance) / 1e6:.2f} M EUR, dossiers' share "
                         f"{share:.3f}, {len(names)} assumptions")
+
+
+def generalised_pareto_shape(x):
+    """Zhang & Stephens (2009): the profile likelihood's posterior mean of theta over a grid, k from it, shrunk
+    towards 0.5 by a prior worth ten values (Vehtari et al., JMLR 2024, appendix C). x: exceedances, ascending."""
+    n = len(x)
+    grid = 30 + int(math.floor(math.sqrt(n)))
+    first_quartile = x[int(math.floor(n / 4 + 0.5)) - 1]
+    j = np.arange(1, grid + 1)
+    theta = 1 / x[-1] + (1 - np.sqrt(grid / (j - 0.5))) / 3 / first_quartile
+    mean_log = np.array([np.mean(np.log1p(-t * x)) for t in theta])
+    log_likelihood = n * (np.log(-theta / mean_log) - mean_log - 1)
+    weights = np.exp(log_likelihood - log_likelihood.max())
+    theta_hat = np.sum(theta * weights) / weights.sum()
+    k = np.mean(np.log1p(-theta_hat * x))
+    return (k * n + 10 * 0.5) / (n + 10)
+
+
+def pareto_tail_shape(values):
+    """The largest min(S/5, 3 sqrt S) values above the next one; None with fewer than five distinct."""
+    v = np.sort(np.asarray(values, dtype=float))
+    s = len(v)
+    tail = int(math.ceil(min(s / 5, 3 * math.sqrt(s))))
+    if tail < 5 or tail >= s:
+        return None
+    threshold = v[s - tail - 1]
+    exceedances = v[s - tail:]
+    exceedances = exceedances[exceedances > threshold] - threshold
+    if len(np.unique(exceedances)) < 5:
+        return None
+    return generalised_pareto_shape(exceedances)
+
+
+def check_tails(c, f, g, national):
+    """Format 1.8: each national mean's tail -- its Pareto shape and the share of its sum the largest 1 % of the
+    replications make -- recomputed from the replications by this script's own port of the fit."""
+    values = {"demand": national["demand_cents"] / 100.0, "unmet": national["unmet_cents"] / 100.0,
+              "additional_needed": national["additional_needed_cents"] / 100.0}
+    quantities = list(g["tail_quantity"].asstr()[()])
+    c.equal(quantities, ["demand", "unmet", "additional_needed"], "tails: the three national means, in order")
+    s = len(values["demand"])
+    limit = min(1 - 1 / math.log10(s), 0.7) if s >= 10 else 0.0
+    c.close(float(g.attrs["pareto_k_limit"]), limit, "tails: pareto_k_limit for this many replications",
+            tolerance=1e-12)
+    for k, name in enumerate(quantities):
+        x = values.get(name)
+        if x is None:
+            continue
+        shape, share = g["tail_pareto_k"][k], g["tail_top_percent_share"][k]
+        expected = pareto_tail_shape(x)
+        if expected is None:
+            c.check(math.isnan(shape), f"tails: {name} has no tail to fit, so NaN (found {shape!r})")
+        else:
+            c.close(shape, expected, f"tails: {name}'s Pareto shape", tolerance=1e-9)
+        total = x.sum()
+        top = max(1, (len(x) + 99) // 100)
+        if total > 0:
+            c.close(share, np.sort(x)[::-1][:top].sum() / total, f"tails: {name}'s top 1 % share", tolerance=1e-9)
+        else:
+            c.check(math.isnan(share), f"tails: {name} sums to 0, so its top share is NaN (found {share!r})")
 
 
 def check_additional_by_jumps(c, f, g, national):

@@ -210,6 +210,14 @@ TEXT = {
         "h_cash": "Trésorerie : OPCO 2i préfinance le fonds dans <b>{p}</b> des années simulées ; position la "
                   "plus basse {lowest} en médiane (détail plus bas).",
         "h_unmet": "Demande non satisfaite attendue : <b>{unmet}</b> au total.",
+        "h_tail_unmet": "cette moyenne",
+        "h_tail_additional_needed": "la moyenne de la dotation complémentaire",
+        "h_tail_loose": "Mais {what} repose sur quelques années extrêmes : le 1 % des années simulées les plus "
+                        "fortes en font {share} (forme de Pareto de la queue {shape}, au-delà de 0,25) ; son ± "
+                        "n'est qu'un ordre de grandeur, et les quantiles sont plus sûrs.",
+        "h_tail_heavy": "Mais {what} repose sur quelques années extrêmes : le 1 % des années simulées les plus "
+                        "fortes en font {share} (forme de Pareto de la queue {shape}, au-delà de 0,5) ; son ± "
+                        "sous-estime ce que d'autres années simulées changeraient : lisez les quantiles.",
         "h_regions": "Régions les plus exposées à un épuisement avant le {deadline} :",
         "h_region": "<b>{name}</b> : {p} de risque — {when}",
         "h_median": "date médiane {date}",
@@ -495,6 +503,14 @@ TEXT = {
         "h_cash": "Cash: OPCO 2i pre-finances the fund in <b>{p}</b> of the simulated years; lowest position "
                   "{lowest} at the median (details below).",
         "h_unmet": "Expected unmet demand: <b>{unmet}</b> in all.",
+        "h_tail_unmet": "this mean",
+        "h_tail_additional_needed": "the mean additional allocation",
+        "h_tail_loose": "But {what} rests on a few extreme years: the largest 1% of the simulated years make "
+                        "{share} of it (its tail's Pareto shape is {shape}, above 0.25); its ± is only a rough "
+                        "guide, and the quantiles are steadier.",
+        "h_tail_heavy": "But {what} rests on a few extreme years: the largest 1% of the simulated years make "
+                        "{share} of it (its tail's Pareto shape is {shape}, above 0.5); its ± understates how far "
+                        "more simulated years would move it: read the quantiles.",
         "h_regions": "Regions most likely to be exhausted before {deadline}:",
         "h_region": "<b>{name}</b>: {p} risk — {when}",
         "h_median": "median date {date}",
@@ -842,6 +858,7 @@ class Run:
     sensitivity: dict = None  # /sensitivity: format 1.5, `fnesim sensitivity`
     actuals: dict = None  # /actuals: a forecast from actuals (format 1.1)
     by_jumps: dict = None  # P(additional needed) with and without jumps of uptake: format 1.6
+    tails: dict = None  # national mean -> (Pareto shape or NaN, top 1 % share): format 1.8
     scenario_warnings: list = None  # what loading the scenario warned of: format 1.7
 
     @property
@@ -1000,6 +1017,11 @@ def read_run(path):
             run.by_jumps["first_month"] = parse_month(str(g.attrs.get("first_jump_month", "")), path)
         if "scenario/warnings" in f:  # format 1.7
             run.scenario_warnings = read_strings(f, "scenario/warnings", path)
+        if "summary/spread/tail_quantity" in f:  # format 1.8
+            shapes = np.asarray(read(f, "summary/spread/tail_pareto_k", path), dtype=float)
+            shares = np.asarray(read(f, "summary/spread/tail_top_percent_share", path), dtype=float)
+            run.tails = {name: (float(k), float(share)) for name, k, share in
+                         zip(read_strings(f, "summary/spread/tail_quantity", path), shapes, shares)}
         return run
 
 
@@ -1704,7 +1726,8 @@ def headline_section(run, lang, q90):
             parts.append(by_jumps_sentence(run.by_jumps, run.months[0], lang))
     else:
         parts.append(f"<p>{esc(t['h_additional_never'])}</p>")
-    parts.append("<p>" + t["h_unmet"].format(unmet=format_meur(s["national/unmet_mean_eur"], lang)) + "</p>")
+    parts.append("<p>" + t["h_unmet"].format(unmet=format_meur(s["national/unmet_mean_eur"], lang))
+                 + tail_sentence(run, lang) + "</p>")
     if run.spread is not None:  # format 1.2
         parts.append("<p>" + demand_spread_sentence(run, lang) + "</p>")
     if run.recommendation is not None:
@@ -1725,6 +1748,31 @@ def headline_section(run, lang, q90):
             lowest=format_meur(lowest[run.amount_percentiles.index(50)], lang)) + "</p>")
     parts.append(f'<p class="small">{esc(t["h_precision"])}</p></section>')
     return "".join(parts)
+
+
+# Beyond it the standard error of a mean is itself uncertain (an infinite fourth moment); beyond 0.5, it
+# understates (results/run_summary.hpp, MeanTail).
+LOOSE_ERROR_SHAPE, HEAVY_TAIL_SHAPE = 0.25, 0.5
+# Below this many replications the fit is too rough to call a shape under 0.5 heavy (MeanTail::said).
+LOOSE_ERROR_MIN_REPLICATIONS = 1000
+
+
+def tail_sentence(run, lang):
+    """When the mean unmet demand or the mean additional allocation has a heavy tail (format 1.8): how much of
+    it the largest 1 % of the simulated years make, and how far its ± can be trusted."""
+    if not run.tails:
+        return ""
+    t = TEXT[lang]
+    for name in ("unmet", "additional_needed"):
+        shape, share = run.tails.get(name, (math.nan, math.nan))
+        said = shape > HEAVY_TAIL_SHAPE or (shape > LOOSE_ERROR_SHAPE
+                                            and int(run.attrs["replications"]) >= LOOSE_ERROR_MIN_REPLICATIONS)
+        if not said or math.isnan(share):
+            continue
+        key = "h_tail_heavy" if shape > HEAVY_TAIL_SHAPE else "h_tail_loose"
+        return " " + t[key].format(what=t[f"h_tail_{name}"], share=format_percent(share, lang),
+                                   shape=format_number(shape, 2, lang))
+    return ""
 
 
 def by_jumps_sentence(split, first_month, lang):

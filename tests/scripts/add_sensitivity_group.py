@@ -373,6 +373,11 @@ def main(argv):
         f.attrs["format_version"] = np.array([1, 5], dtype=np.int32)
         if "scenario/warnings" in f:  # format 1.7's: a 1.5 file has none
             del f["scenario/warnings"]
+        for name in ("tail_quantity", "tail_pareto_k", "tail_top_percent_share"):  # format 1.8's
+            if f"summary/spread/{name}" in f:
+                del f[f"summary/spread/{name}"]
+        if "pareto_k_limit" in f["summary/spread"].attrs:
+            del f["summary/spread"].attrs["pareto_k_limit"]
         write(f, names, codes, n, seed, fa, fb, fab,
               (first, total, first_low, first_high, total_low, total_high, first_half, total_half, first_quarter,
                total_quarter), base, bars)
