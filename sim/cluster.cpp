@@ -1,6 +1,7 @@
 #include "sim/cluster.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
@@ -8,9 +9,11 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <utility>
 
 #include "sim/diagnostics.hpp"
 #include "sim/errors.hpp"
+#include "sim/rng.hpp"
 
 #ifdef FNESIM_WITH_MPI
 #include <fcntl.h>
@@ -35,6 +38,23 @@ bool inside_item = false;  // producing a chunk of a distributed loop: loops ins
 bool splitting_allowed = false;
 
 }  // namespace
+
+InputDigest& InputDigest::add(std::uint64_t value) {
+  state_ = splitmix64(state_ ^ value);
+  return *this;
+}
+
+InputDigest& InputDigest::add(double value) { return add(std::bit_cast<std::uint64_t>(value)); }
+
+InputDigest& InputDigest::add(std::string_view text) {
+  add(static_cast<std::uint64_t>(text.size()));
+  std::uint64_t word = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    word = word << 8 | static_cast<unsigned char>(text[i]);
+    if (i % 8 == 7) add(std::exchange(word, 0));
+  }
+  return add(word);
+}
 
 int rank() { return this_rank; }
 int ranks() { return rank_count; }
@@ -460,6 +480,18 @@ bool run_distributed(const DistributedLoop& proposed) {
       throw JobEnded();
     }
   }
+  // Every rank read its own inputs: the loop runs only if they agree (the
+  // digest and the item count), else every rank says so and the job ends.
+  std::uint64_t mine[2] = {proposed.inputs, static_cast<std::uint64_t>(proposed.items)}, lowest[2],
+                highest[2];
+  MPI_Allreduce(mine, lowest, 2, MPI_UINT64_T, MPI_MIN, MPI_COMM_WORLD);
+  MPI_Allreduce(mine, highest, 2, MPI_UINT64_T, MPI_MAX, MPI_COMM_WORLD);
+  if (lowest[0] != highest[0] || lowest[1] != highest[1])
+    throw InputsDiffer(
+        "the ranks of this job read different inputs (the scenario, its parent files, the actuals, the seed "
+        "or "
+        "the replications differ between the machines or changed while the job started): nothing was "
+        "simulated; give every rank the same files");
   left_a_loop_early = true;  // until it ends normally
   DistributedLoop loop = proposed;
   MPI_Allreduce(&proposed.chunk, &loop.chunk, 1, MPI_INT64_T, MPI_MAX, MPI_COMM_WORLD);

@@ -16,8 +16,11 @@
 #include <exception>
 #include <functional>
 #include <span>
+#include <stdexcept>
+#include <string_view>
 
 #include "sim/bytes.hpp"
+#include "sim/errors.hpp"
 
 namespace fnesim::cluster {
 
@@ -63,6 +66,12 @@ bool distributing();
 struct DistributedLoop {
   std::int64_t items = 0;
   std::int64_t chunk = 1;  // items per chunk proposed by this rank
+  // A digest of what the items depend on — the scenario as read, the seed,
+  // the actuals — that every rank must share (InputDigest). Each rank reads
+  // its inputs itself: a file that differs from node to node (a local copy,
+  // an edit while the job starts) would otherwise mix the results of two
+  // runs under one seed. Ranks that disagree end the job with InputsDiffer.
+  std::uint64_t inputs = 0;
   std::function<void(std::int64_t first, std::int64_t count, Bytes& out)> produce;
   std::function<void(std::int64_t first, std::int64_t count, std::span<const std::byte> bytes)> consume;
   const std::atomic<bool>* stop_requested = nullptr;
@@ -77,6 +86,25 @@ struct DistributedLoop {
 // throws JobEnded: the rank then ends with rank 0's exit status. No rank is
 // ever left waiting for a loop that will not come.
 bool run_distributed(const DistributedLoop& loop);
+
+// Adds what a loop depends on, value by value, in the same order on every rank.
+class InputDigest {
+ public:
+  InputDigest& add(std::uint64_t value);
+  InputDigest& add(std::int64_t value) { return add(static_cast<std::uint64_t>(value)); }
+  InputDigest& add(double value);
+  InputDigest& add(std::string_view text);
+  std::uint64_t value() const { return state_; }
+
+ private:
+  std::uint64_t state_ = 0x6a09e667f3bcc908;
+};
+
+// The ranks of a job read different inputs for the same loop (thrown on every rank).
+class InputsDiffer : public BadRequest {
+ public:
+  using BadRequest::BadRequest;
+};
 
 class JobEnded : public std::exception {
  public:

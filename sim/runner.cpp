@@ -53,6 +53,9 @@ RunReport run_over_ranks(const Simulator& simulator, std::int64_t first, std::in
   ReplicationOutcome received = simulator.make_outcome();
 
   cluster::DistributedLoop loop;
+  cluster::InputDigest inputs;
+  add_to_digest(inputs, simulator.scenario());
+  loop.inputs = inputs.add(control.seed).add(first).value();
   loop.items = count;
   loop.chunk = 32 * static_cast<std::int64_t>(threads);  // the largest over the ranks is taken
   loop.stop_requested = control.stop_requested;
@@ -110,6 +113,17 @@ RunReport run_replications(const Simulator& simulator, std::int64_t first, std::
     if (control.on_progress) control.on_progress(done, count);
   }
   return report;
+}
+
+void add_to_digest(cluster::InputDigest& digest, const Scenario& scenario) {
+  digest.add(scenario.resolved_toml);
+  if (!scenario.forecast_start) return;
+  const ForecastStart& start = *scenario.forecast_start;
+  digest.add(static_cast<std::int64_t>(start.as_of.day_number()))
+      .add(static_cast<std::uint64_t>(start.dossiers.size()));
+  for (const ObservedDossier& d : start.dossiers)
+    digest.add(std::int64_t{d.filing_day}).add(std::int64_t{d.region}).add(d.committed).add(d.trainees);
+  for (double w : start.particle_cumulative_weight) digest.add(w);
 }
 
 }  // namespace fnesim

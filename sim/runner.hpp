@@ -7,6 +7,7 @@
 #include <functional>
 #include <span>
 
+#include "sim/cluster.hpp"
 #include "sim/simulator.hpp"
 
 namespace fnesim {
@@ -17,6 +18,11 @@ class ReplicationSink {
   virtual ~ReplicationSink() = default;
   virtual void consume(std::int64_t replication, const ReplicationOutcome& outcome) = 0;
 };
+
+// What a cluster run's loops depend on in a scenario (cluster::DistributedLoop's
+// inputs): its text as read (parents, overrides and [run] included) and, for a
+// forecast, what the actuals and the particles made of it.
+void add_to_digest(cluster::InputDigest& digest, const Scenario& scenario);
 
 struct RunControl {
   std::uint64_t seed = 0;

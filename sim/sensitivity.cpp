@@ -179,6 +179,9 @@ bool run_design_rows(const Simulator& simulator, std::uint64_t seed, std::int64_
     // Each chunk of rows computed on one rank and sent to all (sim/cluster.hpp).
     std::vector<double> chunk_rows;
     cluster::DistributedLoop loop;
+    cluster::InputDigest inputs;
+    add_to_digest(inputs, simulator.scenario());
+    loop.inputs = inputs.add(seed).add(std::int64_t{rows}).value();
     loop.items = rows;
     loop.chunk = block;  // the largest over the ranks is taken
     loop.stop_requested = control.stop_requested;

@@ -10,6 +10,7 @@
 #include "sim/errors.hpp"
 #include "sim/forecast/actuals.hpp"
 #include "sim/forecast/synthetic_actuals.hpp"
+#include "sim/runner.hpp"
 #include "sim/simulator.hpp"
 #include "sim/statistics.hpp"
 
@@ -297,6 +298,11 @@ TruthBacktestResult run_truth_backtest(const Scenario& forecaster, const std::ve
     RunControl year_control = control;
     year_control.on_progress = nullptr;
     cluster::DistributedLoop loop;
+    cluster::InputDigest inputs;
+    add_to_digest(inputs, forecaster);
+    for (const TruthScenario& truth : family) add_to_digest(inputs.add(truth.source), truth.scenario);
+    for (const Date& cut_off : cut_offs) inputs.add(static_cast<std::int64_t>(cut_off.day_number()));
+    loop.inputs = inputs.add(control.seed).add(replications).value();
     loop.items = truths;
     loop.chunk = 1;
     loop.stop_requested = control.stop_requested;

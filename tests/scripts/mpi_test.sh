@@ -8,6 +8,7 @@
 #     re-simulated (--json) are compared with
 #     the same commands in one process (two threads) by same_outputs.py,
 #     which is first shown to tell two different runs apart;
+#   - ranks that read different files under one name: refused, exit 2;
 #   - rank 1 killed mid-run (SIGKILL), and mpirun stopped by SIGTERM: exit
 #     status not 0, nothing under the target name nor beside it, no fnesim
 #     process left; rank 0 — the writer — killed: the same, but its
@@ -99,6 +100,30 @@ status=0
 timeout 60 "${mpirun[@]}" -np 3 "$binary" run -n 100 --out exists.h5 > refused.out 2> refused.err || status=$?
 [ "$status" -eq 2 ] || fail "an existing --out under mpirun: exit status $status, not 2"
 grep -q "exists already" refused.err || fail "an existing --out under mpirun: no message"
+
+# Ranks that read different files under one name (a node's own copy, an edit
+# while the job starts) refuse to mix them: each rank's scenario.toml here has
+# another seed, then another number of replications. Before, the first wrote
+# a run file claiming a seed it could not be reproduced from, exit 0; the
+# second ended in an "internal error".
+for rank in 0 1; do mkdir -p "rank$rank"; done
+cat > rank-dir.sh << EOF
+#!/bin/bash
+cd "$tmp/rank\${OMPI_COMM_WORLD_RANK}" && exec "$binary" "\$@"
+EOF
+chmod +x rank-dir.sh
+for differing in "seed = 1|seed = 2" "replications = 100|replications = 300"; do
+  printf 'extends = "convention-2021"\n[run]\n%s\n' "${differing%|*}" > rank0/scenario.toml
+  printf 'extends = "convention-2021"\n[run]\n%s\n' "${differing#*|}" > rank1/scenario.toml
+  status=0
+  timeout 60 "${mpirun[@]}" -np 2 ./rank-dir.sh run scenario.toml -j 1 --out "$tmp/mixed.h5" \
+    > mixed.out 2> mixed.err || status=$?
+  [ "$status" -eq 2 ] || fail "ranks reading '${differing%|*}' and '${differing#*|}': exit status $status, not 2"
+  grep -q "the ranks of this job read different inputs" mixed.err ||
+    fail "ranks reading different inputs: no message ($(head -c 300 mixed.err))"
+  [ ! -e "$tmp/mixed.h5" ] || fail "ranks reading different inputs: a run file was written"
+  echo "ranks reading '${differing%|*}' and '${differing#*|}': refused, exit 2, nothing written"
+done
 
 # ---- Faults --------------------------------------------------------------------------
 fnesim_processes() { pgrep -f "$binary run -n 100000000" || true; }
