@@ -1,6 +1,7 @@
 // fnesim: Monte-Carlo budget forecasting for the FNE-Formation 2021 convention.
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
@@ -84,10 +85,15 @@ int run_command_line(int argc, char** argv) {
   }
   // What a command printed is its result: a full disk or a closed pipe under
   // stdout must not pass for success.
+  // errno may be the failed write's or a later call's: only a write's own
+  // errors are named.
   std::cout.flush();
   if (!std::cout || std::fflush(stdout) != 0 || std::ferror(stdout) != 0) {
     const int error = errno;
-    std::cerr << "fnesim: cannot write the output: " << std::strerror(error != 0 ? error : EIO) << '\n';
+    const bool a_write_error =
+        error == EPIPE || error == ENOSPC || error == EIO || error == EDQUOT || error == EFBIG;
+    std::cerr << "fnesim: cannot write the output: "
+              << (a_write_error ? std::strerror(error) : "standard output was closed or is full") << '\n';
     return fnesim::cli::exit_failure;
   }
   // Notes and warnings on stderr are part of the result too; when they could
@@ -103,6 +109,10 @@ int run_command_line(int argc, char** argv) {
 int main(int argc, char** argv) {
   // SIGINT, SIGTERM and SIGHUP leave no temporary file behind, in any phase (cli/progress.hpp).
   fnesim::cli::install_signal_handlers();
+  // A reader that closes the pipe early (`fnesim run … | head`) makes the
+  // writes to standard output fail, not the command: by default SIGPIPE would
+  // end it midway, its temporary files left beside their targets.
+  std::signal(SIGPIPE, SIG_IGN);
   // Under mpirun every rank runs the command; other commands than those with
   // loops to split run on rank 0 alone.
   fnesim::cluster::Session cluster(&argc, &argv);

@@ -192,7 +192,9 @@ int run_command(const RunOptions& options) {
     summary.forecast_from = ForecastOrigin{from_actuals->conditioned.report.file, from_actuals->sha256,
                                            from_actuals->conditioned.report.as_of};
   const RunTiming timing{seconds, report.threads_used, cluster::ranks()};
-  std::cout << render_summary_table(summary, timing);
+  // The files first, the table last: a table on the screen says the run's
+  // files are in place (a signal or a closed pipe while it prints ends
+  // nothing half-done).
   if (run_file) {
     try {
       run_file->finish(summary, timing);
@@ -201,6 +203,7 @@ int run_command(const RunOptions& options) {
     }
   }
   if (!options.summary_json.empty()) write_file_atomically(options.summary_json, summary_json(summary), options.force);
+  std::cout << render_summary_table(summary, timing);
   return exit_ok;
 }
 

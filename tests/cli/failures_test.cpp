@@ -71,6 +71,19 @@ TEST(CliFailures, AFullStandardOutputFails) {
   EXPECT_EQ(run.err, "fnesim: cannot write the output: No space left on device\n");
 }
 
+// A reader that closes the pipe early (`… | head`): the run's files are in
+// place before the table is printed, the lost table is said, and no SIGPIPE
+// ends the run midway with its temporary file left beside the target.
+TEST(CliFailures, AStandardOutputClosedEarlyLeavesTheFilesWhole) {
+  ScratchDirectory dir;
+  const auto run = testing::run_fnesim("run observed-2021 -n 100 -j 2 --out '" + (dir / "run.h5").string() +
+                                           "' --summary-json '" + (dir / "run.json").string() + "'",
+                                       "bash -c 'set -o pipefail; \"$0\" \"$@\" | true' ");
+  EXPECT_EQ(run.exit_code, cli::exit_failure);
+  EXPECT_EQ(run.err, "fnesim: cannot write the output: Broken pipe\n");
+  EXPECT_EQ(dir.listing(), "run.h5 run.json");
+}
+
 // A device never ends (/dev/zero was read until memory ran out) or blocks (a
 // FIFO): a scenario and actuals are read from regular files only.
 TEST(CliFailures, ADeviceIsNeitherAScenarioNorActuals) {
