@@ -127,6 +127,13 @@ std::string content_type_of(const std::string& name) {
   return "application/octet-stream";
 }
 
+// The limit on what one upload holds, its files' contents together: the
+// server's own limit on a body has the multipart framing's slack on top.
+void refuse_beyond_upload_limit(const workbench::Workbench& bench, std::size_t bytes) {
+  const std::size_t limit = bench.limits().max_upload_bytes;
+  if (bytes > limit) throw Refusal{413, "the upload exceeds the limit of " + std::to_string(limit / 1024) + " KiB"};
+}
+
 void add_routes(httplib::Server& server, workbench::Workbench& bench) {
   for (const workbench::Asset& asset : workbench::page_assets())
     server.Get(std::string(asset.url), [asset](const httplib::Request&, httplib::Response& response) {
@@ -152,7 +159,12 @@ void add_routes(httplib::Server& server, workbench::Workbench& bench) {
                 if (request.is_multipart_form_data()) {
                   std::vector<std::pair<std::string, std::string>> files;
                   const auto [first, last] = request.files.equal_range("files");
-                  for (auto it = first; it != last; ++it) files.emplace_back(it->second.filename, it->second.content);
+                  std::size_t bytes = 0;
+                  for (auto it = first; it != last; ++it) {
+                    files.emplace_back(it->second.filename, it->second.content);
+                    bytes += it->second.content.size();
+                  }
+                  refuse_beyond_upload_limit(bench, bytes);
                   send_json(response, 200, bench.load_upload(request.matches[1], files));
                   return;
                 }
@@ -166,6 +178,7 @@ void add_routes(httplib::Server& server, workbench::Workbench& bench) {
                 if (!request.is_multipart_form_data() || !request.has_file("actuals"))
                   throw Refusal{400, "expected an upload of a CSV file in the part named 'actuals'"};
                 const httplib::MultipartFormData file = request.get_file_value("actuals");
+                refuse_beyond_upload_limit(bench, file.content.size());
                 send_json(response, 200, bench.load_actuals(request.matches[1], file.filename, file.content));
               }));
   server.Delete(session + "/actuals",

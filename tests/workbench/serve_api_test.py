@@ -100,6 +100,20 @@ class ServeApi(unittest.TestCase):
         status, _ = self.server.request("GET", "/api/info")  # and it still serves
         self.assertEqual(status, 200)
 
+    def test_an_upload_just_over_the_limit_is_refused_whole(self):
+        # Within the server's framing slack, beyond the files' limit: refused by what the files hold, the
+        # scenario and the actuals alike (a 1 074 KiB file was read and parsed).
+        session, _ = self.builtin_session()
+        over = b"# " + b"x" * (1024 * 1024 + 10 * 1024) + b"\n"
+        body, boundary = multipart([("big.toml", over)])
+        status, refused = self.server.request("POST", f"/api/s/{session}/scenario", body,
+                                              {"Content-Type": f"multipart/form-data; boundary={boundary}"})
+        self.assertEqual((status, refused["error"]), (413, "the upload exceeds the limit of 1024 KiB"))
+        body, boundary = multipart([("big.csv", over)], part="actuals")
+        status, refused = self.server.request("POST", f"/api/s/{session}/actuals", body,
+                                              {"Content-Type": f"multipart/form-data; boundary={boundary}"})
+        self.assertEqual((status, refused["error"]), (413, "the upload exceeds the limit of 1024 KiB"))
+
     def test_no_path_reaches_outside_the_session(self):
         session, _ = self.builtin_session()
         for path in ["/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/app.js/../../../etc/passwd",
