@@ -53,9 +53,11 @@ void register_export(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<ExportOptions>();
   CLI::App* cmd = app.add_subcommand("export", "Export a run file as CSV files and/or the summary JSON");
   cmd->add_option("file", options->file, "Run file written by `fnesim run --out`")->required();
-  cmd->add_option("--csv", options->csv_directory,
-                  "Write regions.csv, exhaustion_by_month.csv, monthly_fan.csv, replications.csv, "
-                  "national_replications.csv and settlement.csv into this directory (created if missing)");
+  cmd->add_option(
+      "--csv", options->csv_directory,
+      "Write regions.csv, exhaustion_by_month.csv, monthly_fan.csv, replications.csv, "
+      "national_replications.csv, settlement.csv and, for a scenario with [financing], cash.csv into "
+      "this directory (created if missing)");
   cmd->add_option("--summary-json", options->summary_json,
                   "Write the summary JSON, the same as `fnesim run --summary-json` wrote");
   cmd->add_flag("--force", options->force, "Overwrite existing output files");

@@ -2649,6 +2649,8 @@ def main(argv=None):
         command = ["fnesim report", args.run_file, "--lang", args.lang]
         if args.output:
             command += ["-o", args.output]
+        if args.png_dir:  # drawn again, the charts land where these did
+            command += ["--png-dir", args.png_dir]
         page, charts = render(run, args.lang, " ".join(command))
         write_outputs(html_path, png_dir, page, charts, args.force)
     except UserError as error:

@@ -136,8 +136,8 @@ void parse_convention(TableReader& section, ParseState& state) {
   if (dates_ok && days_between(*start, *training_end) >= limits::max_horizon_days) {
     section.error("training_end", "training_end " + training_end->iso() + " is " +
                                       std::to_string(days_between(*start, *training_end)) +
-                                      " days after commitment_start, more than the " +
-                                      std::to_string(limits::max_horizon_days) + " (twenty years) fnesim simulates");
+                                      " days after commitment_start; fnesim simulates fewer than " +
+                                      std::to_string(limits::max_horizon_days) + " (twenty years)");
     dates_ok = false;
   }
   if (start) out.commitment_start = *start;
