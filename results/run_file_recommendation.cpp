@@ -49,6 +49,16 @@ void save_recommendation(const fs::path& run_file, const RecommendationReport& r
                                   report.unmet_change_eur.standard_error);
       group.set_attribute<double>("p_no_region_exhausted_before", report.p_no_region_exhausted_before.mean);
       group.set_attribute<double>("p_no_region_exhausted_after", report.p_no_region_exhausted_after.mean);
+      // Format 1.8: the same on the other years, which chose nothing.
+      group.set_attribute<std::int64_t>("held_out_replications", report.held_out_replications);
+      group.set_attribute<double>("held_out_expected_unmet_change_eur",
+                                  report.held_out_unmet_change_eur.mean);
+      group.set_attribute<double>("held_out_expected_unmet_change_se_eur",
+                                  report.held_out_unmet_change_eur.standard_error);
+      group.set_attribute<double>("held_out_p_no_region_exhausted_before",
+                                  report.held_out_p_no_region_exhausted_before.mean);
+      group.set_attribute<double>("held_out_p_no_region_exhausted_after",
+                                  report.held_out_p_no_region_exhausted_after.mean);
       const auto R = static_cast<hsize_t>(report.regions.size());
       auto cents = [&](const char* name, Cents RegionComparison::*member, const char* what) {
         std::vector<std::int64_t> values;

@@ -1531,6 +1531,7 @@ def check_recommendation(c, f, reps):
     """`fnesim recommend --save`: "before" is this run; the envelopes add up to the total plus the complementary
     allocation asked for; the national figures, when recorded, are the regions' and the replications' own."""
     g = f["recommendation"]
+    version = file_version(f)
     summary = f["summary/regions"]
     c.close(g["p_exhausted_before"][()], summary["p_exhausted_mean"][()], "recommendation: P(exhausted) before = the run's")
     c.close(g["expected_unmet_before_eur"][()], summary["unmet_mean_eur"][()],
@@ -1561,6 +1562,15 @@ def check_recommendation(c, f, reps):
         c.close(a["p_no_region_exhausted_before"], never.mean(),
                 "recommendation: P(no region exhausted) before = the share of replications with none exhausted")
         c.check(0 <= a["p_no_region_exhausted_after"] <= 1, "recommendation: P(no region exhausted) after in [0, 1]")
+        if version >= (1, 8):  # the same on the other years, which chose nothing
+            c.equal(int(g.attrs["held_out_replications"]), int(f.attrs["replications"]),
+                    "recommendation: as many other years as the run's")
+            c.check(float(g.attrs["held_out_expected_unmet_change_se_eur"]) >= 0,
+                    "recommendation: the other years' standard error >= 0")
+            c.check(math.isfinite(float(g.attrs["held_out_expected_unmet_change_eur"])),
+                    "recommendation: the other years' change is a number")
+            for name in ("held_out_p_no_region_exhausted_before", "held_out_p_no_region_exhausted_after"):
+                c.check(0 <= float(g.attrs[name]) <= 1, f"recommendation: {name} in [0, 1]")
         detail += (f"; expected unmet {a['national_expected_unmet_before_eur'] / 1e6:.2f} → "
                    f"{a['national_expected_unmet_after_eur'] / 1e6:.2f} M EUR")
     c.section("recommend", detail)

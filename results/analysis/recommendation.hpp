@@ -107,6 +107,16 @@ struct RecommendationReport {
   // After − before, paired replication by replication (common random numbers).
   EstimateWithError unmet_change_eur;
   EstimateWithError p_no_region_exhausted_before, p_no_region_exhausted_after;
+  // The same, on as many other simulated years — replications N to 2N − 1 of
+  // the run's seed, which chose nothing: the envelopes are chosen on the run's
+  // own years, which flatters them there; these do not (format 1.8).
+  std::int64_t held_out_replications = 0;
+  EstimateWithError held_out_unmet_change_eur;
+  EstimateWithError held_out_p_no_region_exhausted_before, held_out_p_no_region_exhausted_after;
+  // Under the objective of expected unmet demand: the held-out change is
+  // within two of its standard errors, or an increase. Nothing then shows the
+  // recommendation does better than the current split.
+  bool within_noise() const;
   // "Will additional allocations be needed?" (from the run: regions pooled).
   EstimateWithError p_additional_needed;
   std::vector<std::pair<int, Cents>> additional_needed_quantiles;  // 50, 80, 90, 95 %

@@ -150,7 +150,7 @@ RecommendationReport recommend_from_run_file(const RunFileReader& run, const Rec
     changed.convention.total_envelope += recommended.complementary;
     return changed;
   };
-  auto simulate = [&](const Scenario& changed) {
+  auto simulate = [&](const Scenario& changed, std::int64_t first = 0) {
     RegionOutcomes outcomes;
     outcomes.regions = R;
     OutcomeCollector collector(outcomes);
@@ -158,7 +158,7 @@ RecommendationReport recommend_from_run_file(const RunFileReader& run, const Rec
     RunControl control;
     control.seed = info.seed;
     control.threads = options.threads;
-    run_replications(Simulator(changed), 0, N, control, sinks);
+    run_replications(Simulator(changed), first, N, control, sinks);
     return outcomes;
   };
   EnvelopeRecommendation recommendation =
@@ -290,6 +290,30 @@ RecommendationReport recommend_from_run_file(const RunFileReader& run, const Rec
   report.unmet_change_eur = estimate(unmet_change);
   report.p_no_region_exhausted_before = estimate(none_before);
   report.p_no_region_exhausted_after = estimate(none_after);
+
+  // Out of sample: before and after on N years the choice never saw, paired.
+  {
+    const RegionOutcomes other_before = simulate(scenario, N), other_after = simulate(changed, N);
+    Moments change, none_other_before, none_other_after;
+    for (std::int64_t i = 0; i < N; ++i) {
+      Cents total_before = 0, total_after = 0;
+      bool any_before = false, any_after = false;
+      for (int r = 0; r < R; ++r) {
+        const auto k = static_cast<std::size_t>(i * R + r);
+        total_before += other_before.unmet[k];
+        total_after += other_after.unmet[k];
+        any_before = any_before || other_before.exhaustion_day[k] != never_exhausted;
+        any_after = any_after || other_after.exhaustion_day[k] != never_exhausted;
+      }
+      change.add(static_cast<double>(total_after - total_before) * eur);
+      none_other_before.add(any_before ? 0.0 : 1.0);
+      none_other_after.add(any_after ? 0.0 : 1.0);
+    }
+    report.held_out_replications = N;
+    report.held_out_unmet_change_eur = estimate(change);
+    report.held_out_p_no_region_exhausted_before = estimate(none_other_before);
+    report.held_out_p_no_region_exhausted_after = estimate(none_other_after);
+  }
 
   const RunSummary summary = run.summary();
   report.p_additional_needed = {summary.national.p_additional_needed.mean,
