@@ -346,6 +346,12 @@ int sweep_command(const SweepOptions& options) {
   for (const std::string& path : {options.json, options.csv, options.chart})
     if (!path.empty()) check_output_argument(path, options.force);
 
+  // Each point is compared with the first on common random numbers, pair by
+  // pair: a standard error needs two pairs.
+  if (scenario.run.replications < 2)
+    throw UsageError(
+        "-n: a sweep needs at least 2 replications (each point's difference from the first has a "
+        "standard error from 2 pairs)");
   const Simulator simulator(scenario);
   const double point_bytes = static_cast<double>(scenario.run.replications) *
                              static_cast<double>(analysed_output_names(scenario).size()) * sizeof(double);

@@ -162,8 +162,15 @@ std::string sweep_svg(const Sweep& sweep) {
   for (std::size_t s = 0; s < series_values.size(); ++s) {
     const char* colour = colours[s % std::size(colours)];
     std::vector<std::string> line, band_up, band_down;
-    for (const SweepPoint& p : sweep.points) {
-      if ((p.values.size() > 1 ? p.values[1] : 0.0) != series_values[s]) continue;
+    // Drawn from left to right whatever the order the values were given in
+    // (the table keeps that order): a line, not a zigzag.
+    std::vector<const SweepPoint*> in_series;
+    for (const SweepPoint& p : sweep.points)
+      if ((p.values.size() > 1 ? p.values[1] : 0.0) == series_values[s]) in_series.push_back(&p);
+    std::stable_sort(in_series.begin(), in_series.end(),
+                     [](const SweepPoint* a, const SweepPoint* b) { return a->values[0] < b->values[0]; });
+    for (const SweepPoint* point : in_series) {
+      const SweepPoint& p = *point;
       const std::string x = fixed(x_of(p.values[0]), 1);
       line.push_back(x + "," + fixed(y_of(p.statistics[0]), 1));
       band_up.push_back(x + "," + fixed(y_of(p.statistics[0] + 2 * p.standard_errors[0]), 1));
