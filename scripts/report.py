@@ -219,6 +219,7 @@ TEXT = {
                         "fortes en font {share} (forme de Pareto de la queue {shape}, au-delà de 0,5) ; son ± "
                         "sous-estime ce que d'autres années simulées changeraient : lisez les quantiles.",
         "h_regions": "Régions les plus exposées à un épuisement avant le {deadline} :",
+        "h_any_region": "Au moins une région s'épuise avant le {deadline} dans {p} des années simulées ({se}).",
         "h_region": "<b>{name}</b> : {p} de risque — {when}",
         "h_median": "date médiane {date}",
         "h_median_if": "si elle s'épuise, date médiane {date}",
@@ -231,7 +232,7 @@ TEXT = {
                                      "montant mutualisé ci-dessus, qui suppose que les crédits passent "
                                      "librement d'une région à l'autre.",
         "h_additional_never": "Aucune année simulée n'a eu besoin d'un complément de crédits.",
-        "h_rules_kept_from": "ne changent plus à partir de {month}",
+        "h_rules_kept_from": "ne changent plus à partir {month}",
         "h_rules_kept_year": "ne changent pas de l'année",
         "h_additional_by_jumps": "Si les règles {kept} (aucun saut du recours, "
                                  "{share} des années simulées) : {p_without} ; si elles changent au moins "
@@ -308,6 +309,7 @@ TEXT = {
         "recommendation_effect": "Effet, sur les mêmes années simulées : demande non satisfaite attendue {before} → "
                                  "{after} (écart {change} ± {se}) ; probabilité qu'aucune région ne s'épuise "
                                  "{p_before} → {p_after}.",
+        "recommendation_total": "Total",
         "recommendation_held_out": "Sur {years} autres années simulées, qui n'ont pas servi à la choisir : écart "
                                    "{change} ± {se} ; probabilité qu'aucune région ne s'épuise {p_before} → "
                                    "{p_after}.",
@@ -324,7 +326,7 @@ TEXT = {
                           "{moves} mouvements au total ; part des années où la région en a), la réserve nationale "
                           "(rendu moins retenu au départ) et le complément d'État. Montants moyens par année "
                           "simulée.",
-        "steering_columns": ["Région", "Reçu (régions)", "Cédé (régions)", "Réserve", "État", "Solde (± e.-t.)",
+        "steering_columns": ["Région", "Reçu (régions)", "Cédé (régions)", "Réserve", "État", "Solde (± erreur type)",
                              "Années avec mouvement"],
         "steering_reserve": "Réserve nationale : {held} retenus et {handed} rendus aux régions en moyenne ; le "
                             "reste, {kept}, n'est pas redistribué.",
@@ -516,6 +518,7 @@ TEXT = {
                         "{share} of it (its tail's Pareto shape is {shape}, above 0.5); its ± understates how far "
                         "more simulated years would move it: read the quantiles.",
         "h_regions": "Regions most likely to be exhausted before {deadline}:",
+        "h_any_region": "At least one region is exhausted before {deadline} in {p} of the simulated years ({se}).",
         "h_region": "<b>{name}</b>: {p} risk — {when}",
         "h_median": "median date {date}",
         "h_median_if": "if exhausted, median date {date}",
@@ -599,6 +602,7 @@ TEXT = {
         "recommendation_effect": "Effect, on the same simulated years: expected unmet demand {before} → {after} "
                                  "(change {change} ± {se}); probability that no region is exhausted "
                                  "{p_before} → {p_after}.",
+        "recommendation_total": "Total",
         "recommendation_held_out": "On {years} other simulated years, not used to choose it: change {change} ± "
                                    "{se}; probability that no region is exhausted {p_before} → {p_after}.",
         "recommendation_noise": "<b>The change is within the simulation's noise</b> (under two standard errors, or "
@@ -1345,7 +1349,8 @@ def p_exhausted_chart(run, lang):
     fig, ax = pyplot().subplots(figsize=(7.0, 0.24 * len(run.codes) + 1.0))
     image = ax.imshow(probabilities, cmap="OrRd", vmin=0, vmax=1, aspect="auto")
     for (row, column), p in np.ndenumerate(probabilities):
-        ax.text(column, row, format_percent(p, lang, decimals=0), ha="center", va="center", fontsize=6.5,
+        # The page's rule: a decimal near 0 and 1, where a whole percent would read as certainty.
+        ax.text(column, row, format_percent(p, lang), ha="center", va="center", fontsize=6.5,
                 color="white" if p > 0.6 else "black")
     labels = []
     for index, first_day in enumerate(run.months[:shown]):
@@ -1730,6 +1735,13 @@ def headline_section(run, lang, q90):
     else:
         parts.append("<p>" + esc(t["h_no_region"].format(threshold=format_percent(0.05, lang),
                                                           deadline=deadline)) + "</p>")
+    # Each region's risk is the chance it runs out; the committee also asks how often some region does.
+    any_exhausted = np.any(run.exhaustion_day >= 0, axis=1)
+    if len(any_exhausted) > 0:
+        p_any = float(any_exhausted.mean())
+        se = math.sqrt(p_any * (1 - p_any) / len(any_exhausted))
+        parts.append("<p>" + t["h_any_region"].format(p=f"<b>{format_percent(p_any, lang)}</b>",
+                                                       se=format_points(se, lang), deadline=esc(deadline)) + "</p>")
     p_needed = float(s["national/p_additional_needed_mean"])
     if p_needed > 0:
         parts.append("<p>" + t["h_additional"].format(p=format_percent(p_needed, lang),
@@ -1787,6 +1799,13 @@ def tail_sentence(run, lang):
     return ""
 
 
+def month_after_de(month, lang):
+    """French elides « de » before a vowel: « à partir d'oct. 2021 », « à partir de sept. 2021 »."""
+    if lang != "fr":
+        return month
+    return ("d'" if month[:1].lower() in "aeiouyéèâ" else "de ") + month
+
+
 def by_jumps_sentence(split, first_month, lang):
     """The committee's probability apart for the years in which the rules do not change again and the others
     (format 1.6); nothing when either kind of year is missing."""
@@ -1800,7 +1819,7 @@ def by_jumps_sentence(split, first_month, lang):
                 f"({format_points(split[f'p_additional_needed_{part}_jumps_se'], lang)})")
     # A year drawn whole asks whether the rules change at all; a forecast, whether they change again.
     kept = (t["h_rules_kept_year"] if split["first_month"] == first_month
-            else t["h_rules_kept_from"].format(month=format_month(split["first_month"], lang)))
+            else t["h_rules_kept_from"].format(month=month_after_de(format_month(split["first_month"], lang), lang)))
     return "<p>" + t["h_additional_by_jumps"].format(
         kept=kept, share=format_percent(without / (without + with_), lang),
         p_without=probability("without"), p_with=probability("with")) + "</p>"
@@ -1891,6 +1910,11 @@ def recommendation_section(run, lang):
     kind = "envelope" if envelopes else "available"
     columns = t["recommendation_columns"] if envelopes else (t["recommendation_available_columns"]
                                                               + t["recommendation_columns"][4:])
+    def probabilities(before, after):
+        """Whole percents, or one decimal when whole ones would hide the change (32 % → 32 % for 0.324 → 0.316)."""
+        decimals = 1 if before != after and format_percent(before, lang) == format_percent(after, lang) else None
+        return before_after(format_percent(before, lang, decimals), format_percent(after, lang, decimals))
+
     rows = []
     for r in range(len(run.codes)):
         current = rec[f"current_{kind}_cents"][r] / 100.0
@@ -1898,13 +1922,22 @@ def recommendation_section(run, lang):
         rows.append([
             esc(run.names[r]), format_meur(current, lang, decimals=2), format_meur(recommended, lang, decimals=2),
             format_meur(recommended - current, lang, decimals=2, signed=True),
-            before_after(format_percent(rec["p_exhausted_before"][r], lang),
-                         format_percent(rec["p_exhausted_after"][r], lang)),
+            probabilities(rec["p_exhausted_before"][r], rec["p_exhausted_after"][r]),
             before_after(format_meur(rec["expected_unmet_before_eur"][r], lang),
                          format_meur(rec["expected_unmet_after_eur"][r], lang)),
             before_after(day_text(run, rec["median_exhaustion_day_before"][r], lang, t),
                          day_text(run, rec["median_exhaustion_day_after"][r], lang, t)),
         ])
+    # The totals from the cents, exact: the changes add up to the complementary allocation (0 for a
+    # reallocation), which the rounded rows above need not show.
+    current_total = int(np.sum(rec[f"current_{kind}_cents"]))
+    recommended_total = int(np.sum(rec[f"recommended_{kind}_cents"]))
+    rows.append([
+        f"<b>{esc(t['recommendation_total'])}</b>", format_meur(current_total / 100.0, lang, decimals=2),
+        format_meur(recommended_total / 100.0, lang, decimals=2),
+        format_meur((recommended_total - current_total) / 100.0, lang, decimals=2, signed=True), "",
+        before_after(format_meur(float(np.sum(rec["expected_unmet_before_eur"])), lang),
+                     format_meur(float(np.sum(rec["expected_unmet_after_eur"])), lang)), ""])
     intro = t["recommendation_intro"].format(
         objective=esc(described), complementary=format_meur(rec["complementary_allocation_cents"] / 100.0, lang),
         level=format_percent(float(rec["common_level"]), lang, decimals=1))
