@@ -674,7 +674,7 @@ class ForecastFromActuals(unittest.TestCase):
             errors = [float(g[f"p_additional_needed_{k}_jumps_se"][()]) for k in ("without", "with")]
             share = int(g["replications_without_jumps"][()]) / int(f.attrs["replications"])
             self.assertEqual(str(g.attrs["first_jump_month"]), "2021-10")  # the month after the last observed
-        for lang, opening in (("fr", "Si les règles ne changent plus à partir de oct." + NBSP + "2021"),
+        for lang, opening in (("fr", "Si les règles ne changent plus à partir d'oct." + NBSP + "2021"),
                               ("en", "If the rules do not change again from Oct" + NBSP + "2021")):
             text = visible_text(read(self.pages[lang]))
             sentence = text[text.index(opening):][:300]
