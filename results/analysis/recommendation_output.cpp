@@ -65,7 +65,7 @@ std::string render_recommendation(const RecommendationReport& report) {
   // The change is paired replication by replication, hence far more precise
   // than either figure: in thousands of euros, unless it would print as a
   // thousand of them or more (scripts/report.py's rule).
-  const double change = report.unmet_change_eur.mean, change_se = report.unmet_change_eur.standard_error;
+  const double change = report.unmet_change_eur.mean;
   const bool millions = std::round(std::abs(change) / 100) / 10 >= 1e3;
   const auto change_text = [millions](const EstimateWithError& e) {
     char text[64];
@@ -75,7 +75,6 @@ std::string render_recommendation(const RecommendationReport& report) {
       std::snprintf(text, sizeof text, "%+.1f k€ ± %.1f k€", e.mean / 1e3, e.standard_error / 1e3);
     return std::string(text);
   };
-  static_cast<void>(change_se);
   std::snprintf(
       line, sizeof line,
       "\nExpected unmet demand, all regions: %s → %s (change %s, paired over the same replications).\n"
