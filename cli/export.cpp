@@ -38,12 +38,17 @@ int export_command(const ExportOptions& options) {
   for (const NamedFile& output : outputs)
     if (!output.path.empty()) targets.push_back(output.path);
   check_output_targets(targets, options.force);
-  if (!options.summary_json.empty())
-    write_file_atomically(options.summary_json, summary_json(run.summary()), options.force);
-  if (!options.csv_directory.empty()) {
-    const CsvExportReport report = export_csv(run, options.csv_directory, options.force);
-    for (const auto& note : report.notes) std::cerr << "fnesim export: " << note << '\n';
+  // Every file whole before any is put in place: a failure leaves none.
+  OutputSet files(options.force);
+  CsvExportReport report;
+  try {
+    if (!options.summary_json.empty()) files.add_text(options.summary_json, summary_json(run.summary()));
+    if (!options.csv_directory.empty()) report = export_csv(run, options.csv_directory, files);
+  } catch (const OutputError& e) {
+    throw OutputError(std::string(e.what()) + "; nothing written");
   }
+  files.commit();
+  for (const auto& note : report.notes) std::cerr << "fnesim export: " << note << '\n';
   return exit_ok;
 }
 
@@ -57,7 +62,7 @@ void register_export(CLI::App& app, int& exit_code) {
       "--csv", options->csv_directory,
       "Write regions.csv, exhaustion_by_month.csv, monthly_fan.csv, replications.csv, "
       "national_replications.csv, settlement.csv and, for a scenario with [financing], cash.csv into "
-      "this directory (created if missing)");
+      "this directory (created if missing, in an existing parent)");
   cmd->add_option("--summary-json", options->summary_json,
                   "Write the summary JSON, the same as `fnesim run --summary-json` wrote");
   cmd->add_flag("--force", options->force, "Overwrite existing output files");

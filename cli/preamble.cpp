@@ -120,8 +120,8 @@ void check_csv_directory_argument(const std::string& option, const std::filesyst
   if (std::filesystem::exists(std::filesystem::symlink_status(directory, ec)) &&
       !std::filesystem::is_directory(directory, ec))
     throw UsageError(option + " " + directory.string() + ": exists and is not a directory");
-  // Created with its missing parents: one of them a file is the user's slip,
-  // said as such rather than as the system's "cannot create: Not a directory".
+  // A file where a parent should be is the user's slip, said as such rather
+  // than as the system's "cannot create: Not a directory".
   for (std::filesystem::path parent = directory.parent_path();
        !parent.empty() && parent != parent.parent_path(); parent = parent.parent_path()) {
     if (!std::filesystem::exists(parent, ec)) continue;
@@ -129,6 +129,7 @@ void check_csv_directory_argument(const std::string& option, const std::filesyst
       throw UsageError(option + " " + directory.string() + ": " + parent.string() + " is not a directory");
     break;
   }
+  check_output_directory_to_make(directory);
 }
 
 namespace {

@@ -97,7 +97,9 @@ struct RunOverrides {
 void check_output_argument(const std::filesystem::path& path, bool force);
 
 // A `--csv DIR` that exists but is not a directory (a run file given by
-// mistake): UsageError, exit status 2, before anything is read or run.
+// mistake): UsageError, exit status 2, before anything is read or run. A
+// missing one is made with the outputs, as a report's --png-dir: its parent
+// must exist and be writable (OutputError, exit status 1).
 void check_csv_directory_argument(const std::string& option, const std::filesystem::path& directory);
 
 // The outputs of one command must be different files: two names for one file

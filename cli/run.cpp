@@ -195,14 +195,14 @@ int run_command(const RunOptions& options) {
   // The files first, the table last: a table on the screen says the run's
   // files are in place (a signal or a closed pipe while it prints ends
   // nothing half-done).
-  if (run_file) {
-    try {
-      run_file->finish(summary, timing);
-    } catch (const OutputError& e) {
-      throw OutputError(std::string(e.what()) + "; nothing written");
-    }
+  OutputSet outputs(options.force);
+  try {
+    if (run_file) run_file->finish_into(outputs, summary, timing);
+    if (!options.summary_json.empty()) outputs.add_text(options.summary_json, summary_json(summary));
+  } catch (const OutputError& e) {
+    throw OutputError(std::string(e.what()) + "; nothing written");
   }
-  if (!options.summary_json.empty()) write_file_atomically(options.summary_json, summary_json(summary), options.force);
+  outputs.commit();
   std::cout << render_summary_table(summary, timing);
   return exit_ok;
 }

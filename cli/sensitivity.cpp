@@ -158,14 +158,13 @@ int sensitivity_command(const SensitivityOptions& options) {
   for (const std::string& path : {options.out, options.json})
     if (!path.empty()) check_output_argument(path, options.force);
   if (!options.csv.empty()) {
-    // As `export --csv` does: the directory is made if need be, its files checked before the job.
+    // As `export --csv` does: the directory is made with the outputs if need
+    // be (its parent checked now), the files in an existing one checked now.
     check_csv_directory_argument("--csv", options.csv);
     std::error_code ec;
-    if (!std::filesystem::is_directory(options.csv, ec) && cluster::writes_outputs()) {
-      std::filesystem::create_directories(options.csv, ec);
-      if (ec) throw OutputError(options.csv + ": cannot create the directory: " + ec.message());
-    }
-    for (const auto& target : sensitivity_csv_targets(options.csv)) check_output_argument(target, options.force);
+    if (std::filesystem::is_directory(options.csv, ec))
+      for (const auto& target : sensitivity_csv_targets(options.csv))
+        check_output_argument(target, options.force);
   }
 
   const Simulator simulator(scenario);
@@ -309,18 +308,21 @@ int sensitivity_command(const SensitivityOptions& options) {
   analysis.sobol = sobol_of_outputs(analysis);
   analysis.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-  std::cout << render_sensitivity(analysis);
-  if (run_file) {
-    const RunSummary summary = summarise(simulator, statistics, scenario.run.seed);
-    try {
-      run_file->finish(summary, RunTiming{analysis.seconds, analysis.threads, analysis.ranks},
-                       [&](hdf5::File& file) { write_sensitivity_group(file, analysis); });
-    } catch (const OutputError& e) {
-      throw OutputError(std::string(e.what()) + "; nothing written");
+  // Every output whole before any is put in place: a failure leaves none.
+  OutputSet outputs(options.force);
+  try {
+    if (run_file) {
+      const RunSummary summary = summarise(simulator, statistics, scenario.run.seed);
+      run_file->finish_into(outputs, summary, RunTiming{analysis.seconds, analysis.threads, analysis.ranks},
+                            [&](hdf5::File& file) { write_sensitivity_group(file, analysis); });
     }
+    if (!options.json.empty()) outputs.add_text(options.json, sensitivity_json(analysis));
+    if (!options.csv.empty()) write_sensitivity_csv(analysis, options.csv, outputs);
+  } catch (const OutputError& e) {
+    throw OutputError(std::string(e.what()) + "; nothing written");
   }
-  if (!options.json.empty()) write_file_atomically(options.json, sensitivity_json(analysis), options.force);
-  if (!options.csv.empty()) write_sensitivity_csv(analysis, options.csv, options.force);
+  outputs.commit();
+  std::cout << render_sensitivity(analysis);
   return exit_ok;
 }
 
@@ -414,10 +416,16 @@ int sweep_command(const SweepOptions& options) {
   job.throw_if_interrupted("interrupted; nothing written");
   job.progress().finish();
   sweep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  OutputSet outputs(options.force);
+  try {
+    if (!options.json.empty()) outputs.add_text(options.json, sweep_json(sweep));
+    if (!options.csv.empty()) outputs.add_text(options.csv, sweep_csv(sweep));
+    if (!options.chart.empty()) outputs.add_text(options.chart, sweep_svg(sweep));
+  } catch (const OutputError& e) {
+    throw OutputError(std::string(e.what()) + "; nothing written");
+  }
+  outputs.commit();
   std::cout << render_sweep(sweep);
-  if (!options.json.empty()) write_file_atomically(options.json, sweep_json(sweep), options.force);
-  if (!options.csv.empty()) write_file_atomically(options.csv, sweep_csv(sweep), options.force);
-  if (!options.chart.empty()) write_file_atomically(options.chart, sweep_svg(sweep), options.force);
   return exit_ok;
 }
 
@@ -450,7 +458,9 @@ void register_sensitivity(CLI::App& app, int& exit_code) {
       "-o,--out", options->out,
       "Write the run file of the base rows with the analysis in /sensitivity (docs/hdf5-format.md)");
   command->add_option("--json", options->json, "Write the analysis as JSON to this file");
-  command->add_option("--csv", options->csv, "Write sobol.csv and tornado.csv in this directory");
+  command->add_option(
+      "--csv", options->csv,
+      "Write sobol.csv and tornado.csv in this directory (created if missing, in an existing parent)");
   command->add_flag("--force", options->force, "Overwrite existing output files");
   command->callback([options, &exit_code] { exit_code = sensitivity_command(*options); });
 }

@@ -20,15 +20,15 @@ namespace layout = run_layout;
 
 namespace {
 
-// A text file written beside its target (a TemporaryFile) and renamed into
-// place by commit(); removed if never committed, so a failed export leaves no
-// truncated file.
+// A text file written beside its target (a TemporaryFile), handed once
+// closed to the command's OutputSet; removed if never handed over, so a failed
+// export leaves no truncated file.
 class AtomicTextFile {
  public:
-  explicit AtomicTextFile(const fs::path& target) : temporary_(target) {
-    file_ = std::fopen(temporary_.path().c_str(), "wb");
+  explicit AtomicTextFile(const fs::path& target) : temporary_(std::make_unique<TemporaryFile>(target)) {
+    file_ = std::fopen(temporary_->path().c_str(), "wb");
     if (!file_)
-      throw OutputError(target.string() + ": cannot create " + temporary_.path().string() + ": " +
+      throw OutputError(target.string() + ": cannot create " + temporary_->path().string() + ": " +
                         std::strerror(errno));
     std::setvbuf(file_, nullptr, _IOFBF, 1 << 20);
   }
@@ -52,14 +52,14 @@ class AtomicTextFile {
       fail_write();
     }
   }
-  void commit(bool overwrite) { temporary_.commit(overwrite); }
-  const fs::path& target() const { return temporary_.target(); }
+  std::unique_ptr<TemporaryFile> release() { return std::move(temporary_); }
+  const fs::path& target() const { return temporary_->target(); }
 
  private:
   [[noreturn]] void fail_write() {
     throw OutputError(target().string() + ": write failed: " + std::strerror(errno));
   }
-  TemporaryFile temporary_;
+  std::unique_ptr<TemporaryFile> temporary_;
   std::FILE* file_ = nullptr;
 };
 
@@ -448,27 +448,23 @@ std::vector<fs::path> csv_export_targets(const RunFileReader& run, const fs::pat
   return targets;
 }
 
-CsvExportReport export_csv(const RunFileReader& run, const fs::path& directory, bool overwrite,
+CsvExportReport export_csv(const RunFileReader& run, const fs::path& directory, OutputSet& outputs,
                            std::size_t fan_memory_budget_bytes) {
   CsvExportReport report;
-  std::error_code ec;
-  if (!fs::is_directory(directory, ec)) {
-    fs::create_directories(directory, ec);
-    if (ec) throw OutputError(directory.string() + ": cannot create the directory: " + ec.message());
-  }
+  check_output_directory_to_make(directory);
   const std::vector<fs::path> targets = csv_export_targets(run, directory);
-  for (const fs::path& target : targets) check_output_path(target, overwrite);
+  std::error_code ec;
+  if (fs::is_directory(directory, ec))
+    for (const fs::path& target : targets) check_output_path(target, outputs.overwrite());
 
   // Read everything the small files need before creating any file, so that
   // an unreadable run file leaves nothing behind.
   const RunSummary summary = run.summary();
   const std::vector<std::int64_t> fees = run.region_fees();
 
-  // The temporaries are removed as `files` unwinds.
-  std::vector<std::unique_ptr<AtomicTextFile>> files;
+  outputs.make_directory(directory);
   for (const fs::path& target : targets) {
-    files.push_back(std::make_unique<AtomicTextFile>(target));
-    AtomicTextFile& out = *files.back();
+    AtomicTextFile out(target);
     const std::string name = target.filename().string();
     if (name == csv_regions)
       write_regions_csv(out, summary, fees);
@@ -485,10 +481,8 @@ CsvExportReport export_csv(const RunFileReader& run, const fs::path& directory, 
     else if (name == csv_cash)
       write_cash_csv(out, summary);
     out.close();
-  }
-  for (auto& file : files) {
-    file->commit(overwrite);
-    report.written.push_back(file->target());
+    outputs.add(out.release());
+    report.written.push_back(target);
   }
   if (!run.info().has_trajectories) {
     std::string note(csv_monthly_fan);

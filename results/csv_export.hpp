@@ -25,19 +25,20 @@ std::vector<std::filesystem::path> csv_export_targets(const RunFileReader& run,
                                                       const std::filesystem::path& directory);
 
 struct CsvExportReport {
-  std::vector<std::filesystem::path> written;
+  std::vector<std::filesystem::path> written;  // once the set is committed
   std::vector<std::string> notes;  // e.g. why monthly_fan.csv was not written
 };
 
-// Writes the CSV files into `directory` (created if missing). Refuses, before
-// writing anything, to replace an existing file unless `overwrite`. Each file
-// goes to a temporary beside it and is renamed into place once every file is
-// complete. Throws RunFileError for an unreadable run file, OutputError for
-// output problems. The monthly fan needs every replication of a month for
-// exact quantiles: it reads the trajectories in batches of months that fit
-// `fan_memory_budget_bytes`.
+// Writes the CSV files into `directory` (made if missing; its parent must
+// exist) as temporaries of `outputs`, renamed into place with the command's
+// other outputs by outputs.commit(). Refuses, before writing anything, to
+// replace an existing file unless the set overwrites. Throws RunFileError for
+// an unreadable run file, OutputError for output problems. The monthly fan
+// needs every replication of a month for exact quantiles: it reads the
+// trajectories in batches of months that fit `fan_memory_budget_bytes`.
 inline constexpr std::size_t default_fan_memory_budget_bytes = trajectory_read_budget_bytes;
-CsvExportReport export_csv(const RunFileReader& run, const std::filesystem::path& directory, bool overwrite,
+CsvExportReport export_csv(const RunFileReader& run, const std::filesystem::path& directory,
+                           OutputSet& outputs,
                            std::size_t fan_memory_budget_bytes = default_fan_memory_budget_bytes);
 
 // Exact decimal euros from cents: 123456 → "1234.56", -5 → "-0.05".

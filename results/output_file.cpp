@@ -33,17 +33,19 @@ constexpr std::size_t path_capacity = 4096;  // PATH_MAX on Linux
 
 struct Slot {
   std::atomic<int> state{slot_free};
+  bool directory = false;  // a directory made for outputs: removed after the files, if empty
   char path[path_capacity];
 };
 
 static_assert(std::atomic<int>::is_always_lock_free, "the signal handler needs lock-free atomics");
 Slot slots[max_registered_temporaries];
 
-int list_temporary(const std::string& path) {
+int list_temporary(const std::string& path, bool directory = false) {
   if (path.size() >= path_capacity) throw OutputError(path + ": the file name is too long");
   for (std::size_t i = 0; i < max_registered_temporaries; ++i) {
     int expected = slot_free;
     if (!slots[i].state.compare_exchange_strong(expected, slot_filling)) continue;
+    slots[i].directory = directory;
     std::memcpy(slots[i].path, path.c_str(), path.size() + 1);
     slots[i].state.store(slot_live);
     return static_cast<int>(i);
@@ -74,10 +76,17 @@ void remove_quietly(const fs::path& path) noexcept { ::unlink(path.c_str()); }
 
 void remove_registered_temporaries() noexcept {
   const int saved_errno = errno;
-  for (Slot& slot : slots) {
-    int expected = slot_live;
-    if (slot.state.compare_exchange_strong(expected, slot_cleaning)) ::unlink(slot.path);
-  }
+  // The files first, then the directories they were in (rmdir removes only an empty one).
+  for (const bool directories : {false, true})
+    for (Slot& slot : slots) {
+      if (slot.directory != directories) continue;
+      int expected = slot_live;
+      if (!slot.state.compare_exchange_strong(expected, slot_cleaning)) continue;
+      if (directories)
+        ::rmdir(slot.path);
+      else
+        ::unlink(slot.path);
+    }
   errno = saved_errno;
 }
 
@@ -135,6 +144,22 @@ void check_output_directory(const fs::path& path) {
   }
   if (::access(dir.c_str(), W_OK) != 0)
     throw OutputError(path.string() + ": cannot write in " + dir.string() + ": " + std::strerror(errno));
+}
+
+void check_output_directory_to_make(const fs::path& directory) {
+  if (!cluster::writes_outputs()) return;  // as check_output_target
+  std::error_code ec;
+  if (fs::is_directory(directory, ec)) {
+    if (::access(directory.c_str(), W_OK) != 0)
+      throw OutputError(directory.string() + ": cannot write in it: " + std::strerror(errno));
+    return;
+  }
+  if (fs::exists(fs::symlink_status(directory, ec)))
+    throw OutputTargetError(directory.string() + ": exists and is not a directory");
+  // Missing: made later in its parent, which must be there ("out/csv/" names "out/csv").
+  fs::path named = directory;
+  while (!named.has_filename() && named.has_relative_path()) named = named.parent_path();
+  check_output_directory(named);
 }
 
 void check_output_path(const fs::path& path, bool overwrite) {
@@ -213,12 +238,20 @@ void TemporaryFile::discard() noexcept {
   unlist_temporary(slot_);
 }
 
-void write_file_atomically(const fs::path& path, const std::string& content, bool overwrite) {
+OutputSet::~OutputSet() {
+  files_.clear();  // each removes its temporary, unless committed
+  for (const MadeDirectory& made : made_directories_) {
+    if (!committed_) ::rmdir(made.path.c_str());  // only if empty: a failed commit may have put files in it
+    unlist_temporary(made.slot);
+  }
+}
+
+void OutputSet::add_text(const fs::path& target, std::string_view content) {
   if (!cluster::writes_outputs()) return;  // a cluster run's rank 0 writes it (sim/cluster.hpp)
-  TemporaryFile temporary(path);
-  const int fd = ::open(temporary.path().c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOFOLLOW);
+  auto temporary = std::make_unique<TemporaryFile>(target);
+  const int fd = ::open(temporary->path().c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0)
-    throw OutputError(path.string() + ": cannot create " + temporary.path().string() + ": " +
+    throw OutputError(target.string() + ": cannot create " + temporary->path().string() + ": " +
                       std::strerror(errno));
   std::size_t written = 0;
   while (written < content.size()) {
@@ -227,12 +260,58 @@ void write_file_atomically(const fs::path& path, const std::string& content, boo
     if (n <= 0) {
       const std::string reason = std::strerror(n < 0 ? errno : EIO);
       ::close(fd);
-      throw OutputError(path.string() + ": write failed: " + reason);  // ~TemporaryFile removes it
+      throw OutputError(target.string() + ": write failed: " + reason);  // ~TemporaryFile removes it
     }
     written += static_cast<std::size_t>(n);
   }
-  if (::close(fd) != 0) throw OutputError(path.string() + ": write failed: " + std::strerror(errno));
-  temporary.commit(overwrite);
+  if (::close(fd) != 0) throw OutputError(target.string() + ": write failed: " + std::strerror(errno));
+  files_.push_back(std::move(temporary));
+}
+
+void OutputSet::add(std::unique_ptr<TemporaryFile> written) { files_.push_back(std::move(written)); }
+
+void OutputSet::make_directory(const fs::path& directory) {
+  if (!cluster::writes_outputs()) return;
+  // Listed before it exists, as a temporary file is: a signal then removes it too.
+  const int slot = list_temporary(directory.string(), true);
+  if (::mkdir(directory.c_str(), 0777) == 0) {
+    made_directories_.push_back({directory, slot});
+    return;
+  }
+  const int error = errno;
+  unlist_temporary(slot);
+  std::error_code ec;
+  if (error == EEXIST && fs::is_directory(directory, ec)) return;
+  throw OutputError(directory.string() + ": cannot create the directory: " + std::strerror(error));
+}
+
+void OutputSet::commit() {
+  std::string placed;
+  for (const auto& file : files_) {
+    try {
+      file->commit(overwrite_);
+    } catch (const OutputError& e) {
+      if (placed.empty()) throw;
+      throw OutputError(std::string(e.what()) + " (already in place: " + placed + ")");
+    } catch (const OutputTargetError& e) {
+      if (placed.empty()) throw;
+      throw OutputTargetError(std::string(e.what()) + " (already in place: " + placed + ")");
+    }
+    placed += (placed.empty() ? "" : ", ") + file->target().string();
+  }
+  committed_ = true;
+}
+
+std::vector<fs::path> OutputSet::targets() const {
+  std::vector<fs::path> targets;
+  for (const auto& file : files_) targets.push_back(file->target());
+  return targets;
+}
+
+void write_file_atomically(const fs::path& path, const std::string& content, bool overwrite) {
+  OutputSet output(overwrite);
+  output.add_text(path, content);
+  output.commit();
 }
 
 }  // namespace fnesim

@@ -16,8 +16,10 @@
 // `<target>.tmp.<pid>` behind (cli/progress.cpp installs the handler).
 #include <cstddef>
 #include <filesystem>
+#include <memory>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/errors.hpp"
@@ -58,6 +60,12 @@ void check_output_path(const std::filesystem::path& path, bool overwrite);
 // Its first half: the directory exists and may be written in (OutputError).
 void check_output_directory(const std::filesystem::path& path);
 
+// For a directory of outputs (`--csv DIR`): the directory exists and may be
+// written in, or it is missing and its parent exists and may be written in
+// (OutputError; OutputTargetError when a file stands where a directory
+// should). OutputSet::make_directory makes it once the outputs are ready.
+void check_output_directory_to_make(const std::filesystem::path& directory);
+
 // Checks the target again (check_output_target) and renames `temporary` over
 // it; without `overwrite`, never replaces a file created meanwhile
 // (RENAME_NOREPLACE). On failure the temporary is removed and the error thrown.
@@ -88,12 +96,56 @@ class TemporaryFile {
   bool done_ = false;
 };
 
+// The outputs of one command, put in place together. Each is written whole
+// to its temporary first, and only once every one is complete are they
+// renamed into place, in the order they were added: a full disk, a failed
+// write or an interruption before commit() leaves none of them — never the
+// first outputs without the last. (Only a rename refused in commit() itself,
+// a name taken meanwhile by another process, can leave those renamed before
+// it; the error then names them.) Destroyed uncommitted, it removes its
+// temporaries and any directory it made. On a cluster run's other ranks,
+// which write nothing, it does nothing.
+class OutputSet {
+ public:
+  explicit OutputSet(bool overwrite) : overwrite_(overwrite) {}
+  ~OutputSet();
+  OutputSet(const OutputSet&) = delete;
+  OutputSet& operator=(const OutputSet&) = delete;
+
+  // Writes `content` to a temporary beside `target` (OutputError on failure).
+  void add_text(const std::filesystem::path& target, std::string_view content);
+  // A temporary its owner has written and closed (a run file, a CSV table).
+  void add(std::unique_ptr<TemporaryFile> written);
+  // Makes `directory` now if it is missing — only it: its parent must exist
+  // (OutputError) — so that temporaries can be written in it; it is removed
+  // again, if still empty, when the set is not committed (or by a signal,
+  // as the temporaries are).
+  void make_directory(const std::filesystem::path& directory);
+  // Renames every temporary into place; then the outputs are the command's.
+  void commit();
+  // Whether an existing regular file may be replaced (--force).
+  bool overwrite() const { return overwrite_; }
+  // The targets, in the order added.
+  std::vector<std::filesystem::path> targets() const;
+
+ private:
+  bool overwrite_;
+  bool committed_ = false;
+  std::vector<std::unique_ptr<TemporaryFile>> files_;
+  struct MadeDirectory {
+    std::filesystem::path path;
+    int slot;  // in the table remove_registered_temporaries() reads
+  };
+  std::vector<MadeDirectory> made_directories_;
+};
+
 // Writes `content` to `path` atomically; throws OutputError naming the path
 // and the reason (OutputTargetError for a target that is not a regular file,
 // or one that appeared meanwhile without `overwrite`).
 void write_file_atomically(const std::filesystem::path& path, const std::string& content, bool overwrite);
 
-// Unlinks every listed temporary file. Async-signal-safe: no allocation, no
+// Unlinks every listed temporary file, then removes every directory made for
+// outputs not yet committed, if empty. Async-signal-safe: no allocation, no
 // lock; meant for a signal handler that ends the process.
 void remove_registered_temporaries() noexcept;
 

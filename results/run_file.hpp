@@ -23,6 +23,8 @@
 
 namespace fnesim {
 
+class OutputSet;  // results/output_file.hpp
+
 namespace hdf5 {
 class File;
 }
@@ -90,6 +92,10 @@ class RunFileWriter : public ReplicationSink {
   // name gets, or nothing is.
   void finish(const RunSummary& summary, const RunTiming& timing,
               const std::function<void(hdf5::File&)>& more = {});
+  // The same, but the closed file joins `outputs`, to be renamed into place
+  // with the command's other outputs (OutputSet::commit).
+  void finish_into(OutputSet& outputs, const RunSummary& summary, const RunTiming& timing,
+                   const std::function<void(hdf5::File&)>& more = {});
   // Gives up: closes and removes the temporary file (interrupted or failed runs).
   void abandon() noexcept;
 

@@ -647,7 +647,7 @@ RunFileWriter::RunFileWriter(const fs::path& target, const Simulator& simulator,
   Impl& w = *impl_;
   w.target = target;
   try {
-    w.temporary_file.emplace(target);
+    w.temporary_file = std::make_unique<TemporaryFile>(target);
   } catch (const OutputError& e) {
     throw OutputError(target.string() + ": cannot write the run file: " + e.what());
   }
@@ -691,6 +691,13 @@ void RunFileWriter::consume(std::int64_t replication, const ReplicationOutcome& 
 
 void RunFileWriter::finish(const RunSummary& summary, const RunTiming& timing,
                            const std::function<void(hdf5::File&)>& more) {
+  OutputSet output(impl_->options.overwrite);
+  finish_into(output, summary, timing, more);
+  output.commit();
+}
+
+void RunFileWriter::finish_into(OutputSet& outputs, const RunSummary& summary, const RunTiming& timing,
+                                const std::function<void(hdf5::File&)>& more) {
   Impl& w = *impl_;
   if (w.failed || w.finished) throw OutputError(w.target.string() + ": the run file is closed already");
   try {
@@ -708,7 +715,7 @@ void RunFileWriter::finish(const RunSummary& summary, const RunTiming& timing,
     w.write_final_attributes(summary, timing);
     if (more) more(w.file);
     w.close_all();
-    w.temporary_file->commit(w.options.overwrite);
+    outputs.add(std::move(w.temporary_file));
     w.finished = true;
   } catch (const hdf5::Error& e) {
     w.failed = true;

@@ -23,7 +23,8 @@ struct RunFileWriter::Impl {
   }
 
   std::filesystem::path target, temporary;
-  std::optional<TemporaryFile> temporary_file;  // `temporary`, listed for the signal handler
+  std::unique_ptr<TemporaryFile> temporary_file;  // `temporary`, listed for the signal handler; handed
+                                                  // to an OutputSet by finish_into
   RunFileOptions options;
   const Simulator* simulator = nullptr;
   std::uint64_t seed = 0;

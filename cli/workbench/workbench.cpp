@@ -22,6 +22,7 @@
 #include "results/analysis/run_comparison.hpp"
 #include "results/csv_export.hpp"
 #include "results/json.hpp"
+#include "results/output_file.hpp"
 #include "results/run_file.hpp"
 #include "results/run_summary.hpp"
 #include "results/sha256.hpp"
@@ -803,8 +804,10 @@ void Workbench::simulate(Run& run) {
   write_text(run.directory / run.toml_name, run.variant_toml);
   std::vector<std::string> files = {run.toml_name, "run.h5", "summary.json"};
   if (run.actuals) files.push_back("actuals.csv");
+  OutputSet tables(true);
   const CsvExportReport csv =
-      export_csv(RunFileReader(run.directory / "run.h5", RunFileReader::Trial::None), run.directory, true);
+      export_csv(RunFileReader(run.directory / "run.h5", RunFileReader::Trial::None), run.directory, tables);
+  tables.commit();
   for (const fs::path& written : csv.written) files.push_back(written.filename().string());
   {
     std::lock_guard lock(mutex_);

@@ -312,7 +312,8 @@ std::vector<std::filesystem::path> sensitivity_csv_targets(const std::filesystem
   return {directory / "sobol.csv", directory / "tornado.csv"};
 }
 
-void write_sensitivity_csv(const SensitivityAnalysis& a, const std::filesystem::path& directory, bool overwrite) {
+void write_sensitivity_csv(const SensitivityAnalysis& a, const std::filesystem::path& directory,
+                           OutputSet& outputs) {
   const auto number = [](double x) { return std::isnan(x) ? std::string() : format_shortest(x); };
   std::string sobol = "output,factor,kind,first_order,first_low,first_high,total_effect,total_low,total_high,"
                       "first_order_half,total_effect_half\n";
@@ -332,8 +333,9 @@ void write_sensitivity_csv(const SensitivityAnalysis& a, const std::filesystem::
                  number(bar.low[s].standard_error) + "," + number(bar.high[s].value) + "," +
                  number(bar.high[s].standard_error) + "\n";
   const std::vector<std::filesystem::path> targets = sensitivity_csv_targets(directory);
-  write_file_atomically(targets[0], sobol, overwrite);
-  write_file_atomically(targets[1], tornado, overwrite);
+  outputs.make_directory(directory);
+  outputs.add_text(targets[0], sobol);
+  outputs.add_text(targets[1], tornado);
 }
 
 }  // namespace fnesim

@@ -15,6 +15,8 @@
 
 namespace fnesim {
 
+class OutputSet;  // results/output_file.hpp
+
 namespace hdf5 {
 class File;
 }
@@ -66,10 +68,11 @@ void sort_tornado(std::vector<TornadoBar>& bars);
 // and of national demand.
 std::string render_sensitivity(const SensitivityAnalysis& analysis);
 std::string sensitivity_json(const SensitivityAnalysis& analysis);
-// sobol.csv (factor × output) and tornado.csv (bar × statistic) in `directory`, each written atomically.
+// sobol.csv (factor × output) and tornado.csv (bar × statistic) in `directory`
+// (made if missing), added to `outputs` to be put in place with the command's others.
 std::vector<std::filesystem::path> sensitivity_csv_targets(const std::filesystem::path& directory);
 void write_sensitivity_csv(const SensitivityAnalysis& analysis, const std::filesystem::path& directory,
-                           bool overwrite);
+                           OutputSet& outputs);
 // The run file's /sensitivity group (format 1.5).
 void write_sensitivity_group(hdf5::File& file, const SensitivityAnalysis& analysis);
 

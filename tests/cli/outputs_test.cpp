@@ -277,20 +277,78 @@ TEST(CliOutputs, AnUnwritableStandardErrorFailsTheCommand) {
   EXPECT_EQ(temporaries_under(dir.path()), "");
 }
 
+// A command's outputs are put in place together: when one cannot be written
+// (a full disk: RLIMIT_FSIZE makes writes beyond 200 KiB fail, and only
+// replications.csv is that large), none is left — not the summary JSON
+// written before it, nor the CSV directory made for it.
+TEST(CliOutputs, AnOutputThatFailsLeavesNoneOfTheOthers) {
+  ScratchDirectory dir;
+  make_run_file(dir / "run.h5", "-n 300");
+  const auto full = testing::run_fnesim("export " + quoted(dir / "run.h5") + " --summary-json " +
+                                            quoted(dir / "s.json") + " --csv " + quoted(dir / "csv"),
+                                        "trap '' XFSZ; ulimit -f 200; exec ");
+  EXPECT_EQ(full.exit_code, 1);
+  EXPECT_THAT(full.err, HasSubstr("replications.csv: write failed: File too large; nothing written"));
+  EXPECT_EQ(dir.listing(), "run.h5");
+  // With room, both.
+  const auto room = testing::run_fnesim("export " + quoted(dir / "run.h5") + " --summary-json " +
+                                        quoted(dir / "s.json") + " --csv " + quoted(dir / "csv"));
+  EXPECT_EQ(room.exit_code, 0) << room.err;
+  EXPECT_EQ(dir.listing(), "csv run.h5 s.json");
+}
+
+TEST(CliOutputs, ACsvDirectoryIsMadeOnlyInAnExistingParent) {
+  ScratchDirectory dir;
+  make_run_file(dir / "run.h5");
+  const auto deep =
+      testing::run_fnesim("export " + quoted(dir / "run.h5") + " --csv " + quoted(dir / "a/b/csv"));
+  EXPECT_EQ(deep.exit_code, 1);
+  EXPECT_THAT(deep.err, HasSubstr("a/b/csv: directory " + (dir / "a/b").string() + " does not exist"));
+  EXPECT_EQ(dir.listing(), "run.h5");
+  // A sensitivity analysis says so before its simulation, and makes nothing.
+  const auto analysis = testing::run_fnesim("sensitivity reference-r1 -n 8 --csv " + quoted(dir / "a/csv"));
+  EXPECT_EQ(analysis.exit_code, 1);
+  EXPECT_THAT(analysis.err, HasSubstr("a/csv: directory " + (dir / "a").string() + " does not exist"));
+  EXPECT_EQ(dir.listing(), "run.h5");
+}
+
 // The table of temporaries a signal handler empties: listed while they exist,
-// removed by remove_registered_temporaries(), which a handler may call.
+// removed by remove_registered_temporaries(), which a handler may call; a
+// directory made for outputs goes with them, after the files in it.
 TEST(CliOutputs, RegisteredTemporariesAreRemovedByTheSignalPath) {
   ScratchDirectory dir;
   EXPECT_EXIT(
       {
-        TemporaryFile a(dir / "a.csv");
+        OutputSet outputs(false);
+        outputs.make_directory(dir / "csv");
+        TemporaryFile a(dir / "csv" / "a.csv");
         TemporaryFile b(dir / "b.h5");
         const bool created = fs::exists(a.path()) && fs::exists(b.path());
         remove_registered_temporaries();
-        std::_Exit(created && !fs::exists(a.path()) && !fs::exists(b.path()) ? 0 : 1);
+        std::_Exit(created && !fs::exists(a.path()) && !fs::exists(b.path()) && !fs::exists(dir / "csv") ? 0
+                                                                                                         : 1);
       },
       ::testing::ExitedWithCode(0), "");
   EXPECT_EQ(dir.listing(), "");
+  {
+    OutputSet outputs(false);
+    outputs.make_directory(dir / "kept");
+    outputs.add_text(dir / "kept" / "x.txt", "x\n");
+    outputs.add_text(dir / "y.txt", "y\n");
+    EXPECT_EQ(dir.listing(), "kept y.txt.tmp." + std::to_string(::getpid()));
+    outputs.commit();
+  }
+  EXPECT_EQ(dir.listing(), "kept y.txt");
+  EXPECT_EQ(listing_of(dir / "kept"), "x.txt");
+  {
+    OutputSet abandoned(false);
+    abandoned.make_directory(dir / "gone");
+    abandoned.add_text(dir / "gone" / "x.txt", "x\n");
+    EXPECT_THROW(abandoned.add_text(dir / "missing" / "z.txt", "z\n"), OutputError);
+  }
+  EXPECT_EQ(dir.listing(), "kept y.txt");
+  fs::remove_all(dir / "kept");
+  fs::remove(dir / "y.txt");
   {
     TemporaryFile committed(dir / "c.txt");
     committed.commit(false);
@@ -549,9 +607,8 @@ TEST(CliOutputs, ASignalDuringAnExportLeavesNoTemporary) {
         << job.err();
     ASSERT_EQ(::kill(job.pid(), signal), 0);
     EXPECT_EQ(job.wait(std::chrono::seconds(20)), 128 + signal) << job.err();
-    // The summary JSON was complete before the CSV files began: it may stay.
-    EXPECT_THAT(dir.listing(), ::testing::AnyOf("csv", "csv s.json"));
-    EXPECT_EQ(listing_of(dir / "csv"), "");
+    // The outputs are put in place together: none of them, not the CSV directory made for them.
+    EXPECT_EQ(dir.listing(), "");
   }
 }
 

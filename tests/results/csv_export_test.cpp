@@ -68,12 +68,18 @@ TEST(CsvExport, TheMonthlyFanMatchesAnIndependentComputationInAnyBatching) {
     writer.finish(summarise(simulator, statistics, 5), {0.5, 2});
   }
   const RunFileReader run(dir / "run.h5");
-  export_csv(run, dir / "whole", false);
-  export_csv(run, dir / "batched", false, 1);  // one month at a time
+  const auto exported = [&](const std::filesystem::path& directory, std::size_t budget) {
+    OutputSet outputs(false);
+    export_csv(run, directory, outputs, budget);
+    outputs.commit();
+  };
+  exported(dir / "whole", default_fan_memory_budget_bytes);
+  exported(dir / "batched", 1);  // one month at a time
   for (const char* name : {"regions.csv", "monthly_fan.csv", "replications.csv", "national_replications.csv",
                            "exhaustion_by_month.csv", "settlement.csv"})
     EXPECT_EQ(testing::read_text(dir / "whole" / name), testing::read_text(dir / "batched" / name)) << name;
-  EXPECT_THROW(export_csv(run, dir / "whole", false), OutputTargetError);  // exists: refused without overwrite
+  EXPECT_THROW(exported(dir / "whole", default_fan_memory_budget_bytes),
+               OutputTargetError);  // exists: refused without overwrite
 
   const auto fan = read_csv(dir / "batched/monthly_fan.csv");
   const int R = simulator.region_count(), M = simulator.month_count();
