@@ -54,7 +54,10 @@ struct KeySetting {
 };
 
 // A value given for an uncertain parameter replaces its draw: checked against
-// the values the parameter may take, as the scenario reader checks a draw's support.
+// the values the parameter may take, as the scenario reader checks a draw's
+// support, and — given, not drawn — against the bounds of the key as the
+// scenario would state it (at most a million expected dossiers: the engine's
+// own limit would otherwise stop the run mid-way, or a value beyond it run).
 void check_in_domain(const Scenario& scenario, const std::string& key, double value) {
   for (const UncertainParameterSpec& spec : uncertain_parameter_specs(scenario)) {
     if (spec.path != key) continue;
@@ -62,6 +65,7 @@ void check_in_domain(const Scenario& scenario, const std::string& key, double va
       throw UsageError(key + " = " + (std::ostringstream() << value).str() + ": outside the values it may take, " +
                        spec.domain.describe());
   }
+  scenario_with_values(scenario, {{key, value}});
 }
 
 KeySetting setting_for(const Simulator& base, const std::vector<std::string>& keys, const std::vector<double>& values) {
