@@ -10,6 +10,7 @@
 
 #include "results/output_file.hpp"
 #include "sim/diagnostics.hpp"
+#include "sim/scenario/scenario_override.hpp"
 
 namespace fnesim::cli {
 
@@ -70,10 +71,8 @@ const CLI::Validator whole_number_option(
 
 const CLI::Validator finite_number(
     [](std::string& text) -> std::string {
-      double value = 0;
-      const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-      if (error != std::errc{} || end != text.data() + text.size() || !std::isfinite(value))
-        return "'" + text + "' is not a finite number";
+      if (!finite_number_from_text(text)) return "'" + text + "' is not a finite number";
+      if (text.front() == '+') text.erase(0, 1);  // as read: CLI11's conversion then sees plain decimal
       return {};
     },
     "");

@@ -60,8 +60,9 @@ std::string render_sweep(const Sweep& sweep) {
   std::ostringstream out;
   out << "Sweep of " << sweep.scenario_name << " over ";
   for (std::size_t k = 0; k < sweep.keys.size(); ++k) out << (k ? " × " : "") << sweep.keys[k];
-  out << ": " << sweep.points.size() << " points × " << sweep.replications << " replications, seed " << sweep.seed
-      << ", on common random numbers (" << fixed(sweep.seconds, 1) << " s)\n";
+  out << ": " << sweep.points.size() << (sweep.points.size() == 1 ? " point × " : " points × ")
+      << sweep.replications << " replications, seed " << sweep.seed << ", on common random numbers ("
+      << fixed(sweep.seconds, 1) << " s)\n";
   TextTable table;
   for (const std::string& key : sweep.keys) table.add_column(key);
   table.add_column("P(additional needed)");

@@ -166,6 +166,16 @@ Scenario scenario_with_values(const Scenario& scenario,
   }
 }
 
+std::optional<double> finite_number_from_text(std::string_view text) {
+  // from_chars takes a minus but not a plus; "+-5" stays refused.
+  if (text.size() > 1 && text.front() == '+' && text[1] != '-' && text[1] != '+') text.remove_prefix(1);
+  double value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size() || !std::isfinite(value))
+    return std::nullopt;
+  return value;
+}
+
 KeyValues parse_key_values(std::string_view option, std::string_view text) {
   const std::size_t equals = text.find('=');
   if (equals == std::string_view::npos || equals == 0 || equals + 1 == text.size())
@@ -177,12 +187,11 @@ KeyValues parse_key_values(std::string_view option, std::string_view text) {
   while (true) {
     const std::size_t comma = rest.find(',');
     const std::string_view item = rest.substr(0, comma);
-    double v = 0;
-    const auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), v);
-    if (item.empty() || ec != std::errc() || end != item.data() + item.size() || !std::isfinite(v))
+    const std::optional<double> v = finite_number_from_text(item);
+    if (!v)
       throw BadRequest(std::string(option) + " " + std::string(text) + ": '" + std::string(item) +
                        "' is not a finite number");
-    out.values.push_back(v);
+    out.values.push_back(*v);
     if (comma == std::string_view::npos) break;
     rest = rest.substr(comma + 1);
   }

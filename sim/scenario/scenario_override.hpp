@@ -3,6 +3,7 @@
 // low or high value of a key the scenario states as known. The scenario's
 // resolved TOML is edited and read again, so the value is validated exactly
 // as if a planner had written it in the file (every problem, with its key).
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -22,6 +23,11 @@ Scenario scenario_with_value(const Scenario& scenario, std::string_view key_path
 // mean and its sd) is valid whatever the order given.
 Scenario scenario_with_values(const Scenario& scenario,
                               const std::vector<std::pair<std::string, double>>& settings);
+
+// A finite number as a planner types it on the command line: decimal or
+// with an exponent, an optional sign ("+5000", as TOML reads it too);
+// nullopt for anything else (NaN, inf, "5k", "").
+std::optional<double> finite_number_from_text(std::string_view text);
 
 // "KEY=V1,V2,…": the key and its values, for --set and --range. Throws BadRequest naming `option`.
 struct KeyValues {

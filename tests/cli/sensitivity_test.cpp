@@ -251,6 +251,22 @@ TEST(CliSweep, MoreDossiersMeanMoreDemandOnCommonRandomNumbers) {
   EXPECT_THAT(read_text((dir / "sweep.json").string()), HasSubstr("\"keys\""));
 }
 
+// A value with a plus sign is the number TOML reads ("+5000" was "not a
+// finite number"); one point is "1 point".
+TEST(CliSweep, APlusSignedValueIsTheNumberAndOnePointIsSingular) {
+  const auto plus = run_fnesim("sweep observed-2021 -n 4 -j 1 --set demand.arrivals.expected_dossiers=+5000");
+  ASSERT_EQ(plus.exit_code, 0) << plus.err;
+  EXPECT_THAT(plus.out, HasSubstr(": 1 point × 4 replications"));
+  const auto plain = run_fnesim("sweep observed-2021 -n 4 -j 1 --set demand.arrivals.expected_dossiers=5000");
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  // The same table, the elapsed time aside.
+  const auto table = [](const std::string& out) { return out.substr(out.find('\n')); };
+  EXPECT_EQ(table(plus.out), table(plain.out));
+  const auto refused = run_fnesim("sweep observed-2021 -n 4 --set demand.arrivals.expected_dossiers=+-5000");
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_THAT(refused.err, HasSubstr("'+-5000' is not a finite number"));
+}
+
 // The CSV a researcher reads: each value as the shortest text that reads
 // back as the same double — 0.03, not 0.029999999999999999.
 TEST(CliSweep, TheCsvWritesNumbersAsTypedAndExact) {
