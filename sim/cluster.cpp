@@ -316,9 +316,19 @@ LeadMessage wait_for_rank_zero() {
 // This rank ends the job, its held-back messages shown (another rank than 0).
 [[noreturn]] void abort_job(int exit_code, const std::string& why) {
   std::string text;
+  const std::string rank_tag = " (rank " + std::to_string(this_rank) + ")";
   std::istringstream lines(held_errors.str() + why);
-  for (std::string line; std::getline(lines, line);)
-    text += "fnesim (rank " + std::to_string(this_rank) + "): " + line + "\n";
+  for (std::string line; std::getline(lines, line);) {
+    // A line that names its command already ("fnesim run: …") takes the
+    // rank into that name rather than a second prefix.
+    const std::size_t colon = line.find(": ");
+    const bool named = line.rfind("fnesim", 0) == 0 && colon != std::string::npos &&
+                       std::count(line.begin(), line.begin() + static_cast<std::ptrdiff_t>(colon), ' ') <= 1;
+    if (named)
+      text += line.substr(0, colon) + rank_tag + line.substr(colon) + "\n";
+    else
+      text += "fnesim" + rank_tag + ": " + line + "\n";
+  }
   if (::write(STDERR_FILENO, text.data(), text.size()) < 0) {
     // Nowhere left to report it: the exit status still says it.
   }
