@@ -1619,7 +1619,8 @@ figcaption { font-size: 8.5pt; color: #333; margin-top: 1mm; }
 table { border-collapse: collapse; width: 100%; font-size: 8.5pt; margin: 2mm 0; }
 table.compact { width: auto; min-width: 50%; }
 th, td { border-bottom: 1px solid #ccc; padding: 1mm 1.5mm; text-align: left; vertical-align: top; }
-td.n, th.n { text-align: right; white-space: nowrap; }
+td.n, th.n { text-align: right; }
+td.n { white-space: nowrap; }  /* a figure whole; its header may wrap, or a wide table shrinks the printed page */
 .nw { white-space: nowrap; }
 tr { break-inside: avoid; }
 thead { display: table-header-group; }

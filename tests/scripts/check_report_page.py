@@ -9,7 +9,7 @@ Drives Chromium through the DevTools protocol over --remote-debugging-pipe
 - the console shows an error, a script throws, or the browser logs an error
   (a resource that failed to load);
 - the page asks for anything but itself and data: URLs (it must open offline);
-- the page is wider than the window (it would not fit);
+- the page is wider than the window (it would not fit), or than A4's printable width as printed;
 - printing on A4 gives no page or more than --max-pages.
 Keeps a full-page screenshot and, with --pdf, the A4 print.
 
@@ -142,6 +142,9 @@ def problems_of(events, page_url):
     return problems
 
 
+PRINTABLE_WIDTH_PX = round((210 - 2 * 12) / 25.4 * 96)  # the report's @page: A4, 12 mm side margins
+
+
 def pdf_page_count(pdf):
     return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
 
@@ -185,6 +188,17 @@ def check(args):
         if args.pdf:
             with open(args.pdf, "wb") as out:
                 out.write(pdf)
+        # As printed: A4 less the page's margins (186 mm, 703 px at 96 px an inch). Anything wider makes
+        # Chromium shrink the whole print to fit it.
+        browser.send("Emulation.setEmulatedMedia", {"media": "print"}, session=session)
+        browser.send("Emulation.setDeviceMetricsOverride",
+                     {"width": PRINTABLE_WIDTH_PX, "height": 1400, "deviceScaleFactor": 1, "mobile": False},
+                     session=session)
+        printed = json.loads(browser.send("Runtime.evaluate", {"expression": IMAGES, "returnByValue": True},
+                                          session=session)["result"]["value"])
+        if printed["scrollWidth"] > PRINTABLE_WIDTH_PX:
+            problems.append(f"as printed, the page is {printed['scrollWidth']} px wide where A4 holds "
+                            f"{PRINTABLE_WIDTH_PX}: the print is shrunk to fit it")
         pages = pdf_page_count(pdf)
         if not 1 <= pages <= args.max_pages:
             problems.append(f"printing gives {pages} A4 pages (expected 1 to {args.max_pages})")

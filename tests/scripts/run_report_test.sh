@@ -76,4 +76,9 @@ sed '0,/base64,iVBOR/s//base64,AAAAA/' "$out/report-fr.html" > "$tmp/broken-imag
 expect_failure "$tmp/broken-image.html" "an image that cannot be decoded"
 sed 's|</body>|<script>console.error("spoilt")</script></body>|' "$out/report-fr.html" > "$tmp/console-error.html"
 expect_failure "$tmp/console-error.html" "a console error"
+# A header that may not wrap, wider than A4's printable width: the print would be shrunk.
+wide=$(printf 'Libéré%.0s' $(seq 40))
+sed "s|</body>|<table><tr><th class=\"n\" style=\"white-space: nowrap\">$wide</th></tr></table></body>|" \
+  "$out/report-fr.html" > "$tmp/too-wide.html"
+expect_failure "$tmp/too-wide.html" "a table wider than A4"
 echo "run_report_test: pages, screenshots and the A4 print in $out"
