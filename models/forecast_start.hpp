@@ -29,6 +29,8 @@ struct ObservedDossier {
   int cell = -1;                // mix_cell() of a training dossier; -1 otherwise
   std::int64_t trainees = 0;
   std::int64_t dossiers = 1;  // dossiers it stands for (> 1 for a lump)
+  // A lump: the part of its month it stands for (filing_day is its middle).
+  std::int32_t first_filing_day = 0, last_filing_day = 0;
   Cents committed = 0;        // the envelope's share committed
   // Realised amount when the actuals know it: the rest is released. Otherwise
   // the scenario's life cycle decides (cancellation, drop-outs, dates).

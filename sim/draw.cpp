@@ -7,6 +7,7 @@
 #include <span>
 #include <utility>
 
+#include "models/apportion.hpp"
 #include "models/distribution.hpp"
 #include "sim/boost_random.hpp"
 #include "sim/engine_limits.hpp"
@@ -315,9 +316,73 @@ template <bool kBookkeeping, FirstPassShape kShape>
 
   // From actuals: what was committed before the cut-off, with the scenario's
   // life cycle where the actuals do not say what was realised (the carry-over is among them).
+  const auto dropout_of_observed = [&] { return random_dropout ? dropout_share(life) : demand.dropout_mean; };
+  // What a committed training realises: its amount less drop-outs, nothing if
+  // cancelled, and only its days by the deadline — it was committed, whatever
+  // the rule would have said at filing — unless the scenario compares with
+  // paying in full.
+  const auto realised_of_observed = [&](Cents committed, std::int32_t filing_day,
+                                        const DrawnLifeCycle& cycle) {
+    const Cents realised =
+        cycle.cancelled ? 0 : committed - round_half_away(static_cast<double>(committed) * cycle.dropout);
+    return realised_by_deadline(
+        realised, filing_day + cycle.start_lag, cycle.duration, last_training_day,
+        past_deadline == PastDeadline::PayInFull ? PastDeadline::PayInFull : PastDeadline::ProRata);
+  };
+  // A month's lump (monthly aggregates), dossier by dossier, so that the
+  // spread of end dates, drop-outs and the deadline's cut apply to what was
+  // committed as they do to a listed dossier: each a cell drawn from the
+  // region's mix among those the rule then funds, with a training's life
+  // cycle; a share of the lump's amount by what such a dossier is expected
+  // to commit (a long reconversion carries more than a short course), its
+  // trainees evenly; filed evenly over the part of the month it stands for.
+  const auto stage_lump = [&](const ObservedDossier& o) {
+    const auto count = static_cast<std::size_t>(std::max<std::int64_t>(o.dossiers, 1));
+    const std::size_t epoch_index = plan_.epoch_index_on(o.filing_day);
+    const CoverageEpoch& rules = plan_.epochs[epoch_index];
+    const bool some_cell_funded = plan.mix_eligible[epoch_index] > 0;
+    const double expected_trainees = demand.trainees.expected();
+    ws.lump_cycles.clear();
+    ws.lump_weights.clear();
+    for (std::size_t i = 0; i < count; ++i) {
+      int cell = plan.cell(life);
+      while (some_cell_funded && !rules.eligible[static_cast<std::size_t>(cell)]) cell = plan.cell(life);
+      ws.lump_cycles.push_back(draw_life_cycle(cell, false, dropout_of_observed));
+      if constexpr (!kBookkeeping) {
+        const DrawnLifeCycle& cycle = ws.lump_cycles.back();
+        ws.floor_checksum +=
+            cell + cycle.start_lag + cycle.duration + cycle.cancelled + cycle.dropout + cycle.invoicing_lag;
+        continue;
+      }
+      const double mean_cost_eur =
+          demand.cost_per_trainee[static_cast<std::size_t>(cell % pathway_count)].mean_eur *
+          expected_trainees;
+      ws.lump_weights.push_back(
+          plan_.envelope_share_of(rules, cell, limits::drawn_cents(mean_cost_eur, "dossier")));
+    }
+    if constexpr (!kBookkeeping) return;
+    if (std::all_of(ws.lump_weights.begin(), ws.lump_weights.end(), [](Cents w) { return w <= 0; }))
+      std::fill(ws.lump_weights.begin(), ws.lump_weights.end(), Cents{1});
+    const std::vector<Cents> amounts = apportion(o.committed, std::span<const Cents>(ws.lump_weights));
+    const auto days = static_cast<std::int64_t>(o.last_filing_day - o.first_filing_day + 1);
+    const auto n = static_cast<std::int64_t>(count);
+    for (std::size_t i = 0; i < count; ++i) {
+      const auto k = static_cast<std::int64_t>(i);
+      const DrawnLifeCycle& cycle = ws.lump_cycles[i];
+      const std::int64_t trainees = o.trainees / n + (k < o.trainees % n ? 1 : 0);
+      const auto day = static_cast<std::int32_t>(o.first_filing_day + (2 * k + 1) * days / (2 * n));
+      const std::int32_t end_day = std::min(day + cycle.start_lag + cycle.duration, last_training_day);
+      stage(day, end_day, cycle.invoicing_lag, -1, trainees, 1, amounts[i],
+            realised_of_observed(amounts[i], day, cycle), DossierKind::Observed);
+    }
+  };
   if (start != nullptr) {
     for (std::size_t index : plan.observed) {
       const ObservedDossier& o = start->dossiers[index];
+      if (o.kind == ObservedKind::Lump) {
+        stage_lump(o);
+        continue;
+      }
       const bool training = o.kind == ObservedKind::Training && o.cell >= 0;
       const bool diagnostic = o.kind == ObservedKind::Diagnostic;
       const bool carryover = o.kind == ObservedKind::CarryOver;
@@ -325,33 +390,21 @@ template <bool kBookkeeping, FirstPassShape kShape>
       Cents realised = o.committed;
       int invoicing_lag = (demand.invoicing_lag_days.min + demand.invoicing_lag_days.max) / 2;
       if (training) {
-        const DrawnLifeCycle cycle = draw_life_cycle(
-            o.cell, false, [&] { return random_dropout ? dropout_share(life) : demand.dropout_mean; });
-        const int start_lag = cycle.start_lag, duration = cycle.duration;
-        const bool cancelled = cycle.cancelled;
-        const double dropout = cycle.dropout;
+        const DrawnLifeCycle cycle = draw_life_cycle(o.cell, false, dropout_of_observed);
         invoicing_lag = cycle.invoicing_lag;
         if constexpr (!kBookkeeping) {
-          ws.floor_checksum += start_lag + duration + cancelled + dropout + invoicing_lag;
+          ws.floor_checksum +=
+              cycle.start_lag + cycle.duration + cycle.cancelled + cycle.dropout + invoicing_lag;
           continue;
         }
-        end_day = std::min({o.filing_day + start_lag + duration, last_training_day});
-        realised = cancelled ? 0 : o.committed - round_half_away(static_cast<double>(o.committed) * dropout);
-        // It was committed, whatever the rule would have said at filing: only
-        // its days by the deadline are paid, unless the scenario compares
-        // with paying in full.
-        realised = realised_by_deadline(realised, o.filing_day + start_lag, duration, last_training_day,
-                                        past_deadline == PastDeadline::PayInFull ? PastDeadline::PayInFull
-                                                                                 : PastDeadline::ProRata);
-      } else if (diagnostic || carryover) {  // realised in full (docs/model.md)
+        end_day = std::min({o.filing_day + cycle.start_lag + cycle.duration, last_training_day});
+        realised = realised_of_observed(o.committed, o.filing_day, cycle);
+      } else {  // a diagnostic or the carry-over: realised in full (docs/model.md)
         invoicing_lag = draw_days(demand.invoicing_lag_days, life);
         if constexpr (!kBookkeeping) {
           ws.floor_checksum += invoicing_lag;
           continue;
         }
-      } else {
-        end_day = std::min(o.filing_day + plan.lump_days_to_end, last_training_day);
-        realised = round_half_away(static_cast<double>(o.committed) * plan.lump_realised_share);
       }
       if constexpr (kBookkeeping) {
         if (o.realised) realised = std::clamp<Cents>(*o.realised, 0, o.committed);

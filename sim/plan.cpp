@@ -305,17 +305,6 @@ void Plan::redraw_demand(const Scenario& scenario, Redraw extent) {
     const double total = plan.cumulative_intensity.back();
     for (double& c : plan.cumulative_intensity) c = total > 0 ? c / total : 0.0;
     plan.expected_arrivals = scenario.events.empty() ? own_expected : total;
-
-    double mean_days_to_end = 0;
-    for (int cell = 0; cell < mix_cell_count; ++cell) {
-      const auto p = static_cast<std::size_t>(cell % pathway_count);
-      const DayRange& lag = demand.start_lag_days[p];
-      const DayRange& duration = demand.duration_days[p];
-      mean_days_to_end +=
-          rd.mix[static_cast<std::size_t>(cell)] * (lag.min + lag.max + duration.min + duration.max) / 2.0;
-    }
-    plan.lump_days_to_end = static_cast<int>(std::lround(mean_days_to_end));
-    plan.lump_realised_share = (1 - demand.cancellation_probability) * (1 - demand.dropout_mean);
   }
 
   if (extent == Redraw::DailyExpectationsOnly) return;

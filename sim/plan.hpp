@@ -53,11 +53,7 @@ struct RegionPlan {
       mix_eligible;  // per coverage epoch: of `mix`, the share a rule applies to (kept with `cell`)
   std::vector<double> eligible_share;  // per coverage epoch: of arrivals, diagnostics and eligible dossiers
   std::vector<PopulationPlan> populations;  // of new-population events, in the scenario's order
-  std::vector<std::size_t> observed;  // the region's dossiers in forecast_start, in filing order
-  // Observed lumps (monthly aggregates) take the mean life cycle of the
-  // region's mix: training end after this many days, this share realised.
-  int lump_days_to_end = 0;
-  double lump_realised_share = 1;
+  std::vector<std::size_t> observed;        // the region's dossiers in forecast_start, in filing order
 };
 
 struct Plan {

@@ -155,12 +155,13 @@ void observe_months(const Scenario& scenario, const Actuals& actuals, Date as_of
     }
     ++out.rows_used;
     const bool carryover = last_of_month(m.month) < conv.commitment_start;
-    // A lump is committed on the middle day of the part of its month observed.
-    std::int32_t day = 0;
+    // A lump stands for the part of its month observed, and is said to be
+    // committed on its middle day; its dossiers are simulated over all of it.
+    std::int32_t day = 0, first = 0, last = 0;
     if (!carryover) {
-      const std::int32_t first = std::max(0, days_between(conv.commitment_start, m.month));
-      const std::int32_t last = std::min(days_between(conv.commitment_start, last_of_month(m.month)),
-                                         days_between(conv.commitment_start, as_of) - 1);
+      first = std::max(0, days_between(conv.commitment_start, m.month));
+      last = std::min(days_between(conv.commitment_start, last_of_month(m.month)),
+                      days_between(conv.commitment_start, as_of) - 1);
       day = first + (last - first) / 2;
     }
     auto add_lump = [&](int r, std::int64_t dossiers, std::int64_t trainees, Cents committed) {
@@ -168,6 +169,8 @@ void observe_months(const Scenario& scenario, const Actuals& actuals, Date as_of
       ObservedDossier o;
       o.kind = carryover ? ObservedKind::CarryOver : ObservedKind::Lump;
       o.filing_day = day;
+      o.first_filing_day = first;
+      o.last_filing_day = last;
       o.region = r;
       o.trainees = trainees;
       o.dossiers = dossiers;
