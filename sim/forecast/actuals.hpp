@@ -104,6 +104,9 @@ struct RegionLearning {
   std::int64_t dossiers = 0;  // filed in 2021 before the cut-off, carry-over excluded
   std::int64_t trainees = 0;
   Cents committed = 0;  // everything committed before the cut-off, carry-over included
+  // Of it, released before the cut-off by trainings the actuals show ended
+  // (their realised amount known): money the region could commit again.
+  Cents released = 0;
   Cents carryover = 0;
   // The scenario's expected count of eligible arrivals before the cut-off
   // (training dossiers a coverage rule applied to, and diagnostics).

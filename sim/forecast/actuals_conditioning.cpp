@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <map>
 
@@ -39,7 +40,8 @@ struct WindowExpectation {
   // Per region: arrivals a coverage rule applies to (eligible training
   // dossiers) and diagnostics — what the actuals can show.
   std::vector<double> arrivals;
-  double diagnostics = 0;  // national
+  std::vector<std::vector<double>> daily;  // the same per region and day
+  double diagnostics = 0;                  // national
   // Mean FNE share per trainee of the eligible training dossiers, EUR.
   double share_per_trainee_eur = 0;
 };
@@ -54,6 +56,8 @@ WindowExpectation expect_before(const Scenario& scenario, int cut_off_day) {
 
   WindowExpectation out;
   out.arrivals.assign(static_cast<std::size_t>(regions), 0.0);
+  out.daily.assign(static_cast<std::size_t>(regions),
+                   std::vector<double>(static_cast<std::size_t>(cut_off_day), 0.0));
   double share_sum = 0, trainee_weight = 0;
   std::array<double, mix_cell_count> rate{};  // per cell on the day; < 0: no rule applies
   for (int day = 0; day < cut_off_day; ++day) {
@@ -91,8 +95,9 @@ WindowExpectation expect_before(const Scenario& scenario, int cut_off_day) {
                      demand.cost_per_trainee[static_cast<std::size_t>(cell % pathway_count)].mean_eur;
         trainee_weight += training;
       }
-      out.arrivals[static_cast<std::size_t>(r)] +=
-          arrivals * (diagnostic_share + (1 - diagnostic_share) * eligible_share);
+      const double shown = arrivals * (diagnostic_share + (1 - diagnostic_share) * eligible_share);
+      out.arrivals[static_cast<std::size_t>(r)] += shown;
+      out.daily[static_cast<std::size_t>(r)][static_cast<std::size_t>(day)] = shown;
       out.diagnostics += arrivals * diagnostic_share;
     }
   }
@@ -134,6 +139,7 @@ void observe_dossiers(const Scenario& scenario, const Actuals& actuals, Date as_
       o.realised = d.committed;
     out.ledger.push_back(o);
     region.committed += d.committed;
+    if (o.realised && !d.carryover) region.released += d.committed - *o.realised;
     if (d.carryover) {
       region.carryover += d.committed;
       continue;
@@ -198,6 +204,101 @@ void observe_months(const Scenario& scenario, const Actuals& actuals, Date as_of
     for (std::size_t r = 0; r < available.size(); ++r)
       add_lump(static_cast<int>(r), dossiers[r], trainees[r], committed[r]);
   }
+}
+
+// Stretches of days with no dossier where many were due: a file that starts
+// late, misses a month or a region, or was extracted days before the
+// cut-off reads as a year that filed nothing then — a wrong forecast with
+// nothing to show for it. A stretch is said when, at the pace the actuals
+// give the nation (the learnt common level), it should have held at least
+// `silent_stretch_dossiers`: then no plausible year leaves it empty (even a
+// region at half the nation's pace, three of its CVs below, expects 7, and
+// P(none) < 0.001). Nationally, then per region when the file has regions.
+constexpr double silent_stretch_dossiers = 15;
+
+void warn_of_silent_stretches(const Scenario& scenario, const Actuals& actuals, Date as_of,
+                              const std::vector<ObservedDossier>& ledger, const WindowExpectation& expected,
+                              double national_pace, const std::vector<bool>& may_have_run_out,
+                              ActualsReport& report) {
+  const Convention& conv = scenario.convention;
+  const int cut_off_day = days_between(conv.commitment_start, as_of);
+  const std::size_t regions = expected.daily.size();
+  if (cut_off_day <= 0 || !(national_pace > 0)) return;
+  // Per region, each day that shows a dossier: its filing day, or every day a month's row with dossiers
+  // stands for.
+  std::vector<std::vector<bool>> shown(regions,
+                                       std::vector<bool>(static_cast<std::size_t>(cut_off_day), false));
+  for (const ObservedDossier& o : ledger) {
+    if (o.kind == ObservedKind::CarryOver || o.dossiers <= 0) continue;
+    const std::int32_t first = o.kind == ObservedKind::Lump ? o.first_filing_day : o.filing_day;
+    const std::int32_t last = o.kind == ObservedKind::Lump ? o.last_filing_day : o.filing_day;
+    for (std::int32_t d = std::max(first, 0); d <= last && d < cut_off_day; ++d)
+      shown[static_cast<std::size_t>(o.region)][static_cast<std::size_t>(d)] = true;
+  }
+  const auto say = [&](const std::string& who, int first, int last, double due) {
+    const Date from = conv.commitment_start.plus_days(first), to = conv.commitment_start.plus_days(last);
+    std::string message = "warning: ";
+    if (!who.empty()) message += who + ": ";
+    message += "no dossier filed from " + from.iso() + " to " + to.iso() + ", where about " +
+               std::to_string(std::llround(due)) + " were due at the pace the actuals give the nation: ";
+    if (last == cut_off_day - 1 && first > 0 && who.empty())
+      message += "if the file was extracted on " + from.plus_days(-1).iso() + ", the cut-off is " +
+                 from.iso() + " (--as-of); otherwise those days are read as filing nothing";
+    else if (first == 0 && who.empty())
+      message += "does the file start late? Those days are read as filing nothing";
+    else if (who.empty())
+      message += "are rows missing? Those days are read as filing nothing";
+    else
+      message += "are the region's rows missing? Those days are read as filing nothing";
+    report.warnings.push_back({actuals.file, 0, 0, "", std::move(message)});
+  };
+  struct Stretch {
+    int first, last;
+    double due;
+  };
+  // The runs of days that show no dossier, with what the regions in `due_of`
+  // were due at the nation's pace. A region that may have run out commits
+  // nothing more, rightly: the days up to the cut-off are not due of it.
+  const auto silent = [&](const std::function<bool(int)>& shows, const std::vector<std::size_t>& due_of) {
+    std::vector<Stretch> stretches;
+    for (int d = 0; d < cut_off_day;) {
+      if (shows(d)) {
+        ++d;
+        continue;
+      }
+      const int first = d;
+      while (d < cut_off_day && !shows(d)) ++d;
+      Stretch stretch{first, d - 1, 0};
+      const bool to_the_cut_off = stretch.last == cut_off_day - 1;
+      for (const std::size_t r : due_of) {
+        if (to_the_cut_off && may_have_run_out[r]) continue;
+        for (int day = stretch.first; day <= stretch.last; ++day)
+          stretch.due += national_pace * expected.daily[r][static_cast<std::size_t>(day)];
+      }
+      if (stretch.due >= silent_stretch_dossiers) stretches.push_back(stretch);
+    }
+    return stretches;
+  };
+  std::vector<std::size_t> every_region(regions);
+  for (std::size_t r = 0; r < regions; ++r) every_region[r] = r;
+  const std::vector<Stretch> national = silent(
+      [&](int d) {
+        for (std::size_t r = 0; r < regions; ++r)
+          if (shown[r][static_cast<std::size_t>(d)]) return true;
+        return false;
+      },
+      every_region);
+  for (const Stretch& s : national) say("", s.first, s.last, s.due);
+  if (actuals.national) return;  // one row a month for the nation: no region's own days
+  // A region's days inside a stretch the nation already said are said.
+  const auto said_nationally = [&](int d) {
+    return std::any_of(national.begin(), national.end(),
+                       [&](const Stretch& n) { return n.first <= d && d <= n.last; });
+  };
+  for (std::size_t r = 0; r < regions; ++r)
+    for (const Stretch& s :
+         silent([&](int d) { return shown[r][static_cast<std::size_t>(d)] || said_nationally(d); }, {r}))
+      say(conv.regions[r].code, s.first, s.last, s.due);
 }
 
 double mean_off_diagonal(const Eigen::MatrixXd& correlation) {
@@ -627,21 +728,42 @@ ConditionedScenario condition_on_actuals(const Scenario& scenario, const Actuals
     // file of another convention's regions); the forecast then starts the
     // region exhausted, and pays out more than it had: said, not refused. A
     // scenario that lets regions overcommit expects up to its margin.
+    // What is committed less what trainings ended have released is what
+    // holds the envelope: a region re-commits its releases.
     const Cents ceiling = overcommit_ceiling(conv.available(r), prior.demand.ceiling_margin());
-    if (learning.committed > ceiling) {
+    const Cents outstanding = learning.committed - learning.released;
+    if (outstanding > ceiling) {
       std::string message = "warning: ";
       message += conv.regions[r].code;
-      message += ": " + format_euros(learning.committed) + " EUR committed before " + as_of.iso() +
-                 ", more than its available " + format_euros(conv.available(r)) + " EUR";
+      message += ": " + format_euros(outstanding) + " EUR committed before " + as_of.iso();
+      if (learning.released > 0)
+        message += " and not released (" + format_euros(learning.committed) + " committed, " +
+                   format_euros(learning.released) + " released by trainings ended)";
+      message += ", more than its available " + format_euros(conv.available(r)) + " EUR";
       if (ceiling != conv.available(r))
         message += " and its overcommitment ceiling " + format_euros(ceiling) + " EUR";
-      message += " (by " + format_euros(learning.committed - ceiling) +
-                 "): the forecast starts it exhausted, and its payments exceed what it had";
+      message += " (by " + format_euros(outstanding - ceiling) + ")";
+      // Monthly totals say nothing of releases: what a region re-committed is in them.
+      message += actuals.layout == ActualsLayout::Monthly
+                     ? ": the releases it committed again, which monthly totals do not show, may explain it; "
+                       "otherwise its payments will exceed what it had"
+                     : ": the forecast starts it exhausted, and its payments exceed what it had";
       report.warnings.push_back({actuals.file, 0, 0, "committed_eur", std::move(message)});
       out.scenario.warnings.push_back(report.warnings.back());
     }
     report.regions.push_back(learning);
   }
+  const std::size_t said_before = report.warnings.size();
+  // A region within a twentieth of its ceiling may have refused a dossier and stopped.
+  std::vector<bool> may_have_run_out;
+  for (std::size_t r = 0; r < regions; ++r)
+    may_have_run_out.push_back(
+        static_cast<double>(report.regions[r].committed - report.regions[r].released) >=
+        0.95 * static_cast<double>(overcommit_ceiling(conv.available(r), prior.demand.ceiling_margin())));
+  warn_of_silent_stretches(prior, actuals, as_of, start.dossiers, expected, posterior.common_mean,
+                           may_have_run_out, report);
+  for (std::size_t i = said_before; i < report.warnings.size(); ++i)
+    out.scenario.warnings.push_back(report.warnings[i]);
   report.common.dossiers = observed.national_dossiers;
   report.common.expected_dossiers = expected_total;
   report.common.prior_cv = uptake_prior.common_cv;
