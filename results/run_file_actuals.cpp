@@ -77,7 +77,12 @@ void write_actuals_group(hdf5::File& file, const ActualsReport& report, std::str
                       meta(factor, "Prior coefficient of variation of the uptake multiplier", "region"));
   group.write<double>(
       "uptake_posterior_shape", shape, per_region,
-      meta(factor, "Shape of the Gamma posterior of the uptake multiplier the run drew from", "region"));
+      meta(factor,
+           "Shape of the Gamma posterior of the uptake multiplier, learnt under the stated assumptions: what "
+           "the run drew from, but with uncertain assumptions, where each replication draws from the "
+           "posterior "
+           "under its particle",
+           "region"));
   group.write<double>("uptake_posterior_rate", rate, per_region,
                       meta(factor, "Rate of that Gamma posterior (mean = shape / rate)", "region"));
   group.write<double>("uptake_posterior_mean", mean, per_region,

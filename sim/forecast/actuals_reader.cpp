@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -147,6 +148,30 @@ std::string list_of(const std::vector<std::string>& words) {
   return out;
 }
 
+// Two names alike but for case and the accents of French names ("Ile-de-France", "île-de-france").
+bool same_name(std::string_view a, std::string_view b) {
+  const auto fold = [](std::string_view text) {
+    static const std::pair<std::string_view, char> accented[] = {
+        {"à", 'a'}, {"â", 'a'}, {"ä", 'a'}, {"ç", 'c'}, {"é", 'e'}, {"è", 'e'}, {"ê", 'e'}, {"ë", 'e'},
+        {"î", 'i'}, {"ï", 'i'}, {"ô", 'o'}, {"ö", 'o'}, {"ù", 'u'}, {"û", 'u'}, {"ü", 'u'}, {"À", 'a'},
+        {"Â", 'a'}, {"Ç", 'c'}, {"É", 'e'}, {"È", 'e'}, {"Ê", 'e'}, {"Î", 'i'}, {"Ô", 'o'}, {"Û", 'u'}};
+    std::string out;
+    for (std::size_t i = 0; i < text.size();) {
+      bool replaced = false;
+      for (const auto& [from, to] : accented)
+        if (text.substr(i).starts_with(from)) {
+          out += to;
+          i += from.size();
+          replaced = true;
+          break;
+        }
+      if (!replaced) out += static_cast<char>(std::tolower(static_cast<unsigned char>(text[i++])));
+    }
+    return out;
+  };
+  return fold(a) == fold(b);
+}
+
 // "unknown region 'IDX'; did you mean 'IDF'?" or "…; expected one of A, B".
 std::string unknown_value(std::string_view noun, std::string_view value,
                           const std::vector<std::string>& known) {
@@ -208,6 +233,8 @@ class Reader {
 
   bool read_header(int line, const std::vector<std::string>& names);
   void warn_if_implausible_amounts(int header_line);
+  void warn_of_repeated_rows();
+  void check_cost_per_trainee(const Row& row, const ActualDossier& d, Pathway pathway);
   void read_dossier(Row& row);
   void read_month(Row& row);
   // Each reads one non-empty field into `value` and reports a problem with
@@ -228,6 +255,9 @@ class Reader {
   std::map<std::string, std::size_t> columns_;
   Actuals actuals_;
   std::map<std::string, int> dossier_id_lines_;
+  std::map<std::string, int> row_lines_;                     // a dossier row's text → its first line
+  std::vector<std::pair<int, int>> repeated_rows_;           // (line, the earlier line it repeats)
+  std::vector<Diagnostic> implausible_costs_;                // rows whose cost per trainee is beyond belief
   std::map<std::pair<std::int32_t, int>, int> month_lines_;  // (month, region) → line
   int first_row_line_ = 0;
   bool first_row_national_ = false;
@@ -250,10 +280,22 @@ bool Reader::read_header(int line, const std::vector<std::string>& names) {
   const bool dossiers = std::find(names.begin(), names.end(), "filing_date") != names.end();
   const bool monthly = std::find(names.begin(), names.end(), "month") != names.end();
   if (dossiers == monthly) {
-    error(line, "header",
-          dossiers ? "has both 'filing_date' (dossiers) and 'month' (monthly aggregates): give one layout"
-                   : "cannot tell the layout: the header needs 'filing_date' (one row per dossier) or "
-                     "'month' (monthly aggregates)");
+    std::string message =
+        dossiers ? "has both 'filing_date' (dossiers) and 'month' (monthly aggregates): give one layout"
+                 : "cannot tell the layout: the header needs 'filing_date' (one row per dossier) or "
+                   "'month' (monthly aggregates)";
+    // "Month" or "Filing_Date": a spreadsheet's capitals.
+    const auto lower = [](std::string text) {
+      for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      return text;
+    };
+    for (std::size_t i = 0; i < names.size() && !dossiers; ++i)
+      if (const std::string l = lower(names[i]); (l == "filing_date" || l == "month") && l != names[i]) {
+        message += "; column " + std::to_string(i + 1) + ", " + quote(names[i]) + ", would be " + quote(l) +
+                   ": column names are in lower case";
+        break;
+      }
+    error(line, "header", message);
     return false;
   }
   actuals_.layout = dossiers ? ActualsLayout::Dossiers : ActualsLayout::Monthly;
@@ -323,10 +365,15 @@ bool Reader::read_amount(Row& row, std::string_view column, bool positive, Cents
   const std::string_view text = field(row, column);
   const auto amount = parse_euros(text);
   if (!amount) {
-    row_error(
-        row, column,
-        "expected an amount in EUR: digits, a dot and at most two decimals (1234.56), found " + quote(text) +
-            (text.find(',') != std::string_view::npos ? " (the decimal mark is '.', not ',')" : ""));
+    // "1,234.56" has its comma for thousands; "1234,56" for the decimals.
+    const std::size_t comma = text.find(','), dot = text.find('.');
+    const char* hint = comma == std::string_view::npos ? ""
+                       : dot != std::string_view::npos && comma < dot
+                           ? " (no thousands separator: 1234567.89, not 1,234,567.89)"
+                           : " (the decimal mark is '.', not ',')";
+    row_error(row, column,
+              "expected an amount in EUR: digits, a dot and at most two decimals (1234.56), found " +
+                  quote(text) + hint);
     return false;
   }
   if (!is_valid_amount(*amount)) {
@@ -381,6 +428,16 @@ bool Reader::read_region(Row& row, bool national_allowed, int& value) {
     value = static_cast<int>(it - region_codes_.begin());
     return true;
   }
+  // A region's name, as fnesim's own tables print it, for its code.
+  const auto& regions = scenario_.convention.regions;
+  const auto named =
+      std::find_if(regions.begin(), regions.end(), [&](const Region& r) { return same_name(r.name, text); });
+  if (named != regions.end()) {
+    row_error(
+        row, "region",
+        quote(text) + " is the name of region " + named->code + ": give its code, " + quote(named->code));
+    return false;
+  }
   std::vector<std::string> known = region_codes_;
   if (national_allowed) known.emplace_back(national_key);
   row_error(row, "region", unknown_value("region", text, known));
@@ -430,8 +487,9 @@ void Reader::read_dossier(Row& row) {
   const std::string_view pathway_text = field(row, "pathway");
   d.diagnostic = pathway_text == diagnostic_key;
   // The carry-over's attributes are not used, and a diagnostic has no
-  // trainees or pathway: their attributes are checked only when given.
-  const bool training = !d.carryover && !d.diagnostic;
+  // trainees or pathway: their attributes are checked only when given. So
+  // are a row's whose filing date cannot be read: it may be a carry-over.
+  const bool training = has_filing && !d.carryover && !d.diagnostic;
   Pathway pathway{};
   bool has_pathway = false;
   if (!pathway_text.empty() && !d.diagnostic) {
@@ -550,6 +608,7 @@ void Reader::read_dossier(Row& row) {
                     " funds a share of such a dossier's costs");
     }
     d.cell = mix_cell(size, status, pathway);
+    if (row.ok && has_committed) check_cost_per_trainee(row, d, pathway);
   }
 
   if (has_column("dossier_id") && present(row, "dossier_id")) {
@@ -681,16 +740,29 @@ Actuals Reader::read(std::string_view text) {
     }
     if (!split) continue;
     if (!header_ok) continue;
+    // A spreadsheet saves its empty rows as ",,,,": blank lines.
+    if (std::all_of(fields.begin(), fields.end(), [](const std::string& f) { return trim(f).empty(); }))
+      continue;
     if (fields.size() != header_size) {
       error(line_number, "row",
             "has " + std::to_string(fields.size()) + " fields, the header " + std::to_string(header_size));
       continue;
     }
     Row row{line_number, &fields, true};
-    if (actuals_.layout == ActualsLayout::Dossiers)
+    if (actuals_.layout == ActualsLayout::Dossiers) {
+      const std::size_t read_before = actuals_.dossiers.size();
       read_dossier(row);
-    else
+      // Without dossier ids, a block pasted twice is told only by training
+      // dossiers equal field for field (diagnostics and the carry-over have
+      // flat amounts: alike by nature).
+      const bool training = actuals_.dossiers.size() > read_before && !actuals_.dossiers.back().carryover &&
+                            !actuals_.dossiers.back().diagnostic;
+      if (training && field(row, "dossier_id").empty())
+        if (const auto [it, inserted] = row_lines_.emplace(std::string(content), line_number); !inserted)
+          repeated_rows_.emplace_back(line_number, it->second);
+    } else {
       read_month(row);
+    }
   }
   if (lines_not_utf8 > 1)
     error(second_line_not_utf8, "row",
@@ -716,7 +788,62 @@ Actuals Reader::read(std::string_view text) {
   for (const MonthlyActual& m : actuals_.months) latest = std::max(latest, m.month);
   actuals_.last_day = last_of_month(latest);
   warn_if_implausible_amounts(header_line);
+  warn_of_repeated_rows();
+  constexpr std::size_t rows_named = 5;
+  for (std::size_t i = 0; i < implausible_costs_.size() && i < rows_named; ++i)
+    actuals_.warnings.push_back(implausible_costs_[i]);
+  if (implausible_costs_.size() > rows_named) {
+    Diagnostic more = implausible_costs_[rows_named];
+    more.message = "warning: and " + std::to_string(implausible_costs_.size() - rows_named) +
+                   " more rows whose cost per trainee is as far beyond the scenario's";
+    actuals_.warnings.push_back(std::move(more));
+  }
   return std::move(actuals_);
+}
+
+// Rows equal field for field in a file without dossier ids: a block pasted
+// twice reads as dossiers filed twice, and the forecast follows them. Two
+// real dossiers alike to the cent, in every attribute and on the same day,
+// are rare; said, not refused.
+void Reader::warn_of_repeated_rows() {
+  if (repeated_rows_.empty()) return;
+  std::string lines;
+  constexpr std::size_t rows_named = 5;
+  for (std::size_t i = 0; i < repeated_rows_.size() && i < rows_named; ++i)
+    lines += (i ? ", " : "") + std::to_string(repeated_rows_[i].first) + " (as " +
+             std::to_string(repeated_rows_[i].second) + ")";
+  if (repeated_rows_.size() > rows_named) lines += ", …";
+  const std::size_t n = repeated_rows_.size();
+  actuals_.warnings.push_back(
+      {file_, repeated_rows_.front().first, 0, "row",
+       "warning: " + std::to_string(n) + (n == 1 ? " row repeats" : " rows repeat") +
+           " an earlier one field for field, with no dossier_id to tell them apart (line " + lines +
+           "): pasted twice? Each is read as a dossier of its own"});
+}
+
+// A dossier whose FNE share per trainee is more than ten times the mean cost
+// per trainee of its pathway — and beyond where the scenario's lognormal puts
+// one trainee in three million — is a typing slip more likely than a
+// training (two zeros too many), and the forecast learns costs from it.
+void Reader::check_cost_per_trainee(const Row& row, const ActualDossier& d, Pathway pathway) {
+  if (d.trainees <= 0) return;
+  const TraineeCost& cost = scenario_.demand.cost_per_trainee[static_cast<std::size_t>(pathway)];
+  const double sigma = cost.kind == TraineeCost::Kind::LogNormal ? cost.sigma : 0.0;
+  const double bound = cost.mean_eur * std::max(10.0, std::exp(4.75 * sigma));
+  const double per_trainee =
+      static_cast<double>(d.committed) / cents_per_euro / static_cast<double>(d.trainees);
+  if (!(per_trainee > bound)) return;
+  char figures[200];
+  std::snprintf(figures, sizeof figures,
+                " EUR for %lld trainees, %.0f EUR a trainee: %.0f times the scenario's mean cost per trainee "
+                "for %s (%.0f EUR)",
+                static_cast<long long>(d.trainees), per_trainee, per_trainee / cost.mean_eur,
+                std::string(pathway_keys[static_cast<std::size_t>(pathway)]).c_str(), cost.mean_eur);
+  const auto column = columns_.find("committed_eur");
+  implausible_costs_.push_back(
+      {file_, row.line, column == columns_.end() ? 0 : static_cast<int>(column->second) + 1, "committed_eur",
+       "warning: " + format_euros(d.committed) + figures +
+           ": a typing slip? The forecast learns costs from it"});
 }
 
 // A spreadsheet's amounts in thousands or millions of euros load as amounts a

@@ -379,6 +379,74 @@ TEST(ActualsReader, ReadsDossiersWithCommentsQuotesCarryOverAndDiagnostics) {
   EXPECT_EQ(a.content, text);
 }
 
+// What a spreadsheet's export gets wrong, said as such: its empty rows
+// (",,,,") are blank lines; a carry-over row whose date cannot be read is not
+// held to a training's attributes; a header in capitals, a region by its name
+// and a thousands separator are named for what they are.
+TEST(ActualsReader, ASpreadsheetsHabitsAreReadOrNamedForWhatTheyAre) {
+  const std::string header = "filing_date,region,headcount,status,pathway,trainees,committed_eur\n";
+  const Actuals blank = parse_actuals(
+      header + "2021-03-02,ARA,40,AP,covid_specific,3,2100.00\n,,,,,,\n , ,,,,,\n", "a.csv", observed_2021());
+  EXPECT_EQ(blank.dossiers.size(), 1u);
+  EXPECT_THAT(
+      messages_of(header + "31/12/2020,ARA,,,,,9899.96\n"),
+      ::testing::ElementsAre("a.csv:2:1: filing_date: expected a date YYYY-MM-DD, found '31/12/2020'"));
+  EXPECT_THAT(
+      messages_of("Month,region,dossiers,trainees,committed_eur\n2021-01,ARA,1,2,100.00\n"),
+      ::testing::ElementsAre("a.csv:1: header: cannot tell the layout: the header needs 'filing_date' (one "
+                             "row per dossier) or 'month' (monthly aggregates); column 1, 'Month', would "
+                             "be 'month': column names are in lower case"));
+  EXPECT_THAT(
+      messages_of(header + "2021-03-02,Ile-de-France,40,AP,covid_specific,3,2100.00\n"
+                           "2021-03-02,AUVERGNE-RHÔNE-ALPES,40,AP,covid_specific,3,2100.00\n"),
+      ::testing::ElementsAre(
+          "a.csv:2:2: region: 'Ile-de-France' is the name of region IDF: give its code, 'IDF'",
+          "a.csv:3:2: region: 'AUVERGNE-RHÔNE-ALPES' is the name of region ARA: give its code, 'ARA'"));
+  EXPECT_THAT(
+      messages_of(header + "2021-03-02,ARA,40,AP,covid_specific,3,\"3,421,082.30\"\n"
+                           "2021-03-02,ARA,40,AP,covid_specific,3,\"3421082,30\"\n"),
+      ::testing::ElementsAre("a.csv:2:7: committed_eur: expected an amount in EUR: digits, a dot and at "
+                             "most two decimals (1234.56), found '3,421,082.30' (no thousands separator: "
+                             "1234567.89, not 1,234,567.89)",
+                             "a.csv:3:7: committed_eur: expected an amount in EUR: digits, a dot and at "
+                             "most two decimals (1234.56), found '3421082,30' (the decimal mark is '.', "
+                             "not ',')"));
+}
+
+// Loaded, but said: training dossiers equal field for field in a file
+// without ids (a block pasted twice), and a cost per trainee beyond belief
+// (two zeros too many). Diagnostics alike are not repeats: their amounts are flat.
+TEST(ActualsReader, RepeatedRowsAndACostBeyondBeliefAreWarnedOfAtTheirLines) {
+  const std::string header = "filing_date,region,headcount,status,pathway,trainees,committed_eur\n";
+  const Actuals pasted = parse_actuals(header +
+                                           "2021-03-02,ARA,40,AP,covid_specific,3,2100.00\n"
+                                           "2021-03-05,IDF,,,diagnostic,0,4000.00\n"
+                                           "2021-03-05,IDF,,,diagnostic,0,4000.00\n"
+                                           "2021-03-02,ARA,40,AP,covid_specific,3,2100.00\n",
+                                       "a.csv", observed_2021());
+  EXPECT_EQ(pasted.dossiers.size(), 4u);
+  ASSERT_EQ(pasted.warnings.size(), 1u);
+  EXPECT_EQ(
+      pasted.warnings[0].to_string(),
+      "a.csv:5: row: warning: 1 row repeats an earlier one field for field, with no dossier_id to tell them "
+      "apart (line 5 (as 2)): pasted twice? Each is read as a dossier of its own");
+  // observed-2021's certifying trainee costs 2 650 EUR on average; 8 trainees for 2 055 006.00 EUR.
+  const Actuals slip = parse_actuals(header +
+                                         "2021-03-02,ARA,40,AP,certifying,8,20550.06\n"
+                                         "2021-03-03,ARA,40,AP,certifying,8,2055006.00\n",
+                                     "a.csv", observed_2021());
+  // (The file's average, with one row of two so far off, is warned of too, at the header.)
+  std::vector<std::string> at_rows;
+  for (const Diagnostic& d : slip.warnings)
+    if (d.line > 1) at_rows.push_back(d.to_string());
+  ASSERT_EQ(at_rows.size(), 1u);
+  EXPECT_EQ(
+      at_rows[0],
+      "a.csv:3:7: committed_eur: warning: 2 055 006.00 EUR for 8 trainees, 256876 EUR a trainee: 97 times "
+      "the scenario's mean cost per trainee for certifying (2650 EUR): a typing slip? The forecast learns "
+      "costs from it");
+}
+
 // ---- The cut-off ---------------------------------------------------------------
 
 Actuals monthly(std::string_view rows, const Scenario& scenario = observed_2021()) {
