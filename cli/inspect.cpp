@@ -3,8 +3,10 @@
 #include <toml++/toml.h>
 
 #include <cstdint>
+#include <filesystem>
 #include <iostream>
 #include <limits>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -13,6 +15,7 @@
 #include "cli/preamble.hpp"
 #include "results/run_file.hpp"
 #include "results/run_summary.hpp"
+#include "sim/scenario/scenario.hpp"
 #include "sim/scenario/toml_text.hpp"
 
 namespace fnesim::cli {
@@ -27,7 +30,8 @@ struct InspectOptions {
 // run used: -n and --seed override the scenario's, and the text printed is
 // there to rerun the same run. The merged TOML holds one key a line; a [run]
 // table, or one of the two keys, that no source wrote is added.
-std::string scenario_as_run(const std::string& resolved, const RunFileInfo& info) {
+std::string scenario_as_run(const std::string& resolved, const RunFileInfo& info,
+                            const std::optional<Date>& review_as_run) {
   const std::string replications = "replications = " + std::to_string(info.replications) + "  # as run";
   // TOML's integers are signed 64-bit: a larger seed, which --seed takes, is said, not written.
   const std::string seed = info.seed <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())
@@ -78,6 +82,30 @@ std::string scenario_as_run(const std::string& resolved, const RunFileInfo& info
       has_seed = true;
     }
   }
+  // The financial review's snapshot when `run --review-date` moved it: in the
+  // [convention] table, as the scenario would state it.
+  if (review_as_run) {
+    const std::string review = "financial_review = " + review_as_run->iso() + "  # as run (--review-date)";
+    std::string in_table;
+    std::size_t convention_header = lines.size();
+    bool replaced = false;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      if (lines[i].starts_with('[')) in_table = lines[i];
+      if (lines[i] == "[convention]") convention_header = i;
+      if (in_table == "[convention]" && lines[i].starts_with("financial_review = ")) {
+        lines[i] = review;
+        replaced = true;
+      }
+    }
+    if (!replaced) {
+      if (convention_header == lines.size()) {
+        lines.emplace_back();
+        lines.emplace_back("[convention]");
+        convention_header = lines.size() - 1;
+      }
+      lines.insert(lines.begin() + static_cast<std::ptrdiff_t>(convention_header + 1), review);
+    }
+  }
   // The missing keys go right after the [run] header, which is added at the end when absent.
   std::size_t at = run_header + 1;
   if (run_header == lines.size()) {
@@ -95,7 +123,15 @@ std::string scenario_as_run(const std::string& resolved, const RunFileInfo& info
 int inspect_command(const InspectOptions& options) {
   const RunFileReader run(options.file);
   if (options.scenario) {
-    std::cout << scenario_as_run(run.resolved_toml(), run.info());
+    // The review date the run used, where it is not the scenario's own.
+    std::optional<Date> review;
+    if (const RunSummary summary = run.summary(); summary.settlement) {
+      const Scenario stated = load_scenario_text(std::string(scenario_content(run.resolved_toml())),
+                                                 "the run file's scenario", std::filesystem::path("."));
+      if (stated.convention.financial_review != summary.settlement->review_date)
+        review = summary.settlement->review_date;
+    }
+    std::cout << scenario_as_run(run.resolved_toml(), run.info(), review);
     return exit_ok;
   }
   const RunSummary summary = run.summary();

@@ -119,11 +119,13 @@ std::string render_actuals_report(const ActualsReport& report, const Scenario& s
   table.add_column("90 % credible", TextTable::Align::Left);
   table.add_column("CV");
   Cents committed = 0, carryover = 0;
+  std::int64_t carryover_dossiers = 0;
   std::int64_t trainees = 0;
   for (std::size_t r = 0; r < report.regions.size(); ++r) {
     const RegionLearning& l = report.regions[r];
     committed += l.committed;
     carryover += l.carryover;
+    carryover_dossiers += l.carryover_dossiers;
     trainees += l.trainees;
     table.add_row({scenario.convention.regions[r].name, format_euros(l.committed), count(l.dossiers),
                    format_count(l.expected_dossiers, 1), count(l.trainees), fixed(l.posterior_mean(), 3),
@@ -138,7 +140,11 @@ std::string render_actuals_report(const ActualsReport& report, const Scenario& s
   out += table.render();
   out += "  Committed includes the 2020 carry-over: ";
   out += format_euros(carryover);
-  out += " EUR. Expected: eligible dossiers the scenario expects before the cut-off, at uptake 1.\n\n";
+  out += " EUR";
+  if (carryover_dossiers > 0)
+    out += " (" + count(carryover_dossiers) +
+           " dossiers, which Dossiers leaves out: it counts those filed in 2021)";
+  out += ". Expected: eligible dossiers the scenario expects before the cut-off, at uptake 1.\n\n";
 
   out += "Demand parameters (the scenario's figure weighs as much as 50 dossiers; 30 observed needed):\n";
   TextTable parameters;

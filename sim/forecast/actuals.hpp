@@ -108,6 +108,7 @@ struct RegionLearning {
   // (their realised amount known): money the region could commit again.
   Cents released = 0;
   Cents carryover = 0;
+  std::int64_t carryover_dossiers = 0;  // the carry-over's, not among `dossiers`
   // The scenario's expected count of eligible arrivals before the cut-off
   // (training dossiers a coverage rule applied to, and diagnostics).
   double expected_dossiers = 0;

@@ -142,6 +142,7 @@ void observe_dossiers(const Scenario& scenario, const Actuals& actuals, Date as_
     if (o.realised && !d.carryover) region.released += d.committed - *o.realised;
     if (d.carryover) {
       region.carryover += d.committed;
+      ++region.carryover_dossiers;
       continue;
     }
     ++region.dossiers;
@@ -187,6 +188,7 @@ void observe_months(const Scenario& scenario, const Actuals& actuals, Date as_of
       region.committed += committed;
       if (carryover) {
         region.carryover += committed;
+        region.carryover_dossiers += dossiers;
       } else {
         region.dossiers += dossiers;
         region.trainees += trainees;

@@ -302,7 +302,9 @@ TEST(CliActuals, TheMidSeptember2021ExampleRuns) {
   const auto run = run_fnesim("run observed-september-2021 -n 20 --actuals '" + source +
                               "/scenarios/actuals/national-2021-09-15.csv' --as-of 2021-09-16");
   ASSERT_EQ(run.exit_code, 0) << run.err;
+  // The Dossiers column counts 2021's: the carry-over's 250 are said beside its amount.
   for (const char* text : {"national monthly aggregates", "62 000 000", "4 200", "47 300",
+                           "carry-over: 2 500 000.00 EUR (250 dossiers, which Dossiers leaves out",
                            "fnesim run: observed-september-2021"})
     EXPECT_NE(run.out.find(text), std::string::npos) << text;
   // A backtest from the same cut-off would score the forecast against the part of September observed.

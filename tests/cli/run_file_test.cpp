@@ -154,6 +154,28 @@ std::vector<std::string> all_of(const std::string& text, const std::string& patt
   return out;
 }
 
+// A run's financial review moved by --review-date is in the scenario `inspect
+// --scenario` prints, so that the file alone reruns it: the same review
+// figures. The scenario's own date is not written out.
+TEST(CliRunFile, TheScenarioAsRunKeepsAReviewDateGivenOnTheCommandLine) {
+  ScratchDirectory dir;
+  ASSERT_EQ(
+      fnesim(dir, "run -n 40 -j 2 --review-date 2021-06-30 --out run.h5 --summary-json run.json").exit_code,
+      0);
+  const Outcome as_run = fnesim(dir, "inspect run.h5 --scenario");
+  ASSERT_EQ(as_run.exit_code, 0) << as_run.err;
+  EXPECT_THAT(as_run.out,
+              HasSubstr("[convention]\nfinancial_review = 2021-06-30  # as run (--review-date)\n"));
+  testing::write_text(dir / "as-run.toml", as_run.out);
+  ASSERT_EQ(fnesim(dir, "run as-run.toml -j 2 --summary-json again.json").exit_code, 0);
+  const std::string first = testing::read_text(dir / "run.json"),
+                    again = testing::read_text(dir / "again.json");
+  const auto review = [](const std::string& json) { return json.substr(json.find("\"review_date\"")); };
+  EXPECT_EQ(review(first).substr(0, 400), review(again).substr(0, 400));
+  ASSERT_EQ(fnesim(dir, "run -n 40 -j 2 --out plain.h5").exit_code, 0);
+  EXPECT_THAT(fnesim(dir, "inspect plain.h5 --scenario").out, ::testing::Not(HasSubstr("financial_review")));
+}
+
 // `recommend --toml` writes the scenario the recommendation was evaluated on:
 // run on the run's seed, it gives every region the P(exhausted) recommend
 // gave "after". Without the regions' demand pinned, the default scenario's
