@@ -334,46 +334,61 @@ template <bool kBookkeeping, FirstPassShape kShape>
   // committed as they do to a listed dossier: each a cell drawn from the
   // region's mix among those the rule then funds, with a training's life
   // cycle; a share of the lump's amount by what such a dossier is expected
-  // to commit (a long reconversion carries more than a short course), its
-  // trainees evenly; filed evenly over the part of the month it stands for.
+  // to commit (a long reconversion carries more than a short course) — the
+  // amount apportioned over the cells drawn, then evenly within each — and
+  // its trainees evenly; filed evenly over the part of the month it stands for.
   const auto stage_lump = [&](const ObservedDossier& o) {
     const auto count = static_cast<std::size_t>(std::max<std::int64_t>(o.dossiers, 1));
     const std::size_t epoch_index = plan_.epoch_index_on(o.filing_day);
     const CoverageEpoch& rules = plan_.epochs[epoch_index];
     const bool some_cell_funded = plan.mix_eligible[epoch_index] > 0;
-    const double expected_trainees = demand.trainees.expected();
     ws.lump_cycles.clear();
-    ws.lump_weights.clear();
+    ws.lump_cells.clear();
+    std::array<std::int64_t, mix_cell_count> drawn_in_cell{};
     for (std::size_t i = 0; i < count; ++i) {
       int cell = plan.cell(life);
       while (some_cell_funded && !rules.eligible[static_cast<std::size_t>(cell)]) cell = plan.cell(life);
-      ws.lump_cycles.push_back(draw_life_cycle(cell, false, dropout_of_observed));
+      const DrawnLifeCycle cycle = draw_life_cycle(cell, false, dropout_of_observed);
       if constexpr (!kBookkeeping) {
-        const DrawnLifeCycle& cycle = ws.lump_cycles.back();
         ws.floor_checksum +=
             cell + cycle.start_lag + cycle.duration + cycle.cancelled + cycle.dropout + cycle.invoicing_lag;
         continue;
       }
+      ws.lump_cycles.push_back(cycle);
+      ws.lump_cells.push_back(cell);
+      ++drawn_in_cell[static_cast<std::size_t>(cell)];
+    }
+    if constexpr (!kBookkeeping) return;
+    // Each cell's part: its dossiers times what one is expected to commit.
+    std::array<Cents, mix_cell_count> part_weight{};
+    const double expected_trainees = demand.trainees.expected();
+    for (int cell = 0; cell < mix_cell_count; ++cell) {
+      const std::int64_t drawn = drawn_in_cell[static_cast<std::size_t>(cell)];
+      if (drawn == 0) continue;
       const double mean_cost_eur =
           demand.cost_per_trainee[static_cast<std::size_t>(cell % pathway_count)].mean_eur *
           expected_trainees;
-      ws.lump_weights.push_back(
-          plan_.envelope_share_of(rules, cell, limits::drawn_cents(mean_cost_eur, "dossier")));
+      part_weight[static_cast<std::size_t>(cell)] =
+          drawn * plan_.envelope_share_of(rules, cell, limits::drawn_cents(mean_cost_eur, "dossier"));
     }
-    if constexpr (!kBookkeeping) return;
-    if (std::all_of(ws.lump_weights.begin(), ws.lump_weights.end(), [](Cents w) { return w <= 0; }))
-      std::fill(ws.lump_weights.begin(), ws.lump_weights.end(), Cents{1});
-    const std::vector<Cents> amounts = apportion(o.committed, std::span<const Cents>(ws.lump_weights));
+    if (std::all_of(part_weight.begin(), part_weight.end(), [](Cents w) { return w <= 0; }))
+      for (int cell = 0; cell < mix_cell_count; ++cell)
+        part_weight[static_cast<std::size_t>(cell)] = drawn_in_cell[static_cast<std::size_t>(cell)];
+    const std::vector<Cents> parts = apportion(o.committed, std::span<const Cents>(part_weight));
+    std::array<std::int64_t, mix_cell_count> given_in_cell{};
     const auto days = static_cast<std::int64_t>(o.last_filing_day - o.first_filing_day + 1);
     const auto n = static_cast<std::int64_t>(count);
     for (std::size_t i = 0; i < count; ++i) {
       const auto k = static_cast<std::int64_t>(i);
+      const auto c = static_cast<std::size_t>(ws.lump_cells[i]);
+      const std::int64_t in_cell = drawn_in_cell[c], j = given_in_cell[c]++;
+      const Cents amount = parts[c] / in_cell + (j < parts[c] % in_cell ? 1 : 0);
       const DrawnLifeCycle& cycle = ws.lump_cycles[i];
       const std::int64_t trainees = o.trainees / n + (k < o.trainees % n ? 1 : 0);
       const auto day = static_cast<std::int32_t>(o.first_filing_day + (2 * k + 1) * days / (2 * n));
       const std::int32_t end_day = std::min(day + cycle.start_lag + cycle.duration, last_training_day);
-      stage(day, end_day, cycle.invoicing_lag, -1, trainees, 1, amounts[i],
-            realised_of_observed(amounts[i], day, cycle), DossierKind::Observed);
+      stage(day, end_day, cycle.invoicing_lag, -1, trainees, 1, amount,
+            realised_of_observed(amount, day, cycle), DossierKind::Observed);
     }
   };
   if (start != nullptr) {

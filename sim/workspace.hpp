@@ -102,7 +102,7 @@ struct Workspace {
   std::vector<double> trainee_costs;               // their trainees' lognormal costs, EUR (their logs until exponentiated)
   std::vector<DrawnLifeCycle> life_cycles;         // of the same block
   std::vector<DrawnLifeCycle> lump_cycles;         // an observed month's lump, dossier by dossier
-  std::vector<Cents> lump_weights;                 // what each is expected to commit
+  std::vector<int> lump_cells;                     // and the cell each drew
   std::vector<BetaSampler::Parts> dropout_parts;   // of the same block, with random drop-outs
   std::vector<double> dropout_factors;             // their Gammas' U^(1/shape), as logs until exponentiated
   std::vector<std::vector<StagedDossier>> staged;  // per region, in filing order (with a committee, or listed)
