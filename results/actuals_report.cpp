@@ -83,7 +83,16 @@ std::string render_actuals_report(const ActualsReport& report, const Scenario& s
   out += count(report.rows_after_cut_off);
   out += " from it on (not used); ";
   if (report.month_to_date) {
-    out += "the last month read as month to date.\n\n";
+    // Nothing in a monthly file says where its last month's figures stop: the
+    // cut-off does. Said in full, as a later cut-off halves what they seem to say.
+    out += "the last month read as month to date, its figures taken to run to ";
+    out += report.last_day.iso();
+    if (!report.last_day_stated)
+      out +=
+          " (the day before the cut-off: if they stop earlier, the cut-off is the day after they stop, or "
+          "say "
+          "so with --through)";
+    out += ".\n\n";
   } else {
     out += "the actuals are complete through ";
     out += report.last_day.iso();
