@@ -28,12 +28,20 @@ namespace {
 // that it never reads a path being rewritten by another thread, and a
 // thread unlisting the slot meanwhile just leaves it taken.
 
-enum SlotState : int { slot_free = 0, slot_filling = 1, slot_live = 2, slot_cleaning = 3 };
+// A live slot says what it holds in its state, which the handler claims
+// before it acts: a file is unlinked, a directory (made for outputs) removed
+// if empty, after the files.
+enum SlotState : int {
+  slot_free = 0,
+  slot_filling = 1,
+  slot_live = 2,
+  slot_cleaning = 3,
+  slot_live_directory = 4
+};
 constexpr std::size_t path_capacity = 4096;  // PATH_MAX on Linux
 
 struct Slot {
   std::atomic<int> state{slot_free};
-  bool directory = false;  // a directory made for outputs: removed after the files, if empty
   char path[path_capacity];
 };
 
@@ -45,9 +53,8 @@ int list_temporary(const std::string& path, bool directory = false) {
   for (std::size_t i = 0; i < max_registered_temporaries; ++i) {
     int expected = slot_free;
     if (!slots[i].state.compare_exchange_strong(expected, slot_filling)) continue;
-    slots[i].directory = directory;
     std::memcpy(slots[i].path, path.c_str(), path.size() + 1);
-    slots[i].state.store(slot_live);
+    slots[i].state.store(directory ? slot_live_directory : slot_live);
     return static_cast<int>(i);
   }
   throw OutputError(path + ": more than " + std::to_string(max_registered_temporaries) +
@@ -56,8 +63,10 @@ int list_temporary(const std::string& path, bool directory = false) {
 
 void unlist_temporary(int slot) noexcept {
   if (slot < 0) return;
-  int expected = slot_live;
-  slots[slot].state.compare_exchange_strong(expected, slot_free);
+  for (const int live : {slot_live, slot_live_directory}) {
+    int expected = live;
+    if (slots[slot].state.compare_exchange_strong(expected, slot_free)) return;
+  }
 }
 
 std::string kind_of(const struct stat& status) {
@@ -77,12 +86,11 @@ void remove_quietly(const fs::path& path) noexcept { ::unlink(path.c_str()); }
 void remove_registered_temporaries() noexcept {
   const int saved_errno = errno;
   // The files first, then the directories they were in (rmdir removes only an empty one).
-  for (const bool directories : {false, true})
+  for (const int live : {slot_live, slot_live_directory})
     for (Slot& slot : slots) {
-      if (slot.directory != directories) continue;
-      int expected = slot_live;
+      int expected = live;
       if (!slot.state.compare_exchange_strong(expected, slot_cleaning)) continue;
-      if (directories)
+      if (live == slot_live_directory)
         ::rmdir(slot.path);
       else
         ::unlink(slot.path);
@@ -272,6 +280,8 @@ void OutputSet::add(std::unique_ptr<TemporaryFile> written) { files_.push_back(s
 
 void OutputSet::make_directory(const fs::path& directory) {
   if (!cluster::writes_outputs()) return;
+  std::error_code ec;
+  if (fs::is_directory(directory, ec)) return;  // the user's: never listed for removal
   // Listed before it exists, as a temporary file is: a signal then removes it too.
   const int slot = list_temporary(directory.string(), true);
   if (::mkdir(directory.c_str(), 0777) == 0) {
@@ -280,7 +290,6 @@ void OutputSet::make_directory(const fs::path& directory) {
   }
   const int error = errno;
   unlist_temporary(slot);
-  std::error_code ec;
   if (error == EEXIST && fs::is_directory(directory, ec)) return;
   throw OutputError(directory.string() + ": cannot create the directory: " + std::strerror(error));
 }
