@@ -15,6 +15,7 @@
 #include "cli/preamble.hpp"
 #include "results/run_file.hpp"
 #include "results/run_summary.hpp"
+#include "sim/diagnostics.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "sim/scenario/toml_text.hpp"
 
@@ -126,10 +127,15 @@ int inspect_command(const InspectOptions& options) {
     // The review date the run used, where it is not the scenario's own.
     std::optional<Date> review;
     if (const RunSummary summary = run.summary(); summary.settlement) {
-      const Scenario stated = load_scenario_text(std::string(scenario_content(run.resolved_toml())),
-                                                 "the run file's scenario", std::filesystem::path("."));
-      if (stated.convention.financial_review != summary.settlement->review_date)
-        review = summary.settlement->review_date;
+      try {
+        const Scenario stated = load_scenario_text(std::string(scenario_content(run.resolved_toml())),
+                                                   "the run file's scenario", std::filesystem::path("."));
+        if (stated.convention.financial_review != summary.settlement->review_date)
+          review = summary.settlement->review_date;
+      } catch (const InputError&) {
+        // A file of an older fnesim whose scenario this one no longer reads:
+        // its text is still printed, as run, without the review's date.
+      }
     }
     std::cout << scenario_as_run(run.resolved_toml(), run.info(), review);
     return exit_ok;
