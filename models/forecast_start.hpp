@@ -35,6 +35,7 @@ struct ObservedDossier {
   // Realised amount when the actuals know it: the rest is released. Otherwise
   // the scenario's life cycle decides (cancellation, drop-outs, dates).
   std::optional<Cents> realised;
+  std::optional<std::int32_t> end_day;  // with `realised`: the day its training ended (days since the start)
 };
 
 struct ForecastStart {

@@ -337,8 +337,15 @@ template <bool kBookkeeping, FirstPassShape kShape>
   // to commit (a long reconversion carries more than a short course) — the
   // amount apportioned over the cells drawn, then evenly within each — and
   // its trainees evenly; filed evenly over the part of the month it stands for.
+  std::int64_t lump_dossiers = 0;
   const auto stage_lump = [&](const ObservedDossier& o) {
+    // A national row's money and dossiers are spread over the regions apart:
+    // a region can get money and no dossier. Its money then goes as one
+    // dossier's life cycle, counted as none.
     const auto count = static_cast<std::size_t>(std::max<std::int64_t>(o.dossiers, 1));
+    const std::int64_t counted = o.dossiers > 0 ? 1 : 0;
+    lump_dossiers += static_cast<std::int64_t>(count);
+    check_arrivals(static_cast<double>(lump_dossiers), rep, region_code, "observed dossiers");
     const std::size_t epoch_index = plan_.epoch_index_on(o.filing_day);
     const CoverageEpoch& rules = plan_.epochs[epoch_index];
     const bool some_cell_funded = plan.mix_eligible[epoch_index] > 0;
@@ -346,8 +353,12 @@ template <bool kBookkeeping, FirstPassShape kShape>
     ws.lump_cells.clear();
     std::array<std::int64_t, mix_cell_count> drawn_in_cell{};
     for (std::size_t i = 0; i < count; ++i) {
+      // Redrawn until funded; a share of funded cells too small to draw in a
+      // hundred tries is kept as drawn (its weight then falls to the others).
       int cell = plan.cell(life);
-      while (some_cell_funded && !rules.eligible[static_cast<std::size_t>(cell)]) cell = plan.cell(life);
+      for (int tries = 1; some_cell_funded && !rules.eligible[static_cast<std::size_t>(cell)] && tries < 100;
+           ++tries)
+        cell = plan.cell(life);
       const DrawnLifeCycle cycle = draw_life_cycle(cell, false, dropout_of_observed);
       if constexpr (!kBookkeeping) {
         ws.floor_checksum +=
@@ -359,8 +370,9 @@ template <bool kBookkeeping, FirstPassShape kShape>
       ++drawn_in_cell[static_cast<std::size_t>(cell)];
     }
     if constexpr (!kBookkeeping) return;
-    // Each cell's part: its dossiers times what one is expected to commit.
-    std::array<Cents, mix_cell_count> part_weight{};
+    // Each cell's part: its dossiers times what one is expected to commit (in
+    // floating point: a million dossiers of the largest share overflow cents).
+    std::array<double, mix_cell_count> part_weight{};
     const double expected_trainees = demand.trainees.expected();
     for (int cell = 0; cell < mix_cell_count; ++cell) {
       const std::int64_t drawn = drawn_in_cell[static_cast<std::size_t>(cell)];
@@ -369,12 +381,14 @@ template <bool kBookkeeping, FirstPassShape kShape>
           demand.cost_per_trainee[static_cast<std::size_t>(cell % pathway_count)].mean_eur *
           expected_trainees;
       part_weight[static_cast<std::size_t>(cell)] =
-          drawn * plan_.envelope_share_of(rules, cell, limits::drawn_cents(mean_cost_eur, "dossier"));
+          static_cast<double>(drawn) * static_cast<double>(plan_.envelope_share_of(
+                                           rules, cell, limits::drawn_cents(mean_cost_eur, "dossier")));
     }
-    if (std::all_of(part_weight.begin(), part_weight.end(), [](Cents w) { return w <= 0; }))
+    if (std::all_of(part_weight.begin(), part_weight.end(), [](double w) { return !(w > 0); }))
       for (int cell = 0; cell < mix_cell_count; ++cell)
-        part_weight[static_cast<std::size_t>(cell)] = drawn_in_cell[static_cast<std::size_t>(cell)];
-    const std::vector<Cents> parts = apportion(o.committed, std::span<const Cents>(part_weight));
+        part_weight[static_cast<std::size_t>(cell)] =
+            static_cast<double>(drawn_in_cell[static_cast<std::size_t>(cell)]);
+    const std::vector<Cents> parts = apportion(o.committed, std::span<const double>(part_weight));
     std::array<std::int64_t, mix_cell_count> given_in_cell{};
     const auto days = static_cast<std::int64_t>(o.last_filing_day - o.first_filing_day + 1);
     const auto n = static_cast<std::int64_t>(count);
@@ -387,7 +401,7 @@ template <bool kBookkeeping, FirstPassShape kShape>
       const std::int64_t trainees = o.trainees / n + (k < o.trainees % n ? 1 : 0);
       const auto day = static_cast<std::int32_t>(o.first_filing_day + (2 * k + 1) * days / (2 * n));
       const std::int32_t end_day = std::min(day + cycle.start_lag + cycle.duration, last_training_day);
-      stage(day, end_day, cycle.invoicing_lag, -1, trainees, 1, amount,
+      stage(day, end_day, cycle.invoicing_lag, -1, trainees, counted, amount,
             realised_of_observed(amount, day, cycle), DossierKind::Observed);
     }
   };
@@ -412,7 +426,9 @@ template <bool kBookkeeping, FirstPassShape kShape>
               cycle.start_lag + cycle.duration + cycle.cancelled + cycle.dropout + invoicing_lag;
           continue;
         }
-        end_day = std::min({o.filing_day + cycle.start_lag + cycle.duration, last_training_day});
+        // Ended before the cut-off: its release on the day the actuals give.
+        end_day = std::min(o.end_day ? *o.end_day : o.filing_day + cycle.start_lag + cycle.duration,
+                           last_training_day);
         realised = realised_of_observed(o.committed, o.filing_day, cycle);
       } else {  // a diagnostic or the carry-over: realised in full (docs/model.md)
         invoicing_lag = draw_days(demand.invoicing_lag_days, life);
@@ -435,6 +451,7 @@ template <bool kBookkeeping, FirstPassShape kShape>
   // filing times from exponential spacings (U_(i) = S_i / S_(n+1)) mapped
   // through the cumulative intensity — already in order, no sort.
   reseed(engine, seed, rep, StreamPurpose::Arrivals, region_id);
+  const bool needs_days = !kShape.plain && !plan.populations.empty();
   const bool drifting = !kShape.plain && !ws.drift.empty() && scenario_.uncertainty.drifts();
   if (drifting) {
     // The day's share of the year's arrivals times its month's drift.
@@ -465,7 +482,9 @@ template <bool kBookkeeping, FirstPassShape kShape>
     }
     if constexpr (!kBookkeeping) ws.floor_checksum += sum;
     const double to_intensity = still_to_file / sum;
-    if constexpr (kBookkeeping) {
+    // The floor needs the days too where a dossier's population is drawn by
+    // its day: which population it is decides what else it draws.
+    if (kBookkeeping || needs_days) {
       // An arrival's day is the first simulated day whose cumulative
       // intensity passes it (at most the window's last). Walking the sorted
       // arrivals day by day is a chain of dependent loads and compares, so
@@ -524,7 +543,7 @@ template <bool kBookkeeping, FirstPassShape kShape>
     int end = first;
     for (; end < arrivals && cost_count < trainee_cost_block && drawn_count < dossier_block; ++end) {
       const int i = end;
-      const std::int32_t day = kBookkeeping ? ws.arrival_days[static_cast<std::size_t>(i)] : 0;
+      const std::int32_t day = kBookkeeping || needs_days ? ws.arrival_days[static_cast<std::size_t>(i)] : 0;
       DrawnAttributes& drawn = ws.attributes[drawn_count++];
       // A new population's dossier, or the scenario's own.
       const PopulationPlan* population = nullptr;

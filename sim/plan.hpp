@@ -61,7 +61,7 @@ struct Plan {
   // What a redraw recomputes. A particle is weighed by the eligible arrivals
   // it expects per day (expected_eligible_arrivals) and nothing else: its
   // redraw leaves the arrival process (cumulative intensity, expected
-  // arrivals), the lumps and the samplers as they were — stale, so such a plan
+  // arrivals) and the samplers as they were — stale, so such a plan
   // must not simulate.
   enum class Redraw { Everything, DailyExpectationsOnly };
   // The demand-dependent parts (arrivals, mix, events, samplers) recomputed

@@ -133,9 +133,10 @@ void observe_dossiers(const Scenario& scenario, const Actuals& actuals, Date as_
     o.committed = d.committed;
     // A realised amount is known at the cut-off only if the training had ended;
     // the carry-over is realised in full (docs/model.md, "Life cycle").
-    if (d.end_date && *d.end_date < as_of)
+    if (d.end_date && *d.end_date < as_of) {
       o.realised = d.realised;
-    else if (d.carryover)
+      o.end_day = days_between(start, *d.end_date);
+    } else if (d.carryover)
       o.realised = d.committed;
     out.ledger.push_back(o);
     region.committed += d.committed;
@@ -215,8 +216,12 @@ void observe_months(const Scenario& scenario, const Actuals& actuals, Date as_of
 // give the nation (the learnt common level), it should have held at least
 // `silent_stretch_dossiers`: then no plausible year leaves it empty (even a
 // region at half the nation's pace, three of its CVs below, expects 7, and
-// P(none) < 0.001). Nationally, then per region when the file has regions.
+// P(none) < 0.001) — and when it lasts a week at least: the model spreads
+// demand over every day, where offices file on working days, and a weekend
+// with a holiday leaves up to four days empty in any real file. Nationally,
+// then per region when the file has regions.
 constexpr double silent_stretch_dossiers = 15;
+constexpr int silent_stretch_days = 7;
 
 void warn_of_silent_stretches(const Scenario& scenario, const Actuals& actuals, Date as_of,
                               const std::vector<ObservedDossier>& ledger, const WindowExpectation& expected,
@@ -277,7 +282,8 @@ void warn_of_silent_stretches(const Scenario& scenario, const Actuals& actuals, 
         for (int day = stretch.first; day <= stretch.last; ++day)
           stretch.due += national_pace * expected.daily[r][static_cast<std::size_t>(day)];
       }
-      if (stretch.due >= silent_stretch_dossiers) stretches.push_back(stretch);
+      if (stretch.due >= silent_stretch_dossiers && stretch.last - stretch.first + 1 >= silent_stretch_days)
+        stretches.push_back(stretch);
     }
     return stretches;
   };

@@ -8,6 +8,8 @@
 
 #include "results/run_summary.hpp"
 #include "sim/bytes.hpp"
+#include "sim/forecast/actuals.hpp"
+#include "sim/forecast/synthetic_actuals.hpp"
 #include "sim/run_statistics.hpp"
 #include "sim/runner.hpp"
 #include "sim/workspace.hpp"
@@ -242,6 +244,54 @@ INSTANTIATE_TEST_SUITE_P(
                       ShapedScenario{"steering-2021", "", {true, false, false}},
                       ShapedScenario{"observed-2021", "", {false, false, true}},
                       ShapedScenario{"observed-2021-uncertain", "", {false, false, true}}));
+
+// The same of forecasts from actuals, whose observed dossiers are filed before
+// the simulated ones: one row per dossier (their life cycles), monthly totals
+// by region (each month's dossiers one by one) and national monthly totals
+// (a region can get a national row's money without a dossier).
+TEST(FirstPassShapesOfForecasts, RecordWhatTheGeneralPassRecordsAndDrawWhatTheFloorDraws) {
+  const Scenario observed = load_scenario_argument("observed-2021");
+  const Simulator truth(observed);
+  struct Case {
+    const char* name;
+    Scenario scenario;
+    Actuals actuals;
+    Date cut_off;
+  };
+  std::vector<Case> cases;
+  cases.push_back(
+      {"dossiers", observed,
+       parse_actuals(synthetic_actuals_csv(truth, 7, 3, SyntheticLayout::Dossiers), "d.csv", observed),
+       Date::from_ymd(2021, 11, 1)});
+  cases.push_back(
+      {"monthly", observed,
+       parse_actuals(synthetic_actuals_csv(truth, 7, 3, SyntheticLayout::Monthly), "m.csv", observed),
+       Date::from_ymd(2021, 9, 1)});
+  const Scenario september = load_scenario_argument("observed-september-2021");
+  cases.push_back(
+      {"national, few dossiers", september,
+       parse_actuals("month,region,dossiers,trainees,committed_eur\n2020-12,national,250,2500,2500000.00\n"
+                     "2021-01,national,3,30,36000.00\n2021-02,national,400,4000,5000000.00\n",
+                     "n.csv", september),
+       Date::from_ymd(2021, 3, 1)});
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    const Simulator simulator(condition_on_actuals(c.scenario, c.actuals, c.cut_off).scenario);
+    auto shaped = simulator.make_workspace();
+    auto general = simulator.make_workspace();
+    general->keep_dossiers = true;
+    auto floor = simulator.make_workspace();
+    ReplicationOutcome by_shape = simulator.make_outcome(), by_general = simulator.make_outcome();
+    for (std::int64_t rep = 0; rep < 3; ++rep) {
+      simulator.simulate(8, rep, *shaped, by_shape);
+      simulator.simulate(8, rep, *general, by_general);
+      SCOPED_TRACE(::testing::Message() << "replication " << rep);
+      expect_same_outcome(by_shape, by_general);
+      simulator.draw_variates_only(8, rep, *floor);
+      EXPECT_EQ(Simulator::stream_digest(*shaped), Simulator::stream_digest(*floor));
+    }
+  }
+}
 
 // The benchmark's floor must draw exactly what a replication draws, no more, no less.
 TEST(Simulator, TheRandomNumberFloorDrawsExactlyTheSameVariates) {
