@@ -27,6 +27,7 @@ inline constexpr std::string_view text = "text";
 // parameter's value (in the unit of its scenario key: EUR, dossiers, a share).
 inline constexpr std::string_view factor = "factor";
 inline constexpr std::string_view share = "share";
+inline constexpr std::string_view shape = "shape";  // a distribution's shape parameter: no unit
 inline constexpr std::string_view eur_squared = "EUR^2";
 inline constexpr std::string_view correlation = "correlation";
 inline constexpr std::string_view scenario_units = "unit of the scenario key";

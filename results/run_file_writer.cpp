@@ -561,7 +561,7 @@ void RunFileWriter::Impl::write_spread(const RunSummary& s) {
            "tail_quantity"));
   group.write<double>(
       "tail_pareto_k", shapes, {shapes.size()},
-      meta(layout::share,
+      meta(layout::shape,
            "The Pareto shape of its upper tail over the replications (Zhang & Stephens's fit to the "
            "largest min(S/5, 3 sqrt S) values, Vehtari et al. 2024): above 0.25 the mean's standard "
            "error is itself uncertain, above 0.5 it understates; NaN when fewer than five distinct "

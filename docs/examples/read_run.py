@@ -64,7 +64,10 @@ with h5py.File(args.run_file, "r") as f:
         cumulative = national.cumsum(axis=1)
         # The inverted empirical CDF, as fnesim reports quantiles.
         fan = np.percentile(cumulative, [5, 50, 95], axis=0, method="inverted_cdf")
-        print(f"\nnational cumulative commitments (M EUR): month, 5 %, median, 95 %")
+        # Gross: money released by cancelled or shortened trainings is committed
+        # again, so the cumulative sum can pass the amount available without any
+        # region overspending (what holds an envelope is committed − released).
+        print(f"\nnational cumulative commitments, gross (M EUR): month, 5 %, median, 95 %")
         for m in range(0, len(months), 3):
             print(f"  {months[m]}  {fan[0, m] / 1e6:7.2f}  {fan[1, m] / 1e6:7.2f}  {fan[2, m] / 1e6:7.2f}")
         if args.plot:
@@ -79,7 +82,7 @@ with h5py.File(args.run_file, "r") as f:
             ax.axhline(available, color="black", linestyle="--", label="available")
             ax.set_xticks(x[::3], months[::3], rotation=45)
             ax.set_ylabel("M EUR")
-            ax.set_title(f"{f.attrs['scenario_name']}: national cumulative commitments")
+            ax.set_title(f"{f.attrs['scenario_name']}: national cumulative commitments (gross of releases)")
             ax.legend()
             fig.tight_layout()
             fig.savefig(args.plot, dpi=120)
