@@ -18,6 +18,7 @@
 #include <limits>
 #include <map>
 #include <sstream>
+#include <unordered_map>
 
 #include "models/categories.hpp"
 #include "models/coverage.hpp"
@@ -255,7 +256,9 @@ class Reader {
   std::map<std::string, std::size_t> columns_;
   Actuals actuals_;
   std::map<std::string, int> dossier_id_lines_;
-  std::map<std::string, int> row_lines_;                     // a dossier row's text → its first line
+  // A dossier row's text → its first line; views into the text being read,
+  // which outlives the reading (a copy of a 256 MiB file's rows would double it).
+  std::unordered_map<std::string_view, int> row_lines_;
   std::vector<std::pair<int, int>> repeated_rows_;           // (line, the earlier line it repeats)
   std::vector<Diagnostic> implausible_costs_;                // rows whose cost per trainee is beyond belief
   std::map<std::pair<std::int32_t, int>, int> month_lines_;  // (month, region) → line
@@ -758,7 +761,7 @@ Actuals Reader::read(std::string_view text) {
       const bool training = actuals_.dossiers.size() > read_before && !actuals_.dossiers.back().carryover &&
                             !actuals_.dossiers.back().diagnostic;
       if (training && field(row, "dossier_id").empty())
-        if (const auto [it, inserted] = row_lines_.emplace(std::string(content), line_number); !inserted)
+        if (const auto [it, inserted] = row_lines_.emplace(content, line_number); !inserted)
           repeated_rows_.emplace_back(line_number, it->second);
     } else {
       read_month(row);
