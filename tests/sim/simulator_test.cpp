@@ -201,6 +201,23 @@ struct ShapedScenario {
 
 class FirstPassShapes : public ::testing::TestWithParam<ShapedScenario> {};
 
+// The scenario's own pass and the general one record the same outcomes, and the floor draws what they draw.
+void expect_passes_agree(const Simulator& simulator, std::int64_t replications) {
+  auto shaped = simulator.make_workspace();
+  auto general = simulator.make_workspace();
+  general->keep_dossiers = true;
+  auto floor = simulator.make_workspace();
+  ReplicationOutcome by_shape = simulator.make_outcome(), by_general = simulator.make_outcome();
+  for (std::int64_t rep = 0; rep < replications; ++rep) {
+    simulator.simulate(8, rep, *shaped, by_shape);
+    simulator.simulate(8, rep, *general, by_general);
+    SCOPED_TRACE(::testing::Message() << "replication " << rep);
+    expect_same_outcome(by_shape, by_general);
+    simulator.draw_variates_only(8, rep, *floor);
+    EXPECT_EQ(Simulator::stream_digest(*shaped), Simulator::stream_digest(*floor));
+  }
+}
+
 TEST_P(FirstPassShapes, RecordWhatTheGeneralPassRecords) {
   const ShapedScenario& param = GetParam();
   const std::string extension = param.extension;
@@ -212,19 +229,7 @@ TEST_P(FirstPassShapes, RecordWhatTheGeneralPassRecords) {
   const FirstPassShape& shape = simulator.first_pass_shape();
   EXPECT_EQ(shape, param.shape) << "plain " << shape.plain << ", instant " << shape.instant << ", at once "
                                 << shape.file_at_once;
-  auto shaped = simulator.make_workspace();
-  auto general = simulator.make_workspace();
-  general->keep_dossiers = true;
-  auto floor = simulator.make_workspace();
-  ReplicationOutcome by_shape = simulator.make_outcome(), by_general = simulator.make_outcome();
-  for (std::int64_t rep = 0; rep < 4; ++rep) {
-    simulator.simulate(8, rep, *shaped, by_shape);
-    simulator.simulate(8, rep, *general, by_general);
-    SCOPED_TRACE(::testing::Message() << "replication " << rep);
-    expect_same_outcome(by_shape, by_general);
-    simulator.draw_variates_only(8, rep, *floor);
-    EXPECT_EQ(Simulator::stream_digest(*shaped), Simulator::stream_digest(*floor));
-  }
+  expect_passes_agree(simulator, 4);
 }
 
 // Shapes {plain, instant, filed at once}: R1 all three; with a drift, instant
@@ -276,20 +281,7 @@ TEST(FirstPassShapesOfForecasts, RecordWhatTheGeneralPassRecordsAndDrawWhatTheFl
        Date::from_ymd(2021, 3, 1)});
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
-    const Simulator simulator(condition_on_actuals(c.scenario, c.actuals, c.cut_off).scenario);
-    auto shaped = simulator.make_workspace();
-    auto general = simulator.make_workspace();
-    general->keep_dossiers = true;
-    auto floor = simulator.make_workspace();
-    ReplicationOutcome by_shape = simulator.make_outcome(), by_general = simulator.make_outcome();
-    for (std::int64_t rep = 0; rep < 3; ++rep) {
-      simulator.simulate(8, rep, *shaped, by_shape);
-      simulator.simulate(8, rep, *general, by_general);
-      SCOPED_TRACE(::testing::Message() << "replication " << rep);
-      expect_same_outcome(by_shape, by_general);
-      simulator.draw_variates_only(8, rep, *floor);
-      EXPECT_EQ(Simulator::stream_digest(*shaped), Simulator::stream_digest(*floor));
-    }
+    expect_passes_agree(Simulator(condition_on_actuals(c.scenario, c.actuals, c.cut_off).scenario), 3);
   }
 }
 
