@@ -309,12 +309,11 @@ void OutputSet::commit() {
     placed += (placed.empty() ? "" : ", ") + file->target().string();
   }
   committed_ = true;
-}
-
-std::vector<fs::path> OutputSet::targets() const {
-  std::vector<fs::path> targets;
-  for (const auto& file : files_) targets.push_back(file->target());
-  return targets;
+  // The directories hold the outputs now: no longer the signal handler's to remove.
+  for (MadeDirectory& made : made_directories_) {
+    unlist_temporary(made.slot);
+    made.slot = -1;
+  }
 }
 
 void write_file_atomically(const fs::path& path, const std::string& content, bool overwrite) {

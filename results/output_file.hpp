@@ -125,8 +125,6 @@ class OutputSet {
   void commit();
   // Whether an existing regular file may be replaced (--force).
   bool overwrite() const { return overwrite_; }
-  // The targets, in the order added.
-  std::vector<std::filesystem::path> targets() const;
 
  private:
   bool overwrite_;
