@@ -287,15 +287,12 @@ bool Reader::read_header(int line, const std::vector<std::string>& names) {
         dossiers ? "has both 'filing_date' (dossiers) and 'month' (monthly aggregates): give one layout"
                  : "cannot tell the layout: the header needs 'filing_date' (one row per dossier) or "
                    "'month' (monthly aggregates)";
-    // "Month" or "Filing_Date": a spreadsheet's capitals.
-    const auto lower = [](std::string text) {
-      for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      return text;
-    };
+    // "Month", "Filing_Date" (a spreadsheet's capitals) or "filing_dat": the
+    // did-you-mean the other columns get, which ignores case.
     for (std::size_t i = 0; i < names.size() && !dossiers; ++i)
-      if (const std::string l = lower(names[i]); (l == "filing_date" || l == "month") && l != names[i]) {
-        message += "; column " + std::to_string(i + 1) + ", " + quote(names[i]) + ", would be " + quote(l) +
-                   ": column names are in lower case";
+      if (const std::string meant = closest_match(names[i], {"filing_date", "month"}); !meant.empty()) {
+        message += "; column " + std::to_string(i + 1) + ", " + quote(names[i]) + ", would be " +
+                   quote(meant) + " (column names are in lower case)";
         break;
       }
     error(line, "header", message);

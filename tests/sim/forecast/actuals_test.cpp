@@ -395,7 +395,7 @@ TEST(ActualsReader, ASpreadsheetsHabitsAreReadOrNamedForWhatTheyAre) {
       messages_of("Month,region,dossiers,trainees,committed_eur\n2021-01,ARA,1,2,100.00\n"),
       ::testing::ElementsAre("a.csv:1: header: cannot tell the layout: the header needs 'filing_date' (one "
                              "row per dossier) or 'month' (monthly aggregates); column 1, 'Month', would "
-                             "be 'month': column names are in lower case"));
+                             "be 'month' (column names are in lower case)"));
   EXPECT_THAT(
       messages_of(header + "2021-03-02,Ile-de-France,40,AP,covid_specific,3,2100.00\n"
                            "2021-03-02,AUVERGNE-RHÔNE-ALPES,40,AP,covid_specific,3,2100.00\n"),
