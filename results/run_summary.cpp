@@ -533,8 +533,13 @@ std::string summary_json(const RunSummary& s) {
   j.field_euros("fees_eur", n.fees);
   j.field("committed_mean_eur", n.committed_eur.mean);
   j.field("committed_se_eur", n.committed_eur.standard_error);
+  j.field("released_mean_eur", n.released_eur.mean);
+  j.field("paid_mean_eur", n.paid_eur.mean);
   j.field("unmet_mean_eur", n.unmet_eur.mean);
   j.field("unmet_se_eur", n.unmet_eur.standard_error);
+  // Year-end national demand: the figure a forecast from actuals is judged on (docs/forecasting.md).
+  j.field("demand_mean_eur", n.demand_eur.mean);
+  j.field("demand_se_eur", n.demand_eur.standard_error);
   j.field("p_additional_needed", n.p_additional_needed.mean);
   j.field("p_additional_needed_se", n.p_additional_needed.standard_error);
   j.field("additional_needed_mean_eur", n.additional_needed_eur.mean);

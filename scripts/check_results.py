@@ -54,13 +54,24 @@
    quantiles exactly, by the inverted CDF), its values and standard errors
    finite, its bars in the documented order.
 
-Prints what it checked; exits 0 when everything holds, 1 on any failure,
-2 when the file cannot be read as an fnesim run file.
+7. With --summary-json FILE, the JSON `run --summary-json` or `export
+   --summary-json` wrote for this run (docs/summary-json.md): every key it
+   holds is one docs/summary-json.md lists, every listed key is there when
+   the run has the part it belongs to (a forecast, a steering committee, a
+   cash forecast, jumps, tails), and every figure is the run file's: exact
+   amounts to the cent, days, months and counts exactly, other numbers to
+   1e-12 relative, null exactly where /summary has no value (−1, NaN). A key
+   no check reads is a failure, so that a new key cannot go unchecked.
 
-Usage: scripts/check_results.py run.h5      (needs Debian's python3-h5py, python3-numpy)
+Prints what it checked; exits 0 when everything holds, 1 on any failure,
+2 when the file cannot be read as an fnesim run file (or the JSON as JSON).
+
+Usage: scripts/check_results.py run.h5 [--summary-json summary.json]
+       (needs Debian's python3-h5py, python3-numpy)
 """
 import datetime
 import hashlib
+import json
 import math
 import re
 import statistics
@@ -1626,12 +1637,286 @@ def run_checks(c, f):
         check_recommendation(c, f, reps)
 
 
+SUMMARY_JSON_DOC = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "docs", "summary-json.md")
+JSON_TOLERANCE = 1e-12
+
+
+def documented_json_keys():
+    """The key paths docs/summary-json.md lists: each `code` in the first cell of its tables' rows."""
+    keys = set()
+    with open(SUMMARY_JSON_DOC, encoding="utf-8") as doc:
+        for line in doc:
+            if line.startswith("| `"):
+                keys.update(re.findall(r"`([^`]+)`", line.split("|")[1]))
+    return keys
+
+
+def json_leaves(value, path=""):
+    """(path, value) of every leaf: a scalar, or an array of scalars; objects in arrays by `name[]`."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from json_leaves(item, f"{path}.{key}" if path else key)
+    elif isinstance(value, list) and any(isinstance(item, (dict, list)) for item in value):
+        for item in value:
+            yield from json_leaves(item, path + "[]")
+    else:
+        yield path, value
+
+
+def key_pattern(documented):
+    """A documented key as a regular expression: qNN stands for any two-digit percent."""
+    return re.compile(re.escape(documented).replace("qNN", r"q\d\d") + "$")
+
+
+class JsonFigures:
+    """Compares the JSON's figures with the run file's, key by key, and remembers which keys it read."""
+
+    def __init__(self, c, summary):
+        self.c = c
+        self.summary = summary
+        self.read = set()
+
+    def value(self, obj, key, where):
+        self.read.add(where + key)
+        return obj.get(key, "missing") if isinstance(obj, dict) else "missing"
+
+    def number(self, obj, key, where, expected):
+        got = self.value(obj, key, where)
+        expected = float(expected)
+        if got is None or got == "missing" or isinstance(got, (str, bool)):
+            return self.c.check(got is None and math.isnan(expected),
+                                f"JSON {where}{key} is {got!r} where the run file has {expected!r}")
+        return self.c.close(got, expected, f"JSON {where}{key} against the run file", tolerance=JSON_TOLERANCE)
+
+    def cents(self, obj, key, where, cents):
+        """An exact amount: written in euros with its cents, equal to the run file's cents."""
+        got = self.value(obj, key, where)
+        ok = isinstance(got, (int, float)) and not isinstance(got, bool) and round(got * 100) == int(cents)
+        return self.c.check(ok, f"JSON {where}{key} is {got!r}, the run file {int(cents) / 100:.2f} EUR")
+
+    def exact(self, obj, key, where, expected):
+        """A count, a day (null for −1), a label."""
+        got = self.value(obj, key, where)
+        if isinstance(expected, (np.integer, int)):
+            expected = None if expected < 0 and ("day" in key or "month" in key) else int(expected)
+        return self.c.check(got == expected and type(got) is type(expected),
+                            f"JSON {where}{key} is {got!r}, the run file {expected!r}")
+
+    def quantiles(self, obj, stem, where, percentiles, values, kind, suffix=""):
+        """`stem_qNN{suffix}` for each percentile, and no other percent."""
+        names = [f"{stem}_q{p:02d}{suffix}" if stem else f"q{p:02d}{suffix}" for p in percentiles]
+        pattern = re.compile(re.escape(f"{stem}_" if stem else "") + r"q\d\d" + re.escape(suffix) + "$")
+        present = sorted(k for k in obj if pattern.match(k))
+        self.c.check(present == sorted(names), f"JSON {where}{names[0]}…: percents {present}, the run file's {names}")
+        for name, value in zip(names, values):
+            if kind == "cents":
+                self.cents(obj, name, where, value)
+            elif kind == "count":
+                self.exact(obj, name, where, int(value))
+            else:
+                self.exact(obj, name, where, value)
+
+    def estimates(self, obj, where, group, index=None):
+        """Every `…_mean[_eur]` and `…_se[_eur]` key of obj: the run file's `group/<key>` (at index)."""
+        for key in obj:
+            if re.search(r"_(mean|se)(_eur)?$", key):
+                if f"{group}/{key}" not in self.summary:
+                    self.read.add(where + key)
+                    self.c.check(False, f"JSON {where}{key} has no /summary/{group}/{key} in the run file")
+                    continue
+                dataset = self.summary[f"{group}/{key}"][()]
+                self.number(obj, key, where, dataset if index is None else dataset[index])
+
+
+def check_summary_json(c, f, path):
+    with open(path, encoding="utf-8") as handle:
+        data = json.load(handle)
+    # The keys, against the page that documents them.
+    documented = documented_json_keys()
+    patterns = {key: key_pattern(key) for key in documented}
+    leaves = dict(json_leaves(data))
+    undocumented = sorted(k for k in leaves if not any(p.match(k) for p in patterns.values()))
+    c.check(not undocumented, f"JSON keys docs/summary-json.md does not list: {undocumented[:5]}")
+    summary = f["summary"]
+    optional = {"forecast_from": "actuals" in f, "steering": "steering" in summary,
+                "financing": "financing" in summary,
+                "national.spread.additional_by_jumps": "replications_with_jumps" in summary["spread"],
+                "national.spread.tails": "tail_quantity" in summary["spread"]}
+    for part, expected in optional.items():
+        c.check((part in leaves or any(k.startswith(part + ".") for k in leaves)) == expected,
+                f"JSON has {part}: {not expected}, the run file: {expected}")
+    containers = {k for k in documented for other in documented if other.startswith(k + ".")}
+    for key in sorted(documented - containers):
+        owner = next((part for part in optional if key == part or key.startswith(part + ".")), None)
+        if owner is None or optional[owner]:
+            c.check(any(patterns[key].match(k) for k in leaves), f"JSON lacks {key} (docs/summary-json.md)")
+
+    # The figures, against the run file.
+    j = JsonFigures(c, summary)
+    day_p = [int(p) for p in summary["day_percentiles"][()]]
+    amount_p = [int(p) for p in summary["amount_percentiles"][()]]
+    attrs = f.attrs
+    j.exact(data, "scenario", "", str(attrs["scenario_name"]))
+    j.exact(data, "replications", "", int(attrs["replications"]))
+    j.exact(data, "seed", "", int(attrs["seed"]))
+    j.number(data, "confidence_level", "", attrs["confidence_level"])
+    j.exact(data, "commitment_start", "", str(attrs["commitment_start"]))
+    j.exact(data, "window_days", "", int(attrs["window_days"]))
+    j.read.add("months")
+    c.check(data.get("months") == list(summary["month"].asstr()[()]), "JSON months are /summary/month")
+    if "actuals" in f and isinstance(data.get("forecast_from"), dict):
+        actuals = f["actuals"].attrs
+        for key, attribute in (("actuals", "file"), ("actuals_sha256", "sha256"), ("as_of", "as_of")):
+            j.exact(data["forecast_from"], key, "forecast_from.", str(actuals[attribute]))
+
+    regions = f["regions"]
+    codes = list(regions["code"].asstr()[()])
+    names = list(regions["name"].asstr()[()])
+    rows = data.get("regions") if isinstance(data.get("regions"), list) else []
+    c.check(len(rows) == len(codes), f"JSON has {len(rows)} regions, the run file {len(codes)}")
+    g = "regions"
+    for r, row in enumerate(rows[:len(codes)]):
+        w = "regions[]."
+        j.exact(row, "code", w, codes[r])
+        j.exact(row, "name", w, names[r])
+        j.cents(row, "envelope_eur", w, regions["envelope_cents"][r])
+        j.cents(row, "available_eur", w, regions["available_cents"][r])
+        j.number(row, "p_exhausted", w, summary[f"{g}/p_exhausted_mean"][r])
+        j.estimates(row, w, g, r)
+        j.quantiles(row, "exhaustion_day", w, day_p, summary[f"{g}/exhaustion_day_quantiles"][r], "day")
+        j.quantiles(row, "unmet", w, amount_p, summary[f"{g}/unmet_quantiles_cents"][r], "cents", "_eur")
+        j.read.add(w + "p_exhausted_by_month_end")
+        c.close(row.get("p_exhausted_by_month_end", []), summary[f"{g}/p_exhausted_by_month_end"][r],
+                f"JSON regions[{r}].p_exhausted_by_month_end against the run file", tolerance=JSON_TOLERANCE)
+        p_exhausted, median = row.get("p_exhausted"), row.get("exhaustion_day_q50", "missing")
+        if isinstance(p_exhausted, (int, float)):
+            c.check((median is None) == (p_exhausted < 0.5),
+                    f"JSON regions[{r}]: exhaustion_day_q50 {median!r} with p_exhausted {p_exhausted}")
+
+    national = data.get("national", {})
+    w, g = "national.", "national"
+    for key in ("envelope", "available", "fees"):
+        j.cents(national, f"{key}_eur", w, summary[f"{g}/{key}_cents"][()])
+    j.number(national, "p_additional_needed", w, summary[f"{g}/p_additional_needed_mean"][()])
+    j.estimates(national, w, g)
+    j.quantiles(national, "additional_needed", w, amount_p, summary[f"{g}/additional_needed_quantiles_cents"][()],
+                "cents", "_eur")
+    j.quantiles(national, "additional_needed_day", w, day_p, summary[f"{g}/additional_needed_day_quantiles"][()],
+                "day")
+    j.quantiles(national, "demand", w, amount_p, summary[f"{g}/demand_quantiles_cents"][()], "cents", "_eur")
+
+    spread, g = national.get("spread", {}), "spread"
+    w = "national.spread."
+    j.number(spread, "demand_sd_eur", w, summary[f"{g}/demand_sd_eur"][()])
+    j.number(spread, "dossiers_share", w, summary[f"{g}/dossiers_share"][()])
+    j.number(spread, "assumptions_share", w, 1 - summary[f"{g}/dossiers_share"][()])
+    sources = spread.get("assumptions", [])
+    names = list(summary[f"{g}/assumption"].asstr()[()])
+    c.check(len(sources) == len(names), f"JSON has {len(sources)} assumptions in its spread, the run file {len(names)}")
+    for a, source in enumerate(sources[:len(names)]):
+        j.exact(source, "name", w + "assumptions[].", names[a])
+        j.number(source, "r_squared", w + "assumptions[].", summary[f"{g}/r_squared"][a])
+    if optional["national.spread.additional_by_jumps"] and isinstance(spread.get("additional_by_jumps"), dict):
+        split, ws = spread["additional_by_jumps"], w + "additional_by_jumps."
+        first = summary[g].attrs.get("first_jump_month")
+        j.exact(split, "first_month", ws, None if first is None else str(first))
+        for key in ("replications_without_jumps", "replications_with_jumps"):
+            j.exact(split, key, ws, int(summary[f"{g}/{key}"][()]))
+        for key in ("p_additional_needed_without_jumps", "p_additional_needed_with_jumps"):
+            for name in (key, key + "_se"):
+                j.number(split, name, ws, summary[f"{g}/{name}"][()])
+    if optional["national.spread.tails"] and isinstance(spread.get("tails"), dict):
+        tails, wt = spread["tails"], w + "tails."
+        j.number(tails, "pareto_k_limit", wt, summary[g].attrs["pareto_k_limit"])
+        for q, quantity in enumerate(summary[f"{g}/tail_quantity"].asstr()[()]):
+            tail = tails.get(quantity, {})
+            j.number(tail, "pareto_k", f"{wt}{quantity}.", summary[f"{g}/tail_pareto_k"][q])
+            j.number(tail, "top_percent_share", f"{wt}{quantity}.", summary[f"{g}/tail_top_percent_share"][q])
+
+    if optional["steering"] and isinstance(data.get("steering"), dict):
+        steering, g, w = data["steering"], "steering", "steering."
+        j.number(steering, "p_complementary_received", w, summary[f"{g}/p_complementary_received_mean"][()])
+        j.estimates(steering, w, g)
+        for r, row in enumerate(steering.get("regions", [])[:len(codes)]):
+            j.exact(row, "code", w + "regions[].", codes[r])
+            j.estimates(row, w + "regions[].", g, r)
+
+    settlement = data.get("settlement", {})
+    g, w = "settlement", "settlement."
+    for key in ("training_end", "training_past_deadline", "review_date"):
+        j.exact(settlement, key, w, summary[f"{g}/{key}"].asstr()[()])
+    quantities = list(summary[f"{g}/quantity"].asstr()[()])
+
+    def settlement_part(obj, where, prefix, index):
+        def row(dataset):
+            values = summary[f"{g}/{prefix}_{dataset}"][()]
+            return values if index is None else values[index]
+        for q, quantity in enumerate(quantities):
+            trainees = quantity == "review_trainees"
+            unit = "" if trainees else "_eur"
+            j.number(obj, f"{quantity}_mean{unit}", where, row("mean")[q])
+            j.number(obj, f"{quantity}_se{unit}", where, row("se")[q])
+            j.quantiles(obj, quantity, where, amount_p, row("quantiles")[q], "count" if trainees else "cents", unit)
+        j.quantiles(obj, "last_payment_day", where, day_p, row("last_payment_day_quantiles"), "day")
+
+    settlement_part(settlement.get("national", {}), w + "national.", "national", None)
+    for r, region in enumerate(settlement.get("regions", [])[:len(codes)]):
+        j.exact(region, "code", w + "regions[].", codes[r])
+        settlement_part(region, w + "regions[].", "regions", r)
+
+    if optional["financing"] and isinstance(data.get("financing"), dict):
+        cash, terms, g, w = data["financing"], f["financing"], "financing", "financing."
+        j.cents(cash, "basis_eur", w, terms["basis_cents"][()])
+        j.number(cash, "advance_share", w, terms["advance_share"][()])
+        j.exact(cash, "advance_date", w, terms["advance_date"].asstr()[()])
+        j.exact(cash, "settlement_lag_days", w, int(terms["settlement_lag_days"][()]))
+        tranches = cash.get("tranches", [])
+        names = list(terms["tranche_name"].asstr()[()])
+        c.check(len(tranches) == len(names), f"JSON has {len(tranches)} tranches, the run file {len(names)}")
+        for t, tranche in enumerate(tranches[:len(names)]):
+            wt = w + "tranches[]."
+            j.exact(tranche, "name", wt, names[t])
+            j.number(tranche, "share", wt, terms["tranche_share"][t])
+            j.number(tranche, "commitment_level", wt, terms["tranche_commitment_level"][t])
+            date = terms["tranche_date"].asstr()[t]
+            j.exact(tranche, "date", wt, date or None)
+            j.exact(tranche, "lag_days", wt, int(terms["tranche_lag_days"][t]))
+        months = list(terms["month"].asstr()[()])
+        j.read.add(w + "months")
+        c.check(cash.get("months") == months, "JSON financing.months are /financing/month")
+        for s_index, series in enumerate(summary[f"{g}/series"].asstr()[()]):
+            fan, wf = cash.get(series, {}), f"{w}{series}."
+            j.read.add(wf + "mean_eur")
+            c.close(fan.get("mean_eur", []), summary[f"{g}/mean_eur"][s_index],
+                    f"JSON {wf}mean_eur against the run file", tolerance=JSON_TOLERANCE)
+            quantiles = summary[f"{g}/quantiles_cents"][s_index]
+            for k, percent in enumerate(day_p):
+                name = f"q{percent:02d}_eur"
+                j.read.add(wf + name)
+                got = fan.get(name)
+                c.check(isinstance(got, list) and [round(v * 100) for v in got] == [int(v) for v in quantiles[:, k]],
+                        f"JSON {wf}{name} is not /summary/financing/quantiles_cents to the cent")
+        j.number(cash, "p_pre_financing", w, summary[f"{g}/p_pre_financing_mean"][()])
+        j.estimates(cash, w, g)
+        j.quantiles(cash, "minimum_position", w, amount_p, summary[f"{g}/minimum_position_quantiles_cents"][()],
+                    "cents", "_eur")
+        j.quantiles(cash, "minimum_position_month", w, day_p,
+                    [months[m] if m >= 0 else None for m in summary[f"{g}/minimum_position_month_quantiles"][()]],
+                    "label")
+
+    unread = sorted(k for k in leaves if k not in j.read)
+    c.check(not unread, f"JSON keys no check read (check_results.py is behind docs/summary-json.md): {unread[:5]}")
+
+
 def main(argv):
     if len(argv) == 2 and argv[1] in ("-h", "--help"):
         print(__doc__.strip())
         return 0
-    if len(argv) != 2:
-        print(__doc__.strip().splitlines()[-1], file=sys.stderr)
+    summary_json = None
+    if len(argv) == 4 and argv[2] == "--summary-json":
+        summary_json = argv[3]
+    elif len(argv) != 2:
+        print("\n".join(__doc__.strip().splitlines()[-2:]), file=sys.stderr)
         return 2
     path = argv[1]
     try:
@@ -1656,6 +1941,12 @@ def main(argv):
             print(f"check_results: {path} (format {version[0]}.{version[1]}, scenario {f.attrs['scenario_name']}, "
                   f"seed {f.attrs['seed']})")
             run_checks(c, f)
+            if summary_json is not None:
+                print(f"check_results: {summary_json}: the summary JSON against it and docs/summary-json.md")
+                check_summary_json(c, f, summary_json)
+        except json.JSONDecodeError as e:
+            print(f"check_results: {summary_json}: not JSON: {e}", file=sys.stderr)
+            return 2
         except KeyError as missing:  # an attribute or dataset a check reads: not a complete run file
             print(f"check_results: {path}: {missing.args[0] if missing.args else missing} is missing: "
                   "not a complete fnesim run file", file=sys.stderr)

@@ -1,7 +1,9 @@
 #!/bin/bash
 # Writes fresh run files and checks each with scripts/check_results.py, an
 # independent h5py client: layout, invariants, and the summary recomputed
-# from the replications. Covers the default scenario with trajectories, and
+# from the replications; and the summary JSON of the runs that write one
+# (the default scenario, steering, financing, the September forecast, …)
+# against its run file and docs/summary-json.md. Covers the default scenario with trajectories, and
 # variants under the `fill` and `overcommit` policies (whose ledger bounds differ),
 # the steering committee's scenario (its moves), a saved recommendation, and the
 # mid-September 2021 forecast from actuals, whose uncertain assumptions, policy
@@ -55,15 +57,42 @@ expect_check_failure() {
     status=1
   fi
 }
+# The run file, and the summary JSON the same run wrote against it and docs/summary-json.md.
 check() {
   local file=$1
   shift
-  "$binary" run "$@" --threads 2 --out "$tmp/$file" > /dev/null
-  "$python" "$source_dir/scripts/check_results.py" "$tmp/$file" || status=1
+  "$binary" run "$@" --threads 2 --out "$tmp/$file" --summary-json "$tmp/$file.json" > /dev/null
+  "$python" "$source_dir/scripts/check_results.py" "$tmp/$file" --summary-json "$tmp/$file.json" || status=1
 }
-"$binary" run --replications 300 --seed 11 --threads 2 --out "$tmp/default.h5" > /dev/null
+"$binary" run --replications 300 --seed 11 --threads 2 --out "$tmp/default.h5" --summary-json "$tmp/default.json" \
+  > /dev/null
 "$binary" recommend "$tmp/default.h5" --save --threads 2 > /dev/null   # adds /recommendation
-"$python" "$source_dir/scripts/check_results.py" "$tmp/default.h5" || status=1
+"$python" "$source_dir/scripts/check_results.py" "$tmp/default.h5" --summary-json "$tmp/default.json" || status=1
+# A summary JSON spoilt must fail against its run file: a figure off by a cent, a key the page does not
+# list, a key it lists taken out.
+for spoil in cent undocumented missing; do
+  "$python" - "$tmp/default.json" "$tmp/spoilt-$spoil.json" "$spoil" <<'EOF'
+import json, sys
+source, target, spoil = sys.argv[1:4]
+with open(source) as f:
+    data = json.load(f)
+if spoil == "cent":
+    data["regions"][3]["unmet_q90_eur"] = round(data["regions"][3]["unmet_q90_eur"] + 0.01, 2)
+elif spoil == "undocumented":
+    data["national"]["demand_mean"] = data["national"]["demand_mean_eur"]
+elif spoil == "missing":
+    del data["settlement"]["national"]["review_paid_se_eur"]
+with open(target, "w") as f:
+    json.dump(data, f)
+EOF
+  spoilt=0
+  "$python" "$source_dir/scripts/check_results.py" "$tmp/default.h5" --summary-json "$tmp/spoilt-$spoil.json" \
+    > "$tmp/spoilt-$spoil.out" 2>&1 || spoilt=$?
+  if [ "$spoilt" -ne 1 ] || grep -q Traceback "$tmp/spoilt-$spoil.out"; then
+    echo "run_check_results: check_results.py gave exit status $spoilt on a summary JSON spoilt ($spoil), not 1" >&2
+    status=1
+  fi
+done
 check steering.h5 steering-2021 --replications 200 --seed 14
 check financing.h5 financing-2021 --replications 200 --seed 16
 check fill.h5 "$tmp/fill.toml" --replications 200 --seed 12
