@@ -309,7 +309,12 @@ CostSplit split_dossier(const CoverageSettings& settings, const DossierRequest& 
     split.state_allowance_reason = remuneration;
     split.state_allowance_reason += ": partial-activity allowance (";
     split.state_allowance_reason += key_of(dossier.status);
-    split.state_allowance_reason += ") paid by the State outside the envelope (art. 6)";
+    // The convention: "l'Etat prend en charge tout ou partie de la rémunération" through
+    // partial activity. How much of it is the employer's depends on the pay and the
+    // scheme's own rules, which the convention does not state: the quote does not guess.
+    split.state_allowance_reason +=
+        "), outside the envelope: the State pays all or part of it (\"tout ou partie\", art. 6), "
+        "the employer any rest; not split here";
     split.pdc50_reason = "none: trainees in partial activity keep the State's allowance (art. 6)";
   } else {
     split.state_allowance_reason = "none: status '";
@@ -364,7 +369,10 @@ CostSplit split_sector_study(const CoverageSettings& settings, Cents cost) {
   split.fne_reason = format_percent(split.rate);
   split.fne_reason += " of the study's cost ";
   split.fne_reason += eur(cost);
-  split.fne_reason += ": GPEC industrielle/sectorielle or \"diag flash\" studies, \"prise en charge totale\"";
+  split.fne_reason +=
+      ": GPEC industrielle/sectorielle or \"diag flash\" studies, \"prise en charge totale\" once the study "
+      "conforms to its specifications (\"suivant les résultats de l'analyse de conformité aux cahiers des "
+      "charges\")";
   split.fne_reason += citation;
   split.company_reason = split.company > 0 ? "balance of the study's cost" + citation : "nothing" + citation;
   split.pdc50_reason = "none: a study has no remuneration" + citation;
