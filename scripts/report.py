@@ -399,6 +399,10 @@ TEXT = {
             "dossiers_art6": "{count} : le plan de l'art. 6, {pathways} parcours",
             "regional_dossiers": "Dossiers attendus fixés par région", "intake": "Clôture des dépôts",
             "intake_value": "{days} jours avant la fin des engagements",
+            "ancillary": "Frais annexes (art. 2)",
+            "ancillary_yes": "pris en charge au taux de l'art. 6 : une lecture du texte, qui pèse "
+                             "(docs/model.md, section 8)",
+            "ancillary_no": "à la charge de l'entreprise",
             "uptake": "Incertitude sur le recours (CV national ; régional ; corrélation)",
             "trainees": "Stagiaires par dossier", "cost": "Coût moyen par stagiaire",
             "cancel": "Annulations ; abandons (moyenne)", "carryover": "Stock 2020 repris",
@@ -690,6 +694,10 @@ TEXT = {
             "dossiers_art6": "{count}: art. 6's plan, {pathways} pathways",
             "regional_dossiers": "Expected dossiers set per region", "intake": "Intake closes",
             "intake_value": "{days} days before commitments end",
+            "ancillary": "Ancillary costs (art. 2)",
+            "ancillary_yes": "covered at the art. 6 rate: a reading of the text, and one that matters "
+                             "(docs/model.md, section 8)",
+            "ancillary_no": "paid by the company",
             "uptake": "Uptake uncertainty (national CV; regional CV; correlation)",
             "trainees": "Trainees per dossier", "cost": "Mean cost per trainee",
             "cancel": "Cancellations; drop-outs (mean)", "carryover": "2020 stock taken over",
@@ -2289,6 +2297,8 @@ def assumptions_section(run, lang):
         add(a["regional_dossiers"], ", ".join(overridden))
     intake, defaulted = value(("demand", "arrivals", "intake_closes_days_before_end"), 0)
     add(a["intake"], a["intake_value"].format(days=intake), defaulted)
+    ancillary, defaulted = value(("coverage", "ancillary_eligible"), True)
+    add(a["ancillary"], a["ancillary_yes"] if ancillary is True else a["ancillary_no"], defaulted)
     national_cv, d1 = value(("demand", "arrivals", "national_uptake_cv"), 0.0)
     regional_cv, d2 = value(("demand", "arrivals", "regional_uptake_cv"), 0.0)
     correlation, d3 = value(("demand", "arrivals", "regional_correlation"), 0.0)
