@@ -183,6 +183,13 @@ int run_command(const RunOptions& options) {
     std::cerr << "fnesim run: precision " << *options.precision << " not reached after the maximum of "
               << done << " replications:\n";
     for (const auto& line : not_reached) std::cerr << "  " << line << '\n';
+    if (const auto clusters = statistics.standard_error_clusters())
+      std::cerr
+          << "the " << done << " replications of this forecast share " << *clusters
+          << " prior draws of its assumptions (the particles'): its standard errors cannot fall far below "
+             "those of as many independent years, whatever the replications; raise [uncertainty] particles "
+             "(now "
+          << scenario.uncertainty.particles << ") as well\n";
     std::cerr << "raise --max-replications or loosen --precision; nothing written\n";
     return exit_failure;
   }

@@ -58,6 +58,9 @@ struct ForecastStart {
     std::optional<std::array<double, 12>> profile;  // the national monthly shares, when uncertain
     std::vector<double> expected_before;             // per region: eligible arrivals expected before the cut-off
     double level_shape = 1, level_rate = 1;          // the national level at the cut-off
+    // The prior draw it descends from: resampling copies a draw into several
+    // particles, and the replications that pick them share its values.
+    int source = 0;
   };
   std::vector<Particle> particles;
   std::vector<double> particle_cumulative_weight;  // normalised, ends at 1

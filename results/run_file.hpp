@@ -48,7 +48,7 @@ inline constexpr int run_format_major = 1;
 // 1.6: with jumps of uptake, /uncertainty/jumps and /summary/spread's
 //      P(additional allocation needed) with and without them.
 // 1.7: /scenario/warnings, what loading the scenario warned of.
-inline constexpr int run_format_minor = 8;
+inline constexpr int run_format_minor = 9;
 
 // A run file that cannot be read: missing, not HDF5, corrupt, another file
 // type, an unknown major version, or a documented path missing.
@@ -179,6 +179,7 @@ struct RunFileUncertainty {
   std::vector<double> profile;                       // replication × 12 calendar months; empty: known profile
   std::vector<double> drift;                         // replication × month; empty: no drift
   std::vector<std::int64_t> particle;                // per replication; empty: no particles
+  std::vector<std::int64_t> particle_source;         // per particle, its prior draw (format 1.9); empty: none
   std::vector<std::int32_t> jumps;                   // per replication (format 1.6); empty: no jumps
 };
 

@@ -339,6 +339,11 @@ RunSummary RunFileReader::read_summary() const {
     for (const std::string& label : info_.months) s.months.push_back(parse_month(name, label));
 
     const hdf5::Group summary = f.open_group("summary");
+    if (summary.has_attribute("standard_error_clusters")) {  // format 1.9
+      s.standard_error_clusters = summary.attribute<std::int64_t>("standard_error_clusters");
+      if (*s.standard_error_clusters < 1 || *s.standard_error_clusters > s.replications)
+        throw RunFileError(name + ": /summary attribute standard_error_clusters is not in [1, replications]");
+    }
     expect_percentiles(summary, "day_percentiles", reported_percentiles);
     expect_percentiles(summary, "amount_percentiles", amount_percentiles);
     constexpr std::size_t day_count = std::size(reported_percentiles);
@@ -723,6 +728,17 @@ std::optional<RunFileUncertainty> RunFileReader::uncertainty(ReplicationRange ra
     if (group.contains("particle"))
       out.particle = read_replication_rows<std::int64_t>(group.open_dataset("particle"), info_.replications, {},
                                                          range);
+    if (group.contains("particle_source")) {
+      const hdf5::Dataset sources = group.open_dataset("particle_source");
+      out.particle_source = sources.read<std::int64_t>();
+      if (std::any_of(out.particle_source.begin(), out.particle_source.end(),
+                      [](std::int64_t s) { return s < 0; }))
+        sources.fail("holds a negative prior draw");
+      if (std::any_of(out.particle.begin(), out.particle.end(), [&](std::int64_t p) {
+            return p < 0 || static_cast<std::size_t>(p) >= out.particle_source.size();
+          }))
+        group.open_dataset("particle").fail("holds an index beyond particle_source");
+    }
     if (group.contains("jumps"))
       out.jumps =
           read_replication_rows<std::int32_t>(group.open_dataset("jumps"), info_.replications, {}, range);

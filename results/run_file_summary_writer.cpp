@@ -56,6 +56,8 @@ void RunFileWriter::Impl::write_summary(const RunSummary& s) {
   std::vector<std::string> month_text;
   for (const Date& d : s.months) month_text.push_back(d.year_month());
   summary.write_strings("month", month_text, meta(layout::label, "Calendar month, YYYY-MM", "month"));
+  if (s.standard_error_clusters)  // format 1.9
+    summary.set_attribute<std::int64_t>("standard_error_clusters", *s.standard_error_clusters);
 
   const auto R = static_cast<hsize_t>(s.regions.size());
   {

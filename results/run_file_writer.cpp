@@ -330,6 +330,16 @@ void RunFileWriter::Impl::create_uncertainty(hsize_t chunk) {
              "uptake, a path resampled month by month, several of which may share one draw) given the counts "
              "observed before the cut-off",
              "particle"));
+    std::vector<std::int64_t> sources;
+    for (const ForecastStart::Particle& p : start->particles) sources.push_back(p.source);
+    group.write<std::int64_t>(
+        "particle_source", sources, {static_cast<hsize_t>(sources.size())},
+        meta(
+            layout::label,
+            "Index of the prior draw each particle descends from (format 1.9): resampling copies a draw into "
+            "several particles, and the replications that pick them share its parameters and profile, so the "
+            "standard errors of /summary are clustered by it",
+            "particle"));
     particle = group.create_extendible<std::int64_t>(
         "particle", {}, chunk, replication_deflate_level,
         meta(layout::label,

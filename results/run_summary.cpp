@@ -75,6 +75,7 @@ RunSummary summarise(const Simulator& simulator, const RunStatistics& stats, std
   s.confidence_level = level;
   s.commitment_start = conv.commitment_start;
   s.window_days = simulator.window_days();
+  s.standard_error_clusters = stats.standard_error_clusters();
   for (int m = 0; m < simulator.month_count(); ++m) s.months.push_back(simulator.month_start(m));
   for (std::size_t r = 0; r < conv.regions.size(); ++r) {
     const RegionStatistics& rs = stats.regions()[r];
@@ -460,6 +461,14 @@ std::string render_summary_table(const RunSummary& s, const RunTiming& timing) {
       "P(exhausted) ± one Monte-Carlo standard error; exhaustion = the first dossier refused before %s.\n",
       s.commitment_start.plus_days(s.window_days).iso().c_str());
   out += precision;
+  if (s.standard_error_clusters)
+    out +=
+        "  In this forecast the " + format_count(static_cast<double>(s.replications)) +
+        " simulated years share " + format_count(static_cast<double>(*s.standard_error_clusters)) +
+        " prior draws of the assumptions (the particles' sources): every ± allows for the years that share "
+        "one "
+        "(clustered by draw), and stops narrowing with more years once they share few draws; more particles "
+        "([uncertainty] particles) then narrow it.\n";
   out += settlement_lines(s);
   out += cash_lines(s);
   return out;
@@ -477,6 +486,8 @@ std::string summary_json(const RunSummary& s) {
   j.field("confidence_level", s.confidence_level);
   j.field("commitment_start", s.commitment_start.iso());
   j.field("window_days", s.window_days);
+  j.key("standard_error_clusters");
+  s.standard_error_clusters ? j.value(*s.standard_error_clusters) : j.null();
   if (s.forecast_from) {
     j.key("forecast_from").begin_object();
     j.field("actuals", s.forecast_from->actuals_file);

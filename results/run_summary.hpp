@@ -180,6 +180,9 @@ struct RunSummary {
   std::optional<SettlementSummary> settlement;  // absent from run files before format 1.3
   std::optional<CashSummary> cash;              // [financing] only (format 1.4)
   std::optional<ForecastOrigin> forecast_from;  // runs from actuals only (their /actuals)
+  // A forecast weighing particles: the prior draws its replications share, by
+  // which the standard errors are clustered (format 1.9); none: independent.
+  std::optional<std::int64_t> standard_error_clusters;
 };
 
 // Percentiles reported for amounts: the standard set plus 80 % for the committee.

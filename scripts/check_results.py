@@ -88,7 +88,7 @@ try:  # exact Student-t quantiles; without scipy, a series expansion (see studen
 except ImportError:  # pragma: no cover
     scipy_stats = None
 
-FORMAT_MAJOR, FORMAT_MINOR = 1, 8
+FORMAT_MAJOR, FORMAT_MINOR = 1, 9
 DAY_PERCENTILES = [5, 10, 25, 50, 75, 90, 95]
 AMOUNT_PERCENTILES = [5, 10, 25, 50, 75, 80, 90, 95]
 RELATIVE_TOLERANCE = 1e-9
@@ -362,6 +362,8 @@ def documented_layout(trajectories, steering=False, recommendation=False, actual
             if particles:
                 layout["uncertainty/particle"] = ("i64", ("N",))
                 layout["uncertainty/particle_weight"] = ("f64", ("PK",))
+                if version >= (1, 9):
+                    layout["uncertainty/particle_source"] = ("i64", ("PK",))
     if sensitivity and version >= (1, 5):
         layout.update(sensitivity_layout())
     return layout
@@ -518,15 +520,41 @@ def student_t_quantile(p, df):
     return z + g1 / df + g2 / df ** 2 + g3 / df ** 3 + g4 / df ** 4, 1e-8
 
 
+# Format 1.9: in a forecast that weighs particles, per replication the prior draw its particle descends from
+# (/uncertainty/particle_source[/uncertainty/particle]); None otherwise, or in an older file, whose standard
+# errors were not clustered. Set by run_checks for the file being checked.
+REPLICATION_CLUSTERS = None
+
+
+def replication_clusters(f):
+    if file_version(f) >= (1, 9) and "uncertainty/particle_source" in f:
+        return f["uncertainty/particle_source"][()][f["uncertainty/particle"][()]]
+    return None
+
+
+def standard_error(x, clusters=None):
+    """The mean's standard error and its degrees of freedom, as sim/statistics.cpp computes them: sd/√n on
+    n − 1, or, when the replications come in clusters sharing a prior draw, the cluster-robust
+    sqrt(G/(G−1) · Σ_g (S_g − n_g·mean)²) / n on G − 1 (Liang & Zeger 1986)."""
+    n = len(x)
+    if clusters is None:
+        return (np.sqrt(x.var(ddof=1) / n) if n >= 2 else 0.0), n - 1
+    labels, index = np.unique(clusters, return_inverse=True)
+    residual = np.bincount(index, weights=x - x.mean(), minlength=len(labels))
+    g = len(labels)
+    return (math.sqrt(g / (g - 1) * float((residual ** 2).sum())) / n if g >= 2 else 0.0), g - 1
+
+
 def estimate(values, level, scale=1.0):
     """Mean, standard error and Student-t interval half-width, as sim/statistics.cpp
     defines them (half-width None when it cannot be checked without scipy)."""
     x = np.asarray(values, dtype=float)
     n = len(x)
     mean = x.mean()
-    se = np.sqrt(x.var(ddof=1) / n) if n >= 2 else 0.0
-    half, tolerance = (0.0, RELATIVE_TOLERANCE) if n < 2 else student_t_quantile(0.5 + level / 2, n - 1)
-    if half is not None and n >= 2:
+    clusters = REPLICATION_CLUSTERS if REPLICATION_CLUSTERS is not None and len(REPLICATION_CLUSTERS) == n else None
+    se, df = standard_error(x, clusters)
+    half, tolerance = (0.0, RELATIVE_TOLERANCE) if df < 1 else student_t_quantile(0.5 + level / 2, df)
+    if half is not None and df >= 1:
         half *= se
     return mean * scale, se * scale, None if half is None else half * scale, tolerance
 
@@ -1131,7 +1159,7 @@ def check_additional_by_jumps(c, f, g, national):
         if len(x) == 0:
             c.check(math.isnan(p) and math.isnan(se), f"spread: no replication {name} jumps, so NaN")
             continue
-        expected_se = math.sqrt(x.var(ddof=1) / len(x)) if len(x) > 1 else 0.0
+        expected_se = standard_error(x, None if REPLICATION_CLUSTERS is None else REPLICATION_CLUSTERS[part])[0]
         c.close(p, x.mean(), f"spread: P(additional allocation needed) {name} jumps", tolerance=1e-12)
         c.close(se, expected_se, f"spread: its standard error {name} jumps", tolerance=1e-9)
 
@@ -1534,6 +1562,19 @@ def check_draws(c, f, reps, national, uncertainty):
                 same = picked[order][1:] == picked[order][:-1]
                 equal_rows = np.all(rows[order][1:] == rows[order][:-1], axis=1)
                 every(~same | equal_rows, f"replications that picked the same particle have the same {name}")
+        if "particle_source" in g:  # format 1.9: the prior draw each particle descends from, the SEs' clusters
+            sources = g["particle_source"][()]
+            every((sources >= 0) & (sources < int(f["actuals"].attrs["particles"])),
+                  "every particle's source in [0, the particles drawn)")
+            cluster = sources[picked]
+            for name, present in (("parameters", bool(declared)), ("profile", profile)):
+                if present:
+                    rows = g[name][()]
+                    order = np.argsort(cluster, kind="stable")
+                    same = cluster[order][1:] == cluster[order][:-1]
+                    every(~same | np.all(rows[order][1:] == rows[order][:-1], axis=1),
+                          f"replications whose particles share a source have the same {name}")
+            detail += f", from {len(np.unique(cluster))} prior draws (the standard errors' clusters)"
         detail += f"; {len(np.unique(picked))} distinct particles of {len(weights)}"
     c.section("draws", detail)
 
@@ -1616,10 +1657,17 @@ def check_scenario_hash(c, f):
 
 
 def run_checks(c, f):
+    global REPLICATION_CLUSTERS
     trajectories, structural, uncertainty = check_layout(c, f)
     if not structural:
         print("missing or mistyped datasets or group attributes stop the checks here")
         return
+    REPLICATION_CLUSTERS = replication_clusters(f)
+    if file_version(f) >= (1, 9):
+        stated = f["summary"].attrs.get("standard_error_clusters")
+        met = None if REPLICATION_CLUSTERS is None else len(np.unique(REPLICATION_CLUSTERS))
+        c.check((None if stated is None else int(stated)) == met,
+                f"/summary standard_error_clusters {stated} is the prior draws the replications share ({met})")
     check_scenario_hash(c, f)
     reps, national = read_replications(f)
     check_invariants(c, f, reps, national, trajectories)
@@ -1762,6 +1810,8 @@ def check_summary_json(c, f, path):
     j.number(data, "confidence_level", "", attrs["confidence_level"])
     j.exact(data, "commitment_start", "", str(attrs["commitment_start"]))
     j.exact(data, "window_days", "", int(attrs["window_days"]))
+    clusters = summary.attrs.get("standard_error_clusters")
+    j.exact(data, "standard_error_clusters", "", None if clusters is None else int(clusters))
     j.read.add("months")
     c.check(data.get("months") == list(summary["month"].asstr()[()]), "JSON months are /summary/month")
     if "actuals" in f and isinstance(data.get("forecast_from"), dict):

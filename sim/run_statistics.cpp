@@ -137,15 +137,15 @@ std::optional<std::int32_t> DayHistogram::quantile(int percent) const {
   return std::nullopt;
 }
 
-void SettlementStatistics::add(const SettlementValues& quantities, std::int64_t last_payment) {
+void SettlementStatistics::add(const SettlementValues& quantities, std::int64_t last_payment, int cluster) {
   for (std::size_t q = 0; q < settlement_quantity_count; ++q) {
-    moments[q].add(static_cast<double>(quantities[q]));
+    moments[q].add(static_cast<double>(quantities[q]), cluster);
     values.append(quantities[q]);
   }
   last_payment_day.add(static_cast<std::int32_t>(last_payment));
 }
 
-void CashStatistics::add(const ReplicationOutcome& out) {
+void CashStatistics::add(const ReplicationOutcome& out, int cluster) {
   const auto m_count = static_cast<std::size_t>(months);
   // Series by series, so that each series' months are contiguous in a row.
   for (std::size_t s = 0; s < cash_series_count; ++s) {
@@ -157,12 +157,12 @@ void CashStatistics::add(const ReplicationOutcome& out) {
       const Cents value = series == CashSeries::Disbursed ? disbursed
                           : series == CashSeries::Paid    ? disbursed - position
                                                           : position;
-      moments[s * m_count + m].add(static_cast<double>(value));
+      moments[s * m_count + m].add(static_cast<double>(value), cluster);
       values.append(value);
     }
   }
-  minimum.add(static_cast<double>(out.cash_minimum));
-  pre_financing.add(out.cash_minimum < 0 ? 1.0 : 0.0);
+  minimum.add(static_cast<double>(out.cash_minimum), cluster);
+  pre_financing.add(out.cash_minimum < 0 ? 1.0 : 0.0, cluster);
   minimum_values.append(out.cash_minimum);
   minimum_month.add(out.cash_minimum_month);
 }
@@ -195,41 +195,49 @@ RunStatistics::RunStatistics(const Simulator& simulator) : simulator_(&simulator
 
 void RunStatistics::consume(std::int64_t, const ReplicationOutcome& out) {
   ++replications_;
+  // In a forecast, replications whose particles descend from one prior draw
+  // share its parameters and profile: their standard errors are clustered by
+  // that draw (sim/statistics.hpp). Elsewhere each replication is its own.
+  const ForecastStart* start =
+      simulator_->scenario().forecast_start ? &*simulator_->scenario().forecast_start : nullptr;
+  const int cluster = start != nullptr && out.particle >= 0
+                          ? start->particles[static_cast<std::size_t>(out.particle)].source
+                          : -1;
   for (int r = 0; r < out.region_count; ++r) {
     const RegionOutcome& ro = out.regions[static_cast<std::size_t>(r)];
     RegionStatistics& rs = regions_[static_cast<std::size_t>(r)];
-    rs.committed.add(static_cast<double>(ro.committed));
-    rs.released.add(static_cast<double>(ro.released));
-    rs.paid.add(static_cast<double>(ro.paid));
-    rs.unmet.add(static_cast<double>(ro.unmet));
-    rs.demand.add(static_cast<double>(ro.demand));
-    rs.peak_net_demand.add(static_cast<double>(ro.peak_net_demand));
-    rs.dossiers_committed.add(static_cast<double>(ro.dossiers_committed));
-    rs.dossiers_unmet.add(static_cast<double>(ro.dossiers_unmet));
-    rs.dossiers_ineligible.add(static_cast<double>(ro.dossiers_ineligible));
-    rs.trainees_committed.add(static_cast<double>(ro.trainees_committed));
-    rs.trainees_unmet.add(static_cast<double>(ro.trainees_unmet));
-    rs.exhausted.add(ro.exhaustion_day == never_exhausted ? 0.0 : 1.0);
+    rs.committed.add(static_cast<double>(ro.committed), cluster);
+    rs.released.add(static_cast<double>(ro.released), cluster);
+    rs.paid.add(static_cast<double>(ro.paid), cluster);
+    rs.unmet.add(static_cast<double>(ro.unmet), cluster);
+    rs.demand.add(static_cast<double>(ro.demand), cluster);
+    rs.peak_net_demand.add(static_cast<double>(ro.peak_net_demand), cluster);
+    rs.dossiers_committed.add(static_cast<double>(ro.dossiers_committed), cluster);
+    rs.dossiers_unmet.add(static_cast<double>(ro.dossiers_unmet), cluster);
+    rs.dossiers_ineligible.add(static_cast<double>(ro.dossiers_ineligible), cluster);
+    rs.trainees_committed.add(static_cast<double>(ro.trainees_committed), cluster);
+    rs.trainees_unmet.add(static_cast<double>(ro.trainees_unmet), cluster);
+    rs.exhausted.add(ro.exhaustion_day == never_exhausted ? 0.0 : 1.0, cluster);
     rs.exhaustion_day.add(ro.exhaustion_day);
     rs.unmet_values.append(ro.unmet);
-    rs.received.add(static_cast<double>(ro.received));
-    rs.given.add(static_cast<double>(ro.given));
+    rs.received.add(static_cast<double>(ro.received), cluster);
+    rs.given.add(static_cast<double>(ro.given), cluster);
     rs.settlement.add({ro.paid, ro.available_final - ro.paid, ro.lapsed, ro.refused_past_deadline,
                        ro.review_committed, ro.review_realised, ro.review_paid, ro.review_trainees},
-                      ro.last_payment_day);
+                      ro.last_payment_day, cluster);
   }
   const NationalOutcome& no = out.national;
-  national_.committed.add(static_cast<double>(no.committed));
-  national_.released.add(static_cast<double>(no.released));
-  national_.paid.add(static_cast<double>(no.paid));
-  national_.unmet.add(static_cast<double>(no.unmet));
-  national_.demand.add(static_cast<double>(no.demand));
-  national_.additional_needed.add(static_cast<double>(no.additional_needed));
-  national_.additional_is_needed.add(no.additional_needed > 0 ? 1.0 : 0.0);
+  national_.committed.add(static_cast<double>(no.committed), cluster);
+  national_.released.add(static_cast<double>(no.released), cluster);
+  national_.paid.add(static_cast<double>(no.paid), cluster);
+  national_.unmet.add(static_cast<double>(no.unmet), cluster);
+  national_.demand.add(static_cast<double>(no.demand), cluster);
+  national_.additional_needed.add(static_cast<double>(no.additional_needed), cluster);
+  national_.additional_is_needed.add(no.additional_needed > 0 ? 1.0 : 0.0, cluster);
   if (simulator_->scenario().uncertainty.jump_probability > 0)
     (out.jumps == 0 ? national_.additional_is_needed_without_jumps
                     : national_.additional_is_needed_with_jumps)
-        .add(no.additional_needed > 0 ? 1.0 : 0.0);
+        .add(no.additional_needed > 0 ? 1.0 : 0.0, cluster);
   national_.additional_needed_day.add(no.additional_needed_day);
   national_.additional_needed_values.append(no.additional_needed);
   Cents between_regions = 0, from_reserve = 0;
@@ -237,14 +245,14 @@ void RunStatistics::consume(std::int64_t, const ReplicationOutcome& out) {
     if (move.from >= 0 && move.to >= 0) between_regions += move.amount;
     if (move.from == national_reserve) from_reserve += move.amount;
   }
-  national_.moved_between_regions.add(static_cast<double>(between_regions));
-  national_.reserve_handed_out.add(static_cast<double>(from_reserve));
-  national_.complementary_received.add(static_cast<double>(no.complementary_received));
-  national_.complementary_is_received.add(no.complementary_received > 0 ? 1.0 : 0.0);
+  national_.moved_between_regions.add(static_cast<double>(between_regions), cluster);
+  national_.reserve_handed_out.add(static_cast<double>(from_reserve), cluster);
+  national_.complementary_received.add(static_cast<double>(no.complementary_received), cluster);
+  national_.complementary_is_received.add(no.complementary_received > 0 ? 1.0 : 0.0, cluster);
   national_.settlement.add({no.paid, no.unspent, no.lapsed, no.refused_past_deadline, no.review_committed,
                             no.review_realised, no.review_paid, no.review_trainees},
-                           no.last_payment_day);
-  if (national_.cash) national_.cash->add(out);
+                           no.last_payment_day, cluster);
+  if (national_.cash) national_.cash->add(out, cluster);
 
   // The assumptions as the spread summary reads them: the uptake level (the
   // regions' multipliers weighted by their available amounts, as their demand
@@ -277,7 +285,7 @@ void RunStatistics::consume(std::int64_t, const ReplicationOutcome& out) {
   }
   spread.values.insert(spread.values.end(), out.parameter_values.begin(), out.parameter_values.end());
   spread.demand_eur.push_back(static_cast<double>(no.demand) / cents_per_euro);
-  spread.dossier_variance_eur2.add(out.dossier_variance_eur2);
+  spread.dossier_variance_eur2.add(out.dossier_variance_eur2, cluster);
 }
 
 double RunStatistics::p_exhausted_by_month_end(int region, int month) const {

@@ -80,7 +80,8 @@ using SettlementValues = std::array<std::int64_t, settlement_quantity_count>;
 
 struct SettlementStatistics {
   explicit SettlementStatistics(int horizon_days = 0) : last_payment_day(horizon_days) {}
-  void add(const SettlementValues& values, std::int64_t last_payment_day);
+  // cluster: as Moments::add's (< 0: none).
+  void add(const SettlementValues& values, std::int64_t last_payment_day, int cluster);
   std::array<Moments, settlement_quantity_count> moments;
   SpilledSeries values;  // per replication, the quantities in order: exact quantiles, flat memory
   DayHistogram last_payment_day;  // over the horizon; never_paid beyond it
@@ -101,7 +102,7 @@ inline constexpr std::array<std::string_view, cash_series_count> cash_series_nam
 struct CashStatistics {
   explicit CashStatistics(int months = 0)
       : months(months), moments(cash_series_count * static_cast<std::size_t>(months)), minimum_month(months) {}
-  void add(const ReplicationOutcome& outcome);
+  void add(const ReplicationOutcome& outcome, int cluster);  // cluster: as Moments::add's
   int months;
   std::vector<Moments> moments;  // [series × months + month]
   SpilledSeries values;          // per replication, the series' months in that order: exact fans, flat memory
@@ -154,6 +155,12 @@ class RunStatistics : public ReplicationSink {
   void consume(std::int64_t replication, const ReplicationOutcome& outcome) override;
 
   std::int64_t replications() const { return replications_; }
+  // In a forecast whose replications share particles' prior draws: how many
+  // draws they share, by which every standard error is clustered.
+  std::optional<std::int64_t> standard_error_clusters() const {
+    if (!national_.committed.clustered()) return std::nullopt;
+    return national_.committed.independent_units();
+  }
   const std::vector<RegionStatistics>& regions() const { return regions_; }
   const NationalStatistics& national() const { return national_; }
   // Share of replications in which region r was exhausted by the end of month m.

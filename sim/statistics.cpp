@@ -35,12 +35,44 @@ double Moments::variance() const {
   return v > 0 ? v : 0.0;
 }
 
-double Moments::standard_error() const { return count_ == 0 ? 0.0 : std::sqrt(variance() / count_); }
+void Moments::add(double x, int cluster) {
+  add(x);
+  if (cluster < 0) return;
+  const auto g = static_cast<std::size_t>(cluster);
+  if (g >= cluster_sum_.size()) {
+    cluster_sum_.resize(g + 1, 0.0);
+    cluster_count_.resize(g + 1, 0);
+  }
+  cluster_sum_[g] += x - shift_;
+  ++cluster_count_[g];
+}
+
+std::int64_t Moments::independent_units() const {
+  if (cluster_count_.empty()) return count_;
+  return std::count_if(cluster_count_.begin(), cluster_count_.end(), [](std::int64_t n) { return n > 0; });
+}
+
+double Moments::standard_error() const {
+  if (count_ == 0) return 0.0;
+  if (cluster_count_.empty()) return std::sqrt(variance() / count_);
+  const std::int64_t clusters = independent_units();
+  if (clusters < 2) return 0.0;
+  // Residuals about the mean, in the shifted frame the sums are kept in.
+  const double n = static_cast<double>(count_);
+  const double mean_shifted = sum_ / n;
+  double squares = 0;
+  for (std::size_t g = 0; g < cluster_sum_.size(); ++g) {
+    const double residual = cluster_sum_[g] - static_cast<double>(cluster_count_[g]) * mean_shifted;
+    squares += residual * residual;
+  }
+  const auto G = static_cast<double>(clusters);
+  return std::sqrt(G / (G - 1) * squares) / n;
+}
 
 Interval student_t_interval(const Moments& m, double confidence_level) {
   const double mean = m.mean();
-  if (m.count() < 2) return {mean, mean};
-  boost::math::students_t t(static_cast<double>(m.count() - 1));
+  if (m.independent_units() < 2) return {mean, mean};
+  boost::math::students_t t(static_cast<double>(m.independent_units() - 1));
   const double half_width = boost::math::quantile(t, 0.5 + confidence_level / 2) * m.standard_error();
   return {mean - half_width, mean + half_width};
 }

@@ -12,24 +12,39 @@ namespace fnesim {
 
 // Count, sum and sum of squares of (x − shift), the shift being the first value
 // seen, so that the variance of large amounts in cents does not cancel out.
+//
+// Values may come in clusters: replications of a forecast that picked
+// particles descended from one prior draw share that draw's parameters, and
+// are not independent. Given with a cluster (a dense index ≥ 0), the standard
+// error is the cluster-robust one (Liang & Zeger 1986; the sandwich variance
+// of a mean): sqrt(G/(G−1) · Σ_g (S_g − n_g x̄)²) / n over the G clusters met,
+// S_g and n_g the sum and count of cluster g. With every value its own
+// cluster it is the usual sd/√n.
 class Moments {
  public:
   void add(double x);
+  void add(double x, int cluster);  // cluster < 0: no cluster (the plain add)
   std::int64_t count() const { return count_; }
   double mean() const;
   double variance() const;        // unbiased sample variance; 0 for fewer than 2 values
-  double standard_error() const;  // sqrt(variance / n)
+  double standard_error() const;  // sqrt(variance / n), or cluster-robust
+  // The independent units behind the mean: the clusters met, or the count.
+  std::int64_t independent_units() const;
+  bool clustered() const { return !cluster_count_.empty(); }
 
  private:
   std::int64_t count_ = 0;
   double shift_ = 0, sum_ = 0, sum_squares_ = 0;
+  std::vector<double> cluster_sum_;          // Σ (x − shift) per cluster
+  std::vector<std::int64_t> cluster_count_;  // values per cluster
 };
 
 struct Interval {
   double low = 0, high = 0;
 };
 
-// Two-sided Student-t interval for the mean at the given confidence level.
+// Two-sided Student-t interval for the mean at the given confidence level,
+// on independent_units() − 1 degrees of freedom.
 Interval student_t_interval(const Moments& m, double confidence_level);
 
 // The smallest value with at least percent % of the values at or below it

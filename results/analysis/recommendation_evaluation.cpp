@@ -26,21 +26,28 @@ struct RegionOutcomes {
   int regions = 0;
   std::vector<std::int32_t> exhaustion_day;
   std::vector<Cents> unmet;
+  // A forecast weighing particles: per replication, the prior draw it shares
+  // with others, by which standard errors are clustered (-1: independent).
+  std::vector<int> cluster;
 };
 
 class OutcomeCollector : public ReplicationSink {
  public:
-  explicit OutcomeCollector(RegionOutcomes& out) : out_(&out) {}
+  OutcomeCollector(RegionOutcomes& out, const ForecastStart* start) : out_(&out), start_(start) {}
   void consume(std::int64_t, const ReplicationOutcome& outcome) override {
     ++out_->replications;
     for (const RegionOutcome& ro : outcome.regions) {
       out_->exhaustion_day.push_back(ro.exhaustion_day);
       out_->unmet.push_back(ro.unmet);
     }
+    out_->cluster.push_back(start_ != nullptr && outcome.particle >= 0
+                                ? start_->particles[static_cast<std::size_t>(outcome.particle)].source
+                                : -1);
   }
 
  private:
   RegionOutcomes* out_;
+  const ForecastStart* start_;
 };
 
 EstimateWithError estimate(const Moments& m) { return {m.mean(), m.standard_error()}; }
@@ -153,7 +160,7 @@ RecommendationReport recommend_from_run_file(const RunFileReader& run, const Rec
   auto simulate = [&](const Scenario& changed, std::int64_t first = 0) {
     RegionOutcomes outcomes;
     outcomes.regions = R;
-    OutcomeCollector collector(outcomes);
+    OutcomeCollector collector(outcomes, changed.forecast_start ? &*changed.forecast_start : nullptr);
     ReplicationSink* sinks[] = {&collector};
     RunControl control;
     control.seed = info.seed;
@@ -244,16 +251,19 @@ RecommendationReport recommend_from_run_file(const RunFileReader& run, const Rec
   std::vector<DayHistogram> days_before(static_cast<std::size_t>(R), DayHistogram(simulator.window_days()));
   std::vector<DayHistogram> days_after = days_before;
   constexpr double eur = 1.0 / cents_per_euro;
+  // The file's replications drew the same particles as their re-simulation
+  // (replication 0 was checked above): both are clustered by `after`'s draws.
   for (std::int64_t i = 0; i < N; ++i) {
     Cents total_before = 0, total_after = 0;
     bool any_before = false, any_after = false;
+    const int cluster = after.cluster[static_cast<std::size_t>(i)];
     for (int r = 0; r < R; ++r) {
       const auto k = static_cast<std::size_t>(i * R + r);
       const auto rr = static_cast<std::size_t>(r);
-      exhausted_before[rr].add(before.exhaustion_day[k] != never_exhausted ? 1.0 : 0.0);
-      exhausted_after[rr].add(after.exhaustion_day[k] != never_exhausted ? 1.0 : 0.0);
-      region_unmet_before[rr].add(static_cast<double>(before.unmet[k]) * eur);
-      region_unmet_after[rr].add(static_cast<double>(after.unmet[k]) * eur);
+      exhausted_before[rr].add(before.exhaustion_day[k] != never_exhausted ? 1.0 : 0.0, cluster);
+      exhausted_after[rr].add(after.exhaustion_day[k] != never_exhausted ? 1.0 : 0.0, cluster);
+      region_unmet_before[rr].add(static_cast<double>(before.unmet[k]) * eur, cluster);
+      region_unmet_after[rr].add(static_cast<double>(after.unmet[k]) * eur, cluster);
       days_before[rr].add(before.exhaustion_day[k]);
       days_after[rr].add(after.exhaustion_day[k]);
       any_before = any_before || before.exhaustion_day[k] != never_exhausted;
@@ -261,11 +271,11 @@ RecommendationReport recommend_from_run_file(const RunFileReader& run, const Rec
       total_before += before.unmet[k];
       total_after += after.unmet[k];
     }
-    unmet_before.add(static_cast<double>(total_before) * eur);
-    unmet_after.add(static_cast<double>(total_after) * eur);
-    unmet_change.add(static_cast<double>(total_after - total_before) * eur);
-    none_before.add(any_before ? 0.0 : 1.0);
-    none_after.add(any_after ? 0.0 : 1.0);
+    unmet_before.add(static_cast<double>(total_before) * eur, cluster);
+    unmet_after.add(static_cast<double>(total_after) * eur, cluster);
+    unmet_change.add(static_cast<double>(total_after - total_before) * eur, cluster);
+    none_before.add(any_before ? 0.0 : 1.0, cluster);
+    none_after.add(any_after ? 0.0 : 1.0, cluster);
   }
   for (int r = 0; r < R; ++r) {
     const auto rr = static_cast<std::size_t>(r);
@@ -298,6 +308,7 @@ RecommendationReport recommend_from_run_file(const RunFileReader& run, const Rec
     for (std::int64_t i = 0; i < N; ++i) {
       Cents total_before = 0, total_after = 0;
       bool any_before = false, any_after = false;
+      const int cluster = other_before.cluster[static_cast<std::size_t>(i)];
       for (int r = 0; r < R; ++r) {
         const auto k = static_cast<std::size_t>(i * R + r);
         total_before += other_before.unmet[k];
@@ -305,9 +316,9 @@ RecommendationReport recommend_from_run_file(const RunFileReader& run, const Rec
         any_before = any_before || other_before.exhaustion_day[k] != never_exhausted;
         any_after = any_after || other_after.exhaustion_day[k] != never_exhausted;
       }
-      change.add(static_cast<double>(total_after - total_before) * eur);
-      none_other_before.add(any_before ? 0.0 : 1.0);
-      none_other_after.add(any_after ? 0.0 : 1.0);
+      change.add(static_cast<double>(total_after - total_before) * eur, cluster);
+      none_other_before.add(any_before ? 0.0 : 1.0, cluster);
+      none_other_after.add(any_after ? 0.0 : 1.0, cluster);
     }
     report.held_out_replications = N;
     report.held_out_unmet_change_eur = estimate(change);

@@ -27,9 +27,24 @@ constexpr std::int32_t never = -1;  // an exhaustion day beyond the window, as t
 
 double in_euros(Cents amount) { return static_cast<double>(amount) / cents_per_euro; }
 
-Moments moments_of(std::span<const double> values) {
+// The clusters of a run's replications as dense indices (Moments::add's), or
+// none when they are independent.
+std::vector<int> dense_clusters(std::span<const std::int64_t> labels) {
+  std::map<std::int64_t, int> index;
+  std::vector<int> out;
+  out.reserve(labels.size());
+  for (std::int64_t label : labels)
+    out.push_back(index.emplace(label, static_cast<int>(index.size())).first->second);
+  return out;
+}
+
+Moments moments_of(std::span<const double> values, std::span<const int> clusters) {
   Moments m;
-  for (double v : values) m.add(v);
+  for (std::size_t i = 0; i < values.size(); ++i)
+    if (clusters.empty())
+      m.add(values[i]);
+    else
+      m.add(values[i], clusters[i]);
   return m;
 }
 
@@ -38,30 +53,53 @@ double two_sided_p(double t, double degrees_of_freedom) {
   return 2 * boost::math::cdf(boost::math::complement(distribution, std::fabs(t)));
 }
 
+// How each run's replications cluster (forecasts weighing particles), and,
+// for a paired comparison, the clusters of the pairs: a pair depends on
+// others through A's prior draw and through B's. Empty: independent.
+struct Clustering {
+  std::vector<int> a, b;
+  std::vector<int> both;  // the pair's (A's, B's) draws, when both runs have clusters
+};
+
 // The difference of means B − A. Paired: the mean and standard error of the
 // per-replication differences (n − 1 degrees of freedom). Unpaired: Welch's
-// standard error and Welch–Satterthwaite degrees of freedom.
-MeanComparison compare_means(std::span<const double> a, std::span<const double> b, PairingDesign design) {
+// standard error and Welch–Satterthwaite degrees of freedom. With clusters,
+// each standard error is the cluster-robust one (sim/statistics.hpp) on
+// G − 1 degrees of freedom; a paired difference clustered by both runs'
+// draws takes Cameron, Gelbach & Miller's two-way variance (2011):
+// V_A + V_B − V_{A∩B}.
+MeanComparison compare_means(std::span<const double> a, std::span<const double> b, PairingDesign design,
+                             const Clustering& clusters) {
   MeanComparison out;
-  const Moments ma = moments_of(a), mb = moments_of(b);
+  const Moments ma = moments_of(a, clusters.a), mb = moments_of(b, clusters.b);
   out.a = ma.mean();
   out.b = mb.mean();
   out.difference = out.b - out.a;
   double degrees_of_freedom = 0;
   if (design == PairingDesign::Paired) {
-    Moments differences;
-    for (std::size_t i = 0; i < a.size(); ++i) differences.add(b[i] - a[i]);
+    std::vector<double> d(a.size());
+    for (std::size_t i = 0; i < a.size(); ++i) d[i] = b[i] - a[i];
+    const std::span<const int> first = clusters.a.empty() ? std::span<const int>(clusters.b) : clusters.a;
+    const Moments differences = moments_of(d, first);
     out.difference = differences.mean();
-    out.standard_error = differences.standard_error();
-    degrees_of_freedom = static_cast<double>(a.size()) - 1;
+    double variance = differences.standard_error() * differences.standard_error();
+    degrees_of_freedom = static_cast<double>(differences.independent_units()) - 1;
+    if (!clusters.both.empty()) {
+      const Moments by_b = moments_of(d, clusters.b), by_both = moments_of(d, clusters.both);
+      variance +=
+          by_b.standard_error() * by_b.standard_error() - by_both.standard_error() * by_both.standard_error();
+      degrees_of_freedom =
+          static_cast<double>(std::min(differences.independent_units(), by_b.independent_units())) - 1;
+    }
+    out.standard_error = std::sqrt(std::max(variance, 0.0));
   } else {
-    const double va = ma.variance() / static_cast<double>(ma.count());
-    const double vb = mb.variance() / static_cast<double>(mb.count());
+    const double va = ma.standard_error() * ma.standard_error();
+    const double vb = mb.standard_error() * mb.standard_error();
     out.standard_error = std::sqrt(va + vb);
     if (va + vb > 0) {
       double denominator = 0;
-      if (va > 0) denominator += va * va / static_cast<double>(ma.count() - 1);
-      if (vb > 0) denominator += vb * vb / static_cast<double>(mb.count() - 1);
+      if (va > 0) denominator += va * va / static_cast<double>(ma.independent_units() - 1);
+      if (vb > 0) denominator += vb * vb / static_cast<double>(mb.independent_units() - 1);
       degrees_of_freedom = (va + vb) * (va + vb) / denominator;
     }
   }
@@ -134,11 +172,27 @@ std::int64_t resample_difference(const std::optional<std::int32_t>& a, const std
 }
 
 // How many times each replication is drawn in a resample of as many
-// replications, drawn with replacement.
-void draw_multiplicities(Engine& engine, std::vector<std::int32_t>& times) {
-  std::fill(times.begin(), times.end(), 0);
-  boost::random::uniform_int_distribution<std::size_t> pick(0, times.size() - 1);
-  for (std::size_t k = 0; k < times.size(); ++k) ++times[pick(engine)];
+// replications, drawn with replacement; with clusters (replications sharing a
+// forecast's prior draw), as many clusters drawn with replacement, each
+// replication drawn as often as its cluster (a cluster bootstrap). Returns
+// the resample's size.
+std::int64_t draw_multiplicities(Engine& engine, std::vector<std::int32_t>& times,
+                                 std::span<const int> clusters, std::vector<std::int32_t>& cluster_times) {
+  if (clusters.empty()) {
+    std::fill(times.begin(), times.end(), 0);
+    boost::random::uniform_int_distribution<std::size_t> pick(0, times.size() - 1);
+    for (std::size_t k = 0; k < times.size(); ++k) ++times[pick(engine)];
+    return static_cast<std::int64_t>(times.size());
+  }
+  std::fill(cluster_times.begin(), cluster_times.end(), 0);
+  boost::random::uniform_int_distribution<std::size_t> pick(0, cluster_times.size() - 1);
+  for (std::size_t k = 0; k < cluster_times.size(); ++k) ++cluster_times[pick(engine)];
+  std::int64_t size = 0;
+  for (std::size_t i = 0; i < times.size(); ++i) {
+    times[i] = cluster_times[static_cast<std::size_t>(clusters[i])];
+    size += times[i];
+  }
+  return size;
 }
 
 // A median to bootstrap: its day series in both runs, and where the interval goes.
@@ -156,11 +210,19 @@ std::size_t quantile_rank(double share, int n) {
 // Bootstraps the medians whose difference exists, all from the same draws:
 // each resample draws replication indices (paired: the same indices for A and
 // B; unpaired: each run its own) and takes every series' medians from them.
-// A resample's random stream depends on the seed and its index only, so the
-// result is the same for any thread count.
+// A forecast's replications are drawn by the prior draws they share (paired:
+// A's, or B's when A has none). A resample's random stream depends on the
+// seed and its index only, so the result is the same for any thread count.
 void bootstrap_medians(const std::vector<MedianToBootstrap>& medians, std::int64_t na, std::int64_t nb,
                        std::size_t window_a, std::size_t window_b, PairingDesign design,
+                       const std::vector<int>& clusters_a, const std::vector<int>& clusters_b,
                        const ComparisonOptions& options) {
+  const std::span<const int> by_a =
+      design == PairingDesign::Paired && clusters_a.empty() ? std::span<const int>(clusters_b) : clusters_a;
+  const auto cluster_count = [](std::span<const int> dense) {
+    return dense.empty() ? std::size_t{0}
+                         : static_cast<std::size_t>(*std::max_element(dense.begin(), dense.end())) + 1;
+  };
   const std::size_t series = medians.size();
   const int resamples = options.bootstrap_resamples;
   if (series == 0 || resamples < 1) return;
@@ -171,13 +233,15 @@ void bootstrap_medians(const std::vector<MedianToBootstrap>& medians, std::int64
     // Per-thread buffers; a thread that cannot get them skips its iterations
     // (its failure is rethrown after the loop).
     std::vector<DayCounts> ha, hb;
-    std::vector<std::int32_t> times_a, times_b;
+    std::vector<std::int32_t> times_a, times_b, cluster_times_a, cluster_times_b;
     bool ready = false;
     errors.run(-1, [&] {
       ha.assign(series, DayCounts(window_a));
       hb.assign(series, DayCounts(window_b));
       times_a.resize(static_cast<std::size_t>(na));
       times_b.resize(design == PairingDesign::Unpaired ? static_cast<std::size_t>(nb) : 0);
+      cluster_times_a.resize(cluster_count(by_a));
+      cluster_times_b.resize(cluster_count(clusters_b));
       ready = true;
     });
     Engine engine;
@@ -186,8 +250,10 @@ void bootstrap_medians(const std::vector<MedianToBootstrap>& medians, std::int64
       if (!ready) continue;
       errors.run(r, [&] {
         engine.seed(splitmix64(options.bootstrap_seed ^ splitmix64(static_cast<std::uint64_t>(r))));
-        draw_multiplicities(engine, times_a);
-        if (design == PairingDesign::Unpaired) draw_multiplicities(engine, times_b);
+        const std::int64_t size_a = draw_multiplicities(engine, times_a, by_a, cluster_times_a);
+        const std::int64_t size_b = design == PairingDesign::Unpaired
+                                        ? draw_multiplicities(engine, times_b, clusters_b, cluster_times_b)
+                                        : size_a;
         const std::vector<std::int32_t>& b_times = design == PairingDesign::Paired ? times_a : times_b;
         for (auto& h : ha) h.clear();
         for (auto& h : hb) h.clear();
@@ -199,7 +265,7 @@ void bootstrap_medians(const std::vector<MedianToBootstrap>& medians, std::int64
           if (b_times[i])
             for (std::size_t s = 0; s < series; ++s) hb[s].add(medians[s].b.at(i), b_times[i]);
         for (std::size_t s = 0; s < series; ++s) {
-          auto ma = ha[s].median(na), mb = hb[s].median(nb);
+          auto ma = ha[s].median(size_a), mb = hb[s].median(size_b);
           if (mb) *mb += medians[s].b.offset;
           differences[s * static_cast<std::size_t>(resamples) + static_cast<std::size_t>(r)] =
               resample_difference(ma, mb);
@@ -263,6 +329,12 @@ RunOutcomes read_run_outcomes(const RunFileReader& run) {
   out.additional_needed_day = run.additional_needed_days();
   out.national_unmet = run.national_values(layout::national_field("unmet_cents"));
   out.additional_needed = run.national_values(layout::national_field("additional_needed_cents"));
+  if (info.has_uncertainty) {
+    const std::optional<RunFileUncertainty> drawn = run.uncertainty();
+    if (drawn && !drawn->particle_source.empty())
+      for (std::int64_t particle : drawn->particle)
+        out.cluster.push_back(drawn->particle_source[static_cast<std::size_t>(particle)]);
+  }
   if (const auto problem = inconsistency(out)) throw RunFileError(out.file + ": " + *problem);
   return out;
 }
@@ -348,10 +420,22 @@ RunComparison compare_runs(const RunOutcomes& a, const RunOutcomes& b, const Com
   // B's days are counted from its own commitment start: shifted into A's calendar.
   const std::int32_t offset = days_between(a.commitment_start, b.commitment_start);
   std::vector<double> xa(na), xb(nb);
+  Clustering clusters{dense_clusters(a.cluster), dense_clusters(b.cluster), {}};
+  const auto count = [](const std::vector<int>& dense) {
+    return dense.empty() ? 0 : static_cast<std::int64_t>(*std::max_element(dense.begin(), dense.end())) + 1;
+  };
+  c.clusters_a = count(clusters.a);
+  c.clusters_b = count(clusters.b);
+  if (c.design == PairingDesign::Paired && !a.cluster.empty() && !b.cluster.empty()) {
+    std::vector<std::int64_t> pair(na);
+    const auto draws_a = static_cast<std::int64_t>(clusters.a.size());
+    for (std::size_t i = 0; i < na; ++i) pair[i] = clusters.b[i] * draws_a + clusters.a[i];
+    clusters.both = dense_clusters(pair);
+  }
   auto compare_figure = [&](auto value_a, auto value_b) {
     for (std::size_t i = 0; i < na; ++i) xa[i] = value_a(i);
     for (std::size_t i = 0; i < nb; ++i) xb[i] = value_b(i);
-    return compare_means(xa, xb, c.design);
+    return compare_means(xa, xb, c.design, clusters);
   };
   std::vector<DaySeries> a_series, b_series;
   std::vector<MedianDayComparison*> medians;
@@ -394,7 +478,8 @@ RunComparison compare_runs(const RunOutcomes& a, const RunOutcomes& b, const Com
       to_bootstrap.push_back({a_series[s], b_series[s], &m});
     }
   }
-  bootstrap_medians(to_bootstrap, a.replications, b.replications, window_a, window_b, c.design, options);
+  bootstrap_medians(to_bootstrap, a.replications, b.replications, window_a, window_b, c.design, clusters.a,
+                    clusters.b, options);
 
   std::vector<MeanComparison*> tests;
   for (RegionComparison& r : c.regions) {

@@ -45,6 +45,10 @@ struct RunOutcomes {
   std::vector<Cents> unmet;                         // replication × region
   std::vector<std::int32_t> additional_needed_day;  // per replication; -1 = the pool never falls short
   std::vector<Cents> national_unmet, additional_needed;
+  // A forecast weighing particles (format 1.9): per replication, the prior
+  // draw its particle descends from. Replications sharing one are not
+  // independent: the tests cluster by it. Empty: independent replications.
+  std::vector<std::int64_t> cluster;
 };
 
 // Reads a run file's replications; throws RunFileError.
@@ -117,6 +121,9 @@ struct RunComparison {
   // Unpaired runs of the same seed and stream scheme but different counts:
   // their first this-many replications drew the same random numbers (0 otherwise).
   std::int64_t shared_replications = 0;
+  // Forecasts weighing particles: the prior draws each run's replications
+  // share, by which the standard errors are clustered (0: independent).
+  std::int64_t clusters_a = 0, clusters_b = 0;
   ComparisonOptions options;
   int tests = 0;                          // the family Holm's correction runs over: every mean with a p-value
   std::vector<RegionComparison> regions;  // in A's order, matched by code

@@ -168,6 +168,17 @@ std::string render_comparison_table(const RunComparison& c) {
     else
       out += ":\n  the runs are independent samples (Welch's standard error and degrees of freedom).\n";
   }
+  if (c.clusters_a > 0 || c.clusters_b > 0) {
+    const auto shared = [](const RunIdentity& run, std::int64_t clusters) {
+      return clusters > 0 ? std::to_string(run.replications) + " replications on " +
+                                std::to_string(clusters) + " prior draws"
+                          : "independent replications";
+    };
+    out +=
+        "  Forecasts whose replications share the particles' prior draws (A: " + shared(c.a, c.clusters_a) +
+        "; B: " + shared(c.b, c.clusters_b) +
+        "):\n  each standard error is clustered by draw, the years sharing one counted as one.\n";
+  }
   char text[512];
   if (c.tests > 0)
     std::snprintf(
@@ -227,6 +238,13 @@ std::string comparison_json(const RunComparison& c) {
   j.field("design", c.design == PairingDesign::Paired ? "paired" : "unpaired");
   j.field("design_reason", c.design_reason);
   j.field("shared_replications", c.shared_replications);
+  // Forecasts weighing particles: the prior draws by which each run's standard errors are clustered.
+  const auto clusters = [&](const char* name, std::int64_t count) {
+    j.key(name);
+    count > 0 ? j.value(count) : j.null();
+  };
+  clusters("standard_error_clusters_a", c.clusters_a);
+  clusters("standard_error_clusters_b", c.clusters_b);
   j.key("test").begin_object();
   j.field("statistic", c.design == PairingDesign::Paired ? "paired Student t" : "Welch t");
   j.field("sides", 2);

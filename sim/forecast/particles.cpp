@@ -245,7 +245,8 @@ bool weigh_particles(const Scenario& prior, const ObservedArrivals& observed, do
   double cumulative = 0;
   for (const Path& p : paths) {
     const Source& source = sources[static_cast<std::size_t>(p.source)];
-    start.particles.push_back({source.draw.values, source.draw.profile, source.expected.regional, p.a, p.b});
+    start.particles.push_back(
+        {source.draw.values, source.draw.profile, source.expected.regional, p.a, p.b, p.source});
     cumulative += std::exp(p.log_weight - peak);
     start.particle_cumulative_weight.push_back(cumulative / sum);
   }
