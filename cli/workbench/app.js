@@ -267,6 +267,8 @@ const TEXT = {
     download_report: 'Rapport du comité (HTML, français)',
     download_report_note: 'une page autonome, imprimable en A4',
     variant_toml_summary: 'Voir le TOML de la variante',
+    demand_held:
+        'Enveloppes modifiées : les dossiers attendus de chaque région restent ceux du scénario (la variante les écrit), pour que la même demande rencontre les nouvelles enveloppes.',
     compare_heading: 'Comparaison avec le scénario de départ',
     compare_intro:
         'Le scénario de départ est simulé tel quel, avec les mêmes graine et nombre d\'années que la variante, puis les deux simulations sont comparées année par année.',
@@ -461,6 +463,8 @@ const TEXT = {
     download_report: 'Committee report (HTML, English)',
     download_report_note: 'a self-contained page that prints on A4',
     variant_toml_summary: 'Show the variant\'s TOML',
+    demand_held:
+        'Envelopes moved: each region\'s expected dossiers are held at the scenario\'s (the variant states them), so that the same demand meets the new envelopes.',
     compare_heading: 'Comparison with the parent scenario',
     compare_intro:
         'The parent scenario is simulated unchanged, with the variant\'s seed and number of years, and the two runs are compared year by year.',
@@ -1388,6 +1392,8 @@ function applyValidation(data) {
     toml: typeof data.variant_toml === 'string' ? data.variant_toml : '',
     warnings: Array.isArray(data.warnings) ? data.warnings.map(String) : [],
     fieldWarnings: messagesByField(data.field_warnings),
+    demandHeld: data.demand_held === true,
+    notes: Array.isArray(data.notes) ? data.notes.map(String) : [],
   };
   if (!data.ok && Object.keys(fields).length === 0 && general.length === 0 && data.error) general.push(data.error);
   renderMessages();
@@ -1458,8 +1464,21 @@ function renderWarnings() {
   box.append(list);
 }
 
+// What the variant states beside the keys the planner changed, and why: the
+// regions' demand held when money moved (in the page's language), or why it
+// could not be.
+function renderNotes() {
+  const box = $('variant-notes');
+  const v = S.validation;
+  const lines = v.state !== 'ok' ? [] : v.demandHeld ? [t().demand_held] : (v.notes || []);
+  box.textContent = '';
+  box.hidden = lines.length === 0;
+  for (const line of lines) box.append(el('p', {text: line}));
+}
+
 function renderGeneral() {
   renderWarnings();
+  renderNotes();
   const box = $('general-messages');
   const lines = (S.validation.general || []).concat(S.serverMessages);
   box.textContent = '';

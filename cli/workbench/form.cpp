@@ -380,6 +380,25 @@ Form build_form(const Scenario& parent, const std::string& parent_file,
   for (FormGroup* group : {&envelopes, &demand_group, &profile, &policy, &steering, &events, &uncertainty})
     if (!group->fields.empty()) form.groups.push_back(std::move(*group));
   form.field_warnings = warnings_at_fields(form, parent.warnings, directory);
+
+  const toml::node* stated = node_at(root, arrivals / "expected_dossiers");
+  bool inline_region = false;
+  for (const Region& region : parent.convention.regions)
+    if (const toml::node* node = node_at(root, demand / "regions" / region.code))
+      inline_region = inline_region || (node->as_table() != nullptr && node->as_table()->is_inline());
+  if (stated != nullptr && stated->is_table())
+    form.demand_follows_money =
+        "the scenario states demand as a ratio to the envelope (demand.arrivals.expected_dossiers = { "
+        "demand_to_envelope, … }): moving money moves demand with it";
+  else if (inline_region)
+    form.demand_follows_money =
+        "the scenario writes a region's demand as an inline table, which a variant cannot add to: moving "
+        "money "
+        "moves demand with it; state each region's expected_dossiers to hold it";
+  else
+    for (std::size_t r = 0; r < parent.convention.regions.size(); ++r)
+      form.regional_dossiers.emplace_back(parent.convention.regions[r].code,
+                                          parent.demand.regions[r].expected_dossiers);
   return form;
 }
 
@@ -507,6 +526,42 @@ Variant build_variant(const Form& form, const FormValues& values, const std::fil
     }
   // A key the page sent that is not a field of the form is ignored: the form
   // is the server's, and only its keys may be changed from the page.
+
+  // Money moved: unless told, the scenario spreads the national demand over
+  // the regions by what each may commit, so that the same year would file
+  // more where the money went. A planner moving money asks what the same
+  // demand does with other envelopes: each region's expected dossiers are
+  // held at the parent's (scaled by a new national count typed beside), as
+  // `recommend --toml` does.
+  const auto is_envelope = [](const std::string& key) {
+    return key == "convention.total_envelope_eur" ||
+           (key.starts_with("convention.regions.") && key.ends_with(".envelope_eur"));
+  };
+  if (std::any_of(variant.changed.begin(), variant.changed.end(), is_envelope)) {
+    if (!form.demand_follows_money.empty()) {
+      variant.notes.push_back("Envelopes moved: " + form.demand_follows_money + ".");
+    } else if (!form.regional_dossiers.empty()) {
+      const std::string national = "demand.arrivals.expected_dossiers";
+      double scale = 1, stated_total = 0;
+      for (const auto& [code, count] : form.regional_dossiers) stated_total += count;
+      if (std::find(variant.changed.begin(), variant.changed.end(), national) != variant.changed.end()) {
+        std::string normalised;
+        const auto typed = typed_number(values.at(national).front(), normalised);
+        if (typed && stated_total > 0) scale = *typed / stated_total;
+      }
+      lines.push_back(
+          "# Envelopes moved: each region's expected dossiers held at the parent's, so that the demand");
+      lines.push_back("# does not follow the money (without them it is spread by the amounts available).");
+      for (const auto& [code, count] : form.regional_dossiers)
+        lines.push_back("demand.regions." + code +
+                        ".expected_dossiers = " + toml_number(count * scale, FieldKind::number));
+      variant.demand_held = true;
+      variant.notes.push_back(
+          "Envelopes moved: each region's expected dossiers are held at the scenario's (the variant states "
+          "them), "
+          "so that the same demand meets the new envelopes.");
+    }
+  }
   const std::string name = variant_name(form, base_dir);
   variant.toml = "# A variant of " + form.parent_file + " made in fnesim's workbench (fnesim serve):\n" +
                  "# it states only what differs from its parent.\nextends = " + toml_string(form.parent_file) +
@@ -542,6 +597,10 @@ std::string variant_json(const Variant& variant) {
   json.end_array();
   if (variant.ok()) {
     json.field("variant_toml", variant.toml);
+    json.field("demand_held", variant.demand_held);
+    json.key("notes").begin_array();
+    for (const std::string& note : variant.notes) json.value(note);
+    json.end_array();
     json.key("warnings").begin_array();
     for (const std::string& warning : variant.warnings) json.value(warning);
     json.end_array();

@@ -48,6 +48,13 @@ struct Form {
   std::int64_t replications = 0;
   std::uint64_t seed = 0;
   std::vector<FormGroup> groups;
+  // The parent's expected dossiers of each region (code, count), in the
+  // convention's order: a variant that moves money holds them, so that the
+  // demand does not follow the money. Empty when the parent states demand as
+  // a ratio to the envelope (demand then follows money by its own words) or
+  // writes a region's demand as an inline table (a variant could not add to it).
+  std::vector<std::pair<std::string, double>> regional_dossiers;
+  std::string demand_follows_money;  // why the demand is not held, when it is not
 };
 
 // A file kept in `directory` (where the server keeps a load's files) named by
@@ -75,6 +82,8 @@ struct Variant {
   std::map<std::string, std::vector<std::string>> field_messages;  // by field key
   std::vector<std::string> general;  // problems that name no field of the form
   std::vector<std::string> warnings;  // of a variant that loads: likely slips, as `fnesim validate` says them
+  std::vector<std::string> notes;     // what the variant states beside the changed keys, and why
+  bool demand_held = false;           // money moved, and each region's expected dossiers held (form.cpp)
   std::map<std::string, std::vector<std::string>> field_warnings;  // those of them at a field, by field key
   std::optional<Scenario> scenario;  // set when there is no problem
   bool ok() const { return scenario.has_value(); }

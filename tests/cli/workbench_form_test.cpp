@@ -106,6 +106,61 @@ TEST(WorkbenchForm, AVariantStatesOnlyWhatChangedAndIsTheScenarioWithThoseValues
   EXPECT_EQ(variant.scenario->name, "convention-2021-variant");
 }
 
+// Moving money must not move demand: the scenario spreads its national count
+// by the amounts available, and a planner asks what the same demand does with
+// other envelopes. The variant states each region's expected dossiers.
+TEST(WorkbenchForm, MovingMoneyHoldsEachRegionsDemand) {
+  const Scenario parent = builtin("convention-2021");
+  const Form form = build_form(parent, "convention-2021.toml");
+  const Variant moved = build_variant(form,
+                                      {{"convention.regions.IDF.envelope_eur", {"33 500 000"}},
+                                       {"convention.regions.ARA.envelope_eur", {"22 500 000"}}},
+                                      empty_directory());
+  ASSERT_TRUE(moved.ok()) << variant_json(moved);
+  EXPECT_TRUE(moved.demand_held);
+  EXPECT_EQ(moved.changed.size(), 2u);  // what the planner changed; the demand is said in a note
+  EXPECT_NE(moved.toml.find("demand.regions.IDF.expected_dossiers = "), std::string::npos);
+  for (std::size_t r = 0; r < parent.demand.regions.size(); ++r)
+    EXPECT_DOUBLE_EQ(moved.scenario->demand.regions[r].expected_dossiers,
+                     parent.demand.regions[r].expected_dossiers)
+        << parent.convention.regions[r].code;
+  EXPECT_NE(variant_json(moved).find("\"demand_held\": true"), std::string::npos);
+
+  // A national count typed beside scales every region's, in the parent's proportions.
+  const Variant more = build_variant(form,
+                                     {{"convention.regions.IDF.envelope_eur", {"33 500 000"}},
+                                      {"convention.regions.ARA.envelope_eur", {"22 500 000"}},
+                                      {"demand.arrivals.expected_dossiers", {"12 000"}}},
+                                     empty_directory());
+  ASSERT_TRUE(more.ok()) << variant_json(more);
+  for (std::size_t r = 0; r < parent.demand.regions.size(); ++r)
+    EXPECT_NEAR(more.scenario->demand.regions[r].expected_dossiers,
+                parent.demand.regions[r].expected_dossiers * 1.2, 1e-9)
+        << parent.convention.regions[r].code;
+
+  // No money moved: nothing held, nothing said.
+  const Variant other =
+      build_variant(form, {{"demand.arrivals.national_uptake_cv", {"0,25"}}}, empty_directory());
+  ASSERT_TRUE(other.ok());
+  EXPECT_FALSE(other.demand_held);
+  EXPECT_EQ(other.toml.find("demand.regions."), std::string::npos);
+}
+
+// R1 states its demand as a ratio to the envelope: moving money moves demand
+// by the scenario's own words, and the variant says so rather than holding it.
+TEST(WorkbenchForm, DemandStatedAsARatioToTheEnvelopeFollowsTheMoneyAndSaysSo) {
+  const Form form = build_form(builtin("reference-r1"), "reference-r1.toml");
+  const Variant moved = build_variant(form,
+                                      {{"convention.regions.IDF.envelope_eur", {"33 500 000"}},
+                                       {"convention.regions.ARA.envelope_eur", {"22 500 000"}}},
+                                      empty_directory());
+  ASSERT_TRUE(moved.ok()) << variant_json(moved);
+  EXPECT_FALSE(moved.demand_held);
+  EXPECT_EQ(moved.toml.find("demand.regions."), std::string::npos);
+  ASSERT_EQ(moved.notes.size(), 1u);
+  EXPECT_NE(moved.notes.front().find("ratio to the envelope"), std::string::npos);
+}
+
 TEST(WorkbenchForm, EveryProblemIsReportedAtItsFieldOrInGeneral) {
   const Form form = build_form(builtin("observed-september-2021"), "observed-september-2021.toml");
   const std::string cv = "uncertainty.parameters.\"events.widening.expected_dossiers\".cv";

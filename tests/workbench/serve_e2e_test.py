@@ -142,6 +142,9 @@ class WorkbenchInTheBrowser(unittest.TestCase):
         replace_text(field(d, ARA), "22 500 000")
         self.wait_for(lambda d: d.find_element(By.ID, "run-button").is_enabled()
                       and d.find_element(By.ID, "general-messages").text.strip() == "", what="a valid form")
+        # Money moved: the page says that each region's demand is held, in its language.
+        self.wait_for(lambda d: "restent ceux du scénario" in d.find_element(By.ID, "variant-notes").text,
+                      what="the note that each region's demand is held")
         d.find_element(By.ID, "run-button").click()
         self.wait_for(lambda d: d.find_element(By.ID, "results").is_displayed()
                       and d.execute_script("return Array.from(document.querySelectorAll('img.chart'))"
@@ -161,6 +164,7 @@ class WorkbenchInTheBrowser(unittest.TestCase):
         self.assertIn(f"{IDF} = 33500000", variant_toml)
         self.assertIn(f"{ARA} = 22500000", variant_toml)
         self.assertNotIn(DOSSIERS, variant_toml)  # unchanged in the end: not stated
+        self.assertIn("demand.regions.IDF.expected_dossiers = ", variant_toml)  # held where the money moved
         summary = self.expected_summary(variant_toml)
         national = summary["national"]
         self.assertEqual(self.visible_figure("p_additional_needed"),
