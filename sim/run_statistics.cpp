@@ -157,7 +157,7 @@ void CashStatistics::add(const ReplicationOutcome& out, int cluster) {
       const Cents value = series == CashSeries::Disbursed ? disbursed
                           : series == CashSeries::Paid    ? disbursed - position
                                                           : position;
-      moments[s * m_count + m].add(static_cast<double>(value), cluster);
+      moments[s * m_count + m].add(static_cast<double>(value));  // its mean only is reported: no cluster sums
       values.append(value);
     }
   }
@@ -198,11 +198,18 @@ void RunStatistics::consume(std::int64_t, const ReplicationOutcome& out) {
   // In a forecast, replications whose particles descend from one prior draw
   // share its parameters and profile: their standard errors are clustered by
   // that draw (sim/statistics.hpp). Elsewhere each replication is its own.
+  // Numbered in the order they are met, so that each figure keeps a sum per
+  // draw met (at most min(replications, particles)), not per draw made.
   const ForecastStart* start =
       simulator_->scenario().forecast_start ? &*simulator_->scenario().forecast_start : nullptr;
-  const int cluster = start != nullptr && out.particle >= 0
-                          ? start->particles[static_cast<std::size_t>(out.particle)].source
-                          : -1;
+  int cluster = -1;
+  if (start != nullptr && out.particle >= 0) {
+    const auto source =
+        static_cast<std::size_t>(start->particles[static_cast<std::size_t>(out.particle)].source);
+    if (source >= cluster_of_source_.size()) cluster_of_source_.resize(source + 1, -1);
+    if (cluster_of_source_[source] < 0) cluster_of_source_[source] = clusters_met_++;
+    cluster = cluster_of_source_[source];
+  }
   for (int r = 0; r < out.region_count; ++r) {
     const RegionOutcome& ro = out.regions[static_cast<std::size_t>(r)];
     RegionStatistics& rs = regions_[static_cast<std::size_t>(r)];
@@ -285,7 +292,7 @@ void RunStatistics::consume(std::int64_t, const ReplicationOutcome& out) {
   }
   spread.values.insert(spread.values.end(), out.parameter_values.begin(), out.parameter_values.end());
   spread.demand_eur.push_back(static_cast<double>(no.demand) / cents_per_euro);
-  spread.dossier_variance_eur2.add(out.dossier_variance_eur2, cluster);
+  spread.dossier_variance_eur2.add(out.dossier_variance_eur2);  // its mean only is read
 }
 
 double RunStatistics::p_exhausted_by_month_end(int region, int month) const {

@@ -176,6 +176,9 @@ class RunStatistics : public ReplicationSink {
   const Simulator* simulator_;
   std::int64_t replications_ = 0;
   bool timing_varies_ = false;  // the spread lists "timing" (see the constructor)
+  std::vector<int>
+      cluster_of_source_;  // a forecast's prior draw → its cluster, in the order met; -1: not yet
+  int clusters_met_ = 0;
   std::vector<RegionStatistics> regions_;
   NationalStatistics national_;
 };
