@@ -344,6 +344,13 @@ RunSummary RunFileReader::read_summary() const {
       if (*s.standard_error_clusters < 1 || *s.standard_error_clusters > s.replications)
         throw RunFileError(name + ": /summary attribute standard_error_clusters is not in [1, replications]");
     }
+    if (summary.has_attribute("standard_error_effective_clusters")) {  // format 1.9
+      const double effective = summary.attribute<double>("standard_error_effective_clusters");
+      if (!(effective >= 1 && effective <= static_cast<double>(s.replications)))
+        throw RunFileError(
+            name + ": /summary attribute standard_error_effective_clusters is not in [1, replications]");
+      s.standard_error_effective_clusters = effective;
+    }
     expect_percentiles(summary, "day_percentiles", reported_percentiles);
     expect_percentiles(summary, "amount_percentiles", amount_percentiles);
     constexpr std::size_t day_count = std::size(reported_percentiles);

@@ -58,6 +58,8 @@ void RunFileWriter::Impl::write_summary(const RunSummary& s) {
   summary.write_strings("month", month_text, meta(layout::label, "Calendar month, YYYY-MM", "month"));
   if (s.standard_error_clusters)  // format 1.9
     summary.set_attribute<std::int64_t>("standard_error_clusters", *s.standard_error_clusters);
+  if (s.standard_error_effective_clusters)
+    summary.set_attribute<double>("standard_error_effective_clusters", *s.standard_error_effective_clusters);
 
   const auto R = static_cast<hsize_t>(s.regions.size());
   {

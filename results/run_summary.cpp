@@ -76,6 +76,7 @@ RunSummary summarise(const Simulator& simulator, const RunStatistics& stats, std
   s.commitment_start = conv.commitment_start;
   s.window_days = simulator.window_days();
   s.standard_error_clusters = stats.standard_error_clusters();
+  s.standard_error_effective_clusters = stats.standard_error_effective_clusters();
   for (int m = 0; m < simulator.month_count(); ++m) s.months.push_back(simulator.month_start(m));
   for (std::size_t r = 0; r < conv.regions.size(); ++r) {
     const RegionStatistics& rs = stats.regions()[r];
@@ -466,9 +467,17 @@ std::string render_summary_table(const RunSummary& s, const RunTiming& timing) {
         "  In this forecast the " + format_count(static_cast<double>(s.replications)) +
         " simulated years share " + format_count(static_cast<double>(*s.standard_error_clusters)) +
         " prior draws of the assumptions (the particles' sources): every ± allows for the years that share "
-        "one "
-        "(clustered by draw), and stops narrowing with more years once they share few draws; more particles "
-        "([uncertainty] particles) then narrow it.\n";
+        "one (clustered by draw), and stops narrowing with more years once they share few draws; more "
+        "particles ([uncertainty] particles) then narrow it.\n";
+  // Few clusters, and uneven ones, make a cluster-robust standard error
+  // itself uncertain and too small on average (Cameron & Miller 2015 advise
+  // some fifty): an independent review found 90 % intervals holding 78 % of
+  // the time with 200 particles (about 19 effective draws).
+  if (s.standard_error_effective_clusters && *s.standard_error_effective_clusters < 50)
+    out +=
+        "  Caution: the years rest on about " + format_count(*s.standard_error_effective_clusters) +
+        " effective draws: too few for a reliable ±, which then tends to be too small; raise [uncertainty] "
+        "particles.\n";
   out += settlement_lines(s);
   out += cash_lines(s);
   return out;

@@ -183,6 +183,7 @@ struct RunSummary {
   // A forecast weighing particles: the prior draws its replications share, by
   // which the standard errors are clustered (format 1.9); none: independent.
   std::optional<std::int64_t> standard_error_clusters;
+  std::optional<double> standard_error_effective_clusters;  // Kish's effective number of them
 };
 
 // Percentiles reported for amounts: the standard set plus 80 % for the committee.

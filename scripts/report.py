@@ -824,14 +824,27 @@ def inverted_cdf_index(count, percent):
     return max(1, (percent * count + 99) // 100) - 1
 
 
-def quantile_interval(sorted_values, probability, level):
+def quantile_interval(values, probability, level, clusters=None):
     """Distribution-free interval for a quantile from order statistics (Conover 1999, §3.2,
-    normal approximation to the binomial ranks): (low, high), or None for too few values."""
-    n = len(sorted_values)
+    normal approximation to the binomial ranks): (low, high), or None for too few values.
+    With clusters (a forecast's replications sharing prior draws, format 1.9), the ranks' spread is the
+    clustered standard error of the share of values at or below the quantile (Woodruff 1952), as the run's
+    means are clustered: independent replications would make the interval too narrow."""
+    n = len(values)
     if n < 20:
         return None
+    order = np.argsort(values, kind="stable")
+    sorted_values = np.asarray(values)[order]
     z = NormalDist().inv_cdf(0.5 + level / 2)
     spread = z * math.sqrt(n * probability * (1 - probability))
+    if clusters is not None and len(clusters) == n:
+        below = (np.asarray(values) <= sorted_values[inverted_cdf_index(n, round(probability * 100))]).astype(float)
+        labels, index = np.unique(clusters, return_inverse=True)
+        if len(labels) < 2:
+            return None
+        residual = np.bincount(index, weights=below - below.mean(), minlength=len(labels))
+        g = len(labels)
+        spread = z * math.sqrt(g / (g - 1) * float((residual ** 2).sum()))  # n × the share's clustered SE
     low = max(1, math.floor(n * probability - spread))
     high = min(n, math.ceil(n * probability + spread))
     return sorted_values[low - 1], sorted_values[high - 1]
@@ -878,6 +891,9 @@ class Run:
     actuals: dict = None  # /actuals: a forecast from actuals (format 1.1)
     by_jumps: dict = None  # P(additional needed) with and without jumps of uptake: format 1.6
     tails: dict = None  # national mean -> (Pareto shape or NaN, top 1 % share): format 1.8
+    # Format 1.9: a forecast's replications by the prior draw they share (/uncertainty/particle_source of
+    # /uncertainty/particle), by which intervals are clustered; None: independent replications.
+    clusters: "np.ndarray" = None
     scenario_warnings: list = None  # what loading the scenario warned of: format 1.7
 
     @property
@@ -991,6 +1007,13 @@ def read_run(path):
             day_percentiles=[int(p) for p in read(f, "summary/day_percentiles", path)],
             amount_percentiles=[int(p) for p in read(f, "summary/amount_percentiles", path)],
         )
+        if "uncertainty/particle_source" in f and "uncertainty/particle" in f:
+            sources = read(f, "uncertainty/particle_source", path)
+            picked = read(f, "uncertainty/particle", path)
+            if picked.shape != (len(run.additional_needed),) or picked.min(initial=0) < 0 or \
+                    picked.max(initial=0) >= len(sources):
+                raise UserError(f"{path}: /uncertainty/particle does not index /uncertainty/particle_source")
+            run.clusters = sources[picked]
         if 50 not in run.day_percentiles or not set(MARKED_PERCENTS) <= set(run.amount_percentiles):
             raise UserError(f"{path}: /summary lists other percentiles than format 1 defines")
         for key in ("regions/p_exhausted_mean", "regions/p_exhausted_se", "regions/exhaustion_day_quantiles",
@@ -2405,19 +2428,22 @@ def precision_section(run, lang, command):
                  format_points(s["national/p_additional_needed_se"], lang)])
     rows.append([esc(t["p_additional_mean"]), format_meur(s["national/additional_needed_mean_eur"], lang),
                  "± " + format_meur(s["national/additional_needed_se_eur"], lang, decimals=2)])
-    values = np.sort(run.additional_needed)
     q90 = dict(additional_marks(run))[90]
-    bounds = quantile_interval(values, 0.9, level)
+    bounds = quantile_interval(run.additional_needed, 0.9, level, run.clusters)
     rows.append([esc(t["p_additional_q90"]), format_meur(q90, lang),
                  interval(format_meur(bounds[0], lang), format_meur(bounds[1], lang)) if bounds else "—"])
     p = np.asarray(s["regions/p_exhausted_mean"])
     se = np.asarray(s["regions/p_exhausted_se"])
     region_rows = []
-    for r, (day, conditional, days) in enumerate(regional_medians(run)):
+    for r, (day, conditional, _) in enumerate(regional_medians(run)):
         median, precision = esc(t["h_never"]), "—"
         if day >= 0:
             median = format_date(run.date(day), lang) + ("*" if conditional else "")
-            bounds = quantile_interval(days, 0.5, level)
+            # The median of all years ("never" last), or of the exhausted ones only, as regional_medians takes it.
+            days = run.exhaustion_day[:, r]
+            kept = days >= 0 if conditional else np.ones(len(days), dtype=bool)
+            bounds = quantile_interval(np.where(days < 0, NEVER, days)[kept], 0.5, level,
+                                       None if run.clusters is None else run.clusters[kept])
             if bounds:
                 low, high = (format_date(run.date(d), lang) if d < NEVER else esc(t["never_short"]) for d in bounds)
                 precision = interval(low, high)

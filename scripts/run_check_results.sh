@@ -99,6 +99,12 @@ check fill.h5 "$tmp/fill.toml" --replications 200 --seed 12
 check overcommit.h5 "$tmp/overcommit.toml" --replications 200 --seed 13 --no-trajectories
 check september.h5 observed-september-2021 --actuals "$source_dir/scenarios/actuals/national-2021-09-15.csv" \
   --as-of 2021-09-16 --replications 200 --seed 15
+# Few particles: few prior draws shared by the years, so the clustered standard errors' Student-t intervals
+# rest on few degrees of freedom, and the run's effective number of draws is below the caution's fifty.
+printf 'extends = "observed-september-2021.toml"\nname = "few-particles"\n[uncertainty]\nparticles = 200\n' \
+  > "$tmp/few-particles.toml"
+check few-particles.h5 "$tmp/few-particles.toml" --actuals "$source_dir/scenarios/actuals/national-2021-09-15.csv" \
+  --as-of 2021-09-16 --replications 300 --seed 21
 # Jumps without a normal drift: each jump counted (format 1.6) is a month whose drift factor moved.
 printf 'extends = "observed-september-2021.toml"\nname = "jumps-only"\n[uncertainty]\nmonthly_drift = 0\n' \
   > "$tmp/jumps-only.toml"

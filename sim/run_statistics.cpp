@@ -307,6 +307,11 @@ double RunStatistics::p_exhausted_by_month_end(int region, int month) const {
 
 bool RunStatistics::precision_reached(double target, std::vector<std::string>* not_reached) const {
   if (replications_ < 2) return false;
+  // Years that all share one prior draw have no standard error to speak of (0 is not a precision).
+  if (const auto clusters = standard_error_clusters(); clusters && *clusters < 2) {
+    if (not_reached) not_reached->push_back("every replication shares one prior draw: no standard error yet");
+    return false;
+  }
   const Convention& conv = simulator_->scenario().convention;
   bool reached = true;
   // A probability's standard error against the target itself; an amount's

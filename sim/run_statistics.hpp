@@ -161,6 +161,11 @@ class RunStatistics : public ReplicationSink {
     if (!national_.committed.clustered()) return std::nullopt;
     return national_.committed.independent_units();
   }
+  // Their effective number (Kish's, by how many years share each).
+  std::optional<double> standard_error_effective_clusters() const {
+    if (!national_.committed.clustered()) return std::nullopt;
+    return national_.committed.effective_units();
+  }
   const std::vector<RegionStatistics>& regions() const { return regions_; }
   const NationalStatistics& national() const { return national_; }
   // Share of replications in which region r was exhausted by the end of month m.

@@ -6,6 +6,7 @@
 #include <functional>
 #include <limits>
 #include <numeric>
+#include <stdexcept>
 
 namespace fnesim {
 
@@ -36,6 +37,9 @@ double Moments::variance() const {
 }
 
 void Moments::add(double x, int cluster) {
+  // One Moments' values are all clustered or none: a mix has no standard error.
+  if ((cluster < 0) != cluster_count_.empty() && count_ > 0)
+    throw std::logic_error("Moments: clustered and unclustered values mixed");
   add(x);
   if (cluster < 0) return;
   const auto g = static_cast<std::size_t>(cluster);
@@ -50,6 +54,13 @@ void Moments::add(double x, int cluster) {
 std::int64_t Moments::independent_units() const {
   if (cluster_count_.empty()) return count_;
   return std::count_if(cluster_count_.begin(), cluster_count_.end(), [](std::int64_t n) { return n > 0; });
+}
+
+double Moments::effective_units() const {
+  if (cluster_count_.empty()) return static_cast<double>(count_);
+  double squares = 0;
+  for (std::int64_t n : cluster_count_) squares += static_cast<double>(n) * static_cast<double>(n);
+  return squares > 0 ? static_cast<double>(count_) * static_cast<double>(count_) / squares : 0.0;
 }
 
 double Moments::standard_error() const {

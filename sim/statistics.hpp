@@ -31,6 +31,9 @@ class Moments {
   // The independent units behind the mean: the clusters met, or the count.
   std::int64_t independent_units() const;
   bool clustered() const { return !cluster_count_.empty(); }
+  // Kish's effective number of clusters, (Σ n_g)² / Σ n_g²: uneven clusters
+  // count as fewer; the count when unclustered.
+  double effective_units() const;
 
  private:
   std::int64_t count_ = 0;

@@ -40,14 +40,23 @@ class OutcomeCollector : public ReplicationSink {
       out_->exhaustion_day.push_back(ro.exhaustion_day);
       out_->unmet.push_back(ro.unmet);
     }
-    out_->cluster.push_back(start_ != nullptr && outcome.particle >= 0
-                                ? start_->particles[static_cast<std::size_t>(outcome.particle)].source
-                                : -1);
+    int cluster = -1;
+    if (start_ != nullptr && outcome.particle >= 0) {
+      // Numbered as met, as RunStatistics numbers them: sums for the draws met only.
+      const auto source =
+          static_cast<std::size_t>(start_->particles[static_cast<std::size_t>(outcome.particle)].source);
+      if (source >= cluster_of_source_.size()) cluster_of_source_.resize(source + 1, -1);
+      if (cluster_of_source_[source] < 0) cluster_of_source_[source] = clusters_met_++;
+      cluster = cluster_of_source_[source];
+    }
+    out_->cluster.push_back(cluster);
   }
 
  private:
   RegionOutcomes* out_;
   const ForecastStart* start_;
+  std::vector<int> cluster_of_source_;
+  int clusters_met_ = 0;
 };
 
 EstimateWithError estimate(const Moments& m) { return {m.mean(), m.standard_error()}; }

@@ -103,6 +103,10 @@ MeanComparison compare_means(std::span<const double> a, std::span<const double> 
       degrees_of_freedom = (va + vb) * (va + vb) / denominator;
     }
   }
+  // Runs whose years all share one prior draw have no standard error: nothing to test.
+  const bool one_draw =
+      (ma.clustered() && ma.independent_units() < 2) || (mb.clustered() && mb.independent_units() < 2);
+  if (one_draw) return out;
   if (out.standard_error > 0 && degrees_of_freedom > 0)
     out.p_value = two_sided_p(out.difference / out.standard_error, degrees_of_freedom);
   else if (out.difference != 0)
@@ -331,9 +335,13 @@ RunOutcomes read_run_outcomes(const RunFileReader& run) {
   out.additional_needed = run.national_values(layout::national_field("additional_needed_cents"));
   if (info.has_uncertainty) {
     const std::optional<RunFileUncertainty> drawn = run.uncertainty();
-    if (drawn && !drawn->particle_source.empty())
+    if (drawn && !drawn->particle_source.empty()) {
       for (std::int64_t particle : drawn->particle)
         out.cluster.push_back(drawn->particle_source[static_cast<std::size_t>(particle)]);
+    } else if (drawn && !drawn->particle.empty()) {
+      out.cluster = drawn->particle;
+      out.clustered_by_particle = true;
+    }
   }
   if (const auto problem = inconsistency(out)) throw RunFileError(out.file + ": " + *problem);
   return out;
@@ -426,6 +434,7 @@ RunComparison compare_runs(const RunOutcomes& a, const RunOutcomes& b, const Com
   };
   c.clusters_a = count(clusters.a);
   c.clusters_b = count(clusters.b);
+  c.clustered_by_particle = a.clustered_by_particle || b.clustered_by_particle;
   if (c.design == PairingDesign::Paired && !a.cluster.empty() && !b.cluster.empty()) {
     std::vector<std::int64_t> pair(na);
     const auto draws_a = static_cast<std::int64_t>(clusters.a.size());

@@ -49,6 +49,9 @@ struct RunOutcomes {
   // draw its particle descends from. Replications sharing one are not
   // independent: the tests cluster by it. Empty: independent replications.
   std::vector<std::int64_t> cluster;
+  // A forecast written before format 1.9, which does not record the draws its
+  // particles share: clustered by particle, which understates less than nothing.
+  bool clustered_by_particle = false;
 };
 
 // Reads a run file's replications; throws RunFileError.
@@ -124,6 +127,7 @@ struct RunComparison {
   // Forecasts weighing particles: the prior draws each run's replications
   // share, by which the standard errors are clustered (0: independent).
   std::int64_t clusters_a = 0, clusters_b = 0;
+  bool clustered_by_particle = false;  // either run: a forecast before format 1.9
   ComparisonOptions options;
   int tests = 0;                          // the family Holm's correction runs over: every mean with a p-value
   std::vector<RegionComparison> regions;  // in A's order, matched by code

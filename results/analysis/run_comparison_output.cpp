@@ -178,6 +178,10 @@ std::string render_comparison_table(const RunComparison& c) {
         "  Forecasts whose replications share the particles' prior draws (A: " + shared(c.a, c.clusters_a) +
         "; B: " + shared(c.b, c.clusters_b) +
         "):\n  each standard error is clustered by draw, the years sharing one counted as one.\n";
+    if (c.clustered_by_particle)
+      out +=
+          "  A run written before format 1.9 does not record which particles copy one draw: its years are "
+          "clustered by particle, which can still understate its errors; run it again to cluster by draw.\n";
   }
   char text[512];
   if (c.tests > 0)

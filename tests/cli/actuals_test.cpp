@@ -58,6 +58,31 @@ TEST(CliActuals, RunPrintsWhatWasLearntThenTheRunTable) {
     EXPECT_NE(run.out.find(text), std::string::npos) << text;
 }
 
+// A forecast's years share the particles' prior draws: the run says how many,
+// that its ± are clustered by them, and, when they are too few for a reliable
+// ± (200 particles), cautions.
+TEST(CliActuals, AForecastSaysHowManyDrawsItsYearsShareAndCautionsWhenFew) {
+  const std::string actuals = "'" + source + "/scenarios/actuals/national-2021-09-15.csv'";
+  const auto plenty =
+      run_fnesim("run observed-september-2021 --actuals " + actuals + " --as-of 2021-09-16 -n 300 -j 2 -s 3");
+  ASSERT_EQ(plenty.exit_code, 0) << plenty.err;
+  EXPECT_NE(plenty.out.find("simulated years share"), std::string::npos) << plenty.out;
+  EXPECT_EQ(plenty.out.find("Caution: the years rest on about"), std::string::npos) << plenty.out;
+  const std::filesystem::path few = scratch_path("few-particles.toml");
+  {
+    std::ofstream out(few);
+    out << "extends = \"observed-september-2021.toml\"\nname = \"few\"\n[uncertainty]\nparticles = 200\n";
+  }
+  const auto rough =
+      run_fnesim("run '" + few.string() + "' --actuals " + actuals + " --as-of 2021-09-16 -n 300 -j 2 -s 3");
+  ASSERT_EQ(rough.exit_code, 0) << rough.err;
+  EXPECT_NE(rough.out.find("Caution: the years rest on about"), std::string::npos) << rough.out;
+  // No forecast, no clusters: nothing said.
+  const auto plain = run_fnesim("run -n 50 -s 3");
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  EXPECT_EQ(plain.out.find("simulated years share"), std::string::npos);
+}
+
 // The amounts committed are given to the cent, so that the regions' add up
 // to the national line (national aggregates are spread to the cent with
 // largest remainders; truncated to the euro they fell short by a few euros).

@@ -6,6 +6,7 @@
 #include <boost/random/uniform_01.hpp>
 #include <cmath>
 #include <numbers>
+#include <stdexcept>
 #include <vector>
 
 #include "sim/run_statistics.hpp"
@@ -99,6 +100,22 @@ TEST(Moments, ClusteredStandardErrorOfKnownData) {
   for (int i = 0; i < 6; ++i) unshifted.add(x[i], cluster[i]);
   const Interval ci = student_t_interval(unshifted, 0.9);
   EXPECT_NEAR(ci.high - 5.0, 2.9199856 * std::sqrt(171.0) / 6, 1e-6);
+}
+
+// Kish's effective number of clusters: clusters of 1, 1 and 4 values count
+// as 36 / 18 = 2; a mix of clustered and unclustered values has no standard
+// error, and is refused rather than given a wrong one.
+TEST(Moments, EffectiveClustersAndNoMixing) {
+  Moments m;
+  const int cluster[] = {0, 1, 2, 2, 2, 2};
+  for (int c : cluster) m.add(1.0, c);
+  EXPECT_DOUBLE_EQ(m.effective_units(), 2.0);
+  EXPECT_EQ(m.independent_units(), 3);
+  EXPECT_THROW(m.add(1.0, -1), std::logic_error);
+  Moments plain;
+  plain.add(1.0, -1);
+  EXPECT_THROW(plain.add(2.0, 0), std::logic_error);
+  EXPECT_DOUBLE_EQ(plain.effective_units(), 1.0);
 }
 
 TEST(Moments, EachValueItsOwnClusterIsThePlainStandardError) {

@@ -203,6 +203,22 @@ TEST(RunComparison, ForecastsSharingDrawsAreClusteredByThem) {
   EXPECT_NEAR(*p.p_value, student_t_p(3.0, 1), 1e-8);
 }
 
+// Years that all share one prior draw have no standard error: a difference
+// between two such runs is not tested (it was "significant" at p = 0).
+TEST(RunComparison, RunsOnOneDrawAreNotTested) {
+  RunOutcomes a = hand_run(4, 1), b = hand_run(4, 2);
+  for (std::size_t i = 0; i < 4; ++i) {
+    a.unmet[i] = 100;
+    b.unmet[i] = 300;
+  }
+  a.cluster = {7, 7, 7, 7};
+  b.cluster = {3, 3, 3, 3};
+  const RunComparison c = compare_runs(a, b);
+  EXPECT_FALSE(c.regions[0].unmet_eur.p_value);
+  EXPECT_FALSE(c.regions[0].unmet_eur.significant);
+  EXPECT_EQ(c.tests, 0);
+}
+
 // Two regions whose paired unmet differences have p-values p1 < p2 (and
 // nothing else varies): differences c + (±1 EUR alternately) over 10
 // replications have a standard error of 1/3 EUR, so t = 3c with 9 degrees of freedom.
