@@ -167,7 +167,8 @@ void CashStatistics::add(const ReplicationOutcome& out, int cluster) {
   minimum_month.add(out.cash_minimum_month);
 }
 
-RunStatistics::RunStatistics(const Simulator& simulator) : simulator_(&simulator) {
+RunStatistics::RunStatistics(const Simulator& simulator)
+    : simulator_(&simulator), clusters_(simulator.scenario()) {
   const int horizon_days = simulator.plan().horizon_days;
   regions_.resize(static_cast<std::size_t>(simulator.region_count()));
   for (RegionStatistics& rs : regions_) {
@@ -195,21 +196,7 @@ RunStatistics::RunStatistics(const Simulator& simulator) : simulator_(&simulator
 
 void RunStatistics::consume(std::int64_t, const ReplicationOutcome& out) {
   ++replications_;
-  // In a forecast, replications whose particles descend from one prior draw
-  // share its parameters and profile: their standard errors are clustered by
-  // that draw (sim/statistics.hpp). Elsewhere each replication is its own.
-  // Numbered in the order they are met, so that each figure keeps a sum per
-  // draw met (at most min(replications, particles)), not per draw made.
-  const ForecastStart* start =
-      simulator_->scenario().forecast_start ? &*simulator_->scenario().forecast_start : nullptr;
-  int cluster = -1;
-  if (start != nullptr && out.particle >= 0) {
-    const auto source =
-        static_cast<std::size_t>(start->particles[static_cast<std::size_t>(out.particle)].source);
-    if (source >= cluster_of_source_.size()) cluster_of_source_.resize(source + 1, -1);
-    if (cluster_of_source_[source] < 0) cluster_of_source_[source] = clusters_met_++;
-    cluster = cluster_of_source_[source];
-  }
+  const int cluster = clusters_.of(out);
   for (int r = 0; r < out.region_count; ++r) {
     const RegionOutcome& ro = out.regions[static_cast<std::size_t>(r)];
     RegionStatistics& rs = regions_[static_cast<std::size_t>(r)];

@@ -149,6 +149,31 @@ struct NationalStatistics {
   std::optional<CashStatistics> cash;  // [financing] only
 };
 
+// In a forecast, replications whose particles descend from one prior draw
+// share its parameters and profile: their standard errors are clustered by
+// that draw (Moments::add). The draws are numbered in the order replications
+// meet them, so that each figure keeps a sum per draw met (at most
+// min(replications, particles)), not per draw made. Without particles every
+// replication is its own (-1).
+class DrawClusters {
+ public:
+  explicit DrawClusters(const Scenario& scenario)
+      : start_(scenario.forecast_start ? &*scenario.forecast_start : nullptr) {}
+  int of(const ReplicationOutcome& outcome) {
+    if (start_ == nullptr || outcome.particle < 0) return -1;
+    const auto source =
+        static_cast<std::size_t>(start_->particles[static_cast<std::size_t>(outcome.particle)].source);
+    if (source >= cluster_of_source_.size()) cluster_of_source_.resize(source + 1, -1);
+    if (cluster_of_source_[source] < 0) cluster_of_source_[source] = met_++;
+    return cluster_of_source_[source];
+  }
+
+ private:
+  const ForecastStart* start_;
+  std::vector<int> cluster_of_source_;  // a prior draw → its cluster; -1: not met yet
+  int met_ = 0;
+};
+
 class RunStatistics : public ReplicationSink {
  public:
   explicit RunStatistics(const Simulator& simulator);
@@ -181,9 +206,7 @@ class RunStatistics : public ReplicationSink {
   const Simulator* simulator_;
   std::int64_t replications_ = 0;
   bool timing_varies_ = false;  // the spread lists "timing" (see the constructor)
-  std::vector<int>
-      cluster_of_source_;  // a forecast's prior draw → its cluster, in the order met; -1: not yet
-  int clusters_met_ = 0;
+  DrawClusters clusters_;
   std::vector<RegionStatistics> regions_;
   NationalStatistics national_;
 };

@@ -33,30 +33,19 @@ struct RegionOutcomes {
 
 class OutcomeCollector : public ReplicationSink {
  public:
-  OutcomeCollector(RegionOutcomes& out, const ForecastStart* start) : out_(&out), start_(start) {}
+  OutcomeCollector(RegionOutcomes& out, const Scenario& scenario) : out_(&out), clusters_(scenario) {}
   void consume(std::int64_t, const ReplicationOutcome& outcome) override {
     ++out_->replications;
     for (const RegionOutcome& ro : outcome.regions) {
       out_->exhaustion_day.push_back(ro.exhaustion_day);
       out_->unmet.push_back(ro.unmet);
     }
-    int cluster = -1;
-    if (start_ != nullptr && outcome.particle >= 0) {
-      // Numbered as met, as RunStatistics numbers them: sums for the draws met only.
-      const auto source =
-          static_cast<std::size_t>(start_->particles[static_cast<std::size_t>(outcome.particle)].source);
-      if (source >= cluster_of_source_.size()) cluster_of_source_.resize(source + 1, -1);
-      if (cluster_of_source_[source] < 0) cluster_of_source_[source] = clusters_met_++;
-      cluster = cluster_of_source_[source];
-    }
-    out_->cluster.push_back(cluster);
+    out_->cluster.push_back(clusters_.of(outcome));
   }
 
  private:
   RegionOutcomes* out_;
-  const ForecastStart* start_;
-  std::vector<int> cluster_of_source_;
-  int clusters_met_ = 0;
+  DrawClusters clusters_;
 };
 
 EstimateWithError estimate(const Moments& m) { return {m.mean(), m.standard_error()}; }
@@ -169,7 +158,7 @@ RecommendationReport recommend_from_run_file(const RunFileReader& run, const Rec
   auto simulate = [&](const Scenario& changed, std::int64_t first = 0) {
     RegionOutcomes outcomes;
     outcomes.regions = R;
-    OutcomeCollector collector(outcomes, changed.forecast_start ? &*changed.forecast_start : nullptr);
+    OutcomeCollector collector(outcomes, changed);
     ReplicationSink* sinks[] = {&collector};
     RunControl control;
     control.seed = info.seed;
