@@ -1786,9 +1786,24 @@ class JsonFigures:
                 self.number(obj, key, where, dataset if index is None else dataset[index])
 
 
-def check_summary_json(c, f, path):
-    with open(path, encoding="utf-8") as handle:
-        data = json.load(handle)
+def read_summary_json(path):
+    """The summary JSON as an object; None, said in one line naming the file, when it cannot be one."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except OSError as e:
+        print(f"check_results: {path}: cannot open: {e.strerror or e}", file=sys.stderr)
+        return None
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        print(f"check_results: {path}: not JSON: {e}", file=sys.stderr)
+        return None
+    if not isinstance(data, dict):
+        print(f"check_results: {path}: not an fnesim summary JSON (not an object)", file=sys.stderr)
+        return None
+    return data
+
+
+def check_summary_json(c, f, data):
     # The keys, against the page that documents them.
     documented = documented_json_keys()
     patterns = {key: key_pattern(key) for key in documented}
@@ -1972,9 +1987,12 @@ def main(argv):
     if len(argv) == 2 and argv[1] in ("-h", "--help"):
         print(__doc__.strip())
         return 0
-    summary_json = None
+    summary_json = summary_data = None
     if len(argv) == 4 and argv[2] == "--summary-json":
         summary_json = argv[3]
+        summary_data = read_summary_json(summary_json)
+        if summary_data is None:
+            return 2
     elif len(argv) != 2:
         print("\n".join(__doc__.strip().splitlines()[-2:]), file=sys.stderr)
         return 2
@@ -2003,10 +2021,7 @@ def main(argv):
             run_checks(c, f)
             if summary_json is not None:
                 print(f"check_results: {summary_json}: the summary JSON against it and docs/summary-json.md")
-                check_summary_json(c, f, summary_json)
-        except json.JSONDecodeError as e:
-            print(f"check_results: {summary_json}: not JSON: {e}", file=sys.stderr)
-            return 2
+                check_summary_json(c, f, summary_data)
         except KeyError as missing:  # an attribute or dataset a check reads: not a complete run file
             print(f"check_results: {path}: {missing.args[0] if missing.args else missing} is missing: "
                   "not a complete fnesim run file", file=sys.stderr)
@@ -2018,11 +2033,12 @@ def main(argv):
             print(f"check_results: {path}: cannot read it whole: {e}", file=sys.stderr)
             return 2
         # A value of another kind or shape than fnesim writes where a check
-        # reads it (a scalar for a list, text for a number or a date): the file
-        # was edited or damaged; said in one line, as fnesim's readers say it.
+        # reads it (a scalar for a list, text for a number or a date, in the file
+        # or the summary JSON): it was edited or damaged; said in one line, as
+        # fnesim's readers say it.
         # The line of this script that met it is said too: were it the script's own
         # slip rather than the file's, it would not be lost.
-        except (TypeError, ValueError, IndexError) as e:
+        except (TypeError, ValueError, IndexError, AttributeError) as e:
             own = [frame for frame in traceback.extract_tb(e.__traceback__)
                    if os.path.abspath(frame.filename) == os.path.abspath(__file__)]
             print(f"check_results: {path}: not as fnesim writes it ({type(e).__name__} at "
