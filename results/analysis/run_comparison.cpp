@@ -38,6 +38,11 @@ std::vector<int> dense_clusters(std::span<const std::int64_t> labels) {
   return out;
 }
 
+// How many clusters dense indices number (0: independent replications).
+std::size_t cluster_count(std::span<const int> dense) {
+  return dense.empty() ? 0 : static_cast<std::size_t>(*std::max_element(dense.begin(), dense.end())) + 1;
+}
+
 Moments moments_of(std::span<const double> values, std::span<const int> clusters) {
   Moments m;
   for (std::size_t i = 0; i < values.size(); ++i)
@@ -223,10 +228,6 @@ void bootstrap_medians(const std::vector<MedianToBootstrap>& medians, std::int64
                        const ComparisonOptions& options) {
   const std::span<const int> by_a =
       design == PairingDesign::Paired && clusters_a.empty() ? std::span<const int>(clusters_b) : clusters_a;
-  const auto cluster_count = [](std::span<const int> dense) {
-    return dense.empty() ? std::size_t{0}
-                         : static_cast<std::size_t>(*std::max_element(dense.begin(), dense.end())) + 1;
-  };
   const std::size_t series = medians.size();
   const int resamples = options.bootstrap_resamples;
   if (series == 0 || resamples < 1) return;
@@ -429,16 +430,12 @@ RunComparison compare_runs(const RunOutcomes& a, const RunOutcomes& b, const Com
   const std::int32_t offset = days_between(a.commitment_start, b.commitment_start);
   std::vector<double> xa(na), xb(nb);
   Clustering clusters{dense_clusters(a.cluster), dense_clusters(b.cluster), {}};
-  const auto count = [](const std::vector<int>& dense) {
-    return dense.empty() ? 0 : static_cast<std::int64_t>(*std::max_element(dense.begin(), dense.end())) + 1;
-  };
-  c.clusters_a = count(clusters.a);
-  c.clusters_b = count(clusters.b);
+  c.clusters_a = static_cast<std::int64_t>(cluster_count(clusters.a));
+  c.clusters_b = static_cast<std::int64_t>(cluster_count(clusters.b));
   c.clustered_by_particle = a.clustered_by_particle || b.clustered_by_particle;
   if (c.design == PairingDesign::Paired && !a.cluster.empty() && !b.cluster.empty()) {
     std::vector<std::int64_t> pair(na);
-    const auto draws_a = static_cast<std::int64_t>(clusters.a.size());
-    for (std::size_t i = 0; i < na; ++i) pair[i] = clusters.b[i] * draws_a + clusters.a[i];
+    for (std::size_t i = 0; i < na; ++i) pair[i] = clusters.b[i] * c.clusters_a + clusters.a[i];
     clusters.both = dense_clusters(pair);
   }
   auto compare_figure = [&](auto value_a, auto value_b) {
