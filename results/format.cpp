@@ -45,10 +45,14 @@ std::string format_probability(double p) {
   return text;
 }
 
+std::string format_plus_minus(double standard_error, const std::string& formatted) {
+  return std::isnan(standard_error) ? std::string("±n/a") : "±" + formatted;
+}
+
 std::string format_probability(double p, double standard_error) {
-  char text[48];
-  std::snprintf(text, sizeof text, "%.3f ±%.3f", p, standard_error);
-  return text;
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3f", standard_error);
+  return format_probability(p) + " " + format_plus_minus(standard_error, text);
 }
 
 std::string format_day(Date start, const std::optional<std::int32_t>& day) {

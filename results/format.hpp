@@ -30,7 +30,10 @@ std::string format_meur_signed(Cents amount);      // "+1.25 M€", "-0.03 M€"
 std::string format_meur_range(Cents low, Cents high);  // "12.30 – 15.10" (the unit in the column header)
 std::string format_meur_figure(double eur);            // "12.30" (the unit in the column header)
 std::string format_probability(double p);                           // "0.307"
-std::string format_probability(double p, double standard_error);    // "0.307 ±0.004"
+std::string format_probability(double p, double standard_error);    // "0.307 ±0.004", "1.000 ±n/a"
+// "±" and the standard error as `formatted` writes it, or "±n/a" when there is
+// none (NaN: fewer than two independent replications, sim/statistics.hpp).
+std::string format_plus_minus(double standard_error, const std::string& formatted);
 // A day counted from `start`, as a date; "not exhausted" when there is none.
 std::string format_day(Date start, const std::optional<std::int32_t>& day);
 

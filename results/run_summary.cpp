@@ -202,8 +202,9 @@ std::string steering_lines(const RunSummary& s) {
   const SteeringSummary& st = *s.steering;
   std::string out = "Steering committee (mean per simulated year): moved between regions ";
   out += format_meur(st.moved_between_regions_eur.mean);
-  out += " ±";
-  out += format_meur(st.moved_between_regions_eur.standard_error);
+  out += " ";
+  out += format_plus_minus(st.moved_between_regions_eur.standard_error,
+                           format_meur(st.moved_between_regions_eur.standard_error));
   out += "; from the national reserve ";
   out += format_meur(st.reserve_handed_out_eur.mean);
   out += "; complementary State allocation ";
@@ -435,8 +436,9 @@ std::string render_summary_table(const RunSummary& s, const RunTiming& timing) {
   }
   out += " (mean ";
   out += format_meur(n.additional_needed_eur.mean);
-  out += " ±";
-  out += format_meur(n.additional_needed_eur.standard_error);
+  out += " ";
+  out += format_plus_minus(n.additional_needed_eur.standard_error,
+                           format_meur(n.additional_needed_eur.standard_error));
   out += ").\n";
   out += tail_lines(s);
   // By when: the day the pooled envelope runs out, early in the distribution.
@@ -473,7 +475,15 @@ std::string render_summary_table(const RunSummary& s, const RunTiming& timing) {
   // itself uncertain and too small on average (Cameron & Miller 2015 advise
   // some fifty): an independent review found 90 % intervals holding 78 % of
   // the time with 200 particles (about 19 effective draws).
-  if (s.standard_error_effective_clusters && *s.standard_error_effective_clusters < 50)
+  if (s.replications < 2)
+    out +=
+        "  One simulated year: no Monte-Carlo error can be estimated from it (±n/a); run more "
+        "replications.\n";
+  else if (s.standard_error_clusters && *s.standard_error_clusters < 2)
+    out +=
+        "  Every simulated year shares one prior draw: no Monte-Carlo error can be estimated from it (±n/a); "
+        "raise [uncertainty] particles.\n";
+  else if (s.standard_error_effective_clusters && *s.standard_error_effective_clusters < 50)
     out +=
         "  Caution: the years rest on about " + format_count(*s.standard_error_effective_clusters) +
         " effective draws: too few for a reliable ±, which then tends to be too small; raise [uncertainty] "

@@ -538,14 +538,15 @@ def replication_clusters(f):
 def standard_error(x, clusters=None):
     """The mean's standard error and its degrees of freedom, as sim/statistics.cpp computes them: sd/√n on
     n − 1, or, when the replications come in clusters sharing a prior draw, the cluster-robust
-    sqrt(G/(G−1) · Σ_g (S_g − n_g·mean)²) / n on G − 1 (Liang & Zeger 1986)."""
+    sqrt(G/(G−1) · Σ_g (S_g − n_g·mean)²) / n on G − 1 (Liang & Zeger 1986); NaN from fewer than
+    two replications or clusters, which give no error to estimate."""
     n = len(x)
     if clusters is None:
-        return (np.sqrt(x.var(ddof=1) / n) if n >= 2 else 0.0), n - 1
+        return (np.sqrt(x.var(ddof=1) / n) if n >= 2 else math.nan), n - 1
     labels, index = np.unique(clusters, return_inverse=True)
     residual = np.bincount(index, weights=x - x.mean(), minlength=len(labels))
     g = len(labels)
-    return (math.sqrt(g / (g - 1) * float((residual ** 2).sum())) / n if g >= 2 else 0.0), g - 1
+    return (math.sqrt(g / (g - 1) * float((residual ** 2).sum())) / n if g >= 2 else math.nan), g - 1
 
 
 def estimate(values, level, scale=1.0):
@@ -556,7 +557,8 @@ def estimate(values, level, scale=1.0):
     mean = x.mean()
     clusters = REPLICATION_CLUSTERS if REPLICATION_CLUSTERS is not None and len(REPLICATION_CLUSTERS) == n else None
     se, df = standard_error(x, clusters)
-    half, tolerance = (0.0, RELATIVE_TOLERANCE) if df < 1 else student_t_quantile(0.5 + level / 2, df)
+    # No interval from one independent unit: its ends are NaN.
+    half, tolerance = (math.nan, RELATIVE_TOLERANCE) if df < 1 else student_t_quantile(0.5 + level / 2, df)
     if half is not None and df >= 1:
         half *= se
     return mean * scale, se * scale, None if half is None else half * scale, tolerance
@@ -1709,14 +1711,21 @@ def documented_json_keys():
     return keys
 
 
+# The summary JSON's arrays whose items are objects: empty, they have no item keys to look for.
+ARRAYS_OF_OBJECTS = {"national.spread.assumptions[]"}
+
+
 def json_leaves(value, path=""):
-    """(path, value) of every leaf: a scalar, or an array of scalars; objects in arrays by `name[]`."""
+    """(path, value) of every leaf: a scalar, or an array of scalars; objects in arrays by `name[]`; an
+    array of objects with none in it (nothing to list: one replication has no spread) as `name[]`."""
     if isinstance(value, dict):
         for key, item in value.items():
             yield from json_leaves(item, f"{path}.{key}" if path else key)
     elif isinstance(value, list) and any(isinstance(item, (dict, list)) for item in value):
         for item in value:
             yield from json_leaves(item, path + "[]")
+    elif isinstance(value, list) and path + "[]" in ARRAYS_OF_OBJECTS:
+        yield path + "[]", value
     else:
         yield path, value
 
@@ -1819,8 +1828,11 @@ def check_summary_json(c, f, data):
         c.check((part in leaves or any(k.startswith(part + ".") for k in leaves)) == expected,
                 f"JSON has {part}: {not expected}, the run file: {expected}")
     containers = {k for k in documented for other in documented if other.startswith(k + ".")}
+    empty_arrays = {k for k, v in leaves.items() if k in ARRAYS_OF_OBJECTS and v == []}
     for key in sorted(documented - containers):
         owner = next((part for part in optional if key == part or key.startswith(part + ".")), None)
+        if any(key.startswith(array + ".") for array in empty_arrays):
+            continue
         if owner is None or optional[owner]:
             c.check(any(patterns[key].match(k) for k in leaves), f"JSON lacks {key} (docs/summary-json.md)")
 
@@ -1887,6 +1899,7 @@ def check_summary_json(c, f, data):
     j.number(spread, "assumptions_share", w, 1 - summary[f"{g}/dossiers_share"][()])
     sources = spread.get("assumptions", [])
     names = list(summary[f"{g}/assumption"].asstr()[()])
+    j.read.add(w + "assumptions[]")
     c.check(len(sources) == len(names), f"JSON has {len(sources)} assumptions in its spread, the run file {len(names)}")
     for a, source in enumerate(sources[:len(names)]):
         j.exact(source, "name", w + "assumptions[].", names[a])

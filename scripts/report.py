@@ -142,8 +142,21 @@ def format_percent(probability, lang, decimals=None):
     return f"{number}{NNBSP}%" if lang == "fr" else f"{number}%"
 
 
+def not_available(lang):
+    """What stands for a standard error one replication cannot give (NaN in the run file)."""
+    return "n.d." if lang == "fr" else "n/a"
+
+
+def format_se_meur(se, lang):
+    """A standard error in millions of euros: « ± 0,12 M€ », "± €0.12M", or « ± n.d. » when there is none."""
+    return f"±{NBSP}{not_available(lang)}" if math.isnan(se) else "± " + format_meur(se, lang, decimals=2)
+
+
 def format_points(probability, lang):
-    """A standard error of a probability, in percentage points: « ± 2,3 pts », "±2.3 pp"."""
+    """A standard error of a probability, in percentage points: « ± 2,3 pts », "±2.3 pp" (« ± n.d. » when
+    there is none: one replication, or years that all share one prior draw)."""
+    if math.isnan(probability):
+        return f"±{NBSP}{not_available(lang)}"
     number = format_number(100 * probability, 1, lang)
     if lang == "fr":
         return f"±{NBSP}{number}{NBSP}{'pts' if round(100 * probability, 1) >= 2 else 'pt'}"
@@ -1771,7 +1784,7 @@ def headline_section(run, lang, q90):
     any_exhausted = np.any(run.exhaustion_day >= 0, axis=1)
     if len(any_exhausted) > 0:
         p_any = float(any_exhausted.mean())
-        se = math.sqrt(p_any * (1 - p_any) / len(any_exhausted))
+        se = math.sqrt(p_any * (1 - p_any) / len(any_exhausted)) if len(any_exhausted) > 1 else math.nan
         parts.append("<p>" + t["h_any_region"].format(p=f"<b>{format_percent(p_any, lang)}</b>",
                                                        se=format_points(se, lang), deadline=esc(deadline)) + "</p>")
     p_needed = float(s["national/p_additional_needed_mean"])
@@ -2231,10 +2244,10 @@ def steering_section(run, lang):
         involved = np.zeros(n, dtype=bool)
         involved[replication[between & ((source == r) | (destination == r))]] = True
         net = received - given + reserve + from_state
-        se = net.std(ddof=1) / math.sqrt(n) if n > 1 else 0.0
+        se = net.std(ddof=1) / math.sqrt(n) if n > 1 else math.nan
         rows.append([esc(run.names[r]), format_meur(received.mean(), lang), format_meur(given.mean(), lang),
                      format_meur(reserve.mean(), lang, signed=True), format_meur(from_state.mean(), lang),
-                     f"{format_meur(net.mean(), lang, signed=True)} (± {format_meur(se, lang, decimals=2)})",
+                     f"{format_meur(net.mean(), lang, signed=True)} ({format_se_meur(se, lang)})",
                      format_percent(involved.mean(), lang)])
     held = amount[destination == -1].sum() / n
     handed = amount[source == -1].sum() / n
@@ -2421,13 +2434,13 @@ def precision_section(run, lang, command):
         return t["interval"].format(low=low, high=high)
 
     rows.append([esc(t["p_national_committed"]), format_meur(s["national/committed_mean_eur"], lang),
-                 "± " + format_meur(s["national/committed_se_eur"], lang, decimals=2)])
+                 format_se_meur(s["national/committed_se_eur"][()], lang)])
     rows.append([esc(t["p_national_unmet"]), format_meur(s["national/unmet_mean_eur"], lang),
-                 "± " + format_meur(s["national/unmet_se_eur"], lang, decimals=2)])
+                 format_se_meur(s["national/unmet_se_eur"][()], lang)])
     rows.append([esc(t["p_additional_p"]), format_percent(s["national/p_additional_needed_mean"], lang),
                  format_points(s["national/p_additional_needed_se"], lang)])
     rows.append([esc(t["p_additional_mean"]), format_meur(s["national/additional_needed_mean_eur"], lang),
-                 "± " + format_meur(s["national/additional_needed_se_eur"], lang, decimals=2)])
+                 format_se_meur(s["national/additional_needed_se_eur"][()], lang)])
     q90 = dict(additional_marks(run))[90]
     bounds = quantile_interval(run.additional_needed, 0.9, level, run.clusters)
     rows.append([esc(t["p_additional_q90"]), format_meur(q90, lang),

@@ -10,7 +10,8 @@
 # events and particles fill /uncertainty and /actuals/prior_predictive (format 1.2),
 # a variant of it whose uptake jumps without drifting (format 1.6's jumps), and
 # the same prior from a December cut-off, when no month is left for a jump, and
-# a scenario that loads with a warning (format 1.7's /scenario/warnings).
+# a scenario that loads with a warning (format 1.7's /scenario/warnings), and a run of one replication
+# (no standard error: NaN).
 # The recommendation's envelopes and national figures, spoilt, must fail; a damaged compressed chunk is
 # refused (exit 2), not a traceback.
 # Format 1.5's /sensitivity is checked on what `fnesim sensitivity` writes
@@ -94,6 +95,8 @@ EOF
   fi
 done
 check steering.h5 steering-2021 --replications 200 --seed 14
+# One replication: no standard error and no interval (NaN in the file, null in the JSON).
+check one-year.h5 --replications 1 --seed 15
 check financing.h5 financing-2021 --replications 200 --seed 16
 check fill.h5 "$tmp/fill.toml" --replications 200 --seed 12
 check overcommit.h5 "$tmp/overcommit.toml" --replications 200 --seed 13 --no-trajectories

@@ -64,10 +64,9 @@ double Moments::effective_units() const {
 }
 
 double Moments::standard_error() const {
-  if (count_ == 0) return 0.0;
-  if (cluster_count_.empty()) return std::sqrt(variance() / count_);
   const std::int64_t clusters = independent_units();
-  if (clusters < 2) return 0.0;
+  if (clusters < 2) return std::numeric_limits<double>::quiet_NaN();
+  if (cluster_count_.empty()) return std::sqrt(variance() / count_);
   // Residuals about the mean, in the shifted frame the sums are kept in.
   const double n = static_cast<double>(count_);
   const double mean_shifted = sum_ / n;
@@ -81,10 +80,11 @@ double Moments::standard_error() const {
 }
 
 Interval student_t_interval(const Moments& m, double confidence_level) {
-  const double mean = m.mean();
-  if (m.independent_units() < 2) return {mean, mean};
+  if (m.independent_units() < 2)
+    return {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::quiet_NaN()};
   boost::math::students_t t(static_cast<double>(m.independent_units() - 1));
   const double half_width = boost::math::quantile(t, 0.5 + confidence_level / 2) * m.standard_error();
+  const double mean = m.mean();
   return {mean - half_width, mean + half_width};
 }
 

@@ -27,7 +27,10 @@ class Moments {
   std::int64_t count() const { return count_; }
   double mean() const;
   double variance() const;        // unbiased sample variance; 0 for fewer than 2 values
-  double standard_error() const;  // sqrt(variance / n), or cluster-robust
+  // sqrt(variance / n), or cluster-robust; NaN from fewer than two
+  // independent units (one replication, or years that all share one prior
+  // draw): no error can be estimated from one, and 0 would claim certainty.
+  double standard_error() const;
   // The independent units behind the mean: the clusters met, or the count.
   std::int64_t independent_units() const;
   bool clustered() const { return !cluster_count_.empty(); }
@@ -47,7 +50,8 @@ struct Interval {
 };
 
 // Two-sided Student-t interval for the mean at the given confidence level,
-// on independent_units() − 1 degrees of freedom.
+// on independent_units() − 1 degrees of freedom; NaN at both ends from fewer
+// than two independent units.
 Interval student_t_interval(const Moments& m, double confidence_level);
 
 // The smallest value with at least percent % of the values at or below it

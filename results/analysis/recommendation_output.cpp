@@ -12,7 +12,8 @@ namespace fnesim {
 bool RecommendationReport::within_noise() const {
   if (objective != RecommendationObjective::ExpectedUnmet) return false;
   const double change = held_out_unmet_change_eur.mean, se = held_out_unmet_change_eur.standard_error;
-  return change >= 0 || std::abs(change) <= 2 * se;
+  // No standard error (one replication) cannot tell a change from noise.
+  return change >= 0 || !(std::abs(change) > 2 * se);
 }
 
 const char* objective_key(RecommendationObjective objective) {
@@ -68,12 +69,15 @@ std::string render_recommendation(const RecommendationReport& report) {
   const double change = report.unmet_change_eur.mean;
   const bool millions = std::round(std::abs(change) / 100) / 10 >= 1e3;
   const auto change_text = [millions](const EstimateWithError& e) {
-    char text[64];
-    if (millions)
-      std::snprintf(text, sizeof text, "%+.2f M€ ± %.2f M€", e.mean / 1e6, e.standard_error / 1e6);
-    else
-      std::snprintf(text, sizeof text, "%+.1f k€ ± %.1f k€", e.mean / 1e3, e.standard_error / 1e3);
-    return std::string(text);
+    char mean[32], error[32];
+    if (millions) {
+      std::snprintf(mean, sizeof mean, "%+.2f M€", e.mean / 1e6);
+      std::snprintf(error, sizeof error, " %.2f M€", e.standard_error / 1e6);
+    } else {
+      std::snprintf(mean, sizeof mean, "%+.1f k€", e.mean / 1e3);
+      std::snprintf(error, sizeof error, " %.1f k€", e.standard_error / 1e3);
+    }
+    return std::string(mean) + " " + format_plus_minus(e.standard_error, error);
   };
   std::snprintf(
       line, sizeof line,
@@ -124,10 +128,7 @@ std::string render_recommendation(const RecommendationReport& report) {
   out += report.objective == RecommendationObjective::ExpectedUnmet ? " (same total, reallocation only).\n"
                                                                     : ".\n";
   out += additional_needed_question;
-  char p[64];
-  std::snprintf(p, sizeof p, "%.3f ±%.3f", report.p_additional_needed.mean,
-                report.p_additional_needed.standard_error);
-  out += p;
+  out += format_probability(report.p_additional_needed.mean, report.p_additional_needed.standard_error);
   out += ".\n  Complementary allocation needed, regions pooled: ";
   for (std::size_t k = 0; k < report.additional_needed_quantiles.size(); ++k) {
     const auto& [percent, cents] = report.additional_needed_quantiles[k];

@@ -8,6 +8,7 @@
 #include <boost/random/uniform_int_distribution.hpp>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <map>
 #include <span>
 
@@ -108,10 +109,12 @@ MeanComparison compare_means(std::span<const double> a, std::span<const double> 
       degrees_of_freedom = (va + vb) * (va + vb) / denominator;
     }
   }
-  // Runs whose years all share one prior draw have no standard error: nothing to test.
-  const bool one_draw =
-      (ma.clustered() && ma.independent_units() < 2) || (mb.clustered() && mb.independent_units() < 2);
-  if (one_draw) return out;
+  // A run of one replication, or whose years all share one prior draw, has
+  // no standard error (NaN): nothing to test.
+  if (ma.independent_units() < 2 || mb.independent_units() < 2) {
+    out.standard_error = std::numeric_limits<double>::quiet_NaN();
+    return out;
+  }
   if (out.standard_error > 0 && degrees_of_freedom > 0)
     out.p_value = two_sided_p(out.difference / out.standard_error, degrees_of_freedom);
   else if (out.difference != 0)

@@ -1,5 +1,6 @@
 // The report of `fnesim compare`: the text tables and the JSON document
 // (docs/compare.md).
+#include <cmath>
 #include <cstdio>
 
 #include "results/analysis/run_comparison.hpp"
@@ -28,7 +29,8 @@ std::string p_value_text(const MeanComparison& m) {
 }
 
 std::string significance_text(const MeanComparison& m) {
-  if (!m.p_value) return "identical";
+  // No standard error: a run of one replication, or of years on one prior draw.
+  if (!m.p_value) return std::isnan(m.standard_error) ? "no test" : "identical";
   return m.significant ? "yes" : "no";
 }
 
@@ -49,7 +51,8 @@ std::string interval_text(const MedianDayComparison& m) {
 
 void add_mean_row(TextTable& table, const std::string& label, const MeanComparison& m, double scale) {
   table.add_row({label, format("%.3f", m.a * scale), format("%.3f", m.b * scale),
-                 format("%+.3f", m.difference * scale), format("%.3f", m.standard_error * scale),
+                 format("%+.3f", m.difference * scale),
+                 std::isnan(m.standard_error) ? std::string("n/a") : format("%.3f", m.standard_error * scale),
                  p_value_text(m), significance_text(m)});
 }
 
@@ -191,6 +194,11 @@ std::string render_comparison_table(const RunComparison& c) {
         "below;\n  \"yes\" = significant at a family-wise level of %g %% (the chance of any false "
         "alarm when nothing differs).\n\n",
         c.tests, 100 * c.options.family_wise_level);
+  else if (std::isnan(c.national.p_additional_needed.standard_error))
+    // Every figure of a run shares its independent units: none in one, none in all.
+    std::snprintf(text, sizeof text,
+                  "Test: none — a run of one replication, or whose years all share one prior draw, has no "
+                  "standard error to test a difference with.\n\n");
   else
     std::snprintf(text, sizeof text, "Test: none — the runs agree in every replication.\n\n");
   out += text;

@@ -72,10 +72,12 @@ std::string render_sweep(const Sweep& sweep) {
   for (const SweepPoint& p : sweep.points) {
     std::vector<std::string> row;
     for (double v : p.values) row.push_back(significant(v));
-    row.push_back(fixed(p.statistics[0], 3) + " ±" + fixed(p.standard_errors[0], 3));
-    row.push_back(fixed(p.statistics[1] / 1e6, 1) + " ±" + fixed(p.standard_errors[1] / 1e6, 1));
-    row.push_back(fixed(p.statistics[2] / 1e6, 1) + " ±" + fixed(p.standard_errors[2] / 1e6, 1));
-    row.push_back(fixed(p.statistics[3] / 1e6, 1) + " ±" + fixed(p.standard_errors[3] / 1e6, 1));
+    const auto with_error = [&](std::size_t s, double scale, int decimals) {
+      return fixed(p.statistics[s] / scale, decimals) + " " +
+             format_plus_minus(p.standard_errors[s], fixed(p.standard_errors[s] / scale, decimals));
+    };
+    row.push_back(with_error(0, 1, 3));
+    for (std::size_t s = 1; s <= 3; ++s) row.push_back(with_error(s, 1e6, 1));
     table.add_row(row);
   }
   out << table.render();
@@ -174,6 +176,7 @@ std::string sweep_svg(const Sweep& sweep) {
       const SweepPoint& p = *point;
       const std::string x = fixed(x_of(p.values[0]), 1);
       line.push_back(x + "," + fixed(y_of(p.statistics[0]), 1));
+      if (std::isnan(p.standard_errors[0])) continue;  // one replication a point: no band
       band_up.push_back(x + "," + fixed(y_of(p.statistics[0] + 2 * p.standard_errors[0]), 1));
       band_down.push_back(x + "," + fixed(y_of(p.statistics[0] - 2 * p.standard_errors[0]), 1));
     }

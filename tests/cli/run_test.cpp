@@ -37,6 +37,26 @@ TEST(CliRun, SummaryIsIdenticalForOneAndTwoThreads) {
   std::filesystem::remove(two);
 }
 
+// One simulated year gives no Monte-Carlo error: "±n/a" and a line saying
+// why, null in the JSON — not "1.000 ±0.000", which claimed certainty.
+TEST(CliRun, OneReplicationClaimsNoPrecision) {
+  const std::string json = scratch_path("one-year.json");
+  const auto one = run_fnesim("run -n 1 -s 3 --summary-json '" + json + "'");
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  EXPECT_NE(one.out.find("±n/a"), std::string::npos) << one.out;
+  EXPECT_EQ(one.out.find("±0.000"), std::string::npos) << one.out;
+  EXPECT_NE(one.out.find("One simulated year: no Monte-Carlo error can be estimated"), std::string::npos);
+  const std::string text = read_text(json);
+  for (const char* key :
+       {"\"p_additional_needed_se\": null", "\"unmet_se_eur\": null", "\"demand_se_eur\": null"})
+    EXPECT_NE(text.find(key), std::string::npos) << key;
+  const auto two = run_fnesim("run -n 2 -s 3");
+  ASSERT_EQ(two.exit_code, 0) << two.err;
+  EXPECT_EQ(two.out.find("±n/a"), std::string::npos) << two.out;
+  EXPECT_EQ(two.out.find("One simulated year"), std::string::npos);
+  std::filesystem::remove(json);
+}
+
 TEST(CliRun, PrintsTheRegionalTableAndTheNationalLine) {
   const auto run = run_fnesim("run reference-r1 -n 40");
   ASSERT_EQ(run.exit_code, 0) << run.err;

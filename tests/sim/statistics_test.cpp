@@ -118,6 +118,24 @@ TEST(Moments, EffectiveClustersAndNoMixing) {
   EXPECT_DOUBLE_EQ(plain.effective_units(), 1.0);
 }
 
+// Fewer than two independent units give no standard error: NaN, and no
+// interval, rather than 0 and an interval of no width.
+TEST(Moments, NoStandardErrorFromFewerThanTwoUnits) {
+  Moments none, one, one_cluster, two;
+  one.add(5.0);
+  for (double x : {1.0, 2.0, 9.0}) one_cluster.add(x, 4);
+  two.add(1.0);
+  two.add(3.0);
+  for (const Moments* m : {&none, &one, &one_cluster}) {
+    EXPECT_TRUE(std::isnan(m->standard_error()));
+    const Interval ci = student_t_interval(*m, 0.9);
+    EXPECT_TRUE(std::isnan(ci.low) && std::isnan(ci.high));
+  }
+  EXPECT_DOUBLE_EQ(one.mean(), 5.0);
+  EXPECT_DOUBLE_EQ(one_cluster.mean(), 4.0);
+  EXPECT_DOUBLE_EQ(two.standard_error(), 1.0);  // sd √2 over √2
+}
+
 TEST(Moments, EachValueItsOwnClusterIsThePlainStandardError) {
   Moments plain, clustered;
   const double x[] = {2, 4, 4, 4, 5, 5, 7, 9};

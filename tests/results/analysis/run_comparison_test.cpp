@@ -219,6 +219,23 @@ TEST(RunComparison, RunsOnOneDrawAreNotTested) {
   EXPECT_EQ(c.tests, 0);
 }
 
+// A run of one replication has no standard error either: its difference
+// from another is not tested, and the table says so rather than "identical".
+TEST(RunComparison, ARunOfOneReplicationIsNotTested) {
+  RunOutcomes a = hand_run(1, 1), b = hand_run(5, 2);
+  a.unmet[0] = 100;
+  for (std::size_t i = 0; i < 5; ++i) b.unmet[i] = 300 + static_cast<Cents>(i);
+  const RunComparison c = compare_runs(a, b);
+  EXPECT_FALSE(c.regions[0].unmet_eur.p_value);
+  EXPECT_TRUE(std::isnan(c.regions[0].unmet_eur.standard_error));
+  EXPECT_EQ(c.tests, 0);
+  const std::string table = render_comparison_table(c);
+  EXPECT_NE(table.find("has no standard error to test a difference with"), std::string::npos) << table;
+  EXPECT_NE(table.find("no test"), std::string::npos) << table;
+  EXPECT_EQ(table.find("identical"), std::string::npos) << table;
+  EXPECT_EQ(table.find("agree in every replication"), std::string::npos) << table;
+}
+
 // Two regions whose paired unmet differences have p-values p1 < p2 (and
 // nothing else varies): differences c + (±1 EUR alternately) over 10
 // replications have a standard error of 1/3 EUR, so t = 3c with 9 degrees of freedom.
