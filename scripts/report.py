@@ -837,6 +837,22 @@ def inverted_cdf_index(count, percent):
     return max(1, (percent * count + 99) // 100) - 1
 
 
+def mean_standard_error(values, clusters=None):
+    """The Monte-Carlo standard error of a mean over the replications, as fnesim gives its own
+    (sim/statistics.hpp): sd/√n, or, when the replications share a forecast's prior draws, clustered by
+    draw; NaN from fewer than two replications or draws."""
+    x = np.asarray(values, dtype=float)
+    n = len(x)
+    if clusters is None or len(clusters) != n:
+        return float(x.std(ddof=1) / math.sqrt(n)) if n >= 2 else math.nan
+    labels, index = np.unique(clusters, return_inverse=True)
+    g = len(labels)
+    if g < 2:
+        return math.nan
+    residual = np.bincount(index, weights=x - x.mean(), minlength=g)
+    return math.sqrt(g / (g - 1) * float((residual ** 2).sum())) / n
+
+
 def quantile_interval(values, probability, level, clusters=None):
     """Distribution-free interval for a quantile from order statistics (Conover 1999, §3.2,
     normal approximation to the binomial ranks): (low, high), or None for too few values.
@@ -1718,25 +1734,61 @@ def regional_medians(run):
     return medians
 
 
-def regions_alike(exhausted):
+def chi_squared_95(k):
+    """The 95th percentile of chi-squared with k degrees of freedom (Wilson–Hilferty)."""
+    return k * (1 - 2 / (9 * k) + NormalDist().inv_cdf(0.95) * math.sqrt(2 / (9 * k))) ** 3
+
+
+def f_95(d1, d2):
+    """The 95th percentile of Fisher's F with (d1, d2) degrees of freedom, by Paulson's (1942) normal
+    approximation of its cube root: within 2 % of the exact quantile from d2 = 5 on (no scipy needed)."""
+    z, a, b = NormalDist().inv_cdf(0.95), 2 / (9 * d1), 2 / (9 * d2)
+    # ((1 − b) y − (1 − a))² = z² (a + b y²) for y = F^(1/3): the larger root.
+    quadratic, linear, constant = (1 - b) ** 2 - z * z * b, -2 * (1 - a) * (1 - b), (1 - a) ** 2 - z * z * a
+    y = (-linear + math.sqrt(linear * linear - 4 * quadratic * constant)) / (2 * quadratic)
+    return y ** 3
+
+
+def regions_alike(exhausted, clusters=None):
     """Whether the regions' P(exhausted) differ by no more than the simulation's noise, so that ranking them
     would be ranking noise: Cochran's Q test at 5 % on the replications' exhaustion indicators
     (replication × region, 0/1). The regions are exhausted in the same simulated years more often than not (one
     national uptake), so the test is paired: each replication is a block (Cochran 1950); Q is chi-squared with
-    R − 1 degrees of freedom (Wilson–Hilferty's quantile)."""
+    R − 1 degrees of freedom (Wilson–Hilferty's quantile).
+    In a forecast whose replications share prior draws (`clusters`), the blocks are not independent, and Q
+    takes noise for differences (simulated: 75 % false alarms at 5 % with 300 uneven draws). The test is then
+    the Wald test of equal means on their cluster-robust covariance (the clustered standard errors' own), as
+    an F on q and G − q degrees of freedom, q the contrasts' rank and G Kish's effective number of draws
+    (the same simulation: 7 %; 8 % with 630 even draws). With fewer effective draws than 2q + 1 it cannot
+    tell, and the regions are said alike rather than ranked."""
     x = np.asarray(exhausted, dtype=float)
     replications, regions = x.shape
     if regions < 2 or replications < 2:
         return False
+    if clusters is not None and len(clusters) == replications:
+        labels, index = np.unique(clusters, return_inverse=True)
+        g = len(labels)
+        means = x.mean(axis=0)
+        residual = np.zeros((g, regions))
+        np.add.at(residual, index, x - means)
+        covariance = g / max(g - 1, 1) * residual.T @ residual / replications ** 2
+        contrast = np.eye(regions) - 1.0 / regions  # each region against the regions' average
+        spread = contrast @ covariance @ contrast.T
+        rank = int(np.linalg.matrix_rank(spread))
+        counts = np.bincount(index).astype(float)
+        effective = replications ** 2 / float(np.sum(counts ** 2))
+        if rank == 0 or effective < 2 * rank + 1:
+            return True
+        centred = contrast @ means
+        wald = float(centred @ np.linalg.pinv(spread) @ centred)
+        return wald * (effective - rank) / (rank * (effective - 1)) <= f_95(rank, effective - rank)
     columns, rows = x.sum(axis=0), x.sum(axis=1)
     total = columns.sum()
     denominator = regions * total - np.sum(rows ** 2)
     if denominator <= 0:  # every year exhausts all regions or none: nothing tells them apart
         return True
     statistic = (regions - 1) * (regions * np.sum(columns ** 2) - total ** 2) / denominator
-    k = regions - 1
-    quantile = k * (1 - 2 / (9 * k) + NormalDist().inv_cdf(0.95) * math.sqrt(2 / (9 * k))) ** 3
-    return float(statistic) <= quantile
+    return float(statistic) <= chi_squared_95(regions - 1)
 
 
 def headline_section(run, lang, q90):
@@ -1761,7 +1813,7 @@ def headline_section(run, lang, q90):
     order = [r for r in np.argsort(-p, kind="stable") if p[r] >= 0.05][:3]
     medians = regional_medians(run)
     most, least = int(np.argmax(p)), int(np.argmin(p))
-    alike = bool(order) and regions_alike(run.exhaustion_day >= 0)
+    alike = bool(order) and regions_alike(run.exhaustion_day >= 0, run.clusters)
     if alike:
         parts.append("<p>" + esc(t["h_regions_alike"].format(deadline=deadline, low=format_percent(p[least], lang),
                                                               high=format_percent(p[most], lang))) + "</p>")
@@ -1784,7 +1836,7 @@ def headline_section(run, lang, q90):
     any_exhausted = np.any(run.exhaustion_day >= 0, axis=1)
     if len(any_exhausted) > 0:
         p_any = float(any_exhausted.mean())
-        se = math.sqrt(p_any * (1 - p_any) / len(any_exhausted)) if len(any_exhausted) > 1 else math.nan
+        se = mean_standard_error(any_exhausted, run.clusters)
         parts.append("<p>" + t["h_any_region"].format(p=f"<b>{format_percent(p_any, lang)}</b>",
                                                        se=format_points(se, lang), deadline=esc(deadline)) + "</p>")
     p_needed = float(s["national/p_additional_needed_mean"])
@@ -2244,7 +2296,7 @@ def steering_section(run, lang):
         involved = np.zeros(n, dtype=bool)
         involved[replication[between & ((source == r) | (destination == r))]] = True
         net = received - given + reserve + from_state
-        se = net.std(ddof=1) / math.sqrt(n) if n > 1 else math.nan
+        se = mean_standard_error(net, run.clusters)
         rows.append([esc(run.names[r]), format_meur(received.mean(), lang), format_meur(given.mean(), lang),
                      format_meur(reserve.mean(), lang, signed=True), format_meur(from_state.mean(), lang),
                      f"{format_meur(net.mean(), lang, signed=True)} ({format_se_meur(se, lang)})",

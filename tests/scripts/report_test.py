@@ -371,6 +371,28 @@ class Headline(unittest.TestCase):
         self.assertFalse(report.regions_alike(apart))
         self.assertTrue(report.regions_alike(np.zeros((100, 12), dtype=bool)))  # nothing to tell apart
 
+    def test_a_forecasts_regions_are_told_apart_on_its_prior_draws_not_its_years(self):
+        # 2 000 years on 150 prior draws, every region drawn alike but through its draw's own effect: Cochran's Q,
+        # which counts the years as independent, sees differences; the test on the draws does not. Over 40 such
+        # forecasts at the 5 % level, binomial(40, 0.05) exceeds 6 false alarms with probability 0.8 %.
+        rng = np.random.default_rng(8)
+        false_q = false_clustered = 0
+        for _ in range(40):
+            draw = rng.integers(0, 150, size=2000)
+            effect = rng.normal(0, 0.7, size=(150, 12))
+            logit = rng.normal(-1, 1, size=150)[draw, None] + effect[draw]
+            x = rng.random((2000, 12)) < 1 / (1 + np.exp(-logit))
+            false_q += not report.regions_alike(x)
+            false_clustered += not report.regions_alike(x, draw)
+        self.assertGreater(false_q, 20)
+        self.assertLessEqual(false_clustered, 6)
+        # One region exhausted in many more years (its logit up by 1 in every draw): told apart all the same.
+        logit = rng.normal(-1, 1, size=150)[draw, None] + effect[draw] + np.r_[1.0, np.zeros(11)]
+        apart = rng.random((2000, 12)) < 1 / (1 + np.exp(-logit))
+        self.assertFalse(report.regions_alike(apart, draw))
+        # Too few draws to tell: alike, not ranked.
+        self.assertTrue(report.regions_alike(apart, draw % 10))
+
     def test_a_demand_without_spread_is_not_split_into_its_sources(self):
         # Demand the same in every simulated year (no dossier expected): 0/0 is no split.
         percentiles = [5, 10, 25, 50, 75, 80, 90, 95]  # as /summary/amount_percentiles lists them
