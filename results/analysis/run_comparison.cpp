@@ -207,6 +207,30 @@ std::int64_t draw_multiplicities(Engine& engine, std::vector<std::int32_t>& time
   return size;
 }
 
+// A paired resample of replications that belong to A's draws and, crossed
+// with them, to B's (two forecasts from different priors): each draw of
+// either run resampled on its own, a replication drawn as often as the
+// product of its two draws' counts — the pigeonhole bootstrap (Owen 2007),
+// which keeps both runs' sharing, where resampling A's draws alone ignored
+// B's. Returns the resample's size.
+std::int64_t draw_crossed_multiplicities(Engine& engine, std::vector<std::int32_t>& times,
+                                         std::span<const int> clusters_a, std::span<const int> clusters_b,
+                                         std::vector<std::int32_t>& cluster_times_a,
+                                         std::vector<std::int32_t>& cluster_times_b) {
+  for (std::vector<std::int32_t>* counts : {&cluster_times_a, &cluster_times_b}) {
+    std::fill(counts->begin(), counts->end(), 0);
+    boost::random::uniform_int_distribution<std::size_t> pick(0, counts->size() - 1);
+    for (std::size_t k = 0; k < counts->size(); ++k) ++(*counts)[pick(engine)];
+  }
+  std::int64_t size = 0;
+  for (std::size_t i = 0; i < times.size(); ++i) {
+    times[i] = cluster_times_a[static_cast<std::size_t>(clusters_a[i])] *
+               cluster_times_b[static_cast<std::size_t>(clusters_b[i])];
+    size += times[i];
+  }
+  return size;
+}
+
 // A median to bootstrap: its day series in both runs, and where the interval goes.
 struct MedianToBootstrap {
   DaySeries a, b;
@@ -222,15 +246,26 @@ std::size_t quantile_rank(double share, int n) {
 // Bootstraps the medians whose difference exists, all from the same draws:
 // each resample draws replication indices (paired: the same indices for A and
 // B; unpaired: each run its own) and takes every series' medians from them.
-// A forecast's replications are drawn by the prior draws they share (paired:
-// A's, or B's when A has none). A resample's random stream depends on the
-// seed and its index only, so the result is the same for any thread count.
+// A forecast's replications are drawn by the prior draws they share. Paired,
+// by the draws of the run that has them; when both have, by the coarser
+// run's draws if one run's draws fall each within one of the other's (the
+// same prior: the same draws), else by both (draw_crossed_multiplicities).
+// A resample's random stream depends on the seed and its index only, so the
+// result is the same for any thread count.
 void bootstrap_medians(const std::vector<MedianToBootstrap>& medians, std::int64_t na, std::int64_t nb,
                        std::size_t window_a, std::size_t window_b, PairingDesign design,
-                       const std::vector<int>& clusters_a, const std::vector<int>& clusters_b,
-                       const ComparisonOptions& options) {
+                       const Clustering& clusters, const ComparisonOptions& options) {
+  const std::vector<int>&clusters_a = clusters.a, &clusters_b = clusters.b;
+  const std::size_t count_a = cluster_count(clusters_a), count_b = cluster_count(clusters_b),
+                    count_both = cluster_count(clusters.both);
+  const bool paired = design == PairingDesign::Paired;
+  const bool crossed = paired && !clusters.both.empty() && count_both > count_a && count_both > count_b;
+  // Paired and not crossed: one run's draws, the coarser (B's when A's lie within them).
+  const bool by_b =
+      paired && !crossed &&
+      (clusters_a.empty() || (!clusters.both.empty() && count_both == count_a && count_b < count_a));
   const std::span<const int> by_a =
-      design == PairingDesign::Paired && clusters_a.empty() ? std::span<const int>(clusters_b) : clusters_a;
+      by_b ? std::span<const int>(clusters_b) : std::span<const int>(clusters_a);
   const std::size_t series = medians.size();
   const int resamples = options.bootstrap_resamples;
   if (series == 0 || resamples < 1) return;
@@ -248,8 +283,8 @@ void bootstrap_medians(const std::vector<MedianToBootstrap>& medians, std::int64
       hb.assign(series, DayCounts(window_b));
       times_a.resize(static_cast<std::size_t>(na));
       times_b.resize(design == PairingDesign::Unpaired ? static_cast<std::size_t>(nb) : 0);
-      cluster_times_a.resize(cluster_count(by_a));
-      cluster_times_b.resize(cluster_count(clusters_b));
+      cluster_times_a.resize(crossed ? count_a : cluster_count(by_a));
+      cluster_times_b.resize(count_b);
       ready = true;
     });
     Engine engine;
@@ -258,7 +293,10 @@ void bootstrap_medians(const std::vector<MedianToBootstrap>& medians, std::int64
       if (!ready) continue;
       errors.run(r, [&] {
         engine.seed(splitmix64(options.bootstrap_seed ^ splitmix64(static_cast<std::uint64_t>(r))));
-        const std::int64_t size_a = draw_multiplicities(engine, times_a, by_a, cluster_times_a);
+        const std::int64_t size_a = crossed
+                                        ? draw_crossed_multiplicities(engine, times_a, clusters_a, clusters_b,
+                                                                      cluster_times_a, cluster_times_b)
+                                        : draw_multiplicities(engine, times_a, by_a, cluster_times_a);
         const std::int64_t size_b = design == PairingDesign::Unpaired
                                         ? draw_multiplicities(engine, times_b, clusters_b, cluster_times_b)
                                         : size_a;
@@ -487,8 +525,8 @@ RunComparison compare_runs(const RunOutcomes& a, const RunOutcomes& b, const Com
       to_bootstrap.push_back({a_series[s], b_series[s], &m});
     }
   }
-  bootstrap_medians(to_bootstrap, a.replications, b.replications, window_a, window_b, c.design, clusters.a,
-                    clusters.b, options);
+  bootstrap_medians(to_bootstrap, a.replications, b.replications, window_a, window_b, c.design, clusters,
+                    options);
 
   std::vector<MeanComparison*> tests;
   for (RegionComparison& r : c.regions) {

@@ -219,6 +219,31 @@ TEST(RunComparison, RunsOnOneDrawAreNotTested) {
   EXPECT_EQ(c.tests, 0);
 }
 
+// Two forecasts from different priors, paired: A's draws cross B's. Every
+// one of A's 20 draws holds one replication of each of B's 20, and B's
+// median date moves with B's draws (3 days apart): resampling A's draws
+// alone never changed B's median (an interval of no width); resampling both
+// (the pigeonhole bootstrap) gives B's draws their weight.
+TEST(RunComparison, CrossedDrawsAreBothResampledForAMedianDate) {
+  RunOutcomes a = hand_run(400, 1), b = hand_run(400, 1);
+  for (std::int64_t i = 0; i < 400; ++i) {
+    const auto k = static_cast<std::size_t>(i);
+    a.cluster.push_back(i % 20);
+    b.cluster.push_back(i / 20);
+    a.exhaustion_day[k] = 200;
+    b.exhaustion_day[k] = static_cast<std::int32_t>(200 + 3 * (i / 20) - 28);
+  }
+  const RunComparison crossed = compare_runs(a, b);
+  ASSERT_EQ(crossed.design, PairingDesign::Paired);
+  const MedianDayComparison& m = crossed.regions[0].median_exhaustion_day;
+  ASSERT_TRUE(m.interval_low && m.interval_high);
+  // B's median over 20 draws 3 days apart, each of weight 1/20: resampled,
+  // its 95 % interval spans about a third of the 57 days they cover.
+  EXPECT_GE(*m.interval_high - *m.interval_low, 12) << *m.interval_low << " " << *m.interval_high;
+  EXPECT_LE(*m.interval_low, *m.difference);
+  EXPECT_GE(*m.interval_high, *m.difference);
+}
+
 // A run of one replication has no standard error either: its difference
 // from another is not tested, and the table says so rather than "identical".
 TEST(RunComparison, ARunOfOneReplicationIsNotTested) {
