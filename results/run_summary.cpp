@@ -488,6 +488,23 @@ std::string render_summary_table(const RunSummary& s, const RunTiming& timing) {
         "  Caution: the years rest on about " + format_count(*s.standard_error_effective_clusters) +
         " effective draws: too few for a reliable ±, which then tends to be too small; raise [uncertainty] "
         "particles.\n";
+  // A probability none or all of the years show has a standard error of 0,
+  // at any count: its ± says nothing there. The rule of three bounds it
+  // (Hanley & Lippman-Hand 1983): within 3 / n at 95 %, n the independent years.
+  const auto certain = [](const MeanEstimate& p) { return p.mean == 0 || p.mean == 1; };
+  const bool some_certain = certain(s.national.p_additional_needed) ||
+                            std::any_of(s.regions.begin(), s.regions.end(),
+                                        [&](const RegionSummary& r) { return certain(r.p_exhausted); });
+  const double independent = s.standard_error_effective_clusters ? *s.standard_error_effective_clusters
+                                                                 : static_cast<double>(s.replications);
+  if (some_certain && independent >= 2) {
+    char bound[64];
+    std::snprintf(bound, sizeof bound, "%.2g", 3 / independent);
+    out += std::string(
+               "  A probability of 0.000 or 1.000 is none or all of the simulated years: its ±0.000 is no "
+               "precision; the probability lies within 3 / ") +
+           format_count(independent) + " = " + bound + " of it at 95 % (the rule of three).\n";
+  }
   out += settlement_lines(s);
   out += cash_lines(s);
   return out;

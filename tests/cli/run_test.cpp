@@ -57,6 +57,16 @@ TEST(CliRun, OneReplicationClaimsNoPrecision) {
   std::filesystem::remove(json);
 }
 
+// A probability none of the years show reads 0.000 ±0.000 at any count: the
+// run says what bounds it instead (here three regions never run out in 5 years).
+TEST(CliRun, ACertainLookingProbabilityIsBoundedByTheRuleOfThree) {
+  const auto run = run_fnesim("run -n 5 -s 3");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  ASSERT_NE(run.out.find("0.000 ±0.000"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("within 3 / 5 = 0.6 of it at 95 % (the rule of three)"), std::string::npos)
+      << run.out;
+}
+
 TEST(CliRun, PrintsTheRegionalTableAndTheNationalLine) {
   const auto run = run_fnesim("run reference-r1 -n 40");
   ASSERT_EQ(run.exit_code, 0) << run.err;
