@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <iterator>
@@ -88,9 +89,11 @@ class CsvRow {
     line_.append(buffer, end);
     return *this;
   }
-  // Shortest text that reads back as the same double.
+  // Shortest text that reads back as the same double; an empty cell for NaN
+  // (a value that does not exist: no standard error from one replication).
   CsvRow& real(double value) {
     separate();
+    if (std::isnan(value)) return *this;
     char buffer[32];
     const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
     (void)ec;

@@ -296,9 +296,13 @@ void check_optional_groups(const hdf5::File& f, const RunFileInfo& info) {
     // The national before and after (absent from files of older versions).
     for (std::string_view name : {"p_no_region_exhausted_before", "p_no_region_exhausted_after"})
       expect_finite_attribute(group, name, 0, 1);
-    for (std::string_view name : {"national_expected_unmet_before_eur", "national_expected_unmet_after_eur",
-                                  "national_expected_unmet_change_se_eur"})
+    for (std::string_view name : {"national_expected_unmet_before_eur", "national_expected_unmet_after_eur"})
       expect_finite_attribute(group, name, 0, std::numeric_limits<double>::max());
+    // NaN when the run's years rest on one prior draw: no standard error.
+    if (group.has_attribute("national_expected_unmet_change_se_eur") &&
+        !std::isnan(group.attribute<double>("national_expected_unmet_change_se_eur")))
+      expect_finite_attribute(group, "national_expected_unmet_change_se_eur", 0,
+                              std::numeric_limits<double>::max());
     expect_finite_attribute(group, "national_expected_unmet_change_eur",
                             std::numeric_limits<double>::lowest(), std::numeric_limits<double>::max());
   }

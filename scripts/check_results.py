@@ -564,12 +564,26 @@ def estimate(values, level, scale=1.0):
     return mean * scale, se * scale, None if half is None else half * scale, tolerance
 
 
+def close_se(c, stored, expected, message):
+    """A standard error against its recomputation; where none exists (NaN: one independent unit), a file
+    written before 2026-12-06 (the same format version) stored 0."""
+    if math.isnan(expected) and stored == 0:
+        return c.check(True, message + " (none: an older file's 0)")
+    return c.close(stored, expected, message)
+
+
 def check_estimate(c, group, base, suffix, values, level, scale, index=None, label=""):
     mean, se, half, tolerance = estimate(values, level, scale)
     read = {s: group[estimate_name(base, s, suffix)][()] for s in STATISTICS}
     if index is not None:
         read = {s: v[index] for s, v in read.items()}
     c.close(read["mean"], mean, f"{label}{base} mean")
+    if math.isnan(se) and read["se"] == 0:
+        # A file written before 2026-12-06 (the same format version) gave one independent unit a standard
+        # error of 0 and an interval of no width, where one now has none (NaN).
+        c.check(read["ci_low"] == read["mean"] == read["ci_high"],
+                f"{label}{base}: no standard error from one unit (an older file's 0), and an interval of no width")
+        return
     c.close(read["se"], se, f"{label}{base} standard error")
     # The interval is mean ± t × se: its half-widths are compared relative to
     # themselves (they are small beside the mean). Symmetric up to rounding.
@@ -740,7 +754,7 @@ def check_settlement(c, f, reps, national):
             mean, se, _, _ = estimate(values, level, 1.0 if quantity == "review_trainees" else 0.01)
             at = (q,) if index is None else (index, q)
             c.close(g[f"{part}_mean"][at], mean, f"{label}settlement {quantity} mean")
-            c.close(g[f"{part}_se"][at], se, f"{label}settlement {quantity} standard error")
+            close_se(c, g[f"{part}_se"][at], se, f"{label}settlement {quantity} standard error")
             c.equal(g[f"{part}_quantiles"][at], amount_quantiles(values), f"{label}settlement {quantity} quantiles")
         days = national["last_payment_day"] if index is None else reps["last_payment_day"][:, index]
         stored = g[f"{part}_last_payment_day_quantiles"][()] if index is None else \
@@ -795,7 +809,7 @@ def check_financing(c, f, national, trajectories):
     c.equal(s["minimum_position_quantiles_cents"][()], amount_quantiles(lowest), "lowest position quantiles")
     mean, se, _, _ = estimate(lowest, level, 0.01)
     c.close(s["minimum_position_mean_eur"][()], mean, "lowest position mean")
-    c.close(s["minimum_position_se_eur"][()], se, "lowest position standard error")
+    close_se(c, s["minimum_position_se_eur"][()], se, "lowest position standard error")
     mean, se, _, _ = estimate((lowest < 0).astype(np.float64), level)
     c.close(s["p_pre_financing_mean"][()], mean, "P(pre-financing)")
     c.equal(s["minimum_position_month_quantiles"][()],
@@ -1166,7 +1180,10 @@ def check_additional_by_jumps(c, f, g, national):
             continue
         expected_se = standard_error(x, None if REPLICATION_CLUSTERS is None else REPLICATION_CLUSTERS[part])[0]
         c.close(p, x.mean(), f"spread: P(additional allocation needed) {name} jumps", tolerance=1e-12)
-        c.close(se, expected_se, f"spread: its standard error {name} jumps", tolerance=1e-9)
+        if math.isnan(expected_se) and se == 0:
+            c.check(True, f"spread: its standard error {name} jumps (none: an older file's 0)")
+        else:
+            c.close(se, expected_se, f"spread: its standard error {name} jumps", tolerance=1e-9)
 
 
 def replication_outputs(f, reps, national, codes):
@@ -1614,7 +1631,11 @@ def check_recommendation(c, f, reps):
         c.check(abs(a["national_expected_unmet_change_eur"] - (a["national_expected_unmet_after_eur"]
                                                                 - a["national_expected_unmet_before_eur"]))
                 <= 1e-9 * scale, "recommendation: the national change = after − before")
-        c.check(a["national_expected_unmet_change_se_eur"] >= 0, "recommendation: the change's standard error >= 0")
+        # NaN when the run's years rest on one prior draw: no standard error.
+        se = a["national_expected_unmet_change_se_eur"]
+        c.check(se >= 0 or (math.isnan(se) and REPLICATION_CLUSTERS is not None
+                            and len(np.unique(REPLICATION_CLUSTERS)) < 2),
+                "recommendation: the change's standard error >= 0 (NaN only on one prior draw)")
         never = np.all(reps["exhaustion_day"] < 0, axis=1)
         c.close(a["p_no_region_exhausted_before"], never.mean(),
                 "recommendation: P(no region exhausted) before = the share of replications with none exhausted")
@@ -1622,8 +1643,10 @@ def check_recommendation(c, f, reps):
         if version >= (1, 8):  # the same on the other years, which chose nothing
             c.equal(int(g.attrs["held_out_replications"]), int(f.attrs["replications"]),
                     "recommendation: as many other years as the run's")
-            c.check(float(g.attrs["held_out_expected_unmet_change_se_eur"]) >= 0,
-                    "recommendation: the other years' standard error >= 0")
+            se = float(g.attrs["held_out_expected_unmet_change_se_eur"])
+            c.check(se >= 0 or (math.isnan(se) and REPLICATION_CLUSTERS is not None
+                                and len(np.unique(REPLICATION_CLUSTERS)) < 2),
+                    "recommendation: the other years' standard error >= 0 (NaN only on one prior draw)")
             c.check(math.isfinite(float(g.attrs["held_out_expected_unmet_change_eur"])),
                     "recommendation: the other years' change is a number")
             for name in ("held_out_p_no_region_exhausted_before", "held_out_p_no_region_exhausted_after"):

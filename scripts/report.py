@@ -1741,12 +1741,66 @@ def chi_squared_95(k):
 
 def f_95(d1, d2):
     """The 95th percentile of Fisher's F with (d1, d2) degrees of freedom, by Paulson's (1942) normal
-    approximation of its cube root: within 2 % of the exact quantile from d2 = 5 on (no scipy needed)."""
+    approximation of its cube root: within 1.5 % of the exact quantile for d1 ≥ 2 and d2 ≥ 5, 2.5 % for
+    d1 = 1 (no scipy needed)."""
     z, a, b = NormalDist().inv_cdf(0.95), 2 / (9 * d1), 2 / (9 * d2)
     # ((1 − b) y − (1 − a))² = z² (a + b y²) for y = F^(1/3): the larger root.
     quadratic, linear, constant = (1 - b) ** 2 - z * z * b, -2 * (1 - a) * (1 - b), (1 - a) ** 2 - z * z * a
     y = (-linear + math.sqrt(linear * linear - 4 * quadratic * constant)) / (2 * quadratic)
     return y ** 3
+
+
+def regularized_beta(x, a, b):
+    """I_x(a, b), the regularised incomplete beta function, by its continued fraction (Lentz's method, as in
+    Press et al., Numerical Recipes, §6.4): for Student's t tail without scipy."""
+    if x <= 0:
+        return 0.0
+    if x >= 1:
+        return 1.0
+    if x > (a + 1) / (a + b + 2):  # the fraction converges fast on this side only
+        return 1.0 - regularized_beta(1.0 - x, b, a)
+    front = math.exp(math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x))
+    tiny = 1e-300
+    c, d = 1.0, 1.0 - (a + b) * x / (a + 1)
+    d = 1.0 / (d if abs(d) > tiny else tiny)
+    fraction = d
+    for m in range(1, 400):
+        for numerator in (m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m)),
+                          -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1))):
+            d = 1.0 + numerator * d
+            d = 1.0 / (d if abs(d) > tiny else tiny)
+            c = 1.0 + numerator / c
+            c = c if abs(c) > tiny else tiny
+            fraction *= d * c
+        if abs(d * c - 1.0) < 1e-15:
+            break
+    return front * fraction / a
+
+
+def t_two_sided_p(t, df):
+    """P(|T| ≥ |t|) for Student's t with df degrees of freedom: I_{df/(df+t²)}(df/2, 1/2)."""
+    return regularized_beta(df / (df + t * t), df / 2, 0.5)
+
+
+def pairs_differ(x, index, g):
+    """Whether some pair of regions differs beyond the noise: the clustered t of each pair's difference on
+    g − 1 degrees of freedom, Bonferroni over the pairs at 5 %; a difference with no noise at all differs."""
+    replications, regions = x.shape
+    pairs = regions * (regions - 1) // 2
+    means = x.mean(axis=0)
+    residual = np.zeros((g, regions))
+    np.add.at(residual, index, x - means)
+    for i in range(regions):
+        for j in range(i + 1, regions):
+            difference = means[i] - means[j]
+            se = math.sqrt(g / (g - 1) * float(np.sum((residual[:, i] - residual[:, j]) ** 2))) / replications
+            if se == 0:
+                if difference != 0:
+                    return True
+                continue
+            if t_two_sided_p(difference / se, g - 1) < 0.05 / pairs:
+                return True
+    return False
 
 
 def regions_alike(exhausted, clusters=None):
@@ -1759,8 +1813,10 @@ def regions_alike(exhausted, clusters=None):
     takes noise for differences (simulated: 75 % false alarms at 5 % with 300 uneven draws). The test is then
     the Wald test of equal means on their cluster-robust covariance (the clustered standard errors' own), as
     an F on q and G − q degrees of freedom, q the contrasts' rank and G Kish's effective number of draws
-    (the same simulation: 7 %; 8 % with 630 even draws). With fewer effective draws than 2q + 1 it cannot
-    tell, and the regions are said alike rather than ranked."""
+    (the same simulation: 7 %; 8 % with 630 even draws). With fewer effective draws than 2q + 1, or a
+    contrast the draws do not vary (a difference without noise, which the Wald test's pseudo-inverse would
+    not see), each pair is tested instead: its clustered t on G − 1 degrees of freedom, Bonferroni over the
+    pairs — valid with few draws, if less powerful."""
     x = np.asarray(exhausted, dtype=float)
     replications, regions = x.shape
     if regions < 2 or replications < 2:
@@ -1777,8 +1833,10 @@ def regions_alike(exhausted, clusters=None):
         rank = int(np.linalg.matrix_rank(spread))
         counts = np.bincount(index).astype(float)
         effective = replications ** 2 / float(np.sum(counts ** 2))
-        if rank == 0 or effective < 2 * rank + 1:
-            return True
+        if g < 2:
+            return True  # every year on one draw: no noise to measure a difference against
+        if rank < regions - 1 or effective < 2 * rank + 1:
+            return not pairs_differ(x, index, g)
         centred = contrast @ means
         wald = float(centred @ np.linalg.pinv(spread) @ centred)
         return wald * (effective - rank) / (rank * (effective - 1)) <= f_95(rank, effective - rank)
@@ -2065,6 +2123,8 @@ def recommendation_effect(rec, lang):
     in_millions = round(abs(e["national_expected_unmet_change_eur"]) / 1e3, 1) >= 1e3  # as it would be printed
 
     def amount(eur, signed=False):
+        if math.isnan(eur):  # a standard error a run on one prior draw cannot give
+            return not_available(lang)
         return format_meur(eur, lang, decimals=2, signed=signed) if in_millions else format_keur(eur, lang, signed)
 
     text = t["recommendation_effect"].format(
@@ -2088,7 +2148,8 @@ def recommendation_effect(rec, lang):
     # without them is judged on its own years.
     change, se = ((e["held_out_expected_unmet_change_eur"], e["held_out_expected_unmet_change_se_eur"]) if held_out
                   else (e["national_expected_unmet_change_eur"], e["national_expected_unmet_change_se_eur"]))
-    if str(rec["objective"]) == "expected-unmet" and ((held_out and change >= 0) or abs(change) <= 2 * se):
+    # No standard error (NaN) cannot tell a change from noise, as `recommend` reads it.
+    if str(rec["objective"]) == "expected-unmet" and ((held_out and change >= 0) or not abs(change) > 2 * se):
         text += " " + t["recommendation_noise"]
     return text
 

@@ -97,6 +97,16 @@ done
 check steering.h5 steering-2021 --replications 200 --seed 14
 # One replication: no standard error and no interval (NaN in the file, null in the JSON).
 check one-year.h5 --replications 1 --seed 15
+# A forecast whose two years share one prior draw (100 particles, seed 7): no standard error either, and a
+# recommendation saved on it (whose change then has none) leaves the file readable.
+printf 'extends = "observed-september-2021.toml"\nname = "one-draw"\n[uncertainty]\nparticles = 100\n' \
+  > "$tmp/one-draw.toml"
+check one-draw.h5 "$tmp/one-draw.toml" --actuals "$source_dir/scenarios/actuals/national-2021-09-15.csv" \
+  --as-of 2021-09-16 --replications 2 --seed 7
+"$binary" recommend "$tmp/one-draw.h5" --actuals "$source_dir/scenarios/actuals/national-2021-09-15.csv" \
+  --save --threads 2 > /dev/null || status=1
+"$binary" inspect "$tmp/one-draw.h5" > /dev/null || status=1
+"$python" "$source_dir/scripts/check_results.py" "$tmp/one-draw.h5" > /dev/null || status=1
 check financing.h5 financing-2021 --replications 200 --seed 16
 check fill.h5 "$tmp/fill.toml" --replications 200 --seed 12
 check overcommit.h5 "$tmp/overcommit.toml" --replications 200 --seed 13 --no-trajectories

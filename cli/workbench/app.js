@@ -295,6 +295,8 @@ const TEXT = {
     significant: 'significatif',
     not_significant: 'non significatif',
     identical: 'identique dans les deux simulations',
+    no_test:
+        'pas de test : une simulation sans erreur type (une seule réplication, ou un seul tirage a priori)',
     p_value: 'p = {p}',
     footer:
         'Chaque chiffre est une estimation de Monte-Carlo. Les fichiers de la session sont effacés à la fermeture de la page.',
@@ -489,6 +491,7 @@ const TEXT = {
     significant: 'significant',
     not_significant: 'not significant',
     identical: 'the same in both runs',
+    no_test: 'no test: a run without a standard error (one replication, or a single prior draw)',
     p_value: 'p = {p}',
     footer: 'Every figure is a Monte-Carlo estimate. The session\'s files are removed when the page closes.',
     err_network: 'The server does not answer ({error}). Is it still running?',
@@ -2170,8 +2173,11 @@ function significanceCell(column, comparison) {
   const significant = comparison.significant === true;
   cell.textContent = significant ? '✱' : '';
   cell.setAttribute('data-significant', significant ? 'true' : 'false');
-  let title = comparison.p_value === null || comparison.p_value === undefined ? words.identical
-    : (significant ? words.significant : words.not_significant) + ' · ' + fill(words.p_value, {p: pValueText(comparison.p_value)});
+  // No p-value: the runs agree in every replication, or one has no standard error to test with.
+  const untested = comparison.p_value === null || comparison.p_value === undefined;
+  let title = untested ? (isNumber(comparison.standard_error) ? words.identical : words.no_test) :
+                         (significant ? words.significant : words.not_significant) + ' · ' +
+          fill(words.p_value, {p: pValueText(comparison.p_value)});
   cell.title = title;
   return cell;
 }

@@ -188,8 +188,8 @@ std::int64_t resample_difference(const std::optional<std::int32_t>& a, const std
 // forecast's prior draw), as many clusters drawn with replacement, each
 // replication drawn as often as its cluster (a cluster bootstrap). Returns
 // the resample's size.
-std::int64_t draw_multiplicities(Engine& engine, std::vector<std::int32_t>& times,
-                                 std::span<const int> clusters, std::vector<std::int32_t>& cluster_times) {
+std::int64_t draw_multiplicities(Engine& engine, std::vector<std::int64_t>& times,
+                                 std::span<const int> clusters, std::vector<std::int64_t>& cluster_times) {
   if (clusters.empty()) {
     std::fill(times.begin(), times.end(), 0);
     boost::random::uniform_int_distribution<std::size_t> pick(0, times.size() - 1);
@@ -213,11 +213,11 @@ std::int64_t draw_multiplicities(Engine& engine, std::vector<std::int32_t>& time
 // product of its two draws' counts — the pigeonhole bootstrap (Owen 2007),
 // which keeps both runs' sharing, where resampling A's draws alone ignored
 // B's. Returns the resample's size.
-std::int64_t draw_crossed_multiplicities(Engine& engine, std::vector<std::int32_t>& times,
+std::int64_t draw_crossed_multiplicities(Engine& engine, std::vector<std::int64_t>& times,
                                          std::span<const int> clusters_a, std::span<const int> clusters_b,
-                                         std::vector<std::int32_t>& cluster_times_a,
-                                         std::vector<std::int32_t>& cluster_times_b) {
-  for (std::vector<std::int32_t>* counts : {&cluster_times_a, &cluster_times_b}) {
+                                         std::vector<std::int64_t>& cluster_times_a,
+                                         std::vector<std::int64_t>& cluster_times_b) {
+  for (std::vector<std::int64_t>* counts : {&cluster_times_a, &cluster_times_b}) {
     std::fill(counts->begin(), counts->end(), 0);
     boost::random::uniform_int_distribution<std::size_t> pick(0, counts->size() - 1);
     for (std::size_t k = 0; k < counts->size(); ++k) ++(*counts)[pick(engine)];
@@ -269,6 +269,14 @@ void bootstrap_medians(const std::vector<MedianToBootstrap>& medians, std::int64
   const std::size_t series = medians.size();
   const int resamples = options.bootstrap_resamples;
   if (series == 0 || resamples < 1) return;
+  // A run of one replication, or on one prior draw, resamples to itself.
+  const auto units = [](std::int64_t replications, std::size_t clusters) {
+    return clusters > 0 ? static_cast<std::int64_t>(clusters) : replications;
+  };
+  if (units(na, count_a) < 2 || units(nb, count_b) < 2) {
+    for (const MedianToBootstrap& m : medians) m.out->has_interval = false;
+    return;
+  }
   std::vector<std::int64_t> differences(series * static_cast<std::size_t>(resamples));
   ParallelErrors errors;
 #pragma omp parallel
@@ -276,7 +284,8 @@ void bootstrap_medians(const std::vector<MedianToBootstrap>& medians, std::int64
     // Per-thread buffers; a thread that cannot get them skips its iterations
     // (its failure is rethrown after the loop).
     std::vector<DayCounts> ha, hb;
-    std::vector<std::int32_t> times_a, times_b, cluster_times_a, cluster_times_b;
+    // 64-bit: a crossed resample's product of two draws' counts can pass 2³¹.
+    std::vector<std::int64_t> times_a, times_b, cluster_times_a, cluster_times_b;
     bool ready = false;
     errors.run(-1, [&] {
       ha.assign(series, DayCounts(window_a));
@@ -300,7 +309,7 @@ void bootstrap_medians(const std::vector<MedianToBootstrap>& medians, std::int64
         const std::int64_t size_b = design == PairingDesign::Unpaired
                                         ? draw_multiplicities(engine, times_b, clusters_b, cluster_times_b)
                                         : size_a;
-        const std::vector<std::int32_t>& b_times = design == PairingDesign::Paired ? times_a : times_b;
+        const std::vector<std::int64_t>& b_times = design == PairingDesign::Paired ? times_a : times_b;
         for (auto& h : ha) h.clear();
         for (auto& h : hb) h.clear();
         // One pass in replication order: the days are read sequentially, whatever was drawn.

@@ -93,6 +93,10 @@ struct MedianDayComparison {
   // difference; an end is none when it is unbounded (resamples whose median is
   // beyond the window).
   std::optional<std::int32_t> interval_low, interval_high;
+  // False when a run has fewer than two independent units (one replication,
+  // or years on one prior draw): resampling it gives an interval of no width
+  // that is no precision, so none is given.
+  bool has_interval = true;
 };
 
 struct RegionComparison {

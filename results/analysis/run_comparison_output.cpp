@@ -40,6 +40,7 @@ std::string date_text(const RunComparison& c, const std::optional<std::int32_t>&
 
 std::string interval_text(const MedianDayComparison& m) {
   if (!m.difference) return "";
+  if (!m.has_interval) return "n/a";
   // An unbounded end is open.
   std::string text = m.interval_low ? "[" : "(";
   text += m.interval_low ? signed_days(*m.interval_low) : "-inf";
@@ -92,7 +93,7 @@ void json_median(JsonWriter& j, std::string_view name, const MedianDayComparison
   date(m.b);
   j.field("difference_days", m.difference);
   j.key("interval_days");
-  if (m.difference) {
+  if (m.difference && m.has_interval) {
     j.begin_object();
     j.field("low", m.interval_low);
     j.field("high", m.interval_high);
@@ -174,7 +175,8 @@ std::string render_comparison_table(const RunComparison& c) {
   if (c.clusters_a > 0 || c.clusters_b > 0) {
     const auto shared = [](const RunIdentity& run, std::int64_t clusters) {
       return clusters > 0 ? std::to_string(run.replications) + " replications on " +
-                                std::to_string(clusters) + " prior draws"
+                                (clusters == 1 ? std::string("a single prior draw")
+                                               : std::to_string(clusters) + " prior draws")
                           : "independent replications";
     };
     out +=

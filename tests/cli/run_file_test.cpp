@@ -111,6 +111,28 @@ TEST(CliRunFile, NamesTheRevisionTheBinaryWasBuiltFrom) {
 }
 
 // A scenario no file of which writes [run]: the scenario printed gets one, with the run's count and seed.
+// A run of one replication has no standard error: the CSV leaves its cells
+// empty (a value that does not exist), as docs/csv-format.md says, not "nan".
+TEST(CliRunFile, TheCsvOfOneReplicationLeavesItsStandardErrorsEmpty) {
+  ScratchDirectory dir;
+  ASSERT_EQ(fnesim(dir, "run -n 1 -s 3 --no-trajectories --out one.h5").exit_code, 0);
+  const Outcome csv = fnesim(dir, "export one.h5 --csv csv");
+  ASSERT_EQ(csv.exit_code, 0) << csv.err;
+  const std::string regions = testing::read_text(dir / "csv/regions.csv");
+  EXPECT_EQ(regions.find("nan"), std::string::npos) << regions;
+  const auto rows = lines(regions);
+  ASSERT_GE(rows.size(), 2U);
+  // p_exhausted_mean, _se, _ci_low, _ci_high: the 6th to 9th columns.
+  std::vector<std::string> cells;
+  std::stringstream row(rows[1]);
+  for (std::string cell; std::getline(row, cell, ',');) cells.push_back(cell);
+  ASSERT_GE(cells.size(), 9U);
+  EXPECT_FALSE(cells[5].empty());
+  EXPECT_EQ(cells[6], "");
+  EXPECT_EQ(cells[7], "");
+  EXPECT_EQ(cells[8], "");
+}
+
 TEST(CliRunFile, InspectScenarioAddsTheRunSectionNoFileWrote) {
   ScratchDirectory dir;
   std::string text =

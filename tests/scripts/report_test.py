@@ -390,8 +390,20 @@ class Headline(unittest.TestCase):
         logit = rng.normal(-1, 1, size=150)[draw, None] + effect[draw] + np.r_[1.0, np.zeros(11)]
         apart = rng.random((2000, 12)) < 1 / (1 + np.exp(-logit))
         self.assertFalse(report.regions_alike(apart, draw))
-        # Too few draws to tell: alike, not ranked.
-        self.assertTrue(report.regions_alike(apart, draw % 10))
+        # Too few draws for the Wald test (10, against the 23 it needs for 12 regions): each pair on its own draws,
+        # which still tells a region exhausted in many more years apart, and not noise.
+        self.assertFalse(report.regions_alike(apart, draw % 10))
+        self.assertTrue(report.regions_alike(x, draw % 10))
+        # A difference without noise (one region exhausted in every year, one in none) is a difference.
+        always = x.copy()
+        always[:, 0], always[:, 1] = True, False
+        self.assertFalse(report.regions_alike(always, draw))
+
+    def test_students_t_tail_without_scipy(self):
+        # Two-sided tail probabilities of Student's t (R's 2 * pt(-t, df)).
+        for t, df, p in ((2.0, 5, 0.1019394788), (3.5, 10, 0.0057265054), (10.0, 2, 0.0098524570),
+                         (0.3, 3, 0.7837632920)):
+            self.assertAlmostEqual(report.t_two_sided_p(t, df), p, delta=1e-9)
 
     def test_a_demand_without_spread_is_not_split_into_its_sources(self):
         # Demand the same in every simulated year (no dossier expected): 0/0 is no split.

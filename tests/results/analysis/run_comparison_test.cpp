@@ -254,6 +254,13 @@ TEST(RunComparison, ARunOfOneReplicationIsNotTested) {
   EXPECT_FALSE(c.regions[0].unmet_eur.p_value);
   EXPECT_TRUE(std::isnan(c.regions[0].unmet_eur.standard_error));
   EXPECT_EQ(c.tests, 0);
+  // Nor has a median date's difference an interval: resampling one year gives itself.
+  RunOutcomes early = hand_run(1, 1), late = hand_run(5, 2);
+  early.exhaustion_day[0] = 100;
+  for (std::size_t i = 0; i < 5; ++i) late.exhaustion_day[i] = static_cast<std::int32_t>(150 + i);
+  const MedianDayComparison& dates = compare_runs(early, late).regions[0].median_exhaustion_day;
+  ASSERT_TRUE(dates.difference);
+  EXPECT_FALSE(dates.has_interval);
   const std::string table = render_comparison_table(c);
   EXPECT_NE(table.find("has no standard error to test a difference with"), std::string::npos) << table;
   EXPECT_NE(table.find("no test"), std::string::npos) << table;
