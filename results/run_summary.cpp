@@ -464,15 +464,14 @@ std::string render_summary_table(const RunSummary& s, const RunTiming& timing) {
       "P(exhausted) ± one Monte-Carlo standard error; exhaustion = the first dossier refused before %s.\n",
       s.commitment_start.plus_days(s.window_days).iso().c_str());
   out += precision;
-  if (s.standard_error_clusters)
-    out += "  In this forecast the " + format_count(static_cast<double>(s.replications)) +
-           " simulated years share " +
-           (*s.standard_error_clusters == 1
-                ? std::string("a single prior draw")
-                : format_count(static_cast<double>(*s.standard_error_clusters)) + " prior draws") +
-           " of the assumptions (the particles' sources): every ± allows for the years that share "
-           "one (clustered by draw), and stops narrowing with more years once they share few draws; more "
-           "particles ([uncertainty] particles) then narrow it.\n";
+  // (One draw gets its own line below: there is no ± to allow for anything.)
+  if (s.standard_error_clusters && *s.standard_error_clusters > 1)
+    out +=
+        "  In this forecast the " + format_count(static_cast<double>(s.replications)) +
+        " simulated years share " + format_count(static_cast<double>(*s.standard_error_clusters)) +
+        " prior draws of the assumptions (the particles' sources): every ± allows for the years that share "
+        "one (clustered by draw), and stops narrowing with more years once they share few draws; more "
+        "particles ([uncertainty] particles) then narrow it.\n";
   // Few clusters, and uneven ones, make a cluster-robust standard error
   // itself uncertain and too small on average (Cameron & Miller 2015 advise
   // some fifty): an independent review found 90 % intervals holding 78 % of

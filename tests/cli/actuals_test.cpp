@@ -77,6 +77,20 @@ TEST(CliActuals, AForecastSaysHowManyDrawsItsYearsShareAndCautionsWhenFew) {
       run_fnesim("run '" + few.string() + "' --actuals " + actuals + " --as-of 2021-09-16 -n 300 -j 2 -s 3");
   ASSERT_EQ(rough.exit_code, 0) << rough.err;
   EXPECT_NE(rough.out.find("Caution: the years rest on about"), std::string::npos) << rough.out;
+  // Two years on a single draw (100 particles, seed 7): no ± at all, and said once.
+  const std::filesystem::path hundred = scratch_path("hundred-particles.toml");
+  {
+    std::ofstream out(hundred);
+    out << "extends = \"observed-september-2021.toml\"\nname = \"hundred\"\n[uncertainty]\nparticles = 100\n";
+  }
+  const auto one_draw = run_fnesim("run '" + hundred.string() + "' --actuals " + actuals +
+                                   " --as-of 2021-09-16 -n 2 -j 1 -s 7");
+  ASSERT_EQ(one_draw.exit_code, 0) << one_draw.err;
+  EXPECT_NE(one_draw.out.find("Every simulated year shares one prior draw"), std::string::npos)
+      << one_draw.out;
+  EXPECT_NE(one_draw.out.find("±n/a"), std::string::npos);
+  EXPECT_EQ(one_draw.out.find("simulated years share"), std::string::npos);
+  EXPECT_EQ(one_draw.out.find("±0.000"), std::string::npos);
   // No forecast, no clusters: nothing said.
   const auto plain = run_fnesim("run -n 50 -s 3");
   ASSERT_EQ(plain.exit_code, 0) << plain.err;
