@@ -498,13 +498,17 @@ std::string render_summary_table(const RunSummary& s, const RunTiming& timing) {
                                         [&](const RegionSummary& r) { return certain(r.p_exhausted); });
   const double independent = s.standard_error_effective_clusters ? *s.standard_error_effective_clusters
                                                                  : static_cast<double>(s.replications);
-  if (some_certain && independent >= 2) {
-    char bound[64];
-    std::snprintf(bound, sizeof bound, "%.2g", 3 / independent);
+  // (Below four years the bound passes 1: it says nothing.)
+  if (some_certain && independent > 3) {
+    const double within = 3 / independent;
+    char bound[64];  // two significant digits, never in scientific notation
+    std::snprintf(bound, sizeof bound, "%.*f",
+                  std::max(2, static_cast<int>(std::ceil(-std::log10(within))) + 1), within);
     out += std::string(
                "  A probability of 0.000 or 1.000 is none or all of the simulated years: its ±0.000 is no "
-               "precision; the probability lies within 3 / ") +
-           format_count(independent) + " = " + bound + " of it at 95 % (the rule of three).\n";
+               "precision; the probability lies within 3 / n = ") +
+           bound + " of it at 95 % (the rule of three; n = " + format_count(independent) +
+           (s.standard_error_effective_clusters ? " effective prior draws).\n" : " simulated years).\n");
   }
   out += settlement_lines(s);
   out += cash_lines(s);

@@ -119,7 +119,12 @@ std::string render_recommendation(const RecommendationReport& report) {
   // The report's rule (scripts/report.py, docs/recommend.md): under the
   // objective of expected unmet demand, a change on the other years within
   // two paired standard errors, or an increase, is not told apart from noise.
-  if (report.within_noise())
+  if (report.within_noise() && std::isnan(report.held_out_unmet_change_eur.standard_error) &&
+      report.held_out_unmet_change_eur.mean < 0)
+    out +=
+        "On the other years the simulation has no standard error to tell the change from noise (its years "
+        "share one prior draw): nothing shows it does better than the current allocation.\n";
+  else if (report.within_noise())
     out +=
         "On the other years the change is within the simulation's noise (under two standard errors) or "
         "against the recommendation: nothing shows it does better than the current allocation.\n";

@@ -63,8 +63,13 @@ TEST(CliRun, ACertainLookingProbabilityIsBoundedByTheRuleOfThree) {
   const auto run = run_fnesim("run -n 5 -s 3");
   ASSERT_EQ(run.exit_code, 0) << run.err;
   ASSERT_NE(run.out.find("0.000 ±0.000"), std::string::npos) << run.out;
-  EXPECT_NE(run.out.find("within 3 / 5 = 0.6 of it at 95 % (the rule of three)"), std::string::npos)
+  EXPECT_NE(run.out.find("within 3 / n = 0.60 of it at 95 % (the rule of three; n = 5 simulated years)"),
+            std::string::npos)
       << run.out;
+  // Three years or fewer: a bound of 1 or more says nothing, and is not said.
+  const auto three = run_fnesim("run -n 3 -s 3");
+  ASSERT_EQ(three.exit_code, 0) << three.err;
+  EXPECT_EQ(three.out.find("rule of three"), std::string::npos) << three.out;
 }
 
 TEST(CliRun, PrintsTheRegionalTableAndTheNationalLine) {

@@ -398,6 +398,11 @@ class Headline(unittest.TestCase):
         always = x.copy()
         always[:, 0], always[:, 1] = True, False
         self.assertFalse(report.regions_alike(always, draw))
+        # Two draws: one region exhausted in both and another in neither happens by chance a quarter of the
+        # time, so it is no difference; one draw cannot tell at all.
+        two = draw % 2
+        self.assertIsNot(report.regions_alike(always, two), False)
+        self.assertIsNone(report.regions_alike(x, np.zeros(2000, dtype=int)))
 
     def test_students_t_tail_without_scipy(self):
         # Two-sided tail probabilities of Student's t (R's 2 * pt(-t, df)).
