@@ -1797,7 +1797,8 @@ def pairs_differ(x, index, g, degrees_of_freedom):
     `degrees_of_freedom` (Kish's effective draws less one: the draws less one gave 11 % false alarms at 5 %
     with 27 uneven draws, this 3.4 %), Bonferroni over the pairs at 5 %. A difference the draws do not vary
     at all differs when there are ten effective draws or more; with fewer, equal risks split that way by
-    chance too often (two regions in two draws: one always exhausted and one never, a quarter of the time)."""
+    chance too often (in two draws at even odds, one region always exhausted and another never: an eighth
+    of the time for each pair)."""
     replications, regions = x.shape
     pairs = regions * (regions - 1) // 2
     means = x.mean(axis=0)

@@ -398,8 +398,8 @@ class Headline(unittest.TestCase):
         always = x.copy()
         always[:, 0], always[:, 1] = True, False
         self.assertFalse(report.regions_alike(always, draw))
-        # Two draws: one region exhausted in both and another in neither happens by chance a quarter of the
-        # time, so it is no difference; one draw cannot tell at all.
+        # Two draws: one region exhausted in both and another in neither happens by chance (an eighth of the
+        # time a pair at even odds), so it is no difference; one draw cannot tell at all.
         two = draw % 2
         self.assertIsNot(report.regions_alike(always, two), False)
         self.assertIsNone(report.regions_alike(x, np.zeros(2000, dtype=int)))
