@@ -258,7 +258,8 @@ TEST(RunComparison, ARunOfOneReplicationIsNotTested) {
   RunOutcomes early = hand_run(1, 1), late = hand_run(5, 2);
   early.exhaustion_day[0] = 100;
   for (std::size_t i = 0; i < 5; ++i) late.exhaustion_day[i] = static_cast<std::int32_t>(150 + i);
-  const MedianDayComparison& dates = compare_runs(early, late).regions[0].median_exhaustion_day;
+  const RunComparison by_date = compare_runs(early, late);
+  const MedianDayComparison& dates = by_date.regions[0].median_exhaustion_day;
   ASSERT_TRUE(dates.difference);
   EXPECT_FALSE(dates.has_interval);
   const std::string table = render_comparison_table(c);
