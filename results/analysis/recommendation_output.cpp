@@ -12,7 +12,7 @@ namespace fnesim {
 bool RecommendationReport::within_noise() const {
   if (objective != RecommendationObjective::ExpectedUnmet) return false;
   const double change = held_out_unmet_change_eur.mean, se = held_out_unmet_change_eur.standard_error;
-  // No standard error (one replication) cannot tell a change from noise.
+  // No standard error (years on one prior draw) cannot tell a change from noise.
   return change >= 0 || !(std::abs(change) > 2 * se);
 }
 

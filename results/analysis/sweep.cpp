@@ -176,7 +176,7 @@ std::string sweep_svg(const Sweep& sweep) {
       const SweepPoint& p = *point;
       const std::string x = fixed(x_of(p.values[0]), 1);
       line.push_back(x + "," + fixed(y_of(p.statistics[0]), 1));
-      if (std::isnan(p.standard_errors[0])) continue;  // one replication a point: no band
+      if (std::isnan(p.standard_errors[0])) continue;  // no standard error (years on one draw): no band
       band_up.push_back(x + "," + fixed(y_of(p.statistics[0] + 2 * p.standard_errors[0]), 1));
       band_down.push_back(x + "," + fixed(y_of(p.statistics[0] - 2 * p.standard_errors[0]), 1));
     }
