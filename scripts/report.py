@@ -878,12 +878,10 @@ def quantile_interval(values, probability, level, clusters=None):
     spread = z * math.sqrt(n * probability * (1 - probability))
     if clusters is not None and len(clusters) == n:
         below = (np.asarray(values) <= sorted_values[inverted_cdf_index(n, round(probability * 100))]).astype(float)
-        labels, index = np.unique(clusters, return_inverse=True)
-        if len(labels) < 2:
+        share_se = mean_standard_error(below, clusters)
+        if math.isnan(share_se):  # one draw: no spread to measure
             return None
-        residual = np.bincount(index, weights=below - below.mean(), minlength=len(labels))
-        g = len(labels)
-        spread = z * math.sqrt(g / (g - 1) * float((residual ** 2).sum()))  # n × the share's clustered SE
+        spread = z * n * share_se
     low = max(1, math.floor(n * probability - spread))
     high = min(n, math.ceil(n * probability + spread))
     return sorted_values[low - 1], sorted_values[high - 1]
@@ -1792,18 +1790,15 @@ def t_two_sided_p(t, df):
     return regularized_beta(df / (df + t * t), df / 2, 0.5)
 
 
-def pairs_differ(x, index, g, degrees_of_freedom):
+def pairs_differ(means, residual, replications, degrees_of_freedom):
     """Whether some pair of regions differs beyond the noise: the clustered t of each pair's difference on
     `degrees_of_freedom` (Kish's effective draws less one: the draws less one gave 11 % false alarms at 5 %
     with 27 uneven draws, this 3.4 %), Bonferroni over the pairs at 5 %. A difference the draws do not vary
     at all differs when there are ten effective draws or more; with fewer, equal risks split that way by
     chance too often (in two draws at even odds, one region always exhausted and another never: an eighth
-    of the time for each pair)."""
-    replications, regions = x.shape
+    of the time for each pair). `residual`: each draw's sums of the indicators less their means (G × R)."""
+    g, regions = residual.shape
     pairs = regions * (regions - 1) // 2
-    means = x.mean(axis=0)
-    residual = np.zeros((g, regions))
-    np.add.at(residual, index, x - means)
     for i in range(regions):
         for j in range(i + 1, regions):
             difference = means[i] - means[j]
@@ -1820,8 +1815,8 @@ def pairs_differ(x, index, g, degrees_of_freedom):
 def regions_alike(exhausted, clusters=None):
     """Whether the regions' P(exhausted) differ by no more than the simulation's noise, so that ranking them
     would be ranking noise — None when the simulation cannot tell (a forecast on fewer than two effective
-    prior draws: no noise to measure a difference against): Cochran's Q test at 5 % on the replications' exhaustion indicators
-    (replication × region, 0/1). The regions are exhausted in the same simulated years more often than not (one
+    prior draws: no noise to measure a difference against): Cochran's Q test at 5 % on the replications'
+    exhaustion indicators (replication × region, 0/1). The regions are exhausted in the same simulated years more often than not (one
     national uptake), so the test is paired: each replication is a block (Cochran 1950); Q is chi-squared with
     R − 1 degrees of freedom (Wilson–Hilferty's quantile).
     In a forecast whose replications share prior draws (`clusters`), the blocks are not independent, and Q
@@ -1839,19 +1834,19 @@ def regions_alike(exhausted, clusters=None):
     if clusters is not None and len(clusters) == replications:
         labels, index = np.unique(clusters, return_inverse=True)
         g = len(labels)
-        means = x.mean(axis=0)
-        residual = np.zeros((g, regions))
-        np.add.at(residual, index, x - means)
-        covariance = g / max(g - 1, 1) * residual.T @ residual / replications ** 2
-        contrast = np.eye(regions) - 1.0 / regions  # each region against the regions' average
-        spread = contrast @ covariance @ contrast.T
-        rank = int(np.linalg.matrix_rank(spread))
         counts = np.bincount(index).astype(float)
         effective = replications ** 2 / float(np.sum(counts ** 2))
         if g < 2 or effective < 2:
             return None
+        means = x.mean(axis=0)
+        residual = np.zeros((g, regions))
+        np.add.at(residual, index, x - means)
+        covariance = g / (g - 1) * residual.T @ residual / replications ** 2
+        contrast = np.eye(regions) - 1.0 / regions  # each region against the regions' average
+        spread = contrast @ covariance @ contrast.T
+        rank = int(np.linalg.matrix_rank(spread))
         if rank < regions - 1 or effective < 2 * rank + 1:
-            return not pairs_differ(x, index, g, effective - 1)
+            return not pairs_differ(means, residual, replications, effective - 1)
         centred = contrast @ means
         wald = float(centred @ np.linalg.pinv(spread) @ centred)
         return wald * (effective - rank) / (rank * (effective - 1)) <= f_95(rank, effective - rank)
