@@ -564,12 +564,18 @@ def estimate(values, level, scale=1.0):
     return mean * scale, se * scale, None if half is None else half * scale, tolerance
 
 
-def close_se(c, stored, expected, message):
+def close_se(c, stored, expected, message, tolerance=RELATIVE_TOLERANCE):
     """A standard error against its recomputation; where none exists (NaN: one independent unit), a file
     written before 2026-12-06 (the same format version) stored 0."""
     if math.isnan(expected) and stored == 0:
         return c.check(True, message + " (none: an older file's 0)")
-    return c.close(stored, expected, message)
+    return c.close(stored, expected, message, tolerance=tolerance)
+
+
+def a_valid_recommendation_se(se):
+    """A recommendation's standard error: ≥ 0, or NaN when the run's years all share one prior draw."""
+    one_draw = REPLICATION_CLUSTERS is not None and len(np.unique(REPLICATION_CLUSTERS)) < 2
+    return se >= 0 or (math.isnan(se) and one_draw)
 
 
 def check_estimate(c, group, base, suffix, values, level, scale, index=None, label=""):
@@ -1180,10 +1186,7 @@ def check_additional_by_jumps(c, f, g, national):
             continue
         expected_se = standard_error(x, None if REPLICATION_CLUSTERS is None else REPLICATION_CLUSTERS[part])[0]
         c.close(p, x.mean(), f"spread: P(additional allocation needed) {name} jumps", tolerance=1e-12)
-        if math.isnan(expected_se) and se == 0:
-            c.check(True, f"spread: its standard error {name} jumps (none: an older file's 0)")
-        else:
-            c.close(se, expected_se, f"spread: its standard error {name} jumps", tolerance=1e-9)
+        close_se(c, se, expected_se, f"spread: its standard error {name} jumps", tolerance=1e-9)
 
 
 def replication_outputs(f, reps, national, codes):
@@ -1631,10 +1634,7 @@ def check_recommendation(c, f, reps):
         c.check(abs(a["national_expected_unmet_change_eur"] - (a["national_expected_unmet_after_eur"]
                                                                 - a["national_expected_unmet_before_eur"]))
                 <= 1e-9 * scale, "recommendation: the national change = after − before")
-        # NaN when the run's years rest on one prior draw: no standard error.
-        se = a["national_expected_unmet_change_se_eur"]
-        c.check(se >= 0 or (math.isnan(se) and REPLICATION_CLUSTERS is not None
-                            and len(np.unique(REPLICATION_CLUSTERS)) < 2),
+        c.check(a_valid_recommendation_se(a["national_expected_unmet_change_se_eur"]),
                 "recommendation: the change's standard error >= 0 (NaN only on one prior draw)")
         never = np.all(reps["exhaustion_day"] < 0, axis=1)
         c.close(a["p_no_region_exhausted_before"], never.mean(),
@@ -1643,9 +1643,7 @@ def check_recommendation(c, f, reps):
         if version >= (1, 8):  # the same on the other years, which chose nothing
             c.equal(int(g.attrs["held_out_replications"]), int(f.attrs["replications"]),
                     "recommendation: as many other years as the run's")
-            se = float(g.attrs["held_out_expected_unmet_change_se_eur"])
-            c.check(se >= 0 or (math.isnan(se) and REPLICATION_CLUSTERS is not None
-                                and len(np.unique(REPLICATION_CLUSTERS)) < 2),
+            c.check(a_valid_recommendation_se(float(g.attrs["held_out_expected_unmet_change_se_eur"])),
                     "recommendation: the other years' standard error >= 0 (NaN only on one prior draw)")
             c.check(math.isfinite(float(g.attrs["held_out_expected_unmet_change_eur"])),
                     "recommendation: the other years' change is a number")
