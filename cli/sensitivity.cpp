@@ -27,8 +27,33 @@
 namespace fnesim::cli {
 namespace {
 
+// `run`'s options for a forecast from actuals, which these designs cannot
+// take yet (docs/sensitivity.md, "Not yet supported"): accepted only to be
+// refused by name, rather than read by the parser as stray arguments.
+struct ActualsAsked {
+  std::string actuals, as_of, through;
+  void add_options(CLI::App& command) {
+    for (auto [name, value] :
+         {std::pair{"--actuals", &actuals}, {"--as-of", &as_of}, {"--through", &through}})
+      command.add_option(name, *value)->group("");
+  }
+  void refuse(const std::string& command) const {
+    if (actuals.empty() && as_of.empty() && through.empty()) return;
+    throw UsageError((!actuals.empty() ? "--actuals"
+                      : !as_of.empty() ? "--as-of"
+                                       : "--through") +
+                     std::string(": ") + command +
+                     " does not take actuals yet — a forecast's draws come from particles weighed against "
+                     "them, not from the "
+                     "streams its design re-uses (docs/sensitivity.md, \"Not yet supported\"). Without "
+                     "actuals it analyses "
+                     "the scenario's prior; `fnesim run` forecasts from them");
+  }
+};
+
 struct SensitivityOptions {
   std::string scenario;
+  ActualsAsked actuals;
   RunOverrides overrides;
   std::vector<std::string> groups;  // NAME=FACTOR,FACTOR
   std::vector<std::string> ranges;  // KEY=LOW,HIGH
@@ -61,9 +86,13 @@ struct KeySetting {
 void check_in_domain(const Scenario& scenario, const std::string& key, double value) {
   for (const UncertainParameterSpec& spec : uncertain_parameter_specs(scenario)) {
     if (spec.path != key) continue;
-    if (!spec.domain.contains(value))
-      throw UsageError(key + " = " + (std::ostringstream() << value).str() + ": outside the values it may take, " +
-                       spec.domain.describe());
+    if (!spec.domain.contains(value)) {
+      const std::string text = (std::ostringstream() << value).str();
+      // "found" repeats the value, as the scenario's own checks do: two values
+      // refused are then two problems, not one said once (build_settings).
+      throw UsageError(key + " = " + text + ": outside the values it may take, " + spec.domain.describe() +
+                       ", found " + text);
+    }
   }
   scenario_with_values(scenario, {{key, value}});
 }
@@ -106,11 +135,12 @@ struct SettingAsked {
   std::vector<std::string> keys;
   std::vector<double> values;
 };
-std::vector<KeySetting> build_settings(const Simulator& base, const std::vector<SettingAsked>& asked) {
+// Every problem is added to `problems`; the settings are whole only when none is.
+std::vector<KeySetting> build_settings(const Simulator& base, const std::vector<SettingAsked>& asked,
+                                       std::vector<std::string>& problems) {
   std::vector<KeySetting> settings;
   // Each problem once for its keys: one that does not name the value
   // ("unknown key …") is said for the first value only.
-  std::vector<std::string> problems;
   std::set<std::string> said;
   const auto say = [&](const SettingAsked& setting, std::string problem) {
     std::string keys;
@@ -129,11 +159,17 @@ std::vector<KeySetting> build_settings(const Simulator& base, const std::vector<
       say(setting, e.what());
     }
   }
-  if (problems.empty()) return settings;
+  return settings;
+}
+
+// UsageError listing every problem, if any: "what refused:" before two or more.
+void refuse_all(const std::vector<std::string>& problems, const std::string& what) {
+  if (problems.empty()) return;
   std::string message;
   for (const std::string& problem : problems) message += (message.empty() ? "" : "\n  ") + problem;
-  throw UsageError(
-      problems.size() == 1 ? message : std::to_string(problems.size()) + " settings refused:\n  " + message);
+  throw UsageError(problems.size() == 1
+                       ? message
+                       : std::to_string(problems.size()) + " " + what + " refused:\n  " + message);
 }
 
 // Simulates replications 0..rows-1 with the setting; false when interrupted.
@@ -152,19 +188,26 @@ bool run_setting(const Simulator& base, const KeySetting& setting, std::uint64_t
 }
 
 int sensitivity_command(const SensitivityOptions& options) {
+  options.actuals.refuse("sensitivity");
   Scenario scenario = load_scenario_or_default(options.scenario);
   options.overrides.apply_to(scenario.run);
   const std::int64_t N = scenario.run.replications;
   if (N < 8) throw UsageError("-n: a sensitivity analysis needs at least 8 base rows (N/4 ≥ 2 for its convergence check)");
   std::vector<NamedFile> inputs;
   for (const std::string& source : scenario.source_files) inputs.push_back({"the scenario file", source});
-  check_distinct_files({{"--out", options.out}, {"--json", options.json}}, inputs);
+  // As `export --csv` does: the directory is made with the outputs if need
+  // be (its parent checked now), its files distinct from the other outputs
+  // and, in an existing directory, checked now.
+  std::vector<NamedFile> outputs_named{{"--out", options.out}, {"--json", options.json}};
+  if (!options.csv.empty()) {
+    check_csv_directory_argument("--csv", options.csv);
+    for (const auto& target : sensitivity_csv_targets(options.csv))
+      outputs_named.push_back({"--csv's " + target.filename().string(), target});
+  }
+  check_distinct_files(outputs_named, inputs);
   for (const std::string& path : {options.out, options.json})
     if (!path.empty()) check_output_argument(path, options.force);
   if (!options.csv.empty()) {
-    // As `export --csv` does: the directory is made with the outputs if need
-    // be (its parent checked now), the files in an existing one checked now.
-    check_csv_directory_argument("--csv", options.csv);
     std::error_code ec;
     if (std::filesystem::is_directory(options.csv, ec))
       for (const auto& target : sensitivity_csv_targets(options.csv))
@@ -181,28 +224,42 @@ int sensitivity_command(const SensitivityOptions& options) {
   analysis.statistic_names = tornado_statistic_names(scenario);
   analysis.factors = sensitivity_factors(scenario);
   const std::size_t own_factors = analysis.factors.size();
+  // Every --group and --range refused is said at once, before any replication.
+  std::vector<std::string> refused;
   for (const std::string& text : options.groups) {
-    const std::size_t equals = text.find('=');
-    if (equals == std::string::npos || equals == 0 || equals + 1 == text.size())
-      throw UsageError("--group " + text + ": expected NAME=FACTOR,FACTOR,… (e.g. costs=demand.cost_per_trainee."
-                       "mean_eur.covid_specific,demand.cost_per_trainee.mean_eur.anticipation)");
-    std::vector<std::string> members;
-    std::string rest = text.substr(equals + 1);
-    for (std::size_t start = 0;;) {
-      const std::size_t comma = rest.find(',', start);
-      members.push_back(rest.substr(start, comma - start));
-      if (comma == std::string::npos) break;
-      start = comma + 1;
+    try {
+      const std::size_t equals = text.find('=');
+      if (equals == std::string::npos || equals == 0 || equals + 1 == text.size())
+        throw UsageError("--group " + text +
+                         ": expected NAME=FACTOR,FACTOR,… (e.g. costs=demand.cost_per_trainee."
+                         "mean_eur.covid_specific,demand.cost_per_trainee.mean_eur.anticipation)");
+      // A parameter's key path however it is spelt (quoted parts or not), as --range and --set take it.
+      std::vector<std::string> members;
+      std::string rest = text.substr(equals + 1);
+      for (std::size_t start = 0;;) {
+        const std::size_t comma = rest.find(',', start);
+        const std::string member = rest.substr(start, comma - start);
+        try {
+          members.push_back(canonical_key_path(member));
+        } catch (const BadRequest& e) {
+          throw UsageError("--group " + text + ": " + e.what());
+        }
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+      }
+      const std::vector<SensitivityFactor> own(analysis.factors.begin(),
+                                               analysis.factors.begin() + own_factors);
+      const std::string name = text.substr(0, equals);
+      // A group's name is a column of the CSV and a key of the JSON: plain, and unlike any other factor's.
+      if (name.find_first_of(",\"") != std::string::npos)
+        throw UsageError("--group " + text + ": a group's name may not hold a comma or a quote");
+      for (const SensitivityFactor& f : analysis.factors)
+        if (f.name == name || std::find(f.members.begin(), f.members.end(), name) != f.members.end())
+          throw UsageError("--group " + text + ": '" + name + "' already names a factor or a group");
+      analysis.factors.push_back(factor_group(name, members, own));
+    } catch (const BadRequest& e) {
+      refused.push_back(e.what());
     }
-    const std::vector<SensitivityFactor> own(analysis.factors.begin(), analysis.factors.begin() + own_factors);
-    const std::string name = text.substr(0, equals);
-    // A group's name is a column of the CSV and a key of the JSON: plain, and unlike any other factor's.
-    if (name.find_first_of(",\"") != std::string::npos)
-      throw UsageError("--group " + text + ": a group's name may not hold a comma or a quote");
-    for (const SensitivityFactor& f : analysis.factors)
-      if (f.name == name || std::find(f.members.begin(), f.members.end(), name) != f.members.end())
-        throw UsageError("--group " + text + ": '" + name + "' already names a factor or a group");
-    analysis.factors.push_back(factor_group(name, members, own));
   }
 
   // The tornado's bars: every uncertain parameter at its quantiles, unless a range is given for it.
@@ -211,29 +268,37 @@ int sensitivity_command(const SensitivityOptions& options) {
     double low, high;
   };
   std::vector<BarPlan> bars;
-  if (!options.no_tornado) {
-    std::vector<KeyValues> ranges;
-    for (const std::string& text : options.ranges) {
+  if (options.no_tornado && !options.ranges.empty())
+    refused.push_back("--range " + options.ranges.front() +
+                      ": a range is a tornado bar, and --no-tornado asks for none; give one or the other");
+  std::vector<KeyValues> ranges;
+  for (const std::string& text : options.ranges) {
+    try {
       KeyValues range = parse_key_values("--range", text);
       if (range.values.size() != 2) throw UsageError("--range " + text + ": expected KEY=LOW,HIGH, two values");
       if (range.values[0] > range.values[1]) throw UsageError("--range " + text + ": LOW is above HIGH");
       ranges.push_back(range);
+    } catch (const BadRequest& e) {
+      refused.push_back(e.what());
     }
+  }
+  if (!options.no_tornado)
     for (const UncertainParameter& p : scenario.uncertainty.parameters) {
       const bool given = std::any_of(ranges.begin(), ranges.end(), [&](const KeyValues& r) { return r.key == p.path; });
       if (!given)
         bars.push_back({p.path, "quantiles 5 % / 95 %", p.distribution.quantile(analysis.tornado_low_quantile),
                         p.distribution.quantile(analysis.tornado_high_quantile)});
     }
-    for (const KeyValues& r : ranges) bars.push_back({r.key, "range given", r.values[0], r.values[1]});
-  }
+  // A range's values are checked even beside --no-tornado (refused above), so that every problem is said.
+  for (const KeyValues& r : ranges) bars.push_back({r.key, "range given", r.values[0], r.values[1]});
   // Every key setting is built (and validated) before the first replication.
   std::vector<SettingAsked> ends;
   for (const BarPlan& bar : bars) {
     ends.push_back({{bar.key}, {bar.low}});
     ends.push_back({{bar.key}, {bar.high}});
   }
-  std::vector<KeySetting> built = build_settings(simulator, ends);
+  std::vector<KeySetting> built = build_settings(simulator, ends, refused);
+  refuse_all(refused, "settings");
   std::vector<std::pair<KeySetting, KeySetting>> settings;
   for (std::size_t b = 0; b < bars.size(); ++b)
     settings.emplace_back(std::move(built[2 * b]), std::move(built[2 * b + 1]));
@@ -332,6 +397,7 @@ int sensitivity_command(const SensitivityOptions& options) {
 
 struct SweepOptions {
   std::string scenario;
+  ActualsAsked actuals;
   RunOverrides overrides;
   std::vector<std::string> sets;  // KEY=V1,V2,…
   std::string json, csv, chart;
@@ -339,6 +405,7 @@ struct SweepOptions {
 };
 
 int sweep_command(const SweepOptions& options) {
+  options.actuals.refuse("sweep");
   Scenario scenario = load_scenario_or_default(options.scenario);
   options.overrides.apply_to(scenario.run);
   if (options.sets.empty() || options.sets.size() > 2)
@@ -359,13 +426,16 @@ int sweep_command(const SweepOptions& options) {
         "-n: a sweep needs at least 2 replications (each point's difference from the first has a "
         "standard error from 2 pairs)");
   const Simulator simulator(scenario);
-  const double point_bytes = static_cast<double>(scenario.run.replications) *
-                             static_cast<double>(analysed_output_names(scenario).size()) * sizeof(double);
-  if (point_bytes > 4.0 * (1 << 30))
-    throw UsageError("-n " + std::to_string(scenario.run.replications) +
-                     ": a point's outputs would take more than the 4 GiB fnesim keeps in memory; fewer replications");
-  // The grid, the first key varying slowest; every point validated before the first replication.
-  // Every point's scenario is built (and validated) before the first replication: a bounded grid.
+  // A point's outputs, and the first point's kept beside them for the changes.
+  const double held_bytes = 2.0 * static_cast<double>(scenario.run.replications) *
+                            static_cast<double>(analysed_output_names(scenario).size()) * sizeof(double);
+  if (held_bytes > 4.0 * (1 << 30))
+    throw UsageError(
+        "-n " + std::to_string(scenario.run.replications) +
+        ": two points' outputs (a point's and the first's, for its change) would take more than the "
+        "4 GiB fnesim keeps in memory; fewer replications");
+  // The grid, the first key varying slowest. Every point's scenario is built
+  // (and validated) before the first replication: a bounded grid.
   constexpr double max_points = 1000;
   const double points = static_cast<double>(axes[0].values.size()) *
                         static_cast<double>(axes.size() > 1 ? axes[1].values.size() : 1);
@@ -382,7 +452,9 @@ int sweep_command(const SweepOptions& options) {
   for (const KeyValues& axis : axes) keys.push_back(axis.key);
   std::vector<SettingAsked> grid_settings;
   for (const std::vector<double>& point : grid) grid_settings.push_back({keys, point});
-  std::vector<KeySetting> settings = build_settings(simulator, grid_settings);
+  std::vector<std::string> refused;
+  std::vector<KeySetting> settings = build_settings(simulator, grid_settings, refused);
+  refuse_all(refused, "settings");
   // A value set that looks like a slip of units is said as the scenario's
   // own would be, named by the --set that wrote it (each once).
   std::set<std::string> said;
@@ -409,13 +481,15 @@ int sweep_command(const SweepOptions& options) {
   std::int64_t done_before = 0;
   control.on_progress = [&](std::int64_t done, std::int64_t) { job.progress().update(done_before + done, total); };
   const auto start = std::chrono::steady_clock::now();
+  std::vector<double> first_outputs;  // each point's change is paired with the first's replications
   for (std::size_t g = 0; g < grid.size(); ++g) {
     std::vector<double> outputs;
     if (!run_setting(simulator, settings[g], scenario.run.seed, N, control, outputs))
       job.throw_if_interrupted("interrupted after " + std::to_string(g) + " of " + std::to_string(grid.size()) +
                                " points; nothing written");
     done_before += N;
-    sweep.points.push_back(sweep_point(grid[g], outputs, N, simulator.region_count()));
+    if (g == 0) first_outputs = outputs;
+    sweep.points.push_back(sweep_point(grid[g], outputs, first_outputs, N, simulator.region_count()));
   }
   job.throw_if_interrupted("interrupted; nothing written");
   job.progress().finish();
@@ -455,6 +529,7 @@ void register_sensitivity(CLI::App& app, int& exit_code) {
       "A tornado bar for any numeric key at LOW and HIGH, KEY=LOW,HIGH (repeatable); for an "
       "uncertain parameter it replaces its 5 % and 95 % quantiles"));
   command->add_flag("--no-tornado", options->no_tornado, "Only the Sobol indices");
+  options->actuals.add_options(*command);
   command->add_option("--resamples", options->resamples, "Bootstrap resamples of the indices' intervals")
       ->transform(whole_number_option)
       ->check(CLI::Range(100, 100000));
@@ -487,6 +562,7 @@ void register_sweep(CLI::App& app, int& exit_code) {
           "KEY=V1,V2,…: a numeric key and its values (once or twice; the grid is their product)"))
       ->required();
   command->add_option("--json", options->json, "Write the sweep as JSON to this file");
+  options->actuals.add_options(*command);
   command->add_option("--csv", options->csv, "Write the sweep as CSV (point × statistic) to this file");
   command->add_option("--chart", options->chart,
                       "Write an SVG chart of P(additional allocation needed) against the first key");

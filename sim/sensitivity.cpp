@@ -106,16 +106,17 @@ std::vector<SensitivityFactor> sensitivity_factors(const Scenario& scenario) {
 SensitivityFactor factor_group(const std::string& name, const std::vector<std::string>& member_names,
                                const std::vector<SensitivityFactor>& factors) {
   SensitivityFactor group{name, FactorKind::Group, {}, {}};
+  std::string unknown;  // every member that names no factor, said at once
+  int unknown_count = 0;
   for (const std::string& member : member_names) {
     // A factor is named by its name or by any parameter it moves.
     const auto found = std::find_if(factors.begin(), factors.end(), [&](const SensitivityFactor& f) {
       return f.name == member || std::find(f.members.begin(), f.members.end(), member) != f.members.end();
     });
     if (found == factors.end()) {
-      std::string known;
-      for (const SensitivityFactor& f : factors) known += (known.empty() ? "" : ", ") + f.name;
-      throw BadRequest("group '" + name + "': '" + member + "' is not a factor of this scenario (its factors: " +
-                       known + ")");
+      unknown += (unknown.empty() ? "'" : ", '") + member + "'";
+      ++unknown_count;
+      continue;
     }
     if (std::find(group.members.begin(), group.members.end(), found->name) != group.members.end()) continue;
     group.members.push_back(found->name);
@@ -124,6 +125,13 @@ SensitivityFactor factor_group(const std::string& name, const std::vector<std::s
     group.uptake |= found->uptake;
     group.drift |= found->drift;
     group.dossiers |= found->dossiers;
+  }
+  if (!unknown.empty()) {
+    std::string known;
+    for (const SensitivityFactor& f : factors) known += (known.empty() ? "" : ", ") + f.name;
+    throw BadRequest("group '" + name + "': " + unknown +
+                     (unknown_count == 1 ? " is not a factor" : " are not factors") +
+                     " of this scenario (its factors: " + known + ")");
   }
   return group;
 }

@@ -43,9 +43,29 @@ std::string xml_escaped(std::string_view text) {
   return out;
 }
 
+// The right margin holds about this many characters of the chart's 12 px
+// font (DejaVu Sans averages 7 px a character in keys).
+constexpr std::size_t legend_characters = 22;
+
+// `key` in lines of at most `width` characters, each cut just after a dot; a
+// part longer than a line stays whole on its own.
+std::vector<std::string> lines_cut_after_dots(const std::string& key, std::size_t width) {
+  std::vector<std::string> lines{""};
+  for (std::size_t start = 0; start < key.size();) {
+    const std::size_t dot = key.find('.', start);
+    const std::size_t end = dot == std::string::npos ? key.size() : dot + 1;
+    const std::string part = key.substr(start, end - start);
+    if (!lines.back().empty() && lines.back().size() + part.size() > width) lines.emplace_back();
+    lines.back() += part;
+    start = end;
+  }
+  return lines;
+}
+
 }  // namespace
 
-SweepPoint sweep_point(std::vector<double> values, std::span<const double> outputs, std::int64_t rows, int regions) {
+SweepPoint sweep_point(std::vector<double> values, std::span<const double> outputs,
+                       std::span<const double> first_outputs, std::int64_t rows, int regions) {
   SweepPoint point;
   point.values = std::move(values);
   point.statistics = tornado_statistics(outputs, rows, regions);
@@ -53,6 +73,7 @@ SweepPoint sweep_point(std::vector<double> values, std::span<const double> outpu
   const std::vector<double> zeros(outputs.size(), 0.0);
   for (const PairedEffect& e : tornado_effects(outputs, zeros, rows, regions))
     point.standard_errors.push_back(e.standard_error);
+  point.from_first = tornado_effects(outputs, first_outputs, rows, regions);
   return point;
 }
 
@@ -66,6 +87,7 @@ std::string render_sweep(const Sweep& sweep) {
   TextTable table;
   for (const std::string& key : sweep.keys) table.add_column(key);
   table.add_column("P(additional needed)");
+  table.add_column("change from the first");
   table.add_column("additional at 90 %, M EUR");
   table.add_column("expected unmet, M EUR");
   table.add_column("national demand, M EUR");
@@ -77,12 +99,21 @@ std::string render_sweep(const Sweep& sweep) {
              format_plus_minus(p.standard_errors[s], fixed(p.standard_errors[s] / scale, decimals));
     };
     row.push_back(with_error(0, 1, 3));
+    const PairedEffect& change = p.from_first[0];
+    std::string change_text = "–";  // the first point is where changes start
+    if (&p != &sweep.points.front()) {
+      change_text = change.difference >= 0 ? "+" : "";
+      change_text += fixed(change.difference, 3) + " " +
+                     format_plus_minus(change.standard_error, fixed(change.standard_error, 3));
+    }
+    row.push_back(change_text);
     for (std::size_t s = 1; s <= 3; ++s) row.push_back(with_error(s, 1e6, 1));
     table.add_row(row);
   }
   out << table.render();
-  out << "± one Monte-Carlo standard error of each point; the points share their random numbers, so their "
-         "differences are far surer than that.\n";
+  out << "± one Monte-Carlo standard error of each point. The points share their random numbers: a change "
+         "from the first point is paired replication by replication, its ± the standard error of the "
+         "change.\n";
   return out.str();
 }
 
@@ -104,6 +135,8 @@ std::string sweep_json(const Sweep& sweep) {
           .begin_object()
           .field("value", p.statistics[s])
           .field("standard_error", p.standard_errors[s])
+          .field("change_from_first", p.from_first[s].difference)
+          .field("change_standard_error", p.from_first[s].standard_error)
           .end_object();
     json.end_object().end_object();
   }
@@ -114,11 +147,12 @@ std::string sweep_json(const Sweep& sweep) {
 std::string sweep_csv(const Sweep& sweep) {
   std::string csv;
   for (const std::string& k : sweep.keys) csv += k + ",";
-  csv += "statistic,value,standard_error\n";
+  csv += "statistic,value,standard_error,change_from_first,change_standard_error\n";
   for (const SweepPoint& p : sweep.points)
     for (std::size_t s = 0; s < sweep.statistic_names.size(); ++s) {
       for (double v : p.values) csv += full(v) + ",";
-      csv += sweep.statistic_names[s] + "," + full(p.statistics[s]) + "," + full(p.standard_errors[s]) + "\n";
+      csv += sweep.statistic_names[s] + "," + full(p.statistics[s]) + "," + full(p.standard_errors[s]) + "," +
+             full(p.from_first[s].difference) + "," + full(p.from_first[s].standard_error) + "\n";
     }
   return csv;
 }
@@ -141,6 +175,12 @@ std::string sweep_svg(const Sweep& sweep) {
     if (std::find(series_values.begin(), series_values.end(), s) == series_values.end()) series_values.push_back(s);
   }
   static constexpr const char* colours[] = {"#1f4e79", "#c55a11", "#548235", "#7030a0", "#bf9000", "#2e75b6"};
+  // The second key names the legend once, above its values, cut after a dot
+  // where it would not fit the margin (a full key is wider than it).
+  const double legend_top = top + 16;
+  const std::vector<std::string> legend_title = sweep.keys.size() > 1
+                                                    ? lines_cut_after_dots(sweep.keys[1], legend_characters)
+                                                    : std::vector<std::string>{};
   std::ostringstream svg;
   svg << R"(<svg xmlns="http://www.w3.org/2000/svg" width=")" << width << R"(" height=")" << height
       << R"(" font-family="DejaVu Sans, sans-serif" font-size="12">)" << '\n';
@@ -162,6 +202,9 @@ std::string sweep_svg(const Sweep& sweep) {
       << xml_escaped(sweep.keys[0]) << "</text>\n";
   svg << R"(<rect x=")" << left << R"(" y=")" << top << R"(" width=")" << plot_w << R"(" height=")" << plot_h
       << R"(" fill="none" stroke="#555"/>)" << '\n';
+  for (std::size_t line = 0; line < legend_title.size(); ++line)
+    svg << R"(<text x=")" << left + plot_w + 10 << R"(" y=")" << legend_top + 18 * static_cast<double>(line)
+        << R"(" fill="#333">)" << xml_escaped(legend_title[line]) << "</text>\n";
   for (std::size_t s = 0; s < series_values.size(); ++s) {
     const char* colour = colours[s % std::size(colours)];
     std::vector<std::string> line, band_up, band_down;
@@ -196,9 +239,9 @@ std::string sweep_svg(const Sweep& sweep) {
           << colour << R"("/>)" << '\n';
     }
     if (sweep.keys.size() > 1)
-      svg << R"(<text x=")" << left + plot_w + 10 << R"(" y=")" << top + 16 + 18 * static_cast<double>(s)
-          << R"(" fill=")" << colour << R"(">)" << xml_escaped(sweep.keys[1]) << " = " << significant(series_values[s], 4)
-          << "</text>\n";
+      svg << R"(<text x=")" << left + plot_w + 10 << R"(" y=")"
+          << legend_top + 18 * static_cast<double>(legend_title.size() + s) << R"(" fill=")" << colour
+          << R"(">= )" << significant(series_values[s], 4) << "</text>\n";
   }
   svg << R"(<text x=")" << left + plot_w + 10 << R"(" y=")" << top + plot_h
       << R"(" fill="#555" font-size="10">band: ±2 standard errors</text>)" << '\n';

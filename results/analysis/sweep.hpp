@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "results/analysis/sensitivity_estimators.hpp"
 #include "sim/scenario/scenario.hpp"
 
 namespace fnesim {
@@ -17,6 +18,10 @@ struct SweepPoint {
   std::vector<double> values;       // one per key
   std::vector<double> statistics;   // as tornado_statistic_names
   std::vector<double> standard_errors;  // per statistic: of its estimate at this point (means: sd/√N; quantiles: bootstrap)
+  // Per statistic: this point less the first, paired replication by
+  // replication on their common random numbers, with the standard error of
+  // that change (far below the points' own: their noise is shared).
+  std::vector<PairedEffect> from_first;
 };
 
 struct Sweep {
@@ -29,8 +34,11 @@ struct Sweep {
   double seconds = 0;
 };
 
-// A point's statistics and their standard errors from its replications' outputs (rows × outputs).
-SweepPoint sweep_point(std::vector<double> values, std::span<const double> outputs, std::int64_t rows, int regions);
+// A point's statistics and their standard errors from its replications' outputs
+// (rows × outputs), and its change from the first point's outputs (the same
+// rows: the first point passes its own, a change of zero).
+SweepPoint sweep_point(std::vector<double> values, std::span<const double> outputs,
+                       std::span<const double> first_outputs, std::int64_t rows, int regions);
 
 std::string render_sweep(const Sweep& sweep);
 std::string sweep_json(const Sweep& sweep);

@@ -176,13 +176,26 @@ std::optional<double> finite_number_from_text(std::string_view text) {
   return value;
 }
 
+std::string canonical_key_path(std::string_view path) {
+  std::string canonical;
+  for (const std::string& part : split_key_path(path)) {
+    if (!canonical.empty()) canonical += '.';
+    canonical += scenario_detail::toml_key_text(part);
+  }
+  return canonical;
+}
+
 KeyValues parse_key_values(std::string_view option, std::string_view text) {
   const std::size_t equals = text.find('=');
   if (equals == std::string_view::npos || equals == 0 || equals + 1 == text.size())
     throw BadRequest(std::string(option) + " " + std::string(text) + ": expected KEY=V1,V2,… (e.g. " +
                      "demand.arrivals.expected_dossiers=8000,10000)");
   KeyValues out;
-  out.key = std::string(text.substr(0, equals));
+  try {
+    out.key = canonical_key_path(text.substr(0, equals));
+  } catch (const BadRequest& e) {
+    throw BadRequest(std::string(option) + " " + std::string(text) + ": " + e.what());
+  }
   std::string_view rest = text.substr(equals + 1);
   while (true) {
     const std::size_t comma = rest.find(',');

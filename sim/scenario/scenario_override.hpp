@@ -29,7 +29,15 @@ Scenario scenario_with_values(const Scenario& scenario,
 // nullopt for anything else (NaN, inf, "5k", "").
 std::optional<double> finite_number_from_text(std::string_view text);
 
-// "KEY=V1,V2,…": the key and its values, for --set and --range. Throws BadRequest naming `option`.
+// A key path as the scenario's own names write it: each part bare where it
+// can be, quoted where it must ("events.\"deadline-rush\".share" is
+// "events.deadline-rush.share", as uncertain parameters' paths are written),
+// so that two spellings of one key compare equal. Throws BadRequest for an
+// empty part or an unclosed quote.
+std::string canonical_key_path(std::string_view path);
+
+// "KEY=V1,V2,…": the key, as canonical_key_path writes it, and its values,
+// for --set and --range. Throws BadRequest naming `option`.
 struct KeyValues {
   std::string key;
   std::vector<double> values;

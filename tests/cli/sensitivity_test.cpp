@@ -178,6 +178,18 @@ TEST(CliSensitivity, RefusesWhatItCannotDoNamingIt) {
       {"-n 16 --range demand.lifecycle.cancellation_probability=0.1,1.5",
        "outside the values it may take, in [0, 1]"},
       {"-n 16 --range demand.diagnostics.expected_dossiers=9,1", "LOW is above HIGH"},
+      // Every value refused is said, not the first (the second read as the same problem).
+      {"-n 16 --range demand.lifecycle.cancellation_probability=-0.2,1.2",
+       "2 settings refused:\n  demand.lifecycle.cancellation_probability = -0.2: outside the values it may "
+       "take, "
+       "in [0, 1], found -0.2\n  demand.lifecycle.cancellation_probability = 1.2"},
+      // A range without a tornado was dropped unread; both its problems are said.
+      {"-n 16 --no-tornado --range nonsense=abc",
+       "2 settings refused:\n  --range nonsense=abc: a range is a tornado bar, and --no-tornado asks for "
+       "none"},
+      {"-n 16 --group costs=nothing,neither", "'nothing', 'neither' are not factors"},
+      // A forecast from actuals is not analysed yet: said, not parsed as stray arguments.
+      {"-n 16 --actuals actuals.csv --as-of 2021-09-16", "--actuals: sensitivity does not take actuals yet"},
       {"-n 16 --group dossiers=demand.arrivals.expected_dossiers", "already names a factor"},
       {"-n 4", "at least 8 base rows"},
   };
@@ -188,6 +200,38 @@ TEST(CliSensitivity, RefusesWhatItCannotDoNamingIt) {
     EXPECT_THAT(refused.err, HasSubstr(refusal.message));
   }
   EXPECT_FALSE(std::filesystem::exists(dir / "nothing.h5"));
+  // An output inside --csv's directory under a CSV's own name: refused before
+  // any replication (it ran the analysis, then lost the run file).
+  const auto csv = dir / "csv";
+  std::filesystem::create_directory(csv);
+  const auto clash = run_fnesim("sensitivity " + scenario + " -n 16 --no-tornado --out " +
+                                quoted(csv / "tornado.csv") + " --csv " + quoted(csv));
+  EXPECT_EQ(clash.exit_code, 2);
+  EXPECT_THAT(clash.err, HasSubstr("--out and --csv's tornado.csv name the same file"));
+  EXPECT_THAT(clash.err, ::testing::Not(HasSubstr("replications")));
+  EXPECT_TRUE(std::filesystem::is_empty(csv));
+}
+
+// A key written with a quoted part is the same key: an uncertain parameter's
+// value was silently left to its draw (the sweep's points all alike).
+TEST(CliSweep, AKeyWithQuotedPartsIsTheSameKey) {
+  const ScratchDirectory dir;
+  const std::string scenario = one_parameter_matters(dir);
+  std::vector<std::string> csvs;
+  for (const char* key :
+       {"demand.arrivals.expected_dossiers", R"(demand.\"arrivals\".\"expected_dossiers\")"}) {
+    const auto csv = dir / ("sweep-" + std::to_string(csvs.size()) + ".csv");
+    const auto result = run_fnesim("sweep " + scenario + " -n 20 --seed 4 -j 1 --set \"" + key +
+                                   "=500,2000\" --csv " + quoted(csv));
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    csvs.push_back(read_text(csv.string()));
+  }
+  EXPECT_EQ(csvs[0], csvs[1]);
+  // The two points differ: the value was set, not drawn.
+  const std::size_t first = csvs[0].find(",mean_national_demand_eur,");
+  const std::size_t second = csvs[0].find(",mean_national_demand_eur,", first + 1);
+  ASSERT_NE(second, std::string::npos);
+  EXPECT_NE(csvs[0].substr(first + 26, 12), csvs[0].substr(second + 26, 12));
 }
 
 // With few rows the first half may give an output one value: no index there,
