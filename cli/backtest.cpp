@@ -33,7 +33,10 @@ struct BacktestOptions {
 
 // Each occurrence a comma-separated list. Split here rather than by CLI11,
 // which drops an empty item: "2021-04-01,,2021-07-01" is a date left out.
-std::vector<Date> parse_cut_offs(const std::vector<std::string>& lists) {
+// The dates read; what is not a date is added to `problems`, or thrown as a
+// UsageError without them.
+std::vector<Date> parse_cut_offs(const std::vector<std::string>& lists,
+                                 std::vector<std::string>* problems = nullptr) {
   std::vector<Date> cut_offs;
   std::string bad_dates;
   for (const std::string& list : lists) {
@@ -49,19 +52,29 @@ std::vector<Date> parse_cut_offs(const std::vector<std::string>& lists) {
       start = comma + 1;
     }
   }
-  if (!bad_dates.empty()) throw UsageError("--cutoffs: expected dates YYYY-MM-DD, found " + bad_dates);
+  if (!bad_dates.empty()) {
+    const std::string problem = "--cutoffs: expected dates YYYY-MM-DD, found " + bad_dates;
+    if (problems == nullptr) throw UsageError(problem);
+    problems->push_back(problem);
+  }
   return cut_offs;
 }
 
 // --truth: one scenario (a file or a built-in name), or a directory whose
-// *.toml files, sorted by name, are the family. Every file's problems at once.
-std::vector<TruthScenario> load_truth_family(const std::string& argument) {
+// *.toml files, sorted by name, are the family. Every file's problems are
+// added to `problems`, the members read returned.
+std::vector<TruthScenario> load_truth_family(const std::string& argument, std::vector<Diagnostic>& problems) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (!fs::is_directory(argument, ec)) {
-    std::vector<TruthScenario> one{{argument, load_scenario_argument(argument)}};
-    say_scenario_warnings(one.front().scenario);
-    return one;
+    try {
+      std::vector<TruthScenario> one{{argument, load_scenario_argument(argument)}};
+      say_scenario_warnings(one.front().scenario);
+      return one;
+    } catch (const ScenarioError& e) {
+      problems.insert(problems.end(), e.diagnostics().begin(), e.diagnostics().end());
+      return {};
+    }
   }
   std::vector<fs::path> files;
   for (const fs::directory_entry& entry : fs::directory_iterator(argument, ec))
@@ -71,7 +84,7 @@ std::vector<TruthScenario> load_truth_family(const std::string& argument) {
   std::sort(files.begin(), files.end(),
             [](const fs::path& a, const fs::path& b) { return a.filename() < b.filename(); });
   std::vector<TruthScenario> family;
-  std::vector<Diagnostic> problems;
+  const std::size_t problems_before = problems.size();
   for (const fs::path& file : files) {
     try {
       family.push_back({file.string(), load_scenario_file(file)});
@@ -79,8 +92,8 @@ std::vector<TruthScenario> load_truth_family(const std::string& argument) {
       problems.insert(problems.end(), e.diagnostics().begin(), e.diagnostics().end());
     }
   }
-  if (!problems.empty()) throw ScenarioError(std::move(problems));
-  for (const TruthScenario& truth : family) say_scenario_warnings(truth.scenario);
+  if (problems.size() == problems_before)
+    for (const TruthScenario& truth : family) say_scenario_warnings(truth.scenario);
   return family;
 }
 
@@ -101,9 +114,15 @@ int backtest_against_actuals(const BacktestOptions& options, const Scenario& sce
   return exit_ok;
 }
 
-int backtest_against_truths(const BacktestOptions& options, const Scenario& scenario,
-                            const std::vector<Date>& cut_offs) {
-  const std::vector<TruthScenario> family = load_truth_family(options.truth);
+// Every problem of the command at once — a cut-off that is no date, a member
+// that does not read, one whose window is not the forecaster's, too few
+// years — before any year is drawn.
+int backtest_against_truths(const BacktestOptions& options, const Scenario& scenario) {
+  TruthBacktestProblems problems;
+  const std::vector<Date> cut_offs = parse_cut_offs(options.cut_offs, &problems.settings);
+  const std::vector<TruthScenario> family = load_truth_family(options.truth, problems.files);
+  check_truth_backtest(scenario, family, cut_offs, options.truths, problems);
+  problems.throw_if_any();
   InteractiveJob job(scenario);
   const TruthBacktestResult result = run_truth_backtest(scenario, family, cut_offs, options.truths,
                                                         scenario.run.replications, job.control());
@@ -120,9 +139,8 @@ int backtest_command(const BacktestOptions& options) {
         "give --actuals FILE (real history) or --truth SCENARIO (synthetic years), one of the two");
   Scenario scenario = load_scenario_or_default(options.scenario);
   options.overrides.apply_to(scenario.run);
-  const std::vector<Date> cut_offs = parse_cut_offs(options.cut_offs);
-  return options.truth.empty() ? backtest_against_actuals(options, scenario, cut_offs)
-                               : backtest_against_truths(options, scenario, cut_offs);
+  return options.truth.empty() ? backtest_against_actuals(options, scenario, parse_cut_offs(options.cut_offs))
+                               : backtest_against_truths(options, scenario);
 }
 
 }  // namespace

@@ -221,13 +221,17 @@ std::string render_truth_backtest_table(const TruthBacktestResult& result, const
   }
   out += by_member.render();
   const int years = static_cast<int>(result.years.size());
-  const int member_years = members > 0 ? member_demand(result, 0).years : 0;
-  const CountRange all = binomial_range(years, 0.9), one = binomial_range(member_years, 0.9);
-  out += "  CRPS in M€. A calibrated 90 % interval holds, 90 % of the time, ";
-  out += std::to_string(all.low) + "–" + std::to_string(all.high) + " of " + std::to_string(years);
-  out += " independent years\n  (" + std::to_string(one.low) + "–" + std::to_string(one.high) +
-         " of a member's ";
-  out += std::to_string(member_years) + ").\n";
+  // Years go to the members in turn: when they do not divide evenly, the
+  // first members have one more.
+  const int fewest = members > 0 ? member_demand(result, members - 1).years : 0;
+  const int most = members > 0 ? member_demand(result, 0).years : 0;
+  const auto range_of = [](int n, const std::string& whose) {
+    const CountRange r = binomial_range(n, 0.9);
+    return std::to_string(r.low) + "–" + std::to_string(r.high) + " of " + whose + std::to_string(n);
+  };
+  out += "  CRPS in M€. A calibrated 90 % interval holds, 90 % of the time, " + range_of(years, "");
+  out += " independent years\n  (" + range_of(most, "a member's ") +
+         (fewest == most ? "" : ", " + range_of(fewest, "a member's ")) + ").\n";
   return out;
 }
 

@@ -127,6 +127,10 @@ struct SimulatedDossier {
   bool diagnostic = false;
   bool observed = false;  // from the actuals (forecast_start)
   bool eligible = true;   // a coverage rule applied on the filing date
+  // Refused at filing, its training planned past the last training day
+  // ([convention] training_past_deadline = "refuse"): neither committed nor
+  // demand (docs/model.md).
+  bool refused_past_deadline = false;
   bool committed = false;
   std::int64_t trainees = 0;
   Cents amount = 0;    // the envelope's share

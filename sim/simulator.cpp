@@ -92,6 +92,7 @@ std::vector<SimulatedDossier> Simulator::dossiers(std::uint64_t seed, std::int64
       s.diagnostic = is_diagnostic(d.kind);
       s.observed = is_observed(d.kind);
       s.eligible = d.kind != DossierKind::Ineligible;
+      s.refused_past_deadline = d.kind == DossierKind::PastDeadline;
       s.committed = d.committed;
       s.trainees = d.trainees;
       s.amount = d.amount;

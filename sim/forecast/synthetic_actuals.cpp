@@ -25,6 +25,14 @@ std::string header_comment(const Simulator& simulator, std::uint64_t seed, std::
     out += line;
   }
   out += '\n';
+  // Those multipliers scale the scenario's stated demand; a year under
+  // [uncertainty] also draws its level, profile or jumps, so its take-up is
+  // not them (a header read as the truth made a sound forecast look biased).
+  if (scenario.uncertainty.any())
+    out +=
+        "# The scenario's [uncertainty] also draws this year's assumptions (its level, profile, drift or "
+        "jumps):\n"
+        "# these multipliers scale its stated demand, not the year's take-up a forecast learns.\n";
   return out;
 }
 
@@ -142,7 +150,9 @@ std::string synthetic_actuals_csv(const Simulator& simulator, std::uint64_t seed
 
 std::string filed_dossiers_csv(const Simulator& simulator, std::uint64_t seed, std::int64_t replication) {
   std::vector<SimulatedDossier> dossiers = simulator.dossiers(seed, replication);
-  std::erase_if(dossiers, [](const SimulatedDossier& d) { return !d.eligible; });
+  // What an export of the ledger would list: a dossier refused for its
+  // training past the deadline was never filed as demand.
+  std::erase_if(dossiers, [](const SimulatedDossier& d) { return !d.eligible || d.refused_past_deadline; });
   sort_by_filing(dossiers);
   char line[256];
   std::snprintf(line, sizeof line,

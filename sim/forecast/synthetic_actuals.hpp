@@ -21,8 +21,10 @@ std::string synthetic_actuals_csv(const Simulator& simulator, std::uint64_t seed
 
 // The demand side of the same year, one row per dossier: every eligible
 // dossier filed (the carry-over and diagnostics included), committed or
-// refused — what the forecast of demand is held against by `fnesim backtest
-// --truth`. A refused dossier has no end date nor realised amount.
+// refused for want of money — what the forecast of demand is held against by
+// `fnesim backtest --truth`. A refused dossier has no end date nor realised
+// amount; one refused for its training past the deadline is not demand, and
+// not listed.
 std::string filed_dossiers_csv(const Simulator& simulator, std::uint64_t seed, std::int64_t replication);
 
 }  // namespace fnesim

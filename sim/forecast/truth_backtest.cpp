@@ -113,15 +113,14 @@ FiledBefore filed_before(const Actuals& actuals, int regions, Date as_of) {
   return filed;
 }
 
-void check_family(const Scenario& forecaster, const std::vector<TruthScenario>& family) {
-  if (family.empty()) throw BadRequest("--truth: no truth scenario to draw the years from");
+void check_family(const Scenario& forecaster, const std::vector<TruthScenario>& family,
+                  std::vector<Diagnostic>& problems) {
   const Convention& conv = forecaster.convention;
   std::string forecaster_regions;
   for (const Region& region : conv.regions) {
     if (!forecaster_regions.empty()) forecaster_regions += ", ";
     forecaster_regions += region.code;
   }
-  std::vector<Diagnostic> problems;
   for (const TruthScenario& truth : family) {
     const Convention& t = truth.scenario.convention;
     const std::string file =
@@ -141,15 +140,17 @@ void check_family(const Scenario& forecaster, const std::vector<TruthScenario>& 
                               (regions.empty() ? std::string("none") : regions)});
     }
     if (t.commitment_start != conv.commitment_start || t.commitment_end != conv.commitment_end)
-      problems.push_back({file, 0, 0, "convention",
+      problems.push_back({file, 0, 0,
+                          t.commitment_start != conv.commitment_start ? "convention.commitment_start"
+                                                                      : "convention.commitment_end",
                           "a truth needs the forecaster's commitment window (" + forecaster.name + ": " +
                               conv.commitment_start.iso() + " to " + conv.commitment_end.iso() + "), found " +
                               t.commitment_start.iso() + " to " + t.commitment_end.iso()});
   }
-  if (!problems.empty()) throw ScenarioError(std::move(problems));
 }
 
-void check_cut_offs(const Scenario& forecaster, const std::vector<Date>& cut_offs) {
+// "" when every cut-off is fine.
+std::string cut_off_problems(const Scenario& forecaster, const std::vector<Date>& cut_offs) {
   const Convention& conv = forecaster.convention;
   std::string problems;
   for (std::size_t i = 0; i < cut_offs.size(); ++i) {
@@ -165,10 +166,34 @@ void check_cut_offs(const Scenario& forecaster, const std::vector<Date>& cut_off
     problems += problems.empty() ? "--cutoffs: " : "; ";
     problems += as_of.iso() + ": " + problem;
   }
-  if (!problems.empty()) throw BadRequest(problems);
+  return problems;
 }
 
 }  // namespace
+
+void TruthBacktestProblems::throw_if_any() const {
+  if (settings.empty() && files.empty()) return;
+  if (settings.empty()) throw ScenarioError(files);
+  if (files.empty() && settings.size() == 1) throw BadRequest(settings.front());
+  std::string message = std::to_string(settings.size() + files.size()) + " problems:";
+  for (const std::string& setting : settings) message += "\n  " + setting;
+  for (const Diagnostic& file : files) message += "\n  " + file.to_string();
+  throw BadRequest(message);
+}
+
+void check_truth_backtest(const Scenario& forecaster, const std::vector<TruthScenario>& family,
+                          const std::vector<Date>& cut_offs, std::int64_t truths,
+                          TruthBacktestProblems& problems) {
+  check_family(forecaster, family, problems.files);
+  if (std::string cut_offs_said = cut_off_problems(forecaster, cut_offs); !cut_offs_said.empty())
+    problems.settings.push_back(std::move(cut_offs_said));
+  // A member without a year would be scored on nothing: its coverage 0/0, its CRPS 0.
+  if (!family.empty() && truths < static_cast<std::int64_t>(family.size()))
+    problems.settings.push_back("--truths " + std::to_string(truths) + ": fewer years than the family's " +
+                                std::to_string(family.size()) + " members (year t is member t mod " +
+                                std::to_string(family.size()) + "): give at least " +
+                                std::to_string(family.size()));
+}
 
 Cents run_rate_forecast(Cents carryover, Cents filed_in_window, int days_elapsed, int window_days) {
   // Integer arithmetic, half away from zero: filed_in_window × window_days stays
@@ -218,8 +243,10 @@ ScoreTally tally(const TruthBacktestResult& result, std::size_t cut_off, bool re
 TruthBacktestResult run_truth_backtest(const Scenario& forecaster, const std::vector<TruthScenario>& family,
                                        const std::vector<Date>& cut_offs, std::int64_t truths,
                                        std::int64_t replications, const RunControl& control) {
-  check_family(forecaster, family);
-  check_cut_offs(forecaster, cut_offs);
+  if (family.empty()) throw BadRequest("--truth: no truth scenario to draw the years from");
+  TruthBacktestProblems problems;
+  check_truth_backtest(forecaster, family, cut_offs, truths, problems);
+  problems.throw_if_any();
 
   TruthBacktestResult result;
   result.replications = replications;

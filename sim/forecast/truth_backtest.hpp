@@ -111,10 +111,28 @@ inline constexpr int every_member = -1;
 ScoreTally tally(const TruthBacktestResult& result, std::size_t cut_off, bool regional,
                  int member = every_member);
 
-// Checks first, all problems at once: every family member has the
-// forecaster's regions (same codes, same order) and commitment window
-// (ScenarioError naming the member's file), every cut-off falls after the
-// commitment start and no later than its end, once (BadRequest). Then, for
+// What stops a truth backtest before it runs, gathered so that every problem
+// is said at once: the members' files (a member that does not read, or whose
+// regions or window are not the forecaster's) and the command's settings
+// (cut-offs, the number of years).
+struct TruthBacktestProblems {
+  std::vector<Diagnostic> files;
+  std::vector<std::string> settings;
+  // Nothing if there is no problem; the files' alone as a ScenarioError (one
+  // line each, file first), a setting alone as a BadRequest, both as one
+  // BadRequest listing them.
+  void throw_if_any() const;
+};
+// Adds the checks of a family (as far as it was read), its cut-offs and
+// `truths`: every member has the forecaster's regions (same codes, same
+// order) and commitment window; every cut-off falls after the commitment
+// start and no later than its end, once; every member gets a year (truths ≥
+// the family's size).
+void check_truth_backtest(const Scenario& forecaster, const std::vector<TruthScenario>& family,
+                          const std::vector<Date>& cut_offs, std::int64_t truths,
+                          TruthBacktestProblems& problems);
+
+// Checks first (check_truth_backtest), all problems at once. Then, for
 // t = 0 … truths − 1: simulates replication t of member t mod F under
 // truth_seed_of(control.seed), reads every eligible dossier it filed as
 // one-row-per-dossier actuals against the forecaster (an ActualsError there

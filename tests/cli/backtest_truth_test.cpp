@@ -171,12 +171,36 @@ TEST(CliBacktestTruth, RefusesTruthsWithOtherRegionsNamingTheirFiles) {
                    "ARA, BFC, BRE, CVL, GES, HDF, IDF, NOR, NAQ, OCC, PAC, PDL, XYZ"),
       std::string::npos)
       << run.err;
-  EXPECT_NE(run.err.find((dir / "later.toml").string() + ": convention: a truth needs the forecaster's "
-                                                         "commitment window (synthetic: 2021-01-01 to "
-                                                         "2021-12-31), found 2021-02-01 to 2021-12-31"),
+  EXPECT_NE(run.err.find((dir / "later.toml").string() +
+                         ": convention.commitment_start: a truth needs the forecaster's "
+                         "commitment window (synthetic: 2021-01-01 to "
+                         "2021-12-31), found 2021-02-01 to 2021-12-31"),
             std::string::npos)
       << run.err;
   EXPECT_EQ(run.err.find("fine.toml"), std::string::npos) << run.err;
+  EXPECT_EQ(run.out, "");
+}
+
+// Every problem of the command at once: a date that is none, the dates that
+// are (out of the window, twice), a member that does not read, one with
+// another window, too few years. Each stage stopped the next.
+TEST(CliBacktestTruth, SaysEveryProblemAtOnce) {
+  const ScratchDirectory dir;
+  write_text(dir / "broken.toml", "extends = \"" + small_path + "\"\n[convention\n");
+  write_text(dir / "fine.toml", "extends = \"" + small_path + "\"\n");
+  write_text(dir / "later.toml",
+             "extends = \"" + small_path + "\"\n[convention]\ncommitment_start = 2021-02-01\n");
+  const auto run = run_fnesim("backtest " + small + " --truth '" + dir.path().string() +
+                              "' --cutoffs 2021-01-01,2021-07-01,2021-07-01,2021-13-01 --truths 1 -n 5");
+  EXPECT_EQ(run.exit_code, 2) << run.out;
+  for (const std::string& said :
+       {std::string("5 problems:"), std::string("--cutoffs: expected dates YYYY-MM-DD, found '2021-13-01'"),
+        std::string("--cutoffs: 2021-01-01: must fall after the commitment start"),
+        std::string("2021-07-01: given twice"),
+        std::string("--truths 1: fewer years than the family's 2 members"),
+        (dir / "broken.toml").string() + ":2:",
+        (dir / "later.toml").string() + ": convention.commitment_start"})
+    EXPECT_NE(run.err.find(said), std::string::npos) << said << "\n" << run.err;
   EXPECT_EQ(run.out, "");
 }
 

@@ -127,6 +127,29 @@ TEST(TruthBacktest, ATruthsActualsHoldEveryEligibleDossierFiledAndAddUpToItsDema
   EXPECT_GT(outcome.national.demand, outcome.national.committed);
 }
 
+// A truth whose convention refuses trainings planned past the deadline: those
+// dossiers are neither committed nor demand, so the forecaster is not shown
+// them (listed at 0 EUR, they stopped the backtest: 'committed_eur: must be
+// more than 0').
+TEST(TruthBacktest, ADossierRefusedPastTheDeadlineIsNotShownToTheForecaster) {
+  TruthScenario truth = doubled();
+  truth.scenario.convention.past_deadline = PastDeadline::Refuse;
+  const Simulator simulator(truth.scenario);
+  const std::uint64_t seed = truth_seed_of(5);
+  ReplicationOutcome outcome = simulator.make_outcome();
+  simulator.simulate(seed, 1, *simulator.make_workspace(), outcome);
+  std::int64_t refused_past_deadline = 0;
+  for (const RegionOutcome& region : outcome.regions)
+    refused_past_deadline += region.dossiers_refused_past_deadline;
+  ASSERT_GT(refused_past_deadline, 0);  // the case arises in this year
+  const Actuals actuals = parse_actuals(filed_dossiers_csv(simulator, seed, 1), "truth", small_scenario());
+  Cents national = 0;
+  for (const ActualDossier& d : actuals.dossiers) national += d.committed;
+  EXPECT_EQ(national, outcome.national.demand);
+  EXPECT_NO_THROW(
+      run_truth_backtest(small_scenario(), {truth}, {Date::from_ymd(2021, 7, 1)}, 1, 10, control_with(1)));
+}
+
 TEST(TruthBacktest, TheBaselineIsTheRunRateOfWhatTheTruthFiledBeforeTheCutOff) {
   const std::vector<TruthScenario> family = {doubled()};
   const Date as_of = Date::from_ymd(2021, 6, 1);
@@ -209,8 +232,26 @@ TEST(TruthBacktest, RefusesTruthsWithOtherRegionsOrWindowsNamingEachFileAtOnce) 
     EXPECT_EQ(e.diagnostics()[1].file, "shorter.toml");
     EXPECT_EQ(e.diagnostics()[1].key, "convention.regions");
     EXPECT_EQ(e.diagnostics()[2].to_string(),
-              "shorter.toml: convention: a truth needs the forecaster's commitment window (synthetic: "
+              "shorter.toml: convention.commitment_end: a truth needs the forecaster's commitment window "
+              "(synthetic: "
               "2021-01-01 to 2021-12-31), found 2021-01-01 to 2021-11-30");
+  }
+}
+
+// Every member gets a year: fewer years than members left some scored on
+// nothing (0/0 in each interval, a CRPS of 0 that read as perfect). Said with
+// the other problems, at once.
+TEST(TruthBacktest, RefusesFewerYearsThanMembersWithTheOtherProblems) {
+  try {
+    run_truth_backtest(small_scenario(), {{"small", small_scenario()}, doubled()},
+                       {Date::from_ymd(2021, 1, 1)}, 1, 10, control_with(1));
+    FAIL() << "expected a BadRequest";
+  } catch (const BadRequest& e) {
+    EXPECT_STREQ(
+        e.what(),
+        "2 problems:\n  --cutoffs: 2021-01-01: must fall after the commitment start (2021-01-01) and "
+        "no later than the commitment end (2021-12-31)\n  --truths 1: fewer years than the family's 2 "
+        "members (year t is member t mod 2): give at least 2");
   }
 }
 
