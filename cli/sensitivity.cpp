@@ -39,15 +39,12 @@ struct ActualsAsked {
   }
   void refuse(const std::string& command) const {
     if (actuals.empty() && as_of.empty() && through.empty()) return;
-    throw UsageError((!actuals.empty() ? "--actuals"
-                      : !as_of.empty() ? "--as-of"
-                                       : "--through") +
-                     std::string(": ") + command +
-                     " does not take actuals yet — a forecast's draws come from particles weighed against "
-                     "them, not from the "
-                     "streams its design re-uses (docs/sensitivity.md, \"Not yet supported\"). Without "
-                     "actuals it analyses "
-                     "the scenario's prior; `fnesim run` forecasts from them");
+    const char* option = !actuals.empty() ? "--actuals" : !as_of.empty() ? "--as-of" : "--through";
+    throw UsageError(
+        std::string(option) + ": " + command +
+        " does not take actuals yet — a forecast's draws come from particles weighed against them, "
+        "not from the streams its design re-uses (docs/sensitivity.md, \"Not yet supported\"). "
+        "Without actuals it analyses the scenario's prior; `fnesim run` forecasts from them");
   }
 };
 
@@ -162,14 +159,13 @@ std::vector<KeySetting> build_settings(const Simulator& base, const std::vector<
   return settings;
 }
 
-// UsageError listing every problem, if any: "what refused:" before two or more.
-void refuse_all(const std::vector<std::string>& problems, const std::string& what) {
+// UsageError listing every problem, if any: "N settings refused:" before two or more.
+void refuse_all(const std::vector<std::string>& problems) {
   if (problems.empty()) return;
   std::string message;
   for (const std::string& problem : problems) message += (message.empty() ? "" : "\n  ") + problem;
-  throw UsageError(problems.size() == 1
-                       ? message
-                       : std::to_string(problems.size()) + " " + what + " refused:\n  " + message);
+  throw UsageError(
+      problems.size() == 1 ? message : std::to_string(problems.size()) + " settings refused:\n  " + message);
 }
 
 // Simulates replications 0..rows-1 with the setting; false when interrupted.
@@ -298,7 +294,7 @@ int sensitivity_command(const SensitivityOptions& options) {
     ends.push_back({{bar.key}, {bar.high}});
   }
   std::vector<KeySetting> built = build_settings(simulator, ends, refused);
-  refuse_all(refused, "settings");
+  refuse_all(refused);
   std::vector<std::pair<KeySetting, KeySetting>> settings;
   for (std::size_t b = 0; b < bars.size(); ++b)
     settings.emplace_back(std::move(built[2 * b]), std::move(built[2 * b + 1]));
@@ -454,7 +450,7 @@ int sweep_command(const SweepOptions& options) {
   for (const std::vector<double>& point : grid) grid_settings.push_back({keys, point});
   std::vector<std::string> refused;
   std::vector<KeySetting> settings = build_settings(simulator, grid_settings, refused);
-  refuse_all(refused, "settings");
+  refuse_all(refused);
   // A value set that looks like a slip of units is said as the scenario's
   // own would be, named by the --set that wrote it (each once).
   std::set<std::string> said;
