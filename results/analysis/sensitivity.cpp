@@ -126,13 +126,25 @@ std::vector<double> tornado_statistics(std::span<const double> outputs, std::int
 }
 
 std::vector<PairedEffect> tornado_effects(std::span<const double> outputs, std::span<const double> baseline,
-                                          std::int64_t rows, int regions) {
+                                          std::int64_t rows, int regions,
+                                          std::vector<double>* own_standard_errors) {
   const std::size_t width = width_for(regions);
   std::vector<PairedEffect> out;
+  if (own_standard_errors != nullptr) own_standard_errors->clear();
+  const std::vector<double> zeros(own_standard_errors != nullptr ? static_cast<std::size_t>(rows) : 0, 0.0);
   for (const StatisticDefinition& d : statistic_definitions(regions)) {
     const std::vector<double> x = column(outputs, rows, width, d.output);
     const std::vector<double> b = column(baseline, rows, width, d.output);
-    out.push_back(d.percent == 0 ? paired_mean_effect(x, b) : paired_quantile_effect(x, b, d.percent));
+    if (d.percent == 0) {
+      out.push_back(paired_mean_effect(x, b));
+      if (own_standard_errors != nullptr)
+        own_standard_errors->push_back(paired_mean_effect(x, zeros).standard_error);
+    } else {
+      double own = 0;
+      out.push_back(
+          paired_quantile_effect(x, b, d.percent, paired_quantile_resamples, paired_quantile_seed, &own));
+      if (own_standard_errors != nullptr) own_standard_errors->push_back(own);
+    }
   }
   return out;
 }

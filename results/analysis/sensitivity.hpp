@@ -28,9 +28,13 @@ class File;
 std::vector<std::string> tornado_statistic_names(const Scenario& scenario);
 // The statistics of `rows` replications' outputs (row-major, rows × outputs).
 std::vector<double> tornado_statistics(std::span<const double> outputs, std::int64_t rows, int regions);
-// Each statistic of `outputs` against the same statistic of `baseline`, paired replication by replication.
+// Each statistic of `outputs` against the same statistic of `baseline`, paired
+// replication by replication; with `own_standard_errors`, each statistic's
+// own standard error too, from the same resamples (a sweep's point and its
+// change from the first, for the cost of one bootstrap).
 std::vector<PairedEffect> tornado_effects(std::span<const double> outputs, std::span<const double> baseline,
-                                          std::int64_t rows, int regions);
+                                          std::int64_t rows, int regions,
+                                          std::vector<double>* own_standard_errors = nullptr);
 
 struct TornadoBar {
   std::string parameter;  // a key path

@@ -235,7 +235,7 @@ PairedEffect paired_mean_effect(std::span<const double> x, std::span<const doubl
 }
 
 PairedEffect paired_quantile_effect(std::span<const double> x, std::span<const double> baseline, int percent,
-                                    int resamples, std::uint64_t seed) {
+                                    int resamples, std::uint64_t seed, double* own_standard_error) {
   require_pairs(x, baseline);
   if (percent < 0 || percent > 100) throw std::invalid_argument("a quantile's percent must lie in [0, 100]");
   if (resamples < 2) throw std::invalid_argument("a bootstrap standard error needs at least 2 resamples");
@@ -247,21 +247,27 @@ PairedEffect paired_quantile_effect(std::span<const double> x, std::span<const d
   effect.difference = effect.value - effect.baseline;
 
   std::vector<std::size_t> rows(n);
-  std::vector<double> differences(static_cast<std::size_t>(resamples));
+  std::vector<double> differences(static_cast<std::size_t>(resamples)), own(differences.size());
   for (int r = 0; r < resamples; ++r) {
     draw_rows(seed, r, rows);
     for (std::size_t s = 0; s < n; ++s) {
       xs[s] = x[rows[s]];
       bs[s] = baseline[rows[s]];
     }
-    differences[static_cast<std::size_t>(r)] = quantile_inverted_cdf_unsorted(xs, percent) - quantile_inverted_cdf_unsorted(bs, percent);
+    const double resampled = quantile_inverted_cdf_unsorted(xs, percent);
+    own[static_cast<std::size_t>(r)] = resampled;
+    differences[static_cast<std::size_t>(r)] = resampled - quantile_inverted_cdf_unsorted(bs, percent);
   }
-  double mean = 0;
-  for (double d : differences) mean += d;
-  mean /= resamples;
-  double squares = 0;
-  for (double d : differences) squares += (d - mean) * (d - mean);
-  effect.standard_error = std::sqrt(squares / (resamples - 1));
+  const auto standard_deviation = [&](const std::vector<double>& values) {
+    double mean = 0;
+    for (double d : values) mean += d;
+    mean /= resamples;
+    double squares = 0;
+    for (double d : values) squares += (d - mean) * (d - mean);
+    return std::sqrt(squares / (resamples - 1));
+  };
+  effect.standard_error = standard_deviation(differences);
+  if (own_standard_error != nullptr) *own_standard_error = standard_deviation(own);
   return effect;
 }
 

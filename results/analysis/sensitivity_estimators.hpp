@@ -103,7 +103,13 @@ PairedEffect paired_mean_effect(std::span<const double> x, std::span<const doubl
 // correlated samples: it is the standard deviation (divisor resamples − 1) of
 // the difference over `resamples` ≥ 2 paired bootstrap resamples, each drawing
 // the same indices for x and baseline, drawn as sobol_indices draws its rows.
+// With `own_standard_error`, the same resamples give x's quantile its own
+// standard error too (the difference's against a baseline of zeros).
+inline constexpr int paired_quantile_resamples = 1000;
+inline constexpr std::uint64_t paired_quantile_seed = 20210118;
 PairedEffect paired_quantile_effect(std::span<const double> x, std::span<const double> baseline, int percent,
-                                    int resamples = 1000, std::uint64_t seed = 20210118);
+                                    int resamples = paired_quantile_resamples,
+                                    std::uint64_t seed = paired_quantile_seed,
+                                    double* own_standard_error = nullptr);
 
 }  // namespace fnesim

@@ -69,11 +69,7 @@ SweepPoint sweep_point(std::vector<double> values, std::span<const double> outpu
   SweepPoint point;
   point.values = std::move(values);
   point.statistics = tornado_statistics(outputs, rows, regions);
-  // Against a baseline of zeros, a paired effect's standard error is the statistic's own.
-  const std::vector<double> zeros(outputs.size(), 0.0);
-  for (const PairedEffect& e : tornado_effects(outputs, zeros, rows, regions))
-    point.standard_errors.push_back(e.standard_error);
-  point.from_first = tornado_effects(outputs, first_outputs, rows, regions);
+  point.from_first = tornado_effects(outputs, first_outputs, rows, regions, &point.standard_errors);
   return point;
 }
 
