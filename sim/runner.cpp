@@ -118,12 +118,45 @@ RunReport run_replications(const Simulator& simulator, std::int64_t first, std::
 void add_to_digest(cluster::InputDigest& digest, const Scenario& scenario) {
   digest.add(scenario.resolved_toml);
   if (!scenario.forecast_start) return;
+  // Every field of the start the replications read: ranks that read actuals
+  // differing only in a month's count of dossiers or a dossier's realised
+  // amount simulated different years and wrote them as one run.
   const ForecastStart& start = *scenario.forecast_start;
+  const auto add_all = [&](const auto& values) {
+    digest.add(static_cast<std::uint64_t>(values.size()));
+    for (const auto value : values) digest.add(value);
+  };
   digest.add(static_cast<std::int64_t>(start.as_of.day_number()))
       .add(static_cast<std::uint64_t>(start.dossiers.size()));
-  for (const ObservedDossier& d : start.dossiers)
-    digest.add(std::int64_t{d.filing_day}).add(std::int64_t{d.region}).add(d.committed).add(d.trainees);
-  for (double w : start.particle_cumulative_weight) digest.add(w);
+  for (const ObservedDossier& d : start.dossiers) {
+    digest.add(static_cast<std::int64_t>(d.kind))
+        .add(std::int64_t{d.filing_day})
+        .add(std::int64_t{d.region})
+        .add(std::int64_t{d.cell})
+        .add(d.trainees)
+        .add(d.dossiers)
+        .add(std::int64_t{d.first_filing_day})
+        .add(std::int64_t{d.last_filing_day})
+        .add(d.committed)
+        .add(std::int64_t{d.realised.has_value()})
+        .add(d.realised.value_or(0))
+        .add(std::int64_t{d.end_day.has_value()})
+        .add(std::int64_t{d.end_day.value_or(0)});
+  }
+  add_all(start.uptake_shape);
+  add_all(start.uptake_rate);
+  digest.add(static_cast<std::uint64_t>(start.particles.size()));
+  for (const ForecastStart::Particle& p : start.particles) {
+    add_all(p.values);
+    digest.add(std::int64_t{p.profile.has_value()});
+    if (p.profile) add_all(*p.profile);
+    add_all(p.expected_before);
+    digest.add(p.level_shape).add(p.level_rate).add(std::int64_t{p.source});
+  }
+  add_all(start.particle_cumulative_weight);
+  add_all(start.parameter_scales);
+  digest.add(start.uptake_regional_cv);
+  add_all(start.regional_counts);
 }
 
 }  // namespace fnesim

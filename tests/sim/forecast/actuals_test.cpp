@@ -16,6 +16,7 @@
 
 #include "results/actuals_report.hpp"
 #include "sim/forecast/synthetic_actuals.hpp"
+#include "sim/runner.hpp"
 #include "sim/simulator.hpp"
 #include "support/test_scenarios.hpp"
 
@@ -462,6 +463,25 @@ std::vector<std::string> cut_off_messages(const Actuals& actuals, Date as_of) {
     return out;
   }
   return {};
+}
+
+// The ranks of a cluster run compare a digest of what their loops read: a
+// month's count of dossiers, which the forecast simulates one by one, is in
+// it (ranks reading files that differed there wrote a mixed run, exit 0).
+TEST(ActualsDigest, TellsApartActualsThatDifferOnlyInAMonthsCountOfDossiers) {
+  const auto digest_of = [](std::string_view rows) {
+    const ConditionedScenario c =
+        condition_on_actuals(observed_2021(), monthly(rows), Date::from_ymd(2021, 3, 1));
+    cluster::InputDigest digest;
+    add_to_digest(digest, c.scenario);
+    return digest.value();
+  };
+  const std::string_view read =
+      "2021-01,national,400,4500,5200000.00\n2021-02,national,402,4500,5200000.00\n";
+  const std::string_view other =
+      "2021-01,national,400,4500,5200000.00\n2021-02,national,602,4500,5200000.00\n";
+  EXPECT_EQ(digest_of(read), digest_of(read));
+  EXPECT_NE(digest_of(read), digest_of(other));
 }
 
 // ---- Slips of units --------------------------------------------------------------
