@@ -1,6 +1,6 @@
 // `fnesim recommend`: the steering committee's recommendation from a run file
 // (results/recommendation.hpp) — envelopes for the same total that minimise
-// expected unmet demand, or the smallest complementary allocation reaching a
+// expected unmet demand, or a complementary allocation reaching a
 // target probability that no region is exhausted — evaluated by re-running the
 // simulation on the run's own random numbers.
 #include <iostream>
@@ -170,7 +170,7 @@ void register_recommend(CLI::App& app, int& exit_code) {
   recommend
       ->add_option("--objective", options->objective,
                    "expected-unmet (default): the split of the same total that minimises expected unmet "
-                   "demand; target-probability P: the smallest complementary allocation such that no region "
+                   "demand; target-probability P: a complementary allocation such that no region "
                    "is exhausted before the deadline with probability P")
       ->expected(1, 2)
       ->allow_extra_args(false);

@@ -1,5 +1,6 @@
 #include "models/envelope.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -18,6 +19,18 @@ Cents smallest_envelope_for_ceiling(const Convention& convention, Cents ceiling,
   auto envelope = static_cast<Cents>(std::ceil(static_cast<double>(ceiling) / (kept * (1 + margin)))) - 2;
   while (overcommit_ceiling(convention.available_of(envelope), margin) < ceiling) ++envelope;
   return envelope;
+}
+
+Cents total_envelope_for_regions(const Convention& convention, Cents regional_sum) {
+  if (convention.fee_mode == FeeMode::ProRata) return regional_sum;
+  const double kept = 1 - convention.fee_rate.as_fraction();
+  if (kept <= 0)
+    throw std::domain_error("a fee rate of 100 % leaves nothing to the regions, whatever the total");
+  const auto left = [&](Cents total) { return total - apply_rate(total, convention.fee_rate); };
+  auto total = std::max(convention.total_envelope,
+                        static_cast<Cents>(std::floor(static_cast<double>(regional_sum) / kept)) - 2);
+  while (left(total) < regional_sum) ++total;
+  return total;
 }
 
 }  // namespace fnesim

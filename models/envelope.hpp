@@ -17,4 +17,12 @@ Cents overcommit_ceiling(Cents available, double margin);
 // fee rate of 100 % in pro-rata mode).
 Cents smallest_envelope_for_ceiling(const Convention& convention, Cents ceiling, double margin);
 
+// The total envelope (the subsidy) whose regional envelopes add up to
+// `regional_sum`, as the convention's fee mode has it: the sum itself in
+// pro-rata mode; in national mode the smallest total from the convention's
+// own on that leaves exactly that sum once its fee is withheld (so the
+// convention's total for its own regions' sum; every sum is reached: each
+// cent more of total leaves 0 or 1 cent more).
+Cents total_envelope_for_regions(const Convention& convention, Cents regional_sum);
+
 }  // namespace fnesim

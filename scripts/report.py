@@ -220,6 +220,12 @@ TEXT = {
                          "de frais de gestion).",
         "h_recommendation": "Répartition recommandée (objectif : {objective} ; détail plus bas) : complément "
                             "d'État demandé {complementary}. {effect}",
+        "h_recommendation_fees": "(dont {fees} de frais de gestion, retenus comme sur le reste de la subvention : "
+                                 "{available} de plus pour les dossiers)",
+        "h_recommendation_unpooled_never": "Mutualisées, les régions n'auraient eu besoin d'aucun complément ; "
+                                           "région par région — chacune couvrant sa propre pointe —, il en faut "
+                                           "un, car les crédits ne passent pas librement d'une région à "
+                                           "l'autre.",
         "h_cash": "Trésorerie : OPCO 2i préfinance le fonds dans <b>{p}</b> des années simulées ; position la "
                   "plus basse {lowest} en médiane (détail plus bas).",
         "h_unmet": "Demande non satisfaite attendue : <b>{unmet}</b> au total.",
@@ -528,6 +534,11 @@ TEXT = {
                          "management fees).",
         "h_recommendation": "Recommended split (objective: {objective}; details below): complementary State "
                             "allocation asked for: {complementary}. {effect}",
+        "h_recommendation_fees": "(of which {fees} management fees, withheld as from the rest of the subsidy: "
+                                 "{available} more for dossiers)",
+        "h_recommendation_unpooled_never": "Pooled, the regions would have needed no complement; region by "
+                                           "region — each covering its own peak — they need one, since money "
+                                           "does not move freely between regions.",
         "h_cash": "Cash: OPCO 2i pre-finances the fund in <b>{p}</b> of the simulated years; lowest position "
                   "{lowest} at the median (details below).",
         "h_unmet": "Expected unmet demand: <b>{unmet}</b> in all.",
@@ -1925,11 +1936,25 @@ def headline_section(run, lang, q90):
         complementary = rec["complementary_allocation_cents"] / 100.0
         # The two answers to "how much more money?" side by side: a committee
         # member reading both must see why they differ.
-        unpooled = (t["h_recommendation_unpooled"] + " "
-                    if str(rec["objective"]) == "target-probability" and p_needed > 0 and complementary > q90 else "")
+        unpooled = ""
+        if str(rec["objective"]) == "target-probability" and complementary > 0:
+            # "No year needed an additional allocation" above, and an allocation asked for here: both
+            # are true, pooled and region by region, and the page says so.
+            if p_needed == 0:
+                unpooled = t["h_recommendation_unpooled_never"] + " "
+            elif complementary > q90:
+                unpooled = t["h_recommendation_unpooled"] + " "
+        asked = format_meur(complementary, lang)
+        # The ask raises the subsidy, from which the convention's fee is withheld as from the rest
+        # (docs/model.md); the pooled figure above is in amounts available for dossiers.
+        more_available = (int(np.sum(rec["recommended_available_cents"], dtype=np.int64))
+                          - int(np.sum(rec["current_available_cents"], dtype=np.int64))) / 100.0
+        if complementary > 0 and more_available != complementary:
+            asked += " " + t["h_recommendation_fees"].format(fees=format_meur(complementary - more_available, lang),
+                                                             available=format_meur(more_available, lang))
         parts.append("<p>" + t["h_recommendation"].format(
             objective=esc(objective_text(rec, lang)),
-            complementary=format_meur(complementary, lang),
+            complementary=asked,
             effect=unpooled + recommendation_effect(rec, lang)).rstrip() + "</p>")
     if run.cash is not None:
         lowest = run.cash["summary/minimum_position_quantiles_cents"] / 100.0

@@ -130,8 +130,19 @@ std::string render_recommendation(const RecommendationReport& report) {
         "against the recommendation: nothing shows it does better than the current allocation.\n";
   out += "Complementary allocation asked for: ";
   out += format_meur(report.complementary);
-  out += report.objective == RecommendationObjective::ExpectedUnmet ? " (same total, reallocation only).\n"
-                                                                    : ".\n";
+  // The ask raises the subsidy, from which the convention's fee is withheld
+  // as from the rest (docs/model.md): what it adds for dossiers is said too.
+  Cents more_available = 0;
+  for (const RegionComparison& c : report.regions)
+    more_available += c.recommended_available - c.current_available;
+  if (report.objective == RecommendationObjective::ExpectedUnmet)
+    out += " (same total, reallocation only).\n";
+  else if (report.complementary > 0 && more_available != report.complementary)
+    out += ", of which " + format_meur(report.complementary - more_available) +
+           " withheld as the convention's fees, as from the rest of the subsidy: " +
+           format_meur(more_available) + " more for dossiers.\n";
+  else
+    out += ".\n";
   out += additional_needed_question;
   out += format_probability(report.p_additional_needed.mean, report.p_additional_needed.standard_error);
   out += ".\n  Complementary allocation needed, regions pooled: ";
