@@ -59,6 +59,15 @@ void save_recommendation(const fs::path& run_file, const RecommendationReport& r
                                   report.held_out_p_no_region_exhausted_before.mean);
       group.set_attribute<double>("held_out_p_no_region_exhausted_after",
                                   report.held_out_p_no_region_exhausted_after.mean);
+      // A target's level raised after re-simulation, and a target missed: the
+      // committee's page says what the raises bought (they can cost millions
+      // for a few simulated years) and why a target was missed.
+      if (report.objective == RecommendationObjective::TargetProbability) {
+        group.set_attribute<std::int64_t>("level_raises", report.level_raises);
+        group.set_attribute<std::int64_t>("first_complementary_allocation_cents", report.first.complementary);
+        group.set_attribute<double>("first_p_no_region_exhausted_after", report.first.p_no_region_exhausted);
+        group.set_string_attribute("short_of_target_because", report.short_of_target_because);
+      }
       const auto R = static_cast<hsize_t>(report.regions.size());
       auto cents = [&](const char* name, Cents RegionComparison::*member, const char* what) {
         std::vector<std::int64_t> values;

@@ -1616,10 +1616,22 @@ def check_recommendation(c, f, reps):
     detail = f"objective {g.attrs['objective']}"
     if "current_envelope_cents" in g and "recommended_envelope_cents" in g:
         current, recommended = g["current_envelope_cents"][()], g["recommended_envelope_cents"][()]
-        c.equal(int(current.sum()), int(f["summary/national/envelope_cents"][()]),
-                "recommendation: the current envelopes add up to the national envelope")
-        c.equal(int(recommended.sum() - current.sum()), int(g.attrs["complementary_allocation_cents"]),
-                "recommendation: the recommended envelopes add up to the total plus the complementary allocation")
+        envelope, complementary = int(f["summary/national/envelope_cents"][()]), int(g.attrs["complementary_allocation_cents"])
+        convention = (scenario_toml(f) or {}).get("convention", {})
+        if convention.get("fee_mode") == "national":
+            # The fee comes off the total: the regions hold the total less its fee (half-cents away from zero).
+            basis_points = round(float(convention.get("fee_rate", 0.05)) * 10000)
+            def left(total):
+                return total - (total * basis_points + 5000) // 10000
+            c.equal(int(current.sum()), left(envelope),
+                    "recommendation: the current envelopes add up to the national envelope less its fee")
+            c.equal(int(recommended.sum()), left(envelope + complementary),
+                    "recommendation: the recommended envelopes add up to the total plus the complementary "
+                    "allocation, less its fee")
+        else:
+            c.equal(int(current.sum()), envelope, "recommendation: the current envelopes add up to the national envelope")
+            c.equal(int(recommended.sum() - current.sum()), complementary,
+                    "recommendation: the recommended envelopes add up to the total plus the complementary allocation")
     national = ["national_expected_unmet_before_eur", "national_expected_unmet_after_eur",
                 "national_expected_unmet_change_eur", "national_expected_unmet_change_se_eur",
                 "p_no_region_exhausted_before", "p_no_region_exhausted_after"]
@@ -1649,6 +1661,15 @@ def check_recommendation(c, f, reps):
                     "recommendation: the other years' change is a number")
             for name in ("held_out_p_no_region_exhausted_before", "held_out_p_no_region_exhausted_after"):
                 c.check(0 <= float(g.attrs[name]) <= 1, f"recommendation: {name} in [0, 1]")
+        if "level_raises" in g.attrs:  # a target's raises (written from 2026-12-06 on, target-probability only)
+            raises = int(g.attrs["level_raises"])
+            first = int(g.attrs["first_complementary_allocation_cents"])
+            c.check(0 <= raises <= 8, "recommendation: the level raised 0 to 8 times")
+            c.check(0 <= float(g.attrs["first_p_no_region_exhausted_after"]) <= 1,
+                    "recommendation: the first envelopes' P(no region exhausted) in [0, 1]")
+            c.check(first <= int(g.attrs["complementary_allocation_cents"]) if raises > 0 else
+                    first == int(g.attrs["complementary_allocation_cents"]),
+                    "recommendation: the first complement is the final one, or below it once raised")
         detail += (f"; expected unmet {a['national_expected_unmet_before_eur'] / 1e6:.2f} → "
                    f"{a['national_expected_unmet_after_eur'] / 1e6:.2f} M EUR")
     c.section("recommend", detail)

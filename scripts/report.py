@@ -334,6 +334,19 @@ TEXT = {
         "recommendation_held_out": "Sur {years} autres années simulées, qui n'ont pas servi à la choisir : écart "
                                    "{change} ± {se} ; probabilité qu'aucune région ne s'épuise {p_before} → "
                                    "{p_after}.",
+        "recommendation_raised": "Le niveau a été relevé {raises} pour atteindre l'objectif : les enveloppes d'abord "
+                                 "trouvées (complément de {first}) donnaient {p_first} une fois simulées ; les "
+                                 "{extra} de plus en font {p_after}.",
+        "recommendation_short": "<b>Objectif non atteint</b> ({p_after} pour {target}) : {reason}.",
+        "short_reasons": {
+            "the --max bounds stop the level from rising further":
+                "les bornes --max empêchent le niveau de monter davantage",
+            "the re-simulation still falls short": "la simulation reste en deçà après huit relèvements",
+            "every region is at the largest peak demand the run simulated, and the carry-over and diagnostics the "
+            "new envelopes draw still exhaust some":
+                "chaque région est à la plus forte pointe de demande simulée, et le report de 2020 et les "
+                "diagnostics que les nouvelles enveloppes attirent en épuisent encore",
+        },
         "recommendation_no_error": "<b>La simulation n'a pas d'erreur type pour distinguer l'écart du bruit</b> "
                                    "(ses années reposent sur un seul tirage a priori) : rien ne montre que la "
                                    "recommandation fasse mieux que la répartition actuelle.",
@@ -640,6 +653,11 @@ TEXT = {
         "recommendation_total": "Total",
         "recommendation_held_out": "On {years} other simulated years, not used to choose it: change {change} ± "
                                    "{se}; probability that no region is exhausted {p_before} → {p_after}.",
+        "recommendation_raised": "The level was raised {raises} to reach the target: the envelopes first found "
+                                 "(complement of {first}) gave {p_first} once simulated; the {extra} more make "
+                                 "it {p_after}.",
+        "recommendation_short": "<b>Target not reached</b> ({p_after} for {target}): {reason}.",
+        "short_reasons": {},
         "recommendation_no_error": "<b>The simulation has no standard error to tell the change from noise</b> (its "
                                    "years share one prior draw): nothing shows that the recommendation does better "
                                    "than the current split.",
@@ -1015,6 +1033,17 @@ def require_attributes(attrs, keys, path, where):
             raise UserError(f"{path}: {where} attribute {key} is missing")
 
 
+def attribute_text(value):
+    """A string attribute as h5py returns it: str, or bytes for a fixed-length one."""
+    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
+
+
+def times_text(count, lang):
+    """How many times, in words for the first two: "once", "deux fois", "3 times"."""
+    words = {"fr": ("une fois", "deux fois", "{n} fois"), "en": ("once", "twice", "{n} times")}[lang]
+    return words[count - 1] if count <= 2 else words[2].format(n=count)
+
+
 def date_attribute(attrs, key, path, where=""):
     try:
         return datetime.date.fromisoformat(str(attrs[key]))
@@ -1184,6 +1213,14 @@ def read_recommendation(group, run):
                     "held_out_p_no_region_exhausted_after"]
         if all(name in group.attrs for name in held_out):  # format 1.8
             recommendation["effect"].update({name: float(group.attrs[name]) for name in held_out})
+    raised = ["level_raises", "first_complementary_allocation_cents", "first_p_no_region_exhausted_after",
+              "short_of_target_because"]
+    if "effect" in recommendation and all(name in group.attrs for name in raised):
+        recommendation["raised"] = {
+            "level_raises": int(group.attrs["level_raises"]),
+            "first_complementary_allocation_cents": int(group.attrs["first_complementary_allocation_cents"]),
+            "first_p_no_region_exhausted_after": float(group.attrs["first_p_no_region_exhausted_after"]),
+            "short_of_target_because": attribute_text(group.attrs["short_of_target_because"])}
     return recommendation
 
 
@@ -2187,6 +2224,21 @@ def recommendation_effect(rec, lang):
     # No standard error (NaN) cannot tell a change from noise, as `recommend` reads it.
     if str(rec["objective"]) == "expected-unmet" and ((held_out and change >= 0) or not abs(change) > 2 * se):
         text += " " + t["recommendation_no_error" if math.isnan(se) and change < 0 else "recommendation_noise"]
+    # A target's level raised after re-simulation, or a target missed (written from 2026-12-06 on).
+    raised = rec.get("raised")
+    if raised is not None:
+        p_after = format_percent(e["p_no_region_exhausted_after"], lang, decimals=1)
+        if raised["short_of_target_because"]:
+            reason = raised["short_of_target_because"]
+            text += " " + t["recommendation_short"].format(
+                p_after=p_after, target=format_percent(float(rec["target_probability"]), lang, decimals=1),
+                reason=esc(t["short_reasons"].get(reason, reason)))
+        elif raised["level_raises"] > 0:
+            first = raised["first_complementary_allocation_cents"] / 100.0
+            text += " " + t["recommendation_raised"].format(
+                raises=times_text(raised["level_raises"], lang), first=format_meur(first, lang),
+                p_first=format_percent(raised["first_p_no_region_exhausted_after"], lang, decimals=1),
+                extra=format_meur(rec["complementary_allocation_cents"] / 100.0 - first, lang), p_after=p_after)
     return text
 
 

@@ -10,8 +10,8 @@
 # events and particles fill /uncertainty and /actuals/prior_predictive (format 1.2),
 # a variant of it whose uptake jumps without drifting (format 1.6's jumps), and
 # the same prior from a December cut-off, when no month is left for a jump, and
-# a scenario that loads with a warning (format 1.7's /scenario/warnings), and a run of one replication
-# (no standard error: NaN).
+# a scenario that loads with a warning (format 1.7's /scenario/warnings), a run of one replication
+# (no standard error: NaN), and a recommendation with fees withheld nationally.
 # The recommendation's envelopes and national figures, spoilt, must fail; a damaged compressed chunk is
 # refused (exit 2), not a traceback.
 # Format 1.5's /sensitivity is checked on what `fnesim sensitivity` writes
@@ -108,6 +108,22 @@ check one-draw.h5 "$tmp/one-draw.toml" --actuals "$source_dir/scenarios/actuals/
 "$binary" inspect "$tmp/one-draw.h5" > /dev/null || status=1
 "$python" "$source_dir/scripts/check_results.py" "$tmp/one-draw.h5" > /dev/null || status=1
 check financing.h5 financing-2021 --replications 200 --seed 16
+# Fees withheld nationally: a complementary allocation raises the total by what leaves the regions their
+# sum once its fee is withheld — the saved recommendation checked, and its scenario valid.
+{
+  printf 'extends = "convention-2021.toml"\nname = "national-fees"\n[convention]\nfee_mode = "national"\n'
+  for region in ARA:26_125_000 BFC:7_600_000 BRE:5_700_000 CVL:7_600_000 GES:12_350_000 HDF:13_300_000 \
+                IDF:27_075_000 NOR:8_550_000 NAQ:9_500_000 OCC:8_550_000 PAC:6_650_000 PDL:9_500_000; do
+    printf '[convention.regions.%s]\nenvelope_eur = %s\n' "${region%%:*}" "${region#*:}"
+  done
+} > "$tmp/national-fees.toml"
+check national-fees.h5 "$tmp/national-fees.toml" --replications 200 --seed 17
+"$binary" recommend "$tmp/national-fees.h5" --objective target-probability 0.9 --save --threads 2 > /dev/null \
+  || status=1
+"$python" "$source_dir/scripts/check_results.py" "$tmp/national-fees.h5" > /dev/null || status=1
+(cd "$tmp" && "$binary" inspect national-fees.h5 --scenario > as-run.toml &&
+  "$binary" recommend national-fees.h5 --objective target-probability 0.9 --toml > recommended.toml &&
+  "$binary" validate recommended.toml > /dev/null) || status=1
 check fill.h5 "$tmp/fill.toml" --replications 200 --seed 12
 check overcommit.h5 "$tmp/overcommit.toml" --replications 200 --seed 13 --no-trajectories
 check september.h5 observed-september-2021 --actuals "$source_dir/scenarios/actuals/national-2021-09-15.csv" \

@@ -3,6 +3,7 @@
 // run's own random numbers, compared replication by replication.
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
 #include "models/envelope.hpp"
 #include "results/analysis/recommendation.hpp"
@@ -147,24 +148,26 @@ RecommendationReport recommend_from_run_file(const RunFileReader& run, const Rec
     }
   }
   // The same scenario with the recommended envelopes, on the same random numbers.
-  auto with_envelopes = [&](const EnvelopeRecommendation& recommended) {
-    Scenario changed = scenario;
-    Cents regional_sum = 0;
-    for (int r = 0; r < R; ++r) {
-      const Cents envelope = recommended.envelope[static_cast<std::size_t>(r)];
-      changed.convention.regions[static_cast<std::size_t>(r)].envelope = envelope;
-      regional_sum += envelope;
-    }
-    // The subsidy those envelopes need: in national fee mode the fee is
-    // withheld from the total, so more total than the regions gain (a total
-    // raised by their gain alone was refused by the scenario's own check).
-    changed.convention.total_envelope = total_envelope_for_regions(scenario.convention, regional_sum);
-    return changed;
+  // The subsidy the recommended envelopes need: in national fee mode the fee
+  // is withheld from the total, so more total than the regions gain (a total
+  // raised by their gain alone was refused by the scenario's own check).
+  const auto total_for = [&](const EnvelopeRecommendation& recommended) {
+    return total_envelope_for_regions(
+        scenario.convention,
+        std::accumulate(recommended.envelope.begin(), recommended.envelope.end(), Cents{0}));
   };
   // What the State is asked for: the subsidy's increase, fees included as
   // the convention withholds them from it.
-  const auto asked_of = [&](const Scenario& changed) {
-    return changed.convention.total_envelope - scenario.convention.total_envelope;
+  const auto asked_of = [&](const EnvelopeRecommendation& recommended) {
+    return total_for(recommended) - scenario.convention.total_envelope;
+  };
+  auto with_envelopes = [&](const EnvelopeRecommendation& recommended) {
+    Scenario changed = scenario;
+    for (int r = 0; r < R; ++r)
+      changed.convention.regions[static_cast<std::size_t>(r)].envelope =
+          recommended.envelope[static_cast<std::size_t>(r)];
+    changed.convention.total_envelope = total_for(recommended);
+    return changed;
   };
   auto simulate = [&](const Scenario& changed, std::int64_t first = 0) {
     RegionOutcomes outcomes;
@@ -193,7 +196,7 @@ RecommendationReport recommend_from_run_file(const RunFileReader& run, const Rec
   std::string short_because;
   RecommendationReport::FirstEnvelopes report_first;
   if (request.objective == RecommendationObjective::TargetProbability) {
-    report_first.complementary = asked_of(changed);
+    report_first.complementary = asked_of(recommendation);
     report_first.p_no_region_exhausted = p_no_region_exhausted(after);
     RecommendationRequest raised = request;
     const auto n = static_cast<double>(N);
@@ -249,8 +252,8 @@ RecommendationReport recommend_from_run_file(const RunFileReader& run, const Rec
   report.level_raises = level_raises;
   report.short_of_target_because = short_because;
   report.first = report_first;
-  report.complementary = asked_of(changed);
-  report.total_envelope_after = changed.convention.total_envelope;
+  report.complementary = asked_of(recommendation);
+  report.total_envelope_after = total_for(recommendation);
   report.as_of = as_of;
   Moments unmet_before, unmet_after, unmet_change, none_before, none_after;
   std::vector<Moments> exhausted_before(static_cast<std::size_t>(R)),

@@ -523,6 +523,23 @@ class Recommendation(unittest.TestCase):
         self.assertIn("ce complément dépasse le montant mutualisé", self.pages["target", "fr"])
         self.assertNotIn("Region by region", self.pages["unmet", "en"])
 
+    def test_the_ask_says_the_fee_withheld_from_it_and_what_the_raises_bought(self):
+        # The allocation raises envelopes the convention's fee is withheld from: the page gives what it adds
+        # for dossiers beside it. Whether the level was raised after re-simulation is said, as `recommend`
+        # says it (attributes the target-probability objective alone writes).
+        rec = self.files["target"]
+        more = int(rec["recommended_available_cents"].sum() - rec["current_available_cents"].sum()) / 100
+        fees = rec["complementary_allocation_cents"] / 100 - more
+        self.assertGreater(fees, 0)
+        self.assertIn(f"of which {report.format_meur(fees, 'en')} management fees", self.pages["target", "en"])
+        self.assertIn(f"{report.format_meur(more, 'en')} more for dossiers", self.pages["target", "en"])
+        self.assertIn(f"dont {report.format_meur(fees, 'fr')} de frais de gestion", self.pages["target", "fr"])
+        raised = int(rec["level_raises"]) > 0 and not report.attribute_text(rec["short_of_target_because"])
+        self.assertEqual("The level was raised" in self.pages["target", "en"], raised)
+        self.assertEqual("Le niveau a été relevé" in self.pages["target", "fr"], raised)
+        self.assertNotIn("level_raises", self.files["unmet"])
+        self.assertNotIn("withheld as from the rest of the subsidy", self.pages["unmet", "en"])
+
     def test_the_effect_is_stated_with_a_verdict_on_the_noise_for_the_expected_unmet_demand(self):
         for objective, rec in self.files.items():
             noise = (objective == "unmet"
