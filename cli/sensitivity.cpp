@@ -159,13 +159,15 @@ std::vector<KeySetting> build_settings(const Simulator& base, const std::vector<
   return settings;
 }
 
-// UsageError listing every problem, if any: "N settings refused:" before two or more.
-void refuse_all(const std::vector<std::string>& problems) {
+// UsageError listing every problem, if any, under "N <what>:" when there are
+// two or more ("settings refused" for the values a design sets, "problems"
+// when the options themselves are among them).
+void refuse_all(const std::vector<std::string>& problems, const std::string& what = "settings refused") {
   if (problems.empty()) return;
   std::string message;
   for (const std::string& problem : problems) message += (message.empty() ? "" : "\n  ") + problem;
-  throw UsageError(
-      problems.size() == 1 ? message : std::to_string(problems.size()) + " settings refused:\n  " + message);
+  throw UsageError(problems.size() == 1 ? message
+                                        : std::to_string(problems.size()) + " " + what + ":\n  " + message);
 }
 
 // Simulates replications 0..rows-1 with the setting; false when interrupted.
@@ -293,8 +295,9 @@ int sensitivity_command(const SensitivityOptions& options) {
     ends.push_back({{bar.key}, {bar.low}});
     ends.push_back({{bar.key}, {bar.high}});
   }
+  const bool options_refused = !refused.empty();
   std::vector<KeySetting> built = build_settings(simulator, ends, refused);
-  refuse_all(refused);
+  refuse_all(refused, options_refused ? "problems" : "settings refused");
   std::vector<std::pair<KeySetting, KeySetting>> settings;
   for (std::size_t b = 0; b < bars.size(); ++b)
     settings.emplace_back(std::move(built[2 * b]), std::move(built[2 * b + 1]));
@@ -407,7 +410,15 @@ int sweep_command(const SweepOptions& options) {
   if (options.sets.empty() || options.sets.size() > 2)
     throw UsageError("--set: give one or two keys, each KEY=V1,V2,… (e.g. --set demand.arrivals.expected_dossiers=8000,10000,12000)");
   std::vector<KeyValues> axes;
-  for (const std::string& text : options.sets) axes.push_back(parse_key_values("--set", text));
+  std::vector<std::string> unread;  // both --set's problems at once
+  for (const std::string& text : options.sets) {
+    try {
+      axes.push_back(parse_key_values("--set", text));
+    } catch (const BadRequest& e) {
+      unread.push_back(e.what());
+    }
+  }
+  refuse_all(unread, "problems");
   if (axes.size() == 2 && axes[0].key == axes[1].key) throw UsageError("--set: the two keys are the same, " + axes[0].key);
   std::vector<NamedFile> inputs;
   for (const std::string& source : scenario.source_files) inputs.push_back({"the scenario file", source});

@@ -27,8 +27,9 @@ Cents total_envelope_for_regions(const Convention& convention, Cents regional_su
   if (kept <= 0)
     throw std::domain_error("a fee rate of 100 % leaves nothing to the regions, whatever the total");
   const auto left = [&](Cents total) { return total - apply_rate(total, convention.fee_rate); };
+  // A start below the answer whatever the rate (the fee's rounding moves what is left by half a cent).
   auto total = std::max(convention.total_envelope,
-                        static_cast<Cents>(std::floor(static_cast<double>(regional_sum) / kept)) - 2);
+                        static_cast<Cents>(std::floor(static_cast<double>(regional_sum - 1) / kept)) - 2);
   while (left(total) < regional_sum) ++total;
   return total;
 }

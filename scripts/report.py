@@ -1976,22 +1976,15 @@ def headline_section(run, lang, q90):
         unpooled = ""
         if str(rec["objective"]) == "target-probability" and complementary > 0:
             # "No year needed an additional allocation" above, and an allocation asked for here: both
-            # are true, pooled and region by region, and the page says so.
+            # are true, pooled and region by region, and the page says so. The pooled figure is in
+            # amounts available for dossiers: compared with what the ask adds for them, its fee aside.
             if p_needed == 0:
                 unpooled = t["h_recommendation_unpooled_never"] + " "
-            elif complementary > q90:
+            elif more_for_dossiers(rec) > q90:
                 unpooled = t["h_recommendation_unpooled"] + " "
-        asked = format_meur(complementary, lang)
-        # The ask raises the subsidy, from which the convention's fee is withheld as from the rest
-        # (docs/model.md); the pooled figure above is in amounts available for dossiers.
-        more_available = (int(np.sum(rec["recommended_available_cents"], dtype=np.int64))
-                          - int(np.sum(rec["current_available_cents"], dtype=np.int64))) / 100.0
-        if complementary > 0 and more_available != complementary:
-            asked += " " + t["h_recommendation_fees"].format(fees=format_meur(complementary - more_available, lang),
-                                                             available=format_meur(more_available, lang))
         parts.append("<p>" + t["h_recommendation"].format(
             objective=esc(objective_text(rec, lang)),
-            complementary=asked,
+            complementary=asked_text(rec, lang),
             effect=unpooled + recommendation_effect(rec, lang)).rstrip() + "</p>")
     if run.cash is not None:
         lowest = run.cash["summary/minimum_position_quantiles_cents"] / 100.0
@@ -2167,12 +2160,30 @@ def recommendation_section(run, lang):
         before_after(format_meur(float(np.sum(rec["expected_unmet_before_eur"])), lang),
                      format_meur(float(np.sum(rec["expected_unmet_after_eur"])), lang)), ""])
     intro = t["recommendation_intro"].format(
-        objective=esc(described), complementary=format_meur(rec["complementary_allocation_cents"] / 100.0, lang),
+        objective=esc(described), complementary=asked_text(rec, lang),
         level=format_percent(float(rec["common_level"]), lang, decimals=1))
     effect = recommendation_effect(rec, lang)
     return (f'<section class="page"><h2>{esc(t["recommendation"])}</h2><p>{intro}</p>'
             + (f"<p>{effect}</p>" if effect else "")
             + table(columns, rows, numeric_columns=(1, 2, 3)) + "</section>")
+
+
+def more_for_dossiers(rec):
+    """What the recommendation adds to the regions' available amounts, in euros (the ask less its fee)."""
+    return (int(np.sum(rec["recommended_available_cents"], dtype=np.int64))
+            - int(np.sum(rec["current_available_cents"], dtype=np.int64))) / 100.0
+
+
+def asked_text(rec, lang):
+    """The complementary allocation asked for and, when the convention's fee is withheld from it (docs/model.md),
+    that fee and what it adds for dossiers: the table's changes add up to the one or the other."""
+    complementary = rec["complementary_allocation_cents"] / 100.0
+    text = format_meur(complementary, lang)
+    more = more_for_dossiers(rec)
+    if complementary > 0 and more != complementary:
+        text += " " + TEXT[lang]["h_recommendation_fees"].format(fees=format_meur(complementary - more, lang),
+                                                                 available=format_meur(more, lang))
+    return text
 
 
 def objective_text(rec, lang):

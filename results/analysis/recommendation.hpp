@@ -1,8 +1,8 @@
 #pragma once
 // The steering committee's recommendation from a run file (`fnesim
 // recommend`): regional envelopes that minimise expected unmet demand for the
-// same total, or the smallest complementary allocation that makes "no region
-// exhausted before the deadline" likely enough — then evaluated by re-running
+// same total, or a complementary allocation that makes "no region exhausted
+// before the deadline" likely enough — then evaluated by re-running
 // the simulation with those envelopes on the run's own random numbers.
 //
 // Why demand quantiles: a region refuses its first dossier exactly when its

@@ -202,12 +202,14 @@ RecommendationReport recommend_from_run_file(const RunFileReader& run, const Rec
     const auto n = static_cast<double>(N);
     const std::string largest_peaks =
         "every region is at the largest peak demand the run simulated, and the carry-over and diagnostics "
-        "the "
-        "new envelopes draw still exhaust some";
+        "the new envelopes draw still exhaust some";
+    // The level asked next; `recommendation` stays the envelopes last
+    // simulated, so that what is reported and saved is what `after` measured.
+    EnvelopeRecommendation candidate = recommendation;
     for (double reached = p_no_region_exhausted(after); reached < request.target_probability;
          reached = p_no_region_exhausted(after)) {
-      const double clear_in_sample = std::round(recommendation.p_no_region_exhausted_in_sample * n);
-      if (clear_in_sample >= n || recommendation.common_level >= 1) {
+      const double clear_in_sample = std::round(candidate.p_no_region_exhausted_in_sample * n);
+      if (clear_in_sample >= n || candidate.common_level >= 1) {
         short_because = largest_peaks;
         break;
       }
@@ -232,8 +234,9 @@ RecommendationReport recommend_from_run_file(const RunFileReader& run, const Rec
       for (std::size_t r = 0; r < higher.envelope.size(); ++r)
         moved = moved || std::abs(higher.envelope[r] - recommendation.envelope[r]) > cents_per_euro;
       const bool resimulate = moved || higher.complementary - recommendation.complementary > cents_per_euro;
-      recommendation = std::move(higher);
+      candidate = std::move(higher);
       if (!resimulate) continue;
+      recommendation = candidate;
       changed = with_envelopes(recommendation);
       after = simulate(changed);
       ++level_raises;

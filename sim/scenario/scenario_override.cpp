@@ -19,7 +19,14 @@ std::vector<std::string> split_key_path(std::string_view path) {
   std::vector<std::string> parts;
   std::string current;
   bool quoted = false, closed_quote = false;
-  for (char c : path) {
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    const char c = path[i];
+    // Inside quotes, a backslash escapes the next character, as toml_key_text
+    // writes a name holding a quote or a backslash.
+    if (quoted && c == '\\' && i + 1 < path.size()) {
+      current += path[++i];
+      continue;
+    }
     if (c == '"') {
       quoted = !quoted;
       closed_quote = !quoted;

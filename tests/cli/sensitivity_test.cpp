@@ -185,7 +185,7 @@ TEST(CliSensitivity, RefusesWhatItCannotDoNamingIt) {
        "in [0, 1], found -0.2\n  demand.lifecycle.cancellation_probability = 1.2"},
       // A range without a tornado was dropped unread; both its problems are said.
       {"-n 16 --no-tornado --range nonsense=abc",
-       "2 settings refused:\n  --range nonsense=abc: a range is a tornado bar, and --no-tornado asks for "
+       "2 problems:\n  --range nonsense=abc: a range is a tornado bar, and --no-tornado asks for "
        "none"},
       {"-n 16 --group costs=nothing,neither", "'nothing', 'neither' are not factors"},
       // A forecast from actuals is not analysed yet: said, not parsed as stray arguments.

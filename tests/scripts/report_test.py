@@ -540,6 +540,24 @@ class Recommendation(unittest.TestCase):
         self.assertNotIn("level_raises", self.files["unmet"])
         self.assertNotIn("withheld as from the rest of the subsidy", self.pages["unmet", "en"])
 
+    def test_raises_and_a_missed_target_are_said_with_what_they_bought(self):
+        # The fixture's target is reached without a raise: the two sentences, on the file's own figures
+        # with the raises a September forecast needed (a first complement 5 M€ below the final one).
+        rec = report.read_run(os.environ["TARGET_RECOMMENDATION_FILE"]).recommendation
+        final = rec["complementary_allocation_cents"]
+        rec["raised"] = {"level_raises": 3, "first_complementary_allocation_cents": final - 500_000_000,
+                         "first_p_no_region_exhausted_after": 0.949, "short_of_target_because": ""}
+        after = report.format_percent(rec["effect"]["p_no_region_exhausted_after"], "en", decimals=1)
+        self.assertIn(f"The level was raised 3 times to reach the target: the envelopes first found (complement of "
+                      f"{report.format_meur((final - 500_000_000) / 100, 'en')}) gave 94.9% once simulated; the "
+                      f"{report.format_meur(5e6, 'en')} more make it {after}.", report.recommendation_effect(rec, "en"))
+        self.assertIn("Le niveau a été relevé 3 fois", report.recommendation_effect(rec, "fr"))
+        rec["raised"]["short_of_target_because"] = "the --max bounds stop the level from rising further"
+        self.assertIn("<b>Target not reached</b> (", report.recommendation_effect(rec, "en"))
+        self.assertIn("the --max bounds stop the level from rising further.", report.recommendation_effect(rec, "en"))
+        self.assertIn("les bornes --max empêchent le niveau de monter davantage.", report.recommendation_effect(rec, "fr"))
+        self.assertNotIn("relevé", report.recommendation_effect(rec, "fr"))
+
     def test_the_effect_is_stated_with_a_verdict_on_the_noise_for_the_expected_unmet_demand(self):
         for objective, rec in self.files.items():
             noise = (objective == "unmet"
