@@ -198,8 +198,7 @@ bool check_in_commitment_window(const Convention& convention, Date date, Problem
 
 void print(const std::string& text) { std::cout << text << std::flush; }
 
-int quote_diagnostic(const QuoteOptions& options, const Scenario& scenario, Date date) {
-  Problems problems;
+int quote_diagnostic(const QuoteOptions& options, const Scenario& scenario, Date date, Problems& problems) {
   const auto days = parse_count("--diagnostic-days", options.diagnostic_days, 1, 366, "days", problems);
   std::optional<long> used = 0;
   if (options.diagnostic_days_used_option->count() > 0)
@@ -227,8 +226,7 @@ int quote_diagnostic(const QuoteOptions& options, const Scenario& scenario, Date
   return exit_ok;
 }
 
-int quote_sector_study(const QuoteOptions& options, const Scenario& scenario, Date date) {
-  Problems problems;
+int quote_sector_study(const QuoteOptions& options, const Scenario& scenario, Date date, Problems& problems) {
   const auto cost = parse_amount("--sector-study", options.sector_study, problems);
   if (!problems.empty()) {
     problems.print();
@@ -243,8 +241,7 @@ int quote_sector_study(const QuoteOptions& options, const Scenario& scenario, Da
   return exit_ok;
 }
 
-int quote_training(const QuoteOptions& options, const Scenario& scenario, Date date) {
-  Problems problems;
+int quote_training(const QuoteOptions& options, const Scenario& scenario, Date date, Problems& problems) {
   std::string missing;
   for (const auto* option : {options.headcount_option, options.status_option, options.pathway_option,
                              options.trainees_option, options.pedagogical_option}) {
@@ -319,19 +316,18 @@ int quote_training(const QuoteOptions& options, const Scenario& scenario, Date d
 int run_quote(const QuoteOptions& options) {
   try {
     const Scenario scenario = load(options);
+    // A bad date is said with the other options' problems: every one at once.
+    Problems problems;
     Date date = scenario.convention.commitment_start;
     if (options.date_option->count() > 0) {
-      Problems problems;
       const auto parsed = parse_date(options.date, problems);
-      if (!parsed || !check_in_commitment_window(scenario.convention, *parsed, problems)) {
-        problems.print();
-        return exit_bad_input;
-      }
-      date = *parsed;
+      if (parsed && check_in_commitment_window(scenario.convention, *parsed, problems)) date = *parsed;
     }
-    if (options.diagnostic_days_option->count() > 0) return quote_diagnostic(options, scenario, date);
-    if (options.sector_study_option->count() > 0) return quote_sector_study(options, scenario, date);
-    return quote_training(options, scenario, date);
+    if (options.diagnostic_days_option->count() > 0)
+      return quote_diagnostic(options, scenario, date, problems);
+    if (options.sector_study_option->count() > 0)
+      return quote_sector_study(options, scenario, date, problems);
+    return quote_training(options, scenario, date, problems);
   } catch (const std::invalid_argument& e) {
     // split_dossier's refusal of an amount or trainee count the options allowed through.
     throw UsageError(e.what());

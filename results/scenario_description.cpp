@@ -116,9 +116,12 @@ std::string steering_and_financing(const Scenario& s) {
     const SteeringPolicy& st = *s.steering;
     out += "\nSteering (simulated)\n";
     line(out, "Committee meetings", dates_text(st.committee_dates));
+    const std::string rule(reallocation_rule_keys[static_cast<std::size_t>(st.reallocation)]);
     line(out, "Reallocation",
-         std::string(reallocation_rule_keys[static_cast<std::size_t>(st.reallocation)]) + ", at most " +
-             format_share(st.max_share_moved) + " of a donor's available amount a meeting");
+         st.reallocation == ReallocationRule::RunRate
+             ? rule + ", at most " + format_share(st.max_share_moved) +
+                   " of a donor's available amount a meeting"
+             : rule + ": no region gives to another");
     line(out, "National reserve", format_share(st.reserve_share) + " of each region's available amount");
     line(out, "State allocation",
          st.complementary

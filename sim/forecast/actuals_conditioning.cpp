@@ -813,10 +813,16 @@ ConditionedScenario condition_on_actuals(const Scenario& scenario, const Actuals
     // A parameter the actuals updated (a cost) moves its whole distribution.
     const std::vector<UncertainParameterSpec> stated = uncertain_parameter_specs(prior);
     const std::vector<UncertainParameterSpec> learnt = uncertain_parameter_specs(out.scenario);
+    // Matched by key path: which keys can be uncertain depends on the scenario.
+    const auto spec_of = [](const std::vector<UncertainParameterSpec>& specs, const std::string& path) {
+      return std::find_if(specs.begin(), specs.end(),
+                          [&](const UncertainParameterSpec& s) { return s.path == path; });
+    };
     for (const UncertainParameter& p : prior.uncertainty.parameters) {
       double scale = 1;
-      for (std::size_t i = 0; i < stated.size() && i < learnt.size(); ++i)
-        if (stated[i].path == p.path && stated[i].stated > 0) scale = learnt[i].stated / stated[i].stated;
+      const auto before = spec_of(stated, p.path), after = spec_of(learnt, p.path);
+      if (before != stated.end() && after != learnt.end() && before->stated > 0)
+        scale = after->stated / before->stated;
       start.parameter_scales.push_back(scale);
     }
     report.particles = static_cast<int>(start.particles.size());

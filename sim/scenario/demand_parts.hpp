@@ -80,6 +80,8 @@ void read_cost_per_trainee(TableReader& section, DemandModel& out);
 void read_cost_components(TableReader& section, DemandModel& out);
 void read_schedule(TableReader& section, DemandModel& out);
 void read_lifecycle(TableReader& section, DemandModel& out);
+// Whether a rule of regime convention covers `status` at `headcount` on some day from `from` to `to`.
+bool some_rule_applies(const CoverageSettings& coverage, Status status, long headcount, Date from, Date to);
 // Every status the mixes give a share must have a convention rule at some date of the window.
 void check_statuses_covered(TableReader& section, ParseState& state, const std::vector<MixSpec>& mixes);
 

@@ -1,12 +1,58 @@
 // Section [events]: dated changes in demand (models/policy_event.hpp), one
 // table per event, named by the planner.
+#include <array>
 #include <numeric>
+#include <string_view>
 
+#include "sim/scenario/demand_parts.hpp"
 #include "sim/scenario/sections.hpp"
 
 namespace fnesim::scenario_detail {
 
 namespace {
+
+// The keys each kind of event reads, in policy_event_kind_keys' order.
+constexpr std::array<std::array<std::string_view, 2>, 3> keys_of_kind = {{
+    {"expected_dossiers", "statuses"},  // new-population
+    {"factor", "ramp_days"},            // step
+    {"share", "days"},                  // rush
+}};
+
+// A new population's status no rule funds would add only ineligible
+// dossiers: said as the demand's own mix says it (check_statuses_covered),
+// for the sizes the regions' mixes file, from the event's date to the close
+// of intake.
+void check_statuses_covered(TableReader& statuses, const PolicyEvent& event, ParseState& state) {
+  const Scenario& s = state.scenario;
+  if (!state.coverage_ok || !state.dates_ok || !state.regions_ok) return;
+  const Date last_filing = s.convention.commitment_end.plus_days(-s.demand.intake_closes_days_before_end);
+  for (int st = 0; st < status_count; ++st) {
+    if (!(event.statuses[static_cast<std::size_t>(st)] > 0)) continue;
+    std::string sizes;
+    for (int c = 0; c < size_class_count; ++c) {
+      bool filed = false;
+      for (const RegionalDemand& rd : s.demand.regions)
+        for (int other = 0; other < status_count && !filed; ++other)
+          for (int p = 0; p < pathway_count && !filed; ++p)
+            filed = rd.mix[static_cast<std::size_t>(mix_cell(
+                        static_cast<SizeClass>(c), static_cast<Status>(other), static_cast<Pathway>(p)))] > 0;
+      const long headcount = s.demand.representative_headcount[static_cast<std::size_t>(c)];
+      if (!filed ||
+          demand::some_rule_applies(s.coverage, static_cast<Status>(st), headcount, event.from, last_filing))
+        continue;
+      if (!sizes.empty()) sizes += ", ";
+      sizes += std::string(size_class_keys[static_cast<std::size_t>(c)]) + " (headcount " +
+               std::to_string(headcount) + ")";
+    }
+    if (sizes.empty()) continue;
+    const std::string status(status_keys[static_cast<std::size_t>(st)]);
+    statuses.error(status,
+                   "no rule of regime convention covers status " + status + " from " + event.from.iso() +
+                       " to the close of intake (" + last_filing.iso() + ") for size " + sizes +
+                       ": the new population's dossiers of this status would all be ineligible; add a "
+                       "rule to [coverage.rules] or give the status a zero share");
+  }
+}
 
 std::optional<PolicyEvent> read_event(TableReader& table, const std::string& name, ParseState& state) {
   PolicyEvent event;
@@ -36,6 +82,16 @@ std::optional<PolicyEvent> read_event(TableReader& table, const std::string& nam
   if (from) event.from = *from;
   if (!kind) return std::nullopt;  // its other keys depend on the kind: no guesses about them
   event.kind = static_cast<PolicyEventKind>(*kind);
+  // Another kind's keys: an error beside this kind, ignored when inherited
+  // from an ancestor where the event was of that kind (a child may change it).
+  for (std::size_t other = 0; other < policy_event_kind_keys.size(); ++other) {
+    if (other == *kind) continue;
+    for (const std::string_view key : keys_of_kind[other])
+      reject_if_written(table, key, "kind",
+                        "applies only to a " + std::string(policy_event_kind_keys[other]) +
+                            " event, and this one's kind is \"" + std::string(policy_event_kind_keys[*kind]) +
+                            "\"");
+  }
   switch (event.kind) {
     case PolicyEventKind::NewPopulation: {
       const auto expected = table.number("expected_dossiers", Bounds::closed(0, limits::max_expected_dossiers), true);
@@ -50,6 +106,7 @@ std::optional<PolicyEvent> read_event(TableReader& table, const std::string& nam
         const auto share = statuses->number(status_keys[static_cast<std::size_t>(s)], Bounds::at_least(0));
         event.statuses[static_cast<std::size_t>(s)] = share.value_or(0);
       }
+      if (ok) check_statuses_covered(*statuses, event, state);
       statuses->finish("status");
       if (!normalise_relative(event.statuses)) {
         table.error("statuses", "shares sum to 0: the new population would have no status");

@@ -94,10 +94,15 @@ std::optional<ComplementaryAllocationRule> read_complementary(TableReader& secti
 void parse_steering(TableReader& section, ParseState& state) {
   if (section.table().entries.empty()) return;  // absent: no committee inside the replications
   SteeringPolicy policy;
-  if (const auto v = section.choice("reallocation", reallocation_rule_keys, true))
-    policy.reallocation = static_cast<ReallocationRule>(*v);
+  const auto reallocation = section.choice("reallocation", reallocation_rule_keys, true);
+  if (reallocation) policy.reallocation = static_cast<ReallocationRule>(*reallocation);
   policy.committee_dates = read_committee_dates(section, state);
-  if (const auto v = section.number("max_share_moved", Bounds{0.0, 1.0, true, false}))
+  // A donor's cap means nothing where no region gives to another.
+  if (reallocation && policy.reallocation != ReallocationRule::RunRate)
+    reject_if_written(
+        section, "max_share_moved", "reallocation",
+        "applies only with reallocation = \"run-rate\": with \"none\" no region gives to another");
+  else if (const auto v = section.number("max_share_moved", Bounds{0.0, 1.0, true, false}))
     policy.max_share_moved = *v;
   if (const auto v = section.number("reserve_share", Bounds{0.0, 1.0, false, true}))
     policy.reserve_share = *v;

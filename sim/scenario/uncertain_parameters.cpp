@@ -49,6 +49,19 @@ std::string why_not_uncertain(const Scenario& s, const std::string& path) {
     if (path == "demand.cost_per_trainee.mean_eur." + std::string(pathway_keys[p]) &&
         d.cost_per_trainee[p].kind != TraineeCost::Kind::LogNormal)
       return "it can be uncertain only for a lognormal cost, and this pathway's cost is fixed here";
+  if (path == "demand.carryover.expected_dossiers" && !(d.carryover_mean_fne_eur > 0))
+    return "a drawn count of carried-over dossiers needs their amount: state [demand.carryover] "
+           "mean_fne_eur (required when expected_dossiers > 0)";
+  // An event's key that belongs to another kind of event: name the one it has.
+  for (const PolicyEvent& e : s.events) {
+    if (!path.starts_with(event_path(e, ""))) continue;
+    const char* field = e.kind == PolicyEventKind::NewPopulation ? "expected_dossiers"
+                        : e.kind == PolicyEventKind::Step        ? "factor"
+                                                                 : "share";
+    return "event " + scenario_detail::toml_key_text(e.name) + " is a " +
+           std::string(policy_event_kind_keys[static_cast<std::size_t>(e.kind)]) +
+           " event: its uncertain value is '" + event_path(e, field) + "'";
+  }
   return "";
 }
 
@@ -65,7 +78,8 @@ std::vector<UncertainParameterSpec> uncertain_parameter_specs(const Scenario& s)
   specs.push_back({"demand.lifecycle.cancellation_probability", probability, d.cancellation_probability});
   // A random drop-out share is a Beta whose mean must stay compatible with its sd.
   if (d.dropout_sd == 0) specs.push_back({"demand.lifecycle.dropout_mean", probability, d.dropout_mean});
-  specs.push_back({"demand.carryover.expected_dossiers", non_negative, d.carryover_expected_dossiers});
+  if (d.carryover_mean_fne_eur > 0)
+    specs.push_back({"demand.carryover.expected_dossiers", non_negative, d.carryover_expected_dossiers});
   specs.push_back({"demand.diagnostics.expected_dossiers", non_negative, d.diagnostics_expected_dossiers});
   for (const PolicyEvent& e : s.events) {
     switch (e.kind) {

@@ -160,6 +160,22 @@ TEST(CliQuote, DatesOutsideTheCommitmentWindowAreRefusedCitingArticle7) {
   }
 }
 
+// A date out of the window is one problem among the others: all said at once
+// (docs/coverage.md: exit 2 lists every problem), not the date alone.
+TEST(CliQuote, ADateOutOfTheWindowIsSaidWithTheOtherProblems) {
+  const QuoteRun run = quote(
+      "--headcount 5 --status apx --pathway Certif --trainees 6 --pedagogical 1000.005 --date 2022-01-01");
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(run.out, "");
+  for (const char* problem : {"--date 2022-01-01 is after the commitment window", "--status", "--pathway",
+                              "--pedagogical", "--trainees 6 is more than the company's --headcount 5"})
+    EXPECT_NE(run.err.find(problem), std::string::npos) << problem << "\n" << run.err;
+  const QuoteRun diagnostic = quote("--diagnostic-days 0 --date 2020-06-01");
+  EXPECT_EQ(diagnostic.exit_code, 2);
+  EXPECT_NE(diagnostic.err.find("--date 2020-06-01 is before"), std::string::npos) << diagnostic.err;
+  EXPECT_NE(diagnostic.err.find("--diagnostic-days"), std::string::npos) << diagnostic.err;
+}
+
 // The window's first and last days are in it; the refusal follows the scenario's own window.
 TEST(CliQuote, TheCommitmentWindowIsTheScenarios) {
   const std::string dossier =

@@ -503,6 +503,23 @@ PDL = 0.05
   }
 }
 
+// A donor's cap where no region gives: refused beside "none" (a sweep of it
+// would give the same points), ignored when inherited from a run-rate parent.
+TEST(SteeringScenario, ADonorsCapAppliesOnlyToRunRate) {
+  try {
+    load("extends = \"convention-2021.toml\"\n[steering]\nreallocation = \"none\"\nmax_share_moved = 0.5\n");
+    ADD_FAILURE() << "loaded";
+  } catch (const ScenarioError& e) {
+    ASSERT_EQ(e.diagnostics().size(), 1u);
+    EXPECT_NE(e.diagnostics()[0].to_string().find(
+                  "steering.max_share_moved: applies only with reallocation = \"run-rate\""),
+              std::string::npos)
+        << e.diagnostics()[0].to_string();
+  }
+  const Scenario none = load("extends = \"steering-2021.toml\"\n[steering]\nreallocation = \"none\"\n");
+  EXPECT_EQ(none.steering->reallocation, ReallocationRule::None);
+}
+
 TEST(SteeringScenario, DefaultsAndAbsence) {
   // Only the required key: the convention's meetings, everything movable, no reserve, no allocation.
   const Scenario s = load("extends = \"convention-2021.toml\"\n[steering]\nreallocation = \"none\"\n");

@@ -272,6 +272,76 @@ sd = 2
   EXPECT_THAT(messages, Not(HasSubstr("did you mean")));
 }
 
+// An event's key of another kind is no parameter of it: the one it has is
+// named, not a look-alike key of another event.
+TEST(UncertaintySection, AnEventsKeyOfAnotherKindNamesItsOwn) {
+  const std::string messages = messages_of(R"(
+[events.s]
+kind = "step"
+from = 2021-09-01
+factor = 1.2
+[events.r]
+kind = "rush"
+from = 2021-11-01
+share = 0.1
+[uncertainty.parameters."events.s.share"]
+distribution = "uniform"
+min = 0
+max = 0.2
+)");
+  EXPECT_THAT(messages,
+              HasSubstr("'events.s.share' is not a parameter that can be uncertain in this scenario: "
+                        "event s is a step event: its uncertain value is 'events.s.factor'"));
+  EXPECT_THAT(messages, Not(HasSubstr("events.r.share")));
+}
+
+// A drawn count of carried-over dossiers with no amount stated would carry
+// dossiers of 0 EUR: refused, with the key to state.
+TEST(UncertaintySection, AnUncertainCarryOverNeedsItsAmount) {
+  try {
+    load_scenario_text(R"(extends = "three-regions.toml"
+[uncertainty.parameters."demand.carryover.expected_dossiers"]
+distribution = "uniform"
+min = 10
+max = 20
+)",
+                       "t.toml", std::filesystem::path(FNESIM_SOURCE_DIR) / "tests" / "data" / "good");
+    ADD_FAILURE() << "loaded";
+  } catch (const ScenarioError& e) {
+    ASSERT_EQ(e.diagnostics().size(), 1u);
+    EXPECT_THAT(
+        e.diagnostics()[0].to_string(),
+        HasSubstr("t.toml:2:1: uncertainty.parameters.demand.carryover.expected_dossiers: "
+                  "'demand.carryover.expected_dossiers' is not a parameter that can be uncertain in this "
+                  "scenario: a drawn count of carried-over dossiers needs their amount: state "
+                  "[demand.carryover] mean_fne_eur"));
+  }
+}
+
+// A new population whose status no rule funds would file only ineligible
+// dossiers (the signed convention covers no company "in transformation").
+TEST(UncertaintySection, ANewPopulationNoRuleFundsIsRefused) {
+  try {
+    load_scenario_text(R"(extends = "convention-2021.toml"
+[events.widening]
+kind = "new-population"
+from = 2021-09-07
+expected_dossiers = 700
+statuses = { transformation = 2, AP = 1 }
+)",
+                       "t.toml", scenarios_dir);
+    ADD_FAILURE() << "loaded";
+  } catch (const ScenarioError& e) {
+    ASSERT_EQ(e.diagnostics().size(), 1u);
+    EXPECT_THAT(
+        e.diagnostics()[0].to_string(),
+        HasSubstr("t.toml:6:14: events.widening.statuses.transformation: no rule of regime convention "
+                  "covers status transformation from 2021-09-07 to the close of intake"));
+  }
+  // observed-2021 funds the widened statuses from 1 July: the same event loads.
+  EXPECT_EQ(load(widening).events.size(), 1u);
+}
+
 TEST(UncertaintySection, CorrelationsMustBePositiveSemidefinite) {
   const std::string parameters = R"(
 [uncertainty.parameters."demand.lifecycle.cancellation_probability"]

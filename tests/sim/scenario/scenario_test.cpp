@@ -595,6 +595,33 @@ TEST(ScenarioDemand, SwitchingPolicyIgnoresAnInheritedMargin) {
   EXPECT_DOUBLE_EQ(stop.demand.overcommit_margin, 0.0);
 }
 
+// A child may change an inherited event's kind: the parent's keys of the
+// other kind are ignored, as an inherited margin is; beside the kind they
+// belong to, written in the same file as another kind, they are an error
+// that says which kind they belong to.
+TEST(ScenarioEvents, AChildMayChangeAnEventsKind) {
+  TempDir dir;
+  dir.write("step.toml", "extends = \"" + (good_dir / "three-regions.toml").string() +
+                             "\"\n[events.widening]\nkind = \"step\"\nfrom = 2021-09-01\nfactor = 1.5\n");
+  const Scenario rush = load_scenario_text(
+      "extends = \"step.toml\"\n[events.widening]\nkind = \"rush\"\nshare = 0.3\n", "rush.toml", dir.path());
+  ASSERT_EQ(rush.events.size(), 1u);
+  EXPECT_EQ(rush.events[0].kind, PolicyEventKind::Rush);
+  EXPECT_DOUBLE_EQ(rush.events[0].share, 0.3);
+  try {
+    load_scenario_text(
+        "extends = \"step.toml\"\n[events.widening]\nkind = \"rush\"\nshare = 0.3\nramp_days = 5\n",
+        "both.toml", dir.path());
+    ADD_FAILURE() << "loaded";
+  } catch (const ScenarioError& e) {
+    ASSERT_EQ(e.diagnostics().size(), 1u);
+    EXPECT_EQ(
+        e.diagnostics()[0].to_string(),
+        "both.toml:5:1: events.widening.ramp_days: applies only to a step event, and this one's kind is "
+        "\"rush\"");
+  }
+}
+
 TEST(ScenarioCorrelation, NearestCorrelationMatrixOfHighamsExample) {
   // Higham (2002), section 4: the nearest correlation matrix to tridiag(−1, 2, −1).
   Eigen::Matrix4d a;
