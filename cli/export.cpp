@@ -48,6 +48,7 @@ int export_command(const ExportOptions& options) {
     throw OutputError(std::string(e.what()) + "; nothing written");
   }
   files.commit();
+  for (const auto& note : remove_stale_csv_files(report)) report.notes.push_back(note);
   for (const auto& note : report.notes) std::cerr << "fnesim export: " << note << '\n';
   return exit_ok;
 }

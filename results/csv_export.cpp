@@ -465,6 +465,17 @@ CsvExportReport export_csv(const RunFileReader& run, const fs::path& directory, 
   const RunSummary summary = run.summary();
   const std::vector<std::int64_t> fees = run.region_fees();
 
+  // Another run's export in the same directory: its files this run does not
+  // write (its cash.csv, or a fan from a run with trajectories) would be read
+  // as this run's.
+  if (fs::is_directory(directory, ec))
+    for (const std::string_view name : csv_export_names) {
+      const fs::path file = directory / name;
+      if (std::find(targets.begin(), targets.end(), file) != targets.end()) continue;
+      if (fs::is_regular_file(fs::symlink_status(file, ec))) report.stale.push_back(file);
+    }
+  if (!report.stale.empty()) check_output_targets(report.stale, outputs.overwrite());
+
   outputs.make_directory(directory);
   for (const fs::path& target : targets) {
     AtomicTextFile out(target);
@@ -493,6 +504,21 @@ CsvExportReport export_csv(const RunFileReader& run, const fs::path& directory, 
     report.notes.push_back(note);
   }
   return report;
+}
+
+std::vector<std::string> remove_stale_csv_files(const CsvExportReport& report) {
+  std::vector<std::string> notes;
+  for (const fs::path& file : report.stale) {
+    std::error_code ec;
+    fs::remove(file, ec);
+    notes.push_back(ec ? file.string() +
+                             ": left by an earlier export and not written by this one, but could not "
+                             "be removed (" +
+                             ec.message() + "): it is not this run's"
+                       : "removed " + file.string() +
+                             ": left by an earlier export, this run has no such table");
+  }
+  return notes;
 }
 
 }  // namespace fnesim

@@ -19,14 +19,28 @@ inline constexpr std::string_view csv_replications = "replications.csv";  // rep
 inline constexpr std::string_view csv_national_replications = "national_replications.csv";
 inline constexpr std::string_view csv_settlement = "settlement.csv";  // art. 7; run files from format 1.3
 inline constexpr std::string_view csv_cash = "cash.csv";  // [financing]; run files from format 1.4
+inline constexpr std::array<std::string_view, 7> csv_export_names = {
+    csv_regions,      csv_exhaustion_by_month,   csv_monthly_fan,
+    csv_replications, csv_national_replications, csv_settlement,
+    csv_cash};
+
+struct CsvExportReport;
 
 // The files export_csv would write for this run, in `directory`.
 std::vector<std::filesystem::path> csv_export_targets(const RunFileReader& run,
                                                       const std::filesystem::path& directory);
+// Removes an earlier export's files that this one did not replace, once the
+// new files are in place; returns a note for each (removed, or why not).
+std::vector<std::string> remove_stale_csv_files(const CsvExportReport& report);
 
 struct CsvExportReport {
   std::vector<std::filesystem::path> written;  // once the set is committed
   std::vector<std::string> notes;  // e.g. why monthly_fan.csv was not written
+  // Files of an earlier export in `directory` that this run has no table for
+  // (cash.csv beside a run without [financing]): left, they would be read as
+  // this run's. The caller removes them once the set is committed
+  // (remove_stale_csv_files); only an overwriting set gets this far.
+  std::vector<std::filesystem::path> stale;
 };
 
 // Writes the CSV files into `directory` (made if missing; its parent must

@@ -2106,12 +2106,14 @@ function renderDownloads() {
   const files = result.status.files || [];
   const base = sessionPath('/runs/' + result.rid + '/files/');
   const toml = files.indexOf('variant.toml') >= 0 ? 'variant.toml' : (files.find((f) => f.endsWith('.toml')) || 'variant.toml');
+  // The actuals under the name the run records and its command reads.
+  const actuals = typeof result.status.actuals_file === 'string' ? result.status.actuals_file : 'actuals.csv';
   const links = [
     ['download-toml', toml, words.download_toml, true],
     ['download-run', 'run.h5', words.download_run, files.indexOf('run.h5') >= 0],
     ['download-csv', 'regions.csv', words.download_csv, files.indexOf('regions.csv') >= 0],
     ['download-report', 'report-' + S.lang + '.html', words.download_report, true],
-    ['download-actuals', 'actuals.csv', words.download_actuals, files.indexOf('actuals.csv') >= 0],
+    ['download-actuals', actuals, words.download_actuals, files.indexOf(actuals) >= 0],
   ];
   for (const [id, file, text, available] of links) {
     const a = $(id);

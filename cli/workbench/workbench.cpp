@@ -467,7 +467,12 @@ std::string Workbench::load_actuals(const std::string& session_id, const std::st
                                    const std::string& text) {
   const auto session = session_or_refuse(session_id);
   const auto loaded = loaded_or_refuse(*session);
-  const std::string name = plain_file_name(file, ".csv") ? file : std::string("actuals.csv");
+  // Its name is the one the run records, the file the page downloads and the
+  // one its command reads: the planner's, unless it is not plain or is one of
+  // the tables the run itself writes beside it.
+  const bool own_table = std::any_of(csv_export_names.begin(), csv_export_names.end(),
+                                     [&](std::string_view t) { return t == file; });
+  const std::string name = plain_file_name(file, ".csv") && !own_table ? file : std::string("actuals.csv");
   Actuals actuals;
   try {
     actuals = parse_actuals(text, name, loaded->parent);
@@ -605,7 +610,7 @@ std::string Workbench::run_status(const std::string& session_id, const std::stri
   if (run->through) json.field("through", run->through->iso());
   // The same run from a shell, with the files the page downloads.
   std::string command = "fnesim run " + run->toml_name;
-  if (run->as_of) command += " --actuals actuals.csv --as-of " + run->as_of->iso();
+  if (run->as_of) command += " --actuals " + run->actuals->file + " --as-of " + run->as_of->iso();
   if (run->through) command += " --through " + run->through->iso();
   json.field("command", command + " -n " + std::to_string(run->replications) + " -s " + std::to_string(run->seed));
   if (!run->actuals_report.empty()) json.field("actuals_report", run->actuals_report);
@@ -769,7 +774,7 @@ void Workbench::simulate(Run& run) {
     if (run.through) set_complete_through(actuals, *run.through, "through");
     conditioned = condition_on_actuals(run.scenario, actuals, *run.as_of);
     actuals_sha256 = sha256_hex(actuals.content);
-    write_text(run.directory / "actuals.csv", run.actuals->text);
+    write_text(run.directory / run.actuals->file, run.actuals->text);
     const std::string report = render_actuals_report(conditioned->report, conditioned->scenario);
     std::lock_guard lock(mutex_);
     run.actuals_report = report;
@@ -803,7 +808,7 @@ void Workbench::simulate(Run& run) {
   write_text(run.directory / "summary.json", summary_text);
   write_text(run.directory / run.toml_name, run.variant_toml);
   std::vector<std::string> files = {run.toml_name, "run.h5", "summary.json"};
-  if (run.actuals) files.push_back("actuals.csv");
+  if (run.actuals) files.push_back(run.actuals->file);
   OutputSet tables(true);
   const CsvExportReport csv =
       export_csv(RunFileReader(run.directory / "run.h5", RunFileReader::Trial::None), run.directory, tables);

@@ -129,12 +129,10 @@ void json_identity(JsonWriter& j, std::string_view name, const RunIdentity& run)
 
 std::string render_comparison_table(const RunComparison& c) {
   std::string out = "fnesim compare\n";
+  // Built as a string: a path or a scenario name has no length limit.
   auto identity = [&](const char* label, const RunIdentity& run) {
-    char text[256];
-    std::snprintf(text, sizeof text, "  %s: %s — %s, %lld replications, seed %llu\n", label, run.file.c_str(),
-                  run.scenario_name.c_str(), static_cast<long long>(run.replications),
-                  static_cast<unsigned long long>(run.seed));
-    out += text;
+    out += std::string("  ") + label + ": " + run.file + " — " + run.scenario_name + ", " +
+           std::to_string(run.replications) + " replications, seed " + std::to_string(run.seed) + "\n";
   };
   identity("A", c.a);
   identity("B", c.b);

@@ -166,6 +166,33 @@ TEST(CliOutputs, ADashIsRefusedAsAnOutputFileName) {
   EXPECT_EQ(dir.listing(), "- run.h5");
 }
 
+// An export over another run's export replaces it whole: a table this run
+// has none of (cash.csv beside a run without [financing]) would be read as
+// this run's, so --force removes it and says so; without --force the
+// directory is refused as before.
+TEST(CliOutputs, AnExportOverAnotherLeavesNoneOfItsTables) {
+  ScratchDirectory dir;
+  make_run_file(dir.path() / "financing.h5", "financing-2021 -n 8");
+  make_run_file(dir.path() / "plain.h5", "-n 8 --no-trajectories");
+  const fs::path csv = dir.path() / "csv";
+  ASSERT_EQ(testing::run_fnesim("export " + quoted(dir.path() / "financing.h5") + " --csv " + quoted(csv))
+                .exit_code,
+            0);
+  ASSERT_TRUE(fs::exists(csv / "cash.csv"));
+  ASSERT_TRUE(fs::exists(csv / "monthly_fan.csv"));
+  expect_refused(testing::run_fnesim("export " + quoted(dir.path() / "plain.h5") + " --csv " + quoted(csv)),
+                 "exist already (use --force to overwrite)");
+  const auto replaced =
+      testing::run_fnesim("export " + quoted(dir.path() / "plain.h5") + " --csv " + quoted(csv) + " --force");
+  ASSERT_EQ(replaced.exit_code, 0) << replaced.err;
+  EXPECT_EQ(listing_of(csv),
+            "exhaustion_by_month.csv national_replications.csv regions.csv replications.csv "
+            "settlement.csv");
+  for (const char* table : {"cash.csv", "monthly_fan.csv"})
+    EXPECT_THAT(replaced.err, HasSubstr("removed " + (csv / table).string() +
+                                        ": left by an earlier export, this run has no such table"));
+}
+
 TEST(CliOutputs, ASymbolicLinkIsRefusedEvenToARegularFile) {
   ScratchDirectory dir;
   testing::write_text(dir / "target.json", "mine");

@@ -373,10 +373,11 @@ class ServeApi(unittest.TestCase):
         run = self.server.wait(session, started["run"])
         self.assertEqual(run["state"], "done", run)
         self.assertIn("Forecast from actuals: national-2021-09-15.csv", run["actuals_report"])
-        self.assertEqual(run["command"], "fnesim run variant.toml --actuals actuals.csv --as-of 2021-09-16 -n 100 -s 5")
-        self.assertIn("actuals.csv", run["files"])
+        self.assertEqual(run["command"],
+                         "fnesim run variant.toml --actuals national-2021-09-15.csv --as-of 2021-09-16 -n 100 -s 5")
+        self.assertIn("national-2021-09-15.csv", run["files"])
         # The command it states, run from a shell with the files it serves, gives the same summary.
-        for name in ("variant.toml", "actuals.csv"):
+        for name in ("variant.toml", "national-2021-09-15.csv"):
             status, data, _ = self.server.request("GET", f"/api/s/{session}/runs/{run['run']}/files/{name}", raw=True)
             with open(os.path.join(WORK, name), "wb") as out:
                 out.write(data)
@@ -385,12 +386,8 @@ class ServeApi(unittest.TestCase):
                        check=True, stdout=subprocess.DEVNULL)
         with open(summary) as f:
             from_shell = json.load(f)
-        # Both say where the forecast started: the same bytes and cut-off, each
-        # naming the file as it was given (uploaded, or served as actuals.csv).
+        # To the byte, where the forecast started included: the file keeps its uploaded name.
         self.assertEqual(run["summary"]["forecast_from"]["actuals"], "national-2021-09-15.csv")
-        self.assertEqual(from_shell["forecast_from"]["actuals"], "actuals.csv")
-        for summary_json in (run["summary"], from_shell):
-            del summary_json["forecast_from"]["actuals"]
         self.assertEqual(run["summary"], from_shell)
         self.assertEqual(from_shell["forecast_from"]["as_of"], "2021-09-16")
         # The day the monthly file's figures stop, as `run --through` takes it: the same forecast as
@@ -401,9 +398,8 @@ class ServeApi(unittest.TestCase):
         through = self.server.wait(session, started["run"])
         self.assertEqual((through["state"], through["through"]), ("done", "2021-09-15"), through)
         self.assertEqual(through["command"],
-                         "fnesim run variant.toml --actuals actuals.csv --as-of 2021-09-16 --through 2021-09-15 "
-                         "-n 100 -s 5")
-        del through["summary"]["forecast_from"]["actuals"]  # as for the run above
+                         "fnesim run variant.toml --actuals national-2021-09-15.csv --as-of 2021-09-16 "
+                         "--through 2021-09-15 -n 100 -s 5")
         self.assertEqual(through["summary"], run["summary"])
         for body, error in [({"through": "2021-09-15"}, "through: the day the actuals stop goes with a cut-off"),
                             ({"as_of": "2021-09-16", "through": "2021-08-31"},
@@ -437,6 +433,12 @@ class ServeApi(unittest.TestCase):
         self.assertEqual(len(loaded["warnings"]), 1, loaded)
         self.assertTrue(loaded["warnings"][0].startswith("millions.csv:1:5: committed_eur: warning: 5.20 EUR"), loaded)
         self.assertIn("thousands or millions", loaded["warnings"][0])
+        # Named like a table the run writes beside it, the actuals are served as actuals.csv, and said so.
+        with open(csv, "rb") as f:
+            body, boundary = multipart([("regions.csv", f.read())], part="actuals")
+        status, loaded = self.server.request("POST", f"/api/s/{session}/actuals", body,
+                                             {"Content-Type": f"multipart/form-data; boundary={boundary}"})
+        self.assertEqual((status, loaded["file"]), (200, "actuals.csv"), loaded)
 
     def test_a_foreign_host_is_not_served(self):
         status, refused = self.server.request("GET", "/api/info", headers={"Host": "evil.example:80"})

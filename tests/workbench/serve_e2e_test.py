@@ -249,8 +249,8 @@ class WorkbenchInTheBrowser(unittest.TestCase):
         self.wait_for(lambda d: d.find_element(By.ID, "results").is_displayed()
                       and d.find_element(By.ID, "actuals-report").is_displayed(), what="the forecast")
         command = d.find_element(By.ID, "run-command").get_attribute("textContent").strip()
-        self.assertEqual(command, "fnesim run variant.toml --actuals actuals.csv --as-of 2021-09-16 --through 2021-09-15 "
-                                  f"-n 200 -s {SEED}")
+        self.assertEqual(command, "fnesim run variant.toml --actuals national-2021-09-15.csv --as-of 2021-09-16 "
+                                  f"--through 2021-09-15 -n 200 -s {SEED}")
         self.assertIn("chiffres complets jusqu'au 15" + report.NBSP + "sept.",
                       d.find_element(By.ID, "results-context").get_attribute("textContent"))
         self.assertIn("Prior-predictive check", d.find_element(By.ID, "actuals-report").get_attribute("textContent"))
@@ -258,7 +258,10 @@ class WorkbenchInTheBrowser(unittest.TestCase):
         for link in ("download-toml", "download-actuals"):
             href = d.find_element(By.ID, link).get_attribute("href")
             text = d.execute_script("return await (await fetch(arguments[0])).text()", href)
-            with open(os.path.join(WORK, "variant.toml" if link == "download-toml" else "actuals.csv"), "w") as out:
+            self.assertEqual(d.find_element(By.ID, link).get_attribute("download"),
+                             "variant.toml" if link == "download-toml" else "national-2021-09-15.csv")
+            with open(os.path.join(WORK, "variant.toml" if link == "download-toml" else "national-2021-09-15.csv"),
+                      "w") as out:
                 out.write(text)
         summary = os.path.join(WORK, "september.json")
         subprocess.run([BINARY, *command.split()[1:], "--summary-json", summary, "--force"], cwd=WORK, check=True,

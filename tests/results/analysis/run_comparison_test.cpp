@@ -269,6 +269,20 @@ TEST(RunComparison, ARunOfOneReplicationIsNotTested) {
   EXPECT_EQ(table.find("agree in every replication"), std::string::npos) << table;
 }
 
+// A run's line names its file, scenario, replications and seed however long
+// the path or the name (a 256-byte buffer cut them, and the next line with them).
+TEST(RunComparison, TheHeaderNamesLongPathsAndNamesWhole) {
+  RunOutcomes a = hand_run(3, 1), b = hand_run(3, 2);
+  a.file = "/tmp/" + std::string(240, 'd') + "/a.h5";
+  a.scenario_name = std::string(30, 'v') + "-variant";
+  const std::string table = render_comparison_table(compare_runs(a, b));
+  EXPECT_NE(table.find("  A: " + a.file + " — " + a.scenario_name +
+                       ", 3 replications, seed 1\n"
+                       "  B: hand-2.h5 — hand, 3 replications, seed 2\n"),
+            std::string::npos)
+      << table;
+}
+
 // Two regions whose paired unmet differences have p-values p1 < p2 (and
 // nothing else varies): differences c + (±1 EUR alternately) over 10
 // replications have a standard error of 1/3 EUR, so t = 3c with 9 degrees of freedom.
