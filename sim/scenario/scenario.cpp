@@ -12,7 +12,9 @@
 #include <cstring>
 #include <memory>
 
+#include "sim/errors.hpp"
 #include "sim/scenario/reader.hpp"
+#include "sim/scenario/scenario_override.hpp"
 #include "sim/scenario/sections.hpp"
 #include "sim/scenario/toml_text.hpp"
 
@@ -254,6 +256,50 @@ std::string default_name(const std::string& display) {
   return stem.empty() ? std::string("scenario") : stem;
 }
 
+// A value a file states where an ancestor's [uncertainty] draws it in every
+// replication: the draw replaces it, so a child that moves only the stated
+// value moves nothing — said, where it is written. (Stated beside its
+// distribution, in the same file or a later one, it is the planner's choice.)
+void warn_of_values_drawn(const MergedTable& root, ReadContext& ctx) {
+  const auto entry_at = [&](const std::vector<std::string>& parts) -> const MergedEntry* {
+    const MergedTable* table = &root;
+    const MergedEntry* entry = nullptr;
+    for (const std::string& part : parts) {
+      if (table == nullptr) return nullptr;
+      const auto found = table->entries.find(part);
+      if (found == table->entries.end()) return nullptr;
+      entry = &found->second;
+      table = entry->table.get();
+    }
+    return entry;
+  };
+  const MergedEntry* parameters = entry_at({"uncertainty", "parameters"});
+  if (parameters == nullptr || parameters->table == nullptr) return;
+  for (const auto& [path, parameter] : parameters->table->entries) {
+    if (parameter.table == nullptr) continue;
+    int drawn_rank = parameter.rank;
+    for (const auto& [key, part] : parameter.table->entries) drawn_rank = std::max(drawn_rank, part.rank);
+    std::vector<std::string> parts;
+    try {
+      parts = split_key_path(path);
+    } catch (const BadRequest&) {
+      continue;  // not a key path: [uncertainty] has said so
+    }
+    const MergedEntry* stated = entry_at(parts);
+    if (stated == nullptr || stated->value == nullptr || stated->rank <= drawn_rank) continue;
+    const toml::source_region& drawn_at = parameter.where();
+    std::string joined;
+    for (const std::string& part : parts) joined += (joined.empty() ? "" : ".") + part;
+    ctx.warnings.add(
+        stated->where(), joined,
+        "warning: stated here, but drawn in every replication from [uncertainty.parameters.\"" +
+            canonical_key_path(path) + "\"] (" +
+            (drawn_at.path ? std::filesystem::path(*drawn_at.path).filename().string() : "") + ":" +
+            std::to_string(drawn_at.begin.line) +
+            "), which replaces the stated value: to move this assumption, change that distribution");
+  }
+}
+
 Scenario load_chain(std::unique_ptr<ChainFile> first) {
   std::vector<std::unique_ptr<ChainFile>> chain;
   chain.push_back(std::move(first));
@@ -296,6 +342,7 @@ Scenario load_chain(std::unique_ptr<ChainFile> first) {
     if (auto section = top.table(spec.name)) spec.parse(*section, state);
   }
   top.finish();
+  if (ctx.diagnostics.empty()) warn_of_values_drawn(root, ctx);
 
   if (!ctx.diagnostics.empty()) {
     // A slip warned of often explains the errors it causes (an envelope typed

@@ -13,8 +13,6 @@
 
 namespace fnesim {
 
-namespace {
-
 std::vector<std::string> split_key_path(std::string_view path) {
   std::vector<std::string> parts;
   std::string current;
@@ -47,16 +45,14 @@ std::vector<std::string> split_key_path(std::string_view path) {
   return parts;
 }
 
+namespace {
+
 // The shortest text that reads back as the same double: 0.6, as typed, not 0.59999999999999998.
 std::string number_text(double value) {
   char text[32];
   const auto [end, error] = std::to_chars(text, text + sizeof text, value);
   return error == std::errc{} ? std::string(text, end) : std::string("?");
 }
-
-}  // namespace
-
-namespace {
 
 // Sets `leaf` of `table` to `value`: an integer where the scenario wrote one.
 void set_number(toml::table& table, const std::string& leaf, double value, std::string_view key_path) {

@@ -35,6 +35,9 @@ std::optional<double> finite_number_from_text(std::string_view text);
 // so that two spellings of one key compare equal. Throws BadRequest for an
 // empty part or an unclosed quote.
 std::string canonical_key_path(std::string_view path);
+// Its parts, unquoted and unescaped ("events.\"deadline-rush\".share" is
+// events, deadline-rush, share). Throws BadRequest as canonical_key_path does.
+std::vector<std::string> split_key_path(std::string_view path);
 
 // "KEY=V1,V2,…": the key, as canonical_key_path writes it, and its values,
 // for --set and --range. Throws BadRequest naming `option`.

@@ -622,6 +622,32 @@ TEST(ScenarioEvents, AChildMayChangeAnEventsKind) {
   }
 }
 
+// A child that states a value its parent draws in every replication moves
+// nothing: warned of where it is written. Beside a change of the
+// distribution, or in the file that draws it, it is the planner's choice.
+TEST(ScenarioUncertainty, AStatedValueAnAncestorDrawsIsWarnedOf) {
+  TempDir dir;
+  dir.write("drawn.toml", "extends = \"" + (good_dir / "three-regions.toml").string() +
+                              "\"\n[demand.arrivals]\nexpected_dossiers = 900\n"
+                              "[uncertainty.parameters.\"demand.arrivals.expected_dossiers\"]\n"
+                              "distribution = \"lognormal\"\nmean = 900\ncv = 0.2\n");
+  EXPECT_TRUE(load_scenario_file(dir.path() / "drawn.toml").warnings.empty());
+  const Scenario child = load_scenario_text(
+      "extends = \"drawn.toml\"\n[demand.arrivals]\nexpected_dossiers = 1900\n", "child.toml", dir.path());
+  ASSERT_EQ(child.warnings.size(), 1u);
+  EXPECT_EQ(child.warnings[0].to_string(),
+            "child.toml:3:1: demand.arrivals.expected_dossiers: warning: stated here, but drawn in every "
+            "replication "
+            "from [uncertainty.parameters.\"demand.arrivals.expected_dossiers\"] (drawn.toml:4), which "
+            "replaces the "
+            "stated value: to move this assumption, change that distribution");
+  const Scenario both = load_scenario_text(
+      "extends = \"drawn.toml\"\n[demand.arrivals]\nexpected_dossiers = 1900\n"
+      "[uncertainty.parameters.\"demand.arrivals.expected_dossiers\"]\nmean = 1900\n",
+      "both.toml", dir.path());
+  EXPECT_TRUE(both.warnings.empty());
+}
+
 TEST(ScenarioCorrelation, NearestCorrelationMatrixOfHighamsExample) {
   // Higham (2002), section 4: the nearest correlation matrix to tridiag(−1, 2, −1).
   Eigen::Matrix4d a;
