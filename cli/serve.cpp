@@ -3,8 +3,9 @@
 // JSON API it calls (cli/workbench/workbench.hpp); runs are simulated
 // in-process by the same engine as `fnesim run`.
 #include <charconv>
-#include <cmath>
 #include <chrono>
+#include <cmath>
+#include <cstdlib>
 #include <iostream>
 #include <optional>
 #include <thread>
@@ -268,10 +269,16 @@ int serve_command(const ServeOptions& options) {
   server.set_error_handler([&settings](const httplib::Request&, httplib::Response& response) {
     if (!response.body.empty()) return;
     const std::string message =
-        response.status == 413
-            ? "the upload exceeds the limit of " + std::to_string(settings.limits.max_upload_bytes / 1024) + " KiB"
+        response.status == 413 ? "the upload exceeds the limit of " +
+                                     std::to_string(settings.limits.max_upload_bytes / 1024) + " KiB"
         : response.status == 404 ? "no such page"
-                                 : "the request could not be served (HTTP " + std::to_string(response.status) + ")";
+        : response.status == 400
+            // httplib refuses a body it cannot read before fnesim sees it: a
+            // multipart upload with no file or too many parts, a malformed one.
+            ? "the request could not be read (HTTP 400): the workbench takes a JSON body, or one file "
+              "uploaded "
+              "as multipart/form-data"
+            : "the request could not be served (HTTP " + std::to_string(response.status) + ")";
     response.set_content(error_body(message), "application/json; charset=utf-8");
   });
   const bool loopback = is_loopback(settings.host);
@@ -284,6 +291,17 @@ int serve_command(const ServeOptions& options) {
     if (request.has_header("Transfer-Encoding")) {
       send_json(response, 411, error_body("send the body with a Content-Length (at most " +
                                           std::to_string(settings.limits.max_upload_bytes / 1024) + " KiB)"));
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    // A body labelled as a form (curl's default) is cut by httplib at 8 KiB
+    // with a 413 that would blame the upload limit: said for what it is.
+    if (request.get_header_value("Content-Type").starts_with("application/x-www-form-urlencoded") &&
+        std::strtoull(request.get_header_value("Content-Length").c_str(), nullptr, 10) >
+            CPPHTTPLIB_FORM_URL_ENCODED_PAYLOAD_MAX_LENGTH) {
+      send_json(
+          response, 415,
+          error_body("a body labelled application/x-www-form-urlencoded is read only up to 8 KiB: send the "
+                     "workbench's JSON with Content-Type: application/json"));
       return httplib::Server::HandlerResponse::Handled;
     }
     // A page of another site must not drive the workbench through the browser:

@@ -280,6 +280,11 @@ const TEXT = {
         'Comparaison appariée ({reason}) : chaque année simulée de la variante est rapprochée de la même année du scénario de départ, ce qui annule l\'essentiel du bruit.',
     compare_unpaired:
         'Comparaison non appariée ({reason}) : les deux simulations sont traitées comme des échantillons indépendants.',
+    compare_reasons: {
+      same: 'même graine ({seed}) et même nombre de réplications ({replications})',
+      seeds: 'graines différentes ({a} et {b})',
+      counts: 'nombres de réplications différents ({a} et {b})',
+    },
     compare_test:
         'Test : {statistic}, bilatéral, avec la correction de {correction} sur {tests} tests (risque global {level}). ✱ : écart significatif, c\'est-à-dire plus grand que ce que le hasard de la simulation explique, ce qui ne dit pas s\'il compte. Écart : variante − départ ; e. t. : erreur type.',
     statistics:
@@ -477,6 +482,11 @@ const TEXT = {
     compare_paired:
         'Paired comparison ({reason}): each simulated year of the variant is set against the same year of the parent scenario, which cancels most of the noise.',
     compare_unpaired: 'Unpaired comparison ({reason}): the two runs are treated as independent samples.',
+    compare_reasons: {
+      same: 'same seed ({seed}) and replication count ({replications})',
+      seeds: 'different seeds ({a} and {b})',
+      counts: 'different replication counts ({a} and {b})',
+    },
     compare_test:
         'Test: {statistic}, two-sided, with {correction}\'s correction over {tests} tests (family-wise level {level}). ✱: a significant difference, larger than the simulation\'s randomness explains, which says nothing of whether it matters. Difference: variant − parent; s.e.: standard error.',
     statistics: {'paired Student t': 'paired Student t', 'Welch t': 'Welch t', 'Student t': 'Student t'},
@@ -700,10 +710,12 @@ function sessionExpired(message) {
 // ---------------------------------------------------------------------------
 // Typed numbers, as the server reads them (cli/workbench/form.cpp's
 // typed_number): spaces, underscores and no-break spaces ignored, one comma a
-// decimal mark.
+// decimal mark, one mark before three final digits refused as ambiguous.
 
 function typedNumber(text) {
   let s = String(text).replace(/[ _\t\u00a0\u202f]/g, '');
+  // "9,500", "1.500": a decimal mark in French, thousands in English; not guessed.
+  if (/^[+-]?[1-9]\d{0,2}[.,]\d{3}$/.test(s)) return null;
   if (s.indexOf('.') < 0 && (s.match(/,/g) || []).length === 1) s = s.replace(',', '.');
   if (s.startsWith('+')) s = s.slice(1);
   if (!/^-?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) return null;
@@ -2190,6 +2202,22 @@ function pValueText(p) {
   return formatNumber(p, 4, S.lang);
 }
 
+// Why the runs are paired or not, in the page's language: the server's
+// design_reason is English. Both runs come from this server, so only their
+// seeds and replication counts can differ; anything else is said as the
+// server says it.
+function compareReason(json, words, lang) {
+  const a = json.a || {}, b = json.b || {}, reasons = words.compare_reasons;
+  const count = (n) => (isNumber(n) ? formatCount(n, lang) : '?');
+  if (json.design === 'paired' && a.seed === b.seed && a.replications === b.replications)
+    return fill(reasons.same, {seed: String(a.seed), replications: count(a.replications)});
+  const parts = [];
+  if (a.seed !== b.seed) parts.push(fill(reasons.seeds, {a: String(a.seed), b: String(b.seed)}));
+  if (a.replications !== b.replications)
+    parts.push(fill(reasons.counts, {a: count(a.replications), b: count(b.replications)}));
+  return parts.length > 0 ? parts.join(', ') : (json.design_reason || json.design || '');
+}
+
 function renderCompare() {
   const block = $('compare');
   const compare = S.compare;
@@ -2204,7 +2232,9 @@ function renderCompare() {
   const test = json.test || {};
   const explain = $('compare-explain');
   explain.textContent = '';
-  explain.append(fill(json.design === 'paired' ? words.compare_paired : words.compare_unpaired, {reason: json.design_reason || json.design || ''}));
+  explain.append(fill(
+      json.design === 'paired' ? words.compare_paired : words.compare_unpaired,
+      {reason: compareReason(json, words, lang)}));
   explain.append(' ', fill(words.compare_test, {
     statistic: words.statistics[test.statistic] || test.statistic || '?',
     correction: CORRECTIONS[test.multiplicity_correction] || test.multiplicity_correction || '?',

@@ -10,6 +10,7 @@
 #include "results/json.hpp"
 #include "sim/errors.hpp"
 #include "sim/scenario/reader.hpp"
+#include "sim/scenario/scenario_override.hpp"
 #include "sim/utf8.hpp"
 
 namespace fnesim::workbench {
@@ -179,9 +180,25 @@ std::string_view kind_name(FieldKind kind) {
   return "number";
 }
 
+// "9,500" or "1.500": one mark followed by exactly three digits, after one
+// to three that do not start with 0, reads as a decimal mark in French and
+// as a thousands separator in English: neither is guessed.
+bool ambiguous_grouping(std::string_view text) {
+  if (!text.empty() && (text.front() == '+' || text.front() == '-')) text.remove_prefix(1);
+  const std::size_t mark = text.find_first_of(".,");
+  if (mark == std::string_view::npos || mark == 0 || mark > 3 || text.size() != mark + 4 ||
+      text.front() == '0')
+    return false;
+  return std::all_of(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(mark),
+                     [](char c) { return c >= '0' && c <= '9'; }) &&
+         std::all_of(text.begin() + static_cast<std::ptrdiff_t>(mark) + 1, text.end(),
+                     [](char c) { return c >= '0' && c <= '9'; });
+}
+
 // What a planner types for a number: "27 500 000", "27_500_000", "0,15".
 // Returns the number, or none when the text is not one.
-std::optional<double> typed_number(std::string_view text, std::string& normalised) {
+std::optional<double> typed_number(std::string_view text, std::string& normalised,
+                                   bool refuse_ambiguous = true) {
   normalised.clear();
   for (std::size_t i = 0; i < text.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(text[i]);
@@ -198,6 +215,7 @@ std::optional<double> typed_number(std::string_view text, std::string& normalise
     }
     normalised += static_cast<char>(c);
   }
+  if (refuse_ambiguous && ambiguous_grouping(normalised)) return std::nullopt;
   if (normalised.find('.') == std::string::npos && std::count(normalised.begin(), normalised.end(), ',') == 1)
     normalised[normalised.find(',')] = '.';
   if (!normalised.empty() && normalised.front() == '+') normalised.erase(0, 1);
@@ -377,6 +395,16 @@ Form build_form(const Scenario& parent, const std::string& parent_file,
                               uncertainty.fields, name.str());
     }
 
+  // A value the scenario draws in every replication is not offered as stated:
+  // the draw would replace what the planner typed, and the variant would be
+  // the baseline. Its distribution is offered under uncertainty instead.
+  std::set<std::string> drawn;
+  for (const UncertainParameter& parameter : parent.uncertainty.parameters)
+    drawn.insert(canonical_key_path(parameter.path));
+  for (FormGroup* group : {&demand_group, &events})
+    std::erase_if(group->fields,
+                  [&](const FormField& field) { return drawn.contains(canonical_key_path(field.key)); });
+
   for (FormGroup* group : {&envelopes, &demand_group, &profile, &policy, &steering, &events, &uncertainty})
     if (!group->fields.empty()) form.groups.push_back(std::move(*group));
   form.field_warnings = warnings_at_fields(form, parent.warnings, directory);
@@ -501,13 +529,27 @@ Variant build_variant(const Form& form, const FormValues& values, const std::fil
       std::vector<std::string> toml_values;
       std::string normalised, parent_normalised;
       for (std::size_t i = 0; i < texts.size(); ++i) {
-        const std::optional<double> value = typed_number(texts[i], normalised);
+        // The scenario's own text ("1.125", as TOML states it) is what it says.
+        const std::optional<double> value = typed_number(texts[i], normalised, texts[i] != field.value[i]);
+        if (!value && ambiguous_grouping(normalised)) {
+          const std::string whole =
+              normalised.substr(0, normalised.size() - 4) + normalised.substr(normalised.size() - 3);
+          const std::string decimal =
+              normalised.substr(0, normalised.size() - 4) + "." + normalised.substr(normalised.size() - 3);
+          variant.field_messages[field.key].push_back("'" + quoted_text(texts[i]) + "' could be " + decimal +
+                                                      " or " + whole +
+                                                      ": type the number without a thousands separator, "
+                                                      "or with spaces (" +
+                                                      whole + ")");
+          numbers = false;
+          continue;
+        }
         if (!value) {
           variant.field_messages[field.key].push_back("expected a number, found '" + quoted_text(texts[i]) + "'");
           numbers = false;
           continue;
         }
-        const std::optional<double> stated = typed_number(field.value[i], parent_normalised);
+        const std::optional<double> stated = typed_number(field.value[i], parent_normalised, false);
         differs = differs || !stated || *stated != *value;
         toml_values.push_back(toml_number(*value, field.kind == FieldKind::profile ? FieldKind::number : field.kind));
       }

@@ -64,8 +64,26 @@ TEST(WorkbenchForm, NamesUncertainParametersAndEventsByTheirKeyPaths) {
   ASSERT_NE(cv, nullptr);
   EXPECT_EQ(cv->diagnostic_key, "uncertainty.parameters.events.widening.expected_dossiers.cv");
   EXPECT_EQ(cv->value, std::vector<std::string>{"1"});
-  EXPECT_NE(find_field(form, "events.widening.expected_dossiers"), nullptr);
   EXPECT_NE(find_field(form, "uncertainty.jump_probability"), nullptr);
+  // A value drawn in every replication is offered by its distribution only:
+  // typed as stated, the draw would replace it and the variant be the baseline.
+  EXPECT_EQ(find_field(form, "events.widening.expected_dossiers"), nullptr);
+  EXPECT_EQ(find_field(form, "events.deadline-rush.share"), nullptr);
+  const FormField* mean =
+      find_field(form, "uncertainty.parameters.\"events.widening.expected_dossiers\".mean");
+  ASSERT_NE(mean, nullptr);
+  const Variant tripled = build_variant(form, {{mean->key, {"2100"}}}, empty_directory());
+  ASSERT_TRUE(tripled.ok()) << variant_json(tripled);
+  const auto& parameters = tripled.scenario->uncertainty.parameters;
+  const auto widening = std::find_if(parameters.begin(), parameters.end(), [](const UncertainParameter& p) {
+    return p.path == "events.widening.expected_dossiers";
+  });
+  ASSERT_NE(widening, parameters.end());
+  EXPECT_EQ(widening->distribution.a, 2100);
+  // What the scenario states and does not draw is offered as stated.
+  EXPECT_NE(find_field(build_form(builtin("observed-2021"), "observed-2021.toml"),
+                       "demand.arrivals.expected_dossiers"),
+            nullptr);
   const Form steering = build_form(builtin("steering-2021"), "steering-2021.toml");
   EXPECT_NE(find_field(steering, "steering.complementary.amount_eur"), nullptr);
 }
@@ -215,6 +233,32 @@ TEST(WorkbenchForm, AWarningIsSaidAtTheFieldItNames) {
   ASSERT_TRUE(corrected.ok()) << variant_json(corrected);
   EXPECT_TRUE(corrected.field_warnings.empty()) << variant_json(corrected);
   fs::remove(directory / "slip.toml");
+}
+
+// "9,500" is 9.5 to a French reader and 9 500 to an English one: refused,
+// with both readings, rather than run as the one the planner did not mean.
+TEST(WorkbenchForm, ANumberGroupedLikeThousandsIsNotGuessed) {
+  Form form = build_form(builtin("convention-2021"), "convention-2021.toml");
+  const std::string dossiers = "demand.arrivals.expected_dossiers", cv = "demand.arrivals.national_uptake_cv";
+  for (const char* typed : {"9,500", "9.500", "-9,500"}) {
+    const Variant variant = build_variant(form, {{dossiers, {typed}}}, empty_directory());
+    ASSERT_EQ(variant.field_messages.count(dossiers), 1u) << typed;
+    EXPECT_NE(variant.field_messages.at(dossiers).front().find("could be "), std::string::npos) << typed;
+  }
+  EXPECT_EQ(
+      build_variant(form, {{dossiers, {"9,500"}}}, empty_directory()).field_messages.at(dossiers).front(),
+      "'9,500' could be 9.500 or 9500: type the number without a thousands separator, or with spaces (9500)");
+  // Not ambiguous: a leading 0, other than three decimals, grouped by spaces.
+  for (const auto& [key, typed] : {std::pair{cv, "0,150"}, std::pair{cv, "0,25"},
+                                   std::pair{dossiers, "9 500"}, std::pair{dossiers, "9500,5"}})
+    EXPECT_TRUE(build_variant(form, {{key, {typed}}}, empty_directory()).ok()) << typed;
+  // The scenario's own "1.125", sent back unchanged, is its number.
+  for (FormGroup& group : form.groups)
+    for (FormField& field : group.fields)
+      if (field.key == cv) field.value = {"1.125"};
+  const Variant unchanged = build_variant(form, {{cv, {"1.125"}}}, empty_directory());
+  EXPECT_TRUE(unchanged.ok()) << variant_json(unchanged);
+  EXPECT_TRUE(unchanged.changed.empty());
 }
 
 TEST(WorkbenchForm, TheProfileNeedsItsTwelveNumbers) {

@@ -114,6 +114,22 @@ class ServeApi(unittest.TestCase):
                                               {"Content-Type": f"multipart/form-data; boundary={boundary}"})
         self.assertEqual((status, refused["error"]), (413, "the upload exceeds the limit of 1024 KiB"))
 
+    def test_a_body_httplib_cannot_read_is_said_for_what_it_is(self):
+        session, _ = self.builtin_session()
+        # JSON sent with curl's default type: httplib reads such a body up to 8 KiB only.
+        values = json.dumps({"values": {"demand.arrivals.expected_dossiers": "9000" + " " * 9000}}).encode()
+        status, refused = self.server.request("POST", f"/api/s/{session}/validate", values,
+                                              {"Content-Type": "application/x-www-form-urlencoded"})
+        self.assertEqual(status, 415, refused)
+        self.assertIn("send the workbench's JSON with Content-Type: application/json", refused["error"])
+        # A multipart body that holds no part httplib can read.
+        status, refused = self.server.request("POST", f"/api/s/{session}/scenario", b"--x--\r\n",
+                                              {"Content-Type": "multipart/form-data; boundary=x"})
+        self.assertEqual(status, 400, refused)
+        self.assertIn("one file uploaded as multipart/form-data", refused["error"])
+        status, _ = self.server.request("GET", "/api/info")  # and it still serves
+        self.assertEqual(status, 200)
+
     def test_no_path_reaches_outside_the_session(self):
         session, _ = self.builtin_session()
         for path in ["/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/app.js/../../../etc/passwd",

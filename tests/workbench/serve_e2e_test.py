@@ -197,6 +197,10 @@ class WorkbenchInTheBrowser(unittest.TestCase):
                       what="the comparison")
         idf = d.find_element(By.CSS_SELECTOR, '#compare-table tr[data-region="IDF"]').text
         self.assertIn("Île-de-France", idf)
+        # Why it is paired, in the page's language (the server says it in English).
+        explain = d.find_element(By.ID, "compare-explain").get_attribute("textContent")
+        self.assertIn(f"Comparaison appariée (même graine ({SEED}) et même nombre de réplications", explain)
+        self.assertNotIn("same seed", explain)
         d.execute_script("document.getElementById('compare-table').scrollIntoView()")
         self.screenshot("compare")
 
@@ -225,9 +229,12 @@ class WorkbenchInTheBrowser(unittest.TestCase):
         d.get(self.server.url)
         self.wait_for(lambda d: d.find_elements(By.CSS_SELECTOR, f'.field-input[data-key="{IDF}"]'), what="the form")
         Select(d.find_element(By.ID, "scenario-select")).select_by_value("observed-september-2021")
-        self.wait_for(lambda d: d.find_elements(By.CSS_SELECTOR,
-                                                '.field-input[data-key="events.widening.expected_dossiers"]'),
+        # The widening's volume is drawn in every replication: offered by its distribution.
+        self.wait_for(lambda d: d.find_elements(
+            By.CSS_SELECTOR, """.field-input[data-key='uncertainty.parameters."events.widening.expected_dossiers".mean']"""),
                       what="the form of observed-september-2021")
+        self.assertEqual(d.find_elements(By.CSS_SELECTOR, '.field-input[data-key="events.widening.expected_dossiers"]'),
+                         [])
         replace_text(d.find_element(By.ID, "replications"), "200")
         replace_text(d.find_element(By.ID, "seed"), str(SEED))
         actuals = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scenarios", "actuals",
