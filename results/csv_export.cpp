@@ -465,16 +465,20 @@ CsvExportReport export_csv(const RunFileReader& run, const fs::path& directory, 
   const RunSummary summary = run.summary();
   const std::vector<std::int64_t> fees = run.region_fees();
 
-  // Another run's export in the same directory: its files this run does not
+  // Over another run's export (some of this run's tables are there already,
+  // which only --force replaces), that export's tables this run does not
   // write (its cash.csv, or a fan from a run with trajectories) would be read
-  // as this run's.
-  if (fs::is_directory(directory, ec))
+  // as this run's. A file of such a name in a directory holding no export is
+  // not one, and is left alone.
+  const bool over_an_export = std::any_of(targets.begin(), targets.end(), [&](const fs::path& target) {
+    return fs::is_regular_file(fs::symlink_status(target, ec));
+  });
+  if (over_an_export)
     for (const std::string_view name : csv_export_names) {
       const fs::path file = directory / name;
       if (std::find(targets.begin(), targets.end(), file) != targets.end()) continue;
       if (fs::is_regular_file(fs::symlink_status(file, ec))) report.stale.push_back(file);
     }
-  if (!report.stale.empty()) check_output_targets(report.stale, outputs.overwrite());
 
   outputs.make_directory(directory);
   for (const fs::path& target : targets) {

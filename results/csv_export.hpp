@@ -39,7 +39,8 @@ struct CsvExportReport {
   // Files of an earlier export in `directory` that this run has no table for
   // (cash.csv beside a run without [financing]): left, they would be read as
   // this run's. The caller removes them once the set is committed
-  // (remove_stale_csv_files); only an overwriting set gets this far.
+  // (remove_stale_csv_files). Found only over an export, which only an
+  // overwriting set replaces.
   std::vector<std::filesystem::path> stale;
 };
 

@@ -536,11 +536,9 @@ Variant build_variant(const Form& form, const FormValues& values, const std::fil
               normalised.substr(0, normalised.size() - 4) + normalised.substr(normalised.size() - 3);
           const std::string decimal =
               normalised.substr(0, normalised.size() - 4) + "." + normalised.substr(normalised.size() - 3);
-          variant.field_messages[field.key].push_back("'" + quoted_text(texts[i]) + "' could be " + decimal +
-                                                      " or " + whole +
-                                                      ": type the number without a thousands separator, "
-                                                      "or with spaces (" +
-                                                      whole + ")");
+          variant.field_messages[field.key].push_back(
+              "'" + quoted_text(texts[i]) + "' could be " + decimal + " or " + whole + ": type " + whole +
+              " (or with spaces) for the one, " + decimal + "0 for the other");
           numbers = false;
           continue;
         }

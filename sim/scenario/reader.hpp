@@ -158,7 +158,8 @@ class TableReader {
   // Marks `key` known; null when absent.
   const MergedEntry* entry(std::string_view key);
   bool has(std::string_view key) { return entry(key) != nullptr; }
-  int rank_of(std::string_view key);  // -1 when absent
+  int rank_of(
+      std::string_view key);  // the most derived file that wrote it (in it, for a table); -1 when absent
 
   // Typed getters: nullopt when absent (and, if `required`, a diagnostic) or invalid.
   std::optional<std::string> string(std::string_view key, bool required = false);

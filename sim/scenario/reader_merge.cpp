@@ -208,7 +208,7 @@ std::string to_toml(const MergedTable& table, const std::string& prefix) {
     out += '\n';
   }
   for (const auto* item : entries) {
-    if (item->second.table == nullptr) continue;
+    if (item->second.table == nullptr || item->second.superseded) continue;
     std::string path = prefix;
     if (!path.empty()) path += '.';
     path += toml_key_text(item->first);

@@ -257,46 +257,70 @@ std::string default_name(const std::string& display) {
 }
 
 // A value a file states where an ancestor's [uncertainty] draws it in every
-// replication: the draw replaces it, so a child that moves only the stated
-// value moves nothing — said, where it is written. (Stated beside its
-// distribution, in the same file or a later one, it is the planner's choice.)
-void warn_of_values_drawn(const MergedTable& root, ReadContext& ctx) {
-  const auto entry_at = [&](const std::vector<std::string>& parts) -> const MergedEntry* {
-    const MergedTable* table = &root;
-    const MergedEntry* entry = nullptr;
-    for (const std::string& part : parts) {
-      if (table == nullptr) return nullptr;
-      const auto found = table->entries.find(part);
-      if (found == table->entries.end()) return nullptr;
-      entry = &found->second;
-      table = entry->table.get();
-    }
-    return entry;
+// replication, other than the distribution's mean: the draw replaces it, so a
+// child that moves only the stated value moves nothing — said, where it is
+// written. (Stated beside its distribution, in the same file or a later one,
+// it is the planner's choice.)
+void warn_of_values_drawn(const MergedTable& root, const Scenario& scenario, ReadContext& ctx) {
+  // The most derived file that stated the value at `parts`, and where: inside
+  // an inline table too (which its file writes whole).
+  struct Stated {
+    int rank;
+    const toml::node* value;
+    const toml::source_region* where;
   };
-  const MergedEntry* parameters = entry_at({"uncertainty", "parameters"});
-  if (parameters == nullptr || parameters->table == nullptr) return;
-  for (const auto& [path, parameter] : parameters->table->entries) {
+  const auto stated_at = [&](const std::vector<std::string>& parts) -> std::optional<Stated> {
+    const MergedTable* table = &root;
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      const auto found = table->entries.find(parts[i]);
+      if (found == table->entries.end()) return std::nullopt;
+      const MergedEntry& entry = found->second;
+      if (entry.table != nullptr) {
+        table = entry.table.get();
+        continue;
+      }
+      const toml::node* node = entry.value;
+      for (std::size_t j = i + 1; j < parts.size() && node != nullptr; ++j)
+        node = node->is_table() ? node->as_table()->get(parts[j]) : nullptr;
+      if (node == nullptr || !node->is_number()) return std::nullopt;
+      return Stated{entry.rank, node, i + 1 == parts.size() ? &entry.where() : &node->source()};
+    }
+    return std::nullopt;
+  };
+  const auto parameters_entry = root.entries.find("uncertainty");
+  if (parameters_entry == root.entries.end() || parameters_entry->second.table == nullptr) return;
+  const auto parameters = parameters_entry->second.table->entries.find("parameters");
+  if (parameters == parameters_entry->second.table->entries.end() || parameters->second.table == nullptr)
+    return;
+  for (const auto& [path, parameter] : parameters->second.table->entries) {
     if (parameter.table == nullptr) continue;
     int drawn_rank = parameter.rank;
     for (const auto& [key, part] : parameter.table->entries) drawn_rank = std::max(drawn_rank, part.rank);
+    std::string canonical;
     std::vector<std::string> parts;
     try {
+      canonical = canonical_key_path(path);
       parts = split_key_path(path);
     } catch (const BadRequest&) {
       continue;  // not a key path: [uncertainty] has said so
     }
-    const MergedEntry* stated = entry_at(parts);
-    if (stated == nullptr || stated->value == nullptr || stated->rank <= drawn_rank) continue;
+    const auto drawn =
+        std::find_if(scenario.uncertainty.parameters.begin(), scenario.uncertainty.parameters.end(),
+                     [&](const UncertainParameter& p) { return canonical_key_path(p.path) == canonical; });
+    const std::optional<Stated> stated = stated_at(parts);
+    if (drawn == scenario.uncertainty.parameters.end() || !stated || stated->rank <= drawn_rank) continue;
+    const double mean = drawn->distribution.mean();
+    if (stated->value->value_or(mean) == mean) continue;
     const toml::source_region& drawn_at = parameter.where();
-    std::string joined;
-    for (const std::string& part : parts) joined += (joined.empty() ? "" : ".") + part;
-    ctx.warnings.add(
-        stated->where(), joined,
-        "warning: stated here, but drawn in every replication from [uncertainty.parameters.\"" +
-            canonical_key_path(path) + "\"] (" +
-            (drawn_at.path ? std::filesystem::path(*drawn_at.path).filename().string() : "") + ":" +
-            std::to_string(drawn_at.begin.line) +
-            "), which replaces the stated value: to move this assumption, change that distribution");
+    std::string message =
+        "warning: stated here, but drawn in every replication from [uncertainty.parameters." +
+        toml_key_text(canonical) + "] (" +
+        (drawn_at.path ? std::filesystem::path(*drawn_at.path).filename().string() : "") + ":" +
+        std::to_string(drawn_at.begin.line) + "), of mean " + format_number(mean) +
+        ", which replaces the stated value: to move this assumption, change that distribution";
+    if (canonical.starts_with("demand.cost_per_trainee."))
+      message += " (a forecast from actuals still weighs the costs observed against the stated one)";
+    ctx.warnings.add(*stated->where, canonical, std::move(message));
   }
 }
 
@@ -342,7 +366,7 @@ Scenario load_chain(std::unique_ptr<ChainFile> first) {
     if (auto section = top.table(spec.name)) spec.parse(*section, state);
   }
   top.finish();
-  if (ctx.diagnostics.empty()) warn_of_values_drawn(root, ctx);
+  if (ctx.diagnostics.empty()) warn_of_values_drawn(root, scenario, ctx);
 
   if (!ctx.diagnostics.empty()) {
     // A slip warned of often explains the errors it causes (an envelope typed

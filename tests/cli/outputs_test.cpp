@@ -18,9 +18,10 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstring>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <string>
 #include <thread>
@@ -37,6 +38,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using testing::ScratchDirectory;
 
 std::string quoted(const fs::path& path) {
@@ -191,6 +193,15 @@ TEST(CliOutputs, AnExportOverAnotherLeavesNoneOfItsTables) {
   for (const char* table : {"cash.csv", "monthly_fan.csv"})
     EXPECT_THAT(replaced.err, HasSubstr("removed " + (csv / table).string() +
                                         ": left by an earlier export, this run has no such table"));
+  // A file of a table's name where no export is: the planner's own, left alone.
+  const fs::path own = dir.path() / "own";
+  fs::create_directory(own);
+  std::ofstream(own / "cash.csv") << "mine\n";
+  const auto beside =
+      testing::run_fnesim("export " + quoted(dir.path() / "plain.h5") + " --csv " + quoted(own));
+  ASSERT_EQ(beside.exit_code, 0) << beside.err;
+  EXPECT_THAT(listing_of(own), HasSubstr("cash.csv"));
+  EXPECT_THAT(beside.err, Not(HasSubstr("removed")));
 }
 
 TEST(CliOutputs, ASymbolicLinkIsRefusedEvenToARegularFile) {

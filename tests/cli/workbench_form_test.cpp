@@ -247,7 +247,7 @@ TEST(WorkbenchForm, ANumberGroupedLikeThousandsIsNotGuessed) {
   }
   EXPECT_EQ(
       build_variant(form, {{dossiers, {"9,500"}}}, empty_directory()).field_messages.at(dossiers).front(),
-      "'9,500' could be 9.500 or 9500: type the number without a thousands separator, or with spaces (9500)");
+      "'9,500' could be 9.500 or 9500: type 9500 (or with spaces) for the one, 9.5000 for the other");
   // Not ambiguous: a leading 0, other than three decimals, grouped by spaces.
   for (const auto& [key, typed] : {std::pair{cv, "0,150"}, std::pair{cv, "0,25"},
                                    std::pair{dossiers, "9 500"}, std::pair{dossiers, "9500,5"}})

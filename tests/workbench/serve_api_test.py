@@ -126,7 +126,7 @@ class ServeApi(unittest.TestCase):
         status, refused = self.server.request("POST", f"/api/s/{session}/scenario", b"--x--\r\n",
                                               {"Content-Type": "multipart/form-data; boundary=x"})
         self.assertEqual(status, 400, refused)
-        self.assertIn("one file uploaded as multipart/form-data", refused["error"])
+        self.assertIn("as JSON or as one file uploaded as multipart/form-data", refused["error"])
         status, _ = self.server.request("GET", "/api/info")  # and it still serves
         self.assertEqual(status, 200)
 

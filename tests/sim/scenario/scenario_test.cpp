@@ -625,6 +625,37 @@ TEST(ScenarioEvents, AChildMayChangeAnEventsKind) {
 // A child that states a value its parent draws in every replication moves
 // nothing: warned of where it is written. Beside a change of the
 // distribution, or in the file that draws it, it is the planner's choice.
+// The former kind's keys written as a standard table: ignored when
+// inherited, and left out of the resolved scenario, which loads back (a run
+// file's scenario is read again by recommend); beside the new kind, refused.
+TEST(ScenarioEvents, AFormerKindsTableIsLeftOutOrRefused) {
+  TempDir dir;
+  dir.write("population.toml",
+            "extends = \"" + (source_dir / "scenarios" / "observed-2021.toml").string() +
+                "\"\n[events.pop]\nkind = \"new-population\"\nfrom = 2021-09-07\n"
+                "expected_dossiers = 500\n[events.pop.statuses]\ntransformation = 2\nresumption = 1\n");
+  const Scenario step =
+      load_scenario_text("extends = \"population.toml\"\n[events.pop]\nkind = \"step\"\nfactor = 1.2\n",
+                         "step.toml", dir.path());
+  EXPECT_EQ(step.resolved_toml.find("[events.pop.statuses]"), std::string::npos);
+  const Scenario again = load_scenario_text(step.resolved_toml, "resolved.toml", dir.path());
+  ASSERT_EQ(again.events.size(), 1u);
+  EXPECT_EQ(again.events[0].kind, PolicyEventKind::Step);
+  try {
+    load_scenario_text(
+        "extends = \"population.toml\"\n[events.pop]\nkind = \"step\"\nfactor = 1.2\n"
+        "[events.pop.statuses]\nAP = 1\n",
+        "both.toml", dir.path());
+    ADD_FAILURE() << "loaded";
+  } catch (const ScenarioError& e) {
+    ASSERT_EQ(e.diagnostics().size(), 1u);
+    EXPECT_EQ(
+        e.diagnostics()[0].to_string(),
+        "both.toml:5:1: events.pop.statuses: applies only to a new-population event, and this one's kind is "
+        "\"step\"");
+  }
+}
+
 TEST(ScenarioUncertainty, AStatedValueAnAncestorDrawsIsWarnedOf) {
   TempDir dir;
   dir.write("drawn.toml", "extends = \"" + (good_dir / "three-regions.toml").string() +
@@ -638,14 +669,47 @@ TEST(ScenarioUncertainty, AStatedValueAnAncestorDrawsIsWarnedOf) {
   EXPECT_EQ(child.warnings[0].to_string(),
             "child.toml:3:1: demand.arrivals.expected_dossiers: warning: stated here, but drawn in every "
             "replication "
-            "from [uncertainty.parameters.\"demand.arrivals.expected_dossiers\"] (drawn.toml:4), which "
-            "replaces the "
-            "stated value: to move this assumption, change that distribution");
+            "from [uncertainty.parameters.\"demand.arrivals.expected_dossiers\"] (drawn.toml:4), of mean "
+            "900, which "
+            "replaces the stated value: to move this assumption, change that distribution");
+  // The distribution's own mean, stated again, moves nothing and is no slip.
+  EXPECT_TRUE(load_scenario_text("extends = \"drawn.toml\"\n[demand.arrivals]\nexpected_dossiers = 900\n",
+                                 "same.toml", dir.path())
+                  .warnings.empty());
   const Scenario both = load_scenario_text(
       "extends = \"drawn.toml\"\n[demand.arrivals]\nexpected_dossiers = 1900\n"
       "[uncertainty.parameters.\"demand.arrivals.expected_dossiers\"]\nmean = 1900\n",
       "both.toml", dir.path());
   EXPECT_TRUE(both.warnings.empty());
+}
+
+// Costs are written as an inline table, whole: the pathway whose cost is
+// drawn is warned of when its stated cost moves, the others are not.
+TEST(ScenarioUncertainty, AStatedCostInAnInlineTableAnAncestorDrawsIsWarnedOf) {
+  const Scenario september =
+      load_scenario_text("extends = \"observed-september-2021.toml\"\n", "s.toml", source_dir / "scenarios");
+  std::string pathway;
+  for (const UncertainParameter& p : september.uncertainty.parameters)
+    if (pathway.empty() && p.path.starts_with("demand.cost_per_trainee.mean_eur."))
+      pathway = p.path.substr(p.path.rfind('.') + 1);
+  ASSERT_FALSE(pathway.empty());
+  std::string costs;
+  for (std::size_t p = 0; p < pathway_count; ++p) {
+    const std::string key(pathway_keys[p]);
+    const double mean = september.demand.cost_per_trainee[p].mean_eur;
+    if (!costs.empty()) costs += ", ";
+    costs += key + " = " + scenario_detail::format_number(key == pathway ? mean * 2 : mean);
+  }
+  const Scenario child = load_scenario_text(
+      "extends = \"observed-september-2021.toml\"\n[demand.cost_per_trainee]\nmean_eur = { " + costs + " }\n",
+      "child.toml", source_dir / "scenarios");
+  ASSERT_EQ(child.warnings.size(), 1u) << costs;
+  EXPECT_THAT(child.warnings[0].to_string(),
+              ::testing::HasSubstr("demand.cost_per_trainee.mean_eur." + pathway +
+                                   ": warning: stated here, but drawn"));
+  EXPECT_THAT(
+      child.warnings[0].to_string(),
+      ::testing::HasSubstr("a forecast from actuals still weighs the costs observed against the stated one"));
 }
 
 TEST(ScenarioCorrelation, NearestCorrelationMatrixOfHighamsExample) {
