@@ -595,6 +595,20 @@ TEST(ScenarioDemand, SwitchingPolicyIgnoresAnInheritedMargin) {
   EXPECT_DOUBLE_EQ(stop.demand.overcommit_margin, 0.0);
 }
 
+// The one diagnostic loading `text` gives, as printed; a failure (and "")
+// when it loads or gives several.
+std::string only_diagnostic(const std::string& text, const std::string& name, const fs::path& dir) {
+  try {
+    load_scenario_text(text, name, dir);
+  } catch (const ScenarioError& e) {
+    if (e.diagnostics().size() == 1) return e.diagnostics()[0].to_string();
+    ADD_FAILURE() << e.diagnostics().size() << " diagnostics";
+    return "";
+  }
+  ADD_FAILURE() << "loaded";
+  return "";
+}
+
 // A child may change an inherited event's kind: the parent's keys of the
 // other kind are ignored, as an inherited margin is; beside the kind they
 // belong to, written in the same file as another kind, they are an error
@@ -608,23 +622,13 @@ TEST(ScenarioEvents, AChildMayChangeAnEventsKind) {
   ASSERT_EQ(rush.events.size(), 1u);
   EXPECT_EQ(rush.events[0].kind, PolicyEventKind::Rush);
   EXPECT_DOUBLE_EQ(rush.events[0].share, 0.3);
-  try {
-    load_scenario_text(
-        "extends = \"step.toml\"\n[events.widening]\nkind = \"rush\"\nshare = 0.3\nramp_days = 5\n",
-        "both.toml", dir.path());
-    ADD_FAILURE() << "loaded";
-  } catch (const ScenarioError& e) {
-    ASSERT_EQ(e.diagnostics().size(), 1u);
-    EXPECT_EQ(
-        e.diagnostics()[0].to_string(),
-        "both.toml:5:1: events.widening.ramp_days: applies only to a step event, and this one's kind is "
-        "\"rush\"");
-  }
+  EXPECT_EQ(only_diagnostic(
+                "extends = \"step.toml\"\n[events.widening]\nkind = \"rush\"\nshare = 0.3\nramp_days = 5\n",
+                "both.toml", dir.path()),
+            "both.toml:5:1: events.widening.ramp_days: applies only to a step event, and this one's kind is "
+            "\"rush\"");
 }
 
-// A child that states a value its parent draws in every replication moves
-// nothing: warned of where it is written. Beside a change of the
-// distribution, or in the file that draws it, it is the planner's choice.
 // The former kind's keys written as a standard table: ignored when
 // inherited, and left out of the resolved scenario, which loads back (a run
 // file's scenario is read again by recommend); beside the new kind, refused.
@@ -641,21 +645,17 @@ TEST(ScenarioEvents, AFormerKindsTableIsLeftOutOrRefused) {
   const Scenario again = load_scenario_text(step.resolved_toml, "resolved.toml", dir.path());
   ASSERT_EQ(again.events.size(), 1u);
   EXPECT_EQ(again.events[0].kind, PolicyEventKind::Step);
-  try {
-    load_scenario_text(
-        "extends = \"population.toml\"\n[events.pop]\nkind = \"step\"\nfactor = 1.2\n"
-        "[events.pop.statuses]\nAP = 1\n",
-        "both.toml", dir.path());
-    ADD_FAILURE() << "loaded";
-  } catch (const ScenarioError& e) {
-    ASSERT_EQ(e.diagnostics().size(), 1u);
-    EXPECT_EQ(
-        e.diagnostics()[0].to_string(),
-        "both.toml:5:1: events.pop.statuses: applies only to a new-population event, and this one's kind is "
-        "\"step\"");
-  }
+  EXPECT_EQ(
+      only_diagnostic("extends = \"population.toml\"\n[events.pop]\nkind = \"step\"\nfactor = 1.2\n"
+                      "[events.pop.statuses]\nAP = 1\n",
+                      "both.toml", dir.path()),
+      "both.toml:5:1: events.pop.statuses: applies only to a new-population event, and this one's kind is "
+      "\"step\"");
 }
 
+// A child that states a value its parent draws in every replication moves
+// nothing: warned of where it is written. Beside a change of the
+// distribution, or in the file that draws it, it is the planner's choice.
 TEST(ScenarioUncertainty, AStatedValueAnAncestorDrawsIsWarnedOf) {
   TempDir dir;
   dir.write("drawn.toml", "extends = \"" + (good_dir / "three-regions.toml").string() +
