@@ -133,7 +133,13 @@ void parse_coverage(TableReader& section, ParseState& state) {
   CoverageSettings& out = state.scenario.coverage;
   if (const auto v = section.boolean("ancillary_eligible")) out.ancillary_eligible = *v;
   if (const auto v = section.boolean("pdc50_funds_remuneration")) out.pdc50_funds_remuneration = *v;
-  if (const auto v = section.integer("pdc50_max_headcount", 0, unbounded_headcount))
+  // A headcount limit of funds that are switched off would limit nothing.
+  if (!out.pdc50_funds_remuneration)
+    reject_if_written(
+        section, "pdc50_max_headcount", "pdc50_funds_remuneration",
+        "applies only while pdc50_funds_remuneration = true: with false, no remuneration is funded "
+        "by PDC-50 at any headcount");
+  else if (const auto v = section.integer("pdc50_max_headcount", 0, unbounded_headcount))
     out.pdc50_max_headcount = static_cast<long>(*v);
   if (const auto v = section.money("diagnostic_day_rate_eur")) out.diagnostic_day_rate = *v;
   // A year has at most 366 days of diagnostics.

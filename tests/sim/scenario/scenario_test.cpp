@@ -629,6 +629,22 @@ TEST(ScenarioEvents, AChildMayChangeAnEventsKind) {
             "\"rush\"");
 }
 
+// PDC-50's headcount limit where PDC-50 funds nothing: refused beside the
+// switch, ignored when inherited (convention-2021 states 49).
+TEST(ScenarioCoverage, APdc50LimitWithoutPdc50IsRefused) {
+  const fs::path scenarios = source_dir / "scenarios";
+  const Scenario off =
+      load_scenario_text("extends = \"convention-2021.toml\"\n[coverage]\npdc50_funds_remuneration = false\n",
+                         "off.toml", scenarios);
+  EXPECT_FALSE(off.coverage.pdc50_funds_remuneration);
+  EXPECT_EQ(
+      only_diagnostic("extends = \"convention-2021.toml\"\n[coverage]\npdc50_funds_remuneration = false\n"
+                      "pdc50_max_headcount = 20\n",
+                      "both.toml", scenarios),
+      "both.toml:4:1: coverage.pdc50_max_headcount: applies only while pdc50_funds_remuneration = true: with "
+      "false, no remuneration is funded by PDC-50 at any headcount");
+}
+
 // The former kind's keys written as a standard table: ignored when
 // inherited, and left out of the resolved scenario, which loads back (a run
 // file's scenario is read again by recommend); beside the new kind, refused.
