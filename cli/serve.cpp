@@ -276,8 +276,7 @@ int serve_command(const ServeOptions& options) {
             // httplib refuses a body it cannot read before fnesim sees it: a
             // multipart upload with no file or too many parts, a malformed one.
             ? "the request could not be read (HTTP 400): a request with a body sends it with a "
-              "Content-Length, "
-              "as JSON or as one file uploaded as multipart/form-data"
+              "Content-Length, as JSON or as one file uploaded as multipart/form-data"
             : "the request could not be served (HTTP " + std::to_string(response.status) + ")";
     response.set_content(error_body(message), "application/json; charset=utf-8");
   });

@@ -252,18 +252,12 @@ const MergedEntry* TableReader::entry(std::string_view key) {
   return found == table_->entries.end() ? nullptr : &found->second;
 }
 
-namespace {
-
-// The most derived file that wrote the entry: for a standard table, which
-// files merge key by key, the last to write anything in it.
 int latest_rank(const MergedEntry& e) {
   int rank = e.rank;
   if (e.table != nullptr)
     for (const auto& [key, child] : e.table->entries) rank = std::max(rank, latest_rank(child));
   return rank;
 }
-
-}  // namespace
 
 int TableReader::rank_of(std::string_view key) {
   const MergedEntry* e = entry(key);

@@ -72,6 +72,10 @@ struct MergedTable {
   std::vector<const std::pair<const std::string, MergedEntry>*> ordered() const;
 };
 
+// The most derived file that wrote the entry: for a standard table, which
+// files merge key by key, the last to write anything in it.
+int latest_rank(const MergedEntry& entry);
+
 // Merges `layer` (a table written in the file of rank `rank`) over `into`.
 void merge_layer(MergedTable& into, const toml::table& layer, int rank,
                  const std::set<std::string, std::less<>>& skip_keys = {});
@@ -158,8 +162,8 @@ class TableReader {
   // Marks `key` known; null when absent.
   const MergedEntry* entry(std::string_view key);
   bool has(std::string_view key) { return entry(key) != nullptr; }
-  int rank_of(
-      std::string_view key);  // the most derived file that wrote it (in it, for a table); -1 when absent
+  // The most derived file that wrote `key` (in it, for a table: latest_rank); -1 when absent.
+  int rank_of(std::string_view key);
 
   // Typed getters: nullopt when absent (and, if `required`, a diagnostic) or invalid.
   std::optional<std::string> string(std::string_view key, bool required = false);

@@ -294,8 +294,7 @@ void warn_of_values_drawn(const MergedTable& root, const Scenario& scenario, Rea
     return;
   for (const auto& [path, parameter] : parameters->second.table->entries) {
     if (parameter.table == nullptr) continue;
-    int drawn_rank = parameter.rank;
-    for (const auto& [key, part] : parameter.table->entries) drawn_rank = std::max(drawn_rank, part.rank);
+    const int drawn_rank = latest_rank(parameter);
     std::string canonical;
     std::vector<std::string> parts;
     try {

@@ -26,6 +26,19 @@ std::string event_path(const PolicyEvent& event, std::string_view field) {
   return "events." + scenario_detail::toml_key_text(event.name) + "." + std::string(field);
 }
 
+// The one key of an event that may be uncertain: its size, by its kind.
+std::string_view uncertain_field(PolicyEventKind kind) {
+  switch (kind) {
+    case PolicyEventKind::NewPopulation:
+      return "expected_dossiers";
+    case PolicyEventKind::Step:
+      return "factor";
+    case PolicyEventKind::Rush:
+      return "share";
+  }
+  return "share";
+}
+
 }  // namespace
 
 std::string ParameterDomain::describe() const {
@@ -53,15 +66,11 @@ std::string why_not_uncertain(const Scenario& s, const std::string& path) {
     return "a drawn count of carried-over dossiers needs their amount: state [demand.carryover] "
            "mean_fne_eur (required when expected_dossiers > 0)";
   // An event's key that belongs to another kind of event: name the one it has.
-  for (const PolicyEvent& e : s.events) {
-    if (!path.starts_with(event_path(e, ""))) continue;
-    const char* field = e.kind == PolicyEventKind::NewPopulation ? "expected_dossiers"
-                        : e.kind == PolicyEventKind::Step        ? "factor"
-                                                                 : "share";
-    return "event " + scenario_detail::toml_key_text(e.name) + " is a " +
-           std::string(policy_event_kind_keys[static_cast<std::size_t>(e.kind)]) +
-           " event: its uncertain value is '" + event_path(e, field) + "'";
-  }
+  for (const PolicyEvent& e : s.events)
+    if (path.starts_with(event_path(e, "")))
+      return "event " + scenario_detail::toml_key_text(e.name) + " is a " +
+             std::string(policy_event_kind_keys[static_cast<std::size_t>(e.kind)]) +
+             " event: its uncertain value is '" + event_path(e, uncertain_field(e.kind)) + "'";
   return "";
 }
 
@@ -82,17 +91,10 @@ std::vector<UncertainParameterSpec> uncertain_parameter_specs(const Scenario& s)
     specs.push_back({"demand.carryover.expected_dossiers", non_negative, d.carryover_expected_dossiers});
   specs.push_back({"demand.diagnostics.expected_dossiers", non_negative, d.diagnostics_expected_dossiers});
   for (const PolicyEvent& e : s.events) {
-    switch (e.kind) {
-      case PolicyEventKind::NewPopulation:
-        specs.push_back({event_path(e, "expected_dossiers"), non_negative, e.expected_dossiers});
-        break;
-      case PolicyEventKind::Step:
-        specs.push_back({event_path(e, "factor"), non_negative, e.factor});
-        break;
-      case PolicyEventKind::Rush:
-        specs.push_back({event_path(e, "share"), non_negative, e.share});
-        break;
-    }
+    const double stated = e.kind == PolicyEventKind::NewPopulation ? e.expected_dossiers
+                          : e.kind == PolicyEventKind::Step        ? e.factor
+                                                                   : e.share;
+    specs.push_back({event_path(e, uncertain_field(e.kind)), non_negative, stated});
   }
   return specs;
 }
