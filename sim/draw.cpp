@@ -27,11 +27,24 @@ namespace {
 constexpr std::size_t trainee_cost_block = 4096;
 constexpr std::size_t dossier_block = 4096;
 
-// A day range drawn uniformly; no draw at all when it is a single day.
+// A day range drawn uniformly, one word whatever its width — a single day
+// too (a second word about once in 10^16 draws, Lemire's rejection) — so that
+// narrowing a range to one day moves no later draw of its stream: a lag made
+// fixed leaves the carry-over's amounts, the later dossiers' attributes and
+// their life cycles as they were (common random numbers between the two).
 template <typename Rng>
 int draw_days(const DayRange& range, Rng& engine) {
-  if (range.min == range.max) return range.min;
   return range.min + static_cast<int>(uniform_below(engine, static_cast<std::uint64_t>(range.max - range.min) + 1));
+}
+
+// Every lag and duration 0 days, nothing cancelled, no drop-out: a life cycle
+// with nothing to draw.
+bool life_cycle_is_instant(const DemandModel& demand) {
+  const auto no_days = [](const DayRange& range) { return range.min == 0 && range.max == 0; };
+  return std::all_of(demand.start_lag_days.begin(), demand.start_lag_days.end(), no_days) &&
+         std::all_of(demand.duration_days.begin(), demand.duration_days.end(), no_days) &&
+         no_days(demand.invoicing_lag_days) && demand.cancellation_probability == 0 &&
+         demand.dropout_mean == 0 && demand.dropout_sd == 0;
 }
 
 // The mean of a region's Poisson draw, once every multiplier has moved it:
@@ -275,6 +288,9 @@ template <bool kBookkeeping, FirstPassShape kShape>
   const BernoulliSampler is_cancelled(demand.cancellation_probability);
   const bool random_dropout = !kShape.instant && plan_.random_dropout;
   const BetaSampler dropout_share(plan_.dropout_alpha, plan_.dropout_beta);
+  // Every day 0, nothing cancelled, no drop-out (R1): nothing to draw. A
+  // replication's drawn parameters may make it so where the shape could not.
+  const bool instant = kShape.instant || life_cycle_is_instant(demand);
   // A dossier's life cycle, observed or simulated, its words in this order
   // (a diagnostic has no schedule); the drop-out share from `dropout` (the
   // mean, drawn whole, or drawn in parts for a vector exp). An instant one is
@@ -282,6 +298,7 @@ template <bool kBookkeeping, FirstPassShape kShape>
   auto draw_life_cycle = [&](int cell, bool diagnostic, auto&& dropout) {
     DrawnLifeCycle cycle{};
     if constexpr (kShape.instant) return cycle;
+    if (instant) return cycle;
     const auto pathway = static_cast<std::size_t>(cell % pathway_count);
     cycle.start_lag = diagnostic ? 0 : draw_days(demand.start_lag_days[pathway], life);
     cycle.duration = diagnostic ? 0 : draw_days(demand.duration_days[pathway], life);
@@ -303,7 +320,7 @@ template <bool kBookkeeping, FirstPassShape kShape>
         std::log(demand.carryover_mean_fne_eur) - sigma * sigma / 2, sigma);
     for (int i = 0; i < count; ++i) {
       const double share_eur = sigma > 0 ? share(engine) : demand.carryover_mean_fne_eur;
-      const int lag = draw_days(demand.invoicing_lag_days, engine);
+      const int lag = instant ? 0 : draw_days(demand.invoicing_lag_days, engine);
       if constexpr (!kBookkeeping) {
         ws.floor_checksum += share_eur + lag;
         continue;
@@ -431,7 +448,7 @@ template <bool kBookkeeping, FirstPassShape kShape>
                            last_training_day);
         realised = realised_of_observed(o.committed, o.filing_day, cycle);
       } else {  // a diagnostic or the carry-over: realised in full (docs/model.md)
-        invoicing_lag = draw_days(demand.invoicing_lag_days, life);
+        invoicing_lag = instant ? 0 : draw_days(demand.invoicing_lag_days, life);
         if constexpr (!kBookkeeping) {
           ws.floor_checksum += invoicing_lag;
           continue;
@@ -715,12 +732,7 @@ FirstPassShape Simulator::shape_of_scenario() const {
                 std::none_of(scenario_.events.begin(), scenario_.events.end(),
                              [](const PolicyEvent& e) { return e.kind == PolicyEventKind::NewPopulation; });
   // A drawn parameter could give a replication a life cycle.
-  const auto no_days = [](const DayRange& range) { return range.min == 0 && range.max == 0; };
-  shape.instant = scenario_.uncertainty.parameters.empty() &&
-                  std::all_of(demand.start_lag_days.begin(), demand.start_lag_days.end(), no_days) &&
-                  std::all_of(demand.duration_days.begin(), demand.duration_days.end(), no_days) &&
-                  no_days(demand.invoicing_lag_days) && demand.cancellation_probability == 0 &&
-                  demand.dropout_mean == 0 && demand.dropout_sd == 0;
+  shape.instant = scenario_.uncertainty.parameters.empty() && life_cycle_is_instant(demand);
   shape.file_at_once = !scenario_.steering;
   return shape;
 }

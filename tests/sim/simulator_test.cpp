@@ -285,6 +285,47 @@ TEST(FirstPassShapesOfForecasts, RecordWhatTheGeneralPassRecordsAndDrawWhatTheFl
   }
 }
 
+// A planner comparing a fixed lag with a range of lags, or a diagnostic of
+// a fixed length with one of varied length, must see the same demand: the
+// carry-over draws its amount and its lag on one stream, a dossier's
+// attributes include a diagnostic's days, and every life cycle shares one
+// stream, so a range of one day must draw the word a wider one draws.
+TEST(Simulator, ARangeOfOneDayDrawsAsAWiderOneDoes) {
+  Scenario wide = testing::rich_scenario(ExhaustionPolicy::Fill);
+  wide.demand.invoicing_lag_days = {30, 31};
+  wide.demand.diagnostic_days = {2, 3};
+  Scenario fixed = wide;
+  fixed.demand.invoicing_lag_days = {30, 30};
+  fixed.demand.diagnostic_days = {2, 2};
+  const Simulator with_wide(wide), with_fixed(fixed);
+  int carried_over = 0, diagnostics = 0, trainings = 0;
+  for (std::int64_t rep = 0; rep < 5; ++rep) {
+    const std::vector<SimulatedDossier> a = with_wide.dossiers(4, rep), b = with_fixed.dossiers(4, rep);
+    ASSERT_EQ(a.size(), b.size());
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      SCOPED_TRACE("replication " + std::to_string(rep) + ", dossier " + std::to_string(i));
+      ASSERT_EQ(a[i].region, b[i].region);
+      ASSERT_EQ(a[i].filing_day, b[i].filing_day);
+      ASSERT_EQ(a[i].diagnostic, b[i].diagnostic);
+      ASSERT_EQ(a[i].end_day, b[i].end_day);
+      if (a[i].diagnostic) {  // 2 or 3 days against 2: its amount may differ, nothing after it
+        ++diagnostics;
+        continue;
+      }
+      ASSERT_EQ(a[i].cell, b[i].cell);
+      ASSERT_EQ(a[i].trainees, b[i].trainees);
+      ASSERT_EQ(a[i].amount, b[i].amount);
+      ASSERT_EQ(a[i].realised, b[i].realised);  // the same cancellations and drop-outs
+      carried_over += a[i].carryover;
+      trainings += !a[i].carryover;
+    }
+  }
+  // The scenario has what the test is about.
+  EXPECT_GT(carried_over, 0);
+  EXPECT_GT(diagnostics, 0);
+  EXPECT_GT(trainings, 1000);
+}
+
 // The benchmark's floor must draw exactly what a replication draws, no more, no less.
 TEST(Simulator, TheRandomNumberFloorDrawsExactlyTheSameVariates) {
   for (ExhaustionPolicy policy : {ExhaustionPolicy::Stop, ExhaustionPolicy::Fill}) {
