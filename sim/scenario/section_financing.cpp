@@ -68,7 +68,19 @@ void parse_financing(TableReader& section, ParseState& state) {
   terms.advance_date = state.scenario.convention.commitment_start;
   if (const auto share = section.rate("advance_share")) terms.advance_share = *share;
   if (section.has("advance_date")) {
-    const auto date = date_in_horizon(section, "advance_date", state);
+    auto date = date_in_horizon(section, "advance_date", state);
+    // After the last commitment it could come after the balance — with no
+    // payment to companies at all, the balance falls on training_end — which
+    // settles the account without it: an advance the output says is paid and
+    // the disbursements never hold. A later payment is a tranche, whose date
+    // the balance may overtake as §5c says.
+    if (date && state.dates_ok && state.scenario.convention.commitment_end < *date) {
+      section.error("advance_date", "advance_date " + date->iso() + " is after the last commitment day, " +
+                                        state.scenario.convention.commitment_end.iso() +
+                                        ": the advance is paid at the signature; a payment due later is a "
+                                        "tranche ([financing.tranches.NAME] date)");
+      date.reset();
+    }
     ok &= date.has_value();
     if (date) terms.advance_date = *date;
   }

@@ -113,6 +113,21 @@ TEST(FinancingScenario, TheScheduledSharesCannotExceedTheBasis) {
                                   "1.05, more than 1: the balance at settlement is what remains of the basis\n"));
 }
 
+// An advance dated after the balance (2022-07-01, nothing paid to companies:
+// the balance on training_end) vanished from the disbursements while the
+// output said it was paid.
+TEST(FinancingScenario, AnAdvanceAfterTheLastCommitmentDayIsRefused) {
+  const std::string messages = messages_of(
+      "extends = \"three-regions.toml\"\n[financing]\nadvance_share = 0.3\nadvance_date = 2022-01-01\n");
+  EXPECT_THAT(messages,
+              HasSubstr("inline.toml:4:1: financing.advance_date: advance_date 2022-01-01 is after the "
+                        "last commitment day, 2021-12-31: the advance is paid at the signature; a "
+                        "payment due later is a tranche ([financing.tranches.NAME] date)\n"));
+  EXPECT_NO_THROW(
+      load_text("extends = \"three-regions.toml\"\n[financing]\nadvance_share = 0.3\n"
+                "advance_date = 2021-12-31\n"));
+}
+
 TEST(FinancingScenario, TheShippedExampleStatesItsSchedule) {
   const Scenario s = load_scenario_argument("financing-2021");
   ASSERT_TRUE(s.financing.has_value());
