@@ -495,7 +495,12 @@ std::string render_summary_table(const RunSummary& s, const RunTiming& timing) {
   const auto certain = [](const MeanEstimate& p) { return p.mean == 0 || p.mean == 1; };
   const bool some_certain = certain(s.national.p_additional_needed) ||
                             std::any_of(s.regions.begin(), s.regions.end(),
-                                        [&](const RegionSummary& r) { return certain(r.p_exhausted); });
+                                        [&](const RegionSummary& r) { return certain(r.p_exhausted); }) ||
+                            (s.cash && certain(s.cash->p_pre_financing));
+  // After the settlement and the cash, whose pre-financing is such a
+  // probability too: the note follows every figure it is about.
+  out += settlement_lines(s);
+  out += cash_lines(s);
   const double independent = s.standard_error_effective_clusters ? *s.standard_error_effective_clusters
                                                                  : static_cast<double>(s.replications);
   // (Below four years the bound passes 1: it says nothing.)
@@ -510,8 +515,6 @@ std::string render_summary_table(const RunSummary& s, const RunTiming& timing) {
            bound + " of it at 95 % (the rule of three; n = " + format_count(independent) +
            (s.standard_error_effective_clusters ? " effective prior draws).\n" : " simulated years).\n");
   }
-  out += settlement_lines(s);
-  out += cash_lines(s);
   return out;
 }
 

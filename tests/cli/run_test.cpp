@@ -10,6 +10,7 @@
 
 #include "results/hdf5.hpp"
 #include "support/command.hpp"
+#include "support/test_files.hpp"
 
 namespace fnesim {
 namespace {
@@ -66,6 +67,17 @@ TEST(CliRun, ACertainLookingProbabilityIsBoundedByTheRuleOfThree) {
   EXPECT_NE(run.out.find("within 3 / n = 0.60 of it at 95 % (the rule of three; n = 5 simulated years)"),
             std::string::npos)
       << run.out;
+  // The cash's pre-financing too, alone at 1.000 (no advance: OPCO 2i
+  // pre-finances every year), the note after it.
+  const testing::ScratchDirectory dir;
+  testing::write_text(
+      dir / "no-advance.toml",
+      "extends = \"financing-2021.toml\"\nname = \"no-advance\"\n[financing]\nadvance_share = 0\n");
+  const auto cash = run_fnesim("run '" + (dir / "no-advance.toml").string() + "' -n 20 -s 3");
+  ASSERT_EQ(cash.exit_code, 0) << cash.err;
+  const auto pre_financing = cash.out.find("OPCO 2i pre-finances in 1.000 ±0.000");
+  ASSERT_NE(pre_financing, std::string::npos) << cash.out;
+  EXPECT_GT(cash.out.find("(the rule of three; n = 20 simulated years)"), pre_financing) << cash.out;
   // Three years or fewer: a bound of 1 or more says nothing, and is not said.
   const auto three = run_fnesim("run -n 3 -s 3");
   ASSERT_EQ(three.exit_code, 0) << three.err;
