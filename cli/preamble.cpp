@@ -141,10 +141,16 @@ bool same_file(const std::filesystem::path& a, const std::filesystem::path& b, b
     return status_a.st_dev == status_b.st_dev && status_a.st_ino == status_b.st_ino;
   if (!compare_spelling) return false;
   // Each comparison counts only when it could be made: a path that cannot be
-  // resolved is not thereby the same as another.
+  // resolved is not thereby the same as another. Absolute first:
+  // weakly_canonical leaves a relative path none of whose parts exists
+  // ("x.h5") relative, which "./x.h5" and "$PWD/x.h5" are not.
+  const auto resolved = [](const std::filesystem::path& path, std::error_code& ec) {
+    const auto absolute = std::filesystem::absolute(path, ec);
+    return ec ? absolute : std::filesystem::weakly_canonical(absolute, ec);
+  };
   std::error_code ec_a, ec_b;
-  const auto canonical_a = std::filesystem::weakly_canonical(a, ec_a);
-  const auto canonical_b = std::filesystem::weakly_canonical(b, ec_b);
+  const auto canonical_a = resolved(a, ec_a);
+  const auto canonical_b = resolved(b, ec_b);
   return !ec_a && !ec_b && canonical_a == canonical_b;
 }
 

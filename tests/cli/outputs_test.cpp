@@ -257,6 +257,21 @@ TEST(CliOutputs, OutputsThatAreOneFileThroughAHardLinkCollide) {
   EXPECT_EQ(dir.listing(), "a.h5 b.json csv run.h5 s.json");
 }
 
+// "x.h5" and "$PWD/x.h5", neither written yet: one file. Missed, both
+// temporaries were one, and x.h5 was left holding the JSON.
+TEST(CliOutputs, OutputsSpeltRelativeAndAbsoluteCollide) {
+  ScratchDirectory dir;
+  const std::string in_dir = "cd " + quoted(dir.path()) + " && ";
+  expect_refused(testing::run_fnesim("run -n 5 --out x.h5 --summary-json " + quoted(dir / "x.h5"), in_dir),
+                 "--out and --summary-json name the same file");
+  expect_refused(
+      testing::run_fnesim("sweep --set demand.arrivals.expected_dossiers=7000,9000 -n 5 --json s.json "
+                          "--csv ./s.json --force",
+                          in_dir),
+      "name the same file");
+  EXPECT_EQ(dir.listing(), "");
+}
+
 TEST(CliOutputs, AnOutputIsNeverAnInput) {
   ScratchDirectory dir;
   make_run_file(dir / "run.h5");
