@@ -39,7 +39,10 @@ struct ReportOptions {
 // sent to fnesim are passed on to the child (cli/progress.hpp), which removes
 // its temporary files and exits with 128 + the signal; a terminal's Ctrl-C
 // reaches both, and the script heeds only the first. SIGQUIT is left to the
-// child alone, as std::system does.
+// child alone, as std::system does. The child starts with the three blocked,
+// and the script unblocks them once its first handler is in place: one sent
+// while the interpreter starts waits for it, rather than ending Python with a
+// "Fatal Python error" and a traceback of its start.
 int run_child(const std::vector<std::string>& arguments) {
   std::vector<char*> argv;
   for (const std::string& a : arguments) argv.push_back(const_cast<char*>(a.c_str()));
@@ -55,7 +58,9 @@ int run_child(const std::vector<std::string>& arguments) {
   sigemptyset(&defaults);
   sigaddset(&defaults, SIGQUIT);
   posix_spawnattr_setsigdefault(&attributes, &defaults);
-  posix_spawnattr_setsigmask(&attributes, &previous_mask);
+  sigset_t child_mask = previous_mask;
+  for (int signal : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&child_mask, signal);
+  posix_spawnattr_setsigmask(&attributes, &child_mask);
   posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
   struct sigaction ignore {
   }, old_quit{};
@@ -79,9 +84,9 @@ int run_child(const std::vector<std::string>& arguments) {
                  "scripts/install-deps.sh; or set FNESIM_PYTHON)\n";
     return exit_failure;
   }
-  // A signal that reaches Python before its own handler is installed (while
-  // it starts up) ends it with a "Fatal Python error" and status 1, having
-  // written nothing: the job was still interrupted, and says so.
+  // A script that failed on its own while a signal was on its way (or an
+  // interpreter of FNESIM_PYTHON's that never unblocks them) wrote nothing:
+  // the job was still interrupted, and says so.
   if (forwarded != 0 && WIFEXITED(status) && WEXITSTATUS(status) != 0) return 128 + forwarded;
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   if (WIFSIGNALED(status)) {

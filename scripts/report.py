@@ -26,14 +26,29 @@ script beside the binary (share/fnesim/report.py), with no package of its own
 to import from; its sections (formats, charts, page, command line) follow the
 page from top to bottom.
 """
-import argparse
+import os
+import signal
+
+if __name__ == "__main__":
+    # Until main() installs on_signal, a signal finds nothing written: leave at once, quietly, with 128 +
+    # the signal. Python's own handler would print a traceback of the imports below (a second or so). As
+    # a script only: a program importing this module keeps its handlers.
+    def leave_before_anything_is_written(signum, frame):
+        os._exit(128 + signum)
+
+    for early_signal in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(early_signal) != signal.SIG_IGN:  # nohup's SIGHUP stays ignored
+            signal.signal(early_signal, leave_before_anything_is_written)
+    # `fnesim report` starts us with them blocked (cli/report.cpp), so that none ends the interpreter's
+    # start with a traceback: one sent meanwhile arrives now.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM, signal.SIGHUP})
+
+import argparse  # the imports after the handler, which must come first
 import base64
 import datetime
 import html
 import io
 import math
-import os
-import signal
 import stat
 import sys
 import tomllib
@@ -2782,12 +2797,30 @@ class Interrupted(BaseException):
 INTERRUPTING_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
+interrupted_by = None  # the signal on_signal received, kept should its exception be swallowed
+
+
 def on_signal(signum, frame):
     # The first signal only: `fnesim report` passes on what the terminal also
     # sent us, and a second exception must not cut the clean-up short.
+    global interrupted_by
     for s in INTERRUPTING_SIGNALS:
         signal.signal(s, signal.SIG_IGN)
+    interrupted_by = signum
     raise Interrupted(signum)
+
+
+def raise_if_interrupted():
+    """Raised again where it counts: an exception raised inside a callback (matplotlib's weak references) is
+    printed as "ignored" and the drawing goes on, and the later signals are ignored."""
+    if interrupted_by is not None:
+        raise Interrupted(interrupted_by)
+
+
+def shown(path):
+    """A path as text for the page and standard output: bytes that are not UTF-8 as \\xNN escapes (a file
+    name may hold them; the page is UTF-8)."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def interruption_behind(error):
@@ -2892,6 +2925,7 @@ def write_outputs(html_path, png_dir, page, charts, force):
     Each temporary is listed before it is created, so that an interruption at
     any point (an exception between two bytecodes) still removes it."""
     temporaries = []
+    created_png_dir, done = not os.path.lexists(png_dir), False
     try:
         os.makedirs(png_dir, exist_ok=True)
         targets = [(os.path.join(png_dir, name), data) for name, data in charts.items()]
@@ -2899,6 +2933,7 @@ def write_outputs(html_path, png_dir, page, charts, force):
         for target, data in targets:
             temporaries.append((temporary_name(target), target))
             write_temporary(temporaries[-1][0], data)
+        raise_if_interrupted()  # the last moment nothing is in place yet
         for temporary, target in temporaries:
             check_target(target, force)  # again: the place may have changed since
             os.replace(temporary, target)
@@ -2908,12 +2943,18 @@ def write_outputs(html_path, png_dir, page, charts, force):
             stale = os.path.join(png_dir, name)
             if name not in charts and os.path.lexists(stale) and non_regular_kind(stale) is None:
                 os.unlink(stale)
+        done = True
     except OSError as error:
-        raise JobError(f"cannot write {error.filename or html_path}: {error.strerror or error}") from None
+        raise JobError(f"cannot write {shown(error.filename or html_path)}: {error.strerror or error}") from None
     finally:
         for temporary, _ in temporaries:
             if os.path.lexists(temporary):
                 os.unlink(temporary)
+        if created_png_dir and not done:  # nothing written: the directory this run made goes too
+            try:
+                os.rmdir(png_dir)
+            except OSError:
+                pass
 
 
 def default_output(run_path):
@@ -2959,17 +3000,21 @@ def main(argv=None):
         png_parent = os.path.dirname(os.path.abspath(png_dir.rstrip(os.sep) or png_dir))
         if not os.path.isdir(png_dir) and not os.path.isdir(png_parent):
             raise JobError(f"cannot write the charts in {png_dir}: no directory {png_parent}")
+        if os.path.realpath(png_dir) == os.path.realpath(html_path):
+            raise UserError(f"--png-dir and --output name the same path ({png_dir}): the charts need a directory "
+                            "of their own")
         if os.path.lexists(png_dir) and not os.path.isdir(png_dir):
             raise JobError(f"cannot write the charts in {png_dir}: it is a file, and the charts need a directory")
         outputs = [("--output", html_path)] + [("--png-dir's " + n, os.path.join(png_dir, n)) for n in CHART_NAMES]
         check_distinct(args.run_file, outputs)
         check_targets([path for _, path in outputs], args.force)
-        command = ["fnesim report", args.run_file, "--lang", args.lang]
+        command = ["fnesim report", shown(args.run_file), "--lang", args.lang]
         if args.output:
-            command += ["-o", args.output]
+            command += ["-o", shown(args.output)]
         if args.png_dir:  # drawn again, the charts land where these did
-            command += ["--png-dir", args.png_dir]
+            command += ["--png-dir", shown(args.png_dir)]
         page, charts = render(run, args.lang, " ".join(command))
+        raise_if_interrupted()
         write_outputs(html_path, png_dir, page, charts, args.force)
     except UserError as error:
         print(f"{prog}: {error}", file=sys.stderr)
@@ -2986,7 +3031,7 @@ def main(argv=None):
         if interruption is None:
             raise
         return 128 + interruption.signum
-    print(f"{prog}: wrote {html_path} and {len(charts)} charts in {png_dir}{os.sep}")
+    print(f"{prog}: wrote {shown(html_path)} and {len(charts)} charts in {shown(png_dir)}{os.sep}")
     return 0
 
 

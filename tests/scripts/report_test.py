@@ -227,6 +227,33 @@ class Refusals(unittest.TestCase):
         self.assertIn(f"{self.path('all.html')}, {self.path('all_png/fan_national.png')}: exist already "
                       "(use --force to overwrite)", result.stderr)
 
+    def test_the_charts_directory_and_the_page_cannot_be_one_path(self):
+        result = run_report(os.environ["FLAT_RUN_FILE"], "-o", self.path("q.html"), "--png-dir", self.path("q.html"))
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertIn("--png-dir and --output name the same path", result.stderr)
+        self.assertEqual(os.listdir(self.directory.name), [])
+
+    def test_a_failed_write_leaves_no_charts_directory_it_made(self):
+        # A file size limit stands in for a full disk: the first chart's temporary cannot be written.
+        import resource
+        limit = lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))  # noqa: E731
+        result = subprocess.run([PYTHON, SCRIPT, os.environ["FLAT_RUN_FILE"], "-o", self.path("out.html")],
+                                capture_output=True, text=True, preexec_fn=limit)
+        self.assertEqual(result.returncode, 1, result.stderr)
+        self.assertIn("cannot write", result.stderr)
+        self.assertEqual(os.listdir(self.directory.name), [])
+
+    def test_a_name_that_is_not_utf8_is_written_and_shown_escaped(self):
+        directory = os.fsencode(self.directory.name)
+        page = os.path.join(directory, b"lat\xe9.html")
+        result = subprocess.run([PYTHON, SCRIPT, os.environ["FLAT_RUN_FILE"], "-o", page], capture_output=True)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn(b"lat\\xe9.html", result.stdout)
+        self.assertTrue(os.path.isfile(page))
+        with open(page, "rb") as f:
+            text = f.read().decode("utf-8")  # the page stays UTF-8
+        self.assertIn("-o " + self.directory.name + "/lat\\xe9.html", text)
+
 
 def read(path):
     with open(path, encoding="utf-8") as page:
