@@ -3031,7 +3031,7 @@ def main(argv=None):
         if interruption is None:
             raise
         return 128 + interruption.signum
-    print(f"{prog}: wrote {shown(html_path)} and {len(charts)} charts in {shown(png_dir)}{os.sep}")
+    print(f"{prog}: wrote {shown(html_path)} and {len(charts)} charts in {shown(os.path.join(png_dir, ''))}")
     return 0
 
 

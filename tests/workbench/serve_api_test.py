@@ -21,7 +21,7 @@ import h5py
 
 from workbench_server import Workbench
 
-BINARY, WORK = sys.argv[1], sys.argv[2]
+BINARY, WORK = os.path.abspath(sys.argv[1]), sys.argv[2]  # the server runs in WORK: a relative path would not resolve there
 
 
 class ServeApi(unittest.TestCase):

@@ -27,7 +27,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from workbench_server import Workbench
 
-BINARY, WORK = sys.argv[1], sys.argv[2]
+BINARY, WORK = os.path.abspath(sys.argv[1]), sys.argv[2]  # the server runs in WORK: a relative path would not resolve there
 SCREENSHOTS = sys.argv[3] if len(sys.argv) > 3 else None
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts"))
 import report  # noqa: E402  the report's number formats: the page must say the same
