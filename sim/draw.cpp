@@ -28,10 +28,11 @@ constexpr std::size_t trainee_cost_block = 4096;
 constexpr std::size_t dossier_block = 4096;
 
 // A day range drawn uniformly, one word whatever its width — a single day
-// too (a second word about once in 10^16 draws, Lemire's rejection) — so that
-// narrowing a range to one day moves no later draw of its stream: a lag made
-// fixed leaves the carry-over's amounts, the later dossiers' attributes and
-// their life cycles as they were (common random numbers between the two).
+// too (a wide range takes a second word about once in 10^16 draws, Lemire's
+// rejection) — so that narrowing a range to one day moves no later draw of
+// its stream: a lag made fixed leaves the carry-over's amounts, the later
+// dossiers' attributes and their life cycles as they were (common random
+// numbers between the two).
 template <typename Rng>
 int draw_days(const DayRange& range, Rng& engine) {
   return range.min + static_cast<int>(uniform_below(engine, static_cast<std::uint64_t>(range.max - range.min) + 1));
@@ -320,7 +321,10 @@ template <bool kBookkeeping, FirstPassShape kShape>
         std::log(demand.carryover_mean_fne_eur) - sigma * sigma / 2, sigma);
     for (int i = 0; i < count; ++i) {
       const double share_eur = sigma > 0 ? share(engine) : demand.carryover_mean_fne_eur;
-      const int lag = instant ? 0 : draw_days(demand.invoicing_lag_days, engine);
+      // Drawn even when the life cycle is instant: the lag shares this
+      // stream with the amounts, which must not move when a life cycle
+      // begins to draw (cancellations switched on, say).
+      const int lag = draw_days(demand.invoicing_lag_days, engine);
       if constexpr (!kBookkeeping) {
         ws.floor_checksum += share_eur + lag;
         continue;

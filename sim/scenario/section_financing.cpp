@@ -69,11 +69,10 @@ void parse_financing(TableReader& section, ParseState& state) {
   if (const auto share = section.rate("advance_share")) terms.advance_share = *share;
   if (section.has("advance_date")) {
     auto date = date_in_horizon(section, "advance_date", state);
-    // After the last commitment it could come after the balance — with no
-    // payment to companies at all, the balance falls on training_end — which
-    // settles the account without it: an advance the output says is paid and
-    // the disbursements never hold. A later payment is a tranche, whose date
-    // the balance may overtake as §5c says.
+    // The advance comes at the signature. One dated after the commitments
+    // close is another payment, a tranche by date; written as an advance in
+    // 2022 it fell, in most years, after the balance, which settles the
+    // account with it (docs/model.md §5c), while the output said it was paid.
     if (date && state.dates_ok && state.scenario.convention.commitment_end < *date) {
       section.error("advance_date", "advance_date " + date->iso() + " is after the last commitment day, " +
                                         state.scenario.convention.commitment_end.iso() +

@@ -326,6 +326,34 @@ TEST(Simulator, ARangeOfOneDayDrawsAsAWiderOneDoes) {
   EXPECT_GT(trainings, 1000);
 }
 
+// An instant life cycle draws nothing, but the carry-over's lag shares the
+// stream of its amounts: it is drawn all the same, so that switching a life
+// cycle on (rare cancellations) moves no carried-over amount.
+TEST(Simulator, ALifeCycleSwitchedOnMovesNoCarriedOverAmount) {
+  Scenario instant = testing::rich_scenario(ExhaustionPolicy::Fill);
+  DemandModel& d = instant.demand;
+  for (DayRange& range : d.start_lag_days) range = {0, 0};
+  for (DayRange& range : d.duration_days) range = {0, 0};
+  d.invoicing_lag_days = {0, 0};
+  d.cancellation_probability = 0;
+  d.dropout_mean = d.dropout_sd = 0;
+  Scenario cancelling = instant;
+  cancelling.demand.cancellation_probability = 1e-4;
+  const Simulator with_instant(instant), with_cancelling(cancelling);
+  int carried_over = 0;
+  for (std::int64_t rep = 0; rep < 5; ++rep) {
+    const std::vector<SimulatedDossier> a = with_instant.dossiers(4, rep),
+                                        b = with_cancelling.dossiers(4, rep);
+    ASSERT_EQ(a.size(), b.size());
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      ASSERT_EQ(a[i].carryover, b[i].carryover);
+      ASSERT_EQ(a[i].amount, b[i].amount) << "replication " << rep << ", dossier " << i;
+      carried_over += a[i].carryover;
+    }
+  }
+  EXPECT_GT(carried_over, 0);
+}
+
 // The benchmark's floor must draw exactly what a replication draws, no more, no less.
 TEST(Simulator, TheRandomNumberFloorDrawsExactlyTheSameVariates) {
   for (ExhaustionPolicy policy : {ExhaustionPolicy::Stop, ExhaustionPolicy::Fill}) {
