@@ -42,7 +42,8 @@ struct ReportOptions {
 // child alone, as std::system does. The child starts with the three blocked,
 // and the script unblocks them once its first handler is in place: one sent
 // while the interpreter starts waits for it, rather than ending Python with a
-// "Fatal Python error" and a traceback of its start.
+// "Fatal Python error" and a traceback of its start. (A wrapper script named
+// by FNESIM_PYTHON must exec the interpreter: the signals go to our child.)
 int run_child(const std::vector<std::string>& arguments) {
   std::vector<char*> argv;
   for (const std::string& a : arguments) argv.push_back(const_cast<char*>(a.c_str()));

@@ -1003,7 +1003,13 @@ def read(f, path, name):
 def read_strings(f, path, name):
     if path not in f:
         raise UserError(f"{name}: /{path} is missing: not a complete fnesim run file")
-    return list(f[path].asstr()[()])
+    return list(text_of(f[path])[()])
+
+
+def text_of(dataset):
+    """A string dataset as text: a file name that is not UTF-8 (the run's scenario may have one) as \\xNN
+    escapes, as shown() writes it, rather than an error."""
+    return dataset.asstr(errors="backslashreplace")
 
 
 def parse_month(label, name):
@@ -1094,7 +1100,7 @@ def read_run(path):
             summary=summary, exhaustion_day=exhaustion_day,
             additional_needed=read(f, "replications/national/additional_needed_cents", path) / 100.0,
             committed=read(f, "replications/national/committed_cents", path) / 100.0,
-            resolved_toml=str(f["scenario/resolved_toml"].asstr()[()]) if "scenario/resolved_toml" in f else "",
+            resolved_toml=str(text_of(f["scenario/resolved_toml"])[()]) if "scenario/resolved_toml" in f else "",
             source_files=read_strings(f, "scenario/source_files", path),
             day_percentiles=[int(p) for p in read(f, "summary/day_percentiles", path)],
             amount_percentiles=[int(p) for p in read(f, "summary/amount_percentiles", path)],
@@ -1124,10 +1130,10 @@ def read_run(path):
             run.steering = read_steering(f["steering"], run)
         if "summary/settlement" in f:  # format 1.3
             g = f["summary/settlement"]
-            run.settlement = {key: (g[key].asstr()[()] if h5py.check_string_dtype(g[key].dtype) else g[key][()])
+            run.settlement = {key: (text_of(g[key])[()] if h5py.check_string_dtype(g[key].dtype) else g[key][()])
                               for key in g}
         if "financing" in f and "summary/financing" in f:  # format 1.4, scenarios with [financing]
-            run.cash = {f"{prefix}{key}": (g[key].asstr()[()] if h5py.check_string_dtype(g[key].dtype) else g[key][()])
+            run.cash = {f"{prefix}{key}": (text_of(g[key])[()] if h5py.check_string_dtype(g[key].dtype) else g[key][()])
                         for prefix, g in (("", f["financing"]), ("summary/", f["summary/financing"]))
                         for key in g if key not in ("monthly_disbursements_cents", "minimum_position_cents",
                                                     "minimum_position_month")}
@@ -1261,7 +1267,7 @@ def read_sensitivity(group, run):
     def strings(path):
         if path not in group:
             raise UserError(f"{run.path}: /sensitivity/{path} is missing")
-        return list(group[path].asstr()[()])
+        return list(text_of(group[path])[()])
 
     def values(path, shape):
         if path not in group:
@@ -2798,6 +2804,7 @@ INTERRUPTING_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 interrupted_by = None  # the signal on_signal received, kept should its exception be swallowed
+outputs_in_place = False  # every output renamed into place: the job is done, a late signal changes nothing
 
 
 def on_signal(signum, frame):
@@ -2806,6 +2813,8 @@ def on_signal(signum, frame):
     global interrupted_by
     for s in INTERRUPTING_SIGNALS:
         signal.signal(s, signal.SIG_IGN)
+    if outputs_in_place:
+        return
     interrupted_by = signum
     raise Interrupted(signum)
 
@@ -2862,12 +2871,9 @@ def non_regular_kind(path):
     return "not a regular file"
 
 
-def check_target(path, force):
-    check_targets([path], force)
-
-
 def check_targets(paths, force):
-    """check_target on every path, all problems said at once: the existing files in one line."""
+    """Each path may be written: not standard output, a regular file or none, existing only with --force; every
+    problem said at once, the existing files in one line."""
     problems, existing = [], []
     for path in paths:
         kind = non_regular_kind(path)
@@ -2924,6 +2930,7 @@ def write_outputs(html_path, png_dir, page, charts, force):
 
     Each temporary is listed before it is created, so that an interruption at
     any point (an exception between two bytecodes) still removes it."""
+    global outputs_in_place
     temporaries = []
     created_png_dir, done = not os.path.lexists(png_dir), False
     try:
@@ -2934,10 +2941,17 @@ def write_outputs(html_path, png_dir, page, charts, force):
             temporaries.append((temporary_name(target), target))
             write_temporary(temporaries[-1][0], data)
         raise_if_interrupted()  # the last moment nothing is in place yet
-        for temporary, target in temporaries:
-            check_target(target, force)  # again: the place may have changed since
-            os.replace(temporary, target)
-        temporaries = []
+        # Again, all of them before the first rename: the places may have changed since.
+        check_targets([target for _, target in temporaries], force)
+        # All renamed or none: a signal waits for the last (then finds the job done).
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, INTERRUPTING_SIGNALS)
+        try:
+            for temporary, target in temporaries:
+                os.replace(temporary, target)
+            outputs_in_place = True
+            temporaries = []
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         # A chart this run could not draw must not be left from an earlier report.
         for name in CHART_NAMES:
             stale = os.path.join(png_dir, name)

@@ -4,6 +4,7 @@
 // file name, a request — may be anything; what fnesim writes as text (JSON)
 // and what it reads as UTF-8 (actuals) ask here.
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace fnesim {
@@ -48,6 +49,23 @@ inline std::size_t first_invalid_utf8(std::string_view text) {
     i += length;
   }
   return std::string_view::npos;
+}
+
+// The text as well-formed UTF-8: each byte of no well-formed sequence (a
+// file name in another encoding) becomes U+FFFD, the rest is kept.
+inline std::string well_formed_utf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    if (const std::size_t length = utf8_sequence_length(text, i); length > 0) {
+      out.append(text.substr(i, length));
+      i += length;
+    } else {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    }
+  }
+  return out;
 }
 
 }  // namespace fnesim

@@ -239,23 +239,6 @@ std::string toml_string(std::string_view text) {
   return scenario_detail::toml_value_text(toml::value<std::string>(std::string(text)));
 }
 
-// What the planner typed, quoted in a message: well-formed UTF-8 whatever
-// the bytes (each byte of no sequence becomes U+FFFD), as the JSON writer
-// writes text, so that the message reads the same wherever it is shown.
-std::string quoted_text(std::string_view text) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size();) {
-    if (const std::size_t length = utf8_sequence_length(text, i); length > 0) {
-      out.append(text.substr(i, length));
-      i += length;
-    } else {
-      out += "\xEF\xBF\xBD";
-      ++i;
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 std::string as_uploaded(const std::string& file, const std::filesystem::path& directory) {
@@ -537,13 +520,14 @@ Variant build_variant(const Form& form, const FormValues& values, const std::fil
           const std::string decimal =
               normalised.substr(0, normalised.size() - 4) + "." + normalised.substr(normalised.size() - 3);
           variant.field_messages[field.key].push_back(
-              "'" + quoted_text(texts[i]) + "' could be " + decimal + " or " + whole + ": type " + whole +
-              " (or with spaces) for the one, " + decimal + "0 for the other");
+              "'" + well_formed_utf8(texts[i]) + "' could be " + decimal + " or " + whole + ": type " +
+              whole + " (or with spaces) for the one, " + decimal + "0 for the other");
           numbers = false;
           continue;
         }
         if (!value) {
-          variant.field_messages[field.key].push_back("expected a number, found '" + quoted_text(texts[i]) + "'");
+          variant.field_messages[field.key].push_back("expected a number, found '" +
+                                                      well_formed_utf8(texts[i]) + "'");
           numbers = false;
           continue;
         }

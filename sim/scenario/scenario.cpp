@@ -17,6 +17,7 @@
 #include "sim/scenario/scenario_override.hpp"
 #include "sim/scenario/sections.hpp"
 #include "sim/scenario/toml_text.hpp"
+#include "sim/utf8.hpp"
 
 namespace fnesim {
 
@@ -49,9 +50,12 @@ constexpr std::string_view builtin_prefix = "<builtin>/";
 // The resolved TOML's first line: the files it was resolved from.
 constexpr std::string_view provenance_prefix = "# Resolved scenario (extends applied) from:";
 
+// TOML is UTF-8, and the resolved scenario must load back (recommend reads
+// it): a file name in another encoding is written with U+FFFD here (the run
+// file's /scenario/source_files keeps its bytes).
 std::string provenance_line(const std::vector<std::string>& files) {
   std::string line(provenance_prefix);
-  for (const std::string& file : files) line += ' ' + file;
+  for (const std::string& file : files) line += ' ' + well_formed_utf8(file);
   return line;
 }
 
@@ -251,8 +255,9 @@ void sort_diagnostics(std::vector<Diagnostic>& diagnostics,
   });
 }
 
+// The file's stem, as text: the name is written into the resolved TOML.
 std::string default_name(const std::string& display) {
-  std::string stem = fs::path(display).stem().string();
+  std::string stem = well_formed_utf8(fs::path(display).stem().string());
   return stem.empty() ? std::string("scenario") : stem;
 }
 

@@ -13,6 +13,7 @@
 #include "sim/plan.hpp"
 #include "sim/scenario/correlation.hpp"
 #include "sim/scenario/reader.hpp"
+#include "sim/utf8.hpp"
 
 namespace fnesim {
 namespace {
@@ -366,6 +367,21 @@ TEST(ScenarioExtends, EveryBuiltinScenarioResolvesToTomlThatLoadsBackIdentically
     EXPECT_EQ(again.resolved_toml.substr(again.resolved_toml.find('\n')),
               s.resolved_toml.substr(s.resolved_toml.find('\n')));
   }
+}
+
+// A file name in another encoding (Latin-1's é) gave a resolved TOML that was
+// not UTF-8 — its provenance comment and its name, the file's stem — which
+// `recommend` then could not read back from the run file.
+TEST(ScenarioExtends, AFileNameThatIsNotUtf8ResolvesToTomlThatLoadsBack) {
+  const TempDir dir;
+  dir.write("l\xE9.toml", "extends = \"reference-r1.toml\"\n");
+  const Scenario s = load_scenario_file(dir.path() / "l\xE9.toml");
+  EXPECT_EQ(s.name, "l\uFFFD");
+  EXPECT_EQ(first_invalid_utf8(s.resolved_toml), std::string::npos);
+  EXPECT_THAT(s.source_files[0], HasSubstr("l\xE9.toml"));  // the run file keeps the bytes
+  Scenario again;
+  ASSERT_NO_THROW(again = load_scenario_text(s.resolved_toml, "resolved.toml", fs::temp_directory_path()));
+  EXPECT_EQ(again.name, s.name);
 }
 
 TEST(ScenarioExtends, CycleNamesTheChain) {
