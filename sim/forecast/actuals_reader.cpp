@@ -234,6 +234,7 @@ class Reader {
 
   bool read_header(int line, const std::vector<std::string>& names);
   void warn_if_implausible_amounts(int header_line);
+  void warn_if_few_trainees(int header_line);
   void warn_of_repeated_rows();
   void check_cost_per_trainee(const Row& row, const ActualDossier& d, Pathway pathway);
   void read_dossier(Row& row);
@@ -788,6 +789,7 @@ Actuals Reader::read(std::string_view text) {
   for (const MonthlyActual& m : actuals_.months) latest = std::max(latest, m.month);
   actuals_.last_day = last_of_month(latest);
   warn_if_implausible_amounts(header_line);
+  warn_if_few_trainees(header_line);
   warn_of_repeated_rows();
   constexpr std::size_t rows_named = 5;
   for (std::size_t i = 0; i < implausible_costs_.size() && i < rows_named; ++i)
@@ -897,6 +899,36 @@ void Reader::warn_if_implausible_amounts(int header_line) {
   actuals_.warnings.push_back({file_, header_line,
                                column == columns_.end() ? 0 : static_cast<int>(column->second) + 1,
                                "committed_eur", "warning: " + total + figures + slip});
+}
+
+// Monthly totals count diagnostics (no trainee) among their dossiers, so a
+// month may have fewer trainees than dossiers; a file in which the training
+// dossiers would have fewer than half a trainee each, with the diagnostics
+// the scenario expects, has its columns swapped more likely (a trainee count
+// of thousands read as dossiers: uptake and costs learnt tenfold). Warned, as
+// the amounts are.
+void Reader::warn_if_few_trainees(int header_line) {
+  std::int64_t dossiers = 0, trainees = 0;
+  for (const MonthlyActual& m : actuals_.months) dossiers += m.dossiers, trainees += m.trainees;
+  const DemandModel& demand = scenario_.demand;
+  double trainings_expected = 0;
+  for (const RegionalDemand& region : demand.regions) trainings_expected += region.expected_dossiers;
+  const double all_expected = trainings_expected + demand.diagnostics_expected_dossiers;
+  if (dossiers <= 0 || !(all_expected > 0)) return;
+  const double training_share = trainings_expected / all_expected;
+  const double per_training_dossier =
+      static_cast<double>(trainees) / (static_cast<double>(dossiers) * training_share);
+  if (!(per_training_dossier < 0.5)) return;
+  char figures[200];
+  std::snprintf(figures, sizeof figures,
+                "%lld trainees for %lld dossiers, %.2f a training dossier where each has at least one (the "
+                "scenario expects %.0f %% of dossiers to be trainings): ",
+                static_cast<long long>(trainees), static_cast<long long>(dossiers), per_training_dossier,
+                100 * training_share);
+  const auto column = columns_.find("trainees");
+  actuals_.warnings.push_back(
+      {file_, header_line, column == columns_.end() ? 0 : static_cast<int>(column->second) + 1, "trainees",
+       std::string("warning: ") + figures + "were the columns dossiers and trainees swapped?"});
 }
 
 }  // namespace

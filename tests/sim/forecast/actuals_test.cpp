@@ -512,6 +512,24 @@ TEST(ActualsReader, AmountsTypedInMillionsOrCentsAreWarnedOfAtTheirColumn) {
   EXPECT_EQ(dossiers.warnings[0].key, "committed_eur");
 }
 
+// The dossiers and trainees columns swapped (a month's 4 500 trainees read
+// as dossiers) loaded without a word, and the forecast learnt a tenfold
+// uptake. Monthly dossiers count diagnostics, which have no trainee, so a
+// month may have fewer trainees than dossiers: the warning asks for fewer
+// than half a trainee a training dossier over the whole file.
+TEST(ActualsReader, ColumnsOfDossiersAndTraineesSwappedAreWarnedOf) {
+  const std::vector<Diagnostic> swapped = monthly("2021-03,national,4500,400,5200000.00\n").warnings;
+  ASSERT_EQ(swapped.size(), 1u);
+  EXPECT_EQ(swapped[0].key, "trainees");
+  EXPECT_EQ(swapped[0].line, 1);
+  EXPECT_NE(swapped[0].message.find("400 trainees for 4500 dossiers"), std::string::npos)
+      << swapped[0].message;
+  EXPECT_NE(swapped[0].message.find("were the columns dossiers and trainees swapped?"), std::string::npos);
+  // A month of many diagnostics, the file's trainings each with their trainees: no warning.
+  EXPECT_TRUE(monthly("2021-03,national,400,150,5200000.00\n2021-04,national,400,4500,5200000.00\n")
+                  .warnings.empty());
+}
+
 // The forecast says it with the scenario's warnings (the run file keeps
 // them), and learns no cost from amounts below what the diagnostics among the
 // dossiers would cost alone — no negative cost either.
