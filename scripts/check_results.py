@@ -538,15 +538,18 @@ def replication_clusters(f):
 def standard_error(x, clusters=None):
     """The mean's standard error and its degrees of freedom, as sim/statistics.cpp computes them: sd/√n on
     n − 1, or, when the replications come in clusters sharing a prior draw, the cluster-robust
-    sqrt(G/(G−1) · Σ_g (S_g − n_g·mean)²) / n on G − 1 (Liang & Zeger 1986); NaN from fewer than
-    two replications or clusters, which give no error to estimate."""
+    sqrt(G/(G−1) · Σ_g (S_g − n_g·mean)²) / n on G − 1 (Liang & Zeger 1986), never below sd/√n; NaN
+    from fewer than two replications or clusters, which give no error to estimate."""
     n = len(x)
     if clusters is None:
         return (np.sqrt(x.var(ddof=1) / n) if n >= 2 else math.nan), n - 1
     labels, index = np.unique(clusters, return_inverse=True)
     residual = np.bincount(index, weights=x - x.mean(), minlength=len(labels))
     g = len(labels)
-    return (math.sqrt(g / (g - 1) * float((residual ** 2).sum())) / n if g >= 2 else math.nan), g - 1
+    if g < 2:
+        return math.nan, g - 1
+    robust = math.sqrt(g / (g - 1) * float((residual ** 2).sum())) / n
+    return max(robust, math.sqrt(x.var(ddof=1) / n)), g - 1
 
 
 def estimate(values, level, scale=1.0):

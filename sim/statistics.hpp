@@ -18,8 +18,8 @@ namespace fnesim {
 // are not independent. Given with a cluster (a dense index ≥ 0), the standard
 // error is the cluster-robust one (Liang & Zeger 1986; the sandwich variance
 // of a mean): sqrt(G/(G−1) · Σ_g (S_g − n_g x̄)²) / n over the G clusters met,
-// S_g and n_g the sum and count of cluster g. With every value its own
-// cluster it is the usual sd/√n.
+// S_g and n_g the sum and count of cluster g, or the plain sd/√n when that is
+// larger. With every value its own cluster the two are the same.
 class Moments {
  public:
   void add(double x);

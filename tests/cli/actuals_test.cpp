@@ -77,6 +77,14 @@ TEST(CliActuals, AForecastSaysHowManyDrawsItsYearsShareAndCautionsWhenFew) {
       run_fnesim("run '" + few.string() + "' --actuals " + actuals + " --as-of 2021-09-16 -n 300 -j 2 -s 3");
   ASSERT_EQ(rough.exit_code, 0) << rough.err;
   EXPECT_NE(rough.out.find("Caution: the years rest on about"), std::string::npos) << rough.out;
+  EXPECT_NE(rough.out.find("raise [uncertainty] particles"), std::string::npos) << rough.out;
+  // Fifty years of 4 000 particles nearly each have a draw of their own:
+  // the years are too few, not the particles.
+  const auto fifty =
+      run_fnesim("run observed-september-2021 --actuals " + actuals + " --as-of 2021-09-16 -n 50 -j 2 -s 3");
+  ASSERT_EQ(fifty.exit_code, 0) << fifty.err;
+  EXPECT_NE(fifty.out.find("Caution: the years rest on about"), std::string::npos) << fifty.out;
+  EXPECT_NE(fifty.out.find("run more simulated years (-n)"), std::string::npos) << fifty.out;
   // Two years on a single draw (100 particles, seed 7): no ± at all, and said once.
   const std::filesystem::path hundred = scratch_path("hundred-particles.toml");
   {

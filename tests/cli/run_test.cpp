@@ -84,6 +84,20 @@ TEST(CliRun, ACertainLookingProbabilityIsBoundedByTheRuleOfThree) {
   EXPECT_EQ(three.out.find("rule of three"), std::string::npos) << three.out;
 }
 
+// Nothing drawn varies (R1 without its regional uptake): the spread is the
+// dossiers' alone, exactly — the ratio's estimate read 17 to 31 % of
+// "assumptions" at 20 years.
+TEST(CliRun, WithNothingDrawnTheSpreadIsAllTheDossiers) {
+  const testing::ScratchDirectory dir;
+  testing::write_text(
+      dir / "fixed.toml",
+      "extends = \"reference-r1.toml\"\nname = \"fixed\"\n[demand.arrivals]\nregional_uptake_cv = 0\n");
+  const auto run = run_fnesim("run '" + (dir / "fixed.toml").string() + "' -n 20 -s 3");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find("the assumptions drawn 0 %, the dossiers' own randomness 100 %"), std::string::npos)
+      << run.out;
+}
+
 TEST(CliRun, PrintsTheRegionalTableAndTheNationalLine) {
   const auto run = run_fnesim("run reference-r1 -n 40");
   ASSERT_EQ(run.exit_code, 0) << run.err;

@@ -102,6 +102,15 @@ TEST(Moments, ClusteredStandardErrorOfKnownData) {
   EXPECT_NEAR(ci.high - 5.0, 2.9199856 * std::sqrt(171.0) / 6, 1e-6);
 }
 
+// Two clusters whose sums are alike by chance: the robust error is 0, which
+// would claim a certainty two draws cannot give. The plain one stands.
+TEST(Moments, AClusteredStandardErrorIsNeverBelowThePlainOne) {
+  Moments m;
+  for (const auto& [x, cluster] : {std::pair{0.0, 0}, {10.0, 0}, {0.0, 1}, {10.0, 1}}) m.add(x, cluster);
+  EXPECT_NEAR(m.standard_error(), std::sqrt(m.variance() / 4), 1e-12);
+  EXPECT_GT(m.standard_error(), 0);
+}
+
 // Kish's effective number of clusters: clusters of 1, 1 and 4 values count
 // as 36 / 18 = 2; a mix of clustered and unclustered values has no standard
 // error, and is refused rather than given a wrong one.
