@@ -255,6 +255,9 @@ class Reader {
   std::vector<std::string> region_codes_;
   std::vector<Diagnostic> diagnostics_;
   std::map<std::string, std::size_t> columns_;
+  // The header has a problem but every column a row needs: its rows are read
+  // too, so that their problems are said with the header's, all at once.
+  bool rows_readable_ = false;
   Actuals actuals_;
   std::map<std::string, int> dossier_id_lines_;
   // A dossier row's text → its first line; views into the text being read,
@@ -321,8 +324,10 @@ bool Reader::read_header(int line, const std::vector<std::string>& names) {
       ok = false;
     }
   }
+  bool missing = false;
   auto require = [&](std::string_view name) {
     if (has_column(name)) return;
+    missing = true;
     std::string message = "missing column (the ";
     message += dossiers ? "dossier" : "monthly";
     message += " layout needs ";
@@ -348,6 +353,10 @@ bool Reader::read_header(int line, const std::vector<std::string>& names) {
   } else {
     for (const Column& c : monthly_columns) require(c.name);
   }
+  // An unknown, unnamed or repeated column leaves the others readable (the
+  // first of a repeated one is read); a missing one would make every row's
+  // problem "missing value".
+  rows_readable_ = !missing;
   return ok;
 }
 
@@ -740,7 +749,7 @@ Actuals Reader::read(std::string_view text) {
       continue;
     }
     if (!split) continue;
-    if (!header_ok) continue;
+    if (!header_ok && !rows_readable_) continue;
     // A spreadsheet saves its empty rows as ",,,,": blank lines.
     if (std::all_of(fields.begin(), fields.end(), [](const std::string& f) { return trim(f).empty(); }))
       continue;

@@ -335,6 +335,23 @@ TEST(ActualsReader, HeaderProblems) {
           "pathway, trainees, committed_eur, headcount or size)"}));
 }
 
+// A column too many (a SIRET an export carries) hid every row's problem:
+// with every column a row needs, the rows are read and said too. A column
+// missing keeps them unread (every row would say "missing value").
+TEST(ActualsReader, AHeaderProblemHidesNoRowProblemWhenTheRowsCanBeRead) {
+  EXPECT_EQ(
+      messages_of("month,region,dossiers,trainees,committed_eur,siret\n"
+                  "2021-03,IDX,1,1,1.00,9\n2021-04,ARA,1,1,12.345,9\n"),
+      (std::vector<std::string>{
+          "a.csv:1:6: siret: unknown column 'siret'; expected one of month, region, dossiers, trainees, "
+          "committed_eur",
+          "a.csv:2:2: region: unknown region 'IDX'; did you mean 'IDF'?",
+          "a.csv:3:5: committed_eur: expected an amount in EUR: digits, a dot and at most two decimals "
+          "(1234.56), found '12.345'"}));
+  // Missing a column: the header's problems alone (as HeaderProblems above).
+  EXPECT_EQ(messages_of("month,region,dossiers,trainees\n2021-03,IDX,1,1\n").size(), 1u);
+}
+
 TEST(ActualsReader, AFileThatCannotBeReadIsNamed) {
   for (const std::string& path : {std::string("no-such.csv"), ::testing::TempDir()}) {
     try {
