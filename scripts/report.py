@@ -2931,8 +2931,8 @@ def write_outputs(html_path, png_dir, page, charts, force):
     Each temporary is listed before it is created, so that an interruption at
     any point (an exception between two bytecodes) still removes it."""
     global outputs_in_place
-    temporaries = []
-    created_png_dir, done = not os.path.lexists(png_dir), False
+    temporaries, outputs_in_place = [], False
+    created_png_dir = not os.path.lexists(png_dir)
     try:
         os.makedirs(png_dir, exist_ok=True)
         targets = [(os.path.join(png_dir, name), data) for name, data in charts.items()]
@@ -2957,14 +2957,13 @@ def write_outputs(html_path, png_dir, page, charts, force):
             stale = os.path.join(png_dir, name)
             if name not in charts and os.path.lexists(stale) and non_regular_kind(stale) is None:
                 os.unlink(stale)
-        done = True
     except OSError as error:
         raise JobError(f"cannot write {shown(error.filename or html_path)}: {error.strerror or error}") from None
     finally:
         for temporary, _ in temporaries:
             if os.path.lexists(temporary):
                 os.unlink(temporary)
-        if created_png_dir and not done:  # nothing written: the directory this run made goes too
+        if created_png_dir and not outputs_in_place:  # nothing in place: the directory this run made goes too
             try:
                 os.rmdir(png_dir)
             except OSError:

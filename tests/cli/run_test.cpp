@@ -58,6 +58,13 @@ TEST(CliRun, OneReplicationClaimsNoPrecision) {
   std::filesystem::remove(json);
 }
 
+// `fnesim run` on a scenario file of `text` (a variant of a built-in one), with `options`.
+testing::CommandResult run_variant(const std::string& text, const std::string& options) {
+  const testing::ScratchDirectory dir;
+  testing::write_text(dir / "variant.toml", text);
+  return run_fnesim("run '" + (dir / "variant.toml").string() + "' " + options);
+}
+
 // A probability none of the years show reads 0.000 ±0.000 at any count: the
 // run says what bounds it instead (here three regions never run out in 5 years).
 TEST(CliRun, ACertainLookingProbabilityIsBoundedByTheRuleOfThree) {
@@ -69,11 +76,8 @@ TEST(CliRun, ACertainLookingProbabilityIsBoundedByTheRuleOfThree) {
       << run.out;
   // The cash's pre-financing too, alone at 1.000 (no advance: OPCO 2i
   // pre-finances every year), the note after it.
-  const testing::ScratchDirectory dir;
-  testing::write_text(
-      dir / "no-advance.toml",
-      "extends = \"financing-2021.toml\"\nname = \"no-advance\"\n[financing]\nadvance_share = 0\n");
-  const auto cash = run_fnesim("run '" + (dir / "no-advance.toml").string() + "' -n 20 -s 3");
+  const auto cash =
+      run_variant("extends = \"financing-2021.toml\"\n[financing]\nadvance_share = 0\n", "-n 20 -s 3");
   ASSERT_EQ(cash.exit_code, 0) << cash.err;
   const auto pre_financing = cash.out.find("OPCO 2i pre-finances in 1.000 ±0.000");
   ASSERT_NE(pre_financing, std::string::npos) << cash.out;
@@ -88,11 +92,8 @@ TEST(CliRun, ACertainLookingProbabilityIsBoundedByTheRuleOfThree) {
 // dossiers' alone, exactly — the ratio's estimate read 17 to 31 % of
 // "assumptions" at 20 years.
 TEST(CliRun, WithNothingDrawnTheSpreadIsAllTheDossiers) {
-  const testing::ScratchDirectory dir;
-  testing::write_text(
-      dir / "fixed.toml",
-      "extends = \"reference-r1.toml\"\nname = \"fixed\"\n[demand.arrivals]\nregional_uptake_cv = 0\n");
-  const auto run = run_fnesim("run '" + (dir / "fixed.toml").string() + "' -n 20 -s 3");
+  const auto run = run_variant("extends = \"reference-r1.toml\"\n[demand.arrivals]\nregional_uptake_cv = 0\n",
+                               "-n 20 -s 3");
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_NE(run.out.find("the assumptions drawn 0 %, the dossiers' own randomness 100 %"), std::string::npos)
       << run.out;
