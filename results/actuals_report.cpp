@@ -116,7 +116,10 @@ std::string render_actuals_report(const ActualsReport& report, const Scenario& s
   out += ", regional CV ";
   out += percent(demand.regional_uptake_cv);
   out += ").";
-  if (report.national) out += " National aggregates: every region learns through the common factor only.";
+  if (report.national)
+    out +=
+        " National aggregates: every region learns through the common factor only, and its committed, "
+        "dossiers and trainees below are the national figures split by the regions' available amounts.";
   out += "\n";
   TextTable table;
   table.add_column("Region", TextTable::Align::Left);

@@ -28,8 +28,10 @@ Scenario observed_2021_with(const std::string& uncertainty, int particles) {
 
 // Forecasts 40 generating years from a 1 July cut-off and asks that the
 // intervals of year-end national demand hold them as often as they say, with
-// at least `least_in_effect` particles in effect in every year.
-void expect_calibrated(const Scenario& scenario, double least_in_effect) {
+// at least `least_in_effect` particles in effect in every year. The actuals
+// list each dossier, or give the nation's monthly totals.
+void expect_calibrated(const Scenario& scenario, double least_in_effect,
+                       SyntheticLayout layout = SyntheticLayout::Dossiers) {
   const Simulator truth(scenario);
   const Date cut_off = Date::from_ymd(2021, 7, 1);
   constexpr std::uint64_t seed = 20210701;
@@ -40,7 +42,10 @@ void expect_calibrated(const Scenario& scenario, double least_in_effect) {
     ReplicationOutcome year = truth.make_outcome();
     truth.simulate(seed, t, *ws, year);
 
-    const Actuals actuals = parse_actuals(filed_dossiers_csv(truth, seed, t), "truth.csv", scenario);
+    const std::string csv = layout == SyntheticLayout::Dossiers
+                                ? filed_dossiers_csv(truth, seed, t)
+                                : synthetic_actuals_csv(truth, seed, t, layout);
+    const Actuals actuals = parse_actuals(csv, "truth.csv", scenario);
     const ConditionedScenario c = condition_on_actuals(scenario, actuals, cut_off);
     const ForecastStart& start = *c.scenario.forecast_start;
     ASSERT_EQ(start.particles.size(), static_cast<std::size_t>(scenario.uncertainty.particles));
@@ -72,6 +77,15 @@ void expect_calibrated(const Scenario& scenario, double least_in_effect) {
 
 TEST(ParticlesStatistical, ForecastIntervalsHoldTheGeneratingYearAsOftenAsTheySay) {
   expect_calibrated(observed_2021_with("profile_concentration = 15\n", 1000), 100);
+}
+
+// The committee's September nowcast is read from the nation's monthly totals:
+// one count a month, the regions unseen. Its level is learnt per particle
+// from those counts; the intervals must hold the years as the dossiers' do
+// (17 and 36 of 40 when measured; docs/forecasting.md §2 says what the
+// national path still draws twice and what it leaves out).
+TEST(ParticlesStatistical, FromNationalTotalsTheIntervalsHoldTheYearAsOftenAsTheySay) {
+  expect_calibrated(observed_2021_with("profile_concentration = 15\n", 1000), 100, SyntheticLayout::National);
 }
 
 // The timing as a tilt of the whole year with small month factors, and a
