@@ -25,6 +25,7 @@ struct BacktestOptions {
   std::string actuals;
   std::string truth;
   std::int64_t truths = 200;
+  std::string layout = "dossiers";  // --layout: how the forecaster sees each truth
   std::vector<std::string> cut_offs;
   std::string through;  // --through: the day the actuals are complete through
   RunOverrides overrides;
@@ -121,11 +122,14 @@ int backtest_against_truths(const BacktestOptions& options, const Scenario& scen
   TruthBacktestProblems problems;
   const std::vector<Date> cut_offs = parse_cut_offs(options.cut_offs, &problems.settings);
   const std::vector<TruthScenario> family = load_truth_family(options.truth, problems.files);
-  check_truth_backtest(scenario, family, cut_offs, options.truths, problems);
+  const auto layout = static_cast<SyntheticLayout>(
+      std::find(synthetic_layout_keys.begin(), synthetic_layout_keys.end(), options.layout) -
+      synthetic_layout_keys.begin());
+  check_truth_backtest(scenario, family, cut_offs, options.truths, problems, layout);
   problems.throw_if_any();
   InteractiveJob job(scenario);
   const TruthBacktestResult result = run_truth_backtest(scenario, family, cut_offs, options.truths,
-                                                        scenario.run.replications, job.control());
+                                                        scenario.run.replications, job.control(), layout);
   job.throw_if_interrupted("interrupted; nothing printed");
   job.progress().finish();
   std::cout << (options.json ? truth_backtest_json(result, scenario, family)
@@ -172,6 +176,15 @@ void register_backtest(CLI::App& app, int& exit_code) {
                    "Synthetic years with --truth (default 200), year t from family member t mod their number")
       ->transform(whole_number_option)
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{1'000'000}))
+      ->needs(truth);
+  backtest
+      ->add_option(
+          "--layout", options->layout,
+          "With --truth: how the forecaster sees each year before a cut-off — dossiers (one row per "
+          "dossier filed), monthly (what it committed, per region and month) or national (per month)")
+      ->check(
+          CLI::IsMember(std::vector<std::string>(synthetic_layout_keys.begin(), synthetic_layout_keys.end())))
+      ->capture_default_str()
       ->needs(truth);
   one_value_an_occurrence(backtest->add_option("--cutoffs", options->cut_offs,
                                                "Cut-offs YYYY-MM-DD, comma-separated (repeatable)"))

@@ -142,7 +142,19 @@ std::string render_truth_backtest_table(const TruthBacktestResult& result, const
   out += std::to_string(result.truth_seed);
   out += ")\n\nThe truths: year t is replication t of member t mod ";
   out += std::to_string(members);
-  out += "; the forecaster is given none of them.\n";
+  out += "; the forecaster is given none of them";
+  // What the forecaster saw of each year before a cut-off.
+  switch (result.layout) {
+    case SyntheticLayout::Dossiers:
+      out += ", and sees each one row per dossier filed.\n";
+      break;
+    case SyntheticLayout::Monthly:
+      out += ", and sees each as the monthly totals per region of what it committed.\n";
+      break;
+    case SyntheticLayout::National:
+      out += ", and sees each as the nation's monthly totals of what it committed.\n";
+      break;
+  }
   TextTable truths;
   truths.add_column("Member", TextTable::Align::Left);
   truths.add_column("Scenario", TextTable::Align::Left);
@@ -244,6 +256,7 @@ std::string truth_backtest_json(const TruthBacktestResult& result, const Scenari
   json.field("replications", result.replications);
   json.field("seed", result.seed);
   json.field("truth_seed", result.truth_seed);
+  json.field("layout", std::string(synthetic_layout_keys[static_cast<std::size_t>(result.layout)]));
   json.key("family").begin_array();
   for (int m = 0; m < static_cast<int>(family.size()); ++m) {
     const MemberDemand d = member_demand(result, m);

@@ -150,7 +150,8 @@ void check_family(const Scenario& forecaster, const std::vector<TruthScenario>& 
 }
 
 // "" when every cut-off is fine.
-std::string cut_off_problems(const Scenario& forecaster, const std::vector<Date>& cut_offs) {
+std::string cut_off_problems(const Scenario& forecaster, const std::vector<Date>& cut_offs,
+                             SyntheticLayout layout) {
   const Convention& conv = forecaster.convention;
   std::string problems;
   for (std::size_t i = 0; i < cut_offs.size(); ++i) {
@@ -162,6 +163,10 @@ std::string cut_off_problems(const Scenario& forecaster, const std::vector<Date>
     else if (as_of <= conv.commitment_start || as_of > conv.commitment_end)
       problem = "must fall after the commitment start (" + conv.commitment_start.iso() +
                 ") and no later than the commitment end (" + conv.commitment_end.iso() + ")";
+    else if (layout != SyntheticLayout::Dossiers && as_of.day() != 1)
+      problem = "monthly totals give each month whole: with --layout " +
+                std::string(synthetic_layout_keys[static_cast<std::size_t>(layout)]) +
+                " a cut-off is a month's first day";
     if (problem.empty()) continue;
     problems += problems.empty() ? "--cutoffs: " : "; ";
     problems += as_of.iso() + ": " + problem;
@@ -183,9 +188,9 @@ void TruthBacktestProblems::throw_if_any() const {
 
 void check_truth_backtest(const Scenario& forecaster, const std::vector<TruthScenario>& family,
                           const std::vector<Date>& cut_offs, std::int64_t truths,
-                          TruthBacktestProblems& problems) {
+                          TruthBacktestProblems& problems, SyntheticLayout layout) {
   check_family(forecaster, family, problems.files);
-  if (std::string cut_offs_said = cut_off_problems(forecaster, cut_offs); !cut_offs_said.empty())
+  if (std::string cut_offs_said = cut_off_problems(forecaster, cut_offs, layout); !cut_offs_said.empty())
     problems.settings.push_back(std::move(cut_offs_said));
   // A member without a year would be scored on nothing: its coverage 0/0, its CRPS 0.
   if (!family.empty() && truths < static_cast<std::int64_t>(family.size()))
@@ -242,13 +247,15 @@ ScoreTally tally(const TruthBacktestResult& result, std::size_t cut_off, bool re
 
 TruthBacktestResult run_truth_backtest(const Scenario& forecaster, const std::vector<TruthScenario>& family,
                                        const std::vector<Date>& cut_offs, std::int64_t truths,
-                                       std::int64_t replications, const RunControl& control) {
+                                       std::int64_t replications, const RunControl& control,
+                                       SyntheticLayout layout) {
   if (family.empty()) throw BadRequest("--truth: no truth scenario to draw the years from");
   TruthBacktestProblems problems;
-  check_truth_backtest(forecaster, family, cut_offs, truths, problems);
+  check_truth_backtest(forecaster, family, cut_offs, truths, problems, layout);
   problems.throw_if_any();
 
   TruthBacktestResult result;
+  result.layout = layout;
   result.replications = replications;
   result.seed = control.seed;
   result.truth_seed = truth_seed_of(control.seed);
@@ -272,7 +279,11 @@ TruthBacktestResult run_truth_backtest(const Scenario& forecaster, const std::ve
     const std::string name = "truth " + std::to_string(t) + " (" +
                              family[static_cast<std::size_t>(member)].source + ", replication " +
                              std::to_string(t) + ")";
-    Actuals actuals = parse_actuals(filed_dossiers_csv(truth, result.truth_seed, t), name, forecaster);
+    Actuals dossiers = parse_actuals(filed_dossiers_csv(truth, result.truth_seed, t), name, forecaster);
+    Actuals actuals =
+        layout == SyntheticLayout::Dossiers
+            ? dossiers
+            : parse_actuals(synthetic_actuals_csv(truth, result.truth_seed, t, layout), name, forecaster);
     // A synthetic year is known whole: a month without a dossier filed had
     // none, even at its end (a year whose uptake collapsed mid-year would
     // otherwise seem to end with its last filing, and refuse a later cut-off).
@@ -296,7 +307,7 @@ TruthBacktestResult run_truth_backtest(const Scenario& forecaster, const std::ve
       done_before += report.completed;
       if (report.interrupted) return false;
 
-      const FiledBefore filed = filed_before(actuals, regions, as_of);
+      const FiledBefore filed = filed_before(dossiers, regions, as_of);
       const int days_elapsed = days_between(conv.commitment_start, as_of);
       const int window_days = conv.commitment_days();
       TruthCutOffForecast c;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "sim/forecast/forecast_scores.hpp"
+#include "sim/forecast/synthetic_actuals.hpp"
 #include "sim/rng.hpp"
 #include "sim/runner.hpp"
 
@@ -72,7 +73,8 @@ struct TruthYear {
 };
 
 struct TruthBacktestResult {
-  std::int64_t replications = 0;  // per forecast
+  SyntheticLayout layout = SyntheticLayout::Dossiers;  // how the forecaster saw each year
+  std::int64_t replications = 0;                       // per forecast
   std::uint64_t seed = 0, truth_seed = 0;
   std::vector<Date> cut_offs;
   std::vector<TruthYear> years;  // in order, year t from member t mod the family's size
@@ -126,23 +128,29 @@ struct TruthBacktestProblems {
 // Adds the checks of a family (as far as it was read), its cut-offs and
 // `truths`: every member has the forecaster's regions (same codes, same
 // order) and commitment window; every cut-off falls after the commitment
-// start and no later than its end, once; every member gets a year (truths ≥
-// the family's size).
+// start and no later than its end, once — on a month's first day when the
+// years are seen as monthly totals, which give each month whole; every member
+// gets a year (truths ≥ the family's size).
 void check_truth_backtest(const Scenario& forecaster, const std::vector<TruthScenario>& family,
                           const std::vector<Date>& cut_offs, std::int64_t truths,
-                          TruthBacktestProblems& problems);
+                          TruthBacktestProblems& problems,
+                          SyntheticLayout layout = SyntheticLayout::Dossiers);
 
 // Checks first (check_truth_backtest), all problems at once. Then, for
 // t = 0 … truths − 1: simulates replication t of member t mod F under
 // truth_seed_of(control.seed), reads every eligible dossier it filed as
 // one-row-per-dossier actuals against the forecaster (an ActualsError there
-// names the truth), and forecasts from each cut-off with replications
+// names the truth) — or, with another `layout`, the monthly totals of what it
+// committed, per region or for the nation, as an operator reports them (the
+// run-rate baseline still reads the dossiers: it is the same whatever the
+// forecaster sees) — and forecasts from each cut-off with replications
 // [t × replications, (t + 1) × replications) under control.seed — the same
 // for every cut-off of a year, so that its forecasts differ by what was
 // learnt; different between years, so that years are independent. Progress
 // counts replications over every year and cut-off.
 TruthBacktestResult run_truth_backtest(const Scenario& forecaster, const std::vector<TruthScenario>& family,
                                        const std::vector<Date>& cut_offs, std::int64_t truths,
-                                       std::int64_t replications, const RunControl& control);
+                                       std::int64_t replications, const RunControl& control,
+                                       SyntheticLayout layout = SyntheticLayout::Dossiers);
 
 }  // namespace fnesim

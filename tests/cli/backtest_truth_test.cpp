@@ -7,6 +7,7 @@
 #include <array>
 #include <cmath>
 #include <string>
+#include <vector>
 
 #include "support/command.hpp"
 #include "support/json_compare.hpp"
@@ -122,6 +123,56 @@ TEST(CliBacktestTruth, AScenariosWarningsAreSaidOnce) {
       "thousands.toml:3:1: demand.cost_per_trainee.mean_eur: warning: 60 EUR a trainee";
   ASSERT_NE(result.err.find(warning), std::string::npos) << result.err;
   EXPECT_EQ(result.err.find(warning), result.err.rfind(warning)) << result.err;
+}
+
+// A planner whose operator reports monthly totals backtests what they would
+// see: the same years, the forecaster given each as the nation's (or each
+// region's) monthly totals of what it committed. The years and the run-rate
+// baseline are the same whatever the layout; the forecasts differ, since they
+// learn from less; a cut-off inside a month is refused, since totals give
+// each month whole.
+TEST(CliBacktestTruth, TheForecasterMaySeeEachYearAsMonthlyTotals) {
+  const ScratchDirectory dir;
+  write_family(dir);
+  const std::string arguments =
+      "backtest " + small + " --truth '" + dir.path().string() + "' --truths 2 -n 20 --seed 9" + cut_offs;
+  const auto dossiers = run_fnesim(arguments + " --json");
+  const auto national = run_fnesim(arguments + " --layout national --json");
+  const auto monthly = run_fnesim(arguments + " --layout monthly");
+  ASSERT_EQ(dossiers.exit_code, 0) << dossiers.err;
+  ASSERT_EQ(national.exit_code, 0) << national.err;
+  ASSERT_EQ(monthly.exit_code, 0) << monthly.err;
+  EXPECT_NE(dossiers.out.find("\"layout\": \"dossiers\""), std::string::npos);
+  EXPECT_NE(national.out.find("\"layout\": \"national\""), std::string::npos);
+  EXPECT_NE(monthly.out.find("sees each as the monthly totals per region of what it committed"),
+            std::string::npos)
+      << monthly.out;
+  // The same truths and the same baseline; other forecasts.
+  const auto field = [](const std::string& json, const std::string& key) {
+    std::vector<std::string> values;
+    for (std::size_t at = json.find(key); at != std::string::npos; at = json.find(key, at + 1))
+      values.push_back(json.substr(at, json.find_first_of(",}", at) - at));
+    return values;
+  };
+  EXPECT_FALSE(field(dossiers.out, "\"outcome_eur\"").empty());
+  EXPECT_EQ(field(dossiers.out, "\"outcome_eur\""), field(national.out, "\"outcome_eur\""));
+  EXPECT_EQ(field(dossiers.out, "\"naive_eur\""), field(national.out, "\"naive_eur\""));
+  EXPECT_NE(field(dossiers.out, "\"q50_eur\""), field(national.out, "\"q50_eur\""));
+
+  const auto mid_month = run_fnesim("backtest " + small + " --truth '" + dir.path().string() +
+                                    "' --truths 2 -n 5 --cutoffs 2021-05-01,2021-09-16 --layout national");
+  EXPECT_EQ(mid_month.exit_code, 2);
+  EXPECT_EQ(mid_month.err,
+            "fnesim backtest: --cutoffs: 2021-09-16: monthly totals give each month whole: with --layout "
+            "national a cut-off is a month's first day\n");
+  const auto unknown = run_fnesim(arguments + " --layout weekly");
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("--layout"), std::string::npos) << unknown.err;
+  const auto without_truth =
+      run_fnesim("backtest " + small + " --actuals '" + source +
+                 "/tests/data/actuals/synthetic-dossiers.csv' --layout national" + cut_offs);
+  EXPECT_EQ(without_truth.exit_code, 2);
+  EXPECT_NE(without_truth.err.find("--layout requires --truth"), std::string::npos) << without_truth.err;
 }
 
 TEST(CliBacktestTruth, RefusesBothOrNeitherSourceAndNoTruths) {
