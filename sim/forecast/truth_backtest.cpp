@@ -340,6 +340,8 @@ TruthBacktestResult run_truth_backtest(const Scenario& forecaster, const std::ve
     add_to_digest(inputs, forecaster);
     for (const TruthScenario& truth : family) add_to_digest(inputs.add(truth.source), truth.scenario);
     for (const Date& cut_off : cut_offs) inputs.add(static_cast<std::int64_t>(cut_off.day_number()));
+    // Ranks that saw the years in different layouts forecast different things.
+    inputs.add(static_cast<std::int64_t>(layout));
     loop.inputs = inputs.add(control.seed).add(replications).value();
     loop.items = truths;
     loop.chunk = 1;
