@@ -142,19 +142,25 @@ std::string render_truth_backtest_table(const TruthBacktestResult& result, const
   out += std::to_string(result.truth_seed);
   out += ")\n\nThe truths: year t is replication t of member t mod ";
   out += std::to_string(members);
-  out += "; the forecaster is given none of them";
+  out += "; the forecaster is not given these scenarios.\nBefore each cut-off it sees each year ";
   // What the forecaster saw of each year before a cut-off.
   switch (result.layout) {
     case SyntheticLayout::Dossiers:
-      out += ", and sees each one row per dossier filed.\n";
+      out += "as one row per dossier filed, committed or refused.\n";
       break;
     case SyntheticLayout::Monthly:
-      out += ", and sees each as the monthly totals per region of what it committed.\n";
+      out += "as the monthly totals per region of the dossiers committed (refused ones not shown).\n";
       break;
     case SyntheticLayout::National:
-      out += ", and sees each as the nation's monthly totals of what it committed.\n";
+      out +=
+          "as the nation's monthly totals of the dossiers committed (refused ones not shown);\n"
+          "its regional forecasts are the national picture shared out.\n";
       break;
   }
+  if (result.layout != SyntheticLayout::Dossiers)
+    out +=
+        "The run-rate baseline reads the dossiers filed, refused ones and each region's included, as "
+        "with one row per dossier.\n";
   TextTable truths;
   truths.add_column("Member", TextTable::Align::Left);
   truths.add_column("Scenario", TextTable::Align::Left);

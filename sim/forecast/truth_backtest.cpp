@@ -153,7 +153,7 @@ void check_family(const Scenario& forecaster, const std::vector<TruthScenario>& 
 std::string cut_off_problems(const Scenario& forecaster, const std::vector<Date>& cut_offs,
                              SyntheticLayout layout) {
   const Convention& conv = forecaster.convention;
-  std::string problems;
+  std::string problems, inside_a_month;
   for (std::size_t i = 0; i < cut_offs.size(); ++i) {
     const Date as_of = cut_offs[i];
     std::string problem;
@@ -164,12 +164,17 @@ std::string cut_off_problems(const Scenario& forecaster, const std::vector<Date>
       problem = "must fall after the commitment start (" + conv.commitment_start.iso() +
                 ") and no later than the commitment end (" + conv.commitment_end.iso() + ")";
     else if (layout != SyntheticLayout::Dossiers && as_of.day() != 1)
-      problem = "monthly totals give each month whole: with --layout " +
-                std::string(synthetic_layout_keys[static_cast<std::size_t>(layout)]) +
-                " a cut-off is a month's first day";
+      inside_a_month += (inside_a_month.empty() ? "" : ", ") + as_of.iso();
     if (problem.empty()) continue;
     problems += problems.empty() ? "--cutoffs: " : "; ";
     problems += as_of.iso() + ": " + problem;
+  }
+  // Said once for every such date.
+  if (!inside_a_month.empty()) {
+    problems += problems.empty() ? "--cutoffs: " : "; ";
+    problems += inside_a_month + ": monthly totals give each month whole: with --layout " +
+                std::string(synthetic_layout_keys[static_cast<std::size_t>(layout)]) +
+                " a cut-off is a month's first day";
   }
   return problems;
 }

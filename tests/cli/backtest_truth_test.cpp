@@ -144,7 +144,7 @@ TEST(CliBacktestTruth, TheForecasterMaySeeEachYearAsMonthlyTotals) {
   ASSERT_EQ(monthly.exit_code, 0) << monthly.err;
   EXPECT_NE(dossiers.out.find("\"layout\": \"dossiers\""), std::string::npos);
   EXPECT_NE(national.out.find("\"layout\": \"national\""), std::string::npos);
-  EXPECT_NE(monthly.out.find("sees each as the monthly totals per region of what it committed"),
+  EXPECT_NE(monthly.out.find("sees each year as the monthly totals per region of the dossiers committed"),
             std::string::npos)
       << monthly.out;
   // The same truths and the same baseline; other forecasts.
@@ -159,12 +159,18 @@ TEST(CliBacktestTruth, TheForecasterMaySeeEachYearAsMonthlyTotals) {
   EXPECT_EQ(field(dossiers.out, "\"naive_eur\""), field(national.out, "\"naive_eur\""));
   EXPECT_NE(field(dossiers.out, "\"q50_eur\""), field(national.out, "\"q50_eur\""));
 
-  const auto mid_month = run_fnesim("backtest " + small + " --truth '" + dir.path().string() +
-                                    "' --truths 2 -n 5 --cutoffs 2021-05-01,2021-09-16 --layout national");
+  const auto mid_month =
+      run_fnesim("backtest " + small + " --truth '" + dir.path().string() +
+                 "' --truths 2 -n 5 --cutoffs 2021-05-01,2021-09-16,2021-10-02 --layout national");
   EXPECT_EQ(mid_month.exit_code, 2);
   EXPECT_EQ(mid_month.err,
-            "fnesim backtest: --cutoffs: 2021-09-16: monthly totals give each month whole: with --layout "
-            "national a cut-off is a month's first day\n");
+            "fnesim backtest: --cutoffs: 2021-09-16, 2021-10-02: monthly totals give each month whole: with "
+            "--layout national a cut-off is a month's first day\n");
+  // One row per dossier reads any day.
+  EXPECT_EQ(run_fnesim("backtest " + small + " --truth '" + dir.path().string() +
+                       "' --truths 2 -n 5 --cutoffs 2021-09-16")
+                .exit_code,
+            0);
   const auto unknown = run_fnesim(arguments + " --layout weekly");
   EXPECT_EQ(unknown.exit_code, 2);
   EXPECT_NE(unknown.err.find("--layout"), std::string::npos) << unknown.err;
