@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <optional>
 #include <span>
 #include <type_traits>
 
@@ -285,10 +286,10 @@ TruthBacktestResult run_truth_backtest(const Scenario& forecaster, const std::ve
                              family[static_cast<std::size_t>(member)].source + ", replication " +
                              std::to_string(t) + ")";
     Actuals dossiers = parse_actuals(filed_dossiers_csv(truth, result.truth_seed, t), name, forecaster);
-    Actuals actuals =
-        layout == SyntheticLayout::Dossiers
-            ? dossiers
-            : parse_actuals(synthetic_actuals_csv(truth, result.truth_seed, t, layout), name, forecaster);
+    std::optional<Actuals> totals;
+    if (layout != SyntheticLayout::Dossiers)
+      totals = parse_actuals(synthetic_actuals_csv(truth, result.truth_seed, t, layout), name, forecaster);
+    Actuals& actuals = totals ? *totals : dossiers;
     // A synthetic year is known whole: a month without a dossier filed had
     // none, even at its end (a year whose uptake collapsed mid-year would
     // otherwise seem to end with its last filing, and refuse a later cut-off).
