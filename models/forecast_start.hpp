@@ -3,12 +3,13 @@
 // --as-of D`): the run starts from the observed ledger and simulates only what
 // is filed from the cut-off on, with each region's uptake learnt from the
 // observed arrivals (sim/actuals.hpp builds this from the actuals file).
-#include <cstdint>
 #include <array>
+#include <cstdint>
 #include <optional>
 #include <vector>
 
 #include "models/calendar.hpp"
+#include "models/categories.hpp"
 #include "models/money.hpp"
 
 namespace fnesim {
@@ -42,10 +43,20 @@ struct ForecastStart {
   Date as_of;  // the first day simulated: every dossier filed before it is observed
   std::vector<ObservedDossier> dossiers;
   // Posterior of each region's uptake multiplier (on the scenario's expected
-  // arrivals from the cut-off on): Gamma(shape, rate), mean shape / rate. Drawn
-  // through the scenario's Gaussian copula in place of the prior national ×
-  // regional factors.
+  // arrivals from the cut-off on): Gamma(shape, rate), mean shape / rate, its
+  // marginal as reported.
   std::vector<double> uptake_shape, uptake_rate;
+  // Without particles, the multipliers are drawn jointly (docs/forecasting.md
+  // §2), in place of the prior national × regional factors. With each
+  // region's counts, U_r = C · I_r: the factor common to the regions, C ~
+  // Gamma(joint_shape, joint_rate), then each region's deviation given it,
+  // I_r ~ Gamma(a + N_r, a + C · E_r), a = 1 / uptake_regional_cv². With the
+  // nation's count only, the national level L ~ Gamma(joint_shape,
+  // joint_rate), and each region's deviation from its prior Gamma(a, a)
+  // normalised to a weighted mean of 1 (weights E_r): U_r = L · I_r / Σ w_s I_s.
+  // joint_shape 0: C or L is 1.
+  double joint_shape = 0, joint_rate = 1;
+  std::vector<double> expected_before;  // E_r: eligible arrivals expected before the cut-off at uptake 1
 
   // With uncertain assumptions (docs/forecasting.md, "Learning what the data
   // can say"): draws of the parameters and profile weighed by how well they
@@ -68,10 +79,31 @@ struct ForecastStart {
   // Each drawn value is multiplied by its scale: a cost learnt from the
   // actuals moves its whole distribution with it.
   std::vector<double> parameter_scales;
-  // Each region's deviation from the national level: its prior CV, and its
-  // count before the cut-off (none when the actuals are national).
+  // Each region's deviation from the common factor or the national level:
+  // its prior CV, and its count before the cut-off (none when the actuals are
+  // national).
   double uptake_regional_cv = 0;
   std::vector<std::int64_t> regional_counts;
+
+  // What the actuals taught about the money per dossier is known only so well
+  // (docs/forecasting.md §3): each replication multiplies pathway p's learnt
+  // mean cost per trainee by exp(s_p z_p − s_p²/2) and every pathway's by a
+  // common exp(s z − s²/2), the z standard normal on the replication's own
+  // stream. The common factor carries the trainees per dossier learnt (a
+  // dossier's money is their product) and, from monthly totals, the one cost
+  // factor learnt for every pathway at once. The standard deviations of the
+  // logs; 0: taken as known.
+  std::array<double, pathway_count> cost_log_sd{};
+  double common_log_sd = 0;
+  // Each pathway's share of the money the scenario expects, by which the
+  // factors are summarised in "where the spread comes from".
+  std::array<double, pathway_count> cost_weight{};
+  bool learnt_money_uncertain() const {
+    if (common_log_sd > 0) return true;
+    for (double s : cost_log_sd)
+      if (s > 0) return true;
+    return false;
+  }
 };
 
 }  // namespace fnesim

@@ -118,8 +118,9 @@ std::string render_actuals_report(const ActualsReport& report, const Scenario& s
   out += ").";
   if (report.national)
     out +=
-        " National aggregates: every region learns through the common factor only, and its committed, "
-        "dossiers and trainees below are the national figures split by the regions' available amounts.";
+        " National aggregates: they teach the national level, each region being it times a deviation drawn "
+        "from its prior (the deviations averaging 1), and its committed, dossiers and trainees below are the "
+        "national figures split by the regions' available amounts.";
   out += "\n";
   TextTable table;
   table.add_column("Region", TextTable::Align::Left);
@@ -146,9 +147,10 @@ std::string render_actuals_report(const ActualsReport& report, const Scenario& s
   }
   const CommonLearning& c = report.common;
   table.add_rule();
-  table.add_row({"Common factor", format_euros(committed), count(c.dossiers),
-                 format_count(c.expected_dossiers, 1), count(trainees), fixed(c.posterior_mean, 3),
-                 interval(c.posterior_q05, c.posterior_q95), percent(c.posterior_cv)});
+  table.add_row({report.national ? "National level" : "Common factor", format_euros(committed),
+                 count(c.dossiers), format_count(c.expected_dossiers, 1), count(trainees),
+                 fixed(c.posterior_mean, 3), interval(c.posterior_q05, c.posterior_q95),
+                 percent(c.posterior_cv)});
   out += table.render();
   out += "  Committed includes the 2020 carry-over: ";
   out += format_euros(carryover);
@@ -165,14 +167,19 @@ std::string render_actuals_report(const ActualsReport& report, const Scenario& s
   parameters.add_column("Scenario");
   parameters.add_column("Observed");
   parameters.add_column("Forecast");
+  parameters.add_column("±");
   parameters.add_column("", TextTable::Align::Left);
   for (const ParameterLearning& p : report.parameters) {
     const int decimals = p.parameter.starts_with("trainees") ? 2 : 0;
     parameters.add_row({p.parameter, count(p.dossiers), fixed(p.prior, decimals),
                         p.observed ? fixed(*p.observed, decimals) : "—", fixed(p.posterior, decimals),
+                        p.log_sd > 0 ? fixed(100 * p.log_sd, 1) + " %" : "—",
                         p.updated ? p.note : kept(p.note)});
   }
   out += parameters.render();
+  out +=
+      "  ±: the forecast's error, drawn in each simulated year (the sd of its log); from monthly totals the "
+      "pathways' costs share one factor.\n";
   out += '\n';
   out += prior_predictive_lines(report, scenario);
   if (report.particles > 0) {

@@ -112,7 +112,7 @@ void write_actuals_group(hdf5::File& file, const ActualsReport& report, std::str
     hdf5::Group parameters = group.create_group("parameters", "Demand parameters learnt from the actuals");
     std::vector<std::string> names, notes;
     std::vector<std::int64_t> counts;
-    std::vector<double> prior, observed, posterior;
+    std::vector<double> prior, observed, posterior, log_sd;
     std::vector<std::int32_t> updated;
     for (const ParameterLearning& p : report.parameters) {
       names.push_back(p.parameter);
@@ -121,6 +121,7 @@ void write_actuals_group(hdf5::File& file, const ActualsReport& report, std::str
       prior.push_back(p.prior);
       observed.push_back(p.observed.value_or(std::numeric_limits<double>::quiet_NaN()));
       posterior.push_back(p.posterior);
+      log_sd.push_back(p.log_sd);
       updated.push_back(p.updated ? 1 : 0);
     }
     const std::vector<hsize_t> shape_p{report.parameters.size()};
@@ -135,6 +136,12 @@ void write_actuals_group(hdf5::File& file, const ActualsReport& report, std::str
         meta(scenario_units, "The actuals' estimate; NaN when they give none", "parameter"));
     parameters.write<double>("forecast", posterior, shape_p,
                              meta(scenario_units, "The value the run used", "parameter"));
+    parameters.write<double>("log_sd", log_sd, shape_p,
+                             meta(factor,
+                                  "Since 1.10: the standard deviation of ln(forecast) drawn per replication "
+                                  "about it — the error of "
+                                  "the value learnt (/replications/cost_factor); 0 when taken as known",
+                                  "parameter"));
     parameters.write<std::int32_t>("updated", updated, shape_p,
                                    meta(layout::count, "1 when the run used a learnt value", "parameter"));
     parameters.write_strings("note", notes,

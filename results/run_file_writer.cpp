@@ -129,6 +129,25 @@ void RunFileWriter::Impl::create() {
           meta(field.units, field.description, "replication × region")));
     uptake = group.create_extendible<double>("uptake", per_region, chunk, replication_deflate_level,
                                              meta(layout::factor, layout::uptake_description, "replication × region"));
+    const ForecastStart* start = scenario.forecast_start ? &*scenario.forecast_start : nullptr;
+    cost_factors = start != nullptr && start->learnt_money_uncertain();
+    if (cost_factors) {
+      cost_factor = group.create_extendible<double>(
+          "cost_factor", {static_cast<hsize_t>(pathway_count)}, chunk, replication_deflate_level,
+          meta(layout::factor,
+               "Forecast from actuals (format 1.10): the factor each pathway's learnt mean cost per trainee "
+               "was "
+               "multiplied by in the replication — the error of the costs and trainees per dossier learnt "
+               "from "
+               "the actuals, drawn (mean 1; attribute `columns` the pathways, `weights` each one's share of "
+               "the "
+               "money expected, by which /summary/spread's learnt_costs averages them)",
+               "replication × pathway"));
+      std::vector<std::string> pathways;
+      for (std::string_view key : pathway_keys) pathways.emplace_back(key);
+      cost_factor.set_string_list_attribute("columns", pathways);
+      cost_factor.set_attribute<double>("weights", std::span<const double>(start->cost_weight));
+    }
     hdf5::Group national = group.create_group("national", "Per replication, all regions together");
     for (const layout::NationalField& field : layout::national_fields)
       national_datasets.push_back(
@@ -199,6 +218,7 @@ void RunFileWriter::Impl::create() {
   if (drift) drift_buffer.reserve(rows * static_cast<std::size_t>(months));
   if (particles) particle_buffer.reserve(rows);
   if (jumps) jumps_buffer.reserve(rows);
+  if (cost_factors) cost_factor_buffer.reserve(rows * pathway_count);
   committed_by_cell_sum.assign(static_cast<std::size_t>(regions * mix_cell_count), 0);
   trainees_by_cell_sum.assign(static_cast<std::size_t>(regions * mix_cell_count), 0);
 }
@@ -359,6 +379,8 @@ void RunFileWriter::Impl::append_draws(const ReplicationOutcome& outcome) {
   if (profile && outcome.profile.size() != 12) refuse("monthly profile has not 12 shares");
   if (drift && outcome.drift.size() != static_cast<std::size_t>(months)) refuse("drift is not one per month");
   if (particles && outcome.particle < 0) refuse("particle is missing");
+  if (cost_factors && outcome.cost_factors.size() != pathway_count)
+    refuse("cost factors are not one per pathway");
   uptake_buffer.insert(uptake_buffer.end(), outcome.uptake.begin(), outcome.uptake.end());
   dossier_variance_buffer.push_back(outcome.dossier_variance_eur2);
   parameters_buffer.insert(parameters_buffer.end(), outcome.parameter_values.begin(),
@@ -367,6 +389,9 @@ void RunFileWriter::Impl::append_draws(const ReplicationOutcome& outcome) {
   if (drift) drift_buffer.insert(drift_buffer.end(), outcome.drift.begin(), outcome.drift.end());
   if (particles) particle_buffer.push_back(outcome.particle);
   if (jumps) jumps_buffer.push_back(outcome.jumps);
+  if (cost_factors)
+    cost_factor_buffer.insert(cost_factor_buffer.end(), outcome.cost_factors.begin(),
+                              outcome.cost_factors.end());
 }
 
 void RunFileWriter::Impl::append(std::int64_t replication, const ReplicationOutcome& outcome) {
@@ -428,6 +453,10 @@ void RunFileWriter::Impl::flush() {
   additional_day_buffer.clear();
   uptake.append_rows<double>(uptake_buffer, rows);
   uptake_buffer.clear();
+  if (cost_factors) {
+    cost_factor.append_rows<double>(cost_factor_buffer, rows);
+    cost_factor_buffer.clear();
+  }
   dossier_variance.append_rows<double>(dossier_variance_buffer, rows);
   dossier_variance_buffer.clear();
   if (parameter_count > 0) {
@@ -600,6 +629,7 @@ void RunFileWriter::Impl::close_all() {
   additional_needed_day.close();
   uptake.close();
   dossier_variance.close();
+  if (cost_factors) cost_factor.close();
   if (parameter_count > 0) parameters.close();
   if (profile) profile_shares.close();
   if (drift) drift_factors.close();

@@ -54,6 +54,10 @@ struct RunFileWriter::Impl {
   // /replications/uptake and /replications/national/dossier_variance_eur2, always;
   // /uncertainty with [uncertainty] or [events], its datasets as the scenario draws them.
   hdf5::Dataset uptake, dossier_variance;
+  // /replications/cost_factor (format 1.10): a forecast whose learnt costs and trainees are drawn.
+  bool cost_factors = false;
+  hdf5::Dataset cost_factor;
+  std::vector<double> cost_factor_buffer;
   bool uncertainty = false;
   std::size_t parameter_count = 0;       // /uncertainty/parameters columns (0: no such dataset)
   bool profile = false, drift = false;   // /uncertainty/profile, /uncertainty/drift

@@ -214,9 +214,10 @@ def first_drift_month(f):
 
 def documented_layout(trajectories, steering=False, recommendation=False, actuals=False, version=(1, 2),
                       uncertainty=None, particles=False, financing=False, sensitivity=False, toml=None,
-                      split_by_jumps=False):
+                      split_by_jumps=False, cost_factors=False):
     """Every documented dataset: path -> (kind, shape in symbols). `uncertainty`: declared_uncertainty().
-    Format 1.5 adds nothing mandatory: only the optional /sensitivity (`sensitivity`: the file has it)."""
+    Format 1.5 adds nothing mandatory: only the optional /sensitivity (`sensitivity`: the file has it).
+    `cost_factors`: a forecast whose learnt values are uncertain (some /actuals/parameters/log_sd > 0, 1.10)."""
     layout = {
         "scenario/resolved_toml": ("str", ()),
         "scenario/source_files": ("str", ("F",)),
@@ -301,6 +302,10 @@ def documented_layout(trajectories, steering=False, recommendation=False, actual
             layout[f"actuals/common/{name}"] = (kind, ())
         for name, kind in ACTUALS_PARAMETER_DATASETS.items():
             layout[f"actuals/parameters/{name}"] = (kind, ("P",))
+        if version >= (1, 10):
+            layout["actuals/parameters/log_sd"] = ("f64", ("P",))
+            if cost_factors:
+                layout["replications/cost_factor"] = ("f64", ("N", 4))
     if version >= (1, 7):
         layout["scenario/warnings"] = ("str", ("W",))
     if version >= (1, 3):
@@ -633,7 +638,8 @@ def check_layout(c, f):
     trajectories = "trajectories" in f
     layout = documented_layout(trajectories, "steering" in f, "recommendation" in f, "actuals" in f, version,
                                uncertainty, particles, "financing" in f, "sensitivity" in f, toml,
-                               declared_jumps(toml) and first_drift_month(f) <= last_filing_month(f, toml))
+                               declared_jumps(toml) and first_drift_month(f) <= last_filing_month(f, toml),
+                               "actuals/parameters/log_sd" in f and bool(np.any(f["actuals/parameters/log_sd"][()] > 0)))
     if "sensitivity" in f:
         c.check(version >= (1, 5), f"/sensitivity only from format 1.5 (this file: {version[0]}.{version[1]})")
     if toml is not None and version >= (1, 4):
@@ -1083,6 +1089,9 @@ def check_spread(c, f, national):
         columns["timing"] = f["uncertainty/profile"][()][:, calendar].sum(axis=1)
     if "uncertainty/drift" in f:
         columns["drift"] = f["uncertainty/drift"][()][:, first:last + 1].mean(axis=1)
+    if "replications/cost_factor" in f:
+        factors = f["replications/cost_factor"]
+        columns["learnt_costs"] = factors[()] @ factors.attrs["weights"]
     if "uncertainty/parameters" in f:
         for j, path in enumerate(f["uncertainty/parameter_paths"].asstr()[()]):
             columns[path] = f["uncertainty/parameters"][()][:, j]
@@ -1485,6 +1494,14 @@ def check_draws(c, f, reps, national, uncertainty):
         common = f["actuals/common"]
         c.check(common["posterior_q05"][()] <= common["posterior_mean"][()] <= common["posterior_q95"][()],
                 "/actuals/common posterior q05 <= mean <= q95")
+        if "replications/cost_factor" in f:
+            factors = f["replications/cost_factor"]
+            every(np.isfinite(factors[()]) & (factors[()] > 0), "cost factors > 0 and finite")
+            weights = np.asarray(factors.attrs["weights"], dtype=float)
+            c.check(len(weights) == factors.shape[1] and np.all(weights >= 0) and abs(weights.sum() - 1) <= 1e-12,
+                    "cost factors' weights: one per pathway, >= 0, summing to 1")
+            c.equal(list(factors.attrs["columns"]), ["reconversion", "certifying", "covid_specific", "anticipation"],
+                    "cost factors' columns: the pathways, in the scenario's order")
         if "uncertainty/parameter_scales" in f and "actuals/parameters/name" in f:
             # A learnt parameter's distribution moves with it: its scale is the forecast over the scenario's
             # value (docs/hdf5-format.md, parameter_scales); 1 for every other parameter.

@@ -68,6 +68,19 @@ void check_region_total(Cents total, Cents amount, std::uint64_t replication, co
                                  "sums; the scenario's amounts or volumes reach too far");
 }
 
+// Scales the regions' deviations to a mean of 1 weighed by `weights` (the
+// arrivals each was expected to contribute before the cut-off): the level
+// they multiply is the nation's, learnt as such.
+void normalise_deviations(const std::vector<double>& weights, std::vector<double>& deviations) {
+  double weighed = 0, total = 0;
+  for (std::size_t r = 0; r < deviations.size(); ++r) {
+    weighed += weights[r] * deviations[r];
+    total += weights[r];
+  }
+  if (!(weighed > 0 && total > 0)) return;
+  for (double& d : deviations) d *= total / weighed;
+}
+
 }  // namespace
 
 void Simulator::draw_uptake(std::uint64_t seed, std::int64_t replication, Workspace& ws) const {
@@ -85,13 +98,32 @@ void Simulator::draw_uptake_from(const Scenario& scenario, std::uint64_t seed, s
     for (int r = 0; r < regions; ++r) normal_scores[r] = standard_normal(ws.engine);
     return Eigen::VectorXd(plan_.uptake_loading * normal_scores);
   };
-  // From actuals: each region's posterior Gamma, still tied to the others by the copula.
+  // From actuals: the common factor (or the national level) once, then each
+  // region's deviation; given twelve regions' counts their posteriors are
+  // nearly independent, so the prior's copula no longer ties them.
   if (const auto& start = scenario.forecast_start) {
-    const Eigen::VectorXd z = correlated_scores();
+    boost::random::normal_distribution<double> standard_normal;
+    const double common =
+        start->joint_shape > 0
+            ? gamma_at_normal_score(start->joint_shape, standard_normal(ws.engine)) / start->joint_rate
+            : 1.0;
+    const double cv = start->uptake_regional_cv;
+    const double a = cv > 0 ? 1 / (cv * cv) : 0.0;
+    const bool own_counts = !start->regional_counts.empty();
     for (int r = 0; r < regions; ++r) {
       const auto i = static_cast<std::size_t>(r);
-      ws.uptake[i] = gamma_at_normal_score(start->uptake_shape[i], z[r]) / start->uptake_rate[i];
+      const double z = standard_normal(ws.engine);
+      if (a == 0) {
+        ws.uptake[i] = 1;
+      } else if (own_counts) {
+        const auto count = static_cast<double>(start->regional_counts[i]);
+        ws.uptake[i] = gamma_at_normal_score(a + count, z) / (a + common * start->expected_before[i]);
+      } else {
+        ws.uptake[i] = gamma_at_normal_score(a, z) / a;
+      }
     }
+    if (!own_counts) normalise_deviations(start->expected_before, ws.uptake);
+    for (double& u : ws.uptake) u *= common;
     return;
   }
   double national = 1.0;
@@ -120,12 +152,9 @@ void Simulator::draw_forecast_uptake(const ForecastStart::Particle& particle, st
   const int regions = region_count();
   reseed(ws.engine, seed, static_cast<std::uint64_t>(replication), StreamPurpose::Uptake, national_stream);
   const double level =
-      gamma_at_normal_score(particle.level_shape,
-                            boost::random::normal_distribution<double>()(ws.engine)) / particle.level_rate;
-  Eigen::VectorXd scores(regions);
+      gamma_at_normal_score(particle.level_shape, boost::random::normal_distribution<double>()(ws.engine)) /
+      particle.level_rate;
   boost::random::normal_distribution<double> standard_normal;
-  for (int r = 0; r < regions; ++r) scores[r] = standard_normal(ws.engine);
-  const Eigen::VectorXd z = plan_.uptake_loading * scores;
   const double cv = start.uptake_regional_cv;
   double observed = 0, expected = 0;
   for (int r = 0; r < regions && !start.regional_counts.empty(); ++r) {
@@ -135,6 +164,7 @@ void Simulator::draw_forecast_uptake(const ForecastStart::Particle& particle, st
   const double national_rate = expected > 0 ? observed / expected : 1.0;
   for (int r = 0; r < regions; ++r) {
     const auto i = static_cast<std::size_t>(r);
+    const double z = standard_normal(ws.engine);
     double deviation = 1;
     if (cv > 0) {
       double shape = 1 / (cv * cv), rate = shape;
@@ -142,9 +172,32 @@ void Simulator::draw_forecast_uptake(const ForecastStart::Particle& particle, st
         shape += static_cast<double>(start.regional_counts[i]);
         rate += national_rate * particle.expected_before[i];
       }
-      deviation = gamma_at_normal_score(shape, z[r]) / rate;
+      deviation = gamma_at_normal_score(shape, z) / rate;
     }
-    ws.uptake[i] = level * deviation;
+    ws.uptake[i] = deviation;
+  }
+  // The level is the nation's: the deviations about it average 1, weighed by
+  // the arrivals each region was expected to contribute.
+  normalise_deviations(particle.expected_before, ws.uptake);
+  for (double& u : ws.uptake) u *= level;
+  ws.note_stream_end(ws.engine);
+}
+
+void Simulator::draw_learnt_money(Scenario& varied, std::uint64_t seed, std::uint64_t replication,
+                                  Workspace& ws) const {
+  const ForecastStart& start = *scenario_.forecast_start;
+  ws.cost_factors.clear();
+  if (!start.learnt_money_uncertain()) return;
+  reseed(ws.engine, seed, replication, StreamPurpose::LearntMoney, national_stream);
+  // Mean one on the natural scale: the learnt value stays the forecast's mean.
+  boost::random::normal_distribution<double> standard_normal;
+  const auto factor = [&](double log_sd) {
+    return std::exp(log_sd * standard_normal(ws.engine) - log_sd * log_sd / 2);
+  };
+  const double common = factor(start.common_log_sd);
+  for (std::size_t p = 0; p < pathway_count; ++p) {
+    ws.cost_factors.push_back(common * factor(start.cost_log_sd[p]));
+    varied.demand.cost_per_trainee[p].mean_eur *= ws.cost_factors.back();
   }
   ws.note_stream_end(ws.engine);
 }
@@ -174,6 +227,7 @@ const Plan& Simulator::draw_assumptions(std::uint64_t seed, std::int64_t replica
     ws.parameters.profile = particle.profile;
     apply_parameters(varied, ws.parameters, start->parameter_scales);
     ws.note_stream_end(ws.engine);
+    draw_learnt_money(varied, seed, rep, ws);
     ws.varied_plan->redraw_demand(varied);
     draw_forecast_uptake(particle, seed, replication, ws);
   } else {
@@ -181,6 +235,7 @@ const Plan& Simulator::draw_assumptions(std::uint64_t seed, std::int64_t replica
                                        : draw_parameters(scenario_, parameter_loading_, ws.engine);
     apply_parameters(varied, ws.parameters, start != nullptr ? start->parameter_scales : std::vector<double>{});
     ws.note_stream_end(ws.engine);
+    if (start != nullptr) draw_learnt_money(varied, seed, rep, ws);
     ws.varied_plan->redraw_demand(varied);
     draw_uptake_from(varied, seed, sources != nullptr ? sources->uptake : replication, ws);
   }

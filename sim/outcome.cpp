@@ -34,6 +34,7 @@ void ReplicationOutcome::clear() {
   drift.clear();
   particle = -1;
   jumps = 0;
+  cost_factors.clear();
   dossier_variance_eur2 = 0;
 }
 
@@ -41,7 +42,7 @@ void append_outcome(const ReplicationOutcome& o, ByteWriter& out) {
   static_assert(std::is_trivially_copyable_v<RegionOutcome> && std::is_trivially_copyable_v<NationalOutcome> &&
                 std::is_trivially_copyable_v<SteeringMove>);
   // A field added to ReplicationOutcome must travel too: here and in read_outcome.
-  static_assert(sizeof(ReplicationOutcome) == 472, "ReplicationOutcome changed: update append_outcome");
+  static_assert(sizeof(ReplicationOutcome) == 496, "ReplicationOutcome changed: update append_outcome");
   out.put_vector(o.regions);
   out.put(o.national);
   out.put_vector(o.monthly_commitments);
@@ -59,6 +60,7 @@ void append_outcome(const ReplicationOutcome& o, ByteWriter& out) {
   out.put_vector(o.drift);
   out.put(o.particle);
   out.put(o.jumps);
+  out.put_vector(o.cost_factors);
   out.put(o.dossier_variance_eur2);
 }
 
@@ -81,6 +83,7 @@ void read_outcome(ByteReader& in, ReplicationOutcome& o) {
   in.get_vector(o.drift);
   o.particle = in.get<int>();
   o.jumps = in.get<int>();
+  in.get_vector(o.cost_factors);
   o.dossier_variance_eur2 = in.get<double>();
   if (o.regions.size() != regions || o.monthly_commitments.size() != months)
     throw InvariantError("read_outcome: an outcome of another scenario's shape");

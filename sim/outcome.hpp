@@ -104,6 +104,9 @@ struct ReplicationOutcome {
   std::vector<double> drift;             // per trajectory month, when uptake drifts; else empty
   int particle = -1;                     // the forecast particle picked, if any
   int jumps = 0;  // jumps of uptake (changes of rules) from the drift's first month to the last filing month
+  // A forecast: per pathway, the factor its learnt mean cost per trainee was
+  // multiplied by (the costs and trainees learnt, drawn); else empty.
+  std::vector<double> cost_factors;
   // Σ over the simulated dossiers of their amount², in EUR²: given everything
   // drawn above, arrivals are Poisson and amounts independent, so this is an
   // unbiased estimate of the variance that the dossiers' own randomness adds

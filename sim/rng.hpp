@@ -16,14 +16,15 @@ namespace fnesim {
 using Engine = Twister64;
 
 enum class StreamPurpose : std::uint32_t {
-  Uptake = 1,      // national and regional uptake multipliers (one stream per replication)
-  Arrivals = 2,    // dossier counts and filing dates, per region
-  Attributes = 3,  // size, status, pathway, trainees, costs, per region
-  LifeCycle = 4,   // schedule, cancellation, drop-outs, invoicing, per region
-  CarryOver = 5,   // the 2020 stock, per region
-  Parameters = 6,  // uncertain assumptions, or the particle a forecast picks (one stream per replication)
-  Drift = 7,       // the month-to-month drift of uptake (one stream per replication)
-  Particles = 8,   // the prior draws a forecast weighs against the actuals (replication = particle)
+  Uptake = 1,       // national and regional uptake multipliers (one stream per replication)
+  Arrivals = 2,     // dossier counts and filing dates, per region
+  Attributes = 3,   // size, status, pathway, trainees, costs, per region
+  LifeCycle = 4,    // schedule, cancellation, drop-outs, invoicing, per region
+  CarryOver = 5,    // the 2020 stock, per region
+  Parameters = 6,   // uncertain assumptions, or the particle a forecast picks (one stream per replication)
+  Drift = 7,        // the month-to-month drift of uptake (one stream per replication)
+  Particles = 8,    // the prior draws a forecast weighs against the actuals (replication = particle)
+  LearntMoney = 9,  // the error of the costs and trainees a forecast learnt (one stream per replication)
 };
 
 // Streams that belong to the whole replication rather than to one region.
@@ -48,7 +49,8 @@ constexpr std::uint64_t stream_seed(std::uint64_t master_seed, std::uint64_t rep
 inline constexpr std::string_view stream_scheme =
     "boost::random::mt19937_64 seeded with s = m(m(m(seed) ^ replication) ^ (purpose << 32 | region)), "
     "m = SplitMix64 finaliser; purposes: 1 uptake (region 0xFFFF), 2 arrivals, 3 attributes, 4 life cycle, "
-    "5 carry-over, 6 parameters, 7 drift, 8 forecast particles; regions numbered from 0 in scenario order";
+    "5 carry-over, 6 parameters, 7 drift, 8 forecast particles, 9 learnt costs; regions numbered from 0 in "
+    "scenario order";
 
 inline void reseed(Engine& engine, std::uint64_t master_seed, std::uint64_t replication,
                    StreamPurpose purpose, std::uint32_t region) {

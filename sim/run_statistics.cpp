@@ -191,6 +191,8 @@ RunStatistics::RunStatistics(const Simulator& simulator)
   timing_varies_ = scenario.uncertainty.profile_uncertain() && months_simulated % 12 != 0;
   if (timing_varies_) spread.names.push_back("timing");
   if (scenario.uncertainty.drifts()) spread.names.push_back("drift");
+  learnt_costs_vary_ = scenario.forecast_start && scenario.forecast_start->learnt_money_uncertain();
+  if (learnt_costs_vary_) spread.names.push_back("learnt_costs");
   for (const UncertainParameter& p : scenario.uncertainty.parameters) spread.names.push_back(p.path);
 }
 
@@ -276,6 +278,14 @@ void RunStatistics::consume(std::int64_t, const ReplicationOutcome& out) {
     double drift = 0;
     for (int m = first_month; m <= last_month; ++m) drift += out.drift[static_cast<std::size_t>(m)];
     spread.values.push_back(drift / (last_month - first_month + 1));
+  }
+  if (learnt_costs_vary_) {
+    // The factors weighed by each pathway's share of the money expected.
+    const ForecastStart& start = *simulator_->scenario().forecast_start;
+    double factor = 0;
+    for (std::size_t p = 0; p < out.cost_factors.size(); ++p)
+      factor += start.cost_weight[p] * out.cost_factors[p];
+    spread.values.push_back(factor);
   }
   spread.values.insert(spread.values.end(), out.parameter_values.begin(), out.parameter_values.end());
   spread.demand_eur.push_back(static_cast<double>(no.demand) / cents_per_euro);

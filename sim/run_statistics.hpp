@@ -206,6 +206,7 @@ class RunStatistics : public ReplicationSink {
   const Simulator* simulator_;
   std::int64_t replications_ = 0;
   bool timing_varies_ = false;  // the spread lists "timing" (see the constructor)
+  bool learnt_costs_vary_ = false;  // the spread lists "learnt_costs": a forecast's learnt costs are drawn
   DrawClusters clusters_;
   std::vector<RegionStatistics> regions_;
   NationalStatistics national_;

@@ -157,6 +157,11 @@ void add_to_digest(cluster::InputDigest& digest, const Scenario& scenario) {
   add_all(start.parameter_scales);
   digest.add(start.uptake_regional_cv);
   add_all(start.regional_counts);
+  digest.add(start.joint_shape).add(start.joint_rate);
+  add_all(start.expected_before);
+  add_all(start.cost_log_sd);
+  digest.add(start.common_log_sd);
+  add_all(start.cost_weight);
 }
 
 }  // namespace fnesim

@@ -12,7 +12,8 @@ namespace fnesim {
 Simulator::Simulator(const Scenario& scenario)
     : scenario_(scenario),
       plan_(scenario_),
-      varied_(scenario_.uncertainty.any() || !scenario_.events.empty()),
+      varied_(scenario_.uncertainty.any() || !scenario_.events.empty() ||
+              (scenario_.forecast_start && scenario_.forecast_start->learnt_money_uncertain())),
       parameter_loading_(copula_loading(scenario_.uncertainty.correlation)),
       first_pass_shape_(shape_of_scenario()),
       first_pass_(first_pass_for(first_pass_shape_)) {}
@@ -225,6 +226,7 @@ void Simulator::simulate_with(std::uint64_t seed, std::int64_t replication, cons
       out.jumps = ws.jumps;
     }
     out.particle = ws.particle;
+    out.cost_factors = ws.cost_factors;
   }
 }
 

@@ -137,6 +137,10 @@ class Simulator {
                         Workspace& workspace) const;
   void draw_forecast_uptake(const ForecastStart::Particle& particle, std::uint64_t seed, std::int64_t replication,
                             Workspace& workspace) const;
+  // A forecast: the replication's error of the costs and trainees learnt,
+  // applied to its scenario's mean costs per trainee (ForecastStart).
+  void draw_learnt_money(Scenario& varied, std::uint64_t seed, std::uint64_t replication,
+                         Workspace& workspace) const;
   // Draws the replication's uncertain assumptions and uptake; returns the plan
   // its dossiers are drawn from (the scenario's own when nothing is uncertain).
   const Plan& draw_assumptions(std::uint64_t seed, std::int64_t replication, Workspace& workspace,

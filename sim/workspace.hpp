@@ -118,6 +118,7 @@ struct Workspace {
   int particle = -1;
   std::vector<double> drift;               // per trajectory month; empty: none
   int jumps = 0;                           // of the drift, from its first month to the last filing month
+  std::vector<double> cost_factors;        // per pathway: the learnt mean cost's factor (ForecastStart)
   std::vector<double> drifted_cumulative;  // per window day + 1, of the region being drawn
   double dossier_variance_eur2 = 0;        // Σ amount² over simulated dossiers, EUR²
   double floor_checksum = 0;

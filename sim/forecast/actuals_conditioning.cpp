@@ -44,6 +44,10 @@ struct WindowExpectation {
   double diagnostics = 0;                  // national
   // Mean FNE share per trainee of the eligible training dossiers, EUR.
   double share_per_trainee_eur = 0;
+  // Over the same dossiers, the mean of (rate × eligible share × pathway mean
+  // cost)², and of it times the pathway cost's CV²: a dossier's spread about
+  // the share per trainee, by cell and by trainee (learn_from_months).
+  double share_square_eur2 = 0, share_square_cost_cv2_eur2 = 0;
 };
 
 WindowExpectation expect_before(const Scenario& scenario, int cut_off_day) {
@@ -58,7 +62,7 @@ WindowExpectation expect_before(const Scenario& scenario, int cut_off_day) {
   out.arrivals.assign(static_cast<std::size_t>(regions), 0.0);
   out.daily.assign(static_cast<std::size_t>(regions),
                    std::vector<double>(static_cast<std::size_t>(cut_off_day), 0.0));
-  double share_sum = 0, trainee_weight = 0;
+  double share_sum = 0, share_square_sum = 0, share_square_cv2_sum = 0, trainee_weight = 0;
   std::array<double, mix_cell_count> rate{};  // per cell on the day; < 0: no rule applies
   for (int day = 0; day < cut_off_day; ++day) {
     const Date date = conv.commitment_start.plus_days(day);
@@ -91,8 +95,13 @@ WindowExpectation expect_before(const Scenario& scenario, int cut_off_day) {
         if (weight <= 0 || cell_rate < 0) continue;
         eligible_share += weight;
         const double training = arrivals * (1 - diagnostic_share) * weight;
-        share_sum += training * cell_rate * cost_share *
-                     demand.cost_per_trainee[static_cast<std::size_t>(cell % pathway_count)].mean_eur;
+        const TraineeCost& cost = demand.cost_per_trainee[static_cast<std::size_t>(cell % pathway_count)];
+        const double share = cell_rate * cost_share * cost.mean_eur;
+        const double cost_cv2 =
+            cost.kind == TraineeCost::Kind::LogNormal ? std::expm1(cost.sigma * cost.sigma) : 0.0;
+        share_sum += training * share;
+        share_square_sum += training * share * share;
+        share_square_cv2_sum += training * share * share * cost_cv2;
         trainee_weight += training;
       }
       const double shown = arrivals * (diagnostic_share + (1 - diagnostic_share) * eligible_share);
@@ -102,6 +111,8 @@ WindowExpectation expect_before(const Scenario& scenario, int cut_off_day) {
     }
   }
   out.share_per_trainee_eur = trainee_weight > 0 ? share_sum / trainee_weight : 0.0;
+  out.share_square_eur2 = trainee_weight > 0 ? share_square_sum / trainee_weight : 0.0;
+  out.share_square_cost_cv2_eur2 = trainee_weight > 0 ? share_square_cv2_sum / trainee_weight : 0.0;
   return out;
 }
 
@@ -369,6 +380,25 @@ bool tilt_to_mean(TraineeCount& count, double target) {
   return true;
 }
 
+// E[K²] of a dossier's trainees.
+double trainee_count_second_moment(const TraineeCount& count) {
+  switch (count.kind) {
+    case TraineeCount::Kind::Fixed:
+      return static_cast<double>(count.fixed) * static_cast<double>(count.fixed);
+    case TraineeCount::Kind::ShiftedPoisson: {
+      const double extra = std::max(count.mean - 1, 0.0);  // K = 1 + Poisson(extra)
+      return (1 + extra) * (1 + extra) + extra;
+    }
+    case TraineeCount::Kind::Categorical: {
+      double sum = 0;
+      for (std::size_t k = 0; k < count.values.size(); ++k)
+        sum += count.weights[k] * static_cast<double>(count.values[k]) * static_cast<double>(count.values[k]);
+      return sum;
+    }
+  }
+  return 0;
+}
+
 std::string thin_data_note(std::int64_t dossiers) {
   return std::to_string(dossiers) + " training dossiers observed, " + std::to_string(min_dossiers_to_learn) +
          " needed";
@@ -377,13 +407,14 @@ std::string thin_data_note(std::int64_t dossiers) {
 // Dossier layout: cost per trainee by pathway, from each dossier's cost
 // implied by its commitment and the rate that applied; trainees per dossier.
 void learn_from_dossiers(const Scenario& prior, const Actuals& actuals, Date as_of, DemandModel& demand,
-                         std::vector<ParameterLearning>& out) {
+                         ForecastStart& start, std::vector<ParameterLearning>& out) {
   const double cost_share = eligible_cost_share(prior);
   const double trainees_prior_mean = prior.demand.trainees.expected();
   // Censored: capped commitments; unfunded: committed for 0 EUR under rules
   // that fund none of the costs — neither says what the cost was.
   std::array<std::int64_t, pathway_count> dossiers{}, trainees{}, censored{}, unfunded{};
-  std::array<double, pathway_count> cost_eur{};
+  // Σ cost, Σ cost², Σ cost × trainees, Σ trainees²: the ratio estimate's error.
+  std::array<double, pathway_count> cost_eur{}, cost_sq{}, cost_by_trainees{}, trainees_sq{};
   std::map<std::int64_t, std::int64_t> trainee_counts;
   std::int64_t training_dossiers = 0, extra_trainees = 0;
   for (const ActualDossier& d : actuals.dossiers) {
@@ -407,9 +438,14 @@ void learn_from_dossiers(const Scenario& prior, const Actuals& actuals, Date as_
     }
     // Positive: the rule pays a share of the eligible components, and some are in the split.
     const double paid_share = rule.rate.as_fraction() * cost_share;
+    const double cost = static_cast<double>(d.committed) / cents_per_euro / paid_share;
+    const auto k = static_cast<double>(d.trainees);
     ++dossiers[p];
     trainees[p] += d.trainees;
-    cost_eur[p] += static_cast<double>(d.committed) / cents_per_euro / paid_share;
+    cost_eur[p] += cost;
+    cost_sq[p] += cost * cost;
+    cost_by_trainees[p] += cost * k;
+    trainees_sq[p] += k * k;
   }
 
   for (int p = 0; p < pathway_count; ++p) {
@@ -435,6 +471,16 @@ void learn_from_dossiers(const Scenario& prior, const Actuals& actuals, Date as_
       learning.updated = true;
       learning.note = "cost implied by each commitment and the rate that applied";
       cost.mean_eur = learning.posterior;
+      // The normal update's variance of ln μ: a trainee's cost variance, read
+      // from the dossiers' spread about the ratio μ̂ (Σ(c − μ̂k)² / K — what a
+      // dossier's trainees share, the model's lognormal or not), over the
+      // trainees the prior and the data weigh.
+      const double mean = *learning.observed, k_total = static_cast<double>(trainees[i]);
+      const double spread = cost_sq[i] - 2 * mean * cost_by_trainees[i] + mean * mean * trainees_sq[i];
+      const double relative_variance = std::max(spread, 0.0) / k_total / (mean * mean);
+      learning.log_sd =
+          std::sqrt(relative_variance / (prior_weight_dossiers * trainees_prior_mean + k_total));
+      start.cost_log_sd[i] = learning.log_sd;
     }
     if (censored[i] > 0) {
       learning.note += "; ";
@@ -497,6 +543,18 @@ void learn_from_dossiers(const Scenario& prior, const Actuals& actuals, Date as_
       break;
     }
   }
+  if (learning.updated && learning.observed) {
+    // The mean learnt is uncertain by the counts' spread over the 50 + n
+    // dossiers weighed (Gamma–Poisson or Dirichlet alike): read from the
+    // counts, over-dispersed or not.
+    double squares = 0;
+    for (const auto& [value, times] : trainee_counts)
+      squares += static_cast<double>(times) * (static_cast<double>(value) - *learning.observed) *
+                 (static_cast<double>(value) - *learning.observed);
+    const double variance = squares / n;
+    learning.log_sd = std::sqrt(variance / (prior_weight_dossiers + n)) / learning.posterior;
+    start.common_log_sd = learning.log_sd;
+  }
   out.push_back(learning);
 }
 
@@ -505,7 +563,7 @@ void learn_from_dossiers(const Scenario& prior, const Actuals& actuals, Date as_
 // count diagnostics with the training dossiers: their expected number and
 // amount are taken out first.
 void learn_from_months(const Scenario& prior, const Actuals& actuals, Date as_of,
-                       const WindowExpectation& expected, DemandModel& demand,
+                       const WindowExpectation& expected, DemandModel& demand, ForecastStart& start,
                        std::vector<ParameterLearning>& out) {
   double dossiers = 0, trainees = 0, committed_eur = 0;
   for (const MonthlyActual& m : actuals.months) {
@@ -541,6 +599,21 @@ void learn_from_months(const Scenario& prior, const Actuals& actuals, Date as_of
   const bool cost_observed = trainees > 0 && training_eur > 0 && share_expected > 0;
   const double factor_observed = cost_observed ? training_eur / trainees / share_expected : 0.0;
   const double factor = cost_learnable ? shrink(1.0, factor_observed, prior_weight_dossiers, training) : 1.0;
+  // Totals show no dossier's spread: the scenario's. A dossier of K trainees
+  // in a cell of share a (rate × eligible share × mean cost) has a share of
+  // a·(K trainees' costs); about K·R, R the mean share per trainee, it varies
+  // by E[K]·E[a²cv²] (the costs) + E[K²]·Var(a) (the cells), and the ratio's
+  // log by that over n·(E[K]·R)² — over 50 + n dossiers with the prior.
+  double cost_log_sd = 0;
+  if (cost_learnable) {
+    const TraineeCount& count = prior.demand.trainees;
+    const double k1 = count.expected(), k2 = trainee_count_second_moment(count);
+    const double r = share_expected;
+    const double per_dossier =
+        (k1 * expected.share_square_cost_cv2_eur2 + k2 * std::max(expected.share_square_eur2 - r * r, 0.0)) /
+        (k1 * k1 * r * r);
+    cost_log_sd = std::sqrt(per_dossier / (prior_weight_dossiers + training));
+  }
   for (int p = 0; p < pathway_count; ++p) {
     TraineeCost& cost = demand.cost_per_trainee[static_cast<std::size_t>(p)];
     ParameterLearning learning;
@@ -551,6 +624,7 @@ void learn_from_months(const Scenario& prior, const Actuals& actuals, Date as_of
     if (cost_observed) learning.observed = cost.mean_eur * factor_observed;
     learning.posterior = cost.mean_eur * factor;
     learning.updated = cost_learnable;
+    learning.log_sd = cost_log_sd;
     if (any_fixed) {
       learning.note = "the scenario fixes some pathway's cost: not learnt from totals";
     } else if (!enough) {
@@ -606,6 +680,14 @@ void learn_from_months(const Scenario& prior, const Actuals& actuals, Date as_of
     learning.parameter = "trainees.value";
     learning.note = "fixed in the scenario: not learnt";
   }
+  if (learning.updated) {
+    // The count's spread under the mean learnt, over the 50 + n dossiers weighed.
+    const double variance = trainee_count_second_moment(count) - learning.posterior * learning.posterior;
+    learning.log_sd =
+        std::sqrt(std::max(variance, 0.0) / (prior_weight_dossiers + training)) / learning.posterior;
+  }
+  // One cost factor for every pathway, and the trainees: both common.
+  start.common_log_sd = std::hypot(cost_log_sd, learning.log_sd);
   out.push_back(learning);
 }
 
@@ -710,6 +792,11 @@ ConditionedScenario condition_on_actuals(const Scenario& scenario, const Actuals
   ForecastStart start;
   start.as_of = as_of;
   start.dossiers = std::move(observed.ledger);
+  start.joint_shape = posterior.joint.shape;
+  start.joint_rate = posterior.joint.rate;
+  start.expected_before = expected.arrivals;
+  start.uptake_regional_cv = uptake_prior.regional_cv;
+  if (!actuals.national) start.regional_counts = evidence.observed;
   ActualsReport& report = out.report;
   report.file = actuals.file;
   report.layout = actuals.layout;
@@ -779,11 +866,32 @@ ConditionedScenario condition_on_actuals(const Scenario& scenario, const Actuals
   report.common.posterior_cv = posterior.common_cv;
   report.common.posterior_q05 = posterior.common_q05;
   report.common.posterior_q95 = posterior.common_q95;
+  if (actuals.national && posterior.joint.shape > 0) {
+    // What the nation's count teaches, and what the forecast draws: the national level.
+    const GammaSummary& level = posterior.joint;
+    report.common.prior_cv = std::sqrt(1 / (level.rate - expected_total));
+    report.common.posterior_mean = level.mean();
+    report.common.posterior_cv = level.cv();
+    report.common.posterior_q05 = level.quantile(0.05);
+    report.common.posterior_q95 = level.quantile(0.95);
+  }
 
   if (actuals.layout == ActualsLayout::Dossiers)
-    learn_from_dossiers(prior, actuals, as_of, out.scenario.demand, report.parameters);
+    learn_from_dossiers(prior, actuals, as_of, out.scenario.demand, start, report.parameters);
   else
-    learn_from_months(prior, actuals, as_of, expected, out.scenario.demand, report.parameters);
+    learn_from_months(prior, actuals, as_of, expected, out.scenario.demand, start, report.parameters);
+  // Each pathway's share of the money expected: Σ over regions and cells of
+  // expected dossiers × mix weight × mean cost (rates aside), normalised.
+  double money = 0;
+  for (const RegionalDemand& rd : out.scenario.demand.regions)
+    for (int cell = 0; cell < mix_cell_count; ++cell) {
+      const auto p = static_cast<std::size_t>(cell % pathway_count);
+      const double part = rd.expected_dossiers * rd.mix[static_cast<std::size_t>(cell)] *
+                          out.scenario.demand.cost_per_trainee[p].mean_eur;
+      start.cost_weight[p] += part;
+      money += part;
+    }
+  for (double& w : start.cost_weight) w = money > 0 ? w / money : 0.0;
 
   // The monthly counts, for the prior-predictive check and the uncertain assumptions.
   ObservedArrivals arrivals;
@@ -806,7 +914,7 @@ ConditionedScenario condition_on_actuals(const Scenario& scenario, const Actuals
       prior_predictive_check(prior, arrivals, national_cv, prior.run.seed, prior_predictive_draws);
 
   if (prior.uncertainty.any() || !prior.events.empty()) {
-    if (!weigh_particles(prior, arrivals, national_cv, uptake_prior.regional_cv, prior.run.seed, start))
+    if (!weigh_particles(prior, arrivals, national_cv, prior.run.seed, start))
       throw ActualsError({{actuals.file, 0, 0, "",
                            "no draw of the scenario's uncertain assumptions can explain the dossiers observed before " +
                                as_of.iso() + ": some month has dossiers where every draw expects none"}});

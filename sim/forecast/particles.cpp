@@ -115,7 +115,7 @@ double national_shape(double national_cv) {
 }  // namespace
 
 bool weigh_particles(const Scenario& prior, const ObservedArrivals& observed, double national_cv,
-                     double regional_cv, std::uint64_t seed, ForecastStart& start) {
+                     std::uint64_t seed, ForecastStart& start) {
   const int regions = static_cast<int>(prior.convention.regions.size());
   const int months = static_cast<int>(observed.monthly.size());
   ProfileEvidence evidence;
@@ -251,8 +251,6 @@ bool weigh_particles(const Scenario& prior, const ObservedArrivals& observed, do
     start.particle_cumulative_weight.push_back(cumulative / sum);
   }
   start.effective_particles = in_effect;
-  start.uptake_regional_cv = regional_cv;
-  if (!observed.national_only) start.regional_counts = observed.regional;
   return true;
 }
 

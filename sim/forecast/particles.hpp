@@ -41,12 +41,12 @@ struct PriorPredictiveMonth {
   bool outside() const { return observed < low || observed > high; }
 };
 
-// Fills `start`'s particles, weights and uptake inputs. `national_cv`: the
-// prior CV of the national level; `regional_cv`: of each region's deviation
-// from it. False when no draw can explain the counts (a month with dossiers
-// where every draw expects none).
+// Fills `start`'s particles and weights. `national_cv`: the prior CV of the
+// national level (each region's deviation from it, and the counts, are
+// already in `start`). False when no draw can explain the counts (a month with
+// dossiers where every draw expects none).
 bool weigh_particles(const Scenario& prior, const ObservedArrivals& observed, double national_cv,
-                     double regional_cv, std::uint64_t seed, ForecastStart& start);
+                     std::uint64_t seed, ForecastStart& start);
 
 // The prior predictive of the monthly national counts before the cut-off,
 // each month and all of them together, from `draws` draws of everything

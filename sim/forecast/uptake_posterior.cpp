@@ -179,20 +179,40 @@ UptakePosterior learn_uptake(const UptakePrior& prior, const UptakeEvidence& evi
   posterior.common_q05 = node_quantile(nodes, 0.05);
   posterior.common_q95 = node_quantile(nodes, 0.95);
 
+  if (evidence.national_only) {
+    // The count pins the national level L = C · Σ w_r I_r, w_r = E_r / E,
+    // not C: L is learnt as such, its prior the Gamma of its mean (1) and
+    // variance, (1 + cv_C²)(1 + cv_I² Σ w_r²) − 1, and conjugate. Each region
+    // is L times its deviation normalised to a weighted mean of 1, of
+    // variance about cv_I² (1 − 2 w_r + Σ w²): what is left of it once the
+    // nation's is fixed.
+    const double w2 = expected_total > 0 ? expected_squares / (expected_total * expected_total) : 0.0;
+    const double r2 = prior.regional_cv * prior.regional_cv;
+    const double level2 = (1 + prior.common_cv * prior.common_cv) * (1 + r2 * w2) - 1;
+    if (level2 > 0)
+      posterior.joint = {1 / level2 + static_cast<double>(evidence.observed[0]), 1 / level2 + expected_total};
+    const bool known = posterior.joint.shape == 0;
+    const double l1 = known ? 1.0 : posterior.joint.mean();
+    const double l2 = known ? 1.0 : l1 * (posterior.joint.shape + 1) / posterior.joint.rate;
+    for (std::size_t r = 0; r < regions; ++r) {
+      const double w = expected_total > 0 ? evidence.expected[r] / expected_total : 0.0;
+      posterior.regions.push_back(gamma_with_moments(l1, l2 * (1 + r2 * std::max(1 - 2 * w + w2, 0.0))));
+    }
+    return posterior;
+  }
+
   // Each U_r = C · I_r: its first two moments over C's posterior, given which
-  // I_r is Gamma(a_i + N_r, a_i + C E_r) — or its prior without its own count.
-  const double deviation_second = 1 + prior.regional_cv * prior.regional_cv;
+  // I_r is Gamma(a_i + N_r, a_i + C E_r).
+  if (posterior.common_cv > 0) posterior.joint = gamma_with_moments(c1, c2);
   for (std::size_t r = 0; r < regions; ++r) {
     double m1 = 0, m2 = 0;
     for (const Node& n : nodes) {
-      double first = n.c, second = n.c * n.c * deviation_second;
-      if (!evidence.national_only && !std::isinf(regional_shape)) {
+      double first = n.c, second = n.c * n.c;
+      if (!std::isinf(regional_shape)) {
         const double shape = regional_shape + static_cast<double>(evidence.observed[r]);
         const double rate = regional_shape + n.c * evidence.expected[r];
         first = n.c * shape / rate;
         second = n.c * n.c * shape * (shape + 1) / (rate * rate);
-      } else if (!evidence.national_only) {
-        second = n.c * n.c;
       }
       m1 += n.weight * first;
       m2 += n.weight * second;

@@ -43,7 +43,11 @@ struct UptakeEvidence {
 struct UptakePosterior {
   double common_mean = 1, common_cv = 0;  // of C
   double common_q05 = 1, common_q95 = 1;
-  std::vector<GammaSummary> regions;  // U_r
+  std::vector<GammaSummary> regions;  // U_r, each region's marginal
+  // What the simulator draws first (ForecastStart::joint_shape): with each
+  // region's count, C's posterior as the Gamma of its mean and variance; with
+  // the nation's count only, the national level's, conjugate. Shape 0: known, 1.
+  GammaSummary joint{0, 1};
 };
 
 // A Gamma whose variance would fall below this share of its squared mean is

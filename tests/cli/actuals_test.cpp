@@ -108,7 +108,7 @@ TEST(CliActuals, AForecastSaysHowManyDrawsItsYearsShareAndCautionsWhenFew) {
 // The amounts committed are given to the cent, so that the regions' add up
 // to the national line (national aggregates are spread to the cent with
 // largest remainders; truncated to the euro they fell short by a few euros).
-TEST(CliActuals, TheRegionsCommittedAddUpToTheCommonFactorsToTheCent) {
+TEST(CliActuals, TheRegionsCommittedAddUpToTheNationalLineToTheCent) {
   const auto run =
       run_fnesim("run observed-september-2021 --actuals '" + source +
                  "/scenarios/actuals/national-2021-09-15.csv" + "' --as-of 2021-09-16 -n 10 -j 1");
@@ -129,7 +129,7 @@ TEST(CliActuals, TheRegionsCommittedAddUpToTheCommonFactorsToTheCent) {
   int rows = 0;
   while (std::getline(lines, line) && !line.starts_with("---")) regions += cents_on(line), ++rows;
   std::getline(lines, line);
-  ASSERT_TRUE(line.starts_with("Common factor")) << line;
+  ASSERT_TRUE(line.starts_with("National level")) << line;  // national aggregates teach the nation's level
   EXPECT_EQ(rows, 12);
   EXPECT_EQ(regions, cents_on(line));
   EXPECT_EQ(cents_on(line), 6'200'000'000);  // the file's 62 M EUR

@@ -151,6 +151,13 @@ TEST(RunFileUncertainty, TheDrawsOfEveryReplicationAreThoseOfTheSimulator) {
   auto workspace = simulator.make_workspace();
   std::vector<std::int64_t> particles;
   ASSERT_EQ(drawn.jumps.size(), static_cast<std::size_t>(replications));
+  // The error of the costs and trainees learnt, drawn per replication: one factor a pathway.
+  const hdf5::Dataset cost_factor = file.open_dataset("replications/cost_factor");
+  EXPECT_EQ(cost_factor.shape(), (std::vector<hsize_t>{N, pathway_count}));
+  const std::vector<double> cost_factors = cost_factor.read<double>();
+  const std::vector<double> weights = cost_factor.attribute_values<double>("weights");
+  EXPECT_EQ(weights, std::vector<double>(scenario.forecast_start->cost_weight.begin(),
+                                         scenario.forecast_start->cost_weight.end()));
   std::int64_t without_jumps = 0, needed_without = 0, needed_with = 0;
   for (std::size_t i = 0; i < static_cast<std::size_t>(replications); ++i) {
     simulator.simulate(seed, static_cast<std::int64_t>(i), *workspace, outcome);
@@ -167,6 +174,10 @@ TEST(RunFileUncertainty, TheDrawsOfEveryReplicationAreThoseOfTheSimulator) {
     ASSERT_TRUE(std::equal(outcome.drift.begin(), outcome.drift.end(), drawn.drift.begin() + i * M)) << i;
     ASSERT_EQ(drawn.particle[i], outcome.particle) << i;
     ASSERT_EQ(drawn.jumps[i], outcome.jumps) << i;
+    ASSERT_EQ(outcome.cost_factors.size(), static_cast<std::size_t>(pathway_count));
+    ASSERT_TRUE(std::equal(outcome.cost_factors.begin(), outcome.cost_factors.end(),
+                           cost_factors.begin() + i * pathway_count))
+        << i;
     particles.push_back(outcome.particle);
     const bool needed = outcome.national.additional_needed > 0;
     if (outcome.jumps == 0) {
@@ -185,8 +196,9 @@ TEST(RunFileUncertainty, TheDrawsOfEveryReplicationAreThoseOfTheSimulator) {
   // The summary, where the spread of demand comes from included, as the run wrote it.
   const RunSummary summary = reader.summary();
   EXPECT_EQ(summary_json(summary), testing::read_text(dir / "summary.json"));
-  EXPECT_EQ(summary.national.spread.assumptions.size(), P + 3);  // uptake, timing, drift and the parameters
-  EXPECT_EQ(file.open_dataset("summary/spread/assumption").read_strings().size(), P + 3);
+  // Uptake, timing, drift, the costs learnt from the actuals and the parameters.
+  EXPECT_EQ(summary.national.spread.assumptions.size(), P + 4);
+  EXPECT_EQ(file.open_dataset("summary/spread/assumption").read_strings().size(), P + 4);
   // P(additional allocation needed) apart for the years without a jump from
   // October (the month after the last with actuals) and the others.
   ASSERT_TRUE(summary.national.spread.additional_by_jumps.has_value());

@@ -794,6 +794,38 @@ TEST(ActualsNational, AggregatesAreSpreadByAvailableAmountsWithLargestRemainders
   }
 }
 
+// The nation's count pins the national level, not the regions: each
+// replication draws the level once from its conjugate posterior, and the
+// regions' deviations about it average 1, weighed by their expected arrivals —
+// so the nation is exactly as uncertain as its count says, not more.
+TEST(ActualsNational, TheRegionsAverageTheLevelLearntFromTheNationsCount) {
+  const Scenario s = observed_2021();
+  const ConditionedScenario c = condition_on_actuals(
+      s, monthly("2021-01,national,900,9000,9000000.00\n2021-02,national,1100,11000,11000000.00\n", s),
+      Date::from_ymd(2021, 3, 1));
+  const ForecastStart& start = *c.scenario.forecast_start;
+  ASSERT_TRUE(start.regional_counts.empty());
+  ASSERT_GT(start.joint_shape, 0);
+  double expected = 0;
+  for (double e : start.expected_before) expected += e;
+  const Simulator forecast(c.scenario);
+  constexpr int replications = 4000;
+  double sum = 0, squares = 0;
+  for (int rep = 0; rep < replications; ++rep) {
+    const std::vector<double> uptake = forecast.uptake_factors(11, rep);
+    double level = 0;
+    for (std::size_t r = 0; r < uptake.size(); ++r) level += start.expected_before[r] / expected * uptake[r];
+    sum += level;
+    squares += level * level;
+  }
+  const double mean = sum / replications, variance = squares / replications - mean * mean;
+  const double shape = start.joint_shape, rate = start.joint_rate;
+  const double sd = std::sqrt(shape) / rate;
+  // Four standard errors: of the mean, sd/√n; of the variance, about sd²·√(2/n).
+  EXPECT_NEAR(mean, shape / rate, 4 * sd / std::sqrt(replications));
+  EXPECT_NEAR(variance, sd * sd, 4 * sd * sd * std::sqrt(2.0 / replications));
+}
+
 TEST(ActualsNational, EveryAmountAddsUpToTheCentWhateverTheWeights) {
   const Scenario s = load_scenario_argument("observed-2021");
   for (const char* amount : {"0.01", "0.11", "62000000.00", "12345678.99", "7.77"}) {
@@ -862,6 +894,62 @@ TEST(ActualsLearning, CostAndTraineesMoveTowardsTheObservedInProportionToTheDoss
   EXPECT_NEAR(c.scenario.demand.trainees.mean, 1 + 115.0 / 90, 1e-12);
 }
 
+// What is learnt is uncertain by its own estimate's spread, and each
+// replication draws that error: the forecast's costs are not taken as known.
+TEST(ActualsLearning, WhatIsLearntIsDrawnWithItsOwnErrorInEachReplication) {
+  // 20 dossiers of 2 trainees committed for 6 000 EUR, 20 of 4 for 4 000 EUR:
+  // μ̂ = 200 000 / 120 trainees, and the costs about it (c − μ̂k = ±2 666.67)
+  // give a trainee's relative variance Σ(c − μ̂k)² / (K μ̂²).
+  std::string rows;
+  for (int i = 0; i < 20; ++i) {
+    rows += 'A' + std::to_string(i);
+    rows += ",2021-03-04,R0,12,,AP,anticipation,2,6000.00,,\n";
+    rows += 'B' + std::to_string(i);
+    rows += ",2021-03-05,R0,12,,AP,anticipation,4,4000.00,,\n";
+  }
+  const Scenario s = learning_scenario();
+  const ConditionedScenario c = condition_on_actuals(
+      s, parse_actuals(with_header(dossier_header, rows), "a.csv", s), Date::from_ymd(2021, 4, 1));
+  const double mean = 200'000.0 / 120, residual = 6000 - 2 * mean;
+  const double relative_variance = 40 * residual * residual / 120 / (mean * mean);
+  // The scenario weighs 50 dossiers × 2.5 trainees, the actuals 120 trainees.
+  const double cost_sd = std::sqrt(relative_variance / (125 + 120));
+  EXPECT_NEAR(find(c.report, "cost_per_trainee.mean_eur.anticipation").log_sd, cost_sd, 1e-12);
+  // Counts 2 and 4, variance 1, over 50 + 40 dossiers, about the mean learnt.
+  const ParameterLearning& trainees = find(c.report, "trainees.mean");
+  const double trainees_sd = std::sqrt(1.0 / 90) / trainees.posterior;
+  EXPECT_NEAR(trainees.log_sd, trainees_sd, 1e-12);
+  EXPECT_EQ(find(c.report, "cost_per_trainee.mean_eur.certifying").log_sd, 0);  // not learnt
+
+  // Drawn: each pathway's factor is lognormal with mean 1, its log's sd the
+  // two errors together for the pathway learnt, the trainees' alone for the others.
+  const Simulator forecast(c.scenario);
+  auto ws = forecast.make_workspace();
+  ReplicationOutcome outcome = forecast.make_outcome();
+  constexpr int replications = 4000;
+  const auto anticipation = static_cast<std::size_t>(Pathway::Anticipation);
+  const auto certifying = static_cast<std::size_t>(Pathway::Certifying);
+  double sum = 0, log_sum = 0, log_squares = 0, other_log_squares = 0;
+  for (int rep = 0; rep < replications; ++rep) {
+    forecast.simulate(7, rep, *ws, outcome);
+    ASSERT_EQ(outcome.cost_factors.size(), static_cast<std::size_t>(pathway_count));
+    const double factor = outcome.cost_factors[anticipation], log_factor = std::log(factor);
+    sum += factor;
+    log_sum += log_factor;
+    log_squares += log_factor * log_factor;
+    const double other = std::log(outcome.cost_factors[certifying]) + trainees_sd * trainees_sd / 2;
+    other_log_squares += other * other;
+  }
+  const double sd = std::hypot(cost_sd, trainees_sd);
+  const double log_mean = log_sum / replications;
+  const double log_sd = std::sqrt(log_squares / replications - log_mean * log_mean);
+  // Four standard errors: of a mean, sd/√n; of a normal sample's sd, sd/√(2n).
+  EXPECT_NEAR(sum / replications, 1.0, 4 * sd / std::sqrt(replications));
+  EXPECT_NEAR(log_sd, sd, 4 * sd / std::sqrt(2.0 * replications));
+  EXPECT_NEAR(std::sqrt(other_log_squares / replications), trainees_sd,
+              4 * trainees_sd / std::sqrt(2.0 * replications));
+}
+
 TEST(ActualsLearning, TooFewDossiersKeepTheScenarioFigures) {
   const Scenario s = learning_scenario();
   const Actuals a = parse_actuals(with_header(dossier_header, identical_dossiers(29)), "a.csv", s);
@@ -876,7 +964,8 @@ TEST(ActualsLearning, TooFewDossiersKeepTheScenarioFigures) {
 TEST(ActualsLearning, MonthlyTotalsScaleEveryPathwayByTheSharePerTrainee) {
   // Every dossier costs 6 000 EUR per trainee at a 100 % rate: 60 dossiers of
   // 2 trainees committed for 3 000 EUR each say the cost is half.
-  const Scenario s = learning_scenario();
+  Scenario s = learning_scenario();
+  for (TraineeCost& c : s.demand.cost_per_trainee) c.sigma = 0.5;
   const Actuals a = monthly("2021-03,R0,60,120,360000.00\n", s);
   const ConditionedScenario c = condition_on_actuals(s, a, Date::from_ymd(2021, 4, 1));
   const double factor = std::exp(60.0 / 110 * std::log(0.5));
@@ -885,6 +974,21 @@ TEST(ActualsLearning, MonthlyTotalsScaleEveryPathwayByTheSharePerTrainee) {
   const ParameterLearning& trainees = find(c.report, "trainees.mean");
   EXPECT_TRUE(trainees.updated);
   EXPECT_NEAR(c.scenario.demand.trainees.mean, 1 + (50 * 1.5 + 60) / 110.0, 1e-12);
+  // Totals show no dossier's spread: the scenario's. One rate and one mean
+  // cost everywhere, so only the trainees' costs vary: a dossier's share per
+  // trainee has relative variance cv² / E[K], over the 50 + 60 dossiers.
+  const double cost_sd = std::sqrt(std::expm1(0.5 * 0.5) / 2.5 / 110);
+  for (const ParameterLearning& p : c.report.parameters)
+    if (p.parameter.starts_with("cost_per_trainee")) {
+      EXPECT_NEAR(p.log_sd, cost_sd, 1e-12) << p.parameter;
+    }
+  // The count's spread under the mean learnt (Poisson: λ), over 110 dossiers.
+  const double trainees_sd = std::sqrt((trainees.posterior - 1) / 110) / trainees.posterior;
+  EXPECT_NEAR(trainees.log_sd, trainees_sd, 1e-12);
+  // Both are common to the pathways.
+  const ForecastStart& start = *c.scenario.forecast_start;
+  EXPECT_NEAR(start.common_log_sd, std::hypot(cost_sd, trainees_sd), 1e-12);
+  for (double sd : start.cost_log_sd) EXPECT_EQ(sd, 0);
 }
 
 // Monthly totals give a categorical count's mean, not its shape: the

@@ -60,6 +60,28 @@ TEST(UptakePosterior, OnlyACommonFactorPoolsEveryRegionsCounts) {
   // A national count tells the same about a common factor.
   const UptakePosterior national = learn_uptake({0.2, 0.0}, {{12.0, 15.0}, {30}, true});
   for (const GammaSummary& g : national.regions) expect_gamma(g, 55, 52, 1e-9);
+  // What the simulator draws first: C, as the Gamma of its posterior moments.
+  expect_gamma(post.joint, 55, 52, 1e-9);
+}
+
+TEST(UptakePosterior, FromTheNationsCountTheNationalLevelIsLearntConjugately) {
+  // cv_C 0.1, cv_I 0.2, E = 30 + 10 (w = 0.75, 0.25, Σw² = 0.625): the level
+  // L = C · Σ w I has cv_L² = 1.01 × (1 + 0.04 × 0.625) − 1 = 0.03525.
+  const UptakePosterior post = learn_uptake({0.1, 0.2}, {{30.0, 10.0}, {50}, true});
+  const double a = 1 / (1.01 * 1.025 - 1);
+  expect_gamma(post.joint, a + 50, a + 40, 1e-12);
+  // Each region: L times its deviation normalised to a weighted mean of 1,
+  // of variance about cv_I² (1 − 2w + Σw²): 0.04 × 0.125 and 0.04 × 1.125.
+  const double l1 = (a + 50) / (a + 40), l2 = l1 * (a + 51) / (a + 40);
+  const double w_squares[] = {0.125, 1.125};
+  for (int r = 0; r < 2; ++r) {
+    EXPECT_NEAR(post.regions[r].mean(), l1, 1e-12);
+    const double cv2 = l2 * (1 + 0.04 * w_squares[r]) / (l1 * l1) - 1;
+    EXPECT_NEAR(post.regions[r].cv(), std::sqrt(cv2), 1e-12);
+  }
+  // Nothing uncertain: the level is known, 1.
+  const UptakePosterior known = learn_uptake({0.0, 0.0}, {{30.0, 10.0}, {50}, true});
+  EXPECT_EQ(known.joint.shape, 0);
 }
 
 TEST(UptakePosterior, NoUncertaintyLeavesTheMultiplierAtOneWithTheSmallestCv) {
