@@ -313,7 +313,7 @@ TEST(TruthBacktestStatistical, NinetyPercentIntervalsHoldTheForecastersOwnYears)
 // family (scenarios/backtest-changes/: years whose rules change about as
 // often and by as much as the reference class says, by laws other than the
 // forecaster's). Its intervals of year-end national demand hold the truth as
-// often as calibrated ones would, over the family (94 % and 54 % of 200 years
+// often as calibrated ones would, over the family (93 % and 53 % of 200 years
 // there); a prior sure that the rules keep to December would not.
 TEST(TruthFamilyStatistical, TheSeptemberPriorHoldsYearsAsUnsettledAsTheReferenceClass) {
   const std::string scenarios = std::string(FNESIM_SOURCE_DIR) + "/scenarios/";
