@@ -42,11 +42,8 @@ struct ObservedDossier {
 struct ForecastStart {
   Date as_of;  // the first day simulated: every dossier filed before it is observed
   std::vector<ObservedDossier> dossiers;
-  // Posterior of each region's uptake multiplier (on the scenario's expected
-  // arrivals from the cut-off on): Gamma(shape, rate), mean shape / rate, its
-  // marginal as reported.
-  std::vector<double> uptake_shape, uptake_rate;
-  // Without particles, the multipliers are drawn jointly (docs/forecasting.md
+  // Without particles, the regions' uptake multipliers (on the scenario's
+  // expected arrivals from the cut-off on) are drawn jointly (docs/forecasting.md
   // §2), in place of the prior national × regional factors. With each
   // region's counts, U_r = C · I_r: the factor common to the regions, C ~
   // Gamma(joint_shape, joint_rate), then each region's deviation given it,

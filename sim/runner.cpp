@@ -143,8 +143,6 @@ void add_to_digest(cluster::InputDigest& digest, const Scenario& scenario) {
         .add(std::int64_t{d.end_day.has_value()})
         .add(std::int64_t{d.end_day.value_or(0)});
   }
-  add_all(start.uptake_shape);
-  add_all(start.uptake_rate);
   digest.add(static_cast<std::uint64_t>(start.particles.size()));
   for (const ForecastStart::Particle& p : start.particles) {
     add_all(p.values);

@@ -817,8 +817,6 @@ ConditionedScenario condition_on_actuals(const Scenario& scenario, const Actuals
     learning.prior_cv = uptake_prior.total_cv();
     learning.posterior_shape = posterior.regions[r].shape;
     learning.posterior_rate = posterior.regions[r].rate;
-    start.uptake_shape.push_back(learning.posterior_shape);
-    start.uptake_rate.push_back(learning.posterior_rate);
     // Real books can show it (a region committed beyond its envelope, or a
     // file of another convention's regions); the forecast then starts the
     // region exhausted, and pays out more than it had: said, not refused. A
