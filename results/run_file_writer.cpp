@@ -132,17 +132,14 @@ void RunFileWriter::Impl::create() {
     const ForecastStart* start = scenario.forecast_start ? &*scenario.forecast_start : nullptr;
     cost_factors = start != nullptr && start->learnt_money_uncertain();
     if (cost_factors) {
+      constexpr std::string_view description =
+          "Forecast from actuals (format 1.10): the factor each pathway's learnt mean cost per trainee was "
+          "multiplied by in the replication, the error of the costs and trainees per dossier learnt from the "
+          "actuals, drawn (mean 1; attribute `columns` the pathways, `weights` each one's share of the money "
+          "expected, by which /summary/spread's learnt_costs averages them)";
       cost_factor = group.create_extendible<double>(
           "cost_factor", {static_cast<hsize_t>(pathway_count)}, chunk, replication_deflate_level,
-          meta(layout::factor,
-               "Forecast from actuals (format 1.10): the factor each pathway's learnt mean cost per trainee "
-               "was "
-               "multiplied by in the replication — the error of the costs and trainees per dossier learnt "
-               "from "
-               "the actuals, drawn (mean 1; attribute `columns` the pathways, `weights` each one's share of "
-               "the "
-               "money expected, by which /summary/spread's learnt_costs averages them)",
-               "replication × pathway"));
+          meta(layout::factor, description, "replication × pathway"));
       std::vector<std::string> pathways;
       for (std::string_view key : pathway_keys) pathways.emplace_back(key);
       cost_factor.set_string_list_attribute("columns", pathways);
