@@ -42,4 +42,49 @@ std::vector<std::int64_t> apportion(std::int64_t total, std::span<const double> 
   return apportion(total, std::span<const std::int64_t>(integer_weights));
 }
 
+std::vector<std::int64_t> apportion_within(std::int64_t total, std::span<const double> weights,
+                                           std::span<const std::int64_t> room) {
+  std::vector<std::int64_t> parts = apportion(total, weights);
+  std::vector<double> open(weights.begin(), weights.end());
+  // Each round that finds an excess closes the parts it capped: at most one
+  // round per part, then one that finds none.
+  for (std::size_t round = 0; round <= parts.size(); ++round) {
+    std::int64_t excess = 0;
+    bool any_open = false;
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      const std::int64_t limit = std::max<std::int64_t>(room[i], 0);
+      if (parts[i] > limit) {
+        excess += parts[i] - limit;
+        parts[i] = limit;
+      }
+      if (parts[i] >= limit) open[i] = 0;
+      any_open |= open[i] > 0;
+    }
+    if (excess == 0) break;
+    std::vector<std::int64_t> extra = apportion(excess, any_open ? std::span<const double>(open) : weights);
+    // Open weights too small beside the largest to be told from 0 take nothing.
+    if (std::accumulate(extra.begin(), extra.end(), std::int64_t{0}) != excess) {
+      extra = apportion(excess, weights);
+      any_open = false;
+    }
+    for (std::size_t i = 0; i < parts.size(); ++i) parts[i] += extra[i];
+    if (!any_open) break;
+  }
+  return parts;
+}
+
+NationalRowShares share_national_row(std::int64_t dossiers, std::int64_t trainees, Cents committed,
+                                     std::span<const double> weights, std::span<const Cents> room) {
+  NationalRowShares out;
+  out.committed = apportion_within(committed, weights, room);
+  if (committed > 0) {
+    out.dossiers = apportion(dossiers, std::span<const std::int64_t>(out.committed));
+    out.trainees = apportion(trainees, std::span<const std::int64_t>(out.committed));
+  } else {
+    out.dossiers = apportion(dossiers, weights);
+    out.trainees = apportion(trainees, weights);
+  }
+  return out;
+}
+
 }  // namespace fnesim

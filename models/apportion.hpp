@@ -24,4 +24,22 @@ std::vector<std::int64_t> apportion(std::int64_t total, std::span<const std::int
 // resolution, then split exactly. Negative or non-finite weights count as 0.
 std::vector<std::int64_t> apportion(std::int64_t total, std::span<const double> weights);
 
+// The same, with no part beyond its `room`: what a part would exceed goes to
+// the parts with room left, pro rata their weights, until none exceeds; what
+// no room is left for, by the weights alone. The parts add up to `total`.
+std::vector<std::int64_t> apportion_within(std::int64_t total, std::span<const double> weights,
+                                           std::span<const std::int64_t> room);
+
+// A national month's actuals shared over the regions: its money pro rata
+// `weights` within each region's `room` under its ceiling (a region that
+// had reached it took nothing more: refused dossiers are in no actuals), its
+// dossiers and trainees pro rata the money's parts — by the weights when it
+// has no money.
+struct NationalRowShares {
+  std::vector<std::int64_t> dossiers, trainees;
+  std::vector<Cents> committed;
+};
+NationalRowShares share_national_row(std::int64_t dossiers, std::int64_t trainees, Cents committed,
+                                     std::span<const double> weights, std::span<const Cents> room);
+
 }  // namespace fnesim

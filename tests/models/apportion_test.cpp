@@ -130,5 +130,47 @@ TEST(Apportion, IntegerWorkedExamples) {
   EXPECT_EQ(parts[0], 2'750'000'001);  // quota 2 750 000 001.28: the floor
 }
 
+// A national month's money shared within the regions' rooms under their
+// ceilings: what a region cannot take goes to the others pro rata, in turn;
+// what none has room for, by the weights alone.
+TEST(ApportionWithin, WhatAPartCannotTakeGoesToThoseWithRoomProRata) {
+  const std::vector<double> w = {5, 3, 2};
+  const std::vector<Cents> ample = {1000, 1000, 1000};
+  EXPECT_EQ(apportion_within(100, w, ample), (std::vector<Cents>{50, 30, 20}));
+  // The first can take 20: its 30 more go 3 : 2 to the others.
+  EXPECT_EQ(apportion_within(100, w, std::vector<Cents>{20, 1000, 1000}), (std::vector<Cents>{20, 48, 32}));
+  // Then the second is full at 40: the third takes the rest.
+  EXPECT_EQ(apportion_within(100, w, std::vector<Cents>{20, 40, 1000}), (std::vector<Cents>{20, 40, 40}));
+  // No room left anywhere for 10 of them: those by the weights.
+  EXPECT_EQ(apportion_within(100, w, std::vector<Cents>{20, 40, 30}), (std::vector<Cents>{25, 43, 32}));
+  // A room already overdrawn counts as none.
+  EXPECT_EQ(apportion_within(100, w, std::vector<Cents>{-5, 1000, 1000}), (std::vector<Cents>{0, 60, 40}));
+}
+
+TEST(ApportionWithin, PartsAddUpAndStayWithinTheirRoomWheneverTheRoomsHoldTheTotal) {
+  std::mt19937_64 rng(7);
+  for (int trial = 0; trial < 5'000; ++trial) {
+    const std::vector<double> w = random_weights(rng);
+    std::vector<Cents> room(w.size());
+    for (Cents& r : room) r = std::uniform_int_distribution<Cents>(-10, 1'000'000)(rng);
+    const Cents total = std::uniform_int_distribution<Cents>(0, 2'000'000)(rng);
+    const std::vector<Cents> parts = apportion_within(total, w, room);
+    SCOPED_TRACE(::testing::Message() << "trial " << trial << " total " << total);
+    ASSERT_EQ(std::accumulate(parts.begin(), parts.end(), Cents{0}), total);
+    Cents open_room = 0;
+    for (std::size_t i = 0; i < w.size(); ++i)
+      if (w[i] > 0) open_room += std::max<Cents>(room[i], 0);
+    for (std::size_t i = 0; i < w.size(); ++i) {
+      ASSERT_GE(parts[i], 0);
+      if (w[i] == 0) {
+        ASSERT_EQ(parts[i], 0);
+      }
+      if (total <= open_room) {
+        ASSERT_LE(parts[i], std::max<Cents>(room[i], 0)) << "part " << i;
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace fnesim
