@@ -37,6 +37,10 @@ struct ObservedDossier {
   // the scenario's life cycle decides (cancellation, drop-outs, dates).
   std::optional<Cents> realised;
   std::optional<std::int32_t> end_day;  // with `realised`: the day its training ended (days since the start)
+  // A lump of a national month's figure: its index in
+  // ForecastStart::national_rows, whose share each replication draws anew;
+  // -1 for a region's own figures and the carry-over.
+  int national_row = -1;
 };
 
 struct ForecastStart {
@@ -54,6 +58,26 @@ struct ForecastStart {
   // joint_shape 0: C or L is 1.
   double joint_shape = 0, joint_rate = 1;
   std::vector<double> expected_before;  // E_r: eligible arrivals expected before the cut-off at uptake 1
+  // A national month's figures (national actuals): which region filed them
+  // is not known, so each replication shares them out by what it drew — a
+  // region that takes up more now took up more before, as in the years it
+  // forecasts. Region r's part of the month's n dossiers is about n·p_r, p_r
+  // its expected arrivals over the month's days times its uptake, normalised;
+  // and as a sum of dossiers' amounts it varies about that by (1 + c²)·n·p_r
+  // (a compound Poisson sum; c the CV of a dossier's envelope share in the
+  // scenario). So the regions' shares are drawn from the Dirichlet with
+  // parameters n·p_r / (1 + c²), and the month's money, dossiers and trainees
+  // shared by them (share_national_row: no region beyond what its earlier
+  // months left under its ceiling — one that had reached it took no more,
+  // and refused dossiers are in no actuals). The rows are in the order of
+  // their months. The ledger's lumps hold the share at uptake 1.
+  struct NationalRow {
+    std::int64_t dossiers = 0, trainees = 0;
+    Cents committed = 0;
+    std::vector<double> expected;  // per region: arrivals expected over the row's days at uptake 1
+  };
+  std::vector<NationalRow> national_rows;
+  double national_share_dispersion = 1;  // 1 + c²
 
   // With uncertain assumptions (docs/forecasting.md, "Learning what the data
   // can say"): draws of the parameters and profile weighed by how well they

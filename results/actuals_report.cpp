@@ -119,8 +119,9 @@ std::string render_actuals_report(const ActualsReport& report, const Scenario& s
   if (report.national)
     out +=
         " National aggregates: they teach the national level, each region being it times a deviation drawn "
-        "from its prior (the deviations averaging 1), and its committed, dossiers and trainees below are the "
-        "national figures split by the regions' available amounts.";
+        "from its prior (the deviations averaging 1). Which region filed what is not known: below, the "
+        "national figures split by the arrivals each region was expected (at uptake 1); each simulated year "
+        "splits them by its own draw of the regions' uptake.";
   out += "\n";
   TextTable table;
   table.add_column("Region", TextTable::Align::Left);

@@ -154,7 +154,7 @@ std::string render_truth_backtest_table(const TruthBacktestResult& result, const
     case SyntheticLayout::National:
       out +=
           "as the nation's monthly totals of the dossiers committed (refused ones not shown);\n"
-          "its regional forecasts are the national picture shared out.\n";
+          "each forecast shares the nation's past out over the regions by the uptake it draws for them.\n";
       break;
   }
   if (result.layout != SyntheticLayout::Dossiers)

@@ -144,8 +144,8 @@ void Simulator::draw_uptake_from(const Scenario& scenario, std::uint64_t seed, s
 
 // A forecast's uptake under a particle: the national level at the cut-off,
 // times each region's deviation learnt from its own counts relative to the
-// nation's (Gamma–Poisson; the prior alone for national actuals), the
-// deviations tied by the scenario's copula.
+// nation's (Gamma–Poisson; the prior alone for national actuals), drawn
+// independently (docs/forecasting.md §2).
 void Simulator::draw_forecast_uptake(const ForecastStart::Particle& particle, std::uint64_t seed,
                                      std::int64_t replication, Workspace& ws) const {
   const ForecastStart& start = *scenario_.forecast_start;
@@ -206,6 +206,8 @@ const Plan& Simulator::draw_assumptions(std::uint64_t seed, std::int64_t replica
                                         const DrawSources* sources) const {
   if (!varied_) {
     draw_uptake(seed, sources != nullptr ? sources->uptake : replication, ws);
+    share_national_rows(seed, static_cast<std::uint64_t>(sources != nullptr ? sources->uptake : replication),
+                        plan_, ws);
     return plan_;
   }
   const ForecastStart* start = scenario_.forecast_start ? &*scenario_.forecast_start : nullptr;
@@ -216,7 +218,7 @@ const Plan& Simulator::draw_assumptions(std::uint64_t seed, std::int64_t replica
   reseed(ws.engine, seed, rep, StreamPurpose::Parameters, national_stream);
   if (start != nullptr && !start->particles.empty()) {
     // A forecast: the particle picked by weight, then each region's uptake
-    // learnt under it, tied by the copula as without uncertainty.
+    // learnt under it.
     const double u = boost::random::uniform_01<double>()(ws.engine);
     const auto& weights = start->particle_cumulative_weight;
     ws.particle = static_cast<int>(
@@ -247,7 +249,48 @@ const Plan& Simulator::draw_assumptions(std::uint64_t seed, std::int64_t replica
                           plan.last_filing_month(varied.demand), ws.engine, ws.drift);
     ws.note_stream_end(ws.engine);
   }
+  share_national_rows(seed, static_cast<std::uint64_t>(sources != nullptr ? sources->uptake : replication),
+                      *ws.varied_plan, ws);
   return *ws.varied_plan;
+}
+
+void Simulator::share_national_rows(std::uint64_t seed, std::uint64_t replication, const Plan& plan,
+                                    Workspace& ws) const {
+  ws.national_shares.clear();
+  const auto& start = scenario_.forecast_start;
+  if (!start || start->national_rows.empty()) return;
+  reseed(ws.engine, seed, replication, StreamPurpose::NationalShares, national_stream);
+  const auto regions = static_cast<std::size_t>(region_count());
+  // Each region's room under its ceiling, less the carry-over; the rows come
+  // in the order of their months (sim/forecast/actuals_conditioning.cpp).
+  std::vector<Cents> room(regions);
+  for (std::size_t r = 0; r < regions; ++r) room[r] = plan.regions[r].ceiling;
+  for (const ObservedDossier& o : start->dossiers)
+    if (o.kind == ObservedKind::CarryOver) room[static_cast<std::size_t>(o.region)] -= o.committed;
+  std::vector<double> expected(regions), drawn(regions);
+  for (const ForecastStart::NationalRow& row : start->national_rows) {
+    double expected_total = 0, drawn_total = 0;
+    for (std::size_t r = 0; r < regions; ++r) expected_total += expected[r] = row.expected[r] * ws.uptake[r];
+    // The Dirichlet as Gammas, which apportion normalises. A month of money
+    // and no dossier has no count to vary by, and Gammas of tiny shapes can
+    // all underflow to 0: the expected shares then.
+    if (expected_total > 0 && row.dossiers > 0) {
+      const double per_share =
+          static_cast<double>(row.dossiers) / expected_total / start->national_share_dispersion;
+      for (std::size_t r = 0; r < regions; ++r)
+        drawn_total += drawn[r] =
+            expected[r] > 0 ? boost::random::gamma_distribution<double>(per_share * expected[r])(ws.engine)
+                            : 0.0;
+    }
+    const NationalRowShares shares = share_national_row(
+        row.dossiers, row.trainees, row.committed,
+        std::span<const double>(drawn_total > 0 ? drawn : expected), std::span<const Cents>(room));
+    for (std::size_t r = 0; r < regions; ++r) {
+      room[r] -= shares.committed[r];
+      ws.national_shares.push_back({shares.dossiers[r], shares.trainees[r], shares.committed[r]});
+    }
+  }
+  ws.note_stream_end(ws.engine);
 }
 
 ParameterDraw Simulator::draw_parameters_from(std::uint64_t seed, const DrawSources& sources, Engine& engine) const {
@@ -485,7 +528,19 @@ template <bool kBookkeeping, FirstPassShape kShape>
     for (std::size_t index : plan.observed) {
       const ObservedDossier& o = start->dossiers[index];
       if (o.kind == ObservedKind::Lump) {
-        stage_lump(o);
+        if (o.national_row < 0) {
+          stage_lump(o);
+          continue;
+        }
+        const NationalShare& share = ws.national_shares[static_cast<std::size_t>(o.national_row) *
+                                                            static_cast<std::size_t>(region_count()) +
+                                                        static_cast<std::size_t>(r)];
+        if (share.dossiers == 0 && share.trainees == 0 && share.committed == 0) continue;
+        ObservedDossier shared = o;
+        shared.dossiers = share.dossiers;
+        shared.trainees = share.trainees;
+        shared.committed = share.committed;
+        stage_lump(shared);
         continue;
       }
       const bool training = o.kind == ObservedKind::Training && o.cell >= 0;

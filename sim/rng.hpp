@@ -25,6 +25,7 @@ enum class StreamPurpose : std::uint32_t {
   Drift = 7,        // the month-to-month drift of uptake (one stream per replication)
   Particles = 8,    // the prior draws a forecast weighs against the actuals (replication = particle)
   LearntMoney = 9,  // the error of the costs and trainees a forecast learnt (one stream per replication)
+  NationalShares = 10,  // the regions' shares of a national month's actuals (one stream per replication)
 };
 
 // Streams that belong to the whole replication rather than to one region.

@@ -141,7 +141,13 @@ void add_to_digest(cluster::InputDigest& digest, const Scenario& scenario) {
         .add(std::int64_t{d.realised.has_value()})
         .add(d.realised.value_or(0))
         .add(std::int64_t{d.end_day.has_value()})
-        .add(std::int64_t{d.end_day.value_or(0)});
+        .add(std::int64_t{d.end_day.value_or(0)})
+        .add(std::int64_t{d.national_row});
+  }
+  digest.add(static_cast<std::uint64_t>(start.national_rows.size())).add(start.national_share_dispersion);
+  for (const ForecastStart::NationalRow& row : start.national_rows) {
+    digest.add(row.dossiers).add(row.trainees).add(row.committed);
+    add_all(row.expected);
   }
   digest.add(static_cast<std::uint64_t>(start.particles.size()));
   for (const ForecastStart::Particle& p : start.particles) {

@@ -90,6 +90,12 @@ struct RegionBook {
   Cents filed = 0;                       // everything else filed so far (eligible), committed or not
 };
 
+// A region's share of a national month's figures in one replication.
+struct NationalShare {
+  std::int64_t dossiers = 0, trainees = 0;
+  Cents committed = 0;
+};
+
 struct Workspace {
   Engine engine;
   std::vector<double> uptake;                      // per region, national factor included
@@ -119,6 +125,7 @@ struct Workspace {
   std::vector<double> drift;               // per trajectory month; empty: none
   int jumps = 0;                           // of the drift, from its first month to the last filing month
   std::vector<double> cost_factors;        // per pathway: the learnt mean cost's factor (ForecastStart)
+  std::vector<NationalShare> national_shares;  // per national row, then region (ForecastStart::NationalRow)
   std::vector<double> drifted_cumulative;  // per window day + 1, of the region being drawn
   double dossier_variance_eur2 = 0;        // Σ amount² over simulated dossiers, EUR²
   double floor_checksum = 0;

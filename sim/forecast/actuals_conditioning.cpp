@@ -121,6 +121,7 @@ struct Observed {
   std::vector<RegionLearning> regions;
   std::int64_t national_dossiers = 0;  // 2021 arrivals, carry-over excluded
   std::vector<ObservedDossier> ledger;
+  std::vector<ForecastStart::NationalRow> national_rows;
   std::int64_t rows_used = 0, rows_after = 0;
 };
 
@@ -163,11 +164,22 @@ void observe_dossiers(const Scenario& scenario, const Actuals& actuals, Date as_
   }
 }
 
-void observe_months(const Scenario& scenario, const Actuals& actuals, Date as_of, Observed& out) {
+void observe_months(const Scenario& scenario, const Actuals& actuals, Date as_of,
+                    const WindowExpectation& expected, Observed& out) {
   const Convention& conv = scenario.convention;
-  std::vector<std::int64_t> available;
-  for (std::size_t r = 0; r < conv.regions.size(); ++r) available.push_back(conv.available(r));
-  for (const MonthlyActual& m : actuals.months) {
+  std::vector<std::int64_t> available, room;
+  for (std::size_t r = 0; r < conv.regions.size(); ++r) {
+    available.push_back(conv.available(r));
+    room.push_back(overcommit_ceiling(available.back(), scenario.demand.ceiling_margin()));
+  }
+  // In the order of the months: a national month's share stops at what its
+  // regions' earlier months left under their ceilings.
+  std::vector<const MonthlyActual*> months;
+  for (const MonthlyActual& m : actuals.months) months.push_back(&m);
+  std::stable_sort(months.begin(), months.end(),
+                   [](const MonthlyActual* a, const MonthlyActual* b) { return a->month < b->month; });
+  for (const MonthlyActual* row : months) {
+    const MonthlyActual& m = *row;
     if (m.month >= as_of) {
       ++out.rows_after;
       continue;
@@ -183,8 +195,9 @@ void observe_months(const Scenario& scenario, const Actuals& actuals, Date as_of
                       days_between(conv.commitment_start, as_of) - 1);
       day = first + (last - first) / 2;
     }
-    auto add_lump = [&](int r, std::int64_t dossiers, std::int64_t trainees, Cents committed) {
-      if (dossiers == 0 && trainees == 0 && committed == 0) return;
+    auto add_lump = [&](int r, std::int64_t dossiers, std::int64_t trainees, Cents committed,
+                        int national_row) {
+      if (dossiers == 0 && trainees == 0 && committed == 0 && national_row < 0) return;
       ObservedDossier o;
       o.kind = carryover ? ObservedKind::CarryOver : ObservedKind::Lump;
       o.filing_day = day;
@@ -194,6 +207,7 @@ void observe_months(const Scenario& scenario, const Actuals& actuals, Date as_of
       o.trainees = trainees;
       o.dossiers = dossiers;
       o.committed = committed;
+      o.national_row = national_row;
       if (carryover) o.realised = committed;
       out.ledger.push_back(o);
       RegionLearning& region = out.regions[static_cast<std::size_t>(r)];
@@ -208,15 +222,33 @@ void observe_months(const Scenario& scenario, const Actuals& actuals, Date as_of
     };
     if (!carryover) out.national_dossiers += m.dossiers;
     if (m.region != national_region) {
-      add_lump(m.region, m.dossiers, m.trainees, m.committed);
+      add_lump(m.region, m.dossiers, m.trainees, m.committed, -1);
       continue;
     }
-    // A national figure is spread over the regions by their available amounts.
-    const auto dossiers = apportion(m.dossiers, std::span<const std::int64_t>(available));
-    const auto trainees = apportion(m.trainees, std::span<const std::int64_t>(available));
-    const auto committed = apportion(m.committed, std::span<const std::int64_t>(available));
-    for (std::size_t r = 0; r < available.size(); ++r)
-      add_lump(static_cast<int>(r), dossiers[r], trainees[r], committed[r]);
+    // A national figure: which region filed it is not known. Each replication
+    // shares it by the arrivals the regions were expected over its days times
+    // their uptake drawn (ForecastStart::NationalRow); the ledger holds the
+    // share at uptake 1. The carry-over, which no uptake drove, and a month
+    // the scenario expected nothing of, by available amounts.
+    std::vector<double> weights(available.size(), 0.0);
+    if (!carryover)
+      for (std::size_t r = 0; r < available.size(); ++r)
+        for (std::int32_t d = first; d <= last; ++d)
+          weights[r] += expected.daily[r][static_cast<std::size_t>(d)];
+    const bool by_expected = std::any_of(weights.begin(), weights.end(), [](double w) { return w > 0; });
+    int national_row = -1;
+    if (by_expected) {
+      national_row = static_cast<int>(out.national_rows.size());
+      out.national_rows.push_back({m.dossiers, m.trainees, m.committed, weights});
+    } else {
+      for (std::size_t r = 0; r < available.size(); ++r) weights[r] = static_cast<double>(available[r]);
+    }
+    const NationalRowShares shares = share_national_row(m.dossiers, m.trainees, m.committed, weights, room);
+    for (std::size_t r = 0; r < available.size(); ++r) {
+      room[r] -= shares.committed[r];
+      add_lump(static_cast<int>(r), shares.dossiers[r], shares.trainees[r], shares.committed[r],
+               national_row >= 0 && weights[r] > 0 ? national_row : -1);
+    }
   }
 }
 
@@ -397,6 +429,20 @@ double trainee_count_second_moment(const TraineeCount& count) {
     }
   }
   return 0;
+}
+
+// The relative variance of a training dossier's envelope share in the
+// scenario: a dossier of K trainees in a cell of share a (rate × eligible
+// share × mean cost) has a share of a·(K trainees' costs); about K·R, R the
+// mean share per trainee, it varies by E[K]·E[a²cv²] (the costs) +
+// E[K²]·Var(a) (the cells), over (E[K]·R)².
+double dossier_share_cv2(const Scenario& prior, const WindowExpectation& expected) {
+  const TraineeCount& count = prior.demand.trainees;
+  const double k1 = count.expected(), k2 = trainee_count_second_moment(count);
+  const double r = expected.share_per_trainee_eur;
+  if (!(k1 > 0 && r > 0)) return 0.0;
+  return (k1 * expected.share_square_cost_cv2_eur2 + k2 * std::max(expected.share_square_eur2 - r * r, 0.0)) /
+         (k1 * k1 * r * r);
 }
 
 std::string thin_data_note(std::int64_t dossiers) {
@@ -599,21 +645,11 @@ void learn_from_months(const Scenario& prior, const Actuals& actuals, Date as_of
   const bool cost_observed = trainees > 0 && training_eur > 0 && share_expected > 0;
   const double factor_observed = cost_observed ? training_eur / trainees / share_expected : 0.0;
   const double factor = cost_learnable ? shrink(1.0, factor_observed, prior_weight_dossiers, training) : 1.0;
-  // Totals show no dossier's spread: the scenario's. A dossier of K trainees
-  // in a cell of share a (rate × eligible share × mean cost) has a share of
-  // a·(K trainees' costs); about K·R, R the mean share per trainee, it varies
-  // by E[K]·E[a²cv²] (the costs) + E[K²]·Var(a) (the cells), and the ratio's
-  // log by that over n·(E[K]·R)² — over 50 + n dossiers with the prior.
+  // Totals show no dossier's spread: the scenario's (dossier_share_cv2); the
+  // ratio's log varies by it over n dossiers — over 50 + n with the prior.
   double cost_log_sd = 0;
-  if (cost_learnable) {
-    const TraineeCount& count = prior.demand.trainees;
-    const double k1 = count.expected(), k2 = trainee_count_second_moment(count);
-    const double r = share_expected;
-    const double per_dossier =
-        (k1 * expected.share_square_cost_cv2_eur2 + k2 * std::max(expected.share_square_eur2 - r * r, 0.0)) /
-        (k1 * k1 * r * r);
-    cost_log_sd = std::sqrt(per_dossier / (prior_weight_dossiers + training));
-  }
+  if (cost_learnable)
+    cost_log_sd = std::sqrt(dossier_share_cv2(prior, expected) / (prior_weight_dossiers + training));
   for (int p = 0; p < pathway_count; ++p) {
     TraineeCost& cost = demand.cost_per_trainee[static_cast<std::size_t>(p)];
     ParameterLearning learning;
@@ -748,14 +784,13 @@ ConditionedScenario condition_on_actuals(const Scenario& scenario, const Actuals
   const int cut_off_day = days_between(conv.commitment_start, as_of);
   const std::size_t regions = conv.regions.size();
 
+  const WindowExpectation expected = expect_before(prior, cut_off_day);
   Observed observed;
   observed.regions.resize(regions);
   if (actuals.layout == ActualsLayout::Dossiers)
     observe_dossiers(prior, actuals, as_of, observed);
   else
-    observe_months(prior, actuals, as_of, observed);
-
-  const WindowExpectation expected = expect_before(prior, cut_off_day);
+    observe_months(prior, actuals, as_of, expected, observed);
   UptakeEvidence evidence;
   evidence.expected = expected.arrivals;
   evidence.national_only = actuals.national;
@@ -792,6 +827,8 @@ ConditionedScenario condition_on_actuals(const Scenario& scenario, const Actuals
   ForecastStart start;
   start.as_of = as_of;
   start.dossiers = std::move(observed.ledger);
+  start.national_rows = std::move(observed.national_rows);
+  if (!start.national_rows.empty()) start.national_share_dispersion = 1 + dossier_share_cv2(prior, expected);
   start.joint_shape = posterior.joint.shape;
   start.joint_rate = posterior.joint.rate;
   start.expected_before = expected.arrivals;
