@@ -890,8 +890,11 @@ ConditionedScenario condition_on_actuals(const Scenario& scenario, const Actuals
     may_have_run_out.push_back(
         static_cast<double>(report.regions[r].committed - report.regions[r].released) >=
         0.95 * static_cast<double>(overcommit_ceiling(conv.available(r), prior.demand.ceiling_margin())));
-  warn_of_silent_stretches(prior, actuals, as_of, start.dossiers, expected, posterior.common_mean,
-                           may_have_run_out, report);
+  // The nation's pace: from national totals its level L, learnt as such; else C.
+  const double national_pace =
+      actuals.national && posterior.joint.shape > 0 ? posterior.joint.mean() : posterior.common_mean;
+  warn_of_silent_stretches(prior, actuals, as_of, start.dossiers, expected, national_pace, may_have_run_out,
+                           report);
   for (std::size_t i = said_before; i < report.warnings.size(); ++i)
     out.scenario.warnings.push_back(report.warnings[i]);
   report.common.dossiers = observed.national_dossiers;
