@@ -74,16 +74,12 @@ std::vector<std::int64_t> apportion_within(std::int64_t total, std::span<const d
 }
 
 NationalRowShares share_national_row(std::int64_t dossiers, std::int64_t trainees, Cents committed,
-                                     std::span<const double> weights, std::span<const Cents> room) {
+                                     std::span<const double> count_weights,
+                                     std::span<const double> money_weights, std::span<const Cents> room) {
   NationalRowShares out;
-  out.committed = apportion_within(committed, weights, room);
-  if (committed > 0) {
-    out.dossiers = apportion(dossiers, std::span<const std::int64_t>(out.committed));
-    out.trainees = apportion(trainees, std::span<const std::int64_t>(out.committed));
-  } else {
-    out.dossiers = apportion(dossiers, weights);
-    out.trainees = apportion(trainees, weights);
-  }
+  out.dossiers = apportion(dossiers, count_weights);
+  out.trainees = apportion(trainees, count_weights);
+  out.committed = apportion_within(committed, money_weights, room);
   return out;
 }
 

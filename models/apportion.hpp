@@ -30,16 +30,16 @@ std::vector<std::int64_t> apportion(std::int64_t total, std::span<const double> 
 std::vector<std::int64_t> apportion_within(std::int64_t total, std::span<const double> weights,
                                            std::span<const std::int64_t> room);
 
-// A national month's actuals shared over the regions: its money pro rata
-// `weights` within each region's `room` under its ceiling (a region that
-// had reached it took nothing more: refused dossiers are in no actuals), its
-// dossiers and trainees pro rata the money's parts — by the weights when it
-// has no money.
+// A national month's actuals shared over the regions: its dossiers and
+// trainees pro rata `count_weights`, its money pro rata `money_weights`
+// within each region's `room` under its ceiling (a region that had reached
+// it took nothing more: refused dossiers are in no actuals).
 struct NationalRowShares {
   std::vector<std::int64_t> dossiers, trainees;
   std::vector<Cents> committed;
 };
 NationalRowShares share_national_row(std::int64_t dossiers, std::int64_t trainees, Cents committed,
-                                     std::span<const double> weights, std::span<const Cents> room);
+                                     std::span<const double> count_weights,
+                                     std::span<const double> money_weights, std::span<const Cents> room);
 
 }  // namespace fnesim

@@ -61,23 +61,29 @@ struct ForecastStart {
   // A national month's figures (national actuals): which region filed them
   // is not known, so each replication shares them out by what it drew — a
   // region that takes up more now took up more before, as in the years it
-  // forecasts. Region r's part of the month's n dossiers is about n·p_r, p_r
-  // its expected arrivals over the month's days times its uptake, normalised;
-  // and as a sum of dossiers' amounts it varies about that by (1 + c²)·n·p_r
-  // (a compound Poisson sum; c the CV of a dossier's envelope share in the
-  // scenario). So the regions' shares are drawn from the Dirichlet with
-  // parameters n·p_r / (1 + c²), and the month's money, dossiers and trainees
-  // shared by them (share_national_row: no region beyond what its earlier
-  // months left under its ceiling — one that had reached it took no more,
-  // and refused dossiers are in no actuals). The rows are in the order of
-  // their months. The ledger's lumps hold the share at uptake 1.
+  // forecasts. Region r's share of the month's n dossiers is drawn as a
+  // count's would be, from the Dirichlet of parameters n·p_r (p_r its
+  // expected arrivals over the month's days times its uptake, normalised),
+  // and its share of the money as that of a sum of n·q_r dossiers' amounts
+  // (q_r the count's share drawn), from the Dirichlet of parameters
+  // n·q_r / c², c the CV of a dossier's envelope share in the scenario, its
+  // trainees' count included. The dossiers and trainees are shared by the
+  // first, the money by the second (share_national_row), none beyond what
+  // the region's earlier months left under its ceiling in the actuals' own
+  // year — one that had reached it took no more, and refused dossiers are in
+  // no actuals. The rows are in the order of their months. The ledger's lumps
+  // hold the share at uptake 1.
   struct NationalRow {
     std::int64_t dossiers = 0, trainees = 0;
     Cents committed = 0;
     std::vector<double> expected;  // per region: arrivals expected over the row's days at uptake 1
   };
   std::vector<NationalRow> national_rows;
-  double national_share_dispersion = 1;  // 1 + c²
+  double dossier_share_cv2 = 0;  // c²
+  // Per region: the ceiling the actuals' own year was held to (available,
+  // or more under overcommitment). A variant run with other envelopes starts
+  // from the same past.
+  std::vector<Cents> past_ceilings;
 
   // With uncertain assumptions (docs/forecasting.md, "Learning what the data
   // can say"): draws of the parameters and profile weighed by how well they

@@ -207,7 +207,7 @@ const Plan& Simulator::draw_assumptions(std::uint64_t seed, std::int64_t replica
   if (!varied_) {
     draw_uptake(seed, sources != nullptr ? sources->uptake : replication, ws);
     share_national_rows(seed, static_cast<std::uint64_t>(sources != nullptr ? sources->uptake : replication),
-                        plan_, ws);
+                        ws);
     return plan_;
   }
   const ForecastStart* start = scenario_.forecast_start ? &*scenario_.forecast_start : nullptr;
@@ -250,41 +250,49 @@ const Plan& Simulator::draw_assumptions(std::uint64_t seed, std::int64_t replica
     ws.note_stream_end(ws.engine);
   }
   share_national_rows(seed, static_cast<std::uint64_t>(sources != nullptr ? sources->uptake : replication),
-                      *ws.varied_plan, ws);
+                      ws);
   return *ws.varied_plan;
 }
 
-void Simulator::share_national_rows(std::uint64_t seed, std::uint64_t replication, const Plan& plan,
-                                    Workspace& ws) const {
+void Simulator::share_national_rows(std::uint64_t seed, std::uint64_t replication, Workspace& ws) const {
   ws.national_shares.clear();
   const auto& start = scenario_.forecast_start;
   if (!start || start->national_rows.empty()) return;
   reseed(ws.engine, seed, replication, StreamPurpose::NationalShares, national_stream);
   const auto regions = static_cast<std::size_t>(region_count());
-  // Each region's room under its ceiling, less the carry-over; the rows come
-  // in the order of their months (sim/forecast/actuals_conditioning.cpp).
-  std::vector<Cents> room(regions);
-  for (std::size_t r = 0; r < regions; ++r) room[r] = plan.regions[r].ceiling;
+  // Each region's room under its ceiling in the actuals' year, less the
+  // carry-over; the rows come in the order of their months
+  // (sim/forecast/actuals_conditioning.cpp).
+  std::vector<Cents> room(start->past_ceilings.begin(), start->past_ceilings.end());
   for (const ObservedDossier& o : start->dossiers)
     if (o.kind == ObservedKind::CarryOver) room[static_cast<std::size_t>(o.region)] -= o.committed;
-  std::vector<double> expected(regions), drawn(regions);
+  std::vector<double> expected(regions), counts(regions), money(regions);
+  const double c2 = start->dossier_share_cv2;
   for (const ForecastStart::NationalRow& row : start->national_rows) {
-    double expected_total = 0, drawn_total = 0;
+    double expected_total = 0, count_total = 0, money_total = 0;
     for (std::size_t r = 0; r < regions; ++r) expected_total += expected[r] = row.expected[r] * ws.uptake[r];
-    // The Dirichlet as Gammas, which apportion normalises. A month of money
+    // The Dirichlets as Gammas, which apportion normalises. A month of money
     // and no dossier has no count to vary by, and Gammas of tiny shapes can
-    // all underflow to 0: the expected shares then.
-    if (expected_total > 0 && row.dossiers > 0) {
-      const double per_share =
-          static_cast<double>(row.dossiers) / expected_total / start->national_share_dispersion;
+    // all underflow to 0: the shares expected then.
+    const auto n = static_cast<double>(row.dossiers);
+    if (expected_total > 0 && row.dossiers > 0)
       for (std::size_t r = 0; r < regions; ++r)
-        drawn_total += drawn[r] =
-            expected[r] > 0 ? boost::random::gamma_distribution<double>(per_share * expected[r])(ws.engine)
-                            : 0.0;
-    }
+        count_total += counts[r] =
+            expected[r] > 0
+                ? boost::random::gamma_distribution<double>(n * expected[r] / expected_total)(ws.engine)
+                : 0.0;
+    const std::vector<double>& by_count = count_total > 0 ? counts : expected;
+    const double by_count_total = count_total > 0 ? count_total : expected_total;
+    // Every dossier alike (c = 0): the money follows the count.
+    if (c2 > 0 && by_count_total > 0 && row.dossiers > 0)
+      for (std::size_t r = 0; r < regions; ++r)
+        money_total += money[r] =
+            by_count[r] > 0
+                ? boost::random::gamma_distribution<double>(n * by_count[r] / by_count_total / c2)(ws.engine)
+                : 0.0;
     const NationalRowShares shares = share_national_row(
-        row.dossiers, row.trainees, row.committed,
-        std::span<const double>(drawn_total > 0 ? drawn : expected), std::span<const Cents>(room));
+        row.dossiers, row.trainees, row.committed, std::span<const double>(by_count),
+        std::span<const double>(money_total > 0 ? money : by_count), std::span<const Cents>(room));
     for (std::size_t r = 0; r < regions; ++r) {
       room[r] -= shares.committed[r];
       ws.national_shares.push_back({shares.dossiers[r], shares.trainees[r], shares.committed[r]});

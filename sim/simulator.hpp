@@ -143,8 +143,7 @@ class Simulator {
                          Workspace& workspace) const;
   // A forecast from national actuals: each national month's figures shared
   // out by the regions' uptake just drawn (ForecastStart::NationalRow).
-  void share_national_rows(std::uint64_t seed, std::uint64_t replication, const Plan& plan,
-                           Workspace& workspace) const;
+  void share_national_rows(std::uint64_t seed, std::uint64_t replication, Workspace& workspace) const;
   // Draws the replication's uncertain assumptions and uptake; returns the plan
   // its dossiers are drawn from (the scenario's own when nothing is uncertain).
   const Plan& draw_assumptions(std::uint64_t seed, std::int64_t replication, Workspace& workspace,

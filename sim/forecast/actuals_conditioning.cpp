@@ -243,7 +243,8 @@ void observe_months(const Scenario& scenario, const Actuals& actuals, Date as_of
     } else {
       for (std::size_t r = 0; r < available.size(); ++r) weights[r] = static_cast<double>(available[r]);
     }
-    const NationalRowShares shares = share_national_row(m.dossiers, m.trainees, m.committed, weights, room);
+    const NationalRowShares shares =
+        share_national_row(m.dossiers, m.trainees, m.committed, weights, weights, room);
     for (std::size_t r = 0; r < available.size(); ++r) {
       room[r] -= shares.committed[r];
       add_lump(static_cast<int>(r), shares.dossiers[r], shares.trainees[r], shares.committed[r],
@@ -432,17 +433,28 @@ double trainee_count_second_moment(const TraineeCount& count) {
 }
 
 // The relative variance of a training dossier's envelope share in the
-// scenario: a dossier of K trainees in a cell of share a (rate × eligible
-// share × mean cost) has a share of a·(K trainees' costs); about K·R, R the
-// mean share per trainee, it varies by E[K]·E[a²cv²] (the costs) +
-// E[K²]·Var(a) (the cells), over (E[K]·R)².
-double dossier_share_cv2(const Scenario& prior, const WindowExpectation& expected) {
+// scenario, about its trainees' count times the mean share per trainee: a
+// dossier of K trainees in a cell of share a (rate × eligible share × mean
+// cost) has a share of a·(K trainees' costs); about K·R, R the mean share per
+// trainee, it varies by E[K]·E[a²cv²] (the costs) + E[K²]·Var(a) (the cells),
+// over (E[K]·R)².
+double share_cv2_about_trainees(const Scenario& prior, const WindowExpectation& expected) {
   const TraineeCount& count = prior.demand.trainees;
   const double k1 = count.expected(), k2 = trainee_count_second_moment(count);
   const double r = expected.share_per_trainee_eur;
   if (!(k1 > 0 && r > 0)) return 0.0;
   return (k1 * expected.share_square_cost_cv2_eur2 + k2 * std::max(expected.share_square_eur2 - r * r, 0.0)) /
          (k1 * k1 * r * r);
+}
+
+// The same about its mean: the trainees' count varies too, by Var(K) / E[K]²
+// (K drawn apart from the cell).
+double dossier_share_cv2(const Scenario& prior, const WindowExpectation& expected) {
+  const TraineeCount& count = prior.demand.trainees;
+  const double k1 = count.expected();
+  if (!(k1 > 0)) return 0.0;
+  return share_cv2_about_trainees(prior, expected) +
+         std::max(trainee_count_second_moment(count) - k1 * k1, 0.0) / (k1 * k1);
 }
 
 std::string thin_data_note(std::int64_t dossiers) {
@@ -645,11 +657,11 @@ void learn_from_months(const Scenario& prior, const Actuals& actuals, Date as_of
   const bool cost_observed = trainees > 0 && training_eur > 0 && share_expected > 0;
   const double factor_observed = cost_observed ? training_eur / trainees / share_expected : 0.0;
   const double factor = cost_learnable ? shrink(1.0, factor_observed, prior_weight_dossiers, training) : 1.0;
-  // Totals show no dossier's spread: the scenario's (dossier_share_cv2); the
+  // Totals show no dossier's spread: the scenario's (share_cv2_about_trainees); the
   // ratio's log varies by it over n dossiers — over 50 + n with the prior.
   double cost_log_sd = 0;
   if (cost_learnable)
-    cost_log_sd = std::sqrt(dossier_share_cv2(prior, expected) / (prior_weight_dossiers + training));
+    cost_log_sd = std::sqrt(share_cv2_about_trainees(prior, expected) / (prior_weight_dossiers + training));
   for (int p = 0; p < pathway_count; ++p) {
     TraineeCost& cost = demand.cost_per_trainee[static_cast<std::size_t>(p)];
     ParameterLearning learning;
@@ -828,7 +840,11 @@ ConditionedScenario condition_on_actuals(const Scenario& scenario, const Actuals
   start.as_of = as_of;
   start.dossiers = std::move(observed.ledger);
   start.national_rows = std::move(observed.national_rows);
-  if (!start.national_rows.empty()) start.national_share_dispersion = 1 + dossier_share_cv2(prior, expected);
+  if (!start.national_rows.empty()) {
+    start.dossier_share_cv2 = dossier_share_cv2(prior, expected);
+    for (std::size_t r = 0; r < regions; ++r)
+      start.past_ceilings.push_back(overcommit_ceiling(conv.available(r), prior.demand.ceiling_margin()));
+  }
   start.joint_shape = posterior.joint.shape;
   start.joint_rate = posterior.joint.rate;
   start.expected_before = expected.arrivals;

@@ -795,7 +795,7 @@ TEST(ActualsNational, AggregatesAreSpreadByTheArrivalsExpectedWithLargestRemaind
   EXPECT_NEAR(row.expected[1] / row.expected[0], 0.6, 1e-12);
   EXPECT_NEAR(row.expected[2] / row.expected[0], 0.4, 1e-12);
   // One trainee per dossier at a fixed cost: a dossier's amount does not vary.
-  EXPECT_NEAR(start.national_share_dispersion, 1.0, 1e-12);
+  EXPECT_NEAR(start.dossier_share_cv2, 0.0, 1e-12);
   const auto& lumps = start.dossiers;
   ASSERT_EQ(lumps.size(), 3u);
   // Quotas 3.5, 2.1, 1.4 dossiers; 50 000 000.5, 30 000 000.3, 20 000 000.2 cents.
@@ -832,13 +832,16 @@ TEST(ActualsNational, TheCarryOverIsSpreadByAvailableAmountsOnce) {
 }
 
 // A region that takes up more now took up more before the cut-off: each
-// replication shares a national month by its regions' uptake — given it, the
-// Dirichlet of parameters n·p_r / (1 + c²) (ForecastStart::NationalRow) — so
-// a region's past moves with its future, as in the years forecast. Checked
-// region by region over 250 replications: the money's share regressed on
-// p_r (the expected share given the drawn uptake) has slope 1, and about it
-// the Dirichlet's variance p_r(1 − p_r) / (n / (1 + c²) + 1). A split fixed
-// at conditioning would give slope 0.
+// replication shares a national month by its regions' uptake
+// (ForecastStart::NationalRow) — given it, the count's shares from the
+// Dirichlet of parameters n·p_r, then the money's from that of parameters
+// n·q_r / c² — so a region's past moves with its future, as in the years
+// forecast. Checked region by region over 250 replications, for the shares of
+// the dossiers and of the money: regressed on p_r (the expected share given
+// the drawn uptake), slope 1; about it, mean 0 and the variance of those
+// Dirichlets, p(1 − p)/(n + 1) for the count and p(1 − p)[1/(n + 1) +
+// n/((n + 1)(n/c² + 1))] for the money. A split fixed at conditioning would
+// give slope 0.
 TEST(ActualsNational, EachReplicationSharesTheNationsPastByTheUptakeItDraws) {
   const Scenario s = observed_2021();
   const ConditionedScenario c = condition_on_actuals(s, monthly("2021-01,national,900,9000,9000000.00\n", s),
@@ -846,53 +849,72 @@ TEST(ActualsNational, EachReplicationSharesTheNationsPastByTheUptakeItDraws) {
   const ForecastStart& start = *c.scenario.forecast_start;
   ASSERT_EQ(start.national_rows.size(), 1u);
   const ForecastStart::NationalRow& row = start.national_rows[0];
-  ASSERT_GT(start.national_share_dispersion, 1.0);
+  const double c2 = start.dossier_share_cv2;
+  ASSERT_GT(c2, 1.0);
   const Simulator forecast(c.scenario);
   const auto regions = static_cast<std::size_t>(forecast.region_count());
   constexpr int replications = 250;
   constexpr std::uint64_t seed = 11;
-  std::vector<std::vector<double>> share(regions), expected(regions);
+  std::vector<std::vector<double>> money(regions), count(regions), expected(regions);
   for (int rep = 0; rep < replications; ++rep) {
     std::vector<Cents> past(regions, 0);
+    std::vector<std::int64_t> dossiers(regions, 0);
     for (const SimulatedDossier& d : forecast.dossiers(seed, rep))
-      if (d.observed && !d.carryover) past[static_cast<std::size_t>(d.region)] += d.amount;
+      if (d.observed && !d.carryover) {
+        past[static_cast<std::size_t>(d.region)] += d.amount;
+        ++dossiers[static_cast<std::size_t>(d.region)];
+      }
     ASSERT_EQ(std::accumulate(past.begin(), past.end(), Cents{0}), row.committed) << "replication " << rep;
+    ASSERT_EQ(std::accumulate(dossiers.begin(), dossiers.end(), std::int64_t{0}), row.dossiers);
     const std::vector<double> uptake = forecast.uptake_factors(seed, rep);
     double total = 0;
     for (std::size_t r = 0; r < regions; ++r) total += row.expected[r] * uptake[r];
     for (std::size_t r = 0; r < regions; ++r) {
-      share[r].push_back(static_cast<double>(past[r]) / static_cast<double>(row.committed));
+      money[r].push_back(static_cast<double>(past[r]) / static_cast<double>(row.committed));
+      count[r].push_back(static_cast<double>(dossiers[r]) / static_cast<double>(row.dossiers));
       expected[r].push_back(row.expected[r] * uptake[r] / total);
     }
   }
-  const double concentration = static_cast<double>(row.dossiers) / start.national_share_dispersion;
-  for (std::size_t r = 0; r < regions; ++r) {
-    const auto& y = share[r];
-    const auto& x = expected[r];
+  const auto n_dossiers = static_cast<double>(row.dossiers);
+  const double count_spread = 1 / (n_dossiers + 1);
+  const double money_spread = count_spread + n_dossiers / ((n_dossiers + 1) * (n_dossiers / c2 + 1));
+  const auto check = [&](const std::vector<double>& y, const std::vector<double>& x, double spread,
+                         const std::string& what) {
     const double n = replications;
     const double mx = std::accumulate(x.begin(), x.end(), 0.0) / n,
                  my = std::accumulate(y.begin(), y.end(), 0.0) / n;
-    double sxx = 0, sxy = 0, dirichlet = 0;
+    double sxx = 0, sxy = 0, dirichlet = 0, residual = 0, residual_sq = 0;
     for (int i = 0; i < replications; ++i) {
       sxx += (x[i] - mx) * (x[i] - mx);
       sxy += (x[i] - mx) * (y[i] - my);
-      dirichlet += x[i] * (1 - x[i]) / (concentration + 1) / n;
-    }
-    const double slope = sxy / sxx;
-    double residual = 0, residual_sq = 0;
-    for (int i = 0; i < replications; ++i) {
-      const double e = y[i] - x[i];
-      residual += e / n;
-      residual_sq += e * e / n;
+      dirichlet += x[i] * (1 - x[i]) * spread / n;
+      residual += (y[i] - x[i]) / n;
+      residual_sq += (y[i] - x[i]) * (y[i] - x[i]) / n;
     }
     const double variance = residual_sq - residual * residual;
     // Four standard errors: the slope's, √(residual variance / Σ(x − x̄)²);
     // the residuals' mean, √(variance / n); their variance's, about
     // variance · √(2 / n) (the Beta marginals are near normal at these sizes).
-    EXPECT_NEAR(slope, 1.0, 4 * std::sqrt(dirichlet / sxx)) << "region " << r;
-    EXPECT_NEAR(residual, 0.0, 4 * std::sqrt(dirichlet / n)) << "region " << r;
-    EXPECT_NEAR(variance, dirichlet, 4 * dirichlet * std::sqrt(2 / n)) << "region " << r;
+    EXPECT_NEAR(sxy / sxx, 1.0, 4 * std::sqrt(dirichlet / sxx)) << what;
+    EXPECT_NEAR(residual, 0.0, 4 * std::sqrt(dirichlet / n)) << what;
+    EXPECT_NEAR(variance, dirichlet, 4 * dirichlet * std::sqrt(2 / n)) << what;
+  };
+  for (std::size_t r = 0; r < regions; ++r) {
+    check(count[r], expected[r], count_spread, "dossiers, region " + std::to_string(r));
+    check(money[r], expected[r], money_spread, "money, region " + std::to_string(r));
   }
+}
+
+// A dossier's envelope share varies with its trainees' count as well as with
+// its cell and costs: one cell, one fixed cost, K = 1 + Poisson(1.5) gives
+// c² = Var(K) / E[K]² = 1.5 / 2.5², exactly.
+TEST(ActualsNational, ADossiersSpreadCountsItsTrainees) {
+  Scenario s = weighted_scenario();
+  s.demand.trainees.kind = TraineeCount::Kind::ShiftedPoisson;
+  s.demand.trainees.mean = 2.5;
+  const ConditionedScenario c =
+      condition_on_actuals(s, monthly("2021-03,national,7,100,1000000.01\n", s), Date::from_ymd(2021, 4, 1));
+  EXPECT_NEAR(c.scenario.forecast_start->dossier_share_cv2, 1.5 / 6.25, 1e-12);
 }
 
 // The nation's count pins the national level, not the regions: each
