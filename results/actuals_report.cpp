@@ -120,8 +120,9 @@ std::string render_actuals_report(const ActualsReport& report, const Scenario& s
     out +=
         " National aggregates: they teach the national level, each region being it times a deviation drawn "
         "from its prior (the deviations averaging 1). Which region filed what is not known: below, the "
-        "national figures split by the arrivals each region was expected (at uptake 1); each simulated year "
-        "splits them by its own draw of the regions' uptake.";
+        "national figures split by the arrivals each region was expected (at uptake 1, within its ceiling); "
+        "each simulated year splits them again by its own draw of the regions' uptake, with the spread of "
+        "dossiers' counts and amounts.";
   out += "\n";
   TextTable table;
   table.add_column("Region", TextTable::Align::Left);

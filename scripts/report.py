@@ -289,8 +289,9 @@ TEXT = {
         "h_scenario_warnings": "<b>Alerte</b> : le chargement du scénario a donné ces avertissements (des unités "
                                "probablement erronées) ; les résultats ci-dessous reposent sur les valeurs telles "
                                "qu'écrites :",
-        "h_national_actuals": "Les réalisations sont des totaux nationaux : leur répartition entre régions, et donc "
-                              "le détail régional, suit le scénario.",
+        "h_national_actuals": "Les réalisations sont des totaux nationaux : la part de chaque région y est tirée, "
+                              "dans chaque année simulée, selon le recours régional du scénario ; le détail "
+                              "régional repose donc sur le scénario.",
         "h_regions_alike": "Toutes les régions ont un risque d'épuisement voisin avant le {deadline} : de {low} à "
                            "{high}, des écarts dans le bruit de la simulation.",
         "h_regions_untold": "Le risque d'épuisement des régions avant le {deadline} va de {low} à {high} ; la "
@@ -613,8 +614,9 @@ TEXT = {
         "h_prior_ok": "Every month observed lies within what the scenario's prior allowed.",
         "h_scenario_warnings": "<b>Warning</b>: loading the scenario gave these warnings (likely slips of units); "
                                "the results below rest on the values as written:",
-        "h_national_actuals": "The actuals are national totals: their split between regions, hence the regional "
-                              "detail, follows the scenario.",
+        "h_national_actuals": "The actuals are national totals: each region's part of them is drawn, in each "
+                              "simulated year, from the scenario's regional take-up; the regional detail rests on "
+                              "the scenario.",
         "h_regions_alike": "Every region has a similar risk of exhaustion before {deadline}: from {low} to {high}, "
                            "differences within the simulation's noise.",
         "h_regions_untold": "The regions' risk of exhaustion before {deadline} ranges from {low} to {high}; the "

@@ -797,9 +797,9 @@ class ForecastFromActuals(unittest.TestCase):
     def test_national_actuals_say_the_regional_split_is_the_scenarios(self):
         with h5py.File(os.environ["FORECAST_RUN_FILE"], "r") as f:
             self.assertEqual(int(f["actuals"].attrs["national"]), 1)
-        self.assertIn("leur répartition entre régions", visible_text(read(self.pages["fr"])))
-        self.assertIn("their split between regions", visible_text(read(self.pages["en"])))
-        self.assertNotIn("their split between regions", visible_text(read(self.plain)))
+        self.assertIn("la part de chaque région y est tirée", visible_text(read(self.pages["fr"])))
+        self.assertIn("each region's part of them is drawn", visible_text(read(self.pages["en"])))
+        self.assertNotIn("each region's part of them is drawn", visible_text(read(self.plain)))
 
     def test_what_the_actuals_changed_lists_every_updated_parameter(self):
         self.assertIn("trainees.weights", self.updated)
