@@ -80,10 +80,11 @@ struct ForecastStart {
   };
   std::vector<NationalRow> national_rows;
   double dossier_share_cv2 = 0;  // c²
-  // Per region: the ceiling the actuals' own year was held to (available,
-  // or more under overcommitment). A variant run with other envelopes starts
-  // from the same past.
-  std::vector<Cents> past_ceilings;
+  // Per region: what the ceiling the actuals' own year was held to
+  // (available, or more under overcommitment) left after the carry-over,
+  // for the national rows to share. A variant run with other envelopes
+  // starts from the same past.
+  std::vector<Cents> room_for_national_rows;
 
   // With uncertain assumptions (docs/forecasting.md, "Learning what the data
   // can say"): draws of the parameters and profile weighed by how well they

@@ -260,12 +260,8 @@ void Simulator::share_national_rows(std::uint64_t seed, std::uint64_t replicatio
   if (!start || start->national_rows.empty()) return;
   reseed(ws.engine, seed, replication, StreamPurpose::NationalShares, national_stream);
   const auto regions = static_cast<std::size_t>(region_count());
-  // Each region's room under its ceiling in the actuals' year, less the
-  // carry-over; the rows come in the order of their months
-  // (sim/forecast/actuals_conditioning.cpp).
-  std::vector<Cents> room(start->past_ceilings.begin(), start->past_ceilings.end());
-  for (const ObservedDossier& o : start->dossiers)
-    if (o.kind == ObservedKind::CarryOver) room[static_cast<std::size_t>(o.region)] -= o.committed;
+  // The rows come in the order of their months (sim/forecast/actuals_conditioning.cpp).
+  std::vector<Cents> room = start->room_for_national_rows;
   std::vector<double> expected(regions), counts(regions), money(regions);
   const double c2 = start->dossier_share_cv2;
   for (const ForecastStart::NationalRow& row : start->national_rows) {

@@ -145,7 +145,7 @@ void add_to_digest(cluster::InputDigest& digest, const Scenario& scenario) {
         .add(std::int64_t{d.national_row});
   }
   digest.add(static_cast<std::uint64_t>(start.national_rows.size())).add(start.dossier_share_cv2);
-  add_all(start.past_ceilings);
+  add_all(start.room_for_national_rows);
   for (const ForecastStart::NationalRow& row : start.national_rows) {
     digest.add(row.dossiers).add(row.trainees).add(row.committed);
     add_all(row.expected);

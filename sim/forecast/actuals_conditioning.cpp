@@ -164,14 +164,12 @@ void observe_dossiers(const Scenario& scenario, const Actuals& actuals, Date as_
   }
 }
 
+// `room`: each region's ceiling, which its months use up in turn.
 void observe_months(const Scenario& scenario, const Actuals& actuals, Date as_of,
-                    const WindowExpectation& expected, Observed& out) {
+                    const WindowExpectation& expected, std::vector<Cents> room, Observed& out) {
   const Convention& conv = scenario.convention;
-  std::vector<std::int64_t> available, room;
-  for (std::size_t r = 0; r < conv.regions.size(); ++r) {
-    available.push_back(conv.available(r));
-    room.push_back(overcommit_ceiling(available.back(), scenario.demand.ceiling_margin()));
-  }
+  std::vector<std::int64_t> available;
+  for (std::size_t r = 0; r < conv.regions.size(); ++r) available.push_back(conv.available(r));
   // In the order of the months: a national month's share stops at what its
   // regions' earlier months left under their ceilings.
   std::vector<const MonthlyActual*> months;
@@ -797,12 +795,21 @@ ConditionedScenario condition_on_actuals(const Scenario& scenario, const Actuals
   const std::size_t regions = conv.regions.size();
 
   const WindowExpectation expected = expect_before(prior, cut_off_day);
+  std::vector<Cents> ceilings;
+  for (std::size_t r = 0; r < regions; ++r)
+    ceilings.push_back(overcommit_ceiling(conv.available(r), prior.demand.ceiling_margin()));
+  // The national rows share what the carry-over left (it comes first).
+  std::vector<Cents> room_for_national_rows = ceilings;
   Observed observed;
   observed.regions.resize(regions);
-  if (actuals.layout == ActualsLayout::Dossiers)
+  if (actuals.layout == ActualsLayout::Dossiers) {
     observe_dossiers(prior, actuals, as_of, observed);
-  else
-    observe_months(prior, actuals, as_of, expected, observed);
+  } else {
+    observe_months(prior, actuals, as_of, expected, ceilings, observed);
+    for (const ObservedDossier& o : observed.ledger)
+      if (o.kind == ObservedKind::CarryOver)
+        room_for_national_rows[static_cast<std::size_t>(o.region)] -= o.committed;
+  }
   UptakeEvidence evidence;
   evidence.expected = expected.arrivals;
   evidence.national_only = actuals.national;
@@ -842,8 +849,7 @@ ConditionedScenario condition_on_actuals(const Scenario& scenario, const Actuals
   start.national_rows = std::move(observed.national_rows);
   if (!start.national_rows.empty()) {
     start.dossier_share_cv2 = dossier_share_cv2(prior, expected);
-    for (std::size_t r = 0; r < regions; ++r)
-      start.past_ceilings.push_back(overcommit_ceiling(conv.available(r), prior.demand.ceiling_margin()));
+    start.room_for_national_rows = std::move(room_for_national_rows);
   }
   start.joint_shape = posterior.joint.shape;
   start.joint_rate = posterior.joint.rate;
@@ -876,7 +882,7 @@ ConditionedScenario condition_on_actuals(const Scenario& scenario, const Actuals
     // scenario that lets regions overcommit expects up to its margin.
     // What is committed less what trainings ended have released is what
     // holds the envelope: a region re-commits its releases.
-    const Cents ceiling = overcommit_ceiling(conv.available(r), prior.demand.ceiling_margin());
+    const Cents ceiling = ceilings[r];
     const Cents outstanding = learning.committed - learning.released;
     if (outstanding > ceiling) {
       std::string message = "warning: ";
@@ -905,7 +911,7 @@ ConditionedScenario condition_on_actuals(const Scenario& scenario, const Actuals
   for (std::size_t r = 0; r < regions; ++r)
     may_have_run_out.push_back(
         static_cast<double>(report.regions[r].committed - report.regions[r].released) >=
-        0.95 * static_cast<double>(overcommit_ceiling(conv.available(r), prior.demand.ceiling_margin())));
+        0.95 * static_cast<double>(ceilings[r]));
   // The nation's pace: from national totals its level L, learnt as such; else C.
   const double national_pace =
       actuals.national && posterior.joint.shape > 0 ? posterior.joint.mean() : posterior.common_mean;
