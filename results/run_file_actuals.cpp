@@ -137,12 +137,14 @@ void write_actuals_group(hdf5::File& file, const ActualsReport& report, std::str
         meta(scenario_units, "The actuals' estimate; NaN when they give none", "parameter"));
     parameters.write<double>("forecast", posterior, shape_p,
                              meta(scenario_units, "The value the run used", "parameter"));
-    parameters.write<double>("log_sd", log_sd, shape_p,
-                             meta(factor,
-                                  "Since 1.10: the standard deviation of ln(forecast) drawn per replication "
-                                  "about it — the error of "
-                                  "the value learnt (/replications/cost_factor); 0 when taken as known",
-                                  "parameter"));
+    parameters.write<double>(
+        "log_sd", log_sd, shape_p,
+        meta(factor,
+             "Since 1.10: the standard deviation of ln(forecast) drawn per replication "
+             "about it — the error of "
+             "the value learnt (/replications/cost_factor), or for a value kept for want of "
+             "data of the scenario's figure weighing 50 dossiers; 0 when the scenario fixes it",
+             "parameter"));
     parameters.write<std::int32_t>("updated", updated, shape_p,
                                    meta(layout::count, "1 when the run used a learnt value", "parameter"));
     parameters.write_strings("note", notes,

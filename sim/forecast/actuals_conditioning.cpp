@@ -430,6 +430,25 @@ double trainee_count_second_moment(const TraineeCount& count) {
   return 0;
 }
 
+// A value the actuals do not update keeps the scenario's figure, which weighs
+// as much as 50 dossiers: it is drawn with that weight's error, what the
+// update would give with no dossier observed. Taken as known instead, a file
+// just short of the threshold would give a surer forecast than one just past it.
+
+// ln k̄'s error from 50 dossiers of the scenario's count: Var(K) / (50 E[K]²).
+double prior_trainees_log_sd(const TraineeCount& count) {
+  const double k1 = count.expected();
+  if (count.kind == TraineeCount::Kind::Fixed || !(k1 > 0)) return 0.0;
+  return std::sqrt(std::max(trainee_count_second_moment(count) - k1 * k1, 0.0) / prior_weight_dossiers) / k1;
+}
+
+// ln μ's error from the trainees of 50 dossiers, each trainee's cost of the
+// scenario's relative variance e^{σ²} − 1 (one lognormal draw a trainee).
+double prior_cost_log_sd(const TraineeCost& cost, double trainees_prior_mean) {
+  if (cost.kind == TraineeCost::Kind::Fixed || !(trainees_prior_mean > 0)) return 0.0;
+  return std::sqrt(std::expm1(cost.sigma * cost.sigma) / (prior_weight_dossiers * trainees_prior_mean));
+}
+
 // The relative variance of a training dossier's envelope share in the
 // scenario, about its trainees' count times the mean share per trainee: a
 // dossier of K trainees in a cell of share a (rate × eligible share × mean
@@ -456,8 +475,8 @@ double dossier_share_cv2(const Scenario& prior, const WindowExpectation& expecte
 }
 
 std::string thin_data_note(std::int64_t dossiers) {
-  return std::to_string(dossiers) + " training dossiers observed, " + std::to_string(min_dossiers_to_learn) +
-         " needed";
+  return std::to_string(dossiers) + (dossiers == 1 ? " training dossier" : " training dossiers") +
+         " observed, " + std::to_string(min_dossiers_to_learn) + " needed";
 }
 
 // Dossier layout: cost per trainee by pathway, from each dossier's cost
@@ -512,6 +531,7 @@ void learn_from_dossiers(const Scenario& prior, const Actuals& actuals, Date as_
     learning.parameter += pathway_keys[i];
     learning.dossiers = dossiers[i];
     learning.prior = learning.posterior = cost.mean_eur;
+    learning.log_sd = prior_cost_log_sd(cost, trainees_prior_mean);
     if (trainees[i] > 0) learning.observed = cost_eur[i] / static_cast<double>(trainees[i]);
     if (cost.kind == TraineeCost::Kind::Fixed) {
       learning.note = "fixed in the scenario: not learnt";
@@ -536,8 +556,8 @@ void learn_from_dossiers(const Scenario& prior, const Actuals& actuals, Date as_
       const double relative_variance = std::max(spread, 0.0) / k_total / (mean * mean);
       learning.log_sd =
           std::sqrt(relative_variance / (prior_weight_dossiers * trainees_prior_mean + k_total));
-      start.cost_log_sd[i] = learning.log_sd;
     }
+    start.cost_log_sd[i] = learning.log_sd;
     if (censored[i] > 0) {
       learning.note += "; ";
       learning.note += std::to_string(censored[i]);
@@ -555,6 +575,7 @@ void learn_from_dossiers(const Scenario& prior, const Actuals& actuals, Date as_
   ParameterLearning learning;
   learning.dossiers = training_dossiers;
   learning.prior = learning.posterior = trainees_prior_mean;
+  learning.log_sd = prior_trainees_log_sd(count);
   if (training_dossiers > 0)
     learning.observed = 1.0 + static_cast<double>(extra_trainees) / static_cast<double>(training_dossiers);
   const double n = static_cast<double>(training_dossiers);
@@ -609,8 +630,8 @@ void learn_from_dossiers(const Scenario& prior, const Actuals& actuals, Date as_
                  (static_cast<double>(value) - *learning.observed);
     const double variance = squares / n;
     learning.log_sd = std::sqrt(variance / (prior_weight_dossiers + n)) / learning.posterior;
-    start.common_log_sd = learning.log_sd;
   }
+  start.common_log_sd = learning.log_sd;
   out.push_back(learning);
 }
 
@@ -656,10 +677,12 @@ void learn_from_months(const Scenario& prior, const Actuals& actuals, Date as_of
   const double factor_observed = cost_observed ? training_eur / trainees / share_expected : 0.0;
   const double factor = cost_learnable ? shrink(1.0, factor_observed, prior_weight_dossiers, training) : 1.0;
   // Totals show no dossier's spread: the scenario's (share_cv2_about_trainees); the
-  // ratio's log varies by it over n dossiers — over 50 + n with the prior.
+  // ratio's log varies by it over n dossiers — over 50 + n with the prior, over
+  // the prior's 50 alone when not learnt. A fixed cost is a statement of certainty.
   double cost_log_sd = 0;
-  if (cost_learnable)
-    cost_log_sd = std::sqrt(share_cv2_about_trainees(prior, expected) / (prior_weight_dossiers + training));
+  if (!any_fixed)
+    cost_log_sd = std::sqrt(share_cv2_about_trainees(prior, expected) /
+                            (prior_weight_dossiers + (cost_learnable ? training : 0.0)));
   for (int p = 0; p < pathway_count; ++p) {
     TraineeCost& cost = demand.cost_per_trainee[static_cast<std::size_t>(p)];
     ParameterLearning learning;
@@ -691,6 +714,7 @@ void learn_from_months(const Scenario& prior, const Actuals& actuals, Date as_of
   ParameterLearning learning;
   learning.dossiers = std::max<std::int64_t>(training_count, 0);
   learning.prior = learning.posterior = count.expected();
+  learning.log_sd = prior_trainees_log_sd(count);
   if (training > 0) learning.observed = trainees / training;
   if (count.kind == TraineeCount::Kind::ShiftedPoisson) {
     learning.parameter = "trainees.mean";

@@ -1042,16 +1042,21 @@ TEST(ActualsLearning, WhatIsLearntIsDrawnWithItsOwnErrorInEachReplication) {
   const ParameterLearning& trainees = find(c.report, "trainees.mean");
   const double trainees_sd = std::sqrt(1.0 / 90) / trainees.posterior;
   EXPECT_NEAR(trainees.log_sd, trainees_sd, 1e-12);
-  EXPECT_EQ(find(c.report, "cost_per_trainee.mean_eur.certifying").log_sd, 0);  // not learnt
+  // Not learnt (no dossier): the scenario's figure, with the error of the 50
+  // dossiers × 2.5 trainees it weighs, each trainee's cost of variance e^{σ²} − 1.
+  const double sigma = s.demand.cost_per_trainee[static_cast<int>(Pathway::Certifying)].sigma;
+  const double kept_sd = std::sqrt(std::expm1(sigma * sigma) / 125);
+  EXPECT_NEAR(find(c.report, "cost_per_trainee.mean_eur.certifying").log_sd, kept_sd, 1e-12);
 
-  // Drawn: each pathway's factor is lognormal with mean 1, its log's sd the
-  // two errors together for the pathway learnt, the trainees' alone for the others.
+  // Drawn: each pathway's factor is lognormal with mean 1, its log's sd its
+  // own error and the trainees' together.
   const Simulator forecast(c.scenario);
   auto ws = forecast.make_workspace();
   ReplicationOutcome outcome = forecast.make_outcome();
   constexpr int replications = 4000;
   const auto anticipation = static_cast<std::size_t>(Pathway::Anticipation);
   const auto certifying = static_cast<std::size_t>(Pathway::Certifying);
+  const double sd = std::hypot(cost_sd, trainees_sd), other_sd = std::hypot(kept_sd, trainees_sd);
   double sum = 0, log_sum = 0, log_squares = 0, other_log_squares = 0;
   for (int rep = 0; rep < replications; ++rep) {
     forecast.simulate(7, rep, *ws, outcome);
@@ -1060,17 +1065,16 @@ TEST(ActualsLearning, WhatIsLearntIsDrawnWithItsOwnErrorInEachReplication) {
     sum += factor;
     log_sum += log_factor;
     log_squares += log_factor * log_factor;
-    const double other = std::log(outcome.cost_factors[certifying]) + trainees_sd * trainees_sd / 2;
+    const double other = std::log(outcome.cost_factors[certifying]) + other_sd * other_sd / 2;
     other_log_squares += other * other;
   }
-  const double sd = std::hypot(cost_sd, trainees_sd);
   const double log_mean = log_sum / replications;
   const double log_sd = std::sqrt(log_squares / replications - log_mean * log_mean);
   // Four standard errors: of a mean, sd/√n; of a normal sample's sd, sd/√(2n).
   EXPECT_NEAR(sum / replications, 1.0, 4 * sd / std::sqrt(replications));
   EXPECT_NEAR(log_sd, sd, 4 * sd / std::sqrt(2.0 * replications));
-  EXPECT_NEAR(std::sqrt(other_log_squares / replications), trainees_sd,
-              4 * trainees_sd / std::sqrt(2.0 * replications));
+  EXPECT_NEAR(std::sqrt(other_log_squares / replications), other_sd,
+              4 * other_sd / std::sqrt(2.0 * replications));
 }
 
 TEST(ActualsLearning, TooFewDossiersKeepTheScenarioFigures) {
@@ -1082,6 +1086,46 @@ TEST(ActualsLearning, TooFewDossiersKeepTheScenarioFigures) {
   EXPECT_EQ(cost.note, "29 training dossiers observed, 30 needed");
   EXPECT_EQ(cost.posterior, 6000);
   EXPECT_EQ(c.scenario.demand.trainees.mean, 2.5);
+  // Kept, but not as known: drawn with the error of the 50 dossiers the
+  // scenario's figures weigh — the update's own error with no dossier
+  // observed — so that 29 dossiers never give a surer forecast than 30 would.
+  const double sigma = s.demand.cost_per_trainee[static_cast<int>(Pathway::Anticipation)].sigma;
+  const double cost_sd = std::sqrt(std::expm1(sigma * sigma) / (50 * 2.5));
+  EXPECT_NEAR(cost.log_sd, cost_sd, 1e-12);
+  const double trainees_sd = std::sqrt(1.5 / 50) / 2.5;  // K − 1 Poisson(1.5)
+  EXPECT_NEAR(find(c.report, "trainees.mean").log_sd, trainees_sd, 1e-12);
+  const ForecastStart& start = *c.scenario.forecast_start;
+  for (double sd : start.cost_log_sd) EXPECT_NEAR(sd, cost_sd, 1e-12);
+  EXPECT_NEAR(start.common_log_sd, trainees_sd, 1e-12);
+}
+
+TEST(ActualsLearning, MonthlyTotalsTooFewKeepTheScenarioFiguresWithTheirError) {
+  Scenario s = learning_scenario();
+  for (TraineeCost& c : s.demand.cost_per_trainee) c.sigma = 0.5;
+  const ConditionedScenario c =
+      condition_on_actuals(s, monthly("2021-03,R0,20,40,120000.00\n", s), Date::from_ymd(2021, 4, 1));
+  for (const TraineeCost& cost : c.scenario.demand.cost_per_trainee) EXPECT_EQ(cost.mean_eur, 6000);
+  // As from 60 dossiers (below), over the scenario's 50 dossiers alone.
+  const double cost_sd = std::sqrt(std::expm1(0.5 * 0.5) / 2.5 / 50);
+  const double trainees_sd = std::sqrt(1.5 / 50) / 2.5;
+  for (const ParameterLearning& p : c.report.parameters) {
+    EXPECT_FALSE(p.updated) << p.parameter;
+    EXPECT_NEAR(p.log_sd, p.parameter.starts_with("cost_per_trainee") ? cost_sd : trainees_sd, 1e-12)
+        << p.parameter;
+  }
+  EXPECT_NEAR(c.scenario.forecast_start->common_log_sd, std::hypot(cost_sd, trainees_sd), 1e-12);
+}
+
+TEST(ActualsLearning, AFixedFigureIsTakenAsKnown) {
+  Scenario s = learning_scenario();
+  s.demand.trainees.kind = TraineeCount::Kind::Fixed;
+  s.demand.trainees.fixed = 2;
+  for (TraineeCost& c : s.demand.cost_per_trainee) c.kind = TraineeCost::Kind::Fixed;
+  const ConditionedScenario c =
+      condition_on_actuals(s, parse_actuals(with_header(dossier_header, identical_dossiers(10)), "a.csv", s),
+                           Date::from_ymd(2021, 4, 1));
+  for (const ParameterLearning& p : c.report.parameters) EXPECT_EQ(p.log_sd, 0) << p.parameter;
+  EXPECT_FALSE(c.scenario.forecast_start->learnt_money_uncertain());
 }
 
 TEST(ActualsLearning, MonthlyTotalsScaleEveryPathwayByTheSharePerTrainee) {
