@@ -50,7 +50,8 @@ constexpr std::uint64_t stream_seed(std::uint64_t master_seed, std::uint64_t rep
 inline constexpr std::string_view stream_scheme =
     "boost::random::mt19937_64 seeded with s = m(m(m(seed) ^ replication) ^ (purpose << 32 | region)), "
     "m = SplitMix64 finaliser; purposes: 1 uptake (region 0xFFFF), 2 arrivals, 3 attributes, 4 life cycle, "
-    "5 carry-over, 6 parameters, 7 drift, 8 forecast particles, 9 learnt costs; regions numbered from 0 in "
+    "5 carry-over, 6 parameters, 7 drift, 8 forecast particles, 9 learnt costs, 10 national shares; regions "
+    "numbered from 0 in "
     "scenario order";
 
 inline void reseed(Engine& engine, std::uint64_t master_seed, std::uint64_t replication,
