@@ -48,7 +48,7 @@ inline constexpr int run_format_major = 1;
 // 1.6: with jumps of uptake, /uncertainty/jumps and /summary/spread's
 //      P(additional allocation needed) with and without them.
 // 1.7: /scenario/warnings, what loading the scenario warned of.
-inline constexpr int run_format_minor = 10;
+inline constexpr int run_format_minor = 11;
 
 // A run file that cannot be read: missing, not HDF5, corrupt, another file
 // type, an unknown major version, or a documented path missing.

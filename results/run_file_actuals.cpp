@@ -60,7 +60,7 @@ void write_actuals_group(hdf5::File& file, const ActualsReport& report, std::str
       meta(layout::count,
            "Dossiers filed in the window before the cut-off, diagnostics included, carry-over "
            "excluded (national aggregates: the split at uptake 1, by the arrivals expected of each region; "
-           "each replication splits them again by its own draws)",
+           "each replication splits them again by its own draws: /replications/national_past)",
            "region"));
   group.write<std::int64_t>("observed_trainees", trainees, per_region,
                             meta(layout::count, "Trainees of those dossiers", "region"));

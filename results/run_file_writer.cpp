@@ -145,6 +145,7 @@ void RunFileWriter::Impl::create() {
       cost_factor.set_string_list_attribute("columns", pathways);
       cost_factor.set_attribute<double>("weights", std::span<const double>(start->cost_weight));
     }
+    if (start != nullptr && !start->national_rows.empty()) create_national_past(group, *start, chunk);
     hdf5::Group national = group.create_group("national", "Per replication, all regions together");
     for (const layout::NationalField& field : layout::national_fields)
       national_datasets.push_back(
@@ -216,8 +217,55 @@ void RunFileWriter::Impl::create() {
   if (particles) particle_buffer.reserve(rows);
   if (jumps) jumps_buffer.reserve(rows);
   if (cost_factors) cost_factor_buffer.reserve(rows * pathway_count);
+  for (auto* buffer : {&past_dossiers_buffer, &past_trainees_buffer, &past_committed_buffer})
+    buffer->reserve(rows * national_months * static_cast<std::size_t>(regions));
   committed_by_cell_sum.assign(static_cast<std::size_t>(regions * mix_cell_count), 0);
   trainees_by_cell_sum.assign(static_cast<std::size_t>(regions * mix_cell_count), 0);
+}
+
+void RunFileWriter::Impl::create_national_past(hdf5::Group& replications, const ForecastStart& start,
+                                               hsize_t chunk) {
+  national_months = start.national_rows.size();
+  hdf5::Group group = replications.create_group(
+      "national_past",
+      "Forecast from national totals (format 1.11): which region filed each national month's figures is not "
+      "known, and each replication shares them out by its own draws (docs/forecasting.md §2); here as it "
+      "did. "
+      "Summed over the regions, each replication's row gives the month's national figures, month_*");
+  // A national row's month: that of any of its lumps (a region expected none has none).
+  std::vector<std::string> labels(national_months);
+  const Date start_day = simulator->scenario().convention.commitment_start;
+  for (const ObservedDossier& o : start.dossiers)
+    if (o.national_row >= 0)
+      labels[static_cast<std::size_t>(o.national_row)] = start_day.plus_days(o.first_filing_day).year_month();
+  group.write_strings("month", labels,
+                      meta(layout::label, "The national months, YYYY-MM, in order", "month"));
+  std::vector<std::int64_t> dossiers, trainees, committed;
+  for (const ForecastStart::NationalRow& row : start.national_rows) {
+    dossiers.push_back(row.dossiers);
+    trainees.push_back(row.trainees);
+    committed.push_back(row.committed);
+  }
+  const std::vector<hsize_t> per_month{static_cast<hsize_t>(national_months)};
+  group.write<std::int64_t>("month_dossiers", dossiers, per_month,
+                            meta(layout::count, "The month's dossiers in the national file", "month"));
+  group.write<std::int64_t>("month_trainees", trainees, per_month,
+                            meta(layout::count, "The month's trainees in the national file", "month"));
+  group.write<std::int64_t>("month_committed_cents", committed, per_month,
+                            meta(layout::cents, "The month's commitments in the national file", "month"));
+  const std::vector<hsize_t> row_shape{static_cast<hsize_t>(national_months), static_cast<hsize_t>(regions)};
+  past_dossiers = group.create_extendible<std::int64_t>(
+      "dossiers", row_shape, chunk, replication_deflate_level,
+      meta(layout::count, "The month's dossiers the replication gave the region",
+           "replication × month × region"));
+  past_trainees = group.create_extendible<std::int64_t>(
+      "trainees", row_shape, chunk, replication_deflate_level,
+      meta(layout::count, "The month's trainees the replication gave the region",
+           "replication × month × region"));
+  past_committed = group.create_extendible<std::int64_t>(
+      "committed_cents", row_shape, chunk, replication_deflate_level,
+      meta(layout::cents, "The month's commitments the replication gave the region",
+           "replication × month × region"));
 }
 
 void RunFileWriter::Impl::create_uncertainty(hsize_t chunk) {
@@ -378,6 +426,8 @@ void RunFileWriter::Impl::append_draws(const ReplicationOutcome& outcome) {
   if (particles && outcome.particle < 0) refuse("particle is missing");
   if (cost_factors && outcome.cost_factors.size() != pathway_count)
     refuse("cost factors are not one per pathway");
+  if (outcome.national_past.size() != national_months * static_cast<std::size_t>(regions))
+    refuse("share of the national months is not one per month and region");
   uptake_buffer.insert(uptake_buffer.end(), outcome.uptake.begin(), outcome.uptake.end());
   dossier_variance_buffer.push_back(outcome.dossier_variance_eur2);
   parameters_buffer.insert(parameters_buffer.end(), outcome.parameter_values.begin(),
@@ -389,6 +439,11 @@ void RunFileWriter::Impl::append_draws(const ReplicationOutcome& outcome) {
   if (cost_factors)
     cost_factor_buffer.insert(cost_factor_buffer.end(), outcome.cost_factors.begin(),
                               outcome.cost_factors.end());
+  for (const NationalShare& share : outcome.national_past) {
+    past_dossiers_buffer.push_back(share.dossiers);
+    past_trainees_buffer.push_back(share.trainees);
+    past_committed_buffer.push_back(share.committed);
+  }
 }
 
 void RunFileWriter::Impl::append(std::int64_t replication, const ReplicationOutcome& outcome) {
@@ -453,6 +508,14 @@ void RunFileWriter::Impl::flush() {
   if (cost_factors) {
     cost_factor.append_rows<double>(cost_factor_buffer, rows);
     cost_factor_buffer.clear();
+  }
+  if (national_months > 0) {
+    past_dossiers.append_rows<std::int64_t>(past_dossiers_buffer, rows);
+    past_trainees.append_rows<std::int64_t>(past_trainees_buffer, rows);
+    past_committed.append_rows<std::int64_t>(past_committed_buffer, rows);
+    past_dossiers_buffer.clear();
+    past_trainees_buffer.clear();
+    past_committed_buffer.clear();
   }
   dossier_variance.append_rows<double>(dossier_variance_buffer, rows);
   dossier_variance_buffer.clear();
@@ -627,6 +690,11 @@ void RunFileWriter::Impl::close_all() {
   uptake.close();
   dossier_variance.close();
   if (cost_factors) cost_factor.close();
+  if (national_months > 0) {
+    past_dossiers.close();
+    past_trainees.close();
+    past_committed.close();
+  }
   if (parameter_count > 0) parameters.close();
   if (profile) profile_shares.close();
   if (drift) drift_factors.close();

@@ -58,6 +58,11 @@ struct RunFileWriter::Impl {
   bool cost_factors = false;
   hdf5::Dataset cost_factor;
   std::vector<double> cost_factor_buffer;
+  // /replications/national_past (format 1.11): a forecast from national totals,
+  // each national month's figures as each replication shared them.
+  std::size_t national_months = 0;  // 0: no such group
+  hdf5::Dataset past_dossiers, past_trainees, past_committed;
+  std::vector<std::int64_t> past_dossiers_buffer, past_trainees_buffer, past_committed_buffer;
   bool uncertainty = false;
   std::size_t parameter_count = 0;       // /uncertainty/parameters columns (0: no such dataset)
   bool profile = false, drift = false;   // /uncertainty/profile, /uncertainty/drift
@@ -84,6 +89,7 @@ struct RunFileWriter::Impl {
 
   void create();
   void create_uncertainty(hsize_t chunk);
+  void create_national_past(hdf5::Group& replications, const ForecastStart& start, hsize_t chunk);
   void create_financing(hsize_t chunk);  // run_file_summary_writer.cpp, beside its summary
   void append_draws(const ReplicationOutcome& outcome);
   void append(std::int64_t replication, const ReplicationOutcome& outcome);

@@ -88,7 +88,7 @@ try:  # exact Student-t quantiles; without scipy, a series expansion (see studen
 except ImportError:  # pragma: no cover
     scipy_stats = None
 
-FORMAT_MAJOR, FORMAT_MINOR = 1, 9
+FORMAT_MAJOR, FORMAT_MINOR = 1, 11
 DAY_PERCENTILES = [5, 10, 25, 50, 75, 90, 95]
 AMOUNT_PERCENTILES = [5, 10, 25, 50, 75, 80, 90, 95]
 RELATIVE_TOLERANCE = 1e-9
@@ -214,10 +214,11 @@ def first_drift_month(f):
 
 def documented_layout(trajectories, steering=False, recommendation=False, actuals=False, version=(1, 2),
                       uncertainty=None, particles=False, financing=False, sensitivity=False, toml=None,
-                      split_by_jumps=False, cost_factors=False):
+                      split_by_jumps=False, cost_factors=False, national_past=False):
     """Every documented dataset: path -> (kind, shape in symbols). `uncertainty`: declared_uncertainty().
     Format 1.5 adds nothing mandatory: only the optional /sensitivity (`sensitivity`: the file has it).
-    `cost_factors`: a forecast whose learnt values are uncertain (some /actuals/parameters/log_sd > 0, 1.10)."""
+    `cost_factors`: a forecast whose learnt values are uncertain (some /actuals/parameters/log_sd > 0, 1.10).
+    `national_past`: a forecast from national totals with national months before its cut-off (1.11)."""
     layout = {
         "scenario/resolved_toml": ("str", ()),
         "scenario/source_files": ("str", ("F",)),
@@ -306,6 +307,11 @@ def documented_layout(trajectories, steering=False, recommendation=False, actual
             layout["actuals/parameters/log_sd"] = ("f64", ("P",))
             if cost_factors:
                 layout["replications/cost_factor"] = ("f64", ("N", 4))
+        if version >= (1, 11) and national_past:
+            layout["replications/national_past/month"] = ("str", ("NM",))
+            for name in ["dossiers", "trainees", "committed_cents"]:
+                layout[f"replications/national_past/month_{name}"] = ("i64", ("NM",))
+                layout[f"replications/national_past/{name}"] = ("i64", ("N", "NM", "R"))
     if version >= (1, 7):
         layout["scenario/warnings"] = ("str", ("W",))
     if version >= (1, 3):
@@ -639,7 +645,11 @@ def check_layout(c, f):
     layout = documented_layout(trajectories, "steering" in f, "recommendation" in f, "actuals" in f, version,
                                uncertainty, particles, "financing" in f, "sensitivity" in f, toml,
                                declared_jumps(toml) and first_drift_month(f) <= last_filing_month(f, toml),
-                               "actuals/parameters/log_sd" in f and bool(np.any(f["actuals/parameters/log_sd"][()] > 0)))
+                               "actuals/parameters/log_sd" in f and bool(np.any(f["actuals/parameters/log_sd"][()] > 0)),
+                               "replications/national_past" in f)
+    if "replications/national_past" in f:
+        c.check("actuals" in f and int(f["actuals"].attrs.get("national", 0)) == 1,
+                "/replications/national_past only in a forecast from national totals")
     if "sensitivity" in f:
         c.check(version >= (1, 5), f"/sensitivity only from format 1.5 (this file: {version[0]}.{version[1]})")
     if toml is not None and version >= (1, 4):
@@ -658,7 +668,8 @@ def check_layout(c, f):
                "MC": len(f["financing/month"]) if "financing/month" in f else 0,
                "UP": len(uncertainty[1]) if uncertainty is not None else 0,
                "PK": int(f["actuals"].attrs.get("particles", 0)) if "actuals" in f else 0,
-               "W": len(f["scenario/warnings"]) if "scenario/warnings" in f else 0}
+               "W": len(f["scenario/warnings"]) if "scenario/warnings" in f else 0,
+               "NM": len(f["replications/national_past/month"]) if "replications/national_past/month" in f else 0}
 
     def length(path):
         return len(f[path]) if path in f and isinstance(f[path], h5py.Dataset) and f[path].ndim >= 1 else 0
@@ -1502,6 +1513,17 @@ def check_draws(c, f, reps, national, uncertainty):
                     "cost factors' weights: one per pathway, >= 0, summing to 1")
             c.equal(list(factors.attrs["columns"]), ["reconversion", "certifying", "covid_specific", "anticipation"],
                     "cost factors' columns: the pathways, in the scenario's order")
+        if "replications/national_past" in f:
+            # Each replication shares each national month out anew: whatever its draws, the regions' parts are
+            # whole counts and cents that add up to the month's national figures exactly (docs/hdf5-format.md).
+            past = f["replications/national_past"]
+            month_labels = list(past["month"].asstr()[()])
+            c.check(month_labels == sorted(set(month_labels)), "national past: months distinct and in order")
+            for name in ["dossiers", "trainees", "committed_cents"]:
+                shares, totals = past[name][()], past[f"month_{name}"][()]
+                every(shares >= 0, f"national past {name} >= 0")
+                c.equal(shares.sum(axis=2), np.broadcast_to(totals, shares.shape[:2]),
+                        f"national past {name}: every replication's regions add up to each month's figure")
         if "uncertainty/parameter_scales" in f and "actuals/parameters/name" in f:
             # A learnt parameter's distribution moves with it: its scale is the forecast over the scenario's
             # value (docs/hdf5-format.md, parameter_scales); 1 for every other parameter.

@@ -35,14 +35,16 @@ void ReplicationOutcome::clear() {
   particle = -1;
   jumps = 0;
   cost_factors.clear();
+  national_past.clear();
   dossier_variance_eur2 = 0;
 }
 
 void append_outcome(const ReplicationOutcome& o, ByteWriter& out) {
-  static_assert(std::is_trivially_copyable_v<RegionOutcome> && std::is_trivially_copyable_v<NationalOutcome> &&
-                std::is_trivially_copyable_v<SteeringMove>);
+  static_assert(std::is_trivially_copyable_v<RegionOutcome> &&
+                std::is_trivially_copyable_v<NationalOutcome> && std::is_trivially_copyable_v<SteeringMove> &&
+                std::is_trivially_copyable_v<NationalShare>);
   // A field added to ReplicationOutcome must travel too: here and in read_outcome.
-  static_assert(sizeof(ReplicationOutcome) == 496, "ReplicationOutcome changed: update append_outcome");
+  static_assert(sizeof(ReplicationOutcome) == 520, "ReplicationOutcome changed: update append_outcome");
   out.put_vector(o.regions);
   out.put(o.national);
   out.put_vector(o.monthly_commitments);
@@ -61,6 +63,7 @@ void append_outcome(const ReplicationOutcome& o, ByteWriter& out) {
   out.put(o.particle);
   out.put(o.jumps);
   out.put_vector(o.cost_factors);
+  out.put_vector(o.national_past);
   out.put(o.dossier_variance_eur2);
 }
 
@@ -84,6 +87,7 @@ void read_outcome(ByteReader& in, ReplicationOutcome& o) {
   o.particle = in.get<int>();
   o.jumps = in.get<int>();
   in.get_vector(o.cost_factors);
+  in.get_vector(o.national_past);
   o.dossier_variance_eur2 = in.get<double>();
   if (o.regions.size() != regions || o.monthly_commitments.size() != months)
     throw InvariantError("read_outcome: an outcome of another scenario's shape");

@@ -76,6 +76,13 @@ struct NationalOutcome {
   Cents unspent = 0;
 };
 
+// A region's share of a national month's figures in one replication
+// (ForecastStart::NationalRow).
+struct NationalShare {
+  std::int64_t dossiers = 0, trainees = 0;
+  Cents committed = 0;
+};
+
 struct ReplicationOutcome {
   ReplicationOutcome(int region_count, int month_count, int cash_month_count = 0);
   void clear();
@@ -107,6 +114,9 @@ struct ReplicationOutcome {
   // A forecast: per pathway, the factor its learnt mean cost per trainee was
   // multiplied by (the costs and trainees learnt, drawn); else empty.
   std::vector<double> cost_factors;
+  // A forecast from national totals: each national month's figures as the
+  // replication shared them over the regions, per month then region; else empty.
+  std::vector<NationalShare> national_past;
   // Σ over the simulated dossiers of their amount², in EUR²: given everything
   // drawn above, arrivals are Poisson and amounts independent, so this is an
   // unbiased estimate of the variance that the dossiers' own randomness adds

@@ -210,6 +210,7 @@ void Simulator::simulate_with(std::uint64_t seed, std::int64_t replication, cons
   if (scenario_.financing) forecast_cash(*scenario_.financing, ws, out);
 
   out.uptake = ws.uptake;
+  out.national_past = ws.national_shares;
   out.dossier_variance_eur2 = ws.dossier_variance_eur2;
   if (varied_) {
     out.parameter_values = ws.parameters.values;

@@ -10,6 +10,7 @@
 #include "models/money.hpp"
 #include "models/steering.hpp"
 #include "sim/ledger.hpp"
+#include "sim/outcome.hpp"
 #include "sim/parameters.hpp"
 #include "sim/plan.hpp"
 #include "sim/rng.hpp"
@@ -88,12 +89,6 @@ struct RegionBook {
   Cents released_after_deadline = 0;     // comes back too late to be committed again
   Cents carryover = 0;                   // carry-over filed
   Cents filed = 0;                       // everything else filed so far (eligible), committed or not
-};
-
-// A region's share of a national month's figures in one replication.
-struct NationalShare {
-  std::int64_t dossiers = 0, trainees = 0;
-  Cents committed = 0;
 };
 
 struct Workspace {

@@ -158,6 +158,25 @@ TEST(RunFileUncertainty, TheDrawsOfEveryReplicationAreThoseOfTheSimulator) {
   const std::vector<double> weights = cost_factor.attribute_values<double>("weights");
   EXPECT_EQ(weights, std::vector<double>(scenario.forecast_start->cost_weight.begin(),
                                          scenario.forecast_start->cost_weight.end()));
+  // The national months as each replication shared them over the regions:
+  // the file's months, then its figures, then each replication's shares.
+  const ForecastStart& start = *scenario.forecast_start;
+  const std::size_t NM = start.national_rows.size();
+  ASSERT_GT(NM, 0u);
+  const hdf5::Group past = file.open_group("replications/national_past");
+  const std::vector<std::string> past_months = past.open_dataset("month").read_strings();
+  ASSERT_EQ(past_months.size(), NM);
+  EXPECT_EQ(past_months.front(), "2021-01");
+  EXPECT_EQ(past_months.back(), "2021-09");  // the cut-off's month, to 15 September
+  const std::vector<std::int64_t> month_committed =
+      past.open_dataset("month_committed_cents").read<std::int64_t>();
+  for (std::size_t m = 0; m < NM; ++m) EXPECT_EQ(month_committed[m], start.national_rows[m].committed) << m;
+  std::vector<std::vector<std::int64_t>> shared;
+  for (const char* name : {"dossiers", "trainees", "committed_cents"}) {
+    const hdf5::Dataset d = past.open_dataset(name);
+    EXPECT_EQ(d.shape(), (std::vector<hsize_t>{N, NM, R})) << name;
+    shared.push_back(d.read<std::int64_t>());
+  }
   std::int64_t without_jumps = 0, needed_without = 0, needed_with = 0;
   for (std::size_t i = 0; i < static_cast<std::size_t>(replications); ++i) {
     simulator.simulate(seed, static_cast<std::int64_t>(i), *workspace, outcome);
@@ -178,6 +197,13 @@ TEST(RunFileUncertainty, TheDrawsOfEveryReplicationAreThoseOfTheSimulator) {
     ASSERT_TRUE(std::equal(outcome.cost_factors.begin(), outcome.cost_factors.end(),
                            cost_factors.begin() + i * pathway_count))
         << i;
+    ASSERT_EQ(outcome.national_past.size(), NM * R);
+    for (std::size_t k = 0; k < NM * R; ++k) {
+      const NationalShare& share = outcome.national_past[k];
+      ASSERT_EQ(shared[0][i * NM * R + k], share.dossiers) << i << ' ' << k;
+      ASSERT_EQ(shared[1][i * NM * R + k], share.trainees) << i << ' ' << k;
+      ASSERT_EQ(shared[2][i * NM * R + k], share.committed) << i << ' ' << k;
+    }
     particles.push_back(outcome.particle);
     const bool needed = outcome.national.additional_needed > 0;
     if (outcome.jumps == 0) {
