@@ -871,10 +871,7 @@ ConditionedScenario condition_on_actuals(const Scenario& scenario, const Actuals
   start.as_of = as_of;
   start.dossiers = std::move(observed.ledger);
   start.national_rows = std::move(observed.national_rows);
-  if (!start.national_rows.empty()) {
-    start.dossier_share_cv2 = dossier_share_cv2(prior, expected);
-    start.room_for_national_rows = std::move(room_for_national_rows);
-  }
+  if (!start.national_rows.empty()) start.room_for_national_rows = std::move(room_for_national_rows);
   start.joint_shape = posterior.joint.shape;
   start.joint_rate = posterior.joint.rate;
   start.expected_before = expected.arrivals;
@@ -964,6 +961,9 @@ ConditionedScenario condition_on_actuals(const Scenario& scenario, const Actuals
     learn_from_dossiers(prior, actuals, as_of, out.scenario.demand, start, report.parameters);
   else
     learn_from_months(prior, actuals, as_of, expected, out.scenario.demand, start, report.parameters);
+  // A dossier's spread as the forecast prices the dossiers to come: with the
+  // trainees per dossier learnt (the costs learnt scale every cell alike).
+  if (!start.national_rows.empty()) start.dossier_share_cv2 = dossier_share_cv2(out.scenario, expected);
   // Each pathway's share of the money expected: Σ over regions and cells of
   // expected dossiers × mix weight × mean cost (rates aside), normalised.
   double money = 0;

@@ -915,6 +915,14 @@ TEST(ActualsNational, ADossiersSpreadCountsItsTrainees) {
   const ConditionedScenario c =
       condition_on_actuals(s, monthly("2021-03,national,7,100,1000000.01\n", s), Date::from_ymd(2021, 4, 1));
   EXPECT_NEAR(c.scenario.forecast_start->dossier_share_cv2, 1.5 / 6.25, 1e-12);
+  // From 30 dossiers the trainees per dossier are learnt, and c² is theirs:
+  // λ = (50 × 1.5 + 200 − 40) / (50 + 40), E[K] = 1 + λ.
+  const ConditionedScenario learnt =
+      condition_on_actuals(s, monthly("2021-03,national,40,200,1000000.01\n", s), Date::from_ymd(2021, 4, 1));
+  const double lambda = (75.0 + 160) / 90;
+  ASSERT_NEAR(learnt.scenario.demand.trainees.mean, 1 + lambda, 1e-12);
+  EXPECT_NEAR(learnt.scenario.forecast_start->dossier_share_cv2, lambda / ((1 + lambda) * (1 + lambda)),
+              1e-12);
 }
 
 // The nation's count pins the national level, not the regions: each
