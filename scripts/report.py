@@ -292,6 +292,9 @@ TEXT = {
         "h_national_actuals": "Les réalisations sont des totaux nationaux : la part de chaque région y est tirée, "
                               "dans chaque année simulée, selon le recours régional du scénario ; le détail "
                               "régional repose donc sur le scénario.",
+        "h_national_past": "D'une année simulée à l'autre, la part d'une région dans les mois nationaux varie "
+                           "d'environ ±{typical} (la moitié de l'intervalle à 90 % de son montant, autour de "
+                           "sa moyenne ; de ±{low} à ±{high} selon la région).",
         "h_regions_alike": "Toutes les régions ont un risque d'épuisement voisin avant le {deadline} : de {low} à "
                            "{high}, des écarts dans le bruit de la simulation.",
         "h_regions_untold": "Le risque d'épuisement des régions avant le {deadline} va de {low} à {high} ; la "
@@ -617,6 +620,9 @@ TEXT = {
         "h_national_actuals": "The actuals are national totals: each region's part of them is drawn, in each "
                               "simulated year, from the scenario's regional take-up; the regional detail rests on "
                               "the scenario.",
+        "h_national_past": "From one simulated year to another, a region's part of the national months varies "
+                           "by about ±{typical} (half the 90% range of its amount, about its mean; from ±{low} to "
+                           "±{high} by region).",
         "h_regions_alike": "Every region has a similar risk of exhaustion before {deadline}: from {low} to {high}, "
                            "differences within the simulation's noise.",
         "h_regions_untold": "The regions' risk of exhaustion before {deadline} ranges from {low} to {high}; the "
@@ -1327,8 +1333,21 @@ def read_actuals(f, path):
         "national": int(attrs.get("national", 0)) == 1,
         "committed": float(np.sum(read(f, "actuals/observed_committed_cents", path))) / 100.0,
         "particles": int(attrs.get("particles", 0)), "effective": float(attrs.get("effective_particles", 0.0)),
-        "outside": None, "updated": [],
+        "outside": None, "updated": [], "past_spread": None,
     }
+    past_path = "replications/national_past/committed_cents"
+    if past_path in f:  # format 1.11: each replication's share of the national months, replication × month × region
+        past = read(f, past_path, path)
+        regions = len(read(f, "regions/code", path))
+        if past.ndim != 3 or past.shape[2] != regions or past.shape[0] == 0:
+            raise UserError(f"{path}: /{past_path} has shape {past.shape}, not (replications, months, "
+                            f"{regions} regions): not a complete fnesim run file")
+        amounts = past.sum(axis=1).astype(float)  # replication × region
+        mean = amounts.mean(axis=0)
+        low, high = np.quantile(amounts, [0.05, 0.95], axis=0)
+        # Relative to each region's mean: half its 90 % range (a region expected nothing has none).
+        spread = [(h - lo) / (2 * m) for m, lo, h in zip(mean, low, high) if m > 0]
+        actuals["past_spread"] = spread or None
     if "actuals/prior_predictive" in f:  # format 1.2; its last row adds up the months
         months = read_strings(f, "actuals/prior_predictive/month", path)
         outside = read(f, "actuals/prior_predictive/outside", path)
@@ -2086,6 +2105,11 @@ def actuals_sentences(run, lang):
             text += " " + esc(t["h_prior_ok"])
     if a["national"]:
         text += " " + esc(t["h_national_actuals"])
+        if a["past_spread"]:
+            spread = a["past_spread"]
+            text += " " + esc(t["h_national_past"].format(
+                typical=format_percent(float(np.median(spread)), lang), low=format_percent(min(spread), lang),
+                high=format_percent(max(spread), lang)))
     if a["particles"] > 0:
         # Below one in twenty the weights rest on a few draws (Kish's effective number).
         few = a["effective"] < 0.05 * a["particles"]

@@ -801,6 +801,21 @@ class ForecastFromActuals(unittest.TestCase):
         self.assertIn("each region's part of them is drawn", visible_text(read(self.pages["en"])))
         self.assertNotIn("each region's part of them is drawn", visible_text(read(self.plain)))
 
+    def test_national_actuals_say_how_much_a_regions_past_varies(self):
+        # Half the 90 % range of each region's part of the national months over the replications, about its
+        # mean, recomputed from the file: the typical region's, then the least and most uncertain.
+        with h5py.File(os.environ["FORECAST_RUN_FILE"], "r") as f:
+            amounts = f["replications/national_past/committed_cents"][()].sum(axis=1).astype(float)
+        low, high = np.quantile(amounts, [0.05, 0.95], axis=0)
+        spread = (high - low) / (2 * amounts.mean(axis=0))
+        self.assertTrue(np.all(spread > 0))
+        for lang, opening in (("en", "From one simulated year to another"), ("fr", "D'une année simulée à l'autre")):
+            text = re.sub(r"[ \n]+", " ", visible_text(read(self.pages[lang])))
+            sentence = text[text.index(opening):][:300]
+            for value in (np.median(spread), spread.min(), spread.max()):
+                self.assertIn("±" + report.format_percent(value, lang), sentence, lang)
+        self.assertNotIn("From one simulated year to another", visible_text(read(self.plain)))
+
     def test_what_the_actuals_changed_lists_every_updated_parameter(self):
         self.assertIn("trainees.weights", self.updated)
         text = visible_text(read(self.pages["en"]))
