@@ -208,6 +208,16 @@ class Refusals(unittest.TestCase):
             del f["sensitivity/sobol/total_high"]
         self.assert_refused(damaged, "/sensitivity/sobol/total_high is missing")
 
+    def test_a_national_past_of_the_wrong_shape(self):
+        damaged = self.path("past.h5")
+        shutil.copyfile(os.environ["FORECAST_RUN_FILE"], damaged)
+        with h5py.File(damaged, "r+") as f:
+            past = "replications/national_past/committed_cents"
+            flat = f[past][()].sum(axis=2)  # replication × month: the regions lost
+            del f[past]
+            f[past] = flat
+        self.assert_refused(damaged, "/replications/national_past/committed_cents has shape")
+
     def test_an_existing_output_without_force(self):
         with open(self.path("out.html"), "w") as out:
             out.write("keep me")
