@@ -119,8 +119,10 @@ struct ForecastStart {
   // common exp(s z − s²/2), the z standard normal on the replication's own
   // stream. The common factor carries the trainees per dossier learnt (a
   // dossier's money is their product) and, from monthly totals, the one cost
-  // factor learnt for every pathway at once. The standard deviations of the
-  // logs; 0: taken as known.
+  // factor learnt for every pathway at once. A figure kept for want of data
+  // has the error of the 50 dossiers the scenario's figure weighs. The
+  // standard deviations of the logs; 0: taken as known (fixed, or drawn by
+  // the scenario's [uncertainty]).
   std::array<double, pathway_count> cost_log_sd{};
   double common_log_sd = 0;
   // Each pathway's share of the money the scenario expects, by which the

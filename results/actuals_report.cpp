@@ -180,9 +180,10 @@ std::string render_actuals_report(const ActualsReport& report, const Scenario& s
   }
   out += parameters.render();
   out +=
-      "  ±: the forecast's error, drawn in each simulated year (the sd of its log); a figure kept has the "
-      "error "
-      "of the 50 dossiers\n  it weighs; from monthly totals the pathways' costs share one factor.\n";
+      "  ±: the forecast's error, drawn in each simulated year (the sd of its log); a figure kept has that "
+      "of\n"
+      "  the 50 dossiers it weighs, or none when the scenario's [uncertainty] draws it; from monthly totals\n"
+      "  the pathways' costs share one factor.\n";
   out += '\n';
   out += prior_predictive_lines(report, scenario);
   if (report.particles > 0) {

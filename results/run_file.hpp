@@ -48,6 +48,12 @@ inline constexpr int run_format_major = 1;
 // 1.6: with jumps of uptake, /uncertainty/jumps and /summary/spread's
 //      P(additional allocation needed) with and without them.
 // 1.7: /scenario/warnings, what loading the scenario warned of.
+// 1.8: /summary/spread/tail_*, the tails of the national means.
+// 1.9: /uncertainty/particle_source, by which a forecast's errors are clustered.
+// 1.10: /actuals/parameters/log_sd and /replications/cost_factor, the error of
+//       the costs and trainees learnt, drawn per replication.
+// 1.11: /replications/national_past, each national month's figures as each
+//       replication shared them over the regions.
 inline constexpr int run_format_minor = 11;
 
 // A run file that cannot be read: missing, not HDF5, corrupt, another file

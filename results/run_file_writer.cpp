@@ -20,6 +20,7 @@
 #include "results/run_file_actuals.hpp"
 #include "results/run_file_writer_impl.hpp"
 #include "results/sha256.hpp"
+#include "sim/errors.hpp"
 #include "sim/rng.hpp"
 
 namespace fnesim {
@@ -133,9 +134,10 @@ void RunFileWriter::Impl::create() {
     cost_factors = start != nullptr && start->learnt_money_uncertain();
     if (cost_factors) {
       constexpr std::string_view description =
-          "Forecast from actuals (format 1.10): the factor each pathway's learnt mean cost per trainee was "
+          "Forecast from actuals (format 1.10): the factor each pathway's mean cost per trainee was "
           "multiplied by in the replication, the error of the costs and trainees per dossier learnt from the "
-          "actuals, drawn (mean 1; attribute `columns` the pathways, `weights` each one's share of the money "
+          "actuals, or kept for want of them, drawn (mean 1; attribute `columns` the pathways, `weights` "
+          "each one's share of the money "
           "expected, by which /summary/spread's learnt_costs averages them)";
       cost_factor = group.create_extendible<double>(
           "cost_factor", {static_cast<hsize_t>(pathway_count)}, chunk, replication_deflate_level,
@@ -238,6 +240,9 @@ void RunFileWriter::Impl::create_national_past(hdf5::Group& replications, const 
   for (const ObservedDossier& o : start.dossiers)
     if (o.national_row >= 0)
       labels[static_cast<std::size_t>(o.national_row)] = start_day.plus_days(o.first_filing_day).year_month();
+  for (const std::string& label : labels)
+    if (label.empty())
+      throw InvariantError("run file: a national month with no region's part in the forecast's start");
   group.write_strings("month", labels,
                       meta(layout::label, "The national months, YYYY-MM, in order", "month"));
   std::vector<std::int64_t> dossiers, trainees, committed;

@@ -1518,7 +1518,11 @@ def check_draws(c, f, reps, national, uncertainty):
             # whole counts and cents that add up to the month's national figures exactly (docs/hdf5-format.md).
             past = f["replications/national_past"]
             month_labels = list(past["month"].asstr()[()])
+            c.check(all(re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", m) for m in month_labels),
+                    "national past: months as YYYY-MM")
             c.check(month_labels == sorted(set(month_labels)), "national past: months distinct and in order")
+            c.check(past["month_dossiers"][()].sum() <= a["observed_dossiers"][()].sum(),
+                    "national past: its months' dossiers are among those /actuals/observed_dossiers counts")
             for name in ["dossiers", "trainees", "committed_cents"]:
                 shares, totals = past[name][()], past[f"month_{name}"][()]
                 every(shares >= 0, f"national past {name} >= 0")

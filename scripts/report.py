@@ -1337,12 +1337,21 @@ def read_actuals(f, path):
     }
     past_path = "replications/national_past/committed_cents"
     if past_path in f:  # format 1.11: each replication's share of the national months, replication × month × region
-        past = read(f, past_path, path)
+        past = f[past_path]
+        past_months = len(read(f, "replications/national_past/month", path))
         regions = len(read(f, "regions/code", path))
-        if past.ndim != 3 or past.shape[2] != regions or past.shape[0] == 0:
-            raise UserError(f"{path}: /{past_path} has shape {past.shape}, not (replications, months, "
+        shape = getattr(past, "shape", None)  # None: a group where the dataset belongs
+        if shape is None or len(shape) != 3 or shape[1:] != (past_months, regions):
+            raise UserError(f"{path}: /{past_path} has shape {shape}, not (replications, {past_months} months, "
                             f"{regions} regions): not a complete fnesim run file")
-        amounts = past.sum(axis=1).astype(float)  # replication × region
+        # Summed over the months a slice at a time: the dataset grows with the replications, the sums less.
+        slice_rows = 4096
+        amounts = np.concatenate([past[i:i + slice_rows].sum(axis=1) for i in range(0, past.shape[0], slice_rows)]
+                                 or [np.zeros((0, regions))]).astype(float)  # replication × region
+    else:
+        amounts = None
+    # Quantiles of fewer years than this say little about a 90 % range: no sentence then.
+    if amounts is not None and len(amounts) >= 20:
         mean = amounts.mean(axis=0)
         low, high = np.quantile(amounts, [0.05, 0.95], axis=0)
         # Relative to each region's mean: half its 90 % range (a region expected nothing has none).

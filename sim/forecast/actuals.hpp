@@ -136,8 +136,10 @@ struct ParameterLearning {
   double prior = 0;                // the scenario's value
   std::optional<double> observed;  // the actuals' estimate, when they give one
   double posterior = 0;            // the value the forecast uses
-  // The standard deviation of ln(value) drawn per replication about it (its
-  // error given the dossiers it rests on); 0 when taken as known.
+  // The standard deviation of ln(value) drawn per replication about it: its
+  // error given the dossiers it rests on, or, kept for want of them, that of
+  // the 50 dossiers the scenario's figure weighs; 0 when the scenario fixes
+  // it or its [uncertainty] draws it.
   double log_sd = 0;
   bool updated = false;
   std::string note;  // why it was not updated, or how it was estimated

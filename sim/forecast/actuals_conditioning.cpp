@@ -449,14 +449,22 @@ double prior_cost_log_sd(const TraineeCost& cost, double trainees_prior_mean) {
   return std::sqrt(std::expm1(cost.sigma * cost.sigma) / (prior_weight_dossiers * trainees_prior_mean));
 }
 
+// A value kept whose key the scenario's [uncertainty] draws already has the
+// scenario's own statement of its doubt: the 50 dossiers' error is not added.
+bool declared_uncertain(const Scenario& prior, std::string_view key) {
+  return std::any_of(prior.uncertainty.parameters.begin(), prior.uncertainty.parameters.end(),
+                     [&](const UncertainParameter& p) { return p.path == key; });
+}
+
+constexpr std::string_view declared_note = "; its doubt is the scenario's [uncertainty]";
+
 // The relative variance of a training dossier's envelope share in the
 // scenario, about its trainees' count times the mean share per trainee: a
 // dossier of K trainees in a cell of share a (rate × eligible share × mean
 // cost) has a share of a·(K trainees' costs); about K·R, R the mean share per
 // trainee, it varies by E[K]·E[a²cv²] (the costs) + E[K²]·Var(a) (the cells),
 // over (E[K]·R)².
-double share_cv2_about_trainees(const Scenario& prior, const WindowExpectation& expected) {
-  const TraineeCount& count = prior.demand.trainees;
+double share_cv2_about_trainees(const TraineeCount& count, const WindowExpectation& expected) {
   const double k1 = count.expected(), k2 = trainee_count_second_moment(count);
   const double r = expected.share_per_trainee_eur;
   if (!(k1 > 0 && r > 0)) return 0.0;
@@ -466,11 +474,10 @@ double share_cv2_about_trainees(const Scenario& prior, const WindowExpectation& 
 
 // The same about its mean: the trainees' count varies too, by Var(K) / E[K]²
 // (K drawn apart from the cell).
-double dossier_share_cv2(const Scenario& prior, const WindowExpectation& expected) {
-  const TraineeCount& count = prior.demand.trainees;
+double dossier_share_cv2(const TraineeCount& count, const WindowExpectation& expected) {
   const double k1 = count.expected();
   if (!(k1 > 0)) return 0.0;
-  return share_cv2_about_trainees(prior, expected) +
+  return share_cv2_about_trainees(count, expected) +
          std::max(trainee_count_second_moment(count) - k1 * k1, 0.0) / (k1 * k1);
 }
 
@@ -557,7 +564,6 @@ void learn_from_dossiers(const Scenario& prior, const Actuals& actuals, Date as_
       learning.log_sd =
           std::sqrt(relative_variance / (prior_weight_dossiers * trainees_prior_mean + k_total));
     }
-    start.cost_log_sd[i] = learning.log_sd;
     if (censored[i] > 0) {
       learning.note += "; ";
       learning.note += std::to_string(censored[i]);
@@ -568,6 +574,12 @@ void learn_from_dossiers(const Scenario& prior, const Actuals& actuals, Date as_
       learning.note += std::to_string(unfunded[i]);
       learning.note += " left out, committed for 0 EUR: the scenario's rules fund none of their costs";
     }
+    if (!learning.updated && learning.log_sd > 0 &&
+        declared_uncertain(prior, "demand." + learning.parameter)) {
+      learning.log_sd = 0;
+      learning.note += declared_note;
+    }
+    start.cost_log_sd[i] = learning.log_sd;
     out.push_back(learning);
   }
 
@@ -630,6 +642,9 @@ void learn_from_dossiers(const Scenario& prior, const Actuals& actuals, Date as_
                  (static_cast<double>(value) - *learning.observed);
     const double variance = squares / n;
     learning.log_sd = std::sqrt(variance / (prior_weight_dossiers + n)) / learning.posterior;
+  } else if (learning.log_sd > 0 && declared_uncertain(prior, "demand." + learning.parameter)) {
+    learning.log_sd = 0;
+    learning.note += declared_note;
   }
   start.common_log_sd = learning.log_sd;
   out.push_back(learning);
@@ -676,13 +691,73 @@ void learn_from_months(const Scenario& prior, const Actuals& actuals, Date as_of
   const bool cost_observed = trainees > 0 && training_eur > 0 && share_expected > 0;
   const double factor_observed = cost_observed ? training_eur / trainees / share_expected : 0.0;
   const double factor = cost_learnable ? shrink(1.0, factor_observed, prior_weight_dossiers, training) : 1.0;
-  // Totals show no dossier's spread: the scenario's (share_cv2_about_trainees); the
-  // ratio's log varies by it over n dossiers — over 50 + n with the prior, over
-  // the prior's 50 alone when not learnt. A fixed cost is a statement of certainty.
+  TraineeCount& count = demand.trainees;
+  ParameterLearning trainee_learning;
+  trainee_learning.dossiers = std::max<std::int64_t>(training_count, 0);
+  trainee_learning.prior = trainee_learning.posterior = count.expected();
+  trainee_learning.log_sd = prior_trainees_log_sd(count);
+  if (training > 0) trainee_learning.observed = trainees / training;
+  if (count.kind == TraineeCount::Kind::ShiftedPoisson) {
+    trainee_learning.parameter = "trainees.mean";
+    if (!enough) {
+      trainee_learning.note = thin_data_note(training_count);
+    } else if (trainees < training) {
+      trainee_learning.note = "fewer trainees than training dossiers: not learnt";
+    } else {
+      count.mean = 1 + (prior_weight_dossiers * (count.mean - 1) + trainees - training) /
+                           (prior_weight_dossiers + training);
+      trainee_learning.posterior = count.mean;
+      trainee_learning.updated = true;
+      trainee_learning.note = estimated;
+    }
+  } else if (count.kind == TraineeCount::Kind::Categorical) {
+    // Totals give the mean only: the scenario's distribution moved to the
+    // mean learnt (the scenario's weighing 50 dossiers, as for λ above), its
+    // shape kept. Kept whole, a scenario of 9.9 trainees a dossier would
+    // price every dossier to come below those observed.
+    trainee_learning.parameter = "trainees.weights";
+    const double target =
+        (prior_weight_dossiers * count.expected() + trainees) / (prior_weight_dossiers + training);
+    if (!enough) {
+      trainee_learning.note = thin_data_note(training_count);
+    } else if (!tilt_to_mean(count, target)) {
+      trainee_learning.note = "the mean observed is outside the scenario's counts: not learnt";
+    } else {
+      trainee_learning.posterior = count.expected();
+      trainee_learning.updated = true;
+      trainee_learning.note = "weights tilted to the mean learnt, " + estimated;
+    }
+  } else {
+    trainee_learning.parameter = "trainees.value";
+    trainee_learning.note = "fixed in the scenario: not learnt";
+  }
+  if (trainee_learning.updated) {
+    // The count's spread under the mean learnt, over the 50 + n dossiers weighed.
+    const double variance =
+        trainee_count_second_moment(count) - trainee_learning.posterior * trainee_learning.posterior;
+    trainee_learning.log_sd =
+        std::sqrt(std::max(variance, 0.0) / (prior_weight_dossiers + training)) / trainee_learning.posterior;
+  } else if (trainee_learning.log_sd > 0 &&
+             declared_uncertain(prior, "demand." + trainee_learning.parameter)) {
+    trainee_learning.log_sd = 0;
+    trainee_learning.note += declared_note;
+  }
+  // Totals show no dossier's spread: the scenario's (share_cv2_about_trainees),
+  // under the count the forecast uses; the ratio's log varies by it over n
+  // dossiers — over 50 + n with the prior, over the prior's 50 alone when not
+  // learnt. Kept, and every pathway's cost drawn by the scenario's
+  // [uncertainty], the scenario's doubt stands alone. With a pathway's cost
+  // fixed nothing is learnt from totals: each other pathway keeps its figure
+  // with its own prior error, as from dossiers, the fixed one none.
+  bool every_cost_declared = true;
+  for (std::size_t p = 0; p < pathway_count; ++p)
+    every_cost_declared &=
+        declared_uncertain(prior, "demand.cost_per_trainee.mean_eur." + std::string(pathway_keys[p]));
   double cost_log_sd = 0;
-  if (!any_fixed)
-    cost_log_sd = std::sqrt(share_cv2_about_trainees(prior, expected) /
+  if (!any_fixed && (cost_learnable || !every_cost_declared))
+    cost_log_sd = std::sqrt(share_cv2_about_trainees(count, expected) /
                             (prior_weight_dossiers + (cost_learnable ? training : 0.0)));
+  const double trainees_prior_mean = prior.demand.trainees.expected();
   for (int p = 0; p < pathway_count; ++p) {
     TraineeCost& cost = demand.cost_per_trainee[static_cast<std::size_t>(p)];
     ParameterLearning learning;
@@ -694,8 +769,11 @@ void learn_from_months(const Scenario& prior, const Actuals& actuals, Date as_of
     learning.posterior = cost.mean_eur * factor;
     learning.updated = cost_learnable;
     learning.log_sd = cost_log_sd;
+    const bool declared = declared_uncertain(prior, "demand." + learning.parameter);
     if (any_fixed) {
       learning.note = "the scenario fixes some pathway's cost: not learnt from totals";
+      learning.log_sd = declared ? 0.0 : prior_cost_log_sd(cost, trainees_prior_mean);
+      start.cost_log_sd[static_cast<std::size_t>(p)] = learning.log_sd;
     } else if (!enough) {
       learning.note = thin_data_note(training_count);
     } else if (!cost_learnable && trainees > 0 && committed_eur > 0 && training_eur <= 0) {
@@ -707,58 +785,14 @@ void learn_from_months(const Scenario& prior, const Actuals& actuals, Date as_of
       learning.note = "every pathway scaled by the FNE share per trainee, " + estimated;
       cost.mean_eur = learning.posterior;
     }
+    if (!cost_learnable && declared && cost.kind != TraineeCost::Kind::Fixed &&
+        (any_fixed || every_cost_declared))
+      learning.note += declared_note;
     out.push_back(learning);
   }
-
-  TraineeCount& count = demand.trainees;
-  ParameterLearning learning;
-  learning.dossiers = std::max<std::int64_t>(training_count, 0);
-  learning.prior = learning.posterior = count.expected();
-  learning.log_sd = prior_trainees_log_sd(count);
-  if (training > 0) learning.observed = trainees / training;
-  if (count.kind == TraineeCount::Kind::ShiftedPoisson) {
-    learning.parameter = "trainees.mean";
-    if (!enough) {
-      learning.note = thin_data_note(training_count);
-    } else if (trainees < training) {
-      learning.note = "fewer trainees than training dossiers: not learnt";
-    } else {
-      count.mean = 1 + (prior_weight_dossiers * (count.mean - 1) + trainees - training) /
-                           (prior_weight_dossiers + training);
-      learning.posterior = count.mean;
-      learning.updated = true;
-      learning.note = estimated;
-    }
-  } else if (count.kind == TraineeCount::Kind::Categorical) {
-    // Totals give the mean only: the scenario's distribution moved to the
-    // mean learnt (the scenario's weighing 50 dossiers, as for λ above), its
-    // shape kept. Kept whole, a scenario of 9.9 trainees a dossier would
-    // price every dossier to come below those observed.
-    learning.parameter = "trainees.weights";
-    const double target =
-        (prior_weight_dossiers * count.expected() + trainees) / (prior_weight_dossiers + training);
-    if (!enough) {
-      learning.note = thin_data_note(training_count);
-    } else if (!tilt_to_mean(count, target)) {
-      learning.note = "the mean observed is outside the scenario's counts: not learnt";
-    } else {
-      learning.posterior = count.expected();
-      learning.updated = true;
-      learning.note = "weights tilted to the mean learnt, " + estimated;
-    }
-  } else {
-    learning.parameter = "trainees.value";
-    learning.note = "fixed in the scenario: not learnt";
-  }
-  if (learning.updated) {
-    // The count's spread under the mean learnt, over the 50 + n dossiers weighed.
-    const double variance = trainee_count_second_moment(count) - learning.posterior * learning.posterior;
-    learning.log_sd =
-        std::sqrt(std::max(variance, 0.0) / (prior_weight_dossiers + training)) / learning.posterior;
-  }
   // One cost factor for every pathway, and the trainees: both common.
-  start.common_log_sd = std::hypot(cost_log_sd, learning.log_sd);
-  out.push_back(learning);
+  start.common_log_sd = std::hypot(cost_log_sd, trainee_learning.log_sd);
+  out.push_back(trainee_learning);
 }
 
 }  // namespace
@@ -963,7 +997,8 @@ ConditionedScenario condition_on_actuals(const Scenario& scenario, const Actuals
     learn_from_months(prior, actuals, as_of, expected, out.scenario.demand, start, report.parameters);
   // A dossier's spread as the forecast prices the dossiers to come: with the
   // trainees per dossier learnt (the costs learnt scale every cell alike).
-  if (!start.national_rows.empty()) start.dossier_share_cv2 = dossier_share_cv2(out.scenario, expected);
+  if (!start.national_rows.empty())
+    start.dossier_share_cv2 = dossier_share_cv2(out.scenario.demand.trainees, expected);
   // Each pathway's share of the money expected: Σ over regions and cells of
   // expected dossiers × mix weight × mean cost (rates aside), normalised.
   double money = 0;

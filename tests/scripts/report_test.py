@@ -826,6 +826,14 @@ class ForecastFromActuals(unittest.TestCase):
                 self.assertIn("±" + report.format_percent(value, lang), sentence, lang)
         self.assertNotIn("From one simulated year to another", visible_text(read(self.plain)))
 
+    def test_too_few_years_give_no_range_of_a_regions_past(self):
+        def keep_19(f):  # a 90 % range from 19 years says little: no sentence
+            past = "replications/national_past/committed_cents"
+            kept = f[past][:19]
+            del f[past]
+            f[past] = kept
+        self.assertNotIn("From one simulated year to another", self.spoilt("few-years", keep_19))
+
     def test_what_the_actuals_changed_lists_every_updated_parameter(self):
         self.assertIn("trainees.weights", self.updated)
         text = visible_text(read(self.pages["en"]))

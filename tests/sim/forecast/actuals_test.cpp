@@ -983,8 +983,12 @@ TEST(ActualsNational, EveryAmountAddsUpToTheCentWhateverTheWeights) {
 // n dossiers of 2 trainees at 3 000 EUR each, paid in full, in March, region 0.
 std::string identical_dossiers(int n) {
   std::string rows;
-  for (int i = 0; i < n; ++i)
-    rows += "D" + std::to_string(i) + ",2021-03-04,R0,12,,AP,anticipation,2,6000.00,,\n";
+  for (int i = 0; i < n; ++i) {
+    // Appended piece by piece: GCC 12's -Wrestrict misreads "D" + to_string(i) once inlined here.
+    rows += 'D';
+    rows += std::to_string(i);
+    rows += ",2021-03-04,R0,12,,AP,anticipation,2,6000.00,,\n";
+  }
   return rows;
 }
 
@@ -995,6 +999,14 @@ Scenario learning_scenario() {
   s.demand.trainees.kind = TraineeCount::Kind::ShiftedPoisson;
   s.demand.trainees.mean = 2.5;
   for (TraineeCost& c : s.demand.cost_per_trainee) c.kind = TraineeCost::Kind::LogNormal;
+  return s;
+}
+
+// The same with each trainee's cost lognormal (σ 0.5), so that a pathway's
+// figure kept has an error of its own to draw.
+Scenario learning_scenario_with_spread_costs() {
+  Scenario s = learning_scenario();
+  for (TraineeCost& c : s.demand.cost_per_trainee) c.sigma = 0.5;
   return s;
 }
 
@@ -1038,7 +1050,7 @@ TEST(ActualsLearning, WhatIsLearntIsDrawnWithItsOwnErrorInEachReplication) {
     rows += 'B' + std::to_string(i);
     rows += ",2021-03-05,R0,12,,AP,anticipation,4,4000.00,,\n";
   }
-  const Scenario s = learning_scenario();
+  const Scenario s = learning_scenario_with_spread_costs();
   const ConditionedScenario c = condition_on_actuals(
       s, parse_actuals(with_header(dossier_header, rows), "a.csv", s), Date::from_ymd(2021, 4, 1));
   const double mean = 200'000.0 / 120, residual = 6000 - 2 * mean;
@@ -1054,6 +1066,7 @@ TEST(ActualsLearning, WhatIsLearntIsDrawnWithItsOwnErrorInEachReplication) {
   // dossiers × 2.5 trainees it weighs, each trainee's cost of variance e^{σ²} − 1.
   const double sigma = s.demand.cost_per_trainee[static_cast<int>(Pathway::Certifying)].sigma;
   const double kept_sd = std::sqrt(std::expm1(sigma * sigma) / 125);
+  ASSERT_GT(kept_sd, 0);
   EXPECT_NEAR(find(c.report, "cost_per_trainee.mean_eur.certifying").log_sd, kept_sd, 1e-12);
 
   // Drawn: each pathway's factor is lognormal with mean 1, its log's sd its
@@ -1086,7 +1099,7 @@ TEST(ActualsLearning, WhatIsLearntIsDrawnWithItsOwnErrorInEachReplication) {
 }
 
 TEST(ActualsLearning, TooFewDossiersKeepTheScenarioFigures) {
-  const Scenario s = learning_scenario();
+  const Scenario s = learning_scenario_with_spread_costs();
   const Actuals a = parse_actuals(with_header(dossier_header, identical_dossiers(29)), "a.csv", s);
   const ConditionedScenario c = condition_on_actuals(s, a, Date::from_ymd(2021, 4, 1));
   const ParameterLearning& cost = find(c.report, "cost_per_trainee.mean_eur.anticipation");
@@ -1099,6 +1112,7 @@ TEST(ActualsLearning, TooFewDossiersKeepTheScenarioFigures) {
   // observed — so that 29 dossiers never give a surer forecast than 30 would.
   const double sigma = s.demand.cost_per_trainee[static_cast<int>(Pathway::Anticipation)].sigma;
   const double cost_sd = std::sqrt(std::expm1(sigma * sigma) / (50 * 2.5));
+  ASSERT_GT(cost_sd, 0);
   EXPECT_NEAR(cost.log_sd, cost_sd, 1e-12);
   const double trainees_sd = std::sqrt(1.5 / 50) / 2.5;  // K − 1 Poisson(1.5)
   EXPECT_NEAR(find(c.report, "trainees.mean").log_sd, trainees_sd, 1e-12);
@@ -1122,6 +1136,57 @@ TEST(ActualsLearning, MonthlyTotalsTooFewKeepTheScenarioFiguresWithTheirError) {
         << p.parameter;
   }
   EXPECT_NEAR(c.scenario.forecast_start->common_log_sd, std::hypot(cost_sd, trainees_sd), 1e-12);
+}
+
+// A value kept whose key the scenario's [uncertainty] draws: the scenario
+// states its doubt, and the 50 dossiers' error is not added to it.
+TEST(ActualsLearning, AKeptValueTheScenarioDrawsKeepsTheScenariosDoubtAlone) {
+  Scenario s = learning_scenario_with_spread_costs();
+  Distribution spread;
+  spread.kind = DistributionKind::LogNormal;
+  spread.a = 6000;  // mean
+  spread.b = 0.15;  // cv
+  s.uncertainty.parameters.push_back({"demand.cost_per_trainee.mean_eur.anticipation", spread});
+  s.uncertainty.correlation = Eigen::MatrixXd::Identity(1, 1);
+  s.uncertainty.particles = 200;
+  const ConditionedScenario c =
+      condition_on_actuals(s, parse_actuals(with_header(dossier_header, identical_dossiers(29)), "a.csv", s),
+                           Date::from_ymd(2021, 4, 1));
+  const ParameterLearning& declared = find(c.report, "cost_per_trainee.mean_eur.anticipation");
+  EXPECT_FALSE(declared.updated);
+  EXPECT_EQ(declared.log_sd, 0);
+  EXPECT_THAT(declared.note, ::testing::HasSubstr("[uncertainty]"));
+  const ParameterLearning& other = find(c.report, "cost_per_trainee.mean_eur.certifying");
+  EXPECT_GT(other.log_sd, 0);  // not drawn by the scenario: its prior's error
+  const ForecastStart& start = *c.scenario.forecast_start;
+  EXPECT_EQ(start.cost_log_sd[static_cast<std::size_t>(Pathway::Anticipation)], 0);
+  EXPECT_EQ(start.cost_log_sd[static_cast<std::size_t>(Pathway::Certifying)], other.log_sd);
+}
+
+// From totals one factor scales every pathway's cost; a pathway whose cost
+// the scenario fixes cannot take it, so nothing is learnt from totals, and
+// each other pathway keeps its figure with its own prior error, as from
+// dossiers; the fixed one none.
+TEST(ActualsLearning, MonthlyTotalsWithAFixedCostKeepEachOtherPathwaysError) {
+  Scenario s = learning_scenario_with_spread_costs();
+  TraineeCost& fixed = s.demand.cost_per_trainee[static_cast<std::size_t>(Pathway::Reconversion)];
+  fixed.kind = TraineeCost::Kind::Fixed;
+  const ConditionedScenario c =
+      condition_on_actuals(s, monthly("2021-03,R0,60,120,360000.00\n", s), Date::from_ymd(2021, 4, 1));
+  const ForecastStart& start = *c.scenario.forecast_start;
+  for (int p = 0; p < pathway_count; ++p) {
+    const TraineeCost& cost = s.demand.cost_per_trainee[static_cast<std::size_t>(p)];
+    const double expected = cost.kind == TraineeCost::Kind::Fixed
+                                ? 0.0
+                                : std::sqrt(std::expm1(cost.sigma * cost.sigma) / (50 * 2.5));
+    EXPECT_NEAR(start.cost_log_sd[static_cast<std::size_t>(p)], expected, 1e-12) << p;
+    EXPECT_EQ(c.report.parameters[static_cast<std::size_t>(p)].log_sd,
+              start.cost_log_sd[static_cast<std::size_t>(p)]);
+    EXPECT_FALSE(c.report.parameters[static_cast<std::size_t>(p)].updated);
+  }
+  // The common factor carries the trainees' error alone (learnt from 60 dossiers).
+  EXPECT_NEAR(start.common_log_sd, find(c.report, "trainees.mean").log_sd, 1e-15);
+  EXPECT_GT(start.common_log_sd, 0);
 }
 
 TEST(ActualsLearning, AFixedFigureIsTakenAsKnown) {
@@ -1151,8 +1216,9 @@ TEST(ActualsLearning, MonthlyTotalsScaleEveryPathwayByTheSharePerTrainee) {
   EXPECT_NEAR(c.scenario.demand.trainees.mean, 1 + (50 * 1.5 + 60) / 110.0, 1e-12);
   // Totals show no dossier's spread: the scenario's. One rate and one mean
   // cost everywhere, so only the trainees' costs vary: a dossier's share per
-  // trainee has relative variance cv² / E[K], over the 50 + 60 dossiers.
-  const double cost_sd = std::sqrt(std::expm1(0.5 * 0.5) / 2.5 / 110);
+  // trainee has relative variance cv² / E[K], over the 50 + 60 dossiers —
+  // E[K] the trainees per dossier learnt, as the forecast prices the dossiers.
+  const double cost_sd = std::sqrt(std::expm1(0.5 * 0.5) / trainees.posterior / 110);
   for (const ParameterLearning& p : c.report.parameters)
     if (p.parameter.starts_with("cost_per_trainee")) {
       EXPECT_NEAR(p.log_sd, cost_sd, 1e-12) << p.parameter;
