@@ -404,9 +404,10 @@ TEST(RunFileUncertainty, OneThreadOrTwoWriteTheSameFile) {
   EXPECT_EQ(two.attribute<std::int32_t>("threads"), 2);
   const std::vector<std::string> paths = dataset_paths(one);
   ASSERT_EQ(dataset_paths(two), paths);
-  for (const char* expected : {"uncertainty/parameters", "uncertainty/profile", "uncertainty/drift",
-                               "uncertainty/particle", "replications/uptake",
-                               "replications/national/dossier_variance_eur2", "actuals/prior_predictive/low"})
+  for (const char* expected :
+       {"uncertainty/parameters", "uncertainty/profile", "uncertainty/drift", "uncertainty/particle",
+        "replications/uptake", "replications/national/dossier_variance_eur2", "actuals/prior_predictive/low",
+        "replications/national_past/committed_cents"})
     EXPECT_NE(std::find(paths.begin(), paths.end(), expected), paths.end()) << expected;
   for (const std::string& path : paths) {
     const hdf5::Dataset a = one.open_dataset(path), b = two.open_dataset(path);
