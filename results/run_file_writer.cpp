@@ -42,6 +42,21 @@ std::string utc_now_iso8601() {
   return text;
 }
 
+// /replications/national_past's datasets, per replication × month × region,
+// in the order of RunFileWriter::Impl::past.
+struct NationalPastField {
+  std::string_view name, units, description;
+  std::int64_t NationalShare::*member;
+};
+constexpr std::array<NationalPastField, 3> national_past_fields{{
+    {"dossiers", layout::count, "The month's dossiers the replication gave the region",
+     &NationalShare::dossiers},
+    {"trainees", layout::count, "The month's trainees the replication gave the region",
+     &NationalShare::trainees},
+    {"committed_cents", layout::cents, "The month's commitments the replication gave the region",
+     &NationalShare::committed},
+}};
+
 std::vector<std::string> month_labels(const Simulator& simulator) {
   std::vector<std::string> labels;
   for (int m = 0; m < simulator.month_count(); ++m) labels.push_back(simulator.month_start(m).year_month());
@@ -219,8 +234,8 @@ void RunFileWriter::Impl::create() {
   if (particles) particle_buffer.reserve(rows);
   if (jumps) jumps_buffer.reserve(rows);
   if (cost_factors) cost_factor_buffer.reserve(rows * pathway_count);
-  for (auto* buffer : {&past_dossiers_buffer, &past_trainees_buffer, &past_committed_buffer})
-    buffer->reserve(rows * national_months * static_cast<std::size_t>(regions));
+  for (auto& buffer : past_buffers)
+    buffer.reserve(rows * national_months * static_cast<std::size_t>(regions));
   committed_by_cell_sum.assign(static_cast<std::size_t>(regions * mix_cell_count), 0);
   trainees_by_cell_sum.assign(static_cast<std::size_t>(regions * mix_cell_count), 0);
 }
@@ -259,18 +274,11 @@ void RunFileWriter::Impl::create_national_past(hdf5::Group& replications, const 
   group.write<std::int64_t>("month_committed_cents", committed, per_month,
                             meta(layout::cents, "The month's commitments in the national file", "month"));
   const std::vector<hsize_t> row_shape{static_cast<hsize_t>(national_months), static_cast<hsize_t>(regions)};
-  past_dossiers = group.create_extendible<std::int64_t>(
-      "dossiers", row_shape, chunk, replication_deflate_level,
-      meta(layout::count, "The month's dossiers the replication gave the region",
-           "replication × month × region"));
-  past_trainees = group.create_extendible<std::int64_t>(
-      "trainees", row_shape, chunk, replication_deflate_level,
-      meta(layout::count, "The month's trainees the replication gave the region",
-           "replication × month × region"));
-  past_committed = group.create_extendible<std::int64_t>(
-      "committed_cents", row_shape, chunk, replication_deflate_level,
-      meta(layout::cents, "The month's commitments the replication gave the region",
-           "replication × month × region"));
+  for (std::size_t f = 0; f < national_past_fields.size(); ++f)
+    past[f] = group.create_extendible<std::int64_t>(
+        national_past_fields[f].name, row_shape, chunk, replication_deflate_level,
+        meta(national_past_fields[f].units, national_past_fields[f].description,
+             "replication × month × region"));
 }
 
 void RunFileWriter::Impl::create_uncertainty(hsize_t chunk) {
@@ -444,11 +452,9 @@ void RunFileWriter::Impl::append_draws(const ReplicationOutcome& outcome) {
   if (cost_factors)
     cost_factor_buffer.insert(cost_factor_buffer.end(), outcome.cost_factors.begin(),
                               outcome.cost_factors.end());
-  for (const NationalShare& share : outcome.national_past) {
-    past_dossiers_buffer.push_back(share.dossiers);
-    past_trainees_buffer.push_back(share.trainees);
-    past_committed_buffer.push_back(share.committed);
-  }
+  for (std::size_t f = 0; f < national_past_fields.size(); ++f)
+    for (const NationalShare& share : outcome.national_past)
+      past_buffers[f].push_back(share.*national_past_fields[f].member);
 }
 
 void RunFileWriter::Impl::append(std::int64_t replication, const ReplicationOutcome& outcome) {
@@ -514,14 +520,11 @@ void RunFileWriter::Impl::flush() {
     cost_factor.append_rows<double>(cost_factor_buffer, rows);
     cost_factor_buffer.clear();
   }
-  if (national_months > 0) {
-    past_dossiers.append_rows<std::int64_t>(past_dossiers_buffer, rows);
-    past_trainees.append_rows<std::int64_t>(past_trainees_buffer, rows);
-    past_committed.append_rows<std::int64_t>(past_committed_buffer, rows);
-    past_dossiers_buffer.clear();
-    past_trainees_buffer.clear();
-    past_committed_buffer.clear();
-  }
+  if (national_months > 0)
+    for (std::size_t f = 0; f < past.size(); ++f) {
+      past[f].append_rows<std::int64_t>(past_buffers[f], rows);
+      past_buffers[f].clear();
+    }
   dossier_variance.append_rows<double>(dossier_variance_buffer, rows);
   dossier_variance_buffer.clear();
   if (parameter_count > 0) {
@@ -695,11 +698,8 @@ void RunFileWriter::Impl::close_all() {
   uptake.close();
   dossier_variance.close();
   if (cost_factors) cost_factor.close();
-  if (national_months > 0) {
-    past_dossiers.close();
-    past_trainees.close();
-    past_committed.close();
-  }
+  if (national_months > 0)
+    for (hdf5::Dataset& d : past) d.close();
   if (parameter_count > 0) parameters.close();
   if (profile) profile_shares.close();
   if (drift) drift_factors.close();

@@ -2,6 +2,7 @@
 // The state of a RunFileWriter, shared by its sources: run_file_writer.cpp
 // (inputs, replications, closing) and run_file_summary_writer.cpp (breakdowns
 // and summary).
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -61,8 +62,8 @@ struct RunFileWriter::Impl {
   // /replications/national_past (format 1.11): a forecast from national totals,
   // each national month's figures as each replication shared them.
   std::size_t national_months = 0;  // 0: no such group
-  hdf5::Dataset past_dossiers, past_trainees, past_committed;
-  std::vector<std::int64_t> past_dossiers_buffer, past_trainees_buffer, past_committed_buffer;
+  std::array<hdf5::Dataset, 3> past;  // dossiers, trainees, committed_cents (run_file_writer.cpp)
+  std::array<std::vector<std::int64_t>, 3> past_buffers;
   bool uncertainty = false;
   std::size_t parameter_count = 0;       // /uncertainty/parameters columns (0: no such dataset)
   bool profile = false, drift = false;   // /uncertainty/profile, /uncertainty/drift
