@@ -228,7 +228,7 @@ std::string spread_name(const std::string& name) {
   if (name == "uptake") return "uptake level";
   if (name == "timing") return "timing (share of the year's demand still to come)";
   if (name == "drift") return "drift and jumps of uptake";
-  if (name == "learnt_costs") return "costs and trainees per dossier learnt from the actuals";
+  if (name == "learnt_costs") return "costs and trainees per dossier after the actuals (learnt or kept)";
   return name;
 }
 

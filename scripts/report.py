@@ -281,7 +281,7 @@ TEXT = {
         "spread_uptake": "niveau de recours",
         "spread_timing": "calendrier (part de l'année restant à venir)",
         "spread_drift": "dérive et sauts du recours",
-        "spread_learnt_costs": "coûts et stagiaires par dossier appris des réalisations",
+        "spread_learnt_costs": "coûts et stagiaires par dossier après les réalisations (appris ou gardés)",
         "h_actuals": "Prévision au <b>{as_of}</b>, à partir des réalisations de {file} : {dossiers} dossiers "
                      "déposés en 2021 et {committed} engagés avant cette date (stock 2020 repris compris) ; la "
                      "suite de l'année est simulée.",
@@ -610,7 +610,7 @@ TEXT = {
         "spread_uptake": "uptake level",
         "spread_timing": "timing (share of the year still to come)",
         "spread_drift": "drift and jumps of uptake",
-        "spread_learnt_costs": "costs and trainees per dossier learnt from the actuals",
+        "spread_learnt_costs": "costs and trainees per dossier after the actuals (learnt or kept)",
         "h_actuals": "Forecast as of <b>{as_of}</b>, from the actuals in {file}: {dossiers} dossiers filed in "
                      "2021 and {committed} committed before that day (the 2020 carry-over included); the rest of "
                      "the year is simulated.",

@@ -358,7 +358,7 @@ const TEXT = {
       uptake: 'niveau de recours',
       timing: 'calendrier (part de l\'année restant à venir)',
       drift: 'dérive et sauts du recours',
-      learnt_costs: 'coûts et stagiaires par dossier appris des réalisations',
+      learnt_costs: 'coûts et stagiaires par dossier après les réalisations (appris ou gardés)',
     },
   },
   en: {
@@ -558,7 +558,7 @@ const TEXT = {
       uptake: 'uptake level',
       timing: 'timing (share of the year still to come)',
       drift: 'drift and jumps of uptake',
-      learnt_costs: 'costs and trainees per dossier learnt from the actuals',
+      learnt_costs: 'costs and trainees per dossier after the actuals (learnt or kept)',
     },
   },
 };
