@@ -222,7 +222,7 @@ void write_settlement_csv(AtomicTextFile& out, const RunSummary& s) {
   auto write_part = [&](std::string_view code, const SettlementPart& part) {
     for (std::size_t q = 0; q < settlement_quantity_count; ++q) {
       const bool trainees = q == static_cast<std::size_t>(SettlementQuantity::ReviewTrainees);
-      const SettlementDistribution& d = part.quantities[q];
+      const AmountDistribution& d = part.quantities[q];
       row.text(code).text(settlement_quantity_names[q]).text(trainees ? "trainees" : "EUR");
       add_estimate(row, &d.mean);
       for (int p : amount_percentiles) {

@@ -54,7 +54,9 @@ inline constexpr int run_format_major = 1;
 //       the costs and trainees learnt, drawn per replication.
 // 1.11: /replications/national_past, each national month's figures as each
 //       replication shared them over the regions.
-inline constexpr int run_format_minor = 11;
+// 1.12: /summary/national_past, each region's part of those months over the
+//       replications (its mean and quantiles).
+inline constexpr int run_format_minor = 12;
 
 // A run file that cannot be read: missing, not HDF5, corrupt, another file
 // type, an unknown major version, or a documented path missing.
@@ -139,6 +141,8 @@ struct RunFileInfo {
   bool has_steering = false;     // /steering (format 1.1, scenarios with [steering])
   bool has_recommendation = false;  // /recommendation (`recommend --save`)
   bool has_sensitivity = false;     // /sensitivity (`fnesim sensitivity`)
+  bool has_national_past =
+      false;  // /replications/national_past (format 1.11, a forecast from national totals)
 };
 
 // Replications [first, first + count) of a run; no count: up to the last.

@@ -295,6 +295,7 @@ RunFileReader::RunFileReader(const fs::path& path, Trial trial) : path_(path) {
     info_.has_steering = f.contains("steering");
     info_.has_recommendation = f.contains("recommendation");
     info_.has_sensitivity = f.contains("sensitivity");
+    info_.has_national_past = f.contains("replications/national_past");
     // The one check every command goes through: attributes against the
     // shapes, every dataset's type and shape, then the small groups read
     // whole and their values checked (docs/hdf5-format.md, "What readers
@@ -545,7 +546,7 @@ RunSummary RunFileReader::read_summary() const {
         std::vector<SettlementPart> out(parts);
         for (std::size_t i = 0; i < parts; ++i) {
           for (std::size_t q = 0; q < Q; ++q) {
-            SettlementDistribution& d = out[i].quantities[q];
+            AmountDistribution& d = out[i].quantities[q];
             const std::size_t at = i * Q + q;
             d.mean = MeanEstimate{stats[0][at], stats[1][at], {stats[2][at], stats[3][at]}};
             for (std::size_t k = 0; k < amount_count; ++k)
@@ -566,6 +567,29 @@ RunSummary RunFileReader::read_summary() const {
     }
     if (summary.contains("financing"))  // format 1.4, scenarios with [financing]
       s.cash = read_cash_summary(file_->open_group("financing"), summary.open_group("financing"));
+    if (summary.contains("national_past")) {  // format 1.12, a forecast from national totals
+      const hdf5::Group group = summary.open_group("national_past");
+      NationalPastSummary& past = s.national_past.emplace();
+      past.committed = group.open_dataset("committed_cents").read_scalar<std::int64_t>();
+      if (past.committed < 0) group.open_dataset("committed_cents").fail("is negative");
+      std::vector<double> stats[4];
+      for (std::size_t k = 0; k < 4; ++k)
+        stats[k] = read_exact<double>(
+            group, layout::estimate_name("committed", layout::estimate_statistics[k], layout::eur), {rows});
+      // The text prints them and the JSON would write null: a mean of money, as the summary's.
+      for (double mean : stats[0])
+        if (!std::isfinite(mean))
+          group.open_dataset(layout::estimate_name("committed", layout::estimate_statistics[0], layout::eur))
+              .fail("holds a mean that is not a finite number");
+      const auto quantiles =
+          read_exact<std::int64_t>(group, "committed_quantiles_cents", {rows, amount_count});
+      for (std::size_t r = 0; r < R; ++r) {
+        AmountDistribution part{MeanEstimate{stats[0][r], stats[1][r], {stats[2][r], stats[3][r]}}, {}};
+        for (std::size_t k = 0; k < amount_count; ++k)
+          part.quantile[amount_percentiles[k]] = quantiles[r * amount_count + k];
+        past.regions.push_back(std::move(part));
+      }
+    }
     return s;
   } catch (...) {
     rethrow_as_refusal(path_);
@@ -878,6 +902,9 @@ std::string render_run_file_info(const RunFileInfo& info, const fs::path& path,
   content += info.has_trajectories ? "; trajectories stored" : "; no trajectories (--no-trajectories)";
   if (info.has_uncertainty) content += "; each replication's uncertain assumptions in /uncertainty";
   if (actuals != nullptr) content += "; what was observed and learnt in /actuals";
+  if (info.has_national_past)
+    content +=
+        "; how each replication shared the national months over the regions in /replications/national_past";
   if (info.has_financing) content += "; the State's payments in /financing";
   if (info.has_steering) content += "; the committee's movements in /steering";
   if (info.has_recommendation) content += "; recommended envelopes in /recommendation";

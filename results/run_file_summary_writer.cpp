@@ -134,6 +134,39 @@ void RunFileWriter::Impl::write_summary(const RunSummary& s) {
   if (s.steering) write_steering_summary(summary, *s.steering);
   if (s.settlement) write_settlement_summary(summary, *s.settlement);
   if (s.cash) write_cash_summary(summary, *s.cash);
+  if (s.national_past) write_national_past_summary(summary, *s.national_past);
+}
+
+void RunFileWriter::Impl::write_national_past_summary(hdf5::Group& summary, const NationalPastSummary& past) {
+  hdf5::Group group = summary.create_group(
+      "national_past",
+      "A forecast from national totals: each region's part of the national months' commitments, as the "
+      "replications shared them (/replications/national_past; format 1.12)");
+  group.write_scalar<std::int64_t>(
+      "committed_cents", past.committed,
+      meta(layout::cents, "The national months' commitments, the same in every replication"));
+  const auto R = static_cast<hsize_t>(past.regions.size());
+  for (std::size_t k = 0; k < layout::estimate_statistics.size(); ++k) {
+    std::vector<double> values;
+    for (const AmountDistribution& part : past.regions)
+      values.push_back(std::array{part.mean.mean, part.mean.standard_error, part.mean.confidence.low,
+                                  part.mean.confidence.high}[k]);
+    group.write<double>(layout::estimate_name("committed", layout::estimate_statistics[k], layout::eur),
+                        values, {R},
+                        meta(layout::eur,
+                             std::string("The region's part of the national months' commitments: ") +
+                                 std::string(layout::estimate_statistic_descriptions[k]),
+                             "region"));
+  }
+  std::vector<std::int64_t> quantiles;
+  for (const AmountDistribution& part : past.regions)
+    for (int p : amount_percentiles) quantiles.push_back(part.quantile.at(p));
+  group.write<std::int64_t>(
+      "committed_quantiles_cents", quantiles, {R, static_cast<hsize_t>(std::size(amount_percentiles))},
+      meta(layout::cents,
+           "Quantiles (inverted empirical CDF) of the region's part of the national months' "
+           "commitments",
+           "region × amount_percentile"));
 }
 
 void RunFileWriter::Impl::write_settlement_summary(hdf5::Group& summary, const SettlementSummary& st) {
@@ -172,7 +205,7 @@ void RunFileWriter::Impl::write_settlement_summary(hdf5::Group& summary, const S
     for (std::size_t k = 0; k < layout::estimate_statistics.size(); ++k) {
       std::vector<double> values;
       for (const SettlementPart* part : parts)
-        for (const SettlementDistribution& d : part->quantities)
+        for (const AmountDistribution& d : part->quantities)
           values.push_back(std::array{d.mean.mean, d.mean.standard_error, d.mean.confidence.low,
                                       d.mean.confidence.high}[k]);
       group.write<double>(prefix + std::string(layout::estimate_statistics[k]), values, shape({Q}),
@@ -183,7 +216,7 @@ void RunFileWriter::Impl::write_settlement_summary(hdf5::Group& summary, const S
     std::vector<std::int64_t> quantiles;
     std::vector<std::int32_t> days;
     for (const SettlementPart* part : parts) {
-      for (const SettlementDistribution& d : part->quantities)
+      for (const AmountDistribution& d : part->quantities)
         for (int p : amount_percentiles) quantiles.push_back(d.quantile.at(p));
       for (int p : reported_percentiles) days.push_back(part->last_payment_day.at(p).value_or(never_exhausted));
     }

@@ -101,6 +101,7 @@ struct RunFileWriter::Impl {
   void write_spread(const RunSummary& summary);
   void write_steering_summary(hdf5::Group& summary, const SteeringSummary& steering);
   void write_settlement_summary(hdf5::Group& summary, const SettlementSummary& settlement);
+  void write_national_past_summary(hdf5::Group& summary, const NationalPastSummary& past);
   void write_cash_summary(hdf5::Group& summary, const CashSummary& cash);
   void write_final_attributes(const RunSummary& summary, const RunTiming& timing);
   void close_all();

@@ -150,6 +150,14 @@ RunSummary summarise(const Simulator& simulator, const RunStatistics& stats, std
     settlement.regions.push_back(settlement_part(rs.settlement, level));
   settlement.national = settlement_part(ns.settlement, level);
   if (ns.cash) s.cash = summarise_cash(simulator, *ns.cash, level);
+  if (!stats.regions().empty() && stats.regions().front().past_committed.count() > 0) {
+    NationalPastSummary& past = s.national_past.emplace();
+    for (const ForecastStart::NationalRow& row : scenario.forecast_start->national_rows)
+      past.committed += row.committed;
+    for (const RegionStatistics& rs : stats.regions())
+      past.regions.push_back({mean_estimate(rs.past_committed, level, eur),
+                              amount_quantiles(rs.past_committed_values.load(), amount_percentiles)});
+  }
   // Year-end national demand and where its spread comes from.
   const SpreadSamples& spread = stats.national().spread;
   std::vector<double> demand = spread.demand_eur;
@@ -236,6 +244,33 @@ std::string percent(double share) {
   char text[16];
   std::snprintf(text, sizeof text, "%.0f %%", 100 * share);
   return text;
+}
+
+// A forecast from national totals: how far a region's part of the nation's
+// past varies between simulated years — half its 90 % range over its mean,
+// the median region's and the extremes (scripts/report.py says the same).
+// Quantiles of fewer years say little about a 90 % range: no line then.
+std::string national_past_lines(const RunSummary& s) {
+  if (!s.national_past || s.replications < national_past_min_replications) return "";
+  std::vector<std::pair<double, std::size_t>> spread;  // half-range over mean, region
+  for (std::size_t r = 0; r < s.national_past->regions.size(); ++r) {
+    const AmountDistribution& part = s.national_past->regions[r];
+    const double mean_cents = part.mean.mean * cents_per_euro;
+    if (mean_cents > 0)
+      spread.emplace_back(static_cast<double>(part.quantile.at(95) - part.quantile.at(5)) / (2 * mean_cents),
+                          r);
+  }
+  if (spread.empty()) return "";
+  std::sort(spread.begin(), spread.end());
+  const std::size_t middle = spread.size() / 2;
+  const double typical =
+      spread.size() % 2 == 1 ? spread[middle].first : (spread[middle - 1].first + spread[middle].first) / 2;
+  const auto name = [&](std::size_t index) { return s.regions[spread[index].second].name; };
+  return "  Which region committed the national months' " + format_meur(s.national_past->committed) +
+         " is drawn anew in each simulated year (Committed includes its part): a region's part varies by "
+         "about ±" +
+         percent(typical) + " (half its 90 % range, about its mean), from ±" + percent(spread.front().first) +
+         " (" + name(0) + ") to ±" + percent(spread.back().first) + " (" + name(spread.size() - 1) + ").\n";
 }
 
 // How much the committee's answer hangs on another change of rules: the
@@ -325,7 +360,7 @@ std::string payment_date(Date start, const std::optional<std::int32_t>& day) {
 }
 
 // "118.23 M€ (90 %: 110.02 – 125.40)": an amount's mean and its 5–95 % range.
-std::string amount_with_range(const SettlementDistribution& d) {
+std::string amount_with_range(const AmountDistribution& d) {
   return format_meur(d.mean.mean) + " (90 %: " + format_meur_range(d.quantile.at(5), d.quantile.at(95)) + " M€)";
 }
 
@@ -354,7 +389,7 @@ std::string settlement_lines(const RunSummary& s) {
   if (st.past_deadline == "refuse")
     out += "; refused for running past the deadline: " + amount_with_range(n[Q::RefusedPastDeadline]);
   out += ".\n";
-  const SettlementDistribution& trainees = n[Q::ReviewTrainees];
+  const AmountDistribution& trainees = n[Q::ReviewTrainees];
   const std::string count = format_count(trainees.mean.mean) +
                             " (90 %: " + format_count(static_cast<double>(trainees.quantile.at(5))) + " – " +
                             format_count(static_cast<double>(trainees.quantile.at(95))) + ")";
@@ -420,6 +455,7 @@ std::string render_summary_table(const RunSummary& s, const RunTiming& timing) {
   table.add_row({"National", format_meur(n.envelope), "", "", "", format_meur(n.committed_eur.mean),
                  format_meur(n.unmet_eur.mean), ""});
   out += table.render();
+  out += national_past_lines(s);
 
   char national[256];
   std::snprintf(national, sizeof national, "\nFees withheld: %s; available for dossiers: %s.\n",
@@ -679,6 +715,26 @@ std::string summary_json(const RunSummary& s) {
   }
   j.end_object();
   j.end_object();
+  if (s.national_past) {
+    j.key("national_past").begin_object();
+    j.field_euros("committed_eur", s.national_past->committed);
+    j.key("regions").begin_array();
+    for (std::size_t r = 0; r < s.national_past->regions.size(); ++r) {
+      const AmountDistribution& part = s.national_past->regions[r];
+      j.begin_object();
+      j.field("code", s.regions[r].code);
+      j.field("committed_mean_eur", part.mean.mean);
+      j.field("committed_se_eur", part.mean.standard_error);
+      for (const auto& [percent, cents] : part.quantile) {
+        char name[32];
+        std::snprintf(name, sizeof name, "committed_q%02d_eur", percent);
+        j.field_euros(name, cents);
+      }
+      j.end_object();
+    }
+    j.end_array();
+    j.end_object();
+  }
   if (s.steering) {
     const SteeringSummary& st = *s.steering;
     j.key("steering").begin_object();
@@ -704,7 +760,7 @@ std::string summary_json(const RunSummary& s) {
       for (std::size_t q = 0; q < settlement_quantity_count; ++q) {
         const std::string name(settlement_quantity_names[q]);
         const bool trainees = q == static_cast<std::size_t>(SettlementQuantity::ReviewTrainees);
-        const SettlementDistribution& d = p.quantities[q];
+        const AmountDistribution& d = p.quantities[q];
         j.field(name + (trainees ? "_mean" : "_mean_eur"), d.mean.mean);
         j.field(name + (trainees ? "_se" : "_se_eur"), d.mean.standard_error);
         for (const auto& [percent, value] : d.quantile) {

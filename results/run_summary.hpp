@@ -120,17 +120,19 @@ struct SteeringSummary {
   MeanEstimate p_complementary_received;
 };
 
+// One quantity's distribution over the replications: its mean, in EUR for
+// an amount, and its quantiles, in cents (trainees for ReviewTrainees).
+struct AmountDistribution {
+  MeanEstimate mean;
+  std::map<int, std::int64_t> quantile;  // amount percentile → value
+};
 // Art. 7's end of the convention (format 1.3): per region and nationally,
 // the distribution of each settlement quantity (sim/run_statistics.hpp,
 // SettlementQuantity) and of the last payment day.
-struct SettlementDistribution {
-  MeanEstimate mean;  // EUR for amounts, trainees for ReviewTrainees
-  std::map<int, std::int64_t> quantile;  // amount percentile → cents (trainees for ReviewTrainees)
-};
 struct SettlementPart {
-  std::array<SettlementDistribution, settlement_quantity_count> quantities;
+  std::array<AmountDistribution, settlement_quantity_count> quantities;
   std::map<int, std::optional<std::int32_t>> last_payment_day;  // day percentile → day; none = nothing paid
-  const SettlementDistribution& operator[](SettlementQuantity q) const {
+  const AmountDistribution& operator[](SettlementQuantity q) const {
     return quantities[static_cast<std::size_t>(q)];
   }
 };
@@ -166,6 +168,16 @@ struct ForecastOrigin {
   Date as_of;
 };
 
+// A forecast from national monthly totals (format 1.12): which region filed
+// the nation's past is not known, and each replication shares it anew
+// (/replications/national_past). Each region's part of the national months'
+// commitments over the replications; their national figure is the same in
+// every replication.
+struct NationalPastSummary {
+  Cents committed = 0;                      // the national months' commitments
+  std::vector<AmountDistribution> regions;  // each region's part, in the order of RunSummary::regions
+};
+
 struct RunSummary {
   std::string scenario_name;
   std::int64_t replications = 0;
@@ -180,11 +192,16 @@ struct RunSummary {
   std::optional<SettlementSummary> settlement;  // absent from run files before format 1.3
   std::optional<CashSummary> cash;              // [financing] only (format 1.4)
   std::optional<ForecastOrigin> forecast_from;  // runs from actuals only (their /actuals)
+  std::optional<NationalPastSummary> national_past;  // a forecast from national totals only
   // A forecast weighing particles: the prior draws its replications share, by
   // which the standard errors are clustered (format 1.9); none: independent.
   std::optional<std::int64_t> standard_error_clusters;
   std::optional<double> standard_error_effective_clusters;  // Kish's effective number of them
 };
+
+// Below this many replications the run says nothing of how a region's part of
+// the national past varies (NationalPastSummary): too few for a 90 % range.
+inline constexpr std::int64_t national_past_min_replications = 20;
 
 // Percentiles reported for amounts: the standard set plus 80 % for the committee.
 inline constexpr int amount_percentiles[] = {5, 10, 25, 50, 75, 80, 90, 95};

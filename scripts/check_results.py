@@ -88,7 +88,7 @@ try:  # exact Student-t quantiles; without scipy, a series expansion (see studen
 except ImportError:  # pragma: no cover
     scipy_stats = None
 
-FORMAT_MAJOR, FORMAT_MINOR = 1, 11
+FORMAT_MAJOR, FORMAT_MINOR = 1, 12
 DAY_PERCENTILES = [5, 10, 25, 50, 75, 90, 95]
 AMOUNT_PERCENTILES = [5, 10, 25, 50, 75, 80, 90, 95]
 RELATIVE_TOLERANCE = 1e-9
@@ -312,6 +312,11 @@ def documented_layout(trajectories, steering=False, recommendation=False, actual
             for name in ["dossiers", "trainees", "committed_cents"]:
                 layout[f"replications/national_past/month_{name}"] = ("i64", ("NM",))
                 layout[f"replications/national_past/{name}"] = ("i64", ("N", "NM", "R"))
+            if version >= (1, 12):
+                layout["summary/national_past/committed_cents"] = ("i64", ())
+                for statistic in STATISTICS:
+                    layout[f"summary/national_past/{estimate_name('committed', statistic, '_eur')}"] = ("f64", ("R",))
+                layout["summary/national_past/committed_quantiles_cents"] = ("i64", ("R", 8))
     if version >= (1, 7):
         layout["scenario/warnings"] = ("str", ("W",))
     if version >= (1, 3):
@@ -1528,6 +1533,18 @@ def check_draws(c, f, reps, national, uncertainty):
                 every(shares >= 0, f"national past {name} >= 0")
                 c.equal(shares.sum(axis=2), np.broadcast_to(totals, shares.shape[:2]),
                         f"national past {name}: every replication's regions add up to each month's figure")
+            if "summary/national_past" in f:  # format 1.12: each region's part over the replications
+                s = f["summary/national_past"]
+                c.equal(int(s["committed_cents"][()]), int(past["month_committed_cents"][()].sum()),
+                        "summary national past: the national months' commitments")
+                parts = np.zeros((past["committed_cents"].shape[0], past["committed_cents"].shape[2]), dtype=np.int64)
+                for first in range(0, parts.shape[0], 4096):  # blocks: memory stays bounded
+                    parts[first:first + 4096] = past["committed_cents"][first:first + 4096].sum(axis=1)
+                level = float(f.attrs["confidence_level"])
+                for r, code in enumerate(f["regions/code"].asstr()[()]):
+                    check_estimate(c, s, "committed", "_eur", parts[:, r], level, 0.01, r, f"{code} national past ")
+                    c.equal(s["committed_quantiles_cents"][r], amount_quantiles(parts[:, r]),
+                            f"{code} national past quantiles")
         if "uncertainty/parameter_scales" in f and "actuals/parameters/name" in f:
             # A learnt parameter's distribution moves with it: its scale is the forecast over the scenario's
             # value (docs/hdf5-format.md, parameter_scales); 1 for every other parameter.
@@ -1911,7 +1928,8 @@ def check_summary_json(c, f, data):
     optional = {"forecast_from": "actuals" in f, "steering": "steering" in summary,
                 "financing": "financing" in summary,
                 "national.spread.additional_by_jumps": "replications_with_jumps" in summary["spread"],
-                "national.spread.tails": "tail_quantity" in summary["spread"]}
+                "national.spread.tails": "tail_quantity" in summary["spread"],
+                "national_past": "national_past" in summary}
     for part, expected in optional.items():
         c.check((part in leaves or any(k.startswith(part + ".") for k in leaves)) == expected,
                 f"JSON has {part}: {not expected}, the run file: {expected}")
@@ -2016,6 +2034,17 @@ def check_summary_json(c, f, data):
         for r, row in enumerate(steering.get("regions", [])[:len(codes)]):
             j.exact(row, "code", w + "regions[].", codes[r])
             j.estimates(row, w + "regions[].", g, r)
+
+    if optional["national_past"] and isinstance(data.get("national_past"), dict):
+        past, g, w = data["national_past"], "national_past", "national_past."
+        j.cents(past, "committed_eur", w, summary[f"{g}/committed_cents"][()])
+        rows = past.get("regions") if isinstance(past.get("regions"), list) else []
+        c.check(len(rows) == len(codes), f"JSON has {len(rows)} regions in national_past, the run file {len(codes)}")
+        for r, row in enumerate(rows[:len(codes)]):
+            j.exact(row, "code", w + "regions[].", codes[r])
+            j.estimates(row, w + "regions[].", g, r)
+            j.quantiles(row, "committed", w + "regions[].", amount_p, summary[f"{g}/committed_quantiles_cents"][r],
+                        "cents", "_eur")
 
     settlement = data.get("settlement", {})
     g, w = "settlement", "settlement."

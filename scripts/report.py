@@ -1336,7 +1336,19 @@ def read_actuals(f, path):
         "outside": None, "updated": [], "past_spread": None,
     }
     past_path = "replications/national_past/committed_cents"
-    if past_path in f:  # format 1.11: each replication's share of the national months, replication × month × region
+    summary_path = "summary/national_past"
+    if summary_path in f:  # format 1.12: each region's part over the replications, as the run printed it
+        regions = len(read(f, "regions/code", path))
+        mean = np.asarray(read(f, f"{summary_path}/committed_mean_eur", path), dtype=float)
+        quantiles = np.asarray(read(f, f"{summary_path}/committed_quantiles_cents", path), dtype=float)
+        percents = [int(p) for p in read(f, "summary/amount_percentiles", path)]
+        if mean.shape != (regions,) or quantiles.shape != (regions, len(percents)) or not {5, 95} <= set(percents):
+            raise UserError(f"{path}: /{summary_path} has means of shape {mean.shape} and quantiles of shape "
+                            f"{quantiles.shape}, not ({regions},) and ({regions}, {len(percents)}) with the 5 % and "
+                            "95 % quantiles: not a complete fnesim run file")
+        replications = int(f.attrs.get("replications", 0))
+        low, high = quantiles[:, percents.index(5)] / 100.0, quantiles[:, percents.index(95)] / 100.0
+    elif past_path in f:  # format 1.11: each replication's share of the national months, replication × month × region
         past = f[past_path]
         past_months = len(read(f, "replications/national_past/month", path))
         regions = len(read(f, "regions/code", path))
@@ -1348,12 +1360,16 @@ def read_actuals(f, path):
         slice_rows = 4096
         amounts = np.concatenate([past[i:i + slice_rows].sum(axis=1) for i in range(0, past.shape[0], slice_rows)]
                                  or [np.zeros((0, regions))]).astype(float)  # replication × region
+        replications = len(amounts)
+        mean = amounts.mean(axis=0) / 100.0
+        # The run's quantiles (the inverted empirical CDF), as /summary/national_past holds them since 1.12.
+        ordered = np.sort(amounts, axis=0)
+        low, high = (ordered[max(1, -(-p * replications // 100)) - 1] / 100.0 if replications else None
+                     for p in (5, 95))
     else:
-        amounts = None
-    # Quantiles of fewer years than this say little about a 90 % range: no sentence then.
-    if amounts is not None and len(amounts) >= 20:
-        mean = amounts.mean(axis=0)
-        low, high = np.quantile(amounts, [0.05, 0.95], axis=0)
+        replications = 0
+    # Quantiles of fewer years than this say little about a 90 % range: no sentence then (as `fnesim run`).
+    if replications >= 20:
         # Relative to each region's mean: half its 90 % range (a region expected nothing has none).
         spread = [(h - lo) / (2 * m) for m, lo, h in zip(mean, low, high) if m > 0]
         actuals["past_spread"] = spread or None

@@ -221,6 +221,14 @@ void RunStatistics::consume(std::int64_t, const ReplicationOutcome& out) {
     rs.settlement.add({ro.paid, ro.available_final - ro.paid, ro.lapsed, ro.refused_past_deadline,
                        ro.review_committed, ro.review_realised, ro.review_paid, ro.review_trainees},
                       ro.last_payment_day, cluster);
+    if (!out.national_past.empty()) {
+      Cents past = 0;
+      for (std::size_t i = static_cast<std::size_t>(r); i < out.national_past.size();
+           i += static_cast<std::size_t>(out.region_count))
+        past += out.national_past[i].committed;
+      rs.past_committed.add(static_cast<double>(past), cluster);
+      rs.past_committed_values.append(past);
+    }
   }
   const NationalOutcome& no = out.national;
   national_.committed.add(static_cast<double>(no.committed), cluster);

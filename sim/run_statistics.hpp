@@ -120,6 +120,11 @@ struct RegionStatistics {
   SpilledSeries unmet_values;  // per replication, for quantiles
   Moments received, given;     // steering
   SettlementStatistics settlement;
+  // A forecast from national totals: the region's part of the national
+  // months' commitments as each replication shared them
+  // (ReplicationOutcome::national_past); nothing added otherwise.
+  Moments past_committed;
+  SpilledSeries past_committed_values;
 };
 
 // What the spread of national demand comes from (results/run_summary.hpp,

@@ -56,6 +56,8 @@ TEST(CliActuals, RunPrintsWhatWasLearntThenTheRunTable) {
        {"cut-off 2021-07-01", "Prior: mean 1, CV 22.4 %", "Posterior mean", "90 % credible", "Common factor",
         "cost_per_trainee.mean_eur.covid_specific", "trainees.weights", "P(exhausted)"})
     EXPECT_NE(run.out.find(text), std::string::npos) << text;
+  // Each region's own counts: its past is known, and nothing is said of sharing it.
+  EXPECT_EQ(run.out.find("Which region committed"), std::string::npos) << run.out;
 }
 
 // A forecast's years share the particles' prior draws: the run says how many,
@@ -68,6 +70,13 @@ TEST(CliActuals, AForecastSaysHowManyDrawsItsYearsShareAndCautionsWhenFew) {
   ASSERT_EQ(plenty.exit_code, 0) << plenty.err;
   EXPECT_NE(plenty.out.find("simulated years share"), std::string::npos) << plenty.out;
   EXPECT_EQ(plenty.out.find("Caution: the years rest on about"), std::string::npos) << plenty.out;
+  // National totals: which region filed them is drawn in each year, and the run says how far a region's
+  // part varies — under its regional table, before the national questions.
+  const std::size_t past =
+      plenty.out.find("Which region committed the national months' 59.50 M€ is drawn anew");
+  EXPECT_NE(past, std::string::npos) << plenty.out;
+  EXPECT_LT(past, plenty.out.find("Will additional allocations be needed?"));
+  EXPECT_NE(plenty.out.find("a region's part varies by about ±", past), std::string::npos) << plenty.out;
   const std::filesystem::path few = scratch_path("few-particles.toml");
   {
     std::ofstream out(few);
@@ -99,6 +108,7 @@ TEST(CliActuals, AForecastSaysHowManyDrawsItsYearsShareAndCautionsWhenFew) {
   EXPECT_NE(one_draw.out.find("±n/a"), std::string::npos);
   EXPECT_EQ(one_draw.out.find("simulated years share"), std::string::npos);
   EXPECT_EQ(one_draw.out.find("±0.000"), std::string::npos);
+  EXPECT_EQ(one_draw.out.find("Which region committed"), std::string::npos);  // no 90 % range from two years
   // No forecast, no clusters: nothing said.
   const auto plain = run_fnesim("run -n 50 -s 3");
   ASSERT_EQ(plain.exit_code, 0) << plain.err;
@@ -380,7 +390,13 @@ TEST(CliActuals, AForecastsFilesNameTheActualsAndCutOffItStartedFrom) {
   EXPECT_THAT(inspect.out, ::testing::HasSubstr("Actuals:          " + actuals + " (SHA-256 "));
   EXPECT_THAT(inspect.out, ::testing::ContainsRegex("\\(SHA-256 [0-9a-f]{64}\\), cut-off 2021-09-16"));
   EXPECT_THAT(inspect.out, ::testing::HasSubstr("; what was observed and learnt in /actuals"));
+  EXPECT_THAT(inspect.out, ::testing::HasSubstr("; how each replication shared the national months over the "
+                                                "regions in /replications/national_past"));
+  // Twenty years, the fewest the run says a region's part of them varies from (inspect prints the same).
+  EXPECT_THAT(run.out, ::testing::HasSubstr("Which region committed the national months' 59.50 M€"));
+  EXPECT_THAT(inspect.out, ::testing::HasSubstr("Which region committed the national months' 59.50 M€"));
   const std::string summary = read_text(json);
+  EXPECT_THAT(summary, ::testing::HasSubstr("\"national_past\": {\n    \"committed_eur\": 59500000.00,"));
   EXPECT_THAT(summary, ::testing::HasSubstr("\"forecast_from\": {\n    \"actuals\": \"" + actuals + "\""));
   EXPECT_THAT(summary, ::testing::HasSubstr("\"as_of\": \"2021-09-16\""));
   // Rebuilt from the file, byte for byte.
@@ -390,6 +406,7 @@ TEST(CliActuals, AForecastsFilesNameTheActualsAndCutOffItStartedFrom) {
   const auto plain = run_fnesim("run -n 10 -j 1 --summary-json '" + exported + "' --force");
   ASSERT_EQ(plain.exit_code, 0) << plain.err;
   EXPECT_THAT(read_text(exported), ::testing::Not(::testing::HasSubstr("forecast_from")));
+  EXPECT_THAT(read_text(exported), ::testing::Not(::testing::HasSubstr("national_past")));
   for (const std::string& path : {h5, json, exported}) std::filesystem::remove(path);
 }
 

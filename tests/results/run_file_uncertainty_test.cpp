@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "results/format.hpp"
 #include "results/hdf5.hpp"
 #include "results/run_file.hpp"
 #include "results/run_file_layout.hpp"
@@ -178,6 +179,8 @@ TEST(RunFileUncertainty, TheDrawsOfEveryReplicationAreThoseOfTheSimulator) {
     shared.push_back(d.read<std::int64_t>());
   }
   std::int64_t without_jumps = 0, needed_without = 0, needed_with = 0;
+  std::vector<std::vector<Cents>> past_parts(
+      R);  // per region, each replication's part of the national months
   for (std::size_t i = 0; i < static_cast<std::size_t>(replications); ++i) {
     simulator.simulate(seed, static_cast<std::int64_t>(i), *workspace, outcome);
     ASSERT_EQ(demand[i], outcome.national.demand) << i;  // the same replication, to the cent
@@ -204,6 +207,11 @@ TEST(RunFileUncertainty, TheDrawsOfEveryReplicationAreThoseOfTheSimulator) {
       ASSERT_EQ(shared[1][i * NM * R + k], share.trainees) << i << ' ' << k;
       ASSERT_EQ(shared[2][i * NM * R + k], share.committed) << i << ' ' << k;
     }
+    for (std::size_t r = 0; r < R; ++r) {
+      Cents part = 0;
+      for (std::size_t m = 0; m < NM; ++m) part += outcome.national_past[m * R + r].committed;
+      past_parts[r].push_back(part);
+    }
     particles.push_back(outcome.particle);
     const bool needed = outcome.national.additional_needed > 0;
     if (outcome.jumps == 0) {
@@ -222,6 +230,32 @@ TEST(RunFileUncertainty, TheDrawsOfEveryReplicationAreThoseOfTheSimulator) {
   // The summary, where the spread of demand comes from included, as the run wrote it.
   const RunSummary summary = reader.summary();
   EXPECT_EQ(summary_json(summary), testing::read_text(dir / "summary.json"));
+  // Each region's part of the national months over the replications (format 1.12): the mean and the
+  // inverted-CDF quantiles of the parts recomputed above, and the line the run prints of them.
+  ASSERT_TRUE(summary.national_past.has_value());
+  Cents national_months = 0;
+  for (const ForecastStart::NationalRow& row : start.national_rows) national_months += row.committed;
+  EXPECT_EQ(summary.national_past->committed, national_months);
+  ASSERT_EQ(summary.national_past->regions.size(), R);
+  for (std::size_t r = 0; r < R; ++r) {
+    std::vector<Cents> parts = past_parts[r];
+    double mean = 0;
+    for (Cents part : parts) mean += static_cast<double>(part);
+    mean /= static_cast<double>(parts.size());
+    const AmountDistribution& got = summary.national_past->regions[r];
+    EXPECT_NEAR(got.mean.mean, mean / cents_per_euro, 1e-9 * mean / cents_per_euro) << r;
+    std::sort(parts.begin(), parts.end());
+    for (int p : amount_percentiles) {
+      // The smallest part with at least p % of the replications at or below it.
+      const std::size_t rank = (static_cast<std::size_t>(p) * parts.size() + 99) / 100;
+      EXPECT_EQ(got.quantile.at(p), parts[std::max<std::size_t>(rank, 1) - 1]) << r << ' ' << p;
+    }
+    EXPECT_LT(got.quantile.at(5), got.quantile.at(95)) << r;  // each year shares the past anew
+  }
+  const std::string table = render_summary_table(summary, {});
+  EXPECT_NE(table.find("Which region committed the national months' " + format_meur(national_months)),
+            std::string::npos)
+      << table;
   // Uptake, timing, drift, the costs learnt from the actuals and the parameters.
   EXPECT_EQ(summary.national.spread.assumptions.size(), P + 4);
   EXPECT_EQ(file.open_dataset("summary/spread/assumption").read_strings().size(), P + 4);

@@ -209,14 +209,26 @@ class Refusals(unittest.TestCase):
         self.assert_refused(damaged, "/sensitivity/sobol/total_high is missing")
 
     def test_a_national_past_of_the_wrong_shape(self):
+        # A 1.11 file: the range is computed from the replications' shares.
         damaged = self.path("past.h5")
         shutil.copyfile(os.environ["FORECAST_RUN_FILE"], damaged)
         with h5py.File(damaged, "r+") as f:
+            del f["summary/national_past"]
             past = "replications/national_past/committed_cents"
             flat = f[past][()].sum(axis=2)  # replication × month: the regions lost
             del f[past]
             f[past] = flat
         self.assert_refused(damaged, "/replications/national_past/committed_cents has shape")
+
+    def test_a_summary_of_the_national_past_of_the_wrong_shape(self):
+        damaged = self.path("past-summary.h5")
+        shutil.copyfile(os.environ["FORECAST_RUN_FILE"], damaged)
+        with h5py.File(damaged, "r+") as f:
+            quantiles = "summary/national_past/committed_quantiles_cents"
+            kept = f[quantiles][:, :2]  # the 5 % and 10 % quantiles only
+            del f[quantiles]
+            f[quantiles] = kept
+        self.assert_refused(damaged, "/summary/national_past has means of shape (12,) and quantiles of shape (12, 2)")
 
     def test_an_existing_output_without_force(self):
         with open(self.path("out.html"), "w") as out:
@@ -813,11 +825,13 @@ class ForecastFromActuals(unittest.TestCase):
 
     def test_national_actuals_say_how_much_a_regions_past_varies(self):
         # Half the 90 % range of each region's part of the national months over the replications, about its
-        # mean, recomputed from the file: the typical region's, then the least and most uncertain.
+        # mean, recomputed from the replications' shares with the run's quantiles (the inverted empirical CDF):
+        # the typical region's, then the least and most uncertain.
         with h5py.File(os.environ["FORECAST_RUN_FILE"], "r") as f:
-            amounts = f["replications/national_past/committed_cents"][()].sum(axis=1).astype(float)
-        low, high = np.quantile(amounts, [0.05, 0.95], axis=0)
-        spread = (high - low) / (2 * amounts.mean(axis=0))
+            amounts = np.sort(f["replications/national_past/committed_cents"][()].sum(axis=1), axis=0)
+        n = len(amounts)
+        low, high = amounts[-(-5 * n // 100) - 1], amounts[-(-95 * n // 100) - 1]
+        spread = (high - low) / (2 * amounts.astype(float).mean(axis=0))
         self.assertTrue(np.all(spread > 0))
         for lang, opening in (("en", "From one simulated year to another"), ("fr", "D'une année simulée à l'autre")):
             text = re.sub(r"[ \n]+", " ", visible_text(read(self.pages[lang])))
@@ -826,13 +840,27 @@ class ForecastFromActuals(unittest.TestCase):
                 self.assertIn("±" + report.format_percent(value, lang), sentence, lang)
         self.assertNotIn("From one simulated year to another", visible_text(read(self.plain)))
 
+    def test_a_file_of_format_1_11_gives_the_same_range_of_a_regions_past(self):
+        # Before /summary/national_past the report computed the range from the replications' shares.
+        def as_1_11(f):
+            del f["summary/national_past"]
+        opening = "From one simulated year to another"
+        old = self.spoilt("format-1-11", as_1_11)
+        new = re.sub(r"[ \n]+", " ", visible_text(read(self.pages["en"])))
+        self.assertEqual(old[old.index(opening):][:220], new[new.index(opening):][:220])
+
     def test_too_few_years_give_no_range_of_a_regions_past(self):
-        def keep_19(f):  # a 90 % range from 19 years says little: no sentence
+        def keep_19(f):  # a 90 % range from 19 years says little: no sentence (a 1.11 file)
+            del f["summary/national_past"]
             past = "replications/national_past/committed_cents"
             kept = f[past][:19]
             del f[past]
             f[past] = kept
         self.assertNotIn("From one simulated year to another", self.spoilt("few-years", keep_19))
+
+        def claim_19(f):  # the same from the run's own summary (format 1.12)
+            f.attrs["replications"] = 19
+        self.assertNotIn("From one simulated year to another", self.spoilt("few-years-summary", claim_19))
 
     def test_what_the_actuals_changed_lists_every_updated_parameter(self):
         self.assertIn("trainees.weights", self.updated)
