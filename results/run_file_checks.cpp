@@ -307,6 +307,9 @@ void check_optional_groups(const hdf5::File& f, const RunFileInfo& info) {
                             std::numeric_limits<double>::lowest(), std::numeric_limits<double>::max());
   }
 
+  if (f.contains("summary/national_past") && !info.has_national_past)
+    f.fail("has /summary/national_past but no /replications/national_past, from which it is computed");
+
   if (f.contains("actuals")) {
     const hdf5::Group group = f.open_group("actuals");
     if (group.has_attribute("particles")) {
@@ -315,6 +318,21 @@ void check_optional_groups(const hdf5::File& f, const RunFileInfo& info) {
         refuse(f.file_name(), group.path(),
                "attribute 'particles' = " + std::to_string(particles) + " is negative");
       expect_finite_attribute(group, "effective_particles", 0, particles);
+    }
+    if (info.has_national_past) {
+      // Which region filed a national month (format 1.11), and since 1.12 each region's part of them in
+      // /summary: the two together, or neither.
+      const hdf5::Group past = f.open_group("replications/national_past");
+      const auto NM = static_cast<std::int64_t>(string_count(past, "month", max_months, false));
+      const Dim national_months{NM, "/replications/national_past/month (" + std::to_string(NM) + " months)"};
+      for (std::string_view name : {"dossiers", "trainees", "committed_cents"}) {
+        expect(past, "month_" + std::string(name), Kind::Integer, 8, {national_months});
+        expect(past, name, Kind::Integer, 8, {rows, national_months, regions});
+      }
+      if (info.format_minor >= 12 && !f.contains("summary/national_past"))
+        f.fail(
+            "has /replications/national_past but no /summary/national_past, which format 1.12 writes with "
+            "it");
     }
     if (group.contains("prior_predictive")) {
       const hdf5::Group check = group.open_group("prior_predictive");

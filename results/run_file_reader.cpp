@@ -572,6 +572,8 @@ RunSummary RunFileReader::read_summary() const {
       NationalPastSummary& past = s.national_past.emplace();
       past.committed = group.open_dataset("committed_cents").read_scalar<std::int64_t>();
       if (past.committed < 0) group.open_dataset("committed_cents").fail("is negative");
+      past.other_actuals = group.open_dataset("other_actuals_cents").read_scalar<std::int64_t>();
+      if (past.other_actuals < 0) group.open_dataset("other_actuals_cents").fail("is negative");
       std::vector<double> stats[4];
       for (std::size_t k = 0; k < 4; ++k)
         stats[k] = read_exact<double>(

@@ -145,6 +145,12 @@ void RunFileWriter::Impl::write_national_past_summary(hdf5::Group& summary, cons
   group.write_scalar<std::int64_t>(
       "committed_cents", past.committed,
       meta(layout::cents, "The national months' commitments, the same in every replication"));
+  group.write_scalar<std::int64_t>(
+      "other_actuals_cents", past.other_actuals,
+      meta(layout::cents,
+           "The rest of what the actuals committed before the cut-off, the same in every "
+           "replication: the carry-over and a month the scenario expected nothing of (split once, "
+           "by available amounts), a region's own figures"));
   const auto R = static_cast<hsize_t>(past.regions.size());
   for (std::size_t k = 0; k < layout::estimate_statistics.size(); ++k) {
     std::vector<double> values;

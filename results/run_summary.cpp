@@ -150,13 +150,17 @@ RunSummary summarise(const Simulator& simulator, const RunStatistics& stats, std
     settlement.regions.push_back(settlement_part(rs.settlement, level));
   settlement.national = settlement_part(ns.settlement, level);
   if (ns.cash) s.cash = summarise_cash(simulator, *ns.cash, level);
-  if (!stats.regions().empty() && stats.regions().front().past_committed.count() > 0) {
+  if (!stats.regions().empty() && stats.regions().front().past_committed_values &&
+      stats.regions().front().past_committed.count() > 0) {
     NationalPastSummary& past = s.national_past.emplace();
     for (const ForecastStart::NationalRow& row : scenario.forecast_start->national_rows)
       past.committed += row.committed;
+    for (const ObservedDossier& observed : scenario.forecast_start->dossiers)
+      past.other_actuals += observed.committed;
+    past.other_actuals -= past.committed;
     for (const RegionStatistics& rs : stats.regions())
       past.regions.push_back({mean_estimate(rs.past_committed, level, eur),
-                              amount_quantiles(rs.past_committed_values.load(), amount_percentiles)});
+                              amount_quantiles(rs.past_committed_values->load(), amount_percentiles)});
   }
   // Year-end national demand and where its spread comes from.
   const SpreadSamples& spread = stats.national().spread;
@@ -265,12 +269,20 @@ std::string national_past_lines(const RunSummary& s) {
   const std::size_t middle = spread.size() / 2;
   const double typical =
       spread.size() % 2 == 1 ? spread[middle].first : (spread[middle - 1].first + spread[middle].first) / 2;
-  const auto name = [&](std::size_t index) { return s.regions[spread[index].second].name; };
+  const bool named = s.replications >= national_past_named_replications;
+  const auto extreme = [&](std::size_t index) {
+    return "±" + percent(spread[index].first) +
+           (named ? " (" + s.regions[spread[index].second].name + ")" : "");
+  };
+  const Cents other = s.national_past->other_actuals;
   return "  Which region committed the national months' " + format_meur(s.national_past->committed) +
-         " is drawn anew in each simulated year (Committed includes its part): a region's part varies by "
-         "about ±" +
-         percent(typical) + " (half its 90 % range, about its mean), from ±" + percent(spread.front().first) +
-         " (" + name(0) + ") to ±" + percent(spread.back().first) + " (" + name(spread.size() - 1) + ").\n";
+         " is drawn anew in each simulated year" +
+         (other > 0 ? " (the actuals' other " + format_meur(other) +
+                          ", as the carry-over, are the same in every year)"
+                    : std::string()) +
+         "; Committed includes its part. A region's part varies by about ±" + percent(typical) +
+         " (half its 90 % range, about its mean), from " + extreme(0) + " to " + extreme(spread.size() - 1) +
+         (named ? "" : " by region") + ".\n";
 }
 
 // How much the committee's answer hangs on another change of rules: the
@@ -718,6 +730,7 @@ std::string summary_json(const RunSummary& s) {
   if (s.national_past) {
     j.key("national_past").begin_object();
     j.field_euros("committed_eur", s.national_past->committed);
+    j.field_euros("other_actuals_eur", s.national_past->other_actuals);
     j.key("regions").begin_array();
     for (std::size_t r = 0; r < s.national_past->regions.size(); ++r) {
       const AmountDistribution& part = s.national_past->regions[r];

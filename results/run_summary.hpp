@@ -174,7 +174,11 @@ struct ForecastOrigin {
 // commitments over the replications; their national figure is the same in
 // every replication.
 struct NationalPastSummary {
-  Cents committed = 0;                      // the national months' commitments
+  Cents committed = 0;  // the national months' commitments
+  // The rest of what the actuals committed before the cut-off, the same in
+  // every replication: the carry-over and a month the scenario expected
+  // nothing of (split once, by available amounts), a region's own figures.
+  Cents other_actuals = 0;
   std::vector<AmountDistribution> regions;  // each region's part, in the order of RunSummary::regions
 };
 
@@ -202,6 +206,9 @@ struct RunSummary {
 // Below this many replications the run says nothing of how a region's part of
 // the national past varies (NationalPastSummary): too few for a 90 % range.
 inline constexpr std::int64_t national_past_min_replications = 20;
+// And below this many it names no region as the least or most uncertain: from
+// a few dozen years the extremes' order is noise.
+inline constexpr std::int64_t national_past_named_replications = 200;
 
 // Percentiles reported for amounts: the standard set plus 80 % for the committee.
 inline constexpr int amount_percentiles[] = {5, 10, 25, 50, 75, 80, 90, 95};

@@ -314,6 +314,7 @@ def documented_layout(trajectories, steering=False, recommendation=False, actual
                 layout[f"replications/national_past/{name}"] = ("i64", ("N", "NM", "R"))
             if version >= (1, 12):
                 layout["summary/national_past/committed_cents"] = ("i64", ())
+                layout["summary/national_past/other_actuals_cents"] = ("i64", ())
                 for statistic in STATISTICS:
                     layout[f"summary/national_past/{estimate_name('committed', statistic, '_eur')}"] = ("f64", ("R",))
                 layout["summary/national_past/committed_quantiles_cents"] = ("i64", ("R", 8))
@@ -1537,6 +1538,9 @@ def check_draws(c, f, reps, national, uncertainty):
                 s = f["summary/national_past"]
                 c.equal(int(s["committed_cents"][()]), int(past["month_committed_cents"][()].sum()),
                         "summary national past: the national months' commitments")
+                c.equal(int(s["other_actuals_cents"][()]),
+                        int(a["observed_committed_cents"][()].sum()) - int(past["month_committed_cents"][()].sum()),
+                        "summary national past: the rest of the actuals' commitments")
                 parts = np.zeros((past["committed_cents"].shape[0], past["committed_cents"].shape[2]), dtype=np.int64)
                 for first in range(0, parts.shape[0], 4096):  # blocks: memory stays bounded
                     parts[first:first + 4096] = past["committed_cents"][first:first + 4096].sum(axis=1)
@@ -2038,6 +2042,7 @@ def check_summary_json(c, f, data):
     if optional["national_past"] and isinstance(data.get("national_past"), dict):
         past, g, w = data["national_past"], "national_past", "national_past."
         j.cents(past, "committed_eur", w, summary[f"{g}/committed_cents"][()])
+        j.cents(past, "other_actuals_eur", w, summary[f"{g}/other_actuals_cents"][()])
         rows = past.get("regions") if isinstance(past.get("regions"), list) else []
         c.check(len(rows) == len(codes), f"JSON has {len(rows)} regions in national_past, the run file {len(codes)}")
         for r, row in enumerate(rows[:len(codes)]):

@@ -2133,8 +2133,9 @@ def actuals_sentences(run, lang):
         if a["past_spread"]:
             spread = a["past_spread"]
             text += " " + esc(t["h_national_past"].format(
-                typical=format_percent(float(np.median(spread)), lang), low=format_percent(min(spread), lang),
-                high=format_percent(max(spread), lang)))
+                # Whole percents, as `fnesim run` prints them.
+                typical=format_percent(float(np.median(spread)), lang, 0), low=format_percent(min(spread), lang, 0),
+                high=format_percent(max(spread), lang, 0)))
     if a["particles"] > 0:
         # Below one in twenty the weights rest on a few draws (Kish's effective number).
         few = a["effective"] < 0.05 * a["particles"]

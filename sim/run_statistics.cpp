@@ -179,6 +179,8 @@ RunStatistics::RunStatistics(const Simulator& simulator)
   national_.settlement = SettlementStatistics(horizon_days);
   if (simulator.scenario().financing) national_.cash.emplace(simulator.plan().cash_month_count);
   const Scenario& scenario = simulator.scenario();
+  if (scenario.forecast_start && !scenario.forecast_start->national_rows.empty())
+    for (RegionStatistics& rs : regions_) rs.past_committed_values.emplace();
   SpreadSamples& spread = national_.spread;
   spread.names.push_back("uptake");
   // The share of the year still to come sums the profile over the months
@@ -221,13 +223,13 @@ void RunStatistics::consume(std::int64_t, const ReplicationOutcome& out) {
     rs.settlement.add({ro.paid, ro.available_final - ro.paid, ro.lapsed, ro.refused_past_deadline,
                        ro.review_committed, ro.review_realised, ro.review_paid, ro.review_trainees},
                       ro.last_payment_day, cluster);
-    if (!out.national_past.empty()) {
+    if (rs.past_committed_values) {  // every replication then shares the national months (outcome.hpp)
       Cents past = 0;
       for (std::size_t i = static_cast<std::size_t>(r); i < out.national_past.size();
            i += static_cast<std::size_t>(out.region_count))
         past += out.national_past[i].committed;
       rs.past_committed.add(static_cast<double>(past), cluster);
-      rs.past_committed_values.append(past);
+      rs.past_committed_values->append(past);
     }
   }
   const NationalOutcome& no = out.national;

@@ -122,9 +122,10 @@ struct RegionStatistics {
   SettlementStatistics settlement;
   // A forecast from national totals: the region's part of the national
   // months' commitments as each replication shared them
-  // (ReplicationOutcome::national_past); nothing added otherwise.
+  // (ReplicationOutcome::national_past); no series, and no temporary file,
+  // otherwise.
   Moments past_committed;
-  SpilledSeries past_committed_values;
+  std::optional<SpilledSeries> past_committed_values;
 };
 
 // What the spread of national demand comes from (results/run_summary.hpp,

@@ -75,8 +75,16 @@ TEST(CliActuals, AForecastSaysHowManyDrawsItsYearsShareAndCautionsWhenFew) {
   const std::size_t past =
       plenty.out.find("Which region committed the national months' 59.50 M€ is drawn anew");
   EXPECT_NE(past, std::string::npos) << plenty.out;
-  EXPECT_LT(past, plenty.out.find("Will additional allocations be needed?"));
-  EXPECT_NE(plenty.out.find("a region's part varies by about ±", past), std::string::npos) << plenty.out;
+  const std::size_t question = plenty.out.find("Will additional allocations be needed?");
+  ASSERT_NE(question, std::string::npos);
+  EXPECT_LT(past, question);
+  EXPECT_NE(
+      plenty.out.find("(the actuals' other 2.50 M€, as the carry-over, are the same in every year)", past),
+      std::string::npos)
+      << plenty.out;
+  // From 300 years the least and most uncertain regions are named.
+  EXPECT_NE(plenty.out.find("A region's part varies by about ±", past), std::string::npos) << plenty.out;
+  EXPECT_NE(plenty.out.find("(Bretagne).", past), std::string::npos) << plenty.out;
   const std::filesystem::path few = scratch_path("few-particles.toml");
   {
     std::ofstream out(few);

@@ -4,11 +4,13 @@
 // prior-predictive check read back equal to what Simulator::simulate and
 // condition_on_actuals give for the same seed and replication; and the same
 // datasets, byte for byte but for the run's timing, whatever the threads.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -236,7 +238,13 @@ TEST(RunFileUncertainty, TheDrawsOfEveryReplicationAreThoseOfTheSimulator) {
   Cents national_months = 0;
   for (const ForecastStart::NationalRow& row : start.national_rows) national_months += row.committed;
   EXPECT_EQ(summary.national_past->committed, national_months);
+  Cents observed = 0;  // the carry-over, split once, is the rest
+  for (const ObservedDossier& o : start.dossiers) observed += o.committed;
+  EXPECT_GT(summary.national_past->other_actuals, 0);
+  EXPECT_EQ(summary.national_past->other_actuals, observed - national_months);
   ASSERT_EQ(summary.national_past->regions.size(), R);
+  ASSERT_EQ(R, 12u);                // the median below is of twelve regions
+  std::vector<double> half_ranges;  // each region's half 90 % range over its mean
   for (std::size_t r = 0; r < R; ++r) {
     std::vector<Cents> parts = past_parts[r];
     double mean = 0;
@@ -251,9 +259,25 @@ TEST(RunFileUncertainty, TheDrawsOfEveryReplicationAreThoseOfTheSimulator) {
       EXPECT_EQ(got.quantile.at(p), parts[std::max<std::size_t>(rank, 1) - 1]) << r << ' ' << p;
     }
     EXPECT_LT(got.quantile.at(5), got.quantile.at(95)) << r;  // each year shares the past anew
+    half_ranges.push_back(static_cast<double>(got.quantile.at(95) - got.quantile.at(5)) / (2 * mean));
   }
+  // The line the run prints of them: the median region's half-range and the
+  // extremes, unnamed from 50 years.
+  std::sort(half_ranges.begin(), half_ranges.end());
+  const auto percent = [](double share) {
+    char text[16];
+    std::snprintf(text, sizeof text, "±%.0f %%", 100 * share);
+    return std::string(text);
+  };
   const std::string table = render_summary_table(summary, {});
-  EXPECT_NE(table.find("Which region committed the national months' " + format_meur(national_months)),
+  EXPECT_NE(table.find("Which region committed the national months' " + format_meur(national_months) +
+                       " is drawn anew in each simulated year (the actuals' other " +
+                       format_meur(observed - national_months)),
+            std::string::npos)
+      << table;
+  EXPECT_NE(table.find("A region's part varies by about " + percent((half_ranges[5] + half_ranges[6]) / 2) +
+                       " (half its 90 % range, about its mean), from " + percent(half_ranges.front()) +
+                       " to " + percent(half_ranges.back()) + " by region."),
             std::string::npos)
       << table;
   // Uptake, timing, drift, the costs learnt from the actuals and the parameters.
@@ -297,6 +321,28 @@ TEST(RunFileUncertainty, TheDrawsOfEveryReplicationAreThoseOfTheSimulator) {
   std::vector<std::int32_t> outside;
   for (const PriorPredictiveMonth& m : report.prior_predictive) outside.push_back(m.outside() ? 1 : 0);
   EXPECT_EQ(file.open_dataset("actuals/prior_predictive/outside").read<std::int32_t>(), outside);
+
+  // The national past's two groups go together (format 1.12): a file with one and not the other is refused,
+  // naming what is missing, rather than read without the line the run printed or with one nothing backs.
+  const auto refusal_without = [&](const char* group, const char* removed) {
+    const auto damaged = dir / (std::string("without-") + removed + ".h5");
+    std::filesystem::copy_file(path, damaged);
+    {
+      hdf5::File f = hdf5::File::open_read_write(damaged);
+      f.open_group(group).remove("national_past");
+    }
+    try {
+      RunFileReader damaged_reader(damaged);
+      damaged_reader.summary();
+    } catch (const RunFileError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_THAT(refusal_without("summary", "summary"),
+              ::testing::HasSubstr("has /replications/national_past but no /summary/national_past"));
+  EXPECT_THAT(refusal_without("replications", "replications"),
+              ::testing::HasSubstr("has /summary/national_past but no /replications/national_past"));
 }
 
 // From the window's start, the share of the year still to come is the

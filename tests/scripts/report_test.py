@@ -837,7 +837,7 @@ class ForecastFromActuals(unittest.TestCase):
             text = re.sub(r"[ \n]+", " ", visible_text(read(self.pages[lang])))
             sentence = text[text.index(opening):][:300]
             for value in (np.median(spread), spread.min(), spread.max()):
-                self.assertIn("±" + report.format_percent(value, lang), sentence, lang)
+                self.assertIn("±" + report.format_percent(value, lang, 0), sentence, lang)
         self.assertNotIn("From one simulated year to another", visible_text(read(self.plain)))
 
     def test_a_file_of_format_1_11_gives_the_same_range_of_a_regions_past(self):
