@@ -236,6 +236,11 @@ const TEXT = {
     exhaustion_note:
         'Fin des engagements : {deadline}. Date médiane : « {never} » quand la région s\'épuise dans moins de la moitié des années simulées. En couleur : les régions dont la probabilité d\'épuisement dépasse 20 % (orange) ou 50 % (rouge).',
     never_short: 'non épuisée',
+    national_past:
+        'Quelle région a engagé les {committed} des mois nationaux est tiré à nouveau dans chaque année simulée{other} ; les engagements attendus en comptent la part de la région. Cette part varie d\'environ ±{typical} (la moitié de son intervalle à 90 %, autour de sa moyenne), de {low} à {high}{by_region}.',
+    national_past_other:
+        ' (les {other} restants des réalisations, comme le report de 2020, sont les mêmes chaque année)',
+    national_past_by_region: ' selon la région',
     exhaustion_columns: [
       'Région', 'Enveloppe', 'P(épuisement)', 'Date médiane d\'épuisement', 'Engagements attendus',
       'Demande non satisfaite attendue'
@@ -441,6 +446,10 @@ const TEXT = {
     exhaustion_note:
         'Commitments end on {deadline}. Median date: “{never}” when the region is exhausted in fewer than half of the simulated years. Coloured: the regions whose probability of exhaustion exceeds 20% (orange) or 50% (red).',
     never_short: 'not exhausted',
+    national_past:
+        'Which region committed the national months\' {committed} is drawn anew in each simulated year{other}; the expected commitments include its part. A region\'s part varies by about ±{typical} (half its 90% range, about its mean), from {low} to {high}{by_region}.',
+    national_past_other: ' (the actuals\' other {other}, as the carry-over, are the same in every year)',
+    national_past_by_region: ' by region',
     exhaustion_columns: [
       'Region', 'Envelope', 'P(exhausted)', 'Median exhaustion date', 'Expected commitments',
       'Expected unmet demand'
@@ -1962,10 +1971,57 @@ function renderResults() {
     body.append(row);
   }
   table.append(body);
+  renderNationalPast(summary);
   renderSpread(national.spread, String(summary.commitment_start || '').slice(0, 7));
   renderActualsReport();
   renderCharts();
   renderDownloads();
+}
+
+// A forecast from national totals (summary.national_past): which region filed
+// the nation's past is drawn in each simulated year; how far a region's part
+// varies, as `fnesim run` says it under its table — half the 90 % range over
+// the mean, the median region's and the extremes, named from 200 years — and
+// not below 20 years, too few for a 90 % range.
+function renderNationalPast(summary) {
+  const paragraph = $('national-past');
+  paragraph.textContent = '';
+  paragraph.hidden = true;
+  const past = summary.national_past;
+  const replications = summary.replications;
+  if (!past || typeof past !== 'object' || !Array.isArray(past.regions) || !isNumber(replications) ||
+      replications < 20)
+    return;
+  const names = new Map((summary.regions || []).map((r) => [r.code, r.name || r.code]));
+  const spread = past.regions
+                     .filter(
+                         (r) => r && isNumber(r.committed_mean_eur) && r.committed_mean_eur > 0 &&
+                             isNumber(r.committed_q05_eur) && isNumber(r.committed_q95_eur))
+                     .map((r) => ({
+                            code: r.code,
+                            half: (r.committed_q95_eur - r.committed_q05_eur) / (2 * r.committed_mean_eur)
+                          }))
+                     .sort((a, b) => a.half - b.half);
+  if (!spread.length) return;
+  const words = t();
+  const lang = S.lang;
+  const middle = Math.floor(spread.length / 2);
+  const typical =
+      spread.length % 2 ? spread[middle].half : (spread[middle - 1].half + spread[middle].half) / 2;
+  const named = replications >= 200;
+  const extreme = (r) =>
+      '±' + formatPercent(r.half, lang, 0) + (named ? ' (' + (names.get(r.code) || r.code) + ')' : '');
+  paragraph.textContent = fill(words.national_past, {
+    committed: formatMeur(past.committed_eur, lang),
+    other: isNumber(past.other_actuals_eur) && past.other_actuals_eur > 0 ?
+        fill(words.national_past_other, {other: formatMeur(past.other_actuals_eur, lang)}) :
+        '',
+    typical: formatPercent(typical, lang, 0),
+    low: extreme(spread[0]),
+    high: extreme(spread[spread.length - 1]),
+    by_region: named ? '' : words.national_past_by_region,
+  });
+  paragraph.hidden = false;
 }
 
 function asOfText(iso) {

@@ -151,6 +151,7 @@ class WorkbenchInTheBrowser(unittest.TestCase):
                                            ".every(i => i.complete && i.naturalWidth > 0)")
                       and len(d.find_elements(By.CSS_SELECTOR, "img.chart")) == 4,
                       what="the results and their charts")
+        self.assertFalse(d.find_element(By.ID, "national-past").is_displayed())  # no national actuals here
         self.screenshot("results")
         d.execute_script("document.querySelector('#exhaustion-table').scrollIntoView()")
         self.screenshot("exhaustion")
@@ -274,7 +275,20 @@ class WorkbenchInTheBrowser(unittest.TestCase):
         subprocess.run([BINARY, *command.split()[1:], "--summary-json", summary, "--force"], cwd=WORK, check=True,
                        stdout=subprocess.DEVNULL)
         with open(summary) as f:
-            national = json.load(f)["national"]
+            everything = json.load(f)
+        national = everything["national"]
+        # Which region filed the national months is drawn in every year: how far a region's part varies, as the
+        # command prints it (half the 90 % range over the mean, the median of the twelve regions').
+        past = everything["national_past"]
+        halves = sorted((r["committed_q95_eur"] - r["committed_q05_eur"]) / (2 * r["committed_mean_eur"])
+                        for r in past["regions"])
+        self.assertEqual(len(halves), 12)
+        paragraph = d.find_element(By.ID, "national-past")
+        self.assertTrue(paragraph.is_displayed())
+        text = paragraph.get_attribute("textContent")
+        self.assertIn(report.format_meur(past["committed_eur"], "fr") + " des mois nationaux", text)
+        self.assertIn("±" + report.format_percent((halves[5] + halves[6]) / 2, "fr", 0), text)
+        self.assertIn("±" + report.format_percent(halves[-1], "fr", 0), text)
         self.assertEqual(self.visible_figure("p_additional_needed"),
                          report.format_percent(national["p_additional_needed"], "fr"))
         self.assertEqual(self.visible_figure("demand_median"), report.format_meur(national["demand_q50_eur"], "fr"))
