@@ -3,7 +3,9 @@
 # cleanly (docs/cluster.md). On localhost, with 1, 2 and 3 ranks of one
 # thread (2 and 3 on two cores: oversubscribed, as a cluster never is, which
 # also shuffles the order the chunks arrive in):
-#   - `run --out --summary-json`, truth backtests (--json; the years seen one
+#   - `run --out --summary-json` (the default scenario, and the September
+#     forecast from national totals, whose years share the nation's past),
+#     truth backtests (--json; the years seen one
 #     row per dossier, and as national totals), a sensitivity
 #     analysis (--out, --json, --csv), a sweep (--csv) and a recommendation
 #     re-simulated (--json) are compared with
@@ -46,6 +48,7 @@ fail() {
 # OUT is replaced by the output directory of each way of running it.
 jobs=(
   "run|run -n 150 --out OUT/run.h5 --summary-json OUT/run.json|run.h5 run.json"
+  "run-national|run observed-september-2021 --actuals $source_dir/scenarios/actuals/national-2021-09-15.csv --as-of 2021-09-16 -n 40 --out OUT/sept.h5 --summary-json OUT/sept.json|sept.h5 sept.json"
   "backtest|backtest $source_dir/scenarios/observed-september-2021.toml --truth $source_dir/scenarios/backtest/ --truths 5 --cutoffs 2021-07-01,2021-11-01 -n 12 --json|stdout"
   "backtest-national|backtest $source_dir/scenarios/observed-september-2021.toml --truth $source_dir/scenarios/backtest/ --truths 4 --cutoffs 2021-07-01 -n 12 --layout national --json|stdout"
   "sensitivity|sensitivity observed-2021-uncertain -n 12 --resamples 100 --out OUT/sens.h5 --json OUT/sens.json --csv OUT/csv|sens.h5 sens.json csv/sobol.csv csv/tornado.csv"
