@@ -147,11 +147,7 @@ void write_cash_json(JsonWriter& j, const RunSummary& s) {
   j.field("p_pre_financing_se", c.p_pre_financing.standard_error);
   j.field("minimum_position_mean_eur", c.minimum_eur.mean);
   j.field("minimum_position_se_eur", c.minimum_eur.standard_error);
-  for (const auto& [p, cents] : c.minimum_quantile) {
-    char name[40];
-    std::snprintf(name, sizeof name, "minimum_position_q%02d_eur", p);
-    j.field_euros(name, cents);
-  }
+  j.quantile_euros("minimum_position", c.minimum_quantile);
   for (int p : reported_percentiles) {
     char name[40];
     std::snprintf(name, sizeof name, "minimum_position_month_q%02d", p);

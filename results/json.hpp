@@ -3,6 +3,7 @@
 // Money is written from integer cents as an exact decimal ("1234.56"), never
 // through a binary floating-point value.
 #include <cstdint>
+#include <cstdio>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -45,6 +46,16 @@ class JsonWriter {
   JsonWriter& field_euros(std::string_view name, Cents amount) {
     key(name);
     return euros_from_cents(amount);
+  }
+  // An amount's quantiles, "<stem>_qNN_eur", from (percent, cents) pairs in order.
+  template <typename Quantiles>
+  JsonWriter& quantile_euros(std::string_view stem, const Quantiles& quantiles) {
+    for (const auto& [percent, cents] : quantiles) {
+      char suffix[16];
+      std::snprintf(suffix, sizeof suffix, "_q%02d_eur", percent);
+      field_euros(std::string(stem) + suffix, cents);
+    }
+    return *this;
   }
 
   const std::string& str() const { return out_; }

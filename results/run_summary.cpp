@@ -621,11 +621,7 @@ std::string summary_json(const RunSummary& s) {
     j.field("paid_mean_eur", r.paid_eur.mean);
     j.field("unmet_mean_eur", r.unmet_eur.mean);
     j.field("unmet_se_eur", r.unmet_eur.standard_error);
-    for (const auto& [p, cents] : r.unmet_quantile) {
-      char name[32];
-      std::snprintf(name, sizeof name, "unmet_q%02d_eur", p);
-      j.field_euros(name, cents);
-    }
+    j.quantile_euros("unmet", r.unmet_quantile);
     j.field("demand_mean_eur", r.demand_eur.mean);
     j.field("dossiers_committed_mean", r.dossiers_committed.mean);
     j.field("dossiers_committed_se", r.dossiers_committed.standard_error);
@@ -656,11 +652,7 @@ std::string summary_json(const RunSummary& s) {
   j.field("p_additional_needed", n.p_additional_needed.mean);
   j.field("p_additional_needed_se", n.p_additional_needed.standard_error);
   j.field("additional_needed_mean_eur", n.additional_needed_eur.mean);
-  for (const auto& [p, cents] : n.additional_needed_quantile) {
-    char name[40];
-    std::snprintf(name, sizeof name, "additional_needed_q%02d_eur", p);
-    j.field_euros(name, cents);
-  }
+  j.quantile_euros("additional_needed", n.additional_needed_quantile);
   for (int p : reported_percentiles) {
     char name[40];
     std::snprintf(name, sizeof name, "additional_needed_day_q%02d", p);
@@ -738,11 +730,7 @@ std::string summary_json(const RunSummary& s) {
       j.field("code", s.regions[r].code);
       j.field("committed_mean_eur", part.mean.mean);
       j.field("committed_se_eur", part.mean.standard_error);
-      for (const auto& [percent, cents] : part.quantile) {
-        char name[32];
-        std::snprintf(name, sizeof name, "committed_q%02d_eur", percent);
-        j.field_euros(name, cents);
-      }
+      j.quantile_euros("committed", part.quantile);
       j.end_object();
     }
     j.end_array();

@@ -232,11 +232,7 @@ std::string recommendation_json(const RecommendationReport& report) {
   j.field("within_noise", report.within_noise());
   j.field("p_additional_needed", report.p_additional_needed.mean);
   j.field("p_additional_needed_se", report.p_additional_needed.standard_error);
-  for (const auto& [percent, cents] : report.additional_needed_quantiles) {
-    char name[48];
-    std::snprintf(name, sizeof name, "additional_needed_q%02d_eur", percent);
-    j.field_euros(name, cents);
-  }
+  j.quantile_euros("additional_needed", report.additional_needed_quantiles);
   for (const auto& [percent, d] : report.pool_runs_out_day_quantiles) {
     char name[48];
     std::snprintf(name, sizeof name, "pool_runs_out_day_q%02d", percent);
