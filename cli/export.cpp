@@ -62,8 +62,9 @@ void register_export(CLI::App& app, int& exit_code) {
   cmd->add_option(
       "--csv", options->csv_directory,
       "Write regions.csv, exhaustion_by_month.csv, monthly_fan.csv, replications.csv, "
-      "national_replications.csv, settlement.csv and, for a scenario with [financing], cash.csv into "
-      "this directory (created if missing, in an existing parent)");
+      "national_replications.csv, settlement.csv and, for a scenario with [financing], cash.csv, for a "
+      "forecast from national totals, national_past.csv, into this directory (created if missing, in an "
+      "existing parent)");
   cmd->add_option("--summary-json", options->summary_json,
                   "Write the summary JSON, the same as `fnesim run --summary-json` wrote");
   cmd->add_flag("--force", options->force, "Overwrite existing output files");

@@ -247,6 +247,34 @@ void write_settlement_csv(AtomicTextFile& out, const RunSummary& s) {
   write_part("national", st.national);
 }
 
+// ---- national_past.csv ---------------------------------------------------------------
+
+// A forecast from national totals: each region's part of the national months'
+// commitments over the replications, then the national row — the months'
+// figure, which every replication's regions add up to: its own mean and every
+// quantile, with no spread.
+void write_national_past_csv(AtomicTextFile& out, const RunSummary& s) {
+  const NationalPastSummary& past = *s.national_past;
+  CsvRow row;
+  row.text("code").text("name");
+  for (std::string_view statistic : layout::estimate_statistics)
+    row.text(layout::estimate_name("committed", statistic, layout::eur));
+  for (int p : amount_percentiles) row.text(percentile_column("committed", p, "_eur"));
+  out.write(row.finish());
+  for (std::size_t r = 0; r < past.regions.size(); ++r) {
+    row.text(s.regions[r].code).text(s.regions[r].name);
+    add_estimate(row, &past.regions[r].mean);
+    for (int p : amount_percentiles) row.euros(past.regions[r].quantile.at(p));
+    out.write(row.finish());
+  }
+  const double national_eur = static_cast<double>(past.committed) / cents_per_euro;
+  const MeanEstimate national{national_eur, 0, {national_eur, national_eur}};
+  row.text("national").text("National");
+  add_estimate(row, &national);
+  for (std::size_t k = 0; k < std::size(amount_percentiles); ++k) row.euros(past.committed);
+  out.write(row.finish());
+}
+
 // ---- exhaustion_by_month.csv ---------------------------------------------------------
 
 void write_exhaustion_by_month_csv(AtomicTextFile& out, const RunSummary& s,
@@ -448,6 +476,8 @@ std::vector<fs::path> csv_export_targets(const RunFileReader& run, const fs::pat
   targets.push_back(directory / csv_national_replications);
   if (run.info().format_minor >= 3) targets.push_back(directory / csv_settlement);
   if (run.info().has_financing) targets.push_back(directory / csv_cash);
+  if (run.info().has_national_past && run.info().format_minor >= 12)
+    targets.push_back(directory / csv_national_past);
   return targets;
 }
 
@@ -498,6 +528,8 @@ CsvExportReport export_csv(const RunFileReader& run, const fs::path& directory, 
       write_settlement_csv(out, summary);
     else if (name == csv_cash)
       write_cash_csv(out, summary);
+    else if (name == csv_national_past)
+      write_national_past_csv(out, summary);
     out.close();
     outputs.add(out.release());
     report.written.push_back(target);

@@ -19,10 +19,12 @@ inline constexpr std::string_view csv_replications = "replications.csv";  // rep
 inline constexpr std::string_view csv_national_replications = "national_replications.csv";
 inline constexpr std::string_view csv_settlement = "settlement.csv";  // art. 7; run files from format 1.3
 inline constexpr std::string_view csv_cash = "cash.csv";  // [financing]; run files from format 1.4
-inline constexpr std::array<std::string_view, 7> csv_export_names = {
+// A forecast from national totals; run files from format 1.12.
+inline constexpr std::string_view csv_national_past = "national_past.csv";
+inline constexpr std::array<std::string_view, 8> csv_export_names = {
     csv_regions,      csv_exhaustion_by_month,   csv_monthly_fan,
     csv_replications, csv_national_replications, csv_settlement,
-    csv_cash};
+    csv_cash,         csv_national_past};
 
 struct CsvExportReport;
 

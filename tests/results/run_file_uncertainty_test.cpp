@@ -12,11 +12,14 @@
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
+#include <sstream>
 #include <string>
 #include <vector>
 
+#include "results/csv_export.hpp"
 #include "results/format.hpp"
 #include "results/hdf5.hpp"
+#include "results/output_file.hpp"
 #include "results/run_file.hpp"
 #include "results/run_file_layout.hpp"
 #include "sim/forecast/actuals.hpp"
@@ -269,6 +272,27 @@ TEST(RunFileUncertainty, TheDrawsOfEveryReplicationAreThoseOfTheSimulator) {
     std::snprintf(text, sizeof text, "±%.0f %%", 100 * share);
     return std::string(text);
   };
+  {  // The same in national_past.csv, for spreadsheets: each region's mean and quantiles, then the nation's.
+    OutputSet outputs(false);
+    export_csv(reader, dir / "csv", outputs);
+    outputs.commit();
+    std::istringstream csv(testing::read_text(dir / "csv" / csv_national_past));
+    std::string line;
+    std::getline(csv, line);
+    EXPECT_EQ(line.rfind("code,name,committed_mean_eur,committed_se_eur,committed_ci_low_eur,", 0), 0u)
+        << line;
+    for (std::size_t r = 0; r < R; ++r) {
+      ASSERT_TRUE(std::getline(csv, line));
+      const AmountDistribution& part = summary.national_past->regions[r];
+      EXPECT_EQ(line.rfind(scenario.convention.regions[r].code + ",", 0), 0u) << line;
+      EXPECT_NE(line.find("," + csv_euros(part.quantile.at(5)) + ","), std::string::npos) << line;
+      EXPECT_TRUE(line.ends_with("," + csv_euros(part.quantile.at(95)))) << line;
+    }
+    ASSERT_TRUE(std::getline(csv, line));
+    EXPECT_EQ(line.rfind("national,National,", 0), 0u) << line;
+    EXPECT_TRUE(line.ends_with("," + csv_euros(national_months))) << line;
+    EXPECT_FALSE(std::getline(csv, line));
+  }
   const std::string table = render_summary_table(summary, {});
   EXPECT_NE(table.find("Which region committed the national months' " + format_meur(national_months) +
                        " is drawn anew in each simulated year (the actuals' other " +
