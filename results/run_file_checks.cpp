@@ -309,6 +309,9 @@ void check_optional_groups(const hdf5::File& f, const RunFileInfo& info) {
 
   if (f.contains("summary/national_past") && !info.has_national_past)
     f.fail("has /summary/national_past but no /replications/national_past, from which it is computed");
+  if (info.has_national_past && !f.contains("actuals"))
+    f.fail(
+        "has /replications/national_past but no /actuals: only a forecast from national totals shares them");
 
   if (f.contains("actuals")) {
     const hdf5::Group group = f.open_group("actuals");

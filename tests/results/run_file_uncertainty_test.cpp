@@ -348,12 +348,16 @@ TEST(RunFileUncertainty, TheDrawsOfEveryReplicationAreThoseOfTheSimulator) {
 
   // The national past's two groups go together (format 1.12): a file with one and not the other is refused,
   // naming what is missing, rather than read without the line the run printed or with one nothing backs.
-  const auto refusal_without = [&](const char* group, const char* removed) {
+  const auto refusal_without = [&](const char* group, const char* removed,
+                                   const char* name = "national_past") {
     const auto damaged = dir / (std::string("without-") + removed + ".h5");
     std::filesystem::copy_file(path, damaged);
     {
       hdf5::File f = hdf5::File::open_read_write(damaged);
-      f.open_group(group).remove("national_past");
+      if (group == nullptr)
+        f.remove(name);  // at the root
+      else
+        f.open_group(group).remove(name);
     }
     try {
       RunFileReader damaged_reader(damaged);
@@ -367,6 +371,8 @@ TEST(RunFileUncertainty, TheDrawsOfEveryReplicationAreThoseOfTheSimulator) {
               ::testing::HasSubstr("has /replications/national_past but no /summary/national_past"));
   EXPECT_THAT(refusal_without("replications", "replications"),
               ::testing::HasSubstr("has /summary/national_past but no /replications/national_past"));
+  EXPECT_THAT(refusal_without(nullptr, "actuals", "actuals"),
+              ::testing::HasSubstr("has /replications/national_past but no /actuals"));
 }
 
 // From the window's start, the share of the year still to come is the
