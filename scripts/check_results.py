@@ -462,8 +462,9 @@ class Checker:
             self.section_failures += 1
         return bool(condition)
 
-    def close(self, actual, expected, message, tolerance=RELATIVE_TOLERANCE):
-        """Equal to `tolerance` relative to the larger magnitude (exactly, for zeros)."""
+    def close(self, actual, expected, message, tolerance=RELATIVE_TOLERANCE, sides=("in the file", "recomputed")):
+        """Equal to `tolerance` relative to the larger magnitude (exactly, for zeros). `sides` names where
+        `actual` and `expected` come from, in a failure's message."""
         actual = np.asarray(actual, dtype=float)
         expected = np.asarray(expected, dtype=float)
         scale = np.maximum(np.abs(actual), np.abs(expected))
@@ -476,7 +477,8 @@ class Checker:
         if bad.any():
             where = np.argwhere(np.atleast_1d(bad))[0]
             a, e = np.atleast_1d(actual)[tuple(where)], np.atleast_1d(expected)[tuple(where)]
-            return self.check(False, f"{message}: {a!r} in the file, {e!r} recomputed (at {tuple(where)})")
+            at = f" (at {tuple(int(i) for i in where)})" if np.size(actual) > 1 else ""  # a scalar has no place
+            return self.check(False, f"{message}: {a!r} {sides[0]}, {e!r} {sides[1]}{at}")
         return self.check(True, message)
 
     def equal(self, actual, expected, message):
@@ -1862,7 +1864,7 @@ class JsonFigures:
         if got is None or got == "missing" or isinstance(got, (str, bool)):
             return self.c.check(got is None and math.isnan(expected),
                                 f"JSON {where}{key} is {got!r} where the run file has {expected!r}")
-        return self.c.close(got, expected, f"JSON {where}{key} against the run file", tolerance=JSON_TOLERANCE)
+        return self.c.close(got, expected, f"JSON {where}{key} against the run file", tolerance=JSON_TOLERANCE, sides=("in the JSON", "in the run file"))
 
     def cents(self, obj, key, where, cents):
         """An exact amount: written in euros with its cents, equal to the run file's cents."""
@@ -1984,7 +1986,8 @@ def check_summary_json(c, f, data):
         j.quantiles(row, "unmet", w, amount_p, summary[f"{g}/unmet_quantiles_cents"][r], "cents", "_eur")
         j.read.add(w + "p_exhausted_by_month_end")
         c.close(row.get("p_exhausted_by_month_end", []), summary[f"{g}/p_exhausted_by_month_end"][r],
-                f"JSON regions[{r}].p_exhausted_by_month_end against the run file", tolerance=JSON_TOLERANCE)
+                f"JSON regions[{r}].p_exhausted_by_month_end against the run file", tolerance=JSON_TOLERANCE,
+                sides=("in the JSON", "in the run file"))
         p_exhausted, median = row.get("p_exhausted"), row.get("exhaustion_day_q50", "missing")
         if isinstance(p_exhausted, (int, float)):
             c.check((median is None) == (p_exhausted < 0.5),
@@ -2098,7 +2101,8 @@ def check_summary_json(c, f, data):
             fan, wf = cash.get(series, {}), f"{w}{series}."
             j.read.add(wf + "mean_eur")
             c.close(fan.get("mean_eur", []), summary[f"{g}/mean_eur"][s_index],
-                    f"JSON {wf}mean_eur against the run file", tolerance=JSON_TOLERANCE)
+                    f"JSON {wf}mean_eur against the run file", tolerance=JSON_TOLERANCE,
+                    sides=("in the JSON", "in the run file"))
             quantiles = summary[f"{g}/quantiles_cents"][s_index]
             for k, percent in enumerate(day_p):
                 name = f"q{percent:02d}_eur"
