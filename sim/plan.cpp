@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <cstring>
 #include <numeric>
 
 #include "models/envelope.hpp"
@@ -118,7 +119,7 @@ WeightRuns weight_runs(const std::vector<int>& month_starts, int window_days, in
 // for every region, so a month's days share one division (the same quotient);
 // the sum is taken day by day in order, as it always was (a closed day's 0
 // adds nothing to a sum that starts at +0). Out of line: inlined into
-// redraw_demand, GCC 12 kept the running sum on the stack, a store and a
+// Plan::redraw, GCC 12 kept the running sum on the stack, a store and a
 // reload in every day's chain of additions.
 [[gnu::noinline]] double spread_profile_over_days(const std::array<double, 12>& monthly_profile,
                                                   const std::vector<std::int8_t>& calendar_month_of_day,
@@ -143,12 +144,20 @@ WeightRuns weight_runs(const std::vector<int>& month_starts, int window_days, in
   return total;
 }
 
-// `total` × weight / `weight_sum` on each day from `from_day`: the days of a
-// run of equal weights share one product and quotient.
+// Two arrays alike to the bit: == would take −0 for +0, whose profile
+// weights differ; and a compare of bytes is several times faster than one of
+// doubles, which every particle's redraw makes of its mixes.
+template <std::size_t N>
+bool same_bits(const std::array<double, N>& a, const std::array<double, N>& b) {
+  return std::memcmp(a.data(), b.data(), sizeof a) == 0;
+}
+
+// `total` × weight / `weight_sum` on each day from `from_day` to before
+// `to_day`: the days of a run of equal weights share one product and quotient.
 void spread_over_days(double total, double weight_sum, const std::vector<double>& weight,
-                      const WeightRuns& runs, int from_day, std::vector<double>& out) {
-  for (std::size_t run = 0; run < runs.starts.size(); ++run) {
-    const int end = runs.end_of(run);
+                      const WeightRuns& runs, int from_day, int to_day, std::vector<double>& out) {
+  for (std::size_t run = 0; run < runs.starts.size() && runs.starts[run] < to_day; ++run) {
+    const int end = std::min(runs.end_of(run), to_day);
     if (end <= from_day) continue;
     const auto first = static_cast<std::size_t>(std::max(runs.starts[run], from_day));
     const double share = weight_sum > 0 ? total * weight[first] / weight_sum : 0.0;
@@ -179,7 +188,7 @@ double step_factor(const PolicyEvent& event, int from_day, int d) {
 
 }  // namespace
 
-void Plan::redraw_demand(const Scenario& scenario, Redraw extent) {
+void Plan::redraw(const Scenario& scenario, int days_wanted, bool everything) {
   const Convention& conv = scenario.convention;
   const DemandModel& demand = scenario.demand;
   const auto region_count = static_cast<int>(conv.regions.size());
@@ -191,6 +200,19 @@ void Plan::redraw_demand(const Scenario& scenario, Redraw extent) {
   for (const RegionalDemand& rd : demand.regions) own_total += rd.expected_dossiers;
   auto day_of = [&](Date date) { return std::clamp(days_between(conv.commitment_start, date), 0, window_days); };
   const WeightRuns runs = weight_runs(month_starts, window_days, open_days);
+  // A rush sums the demand still to come from its date: the days it moves
+  // before those wanted need every later day's.
+  int days = everything ? window_days : days_wanted;
+  for (const PolicyEvent& event : scenario.events)
+    if (event.kind == PolicyEventKind::Rush && std::max(day_of(event.from), open_days - event.days) < days)
+      days = window_days;
+  // An uncertain profile is drawn for the nation (set_monthly_profile), so a
+  // region's profile is mostly the previous region's: its days' weights,
+  // their sum and each new population's weight after its date are then the
+  // previous region's, summed once for all — the same bits. A particle
+  // redraws all three for every region otherwise.
+  double profile_total = 0;
+  std::vector<double> weight_after_event(scenario.events.size(), 0.0);
 
   for (int r = 0; r < region_count; ++r) {
     const RegionalDemand& rd = demand.regions[static_cast<std::size_t>(r)];
@@ -206,7 +228,7 @@ void Plan::redraw_demand(const Scenario& scenario, Redraw extent) {
     // the mix as it was: its table, long-double arithmetic over every cell,
     // is rebuilt only when the mix changes — the same table either way.
     // So are its shares a coverage rule applies to, per epoch.
-    if (!plan.cell_is_of_mix || plan.mix != rd.mix) {
+    if (!plan.cell_is_of_mix || !same_bits(plan.mix, rd.mix)) {
       AliasTable cell(rd.mix);  // built first: a throw leaves the table and its mix paired
       plan.cell = std::move(cell);
       plan.mix = rd.mix;
@@ -219,11 +241,18 @@ void Plan::redraw_demand(const Scenario& scenario, Redraw extent) {
     // Both written whole, from day 0: sized, not cleared, so that a redraw
     // reuses their memory.
     std::vector<double>& profile_weight = plan.profile_weight;
-    profile_weight.resize(static_cast<std::size_t>(window_days));
-    const double profile_total = spread_profile_over_days(rd.monthly_profile, calendar_month_of_day,
-                                                          days_in_month_of_day, runs, profile_weight);
+    const bool profile_as_before =
+        r > 0 &&
+        same_bits(rd.monthly_profile, demand.regions[static_cast<std::size_t>(r) - 1].monthly_profile);
+    if (profile_as_before) {
+      profile_weight = regions[static_cast<std::size_t>(r) - 1].profile_weight;
+    } else {
+      profile_weight.resize(static_cast<std::size_t>(window_days));
+      profile_total = spread_profile_over_days(rd.monthly_profile, calendar_month_of_day,
+                                               days_in_month_of_day, runs, profile_weight);
+    }
     plan.own_daily_expected.resize(static_cast<std::size_t>(window_days));
-    spread_over_days(own_expected, profile_total, profile_weight, runs, 0, plan.own_daily_expected);
+    spread_over_days(own_expected, profile_total, profile_weight, runs, 0, days, plan.own_daily_expected);
 
     // Steps, then rushes, change the scenario's own demand; new populations add their own.
     std::vector<PopulationPlan> previous_populations = std::move(plan.populations);
@@ -231,21 +260,23 @@ void Plan::redraw_demand(const Scenario& scenario, Redraw extent) {
     for (const PolicyEvent& event : scenario.events) {
       const int from = day_of(event.from);
       if (event.kind == PolicyEventKind::Step) {
-        for (int d = from; d < window_days; ++d) plan.own_daily_expected[static_cast<std::size_t>(d)] *=
-            step_factor(event, from, d);
+        for (int d = from; d < days; ++d)
+          plan.own_daily_expected[static_cast<std::size_t>(d)] *= step_factor(event, from, d);
       }
     }
     for (const PolicyEvent& event : scenario.events) {
       if (event.kind != PolicyEventKind::Rush) continue;
       const int from = day_of(event.from);
-      double remaining = 0;
-      for (int d = from; d < open_days; ++d) remaining += plan.own_daily_expected[static_cast<std::size_t>(d)];
       const int rush_start = std::max(from, open_days - event.days);
-      if (rush_start >= open_days) continue;
+      if (rush_start >= open_days || rush_start >= days) continue;
+      double remaining = 0;
+      for (int d = from; d < open_days; ++d)
+        remaining += plan.own_daily_expected[static_cast<std::size_t>(d)];
       const double per_day = event.share * remaining / (open_days - rush_start);
       for (int d = rush_start; d < open_days; ++d) plan.own_daily_expected[static_cast<std::size_t>(d)] += per_day;
     }
-    for (const PolicyEvent& event : scenario.events) {
+    for (std::size_t e = 0; e < scenario.events.size(); ++e) {
+      const PolicyEvent& event = scenario.events[e];
       if (event.kind != PolicyEventKind::NewPopulation) continue;
       PopulationPlan population;
       // The regions' size and pathway mix, with the event's statuses.
@@ -262,7 +293,7 @@ void Plan::redraw_demand(const Scenario& scenario, Redraw extent) {
         }
       // Its table kept when its mix is the previous redraw's, as the region's.
       const std::size_t k = plan.populations.size();
-      if (k < previous_populations.size() && previous_populations[k].mix == population.mix) {
+      if (k < previous_populations.size() && same_bits(previous_populations[k].mix, population.mix)) {
         population.cell = std::move(previous_populations[k].cell);
         population.eligible_share = std::move(previous_populations[k].eligible_share);
       } else {
@@ -272,15 +303,19 @@ void Plan::redraw_demand(const Scenario& scenario, Redraw extent) {
       if (k < previous_populations.size())
         population.daily_expected = std::move(previous_populations[k].daily_expected);
       const int from = day_of(event.from);
-      double weight_after = 0;
-      for (int d = from; d < window_days; ++d) weight_after += profile_weight[static_cast<std::size_t>(d)];
+      double& weight_after = weight_after_event[e];
+      if (!profile_as_before) {
+        weight_after = 0;
+        for (int d = from; d < window_days; ++d) weight_after += profile_weight[static_cast<std::size_t>(d)];
+      }
       // Spread like the regions' own dossiers; by available amount, as a
       // national count is, when they expect none (it vanished, silently).
       const double expected = own_total > 0 ? event.expected_dossiers * rd.expected_dossiers / own_total
                                             : event.expected_dossiers * share;
-      population.daily_expected.assign(static_cast<std::size_t>(window_days), 0.0);
+      population.daily_expected.resize(static_cast<std::size_t>(window_days));
+      std::fill_n(population.daily_expected.begin(), days, 0.0);
       if (weight_after > 0)
-        spread_over_days(expected, weight_after, profile_weight, runs, from, population.daily_expected);
+        spread_over_days(expected, weight_after, profile_weight, runs, from, days, population.daily_expected);
       plan.populations.push_back(std::move(population));
     }
 
@@ -289,7 +324,7 @@ void Plan::redraw_demand(const Scenario& scenario, Redraw extent) {
     for (std::size_t e = 0; e < epochs.size(); ++e)
       plan.eligible_share[e] =
           plan.diagnostic_probability + (1 - plan.diagnostic_probability) * plan.mix_eligible[e];
-    if (extent == Redraw::DailyExpectationsOnly) continue;
+    if (!everything) continue;
 
     // All populations together: one arrival process, each arrival then
     // assigned to a population by that day's shares.
@@ -307,7 +342,7 @@ void Plan::redraw_demand(const Scenario& scenario, Redraw extent) {
     plan.expected_arrivals = scenario.events.empty() ? own_expected : total;
   }
 
-  if (extent == Redraw::DailyExpectationsOnly) return;
+  if (!everything) return;
 
   const TraineeCount& tc = demand.trainees;
   // The samplers' tables are rebuilt only when their parameters change (the

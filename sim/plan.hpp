@@ -5,6 +5,7 @@
 // filing intensity, and the samplers whose parameters do not change between
 // replications. The simulator reads it; nothing in it changes while it runs.
 #include <Eigen/Dense>
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <limits>
@@ -58,16 +59,19 @@ struct RegionPlan {
 
 struct Plan {
   explicit Plan(const Scenario& scenario);
-  // What a redraw recomputes. A particle is weighed by the eligible arrivals
-  // it expects per day (expected_eligible_arrivals) and nothing else: its
-  // redraw leaves the arrival process (cumulative intensity, expected
-  // arrivals) and the samplers as they were — stale, so such a plan
-  // must not simulate.
-  enum class Redraw { Everything, DailyExpectationsOnly };
   // The demand-dependent parts (arrivals, mix, events, samplers) recomputed
   // for `scenario`, whose convention and coverage are this plan's: a
   // replication whose uncertain parameters were drawn.
-  void redraw_demand(const Scenario& scenario, Redraw extent = Redraw::Everything);
+  void redraw_demand(const Scenario& scenario) { redraw(scenario, window_days, true); }
+  // A particle is weighed by the eligible arrivals it expects on each day
+  // before the cut-off (expected_eligible_arrivals) and nothing else: its
+  // redraw computes the daily expectations of the days before `day` and the
+  // eligible shares, and leaves the later days, the arrival process and the
+  // samplers as they were — stale, so such a plan must not simulate. The
+  // days before `day` get the same bits as from redraw_demand.
+  void redraw_expectations_before(const Scenario& scenario, int day) {
+    redraw(scenario, std::clamp(day, 0, window_days), false);
+  }
 
   int window_days = 0;          // commitment window, day 0 = commitment start
   int horizon_days = 0;         // to the last possible payment
@@ -143,6 +147,7 @@ struct Plan {
   }
 
  private:
+  void redraw(const Scenario& scenario, int days_wanted, bool everything);
   CoverageSettings coverage;
   double pedagogical_share = 1, ancillary_share = 0, remuneration_share = 0;
 };

@@ -76,11 +76,11 @@ struct DrawBench {
     scenario.forecast_start.reset();
     scenario.resolved_toml.clear();
   }
-  const Plan& apply(const Scenario& prior, const ParameterDraw& draw) {
+  const Plan& apply(const Scenario& prior, const ParameterDraw& draw, int cut_off_day) {
     scenario.demand = prior.demand;
     scenario.events = prior.events;
     apply_parameters(scenario, draw);
-    plan.redraw_demand(scenario, Plan::Redraw::DailyExpectationsOnly);
+    plan.redraw_expectations_before(scenario, cut_off_day);
     return plan;
   }
 };
@@ -151,7 +151,8 @@ bool weigh_particles(const Scenario& prior, const ObservedArrivals& observed, do
     reseed(engine, seed, static_cast<std::uint64_t>(j), StreamPurpose::Particles, national_stream);
     Source& source = sources[static_cast<std::size_t>(j)];
     source.draw = draw_parameters(prior, bench.loading, engine, &evidence);
-    source.expected = expect(bench.apply(prior, source.draw), observed.cut_off_day, months, regions);
+    source.expected =
+        expect(bench.apply(prior, source.draw, observed.cut_off_day), observed.cut_off_day, months, regions);
     // The scenario's profile is normalised when the draw is applied: the
     // months to come, drawn unnormalised, would otherwise scale the observed
     // ones. The level's prior takes the scale back (mean Σ shares).
@@ -267,9 +268,10 @@ std::vector<PriorPredictiveMonth> prior_predictive_check(const Scenario& prior, 
   for_each_draw(prior, draws, [&](int s, DrawBench& bench, Engine& engine) {
     reseed(engine, seed, static_cast<std::uint64_t>(s), StreamPurpose::Particles, national_stream - 1);
     const Expectation e =
-        varied ? expect(bench.apply(prior, draw_parameters(prior, bench.loading, engine)), observed.cut_off_day,
-                        months, regions)
-               : stated;
+        varied
+            ? expect(bench.apply(prior, draw_parameters(prior, bench.loading, engine), observed.cut_off_day),
+                     observed.cut_off_day, months, regions)
+            : stated;
     const double uptake =
         std::isinf(shape) ? 1.0 : boost::random::gamma_distribution<double>(shape, 1 / shape)(engine);
     // The drift moves each month's level by a log-normal step from the last.

@@ -478,6 +478,75 @@ TEST(PolicyEvents, TheDailyWeightsAreTheMonthsOverItsLengthToTheBit) {
   }
 }
 
+// A particle's redraw computes only the days before its cut-off, and shares
+// a profile's weights between the regions that have it: those days get the
+// bits of a full redraw, whether the cut-off is before a rush (which it then
+// leaves out) or after its start, with a ramp, a new population, and one
+// region's profile its own (the regions after it summing theirs again).
+TEST(PolicyEvents, AParticlesRedrawGivesTheDaysBeforeItsCutOffTheBitsOfAFullOne) {
+  const Scenario s = load(std::string(widening) + R"(
+[events.ramp]
+kind = "step"
+from = 2021-06-10
+factor = 1.7
+ramp_days = 40
+[events.rush]
+kind = "rush"
+from = 2021-10-01
+share = 0.2
+days = 14
+[demand.regions.BRE]
+monthly_profile = [0.10, 0.10, 0.10, 0.10, 0.10, 0.10, 0.05, 0.05, 0.10, 0.10, 0.05, 0.05]
+)");
+  const Plan full(s);
+  const int open = full.window_days - s.demand.intake_closes_days_before_end;
+  ASSERT_NE(s.demand.regions.front().monthly_profile, s.demand.regions[2].monthly_profile);
+  ASSERT_EQ(s.convention.regions[2].code, "BRE");
+  // Each region's weights are its own profile's, and its part of the new
+  // population is spread over them: none taken from the region before.
+  double own_total = 0;
+  for (const RegionalDemand& rd : s.demand.regions) own_total += rd.expected_dossiers;
+  for (std::size_t r = 0; r < full.regions.size(); ++r) {
+    double population = 0;
+    for (int d = 0; d < full.window_days; ++d) {
+      const auto i = static_cast<std::size_t>(d);
+      const double weight =
+          d < open
+              ? s.demand.regions[r].monthly_profile[static_cast<std::size_t>(full.calendar_month_of_day[i])] /
+                    full.days_in_month_of_day[i]
+              : 0.0;
+      ASSERT_EQ(std::bit_cast<std::uint64_t>(full.regions[r].profile_weight[i]),
+                std::bit_cast<std::uint64_t>(weight))
+          << "region " << r << ", day " << d;
+      population += full.regions[r].populations.at(0).daily_expected[i];
+    }
+    EXPECT_NEAR(population, 700 * s.demand.regions[r].expected_dossiers / own_total, 1e-9) << "region " << r;
+  }
+  for (const int cut_off : {0, 100, 250, 300, open - 5, full.window_days}) {
+    Plan particle(load(""));  // another scenario's days first: what the redraw leaves is stale
+    particle.redraw_expectations_before(s, cut_off);
+    for (std::size_t r = 0; r < full.regions.size(); ++r) {
+      const RegionPlan& expected = full.regions[r];
+      const RegionPlan& got = particle.regions[r];
+      ASSERT_EQ(got.populations.size(), 1u);
+      for (std::size_t e = 0; e < full.epochs.size(); ++e)
+        ASSERT_EQ(std::bit_cast<std::uint64_t>(got.eligible_share[e]),
+                  std::bit_cast<std::uint64_t>(expected.eligible_share[e]));
+      for (int d = 0; d < cut_off; ++d) {
+        const auto i = static_cast<std::size_t>(d);
+        ASSERT_EQ(std::bit_cast<std::uint64_t>(got.own_daily_expected[i]),
+                  std::bit_cast<std::uint64_t>(expected.own_daily_expected[i]))
+            << "cut-off " << cut_off << ", region " << r << ", day " << d;
+        ASSERT_EQ(std::bit_cast<std::uint64_t>(got.populations[0].daily_expected[i]),
+                  std::bit_cast<std::uint64_t>(expected.populations[0].daily_expected[i]))
+            << "cut-off " << cut_off << ", region " << r << ", day " << d;
+        ASSERT_EQ(full.expected_eligible_arrivals(static_cast<int>(r), d, full.epoch_index_on(d)),
+                  particle.expected_eligible_arrivals(static_cast<int>(r), d, particle.epoch_index_on(d)));
+      }
+    }
+  }
+}
+
 // Monte-Carlo mean and its standard error over `n` values.
 struct Mean {
   double mean = 0, se = 0;
