@@ -174,6 +174,7 @@ bool weigh_particles(const Scenario& prior, const ObservedArrivals& observed, do
   // counts, and the forecast would be as sure as one particle. Without jumps
   // a path is fixed by its source, and resampling would only add noise.
   const bool jumps = prior.uncertainty.jump_probability > 0;
+  const int threads = std::clamp(resolve_thread_count(prior.run.threads), 1, std::max(count, 1));
   Engine engine;
   const auto effective = [&] {
     double peak = -std::numeric_limits<double>::infinity();
@@ -189,7 +190,9 @@ bool weigh_particles(const Scenario& prior, const ObservedArrivals& observed, do
   for (int m = 0; m < months; ++m) {
     const auto n = static_cast<double>(observed.monthly[static_cast<std::size_t>(m)]);
     const auto calendar = static_cast<std::size_t>(add_months(prior.convention.commitment_start, m).month() - 1);
-    for (std::size_t i = 0; i < paths.size(); ++i) {
+    // Each path's month depends on its own state and its own stream alone:
+    // the paths are stepped on the run's threads, with the same bits.
+    const auto step = [&](std::size_t i, Engine& jump_engine) {
       Path& path = paths[i];
       const Source& source = sources[static_cast<std::size_t>(path.source)];
       // The drift steps from the first month on, as draw_drift does.
@@ -200,13 +203,13 @@ bool weigh_particles(const Scenario& prior, const ObservedArrivals& observed, do
       }
       if (jumps) {
         // A jump multiplies the level by e^J: Gamma(a, b) becomes Gamma(a, b e^{−J}).
-        reseed(engine, seed, i, StreamPurpose::Particles, static_cast<std::uint32_t>(m));
-        path.b *= std::exp(-draw_jump(prior.uncertainty, engine).value_or(0.0));
+        reseed(jump_engine, seed, i, StreamPurpose::Particles, static_cast<std::uint32_t>(m));
+        path.b *= std::exp(-draw_jump(prior.uncertainty, jump_engine).value_or(0.0));
       }
       const double mu = source.expected.monthly[static_cast<std::size_t>(m)];
       if (mu <= 0) {
         if (n > 0) path.log_weight = -std::numeric_limits<double>::infinity();
-        continue;
+        return;
       }
       // The Dirichlet is around the particle's tilted shares, which an
       // observed month keeps (draw_profile).
@@ -219,7 +222,17 @@ bool weigh_particles(const Scenario& prior, const ObservedArrivals& observed, do
       const double overdispersion = 1 + mean * month_cv2;
       path.a += n / overdispersion;
       path.b += mu / overdispersion;
+    };
+    ParallelErrors errors;
+    const auto path_count = static_cast<std::int64_t>(paths.size());
+#pragma omp parallel num_threads(threads)
+    {
+      Engine jump_engine;
+#pragma omp for schedule(static)
+      for (std::int64_t i = 0; i < path_count; ++i)
+        errors.run(i, [&] { step(static_cast<std::size_t>(i), jump_engine); });
     }
+    errors.rethrow();
     const auto [peak, sum, in_effect] = effective();
     if (!std::isfinite(peak)) return false;
     if (jumps && m + 1 < months && in_effect < 0.5 * static_cast<double>(paths.size())) {
