@@ -173,11 +173,18 @@ struct ConditionedScenario {
   ActualsReport report;
 };
 
+// Whether to hold the actuals against the scenario's prior
+// (ActualsReport::prior_predictive). A backtest against a family of truths
+// reports none of its checks: its 2 000 draws, a third of what conditioning
+// costs, would be thrown away.
+enum class PriorPredictiveCheck { Run, Skip };
+
 // Starts the scenario from the actuals at the cut-off `as_of`, the first day
 // simulated: every dossier filed before it is observed. Throws ActualsError
 // for a cut-off the actuals cannot support (outside the commitment window,
 // after they end, or inside a month a monthly file gives whole).
-ConditionedScenario condition_on_actuals(const Scenario& scenario, const Actuals& actuals, Date as_of);
+ConditionedScenario condition_on_actuals(const Scenario& scenario, const Actuals& actuals, Date as_of,
+                                         PriorPredictiveCheck check = PriorPredictiveCheck::Run);
 // What condition_on_actuals checks first: a cut-off in the commitment window,
 // no later than the day after the actuals end, and one a monthly file can
 // give (the first of a month, or in its last month). Throws ActualsError.

@@ -844,7 +844,8 @@ double RegionLearning::posterior_quantile(double probability) const {
   return gamma_quantile(posterior_shape, probability) / posterior_rate;
 }
 
-ConditionedScenario condition_on_actuals(const Scenario& scenario, const Actuals& actuals, Date as_of) {
+ConditionedScenario condition_on_actuals(const Scenario& scenario, const Actuals& actuals, Date as_of,
+                                         PriorPredictiveCheck check) {
   check_cut_off(scenario, actuals, as_of);
   Scenario prior = scenario;
   prior.forecast_start.reset();
@@ -1029,8 +1030,9 @@ ConditionedScenario condition_on_actuals(const Scenario& scenario, const Actuals
                                            (1 + uptake_prior.regional_cv * uptake_prior.regional_cv * weight_squares) -
                                        1);
   constexpr int prior_predictive_draws = 2000;
-  report.prior_predictive =
-      prior_predictive_check(prior, arrivals, national_cv, prior.run.seed, prior_predictive_draws);
+  if (check == PriorPredictiveCheck::Run)
+    report.prior_predictive =
+        prior_predictive_check(prior, arrivals, national_cv, prior.run.seed, prior_predictive_draws);
 
   if (prior.uncertainty.any() || !prior.events.empty()) {
     if (!weigh_particles(prior, arrivals, national_cv, prior.run.seed, start))

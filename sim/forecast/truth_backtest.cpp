@@ -299,7 +299,9 @@ TruthBacktestResult run_truth_backtest(const Scenario& forecaster, const std::ve
     year.replication = t;
     year.cut_offs.clear();
     for (const Date as_of : cut_offs) {
-      const ConditionedScenario conditioned = condition_on_actuals(forecaster, actuals, as_of);
+      // Its prior-predictive check is nowhere reported: not drawn.
+      const ConditionedScenario conditioned =
+          condition_on_actuals(forecaster, actuals, as_of, PriorPredictiveCheck::Skip);
       const Simulator simulator(conditioned.scenario);
       YearEndDemand forecast(regions);
       ReplicationSink* sinks[] = {&forecast};

@@ -108,12 +108,22 @@ TEST(PriorPredictiveCheck, FlagsOnlyTheMonthTheScenarioCannotExplain) {
   const std::filesystem::path file = scenarios_dir / "actuals" / "national-2021-09-15.csv";
   const Actuals as_published = read_actuals(file, scenario);
   const Date cut_off = Date::from_ymd(2021, 9, 16);
-  const ActualsReport published = condition_on_actuals(scenario, as_published, cut_off).report;
+  const ConditionedScenario checked = condition_on_actuals(scenario, as_published, cut_off);
+  const ActualsReport& published = checked.report;
   ASSERT_EQ(published.prior_predictive.size(), 10u);  // January to September, then all together
   for (const PriorPredictiveMonth& m : published.prior_predictive) {
     EXPECT_FALSE(m.outside()) << m.month;
     EXPECT_LE(m.low, m.high);
   }
+  // Skipped, as a backtest against a family of truths does: no band, and
+  // the same forecast (the check draws on streams of its own).
+  const ConditionedScenario unchecked =
+      condition_on_actuals(scenario, as_published, cut_off, PriorPredictiveCheck::Skip);
+  EXPECT_TRUE(unchecked.report.prior_predictive.empty());
+  EXPECT_EQ(unchecked.scenario.forecast_start->particle_cumulative_weight,
+            checked.scenario.forecast_start->particle_cumulative_weight);
+  EXPECT_EQ(unchecked.scenario.forecast_start->particles.size(),
+            checked.scenario.forecast_start->particles.size());
 
   // Ten times as many dossiers in March as published: far beyond what any draw allows.
   Actuals march = as_published;
