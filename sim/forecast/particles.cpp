@@ -3,8 +3,10 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <numeric>
 #include <tuple>
 
@@ -191,7 +193,8 @@ bool weigh_particles(const Scenario& prior, const ObservedArrivals& observed, do
     const auto n = static_cast<double>(observed.monthly[static_cast<std::size_t>(m)]);
     const auto calendar = static_cast<std::size_t>(add_months(prior.convention.commitment_start, m).month() - 1);
     // Each path's month depends on its own state and its own stream alone:
-    // the paths are stepped on the run's threads, with the same bits.
+    // the paths are stepped on the run's threads, with the same bits. Its
+    // jump's stream (slot and month) comes seeded.
     const auto step = [&](std::size_t i, Engine& jump_engine) {
       Path& path = paths[i];
       const Source& source = sources[static_cast<std::size_t>(path.source)];
@@ -203,7 +206,6 @@ bool weigh_particles(const Scenario& prior, const ObservedArrivals& observed, do
       }
       if (jumps) {
         // A jump multiplies the level by e^J: Gamma(a, b) becomes Gamma(a, b e^{−J}).
-        reseed(jump_engine, seed, i, StreamPurpose::Particles, static_cast<std::uint32_t>(m));
         path.b *= std::exp(-draw_jump(prior.uncertainty, jump_engine).value_or(0.0));
       }
       const double mu = source.expected.monthly[static_cast<std::size_t>(m)];
@@ -223,14 +225,28 @@ bool weigh_particles(const Scenario& prior, const ObservedArrivals& observed, do
       path.a += n / overdispersion;
       path.b += mu / overdispersion;
     };
+    // The jumps' streams are seeded eight at a time, their chains in step.
+    constexpr std::size_t seeded_together = 8;
     ParallelErrors errors;
-    const auto path_count = static_cast<std::int64_t>(paths.size());
+    const std::size_t path_count = paths.size();
+    const auto blocks = static_cast<std::int64_t>((path_count + seeded_together - 1) / seeded_together);
 #pragma omp parallel num_threads(threads)
     {
-      Engine jump_engine;
+      const auto jump_engines = std::make_unique<std::array<Engine, seeded_together>>();
 #pragma omp for schedule(static)
-      for (std::int64_t i = 0; i < path_count; ++i)
-        errors.run(i, [&] { step(static_cast<std::size_t>(i), jump_engine); });
+      for (std::int64_t block = 0; block < blocks; ++block) {
+        const std::size_t first = static_cast<std::size_t>(block) * seeded_together;
+        const std::size_t count = std::min(seeded_together, path_count - first);
+        if (jumps) {
+          std::array<Engine::result_type, seeded_together> values{};
+          for (std::size_t k = 0; k < seeded_together; ++k)
+            values[k] = stream_seed(seed, first + std::min(k, count - 1), StreamPurpose::Particles,
+                                    static_cast<std::uint32_t>(m));
+          Engine::seed_each(*jump_engines, values);
+        }
+        for (std::size_t k = 0; k < count; ++k)
+          errors.run(static_cast<std::int64_t>(first + k), [&] { step(first + k, (*jump_engines)[k]); });
+      }
     }
     errors.rethrow();
     const auto [peak, sum, in_effect] = effective();

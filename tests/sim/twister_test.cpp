@@ -1,12 +1,15 @@
 // Twister64 draws Boost's mt19937_64 sequence word for word, whichever build
 // of its refill the processor runs: every stream and every result rests on it.
+#include "sim/twister.hpp"
+
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
 #include <boost/random/mersenne_twister.hpp>
 #include <cstdint>
 
 #include "sim/rng.hpp"
-#include "sim/twister.hpp"
 
 namespace fnesim {
 namespace {
@@ -31,6 +34,21 @@ TEST(Twister64, ReseedingRestartsTheSequence) {
   boost::random::mt19937_64 boost_engine(seeds[4]);
   for (int i = 0; i < 1000; ++i) ASSERT_EQ(engine(), boost_engine()) << "word " << i;
   EXPECT_EQ(Twister64().operator()(), boost::random::mt19937_64().operator()());
+}
+
+// Engines seeded together, their chains in step, draw what each seeded alone
+// would — also one that was mid-block before.
+TEST(Twister64, EnginesSeededTogetherDrawWhatEachSeededAloneWould) {
+  std::array<Twister64, 5> together;
+  for (int i = 0; i < 700; ++i) together[2]();
+  std::array<Twister64::result_type, 5> values{};
+  std::copy(std::begin(seeds), std::end(seeds), values.begin());
+  Twister64::seed_each(together, values);
+  for (std::size_t k = 0; k < values.size(); ++k) {
+    boost::random::mt19937_64 boost_engine(values[k]);
+    for (int i = 0; i < 1000; ++i)
+      ASSERT_EQ(together[k](), boost_engine()) << "seed " << values[k] << ", word " << i;
+  }
 }
 
 // A workspace's engine may be copied mid-block: the copy goes on as the original.
