@@ -237,9 +237,8 @@ void Plan::redraw(const Scenario& scenario, int days_wanted, bool everything) {
     }
 
     // Filing intensity per day: the month's weight spread over its days, none
-    // once intake has closed.
-    // Both written whole, from day 0: sized, not cleared, so that a redraw
-    // reuses their memory.
+    // once intake has closed. Written from day 0 (the expectations up to the
+    // days wanted), sized, not cleared, so that a redraw reuses their memory.
     std::vector<double>& profile_weight = plan.profile_weight;
     const bool profile_as_before =
         r > 0 &&

@@ -68,7 +68,8 @@ struct Plan {
   // redraw computes the daily expectations of the days before `day` and the
   // eligible shares, and leaves the later days, the arrival process and the
   // samplers as they were — stale, so such a plan must not simulate. The
-  // days before `day` get the same bits as from redraw_demand.
+  // days before `day` get the same bits as from redraw_demand (every day is
+  // computed when a rush starts before `day`: it sums the demand after it).
   void redraw_expectations_before(const Scenario& scenario, int day) {
     redraw(scenario, std::clamp(day, 0, window_days), false);
   }

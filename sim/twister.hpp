@@ -38,7 +38,7 @@ class Twister64 {
   }
 
   // Seeds engines[k] with values[k], as seed(values[k]) would: the chains
-  // in step, so that their multiplications overlap. One chain is 312
+  // in step, so that their multiplications overlap. One chain is 311
   // dependent multiplications, most of the cost of a stream that draws a
   // word or two (a particle's jump in a month).
   template <std::size_t N>

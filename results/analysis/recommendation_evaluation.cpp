@@ -91,7 +91,8 @@ RecommendationReport recommend_from_run_file(const RunFileReader& run, const Rec
     // from the run's seed: a --seed given to `run` is not in its scenario's TOML.
     scenario.run.threads = options.threads;
     scenario.run.seed = info.seed;
-    scenario = condition_on_actuals(scenario, actuals, *as_of).scenario;
+    // Only the conditioned scenario is used: no prior-predictive check.
+    scenario = condition_on_actuals(scenario, actuals, *as_of, PriorPredictiveCheck::Skip).scenario;
   } else if (!options.actuals.empty()) {
     throw RecommendationError(name + " did not start from actuals: --actuals does not apply");
   }

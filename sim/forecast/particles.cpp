@@ -6,7 +6,6 @@
 #include <array>
 #include <cmath>
 #include <limits>
-#include <memory>
 #include <numeric>
 #include <tuple>
 
@@ -108,6 +107,14 @@ void for_each_draw(const Scenario& prior, int count, Body&& body) {
   errors.rethrow();
 }
 
+// ln Γ(x) as std::lgamma computes it (glibc's lgamma_r is its body, the
+// same bits), without writing the global `signgam`: the paths are weighed
+// on several threads.
+double log_gamma(double x) {
+  int sign = 0;
+  return ::lgamma_r(x, &sign);
+}
+
 // The national total's uptake: the common factor and the regional deviations
 // pooled (their weighted mean; CVs as in uptake_posterior.hpp).
 double national_shape(double national_cv) {
@@ -177,6 +184,11 @@ bool weigh_particles(const Scenario& prior, const ObservedArrivals& observed, do
   // a path is fixed by its source, and resampling would only add noise.
   const bool jumps = prior.uncertainty.jump_probability > 0;
   const int threads = std::clamp(resolve_thread_count(prior.run.threads), 1, std::max(count, 1));
+  // The jumps' streams are seeded eight at a time, their chains in step: a
+  // set of engines per thread.
+  constexpr std::size_t seeded_together = 8;
+  std::vector<std::array<Engine, seeded_together>> jump_engines(jumps ? static_cast<std::size_t>(threads)
+                                                                      : 0);
   Engine engine;
   const auto effective = [&] {
     double peak = -std::numeric_limits<double>::infinity();
@@ -194,8 +206,8 @@ bool weigh_particles(const Scenario& prior, const ObservedArrivals& observed, do
     const auto calendar = static_cast<std::size_t>(add_months(prior.convention.commitment_start, m).month() - 1);
     // Each path's month depends on its own state and its own stream alone:
     // the paths are stepped on the run's threads, with the same bits. Its
-    // jump's stream (slot and month) comes seeded.
-    const auto step = [&](std::size_t i, Engine& jump_engine) {
+    // jump's stream (slot and month) comes seeded when there are jumps.
+    const auto step = [&](std::size_t i, Engine* jump_engine) {
       Path& path = paths[i];
       const Source& source = sources[static_cast<std::size_t>(path.source)];
       // The drift steps from the first month on, as draw_drift does.
@@ -206,7 +218,7 @@ bool weigh_particles(const Scenario& prior, const ObservedArrivals& observed, do
       }
       if (jumps) {
         // A jump multiplies the level by e^J: Gamma(a, b) becomes Gamma(a, b e^{−J}).
-        path.b *= std::exp(-draw_jump(prior.uncertainty, jump_engine).value_or(0.0));
+        path.b *= std::exp(-draw_jump(prior.uncertainty, *jump_engine).value_or(0.0));
       }
       const double mu = source.expected.monthly[static_cast<std::size_t>(m)];
       if (mu <= 0) {
@@ -219,34 +231,32 @@ bool weigh_particles(const Scenario& prior, const ObservedArrivals& observed, do
       const double month_cv2 = k > 0 ? 1 / k : 0.0;
       const double mean = mu * path.a / path.b;
       const double shape = 1 / ((1 + 1 / path.a) * (1 + month_cv2) - 1);
-      path.log_weight += std::lgamma(shape + n) - std::lgamma(shape) - std::lgamma(n + 1) +
+      path.log_weight += log_gamma(shape + n) - log_gamma(shape) - log_gamma(n + 1) +
                          shape * std::log(shape / (shape + mean)) + n * std::log(mean / (shape + mean));
       const double overdispersion = 1 + mean * month_cv2;
       path.a += n / overdispersion;
       path.b += mu / overdispersion;
     };
-    // The jumps' streams are seeded eight at a time, their chains in step.
-    constexpr std::size_t seeded_together = 8;
     ParallelErrors errors;
     const std::size_t path_count = paths.size();
     const auto blocks = static_cast<std::int64_t>((path_count + seeded_together - 1) / seeded_together);
-#pragma omp parallel num_threads(threads)
-    {
-      const auto jump_engines = std::make_unique<std::array<Engine, seeded_together>>();
-#pragma omp for schedule(static)
-      for (std::int64_t block = 0; block < blocks; ++block) {
-        const std::size_t first = static_cast<std::size_t>(block) * seeded_together;
-        const std::size_t count = std::min(seeded_together, path_count - first);
-        if (jumps) {
-          std::array<Engine::result_type, seeded_together> values{};
-          for (std::size_t k = 0; k < seeded_together; ++k)
-            values[k] = stream_seed(seed, first + std::min(k, count - 1), StreamPurpose::Particles,
-                                    static_cast<std::uint32_t>(m));
-          Engine::seed_each(*jump_engines, values);
-        }
-        for (std::size_t k = 0; k < count; ++k)
-          errors.run(static_cast<std::int64_t>(first + k), [&] { step(first + k, (*jump_engines)[k]); });
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (std::int64_t block = 0; block < blocks; ++block) {
+      const std::size_t first = static_cast<std::size_t>(block) * seeded_together;
+      const std::size_t in_block = std::min(seeded_together, path_count - first);
+      // An engine past the last path is seeded as the last, and not drawn.
+      std::array<Engine, seeded_together>* engines =
+          jumps ? &jump_engines[static_cast<std::size_t>(omp_get_thread_num())] : nullptr;
+      if (engines != nullptr) {
+        std::array<Engine::result_type, seeded_together> values{};
+        for (std::size_t k = 0; k < seeded_together; ++k)
+          values[k] = stream_seed(seed, first + std::min(k, in_block - 1), StreamPurpose::Particles,
+                                  static_cast<std::uint32_t>(m));
+        Engine::seed_each(*engines, values);
       }
+      for (std::size_t k = 0; k < in_block; ++k)
+        errors.run(static_cast<std::int64_t>(first + k),
+                   [&] { step(first + k, engines != nullptr ? &(*engines)[k] : nullptr); });
     }
     errors.rethrow();
     const auto [peak, sum, in_effect] = effective();

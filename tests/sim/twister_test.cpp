@@ -37,12 +37,15 @@ TEST(Twister64, ReseedingRestartsTheSequence) {
 }
 
 // Engines seeded together, their chains in step, draw what each seeded alone
-// would — also one that was mid-block before.
+// would — also one that was mid-block before. Eight, as the particles seed them.
 TEST(Twister64, EnginesSeededTogetherDrawWhatEachSeededAloneWould) {
-  std::array<Twister64, 5> together;
+  std::array<Twister64, 8> together;
   for (int i = 0; i < 700; ++i) together[2]();
-  std::array<Twister64::result_type, 5> values{};
+  std::array<Twister64::result_type, 8> values{};
+  static_assert(std::size(seeds) < values.size());
   std::copy(std::begin(seeds), std::end(seeds), values.begin());
+  for (std::size_t k = std::size(seeds); k < values.size(); ++k)
+    values[k] = stream_seed(20210118, k, StreamPurpose::Particles, 4);
   Twister64::seed_each(together, values);
   for (std::size_t k = 0; k < values.size(); ++k) {
     boost::random::mt19937_64 boost_engine(values[k]);

@@ -481,8 +481,10 @@ TEST(PolicyEvents, TheDailyWeightsAreTheMonthsOverItsLengthToTheBit) {
 // A particle's redraw computes only the days before its cut-off, and shares
 // a profile's weights between the regions that have it: those days get the
 // bits of a full redraw, whether the cut-off is before a rush (which it then
-// leaves out) or after its start, with a ramp, a new population, and one
-// region's profile its own (the regions after it summing theirs again).
+// leaves out) or after its start, or inside a ramp, with a new population,
+// and one region's profile its own (the regions after it summing theirs
+// again). One particle's plan is redrawn at cut-offs up and down, as the
+// particles' plans are, so that what a redraw leaves is stale.
 TEST(PolicyEvents, AParticlesRedrawGivesTheDaysBeforeItsCutOffTheBitsOfAFullOne) {
   const Scenario s = load(std::string(widening) + R"(
 [events.ramp]
@@ -502,8 +504,16 @@ monthly_profile = [0.10, 0.10, 0.10, 0.10, 0.10, 0.10, 0.05, 0.05, 0.10, 0.10, 0
   const int open = full.window_days - s.demand.intake_closes_days_before_end;
   ASSERT_NE(s.demand.regions.front().monthly_profile, s.demand.regions[2].monthly_profile);
   ASSERT_EQ(s.convention.regions[2].code, "BRE");
-  // Each region's weights are its own profile's, and its part of the new
-  // population is spread over them: none taken from the region before.
+  // Each region's weights are its own profile's, its own dossiers spread by
+  // its own profile's sum, and its part of the new population over them:
+  // none taken from the region before.
+  const Plan without_events(load(R"(
+[demand.regions.BRE]
+monthly_profile = [0.10, 0.10, 0.10, 0.10, 0.10, 0.10, 0.05, 0.05, 0.10, 0.10, 0.05, 0.05]
+)"));
+  for (const RegionPlan& region : without_events.regions)
+    EXPECT_NEAR(std::accumulate(region.own_daily_expected.begin(), region.own_daily_expected.end(), 0.0),
+                region.expected_arrivals, 1e-9 * region.expected_arrivals);
   double own_total = 0;
   for (const RegionalDemand& rd : s.demand.regions) own_total += rd.expected_dossiers;
   for (std::size_t r = 0; r < full.regions.size(); ++r) {
@@ -522,8 +532,8 @@ monthly_profile = [0.10, 0.10, 0.10, 0.10, 0.10, 0.10, 0.05, 0.05, 0.10, 0.10, 0
     }
     EXPECT_NEAR(population, 700 * s.demand.regions[r].expected_dossiers / own_total, 1e-9) << "region " << r;
   }
-  for (const int cut_off : {0, 100, 250, 300, open - 5, full.window_days}) {
-    Plan particle(load(""));  // another scenario's days first: what the redraw leaves is stale
+  Plan particle(load(""));  // another scenario's days first
+  for (const int cut_off : {full.window_days, 100, 300, 0, 180, open - 5, 250}) {
     particle.redraw_expectations_before(s, cut_off);
     for (std::size_t r = 0; r < full.regions.size(); ++r) {
       const RegionPlan& expected = full.regions[r];
