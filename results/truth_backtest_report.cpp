@@ -98,6 +98,38 @@ std::string pit_table(const TruthBacktestResult& result) {
   return table.render();
 }
 
+// "37/200  19 %": how many years the check warned.
+std::string warned(int count, int years) {
+  char text[48];
+  std::snprintf(text, sizeof text, "%d/%d  %.0f %%", count, years, 100.0 * ScoreTally::share(count, years));
+  return text;
+}
+
+// The prior-predictive check per cut-off: how often it warned, and the
+// national coverage in the years it warned and in the others.
+std::string prior_check_table(const TruthBacktestResult& result) {
+  TextTable table;
+  table.add_column("Cut-off", TextTable::Align::Left);
+  table.add_column("Warned");
+  table.add_column("total outside");
+  table.add_column("Warned years: in 50 %");
+  table.add_column("in 90 %");
+  table.add_column("Other years: in 50 %");
+  table.add_column("in 90 %");
+  for (std::size_t c = 0; c < result.cut_offs.size(); ++c) {
+    const PriorCheckTally t = prior_check_tally(result, c);
+    // A verdict no year got has no coverage to show.
+    const auto inside = [](int inside, int forecasts, double nominal) {
+      return forecasts > 0 ? coverage(inside, forecasts, nominal) : std::string("no year");
+    };
+    const ScoreTally &w = t.warned_years, &q = t.quiet_years;
+    table.add_row({result.cut_offs[c].iso(), warned(t.warned, t.years), warned(t.total_outside, t.years),
+                   inside(w.inside50, w.forecasts, 0.5), inside(w.inside90, w.forecasts, 0.9),
+                   inside(q.inside50, q.forecasts, 0.5), inside(q.inside90, q.forecasts, 0.9)});
+  }
+  return table.render();
+}
+
 void tally_json(JsonWriter& json, const ScoreTally& t) {
   json.begin_object();
   json.field("forecasts", t.forecasts);
@@ -120,6 +152,18 @@ void tally_json(JsonWriter& json, const ScoreTally& t) {
   json.field("interval_score90_eur", in_euros(t.mean(t.naive_interval_score90)));
   json.field("crps_eur", in_euros(t.mean(t.naive_crps)));
   json.end_object();
+  json.end_object();
+}
+
+void prior_check_json(JsonWriter& json, const PriorCheckTally& t) {
+  json.begin_object();
+  json.field("years", t.years);
+  json.field("warned", t.warned);
+  json.field("total_outside", t.total_outside);
+  json.key("warned_years_national");
+  tally_json(json, t.warned_years);
+  json.key("other_years_national");
+  tally_json(json, t.quiet_years);
   json.end_object();
 }
 
@@ -226,15 +270,17 @@ std::string render_truth_backtest_table(const TruthBacktestResult& result, const
   by_member.add_column("in 90 %");
   by_member.add_column("National CRPS: fnesim");
   by_member.add_column("naive");
+  by_member.add_column("Check warned");
   for (int m = 0; m < members; ++m) {
     if (m > 0) by_member.add_rule();
     for (std::size_t c = 0; c < result.cut_offs.size(); ++c) {
       const ScoreTally n = tally(result, c, false, m), r = tally(result, c, true, m);
+      const PriorCheckTally check = prior_check_tally(result, c, m);
       by_member.add_row({c == 0 ? family[static_cast<std::size_t>(m)].scenario.name : std::string(),
                          result.cut_offs[c].iso(), coverage(n.inside50, n.forecasts, 0.5),
                          coverage(n.inside90, n.forecasts, 0.9), coverage(r.inside50, r.forecasts, 0.5),
                          coverage(r.inside90, r.forecasts, 0.9), mean_meur(n, n.crps),
-                         mean_meur(n, n.naive_crps)});
+                         mean_meur(n, n.naive_crps), warned(check.warned, check.years)});
     }
   }
   out += by_member.render();
@@ -249,7 +295,17 @@ std::string render_truth_backtest_table(const TruthBacktestResult& result, const
   };
   out += "  CRPS in M€. A calibrated 90 % interval holds, 90 % of the time, " + range_of(years, "");
   out += " independent years\n  (" + range_of(most, "a member's ") +
-         (fewest == most ? "" : ", " + range_of(fewest, "a member's ")) + ").\n";
+         (fewest == most ? "" : ", " + range_of(fewest, "a member's ")) +
+         "). Check warned: the years in which the prior-predictive check\n"
+         "  (below) said the forecaster's scenario was probably wrong.\n\n";
+
+  out += "The prior-predictive check, as `run --actuals` prints it: the years in which some month's\n";
+  out += "national count of dossiers, or the months' total, fell outside the central 95 % the forecaster's\n";
+  out += "prior expected, and the national coverage in those years and in the others:\n";
+  out += prior_check_table(result);
+  out += "  Warned: a month or the total outside its band; total outside: the total. Of a truth the\n";
+  out += "  scenario does not describe, how often the check catches it; of the scenario's own years, its\n";
+  out += "  false alarms (each month is a test: more than one year in twenty).\n";
   return out;
 }
 
@@ -284,6 +340,8 @@ std::string truth_backtest_json(const TruthBacktestResult& result, const Scenari
     tally_json(json, tally(result, c, false));
     json.key("regional");
     tally_json(json, tally(result, c, true));
+    json.key("prior_check");
+    prior_check_json(json, prior_check_tally(result, c));
     json.key("members").begin_array();
     for (int m = 0; m < static_cast<int>(family.size()); ++m) {
       json.begin_object();
@@ -292,6 +350,8 @@ std::string truth_backtest_json(const TruthBacktestResult& result, const Scenari
       tally_json(json, tally(result, c, false, m));
       json.key("regional");
       tally_json(json, tally(result, c, true, m));
+      json.key("prior_check");
+      prior_check_json(json, prior_check_tally(result, c, m));
       json.end_object();
     }
     json.end_array();
@@ -319,6 +379,8 @@ std::string truth_backtest_json(const TruthBacktestResult& result, const Scenari
       json.field("crps_eur", in_euros(n.crps));
       json.field("pit", n.pit);
       json.field_euros("naive_eur", n.naive);
+      json.field("months_outside_prior", year.cut_offs[c].months_outside_prior);
+      json.field("total_outside_prior", year.cut_offs[c].total_outside_prior);
       json.end_object();
     }
     json.end_array();

@@ -174,8 +174,8 @@ struct ConditionedScenario {
 };
 
 // Whether to hold the actuals against the scenario's prior
-// (ActualsReport::prior_predictive). A backtest against a family of truths
-// reports none of its checks: its 2 000 draws, a third of what conditioning
+// (ActualsReport::prior_predictive). `recommend`, re-simulating a run file's
+// forecast, reports none: its 2 000 draws, a third of what conditioning
 // costs, would be thrown away.
 enum class PriorPredictiveCheck { Run, Skip };
 

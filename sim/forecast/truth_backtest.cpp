@@ -30,6 +30,8 @@ void append_truth_year(const TruthYear& year, Bytes& out) {
     writer.put(c.national);
     writer.put_vector(c.regions);
     writer.put(c.dossiers_observed);
+    writer.put(c.months_outside_prior);
+    writer.put(c.total_outside_prior);
   }
 }
 
@@ -43,6 +45,8 @@ TruthYear read_truth_year(std::span<const std::byte> bytes) {
     c.national = reader.get<ScoredForecast>();
     reader.get_vector(c.regions);
     c.dossiers_observed = reader.get<std::int64_t>();
+    c.months_outside_prior = reader.get<int>();
+    c.total_outside_prior = reader.get<bool>();
   }
   if (!reader.at_end()) throw InvariantError("read_truth_year: bytes left over");
   return year;
@@ -251,6 +255,23 @@ ScoreTally tally(const TruthBacktestResult& result, std::size_t cut_off, bool re
   return t;
 }
 
+PriorCheckTally prior_check_tally(const TruthBacktestResult& result, std::size_t cut_off, int member) {
+  PriorCheckTally t;
+  for (const TruthYear& year : result.years) {
+    if (member != every_member && year.member != member) continue;
+    const TruthCutOffForecast& c = year.cut_offs[cut_off];
+    ++t.years;
+    t.total_outside += c.total_outside_prior;
+    if (c.prior_check_warned()) {
+      ++t.warned;
+      t.warned_years.add(c.national);
+    } else {
+      t.quiet_years.add(c.national);
+    }
+  }
+  return t;
+}
+
 TruthBacktestResult run_truth_backtest(const Scenario& forecaster, const std::vector<TruthScenario>& family,
                                        const std::vector<Date>& cut_offs, std::int64_t truths,
                                        std::int64_t replications, const RunControl& control,
@@ -299,9 +320,7 @@ TruthBacktestResult run_truth_backtest(const Scenario& forecaster, const std::ve
     year.replication = t;
     year.cut_offs.clear();
     for (const Date as_of : cut_offs) {
-      // Its prior-predictive check is nowhere reported: not drawn.
-      const ConditionedScenario conditioned =
-          condition_on_actuals(forecaster, actuals, as_of, PriorPredictiveCheck::Skip);
+      const ConditionedScenario conditioned = condition_on_actuals(forecaster, actuals, as_of);
       const Simulator simulator(conditioned.scenario);
       YearEndDemand forecast(regions);
       ReplicationSink* sinks[] = {&forecast};
@@ -320,6 +339,13 @@ TruthBacktestResult run_truth_backtest(const Scenario& forecaster, const std::ve
       const int window_days = conv.commitment_days();
       TruthCutOffForecast c;
       c.dossiers_observed = filed.dossiers;
+      for (const PriorPredictiveMonth& m : conditioned.report.prior_predictive) {
+        if (!m.outside()) continue;
+        if (m.cumulative)
+          c.total_outside_prior = true;
+        else
+          ++c.months_outside_prior;
+      }
       Cents national_carryover = 0, national_in_window = 0;
       for (int r = 0; r < regions; ++r) {
         const auto i = static_cast<std::size_t>(r);

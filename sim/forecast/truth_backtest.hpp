@@ -62,6 +62,13 @@ struct TruthCutOffForecast {
   ScoredForecast national;
   std::vector<ScoredForecast> regions;  // in the scenario's region order
   std::int64_t dossiers_observed = 0;   // filed in the window before the cut-off
+  // The prior-predictive check of what the forecaster saw (docs/forecasting.md,
+  // section 7), as `run --actuals` would have printed it: the single months
+  // whose national count fell outside the prior's central 95 %, and whether
+  // the months' total did.
+  int months_outside_prior = 0;
+  bool total_outside_prior = false;
+  bool prior_check_warned() const { return months_outside_prior > 0 || total_outside_prior; }
 };
 
 // One synthetic year: replication `replication` of family member `member`
@@ -113,6 +120,20 @@ inline constexpr int every_member = -1;
 ScoreTally tally(const TruthBacktestResult& result, std::size_t cut_off, bool regional,
                  int member = every_member);
 
+// What the prior-predictive check said at a cut-off, of every year or of one
+// member's: how often it warned that the forecaster's scenario was probably
+// wrong, and how the national forecasts fared in the years it warned and in
+// the others — whether a planner can take its silence as leave to trust the
+// intervals.
+struct PriorCheckTally {
+  int years = 0;
+  int warned = 0;                        // a month, or the months' total, outside the prior's 95 %
+  int total_outside = 0;                 // the months' total outside
+  ScoreTally warned_years, quiet_years;  // their national forecasts
+};
+PriorCheckTally prior_check_tally(const TruthBacktestResult& result, std::size_t cut_off,
+                                  int member = every_member);
+
 // What stops a truth backtest before it runs, gathered so that every problem
 // is said at once: the members' files (a member that does not read, or whose
 // regions or window are not the forecaster's) and the command's settings
@@ -146,7 +167,8 @@ void check_truth_backtest(const Scenario& forecaster, const std::vector<TruthSce
 // forecaster sees) — and forecasts from each cut-off with replications
 // [t × replications, (t + 1) × replications) under control.seed — the same
 // for every cut-off of a year, so that its forecasts differ by what was
-// learnt; different between years, so that years are independent. Progress
+// learnt; different between years, so that years are independent. Each
+// cut-off's prior-predictive check is kept (months_outside_prior). Progress
 // counts replications over every year and cut-off.
 TruthBacktestResult run_truth_backtest(const Scenario& forecaster, const std::vector<TruthScenario>& family,
                                        const std::vector<Date>& cut_offs, std::int64_t truths,

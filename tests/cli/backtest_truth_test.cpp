@@ -47,7 +47,7 @@ TEST(CliBacktestTruth, ADirectoryIsTheFamilyInNameOrderAndTheOutputIsTheSameForA
        {"against a truth family of 2 scenarios — 3 synthetic years, 20 replications", "a-surge.toml",
         "b-slump.toml", "small-surge", "Coverage", "Regions pooled", "Scores of the year-end national demand",
         "CRPS: fnesim", "naive", "Coverage by truth family member", "Where the truth fell", "PIT 0–10 %",
-        "90–100 %"})
+        "90–100 %", "Check warned", "The prior-predictive check, as `run --actuals` prints it"})
     EXPECT_NE(table.out.find(text), std::string::npos) << text << '\n' << table.out;
   // Year 0 and 2 from the first file by name, year 1 from the second.
   EXPECT_LT(table.out.find("a-surge.toml"), table.out.find("b-slump.toml"));
@@ -72,9 +72,14 @@ TEST(CliBacktestTruth, ADirectoryIsTheFamilyInNameOrderAndTheOutputIsTheSameForA
     return found == json.end() ? std::nan("") : std::stod(found->second.text);
   };
   std::array<std::array<int, 10>, 2> histogram{};
+  std::array<int, 2> warned{};
   for (int year = 0; year < 3; ++year) {
     for (int c = 0; c < 2; ++c) {
       const std::string at = "years[" + std::to_string(year) + "].forecasts[" + std::to_string(c) + "].";
+      const auto total_outside = json.find(at + "total_outside_prior");
+      ASSERT_NE(total_outside, json.end()) << at;
+      warned[static_cast<std::size_t>(c)] +=
+          number(at + "months_outside_prior") > 0 || total_outside->second.text == "true";
       const double pit = number(at + "pit"), outcome = number(at + "outcome_eur");
       EXPECT_GE(pit, 0);
       EXPECT_LE(pit, 1);
@@ -101,6 +106,14 @@ TEST(CliBacktestTruth, ADirectoryIsTheFamilyInNameOrderAndTheOutputIsTheSameForA
           number("cut_offs[" + std::to_string(c) + "].national.pit_histogram[" + std::to_string(b) + "]"),
           histogram[static_cast<std::size_t>(c)][static_cast<std::size_t>(b)])
           << c << ' ' << b;
+  // Each cut-off's check counts its years' warnings, and splits them.
+  for (int c = 0; c < 2; ++c) {
+    const std::string at = "cut_offs[" + std::to_string(c) + "].prior_check.";
+    EXPECT_EQ(number(at + "years"), 3);
+    EXPECT_EQ(number(at + "warned"), warned[static_cast<std::size_t>(c)]);
+    EXPECT_EQ(number(at + "warned_years_national.forecasts") + number(at + "other_years_national.forecasts"),
+              3);
+  }
 }
 
 // A scenario's warnings are said once, however many times the command loads

@@ -92,6 +92,42 @@ TEST(TruthBacktest, TalliesBinThePitsByTenthsAndGiveTheirMeanAndSd) {
   EXPECT_EQ(ScoreTally().pit_sd(), 0);
 }
 
+// Four years of two members at one cut-off: the check warned by a month
+// alone, by the total alone, by both, and not at all.
+TEST(TruthBacktest, TalliesTheCheckByYearAndSplitsTheNationalCoverageByItsVerdict) {
+  TruthBacktestResult result;
+  result.cut_offs = {Date::from_ymd(2021, 7, 1)};
+  const auto year = [&](int member, int months_outside, bool total_outside, Cents outcome) {
+    TruthCutOffForecast c;
+    c.national = forecast(outcome, outcome);
+    c.months_outside_prior = months_outside;
+    c.total_outside_prior = total_outside;
+    result.years.push_back({member, static_cast<std::int64_t>(result.years.size()), {c}});
+  };
+  year(0, 2, false, 250);  // warned, inside both intervals
+  year(1, 0, true, 350);   // warned, inside the 90 % only
+  year(0, 1, true, 500);   // warned, outside both
+  year(1, 0, false, 250);  // quiet, inside both
+
+  const PriorCheckTally all = prior_check_tally(result, 0);
+  EXPECT_EQ(all.years, 4);
+  EXPECT_EQ(all.warned, 3);
+  EXPECT_EQ(all.total_outside, 2);
+  EXPECT_EQ(all.warned_years.forecasts, 3);
+  EXPECT_EQ(all.warned_years.inside50, 1);
+  EXPECT_EQ(all.warned_years.inside90, 2);
+  EXPECT_EQ(all.quiet_years.forecasts, 1);
+  EXPECT_EQ(all.quiet_years.inside90, 1);
+
+  const PriorCheckTally first = prior_check_tally(result, 0, 0), second = prior_check_tally(result, 0, 1);
+  EXPECT_EQ(first.years, 2);
+  EXPECT_EQ(first.warned, 2);
+  EXPECT_EQ(first.total_outside, 1);
+  EXPECT_EQ(second.years, 2);
+  EXPECT_EQ(second.warned, 1);
+  EXPECT_EQ(second.quiet_years.forecasts, 1);
+}
+
 TEST(TruthBacktest, TheRunRateExtrapolatesTheWindowAndAddsTheCarryOverAsItWas) {
   // 2.5 M€ of carry-over; 10 M€ filed in the first 90 days of a 365-day window:
   // 2.5 M€ + 10 M€ × 365 / 90 = 43 055 555.555… EUR, to the nearest cent.
@@ -180,6 +216,38 @@ TEST(TruthBacktest, TheBaselineIsTheRunRateOfWhatTheTruthFiledBeforeTheCutOff) {
   }
 }
 
+// The check a run would have printed is kept with each forecast. Against a
+// truth with twice the take-up it expects, the forecaster's prior (its
+// uptake's CV alone, no uncertain assumptions) is plainly wrong by July:
+// every year's total falls outside its band, and one month or more.
+TEST(TruthBacktest, ThePriorCheckWarnsOfATruthWithTwiceTheTakeUpTheForecasterExpects) {
+  const Date as_of = Date::from_ymd(2021, 7, 1);
+  const TruthBacktestResult result =
+      run_truth_backtest(small_scenario(), {doubled()}, {as_of}, 4, 10, control_with(2));
+  for (const TruthYear& year : result.years) {
+    EXPECT_TRUE(year.cut_offs[0].total_outside_prior) << year.replication;
+    EXPECT_GE(year.cut_offs[0].months_outside_prior, 1) << year.replication;
+  }
+  EXPECT_EQ(prior_check_tally(result, 0).warned, 4);
+
+  // What `run --actuals` reports of the same year's actuals at the same cut-off.
+  const Simulator truth(doubled().scenario);
+  const Actuals actuals =
+      parse_actuals(filed_dossiers_csv(truth, result.truth_seed, 0), "truth 0", small_scenario());
+  int months_outside = 0;
+  bool total_outside = false;
+  for (const PriorPredictiveMonth& m :
+       condition_on_actuals(small_scenario(), actuals, as_of).report.prior_predictive) {
+    if (!m.outside()) continue;
+    if (m.cumulative)
+      total_outside = true;
+    else
+      ++months_outside;
+  }
+  EXPECT_EQ(result.years[0].cut_offs[0].months_outside_prior, months_outside);
+  EXPECT_EQ(result.years[0].cut_offs[0].total_outside_prior, total_outside);
+}
+
 TEST(TruthBacktest, IsTheSameForOneAndTwoThreads) {
   const std::vector<TruthScenario> family = {{"small", small_scenario()}, doubled()};
   const std::vector<Date> cut_offs = {Date::from_ymd(2021, 4, 1), Date::from_ymd(2021, 10, 1)};
@@ -204,6 +272,8 @@ TEST(TruthBacktest, IsTheSameForOneAndTwoThreads) {
         EXPECT_EQ(x.crps, y.crps);
         EXPECT_EQ(x.naive, y.naive);
       }
+      EXPECT_EQ(a.months_outside_prior, b.months_outside_prior);
+      EXPECT_EQ(a.total_outside_prior, b.total_outside_prior);
     }
   }
 }
@@ -305,6 +375,13 @@ TEST(TruthBacktestStatistical, NinetyPercentIntervalsHoldTheForecastersOwnYears)
     const double critical = boost::math::quantile(
         boost::math::complement(boost::math::chi_squared_distribution<double>(4), 0.001));
     EXPECT_LT(chi_squared, critical) << cut_offs[c].iso();
+    // The check's false alarms: the months' total of a year drawn from the
+    // prior falls outside the prior's central 95 % one year in twenty, within
+    // three binomial standard errors over 60 years, and 0.02 for the band's own
+    // error (quantiles of 2 000 draws).
+    const PriorCheckTally check = prior_check_tally(result, c);
+    EXPECT_LE(ScoreTally::share(check.total_outside, years), 0.05 + 3 * std::sqrt(0.05 * 0.95 / years) + 0.02)
+        << cut_offs[c].iso();
   }
 }
 
