@@ -182,9 +182,11 @@ enum class PriorPredictiveCheck { Run, Skip };
 // Starts the scenario from the actuals at the cut-off `as_of`, the first day
 // simulated: every dossier filed before it is observed. Throws ActualsError
 // for a cut-off the actuals cannot support (outside the commitment window,
-// after they end, or inside a month a monthly file gives whole).
+// after they end, or inside a month a monthly file gives whole). `bands`, kept
+// by the caller for this scenario, holds the check's bands between calls.
 ConditionedScenario condition_on_actuals(const Scenario& scenario, const Actuals& actuals, Date as_of,
-                                         PriorPredictiveCheck check = PriorPredictiveCheck::Run);
+                                         PriorPredictiveCheck check = PriorPredictiveCheck::Run,
+                                         PriorPredictiveBands* bands = nullptr);
 // What condition_on_actuals checks first: a cut-off in the commitment window,
 // no later than the day after the actuals end, and one a monthly file can
 // give (the first of a month, or in its last month). Throws ActualsError.

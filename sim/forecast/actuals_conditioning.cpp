@@ -845,7 +845,7 @@ double RegionLearning::posterior_quantile(double probability) const {
 }
 
 ConditionedScenario condition_on_actuals(const Scenario& scenario, const Actuals& actuals, Date as_of,
-                                         PriorPredictiveCheck check) {
+                                         PriorPredictiveCheck check, PriorPredictiveBands* bands) {
   check_cut_off(scenario, actuals, as_of);
   Scenario prior = scenario;
   prior.forecast_start.reset();
@@ -1030,9 +1030,14 @@ ConditionedScenario condition_on_actuals(const Scenario& scenario, const Actuals
                                            (1 + uptake_prior.regional_cv * uptake_prior.regional_cv * weight_squares) -
                                        1);
   constexpr int prior_predictive_draws = 2000;
-  if (check == PriorPredictiveCheck::Run)
-    report.prior_predictive =
-        prior_predictive_check(prior, arrivals, national_cv, prior.run.seed, prior_predictive_draws);
+  if (check == PriorPredictiveCheck::Run) {
+    const int months = static_cast<int>(arrivals.monthly.size());
+    report.prior_predictive = hold_against(
+        bands ? bands->of(prior, cut_off_day, months, national_cv, prior.run.seed, prior_predictive_draws)
+              : prior_predictive_bands(prior, cut_off_day, months, national_cv, prior.run.seed,
+                                       prior_predictive_draws),
+        arrivals);
+  }
 
   if (prior.uncertainty.any() || !prior.events.empty()) {
     if (!weigh_particles(prior, arrivals, national_cv, prior.run.seed, start))

@@ -5,11 +5,14 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <numeric>
+#include <string>
 #include <tuple>
 
 #include "sim/boost_random.hpp"
+#include "sim/errors.hpp"
 #include "sim/parallel.hpp"
 #include "sim/parameters.hpp"
 #include "sim/plan.hpp"
@@ -294,12 +297,11 @@ bool weigh_particles(const Scenario& prior, const ObservedArrivals& observed, do
   return true;
 }
 
-std::vector<PriorPredictiveMonth> prior_predictive_check(const Scenario& prior, const ObservedArrivals& observed,
+std::vector<PriorPredictiveMonth> prior_predictive_bands(const Scenario& prior, int cut_off_day, int months,
                                                          double national_cv, std::uint64_t seed, int draws) {
   const int regions = static_cast<int>(prior.convention.regions.size());
-  const int months = static_cast<int>(observed.monthly.size());
   const bool varied = prior.uncertainty.any() || !prior.events.empty();
-  const Expectation stated = expect(DrawBench(prior).plan, observed.cut_off_day, months, regions);
+  const Expectation stated = expect(DrawBench(prior).plan, cut_off_day, months, regions);
   // Per month, each draw's count; then per draw their total.
   std::vector<std::vector<std::int64_t>> counts(static_cast<std::size_t>(months) + 1,
                                                 std::vector<std::int64_t>(static_cast<std::size_t>(draws)));
@@ -307,10 +309,9 @@ std::vector<PriorPredictiveMonth> prior_predictive_check(const Scenario& prior, 
   for_each_draw(prior, draws, [&](int s, DrawBench& bench, Engine& engine) {
     reseed(engine, seed, static_cast<std::uint64_t>(s), StreamPurpose::Particles, national_stream - 1);
     const Expectation e =
-        varied
-            ? expect(bench.apply(prior, draw_parameters(prior, bench.loading, engine), observed.cut_off_day),
-                     observed.cut_off_day, months, regions)
-            : stated;
+        varied ? expect(bench.apply(prior, draw_parameters(prior, bench.loading, engine), cut_off_day),
+                        cut_off_day, months, regions)
+               : stated;
     const double uptake =
         std::isinf(shape) ? 1.0 : boost::random::gamma_distribution<double>(shape, 1 / shape)(engine);
     // The drift moves each month's level by a log-normal step from the last.
@@ -328,15 +329,12 @@ std::vector<PriorPredictiveMonth> prior_predictive_check(const Scenario& prior, 
     counts.back()[static_cast<std::size_t>(s)] = sum;
   });
   std::vector<PriorPredictiveMonth> out;
-  std::int64_t observed_total = 0;
   for (int m = 0; m <= months; ++m) {
     std::vector<std::int64_t>& c = counts[static_cast<std::size_t>(m)];
     std::sort(c.begin(), c.end());
     PriorPredictiveMonth month;
     month.month = m < months ? m : months - 1;
     month.cumulative = m == months;
-    month.observed = m < months ? observed.monthly[static_cast<std::size_t>(m)] : observed_total;
-    if (m < months) observed_total += month.observed;
     const auto at = [&](double q) {
       return c[std::min(c.size() - 1, static_cast<std::size_t>(std::floor(q * static_cast<double>(c.size()))))];
     };
@@ -348,6 +346,33 @@ std::vector<PriorPredictiveMonth> prior_predictive_check(const Scenario& prior, 
     out.push_back(month);
   }
   return out;
+}
+
+std::vector<PriorPredictiveMonth> hold_against(std::vector<PriorPredictiveMonth> bands,
+                                               const ObservedArrivals& observed) {
+  if (bands.size() != observed.monthly.size() + 1)
+    throw InvariantError("hold_against: bands of " + std::to_string(bands.size() - 1) + " months for " +
+                         std::to_string(observed.monthly.size()));
+  std::int64_t total = 0;
+  for (std::size_t m = 0; m < observed.monthly.size(); ++m) {
+    bands[m].observed = observed.monthly[m];
+    total += observed.monthly[m];
+  }
+  bands.back().observed = total;
+  return bands;
+}
+
+std::vector<PriorPredictiveMonth> PriorPredictiveBands::of(const Scenario& prior, int cut_off_day, int months,
+                                                           double national_cv, std::uint64_t seed,
+                                                           int draws) {
+  for (const Drawn& d : drawn_)
+    // The CV compared to the bit: bands drawn for another are other bands.
+    if (d.cut_off_day == cut_off_day && d.months == months && d.draws == draws && d.seed == seed &&
+        std::memcmp(&d.national_cv, &national_cv, sizeof national_cv) == 0)
+      return d.bands;
+  drawn_.push_back({cut_off_day, months, draws, national_cv, seed,
+                    prior_predictive_bands(prior, cut_off_day, months, national_cv, seed, draws)});
+  return drawn_.back().bands;
 }
 
 }  // namespace fnesim

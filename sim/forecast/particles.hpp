@@ -48,10 +48,35 @@ struct PriorPredictiveMonth {
 bool weigh_particles(const Scenario& prior, const ObservedArrivals& observed, double national_cv,
                      std::uint64_t seed, ForecastStart& start);
 
-// The prior predictive of the monthly national counts before the cut-off,
-// each month and all of them together, from `draws` draws of everything
-// uncertain in the prior (uptake included).
-std::vector<PriorPredictiveMonth> prior_predictive_check(const Scenario& prior, const ObservedArrivals& observed,
+// The prior predictive of the monthly national counts before the cut-off
+// `cut_off_day`, each of the `months` months and all of them together, from
+// `draws` draws of everything uncertain in the prior (uptake included): the
+// bands, their `observed` counts left at 0. They depend on the prior and the
+// cut-off, not on what was observed.
+std::vector<PriorPredictiveMonth> prior_predictive_bands(const Scenario& prior, int cut_off_day, int months,
                                                          double national_cv, std::uint64_t seed, int draws);
+
+// The counts observed set in the bands drawn for their cut-off.
+std::vector<PriorPredictiveMonth> hold_against(std::vector<PriorPredictiveMonth> bands,
+                                               const ObservedArrivals& observed);
+
+// The bands drawn for one prior, by cut-off: a backtest that conditions one
+// forecaster on many synthetic years at the same cut-offs draws each
+// cut-off's bands once rather than once a year — the same bands, to the bit.
+// Valid for one prior only: the caller keeps it with its scenario.
+class PriorPredictiveBands {
+ public:
+  std::vector<PriorPredictiveMonth> of(const Scenario& prior, int cut_off_day, int months, double national_cv,
+                                       std::uint64_t seed, int draws);
+
+ private:
+  struct Drawn {
+    int cut_off_day, months, draws;
+    double national_cv;
+    std::uint64_t seed;
+    std::vector<PriorPredictiveMonth> bands;
+  };
+  std::vector<Drawn> drawn_;
+};
 
 }  // namespace fnesim

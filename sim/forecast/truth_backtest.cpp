@@ -290,6 +290,9 @@ TruthBacktestResult run_truth_backtest(const Scenario& forecaster, const std::ve
   const Convention& conv = forecaster.convention;
   const int regions = static_cast<int>(conv.regions.size());
   const std::int64_t total = truths * static_cast<std::int64_t>(cut_offs.size()) * replications;
+  // The prior-predictive check's bands are the forecaster's at each cut-off,
+  // whatever the year: drawn once per cut-off (per rank in a cluster run).
+  PriorPredictiveBands bands;
   std::vector<std::unique_ptr<Simulator>> truth_simulators;
   for (const TruthScenario& truth : family)
     truth_simulators.push_back(std::make_unique<Simulator>(truth.scenario));
@@ -320,7 +323,8 @@ TruthBacktestResult run_truth_backtest(const Scenario& forecaster, const std::ve
     year.replication = t;
     year.cut_offs.clear();
     for (const Date as_of : cut_offs) {
-      const ConditionedScenario conditioned = condition_on_actuals(forecaster, actuals, as_of);
+      const ConditionedScenario conditioned =
+          condition_on_actuals(forecaster, actuals, as_of, PriorPredictiveCheck::Run, &bands);
       const Simulator simulator(conditioned.scenario);
       YearEndDemand forecast(regions);
       ReplicationSink* sinks[] = {&forecast};

@@ -6,6 +6,8 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <filesystem>
 
 #include "sim/forecast/actuals.hpp"
@@ -115,7 +117,7 @@ TEST(PriorPredictiveCheck, FlagsOnlyTheMonthTheScenarioCannotExplain) {
     EXPECT_FALSE(m.outside()) << m.month;
     EXPECT_LE(m.low, m.high);
   }
-  // Skipped, as a backtest against a family of truths does: no band, and
+  // Skipped, as `recommend` does: no band, and
   // the same forecast (the check draws on streams of its own).
   const ConditionedScenario unchecked =
       condition_on_actuals(scenario, as_published, cut_off, PriorPredictiveCheck::Skip);
@@ -140,6 +142,39 @@ TEST(PriorPredictiveCheck, FlagsOnlyTheMonthTheScenarioCannotExplain) {
   EXPECT_EQ(flagged, 1);
   EXPECT_TRUE(report.prior_predictive[2].outside());
   EXPECT_GT(report.prior_predictive[2].observed, report.prior_predictive[2].high);
+}
+
+// A backtest keeps the bands of its forecaster between the years it
+// conditions: at each cut-off, the bands drawn anew to the bit, and each
+// year's own counts held against them.
+TEST(PriorPredictiveCheck, BandsKeptBetweenYearsAreThoseDrawnAnewAndHoldEachYearsCounts) {
+  const Scenario scenario = load_scenario_argument("observed-september-2021");
+  const Actuals as_published = read_actuals(scenarios_dir / "actuals" / "national-2021-09-15.csv", scenario);
+  Actuals march = as_published;
+  for (MonthlyActual& m : march.months)
+    if (m.month == Date::from_ymd(2021, 3, 1)) m.dossiers *= 10;
+  PriorPredictiveBands kept;
+  for (const Date cut_off : {Date::from_ymd(2021, 9, 16), Date::from_ymd(2021, 7, 1)})
+    for (const Actuals* actuals : std::array<const Actuals*, 2>{&as_published, &march}) {
+      const std::vector<PriorPredictiveMonth> anew =
+          condition_on_actuals(scenario, *actuals, cut_off).report.prior_predictive;
+      const std::vector<PriorPredictiveMonth> from_kept =
+          condition_on_actuals(scenario, *actuals, cut_off, PriorPredictiveCheck::Run, &kept)
+              .report.prior_predictive;
+      ASSERT_EQ(from_kept.size(), anew.size()) << cut_off.iso();
+      ASSERT_GT(anew.size(), 3u);  // March among the months, then all together
+      for (std::size_t m = 0; m < anew.size(); ++m) {
+        EXPECT_EQ(from_kept[m].month, anew[m].month);
+        EXPECT_EQ(from_kept[m].cumulative, anew[m].cumulative);
+        EXPECT_EQ(from_kept[m].low, anew[m].low) << cut_off.iso() << ' ' << m;
+        EXPECT_EQ(from_kept[m].high, anew[m].high) << cut_off.iso() << ' ' << m;
+        EXPECT_EQ(std::bit_cast<std::uint64_t>(from_kept[m].expected),
+                  std::bit_cast<std::uint64_t>(anew[m].expected));
+        EXPECT_EQ(from_kept[m].observed, anew[m].observed) << cut_off.iso() << ' ' << m;
+      }
+      // March ten times over is this year's count, not the other's.
+      EXPECT_EQ(anew[2].outside(), actuals == &march) << cut_off.iso();
+    }
 }
 
 // The draws are weighed on the run's threads, each with a plan of its own:
