@@ -56,7 +56,7 @@ inline constexpr int run_format_major = 1;
 //       replication shared them over the regions.
 // 1.12: /summary/national_past, each region's part of those months over the
 //       replications (its mean and quantiles).
-inline constexpr int run_format_minor = 12;
+inline constexpr int run_format_minor = 13;
 
 // A run file that cannot be read: missing, not HDF5, corrupt, another file
 // type, an unknown major version, or a documented path missing.
@@ -176,6 +176,9 @@ struct RunFileActuals {
   // the observed monthly counts (months from the commitment start's), and
   // the weighed draws of the uncertain assumptions.
   std::vector<PriorPredictiveMonth> prior_predictive;
+  // Format 1.13 (1 in older files): the chance that the prior's own years
+  // are as far off those bands (ActualsReport::prior_predictive_chance).
+  double prior_predictive_chance = 1.0;
   int particles = 0;
   double effective_particles = 0;
 };

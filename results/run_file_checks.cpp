@@ -345,6 +345,8 @@ void check_optional_groups(const hdf5::File& f, const RunFileInfo& info) {
         expect(check, name, Kind::Integer, 8, {checked});
       expect(check, "expected", Kind::Float, 8, {checked});
       expect(check, "cumulative", Kind::Integer, 4, {checked});
+      // Format 1.13 writes it with the bands.
+      expect_finite_attribute(check, "chance_as_far_off", 0, 1, info.format_minor < 13);
     }
   }
 }

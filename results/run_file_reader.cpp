@@ -702,6 +702,8 @@ std::optional<RunFileActuals> RunFileReader::read_actuals() const {
       const auto high = read_exact<std::int64_t>(check, "high", rows);
       const auto expected = read_exact<double>(check, "expected", rows);
       const auto cumulative = read_exact<std::int32_t>(check, "cumulative", rows);
+      if (check.has_attribute("chance_as_far_off"))  // format 1.13
+        out.prior_predictive_chance = check.attribute<double>("chance_as_far_off");
       for (std::size_t i = 0; i < months.size(); ++i) {
         const Date month = parse_month(path_.string(), months[i], "/actuals/prior_predictive/month");
         PriorPredictiveMonth m;

@@ -111,7 +111,7 @@ std::string prior_check_table(const TruthBacktestResult& result) {
   TextTable table;
   table.add_column("Cut-off", TextTable::Align::Left);
   table.add_column("Warned");
-  table.add_column("total outside");
+  table.add_column("Failed");
   table.add_column("Warned years: in 50 %");
   table.add_column("in 90 %");
   table.add_column("Other years: in 50 %");
@@ -123,7 +123,7 @@ std::string prior_check_table(const TruthBacktestResult& result) {
       return forecasts > 0 ? coverage(inside, forecasts, nominal) : std::string("no year");
     };
     const ScoreTally &w = t.warned_years, &q = t.quiet_years;
-    table.add_row({result.cut_offs[c].iso(), warned(t.warned, t.years), warned(t.total_outside, t.years),
+    table.add_row({result.cut_offs[c].iso(), warned(t.warned, t.years), warned(t.failed, t.years),
                    inside(w.inside50, w.forecasts, 0.5), inside(w.inside90, w.forecasts, 0.9),
                    inside(q.inside50, q.forecasts, 0.5), inside(q.inside90, q.forecasts, 0.9)});
   }
@@ -160,6 +160,7 @@ void prior_check_json(JsonWriter& json, const PriorCheckTally& t) {
   json.field("years", t.years);
   json.field("warned", t.warned);
   json.field("total_outside", t.total_outside);
+  json.field("failed", t.failed);
   json.key("warned_years_national");
   tally_json(json, t.warned_years);
   json.key("other_years_national");
@@ -303,9 +304,14 @@ std::string render_truth_backtest_table(const TruthBacktestResult& result, const
   out += "national count of dossiers, or the months' total, fell outside the central 95 % the forecaster's\n";
   out += "prior expected, and the national coverage in those years and in the others:\n";
   out += prior_check_table(result);
-  out += "  Warned: a month or the total outside its band; total outside: the total. Of a truth the\n";
-  out += "  scenario does not describe, how often the check catches it; of the scenario's own years, its\n";
-  out += "  false alarms (each month is a test: more than one year in twenty).\n";
+  out +=
+      "  Warned: a month or the total outside its band. Failed: as many outside as fewer than 5 % of the\n";
+  out +=
+      "  years the prior draws, when `run` says the scenario is probably wrong. Of a truth the scenario "
+      "does\n";
+  out +=
+      "  not describe, how often the check catches it; of the scenario's own years, its false alarms (each\n";
+  out += "  month is a test: a year is warned of more often than one time in twenty, failed less often).\n";
   return out;
 }
 
@@ -381,6 +387,7 @@ std::string truth_backtest_json(const TruthBacktestResult& result, const Scenari
       json.field_euros("naive_eur", n.naive);
       json.field("months_outside_prior", year.cut_offs[c].months_outside_prior);
       json.field("total_outside_prior", year.cut_offs[c].total_outside_prior);
+      json.field("prior_check_chance", year.cut_offs[c].prior_check_chance);
       json.end_object();
     }
     json.end_array();

@@ -88,7 +88,7 @@ try:  # exact Student-t quantiles; without scipy, a series expansion (see studen
 except ImportError:  # pragma: no cover
     scipy_stats = None
 
-FORMAT_MAJOR, FORMAT_MINOR = 1, 12
+FORMAT_MAJOR, FORMAT_MINOR = 1, 13
 DAY_PERCENTILES = [5, 10, 25, 50, 75, 90, 95]
 AMOUNT_PERCENTILES = [5, 10, 25, 50, 75, 80, 90, 95]
 RELATIVE_TOLERANCE = 1e-9
@@ -1495,6 +1495,10 @@ def check_draws(c, f, reps, national, uncertainty):
             last = (cut_off.year - start.year) * 12 + cut_off.month - start.month
             c.equal([months_between(start, m) for m in months], list(range(last + 1)) + [last],
                     "prior predictive: months from the commitment start's to the cut-off's, then the cumulative row")
+            if file_version(f) >= (1, 13):  # how often the prior's own years stray as far, the year among them: never 0
+                chance = g.attrs.get("chance_as_far_off")
+                if c.check(chance is not None, "prior predictive: attribute chance_as_far_off (format 1.13)"):
+                    c.check(0 < float(chance) <= 1, f"prior predictive: 0 < chance_as_far_off <= 1 ({chance})")
         detail += f"; prior predictive {rows - 1} months, {int(t['outside'].sum())} outside"
         particles = int(f["actuals"].attrs["particles"])
         effective = float(f["actuals"].attrs["effective_particles"])

@@ -301,6 +301,10 @@ TEXT = {
                             "simulation repose sur trop peu de tirages a priori indépendants pour les départager.",
         "h_prior_outside": "<b>Alerte</b> : {months} hors de ce que les hypothèses a priori du scénario "
                            "permettaient (bande à 95\u202f%) : le scénario est probablement faux.",
+        "h_prior_rare": "Seules {chance} des années que tirent ces hypothèses s'écartent autant.",
+        "h_prior_by_chance": "{months} hors de ce que les hypothèses a priori du scénario permettaient (bande à "
+                             "95\u202f%) ; {chance} des années qu'elles tirent s'écartent autant, un mois ou "
+                             "l'autre : ce n'est pas, à soi seul, un signe que le scénario est faux.",
         "h_all_months": "l'ensemble des mois",
         "h_particles": "{effective} des {particles} tirages des hypothèses incertaines restent en jeu une fois "
                        "confrontés aux comptes mensuels.",
@@ -629,6 +633,10 @@ TEXT = {
                             "simulation rests on too few independent prior draws to tell them apart.",
         "h_prior_outside": "<b>Warning</b>: {months} outside what the scenario's prior allowed (95% band): the "
                            "scenario is probably wrong.",
+        "h_prior_rare": "Only {chance} of the years its prior draws stray this far.",
+        "h_prior_by_chance": "{months} outside what the scenario's prior allowed (95% band); {chance} of the "
+                             "years it draws stray as far in some month: by itself, not a sign that the scenario "
+                             "is wrong.",
         "h_all_months": "all months together",
         "h_particles": "{effective} of the {particles} draws of the uncertain assumptions remain in effect once "
                        "weighed against the monthly counts.",
@@ -1333,7 +1341,7 @@ def read_actuals(f, path):
         "national": int(attrs.get("national", 0)) == 1,
         "committed": float(np.sum(read(f, "actuals/observed_committed_cents", path))) / 100.0,
         "particles": int(attrs.get("particles", 0)), "effective": float(attrs.get("effective_particles", 0.0)),
-        "outside": None, "updated": [], "past_spread": None,
+        "outside": None, "chance": None, "updated": [], "past_spread": None,
     }
     past_path = "replications/national_past/committed_cents"
     summary_path = "summary/national_past"
@@ -1378,6 +1386,10 @@ def read_actuals(f, path):
         outside = read(f, "actuals/prior_predictive/outside", path)
         actuals["outside"] = [(parse_month(m, path), k == len(months) - 1) for k, m in enumerate(months)
                               if outside[k]]
+        # Format 1.13: how often the prior's own years stray as far; older files call every month outside a
+        # failure.
+        chance = f["actuals/prior_predictive"].attrs.get("chance_as_far_off")
+        actuals["chance"] = None if chance is None else float(chance)
     if "actuals/parameters" in f:
         names = read_strings(f, "actuals/parameters/name", path)
         columns = [read(f, f"actuals/parameters/{key}", path) for key in ("scenario", "observed", "forecast",
@@ -2125,7 +2137,15 @@ def actuals_sentences(run, lang):
     if a["outside"] is not None:
         if a["outside"]:
             names = [t["h_all_months"] if cumulative else format_month(month, lang) for month, cumulative in a["outside"]]
-            text += " " + t["h_prior_outside"].format(months=esc(", ".join(names)))
+            months = esc(", ".join(names))
+            chance = a["chance"]
+            # The run's own rule (sim/forecast/particles.hpp): failed when under 5 % of the prior's years stray as far.
+            if chance is not None and chance >= 0.05:
+                text += " " + t["h_prior_by_chance"].format(months=months, chance=format_percent(chance, lang))
+            else:
+                text += " " + t["h_prior_outside"].format(months=months)
+                if chance is not None:
+                    text += " " + esc(t["h_prior_rare"].format(chance=format_percent(chance, lang)))
         else:
             text += " " + esc(t["h_prior_ok"])
     if a["national"]:

@@ -5,6 +5,7 @@
 // (`fnesim run --actuals FILE --as-of DATE`): the observed ledger at the
 // cut-off, each region's uptake learnt from its observed arrivals, and the
 // cost and trainee parameters learnt where enough dossiers were observed.
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <filesystem>
@@ -160,6 +161,17 @@ struct ActualsReport {
   // The observed monthly counts against the scenario's prior (docs/forecasting.md,
   // "Prior-predictive check"): a month outside its band says the scenario is probably wrong.
   std::vector<PriorPredictiveMonth> prior_predictive;
+  // The chance, were the scenario right, that a year's counts are at least as
+  // far off those bands as these, over all of them together
+  // (PriorPredictiveBandSet::chance_as_far_off): below 5 %, the check has
+  // failed. 1 when unchecked.
+  double prior_predictive_chance = 1.0;
+  // Some band missed, and as far as under 5 % of the scenario's own years stray.
+  bool prior_predictive_failed() const {
+    return prior_predictive_chance < prior_check_failure_chance &&
+           std::any_of(prior_predictive.begin(), prior_predictive.end(),
+                       [](const PriorPredictiveMonth& m) { return m.outside(); });
+  }
   // With uncertain assumptions: the draws weighed, and how many of them the weights leave in effect.
   int particles = 0;
   double effective_particles = 0;

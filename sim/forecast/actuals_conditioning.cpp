@@ -7,6 +7,7 @@
 #include <functional>
 #include <limits>
 #include <map>
+#include <optional>
 
 #include "models/apportion.hpp"
 #include "models/coverage.hpp"
@@ -1032,11 +1033,13 @@ ConditionedScenario condition_on_actuals(const Scenario& scenario, const Actuals
   constexpr int prior_predictive_draws = 2000;
   if (check == PriorPredictiveCheck::Run) {
     const int months = static_cast<int>(arrivals.monthly.size());
-    report.prior_predictive = hold_against(
+    std::optional<PriorPredictiveBandSet> drawn_here;
+    const PriorPredictiveBandSet& drawn =
         bands ? bands->of(prior, cut_off_day, months, national_cv, prior.run.seed, prior_predictive_draws)
-              : prior_predictive_bands(prior, cut_off_day, months, national_cv, prior.run.seed,
-                                       prior_predictive_draws),
-        arrivals);
+              : drawn_here.emplace(prior_predictive_bands(prior, cut_off_day, months, national_cv,
+                                                          prior.run.seed, prior_predictive_draws));
+    report.prior_predictive = hold_against(drawn, arrivals);
+    report.prior_predictive_chance = drawn.chance_as_far_off(report.prior_predictive);
   }
 
   if (prior.uncertainty.any() || !prior.events.empty()) {

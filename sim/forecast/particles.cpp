@@ -297,8 +297,8 @@ bool weigh_particles(const Scenario& prior, const ObservedArrivals& observed, do
   return true;
 }
 
-std::vector<PriorPredictiveMonth> prior_predictive_bands(const Scenario& prior, int cut_off_day, int months,
-                                                         double national_cv, std::uint64_t seed, int draws) {
+PriorPredictiveBandSet prior_predictive_bands(const Scenario& prior, int cut_off_day, int months,
+                                              double national_cv, std::uint64_t seed, int draws) {
   const int regions = static_cast<int>(prior.convention.regions.size());
   const bool varied = prior.uncertainty.any() || !prior.events.empty();
   const Expectation stated = expect(DrawBench(prior).plan, cut_off_day, months, regions);
@@ -328,9 +328,9 @@ std::vector<PriorPredictiveMonth> prior_predictive_bands(const Scenario& prior, 
     }
     counts.back()[static_cast<std::size_t>(s)] = sum;
   });
-  std::vector<PriorPredictiveMonth> out;
+  PriorPredictiveBandSet out;
   for (int m = 0; m <= months; ++m) {
-    std::vector<std::int64_t>& c = counts[static_cast<std::size_t>(m)];
+    std::vector<std::int64_t> c = counts[static_cast<std::size_t>(m)];  // each draw's stays in its place
     std::sort(c.begin(), c.end());
     PriorPredictiveMonth month;
     month.month = m < months ? m : months - 1;
@@ -343,13 +343,56 @@ std::vector<PriorPredictiveMonth> prior_predictive_bands(const Scenario& prior, 
     double mean = 0;
     for (std::int64_t n : c) mean += static_cast<double>(n);
     month.expected = mean / static_cast<double>(c.size());
-    out.push_back(month);
+    out.bands.push_back(month);
+    out.draws.push_back(std::move(c));
+  }
+  // Where each draw's count stands among the draws, itself included: the
+  // ranks the year's check compares (chance_as_far_off).
+  out.counts = std::move(counts);
+  out.at_or_below.resize(out.bands.size());
+  out.at_or_above.resize(out.bands.size());
+  for (std::size_t b = 0; b < out.bands.size(); ++b) {
+    const std::vector<std::int64_t>& sorted = out.draws[b];
+    for (const std::int64_t n : out.counts[b]) {
+      out.at_or_below[b].push_back(
+          static_cast<int>(std::upper_bound(sorted.begin(), sorted.end(), n) - sorted.begin()));
+      out.at_or_above[b].push_back(
+          static_cast<int>(sorted.end() - std::lower_bound(sorted.begin(), sorted.end(), n)));
+    }
   }
   return out;
 }
 
-std::vector<PriorPredictiveMonth> hold_against(std::vector<PriorPredictiveMonth> bands,
+double PriorPredictiveBandSet::chance_as_far_off(const std::vector<PriorPredictiveMonth>& held) const {
+  if (held.size() != draws.size()) throw InvariantError("chance_as_far_off: counts for other bands");
+  // How far into its nearer tail a count lies, among the draws and the year
+  // together: the number of those at least as far into it (itself included).
+  // The year's is its smallest over the bands.
+  int year = std::numeric_limits<int>::max();
+  for (std::size_t b = 0; b < held.size(); ++b) {
+    const std::vector<std::int64_t>& sorted = draws[b];
+    const std::int64_t y = held[b].observed;
+    const auto below = static_cast<int>(std::upper_bound(sorted.begin(), sorted.end(), y) - sorted.begin());
+    const auto above = static_cast<int>(sorted.end() - std::lower_bound(sorted.begin(), sorted.end(), y));
+    year = std::min(year, std::min(below, above) + 1);
+  }
+  // Each draw's the same way, the year among the others: those as far off or further.
+  int as_far = 0;
+  for (std::size_t s = 0; s < counts.front().size(); ++s) {
+    int draw = std::numeric_limits<int>::max();
+    for (std::size_t b = 0; b < held.size(); ++b) {
+      const std::int64_t n = counts[b][s], y = held[b].observed;
+      draw = std::min(draw, std::min(at_or_below[b][s] + (y <= n), at_or_above[b][s] + (y >= n)));
+    }
+    as_far += draw <= year;
+  }
+  // The year is one of them: never a chance of 0.
+  return (as_far + 1.0) / (static_cast<double>(counts.front().size()) + 1);
+}
+
+std::vector<PriorPredictiveMonth> hold_against(const PriorPredictiveBandSet& drawn,
                                                const ObservedArrivals& observed) {
+  std::vector<PriorPredictiveMonth> bands = drawn.bands;
   if (bands.size() != observed.monthly.size() + 1)
     throw InvariantError("hold_against: bands of " + std::to_string(bands.size() - 1) + " months for " +
                          std::to_string(observed.monthly.size()));
@@ -362,17 +405,16 @@ std::vector<PriorPredictiveMonth> hold_against(std::vector<PriorPredictiveMonth>
   return bands;
 }
 
-std::vector<PriorPredictiveMonth> PriorPredictiveBands::of(const Scenario& prior, int cut_off_day, int months,
-                                                           double national_cv, std::uint64_t seed,
-                                                           int draws) {
+const PriorPredictiveBandSet& PriorPredictiveBands::of(const Scenario& prior, int cut_off_day, int months,
+                                                       double national_cv, std::uint64_t seed, int draws) {
   for (const Drawn& d : drawn_)
     // The CV compared to the bit: bands drawn for another are other bands.
     if (d.cut_off_day == cut_off_day && d.months == months && d.draws == draws && d.seed == seed &&
         std::memcmp(&d.national_cv, &national_cv, sizeof national_cv) == 0)
-      return d.bands;
+      return d.set;
   drawn_.push_back({cut_off_day, months, draws, national_cv, seed,
                     prior_predictive_bands(prior, cut_off_day, months, national_cv, seed, draws)});
-  return drawn_.back().bands;
+  return drawn_.back().set;
 }
 
 }  // namespace fnesim

@@ -14,6 +14,7 @@
 // Jumps of uptake are drawn month by month and the particles resampled when
 // their weights thin out (a sequential Monte-Carlo filter).
 #include <cstdint>
+#include <deque>
 #include <vector>
 
 #include "models/forecast_start.hpp"
@@ -48,16 +49,37 @@ struct PriorPredictiveMonth {
 bool weigh_particles(const Scenario& prior, const ObservedArrivals& observed, double national_cv,
                      std::uint64_t seed, ForecastStart& start);
 
-// The prior predictive of the monthly national counts before the cut-off
-// `cut_off_day`, each of the `months` months and all of them together, from
-// `draws` draws of everything uncertain in the prior (uptake included): the
-// bands, their `observed` counts left at 0. They depend on the prior and the
-// cut-off, not on what was observed.
-std::vector<PriorPredictiveMonth> prior_predictive_bands(const Scenario& prior, int cut_off_day, int months,
-                                                         double national_cv, std::uint64_t seed, int draws);
+// The prior predictive of the monthly national counts before a cut-off: a
+// central 95 % band for each month and for all of them together, and the
+// yardstick for how far off the actuals are over all of them — with several
+// months some band is missed by chance, and one missed by far says more than
+// one missed by a dossier. A year's counts are as far off as their most
+// extreme band (the fewest draws as far into the same tail); the chance of
+// that among the prior's own draws, the year counted among them, is a
+// Monte-Carlo test of the largest deviation (Tippett's, by ranks).
+struct PriorPredictiveBandSet {
+  std::vector<PriorPredictiveMonth> bands;        // the months, then the total; their `observed` 0
+  std::vector<std::vector<std::int64_t>> draws;   // per band, the prior's counts, sorted
+  std::vector<std::vector<std::int64_t>> counts;  // per band, the prior's counts, draw by draw
+  // Per band and draw: how many draws' counts are at or below, and at or above, its own (itself included).
+  std::vector<std::vector<int>> at_or_below, at_or_above;
+  // The chance, were the scenario right, that a year's counts are at least as
+  // far off as `held` (these bands with their counts observed).
+  double chance_as_far_off(const std::vector<PriorPredictiveMonth>& held) const;
+};
+
+// The check fails when the scenario's own years are as far off as the
+// actuals, or further, less often than this.
+inline constexpr double prior_check_failure_chance = 0.05;
+
+// The bands before the cut-off `cut_off_day`, of the `months` months and their
+// total, from `draws` draws of everything uncertain in the prior (uptake
+// included). They depend on the prior and the cut-off, not on what was observed.
+PriorPredictiveBandSet prior_predictive_bands(const Scenario& prior, int cut_off_day, int months,
+                                              double national_cv, std::uint64_t seed, int draws);
 
 // The counts observed set in the bands drawn for their cut-off.
-std::vector<PriorPredictiveMonth> hold_against(std::vector<PriorPredictiveMonth> bands,
+std::vector<PriorPredictiveMonth> hold_against(const PriorPredictiveBandSet& drawn,
                                                const ObservedArrivals& observed);
 
 // The bands drawn for one prior, by cut-off: a backtest that conditions one
@@ -66,17 +88,17 @@ std::vector<PriorPredictiveMonth> hold_against(std::vector<PriorPredictiveMonth>
 // Valid for one prior only: the caller keeps it with its scenario.
 class PriorPredictiveBands {
  public:
-  std::vector<PriorPredictiveMonth> of(const Scenario& prior, int cut_off_day, int months, double national_cv,
-                                       std::uint64_t seed, int draws);
+  const PriorPredictiveBandSet& of(const Scenario& prior, int cut_off_day, int months, double national_cv,
+                                   std::uint64_t seed, int draws);
 
  private:
   struct Drawn {
     int cut_off_day, months, draws;
     double national_cv;
     std::uint64_t seed;
-    std::vector<PriorPredictiveMonth> bands;
+    PriorPredictiveBandSet set;
   };
-  std::vector<Drawn> drawn_;
+  std::deque<Drawn> drawn_;  // a deque: the sets returned stay where they are
 };
 
 }  // namespace fnesim

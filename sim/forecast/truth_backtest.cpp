@@ -32,6 +32,7 @@ void append_truth_year(const TruthYear& year, Bytes& out) {
     writer.put(c.dossiers_observed);
     writer.put(c.months_outside_prior);
     writer.put(c.total_outside_prior);
+    writer.put(c.prior_check_chance);
   }
 }
 
@@ -47,6 +48,7 @@ TruthYear read_truth_year(std::span<const std::byte> bytes) {
     c.dossiers_observed = reader.get<std::int64_t>();
     c.months_outside_prior = reader.get<int>();
     c.total_outside_prior = reader.get<bool>();
+    c.prior_check_chance = reader.get<double>();
   }
   if (!reader.at_end()) throw InvariantError("read_truth_year: bytes left over");
   return year;
@@ -262,6 +264,7 @@ PriorCheckTally prior_check_tally(const TruthBacktestResult& result, std::size_t
     const TruthCutOffForecast& c = year.cut_offs[cut_off];
     ++t.years;
     t.total_outside += c.total_outside_prior;
+    t.failed += c.prior_check_failed();
     if (c.prior_check_warned()) {
       ++t.warned;
       t.warned_years.add(c.national);
@@ -350,6 +353,7 @@ TruthBacktestResult run_truth_backtest(const Scenario& forecaster, const std::ve
         else
           ++c.months_outside_prior;
       }
+      c.prior_check_chance = conditioned.report.prior_predictive_chance;
       Cents national_carryover = 0, national_in_window = 0;
       for (int r = 0; r < regions; ++r) {
         const auto i = static_cast<std::size_t>(r);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "sim/forecast/forecast_scores.hpp"
+#include "sim/forecast/particles.hpp"
 #include "sim/forecast/synthetic_actuals.hpp"
 #include "sim/rng.hpp"
 #include "sim/runner.hpp"
@@ -64,11 +65,16 @@ struct TruthCutOffForecast {
   std::int64_t dossiers_observed = 0;   // filed in the window before the cut-off
   // The prior-predictive check of what the forecaster saw (docs/forecasting.md,
   // section 7), as `run --actuals` would have printed it: the single months
-  // whose national count fell outside the prior's central 95 %, and whether
-  // the months' total did.
+  // whose national count fell outside the prior's central 95 %, whether the
+  // months' total did, and the chance that the scenario's own years are as
+  // far off over all the months (below 5 %: the check failed).
   int months_outside_prior = 0;
   bool total_outside_prior = false;
+  double prior_check_chance = 1.0;
   bool prior_check_warned() const { return months_outside_prior > 0 || total_outside_prior; }
+  bool prior_check_failed() const {
+    return prior_check_warned() && prior_check_chance < prior_check_failure_chance;
+  }
 };
 
 // One synthetic year: replication `replication` of family member `member`
@@ -129,6 +135,7 @@ struct PriorCheckTally {
   int years = 0;
   int warned = 0;                        // a month, or the months' total, outside the prior's 95 %
   int total_outside = 0;                 // the months' total outside
+  int failed = 0;                        // as far off as under 5 % of the scenario's own years
   ScoreTally warned_years, quiet_years;  // their national forecasts
 };
 PriorCheckTally prior_check_tally(const TruthBacktestResult& result, std::size_t cut_off,

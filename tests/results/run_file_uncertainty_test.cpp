@@ -341,6 +341,10 @@ TEST(RunFileUncertainty, TheDrawsOfEveryReplicationAreThoseOfTheSimulator) {
     EXPECT_EQ(got.expected, want.expected) << k;
     EXPECT_EQ(got.cumulative, want.cumulative) << k;
   }
+  // Format 1.13: how often the prior's own years stray as far, read back to the bit.
+  EXPECT_GT(report.prior_predictive_chance, 0);
+  EXPECT_LE(report.prior_predictive_chance, 1);
+  EXPECT_EQ(actuals.prior_predictive_chance, report.prior_predictive_chance);
   EXPECT_EQ(file.open_dataset("actuals/prior_predictive/month").read_strings().back(), "2021-09");
   std::vector<std::int32_t> outside;
   for (const PriorPredictiveMonth& m : report.prior_predictive) outside.push_back(m.outside() ? 1 : 0);

@@ -876,15 +876,35 @@ class ForecastFromActuals(unittest.TestCase):
         self.assertNotIn("What the actuals changed", plain)
         self.assertNotIn("Forecast as of", plain)
 
+    def flag_march(self, f, chance):
+        """March outside its band, and the prior's own years straying as far with `chance` (None: a file of
+        format 1.12, without it)."""
+        months = list(f["actuals/prior_predictive/month"].asstr()[()])
+        outside = f["actuals/prior_predictive/outside"][()]
+        outside[months.index(f"{self.as_of.year}-03")] = 1
+        f["actuals/prior_predictive/outside"][...] = outside
+        if chance is None:
+            del f["actuals/prior_predictive"].attrs["chance_as_far_off"]
+        else:
+            f["actuals/prior_predictive"].attrs.modify("chance_as_far_off", chance)
+
     def test_a_month_the_prior_did_not_allow_is_a_warning_naming_it(self):
-        def flag_march(f):
-            months = list(f["actuals/prior_predictive/month"].asstr()[()])
-            outside = f["actuals/prior_predictive/outside"][()]
-            outside[months.index(f"{self.as_of.year}-03")] = 1
-            f["actuals/prior_predictive/outside"][...] = outside
-        text = re.sub(r"[ \n]+", " ", self.spoilt("outside", flag_march))
+        text = re.sub(r"[ \n]+", " ", self.spoilt("outside", lambda f: self.flag_march(f, 0.01)))
         self.assertIn(f"Warning : Mar{NBSP}{self.as_of.year} outside what the scenario's prior allowed", text)
+        self.assertIn("the scenario is probably wrong. Only 1% of the years its prior draws stray this far.", text)
         self.assertNotIn("Every month observed lies within", text)
+        # A file of format 1.12 does not say how often: every month outside is a warning, as its run said.
+        text = re.sub(r"[ \n]+", " ", self.spoilt("outside-1.12", lambda f: self.flag_march(f, None)))
+        self.assertIn(f"Warning : Mar{NBSP}{self.as_of.year} outside what the scenario's prior allowed", text)
+        self.assertNotIn("of the years its prior draws", text)
+
+    def test_a_month_outside_that_the_priors_own_years_stray_as_far_is_no_warning(self):
+        text = re.sub(r"[ \n]+", " ", self.spoilt("by-chance", lambda f: self.flag_march(f, 0.31)))
+        self.assertIn(f"Mar{NBSP}{self.as_of.year} outside what the scenario's prior allowed (95% band); 31% of the "
+                      "years it draws stray as far in some month: by itself, not a sign that the scenario is wrong.",
+                      text)
+        self.assertNotIn("Warning : Mar", text)
+        self.assertNotIn("probably wrong", text)
 
     def test_few_particles_in_effect_are_a_caution(self):
         text = re.sub(r"[ \n]+", " ", self.spoilt("few", lambda f: f["actuals"].attrs.modify("effective_particles",

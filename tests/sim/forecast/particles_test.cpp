@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <cmath>
 #include <filesystem>
 
 #include "sim/forecast/actuals.hpp"
@@ -142,6 +143,55 @@ TEST(PriorPredictiveCheck, FlagsOnlyTheMonthTheScenarioCannotExplain) {
   EXPECT_EQ(flagged, 1);
   EXPECT_TRUE(report.prior_predictive[2].outside());
   EXPECT_GT(report.prior_predictive[2].observed, report.prior_predictive[2].high);
+  EXPECT_FALSE(published.prior_predictive_failed());
+
+  // A scenario sure of its profile and rules (observed-2021: its uptake's level
+  // alone uncertain) is told that March at three times the published figure
+  // is more than its own years stray: the check fails.
+  const Scenario sure = load_scenario_argument("observed-2021");
+  Actuals march_tripled = read_actuals(file, sure);
+  for (MonthlyActual& m : march_tripled.months)
+    if (m.month == Date::from_ymd(2021, 3, 1)) m.dossiers *= 3;
+  const ActualsReport tripled = condition_on_actuals(sure, march_tripled, cut_off).report;
+  EXPECT_TRUE(tripled.prior_predictive[2].outside());
+  EXPECT_LT(tripled.prior_predictive_chance, prior_check_failure_chance);
+  EXPECT_TRUE(tripled.prior_predictive_failed());
+}
+
+// The chance that the scenario's own years stray as far as a year does is a
+// Monte-Carlo test: for years drawn from the prior itself (the draws of
+// another seed), it falls at or below α in a share α of them, at most — ties
+// of counts only make it cautious — within three binomial standard errors of
+// 2 000 years, and 0.02 for the bands' own Monte-Carlo error.
+TEST(PriorPredictiveCheck, TheChanceOfStrayingAsFarHoldsForYearsOfThePriorItself) {
+  const Scenario prior = load_scenario_argument("observed-september-2021");
+  const int cut_off_day = days_between(prior.convention.commitment_start, Date::from_ymd(2021, 9, 16));
+  constexpr int draws = 2000;
+  const PriorPredictiveBandSet bands = prior_predictive_bands(prior, cut_off_day, 9, 0.3, 11, draws);
+  const PriorPredictiveBandSet years = prior_predictive_bands(prior, cut_off_day, 9, 0.3, 12, draws);
+  ASSERT_EQ(bands.bands.size(), 10u);
+  std::vector<double> chances;
+  for (int s = 0; s < draws; ++s) {
+    std::vector<PriorPredictiveMonth> held = bands.bands;
+    for (std::size_t b = 0; b < held.size(); ++b)
+      held[b].observed = years.counts[b][static_cast<std::size_t>(s)];
+    chances.push_back(bands.chance_as_far_off(held));
+  }
+  for (const double alpha : {0.05, 0.2, 0.5}) {
+    const double share = static_cast<double>(std::count_if(chances.begin(), chances.end(),
+                                                           [&](double c) { return c <= alpha; })) /
+                         draws;
+    const double tolerance = 3 * std::sqrt(alpha * (1 - alpha) / draws) + 0.02;
+    EXPECT_LE(share, alpha + tolerance) << alpha;
+    EXPECT_GE(share, alpha - tolerance) << alpha;
+  }
+  // The prior's own draws, held against their own bands, are among them: a year beyond every draw in a month
+  // is as far off as a year can be.
+  std::vector<PriorPredictiveMonth> beyond = bands.bands;
+  for (std::size_t b = 0; b < beyond.size(); ++b) beyond[b].observed = bands.draws[b][draws / 2];
+  beyond[3].observed = bands.draws[3].back() + 1;
+  EXPECT_LT(bands.chance_as_far_off(beyond), 0.05);
+  EXPECT_GT(bands.chance_as_far_off(beyond), 0);
 }
 
 // A backtest keeps the bands of its forecaster between the years it

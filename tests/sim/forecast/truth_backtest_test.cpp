@@ -108,11 +108,15 @@ TEST(TruthBacktest, TalliesTheCheckByYearAndSplitsTheNationalCoverageByItsVerdic
   year(1, 0, true, 350);   // warned, inside the 90 % only
   year(0, 1, true, 500);   // warned, outside both
   year(1, 0, false, 250);  // quiet, inside both
+  result.years[1].cut_offs[0].prior_check_chance = 0.01;  // failed
+  result.years[2].cut_offs[0].prior_check_chance = 0.2;   // warned only
+  result.years[3].cut_offs[0].prior_check_chance = 0.01;  // nothing outside: not failed, whatever the chance
 
   const PriorCheckTally all = prior_check_tally(result, 0);
   EXPECT_EQ(all.years, 4);
   EXPECT_EQ(all.warned, 3);
   EXPECT_EQ(all.total_outside, 2);
+  EXPECT_EQ(all.failed, 1);
   EXPECT_EQ(all.warned_years.forecasts, 3);
   EXPECT_EQ(all.warned_years.inside50, 1);
   EXPECT_EQ(all.warned_years.inside90, 2);
@@ -229,6 +233,7 @@ TEST(TruthBacktest, ThePriorCheckWarnsOfATruthWithTwiceTheTakeUpTheForecasterExp
     EXPECT_GE(year.cut_offs[0].months_outside_prior, 1) << year.replication;
   }
   EXPECT_EQ(prior_check_tally(result, 0).warned, 4);
+  EXPECT_EQ(prior_check_tally(result, 0).failed, 4);  // and far beyond what its own years stray
 
   // What `run --actuals` reports of the same year's actuals at the same cut-off.
   const Simulator truth(doubled().scenario);
@@ -236,8 +241,8 @@ TEST(TruthBacktest, ThePriorCheckWarnsOfATruthWithTwiceTheTakeUpTheForecasterExp
       parse_actuals(filed_dossiers_csv(truth, result.truth_seed, 0), "truth 0", small_scenario());
   int months_outside = 0;
   bool total_outside = false;
-  for (const PriorPredictiveMonth& m :
-       condition_on_actuals(small_scenario(), actuals, as_of).report.prior_predictive) {
+  const ActualsReport report = condition_on_actuals(small_scenario(), actuals, as_of).report;
+  for (const PriorPredictiveMonth& m : report.prior_predictive) {
     if (!m.outside()) continue;
     if (m.cumulative)
       total_outside = true;
@@ -246,6 +251,7 @@ TEST(TruthBacktest, ThePriorCheckWarnsOfATruthWithTwiceTheTakeUpTheForecasterExp
   }
   EXPECT_EQ(result.years[0].cut_offs[0].months_outside_prior, months_outside);
   EXPECT_EQ(result.years[0].cut_offs[0].total_outside_prior, total_outside);
+  EXPECT_EQ(result.years[0].cut_offs[0].prior_check_chance, report.prior_predictive_chance);
 }
 
 TEST(TruthBacktest, IsTheSameForOneAndTwoThreads) {
@@ -274,6 +280,7 @@ TEST(TruthBacktest, IsTheSameForOneAndTwoThreads) {
       }
       EXPECT_EQ(a.months_outside_prior, b.months_outside_prior);
       EXPECT_EQ(a.total_outside_prior, b.total_outside_prior);
+      EXPECT_EQ(a.prior_check_chance, b.prior_check_chance);
     }
   }
 }
@@ -381,6 +388,9 @@ TEST(TruthBacktestStatistical, NinetyPercentIntervalsHoldTheForecastersOwnYears)
     // error (quantiles of 2 000 draws).
     const PriorCheckTally check = prior_check_tally(result, c);
     EXPECT_LE(ScoreTally::share(check.total_outside, years), 0.05 + 3 * std::sqrt(0.05 * 0.95 / years) + 0.02)
+        << cut_offs[c].iso();
+    // Nor does the check fail, all months together, more often than that.
+    EXPECT_LE(ScoreTally::share(check.failed, years), 0.05 + 3 * std::sqrt(0.05 * 0.95 / years) + 0.02)
         << cut_offs[c].iso();
   }
 }
