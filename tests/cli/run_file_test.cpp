@@ -286,7 +286,7 @@ TEST(CliRunFile, InspectAndExportShowWhatRunShowed) {
 
   const Outcome inspect = fnesim(dir, "inspect run.h5");
   ASSERT_EQ(inspect.exit_code, 0) << inspect.err;
-  EXPECT_THAT(inspect.out, HasSubstr("(fnesim-results, format 1.12)"));
+  EXPECT_THAT(inspect.out, HasSubstr("(fnesim-results, format 1.13)"));
   EXPECT_THAT(inspect.out, HasSubstr("60 replications, seed 20210118"));
   EXPECT_THAT(inspect.out, HasSubstr("<builtin>/convention-2021.toml"));
   // The same table, timing line included, as the run printed.

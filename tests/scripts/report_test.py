@@ -885,6 +885,7 @@ class ForecastFromActuals(unittest.TestCase):
         f["actuals/prior_predictive/outside"][...] = outside
         if chance is None:
             del f["actuals/prior_predictive"].attrs["chance_as_far_off"]
+            f.attrs.modify("format_version", np.array([1, 12], dtype=np.int32))
         else:
             f["actuals/prior_predictive"].attrs.modify("chance_as_far_off", chance)
 
