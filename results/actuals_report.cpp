@@ -72,15 +72,13 @@ std::string prior_predictive_lines(const ActualsReport& report, const Scenario& 
     return "Prior-predictive check: every month's dossiers, and their total, fall within the central 95 % the "
            "scenario's prior expected.\n\n";
   if (!report.prior_predictive_failed())
-    return "Prior-predictive check: some counts fall outside the central 95 % the scenario's prior expected, "
-           "month by month:\n" +
+    return "Prior-predictive check: some counts fall outside the central 95 % the scenario's prior "
+           "expected, month by month:\n" +
            outside + in_some_month +
-           ":\n  by itself, not evidence that the scenario is wrong (with several months, some band is "
-           "missed "
-           "by chance).\n\n";
-  return "PRIOR-PREDICTIVE CHECK FAILED: the actuals fall outside what the scenario's prior allows (central "
-         "95 %, "
-         "month by month):\n" +
+           ":\n  by itself, not evidence that the scenario is wrong (with several months, some band "
+           "is missed by chance).\n\n";
+  return "PRIOR-PREDICTIVE CHECK FAILED: the actuals fall outside what the scenario's prior allows "
+         "(central 95 %, month by month):\n" +
          outside + in_some_month + " (under 5 %).\n" + revise;
 }
 

@@ -189,7 +189,7 @@ void write_actuals_group(hdf5::File& file, const ActualsReport& report, std::str
         "outside", outside, rows,
         meta(layout::count,
              "1 when the observed count lies outside [low, high]: the scenario probably misstates it", dims));
-    // Format 1.13: how often the prior's own years are as far off, all months together.
+    // Format 1.13: how often the prior's own years stray as far in their most extreme row.
     check.set_attribute<double>("chance_as_far_off", report.prior_predictive_chance);
   }
 }

@@ -159,18 +159,18 @@ struct ActualsReport {
   CommonLearning common;
   std::vector<ParameterLearning> parameters;
   // The observed monthly counts against the scenario's prior (docs/forecasting.md,
-  // "Prior-predictive check"): a month outside its band says the scenario is probably wrong.
+  // "Prior-predictive check"), each band missed listed.
   std::vector<PriorPredictiveMonth> prior_predictive;
-  // The chance, were the scenario right, that a year's counts are at least as
-  // far off those bands as these, over all of them together
-  // (PriorPredictiveBandSet::chance_as_far_off): below 5 %, the check has
-  // failed. 1 when unchecked.
+  // The chance, were the scenario right, that a year's counts stray as far
+  // from those bands as these in their most extreme band
+  // (PriorPredictiveBandSet::chance_as_far_off). 1 when unchecked.
   double prior_predictive_chance = 1.0;
-  // Some band missed, and as far as under 5 % of the scenario's own years stray.
+  // Some band missed, and as far as under 5 % of the scenario's own years stray:
+  // the scenario is then probably wrong.
   bool prior_predictive_failed() const {
-    return prior_predictive_chance < prior_check_failure_chance &&
-           std::any_of(prior_predictive.begin(), prior_predictive.end(),
-                       [](const PriorPredictiveMonth& m) { return m.outside(); });
+    return prior_check_fails(std::any_of(prior_predictive.begin(), prior_predictive.end(),
+                                         [](const PriorPredictiveMonth& m) { return m.outside(); }),
+                             prior_predictive_chance);
   }
   // With uncertain assumptions: the draws weighed, and how many of them the weights leave in effect.
   int particles = 0;

@@ -68,9 +68,12 @@ struct PriorPredictiveBandSet {
   double chance_as_far_off(const std::vector<PriorPredictiveMonth>& held) const;
 };
 
-// The check fails when the scenario's own years are as far off as the
-// actuals, or further, less often than this.
+// The check fails when some band is missed and the scenario's own years are
+// as far off as the actuals, or further, less often than this.
 inline constexpr double prior_check_failure_chance = 0.05;
+inline bool prior_check_fails(bool band_missed, double chance_as_far_off) {
+  return band_missed && chance_as_far_off < prior_check_failure_chance;
+}
 
 // The bands before the cut-off `cut_off_day`, of the `months` months and their
 // total, from `draws` draws of everything uncertain in the prior (uptake

@@ -66,15 +66,13 @@ struct TruthCutOffForecast {
   // The prior-predictive check of what the forecaster saw (docs/forecasting.md,
   // section 7), as `run --actuals` would have printed it: the single months
   // whose national count fell outside the prior's central 95 %, whether the
-  // months' total did, and the chance that the scenario's own years are as
-  // far off over all the months (below 5 %: the check failed).
+  // months' total did, and the chance that the scenario's own years stray as
+  // far (ActualsReport::prior_predictive_chance).
   int months_outside_prior = 0;
   bool total_outside_prior = false;
   double prior_check_chance = 1.0;
   bool prior_check_warned() const { return months_outside_prior > 0 || total_outside_prior; }
-  bool prior_check_failed() const {
-    return prior_check_warned() && prior_check_chance < prior_check_failure_chance;
-  }
+  bool prior_check_failed() const { return prior_check_fails(prior_check_warned(), prior_check_chance); }
 };
 
 // One synthetic year: replication `replication` of family member `member`
