@@ -1,9 +1,10 @@
 // The checks RunFileReader makes on open (run_file_checks.hpp): the root
 // attributes against their bounds and the datasets' shapes, and the type and
-// shape of every dataset read later. Only shapes and types are read here, so
-// the cost does not grow with the replication count.
+// shape of every dataset read later. Only shapes, types and tables of a few
+// rows are read here, so the cost does not grow with the replication count.
 #include "results/run_file_checks.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -184,6 +185,64 @@ void check_replications(const hdf5::File& f, const RunFileInfo& info) {
     expect(national, "dossier_variance_eur2", Kind::Float, 8, {rows});
 }
 
+// The prior-predictive check's table, a row a month then the months
+// together, is read whole: a few rows. Its verdicts must be those its bands
+// give, for the report's script reads `outside` as it stands.
+void check_prior_predictive(const hdf5::File& f, const hdf5::Group& check, const RunFileInfo& info) {
+  const std::vector<std::string> months = check.open_dataset("month").read_strings();
+  const auto observed = check.open_dataset("observed").read<std::int64_t>();
+  const auto low = check.open_dataset("low").read<std::int64_t>();
+  const auto high = check.open_dataset("high").read<std::int64_t>();
+  const auto expected = check.open_dataset("expected").read<double>();
+  const auto cumulative = check.open_dataset("cumulative").read<std::int32_t>();
+  const auto outside = check.open_dataset("outside").read<std::int32_t>();
+  const Date first = first_of_month(*Date::parse(info.commitment_start));
+  const std::size_t C = months.size();
+  std::int64_t sum = 0;
+  for (std::size_t i = 0; i < C; ++i) {
+    const bool last = i + 1 == C;
+    const auto bad = [&](const std::string& what) {
+      refuse(f.file_name(), check.path(), "row " + std::to_string(i) + " ('" + months[i] + "'): " + what);
+    };
+    // The last row adds up the months before it and is labelled with the last of them.
+    const std::string month = add_months(first, static_cast<int>(i) - (last ? 1 : 0)).year_month();
+    if (months[i] != month)
+      bad("out of place: the rows from the commitment start (" + info.commitment_start + ") have '" + month +
+          "' here");
+    if (cumulative[i] != (last ? 1 : 0))
+      bad(last ? "'cumulative' is not 1, where the last row adds up the months"
+               : "'cumulative' is not 0, where only the last row adds up the months");
+    if (observed[i] < 0) bad("'observed' = " + std::to_string(observed[i]) + " is not a count");
+    if (!(low[i] >= 0 && low[i] <= high[i]))
+      bad("[low, high] = [" + std::to_string(low[i]) + ", " + std::to_string(high[i]) +
+          "] is not a band of counts");
+    if (!(std::isfinite(expected[i]) && expected[i] >= 0))
+      bad("'expected' = " + real_text(expected[i]) + " is not a count");
+    const bool out = observed[i] < low[i] || observed[i] > high[i];
+    if (outside[i] != (out ? 1 : 0))
+      bad("'outside' = " + std::to_string(outside[i]) + ", but the observed " + std::to_string(observed[i]) +
+          (out ? " lies outside [" : " lies within [") + std::to_string(low[i]) + ", " +
+          std::to_string(high[i]) + "]");
+    if (!last) {
+      if (observed[i] > std::numeric_limits<std::int64_t>::max() - sum)
+        bad("the months' counts add up past any count");
+      sum += observed[i];
+    }
+  }
+  if (C > 0 && observed.back() != sum)
+    refuse(f.file_name(), check.path(),
+           "the last row's 'observed' = " + std::to_string(observed.back()) + " is not the months' sum, " +
+               std::to_string(sum));
+  // Format 1.13 writes it with the bands; the year itself is one of the years counted, so never 0.
+  if (info.format_minor >= 13 || check.has_attribute("chance_as_far_off")) {
+    const double chance = check.attribute<double>("chance_as_far_off");
+    if (!(chance > 0 && chance <= 1))
+      refuse(f.file_name(), check.path(),
+             "attribute 'chance_as_far_off' = " + real_text(chance) +
+                 " is not a chance in (0, 1]: the year itself is among the years it counts");
+  }
+}
+
 void check_optional_groups(const hdf5::File& f, const RunFileInfo& info) {
   const auto N = info.replications;
   const auto R = static_cast<std::int64_t>(info.region_codes.size());
@@ -328,6 +387,14 @@ void check_optional_groups(const hdf5::File& f, const RunFileInfo& info) {
       const hdf5::Group past = f.open_group("replications/national_past");
       const auto NM = static_cast<std::int64_t>(string_count(past, "month", max_months, false));
       const Dim national_months{NM, "/replications/national_past/month (" + std::to_string(NM) + " months)"};
+      // The national rows' months, each once and in order: months of the run.
+      const std::vector<std::string> labels = past.open_dataset("month").read_strings();
+      for (std::size_t m = 0; m < labels.size(); ++m)
+        if (std::find(info.months.begin(), info.months.end(), labels[m]) == info.months.end() ||
+            (m > 0 && labels[m] <= labels[m - 1]))
+          refuse(f.file_name(), "/replications/national_past/month",
+                 "entry " + std::to_string(m) + " is '" + labels[m] + "', not a month of /summary/month (" +
+                     info.months.front() + " to " + info.months.back() + ") after the entry before");
       for (std::string_view name : {"dossiers", "trainees", "committed_cents"}) {
         expect(past, "month_" + std::string(name), Kind::Integer, 8, {national_months});
         expect(past, name, Kind::Integer, 8, {rows, national_months, regions});
@@ -344,9 +411,11 @@ void check_optional_groups(const hdf5::File& f, const RunFileInfo& info) {
       for (std::string_view name : {"observed", "low", "high"})
         expect(check, name, Kind::Integer, 8, {checked});
       expect(check, "expected", Kind::Float, 8, {checked});
-      expect(check, "cumulative", Kind::Integer, 4, {checked});
-      // Format 1.13 writes it with the bands.
-      expect_finite_attribute(check, "chance_as_far_off", 0, 1, info.format_minor < 13);
+      for (std::string_view name : {"cumulative", "outside"})
+        expect(check, name, Kind::Integer, 4, {checked});
+      check_prior_predictive(f, check, info);
+    } else if (info.format_minor >= 13) {
+      group.fail("has no prior_predictive group, which format 1.13 writes with the actuals");
     }
   }
 }

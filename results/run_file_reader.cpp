@@ -109,6 +109,15 @@ void expect_days_in_window(const std::vector<std::int32_t>& days, const hdf5::Da
     dataset.fail(problem);
 }
 
+// The days of a payment: none (−1), or a day of the run's months — a
+// payment may come after the commitment window, before its last month ends.
+void expect_last_payment_days(const std::vector<std::int64_t>& days, const hdf5::Dataset& dataset,
+                              const RunFileInfo& info) {
+  const int last = run_checks::calendar_days(info);
+  if (std::any_of(days.begin(), days.end(), [&](std::int64_t day) { return day < -1 || day >= last; }))
+    dataset.fail("holds a day outside the run's months");
+}
+
 // Whatever reading a damaged file throws becomes a RunFileError naming the
 // file: the library's errors, and memory a shape asked for that is not there.
 [[noreturn]] void rethrow_as_refusal(const fs::path& path) {
@@ -256,6 +265,9 @@ RunFileReader::RunFileReader(const fs::path& path, Trial trial) : path_(path) {
     if (version.size() != 2) throw RunFileError(name + ": format_version is not [major, minor]");
     info_.format_major = version[0];
     info_.format_minor = version[1];
+    if (info_.format_major < 1)
+      throw RunFileError(name + ": format_version = [" + std::to_string(info_.format_major) + ", " +
+                         std::to_string(info_.format_minor) + "] is not a format version: majors start at 1");
     if (info_.format_major != run_format_major) {
       char message[160];
       std::snprintf(
@@ -446,7 +458,12 @@ RunSummary RunFileReader::read_summary() const {
         group.open_dataset("dossiers_share").fail("holds a share that is not between 0 and 1");
       const std::vector<std::string> names = group.open_dataset("assumption").read_strings();
       const auto r_squared = read_exact<double>(group, "r_squared", {names.size()});
-      for (std::size_t k = 0; k < names.size(); ++k) n.spread.assumptions.push_back({names[k], r_squared[k]});
+      for (std::size_t k = 0; k < names.size(); ++k) {
+        // A share of the variance; a rounding may put a perfect fit an ulp above 1.
+        if (!(r_squared[k] >= 0 && r_squared[k] <= 1 + 1e-12))
+          group.open_dataset("r_squared").fail("holds a share of the variance that is not between 0 and 1");
+        n.spread.assumptions.push_back({names[k], r_squared[k]});
+      }
       if (group.contains("replications_without_jumps")) {  // format 1.6, with jumps of uptake
         AdditionalByJumps& split = n.spread.additional_by_jumps.emplace();
         const Date month = parse_month(name, group.string_attribute("first_jump_month"),
@@ -458,13 +475,27 @@ RunSummary RunFileReader::read_summary() const {
                              ": /summary/spread attribute first_jump_month is before the run's first month");
         split.without = group.open_dataset("replications_without_jumps").read_scalar<std::int64_t>();
         split.with = group.open_dataset("replications_with_jumps").read_scalar<std::int64_t>();
-        const auto probability = [&](const char* name) {
-          return group.open_dataset(name).read_scalar<double>();
+        // Each replication drew jumps or none.
+        if (split.without < 0 || split.with < 0 || split.without != info_.replications - split.with)
+          group.fail("splits " + std::to_string(info_.replications) + " replications into " +
+                     std::to_string(split.without) + " without jumps and " + std::to_string(split.with) +
+                     " with");
+        // A part with no replication has no estimate (NaN); one with some, a
+        // probability and a standard error (NaN for a single replication).
+        const auto estimate = [&](const char* name, std::int64_t count, bool standard_error) {
+          const double value = group.open_dataset(name).read_scalar<double>();
+          const bool valid = count == 0       ? std::isnan(value)
+                             : standard_error ? std::isnan(value) || (value >= 0 && value <= 1)
+                                              : value >= 0 && value <= 1;
+          if (!valid)
+            group.open_dataset(name).fail(count == 0 ? "holds a value for a part with no replication"
+                                                     : "holds a value that is not a probability");
+          return value;
         };
-        split.p_without = probability("p_additional_needed_without_jumps");
-        split.p_without_se = probability("p_additional_needed_without_jumps_se");
-        split.p_with = probability("p_additional_needed_with_jumps");
-        split.p_with_se = probability("p_additional_needed_with_jumps_se");
+        split.p_without = estimate("p_additional_needed_without_jumps", split.without, false);
+        split.p_without_se = estimate("p_additional_needed_without_jumps_se", split.without, true);
+        split.p_with = estimate("p_additional_needed_with_jumps", split.with, false);
+        split.p_with_se = estimate("p_additional_needed_with_jumps_se", split.with, true);
       }
       if (info_.format_minor >= 8 && !group.contains("tail_quantity"))
         group.fail("has no tail_quantity, which format 1.8 writes");
@@ -611,8 +642,11 @@ std::vector<std::int64_t> RunFileReader::region_fees() const {
 std::vector<std::int64_t> RunFileReader::region_values(const layout::RegionField& field,
                                                        ReplicationRange range) const {
   try {
-    return read_replication_rows<std::int64_t>(file_->open_group("replications").open_dataset(field.name),
-                                               info_.replications, {info_.region_codes.size()}, range);
+    const hdf5::Dataset dataset = file_->open_group("replications").open_dataset(field.name);
+    std::vector<std::int64_t> values =
+        read_replication_rows<std::int64_t>(dataset, info_.replications, {info_.region_codes.size()}, range);
+    if (field.units == layout::days) expect_last_payment_days(values, dataset, info_);
+    return values;
   } catch (...) {
     rethrow_as_refusal(path_);
   }
@@ -633,8 +667,11 @@ std::vector<std::int32_t> RunFileReader::exhaustion_days(ReplicationRange range)
 std::vector<std::int64_t> RunFileReader::national_values(const layout::NationalField& field,
                                                          ReplicationRange range) const {
   try {
-    return read_replication_rows<std::int64_t>(
-        file_->open_group("replications/national").open_dataset(field.name), info_.replications, {}, range);
+    const hdf5::Dataset dataset = file_->open_group("replications/national").open_dataset(field.name);
+    std::vector<std::int64_t> values =
+        read_replication_rows<std::int64_t>(dataset, info_.replications, {}, range);
+    if (field.units == layout::days) expect_last_payment_days(values, dataset, info_);
+    return values;
   } catch (...) {
     rethrow_as_refusal(path_);
   }

@@ -527,6 +527,178 @@ TEST(RunFileValidation, TheSpreadAndTheDemandQuantilesAreRequiredFromFormat12) {
               HasSubstr("/summary/national: has no demand_quantiles_cents, which format 1.2 writes"));
 }
 
+// A forecast of the mid-September 2021 position, as `fnesim run` writes it,
+// then amended through the HDF5 layer: a file with actuals, their
+// prior-predictive check, the national months and the spread split by jumps.
+std::filesystem::path forecast_amended(const ScratchDirectory& dir,
+                                       const std::function<void(hdf5::File&)>& amend) {
+  static int made = 0;
+  const auto path = dir / ("forecast-" + std::to_string(++made) + ".h5");
+  const auto run =
+      testing::run_fnesim("run observed-september-2021 --actuals '" + std::string(FNESIM_SOURCE_DIR) +
+                          "/scenarios/actuals/national-2021-09-15.csv' --as-of 2021-09-16 -n 20 -j 1 "
+                          "--out '" +
+                          path.string() + "'");
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  hdf5::File file = hdf5::File::open_read_write(path);
+  amend(file);
+  file.close();
+  return path;
+}
+
+// One dataset of the check's table, changed by `change`.
+template <typename T>
+void amend_check(hdf5::File& f, const std::string& name, const std::function<void(std::vector<T>&)>& change) {
+  std::vector<T> values = f.open_dataset("actuals/prior_predictive/" + name).read<T>();
+  change(values);
+  replace<T>(f, "actuals/prior_predictive", name, values, {values.size()});
+}
+
+// The check's table is read whole on open: a verdict its bands do not give
+// (the report's script reads `outside` as it stands), a band or a count that
+// is not one, rows out of place, and the chance of 0 the year itself rules out.
+TEST(RunFileValidation, APriorPredictiveTableAtOddsWithItselfIsRefused) {
+  ScratchDirectory dir;
+  EXPECT_EQ(refusal(forecast_amended(dir, [](hdf5::File&) {})), "accepted");
+  const std::string table = ": /actuals/prior_predictive: ";
+  EXPECT_THAT(
+      refusal(forecast_amended(
+          dir,
+          [](hdf5::File& f) { amend_check<std::int32_t>(f, "outside", [](auto& v) { v[0] = 1 - v[0]; }); })),
+      AllOf(HasSubstr(table + "row 0 ('2021-01'): 'outside' = "), HasSubstr(", but the observed ")));
+  EXPECT_THAT(
+      refusal(forecast_amended(
+          dir, [](hdf5::File& f) { amend_check<std::int64_t>(f, "observed", [](auto& v) { v[2] = -1; }); })),
+      HasSubstr(table + "row 2 ('2021-03'): 'observed' = -1 is not a count"));
+  EXPECT_THAT(
+      refusal(forecast_amended(dir,
+                               [](hdf5::File& f) {
+                                 const auto high =
+                                     f.open_dataset("actuals/prior_predictive/high").read<std::int64_t>();
+                                 amend_check<std::int64_t>(f, "low", [&](auto& v) { v[1] = high[1] + 1; });
+                               })),
+      AllOf(HasSubstr(table + "row 1 ('2021-02'): [low, high] = ["), HasSubstr("] is not a band of counts")));
+  EXPECT_THAT(refusal(forecast_amended(dir,
+                                       [](hdf5::File& f) {
+                                         amend_check<double>(f, "expected", [](auto& v) {
+                                           v[3] = std::numeric_limits<double>::quiet_NaN();
+                                         });
+                                       })),
+              HasSubstr(table + "row 3 ('2021-04'): 'expected' = nan is not a count"));
+  // The months together: the last row, labelled with the last month, its count their sum.
+  EXPECT_THAT(
+      refusal(forecast_amended(
+          dir,
+          [](hdf5::File& f) { amend_check<std::int32_t>(f, "cumulative", [](auto& v) { v.back() = 0; }); })),
+      HasSubstr(table + "row 9 ('2021-09'): 'cumulative' is not 1, where the last row adds up the months"));
+  EXPECT_THAT(refusal(forecast_amended(
+                  dir,
+                  [](hdf5::File& f) {
+                    // One more in the total, its band's verdict kept true to it.
+                    const auto low = f.open_dataset("actuals/prior_predictive/low").read<std::int64_t>();
+                    const auto high = f.open_dataset("actuals/prior_predictive/high").read<std::int64_t>();
+                    std::int64_t total = 0;
+                    amend_check<std::int64_t>(f, "observed", [&](auto& v) { total = ++v.back(); });
+                    amend_check<std::int32_t>(f, "outside", [&](auto& v) {
+                      v.back() = total < low.back() || total > high.back() ? 1 : 0;
+                    });
+                  })),
+              HasSubstr("the last row's 'observed' = 4201 is not the months' sum, 4200"));
+  EXPECT_THAT(
+      refusal(forecast_amended(dir,
+                               [](hdf5::File& f) {
+                                 std::vector<std::string> months =
+                                     f.open_dataset("actuals/prior_predictive/month").read_strings();
+                                 months[1] = months[0];
+                                 hdf5::Group g = f.open_group("actuals/prior_predictive");
+                                 g.remove("month");
+                                 g.write_strings("month", months, {});
+                               })),
+      HasSubstr(table +
+                "row 1 ('2021-01'): out of place: the rows from the commitment start (2021-01-01) have "
+                "'2021-02' here"));
+  EXPECT_THAT(refusal(forecast_amended(
+                  dir,
+                  [](hdf5::File& f) {
+                    f.open_group("actuals/prior_predictive").set_attribute<double>("chance_as_far_off", 0);
+                  })),
+              HasSubstr(table + "attribute 'chance_as_far_off' = 0 is not a chance in (0, 1]"));
+  EXPECT_THAT(
+      refusal(
+          forecast_amended(dir, [](hdf5::File& f) { f.open_group("actuals").remove("prior_predictive"); })),
+      HasSubstr(": /actuals: has no prior_predictive group, which format 1.13 writes with the actuals"));
+}
+
+// The rest of a forecast's small tables: the national months each a month of
+// the run, once and in order; the spread's split by jumps and its shares of
+// variance; the payment days of each replication, as they are read.
+TEST(RunFileValidation, AForecastsMonthsSplitsAndPaymentDaysOutOfBoundsAreRefused) {
+  ScratchDirectory dir;
+  EXPECT_THAT(
+      refusal(forecast_amended(dir,
+                               [](hdf5::File& f) {
+                                 std::vector<std::string> months =
+                                     f.open_dataset("replications/national_past/month").read_strings();
+                                 months[3] = "1999-01";
+                                 hdf5::Group g = f.open_group("replications/national_past");
+                                 g.remove("month");
+                                 g.write_strings("month", months, {});
+                               })),
+      HasSubstr(": /replications/national_past/month: entry 3 is '1999-01', not a month of /summary/month"));
+  EXPECT_THAT(
+      refusal(forecast_amended(dir,
+                               [](hdf5::File& f) {
+                                 hdf5::Group g = f.open_group("summary/spread");
+                                 g.remove("p_additional_needed_with_jumps");
+                                 g.write_scalar<double>("p_additional_needed_with_jumps", 7, {});
+                               })),
+      HasSubstr("/summary/spread/p_additional_needed_with_jumps: holds a value that is not a probability"));
+  EXPECT_THAT(
+      refusal(forecast_amended(dir,
+                               [](hdf5::File& f) {
+                                 hdf5::Group g = f.open_group("summary/spread");
+                                 const auto with =
+                                     g.open_dataset("replications_with_jumps").read_scalar<std::int64_t>();
+                                 g.remove("replications_with_jumps");
+                                 g.write_scalar<std::int64_t>("replications_with_jumps", with + 1, {});
+                               })),
+      AllOf(HasSubstr("/summary/spread: splits 20 replications into "), HasSubstr(" with")));
+  EXPECT_THAT(
+      refusal(forecast_amended(dir,
+                               [](hdf5::File& f) {
+                                 std::vector<double> r2 =
+                                     f.open_dataset("summary/spread/r_squared").read<double>();
+                                 ASSERT_FALSE(r2.empty());
+                                 r2[0] = std::numeric_limits<double>::quiet_NaN();
+                                 replace<double>(f, "summary/spread", "r_squared", r2, {r2.size()});
+                               })),
+      HasSubstr("/summary/spread/r_squared: holds a share of the variance that is not between 0 and 1"));
+  for (const std::string dataset :
+       {"replications/last_payment_day", "replications/national/last_payment_day"}) {
+    const auto path = forecast_amended(dir, [&](hdf5::File& f) {
+      hdf5::Dataset d = f.open_dataset(dataset);
+      const std::vector<hsize_t> shape = d.shape();
+      std::vector<std::int64_t> days = d.read<std::int64_t>();
+      days[0] = 1'000'000'000;
+      const auto slash = dataset.rfind('/');
+      replace<std::int64_t>(f, dataset.substr(0, slash), dataset.substr(slash + 1), days, shape);
+    });
+    EXPECT_THAT(refusal(path), HasSubstr(": /" + dataset + ": holds a day outside the run's months"))
+        << dataset;
+  }
+}
+
+// A version that is none is said as such, not as a format to look for.
+TEST(RunFileValidation, AFormatVersionBelowOneIsNoVersion) {
+  ScratchDirectory dir;
+  const auto path = amended(dir, [](hdf5::File& f) {
+    const std::vector<std::int32_t> version{-1, 13};
+    f.set_attribute<std::int32_t>("format_version", std::span<const std::int32_t>(version));
+  });
+  EXPECT_THAT(refusal(path),
+              HasSubstr("format_version = [-1, 13] is not a format version: majors start at 1"));
+}
+
 TEST(CliRunFileValidation, EveryReaderRefusesAReplicationCountDisagreeingWithTheRows) {
   ScratchDirectory dir;
   const auto good = dir / "good.h5";
