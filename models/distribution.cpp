@@ -68,8 +68,14 @@ double Distribution::quantile(double p) const {
     case DistributionKind::Uniform:
       return a + p * (b - a);
     case DistributionKind::Triangular: {
+      // √(x·y), the factors' roots apart where x·y overflows (a range near
+      // the largest double), lest c − ∞ draw below min; the same bits otherwise.
+      const auto root = [](double x, double y) {
+        const double product = x * y;
+        return std::isfinite(product) ? std::sqrt(product) : std::sqrt(x) * std::sqrt(y);
+      };
       const double range = c - a, left = (b - a) / range;
-      return p < left ? a + std::sqrt(p * range * (b - a)) : c - std::sqrt((1 - p) * range * (c - b));
+      return p < left ? a + root(p * range, b - a) : c - root((1 - p) * range, c - b);
     }
     case DistributionKind::Pert: {
       const PertShape s = pert_shape(a, b, c);

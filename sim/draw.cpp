@@ -52,11 +52,14 @@ bool life_cycle_is_instant(const DemandModel& demand) {
 // beyond limits::max_region_arrivals the dossiers would not fit in memory.
 void check_arrivals(double mean, std::uint64_t replication, const std::string& region, const char* what) {
   if (mean <= limits::max_region_arrivals) return;
+  // Multipliers drawn past any double make infinity, and infinity times a zero NaN: neither is a count.
+  const std::string count = std::isnan(mean) ? "a number past any bound of"
+                            : !(mean < 9e18) ? "more than 9 × 10^18"
+                                             : std::to_string(static_cast<long long>(mean));
   throw limits::EngineLimitError(
-      "replication " + std::to_string(replication) + ", region " + region + ": " +
-      std::to_string(static_cast<long long>(std::min(mean, 9e18))) + " " + what +
+      "replication " + std::to_string(replication) + ", region " + region + ": " + count + " " + what +
       " expected after the uptake drawn, beyond the engine's limit of 10 000 000 a region and replication; "
-      "lower expected_dossiers or the width of its uncertainty");
+      "lower expected_dossiers, the size of its events or the width of its uncertainty");
 }
 
 // A region's filed amounts in one replication, before `amount` is added:

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <limits>
 #include <numeric>
@@ -12,6 +13,7 @@
 #include <tuple>
 
 #include "sim/boost_random.hpp"
+#include "sim/engine_limits.hpp"
 #include "sim/errors.hpp"
 #include "sim/parallel.hpp"
 #include "sim/parameters.hpp"
@@ -110,6 +112,34 @@ void for_each_draw(const Scenario& prior, int count, Body&& body) {
   errors.rethrow();
 }
 
+// A draw that asks more dossiers of a region before the cut-off than a run
+// holds, or no count at all (values drawn past any double), is stopped as the
+// engine stops it, naming the draw, rather than read as counts no draw
+// explains or handed to a Poisson sampler.
+void expect_simulable(const Expectation& expected, const Scenario& prior, const ParameterDraw& draw, int j,
+                      int cut_off_day) {
+  for (std::size_t r = 0; r < expected.regional.size(); ++r) {
+    const double e = expected.regional[r];
+    if (e <= limits::max_region_arrivals) continue;
+    std::string values;
+    for (std::size_t k = 0; k < draw.values.size() && k < prior.uncertainty.parameters.size(); ++k) {
+      char text[48];
+      std::snprintf(text, sizeof text, " = %.6g", draw.values[k]);
+      values += (values.empty() ? "" : ", ") + prior.uncertainty.parameters[k].path + text;
+    }
+    char count[48];
+    std::snprintf(count, sizeof count, "about %.3g", e);
+    throw limits::EngineLimitError(
+        "prior draw " + std::to_string(j) + " of the scenario's uncertain assumptions makes region " +
+        prior.convention.regions[r].code + " expect " +
+        (std::isnan(e) ? std::string("a number past any bound of") : std::string(count)) +
+        " dossiers before " + prior.convention.commitment_start.plus_days(cut_off_day).iso() +
+        ", beyond the engine's limit of 10 000 000 a region and replication" +
+        (values.empty() ? std::string() : " (its draws: " + values + ")") +
+        "; narrow the uncertainty, or lower expected_dossiers or the size of its events");
+  }
+}
+
 // ln Γ(x) as std::lgamma computes it (glibc's lgamma_r is its body, the
 // same bits), without writing the global `signgam`: the paths are weighed
 // on several threads.
@@ -165,6 +195,7 @@ bool weigh_particles(const Scenario& prior, const ObservedArrivals& observed, do
     source.draw = draw_parameters(prior, bench.loading, engine, &evidence);
     source.expected =
         expect(bench.apply(prior, source.draw, observed.cut_off_day), observed.cut_off_day, months, regions);
+    expect_simulable(source.expected, prior, source.draw, j, observed.cut_off_day);
     // The scenario's profile is normalised when the draw is applied: the
     // months to come, drawn unnormalised, would otherwise scale the observed
     // ones. The level's prior takes the scale back (mean Σ shares).
@@ -308,10 +339,12 @@ PriorPredictiveBandSet prior_predictive_bands(const Scenario& prior, int cut_off
   const double shape = national_shape(national_cv);
   for_each_draw(prior, draws, [&](int s, DrawBench& bench, Engine& engine) {
     reseed(engine, seed, static_cast<std::uint64_t>(s), StreamPurpose::Particles, national_stream - 1);
-    const Expectation e =
-        varied ? expect(bench.apply(prior, draw_parameters(prior, bench.loading, engine), cut_off_day),
-                        cut_off_day, months, regions)
-               : stated;
+    Expectation e = stated;
+    if (varied) {
+      const ParameterDraw draw = draw_parameters(prior, bench.loading, engine);
+      e = expect(bench.apply(prior, draw, cut_off_day), cut_off_day, months, regions);
+      expect_simulable(e, prior, draw, s, cut_off_day);
+    }
     const double uptake =
         std::isinf(shape) ? 1.0 : boost::random::gamma_distribution<double>(shape, 1 / shape)(engine);
     // The drift moves each month's level by a log-normal step from the last.

@@ -8,6 +8,7 @@
 #include <type_traits>
 
 #include "sim/cluster.hpp"
+#include "sim/engine_limits.hpp"
 #include "sim/errors.hpp"
 #include "sim/forecast/actuals.hpp"
 #include "sim/forecast/synthetic_actuals.hpp"
@@ -308,10 +309,15 @@ TruthBacktestResult run_truth_backtest(const Scenario& forecaster, const std::ve
     const int member = static_cast<int>(t % static_cast<std::int64_t>(family.size()));
     const Simulator& truth = *truth_simulators[static_cast<std::size_t>(member)];
     ReplicationOutcome outcome = truth.make_outcome();
-    truth.simulate(result.truth_seed, t, *truth.make_workspace(), outcome);
     const std::string name = "truth " + std::to_string(t) + " (" +
                              family[static_cast<std::size_t>(member)].source + ", replication " +
                              std::to_string(t) + ")";
+    // A truth drawn past the engine's limits is the truth's, not the forecaster's: said so.
+    try {
+      truth.simulate(result.truth_seed, t, *truth.make_workspace(), outcome);
+    } catch (const limits::EngineLimitError& e) {
+      throw limits::EngineLimitError(name + ": " + e.what());
+    }
     Actuals dossiers = parse_actuals(filed_dossiers_csv(truth, result.truth_seed, t), name, forecaster);
     std::optional<Actuals> totals;
     if (layout != SyntheticLayout::Dossiers)

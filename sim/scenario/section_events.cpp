@@ -1,9 +1,12 @@
 // Section [events]: dated changes in demand (models/policy_event.hpp), one
 // table per event, named by the planner.
 #include <array>
+#include <cmath>
+#include <cstdio>
 #include <numeric>
 #include <string_view>
 
+#include "sim/plan.hpp"
 #include "sim/scenario/demand_parts.hpp"
 #include "sim/scenario/sections.hpp"
 
@@ -137,15 +140,58 @@ std::optional<PolicyEvent> read_event(TableReader& table, const std::string& nam
   return event;
 }
 
+// A count past the engine's limits, as a planner reads it.
+std::string expected_text(double expected) {
+  if (!std::isfinite(expected)) return "more dossiers than any number holds";
+  char text[40];
+  std::snprintf(text, sizeof text, "%.3g dossiers", expected);
+  return text;
+}
+
+// Steps and rushes multiply the demand and new populations add to it: each
+// within its own bound, together they can ask more dossiers of a region than
+// a replication holds, and every run would stop. The plan of the scenario as
+// stated says what they make; the first event that takes a region past the
+// engine's limit is named. (Drawn values beyond it are the engine's to stop.)
+void check_events_simulable(TableReader& section, ParseState& state, const std::vector<std::string>& names) {
+  Scenario& scenario = state.scenario;
+  if (scenario.events.empty() || !state.ctx.diagnostics.empty() || !state.regions_ok || !state.dates_ok ||
+      !state.coverage_ok)
+    return;
+  const std::vector<PolicyEvent> events = scenario.events;
+  scenario.events.clear();
+  for (std::size_t k = 0; k < events.size(); ++k) {
+    scenario.events.push_back(events[k]);
+    const Plan plan(scenario);
+    for (std::size_t r = 0; r < plan.regions.size(); ++r) {
+      const double expected = plan.regions[r].expected_arrivals;
+      if (expected <= limits::max_region_arrivals) continue;
+      section.error(names[k],
+                    std::string(k > 0 ? "with the events before it, this event" : "this event") +
+                        " makes region " + scenario.convention.regions[r].code + " expect " +
+                        expected_text(expected) +
+                        " a year, beyond the engine's limit of 10 000 000 a region "
+                        "(sim/engine_limits.hpp): no replication could be simulated; lower its size");
+      scenario.events = events;
+      return;
+    }
+  }
+}
+
 }  // namespace
 
 void parse_events(TableReader& section, ParseState& state) {
+  std::vector<std::string> read;  // the names of the events read, in the scenario's order
   for (const std::string& name : section.keys_in_order()) {
     state.events_written.push_back(name);
     auto table = section.table(name);
     if (!table) continue;
-    if (auto event = read_event(*table, name, state)) state.scenario.events.push_back(std::move(*event));
+    if (auto event = read_event(*table, name, state)) {
+      state.scenario.events.push_back(std::move(*event));
+      read.push_back(name);
+    }
   }
+  check_events_simulable(section, state, read);
   section.finish("event");
 }
 
