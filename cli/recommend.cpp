@@ -94,19 +94,20 @@ int recommend_command(const RecommendCliOptions& options) {
     recommend.actuals = options.actuals;
     std::vector<std::string> problems;
     RecommendationRequest& request = recommend.request;
-    const std::string& objective = options.objective.front();
-    if (objective == "expected-unmet" && options.objective.size() == 1) {
+    const std::vector<std::string>& words = options.objective;
+    const std::string& objective = words.front();
+    if (objective == "expected-unmet" && words.size() == 1) {
       request.objective = RecommendationObjective::ExpectedUnmet;
     } else if (objective == "target-probability") {
       request.objective = RecommendationObjective::TargetProbability;
       double p = 0;
       std::size_t used = 0;
       try {
-        if (options.objective.size() == 2) p = std::stod(options.objective[1], &used);
+        if (words.size() == 2) p = std::stod(words[1], &used);
       } catch (const std::exception&) {
         used = 0;
       }
-      if (options.objective.size() != 2 || used != options.objective[1].size() || !(p > 0 && p < 1))
+      if (words.size() != 2 || used != words[1].size() || !(p > 0 && p < 1))
         problems.push_back("--objective target-probability P: P must be a probability in (0, 1), e.g. 0.9");
       request.target_probability = p;
     } else {
@@ -164,8 +165,9 @@ void register_recommend(CLI::App& app, int& exit_code) {
       "recommend",
       "Recommend regional envelopes (and a complementary allocation) from a run file, checked by re-running "
       "the simulation on the same random numbers");
-  // Not required here: `--objective expected-unmet FILE` gives the file to the
-  // option, which takes one or two words; the callback takes it back.
+  // Not required here: `--objective expected-unmet FILE` (or a one-word
+  // "target-probability 0.9" before FILE) gives the file to the option, which
+  // takes one or two words; the callback takes it back.
   recommend->add_option("file", options->file, "Run file written by `fnesim run --out`");
   recommend
       ->add_option("--objective", options->objective,
@@ -197,10 +199,20 @@ void register_recommend(CLI::App& app, int& exit_code) {
       ->transform(whole_number_option)
       ->check(CLI::Range(0, max_threads));
   recommend->callback([options, &exit_code] {
-    if (options->file.empty() && options->objective.size() == 2 &&
-        options->objective.front() == "expected-unmet") {
-      options->file = options->objective.back();
-      options->objective.pop_back();
+    std::vector<std::string>& objective = options->objective;
+    // "target-probability 0.9" quoted as one word, or written with '=', is
+    // the same request.
+    const bool one_word = objective.front().find_first_of(" =") != std::string::npos;
+    if (options->file.empty() && objective.size() == 2 &&
+        (objective.front() == "expected-unmet" || one_word)) {
+      options->file = objective.back();
+      objective.pop_back();
+    }
+    if (one_word && objective.size() == 1) {
+      const std::string whole = objective.front();
+      const std::size_t cut = whole.find_first_of(" =");
+      const std::size_t next = whole.find_first_not_of(" =", cut);
+      objective = {whole.substr(0, cut), next == std::string::npos ? std::string() : whole.substr(next)};
     }
     if (options->file.empty()) throw CLI::RequiredError("file");
     exit_code = recommend_command(*options);

@@ -2,6 +2,7 @@
 // scripts/report.py (matplotlib) under Debian's Python (docs/report.md).
 // The binary checks the run file, finds the script and its interpreter, and
 // passes the script's exit status on.
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
@@ -67,12 +68,37 @@ int run_child(const std::vector<std::string>& arguments) {
   }, old_quit{};
   ignore.sa_handler = SIG_IGN;
   sigaction(SIGQUIT, &ignore, &old_quit);
+  // The child's stderr comes through this process, so that one failing
+  // without a word (an FNESIM_PYTHON that is no Python) is said to have
+  // failed: the user would otherwise see nothing but a status.
+  int said[2] = {-1, -1};
+  const bool piped = ::pipe2(said, O_CLOEXEC) == 0;
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  if (piped) posix_spawn_file_actions_adddup2(&actions, said[1], STDERR_FILENO);
   pid_t child = 0;
   // spawnp: FNESIM_PYTHON may name an interpreter on PATH (python3), as a shell would find it.
-  const int spawned = posix_spawnp(&child, argv[0], nullptr, &attributes, argv.data(), environ);
+  const int spawned = posix_spawnp(&child, argv[0], &actions, &attributes, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attributes);
+  if (piped) ::close(said[1]);
   if (spawned == 0) forward_signals_to(child);
   pthread_sigmask(SIG_SETMASK, &previous_mask, nullptr);
+  bool said_something = false;
+  if (piped) {
+    char buffer[4096];
+    for (;;) {
+      const ssize_t got = ::read(said[0], buffer, sizeof buffer);
+      if (got == 0 || (got < 0 && errno != EINTR)) break;
+      for (ssize_t written = 0; got > 0 && written < got;) {
+        const ssize_t n = ::write(STDERR_FILENO, buffer + written, static_cast<std::size_t>(got - written));
+        if (n < 0 && errno != EINTR) break;
+        written += n > 0 ? n : 0;
+      }
+      said_something |= got > 0;
+    }
+    ::close(said[0]);
+  }
   int status = 0;
   if (spawned == 0)
     while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
@@ -89,6 +115,11 @@ int run_child(const std::vector<std::string>& arguments) {
   // interpreter of FNESIM_PYTHON's that never unblocks them) wrote nothing:
   // the job was still interrupted, and says so.
   if (forwarded != 0 && WIFEXITED(status) && WEXITSTATUS(status) != 0) return 128 + forwarded;
+  if (WIFEXITED(status) && WEXITSTATUS(status) != 0 && !said_something)
+    std::cerr << command << ": " << arguments[0] << " " << arguments[1] << " exited with status "
+              << WEXITSTATUS(status)
+              << " and said nothing: is it Debian's python3 with python3-numpy, python3-h5py and "
+                 "python3-matplotlib (scripts/install-deps.sh; FNESIM_PYTHON names another)?\n";
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   if (WIFSIGNALED(status)) {
     const int signal = WTERMSIG(status);

@@ -16,6 +16,7 @@ namespace fnesim {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using testing::run_fnesim;
 using testing::ScratchDirectory;
 
@@ -50,6 +51,16 @@ TEST(CliReport, SaysWhichInterpreterIsMissingAndPassesTheScriptsStatusOn) {
   EXPECT_EQ(exists.exit_code, 2);
   EXPECT_THAT(exists.err, HasSubstr("fnesim report: " + page + ": exists already"));
   EXPECT_EQ(testing::read_text(std::filesystem::path(page)), "keep");
+  EXPECT_THAT(exists.err, Not(HasSubstr("said nothing")));  // it spoke: its words alone
+
+  // An interpreter that fails without a word (not Python at all): said, with its status.
+  ::setenv("FNESIM_PYTHON", "/bin/false", 1);
+  const auto silent = run_fnesim("report '" + run + "' -o '" + (dir / "other.html").string() + "'");
+  ::unsetenv("FNESIM_PYTHON");
+  EXPECT_EQ(silent.exit_code, 1);
+  EXPECT_THAT(silent.err, HasSubstr("fnesim report: /bin/false "));
+  EXPECT_THAT(silent.err, HasSubstr("exited with status 1 and said nothing"));
+  EXPECT_FALSE(std::filesystem::exists(dir / "other.html"));
 }
 
 }  // namespace

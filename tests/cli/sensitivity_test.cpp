@@ -384,6 +384,13 @@ TEST(CliOptionOrder, ARepeatableOptionBeforeThePositionalArgumentLeavesIt) {
   const auto target = run_fnesim("recommend --objective target-probability 0.9 " + run + " -j 1 --json");
   ASSERT_EQ(target.exit_code, 0) << target.err;
   EXPECT_THAT(target.out, HasSubstr("target-probability"));
+  // Quoted as one word, or with '=': the same request, the same recommendation.
+  for (const char* written : {"'target-probability 0.9'", "target-probability=0.9"}) {
+    const auto one_word =
+        run_fnesim("recommend --objective " + std::string(written) + " " + run + " -j 1 --json");
+    ASSERT_EQ(one_word.exit_code, 0) << written << ": " << one_word.err;
+    EXPECT_EQ(one_word.out, target.out) << written;
+  }
   const auto twice = run_fnesim("recommend " + run + " --min NOR=1000 --min NOR=2000 -j 1");
   EXPECT_EQ(twice.exit_code, 2);
   EXPECT_THAT(twice.err, HasSubstr("--min NOR=2000: NOR is bounded by --min twice"));
