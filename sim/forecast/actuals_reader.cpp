@@ -664,6 +664,14 @@ void Reader::read_month(Row& row) {
   if (has_dossiers && m.dossiers == 0 &&
       ((has_committed && m.committed > 0) || (has_trainees && m.trainees > 0)))
     row_error(row, "dossiers", "0 dossiers, but trainees or an amount committed");
+  else if (has_dossiers && has_committed && m.dossiers > 0 && m.committed == 0 &&
+           std::any_of(scenario_.coverage.rules.begin(), scenario_.coverage.rules.end(),
+                       [&](const CoverageRule& rule) { return rule_funds_some_cost(scenario_, rule); }))
+    // Dossiers committed for nothing come only of rules that fund no cost: a
+    // blank typed as 0, or the wrong column, where the scenario's fund some.
+    row_error(row, "committed_eur",
+              "0.00 for " + std::to_string(m.dossiers) +
+                  " dossiers, where the scenario's rules fund a share of a dossier's costs");
   else if (has_dossiers && has_trainees && m.trainees > m.dossiers * max_trainees)
     row_error(row, "trainees",
               std::to_string(m.trainees) + " for " + std::to_string(m.dossiers) + " dossiers: more than " +

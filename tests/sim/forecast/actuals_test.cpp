@@ -164,6 +164,8 @@ const std::vector<BadRow> bad_monthly_rows = {
     {"2021-03,ARA,10,2.5,1000.00", "trainees: expected a whole number from 0 to 100000000000, found '2.5'"},
     {"2021-03,ARA,10,20,", "committed_eur: missing value"},
     {"2021-03,ARA,0,0,1000.00", "dossiers: 0 dossiers, but trainees or an amount committed"},
+    {"2021-03,ARA,402,4533,0.00",
+     "committed_eur: 0.00 for 402 dossiers, where the scenario's rules fund a share of a dossier's costs"},
 };
 
 TEST(ActualsReader, EveryBadDossierRowGetsItsExactMessage) {
