@@ -205,7 +205,9 @@ bool resolve_chain(std::vector<std::unique_ptr<ChainFile>>& chain, DiagnosticLis
         parent->identity = identity_of(actual);
         parent->dir = actual.parent_path();
       } else {
-        unreadable = "cannot read '" + display + "': " + std::strerror(ENOENT);
+        // What was written, and where it led when that is elsewhere ("../x.toml" from a sub-folder).
+        unreadable = "cannot read '" + target + "'" + (display != target ? " (" + display + ")" : "") + ": " +
+                     std::strerror(ENOENT);
       }
     }
     if (parent == nullptr) {
@@ -219,7 +221,7 @@ bool resolve_chain(std::vector<std::unique_ptr<ChainFile>>& chain, DiagnosticLis
         for (const BuiltinScenario& b : builtin_scenarios()) names.emplace_back(b.file_name);
         const std::string stem = target.ends_with(".toml") ? target : target + ".toml";
         if (const std::string close = closest_match(stem, names); !close.empty())
-          message += "; did you mean '" + close + "'?";
+          message += "; did you mean the built-in '" + close + "'?";
         diagnostics.add(extends_key.source(), "extends", std::move(message));
         return false;
       }
