@@ -124,18 +124,30 @@ std::string scenario_as_run(const std::string& resolved, const RunFileInfo& info
 int inspect_command(const InspectOptions& options) {
   const RunFileReader run(options.file);
   if (options.scenario) {
+    // Printed to be saved and run again: text that is not TOML is damage, said as such.
+    const std::string text(scenario_content(run.resolved_toml()));
+    try {
+      parse_toml(text, "the run file's scenario");
+    } catch (const toml::parse_error& e) {
+      throw RunFileError(options.file + ": /scenario/resolved_toml: is not TOML (line " +
+                         std::to_string(e.source().begin.line) + ": " + std::string(e.description()) +
+                         "): damaged; nothing printed");
+    }
     // The review date the run used, where it is not the scenario's own.
     std::optional<Date> review;
-    if (const RunSummary summary = run.summary(); summary.settlement) {
-      try {
-        const Scenario stated = load_scenario_text(std::string(scenario_content(run.resolved_toml())),
-                                                   "the run file's scenario", std::filesystem::path("."));
-        if (stated.convention.financial_review != summary.settlement->review_date)
-          review = summary.settlement->review_date;
-      } catch (const InputError&) {
-        // A file of an older fnesim whose scenario this one no longer reads:
-        // its text is still printed, as run, without the review's date.
-      }
+    try {
+      const Scenario stated = load_scenario_text(text, "the run file's scenario", std::filesystem::path("."));
+      if (const RunSummary summary = run.summary();
+          summary.settlement && stated.convention.financial_review != summary.settlement->review_date)
+        review = summary.settlement->review_date;
+    } catch (const InputError& e) {
+      // A file of an older fnesim whose scenario this one no longer reads:
+      // its text is still printed, as run, without the review's date — and
+      // the user told that this fnesim would not run it again.
+      std::string why = e.what();
+      why = why.substr(0, why.find('\n'));
+      std::cerr << "fnesim inspect: warning: this fnesim does not read the run's scenario (" << why
+                << "): printed as it was run, it may not run again\n";
     }
     std::cout << scenario_as_run(run.resolved_toml(), run.info(), review);
     return exit_ok;

@@ -186,7 +186,8 @@ void register_report(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_option("--png-dir", options->png_dir,
                   "Directory of the PNG charts (default: <output stem>_png/): fan_national.png, "
-                  "fan_regions.png, p_exhausted.png, additional_needed.png");
+                  "fan_regions.png, p_exhausted.png, additional_needed.png; tornado.png and sobol.png for a "
+                  "file of `fnesim sensitivity`, cash.png for a scenario with [financing]");
   cmd->add_flag("--force", options->force, "Overwrite existing output files");
   cmd->footer(
       "Runs scripts/report.py under /usr/bin/python3 (FNESIM_PYTHON overrides), which needs numpy, h5py and "

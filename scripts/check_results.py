@@ -46,7 +46,8 @@
    coherent (flags 0 or 1 and agreeing with their amount or day); the
    outputs' mean and variance (sample variance, divisor 2N − 1, of the 2N rows
    of A and B) recomputed; the Sobol indices recomputed from the design —
-   first order mean(f_B (f_ABi - f_A)) / V (Saltelli et al. 2010), total
+   first order mean((f_B - m) (f_ABi - f_A)) / V, m the mean of the 2N
+   values (Saltelli et al. 2010, f_B centred), total
    effect mean((f_A - f_ABi)^2) / (2V) (Jansen 1999), V that variance, NaN
    where the output takes one value — on all N rows, the first N/2 and the
    first N/4 (floor); each interval low ≤ high; the tornado's

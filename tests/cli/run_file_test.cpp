@@ -167,6 +167,33 @@ TEST(CliRunFile, InspectScenarioAddsTheRunSectionNoFileWrote) {
   EXPECT_EQ(fnesim(dir, "validate big.toml --quiet").exit_code, 0);
 }
 
+// The scenario a run file records is printed to be run again: text that is
+// not TOML is damage and is refused, printing nothing; TOML this fnesim does
+// not read as a scenario (a file of an older one) is printed, with a warning.
+TEST(CliRunFile, InspectScenarioRefusesTextThatIsNotTomlAndWarnsOfOneItCannotRun) {
+  ScratchDirectory dir;
+  ASSERT_EQ(fnesim(dir, "run -n 5 -s 5 -j 1 --no-trajectories --out run.h5").exit_code, 0);
+  const auto with_scenario = [&](const std::string& name, const std::string& text) {
+    std::filesystem::copy_file(dir / "run.h5", dir / name);
+    hdf5::File file = hdf5::File::open_read_write(dir / name);
+    hdf5::Group scenario = file.open_group("scenario");
+    scenario.remove("resolved_toml");
+    scenario.write_string("resolved_toml", text, {});
+    file.close();
+  };
+  with_scenario("garbled.h5", "this = = not toml\n");
+  const Outcome garbled = fnesim(dir, "inspect garbled.h5 --scenario");
+  EXPECT_EQ(garbled.exit_code, 2);
+  EXPECT_THAT(garbled.err, HasSubstr("garbled.h5: /scenario/resolved_toml: is not TOML (line 1: "));
+  EXPECT_EQ(garbled.out, "");
+  with_scenario("older.h5", "name = \"older\"\n[convention]\nsome_key_of_old = 1\n");
+  const Outcome older = fnesim(dir, "inspect older.h5 --scenario");
+  EXPECT_EQ(older.exit_code, 0) << older.err;
+  EXPECT_THAT(older.out, HasSubstr("some_key_of_old = 1"));
+  EXPECT_THAT(older.err, HasSubstr("warning: this fnesim does not read the run's scenario ("));
+  EXPECT_THAT(older.err, HasSubstr("printed as it was run, it may not run again"));
+}
+
 // Every match of `pattern`'s first group in `text`, in order.
 std::vector<std::string> all_of(const std::string& text, const std::string& pattern) {
   std::vector<std::string> out;
