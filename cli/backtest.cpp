@@ -98,11 +98,40 @@ std::vector<TruthScenario> load_truth_family(const std::string& argument, std::v
   return family;
 }
 
-int backtest_against_actuals(const BacktestOptions& options, const Scenario& scenario,
-                             const std::vector<Date>& cut_offs) {
-  Actuals actuals = read_actuals(options.actuals, scenario);
+// The forecaster's scenario, its run overrides applied, or its problems kept.
+std::optional<Scenario> load_forecaster(const BacktestOptions& options, std::vector<Diagnostic>& problems) {
+  try {
+    Scenario scenario = load_scenario_or_default(options.scenario);
+    options.overrides.apply_to(scenario.run);
+    return scenario;
+  } catch (const InputError& e) {
+    problems.insert(problems.end(), e.diagnostics().begin(), e.diagnostics().end());
+    return std::nullopt;
+  }
+}
+
+// Every problem at once: the forecaster, the cut-offs, the actuals (read when
+// the forecaster is, whose regions and rules they are checked against).
+int backtest_against_actuals(const BacktestOptions& options) {
+  InputProblems problems("fnesim backtest");
+  std::optional<Scenario> loaded;
+  problems.check([&] {
+    std::vector<Diagnostic> said;
+    loaded = load_forecaster(options, said);
+    if (!said.empty()) throw InputError(said);
+  });
+  std::vector<Date> cut_offs;
+  problems.check([&] { cut_offs = parse_cut_offs(options.cut_offs); });
+  std::optional<Actuals> read;
+  if (loaded)
+    problems.check([&] {
+      read = read_actuals(options.actuals, *loaded);
+      if (!options.through.empty()) set_complete_through(options.through, *read);
+    });
+  problems.throw_if_any();
+  const Scenario& scenario = *loaded;
+  Actuals& actuals = *read;
   for (const Diagnostic& warning : actuals.warnings) std::cerr << warning.to_string() << '\n';
-  if (!options.through.empty()) set_complete_through(options.through, actuals);
   InteractiveJob job(scenario);
   const BacktestResult result =
       run_backtest(scenario, actuals, cut_offs, scenario.run.replications, job.control());
@@ -118,15 +147,22 @@ int backtest_against_actuals(const BacktestOptions& options, const Scenario& sce
 // Every problem of the command at once — a cut-off that is no date, a member
 // that does not read, one whose window is not the forecaster's, too few
 // years — before any year is drawn.
-int backtest_against_truths(const BacktestOptions& options, const Scenario& scenario) {
+int backtest_against_truths(const BacktestOptions& options) {
   TruthBacktestProblems problems;
+  const std::optional<Scenario> loaded = load_forecaster(options, problems.files);
   const std::vector<Date> cut_offs = parse_cut_offs(options.cut_offs, &problems.settings);
-  const std::vector<TruthScenario> family = load_truth_family(options.truth, problems.files);
+  std::vector<TruthScenario> family;
+  try {
+    family = load_truth_family(options.truth, problems.files);
+  } catch (const UsageError& e) {  // a directory that cannot be listed, or holds no scenario
+    problems.settings.emplace_back(e.what());
+  }
   const auto layout = static_cast<SyntheticLayout>(
       std::find(synthetic_layout_keys.begin(), synthetic_layout_keys.end(), options.layout) -
       synthetic_layout_keys.begin());
-  check_truth_backtest(scenario, family, cut_offs, options.truths, problems, layout);
+  if (loaded) check_truth_backtest(*loaded, family, cut_offs, options.truths, problems, layout);
   problems.throw_if_any();
+  const Scenario& scenario = *loaded;
   InteractiveJob job(scenario);
   const TruthBacktestResult result = run_truth_backtest(scenario, family, cut_offs, options.truths,
                                                         scenario.run.replications, job.control(), layout);
@@ -141,10 +177,7 @@ int backtest_command(const BacktestOptions& options) {
   if (options.actuals.empty() == options.truth.empty())
     throw UsageError(
         "give --actuals FILE (real history) or --truth SCENARIO (synthetic years), one of the two");
-  Scenario scenario = load_scenario_or_default(options.scenario);
-  options.overrides.apply_to(scenario.run);
-  return options.truth.empty() ? backtest_against_actuals(options, scenario, parse_cut_offs(options.cut_offs))
-                               : backtest_against_truths(options, scenario);
+  return options.truth.empty() ? backtest_against_actuals(options) : backtest_against_truths(options);
 }
 
 }  // namespace

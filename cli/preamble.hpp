@@ -44,6 +44,36 @@ class Interrupted : public std::runtime_error {
   int signal_;
 };
 
+// Every problem of a command's inputs at once (the scenario, each option, the
+// actuals): each input is checked in turn, its refusal kept, and the next
+// checked all the same; then all are thrown as one InputError, a line each —
+// a file's "file:line:column: key: message", an option's "fnesim CMD: message".
+class InputProblems {
+ public:
+  explicit InputProblems(std::string_view command) : command_(command) {}
+  // Runs `check`, which reads one input: true when it passed, false when it
+  // refused the input (the refusal kept). Any other failure goes through.
+  template <typename Check>
+  bool check(Check&& check) {
+    try {
+      check();
+      return true;
+    } catch (const InputError& e) {
+      problems_.insert(problems_.end(), e.diagnostics().begin(), e.diagnostics().end());
+    } catch (const BadRequest& e) {
+      problems_.push_back({command_, 0, 0, "", e.what()});
+    }
+    return false;
+  }
+  void throw_if_any() const {
+    if (!problems_.empty()) throw InputError(problems_);
+  }
+
+ private:
+  std::string command_;
+  std::vector<Diagnostic> problems_;
+};
+
 // Prints `error` as the user reads it — an input's diagnostics one a line, or
 // "fnesim CMD: message" — and returns the exit status it calls for.
 int report_failure(std::string_view command, const std::exception_ptr& error) noexcept;

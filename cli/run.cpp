@@ -47,13 +47,10 @@ struct ForecastFromActuals {
   std::string sha256;
 };
 
-ForecastFromActuals start_from_actuals(const Scenario& scenario, const std::string& actuals_path,
-                                       const std::string& as_of, const std::string& through) {
-  const auto cut_off = Date::parse(as_of);
-  if (!cut_off) throw UsageError("--as-of: expected a date YYYY-MM-DD, found '" + as_of + "'");
-  Actuals actuals = read_actuals(actuals_path, scenario);
-  if (!through.empty()) set_complete_through(through, actuals);
-  return ForecastFromActuals{condition_on_actuals(scenario, actuals, *cut_off), sha256_hex(actuals.content)};
+// Conditions `scenario` on actuals read and a cut-off parsed beforehand
+// (run_command reads every input first, to say all their problems at once).
+ForecastFromActuals start_from_actuals(const Scenario& scenario, const Actuals& actuals, Date cut_off) {
+  return ForecastFromActuals{condition_on_actuals(scenario, actuals, cut_off), sha256_hex(actuals.content)};
 }
 
 // A legal run can still be one of hours, or a run file of many gigabytes:
@@ -90,25 +87,61 @@ void note_if_large(const Simulator& simulator, std::int64_t replications, bool a
 }
 
 int run_command(const RunOptions& options) {
-  Scenario scenario = load_scenario_or_default(options.scenario);
-  options.overrides.apply_to(scenario.run);
-  if (!options.review_date.empty()) {
-    const Convention& c = scenario.convention;
-    const auto review = Date::parse(options.review_date);
-    if (!review) throw UsageError("--review-date: expected a date YYYY-MM-DD, found '" + options.review_date + "'");
-    if (*review < c.commitment_start || c.training_end.plus_days(366) < *review)
-      throw UsageError("--review-date " + review->iso() + " is outside the convention, " + c.commitment_start.iso() +
-                       " to a year after training_end (" + c.training_end.plus_days(366).iso() + ")");
-    scenario.convention.financial_review = *review;
+  // Every input's problems at once: the scenario, each option, the actuals
+  // (read when the scenario is, whose regions and rules they are checked
+  // against) — not the first alone, then the next on the following try.
+  InputProblems problems("fnesim run");
+  std::optional<Scenario> loaded;
+  problems.check([&] { loaded = load_scenario_or_default(options.scenario); });
+  std::optional<Date> review, cut_off;
+  if (!options.review_date.empty())
+    problems.check([&] {
+      review = Date::parse(options.review_date);
+      if (!review)
+        throw UsageError("--review-date: expected a date YYYY-MM-DD, found '" + options.review_date + "'");
+    });
+  if (!options.actuals.empty())
+    problems.check([&] {
+      cut_off = Date::parse(options.as_of);
+      if (!cut_off) throw UsageError("--as-of: expected a date YYYY-MM-DD, found '" + options.as_of + "'");
+    });
+  problems.check([&] {
+    if (options.precision && options.overrides.replications)
+      throw UsageError(
+          "-n/--replications and --precision: --precision decides the count; bound it with "
+          "--min-replications and --max-replications");
+  });
+  problems.check([&] {
+    if (options.precision && options.min_replications > options.max_replications)
+      throw UsageError("--max-replications " + std::to_string(options.max_replications) +
+                       " is below --min-replications (" + std::to_string(options.min_replications) +
+                       (options.min_replications_option->count() == 0 ? ", its default" : "") + ")");
+  });
+  std::optional<Actuals> actuals;
+  if (loaded) {
+    const Convention& c = loaded->convention;
+    if (review)
+      problems.check([&] {
+        if (*review < c.commitment_start || c.training_end.plus_days(366) < *review)
+          throw UsageError("--review-date " + review->iso() + " is outside the convention, " +
+                           c.commitment_start.iso() + " to a year after training_end (" +
+                           c.training_end.plus_days(366).iso() + ")");
+      });
+    if (cut_off)
+      problems.check([&] {
+        if (const std::string outside = cut_off_outside_window(c, *cut_off); !outside.empty())
+          throw UsageError("--as-of " + cut_off->iso() + ": " + outside);
+      });
+    if (!options.actuals.empty())
+      problems.check([&] {
+        actuals = read_actuals(options.actuals, *loaded);
+        if (!options.through.empty()) set_complete_through(options.through, *actuals);
+      });
   }
-  if (options.precision && options.overrides.replications)
-    throw UsageError(
-        "-n/--replications and --precision: --precision decides the count; bound it with "
-        "--min-replications and --max-replications");
-  if (options.precision && options.min_replications > options.max_replications)
-    throw UsageError("--max-replications " + std::to_string(options.max_replications) +
-                     " is below --min-replications (" + std::to_string(options.min_replications) +
-                     (options.min_replications_option->count() == 0 ? ", its default" : "") + ")");
+  problems.throw_if_any();
+  Scenario scenario = std::move(*loaded);
+  options.overrides.apply_to(scenario.run);
+  if (review) scenario.convention.financial_review = *review;
   // Two outputs, and the files read: the scenario and its parents, the actuals.
   std::vector<NamedFile> inputs;
   for (const std::string& source : scenario.source_files) inputs.push_back({"the scenario file", source});
@@ -118,7 +151,7 @@ int run_command(const RunOptions& options) {
     if (!path.empty()) check_output_argument(path, options.force);
   std::optional<ForecastFromActuals> from_actuals;
   if (!options.actuals.empty()) {
-    from_actuals = start_from_actuals(scenario, options.actuals, options.as_of, options.through);
+    from_actuals = start_from_actuals(scenario, *actuals, *cut_off);
     scenario = from_actuals->conditioned.scenario;
     say_scenario_warnings(scenario);
     std::cout << render_actuals_report(from_actuals->conditioned.report, scenario);

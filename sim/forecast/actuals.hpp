@@ -199,6 +199,10 @@ enum class PriorPredictiveCheck { Run, Skip };
 ConditionedScenario condition_on_actuals(const Scenario& scenario, const Actuals& actuals, Date as_of,
                                          PriorPredictiveCheck check = PriorPredictiveCheck::Run,
                                          PriorPredictiveBands* bands = nullptr);
+// A cut-off's place: after the commitment start (a forecast from it would
+// have nothing observed) and no later than the commitment end. What is wrong
+// with `as_of`, or "" when nothing is.
+std::string cut_off_outside_window(const Convention& convention, Date as_of);
 // What condition_on_actuals checks first: a cut-off in the commitment window,
 // no later than the day after the actuals end, and one a monthly file can
 // give (the first of a month, or in its last month). Throws ActualsError.

@@ -806,14 +806,18 @@ namespace {
 
 }  // namespace
 
+std::string cut_off_outside_window(const Convention& conv, Date as_of) {
+  if (as_of > conv.commitment_start && as_of <= conv.commitment_end) return "";
+  return "must fall after the commitment start (" + conv.commitment_start.iso() +
+         ") and no later than the commitment end (" + conv.commitment_end.iso() + ")";
+}
+
 void check_cut_off(const Scenario& scenario, const Actuals& actuals, Date as_of) {
-  const Convention& conv = scenario.convention;
   std::string prefix = "cut-off ";
   prefix += as_of.iso();
   prefix += ": ";
-  if (as_of <= conv.commitment_start || as_of > conv.commitment_end)
-    cut_off_error(actuals, prefix + "must fall after the commitment start (" + conv.commitment_start.iso() +
-                               ") and no later than the commitment end (" + conv.commitment_end.iso() + ")");
+  if (const std::string outside = cut_off_outside_window(scenario.convention, as_of); !outside.empty())
+    cut_off_error(actuals, prefix + outside);
   if (as_of > actuals.last_day.plus_days(1))
     cut_off_error(actuals, prefix + "the actuals end on " + actuals.last_day.iso() +
                                ": a later cut-off would count the days between as days without dossiers");

@@ -168,9 +168,8 @@ std::string cut_off_problems(const Scenario& forecaster, const std::vector<Date>
     if (std::find(cut_offs.begin(), cut_offs.begin() + static_cast<std::ptrdiff_t>(i), as_of) !=
         cut_offs.begin() + static_cast<std::ptrdiff_t>(i))
       problem = "given twice";
-    else if (as_of <= conv.commitment_start || as_of > conv.commitment_end)
-      problem = "must fall after the commitment start (" + conv.commitment_start.iso() +
-                ") and no later than the commitment end (" + conv.commitment_end.iso() + ")";
+    else if (std::string outside = cut_off_outside_window(conv, as_of); !outside.empty())
+      problem = std::move(outside);
     else if (layout != SyntheticLayout::Dossiers && as_of.day() != 1)
       inside_a_month += (inside_a_month.empty() ? "" : ", ") + as_of.iso();
     if (problem.empty()) continue;

@@ -20,6 +20,7 @@
 namespace fnesim {
 namespace {
 
+using ::testing::HasSubstr;
 using testing::read_text;
 using testing::run_fnesim;
 using testing::scratch_path;
@@ -201,10 +202,49 @@ TEST(CliActuals, BadActualsAreAllReportedAndNothingIsWritten) {
 
   const auto late = run_fnesim(run_from("2022-01-15"));
   EXPECT_EQ(late.exit_code, 2);
+  // The option is at fault, and is said before the actuals are read.
   EXPECT_EQ(late.err,
-            synthetic_actuals_path +
-                ": cut-off 2022-01-15: must fall after the commitment start (2021-01-01) and no later "
-                "than the commitment end (2021-12-31)\n");
+            "fnesim run: --as-of 2022-01-15: must fall after the commitment start (2021-01-01) and no later "
+            "than the commitment end (2021-12-31)\n");
+  std::filesystem::remove(csv);
+}
+
+// Every input's problems at once: the scenario's, each option's and the
+// actuals' (read when the scenario loads) — not the first alone, then the
+// next on the following try.
+TEST(CliActuals, EveryInputsProblemsAreSaidAtOnce) {
+  const std::string scenario = scratch_path("tilted.toml"), csv = scratch_path("amounts.csv");
+  std::ofstream(scenario) << "extends = \"observed-september-2021\"\n[uncertainty]\nprofile_tilt = 2.5\n";
+  std::ofstream(csv) << "month,region,dossiers,trainees,committed_eur\n"
+                        "2021-01,national,242,2720,3421082.30\n"
+                        "2021-02,national,322,3626,5,5\n";
+  const auto run = run_fnesim("run '" + scenario + "' -n 5 --actuals '" + csv +
+                              "' --as-of 2021-13-01 --review-date 2021-02-30");
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_THAT(run.err,
+              HasSubstr(scenario + ":3:16: uncertainty.profile_tilt: must be in [0, 2], found 2.5\n"));
+  EXPECT_THAT(run.err,
+              HasSubstr("fnesim run: --review-date: expected a date YYYY-MM-DD, found '2021-02-30'\n"));
+  EXPECT_THAT(run.err, HasSubstr("fnesim run: --as-of: expected a date YYYY-MM-DD, found '2021-13-01'\n"));
+  // With a scenario that loads, the actuals are read too, and the cut-off held against its window.
+  const auto late = run_fnesim("run observed-september-2021 -n 5 --actuals '" + csv + "' --as-of 2022-09-16");
+  EXPECT_EQ(late.exit_code, 2);
+  EXPECT_THAT(late.err, HasSubstr("fnesim run: --as-of 2022-09-16: must fall after the commitment start"));
+  EXPECT_THAT(late.err, HasSubstr(csv + ":3:"));
+  // A backtest alike: the forecaster, the cut-offs, the truths or the actuals.
+  const auto truths = run_fnesim("backtest '" + scenario + "' --truth no-such-family --cutoffs 2021-02-29");
+  EXPECT_EQ(truths.exit_code, 2);
+  EXPECT_THAT(truths.err, HasSubstr("fnesim backtest: 3 problems:\n"));
+  EXPECT_THAT(truths.err, HasSubstr("--cutoffs: expected dates YYYY-MM-DD, found '2021-02-29'"));
+  EXPECT_THAT(truths.err, HasSubstr(scenario + ":3:16: uncertainty.profile_tilt"));
+  EXPECT_THAT(truths.err, HasSubstr("no-such-family: cannot read"));
+  const auto history =
+      run_fnesim("backtest observed-september-2021 --actuals '" + csv + "' --cutoffs 2021-04-01,2021-13-01");
+  EXPECT_EQ(history.exit_code, 2);
+  EXPECT_THAT(history.err,
+              HasSubstr("fnesim backtest: --cutoffs: expected dates YYYY-MM-DD, found '2021-13-01'\n"));
+  EXPECT_THAT(history.err, HasSubstr(csv + ":3:"));
+  std::filesystem::remove(scenario);
   std::filesystem::remove(csv);
 }
 
