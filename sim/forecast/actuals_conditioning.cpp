@@ -273,18 +273,36 @@ void warn_of_silent_stretches(const Scenario& scenario, const Actuals& actuals, 
   const Convention& conv = scenario.convention;
   const int cut_off_day = days_between(conv.commitment_start, as_of);
   const std::size_t regions = expected.daily.size();
-  if (cut_off_day <= 0 || !(national_pace > 0)) return;
+  if (cut_off_day <= 0) return;
   // Per region, each day that shows a dossier: its filing day, or every day a month's row with dossiers
   // stands for.
   std::vector<std::vector<bool>> shown(regions,
                                        std::vector<bool>(static_cast<std::size_t>(cut_off_day), false));
+  bool any_shown = false;
   for (const ObservedDossier& o : ledger) {
     if (o.kind == ObservedKind::CarryOver || o.dossiers <= 0) continue;
     const std::int32_t first = o.kind == ObservedKind::Lump ? o.first_filing_day : o.filing_day;
     const std::int32_t last = o.kind == ObservedKind::Lump ? o.last_filing_day : o.filing_day;
     for (std::int32_t d = std::max(first, 0); d <= last && d < cut_off_day; ++d)
-      shown[static_cast<std::size_t>(o.region)][static_cast<std::size_t>(d)] = true;
+      any_shown = shown[static_cast<std::size_t>(o.region)][static_cast<std::size_t>(d)] = true;
   }
+  // A file without a dossier of the year before the cut-off gives no pace to
+  // hold its days against (a prior wide enough learns one near zero from it,
+  // and would say nothing): held against the scenario's own expectation.
+  if (!any_shown) {
+    double due = 0;
+    for (std::size_t r = 0; r < regions; ++r)
+      for (int d = 0; d < cut_off_day; ++d) due += expected.daily[r][static_cast<std::size_t>(d)];
+    if (due >= silent_stretch_dossiers)
+      report.warnings.push_back(
+          {actuals.file, 0, 0, "",
+           "warning: no dossier filed from " + conv.commitment_start.iso() + " to " +
+               as_of.plus_days(-1).iso() + ", where the scenario expects about " +
+               std::to_string(std::llround(due)) +
+               ": does the file start late, or hold another year? Those days are read as filing nothing"});
+    return;
+  }
+  if (!(national_pace > 0)) return;
   const auto say = [&](const std::string& who, int first, int last, double due) {
     const Date from = conv.commitment_start.plus_days(first), to = conv.commitment_start.plus_days(last);
     std::string message = "warning: ";

@@ -689,6 +689,27 @@ TEST(ActualsCompleteness, AStretchWithNoDossierWhereManyWereDueIsSaid) {
   EXPECT_THAT(region[0],
               ::testing::HasSubstr("d.csv: warning: PAC: no dossier filed from 2021-01-01 to 2021-06-30"));
   EXPECT_THAT(region[0], ::testing::HasSubstr("are the region's rows missing?"));
+
+  // No dossier of the year at all before the cut-off: held against the
+  // scenario's expectation, for the pace learnt from nothing is nothing — and
+  // a prior as wide as the September one's learnt it, and said nothing.
+  const Actuals from_april = rows_where([&](std::string_view row) {
+    const std::string day = filed(row);
+    return day >= "2021-04-01" || day < "2021-01-01";
+  });
+  const Scenario september = load_scenario_argument("observed-september-2021");
+  for (const Scenario* prior : {&observed_2021(), &september}) {
+    const Actuals actuals = parse_actuals(from_april.content, "d.csv", *prior);
+    const std::vector<std::string> empty =
+        warnings_with(condition_on_actuals(*prior, actuals, Date::from_ymd(2021, 3, 10)), "no dossier");
+    ASSERT_EQ(empty.size(), 1u) << prior->name << ": " << ::testing::PrintToString(empty);
+    EXPECT_THAT(empty[0],
+                ::testing::StartsWith("d.csv: warning: no dossier filed from 2021-01-01 to 2021-03-09, "
+                                      "where the scenario expects about "));
+    EXPECT_THAT(empty[0],
+                ::testing::EndsWith(": does the file start late, or hold another year? Those days are "
+                                    "read as filing nothing"));
+  }
 }
 
 TEST(ActualsCutOff, MustFallInTheWindowAndNotAfterTheActualsEnd) {
