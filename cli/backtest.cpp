@@ -106,6 +106,7 @@ std::optional<Scenario> load_forecaster(const BacktestOptions& options, std::vec
     return scenario;
   } catch (const InputError& e) {
     problems.insert(problems.end(), e.diagnostics().begin(), e.diagnostics().end());
+    if (e.diagnostics().empty()) problems.push_back({options.scenario, 0, 0, "", e.what()});  // never unsaid
     return std::nullopt;
   }
 }

@@ -3,6 +3,7 @@
 // The binary checks the run file, finds the script and its interpreter, and
 // passes the script's exit status on.
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
@@ -84,23 +85,39 @@ int run_child(const std::vector<std::string>& arguments) {
   if (piped) ::close(said[1]);
   if (spawned == 0) forward_signals_to(child);
   pthread_sigmask(SIG_SETMASK, &previous_mask, nullptr);
+  // Read while the child runs, not until the pipe closes: a process it left
+  // behind may hold its stderr open long after it ended. Its end is looked
+  // for between reads, a tenth of a second apart at most.
   bool said_something = false;
+  int status = 0;
+  bool reaped = spawned != 0;  // nothing to wait for
   if (piped) {
     char buffer[4096];
-    for (;;) {
-      const ssize_t got = ::read(said[0], buffer, sizeof buffer);
-      if (got == 0 || (got < 0 && errno != EINTR)) break;
-      for (ssize_t written = 0; got > 0 && written < got;) {
+    const auto pass_on = [&](ssize_t got) {
+      said_something = true;
+      for (ssize_t written = 0; written < got;) {
         const ssize_t n = ::write(STDERR_FILENO, buffer + written, static_cast<std::size_t>(got - written));
-        if (n < 0 && errno != EINTR) break;
+        if (n < 0 && errno != EINTR) return;
         written += n > 0 ? n : 0;
       }
-      said_something |= got > 0;
+    };
+    for (bool open = true; open && !reaped;) {
+      pollfd readable{said[0], POLLIN, 0};
+      if (::poll(&readable, 1, 100) > 0) {
+        const ssize_t got = ::read(said[0], buffer, sizeof buffer);
+        if (got > 0)
+          pass_on(got);
+        else if (got == 0 || errno != EINTR)
+          open = false;
+      }
+      if (!reaped) reaped = ::waitpid(child, &status, WNOHANG) == child;
     }
+    // What it wrote before it ended, without waiting on a writer it left behind.
+    ::fcntl(said[0], F_SETFL, O_NONBLOCK);
+    for (ssize_t got = 0; (got = ::read(said[0], buffer, sizeof buffer)) > 0;) pass_on(got);
     ::close(said[0]);
   }
-  int status = 0;
-  if (spawned == 0)
+  if (!reaped)
     while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
     }
   const int forwarded = forward_signals_to(0);
@@ -115,7 +132,11 @@ int run_child(const std::vector<std::string>& arguments) {
   // interpreter of FNESIM_PYTHON's that never unblocks them) wrote nothing:
   // the job was still interrupted, and says so.
   if (forwarded != 0 && WIFEXITED(status) && WEXITSTATUS(status) != 0) return 128 + forwarded;
-  if (WIFEXITED(status) && WEXITSTATUS(status) != 0 && !said_something)
+  // Silent and failed, but not ended by the user's signal (the script exits 128 + it, saying nothing).
+  const bool by_a_signal =
+      WIFEXITED(status) && (WEXITSTATUS(status) == 128 + SIGINT || WEXITSTATUS(status) == 128 + SIGTERM ||
+                            WEXITSTATUS(status) == 128 + SIGHUP);
+  if (piped && WIFEXITED(status) && WEXITSTATUS(status) != 0 && !by_a_signal && !said_something)
     std::cerr << command << ": " << arguments[0] << " " << arguments[1] << " exited with status "
               << WEXITSTATUS(status)
               << " and said nothing: is it Debian's python3 with python3-numpy, python3-h5py and "

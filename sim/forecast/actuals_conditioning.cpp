@@ -290,6 +290,8 @@ void warn_of_silent_stretches(const Scenario& scenario, const Actuals& actuals, 
   // hold its days against (a prior wide enough learns one near zero from it,
   // and would say nothing): held against the scenario's own expectation.
   if (!any_shown) {
+    // A week at least, as a stretch: New Year's Day and a weekend leave the first days of any file empty.
+    if (cut_off_day < silent_stretch_days) return;
     double due = 0;
     for (std::size_t r = 0; r < regions; ++r)
       for (int d = 0; d < cut_off_day; ++d) due += expected.daily[r][static_cast<std::size_t>(d)];

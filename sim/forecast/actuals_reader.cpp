@@ -666,7 +666,16 @@ void Reader::read_month(Row& row) {
     row_error(row, "dossiers", "0 dossiers, but trainees or an amount committed");
   else if (has_dossiers && has_committed && m.dossiers > 0 && m.committed == 0 &&
            std::any_of(scenario_.coverage.rules.begin(), scenario_.coverage.rules.end(),
-                       [&](const CoverageRule& rule) { return rule_funds_some_cost(scenario_, rule); }))
+                       [&](const CoverageRule& rule) {
+                         // A rule of the convention in force some day of the month.
+                         const Date first = m.month,
+                                    last =
+                                        m.month.plus_days(days_in_month(m.month.year(), m.month.month()) - 1);
+                         return rule.regime == Regime::Convention &&
+                                (!rule.valid_from || *rule.valid_from <= last) &&
+                                (!rule.valid_until || *rule.valid_until >= first) &&
+                                rule_funds_some_cost(scenario_, rule);
+                       }))
     // Dossiers committed for nothing come only of rules that fund no cost: a
     // blank typed as 0, or the wrong column, where the scenario's fund some.
     row_error(row, "committed_eur",

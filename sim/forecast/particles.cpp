@@ -112,15 +112,18 @@ void for_each_draw(const Scenario& prior, int count, Body&& body) {
   errors.rethrow();
 }
 
-// A draw that asks more dossiers of a region before the cut-off than a run
-// holds, or no count at all (values drawn past any double), is stopped as the
-// engine stops it, naming the draw, rather than read as counts no draw
-// explains or handed to a Poisson sampler.
+// A draw that expects no count a sampler can draw (values drawn near or past
+// the largest double) stops the forecast, naming the draw, rather than be
+// read as counts no draw explains or handed to a Poisson sampler. One merely
+// past what a run holds is weighed like any other: the actuals give it no
+// weight, and the engine stops a replication that would simulate it.
+constexpr double most_expected_before_cut_off = 1e15;
+
 void expect_simulable(const Expectation& expected, const Scenario& prior, const ParameterDraw& draw, int j,
                       int cut_off_day) {
   for (std::size_t r = 0; r < expected.regional.size(); ++r) {
     const double e = expected.regional[r];
-    if (e <= limits::max_region_arrivals) continue;
+    if (e <= most_expected_before_cut_off) continue;
     std::string values;
     for (std::size_t k = 0; k < draw.values.size() && k < prior.uncertainty.parameters.size(); ++k) {
       char text[48];
@@ -134,7 +137,7 @@ void expect_simulable(const Expectation& expected, const Scenario& prior, const 
         prior.convention.regions[r].code + " expect " +
         (std::isnan(e) ? std::string("a number past any bound of") : std::string(count)) +
         " dossiers before " + prior.convention.commitment_start.plus_days(cut_off_day).iso() +
-        ", beyond the engine's limit of 10 000 000 a region and replication" +
+        ", more than any count fnesim draws (10^15)" +
         (values.empty() ? std::string() : " (its draws: " + values + ")") +
         "; narrow the uncertainty, or lower expected_dossiers or the size of its events");
   }

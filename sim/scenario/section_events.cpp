@@ -4,7 +4,9 @@
 #include <cmath>
 #include <cstdio>
 #include <numeric>
+#include <optional>
 #include <string_view>
+#include <utility>
 
 #include "sim/plan.hpp"
 #include "sim/scenario/demand_parts.hpp"
@@ -151,31 +153,41 @@ std::string expected_text(double expected) {
 // Steps and rushes multiply the demand and new populations add to it: each
 // within its own bound, together they can ask more dossiers of a region than
 // a replication holds, and every run would stop. The plan of the scenario as
-// stated says what they make; the first event that takes a region past the
-// engine's limit is named. (Drawn values beyond it are the engine's to stop.)
+// stated says what they make, all of them together (a step below 1 may undo
+// one above). When that is too much, the event it is said at is the first
+// from which the events so far are too much. (Drawn values beyond the limit
+// are the engine's to stop.)
 void check_events_simulable(TableReader& section, ParseState& state, const std::vector<std::string>& names) {
   Scenario& scenario = state.scenario;
   if (scenario.events.empty() || !state.ctx.diagnostics.empty() || !state.regions_ok || !state.dates_ok ||
       !state.coverage_ok)
     return;
-  const std::vector<PolicyEvent> events = scenario.events;
-  scenario.events.clear();
-  for (std::size_t k = 0; k < events.size(); ++k) {
-    scenario.events.push_back(events[k]);
+  // The first region past the limit under `scenario`'s events, and what it expects.
+  const auto beyond = [&]() -> std::optional<std::pair<std::size_t, double>> {
     const Plan plan(scenario);
-    for (std::size_t r = 0; r < plan.regions.size(); ++r) {
-      const double expected = plan.regions[r].expected_arrivals;
-      if (expected <= limits::max_region_arrivals) continue;
-      section.error(names[k],
-                    std::string(k > 0 ? "with the events before it, this event" : "this event") +
-                        " makes region " + scenario.convention.regions[r].code + " expect " +
-                        expected_text(expected) +
-                        " a year, beyond the engine's limit of 10 000 000 a region "
-                        "(sim/engine_limits.hpp): no replication could be simulated; lower its size");
-      scenario.events = events;
-      return;
+    for (std::size_t r = 0; r < plan.regions.size(); ++r)
+      if (!(plan.regions[r].expected_arrivals <= limits::max_region_arrivals))
+        return std::pair{r, plan.regions[r].expected_arrivals};
+    return std::nullopt;
+  };
+  const auto together = beyond();
+  if (!together) return;
+  const std::vector<PolicyEvent> events = scenario.events;
+  std::size_t from = events.size() - 1;
+  for (std::size_t k = 0; k + 1 < events.size(); ++k) {
+    scenario.events.assign(events.begin(), events.begin() + static_cast<std::ptrdiff_t>(k) + 1);
+    if (beyond()) {
+      from = k;
+      break;
     }
   }
+  scenario.events = events;
+  section.error(names[from],
+                "the events together make region " + scenario.convention.regions[together->first].code +
+                    " expect " + expected_text(together->second) +
+                    " a year, beyond the engine's limit of 10 000 000 a region "
+                    "(sim/engine_limits.hpp), from this event on: no replication could be simulated; "
+                    "lower their size");
 }
 
 }  // namespace

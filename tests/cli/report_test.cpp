@@ -4,13 +4,14 @@
 // the `report_pages` ctest (tests/scripts/run_report_test.sh).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <string>
 
-#include "support/test_files.hpp"
 #include "support/command.hpp"
+#include "support/test_files.hpp"
 
 namespace fnesim {
 namespace {
@@ -61,6 +62,21 @@ TEST(CliReport, SaysWhichInterpreterIsMissingAndPassesTheScriptsStatusOn) {
   EXPECT_THAT(silent.err, HasSubstr("fnesim report: /bin/false "));
   EXPECT_THAT(silent.err, HasSubstr("exited with status 1 and said nothing"));
   EXPECT_FALSE(std::filesystem::exists(dir / "other.html"));
+
+  // One that leaves a process behind holding its stderr: its end is the
+  // report's, not the other's (which is still running when fnesim returns).
+  const std::string lingers = (dir / "lingers.sh").string();
+  testing::write_text(lingers,
+                      "#!/bin/sh\nsleep 60 &\necho $! > '" + (dir / "left.pid").string() + "'\nexit 3\n");
+  std::filesystem::permissions(lingers, std::filesystem::perms::owner_all);
+  ::setenv("FNESIM_PYTHON", lingers.c_str(), 1);
+  const auto left = run_fnesim("report '" + run + "' -o '" + (dir / "left.html").string() + "'");
+  ::unsetenv("FNESIM_PYTHON");
+  const pid_t behind = static_cast<pid_t>(std::stol(testing::read_text(dir / "left.pid")));
+  EXPECT_EQ(::kill(behind, 0), 0) << "fnesim waited for the process its interpreter left behind";
+  ::kill(behind, SIGKILL);
+  EXPECT_EQ(left.exit_code, 3);
+  EXPECT_THAT(left.err, HasSubstr("exited with status 3 and said nothing"));
 }
 
 }  // namespace
