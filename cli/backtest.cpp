@@ -98,17 +98,11 @@ std::vector<TruthScenario> load_truth_family(const std::string& argument, std::v
   return family;
 }
 
-// The forecaster's scenario, its run overrides applied, or its problems kept.
-std::optional<Scenario> load_forecaster(const BacktestOptions& options, std::vector<Diagnostic>& problems) {
-  try {
-    Scenario scenario = load_scenario_or_default(options.scenario);
-    options.overrides.apply_to(scenario.run);
-    return scenario;
-  } catch (const InputError& e) {
-    problems.insert(problems.end(), e.diagnostics().begin(), e.diagnostics().end());
-    if (e.diagnostics().empty()) problems.push_back({options.scenario, 0, 0, "", e.what()});  // never unsaid
-    return std::nullopt;
-  }
+// The forecaster's scenario, its run overrides applied. Throws ScenarioError.
+Scenario load_forecaster(const BacktestOptions& options) {
+  Scenario scenario = load_scenario_or_default(options.scenario);
+  options.overrides.apply_to(scenario.run);
+  return scenario;
 }
 
 // Every problem at once: the forecaster, the cut-offs, the actuals (read when
@@ -116,11 +110,7 @@ std::optional<Scenario> load_forecaster(const BacktestOptions& options, std::vec
 int backtest_against_actuals(const BacktestOptions& options) {
   InputProblems problems("fnesim backtest");
   std::optional<Scenario> loaded;
-  problems.check([&] {
-    std::vector<Diagnostic> said;
-    loaded = load_forecaster(options, said);
-    if (!said.empty()) throw InputError(said);
-  });
+  problems.check([&] { loaded = load_forecaster(options); });
   std::vector<Date> cut_offs;
   problems.check([&] { cut_offs = parse_cut_offs(options.cut_offs); });
   std::optional<Actuals> read;
@@ -150,7 +140,12 @@ int backtest_against_actuals(const BacktestOptions& options) {
 // years — before any year is drawn.
 int backtest_against_truths(const BacktestOptions& options) {
   TruthBacktestProblems problems;
-  const std::optional<Scenario> loaded = load_forecaster(options, problems.files);
+  std::optional<Scenario> loaded;
+  try {
+    loaded = load_forecaster(options);
+  } catch (const ScenarioError& e) {  // as a member's, said with the family's
+    problems.files.insert(problems.files.end(), e.diagnostics().begin(), e.diagnostics().end());
+  }
   const std::vector<Date> cut_offs = parse_cut_offs(options.cut_offs, &problems.settings);
   std::vector<TruthScenario> family;
   try {

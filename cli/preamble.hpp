@@ -60,11 +60,14 @@ class InputProblems {
       return true;
     } catch (const InputError& e) {
       problems_.insert(problems_.end(), e.diagnostics().begin(), e.diagnostics().end());
+      if (e.diagnostics().empty()) add(e.what());  // a refusal is never left unsaid
     } catch (const BadRequest& e) {
-      problems_.push_back({command_, 0, 0, "", e.what()});
+      add(e.what());
     }
     return false;
   }
+  // An option's problem, found without reading anything.
+  void add(std::string message) { problems_.push_back({command_, 0, 0, "", std::move(message)}); }
   void throw_if_any() const {
     if (!problems_.empty()) throw InputError(problems_);
   }

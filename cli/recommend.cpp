@@ -94,20 +94,19 @@ int recommend_command(const RecommendCliOptions& options) {
     recommend.actuals = options.actuals;
     std::vector<std::string> problems;
     RecommendationRequest& request = recommend.request;
-    const std::vector<std::string>& words = options.objective;
-    const std::string& objective = words.front();
-    if (objective == "expected-unmet" && words.size() == 1) {
+    const std::string& objective = options.objective.front();
+    if (objective == "expected-unmet" && options.objective.size() == 1) {
       request.objective = RecommendationObjective::ExpectedUnmet;
     } else if (objective == "target-probability") {
       request.objective = RecommendationObjective::TargetProbability;
       double p = 0;
       std::size_t used = 0;
       try {
-        if (words.size() == 2) p = std::stod(words[1], &used);
+        if (options.objective.size() == 2) p = std::stod(options.objective[1], &used);
       } catch (const std::exception&) {
         used = 0;
       }
-      if (words.size() != 2 || used != words[1].size() || !(p > 0 && p < 1))
+      if (options.objective.size() != 2 || used != options.objective[1].size() || !(p > 0 && p < 1))
         problems.push_back("--objective target-probability P: P must be a probability in (0, 1), e.g. 0.9");
       request.target_probability = p;
     } else {

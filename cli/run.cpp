@@ -94,44 +94,28 @@ int run_command(const RunOptions& options) {
   std::optional<Scenario> loaded;
   problems.check([&] { loaded = load_scenario_or_default(options.scenario); });
   std::optional<Date> review, cut_off;
-  if (!options.review_date.empty())
-    problems.check([&] {
-      review = Date::parse(options.review_date);
-      if (!review)
-        throw UsageError("--review-date: expected a date YYYY-MM-DD, found '" + options.review_date + "'");
-    });
-  if (!options.actuals.empty())
-    problems.check([&] {
-      cut_off = Date::parse(options.as_of);
-      if (!cut_off) throw UsageError("--as-of: expected a date YYYY-MM-DD, found '" + options.as_of + "'");
-    });
-  problems.check([&] {
-    if (options.precision && options.overrides.replications)
-      throw UsageError(
-          "-n/--replications and --precision: --precision decides the count; bound it with "
-          "--min-replications and --max-replications");
-  });
-  problems.check([&] {
-    if (options.precision && options.min_replications > options.max_replications)
-      throw UsageError("--max-replications " + std::to_string(options.max_replications) +
-                       " is below --min-replications (" + std::to_string(options.min_replications) +
-                       (options.min_replications_option->count() == 0 ? ", its default" : "") + ")");
-  });
+  if (!options.review_date.empty() && !(review = Date::parse(options.review_date)))
+    problems.add("--review-date: expected a date YYYY-MM-DD, found '" + options.review_date + "'");
+  if (!options.actuals.empty() && !(cut_off = Date::parse(options.as_of)))
+    problems.add("--as-of: expected a date YYYY-MM-DD, found '" + options.as_of + "'");
+  if (options.precision && options.overrides.replications)
+    problems.add(
+        "-n/--replications and --precision: --precision decides the count; bound it with "
+        "--min-replications and --max-replications");
+  if (options.precision && options.min_replications > options.max_replications)
+    problems.add("--max-replications " + std::to_string(options.max_replications) +
+                 " is below --min-replications (" + std::to_string(options.min_replications) +
+                 (options.min_replications_option->count() == 0 ? ", its default" : "") + ")");
   std::optional<Actuals> actuals;
   if (loaded) {
     const Convention& c = loaded->convention;
-    if (review)
-      problems.check([&] {
-        if (*review < c.commitment_start || c.training_end.plus_days(366) < *review)
-          throw UsageError("--review-date " + review->iso() + " is outside the convention, " +
-                           c.commitment_start.iso() + " to a year after training_end (" +
-                           c.training_end.plus_days(366).iso() + ")");
-      });
+    if (review && (*review < c.commitment_start || c.training_end.plus_days(366) < *review))
+      problems.add("--review-date " + review->iso() + " is outside the convention, " +
+                   c.commitment_start.iso() + " to a year after training_end (" +
+                   c.training_end.plus_days(366).iso() + ")");
     if (cut_off)
-      problems.check([&] {
-        if (const std::string outside = cut_off_outside_window(c, *cut_off); !outside.empty())
-          throw UsageError("--as-of " + cut_off->iso() + ": " + outside);
-      });
+      if (const std::string outside = cut_off_outside_window(c, *cut_off); !outside.empty())
+        problems.add("--as-of " + cut_off->iso() + ": " + outside);
     if (!options.actuals.empty())
       problems.check([&] {
         actuals = read_actuals(options.actuals, *loaded);

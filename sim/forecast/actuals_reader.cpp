@@ -235,6 +235,8 @@ class Reader {
   bool read_header(int line, const std::vector<std::string>& names);
   void warn_if_implausible_amounts(int header_line);
   void warn_if_few_trainees(int header_line);
+  // Whether a rule of the convention in force some day of `month` funds a share of a dossier's costs.
+  bool month_funds_some_cost(Date month) const;
   void warn_of_repeated_rows();
   void check_cost_per_trainee(const Row& row, const ActualDossier& d, Pathway pathway);
   void read_dossier(Row& row);
@@ -629,6 +631,15 @@ void Reader::read_dossier(Row& row) {
   if (row.ok) actuals_.dossiers.push_back(d);
 }
 
+bool Reader::month_funds_some_cost(Date month) const {
+  const Date last = month.plus_days(days_in_month(month.year(), month.month()) - 1);
+  return std::any_of(
+      scenario_.coverage.rules.begin(), scenario_.coverage.rules.end(), [&](const CoverageRule& rule) {
+        return rule.regime == Regime::Convention && (!rule.valid_from || *rule.valid_from <= last) &&
+               (!rule.valid_until || *rule.valid_until >= month) && rule_funds_some_cost(scenario_, rule);
+      });
+}
+
 void Reader::read_month(Row& row) {
   const Convention& conv = scenario_.convention;
   MonthlyActual m;
@@ -665,17 +676,7 @@ void Reader::read_month(Row& row) {
       ((has_committed && m.committed > 0) || (has_trainees && m.trainees > 0)))
     row_error(row, "dossiers", "0 dossiers, but trainees or an amount committed");
   else if (has_dossiers && has_committed && m.dossiers > 0 && m.committed == 0 &&
-           std::any_of(scenario_.coverage.rules.begin(), scenario_.coverage.rules.end(),
-                       [&](const CoverageRule& rule) {
-                         // A rule of the convention in force some day of the month.
-                         const Date first = m.month,
-                                    last =
-                                        m.month.plus_days(days_in_month(m.month.year(), m.month.month()) - 1);
-                         return rule.regime == Regime::Convention &&
-                                (!rule.valid_from || *rule.valid_from <= last) &&
-                                (!rule.valid_until || *rule.valid_until >= first) &&
-                                rule_funds_some_cost(scenario_, rule);
-                       }))
+           month_funds_some_cost(m.month))
     // Dossiers committed for nothing come only of rules that fund no cost: a
     // blank typed as 0, or the wrong column, where the scenario's fund some.
     row_error(row, "committed_eur",
